@@ -1,0 +1,14 @@
+"""Presentation: one router per resource. Routes parse, call one service, render."""
+
+from __future__ import annotations
+
+from compax_server.api import api_keys, auth, health, users
+from compax_server.api.endpoint import Router
+
+ROUTERS: list[Router] = [
+    health.router,
+    auth.router,
+    users.me_router,
+    users.router,
+    api_keys.router,
+]

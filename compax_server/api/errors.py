@@ -1,0 +1,107 @@
+"""Every error leaves as RFC 9457 ``application/problem+json``.
+
+Domain errors (``CompaxError``) render their own status, code and members; Sanic's own
+(unknown route, wrong method, body too large, malformed HTTP) are mapped to the same shape;
+anything else is a 500 whose body says only "internal error" and the request id, while the
+log keeps the traceback under that id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sanic import HTTPResponse, Request
+from sanic import exceptions as sanic_exc
+
+from compax_server import errors
+
+log = logging.getLogger("compax.errors")
+
+PROBLEM_TYPE = "https://compax.example/problems/"
+
+
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    request_id: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> HTTPResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + code.replace("_", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "request_id": request_id,
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return HTTPResponse(
+        json.dumps(body, default=str),
+        status=status,
+        headers=headers,
+        content_type="application/problem+json",
+    )
+
+
+def _request_id(request: Request | None) -> str:
+    if request is None:
+        return ""
+    return str(getattr(request.ctx, "request_id", "") or "")
+
+
+def render_error(request: Request, exc: BaseException) -> HTTPResponse:
+    rid = _request_id(request)
+    if isinstance(exc, errors.CompaxError):
+        headers: dict[str, str] = {}
+        if isinstance(exc, errors.RateLimited):
+            headers["Retry-After"] = str(exc.retry_after)
+        if isinstance(exc, errors.Unauthenticated):
+            headers["WWW-Authenticate"] = 'Bearer realm="compax"'
+        return problem_response(
+            exc.status, exc.code, exc.title, exc.detail, rid, headers=headers, **exc.extra
+        )
+    if isinstance(exc, sanic_exc.NotFound):
+        path = request.path if request is not None else ""
+        return problem_response(404, "not_found", "Not found", f"There is nothing at {path}.", rid)
+    if isinstance(exc, sanic_exc.MethodNotAllowed):
+        allowed = sorted(getattr(exc, "allowed_methods", None) or [])
+        method = request.method if request is not None else ""
+        return problem_response(
+            405,
+            "method_not_allowed",
+            "Method not allowed",
+            f"{method} is not allowed here; allowed: {', '.join(allowed)}.",
+            rid,
+            headers={"Allow": ", ".join(allowed)} if allowed else None,
+        )
+    if isinstance(exc, sanic_exc.PayloadTooLarge):
+        return problem_response(
+            413, "payload_too_large", "The request body is too large", str(exc), rid
+        )
+    if isinstance(exc, sanic_exc.RequestTimeout):
+        return problem_response(408, "request_timeout", "Request timeout", str(exc), rid)
+    if isinstance(exc, sanic_exc.HeaderNotFound | sanic_exc.InvalidHeader | sanic_exc.BadRequest):
+        return problem_response(400, "bad_request", "Bad request", str(exc) or "Bad request.", rid)
+    if isinstance(exc, sanic_exc.SanicException) and 400 <= exc.status_code < 500:
+        return problem_response(
+            exc.status_code, "bad_request", "Bad request", str(exc) or "Bad request.", rid
+        )
+    log.error(
+        "unhandled error in %s %s [request_id=%s]",
+        request.method if request is not None else "?",
+        request.path if request is not None else "?",
+        rid,
+        exc_info=exc,
+    )
+    return problem_response(
+        500,
+        "internal_error",
+        "Internal error",
+        "Something went wrong on our side. Report the request id to the administrators.",
+        rid,
+    )

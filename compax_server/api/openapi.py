@@ -1,0 +1,186 @@
+"""The OpenAPI 3.1 document, built from the routers' operations and pydantic's JSON schemas.
+
+Request bodies, query parameters, responses (including every problem response an operation
+can give) come from the same declarations that parse and render them, so the document cannot
+drift from the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from compax_server import __version__
+from compax_server.api.endpoint import Operation, Router
+from compax_server.api.schemas import Problem
+
+REF = "#/components/schemas/{model}"
+STATUS_TEXT = {
+    400: "Malformed request or invalid input (problem+json, `errors` names each field)",
+    401: "Not authenticated",
+    403: "Authenticated but not allowed",
+    404: "Not found (also for objects the caller may not see)",
+    409: "Conflict",
+    412: "The If-Match version is stale",
+    413: "The body is too large",
+    422: "A rule forbids this (problem+json, `errors` names the rule)",
+    428: "If-Match is required",
+    429: "Rate limited (see Retry-After)",
+    503: "Not ready",
+}
+HEADER_DOCS = {
+    "If-Match": "the ETag of the version you saw; a stale one is 412",
+    "Idempotency-Key": "a client-chosen key (max 200 characters) that makes a retry safe",
+}
+
+
+def _models_of(op: Operation) -> list[tuple[type[BaseModel], str]]:
+    out: list[tuple[type[BaseModel], str]] = []
+    if op.body is not None:
+        out.append((op.body, "validation"))
+    if op.form is not None:
+        out.append((op.form, "validation"))
+    if isinstance(op.response, type) and issubclass(op.response, BaseModel):
+        out.append((op.response, "serialization"))
+    return out
+
+
+def _query_parameters(model: type[BaseModel], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    params = []
+    props = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    for name, prop in props.items():
+        prop = dict(prop)
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        param: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": prop,
+        }
+        if description:
+            param["description"] = description
+        params.append(param)
+    return params
+
+
+def build_openapi(routers: list[Router]) -> dict[str, Any]:
+    ops = [op for router in routers for op in router.operations]
+    pairs: list[tuple[type[BaseModel], str]] = [(Problem, "serialization")]
+    for op in ops:
+        pairs.extend(_models_of(op))
+    keyed, top = models_json_schema(list(dict.fromkeys(pairs)), ref_template=REF)
+    components: dict[str, Any] = dict(top.get("$defs", {}))
+
+    def ref(model: type[BaseModel], mode: str) -> dict[str, Any]:
+        return dict(keyed[(model, mode)])  # type: ignore[index]
+
+    paths: dict[str, dict[str, Any]] = {}
+    for op in ops:
+        item: dict[str, Any] = {
+            "operationId": op.operation_id,
+            "summary": op.summary,
+            "tags": [op.tag],
+        }
+        if op.description:
+            item["description"] = op.description
+        parameters: list[dict[str, Any]] = []
+        for name, kind in op.path_params.items():
+            schema: dict[str, Any] = (
+                {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+                if kind is int
+                else {"type": "string"}
+            )
+            parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+        if op.query is not None:
+            qschema = op.query.model_json_schema(ref_template=REF)
+            for name, sub in qschema.get("$defs", {}).items():
+                components.setdefault(name, sub)
+            parameters.extend(_query_parameters(op.query, qschema))
+        for header in op.request_headers:
+            parameters.append(
+                {
+                    "name": header,
+                    "in": "header",
+                    "required": header == "If-Match",
+                    "description": HEADER_DOCS.get(header, ""),
+                    "schema": {"type": "string", "maxLength": 200},
+                }
+            )
+        if parameters:
+            item["parameters"] = parameters
+        if op.body is not None:
+            content: dict[str, Any] = {"application/json": {"schema": ref(op.body, "validation")}}
+            if op.form is not None:
+                content["application/x-www-form-urlencoded"] = {
+                    "schema": ref(op.form, "validation")
+                }
+            item["requestBody"] = {"required": True, "content": content}
+        responses: dict[str, Any] = {}
+        success: dict[str, Any] = {"description": "OK" if op.status < 300 else "Done"}
+        if op.status == 201:
+            success["description"] = "Created"
+        if op.response is not None and op.status != 204:
+            if isinstance(op.response, type) and issubclass(op.response, BaseModel):
+                body_schema = ref(op.response, "serialization")
+            else:
+                body_schema = dict(op.response)
+            success["content"] = {op.response_content_type: {"schema": body_schema}}
+        headers = {"X-Request-ID": {"schema": {"type": "string"}}}
+        for header in op.response_headers:
+            headers[header] = {"schema": {"type": "string"}}
+        success["headers"] = headers
+        responses[str(op.status)] = success
+        statuses = set(op.errors)
+        if op.auth:
+            statuses |= {401, 403}
+        if op.body is not None or op.query is not None or op.path_params:
+            statuses.add(400)
+        if op.body is not None:
+            statuses.add(413)
+        for status in sorted(statuses):
+            problem: dict[str, Any] = {
+                "description": STATUS_TEXT.get(status, "Error"),
+                "content": {"application/problem+json": {"schema": ref(Problem, "serialization")}},
+            }
+            if status == 429:
+                problem["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+            responses[str(status)] = problem
+        responses["5XX"] = {
+            "description": "Our fault; the request id is in the log",
+            "content": {"application/problem+json": {"schema": ref(Problem, "serialization")}},
+        }
+        item["responses"] = responses
+        if op.auth:
+            item["security"] = [{"bearer": []}, {"oauth2": []}, {"apiKey": []}]
+        paths.setdefault(op.openapi_path, {})[op.method.lower()] = item
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Compax API",
+            "version": __version__,
+            "description": (
+                "Classroom search and booking. Times are RFC 3339 with an offset; errors are "
+                "RFC 9457 problem+json with a stable `code` and the `request_id`; lists are "
+                "cursor-paged (`limit`, `cursor` → `next_cursor`)."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "tags": [{"name": r.tag, "description": r.description} for r in routers],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "oauth2": {
+                    "type": "oauth2",
+                    "flows": {"password": {"tokenUrl": "/api/v1/auth/token", "scopes": {}}},
+                },
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            },
+        },
+    }
+

@@ -1,0 +1,82 @@
+"""Shared request/response shapes: strict inputs, problem details, pages, rendering."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from sanic import HTTPResponse
+
+from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
+
+T = TypeVar("T")
+
+
+class In(BaseModel):
+    """A JSON request body: unknown fields and wrong types are refused (no coercion)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Query(BaseModel):
+    """Query parameters: strings converted to the declared types; unknown names refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageQuery(Query):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT}")
+    cursor: str | None = Field(None, max_length=512, description="next_cursor of the previous page")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null at the end")
+
+
+class FieldError(BaseModel):
+    location: str | None = Field(None, description="body, query, path or header")
+    pointer: str | None = Field(None, description="JSON pointer to the field")
+    detail: str
+    code: str | None = None
+    rule: str | None = None
+    limit: Any = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with Compax's stable ``code`` and the ``request_id``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="a URI naming the kind of problem")
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="stable, snake_case: not_found, booking_conflict, ...")
+    request_id: str
+    errors: list[FieldError] | None = None
+
+
+def render(
+    model: BaseModel | None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTTPResponse:
+    if model is None:
+        return HTTPResponse(status=status, headers=headers)
+    return HTTPResponse(
+        model.model_dump_json(),
+        status=status,
+        headers=headers,
+        content_type="application/json",
+    )
+
+
+def page_of(items: list[Any], next_cursor: str | None, item_model: type[Out]) -> Page[Any]:
+    return Page[item_model](  # type: ignore[valid-type]
+        data=[item_model.model_validate(i) for i in items], next_cursor=next_cursor
+    )

@@ -1,0 +1,75 @@
+"""``create_app(settings)``: the Sanic application, wired."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+from sanic import Request, Sanic
+from sanic.handlers import ErrorHandler
+
+from compax_server import db, runtime
+from compax_server.api import ROUTERS
+from compax_server.api.docs import docs_blueprint
+from compax_server.api.errors import render_error
+from compax_server.api.middleware import on_request, on_response
+from compax_server.api.openapi import build_openapi
+from compax_server.cache import Cache
+from compax_server.logs import setup_logging
+from compax_server.settings import Settings, load_settings
+
+log = logging.getLogger("compax.app")
+_names = itertools.count()
+
+
+class ProblemErrorHandler(ErrorHandler):
+    """Every error, Sanic's own included, becomes problem+json."""
+
+    def default(self, request: Request, exception: Exception):  # type: ignore[no-untyped-def,override]
+        return render_error(request, exception)
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Sanic:
+    """Build the app. ``manage_db=False`` leaves opening and closing the database to the
+    caller (tests that share one Tortoise set-up across requests)."""
+    settings = (settings or load_settings()).checked()
+    setup_logging(settings.log_format, settings.log_level)
+    name = "compax" if next(_names) == 0 else f"compax_{next(_names)}"
+    app = Sanic(name, error_handler=ProblemErrorHandler())
+    app.config.REQUEST_MAX_SIZE = settings.request_max_size
+    app.config.ACCESS_LOG = False
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.AUTO_EXTEND = False  # sanic-ext only for CORS, set up explicitly below
+    app.config.KEEP_ALIVE_TIMEOUT = 15
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 15.0
+    app.ctx.settings = settings
+
+    for router in ROUTERS:
+        app.blueprint(router.blueprint())
+    app.blueprint(docs_blueprint(build_openapi(ROUTERS)))
+    app.register_middleware(on_request, "request")  # type: ignore[arg-type]
+    app.register_middleware(on_response, "response")  # type: ignore[arg-type]
+
+    if settings.cors_origin_list:
+        from sanic_ext import Extend
+
+        app.config.CORS_ORIGINS = ",".join(settings.cors_origin_list)
+        app.config.CORS_ALLOW_HEADERS = "authorization,content-type,if-match,idempotency-key,x-request-id,x-api-key"
+        app.config.CORS_EXPOSE_HEADERS = "etag,location,retry-after,x-request-id"
+        app.config.OAS = False
+        app.config.HEALTH = False
+        Extend(app)
+
+    @app.before_server_start
+    async def start(app: Sanic) -> None:
+        runtime.configure(settings, Cache(settings.cache_url))
+        if manage_db:
+            await db.init(settings.database_url)
+
+    @app.after_server_stop
+    async def stop(app: Sanic) -> None:
+        if manage_db:
+            await db.close()
+        await runtime.cache().close()
+
+    return app

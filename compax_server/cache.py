@@ -1,0 +1,130 @@
+"""The shared cache: aiocache, in memory by default, Redis when ``COMPAX_CACHE_URL=redis://``.
+
+A cache outage never becomes an error: every call answers "nothing cached" (``None``) when
+the backend fails or is slow, and after a failure the backend is left alone for a short
+pause so that a dead Redis does not add its timeout to every request. Keys are namespaced
+with ``compax:``; invalidation is by version stamps (``bump``), never by ``KEYS``/``FLUSHDB``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiocache import RedisCache, SimpleMemoryCache
+from aiocache.base import BaseCache
+from aiocache.serializers import JsonSerializer
+
+log = logging.getLogger("compax.cache")
+
+OPERATION_TIMEOUT = 0.25  # seconds; a slower cache counts as down
+PAUSE_AFTER_FAILURE = 2.0  # seconds without trying the backend after it failed
+
+
+class Cache:
+    def __init__(self, url: str = "memory://") -> None:
+        self.url = url
+        parts = urlsplit(url)
+        self.shared = parts.scheme in {"redis", "rediss"}
+        backend: BaseCache
+        if self.shared:
+            backend = RedisCache(
+                serializer=JsonSerializer(),
+                namespace="compax",
+                endpoint=parts.hostname or "127.0.0.1",
+                port=parts.port or 6379,
+                db=int((parts.path or "/0").lstrip("/") or 0),
+                password=parts.password,
+                ssl=parts.scheme == "rediss",
+                timeout=OPERATION_TIMEOUT,
+                create_connection_timeout=OPERATION_TIMEOUT,
+            )
+        else:
+            backend = SimpleMemoryCache(
+                serializer=JsonSerializer(), namespace="compax", timeout=OPERATION_TIMEOUT
+            )
+        self.backend = backend
+        self._down_until = 0.0
+
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, operation: str, exc: BaseException) -> None:
+        if self.available:
+            log.warning(
+                "cache %s failed (%s: %s); answering uncached for %.0fs",
+                operation,
+                type(exc).__name__,
+                exc,
+                PAUSE_AFTER_FAILURE,
+            )
+        self._down_until = time.monotonic() + PAUSE_AFTER_FAILURE
+
+    async def get(self, key: str) -> Any:
+        if not self.available:
+            return None
+        try:
+            return await self.backend.get(key)
+        except Exception as exc:
+            self._failed("get", exc)
+            return None
+
+    async def counters(self, keys: list[str]) -> list[int]:
+        """The values of ``incr`` counters (0 when absent or when the cache is unavailable)."""
+        if not self.available:
+            return [0] * len(keys)
+        try:
+            # Counters are stored raw (INCR), not through the JSON serializer.
+            values = await self.backend.multi_get(keys, loads_fn=lambda v: v)
+        except Exception as exc:
+            self._failed("counters", exc)
+            return [0] * len(keys)
+        return [int(v) if v is not None else 0 for v in values]
+
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        if not self.available:
+            return
+        try:
+            await self.backend.set(key, value, ttl=ttl)
+        except Exception as exc:
+            self._failed("set", exc)
+
+    async def delete(self, key: str) -> None:
+        if not self.available:
+            return
+        try:
+            await self.backend.delete(key)
+        except Exception as exc:
+            self._failed("delete", exc)
+
+    async def incr(self, key: str, ttl: int) -> int | None:
+        """Add one to a counter that expires ``ttl`` seconds after it was created.
+
+        Returns ``None`` when the cache is unavailable.
+        """
+        if not self.available:
+            return None
+        try:
+            value = int(await self.backend.increment(key, 1))
+            if value == 1:
+                await self.backend.expire(key, ttl)
+            return value
+        except Exception as exc:
+            self._failed("incr", exc)
+            return None
+
+    async def ping(self) -> bool:
+        try:
+            await self.backend.exists("ping")
+        except Exception:
+            return False
+        return True
+
+    async def close(self) -> None:
+        try:
+            await self.backend.close()
+        except Exception as exc:  # closing a dead connection is not worth an error
+            log.debug("cache close failed: %s", exc)

@@ -1,0 +1,49 @@
+"""Users and their refresh tokens."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    admin = "admin"
+    staff = "staff"
+    member = "member"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True, description="case-folded")
+    full_name = fields.CharField(max_length=200)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.member)
+    is_active = fields.BooleanField(default=True)
+    password_hash = fields.CharField(max_length=100, null=True, description="bcrypt; null: no login")
+    token_version = fields.IntField(default=0, description="bumped to end every session at once")
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "users"
+
+
+class RefreshToken(Model):
+    """An opaque refresh token, stored as its SHA-256. Rotation keeps the family; reuse of a
+    rotated token revokes the whole family."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="refresh_tokens", on_delete=fields.CASCADE
+    )
+    family = fields.CharField(max_length=36, db_index=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    rotated_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refresh_tokens"

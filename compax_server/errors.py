@@ -1,0 +1,147 @@
+"""The domain error tree. Every error the business layer raises is a ``CompaxError``.
+
+One handler in ``compax_server.api.errors`` renders any of them as RFC 9457
+``application/problem+json``; the class decides ``status``, ``code`` and ``title``, the
+instance carries ``detail`` and extra members (``errors``, ``conflicts``, ...)::
+
+    CompaxError (500 internal_error)
+    ├── BadRequest (400 bad_request)
+    │   ├── MalformedBody (400 malformed_body)
+    │   └── InvalidInput (400 validation_failed)      errors=[{location, pointer, detail, code}]
+    ├── Unauthenticated (401 unauthenticated)
+    │   ├── InvalidCredentials (401 invalid_credentials)
+    │   ├── InvalidToken (401 invalid_token)
+    │   └── RefreshTokenReused (401 refresh_token_reused)
+    ├── Forbidden (403 forbidden)
+    ├── NotFound (404 not_found)
+    ├── MethodNotAllowed (405 method_not_allowed)
+    ├── Conflict (409 conflict)
+    │   ├── AlreadyExists (409 already_exists)
+    │   └── BookingConflict (409 booking_conflict)     conflicts=[...], alternatives=[...]
+    ├── PreconditionFailed (412 precondition_failed)
+    ├── PreconditionRequired (428 precondition_required)
+    ├── PayloadTooLarge (413 payload_too_large)
+    ├── RuleViolation (422 rule_violation)            errors=[{rule, limit, detail}]
+    │   └── PasswordPolicy (422 password_policy)
+    ├── RateLimited (429 rate_limited)                retry_after=<seconds>
+    └── ServiceUnavailable (503 service_unavailable)
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class CompaxError(Exception):
+    """Base of every error the business layer raises. Rendered as problem+json."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.detail!r})"
+
+
+class BadRequest(CompaxError):
+    status, code, title = 400, "bad_request", "Bad request"
+
+
+class MalformedBody(BadRequest):
+    code, title = "malformed_body", "The request body is not valid JSON"
+
+
+class InvalidInput(BadRequest):
+    """Well-formed JSON whose fields do not fit the schema. ``errors`` names each field."""
+
+    code, title = "validation_failed", "The request does not fit the schema"
+
+    def __init__(self, detail: str, errors: list[dict[str, Any]], **extra: Any) -> None:
+        super().__init__(detail, errors=errors, **extra)
+        self.errors = errors
+
+    @classmethod
+    def field(cls, location: str, name: str, detail: str, code: str = "invalid") -> InvalidInput:
+        """One bad field, e.g. ``InvalidInput.field("query", "limit", "must be at most 200")``."""
+        pointer = "/" + name.replace("~", "~0").replace("/", "~1")
+        return cls(
+            f"{name}: {detail}",
+            errors=[{"location": location, "pointer": pointer, "detail": detail, "code": code}],
+        )
+
+
+class Unauthenticated(CompaxError):
+    status, code, title = 401, "unauthenticated", "Authentication required"
+
+
+class InvalidCredentials(Unauthenticated):
+    code, title = "invalid_credentials", "Wrong email or password"
+
+
+class InvalidToken(Unauthenticated):
+    code, title = "invalid_token", "The credentials are not valid"
+
+
+class RefreshTokenReused(Unauthenticated):
+    code, title = "refresh_token_reused", "The refresh token was already used"
+
+
+class Forbidden(CompaxError):
+    status, code, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(CompaxError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class MethodNotAllowed(CompaxError):
+    status, code, title = 405, "method_not_allowed", "Method not allowed"
+
+
+class Conflict(CompaxError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class AlreadyExists(Conflict):
+    code, title = "already_exists", "Already exists"
+
+
+class BookingConflict(Conflict):
+    code, title = "booking_conflict", "The room is taken"
+
+
+class PreconditionFailed(CompaxError):
+    status, code, title = 412, "precondition_failed", "The resource has changed"
+
+
+class PreconditionRequired(CompaxError):
+    status, code, title = 428, "precondition_required", "If-Match is required"
+
+
+class PayloadTooLarge(CompaxError):
+    status, code, title = 413, "payload_too_large", "The request body is too large"
+
+
+class RuleViolation(CompaxError):
+    status, code, title = 422, "rule_violation", "A rule forbids this"
+
+
+class PasswordPolicy(RuleViolation):
+    code, title = "password_policy", "The password does not meet the policy"
+
+
+class RateLimited(CompaxError):
+    status, code, title = 429, "rate_limited", "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **extra)
+        self.retry_after = retry_after
+
+
+class ServiceUnavailable(CompaxError):
+    status, code, title = 503, "service_unavailable", "Service unavailable"

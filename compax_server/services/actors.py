@@ -1,0 +1,66 @@
+"""Who is acting: a person's session or an API key, and the checks on what they may do.
+
+Services take an explicit ``actor``; they never read a request. Permission checks are named
+``require_*`` / ``can_*`` and live here or beside the state they guard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from compax_server.db.users import Role
+from compax_server.errors import Forbidden
+
+
+class Scope:
+    """What an API key may do, on top of what its user's role allows."""
+
+    read = "read"  # every GET the user may make
+    write = "write"  # bookings, series and (for staff users) the catalogue
+    import_ = "import"  # timetable imports
+    admin = "admin"  # users and API keys (admin users only)
+
+    ALL = frozenset({read, write, import_, admin})
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    email: str
+    role: Role
+    api_key_id: int | None = None
+    scopes: frozenset[str] | None = None  # None: a signed-in person, bounded by role only
+    request_id: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff or admin: acts on everyone's bookings and the catalogue."""
+        return self.role in (Role.staff, Role.admin)
+
+    @property
+    def label(self) -> str:
+        return f"{self.email} (key {self.api_key_id})" if self.api_key_id else self.email
+
+    def has_scope(self, scope: str) -> bool:
+        return self.scopes is None or scope in self.scopes
+
+
+def require_scope(actor: Actor, scope: str) -> None:
+    if not actor.has_scope(scope):
+        raise Forbidden(f"this API key lacks the {scope!r} scope", required_scope=scope)
+
+
+def require_admin(actor: Actor) -> None:
+    require_scope(actor, Scope.admin)
+    if not actor.is_admin:
+        raise Forbidden("only administrators may do this")
+
+
+def require_staff(actor: Actor, scope: str = Scope.write) -> None:
+    require_scope(actor, scope)
+    if not actor.is_staff:
+        raise Forbidden("only staff and administrators may do this")

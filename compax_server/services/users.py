@@ -1,0 +1,219 @@
+"""Users: the own profile, password changes, and admin management."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+
+from compax_server.db import transaction
+from compax_server.db.users import Role, User
+from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
+from compax_server.services import audit, auth
+from compax_server.services.actors import Actor, Scope, require_admin, require_scope
+from compax_server.services.paging import page_by_id
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def snapshot(user: User) -> dict[str, Any]:
+    """What the audit log keeps of a user (never the password hash)."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "is_active": user.is_active,
+    }
+
+
+def check_email(email: str) -> str:
+    email = auth.normalize_email(email)
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise InvalidInput.field("body", "email", "is not an email address", code="invalid_email")
+    return email
+
+
+async def get_user(actor: Actor, user_id: int) -> User:
+    """Admins read anyone; others only themselves (anyone else is a 404 to them)."""
+    require_scope(actor, Scope.read)
+    if actor.user_id != user_id:
+        require_scope(actor, Scope.admin)
+    user = await User.get_or_none(id=user_id) if actor.is_admin or actor.user_id == user_id else None
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    return user
+
+
+async def get_me(actor: Actor) -> User:
+    return await get_user(actor, actor.user_id)
+
+
+async def list_users(
+    actor: Actor,
+    *,
+    limit: int,
+    cursor: str | None,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    q: str | None = None,
+) -> tuple[list[User], str | None]:
+    require_admin(actor)
+    query = User.all()
+    if role is not None:
+        query = query.filter(role=role)
+    if is_active is not None:
+        query = query.filter(is_active=is_active)
+    if q:
+        query = query.filter(Q(email__icontains=q) | Q(full_name__icontains=q))
+    return await page_by_id(query, limit, cursor)
+
+
+async def create_user(
+    actor: Actor | None,
+    *,
+    email: str,
+    full_name: str,
+    role: Role = Role.member,
+    password: str | None = None,
+) -> User:
+    """Create a user. ``actor=None`` is the system (bootstrap); otherwise an admin."""
+    if actor is not None:
+        require_admin(actor)
+    email = check_email(email)
+    password_hash = await auth.hash_password(password) if password is not None else None
+    try:
+        async with transaction():
+            user = await User.create(
+                email=email, full_name=full_name, role=role, password_hash=password_hash
+            )
+            await audit.record(actor, "user.create", "user", user.pk, after=snapshot(user))
+    except IntegrityError:
+        raise AlreadyExists(f"a user with the email {email} already exists") from None
+    return user
+
+
+async def _ensure_an_admin_remains(user: User, role: Role, is_active: bool) -> None:
+    if user.role != Role.admin or (role == Role.admin and is_active):
+        return
+    others = await User.filter(role=Role.admin, is_active=True).exclude(id=user.pk).count()
+    if others == 0:
+        raise RuleViolation(
+            f"{user.email} is the last active administrator; make another one first.",
+            errors=[{"rule": "last_admin", "detail": "at least one active admin must remain"}],
+        )
+
+
+async def update_user(
+    actor: Actor,
+    user_id: int,
+    *,
+    full_name: str | None = None,
+    email: str | None = None,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    """Admin edit. Changing role, deactivating or resetting the password ends the user's
+    sessions."""
+    require_admin(actor)
+    password_hash = await auth.hash_password(password) if password is not None else None
+    try:
+        async with transaction():
+            user = await User.get_or_none(id=user_id)
+            if user is None:
+                raise NotFound(f"user {user_id} does not exist")
+            before = snapshot(user)
+            await _ensure_an_admin_remains(
+                user,
+                role if role is not None else user.role,
+                is_active if is_active is not None else user.is_active,
+            )
+            ends_sessions = (
+                (role is not None and role != user.role)
+                or (is_active is False and user.is_active)
+                or password_hash is not None
+            )
+            if full_name is not None:
+                user.full_name = full_name
+            if email is not None:
+                user.email = check_email(email)
+            if role is not None:
+                user.role = role
+            if is_active is not None:
+                user.is_active = is_active
+            if password_hash is not None:
+                user.password_hash = password_hash
+            user.version += 1
+            await user.save()
+            if ends_sessions:
+                await auth.end_all_sessions(user)
+            await audit.record(
+                actor, "user.update", "user", user.pk, before=before, after=snapshot(user)
+            )
+    except IntegrityError:
+        raise AlreadyExists(f"a user with the email {email} already exists") from None
+    return user
+
+
+async def deactivate_user(actor: Actor, user_id: int) -> User:
+    return await update_user(actor, user_id, is_active=False)
+
+
+async def update_me(actor: Actor, *, full_name: str) -> User:
+    require_scope(actor, Scope.write)
+    async with transaction():
+        user = await get_me(actor)
+        before = snapshot(user)
+        user.full_name = full_name
+        user.version += 1
+        await user.save()
+        await audit.record(actor, "user.update", "user", user.pk, before=before, after=snapshot(user))
+    return user
+
+
+async def change_password(actor: Actor, *, current_password: str, new_password: str) -> auth.TokenPair:
+    """Change the own password. Every other session ends; the new pair continues this one."""
+    if actor.api_key_id is not None:
+        raise RuleViolation(
+            "An API key cannot change its user's password; log in as the user.",
+            errors=[{"rule": "password_needs_session", "detail": "use a login session"}],
+        )
+    user = await get_me(actor)
+    if not await auth.verify_password(current_password, user.password_hash):
+        raise RuleViolation(
+            "The current password is wrong.",
+            errors=[
+                {
+                    "location": "body",
+                    "pointer": "/current_password",
+                    "detail": "is not your current password",
+                    "code": "wrong_password",
+                }
+            ],
+        )
+    password_hash = await auth.hash_password(new_password)
+    async with transaction():
+        user = await get_me(actor)
+        user.password_hash = password_hash
+        user.version += 1
+        await user.save()
+        await auth.end_all_sessions(user)
+        await audit.record(actor, "user.password_change", "user", user.pk)
+        pair = await auth.new_session(user)
+    return pair
+
+
+async def bootstrap_admin(email: str, password: str) -> User | None:
+    """Create the first admin when no active admin exists yet; otherwise do nothing."""
+    if await User.filter(role=Role.admin, is_active=True).exists():
+        return None
+    existing = await User.get_or_none(email=auth.normalize_email(email))
+    if existing is not None:
+        raise AlreadyExists(
+            f"{email} exists but is not an active admin; promote it with `compax users` instead"
+        )
+    return await create_user(
+        None, email=email, full_name="Administrator", role=Role.admin, password=password
+    )

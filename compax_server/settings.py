@@ -1,0 +1,137 @@
+"""Server configuration: ``COMPAX_*`` environment variables, then a ``.env`` file, then defaults.
+
+Every knob of the server is a field here; nothing else in the server reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me"  # noqa: S105 - the marker a production start refuses
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigurationError(Exception):
+    """The server cannot start with this configuration. The message says what to change."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="COMPAX_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite://compax.sqlite3"
+    cache_url: str = "memory://"
+    secret_key: str = ""
+    jwt_issuer: str = "compax"
+    jwt_audience: str = "compax-api"
+    access_token_ttl: int = Field(900, ge=30, description="seconds")
+    refresh_token_ttl: int = Field(30 * 24 * 3600, ge=60, description="seconds")
+    bcrypt_rounds: int = Field(12, ge=4, le=16)
+    cors_origins: str = ""
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    request_max_size: int = Field(2 * 1024 * 1024, ge=1024, description="bytes")
+    login_rate_limit: int = Field(10, ge=1, description="failed logins per account per window")
+    login_rate_limit_ip: int = Field(50, ge=1, description="logins per client address per window")
+    login_rate_window: int = Field(900, ge=1, description="seconds")
+    bootstrap_admin_email: str = ""
+    bootstrap_admin_password: str = ""
+    migrate_on_start: bool | None = None
+    workers: int = Field(1, ge=1)
+    migrations_dir: str = ""
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in {"sqlite", "postgres", "postgresql", "asyncpg"}:
+            raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:// or postgres://")
+        return value
+
+    @field_validator("cache_url")
+    @classmethod
+    def _known_cache(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in {"memory", "redis", "rediss"}:
+            raise ValueError(f"unsupported cache URL scheme {scheme!r}: use memory:// or redis://")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return urlsplit(self.database_url).scheme == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file of a ``sqlite://`` URL (``sqlite:///abs/path`` or ``sqlite://rel``)."""
+        if not self.is_sqlite:
+            return None
+        rest = self.database_url[len("sqlite://") :].split("?", 1)[0]
+        return Path(rest)
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def should_migrate_on_start(self) -> bool:
+        if self.migrate_on_start is not None:
+            return self.migrate_on_start
+        return self.is_sqlite
+
+    def checked(self) -> Settings:
+        """Validate what only matters at start-up and fill in a development secret.
+
+        Production refuses a missing, default or short secret. Elsewhere a random secret is
+        created once and kept beside the SQLite file (mode 0600), so tokens survive restarts
+        and every worker of one server signs with the same key.
+        """
+        if self.env == "production":
+            if not self.secret_key or self.secret_key == DEFAULT_SECRET:
+                raise ConfigurationError(
+                    "COMPAX_SECRET_KEY is not set. In production (COMPAX_ENV=production) the "
+                    "server refuses to start without a secret: set COMPAX_SECRET_KEY to a random "
+                    f"value of at least {MIN_SECRET_LENGTH} characters, e.g. the output of "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+                )
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise ConfigurationError(
+                    f"COMPAX_SECRET_KEY is {len(self.secret_key)} characters long; production "
+                    f"needs at least {MIN_SECRET_LENGTH}."
+                )
+            return self
+        if self.secret_key:
+            return self
+        return self.model_copy(update={"secret_key": _local_secret(self)})
+
+
+def _local_secret(settings: Settings) -> str:
+    db_file = settings.sqlite_path
+    folder = db_file.resolve().parent if db_file is not None else Path.cwd()
+    path = folder / ".compax-secret"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".compax-secret.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(tmp, path)  # atomic and exclusive: the first process to get here wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and ``.env``), with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,112 @@
+"""API keys: created by admins, shown once, scoped, revocable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from compax_server.db.api_keys import ApiKey
+from compax_server.db.users import Role
+from tests.conftest import bearer
+
+KEYS = "/api/v1/api-keys"
+
+
+async def make_key(client, admin, user, scopes=("read", "write"), **extra):
+    r = await client.post(
+        KEYS,
+        json={"user_id": user.pk, "name": "timetable sync", "scopes": list(scopes), **extra},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def test_the_secret_is_shown_once_and_stored_hashed(client, admin, make_user):
+    service = await make_user(Role.staff)
+    created = await make_key(client, admin, service)
+    secret = created["secret"]
+    assert secret.startswith("cpx_" + created["prefix"] + "_")
+    stored = await ApiKey.get(id=created["id"])
+    assert secret not in (stored.key_hash, stored.prefix)
+    listed = (await client.get(KEYS, headers=bearer(admin))).json()["data"]
+    assert "secret" not in listed[0]
+    assert listed[0]["prefix"] == created["prefix"]
+
+
+async def test_a_key_authenticates_as_its_user(client, admin, make_user):
+    service = await make_user(Role.staff)
+    secret = (await make_key(client, admin, service))["secret"]
+    for headers in ({"Authorization": f"Bearer {secret}"}, {"X-API-Key": secret}):
+        r = await client.get("/api/v1/me", headers=headers)
+        assert r.status_code == 200
+        assert r.json()["email"] == service.email
+    key = (await client.get(KEYS, headers=bearer(admin))).json()["data"][0]
+    assert key["last_used_at"] is not None
+
+
+async def test_scopes_limit_what_a_key_may_do(client, admin, make_user):
+    service = await make_user(Role.member)
+    secret = (await make_key(client, admin, service, scopes=["read"]))["secret"]
+    h = {"Authorization": f"Bearer {secret}"}
+    assert (await client.get("/api/v1/me", headers=h)).status_code == 200
+    r = await client.patch("/api/v1/me", json={"full_name": "x"}, headers=h)
+    assert r.status_code == 403
+    assert r.json()["required_scope"] == "write"
+
+
+async def test_an_admins_key_without_admin_scope_cannot_manage_users(client, admin):
+    secret = (await make_key(client, admin, admin, scopes=["read", "write"]))["secret"]
+    r = await client.get("/api/v1/users", headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 403
+
+
+async def test_revoked_expired_and_forged_keys_are_401(client, admin, make_user):
+    service = await make_user(Role.staff)
+    created = await make_key(client, admin, service)
+    secret = created["secret"]
+    r = await client.delete(f"{KEYS}/{created['id']}", headers=bearer(admin))
+    assert r.status_code == 200
+    assert r.json()["revoked_at"] is not None
+    assert (await client.get("/api/v1/me", headers={"X-API-Key": secret})).status_code == 401
+
+    soon = await make_key(client, admin, service, expires_at=(datetime.now(UTC) + timedelta(seconds=60)).isoformat())
+    await ApiKey.filter(id=soon["id"]).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    assert (await client.get("/api/v1/me", headers={"X-API-Key": soon["secret"]})).status_code == 401
+
+    live = await make_key(client, admin, service)
+    forged = live["secret"][:-4] + "AAAA"
+    assert (await client.get("/api/v1/me", headers={"X-API-Key": forged})).status_code == 401
+    assert (await client.get("/api/v1/me", headers={"X-API-Key": "cpx_nothing_here"})).status_code == 401
+
+
+async def test_a_deactivated_users_keys_stop_working(client, admin, make_user):
+    service = await make_user(Role.staff)
+    secret = (await make_key(client, admin, service))["secret"]
+    await client.delete(f"/api/v1/users/{service.pk}", headers=bearer(admin))
+    assert (await client.get("/api/v1/me", headers={"X-API-Key": secret})).status_code == 401
+
+
+async def test_unknown_scopes_and_past_expiry_are_400(client, admin, member):
+    r = await client.post(KEYS, json={"user_id": member.pk, "name": "k", "scopes": ["root"]}, headers=bearer(admin))
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["pointer"] == "/scopes"
+    r = await client.post(
+        KEYS,
+        json={"user_id": member.pk, "name": "k", "scopes": ["read"], "expires_at": "2020-01-01T00:00:00+00:00"},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 400
+    r = await client.post(
+        KEYS,
+        json={"user_id": member.pk, "name": "k", "scopes": ["read"], "expires_at": "2030-01-01T00:00:00"},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["pointer"] == "/expires_at"
+
+
+async def test_only_admins_manage_keys(client, staff, member):
+    h = bearer(staff)
+    assert (await client.get(KEYS, headers=h)).status_code == 403
+    r = await client.post(KEYS, json={"user_id": member.pk, "name": "k", "scopes": ["read"]}, headers=h)
+    assert r.status_code == 403

@@ -1,0 +1,181 @@
+"""/me, password changes and admin user management."""
+
+from __future__ import annotations
+
+import pytest
+
+from compax_server.db.users import RefreshToken, Role, User
+from tests.conftest import PASSWORD, bearer
+
+USERS = "/api/v1/users"
+
+
+async def test_me_shows_the_own_profile_without_secrets(client, member):
+    r = await client.get("/api/v1/me", headers=bearer(member))
+    assert r.status_code == 200
+    body = r.json()
+    assert body["email"] == member.email
+    assert body["role"] == "member"
+    assert "password_hash" not in body and "token_version" not in body
+
+
+async def test_me_can_change_the_own_name(client, member):
+    r = await client.patch("/api/v1/me", json={"full_name": "Ada L."}, headers=bearer(member))
+    assert r.status_code == 200
+    assert r.json()["full_name"] == "Ada L."
+
+
+@pytest.mark.parametrize("field", [{"role": "admin"}, {"email": "me@evil.example"}, {"is_active": True}])
+async def test_me_cannot_change_role_or_email(client, member, field):
+    r = await client.patch("/api/v1/me", json={"full_name": "x", **field}, headers=bearer(member))
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["pointer"] == "/" + next(iter(field))
+    assert (await User.get(id=member.pk)).role == Role.member
+
+
+async def test_password_change_ends_other_sessions_and_continues_this_one(client, member):
+    pair = (await client.post("/api/v1/auth/token", json={"email": member.email, "password": PASSWORD})).json()
+    old_access = {"Authorization": f"Bearer {pair['access_token']}"}
+    r = await client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "a brand new secret"},
+        headers=old_access,
+    )
+    assert r.status_code == 200
+    new_access = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert (await client.get("/api/v1/me", headers=old_access)).status_code == 401
+    assert (await client.get("/api/v1/me", headers=new_access)).status_code == 200
+    refresh = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refresh.status_code == 401
+    login = await client.post("/api/v1/auth/token", json={"email": member.email, "password": "a brand new secret"})
+    assert login.status_code == 200
+
+
+async def test_password_change_needs_the_current_password(client, member):
+    r = await client.post(
+        "/api/v1/me/password",
+        json={"current_password": "not it at all", "new_password": "a brand new secret"},
+        headers=bearer(member),
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["pointer"] == "/current_password"
+
+
+@pytest.mark.parametrize(
+    ("password", "fragment"),
+    [("short", "at least 10 characters"), ("ü" * 40, "at most 72 bytes")],
+)
+async def test_password_policy_is_a_clear_422(client, member, password, fragment):
+    r = await client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": password},
+        headers=bearer(member),
+    )
+    assert r.status_code == 422
+    assert r.json()["code"] == "password_policy"
+    assert fragment in r.json()["detail"]
+    assert r.json()["errors"][0]["pointer"] == "/password"
+
+
+async def test_admin_creates_lists_reads_and_updates_users(client, admin):
+    h = bearer(admin)
+    r = await client.post(
+        USERS,
+        json={"email": "New.Person@Campus.Example", "full_name": "New Person", "role": "staff", "password": "long enough pw"},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["email"] == "new.person@campus.example"
+    assert r.headers["location"] == f"/api/v1/users/{created['id']}"
+    listed = (await client.get(USERS, params={"role": "staff"}, headers=h)).json()
+    assert [u["email"] for u in listed["data"]] == ["new.person@campus.example"]
+    assert (await client.get(f"{USERS}/{created['id']}", headers=h)).json()["full_name"] == "New Person"
+    r = await client.patch(f"{USERS}/{created['id']}", json={"role": "member"}, headers=h)
+    assert r.json()["role"] == "member"
+
+
+async def test_duplicate_email_is_409(client, admin, member):
+    r = await client.post(
+        USERS, json={"email": member.email.upper(), "full_name": "Twin"}, headers=bearer(admin)
+    )
+    assert r.status_code == 409
+    assert r.json()["code"] == "already_exists"
+
+
+async def test_bad_email_is_400_naming_the_field(client, admin):
+    r = await client.post(USERS, json={"email": "not-an-email", "full_name": "X"}, headers=bearer(admin))
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["pointer"] == "/email"
+
+
+async def test_users_list_is_paged_with_a_cursor(client, admin, make_user):
+    for _ in range(5):
+        await make_user()
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get(USERS, params=params, headers=bearer(admin))).json()
+        seen += [u["id"] for u in page["data"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(seen) and len(seen) == 6
+
+
+@pytest.mark.parametrize(
+    ("params", "pointer"),
+    [({"limit": 201}, "/limit"), ({"limit": 0}, "/limit"), ({"limit": "x"}, "/limit"),
+     ({"cursor": "@@@"}, "/cursor"), ({"colour": "red"}, "/colour"), ({"role": "king"}, "/role")],
+)
+async def test_bad_list_parameters_are_400(client, admin, params, pointer):
+    r = await client.get(USERS, params=params, headers=bearer(admin))
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["pointer"] == pointer
+    assert r.json()["errors"][0]["location"] == "query"
+
+
+@pytest.mark.parametrize("role", [Role.member, Role.staff])
+async def test_only_admins_manage_users(client, make_user, role):
+    user = await make_user(role)
+    h = bearer(user)
+    assert (await client.get(USERS, headers=h)).status_code == 403
+    assert (await client.post(USERS, json={"email": "a@b.cd", "full_name": "A"}, headers=h)).status_code == 403
+    other = await make_user(Role.member)
+    assert (await client.get(f"{USERS}/{other.pk}", headers=h)).status_code == 404
+    assert (await client.get(f"{USERS}/{user.pk}", headers=h)).status_code == 200
+    assert (await client.patch(f"{USERS}/{user.pk}", json={"role": "admin"}, headers=h)).status_code == 403
+    assert (await client.delete(f"{USERS}/{other.pk}", headers=h)).status_code == 403
+
+
+async def test_deactivation_keeps_the_user_and_ends_sessions(client, admin, member):
+    await client.post("/api/v1/auth/token", json={"email": member.email, "password": PASSWORD})
+    r = await client.delete(f"{USERS}/{member.pk}", headers=bearer(admin))
+    assert r.status_code == 200
+    assert r.json()["is_active"] is False
+    assert await User.filter(id=member.pk).exists()
+    assert await RefreshToken.filter(user_id=member.pk, revoked_at=None).count() == 0
+
+
+async def test_the_last_admin_cannot_be_removed(client, admin):
+    r = await client.delete(f"{USERS}/{admin.pk}", headers=bearer(admin))
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["rule"] == "last_admin"
+    r = await client.patch(f"{USERS}/{admin.pk}", json={"role": "staff"}, headers=bearer(admin))
+    assert r.status_code == 422
+
+
+async def test_unknown_user_is_404(client, admin):
+    assert (await client.get(f"{USERS}/999999", headers=bearer(admin))).status_code == 404
+
+
+async def test_user_changes_are_audited(client, admin):
+    from compax_server.db.audit import AuditEvent
+
+    r = await client.post(USERS, json={"email": "a@b.cd", "full_name": "A"}, headers=bearer(admin))
+    event = await AuditEvent.filter(action="user.create").order_by("-id").first()
+    assert event is not None
+    assert event.actor_user_id == admin.pk
+    assert event.entity_id == r.json()["id"]
+    assert event.request_id == r.headers["x-request-id"]
+    assert "password_hash" not in (event.after or {})

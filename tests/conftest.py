@@ -1,0 +1,178 @@
+"""Shared fixtures: a migrated database per test (SQLite file, and PostgreSQL when
+``COMPAX_TEST_POSTGRES_URL`` is set), the app behind an httpx client, and factories.
+
+Every database test runs once per engine (``engine`` parameter). The schema comes from the
+migrations (never ``generate_schemas``): SQLite tests copy a migrated template file; the
+PostgreSQL tests share one migrated database created for this run and emptied per test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from compax_server import db, runtime
+from compax_server.app import create_app
+from compax_server.cache import Cache
+from compax_server.db import migrate
+from compax_server.db.users import Role, User
+from compax_server.services import auth, users
+from compax_server.settings import Settings
+
+POSTGRES_URL = os.environ.get("COMPAX_TEST_POSTGRES_URL", "")
+REDIS_URL = os.environ.get("COMPAX_TEST_REDIS_URL", "")
+PASSWORD = "correct horse battery"
+
+ENGINES = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(not POSTGRES_URL, reason="COMPAX_TEST_POSTGRES_URL is not set"),
+    ),
+]
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "env": "test",
+        "database_url": database_url,
+        "cache_url": "memory://",
+        "secret_key": "test-secret-" + "x" * 40,
+        "bcrypt_rounds": 4,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "compax.sqlite3"
+    asyncio.run(migrate.upgrade(f"sqlite://{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of its own for this test run, migrated once, dropped at the end."""
+    if not POSTGRES_URL:
+        pytest.skip("COMPAX_TEST_POSTGRES_URL is not set")
+    name = f"compax_test_{uuid.uuid4().hex[:10]}"
+    url = asyncio.run(migrate.create_postgres_database(POSTGRES_URL, name))
+    try:
+        asyncio.run(migrate.upgrade(url))
+        yield url
+    finally:
+        asyncio.run(migrate.drop_postgres_database(POSTGRES_URL, name))
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if engine == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    path = tmp_path / "compax.sqlite3"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    return f"sqlite://{path}"
+
+
+async def empty_postgres() -> None:
+    rows = await db.conn().execute_query_dict(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'aerich'"
+    )
+    tables = ", ".join(f'"{r["tablename"]}"' for r in rows)
+    if tables:
+        await db.conn().execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return test_settings(database_url)
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[str]:
+    """Tortoise open on the test database, runtime configured; yields the engine name."""
+    runtime.configure(settings, Cache(settings.cache_url))
+    await db.init(settings.database_url)
+    try:
+        if db.dialect() == "postgres":
+            await empty_postgres()
+        yield db.dialect()
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def app(database: str, settings: Settings) -> AsyncIterator[Any]:
+    """The Sanic app with its start-up run once (as an ASGI server would)."""
+    application = create_app(settings, manage_db=False)
+    application.asgi = True
+    application.config.TOUCHUP = False  # Sanic rewrites its own methods once per process
+    await application._startup()
+    await application._server_event("init", "before")
+    await application._server_event("init", "after")
+    try:
+        yield application
+    finally:
+        await application._server_event("shutdown", "before")
+        await application._server_event("shutdown", "after")
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("10.0.0.1", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+MakeUser = Callable[..., Awaitable[User]]
+
+
+@pytest.fixture
+def make_user(database: str) -> MakeUser:
+    counter = iter(range(1, 10_000))
+
+    async def make(role: Role = Role.member, email: str | None = None, password: str = PASSWORD) -> User:
+        n = next(counter)
+        return await users.create_user(
+            None,
+            email=email or f"{role.value}{n}@campus.example",
+            full_name=f"{role.value.title()} {n}",
+            role=role,
+            password=password,
+        )
+
+    return make
+
+
+def bearer(user: User) -> dict[str, str]:
+    token, _ = auth.issue_access_token(user)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def admin(make_user: MakeUser) -> User:
+    return await make_user(Role.admin)
+
+
+@pytest.fixture
+async def staff(make_user: MakeUser) -> User:
+    return await make_user(Role.staff)
+
+
+@pytest.fixture
+async def member(make_user: MakeUser) -> User:
+    return await make_user(Role.member)
