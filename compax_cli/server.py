@@ -14,7 +14,9 @@ import typer
 
 from compax_cli.output import err_console, fail
 
-db_app = typer.Typer(help="Database schema: apply and inspect migrations (server side).", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database schema: apply and inspect migrations (server side).", no_args_is_help=True
+)
 
 
 def _server_settings() -> Any:
@@ -153,9 +155,13 @@ def db_make_migration(
     name: Annotated[str, typer.Argument(help="snake_case name, e.g. add_rooms")],
     postgres_url: Annotated[
         str | None,
-        typer.Option(envvar="COMPAX_TEST_POSTGRES_URL", help="A PostgreSQL server for scratch databases."),
+        typer.Option(
+            envvar="COMPAX_TEST_POSTGRES_URL", help="A PostgreSQL server for scratch databases."
+        ),
     ] = None,
-    empty: Annotated[bool, typer.Option(help="Write a file without SQL, to fill in by hand.")] = False,
+    empty: Annotated[
+        bool, typer.Option(help="Write a file without SQL, to fill in by hand.")
+    ] = False,
 ) -> None:
     """(Developers) Write the next migration with SQL for SQLite and PostgreSQL.
 
@@ -206,4 +212,3 @@ def create_admin(
     except CompaxError as exc:
         fail(exc.detail)
     err_console.print(f"Created admin {created}.")
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from typing import Any
 
 from sanic import Request, Sanic
 from sanic.handlers import ErrorHandler
@@ -25,11 +26,11 @@ _names = itertools.count()
 class ProblemErrorHandler(ErrorHandler):
     """Every error, Sanic's own included, becomes problem+json."""
 
-    def default(self, request: Request, exception: Exception):  # type: ignore[no-untyped-def,override]
+    def default(self, request: Request, exception: Exception):  # type: ignore[no-untyped-def]
         return render_error(request, exception)
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Sanic:
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Sanic[Any, Any]:
     """Build the app. ``manage_db=False`` leaves opening and closing the database to the
     caller (tests that share one Tortoise set-up across requests)."""
     settings = (settings or load_settings()).checked()
@@ -47,27 +48,29 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     for router in ROUTERS:
         app.blueprint(router.blueprint())
     app.blueprint(docs_blueprint(build_openapi(ROUTERS)))
-    app.register_middleware(on_request, "request")  # type: ignore[arg-type]
+    app.register_middleware(on_request, "request")
     app.register_middleware(on_response, "response")  # type: ignore[arg-type]
 
     if settings.cors_origin_list:
         from sanic_ext import Extend
 
         app.config.CORS_ORIGINS = ",".join(settings.cors_origin_list)
-        app.config.CORS_ALLOW_HEADERS = "authorization,content-type,if-match,idempotency-key,x-request-id,x-api-key"
+        app.config.CORS_ALLOW_HEADERS = (
+            "authorization,content-type,if-match,idempotency-key,x-request-id,x-api-key"
+        )
         app.config.CORS_EXPOSE_HEADERS = "etag,location,retry-after,x-request-id"
         app.config.OAS = False
         app.config.HEALTH = False
         Extend(app)
 
     @app.before_server_start
-    async def start(app: Sanic) -> None:
-        runtime.configure(settings, Cache(settings.cache_url))
+    async def start(app: Sanic[Any, Any]) -> None:
+        runtime.configure(settings, Cache(settings.cache_url, settings.cache_namespace))
         if manage_db:
             await db.init(settings.database_url)
 
     @app.after_server_stop
-    async def stop(app: Sanic) -> None:
+    async def stop(app: Sanic[Any, Any]) -> None:
         if manage_db:
             await db.close()
         await runtime.cache().close()

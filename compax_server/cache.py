@@ -3,7 +3,8 @@
 A cache outage never becomes an error: every call answers "nothing cached" (``None``) when
 the backend fails or is slow, and after a failure the backend is left alone for a short
 pause so that a dead Redis does not add its timeout to every request. Keys are namespaced
-with ``compax:``; invalidation is by version stamps (``bump``), never by ``KEYS``/``FLUSHDB``.
+(``COMPAX_CACHE_NAMESPACE``, default ``compax``); invalidation is by version-stamped keys,
+never by ``KEYS`` or ``FLUSHDB``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ PAUSE_AFTER_FAILURE = 2.0  # seconds without trying the backend after it failed
 
 
 class Cache:
-    def __init__(self, url: str = "memory://") -> None:
+    def __init__(self, url: str = "memory://", namespace: str = "compax") -> None:
         self.url = url
         parts = urlsplit(url)
         self.shared = parts.scheme in {"redis", "rediss"}
@@ -32,7 +33,7 @@ class Cache:
         if self.shared:
             backend = RedisCache(
                 serializer=JsonSerializer(),
-                namespace="compax",
+                namespace=namespace,
                 endpoint=parts.hostname or "127.0.0.1",
                 port=parts.port or 6379,
                 db=int((parts.path or "/0").lstrip("/") or 0),
@@ -43,7 +44,7 @@ class Cache:
             )
         else:
             backend = SimpleMemoryCache(
-                serializer=JsonSerializer(), namespace="compax", timeout=OPERATION_TIMEOUT
+                serializer=JsonSerializer(), namespace=namespace, timeout=OPERATION_TIMEOUT
             )
         self.backend = backend
         self._down_until = 0.0

@@ -16,7 +16,7 @@ _cache: Cache | None = None
 def configure(settings: Settings, cache: Cache | None = None) -> None:
     global _settings, _cache
     _settings = settings
-    _cache = cache if cache is not None else Cache(settings.cache_url)
+    _cache = cache if cache is not None else Cache(settings.cache_url, settings.cache_namespace)
 
 
 def settings() -> Settings:

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     env: Literal["development", "production", "test"] = "development"
     database_url: str = "sqlite://compax.sqlite3"
     cache_url: str = "memory://"
+    cache_namespace: str = Field("compax", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
     secret_key: str = ""
     jwt_issuer: str = "compax"
     jwt_audience: str = "compax-api"
@@ -54,7 +55,9 @@ class Settings(BaseSettings):
     def _known_database(cls, value: str) -> str:
         scheme = urlsplit(value).scheme
         if scheme not in {"sqlite", "postgres", "postgresql", "asyncpg"}:
-            raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:// or postgres://")
+            raise ValueError(
+                f"unsupported database URL scheme {scheme!r}: use sqlite:// or postgres://"
+            )
         return value
 
     @field_validator("cache_url")

@@ -40,12 +40,35 @@ ENGINES = [
 ]
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI (``COMPAX_TEST_REQUIRE_SERVICES=1``) the PostgreSQL and Redis tests must run."""
+    if not os.environ.get("COMPAX_TEST_REQUIRE_SERVICES"):
+        return
+    if not POSTGRES_URL or not REDIS_URL:
+        pytest.exit("COMPAX_TEST_POSTGRES_URL and COMPAX_TEST_REDIS_URL must be set", returncode=1)
+
+    async def ping() -> None:
+        import asyncpg
+
+        from compax_server.db.migrate import _admin_dsn
+
+        conn = await asyncpg.connect(_admin_dsn(POSTGRES_URL), timeout=10)
+        await conn.close()
+        if not await Cache(REDIS_URL).ping():
+            raise ConnectionError(f"Redis does not answer at {REDIS_URL}")
+
+    try:
+        asyncio.run(ping())
+    except Exception as exc:
+        pytest.exit(f"test services do not answer: {exc}", returncode=1)
+
+
 def test_settings(database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "env": "test",
         "database_url": database_url,
         "cache_url": "memory://",
-        "secret_key": "test-secret-" + "x" * 40,
+        "secret_key": "test-secret-" + "x" * 60,
         "bcrypt_rounds": 4,
         "log_level": "WARNING",
     }
@@ -72,6 +95,19 @@ def postgres_url() -> Iterator[str]:
         yield url
     finally:
         asyncio.run(migrate.drop_postgres_database(POSTGRES_URL, name))
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not REDIS_URL:
+        pytest.skip("COMPAX_TEST_REDIS_URL is not set")
+    return REDIS_URL
+
+
+@pytest.fixture
+def cache_namespace() -> str:
+    """A namespace of its own, so tests sharing one Redis never see each other's keys."""
+    return f"test{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(params=ENGINES)
@@ -105,7 +141,7 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 async def database(settings: Settings) -> AsyncIterator[str]:
     """Tortoise open on the test database, runtime configured; yields the engine name."""
-    runtime.configure(settings, Cache(settings.cache_url))
+    runtime.configure(settings, Cache(settings.cache_url, settings.cache_namespace))
     await db.init(settings.database_url)
     try:
         if db.dialect() == "postgres":
@@ -145,7 +181,9 @@ MakeUser = Callable[..., Awaitable[User]]
 def make_user(database: str) -> MakeUser:
     counter = iter(range(1, 10_000))
 
-    async def make(role: Role = Role.member, email: str | None = None, password: str = PASSWORD) -> User:
+    async def make(
+        role: Role = Role.member, email: str | None = None, password: str = PASSWORD
+    ) -> User:
         n = next(counter)
         return await users.create_user(
             None,

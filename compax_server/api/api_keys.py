@@ -12,7 +12,9 @@ from compax_server.api.schemas import In, Out, Page, PageQuery, page_of, render
 from compax_server.services import api_keys
 from compax_server.services.actors import Actor, Scope
 
-router = Router("api_keys", "/api/v1/api-keys", tag="API keys", description="Keys for integrations.")
+router = Router(
+    "api_keys", "/api/v1/api-keys", tag="API keys", description="Keys for integrations."
+)
 
 
 class ApiKeyOut(Out):
@@ -44,7 +46,13 @@ class ApiKeyQuery(PageQuery):
     user_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-@router.get("/", summary="List API keys", query=ApiKeyQuery, response=Page[ApiKeyOut], errors=(400, *AUTH_ERRORS))
+@router.get(
+    "/",
+    summary="List API keys",
+    query=ApiKeyQuery,
+    response=Page[ApiKeyOut],
+    errors=(400, *AUTH_ERRORS),
+)
 async def list_keys(request: Request, actor: Actor, query: ApiKeyQuery) -> HTTPResponse:
     rows, cursor = await api_keys.list_api_keys(
         actor, limit=query.limit, cursor=query.cursor, user_id=query.user_id
@@ -53,8 +61,13 @@ async def list_keys(request: Request, actor: Actor, query: ApiKeyQuery) -> HTTPR
 
 
 @router.post(
-    "/", summary="Create an API key", body=ApiKeyCreate, response=ApiKeyCreated, status=201,
-    errors=(400, *AUTH_ERRORS), response_headers=("Location",),
+    "/",
+    summary="Create an API key",
+    body=ApiKeyCreate,
+    response=ApiKeyCreated,
+    status=201,
+    errors=(400, *AUTH_ERRORS),
+    response_headers=("Location",),
 )
 async def create_key(request: Request, actor: Actor, body: ApiKeyCreate) -> HTTPResponse:
     """The response carries ``secret`` once; only its hash is stored. Send it as
@@ -66,12 +79,16 @@ async def create_key(request: Request, actor: Actor, body: ApiKeyCreate) -> HTTP
     return render(out, status=201, headers={"Location": f"/api/v1/api-keys/{key.pk}"})
 
 
-@router.get("/<key_id>", summary="Read an API key", response=ApiKeyOut, errors=(400, *AUTH_ERRORS, 404))
+@router.get(
+    "/<key_id>", summary="Read an API key", response=ApiKeyOut, errors=(400, *AUTH_ERRORS, 404)
+)
 async def read_key(request: Request, actor: Actor, key_id: int) -> HTTPResponse:
     return render(ApiKeyOut.model_validate(await api_keys.get_api_key(actor, key_id)))
 
 
-@router.delete("/<key_id>", summary="Revoke an API key", response=ApiKeyOut, errors=(400, *AUTH_ERRORS, 404))
+@router.delete(
+    "/<key_id>", summary="Revoke an API key", response=ApiKeyOut, errors=(400, *AUTH_ERRORS, 404)
+)
 async def revoke_key(request: Request, actor: Actor, key_id: int) -> HTTPResponse:
     """Revoked keys stay listed (with ``revoked_at``) for the record."""
     return render(ApiKeyOut.model_validate(await api_keys.revoke_api_key(actor, key_id)))

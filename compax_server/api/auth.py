@@ -38,7 +38,7 @@ class RefreshRequest(In):
 class TokenOut(Out):
     access_token: str
     refresh_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int = Field(description="seconds until the access token expires")
 
 
@@ -65,13 +65,20 @@ async def token(request: Request, body: TokenRequest | PasswordForm) -> HTTPResp
     ``Retry-After``)."""
     email = body.email if isinstance(body, TokenRequest) else body.username
     pair = await auth.login(
-        email, body.password, client=request.remote_addr or request.ip, request_id=request.ctx.request_id
+        email,
+        body.password,
+        client=request.remote_addr or request.ip,
+        request_id=request.ctx.request_id,
     )
     return render(token_out(pair))
 
 
 @router.post(
-    "/refresh", summary="Refresh the session", body=RefreshRequest, response=TokenOut, auth=False,
+    "/refresh",
+    summary="Refresh the session",
+    body=RefreshRequest,
+    response=TokenOut,
+    auth=False,
     errors=(401,),
 )
 async def refresh(request: Request, body: RefreshRequest) -> HTTPResponse:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ from compax_server.errors import InvalidInput, MalformedBody, Unauthenticated
 from compax_server.services import auth
 from compax_server.services.actors import Actor
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 MAX_PATH_INT = 2**31 - 1
 
 # Problem statuses every authenticated operation can answer.
@@ -78,11 +78,7 @@ class Router:
         def decorator(handler: Handler) -> Handler:
             hints = typing.get_type_hints(handler)
             params = inspect.signature(handler).parameters
-            path_params = {
-                name: hints.get(name, str)
-                for name in params
-                if f"<{name}>" in path
-            }
+            path_params = {name: hints.get(name, str) for name in params if f"<{name}>" in path}
             summary = options.pop("summary")
             doc = inspect.getdoc(handler) or ""
             op = Operation(
@@ -152,7 +148,9 @@ def parse_path_param(name: str, raw: str, kind: type) -> Any:
             raise InvalidInput.field("path", name, "must be a positive integer", "int_parsing")
         value = int(raw)
         if not 1 <= value <= MAX_PATH_INT:
-            raise InvalidInput.field("path", name, f"must be between 1 and {MAX_PATH_INT}", "out_of_range")
+            raise InvalidInput.field(
+                "path", name, f"must be between 1 and {MAX_PATH_INT}", "out_of_range"
+            )
         return value
     return raw
 
@@ -168,21 +166,30 @@ def validation_errors(exc: ValidationError, location: str) -> list[dict[str, Any
         elif err["type"] == "timezone_aware":
             detail = "needs a UTC offset (RFC 3339), e.g. 2027-03-01T09:00:00+01:00"
         out.append(
-            {"location": location, "pointer": pointer if loc else "", "detail": detail, "code": err["type"]}
+            {
+                "location": location,
+                "pointer": pointer if loc else "",
+                "detail": detail,
+                "code": err["type"],
+            }
         )
     return out
 
 
 def _invalid(exc: ValidationError, location: str) -> InvalidInput:
     errors = validation_errors(exc, location)
-    summary = "; ".join(f"{e['pointer'].lstrip('/') or location}: {e['detail']}" for e in errors[:5])
+    summary = "; ".join(
+        f"{e['pointer'].lstrip('/') or location}: {e['detail']}" for e in errors[:5]
+    )
     return InvalidInput(summary, errors=errors)
 
 
-def parse_body(request: Request, model: type[BaseModel], form: type[BaseModel] | None = None) -> Any:
+def parse_body(
+    request: Request, model: type[BaseModel], form: type[BaseModel] | None = None
+) -> Any:
     content_type = (request.content_type or "").split(";")[0].strip().lower()
     if form is not None and content_type == "application/x-www-form-urlencoded":
-        data = {k: v[0] if len(v) == 1 else v for k, v in request.form.items()}
+        data = {k: v[0] if len(v) == 1 else v for k, v in (request.form or {}).items()}
         try:
             return form.model_validate(data)
         except ValidationError as exc:
@@ -190,7 +197,14 @@ def parse_body(request: Request, model: type[BaseModel], form: type[BaseModel] |
     if content_type not in ("application/json", "") and not content_type.endswith("+json"):
         raise InvalidInput(
             f"The body must be JSON (Content-Type: application/json), not {content_type}.",
-            errors=[{"location": "header", "pointer": "/Content-Type", "detail": "must be application/json", "code": "content_type"}],
+            errors=[
+                {
+                    "location": "header",
+                    "pointer": "/Content-Type",
+                    "detail": "must be application/json",
+                    "code": "content_type",
+                }
+            ],
         )
     raw = request.body or b""
     if not raw.strip():
@@ -218,13 +232,13 @@ def parse_query(request: Request, model: type[BaseModel]) -> Any:
 
 
 def bearer_credential(request: Request) -> str | None:
-    header = request.headers.get("authorization")
+    header = str(request.headers.get("authorization", ""))
     if header:
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise Unauthenticated("Use 'Authorization: Bearer <access token or API key>'.")
         return value.strip()
-    key = request.headers.get("x-api-key")
+    key: str | None = request.headers.get("x-api-key")
     return key.strip() if key else None
 
 

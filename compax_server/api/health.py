@@ -7,8 +7,8 @@ from typing import Literal
 from sanic import HTTPResponse, Request
 
 from compax_server import db, runtime
-from compax_server.api.schemas import Out, render
 from compax_server.api.endpoint import Router
+from compax_server.api.schemas import Out, render
 from compax_server.errors import ServiceUnavailable
 
 router = Router("health", "", tag="Health", description="Process and dependency checks.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from compax_server import __version__
 from compax_server.api.endpoint import Operation, Router
@@ -36,8 +36,8 @@ HEADER_DOCS = {
 }
 
 
-def _models_of(op: Operation) -> list[tuple[type[BaseModel], str]]:
-    out: list[tuple[type[BaseModel], str]] = []
+def _models_of(op: Operation) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    out: list[tuple[type[BaseModel], JsonSchemaMode]] = []
     if op.body is not None:
         out.append((op.body, "validation"))
     if op.form is not None:
@@ -69,7 +69,7 @@ def _query_parameters(model: type[BaseModel], schema: dict[str, Any]) -> list[di
 
 def build_openapi(routers: list[Router]) -> dict[str, Any]:
     ops = [op for router in routers for op in router.operations]
-    pairs: list[tuple[type[BaseModel], str]] = [(Problem, "serialization")]
+    pairs: list[tuple[type[BaseModel], JsonSchemaMode]] = [(Problem, "serialization")]
     for op in ops:
         pairs.extend(_models_of(op))
     keyed, top = models_json_schema(list(dict.fromkeys(pairs)), ref_template=REF)
@@ -183,4 +183,3 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             },
         },
     }
-

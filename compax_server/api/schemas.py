@@ -35,7 +35,9 @@ class Out(BaseModel):
 
 class Page(BaseModel, Generic[T]):
     data: list[T]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null at the end")
+    next_cursor: str | None = Field(
+        description="pass as ?cursor= for the next page; null at the end"
+    )
 
 
 class FieldError(BaseModel):

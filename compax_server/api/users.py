@@ -9,7 +9,7 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.auth import TokenOut, token_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Out, Page, PageQuery, Query, page_of, render
+from compax_server.api.schemas import In, Out, Page, PageQuery, page_of, render
 from compax_server.db.users import Role
 from compax_server.services import users
 from compax_server.services.actors import Actor
@@ -35,8 +35,10 @@ class UserCreate(In):
     full_name: str = Name
     role: Role = Role.member
     password: str | None = Field(
-        None, max_length=1024, description="10+ characters, at most 72 bytes; omit for a "
-        "service account that only uses API keys"
+        None,
+        max_length=1024,
+        description="10+ characters, at most 72 bytes; omit for a "
+        "service account that only uses API keys",
     )
 
 
@@ -67,18 +69,29 @@ def user_out(user: object) -> UserOut:
     return UserOut.model_validate(user)
 
 
-@router.get("/", summary="List users", query=UserQuery, response=Page[UserOut], errors=(400, *AUTH_ERRORS))
+@router.get(
+    "/", summary="List users", query=UserQuery, response=Page[UserOut], errors=(400, *AUTH_ERRORS)
+)
 async def list_users(request: Request, actor: Actor, query: UserQuery) -> HTTPResponse:
     rows, cursor = await users.list_users(
-        actor, limit=query.limit, cursor=query.cursor, role=query.role,
-        is_active=query.is_active, q=query.q,
+        actor,
+        limit=query.limit,
+        cursor=query.cursor,
+        role=query.role,
+        is_active=query.is_active,
+        q=query.q,
     )
     return render(page_of(rows, cursor, UserOut))
 
 
 @router.post(
-    "/", summary="Create a user", body=UserCreate, response=UserOut, status=201,
-    errors=(400, *AUTH_ERRORS, 409, 422), response_headers=("Location",),
+    "/",
+    summary="Create a user",
+    body=UserCreate,
+    response=UserOut,
+    status=201,
+    errors=(400, *AUTH_ERRORS, 409, 422),
+    response_headers=("Location",),
 )
 async def create_user(request: Request, actor: Actor, body: UserCreate) -> HTTPResponse:
     user = await users.create_user(
@@ -93,10 +106,15 @@ async def read_user(request: Request, actor: Actor, user_id: int) -> HTTPRespons
 
 
 @router.patch(
-    "/<user_id>", summary="Update a user", body=UserUpdate, response=UserOut,
+    "/<user_id>",
+    summary="Update a user",
+    body=UserUpdate,
+    response=UserOut,
     errors=(400, *AUTH_ERRORS, 404, 409, 422),
 )
-async def update_user(request: Request, actor: Actor, user_id: int, body: UserUpdate) -> HTTPResponse:
+async def update_user(
+    request: Request, actor: Actor, user_id: int, body: UserUpdate
+) -> HTTPResponse:
     """Change name, email, role, active flag or password. A role change, a deactivation or a
     password reset ends the user's sessions."""
     user = await users.update_user(actor, user_id, **body.model_dump(exclude_unset=True))
@@ -104,7 +122,10 @@ async def update_user(request: Request, actor: Actor, user_id: int, body: UserUp
 
 
 @router.delete(
-    "/<user_id>", summary="Deactivate a user", response=UserOut, errors=(400, *AUTH_ERRORS, 404, 422)
+    "/<user_id>",
+    summary="Deactivate a user",
+    response=UserOut,
+    errors=(400, *AUTH_ERRORS, 404, 422),
 )
 async def deactivate_user(request: Request, actor: Actor, user_id: int) -> HTTPResponse:
     """Users are never deleted (their bookings and audit trail stay): DELETE deactivates.
@@ -117,14 +138,19 @@ async def read_me(request: Request, actor: Actor) -> HTTPResponse:
     return render(user_out(await users.get_me(actor)))
 
 
-@me_router.patch("/", summary="Update my profile", body=MeUpdate, response=UserOut, errors=(400, *AUTH_ERRORS))
+@me_router.patch(
+    "/", summary="Update my profile", body=MeUpdate, response=UserOut, errors=(400, *AUTH_ERRORS)
+)
 async def update_me(request: Request, actor: Actor, body: MeUpdate) -> HTTPResponse:
     """Change your own name. Role and email are changed by an administrator."""
     return render(user_out(await users.update_me(actor, full_name=body.full_name)))
 
 
 @me_router.post(
-    "/password", summary="Change my password", body=PasswordChange, response=TokenOut,
+    "/password",
+    summary="Change my password",
+    body=PasswordChange,
+    response=TokenOut,
     errors=(400, *AUTH_ERRORS, 422),
 )
 async def change_password(request: Request, actor: Actor, body: PasswordChange) -> HTTPResponse:

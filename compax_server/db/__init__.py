@@ -45,9 +45,7 @@ def tortoise_config(url: str) -> dict[str, Any]:
     name = connection_name(url)
     return {
         "connections": {name: _with_defaults(url)},
-        "apps": {
-            APP: {"models": [*MODEL_MODULES, "aerich.models"], "default_connection": name}
-        },
+        "apps": {APP: {"models": [*MODEL_MODULES, "aerich.models"], "default_connection": name}},
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -67,7 +65,8 @@ def conn() -> BaseDBAsyncClient:
     ctx = Tortoise._require_context()
     name = ctx.default_connection
     assert name is not None
-    return connections.get(name)
+    client: BaseDBAsyncClient = connections.get(name)
+    return client
 
 
 def dialect() -> str:

@@ -27,6 +27,7 @@ from aerich import Command
 from aerich.migrate import Migrate
 from aerich.utils import get_formatted_compressed_data, get_models_describe
 from tortoise import Tortoise, connections
+from tortoise.exceptions import OperationalError
 from tortoise.utils import get_schema_sql
 
 from compax_server import db
@@ -82,7 +83,9 @@ def migrations_dir() -> Path:
 
 
 def _command(url: str) -> Command:
-    return Command(tortoise_config=db.tortoise_config(url), app=db.APP, location=str(migrations_dir()))
+    return Command(
+        tortoise_config=db.tortoise_config(url), app=db.APP, location=str(migrations_dir())
+    )
 
 
 async def _isolated(coro: Coroutine[Any, Any, T]) -> T:
@@ -107,7 +110,10 @@ async def pending(url: str) -> list[str]:
 
     async def run() -> list[str]:
         async with _command(url) as command:
-            heads: list[str] = await command.heads()
+            try:
+                heads: list[str] = await command.heads()
+            except OperationalError:  # a new database: not even aerich's table exists
+                heads = list(Migrate.get_all_version_files())
         return heads
 
     return await _isolated(run())
@@ -228,7 +234,7 @@ async def make_migration(name: str, postgres_url: str | None, empty: bool = Fals
     folder.mkdir(parents=True, exist_ok=True)
     numbers = [int(p.name.split("_", 1)[0]) for p in folder.glob("[0-9]*_*.py")]
     number = max(numbers, default=-1) + 1
-    stamp = datetime.now().strftime("%Y%m%d%H%M%S")  # noqa: DTZ005 - aerich's file naming
+    stamp = datetime.now().strftime("%Y%m%d%H%M%S")
     path = folder / f"{number}_{stamp}_{name}.py"
     state = await _models_state()
     path.write_text(

@@ -20,7 +20,9 @@ class User(Model):
     full_name = fields.CharField(max_length=200)
     role = fields.CharEnumField(Role, max_length=16, default=Role.member)
     is_active = fields.BooleanField(default=True)
-    password_hash = fields.CharField(max_length=100, null=True, description="bcrypt; null: no login")
+    password_hash = fields.CharField(
+        max_length=100, null=True, description="bcrypt; null: no login"
+    )
     token_version = fields.IntField(default=0, description="bumped to end every session at once")
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)

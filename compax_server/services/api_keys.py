@@ -91,5 +91,7 @@ async def revoke_api_key(actor: Actor, key_id: int) -> ApiKey:
             before = snapshot(key)
             key.revoked_at = auth.now()
             await key.save(update_fields=["revoked_at"])
-            await audit.record(actor, "api_key.revoke", "api_key", key.pk, before=before, after=snapshot(key))
+            await audit.record(
+                actor, "api_key.revoke", "api_key", key.pk, before=before, after=snapshot(key)
+            )
     return key

@@ -112,7 +112,7 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105
 
 
 def issue_access_token(user: User) -> tuple[str, int]:

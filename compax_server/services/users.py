@@ -40,7 +40,9 @@ async def get_user(actor: Actor, user_id: int) -> User:
     require_scope(actor, Scope.read)
     if actor.user_id != user_id:
         require_scope(actor, Scope.admin)
-    user = await User.get_or_none(id=user_id) if actor.is_admin or actor.user_id == user_id else None
+    user = (
+        await User.get_or_none(id=user_id) if actor.is_admin or actor.user_id == user_id else None
+    )
     if user is None:
         raise NotFound(f"user {user_id} does not exist")
     return user
@@ -169,11 +171,15 @@ async def update_me(actor: Actor, *, full_name: str) -> User:
         user.full_name = full_name
         user.version += 1
         await user.save()
-        await audit.record(actor, "user.update", "user", user.pk, before=before, after=snapshot(user))
+        await audit.record(
+            actor, "user.update", "user", user.pk, before=before, after=snapshot(user)
+        )
     return user
 
 
-async def change_password(actor: Actor, *, current_password: str, new_password: str) -> auth.TokenPair:
+async def change_password(
+    actor: Actor, *, current_password: str, new_password: str
+) -> auth.TokenPair:
     """Change the own password. Every other session ends; the new pair continues this one."""
     if actor.api_key_id is not None:
         raise RuleViolation(

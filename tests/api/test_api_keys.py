@@ -69,14 +69,20 @@ async def test_revoked_expired_and_forged_keys_are_401(client, admin, make_user)
     assert r.json()["revoked_at"] is not None
     assert (await client.get("/api/v1/me", headers={"X-API-Key": secret})).status_code == 401
 
-    soon = await make_key(client, admin, service, expires_at=(datetime.now(UTC) + timedelta(seconds=60)).isoformat())
+    soon = await make_key(
+        client, admin, service, expires_at=(datetime.now(UTC) + timedelta(seconds=60)).isoformat()
+    )
     await ApiKey.filter(id=soon["id"]).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
-    assert (await client.get("/api/v1/me", headers={"X-API-Key": soon["secret"]})).status_code == 401
+    assert (
+        await client.get("/api/v1/me", headers={"X-API-Key": soon["secret"]})
+    ).status_code == 401
 
     live = await make_key(client, admin, service)
     forged = live["secret"][:-4] + "AAAA"
     assert (await client.get("/api/v1/me", headers={"X-API-Key": forged})).status_code == 401
-    assert (await client.get("/api/v1/me", headers={"X-API-Key": "cpx_nothing_here"})).status_code == 401
+    assert (
+        await client.get("/api/v1/me", headers={"X-API-Key": "cpx_nothing_here"})
+    ).status_code == 401
 
 
 async def test_a_deactivated_users_keys_stop_working(client, admin, make_user):
@@ -87,18 +93,30 @@ async def test_a_deactivated_users_keys_stop_working(client, admin, make_user):
 
 
 async def test_unknown_scopes_and_past_expiry_are_400(client, admin, member):
-    r = await client.post(KEYS, json={"user_id": member.pk, "name": "k", "scopes": ["root"]}, headers=bearer(admin))
+    r = await client.post(
+        KEYS, json={"user_id": member.pk, "name": "k", "scopes": ["root"]}, headers=bearer(admin)
+    )
     assert r.status_code == 400
     assert r.json()["errors"][0]["pointer"] == "/scopes"
     r = await client.post(
         KEYS,
-        json={"user_id": member.pk, "name": "k", "scopes": ["read"], "expires_at": "2020-01-01T00:00:00+00:00"},
+        json={
+            "user_id": member.pk,
+            "name": "k",
+            "scopes": ["read"],
+            "expires_at": "2020-01-01T00:00:00+00:00",
+        },
         headers=bearer(admin),
     )
     assert r.status_code == 400
     r = await client.post(
         KEYS,
-        json={"user_id": member.pk, "name": "k", "scopes": ["read"], "expires_at": "2030-01-01T00:00:00"},
+        json={
+            "user_id": member.pk,
+            "name": "k",
+            "scopes": ["read"],
+            "expires_at": "2030-01-01T00:00:00",
+        },
         headers=bearer(admin),
     )
     assert r.status_code == 400
@@ -108,5 +126,7 @@ async def test_unknown_scopes_and_past_expiry_are_400(client, admin, member):
 async def test_only_admins_manage_keys(client, staff, member):
     h = bearer(staff)
     assert (await client.get(KEYS, headers=h)).status_code == 403
-    r = await client.post(KEYS, json={"user_id": member.pk, "name": "k", "scopes": ["read"]}, headers=h)
+    r = await client.post(
+        KEYS, json={"user_id": member.pk, "name": "k", "scopes": ["read"]}, headers=h
+    )
     assert r.status_code == 403

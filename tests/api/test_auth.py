@@ -102,10 +102,14 @@ async def test_reusing_a_rotated_refresh_token_revokes_the_family(client, member
         await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     ).json()
     # An attacker replays the first token: detected, and the legitimate chain ends too.
-    replay = await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    replay = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}
+    )
     assert replay.status_code == 401
     assert replay.json()["code"] == "refresh_token_reused"
-    legit = await client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    legit = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}
+    )
     assert legit.status_code == 401
     assert await RefreshToken.filter(user_id=member.pk, revoked_at=None).count() == 0
 
@@ -179,7 +183,9 @@ async def test_a_well_formed_token_works(client, member, settings):
     ],
 )
 async def test_bad_claims_are_401(client, member, settings, name, changes):
-    token = jwt.encode(claims_for(member, settings, **changes), settings.secret_key, algorithm="HS256")
+    token = jwt.encode(
+        claims_for(member, settings, **changes), settings.secret_key, algorithm="HS256"
+    )
     r = await get_me(client, token)
     assert r.status_code == 401, name
     assert r.json()["code"] in ("invalid_token", "unauthenticated")
@@ -227,3 +233,31 @@ async def test_token_of_a_deactivated_user_stops_working(client, make_user, admi
     r = await client.delete(f"/api/v1/users/{user.pk}", headers=bearer(admin))
     assert r.status_code == 200
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
+
+
+async def test_rate_limits_are_shared_through_redis_across_processes(
+    client, member, settings, redis_url, cache_namespace
+):
+    """Two app processes sharing Redis count failed logins together."""
+    from compax_server import runtime
+    from compax_server.cache import Cache
+
+    shared = settings.model_copy(
+        update={"cache_url": redis_url, "cache_namespace": cache_namespace}
+    )
+    worker_a, worker_b = Cache(redis_url, cache_namespace), Cache(redis_url, cache_namespace)
+    for i in range(settings.login_rate_limit):
+        runtime.configure(shared, worker_a if i % 2 else worker_b)
+        assert (await login(client, member.email, "wrong password")).status_code == 401
+    runtime.configure(shared, Cache(redis_url, cache_namespace))
+    assert (await login(client, member.email)).status_code == 429
+    await worker_a.close()
+    await worker_b.close()
+
+
+async def test_login_still_works_when_the_cache_is_down(client, member, settings):
+    from compax_server import runtime
+    from compax_server.cache import Cache
+
+    runtime.configure(settings, Cache("redis://127.0.0.1:1/0"))
+    assert (await login(client, member.email)).status_code == 200

@@ -25,7 +25,9 @@ async def test_me_can_change_the_own_name(client, member):
     assert r.json()["full_name"] == "Ada L."
 
 
-@pytest.mark.parametrize("field", [{"role": "admin"}, {"email": "me@evil.example"}, {"is_active": True}])
+@pytest.mark.parametrize(
+    "field", [{"role": "admin"}, {"email": "me@evil.example"}, {"is_active": True}]
+)
 async def test_me_cannot_change_role_or_email(client, member, field):
     r = await client.patch("/api/v1/me", json={"full_name": "x", **field}, headers=bearer(member))
     assert r.status_code == 400
@@ -34,7 +36,9 @@ async def test_me_cannot_change_role_or_email(client, member, field):
 
 
 async def test_password_change_ends_other_sessions_and_continues_this_one(client, member):
-    pair = (await client.post("/api/v1/auth/token", json={"email": member.email, "password": PASSWORD})).json()
+    pair = (
+        await client.post("/api/v1/auth/token", json={"email": member.email, "password": PASSWORD})
+    ).json()
     old_access = {"Authorization": f"Bearer {pair['access_token']}"}
     r = await client.post(
         "/api/v1/me/password",
@@ -45,9 +49,13 @@ async def test_password_change_ends_other_sessions_and_continues_this_one(client
     new_access = {"Authorization": f"Bearer {r.json()['access_token']}"}
     assert (await client.get("/api/v1/me", headers=old_access)).status_code == 401
     assert (await client.get("/api/v1/me", headers=new_access)).status_code == 200
-    refresh = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    refresh = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}
+    )
     assert refresh.status_code == 401
-    login = await client.post("/api/v1/auth/token", json={"email": member.email, "password": "a brand new secret"})
+    login = await client.post(
+        "/api/v1/auth/token", json={"email": member.email, "password": "a brand new secret"}
+    )
     assert login.status_code == 200
 
 
@@ -81,7 +89,12 @@ async def test_admin_creates_lists_reads_and_updates_users(client, admin):
     h = bearer(admin)
     r = await client.post(
         USERS,
-        json={"email": "New.Person@Campus.Example", "full_name": "New Person", "role": "staff", "password": "long enough pw"},
+        json={
+            "email": "New.Person@Campus.Example",
+            "full_name": "New Person",
+            "role": "staff",
+            "password": "long enough pw",
+        },
         headers=h,
     )
     assert r.status_code == 201, r.text
@@ -90,7 +103,9 @@ async def test_admin_creates_lists_reads_and_updates_users(client, admin):
     assert r.headers["location"] == f"/api/v1/users/{created['id']}"
     listed = (await client.get(USERS, params={"role": "staff"}, headers=h)).json()
     assert [u["email"] for u in listed["data"]] == ["new.person@campus.example"]
-    assert (await client.get(f"{USERS}/{created['id']}", headers=h)).json()["full_name"] == "New Person"
+    assert (await client.get(f"{USERS}/{created['id']}", headers=h)).json()[
+        "full_name"
+    ] == "New Person"
     r = await client.patch(f"{USERS}/{created['id']}", json={"role": "member"}, headers=h)
     assert r.json()["role"] == "member"
 
@@ -104,7 +119,9 @@ async def test_duplicate_email_is_409(client, admin, member):
 
 
 async def test_bad_email_is_400_naming_the_field(client, admin):
-    r = await client.post(USERS, json={"email": "not-an-email", "full_name": "X"}, headers=bearer(admin))
+    r = await client.post(
+        USERS, json={"email": "not-an-email", "full_name": "X"}, headers=bearer(admin)
+    )
     assert r.status_code == 400
     assert r.json()["errors"][0]["pointer"] == "/email"
 
@@ -125,8 +142,14 @@ async def test_users_list_is_paged_with_a_cursor(client, admin, make_user):
 
 @pytest.mark.parametrize(
     ("params", "pointer"),
-    [({"limit": 201}, "/limit"), ({"limit": 0}, "/limit"), ({"limit": "x"}, "/limit"),
-     ({"cursor": "@@@"}, "/cursor"), ({"colour": "red"}, "/colour"), ({"role": "king"}, "/role")],
+    [
+        ({"limit": 201}, "/limit"),
+        ({"limit": 0}, "/limit"),
+        ({"limit": "x"}, "/limit"),
+        ({"cursor": "@@@"}, "/cursor"),
+        ({"colour": "red"}, "/colour"),
+        ({"role": "king"}, "/role"),
+    ],
 )
 async def test_bad_list_parameters_are_400(client, admin, params, pointer):
     r = await client.get(USERS, params=params, headers=bearer(admin))
@@ -140,11 +163,15 @@ async def test_only_admins_manage_users(client, make_user, role):
     user = await make_user(role)
     h = bearer(user)
     assert (await client.get(USERS, headers=h)).status_code == 403
-    assert (await client.post(USERS, json={"email": "a@b.cd", "full_name": "A"}, headers=h)).status_code == 403
+    assert (
+        await client.post(USERS, json={"email": "a@b.cd", "full_name": "A"}, headers=h)
+    ).status_code == 403
     other = await make_user(Role.member)
     assert (await client.get(f"{USERS}/{other.pk}", headers=h)).status_code == 404
     assert (await client.get(f"{USERS}/{user.pk}", headers=h)).status_code == 200
-    assert (await client.patch(f"{USERS}/{user.pk}", json={"role": "admin"}, headers=h)).status_code == 403
+    assert (
+        await client.patch(f"{USERS}/{user.pk}", json={"role": "admin"}, headers=h)
+    ).status_code == 403
     assert (await client.delete(f"{USERS}/{other.pk}", headers=h)).status_code == 403
 
 

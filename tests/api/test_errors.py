@@ -1,0 +1,145 @@
+"""Bad input gets a precise problem+json, never a 500; a 500 leaks nothing."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.conftest import bearer
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(r, status, code):
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == PROBLEM
+    body = r.json()
+    assert body["status"] == status
+    assert body["code"] == code
+    assert body["request_id"] == r.headers["x-request-id"]
+    assert body["type"].endswith(code.replace("_", "-"))
+    assert body["title"] and body["detail"]
+    return body
+
+
+async def test_unknown_route_is_a_problem(client, database):
+    assert_problem(await client.get("/api/v1/nothing-here"), 404, "not_found")
+
+
+async def test_wrong_method_is_405_with_allow(client, database):
+    r = await client.put("/api/v1/auth/token", json={})
+    assert_problem(r, 405, "method_not_allowed")
+    assert "POST" in r.headers["allow"]
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"[1,2", b'{"email": "a@b.c", "password": }', b"\xff\xfe"]
+)
+async def test_malformed_json_is_400(client, database, body):
+    r = await client.post(
+        "/api/v1/auth/token", content=body, headers={"content-type": "application/json"}
+    )
+    assert_problem(r, 400, "malformed_body")
+
+
+async def test_empty_body_is_400(client, database):
+    r = await client.post(
+        "/api/v1/auth/token", content=b"", headers={"content-type": "application/json"}
+    )
+    assert_problem(r, 400, "malformed_body")
+
+
+@pytest.mark.parametrize(
+    ("payload", "pointer", "code"),
+    [
+        ({"email": 5, "password": "x"}, "/email", "string_type"),
+        ({"email": "a@b.c", "password": ["x"]}, "/password", "string_type"),
+        ({"email": "a@b.c", "password": "x", "extra": 1}, "/extra", "extra_forbidden"),
+        ({"email": "a@b.c"}, "/password", "missing"),
+        ([1, 2], "", "model_type"),
+    ],
+)
+async def test_wrong_types_missing_and_unknown_fields_name_the_field(
+    client, database, payload, pointer, code
+):
+    r = await client.post("/api/v1/auth/token", json=payload)
+    body = assert_problem(r, 400, "validation_failed")
+    assert {"pointer": pointer, "code": code, "location": "body"}.items() <= body["errors"][
+        0
+    ].items()
+
+
+async def test_numbers_are_not_coerced_from_strings(client, admin, member):
+    r = await client.post(
+        "/api/v1/api-keys",
+        json={"user_id": str(member.pk), "name": "k", "scopes": ["read"]},
+        headers=bearer(admin),
+    )
+    body = assert_problem(r, 400, "validation_failed")
+    assert body["errors"][0]["pointer"] == "/user_id"
+
+
+async def test_naive_datetime_is_400_naming_the_field(client, admin, member):
+    r = await client.post(
+        "/api/v1/api-keys",
+        json={
+            "user_id": member.pk,
+            "name": "k",
+            "scopes": ["read"],
+            "expires_at": "2031-01-01T10:00:00",
+        },
+        headers=bearer(admin),
+    )
+    body = assert_problem(r, 400, "validation_failed")
+    assert body["errors"][0]["pointer"] == "/expires_at"
+    assert "offset" in body["errors"][0]["detail"]
+
+
+@pytest.mark.parametrize("path_id", ["abc", "-1", "0", "99999999999", "1.5"])
+async def test_bad_path_ids_are_400(client, admin, path_id):
+    r = await client.get(f"/api/v1/users/{path_id}", headers=bearer(admin))
+    body = assert_problem(r, 400, "validation_failed")
+    assert body["errors"][0] == {**body["errors"][0], "location": "path", "pointer": "/user_id"}
+
+
+async def test_non_json_content_type_is_400(client, admin):
+    r = await client.patch(
+        "/api/v1/me",
+        content=b"full_name=x",
+        headers={**bearer(admin), "content-type": "text/plain"},
+    )
+    assert_problem(r, 400, "validation_failed")
+
+
+async def test_request_id_from_the_proxy_is_echoed_and_a_bad_one_replaced(client, database):
+    r = await client.get("/healthz", headers={"X-Request-ID": "proxy-abc.123"})
+    assert r.headers["x-request-id"] == "proxy-abc.123"
+    r = await client.get("/healthz", headers={"X-Request-ID": "bad id\nwith newline"})
+    assert r.headers["x-request-id"] != "bad id\nwith newline"
+    assert len(r.headers["x-request-id"]) == 32
+
+
+async def test_an_unexpected_error_is_a_bare_500_and_logged_with_the_request_id(
+    client, member, monkeypatch, caplog
+):
+    from compax_server.services import users
+
+    async def broken(actor):
+        raise RuntimeError("secret internals: password=hunter2")
+
+    monkeypatch.setattr(users, "get_me", broken)
+    with caplog.at_level(logging.ERROR, logger="compax.errors"):
+        r = await client.get("/api/v1/me", headers={**bearer(member), "X-Request-ID": "req-500"})
+    body = assert_problem(r, 500, "internal_error")
+    assert "hunter2" not in r.text and "Traceback" not in r.text
+    assert body["request_id"] == "req-500"
+    record = next(rec for rec in caplog.records if "req-500" in rec.getMessage())
+    assert record.exc_info is not None
+
+
+async def test_security_headers_are_set(client, database):
+    r = await client.get("/healthz")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in r.headers["content-security-policy"]

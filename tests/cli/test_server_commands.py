@@ -1,0 +1,71 @@
+"""The server-side commands: db upgrade/status and users create-admin."""
+
+from __future__ import annotations
+
+import asyncio
+
+from typer.testing import CliRunner
+
+from compax_cli.main import app
+from compax_server import db
+from compax_server.db.users import Role, User
+
+runner = CliRunner()
+
+
+def env_for(tmp_path):
+    return {"COMPAX_DATABASE_URL": f"sqlite://{tmp_path}/cli.sqlite3", "COMPAX_BCRYPT_ROUNDS": "4"}
+
+
+def test_db_upgrade_then_status(tmp_path):
+    env = env_for(tmp_path)
+    pending = runner.invoke(app, ["db", "status"], env=env)
+    assert pending.exit_code == 1
+    assert "_init.py" in pending.stdout
+    result = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "_init.py" in result.stdout
+    status = runner.invoke(app, ["db", "status"], env=env)
+    assert status.exit_code == 0
+    assert "up to date" in status.stderr
+
+
+def test_create_admin(tmp_path):
+    env = env_for(tmp_path)
+    result = runner.invoke(
+        app,
+        ["users", "create-admin", "--email", "Root@Campus.Example", "--password", "long enough pw"],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+
+    async def check() -> User:
+        await db.init(env["COMPAX_DATABASE_URL"])
+        try:
+            return await User.get(email="root@campus.example")
+        finally:
+            await db.close()
+
+    user = asyncio.run(check())
+    assert user.role == Role.admin
+
+
+def test_create_admin_explains_a_weak_password(tmp_path):
+    result = runner.invoke(
+        app,
+        ["users", "create-admin", "--email", "root@campus.example", "--password", "short"],
+        env=env_for(tmp_path),
+    )
+    assert result.exit_code == 1
+    assert "at least 10 characters" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_create_admin_prompts_for_the_password(tmp_path):
+    result = runner.invoke(
+        app,
+        ["users", "create-admin", "--email", "root@campus.example"],
+        input="long enough pw\nlong enough pw\n",
+        env=env_for(tmp_path),
+    )
+    assert result.exit_code == 0, result.output

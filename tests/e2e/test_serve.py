@@ -1,0 +1,77 @@
+"""``compax serve`` as a person runs it: a real process on a fresh SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import httpx
+import pytest
+
+from tests.e2e.servers import COMPAX, LiveServer
+
+pytestmark = pytest.mark.slow
+
+ADMIN = {
+    "COMPAX_BOOTSTRAP_ADMIN_EMAIL": "admin@campus.example",
+    "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": "first admin pw",
+}
+
+
+def test_serve_migrates_bootstraps_and_serves(tmp_path):
+    env = {**ADMIN, "COMPAX_LOG_FORMAT": "json", "COMPAX_REQUEST_MAX_SIZE": "4096"}
+    with LiveServer(tmp_path, env) as server:
+        assert (tmp_path / "compax.sqlite3").exists()
+        r = httpx.post(
+            f"{server.url}/api/v1/auth/token",
+            json={"email": "admin@campus.example", "password": "first admin pw"},
+        )
+        assert r.status_code == 200
+        token = r.json()["access_token"]
+        me = httpx.get(
+            f"{server.url}/api/v1/me",
+            headers={"Authorization": f"Bearer {token}", "X-Request-ID": "e2e-1"},
+        )
+        assert me.json()["role"] == "admin"
+        assert me.headers["x-request-id"] == "e2e-1"
+        big = httpx.post(
+            f"{server.url}/api/v1/auth/token",
+            content=b"{" + b" " * 10_000 + b"}",
+            headers={"content-type": "application/json"},
+        )
+        assert big.status_code == 413
+        assert big.headers["content-type"] == "application/problem+json"
+        assert big.json()["code"] == "payload_too_large"
+        assert httpx.get(f"{server.url}/docs").status_code == 200
+        assert httpx.get(f"{server.url}/docs/assets/swagger-ui-bundle.js").status_code == 200
+    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    access = [e for e in lines if e.get("logger") == "compax.access"]
+    me_line = next(e for e in access if e["request_id"] == "e2e-1")
+    assert (
+        me_line["method"] == "GET" and me_line["path"] == "/api/v1/me" and me_line["status"] == 200
+    )
+    assert me_line["user_id"] == 1 and me_line["duration_ms"] >= 0
+    assert "first admin pw" not in server.log() and token not in server.log()
+
+
+def test_a_restart_keeps_data_and_sessions(tmp_path):
+    with LiveServer(tmp_path, ADMIN) as server:
+        token = httpx.post(
+            f"{server.url}/api/v1/auth/token",
+            json={"email": "admin@campus.example", "password": "first admin pw"},
+        ).json()["access_token"]
+    with LiveServer(tmp_path, ADMIN) as server:
+        r = httpx.get(f"{server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path):
+    env = {**os.environ, "COMPAX_ENV": "production"}
+    env.pop("COMPAX_SECRET_KEY", None)
+    result = subprocess.run(
+        [COMPAX, "serve"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "COMPAX_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
