@@ -12,7 +12,7 @@ from sanic.handlers import ErrorHandler
 from compax_server import db, runtime
 from compax_server.api import ROUTERS
 from compax_server.api.docs import docs_blueprint
-from compax_server.api.errors import render_error
+from compax_server.api.errors import problem_response, render_error
 from compax_server.api.middleware import on_request, on_response
 from compax_server.api.openapi import build_openapi
 from compax_server.cache import Cache
@@ -27,7 +27,14 @@ class ProblemErrorHandler(ErrorHandler):
     """Every error, Sanic's own included, becomes problem+json."""
 
     def default(self, request: Request, exception: Exception):  # type: ignore[no-untyped-def]
-        return render_error(request, exception)
+        try:
+            return render_error(request, exception)
+        except Exception:  # the renderer itself failed: still answer, and say so in the log
+            log.exception("rendering %r failed", exception)
+            return problem_response(
+                500, "internal_error", "Internal error", "Something went wrong on our side.",
+                str(getattr(request.ctx, "request_id", "")),
+            )
 
 
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Sanic[Any, Any]:

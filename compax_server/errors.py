@@ -67,10 +67,11 @@ class InvalidInput(BadRequest):
 
     @classmethod
     def field(cls, location: str, name: str, detail: str, code: str = "invalid") -> InvalidInput:
-        """One bad field, e.g. ``InvalidInput.field("query", "limit", "must be at most 200")``."""
-        pointer = "/" + name.replace("~", "~0").replace("/", "~1")
+        """One bad field, e.g. ``InvalidInput.field("query", "limit", "must be at most 200")``;
+        ``name`` may be a path (``opening_hours/mon``)."""
+        pointer = "/" + "/".join(part.replace("~", "~0") for part in name.split("/"))
         return cls(
-            f"{name}: {detail}",
+            f"{name.replace('/', '.')}: {detail}",
             errors=[{"location": location, "pointer": pointer, "detail": detail, "code": code}],
         )
 

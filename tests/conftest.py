@@ -13,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,11 @@ from compax_server import db, runtime
 from compax_server.app import create_app
 from compax_server.cache import Cache
 from compax_server.db import migrate
+from compax_server.db.bookings import Booking
+from compax_server.db.rooms import Building, Feature, Room
 from compax_server.db.users import Role, User
-from compax_server.services import auth, users
+from compax_server.services import auth, bookings, buildings, rooms, users
+from compax_server.services.actors import Actor
 from compax_server.settings import Settings
 
 POSTGRES_URL = os.environ.get("COMPAX_TEST_POSTGRES_URL", "")
@@ -214,3 +218,70 @@ async def staff(make_user: MakeUser) -> User:
 @pytest.fixture
 async def member(make_user: MakeUser) -> User:
     return await make_user(Role.member)
+
+
+# -- catalogue and booking factories ---------------------------------------------------------
+
+OPEN_ALWAYS = None
+WEEKDAYS_8_TO_20 = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user_id=user.pk, email=user.email, role=user.role)
+
+
+@pytest.fixture
+async def building(admin: User) -> Building:
+    return await buildings.create_building(
+        actor_of(admin), code="B1", name="Main building", timezone="Europe/Berlin"
+    )
+
+
+MakeRoom = Callable[..., Awaitable[Room]]
+
+
+@pytest.fixture
+def make_room(admin: User, building: Building) -> MakeRoom:
+    counter = iter(range(1, 10_000))
+
+    async def make(**fields: Any) -> Room:
+        n = next(counter)
+        values: dict[str, Any] = {
+            "code": f"B1-{100 + n}",
+            "name": f"Room {100 + n}",
+            "building_id": building.pk,
+            "capacity": 30,
+        }
+        values.update(fields)
+        features = values.get("features") or []
+        for code in features:
+            if not await Feature.filter(code=code).exists():
+                await Feature.create(code=code, name=code.title())
+        return await rooms.create_room(actor_of(admin), **values)
+
+    return make
+
+
+@pytest.fixture
+async def room(make_room: MakeRoom) -> Room:
+    return await make_room()
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A UTC instant in a week far enough ahead (Monday 2031-03-03 is ``day=0``)."""
+    return datetime(2031, 3, 3, tzinfo=UTC) + timedelta(days=day, hours=hour, minutes=minute)
+
+
+Book = Callable[..., Awaitable[Booking]]
+
+
+@pytest.fixture
+def book(database: str) -> Book:
+    async def make(user: User, room: Room, start: datetime, end: datetime, **extra: Any) -> Booking:
+        created = await bookings.create_booking(
+            actor_of(user), room_id=room.pk, title=extra.pop("title", "Lecture"),
+            start=start, end=end, **extra,
+        )
+        return created.booking
+
+    return make

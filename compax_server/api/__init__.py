@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compax_server.api import api_keys, auth, health, users
+from compax_server.api import api_keys, audit, auth, bookings, buildings, health, rooms, users
 from compax_server.api.endpoint import Router
 
 ROUTERS: list[Router] = [
@@ -11,4 +11,10 @@ ROUTERS: list[Router] = [
     users.me_router,
     users.router,
     api_keys.router,
+    buildings.router,
+    rooms.features_router,
+    rooms.router,
+    bookings.router,
+    audit.router,
+    audit.changes_router,
 ]

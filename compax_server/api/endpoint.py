@@ -53,6 +53,7 @@ class Operation:
     request_headers: tuple[str, ...] = ()  # documented headers: "If-Match", "Idempotency-Key"
     response_headers: tuple[str, ...] = ()  # "ETag", "Location"
     form: type[BaseModel] | None = None  # also accepts this form-encoded body
+    body_optional: bool = False  # an empty body means all defaults
     response_content_type: str = "application/json"
     operation_id: str = ""
 
@@ -135,7 +136,10 @@ def _wrap(op: Operation) -> Handler:
         if op.query is not None:
             kwargs["query"] = parse_query(request, op.query)
         if op.body is not None:
-            kwargs["body"] = parse_body(request, op.body, form=op.form)
+            if op.body_optional and not (request.body or b"").strip():
+                kwargs["body"] = op.body()
+            else:
+                kwargs["body"] = parse_body(request, op.body, form=op.form)
         return await op.handler(request, **kwargs)
 
     endpoint.__name__ = op.operation_id

@@ -22,6 +22,9 @@ log = logging.getLogger("compax.errors")
 PROBLEM_TYPE = "https://compax.example/problems/"
 
 
+RESERVED = frozenset({"type", "title", "status", "detail", "code", "request_id"})
+
+
 def problem_response(
     status: int,
     code: str,
@@ -29,7 +32,7 @@ def problem_response(
     detail: str,
     request_id: str,
     headers: dict[str, str] | None = None,
-    **extra: Any,
+    extra: dict[str, Any] | None = None,
 ) -> HTTPResponse:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + code.replace("_", "-"),
@@ -39,7 +42,7 @@ def problem_response(
         "code": code,
         "request_id": request_id,
     }
-    body.update({k: v for k, v in extra.items() if v is not None})
+    body.update({k: v for k, v in (extra or {}).items() if v is not None and k not in RESERVED})
     return HTTPResponse(
         json.dumps(body, default=str),
         status=status,
@@ -63,7 +66,7 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
         if isinstance(exc, errors.Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="compax"'
         return problem_response(
-            exc.status, exc.code, exc.title, exc.detail, rid, headers=headers, **exc.extra
+            exc.status, exc.code, exc.title, exc.detail, rid, headers=headers, extra=exc.extra
         )
     if isinstance(exc, sanic_exc.NotFound):
         path = request.path if request is not None else ""

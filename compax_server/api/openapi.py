@@ -118,7 +118,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
                 content["application/x-www-form-urlencoded"] = {
                     "schema": ref(op.form, "validation")
                 }
-            item["requestBody"] = {"required": True, "content": content}
+            item["requestBody"] = {"required": not op.body_optional, "content": content}
         responses: dict[str, Any] = {}
         success: dict[str, Any] = {"description": "OK" if op.status < 300 else "Done"}
         if op.status == 201:

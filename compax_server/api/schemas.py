@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sanic import HTTPResponse
 
 from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
@@ -16,6 +16,37 @@ class In(BaseModel):
     """A JSON request body: unknown fields and wrong types are refused (no coercion)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _patch_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        if prop.get("default", 0) is None:
+            del prop["default"]
+        if name not in nullable and "anyOf" in prop:
+            kept = [alt for alt in prop.pop("anyOf") if alt != {"type": "null"}]
+            if len(kept) == 1:
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+
+
+class Patch(In):
+    """A partial update: omitted fields stay as they are. ``null`` is refused except for the
+    fields named in ``NULLABLE`` (where it clears the value)."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_patch_schema)
+
+    @field_validator("*")
+    @classmethod
+    def _no_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.NULLABLE:
+            raise ValueError("cannot be null; leave the field out to keep its value")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
 
 
 class Query(BaseModel):

@@ -9,7 +9,7 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.auth import TokenOut, token_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Out, Page, PageQuery, page_of, render
+from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.db.users import Role
 from compax_server.services import users
 from compax_server.services.actors import Actor
@@ -42,11 +42,11 @@ class UserCreate(In):
     )
 
 
-class UserUpdate(In):
+class UserUpdate(Patch):
     email: str | None = Field(None, min_length=3, max_length=254)
     full_name: str | None = Field(None, min_length=1, max_length=200)
-    role: Role | None = None
-    is_active: bool | None = None
+    role: Role | None = Field(None)
+    is_active: bool | None = Field(None)
     password: str | None = Field(None, max_length=1024, description="reset the password")
 
 
@@ -117,7 +117,7 @@ async def update_user(
 ) -> HTTPResponse:
     """Change name, email, role, active flag or password. A role change, a deactivation or a
     password reset ends the user's sessions."""
-    user = await users.update_user(actor, user_id, **body.model_dump(exclude_unset=True))
+    user = await users.update_user(actor, user_id, **body.changes())
     return render(user_out(user))
 
 

@@ -5,9 +5,11 @@ No HTTP and no business rules here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
@@ -18,9 +20,13 @@ MODEL_MODULES = [
     "compax_server.db.users",
     "compax_server.db.api_keys",
     "compax_server.db.audit",
+    "compax_server.db.rooms",
+    "compax_server.db.bookings",
 ]
 APP = "models"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+T = TypeVar("T")
 
 
 def dialect_of(url: str) -> str:
@@ -86,3 +92,55 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
             await tx.execute_query("ROLLBACK")
             await tx.execute_query("BEGIN IMMEDIATE")
         yield tx
+
+
+TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure that a retry of the whole transaction can cure: a PostgreSQL deadlock or
+    serialization failure, or SQLite's busy timeout running out."""
+    for e in _causes(exc):
+        if getattr(e, "sqlstate", None) in TRANSIENT_SQLSTATES:
+            return True
+        text = str(e)
+        if "database is locked" in text or "database is busy" in text:
+            return True
+    return False
+
+
+def is_overlap_violation(exc: BaseException) -> bool:
+    """The database refused two overlapping confirmed bookings of one room."""
+    for e in _causes(exc):
+        if getattr(e, "sqlstate", None) == "23P01" or "booking_overlap" in str(e):
+            return True
+    return False
+
+
+async def with_retries(
+    work: Callable[[], Awaitable[T]], attempts: int = 4, on_exhausted: Exception | None = None
+) -> T:
+    """Run ``work`` (which opens its own transaction) again after a transient failure, with
+    a short randomised back-off. When every attempt failed, raise ``on_exhausted`` (or the
+    last error)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await work()
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            if attempt == attempts:
+                if on_exhausted is not None:
+                    raise on_exhausted from exc
+                raise
+            await asyncio.sleep(random.uniform(0.005, 0.03) * attempt)
+    raise AssertionError("unreachable")

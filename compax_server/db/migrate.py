@@ -42,18 +42,18 @@ RUN_IN_TRANSACTION = True
 
 SQL = {{
     "sqlite": {{
-        "upgrade": """
+        "upgrade": r"""
 {sqlite_up}
 """,
-        "downgrade": """
+        "downgrade": r"""
 {sqlite_down}
 """,
     }},
     "postgres": {{
-        "upgrade": """
+        "upgrade": r"""
 {postgres_up}
 """,
-        "downgrade": """
+        "downgrade": r"""
 {postgres_down}
 """,
     }},

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from compax_server import db
 from compax_server.db.audit import AuditEvent
-from compax_server.services.actors import Actor
+from compax_server.errors import InvalidInput
+from compax_server.services.actors import Actor, Scope, require_staff
+from compax_server.services.paging import check_limit, decode_cursor, encode_cursor, page_by_id
+
+AUDIT_LOCK = 0x636F6D706178  # "compax": orders the change feed by commit
 
 
 async def record(
@@ -17,7 +24,16 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Call it inside the transaction of the change it describes."""
+    """Append one event. Call it inside the transaction of the change it describes, as its
+    last statement.
+
+    On PostgreSQL the event takes a transaction-level advisory lock first, so events get their
+    ids in commit order (the lock is held only from here to the commit): a reader of the
+    change feed that has seen id N will never later find a smaller id appear.
+    """
+    conn = db.conn()
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK])
     return await AuditEvent.create(
         actor_user_id=actor.user_id if actor else None,
         actor_api_key_id=actor.api_key_id if actor else None,
@@ -29,3 +45,48 @@ async def record(
         after=after,
         request_id=actor.request_id if actor else "",
     )
+
+
+@dataclass
+class AuditFilter:
+    entity_type: str | None = None
+    entity_id: int | None = None
+    actor_user_id: int | None = None
+    action: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+async def list_events(
+    actor: Actor, filters: AuditFilter, *, limit: int, cursor: str | None
+) -> tuple[list[AuditEvent], str | None]:
+    """The audit log, oldest first, for staff and admins."""
+    require_staff(actor, Scope.read)
+    query = AuditEvent.all()
+    for name in ("entity_type", "entity_id", "actor_user_id", "action"):
+        value = getattr(filters, name)
+        if value is not None:
+            query = query.filter(**{name: value})
+    if filters.start is not None:
+        query = query.filter(at__gte=filters.start)
+    if filters.end is not None:
+        query = query.filter(at__lt=filters.end)
+    return await page_by_id(query, limit, cursor)
+
+
+async def changes_since(
+    actor: Actor, since: str | None, *, limit: int
+) -> tuple[list[AuditEvent], str]:
+    """The change feed: events after ``since`` in commit order, and the cursor to poll with
+    next (returned even when nothing is new)."""
+    require_staff(actor, Scope.read)
+    check_limit(limit)
+    after = 0
+    if since:
+        position = decode_cursor(since).get("id")
+        if not isinstance(position, int):
+            raise InvalidInput.field("query", "since", "is not a cursor this server issued")
+        after = position
+    rows = await AuditEvent.filter(id__gt=after).order_by("id").limit(limit)
+    last = rows[-1].pk if rows else after
+    return rows, encode_cursor({"id": last})

@@ -6,7 +6,7 @@ RUN_IN_TRANSACTION = True
 
 SQL = {
     "sqlite": {
-        "upgrade": """
+        "upgrade": r"""
 CREATE TABLE "users" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "email" VARCHAR(254) NOT NULL UNIQUE /* case-folded */,
@@ -67,12 +67,12 @@ CREATE TABLE "aerich" (
     "content" JSON NOT NULL
 );
 """,
-        "downgrade": """
+        "downgrade": r"""
 
 """,
     },
     "postgres": {
-        "upgrade": """
+        "upgrade": r"""
 CREATE TABLE "users" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "email" VARCHAR(254) NOT NULL UNIQUE,
@@ -139,7 +139,7 @@ CREATE TABLE "aerich" (
     "content" JSONB NOT NULL
 );
 """,
-        "downgrade": """
+        "downgrade": r"""
 
 """,
     },

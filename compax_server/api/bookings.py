@@ -1,0 +1,266 @@
+"""``/api/v1/bookings``: create, read, list, move, cancel, approve, reject."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from pydantic import AwareDatetime, Field, field_validator
+from sanic import HTTPResponse, Request
+
+from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, render
+from compax_server.db.bookings import Booking, Status
+from compax_server.errors import InvalidInput
+from compax_server.services import bookings
+from compax_server.services.actors import Actor
+
+router = Router(
+    "bookings",
+    "/api/v1/bookings",
+    tag="Bookings",
+    description="Room bookings. Changes need If-Match with the ETag you read.",
+)
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+class BookingOut(Out):
+    id: int
+    room_id: int
+    owner_id: int
+    title: str
+    description: str
+    start: datetime
+    end: datetime
+    status: Status
+    reason: str = Field(description="why it was rejected or cancelled")
+    series_id: int | None
+    source: str | None
+    external_id: str | None
+    version: int = Field(description="also the ETag; send it back in If-Match")
+    created_by_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Approved(BookingOut):
+    rejected_booking_ids: list[int] = Field(description="pending requests this approval overrode")
+
+
+class BookingCreate(In):
+    room_id: int = Field(ge=1, le=2**31 - 1)
+    title: str = Field(min_length=1, max_length=200)
+    start: AwareDatetime
+    end: AwareDatetime
+    description: str = Field("", max_length=5000)
+    owner_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="staff: book for someone else"
+    )
+    override: bool = Field(
+        False, description="staff: ignore opening hours, closures and booking rules"
+    )
+
+
+class BookingUpdate(Patch):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    room_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    start: AwareDatetime | None = Field(None)
+    end: AwareDatetime | None = Field(None)
+    override: bool = Field(
+        False, description="staff: ignore opening hours, closures and booking rules"
+    )
+
+
+class Reason(In):
+    reason: str = Field("", max_length=500)
+
+
+class BookingQuery(PageQuery):
+    room_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    owner_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    from_: AwareDatetime | None = Field(
+        None, alias="from", description="bookings ending after this"
+    )
+    to: AwareDatetime | None = Field(None, description="bookings starting before this")
+    status: str | None = Field(
+        None, description="comma-separated: pending,confirmed,rejected,cancelled"
+    )
+    series_id: int | None = Field(None, ge=1, le=2**31 - 1)
+
+    @field_validator("status")
+    @classmethod
+    def _statuses(cls, value: str | None) -> str | None:
+        if value is not None:
+            for part in value.split(","):
+                if part.strip() not in Status.__members__:
+                    raise ValueError(f"{part!r} is not one of {', '.join(Status.__members__)}")
+        return value
+
+
+def with_etag(booking: Booking) -> dict[str, str]:
+    return {"ETag": bookings.etag(booking)}
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput(
+            "Idempotency-Key must be 1-200 visible ASCII characters.",
+            errors=[
+                {
+                    "location": "header",
+                    "pointer": "/Idempotency-Key",
+                    "detail": "1-200 visible ASCII characters",
+                    "code": "invalid",
+                }
+            ],
+        )
+    return str(key)
+
+
+def if_match(request: Request) -> str | None:
+    value = request.headers.get("if-match")
+    return str(value) if value is not None else None
+
+
+@router.get(
+    "/", summary="List bookings", query=BookingQuery, response=Page[BookingOut], errors=AUTH_ERRORS
+)
+async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> HTTPResponse:
+    """In start order. Members see their own bookings only."""
+    filters = bookings.BookingFilter(
+        room_id=query.room_id,
+        owner_id=query.owner_id,
+        start=query.from_,
+        end=query.to,
+        statuses=[Status(s.strip()) for s in query.status.split(",")] if query.status else [],
+        series_id=query.series_id,
+    )
+    rows, cursor = await bookings.list_bookings(
+        actor, filters, limit=query.limit, cursor=query.cursor
+    )
+    return render(page_of(rows, cursor, BookingOut))
+
+
+@router.post(
+    "/",
+    summary="Book a room",
+    body=BookingCreate,
+    response=BookingOut,
+    status=201,
+    errors=(*AUTH_ERRORS, 409, 422),
+    request_headers=("Idempotency-Key",),
+    response_headers=("ETag", "Location"),
+)
+async def create_booking(request: Request, actor: Actor, body: BookingCreate) -> HTTPResponse:
+    """Confirmed at once, or ``pending`` when a member books a room that requires approval.
+    A 409 ``booking_conflict`` lists the bookings in the way (``conflicts``). With an
+    ``Idempotency-Key``, a retry returns the first result instead of booking twice."""
+    created = await bookings.create_booking(
+        actor,
+        room_id=body.room_id,
+        title=body.title,
+        start=body.start,
+        end=body.end,
+        description=body.description,
+        owner_id=body.owner_id,
+        override=body.override,
+        idempotency_key=idempotency_key(request),
+    )
+    headers = with_etag(created.booking) | {"Location": f"/api/v1/bookings/{created.booking.pk}"}
+    if created.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return render(BookingOut.model_validate(created.booking), 201, headers)
+
+
+@router.get(
+    "/<booking_id>",
+    summary="Read a booking",
+    response=BookingOut,
+    errors=(*AUTH_ERRORS, 404),
+    response_headers=("ETag",),
+)
+async def read_booking(request: Request, actor: Actor, booking_id: int) -> HTTPResponse:
+    booking = await bookings.get_booking(actor, booking_id)
+    return render(BookingOut.model_validate(booking), headers=with_etag(booking))
+
+
+@router.patch(
+    "/<booking_id>",
+    summary="Move or rename a booking",
+    body=BookingUpdate,
+    response=BookingOut,
+    errors=(*AUTH_ERRORS, 404, 409, 412, 422, 428),
+    request_headers=("If-Match",),
+    response_headers=("ETag",),
+)
+async def update_booking(
+    request: Request, actor: Actor, booking_id: int, body: BookingUpdate
+) -> HTTPResponse:
+    """Change title, description, time or room in one step. Needs ``If-Match``."""
+    changes = body.changes()
+    booking = await bookings.update_booking(
+        actor, booking_id, if_match=if_match(request), **changes
+    )
+    return render(BookingOut.model_validate(booking), headers=with_etag(booking))
+
+
+@router.post(
+    "/<booking_id>/cancel",
+    summary="Cancel a booking",
+    body=Reason,
+    body_optional=True,
+    response=BookingOut,
+    errors=(*AUTH_ERRORS, 404, 409, 412, 428),
+    request_headers=("If-Match",),
+    response_headers=("ETag",),
+)
+async def cancel_booking(
+    request: Request, actor: Actor, booking_id: int, body: Reason
+) -> HTTPResponse:
+    """The booking is kept, with status ``cancelled``."""
+    booking = await bookings.cancel_booking(
+        actor, booking_id, if_match=if_match(request), reason=body.reason
+    )
+    return render(BookingOut.model_validate(booking), headers=with_etag(booking))
+
+
+@router.post(
+    "/<booking_id>/approve",
+    summary="Approve a request",
+    response=Approved,
+    errors=(*AUTH_ERRORS, 404, 409, 412, 428),
+    request_headers=("If-Match",),
+    response_headers=("ETag",),
+)
+async def approve_booking(request: Request, actor: Actor, booking_id: int) -> HTTPResponse:
+    """Staff: confirm a pending request; every pending request it overlaps is rejected in the
+    same transaction."""
+    booking, rejected = await bookings.approve_booking(
+        actor, booking_id, if_match=if_match(request)
+    )
+    out = Approved(**BookingOut.model_validate(booking).model_dump(), rejected_booking_ids=rejected)
+    return render(out, headers=with_etag(booking))
+
+
+@router.post(
+    "/<booking_id>/reject",
+    summary="Reject a request",
+    body=Reason,
+    body_optional=True,
+    response=BookingOut,
+    errors=(*AUTH_ERRORS, 404, 409, 412, 428),
+    request_headers=("If-Match",),
+    response_headers=("ETag",),
+)
+async def reject_booking(
+    request: Request, actor: Actor, booking_id: int, body: Reason
+) -> HTTPResponse:
+    booking = await bookings.reject_booking(
+        actor, booking_id, if_match=if_match(request), reason=body.reason
+    )
+    return render(BookingOut.model_validate(booking), headers=with_etag(booking))

@@ -1,0 +1,94 @@
+"""The room catalogue: buildings, closures, the feature vocabulary and rooms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Building(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=200)
+    timezone = fields.CharField(max_length=64, description="IANA zone, e.g. Europe/Berlin")
+    opening_hours: fields.Field[dict[str, Any] | None] = fields.JSONField(
+        null=True, description='{"mon": [["08:00", "20:00"]], ...}; null: always open'
+    )
+    version = fields.IntField(default=1)
+    deleted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "buildings"
+
+
+class Closure(Model):
+    """The building (or one room of it) is closed during ``[start, end)``."""
+
+    id = fields.IntField(primary_key=True)
+    building: fields.ForeignKeyRelation[Building] = fields.ForeignKeyField(
+        "models.Building", related_name="closures", on_delete=fields.CASCADE
+    )
+    room_id = fields.IntField(null=True, db_index=True, description="null: the whole building")
+    start = fields.DatetimeField()
+    end = fields.DatetimeField()
+    reason = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "closures"
+        indexes = (("building_id", "start"),)
+
+
+class Feature(Model):
+    """The controlled vocabulary of room features (projector, whiteboard, ...)."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=40, unique=True)
+    name = fields.CharField(max_length=100)
+
+    class Meta:
+        table = "features"
+
+
+class Room(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=200)
+    building: fields.ForeignKeyRelation[Building] = fields.ForeignKeyField(
+        "models.Building", related_name="rooms", on_delete=fields.RESTRICT
+    )
+    floor = fields.IntField(null=True)
+    capacity = fields.IntField()
+    bookable = fields.BooleanField(default=True)
+    requires_approval = fields.BooleanField(default=False)
+    description = fields.TextField(default="")
+    version = fields.IntField(default=1)
+    booking_seq = fields.IntField(
+        default=0, description="bumped by every booking write: the room's write lock"
+    )
+    deleted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "rooms"
+        indexes = (("building_id", "capacity"),)
+
+
+class RoomFeature(Model):
+    id = fields.IntField(primary_key=True)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField(
+        "models.Room", related_name="room_features", on_delete=fields.CASCADE
+    )
+    feature: fields.ForeignKeyRelation[Feature] = fields.ForeignKeyField(
+        "models.Feature", related_name="room_features", on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "room_features"
+        unique_together = (("room", "feature"),)
+        indexes = (("feature_id", "room_id"),)

@@ -1,0 +1,572 @@
+"""Bookings: create, read, list, move, cancel, approve, reject.
+
+Every write runs in one transaction that first takes the booking lock of the rooms it
+touches (``lock_rooms``), so writers of one room queue up and each sees the one before it:
+the loser of a race gets a clean 409 naming the booking in the way. The database constraint
+(exclusion constraint / trigger) stays the source of truth; if anything slips past the
+service check, its refusal is turned into the same 409.
+
+States::
+
+    pending ──approve──▶ confirmed ──cancel──▶ cancelled
+       │ └──────────────cancel──────────────────▲
+       └──reject──▶ rejected
+
+Permissions: members see and change only their own bookings (anyone else's is a 404 to
+them) and cannot set the owner; staff and admins act on everyone's and decide requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from compax_server import db
+from compax_server.db.bookings import Booking, IdempotencyKey, Status, lock_rooms, overlapping
+from compax_server.db.rooms import Closure, Room
+from compax_server.db.users import User
+from compax_server.errors import (
+    BookingConflict,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    RuleViolation,
+    ServiceUnavailable,
+)
+from compax_server.services import audit, hours
+from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
+
+ACTIVE = [Status.pending, Status.confirmed]
+BUSY = ServiceUnavailable("The database is busy; retry in a moment.", retry_after=1)
+
+
+# -- views -------------------------------------------------------------------------------
+
+
+def snapshot(booking: Booking) -> dict[str, Any]:
+    return {
+        "room_id": booking.room_id,  # type: ignore[attr-defined]
+        "owner_id": booking.owner_id,  # type: ignore[attr-defined]
+        "title": booking.title,
+        "start": booking.start.isoformat(),
+        "end": booking.end.isoformat(),
+        "status": booking.status.value,
+        "version": booking.version,
+        "reason": booking.reason or None,
+    }
+
+
+def etag(booking: Booking) -> str:
+    return f'"{booking.version}"'
+
+
+def can_see(actor: Actor, booking: Booking) -> bool:
+    return actor.is_staff or booking.owner_id == actor.user_id  # type: ignore[attr-defined]
+
+
+def conflict_view(actor: Actor, booking: Booking) -> dict[str, Any]:
+    """What a 409 tells about a booking in the way: the owner only to those who may see it."""
+    view: dict[str, Any] = {
+        "id": booking.pk,
+        "room_id": booking.room_id,  # type: ignore[attr-defined]
+        "start": booking.start.isoformat(),
+        "end": booking.end.isoformat(),
+        "title": booking.title,
+        "status": booking.status.value,
+    }
+    if can_see(actor, booking):
+        view["owner_id"] = booking.owner_id  # type: ignore[attr-defined]
+    return view
+
+
+def check_if_match(booking: Booking, if_match: str | None) -> None:
+    if if_match is None:
+        raise PreconditionRequired(
+            f"Send If-Match: {etag(booking)} (the ETag of the version you saw) to change "
+            f"booking {booking.pk}."
+        )
+    tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
+    if "*" not in tags and etag(booking) not in tags:
+        raise PreconditionFailed(
+            f"Booking {booking.pk} has changed since you read it (now version "
+            f"{booking.version}); read it again and retry.",
+            current_version=booking.version,
+        )
+
+
+# -- reads -------------------------------------------------------------------------------
+
+
+async def get_booking(actor: Actor, booking_id: int) -> Booking:
+    require_scope(actor, Scope.read)
+    booking = await Booking.get_or_none(id=booking_id)
+    if booking is None or not can_see(actor, booking):
+        raise NotFound(f"booking {booking_id} does not exist")
+    return booking
+
+
+@dataclass
+class BookingFilter:
+    room_id: int | None = None
+    owner_id: int | None = None
+    start: datetime | None = None  # overlapping [start, end)
+    end: datetime | None = None
+    statuses: list[Status] = field(default_factory=list)
+    series_id: int | None = None
+
+
+async def list_bookings(
+    actor: Actor, filters: BookingFilter, *, limit: int, cursor: str | None
+) -> tuple[list[Booking], str | None]:
+    """Bookings in start order. Members list only their own."""
+    require_scope(actor, Scope.read)
+    check_limit(limit)
+    query = Booking.all()
+    if not actor.is_staff:
+        if filters.owner_id not in (None, actor.user_id):
+            raise Forbidden("members can list only their own bookings")
+        query = query.filter(owner_id=actor.user_id)
+    elif filters.owner_id is not None:
+        query = query.filter(owner_id=filters.owner_id)
+    if filters.room_id is not None:
+        query = query.filter(room_id=filters.room_id)
+    if filters.start is not None:
+        query = query.filter(end__gt=hours.utc(filters.start))
+    if filters.end is not None:
+        query = query.filter(start__lt=hours.utc(filters.end))
+    if filters.statuses:
+        query = query.filter(status__in=filters.statuses)
+    if filters.series_id is not None:
+        query = query.filter(series_id=filters.series_id)
+    if cursor:
+        position = decode_cursor(cursor)
+        try:
+            after_start = datetime.fromisoformat(position["s"])
+            after_id = int(position["id"])
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput.field(
+                "query", "cursor", "is not a cursor this server issued"
+            ) from None
+        query = query.filter(start__gte=after_start).exclude(start=after_start, id__lte=after_id)
+    rows = await query.order_by("start", "id").limit(limit + 1)
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        return rows, encode_cursor({"s": last.start.isoformat(), "id": last.pk})
+    return rows, None
+
+
+# -- rules -------------------------------------------------------------------------------
+
+
+async def rule_violations(room: Room, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Why the room cannot be booked for ``[start, end)`` regardless of other bookings:
+    not bookable, outside the building's opening hours, or during a closure."""
+    problems: list[dict[str, Any]] = []
+    if not room.bookable:
+        problems.append(
+            {"rule": "room_not_bookable", "detail": f"room {room.code} is not bookable"}
+        )
+    building = room.building
+    tz = hours.zone(building.timezone)
+    if not hours.within_opening_hours(building.opening_hours, tz, start, end):
+        problems.append(
+            {
+                "rule": "outside_opening_hours",
+                "detail": f"{building.code} is not open for the whole of that time",
+                "limit": building.opening_hours,
+            }
+        )
+    closures = await Closure.filter(building_id=building.pk, start__lt=end, end__gt=start)
+    for closure in closures:
+        if closure.room_id is None or closure.room_id == room.pk:
+            problems.append(
+                {
+                    "rule": "closure",
+                    "detail": f"closed: {closure.reason or 'closure'} "
+                    f"({closure.start.isoformat()} to {closure.end.isoformat()})",
+                    "closure_id": closure.pk,
+                }
+            )
+    return problems
+
+
+def check_times(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    start, end = hours.utc(start), hours.utc(end)
+    if end <= start:
+        raise InvalidInput.field("body", "end", "must be after start", "invalid_interval")
+    return start, end
+
+
+async def _room_for_booking(room_id: int, pointer: str = "room_id") -> Room:
+    room = await Room.get_or_none(id=room_id, deleted_at=None).select_related("building")
+    if room is None:
+        raise InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
+    return room
+
+
+async def _enforce_rules(
+    actor: Actor, room: Room, start: datetime, end: datetime, override: bool
+) -> None:
+    if override:
+        require_staff(actor)
+        return
+    problems = await rule_violations(room, start, end)
+    if end <= datetime.now(UTC) and not actor.is_staff:
+        problems.append({"rule": "in_the_past", "detail": "the booking would end in the past"})
+    if problems:
+        raise RuleViolation(
+            "; ".join(p["detail"] for p in problems)
+            + (" (staff may override)" if actor.is_staff else ""),
+            errors=problems,
+        )
+
+
+async def _check_free(
+    actor: Actor, room: Room, start: datetime, end: datetime, status: Status, exclude_id: int | None
+) -> list[Booking]:
+    """Raise 409 when a confirmed booking is in the way. Returns the pending requests that a
+    new confirmed booking overrides (to be rejected)."""
+    confirmed = await overlapping(room.pk, start, end, [Status.confirmed], exclude_id)
+    if confirmed:
+        raise BookingConflict(
+            f"room {room.code} is booked from {confirmed[0].start.isoformat()} to "
+            f"{confirmed[0].end.isoformat()}",
+            conflicts=[conflict_view(actor, b) for b in confirmed],
+        )
+    if status != Status.confirmed:
+        return []
+    return list(await overlapping(room.pk, start, end, [Status.pending], exclude_id))
+
+
+async def _reject_overridden(actor: Actor, pending: list[Booking], winner: Booking) -> None:
+    for booking in pending:
+        before = snapshot(booking)
+        booking.status = Status.rejected
+        booking.reason = f"the room was given to booking {winner.pk}"
+        booking.version += 1
+        await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+        await audit.record(
+            actor,
+            "booking.auto_reject",
+            "booking",
+            booking.pk,
+            before=before,
+            after=snapshot(booking),
+        )
+
+
+async def _raise_conflict_from_database(
+    actor: Actor, room_id: int, start: datetime, end: datetime, exclude_id: int | None
+) -> None:
+    """The database refused an overlap that the service check did not see: name it."""
+    confirmed = await overlapping(room_id, start, end, [Status.confirmed], exclude_id)
+    raise BookingConflict(
+        "the room was booked for that time a moment ago",
+        conflicts=[conflict_view(actor, b) for b in confirmed],
+    )
+
+
+# -- writes ------------------------------------------------------------------------------
+
+
+def _request_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+async def _replay(actor: Actor, scope: str, key: str, request_hash: str) -> Booking | None:
+    record = await IdempotencyKey.get_or_none(user_id=actor.user_id, scope=scope, key=key)
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise RuleViolation(
+            "This Idempotency-Key was used for a different request; use a new key.",
+            errors=[{"rule": "idempotency_key_reused", "detail": "same key, different body"}],
+        )
+    return await Booking.get(id=record.resource_id)
+
+
+@dataclass
+class Created:
+    booking: Booking
+    replayed: bool = False
+    rejected: list[int] = field(default_factory=list)
+
+
+async def create_booking(
+    actor: Actor,
+    *,
+    room_id: int,
+    title: str,
+    start: datetime,
+    end: datetime,
+    description: str = "",
+    owner_id: int | None = None,
+    override: bool = False,
+    idempotency_key: str | None = None,
+) -> Created:
+    """Book a room. Staff bookings (and members' bookings of rooms that do not require
+    approval) are confirmed; members' bookings of rooms that require approval are pending."""
+    require_scope(actor, Scope.write)
+    start, end = check_times(start, end)
+    if owner_id is not None and owner_id != actor.user_id:
+        if not actor.is_staff:
+            raise Forbidden("members book for themselves; only staff may set owner_id")
+        if not await User.filter(id=owner_id, is_active=True).exists():
+            raise InvalidInput.field(
+                "body", "owner_id", f"user {owner_id} does not exist", "unknown"
+            )
+    owner = owner_id or actor.user_id
+    request_hash = _request_hash(
+        {
+            "room_id": room_id,
+            "title": title,
+            "start": start,
+            "end": end,
+            "description": description,
+            "owner_id": owner,
+            "override": override,
+        }
+    )
+    if idempotency_key:
+        async with db.transaction():
+            replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
+        if replay is not None:
+            return Created(replay, replayed=True)
+
+    async def attempt() -> Created:
+        async with db.transaction():
+            room = await _room_for_booking(room_id)
+            await lock_rooms([room.pk])
+            if idempotency_key:
+                replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
+                if replay is not None:
+                    return Created(replay, replayed=True)
+            await _enforce_rules(actor, room, start, end, override)
+            status = (
+                Status.pending
+                if room.requires_approval and not actor.is_staff
+                else Status.confirmed
+            )
+            overridden = await _check_free(actor, room, start, end, status, None)
+            booking = await Booking.create(
+                room=room,
+                owner_id=owner,
+                title=title,
+                description=description,
+                start=start,
+                end=end,
+                status=status,
+                created_by_id=actor.user_id,
+            )
+            await _reject_overridden(actor, overridden, booking)
+            if idempotency_key:
+                await IdempotencyKey.create(
+                    user_id=actor.user_id,
+                    scope="booking.create",
+                    key=idempotency_key,
+                    request_hash=request_hash,
+                    resource_id=booking.pk,
+                )
+            after = snapshot(booking) | ({"override": True} if override else {})
+            await audit.record(actor, "booking.create", "booking", booking.pk, after=after)
+            return Created(booking, rejected=[b.pk for b in overridden])
+
+    try:
+        return await db.with_retries(attempt, on_exhausted=BUSY)
+    except IntegrityError as exc:
+        if db.is_overlap_violation(exc):
+            await _raise_conflict_from_database(actor, room_id, start, end, None)
+        if idempotency_key:  # a concurrent request with the same key won the insert
+            async with db.transaction():
+                replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
+            if replay is not None:
+                return Created(replay, replayed=True)
+        raise
+
+
+async def update_booking(
+    actor: Actor,
+    booking_id: int,
+    *,
+    if_match: str | None,
+    title: str | None = None,
+    description: str | None = None,
+    room_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    override: bool = False,
+) -> Booking:
+    """Rename or move a booking (time and/or room) in one transaction. A move is checked like
+    a new booking; a member moving into a room that requires approval makes it pending."""
+    require_scope(actor, Scope.write)
+    target: dict[str, Any] = {}
+
+    async def attempt() -> Booking:
+        async with db.transaction():
+            booking = await get_booking(actor, booking_id)
+            check_if_match(booking, if_match)
+            if booking.status not in ACTIVE:
+                raise Conflict(
+                    f"booking {booking.pk} is {booking.status.value}; it cannot be changed",
+                    booking_status=booking.status.value,
+                )
+            before = snapshot(booking)
+            new_room_id = room_id if room_id is not None else booking.room_id  # type: ignore[attr-defined]
+            new_start, new_end = check_times(start or booking.start, end or booking.end)
+            target.update(room_id=new_room_id, start=new_start, end=new_end)
+            moved = (
+                new_room_id != booking.room_id  # type: ignore[attr-defined]
+                or new_start != booking.start
+                or new_end != booking.end
+            )
+            rejected: list[Booking] = []
+            if moved:
+                room = await _room_for_booking(new_room_id)
+                await lock_rooms([booking.room_id, room.pk])  # type: ignore[attr-defined]
+                await _enforce_rules(actor, room, new_start, new_end, override)
+                if room.requires_approval and not actor.is_staff:
+                    booking.status = Status.pending
+                rejected = await _check_free(
+                    actor, room, new_start, new_end, booking.status, booking.pk
+                )
+                booking.room = room
+                booking.start, booking.end = new_start, new_end
+            if title is not None:
+                booking.title = title
+            if description is not None:
+                booking.description = description
+            booking.version += 1
+            await booking.save()
+            await _reject_overridden(actor, rejected, booking)
+            after = snapshot(booking) | ({"override": True} if override else {})
+            await audit.record(
+                actor, "booking.update", "booking", booking.pk, before=before, after=after
+            )
+            return booking
+
+    try:
+        return await db.with_retries(attempt, on_exhausted=BUSY)
+    except IntegrityError as exc:
+        if db.is_overlap_violation(exc) and target:
+            await _raise_conflict_from_database(
+                actor, target["room_id"], target["start"], target["end"], booking_id
+            )
+        raise
+
+
+async def _transition(
+    actor: Actor,
+    booking_id: int,
+    if_match: str | None,
+    *,
+    verb: str,
+    allowed_from: list[Status],
+    to: Status,
+    reason: str = "",
+) -> tuple[Booking, list[int]]:
+    async def attempt() -> tuple[Booking, list[int]]:
+        async with db.transaction():
+            booking = await get_booking(actor, booking_id)
+            await lock_rooms([booking.room_id])  # type: ignore[attr-defined]
+            booking = await Booking.get(id=booking_id)  # re-read under the lock
+            check_if_match(booking, if_match)
+            if booking.status not in allowed_from:
+                raise Conflict(
+                    f"booking {booking.pk} is {booking.status.value}; only "
+                    f"{' or '.join(s.value for s in allowed_from)} bookings can be {to.value}",
+                    booking_status=booking.status.value,
+                )
+            rejected: list[Booking] = []
+            if to == Status.confirmed:
+                room = await Room.get(id=booking.room_id)  # type: ignore[attr-defined]
+                rejected = await _check_free(
+                    actor, room, booking.start, booking.end, to, booking.pk
+                )
+            before = snapshot(booking)
+            booking.status = to
+            if reason:
+                booking.reason = reason
+            booking.version += 1
+            await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+            await _reject_overridden(actor, rejected, booking)
+            await audit.record(
+                actor,
+                f"booking.{verb}",
+                "booking",
+                booking.pk,
+                before=before,
+                after=snapshot(booking),
+            )
+            return booking, [b.pk for b in rejected]
+
+    try:
+        return await db.with_retries(attempt, on_exhausted=BUSY)
+    except IntegrityError as exc:
+        if db.is_overlap_violation(exc):
+            booking = await Booking.get(id=booking_id)
+            await _raise_conflict_from_database(
+                actor,
+                booking.room_id,
+                booking.start,
+                booking.end,
+                booking_id,  # type: ignore[attr-defined]
+            )
+        raise
+
+
+async def cancel_booking(
+    actor: Actor, booking_id: int, *, if_match: str | None, reason: str = ""
+) -> Booking:
+    require_scope(actor, Scope.write)
+    booking, _ = await _transition(
+        actor,
+        booking_id,
+        if_match,
+        verb="cancel",
+        allowed_from=ACTIVE,
+        to=Status.cancelled,
+        reason=reason,
+    )
+    return booking
+
+
+async def approve_booking(
+    actor: Actor, booking_id: int, *, if_match: str | None
+) -> tuple[Booking, list[int]]:
+    """Confirm a pending request and reject every pending request it overlaps, in one
+    transaction. Returns the booking and the ids of the rejected requests."""
+    require_staff(actor)
+    return await _transition(
+        actor,
+        booking_id,
+        if_match,
+        verb="approve",
+        allowed_from=[Status.pending],
+        to=Status.confirmed,
+    )
+
+
+async def reject_booking(
+    actor: Actor, booking_id: int, *, if_match: str | None, reason: str = ""
+) -> Booking:
+    require_staff(actor)
+    booking, _ = await _transition(
+        actor,
+        booking_id,
+        if_match,
+        verb="reject",
+        allowed_from=[Status.pending],
+        to=Status.rejected,
+        reason=reason,
+    )
+    return booking

@@ -1,0 +1,226 @@
+"""Buildings and their closures. Staff and admins write; everyone signed in reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from compax_server.db import transaction
+from compax_server.db.rooms import Building, Closure, Room
+from compax_server.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from compax_server.services import audit, hours
+from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.paging import page_by_id
+
+
+def snapshot(building: Building) -> dict[str, Any]:
+    return {
+        "code": building.code,
+        "name": building.name,
+        "timezone": building.timezone,
+        "opening_hours": building.opening_hours,
+    }
+
+
+def closure_snapshot(closure: Closure) -> dict[str, Any]:
+    return {
+        "building_id": closure.building_id,  # type: ignore[attr-defined]
+        "room_id": closure.room_id,
+        "start": closure.start.isoformat(),
+        "end": closure.end.isoformat(),
+        "reason": closure.reason,
+    }
+
+
+async def get_building(actor: Actor, building_id: int) -> Building:
+    require_scope(actor, Scope.read)
+    building = await Building.get_or_none(id=building_id, deleted_at=None)
+    if building is None:
+        raise NotFound(f"building {building_id} does not exist")
+    return building
+
+
+async def find_building(actor: Actor, ref: str) -> Building:
+    """A building by id or by code."""
+    require_scope(actor, Scope.read)
+    query = Building.filter(deleted_at=None)
+    building = await (
+        query.filter(id=int(ref)) if ref.isdigit() else query.filter(code=ref)
+    ).first()
+    if building is None:
+        raise NotFound(f"building {ref} does not exist")
+    return building
+
+
+async def list_buildings(
+    actor: Actor, *, limit: int, cursor: str | None
+) -> tuple[list[Building], str | None]:
+    require_scope(actor, Scope.read)
+    return await page_by_id(Building.filter(deleted_at=None), limit, cursor)
+
+
+async def create_building(
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    timezone: str,
+    opening_hours: dict[str, Any] | None = None,
+) -> Building:
+    require_staff(actor)
+    hours.zone(timezone)
+    opening = hours.check_opening_hours(opening_hours)
+    try:
+        async with transaction():
+            building = await Building.create(
+                code=code, name=name, timezone=timezone, opening_hours=opening
+            )
+            await audit.record(
+                actor, "building.create", "building", building.pk, after=snapshot(building)
+            )
+    except IntegrityError:
+        raise AlreadyExists(f"a building with the code {code} already exists") from None
+    return building
+
+
+async def update_building(actor: Actor, building_id: int, **changes: Any) -> Building:
+    """Change code, name, timezone or opening hours (``opening_hours=None`` = always open)."""
+    require_staff(actor)
+    if "timezone" in changes:
+        hours.zone(changes["timezone"])
+    if "opening_hours" in changes:
+        changes["opening_hours"] = hours.check_opening_hours(changes["opening_hours"])
+    try:
+        async with transaction():
+            building = await get_building(actor, building_id)
+            before = snapshot(building)
+            for name, value in changes.items():
+                setattr(building, name, value)
+            building.version += 1
+            await building.save()
+            await audit.record(
+                actor,
+                "building.update",
+                "building",
+                building.pk,
+                before=before,
+                after=snapshot(building),
+            )
+    except IntegrityError:
+        raise AlreadyExists(
+            f"a building with the code {changes.get('code')} already exists"
+        ) from None
+    return building
+
+
+async def delete_building(actor: Actor, building_id: int) -> None:
+    require_staff(actor)
+    async with transaction():
+        building = await get_building(actor, building_id)
+        rooms = await Room.filter(building_id=building.pk, deleted_at=None).count()
+        if rooms:
+            raise Conflict(
+                f"building {building.code} still has {rooms} room(s); remove them first",
+                rooms=rooms,
+            )
+        building.deleted_at = datetime.now(UTC)
+        await building.save(update_fields=["deleted_at", "updated_at"])
+        await audit.record(
+            actor, "building.delete", "building", building.pk, before=snapshot(building)
+        )
+
+
+# -- closures ----------------------------------------------------------------------------
+
+
+def closure_window(
+    building: Building,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    start_date: date | None,
+    end_date: date | None,
+) -> tuple[datetime, datetime]:
+    """A closure is given as instants (``start``/``end``) or as whole local days
+    (``start_date``..``end_date`` inclusive, in the building's zone)."""
+    tz = hours.zone(building.timezone)
+    if start_date is not None or end_date is not None:
+        if start is not None or end is not None:
+            raise InvalidInput.field(
+                "body", "start", "give either start/end or start_date/end_date"
+            )
+        if start_date is None:
+            raise InvalidInput.field("body", "start_date", "is required with end_date", "missing")
+        last = end_date or start_date
+        if last < start_date:
+            raise InvalidInput.field("body", "end_date", "is before start_date", "invalid_interval")
+        return hours.local_day_bounds(start_date, tz)[0], hours.local_day_bounds(last, tz)[1]
+    if start is None or end is None:
+        raise InvalidInput.field("body", "start", "give start and end, or start_date", "missing")
+    start, end = hours.utc(start), hours.utc(end)
+    if end <= start:
+        raise InvalidInput.field("body", "end", "must be after start", "invalid_interval")
+    return start, end
+
+
+async def add_closure(
+    actor: Actor,
+    building_id: int,
+    *,
+    reason: str,
+    room_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    start_date: date | None = None,
+    end_date: date | None = None,
+) -> Closure:
+    require_staff(actor)
+    async with transaction():
+        building = await get_building(actor, building_id)
+        if (
+            room_id is not None
+            and not await Room.filter(id=room_id, building_id=building.pk, deleted_at=None).exists()
+        ):
+            raise InvalidInput.field(
+                "body", "room_id", f"room {room_id} is not in {building.code}", "unknown"
+            )
+        s, e = closure_window(
+            building, start=start, end=end, start_date=start_date, end_date=end_date
+        )
+        closure = await Closure.create(
+            building=building, room_id=room_id, start=s, end=e, reason=reason
+        )
+        await audit.record(
+            actor, "closure.create", "closure", closure.pk, after=closure_snapshot(closure)
+        )
+    return closure
+
+
+async def list_closures(
+    actor: Actor,
+    building_id: int,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Closure]:
+    building = await get_building(actor, building_id)
+    query = Closure.filter(building_id=building.pk)
+    if start is not None:
+        query = query.filter(end__gt=hours.utc(start))
+    if end is not None:
+        query = query.filter(start__lt=hours.utc(end))
+    return await query.order_by("start", "id").limit(1000)
+
+
+async def delete_closure(actor: Actor, building_id: int, closure_id: int) -> None:
+    require_staff(actor)
+    async with transaction():
+        closure = await Closure.get_or_none(id=closure_id, building_id=building_id)
+        if closure is None:
+            raise NotFound(f"closure {closure_id} of building {building_id} does not exist")
+        await closure.delete()
+        await audit.record(
+            actor, "closure.delete", "closure", closure_id, before=closure_snapshot(closure)
+        )

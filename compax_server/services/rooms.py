@@ -1,0 +1,226 @@
+"""Rooms and the feature vocabulary. Staff and admins write; everyone signed in reads."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from compax_server.db import transaction
+from compax_server.db.bookings import Booking, Status, lock_rooms
+from compax_server.db.rooms import Building, Feature, Room, RoomFeature
+from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
+from compax_server.services import audit, bookings
+from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+
+FEATURE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+async def feature_codes(room_ids: list[int]) -> dict[int, list[str]]:
+    """Feature codes per room, sorted."""
+    out: dict[int, list[str]] = {rid: [] for rid in room_ids}
+    if not room_ids:
+        return out
+    rows = await RoomFeature.filter(room_id__in=room_ids).values_list("room_id", "feature__code")
+    for room_id, code in rows:
+        out[room_id].append(code)
+    for codes in out.values():
+        codes.sort()
+    return out
+
+
+async def snapshot(room: Room) -> dict[str, Any]:
+    features = (await feature_codes([room.pk]))[room.pk]
+    return {
+        "code": room.code,
+        "name": room.name,
+        "building_id": room.building_id,  # type: ignore[attr-defined]
+        "floor": room.floor,
+        "capacity": room.capacity,
+        "features": features,
+        "bookable": room.bookable,
+        "requires_approval": room.requires_approval,
+        "description": room.description,
+    }
+
+
+# -- features ----------------------------------------------------------------------------
+
+
+async def list_features(actor: Actor) -> list[Feature]:
+    require_scope(actor, Scope.read)
+    return await Feature.all().order_by("code")
+
+
+async def create_feature(actor: Actor, *, code: str, name: str) -> Feature:
+    require_staff(actor)
+    if not FEATURE_CODE.match(code):
+        raise InvalidInput.field(
+            "body", "code", "use lowercase letters, digits, '-' and '_' (e.g. wheelchair-access)"
+        )
+    try:
+        async with transaction():
+            feature = await Feature.create(code=code, name=name)
+            await audit.record(
+                actor, "feature.create", "feature", feature.pk, after={"code": code, "name": name}
+            )
+    except IntegrityError:
+        raise AlreadyExists(f"the feature {code} already exists") from None
+    return feature
+
+
+async def resolve_features(codes: list[str], pointer: str = "features") -> list[Feature]:
+    wanted = sorted(set(codes))
+    found = await Feature.filter(code__in=wanted)
+    missing = sorted(set(wanted) - {f.code for f in found})
+    if missing:
+        known = [
+            str(c) for c in await Feature.all().order_by("code").values_list("code", flat=True)
+        ]
+        raise InvalidInput.field(
+            "body",
+            pointer,
+            f"unknown feature(s) {', '.join(missing)}; known: {', '.join(known) or 'none yet'} "
+            "(staff add features at POST /api/v1/features)",
+            "unknown_feature",
+        )
+    return found
+
+
+# -- rooms -------------------------------------------------------------------------------
+
+
+async def get_room(actor: Actor, room_id: int) -> Room:
+    require_scope(actor, Scope.read)
+    room = await Room.get_or_none(id=room_id, deleted_at=None).select_related("building")
+    if room is None:
+        raise NotFound(f"room {room_id} does not exist")
+    return room
+
+
+async def find_room(actor: Actor, ref: str) -> Room:
+    """A room by id or by code."""
+    require_scope(actor, Scope.read)
+    query = Room.filter(deleted_at=None).select_related("building")
+    room = await (query.filter(id=int(ref)) if ref.isdigit() else query.filter(code=ref)).first()
+    if room is None:
+        raise NotFound(f"room {ref} does not exist")
+    return room
+
+
+async def _building(building_id: int) -> Building:
+    building = await Building.get_or_none(id=building_id, deleted_at=None)
+    if building is None:
+        raise InvalidInput.field(
+            "body", "building_id", f"building {building_id} does not exist", "unknown"
+        )
+    return building
+
+
+async def _set_features(room: Room, codes: list[str]) -> None:
+    features = await resolve_features(codes)
+    await RoomFeature.filter(room_id=room.pk).delete()
+    for feature in features:
+        await RoomFeature.create(room=room, feature=feature)
+
+
+async def create_room(
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    building_id: int,
+    capacity: int,
+    floor: int | None = None,
+    features: list[str] | None = None,
+    bookable: bool = True,
+    requires_approval: bool = False,
+    description: str = "",
+) -> Room:
+    require_staff(actor)
+    try:
+        async with transaction():
+            building = await _building(building_id)
+            room = await Room.create(
+                code=code,
+                name=name,
+                building=building,
+                capacity=capacity,
+                floor=floor,
+                bookable=bookable,
+                requires_approval=requires_approval,
+                description=description,
+            )
+            await _set_features(room, features or [])
+            await audit.record(actor, "room.create", "room", room.pk, after=await snapshot(room))
+    except IntegrityError:
+        raise AlreadyExists(f"a room with the code {code} already exists") from None
+    return await get_room(actor, room.pk)
+
+
+async def update_room(actor: Actor, room_id: int, **changes: Any) -> Room:
+    require_staff(actor)
+    try:
+        async with transaction():
+            room = await get_room(actor, room_id)
+            before = await snapshot(room)
+            if "building_id" in changes:
+                room.building = await _building(changes.pop("building_id"))
+            if "features" in changes:
+                await _set_features(room, changes.pop("features") or [])
+            for name, value in changes.items():
+                setattr(room, name, value)
+            room.version += 1
+            await room.save()
+            await audit.record(
+                actor, "room.update", "room", room.pk, before=before, after=await snapshot(room)
+            )
+    except IntegrityError:
+        raise AlreadyExists(f"a room with the code {changes.get('code')} already exists") from None
+    return await get_room(actor, room_id)
+
+
+async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> list[int]:
+    """Remove a room from the catalogue (its history stays). With future confirmed or pending
+    bookings it is a 409, unless an admin forces it: then those bookings are cancelled, each
+    recorded in the audit log. Returns the ids of the cancelled bookings."""
+    require_staff(actor)
+    if force and not actor.is_admin:
+        raise Forbidden("only administrators may force the removal of a room with bookings")
+    now = datetime.now(UTC)
+    async with transaction():
+        room = await get_room(actor, room_id)
+        await lock_rooms([room.pk])
+        upcoming = await Booking.filter(
+            room_id=room.pk, end__gt=now, status__in=[Status.confirmed, Status.pending]
+        ).order_by("start")
+        if upcoming and not force:
+            raise Conflict(
+                f"room {room.code} has {len(upcoming)} upcoming booking(s); cancel or move them, "
+                "or remove the room with force=true (admins), which cancels them",
+                bookings=[b.pk for b in upcoming[:50]],
+            )
+        before = await snapshot(room)
+        for booking in upcoming:
+            booking_before = bookings.snapshot(booking)
+            booking.status = Status.cancelled
+            booking.reason = f"room {room.code} was removed"
+            booking.version += 1
+            await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+            await audit.record(
+                actor,
+                "booking.cancel",
+                "booking",
+                booking.pk,
+                before=booking_before,
+                after=bookings.snapshot(booking),
+            )
+        room.deleted_at = now
+        room.version += 1
+        await room.save(update_fields=["deleted_at", "version", "updated_at"])
+        await audit.record(
+            actor, "room.delete", "room", room.pk, before=before, after={"force": force}
+        )
+    return [b.pk for b in upcoming]
