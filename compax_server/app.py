@@ -32,7 +32,10 @@ class ProblemErrorHandler(ErrorHandler):
         except Exception:  # the renderer itself failed: still answer, and say so in the log
             log.exception("rendering %r failed", exception)
             return problem_response(
-                500, "internal_error", "Internal error", "Something went wrong on our side.",
+                500,
+                "internal_error",
+                "Internal error",
+                "Something went wrong on our side.",
                 str(getattr(request.ctx, "request_id", "")),
             )
 

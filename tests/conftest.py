@@ -279,8 +279,12 @@ Book = Callable[..., Awaitable[Booking]]
 def book(database: str) -> Book:
     async def make(user: User, room: Room, start: datetime, end: datetime, **extra: Any) -> Booking:
         created = await bookings.create_booking(
-            actor_of(user), room_id=room.pk, title=extra.pop("title", "Lecture"),
-            start=start, end=end, **extra,
+            actor_of(user),
+            room_id=room.pk,
+            title=extra.pop("title", "Lecture"),
+            start=start,
+            end=end,
+            **extra,
         )
         return created.booking
 

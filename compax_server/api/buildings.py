@@ -25,7 +25,10 @@ HHMM = Annotated[str, StringConstraints(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:0
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Span = Annotated[list[HHMM], Field(min_length=2, max_length=2)]
 OpeningHours = dict[Weekday, Annotated[list[Span], Field(max_length=12)]]
-HOURS_DOC = 'per weekday, local time: {"mon": [["08:00", "20:00"]], ...}; a missing day is closed; null: always open'
+HOURS_DOC = (
+    'per weekday, local time: {"mon": [["08:00", "20:00"]], ...}; '
+    "a missing day is closed; null: always open"
+)
 
 
 class BuildingOut(Out):

@@ -15,6 +15,7 @@ class ApiKey(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="api_keys", on_delete=fields.CASCADE
     )
+    user_id: int
     name = fields.CharField(max_length=100)
     prefix = fields.CharField(max_length=16, unique=True)
     key_hash = fields.CharField(max_length=64, unique=True)

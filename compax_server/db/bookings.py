@@ -32,6 +32,8 @@ class Booking(Model):
     owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="bookings", on_delete=fields.RESTRICT
     )
+    room_id: int
+    owner_id: int
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     start = fields.DatetimeField()

@@ -32,6 +32,7 @@ class Closure(Model):
     building: fields.ForeignKeyRelation[Building] = fields.ForeignKeyField(
         "models.Building", related_name="closures", on_delete=fields.CASCADE
     )
+    building_id: int
     room_id = fields.IntField(null=True, db_index=True, description="null: the whole building")
     start = fields.DatetimeField()
     end = fields.DatetimeField()
@@ -61,6 +62,7 @@ class Room(Model):
     building: fields.ForeignKeyRelation[Building] = fields.ForeignKeyField(
         "models.Building", related_name="rooms", on_delete=fields.RESTRICT
     )
+    building_id: int
     floor = fields.IntField(null=True)
     capacity = fields.IntField()
     bookable = fields.BooleanField(default=True)

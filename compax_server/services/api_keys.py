@@ -18,7 +18,7 @@ def snapshot(key: ApiKey) -> dict[str, Any]:
     return {
         "name": key.name,
         "prefix": key.prefix,
-        "user_id": key.user_id,  # type: ignore[attr-defined]
+        "user_id": key.user_id,
         "scopes": key.scopes,
         "expires_at": key.expires_at.isoformat() if key.expires_at else None,
         "revoked": key.revoked_at is not None,

@@ -83,7 +83,7 @@ async def changes_since(
     check_limit(limit)
     after = 0
     if since:
-        position = decode_cursor(since).get("id")
+        position = decode_cursor(since, "since").get("id")
         if not isinstance(position, int):
             raise InvalidInput.field("query", "since", "is not a cursor this server issued")
         after = position

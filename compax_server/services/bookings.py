@@ -54,8 +54,8 @@ BUSY = ServiceUnavailable("The database is busy; retry in a moment.", retry_afte
 
 def snapshot(booking: Booking) -> dict[str, Any]:
     return {
-        "room_id": booking.room_id,  # type: ignore[attr-defined]
-        "owner_id": booking.owner_id,  # type: ignore[attr-defined]
+        "room_id": booking.room_id,
+        "owner_id": booking.owner_id,
         "title": booking.title,
         "start": booking.start.isoformat(),
         "end": booking.end.isoformat(),
@@ -70,21 +70,21 @@ def etag(booking: Booking) -> str:
 
 
 def can_see(actor: Actor, booking: Booking) -> bool:
-    return actor.is_staff or booking.owner_id == actor.user_id  # type: ignore[attr-defined]
+    return actor.is_staff or booking.owner_id == actor.user_id
 
 
 def conflict_view(actor: Actor, booking: Booking) -> dict[str, Any]:
     """What a 409 tells about a booking in the way: the owner only to those who may see it."""
     view: dict[str, Any] = {
         "id": booking.pk,
-        "room_id": booking.room_id,  # type: ignore[attr-defined]
+        "room_id": booking.room_id,
         "start": booking.start.isoformat(),
         "end": booking.end.isoformat(),
         "title": booking.title,
         "status": booking.status.value,
     }
     if can_see(actor, booking):
-        view["owner_id"] = booking.owner_id  # type: ignore[attr-defined]
+        view["owner_id"] = booking.owner_id
     return view
 
 
@@ -421,18 +421,18 @@ async def update_booking(
                     booking_status=booking.status.value,
                 )
             before = snapshot(booking)
-            new_room_id = room_id if room_id is not None else booking.room_id  # type: ignore[attr-defined]
+            new_room_id = room_id if room_id is not None else booking.room_id
             new_start, new_end = check_times(start or booking.start, end or booking.end)
             target.update(room_id=new_room_id, start=new_start, end=new_end)
             moved = (
-                new_room_id != booking.room_id  # type: ignore[attr-defined]
+                new_room_id != booking.room_id
                 or new_start != booking.start
                 or new_end != booking.end
             )
             rejected: list[Booking] = []
             if moved:
                 room = await _room_for_booking(new_room_id)
-                await lock_rooms([booking.room_id, room.pk])  # type: ignore[attr-defined]
+                await lock_rooms([booking.room_id, room.pk])
                 await _enforce_rules(actor, room, new_start, new_end, override)
                 if room.requires_approval and not actor.is_staff:
                     booking.status = Status.pending
@@ -477,18 +477,19 @@ async def _transition(
     async def attempt() -> tuple[Booking, list[int]]:
         async with db.transaction():
             booking = await get_booking(actor, booking_id)
-            await lock_rooms([booking.room_id])  # type: ignore[attr-defined]
+            await lock_rooms([booking.room_id])
             booking = await Booking.get(id=booking_id)  # re-read under the lock
-            check_if_match(booking, if_match)
-            if booking.status not in allowed_from:
+            if booking.status not in allowed_from:  # before If-Match: the more useful answer
                 raise Conflict(
                     f"booking {booking.pk} is {booking.status.value}; only "
                     f"{' or '.join(s.value for s in allowed_from)} bookings can be {to.value}",
                     booking_status=booking.status.value,
+                    reason=booking.reason or None,
                 )
+            check_if_match(booking, if_match)
             rejected: list[Booking] = []
             if to == Status.confirmed:
-                room = await Room.get(id=booking.room_id)  # type: ignore[attr-defined]
+                room = await Room.get(id=booking.room_id)
                 rejected = await _check_free(
                     actor, room, booking.start, booking.end, to, booking.pk
                 )
@@ -519,7 +520,7 @@ async def _transition(
                 booking.room_id,
                 booking.start,
                 booking.end,
-                booking_id,  # type: ignore[attr-defined]
+                booking_id,
             )
         raise
 

@@ -26,7 +26,7 @@ def snapshot(building: Building) -> dict[str, Any]:
 
 def closure_snapshot(closure: Closure) -> dict[str, Any]:
     return {
-        "building_id": closure.building_id,  # type: ignore[attr-defined]
+        "building_id": closure.building_id,
         "room_id": closure.room_id,
         "start": closure.start.isoformat(),
         "end": closure.end.isoformat(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -91,7 +92,7 @@ def check_opening_hours(value: Any) -> dict[str, list[list[str]]] | None:
                 )
             clean.append([span[0], span[1]])
         clean.sort(key=lambda s: _minutes(s[0]))
-        for a, b in zip(clean, clean[1:], strict=False):
+        for a, b in pairwise(clean):
             if _minutes(b[0]) < _minutes(a[1]):
                 raise InvalidInput.field(
                     "body", pointer, f"{a[0]}-{a[1]} and {b[0]}-{b[1]} overlap"

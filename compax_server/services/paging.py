@@ -23,14 +23,14 @@ def encode_cursor(position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> dict[str, Any]:
+def decode_cursor(cursor: str, name: str = "cursor") -> dict[str, Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         value = None
     if not isinstance(value, dict):
-        raise InvalidInput.field("query", "cursor", "is not a cursor this server issued")
+        raise InvalidInput.field("query", name, "is not a cursor this server issued")
     return value
 
 

@@ -36,7 +36,7 @@ async def snapshot(room: Room) -> dict[str, Any]:
     return {
         "code": room.code,
         "name": room.name,
-        "building_id": room.building_id,  # type: ignore[attr-defined]
+        "building_id": room.building_id,
         "floor": room.floor,
         "capacity": room.capacity,
         "features": features,

@@ -15,7 +15,13 @@ BK = "/api/v1/bookings"
 
 
 def payload(room, start, end, **extra):
-    return {"room_id": room.pk, "title": "Seminar", "start": start.isoformat(), "end": end.isoformat(), **extra}
+    return {
+        "room_id": room.pk,
+        "title": "Seminar",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        **extra,
+    }
 
 
 async def create(client, user, room, start, end, **extra):
@@ -35,14 +41,26 @@ async def test_a_member_books_a_free_room(client, member, room):
 
 
 async def test_times_with_offsets_are_stored_in_utc(client, member, room):
-    r = await client.post(BK, json={**payload(room, at(0, 9), at(0, 10)), "start": "2031-03-03T10:00:00+01:00", "end": "2031-03-03T11:30:00+01:00"}, headers=bearer(member))
+    r = await client.post(
+        BK,
+        json={
+            **payload(room, at(0, 9), at(0, 10)),
+            "start": "2031-03-03T10:00:00+01:00",
+            "end": "2031-03-03T11:30:00+01:00",
+        },
+        headers=bearer(member),
+    )
     assert r.status_code == 201
     assert r.json()["start"] == "2031-03-03T09:00:00Z"
     assert r.json()["end"] == "2031-03-03T10:30:00Z"
 
 
 async def test_naive_times_are_400_naming_the_field(client, member, room):
-    r = await client.post(BK, json={**payload(room, at(0, 9), at(0, 10)), "start": "2031-03-03T10:00:00"}, headers=bearer(member))
+    r = await client.post(
+        BK,
+        json={**payload(room, at(0, 9), at(0, 10)), "start": "2031-03-03T10:00:00"},
+        headers=bearer(member),
+    )
     assert r.status_code == 400
     assert r.json()["errors"][0]["pointer"] == "/start"
     assert "offset" in r.json()["errors"][0]["detail"]
@@ -81,8 +99,12 @@ async def test_touching_bookings_do_not_overlap(client, member, room):
     assert (await create(client, member, room, at(0, 8), at(0, 9))).status_code == 201
 
 
-async def test_outside_opening_hours_is_422_unless_staff_override(client, member, staff, building, room):
-    await buildings.update_building(actor_of(staff), building.pk, opening_hours={"mon": [["08:00", "18:00"]]})
+async def test_outside_opening_hours_is_422_unless_staff_override(
+    client, member, staff, building, room
+):
+    await buildings.update_building(
+        actor_of(staff), building.pk, opening_hours={"mon": [["08:00", "18:00"]]}
+    )
     r = await create(client, member, room, at(0, 17), at(0, 18))  # 18:00-19:00 in Berlin
     assert r.status_code == 422
     assert r.json()["errors"][0]["rule"] == "outside_opening_hours"
@@ -92,12 +114,21 @@ async def test_outside_opening_hours_is_422_unless_staff_override(client, member
     assert r.status_code == 201
     event = await AuditEvent.filter(action="booking.create", entity_id=r.json()["id"]).first()
     assert event.after["override"] is True
-    assert (await create(client, member, room, at(0, 7), at(0, 9))).status_code == 201  # 08-10 local
+    assert (
+        await create(client, member, room, at(0, 7), at(0, 9))
+    ).status_code == 201  # 08-10 local
 
 
 async def test_closures_block_bookings(client, member, staff, building, room, make_room):
     other = await make_room()
-    await buildings.add_closure(actor_of(staff), building.pk, reason="Maintenance", room_id=room.pk, start=at(0, 8), end=at(0, 12))
+    await buildings.add_closure(
+        actor_of(staff),
+        building.pk,
+        reason="Maintenance",
+        room_id=room.pk,
+        start=at(0, 8),
+        end=at(0, 12),
+    )
     r = await create(client, member, room, at(0, 11), at(0, 13))
     assert r.status_code == 422
     assert r.json()["errors"][0]["rule"] == "closure"
@@ -105,7 +136,9 @@ async def test_closures_block_bookings(client, member, staff, building, room, ma
     assert (await create(client, member, other, at(0, 11), at(0, 13))).status_code == 201
 
 
-async def test_a_room_that_requires_approval_makes_member_requests_pending(client, member, make_user, staff, make_room):
+async def test_a_room_that_requires_approval_makes_member_requests_pending(
+    client, member, make_user, staff, make_room
+):
     room = await make_room(requires_approval=True)
     a = await create(client, member, room, at(0, 9), at(0, 11))
     assert a.json()["status"] == "pending"
@@ -118,7 +151,9 @@ async def test_a_room_that_requires_approval_makes_member_requests_pending(clien
     assert d.status_code == 409  # a request never overlaps a confirmed booking
 
 
-async def test_approving_rejects_the_requests_it_overlaps_in_one_step(client, member, make_user, staff, make_room):
+async def test_approving_rejects_the_requests_it_overlaps_in_one_step(
+    client, member, make_user, staff, make_room
+):
     room = await make_room(requires_approval=True)
     a = (await create(client, member, room, at(0, 9), at(0, 11))).json()
     b = (await create(client, await make_user(), room, at(0, 10), at(0, 12))).json()
@@ -144,10 +179,16 @@ async def test_only_staff_decide_requests(client, member, make_room):
 async def test_reject_keeps_the_request_with_a_reason(client, member, staff, make_room):
     room = await make_room(requires_approval=True)
     a = (await create(client, member, room, at(0, 9), at(0, 11))).json()
-    r = await client.post(f"{BK}/{a['id']}/reject", json={"reason": "exam week"}, headers=bearer(staff) | {"If-Match": '"1"'})
+    r = await client.post(
+        f"{BK}/{a['id']}/reject",
+        json={"reason": "exam week"},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
     assert r.status_code == 200
     assert r.json()["status"] == "rejected" and r.json()["reason"] == "exam week"
-    again = await client.post(f"{BK}/{a['id']}/approve", headers=bearer(staff) | {"If-Match": '"2"'})
+    again = await client.post(
+        f"{BK}/{a['id']}/approve", headers=bearer(staff) | {"If-Match": '"2"'}
+    )
     assert again.status_code == 409
 
 
@@ -156,9 +197,13 @@ async def test_changes_need_if_match_and_a_stale_one_changes_nothing(client, mem
     url = f"{BK}/{b['id']}"
     r = await client.patch(url, json={"title": "Renamed"}, headers=bearer(member))
     assert r.status_code == 428
-    r = await client.patch(url, json={"title": "Renamed"}, headers=bearer(member) | {"If-Match": '"1"'})
+    r = await client.patch(
+        url, json={"title": "Renamed"}, headers=bearer(member) | {"If-Match": '"1"'}
+    )
     assert r.status_code == 200 and r.headers["etag"] == '"2"'
-    r = await client.patch(url, json={"title": "Lost update"}, headers=bearer(member) | {"If-Match": '"1"'})
+    r = await client.patch(
+        url, json={"title": "Lost update"}, headers=bearer(member) | {"If-Match": '"1"'}
+    )
     assert r.status_code == 412
     assert r.json()["current_version"] == 2
     r = await client.post(f"{url}/cancel", headers=bearer(member) | {"If-Match": '"1"'})
@@ -167,14 +212,21 @@ async def test_changes_need_if_match_and_a_stale_one_changes_nothing(client, mem
     assert stored.title == "Renamed" and stored.status == Status.confirmed
 
 
-async def test_moving_into_an_occupied_slot_is_409_and_nothing_changes(client, member, room, make_room, book, staff):
+async def test_moving_into_an_occupied_slot_is_409_and_nothing_changes(
+    client, member, room, make_room, book, staff
+):
     other_room = await make_room()
     await book(staff, other_room, at(0, 9), at(0, 11))
     b = (await create(client, member, room, at(0, 9), at(0, 10))).json()
-    r = await client.patch(f"{BK}/{b['id']}", json={"room_id": other_room.pk}, headers=bearer(member) | {"If-Match": '"1"'})
+    r = await client.patch(
+        f"{BK}/{b['id']}",
+        json={"room_id": other_room.pk},
+        headers=bearer(member) | {"If-Match": '"1"'},
+    )
     assert r.status_code == 409
     r = await client.patch(
-        f"{BK}/{b['id']}", json={"start": at(0, 10).isoformat(), "end": at(0, 12).isoformat()},
+        f"{BK}/{b['id']}",
+        json={"start": at(0, 10).isoformat(), "end": at(0, 12).isoformat()},
         headers=bearer(member) | {"If-Match": '"1"'},
     )
     assert r.status_code == 200
@@ -185,18 +237,30 @@ async def test_moving_into_an_occupied_slot_is_409_and_nothing_changes(client, m
 
 async def test_moving_within_its_own_time_is_not_a_conflict_with_itself(client, member, room):
     b = (await create(client, member, room, at(0, 9), at(0, 11))).json()
-    r = await client.patch(f"{BK}/{b['id']}", json={"end": at(0, 12).isoformat()}, headers=bearer(member) | {"If-Match": '"1"'})
+    r = await client.patch(
+        f"{BK}/{b['id']}",
+        json={"end": at(0, 12).isoformat()},
+        headers=bearer(member) | {"If-Match": '"1"'},
+    )
     assert r.status_code == 200
 
 
 async def test_cancelled_bookings_stay_and_free_the_slot(client, member, make_user, room):
     b = (await create(client, member, room, at(0, 9), at(0, 10))).json()
-    r = await client.post(f"{BK}/{b['id']}/cancel", json={"reason": "ill"}, headers=bearer(member) | {"If-Match": '"1"'})
+    r = await client.post(
+        f"{BK}/{b['id']}/cancel",
+        json={"reason": "ill"},
+        headers=bearer(member) | {"If-Match": '"1"'},
+    )
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     assert (await create(client, await make_user(), room, at(0, 9), at(0, 10))).status_code == 201
-    listed = (await client.get(BK, params={"status": "cancelled"}, headers=bearer(member))).json()["data"]
+    listed = (await client.get(BK, params={"status": "cancelled"}, headers=bearer(member))).json()[
+        "data"
+    ]
     assert [x["id"] for x in listed] == [b["id"]]
-    again = await client.post(f"{BK}/{b['id']}/cancel", headers=bearer(member) | {"If-Match": '"2"'})
+    again = await client.post(
+        f"{BK}/{b['id']}/cancel", headers=bearer(member) | {"If-Match": '"2"'}
+    )
     assert again.status_code == 409
 
 
@@ -209,20 +273,28 @@ async def test_idempotency_key_returns_the_first_result(client, member, room):
     assert second.json()["id"] == first.json()["id"]
     assert second.headers["idempotent-replayed"] == "true"
     assert await Booking.filter(room_id=room.pk).count() == 1
-    other = await create(client, member, room, at(0, 11), at(0, 12), headers={"Idempotency-Key": "sync-42"})
+    other = await create(
+        client, member, room, at(0, 11), at(0, 12), headers={"Idempotency-Key": "sync-42"}
+    )
     assert other.status_code == 422
     assert other.json()["errors"][0]["rule"] == "idempotency_key_reused"
 
 
-async def test_members_cannot_book_for_others_or_see_their_bookings(client, member, make_user, room, book):
+async def test_members_cannot_book_for_others_or_see_their_bookings(
+    client, member, make_user, room, book
+):
     other = await make_user()
     r = await create(client, member, room, at(0, 9), at(0, 10), owner_id=other.pk)
     assert r.status_code == 403
     theirs = await book(other, room, at(1, 9), at(1, 10))
     assert (await client.get(f"{BK}/{theirs.pk}", headers=bearer(member))).status_code == 404
-    r = await client.patch(f"{BK}/{theirs.pk}", json={"title": "mine"}, headers=bearer(member) | {"If-Match": '"1"'})
+    r = await client.patch(
+        f"{BK}/{theirs.pk}", json={"title": "mine"}, headers=bearer(member) | {"If-Match": '"1"'}
+    )
     assert r.status_code == 404
-    assert (await client.get(BK, params={"owner_id": other.pk}, headers=bearer(member))).status_code == 403
+    assert (
+        await client.get(BK, params={"owner_id": other.pk}, headers=bearer(member))
+    ).status_code == 403
     assert (await client.get(BK, headers=bearer(member))).json()["data"] == []
 
 
@@ -240,7 +312,12 @@ async def test_list_filters_and_pages_in_start_order(client, staff, room, make_r
         await book(staff, other, at(day, 9), at(day, 10))
     seen, cursor = [], None
     while True:
-        params = {"room_id": room.pk, "limit": 2, "from": at(1, 0).isoformat(), "to": at(4, 0).isoformat()}
+        params = {
+            "room_id": room.pk,
+            "limit": 2,
+            "from": at(1, 0).isoformat(),
+            "to": at(4, 0).isoformat(),
+        }
         if cursor:
             params["cursor"] = cursor
         page = (await client.get(BK, params=params, headers=bearer(staff))).json()
@@ -258,18 +335,50 @@ async def test_bad_status_filter_is_400(client, staff):
     assert r.json()["errors"][0]["pointer"] == "/status"
 
 
-async def test_the_database_refuses_an_overlap_written_around_the_service(member, room, book, database):
+async def test_the_database_refuses_an_overlap_written_around_the_service(
+    member, room, book, database
+):
     first = await book(member, room, at(0, 9), at(0, 11))
     with pytest.raises(IntegrityError):
-        await Booking.create(room_id=room.pk, owner_id=member.pk, title="sneaky", start=at(0, 10), end=at(0, 12), status=Status.confirmed)
+        await Booking.create(
+            room_id=room.pk,
+            owner_id=member.pk,
+            title="sneaky",
+            start=at(0, 10),
+            end=at(0, 12),
+            status=Status.confirmed,
+        )
     with pytest.raises(IntegrityError):
-        await Booking.filter(id=(await Booking.create(
-            room_id=room.pk, owner_id=member.pk, title="later", start=at(1, 9), end=at(1, 10), status=Status.confirmed
-        )).pk).update(start=at(0, 10), end=at(1, 10))
+        await Booking.filter(
+            id=(
+                await Booking.create(
+                    room_id=room.pk,
+                    owner_id=member.pk,
+                    title="later",
+                    start=at(1, 9),
+                    end=at(1, 10),
+                    status=Status.confirmed,
+                )
+            ).pk
+        ).update(start=at(0, 10), end=at(1, 10))
     # Pending and cancelled rows may overlap; end must still be after start.
-    await Booking.create(room_id=room.pk, owner_id=member.pk, title="p", start=at(0, 10), end=at(0, 12), status=Status.pending)
+    await Booking.create(
+        room_id=room.pk,
+        owner_id=member.pk,
+        title="p",
+        start=at(0, 10),
+        end=at(0, 12),
+        status=Status.pending,
+    )
     with pytest.raises(IntegrityError):
-        await Booking.create(room_id=room.pk, owner_id=member.pk, title="x", start=at(2, 12), end=at(2, 11), status=Status.cancelled)
+        await Booking.create(
+            room_id=room.pk,
+            owner_id=member.pk,
+            title="x",
+            start=at(2, 12),
+            end=at(2, 11),
+            status=Status.cancelled,
+        )
     assert await Booking.filter(room_id=room.pk, status=Status.confirmed).count() == 2
     assert first.pk
 
@@ -286,10 +395,19 @@ async def test_the_database_refuses_non_utc_times_on_sqlite(member, room, databa
 
 
 async def test_every_booking_write_is_audited_with_the_request_id(client, member, room):
-    r = await create(client, member, room, at(0, 9), at(0, 10), headers={"X-Request-ID": "req-create"})
+    r = await create(
+        client, member, room, at(0, 9), at(0, 10), headers={"X-Request-ID": "req-create"}
+    )
     bid = r.json()["id"]
-    await client.patch(f"{BK}/{bid}", json={"title": "t2"}, headers=bearer(member) | {"If-Match": '"1"', "X-Request-ID": "req-patch"})
-    await client.post(f"{BK}/{bid}/cancel", headers=bearer(member) | {"If-Match": '"2"', "X-Request-ID": "req-cancel"})
+    await client.patch(
+        f"{BK}/{bid}",
+        json={"title": "t2"},
+        headers=bearer(member) | {"If-Match": '"1"', "X-Request-ID": "req-patch"},
+    )
+    await client.post(
+        f"{BK}/{bid}/cancel",
+        headers=bearer(member) | {"If-Match": '"2"', "X-Request-ID": "req-cancel"},
+    )
     events = await AuditEvent.filter(entity_type="booking", entity_id=bid).order_by("id")
     assert [(e.action, e.request_id, e.actor_user_id) for e in events] == [
         ("booking.create", "req-create", member.pk),

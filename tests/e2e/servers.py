@@ -68,6 +68,7 @@ class LiveServer:
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
+                print("SERVER DID NOT STOP:", self.log()[-3000:])
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self._log.close()
@@ -78,3 +79,32 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class Cluster:
+    """One or more ``compax serve`` instances sharing one database (and cache)."""
+
+    def __init__(self, servers: list[LiveServer]):
+        self.servers = servers
+
+    @property
+    def urls(self) -> list[str]:
+        return [s.url for s in self.servers]
+
+    def __enter__(self) -> Cluster:
+        started: list[LiveServer] = []
+        try:
+            for server in self.servers:
+                started.append(server.start())
+        except Exception:
+            for server in started:
+                server.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for server in self.servers:
+            server.stop()
+
+    def logs(self) -> str:
+        return "\n".join(s.log() for s in self.servers)

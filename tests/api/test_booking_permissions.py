@@ -1,0 +1,150 @@
+"""The permission matrix of the booking endpoints (OWASP API1, API3, API5): every endpoint
+against the owner, another member, staff, an admin, nobody, and API keys of the owner."""
+
+from __future__ import annotations
+
+import pytest
+
+from compax_server.db.users import Role
+from compax_server.services import api_keys
+from tests.conftest import actor_of, at, bearer
+
+ROLES = ["owner", "other", "staff", "admin", "anonymous", "key_rw", "key_read"]
+
+# endpoint -> expected status per role
+MATRIX = {
+    "read": {
+        "owner": 200,
+        "other": 404,
+        "staff": 200,
+        "admin": 200,
+        "anonymous": 401,
+        "key_rw": 200,
+        "key_read": 200,
+    },
+    "list": {
+        "owner": 200,
+        "other": 200,
+        "staff": 200,
+        "admin": 200,
+        "anonymous": 401,
+        "key_rw": 200,
+        "key_read": 200,
+    },
+    "create": {
+        "owner": 201,
+        "other": 201,
+        "staff": 201,
+        "admin": 201,
+        "anonymous": 401,
+        "key_rw": 201,
+        "key_read": 403,
+    },
+    "create_for_owner": {
+        "owner": 201,
+        "other": 403,
+        "staff": 201,
+        "admin": 201,
+        "anonymous": 401,
+        "key_rw": 201,
+        "key_read": 403,
+    },
+    "update": {
+        "owner": 200,
+        "other": 404,
+        "staff": 200,
+        "admin": 200,
+        "anonymous": 401,
+        "key_rw": 200,
+        "key_read": 403,
+    },
+    "cancel": {
+        "owner": 200,
+        "other": 404,
+        "staff": 200,
+        "admin": 200,
+        "anonymous": 401,
+        "key_rw": 200,
+        "key_read": 403,
+    },
+    "approve": {
+        "owner": 403,
+        "other": 403,
+        "staff": 200,
+        "admin": 200,
+        "anonymous": 401,
+        "key_rw": 403,
+        "key_read": 403,
+    },
+    "reject": {
+        "owner": 403,
+        "other": 403,
+        "staff": 200,
+        "admin": 200,
+        "anonymous": 401,
+        "key_rw": 403,
+        "key_read": 403,
+    },
+}
+
+
+@pytest.fixture
+async def people(make_user, admin):
+    owner = await make_user(Role.member)
+    other = await make_user(Role.member)
+    staff = await make_user(Role.staff)
+    keys = {}
+    for name, scopes in (("key_rw", ["read", "write"]), ("key_read", ["read"])):
+        _, secret = await api_keys.create_api_key(
+            actor_of(admin), user_id=owner.pk, name=name, scopes=scopes
+        )
+        keys[name] = {"Authorization": f"Bearer {secret}"}
+    headers = {
+        "owner": bearer(owner),
+        "other": bearer(other),
+        "staff": bearer(staff),
+        "admin": bearer(admin),
+        "anonymous": {},
+    } | keys
+    return owner, headers
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", list(MATRIX))
+async def test_booking_permission_matrix(client, make_room, book, people, endpoint, role):
+    owner, headers = people
+    room = await make_room(requires_approval=endpoint in ("approve", "reject"))
+    booking = await book(owner, room, at(0, 9), at(0, 10))
+    h = headers[role]
+    url = f"/api/v1/bookings/{booking.pk}"
+    if_match = {"If-Match": '"1"'}
+    body = {
+        "room_id": room.pk,
+        "title": "t",
+        "start": at(1, 9).isoformat(),
+        "end": at(1, 10).isoformat(),
+    }
+    if endpoint == "read":
+        r = await client.get(url, headers=h)
+    elif endpoint == "list":
+        r = await client.get("/api/v1/bookings", headers=h)
+    elif endpoint == "create":
+        r = await client.post("/api/v1/bookings", json=body, headers=h)
+    elif endpoint == "create_for_owner":
+        r = await client.post("/api/v1/bookings", json=body | {"owner_id": owner.pk}, headers=h)
+    elif endpoint == "update":
+        r = await client.patch(url, json={"title": "x"}, headers=h | if_match)
+    else:
+        r = await client.post(f"{url}/{endpoint}", headers=h | if_match)
+    assert r.status_code == MATRIX[endpoint][role], (endpoint, role, r.text)
+    if r.status_code >= 400:
+        assert r.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_member_listing_sees_only_their_own(client, make_room, book, people):
+    owner, headers = people
+    room = await make_room()
+    await book(owner, room, at(0, 9), at(0, 10))
+    assert len((await client.get("/api/v1/bookings", headers=headers["owner"])).json()["data"]) == 1
+    assert (await client.get("/api/v1/bookings", headers=headers["other"])).json()["data"] == []
+    assert len((await client.get("/api/v1/bookings", headers=headers["staff"])).json()["data"]) == 1
