@@ -9,11 +9,12 @@ import asyncio
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapper
 from tortoise.transactions import in_transaction
 
 MODEL_MODULES = [
@@ -85,13 +86,32 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
 
     On SQLite it is ``BEGIN IMMEDIATE``: the write lock is taken before the first read, so a
     transaction that reads and then writes never fails with "database is locked" when another
-    process committed in between (the lock is waited for, up to the busy timeout).
+    process committed in between (the lock is waited for, up to the busy timeout). SQLite
+    allows one writer at a time, so this also serialises the writers of every room.
     """
-    async with in_transaction(Tortoise._require_context().default_connection) as tx:
-        if tx.capabilities.dialect == "sqlite":
-            await tx.execute_query("ROLLBACK")
-            await tx.execute_query("BEGIN IMMEDIATE")
-        yield tx
+    name = Tortoise._require_context().default_connection
+    client = connections.get(name)
+    if client.capabilities.dialect != "sqlite" or isinstance(client, SqliteTransactionWrapper):
+        async with in_transaction(name) as tx:
+            yield tx
+        return
+    # Tortoise's own SQLite transaction issues a plain BEGIN; this is the same context with
+    # BEGIN IMMEDIATE (one round trip instead of re-beginning inside Tortoise's).
+    sqlite_client = cast(SqliteClient, client)
+    async with sqlite_client._lock:
+        await sqlite_client.create_connection(with_db=True)
+        tx = SqliteTransactionWrapper(sqlite_client)
+        token = connections.set(name, tx)
+        try:
+            await tx._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield tx
+            except BaseException:
+                await tx.rollback()
+                raise
+            await tx.commit()
+        finally:
+            connections.reset(token)
 
 
 TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected

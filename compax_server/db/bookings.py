@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
-from tortoise.expressions import F
 from tortoise.models import Model
-from tortoise.queryset import QuerySet
 
+from compax_server import db
+from compax_server.db import sql
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
 
@@ -70,26 +72,227 @@ class IdempotencyKey(Model):
         unique_together = (("user_id", "scope", "key"),)
 
 
+@dataclass(frozen=True)
+class RoomForBooking:
+    """What a booking write needs to know of its room, read under the room's lock."""
+
+    id: int
+    code: str
+    capacity: int
+    bookable: bool
+    requires_approval: bool
+    building_id: int
+    building_code: str
+    timezone: str
+    opening_hours: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    id: int
+    room_id: int
+    owner_id: int
+    title: str
+    start: datetime
+    end: datetime
+    status: Status
+
+
+_LOCK_ROOM = {
+    # The row lock queues the writers of one room.
+    "postgres": """
+        WITH r AS (
+            UPDATE rooms SET booking_seq = booking_seq + 1
+            WHERE id = ? AND deleted_at IS NULL
+            RETURNING id, code, capacity, bookable, requires_approval, building_id
+        )
+        SELECT r.*, b.code AS building_code, b.timezone, b.opening_hours
+        FROM r JOIN buildings b ON b.id = r.building_id
+    """,
+    # BEGIN IMMEDIATE already holds the database's single write lock: just read.
+    "sqlite": """
+        SELECT r.id, r.code, r.capacity, r.bookable, r.requires_approval, r.building_id,
+               b.code AS building_code, b.timezone, b.opening_hours
+        FROM rooms r JOIN buildings b ON b.id = r.building_id
+        WHERE r.id = ? AND r.deleted_at IS NULL
+    """,
+}
+
+
+async def lock_room(room_id: int) -> RoomForBooking | None:
+    """Take the booking lock of the room (see ``lock_rooms``) and read what a booking write
+    needs of it and its building. ``None`` when the room does not exist (or was removed)."""
+    row = await sql.fetch_one(_LOCK_ROOM[db.dialect()], room_id)
+    if row is None:
+        return None
+    return RoomForBooking(
+        id=row["id"],
+        code=row["code"],
+        capacity=row["capacity"],
+        bookable=bool(row["bookable"]),
+        requires_approval=bool(row["requires_approval"]),
+        building_id=row["building_id"],
+        building_code=row["building_code"],
+        timezone=row["timezone"],
+        opening_hours=sql.decode_json(row["opening_hours"]),
+    )
+
+
 async def lock_rooms(room_ids: list[int]) -> None:
     """Take the booking lock of each room, in id order (so two writers never deadlock).
 
-    The lock is a write to the room row: on PostgreSQL it holds the row until commit, so
-    writers of one room queue up and each sees the one before it; on SQLite the transaction
-    already holds the database's write lock (``BEGIN IMMEDIATE``).
+    On PostgreSQL the lock is a write to the room row, held until commit: writers of one
+    room queue up and each sees the one before it. On SQLite the transaction already holds
+    the database's write lock (``BEGIN IMMEDIATE``), so there is nothing more to take.
     """
+    if db.dialect() == "sqlite":
+        return
     for room_id in sorted(set(room_ids)):
-        await Room.filter(id=room_id).update(booking_seq=F("booking_seq") + 1)
+        await sql.execute("UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = ?", room_id)
 
 
-def overlapping(
+def _booking_row(row: dict[str, Any]) -> BookingRow:
+    return BookingRow(
+        id=row["id"],
+        room_id=row["room_id"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        start=sql.decode_time(row["start"]),
+        end=sql.decode_time(row["end"]),
+        status=Status(row["status"]),
+    )
+
+
+async def overlapping(
     room_id: int,
     start: datetime,
     end: datetime,
     statuses: list[Status],
     exclude_id: int | None = None,
-) -> QuerySet[Booking]:
-    """Bookings of the room in ``statuses`` that overlap ``[start, end)`` (half-open)."""
-    query = Booking.filter(room_id=room_id, status__in=statuses, start__lt=end, end__gt=start)
-    if exclude_id is not None:
-        query = query.exclude(id=exclude_id)
-    return query.order_by("start", "id")
+) -> list[BookingRow]:
+    """Bookings of the room in ``statuses`` that overlap ``[start, end)`` (half-open), in
+    start order."""
+    marks = ", ".join("?" for _ in statuses)
+    rows = await sql.fetch(
+        f"""SELECT id, room_id, owner_id, title, "start", "end", status FROM bookings
+            WHERE room_id = ? AND status IN ({marks}) AND "start" < ? AND "end" > ? AND id <> ?
+            ORDER BY "start", id""",
+        room_id,
+        *[s.value for s in statuses],
+        end,
+        start,
+        exclude_id or 0,
+    )
+    return [_booking_row(r) for r in rows]
+
+
+async def closures_overlapping(
+    building_id: int, room_id: int, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Closures of the building, or of this room, that overlap ``[start, end)``."""
+    return (await blockers(building_id, room_id, start, end, statuses=[]))[1]
+
+
+async def blockers(
+    building_id: int,
+    room_id: int,
+    start: datetime,
+    end: datetime,
+    statuses: list[Status],
+    exclude_id: int | None = None,
+) -> tuple[list[BookingRow], list[dict[str, Any]]]:
+    """In one query: the room's bookings in ``statuses`` and the closures (of the building or
+    of this room) that overlap ``[start, end)``, each in start order."""
+    marks = ", ".join("?" for _ in statuses) or "NULL"
+    rows = await sql.fetch(
+        f"""SELECT 'booking' AS kind, id, owner_id, title, "start", "end", status
+            FROM bookings
+            WHERE room_id = ? AND status IN ({marks}) AND "start" < ? AND "end" > ? AND id <> ?
+            UNION ALL
+            SELECT 'closure', id, NULL, reason, "start", "end", NULL
+            FROM closures
+            WHERE building_id = ? AND "start" < ? AND "end" > ?
+              AND (room_id IS NULL OR room_id = ?)
+            ORDER BY 5, 2""",
+        room_id,
+        *[s.value for s in statuses],
+        end,
+        start,
+        exclude_id or 0,
+        building_id,
+        end,
+        start,
+        room_id,
+    )
+    bookings, closures = [], []
+    for row in rows:
+        if row["kind"] == "booking":
+            bookings.append(_booking_row(row | {"room_id": room_id}))
+        else:
+            closures.append(
+                {
+                    "id": row["id"],
+                    "reason": row["title"],
+                    "start": sql.decode_time(row["start"]),
+                    "end": sql.decode_time(row["end"]),
+                }
+            )
+    return bookings, closures
+
+
+async def insert_booking(
+    *,
+    room_id: int,
+    owner_id: int,
+    title: str,
+    description: str,
+    start: datetime,
+    end: datetime,
+    status: Status,
+    created_by_id: int | None,
+    series_id: int | None = None,
+    source: str | None = None,
+    external_id: str | None = None,
+) -> Booking:
+    """Insert one booking (the database refuses an overlap of confirmed bookings)."""
+    now = datetime.now(UTC)
+    row = await sql.fetch_one(
+        """INSERT INTO bookings (room_id, owner_id, title, description, "start", "end",
+               status, series_id, source, external_id, reason, version, created_by_id,
+               created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?) RETURNING id""",
+        room_id,
+        owner_id,
+        title,
+        description,
+        start,
+        end,
+        status.value,
+        series_id,
+        source,
+        external_id,
+        created_by_id,
+        now,
+        now,
+    )
+    assert row is not None
+    booking = Booking(
+        id=row["id"],
+        room_id=room_id,
+        owner_id=owner_id,
+        title=title,
+        description=description,
+        start=start,
+        end=end,
+        status=status,
+        series_id=series_id,
+        source=source,
+        external_id=external_id,
+        reason="",
+        version=1,
+        created_by_id=created_by_id,
+        created_at=now,
+        updated_at=now,
+    )
+    booking._saved_in_db = True
+    return booking

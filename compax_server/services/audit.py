@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from compax_server import db
+from compax_server.db import sql
 from compax_server.db.audit import AuditEvent
 from compax_server.errors import InvalidInput
 from compax_server.services.actors import Actor, Scope, require_staff
@@ -23,28 +24,46 @@ async def record(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event. Call it inside the transaction of the change it describes, as its
-    last statement.
+) -> int:
+    """Append one event; returns its id. Call it inside the transaction of the change it
+    describes, as its last statement.
 
-    On PostgreSQL the event takes a transaction-level advisory lock first, so events get their
-    ids in commit order (the lock is held only from here to the commit): a reader of the
-    change feed that has seen id N will never later find a smaller id appear.
+    On PostgreSQL the insert first takes a transaction-level advisory lock, so events get
+    their ids in commit order (the lock is held only from here to the commit): a reader of
+    the change feed that has seen id N never later finds a smaller id appear.
     """
-    conn = db.conn()
-    if conn.capabilities.dialect == "postgres":
-        await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK])
-    return await AuditEvent.create(
-        actor_user_id=actor.user_id if actor else None,
-        actor_api_key_id=actor.api_key_id if actor else None,
-        actor_label=actor.label if actor else "system",
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-        request_id=actor.request_id if actor else "",
+    values = (
+        datetime.now(UTC),
+        actor.user_id if actor else None,
+        actor.api_key_id if actor else None,
+        actor.label if actor else "system",
+        action,
+        entity_type,
+        entity_id,
+        sql.encode_json(before),
+        sql.encode_json(after),
+        actor.request_id if actor else "",
     )
+    columns = (
+        "at, actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, "
+        "before, after, request_id"
+    )
+    if db.dialect() == "postgres":
+        row = await sql.fetch_one(
+            f"INSERT INTO audit_events ({columns}) "
+            "SELECT ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ? "
+            "FROM (SELECT pg_advisory_xact_lock(?)) AS commit_order RETURNING id",
+            *values,
+            AUDIT_LOCK,
+        )
+    else:
+        row = await sql.fetch_one(
+            f"INSERT INTO audit_events ({columns}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            *values,
+        )
+    assert row is not None
+    return int(row["id"])
 
 
 @dataclass

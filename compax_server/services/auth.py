@@ -17,14 +17,15 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import bcrypt
 import jwt
 
 from compax_server import runtime
-from compax_server.db import transaction
+from compax_server.db import sql, transaction
 from compax_server.db.api_keys import ApiKey
-from compax_server.db.users import RefreshToken, User
+from compax_server.db.users import RefreshToken, Role, User
 from compax_server.errors import (
     InvalidCredentials,
     InvalidToken,
@@ -40,6 +41,8 @@ MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit: longer passwords are refused, never truncated
 API_KEY_PREFIX = "cpx_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+USER_STATE_SECONDS = 2.0
+VERIFIED_TOKENS_KEPT = 10_000
 
 _dummy_hashes: dict[int, bytes] = {}
 
@@ -146,6 +149,21 @@ async def _issue_pair(user: User, family: str | None = None) -> TokenPair:
 
 
 def _decode_access_token(token: str) -> dict[str, object]:
+    """Verified claims. A token verified before is not verified again (its expiry is)."""
+    verified = runtime.memo("verified_tokens")
+    claims = verified.get(token)
+    if claims is not None:
+        if int(claims["exp"]) > time.time():
+            return claims  # type: ignore[no-any-return]
+        verified.pop(token, None)
+    claims = _verify(token)
+    if len(verified) >= VERIFIED_TOKENS_KEPT:
+        verified.clear()
+    verified[token] = claims
+    return claims
+
+
+def _verify(token: str) -> dict[str, object]:
     settings = runtime.settings()
     try:
         claims: dict[str, object] = jwt.decode(
@@ -171,10 +189,35 @@ async def authenticate(credential: str, request_id: str = "") -> Actor:
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub.isdigit():
         raise InvalidToken("The access token is not valid: bad subject.")
-    user = await User.get_or_none(id=int(sub))
-    if user is None or not user.is_active or claims.get("tv") != user.token_version:
+    user = await _user_state(int(sub))
+    if user is None or not user["is_active"] or claims.get("tv") != user["token_version"]:
         raise InvalidToken("The session has ended; log in again.")
-    return Actor(user_id=user.pk, email=user.email, role=user.role, request_id=request_id)
+    return Actor(
+        user_id=user["id"], email=user["email"], role=Role(user["role"]), request_id=request_id
+    )
+
+
+async def _user_state(user_id: int) -> dict[str, Any] | None:
+    """Who the user is now (active? which token version?), remembered for a moment.
+
+    Deactivation, a role change or a password change is seen at once by the process that
+    made it (``forget_user``) and within ``USER_STATE_SECONDS`` by every other process.
+    """
+    states = runtime.memo("user_states")
+    cached = states.get(user_id)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]  # type: ignore[no-any-return]
+    row = await sql.fetch_one(
+        "SELECT id, email, role, is_active, token_version FROM users WHERE id = ?", user_id
+    )
+    if len(states) >= VERIFIED_TOKENS_KEPT:
+        states.clear()
+    states[user_id] = (time.monotonic() + USER_STATE_SECONDS, row)
+    return row
+
+
+def forget_user(user_id: int) -> None:
+    runtime.memo("user_states").pop(user_id, None)
 
 
 async def _authenticate_api_key(credential: str, request_id: str) -> Actor:
@@ -287,6 +330,7 @@ async def end_all_sessions(user: User) -> None:
     await RefreshToken.filter(user_id=user.pk, revoked_at=None).update(revoked_at=now())
     user.token_version += 1
     await user.save(update_fields=["token_version", "updated_at"])
+    forget_user(user.pk)
 
 
 async def new_session(user: User) -> TokenPair:

@@ -27,8 +27,18 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from compax_server import db
-from compax_server.db.bookings import Booking, IdempotencyKey, Status, lock_rooms, overlapping
-from compax_server.db.rooms import Closure, Room
+from compax_server.db.bookings import (
+    Booking,
+    BookingRow,
+    IdempotencyKey,
+    RoomForBooking,
+    Status,
+    blockers,
+    insert_booking,
+    lock_room,
+    lock_rooms,
+    overlapping,
+)
 from compax_server.db.users import User
 from compax_server.errors import (
     BookingConflict,
@@ -69,14 +79,14 @@ def etag(booking: Booking) -> str:
     return f'"{booking.version}"'
 
 
-def can_see(actor: Actor, booking: Booking) -> bool:
+def can_see(actor: Actor, booking: Booking | BookingRow) -> bool:
     return actor.is_staff or booking.owner_id == actor.user_id
 
 
-def conflict_view(actor: Actor, booking: Booking) -> dict[str, Any]:
+def conflict_view(actor: Actor, booking: Booking | BookingRow) -> dict[str, Any]:
     """What a 409 tells about a booking in the way: the owner only to those who may see it."""
     view: dict[str, Any] = {
-        "id": booking.pk,
+        "id": booking.id,
         "room_id": booking.room_id,
         "start": booking.start.isoformat(),
         "end": booking.end.isoformat(),
@@ -168,35 +178,34 @@ async def list_bookings(
 # -- rules -------------------------------------------------------------------------------
 
 
-async def rule_violations(room: Room, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def rule_violations(
+    room: RoomForBooking, start: datetime, end: datetime, closures: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Why the room cannot be booked for ``[start, end)`` regardless of other bookings:
-    not bookable, outside the building's opening hours, or during a closure."""
+    not bookable, outside the building's opening hours, or during one of ``closures``."""
     problems: list[dict[str, Any]] = []
     if not room.bookable:
         problems.append(
             {"rule": "room_not_bookable", "detail": f"room {room.code} is not bookable"}
         )
-    building = room.building
-    tz = hours.zone(building.timezone)
-    if not hours.within_opening_hours(building.opening_hours, tz, start, end):
+    tz = hours.zone(room.timezone)
+    if not hours.within_opening_hours(room.opening_hours, tz, start, end):
         problems.append(
             {
                 "rule": "outside_opening_hours",
-                "detail": f"{building.code} is not open for the whole of that time",
-                "limit": building.opening_hours,
+                "detail": f"{room.building_code} is not open for the whole of that time",
+                "limit": room.opening_hours,
             }
         )
-    closures = await Closure.filter(building_id=building.pk, start__lt=end, end__gt=start)
     for closure in closures:
-        if closure.room_id is None or closure.room_id == room.pk:
-            problems.append(
-                {
-                    "rule": "closure",
-                    "detail": f"closed: {closure.reason or 'closure'} "
-                    f"({closure.start.isoformat()} to {closure.end.isoformat()})",
-                    "closure_id": closure.pk,
-                }
-            )
+        problems.append(
+            {
+                "rule": "closure",
+                "detail": f"closed: {closure['reason'] or 'closure'} "
+                f"({closure['start'].isoformat()} to {closure['end'].isoformat()})",
+                "closure_id": closure["id"],
+            }
+        )
     return problems
 
 
@@ -207,36 +216,47 @@ def check_times(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def _room_for_booking(room_id: int, pointer: str = "room_id") -> Room:
-    room = await Room.get_or_none(id=room_id, deleted_at=None).select_related("building")
+async def _locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
+    room = await lock_room(room_id)
     if room is None:
         raise InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
     return room
 
 
-async def _enforce_rules(
-    actor: Actor, room: Room, start: datetime, end: datetime, override: bool
-) -> None:
+async def _check_slot(
+    actor: Actor,
+    room: RoomForBooking,
+    start: datetime,
+    end: datetime,
+    status: Status,
+    exclude_id: int | None,
+    override: bool,
+) -> list[int]:
+    """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff override)
+    and the bookings in the way (409). Returns the ids of the pending requests that a new
+    confirmed booking overrides (to be rejected)."""
+    active, closures = await blockers(room.building_id, room.id, start, end, ACTIVE, exclude_id)
     if override:
         require_staff(actor)
-        return
-    problems = await rule_violations(room, start, end)
-    if end <= datetime.now(UTC) and not actor.is_staff:
-        problems.append({"rule": "in_the_past", "detail": "the booking would end in the past"})
-    if problems:
-        raise RuleViolation(
-            "; ".join(p["detail"] for p in problems)
-            + (" (staff may override)" if actor.is_staff else ""),
-            errors=problems,
-        )
+    else:
+        problems = rule_violations(room, start, end, closures)
+        if end <= datetime.now(UTC) and not actor.is_staff:
+            problems.append({"rule": "in_the_past", "detail": "the booking would end in the past"})
+        if problems:
+            raise RuleViolation(
+                "; ".join(p["detail"] for p in problems)
+                + (" (staff may override)" if actor.is_staff else ""),
+                errors=problems,
+            )
+    return _in_the_way(actor, room, active, status)
 
 
-async def _check_free(
-    actor: Actor, room: Room, start: datetime, end: datetime, status: Status, exclude_id: int | None
-) -> list[Booking]:
-    """Raise 409 when a confirmed booking is in the way. Returns the pending requests that a
-    new confirmed booking overrides (to be rejected)."""
-    confirmed = await overlapping(room.pk, start, end, [Status.confirmed], exclude_id)
+def _in_the_way(
+    actor: Actor, room: RoomForBooking, active: list[BookingRow], status: Status
+) -> list[int]:
+    """409 when a confirmed booking is among ``active``; else the pending requests that a
+    confirmed booking overrides."""
+    confirmed = [b for b in active if b.status == Status.confirmed]
     if confirmed:
         raise BookingConflict(
             f"room {room.code} is booked from {confirmed[0].start.isoformat()} to "
@@ -245,14 +265,16 @@ async def _check_free(
         )
     if status != Status.confirmed:
         return []
-    return list(await overlapping(room.pk, start, end, [Status.pending], exclude_id))
+    return [b.id for b in active]
 
 
-async def _reject_overridden(actor: Actor, pending: list[Booking], winner: Booking) -> None:
-    for booking in pending:
+async def _reject_overridden(actor: Actor, pending_ids: list[int], winner_id: int) -> None:
+    if not pending_ids:
+        return
+    for booking in await Booking.filter(id__in=pending_ids, status=Status.pending):
         before = snapshot(booking)
         booking.status = Status.rejected
-        booking.reason = f"the room was given to booking {winner.pk}"
+        booking.reason = f"the room was given to booking {winner_id}"
         booking.version += 1
         await booking.save(update_fields=["status", "reason", "version", "updated_at"])
         await audit.record(
@@ -345,21 +367,19 @@ async def create_booking(
 
     async def attempt() -> Created:
         async with db.transaction():
-            room = await _room_for_booking(room_id)
-            await lock_rooms([room.pk])
+            room = await _locked_room(room_id)
             if idempotency_key:
                 replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
                 if replay is not None:
                     return Created(replay, replayed=True)
-            await _enforce_rules(actor, room, start, end, override)
             status = (
                 Status.pending
                 if room.requires_approval and not actor.is_staff
                 else Status.confirmed
             )
-            overridden = await _check_free(actor, room, start, end, status, None)
-            booking = await Booking.create(
-                room=room,
+            overridden = await _check_slot(actor, room, start, end, status, None, override)
+            booking = await insert_booking(
+                room_id=room.id,
                 owner_id=owner,
                 title=title,
                 description=description,
@@ -368,7 +388,7 @@ async def create_booking(
                 status=status,
                 created_by_id=actor.user_id,
             )
-            await _reject_overridden(actor, overridden, booking)
+            await _reject_overridden(actor, overridden, booking.pk)
             if idempotency_key:
                 await IdempotencyKey.create(
                     user_id=actor.user_id,
@@ -379,7 +399,7 @@ async def create_booking(
                 )
             after = snapshot(booking) | ({"override": True} if override else {})
             await audit.record(actor, "booking.create", "booking", booking.pk, after=after)
-            return Created(booking, rejected=[b.pk for b in overridden])
+            return Created(booking, rejected=overridden)
 
     try:
         return await db.with_retries(attempt, on_exhausted=BUSY)
@@ -429,17 +449,19 @@ async def update_booking(
                 or new_start != booking.start
                 or new_end != booking.end
             )
-            rejected: list[Booking] = []
+            rejected: list[int] = []
             if moved:
-                room = await _room_for_booking(new_room_id)
-                await lock_rooms([booking.room_id, room.pk])
-                await _enforce_rules(actor, room, new_start, new_end, override)
+                for locked_id in sorted({booking.room_id, new_room_id}):  # id order: no deadlock
+                    if locked_id == new_room_id:
+                        room = await _locked_room(new_room_id)
+                    else:
+                        await lock_rooms([locked_id])
                 if room.requires_approval and not actor.is_staff:
                     booking.status = Status.pending
-                rejected = await _check_free(
-                    actor, room, new_start, new_end, booking.status, booking.pk
+                rejected = await _check_slot(
+                    actor, room, new_start, new_end, booking.status, booking.pk, override
                 )
-                booking.room = room
+                booking.room_id = room.id
                 booking.start, booking.end = new_start, new_end
             if title is not None:
                 booking.title = title
@@ -447,7 +469,7 @@ async def update_booking(
                 booking.description = description
             booking.version += 1
             await booking.save()
-            await _reject_overridden(actor, rejected, booking)
+            await _reject_overridden(actor, rejected, booking.pk)
             after = snapshot(booking) | ({"override": True} if override else {})
             await audit.record(
                 actor, "booking.update", "booking", booking.pk, before=before, after=after
@@ -487,19 +509,20 @@ async def _transition(
                     reason=booking.reason or None,
                 )
             check_if_match(booking, if_match)
-            rejected: list[Booking] = []
+            rejected: list[int] = []
             if to == Status.confirmed:
-                room = await Room.get(id=booking.room_id)
-                rejected = await _check_free(
-                    actor, room, booking.start, booking.end, to, booking.pk
+                room = await _locked_room(booking.room_id)
+                active, _ = await blockers(
+                    room.building_id, room.id, booking.start, booking.end, ACTIVE, booking.pk
                 )
+                rejected = _in_the_way(actor, room, active, to)
             before = snapshot(booking)
             booking.status = to
             if reason:
                 booking.reason = reason
             booking.version += 1
             await booking.save(update_fields=["status", "reason", "version", "updated_at"])
-            await _reject_overridden(actor, rejected, booking)
+            await _reject_overridden(actor, rejected, booking.pk)
             await audit.record(
                 actor,
                 f"booking.{verb}",
@@ -508,7 +531,7 @@ async def _transition(
                 before=before,
                 after=snapshot(booking),
             )
-            return booking, [b.pk for b in rejected]
+            return booking, rejected
 
     try:
         return await db.with_retries(attempt, on_exhausted=BUSY)

@@ -154,6 +154,7 @@ async def update_user(
             await audit.record(
                 actor, "user.update", "user", user.pk, before=before, after=snapshot(user)
             )
+        auth.forget_user(user.pk)
     except IntegrityError:
         raise AlreadyExists(f"a user with the email {email} already exists") from None
     return user

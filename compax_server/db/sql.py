@@ -1,0 +1,63 @@
+"""Raw SQL on the current Tortoise connection, for the hot paths.
+
+Queries are written once with ``?`` placeholders and run on either engine (``$n`` for
+asyncpg). Rows come back as dicts; the ``decode_*`` helpers turn engine-specific values
+(SQLite's ISO strings and 0/1, PostgreSQL's JSON text) into Python ones.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from compax_server import db
+
+
+@lru_cache(maxsize=512)
+def _numbered(sql: str) -> str:
+    parts = sql.split("?")
+    return parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
+
+
+def _prepare(sql: str) -> tuple[Any, str]:
+    conn = db.conn()
+    if conn.capabilities.dialect == "postgres":
+        return conn, _numbered(sql)
+    return conn, sql
+
+
+async def fetch(sql: str, *params: Any) -> list[dict[str, Any]]:
+    conn, text = _prepare(sql)
+    rows: list[dict[str, Any]] = await conn.execute_query_dict(text, list(params))
+    return rows
+
+
+async def fetch_one(sql: str, *params: Any) -> dict[str, Any] | None:
+    rows = await fetch(sql, *params)
+    return rows[0] if rows else None
+
+
+async def execute(sql: str, *params: Any) -> int:
+    """Run a statement; returns the number of rows it changed."""
+    conn, text = _prepare(sql)
+    count, _ = await conn.execute_query(text, list(params))
+    return int(count)
+
+
+def decode_time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def decode_json(value: Any) -> Any:
+    if isinstance(value, str | bytes):
+        return json.loads(value)
+    return value
+
+
+def encode_json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
