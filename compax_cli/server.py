@@ -93,8 +93,9 @@ def serve(
         err_console.print(
             "[yellow]note:[/] SQLite serialises writers; use PostgreSQL for many workers."
         )
-    # Workers rebuild the settings from the environment: hand them the secret we settled on.
+    # Workers rebuild the settings from the environment: hand them what we settled on.
     os.environ["COMPAX_SECRET_KEY"] = settings.secret_key
+    os.environ["COMPAX_WORKERS"] = str(workers)
     from sanic import Sanic
     from sanic.worker.loader import AppLoader
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,6 +49,7 @@ class Cache:
             )
         self.backend = backend
         self._down_until = 0.0
+        self._owed: set[str] = set()
 
     @property
     def available(self) -> bool:
@@ -101,21 +103,66 @@ class Cache:
         except Exception as exc:
             self._failed("delete", exc)
 
-    async def incr(self, key: str, ttl: int) -> int | None:
-        """Add one to a counter that expires ``ttl`` seconds after it was created.
-
-        Returns ``None`` when the cache is unavailable.
-        """
+    async def incr(self, key: str, ttl: int | None) -> int | None:
+        """Add one to a counter; with ``ttl``, it expires that many seconds after it was
+        created. Returns ``None`` when the cache is unavailable."""
         if not self.available:
             return None
         try:
             value = int(await self.backend.increment(key, 1))
-            if value == 1:
+            if value == 1 and ttl:
                 await self.backend.expire(key, ttl)
             return value
         except Exception as exc:
             self._failed("incr", exc)
             return None
+
+    # -- version stamps: read-your-writes for cached answers ---------------------------------
+
+    async def stamp(self, name: str) -> int | None:
+        """The current version of ``name`` (0 before the first bump); ``None`` when the cache
+        cannot be trusted now (unavailable, or a bump is still owed after an outage)."""
+        if self._owed:
+            await self._pay_owed()
+            if self._owed:
+                return None
+        if not self.available:
+            return None
+        try:
+            value = await self.backend.get(f"stamp:{name}", loads_fn=lambda v: v)
+        except Exception as exc:
+            self._failed("stamp", exc)
+            return None
+        return int(value) if value is not None else 0
+
+    async def bump(self, name: str) -> None:
+        """Make every answer cached under the previous version of ``name`` unreachable.
+        Call it after the change committed. If the cache is down, the bump is owed and paid
+        before this process trusts the cache again."""
+        if await self.incr(f"stamp:{name}", None) is None:
+            self._owed.add(name)
+
+    async def _pay_owed(self) -> None:
+        for name in sorted(self._owed):
+            if not self.available or await self.incr(f"stamp:{name}", None) is None:
+                return
+            self._owed.discard(name)
+
+    async def remember(
+        self, key: str, stamp: str, ttl: float, compute: Callable[[], Awaitable[str]]
+    ) -> str:
+        """The answer cached for ``key`` under the current version of ``stamp``, or
+        ``compute()`` (stored for ``ttl`` seconds). Without a usable cache: ``compute()``."""
+        version = await self.stamp(stamp)
+        if version is None:
+            return await compute()
+        full_key = f"{key}:v{version}"
+        hit = await self.get(full_key)
+        if isinstance(hit, str):
+            return hit
+        value = await compute()
+        await self.set(full_key, value, ttl)
+        return value
 
     async def ping(self) -> bool:
         try:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     bootstrap_admin_password: str = ""
     migrate_on_start: bool | None = None
     workers: int = Field(1, ge=1)
+    result_cache: bool | None = Field(
+        None, description="cache search answers; default: on with Redis or one SQLite worker"
+    )
     migrations_dir: str = ""
 
     @field_validator("database_url")
@@ -83,6 +86,16 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def use_result_cache(self) -> bool:
+        """Cached answers stay right only if every process sees every version bump: with
+        Redis, or in the one process of an embedded server."""
+        if self.result_cache is not None:
+            return self.result_cache
+        return urlsplit(self.cache_url).scheme in {"redis", "rediss"} or (
+            self.is_sqlite and self.workers == 1
+        )
 
     @property
     def should_migrate_on_start(self) -> bool:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, field_validator
 from sanic import HTTPResponse, Request
 
+from compax_server import runtime
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.schemas import In, Out, Patch, Query, render
-from compax_server.db.rooms import Room
-from compax_server.services import rooms
+from compax_server.db.rooms import Room, feature_codes
+from compax_server.services import rooms, search
 from compax_server.services.actors import Actor
+from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 router = Router(
     "rooms",
@@ -97,7 +100,7 @@ class RoomDeleted(Out):
 
 async def room_out(room: Room, features: list[str] | None = None) -> RoomOut:
     if features is None:
-        features = (await rooms.feature_codes([room.pk]))[room.pk]
+        features = (await feature_codes([room.pk]))[room.pk]
     return RoomOut(
         id=room.pk,
         code=room.code,
@@ -184,3 +187,167 @@ async def delete_room(
     is a 409 unless an admin sends ``force=true``, which cancels them (each in the audit log)."""
     cancelled = await rooms.delete_room(actor, room_id, force=query.force)
     return render(RoomDeleted(id=room_id, cancelled_booking_ids=cancelled))
+
+
+# -- search and availability ---------------------------------------------------------------
+
+
+class RoomSearchQuery(Query):
+    min_capacity: int | None = Field(None, ge=1, le=100_000, description="seats needed")
+    building: str | None = Field(None, max_length=32, description="building id or code")
+    features: str | None = Field(
+        None, max_length=500, description="comma-separated feature codes; all are required"
+    )
+    q: str | None = Field(None, max_length=100, description="part of the room code or name")
+    free_from: AwareDatetime | None = Field(None, description="the room must be free from ...")
+    free_to: AwareDatetime | None = Field(None, description="... to (RFC 3339, with offset)")
+    repeat: Literal["daily", "weekly"] | None = Field(
+        None, description="recurring search: the window repeats, in each building's zone"
+    )
+    until: date | None = Field(None, description="last day of a recurring search (inclusive)")
+    sort: Literal["best_fit", "capacity", "code"] = Field(
+        "best_fit", description="best_fit: the smallest room that fits first"
+    )
+    explain: bool = Field(
+        False, description="also list the rooms that match but are not free, with reasons"
+    )
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(None, max_length=512)
+
+    @field_validator("features")
+    @classmethod
+    def _codes(cls, value: str | None) -> str | None:
+        if value is not None and not all(part.strip() for part in value.split(",")):
+            raise ValueError("comma-separated feature codes, e.g. projector,whiteboard")
+        return value
+
+
+class Reason(Out):
+    type: Literal["booking", "closure", "outside_opening_hours", "not_bookable"]
+    detail: str | None = None
+    booking_id: int | None = Field(None, description="only for bookings you may see")
+    closure_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    status: str | None = None
+    title: str | None = None
+    occurrences: int | None = None
+
+
+class UnavailableRoom(RoomOut):
+    reasons: list[Reason]
+    blocked_occurrences: int
+    occurrences: int
+
+
+class RoomSearchPage(Out):
+    data: list[RoomOut]
+    next_cursor: str | None
+    occurrences: int = Field(description="windows each room was checked for (0: no window)")
+    unavailable: list[UnavailableRoom] | None = Field(
+        None, description="with explain=true: matching rooms that are not free, and why"
+    )
+
+
+class AvailabilityQuery(Query):
+    from_: AwareDatetime = Field(alias="from")
+    to: AwareDatetime
+
+
+class Interval(Out):
+    start: datetime
+    end: datetime
+
+
+class Busy(Interval):
+    kind: Literal["booking", "closure"]
+    status: str | None = None
+    booking_id: int | None = Field(None, description="only for bookings you may see")
+    title: str | None = None
+    reason: str | None = None
+
+
+class Availability(Out):
+    model_config = ConfigDict(from_attributes=True, serialize_by_alias=True, populate_by_name=True)
+
+    room_id: int
+    from_: datetime = Field(alias="from")
+    to: datetime
+    timezone: str
+    busy: list[Busy]
+    free: list[Interval] = Field(description="free times within opening hours")
+
+
+async def cached_json(
+    actor: Actor, kind: str, params: dict[str, Any], compute: Callable[[], Awaitable[str]]
+) -> str:
+    """The answer from the shared cache when it may be used, else computed."""
+    if not runtime.settings().use_result_cache:
+        return await compute()
+    key = search.cache_key(kind, actor, params)
+    return await runtime.cache().remember(key, search.STAMP, search.CACHE_TTL, compute)
+
+
+def json_response(body: str) -> HTTPResponse:
+    return HTTPResponse(body, content_type="application/json")
+
+
+@router.get(
+    "/", summary="Find rooms", query=RoomSearchQuery, response=RoomSearchPage, errors=AUTH_ERRORS
+)
+async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -> HTTPResponse:
+    """The catalogue with filters, and the free-room search: give ``free_from``/``free_to``
+    and only rooms free for that whole window come back (inside opening hours, no closure,
+    no confirmed or pending booking). Add ``repeat=weekly&until=YYYY-MM-DD`` to need the room
+    at every occurrence. ``explain=true`` adds the near misses with their reasons."""
+    criteria = search.Criteria(
+        min_capacity=query.min_capacity,
+        building=query.building,
+        features=[f.strip() for f in query.features.split(",")] if query.features else [],
+        q=query.q,
+        free_from=query.free_from,
+        free_to=query.free_to,
+        repeat=query.repeat,
+        until=query.until,
+        sort=query.sort,
+        explain=query.explain,
+        limit=query.limit,
+        cursor=query.cursor,
+    )
+
+    async def compute() -> str:
+        found = await search.search_rooms(actor, criteria)
+        page = RoomSearchPage(
+            data=[RoomOut.model_validate(r) for r in found.rooms],
+            next_cursor=found.next_cursor,
+            occurrences=found.occurrences,
+            unavailable=(
+                [UnavailableRoom.model_validate(r) for r in found.unavailable]
+                if found.unavailable is not None
+                else None
+            ),
+        )
+        return page.model_dump_json()
+
+    return json_response(await cached_json(actor, "search", query.model_dump(), compute))
+
+
+@router.get(
+    "/<room_id>/availability",
+    summary="When is a room free?",
+    query=AvailabilityQuery,
+    response=Availability,
+    errors=(*AUTH_ERRORS, 404),
+)
+async def availability(
+    request: Request, actor: Actor, room_id: int, query: AvailabilityQuery
+) -> HTTPResponse:
+    """Busy intervals (bookings, closures) and free intervals inside opening hours, for at
+    most 62 days. Booking ids and titles only for bookings you may see."""
+
+    async def compute() -> str:
+        found = await search.availability(actor, room_id, query.from_, query.to)
+        return Availability.model_validate(found).model_dump_json()
+
+    params = {"room_id": room_id, **query.model_dump()}
+    return json_response(await cached_json(actor, "availability", params, compute))

@@ -72,6 +72,9 @@ class Room(Model):
     booking_seq = fields.IntField(
         default=0, description="bumped by every booking write: the room's write lock"
     )
+    max_span_seconds = fields.IntField(
+        default=0, description="longest booking of the room (kept by a trigger): bounds searches"
+    )
     deleted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -94,3 +97,16 @@ class RoomFeature(Model):
         table = "room_features"
         unique_together = (("room", "feature"),)
         indexes = (("feature_id", "room_id"),)
+
+
+async def feature_codes(room_ids: list[int]) -> dict[int, list[str]]:
+    """Feature codes per room, sorted."""
+    out: dict[int, list[str]] = {rid: [] for rid in room_ids}
+    if not room_ids:
+        return out
+    rows = await RoomFeature.filter(room_id__in=room_ids).values_list("room_id", "feature__code")
+    for room_id, code in rows:
+        out[room_id].append(code)
+    for codes in out.values():
+        codes.sort()
+    return out

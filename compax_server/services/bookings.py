@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -51,9 +52,11 @@ from compax_server.errors import (
     RuleViolation,
     ServiceUnavailable,
 )
-from compax_server.services import audit, hours
+from compax_server.services import audit, hours, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
+
+log = logging.getLogger("compax.bookings")
 
 ACTIVE = [Status.pending, Status.confirmed]
 BUSY = ServiceUnavailable("The database is busy; retry in a moment.", retry_after=1)
@@ -287,15 +290,26 @@ async def _reject_overridden(actor: Actor, pending_ids: list[int], winner_id: in
         )
 
 
-async def _raise_conflict_from_database(
+async def _conflict_from_database(
     actor: Actor, room_id: int, start: datetime, end: datetime, exclude_id: int | None
-) -> None:
+) -> BookingConflict:
     """The database refused an overlap that the service check did not see: name it."""
     confirmed = await overlapping(room_id, start, end, [Status.confirmed], exclude_id)
-    raise BookingConflict(
+    return BookingConflict(
         "the room was booked for that time a moment ago",
         conflicts=[conflict_view(actor, b) for b in confirmed],
     )
+
+
+async def _offer_alternatives(
+    actor: Actor, conflict: BookingConflict, room_id: int, start: datetime, end: datetime
+) -> None:
+    """Add up to three free rooms of the same capacity and features (best fit first)."""
+    try:
+        conflict.extra["alternatives"] = await search.alternatives(actor, room_id, start, end)
+    except Exception:  # alternatives are a courtesy: never turn a 409 into a 500
+        log.exception("finding alternatives failed")
+        conflict.extra["alternatives"] = []
 
 
 # -- writes ------------------------------------------------------------------------------
@@ -402,16 +416,24 @@ async def create_booking(
             return Created(booking, rejected=overridden)
 
     try:
-        return await db.with_retries(attempt, on_exhausted=BUSY)
+        created = await db.with_retries(attempt, on_exhausted=BUSY)
     except IntegrityError as exc:
-        if db.is_overlap_violation(exc):
-            await _raise_conflict_from_database(actor, room_id, start, end, None)
-        if idempotency_key:  # a concurrent request with the same key won the insert
-            async with db.transaction():
-                replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
-            if replay is not None:
-                return Created(replay, replayed=True)
-        raise
+        if not db.is_overlap_violation(exc):
+            if idempotency_key:  # a concurrent request with the same key won the insert
+                async with db.transaction():
+                    replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
+                if replay is not None:
+                    return Created(replay, replayed=True)
+            raise
+        conflict = await _conflict_from_database(actor, room_id, start, end, None)
+    except BookingConflict as exc:
+        conflict = exc
+    else:
+        if not created.replayed:
+            await search.changed()
+        return created
+    await _offer_alternatives(actor, conflict, room_id, start, end)
+    raise conflict
 
 
 async def update_booking(
@@ -477,13 +499,23 @@ async def update_booking(
             return booking
 
     try:
-        return await db.with_retries(attempt, on_exhausted=BUSY)
+        booking = await db.with_retries(attempt, on_exhausted=BUSY)
     except IntegrityError as exc:
-        if db.is_overlap_violation(exc) and target:
-            await _raise_conflict_from_database(
-                actor, target["room_id"], target["start"], target["end"], booking_id
-            )
-        raise
+        if not (db.is_overlap_violation(exc) and target):
+            raise
+        conflict = await _conflict_from_database(
+            actor, target["room_id"], target["start"], target["end"], booking_id
+        )
+    except BookingConflict as exc:
+        conflict = exc
+    else:
+        await search.changed()
+        return booking
+    if target:
+        await _offer_alternatives(
+            actor, conflict, target["room_id"], target["start"], target["end"]
+        )
+    raise conflict
 
 
 async def _transition(
@@ -534,18 +566,16 @@ async def _transition(
             return booking, rejected
 
     try:
-        return await db.with_retries(attempt, on_exhausted=BUSY)
+        result = await db.with_retries(attempt, on_exhausted=BUSY)
     except IntegrityError as exc:
-        if db.is_overlap_violation(exc):
-            booking = await Booking.get(id=booking_id)
-            await _raise_conflict_from_database(
-                actor,
-                booking.room_id,
-                booking.start,
-                booking.end,
-                booking_id,
-            )
-        raise
+        if not db.is_overlap_violation(exc):
+            raise
+        booking = await Booking.get(id=booking_id)
+        raise await _conflict_from_database(
+            actor, booking.room_id, booking.start, booking.end, booking_id
+        ) from None
+    await search.changed()
+    return result
 
 
 async def cancel_booking(

@@ -10,7 +10,7 @@ from tortoise.exceptions import IntegrityError
 from compax_server.db import transaction
 from compax_server.db.rooms import Building, Closure, Room
 from compax_server.errors import AlreadyExists, Conflict, InvalidInput, NotFound
-from compax_server.services import audit, hours
+from compax_server.services import audit, hours, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 
@@ -112,6 +112,7 @@ async def update_building(actor: Actor, building_id: int, **changes: Any) -> Bui
         raise AlreadyExists(
             f"a building with the code {changes.get('code')} already exists"
         ) from None
+    await search.changed()
     return building
 
 
@@ -130,6 +131,7 @@ async def delete_building(actor: Actor, building_id: int) -> None:
         await audit.record(
             actor, "building.delete", "building", building.pk, before=snapshot(building)
         )
+    await search.changed()
 
 
 # -- closures ----------------------------------------------------------------------------
@@ -195,6 +197,7 @@ async def add_closure(
         await audit.record(
             actor, "closure.create", "closure", closure.pk, after=closure_snapshot(closure)
         )
+    await search.changed()
     return closure
 
 
@@ -224,3 +227,4 @@ async def delete_closure(actor: Actor, building_id: int, closure_id: int) -> Non
         await audit.record(
             actor, "closure.delete", "closure", closure_id, before=closure_snapshot(closure)
         )
+    await search.changed()

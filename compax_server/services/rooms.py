@@ -10,25 +10,12 @@ from tortoise.exceptions import IntegrityError
 
 from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status, lock_rooms
-from compax_server.db.rooms import Building, Feature, Room, RoomFeature
+from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature_codes
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
-from compax_server.services import audit, bookings
+from compax_server.services import audit, bookings, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 
 FEATURE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-
-
-async def feature_codes(room_ids: list[int]) -> dict[int, list[str]]:
-    """Feature codes per room, sorted."""
-    out: dict[int, list[str]] = {rid: [] for rid in room_ids}
-    if not room_ids:
-        return out
-    rows = await RoomFeature.filter(room_id__in=room_ids).values_list("room_id", "feature__code")
-    for room_id, code in rows:
-        out[room_id].append(code)
-    for codes in out.values():
-        codes.sort()
-    return out
 
 
 async def snapshot(room: Room) -> dict[str, Any]:
@@ -157,6 +144,7 @@ async def create_room(
             await audit.record(actor, "room.create", "room", room.pk, after=await snapshot(room))
     except IntegrityError:
         raise AlreadyExists(f"a room with the code {code} already exists") from None
+    await search.changed()
     return await get_room(actor, room.pk)
 
 
@@ -179,6 +167,7 @@ async def update_room(actor: Actor, room_id: int, **changes: Any) -> Room:
             )
     except IntegrityError:
         raise AlreadyExists(f"a room with the code {changes.get('code')} already exists") from None
+    await search.changed()
     return await get_room(actor, room_id)
 
 
@@ -223,4 +212,5 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
         await audit.record(
             actor, "room.delete", "room", room.pk, before=before, after={"force": force}
         )
+    await search.changed()
     return [b.pk for b in upcoming]

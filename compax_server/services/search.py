@@ -1,0 +1,412 @@
+"""Finding rooms: the catalogue filters, the free-room search (one window or a recurring
+one), near misses with reasons, the availability of one room, and alternatives to offer
+when a booking conflicts.
+
+Answers are cached (``Cache.remember``) under the ``availability`` version stamp, which every
+change of bookings, rooms, buildings or closures bumps after it commits: no cached answer
+shows a slot free after the booking that took it was confirmed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from compax_server import runtime
+from compax_server.db import search as search_db
+from compax_server.db import sql
+from compax_server.db.rooms import Building, Feature, feature_codes
+from compax_server.errors import InvalidInput, NotFound
+from compax_server.services import hours
+from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
+
+STAMP = "availability"
+CACHE_TTL = 300.0  # seconds; the version stamp, not the TTL, keeps answers fresh
+MAX_OCCURRENCES = 400
+MAX_AVAILABILITY_DAYS = 62
+SORTS = tuple(search_db.SORTS)
+
+
+async def changed() -> None:
+    """Call after a change that can alter availability or the catalogue has committed."""
+    await runtime.cache().bump(STAMP)
+
+
+def cache_key(kind: str, actor: Actor, params: dict[str, Any]) -> str:
+    """Answers differ by who may see which booking ids: staff see all, members their own."""
+    viewer = "staff" if actor.is_staff else f"user{actor.user_id}"
+    raw = json.dumps([kind, viewer, params], sort_keys=True, default=str)
+    return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+@dataclass
+class Criteria:
+    min_capacity: int | None = None
+    building: str | None = None
+    features: list[str] = field(default_factory=list)
+    q: str | None = None
+    free_from: datetime | None = None
+    free_to: datetime | None = None
+    repeat: str | None = None  # "daily" | "weekly"
+    until: date | None = None
+    skip_dates: set[date] = field(default_factory=set)
+    sort: str = "best_fit"
+    explain: bool = False
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass
+class Found:
+    rooms: list[dict[str, Any]]
+    next_cursor: str | None
+    occurrences: int = 0
+    unavailable: list[dict[str, Any]] | None = None
+
+
+# -- windows -----------------------------------------------------------------------------
+
+
+def occurrences(
+    first_start: datetime,
+    first_end: datetime,
+    tz: Any,
+    repeat: str | None,
+    until: date | None,
+    skip: set[date],
+) -> list[tuple[datetime, datetime]]:
+    """The windows of a (possibly recurring) search in one zone: the first window's wall
+    clock times repeated daily or weekly up to ``until`` (inclusive), minus ``skip``."""
+    if repeat is None:
+        return [(first_start, first_end)]
+    local_start = first_start.astimezone(tz).replace(tzinfo=None)
+    local_end = first_end.astimezone(tz).replace(tzinfo=None)
+    step = timedelta(days=1 if repeat == "daily" else 7)
+    assert until is not None
+    out: list[tuple[datetime, datetime]] = []
+    day = local_start
+    while day.date() <= until:
+        if day.date() not in skip:
+            end = day + (local_end - local_start)
+            out.append((hours.wall_to_utc(day, tz), hours.wall_to_utc(end, tz)))
+        if len(out) > MAX_OCCURRENCES:
+            raise InvalidInput.field(
+                "query", "until", f"the search would check more than {MAX_OCCURRENCES} occurrences"
+            )
+        day += step
+    return out
+
+
+def _check_window(c: Criteria) -> None:
+    if (c.free_from is None) != (c.free_to is None):
+        name = "free_to" if c.free_to is None else "free_from"
+        raise InvalidInput.field("query", name, "free_from and free_to go together", "missing")
+    if c.free_from is not None and c.free_to is not None:
+        if c.free_to <= c.free_from:
+            raise InvalidInput.field(
+                "query", "free_to", "must be after free_from", "invalid_interval"
+            )
+        if c.free_to - c.free_from > timedelta(days=7):
+            raise InvalidInput.field(
+                "query", "free_to", "a window is at most 7 days long", "too_long"
+            )
+    if c.repeat is not None:
+        if c.free_from is None:
+            raise InvalidInput.field("query", "repeat", "needs free_from and free_to", "missing")
+        if c.until is None:
+            raise InvalidInput.field(
+                "query", "until", "a recurring search needs until (or term)", "missing"
+            )
+        assert c.free_from is not None
+        if c.until < c.free_from.date() - timedelta(days=1):
+            raise InvalidInput.field("query", "until", "is before free_from", "invalid_interval")
+
+
+async def _windows(
+    c: Criteria, building_id: int | None
+) -> tuple[search_db.Windows, search_db.Windows, dict[int, int], int]:
+    """``(open windows, all windows, outside-hours counts per building, occurrences)``:
+    each building's windows in its zone; ``open`` keeps only buildings open for all."""
+    assert c.free_from is not None and c.free_to is not None
+    buildings = await search_db.buildings_of([building_id] if building_id else None)
+    start, end = hours.utc(c.free_from), hours.utc(c.free_to)
+    by_zone: dict[str, list[tuple[datetime, datetime]]] = {}
+    open_w: dict[int, list[tuple[datetime, datetime]]] = {}
+    all_w: dict[int, list[tuple[datetime, datetime]]] = {}
+    outside: dict[int, int] = {}
+    count = 0
+    for b in buildings:
+        tz = hours.zone(b["timezone"])
+        if b["timezone"] not in by_zone:
+            by_zone[b["timezone"]] = occurrences(start, end, tz, c.repeat, c.until, c.skip_dates)
+        spans = by_zone[b["timezone"]]
+        count = max(count, len(spans))
+        all_w[b["id"]] = spans
+        closed = sum(
+            1 for s, e in spans if not hours.within_opening_hours(b["opening_hours"], tz, s, e)
+        )
+        if closed:
+            outside[b["id"]] = closed
+        elif spans:
+            open_w[b["id"]] = spans
+    return search_db.Windows(open_w), search_db.Windows(all_w), outside, count
+
+
+# -- the search --------------------------------------------------------------------------
+
+
+async def _resolve(c: Criteria) -> search_db.RoomFilter:
+    building_id = None
+    if c.building:
+        query = Building.filter(deleted_at=None)
+        ref = c.building
+        found = await (
+            query.filter(id=int(ref)) if ref.isdigit() else query.filter(code=ref)
+        ).first()
+        if found is None:
+            raise InvalidInput.field("query", "building", f"there is no building {ref}", "unknown")
+        building_id = found.pk
+    feature_ids: list[int] = []
+    if c.features:
+        rows = await Feature.filter(code__in=c.features).values_list("id", "code")
+        known = {code: fid for fid, code in rows}
+        missing = sorted(set(c.features) - set(known))
+        if missing:
+            raise InvalidInput.field(
+                "query", "features", f"unknown feature(s): {', '.join(missing)}", "unknown_feature"
+            )
+        feature_ids = sorted(known.values())
+    return search_db.RoomFilter(
+        min_capacity=c.min_capacity,
+        building_id=building_id,
+        feature_ids=feature_ids,
+        text=c.q,
+    )
+
+
+async def search_rooms(actor: Actor, c: Criteria) -> Found:
+    """Rooms matching the filters, in ``c.sort`` order; with a window, only those free for
+    it (every occurrence of it, when recurring); with ``explain``, also the near misses."""
+    require_scope(actor, Scope.read)
+    check_limit(c.limit)
+    if c.sort not in SORTS:
+        raise InvalidInput.field("query", "sort", f"one of {', '.join(SORTS)}", "enum")
+    _check_window(c)
+    room_filter = await _resolve(c)
+    after = None
+    if c.cursor:
+        after = decode_cursor(c.cursor)
+        if not all(k in after for k in (*search_db.SORTS[c.sort], "id")):
+            raise InvalidInput.field("query", "cursor", "belongs to another sort order")
+    windows = all_windows = None
+    outside: dict[int, int] = {}
+    count = 0
+    if c.free_from is not None:
+        windows, all_windows, outside, count = await _windows(c, room_filter.building_id)
+    rows = await search_db.find_rooms(
+        room_filter, windows, sort=c.sort, limit=c.limit + 1, after=after
+    )
+    next_cursor = None
+    if len(rows) > c.limit:
+        rows = rows[: c.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor({k: last[k] for k in (*search_db.SORTS[c.sort], "id")})
+    found = Found(rooms=await _decorate(rows), next_cursor=next_cursor, occurrences=count)
+    if c.explain and windows is not None and all_windows is not None and not c.cursor:
+        misses = await search_db.find_rooms(
+            room_filter, windows, sort=c.sort, limit=c.limit, free=False
+        )
+        found.unavailable = await _explain(actor, misses, all_windows, outside, count)
+    return found
+
+
+async def _decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add features and the building's code and zone to raw room rows."""
+    ids = [r["id"] for r in rows]
+    features = await feature_codes(ids)
+    buildings = {
+        b["id"]: b for b in await search_db.buildings_of(sorted({r["building_id"] for r in rows}))
+    }
+    out = []
+    for row in rows:
+        b = buildings[row["building_id"]]
+        out.append(
+            row
+            | {
+                "features": features[row["id"]],
+                "building_code": b["code"],
+                "timezone": b["timezone"],
+                "bookable": bool(row["bookable"]),
+                "requires_approval": bool(row["requires_approval"]),
+                "created_at": sql.decode_time(row["created_at"]),
+                "updated_at": sql.decode_time(row["updated_at"]),
+            }
+        )
+    return out
+
+
+async def _explain(
+    actor: Actor,
+    misses: list[dict[str, Any]],
+    all_windows: search_db.Windows,
+    outside: dict[int, int],
+    count: int,
+) -> list[dict[str, Any]]:
+    rooms = await _decorate(misses)
+    bookings, closures = await search_db.blocking([r["id"] for r in rooms], all_windows)
+    out = []
+    for room in rooms:
+        reasons: list[dict[str, Any]] = []
+        blocked: set[datetime] = set()
+        if not room["bookable"]:
+            reasons.append({"type": "not_bookable", "detail": "the room is not bookable"})
+        if room["building_id"] in outside:
+            n = outside[room["building_id"]]
+            reasons.append(
+                {
+                    "type": "outside_opening_hours",
+                    "detail": f"{room['building_code']} is closed at {n} of {count} occurrence(s)",
+                    "occurrences": n,
+                }
+            )
+        for b in bookings:
+            if b["room_id"] != room["id"]:
+                continue
+            blocked.add(b["ws"])
+            visible = actor.is_staff or b["owner_id"] == actor.user_id
+            reasons.append(
+                {
+                    "type": "booking",
+                    "booking_id": b["id"] if visible else None,
+                    "start": b["start"],
+                    "end": b["end"],
+                    "status": b["status"],
+                    "title": b["title"] if visible else None,
+                }
+            )
+        for cl in closures:
+            if cl["room_id"] != room["id"]:
+                continue
+            blocked.add(cl["ws"])
+            reasons.append(
+                {
+                    "type": "closure",
+                    "closure_id": cl["id"],
+                    "start": cl["start"],
+                    "end": cl["end"],
+                    "detail": cl["reason"],
+                }
+            )
+        out.append(
+            room
+            | {
+                "reasons": _dedupe(reasons),
+                "blocked_occurrences": count
+                if room["building_id"] in outside or not room["bookable"]
+                else len(blocked),
+                "occurrences": count,
+            }
+        )
+    return out
+
+
+def _dedupe(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for r in reasons:
+        key = json.dumps(r, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+# -- one room's availability --------------------------------------------------------------
+
+
+async def availability(
+    actor: Actor, room_id: int, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """Busy intervals (bookings, closures) and free intervals within opening hours."""
+    require_scope(actor, Scope.read)
+    start, end = hours.utc(start), hours.utc(end)
+    if end <= start:
+        raise InvalidInput.field("query", "to", "must be after from", "invalid_interval")
+    if end - start > timedelta(days=MAX_AVAILABILITY_DAYS):
+        raise InvalidInput.field(
+            "query", "to", f"the window is at most {MAX_AVAILABILITY_DAYS} days", "too_long"
+        )
+    room = await sql.fetch_one(
+        """SELECT r.id, r.code, r.building_id, r.bookable, b.timezone, b.opening_hours
+           FROM rooms r JOIN buildings b ON b.id = r.building_id
+           WHERE r.id = ? AND r.deleted_at IS NULL""",
+        room_id,
+    )
+    if room is None:
+        raise NotFound(f"room {room_id} does not exist")
+    tz = hours.zone(room["timezone"])
+    windows = search_db.Windows({room["building_id"]: [(start, end)]})
+    bookings, closures = await search_db.blocking([room_id], windows)
+    busy: list[dict[str, Any]] = []
+    for b in bookings:
+        visible = actor.is_staff or b["owner_id"] == actor.user_id
+        busy.append(
+            {
+                "kind": "booking",
+                "start": b["start"],
+                "end": b["end"],
+                "status": b["status"],
+                "booking_id": b["id"] if visible else None,
+                "title": b["title"] if visible else None,
+            }
+        )
+    for cl in closures:
+        busy.append(
+            {"kind": "closure", "start": cl["start"], "end": cl["end"], "reason": cl["reason"]}
+        )
+    busy.sort(key=lambda x: (x["start"], x["end"]))
+    opening = hours.open_intervals(sql.decode_json(room["opening_hours"]), tz, start, end)
+    taken = [(x["start"], x["end"]) for x in busy]
+    free: list[dict[str, Any]] = []
+    if room["bookable"]:
+        for s, e in opening:
+            for fs, fe in hours.subtract((max(s, start), min(e, end)), taken):
+                free.append({"start": fs, "end": fe})
+    return {
+        "room_id": room_id,
+        "from": start,
+        "to": end,
+        "timezone": room["timezone"],
+        "busy": busy,
+        "free": free,
+    }
+
+
+# -- alternatives --------------------------------------------------------------------------
+
+
+async def alternatives(
+    actor: Actor, room_id: int, start: datetime, end: datetime, how_many: int = 3
+) -> list[dict[str, Any]]:
+    """Up to ``how_many`` other rooms free for ``[start, end)`` with at least the capacity and
+    all the features of ``room_id``, smallest first."""
+    room = await sql.fetch_one("SELECT capacity FROM rooms WHERE id = ?", room_id)
+    if room is None:
+        return []
+    feature_ids = [
+        r["feature_id"]
+        for r in await sql.fetch("SELECT feature_id FROM room_features WHERE room_id = ?", room_id)
+    ]
+    room_filter = search_db.RoomFilter(
+        min_capacity=room["capacity"], feature_ids=feature_ids, exclude_room_ids=[room_id]
+    )
+    c = Criteria(free_from=start, free_to=end)
+    windows, _, _, _ = await _windows(c, None)
+    rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=how_many)
+    return [
+        {"id": r["id"], "code": r["code"], "name": r["name"], "capacity": r["capacity"]}
+        for r in rows
+    ]
