@@ -151,6 +151,15 @@ async def lock_rooms(room_ids: list[int]) -> None:
         await sql.execute("UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = ?", room_id)
 
 
+def _start_bound() -> str:
+    """SQL for "the earliest start of a booking of room ``?`` that can reach past ``?``":
+    the time minus the room's longest booking (two parameters: time, room id). With the
+    ``(room_id, start)`` index this reads only the bookings near the time."""
+    if db.dialect() == "postgres":
+        return "?::timestamptz - make_interval(secs => (SELECT max_span_seconds FROM rooms WHERE id = ?))"
+    return "datetime(?, '-' || (SELECT max_span_seconds FROM rooms WHERE id = ?) || ' seconds')"
+
+
 def _booking_row(row: dict[str, Any]) -> BookingRow:
     return BookingRow(
         id=row["id"],
@@ -176,12 +185,15 @@ async def overlapping(
     rows = await sql.fetch(
         f"""SELECT id, room_id, owner_id, title, "start", "end", status FROM bookings
             WHERE room_id = ? AND status IN ({marks}) AND "start" < ? AND "end" > ? AND id <> ?
+              AND "start" >= {_start_bound()}
             ORDER BY "start", id""",
         room_id,
         *[s.value for s in statuses],
         end,
         start,
         exclude_id or 0,
+        start,
+        room_id,
     )
     return [_booking_row(r) for r in rows]
 
@@ -208,6 +220,7 @@ async def blockers(
         f"""SELECT 'booking' AS kind, id, owner_id, title, "start", "end", status
             FROM bookings
             WHERE room_id = ? AND status IN ({marks}) AND "start" < ? AND "end" > ? AND id <> ?
+              AND "start" >= {_start_bound()}
             UNION ALL
             SELECT 'closure', id, NULL, reason, "start", "end", NULL
             FROM closures
@@ -219,6 +232,8 @@ async def blockers(
         end,
         start,
         exclude_id or 0,
+        start,
+        room_id,
         building_id,
         end,
         start,
