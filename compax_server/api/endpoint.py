@@ -15,7 +15,9 @@ as problem+json by ``compax_server.api.errors``.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import logging
 import typing
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from compax_server.services import auth
 from compax_server.services.actors import Actor
 
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
+log = logging.getLogger("compax.api")
 MAX_PATH_INT = 2**31 - 1
 
 # Problem statuses every authenticated operation can answer.
@@ -128,6 +131,17 @@ class Router:
 
 def _wrap(op: Operation) -> Handler:
     async def endpoint(request: Request, **path: str) -> HTTPResponse:
+        # Sanic cancels the handler when the client disconnects. Cancelling database work
+        # half-way can leave a connection locked or a transaction open, so the work runs in a
+        # task of its own that finishes (commits or rolls back) even if nobody waits for it.
+        work = asyncio.ensure_future(run(request, **path))
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            work.add_done_callback(_abandoned)
+            raise
+
+    async def run(request: Request, **path: str) -> HTTPResponse:
         kwargs: dict[str, Any] = {}
         if op.auth:
             kwargs["actor"] = await require_actor(request)
@@ -144,6 +158,12 @@ def _wrap(op: Operation) -> Handler:
 
     endpoint.__name__ = op.operation_id
     return endpoint
+
+
+def _abandoned(work: asyncio.Future[HTTPResponse]) -> None:
+    """The client left before the answer; note how the work ended."""
+    if not work.cancelled() and work.exception() is not None:
+        log.info("work for a disconnected client failed: %r", work.exception())
 
 
 def parse_path_param(name: str, raw: str, kind: type) -> Any:

@@ -68,6 +68,11 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
         return problem_response(
             exc.status, exc.code, exc.title, exc.detail, rid, headers=headers, extra=exc.extra
         )
+    if isinstance(exc, sanic_exc.RequestCancelled):
+        log.info("client went away during %s %s [request_id=%s]", request.method, request.path, rid)
+        return problem_response(
+            499, "client_closed_request", "Client closed the request", "The client left.", rid
+        )
     if isinstance(exc, sanic_exc.NotFound):
         path = request.path if request is not None else ""
         return problem_response(404, "not_found", "Not found", f"There is nothing at {path}.", rid)

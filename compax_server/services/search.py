@@ -18,7 +18,6 @@ from typing import Any
 from compax_server import runtime
 from compax_server.db import search as search_db
 from compax_server.db import sql
-from compax_server.db.rooms import Building, Feature, feature_codes
 from compax_server.errors import InvalidInput, NotFound
 from compax_server.services import hours
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -126,15 +125,15 @@ def _check_window(c: Criteria) -> None:
             raise InvalidInput.field("query", "until", "is before free_from", "invalid_interval")
 
 
-async def _windows(
-    c: Criteria, building_id: int | None
+def _windows(
+    c: Criteria, buildings: list[dict[str, Any]]
 ) -> tuple[search_db.Windows, search_db.Windows, dict[int, int], int]:
     """``(open windows, all windows, outside-hours counts per building, occurrences)``:
     each building's windows in its zone; ``open`` keeps only buildings open for all."""
     assert c.free_from is not None and c.free_to is not None
-    buildings = await search_db.buildings_of([building_id] if building_id else None)
     start, end = hours.utc(c.free_from), hours.utc(c.free_to)
     by_zone: dict[str, list[tuple[datetime, datetime]]] = {}
+    closed_by_hours: dict[tuple[str, str], int] = {}  # buildings often share zone and hours
     open_w: dict[int, list[tuple[datetime, datetime]]] = {}
     all_w: dict[int, list[tuple[datetime, datetime]]] = {}
     outside: dict[int, int] = {}
@@ -146,9 +145,12 @@ async def _windows(
         spans = by_zone[b["timezone"]]
         count = max(count, len(spans))
         all_w[b["id"]] = spans
-        closed = sum(
-            1 for s, e in spans if not hours.within_opening_hours(b["opening_hours"], tz, s, e)
-        )
+        key = (b["timezone"], json.dumps(b["opening_hours"], sort_keys=True))
+        if key not in closed_by_hours:
+            closed_by_hours[key] = sum(
+                1 for s, e in spans if not hours.within_opening_hours(b["opening_hours"], tz, s, e)
+            )
+        closed = closed_by_hours[key]
         if closed:
             outside[b["id"]] = closed
         elif spans:
@@ -159,33 +161,52 @@ async def _windows(
 # -- the search --------------------------------------------------------------------------
 
 
-async def _resolve(c: Criteria) -> search_db.RoomFilter:
+async def all_buildings() -> list[dict[str, Any]]:
+    """Every building (id, code, zone, opening hours). Remembered in the process for as long
+    as the ``availability`` stamp does not move, when the shared stamp can be trusted."""
+    if not runtime.settings().use_result_cache:
+        return await search_db.buildings_of(None)
+    version = await runtime.cache().stamp(STAMP)
+    if version is None:
+        return await search_db.buildings_of(None)
+    memo = runtime.memo("buildings")
+    if memo.get("version") != version:
+        memo["rows"] = await search_db.buildings_of(None)
+        memo["version"] = version
+    rows: list[dict[str, Any]] = memo["rows"]
+    return rows
+
+
+async def _resolve(c: Criteria) -> tuple[search_db.RoomFilter, list[dict[str, Any]]]:
+    """The room filter, and the buildings the search covers."""
+    buildings = await all_buildings()
     building_id = None
     if c.building:
-        query = Building.filter(deleted_at=None)
         ref = c.building
-        found = await (
-            query.filter(id=int(ref)) if ref.isdigit() else query.filter(code=ref)
-        ).first()
-        if found is None:
+        match = [
+            b for b in buildings if (str(b["id"]) == ref if ref.isdigit() else b["code"] == ref)
+        ]
+        if not match:
             raise InvalidInput.field("query", "building", f"there is no building {ref}", "unknown")
-        building_id = found.pk
+        building_id = match[0]["id"]
+        buildings = match
     feature_ids: list[int] = []
     if c.features:
-        rows = await Feature.filter(code__in=c.features).values_list("id", "code")
-        known = {code: fid for fid, code in rows}
+        marks = ", ".join("?" for _ in c.features)
+        rows = await sql.fetch(
+            f"SELECT id, code FROM features WHERE code IN ({marks})", *c.features
+        )
+        known = {r["code"]: r["id"] for r in rows}
         missing = sorted(set(c.features) - set(known))
         if missing:
             raise InvalidInput.field(
                 "query", "features", f"unknown feature(s): {', '.join(missing)}", "unknown_feature"
             )
         feature_ids = sorted(known.values())
-    return search_db.RoomFilter(
-        min_capacity=c.min_capacity,
-        building_id=building_id,
-        feature_ids=feature_ids,
-        text=c.q,
+    room_filter = search_db.RoomFilter(
+        min_capacity=c.min_capacity, building_id=building_id, feature_ids=feature_ids, text=c.q
     )
+    return room_filter, buildings
 
 
 async def search_rooms(actor: Actor, c: Criteria) -> Found:
@@ -196,7 +217,7 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
     if c.sort not in SORTS:
         raise InvalidInput.field("query", "sort", f"one of {', '.join(SORTS)}", "enum")
     _check_window(c)
-    room_filter = await _resolve(c)
+    room_filter, buildings = await _resolve(c)
     after = None
     if c.cursor:
         after = decode_cursor(c.cursor)
@@ -206,7 +227,7 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
     outside: dict[int, int] = {}
     count = 0
     if c.free_from is not None:
-        windows, all_windows, outside, count = await _windows(c, room_filter.building_id)
+        windows, all_windows, outside, count = _windows(c, buildings)
     rows = await search_db.find_rooms(
         room_filter, windows, sort=c.sort, limit=c.limit + 1, after=after
     )
@@ -215,7 +236,7 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
         rows = rows[: c.limit]
         last = rows[-1]
         next_cursor = encode_cursor({k: last[k] for k in (*search_db.SORTS[c.sort], "id")})
-    found = Found(rooms=await _decorate(rows), next_cursor=next_cursor, occurrences=count)
+    found = Found(rooms=_decorate(rows), next_cursor=next_cursor, occurrences=count)
     if c.explain and windows is not None and all_windows is not None and not c.cursor:
         misses = await search_db.find_rooms(
             room_filter, windows, sort=c.sort, limit=c.limit, free=False
@@ -224,29 +245,19 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
     return found
 
 
-async def _decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add features and the building's code and zone to raw room rows."""
-    ids = [r["id"] for r in rows]
-    features = await feature_codes(ids)
-    buildings = {
-        b["id"]: b for b in await search_db.buildings_of(sorted({r["building_id"] for r in rows}))
-    }
-    out = []
-    for row in rows:
-        b = buildings[row["building_id"]]
-        out.append(
-            row
-            | {
-                "features": features[row["id"]],
-                "building_code": b["code"],
-                "timezone": b["timezone"],
-                "bookable": bool(row["bookable"]),
-                "requires_approval": bool(row["requires_approval"]),
-                "created_at": sql.decode_time(row["created_at"]),
-                "updated_at": sql.decode_time(row["updated_at"]),
-            }
-        )
-    return out
+def _decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Raw room rows as room views: features as a sorted list, engine values decoded."""
+    return [
+        row
+        | {
+            "features": sorted(row["feature_list"].split(",")) if row["feature_list"] else [],
+            "bookable": bool(row["bookable"]),
+            "requires_approval": bool(row["requires_approval"]),
+            "created_at": sql.decode_time(row["created_at"]),
+            "updated_at": sql.decode_time(row["updated_at"]),
+        }
+        for row in rows
+    ]
 
 
 async def _explain(
@@ -256,7 +267,7 @@ async def _explain(
     outside: dict[int, int],
     count: int,
 ) -> list[dict[str, Any]]:
-    rooms = await _decorate(misses)
+    rooms = _decorate(misses)
     bookings, closures = await search_db.blocking([r["id"] for r in rooms], all_windows)
     out = []
     for room in rooms:
@@ -404,7 +415,7 @@ async def alternatives(
         min_capacity=room["capacity"], feature_ids=feature_ids, exclude_room_ids=[room_id]
     )
     c = Criteria(free_from=start, free_to=end)
-    windows, _, _, _ = await _windows(c, None)
+    windows, _, _, _ = _windows(c, await all_buildings())
     rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=how_many)
     return [
         {"id": r["id"], "code": r["code"], "name": r["name"], "capacity": r["capacity"]}
