@@ -156,7 +156,10 @@ def _start_bound() -> str:
     the time minus the room's longest booking (two parameters: time, room id). With the
     ``(room_id, start)`` index this reads only the bookings near the time."""
     if db.dialect() == "postgres":
-        return "?::timestamptz - make_interval(secs => (SELECT max_span_seconds FROM rooms WHERE id = ?))"
+        return (
+            "?::timestamptz - make_interval("
+            "secs => (SELECT max_span_seconds FROM rooms WHERE id = ?))"
+        )
     return "datetime(?, '-' || (SELECT max_span_seconds FROM rooms WHERE id = ?) || ' seconds')"
 
 

@@ -172,7 +172,8 @@ def find_rooms_query(
         where += " AND " + keyset
     params.append(limit)
     return (
-        f"{cte}SELECT {_room_columns(dialect)} FROM rooms r JOIN buildings bd ON bd.id = r.building_id "
+        f"{cte}SELECT {_room_columns(dialect)} "
+        "FROM rooms r JOIN buildings bd ON bd.id = r.building_id "
         f"WHERE {where} ORDER BY {order} LIMIT ?",
         params,
     )
