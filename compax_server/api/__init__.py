@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from compax_server.api import api_keys, audit, auth, bookings, buildings, health, rooms, users
+from compax_server.api import (
+    api_keys,
+    audit,
+    auth,
+    bookings,
+    buildings,
+    health,
+    rooms,
+    rules,
+    series,
+    terms,
+    users,
+)
 from compax_server.api.endpoint import Router
 
 ROUTERS: list[Router] = [
@@ -15,6 +27,9 @@ ROUTERS: list[Router] = [
     rooms.features_router,
     rooms.router,
     bookings.router,
+    terms.router,
+    series.router,
+    rules.router,
     audit.router,
     audit.changes_router,
 ]

@@ -205,6 +205,12 @@ class RoomSearchQuery(Query):
         None, description="recurring search: the window repeats, in each building's zone"
     )
     until: date | None = Field(None, description="last day of a recurring search (inclusive)")
+    term: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="recurring search through this term, skipping its holidays",
+    )
     sort: Literal["best_fit", "capacity", "code"] = Field(
         "best_fit", description="best_fit: the smallest room that fits first"
     )
@@ -309,6 +315,7 @@ async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -
         free_to=query.free_to,
         repeat=query.repeat,
         until=query.until,
+        term_id=query.term,
         sort=query.sort,
         explain=query.explain,
         limit=query.limit,

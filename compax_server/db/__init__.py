@@ -23,6 +23,8 @@ MODEL_MODULES = [
     "compax_server.db.audit",
     "compax_server.db.rooms",
     "compax_server.db.bookings",
+    "compax_server.db.terms",
+    "compax_server.db.series",
 ]
 APP = "models"
 SQLITE_BUSY_TIMEOUT_MS = 10_000

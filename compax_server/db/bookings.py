@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +42,7 @@ class Booking(Model):
     end = fields.DatetimeField()
     status = fields.CharEnumField(Status, max_length=16)
     series_id = fields.IntField(null=True, db_index=True)
+    occurrence_date = fields.DateField(null=True, description="the date of a series occurrence")
     source = fields.CharField(max_length=100, null=True)
     external_id = fields.CharField(max_length=200, null=True)
     reason = fields.CharField(max_length=500, default="", description="why rejected/cancelled")
@@ -314,3 +315,45 @@ async def insert_booking(
     )
     booking._saved_in_db = True
     return booking
+
+
+async def insert_occurrences(
+    rows: list[dict[str, Any]], *, created_by_id: int | None
+) -> dict[date, int]:
+    """Insert series occurrences in one statement; returns booking id per occurrence date.
+    Each row: room_id, owner_id, title, description, start, end, status, series_id,
+    occurrence_date, source, external_id."""
+    if not rows:
+        return {}
+    now = datetime.now(UTC)
+    values, params = [], []
+    for r in rows:
+        values.append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?)")
+        params += [
+            r["room_id"],
+            r["owner_id"],
+            r["title"],
+            r["description"],
+            r["start"],
+            r["end"],
+            r["status"].value,
+            r["series_id"],
+            r["occurrence_date"],
+            r.get("source"),
+            r.get("external_id"),
+            created_by_id,
+            now,
+            now,
+        ]
+    inserted = await sql.fetch(
+        f"""INSERT INTO bookings (room_id, owner_id, title, description, "start", "end", status,
+               series_id, occurrence_date, source, external_id, reason, version, created_by_id,
+               created_at, updated_at)
+           VALUES {", ".join(values)} RETURNING id, occurrence_date""",
+        *params,
+    )
+    return {
+        (d if isinstance(d, date) else date.fromisoformat(str(d))): row["id"]
+        for row in inserted
+        for d in [row["occurrence_date"]]
+    }

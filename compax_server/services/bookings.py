@@ -28,6 +28,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from compax_server import db
+from compax_server.db import sql
 from compax_server.db.bookings import (
     Booking,
     BookingRow,
@@ -40,7 +41,7 @@ from compax_server.db.bookings import (
     lock_rooms,
     overlapping,
 )
-from compax_server.db.users import User
+from compax_server.db.users import Role, User
 from compax_server.errors import (
     BookingConflict,
     Conflict,
@@ -52,7 +53,7 @@ from compax_server.errors import (
     RuleViolation,
     ServiceUnavailable,
 )
-from compax_server.services import audit, hours, search
+from compax_server.services import audit, hours, rules, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
 
@@ -78,8 +79,9 @@ def snapshot(booking: Booking) -> dict[str, Any]:
     }
 
 
-def etag(booking: Booking) -> str:
-    return f'"{booking.version}"'
+def etag(resource: Any) -> str:
+    """The ETag of a versioned resource (a booking or a series): its version, quoted."""
+    return f'"{resource.version}"'
 
 
 def can_see(actor: Actor, booking: Booking | BookingRow) -> bool:
@@ -101,18 +103,18 @@ def conflict_view(actor: Actor, booking: Booking | BookingRow) -> dict[str, Any]
     return view
 
 
-def check_if_match(booking: Booking, if_match: str | None) -> None:
+def check_if_match(resource: Any, if_match: str | None, noun: str = "booking") -> None:
     if if_match is None:
         raise PreconditionRequired(
-            f"Send If-Match: {etag(booking)} (the ETag of the version you saw) to change "
-            f"booking {booking.pk}."
+            f"Send If-Match: {etag(resource)} (the ETag of the version you saw) to change "
+            f"{noun} {resource.pk}."
         )
     tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
-    if "*" not in tags and etag(booking) not in tags:
+    if "*" not in tags and etag(resource) not in tags:
         raise PreconditionFailed(
-            f"Booking {booking.pk} has changed since you read it (now version "
-            f"{booking.version}); read it again and retry.",
-            current_version=booking.version,
+            f"The {noun} {resource.pk} has changed since you read it (now version "
+            f"{resource.version}); read it again and retry.",
+            current_version=resource.version,
         )
 
 
@@ -219,7 +221,7 @@ def check_times(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def _locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
+async def locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
     room = await lock_room(room_id)
     if room is None:
         raise InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
@@ -234,6 +236,7 @@ async def _check_slot(
     status: Status,
     exclude_id: int | None,
     override: bool,
+    owner_id: int,
 ) -> list[int]:
     """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff override)
     and the bookings in the way (409). Returns the ids of the pending requests that a new
@@ -243,15 +246,52 @@ async def _check_slot(
         require_staff(actor)
     else:
         problems = rule_violations(room, start, end, closures)
-        if end <= datetime.now(UTC) and not actor.is_staff:
-            problems.append({"rule": "in_the_past", "detail": "the booking would end in the past"})
+        problems += await limit_violations(actor, room, owner_id, [(start, end)], exclude_id)
         if problems:
-            raise RuleViolation(
-                "; ".join(p["detail"] for p in problems)
-                + (" (staff may override)" if actor.is_staff else ""),
-                errors=problems,
-            )
+            raise_rule_violations(actor, problems)
     return _in_the_way(actor, room, active, status)
+
+
+async def limit_violations(
+    actor: Actor,
+    room: RoomForBooking,
+    owner_id: int,
+    windows: list[tuple[datetime, datetime]],
+    exclude_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """The booking rules (duration, horizon, notice; the weekly quota of a member owner)
+    for new bookings at ``windows``; and no booking of a member may end in the past."""
+    now = datetime.now(UTC)
+    problems: list[dict[str, Any]] = []
+    if not actor.is_staff and any(end <= now for _, end in windows):
+        problems.append({"rule": "in_the_past", "detail": "the booking would end in the past"})
+    limits = await rules.limits_for(room.id, room.building_id)
+    if limits.empty:
+        return problems
+    for start, end in windows:
+        for problem in rules.time_violations(limits, start, end, now):
+            if problem not in problems:
+                problems.append(problem)
+    if await _is_member(actor, owner_id):
+        problems += await rules.quota_violations(
+            limits, room, owner_id, windows, [exclude_id] if exclude_id else None
+        )
+    return problems
+
+
+async def _is_member(actor: Actor, owner_id: int) -> bool:
+    if owner_id == actor.user_id:
+        return actor.role == Role.member
+    row = await sql.fetch_one("SELECT role FROM users WHERE id = ?", owner_id)
+    return row is not None and row["role"] == Role.member.value
+
+
+def raise_rule_violations(actor: Actor, problems: list[dict[str, Any]]) -> None:
+    raise RuleViolation(
+        "; ".join(p["detail"] for p in problems)
+        + (" (staff may override)" if actor.is_staff else ""),
+        errors=problems,
+    )
 
 
 def _in_the_way(
@@ -271,7 +311,7 @@ def _in_the_way(
     return [b.id for b in active]
 
 
-async def _reject_overridden(actor: Actor, pending_ids: list[int], winner_id: int) -> None:
+async def reject_overridden(actor: Actor, pending_ids: list[int], winner_id: int) -> None:
     if not pending_ids:
         return
     for booking in await Booking.filter(id__in=pending_ids, status=Status.pending):
@@ -301,7 +341,7 @@ async def _conflict_from_database(
     )
 
 
-async def _offer_alternatives(
+async def offer_alternatives(
     actor: Actor, conflict: BookingConflict, room_id: int, start: datetime, end: datetime
 ) -> None:
     """Add up to three free rooms of the same capacity and features (best fit first)."""
@@ -381,7 +421,7 @@ async def create_booking(
 
     async def attempt() -> Created:
         async with db.transaction():
-            room = await _locked_room(room_id)
+            room = await locked_room(room_id)
             if idempotency_key:
                 replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
                 if replay is not None:
@@ -391,7 +431,7 @@ async def create_booking(
                 if room.requires_approval and not actor.is_staff
                 else Status.confirmed
             )
-            overridden = await _check_slot(actor, room, start, end, status, None, override)
+            overridden = await _check_slot(actor, room, start, end, status, None, override, owner)
             booking = await insert_booking(
                 room_id=room.id,
                 owner_id=owner,
@@ -402,7 +442,7 @@ async def create_booking(
                 status=status,
                 created_by_id=actor.user_id,
             )
-            await _reject_overridden(actor, overridden, booking.pk)
+            await reject_overridden(actor, overridden, booking.pk)
             if idempotency_key:
                 await IdempotencyKey.create(
                     user_id=actor.user_id,
@@ -432,7 +472,7 @@ async def create_booking(
         if not created.replayed:
             await search.changed()
         return created
-    await _offer_alternatives(actor, conflict, room_id, start, end)
+    await offer_alternatives(actor, conflict, room_id, start, end)
     raise conflict
 
 
@@ -475,13 +515,20 @@ async def update_booking(
             if moved:
                 for locked_id in sorted({booking.room_id, new_room_id}):  # id order: no deadlock
                     if locked_id == new_room_id:
-                        room = await _locked_room(new_room_id)
+                        room = await locked_room(new_room_id)
                     else:
                         await lock_rooms([locked_id])
                 if room.requires_approval and not actor.is_staff:
                     booking.status = Status.pending
-                rejected = await _check_slot(
-                    actor, room, new_start, new_end, booking.status, booking.pk, override
+                rejected = await _check_slot(  # the owner stays
+                    actor,
+                    room,
+                    new_start,
+                    new_end,
+                    booking.status,
+                    booking.pk,
+                    override,
+                    booking.owner_id,
                 )
                 booking.room_id = room.id
                 booking.start, booking.end = new_start, new_end
@@ -491,7 +538,7 @@ async def update_booking(
                 booking.description = description
             booking.version += 1
             await booking.save()
-            await _reject_overridden(actor, rejected, booking.pk)
+            await reject_overridden(actor, rejected, booking.pk)
             after = snapshot(booking) | ({"override": True} if override else {})
             await audit.record(
                 actor, "booking.update", "booking", booking.pk, before=before, after=after
@@ -512,9 +559,7 @@ async def update_booking(
         await search.changed()
         return booking
     if target:
-        await _offer_alternatives(
-            actor, conflict, target["room_id"], target["start"], target["end"]
-        )
+        await offer_alternatives(actor, conflict, target["room_id"], target["start"], target["end"])
     raise conflict
 
 
@@ -543,7 +588,7 @@ async def _transition(
             check_if_match(booking, if_match)
             rejected: list[int] = []
             if to == Status.confirmed:
-                room = await _locked_room(booking.room_id)
+                room = await locked_room(booking.room_id)
                 active, _ = await blockers(
                     room.building_id, room.id, booking.start, booking.end, ACTIVE, booking.pk
                 )
@@ -554,7 +599,7 @@ async def _transition(
                 booking.reason = reason
             booking.version += 1
             await booking.save(update_fields=["status", "reason", "version", "updated_at"])
-            await _reject_overridden(actor, rejected, booking.pk)
+            await reject_overridden(actor, rejected, booking.pk)
             await audit.record(
                 actor,
                 f"booking.{verb}",

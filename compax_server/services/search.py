@@ -22,6 +22,7 @@ from compax_server.errors import InvalidInput, NotFound
 from compax_server.services import hours
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
+from compax_server.services.recurrence import holiday_dates
 
 STAMP = "availability"
 CACHE_TTL = 300.0  # seconds; the version stamp, not the TTL, keeps answers fresh
@@ -52,6 +53,7 @@ class Criteria:
     free_to: datetime | None = None
     repeat: str | None = None  # "daily" | "weekly"
     until: date | None = None
+    term_id: int | None = None
     skip_dates: set[date] = field(default_factory=set)
     sort: str = "best_fit"
     explain: bool = False
@@ -210,11 +212,24 @@ async def _resolve(c: Criteria) -> tuple[search_db.RoomFilter, list[dict[str, An
     return room_filter, buildings
 
 
+async def _apply_term(c: Criteria) -> None:
+    """A recurring search through a term: until its last day, skipping its holidays."""
+    term = await sql.fetch_one("SELECT end_date, holidays FROM terms WHERE id = ?", c.term_id)
+    if term is None:
+        raise InvalidInput.field("query", "term", f"term {c.term_id} does not exist", "unknown")
+    end = term["end_date"]
+    c.until = end if isinstance(end, date) else date.fromisoformat(str(end))
+    c.skip_dates |= holiday_dates(sql.decode_json(term["holidays"]))
+    c.repeat = c.repeat or "weekly"
+
+
 async def search_rooms(actor: Actor, c: Criteria) -> Found:
     """Rooms matching the filters, in ``c.sort`` order; with a window, only those free for
     it (every occurrence of it, when recurring); with ``explain``, also the near misses."""
     require_scope(actor, Scope.read)
     check_limit(c.limit)
+    if c.term_id is not None:
+        await _apply_term(c)
     if c.sort not in SORTS:
         raise InvalidInput.field("query", "sort", f"one of {', '.join(SORTS)}", "enum")
     _check_window(c)

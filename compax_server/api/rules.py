@@ -1,0 +1,96 @@
+"""``/api/v1/rules``: booking limits, globally and per building or room."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+from sanic import HTTPResponse, Request
+
+from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.schemas import In, Out, render
+from compax_server.services import rules
+from compax_server.services.actors import Actor
+
+router = Router(
+    "rules",
+    "/api/v1/rules",
+    tag="Rules",
+    description="Limits on bookings; the most specific level that sets a limit wins.",
+)
+
+Limit = Field(None, ge=0, le=1_000_000)
+
+
+class RulesIn(In):
+    max_duration_minutes: int | None = Limit
+    horizon_days: int | None = Limit
+    min_notice_minutes: int | None = Limit
+    max_bookings_per_week: int | None = Limit
+    max_hours_per_week: int | None = Limit
+
+
+class RulesOut(Out):
+    scope: Literal["global", "building", "room"]
+    scope_id: int
+    max_duration_minutes: int | None
+    horizon_days: int | None
+    min_notice_minutes: int | None
+    max_bookings_per_week: int | None
+    max_hours_per_week: int | None
+    updated_at: datetime
+
+
+class RulesList(Out):
+    data: list[RulesOut]
+
+
+@router.get("/", summary="List the rules", response=RulesList, errors=AUTH_ERRORS)
+async def list_rules(request: Request, actor: Actor) -> HTTPResponse:
+    return render(
+        RulesList(data=[RulesOut.model_validate(r) for r in await rules.list_rules(actor)])
+    )
+
+
+@router.put(
+    "/global", summary="Set the global rules", body=RulesIn, response=RulesOut, errors=AUTH_ERRORS
+)
+async def set_global(request: Request, actor: Actor, body: RulesIn) -> HTTPResponse:
+    """``null`` (or a missing limit) means no limit at this level."""
+    rule = await rules.set_rules(actor, "global", 0, rules.Limits(**body.model_dump()))
+    return render(RulesOut.model_validate(rule))
+
+
+@router.put(
+    "/<scope>/<scope_id>",
+    summary="Set the rules of a building or room",
+    body=RulesIn,
+    response=RulesOut,
+    errors=(*AUTH_ERRORS, 404),
+)
+async def set_scoped(
+    request: Request, actor: Actor, scope: str, scope_id: int, body: RulesIn
+) -> HTTPResponse:
+    """``scope`` is ``building`` or ``room``."""
+    rule = await rules.set_rules(actor, _scope(scope), scope_id, rules.Limits(**body.model_dump()))
+    return render(RulesOut.model_validate(rule))
+
+
+@router.delete(
+    "/<scope>/<scope_id>",
+    summary="Remove the rules of a building or room",
+    status=204,
+    errors=(*AUTH_ERRORS, 404),
+)
+async def delete_scoped(request: Request, actor: Actor, scope: str, scope_id: int) -> HTTPResponse:
+    await rules.delete_rules(actor, _scope(scope), scope_id)
+    return render(None, 204)
+
+
+def _scope(value: str) -> str:
+    from compax_server.errors import InvalidInput
+
+    if value not in ("building", "room"):
+        raise InvalidInput.field("path", "scope", "building or room", "enum")
+    return value

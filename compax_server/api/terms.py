@@ -1,0 +1,116 @@
+"""``/api/v1/terms``: semesters with holidays."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+from sanic import HTTPResponse, Request
+
+from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, render
+from compax_server.services import terms
+from compax_server.services.actors import Actor
+
+router = Router("terms", "/api/v1/terms", tag="Terms", description="Semesters and their holidays.")
+
+
+class Holiday(In):
+    start: date
+    end: date | None = Field(None, description="inclusive; omit for one day")
+    name: str = Field("", max_length=100)
+
+
+class HolidayOut(Out):
+    start: date
+    end: date
+    name: str
+
+
+class TermOut(Out):
+    id: int
+    name: str
+    campus: str
+    start_date: date
+    end_date: date
+    holidays: list[HolidayOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TermCreate(In):
+    name: str = Field(min_length=1, max_length=100)
+    campus: str = Field("", max_length=100)
+    start_date: date
+    end_date: date
+    holidays: list[Holiday] = Field(default_factory=list, max_length=100)
+
+
+class TermUpdate(Patch):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    campus: str | None = Field(None, max_length=100)
+    start_date: date | None = None
+    end_date: date | None = None
+    holidays: list[Holiday] | None = Field(None, max_length=100)
+
+
+def _holidays(items: list[Holiday]) -> list[dict[str, str]]:
+    return [
+        {"start": h.start.isoformat(), "end": (h.end or h.start).isoformat(), "name": h.name}
+        for h in items
+    ]
+
+
+@router.get("/", summary="List terms", query=PageQuery, response=Page[TermOut], errors=AUTH_ERRORS)
+async def list_terms(request: Request, actor: Actor, query: PageQuery) -> HTTPResponse:
+    rows, cursor = await terms.list_terms(actor, limit=query.limit, cursor=query.cursor)
+    return render(page_of(rows, cursor, TermOut))
+
+
+@router.post(
+    "/",
+    summary="Create a term",
+    body=TermCreate,
+    response=TermOut,
+    status=201,
+    errors=(*AUTH_ERRORS, 409),
+)
+async def create_term(request: Request, actor: Actor, body: TermCreate) -> HTTPResponse:
+    term = await terms.create_term(
+        actor,
+        name=body.name,
+        campus=body.campus,
+        start_date=body.start_date,
+        end_date=body.end_date,
+        holidays=_holidays(body.holidays),
+    )
+    return render(TermOut.model_validate(term), 201, {"Location": f"/api/v1/terms/{term.pk}"})
+
+
+@router.get("/<term_id>", summary="Read a term", response=TermOut, errors=(*AUTH_ERRORS, 404))
+async def read_term(request: Request, actor: Actor, term_id: int) -> HTTPResponse:
+    return render(TermOut.model_validate(await terms.get_term(actor, term_id)))
+
+
+@router.patch(
+    "/<term_id>",
+    summary="Update a term",
+    body=TermUpdate,
+    response=TermOut,
+    errors=(*AUTH_ERRORS, 404, 409),
+)
+async def update_term(
+    request: Request, actor: Actor, term_id: int, body: TermUpdate
+) -> HTTPResponse:
+    """Existing series keep their occurrences; the change applies to what is booked next."""
+    changes = body.changes()
+    if "holidays" in changes:
+        changes["holidays"] = _holidays(body.holidays or [])
+    return render(TermOut.model_validate(await terms.update_term(actor, term_id, **changes)))
+
+
+@router.delete("/<term_id>", summary="Delete a term", status=204, errors=(*AUTH_ERRORS, 404))
+async def delete_term(request: Request, actor: Actor, term_id: int) -> HTTPResponse:
+    await terms.delete_term(actor, term_id)
+    return render(None, 204)

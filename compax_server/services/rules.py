@@ -1,0 +1,228 @@
+"""Booking rules: how long, how far ahead, how soon, how many per week.
+
+Limits are set globally and per building or room; for each limit the most specific level
+that sets it wins (room, then building, then global). They bind every booking and every
+series occurrence; staff and admins may override (``override=true``, recorded in the audit
+log). The weekly quota counts the owner's pending and confirmed bookings in the same week
+(Monday to Sunday in the building's zone) and applies to members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+from compax_server import runtime
+from compax_server.db import sql, transaction
+from compax_server.db.bookings import RoomForBooking
+from compax_server.db.series import BookingRule
+from compax_server.errors import InvalidInput, NotFound
+from compax_server.services import audit, hours, search
+from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+
+SCOPES = ("global", "building", "room")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_duration_minutes: int | None = None
+    horizon_days: int | None = None
+    min_notice_minutes: int | None = None
+    max_bookings_per_week: int | None = None
+    max_hours_per_week: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None for v in asdict(self).values())
+
+
+LIMIT_NAMES = [f.name for f in fields(Limits)]
+
+
+async def _all_rules() -> list[dict[str, Any]]:
+    """Every rule row, remembered per ``availability`` stamp when the stamp is shared."""
+    query = f"SELECT scope, scope_id, {', '.join(LIMIT_NAMES)} FROM booking_rules"
+    if not runtime.settings().use_result_cache:
+        return await sql.fetch(query)
+    version = await runtime.cache().stamp(search.STAMP)
+    if version is None:
+        return await sql.fetch(query)
+    memo = runtime.memo("rules")
+    if memo.get("version") != version:
+        memo["rows"] = await sql.fetch(query)
+        memo["version"] = version
+    rows: list[dict[str, Any]] = memo["rows"]
+    return rows
+
+
+async def limits_for(room_id: int, building_id: int) -> Limits:
+    rows = await _all_rules()
+    levels = {("global", 0): 0, ("building", building_id): 1, ("room", room_id): 2}
+    chosen: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        level = levels.get((row["scope"], row["scope_id"]))
+        if level is None:
+            continue
+        for name in LIMIT_NAMES:
+            value = row[name]
+            if value is not None and (name not in chosen or chosen[name][0] < level):
+                chosen[name] = (level, value)
+    return Limits(**{name: value for name, (_, value) in chosen.items()})
+
+
+def _problem(rule: str, limit: int, detail: str) -> dict[str, Any]:
+    return {"rule": rule, "limit": limit, "detail": detail}
+
+
+def time_violations(
+    limits: Limits, start: datetime, end: datetime, now: datetime
+) -> list[dict[str, Any]]:
+    out = []
+    if limits.max_duration_minutes is not None and end - start > timedelta(
+        minutes=limits.max_duration_minutes
+    ):
+        out.append(
+            _problem(
+                "max_duration",
+                limits.max_duration_minutes,
+                f"a booking may last at most {limits.max_duration_minutes} minutes",
+            )
+        )
+    if limits.horizon_days is not None and start > now + timedelta(days=limits.horizon_days):
+        out.append(
+            _problem(
+                "horizon",
+                limits.horizon_days,
+                f"bookings open at most {limits.horizon_days} days ahead",
+            )
+        )
+    if limits.min_notice_minutes is not None and start < now + timedelta(
+        minutes=limits.min_notice_minutes
+    ):
+        out.append(
+            _problem(
+                "min_notice",
+                limits.min_notice_minutes,
+                f"book at least {limits.min_notice_minutes} minutes ahead",
+            )
+        )
+    return out
+
+
+def week_of(moment: datetime, tz: Any) -> tuple[datetime, datetime]:
+    local = moment.astimezone(tz).date()
+    monday = local - timedelta(days=local.weekday())
+    return hours.local_day_bounds(monday, tz)[0], hours.local_day_bounds(
+        monday + timedelta(days=6), tz
+    )[1]
+
+
+async def quota_violations(
+    limits: Limits,
+    room: RoomForBooking,
+    owner_id: int,
+    windows: list[tuple[datetime, datetime]],
+    exclude_ids: list[int] | None = None,
+) -> list[dict[str, Any]]:
+    """The owner's weekly quota, counting ``windows`` (the new bookings) with the owner's
+    pending and confirmed bookings already in those weeks."""
+    if limits.max_bookings_per_week is None and limits.max_hours_per_week is None:
+        return []
+    tz = hours.zone(room.timezone)
+    weeks: dict[tuple[datetime, datetime], list[tuple[datetime, datetime]]] = {}
+    for window in windows:
+        weeks.setdefault(week_of(window[0], tz), []).append(window)
+    out = []
+    excluded = exclude_ids or [0]
+    marks = ", ".join("?" for _ in excluded)
+    for (week_start, week_end), new in sorted(weeks.items()):
+        rows = await sql.fetch(
+            f"""SELECT "start", "end" FROM bookings
+                WHERE owner_id = ? AND status IN ('pending', 'confirmed')
+                  AND "start" >= ? AND "start" < ? AND id NOT IN ({marks})""",
+            owner_id,
+            week_start,
+            week_end,
+            *excluded,
+        )
+        existing = [(sql.decode_time(r["start"]), sql.decode_time(r["end"])) for r in rows]
+        count = len(existing) + len(new)
+        total_hours = sum((e - s).total_seconds() for s, e in existing + new) / 3600
+        label = week_start.astimezone(tz).date().isoformat()
+        if limits.max_bookings_per_week is not None and count > limits.max_bookings_per_week:
+            out.append(
+                _problem(
+                    "max_bookings_per_week",
+                    limits.max_bookings_per_week,
+                    f"at most {limits.max_bookings_per_week} bookings a week "
+                    f"(the week of {label} would have {count})",
+                )
+            )
+        if limits.max_hours_per_week is not None and total_hours > limits.max_hours_per_week:
+            out.append(
+                _problem(
+                    "max_hours_per_week",
+                    limits.max_hours_per_week,
+                    f"at most {limits.max_hours_per_week} hours a week "
+                    f"(the week of {label} would have {total_hours:g})",
+                )
+            )
+    return out
+
+
+# -- managing the rules --------------------------------------------------------------------
+
+
+async def list_rules(actor: Actor) -> list[BookingRule]:
+    require_scope(actor, Scope.read)
+    return await BookingRule.all().order_by("scope", "scope_id")
+
+
+async def _check_target(scope: str, scope_id: int) -> None:
+    if scope not in SCOPES:
+        raise InvalidInput.field("path", "scope", f"one of {', '.join(SCOPES)}", "enum")
+    table = {"building": "buildings", "room": "rooms"}.get(scope)
+    if table and not await sql.fetch_one(
+        f"SELECT id FROM {table} WHERE id = ? AND deleted_at IS NULL", scope_id
+    ):
+        raise NotFound(f"{scope} {scope_id} does not exist")
+
+
+async def set_rules(actor: Actor, scope: str, scope_id: int, limits: Limits) -> BookingRule:
+    """Replace the limits of one level (``null`` clears a limit at this level)."""
+    require_staff(actor)
+    scope_id = 0 if scope == "global" else scope_id
+    await _check_target(scope, scope_id)
+    async with transaction():
+        rule = await BookingRule.get_or_none(scope=scope, scope_id=scope_id)
+        before = {n: getattr(rule, n) for n in LIMIT_NAMES} if rule else None
+        if rule is None:
+            rule = await BookingRule.create(scope=scope, scope_id=scope_id, **asdict(limits))
+        else:
+            for name, value in asdict(limits).items():
+                setattr(rule, name, value)
+            await rule.save()
+        await audit.record(
+            actor,
+            "rules.set",
+            f"rules.{scope}",
+            scope_id or None,
+            before=before,
+            after=asdict(limits),
+        )
+    await search.changed()
+    return rule
+
+
+async def delete_rules(actor: Actor, scope: str, scope_id: int) -> None:
+    require_staff(actor)
+    scope_id = 0 if scope == "global" else scope_id
+    async with transaction():
+        rule = await BookingRule.get_or_none(scope=scope, scope_id=scope_id)
+        if rule is None:
+            raise NotFound(f"no rules are set for {scope} {scope_id or ''}".strip())
+        before = {n: getattr(rule, n) for n in LIMIT_NAMES}
+        await rule.delete()
+        await audit.record(actor, "rules.delete", f"rules.{scope}", scope_id or None, before=before)
+    await search.changed()

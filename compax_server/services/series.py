@@ -1,0 +1,686 @@
+"""Series: a semester of lectures in one request, DST-safe, all or nothing (or skipping what
+is taken), with edits of one occurrence (``/bookings/{id}``), this and following, or all.
+
+Every write is one transaction that first locks the room(s); occurrences are bookings, so
+the database's no-overlap rule guards each of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from compax_server import db
+from compax_server.db import search as search_db
+from compax_server.db.bookings import (
+    Booking,
+    RoomForBooking,
+    Status,
+    insert_occurrences,
+    lock_rooms,
+)
+from compax_server.db.series import Series, SeriesStatus
+from compax_server.db.terms import Term
+from compax_server.db.users import User
+from compax_server.errors import (
+    BookingConflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
+from compax_server.services import audit, bookings, hours, recurrence, rules, search
+from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.paging import page_by_id
+
+POLICIES = ("all_or_nothing", "skip_conflicts")
+
+
+def snapshot(series: Series) -> dict[str, Any]:
+    return {
+        "room_id": series.room_id,
+        "owner_id": series.owner_id,
+        "title": series.title,
+        "rule": series.rule,
+        "start_time": series.start_time,
+        "duration_minutes": series.duration_minutes,
+        "timezone": series.timezone,
+        "skip_holidays": series.skip_holidays,
+        "excluded_dates": series.excluded_dates,
+        "added_dates": series.added_dates,
+        "status": series.status.value,
+        "version": series.version,
+    }
+
+
+def content_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def can_see(actor: Actor, series: Series) -> bool:
+    return actor.is_staff or series.owner_id == actor.user_id
+
+
+@dataclass
+class Outcome:
+    series: Series
+    booking_ids: list[int] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    adjustments: list[dict[str, Any]] = field(default_factory=list)
+    skipped_holidays: list[date] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+
+
+# -- planning --------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """The occurrences of a rule in a room, checked: what is free, what is not, and why."""
+
+    occurrences: list[recurrence.Occurrence]
+    adjustments: list[dict[str, Any]]
+    skipped_holidays: list[date]
+    problems: dict[date, list[dict[str, Any]]]  # rules broken (422)
+    conflicts: dict[date, list[dict[str, Any]]]  # confirmed bookings in the way (409)
+    pending_in_way: dict[date, list[int]]
+
+
+async def _term_bounds(term_id: int | None) -> tuple[Term | None, set[date]]:
+    if term_id is None:
+        return None, set()
+    term = await Term.get_or_none(id=term_id)
+    if term is None:
+        raise InvalidInput.field(
+            "body", "recurrence/term_id", f"term {term_id} does not exist", "unknown"
+        )
+    return term, recurrence.holiday_dates(term.holidays)
+
+
+async def plan(
+    actor: Actor,
+    room: RoomForBooking,
+    *,
+    owner_id: int,
+    rule: dict[str, Any],
+    start_date: date,
+    start_time: str,
+    duration_minutes: int,
+    excluded: set[date],
+    added: set[date],
+    skip_holidays: bool,
+    override: bool,
+    exclude_series_id: int | None = None,
+    only_dates: set[date] | None = None,
+) -> Plan:
+    """Expand and check, under the room's lock. ``exclude_series_id``: the series being
+    edited (its own occurrences are not in the way)."""
+    term, holidays = await _term_bounds(rule.get("term_id"))
+    until = date.fromisoformat(rule["until"]) if rule.get("until") else None
+    if term is not None:
+        start_date = max(start_date, term.start_date)
+        until = term.end_date if until is None else min(until, term.end_date)
+    tz = hours.zone(room.timezone)
+    expansion = recurrence.expand(
+        rule,
+        start_date=start_date,
+        until=until,
+        count=rule.get("count"),
+        start_time=recurrence.parse_time(start_time),
+        duration=timedelta(minutes=duration_minutes),
+        tz=tz,
+        excluded=excluded,
+        added=added,
+        holidays=holidays if skip_holidays else set(),
+    )
+    occurrences = [o for o in expansion.occurrences if only_dates is None or o.date in only_dates]
+    result = Plan(occurrences, expansion.adjustments, expansion.skipped_holidays, {}, {}, {})
+    if not occurrences:
+        return result
+    windows = search_db.Windows({room.building_id: [(o.start, o.end) for o in occurrences]})
+    in_way, closures = await search_db.blocking([room.id], windows)
+    by_start = {o.start: o.date for o in occurrences}
+    own = set()
+    if exclude_series_id is not None:
+        own = set(await Booking.filter(series_id=exclude_series_id).values_list("id", flat=True))
+    for b in in_way:
+        if b["id"] in own:
+            continue
+        day = by_start[b["ws"]]
+        if b["status"] == Status.confirmed.value:
+            view = {
+                "id": b["id"],
+                "start": b["start"].isoformat(),
+                "end": b["end"].isoformat(),
+                "title": b["title"],
+                "status": b["status"],
+            }
+            if actor.is_staff or b["owner_id"] == actor.user_id:
+                view["owner_id"] = b["owner_id"]
+            result.conflicts.setdefault(day, []).append({"date": day.isoformat(), **view})
+        else:
+            result.pending_in_way.setdefault(day, []).append(b["id"])
+    if override:
+        require_staff(actor)
+        return result
+    closures_by_day: dict[date, list[dict[str, Any]]] = {}
+    for c in closures:
+        closures_by_day.setdefault(by_start[c["ws"]], []).append(c)
+    for o in occurrences:
+        found = bookings.rule_violations(room, o.start, o.end, closures_by_day.get(o.date, []))
+        found += await bookings.limit_violations(actor, room, owner_id, [(o.start, o.end)])
+        quota = [p for p in found if p["rule"] in ("max_bookings_per_week", "max_hours_per_week")]
+        found = [p for p in found if p not in quota]
+        if found:
+            result.problems[o.date] = [{"date": o.date.isoformat(), **p} for p in found]
+    # The weekly quota counts every new occurrence together.
+    limits = await rules.limits_for(room.id, room.building_id)
+    if not limits.empty and await bookings._is_member(actor, owner_id):
+        quota = await rules.quota_violations(
+            limits,
+            room,
+            owner_id,
+            [(o.start, o.end) for o in occurrences if o.date not in result.problems],
+        )
+        if quota:
+            raise RuleViolation("; ".join(p["detail"] for p in quota), errors=quota)
+    return result
+
+
+def _enforce(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
+    """All or nothing: any problem fails the whole request. Skip conflicts: drop the dates
+    with problems and report them. Returns the skipped dates with reasons."""
+    if policy == "all_or_nothing":
+        if p.problems:
+            errors = [e for day in sorted(p.problems) for e in p.problems[day]]
+            raise RuleViolation(
+                f"{len(p.problems)} occurrence(s) break a rule (nothing was booked): "
+                + "; ".join(sorted({e["detail"] for e in errors})[:5])
+                + (" (staff may override)" if actor.is_staff else ""),
+                errors=errors,
+            )
+        if p.conflicts:
+            conflicts = [c for day in sorted(p.conflicts) for c in p.conflicts[day]]
+            raise BookingConflict(
+                f"{len(p.conflicts)} occurrence(s) are taken (nothing was booked): "
+                + ", ".join(d.isoformat() for d in sorted(p.conflicts)[:10]),
+                conflicts=conflicts,
+                dates=[d.isoformat() for d in sorted(p.conflicts)],
+            )
+        return []
+    skipped = []
+    for day in sorted(set(p.problems) | set(p.conflicts)):
+        if day in p.problems:
+            skipped.append({"date": day.isoformat(), "reason": "rule", "errors": p.problems[day]})
+        else:
+            skipped.append(
+                {"date": day.isoformat(), "reason": "conflict", "conflicts": p.conflicts[day]}
+            )
+    keep = {d for d in (o.date for o in p.occurrences)} - set(p.problems) - set(p.conflicts)
+    p.occurrences = [o for o in p.occurrences if o.date in keep]
+    return skipped
+
+
+def check_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    ends = [k for k in ("until", "count", "term_id") if rule.get(k) is not None]
+    if len(ends) != 1:
+        raise InvalidInput.field(
+            "body", "recurrence", "give exactly one of until, count or term_id", "invalid_end"
+        )
+    if rule["freq"] not in recurrence.FREQS:
+        raise InvalidInput.field("body", "recurrence/freq", "daily, weekly or monthly", "enum")
+    clean = {k: v for k, v in rule.items() if v is not None}
+    if isinstance(clean.get("until"), date):
+        clean["until"] = clean["until"].isoformat()
+    return clean
+
+
+# -- reads -----------------------------------------------------------------------------------
+
+
+async def get_series(actor: Actor, series_id: int) -> Series:
+    require_scope(actor, Scope.read)
+    series = await Series.get_or_none(id=series_id)
+    if series is None or not can_see(actor, series):
+        raise NotFound(f"series {series_id} does not exist")
+    return series
+
+
+async def list_series(
+    actor: Actor, *, limit: int, cursor: str | None, room_id: int | None = None
+) -> tuple[list[Series], str | None]:
+    require_scope(actor, Scope.read)
+    query = Series.all() if actor.is_staff else Series.filter(owner_id=actor.user_id)
+    if room_id is not None:
+        query = query.filter(room_id=room_id)
+    return await page_by_id(query, limit, cursor)
+
+
+async def occurrences_of(actor: Actor, series: Series) -> list[Booking]:
+    return await Booking.filter(series_id=series.pk).order_by("start", "id")
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+async def _owner(actor: Actor, owner_id: int | None) -> int:
+    if owner_id is None or owner_id == actor.user_id:
+        return actor.user_id
+    if not actor.is_staff:
+        raise Forbidden("members book for themselves; only staff may set owner_id")
+    if not await User.filter(id=owner_id, is_active=True).exists():
+        raise InvalidInput.field("body", "owner_id", f"user {owner_id} does not exist", "unknown")
+    return owner_id
+
+
+async def create_series(
+    actor: Actor,
+    *,
+    room_id: int,
+    title: str,
+    start_date: date,
+    start_time: str,
+    duration_minutes: int,
+    recurrence_rule: dict[str, Any],
+    description: str = "",
+    owner_id: int | None = None,
+    excluded_dates: list[date] | None = None,
+    added_dates: list[date] | None = None,
+    skip_holidays: bool = True,
+    conflict_policy: str = "all_or_nothing",
+    override: bool = False,
+    source: str | None = None,
+    external_id: str | None = None,
+) -> Outcome:
+    """Create a series and book its occurrences in one transaction."""
+    require_scope(actor, Scope.write)
+    if conflict_policy not in POLICIES:
+        raise InvalidInput.field("body", "conflict_policy", f"one of {', '.join(POLICIES)}", "enum")
+    rule = check_rule(recurrence_rule)
+    owner = await _owner(actor, owner_id)
+    excluded = set(excluded_dates or [])
+    added = set(added_dates or [])
+
+    async def attempt() -> Outcome:
+        async with db.transaction():
+            outcome = await create_in_transaction(
+                actor,
+                room_id=room_id,
+                title=title,
+                start_date=start_date,
+                start_time=start_time,
+                duration_minutes=duration_minutes,
+                rule=rule,
+                description=description,
+                owner=owner,
+                excluded=excluded,
+                added=added,
+                skip_holidays=skip_holidays,
+                conflict_policy=conflict_policy,
+                override=override,
+                source=source,
+                external_id=external_id,
+            )
+        return outcome
+
+    try:
+        outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
+    except IntegrityError as exc:
+        if db.is_overlap_violation(exc):
+            raise BookingConflict(
+                "the room was booked for one of these times a moment ago"
+            ) from None
+        raise
+    await search.changed()
+    return outcome
+
+
+async def create_in_transaction(
+    actor: Actor,
+    *,
+    room_id: int,
+    title: str,
+    start_date: date,
+    start_time: str,
+    duration_minutes: int,
+    rule: dict[str, Any],
+    description: str,
+    owner: int,
+    excluded: set[date],
+    added: set[date],
+    skip_holidays: bool,
+    conflict_policy: str,
+    override: bool,
+    source: str | None,
+    external_id: str | None,
+) -> Outcome:
+    """The body of ``create_series``, for callers that hold a transaction (imports)."""
+    if duration_minutes <= 0 or duration_minutes > 24 * 60:
+        raise InvalidInput.field("body", "duration_minutes", "between 1 and 1440", "out_of_range")
+    room = await bookings.locked_room(room_id)
+    p = await plan(
+        actor,
+        room,
+        owner_id=owner,
+        rule=rule,
+        start_date=start_date,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        excluded=excluded,
+        added=added,
+        skip_holidays=skip_holidays,
+        override=override,
+    )
+    skipped = _enforce(actor, p, conflict_policy)
+    if not p.occurrences:
+        raise RuleViolation(
+            "No occurrence of this series can be booked.",
+            errors=[{"rule": "no_occurrences", "detail": "every date is skipped or taken"}],
+            skipped=skipped,
+        )
+    status = Status.pending if room.requires_approval and not actor.is_staff else Status.confirmed
+    series = await Series.create(
+        room_id=room.id,
+        owner_id=owner,
+        title=title,
+        description=description,
+        rule=rule,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        timezone=room.timezone,
+        skip_holidays=skip_holidays,
+        excluded_dates=sorted(d.isoformat() for d in excluded),
+        added_dates=sorted(d.isoformat() for d in added),
+        source=source,
+        external_id=external_id,
+        created_by_id=actor.user_id,
+    )
+    ids = await insert_occurrences(
+        [
+            {
+                "room_id": room.id,
+                "owner_id": owner,
+                "title": title,
+                "description": description,
+                "start": o.start,
+                "end": o.end,
+                "status": status,
+                "series_id": series.pk,
+                "occurrence_date": o.date,
+            }
+            for o in p.occurrences
+        ],
+        created_by_id=actor.user_id,
+    )
+    rejected: list[int] = []
+    if status == Status.confirmed:
+        for o in p.occurrences:
+            for pending_id in p.pending_in_way.get(o.date, []):
+                await bookings.reject_overridden(actor, [pending_id], ids[o.date])
+                rejected.append(pending_id)
+    booking_ids = [ids[o.date] for o in p.occurrences]
+    after = (
+        snapshot(series) | {"booking_ids": booking_ids} | ({"override": True} if override else {})
+    )
+    await audit.record(actor, "series.create", "series", series.pk, after=after)
+    return Outcome(series, booking_ids, skipped, p.adjustments, p.skipped_holidays, rejected)
+
+
+def check_series_version(series: Series, if_match: str | None) -> None:
+    bookings.check_if_match(series, if_match, noun="series")
+
+
+async def _active_occurrences(series: Series, from_date: date | None) -> list[Booking]:
+    now = datetime.now(UTC)
+    query = Booking.filter(series_id=series.pk, status__in=bookings.ACTIVE, end__gt=now)
+    if from_date is not None:
+        query = query.filter(occurrence_date__gte=from_date)
+    return await query.order_by("start")
+
+
+async def update_series(
+    actor: Actor,
+    series_id: int,
+    *,
+    if_match: str | None,
+    scope: str = "all",
+    from_date: date | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    room_id: int | None = None,
+    start_time: str | None = None,
+    duration_minutes: int | None = None,
+    override: bool = False,
+) -> Outcome:
+    """Change the future occurrences (``scope=all``) or those from ``from_date`` on
+    (``scope=following``): title, room, time or duration, in one transaction, each moved
+    occurrence checked like a new booking. Bookings keep their ids."""
+    require_scope(actor, Scope.write)
+    if scope not in ("all", "following"):
+        raise InvalidInput.field("body", "scope", "all or following", "enum")
+    if scope == "following" and from_date is None:
+        raise InvalidInput.field("body", "from_date", "scope=following needs from_date", "missing")
+
+    async def attempt() -> Outcome:
+        async with db.transaction():
+            series = await get_series(actor, series_id)
+            check_series_version(series, if_match)
+            if series.status != SeriesStatus.active:
+                raise InvalidInput.field(
+                    "path", "series_id", "the series is cancelled", "cancelled"
+                )
+            before = snapshot(series)
+            affected = await _active_occurrences(
+                series, from_date if scope == "following" else None
+            )
+            new_room_id = room_id or series.room_id
+            new_time = start_time or series.start_time
+            new_duration = duration_minutes or series.duration_minutes
+            moved = (new_room_id, new_time, new_duration) != (
+                series.room_id,
+                series.start_time,
+                series.duration_minutes,
+            )
+            changed: list[int] = []
+            if moved and affected:
+                await lock_rooms([series.room_id])
+                room = await bookings.locked_room(new_room_id)
+                dates_ = {b.occurrence_date for b in affected if b.occurrence_date}
+                p = await plan(
+                    actor,
+                    room,
+                    owner_id=series.owner_id,
+                    rule=series.rule,
+                    start_date=min(dates_),
+                    start_time=new_time,
+                    duration_minutes=new_duration,
+                    excluded=set(),
+                    added=dates_,
+                    skip_holidays=False,
+                    override=override,
+                    exclude_series_id=series.pk,
+                    only_dates=dates_,
+                )
+                _enforce(actor, p, "all_or_nothing")
+                by_date = {o.date: o for o in p.occurrences}
+                for booking in affected:
+                    o = by_date.get(booking.occurrence_date) if booking.occurrence_date else None
+                    if o is None:
+                        continue
+                    booking.room_id, booking.start, booking.end = room.id, o.start, o.end
+                    if room.requires_approval and not actor.is_staff:
+                        booking.status = Status.pending
+                    booking.version += 1
+                    await booking.save()
+                    changed.append(booking.pk)
+            for booking in affected:
+                if title is not None or description is not None:
+                    booking.title = title if title is not None else booking.title
+                    booking.description = (
+                        description if description is not None else booking.description
+                    )
+                    if booking.pk not in changed:
+                        booking.version += 1
+                        changed.append(booking.pk)
+                    await booking.save(
+                        update_fields=["title", "description", "version", "updated_at"]
+                    )
+            if scope == "all":
+                series.room_id, series.start_time, series.duration_minutes = (
+                    new_room_id,
+                    new_time,
+                    new_duration,
+                )
+                if title is not None:
+                    series.title = title
+                if description is not None:
+                    series.description = description
+            series.version += 1
+            await series.save()
+            after = snapshot(series) | {"booking_ids": changed, "scope": scope}
+            if from_date:
+                after["from_date"] = from_date.isoformat()
+            await audit.record(
+                actor, "series.update", "series", series.pk, before=before, after=after
+            )
+            return Outcome(series, changed)
+
+    try:
+        outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
+    except IntegrityError as exc:
+        if db.is_overlap_violation(exc):
+            raise BookingConflict(
+                "the room was booked for one of these times a moment ago"
+            ) from None
+        raise
+    await search.changed()
+    return outcome
+
+
+async def cancel_series(
+    actor: Actor,
+    series_id: int,
+    *,
+    if_match: str | None,
+    from_date: date | None = None,
+    reason: str = "",
+) -> Outcome:
+    """Cancel the future occurrences (all, or from ``from_date`` on). Without ``from_date``
+    the series itself is cancelled too. Cancelled bookings stay in the history."""
+    require_scope(actor, Scope.write)
+
+    async def attempt() -> Outcome:
+        async with db.transaction():
+            series = await get_series(actor, series_id)
+            check_series_version(series, if_match)
+            await lock_rooms([series.room_id])
+            before = snapshot(series)
+            cancelled = []
+            for booking in await _active_occurrences(series, from_date):
+                booking.status = Status.cancelled
+                booking.reason = reason or "the series was cancelled"
+                booking.version += 1
+                await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+                cancelled.append(booking.pk)
+            if from_date is None:
+                series.status = SeriesStatus.cancelled
+            series.version += 1
+            await series.save()
+            await audit.record(
+                actor,
+                "series.cancel",
+                "series",
+                series.pk,
+                before=before,
+                after=snapshot(series) | {"booking_ids": cancelled},
+            )
+            return Outcome(series, cancelled)
+
+    outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
+    await search.changed()
+    return outcome
+
+
+async def add_date(
+    actor: Actor, series_id: int, *, if_match: str | None, day: date, override: bool = False
+) -> Outcome:
+    """Book one more occurrence (a skipped, excluded or holiday date, or any other date) at
+    the series' time."""
+    require_scope(actor, Scope.write)
+
+    async def attempt() -> Outcome:
+        async with db.transaction():
+            series = await get_series(actor, series_id)
+            check_series_version(series, if_match)
+            if await Booking.filter(
+                series_id=series.pk, occurrence_date=day, status__in=bookings.ACTIVE
+            ).exists():
+                raise InvalidInput.field(
+                    "body", "date", f"{day} is already booked in this series", "duplicate"
+                )
+            room = await bookings.locked_room(series.room_id)
+            p = await plan(
+                actor,
+                room,
+                owner_id=series.owner_id,
+                rule={**series.rule, "count": None, "until": day.isoformat(), "term_id": None},
+                start_date=day,
+                start_time=series.start_time,
+                duration_minutes=series.duration_minutes,
+                excluded=set(),
+                added={day},
+                skip_holidays=False,
+                override=override,
+                only_dates={day},
+            )
+            _enforce(actor, p, "all_or_nothing")
+            before = snapshot(series)
+            status = (
+                Status.pending
+                if room.requires_approval and not actor.is_staff
+                else Status.confirmed
+            )
+            ids = await insert_occurrences(
+                [
+                    {
+                        "room_id": room.id,
+                        "owner_id": series.owner_id,
+                        "title": series.title,
+                        "description": series.description,
+                        "start": o.start,
+                        "end": o.end,
+                        "status": status,
+                        "series_id": series.pk,
+                        "occurrence_date": o.date,
+                    }
+                    for o in p.occurrences
+                ],
+                created_by_id=actor.user_id,
+            )
+            series.added_dates = sorted({*series.added_dates, day.isoformat()})
+            series.excluded_dates = [d for d in series.excluded_dates if d != day.isoformat()]
+            series.version += 1
+            await series.save()
+            await audit.record(
+                actor,
+                "series.add_date",
+                "series",
+                series.pk,
+                before=before,
+                after=snapshot(series) | {"booking_ids": list(ids.values())},
+            )
+            return Outcome(series, list(ids.values()), adjustments=p.adjustments)
+
+    try:
+        outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
+    except IntegrityError as exc:
+        if db.is_overlap_violation(exc):
+            raise BookingConflict("the room was booked for that time a moment ago") from None
+        raise
+    await search.changed()
+    return outcome

@@ -1,0 +1,122 @@
+"""Terms (semesters): date ranges with holidays. Staff write; everyone signed in reads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from compax_server.db import transaction
+from compax_server.db.terms import Term
+from compax_server.errors import AlreadyExists, InvalidInput, NotFound
+from compax_server.services import audit, search
+from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.paging import page_by_id
+
+
+def snapshot(term: Term) -> dict[str, Any]:
+    return {
+        "name": term.name,
+        "campus": term.campus,
+        "start_date": term.start_date.isoformat(),
+        "end_date": term.end_date.isoformat(),
+        "holidays": term.holidays,
+    }
+
+
+def check_holidays(holidays: list[dict[str, Any]], start: date, end: date) -> list[dict[str, Any]]:
+    out = []
+    for i, h in enumerate(holidays):
+        first = date.fromisoformat(str(h["start"]))
+        last = date.fromisoformat(str(h.get("end") or h["start"]))
+        if last < first:
+            raise InvalidInput.field(
+                "body", f"holidays/{i}/end", "is before start", "invalid_interval"
+            )
+        if first < start or last > end:
+            raise InvalidInput.field(
+                "body", f"holidays/{i}", "lies outside the term", "outside_term"
+            )
+        out.append(
+            {"start": first.isoformat(), "end": last.isoformat(), "name": h.get("name") or ""}
+        )
+    return sorted(out, key=lambda h: h["start"])
+
+
+def _check_range(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidInput.field("body", "end_date", "is before start_date", "invalid_interval")
+
+
+async def get_term(actor: Actor, term_id: int) -> Term:
+    require_scope(actor, Scope.read)
+    term = await Term.get_or_none(id=term_id)
+    if term is None:
+        raise NotFound(f"term {term_id} does not exist")
+    return term
+
+
+async def list_terms(
+    actor: Actor, *, limit: int, cursor: str | None
+) -> tuple[list[Term], str | None]:
+    require_scope(actor, Scope.read)
+    return await page_by_id(Term.all(), limit, cursor)
+
+
+async def create_term(
+    actor: Actor,
+    *,
+    name: str,
+    start_date: date,
+    end_date: date,
+    holidays: list[dict[str, Any]],
+    campus: str = "",
+) -> Term:
+    require_staff(actor)
+    _check_range(start_date, end_date)
+    clean = check_holidays(holidays, start_date, end_date)
+    try:
+        async with transaction():
+            term = await Term.create(
+                name=name, campus=campus, start_date=start_date, end_date=end_date, holidays=clean
+            )
+            await audit.record(actor, "term.create", "term", term.pk, after=snapshot(term))
+    except IntegrityError:
+        raise AlreadyExists(f"a term {name!r} already exists for this campus") from None
+    await search.changed()
+    return term
+
+
+async def update_term(actor: Actor, term_id: int, **changes: Any) -> Term:
+    """Existing series keep their occurrences; the change applies to new expansions."""
+    require_staff(actor)
+    try:
+        async with transaction():
+            term = await get_term(actor, term_id)
+            before = snapshot(term)
+            for name in ("name", "campus", "start_date", "end_date"):
+                if name in changes:
+                    setattr(term, name, changes[name])
+            _check_range(term.start_date, term.end_date)
+            term.holidays = check_holidays(
+                changes.get("holidays", term.holidays), term.start_date, term.end_date
+            )
+            term.version += 1
+            await term.save()
+            await audit.record(
+                actor, "term.update", "term", term.pk, before=before, after=snapshot(term)
+            )
+    except IntegrityError:
+        raise AlreadyExists("a term with that name already exists for this campus") from None
+    await search.changed()
+    return term
+
+
+async def delete_term(actor: Actor, term_id: int) -> None:
+    require_staff(actor)
+    async with transaction():
+        term = await get_term(actor, term_id)
+        await term.delete()
+        await audit.record(actor, "term.delete", "term", term_id, before=snapshot(term))
+    await search.changed()

@@ -1,0 +1,406 @@
+"""Recurring bookings, terms and booking rules."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from compax_server.db.audit import AuditEvent
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.series import Series
+from compax_server.services import buildings
+from tests.conftest import actor_of, bearer
+
+S = "/api/v1/series"
+
+
+def series_body(room, **extra):
+    body = {
+        "room_id": room.pk,
+        "title": "Algorithms",
+        "start_date": "2031-03-04",
+        "start_time": "09:00",
+        "duration_minutes": 90,
+        "recurrence": {"freq": "weekly", "until": "2031-04-15"},
+    }
+    for key, value in extra.items():
+        if key == "recurrence":
+            body["recurrence"] = {**body["recurrence"], **value}
+        else:
+            body[key] = value
+    return body
+
+
+async def create(client, user, room, **extra):
+    return await client.post(S, json=series_body(room, **extra), headers=bearer(user))
+
+
+def local_times(bookings, zone):
+    tz = ZoneInfo(zone)
+    return [
+        (
+            datetime.fromisoformat(b["start"]).astimezone(tz).strftime("%m-%d %H:%M"),
+            datetime.fromisoformat(b["start"]).strftime("%H:%M"),
+        )
+        for b in bookings
+    ]
+
+
+async def occurrences(client, user, series_id):
+    r = await client.get(f"{S}/{series_id}", headers=bearer(user))
+    assert r.status_code == 200
+    return [b for b in r.json()["occurrences"] if b["status"] != "cancelled"]
+
+
+async def test_weekly_0900_in_berlin_stays_0900_across_both_dst_changes(client, staff, room):
+    r = await create(
+        client, staff, room, start_date="2031-03-18", recurrence={"until": "2031-11-04"}
+    )
+    assert r.status_code == 201, r.text
+    occ = await occurrences(client, staff, r.json()["id"])
+    assert len(occ) == 34
+    locals_, utcs = zip(*local_times(occ, "Europe/Berlin"), strict=True)
+    assert set(t[-5:] for t in locals_) == {"09:00"}
+    # CET before 30 March, CEST until 26 October, CET again after.
+    assert utcs[0] == "08:00" and utcs[2] == "07:00" and utcs[-1] == "08:00"
+
+
+async def test_new_york_changes_on_its_own_dates(client, staff, make_room, admin):
+    ny = await buildings.create_building(
+        actor_of(admin), code="NY", name="NY", timezone="America/New_York"
+    )
+    room = await make_room(building_id=ny.pk)
+    r = await create(
+        client, staff, room, start_date="2031-03-04", recurrence={"until": "2031-03-25"}
+    )
+    occ = await occurrences(client, staff, r.json()["id"])
+    local, utc = zip(*local_times(occ, "America/New_York"), strict=True)
+    assert set(t[-5:] for t in local) == {"09:00"}
+    assert utc == ("14:00", "13:00", "13:00", "13:00")  # US DST began 9 March 2031, Europe 30 March
+
+
+async def test_a_time_that_does_not_exist_moves_to_the_end_of_the_gap_and_says_so(
+    client, staff, room
+):
+    r = await create(
+        client,
+        staff,
+        room,
+        start_date="2031-03-29",
+        start_time="02:30",
+        duration_minutes=60,
+        recurrence={"freq": "daily", "until": "2031-03-31"},
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert [a["date"] for a in body["adjustments"]] == ["2031-03-30"]
+    assert body["adjustments"][0]["rule"] == "dst_gap"
+    occ = await occurrences(client, staff, body["id"])
+    assert [b["start"] for b in occ] == [
+        "2031-03-29T01:30:00Z",
+        "2031-03-30T01:00:00Z",
+        "2031-03-31T00:30:00Z",
+    ]
+
+
+async def test_term_holidays_are_skipped_and_a_date_can_be_added_back(client, staff, room):
+    term = await client.post(
+        "/api/v1/terms",
+        json={
+            "name": "Spring 2031",
+            "start_date": "2031-03-01",
+            "end_date": "2031-04-30",
+            "holidays": [{"start": "2031-04-14", "end": "2031-04-21", "name": "Easter"}],
+        },
+        headers=bearer(staff),
+    )
+    assert term.status_code == 201, term.text
+    r = await create(client, staff, room, recurrence={"until": None, "term_id": term.json()["id"]})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["skipped_holidays"] == ["2031-04-15"]
+    dates = [b["start"][:10] for b in await occurrences(client, staff, body["id"])]
+    assert "2031-04-15" not in dates and dates[0] == "2031-03-04" and dates[-1] == "2031-04-29"
+    again = await client.post(
+        f"{S}/{body['id']}/dates",
+        json={"date": "2031-04-15"},
+        headers=bearer(staff) | {"If-Match": r.headers["etag"]},
+    )
+    assert again.status_code == 200, again.text
+    assert "2031-04-15" in [b["start"][:10] for b in await occurrences(client, staff, body["id"])]
+
+
+async def test_all_or_nothing_writes_nothing_when_one_date_is_taken(
+    client, staff, member, room, book
+):
+    taken = await book(
+        staff, room, datetime(2031, 4, 1, 7, 30, tzinfo=UTC), datetime(2031, 4, 1, 8, tzinfo=UTC)
+    )
+    before = await Booking.all().count()
+    r = await create(client, member, room)
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["dates"] == ["2031-04-01"]
+    assert [c["id"] for c in body["conflicts"]] == [taken.pk]
+    assert await Booking.all().count() == before
+    assert await Series.all().count() == 0
+
+
+async def test_skip_conflicts_reports_exactly_the_blocked_dates(
+    client, staff, member, room, database
+):
+    rng = random.Random(5)
+    blocked = set()
+    tz = ZoneInfo("Europe/Berlin")
+    for week in range(7):
+        day = date(2031, 3, 4) + timedelta(weeks=week)
+        start = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(
+            hours=rng.choice([7, 8, 9, 10, 11]), minutes=rng.choice([0, 30])
+        )
+        end = start + timedelta(minutes=30)
+        await Booking.create(
+            room_id=room.pk,
+            owner_id=staff.pk,
+            title="x",
+            start=start.astimezone(UTC),
+            end=end.astimezone(UTC),
+            status=Status.confirmed,
+        )
+        lecture = (
+            datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=9),
+            datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=10, minutes=30),
+        )
+        if start < lecture[1] and lecture[0] < end:
+            blocked.add(day.isoformat())
+    r = await create(client, member, room, conflict_policy="skip_conflicts")
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert {s["date"] for s in body["skipped"]} == blocked
+    assert all(s["reason"] == "conflict" for s in body["skipped"])
+    assert len(body["booking_ids"]) == 7 - len(blocked)
+
+
+async def test_a_series_past_the_cap_is_a_clear_422(client, staff, room):
+    r = await create(client, staff, room, recurrence={"freq": "daily", "until": "2036-01-01"})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["rule"] == "max_occurrences"
+
+
+@pytest.mark.parametrize("recurrence", [{"until": None}, {"count": 3}, {"freq": "hourly"}])
+async def test_bad_recurrence_is_400(client, staff, room, recurrence):
+    r = await create(client, staff, room, recurrence=recurrence)
+    assert r.status_code == 400
+
+
+async def test_moving_this_and_following_keeps_earlier_occurrences(client, staff, room):
+    r = await create(client, staff, room)
+    sid, etag = r.json()["id"], r.headers["etag"]
+    ids_before = r.json()["booking_ids"]
+    moved = await client.patch(
+        f"{S}/{sid}",
+        json={"scope": "following", "from_date": "2031-03-25", "start_time": "14:00"},
+        headers=bearer(staff) | {"If-Match": etag},
+    )
+    assert moved.status_code == 200, moved.text
+    occ = await occurrences(client, staff, sid)
+    assert [b["id"] for b in occ] == ids_before  # bookings keep their ids
+    local = [t for t, _ in local_times(occ, "Europe/Berlin")]
+    assert local[:3] == ["03-04 09:00", "03-11 09:00", "03-18 09:00"]
+    assert set(t[-5:] for t in local[3:]) == {"14:00"}
+    stale = await client.patch(
+        f"{S}/{sid}", json={"title": "x"}, headers=bearer(staff) | {"If-Match": etag}
+    )
+    assert stale.status_code == 412
+
+
+async def test_a_move_into_a_taken_slot_is_409_and_changes_nothing(client, staff, room, book):
+    r = await create(client, staff, room)
+    sid = r.json()["id"]
+    await book(
+        staff, room, datetime(2031, 4, 8, 12, tzinfo=UTC), datetime(2031, 4, 8, 13, tzinfo=UTC)
+    )
+    moved = await client.patch(
+        f"{S}/{sid}",
+        json={"start_time": "14:00"},
+        headers=bearer(staff) | {"If-Match": r.headers["etag"]},
+    )
+    assert moved.status_code == 409, moved.text
+    local = [t for t, _ in local_times(await occurrences(client, staff, sid), "Europe/Berlin")]
+    assert set(t[-5:] for t in local) == {"09:00"}
+
+
+async def test_one_occurrence_is_edited_through_its_booking(client, staff, room):
+    r = await create(client, staff, room)
+    first = r.json()["booking_ids"][0]
+    one = await client.patch(
+        f"/api/v1/bookings/{first}",
+        json={"title": "Exam review"},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
+    assert one.status_code == 200
+    assert one.json()["series_id"] == r.json()["id"]
+
+
+async def test_cancelling_from_a_date_keeps_the_history(client, staff, room):
+    r = await create(client, staff, room)
+    sid = r.json()["id"]
+    c = await client.post(
+        f"{S}/{sid}/cancel",
+        json={"from_date": "2031-04-01"},
+        headers=bearer(staff) | {"If-Match": r.headers["etag"]},
+    )
+    assert c.status_code == 200, c.text
+    statuses = [
+        (b.occurrence_date.isoformat(), b.status)
+        for b in await Booking.filter(series_id=sid).order_by("start")
+    ]
+    assert all(s == Status.confirmed for d, s in statuses if d < "2031-04-01")
+    assert all(s == Status.cancelled for d, s in statuses if d >= "2031-04-01")
+    assert await AuditEvent.filter(action="series.cancel", entity_id=sid).exists()
+
+
+async def test_members_see_only_their_series(client, member, make_user, room):
+    r = await create(client, member, room)
+    other = await make_user()
+    assert (await client.get(f"{S}/{r.json()['id']}", headers=bearer(other))).status_code == 404
+    assert (await client.get(S, headers=bearer(other))).json()["data"] == []
+
+
+# -- booking rules ------------------------------------------------------------------------------
+
+
+async def set_rules(client, staff, path, **limits):
+    r = await client.put(f"/api/v1/rules/{path}", json=limits, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+
+
+async def test_max_duration_is_a_422_naming_rule_and_limit_and_staff_may_override(
+    client, staff, member, room
+):
+    await set_rules(client, staff, "global", max_duration_minutes=60)
+    r = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "t",
+            "start": "2031-03-03T09:00:00Z",
+            "end": "2031-03-03T11:00:00Z",
+        },
+        headers=bearer(member),
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0] | {} == {
+        "rule": "max_duration",
+        "limit": 60,
+        "detail": "a booking may last at most 60 minutes",
+    }
+    r = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "t",
+            "start": "2031-03-03T09:00:00Z",
+            "end": "2031-03-03T11:00:00Z",
+            "override": True,
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201
+    event = await AuditEvent.filter(action="booking.create", entity_id=r.json()["id"]).first()
+    assert event.after["override"] is True
+    s = await create(client, member, room)  # 90-minute lectures break the rule too
+    assert s.status_code == 422
+    assert s.json()["errors"][0]["rule"] == "max_duration"
+
+
+async def test_the_most_specific_rule_wins(client, staff, member, room, building):
+    await set_rules(client, staff, "global", max_duration_minutes=60)
+    await set_rules(client, staff, f"room/{room.pk}", max_duration_minutes=180)
+    r = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "t",
+            "start": "2031-03-03T09:00:00Z",
+            "end": "2031-03-03T11:00:00Z",
+        },
+        headers=bearer(member),
+    )
+    assert r.status_code == 201, r.text
+
+
+async def test_horizon_and_notice(client, staff, member, room):
+    await set_rules(client, staff, "global", horizon_days=30, min_notice_minutes=60)
+    now = datetime.now(UTC).replace(microsecond=0)
+    soon = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "t",
+            "start": (now + timedelta(minutes=10)).isoformat(),
+            "end": (now + timedelta(minutes=40)).isoformat(),
+        },
+        headers=bearer(member),
+    )
+    assert soon.status_code == 422 and soon.json()["errors"][0]["rule"] == "min_notice"
+    far = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "t",
+            "start": (now + timedelta(days=40)).isoformat(),
+            "end": (now + timedelta(days=40, hours=1)).isoformat(),
+        },
+        headers=bearer(member),
+    )
+    assert far.status_code == 422 and far.json()["errors"][0]["rule"] == "horizon"
+
+
+async def test_weekly_quota_per_member(client, staff, member, room, make_room):
+    await set_rules(client, staff, "global", max_bookings_per_week=2, max_hours_per_week=3)
+    other_room = await make_room()
+    for day, r_ in ((3, room), (4, other_room)):
+        ok = await client.post(
+            "/api/v1/bookings",
+            json={
+                "room_id": r_.pk,
+                "title": "t",
+                "start": f"2031-03-0{day}T09:00:00Z",
+                "end": f"2031-03-0{day}T10:00:00Z",
+            },
+            headers=bearer(member),
+        )
+        assert ok.status_code == 201, ok.text
+    third = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "t",
+            "start": "2031-03-05T09:00:00Z",
+            "end": "2031-03-05T10:00:00Z",
+        },
+        headers=bearer(member),
+    )
+    assert third.status_code == 422
+    assert third.json()["errors"][0]["rule"] == "max_bookings_per_week"
+    next_week = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "t",
+            "start": "2031-03-10T09:00:00Z",
+            "end": "2031-03-10T10:00:00Z",
+        },
+        headers=bearer(member),
+    )
+    assert next_week.status_code == 201
+
+
+async def test_members_cannot_set_rules(client, member):
+    r = await client.put(
+        "/api/v1/rules/global", json={"max_duration_minutes": 1}, headers=bearer(member)
+    )
+    assert r.status_code == 403
