@@ -1,0 +1,110 @@
+"""The Compax Python SDK: a typed client of the Compax API, sync (``Compax``) and async
+(``AsyncCompax``).
+
+    from compax_sdk import Compax
+
+    with Compax(base_url="https://compax.campus.example", api_key="cpx_...") as client:
+        for booking in client.bookings.list(room_id=3):
+            print(booking.title, booking.start)
+
+Errors are in ``compax_sdk.errors`` (also importable from here); see its docstring for the
+tree.
+"""
+
+from compax_sdk._client import AsyncCompax, Compax
+from compax_sdk._models import Token
+from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
+from compax_sdk._version import __version__
+from compax_sdk.errors import (
+    AlreadyExistsError,
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    BookingConflictError,
+    CompaxError,
+    ConflictError,
+    ConflictingBooking,
+    FieldError,
+    InternalServerError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+    RateLimitError,
+    RequestTimeoutError,
+    RuleViolationError,
+    ServiceUnavailableError,
+    UnprocessableError,
+    ValidationError,
+    error_from_response,
+)
+from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage
+from compax_sdk.resources.api_keys import ApiKey, ApiKeyCreated, Scope
+from compax_sdk.resources.audit_events import AuditEvent
+from compax_sdk.resources.bookings import ApprovedBooking, Booking, BookingStatus
+from compax_sdk.resources.buildings import Building, Closure, OpeningHours
+from compax_sdk.resources.changes import ChangesPage
+from compax_sdk.resources.features import Feature
+from compax_sdk.resources.rooms import Room, RoomDeleted, RoomSort
+from compax_sdk.resources.users import Role, User
+
+__all__ = [
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APITimeoutError",
+    "AlreadyExistsError",
+    "ApiKey",
+    "ApiKeyCreated",
+    "ApprovedBooking",
+    "AsyncCompax",
+    "AsyncPage",
+    "AsyncPager",
+    "AuditEvent",
+    "AuthenticationError",
+    "BadRequestError",
+    "Booking",
+    "BookingConflictError",
+    "BookingStatus",
+    "Building",
+    "ChangesPage",
+    "Closure",
+    "Compax",
+    "CompaxError",
+    "ConflictError",
+    "ConflictingBooking",
+    "Feature",
+    "FieldError",
+    "InternalServerError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "NotGiven",
+    "OpeningHours",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "PreconditionFailedError",
+    "PreconditionRequiredError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "Role",
+    "Room",
+    "RoomDeleted",
+    "RoomSort",
+    "RuleViolationError",
+    "Scope",
+    "ServiceUnavailableError",
+    "SyncPage",
+    "Timeout",
+    "Token",
+    "UnprocessableError",
+    "User",
+    "ValidationError",
+    "__version__",
+    "error_from_response",
+]

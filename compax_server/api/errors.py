@@ -61,8 +61,8 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
     rid = _request_id(request)
     if isinstance(exc, errors.CompaxError):
         headers: dict[str, str] = {}
-        if isinstance(exc, errors.RateLimited):
-            headers["Retry-After"] = str(exc.retry_after)
+        if "retry_after" in exc.extra:
+            headers["Retry-After"] = str(exc.extra["retry_after"])
         if isinstance(exc, errors.Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="compax"'
         return problem_response(

@@ -200,7 +200,7 @@ async def change_password(
                 }
             ],
         )
-    password_hash = await auth.hash_password(new_password)
+    password_hash = await auth.hash_password(new_password, "/new_password")
     async with transaction():
         user = await get_me(actor)
         user.password_hash = password_hash

@@ -82,7 +82,7 @@ async def test_password_policy_is_a_clear_422(client, member, password, fragment
     assert r.status_code == 422
     assert r.json()["code"] == "password_policy"
     assert fragment in r.json()["detail"]
-    assert r.json()["errors"][0]["pointer"] == "/password"
+    assert r.json()["errors"][0]["pointer"] == "/new_password"
 
 
 async def test_admin_creates_lists_reads_and_updates_users(client, admin):

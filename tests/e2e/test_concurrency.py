@@ -202,3 +202,45 @@ async def test_concurrent_moves_into_one_slot_let_exactly_one_in(cluster):
             )
             check_round([r.status_code for r in answers], 200, {409})
     assert "Traceback" not in cluster.logs()
+
+
+async def test_concurrent_series_over_one_slot_one_wins_whole(cluster):
+    urls = itertools.cycle(cluster.urls)
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=100)) as client:
+        admin, people, room_id = await setup(client, cluster.urls[0], 10, approval=False)
+        for round_ in range(5):
+            start = (DAY0 + timedelta(weeks=20 * round_)).date()
+            answers = await asyncio.gather(
+                *[
+                    client.post(
+                        f"{next(urls)}/api/v1/series",
+                        json={
+                            "room_id": room_id,
+                            "title": f"s{round_}-{i}",
+                            "start_date": start.isoformat(),
+                            "start_time": f"09:{i * 5:02d}",
+                            "duration_minutes": 120,
+                            "recurrence": {"freq": "weekly", "count": 15},
+                        },
+                        headers=people[i % len(people)],
+                    )
+                    for i in range(10)
+                ]
+            )
+            check_round([r.status_code for r in answers], 201, {409})
+            winner = next(r.json() for r in answers if r.status_code == 201)
+            listed = await client.get(
+                f"{cluster.urls[0]}/api/v1/bookings",
+                params={
+                    "room_id": room_id,
+                    "status": "confirmed",
+                    "limit": 200,
+                    "from": f"{start.isoformat()}T00:00:00Z",
+                    "to": f"{(start + timedelta(weeks=16)).isoformat()}T00:00:00Z",
+                },
+                headers=admin,
+            )
+            series_ids = {b["series_id"] for b in listed.json()["data"]}
+            assert series_ids == {winner["id"]}
+            assert len(listed.json()["data"]) == 15
+    assert "Traceback" not in cluster.logs()

@@ -1,0 +1,306 @@
+"""Errors the SDK raises. One function, ``error_from_response``, turns an HTTP error response
+(its status and the problem+json ``code``) into one of these classes::
+
+    CompaxError
+    ├── APIError                          status, code, title, detail, request_id, errors, body
+    │   ├── BadRequestError (400)           bad_request, malformed_body
+    │   │   └── ValidationError (400)       validation_failed
+    │   ├── AuthenticationError (401)       unauthenticated, invalid_credentials,
+    │   │                                   invalid_token, refresh_token_reused
+    │   ├── PermissionDeniedError (403)     forbidden
+    │   ├── NotFoundError (404)             not_found
+    │   ├── MethodNotAllowedError (405)     method_not_allowed
+    │   ├── RequestTimeoutError (408)       request_timeout
+    │   ├── ConflictError (409)             conflict
+    │   │   ├── AlreadyExistsError (409)    already_exists
+    │   │   └── BookingConflictError (409)  booking_conflict: conflicts, alternatives
+    │   ├── PreconditionFailedError (412)   precondition_failed: current_version
+    │   ├── PayloadTooLargeError (413)      payload_too_large
+    │   ├── UnprocessableError (422)
+    │   │   └── RuleViolationError (422)    rule_violation, password_policy
+    │   ├── PreconditionRequiredError (428) precondition_required
+    │   ├── RateLimitError (429)            rate_limited: retry_after
+    │   ├── InternalServerError (5xx)       internal_error
+    │   │   └── ServiceUnavailableError     service_unavailable
+    │   └── APIResponseValidationError      a success response the SDK cannot read
+    └── APIConnectionError                  no response: refused, reset, cut
+        └── APITimeoutError                 no response in time
+
+Catch ``CompaxError`` for everything, ``APIError`` for every answer of the server, and
+``APIConnectionError`` for network trouble (the SDK has already retried those). A problem
+``code`` the SDK does not know yet maps by status (an unknown status to ``APIError``), so a
+newer server never breaks it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from datetime import datetime
+from typing import Any
+
+import httpx
+from pydantic import ConfigDict
+
+from compax_sdk._models import Model
+
+
+class FieldError(Model):
+    """One entry of a problem's ``errors``: a bad field (``pointer``) or a broken ``rule``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    location: str | None = None
+    pointer: str | None = None
+    detail: str = ""
+    code: str | None = None
+    rule: str | None = None
+    limit: Any = None
+
+
+class ConflictingBooking(Model):
+    """A booking in the way, as a 409 ``booking_conflict`` describes it. ``owner_id`` is only
+    there when the caller may see the booking's owner."""
+
+    id: int
+    room_id: int
+    start: datetime
+    end: datetime
+    title: str = ""
+    status: str = ""
+    owner_id: int | None = None
+
+
+class CompaxError(Exception):
+    """Base of every error the SDK raises."""
+
+
+class APIError(CompaxError):
+    """The server answered with an error (RFC 9457 problem details)."""
+
+    def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
+        self.response = response
+        self.body: dict[str, Any] = body if body is not None else {}
+        self.status: int = response.status_code
+        self.code: str | None = _str(self.body.get("code"))
+        self.title: str = _str(self.body.get("title")) or response.reason_phrase
+        self.detail: str = _str(self.body.get("detail")) or _text(response) or self.title
+        self.request_id: str | None = _str(self.body.get("request_id")) or response.headers.get(
+            "x-request-id"
+        )
+        self.errors: list[FieldError] = [
+            FieldError.model_validate(e)
+            for e in self.body.get("errors") or []
+            if isinstance(e, dict)
+        ]
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = f", request_id {self.request_id}" if self.request_id else ""
+        return f"{self.detail} ({self.status} {self.code or 'error'}{where})"
+
+
+class BadRequestError(APIError):
+    """400: the request is malformed."""
+
+
+class ValidationError(BadRequestError):
+    """400 ``validation_failed``: fields do not fit the schema; ``errors`` names each one."""
+
+
+class AuthenticationError(APIError):
+    """401: no credentials, wrong credentials, or an expired or revoked session."""
+
+
+class PermissionDeniedError(APIError):
+    """403: signed in, but not allowed (role or API key scope)."""
+
+
+class NotFoundError(APIError):
+    """404: it does not exist, or the caller may not see it."""
+
+
+class MethodNotAllowedError(APIError):
+    """405: the path does not take this method."""
+
+
+class RequestTimeoutError(APIError):
+    """408: the server gave up waiting for the request."""
+
+
+class ConflictError(APIError):
+    """409: the request conflicts with the current state."""
+
+
+class AlreadyExistsError(ConflictError):
+    """409 ``already_exists``: a unique code or email is taken."""
+
+
+class BookingConflictError(ConflictError):
+    """409 ``booking_conflict``: the room is taken. ``conflicts`` lists the bookings in the
+    way; ``alternatives`` what the server suggests instead (when it does)."""
+
+    def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
+        super().__init__(response, body)
+        self.conflicts: list[ConflictingBooking] = [
+            ConflictingBooking.model_validate(c)
+            for c in self.body.get("conflicts") or []
+            if isinstance(c, dict)
+        ]
+        self.alternatives: list[dict[str, Any]] = [
+            a for a in self.body.get("alternatives") or [] if isinstance(a, dict)
+        ]
+
+
+class PreconditionFailedError(APIError):
+    """412: the object changed since you read it (``If-Match`` is stale). Read it again."""
+
+    def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
+        super().__init__(response, body)
+        version = self.body.get("current_version")
+        self.current_version: int | None = version if isinstance(version, int) else None
+
+
+class PayloadTooLargeError(APIError):
+    """413: the request body is too large."""
+
+
+class UnprocessableError(APIError):
+    """422: a well-formed request that a rule forbids; ``errors`` says which."""
+
+
+class RuleViolationError(UnprocessableError):
+    """422 ``rule_violation`` / ``password_policy``: e.g. outside opening hours, a closure,
+    a reused Idempotency-Key, a weak password."""
+
+
+class PreconditionRequiredError(APIError):
+    """428: the change needs ``If-Match`` (pass the object or ``version=``)."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests; ``retry_after`` is the wait in seconds."""
+
+    def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
+        super().__init__(response, body)
+        self.retry_after: float | None = parse_retry_after(response, self.body)
+
+
+class InternalServerError(APIError):
+    """5xx: the server failed; report the ``request_id`` to its administrators."""
+
+
+class ServiceUnavailableError(InternalServerError):
+    """503: the server or its database is busy or down."""
+
+
+class APIResponseValidationError(APIError):
+    """A success response whose body does not have the shape the SDK expects."""
+
+    def __init__(self, response: httpx.Response, problem: str) -> None:
+        super().__init__(response, {"code": "invalid_response", "detail": problem})
+
+
+class APIConnectionError(CompaxError):
+    """No response: the connection failed or was cut (after the SDK's retries)."""
+
+    def __init__(self, request: httpx.Request, message: str = "Connection error.") -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """No response within the timeout (after the SDK's retries)."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(request, "Request timed out.")
+
+
+ERRORS_BY_CODE: dict[str, type[APIError]] = {
+    "bad_request": BadRequestError,
+    "malformed_body": BadRequestError,
+    "validation_failed": ValidationError,
+    "unauthenticated": AuthenticationError,
+    "invalid_credentials": AuthenticationError,
+    "invalid_token": AuthenticationError,
+    "refresh_token_reused": AuthenticationError,
+    "forbidden": PermissionDeniedError,
+    "not_found": NotFoundError,
+    "method_not_allowed": MethodNotAllowedError,
+    "request_timeout": RequestTimeoutError,
+    "conflict": ConflictError,
+    "already_exists": AlreadyExistsError,
+    "booking_conflict": BookingConflictError,
+    "precondition_failed": PreconditionFailedError,
+    "payload_too_large": PayloadTooLargeError,
+    "rule_violation": RuleViolationError,
+    "password_policy": RuleViolationError,
+    "precondition_required": PreconditionRequiredError,
+    "rate_limited": RateLimitError,
+    "internal_error": InternalServerError,
+    "service_unavailable": ServiceUnavailableError,
+    "client_closed_request": APIError,  # 499, logged when the client has left: never received
+}
+
+ERRORS_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    408: RequestTimeoutError,
+    409: ConflictError,
+    412: PreconditionFailedError,
+    413: PayloadTooLargeError,
+    422: UnprocessableError,
+    428: PreconditionRequiredError,
+    429: RateLimitError,
+    503: ServiceUnavailableError,
+}
+
+
+def error_from_response(response: httpx.Response) -> APIError:
+    """The exception for an error response: by problem ``code`` first, then by status."""
+    body = problem_body(response)
+    code = _str(body.get("code"))
+    cls = ERRORS_BY_CODE.get(code or "") or ERRORS_BY_STATUS.get(response.status_code)
+    if cls is None:
+        cls = InternalServerError if response.status_code >= 500 else APIError
+    return cls(response, body)
+
+
+def problem_body(response: httpx.Response) -> dict[str, Any]:
+    """The JSON object of a response, or ``{}`` (an HTML page from a proxy, say)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def parse_retry_after(response: httpx.Response, body: dict[str, Any] | None = None) -> float | None:
+    """Seconds to wait, from ``Retry-After`` (seconds or an HTTP date) or the problem's
+    ``retry_after`` member; ``None`` when neither says."""
+    header = response.headers.get("retry-after")
+    if header:
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            parsed = email.utils.parsedate_tz(header)
+            if parsed is not None:
+                return max(0.0, email.utils.mktime_tz(parsed) - time.time())
+    value = (body or {}).get("retry_after")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return max(0.0, float(value))
+    return None
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _text(response: httpx.Response) -> str:
+    try:
+        return response.text.strip()[:500]
+    except (UnicodeDecodeError, httpx.ResponseNotRead):
+        return ""

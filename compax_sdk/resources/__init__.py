@@ -1,0 +1,37 @@
+"""One module per noun, each with a sync class and its async twin (``Bookings`` and
+``AsyncBookings``) and the models of its answers. A new noun is a new module here plus one
+line in each client (``compax_sdk._client``)."""
+
+from compax_sdk.resources.api_keys import ApiKeys, AsyncApiKeys
+from compax_sdk.resources.audit_events import AsyncAuditEvents, AuditEvents
+from compax_sdk.resources.auth import AsyncAuth, Auth
+from compax_sdk.resources.bookings import AsyncBookings, Bookings
+from compax_sdk.resources.buildings import AsyncBuildings, Buildings
+from compax_sdk.resources.changes import AsyncChanges, Changes
+from compax_sdk.resources.features import AsyncFeatures, Features
+from compax_sdk.resources.me import AsyncMe, Me
+from compax_sdk.resources.rooms import AsyncRooms, Rooms
+from compax_sdk.resources.users import AsyncUsers, Users
+
+__all__ = [
+    "ApiKeys",
+    "AsyncApiKeys",
+    "AsyncAuditEvents",
+    "AsyncAuth",
+    "AsyncBookings",
+    "AsyncBuildings",
+    "AsyncChanges",
+    "AsyncFeatures",
+    "AsyncMe",
+    "AsyncRooms",
+    "AsyncUsers",
+    "AuditEvents",
+    "Auth",
+    "Bookings",
+    "Buildings",
+    "Changes",
+    "Features",
+    "Me",
+    "Rooms",
+    "Users",
+]

@@ -1,0 +1,156 @@
+"""The base of every resource class: building requests and reading responses.
+
+A resource method describes one call (method, path, parameters, body) and names the model
+of the answer; the API client does the rest (credentials, retries, errors)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from compax_sdk._base import APIRequest, AsyncAPIClient, SyncAPIClient, parse, parse_page
+from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
+from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage
+
+M = TypeVar("M", bound=BaseModel)
+Headers = Mapping[str, str] | None
+
+
+def version_tag(version: int | str) -> str:
+    """An ``If-Match`` value: a version number becomes the ETag ``"<version>"``; an ETag
+    (``"3"``, ``W/"3"``) or ``*`` is sent as it is."""
+    if isinstance(version, int):
+        return f'"{version}"'
+    if version == "*" or version.startswith(('"', 'W/"')):
+        return version
+    return f'"{version}"'
+
+
+class SyncResource:
+    def __init__(self, api: SyncAPIClient) -> None:
+        self._api = api
+
+    def _call(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Headers = None,
+        create: bool = False,
+        idempotency_key: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        authenticated: bool = True,
+    ) -> M:
+        req = APIRequest(
+            method,
+            path,
+            params=params,
+            json=json,
+            headers=headers,
+            timeout=timeout,
+            create=create,
+            idempotency_key=idempotency_key,
+            authenticated=authenticated,
+        )
+        return parse(model, self._api.request(req))
+
+    def _call_no_content(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: Headers = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        authenticated: bool = True,
+    ) -> None:
+        req = APIRequest(
+            method, path, json=json, headers=headers, timeout=timeout, authenticated=authenticated
+        )
+        self._api.request(req)
+
+    def _list(
+        self,
+        item: type[M],
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Headers = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[M]:
+        def fetch(cursor: str | None) -> SyncPage[M]:
+            query = dict(params or {}) | ({"cursor": cursor} if cursor else {})
+            req = APIRequest("GET", path, params=query, headers=headers, timeout=timeout)
+            data, next_cursor = parse_page(item, self._api.request(req))
+            return SyncPage(data, next_cursor, fetch)
+
+        return fetch(None)
+
+
+class AsyncResource:
+    def __init__(self, api: AsyncAPIClient) -> None:
+        self._api = api
+
+    async def _call(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Headers = None,
+        create: bool = False,
+        idempotency_key: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        authenticated: bool = True,
+    ) -> M:
+        req = APIRequest(
+            method,
+            path,
+            params=params,
+            json=json,
+            headers=headers,
+            timeout=timeout,
+            create=create,
+            idempotency_key=idempotency_key,
+            authenticated=authenticated,
+        )
+        return parse(model, await self._api.request(req))
+
+    async def _call_no_content(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: Headers = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        authenticated: bool = True,
+    ) -> None:
+        req = APIRequest(
+            method, path, json=json, headers=headers, timeout=timeout, authenticated=authenticated
+        )
+        await self._api.request(req)
+
+    def _list(
+        self,
+        item: type[M],
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Headers = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncPager[M]:
+        async def fetch(cursor: str | None) -> AsyncPage[M]:
+            query = dict(params or {}) | ({"cursor": cursor} if cursor else {})
+            req = APIRequest("GET", path, params=query, headers=headers, timeout=timeout)
+            data, next_cursor = parse_page(item, await self._api.request(req))
+            return AsyncPage(data, next_cursor, fetch)
+
+        return AsyncPager(lambda: fetch(None))

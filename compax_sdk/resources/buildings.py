@@ -1,0 +1,326 @@
+"""``/buildings``: buildings, their opening hours and closures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from pydantic import AwareDatetime
+
+from compax_sdk._models import Model
+from compax_sdk._params import body, query
+from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
+from compax_sdk.paging import AsyncPager, SyncPage
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+
+__all__ = ["AsyncBuildings", "Building", "Buildings", "Closure", "OpeningHours"]
+
+OpeningHours = Mapping[str, Sequence[Sequence[str]]]
+"""Per weekday (``mon`` ... ``sun``), local time spans: ``{"mon": [["08:00", "20:00"]]}``.
+A missing day is closed; ``None`` means always open."""
+
+
+class Building(Model):
+    id: int
+    code: str
+    name: str
+    timezone: str
+    opening_hours: dict[str, list[list[str]]] | None = None
+    version: int = 0
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class Closure(Model):
+    id: int
+    building_id: int
+    room_id: int | None = None
+    start: AwareDatetime
+    end: AwareDatetime
+    reason: str = ""
+
+
+def _closure_body(
+    reason: str,
+    room_id: int | None,
+    start: datetime | None,
+    end: datetime | None,
+    start_date: date | None,
+    end_date: date | None,
+) -> dict[str, object]:
+    return body(
+        {
+            "reason": reason,
+            "room_id": room_id,
+            "start": start,
+            "end": end,
+            "start_date": start_date,
+            "end_date": end_date,
+        }
+    )
+
+
+class Buildings(SyncResource):
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SyncPage[Building]:
+        params = query({"limit": limit})
+        return self._list(
+            Building, "/buildings", params=params, headers=extra_headers, timeout=timeout
+        )
+
+    def create(
+        self,
+        *,
+        code: str,
+        name: str,
+        timezone: str,
+        opening_hours: OpeningHours | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> Building:
+        """``timezone`` is an IANA zone (``Europe/Berlin``); no ``opening_hours``: always open."""
+        json = body(
+            {"code": code, "name": name, "timezone": timezone, "opening_hours": opening_hours}
+        )
+        return self._call(
+            Building,
+            "POST",
+            "/buildings",
+            json=json,
+            create=True,
+            idempotency_key=idempotency_key,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    def get(
+        self,
+        building_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> Building:
+        path = f"/buildings/{building_id}"
+        return self._call(Building, "GET", path, headers=extra_headers, timeout=timeout)
+
+    def update(
+        self,
+        building_id: int,
+        *,
+        code: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        timezone: str | NotGiven = NOT_GIVEN,
+        opening_hours: OpeningHours | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> Building:
+        """``opening_hours=None`` makes the building always open."""
+        json = body(
+            {"code": code, "name": name, "timezone": timezone, "opening_hours": opening_hours},
+            keep_none=True,
+        )
+        path = f"/buildings/{building_id}"
+        return self._call(
+            Building, "PATCH", path, json=json, headers=extra_headers, timeout=timeout
+        )
+
+    def delete(
+        self,
+        building_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> None:
+        """Only a building without rooms can be removed (ConflictError otherwise)."""
+        path = f"/buildings/{building_id}"
+        self._call_no_content("DELETE", path, headers=extra_headers, timeout=timeout)
+
+    def list_closures(
+        self,
+        building_id: int,
+        *,
+        from_: datetime | None = None,
+        to: datetime | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SyncPage[Closure]:
+        params = query({"from": from_, "to": to})
+        path = f"/buildings/{building_id}/closures"
+        return self._list(Closure, path, params=params, headers=extra_headers, timeout=timeout)
+
+    def create_closure(
+        self,
+        building_id: int,
+        *,
+        reason: str,
+        room_id: int | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        start_date: date | None = None,
+        end_date: date | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> Closure:
+        """Close the building (or one ``room_id``) from ``start`` to ``end``, or for whole
+        local days ``start_date`` to ``end_date`` (inclusive). New bookings then are refused."""
+        return self._call(
+            Closure,
+            "POST",
+            f"/buildings/{building_id}/closures",
+            json=_closure_body(reason, room_id, start, end, start_date, end_date),
+            create=True,
+            idempotency_key=idempotency_key,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    def delete_closure(
+        self,
+        building_id: int,
+        closure_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> None:
+        path = f"/buildings/{building_id}/closures/{closure_id}"
+        self._call_no_content("DELETE", path, headers=extra_headers, timeout=timeout)
+
+
+class AsyncBuildings(AsyncResource):
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> AsyncPager[Building]:
+        params = query({"limit": limit})
+        return self._list(
+            Building, "/buildings", params=params, headers=extra_headers, timeout=timeout
+        )
+
+    async def create(
+        self,
+        *,
+        code: str,
+        name: str,
+        timezone: str,
+        opening_hours: OpeningHours | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> Building:
+        """``timezone`` is an IANA zone (``Europe/Berlin``); no ``opening_hours``: always open."""
+        json = body(
+            {"code": code, "name": name, "timezone": timezone, "opening_hours": opening_hours}
+        )
+        return await self._call(
+            Building,
+            "POST",
+            "/buildings",
+            json=json,
+            create=True,
+            idempotency_key=idempotency_key,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    async def get(
+        self,
+        building_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> Building:
+        path = f"/buildings/{building_id}"
+        return await self._call(Building, "GET", path, headers=extra_headers, timeout=timeout)
+
+    async def update(
+        self,
+        building_id: int,
+        *,
+        code: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        timezone: str | NotGiven = NOT_GIVEN,
+        opening_hours: OpeningHours | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> Building:
+        """``opening_hours=None`` makes the building always open."""
+        json = body(
+            {"code": code, "name": name, "timezone": timezone, "opening_hours": opening_hours},
+            keep_none=True,
+        )
+        path = f"/buildings/{building_id}"
+        return await self._call(
+            Building, "PATCH", path, json=json, headers=extra_headers, timeout=timeout
+        )
+
+    async def delete(
+        self,
+        building_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> None:
+        """Only a building without rooms can be removed (ConflictError otherwise)."""
+        path = f"/buildings/{building_id}"
+        await self._call_no_content("DELETE", path, headers=extra_headers, timeout=timeout)
+
+    def list_closures(
+        self,
+        building_id: int,
+        *,
+        from_: datetime | None = None,
+        to: datetime | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> AsyncPager[Closure]:
+        params = query({"from": from_, "to": to})
+        path = f"/buildings/{building_id}/closures"
+        return self._list(Closure, path, params=params, headers=extra_headers, timeout=timeout)
+
+    async def create_closure(
+        self,
+        building_id: int,
+        *,
+        reason: str,
+        room_id: int | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        start_date: date | None = None,
+        end_date: date | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> Closure:
+        """Close the building (or one ``room_id``) from ``start`` to ``end``, or for whole
+        local days ``start_date`` to ``end_date`` (inclusive). New bookings then are refused."""
+        return await self._call(
+            Closure,
+            "POST",
+            f"/buildings/{building_id}/closures",
+            json=_closure_body(reason, room_id, start, end, start_date, end_date),
+            create=True,
+            idempotency_key=idempotency_key,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    async def delete_closure(
+        self,
+        building_id: int,
+        closure_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> None:
+        path = f"/buildings/{building_id}/closures/{closure_id}"
+        await self._call_no_content("DELETE", path, headers=extra_headers, timeout=timeout)

@@ -1,0 +1,317 @@
+"""Every problem code maps to its exception class, with the problem's members on it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+import compax_sdk
+from compax_sdk import (
+    AlreadyExistsError,
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    BookingConflictError,
+    CompaxError,
+    ConflictError,
+    InternalServerError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+    RateLimitError,
+    RequestTimeoutError,
+    RuleViolationError,
+    ServiceUnavailableError,
+    UnprocessableError,
+    ValidationError,
+    error_from_response,
+)
+from compax_sdk.errors import ERRORS_BY_CODE
+from compax_server import errors as server_errors
+from compax_server.errors import ServiceUnavailable
+from tests.conftest import PASSWORD, at, bearer
+from tests.sdk.conftest import expired_token, problem
+
+
+def server_codes() -> dict[str, int]:
+    """Every problem code the server can answer with, and its status: the codes of its error
+    classes and those the error renderer writes for Sanic's own errors."""
+    codes = {}
+    stack = [server_errors.CompaxError]
+    while stack:
+        cls = stack.pop()
+        codes[cls.code] = cls.status
+        stack.extend(cls.__subclasses__())
+    renderer = Path(server_errors.__file__).parent / "api" / "errors.py"
+    for status, code in re.findall(r'(\d{3}),\s*"([a-z_]+)"', renderer.read_text()):
+        codes.setdefault(code, int(status))
+    return codes
+
+
+def test_every_server_code_maps_to_a_class():
+    codes = server_codes()
+    assert {"booking_conflict", "method_not_allowed", "request_timeout"} <= set(codes)
+    assert set(codes) - set(ERRORS_BY_CODE) == set()
+
+
+@pytest.mark.parametrize(("code", "status"), sorted(server_codes().items()))
+def test_the_class_of_a_code_fits_its_status(code, status):
+    err = error_from_response(problem(status, code))
+    assert type(err) is ERRORS_BY_CODE[code]
+    assert (err.status, err.code, err.request_id) == (status, code, "req-1")
+    assert err.detail == f"detail of {code}"
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (405, MethodNotAllowedError),
+        (408, RequestTimeoutError),
+        (409, ConflictError),
+        (412, PreconditionFailedError),
+        (422, UnprocessableError),
+        (428, PreconditionRequiredError),
+        (429, RateLimitError),
+        (500, InternalServerError),
+        (502, InternalServerError),
+        (503, ServiceUnavailableError),
+        (418, APIError),
+    ],
+)
+def test_an_unknown_code_maps_by_status(status, expected):
+    err = error_from_response(problem(status, "something_new_from_a_newer_server"))
+    assert type(err) is expected
+    assert err.code == "something_new_from_a_newer_server"
+
+
+def test_a_non_json_error_page_still_makes_a_useful_error():
+    response = httpx.Response(502, text="<html>Bad gateway</html>", headers={"x-request-id": "r9"})
+    err = error_from_response(response)
+    assert type(err) is InternalServerError
+    assert (err.code, err.request_id, err.detail) == (None, "r9", "<html>Bad gateway</html>")
+    assert "502" in str(err) and "r9" in str(err)
+
+
+def test_retry_after_is_read_from_the_header_or_the_body():
+    assert error_from_response(problem(429, "rate_limited")).retry_after is None
+    with_header = problem(429, "rate_limited")
+    with_header.headers["retry-after"] = "12"
+    assert error_from_response(with_header).retry_after == 12
+    dated = problem(429, "rate_limited")
+    dated.headers["retry-after"] = "Wed, 21 Oct 2015 07:28:00 GMT"
+    assert error_from_response(dated).retry_after == 0
+    assert error_from_response(problem(429, "rate_limited", retry_after=7)).retry_after == 7
+
+
+def test_the_tree():
+    assert issubclass(ValidationError, BadRequestError)
+    assert issubclass(BookingConflictError, ConflictError)
+    assert issubclass(AlreadyExistsError, ConflictError)
+    assert issubclass(RuleViolationError, UnprocessableError)
+    assert issubclass(ServiceUnavailableError, InternalServerError)
+    assert issubclass(APIError, CompaxError)
+    assert not issubclass(compax_sdk.APIConnectionError, APIError)
+    assert issubclass(compax_sdk.APITimeoutError, compax_sdk.APIConnectionError)
+
+
+# -- the same, provoked through the app --------------------------------------------------------
+
+
+async def test_validation_failed_names_the_field(connect, member, room):
+    with pytest.raises(ValidationError) as err:
+        await connect(member).bookings.create(
+            room_id=room.pk, title="x", start=at(0, 10), end=at(0, 9)
+        )
+    assert err.value.status == 400 and err.value.code == "validation_failed"
+    assert [(e.pointer, e.code) for e in err.value.errors] == [("/end", "invalid_interval")]
+
+
+async def test_unauthenticated_invalid_token_and_forbidden(connect, member):
+    with pytest.raises(AuthenticationError) as err:
+        await connect().me.get()
+    assert err.value.code == "unauthenticated"
+    with pytest.raises(AuthenticationError) as err:
+        await connect(access_token="not-a-jwt").me.get()
+    assert err.value.code == "invalid_token"
+    with pytest.raises(AuthenticationError) as err:  # expired, and nothing to refresh with
+        await connect(access_token=expired_token(member)).me.get()
+    assert err.value.code == "invalid_token" and "expired" in err.value.detail
+    with pytest.raises(PermissionDeniedError) as err:
+        await connect(member).users.list()
+    assert err.value.code == "forbidden"
+
+
+async def test_a_reused_refresh_token_ends_the_session(connect, member):
+    first = connect()
+    token = await first.auth.login(member.email, PASSWORD)
+    await first.auth.refresh()
+    with pytest.raises(AuthenticationError) as err:
+        await connect(refresh_token=token.refresh_token).auth.refresh()
+    assert err.value.code == "refresh_token_reused"
+    with pytest.raises(AuthenticationError):  # the whole family is revoked
+        await first.auth.refresh()
+
+
+async def test_not_found(connect, member):
+    with pytest.raises(NotFoundError) as err:
+        await connect(member).bookings.get(999)
+    assert err.value.code == "not_found" and "999" in err.value.detail
+
+
+async def test_booking_conflict_lists_the_bookings_in_the_way(connect, member, make_user, room):
+    first = await connect(member).bookings.create(
+        room_id=room.pk, title="Mine", start=at(0, 9), end=at(0, 11)
+    )
+    other = await make_user()
+    with pytest.raises(BookingConflictError) as err:
+        await connect(other).bookings.create(
+            room_id=room.pk, title="Theirs", start=at(0, 10), end=at(0, 12)
+        )
+    e = err.value
+    assert (e.status, e.code) == (409, "booking_conflict")
+    assert [(c.id, c.start, c.end) for c in e.conflicts] == [(first.id, at(0, 9), at(0, 11))]
+    assert e.conflicts[0].owner_id is None  # not theirs to see
+    assert e.alternatives == []
+
+
+async def test_conflict_already_exists_and_state_conflicts(connect, admin, member, room):
+    c = connect(admin)
+    await c.features.create(code="projector", name="Projector")
+    with pytest.raises(AlreadyExistsError) as err:
+        await c.features.create(code="projector", name="Projector again")
+    assert err.value.code == "already_exists"
+    booking = await c.bookings.create(room_id=room.pk, title="x", start=at(0, 9), end=at(0, 10))
+    cancelled = await c.bookings.cancel(booking)
+    with pytest.raises(ConflictError) as err:
+        await c.bookings.cancel(cancelled)
+    assert type(err.value) is ConflictError and err.value.code == "conflict"
+    assert err.value.body["booking_status"] == "cancelled"
+
+
+async def test_stale_and_missing_versions(connect, member, room):
+    c = connect(member)
+    booking = await c.bookings.create(room_id=room.pk, title="x", start=at(0, 9), end=at(0, 10))
+    await c.bookings.update(booking, title="changed")
+    with pytest.raises(PreconditionFailedError) as err:
+        await c.bookings.update(booking, title="stale")  # still version 1
+    assert err.value.code == "precondition_failed" and err.value.current_version == 2
+    with pytest.raises(PreconditionRequiredError) as err:
+        await c.bookings.cancel(booking.id)
+    assert err.value.status == 428 and err.value.code == "precondition_required"
+    assert "If-Match" in err.value.detail
+
+
+async def test_rule_violations(connect, admin, member, make_room, building):
+    closed = await make_room()
+    admin_client = connect(admin)
+    await admin_client.buildings.create_closure(
+        building.pk, reason="Painting", room_id=closed.pk, start=at(0, 0), end=at(1, 0)
+    )
+    with pytest.raises(RuleViolationError) as err:
+        await connect(member).bookings.create(
+            room_id=closed.pk, title="x", start=at(0, 9), end=at(0, 10)
+        )
+    assert err.value.status == 422 and err.value.code == "rule_violation"
+    assert [e.rule for e in err.value.errors] == ["closure"]
+    with pytest.raises(RuleViolationError) as err:
+        await connect(member).me.change_password(current_password=PASSWORD, new_password="short")
+    assert err.value.code == "password_policy"
+    assert err.value.errors[0].code == "password_policy"
+
+
+async def test_an_idempotency_key_reused_for_another_request_is_a_rule_violation(
+    connect, member, room
+):
+    c = connect(member)
+    await c.bookings.create(
+        room_id=room.pk, title="x", start=at(0, 9), end=at(0, 10), idempotency_key="job-1"
+    )
+    with pytest.raises(RuleViolationError) as err:
+        await c.bookings.create(
+            room_id=room.pk, title="y", start=at(1, 9), end=at(1, 10), idempotency_key="job-1"
+        )
+    assert err.value.errors[0].rule == "idempotency_key_reused"
+
+
+async def test_too_many_failed_logins_is_a_rate_limit_error_with_retry_after(connect, member):
+    c = connect(max_retries=0)  # the wait can be under a minute, which the SDK would honour
+    for _ in range(10):
+        with pytest.raises(AuthenticationError):
+            await c.auth.login(member.email, "wrong password")
+    with pytest.raises(RateLimitError) as err:
+        await c.auth.login(member.email, PASSWORD)
+    assert err.value.code == "rate_limited"
+    assert err.value.retry_after is not None and err.value.retry_after > 0
+    assert err.value.retry_after == float(err.value.response.headers["retry-after"])
+
+
+async def test_a_server_failure_is_retried_then_an_internal_server_error(
+    connect, member, monkeypatch, fast_retries
+):
+    from compax_server.services import users
+
+    calls = []
+
+    async def broken(actor):
+        calls.append(actor)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(users, "get_me", broken)
+    with pytest.raises(InternalServerError) as err:
+        await connect(member, max_retries=2).me.get()
+    assert (err.value.status, err.value.code) == (500, "internal_error")
+    assert err.value.request_id and "boom" not in str(err.value)
+    assert len(calls) == 3
+
+
+async def test_service_unavailable_is_retried_as_the_server_asks(
+    connect, member, monkeypatch, fast_retries
+):
+    from compax_server.services import users
+
+    real = users.get_me
+    calls = []
+
+    async def busy_once(actor):
+        calls.append(actor)
+        if len(calls) == 1:
+            raise ServiceUnavailable("busy", retry_after=0)
+        return await real(actor)
+
+    monkeypatch.setattr(users, "get_me", busy_once)
+    assert (await connect(member).me.get()).id == member.pk
+    assert len(calls) == 2
+    monkeypatch.setattr(users, "get_me", broken_busy)
+    with pytest.raises(ServiceUnavailableError) as err:
+        await connect(member, max_retries=0).me.get()
+    assert err.value.code == "service_unavailable"
+
+
+async def broken_busy(actor):
+    raise ServiceUnavailable("The database is busy.", retry_after=0)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "content", "expected", "code"),
+    [
+        ("PUT", "/api/v1/auth/token", b"{}", MethodNotAllowedError, "method_not_allowed"),
+        ("POST", "/api/v1/auth/token", b"{oops", BadRequestError, "malformed_body"),
+        ("GET", "/api/v1/nothing-here", b"", NotFoundError, "not_found"),
+    ],
+)
+async def test_answers_the_sdk_never_provokes_map_too(
+    client, member, method, path, content, expected, code
+):
+    headers = bearer(member) | {"content-type": "application/json"}
+    response = await client.request(method, path, content=content, headers=headers)
+    err = error_from_response(response)
+    assert type(err) is expected and err.code == code
