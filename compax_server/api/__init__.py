@@ -9,6 +9,7 @@ from compax_server.api import (
     bookings,
     buildings,
     health,
+    imports,
     rooms,
     rules,
     series,
@@ -30,6 +31,7 @@ ROUTERS: list[Router] = [
     terms.router,
     series.router,
     rules.router,
+    imports.router,
     audit.router,
     audit.changes_router,
 ]

@@ -19,6 +19,7 @@ import asyncio
 import inspect
 import logging
 import typing
+import zlib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sanic import Blueprint, HTTPResponse, Request
 
-from compax_server.errors import InvalidInput, MalformedBody, Unauthenticated
+from compax_server.errors import InvalidInput, MalformedBody, PayloadTooLarge, Unauthenticated
 from compax_server.services import auth
 from compax_server.services.actors import Actor
 
@@ -231,6 +232,8 @@ def parse_body(
             ],
         )
     raw = request.body or b""
+    if (request.headers.get("content-encoding") or "").lower() == "gzip":
+        raw = gunzip(raw)
     if not raw.strip():
         raise MalformedBody("The request needs a JSON body.")
     try:
@@ -240,6 +243,21 @@ def parse_body(
             first = exc.errors()[0]
             raise MalformedBody(f"The body is not valid JSON: {first['msg']}.") from None
         raise _invalid(exc, "body") from None
+
+
+MAX_INFLATED = 64 * 1024 * 1024
+
+
+def gunzip(raw: bytes) -> bytes:
+    """A gzip body, inflated up to ``MAX_INFLATED`` bytes (a bomb is a 413, not a crash)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(raw, MAX_INFLATED + 1)
+    except zlib.error:
+        raise MalformedBody("The body says Content-Encoding: gzip but is not gzip.") from None
+    if len(out) > MAX_INFLATED or inflater.unconsumed_tail:
+        raise PayloadTooLarge(f"The inflated body is larger than {MAX_INFLATED} bytes.")
+    return out
 
 
 def parse_query(request: Request, model: type[BaseModel]) -> Any:

@@ -357,3 +357,25 @@ async def insert_occurrences(
         for row in inserted
         for d in [row["occurrence_date"]]
     }
+
+
+async def set_status(
+    booking_ids: list[int], status: Status, reason: str, *, only_from: tuple[Status, ...]
+) -> None:
+    """Move bookings that are in one of ``only_from`` to ``status`` (with a reason)."""
+    if not booking_ids:
+        return
+    now = datetime.now(UTC)
+    states = ", ".join("?" for _ in only_from)
+    for i in range(0, len(booking_ids), 500):
+        chunk = booking_ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        await sql.execute(
+            f"""UPDATE bookings SET status = ?, reason = ?, version = version + 1, updated_at = ?
+                WHERE id IN ({marks}) AND status IN ({states})""",
+            status.value,
+            reason,
+            now,
+            *chunk,
+            *[s.value for s in only_from],
+        )

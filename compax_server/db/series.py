@@ -73,3 +73,20 @@ class BookingRule(Model):
     class Meta:
         table = "booking_rules"
         unique_together = (("scope", "scope_id"),)
+
+
+class ImportBatch(Model):
+    """One timetable batch from a source: its plan, and (when applied) its outcome."""
+
+    id = fields.IntField(primary_key=True)
+    source = fields.CharField(max_length=100, db_index=True)
+    mode = fields.CharField(max_length=8, description="plan | apply")
+    status = fields.CharField(max_length=16, description="planned | applied | rejected")
+    options: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
+    summary: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
+    items: fields.Field[list[dict[str, Any]]] = fields.JSONField(default=list)
+    created_by_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "imports"

@@ -66,6 +66,44 @@ async def record(
     return int(row["id"])
 
 
+async def record_many(
+    actor: Actor | None,
+    events: list[tuple[str, str, int | None, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """Append many events ``(action, entity_type, entity_id, before, after)`` in a few
+    statements (imports). Same commit-order rule as ``record``."""
+    if not events:
+        return
+    if db.dialect() == "postgres":
+        await sql.fetch("SELECT pg_advisory_xact_lock(?)", AUDIT_LOCK)
+    at = datetime.now(UTC)
+    columns = (
+        "at, actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, "
+        "before, after, request_id"
+    )
+    cast = "?::jsonb" if db.dialect() == "postgres" else "?"
+    for i in range(0, len(events), 500):
+        chunk = events[i : i + 500]
+        params: list[Any] = []
+        for action, entity_type, entity_id, before, after in chunk:
+            params += [
+                at,
+                actor.user_id if actor else None,
+                actor.api_key_id if actor else None,
+                actor.label if actor else "system",
+                action,
+                entity_type,
+                entity_id,
+                sql.encode_json(before),
+                sql.encode_json(after),
+                actor.request_id if actor else "",
+            ]
+        row = f"(?, ?, ?, ?, ?, ?, ?, {cast}, {cast}, ?)"
+        await sql.execute(
+            f"INSERT INTO audit_events ({columns}) VALUES {', '.join([row] * len(chunk))}", *params
+        )
+
+
 @dataclass
 class AuditFilter:
     entity_type: str | None = None

@@ -1,0 +1,229 @@
+"""Timetable imports: plan, apply, re-apply, updates, cancels, conflicts, priority."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.series import Series
+from compax_server.db.users import Role
+from compax_server.services import api_keys
+from tests.conftest import actor_of, at, bearer
+
+IMPORTS = "/api/v1/imports"
+
+
+def lecture(ext, room, start_time="09:00", **extra):
+    item = {
+        "external_id": ext,
+        "kind": "series",
+        "room": room.code,
+        "title": f"Lecture {ext}",
+        "start_date": "2031-03-04",
+        "start_time": start_time,
+        "duration_minutes": 90,
+        "recurrence": {"freq": "weekly", "count": 6},
+    }
+    item.update(extra)
+    return item
+
+
+def single(ext, room, day, hour, **extra):
+    return {
+        "external_id": ext,
+        "kind": "booking",
+        "room": room.code,
+        "title": f"Exam {ext}",
+        "start": at(day, hour).isoformat(),
+        "end": at(day, hour + 2).isoformat(),
+        **extra,
+    }
+
+
+async def run(client, user, items, **options):
+    body = {"source": "sis-2031-spring", "items": items, **options}
+    return await client.post(IMPORTS, json=body, headers=bearer(user))
+
+
+async def test_plan_apply_and_reapply_is_idempotent(client, staff, make_room):
+    a, b = await make_room(), await make_room()
+    items = [lecture("L1", a), lecture("L2", b, "11:00"), single("E1", a, 10, 12)]
+    plan = await run(client, staff, items)
+    assert plan.status_code == 201, plan.text
+    assert plan.json()["status"] == "planned"
+    assert [i["action"] for i in plan.json()["items"]] == ["create", "create", "create"]
+    assert await Booking.all().count() == 0  # a plan changes nothing
+    applied = await run(client, staff, items, mode="apply")
+    assert applied.status_code == 201, applied.text
+    assert applied.json()["summary"]["create"] == 3
+    assert applied.json()["summary"]["occurrences"] == 13
+    assert await Booking.filter(status=Status.confirmed).count() == 13
+    versions = sorted(await Booking.all().values_list("id", "version"))
+    again = await run(client, staff, items, mode="apply")
+    assert {i["action"] for i in again.json()["items"]} == {"unchanged"}
+    assert sorted(await Booking.all().values_list("id", "version")) == versions
+    stored = await client.get(f"{IMPORTS}/{again.json()['id']}", headers=bearer(staff))
+    assert stored.json()["summary"]["unchanged"] == 3
+
+
+async def test_changes_are_updates_in_place(client, staff, make_room):
+    a, b = await make_room(), await make_room()
+    await run(client, staff, [lecture("L1", a), single("E1", a, 10, 12)], mode="apply")
+    ids = sorted(await Booking.filter(series_id__not_isnull=True).values_list("id", flat=True))
+    changed = [lecture("L1", b, "14:00", title="Lecture L1 (moved)"), single("E1", a, 10, 13)]
+    plan = await run(client, staff, changed)
+    actions = {i["external_id"]: i for i in plan.json()["items"]}
+    assert actions["L1"]["action"] == "update"
+    assert actions["E1"]["action"] == "update" and actions["E1"]["changes"] == ["start", "end"]
+    r = await run(client, staff, changed, mode="apply")
+    assert r.status_code == 201, r.text
+    moved = await Booking.filter(series_id__not_isnull=True, status=Status.confirmed).order_by("id")
+    assert sorted(m.pk for m in moved) == ids  # the same bookings, moved: never without a room
+    assert {m.room_id for m in moved} == {b.pk}
+    assert {m.title for m in moved} == {"Lecture L1 (moved)"}
+
+
+async def test_cancel_missing_cancels_what_left_the_timetable(client, staff, make_room):
+    a = await make_room()
+    await run(client, staff, [lecture("L1", a), single("E1", a, 10, 12)], mode="apply")
+    r = await run(client, staff, [single("E1", a, 10, 12)], mode="apply", cancel_missing=True)
+    assert {i["external_id"]: i["action"] for i in r.json()["items"]} == {
+        "E1": "unchanged",
+        "L1": "cancel",
+    }
+    series = await Series.get(external_id="L1")
+    assert series.status == "cancelled"
+    assert await Booking.filter(series_id=series.pk, status=Status.confirmed).count() == 0
+
+
+async def test_an_atomic_apply_with_one_conflict_applies_nothing(
+    client, staff, member, make_room, book
+):
+    a, b = await make_room(), await make_room()
+    await book(member, a, at(8, 8), at(8, 9))  # Tue 11 March, 09:00-10:00 Berlin: in L1's way
+    r = await run(client, staff, [lecture("L1", a), lecture("L2", b)], mode="apply")
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["code"] == "import_rejected"
+    assert [i["external_id"] for i in body["items"]] == ["L1"]
+    assert body["items"][0]["conflicts"][0]["start"].startswith("2031-03-11T08:00")
+    assert await Series.all().count() == 0
+    stored = await client.get(f"{IMPORTS}/{body['import_id']}", headers=bearer(staff))
+    assert stored.json()["status"] == "rejected"
+
+
+async def test_partial_applies_what_is_valid(client, staff, member, make_room, book):
+    a, b = await make_room(), await make_room()
+    await book(member, a, at(8, 8), at(8, 9))
+    r = await run(
+        client,
+        staff,
+        [lecture("L1", a), lecture("L2", b), lecture("L3", b) | {"room": "NOPE"}],
+        mode="apply",
+        atomic=False,
+    )
+    assert r.status_code == 201, r.text
+    actions = {i["external_id"]: i["action"] for i in r.json()["items"]}
+    assert actions == {"L1": "conflict", "L2": "create", "L3": "invalid"}
+    assert await Series.all().count() == 1
+
+
+async def test_priority_bumps_member_bookings_and_says_so(client, staff, member, make_room, book):
+    a = await make_room()
+    theirs = await book(member, a, at(8, 8), at(8, 9))
+    r = await run(client, staff, [lecture("L1", a)], mode="apply", priority=True)
+    assert r.status_code == 201, r.text
+    assert r.json()["items"][0]["bumped_booking_ids"] == [theirs.pk]
+    bumped = await Booking.get(id=theirs.pk)
+    assert bumped.status == Status.cancelled and "sis-2031-spring" in bumped.reason
+
+
+async def test_staff_bookings_are_never_bumped(client, staff, make_room, book):
+    a = await make_room()
+    await book(staff, a, at(8, 8), at(8, 9))
+    r = await run(client, staff, [lecture("L1", a)], priority=True)
+    assert r.json()["items"][0]["action"] == "conflict"
+
+
+async def test_two_items_of_one_batch_in_one_room_conflict(client, staff, make_room):
+    a = await make_room()
+    r = await run(client, staff, [lecture("L1", a), lecture("L2", a, "10:00")])
+    actions = {i["external_id"]: i for i in r.json()["items"]}
+    assert actions["L1"]["action"] == "create"
+    assert actions["L2"]["action"] == "conflict"
+    assert actions["L2"]["conflicts"][0]["external_id"] == "L1"
+
+
+async def test_invalid_items_say_why(client, staff, make_room):
+    a = await make_room()
+    items = [
+        lecture("L1", a) | {"room": "NOPE"},
+        lecture("L2", a, owner="ghost@campus.example"),
+        lecture("L3", a, recurrence={"freq": "weekly"}),
+        lecture("L1", a),
+    ]
+    r = await run(client, staff, items)
+    results = r.json()["items"]
+    assert [i["action"] for i in results] == ["invalid"] * 4
+    assert "NOPE" in results[0]["errors"][0]["detail"]
+    assert "ghost" in results[1]["errors"][0]["detail"]
+    assert "until, count or term_id" in results[2]["errors"][0]["detail"]
+    assert "twice" in results[3]["errors"][0]["detail"]
+
+
+async def test_bad_items_are_400(client, staff, make_room):
+    a = await make_room()
+    r = await run(
+        client, staff, [{"external_id": "x", "kind": "series", "room": a.code, "title": "t"}]
+    )
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["pointer"] == "/items/0"
+
+
+async def test_only_staff_with_the_import_scope_import(client, member, staff, admin, make_room):
+    a = await make_room()
+    assert (await run(client, member, [lecture("L1", a)])).status_code == 403
+    _, with_scope = await api_keys.create_api_key(
+        actor_of(admin), user_id=staff.pk, name="sis", scopes=["read", "import"]
+    )
+    _, without = await api_keys.create_api_key(
+        actor_of(admin), user_id=staff.pk, name="ro", scopes=["read", "write"]
+    )
+    body = {"source": "s", "items": [lecture("L1", a)]}
+    assert (
+        await client.post(IMPORTS, json=body, headers={"X-API-Key": with_scope})
+    ).status_code == 201
+    assert (
+        await client.post(IMPORTS, json=body, headers={"X-API-Key": without})
+    ).status_code == 403
+
+
+async def test_a_gzipped_batch(client, staff, make_room):
+    a = await make_room()
+    raw = gzip.compress(json.dumps({"source": "s", "items": [lecture("L1", a)]}).encode())
+    r = await client.post(
+        IMPORTS,
+        content=raw,
+        headers=bearer(staff) | {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
+    assert r.status_code == 201, r.text
+    bomb = gzip.compress(b" " * (70 * 1024 * 1024))
+    r = await client.post(
+        IMPORTS,
+        content=bomb,
+        headers=bearer(staff) | {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
+    assert r.status_code == 413
+
+
+async def test_imported_bookings_are_staff_confirmed_with_the_owner(
+    client, staff, make_user, make_room
+):
+    a = await make_room(requires_approval=True)
+    teacher = await make_user(Role.member)
+    r = await run(client, staff, [lecture("L1", a, owner=teacher.email)], mode="apply")
+    assert r.status_code == 201
+    occ = await Booking.filter(series_id__not_isnull=True)
+    assert {b.owner_id for b in occ} == {teacher.pk}
+    assert {b.status for b in occ} == {Status.confirmed}
