@@ -113,7 +113,7 @@ def local_instant(day: date, minutes: int, tz: ZoneInfo) -> datetime:
 def wall_to_utc(wall: datetime, tz: ZoneInfo) -> datetime:
     """A naive local wall time in ``tz`` as a UTC instant (see ``local_instant``)."""
     instant = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    if instant.astimezone(tz).replace(tzinfo=None) == wall:
+    if tz.utcoffset(wall) == tz.utcoffset(wall.replace(fold=1)) or is_wall_time_valid(wall, tz):
         return instant
     # In a gap: the first instant whose wall time is not before ``wall``.
     low = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)  # lands before the gap
@@ -168,6 +168,23 @@ def within_opening_hours(
     hours: dict[str, list[list[str]]] | None, tz: ZoneInfo, start: datetime, end: datetime
 ) -> bool:
     return any(s <= start and end <= e for s, e in open_intervals(hours, tz, start, end))
+
+
+def within_wall_hours(
+    hours: dict[str, list[list[str]]] | None, day: date, start: time, end: time
+) -> bool:
+    """Whether ``start``-``end`` on the local ``day`` (not crossing midnight) lies inside one
+    opening span: the same answer as ``within_opening_hours`` without converting instants."""
+    if hours is None:
+        return True
+    lo, hi = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+    spans: list[tuple[int, int]] = []
+    for a, b in sorted(hours.get(WEEKDAYS[day.weekday()], []), key=lambda s: _minutes(s[0])):
+        if spans and _minutes(a) <= spans[-1][1]:  # touching spans are one opening
+            spans[-1] = (spans[-1][0], max(spans[-1][1], _minutes(b)))
+        else:
+            spans.append((_minutes(a), _minutes(b)))
+    return any(a <= lo and hi <= b for a, b in spans)
 
 
 def subtract(window: Interval, busy: Iterable[Interval]) -> list[Interval]:

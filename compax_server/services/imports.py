@@ -20,15 +20,15 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from compax_server import db
 from compax_server.db import sql
 from compax_server.db.bookings import (
     Status,
+    copy_occurrences,
     insert_booking,
-    insert_occurrences,
     lock_rooms,
     set_status,
 )
@@ -68,6 +68,7 @@ class ItemPlan:
     windows: list[Window] = field(default_factory=list)
     existing_id: int | None = None  # booking id or series id of this source's item
     timezone: str = ""
+    position: int = 0  # in the batch: of two items that meet, the later one conflicts
     changes: list[str] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -237,8 +238,20 @@ def _expand(ctx: Context, p: ItemPlan, room: dict[str, Any]) -> None:
         if not p.windows:
             p.errors.append({"field": "recurrence", "detail": "the series has no occurrence"})
             return
+    opening = building["opening_hours"]
+    known: dict[tuple[int, time, time], bool] = {}  # weekly series repeat the same question
     for w in p.windows:
-        if not hours.within_opening_hours(building["opening_hours"], tz, w.start, w.end):
+        local_start, local_end = w.start.astimezone(tz), w.end.astimezone(tz)
+        if local_start.date() == local_end.date():  # answered on the wall clock
+            key = (local_start.weekday(), local_start.time(), local_end.time())
+            if key not in known:
+                known[key] = hours.within_wall_hours(
+                    opening, local_start.date(), local_start.time(), local_end.time()
+                )
+            inside = known[key]
+        else:
+            inside = hours.within_opening_hours(opening, tz, w.start, w.end)
+        if not inside:
             p.errors.append(
                 {
                     "rule": "outside_opening_hours",
@@ -261,7 +274,7 @@ async def plan_items(
     plans: list[ItemPlan] = []
     seen: set[str] = set()
     for item in items:
-        p = ItemPlan(item["external_id"], item["kind"], "create", item=item)
+        p = ItemPlan(item["external_id"], item["kind"], "create", item=item, position=len(plans))
         plans.append(p)
         if item["external_id"] in seen:
             p.action = "invalid"
@@ -468,7 +481,7 @@ def _batch_overlaps(spans: list[tuple[datetime, datetime, ItemPlan]]) -> None:
         active = [(e, q) for e, q in active if e > start]
         for _, q in active:
             if q is not p:
-                later, earlier = (p, q) if id(p) > id(q) else (q, p)
+                later, earlier = (p, q) if p.position > q.position else (q, p)
                 note = {
                     "external_id": earlier.external_id,
                     "start": start.isoformat(),
@@ -580,8 +593,7 @@ async def _apply(actor: Actor, source: str, plans: list[ItemPlan]) -> None:
                 {"source": source, "external_id": p.external_id, "changes": p.changes or None},
             )
         )
-    for chunk in _chunks(occurrence_rows, 1000):
-        await insert_occurrences(chunk, created_by_id=actor.user_id)
+    await copy_occurrences(occurrence_rows, created_by_id=actor.user_id)
     rejects = sorted({r for p in plans for r in p.rejects})
     await set_status(
         rejects,
