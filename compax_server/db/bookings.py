@@ -382,9 +382,22 @@ async def set_status(
 
 
 OCCURRENCE_COLUMNS = [
-    "room_id", "owner_id", "title", "description", "start", "end", "status", "series_id",
-    "occurrence_date", "source", "external_id", "reason", "version", "created_by_id",
-    "created_at", "updated_at",
+    "room_id",
+    "owner_id",
+    "title",
+    "description",
+    "start",
+    "end",
+    "status",
+    "series_id",
+    "occurrence_date",
+    "source",
+    "external_id",
+    "reason",
+    "version",
+    "created_by_id",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -400,9 +413,22 @@ async def copy_occurrences(rows: list[dict[str, Any]], *, created_by_id: int | N
     now = datetime.now(UTC)
     records = [
         (
-            r["room_id"], r["owner_id"], r["title"], r["description"], r["start"], r["end"],
-            r["status"].value, r["series_id"], r["occurrence_date"], r.get("source"),
-            r.get("external_id"), "", 1, created_by_id, now, now,
+            r["room_id"],
+            r["owner_id"],
+            r["title"],
+            r["description"],
+            r["start"],
+            r["end"],
+            r["status"].value,
+            r["series_id"],
+            r["occurrence_date"],
+            r.get("source"),
+            r.get("external_id"),
+            "",
+            1,
+            created_by_id,
+            now,
+            now,
         )
         for r in rows
     ]

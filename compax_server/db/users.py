@@ -50,3 +50,19 @@ class RefreshToken(Model):
 
     class Meta:
         table = "refresh_tokens"
+
+
+class FeedToken(Model):
+    """A secret in a calendar subscription URL (calendar apps cannot send headers). Stored as
+    its SHA-256; one per user; rotating it revokes the old URL."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "models.User", related_name="feed_token", on_delete=fields.CASCADE
+    )
+    user_id: int
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "feed_tokens"

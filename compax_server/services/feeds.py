@@ -1,0 +1,128 @@
+"""iCalendar (RFC 5545) feeds: a room's calendar and a user's own bookings.
+
+Calendar apps (Google Calendar, Outlook, Apple) subscribe to a URL and cannot send headers,
+so a user's feed takes a revocable feed token in the query string. Events carry stable UIDs
+(``booking-<id>@<host>``; series occurrences keep their booking ids when moved), times in
+UTC, ``SEQUENCE`` = the booking's version, and cancelled or rejected bookings stay in the feed
+as ``STATUS:CANCELLED`` so subscribed calendars remove them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from compax_server.db import sql, transaction
+from compax_server.db.users import FeedToken, User
+from compax_server.errors import InvalidToken, NotFound
+from compax_server.services import audit, auth
+from compax_server.services.actors import Actor, Scope, require_scope
+
+PAST = timedelta(days=31)
+AHEAD = timedelta(days=400)
+PRODID = "-//Compax//Classroom booking//EN"
+
+
+async def rotate_feed_token(actor: Actor) -> str:
+    """A new feed token for the actor (the previous URL stops working). Shown once."""
+    require_scope(actor, Scope.write)
+    token = "feed_" + secrets.token_urlsafe(24)
+    async with transaction():
+        await FeedToken.filter(user_id=actor.user_id).delete()
+        await FeedToken.create(user_id=actor.user_id, token_hash=auth.sha256(token))
+        await audit.record(actor, "feed_token.rotate", "user", actor.user_id)
+    return token
+
+
+async def revoke_feed_token(actor: Actor) -> None:
+    require_scope(actor, Scope.write)
+    async with transaction():
+        deleted = await FeedToken.filter(user_id=actor.user_id).delete()
+        if not deleted:
+            raise NotFound("you have no calendar feed token")
+        await audit.record(actor, "feed_token.revoke", "user", actor.user_id)
+
+
+async def actor_from_feed_token(token: str, request_id: str = "") -> Actor:
+    found = await FeedToken.get_or_none(token_hash=auth.sha256(token)).select_related("user")
+    if found is None or not found.user.is_active:
+        raise InvalidToken("The calendar feed token is not valid (it may have been rotated).")
+    user: User = found.user
+    # A feed token only reads calendars: no write, import or admin scope.
+    return Actor(
+        user_id=user.pk,
+        email=user.email,
+        role=user.role,
+        scopes=frozenset({Scope.read}),
+        request_id=request_id,
+    )
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def _event(row: dict[str, Any], host: str, visible: bool, room_code: str) -> Event:
+    event = Event()
+    event.add("uid", f"booking-{row['id']}@{host}")
+    event.add("dtstamp", sql.decode_time(row["updated_at"]))
+    event.add("dtstart", sql.decode_time(row["start"]))
+    event.add("dtend", sql.decode_time(row["end"]))
+    event.add("sequence", int(row["version"]))
+    event.add("summary", row["title"] if visible else "Booked")
+    event.add("location", room_code)
+    status = row["status"]
+    event.add(
+        "status",
+        {"confirmed": "CONFIRMED", "pending": "TENTATIVE"}.get(status, "CANCELLED"),
+    )
+    if visible and row.get("description"):
+        event.add("description", row["description"])
+    return event
+
+
+async def _rows(where: str, *params: Any) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return await sql.fetch(
+        f"""SELECT b.id, b.title, b.description, b."start", b."end", b.status, b.version,
+                   b.updated_at, b.owner_id, r.code AS room_code
+            FROM bookings b JOIN rooms r ON r.id = b.room_id
+            WHERE {where} AND b."end" > ? AND b."start" < ?
+            ORDER BY b."start", b.id""",
+        *params,
+        now - PAST,
+        now + AHEAD,
+    )
+
+
+async def room_calendar(actor: Actor, room_id: int, host: str) -> bytes:
+    """The room's bookings from a month ago to a year ahead. Others' bookings show as
+    "Booked" unless the caller is staff."""
+    require_scope(actor, Scope.read)
+    room = await sql.fetch_one(
+        "SELECT id, code, name FROM rooms WHERE id = ? AND deleted_at IS NULL", room_id
+    )
+    if room is None:
+        raise NotFound(f"room {room_id} does not exist")
+    cal = _calendar(f"{room['code']} {room['name']}")
+    for row in await _rows("b.room_id = ?", room_id):
+        visible = actor.is_staff or row["owner_id"] == actor.user_id
+        cal.add_component(_event(row, host, visible, row["room_code"]))
+    return bytes(cal.to_ical())
+
+
+async def user_calendar(actor: Actor, host: str) -> bytes:
+    """The actor's own bookings from a month ago to a year ahead."""
+    cal = _calendar(f"Compax: {actor.email}")
+    for row in await _rows("b.owner_id = ?", actor.user_id):
+        cal.add_component(_event(row, host, True, row["room_code"]))
+    return bytes(cal.to_ical())
