@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Out, Page, PageQuery, page_of, render
+from compax_server.api.schemas import In, Int, Out, Page, PageQuery, page_of, render
 from compax_server.services import api_keys
 from compax_server.services.actors import Actor, Scope
 
@@ -34,9 +35,9 @@ class ApiKeyCreated(ApiKeyOut):
 
 
 class ApiKeyCreate(In):
-    user_id: int = Field(ge=1, le=2**31 - 1)
+    user_id: Int = Field(ge=1, le=2**31 - 1)
     name: str = Field(min_length=1, max_length=100)
-    scopes: list[str] = Field(
+    scopes: list[Literal["read", "write", "import", "admin"]] = Field(
         min_length=1, max_length=4, description=f"any of {', '.join(sorted(Scope.ALL))}"
     )
     expires_at: AwareDatetime | None = None
@@ -73,7 +74,11 @@ async def create_key(request: Request, actor: Actor, body: ApiKeyCreate) -> HTTP
     """The response carries ``secret`` once; only its hash is stored. Send it as
     ``Authorization: Bearer <secret>`` (or ``X-API-Key``)."""
     key, secret = await api_keys.create_api_key(
-        actor, user_id=body.user_id, name=body.name, scopes=body.scopes, expires_at=body.expires_at
+        actor,
+        user_id=body.user_id,
+        name=body.name,
+        scopes=list(body.scopes),
+        expires_at=body.expires_at,
     )
     out = ApiKeyCreated(**ApiKeyOut.model_validate(key).model_dump(), secret=secret)
     return render(out, status=201, headers={"Location": f"/api/v1/api-keys/{key.pk}"})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import Out, Page, PageQuery, Query, page_of, render
+from compax_server.api.schemas import Out, Page, PageQuery, Query, QueryTime, page_of, render
 from compax_server.services import audit
 from compax_server.services.actors import Actor
 from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
@@ -37,8 +37,8 @@ class AuditQuery(PageQuery):
     entity_id: int | None = Field(None, ge=1, le=2**31 - 1)
     actor_user_id: int | None = Field(None, ge=1, le=2**31 - 1)
     action: str | None = Field(None, max_length=64)
-    from_: AwareDatetime | None = Field(None, alias="from")
-    to: AwareDatetime | None = None
+    from_: QueryTime | None = Field(None, alias="from")
+    to: QueryTime | None = None
 
 
 class ChangesQuery(Query):

@@ -9,7 +9,17 @@ from pydantic import AwareDatetime, Field, field_validator
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, render
+from compax_server.api.schemas import (
+    In,
+    Int,
+    Out,
+    Page,
+    PageQuery,
+    Patch,
+    QueryTime,
+    page_of,
+    render,
+)
 from compax_server.db.bookings import Booking, Status
 from compax_server.errors import InvalidInput
 from compax_server.services import bookings
@@ -49,12 +59,12 @@ class Approved(BookingOut):
 
 
 class BookingCreate(In):
-    room_id: int = Field(ge=1, le=2**31 - 1)
+    room_id: Int = Field(ge=1, le=2**31 - 1)
     title: str = Field(min_length=1, max_length=200)
     start: AwareDatetime
     end: AwareDatetime
     description: str = Field("", max_length=5000)
-    owner_id: int | None = Field(
+    owner_id: Int | None = Field(
         None, ge=1, le=2**31 - 1, description="staff: book for someone else"
     )
     override: bool = Field(
@@ -65,7 +75,7 @@ class BookingCreate(In):
 class BookingUpdate(Patch):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    room_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    room_id: Int | None = Field(None, ge=1, le=2**31 - 1)
     start: AwareDatetime | None = Field(None)
     end: AwareDatetime | None = Field(None)
     override: bool = Field(
@@ -80,12 +90,12 @@ class Reason(In):
 class BookingQuery(PageQuery):
     room_id: int | None = Field(None, ge=1, le=2**31 - 1)
     owner_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    from_: AwareDatetime | None = Field(
-        None, alias="from", description="bookings ending after this"
-    )
-    to: AwareDatetime | None = Field(None, description="bookings starting before this")
+    from_: QueryTime | None = Field(None, alias="from", description="bookings ending after this")
+    to: QueryTime | None = Field(None, description="bookings starting before this")
     status: str | None = Field(
-        None, description="comma-separated: pending,confirmed,rejected,cancelled"
+        None,
+        pattern=r"^(pending|confirmed|rejected|cancelled)(,(pending|confirmed|rejected|cancelled))*$",
+        description="comma-separated: pending,confirmed,rejected,cancelled",
     )
     series_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
@@ -124,6 +134,18 @@ def idempotency_key(request: Request) -> str | None:
 
 def if_match(request: Request) -> str | None:
     value = request.headers.get("if-match")
+    if value is not None and len(value) > 200:
+        raise InvalidInput(
+            'If-Match is at most 200 characters: the ETag you read, e.g. "3".',
+            errors=[
+                {
+                    "location": "header",
+                    "pointer": "/If-Match",
+                    "detail": "at most 200 characters",
+                    "code": "too_long",
+                }
+            ],
+        )
     return str(value) if value is not None else None
 
 

@@ -9,7 +9,18 @@ from pydantic import AwareDatetime, Field, StringConstraints
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, Query, page_of, render
+from compax_server.api.schemas import (
+    In,
+    Int,
+    Out,
+    Page,
+    PageQuery,
+    Patch,
+    Query,
+    QueryTime,
+    page_of,
+    render,
+)
 from compax_server.services import buildings
 from compax_server.services.actors import Actor
 
@@ -68,7 +79,7 @@ class ClosureOut(Out):
 
 class ClosureCreate(In):
     reason: str = Field(min_length=1, max_length=200)
-    room_id: int | None = Field(
+    room_id: Int | None = Field(
         None, ge=1, le=2**31 - 1, description="only this room; omit for the whole building"
     )
     start: AwareDatetime | None = None
@@ -78,8 +89,8 @@ class ClosureCreate(In):
 
 
 class ClosureQuery(Query):
-    from_: AwareDatetime | None = Field(None, alias="from")
-    to: AwareDatetime | None = None
+    from_: QueryTime | None = Field(None, alias="from")
+    to: QueryTime | None = None
 
 
 class ClosureList(Out):

@@ -167,7 +167,12 @@ def _abandoned(work: asyncio.Future[HTTPResponse]) -> None:
         log.info("work for a disconnected client failed: %r", work.exception())
 
 
-def parse_path_param(name: str, raw: str, kind: type) -> Any:
+def parse_path_param(name: str, raw: str, kind: Any) -> Any:
+    if typing.get_origin(kind) is typing.Literal:
+        allowed = typing.get_args(kind)
+        if raw not in allowed:
+            raise InvalidInput.field("path", name, f"one of {', '.join(allowed)}", "enum")
+        return raw
     if kind is int:
         if not raw.isdigit() or len(raw) > 10:
             raise InvalidInput.field("path", name, "must be a positive integer", "int_parsing")

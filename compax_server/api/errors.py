@@ -57,6 +57,20 @@ def _request_id(request: Request | None) -> str:
     return str(getattr(request.ctx, "request_id", "") or "")
 
 
+def _allowed(request: Request | None) -> list[str]:
+    """The methods the path answers to (Sanic leaves them out for some methods)."""
+    if request is None:
+        return []
+    found = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            request.app.router.get(request.path, method, None)
+        except Exception:  # noqa: S112 - not this method
+            continue
+        found.append(method)
+    return found
+
+
 def render_error(request: Request, exc: BaseException) -> HTTPResponse:
     rid = _request_id(request)
     if isinstance(exc, errors.CompaxError):
@@ -77,7 +91,7 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
         path = request.path if request is not None else ""
         return problem_response(404, "not_found", "Not found", f"There is nothing at {path}.", rid)
     if isinstance(exc, sanic_exc.MethodNotAllowed):
-        allowed = sorted(getattr(exc, "allowed_methods", None) or [])
+        allowed = sorted(getattr(exc, "allowed_methods", None) or _allowed(request))
         method = request.method if request is not None else ""
         return problem_response(
             405,

@@ -7,6 +7,7 @@ drift from the code.
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from pydantic import BaseModel
@@ -89,11 +90,11 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             item["description"] = op.description
         parameters: list[dict[str, Any]] = []
         for name, kind in op.path_params.items():
-            schema: dict[str, Any] = (
-                {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
-                if kind is int
-                else {"type": "string"}
-            )
+            schema: dict[str, Any] = {"type": "string"}
+            if kind is int:
+                schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+            elif typing.get_origin(kind) is typing.Literal:
+                schema = {"type": "string", "enum": list(typing.get_args(kind))}
             parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
         if op.query is not None:
             qschema = op.query.model_json_schema(ref_template=REF)

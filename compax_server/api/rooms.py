@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 from sanic import HTTPResponse, Request
 
 from compax_server import runtime
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Out, Patch, Query, render
+from compax_server.api.schemas import In, Int, Out, Patch, Query, QueryDate, QueryTime, render
 from compax_server.db.rooms import Room, feature_codes
 from compax_server.services import rooms, search
 from compax_server.services.actors import Actor
@@ -67,9 +67,9 @@ class RoomOut(Out):
 class RoomCreate(In):
     code: Code
     name: str = Field(min_length=1, max_length=200)
-    building_id: int = Field(ge=1, le=2**31 - 1)
-    capacity: int = Field(ge=1, le=100_000)
-    floor: int | None = Field(None, ge=-20, le=500)
+    building_id: Int = Field(ge=1, le=2**31 - 1)
+    capacity: Int = Field(ge=1, le=100_000)
+    floor: Int | None = Field(None, ge=-20, le=500)
     features: list[FeatureCode] = Field(default_factory=list, max_length=50)
     bookable: bool = True
     requires_approval: bool = False
@@ -80,9 +80,9 @@ class RoomUpdate(Patch):
     NULLABLE = frozenset({"floor"})
     code: Code | None = Field(None)
     name: str | None = Field(None, min_length=1, max_length=200)
-    building_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    capacity: int | None = Field(None, ge=1, le=100_000)
-    floor: int | None = Field(None, ge=-20, le=500)
+    building_id: Int | None = Field(None, ge=1, le=2**31 - 1)
+    capacity: Int | None = Field(None, ge=1, le=100_000)
+    floor: Int | None = Field(None, ge=-20, le=500)
     features: list[FeatureCode] | None = Field(None, max_length=50)
     bookable: bool | None = Field(None)
     requires_approval: bool | None = Field(None)
@@ -199,12 +199,12 @@ class RoomSearchQuery(Query):
         None, max_length=500, description="comma-separated feature codes; all are required"
     )
     q: str | None = Field(None, max_length=100, description="part of the room code or name")
-    free_from: AwareDatetime | None = Field(None, description="the room must be free from ...")
-    free_to: AwareDatetime | None = Field(None, description="... to (RFC 3339, with offset)")
+    free_from: QueryTime | None = Field(None, description="the room must be free from ...")
+    free_to: QueryTime | None = Field(None, description="... to (RFC 3339, with offset)")
     repeat: Literal["daily", "weekly"] | None = Field(
         None, description="recurring search: the window repeats, in each building's zone"
     )
-    until: date | None = Field(None, description="last day of a recurring search (inclusive)")
+    until: QueryDate | None = Field(None, description="last day of a recurring search (inclusive)")
     term: int | None = Field(
         None,
         ge=1,
@@ -256,8 +256,8 @@ class RoomSearchPage(Out):
 
 
 class AvailabilityQuery(Query):
-    from_: AwareDatetime = Field(alias="from")
-    to: AwareDatetime
+    from_: QueryTime = Field(alias="from")
+    to: QueryTime
 
 
 class Interval(Out):

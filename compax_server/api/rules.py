@@ -9,7 +9,7 @@ from pydantic import Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Out, render
+from compax_server.api.schemas import In, Int, Out, render
 from compax_server.services import rules
 from compax_server.services.actors import Actor
 
@@ -21,14 +21,15 @@ router = Router(
 )
 
 Limit = Field(None, ge=0, le=1_000_000)
+Scoped = Literal["building", "room"]
 
 
 class RulesIn(In):
-    max_duration_minutes: int | None = Limit
-    horizon_days: int | None = Limit
-    min_notice_minutes: int | None = Limit
-    max_bookings_per_week: int | None = Limit
-    max_hours_per_week: int | None = Limit
+    max_duration_minutes: Int | None = Limit
+    horizon_days: Int | None = Limit
+    min_notice_minutes: Int | None = Limit
+    max_bookings_per_week: Int | None = Limit
+    max_hours_per_week: Int | None = Limit
 
 
 class RulesOut(Out):
@@ -73,7 +74,7 @@ async def set_scoped(
     request: Request, actor: Actor, scope: str, scope_id: int, body: RulesIn
 ) -> HTTPResponse:
     """``scope`` is ``building`` or ``room``."""
-    rule = await rules.set_rules(actor, _scope(scope), scope_id, rules.Limits(**body.model_dump()))
+    rule = await rules.set_rules(actor, scope, scope_id, rules.Limits(**body.model_dump()))
     return render(RulesOut.model_validate(rule))
 
 
@@ -83,14 +84,8 @@ async def set_scoped(
     status=204,
     errors=(*AUTH_ERRORS, 404),
 )
-async def delete_scoped(request: Request, actor: Actor, scope: str, scope_id: int) -> HTTPResponse:
-    await rules.delete_rules(actor, _scope(scope), scope_id)
+async def delete_scoped(
+    request: Request, actor: Actor, scope: Scoped, scope_id: int
+) -> HTTPResponse:
+    await rules.delete_rules(actor, scope, scope_id)
     return render(None, 204)
-
-
-def _scope(value: str) -> str:
-    from compax_server.errors import InvalidInput
-
-    if value not in ("building", "room"):
-        raise InvalidInput.field("path", "scope", "building or room", "enum")
-    return value

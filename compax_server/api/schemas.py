@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar
+import re
+from datetime import date
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from sanic import HTTPResponse
 
 from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
@@ -12,8 +22,17 @@ from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 T = TypeVar("T")
 
 
+def _integral(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# An integer field of a request body: 30.0 is an integer in JSON Schema, so it is one here.
+Int = Annotated[int, BeforeValidator(_integral)]
+
+
 class In(BaseModel):
-    """A JSON request body: unknown fields and wrong types are refused (no coercion)."""
+    """A JSON request body: unknown fields and wrong types are refused (no coercion; declare
+    integers as ``Int`` so that ``30.0`` is accepted, as JSON Schema allows)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -47,6 +66,17 @@ class Patch(In):
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
+
+
+def _not_a_number(value: Any) -> Any:
+    """Lax parsing would read ``?to=0.5`` as a Unix timestamp; times here are RFC 3339."""
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+(\.\d*)?", value.strip()):
+        raise ValueError("must be an RFC 3339 date-time (or a YYYY-MM-DD date), not a number")
+    return value
+
+
+QueryTime = Annotated[AwareDatetime, BeforeValidator(_not_a_number)]
+QueryDate = Annotated[date, BeforeValidator(_not_a_number)]
 
 
 class Query(BaseModel):

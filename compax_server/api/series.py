@@ -10,7 +10,7 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.bookings import BookingOut, if_match
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, render
+from compax_server.api.schemas import In, Int, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.db.series import SeriesStatus
 from compax_server.services import bookings, series
 from compax_server.services.actors import Actor
@@ -29,7 +29,7 @@ HHMM = Field(pattern=HHMM_PATTERN, description="local wall-clock time HH:MM")
 
 class Recurrence(In):
     freq: Literal["daily", "weekly", "monthly"]
-    interval: int = Field(1, ge=1, le=52)
+    interval: Int = Field(1, ge=1, le=52)
     weekdays: list[Weekday] | None = Field(
         None, max_length=7, description="weekly: the days (default: the start date's)"
     )
@@ -40,23 +40,23 @@ class Recurrence(In):
         None, description="monthly nth_weekday: which one (-1: last)"
     )
     until: date | None = Field(None, description="last date (inclusive); or count, or term_id")
-    count: int | None = Field(None, ge=1, le=1000)
-    term_id: int | None = Field(None, ge=1, le=2**31 - 1, description="repeat through the term")
+    count: Int | None = Field(None, ge=1, le=1000)
+    term_id: Int | None = Field(None, ge=1, le=2**31 - 1, description="repeat through the term")
 
 
 class SeriesCreate(In):
-    room_id: int = Field(ge=1, le=2**31 - 1)
+    room_id: Int = Field(ge=1, le=2**31 - 1)
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     start_date: date
     start_time: str = HHMM
-    duration_minutes: int = Field(ge=1, le=1440)
+    duration_minutes: Int = Field(ge=1, le=1440)
     recurrence: Recurrence
     excluded_dates: list[date] = Field(default_factory=list, max_length=1000)
     added_dates: list[date] = Field(default_factory=list, max_length=1000)
     skip_holidays: bool = Field(True, description="skip the term's holidays")
     conflict_policy: Literal["all_or_nothing", "skip_conflicts"] = "all_or_nothing"
-    owner_id: int | None = Field(
+    owner_id: Int | None = Field(
         None, ge=1, le=2**31 - 1, description="staff: book for someone else"
     )
     override: bool = Field(False, description="staff: ignore opening hours, closures and rules")
@@ -69,9 +69,9 @@ class SeriesUpdate(Patch):
     from_date: date | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    room_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    room_id: Int | None = Field(None, ge=1, le=2**31 - 1)
     start_time: str | None = Field(None, pattern=HHMM_PATTERN, description="local HH:MM")
-    duration_minutes: int | None = Field(None, ge=1, le=1440)
+    duration_minutes: Int | None = Field(None, ge=1, le=1440)
     override: bool = False
 
 

@@ -30,8 +30,11 @@ class UserOut(Out):
     updated_at: datetime
 
 
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
 class UserCreate(In):
-    email: str = Field(min_length=3, max_length=254)
+    email: str = Field(min_length=3, max_length=254, pattern=EMAIL)
     full_name: str = Name
     role: Role = Role.member
     password: str | None = Field(
@@ -43,7 +46,7 @@ class UserCreate(In):
 
 
 class UserUpdate(Patch):
-    email: str | None = Field(None, min_length=3, max_length=254)
+    email: str | None = Field(None, min_length=3, max_length=254, pattern=EMAIL)
     full_name: str | None = Field(None, min_length=1, max_length=200)
     role: Role | None = Field(None)
     is_active: bool | None = Field(None)

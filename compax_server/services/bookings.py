@@ -578,7 +578,9 @@ async def _transition(
             booking = await get_booking(actor, booking_id)
             await lock_rooms([booking.room_id])
             booking = await Booking.get(id=booking_id)  # re-read under the lock
-            if booking.status not in allowed_from:  # before If-Match: the more useful answer
+            if if_match is None:
+                check_if_match(booking, if_match)  # 428: the header is required
+            if booking.status not in allowed_from:  # before a stale If-Match: more useful
                 raise Conflict(
                     f"booking {booking.pk} is {booking.status.value}; only "
                     f"{' or '.join(s.value for s in allowed_from)} bookings can be {to.value}",

@@ -97,7 +97,7 @@ async def test_unknown_scopes_and_past_expiry_are_400(client, admin, member):
         KEYS, json={"user_id": member.pk, "name": "k", "scopes": ["root"]}, headers=bearer(admin)
     )
     assert r.status_code == 400
-    assert r.json()["errors"][0]["pointer"] == "/scopes"
+    assert r.json()["errors"][0]["pointer"].startswith("/scopes")
     r = await client.post(
         KEYS,
         json={
