@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -38,6 +39,9 @@ class Settings(BaseSettings):
     refresh_token_ttl: int = Field(30 * 24 * 3600, ge=60, description="seconds")
     bcrypt_rounds: int = Field(12, ge=4, le=16)
     cors_origins: str = ""
+    trusted_proxies: str = Field(
+        "", description="comma-separated addresses or networks whose X-Forwarded-* are believed"
+    )
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     request_max_size: int = Field(2 * 1024 * 1024, ge=1024, description="bytes")
@@ -82,6 +86,25 @@ class Settings(BaseSettings):
             return None
         rest = self.database_url[len("sqlite://") :].split("?", 1)[0]
         return Path(rest)
+
+    @property
+    def trusted_networks(self) -> list[IPv4Network | IPv6Network]:
+        return [
+            ip_network(p.strip(), strict=False)
+            for p in self.trusted_proxies.split(",")
+            if p.strip()
+        ]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{part.strip()!r} is not an address or network") from None
+        return value
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -67,7 +67,7 @@ async def token(request: Request, body: TokenRequest | PasswordForm) -> HTTPResp
     pair = await auth.login(
         email,
         body.password,
-        client=request.remote_addr or request.ip,
+        client=request.ctx.client,
         request_id=request.ctx.request_id,
     )
     return render(token_out(pair))

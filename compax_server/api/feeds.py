@@ -62,7 +62,7 @@ async def rotate(request: Request, actor: Actor) -> HTTPResponse:
     """A new secret URL for your own bookings (Google Calendar, Outlook, Apple Calendar).
     The previous URL stops working."""
     token = await feeds.rotate_feed_token(actor)
-    url = f"{request.scheme}://{request.host}/api/v1/me/calendar.ics?token={token}"
+    url = f"{request.ctx.scheme}://{request.ctx.host}/api/v1/me/calendar.ics?token={token}"
     return render(FeedToken(token=token, url=url), 201)
 
 
@@ -86,7 +86,7 @@ async def revoke(request: Request, actor: Actor) -> HTTPResponse:
 async def my_calendar(request: Request, query: FeedQuery) -> HTTPResponse:
     """Your bookings from a month ago to a year ahead; cancelled ones as STATUS:CANCELLED."""
     actor = await feed_actor(request, query.token)
-    return ics(await feeds.user_calendar(actor, request.host.split(":")[0]))
+    return ics(await feeds.user_calendar(actor, request.ctx.host.split(":")[0]))
 
 
 @room_router.get(
@@ -101,4 +101,4 @@ async def my_calendar(request: Request, query: FeedQuery) -> HTTPResponse:
 async def room_calendar(request: Request, room_id: int, query: FeedQuery) -> HTTPResponse:
     """Others' bookings show as "Booked" unless you are staff."""
     actor = await feed_actor(request, query.token)
-    return ics(await feeds.room_calendar(actor, room_id, request.host.split(":")[0]))
+    return ics(await feeds.room_calendar(actor, room_id, request.ctx.host.split(":")[0]))

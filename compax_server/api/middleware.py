@@ -6,6 +6,8 @@ import logging
 import re
 import time
 import uuid
+from ipaddress import ip_address
+from typing import Any
 
 from sanic import HTTPResponse, Request
 
@@ -31,10 +33,38 @@ def request_id_of(request: Request) -> str:
     return given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
 
 
+def _trusted(address: str, networks: list[Any]) -> bool:
+    try:
+        ip = ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def client_of(request: Request) -> tuple[str, str, str]:
+    """``(client address, scheme, host)``. The ``X-Forwarded-*`` headers count only when the
+    peer is a configured trusted proxy (``COMPAX_TRUSTED_PROXIES``); the client is then the
+    right-most address of ``X-Forwarded-For`` that is not itself a trusted proxy."""
+    peer = request.ip or ""
+    networks = request.app.ctx.settings.trusted_networks
+    if not networks or not _trusted(peer, networks):
+        return peer, request.scheme, request.host
+    chain = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",") if a.strip()]
+    client = peer
+    for address in reversed(chain):
+        client = address
+        if not _trusted(address, networks):
+            break
+    scheme = request.headers.get("x-forwarded-proto", request.scheme).split(",")[0].strip()
+    host = request.headers.get("x-forwarded-host", request.host).split(",")[0].strip()
+    return client, scheme, host
+
+
 async def on_request(request: Request) -> None:
     request.ctx.started = time.perf_counter()
     request.ctx.request_id = request_id_of(request)
     request.ctx.actor = None
+    request.ctx.client, request.ctx.scheme, request.ctx.host = client_of(request)
 
 
 async def on_response(request: Request, response: HTTPResponse) -> None:
@@ -65,6 +95,6 @@ async def on_response(request: Request, response: HTTPResponse) -> None:
             "duration_ms": duration_ms,
             "request_id": rid,
             "user_id": user_id,
-            "client": request.remote_addr or request.ip,
+            "client": getattr(request.ctx, "client", request.ip),
         },
     )

@@ -221,6 +221,11 @@ async def bootstrap_admin(email: str, password: str) -> User | None:
         raise AlreadyExists(
             f"{email} exists but is not an active admin; promote it with `compax users` instead"
         )
-    return await create_user(
-        None, email=email, full_name="Administrator", role=Role.admin, password=password
-    )
+    try:
+        return await create_user(
+            None, email=email, full_name="Administrator", role=Role.admin, password=password
+        )
+    except AlreadyExists:  # another instance starting at the same moment made it
+        if await User.filter(role=Role.admin, is_active=True).exists():
+            return None
+        raise

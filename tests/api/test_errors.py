@@ -143,3 +143,33 @@ async def test_security_headers_are_set(client, database):
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "DENY"
     assert "default-src 'none'" in r.headers["content-security-policy"]
+
+
+async def test_forwarded_headers_count_only_from_trusted_proxies(database, settings):
+    """The login rate limit keys on the client address: a client must not pick its own."""
+    import httpx
+
+    from compax_server.app import create_app
+
+    async def client_seen(peer: str, trusted: str, forwarded: str) -> tuple[str, str]:
+        app = create_app(settings.model_copy(update={"trusted_proxies": trusted}), manage_db=False)
+        app.asgi = True
+        app.config.TOUCHUP = False
+        seen: dict[str, str] = {}
+
+        @app.on_response
+        async def capture(request, response):  # noqa: ARG001
+            seen["client"], seen["scheme"] = request.ctx.client, request.ctx.scheme
+
+        await app._startup()
+        await app._server_event("init", "before")
+        transport = httpx.ASGITransport(app=app, client=(peer, 1234))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            await c.get("/healthz", headers={"X-Forwarded-For": forwarded, "X-Forwarded-Proto": "https"})
+        await app._server_event("shutdown", "before")
+        return seen["client"], seen["scheme"]
+
+    assert await client_seen("10.0.0.5", "", "1.2.3.4") == ("10.0.0.5", "http")
+    assert await client_seen("10.0.0.5", "10.0.0.0/8", "6.6.6.6, 1.2.3.4") == ("1.2.3.4", "https")
+    assert await client_seen("10.0.0.5", "10.0.0.0/8", "1.2.3.4, 10.0.0.9") == ("1.2.3.4", "https")
+    assert await client_seen("192.0.2.1", "10.0.0.0/8", "1.2.3.4") == ("192.0.2.1", "http")
