@@ -4,6 +4,7 @@ middle of an import, clients that hang up mid-request, a shutdown with work in f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -310,10 +311,8 @@ def test_hang_ups_leave_no_transaction_open_on_postgres(tmp_path):
             async def hang_up_then_count() -> int:
                 for _ in range(5):
                     async with httpx.AsyncClient(timeout=0.05) as c:
-                        try:
+                        with contextlib.suppress(httpx.TimeoutException):
                             await c.post(f"{server.url}/api/v1/imports", json=body, headers=h)
-                        except httpx.TimeoutException:
-                            pass
                 await asyncio.sleep(3)
                 conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
                 try:
