@@ -15,7 +15,7 @@ from typing import Any
 from sanic import HTTPResponse, Request
 from sanic import exceptions as sanic_exc
 
-from compax_server import errors
+from compax_server import db, errors
 
 log = logging.getLogger("compax.errors")
 
@@ -112,6 +112,22 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
     if isinstance(exc, sanic_exc.SanicException) and 400 <= exc.status_code < 500:
         return problem_response(
             exc.status_code, "bad_request", "Bad request", str(exc) or "Bad request.", rid
+        )
+    if db.is_unavailable(exc):
+        log.warning(
+            "database unavailable in %s %s [request_id=%s]: %r",
+            request.method if request is not None else "?",
+            request.path if request is not None else "?",
+            rid,
+            exc,
+        )
+        return problem_response(
+            503,
+            "service_unavailable",
+            "Service unavailable",
+            "The database does not answer right now; retry in a moment.",
+            rid,
+            headers={"Retry-After": "2"},
         )
     log.error(
         "unhandled error in %s %s [request_id=%s]",

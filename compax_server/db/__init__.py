@@ -166,3 +166,25 @@ async def with_retries(
                 raise
             await asyncio.sleep(random.uniform(0.005, 0.03) * attempt)
     raise AssertionError("unreachable")
+
+
+UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "57P")  # connection exceptions, operator intervention
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database is down, restarting or unreachable (not a fault of the request)."""
+    for e in _causes(exc):
+        state = getattr(e, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(UNAVAILABLE_SQLSTATE_PREFIXES):
+            return True
+        name = type(e).__name__
+        if name in {
+            "ConnectionDoesNotExistError", "CannotConnectNowError", "InterfaceError",
+            "DBConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+        }:
+            return True
+        if isinstance(e, ConnectionError | TimeoutError):
+            return True
+        if "unable to open database file" in str(e):
+            return True
+    return False

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from compax_server import db
 from compax_server.db import sql
@@ -171,7 +172,9 @@ async def list_bookings(
             raise InvalidInput.field(
                 "query", "cursor", "is not a cursor this server issued"
             ) from None
-        query = query.filter(start__gte=after_start).exclude(start=after_start, id__lte=after_id)
+        # (start, id) > (after_start, after_id). Not .exclude(start=.., id__lte=..): Tortoise
+        # makes that NOT a AND NOT b, which skips every booking sharing the start.
+        query = query.filter(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
     rows = await query.order_by("start", "id").limit(limit + 1)
     if len(rows) > limit:
         rows = rows[:limit]

@@ -329,6 +329,20 @@ async def test_list_filters_and_pages_in_start_order(client, staff, room, make_r
     assert {b["room_id"] for b in seen} == {room.pk}
 
 
+async def test_paging_does_not_skip_bookings_that_start_together(client, staff, make_room, book):
+    rooms = [await make_room() for _ in range(7)]
+    ids = sorted([(await book(staff, r, at(0, 9), at(0, 10))).pk for r in rooms])
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get(BK, params=params, headers=bearer(staff))).json()
+        seen += [b["id"] for b in page["data"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == ids
+
+
 async def test_bad_status_filter_is_400(client, staff):
     r = await client.get(BK, params={"status": "confirmed,maybe"}, headers=bearer(staff))
     assert r.status_code == 400
