@@ -26,10 +26,19 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from harness import percentiles, save
 
-ADMIN = (os.environ.get("COMPAX_BOOTSTRAP_ADMIN_EMAIL", "admin@campus.example"),
-         os.environ.get("COMPAX_BOOTSTRAP_ADMIN_PASSWORD", "change-me-please"))
+ADMIN = (
+    os.environ.get("COMPAX_BOOTSTRAP_ADMIN_EMAIL", "admin@campus.example"),
+    os.environ.get("COMPAX_BOOTSTRAP_ADMIN_PASSWORD", "change-me-please"),
+)
 BASE = datetime(2033, 1, 3, tzinfo=UTC)
-WEIGHTS = {"search": 45, "search_weekly": 10, "availability": 10, "create": 22, "cancel": 10, "import": 3}
+WEIGHTS = {
+    "search": 45,
+    "search_weekly": 10,
+    "availability": 10,
+    "create": 22,
+    "cancel": 10,
+    "import": 3,
+}
 
 
 class Run:
@@ -42,39 +51,95 @@ class Run:
         self.cancel_tried: set[int] = set()  # sent, whatever the answer (it may have committed)
         self.slot = 0
         # Each run books its own days, so runs against one database never meet.
-        self.first_day = 400 + (int(time.time()) // 60) % 40_000 * 3
+        self.first_day = 400 + random.randrange(10_000) * 100
 
 
 async def setup(c: httpx.AsyncClient, rooms: int) -> tuple[dict[str, str], list[dict]]:
     r = await c.post("/api/v1/auth/token", json={"email": ADMIN[0], "password": ADMIN[1]})
     r.raise_for_status()
     h = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    existing = (await c.get("/api/v1/rooms", params={"q": "LOAD-", "limit": 200}, headers=h)).json()["data"]
+    existing = (
+        await c.get("/api/v1/rooms", params={"q": "LOAD-", "limit": 200}, headers=h)
+    ).json()["data"]
     if len(existing) < rooms:
-        b = await c.post("/api/v1/buildings", json={"code": f"LOAD{random.randrange(10**6)}", "name": "Load", "timezone": "Europe/Berlin"}, headers=h)
+        b = await c.post(
+            "/api/v1/buildings",
+            json={
+                "code": f"LOAD{random.randrange(10**6)}",
+                "name": "Load",
+                "timezone": "Europe/Berlin",
+            },
+            headers=h,
+        )
         for i in range(len(existing), rooms):
-            await c.post("/api/v1/rooms", json={"code": f"LOAD-{i:03d}", "name": f"Load {i}", "building_id": b.json()["id"], "capacity": 10 + i % 90}, headers=h)
-        existing = (await c.get("/api/v1/rooms", params={"q": "LOAD-", "limit": 200}, headers=h)).json()["data"]
+            await c.post(
+                "/api/v1/rooms",
+                json={
+                    "code": f"LOAD-{i:03d}",
+                    "name": f"Load {i}",
+                    "building_id": b.json()["id"],
+                    "capacity": 10 + i % 90,
+                },
+                headers=h,
+            )
+        existing = (
+            await c.get("/api/v1/rooms", params={"q": "LOAD-", "limit": 200}, headers=h)
+        ).json()["data"]
     return h, existing
 
 
-async def one(c: httpx.AsyncClient, h: dict[str, str], rooms: list[dict], run: Run, rng: random.Random) -> None:
+async def one(
+    c: httpx.AsyncClient, h: dict[str, str], rooms: list[dict], run: Run, rng: random.Random
+) -> None:
     kind = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
     day = BASE + timedelta(days=rng.randrange(300), hours=rng.randrange(8, 18))
     t = time.perf_counter()
     try:
         if kind == "search":
-            r = await c.get("/api/v1/rooms", params={"min_capacity": rng.choice([10, 30, 60]), "free_from": day.isoformat(), "free_to": (day + timedelta(hours=2)).isoformat(), "limit": 20}, headers=h)
+            r = await c.get(
+                "/api/v1/rooms",
+                params={
+                    "min_capacity": rng.choice([10, 30, 60]),
+                    "free_from": day.isoformat(),
+                    "free_to": (day + timedelta(hours=2)).isoformat(),
+                    "limit": 20,
+                },
+                headers=h,
+            )
         elif kind == "search_weekly":
-            r = await c.get("/api/v1/rooms", params={"min_capacity": 30, "free_from": day.isoformat(), "free_to": (day + timedelta(hours=2)).isoformat(), "repeat": "weekly", "until": (day + timedelta(weeks=14)).date().isoformat(), "limit": 20}, headers=h)
+            r = await c.get(
+                "/api/v1/rooms",
+                params={
+                    "min_capacity": 30,
+                    "free_from": day.isoformat(),
+                    "free_to": (day + timedelta(hours=2)).isoformat(),
+                    "repeat": "weekly",
+                    "until": (day + timedelta(weeks=14)).date().isoformat(),
+                    "limit": 20,
+                },
+                headers=h,
+            )
         elif kind == "availability":
             room = rng.choice(rooms)
-            r = await c.get(f"/api/v1/rooms/{room['id']}/availability", params={"from": day.isoformat(), "to": (day + timedelta(days=7)).isoformat()}, headers=h)
+            r = await c.get(
+                f"/api/v1/rooms/{room['id']}/availability",
+                params={"from": day.isoformat(), "to": (day + timedelta(days=7)).isoformat()},
+                headers=h,
+            )
         elif kind == "create":
             run.slot += 1
             room = rooms[run.slot % len(rooms)]
             start = BASE + timedelta(days=run.first_day + run.slot // len(rooms), hours=8)
-            r = await c.post("/api/v1/bookings", json={"room_id": room["id"], "title": "load", "start": start.isoformat(), "end": (start + timedelta(minutes=50)).isoformat()}, headers=h | {"Idempotency-Key": f"load-{os.getpid()}-{run.slot}"})
+            r = await c.post(
+                "/api/v1/bookings",
+                json={
+                    "room_id": room["id"],
+                    "title": "load",
+                    "start": start.isoformat(),
+                    "end": (start + timedelta(minutes=50)).isoformat(),
+                },
+                headers=h | {"Idempotency-Key": f"load-{os.getpid()}-{run.slot}"},
+            )
             if r.status_code == 201:
                 run.created[r.json()["id"]] = (room["id"], start.isoformat())
         elif kind == "cancel":
@@ -87,8 +152,24 @@ async def one(c: httpx.AsyncClient, h: dict[str, str], rooms: list[dict], run: R
             if r.status_code == 200:
                 run.cancelled.add(bid)
         else:
-            items = [{"external_id": f"L{i}", "kind": "series", "room": rooms[i]["code"], "title": f"L{i}", "start_date": "2034-09-04", "start_time": "10:00", "duration_minutes": 60, "recurrence": {"freq": "weekly", "count": 15}} for i in range(min(20, len(rooms)))]
-            r = await c.post("/api/v1/imports", json={"source": "load", "mode": rng.choice(["plan", "apply"]), "items": items}, headers=h)
+            items = [
+                {
+                    "external_id": f"L{i}",
+                    "kind": "series",
+                    "room": rooms[i]["code"],
+                    "title": f"L{i}",
+                    "start_date": "2034-09-04",
+                    "start_time": "10:00",
+                    "duration_minutes": 60,
+                    "recurrence": {"freq": "weekly", "count": 15},
+                }
+                for i in range(min(20, len(rooms)))
+            ]
+            r = await c.post(
+                "/api/v1/imports",
+                json={"source": "load", "mode": rng.choice(["plan", "apply"]), "items": items},
+                headers=h,
+            )
     except httpx.HTTPError:
         run.errors += 1
         run.statuses[kind][0] += 1
@@ -101,14 +182,18 @@ async def one(c: httpx.AsyncClient, h: dict[str, str], rooms: list[dict], run: R
 
 def server_memory_mb() -> float:
     """Resident memory of the deployed instances and their workers (deploy/run/*.pid)."""
-    run_dir = os.environ.get("COMPAX_DEPLOY_DIR", os.path.join(os.path.dirname(__file__), "..", "deploy", "run"))
+    run_dir = os.environ.get(
+        "COMPAX_DEPLOY_DIR", os.path.join(os.path.dirname(__file__), "..", "deploy", "run")
+    )
     pids = []
     for name in os.listdir(run_dir) if os.path.isdir(run_dir) else []:
         if name.startswith("compax-") and name.endswith(".pid"):
             pids.append(open(os.path.join(run_dir, name)).read().strip())
     total = 0
     for pid in pids:
-        out = subprocess.run(["ps", "-o", "rss=", "--pid", pid, "--ppid", pid], capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["ps", "-o", "rss=", "--pid", pid, "--ppid", pid], capture_output=True, text=True
+        ).stdout
         total += sum(int(x) for x in out.split())
     return round(total / 1024, 1)
 
@@ -116,14 +201,41 @@ def server_memory_mb() -> float:
 def fault(kind: str) -> None:
     if kind == "postgres-restart":
         cluster = sorted(os.listdir("/etc/postgresql"))[0]
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart", "-m", "fast"], check=True)
+        subprocess.run(
+            [
+                "pg_ctlcluster",
+                "--skip-systemctl-redirect",
+                cluster,
+                "main",
+                "restart",
+                "-m",
+                "fast",
+            ],
+            check=True,
+        )
     elif kind == "redis-stop":
         subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], check=False)
 
 
 def fault_end(kind: str) -> None:
     if kind == "redis-stop":
-        subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "", "--appendonly", "no"], check=True)
+        subprocess.run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "-::1",
+                "--port",
+                "6379",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            check=True,
+        )
 
 
 async def main_async(args: argparse.Namespace) -> dict:
@@ -161,12 +273,19 @@ async def main_async(args: argparse.Namespace) -> dict:
         await asyncio.gather(watch(), *[client(i) for i in range(args.clients)])
         elapsed = time.monotonic() - started
         report: dict = {
-            "url": args.url, "clients": args.clients, "seconds": round(elapsed, 1),
-            "requests": sum(len(v) for v in run.samples.values()), "errors": run.errors,
+            "url": args.url,
+            "clients": args.clients,
+            "seconds": round(elapsed, 1),
+            "requests": sum(len(v) for v in run.samples.values()),
+            "errors": run.errors,
             "throughput_per_s": round(sum(len(v) for v in run.samples.values()) / elapsed, 1),
             "latency_ms": {k: percentiles(v) for k, v in run.samples.items() if v},
             "statuses": {k: dict(v) for k, v in run.statuses.items()},
-            "memory_mb": {"first": memory[0][1] if memory else None, "last": memory[-1][1] if memory else None, "max": max(m for _, m in memory) if memory else None},
+            "memory_mb": {
+                "first": memory[0][1] if memory else None,
+                "last": memory[-1][1] if memory else None,
+                "max": max(m for _, m in memory) if memory else None,
+            },
         }
         if args.fault:
             await asyncio.sleep(3)
@@ -174,7 +293,11 @@ async def main_async(args: argparse.Namespace) -> dict:
             listed = []
             cursor = None
             while True:
-                params = {"status": "confirmed", "from": (BASE + timedelta(days=run.first_day - 1)).isoformat(), "limit": 200} | ({"cursor": cursor} if cursor else {})
+                params = {
+                    "status": "confirmed",
+                    "from": (BASE + timedelta(days=run.first_day - 1)).isoformat(),
+                    "limit": 200,
+                } | ({"cursor": cursor} if cursor else {})
                 page = (await c.get("/api/v1/bookings", params=params, headers=h)).json()
                 listed += page["data"]
                 cursor = page["next_cursor"]
@@ -189,9 +312,13 @@ async def main_async(args: argparse.Namespace) -> dict:
             doubled = [k for k, n in slots.items() if n > 1]
             went_unready = any(status != 200 for _, status in ready)
             report["fault"] = {
-                "kind": args.fault, "at_s": args.fault_at, "readiness": ready,
-                "ready_after": after == 200, "went_unready": went_unready,
-                "lost_confirmed": lost[:20], "doubled_slots": [list(k) for k in doubled[:20]],
+                "kind": args.fault,
+                "at_s": args.fault_at,
+                "readiness": ready,
+                "ready_after": after == 200,
+                "went_unready": went_unready,
+                "lost_confirmed": lost[:20],
+                "doubled_slots": [list(k) for k in doubled[:20]],
                 "verdict": "pass" if after == 200 and not lost and not doubled else "fail",
             }
         return report
@@ -209,14 +336,20 @@ def main() -> None:
     parser.add_argument("--name", default="load")
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
-    print(f"{report['requests']} requests in {report['seconds']} s: {report['throughput_per_s']} req/s, errors {report['errors']}")
+    print(
+        f"{report['requests']} requests in {report['seconds']} s: {report['throughput_per_s']} req/s, errors {report['errors']}"
+    )
     for kind, p in sorted(report["latency_ms"].items()):
-        print(f"  {kind:14} n={p['n']:6}  p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms  p99 {p['p99']:7.1f} ms  {dict(report['statuses'][kind])}")
+        print(
+            f"  {kind:14} n={p['n']:6}  p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms  p99 {p['p99']:7.1f} ms  {dict(report['statuses'][kind])}"
+        )
     print(f"  server memory (MB): {report['memory_mb']}")
     if "fault" in report:
         f = report["fault"]
-        print(f"  fault {f['kind']} at {f['at_s']} s: went unready {f['went_unready']}, ready after {f['ready_after']}, "
-              f"lost {len(f['lost_confirmed'])}, doubled {len(f['doubled_slots'])} -> {f['verdict'].upper()}")
+        print(
+            f"  fault {f['kind']} at {f['at_s']} s: went unready {f['went_unready']}, ready after {f['ready_after']}, "
+            f"lost {len(f['lost_confirmed'])}, doubled {len(f['doubled_slots'])} -> {f['verdict'].upper()}"
+        )
     print(f"saved {save(args.name, report)}")
 
 

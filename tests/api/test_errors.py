@@ -158,14 +158,16 @@ async def test_forwarded_headers_count_only_from_trusted_proxies(database, setti
         seen: dict[str, str] = {}
 
         @app.on_response
-        async def capture(request, response):  # noqa: ARG001
+        async def capture(request, response):
             seen["client"], seen["scheme"] = request.ctx.client, request.ctx.scheme
 
         await app._startup()
         await app._server_event("init", "before")
         transport = httpx.ASGITransport(app=app, client=(peer, 1234))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            await c.get("/healthz", headers={"X-Forwarded-For": forwarded, "X-Forwarded-Proto": "https"})
+            await c.get(
+                "/healthz", headers={"X-Forwarded-For": forwarded, "X-Forwarded-Proto": "https"}
+            )
         await app._server_event("shutdown", "before")
         return seen["client"], seen["scheme"]
 
