@@ -70,7 +70,7 @@ def main() -> None:
             ) as cluster:
                 url = cluster.urls[0]
                 headers = admin_headers(url)
-                plan_s, summary = post(url, headers, body)
+                plan_s, _ = post(url, headers, body)
                 apply_s, applied = post(url, headers, {**body, "mode": "apply"})
                 again_s, again = post(url, headers, {**body, "mode": "apply"})
         assert applied.get("create") == args.series and again.get("unchanged") == args.series, (

@@ -188,7 +188,8 @@ def server_memory_mb() -> float:
     pids = []
     for name in os.listdir(run_dir) if os.path.isdir(run_dir) else []:
         if name.startswith("compax-") and name.endswith(".pid"):
-            pids.append(open(os.path.join(run_dir, name)).read().strip())
+            with open(os.path.join(run_dir, name)) as fh:
+                pids.append(fh.read().strip())
     total = 0
     for pid in pids:
         out = subprocess.run(
