@@ -1,23 +1,117 @@
-"""``compax``: the staff CLI."""
+"""``compax``: the staff CLI. Every command talks to the server through ``compax_sdk``,
+except the server-side ones (``serve``, ``db``, ``users create-admin``).
+
+One Typer per noun, in a module of the same name as in the other layers (``rooms``,
+``bookings``, ...). A new noun (``import``, say) is a module with an ``app`` and one
+``add_typer`` line below.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from compax_cli import server
+from compax_cli import (
+    api_keys,
+    audit,
+    auth,
+    bookings,
+    buildings,
+    demo,
+    rooms,
+    rules,
+    series,
+    server,
+    terms,
+    users,
+)
+from compax_cli.options import Json
+from compax_cli.output import EXIT_CODES_HELP
+from compax_cli.session import State
+from compax_cli.times import zone
+from compax_sdk import __version__
+
+EPILOG = (
+    EXIT_CODES_HELP
+    + "\n\nEnvironment: COMPAX_URL (--url), COMPAX_API_KEY (--api-key), COMPAX_PROFILE "
+    "(--profile), COMPAX_TZ (--tz), COMPAX_CONFIG_DIR (where logins are saved; default "
+    "$XDG_CONFIG_HOME/compax or ~/.config/compax)."
+    + "\n\nStart with: compax login, then compax demo, then compax rooms search --help."
+)
 
 app = typer.Typer(
     name="compax",
     help="Compax: classroom search and booking. Run `compax COMMAND --help` for examples.",
+    epilog=EPILOG,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-users_app = typer.Typer(help="Users.", no_args_is_help=True)
 
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"compax {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="COMPAX_URL",
+            help="The Compax server (default: the profile's, else http://127.0.0.1:8000).",
+            show_default=False,
+        ),
+    ] = None,
+    profile: Annotated[
+        str, typer.Option(envvar="COMPAX_PROFILE", help="Which saved login to use.")
+    ] = "default",
+    api_key: Annotated[
+        str | None,
+        typer.Option(envvar="COMPAX_API_KEY", help="Act with this API key instead of a login."),
+    ] = None,
+    json_: Json = False,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            envvar="COMPAX_TZ",
+            help="IANA zone to read and show times in (default: the building's).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Compax: classroom search and booking, for facility staff.
+
+    Example: compax rooms search -c 30 -f projector --from '2027-03-02 10:00' --duration 2h
+    """
+    if tz:
+        zone(tz)  # a bad zone is a usage error before anything is sent
+    ctx.obj = State(url=url, profile=profile, api_key=api_key, json=json_, tz=tz)
+
+
+app.command("login")(auth.login)
+app.command("logout")(auth.logout)
+app.command("whoami")(auth.whoami)
+app.command("demo")(demo.demo)
+app.add_typer(rooms.app, name="rooms")
+app.add_typer(buildings.app, name="buildings")
+app.add_typer(terms.app, name="terms")
+app.add_typer(bookings.app, name="bookings")
+app.add_typer(series.app, name="series")
+app.add_typer(users.app, name="users")
+app.add_typer(api_keys.app, name="api-keys")
+app.add_typer(rules.app, name="rules")
+app.add_typer(audit.app, name="audit")
 app.command("serve")(server.serve)
 app.add_typer(server.db_app, name="db")
-users_app.command("create-admin")(server.create_admin)
-app.add_typer(users_app, name="users")
 
 
 def main() -> None:

@@ -41,6 +41,9 @@ from compax_sdk.resources import (
     AsyncFeatures,
     AsyncMe,
     AsyncRooms,
+    AsyncRules,
+    AsyncSeries,
+    AsyncTerms,
     AsyncUsers,
     AuditEvents,
     Auth,
@@ -50,6 +53,9 @@ from compax_sdk.resources import (
     Features,
     Me,
     Rooms,
+    Rules,
+    Series,
+    Terms,
     Users,
 )
 
@@ -103,6 +109,9 @@ class Compax:
         self.features = Features(self._api)
         self.rooms = Rooms(self._api)
         self.bookings = Bookings(self._api)
+        self.terms = Terms(self._api)
+        self.series = Series(self._api)
+        self.rules = Rules(self._api)
         self.audit_events = AuditEvents(self._api)
         self.changes = Changes(self._api)
 
@@ -189,6 +198,9 @@ class AsyncCompax:
         self.features = AsyncFeatures(self._api)
         self.rooms = AsyncRooms(self._api)
         self.bookings = AsyncBookings(self._api)
+        self.terms = AsyncTerms(self._api)
+        self.series = AsyncSeries(self._api)
+        self.rules = AsyncRules(self._api)
         self.audit_events = AsyncAuditEvents(self._api)
         self.changes = AsyncChanges(self._api)
 

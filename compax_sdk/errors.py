@@ -11,9 +11,9 @@
     │   ├── NotFoundError (404)             not_found
     │   ├── MethodNotAllowedError (405)     method_not_allowed
     │   ├── RequestTimeoutError (408)       request_timeout
-    │   ├── ConflictError (409)             conflict
+    │   ├── ConflictError (409)             conflict, import_rejected
     │   │   ├── AlreadyExistsError (409)    already_exists
-    │   │   └── BookingConflictError (409)  booking_conflict: conflicts, alternatives
+    │   │   └── BookingConflictError (409)  booking_conflict: conflicts, alternatives, dates
     │   ├── PreconditionFailedError (412)   precondition_failed: current_version
     │   ├── PayloadTooLargeError (413)      payload_too_large
     │   ├── UnprocessableError (422)
@@ -37,12 +37,15 @@ from __future__ import annotations
 import email.utils
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import ConfigDict
+from pydantic import ValidationError as PydanticValidationError
 
 from compax_sdk._models import Model
+
+_M = TypeVar("_M", bound=Model)
 
 
 class FieldError(Model):
@@ -60,15 +63,27 @@ class FieldError(Model):
 
 class ConflictingBooking(Model):
     """A booking in the way, as a 409 ``booking_conflict`` describes it. ``owner_id`` is only
-    there when the caller may see the booking's owner."""
+    there when the caller may see the booking's owner; ``date`` (the local date of the
+    occurrence) only for a series, whose conflicts are all in its own room."""
 
     id: int
-    room_id: int
+    room_id: int | None = None
     start: datetime
     end: datetime
     title: str = ""
     status: str = ""
     owner_id: int | None = None
+    date: str | None = None
+
+
+class AlternativeRoom(Model):
+    """A room the server suggests when the one asked for is taken: free for the same time,
+    with at least the capacity and every feature of the room asked for."""
+
+    id: int
+    code: str
+    name: str = ""
+    capacity: int = 0
 
 
 class CompaxError(Exception):
@@ -138,18 +153,21 @@ class AlreadyExistsError(ConflictError):
 
 class BookingConflictError(ConflictError):
     """409 ``booking_conflict``: the room is taken. ``conflicts`` lists the bookings in the
-    way; ``alternatives`` what the server suggests instead (when it does)."""
+    way; ``alternatives`` up to three other rooms that are free then and fit (for a single
+    booking); ``dates`` the local dates that are taken (for a series)."""
 
     def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
         super().__init__(response, body)
-        self.conflicts: list[ConflictingBooking] = [
-            ConflictingBooking.model_validate(c)
-            for c in self.body.get("conflicts") or []
-            if isinstance(c, dict)
-        ]
-        self.alternatives: list[dict[str, Any]] = [
-            a for a in self.body.get("alternatives") or [] if isinstance(a, dict)
-        ]
+        self.conflicts: list[ConflictingBooking] = _read_all(
+            ConflictingBooking, self.body.get("conflicts")
+        )
+        self.alternatives: list[AlternativeRoom] = _read_all(
+            AlternativeRoom, self.body.get("alternatives")
+        )
+        dates = self.body.get("dates")
+        self.dates: list[str] = (
+            [d for d in dates if isinstance(d, str)] if isinstance(dates, list) else []
+        )
 
 
 class PreconditionFailedError(APIError):
@@ -229,6 +247,7 @@ ERRORS_BY_CODE: dict[str, type[APIError]] = {
     "method_not_allowed": MethodNotAllowedError,
     "request_timeout": RequestTimeoutError,
     "conflict": ConflictError,
+    "import_rejected": ConflictError,
     "already_exists": AlreadyExistsError,
     "booking_conflict": BookingConflictError,
     "precondition_failed": PreconditionFailedError,
@@ -293,6 +312,18 @@ def parse_retry_after(response: httpx.Response, body: dict[str, Any] | None = No
     if isinstance(value, int | float) and not isinstance(value, bool):
         return max(0.0, float(value))
     return None
+
+
+def _read_all(model: type[_M], items: object) -> list[_M]:
+    """The entries of a problem member that read as ``model``; others are skipped (an error
+    is never lost because a detail of it has an unexpected shape)."""
+    out: list[_M] = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            out.append(model.model_validate(item))
+        except PydanticValidationError:
+            continue
+    return out
 
 
 def _str(value: object) -> str | None:

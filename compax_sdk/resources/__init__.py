@@ -11,6 +11,9 @@ from compax_sdk.resources.changes import AsyncChanges, Changes
 from compax_sdk.resources.features import AsyncFeatures, Features
 from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
+from compax_sdk.resources.rules import AsyncRules, Rules
+from compax_sdk.resources.series import AsyncSeries, Series
+from compax_sdk.resources.terms import AsyncTerms, Terms
 from compax_sdk.resources.users import AsyncUsers, Users
 
 __all__ = [
@@ -24,6 +27,9 @@ __all__ = [
     "AsyncFeatures",
     "AsyncMe",
     "AsyncRooms",
+    "AsyncRules",
+    "AsyncSeries",
+    "AsyncTerms",
     "AsyncUsers",
     "AuditEvents",
     "Auth",
@@ -33,5 +39,8 @@ __all__ = [
     "Features",
     "Me",
     "Rooms",
+    "Rules",
+    "Series",
+    "Terms",
     "Users",
 ]

@@ -179,8 +179,12 @@ def is_unavailable(exc: BaseException) -> bool:
             return True
         name = type(e).__name__
         if name in {
-            "ConnectionDoesNotExistError", "CannotConnectNowError", "InterfaceError",
-            "DBConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+            "ConnectionDoesNotExistError",
+            "CannotConnectNowError",
+            "InterfaceError",
+            "DBConnectionError",
+            "ConnectionRefusedError",
+            "ConnectionResetError",
         }:
             return True
         if isinstance(e, ConnectionError | TimeoutError):

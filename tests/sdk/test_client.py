@@ -122,7 +122,7 @@ def test_both_clients_have_the_same_resources_and_methods():
     nouns = {n for n in vars(sync) if not n.startswith("_")}
     assert nouns == {n for n in vars(aio) if not n.startswith("_")}
     assert nouns >= {"auth", "me", "users", "api_keys", "buildings", "features", "rooms"}
-    assert nouns >= {"bookings", "audit_events", "changes"}
+    assert nouns >= {"bookings", "audit_events", "changes", "terms", "series", "rules"}
     for noun in nouns:
         methods = {m for m in dir(getattr(sync, noun)) if not m.startswith("_")}
         assert methods == {m for m in dir(getattr(aio, noun)) if not m.startswith("_")}

@@ -16,16 +16,29 @@ from compax_sdk import (
     ApiKeyCreated,
     ApprovedBooking,
     AuditEvent,
+    Availability,
     Booking,
+    BookingRules,
+    BookingSeries,
     Building,
+    BusyInterval,
     ChangesPage,
     Closure,
     Feature,
+    FreeInterval,
+    Holiday,
     Room,
     RoomDeleted,
+    SeriesDetail,
+    SeriesResult,
+    SkippedDate,
+    Term,
     Token,
+    UnavailableReason,
+    UnavailableRoom,
     User,
 )
+from compax_sdk.resources.rooms import RoomSearchResult
 from compax_server.api import ROUTERS
 from compax_server.api.openapi import build_openapi
 
@@ -48,14 +61,38 @@ OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
     (Closure, "/api/v1/buildings/{building_id}/closures", "post", False),
     (Feature, "/api/v1/features", "get", True),
     (Room, "/api/v1/rooms", "get", True),
+    (RoomSearchResult, "/api/v1/rooms", "get", False),
     (Room, "/api/v1/rooms/{room_id}", "get", False),
     (RoomDeleted, "/api/v1/rooms/{room_id}", "delete", False),
+    (Availability, "/api/v1/rooms/{room_id}/availability", "get", False),
     (Booking, "/api/v1/bookings", "get", True),
     (Booking, "/api/v1/bookings/{booking_id}", "patch", False),
     (Booking, "/api/v1/bookings/{booking_id}/cancel", "post", False),
     (ApprovedBooking, "/api/v1/bookings/{booking_id}/approve", "post", False),
+    (Term, "/api/v1/terms", "get", True),
+    (Term, "/api/v1/terms", "post", False),
+    (Term, "/api/v1/terms/{term_id}", "patch", False),
+    (BookingSeries, "/api/v1/series", "get", True),
+    (SeriesResult, "/api/v1/series", "post", False),
+    (SeriesDetail, "/api/v1/series/{series_id}", "get", False),
+    (SeriesResult, "/api/v1/series/{series_id}", "patch", False),
+    (SeriesResult, "/api/v1/series/{series_id}/cancel", "post", False),
+    (SeriesResult, "/api/v1/series/{series_id}/dates", "post", False),
+    (BookingRules, "/api/v1/rules", "get", True),
+    (BookingRules, "/api/v1/rules/global", "put", False),
+    (BookingRules, "/api/v1/rules/{scope}/{scope_id}", "put", False),
     (AuditEvent, "/api/v1/audit-events", "get", True),
     (ChangesPage, "/api/v1/changes", "get", False),
+]
+
+# Models of nested parts of answers, and the server's schema (component) they read.
+PARTS: list[tuple[type[BaseModel], str]] = [
+    (UnavailableRoom, "UnavailableRoom"),
+    (UnavailableReason, "Reason-Output"),
+    (BusyInterval, "Busy"),
+    (FreeInterval, "Interval"),
+    (Holiday, "HolidayOut"),
+    (SkippedDate, "Skipped"),
 ]
 
 
@@ -82,26 +119,39 @@ def accepts_none(annotation: Any) -> bool:
     ) in typing.get_args(annotation)
 
 
+def check_fits(model: type[BaseModel], schema: dict[str, Any], where: str) -> None:
+    properties, required = schema["properties"], set(schema.get("required", []))
+    read = set()
+    for name, field in model.model_fields.items():
+        key = field.alias or name  # Availability.from_ reads "from"
+        read.add(key)
+        assert key in properties, f"{model.__name__}.{name} is not in the server's answer"
+        if field.is_required():
+            assert key in required, f"{model.__name__}.{name} is optional on the server"
+        if nullable(properties[key]):
+            assert accepts_none(field.annotation), f"{model.__name__}.{name} may be null"
+    unread = set(properties) - read
+    assert not unread, (
+        f"the server sends {sorted(unread)} in {where}; "
+        f"add them to {model.__module__}.{model.__name__}"
+    )
+
+
 @pytest.mark.parametrize(
     ("model", "path", "method", "item"), OPERATIONS, ids=[f"{m} {p}" for _, p, m, _ in OPERATIONS]
 )
 def test_the_sdk_model_fits_the_servers_answer(model, path, method, item):
-    schema = answer_schema(path, method, item)
-    properties, required = schema["properties"], set(schema.get("required", []))
-    for name, field in model.model_fields.items():
-        assert name in properties, f"{model.__name__}.{name} is not in the server's answer"
-        if field.is_required():
-            assert name in required, f"{model.__name__}.{name} is optional on the server"
-        if nullable(properties[name]):
-            assert accepts_none(field.annotation), f"{model.__name__}.{name} may be null"
-    unread = set(properties) - set(model.model_fields)
-    assert not unread, (
-        f"the server sends {sorted(unread)} in {method.upper()} {path}; "
-        f"add them to {model.__module__}.{model.__name__}"
-    )
+    check_fits(model, answer_schema(path, method, item), f"{method.upper()} {path}")
+
+
+@pytest.mark.parametrize(("model", "component"), PARTS, ids=[c for _, c in PARTS])
+def test_the_sdk_model_fits_a_part_of_the_servers_answers(model, component):
+    check_fits(model, DOC["components"]["schemas"][component], component)
 
 
 def test_every_answer_model_of_the_sdk_is_checked():
     checked = {model for model, *_ in OPERATIONS}
     assert checked >= {Token, User, ApiKey, ApiKeyCreated, Building, Closure, Feature, Room}
     assert checked >= {RoomDeleted, Booking, ApprovedBooking, AuditEvent, ChangesPage}
+    assert checked >= {RoomSearchResult, Availability, Term, BookingSeries, SeriesResult}
+    assert checked >= {SeriesDetail, BookingRules}

@@ -4,20 +4,26 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import assert_type
 
 from compax_sdk import (
+    AlternativeRoom,
     ApprovedBooking,
     AsyncCompax,
     AsyncPage,
+    AsyncRoomSearchPage,
     Booking,
     BookingConflictError,
     Compax,
     ConflictingBooking,
     PreconditionFailedError,
+    Room,
+    RoomSearchPage,
+    SeriesResult,
     SyncPage,
     Token,
+    UnavailableRoom,
 )
 
 
@@ -33,6 +39,7 @@ def nightly_sync(client: Compax, room_id: int) -> list[int]:
         )
     except BookingConflictError as exc:
         assert_type(exc.conflicts, list[ConflictingBooking])
+        assert_type(exc.alternatives, list[AlternativeRoom])
         return [c.id for c in exc.conflicts]
     assert_type(booking, Booking)
     assert_type(booking.start, datetime)
@@ -47,6 +54,34 @@ def nightly_sync(client: Compax, room_id: int) -> list[int]:
     return [b.id for b in page]
 
 
+def find_and_book_weekly(client: Compax, term_id: int) -> SeriesResult | None:
+    start = datetime(2031, 3, 4, 9, tzinfo=UTC)
+    found = client.rooms.list(
+        min_capacity=30,
+        features=["projector"],
+        free_from=start,
+        free_to=start + timedelta(hours=2),
+        repeat="weekly",
+        term=term_id,
+        explain=True,
+    )
+    assert_type(found, RoomSearchPage)
+    assert_type(found.unavailable, list[UnavailableRoom] | None)
+    rooms: list[Room] = list(found)
+    if not rooms:
+        return None
+    free = client.rooms.availability(rooms[0].id, start=start, end=start + timedelta(days=1))
+    assert_type(free.from_, datetime)
+    return client.series.create(
+        room_id=rooms[0].id,
+        title="Lecture",
+        start_date=date(2031, 3, 4),
+        start_time="10:00",
+        duration_minutes=120,
+        recurrence={"freq": "weekly", "term_id": term_id, "weekdays": ["tue"]},
+    )
+
+
 async def nightly_async(client: AsyncCompax, room_id: int) -> int:
     token = await client.auth.login("robot@campus.example", "a long password")
     assert_type(token, Token)
@@ -57,6 +92,9 @@ async def nightly_async(client: AsyncCompax, room_id: int) -> int:
     assert_type(approved, ApprovedBooking)
     async for page in client.changes.iter_pages(since=None):
         print(page.next_cursor, len(page.data))
+    search = await client.rooms.list(min_capacity=10)
+    assert_type(search, AsyncRoomSearchPage)
+    print(search.occurrences, [r.code async for r in client.rooms.list(q="B1")])
     return len(titles)
 
 

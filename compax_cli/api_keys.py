@@ -1,0 +1,129 @@
+"""``compax api-keys``: keys for integrations (admins). The secret is shown once."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated
+
+import typer
+
+from compax_cli import lookup
+from compax_cli.options import Json
+from compax_cli.output import details, note, print_json, table
+from compax_cli.session import client, state
+from compax_cli.times import parse_date, show_time, wall_time
+from compax_sdk import Scope
+
+app = typer.Typer(help="API keys for integrations (admins).")
+
+SCOPES: tuple[Scope, ...] = ("read", "write", "import", "admin")
+
+
+def scopes(values: list[str] | None) -> list[Scope]:
+    if not values:
+        return ["read", "write"]
+    out: list[Scope] = []
+    for part in (p.strip() for v in values for p in v.split(",")):
+        match = next((s for s in SCOPES if s == part), None)
+        if match is None:
+            raise typer.BadParameter(
+                f"{part!r} is not one of {', '.join(SCOPES)}", param_hint="--scope"
+            )
+        out.append(match)
+    return out
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    user: Annotated[str | None, typer.Option(help="Only this user's (email or id).")] = None,
+    json_: Json = False,
+) -> None:
+    """List API keys (never their secrets).
+
+    Example: compax api-keys list --user timetable@campus.example
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        found = list(c.api_keys.list(user_id=lookup.user_id(c, user) if user else None, limit=200))
+    if st.json:
+        print_json(found)
+        return
+    tz = st.display_zone()
+    table(
+        found,
+        [
+            ("id", lambda k: k.id),
+            ("name", lambda k: k.name),
+            ("prefix", lambda k: f"cpx_{k.prefix}..."),
+            ("user", lambda k: k.user_id),
+            ("scopes", lambda k: k.scopes),
+            ("last used", lambda k: show_time(k.last_used_at, tz)),
+            ("expires", lambda k: show_time(k.expires_at, tz)),
+            ("revoked", lambda k: show_time(k.revoked_at, tz)),
+        ],
+        empty="No API keys.",
+    )
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    user: Annotated[str, typer.Option(help="The key acts as this user (email or id).")],
+    name: Annotated[str, typer.Option(help="What it is for, e.g. 'nightly timetable'.")],
+    scope: Annotated[
+        list[str] | None, typer.Option(help="read, write, import or admin (repeat, or a,b).")
+    ] = None,
+    expires: Annotated[str | None, typer.Option(help="Last day it works (YYYY-MM-DD).")] = None,
+    json_: Json = False,
+) -> None:
+    """Create an API key; its secret is printed once, store it now.
+
+    Example: compax api-keys create --user robot@campus.example --name nightly --scope write
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        owner = lookup.user(c, user)
+        expires_at = None
+        if expires:
+            day = parse_date(expires, "--expires")
+            expires_at = wall_time(
+                datetime.combine(day, time(23, 59)), st.display_zone(), "--expires"
+            )
+        made = c.api_keys.create(
+            user_id=owner.id, name=name, scopes=scopes(scope), expires_at=expires_at
+        )
+    if st.json:
+        print_json(made)
+        return
+    details(
+        [
+            ("id", made.id),
+            ("name", made.name),
+            ("user", owner.email),
+            ("scopes", made.scopes),
+            ("expires", show_time(made.expires_at, st.display_zone()) or "never"),
+            ("secret", made.secret),
+        ],
+        title="API key",
+    )
+    note("[yellow]The secret is shown only now: store it (e.g. as COMPAX_API_KEY).[/]")
+
+
+@app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    key_id: Annotated[int, typer.Argument(help="The key's id (see api-keys list).")],
+    json_: Json = False,
+) -> None:
+    """Revoke an API key: it stops working at once.
+
+    Example: compax api-keys revoke 3
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        gone = c.api_keys.revoke(key_id)
+    if st.json:
+        print_json(gone)
+    else:
+        note(f"Revoked API key {gone.id} ({gone.name}).")

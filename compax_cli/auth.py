@@ -1,0 +1,87 @@
+"""``compax login``, ``logout`` and ``whoami``: sessions saved per profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from compax_cli import config
+from compax_cli.errors import api_errors, explain
+from compax_cli.options import Json
+from compax_cli.output import details, note, print_json
+from compax_cli.session import client, open_client, state
+from compax_sdk import Compax, CompaxError
+
+
+def login(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Option(prompt=True, help="Your email.")],
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, help="Prompted for when not given.")
+    ],
+) -> None:
+    """Log in and save the session in the profile (a file only you can read).
+
+    Example: compax --url https://compax.campus.example login --email ada@campus.example
+    """
+    st = state(ctx)
+    url = st.base_url
+    with api_errors(st), Compax(base_url=url, api_key="", access_token="") as c:
+        token = c.auth.login(email, password)
+        me = c.me.get()
+    path = config.save_profile(
+        st.profile,
+        {
+            "url": url,
+            "email": me.email,
+            "access_token": token.access_token,
+            "refresh_token": token.refresh_token,
+        },
+    )
+    shown = f"~/{path.relative_to(Path.home())}" if path.is_relative_to(Path.home()) else path
+    note(f"Logged in to {url} as {me.email} ({me.role}); profile {st.profile!r} saved in {shown}.")
+
+
+def logout(ctx: typer.Context) -> None:
+    """End the session on the server and forget it here.
+
+    Example: compax logout --profile staging
+    """
+    st = state(ctx)
+    saved = st.saved()
+    if not saved.get("refresh_token"):
+        note(f"Not logged in (profile {st.profile!r}).")
+        return
+    with open_client(st) as c:
+        try:
+            c.auth.logout()
+        except CompaxError as exc:  # forget the session here all the same
+            message, _ = explain(exc, st)
+            note(f"[yellow]warning:[/] the server did not end the session: {message}")
+    config.save_profile(st.profile, {"access_token": None, "refresh_token": None})
+    note(f"Logged out of {st.base_url} (profile {st.profile!r}).")
+
+
+def whoami(ctx: typer.Context, json_: Json = False) -> None:
+    """Show who the CLI acts as, and where.
+
+    Example: compax whoami
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        me = c.me.get()
+    if st.json:
+        print_json(me)
+        return
+    how = "API key" if st.api_key else f"profile {st.profile!r}"
+    details(
+        [
+            ("email", me.email),
+            ("name", me.full_name),
+            ("role", me.role),
+            ("server", st.base_url),
+            ("as", how),
+        ]
+    )

@@ -1,0 +1,411 @@
+"""``compax bookings``: book, list, move, rename, cancel; approve and reject requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Annotated, Literal
+
+import typer
+
+from compax_cli import lookup
+from compax_cli.options import Json, Limit, Override, Tz
+from compax_cli.output import details, note, print_json, table
+from compax_cli.session import State, client, state
+from compax_cli.times import parse_duration, parse_time, show_span, show_time
+from compax_sdk import NOT_GIVEN, Booking, Compax, NotFoundError, PermissionDeniedError, Room
+
+app = typer.Typer(help="Bookings: book a room, change or cancel bookings, decide on requests.")
+
+Status = Literal["pending", "confirmed", "rejected", "cancelled"]
+STATUSES: tuple[Status, ...] = ("pending", "confirmed", "rejected", "cancelled")
+BookingId = Annotated[int, typer.Argument(help="The booking's id.")]
+RoomRef = Annotated[str, typer.Option("--room", "-r", help="Room code or id.")]
+
+
+def statuses(values: list[str] | None) -> list[Status] | None:
+    if not values:
+        return None
+    out: list[Status] = []
+    for part in (p.strip() for v in values for p in v.split(",")):
+        match = next((s for s in STATUSES if s == part), None)
+        if match is None:
+            raise typer.BadParameter(
+                f"{part!r} is not one of {', '.join(STATUSES)}", param_hint="--status"
+            )
+        out.append(match)
+    return out
+
+
+def rooms_by_id(c: Compax, room_ids: Iterable[int]) -> dict[int, Room | None]:
+    """The rooms of some bookings (``None`` for a room that was removed)."""
+    found: dict[int, Room | None] = {}
+    for room_id in set(room_ids):
+        try:
+            found[room_id] = c.rooms.get(room_id)
+        except NotFoundError:
+            found[room_id] = None
+    return found
+
+
+def owners_by_id(c: Compax, user_ids: Iterable[int]) -> dict[int, str]:
+    """Owners' emails, where the caller may read users (admins); else their ids."""
+    names: dict[int, str] = {}
+    for user_id in set(user_ids):
+        try:
+            names[user_id] = c.users.get(user_id).email
+        except (PermissionDeniedError, NotFoundError):
+            names[user_id] = str(user_id)
+    return names
+
+
+def when(st: State, booking: Booking, room: Room | None) -> str:
+    return show_span(booking.start, booking.end, st.display_zone(room.timezone if room else None))
+
+
+def room_code(room: Room | None, booking: Booking) -> str:
+    return room.code if room else f"(room {booking.room_id})"
+
+
+def booking_table(
+    st: State, bookings: list[Booking], rooms: dict[int, Room | None], **kwargs: str
+) -> None:
+    table(
+        bookings,
+        [
+            ("id", lambda b: b.id),
+            ("room", lambda b: room_code(rooms.get(b.room_id), b)),
+            ("when", lambda b: when(st, b, rooms.get(b.room_id))),
+            ("status", lambda b: b.status),
+            ("owner", lambda b: b.owner_id),
+            ("series", lambda b: b.series_id),
+            ("title", lambda b: b.title),
+        ],
+        wrap=("title",),
+        **kwargs,
+    )
+
+
+def show_booking(st: State, booking: Booking, room: Room | None) -> None:
+    if st.json:
+        print_json(booking)
+        return
+    tz = st.display_zone(room.timezone if room else None)
+    details(
+        [
+            ("id", booking.id),
+            ("room", room_code(room, booking)),
+            ("when", when(st, booking, room)),
+            ("title", booking.title),
+            ("description", booking.description),
+            ("status", booking.status + (f" ({booking.reason})" if booking.reason else "")),
+            ("owner", booking.owner_id),
+            ("series", booking.series_id),
+            ("booked", f"{show_time(booking.created_at, tz)} by user {booking.created_by_id}"),
+            ("version", booking.version),
+        ],
+        title=f"Booking {booking.id}",
+    )
+
+
+def with_room(st: State, c: Compax, booking: Booking) -> Room | None:
+    room = rooms_by_id(c, [booking.room_id])[booking.room_id]
+    if room is not None:
+        st.zone_hint = st.display_zone(room.timezone)
+    return room
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    room: RoomRef,
+    title: Annotated[str, typer.Option("--title", "-t", help="What it is for.")],
+    start: Annotated[str, typer.Option("--start", "-s", help="Local time or RFC 3339.")],
+    end: Annotated[str | None, typer.Option("--end", "-e", help="End time.")] = None,
+    duration: Annotated[
+        str | None, typer.Option("--duration", "-d", help="Instead of --end: 90m, 2h.")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Staff: book for this user (email or id).")
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    override: Override = False,
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="The same key again returns the same booking.")
+    ] = None,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """Book a room. A taken room exits with 4 and names the booking in the way and rooms
+    that are free instead.
+
+    Example: compax bookings create -r B1-204 -t 'Linear algebra' -s '2027-03-02 10:00' -d 90m
+    """
+    st = state(ctx, json_, tz)
+    if bool(end) == bool(duration):
+        raise typer.BadParameter("give --end or --duration", param_hint="--end")
+    with client(st) as c:
+        found = lookup.room(c, room)
+        zone = st.input_zone(c, found.timezone)
+        st.zone_hint = zone
+        begin = parse_time(start, zone, "--start")
+        finish = (
+            parse_time(end, zone, "--end")
+            if end
+            else begin + parse_duration(duration or "", "--duration")
+        )
+        booking = c.bookings.create(
+            room_id=found.id,
+            title=title,
+            start=begin,
+            end=finish,
+            description=description,
+            owner_id=lookup.user_id(c, owner) if owner else None,
+            override=override or None,
+            idempotency_key=idempotency_key,
+        )
+    waits = " (waiting for approval by staff)" if booking.status == "pending" else ""
+    note(f"Booked {found.code} {when(st, booking, found)}: booking {booking.id}{waits}.")
+    show_booking(st, booking, found)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    room: Annotated[str | None, typer.Option("--room", "-r", help="Room code or id.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Owner's email or id.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Ending after this.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Starting before this.")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(help="pending, confirmed, rejected or cancelled (repeat, or a,b)."),
+    ] = None,
+    series: Annotated[int | None, typer.Option(help="Only this series' occurrences.")] = None,
+    limit: Limit = 200,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """List bookings in start order, with filters.
+
+    Example: compax bookings list --room B1-204 --from today --to '2027-03-09' --status confirmed
+    """
+    st = state(ctx, json_, tz)
+    with client(st) as c:
+        found_room = lookup.room(c, room) if room else None
+        zone = st.input_zone(c, found_room.timezone if found_room else None)
+        page = c.bookings.list(
+            room_id=found_room.id if found_room else None,
+            owner_id=lookup.user_id(c, owner) if owner else None,
+            from_=parse_time(from_, zone, "--from") if from_ else None,
+            to=parse_time(to, zone, "--to") if to else None,
+            status=statuses(status),
+            series_id=series,
+            limit=min(limit, 200),
+        )
+        bookings = list(islice(page, limit))
+        rooms = rooms_by_id(c, (b.room_id for b in bookings)) if not st.json else {}
+    if st.json:
+        print_json(bookings)
+    else:
+        booking_table(st, bookings, rooms, empty="No bookings match.")
+
+
+@app.command("show")
+def show(ctx: typer.Context, booking_id: BookingId, json_: Json = False, tz: Tz = None) -> None:
+    """Show one booking.
+
+    Example: compax bookings show 42
+    """
+    st = state(ctx, json_, tz)
+    with client(st) as c:
+        booking = c.bookings.get(booking_id)
+        show_booking(st, booking, with_room(st, c, booking))
+
+
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    booking_id: BookingId,
+    start: Annotated[str | None, typer.Option("--start", "-s", help="New start.")] = None,
+    end: Annotated[str | None, typer.Option("--end", "-e", help="New end.")] = None,
+    duration: Annotated[
+        str | None, typer.Option("--duration", "-d", help="New length (default: as it was).")
+    ] = None,
+    room: Annotated[str | None, typer.Option("--room", "-r", help="New room.")] = None,
+    override: Override = False,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """Move a booking to another time and/or room, checked like a new booking.
+
+    Example: compax bookings move 42 --start '2027-03-03 14:00' --room B1-105
+    """
+    st = state(ctx, json_, tz)
+    if not (start or end or duration or room):
+        raise typer.BadParameter("give --start, --end, --duration or --room", param_hint="--start")
+    if end and duration:
+        raise typer.BadParameter("give --end or --duration, not both", param_hint="--end")
+    with client(st) as c:
+        booking = c.bookings.get(booking_id)
+        target = lookup.room(c, room) if room else with_room(st, c, booking)
+        zone = st.input_zone(c, target.timezone if target else None)
+        st.zone_hint = zone
+        begin = parse_time(start, zone, "--start") if start else booking.start
+        if end:
+            finish = parse_time(end, zone, "--end")
+        elif duration:
+            finish = begin + parse_duration(duration, "--duration")
+        else:
+            finish = begin + (booking.end - booking.start)
+        timed = bool(start or end or duration)
+        moved = c.bookings.update(
+            booking,
+            room_id=target.id if room and target else NOT_GIVEN,
+            start=begin if timed else NOT_GIVEN,
+            end=finish if timed else NOT_GIVEN,
+            override=True if override else NOT_GIVEN,
+        )
+    note(f"Moved booking {moved.id} to {room_code(target, moved)} {when(st, moved, target)}.")
+    show_booking(st, moved, target)
+
+
+@app.command("rename")
+def rename(
+    ctx: typer.Context,
+    booking_id: BookingId,
+    title: Annotated[str, typer.Argument(help="The new title.")],
+    json_: Json = False,
+) -> None:
+    """Give a booking a new title.
+
+    Example: compax bookings rename 42 'Linear algebra (exam)'
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        booking = c.bookings.get(booking_id)
+        renamed = c.bookings.update(booking, title=title)
+        note(f"Renamed booking {renamed.id}.")
+        show_booking(st, renamed, with_room(st, c, renamed))
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    booking_id: BookingId,
+    reason: Annotated[str | None, typer.Option(help="Why; the owner sees it.")] = None,
+    json_: Json = False,
+) -> None:
+    """Cancel a booking (it stays in the history).
+
+    Example: compax bookings cancel 42 --reason 'lecturer ill'
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        booking = c.bookings.get(booking_id)
+        cancelled = c.bookings.cancel(booking, reason=reason)
+        note(f"Cancelled booking {cancelled.id}.")
+        show_booking(st, cancelled, with_room(st, c, cancelled))
+
+
+@app.command("approve")
+def approve(ctx: typer.Context, booking_id: BookingId, json_: Json = False) -> None:
+    """Staff: confirm a pending request; the requests it overlaps are rejected.
+
+    Example: compax bookings approve 42
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        booking = c.bookings.get(booking_id)
+        approved = c.bookings.approve(booking)
+        room = with_room(st, c, approved)
+    if st.json:
+        print_json(approved)
+        return
+    overridden = approved.rejected_booking_ids
+    note(
+        f"Approved booking {approved.id}"
+        + (f"; rejected the overlapping {', '.join(map(str, overridden))}." if overridden else ".")
+    )
+    show_booking(st, approved, room)
+
+
+@app.command("reject")
+def reject(
+    ctx: typer.Context,
+    booking_id: BookingId,
+    reason: Annotated[str | None, typer.Option(help="Why; the requester sees it.")] = None,
+    json_: Json = False,
+) -> None:
+    """Staff: turn down a pending request.
+
+    Example: compax bookings reject 42 --reason 'exam week'
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        booking = c.bookings.get(booking_id)
+        rejected = c.bookings.reject(booking, reason=reason)
+        note(f"Rejected booking {rejected.id}.")
+        show_booking(st, rejected, with_room(st, c, rejected))
+
+
+def overlapping(requests: list[Booking]) -> dict[int, list[int]]:
+    """For each request, the other requests for the same room at the same time."""
+    out: dict[int, list[int]] = {b.id: [] for b in requests}
+    for a in requests:
+        for b in requests:
+            if a.id != b.id and a.room_id == b.room_id and a.start < b.end and b.start < a.end:
+                out[a.id].append(b.id)
+    return out
+
+
+@app.command("pending")
+def pending(
+    ctx: typer.Context,
+    room: Annotated[str | None, typer.Option("--room", "-r", help="Room code or id.")] = None,
+    include_past: Annotated[
+        bool, typer.Option("--include-past", help="Also requests whose time has passed.")
+    ] = False,
+    limit: Limit = 200,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """The queue of pending requests, soonest first, with the requests each one competes
+    with (approving one rejects those).
+
+    Example: compax bookings pending --room B1-204
+    """
+    st = state(ctx, json_, tz)
+    with client(st) as c:
+        found_room = lookup.room(c, room) if room else None
+        page = c.bookings.list(
+            room_id=found_room.id if found_room else None,
+            status="pending",
+            from_=None if include_past else datetime.now(UTC),
+            limit=min(limit, 200),
+        )
+        requests = list(islice(page, limit))
+        rooms = rooms_by_id(c, (b.room_id for b in requests)) if not st.json else {}
+        owners = owners_by_id(c, (b.owner_id for b in requests)) if not st.json else {}
+    competing = overlapping(requests)
+    if st.json:
+        print_json(
+            [b.model_dump(mode="json") | {"competes_with": competing[b.id]} for b in requests]
+        )
+        return
+    table(
+        requests,
+        [
+            ("id", lambda b: b.id),
+            ("room", lambda b: room_code(rooms.get(b.room_id), b)),
+            ("when", lambda b: when(st, b, rooms.get(b.room_id))),
+            ("asked by", lambda b: owners[b.owner_id]),
+            ("competes with", lambda b: competing[b.id]),
+            ("title", lambda b: b.title),
+        ],
+        title="Pending requests",
+        wrap=("title",),
+        empty="No pending requests.",
+    )
+    if requests:
+        note("Decide with `compax bookings approve ID` or `compax bookings reject ID`.")

@@ -1,0 +1,355 @@
+"""``compax buildings``: buildings, their opening hours and closures."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from compax_cli import lookup
+from compax_cli.options import Json, Tz, given
+from compax_cli.output import details, note, print_json, table
+from compax_cli.session import State, client, state
+from compax_cli.times import parse_date, parse_time, show_span, zone
+from compax_sdk import Building
+
+app = typer.Typer(help="Buildings: time zone, opening hours, closures.")
+closures_app = typer.Typer(help="Closures: holidays, maintenance (new bookings are refused).")
+app.add_typer(closures_app, name="closures")
+
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+HOURS_HELP = (
+    "Opening hours, e.g. 'mon-fri 08:00-20:00' 'sat 09:00-13:00,14:00-16:00'; "
+    "days not named are closed."
+)
+
+Hours = dict[str, list[list[str]]]
+
+
+def _days(text: str) -> list[str]:
+    out: list[str] = []
+    for part in text.lower().split(","):
+        first, _, last = part.partition("-")
+        if first not in DAYS or (last and last not in DAYS):
+            raise typer.BadParameter(
+                f"{text!r}: days are mon, tue, ... sun, a range mon-fri, or a list mon,wed",
+                param_hint="HOURS",
+            )
+        i, j = DAYS.index(first), DAYS.index(last or first)
+        out += DAYS[i : j + 1] if i <= j else DAYS[i:] + DAYS[: j + 1]
+    return out
+
+
+def parse_hours(specs: list[str]) -> Hours:
+    """``["mon-fri 08:00-20:00", "sat 09:00-13:00"]`` -> the API's opening hours."""
+    hours: Hours = {}
+    for spec in specs:
+        days_text, _, spans_text = spec.strip().partition(" ")
+        spans: list[list[str]] = []
+        if spans_text.strip().lower() != "closed":
+            for span in spans_text.replace(" ", "").split(","):
+                start, _, end = span.partition("-")
+                if not (HHMM.match(start) and HHMM.match(end)):
+                    raise typer.BadParameter(
+                        f"{spec!r}: give DAYS HH:MM-HH:MM[,HH:MM-HH:MM]", param_hint="HOURS"
+                    )
+                spans.append([start, end])
+        for day in _days(days_text):
+            if spans:
+                hours[day] = spans
+            else:
+                hours.pop(day, None)
+    return hours
+
+
+def show_hours(hours: Hours | None) -> str:
+    """``mon-fri 08:00-20:00; sat 09:00-13:00`` (``always open`` for none)."""
+    if hours is None:
+        return "always open"
+    groups: list[tuple[list[str], str]] = []
+    for day in DAYS:
+        spans = ",".join(f"{s}-{e}" for s, e in hours.get(day, []))
+        if (
+            groups
+            and groups[-1][1] == spans
+            and DAYS.index(groups[-1][0][-1]) == DAYS.index(day) - 1
+        ):
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], spans))
+    parts = [
+        (f"{days[0]}-{days[-1]}" if len(days) > 1 else days[0]) + f" {spans}"
+        for days, spans in groups
+        if spans
+    ]
+    return "; ".join(parts) or "always closed"
+
+
+def show_building(st: State, building: Building) -> None:
+    if st.json:
+        print_json(building)
+        return
+    details(
+        [
+            ("id", building.id),
+            ("code", building.code),
+            ("name", building.name),
+            ("time zone", building.timezone),
+            ("opening hours", show_hours(building.opening_hours)),
+            ("version", building.version),
+        ],
+        title=f"Building {building.code}",
+    )
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: Json = False) -> None:
+    """List the buildings.
+
+    Example: compax buildings list --json
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        found = list(c.buildings.list(limit=200))
+    if st.json:
+        print_json(found)
+        return
+    table(
+        found,
+        [
+            ("code", lambda b: b.code),
+            ("name", lambda b: b.name),
+            ("time zone", lambda b: b.timezone),
+            ("opening hours", lambda b: show_hours(b.opening_hours)),
+        ],
+        empty="No buildings yet: `compax buildings add` (or `compax demo`).",
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    building: Annotated[str, typer.Argument(help="Building code or id.")],
+    json_: Json = False,
+) -> None:
+    """Show one building.
+
+    Example: compax buildings show MAIN
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        show_building(st, lookup.building(c, building))
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Option(help="Unique code, e.g. MAIN.")],
+    name: Annotated[str, typer.Option(help="Name shown to people.")],
+    timezone: Annotated[str, typer.Option(help="IANA zone, e.g. Europe/Berlin.")],
+    hours: Annotated[
+        list[str] | None, typer.Option("--hours", help=HOURS_HELP + " Default: always open.")
+    ] = None,
+    json_: Json = False,
+) -> None:
+    """Add a building.
+
+    Example: compax buildings add --code MAIN --name 'Main building' --timezone Europe/Berlin
+    """
+    st = state(ctx, json_)
+    zone(timezone, "--timezone")
+    with client(st) as c:
+        made = c.buildings.create(
+            code=code,
+            name=name,
+            timezone=timezone,
+            opening_hours=parse_hours(hours) if hours else None,
+        )
+    note(f"Added building {made.code} (id {made.id}).")
+    show_building(st, made)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    building: Annotated[str, typer.Argument(help="Building code or id.")],
+    code: Annotated[str | None, typer.Option(help="New code.")] = None,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="New IANA zone.")] = None,
+    json_: Json = False,
+) -> None:
+    """Change a building's code, name or zone (hours: `compax buildings hours`).
+
+    Example: compax buildings edit MAIN --name 'Main hall'
+    """
+    st = state(ctx, json_)
+    if timezone:
+        zone(timezone, "--timezone")
+    with client(st) as c:
+        found = lookup.building(c, building)
+        changed = c.buildings.update(
+            found.id, code=given(code), name=given(name), timezone=given(timezone)
+        )
+    note(f"Changed building {changed.code}.")
+    show_building(st, changed)
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    building: Annotated[str, typer.Argument(help="Building code or id.")],
+) -> None:
+    """Remove a building that has no rooms.
+
+    Example: compax buildings remove OLD
+    """
+    st = state(ctx)
+    with client(st) as c:
+        found = lookup.building(c, building)
+        c.buildings.delete(found.id)
+    note(f"Removed building {found.code}.")
+
+
+@app.command("hours")
+def hours(
+    ctx: typer.Context,
+    building: Annotated[str, typer.Argument(help="Building code or id.")],
+    spec: Annotated[list[str] | None, typer.Argument(help=HOURS_HELP, show_default=False)] = None,
+    always_open: Annotated[
+        bool, typer.Option("--always-open", help="No opening hours: open day and night.")
+    ] = False,
+    json_: Json = False,
+) -> None:
+    """Set a building's opening hours (local time); without any, show them.
+
+    Example: compax buildings hours MAIN 'mon-fri 08:00-20:00' 'sat 09:00-13:00'
+    """
+    st = state(ctx, json_)
+    if spec and always_open:
+        raise typer.BadParameter("give hours or --always-open, not both", param_hint="HOURS")
+    with client(st) as c:
+        found = lookup.building(c, building)
+        if spec or always_open:
+            found = c.buildings.update(
+                found.id, opening_hours=None if always_open else parse_hours(spec or [])
+            )
+            note(f"Opening hours of {found.code} set.")
+    if st.json:
+        print_json({"building": found.code, "opening_hours": found.opening_hours})
+    else:
+        details([(found.code, show_hours(found.opening_hours)), ("time zone", found.timezone)])
+
+
+@closures_app.command("list")
+def closures_list(
+    ctx: typer.Context,
+    building: Annotated[str, typer.Argument(help="Building code or id.")],
+    from_: Annotated[str | None, typer.Option("--from", help="Only those ending after.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Only those starting before.")] = None,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """List a building's closures.
+
+    Example: compax buildings closures list MAIN --from today
+    """
+    st = state(ctx, json_, tz)
+    with client(st) as c:
+        found = lookup.building(c, building)
+        local = st.display_zone(found.timezone)
+        rows = list(
+            c.buildings.list_closures(
+                found.id,
+                from_=parse_time(from_, local, "--from") if from_ else None,
+                to=parse_time(to, local, "--to") if to else None,
+            )
+        )
+        room_codes = {r.id: r.code for r in c.rooms.list(building=found.id, limit=200)}
+    if st.json:
+        print_json(rows)
+        return
+    table(
+        rows,
+        [
+            ("id", lambda x: x.id),
+            ("when", lambda x: show_span(x.start, x.end, local)),
+            ("room", lambda x: room_codes.get(x.room_id, x.room_id) if x.room_id else "all"),
+            ("reason", lambda x: x.reason),
+        ],
+        title=f"Closures of {found.code}",
+        empty="No closures.",
+    )
+
+
+@closures_app.command("add")
+def closures_add(
+    ctx: typer.Context,
+    building: Annotated[str, typer.Argument(help="Building code or id.")],
+    reason: Annotated[str, typer.Option(help="Shown to people, e.g. 'Maintenance'.")],
+    start: Annotated[str | None, typer.Option(help="From this time (local or RFC 3339).")] = None,
+    end: Annotated[str | None, typer.Option(help="Until this time.")] = None,
+    date_: Annotated[
+        str | None, typer.Option("--date", help="Whole local days from this date.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="With --date: the last day (inclusive).")
+    ] = None,
+    room: Annotated[
+        str | None, typer.Option(help="Only this room (code or id); default: the building.")
+    ] = None,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """Close the building, or one room, for a time or for whole days.
+
+    Example: compax buildings closures add MAIN --reason 'Open day' --date 2027-05-14
+    """
+    st = state(ctx, json_, tz)
+    if bool(start or end) == bool(date_):
+        raise typer.BadParameter("give --start and --end, or --date", param_hint="--date")
+    with client(st) as c:
+        found = lookup.building(c, building)
+        local = st.display_zone(found.timezone)
+        room_id = lookup.room(c, room).id if room else None
+        if date_:
+            first = parse_date(date_, "--date")
+            last = parse_date(until, "--until") if until else first
+            made = c.buildings.create_closure(
+                found.id, reason=reason, room_id=room_id, start_date=first, end_date=last
+            )
+        else:
+            if not (start and end):
+                raise typer.BadParameter("give both --start and --end", param_hint="--end")
+            made = c.buildings.create_closure(
+                found.id,
+                reason=reason,
+                room_id=room_id,
+                start=parse_time(start, local, "--start"),
+                end=parse_time(end, local, "--end"),
+            )
+    if st.json:
+        print_json(made)
+    else:
+        note(
+            f"Closed {room or found.code} {show_span(made.start, made.end, local)} "
+            f"(closure {made.id})."
+        )
+
+
+@closures_app.command("remove")
+def closures_remove(
+    ctx: typer.Context,
+    building: Annotated[str, typer.Argument(help="Building code or id.")],
+    closure_id: Annotated[int, typer.Argument(help="The closure's id (see closures list).")],
+) -> None:
+    """Remove a closure.
+
+    Example: compax buildings closures remove MAIN 3
+    """
+    st = state(ctx)
+    with client(st) as c:
+        found = lookup.building(c, building)
+        c.buildings.delete_closure(found.id, closure_id)
+    note(f"Removed closure {closure_id} of {found.code}.")

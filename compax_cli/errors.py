@@ -1,0 +1,192 @@
+"""SDK errors as a person reads them: one function, ``explain``, turns any SDK exception into
+a message and an exit code (see ``compax_cli.output``); ``api_errors`` prints it to stderr
+and exits. No tracebacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import typer
+from rich.markup import escape
+
+from compax_cli.output import (
+    EXIT_AUTH,
+    EXIT_CONFLICT,
+    EXIT_CONNECTION,
+    EXIT_ERROR,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    err_console,
+)
+from compax_cli.times import show_span
+from compax_sdk import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    BookingConflictError,
+    CompaxError,
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+    RateLimitError,
+    RuleViolationError,
+    UnprocessableError,
+)
+
+if TYPE_CHECKING:
+    from compax_cli.session import State
+
+# API fields whose option is not simply --field-name.
+FIELD_OPTIONS = {
+    "free_from": "--from",
+    "free_to": "--to",
+    "from": "--from",
+    "min_capacity": "--capacity",
+    "q": "--text",
+    "features": "--feature",
+    "room_id": "--room",
+    "owner_id": "--owner",
+    "building_id": "--building",
+    "user_id": "--user",
+    "start_time": "--time",
+    "duration_minutes": "--duration",
+    "recurrence/freq": "--repeat",
+    "recurrence/weekdays": "--on",
+    "recurrence/interval": "--every",
+    "recurrence/term_id": "--term",
+    "recurrence": "--until/--count/--term",
+    "excluded_dates": "--exclude",
+    "added_dates": "--add-date",
+    "full_name": "--name",
+    "scopes": "--scope",
+    "expires_at": "--expires",
+    "holidays": "--holiday",
+    "start_date": "--start",
+    "end_date": "--end",
+}
+
+
+def option_for(error: FieldError) -> str:
+    """The command-line option behind a field error's JSON pointer (``/free_to`` ->
+    ``--to``), or the header or field name when no option sets it."""
+    pointer = (error.pointer or "").strip("/")
+    if not pointer:
+        return ""
+    if error.location == "header":
+        return pointer
+    parts = pointer.split("/")
+    for i in range(len(parts), 0, -1):  # the longest known prefix: recurrence/until, ...
+        key = "/".join(parts[:i])
+        if key in FIELD_OPTIONS:
+            return FIELD_OPTIONS[key]
+    top = next((p for p in parts if not p.isdigit()), parts[0])
+    return "--" + top.replace("_", "-")
+
+
+def _conflict(exc: BookingConflictError, st: State | None) -> str:
+    tz = st.display_zone() if st else None
+    lines = [exc.detail if exc.dates or not exc.conflicts else "the room is taken at that time"]
+    for c in exc.conflicts:
+        when = show_span(c.start, c.end, tz) if tz else f"{c.start} - {c.end}"
+        title = f" {c.title!r}" if c.title else ""
+        owner = f" (owner {c.owner_id})" if c.owner_id is not None else ""
+        lines.append(f"  in the way: booking {c.id}{title}, {when}, {c.status}{owner}")
+    if exc.alternatives:
+        lines.append("  free at that time and fitting:")
+        lines += [f"    {a.code}  {a.name} ({a.capacity} seats)" for a in exc.alternatives]
+    elif "alternatives" in exc.body:
+        lines.append("  no other room that fits is free then; try `compax rooms search`.")
+    return "\n".join(lines)
+
+
+def _fields(exc: APIError) -> str:
+    """A validation error names the options; a rule violation adds the rules' details."""
+    named = [f"{option_for(e)}: {e.detail}" for e in exc.errors if e.pointer and e.detail]
+    if isinstance(exc, BadRequestError) and named:
+        return "\n".join(named)
+    lines = [exc.detail]
+    for e in exc.errors:
+        if e.detail and e.detail not in exc.detail:
+            where = option_for(e) if e.pointer else e.rule
+            lines.append(f"  {where}: {e.detail}" if where else f"  {e.detail}")
+    return "\n".join(dict.fromkeys(lines))  # no repeats, in order
+
+
+def explain(exc: CompaxError, st: State | None = None) -> tuple[str, int]:
+    """The message for ``exc`` and the exit code."""
+    url = st.base_url if st else "the server"
+    profile = st.profile if st else "default"
+    if isinstance(exc, APITimeoutError):
+        return (
+            f"the server at {url} did not answer in time; check that it is running, or "
+            "point the CLI at another with --url URL or COMPAX_URL=URL",
+            EXIT_CONNECTION,
+        )
+    if isinstance(exc, APIConnectionError):
+        return (
+            f"cannot reach the Compax server at {url} ({exc}). Start one with `compax serve`, "
+            "or point the CLI at yours with --url URL or COMPAX_URL=URL",
+            EXIT_CONNECTION,
+        )
+    if not isinstance(exc, APIError):
+        return str(exc), EXIT_ERROR
+    if isinstance(exc, AuthenticationError):
+        if exc.code == "invalid_credentials":
+            return "wrong email or password", EXIT_AUTH
+        if exc.code in ("invalid_token", "refresh_token_reused"):
+            return (
+                f"the credentials are no longer valid ({exc.detail}); run `compax login` "
+                "again, or check the API key",
+                EXIT_AUTH,
+            )
+        return (
+            f"not logged in to {url} (profile {profile!r}): run `compax login`, or set "
+            "COMPAX_API_KEY / --api-key",
+            EXIT_AUTH,
+        )
+    if isinstance(exc, PermissionDeniedError):
+        return f"not allowed: {exc.detail}", EXIT_AUTH
+    if isinstance(exc, NotFoundError):
+        return exc.detail, EXIT_NOT_FOUND
+    if isinstance(exc, BookingConflictError):
+        return _conflict(exc, st), EXIT_CONFLICT
+    if isinstance(exc, PreconditionFailedError):
+        return (
+            f"it changed since it was read ({exc.detail}); look at it again and repeat the command",
+            EXIT_CONFLICT,
+        )
+    if isinstance(exc, ConflictError):
+        return exc.detail, EXIT_CONFLICT
+    if isinstance(exc, BadRequestError):
+        return _fields(exc), EXIT_USAGE
+    if isinstance(exc, RuleViolationError | UnprocessableError):
+        message = _fields(exc)
+        if exc.code == "rule_violation" and any(e.rule for e in exc.errors):
+            message += "\n  Staff may book past opening hours, closures and rules with --override."
+        return message, EXIT_ERROR
+    if isinstance(exc, RateLimitError):
+        wait = f" in {exc.retry_after:.0f} s" if exc.retry_after is not None else " later"
+        return f"too many requests; try again{wait}", EXIT_ERROR
+    if exc.status >= 500:
+        return (
+            f"the server failed ({exc.detail}); tell its administrators the request id "
+            f"{exc.request_id or '(none)'}",
+            EXIT_ERROR,
+        )
+    return exc.detail, EXIT_ERROR
+
+
+@contextmanager
+def api_errors(st: State | None = None) -> Iterator[None]:
+    try:
+        yield
+    except CompaxError as exc:
+        message, code = explain(exc, st)
+        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+        raise typer.Exit(code) from None

@@ -1,0 +1,31 @@
+"""Options many commands share."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+import typer
+
+from compax_sdk import NOT_GIVEN, NotGiven
+
+T = TypeVar("T")
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON on stdout (for scripts).")]
+Tz = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="IANA zone to read and show times in (default: the building's).",
+        show_default=False,
+    ),
+]
+Limit = Annotated[int, typer.Option("--limit", min=1, help="Show at most this many.")]
+Override = Annotated[
+    bool,
+    typer.Option("--override", help="Staff: ignore opening hours, closures and booking rules."),
+]
+
+
+def given(value: T | None) -> T | NotGiven:
+    """An option left out (``None``) as the SDK's "not given": the field stays as it is."""
+    return NOT_GIVEN if value is None else value

@@ -1,0 +1,189 @@
+"""``compax rules``: booking limits, campus-wide and per building or room (staff)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from compax_cli import lookup
+from compax_cli.options import Json
+from compax_cli.output import details, note, print_json, table
+from compax_cli.session import client, state
+from compax_cli.times import minutes, parse_duration, show_duration
+from compax_sdk import BookingRules, Compax, NotFoundError
+
+app = typer.Typer(help="Booking rules: how long, how far ahead, how soon, how many per week.")
+
+LIMITS = [
+    "max_duration_minutes",
+    "horizon_days",
+    "min_notice_minutes",
+    "max_bookings_per_week",
+    "max_hours_per_week",
+]
+NONE = "'none' removes the limit at this level."
+
+
+def _minutes(text: str, option: str) -> int | None:
+    return None if text.lower() == "none" else minutes(parse_duration(text, option))
+
+
+def _days(text: str, option: str) -> int | None:
+    if text.lower() == "none":
+        return None
+    value = text.lower().removesuffix("d")
+    if not value.isdigit():
+        raise typer.BadParameter(f"{text!r}: a number of days, e.g. 90d", param_hint=option)
+    return int(value)
+
+
+def _count(text: str, option: str) -> int | None:
+    if text.lower() == "none":
+        return None
+    if not text.isdigit():
+        raise typer.BadParameter(f"{text!r}: a whole number, or 'none'", param_hint=option)
+    return int(text)
+
+
+def level_name(c: Compax, rules: BookingRules) -> str:
+    try:
+        if rules.scope == "building":
+            return f"building {c.buildings.get(rules.scope_id).code}"
+        if rules.scope == "room":
+            return f"room {c.rooms.get(rules.scope_id).code}"
+    except NotFoundError:
+        return f"{rules.scope} {rules.scope_id} (removed)"
+    return "global"
+
+
+def _mins(value: int | None) -> str:
+    return show_duration(value) if value is not None else "-"
+
+
+def _plain(value: int | None, unit: str = "") -> str:
+    return f"{value}{unit}" if value is not None else "-"
+
+
+LIMIT_COLUMNS: list[tuple[str, Callable[[BookingRules], str]]] = [
+    ("max length", lambda r: _mins(r.max_duration_minutes)),
+    ("book ahead at most", lambda r: _plain(r.horizon_days, " days")),
+    ("notice at least", lambda r: _mins(r.min_notice_minutes)),
+    ("bookings per week", lambda r: _plain(r.max_bookings_per_week)),
+    ("hours per week", lambda r: _plain(r.max_hours_per_week)),
+]
+
+
+def limits_text(rules: BookingRules) -> list[tuple[str, str]]:
+    return [(label, get(rules)) for label, get in LIMIT_COLUMNS]
+
+
+@app.command("show")
+def show(ctx: typer.Context, json_: Json = False) -> None:
+    """Show every level's limits; the most specific level that sets a limit wins.
+
+    Example: compax rules show
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        found = list(c.rules.list())
+        names = {(r.scope, r.scope_id): level_name(c, r) for r in found}
+    if st.json:
+        print_json(found)
+        return
+    table(
+        found,
+        [("level", lambda r: names[(r.scope, r.scope_id)]), *LIMIT_COLUMNS],
+        empty="No booking rules: bookings are limited only by opening hours and closures.",
+    )
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    building: Annotated[str | None, typer.Option(help="For this building (code or id).")] = None,
+    room: Annotated[str | None, typer.Option(help="For this room (code or id).")] = None,
+    max_duration: Annotated[
+        str | None, typer.Option(help="Longest booking, e.g. 4h. " + NONE)
+    ] = None,
+    horizon: Annotated[
+        str | None, typer.Option(help="How far ahead one may book, e.g. 90d. " + NONE)
+    ] = None,
+    min_notice: Annotated[
+        str | None, typer.Option(help="How soon before the start, e.g. 30m. " + NONE)
+    ] = None,
+    max_per_week: Annotated[
+        str | None, typer.Option(help="Members' bookings per week. " + NONE)
+    ] = None,
+    max_hours_per_week: Annotated[
+        str | None, typer.Option(help="Members' booked hours per week. " + NONE)
+    ] = None,
+    json_: Json = False,
+) -> None:
+    """Set limits campus-wide (default), or for a building or room. Limits not given keep
+    their value at that level.
+
+    Example: compax rules set --room B1-204 --max-duration 2h --min-notice 1h
+    """
+    st = state(ctx, json_)
+    if building and room:
+        raise typer.BadParameter("give --building or --room, not both", param_hint="--room")
+    given: dict[str, int | None] = {}
+    if max_duration is not None:
+        given["max_duration_minutes"] = _minutes(max_duration, "--max-duration")
+    if horizon is not None:
+        given["horizon_days"] = _days(horizon, "--horizon")
+    if min_notice is not None:
+        given["min_notice_minutes"] = _minutes(min_notice, "--min-notice")
+    if max_per_week is not None:
+        given["max_bookings_per_week"] = _count(max_per_week, "--max-per-week")
+    if max_hours_per_week is not None:
+        given["max_hours_per_week"] = _count(max_hours_per_week, "--max-hours-per-week")
+    if not given:
+        raise typer.BadParameter("give at least one limit", param_hint="--max-duration")
+    with client(st) as c:
+        scope, scope_id = "global", 0
+        if building:
+            scope, scope_id = "building", lookup.building(c, building).id
+        if room:
+            scope, scope_id = "room", lookup.room(c, room).id
+        current = next(
+            (r for r in c.rules.list() if (r.scope, r.scope_id) == (scope, scope_id)), None
+        )
+        limits: dict[str, Any] = {k: getattr(current, k) if current else None for k in LIMITS}
+        limits.update(given)
+        if scope == "global":
+            saved = c.rules.set_global(**limits)
+        else:
+            saved = c.rules.set("building" if building else "room", scope_id, **limits)
+        name = level_name(c, saved)
+    if st.json:
+        print_json(saved)
+        return
+    note(f"Rules of {name} set.")
+    details(limits_text(saved), title=f"Rules: {name}")
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    building: Annotated[str | None, typer.Option(help="Building code or id.")] = None,
+    room: Annotated[str | None, typer.Option(help="Room code or id.")] = None,
+) -> None:
+    """Remove the rules of a building or room: the wider level applies again.
+
+    Example: compax rules remove --room B1-204
+    """
+    st = state(ctx)
+    if bool(building) == bool(room):
+        raise typer.BadParameter("give --building or --room", param_hint="--room")
+    with client(st) as c:
+        if building:
+            found = lookup.building(c, building)
+            c.rules.delete("building", found.id)
+            note(f"Removed the rules of building {found.code}.")
+        else:
+            found_room = lookup.room(c, room or "")
+            c.rules.delete("room", found_room.id)
+            note(f"Removed the rules of room {found_room.code}.")

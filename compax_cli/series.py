@@ -1,0 +1,350 @@
+"""``compax series``: recurring bookings (a weekly lecture through the term)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+import typer
+
+from compax_cli import lookup
+from compax_cli.bookings import booking_table, rooms_by_id
+from compax_cli.options import Json, Override, Tz, given
+from compax_cli.output import details, note, print_json, table
+from compax_cli.session import State, client, state
+from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, show_duration
+from compax_sdk import NOT_GIVEN, BookingSeries, Recurrence, SeriesResult, Weekday
+
+app = typer.Typer(help="Series: recurring bookings, each occurrence a booking of its own.")
+
+SeriesId = Annotated[int, typer.Argument(help="The series' id.")]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekdays(values: list[str] | None) -> list[Weekday] | None:
+    if not values:
+        return None
+    out: list[Weekday] = []
+    for part in (p.strip().lower()[:3] for v in values for p in v.split(",")):
+        day = next((d for d in WEEKDAYS if d == part), None)
+        if day is None:
+            raise typer.BadParameter(f"{part!r} is not mon, tue, ... sun", param_hint="--on")
+        out.append(day)
+    return out
+
+
+def rule_text(s: BookingSeries) -> str:
+    rule = s.rule
+    every = rule.get("interval", 1)
+    text = str(rule.get("freq", "?")) if every == 1 else f"every {every} {rule.get('freq')}"
+    if rule.get("weekdays"):
+        text += " on " + ",".join(rule["weekdays"])
+    if rule.get("until"):
+        text += f" until {rule['until']}"
+    elif rule.get("count"):
+        text += f", {rule['count']} times"
+    elif rule.get("term_id"):
+        text += f" through term {rule['term_id']}"
+    return text
+
+
+def series_pairs(s: BookingSeries, room_code: str) -> list[tuple[str, object]]:
+    return [
+        ("id", s.id),
+        ("title", s.title),
+        ("room", room_code),
+        ("repeats", rule_text(s)),
+        ("time", f"{s.start_time} for {show_duration(s.duration_minutes)} ({s.timezone})"),
+        ("skips holidays", s.skip_holidays),
+        ("excluded", s.excluded_dates),
+        ("added", s.added_dates),
+        ("status", s.status),
+        ("owner", s.owner_id),
+        ("version", s.version),
+    ]
+
+
+def show_result(st: State, result: SeriesResult, room_code: str, action: str) -> None:
+    if st.json:
+        print_json(result)
+        return
+    note(f"{action} series {result.id}: {len(result.booking_ids)} occurrence(s).")
+    details(series_pairs(result, room_code), title=f"Series {result.id}")
+    for skipped in result.skipped:
+        why = (
+            "taken by booking " + ", ".join(str(c.get("id")) for c in skipped.conflicts or [])
+            if skipped.reason == "conflict"
+            else "; ".join(str(e.get("detail")) for e in skipped.errors or [])
+        )
+        note(f"  skipped {skipped.date}: {why}")
+    if result.skipped_holidays:
+        days = ", ".join(d.isoformat() for d in result.skipped_holidays)
+        note(f"  holidays left out: {days}")
+    for adjustment in result.adjustments:
+        note(f"  moved off a daylight saving gap: {adjustment}")
+    if result.rejected_booking_ids:
+        note(f"  rejected overlapping requests: {result.rejected_booking_ids}")
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    room: Annotated[str, typer.Option("--room", "-r", help="Room code or id.")],
+    title: Annotated[str, typer.Option("--title", "-t", help="What it is for.")],
+    start: Annotated[str, typer.Option("--start", help="First day (YYYY-MM-DD).")],
+    time_: Annotated[str, typer.Option("--time", help="Local start time, HH:MM.")],
+    duration: Annotated[str, typer.Option("--duration", "-d", help="90m, 1h30m, 2h.")],
+    repeat: Annotated[
+        Literal["daily", "weekly", "monthly"], typer.Option(help="How often.")
+    ] = "weekly",
+    on: Annotated[
+        list[str] | None, typer.Option(help="Weekly: the days, e.g. tue,thu (default: --start's).")
+    ] = None,
+    every: Annotated[int, typer.Option(min=1, max=52, help="Every N days/weeks/months.")] = 1,
+    until: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD).")] = None,
+    count: Annotated[int | None, typer.Option(min=1, help="Or: this many times.")] = None,
+    term: Annotated[
+        str | None, typer.Option(help="Or: through this term (name or id), skipping holidays.")
+    ] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Leave out this date (repeat).")] = None,
+    add_date: Annotated[list[str] | None, typer.Option(help="Add this date (repeat).")] = None,
+    keep_holidays: Annotated[
+        bool, typer.Option("--keep-holidays", help="Book on the term's holidays too.")
+    ] = False,
+    skip_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--skip-conflicts", help="Book the free dates and list the taken ones (default: none)."
+        ),
+    ] = False,
+    owner: Annotated[str | None, typer.Option(help="Staff: for this user (email or id).")] = None,
+    description: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    override: Override = False,
+    json_: Json = False,
+) -> None:
+    """Book a recurring series in one step: all dates or none (or --skip-conflicts).
+
+    Example: compax series create -r B1-204 -t Maths --start 2027-03-02 --time 10:00 -d 2h --count 9
+    """
+    st = state(ctx, json_)
+    if sum(x is not None for x in (until, count, term)) != 1:
+        raise typer.BadParameter("give one of --until, --count or --term", param_hint="--until")
+    with client(st) as c:
+        found = lookup.room(c, room)
+        recurrence: Recurrence = {"freq": repeat, "interval": every}
+        days = weekdays(on)
+        if days:
+            recurrence["weekdays"] = days
+        if until:
+            recurrence["until"] = parse_date(until, "--until")
+        if count:
+            recurrence["count"] = count
+        if term:
+            recurrence["term_id"] = lookup.term(c, term).id
+        result = c.series.create(
+            room_id=found.id,
+            title=title,
+            start_date=parse_date(start, "--start"),
+            start_time=parse_hhmm(time_, "--time"),
+            duration_minutes=minutes(parse_duration(duration, "--duration")),
+            recurrence=recurrence,
+            description=description,
+            excluded_dates=[parse_date(d, "--exclude") for d in exclude or []] or None,
+            added_dates=[parse_date(d, "--add-date") for d in add_date or []] or None,
+            skip_holidays=False if keep_holidays else None,
+            conflict_policy="skip_conflicts" if skip_conflicts else None,
+            owner_id=lookup.user_id(c, owner) if owner else None,
+            override=override or None,
+        )
+    show_result(st, result, found.code, "Booked")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: Json = False) -> None:
+    """List series (members see their own).
+
+    Example: compax series list
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        found = list(c.series.list(limit=200))
+        rooms = rooms_by_id(c, (s.room_id for s in found)) if not st.json else {}
+    if st.json:
+        print_json(found)
+        return
+
+    def code(s: BookingSeries) -> str:
+        room = rooms.get(s.room_id)
+        return room.code if room else str(s.room_id)
+
+    table(
+        found,
+        [
+            ("id", lambda s: s.id),
+            ("title", lambda s: s.title),
+            ("room", code),
+            ("repeats", rule_text),
+            ("time", lambda s: f"{s.start_time} {show_duration(s.duration_minutes)}"),
+            ("status", lambda s: s.status),
+        ],
+        empty="No series.",
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    series_id: SeriesId,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """Show a series and every occurrence, in the building's zone.
+
+    Example: compax series show 7
+    """
+    st = state(ctx, json_, tz)
+    with client(st) as c:
+        found = c.series.get(series_id)
+        rooms = rooms_by_id(c, [found.room_id, *(b.room_id for b in found.occurrences)])
+    if st.json:
+        print_json(found)
+        return
+    room = rooms.get(found.room_id)
+    details(
+        series_pairs(found, room.code if room else str(found.room_id)), title=f"Series {found.id}"
+    )
+    booking_table(st, found.occurrences, rooms, title="Occurrences", empty="No occurrences.")
+
+
+def _edit(
+    ctx: typer.Context,
+    series_id: int,
+    scope: Literal["all", "following"] | None,
+    from_: str | None,
+    room: str | None,
+    time_: str | None,
+    duration: str | None,
+    title: str | None,
+    description: str | None,
+    override: bool,
+    json_: bool,
+) -> None:
+    st = state(ctx, json_)
+    if scope == "following" and not from_:
+        raise typer.BadParameter("--scope following needs --from DATE", param_hint="--from")
+    if not (room or time_ or duration or title or description is not None):
+        raise typer.BadParameter(
+            "give --room, --time, --duration, --title or --description", param_hint="--room"
+        )
+    first: date | None = parse_date(from_, "--from") if from_ else None
+    with client(st) as c:
+        found = c.series.get(series_id)
+        target = lookup.room(c, room) if room else None
+        result = c.series.update(
+            found,
+            scope=scope or ("following" if first else "all"),
+            from_date=first or NOT_GIVEN,
+            room_id=target.id if target else NOT_GIVEN,
+            start_time=parse_hhmm(time_, "--time") if time_ else NOT_GIVEN,
+            duration_minutes=(
+                minutes(parse_duration(duration, "--duration")) if duration else NOT_GIVEN
+            ),
+            title=given(title),
+            description=given(description),
+            override=True if override else NOT_GIVEN,
+        )
+        room_now = rooms_by_id(c, [result.room_id])[result.room_id]
+    show_result(st, result, room_now.code if room_now else str(result.room_id), "Changed")
+
+
+Scope = Annotated[
+    Literal["all", "following"] | None,
+    typer.Option(help="all future occurrences (default), or those from --from on."),
+]
+FromDate = Annotated[
+    str | None, typer.Option("--from", help="Change occurrences from this date on (YYYY-MM-DD).")
+]
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    series_id: SeriesId,
+    scope: Scope = None,
+    from_: FromDate = None,
+    room: Annotated[str | None, typer.Option("--room", "-r", help="New room.")] = None,
+    time_: Annotated[str | None, typer.Option("--time", help="New local start, HH:MM.")] = None,
+    duration: Annotated[str | None, typer.Option("--duration", "-d", help="New length.")] = None,
+    title: Annotated[str | None, typer.Option("--title", "-t", help="New title.")] = None,
+    description: Annotated[str | None, typer.Option(help="New description.")] = None,
+    override: Override = False,
+    json_: Json = False,
+) -> None:
+    """Change the future occurrences of a series, or those from a date on.
+
+    Example: compax series edit 7 --from 2027-05-04 --room B1-105 --time 14:00
+    """
+    _edit(ctx, series_id, scope, from_, room, time_, duration, title, description, override, json_)
+
+
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    series_id: SeriesId,
+    scope: Scope = None,
+    from_: FromDate = None,
+    room: Annotated[str | None, typer.Option("--room", "-r", help="New room.")] = None,
+    time_: Annotated[str | None, typer.Option("--time", help="New local start, HH:MM.")] = None,
+    duration: Annotated[str | None, typer.Option("--duration", "-d", help="New length.")] = None,
+    override: Override = False,
+    json_: Json = False,
+) -> None:
+    """Move a series to another room or time (all future occurrences, or from a date on).
+
+    Example: compax series move 7 --scope following --from 2027-05-04 --room B1-105
+    """
+    _edit(ctx, series_id, scope, from_, room, time_, duration, None, None, override, json_)
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    series_id: SeriesId,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Only from this date on (default: all).")
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why; the owner sees it.")] = None,
+    json_: Json = False,
+) -> None:
+    """Cancel a series' future occurrences (all, or from a date on).
+
+    Example: compax series cancel 7 --from 2027-06-01 --reason 'course ends early'
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        found = c.series.get(series_id)
+        result = c.series.cancel(
+            found, from_date=parse_date(from_, "--from") if from_ else None, reason=reason
+        )
+        room = rooms_by_id(c, [result.room_id])[result.room_id]
+    show_result(st, result, room.code if room else str(result.room_id), "Cancelled in")
+
+
+@app.command("add-date")
+def add_date(
+    ctx: typer.Context,
+    series_id: SeriesId,
+    day: Annotated[str, typer.Argument(help="The date to add (YYYY-MM-DD).")],
+    override: Override = False,
+    json_: Json = False,
+) -> None:
+    """Book one more occurrence at the series' time (a holiday, a skipped date).
+
+    Example: compax series add-date 7 2027-04-01
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        found = c.series.get(series_id)
+        result = c.series.add_date(found, parse_date(day, "DAY"), override=override or None)
+        room = rooms_by_id(c, [result.room_id])[result.room_id]
+    show_result(st, result, room.code if room else str(result.room_id), "Added a date to")

@@ -1,0 +1,110 @@
+"""Per-invocation state (the global options) and the SDK client built from it.
+
+Which server: ``--url`` (or ``COMPAX_URL``), else the URL the profile logged in to, else
+``http://127.0.0.1:8000``. As whom: ``--api-key`` (or ``COMPAX_API_KEY``), else the tokens
+``compax login`` saved in the profile; those are only ever sent to the URL they came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import typer
+
+from compax_cli import config
+from compax_cli.errors import api_errors
+from compax_cli.output import fail
+from compax_cli.times import local_zone, zone
+from compax_sdk import Compax, Token
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+@dataclass
+class State:
+    url: str | None = None
+    profile: str = "default"
+    api_key: str | None = None
+    json: bool = False
+    tz: str | None = None
+    zone_hint: tzinfo | None = None
+    """The zone of the room or building the command is about, once known."""
+
+    def saved(self) -> dict[str, Any]:
+        try:
+            return config.load_profile(self.profile)
+        except ValueError as exc:
+            fail(str(exc))
+
+    @property
+    def base_url(self) -> str:
+        return (self.url or self.saved().get("url") or DEFAULT_URL).rstrip("/")
+
+    def display_zone(self, zone_name: str | None = None) -> tzinfo:
+        """``--tz``, else the given zone (a room's), else the command's, else this machine's."""
+        if self.tz:
+            return zone(self.tz)
+        if zone_name:
+            return ZoneInfo(zone_name)
+        return self.zone_hint or local_zone()
+
+    def input_zone(self, client: Compax, zone_name: str | None = None) -> tzinfo:
+        """The zone of a local time typed without one: ``--tz``, else the room's or
+        building's, else the campus's (when all buildings share one), else this machine's."""
+        if self.tz or zone_name or self.zone_hint:
+            return self.display_zone(zone_name)
+        zones = {b.timezone for b in client.buildings.list(limit=200)}
+        self.zone_hint = ZoneInfo(zones.pop()) if len(zones) == 1 else local_zone()
+        return self.zone_hint
+
+
+def state(ctx: typer.Context, json_: bool = False, tz: str | None = None) -> State:
+    """The invocation's state, with the command's own ``--json`` and ``--tz`` merged in."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    st: State = root.obj
+    st.json = st.json or json_
+    if tz:
+        zone(tz)  # a bad zone is a usage error before anything is sent
+        st.tz = tz
+    return st
+
+
+def open_client(st: State) -> Compax:
+    if st.api_key:
+        return Compax(base_url=st.base_url, api_key=st.api_key, access_token="")
+    saved = st.saved()
+    same_server = (saved.get("url") or DEFAULT_URL).rstrip("/") == st.base_url
+    if not same_server:  # never hand one server's tokens to another
+        return Compax(base_url=st.base_url, api_key="", access_token="")
+
+    def keep(token: Token) -> None:
+        config.save_profile(
+            st.profile,
+            {"access_token": token.access_token, "refresh_token": token.refresh_token},
+        )
+
+    return Compax(
+        base_url=st.base_url,
+        api_key="",
+        access_token=saved.get("access_token") or "",
+        refresh_token=saved.get("refresh_token"),
+        on_tokens=keep,
+    )
+
+
+@contextmanager
+def client(st: State) -> Iterator[Compax]:
+    """An SDK client for the command; any SDK error becomes a message and an exit code."""
+    with api_errors(st):
+        c = open_client(st)
+        try:
+            yield c
+        finally:
+            c.close()

@@ -1,0 +1,199 @@
+"""``/rules``: limits on bookings, set globally and per building or room (staff).
+
+For each limit the most specific level that sets it wins: room, then building, then global.
+Setting the rules of a level replaces all five limits of that level; a limit left out (or
+``None``) is not set there. Staff and admins may book past the limits with ``override``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime
+
+from compax_sdk._models import Model
+from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
+from compax_sdk.paging import AsyncPager, SyncPage
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+
+__all__ = ["AsyncRules", "BookingRules", "RuleScope", "Rules"]
+
+RuleScope = Literal["building", "room"]
+
+
+class BookingRules(Model):
+    """The limits set at one level: ``scope`` ``global`` (``scope_id`` 0), ``building`` or
+    ``room``. ``None``: not set at this level."""
+
+    scope: str
+    scope_id: int = 0
+    max_duration_minutes: int | None = None
+    horizon_days: int | None = None
+    """How far ahead one may book."""
+    min_notice_minutes: int | None = None
+    max_bookings_per_week: int | None = None
+    max_hours_per_week: int | None = None
+    updated_at: AwareDatetime
+
+
+def _limits(
+    max_duration_minutes: int | None,
+    horizon_days: int | None,
+    min_notice_minutes: int | None,
+    max_bookings_per_week: int | None,
+    max_hours_per_week: int | None,
+) -> dict[str, int | None]:
+    return {
+        "max_duration_minutes": max_duration_minutes,
+        "horizon_days": horizon_days,
+        "min_notice_minutes": min_notice_minutes,
+        "max_bookings_per_week": max_bookings_per_week,
+        "max_hours_per_week": max_hours_per_week,
+    }
+
+
+class Rules(SyncResource):
+    def list(
+        self, *, timeout: Timeout | NotGiven = NOT_GIVEN, extra_headers: Headers = None
+    ) -> SyncPage[BookingRules]:
+        """Every level that has rules: global first, then buildings, then rooms."""
+        return self._list(BookingRules, "/rules", headers=extra_headers, timeout=timeout)
+
+    def set_global(
+        self,
+        *,
+        max_duration_minutes: int | None = None,
+        horizon_days: int | None = None,
+        min_notice_minutes: int | None = None,
+        max_bookings_per_week: int | None = None,
+        max_hours_per_week: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> BookingRules:
+        """Replace the campus-wide limits."""
+        json = _limits(
+            max_duration_minutes,
+            horizon_days,
+            min_notice_minutes,
+            max_bookings_per_week,
+            max_hours_per_week,
+        )
+        return self._call(
+            BookingRules, "PUT", "/rules/global", json=json, headers=extra_headers, timeout=timeout
+        )
+
+    def set(
+        self,
+        scope: RuleScope,
+        scope_id: int,
+        *,
+        max_duration_minutes: int | None = None,
+        horizon_days: int | None = None,
+        min_notice_minutes: int | None = None,
+        max_bookings_per_week: int | None = None,
+        max_hours_per_week: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> BookingRules:
+        """Replace the limits of one building or room."""
+        json = _limits(
+            max_duration_minutes,
+            horizon_days,
+            min_notice_minutes,
+            max_bookings_per_week,
+            max_hours_per_week,
+        )
+        return self._call(
+            BookingRules,
+            "PUT",
+            f"/rules/{scope}/{scope_id}",
+            json=json,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    def delete(
+        self,
+        scope: RuleScope,
+        scope_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> None:
+        """Remove the rules of one building or room: the wider levels apply again."""
+        self._call_no_content(
+            "DELETE", f"/rules/{scope}/{scope_id}", headers=extra_headers, timeout=timeout
+        )
+
+
+class AsyncRules(AsyncResource):
+    def list(
+        self, *, timeout: Timeout | NotGiven = NOT_GIVEN, extra_headers: Headers = None
+    ) -> AsyncPager[BookingRules]:
+        """Every level that has rules: global first, then buildings, then rooms."""
+        return self._list(BookingRules, "/rules", headers=extra_headers, timeout=timeout)
+
+    async def set_global(
+        self,
+        *,
+        max_duration_minutes: int | None = None,
+        horizon_days: int | None = None,
+        min_notice_minutes: int | None = None,
+        max_bookings_per_week: int | None = None,
+        max_hours_per_week: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> BookingRules:
+        """Replace the campus-wide limits."""
+        json = _limits(
+            max_duration_minutes,
+            horizon_days,
+            min_notice_minutes,
+            max_bookings_per_week,
+            max_hours_per_week,
+        )
+        return await self._call(
+            BookingRules, "PUT", "/rules/global", json=json, headers=extra_headers, timeout=timeout
+        )
+
+    async def set(
+        self,
+        scope: RuleScope,
+        scope_id: int,
+        *,
+        max_duration_minutes: int | None = None,
+        horizon_days: int | None = None,
+        min_notice_minutes: int | None = None,
+        max_bookings_per_week: int | None = None,
+        max_hours_per_week: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> BookingRules:
+        """Replace the limits of one building or room."""
+        json = _limits(
+            max_duration_minutes,
+            horizon_days,
+            min_notice_minutes,
+            max_bookings_per_week,
+            max_hours_per_week,
+        )
+        return await self._call(
+            BookingRules,
+            "PUT",
+            f"/rules/{scope}/{scope_id}",
+            json=json,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    async def delete(
+        self,
+        scope: RuleScope,
+        scope_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> None:
+        """Remove the rules of one building or room: the wider levels apply again."""
+        await self._call_no_content(
+            "DELETE", f"/rules/{scope}/{scope_id}", headers=extra_headers, timeout=timeout
+        )

@@ -1,0 +1,504 @@
+"""``/series``: recurring bookings. Every occurrence is a ``Booking`` (with ``series_id``), so
+one occurrence is moved or cancelled through ``bookings``; the series methods change all
+future occurrences, or those from a date on.
+
+A series is created in one transaction: with ``conflict_policy="all_or_nothing"`` (the
+default) any taken date raises ``BookingConflictError`` (``conflicts`` and ``dates`` name
+them) and nothing is booked; ``"skip_conflicts"`` books the free dates and lists the others
+in ``skipped``. Times are wall-clock times in the building's zone, so a 09:00 lecture stays
+at 09:00 across a daylight saving change.
+
+Changes carry the version you read, like bookings: pass the series you have, or an id and
+``version=``::
+
+    made = client.series.create(
+        room_id=3, title="Linear algebra", start_date=date(2031, 3, 4), start_time="10:00",
+        duration_minutes=90, recurrence={"freq": "weekly", "term_id": 2},
+    )
+    client.series.update(made, scope="following", from_date=date(2031, 5, 6), room_id=4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Literal, Required, TypedDict
+
+from pydantic import AwareDatetime
+
+from compax_sdk._models import Model
+from compax_sdk._params import body, query
+from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
+from compax_sdk.paging import AsyncPager, SyncPage
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, version_tag
+from compax_sdk.resources.bookings import Booking
+
+__all__ = [
+    "AsyncSeries",
+    "BookingSeries",
+    "ConflictPolicy",
+    "Recurrence",
+    "Series",
+    "SeriesDetail",
+    "SeriesResult",
+    "SeriesScope",
+    "SkippedDate",
+    "Weekday",
+]
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SeriesScope = Literal["all", "following"]
+ConflictPolicy = Literal["all_or_nothing", "skip_conflicts"]
+
+
+class Recurrence(TypedDict, total=False):
+    """How a series repeats: ``freq`` and exactly one end: ``until`` (a date, inclusive),
+    ``count`` or ``term_id`` (through the term, skipping its holidays)."""
+
+    freq: Required[Literal["daily", "weekly", "monthly"]]
+    interval: int
+    weekdays: list[Weekday]
+    """Weekly: the days (default: the start date's weekday)."""
+    monthly_by: Literal["date", "nth_weekday"]
+    nth: Literal[1, 2, 3, 4, -1]
+    until: date
+    count: int
+    term_id: int
+
+
+class BookingSeries(Model):
+    id: int
+    room_id: int
+    owner_id: int
+    title: str
+    description: str = ""
+    rule: dict[str, Any] = {}
+    """The recurrence as stored: ``freq``, ``interval``, ``weekdays``, ``until``, ..."""
+    start_time: str  # local HH:MM
+    duration_minutes: int
+    timezone: str = ""
+    skip_holidays: bool = True
+    excluded_dates: list[str] = []
+    added_dates: list[str] = []
+    status: str  # active or cancelled
+    source: str | None = None
+    external_id: str | None = None
+    version: int
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+    @property
+    def etag(self) -> str:
+        return version_tag(self.version)
+
+
+class SkippedDate(Model):
+    """A date a ``skip_conflicts`` series did not book: ``reason`` is ``conflict`` (with the
+    ``conflicts`` in the way) or ``rule`` (with the rule ``errors``)."""
+
+    date: str
+    reason: str
+    conflicts: list[dict[str, Any]] | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class SeriesResult(BookingSeries):
+    """A series after a change, with what the change did."""
+
+    booking_ids: list[int] = []
+    """The bookings created, changed or cancelled."""
+    skipped: list[SkippedDate] = []
+    adjustments: list[dict[str, Any]] = []
+    """Occurrences moved off a daylight saving gap."""
+    skipped_holidays: list[date] = []
+    rejected_booking_ids: list[int] = []
+    """Pending requests the series overrode."""
+
+
+class SeriesDetail(BookingSeries):
+    occurrences: list[Booking] = []
+    """Every occurrence, cancelled ones too, in start order."""
+
+
+def _target(series: BookingSeries | int, version: int | str | None) -> tuple[str, dict[str, str]]:
+    if isinstance(series, BookingSeries):
+        series_id = series.id
+        version = series.version if version is None else version
+    else:
+        series_id = series
+    headers = {"If-Match": version_tag(version)} if version is not None else {}
+    return f"/series/{series_id}", headers
+
+
+def _create_body(
+    room_id: int,
+    title: str,
+    start_date: date,
+    start_time: str,
+    duration_minutes: int,
+    recurrence: Recurrence,
+    description: str | None,
+    excluded_dates: Sequence[date] | None,
+    added_dates: Sequence[date] | None,
+    skip_holidays: bool | None,
+    conflict_policy: ConflictPolicy | None,
+    owner_id: int | None,
+    override: bool | None,
+) -> dict[str, object]:
+    return body(
+        {
+            "room_id": room_id,
+            "title": title,
+            "description": description,
+            "start_date": start_date,
+            "start_time": start_time,
+            "duration_minutes": duration_minutes,
+            "recurrence": dict(recurrence),
+            "excluded_dates": list(excluded_dates) if excluded_dates is not None else None,
+            "added_dates": list(added_dates) if added_dates is not None else None,
+            "skip_holidays": skip_holidays,
+            "conflict_policy": conflict_policy,
+            "owner_id": owner_id,
+            "override": override,
+        }
+    )
+
+
+def _update_body(
+    scope: SeriesScope | NotGiven,
+    from_date: date | NotGiven,
+    title: str | NotGiven,
+    description: str | NotGiven,
+    room_id: int | NotGiven,
+    start_time: str | NotGiven,
+    duration_minutes: int | NotGiven,
+    override: bool | NotGiven,
+) -> dict[str, object]:
+    return body(
+        {
+            "scope": scope,
+            "from_date": from_date,
+            "title": title,
+            "description": description,
+            "room_id": room_id,
+            "start_time": start_time,
+            "duration_minutes": duration_minutes,
+            "override": override,
+        }
+    )
+
+
+def _cancel_body(from_date: date | None, reason: str | None) -> dict[str, object] | None:
+    return body({"from_date": from_date, "reason": reason}) or None
+
+
+class Series(SyncResource):
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SyncPage[BookingSeries]:
+        """Members see their own series; staff see all."""
+        params = query({"limit": limit})
+        return self._list(
+            BookingSeries, "/series", params=params, headers=extra_headers, timeout=timeout
+        )
+
+    def create(
+        self,
+        *,
+        room_id: int,
+        title: str,
+        start_date: date,
+        start_time: str,
+        duration_minutes: int,
+        recurrence: Recurrence,
+        description: str | None = None,
+        excluded_dates: Sequence[date] | None = None,
+        added_dates: Sequence[date] | None = None,
+        skip_holidays: bool | None = None,
+        conflict_policy: ConflictPolicy | None = None,
+        owner_id: int | None = None,
+        override: bool | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesResult:
+        """Book every occurrence from ``start_date`` at ``start_time`` (local ``HH:MM``) for
+        ``duration_minutes``. ``skip_holidays`` (default on) skips the term's holidays."""
+        return self._call(
+            SeriesResult,
+            "POST",
+            "/series",
+            json=_create_body(
+                room_id,
+                title,
+                start_date,
+                start_time,
+                duration_minutes,
+                recurrence,
+                description,
+                excluded_dates,
+                added_dates,
+                skip_holidays,
+                conflict_policy,
+                owner_id,
+                override,
+            ),
+            create=True,
+            idempotency_key=idempotency_key,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    def get(
+        self,
+        series_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesDetail:
+        """The series with its occurrences."""
+        return self._call(
+            SeriesDetail, "GET", f"/series/{series_id}", headers=extra_headers, timeout=timeout
+        )
+
+    def update(
+        self,
+        series: BookingSeries | int,
+        *,
+        version: int | str | None = None,
+        scope: SeriesScope | NotGiven = NOT_GIVEN,
+        from_date: date | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        room_id: int | NotGiven = NOT_GIVEN,
+        start_time: str | NotGiven = NOT_GIVEN,
+        duration_minutes: int | NotGiven = NOT_GIVEN,
+        override: bool | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesResult:
+        """Move or rename the future occurrences (``scope="all"``, the default) or those from
+        ``from_date`` on (``scope="following"``), in one step; each moved occurrence is
+        checked like a new booking. To change one occurrence, update its booking."""
+        path, headers = _target(series, version)
+        return self._call(
+            SeriesResult,
+            "PATCH",
+            path,
+            json=_update_body(
+                scope,
+                from_date,
+                title,
+                description,
+                room_id,
+                start_time,
+                duration_minutes,
+                override,
+            ),
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
+        )
+
+    def cancel(
+        self,
+        series: BookingSeries | int,
+        *,
+        version: int | str | None = None,
+        from_date: date | None = None,
+        reason: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesResult:
+        """Cancel the future occurrences: all of them (the series is then cancelled), or
+        those from ``from_date`` on. Cancelled bookings stay in the history."""
+        path, headers = _target(series, version)
+        return self._call(
+            SeriesResult,
+            "POST",
+            f"{path}/cancel",
+            json=_cancel_body(from_date, reason),
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
+        )
+
+    def add_date(
+        self,
+        series: BookingSeries | int,
+        day: date,
+        *,
+        version: int | str | None = None,
+        override: bool | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesResult:
+        """Book one more occurrence on ``day`` at the series' time (a holiday or a date that
+        was skipped for a conflict, say)."""
+        path, headers = _target(series, version)
+        return self._call(
+            SeriesResult,
+            "POST",
+            f"{path}/dates",
+            json=body({"date": day, "override": override}),
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
+        )
+
+
+class AsyncSeries(AsyncResource):
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> AsyncPager[BookingSeries]:
+        """Members see their own series; staff see all."""
+        params = query({"limit": limit})
+        return self._list(
+            BookingSeries, "/series", params=params, headers=extra_headers, timeout=timeout
+        )
+
+    async def create(
+        self,
+        *,
+        room_id: int,
+        title: str,
+        start_date: date,
+        start_time: str,
+        duration_minutes: int,
+        recurrence: Recurrence,
+        description: str | None = None,
+        excluded_dates: Sequence[date] | None = None,
+        added_dates: Sequence[date] | None = None,
+        skip_holidays: bool | None = None,
+        conflict_policy: ConflictPolicy | None = None,
+        owner_id: int | None = None,
+        override: bool | None = None,
+        idempotency_key: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesResult:
+        """Book every occurrence from ``start_date`` at ``start_time`` (local ``HH:MM``) for
+        ``duration_minutes``. ``skip_holidays`` (default on) skips the term's holidays."""
+        return await self._call(
+            SeriesResult,
+            "POST",
+            "/series",
+            json=_create_body(
+                room_id,
+                title,
+                start_date,
+                start_time,
+                duration_minutes,
+                recurrence,
+                description,
+                excluded_dates,
+                added_dates,
+                skip_holidays,
+                conflict_policy,
+                owner_id,
+                override,
+            ),
+            create=True,
+            idempotency_key=idempotency_key,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    async def get(
+        self,
+        series_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesDetail:
+        """The series with its occurrences."""
+        return await self._call(
+            SeriesDetail, "GET", f"/series/{series_id}", headers=extra_headers, timeout=timeout
+        )
+
+    async def update(
+        self,
+        series: BookingSeries | int,
+        *,
+        version: int | str | None = None,
+        scope: SeriesScope | NotGiven = NOT_GIVEN,
+        from_date: date | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        room_id: int | NotGiven = NOT_GIVEN,
+        start_time: str | NotGiven = NOT_GIVEN,
+        duration_minutes: int | NotGiven = NOT_GIVEN,
+        override: bool | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesResult:
+        """Move or rename the future occurrences (``scope="all"``, the default) or those from
+        ``from_date`` on (``scope="following"``), in one step; each moved occurrence is
+        checked like a new booking. To change one occurrence, update its booking."""
+        path, headers = _target(series, version)
+        return await self._call(
+            SeriesResult,
+            "PATCH",
+            path,
+            json=_update_body(
+                scope,
+                from_date,
+                title,
+                description,
+                room_id,
+                start_time,
+                duration_minutes,
+                override,
+            ),
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
+        )
+
+    async def cancel(
+        self,
+        series: BookingSeries | int,
+        *,
+        version: int | str | None = None,
+        from_date: date | None = None,
+        reason: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesResult:
+        """Cancel the future occurrences: all of them (the series is then cancelled), or
+        those from ``from_date`` on. Cancelled bookings stay in the history."""
+        path, headers = _target(series, version)
+        return await self._call(
+            SeriesResult,
+            "POST",
+            f"{path}/cancel",
+            json=_cancel_body(from_date, reason),
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
+        )
+
+    async def add_date(
+        self,
+        series: BookingSeries | int,
+        day: date,
+        *,
+        version: int | str | None = None,
+        override: bool | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> SeriesResult:
+        """Book one more occurrence on ``day`` at the series' time (a holiday or a date that
+        was skipped for a conflict, say)."""
+        path, headers = _target(series, version)
+        return await self._call(
+            SeriesResult,
+            "POST",
+            f"{path}/dates",
+            json=body({"date": day, "override": override}),
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
+        )

@@ -1,0 +1,155 @@
+"""``compax users``, ``api-keys``, ``rules`` and ``audit`` (with ``tail --follow`` run as a
+real process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from compax_sdk import RuleViolationError
+from tests.cli.conftest import ADMIN_EMAIL, MEMBER_PASSWORD, tag
+from tests.e2e.servers import COMPAX
+
+pytestmark = pytest.mark.slow
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def test_users_add_show_edit_list_deactivate(admin_cli, cli):
+    email = f"ada-{tag().lower()}@campus.example"
+    made = admin_cli.json(
+        "users", "add", "--email", email, "--name", "Ada", "--role", "staff",
+        "--password", MEMBER_PASSWORD,
+    )  # fmt: skip
+    assert (made["email"], made["role"], made["is_active"]) == (email, "staff", True)
+    assert admin_cli.json("users", "show", email)["id"] == made["id"]
+    assert email in [u["email"] for u in admin_cli.json("users", "list", "--role", "staff")]
+    changed = admin_cli.json("users", "edit", email, "--name", "Ada Lovelace", "--role", "admin")
+    assert (changed["full_name"], changed["role"]) == ("Ada Lovelace", "admin")
+    cli.login(email, MEMBER_PASSWORD)
+    admin_cli.ok("users", "deactivate", email)
+    assert email in [u["email"] for u in admin_cli.json("users", "list", "--inactive")]
+    assert cli("whoami").exit_code == 5  # deactivated: the session ends
+    taken = admin_cli("users", "add", "--email", email, "--name", "Again")
+    assert taken.exit_code == 4
+    weak = admin_cli("users", "add", "--email", f"x{email}", "--name", "X", "--password", "short")
+    assert weak.exit_code == 1 and "10" in weak.stderr
+    assert admin_cli("users", "show", "nobody@campus.example").exit_code == 3
+
+
+def test_members_may_not_manage_users(admin_cli, cli, member):
+    me = member.me.get()
+    cli.login(me.email, MEMBER_PASSWORD)
+    denied = cli("users", "list")
+    assert denied.exit_code == 5 and "not allowed" in denied.stderr
+
+
+def test_api_keys_create_shows_the_secret_once_list_and_revoke(admin_cli, cli):
+    table = admin_cli.ok("api-keys", "create", "--user", ADMIN_EMAIL, "--name", "shown once")
+    secret = next(w for w in table.stdout.split() if w.startswith("cpx_"))
+    assert "shown only now" in table.stderr
+    made = admin_cli.json(
+        "api-keys", "create", "--user", ADMIN_EMAIL, "--name", "nightly", "--scope", "read",
+        "--expires", "2031-12-31",
+    )  # fmt: skip
+    assert made["scopes"] == ["read"] and made["secret"].startswith("cpx_")
+    listed = admin_cli.json("api-keys", "list", "--user", ADMIN_EMAIL)
+    assert {made["id"]} <= {k["id"] for k in listed}
+    assert all("secret" not in k for k in listed)
+    assert cli.json("whoami", COMPAX_API_KEY=secret)["email"] == ADMIN_EMAIL
+    admin_cli.ok("api-keys", "revoke", str(made["id"]))
+    assert cli("whoami", COMPAX_API_KEY=made["secret"]).exit_code == 5
+    bad = admin_cli("api-keys", "create", "--user", ADMIN_EMAIL, "--name", "x", "--scope", "all")
+    assert bad.exit_code == 2
+
+
+def test_rules_set_show_and_remove(admin_cli, campus, member):
+    room = campus["mid"]
+    admin_cli.ok("rules", "set", "--room", room.code, "--max-duration", "1h", "--min-notice", "30m")
+    merged = admin_cli.json("rules", "set", "--room", room.code, "--max-per-week", "3")
+    assert (merged["max_duration_minutes"], merged["min_notice_minutes"]) == (60, 30)
+    assert merged["max_bookings_per_week"] == 3
+    cleared = admin_cli.json("rules", "set", "--room", room.code, "--min-notice", "none")
+    assert cleared["min_notice_minutes"] is None and cleared["max_duration_minutes"] == 60
+    shown = admin_cli.ok("rules", "show").stdout
+    assert f"room {room.code}" in shown and "1h" in shown
+    assert any(r["scope_id"] == room.id for r in admin_cli.json("rules", "show"))
+
+    with pytest.raises(RuleViolationError):  # a member's long booking breaks the rule
+        member.bookings.create(
+            room_id=room.id,
+            title="Long",
+            start=utc("2031-03-03T09:00Z"),
+            end=utc("2031-03-03T11:00Z"),
+        )
+    admin_cli.ok("rules", "remove", "--room", room.code)
+    assert not any(r["scope_id"] == room.id for r in admin_cli.json("rules", "show"))
+    assert admin_cli("rules", "remove", "--room", room.code).exit_code == 3
+    assert admin_cli("rules", "set", "--max-duration", "soon").exit_code == 2
+
+
+def test_audit_list_with_filters(admin_cli, api, campus):
+    booking = api.bookings.create(
+        room_id=campus["big"].id,
+        title="Audited",
+        start=utc("2031-03-03T09:00Z"),
+        end=utc("2031-03-03T10:00Z"),
+    )
+    api.bookings.update(booking, title="Audited again")
+    events = admin_cli.json("audit", "list", "--entity", "booking", "--id", str(booking.id))
+    assert [e["action"] for e in events] == ["booking.create", "booking.update"]
+    assert events[0]["actor_label"] == ADMIN_EMAIL
+    table = admin_cli.ok("audit", "list", "--entity", "booking", "--id", str(booking.id)).stdout
+    assert "title: 'Audited' -> 'Audited again'" in table
+    newest = admin_cli.json("audit", "list", "--limit", "1")
+    assert len(newest) == 1 and newest[0]["id"] >= events[-1]["id"]
+    mine = admin_cli.json("audit", "list", "--actor", ADMIN_EMAIL, "--action", "booking.update")
+    assert events[-1]["id"] in [e["id"] for e in mine]
+
+
+def test_audit_tail_shows_the_latest_and_resumes_from_a_cursor(admin_cli, api, campus):
+    result = admin_cli.ok("audit", "tail", "-n", "3")
+    assert len(result.stdout.strip().splitlines()) == 3
+    cursor = result.stderr.split("--since ")[1].split()[0]
+    api.rooms.update(campus["small"].id, capacity=13)
+    after = admin_cli.ok("audit", "tail", "--since", cursor, "--json")
+    [event] = [json.loads(line) for line in after.stdout.splitlines()]
+    assert (event["action"], event["entity_id"]) == ("room.update", campus["small"].id)
+
+
+def test_audit_tail_follow_prints_new_events_until_interrupted(server, admin_cli, api, campus):
+    env = {**os.environ, **{k: v for k, v in admin_cli.env.items() if v is not None}}
+    for name, value in admin_cli.env.items():
+        if value is None:
+            env.pop(name, None)
+    process = subprocess.Popen(
+        [COMPAX, "audit", "tail", "-n", "0", "--follow", "--interval", "0.2", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()
+    try:
+        time.sleep(1.5)  # started, caught up, polling
+        api.rooms.update(campus["mid"].id, name="Followed")
+        event = json.loads(lines.get(timeout=15))
+        assert (event["action"], event["entity_id"]) == ("room.update", campus["mid"].id)
+        assert event["after"]["name"] == "Followed"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+    err = process.stderr.read()
+    assert process.returncode == 0, err
+    assert "--since" in err and "Traceback" not in err

@@ -1,0 +1,110 @@
+"""``explain``: every SDK error as a message and an exit code, without a server."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from compax_cli.errors import explain
+from compax_cli.session import State
+from compax_sdk import APIConnectionError, APITimeoutError, error_from_response
+
+
+def problem(
+    status: int, code: str, detail: str = "it went wrong", **extra: object
+) -> httpx.Response:
+    body = {"type": "about:blank", "title": code, "status": status, "detail": detail, "code": code}
+    return httpx.Response(status, json={**body, "request_id": "req-7", **extra})
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "exit_code"),
+    [
+        (400, "validation_failed", 2),
+        (400, "malformed_body", 2),
+        (401, "unauthenticated", 5),
+        (401, "invalid_credentials", 5),
+        (401, "refresh_token_reused", 5),
+        (403, "forbidden", 5),
+        (404, "not_found", 3),
+        (409, "booking_conflict", 4),
+        (409, "already_exists", 4),
+        (409, "conflict", 4),
+        (412, "precondition_failed", 4),
+        (422, "rule_violation", 1),
+        (422, "password_policy", 1),
+        (428, "precondition_required", 1),
+        (429, "rate_limited", 1),
+        (500, "internal_error", 1),
+        (503, "service_unavailable", 1),
+    ],
+)
+def test_each_kind_of_error_has_its_exit_code(status, code, exit_code):
+    message, got = explain(error_from_response(problem(status, code)), State())
+    assert got == exit_code
+    assert message and "Traceback" not in message
+
+
+def test_connection_errors_name_the_url_and_how_to_change_it():
+    request = httpx.Request("GET", "http://compax.campus.example/api/v1/rooms")
+    st = State(url="http://compax.campus.example")
+    for exc in (APIConnectionError(request), APITimeoutError(request)):
+        message, code = explain(exc, st)
+        assert code == 6
+        assert "http://compax.campus.example" in message and "COMPAX_URL" in message
+
+
+def test_a_validation_error_names_the_option():
+    response = problem(
+        400,
+        "validation_failed",
+        "free_to: must be after free_from",
+        errors=[{"location": "query", "pointer": "/free_to", "detail": "must be after free_from"}],
+    )
+    assert explain(error_from_response(response))[0] == "--to: must be after free_from"
+    nested = problem(
+        400,
+        "validation_failed",
+        errors=[{"location": "body", "pointer": "/recurrence/weekdays/0", "detail": "bad day"}],
+    )
+    assert explain(error_from_response(nested))[0] == "--on: bad day"
+
+
+def test_a_conflict_shows_the_booking_in_the_way_in_local_time_and_the_alternatives():
+    response = problem(
+        409,
+        "booking_conflict",
+        "room B1-204 is booked from 2031-03-03T09:00:00+00:00 to 2031-03-03T11:00:00+00:00",
+        conflicts=[
+            {
+                "id": 12,
+                "room_id": 3,
+                "start": "2031-03-03T09:00:00+00:00",
+                "end": "2031-03-03T11:00:00+00:00",
+                "title": "Exam",
+                "status": "confirmed",
+            }
+        ],
+        alternatives=[{"id": 4, "code": "B1-105", "name": "Seminar room", "capacity": 40}],
+    )
+    st = State(zone_hint=ZoneInfo("Europe/Berlin"))
+    message, code = explain(error_from_response(response), st)
+    assert code == 4
+    assert "booking 12 'Exam', Mon 2031-03-03 10:00-12:00 CET, confirmed" in message
+    assert "B1-105  Seminar room (40 seats)" in message
+    none_free = problem(409, "booking_conflict", "taken", conflicts=[], alternatives=[])
+    assert "no other room" in explain(error_from_response(none_free), st)[0]
+
+
+def test_a_broken_booking_rule_points_staff_to_override():
+    response = problem(
+        422,
+        "rule_violation",
+        "the booking is longer than 60 minutes",
+        errors=[{"rule": "max_duration", "detail": "the booking is longer than 60 minutes"}],
+    )
+    message, code = explain(error_from_response(response))
+    assert code == 1 and message.count("longer than 60 minutes") == 1
+    assert "--override" in message

@@ -1,0 +1,233 @@
+"""``compax rooms`` and ``compax buildings``: the catalogue, the free-room search, one room's
+availability."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.cli.conftest import tag
+
+pytestmark = pytest.mark.slow
+
+MONDAY = "2031-03-03"  # CET (UTC+1) in Berlin
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def test_buildings_add_show_edit_hours_and_remove(admin_cli):
+    code = f"H{tag()}"
+    made = admin_cli.json(
+        "buildings", "add", "--code", code, "--name", "Hall", "--timezone", "Europe/Berlin",
+        "--hours", "mon-fri 08:00-20:00",
+    )  # fmt: skip
+    assert made["opening_hours"] == {
+        d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")
+    }
+    assert code in [b["code"] for b in admin_cli.json("buildings", "list")]
+    table = admin_cli.ok("buildings", "show", code).stdout
+    assert "mon-fri 08:00-20:00" in table and "Europe/Berlin" in table
+
+    hours = admin_cli.json(
+        "buildings", "hours", code, "mon-thu 08:00-12:00,13:00-18:00", "sat 10:00-14:00"
+    )
+    assert hours["opening_hours"]["mon"] == [["08:00", "12:00"], ["13:00", "18:00"]]
+    assert "fri" not in hours["opening_hours"]
+    shown = admin_cli.ok("buildings", "hours", code).stdout
+    assert "mon-thu 08:00-12:00,13:00-18:00; sat 10:00-14:00" in shown
+    assert admin_cli.json("buildings", "hours", code, "--always-open")["opening_hours"] is None
+
+    renamed = admin_cli.json("buildings", "edit", code, "--name", "Old hall")
+    assert renamed["name"] == "Old hall"
+    admin_cli.ok("buildings", "remove", code)
+    gone = admin_cli("buildings", "show", code)
+    assert gone.exit_code == 3 and code in gone.stderr
+
+
+def test_bad_hours_and_zones_are_usage_errors(admin_cli, campus):
+    code = campus["building"].code
+    bad = admin_cli("buildings", "hours", code, "monday 8-20")
+    assert bad.exit_code == 2 and "HOURS" in bad.stderr
+    zone = admin_cli(
+        "buildings", "add", "--code", "X1", "--name", "X", "--timezone", "Mars/Olympus"
+    )
+    assert zone.exit_code == 2 and "IANA" in zone.stderr
+
+
+def test_closures_add_list_and_remove(admin_cli, campus):
+    code, room = campus["building"].code, campus["mid"].code
+    whole = admin_cli.json(
+        "buildings", "closures", "add", code, "--reason", "Open day", "--date", "2031-03-05"
+    )
+    assert utc(whole["start"]) == datetime(2031, 3, 4, 23, tzinfo=UTC)  # Berlin midnight
+    one = admin_cli.json(
+        "buildings", "closures", "add", code, "--reason", "Painting", "--room", room,
+        "--start", f"{MONDAY} 08:00", "--end", f"{MONDAY} 12:00",
+    )  # fmt: skip
+    assert one["room_id"] == campus["mid"].id
+    listed = admin_cli.ok("buildings", "closures", "list", code).stdout
+    assert "Wed 2031-03-05 00:00-24:00 CET" in listed and "Mon 2031-03-03 08:00-12:00 CET" in listed
+    assert room in listed and "Painting" in listed
+    admin_cli.ok("buildings", "closures", "remove", code, str(whole["id"]))
+    assert [c["id"] for c in admin_cli.json("buildings", "closures", "list", code)] == [one["id"]]
+    missing = admin_cli("buildings", "closures", "add", code, "--reason", "x")
+    assert missing.exit_code == 2
+
+
+def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
+    code, building = f"R{tag()}", campus["building"].code
+    made = admin_cli.json(
+        "rooms", "add", "--code", code, "--name", "Lab", "-b", building, "-c", "20",
+        "-f", "projector,whiteboard", "--floor", "2", "--requires-approval",
+    )  # fmt: skip
+    assert (made["features"], made["floor"], made["requires_approval"]) == (
+        ["projector", "whiteboard"],
+        2,
+        True,
+    )
+    shown = admin_cli.ok("rooms", "show", code).stdout
+    assert "projector, whiteboard" in shown and "Europe/Berlin" in shown
+    assert admin_cli.json("rooms", "show", str(made["id"]))["code"] == code
+
+    changed = admin_cli.json(
+        "rooms", "edit", code, "--capacity", "25", "--floor", "none", "--feature", "none",
+        "--no-approval", "--not-bookable",
+    )  # fmt: skip
+    assert (changed["capacity"], changed["floor"], changed["features"]) == (25, None, [])
+    assert (changed["requires_approval"], changed["bookable"]) == (False, False)
+    listed = admin_cli.json("rooms", "list", "-b", building)
+    assert [r["code"] for r in listed] == sorted(
+        [code, campus["small"].code, campus["mid"].code, campus["big"].code]
+    )
+    assert "not bookable" in admin_cli.ok("rooms", "list", "-b", building).stdout
+
+    admin_cli.ok("rooms", "remove", code)
+    assert admin_cli("rooms", "show", code).exit_code == 3
+
+
+def test_removing_a_room_with_bookings_needs_force(admin_cli, api, campus):
+    room = campus["small"]
+    booking = api.bookings.create(
+        room_id=room.id, title="Exam", start=utc("2031-03-03T09:00Z"), end=utc("2031-03-03T10:00Z")
+    )
+    refused = admin_cli("rooms", "remove", room.code)
+    assert refused.exit_code == 4
+    assert admin_cli.json("rooms", "remove", room.code, "--force")["cancelled_booking_ids"] == [
+        booking.id
+    ]
+
+
+def test_features_list_and_add(admin_cli):
+    code = f"f{tag().lower()}"
+    admin_cli.ok("rooms", "features", "add", code, "Fancy feature")
+    assert {"code": code, "name": "Fancy feature"}.items() <= next(
+        f for f in admin_cli.json("rooms", "features", "list") if f["code"] == code
+    ).items()
+    again = admin_cli("rooms", "features", "add", code, "Again")
+    assert again.exit_code == 4
+
+
+def test_search_a_window_in_the_buildings_zone_with_reasons(admin_cli, api, campus):
+    small, mid = campus["small"], campus["mid"]
+    taken = api.bookings.create(
+        room_id=small.id, title="Exam", start=utc("2031-03-03T09:00Z"), end=utc("2031-03-03T11:00Z")
+    )
+    found = admin_cli.json(
+        "rooms", "search", "-b", campus["building"].code, "-c", "10", "-f", "projector",
+        "--from", f"{MONDAY} 10:00", "--duration", "1h", "--explain",
+    )  # fmt: skip
+    assert [r["code"] for r in found["data"]] == [mid.code]
+    assert found["occurrences"] == 1
+    [miss] = found["unavailable"]
+    assert miss["code"] == small.code
+    assert miss["reasons"][0]["booking_id"] == taken.id
+
+    table = admin_cli.ok(
+        "rooms", "search", "-b", campus["building"].code, "-f", "projector",
+        "--from", f"{MONDAY} 10:00", "--to", f"{MONDAY} 11:00", "--explain",
+    ).stdout  # fmt: skip
+    assert "Free Mon 2031-03-03 10:00-11:00 CET" in table
+    assert f"booking {taken.id} 'Exam' Mon 2031-03-03 10:00-12:00 CET" in table
+    in_utc = admin_cli.ok(
+        "--tz", "UTC", "rooms", "search", "-b", campus["building"].code, "-f", "projector",
+        "--from", f"{MONDAY}T09:00Z", "--to", f"{MONDAY}T10:00Z",
+    ).stdout  # fmt: skip
+    assert "Free Mon 2031-03-03 09:00-10:00 UTC" in in_utc
+
+    outside = admin_cli.json(
+        "rooms", "search", "-b", campus["building"].code,
+        "--from", f"{MONDAY} 19:00 Europe/Berlin", "-d", "2h", "--explain",
+    )  # fmt: skip
+    assert outside["data"] == []
+    assert {r["reasons"][0]["type"] for r in outside["unavailable"]} == {"outside_opening_hours"}
+
+
+def test_search_weekly_until_a_date_and_through_a_term(admin_cli, api, campus):
+    code = campus["building"].code
+    api.bookings.create(
+        room_id=campus["mid"].id,
+        title="Lab",
+        start=utc("2031-03-17T09:00Z"),  # the third Monday, 10:00 Berlin
+        end=utc("2031-03-17T10:00Z"),
+    )
+    weekly = admin_cli.json(
+        "rooms", "search", "-b", code, "-f", "whiteboard", "--from", f"{MONDAY} 10:00",
+        "-d", "1h", "--repeat", "weekly", "--until", "2031-03-24",
+    )  # fmt: skip
+    assert ([r["code"] for r in weekly["data"]], weekly["occurrences"]) == (
+        [campus["big"].code],
+        4,
+    )
+    term = f"Term {tag()}"
+    admin_cli.ok(
+        "terms", "add", "--name", term, "--start", "2031-03-03", "--end", "2031-03-23",
+        "--holiday", "2031-03-17 Founders' day",
+    )  # fmt: skip
+    through = admin_cli.json(
+        "rooms", "search", "-b", code, "-f", "whiteboard", "--from", f"{MONDAY} 10:00",
+        "-d", "1h", "--term", term,
+    )  # fmt: skip
+    assert [r["code"] for r in through["data"]] == [campus["mid"].code, campus["big"].code]
+    assert through["occurrences"] == 2
+
+
+def test_search_mistakes_name_the_option(admin_cli, campus):
+    backwards = admin_cli("rooms", "search", "--from", f"{MONDAY} 10:00", "--to", f"{MONDAY} 09:00")
+    assert backwards.exit_code == 2 and "--to" in backwards.stderr
+    unknown = admin_cli("rooms", "search", "-f", "teleporter")
+    assert (
+        unknown.exit_code == 2 and "--feature" in unknown.stderr and "teleporter" in unknown.stderr
+    )
+    garbled = admin_cli("rooms", "search", "--from", "next tuesday", "-d", "1h")
+    assert garbled.exit_code == 2 and "--from" in garbled.stderr
+    no_end = admin_cli("rooms", "search", "--from", f"{MONDAY} 10:00")
+    assert no_end.exit_code == 2
+    dst_gap = admin_cli(
+        "rooms", "search", "-b", campus["building"].code, "--from", "2031-03-30 02:30", "-d", "1h"
+    )
+    assert dst_gap.exit_code == 2 and "does not exist" in dst_gap.stderr
+    assert admin_cli("rooms", "show", "NO-SUCH-ROOM").exit_code == 3
+
+
+def test_availability_in_the_rooms_zone(admin_cli, api, campus):
+    room = campus["mid"]
+    booking = api.bookings.create(
+        room_id=room.id,
+        title="Lecture",
+        start=utc("2031-03-03T09:00Z"),
+        end=utc("2031-03-03T11:00Z"),
+    )
+    table = admin_cli.ok("rooms", "availability", room.code, "--from", MONDAY).stdout
+    assert "Mon 2031-03-03 08:00-10:00 CET" in table  # opening hours, in Berlin time
+    assert f"Mon 2031-03-03 10:00-12:00 CET │ confirmed │ booking {booking.id} 'Lecture'" in table
+    assert "Mon 2031-03-03 12:00-20:00 CET" in table
+    found = admin_cli.json(
+        "rooms", "availability", room.code, "--from", f"{MONDAY} 00:00", "--days", "2"
+    )
+    assert utc(found["from"]) == datetime(2031, 3, 2, 23, tzinfo=UTC)
+    assert utc(found["to"]) == datetime(2031, 3, 4, 23, tzinfo=UTC)
+    assert [b["booking_id"] for b in found["busy"]] == [booking.id]
+    assert len(found["free"]) == 3
