@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from sanic import HTTPResponse, Request
@@ -39,6 +39,7 @@ class AuditQuery(PageQuery):
     action: str | None = Field(None, max_length=64)
     from_: QueryTime | None = Field(None, alias="from")
     to: QueryTime | None = None
+    order: Literal["asc", "desc"] = Field("asc", description="desc: the newest first")
 
 
 class ChangesQuery(Query):
@@ -71,6 +72,7 @@ async def list_events(request: Request, actor: Actor, query: AuditQuery) -> HTTP
         action=query.action,
         start=query.from_,
         end=query.to,
+        newest_first=query.order == "desc",
     )
     rows, cursor = await audit.list_events(actor, filters, limit=query.limit, cursor=query.cursor)
     return render(page_of(rows, cursor, AuditEventOut))

@@ -228,7 +228,7 @@ class RoomSearchQuery(Query):
         return value
 
 
-class Reason(Out):
+class UnavailableReason(Out):
     type: Literal["booking", "closure", "outside_opening_hours", "not_bookable"]
     detail: str | None = None
     booking_id: int | None = Field(None, description="only for bookings you may see")
@@ -241,7 +241,7 @@ class Reason(Out):
 
 
 class UnavailableRoom(RoomOut):
-    reasons: list[Reason]
+    reasons: list[UnavailableReason]
     blocked_occurrences: int
     occurrences: int
 

@@ -142,12 +142,18 @@ def etag(outcome: series.Outcome) -> dict[str, str]:
     return {"ETag": bookings.etag(outcome.series)}
 
 
+class SeriesQuery(PageQuery):
+    room_id: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
 @router.get(
-    "/", summary="List series", query=PageQuery, response=Page[SeriesOut], errors=AUTH_ERRORS
+    "/", summary="List series", query=SeriesQuery, response=Page[SeriesOut], errors=AUTH_ERRORS
 )
-async def list_series(request: Request, actor: Actor, query: PageQuery) -> HTTPResponse:
+async def list_series(request: Request, actor: Actor, query: SeriesQuery) -> HTTPResponse:
     """Members see their own series; staff see all."""
-    rows, cursor = await series.list_series(actor, limit=query.limit, cursor=query.cursor)
+    rows, cursor = await series.list_series(
+        actor, limit=query.limit, cursor=query.cursor, room_id=query.room_id
+    )
     return render(page_of(rows, cursor, SeriesOut))
 
 

@@ -112,6 +112,7 @@ class AuditFilter:
     action: str | None = None
     start: datetime | None = None
     end: datetime | None = None
+    newest_first: bool = False
 
 
 async def list_events(
@@ -128,7 +129,7 @@ async def list_events(
         query = query.filter(at__gte=filters.start)
     if filters.end is not None:
         query = query.filter(at__lt=filters.end)
-    return await page_by_id(query, limit, cursor)
+    return await page_by_id(query, limit, cursor, newest_first=filters.newest_first)
 
 
 async def changes_since(

@@ -43,16 +43,17 @@ def check_limit(limit: int) -> int:
 
 
 async def page_by_id(
-    query: QuerySet[M], limit: int, cursor: str | None
+    query: QuerySet[M], limit: int, cursor: str | None, *, newest_first: bool = False
 ) -> tuple[list[M], str | None]:
-    """One page of ``query`` in ascending id order, and the cursor of the next page."""
+    """One page of ``query`` in id order (descending with ``newest_first``), and the cursor
+    of the next page."""
     check_limit(limit)
     if cursor:
         after = decode_cursor(cursor).get("id")
         if not isinstance(after, int):
             raise InvalidInput.field("query", "cursor", "is not a cursor this server issued")
-        query = query.filter(id__gt=after)
-    rows = await query.order_by("id").limit(limit + 1)
+        query = query.filter(id__lt=after) if newest_first else query.filter(id__gt=after)
+    rows = await query.order_by("-id" if newest_first else "id").limit(limit + 1)
     if len(rows) > limit:
         rows = rows[:limit]
         return rows, encode_cursor({"id": rows[-1].pk})

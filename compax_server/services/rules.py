@@ -84,7 +84,7 @@ def time_violations(
     ):
         out.append(
             _problem(
-                "max_duration",
+                "max_duration_minutes",
                 limits.max_duration_minutes,
                 f"a booking may last at most {limits.max_duration_minutes} minutes",
             )
@@ -92,7 +92,7 @@ def time_violations(
     if limits.horizon_days is not None and start > now + timedelta(days=limits.horizon_days):
         out.append(
             _problem(
-                "horizon",
+                "horizon_days",
                 limits.horizon_days,
                 f"bookings open at most {limits.horizon_days} days ahead",
             )
@@ -102,7 +102,7 @@ def time_violations(
     ):
         out.append(
             _problem(
-                "min_notice",
+                "min_notice_minutes",
                 limits.min_notice_minutes,
                 f"book at least {limits.min_notice_minutes} minutes ahead",
             )

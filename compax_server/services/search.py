@@ -419,8 +419,8 @@ async def alternatives(
     actor: Actor, room_id: int, start: datetime, end: datetime, how_many: int = 3
 ) -> list[dict[str, Any]]:
     """Up to ``how_many`` other rooms free for ``[start, end)`` with at least the capacity and
-    all the features of ``room_id``, smallest first."""
-    room = await sql.fetch_one("SELECT capacity FROM rooms WHERE id = ?", room_id)
+    all the features of ``room_id``: in the same building first, then the smallest."""
+    room = await sql.fetch_one("SELECT capacity, building_id FROM rooms WHERE id = ?", room_id)
     if room is None:
         return []
     feature_ids = [
@@ -432,8 +432,10 @@ async def alternatives(
     )
     c = Criteria(free_from=start, free_to=end)
     windows, _, _, _ = _windows(c, await all_buildings())
-    rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=how_many)
+    rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=how_many * 5)
+    # The same building first (people walk there), then the smallest that fits.
+    rows.sort(key=lambda r: (r["building_id"] != room["building_id"], r["capacity"], r["code"]))
     return [
         {"id": r["id"], "code": r["code"], "name": r["name"], "capacity": r["capacity"]}
-        for r in rows
+        for r in rows[:how_many]
     ]

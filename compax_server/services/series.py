@@ -155,6 +155,7 @@ async def plan(
         if b["status"] == Status.confirmed.value:
             view = {
                 "id": b["id"],
+                "room_id": room.id,
                 "start": b["start"].isoformat(),
                 "end": b["end"].isoformat(),
                 "title": b["title"],

@@ -12,7 +12,13 @@ from compax_server.db import transaction
 from compax_server.db.users import Role, User
 from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
 from compax_server.services import audit, auth
-from compax_server.services.actors import Actor, Scope, require_admin, require_scope
+from compax_server.services.actors import (
+    Actor,
+    Scope,
+    require_admin,
+    require_scope,
+    require_staff,
+)
 from compax_server.services.paging import page_by_id
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -36,13 +42,11 @@ def check_email(email: str) -> str:
 
 
 async def get_user(actor: Actor, user_id: int) -> User:
-    """Admins read anyone; others only themselves (anyone else is a 404 to them)."""
+    """Staff and admins read anyone (they book for people); members only themselves
+    (anyone else is a 404 to them)."""
     require_scope(actor, Scope.read)
-    if actor.user_id != user_id:
-        require_scope(actor, Scope.admin)
-    user = (
-        await User.get_or_none(id=user_id) if actor.is_admin or actor.user_id == user_id else None
-    )
+    visible = actor.is_staff or actor.user_id == user_id
+    user = await User.get_or_none(id=user_id) if visible else None
     if user is None:
         raise NotFound(f"user {user_id} does not exist")
     return user
@@ -61,7 +65,7 @@ async def list_users(
     is_active: bool | None = None,
     q: str | None = None,
 ) -> tuple[list[User], str | None]:
-    require_admin(actor)
+    require_staff(actor, Scope.read)
     query = User.all()
     if role is not None:
         query = query.filter(role=role)

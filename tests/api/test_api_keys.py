@@ -56,8 +56,13 @@ async def test_scopes_limit_what_a_key_may_do(client, admin, make_user):
 
 async def test_an_admins_key_without_admin_scope_cannot_manage_users(client, admin):
     secret = (await make_key(client, admin, admin, scopes=["read", "write"]))["secret"]
-    r = await client.get("/api/v1/users", headers={"Authorization": f"Bearer {secret}"})
+    h = {"Authorization": f"Bearer {secret}"}
+    assert (await client.get("/api/v1/users", headers=h)).status_code == 200  # reading is enough
+    r = await client.post(
+        "/api/v1/users", json={"email": "x@campus.example", "full_name": "X"}, headers=h
+    )
     assert r.status_code == 403
+    assert r.json()["required_scope"] == "admin"
 
 
 async def test_revoked_expired_and_forged_keys_are_401(client, admin, make_user):

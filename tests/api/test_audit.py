@@ -41,3 +41,22 @@ async def test_a_forged_cursor_is_400(client, staff):
     r = await client.get("/api/v1/changes", params={"since": "not-a-cursor"}, headers=bearer(staff))
     assert r.status_code == 400
     assert r.json()["errors"][0]["pointer"] == "/since"
+
+
+async def test_the_audit_log_can_be_read_newest_first(client, staff, room, book):
+    for day in range(3):
+        await book(staff, room, at(day, 9), at(day, 10))
+    newest = (
+        await client.get(
+            "/api/v1/audit-events", params={"order": "desc", "limit": 2}, headers=bearer(staff)
+        )
+    ).json()
+    rest = (
+        await client.get(
+            "/api/v1/audit-events",
+            params={"order": "desc", "limit": 2, "cursor": newest["next_cursor"]},
+            headers=bearer(staff),
+        )
+    ).json()
+    ids = [e["id"] for e in newest["data"] + rest["data"]]
+    assert ids == sorted(ids, reverse=True)

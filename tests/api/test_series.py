@@ -293,7 +293,7 @@ async def test_max_duration_is_a_422_naming_rule_and_limit_and_staff_may_overrid
     )
     assert r.status_code == 422
     assert r.json()["errors"][0] | {} == {
-        "rule": "max_duration",
+        "rule": "max_duration_minutes",
         "limit": 60,
         "detail": "a booking may last at most 60 minutes",
     }
@@ -313,7 +313,7 @@ async def test_max_duration_is_a_422_naming_rule_and_limit_and_staff_may_overrid
     assert event.after["override"] is True
     s = await create(client, member, room)  # 90-minute lectures break the rule too
     assert s.status_code == 422
-    assert s.json()["errors"][0]["rule"] == "max_duration"
+    assert s.json()["errors"][0]["rule"] == "max_duration_minutes"
 
 
 async def test_the_most_specific_rule_wins(client, staff, member, room, building):
@@ -345,7 +345,7 @@ async def test_horizon_and_notice(client, staff, member, room):
         },
         headers=bearer(member),
     )
-    assert soon.status_code == 422 and soon.json()["errors"][0]["rule"] == "min_notice"
+    assert soon.status_code == 422 and soon.json()["errors"][0]["rule"] == "min_notice_minutes"
     far = await client.post(
         "/api/v1/bookings",
         json={
@@ -356,7 +356,7 @@ async def test_horizon_and_notice(client, staff, member, room):
         },
         headers=bearer(member),
     )
-    assert far.status_code == 422 and far.json()["errors"][0]["rule"] == "horizon"
+    assert far.status_code == 422 and far.json()["errors"][0]["rule"] == "horizon_days"
 
 
 async def test_weekly_quota_per_member(client, staff, member, room, make_room):

@@ -221,7 +221,7 @@ async def test_rules_set_list_and_delete(connect, staff, member, building, room)
         await connect(member).bookings.create(
             room_id=room.pk, title="Long", start=at(0, 9), end=at(0, 11)
         )
-    assert err.value.errors[0].rule == "max_duration"
+    assert err.value.errors[0].rule == "max_duration_minutes"
     await c.rules.delete("room", room.pk)
     booked = await connect(member).bookings.create(
         room_id=room.pk, title="Long", start=at(0, 9), end=at(0, 11)
