@@ -317,6 +317,50 @@ async def insert_booking(
     return booking
 
 
+OCCURRENCE_COLUMNS = [
+    "room_id",
+    "owner_id",
+    "title",
+    "description",
+    "start",
+    "end",
+    "status",
+    "series_id",
+    "occurrence_date",
+    "source",
+    "external_id",
+    "reason",
+    "version",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+]
+
+
+def _occurrence_record(
+    r: dict[str, Any], created_by_id: int | None, now: datetime
+) -> tuple[Any, ...]:
+    """The values of one occurrence row, in ``OCCURRENCE_COLUMNS`` order."""
+    return (
+        r["room_id"],
+        r["owner_id"],
+        r["title"],
+        r["description"],
+        r["start"],
+        r["end"],
+        r["status"].value,
+        r["series_id"],
+        r["occurrence_date"],
+        r.get("source"),
+        r.get("external_id"),
+        "",
+        1,
+        created_by_id,
+        now,
+        now,
+    )
+
+
 async def insert_occurrences(
     rows: list[dict[str, Any]], *, created_by_id: int | None
 ) -> dict[date, int]:
@@ -326,30 +370,14 @@ async def insert_occurrences(
     if not rows:
         return {}
     now = datetime.now(UTC)
-    values, params = [], []
+    marks = "(" + ", ".join("?" for _ in OCCURRENCE_COLUMNS) + ")"
+    params: list[Any] = []
     for r in rows:
-        values.append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?)")
-        params += [
-            r["room_id"],
-            r["owner_id"],
-            r["title"],
-            r["description"],
-            r["start"],
-            r["end"],
-            r["status"].value,
-            r["series_id"],
-            r["occurrence_date"],
-            r.get("source"),
-            r.get("external_id"),
-            created_by_id,
-            now,
-            now,
-        ]
+        params += _occurrence_record(r, created_by_id, now)
+    columns = ", ".join(f'"{c}"' for c in OCCURRENCE_COLUMNS)
     inserted = await sql.fetch(
-        f"""INSERT INTO bookings (room_id, owner_id, title, description, "start", "end", status,
-               series_id, occurrence_date, source, external_id, reason, version, created_by_id,
-               created_at, updated_at)
-           VALUES {", ".join(values)} RETURNING id, occurrence_date""",
+        f"INSERT INTO bookings ({columns}) VALUES {', '.join([marks] * len(rows))} "
+        "RETURNING id, occurrence_date",
         *params,
     )
     return {
@@ -381,26 +409,6 @@ async def set_status(
         )
 
 
-OCCURRENCE_COLUMNS = [
-    "room_id",
-    "owner_id",
-    "title",
-    "description",
-    "start",
-    "end",
-    "status",
-    "series_id",
-    "occurrence_date",
-    "source",
-    "external_id",
-    "reason",
-    "version",
-    "created_by_id",
-    "created_at",
-    "updated_at",
-]
-
-
 async def copy_occurrences(rows: list[dict[str, Any]], *, created_by_id: int | None) -> None:
     """Insert many occurrences without returning their ids: PostgreSQL's COPY (a bulk import
     of 50,000 rows spends its time in the database, not in encoding statements); elsewhere
@@ -411,26 +419,6 @@ async def copy_occurrences(rows: list[dict[str, Any]], *, created_by_id: int | N
             await insert_occurrences(rows[i : i + 1000], created_by_id=created_by_id)
         return
     now = datetime.now(UTC)
-    records = [
-        (
-            r["room_id"],
-            r["owner_id"],
-            r["title"],
-            r["description"],
-            r["start"],
-            r["end"],
-            r["status"].value,
-            r["series_id"],
-            r["occurrence_date"],
-            r.get("source"),
-            r.get("external_id"),
-            "",
-            1,
-            created_by_id,
-            now,
-            now,
-        )
-        for r in rows
-    ]
+    records = [_occurrence_record(r, created_by_id, now) for r in rows]
     raw = conn._connection  # the asyncpg connection of the current transaction
     await raw.copy_records_to_table("bookings", records=records, columns=OCCURRENCE_COLUMNS)

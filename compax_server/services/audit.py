@@ -16,6 +16,30 @@ from compax_server.services.paging import check_limit, decode_cursor, encode_cur
 AUDIT_LOCK = 0x636F6D706178  # "compax": orders the change feed by commit
 
 
+def _values(
+    at: datetime,
+    actor: Actor | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> tuple[Any, ...]:
+    """One event's column values, in the order of the INSERTs below."""
+    return (
+        at,
+        actor.user_id if actor else None,
+        actor.api_key_id if actor else None,
+        actor.label if actor else "system",
+        action,
+        entity_type,
+        entity_id,
+        sql.encode_json(before),
+        sql.encode_json(after),
+        actor.request_id if actor else "",
+    )
+
+
 async def record(
     actor: Actor | None,
     action: str,
@@ -32,18 +56,7 @@ async def record(
     their ids in commit order (the lock is held only from here to the commit): a reader of
     the change feed that has seen id N never later finds a smaller id appear.
     """
-    values = (
-        datetime.now(UTC),
-        actor.user_id if actor else None,
-        actor.api_key_id if actor else None,
-        actor.label if actor else "system",
-        action,
-        entity_type,
-        entity_id,
-        sql.encode_json(before),
-        sql.encode_json(after),
-        actor.request_id if actor else "",
-    )
+    values = _values(datetime.now(UTC), actor, action, entity_type, entity_id, before, after)
     columns = (
         "at, actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, "
         "before, after, request_id"
@@ -86,18 +99,7 @@ async def record_many(
         chunk = events[i : i + 500]
         params: list[Any] = []
         for action, entity_type, entity_id, before, after in chunk:
-            params += [
-                at,
-                actor.user_id if actor else None,
-                actor.api_key_id if actor else None,
-                actor.label if actor else "system",
-                action,
-                entity_type,
-                entity_id,
-                sql.encode_json(before),
-                sql.encode_json(after),
-                actor.request_id if actor else "",
-            ]
+            params += _values(at, actor, action, entity_type, entity_id, before, after)
         row = f"(?, ?, ?, ?, ?, ?, ?, {cast}, {cast}, ?)"
         await sql.execute(
             f"INSERT INTO audit_events ({columns}) VALUES {', '.join([row] * len(chunk))}", *params

@@ -36,6 +36,7 @@ from compax_server.db.series import ImportBatch
 from compax_server.errors import Conflict, InvalidInput, NotFound
 from compax_server.services import audit, bookings, hours, recurrence, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.series import check_rule
 
 MAX_ITEMS = 20_000
 MAX_OCCURRENCES = 200_000
@@ -632,11 +633,7 @@ async def _insert_series(actor: Actor, source: str, plans: list[ItemPlan]) -> No
         values, params = [], []
         for p in chunk:
             item = p.item
-            rule = {
-                k: (v.isoformat() if isinstance(v, date) else v)
-                for k, v in item["recurrence"].items()
-                if v is not None
-            }
+            rule = check_rule(item["recurrence"])
             values.append(
                 f"(?, ?, ?, ?, {json_cast}, ?, ?, ?, ?, {json_cast}, {json_cast}, 'active', "
                 "?, ?, ?, 1, ?, ?, ?)"
@@ -681,11 +678,7 @@ async def _update_series(
     assert p.existing_id is not None
     p.series_id = p.existing_id
     item = p.item
-    rule = {
-        k: (v.isoformat() if isinstance(v, date) else v)
-        for k, v in item["recurrence"].items()
-        if v is not None
-    }
+    rule = check_rule(item["recurrence"])
     await sql.execute(
         """UPDATE series SET room_id = ?, owner_id = ?, title = ?, description = ?, rule = ?,
                start_time = ?, duration_minutes = ?, status = 'active', content_hash = ?,

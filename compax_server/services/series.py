@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -269,6 +270,40 @@ async def occurrences_of(actor: Actor, series: Series) -> list[Booking]:
 # -- writes ----------------------------------------------------------------------------------
 
 
+async def _run(attempt: Callable[[], Awaitable[Outcome]]) -> Outcome:
+    """Run one series write (retried when the database asks), then tell the caches."""
+    try:
+        outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
+    except IntegrityError as exc:
+        if db.is_overlap_violation(exc):
+            raise BookingConflict(
+                "the room was booked for one of these times a moment ago"
+            ) from None
+        raise
+    await search.changed()
+    return outcome
+
+
+def _rows(
+    series: Series, status: Status, occurrences: list[recurrence.Occurrence]
+) -> list[dict[str, Any]]:
+    """Booking rows for occurrences of ``series``."""
+    return [
+        {
+            "room_id": series.room_id,
+            "owner_id": series.owner_id,
+            "title": series.title,
+            "description": series.description,
+            "start": o.start,
+            "end": o.end,
+            "status": status,
+            "series_id": series.pk,
+            "occurrence_date": o.date,
+        }
+        for o in occurrences
+    ]
+
+
 async def _owner(actor: Actor, owner_id: int | None) -> int:
     if owner_id is None or owner_id == actor.user_id:
         return actor.user_id
@@ -329,16 +364,7 @@ async def create_series(
             )
         return outcome
 
-    try:
-        outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
-    except IntegrityError as exc:
-        if db.is_overlap_violation(exc):
-            raise BookingConflict(
-                "the room was booked for one of these times a moment ago"
-            ) from None
-        raise
-    await search.changed()
-    return outcome
+    return await _run(attempt)
 
 
 async def create_in_transaction(
@@ -402,21 +428,7 @@ async def create_in_transaction(
         created_by_id=actor.user_id,
     )
     ids = await insert_occurrences(
-        [
-            {
-                "room_id": room.id,
-                "owner_id": owner,
-                "title": title,
-                "description": description,
-                "start": o.start,
-                "end": o.end,
-                "status": status,
-                "series_id": series.pk,
-                "occurrence_date": o.date,
-            }
-            for o in p.occurrences
-        ],
-        created_by_id=actor.user_id,
+        _rows(series, status, p.occurrences), created_by_id=actor.user_id
     )
     rejected: list[int] = []
     if status == Status.confirmed:
@@ -551,16 +563,7 @@ async def update_series(
             )
             return Outcome(series, changed)
 
-    try:
-        outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
-    except IntegrityError as exc:
-        if db.is_overlap_violation(exc):
-            raise BookingConflict(
-                "the room was booked for one of these times a moment ago"
-            ) from None
-        raise
-    await search.changed()
-    return outcome
+    return await _run(attempt)
 
 
 async def cancel_series(
@@ -602,9 +605,7 @@ async def cancel_series(
             )
             return Outcome(series, cancelled)
 
-    outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
-    await search.changed()
-    return outcome
+    return await _run(attempt)
 
 
 async def add_date(
@@ -647,21 +648,7 @@ async def add_date(
                 else Status.confirmed
             )
             ids = await insert_occurrences(
-                [
-                    {
-                        "room_id": room.id,
-                        "owner_id": series.owner_id,
-                        "title": series.title,
-                        "description": series.description,
-                        "start": o.start,
-                        "end": o.end,
-                        "status": status,
-                        "series_id": series.pk,
-                        "occurrence_date": o.date,
-                    }
-                    for o in p.occurrences
-                ],
-                created_by_id=actor.user_id,
+                _rows(series, status, p.occurrences), created_by_id=actor.user_id
             )
             series.added_dates = sorted({*series.added_dates, day.isoformat()})
             series.excluded_dates = [d for d in series.excluded_dates if d != day.isoformat()]
