@@ -9,6 +9,7 @@ log). The weekly quota counts the owner's pending and confirmed bookings in the 
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from compax_server.services import audit, hours, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 
 SCOPES = ("global", "building", "room")
+RULES_TTL = 1.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -41,19 +43,20 @@ LIMIT_NAMES = [f.name for f in fields(Limits)]
 
 
 async def _all_rules() -> list[dict[str, Any]]:
-    """Every rule row, remembered per ``availability`` stamp when the stamp is shared."""
-    query = f"SELECT scope, scope_id, {', '.join(LIMIT_NAMES)} FROM booking_rules"
-    if not runtime.settings().use_result_cache:
-        return await sql.fetch(query)
-    version = await runtime.cache().stamp(search.STAMP)
-    if version is None:
-        return await sql.fetch(query)
+    """Every rule row, remembered in the process for ``RULES_TTL`` seconds: a changed limit
+    binds new bookings within a second everywhere (at once in the process that changed it).
+    Availability answers do not depend on the rules, so read-your-writes is not at stake."""
     memo = runtime.memo("rules")
-    if memo.get("version") != version:
-        memo["rows"] = await sql.fetch(query)
-        memo["version"] = version
-    rows: list[dict[str, Any]] = memo["rows"]
+    if memo.get("until", 0.0) > time.monotonic():
+        rows: list[dict[str, Any]] = memo["rows"]
+        return rows
+    rows = await sql.fetch(f"SELECT scope, scope_id, {', '.join(LIMIT_NAMES)} FROM booking_rules")
+    memo.update(rows=rows, until=time.monotonic() + RULES_TTL)
     return rows
+
+
+def forget_rules() -> None:
+    runtime.memo("rules").clear()
 
 
 async def limits_for(room_id: int, building_id: int) -> Limits:
@@ -211,6 +214,7 @@ async def set_rules(actor: Actor, scope: str, scope_id: int, limits: Limits) -> 
             before=before,
             after=asdict(limits),
         )
+    forget_rules()
     await search.changed()
     return rule
 
@@ -225,4 +229,5 @@ async def delete_rules(actor: Actor, scope: str, scope_id: int) -> None:
         before = {n: getattr(rule, n) for n in LIMIT_NAMES}
         await rule.delete()
         await audit.record(actor, "rules.delete", f"rules.{scope}", scope_id or None, before=before)
+    forget_rules()
     await search.changed()
