@@ -2,8 +2,8 @@
 except the server-side ones (``serve``, ``db``, ``users create-admin``).
 
 One Typer per noun, in a module of the same name as in the other layers (``rooms``,
-``bookings``, ...). A new noun (``import``, say) is a module with an ``app`` and one
-``add_typer`` line below.
+``bookings``, ...). A new noun is a module with an ``app`` and one ``add_typer`` line below;
+a noun with a single command (``import``, in ``imports``) is one ``app.command`` line.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from compax_cli import (
     bookings,
     buildings,
     demo,
+    imports,
     rooms,
     rules,
     series,
@@ -106,6 +107,7 @@ app.add_typer(buildings.app, name="buildings")
 app.add_typer(terms.app, name="terms")
 app.add_typer(bookings.app, name="bookings")
 app.add_typer(series.app, name="series")
+app.command("import")(imports.import_)
 app.add_typer(users.app, name="users")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(rules.app, name="rules")

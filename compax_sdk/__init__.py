@@ -29,6 +29,7 @@ from compax_sdk.errors import (
     ConflictError,
     ConflictingBooking,
     FieldError,
+    ImportRejectedError,
     InternalServerError,
     MethodNotAllowedError,
     NotFoundError,
@@ -51,6 +52,16 @@ from compax_sdk.resources.bookings import ApprovedBooking, Booking, BookingStatu
 from compax_sdk.resources.buildings import Building, Closure, OpeningHours
 from compax_sdk.resources.changes import ChangesPage
 from compax_sdk.resources.features import Feature
+from compax_sdk.resources.imports import (
+    ImportAction,
+    ImportBatch,
+    ImportConflict,
+    ImportItem,
+    ImportItemResult,
+    ImportKind,
+    ImportProblem,
+    ImportStatus,
+)
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
     AsyncRoomSearchPager,
@@ -118,6 +129,15 @@ __all__ = [
     "FreeInterval",
     "Holiday",
     "HolidayInput",
+    "ImportAction",
+    "ImportBatch",
+    "ImportConflict",
+    "ImportItem",
+    "ImportItemResult",
+    "ImportKind",
+    "ImportProblem",
+    "ImportRejectedError",
+    "ImportStatus",
     "InternalServerError",
     "MethodNotAllowedError",
     "NotFoundError",

@@ -7,8 +7,8 @@ Retries: connection errors, timeouts, 408, 429 and 5xx are retried up to ``max_r
 times with exponential backoff and jitter, honouring ``Retry-After``. Other 4xx answers (409,
 412, 422, ...) are never retried. A request that may have been carried out (the connection
 was cut while waiting for the answer; a 500, 502 or 504) is only sent again when that is
-safe: reads, creates (which carry one ``Idempotency-Key`` for all their attempts), and
-changes guarded by ``If-Match``.
+safe: reads, creates (which carry one ``Idempotency-Key`` for all their attempts), changes
+guarded by ``If-Match``, and import batches (applying one twice changes nothing more).
 """
 
 from __future__ import annotations
@@ -79,6 +79,8 @@ class APIRequest:
     idempotency_key: str | None = None
     authenticated: bool = True
     max_retries: int | None = None  # None: the client's
+    content: bytes | None = None  # a body already encoded (instead of ``json``)
+    replay_safe: bool = False  # the server makes a repeat harmless (an import batch)
 
 
 @dataclass
@@ -236,9 +238,14 @@ class BaseAPIClient:
     @staticmethod
     def _replay_safe(req: APIRequest, headers: Mapping[str, str]) -> bool:
         """Sending it twice does no more than sending it once: reads, deletes, creates with
-        an Idempotency-Key, changes guarded by If-Match."""
+        an Idempotency-Key, changes guarded by If-Match, import batches."""
         keys = {k.lower() for k in headers}
-        return req.method in SAFE_METHODS or "idempotency-key" in keys or "if-match" in keys
+        return (
+            req.replay_safe
+            or req.method in SAFE_METHODS
+            or "idempotency-key" in keys
+            or "if-match" in keys
+        )
 
     def _may_resend(
         self, exc: httpx.TransportError, req: APIRequest, headers: Mapping[str, str]
@@ -304,6 +311,7 @@ class SyncAPIClient(BaseAPIClient):
                 self._url(req),
                 params=req.params,
                 json=req.json,
+                content=req.content,
                 headers=attempt_headers,
                 timeout=self._timeout(req),
             )
@@ -387,6 +395,7 @@ class AsyncAPIClient(BaseAPIClient):
                 self._url(req),
                 params=req.params,
                 json=req.json,
+                content=req.content,
                 headers=attempt_headers,
                 timeout=self._timeout(req),
             )

@@ -39,6 +39,7 @@ from compax_sdk.resources import (
     AsyncBuildings,
     AsyncChanges,
     AsyncFeatures,
+    AsyncImports,
     AsyncMe,
     AsyncRooms,
     AsyncRules,
@@ -51,6 +52,7 @@ from compax_sdk.resources import (
     Buildings,
     Changes,
     Features,
+    Imports,
     Me,
     Rooms,
     Rules,
@@ -111,6 +113,7 @@ class Compax:
         self.bookings = Bookings(self._api)
         self.terms = Terms(self._api)
         self.series = Series(self._api)
+        self.imports = Imports(self._api)
         self.rules = Rules(self._api)
         self.audit_events = AuditEvents(self._api)
         self.changes = Changes(self._api)
@@ -200,6 +203,7 @@ class AsyncCompax:
         self.bookings = AsyncBookings(self._api)
         self.terms = AsyncTerms(self._api)
         self.series = AsyncSeries(self._api)
+        self.imports = AsyncImports(self._api)
         self.rules = AsyncRules(self._api)
         self.audit_events = AsyncAuditEvents(self._api)
         self.changes = AsyncChanges(self._api)

@@ -51,11 +51,12 @@ def query(params: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def body(fields: Mapping[str, Any], *, keep_none: bool = False) -> dict[str, Any]:
+def body(fields: Mapping[str, Any], *, keep_none: bool = False, prefix: str = "") -> dict[str, Any]:
     """A JSON body. NOT_GIVEN is always left out; ``None`` too unless ``keep_none`` (in
-    updates, where ``None`` clears a value)."""
+    updates, where ``None`` clears a value). ``prefix`` goes before the names in errors
+    (``items[3].start``)."""
     return {
-        name: _value(value, name)
+        name: _value(value, prefix + name)
         for name, value in fields.items()
         if not isinstance(value, NotGiven) and (keep_none or value is not None)
     }

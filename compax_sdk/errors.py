@@ -11,9 +11,10 @@
     │   ├── NotFoundError (404)             not_found
     │   ├── MethodNotAllowedError (405)     method_not_allowed
     │   ├── RequestTimeoutError (408)       request_timeout
-    │   ├── ConflictError (409)             conflict, import_rejected
+    │   ├── ConflictError (409)             conflict
     │   │   ├── AlreadyExistsError (409)    already_exists
-    │   │   └── BookingConflictError (409)  booking_conflict: conflicts, alternatives, dates
+    │   │   ├── BookingConflictError (409)  booking_conflict: conflicts, alternatives, dates
+    │   │   └── ImportRejectedError (409)   import_rejected: import_id, summary, items
     │   ├── PreconditionFailedError (412)   precondition_failed: current_version
     │   ├── PayloadTooLargeError (413)      payload_too_large
     │   ├── UnprocessableError (422)
@@ -37,13 +38,16 @@ from __future__ import annotations
 import email.utils
 import time
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from compax_sdk._models import Model
+
+if TYPE_CHECKING:
+    from compax_sdk.resources.imports import ImportItemResult
 
 _M = TypeVar("_M", bound=Model)
 
@@ -170,6 +174,26 @@ class BookingConflictError(ConflictError):
         )
 
 
+class ImportRejectedError(ConflictError):
+    """409 ``import_rejected``: an atomic import apply found conflicting or invalid items and
+    applied nothing. ``import_id`` is the stored (rejected) batch, ``summary`` its items per
+    action, ``items`` the conflicting and invalid ones (at most 200; ``imports.get`` has all)."""
+
+    def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
+        from compax_sdk.resources.imports import ImportItemResult  # the resource imports us
+
+        super().__init__(response, body)
+        import_id = self.body.get("import_id")
+        self.import_id: int | None = import_id if isinstance(import_id, int) else None
+        summary = self.body.get("summary")
+        self.summary: dict[str, int] = (
+            {k: v for k, v in summary.items() if isinstance(v, int)}
+            if isinstance(summary, dict)
+            else {}
+        )
+        self.items: list[ImportItemResult] = _read_all(ImportItemResult, self.body.get("items"))
+
+
 class PreconditionFailedError(APIError):
     """412: the object changed since you read it (``If-Match`` is stale). Read it again."""
 
@@ -247,7 +271,7 @@ ERRORS_BY_CODE: dict[str, type[APIError]] = {
     "method_not_allowed": MethodNotAllowedError,
     "request_timeout": RequestTimeoutError,
     "conflict": ConflictError,
-    "import_rejected": ConflictError,
+    "import_rejected": ImportRejectedError,
     "already_exists": AlreadyExistsError,
     "booking_conflict": BookingConflictError,
     "precondition_failed": PreconditionFailedError,

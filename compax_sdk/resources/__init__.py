@@ -9,6 +9,7 @@ from compax_sdk.resources.bookings import AsyncBookings, Bookings
 from compax_sdk.resources.buildings import AsyncBuildings, Buildings
 from compax_sdk.resources.changes import AsyncChanges, Changes
 from compax_sdk.resources.features import AsyncFeatures, Features
+from compax_sdk.resources.imports import AsyncImports, Imports
 from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
 from compax_sdk.resources.rules import AsyncRules, Rules
@@ -25,6 +26,7 @@ __all__ = [
     "AsyncBuildings",
     "AsyncChanges",
     "AsyncFeatures",
+    "AsyncImports",
     "AsyncMe",
     "AsyncRooms",
     "AsyncRules",
@@ -37,6 +39,7 @@ __all__ = [
     "Buildings",
     "Changes",
     "Features",
+    "Imports",
     "Me",
     "Rooms",
     "Rules",

@@ -45,6 +45,8 @@ class SyncResource:
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         authenticated: bool = True,
+        content: bytes | None = None,
+        replay_safe: bool = False,
     ) -> M:
         req = APIRequest(
             method,
@@ -56,6 +58,8 @@ class SyncResource:
             create=create,
             idempotency_key=idempotency_key,
             authenticated=authenticated,
+            content=content,
+            replay_safe=replay_safe,
         )
         return parse(model, self._api.request(req))
 
@@ -109,6 +113,8 @@ class AsyncResource:
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         authenticated: bool = True,
+        content: bytes | None = None,
+        replay_safe: bool = False,
     ) -> M:
         req = APIRequest(
             method,
@@ -120,6 +126,8 @@ class AsyncResource:
             create=create,
             idempotency_key=idempotency_key,
             authenticated=authenticated,
+            content=content,
+            replay_safe=replay_safe,
         )
         return parse(model, await self._api.request(req))
 

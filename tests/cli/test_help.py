@@ -42,6 +42,7 @@ def test_every_noun_and_command_is_there():
         ("terms", "edit"),
         ("bookings", "pending"),
         ("series", "add-date"),
+        ("import",),
         ("api-keys", "revoke"),
         ("rules", "set"),
         ("audit", "tail"),

@@ -27,6 +27,10 @@ from compax_sdk import (
     Feature,
     FreeInterval,
     Holiday,
+    ImportAction,
+    ImportBatch,
+    ImportItemResult,
+    ImportStatus,
     Room,
     RoomDeleted,
     SeriesDetail,
@@ -83,16 +87,19 @@ OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
     (BookingRules, "/api/v1/rules/{scope}/{scope_id}", "put", False),
     (AuditEvent, "/api/v1/audit-events", "get", True),
     (ChangesPage, "/api/v1/changes", "get", False),
+    (ImportBatch, "/api/v1/imports", "post", False),
+    (ImportBatch, "/api/v1/imports/{import_id}", "get", False),
 ]
 
 # Models of nested parts of answers, and the server's schema (component) they read.
 PARTS: list[tuple[type[BaseModel], str]] = [
     (UnavailableRoom, "UnavailableRoom"),
-    (UnavailableReason, "Reason-Output"),
+    (UnavailableReason, "UnavailableReason"),
     (BusyInterval, "Busy"),
     (FreeInterval, "Interval"),
     (Holiday, "HolidayOut"),
     (SkippedDate, "Skipped"),
+    (ImportItemResult, "ImportItemResult"),
 ]
 
 
@@ -154,4 +161,11 @@ def test_every_answer_model_of_the_sdk_is_checked():
     assert checked >= {Token, User, ApiKey, ApiKeyCreated, Building, Closure, Feature, Room}
     assert checked >= {RoomDeleted, Booking, ApprovedBooking, AuditEvent, ChangesPage}
     assert checked >= {RoomSearchResult, Availability, Term, BookingSeries, SeriesResult}
-    assert checked >= {SeriesDetail, BookingRules}
+    assert checked >= {SeriesDetail, BookingRules, ImportBatch}
+
+
+def test_the_import_actions_and_statuses_are_the_servers():
+    item = DOC["components"]["schemas"]["ImportItemResult"]["properties"]["action"]
+    batch = DOC["components"]["schemas"]["ImportOut"]["properties"]["status"]
+    assert set(item["enum"]) == set(typing.get_args(ImportAction))
+    assert set(batch["enum"]) == set(typing.get_args(ImportStatus))

@@ -17,6 +17,10 @@ from compax_sdk import (
     BookingConflictError,
     Compax,
     ConflictingBooking,
+    ImportBatch,
+    ImportItem,
+    ImportItemResult,
+    ImportRejectedError,
     PreconditionFailedError,
     Room,
     RoomSearchPage,
@@ -82,6 +86,38 @@ def find_and_book_weekly(client: Compax, term_id: int) -> SeriesResult | None:
     )
 
 
+def timetable_import(client: Compax) -> int:
+    items = [
+        ImportItem.series(
+            "LEC-1",
+            room="B1-204",
+            title="Lecture",
+            start_date=date(2031, 3, 4),
+            start_time="10:00",
+            duration_minutes=90,
+            recurrence={"freq": "weekly", "until": date(2031, 7, 15), "weekdays": ["tue"]},
+            excluded_dates=[date(2031, 4, 15)],
+        ),
+        ImportItem.booking(
+            "EXAM-1",
+            room="B1-204",
+            title="Exam",
+            start=datetime(2031, 7, 22, 8, tzinfo=UTC),
+            end=datetime(2031, 7, 22, 10, tzinfo=UTC),
+        ),
+    ]
+    plan = client.imports.plan(source="sis", items=items, cancel_missing=True)
+    assert_type(plan, ImportBatch)
+    assert_type(plan.items_with("conflict", "invalid"), list[ImportItemResult])
+    try:
+        done = client.imports.apply(source="sis", items=items)
+    except ImportRejectedError as exc:
+        assert_type(exc.items, list[ImportItemResult])
+        assert_type(exc.import_id, int | None)
+        return len(exc.items)
+    return done.count("create")
+
+
 async def nightly_async(client: AsyncCompax, room_id: int) -> int:
     token = await client.auth.login("robot@campus.example", "a long password")
     assert_type(token, Token)
@@ -105,5 +141,7 @@ def main() -> None:
     async def run() -> None:
         async with AsyncCompax() as client:
             print(await nightly_async(client, 3))
+            batch = await client.imports.get(1)
+            assert_type(batch, ImportBatch)
 
     asyncio.run(run())

@@ -1,0 +1,247 @@
+"""``compax import FILE``: CSV and iCalendar timetables planned, shown, confirmed and applied;
+re-importing changes nothing; conflicts exit 4 naming the booking in the way; bad lines exit
+1 naming the line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.cli.conftest import tag
+
+pytestmark = pytest.mark.slow
+
+HEADER = (
+    "external_id,kind,room,title,owner,start,end,start_date,start_time,duration_minutes,"
+    "freq,interval,weekdays,until,count,term,excluded_dates"
+)
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+@pytest.fixture
+def source() -> str:
+    return f"sis-{tag().lower()}"
+
+
+def timetable(tmp_path, campus, *extra: str, name: str = "timetable.csv"):
+    """Two weekly lectures (mid: Tue+Thu 10:00, 4 times; big: Wed 14:00 until 2031-03-19,
+    without 2031-03-12) and an exam (small, Fri 2031-03-07 09:00-11:00 local)."""
+    mid, big, small = campus["mid"].code, campus["big"].code, campus["small"].code
+    lines = [
+        HEADER,
+        f"LEC-1,series,{mid},Linear algebra,,,,2031-03-04,10:00,90,weekly,1,tue thu,,4,,",
+        f"LEC-2,series,{big},Statistics,,,,2031-03-05,14:00,1h30m,,,wed,2031-03-19,,,2031-03-12",
+        f"EXAM-1,booking,{small},Algebra exam,,2031-03-07 09:00,2031-03-07 11:00,,,,,,,,,,",
+        *extra,
+    ]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def titles(api, room) -> list[tuple[str, datetime]]:
+    return sorted(
+        (b.title, b.start)
+        for b in api.bookings.list(room_id=room.id, status="confirmed", limit=200)
+    )
+
+
+def test_plan_confirm_apply_then_reimport_changes_nothing(admin_cli, api, campus, tmp_path, source):
+    path = timetable(tmp_path, campus)
+    dry = admin_cli("import", str(path), "--source", source, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Plan: " + source in dry.stdout and "Read 3 item(s)" in dry.stderr
+    assert "Dry run: nothing was applied. Plan: 3 to create; 7 occurrence(s)." in dry.stderr
+    assert titles(api, campus["mid"]) == []  # a dry run changes nothing
+
+    declined = admin_cli("import", str(path), "--source", source, input="n\n")
+    assert declined.exit_code == 1 and "Nothing was applied." in declined.stderr
+    assert titles(api, campus["mid"]) == []
+
+    applied = admin_cli("import", str(path), "--source", source, input="y\n")
+    assert applied.exit_code == 0, applied.output
+    assert "Apply this plan to" in applied.stderr
+    assert "Applied import" in applied.stderr and "3 created; 7 occurrence(s)" in applied.stderr
+    assert [start for _, start in titles(api, campus["mid"])] == [
+        utc("2031-03-04T09:00Z"),  # 10:00 in Berlin
+        utc("2031-03-06T09:00Z"),
+        utc("2031-03-11T09:00Z"),
+        utc("2031-03-13T09:00Z"),
+    ]
+    assert [start.day for _, start in titles(api, campus["big"])] == [5, 19]
+    assert titles(api, campus["small"]) == [("Algebra exam", utc("2031-03-07T08:00Z"))]
+
+    again = admin_cli.json("import", str(path), "--source", source, "--yes")
+    assert {i["action"] for i in again["items"]} == {"unchanged"}
+    assert again["summary"]["unchanged"] == 3
+    assert len(titles(api, campus["mid"])) == 4
+
+
+def test_changes_and_cancel_missing_are_shown_then_applied(
+    admin_cli, api, campus, tmp_path, source
+):
+    admin_cli.ok("import", str(timetable(tmp_path, campus)), "--source", source, "--yes")
+    mid = campus["mid"].code
+    changed = tmp_path / "changed.csv"
+    changed.write_text(
+        f"{HEADER}\nLEC-1,series,{mid},Linear algebra,,,,2031-03-04,11:00,90,weekly,1,tue thu,,4,,\n"
+    )
+    plan = admin_cli("import", str(changed), "--source", source, "--cancel-missing", "--dry-run")
+    assert plan.exit_code == 0, plan.output
+    assert "line 2" in plan.stdout and "changes content" in plan.stdout
+    assert "(not in the file)" in plan.stdout and "no longer in the file" in plan.stdout
+    done = admin_cli.json("import", str(changed), "--source", source, "--cancel-missing", "-y")
+    assert {i["external_id"]: i["action"] for i in done["items"]} == {
+        "LEC-1": "update",
+        "LEC-2": "cancel",
+        "EXAM-1": "cancel",
+    }
+    assert titles(api, campus["big"]) == []
+    assert titles(api, campus["mid"])[0][1] == utc("2031-03-04T10:00Z")
+
+
+def test_a_conflict_exits_4_and_shows_the_booking_in_the_way(
+    admin_cli, api, campus, tmp_path, source
+):
+    in_way = api.bookings.create(
+        room_id=campus["mid"].id,
+        title="Faculty board",
+        start=utc("2031-03-11T09:30Z"),
+        end=utc("2031-03-11T10:30Z"),
+    )
+    path = timetable(tmp_path, campus)
+    refused = admin_cli("import", str(path), "--source", source, "--yes")
+    assert refused.exit_code == 4, refused.output
+    assert f"booking {in_way.id} 'Faculty board'" in refused.stdout
+    assert "Tue 2031-03-11 10:30-11:30 CET" in refused.stdout
+    assert "not applied: 1 conflicting item(s)" in refused.stderr
+    assert "--partial" in refused.stderr
+    assert titles(api, campus["big"]) == []  # all or nothing
+
+    as_json = admin_cli("--json", "import", str(path), "--source", source, "--yes")
+    assert as_json.exit_code == 4
+    plan = json.loads(as_json.stdout)
+    conflict = next(i for i in plan["items"] if i["action"] == "conflict")
+    assert conflict["external_id"] == "LEC-1" and conflict["conflicts"][0]["id"] == in_way.id
+
+    partial = admin_cli.json("import", str(path), "--source", source, "--partial", "--yes")
+    assert partial["status"] == "applied"
+    assert [i["action"] for i in partial["items"]] == ["conflict", "create", "create"]
+    assert len(titles(api, campus["big"])) == 2
+
+
+def test_bad_lines_are_named_and_nothing_is_sent(admin_cli, campus, tmp_path, source):
+    small = campus["small"].code
+    path = timetable(
+        tmp_path,
+        campus,
+        f"BAD-1,booking,{small},Exam,,2031-03-07 9 o'clock,2031-03-07 11:00,,,,,,,,,,",
+        f"BAD-2,series,{small},Lab,,,,2031-03-04,10:00,90,weekly,1,tue,2031-04-01,3,,",
+        f"BAD-3,lecture,{small},Lab,,,,,,,,,,,,,",
+    )
+    result = admin_cli("import", str(path), "--source", source, "--yes")
+    assert result.exit_code == 1, result.output
+    assert 'line 5: start: "2031-03-07 9 o\'clock" is not a time' in result.stderr
+    assert "line 6: give one of until, count or term (not until and count)" in result.stderr
+    assert "line 7: kind: 'lecture' is not booking or series" in result.stderr
+    assert "3 line(s) of timetable.csv cannot be imported; nothing was sent" in result.stderr
+    assert result.stdout == ""
+
+    unknown = tmp_path / "typo.csv"
+    unknown.write_text("external_id,kind,room,title,exclude_dates\n")
+    typo = admin_cli("import", str(unknown), "--source", source)
+    assert typo.exit_code == 1 and "line 1: unknown column 'exclude_dates'" in typo.stderr
+
+
+def test_an_unknown_room_is_an_invalid_item_of_the_plan(admin_cli, campus, tmp_path, source):
+    path = timetable(
+        tmp_path, campus, "X-1,booking,NOWHERE-1,Lost,,2031-03-07 09:00,2031-03-07 10:00,,,,,,,,,,"
+    )
+    result = admin_cli("import", str(path), "--source", source, "--yes")
+    assert result.exit_code == 4
+    assert "line 5" in result.stdout and "there is no room NOWHERE-1" in result.stdout
+    assert "1 invalid item(s)" in result.stderr
+
+
+ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Campus SIS//EN
+BEGIN:VEVENT
+UID:stat-101@sis
+SUMMARY:Statistics (lecture)
+LOCATION:{mid}
+DTSTART;TZID=Europe/Berlin:20310304T081500
+DTEND;TZID=Europe/Berlin:20310304T094500
+RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20310325T225959Z
+EXDATE;TZID=Europe/Berlin:20310311T081500
+END:VEVENT
+BEGIN:VEVENT
+UID:stat-101@sis
+RECURRENCE-ID;TZID=Europe/Berlin:20310318T081500
+SUMMARY:Statistics (lecture, moved)
+LOCATION:{big}
+DTSTART;TZID=Europe/Berlin:20310318T130000
+DTEND;TZID=Europe/Berlin:20310318T143000
+END:VEVENT
+BEGIN:VEVENT
+UID:stat-101-exam@sis
+SUMMARY:Statistics exam
+LOCATION:{small}
+DTSTART:20310328T080000Z
+DURATION:PT2H
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_an_icalendar_file(admin_cli, api, campus, tmp_path, source):
+    path = tmp_path / "timetable.ics"
+    codes = {k: campus[k].code for k in ("small", "mid", "big")}
+    path.write_text(ICS.format(**codes).replace("\n", "\r\n"))
+    plan = admin_cli("import", str(path), "--source", source, "--dry-run")
+    assert plan.exit_code == 0, plan.output
+    assert "Read 3 item(s) from timetable.ics: 1 series, 2 booking(s)." in plan.stderr
+
+    done = admin_cli.json("import", str(path), "--source", source, "--yes")
+    assert {i["external_id"]: i["action"] for i in done["items"]} == {
+        "stat-101@sis": "create",
+        "stat-101@sis/2031-03-18": "create",
+        "stat-101-exam@sis": "create",
+    }
+    # Tuesdays 4, 11 (EXDATE), 18 (moved), 25 March: two left in the series' room
+    assert [s for _, s in titles(api, campus["mid"])] == [
+        utc("2031-03-04T07:15Z"),
+        utc("2031-03-25T07:15Z"),
+    ]
+    assert titles(api, campus["big"]) == [("Statistics (lecture, moved)", utc("2031-03-18T12:00Z"))]
+    assert titles(api, campus["small"]) == [("Statistics exam", utc("2031-03-28T08:00Z"))]
+
+    again = admin_cli.json("import", str(path), "--source", source, "--yes")
+    assert {i["action"] for i in again["items"]} == {"unchanged"}
+
+
+def test_a_bad_event_is_named_by_its_line(admin_cli, campus, tmp_path, source):
+    path = tmp_path / "bad.ics"
+    text = ICS.format(mid=campus["mid"].code, big=campus["big"].code, small="")
+    path.write_text(text.replace("FREQ=WEEKLY;BYDAY=TU;", "FREQ=YEARLY;"))
+    result = admin_cli("import", str(path), "--source", source, "--yes")
+    assert result.exit_code == 1
+    assert "line 4 (stat-101@sis): RRULE: FREQ must be DAILY, WEEKLY or MONTHLY" in result.stderr
+    assert "line 21 (stat-101-exam@sis): LOCATION (the room code) is empty" in result.stderr
+
+
+def test_without_icalendar_the_message_says_what_to_install(
+    admin_cli, campus, tmp_path, source, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "icalendar", None)  # import icalendar -> ImportError
+    path = tmp_path / "timetable.ics"
+    path.write_text(ICS)
+    result = admin_cli("import", str(path), "--source", source)
+    assert result.exit_code == 1
+    assert "needs the icalendar package: pip install icalendar" in result.stderr

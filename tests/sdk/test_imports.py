@@ -1,0 +1,237 @@
+"""Timetable imports through the SDK, with both clients (``kind``): plan, apply, re-apply,
+an atomic apply refused, partial apply, large batches gzipped, retries."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date, datetime, timedelta
+
+import httpx
+import pytest
+
+from compax_sdk import (
+    ConflictError,
+    ImportBatch,
+    ImportItem,
+    ImportRejectedError,
+    error_from_response,
+)
+from tests.conftest import at
+from tests.sdk.conftest import problem
+
+SOURCE = "sis-2031-spring"
+TUESDAY = date(2031, 3, 4)
+
+
+def lecture(ext: str, room: str, start_time: str = "09:00", weeks: int = 3) -> ImportItem:
+    return ImportItem.series(
+        ext,
+        room=room,
+        title=f"Lecture {ext}",
+        start_date=TUESDAY,
+        start_time=start_time,
+        duration_minutes=90,
+        recurrence={"freq": "weekly", "count": weeks},
+    )
+
+
+def exam(ext: str, room: str, day: int = 10, hour: int = 12, **extra: str) -> ImportItem:
+    return ImportItem.booking(
+        ext, room=room, title=f"Exam {ext}", start=at(day, hour), end=at(day, hour + 2), **extra
+    )
+
+
+async def test_plan_then_apply_then_apply_again_changes_nothing(connect, staff, make_room):
+    a, b = await make_room(), await make_room()
+    c = connect(staff)
+    items = [lecture("L1", a.code), lecture("L2", b.code, "11:00"), exam("E1", a.code)]
+
+    plan = await c.imports.plan(source=SOURCE, items=items)
+    assert isinstance(plan, ImportBatch)
+    assert (plan.status, plan.mode, plan.source) == ("planned", "plan", SOURCE)
+    assert [i.action for i in plan.items] == ["create", "create", "create"]
+    assert plan.summary["occurrences"] == 7 and plan.count("create") == 3
+    assert plan.options == {
+        "mode": "plan",
+        "atomic": True,
+        "cancel_missing": False,
+        "priority": False,
+    }
+    sent = json.loads(c.last("POST", "/imports").read())
+    assert sent["items"][2]["start"] == "2031-03-13T12:00:00+00:00"
+    assert sent["items"][0]["recurrence"] == {"freq": "weekly", "count": 3}
+
+    applied = await c.imports.apply(source=SOURCE, items=items)
+    assert applied.status == "applied" and applied.id != plan.id
+    by_id = {i.external_id: i for i in applied.items}
+    assert by_id["L1"].series_id is not None and by_id["L1"].occurrences == 3
+    assert len(by_id["E1"].booking_ids or []) == 1
+    booking = await c.bookings.get((by_id["E1"].booking_ids or [])[0])
+    assert (booking.start, booking.title) == (at(10, 12), "Exam E1")
+
+    again = await c.imports.apply(source=SOURCE, items=items)
+    assert {i.action for i in again.items} == {"unchanged"}
+    assert again.count("unchanged") == 3 and again.count("create") == 0
+    stored = await c.imports.get(again.id)
+    assert stored == again
+
+
+async def test_changes_and_cancel_missing_are_planned_item_by_item(connect, staff, make_room):
+    a = await make_room()
+    c = connect(staff)
+    await c.imports.apply(source=SOURCE, items=[lecture("L1", a.code), exam("E1", a.code)])
+    plan = await c.imports.plan(
+        source=SOURCE, items=[exam("E1", a.code, hour=13)], cancel_missing=True
+    )
+    actions = {i.external_id: (i.action, i.changes) for i in plan.items}
+    assert actions == {"E1": ("update", ["start", "end"]), "L1": ("cancel", None)}
+    assert plan.options["cancel_missing"] is True
+
+
+async def test_an_atomic_apply_with_a_conflict_raises_and_applies_nothing(
+    connect, staff, member, make_room, book
+):
+    a, b = await make_room(), await make_room()
+    in_way = await book(member, a, at(8, 8), at(8, 9))  # Tue 11 March, 09:00 Berlin
+    c = connect(staff)
+    items = [lecture("L1", a.code), lecture("L2", b.code)]
+    with pytest.raises(ImportRejectedError) as err:
+        await c.imports.apply(source=SOURCE, items=items)
+    rejected = err.value
+    assert isinstance(rejected, ConflictError)
+    assert (rejected.status, rejected.code) == (409, "import_rejected")
+    assert rejected.summary["conflict"] == 1 and rejected.summary["create"] == 1
+    assert [i.external_id for i in rejected.items] == ["L1"]
+    conflict = (rejected.items[0].conflicts or [])[0]
+    assert (conflict.id, conflict.start, conflict.title) == (in_way.pk, at(8, 8), "Lecture")
+    assert await c.series.list() == []
+
+    assert rejected.import_id is not None
+    stored = await c.imports.get(rejected.import_id)
+    assert stored.status == "rejected" and len(stored.items) == 2
+
+    partial = await c.imports.apply(source=SOURCE, items=items, atomic=False)
+    assert [i.action for i in partial.items] == ["conflict", "create"]
+    assert [s.title for s in await c.series.list()] == ["Lecture L2"]
+
+
+async def test_priority_bumps_a_members_booking(connect, staff, member, make_room, book):
+    a = await make_room()
+    theirs = await book(member, a, at(8, 8), at(8, 9))
+    c = connect(staff)
+    done = await c.imports.apply(source=SOURCE, items=[lecture("L1", a.code)], priority=True)
+    assert done.items[0].bumped_booking_ids == [theirs.pk]
+    assert done.summary["bumped"] == 1
+    assert (await c.bookings.get(theirs.pk)).status == "cancelled"
+
+
+async def test_invalid_items_say_why_and_plain_dicts_work(connect, staff, make_room):
+    a = await make_room()
+    c = connect(staff)
+    plan = await c.imports.plan(
+        source=SOURCE,
+        items=[
+            {
+                "external_id": "X1",
+                "kind": "booking",
+                "room": "NOPE",
+                "title": "Nowhere",
+                "start": at(10, 9),
+                "end": at(10, 10),
+            },
+            exam("E1", a.code, owner="ghost@campus.example"),
+        ],
+    )
+    assert [i.action for i in plan.items] == ["invalid", "invalid"]
+    nope, ghost = (i.errors or [] for i in plan.items)
+    assert (nope[0].field, nope[0].detail) == ("room", "there is no room NOPE")
+    assert ghost[0].field == "owner" and "ghost@campus.example" in ghost[0].detail
+
+
+async def test_a_large_batch_is_sent_gzipped(connect, staff, make_room):
+    a = await make_room()
+    c = connect(staff)
+    items = [
+        ImportItem.booking(
+            f"E{n}",
+            room=a.code,
+            title=f"Exam {n}",
+            start=at(n, 10),
+            end=at(n, 11),
+            description="Bring your student card. " * 150,
+        )
+        for n in range(20)
+    ]
+    plan = await c.imports.plan(source=SOURCE, items=items)
+    assert plan.count("create") == 20
+    sent = c.last("POST", "/imports")
+    assert sent.headers["content-encoding"] == "gzip"
+    raw = sent.read()
+    batch = json.loads(gzip.decompress(raw))
+    assert len(raw) < 10_000 < 64 * 1024 <= len(gzip.decompress(raw))
+    assert [i["external_id"] for i in batch["items"]][:2] == ["E0", "E1"]
+
+    await c.imports.plan(source=SOURCE, items=items[:1])
+    assert "content-encoding" not in c.last("POST", "/imports").headers
+
+
+async def test_a_naive_time_is_refused_before_anything_is_sent(connect, staff):
+    c = connect(staff)
+    naive = datetime(2031, 3, 4, 10)
+    item = ImportItem.booking(
+        "E1", room="B1-101", title="x", start=naive, end=naive + timedelta(hours=1)
+    )
+    with pytest.raises(ValueError, match=r"items\[0\]\.start must be a timezone-aware"):
+        await c.imports.plan(source=SOURCE, items=[item])
+    assert c.sent == []
+
+
+async def test_an_apply_is_resent_when_the_answer_was_lost(offline):
+    calls: list[httpx.Request] = []
+    batch = {
+        "id": 7,
+        "source": SOURCE,
+        "mode": "apply",
+        "status": "applied",
+        "options": {},
+        "summary": {"unchanged": 1, "occurrences": 0, "bumped": 0},
+        "items": [{"external_id": "E1", "kind": "booking", "action": "unchanged"}],
+        "created_at": "2031-03-01T10:00:00Z",
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            return problem(502, "bad_gateway")  # it may or may not have been applied
+        return httpx.Response(201, json=batch)
+
+    c = offline(answer)
+    done = await c.imports.apply(source=SOURCE, items=[exam("E1", "B1-101")])
+    assert done.id == 7 and len(calls) == 2
+    assert calls[0].read() == calls[1].read()
+
+
+def test_import_rejected_maps_to_its_class_with_the_plan():
+    err = error_from_response(
+        problem(
+            409,
+            "import_rejected",
+            import_id=12,
+            summary={"create": 3, "conflict": 1, "occurrences": 20, "bumped": 0},
+            items=[
+                {
+                    "external_id": "L1",
+                    "kind": "series",
+                    "action": "conflict",
+                    "conflicts": [{"external_id": "L0", "start": "2031-03-04T08:00:00+00:00"}],
+                },
+                {"unexpected": "shape"},
+            ],
+        )
+    )
+    assert type(err) is ImportRejectedError
+    assert (err.import_id, err.summary["conflict"]) == (12, 1)
+    assert [i.external_id for i in err.items] == ["L1"]
+    conflict = (err.items[0].conflicts or [])[0]
+    assert (conflict.external_id, conflict.id, conflict.start) == ("L0", None, at(1, 8))
