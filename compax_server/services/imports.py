@@ -113,7 +113,10 @@ CONTENT_FIELDS = {
 
 
 def content(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: item.get(k) for k in CONTENT_FIELDS[item["kind"]]}
+    out = {k: item.get(k) for k in CONTENT_FIELDS[item["kind"]]}
+    if out["owner"]:  # emails are matched without case: a change of case changes nothing
+        out["owner"] = out["owner"].strip().casefold()
+    return out
 
 
 def content_hash(item: dict[str, Any]) -> str:
@@ -160,7 +163,9 @@ async def _context(source: str, items: list[dict[str, Any]]) -> Context:
     existing_series = {
         s["external_id"]: s
         for s in await sql.fetch(
-            "SELECT id, external_id, content_hash, room_id, status FROM series WHERE source = ?",
+            """SELECT id, external_id, content_hash, room_id, owner_id, title, description, rule,
+                      start_time, duration_minutes, skip_holidays, excluded_dates, status
+               FROM series WHERE source = ?""",
             source,
         )
     }
@@ -348,10 +353,24 @@ def _unchanged(p: ItemPlan, existing: dict[str, Any]) -> bool:
 
 
 def _changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
-    if p.kind == "series":
-        return ["content"]  # the stored hash says it changed, not which field
     item = p.item
     changed = []
+    if p.kind == "series":
+        stored = {
+            "room": existing["room_id"] == p.room_id,
+            "owner": existing["owner_id"] == p.owner_id,
+            "title": existing["title"] == item["title"],
+            "description": existing["description"] == (item.get("description") or ""),
+            "start_time": existing["start_time"] == item["start_time"],
+            "duration_minutes": existing["duration_minutes"] == item["duration_minutes"],
+            "recurrence": sql.decode_json(existing["rule"]) == check_rule(item["recurrence"]),
+            "excluded_dates": sql.decode_json(existing["excluded_dates"])
+            == sorted(str(d) for d in item.get("excluded_dates") or []),
+            "skip_holidays": bool(existing["skip_holidays"]) == item.get("skip_holidays", True),
+            "status": existing["status"] == "active",
+        }
+        changed = [name for name, same in stored.items() if not same]
+        return changed or ["start_date"]  # the one field a series does not keep
     if existing["room_id"] != p.room_id:
         changed.append("room")
     if existing["owner_id"] != p.owner_id:
@@ -679,9 +698,11 @@ async def _update_series(
     p.series_id = p.existing_id
     item = p.item
     rule = check_rule(item["recurrence"])
+    json_cast = "?::jsonb" if db.dialect() == "postgres" else "?"
     await sql.execute(
-        """UPDATE series SET room_id = ?, owner_id = ?, title = ?, description = ?, rule = ?,
-               start_time = ?, duration_minutes = ?, status = 'active', content_hash = ?,
+        f"""UPDATE series SET room_id = ?, owner_id = ?, title = ?, description = ?,
+               rule = {json_cast}, start_time = ?, duration_minutes = ?, timezone = ?,
+               skip_holidays = ?, excluded_dates = {json_cast}, status = 'active', content_hash = ?,
                version = version + 1, updated_at = ?
            WHERE id = ?""",
         p.room_id,
@@ -691,6 +712,9 @@ async def _update_series(
         json.dumps(rule),
         item["start_time"],
         item["duration_minutes"],
+        p.timezone,
+        bool(item.get("skip_holidays", True)),
+        json.dumps(sorted(str(d) for d in item.get("excluded_dates") or [])),
         p.content_hash,
         now,
         p.existing_id,
@@ -791,6 +815,14 @@ async def run_import(
     if len(items) > MAX_ITEMS:
         raise InvalidInput.field(
             "body", "items", f"at most {MAX_ITEMS} items per batch", "too_many"
+        )
+    if cancel_missing and not items:  # an empty export is far likelier a fault than intent
+        raise InvalidInput.field(
+            "body",
+            "items",
+            f"an empty batch with cancel_missing would cancel everything {source} imported; "
+            "cancel those bookings and series one by one if that is the intent",
+            "empty",
         )
     options = {
         "mode": mode,

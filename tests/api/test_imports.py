@@ -75,6 +75,7 @@ async def test_changes_are_updates_in_place(client, staff, make_room):
     plan = await run(client, staff, changed)
     actions = {i["external_id"]: i for i in plan.json()["items"]}
     assert actions["L1"]["action"] == "update"
+    assert actions["L1"]["changes"] == ["room", "title", "start_time"]
     assert actions["E1"]["action"] == "update" and actions["E1"]["changes"] == ["start", "end"]
     r = await run(client, staff, changed, mode="apply")
     assert r.status_code == 201, r.text
@@ -82,6 +83,41 @@ async def test_changes_are_updates_in_place(client, staff, make_room):
     assert sorted(m.pk for m in moved) == ids  # the same bookings, moved: never without a room
     assert {m.room_id for m in moved} == {b.pk}
     assert {m.title for m in moved} == {"Lecture L1 (moved)"}
+
+
+async def test_series_changes_are_named_and_stored(client, staff, make_room):
+    a = await make_room()
+    await run(client, staff, [lecture("L1", a)], mode="apply")
+    later = lecture(
+        "L1", a, excluded_dates=["2031-03-11"], recurrence={"freq": "weekly", "count": 7}
+    )
+    plan = await run(client, staff, [later])
+    assert plan.json()["items"][0]["changes"] == ["recurrence", "excluded_dates"]
+    assert (await run(client, staff, [later], mode="apply")).status_code == 201
+    series = await Series.get(external_id="L1")
+    assert series.excluded_dates == ["2031-03-11"] and series.rule["count"] == 7
+    again = await run(client, staff, [later])
+    assert again.json()["items"][0]["action"] == "unchanged"
+
+
+async def test_owner_email_case_is_no_change(client, staff, member, make_room):
+    a = await make_room()
+    item = lecture("L1", a, owner=member.email)
+    await run(client, staff, [item], mode="apply")
+    shouted = lecture("L1", a, owner=member.email.upper())
+    plan = await run(client, staff, [shouted])
+    assert plan.json()["items"][0]["action"] == "unchanged"
+
+
+async def test_an_empty_batch_may_not_cancel_everything(client, staff, make_room):
+    a = await make_room()
+    await run(client, staff, [lecture("L1", a)], mode="apply")
+    r = await run(client, staff, [], mode="apply", cancel_missing=True)
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["pointer"] == "/items"
+    assert "cancel everything sis-2031-spring imported" in r.json()["errors"][0]["detail"]
+    assert (await Series.get(external_id="L1")).status == "active"
+    assert (await run(client, staff, [], mode="plan")).status_code == 201  # harmless
 
 
 async def test_cancel_missing_cancels_what_left_the_timetable(client, staff, make_room):
