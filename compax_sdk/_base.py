@@ -80,7 +80,6 @@ class APIRequest:
     authenticated: bool = True
     max_retries: int | None = None  # None: the client's
     content: bytes | None = None  # a body already encoded (instead of ``json``)
-    replay_safe: bool = False  # the server makes a repeat harmless (an import batch)
 
 
 @dataclass
@@ -238,14 +237,9 @@ class BaseAPIClient:
     @staticmethod
     def _replay_safe(req: APIRequest, headers: Mapping[str, str]) -> bool:
         """Sending it twice does no more than sending it once: reads, deletes, creates with
-        an Idempotency-Key, changes guarded by If-Match, import batches."""
+        an Idempotency-Key, changes guarded by If-Match."""
         keys = {k.lower() for k in headers}
-        return (
-            req.replay_safe
-            or req.method in SAFE_METHODS
-            or "idempotency-key" in keys
-            or "if-match" in keys
-        )
+        return req.method in SAFE_METHODS or "idempotency-key" in keys or "if-match" in keys
 
     def _may_resend(
         self, exc: httpx.TransportError, req: APIRequest, headers: Mapping[str, str]
@@ -259,11 +253,15 @@ class BaseAPIClient:
     ) -> float | None:
         """How long to wait before retrying this response; ``None``: do not retry."""
         status = response.status_code
-        if status not in NOT_DONE_STATUSES and not (
-            status in MAYBE_DONE_STATUSES and self._replay_safe(req, headers)
+        problem = problem_body(response)
+        still_running = status == 409 and problem.get("code") == "request_in_progress"
+        if (
+            status not in NOT_DONE_STATUSES
+            and not still_running
+            and not (status in MAYBE_DONE_STATUSES and self._replay_safe(req, headers))
         ):
             return None
-        wait = parse_retry_after(response, problem_body(response))
+        wait = parse_retry_after(response, problem)
         if wait is None:
             return retry_delay(attempt)
         return wait if wait <= MAX_RETRY_AFTER else None

@@ -11,7 +11,7 @@
     │   ├── NotFoundError (404)             not_found
     │   ├── MethodNotAllowedError (405)     method_not_allowed
     │   ├── RequestTimeoutError (408)       request_timeout
-    │   ├── ConflictError (409)             conflict
+    │   ├── ConflictError (409)             conflict, request_in_progress (retried by the SDK)
     │   │   ├── AlreadyExistsError (409)    already_exists
     │   │   ├── BookingConflictError (409)  booking_conflict: conflicts, alternatives, dates
     │   │   └── ImportRejectedError (409)   import_rejected: import_id, summary, items
@@ -271,6 +271,7 @@ ERRORS_BY_CODE: dict[str, type[APIError]] = {
     "method_not_allowed": MethodNotAllowedError,
     "request_timeout": RequestTimeoutError,
     "conflict": ConflictError,
+    "request_in_progress": ConflictError,  # an Idempotency-Key still at work; retried first
     "import_rejected": ImportRejectedError,
     "already_exists": AlreadyExistsError,
     "booking_conflict": BookingConflictError,

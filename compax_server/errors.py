@@ -17,6 +17,7 @@ instance carries ``detail`` and extra members (``errors``, ``conflicts``, ...)::
     ├── MethodNotAllowed (405 method_not_allowed)
     ├── Conflict (409 conflict)
     │   ├── AlreadyExists (409 already_exists)
+    │   ├── RequestInProgress (409 request_in_progress) retry_after=<seconds>
     │   └── BookingConflict (409 booking_conflict)     conflicts=[...], alternatives=[...]
     ├── PreconditionFailed (412 precondition_failed)
     ├── PreconditionRequired (428 precondition_required)
@@ -110,6 +111,12 @@ class Conflict(CompaxError):
 
 class AlreadyExists(Conflict):
     code, title = "already_exists", "Already exists"
+
+
+class RequestInProgress(Conflict):
+    """A retry while the first request with its Idempotency-Key still runs."""
+
+    code, title = "request_in_progress", "A request with this Idempotency-Key is still running"
 
 
 class BookingConflict(Conflict):

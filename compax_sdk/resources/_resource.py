@@ -46,7 +46,6 @@ class SyncResource:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         authenticated: bool = True,
         content: bytes | None = None,
-        replay_safe: bool = False,
     ) -> M:
         req = APIRequest(
             method,
@@ -59,7 +58,6 @@ class SyncResource:
             idempotency_key=idempotency_key,
             authenticated=authenticated,
             content=content,
-            replay_safe=replay_safe,
         )
         return parse(model, self._api.request(req))
 
@@ -114,7 +112,6 @@ class AsyncResource:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         authenticated: bool = True,
         content: bytes | None = None,
-        replay_safe: bool = False,
     ) -> M:
         req = APIRequest(
             method,
@@ -127,7 +124,6 @@ class AsyncResource:
             idempotency_key=idempotency_key,
             authenticated=authenticated,
             content=content,
-            replay_safe=replay_safe,
         )
         return parse(model, await self._api.request(req))
 

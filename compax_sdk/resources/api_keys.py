@@ -65,17 +65,16 @@ class ApiKeys(SyncResource):
         name: str,
         scopes: Sequence[Scope],
         expires_at: datetime | None = None,
-        idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> ApiKeyCreated:
+        """The key's secret is in this answer only; the server keeps no copy, so a create
+        whose answer was lost is not resent: list the keys and revoke the stray one."""
         return self._call(
             ApiKeyCreated,
             "POST",
             "/api-keys",
             json=_create_body(user_id, name, scopes, expires_at),
-            create=True,
-            idempotency_key=idempotency_key,
             headers=extra_headers,
             timeout=timeout,
         )
@@ -117,17 +116,16 @@ class AsyncApiKeys(AsyncResource):
         name: str,
         scopes: Sequence[Scope],
         expires_at: datetime | None = None,
-        idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> ApiKeyCreated:
+        """The key's secret is in this answer only; the server keeps no copy, so a create
+        whose answer was lost is not resent: list the keys and revoke the stray one."""
         return await self._call(
             ApiKeyCreated,
             "POST",
             "/api-keys",
             json=_create_body(user_id, name, scopes, expires_at),
-            create=True,
-            idempotency_key=idempotency_key,
             headers=extra_headers,
             timeout=timeout,
         )

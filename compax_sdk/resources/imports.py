@@ -302,15 +302,25 @@ class Imports(SyncResource):
         atomic: bool = True,
         cancel_missing: bool = False,
         priority: bool = False,
+        idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> ImportBatch:
         """Apply the batch in one transaction. ``atomic`` (default): all of it, or, when an
         item conflicts or is invalid, nothing (``ImportRejectedError``, which has the
         import id, the summary and those items). ``atomic=False`` applies what is valid
-        and reports the rest in the answer."""
+        and reports the rest in the answer. A retry (the SDK's, or yours with the same
+        ``idempotency_key``) gets the first outcome again."""
         return self._run(
-            source, items, "apply", atomic, cancel_missing, priority, timeout, extra_headers
+            source,
+            items,
+            "apply",
+            atomic,
+            cancel_missing,
+            priority,
+            timeout,
+            extra_headers,
+            idempotency_key,
         )
 
     def get(
@@ -335,6 +345,7 @@ class Imports(SyncResource):
         priority: bool,
         timeout: Timeout | NotGiven,
         extra_headers: Headers,
+        idempotency_key: str | None = None,
     ) -> ImportBatch:
         raw, headers = _encode(source, items, mode, atomic, cancel_missing, priority, extra_headers)
         return self._call(
@@ -344,7 +355,8 @@ class Imports(SyncResource):
             content=raw,
             headers=headers,
             timeout=timeout,
-            replay_safe=True,
+            create=True,
+            idempotency_key=idempotency_key,
         )
 
 
@@ -375,15 +387,25 @@ class AsyncImports(AsyncResource):
         atomic: bool = True,
         cancel_missing: bool = False,
         priority: bool = False,
+        idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> ImportBatch:
         """Apply the batch in one transaction. ``atomic`` (default): all of it, or, when an
         item conflicts or is invalid, nothing (``ImportRejectedError``, which has the
         import id, the summary and those items). ``atomic=False`` applies what is valid
-        and reports the rest in the answer."""
+        and reports the rest in the answer. A retry (the SDK's, or yours with the same
+        ``idempotency_key``) gets the first outcome again."""
         return await self._run(
-            source, items, "apply", atomic, cancel_missing, priority, timeout, extra_headers
+            source,
+            items,
+            "apply",
+            atomic,
+            cancel_missing,
+            priority,
+            timeout,
+            extra_headers,
+            idempotency_key,
         )
 
     async def get(
@@ -408,6 +430,7 @@ class AsyncImports(AsyncResource):
         priority: bool,
         timeout: Timeout | NotGiven,
         extra_headers: Headers,
+        idempotency_key: str | None = None,
     ) -> ImportBatch:
         raw, headers = _encode(source, items, mode, atomic, cancel_missing, priority, extra_headers)
         return await self._call(
@@ -417,5 +440,6 @@ class AsyncImports(AsyncResource):
             content=raw,
             headers=headers,
             timeout=timeout,
-            replay_safe=True,
+            create=True,
+            idempotency_key=idempotency_key,
         )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from pydantic import AwareDatetime, Field, field_validator
 from sanic import HTTPResponse, Request
 
-from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.endpoint import AUTH_ERRORS, Router, idempotency_key
 from compax_server.api.schemas import (
     In,
     Int,
@@ -31,8 +30,6 @@ router = Router(
     tag="Bookings",
     description="Room bookings. Changes need If-Match with the ETag you read.",
 )
-
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 
 class BookingOut(Out):
@@ -111,25 +108,6 @@ class BookingQuery(PageQuery):
 
 def with_etag(booking: Booking) -> dict[str, str]:
     return {"ETag": bookings.etag(booking)}
-
-
-def idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("idempotency-key")
-    if key is None:
-        return None
-    if not IDEMPOTENCY_KEY.match(key):
-        raise InvalidInput(
-            "Idempotency-Key must be 1-200 visible ASCII characters.",
-            errors=[
-                {
-                    "location": "header",
-                    "pointer": "/Idempotency-Key",
-                    "detail": "1-200 visible ASCII characters",
-                    "code": "invalid",
-                }
-            ],
-        )
-    return str(key)
 
 
 def if_match(request: Request) -> str | None:

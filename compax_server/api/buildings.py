@@ -108,6 +108,7 @@ async def list_buildings(request: Request, actor: Actor, query: PageQuery) -> HT
 @router.post(
     "/",
     summary="Create a building",
+    idempotent=True,
     body=BuildingCreate,
     response=BuildingOut,
     status=201,
@@ -169,6 +170,7 @@ async def list_closures(
 @router.post(
     "/<building_id>/closures",
     summary="Close the building or a room",
+    idempotent=True,
     body=ClosureCreate,
     response=ClosureOut,
     status=201,

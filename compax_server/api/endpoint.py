@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import re
 import typing
 import zlib
 from collections.abc import Callable, Coroutine
@@ -28,12 +29,13 @@ from pydantic import BaseModel, ValidationError
 from sanic import Blueprint, HTTPResponse, Request
 
 from compax_server.errors import InvalidInput, MalformedBody, PayloadTooLarge, Unauthenticated
-from compax_server.services import auth
+from compax_server.services import auth, idempotency
 from compax_server.services.actors import Actor
 
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 log = logging.getLogger("compax.api")
 MAX_PATH_INT = 2**31 - 1
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 # Problem statuses every authenticated operation can answer.
 AUTH_ERRORS = (401, 403)
@@ -58,6 +60,8 @@ class Operation:
     response_headers: tuple[str, ...] = ()  # "ETag", "Location"
     form: type[BaseModel] | None = None  # also accepts this form-encoded body
     body_optional: bool = False  # an empty body means all defaults
+    # A retry with the same Idempotency-Key gets the first answer (services.idempotency).
+    idempotent: bool = False
     response_content_type: str = "application/json"
     operation_id: str = ""
 
@@ -80,6 +84,16 @@ class Router:
         self.operations: list[Operation] = []
 
     def route(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        if options.get("idempotent"):
+            # 409 request_in_progress, 422 idempotency_key_reused
+            errors = options.get("errors", ())
+            options["errors"] = (*errors, *(s for s in (409, 422) if s not in errors))
+            options["request_headers"] = (*options.get("request_headers", ()), "Idempotency-Key")
+            options["response_headers"] = (
+                *options.get("response_headers", ()),
+                "Idempotent-Replayed",
+            )
+
         def decorator(handler: Handler) -> Handler:
             hints = typing.get_type_hints(handler)
             params = inspect.signature(handler).parameters
@@ -155,10 +169,65 @@ def _wrap(op: Operation) -> Handler:
                 kwargs["body"] = op.body()
             else:
                 kwargs["body"] = parse_body(request, op.body, form=op.form)
+        if op.idempotent and (key := idempotency_key(request)) is not None:
+            return await _once(op, request, kwargs, key)
         return await op.handler(request, **kwargs)
 
     endpoint.__name__ = op.operation_id
     return endpoint
+
+
+async def _once(op: Operation, request: Request, kwargs: dict[str, Any], key: str) -> HTTPResponse:
+    """Run an operation once per Idempotency-Key: a retry gets the first answer."""
+    body = kwargs.get("body")
+    digest = idempotency.request_hash(
+        {
+            "path": request.path,
+            "query": request.query_string,
+            "body": None if body is None else body.model_dump(mode="json"),
+        }
+    )
+    claimed = await idempotency.claim(kwargs["actor"].user_id, op.operation_id, key, digest)
+    if isinstance(claimed, idempotency.Answer):
+        headers = {**claimed.headers, "Idempotent-Replayed": "true"}
+        return HTTPResponse(claimed.body, status=claimed.status, headers=headers)
+    try:
+        response = await op.handler(request, **kwargs)
+    except Exception:
+        await _release(claimed)
+        raise
+    if 200 <= response.status < 300:
+        headers = {**response.headers, "Content-Type": response.content_type or ""}
+        await idempotency.remember(claimed, response.status, response.body or b"", headers)
+    else:
+        await _release(claimed)
+    return response
+
+
+async def _release(claim_id: int) -> None:
+    try:
+        await idempotency.release(claim_id)
+    except Exception as exc:  # the database is away: the claim goes stale and is taken over
+        log.warning("could not release idempotency claim %s: %r", claim_id, exc)
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput(
+            "Idempotency-Key must be 1-200 visible ASCII characters.",
+            errors=[
+                {
+                    "location": "header",
+                    "pointer": "/Idempotency-Key",
+                    "detail": "1-200 visible ASCII characters",
+                    "code": "invalid",
+                }
+            ],
+        )
+    return str(key)
 
 
 def _abandoned(work: asyncio.Future[HTTPResponse]) -> None:

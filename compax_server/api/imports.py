@@ -106,6 +106,7 @@ class ImportOut(Out):
 @router.post(
     "/",
     summary="Plan or apply a timetable batch",
+    idempotent=True,
     body=ImportRequest,
     response=ImportOut,
     status=201,

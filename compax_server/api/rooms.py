@@ -129,6 +129,7 @@ async def list_features(request: Request, actor: Actor) -> HTTPResponse:
 @features_router.post(
     "/",
     summary="Add a feature",
+    idempotent=True,
     body=FeatureCreate,
     response=FeatureOut,
     status=201,
@@ -142,6 +143,7 @@ async def create_feature(request: Request, actor: Actor, body: FeatureCreate) ->
 @router.post(
     "/",
     summary="Create a room",
+    idempotent=True,
     body=RoomCreate,
     response=RoomOut,
     status=201,

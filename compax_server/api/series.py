@@ -160,6 +160,7 @@ async def list_series(request: Request, actor: Actor, query: SeriesQuery) -> HTT
 @router.post(
     "/",
     summary="Book a series",
+    idempotent=True,
     body=SeriesCreate,
     response=SeriesResult,
     status=201,
@@ -248,6 +249,7 @@ async def cancel_series(
 @router.post(
     "/<series_id>/dates",
     summary="Add a date",
+    idempotent=True,
     body=AddDate,
     response=SeriesResult,
     errors=(*AUTH_ERRORS, 404, 409, 412, 422, 428),

@@ -71,6 +71,7 @@ async def list_terms(request: Request, actor: Actor, query: PageQuery) -> HTTPRe
 @router.post(
     "/",
     summary="Create a term",
+    idempotent=True,
     body=TermCreate,
     response=TermOut,
     status=201,

@@ -90,6 +90,7 @@ async def list_users(request: Request, actor: Actor, query: UserQuery) -> HTTPRe
 @router.post(
     "/",
     summary="Create a user",
+    idempotent=True,
     body=UserCreate,
     response=UserOut,
     status=201,

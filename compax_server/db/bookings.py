@@ -73,6 +73,26 @@ class IdempotencyKey(Model):
         unique_together = (("user_id", "scope", "key"),)
 
 
+class IdempotentRequest(Model):
+    """A create sent with an ``Idempotency-Key`` (other than a booking's, which its own
+    transaction records as an ``IdempotencyKey``): claimed before the work, then the answer,
+    which a retry with the same key gets again instead of a second resource."""
+
+    id = fields.IntField(primary_key=True)
+    user_id = fields.IntField()
+    operation = fields.CharField(max_length=64, description="the operation id, e.g. rooms_create")
+    key = fields.CharField(max_length=200)
+    request_hash = fields.CharField(max_length=64)
+    status = fields.IntField(null=True, description="the answer's status; null: still running")
+    body = fields.TextField(null=True)
+    headers: fields.Field[dict[str, str]] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "idempotent_requests"
+        unique_together = (("user_id", "operation", "key"),)
+
+
 @dataclass(frozen=True)
 class RoomForBooking:
     """What a booking write needs to know of its room, read under the room's lock."""

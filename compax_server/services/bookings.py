@@ -18,8 +18,6 @@ them) and cannot set the owner; staff and admins act on everyone's and decide re
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,7 +52,7 @@ from compax_server.errors import (
     RuleViolation,
     ServiceUnavailable,
 )
-from compax_server.services import audit, hours, rules, search
+from compax_server.services import audit, hours, idempotency, rules, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
 
@@ -358,19 +356,12 @@ async def offer_alternatives(
 # -- writes ------------------------------------------------------------------------------
 
 
-def _request_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
 async def _replay(actor: Actor, scope: str, key: str, request_hash: str) -> Booking | None:
     record = await IdempotencyKey.get_or_none(user_id=actor.user_id, scope=scope, key=key)
     if record is None:
         return None
     if record.request_hash != request_hash:
-        raise RuleViolation(
-            "This Idempotency-Key was used for a different request; use a new key.",
-            errors=[{"rule": "idempotency_key_reused", "detail": "same key, different body"}],
-        )
+        raise idempotency.key_reused()
     return await Booking.get(id=record.resource_id)
 
 
@@ -405,7 +396,7 @@ async def create_booking(
                 "body", "owner_id", f"user {owner_id} does not exist", "unknown"
             )
     owner = owner_id or actor.user_id
-    request_hash = _request_hash(
+    request_hash = idempotency.request_hash(
         {
             "room_id": room_id,
             "title": title,

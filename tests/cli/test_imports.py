@@ -94,7 +94,7 @@ def test_changes_and_cancel_missing_are_shown_then_applied(
     )
     plan = admin_cli("import", str(changed), "--source", source, "--cancel-missing", "--dry-run")
     assert plan.exit_code == 0, plan.output
-    assert "line 2" in plan.stdout and "changes content" in plan.stdout
+    assert "line 2" in plan.stdout and "changes start_time" in plan.stdout
     assert "(not in the file)" in plan.stdout and "no longer in the file" in plan.stdout
     done = admin_cli.json("import", str(changed), "--source", source, "--cancel-missing", "-y")
     assert {i["external_id"]: i["action"] for i in done["items"]} == {

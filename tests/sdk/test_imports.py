@@ -11,14 +11,16 @@ import httpx
 import pytest
 
 from compax_sdk import (
+    AsyncCompax,
     ConflictError,
     ImportBatch,
     ImportItem,
     ImportRejectedError,
     error_from_response,
 )
+from compax_server.db.bookings import Booking
 from tests.conftest import at
-from tests.sdk.conftest import problem
+from tests.sdk.conftest import BASE_URL, RecordingASGITransport, access_token, problem
 
 SOURCE = "sis-2031-spring"
 TUESDAY = date(2031, 3, 4)
@@ -187,29 +189,48 @@ async def test_a_naive_time_is_refused_before_anything_is_sent(connect, staff):
     assert c.sent == []
 
 
-async def test_an_apply_is_resent_when_the_answer_was_lost(offline):
-    calls: list[httpx.Request] = []
-    batch = {
-        "id": 7,
-        "source": SOURCE,
-        "mode": "apply",
-        "status": "applied",
-        "options": {},
-        "summary": {"unchanged": 1, "occurrences": 0, "bumped": 0},
-        "items": [{"external_id": "E1", "kind": "booking", "action": "unchanged"}],
-        "created_at": "2031-03-01T10:00:00Z",
-    }
+class LoseFirstAnswer(RecordingASGITransport):
+    """The server does the first POST, then a gateway loses its answer (502)."""
 
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        if request.method == "POST" and len(self.sent) == 1:
+            await response.aread()
+            return problem(502, "bad_gateway")
+        return response
+
+
+async def test_an_apply_whose_answer_was_lost_is_resent_and_gets_the_first_outcome(
+    app, staff, make_room, fast_retries
+):
+    a = await make_room()
+    sent: list[httpx.Request] = []
+    transport = LoseFirstAnswer(app, sent)
+    async with AsyncCompax(
+        transport=transport, base_url=BASE_URL, access_token=access_token(staff)
+    ) as c:
+        done = await c.imports.apply(source=SOURCE, items=[exam("E1", a.code)])
+    assert len(sent) == 2
+    assert sent[0].headers["idempotency-key"] == sent[1].headers["idempotency-key"]
+    assert [i.action for i in done.items] == ["create"]  # not "unchanged": the first outcome
+    assert await Booking.filter(external_id="E1").count() == 1
+
+
+async def test_a_create_still_running_elsewhere_is_waited_for(offline):
     def answer(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        if len(calls) == 1:
-            return problem(502, "bad_gateway")  # it may or may not have been applied
-        return httpx.Response(201, json=batch)
+        if len(c.sent) == 1:
+            return problem(409, "request_in_progress", retry_after=0)
+        made = "2031-03-01T10:00:00Z"
+        return httpx.Response(
+            201,
+            json={"id": 3, "code": "B9", "name": "Annex", "timezone": "UTC"}
+            | {"created_at": made, "updated_at": made},
+        )
 
     c = offline(answer)
-    done = await c.imports.apply(source=SOURCE, items=[exam("E1", "B1-101")])
-    assert done.id == 7 and len(calls) == 2
-    assert calls[0].read() == calls[1].read()
+    building = await c.buildings.create(code="B9", name="Annex", timezone="UTC")
+    assert building.id == 3 and len(c.sent) == 2
+    assert c.sent[0].headers["idempotency-key"] == c.sent[1].headers["idempotency-key"]
 
 
 def test_import_rejected_maps_to_its_class_with_the_plan():
