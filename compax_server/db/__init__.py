@@ -185,6 +185,9 @@ def is_unavailable(exc: BaseException) -> bool:
             "DBConnectionError",
             "ConnectionRefusedError",
             "ConnectionResetError",
+            # asyncpg, when a connection the server closed is reset on its way back to the
+            # pool: "cannot switch to state 15; another operation (2) is in progress"
+            "InternalClientError",
         }:
             return True
         if isinstance(e, ConnectionError | TimeoutError):
