@@ -6,6 +6,7 @@ No HTTP and no business rules here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -94,8 +95,18 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
     name = Tortoise._require_context().default_connection
     client = connections.get(name)
     if client.capabilities.dialect != "sqlite" or isinstance(client, SqliteTransactionWrapper):
-        async with in_transaction(name) as tx:
+        context = in_transaction(name)
+        try:
+            tx = await context.__aenter__()
+        except BaseException:
+            await _give_back_connection(context)
+            raise
+        try:
             yield tx
+        except BaseException as exc:
+            await context.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        await context.__aexit__(None, None, None)
         return
     # Tortoise's own SQLite transaction issues a plain BEGIN; this is the same context with
     # BEGIN IMMEDIATE (one round trip instead of re-beginning inside Tortoise's).
@@ -114,6 +125,22 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
             await tx.commit()
         finally:
             connections.reset(token)
+
+
+async def _give_back_connection(context: Any) -> None:
+    """Tortoise's pooled transaction takes a connection from the pool and then sends BEGIN;
+    when BEGIN fails (a connection PostgreSQL closed while restarting) it keeps the
+    connection for good. The pool would shrink by one on every such failure until every
+    request waits forever, so give it back (asyncpg discards it when it is broken)."""
+    client = getattr(context, "client", None)
+    connection = getattr(client, "_connection", None)
+    pool = getattr(getattr(client, "_parent", None), "_pool", None)
+    if connection is not None and pool is not None:
+        with contextlib.suppress(Exception):
+            await pool.release(connection)
+    token = getattr(context, "token", None)
+    if token is not None:
+        connections.reset(token)
 
 
 TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
