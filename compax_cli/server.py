@@ -99,9 +99,9 @@ def serve(
     from sanic import Sanic
     from sanic.worker.loader import AppLoader
 
-    from compax_server.app import create_app
+    from compax_server.app import create_served_app
 
-    loader = AppLoader(factory=create_app)
+    loader = AppLoader(factory=create_served_app)
     app = loader.load()
     ssl = {"cert": tls_cert, "key": tls_key} if tls_cert and tls_key else None
     scheme = "https" if ssl else "http"

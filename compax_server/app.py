@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
+import signal
 from typing import Any
 
 from sanic import Request, Sanic
@@ -84,5 +86,41 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         if manage_db:
             await db.close()
         await runtime.cache().close()
+
+    return app
+
+
+def create_served_app() -> Sanic[Any, Any]:
+    """The app ``compax serve`` runs in each worker: ``create_app()`` from the environment,
+    made safe against a stop signal that arrives twice.
+
+    systemd (``KillMode=control-group``), Ctrl-C in a terminal and ``kill -- -PGID`` signal
+    the whole process group: each worker gets SIGTERM both directly and again from Sanic's
+    manager. Sanic's own handler is not idempotent (a second ``loop.stop()`` breaks its
+    graceful drain under uvloop, leaving a worker that never exits), and once the drain has
+    begun the default disposition would kill the worker with requests in flight. So the
+    first signal starts the graceful stop and every later one is ignored; the manager still
+    kills a worker that outlives ``GRACEFUL_SHUTDOWN_TIMEOUT``."""
+    app = create_app()
+
+    @app.after_server_start  # runs after Sanic has installed its handlers: replace them
+    async def stop_once(app: Sanic[Any, Any]) -> None:
+        loop = asyncio.get_running_loop()
+        stopping = False
+
+        def stop() -> None:
+            nonlocal stopping
+            if not stopping:
+                stopping = True
+                log.info("stopping: finishing the requests in flight")
+                app.stop(terminate=False)
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop)
+
+    @app.before_server_stop  # Sanic has removed the handlers by now: ignore, do not die
+    async def ignore_more_signals(app: Sanic[Any, Any]) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
 
     return app

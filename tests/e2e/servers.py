@@ -64,7 +64,9 @@ class LiveServer:
         if self.process is None:
             return
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            # The main process only, as systemd (KillMode=mixed) and docker stop do: it stops
+            # its workers itself. SIGTERM to the whole group would also kill Sanic's helper.
+            os.kill(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -259,12 +259,19 @@ def test_clients_hanging_up_do_not_wedge_the_server(tmp_path):
     assert "Traceback" not in log
 
 
-def test_shutdown_lets_the_request_in_flight_finish(tmp_path):
+@pytest.mark.parametrize(
+    "stop",
+    [
+        pytest.param("term-main", id="SIGTERM to the main process (systemd, docker stop)"),
+        pytest.param("int-group", id="SIGINT to the process group (Ctrl-C)"),
+    ],
+)
+def test_shutdown_lets_the_request_in_flight_finish(tmp_path, stop):
     server = LiveServer(tmp_path, ENV | {"COMPAX_REQUEST_MAX_SIZE": str(8 * 1024 * 1024)}).start()
     try:
         h = login(server.url)
-        codes = campus(server.url, h, 40)
-        body = timetable(codes, 200)
+        codes = campus(server.url, h, 60)
+        body = timetable(codes, 600)  # about a second of work for the server
 
         async def apply_then_stop() -> httpx.Response:
             async with httpx.AsyncClient(timeout=60) as c:
@@ -272,18 +279,23 @@ def test_shutdown_lets_the_request_in_flight_finish(tmp_path):
                     c.post(f"{server.url}/api/v1/imports", json=body, headers=h)
                 )
                 await asyncio.sleep(0.3)
+                assert not task.done(), "the import finished before the stop: make it bigger"
                 assert server.process is not None
-                os.killpg(server.process.pid, signal.SIGTERM)
+                if stop == "term-main":
+                    os.kill(server.process.pid, signal.SIGTERM)
+                else:  # the terminal signals every process, the workers as well
+                    os.killpg(server.process.pid, signal.SIGINT)
                 return await task
 
         response = asyncio.run(apply_then_stop())
         assert server.process is not None
-        assert server.process.wait(timeout=30) == 0
+        assert server.process.wait(timeout=30) == 0, server.log()[-3000:]
     finally:
         server.stop()
     assert response.status_code == 201, response.text
+    assert "Traceback" not in server.log()
     db = sqlite3.connect(Path(tmp_path) / "compax.sqlite3")
-    assert db.execute("SELECT COUNT(*) FROM series WHERE source = 'sis-fault'").fetchone()[0] == 200
+    assert db.execute("SELECT COUNT(*) FROM series WHERE source = 'sis-fault'").fetchone()[0] == 600
     db.close()
 
 
