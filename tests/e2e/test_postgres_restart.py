@@ -26,11 +26,23 @@ import pytest
 from tests.conftest import POSTGRES_URL
 from tests.e2e.servers import LiveServer, free_port
 
+
+def pg_bin(name: str) -> str | None:
+    """A PostgreSQL server program: on PATH, or where Debian keeps it."""
+    found = shutil.which(name)
+    if found:
+        return found
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (folder / name).exists():
+            return str(folder / name)
+    return None
+
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.postgres,
     pytest.mark.skipif(not POSTGRES_URL, reason="COMPAX_TEST_POSTGRES_URL is not set"),
-    pytest.mark.skipif(shutil.which("initdb") is None, reason="PostgreSQL's initdb is not on PATH"),
+    pytest.mark.skipif(pg_bin("initdb") is None, reason="PostgreSQL's initdb is not installed"),
 ]
 
 ADMIN = ("admin@campus.example", "first admin pw")
@@ -46,7 +58,8 @@ class PrivatePostgres:
         self.port = free_port()
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
-    def _run(self, *cmd: str) -> None:
+    def _run(self, program: str, *args: str) -> None:
+        cmd: tuple[str, ...] = (str(pg_bin(program)), *args)
         if os.geteuid() == 0:
             cmd = ("runuser", "-u", "postgres", "--", *cmd)
         subprocess.run(cmd, check=True, capture_output=True, timeout=60)
