@@ -311,6 +311,8 @@ def _report(st: State, tally: Tally, is_admin: bool, tz: ZoneInfo) -> None:
         f"  compax rooms search -c 20 -f projector --from '{monday} 10:00' -d 2h --explain\n"
         f"  compax rooms availability M-101 --from '{monday}' --days 5\n"
         "  compax bookings pending\n"
-        f"  compax bookings create -r M-101 -t 'My seminar' -s '{monday} 11:00' -d 1h\n"
+        f"  compax bookings create -r M-101 -t 'My seminar' -s '{monday} 13:00' -d 1h\n"
+        f"  compax bookings create -r M-101 -t 'Clash' -s '{monday} 11:00' -d 1h"
+        "   (taken: shows what is in the way)\n"
         "  compax series list"
     )
