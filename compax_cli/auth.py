@@ -17,15 +17,21 @@ from compax_sdk import Compax, CompaxError
 
 def login(
     ctx: typer.Context,
-    email: Annotated[str, typer.Option(prompt=True, help="Your email.")],
-    password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, help="Prompted for when not given.")
-    ],
+    address: Annotated[
+        str | None,
+        typer.Argument(metavar="EMAIL", help="Your email; prompted for when not given."),
+    ] = None,
+    email: Annotated[str | None, typer.Option(help="Your email (same as EMAIL).")] = None,
+    password: Annotated[str | None, typer.Option(help="Prompted for when not given.")] = None,
 ) -> None:
     """Log in and save the session in the profile (a file only you can read).
 
-    Example: compax --url https://compax.campus.example login --email ada@campus.example
+    Example: compax --url https://compax.campus.example login ada@campus.example
     """
+    if address and email and address.casefold() != email.casefold():
+        raise typer.BadParameter(f"two different emails: {address} and {email}", param_hint="EMAIL")
+    email = email or address or typer.prompt("Email")
+    password = password or typer.prompt("Password", hide_input=True)
     st = state(ctx)
     url = st.base_url
     with api_errors(st), Compax(base_url=url, api_key="", access_token="") as c:

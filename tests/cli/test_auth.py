@@ -33,6 +33,18 @@ def test_login_prompts_and_saves_a_private_profile(cli):
     assert (me["email"], me["role"]) == (ADMIN_EMAIL, "admin")
 
 
+def test_login_takes_the_email_as_an_argument_and_asks_only_the_password(cli):
+    result = cli("login", ADMIN_EMAIL, input=f"{ADMIN_PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "Email" not in result.output and "Password" in result.output
+    assert ADMIN_PASSWORD not in result.output
+    assert cli.json("whoami")["email"] == ADMIN_EMAIL
+
+    clash = cli("login", ADMIN_EMAIL, "--email", "someone.else@campus.example", input="x\n")
+    assert clash.exit_code == 2
+    assert "two different emails" in clash.stderr
+
+
 def test_logout_ends_the_session_on_the_server_too(cli, server):
     cli.login()
     path = cli.config_dir / "profiles.json"
