@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     login_rate_limit: int = Field(10, ge=1, description="failed logins per account per window")
     login_rate_limit_ip: int = Field(50, ge=1, description="logins per client address per window")
     login_rate_window: int = Field(900, ge=1, description="seconds")
+    max_booking_hours: int = Field(
+        14 * 24,
+        ge=1,
+        le=366 * 24,
+        description="longest single booking; staff may override up to 366 days",
+    )
     bootstrap_admin_email: str = ""
     bootstrap_admin_password: str = ""
     migrate_on_start: bool | None = None

@@ -176,12 +176,9 @@ def _start_bound() -> str:
     """SQL for "the earliest start of a booking of room ``?`` that can reach past ``?``":
     the time minus the room's longest booking (two parameters: time, room id). With the
     ``(room_id, start)`` index this reads only the bookings near the time."""
-    if db.dialect() == "postgres":
-        return (
-            "?::timestamptz - make_interval("
-            "secs => (SELECT max_span_seconds FROM rooms WHERE id = ?))"
-        )
-    return "datetime(?, '-' || (SELECT max_span_seconds FROM rooms WHERE id = ?) || ' seconds')"
+    dialect = db.dialect()
+    time = "?::timestamptz" if dialect == "postgres" else "?"
+    return sql.start_bound(dialect, time, "(SELECT max_span_seconds FROM rooms WHERE id = ?)")
 
 
 def _booking_row(row: dict[str, Any]) -> BookingRow:

@@ -91,9 +91,7 @@ def _windows_cte(windows: Windows, params: list[Any], dialect: str) -> str:
 
 def _span_bound(dialect: str) -> str:
     """``w.s`` minus the room's longest booking, as a bound on booking start."""
-    if dialect == "postgres":
-        return "w.s - make_interval(secs => r.max_span_seconds)"
-    return "datetime(w.s, '-' || r.max_span_seconds || ' seconds')"
+    return sql.start_bound(dialect, "w.s", "r.max_span_seconds")
 
 
 def _free_sql(dialect: str) -> str:

@@ -46,6 +46,27 @@ async def execute(sql: str, *params: Any) -> int:
     return int(count)
 
 
+SPAN_UNBOUNDED = 2_000_000_000  # seconds (63 years); rooms.max_span_seconds saturates below 2**31
+
+
+def start_bound(dialect: str, time: str, span: str) -> str:
+    """SQL for the earliest start a booking can have and still reach past ``time``: ``time``
+    minus ``span`` seconds (the room's longest booking). Each expression appears once, so
+    placeholders in them keep their order.
+
+    It is exact for every stored row: where the subtraction would leave the engine's date
+    range (SQLite's ``datetime()`` gives NULL; PostgreSQL's interval of a saturated span),
+    there is no bound at all, and the lookup reads the room's whole history instead of
+    missing a booking. Accepted bookings last at most 366 days, so that never happens for
+    what the API writes."""
+    if dialect == "postgres":
+        return (
+            f"COALESCE({time} - make_interval(secs => "
+            f"NULLIF(LEAST({span}, {SPAN_UNBOUNDED}), {SPAN_UNBOUNDED})), '-infinity')"
+        )
+    return f"COALESCE(datetime({time}, '-' || {span} || ' seconds'), '')"
+
+
 def decode_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)

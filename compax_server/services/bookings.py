@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from compax_server import db
+from compax_server import db, runtime
 from compax_server.db import sql
 from compax_server.db.bookings import (
     Booking,
@@ -41,6 +41,7 @@ from compax_server.db.bookings import (
     overlapping,
 )
 from compax_server.db.users import Role, User
+from compax_server.domain import bounds
 from compax_server.errors import (
     BookingConflict,
     Conflict,
@@ -215,11 +216,11 @@ def rule_violations(
     return problems
 
 
-def check_times(start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    start, end = hours.utc(start), hours.utc(end)
-    if end <= start:
-        raise InvalidInput.field("body", "end", "must be after start", "invalid_interval")
-    return start, end
+def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[datetime, datetime]:
+    """A booking's window in UTC, inside the accepted range and the length limits (checked
+    before anything walks it: opening hours, rules, overlap lookups)."""
+    max_length = timedelta(hours=runtime.settings().max_booking_hours)
+    return bounds.check_window(start, end, max_length=max_length, override=override)
 
 
 async def locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
@@ -387,7 +388,7 @@ async def create_booking(
     """Book a room. Staff bookings (and members' bookings of rooms that do not require
     approval) are confirmed; members' bookings of rooms that require approval are pending."""
     require_scope(actor, Scope.write)
-    start, end = check_times(start, end)
+    start, end = check_times(start, end, override=override)
     if owner_id is not None and owner_id != actor.user_id:
         if not actor.is_staff:
             raise Forbidden("members book for themselves; only staff may set owner_id")
@@ -498,7 +499,9 @@ async def update_booking(
                 )
             before = snapshot(booking)
             new_room_id = room_id if room_id is not None else booking.room_id
-            new_start, new_end = check_times(start or booking.start, end or booking.end)
+            new_start, new_end = start or booking.start, end or booking.end
+            if start is not None or end is not None:
+                new_start, new_end = check_times(new_start, new_end, override=override)
             target.update(room_id=new_room_id, start=new_start, end=new_end)
             moved = (
                 new_room_id != booking.room_id

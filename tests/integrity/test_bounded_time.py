@@ -1,0 +1,189 @@
+"""Bounded time (integrity issue, items 1 and 2): every accepted window is inside
+1970-2200 and no longer than the configured maximum (staff: 366 days with override), checked
+before anything walks it; and whatever a room ever held, its overlap checks stay exact."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from tortoise.exceptions import IntegrityError
+
+from compax_server import db
+from compax_server.db import sql
+from compax_server.db.bookings import Booking, Status
+from compax_server.services import buildings
+from tests.conftest import actor_of, bearer
+
+BK = "/api/v1/bookings"
+
+
+def body(room, start, end, **extra):
+    return {"room_id": room.pk, "title": "Seminar", "start": start, "end": end, **extra}
+
+
+async def test_a_booking_of_millennia_is_refused_naming_the_limit(client, member, room):
+    """Repro: as a member, 2030-01-01 to 9999-01-01 was a 201 and then blinded the overlap
+    check of the room (SQLite) or was a 500 (PostgreSQL, over 68 years)."""
+    r = await client.post(
+        BK,
+        json=body(room, "2030-01-01T00:00:00Z", "9999-01-01T00:00:00Z"),
+        headers=bearer(member),
+    )
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["code"] == "rule_violation"
+    assert problem["errors"][0]["rule"] == "time_range"
+    assert "1970-01-01 to 2200-01-01" in problem["detail"]
+    assert await Booking.all().count() == 0
+
+
+async def test_the_configured_maximum_binds_members_and_staff_may_override(
+    client, member, staff, room
+):
+    start, end = "2031-03-03T09:00:00Z", "2031-04-03T09:00:00Z"  # 31 days
+    r = await client.post(BK, json=body(room, start, end), headers=bearer(member))
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["rule"] == "max_booking_length"
+    assert r.json()["errors"][0]["limit"] == 14 * 24
+    r = await client.post(BK, json=body(room, start, end, override=True), headers=bearer(staff))
+    assert r.status_code == 201, r.text
+
+
+async def test_nobody_books_past_the_hard_cap(client, staff, room):
+    r = await client.post(
+        BK,
+        json=body(room, "2031-01-01T00:00:00Z", "2032-01-03T00:00:00Z", override=True),
+        headers=bearer(staff),
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["rule"] == "max_booking_length_hard"
+    assert r.json()["errors"][0]["limit"] == 366 * 24
+
+
+async def test_year_edges_with_offsets_are_a_clear_4xx(client, member, room):
+    for start, end in [
+        ("0001-01-01T00:00:00+01:00", "0001-01-01T01:00:00+01:00"),
+        ("9999-12-31T22:00:00-01:00", "9999-12-31T23:00:00-01:00"),
+        ("1969-12-31T23:00:00Z", "1970-01-01T01:00:00Z"),
+    ]:
+        r = await client.post(BK, json=body(room, start, end), headers=bearer(member))
+        assert r.status_code == 422, (start, r.text)
+        assert r.json()["errors"][0]["rule"] == "time_range"
+    assert await Booking.all().count() == 0
+
+
+async def test_a_long_window_in_a_building_with_hours_is_refused_before_any_walk(
+    client, admin, member, building, room
+):
+    """Repro: a 1,000-year booking in a building with opening hours walked the hours day by
+    day for 9 s inside the write transaction before any length check."""
+    await buildings.update_building(
+        actor_of(admin),
+        building.pk,
+        if_match=f'"{building.version}"',
+        opening_hours={"mon": [["08:00", "20:00"]]},
+    )
+    began = time.process_time()
+    r = await client.post(
+        BK,
+        json=body(room, "2031-01-06T09:00:00Z", "2199-01-06T10:00:00Z"),
+        headers=bearer(member),
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["rule"] == "max_booking_length"
+    # Not a timing assertion: the work done is bounded, so this is far below a second.
+    assert time.process_time() - began < 5
+
+
+async def test_a_room_that_once_held_a_huge_booking_keeps_exact_overlap_checks(
+    client, member, room
+):
+    """A booking written before the limits existed (or by hand-written SQL) spans
+    millennia. The room's overlap checks (service, database, search) must still see every
+    booking: two confirmed bookings of 2031-05-05 10:00-11:00 are never both accepted."""
+    async with db.transaction():
+        await sql.execute(
+            """INSERT INTO bookings (room_id, owner_id, title, description, "start", "end",
+                   status, reason, version, created_at, updated_at)
+               VALUES (?, ?, 'legacy', '', ?, ?, 'cancelled', '', 1, ?, ?)""",
+            room.pk,
+            member.pk,
+            _t("2030-01-01T00:00:00+00:00"),
+            _t("9999-01-01T00:00:00+00:00"),
+            _t("2026-01-01T00:00:00+00:00"),
+            _t("2026-01-01T00:00:00+00:00"),
+        )
+    slot = body(room, "2031-05-05T10:00:00Z", "2031-05-05T11:00:00Z")
+    first = await client.post(BK, json=slot, headers=bearer(member))
+    assert first.status_code == 201, first.text
+    second = await client.post(BK, json=slot, headers=bearer(member))
+    assert second.status_code == 409, second.text
+    assert second.json()["conflicts"][0]["id"] == first.json()["id"]
+    confirmed = await Booking.filter(room_id=room.pk, status=Status.confirmed).count()
+    assert confirmed == 1
+    # Search and availability see it too.
+    r = await client.get(
+        "/api/v1/rooms",
+        params={"free_from": "2031-05-05T10:30:00Z", "free_to": "2031-05-05T10:45:00Z"},
+        headers=bearer(member),
+    )
+    assert room.pk not in [x["id"] for x in r.json()["data"]]
+    r = await client.get(
+        f"/api/v1/rooms/{room.pk}/availability",
+        params={"from": "2031-05-05T00:00:00Z", "to": "2031-05-06T00:00:00Z"},
+        headers=bearer(member),
+    )
+    busy = [b for b in r.json()["busy"] if b.get("booking_id") == first.json()["id"]]
+    assert busy, r.json()
+
+
+async def test_the_database_itself_refuses_the_overlap_after_a_huge_booking(member, room):
+    """The trigger (SQLite) and the exclusion constraint (PostgreSQL) stay exact too."""
+    async with db.transaction():
+        await _insert(
+            room.pk,
+            member.pk,
+            "2030-01-01T00:00:00+00:00",
+            "9999-01-01T00:00:00+00:00",
+            "cancelled",
+        )
+        await _insert(
+            room.pk,
+            member.pk,
+            "2031-05-05T10:00:00+00:00",
+            "2031-05-05T11:00:00+00:00",
+            "confirmed",
+        )
+    with pytest.raises(IntegrityError) as refused:
+        async with db.transaction():
+            await _insert(
+                room.pk,
+                member.pk,
+                "2031-05-05T10:30:00+00:00",
+                "2031-05-05T11:30:00+00:00",
+                "confirmed",
+            )
+    assert db.is_overlap_violation(refused.value)
+
+
+def _t(text: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
+
+
+async def _insert(room_id: int, owner_id: int, start: str, end: str, status: str) -> None:
+    now = _t("2026-01-01T00:00:00+00:00")
+    await sql.execute(
+        """INSERT INTO bookings (room_id, owner_id, title, description, "start", "end",
+               status, reason, version, created_at, updated_at)
+           VALUES (?, ?, 't', '', ?, ?, ?, '', 1, ?, ?)""",
+        room_id,
+        owner_id,
+        _t(start),
+        _t(end),
+        status,
+        now,
+        now,
+    )
