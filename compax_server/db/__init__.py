@@ -176,11 +176,13 @@ def is_overlap_violation(exc: BaseException) -> bool:
 
 
 async def with_retries(
-    work: Callable[[], Awaitable[T]], attempts: int = 4, on_exhausted: Exception | None = None
+    work: Callable[[], Awaitable[T]],
+    attempts: int = 4,
+    on_exhausted: Callable[[], Exception] | None = None,
 ) -> T:
     """Run ``work`` (which opens its own transaction) again after a transient failure, with
-    a short randomised back-off. When every attempt failed, raise ``on_exhausted`` (or the
-    last error)."""
+    a short randomised back-off. When every attempt failed, raise a fresh ``on_exhausted()``
+    (or the last error)."""
     for attempt in range(1, attempts + 1):
         try:
             return await work()
@@ -189,7 +191,7 @@ async def with_retries(
                 raise
             if attempt == attempts:
                 if on_exhausted is not None:
-                    raise on_exhausted from exc
+                    raise on_exhausted() from exc
                 raise
             await asyncio.sleep(random.uniform(0.005, 0.03) * attempt)
     raise AssertionError("unreachable")

@@ -159,6 +159,17 @@ async def lock_room(room_id: int) -> RoomForBooking | None:
     )
 
 
+async def lock_and_load_rooms(room_ids: list[int]) -> dict[int, RoomForBooking]:
+    """Take the booking lock of each room in id order (two writers never deadlock) and read
+    what a booking write needs of it. A room that does not exist is missing from the answer."""
+    out: dict[int, RoomForBooking] = {}
+    for room_id in sorted(set(room_ids)):
+        room = await lock_room(room_id)
+        if room is not None:
+            out[room_id] = room
+    return out
+
+
 async def lock_rooms(room_ids: list[int]) -> None:
     """Take the booking lock of each room, in id order (so two writers never deadlock).
 

@@ -36,6 +36,7 @@ from compax_server.db.bookings import (
     Status,
     blockers,
     insert_booking,
+    lock_and_load_rooms,
     lock_room,
     lock_rooms,
     overlapping,
@@ -51,16 +52,14 @@ from compax_server.errors import (
     PreconditionFailed,
     PreconditionRequired,
     RuleViolation,
-    ServiceUnavailable,
 )
-from compax_server.services import audit, hours, idempotency, rules, search
+from compax_server.services import audit, hours, idempotency, rules, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
 
 log = logging.getLogger("compax.bookings")
 
 ACTIVE = [Status.pending, Status.confirmed]
-BUSY = ServiceUnavailable("The database is busy; retry in a moment.", retry_after=1)
 
 
 # -- views -------------------------------------------------------------------------------
@@ -450,25 +449,21 @@ async def create_booking(
             await audit.record(actor, "booking.create", "booking", booking.pk, after=after)
             return Created(booking, rejected=overridden)
 
+    async def on_overlap() -> BookingConflict:
+        return await _conflict_from_database(actor, room_id, start, end, None)
+
     try:
-        created = await db.with_retries(attempt, on_exhausted=BUSY)
-    except IntegrityError as exc:
-        if not db.is_overlap_violation(exc):
-            if idempotency_key:  # a concurrent request with the same key won the insert
-                async with db.transaction():
-                    replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
-                if replay is not None:
-                    return Created(replay, replayed=True)
-            raise
-        conflict = await _conflict_from_database(actor, room_id, start, end, None)
-    except BookingConflict as exc:
-        conflict = exc
-    else:
-        if not created.replayed:
-            await search.changed()
-        return created
-    await offer_alternatives(actor, conflict, room_id, start, end)
-    raise conflict
+        return await writes.run(attempt, on_overlap=on_overlap, changed=lambda c: not c.replayed)
+    except IntegrityError:
+        if idempotency_key:  # a concurrent request with the same key won the insert
+            async with db.transaction():
+                replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
+            if replay is not None:
+                return Created(replay, replayed=True)
+        raise
+    except BookingConflict as conflict:
+        await offer_alternatives(actor, conflict, room_id, start, end)
+        raise
 
 
 async def update_booking(
@@ -510,11 +505,12 @@ async def update_booking(
             )
             rejected: list[int] = []
             if moved:
-                for locked_id in sorted({booking.room_id, new_room_id}):  # id order: no deadlock
-                    if locked_id == new_room_id:
-                        room = await locked_room(new_room_id)
-                    else:
-                        await lock_rooms([locked_id])
+                locked = await lock_and_load_rooms([booking.room_id, new_room_id])
+                if new_room_id not in locked:
+                    raise InvalidInput.field(
+                        "body", "room_id", f"room {new_room_id} does not exist", "unknown"
+                    )
+                room = locked[new_room_id]
                 if room.requires_approval and not actor.is_staff:
                     booking.status = Status.pending
                 rejected = await _check_slot(  # the owner stays
@@ -542,22 +538,19 @@ async def update_booking(
             )
             return booking
 
-    try:
-        booking = await db.with_retries(attempt, on_exhausted=BUSY)
-    except IntegrityError as exc:
-        if not (db.is_overlap_violation(exc) and target):
-            raise
-        conflict = await _conflict_from_database(
+    async def on_overlap() -> BookingConflict:
+        return await _conflict_from_database(
             actor, target["room_id"], target["start"], target["end"], booking_id
         )
-    except BookingConflict as exc:
-        conflict = exc
-    else:
-        await search.changed()
-        return booking
-    if target:
-        await offer_alternatives(actor, conflict, target["room_id"], target["start"], target["end"])
-    raise conflict
+
+    try:
+        return await writes.run(attempt, on_overlap=on_overlap)
+    except BookingConflict as conflict:
+        if target:
+            await offer_alternatives(
+                actor, conflict, target["room_id"], target["start"], target["end"]
+            )
+        raise
 
 
 async def _transition(
@@ -609,17 +602,13 @@ async def _transition(
             )
             return booking, rejected
 
-    try:
-        result = await db.with_retries(attempt, on_exhausted=BUSY)
-    except IntegrityError as exc:
-        if not db.is_overlap_violation(exc):
-            raise
+    async def on_overlap() -> BookingConflict:
         booking = await Booking.get(id=booking_id)
-        raise await _conflict_from_database(
+        return await _conflict_from_database(
             actor, booking.room_id, booking.start, booking.end, booking_id
-        ) from None
-    await search.changed()
-    return result
+        )
+
+    return await writes.run(attempt, on_overlap=on_overlap)
 
 
 async def cancel_booking(

@@ -34,7 +34,7 @@ from compax_server.db.bookings import (
 )
 from compax_server.db.series import ImportBatch
 from compax_server.errors import Conflict, InvalidInput, NotFound
-from compax_server.services import audit, bookings, hours, recurrence, search
+from compax_server.services import audit, hours, recurrence, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.series import check_rule
 
@@ -864,7 +864,7 @@ async def run_import(
             )
             return batch, True
 
-    batch, applied = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
+    batch, applied = await writes.run(attempt, changed=lambda result: result[1])
     if not applied:
         # Keep the record of the rejected plan (the transaction above stored it and committed
         # nothing else), then tell the caller.
@@ -876,7 +876,6 @@ async def run_import(
             summary=batch.summary,
             items=[i for i in batch.items if i["action"] in ("conflict", "invalid")][:200],
         )
-    await search.changed()
     return batch
 
 

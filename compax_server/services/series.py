@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-
-from tortoise.exceptions import IntegrityError
 
 from compax_server import db
 from compax_server.db import search as search_db
@@ -23,6 +20,7 @@ from compax_server.db.bookings import (
     RoomForBooking,
     Status,
     insert_occurrences,
+    lock_and_load_rooms,
     lock_rooms,
 )
 from compax_server.db.series import Series, SeriesStatus
@@ -35,7 +33,7 @@ from compax_server.errors import (
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, bookings, hours, recurrence, rules, search
+from compax_server.services import audit, bookings, hours, recurrence, rules, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 
@@ -270,20 +268,6 @@ async def occurrences_of(actor: Actor, series: Series) -> list[Booking]:
 # -- writes ----------------------------------------------------------------------------------
 
 
-async def _run(attempt: Callable[[], Awaitable[Outcome]]) -> Outcome:
-    """Run one series write (retried when the database asks), then tell the caches."""
-    try:
-        outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
-    except IntegrityError as exc:
-        if db.is_overlap_violation(exc):
-            raise BookingConflict(
-                "the room was booked for one of these times a moment ago"
-            ) from None
-        raise
-    await search.changed()
-    return outcome
-
-
 def _rows(
     series: Series, status: Status, occurrences: list[recurrence.Occurrence]
 ) -> list[dict[str, Any]]:
@@ -364,7 +348,7 @@ async def create_series(
             )
         return outcome
 
-    return await _run(attempt)
+    return await writes.run(attempt)
 
 
 async def create_in_transaction(
@@ -501,8 +485,12 @@ async def update_series(
             )
             changed: list[int] = []
             if moved and affected:
-                await lock_rooms([series.room_id])
-                room = await bookings.locked_room(new_room_id)
+                locked = await lock_and_load_rooms([series.room_id, new_room_id])
+                if new_room_id not in locked:
+                    raise InvalidInput.field(
+                        "body", "room_id", f"room {new_room_id} does not exist", "unknown"
+                    )
+                room = locked[new_room_id]
                 dates_ = {b.occurrence_date for b in affected if b.occurrence_date}
                 p = await plan(
                     actor,
@@ -563,7 +551,7 @@ async def update_series(
             )
             return Outcome(series, changed)
 
-    return await _run(attempt)
+    return await writes.run(attempt)
 
 
 async def cancel_series(
@@ -605,7 +593,7 @@ async def cancel_series(
             )
             return Outcome(series, cancelled)
 
-    return await _run(attempt)
+    return await writes.run(attempt)
 
 
 async def add_date(
@@ -664,11 +652,4 @@ async def add_date(
             )
             return Outcome(series, list(ids.values()), adjustments=p.adjustments)
 
-    try:
-        outcome = await db.with_retries(attempt, on_exhausted=bookings.BUSY)
-    except IntegrityError as exc:
-        if db.is_overlap_violation(exc):
-            raise BookingConflict("the room was booked for that time a moment ago") from None
-        raise
-    await search.changed()
-    return outcome
+    return await writes.run(attempt)

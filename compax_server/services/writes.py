@@ -1,0 +1,48 @@
+"""The one way a calendar write runs: retried when the database asks, a refused overlap
+turned into a 409, and the search caches told once it committed.
+
+Every write (bookings, series, imports, closures) hands its transaction body to ``run``;
+nothing else catches ``IntegrityError`` or bumps the cache stamp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from tortoise.exceptions import IntegrityError
+
+from compax_server import db
+from compax_server.errors import BookingConflict, ServiceUnavailable
+from compax_server.services import search
+
+T = TypeVar("T")
+
+
+def busy() -> ServiceUnavailable:
+    """A fresh 503 for a write that found the database busy on every attempt (a new instance
+    each time: a shared one would carry one request's traceback into the next)."""
+    return ServiceUnavailable("The database is busy; retry in a moment.", retry_after=1)
+
+
+async def run(
+    attempt: Callable[[], Awaitable[T]],
+    *,
+    on_overlap: Callable[[], Awaitable[BookingConflict]] | None = None,
+    changed: Callable[[T], bool] = lambda _: True,
+) -> T:
+    """Run ``attempt`` (which opens its own transaction). When the database refuses an
+    overlap that the service check did not see (a race with another writer), raise
+    ``on_overlap()`` (the conflict naming what is in the way) or a plain 409. After a commit
+    for which ``changed(result)`` holds, the search caches move on."""
+    try:
+        result = await db.with_retries(attempt, on_exhausted=busy)
+    except IntegrityError as exc:
+        if not db.is_overlap_violation(exc):
+            raise
+        if on_overlap is not None:
+            raise await on_overlap() from None
+        raise BookingConflict("the room was booked for one of these times a moment ago") from None
+    if changed(result):
+        await search.changed()
+    return result
