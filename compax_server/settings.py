@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         "", description="comma-separated addresses or networks whose X-Forwarded-* are believed"
     )
+    public_url: str = Field(
+        "",
+        description="the server's public base URL (https://rooms.campus.example): feed URLs and "
+        "event UIDs use it, never the request's Host header",
+    )
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     request_max_size: int = Field(2 * 1024 * 1024, ge=1024, description="bytes")
@@ -72,6 +77,16 @@ class Settings(BaseSettings):
                 f"unsupported database URL scheme {scheme!r}: use sqlite:// or postgres://"
             )
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if value and (parts.scheme not in {"http", "https"} or not parts.hostname):
+            raise ValueError(f"{value!r} is not a base URL such as https://rooms.campus.example")
+        if parts.query or parts.fragment:
+            raise ValueError("the public URL takes no query or fragment")
+        return value.strip().rstrip("/")
 
     @field_validator("cache_url")
     @classmethod

@@ -25,6 +25,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 from sanic import Blueprint, HTTPResponse, Request
 
@@ -35,6 +36,10 @@ from compax_server.services.actors import Actor
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 log = logging.getLogger("compax.api")
 MAX_PATH_INT = 2**31 - 1
+# Bodies: up to this once inflated; operations open to anyone (login, refresh, logout) take
+# small bodies only, so an unauthenticated request cannot make a worker parse megabytes.
+MAX_INFLATED = 64 * 1024 * 1024
+MAX_UNAUTHENTICATED_BODY = 16 * 1024
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 # Problem statuses every authenticated operation can answer.
@@ -168,7 +173,8 @@ def _wrap(op: Operation) -> Handler:
             if op.body_optional and not (request.body or b"").strip():
                 kwargs["body"] = op.body()
             else:
-                kwargs["body"] = parse_body(request, op.body, form=op.form)
+                limit = MAX_INFLATED if op.auth else MAX_UNAUTHENTICATED_BODY
+                kwargs["body"] = parse_body(request, op.body, form=op.form, max_size=limit)
         if op.idempotent and (key := idempotency_key(request)) is not None:
             return await _once(op, request, kwargs, key)
         return await op.handler(request, **kwargs)
@@ -254,11 +260,20 @@ def parse_path_param(name: str, raw: str, kind: Any) -> Any:
     return raw
 
 
+MAX_ERRORS = 20  # field errors listed in one problem; ``error_count`` says how many in all
+NUL_MESSAGE = "must not contain NUL characters (U+0000)"
+
+
+def _pointer(loc: list[str]) -> str:
+    return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in loc) if loc else ""
+
+
 def validation_errors(exc: ValidationError, location: str) -> list[dict[str, Any]]:
+    """The first ``MAX_ERRORS`` errors of ``exc`` as problem members."""
     out = []
-    for err in exc.errors(include_url=False):
-        loc = [str(p) for p in err["loc"]]
-        pointer = "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in loc)
+    for err in exc.errors(include_url=False, include_context=False, include_input=False)[
+        :MAX_ERRORS
+    ]:
         detail = err["msg"]
         if err["type"] == "extra_forbidden":
             detail = "is not a known field"
@@ -267,7 +282,7 @@ def validation_errors(exc: ValidationError, location: str) -> list[dict[str, Any
         out.append(
             {
                 "location": location,
-                "pointer": pointer if loc else "",
+                "pointer": _pointer([str(p) for p in err["loc"]]),
                 "detail": detail,
                 "code": err["type"],
             }
@@ -275,20 +290,135 @@ def validation_errors(exc: ValidationError, location: str) -> list[dict[str, Any
     return out
 
 
-def _invalid(exc: ValidationError, location: str) -> InvalidInput:
-    errors = validation_errors(exc, location)
+def invalid_input(errors: list[dict[str, Any]], location: str, count: int) -> InvalidInput:
+    """A 400 listing at most ``MAX_ERRORS`` field errors, and ``error_count`` in all."""
+    errors = errors[:MAX_ERRORS]
     summary = "; ".join(
         f"{e['pointer'].lstrip('/') or location}: {e['detail']}" for e in errors[:5]
     )
-    return InvalidInput(summary, errors=errors)
+    if count > len(errors):
+        summary += f" (and {count - len(errors)} more)"
+    return InvalidInput(summary, errors=errors, error_count=count)
+
+
+def _invalid(exc: ValidationError, location: str) -> InvalidInput:
+    return invalid_input(validation_errors(exc, location), location, exc.error_count())
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's value may hold, looking through ``X | None``, ``list[X]``,
+    ``dict[str, X]`` and ``Annotated``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found += _models_in(arg)
+    return found
+
+
+def _names(model: type[BaseModel]) -> frozenset[str]:
+    names = set()
+    for name, info in model.model_fields.items():
+        names.add(name)
+        if isinstance(info.alias, str):
+            names.add(info.alias)
+        if isinstance(info.validation_alias, str):
+            names.add(info.validation_alias)
+    return frozenset(names)
+
+
+def _unknown_fields(data: Any, model: type[BaseModel], loc: list[str], found: list[str]) -> int:
+    """How many unknown fields ``data`` has when read as ``model``, the first ``MAX_ERRORS``
+    of them (as JSON pointers) appended to ``found``. The walk stops as soon as it has seen
+    more than ``MAX_ERRORS``: a body of a million unknown keys costs one set difference."""
+    if not isinstance(data, dict):
+        return 0
+    count = 0
+    if model.model_config.get("extra") == "forbid":
+        names = _names(model)
+        unknown = data.keys() - names
+        count = len(unknown)
+        for key in data if unknown else ():
+            if len(found) >= MAX_ERRORS:
+                break
+            if key in unknown:
+                found.append(_pointer([*loc, key]))
+    for name, info in model.model_fields.items():
+        models = _models_in(info.annotation)
+        key = info.alias if isinstance(info.alias, str) else name
+        if count > MAX_ERRORS or len(models) != 1 or data.get(key) is None:
+            continue
+        value = data[key]
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            where = [*loc, key] if i is None else [*loc, key, str(i)]
+            count += _unknown_fields(item, models[0], where, found)
+            if count > MAX_ERRORS:
+                break
+    return count
+
+
+def _nul_pointer(data: Any, loc: list[str]) -> str | None:
+    """The JSON pointer of the first string (value or key) holding a NUL character."""
+    if isinstance(data, str):
+        return _pointer(loc) if "\x00" in data else None
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            if (found := _nul_pointer(item, [*loc, str(i)])) is not None:
+                return found
+    if isinstance(data, dict):
+        for key, item in data.items():
+            if "\x00" in key:
+                return _pointer([*loc, key])
+            if (found := _nul_pointer(item, [*loc, key])) is not None:
+                return found
+    return None
+
+
+def refuse_nul(location: str, pointer: str) -> InvalidInput:
+    """NUL characters are refused at the door: PostgreSQL cannot store them in text, and no
+    name, title, address or search needs one."""
+    error = {"location": location, "pointer": pointer, "detail": NUL_MESSAGE, "code": "nul"}
+    return invalid_input([error], location, 1)
+
+
+def _precheck(raw: bytes, model: type[BaseModel]) -> None:
+    """Before the model sees the body: a flood of unknown fields is refused after one cheap
+    pass (the model would build an error object for each), and so is a NUL character."""
+    try:
+        data = pydantic_core.from_json(raw)
+    except ValueError:
+        return  # not JSON: the model says what is wrong, precisely
+    found: list[str] = []
+    count = _unknown_fields(data, model, [], found)
+    if count > MAX_ERRORS:
+        unknown = "is not a known field"
+        errors = [
+            {"location": "body", "pointer": p, "detail": unknown, "code": "extra_forbidden"}
+            for p in found
+        ]
+        raise invalid_input(errors, "body", count)
+    if b"\\u0000" in raw and (pointer := _nul_pointer(data, [])) is not None:
+        raise refuse_nul("body", pointer)
 
 
 def parse_body(
-    request: Request, model: type[BaseModel], form: type[BaseModel] | None = None
+    request: Request,
+    model: type[BaseModel],
+    form: type[BaseModel] | None = None,
+    max_size: int = MAX_INFLATED,
 ) -> Any:
+    """The body as ``model``. ``max_size`` caps the body, also once inflated: operations
+    open to anyone take only small bodies (``MAX_UNAUTHENTICATED_BODY``)."""
+    raw = request.body or b""
+    if len(raw) > max_size:
+        raise PayloadTooLarge(f"The body is larger than {max_size} bytes, the limit here.")
     content_type = (request.content_type or "").split(";")[0].strip().lower()
     if form is not None and content_type == "application/x-www-form-urlencoded":
         data = {k: v[0] if len(v) == 1 else v for k, v in (request.form or {}).items()}
+        for key, value in data.items():
+            if "\x00" in key or "\x00" in str(value):
+                raise refuse_nul("body", _pointer([key]))
         try:
             return form.model_validate(data)
         except ValidationError as exc:
@@ -305,32 +435,29 @@ def parse_body(
                 }
             ],
         )
-    raw = request.body or b""
     if (request.headers.get("content-encoding") or "").lower() == "gzip":
-        raw = gunzip(raw)
+        raw = gunzip(raw, max_size)
     if not raw.strip():
         raise MalformedBody("The request needs a JSON body.")
+    _precheck(raw, model)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        if any(e["type"] == "json_invalid" for e in exc.errors()):
-            first = exc.errors()[0]
+        first = exc.errors(include_url=False, include_context=False, include_input=False)[0]
+        if first["type"] == "json_invalid":
             raise MalformedBody(f"The body is not valid JSON: {first['msg']}.") from None
         raise _invalid(exc, "body") from None
 
 
-MAX_INFLATED = 64 * 1024 * 1024
-
-
-def gunzip(raw: bytes) -> bytes:
-    """A gzip body, inflated up to ``MAX_INFLATED`` bytes (a bomb is a 413, not a crash)."""
+def gunzip(raw: bytes, max_size: int = MAX_INFLATED) -> bytes:
+    """A gzip body, inflated up to ``max_size`` bytes (a bomb is a 413, not a crash)."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        out = inflater.decompress(raw, MAX_INFLATED + 1)
+        out = inflater.decompress(raw, max_size + 1)
     except zlib.error:
         raise MalformedBody("The body says Content-Encoding: gzip but is not gzip.") from None
-    if len(out) > MAX_INFLATED or inflater.unconsumed_tail:
-        raise PayloadTooLarge(f"The inflated body is larger than {MAX_INFLATED} bytes.")
+    if len(out) > max_size or inflater.unconsumed_tail:
+        raise PayloadTooLarge(f"The inflated body is larger than {max_size} bytes, the limit here.")
     return out
 
 
@@ -340,6 +467,8 @@ def parse_query(request: Request, model: type[BaseModel]) -> Any:
     for key, values in request.get_args(keep_blank_values=True).items():
         if len(values) > 1:
             raise InvalidInput.field("query", key, "is given more than once", "repeated")
+        if "\x00" in key or "\x00" in values[0]:
+            raise refuse_nul("query", _pointer([key]))
         data[key] = values[0]
     try:
         return model.model_validate(data)

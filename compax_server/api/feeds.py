@@ -40,6 +40,13 @@ def ics(body: bytes) -> HTTPResponse:
     )
 
 
+def public_base(request: Request) -> str:
+    """``COMPAX_PUBLIC_URL``; without it (a development server), the address the request
+    came to (behind a trusted proxy, the one the client used)."""
+    configured: str = request.app.ctx.settings.public_url
+    return configured or f"{request.ctx.scheme}://{request.ctx.host}"
+
+
 async def feed_actor(request: Request, token: str | None) -> Actor:
     """A bearer credential if sent, else the feed token of the query string."""
     if bearer_credential(request) is not None:
@@ -62,7 +69,7 @@ async def rotate(request: Request, actor: Actor) -> HTTPResponse:
     """A new secret URL for your own bookings (Google Calendar, Outlook, Apple Calendar).
     The previous URL stops working."""
     token = await feeds.rotate_feed_token(actor)
-    url = f"{request.ctx.scheme}://{request.ctx.host}/api/v1/me/calendar.ics?token={token}"
+    url = f"{public_base(request)}/api/v1/me/calendar.ics?token={token}"
     return render(FeedToken(token=token, url=url), 201)
 
 
@@ -86,7 +93,7 @@ async def revoke(request: Request, actor: Actor) -> HTTPResponse:
 async def my_calendar(request: Request, query: FeedQuery) -> HTTPResponse:
     """Your bookings from a month ago to a year ahead; cancelled ones as STATUS:CANCELLED."""
     actor = await feed_actor(request, query.token)
-    return ics(await feeds.user_calendar(actor, request.ctx.host.split(":")[0]))
+    return ics(await feeds.user_calendar(actor))
 
 
 @room_router.get(
@@ -101,4 +108,4 @@ async def my_calendar(request: Request, query: FeedQuery) -> HTTPResponse:
 async def room_calendar(request: Request, room_id: int, query: FeedQuery) -> HTTPResponse:
     """Others' bookings show as "Booked" unless you are staff."""
     actor = await feed_actor(request, query.token)
-    return ics(await feeds.room_calendar(actor, room_id, request.ctx.host.split(":")[0]))
+    return ics(await feeds.room_calendar(actor, room_id))

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 from sanic import HTTPResponse, Request
 
-from compax_server import runtime
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.schemas import In, Int, Out, Patch, Query, QueryDate, QueryTime, render
 from compax_server.db.rooms import Room, feature_codes
@@ -289,11 +288,9 @@ class Availability(Out):
 async def cached_json(
     actor: Actor, kind: str, params: dict[str, Any], compute: Callable[[], Awaitable[str]]
 ) -> str:
-    """The answer from the shared cache when it may be used, else computed."""
-    if not runtime.settings().use_result_cache:
-        return await compute()
-    key = search.cache_key(kind, actor, params)
-    return await runtime.cache().remember(key, search.STAMP, search.CACHE_TTL, compute)
+    """The answer from the shared cache when it may be used (the service authorizes first),
+    else computed."""
+    return await search.cached(actor, kind, params, compute)
 
 
 def json_response(body: str) -> HTTPResponse:

@@ -121,7 +121,10 @@ class Problem(BaseModel):
     detail: str
     code: str = Field(description="stable, snake_case: not_found, booking_conflict, ...")
     request_id: str
-    errors: list[FieldError] | None = None
+    errors: list[FieldError] | None = Field(None, description="at most 20 field errors")
+    error_count: int | None = Field(
+        None, description="how many field errors there are in all (errors lists the first 20)"
+    )
 
 
 def render(

@@ -2,9 +2,11 @@
 
 Calendar apps (Google Calendar, Outlook, Apple) subscribe to a URL and cannot send headers,
 so a user's feed takes a revocable feed token in the query string. Events carry stable UIDs
-(``booking-<id>@<host>``; series occurrences keep their booking ids when moved), times in
-UTC, ``SEQUENCE`` = the booking's version, and cancelled or rejected bookings stay in the feed
-as ``STATUS:CANCELLED`` so subscribed calendars remove them.
+(``booking-<id>@<host>``, the host of ``COMPAX_PUBLIC_URL``, never the request's: a feed
+subscribed through two host names names each event once; series occurrences keep their
+booking ids when moved), times in UTC, ``SEQUENCE`` = the booking's version, and cancelled
+or rejected bookings stay in the feed as ``STATUS:CANCELLED`` so subscribed calendars remove
+them. Feeds read calendars: a bearer credential needs the ``read`` scope, like every read.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
+from compax_server import runtime
 from compax_server.db import sql, transaction
 from compax_server.db.users import FeedToken, User
 from compax_server.errors import InvalidToken, NotFound
@@ -24,6 +28,7 @@ from compax_server.services.actors import Actor, Scope, require_scope
 PAST = timedelta(days=31)
 AHEAD = timedelta(days=400)
 PRODID = "-//Compax//Classroom booking//EN"
+UID_HOST = "compax"  # event UIDs without a configured COMPAX_PUBLIC_URL
 
 
 async def rotate_feed_token(actor: Actor) -> str:
@@ -59,6 +64,12 @@ async def actor_from_feed_token(token: str, request_id: str = "") -> Actor:
         scopes=frozenset({Scope.read}),
         request_id=request_id,
     )
+
+
+def uid_host() -> str:
+    """The domain part of event UIDs: the host of ``COMPAX_PUBLIC_URL``. It must not change
+    once people subscribe (a new UID is a new event to their calendar)."""
+    return urlsplit(runtime.settings().public_url).hostname or UID_HOST
 
 
 def _calendar(name: str) -> Calendar:
@@ -104,7 +115,7 @@ async def _rows(where: str, *params: Any) -> list[dict[str, Any]]:
     )
 
 
-async def room_calendar(actor: Actor, room_id: int, host: str) -> bytes:
+async def room_calendar(actor: Actor, room_id: int) -> bytes:
     """The room's bookings from a month ago to a year ahead. Others' bookings show as
     "Booked" unless the caller is staff."""
     require_scope(actor, Scope.read)
@@ -114,15 +125,19 @@ async def room_calendar(actor: Actor, room_id: int, host: str) -> bytes:
     if room is None:
         raise NotFound(f"room {room_id} does not exist")
     cal = _calendar(f"{room['code']} {room['name']}")
+    host = uid_host()
     for row in await _rows("b.room_id = ?", room_id):
         visible = actor.is_staff or row["owner_id"] == actor.user_id
         cal.add_component(_event(row, host, visible, row["room_code"]))
     return bytes(cal.to_ical())
 
 
-async def user_calendar(actor: Actor, host: str) -> bytes:
-    """The actor's own bookings from a month ago to a year ahead."""
-    cal = _calendar(f"Compax: {actor.email}")
+async def user_calendar(actor: Actor) -> bytes:
+    """The actor's own bookings from a month ago to a year ahead. The calendar's name does
+    not carry the email address (calendar apps show and share it)."""
+    require_scope(actor, Scope.read)
+    cal = _calendar("Compax: my bookings")
+    host = uid_host()
     for row in await _rows("b.owner_id = ?", actor.user_id):
         cal.add_component(_event(row, host, True, row["room_code"]))
     return bytes(cal.to_ical())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from compax_server import runtime
 from compax_server.db import search as search_db
 from compax_server.db import sql
-from compax_server.errors import InvalidInput, NotFound
+from compax_server.errors import InvalidInput, NotFound, RuleViolation
 from compax_server.services import hours
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
@@ -27,6 +28,7 @@ from compax_server.services.recurrence import holiday_dates
 STAMP = "availability"
 CACHE_TTL = 300.0  # seconds; the version stamp, not the TTL, keeps answers fresh
 MAX_OCCURRENCES = 400
+MAX_RECURRING_DAYS = 732  # a recurring search covers at most two years (one term)
 MAX_AVAILABILITY_DAYS = 62
 SORTS = tuple(search_db.SORTS)
 
@@ -34,6 +36,19 @@ SORTS = tuple(search_db.SORTS)
 async def changed() -> None:
     """Call after a change that can alter availability or the catalogue has committed."""
     await runtime.cache().bump(STAMP)
+
+
+async def cached(
+    actor: Actor, kind: str, params: dict[str, Any], compute: Callable[[], Awaitable[str]]
+) -> str:
+    """A rendered answer from the shared cache when it may be used, else ``compute()``.
+
+    The caller is authorized first: a cached answer is never handed to someone who could
+    not have computed it (an API key without the ``read`` scope, say)."""
+    require_scope(actor, Scope.read)
+    if not runtime.settings().use_result_cache:
+        return await compute()
+    return await runtime.cache().remember(cache_key(kind, actor, params), STAMP, CACHE_TTL, compute)
 
 
 def cache_key(kind: str, actor: Actor, params: dict[str, Any]) -> str:
@@ -55,6 +70,7 @@ class Criteria:
     until: date | None = None
     term_id: int | None = None
     skip_dates: set[date] = field(default_factory=set)
+    holidays: list[dict[str, Any]] = field(default_factory=list)  # skipped, within the span
     sort: str = "best_fit"
     explain: bool = False
     limit: int = 50
@@ -95,11 +111,22 @@ def occurrences(
             end = day + (local_end - local_start)
             out.append((hours.wall_to_utc(day, tz), hours.wall_to_utc(end, tz)))
         if len(out) > MAX_OCCURRENCES:
-            raise InvalidInput.field(
-                "query", "until", f"the search would check more than {MAX_OCCURRENCES} occurrences"
+            raise _too_big(
+                "max_search_occurrences",
+                MAX_OCCURRENCES,
+                f"a recurring search checks at most {MAX_OCCURRENCES} occurrences",
             )
         day += step
     return out
+
+
+def _too_big(rule: str, limit: int, detail: str) -> RuleViolation:
+    return RuleViolation(
+        f"until: {detail}; shorten the search",
+        errors=[
+            {"rule": rule, "limit": limit, "field": "until", "pointer": "/until", "detail": detail}
+        ],
+    )
 
 
 def _check_window(c: Criteria) -> None:
@@ -125,6 +152,24 @@ def _check_window(c: Criteria) -> None:
         assert c.free_from is not None
         if c.until < c.free_from.date() - timedelta(days=1):
             raise InvalidInput.field("query", "until", "is before free_from", "invalid_interval")
+        if (c.until - c.free_from.date()).days > MAX_RECURRING_DAYS:
+            raise _too_big(
+                "max_search_days",
+                MAX_RECURRING_DAYS,
+                f"a recurring search spans at most {MAX_RECURRING_DAYS} days",
+            )
+
+
+def _holidays_within(holidays: list[dict[str, Any]], first: date, last: date) -> set[date]:
+    """The holiday dates between ``first`` and ``last``: only the part of each holiday the
+    search covers is expanded (a holiday may be long; the search span is bounded)."""
+    clipped = []
+    for h in holidays:
+        start = max(date.fromisoformat(h["start"]), first)
+        end = min(date.fromisoformat(h.get("end") or h["start"]), last)
+        if start <= end:
+            clipped.append({"start": start.isoformat(), "end": end.isoformat()})
+    return holiday_dates(clipped)
 
 
 def _windows(
@@ -219,7 +264,7 @@ async def _apply_term(c: Criteria) -> None:
         raise InvalidInput.field("query", "term", f"term {c.term_id} does not exist", "unknown")
     end = term["end_date"]
     c.until = end if isinstance(end, date) else date.fromisoformat(str(end))
-    c.skip_dates |= holiday_dates(sql.decode_json(term["holidays"]))
+    c.holidays = list(sql.decode_json(term["holidays"]) or [])
     c.repeat = c.repeat or "weekly"
 
 
@@ -233,6 +278,8 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
     if c.sort not in SORTS:
         raise InvalidInput.field("query", "sort", f"one of {', '.join(SORTS)}", "enum")
     _check_window(c)
+    if c.holidays and c.free_from is not None and c.until is not None:
+        c.skip_dates |= _holidays_within(c.holidays, c.free_from.date(), c.until)
     room_filter, buildings = await _resolve(c)
     after = None
     if c.cursor:

@@ -9,10 +9,14 @@ from tortoise.exceptions import IntegrityError
 
 from compax_server.db import transaction
 from compax_server.db.terms import Term
-from compax_server.errors import AlreadyExists, InvalidInput, NotFound
+from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
 from compax_server.services import audit, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
+
+# A term lasts at most two years (a leap day included): every expansion through a term
+# (series, recurring searches, holiday sets) stays small however a term is entered.
+MAX_TERM_DAYS = 731
 
 
 def snapshot(term: Term) -> dict[str, Any]:
@@ -47,6 +51,19 @@ def check_holidays(holidays: list[dict[str, Any]], start: date, end: date) -> li
 def _check_range(start: date, end: date) -> None:
     if end < start:
         raise InvalidInput.field("body", "end_date", "is before start_date", "invalid_interval")
+    if (end - start).days + 1 > MAX_TERM_DAYS:
+        detail = f"a term lasts at most {MAX_TERM_DAYS} days (two years)"
+        raise RuleViolation(
+            f"end_date: {detail}; this one has {(end - start).days + 1}",
+            errors=[
+                {
+                    "rule": "max_term_days",
+                    "limit": MAX_TERM_DAYS,
+                    "field": "end_date",
+                    "detail": detail,
+                }
+            ],
+        )
 
 
 async def get_term(actor: Actor, term_id: int) -> Term:

@@ -35,7 +35,7 @@ async def test_a_personal_feed_by_token_with_stable_uids_and_cancellations(
     assert feed.status_code == 200
     assert feed.headers["content-type"].startswith("text/calendar")
     [event] = events(feed.content)
-    assert str(event["uid"]) == f"booking-{mine.pk}@testserver"
+    assert str(event["uid"]) == f"booking-{mine.pk}@compax"
     assert event.decoded("dtstart") == at(0, 9)
     assert str(event["summary"]) == "Study group"
     assert str(event["status"]) == "CONFIRMED"
@@ -43,7 +43,7 @@ async def test_a_personal_feed_by_token_with_stable_uids_and_cancellations(
         f"/api/v1/bookings/{mine.pk}/cancel", headers=bearer(member) | {"If-Match": '"1"'}
     )
     [event] = events((await client.get("/api/v1/me/calendar.ics", params={"token": token})).content)
-    assert str(event["uid"]) == f"booking-{mine.pk}@testserver"
+    assert str(event["uid"]) == f"booking-{mine.pk}@compax"
     assert str(event["status"]) == "CANCELLED"
     assert int(event["sequence"]) == 2
 

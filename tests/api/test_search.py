@@ -173,15 +173,6 @@ async def test_weekly_search_keeps_local_time_across_dst(
             },
             "/until",
         ),
-        (
-            {
-                "free_from": "2031-03-03T09:00:00+00:00",
-                "free_to": "2031-03-03T10:00:00+00:00",
-                "repeat": "daily",
-                "until": "2035-01-01",
-            },
-            "/until",
-        ),
         ({"features": "teleporter"}, "/features"),
         ({"building": "NOPE"}, "/building"),
         ({"sort": "random"}, "/sort"),
@@ -192,6 +183,28 @@ async def test_bad_search_parameters_are_400(client, member, building, params, p
     r = await client.get(R, params=params, headers=bearer(member))
     assert r.status_code == 400, r.text
     assert r.json()["errors"][0]["pointer"] == pointer
+
+
+@pytest.mark.parametrize(
+    ("until", "rule", "limit"),
+    [("2035-01-01", "max_search_days", 732), ("2032-07-01", "max_search_occurrences", 400)],
+)
+async def test_recurring_searches_are_bounded_with_a_422_naming_the_limit(
+    client, member, building, until, rule, limit
+):
+    r = await client.get(
+        R,
+        params={
+            "free_from": "2031-03-03T09:00:00+00:00",
+            "free_to": "2031-03-03T10:00:00+00:00",
+            "repeat": "daily",
+            "until": until,
+        },
+        headers=bearer(member),
+    )
+    assert r.status_code == 422, r.text
+    error = r.json()["errors"][0]
+    assert (error["rule"], error["limit"], error["pointer"]) == (rule, limit, "/until")
 
 
 async def test_availability_shows_busy_and_free_within_opening_hours(

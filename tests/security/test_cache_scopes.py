@@ -1,0 +1,40 @@
+"""Cached answers (issue 12, item 9): the caller is authorized before any cache is read."""
+
+from __future__ import annotations
+
+import pytest
+
+from compax_server.db.users import Role
+from compax_server.services import api_keys
+from tests import conftest
+from tests.conftest import actor_of, bearer
+
+
+@pytest.fixture
+def settings(database_url):
+    return conftest.test_settings(database_url, result_cache=True)
+
+
+async def test_a_key_without_read_scope_gets_no_cached_search(
+    client, admin, make_user, room, make_room
+):
+    """Item 9. A staff session warms the search cache (``GET /api/v1/rooms?min_capacity=1``);
+    then the same search with an API key of a staff user that has only the ``write`` scope
+    answered 200 from the cache, because the scope check ran inside the cached computation.
+    Now 403 before the cache is read; the same for a room's availability."""
+    staff = await make_user(Role.staff)
+    _, secret = await api_keys.create_api_key(
+        actor_of(admin), user_id=staff.pk, name="writer", scopes=["write"]
+    )
+    key = {"Authorization": f"Bearer {secret}"}
+    params = {"min_capacity": "1"}
+    warm = await client.get("/api/v1/rooms", params=params, headers=bearer(staff))
+    assert warm.status_code == 200
+    assert [r["id"] for r in warm.json()["data"]] == [room.pk]
+    r = await client.get("/api/v1/rooms", params=params, headers=key)
+    assert r.status_code == 403, r.text
+    assert r.json()["required_scope"] == "read"
+    window = {"from": "2031-03-03T08:00:00+00:00", "to": "2031-03-04T08:00:00+00:00"}
+    path = f"/api/v1/rooms/{room.pk}/availability"
+    assert (await client.get(path, params=window, headers=bearer(staff))).status_code == 200
+    assert (await client.get(path, params=window, headers=key)).status_code == 403
