@@ -12,7 +12,7 @@ tree.
 """
 
 from compax_sdk._client import AsyncCompax, Compax
-from compax_sdk._models import Token
+from compax_sdk._models import PasswordChanged, Token
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk._version import __version__
 from compax_sdk.errors import (
@@ -143,6 +143,7 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "OpeningHours",
+    "PasswordChanged",
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "PreconditionFailedError",

@@ -19,3 +19,13 @@ class Token(Model):
     refresh_token: str
     token_type: str = "bearer"  # noqa: S105 - the token kind, not a secret
     expires_in: int = 0
+
+
+class PasswordChanged(Token):
+    """The answer to a password change: the session continues with this token; every other
+    session has ended."""
+
+    api_keys_active: int = 0
+    """The user's API keys that keep working (a password change does not revoke them)."""
+    feed_token: str | None = None
+    """The new calendar feed token when the user had one (the old feed URL stopped working)."""

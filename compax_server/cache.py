@@ -23,6 +23,7 @@ log = logging.getLogger("compax.cache")
 
 OPERATION_TIMEOUT = 0.25  # seconds; a slower cache counts as down
 PAUSE_AFTER_FAILURE = 2.0  # seconds without trying the backend after it failed
+LOCAL_COUNTERS_KEPT = 100_000  # fallback counters of one process, while the backend is down
 
 
 class Cache:
@@ -50,6 +51,7 @@ class Cache:
         self.backend = backend
         self._down_until = 0.0
         self._owed: set[str] = set()
+        self._local_counters: dict[str, tuple[float, int]] = {}
 
     @property
     def available(self) -> bool:
@@ -116,6 +118,42 @@ class Cache:
         except Exception as exc:
             self._failed("incr", exc)
             return None
+
+    # -- counters for limits: atomic, and still counting when the backend is down ------------
+
+    async def hit(self, key: str, ttl: int, delta: int = 1) -> int:
+        """Add ``delta`` to a counter in one atomic step (``INCRBY`` on Redis) and return the
+        new value; the counter expires ``ttl`` seconds after it was created.
+
+        Limits call this *before* the work they limit, so that any number of concurrent
+        requests, on any worker or host sharing the backend, see distinct values. While the
+        backend is unavailable the counter lives in this process instead (limits then hold
+        per process, never not at all).
+        """
+        if self.available:
+            try:
+                value = int(await self.backend.increment(key, delta))
+                if value == delta:  # created by this call (Redis INCRBY of a missing key)
+                    await self.backend.expire(key, ttl)
+                return value
+            except Exception as exc:
+                self._failed("hit", exc)
+        return self._local_hit(key, ttl, delta)
+
+    def _local_hit(self, key: str, ttl: int, delta: int) -> int:
+        moment = time.monotonic()
+        counters = self._local_counters
+        expires, value = counters.get(key, (0.0, 0))
+        if expires <= moment:
+            expires, value = moment + ttl, 0
+        value += delta
+        if len(counters) >= LOCAL_COUNTERS_KEPT and key not in counters:
+            for stale in [k for k, (until, _) in counters.items() if until <= moment]:
+                del counters[stale]
+            if len(counters) >= LOCAL_COUNTERS_KEPT:  # bounded memory: drop the oldest
+                del counters[next(iter(counters))]
+        counters[key] = (expires, value)
+        return value
 
     # -- version stamps: read-your-writes for cached answers ---------------------------------
 

@@ -50,7 +50,15 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     request_max_size: int = Field(2 * 1024 * 1024, ge=1024, description="bytes")
-    login_rate_limit: int = Field(10, ge=1, description="failed logins per account per window")
+    login_rate_limit: int = Field(
+        10, ge=1, description="failed logins per account and client address per window"
+    )
+    login_rate_limit_account: int = Field(
+        100,
+        ge=1,
+        description="failed logins per account per window, from addresses that never logged "
+        "in to it",
+    )
     login_rate_limit_ip: int = Field(50, ge=1, description="logins per client address per window")
     login_rate_window: int = Field(900, ge=1, description="seconds")
     max_booking_hours: int = Field(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compax_sdk._models import Token
+from compax_sdk._models import PasswordChanged
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
 from compax_sdk.resources.users import User
@@ -33,11 +33,18 @@ class Me(SyncResource):
         new_password: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
-    ) -> Token:
-        """Every other session ends; a signed-in client continues with the returned one."""
+    ) -> PasswordChanged:
+        """Every other session ends; a signed-in client continues with the returned one. The
+        answer also says how many API keys stay active and carries the new calendar feed
+        token (the old feed URL stops working)."""
         json = {"current_password": current_password, "new_password": new_password}
         token = self._call(
-            Token, "POST", "/me/password", json=json, headers=extra_headers, timeout=timeout
+            PasswordChanged,
+            "POST",
+            "/me/password",
+            json=json,
+            headers=extra_headers,
+            timeout=timeout,
         )
         if self._api.has_session():
             self._api.set_session(token)
@@ -69,11 +76,18 @@ class AsyncMe(AsyncResource):
         new_password: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
-    ) -> Token:
-        """Every other session ends; a signed-in client continues with the returned one."""
+    ) -> PasswordChanged:
+        """Every other session ends; a signed-in client continues with the returned one. The
+        answer also says how many API keys stay active and carries the new calendar feed
+        token (the old feed URL stops working)."""
         json = {"current_password": current_password, "new_password": new_password}
         token = await self._call(
-            Token, "POST", "/me/password", json=json, headers=extra_headers, timeout=timeout
+            PasswordChanged,
+            "POST",
+            "/me/password",
+            json=json,
+            headers=extra_headers,
+            timeout=timeout,
         )
         if self._api.has_session():
             self._api.set_session(token)

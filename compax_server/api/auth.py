@@ -61,7 +61,8 @@ async def token(request: Request, body: TokenRequest | PasswordForm) -> HTTPResp
     """Exchange an email and password for an access token and a refresh token.
 
     Accepts JSON ``{"email", "password"}`` or the OAuth2 password form (``username`` is the
-    email). Failed attempts are rate-limited per account and per client address (429 with
+    email). Attempts are limited per client address, failed ones per account and address and,
+    from addresses that never logged in to the account, per account (429 with
     ``Retry-After``)."""
     email = body.email if isinstance(body, TokenRequest) else body.username
     pair = await auth.login(
@@ -84,11 +85,17 @@ async def token(request: Request, body: TokenRequest | PasswordForm) -> HTTPResp
 async def refresh(request: Request, body: RefreshRequest) -> HTTPResponse:
     """Trade a refresh token for a new pair. Each refresh token works once; presenting a used
     one again ends every session of its family (``refresh_token_reused``)."""
-    return render(token_out(await auth.refresh(body.refresh_token)))
+    pair = await auth.refresh(
+        body.refresh_token, request_id=request.ctx.request_id, client=request.ctx.client
+    )
+    return render(token_out(pair))
 
 
 @router.post("/logout", summary="Log out", body=RefreshRequest, status=204, auth=False)
 async def logout(request: Request, body: RefreshRequest) -> HTTPResponse:
-    """Revoke the refresh token and every token rotated from the same login."""
-    await auth.logout(body.refresh_token)
+    """End the session: the refresh token and every token rotated from the same login are
+    revoked, and the session's access tokens stop working within seconds."""
+    await auth.logout(
+        body.refresh_token, request_id=request.ctx.request_id, client=request.ctx.client
+    )
     return render(None, status=204)

@@ -68,6 +68,17 @@ class PasswordChange(In):
     new_password: str = Field(min_length=1, max_length=1024)
 
 
+class PasswordChanged(TokenOut):
+    api_keys_active: int = Field(
+        description="your API keys that keep working: a password change does not revoke them "
+        "(an administrator can, at /api/v1/api-keys)"
+    )
+    feed_token: str | None = Field(
+        description="your new calendar feed token when you had one: the old feed URL has "
+        "stopped working; subscribe to /api/v1/me/calendar.ics?token=<this>"
+    )
+
+
 def user_out(user: object) -> UserOut:
     return UserOut.model_validate(user)
 
@@ -154,12 +165,22 @@ async def update_me(request: Request, actor: Actor, body: MeUpdate) -> HTTPRespo
     "/password",
     summary="Change my password",
     body=PasswordChange,
-    response=TokenOut,
-    errors=(400, *AUTH_ERRORS, 422),
+    response=PasswordChanged,
+    errors=(400, *AUTH_ERRORS, 422, 429),
 )
 async def change_password(request: Request, actor: Actor, body: PasswordChange) -> HTTPResponse:
-    """Every other session ends; the returned token pair continues this one."""
-    pair = await users.change_password(
-        actor, current_password=body.current_password, new_password=body.new_password
+    """Every other session ends; the returned token pair continues this one. The calendar
+    feed token is rotated; API keys keep working and are counted in ``api_keys_active``.
+    Wrong current passwords count against the login limits (429 with ``Retry-After``)."""
+    changed = await users.change_password(
+        actor,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        client=request.ctx.client,
     )
-    return render(token_out(pair))
+    out = PasswordChanged(
+        **token_out(changed.pair).model_dump(),
+        api_keys_active=changed.api_keys_active,
+        feed_token=changed.feed_token,
+    )
+    return render(out)

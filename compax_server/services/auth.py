@@ -1,7 +1,10 @@
 """Authentication: passwords, login, access tokens (JWT), refresh tokens, API keys.
 
-- Access tokens are short-lived JWTs (HS256 pinned) with ``iss aud sub iat exp jti`` and the
-  user's ``tv`` (token version): bumping a user's token version ends every session at once.
+- Access tokens are short-lived JWTs (HS256 pinned) with ``iss aud sub iat exp jti``, the
+  user's ``tv`` (token version): bumping a user's token version ends every session at once,
+  and ``sid``, the session (the refresh-token family): when a session ends (logout, reuse of
+  a rotated refresh token) its access tokens stop working within ``SESSION_STATE_SECONDS`` on
+  every worker and host, because the revocation is read from the database.
 - Refresh tokens are opaque, stored as SHA-256, rotated on every use. Presenting a rotated
   one again means it was copied: the whole family is revoked.
 - API keys (``cpx_<prefix>_<secret>``) authenticate like a token, within their scopes.
@@ -30,10 +33,9 @@ from compax_server.errors import (
     InvalidCredentials,
     InvalidToken,
     PasswordPolicy,
-    RateLimited,
     RefreshTokenReused,
 )
-from compax_server.services import audit
+from compax_server.services import audit, limits, security
 from compax_server.services.actors import Actor
 
 JWT_ALGORITHM = "HS256"
@@ -42,6 +44,8 @@ MAX_PASSWORD_BYTES = 72  # bcrypt's limit: longer passwords are refused, never t
 API_KEY_PREFIX = "cpx_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 USER_STATE_SECONDS = 2.0
+SESSION_STATE_SECONDS = 2.0
+REJECTED_KEY_EVENT_SECONDS = 60.0  # one security event per key and reason and minute
 VERIFIED_TOKENS_KEPT = 10_000
 
 _dummy_hashes: dict[int, bytes] = {}
@@ -118,7 +122,9 @@ class TokenPair:
     token_type: str = "bearer"  # noqa: S105
 
 
-def issue_access_token(user: User) -> tuple[str, int]:
+def issue_access_token(user: User, session: str | None = None) -> tuple[str, int]:
+    """A signed access token for ``user``; ``session`` is the refresh-token family it
+    belongs to (its ``sid``)."""
     settings = runtime.settings()
     issued = int(time.time())
     ttl = settings.access_token_ttl
@@ -132,16 +138,19 @@ def issue_access_token(user: User) -> tuple[str, int]:
         "tv": user.token_version,
         "role": user.role.value,
     }
+    if session is not None:
+        claims["sid"] = session
     return jwt.encode(claims, settings.secret_key, algorithm=JWT_ALGORITHM), ttl
 
 
 async def _issue_pair(user: User, family: str | None = None) -> TokenPair:
     """A new access token and a new refresh token (in ``family``, or a new family)."""
-    access, ttl = issue_access_token(user)
+    family = family or str(uuid.uuid4())
+    access, ttl = issue_access_token(user, family)
     refresh = secrets.token_urlsafe(32)
     await RefreshToken.create(
         user=user,
-        family=family or str(uuid.uuid4()),
+        family=family,
         token_hash=sha256(refresh),
         expires_at=now() + timedelta(seconds=runtime.settings().refresh_token_ttl),
     )
@@ -183,6 +192,9 @@ def _verify(token: str) -> dict[str, object]:
 
 async def authenticate(credential: str, request_id: str = "") -> Actor:
     """The actor behind a bearer credential: an access token or an API key."""
+    if not credential.isascii() or not credential.isprintable():
+        # Headers arrive as latin-1 with surrogate escapes; no token or key of ours is that.
+        raise InvalidToken("The credentials are not valid: expected printable ASCII.")
     if credential.startswith(API_KEY_PREFIX):
         return await _authenticate_api_key(credential, request_id)
     claims = _decode_access_token(credential)
@@ -191,6 +203,9 @@ async def authenticate(credential: str, request_id: str = "") -> Actor:
         raise InvalidToken("The access token is not valid: bad subject.")
     user = await _user_state(int(sub))
     if user is None or not user["is_active"] or claims.get("tv") != user["token_version"]:
+        raise InvalidToken("The session has ended; log in again.")
+    session = claims.get("sid")
+    if session is not None and (not isinstance(session, str) or await _session_ended(session)):
         raise InvalidToken("The session has ended; log in again.")
     return Actor(
         user_id=user["id"], email=user["email"], role=Role(user["role"]), request_id=request_id
@@ -220,18 +235,79 @@ def forget_user(user_id: int) -> None:
     runtime.memo("user_states").pop(user_id, None)
 
 
+async def _session_ended(family: str) -> bool:
+    """Whether the session (refresh-token family) was revoked: asked of the database at most
+    every ``SESSION_STATE_SECONDS`` per process; an ended session stays ended."""
+    ended = runtime.memo("ended_sessions")
+    if family in ended:
+        return True
+    checked = runtime.memo("live_sessions")
+    if checked.get(family, 0.0) > time.monotonic():
+        return False
+    revoked = await RefreshToken.filter(family=family, revoked_at__isnull=False).exists()
+    memo = ended if revoked else checked
+    if len(memo) >= VERIFIED_TOKENS_KEPT:
+        memo.clear()
+    if revoked:
+        ended[family] = True
+    else:
+        checked[family] = time.monotonic() + SESSION_STATE_SECONDS
+    return revoked
+
+
+def _end_session_here(family: str) -> None:
+    """This process stops accepting the session's access tokens at once (others within
+    ``SESSION_STATE_SECONDS``)."""
+    runtime.memo("live_sessions").pop(family, None)
+    runtime.memo("ended_sessions")[family] = True
+
+
+async def _reject_api_key(
+    key: ApiKey | None, prefix: str, reason: str, detail: str, request_id: str
+) -> InvalidToken:
+    """Record a refused API key (once per key, reason and minute in this process, so that a
+    forgotten script cannot flood the log) and return the error to raise."""
+    seen = runtime.memo("rejected_api_keys")
+    mark = (key.pk if key else prefix[:16], reason)
+    if seen.get(mark, 0.0) <= time.monotonic():
+        if len(seen) >= VERIFIED_TOKENS_KEPT:
+            seen.clear()
+        seen[mark] = time.monotonic() + REJECTED_KEY_EVENT_SECONDS
+        await security.event(
+            "api_key.rejected",
+            entity_type="api_key",
+            entity_id=key.pk if key else None,
+            request_id=request_id,
+            prefix=prefix[:16],
+            reason=reason,
+        )
+    return InvalidToken(detail)
+
+
 async def _authenticate_api_key(credential: str, request_id: str) -> Actor:
     parts = credential[len(API_KEY_PREFIX) :].split("_", 1)
     key = await ApiKey.get_or_none(prefix=parts[0]).select_related("user") if parts[0] else None
-    if key is None or not hmac.compare_digest(key.key_hash, sha256(credential)):
-        raise InvalidToken("The API key is not valid.")
+    if key is None:
+        raise await _reject_api_key(
+            None, parts[0], "unknown", "The API key is not valid.", request_id
+        )
+    if not hmac.compare_digest(key.key_hash, sha256(credential)):
+        raise await _reject_api_key(
+            key, parts[0], "wrong_secret", "The API key is not valid.", request_id
+        )
     moment = now()
     if key.revoked_at is not None:
-        raise InvalidToken("The API key has been revoked.")
+        raise await _reject_api_key(
+            key, parts[0], "revoked", "The API key has been revoked.", request_id
+        )
     if key.expires_at is not None and key.expires_at <= moment:
-        raise InvalidToken("The API key has expired.")
+        raise await _reject_api_key(
+            key, parts[0], "expired", "The API key has expired.", request_id
+        )
     if not key.user.is_active:
-        raise InvalidToken("The API key's user is deactivated.")
+        raise await _reject_api_key(
+            key, parts[0], "user_inactive", "The API key's user is deactivated.", request_id
+        )
     if key.last_used_at is None or moment - key.last_used_at > LAST_USED_RESOLUTION:
         await ApiKey.filter(id=key.pk).update(last_used_at=moment)
     return Actor(
@@ -247,40 +323,27 @@ async def _authenticate_api_key(credential: str, request_id: str) -> Actor:
 # -- login, refresh, logout ---------------------------------------------------------------
 
 
-async def _check_rate(keys: list[tuple[str, int]]) -> None:
-    """Refuse when any counter has reached its limit in the current window."""
-    settings = runtime.settings()
-    window = settings.login_rate_window
-    values = await runtime.cache().counters([k for k, _ in keys])
-    for (_, limit), value in zip(keys, values, strict=True):
-        if value >= limit:
-            retry_after = window - int(time.time()) % window
-            raise RateLimited(
-                f"Too many login attempts; try again in {retry_after} seconds.",
-                retry_after=retry_after,
-            )
-
-
-def _rate_keys(email: str, client: str) -> tuple[tuple[str, int], tuple[str, int]]:
-    settings = runtime.settings()
-    slot = int(time.time()) // settings.login_rate_window
-    account = (f"login:account:{sha256(email)}:{slot}", settings.login_rate_limit)
-    address = (f"login:address:{client}:{slot}", settings.login_rate_limit_ip)
-    return account, address
-
-
 async def login(email: str, password: str, client: str, request_id: str = "") -> TokenPair:
+    """A new session for the right email and password. Every attempt is counted before the
+    password is checked (``limits.Attempt``); a refused one is a security event."""
     email = normalize_email(email)
-    account, address = _rate_keys(email, client)
-    await _check_rate([account, address])
-    cache = runtime.cache()
-    window = runtime.settings().login_rate_window
-    await cache.incr(address[0], window)
+    attempt = limits.Attempt(email, client, request_id)
+    await attempt.begin()
     user = await User.get_or_none(email=email)
     ok = await verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
-        await cache.incr(account[0], window)
+        reason = "unknown_account" if user is None else "wrong_password" if not ok else "inactive"
+        await security.event(
+            "auth.login_failed",
+            entity_type="user",
+            entity_id=user.pk if user else None,
+            request_id=request_id,
+            client=client,
+            email=email,
+            reason=reason,
+        )
         raise InvalidCredentials("The email or the password is wrong, or the account is inactive.")
+    await attempt.succeeded()
     async with transaction():
         pair = await _issue_pair(user)
         actor = Actor(user_id=user.pk, email=user.email, role=user.role, request_id=request_id)
@@ -288,7 +351,7 @@ async def login(email: str, password: str, client: str, request_id: str = "") ->
     return pair
 
 
-async def refresh(token: str) -> TokenPair:
+async def refresh(token: str, request_id: str = "", client: str = "") -> TokenPair:
     moment = now()
     async with transaction():
         stored = await RefreshToken.get_or_none(token_hash=sha256(token)).select_related("user")
@@ -299,7 +362,7 @@ async def refresh(token: str) -> TokenPair:
         # Compare-and-set, so that two concurrent uses cannot both win.
         rotated = await RefreshToken.filter(id=stored.pk, rotated_at=None).update(rotated_at=moment)
         if stored.rotated_at is not None or rotated == 0:
-            await RefreshToken.filter(family=stored.family, revoked_at=None).update(
+            revoked = await RefreshToken.filter(family=stored.family, revoked_at=None).update(
                 revoked_at=moment
             )
             reused = True
@@ -310,7 +373,17 @@ async def refresh(token: str) -> TokenPair:
                 raise InvalidToken("The account is deactivated.")
             pair = await _issue_pair(user, family=stored.family)
     if reused:
-        # Raised after the commit: the revocation of the family must stay.
+        # After the commit: the revocation of the family must stay.
+        _end_session_here(stored.family)
+        await security.event(
+            "auth.refresh_token_reused",
+            entity_type="user",
+            entity_id=stored.user_id,
+            request_id=request_id,
+            client=client,
+            session=stored.family,
+            tokens_revoked=revoked,
+        )
         raise RefreshTokenReused(
             "This refresh token was already used. Every session started from it has been "
             "ended; log in again."
@@ -318,11 +391,29 @@ async def refresh(token: str) -> TokenPair:
     return pair
 
 
-async def logout(token: str) -> None:
-    """Revoke the refresh token's family. Unknown tokens are ignored (logout is idempotent)."""
-    stored = await RefreshToken.get_or_none(token_hash=sha256(token))
-    if stored is not None:
-        await RefreshToken.filter(family=stored.family, revoked_at=None).update(revoked_at=now())
+async def logout(token: str, request_id: str = "", client: str = "") -> None:
+    """End the refresh token's session: its refresh tokens are revoked and its access tokens
+    stop working. Unknown tokens are ignored (logout is idempotent)."""
+    stored = await RefreshToken.get_or_none(token_hash=sha256(token)).select_related("user")
+    if stored is None:
+        return
+    async with transaction():
+        revoked = await RefreshToken.filter(family=stored.family, revoked_at=None).update(
+            revoked_at=now()
+        )
+        if revoked:
+            user = stored.user
+            actor = Actor(user_id=user.pk, email=user.email, role=user.role, request_id=request_id)
+            await security.event(
+                "auth.logout",
+                actor=actor,
+                entity_type="user",
+                entity_id=user.pk,
+                client=client,
+                in_transaction=True,
+                session=stored.family,
+            )
+    _end_session_here(stored.family)
 
 
 async def end_all_sessions(user: User) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from compax_server.db import transaction
-from compax_server.db.users import Role, User
+from compax_server.db.api_keys import ApiKey
+from compax_server.db.users import FeedToken, Role, User
 from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
-from compax_server.services import audit, auth
+from compax_server.services import audit, auth, feeds, limits, security
 from compax_server.services.actors import (
     Actor,
     Scope,
@@ -155,13 +157,22 @@ async def update_user(
             await user.save()
             if ends_sessions:
                 await auth.end_all_sessions(user)
-            await audit.record(
-                actor, "user.update", "user", user.pk, before=before, after=snapshot(user)
-            )
+            after = snapshot(user)
+            if is_active is False and before["is_active"]:
+                after.update(await _revoke_credentials(user))
+            await audit.record(actor, "user.update", "user", user.pk, before=before, after=after)
         auth.forget_user(user.pk)
     except IntegrityError:
         raise AlreadyExists(f"a user with the email {email} already exists") from None
     return user
+
+
+async def _revoke_credentials(user: User) -> dict[str, int]:
+    """On deactivation: revoke the user's API keys and calendar feed token for good (a later
+    reactivation does not bring them back; an admin issues new ones)."""
+    keys = await ApiKey.filter(user_id=user.pk, revoked_at=None).update(revoked_at=auth.now())
+    feed_tokens = await FeedToken.filter(user_id=user.pk).delete()
+    return {"api_keys_revoked": keys, "feed_tokens_revoked": feed_tokens}
 
 
 async def deactivate_user(actor: Actor, user_id: int) -> User:
@@ -182,17 +193,37 @@ async def update_me(actor: Actor, *, full_name: str) -> User:
     return user
 
 
+@dataclass(frozen=True)
+class PasswordChanged:
+    pair: auth.TokenPair  # continues this session
+    api_keys_active: int  # the user's API keys that keep working (they are not tied to it)
+    feed_token: str | None  # the new calendar feed token, if the user had one
+
+
 async def change_password(
-    actor: Actor, *, current_password: str, new_password: str
-) -> auth.TokenPair:
-    """Change the own password. Every other session ends; the new pair continues this one."""
+    actor: Actor, *, current_password: str, new_password: str, client: str = ""
+) -> PasswordChanged:
+    """Change the own password. Every other session ends, the calendar feed token is rotated
+    (the old URL stops working); API keys stay and are counted. Wrong current passwords count
+    against the login limits (``limits.Attempt``)."""
     if actor.api_key_id is not None:
         raise RuleViolation(
             "An API key cannot change its user's password; log in as the user.",
             errors=[{"rule": "password_needs_session", "detail": "use a login session"}],
         )
+    auth.check_password_policy(new_password, "/new_password")
     user = await get_me(actor)
+    attempt = limits.Attempt(user.email, client, actor.request_id)
+    await attempt.begin()
     if not await auth.verify_password(current_password, user.password_hash):
+        await security.event(
+            "user.password_change_failed",
+            actor=actor,
+            entity_type="user",
+            entity_id=user.pk,
+            client=client,
+            reason="wrong_password",
+        )
         raise RuleViolation(
             "The current password is wrong.",
             errors=[
@@ -204,6 +235,7 @@ async def change_password(
                 }
             ],
         )
+    await attempt.succeeded()
     password_hash = await auth.hash_password(new_password, "/new_password")
     async with transaction():
         user = await get_me(actor)
@@ -211,9 +243,26 @@ async def change_password(
         user.version += 1
         await user.save()
         await auth.end_all_sessions(user)
-        await audit.record(actor, "user.password_change", "user", user.pk)
+        had_feed = await FeedToken.filter(user_id=user.pk).exists()
+        feed_token = await feeds.rotate_feed_token(actor) if had_feed else None
+        moment = auth.now()
+        keys = (
+            await ApiKey.filter(user_id=user.pk, revoked_at=None)
+            .filter(Q(expires_at=None) | Q(expires_at__gt=moment))
+            .count()
+        )
+        await security.event(
+            "user.password_change",
+            actor=actor,
+            entity_type="user",
+            entity_id=user.pk,
+            client=client,
+            in_transaction=True,
+            api_keys_active=keys,
+            feed_token_rotated=had_feed,
+        )
         pair = await auth.new_session(user)
-    return pair
+    return PasswordChanged(pair=pair, api_keys_active=keys, feed_token=feed_token)
 
 
 async def bootstrap_admin(email: str, password: str) -> User | None:

@@ -31,6 +31,7 @@ from compax_sdk import (
     ImportBatch,
     ImportItemResult,
     ImportStatus,
+    PasswordChanged,
     Room,
     RoomDeleted,
     SeriesDetail,
@@ -52,7 +53,7 @@ DOC = build_openapi(ROUTERS)
 OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
     (Token, "/api/v1/auth/token", "post", False),
     (Token, "/api/v1/auth/refresh", "post", False),
-    (Token, "/api/v1/me/password", "post", False),
+    (PasswordChanged, "/api/v1/me/password", "post", False),
     (User, "/api/v1/me", "get", False),
     (User, "/api/v1/users", "get", True),
     (User, "/api/v1/users/{user_id}", "get", False),
