@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from compax_server import db
+from compax_server.db import audit as audit_db
 from compax_server.db import sql
 from compax_server.db.audit import AuditEvent
 from compax_server.errors import InvalidInput
@@ -122,15 +123,14 @@ async def list_events(
 ) -> tuple[list[AuditEvent], str | None]:
     """The audit log, oldest first, for staff and admins."""
     require_staff(actor, Scope.read)
-    query = AuditEvent.all()
-    for name in ("entity_type", "entity_id", "actor_user_id", "action"):
-        value = getattr(filters, name)
-        if value is not None:
-            query = query.filter(**{name: value})
-    if filters.start is not None:
-        query = query.filter(at__gte=filters.start)
-    if filters.end is not None:
-        query = query.filter(at__lt=filters.end)
+    query = audit_db.matching(
+        entity_type=filters.entity_type,
+        entity_id=filters.entity_id,
+        actor_user_id=filters.actor_user_id,
+        action=filters.action,
+        start=filters.start,
+        end=filters.end,
+    )
     return await page_by_id(query, limit, cursor, newest_first=filters.newest_first)
 
 

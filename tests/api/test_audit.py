@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from tests.conftest import at, bearer
 
 
@@ -60,3 +62,48 @@ async def test_the_audit_log_can_be_read_newest_first(client, staff, room, book)
     ).json()
     ids = [e["id"] for e in newest["data"] + rest["data"]]
     assert ids == sorted(ids, reverse=True)
+
+
+def _offset(moment: datetime, hours: int) -> str:
+    """``moment`` written with another UTC offset (the same instant)."""
+    return moment.astimezone(timezone(timedelta(hours=hours))).isoformat()
+
+
+async def test_time_filters_compare_instants_whatever_the_offset(client, staff, room, book):
+    # issue 11 item 7: on SQLite, where times are text, ``from`` with +01:00 found nothing
+    # and ``to`` with +01:00 returned everything
+    h = bearer(staff)
+    for day in range(3):
+        await book(staff, room, at(day, 9), at(day, 10))
+    everything = (await client.get("/api/v1/audit-events", params={"limit": 200}, headers=h)).json()
+    events = [(e["id"], datetime.fromisoformat(e["at"])) for e in everything["data"]]
+    middle = events[-2][1]
+    for hours in (1, -5, 14, -12, 0):
+        for name, keep in (("from", lambda t: t >= middle), ("to", lambda t: t < middle)):
+            r = await client.get(
+                "/api/v1/audit-events",
+                params={name: _offset(middle, hours), "limit": 200},
+                headers=h,
+            )
+            assert r.status_code == 200, r.text
+            found = [e["id"] for e in r.json()["data"]]
+            assert found == [i for i, t in events if keep(t)], (name, hours)
+            assert found, (name, hours)
+
+
+async def test_time_filters_at_the_ends_of_the_calendar_are_answered(client, staff, room, book):
+    # an offset that takes a time past year 1 or 9999 is still a bound, never a 500
+    await book(staff, room, at(0, 9), at(0, 10))
+    h = bearer(staff)
+
+    async def ids(**params: str) -> list[int]:
+        r = await client.get("/api/v1/audit-events", params=params, headers=h)
+        assert r.status_code == 200, r.text
+        return [e["id"] for e in r.json()["data"]]
+
+    everything = await ids()
+    assert everything
+    assert await ids(**{"from": "0001-01-01T00:30:00+01:00"}) == everything
+    assert await ids(to="0001-01-01T00:30:00+01:00") == []
+    assert await ids(**{"from": "9999-12-31T23:30:00-01:00"}) == []
+    assert await ids(to="9999-12-31T23:30:00-01:00") == everything
