@@ -72,7 +72,7 @@ def show_result(st: State, result: SeriesResult, room_code: str, action: str) ->
     details(series_pairs(result, room_code), title=f"Series {result.id}")
     for skipped in result.skipped:
         why = (
-            "taken by booking " + ", ".join(str(c.get("id")) for c in skipped.conflicts or [])
+            "taken: " + ", ".join(_taken(c) for c in skipped.conflicts or [])
             if skipped.reason == "conflict"
             else "; ".join(str(e.get("detail")) for e in skipped.errors or [])
         )
@@ -84,6 +84,19 @@ def show_result(st: State, result: SeriesResult, room_code: str, action: str) ->
         note(f"  moved off a daylight saving gap: {adjustment}")
     if result.rejected_booking_ids:
         note(f"  rejected overlapping requests: {result.rejected_booking_ids}")
+    for kept in result.exceptions_kept:
+        fields = ", ".join(str(f) for f in kept.get("fields", []))
+        note(
+            f"  kept as changed by hand: booking {kept.get('booking_id')} on {kept.get('date')} "
+            f"({fields}); --reset-exceptions overwrites it"
+        )
+
+
+def _taken(conflict: dict[str, object]) -> str:
+    """A booking in the way, as much of it as we may see (others' show only their times)."""
+    if conflict.get("id") is not None:
+        return f"booking {conflict['id']}"
+    return f"busy {conflict.get('start')} to {conflict.get('end')}"
 
 
 @app.command("create")
@@ -227,6 +240,7 @@ def _edit(
     title: str | None,
     description: str | None,
     override: bool,
+    reset_exceptions: bool,
     json_: bool,
 ) -> None:
     st = state(ctx, json_)
@@ -252,11 +266,18 @@ def _edit(
             title=given(title),
             description=given(description),
             override=True if override else NOT_GIVEN,
+            reset_exceptions=True if reset_exceptions else NOT_GIVEN,
         )
         room_now = rooms_by_id(c, [result.room_id])[result.room_id]
     show_result(st, result, room_now.code if room_now else str(result.room_id), "Changed")
 
 
+ResetExceptions = Annotated[
+    bool,
+    typer.Option(
+        "--reset-exceptions", help="Also overwrite occurrences changed by hand (kept by default)."
+    ),
+]
 Scope = Annotated[
     Literal["all", "following"] | None,
     typer.Option(help="all future occurrences (default), or those from --from on."),
@@ -278,13 +299,30 @@ def edit(
     title: Annotated[str | None, typer.Option("--title", "-t", help="New title.")] = None,
     description: Annotated[str | None, typer.Option(help="New description.")] = None,
     override: Override = False,
+    reset_exceptions: ResetExceptions = False,
     json_: Json = False,
 ) -> None:
     """Change the future occurrences of a series, or those from a date on.
 
+    Occurrences changed by hand (moved, retimed, renamed, cancelled) keep their changes and
+    are listed; --reset-exceptions overwrites them.
+
     Example: compax series edit 7 --from 2027-05-04 --room B1-105 --time 14:00
     """
-    _edit(ctx, series_id, scope, from_, room, time_, duration, title, description, override, json_)
+    _edit(
+        ctx,
+        series_id,
+        scope,
+        from_,
+        room,
+        time_,
+        duration,
+        title,
+        description,
+        override,
+        reset_exceptions,
+        json_,
+    )
 
 
 @app.command("move")
@@ -297,13 +335,29 @@ def move(
     time_: Annotated[str | None, typer.Option("--time", help="New local start, HH:MM.")] = None,
     duration: Annotated[str | None, typer.Option("--duration", "-d", help="New length.")] = None,
     override: Override = False,
+    reset_exceptions: ResetExceptions = False,
     json_: Json = False,
 ) -> None:
     """Move a series to another room or time (all future occurrences, or from a date on).
 
+    Occurrences moved by hand stay where they are unless --reset-exceptions.
+
     Example: compax series move 7 --scope following --from 2027-05-04 --room B1-105
     """
-    _edit(ctx, series_id, scope, from_, room, time_, duration, None, None, override, json_)
+    _edit(
+        ctx,
+        series_id,
+        scope,
+        from_,
+        room,
+        time_,
+        duration,
+        None,
+        None,
+        override,
+        reset_exceptions,
+        json_,
+    )
 
 
 @app.command("cancel")

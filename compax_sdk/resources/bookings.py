@@ -35,6 +35,9 @@ class Booking(Model):
     status: str  # pending, confirmed, rejected or cancelled
     reason: str = ""  # why it was rejected or cancelled
     series_id: int | None = None
+    exception_fields: list[str] = []
+    """On an occurrence of a series changed by hand: which of ``room_id``, ``time``,
+    ``title``, ``status``. Series edits and imports keep these changes."""
     source: str | None = None
     external_id: str | None = None
     version: int

@@ -113,6 +113,9 @@ class SeriesResult(BookingSeries):
     skipped_holidays: list[date] = []
     rejected_booking_ids: list[int] = []
     """Pending requests the series overrode."""
+    exceptions_kept: list[dict[str, Any]] = []
+    """Occurrences changed by hand that an edit left as they were (``booking_id``, ``date``,
+    ``fields``); update with ``reset_exceptions=True`` to overwrite them."""
 
 
 class SeriesDetail(BookingSeries):
@@ -173,9 +176,11 @@ def _update_body(
     start_time: str | NotGiven,
     duration_minutes: int | NotGiven,
     override: bool | NotGiven,
+    reset_exceptions: bool | NotGiven,
 ) -> dict[str, object]:
     return body(
         {
+            "reset_exceptions": reset_exceptions,
             "scope": scope,
             "from_date": from_date,
             "title": title,
@@ -278,12 +283,15 @@ class Series(SyncResource):
         start_time: str | NotGiven = NOT_GIVEN,
         duration_minutes: int | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
+        reset_exceptions: bool | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SeriesResult:
         """Move or rename the future occurrences (``scope="all"``, the default) or those from
         ``from_date`` on (``scope="following"``), in one step; each moved occurrence is
-        checked like a new booking. To change one occurrence, update its booking."""
+        checked like a new booking. To change one occurrence, update its booking.
+        Occurrences changed by hand keep their changes (see ``exceptions_kept`` in the
+        answer) unless ``reset_exceptions=True``."""
         path, headers = _target(series, version)
         return self._call(
             SeriesResult,
@@ -298,6 +306,7 @@ class Series(SyncResource):
                 start_time,
                 duration_minutes,
                 override,
+                reset_exceptions,
             ),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
@@ -434,12 +443,15 @@ class AsyncSeries(AsyncResource):
         start_time: str | NotGiven = NOT_GIVEN,
         duration_minutes: int | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
+        reset_exceptions: bool | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SeriesResult:
         """Move or rename the future occurrences (``scope="all"``, the default) or those from
         ``from_date`` on (``scope="following"``), in one step; each moved occurrence is
-        checked like a new booking. To change one occurrence, update its booking."""
+        checked like a new booking. To change one occurrence, update its booking.
+        Occurrences changed by hand keep their changes (see ``exceptions_kept`` in the
+        answer) unless ``reset_exceptions=True``."""
         path, headers = _target(series, version)
         return await self._call(
             SeriesResult,
@@ -454,6 +466,7 @@ class AsyncSeries(AsyncResource):
                 start_time,
                 duration_minutes,
                 override,
+                reset_exceptions,
             ),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,

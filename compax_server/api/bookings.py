@@ -43,6 +43,11 @@ class BookingOut(Out):
     status: Status
     reason: str = Field(description="why it was rejected or cancelled")
     series_id: int | None
+    exception_fields: list[str] = Field(
+        default_factory=list,
+        description="an occurrence of a series changed by hand: which of room_id, time, "
+        "title, status (series edits and imports keep these)",
+    )
     source: str | None
     external_id: str | None
     version: int = Field(description="also the ETag; send it back in If-Match")

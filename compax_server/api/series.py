@@ -73,6 +73,11 @@ class SeriesUpdate(Patch):
     start_time: str | None = Field(None, pattern=HHMM_PATTERN, description="local HH:MM")
     duration_minutes: Int | None = Field(None, ge=1, le=1440)
     override: bool = False
+    reset_exceptions: bool = Field(
+        False,
+        description="also overwrite occurrences changed by hand (by default they keep their "
+        "changes and are listed in exceptions_kept)",
+    )
 
 
 class SeriesCancel(In):
@@ -121,6 +126,11 @@ class SeriesResult(SeriesOut):
     adjustments: list[dict[str, Any]] = Field(description="occurrences moved off a DST gap")
     skipped_holidays: list[date]
     rejected_booking_ids: list[int] = Field(description="pending requests the series overrode")
+    exceptions_kept: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="occurrences changed by hand that this edit left as they were "
+        "(booking_id, date, fields); send reset_exceptions=true to overwrite them",
+    )
 
 
 class SeriesDetail(SeriesOut):
@@ -135,6 +145,7 @@ def result(outcome: series.Outcome) -> SeriesResult:
         adjustments=outcome.adjustments,
         skipped_holidays=outcome.skipped_holidays,
         rejected_booking_ids=outcome.rejected,
+        exceptions_kept=outcome.exceptions_kept,
     )
 
 

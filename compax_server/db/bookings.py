@@ -43,6 +43,10 @@ class Booking(Model):
     status = fields.CharEnumField(Status, max_length=16)
     series_id = fields.IntField(null=True, db_index=True)
     occurrence_date = fields.DateField(null=True, description="the date of a series occurrence")
+    exception_fields: fields.Field[list[str]] = fields.JSONField(
+        default=list,
+        description="an occurrence changed by hand: which of room_id, time, title, status",
+    )
     source = fields.CharField(max_length=100, null=True)
     external_id = fields.CharField(max_length=200, null=True)
     reason = fields.CharField(max_length=500, default="", description="why rejected/cancelled")

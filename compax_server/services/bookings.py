@@ -42,7 +42,7 @@ from compax_server.db.bookings import (
     overlapping,
 )
 from compax_server.db.users import Role, User
-from compax_server.domain import bounds
+from compax_server.domain import bounds, occurrences
 from compax_server.errors import (
     BookingConflict,
     Conflict,
@@ -66,16 +66,30 @@ ACTIVE = [Status.pending, Status.confirmed]
 
 
 def snapshot(booking: Booking) -> dict[str, Any]:
-    return {
+    view = {
         "room_id": booking.room_id,
         "owner_id": booking.owner_id,
         "title": booking.title,
+        "description": booking.description,
         "start": booking.start.isoformat(),
         "end": booking.end.isoformat(),
         "status": booking.status.value,
         "version": booking.version,
         "reason": booking.reason or None,
     }
+    if booking.exception_fields:
+        view["exception_fields"] = list(booking.exception_fields)
+    return view
+
+
+def _slot_of(view: dict[str, Any]) -> occurrences.Slot:
+    return occurrences.Slot(
+        view["room_id"],
+        datetime.fromisoformat(view["start"]),
+        datetime.fromisoformat(view["end"]),
+        view["title"],
+        view["description"],
+    )
 
 
 def etag(resource: Any) -> str:
@@ -88,17 +102,17 @@ def can_see(actor: Actor, booking: Booking | BookingRow) -> bool:
 
 
 def conflict_view(actor: Actor, booking: Booking | BookingRow) -> dict[str, Any]:
-    """What a 409 tells about a booking in the way: the owner only to those who may see it."""
+    """The one privacy view of a booking in someone's way (conflicts, series conflicts,
+    alternatives, import plans): its time and state to everyone; its id, title and owner
+    only to those who may see the booking (its owner, staff)."""
     view: dict[str, Any] = {
-        "id": booking.id,
         "room_id": booking.room_id,
         "start": booking.start.isoformat(),
         "end": booking.end.isoformat(),
-        "title": booking.title,
         "status": booking.status.value,
     }
     if can_see(actor, booking):
-        view["owner_id"] = booking.owner_id
+        view |= {"id": booking.id, "title": booking.title, "owner_id": booking.owner_id}
     return view
 
 
@@ -529,6 +543,9 @@ async def update_booking(
                 booking.title = title
             if description is not None:
                 booking.description = description
+            if booking.series_id is not None:  # a change by hand: an exception of its series
+                changed = occurrences.fields_changed(_slot_of(before), _slot_of(snapshot(booking)))
+                booking.exception_fields = occurrences.mark(booking.exception_fields, changed)
             booking.version += 1
             await booking.save()
             await reject_overridden(actor, rejected, booking.pk)
@@ -587,10 +604,14 @@ async def _transition(
                 rejected = _in_the_way(actor, room, active, to)
             before = snapshot(booking)
             booking.status = to
+            if to == Status.cancelled and booking.series_id is not None:
+                booking.exception_fields = occurrences.mark(booking.exception_fields, ["status"])
             if reason:
                 booking.reason = reason
             booking.version += 1
-            await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+            await booking.save(
+                update_fields=["status", "reason", "exception_fields", "version", "updated_at"]
+            )
             await reject_overridden(actor, rejected, booking.pk)
             await audit.record(
                 actor,

@@ -134,19 +134,25 @@ def expand(
         )
     out = Expansion(occurrences=[], skipped_holidays=skipped)
     for day in sorted(chosen):
-        wall = datetime.combine(day, start_time)
-        start = hours.wall_to_utc(wall, tz)
-        end = hours.wall_to_utc(wall + duration, tz)
-        if not hours.is_wall_time_valid(wall, tz):
+        occurrence = occurrence_on(day, start_time, duration, tz)
+        if not hours.is_wall_time_valid(datetime.combine(day, start_time), tz):
             out.adjustments.append(
                 {
                     "date": day.isoformat(),
                     "rule": "dst_gap",
                     "detail": f"{start_time:%H:%M} does not exist on {day} in {tz.key}; the "
-                    f"occurrence starts at {start.astimezone(tz):%H:%M}",
+                    f"occurrence starts at {occurrence.start.astimezone(tz):%H:%M}",
                 }
             )
-        if end <= start:  # the whole occurrence fell into a DST gap
-            end = start + duration
-        out.occurrences.append(Occurrence(day, start, end))
+        out.occurrences.append(occurrence)
     return out
+
+
+def occurrence_on(day: date, start_time: time, duration: timedelta, tz: ZoneInfo) -> Occurrence:
+    """The occurrence of ``day`` at the wall-clock ``start_time`` (UTC instants)."""
+    wall = datetime.combine(day, start_time)
+    start = hours.wall_to_utc(wall, tz)
+    end = hours.wall_to_utc(wall + duration, tz)
+    if end <= start:  # the whole occurrence fell into a DST gap
+        end = start + duration
+    return Occurrence(day, start, end)

@@ -17,6 +17,7 @@ from compax_server import db
 from compax_server.db import search as search_db
 from compax_server.db.bookings import (
     Booking,
+    BookingRow,
     RoomForBooking,
     Status,
     insert_occurrences,
@@ -26,6 +27,7 @@ from compax_server.db.bookings import (
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.db.terms import Term
 from compax_server.db.users import User
+from compax_server.domain import occurrences
 from compax_server.errors import (
     BookingConflict,
     Forbidden,
@@ -73,6 +75,7 @@ class Outcome:
     adjustments: list[dict[str, Any]] = field(default_factory=list)
     skipped_holidays: list[date] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)
+    exceptions_kept: list[dict[str, Any]] = field(default_factory=list)
 
 
 # -- planning --------------------------------------------------------------------------------
@@ -139,8 +142,27 @@ async def plan(
     )
     occurrences = [o for o in expansion.occurrences if only_dates is None or o.date in only_dates]
     result = Plan(occurrences, expansion.adjustments, expansion.skipped_holidays, {}, {}, {})
+    await check_occurrences(
+        actor, room, owner_id, result, override=override, exclude_series_id=exclude_series_id
+    )
+    return result
+
+
+async def check_occurrences(
+    actor: Actor,
+    room: RoomForBooking,
+    owner_id: int,
+    result: Plan,
+    *,
+    override: bool,
+    exclude_series_id: int | None = None,
+) -> None:
+    """Check ``result.occurrences`` in the (locked) room like single bookings: fill in the
+    rules they break, the confirmed bookings in their way and the pending requests they
+    would override. ``exclude_series_id``: the series being edited (not in its own way)."""
+    occurrences = result.occurrences
     if not occurrences:
-        return result
+        return
     windows = search_db.Windows({room.building_id: [(o.start, o.end) for o in occurrences]})
     in_way, closures = await search_db.blocking([room.id], windows)
     by_start = {o.start: o.date for o in occurrences}
@@ -152,22 +174,16 @@ async def plan(
             continue
         day = by_start[b["ws"]]
         if b["status"] == Status.confirmed.value:
-            view = {
-                "id": b["id"],
-                "room_id": room.id,
-                "start": b["start"].isoformat(),
-                "end": b["end"].isoformat(),
-                "title": b["title"],
-                "status": b["status"],
-            }
-            if actor.is_staff or b["owner_id"] == actor.user_id:
-                view["owner_id"] = b["owner_id"]
+            row = BookingRow(
+                b["id"], room.id, b["owner_id"], b["title"], b["start"], b["end"], Status.confirmed
+            )
+            view = bookings.conflict_view(actor, row)
             result.conflicts.setdefault(day, []).append({"date": day.isoformat(), **view})
         else:
             result.pending_in_way.setdefault(day, []).append(b["id"])
     if override:
         require_staff(actor)
-        return result
+        return
     closures_by_day: dict[date, list[dict[str, Any]]] = {}
     for c in closures:
         closures_by_day.setdefault(by_start[c["ws"]], []).append(c)
@@ -189,7 +205,6 @@ async def plan(
         )
         if quota:
             raise RuleViolation("; ".join(p["detail"] for p in quota), errors=quota)
-    return result
 
 
 def _enforce(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
@@ -453,10 +468,17 @@ async def update_series(
     start_time: str | None = None,
     duration_minutes: int | None = None,
     override: bool = False,
+    reset_exceptions: bool = False,
 ) -> Outcome:
     """Change the future occurrences (``scope=all``) or those from ``from_date`` on
     (``scope=following``): title, room, time or duration, in one transaction, each moved
-    occurrence checked like a new booking. Bookings keep their ids."""
+    occurrence checked like a new booking. Bookings keep their ids.
+
+    An occurrence changed by hand (an exception) keeps what was changed: a moved occurrence
+    stays in its room when the series gets a new time, and is listed in
+    ``exceptions_kept``; ``reset_exceptions`` overwrites them with the series' values. A
+    ``following`` change makes its occurrences differ from the series, so they become
+    exceptions in the fields it changed."""
     require_scope(actor, Scope.write)
     if scope not in ("all", "following"):
         raise InvalidInput.field("body", "scope", "all or following", "enum")
@@ -476,67 +498,70 @@ async def update_series(
                 series, from_date if scope == "following" else None
             )
             new_room_id = room_id or series.room_id
-            new_time = start_time or series.start_time
-            new_duration = duration_minutes or series.duration_minutes
-            moved = (new_room_id, new_time, new_duration) != (
-                series.room_id,
-                series.start_time,
-                series.duration_minutes,
+            retimed = start_time is not None or duration_minutes is not None
+            new_time = recurrence.parse_time(start_time or series.start_time)
+            duration = timedelta(minutes=duration_minutes or series.duration_minutes)
+            locked = await lock_and_load_rooms(
+                [series.room_id, new_room_id, *(b.room_id for b in affected)]
             )
-            changed: list[int] = []
-            if moved and affected:
-                locked = await lock_and_load_rooms([series.room_id, new_room_id])
-                if new_room_id not in locked:
-                    raise InvalidInput.field(
-                        "body", "room_id", f"room {new_room_id} does not exist", "unknown"
-                    )
-                room = locked[new_room_id]
-                dates_ = {b.occurrence_date for b in affected if b.occurrence_date}
-                p = await plan(
-                    actor,
-                    room,
-                    owner_id=series.owner_id,
-                    rule=series.rule,
-                    start_date=min(dates_),
-                    start_time=new_time,
-                    duration_minutes=new_duration,
-                    excluded=set(),
-                    added=dates_,
-                    skip_holidays=False,
-                    override=override,
-                    exclude_series_id=series.pk,
-                    only_dates=dates_,
+            if new_room_id not in locked:
+                raise InvalidInput.field(
+                    "body", "room_id", f"room {new_room_id} does not exist", "unknown"
                 )
-                _enforce(actor, p, "all_or_nothing")
-                by_date = {o.date: o for o in p.occurrences}
-                for booking in affected:
-                    o = by_date.get(booking.occurrence_date) if booking.occurrence_date else None
-                    if o is None:
-                        continue
-                    booking.room_id, booking.start, booking.end = room.id, o.start, o.end
+            merges: list[tuple[Booking, occurrences.Merge]] = []
+            kept: list[dict[str, Any]] = []
+            for booking in affected:
+                current = occurrences.Slot(
+                    booking.room_id, booking.start, booking.end, booking.title, booking.description
+                )
+                start, end = current.start, current.end
+                if retimed and booking.occurrence_date is not None:
+                    tz = hours.zone(locked[new_room_id].timezone)
+                    o = recurrence.occurrence_on(booking.occurrence_date, new_time, duration, tz)
+                    start, end = o.start, o.end
+                wanted = occurrences.Slot(
+                    new_room_id if room_id is not None else current.room_id,
+                    start,
+                    end,
+                    title if title is not None else current.title,
+                    description if description is not None else current.description,
+                )
+                m = occurrences.merge(
+                    current, wanted, booking.exception_fields, reset=reset_exceptions
+                )
+                if m.kept:
+                    kept.append(occurrences.kept_view(booking.pk, booking.occurrence_date, m.kept))
+                merges.append((booking, m))
+            await _check_moves(actor, series, locked, merges, override)
+            changed: list[int] = []
+            for booking, m in merges:
+                current = occurrences.Slot(
+                    booking.room_id, booking.start, booking.end, booking.title, booking.description
+                )
+                diff = occurrences.fields_changed(current, m.slot)
+                exception = list(m.exception)
+                if scope == "following":
+                    exception = occurrences.mark(exception, diff)
+                if not diff and exception == list(booking.exception_fields):
+                    continue
+                if diff & {"room_id", "time"}:
+                    room = locked[m.slot.room_id]
                     if room.requires_approval and not actor.is_staff:
                         booking.status = Status.pending
-                    booking.version += 1
-                    await booking.save()
-                    changed.append(booking.pk)
-            for booking in affected:
-                if title is not None or description is not None:
-                    booking.title = title if title is not None else booking.title
-                    booking.description = (
-                        description if description is not None else booking.description
-                    )
-                    if booking.pk not in changed:
-                        booking.version += 1
-                        changed.append(booking.pk)
-                    await booking.save(
-                        update_fields=["title", "description", "version", "updated_at"]
-                    )
-            if scope == "all":
-                series.room_id, series.start_time, series.duration_minutes = (
-                    new_room_id,
-                    new_time,
-                    new_duration,
+                booking.room_id, booking.start, booking.end = (
+                    m.slot.room_id,
+                    m.slot.start,
+                    m.slot.end,
                 )
+                booking.title, booking.description = m.slot.title, m.slot.description
+                booking.exception_fields = exception
+                booking.version += 1
+                await booking.save()
+                changed.append(booking.pk)
+            if scope == "all":
+                series.room_id = new_room_id
+                series.start_time = start_time or series.start_time
+                series.duration_minutes = duration_minutes or series.duration_minutes
                 if title is not None:
                     series.title = title
                 if description is not None:
@@ -546,12 +571,51 @@ async def update_series(
             after = snapshot(series) | {"booking_ids": changed, "scope": scope}
             if from_date:
                 after["from_date"] = from_date.isoformat()
+            if kept:
+                after["exceptions_kept"] = kept
+            if reset_exceptions:
+                after["reset_exceptions"] = True
+            if override:
+                after["override"] = True
             await audit.record(
                 actor, "series.update", "series", series.pk, before=before, after=after
             )
-            return Outcome(series, changed)
+            return Outcome(series, changed, exceptions_kept=kept)
 
     return await writes.run(attempt)
+
+
+async def _check_moves(
+    actor: Actor,
+    series: Series,
+    locked: dict[int, RoomForBooking],
+    merges: list[tuple[Booking, occurrences.Merge]],
+    override: bool,
+) -> None:
+    """Check every occurrence that changes room or time, room by room, like new bookings
+    (all or nothing). The series' own occurrences are not in each other's way."""
+    by_room: dict[int, list[recurrence.Occurrence]] = {}
+    for booking, m in merges:
+        moved = (m.slot.room_id, m.slot.start, m.slot.end) != (
+            booking.room_id,
+            booking.start,
+            booking.end,
+        )
+        if moved and booking.occurrence_date is not None:
+            by_room.setdefault(m.slot.room_id, []).append(
+                recurrence.Occurrence(booking.occurrence_date, m.slot.start, m.slot.end)
+            )
+    for target_id in sorted(by_room):
+        p = Plan(by_room[target_id], [], [], {}, {}, {})
+        await check_occurrences(
+            actor,
+            locked[target_id],
+            series.owner_id,
+            p,
+            override=override,
+            exclude_series_id=series.pk,
+        )
+        _enforce(actor, p, "all_or_nothing")
 
 
 async def cancel_series(

@@ -80,17 +80,30 @@ async def test_an_overlap_is_409_naming_the_booking_in_the_way(client, member, m
     assert r.status_code == 409
     body = r.json()
     assert body["code"] == "booking_conflict"
-    assert [c["id"] for c in body["conflicts"]] == [first["id"]]
     conflict = body["conflicts"][0]
-    assert conflict["start"] == "2031-03-03T09:00:00+00:00" and conflict["title"] == "Seminar"
-    assert "owner_id" not in conflict  # another member's booking: no owner shown
+    assert conflict["start"] == "2031-03-03T09:00:00+00:00"
+    assert conflict["end"] == first["end"].replace("Z", "+00:00")
+    # Another member's booking: busy and its times, never its id, title or owner.
+    assert {"id", "title", "owner_id"}.isdisjoint(conflict)
     assert await Booking.filter(room_id=room.pk).count() == 1
 
 
 async def test_staff_see_the_owner_of_the_booking_in_the_way(client, member, staff, room, book):
-    await book(member, room, at(0, 9), at(0, 11))
+    taken = await book(member, room, at(0, 9), at(0, 11))
     r = await create(client, staff, room, at(0, 10), at(0, 12))
-    assert r.json()["conflicts"][0]["owner_id"] == member.pk
+    conflict = r.json()["conflicts"][0]
+    assert (conflict["id"], conflict["title"], conflict["owner_id"]) == (
+        taken.pk,
+        taken.title,
+        member.pk,
+    )
+
+
+async def test_the_owner_sees_their_own_booking_in_the_way(client, member, room):
+    first = (await create(client, member, room, at(0, 9), at(0, 11))).json()
+    r = await create(client, member, room, at(0, 10), at(0, 12))
+    assert [c["id"] for c in r.json()["conflicts"]] == [first["id"]]
+    assert r.json()["conflicts"][0]["title"] == "Seminar"
 
 
 async def test_touching_bookings_do_not_overlap(client, member, room):

@@ -1,0 +1,80 @@
+"""Occurrence exceptions: what a person changed on one occurrence of a series stays changed.
+
+Like RFC 5545's ``RECURRENCE-ID``, an occurrence keeps the date it belongs to and records
+which of its fields were changed by hand (``EXCEPTION_FIELDS``): moved to another room
+(``room_id``), retimed (``time``), renamed (``title``, which covers the description too) or
+cancelled (``status``). A later edit of the series, or an import update, changes only the
+fields that are not exceptions, lists the ones it kept, and overwrites them only when asked
+to reset. Pure functions: the services load the occurrences and apply the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+EXCEPTION_FIELDS = ("room_id", "time", "title", "status")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What a series says (or a person set) for one occurrence."""
+
+    room_id: int
+    start: datetime
+    end: datetime
+    title: str
+    description: str
+
+
+def fields_changed(old: Slot, new: Slot) -> set[str]:
+    """The exception fields in which ``new`` differs from ``old``."""
+    changed = set()
+    if new.room_id != old.room_id:
+        changed.add("room_id")
+    if (new.start, new.end) != (old.start, old.end):
+        changed.add("time")
+    if (new.title, new.description) != (old.title, old.description):
+        changed.add("title")
+    return changed
+
+
+def mark(exception: Iterable[str], changed: Iterable[str]) -> list[str]:
+    """The exception fields after a change by hand of ``changed``."""
+    return sorted(set(exception) | set(changed))
+
+
+@dataclass(frozen=True)
+class Merge:
+    slot: Slot  # what the occurrence becomes
+    kept: frozenset[str]  # exception fields the change would have overwritten, kept as they are
+    exception: tuple[str, ...]  # its exception fields afterwards
+
+
+def merge(current: Slot, wanted: Slot, exception: Iterable[str], *, reset: bool) -> Merge:
+    """Apply a series-level change (``wanted``) to one occurrence (``current``): every field
+    that is an exception keeps its value and is reported in ``kept``, unless ``reset``, which
+    takes the series' value and clears the exception."""
+    exception = set(exception)
+    if reset:
+        return Merge(wanted, frozenset(), ())
+    would_change = fields_changed(current, wanted)
+    kept = frozenset(would_change & exception)
+    slot = Slot(
+        room_id=current.room_id if "room_id" in kept else wanted.room_id,
+        start=current.start if "time" in kept else wanted.start,
+        end=current.end if "time" in kept else wanted.end,
+        title=current.title if "title" in kept else wanted.title,
+        description=current.description if "title" in kept else wanted.description,
+    )
+    return Merge(slot, kept, tuple(sorted(exception)))
+
+
+def kept_view(booking_id: int, day: date | None, kept: Iterable[str]) -> dict[str, object]:
+    """How a plan or an answer names an exception it kept."""
+    return {
+        "booking_id": booking_id,
+        "date": day.isoformat() if day else None,
+        "fields": sorted(kept),
+    }
