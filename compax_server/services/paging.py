@@ -23,13 +23,33 @@ def encode_cursor(position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+MAX_CURSOR_INT = 2**63 - 1  # the largest id of any table (a bigint)
+
+
+def _plain(value: Any) -> bool:
+    """A value a cursor of ours holds: a string, or an integer a database column can take."""
+    if isinstance(value, str):
+        return True
+    return type(value) is int and -MAX_CURSOR_INT <= value <= MAX_CURSOR_INT
+
+
 def decode_cursor(cursor: str, name: str = "cursor") -> dict[str, Any]:
+    """The position in a cursor: an object of strings and integers (a forged cursor with
+    floats, huge numbers, nested objects or lists is a 400, before any query sees it)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         value = None
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not all(_plain(v) for v in value.values()):
+        raise InvalidInput.field("query", name, "is not a cursor this server issued")
+    return value
+
+
+def cursor_int(position: dict[str, Any], key: str, maximum: int, name: str = "cursor") -> int:
+    """``position[key]`` when it is an integer from 0 to ``maximum`` (the column's range)."""
+    value = position.get(key)
+    if type(value) is not int or not 0 <= value <= maximum:
         raise InvalidInput.field("query", name, "is not a cursor this server issued")
     return value
 
@@ -49,9 +69,8 @@ async def page_by_id(
     of the next page."""
     check_limit(limit)
     if cursor:
-        after = decode_cursor(cursor).get("id")
-        if not isinstance(after, int):
-            raise InvalidInput.field("query", "cursor", "is not a cursor this server issued")
+        pk_max = query.model._meta.pk.constraints.get("le", MAX_CURSOR_INT)
+        after = cursor_int(decode_cursor(cursor), "id", pk_max)
         query = query.filter(id__lt=after) if newest_first else query.filter(id__gt=after)
     rows = await query.order_by("-id" if newest_first else "id").limit(limit + 1)
     if len(rows) > limit:

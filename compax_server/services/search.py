@@ -19,10 +19,11 @@ from typing import Any
 from compax_server import runtime
 from compax_server.db import search as search_db
 from compax_server.db import sql
+from compax_server.domain import bounds
 from compax_server.errors import InvalidInput, NotFound, RuleViolation
 from compax_server.services import hours
 from compax_server.services.actors import Actor, Scope, require_scope
-from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
+from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
 from compax_server.services.recurrence import holiday_dates
 
 STAMP = "availability"
@@ -30,6 +31,7 @@ CACHE_TTL = 300.0  # seconds; the version stamp, not the TTL, keeps answers fres
 MAX_OCCURRENCES = 400
 MAX_RECURRING_DAYS = 732  # a recurring search covers at most two years (one term)
 MAX_AVAILABILITY_DAYS = 62
+MAX_INT4 = 2**31 - 1  # room ids and capacities
 SORTS = tuple(search_db.SORTS)
 
 
@@ -130,6 +132,13 @@ def _too_big(rule: str, limit: int, detail: str) -> RuleViolation:
 
 
 def _check_window(c: Criteria) -> None:
+    """The search window and its recurrence, checked before anything walks them: instants
+    in the accepted range, a window of at most 7 days, a recurrence of at most
+    ``MAX_RECURRING_DAYS``."""
+    if c.free_from is not None:
+        c.free_from = bounds.check_instant(c.free_from, "free_from")
+    if c.free_to is not None:
+        c.free_to = bounds.check_instant(c.free_to, "free_to")
     if (c.free_from is None) != (c.free_to is None):
         name = "free_to" if c.free_to is None else "free_from"
         raise InvalidInput.field("query", name, "free_from and free_to go together", "missing")
@@ -158,6 +167,7 @@ def _check_window(c: Criteria) -> None:
                 MAX_RECURRING_DAYS,
                 f"a recurring search spans at most {MAX_RECURRING_DAYS} days",
             )
+        bounds.check_date(c.until, "until")
 
 
 def _holidays_within(holidays: list[dict[str, Any]], first: date, last: date) -> set[date]:
@@ -286,6 +296,11 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
         after = decode_cursor(c.cursor)
         if not all(k in after for k in (*search_db.SORTS[c.sort], "id")):
             raise InvalidInput.field("query", "cursor", "belongs to another sort order")
+        for key in (*search_db.SORTS[c.sort], "id"):
+            if key == "code" and not isinstance(after[key], str):
+                raise InvalidInput.field("query", "cursor", "is not a cursor this server issued")
+            if key != "code":
+                cursor_int(after, key, MAX_INT4)
     windows = all_windows = None
     outside: dict[int, int] = {}
     count = 0
@@ -406,9 +421,7 @@ async def availability(
 ) -> dict[str, Any]:
     """Busy intervals (bookings, closures) and free intervals within opening hours."""
     require_scope(actor, Scope.read)
-    start, end = hours.utc(start), hours.utc(end)
-    if end <= start:
-        raise InvalidInput.field("query", "to", "must be after from", "invalid_interval")
+    start, end = bounds.check_window(start, end, names=("from", "to"), location="query")
     if end - start > timedelta(days=MAX_AVAILABILITY_DAYS):
         raise InvalidInput.field(
             "query", "to", f"the window is at most {MAX_AVAILABILITY_DAYS} days", "too_long"

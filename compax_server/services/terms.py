@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 
 from compax_server.db import transaction
 from compax_server.db.terms import Term
+from compax_server.domain import bounds
 from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
 from compax_server.services import audit, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
@@ -49,6 +50,8 @@ def check_holidays(holidays: list[dict[str, Any]], start: date, end: date) -> li
 
 
 def _check_range(start: date, end: date) -> None:
+    bounds.check_date(start, "start_date")
+    bounds.check_date(end, "end_date")
     if end < start:
         raise InvalidInput.field("body", "end_date", "is before start_date", "invalid_interval")
     if (end - start).days + 1 > MAX_TERM_DAYS:
