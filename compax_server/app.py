@@ -18,6 +18,7 @@ from compax_server.api.errors import problem_response, render_error
 from compax_server.api.middleware import on_request, on_response
 from compax_server.api.openapi import build_openapi
 from compax_server.cache import Cache
+from compax_server.db import migrate
 from compax_server.logs import setup_logging
 from compax_server.settings import Settings, load_settings
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     async def start(app: Sanic[Any, Any]) -> None:
         runtime.configure(settings, Cache(settings.cache_url, settings.cache_namespace))
         if manage_db:
+            migrate.create_private(settings.database_url)
             await db.init(settings.database_url)
 
     @app.after_server_stop

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import os
 import re
 import tempfile
@@ -33,6 +34,7 @@ from tortoise.utils import get_schema_sql
 from compax_server import db
 
 T = TypeVar("T")
+log = logging.getLogger("compax.db")
 
 MIGRATION_FILE = '''"""{title}"""
 
@@ -94,8 +96,36 @@ async def _isolated(coro: Coroutine[Any, Any, T]) -> T:
     return await asyncio.create_task(coro, context=contextvars.Context())
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a ``sqlite://`` URL (None for PostgreSQL and ``:memory:``)."""
+    if db.dialect_of(url) != "sqlite":
+        return None
+    rest = url[len("sqlite://") :].split("?", 1)[0]
+    return Path(rest) if rest and rest != ":memory:" else None
+
+
+def create_private(url: str) -> None:
+    """Create a missing SQLite database file readable by its owner only (0600, whatever the
+    umask): it holds password hashes and everyone's bookings. SQLite gives its journal and
+    WAL files the mode of the database file. An existing file keeps its mode; a warning
+    says when others may read it."""
+    path = sqlite_file(url)
+    if path is None:
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            log.warning("%s may be read by other users: chmod 600 %s", path, path)
+        return
+    except FileNotFoundError:
+        return  # no such folder: SQLite says so when it opens the file
+    os.close(fd)
+
+
 async def upgrade(url: str) -> list[str]:
     """Apply every migration not yet applied; returns the files applied."""
+    create_private(url)
 
     async def run() -> list[str]:
         async with _command(url) as command:
