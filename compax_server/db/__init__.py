@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapper
 from tortoise.transactions import in_transaction
 
@@ -51,10 +52,21 @@ def _with_defaults(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def _connection(url: str) -> str | dict[str, Any]:
+    """SQLite by URL; PostgreSQL through ``compax_server.db.postgres``, whose pool waits a
+    bounded time for a connection (``?acquire_timeout=`` seconds)."""
+    url = _with_defaults(url)
+    if dialect_of(url) == "sqlite":
+        return url
+    info: dict[str, Any] = expand_db_url(url)
+    info["engine"] = "compax_server.db.postgres"
+    return info
+
+
 def tortoise_config(url: str) -> dict[str, Any]:
     name = connection_name(url)
     return {
-        "connections": {name: _with_defaults(url)},
+        "connections": {name: _connection(url)},
         "apps": {APP: {"models": [*MODEL_MODULES, "aerich.models"], "default_connection": name}},
         "use_tz": True,
         "timezone": "UTC",

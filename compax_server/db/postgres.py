@@ -1,0 +1,48 @@
+"""The PostgreSQL engine: Tortoise's asyncpg client with a bounded wait for a connection.
+
+asyncpg's ``Pool.acquire()`` waits forever by default: when every connection of a worker's
+pool is busy (a slow query, a lock queue, a burst), requests would queue until Sanic's
+response timeout while their shielded handlers go on waiting. Here a request waits at most
+``acquire_timeout`` seconds (``?acquire_timeout=`` in the database URL, default
+``ACQUIRE_TIMEOUT``); then ``TimeoutError``, which the API answers with a 503 and
+``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
+
+ACQUIRE_TIMEOUT = 5.0  # seconds
+
+
+class BoundedPool:
+    """An asyncpg pool whose ``acquire()`` gives up after ``timeout`` seconds."""
+
+    def __init__(self, pool: asyncpg.Pool, timeout: float) -> None:
+        self._pool = pool
+        self._timeout = timeout
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return self._pool.acquire(timeout=self._timeout if timeout is None else timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+class BoundedAsyncpgClient(AsyncpgDBClient):
+    def __init__(
+        self, *args: Any, acquire_timeout: float | str = ACQUIRE_TIMEOUT, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.acquire_timeout = float(acquire_timeout)
+        if not self.acquire_timeout > 0:
+            raise ValueError("acquire_timeout must be a positive number of seconds")
+
+    async def create_pool(self, **kwargs: Any) -> Any:
+        return BoundedPool(await super().create_pool(**kwargs), self.acquire_timeout)
+
+
+client_class = BoundedAsyncpgClient
