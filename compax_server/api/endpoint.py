@@ -193,7 +193,13 @@ async def _once(op: Operation, request: Request, kwargs: dict[str, Any], key: st
             "body": None if body is None else body.model_dump(mode="json"),
         }
     )
-    claimed = await idempotency.claim(kwargs["actor"].user_id, op.operation_id, key, digest)
+    # Claims are per credential: an answer is replayed only to the session or API key that
+    # made it, never to another key of the same user that might lack the scope to make it.
+    actor: Actor = kwargs["actor"]
+    operation = op.operation_id
+    if actor.api_key_id is not None:
+        operation += f"@key{actor.api_key_id}"
+    claimed = await idempotency.claim(actor.user_id, operation, key, digest)
     if isinstance(claimed, idempotency.Answer):
         headers = {**claimed.headers, "Idempotent-Replayed": "true"}
         return HTTPResponse(claimed.body, status=claimed.status, headers=headers)

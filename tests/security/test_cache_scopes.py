@@ -38,3 +38,31 @@ async def test_a_key_without_read_scope_gets_no_cached_search(
     path = f"/api/v1/rooms/{room.pk}/availability"
     assert (await client.get(path, params=window, headers=bearer(staff))).status_code == 200
     assert (await client.get(path, params=window, headers=key)).status_code == 403
+
+
+async def test_an_idempotent_answer_is_replayed_only_to_its_credential(client, admin, staff):
+    """Item 9, the same for stored answers. A staff session creates a feature with
+    ``Idempotency-Key: k1``; an API key of the same staff user with only the ``import``
+    scope sending the same request with the same key got the stored 201 back
+    (``Idempotent-Replayed: true``) without any scope check. Now claims are per credential:
+    the key's request runs, and is refused for its scope."""
+    body = {"code": "projector", "name": "Projector"}
+    first = await client.post(
+        "/api/v1/features", json=body, headers={**bearer(staff), "Idempotency-Key": "k1"}
+    )
+    assert first.status_code == 201
+    _, secret = await api_keys.create_api_key(
+        actor_of(admin), user_id=staff.pk, name="sis", scopes=["import"]
+    )
+    r = await client.post(
+        "/api/v1/features",
+        json=body,
+        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "k1"},
+    )
+    assert r.status_code == 403, r.text
+    assert "idempotent-replayed" not in r.headers
+    again = await client.post(
+        "/api/v1/features", json=body, headers={**bearer(staff), "Idempotency-Key": "k1"}
+    )
+    assert again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
