@@ -216,6 +216,10 @@ class ImportItemResult(Model):
     series_id: int | None = None
     occurrences: int | None = None
     """``create``/``update``: how many bookings the item makes."""
+    skipped: list[dict[str, Any]] | None = None
+    """``skip_closures``: the dates left out, each with its closure."""
+    exceptions_kept: list[dict[str, Any]] | None = None
+    """``update``: occurrences changed by hand that the update leaves as they are."""
 
 
 class ImportBatch(Model):
@@ -244,13 +248,26 @@ class ImportBatch(Model):
 Items = Iterable[ImportItem | Mapping[str, Any]]
 
 
+def _options(
+    cancel_missing: bool, priority: bool, override: bool, skip_closures: bool
+) -> dict[str, bool]:
+    """The batch options as the server names them. ``override`` (staff): book past opening
+    hours, closures, ``bookable: false`` and the booking rules; ``skip_closures``: leave out
+    the dates a closure covers (reported per item) instead of refusing the item."""
+    return {
+        "cancel_missing": cancel_missing,
+        "priority": priority,
+        "override": override,
+        "skip_closures": skip_closures,
+    }
+
+
 def _encode(
     source: str,
     items: Items,
     mode: Literal["plan", "apply"],
     atomic: bool,
-    cancel_missing: bool,
-    priority: bool,
+    options: dict[str, bool],
     extra_headers: Headers,
 ) -> tuple[bytes, dict[str, str]]:
     """The request body (gzip-compressed when large) and its headers."""
@@ -258,8 +275,7 @@ def _encode(
         "source": source,
         "mode": mode,
         "atomic": atomic,
-        "cancel_missing": cancel_missing,
-        "priority": priority,
+        **options,
         "items": [
             item.to_json(f"items[{n}]")
             if isinstance(item, ImportItem)
@@ -283,6 +299,8 @@ class Imports(SyncResource):
         items: Items,
         cancel_missing: bool = False,
         priority: bool = False,
+        override: bool = False,
+        skip_closures: bool = False,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> ImportBatch:
@@ -291,7 +309,13 @@ class Imports(SyncResource):
         item of ``source`` that is not in the batch; ``priority`` plans to cancel
         members' bookings in the way instead of conflicting with them."""
         return self._run(
-            source, items, "plan", True, cancel_missing, priority, timeout, extra_headers
+            source,
+            items,
+            "plan",
+            True,
+            _options(cancel_missing, priority, override, skip_closures),
+            timeout,
+            extra_headers,
         )
 
     def apply(
@@ -302,6 +326,8 @@ class Imports(SyncResource):
         atomic: bool = True,
         cancel_missing: bool = False,
         priority: bool = False,
+        override: bool = False,
+        skip_closures: bool = False,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
@@ -316,8 +342,7 @@ class Imports(SyncResource):
             items,
             "apply",
             atomic,
-            cancel_missing,
-            priority,
+            _options(cancel_missing, priority, override, skip_closures),
             timeout,
             extra_headers,
             idempotency_key,
@@ -341,13 +366,12 @@ class Imports(SyncResource):
         items: Items,
         mode: Literal["plan", "apply"],
         atomic: bool,
-        cancel_missing: bool,
-        priority: bool,
+        options: dict[str, bool],
         timeout: Timeout | NotGiven,
         extra_headers: Headers,
         idempotency_key: str | None = None,
     ) -> ImportBatch:
-        raw, headers = _encode(source, items, mode, atomic, cancel_missing, priority, extra_headers)
+        raw, headers = _encode(source, items, mode, atomic, options, extra_headers)
         return self._call(
             ImportBatch,
             "POST",
@@ -368,6 +392,8 @@ class AsyncImports(AsyncResource):
         items: Items,
         cancel_missing: bool = False,
         priority: bool = False,
+        override: bool = False,
+        skip_closures: bool = False,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> ImportBatch:
@@ -376,7 +402,13 @@ class AsyncImports(AsyncResource):
         item of ``source`` that is not in the batch; ``priority`` plans to cancel
         members' bookings in the way instead of conflicting with them."""
         return await self._run(
-            source, items, "plan", True, cancel_missing, priority, timeout, extra_headers
+            source,
+            items,
+            "plan",
+            True,
+            _options(cancel_missing, priority, override, skip_closures),
+            timeout,
+            extra_headers,
         )
 
     async def apply(
@@ -387,6 +419,8 @@ class AsyncImports(AsyncResource):
         atomic: bool = True,
         cancel_missing: bool = False,
         priority: bool = False,
+        override: bool = False,
+        skip_closures: bool = False,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
@@ -401,8 +435,7 @@ class AsyncImports(AsyncResource):
             items,
             "apply",
             atomic,
-            cancel_missing,
-            priority,
+            _options(cancel_missing, priority, override, skip_closures),
             timeout,
             extra_headers,
             idempotency_key,
@@ -426,13 +459,12 @@ class AsyncImports(AsyncResource):
         items: Items,
         mode: Literal["plan", "apply"],
         atomic: bool,
-        cancel_missing: bool,
-        priority: bool,
+        options: dict[str, bool],
         timeout: Timeout | NotGiven,
         extra_headers: Headers,
         idempotency_key: str | None = None,
     ) -> ImportBatch:
-        raw, headers = _encode(source, items, mode, atomic, cancel_missing, priority, extra_headers)
+        raw, headers = _encode(source, items, mode, atomic, options, extra_headers)
         return await self._call(
             ImportBatch,
             "POST",

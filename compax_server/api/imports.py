@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, Field, model_validator
 from sanic import HTTPResponse, Request
 
-from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.endpoint import AUTH_ERRORS, MAX_INFLATED, Router
 from compax_server.api.schemas import In, Int, Out, render
 from compax_server.api.series import HHMM_PATTERN, Recurrence
 from compax_server.services import imports
@@ -76,6 +76,16 @@ class ImportRequest(In):
     priority: bool = Field(
         False, description="staff: members' bookings in the way are cancelled (bumped)"
     )
+    override: bool = Field(
+        False,
+        description="staff: book past opening hours, closures, bookable=false and the "
+        "booking rules (recorded in the audit log)",
+    )
+    skip_closures: bool = Field(
+        False,
+        description="series: leave out just the dates a closure covers (reported per item "
+        "in 'skipped') instead of refusing the whole item",
+    )
     items: list[ImportItem] = Field(max_length=imports.MAX_ITEMS)
 
 
@@ -90,6 +100,14 @@ class ImportItemResult(Out):
     booking_ids: list[int] | None = None
     series_id: int | None = None
     occurrences: int | None = None
+    skipped: list[dict[str, Any]] | None = Field(
+        None, description="skip_closures: the dates left out, and the closure of each"
+    )
+    exceptions_kept: list[dict[str, Any]] | None = Field(
+        None,
+        description="occurrences changed by hand that this update leaves as they are "
+        "(booking_id, date, fields)",
+    )
 
 
 class ImportOut(Out):
@@ -108,6 +126,7 @@ class ImportOut(Out):
     summary="Plan or apply a timetable batch",
     idempotent=True,
     body=ImportRequest,
+    max_body=MAX_INFLATED,
     response=ImportOut,
     status=201,
     errors=(*AUTH_ERRORS, 409),
@@ -127,6 +146,8 @@ async def run_import(request: Request, actor: Actor, body: ImportRequest) -> HTT
         atomic=body.atomic,
         cancel_missing=body.cancel_missing,
         priority=body.priority,
+        override=body.override,
+        skip_closures=body.skip_closures,
     )
     return render(ImportOut.model_validate(batch), 201, {"Location": f"/api/v1/imports/{batch.pk}"})
 

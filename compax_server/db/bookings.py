@@ -291,6 +291,24 @@ async def blockers(
     return bookings, closures
 
 
+async def exceptions_of(series_ids: list[int]) -> list[dict[str, Any]]:
+    """The occurrences of these series that were changed by hand (any state), with their
+    ``exception_fields`` decoded."""
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(series_ids), 500):
+        chunk = series_ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in await sql.fetch(
+            f"""SELECT id, series_id, occurrence_date, exception_fields FROM bookings
+                WHERE series_id IN ({marks}) AND occurrence_date IS NOT NULL""",
+            *chunk,
+        ):
+            fields = sql.decode_json(row["exception_fields"])
+            if fields:
+                out.append(row | {"exception_fields": fields})
+    return out
+
+
 async def insert_booking(
     *,
     room_id: int,

@@ -28,13 +28,15 @@ from compax_server.db import sql
 from compax_server.db.bookings import (
     Status,
     copy_occurrences,
+    exceptions_of,
     insert_booking,
     lock_rooms,
     set_status,
 )
 from compax_server.db.series import ImportBatch
+from compax_server.domain import occurrences
 from compax_server.errors import Conflict, InvalidInput, NotFound
-from compax_server.services import audit, hours, recurrence, search, writes
+from compax_server.services import audit, hours, recurrence, rules, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.series import check_rule
 
@@ -48,6 +50,19 @@ class ImportRejected(Conflict):
 
 
 # -- the plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a batch meets the rules: ``override`` (staff, audited) books past opening hours,
+    closures, ``bookable: false`` and the booking rules, as ``POST /bookings`` does;
+    ``skip_closures`` leaves out just the dates a closure covers (reported per item) instead
+    of refusing the whole series; ``priority`` bumps members' bookings in the way."""
+
+    cancel_missing: bool = False
+    priority: bool = False
+    override: bool = False
+    skip_closures: bool = False
 
 
 @dataclass
@@ -77,6 +92,10 @@ class ItemPlan:
     rejects: list[int] = field(default_factory=list)
     booking_ids: list[int] = field(default_factory=list)
     series_id: int | None = None
+    # Occurrences of an updated series changed by hand: date -> (booking id, fields). Their
+    # changed fields stay as they are (a moved or cancelled one is left alone entirely).
+    exceptions: dict[date, tuple[int, list[str]]] = field(default_factory=dict)
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # dates left out (closures)
 
     def view(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -84,7 +103,7 @@ class ItemPlan:
             "kind": self.kind,
             "action": self.action,
         }
-        for name in ("changes", "conflicts", "errors", "bumps", "booking_ids"):
+        for name in ("changes", "conflicts", "errors", "bumps", "booking_ids", "skipped"):
             value = getattr(self, name)
             if value:
                 out[name if name != "bumps" else "bumped_booking_ids"] = value
@@ -92,6 +111,11 @@ class ItemPlan:
             out["series_id"] = self.series_id
         if self.windows and self.action in ("create", "update"):
             out["occurrences"] = len(self.windows)
+        if self.exceptions and self.action == "update":
+            out["exceptions_kept"] = [
+                occurrences.kept_view(booking_id, day, fields)
+                for day, (booking_id, fields) in sorted(self.exceptions.items())
+            ]
         return out
 
 
@@ -141,7 +165,7 @@ async def _context(source: str, items: list[dict[str, Any]]) -> Context:
     for chunk in _chunks(codes):
         marks = ", ".join("?" for _ in chunk)
         for r in await sql.fetch(
-            "SELECT id, code, building_id FROM rooms "
+            "SELECT id, code, building_id, bookable FROM rooms "
             f"WHERE deleted_at IS NULL AND code IN ({marks})",
             *chunk,
         ):
@@ -188,7 +212,7 @@ def _chunks(values: list[Any], size: int = 500) -> list[list[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def _expand(ctx: Context, p: ItemPlan, room: dict[str, Any]) -> None:
+def _expand(ctx: Context, p: ItemPlan, room: dict[str, Any], *, check_hours: bool) -> None:
     """The item's occurrences (UTC), and the rule problems of each."""
     item = p.item
     building = ctx.buildings[room["building_id"]]
@@ -244,6 +268,8 @@ def _expand(ctx: Context, p: ItemPlan, room: dict[str, Any]) -> None:
         if not p.windows:
             p.errors.append({"field": "recurrence", "detail": "the series has no occurrence"})
             return
+    if not check_hours:
+        return
     opening = building["opening_hours"]
     known: dict[tuple[int, time, time], bool] = {}  # weekly series repeat the same question
     for w in p.windows:
@@ -269,12 +295,7 @@ def _expand(ctx: Context, p: ItemPlan, room: dict[str, Any]) -> None:
 
 
 async def plan_items(
-    actor: Actor,
-    source: str,
-    items: list[dict[str, Any]],
-    *,
-    cancel_missing: bool,
-    priority: bool,
+    actor: Actor, source: str, items: list[dict[str, Any]], options: Options
 ) -> list[ItemPlan]:
     ctx = await _context(source, items)
     plans: list[ItemPlan] = []
@@ -301,6 +322,10 @@ async def plan_items(
             else:
                 owner = ctx.users[email]
         p.owner_id = owner
+        if room is not None and not room["bookable"] and not options.override:
+            p.errors.append(
+                {"rule": "room_not_bookable", "detail": f"room {item['room']} is not bookable"}
+            )
         if p.errors or room is None:
             p.action = "invalid"
             continue
@@ -328,10 +353,13 @@ async def plan_items(
                 continue
             p.action = "update"
             p.changes = _changed_fields(p, existing)
-        _expand(ctx, p, room)
+        _expand(ctx, p, room, check_hours=not options.override)
+        if not options.override and not p.errors:
+            await _check_limits(p, room)
         if p.errors:
             p.action = "invalid"
-    if cancel_missing:
+    await _keep_exceptions([p for p in plans if p.action == "update" and p.kind == "series"])
+    if options.cancel_missing:
         for ext, s in ctx.existing_series.items():
             if ext not in seen and s["status"] == "active":
                 plans.append(
@@ -342,8 +370,43 @@ async def plan_items(
                 plans.append(
                     ItemPlan(ext, "booking", "cancel", existing_id=b["id"], room_id=b["room_id"])
                 )
-    await _find_conflicts(actor, plans, priority)
+    await _find_conflicts(actor, plans, options)
     return plans
+
+
+async def _check_limits(p: ItemPlan, room: dict[str, Any]) -> None:
+    """The booking rules (duration, horizon, notice) bind imports as they bind
+    ``POST /bookings`` for the same user; ``override`` lifts them."""
+    limits = await rules.limits_for(room["id"], room["building_id"])
+    if limits.empty:
+        return
+    now = datetime.now(UTC)
+    for w in p.windows:
+        for problem in rules.time_violations(limits, w.start, w.end, now):
+            p.errors.append({"date": (w.day or w.start.date()).isoformat(), **problem})
+            return
+
+
+async def _keep_exceptions(plans: list[ItemPlan]) -> None:
+    """Find the occurrences of the updated series that a person changed, and take the
+    moved, retimed and cancelled ones out of the windows to book: an import never undoes a
+    change made by hand (a renamed one still moves with the series, keeping its title)."""
+    if not plans:
+        return
+    by_series = {p.existing_id: p for p in plans}
+    days = {p.existing_id: {w.day for w in p.windows} for p in plans}
+    for row in await exceptions_of([sid for sid in by_series if sid is not None]):
+        day = _as_date(row["occurrence_date"])
+        if day in days[row["series_id"]]:  # a date the timetable dropped is cancelled anyway
+            p = by_series[row["series_id"]]
+            p.exceptions[day] = (row["id"], row["exception_fields"])
+    for p in plans:
+        left_alone = {
+            day
+            for day, (_, fields) in p.exceptions.items()
+            if {"room_id", "time", "status"} & set(fields)
+        }
+        p.windows = [w for w in p.windows if w.day not in left_alone]
 
 
 def _unchanged(p: ItemPlan, existing: dict[str, Any]) -> bool:
@@ -388,7 +451,7 @@ def _changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
     return changed
 
 
-async def _find_conflicts(actor: Actor, plans: list[ItemPlan], priority: bool) -> None:
+async def _find_conflicts(actor: Actor, plans: list[ItemPlan], options: Options) -> None:
     """Mark items whose occurrences meet a confirmed booking (or a closure, or another item
     of the batch). Bookings of items this batch updates or cancels are not in the way."""
     targets = [p for p in plans if p.action in ("create", "update")]
@@ -434,7 +497,9 @@ async def _find_conflicts(actor: Actor, plans: list[ItemPlan], priority: bool) -
             first,
         )
         closed = [(sql.decode_time(c["start"]), sql.decode_time(c["end"]), c) for c in closures]
-        _sweep(actor, spans, existing, closed, priority)
+        if not options.override:
+            spans = _meet_closures(spans, closed, skip=options.skip_closures)
+        _sweep(actor, spans, existing, options.priority)
         _batch_overlaps(spans)
     for p in targets:
         if p.errors:
@@ -443,11 +508,41 @@ async def _find_conflicts(actor: Actor, plans: list[ItemPlan], priority: bool) -
             p.action = "conflict"
 
 
+def _meet_closures(
+    spans: list[tuple[datetime, datetime, ItemPlan]],
+    closed: list[tuple[datetime, datetime, dict[str, Any]]],
+    *,
+    skip: bool,
+) -> list[tuple[datetime, datetime, ItemPlan]]:
+    """Windows that meet a closure: an error of their item, or with ``skip`` (series only)
+    a date left out and reported. Returns the windows still to book."""
+    if not closed:
+        return spans
+    kept = []
+    for start, end, p in spans:
+        hit = next((c for s, e, c in closed if s < end and start < e), None)
+        if hit is None:
+            kept.append((start, end, p))
+            continue
+        day = next((w.day for w in p.windows if w.start == start), None) or start.date()
+        note = {
+            "date": day.isoformat(),
+            "closure_id": hit["id"],
+            "detail": f"closed: {hit['reason']}",
+        }
+        if skip and p.kind == "series":
+            p.windows = [w for w in p.windows if w.start != start]
+            p.skipped.append({"reason": "closure", **note})
+        else:
+            p.errors.append({"rule": "closure", **note})
+            kept.append((start, end, p))
+    return kept
+
+
 def _sweep(
     actor: Actor,
     spans: list[tuple[datetime, datetime, ItemPlan]],
     existing: list[tuple[datetime, datetime, dict[str, Any]]],
-    closed: list[tuple[datetime, datetime, dict[str, Any]]],
     priority: bool,
 ) -> None:
     """Both lists sorted by start: walk them together (bounded by the longest existing one)."""
@@ -462,15 +557,6 @@ def _sweep(
             if s < end and start < e:
                 _meet(actor, p, row, priority)
             k += 1
-        for s, e, c in closed:
-            if s < end and start < e:
-                p.errors.append(
-                    {
-                        "rule": "closure",
-                        "date": start.date().isoformat(),
-                        "detail": f"closed: {c['reason']}",
-                    }
-                )
 
 
 def _meet(actor: Actor, p: ItemPlan, row: dict[str, Any], priority: bool) -> None:
@@ -728,8 +814,9 @@ async def _update_series(
         _as_date(r["occurrence_date"]): r for r in current if r["occurrence_date"] is not None
     }
     wanted = {w.day: w for w in p.windows if w.day is not None}
+    renamed = {day for day, (_, fields) in p.exceptions.items() if "title" in fields}
     await set_status(
-        [row["id"] for day, row in by_day.items() if day not in wanted],
+        [row["id"] for day, row in by_day.items() if day not in wanted and day not in p.exceptions],
         Status.cancelled,
         f"removed from the {source} timetable",
         only_from=(Status.pending, Status.confirmed),
@@ -754,7 +841,7 @@ async def _update_series(
             found["room_id"] != p.room_id
             or sql.decode_time(found["start"]) != w.start
             or sql.decode_time(found["end"]) != w.end
-            or found["title"] != item["title"]
+            or (found["title"] != item["title"] and day not in renamed)
             or found["owner_id"] != p.owner_id
         ):
             await sql.execute(
@@ -763,7 +850,7 @@ async def _update_series(
                    WHERE id = ?""",
                 p.room_id,
                 p.owner_id,
-                item["title"],
+                found["title"] if day in renamed else item["title"],
                 w.start,
                 w.end,
                 now,
@@ -807,6 +894,8 @@ async def run_import(
     atomic: bool = True,
     cancel_missing: bool = False,
     priority: bool = False,
+    override: bool = False,
+    skip_closures: bool = False,
 ) -> ImportBatch:
     """Plan (``mode="plan"``) or apply a batch. The batch is stored either way; an atomic apply
     with conflicts or invalid items applies nothing and raises ``ImportRejected``."""
@@ -824,17 +913,20 @@ async def run_import(
             "cancel those bookings and series one by one if that is the intent",
             "empty",
         )
+    if override:
+        require_staff(actor)
+    opts = Options(cancel_missing, priority, override, skip_closures)
     options = {
         "mode": mode,
         "atomic": atomic,
         "cancel_missing": cancel_missing,
         "priority": priority,
+        "override": override,
+        "skip_closures": skip_closures,
     }
     if mode == "plan":
         async with db.transaction():
-            plans = await plan_items(
-                actor, source, items, cancel_missing=cancel_missing, priority=priority
-            )
+            plans = await plan_items(actor, source, items, opts)
             batch = await _store(actor, source, "plan", "planned", options, plans)
         return batch
 
@@ -842,9 +934,7 @@ async def run_import(
         async with db.transaction():
             room_ids = sorted({r["id"] for r in await _rooms_of(items, source)})
             await lock_rooms(room_ids)
-            plans = await plan_items(
-                actor, source, items, cancel_missing=cancel_missing, priority=priority
-            )
+            plans = await plan_items(actor, source, items, opts)
             bad = [p for p in plans if p.action in ("conflict", "invalid")]
             if bad and atomic:
                 return await _store(actor, source, "apply", "rejected", options, plans), False
@@ -860,7 +950,8 @@ async def run_import(
                 "import.apply",
                 "import",
                 batch.pk,
-                after={"source": source, "summary": batch.summary},
+                after={"source": source, "summary": batch.summary}
+                | ({"override": True} if override else {}),
             )
             return batch, True
 

@@ -59,6 +59,8 @@ async def test_plan_then_apply_then_apply_again_changes_nothing(connect, staff, 
         "atomic": True,
         "cancel_missing": False,
         "priority": False,
+        "override": False,
+        "skip_closures": False,
     }
     sent = json.loads(c.last("POST", "/imports").read())
     assert sent["items"][2]["start"] == "2031-03-13T12:00:00+00:00"
