@@ -13,7 +13,7 @@ from compax_cli import lookup
 from compax_cli.options import Json, Limit, Override, Tz
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import State, client, state
-from compax_cli.times import parse_duration, parse_time, show_span, show_time
+from compax_cli.times import after, parse_duration, parse_time, show_span, show_time
 from compax_sdk import NOT_GIVEN, Booking, Compax, NotFoundError, PermissionDeniedError, Room
 
 app = typer.Typer(help="Bookings: book a room, change or cancel bookings, decide on requests.")
@@ -124,7 +124,7 @@ def create(
     start: Annotated[str, typer.Option("--start", "-s", help="Local time or RFC 3339.")],
     end: Annotated[str | None, typer.Option("--end", "-e", help="End time.")] = None,
     duration: Annotated[
-        str | None, typer.Option("--duration", "-d", help="Instead of --end: 90m, 2h.")
+        str | None, typer.Option("--duration", "-d", help="Instead of --end: 90m, 2h (elapsed).")
     ] = None,
     owner: Annotated[
         str | None, typer.Option(help="Staff: book for this user (email or id).")
@@ -153,7 +153,7 @@ def create(
         finish = (
             parse_time(end, zone, "--end")
             if end
-            else begin + parse_duration(duration or "", "--duration")
+            else after(begin, parse_duration(duration or "", "--duration"))
         )
         booking = c.bookings.create(
             room_id=found.id,
@@ -230,7 +230,8 @@ def move(
     start: Annotated[str | None, typer.Option("--start", "-s", help="New start.")] = None,
     end: Annotated[str | None, typer.Option("--end", "-e", help="New end.")] = None,
     duration: Annotated[
-        str | None, typer.Option("--duration", "-d", help="New length (default: as it was).")
+        str | None,
+        typer.Option("--duration", "-d", help="New length, elapsed (default: as it was)."),
     ] = None,
     room: Annotated[str | None, typer.Option("--room", "-r", help="New room.")] = None,
     override: Override = False,
@@ -255,9 +256,9 @@ def move(
         if end:
             finish = parse_time(end, zone, "--end")
         elif duration:
-            finish = begin + parse_duration(duration, "--duration")
+            finish = after(begin, parse_duration(duration, "--duration"))
         else:
-            finish = begin + (booking.end - booking.start)
+            finish = after(begin, booking.end - booking.start)
         timed = bool(start or end or duration)
         moved = c.bookings.update(
             booking,

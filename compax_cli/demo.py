@@ -19,7 +19,7 @@ import typer
 from compax_cli.options import Json
 from compax_cli.output import EXIT_AUTH, fail, note, print_json
 from compax_cli.session import State, client, state
-from compax_cli.times import wall_time, zone
+from compax_cli.times import after, wall_time, zone
 from compax_sdk import Compax, Room
 
 WEEKDAYS = {d: [["07:00", "22:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -192,7 +192,10 @@ def load(c: Compax, tz_name: str, is_admin: bool) -> Tally:
         if new:
             start = at(monday + timedelta(days=day), hhmm, tz)
             c.bookings.create(
-                room_id=room.id, title=title, start=start, end=start + timedelta(minutes=length)
+                room_id=room.id,
+                title=title,
+                start=start,
+                end=after(start, timedelta(minutes=length)),
             )
         tally.add("bookings", new)
 
@@ -254,7 +257,7 @@ def _requests(
                 room_id=rooms[code].id,
                 title=title,
                 start=start,
-                end=start + timedelta(minutes=length),
+                end=after(start, timedelta(minutes=length)),
             )
         as_member.auth.logout()
 

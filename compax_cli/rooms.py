@@ -12,7 +12,7 @@ from compax_cli import lookup
 from compax_cli.options import Json, Limit, Tz, given
 from compax_cli.output import Column, details, note, print_json, table
 from compax_cli.session import State, client, state
-from compax_cli.times import parse_date, parse_duration, parse_time, show_span
+from compax_cli.times import after, parse_date, parse_duration, parse_time, show_span
 from compax_sdk import (
     NOT_GIVEN,
     Availability,
@@ -129,7 +129,7 @@ def _search(
         if to:
             end = parse_time(to, tz, "--to")
         elif duration:
-            end = start + parse_duration(duration, "--duration")
+            end = after(start, parse_duration(duration, "--duration"))
         else:
             raise typer.BadParameter("give --to or --duration with --from", param_hint="--to")
     elif to or duration or repeat or until or term:
@@ -193,7 +193,7 @@ def search(
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Free until.")] = None,
     duration: Annotated[
-        str | None, typer.Option("--duration", "-d", help="Instead of --to: 90m, 2h.")
+        str | None, typer.Option("--duration", "-d", help="Instead of --to: 90m, 2h (elapsed).")
     ] = None,
     repeat: Annotated[
         Literal["daily", "weekly"] | None,

@@ -5,6 +5,13 @@ command line is either RFC 3339 with an offset (``2027-03-02T10:00:00+01:00``, `
 a local wall time: ``2027-03-02 10:00`` (in ``--tz``, else the zone of the room or building
 in question), or ``2027-03-02T10:00 Europe/Berlin`` (in the zone given). ``now``, ``today``
 and ``tomorrow`` work too. Times are shown in the same zone.
+
+A wall time the clocks skip (spring forward) or show twice (fall back) is refused with both
+readings, as offsets and UTC instants, so the person picks one by giving its offset; it is
+never shifted or guessed. ``today`` and ``tomorrow`` mean the first instant of that day.
+
+A duration (``-d 1h``) is elapsed time: ``after(start, duration)`` adds it to the instant,
+so an hour is an hour across a daylight saving change, whatever the clock on the wall says.
 """
 
 from __future__ import annotations
@@ -40,16 +47,96 @@ def _split_zone(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def _utc_offset(moment: datetime) -> str:
+    """``+01:00``, ``-03:30``, ``+00:00``: the offset as RFC 3339 writes it."""
+    offset = moment.utcoffset() or timedelta()
+    sign, seconds = ("-", -offset) if offset < timedelta() else ("+", offset)
+    hours, rest = divmod(int(seconds.total_seconds()), 3600)
+    mins, secs = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{mins:02d}" + (f":{secs:02d}" if secs else "")
+
+
+def _clock(moment: datetime) -> str:
+    """``02:30``, or ``02:30:10`` when there are seconds."""
+    return f"{moment:%H:%M:%S}" if moment.second or moment.microsecond else f"{moment:%H:%M}"
+
+
+def _on(moment: datetime, day: date) -> str:
+    """``00:30``, or ``2027-10-30 23:30`` when ``moment`` is not on ``day``."""
+    return _clock(moment) if moment.date() == day else f"{moment:%Y-%m-%d} {_clock(moment)}"
+
+
+def _reading(naive: datetime, reading: datetime) -> str:
+    """``2027-10-31T02:30+02:00 (CEST, 00:30 UTC)``."""
+    name = reading.tzname() or ""
+    label = "" if name[:1] in ("+", "-", "") else f"{name}, "
+    utc = _on(reading.astimezone(UTC), naive.date())
+    return f"{naive:%Y-%m-%d}T{_clock(naive)}{_utc_offset(reading)} ({label}{utc} UTC)"
+
+
+def _change(before: datetime, after: datetime, tz: tzinfo) -> tuple[datetime, timedelta, timedelta]:
+    """The instant between two UTC instants where ``tz`` changes its offset, and the offsets
+    before and after it (by halving: one change lies between them)."""
+    low, high = before, after
+    first = low.astimezone(tz).utcoffset()
+    while high - low > timedelta(seconds=1):
+        mid = low + (high - low) / 2
+        if mid.astimezone(tz).utcoffset() == first:
+            low = mid
+        else:
+            high = mid
+    last = high.astimezone(tz).utcoffset()
+    assert first is not None and last is not None
+    return high.replace(microsecond=0), first, last
+
+
 def wall_time(naive: datetime, tz: tzinfo, option: str) -> datetime:
-    """``naive`` as a wall-clock time in ``tz``; a time skipped by a daylight saving change
-    is refused rather than shifted."""
-    aware = naive.replace(tzinfo=tz)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+    """``naive`` as a wall-clock time in ``tz``. A time the clocks skip (spring forward) or
+    show twice (fall back) is refused with both readings and how to choose one."""
+    naive = naive.replace(tzinfo=None, fold=0)
+    early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return early
+    first, second = sorted((early, late), key=lambda m: m.astimezone(UTC))
+    change, old, new = _change(first.astimezone(UTC), second.astimezone(UTC), tz)
+    clocks = (
+        f"the clocks go {'forward' if new > old else 'back'} from "
+        f"{_on((change + old).replace(tzinfo=None), naive.date())} to "
+        f"{_on((change + new).replace(tzinfo=None), naive.date())} that night"
+    )
+    if new > old:  # a gap: no such time on the wall
+
+        def shown(reading: datetime) -> str:
+            return _on(reading.astimezone(UTC).astimezone(tz), naive.date())
+
         raise typer.BadParameter(
-            f"{naive:%Y-%m-%d %H:%M} does not exist in {tz} (the clocks go forward then)",
+            f"{naive:%Y-%m-%d} {_clock(naive)} does not exist in {tz} ({clocks}). It could mean "
+            f"{_reading(naive, early)}, which the clocks show as {shown(early)}, or "
+            f"{_reading(naive, late)}, which they show as {shown(late)}. "
+            "Give the time you mean, or one of these with its offset.",
             param_hint=option,
         )
-    return aware
+    raise typer.BadParameter(
+        f"{naive:%Y-%m-%d} {_clock(naive)} happens twice in {tz} ({clocks}): first "
+        f"{_reading(naive, early)}, then {_reading(naive, late)}. "
+        f"Give the one you mean with its offset, e.g. {naive:%Y-%m-%d}T{_clock(naive)}"
+        f"{_utc_offset(early)}.",
+        param_hint=option,
+    )
+
+
+def start_of_day(day: date, tz: tzinfo) -> datetime:
+    """The first instant of ``day`` in ``tz`` (midnight, or the end of a change of the
+    clocks that skips midnight; the first midnight when the clocks show it twice)."""
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC).astimezone(tz)
+
+
+def after(start: datetime, duration: timedelta) -> datetime:
+    """``duration`` of elapsed time after ``start``, in ``start``'s zone: an hour from
+    02:30 on the night the clocks go back ends at 02:30 again, the second time."""
+    tz = start.tzinfo
+    assert tz is not None
+    return (start.astimezone(UTC) + duration).astimezone(tz)
 
 
 def parse_time(text: str, default: tzinfo, option: str) -> datetime:
@@ -61,7 +148,7 @@ def parse_time(text: str, default: tzinfo, option: str) -> datetime:
         return datetime.now(tz)
     if word in ("today", "tomorrow"):
         day = datetime.now(tz).date() + timedelta(days=word == "tomorrow")
-        return wall_time(datetime.combine(day, time()), tz, option)
+        return start_of_day(day, tz)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -128,9 +215,12 @@ def show_time(moment: datetime | None, tz: tzinfo) -> str:
 
 
 def show_span(start: datetime, end: datetime, tz: tzinfo) -> str:
-    """``Tue 2031-03-04 10:00-11:30 CET``, in ``tz``."""
+    """``Tue 2031-03-04 10:00-11:30 CET``, in ``tz``; across a change of the clocks both
+    ends name their zone: ``Sun 2027-10-31 01:30 CEST-02:30 CET`` (two hours)."""
     s, e = start.astimezone(tz), end.astimezone(tz)
     if s.date() == e.date() or (e - s <= timedelta(days=1) and e.time() == time()):
         until = "24:00" if e.date() != s.date() else e.strftime("%H:%M")
+        if s.utcoffset() != e.utcoffset():
+            return f"{s:%a %Y-%m-%d %H:%M %Z}-{until} {e:%Z}"
         return f"{s:%a %Y-%m-%d %H:%M}-{until} {s:%Z}"
     return f"{s:%a %Y-%m-%d %H:%M %Z} - {e:%a %Y-%m-%d %H:%M %Z}"
