@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -299,10 +299,20 @@ def closures_add(
     room: Annotated[
         str | None, typer.Option(help="Only this room (code or id); default: the building.")
     ] = None,
+    on_bookings: Annotated[
+        Literal["refuse", "cancel", "keep"],
+        typer.Option(
+            "--on-bookings",
+            help="Bookings already in that time: refuse (list them, change nothing), cancel "
+            "them with the reason, or keep them.",
+        ),
+    ] = "refuse",
     json_: Json = False,
     tz: Tz = None,
 ) -> None:
     """Close the building, or one room, for a time or for whole days.
+
+    A closure over bookings is refused and lists them, unless --on-bookings cancel or keep.
 
     Example: compax buildings closures add MAIN --reason 'Open day' --date 2027-05-14
     """
@@ -317,7 +327,12 @@ def closures_add(
             first = parse_date(date_, "--date")
             last = parse_date(until, "--until") if until else first
             made = c.buildings.create_closure(
-                found.id, reason=reason, room_id=room_id, start_date=first, end_date=last
+                found.id,
+                reason=reason,
+                room_id=room_id,
+                start_date=first,
+                end_date=last,
+                on_bookings=on_bookings,
             )
         else:
             if not (start and end):
@@ -328,6 +343,7 @@ def closures_add(
                 room_id=room_id,
                 start=parse_time(start, local, "--start"),
                 end=parse_time(end, local, "--end"),
+                on_bookings=on_bookings,
             )
     if st.json:
         print_json(made)
@@ -336,6 +352,9 @@ def closures_add(
             f"Closed {room or found.code} {show_span(made.start, made.end, local)} "
             f"(closure {made.id})."
         )
+        if made.booking_ids:
+            done = "cancelled" if made.on_bookings == "cancel" else "kept"
+            note(f"  {len(made.booking_ids)} booking(s) in that time {done}: {made.booking_ids}")
 
 
 @closures_app.command("remove")

@@ -49,7 +49,7 @@ from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage
 from compax_sdk.resources.api_keys import ApiKey, ApiKeyCreated, Scope
 from compax_sdk.resources.audit_events import AuditEvent
 from compax_sdk.resources.bookings import ApprovedBooking, Booking, BookingStatus
-from compax_sdk.resources.buildings import Building, Closure, OpeningHours
+from compax_sdk.resources.buildings import Building, Closure, ClosureCreated, OpeningHours
 from compax_sdk.resources.changes import ChangesPage
 from compax_sdk.resources.features import Feature
 from compax_sdk.resources.imports import (
@@ -119,6 +119,7 @@ __all__ = [
     "BusyInterval",
     "ChangesPage",
     "Closure",
+    "ClosureCreated",
     "Compax",
     "CompaxError",
     "ConflictError",

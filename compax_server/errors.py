@@ -18,7 +18,8 @@ instance carries ``detail`` and extra members (``errors``, ``conflicts``, ...)::
     ├── Conflict (409 conflict)
     │   ├── AlreadyExists (409 already_exists)
     │   ├── RequestInProgress (409 request_in_progress) retry_after=<seconds>
-    │   └── BookingConflict (409 booking_conflict)     conflicts=[...], alternatives=[...]
+    │   ├── BookingConflict (409 booking_conflict)     conflicts=[...], alternatives=[...]
+    │   └── ClosureHitsBookings (409 closure_hits_bookings)  bookings=[...]
     ├── PreconditionFailed (412 precondition_failed)
     ├── PreconditionRequired (428 precondition_required)
     ├── PayloadTooLarge (413 payload_too_large)
@@ -121,6 +122,12 @@ class RequestInProgress(Conflict):
 
 class BookingConflict(Conflict):
     code, title = "booking_conflict", "The room is taken"
+
+
+class ClosureHitsBookings(Conflict):
+    """A closure over active bookings, without a policy for them. ``bookings`` lists them."""
+
+    code, title = "closure_hits_bookings", "The closure covers bookings"
 
 
 class PreconditionFailed(CompaxError):

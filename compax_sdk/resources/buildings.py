@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import AwareDatetime
 
@@ -40,6 +41,17 @@ class Closure(Model):
     reason: str = ""
 
 
+class ClosureCreated(Closure):
+    """A new closure, with what it did to the bookings it covers."""
+
+    on_bookings: str = "refuse"
+    booking_ids: list[int] = []
+    """The bookings the closure covers: cancelled (``on_bookings="cancel"``) or kept."""
+
+
+ClosurePolicy = Literal["refuse", "cancel", "keep"]
+
+
 def _closure_body(
     reason: str,
     room_id: int | None,
@@ -47,9 +59,11 @@ def _closure_body(
     end: datetime | None,
     start_date: date | None,
     end_date: date | None,
+    on_bookings: ClosurePolicy | None,
 ) -> dict[str, object]:
     return body(
         {
+            "on_bookings": on_bookings,
             "reason": reason,
             "room_id": room_id,
             "start": start,
@@ -164,17 +178,20 @@ class Buildings(SyncResource):
         end: datetime | None = None,
         start_date: date | None = None,
         end_date: date | None = None,
+        on_bookings: ClosurePolicy | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
-    ) -> Closure:
+    ) -> ClosureCreated:
         """Close the building (or one ``room_id``) from ``start`` to ``end``, or for whole
-        local days ``start_date`` to ``end_date`` (inclusive). New bookings then are refused."""
+        local days ``start_date`` to ``end_date`` (inclusive). New bookings then are refused.
+        Bookings already there: ``on_bookings="refuse"`` (default: ``ConflictError`` with
+        code ``closure_hits_bookings`` listing them), ``"cancel"`` or ``"keep"``."""
         return self._call(
-            Closure,
+            ClosureCreated,
             "POST",
             f"/buildings/{building_id}/closures",
-            json=_closure_body(reason, room_id, start, end, start_date, end_date),
+            json=_closure_body(reason, room_id, start, end, start_date, end_date, on_bookings),
             create=True,
             idempotency_key=idempotency_key,
             headers=extra_headers,
@@ -297,17 +314,20 @@ class AsyncBuildings(AsyncResource):
         end: datetime | None = None,
         start_date: date | None = None,
         end_date: date | None = None,
+        on_bookings: ClosurePolicy | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
-    ) -> Closure:
+    ) -> ClosureCreated:
         """Close the building (or one ``room_id``) from ``start`` to ``end``, or for whole
-        local days ``start_date`` to ``end_date`` (inclusive). New bookings then are refused."""
+        local days ``start_date`` to ``end_date`` (inclusive). New bookings then are refused.
+        Bookings already there: ``on_bookings="refuse"`` (default: ``ConflictError`` with
+        code ``closure_hits_bookings`` listing them), ``"cancel"`` or ``"keep"``."""
         return await self._call(
-            Closure,
+            ClosureCreated,
             "POST",
             f"/buildings/{building_id}/closures",
-            json=_closure_body(reason, room_id, start, end, start_date, end_date),
+            json=_closure_body(reason, room_id, start, end, start_date, end_date, on_bookings),
             create=True,
             idempotency_key=idempotency_key,
             headers=extra_headers,

@@ -77,6 +77,13 @@ class ClosureOut(Out):
     reason: str
 
 
+class ClosureCreated(ClosureOut):
+    on_bookings: str = Field(description="the policy applied to the bookings hit")
+    booking_ids: list[int] = Field(
+        description="the bookings the closure covers (cancelled or kept)"
+    )
+
+
 class ClosureCreate(In):
     reason: str = Field(min_length=1, max_length=200)
     room_id: Int | None = Field(
@@ -86,6 +93,12 @@ class ClosureCreate(In):
     end: AwareDatetime | None = None
     start_date: date | None = Field(None, description="whole local days, with end_date (inclusive)")
     end_date: date | None = None
+    on_bookings: Literal["refuse", "cancel", "keep"] = Field(
+        "refuse",
+        description="what happens to the confirmed and pending bookings the closure covers: "
+        "refuse (409 closure_hits_bookings listing them), cancel them with the reason, or "
+        "keep them as staff-approved exceptions",
+    )
 
 
 class ClosureQuery(Query):
@@ -172,17 +185,21 @@ async def list_closures(
     summary="Close the building or a room",
     idempotent=True,
     body=ClosureCreate,
-    response=ClosureOut,
+    response=ClosureCreated,
     status=201,
-    errors=(*AUTH_ERRORS, 404),
+    errors=(*AUTH_ERRORS, 404, 409),
 )
 async def add_closure(
     request: Request, actor: Actor, building_id: int, body: ClosureCreate
 ) -> HTTPResponse:
     """Give ``start``/``end`` (instants) or ``start_date``/``end_date`` (whole local days).
-    Existing bookings are not touched; new ones in that time are refused."""
-    closure = await buildings.add_closure(actor, building_id, **body.model_dump())
-    return render(ClosureOut.model_validate(closure), 201)
+    New bookings in that time are refused. Bookings already there are acted on as
+    ``on_bookings`` says: ``refuse`` (default: 409 ``closure_hits_bookings`` listing them,
+    nothing written), ``cancel`` or ``keep``; the answer lists them in ``booking_ids``."""
+    outcome = await buildings.add_closure(actor, building_id, **body.model_dump())
+    out = ClosureOut.model_validate(outcome.closure).model_dump()
+    created = ClosureCreated(**out, on_bookings=outcome.policy, booking_ids=outcome.hit)
+    return render(created, 201)
 
 
 @router.delete(

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from compax_server.db import transaction
+from compax_server.db.bookings import Booking, Status, lock_rooms
 from compax_server.db.rooms import Building, Closure, Room
-from compax_server.errors import AlreadyExists, Conflict, InvalidInput, NotFound
-from compax_server.services import audit, hours, search
+from compax_server.errors import (
+    AlreadyExists,
+    ClosureHitsBookings,
+    Conflict,
+    InvalidInput,
+    NotFound,
+)
+from compax_server.services import audit, bookings, hours, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 
@@ -167,6 +175,16 @@ def closure_window(
     return start, end
 
 
+CLOSURE_POLICIES = ("refuse", "cancel", "keep")
+
+
+@dataclass
+class ClosureOutcome:
+    closure: Closure
+    policy: str
+    hit: list[int] = field(default_factory=list)  # active bookings inside the closure
+
+
 async def add_closure(
     actor: Actor,
     building_id: int,
@@ -177,28 +195,71 @@ async def add_closure(
     end: datetime | None = None,
     start_date: date | None = None,
     end_date: date | None = None,
-) -> Closure:
+    on_bookings: str = "refuse",
+) -> ClosureOutcome:
+    """Close the building (or one room) for a time. A closure over bookings is never silent:
+    ``on_bookings`` says what happens to the confirmed and pending bookings it hits:
+    ``refuse`` (the default: a 409 that lists them, nothing written), ``cancel`` (each one
+    cancelled with the closure's reason, audited) or ``keep`` (they stay, as staff-approved
+    exceptions, listed in the audit event). The answer names the bookings hit."""
     require_staff(actor)
-    async with transaction():
-        building = await get_building(actor, building_id)
-        if (
-            room_id is not None
-            and not await Room.filter(id=room_id, building_id=building.pk, deleted_at=None).exists()
-        ):
-            raise InvalidInput.field(
-                "body", "room_id", f"room {room_id} is not in {building.code}", "unknown"
+    if on_bookings not in CLOSURE_POLICIES:
+        raise InvalidInput.field(
+            "body", "on_bookings", f"one of {', '.join(CLOSURE_POLICIES)}", "enum"
+        )
+
+    async def attempt() -> ClosureOutcome:
+        async with transaction():
+            building = await get_building(actor, building_id)
+            in_building = Room.filter(building_id=building.pk, deleted_at=None)
+            if room_id is not None and not await in_building.filter(id=room_id).exists():
+                raise InvalidInput.field(
+                    "body", "room_id", f"room {room_id} is not in {building.code}", "unknown"
+                )
+            s, e = closure_window(
+                building, start=start, end=end, start_date=start_date, end_date=end_date
             )
-        s, e = closure_window(
-            building, start=start, end=end, start_date=start_date, end_date=end_date
-        )
-        closure = await Closure.create(
-            building=building, room_id=room_id, start=s, end=e, reason=reason
-        )
-        await audit.record(
-            actor, "closure.create", "closure", closure.pk, after=closure_snapshot(closure)
-        )
-    await search.changed()
-    return closure
+            room_ids: list[int] = (
+                [room_id] if room_id is not None else [r.pk for r in await in_building.only("id")]
+            )
+            await lock_rooms(room_ids)  # no booking slips in while the closure is made
+            hit = (
+                await Booking.filter(
+                    room_id__in=room_ids, status__in=[Status.pending, Status.confirmed]
+                )
+                .filter(start__lt=e, end__gt=s)
+                .order_by("start", "id")
+            )
+            if hit and on_bookings == "refuse":
+                raise ClosureHitsBookings(
+                    f"the closure would cover {len(hit)} booking(s); send on_bookings=cancel "
+                    "to cancel them with the closure's reason, or on_bookings=keep to keep them",
+                    bookings=[bookings.conflict_view(actor, b) for b in hit[:200]],
+                )
+            closure = await Closure.create(
+                building=building, room_id=room_id, start=s, end=e, reason=reason
+            )
+            ids = [b.pk for b in hit]
+            if on_bookings == "cancel":
+                for booking in hit:
+                    before = bookings.snapshot(booking)
+                    booking.status = Status.cancelled
+                    booking.reason = f"closed: {reason}"
+                    booking.version += 1
+                    await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+                    await audit.record(
+                        actor,
+                        "booking.cancel",
+                        "booking",
+                        booking.pk,
+                        before=before,
+                        after=bookings.snapshot(booking) | {"closure_id": closure.pk},
+                    )
+            after = closure_snapshot(closure) | {"on_bookings": on_bookings, "booking_ids": ids}
+            await audit.record(actor, "closure.create", "closure", closure.pk, after=after)
+            return ClosureOutcome(closure, on_bookings, ids)
+
+    return await writes.run(attempt)
 
 
 async def list_closures(

@@ -1,0 +1,61 @@
+"""Closures act on the bookings they cover (integrity issue, item 5): refused by default
+with the bookings listed, or cancelled with the reason, or kept; never silent."""
+
+from __future__ import annotations
+
+from compax_server.db.audit import AuditEvent
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.rooms import Closure
+from tests.conftest import at, bearer
+
+
+def closures(building):
+    return f"/api/v1/buildings/{building.pk}/closures"
+
+
+def over_monday(**extra):
+    return {"reason": "Burst pipe", "start": at(0, 8).isoformat(), "end": at(0, 18).isoformat()}
+
+
+async def test_a_closure_over_a_booking_is_refused_listing_it(
+    client, staff, member, building, room, book
+):
+    """Repro: `buildings closures add` over a confirmed booking changed nothing and said
+    nothing; availability then showed `closed` and `confirmed` overlapping."""
+    taken = await book(member, room, at(0, 9), at(0, 10))
+    r = await client.post(closures(building), json=over_monday(), headers=bearer(staff))
+    assert r.status_code == 409, r.text
+    assert r.json()["code"] == "closure_hits_bookings"
+    assert [b["id"] for b in r.json()["bookings"]] == [taken.pk]
+    assert await Closure.all().count() == 0
+    assert (await Booking.get(id=taken.pk)).status == Status.confirmed
+
+
+async def test_cancel_cancels_each_booking_hit_with_the_reason(
+    client, staff, member, building, room, make_room, book
+):
+    taken = await book(member, room, at(0, 9), at(0, 10))
+    elsewhere = await book(member, await make_room(), at(0, 9), at(0, 10))
+    later = await book(member, room, at(1, 9), at(1, 10))
+    body = over_monday() | {"room_id": room.pk, "on_bookings": "cancel"}
+    r = await client.post(closures(building), json=body, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    assert r.json()["booking_ids"] == [taken.pk]
+    assert r.json()["on_bookings"] == "cancel"
+    cancelled = await Booking.get(id=taken.pk)
+    assert (cancelled.status, cancelled.reason) == (Status.cancelled, "closed: Burst pipe")
+    assert (await Booking.get(id=elsewhere.pk)).status == Status.confirmed  # another room
+    assert (await Booking.get(id=later.pk)).status == Status.confirmed  # another day
+    assert await AuditEvent.filter(action="booking.cancel", entity_id=taken.pk).exists()
+
+
+async def test_keep_keeps_them_and_says_which(client, staff, member, building, room, book):
+    taken = await book(member, room, at(0, 9), at(0, 10))
+    body = over_monday() | {"on_bookings": "keep"}
+    r = await client.post(closures(building), json=body, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    assert r.json()["booking_ids"] == [taken.pk]
+    assert (await Booking.get(id=taken.pk)).status == Status.confirmed
+    event = await AuditEvent.filter(action="closure.create").first()
+    assert event is not None
+    assert event.after["on_bookings"] == "keep" and event.after["booking_ids"] == [taken.pk]
