@@ -36,8 +36,10 @@ from compax_server.services.actors import Actor
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 log = logging.getLogger("compax.api")
 MAX_PATH_INT = 2**31 - 1
-# Bodies: up to this once inflated; operations open to anyone (login, refresh, logout) take
-# small bodies only, so an unauthenticated request cannot make a worker parse megabytes.
+# Bodies, also once inflated (Content-Encoding: gzip): operations open to anyone (login,
+# refresh, logout) take small bodies only, so an unauthenticated request cannot make a
+# worker parse megabytes; the others take COMPAX_REQUEST_MAX_SIZE, and an operation that
+# declares ``max_body`` (timetable imports) up to that.
 MAX_INFLATED = 64 * 1024 * 1024
 MAX_UNAUTHENTICATED_BODY = 16 * 1024
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -69,6 +71,7 @@ class Operation:
     idempotent: bool = False
     response_content_type: str = "application/json"
     operation_id: str = ""
+    max_body: int = 0  # bytes, also once inflated; 0: COMPAX_REQUEST_MAX_SIZE
 
     @property
     def openapi_path(self) -> str:
@@ -173,7 +176,9 @@ def _wrap(op: Operation) -> Handler:
             if op.body_optional and not (request.body or b"").strip():
                 kwargs["body"] = op.body()
             else:
-                limit = MAX_INFLATED if op.auth else MAX_UNAUTHENTICATED_BODY
+                limit = op.max_body or request.app.ctx.settings.request_max_size
+                if not op.auth:
+                    limit = min(limit, MAX_UNAUTHENTICATED_BODY)
                 kwargs["body"] = parse_body(request, op.body, form=op.form, max_size=limit)
         if op.idempotent and (key := idempotency_key(request)) is not None:
             return await _once(op, request, kwargs, key)
