@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+
+from compax_server.db import sql
 
 
 class AuditEvent(Model):
@@ -26,25 +28,6 @@ class AuditEvent(Model):
     class Meta:
         table = "audit_events"
         indexes = (("entity_type", "entity_id"),)
-
-
-def instant(value: datetime) -> datetime:
-    """``value`` as the same instant in UTC, the only form a time may take in a filter.
-
-    SQLite keeps times as text and compares them as text: ``20:14+01:00`` sorts after
-    ``19:30+00:00`` though it is the earlier instant. Stored times are UTC, so a bound in UTC
-    compares right on both engines. An aware time beyond Python's range once in UTC
-    (``0001-01-01T00:30+01:00``) is clamped to the range's end: no event's
-    time (always now) lies beyond it, so the comparison stays exact.
-    """
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value!r}: give a time with an offset")
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        # the offset pushed it past year 1 or year 9999
-        edge = datetime.min if value.year == datetime.min.year else datetime.max
-        return edge.replace(tzinfo=UTC)
 
 
 def matching(
@@ -67,7 +50,7 @@ def matching(
     }
     query = query.filter(**{name: value for name, value in equal.items() if value is not None})
     if start is not None:
-        query = query.filter(at__gte=instant(start))
+        query = query.filter(at__gte=sql.instant(start))
     if end is not None:
-        query = query.filter(at__lt=instant(end))
+        query = query.filter(at__lt=sql.instant(end))
     return query

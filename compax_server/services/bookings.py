@@ -168,9 +168,9 @@ async def list_bookings(
     if filters.room_id is not None:
         query = query.filter(room_id=filters.room_id)
     if filters.start is not None:
-        query = query.filter(end__gt=hours.utc(filters.start))
+        query = query.filter(end__gt=sql.instant(filters.start))
     if filters.end is not None:
-        query = query.filter(start__lt=hours.utc(filters.end))
+        query = query.filter(start__lt=sql.instant(filters.end))
     if filters.statuses:
         query = query.filter(status__in=filters.statuses)
     if filters.series_id is not None:

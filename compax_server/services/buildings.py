@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from compax_server.db import transaction
+from compax_server.db import sql, transaction
 from compax_server.db.bookings import Booking, Status, lock_rooms
 from compax_server.db.rooms import Building, Closure, Room
 from compax_server.errors import (
@@ -272,9 +272,9 @@ async def list_closures(
     building = await get_building(actor, building_id)
     query = Closure.filter(building_id=building.pk)
     if start is not None:
-        query = query.filter(end__gt=hours.utc(start))
+        query = query.filter(end__gt=sql.instant(start))
     if end is not None:
-        query = query.filter(start__lt=hours.utc(end))
+        query = query.filter(start__lt=sql.instant(end))
     return await query.order_by("start", "id").limit(1000)
 
 

@@ -187,3 +187,15 @@ async def _insert(room_id: int, owner_id: int, start: str, end: str, status: str
         now,
         now,
     )
+
+
+async def test_list_filters_at_the_ends_of_the_calendar_are_answered(client, staff, building):
+    """An offset that pushes a filter past year 1 or 9999 was a 500 (``astimezone``
+    overflowed) on /bookings and the closures list; it is an exact bound."""
+    for path in ("/api/v1/bookings", f"/api/v1/buildings/{building.pk}/closures"):
+        for params in (
+            {"from": "0001-01-01T00:30:00+01:00"},
+            {"to": "9999-12-31T23:30:00-01:00"},
+        ):
+            r = await client.get(path, params=params, headers=bearer(staff))
+            assert r.status_code == 200, (path, params, r.text)
