@@ -48,6 +48,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     caller (tests that share one Tortoise set-up across requests)."""
     settings = (settings or load_settings()).checked()
     setup_logging(settings.log_format, settings.log_level)
+    if settings.env == "production" and not settings.public_url:
+        log.warning(
+            "COMPAX_PUBLIC_URL is not set: calendar feed URLs take the address each request "
+            "came to; set it to the address people use (https://rooms.campus.example)"
+        )
     name = "compax" if next(_names) == 0 else f"compax_{next(_names)}"
     app = Sanic(name, error_handler=ProblemErrorHandler())
     app.config.REQUEST_MAX_SIZE = settings.request_max_size
