@@ -149,10 +149,8 @@ def expand(
 
 
 def occurrence_on(day: date, start_time: time, duration: timedelta, tz: ZoneInfo) -> Occurrence:
-    """The occurrence of ``day`` at the wall-clock ``start_time`` (UTC instants)."""
-    wall = datetime.combine(day, start_time)
-    start = hours.wall_to_utc(wall, tz)
-    end = hours.wall_to_utc(wall + duration, tz)
-    if end <= start:  # the whole occurrence fell into a DST gap
-        end = start + duration
-    return Occurrence(day, start, end)
+    """The occurrence of ``day`` at the wall-clock ``start_time`` (UTC instants). It lasts
+    ``duration`` of elapsed time: a 2-hour occurrence that spans a change of the clocks
+    still lasts two hours (its wall-clock end moves instead)."""
+    start = hours.wall_to_utc(datetime.combine(day, start_time), tz)
+    return Occurrence(day, start, start + duration)
