@@ -3,8 +3,8 @@
 - Access tokens are short-lived JWTs (HS256 pinned) with ``iss aud sub iat exp jti``, the
   user's ``tv`` (token version): bumping a user's token version ends every session at once,
   and ``sid``, the session (the refresh-token family): when a session ends (logout, reuse of
-  a rotated refresh token) its access tokens stop working within ``SESSION_STATE_SECONDS`` on
-  every worker and host, because the revocation is read from the database.
+  a rotated refresh token) its access tokens stop working within seconds on every worker and
+  host, because the revocation is read from the database (``sessions``).
 - Refresh tokens are opaque, stored as SHA-256, rotated on every use. Presenting a rotated
   one again means it was copied: the whole family is revoked.
 - API keys (``cpx_<prefix>_<secret>``) authenticate like a token, within their scopes.
@@ -20,13 +20,12 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import bcrypt
 import jwt
 
 from compax_server import runtime
-from compax_server.db import sql, transaction
+from compax_server.db import transaction
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import RefreshToken, Role, User
 from compax_server.errors import (
@@ -35,7 +34,7 @@ from compax_server.errors import (
     PasswordPolicy,
     RefreshTokenReused,
 )
-from compax_server.services import audit, limits, security
+from compax_server.services import audit, limits, security, sessions
 from compax_server.services.actors import Actor
 
 JWT_ALGORITHM = "HS256"
@@ -43,8 +42,6 @@ MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit: longer passwords are refused, never truncated
 API_KEY_PREFIX = "cpx_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-USER_STATE_SECONDS = 2.0
-SESSION_STATE_SECONDS = 2.0
 REJECTED_KEY_EVENT_SECONDS = 60.0  # one security event per key and reason and minute
 VERIFIED_TOKENS_KEPT = 10_000
 
@@ -201,65 +198,17 @@ async def authenticate(credential: str, request_id: str = "") -> Actor:
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub.isdigit():
         raise InvalidToken("The access token is not valid: bad subject.")
-    user = await _user_state(int(sub))
+    user = await sessions.user_state(int(sub))
     if user is None or not user["is_active"] or claims.get("tv") != user["token_version"]:
         raise InvalidToken("The session has ended; log in again.")
     session = claims.get("sid")
-    if session is not None and (not isinstance(session, str) or await _session_ended(session)):
+    if session is not None and (
+        not isinstance(session, str) or await sessions.session_ended(session)
+    ):
         raise InvalidToken("The session has ended; log in again.")
     return Actor(
         user_id=user["id"], email=user["email"], role=Role(user["role"]), request_id=request_id
     )
-
-
-async def _user_state(user_id: int) -> dict[str, Any] | None:
-    """Who the user is now (active? which token version?), remembered for a moment.
-
-    Deactivation, a role change or a password change is seen at once by the process that
-    made it (``forget_user``) and within ``USER_STATE_SECONDS`` by every other process.
-    """
-    states = runtime.memo("user_states")
-    cached = states.get(user_id)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]  # type: ignore[no-any-return]
-    row = await sql.fetch_one(
-        "SELECT id, email, role, is_active, token_version FROM users WHERE id = ?", user_id
-    )
-    if len(states) >= VERIFIED_TOKENS_KEPT:
-        states.clear()
-    states[user_id] = (time.monotonic() + USER_STATE_SECONDS, row)
-    return row
-
-
-def forget_user(user_id: int) -> None:
-    runtime.memo("user_states").pop(user_id, None)
-
-
-async def _session_ended(family: str) -> bool:
-    """Whether the session (refresh-token family) was revoked: asked of the database at most
-    every ``SESSION_STATE_SECONDS`` per process; an ended session stays ended."""
-    ended = runtime.memo("ended_sessions")
-    if family in ended:
-        return True
-    checked = runtime.memo("live_sessions")
-    if checked.get(family, 0.0) > time.monotonic():
-        return False
-    revoked = await RefreshToken.filter(family=family, revoked_at__isnull=False).exists()
-    memo = ended if revoked else checked
-    if len(memo) >= VERIFIED_TOKENS_KEPT:
-        memo.clear()
-    if revoked:
-        ended[family] = True
-    else:
-        checked[family] = time.monotonic() + SESSION_STATE_SECONDS
-    return revoked
-
-
-def _end_session_here(family: str) -> None:
-    """This process stops accepting the session's access tokens at once (others within
-    ``SESSION_STATE_SECONDS``)."""
-    runtime.memo("live_sessions").pop(family, None)
-    runtime.memo("ended_sessions")[family] = True
 
 
 async def _reject_api_key(
@@ -374,7 +323,7 @@ async def refresh(token: str, request_id: str = "", client: str = "") -> TokenPa
             pair = await _issue_pair(user, family=stored.family)
     if reused:
         # After the commit: the revocation of the family must stay.
-        _end_session_here(stored.family)
+        sessions.end_session_here(stored.family)
         await security.event(
             "auth.refresh_token_reused",
             entity_type="user",
@@ -413,7 +362,7 @@ async def logout(token: str, request_id: str = "", client: str = "") -> None:
                 in_transaction=True,
                 session=stored.family,
             )
-    _end_session_here(stored.family)
+    sessions.end_session_here(stored.family)
 
 
 async def end_all_sessions(user: User) -> None:
@@ -421,7 +370,7 @@ async def end_all_sessions(user: User) -> None:
     await RefreshToken.filter(user_id=user.pk, revoked_at=None).update(revoked_at=now())
     user.token_version += 1
     await user.save(update_fields=["token_version", "updated_at"])
-    forget_user(user.pk)
+    sessions.forget_user(user.pk)
 
 
 async def new_session(user: User) -> TokenPair:

@@ -13,7 +13,7 @@ from compax_server.db import transaction
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import FeedToken, Role, User
 from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
-from compax_server.services import audit, auth, feeds, limits, security
+from compax_server.services import audit, auth, feeds, limits, security, sessions
 from compax_server.services.actors import (
     Actor,
     Scope,
@@ -161,7 +161,7 @@ async def update_user(
             if is_active is False and before["is_active"]:
                 after.update(await _revoke_credentials(user))
             await audit.record(actor, "user.update", "user", user.pk, before=before, after=after)
-        auth.forget_user(user.pk)
+        sessions.forget_user(user.pk)
     except IntegrityError:
         raise AlreadyExists(f"a user with the email {email} already exists") from None
     return user

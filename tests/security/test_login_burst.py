@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from compax_server.db import migrate
-from compax_server.services.auth import SESSION_STATE_SECONDS
+from compax_server.services.sessions import SESSION_STATE_SECONDS
 from tests.conftest import POSTGRES_URL, REDIS_URL
 from tests.e2e.servers import Cluster, LiveServer
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from compax_server.db.users import RefreshToken, User
-from compax_server.services import auth
+from compax_server.services import auth, sessions
 from tests.conftest import PASSWORD, bearer
 
 NEW_PASSWORD = "a brand new password"
@@ -60,7 +60,7 @@ async def test_a_logout_in_another_process_is_seen_by_the_next_check(client, mem
     """Every worker reads the session's revocation from the database (at most every
     ``SESSION_STATE_SECONDS``; here 0): a logout written by another process ends the token
     here too, without this process having seen the logout request."""
-    monkeypatch.setattr(auth, "SESSION_STATE_SECONDS", 0.0)
+    monkeypatch.setattr(sessions, "SESSION_STATE_SECONDS", 0.0)
     pair = await login(client, member.email)
     assert await me(client, with_token(pair)) == 200
     # What another worker's logout writes:

@@ -1,0 +1,70 @@
+"""What a process remembers about users and sessions, for a moment.
+
+Checking every request's user (active? token version?) and session (revoked?) against the
+database would cost a query each; remembering the answers for ``USER_STATE_SECONDS`` /
+``SESSION_STATE_SECONDS`` per process bounds both the cost and how long a change made by
+another process takes to be seen. The process that makes a change forgets at once.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from compax_server import runtime
+from compax_server.db import sql
+from compax_server.db.users import RefreshToken
+
+USER_STATE_SECONDS = 2.0
+SESSION_STATE_SECONDS = 2.0
+KEPT = 10_000  # entries per memo before it is emptied
+
+
+async def user_state(user_id: int) -> dict[str, Any] | None:
+    """Who the user is now (active? which token version?), remembered for a moment.
+
+    Deactivation, a role change or a password change is seen at once by the process that
+    made it (``forget_user``) and within ``USER_STATE_SECONDS`` by every other process.
+    """
+    states = runtime.memo("user_states")
+    cached = states.get(user_id)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]  # type: ignore[no-any-return]
+    row = await sql.fetch_one(
+        "SELECT id, email, role, is_active, token_version FROM users WHERE id = ?", user_id
+    )
+    if len(states) >= KEPT:
+        states.clear()
+    states[user_id] = (time.monotonic() + USER_STATE_SECONDS, row)
+    return row
+
+
+def forget_user(user_id: int) -> None:
+    runtime.memo("user_states").pop(user_id, None)
+
+
+async def session_ended(family: str) -> bool:
+    """Whether the session (refresh-token family) was revoked: asked of the database at most
+    every ``SESSION_STATE_SECONDS`` per process; an ended session stays ended."""
+    ended = runtime.memo("ended_sessions")
+    if family in ended:
+        return True
+    checked = runtime.memo("live_sessions")
+    if checked.get(family, 0.0) > time.monotonic():
+        return False
+    revoked = await RefreshToken.filter(family=family, revoked_at__isnull=False).exists()
+    memo = ended if revoked else checked
+    if len(memo) >= KEPT:
+        memo.clear()
+    if revoked:
+        ended[family] = True
+    else:
+        checked[family] = time.monotonic() + SESSION_STATE_SECONDS
+    return revoked
+
+
+def end_session_here(family: str) -> None:
+    """This process stops accepting the session's access tokens at once (others within
+    ``SESSION_STATE_SECONDS``)."""
+    runtime.memo("live_sessions").pop(family, None)
+    runtime.memo("ended_sessions")[family] = True
