@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
@@ -14,13 +13,7 @@ from compax_server import db
 from compax_server.db import sql
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
-
-
-class Status(StrEnum):
-    pending = "pending"
-    confirmed = "confirmed"
-    rejected = "rejected"
-    cancelled = "cancelled"
+from compax_server.domain.bookings import Status as Status  # re-exported: the models use it
 
 
 class Booking(Model):

@@ -6,11 +6,7 @@ the loser of a race gets a clean 409 naming the booking in the way. The database
 (exclusion constraint / trigger) stays the source of truth; if anything slips past the
 service check, its refusal is turned into the same 409.
 
-States::
-
-    pending ──approve──▶ confirmed ──cancel──▶ cancelled
-       │ └──────────────cancel──────────────────▲
-       └──reject──▶ rejected
+The states and what may happen to a booking are in ``domain.bookings``.
 
 Permissions: members see and change only their own bookings (anyone else's is a 404 to
 them) and cannot set the owner; staff and admins act on everyone's and decide requests.
@@ -42,10 +38,10 @@ from compax_server.db.bookings import (
     overlapping,
 )
 from compax_server.db.users import Role, User
+from compax_server.domain import bookings as states
 from compax_server.domain import bounds, occurrences
 from compax_server.errors import (
     BookingConflict,
-    Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -59,7 +55,7 @@ from compax_server.services.paging import check_limit, decode_cursor, encode_cur
 
 log = logging.getLogger("compax.bookings")
 
-ACTIVE = [Status.pending, Status.confirmed]
+ACTIVE = list(states.ACTIVE)
 
 
 # -- views -------------------------------------------------------------------------------
@@ -501,11 +497,10 @@ async def update_booking(
         async with db.transaction():
             booking = await get_booking(actor, booking_id)
             check_if_match(booking, if_match)
-            if booking.status not in ACTIVE:
-                raise Conflict(
-                    f"booking {booking.pk} is {booking.status.value}; it cannot be changed",
-                    booking_status=booking.status.value,
-                )
+            states.check_changeable(booking.pk, booking.status)
+            states.check_not_history(
+                booking.pk, booking.end, datetime.now(UTC), is_staff=actor.is_staff
+            )
             before = snapshot(booking)
             new_room_id = room_id if room_id is not None else booking.room_id
             new_start, new_end = start or booking.start, end or booking.end
@@ -574,10 +569,7 @@ async def _transition(
     actor: Actor,
     booking_id: int,
     if_match: str | None,
-    *,
-    verb: str,
-    allowed_from: list[Status],
-    to: Status,
+    transition: states.Transition,
     reason: str = "",
 ) -> tuple[Booking, list[int]]:
     async def attempt() -> tuple[Booking, list[int]]:
@@ -587,14 +579,12 @@ async def _transition(
             booking = await Booking.get(id=booking_id)  # re-read under the lock
             if if_match is None:
                 check_if_match(booking, if_match)  # 428: the header is required
-            if booking.status not in allowed_from:  # before a stale If-Match: more useful
-                raise Conflict(
-                    f"booking {booking.pk} is {booking.status.value}; only "
-                    f"{' or '.join(s.value for s in allowed_from)} bookings can be {to.value}",
-                    booking_status=booking.status.value,
-                    reason=booking.reason or None,
-                )
+            # The state before a stale If-Match: more useful to the caller.
+            to = states.check_transition(booking.pk, booking.status, transition, booking.reason)
             check_if_match(booking, if_match)
+            states.check_not_history(
+                booking.pk, booking.end, datetime.now(UTC), is_staff=actor.is_staff
+            )
             rejected: list[int] = []
             if to == Status.confirmed:
                 room = await locked_room(booking.room_id)
@@ -615,7 +605,7 @@ async def _transition(
             await reject_overridden(actor, rejected, booking.pk)
             await audit.record(
                 actor,
-                f"booking.{verb}",
+                f"booking.{transition.verb}",
                 "booking",
                 booking.pk,
                 before=before,
@@ -636,15 +626,7 @@ async def cancel_booking(
     actor: Actor, booking_id: int, *, if_match: str | None, reason: str = ""
 ) -> Booking:
     require_scope(actor, Scope.write)
-    booking, _ = await _transition(
-        actor,
-        booking_id,
-        if_match,
-        verb="cancel",
-        allowed_from=ACTIVE,
-        to=Status.cancelled,
-        reason=reason,
-    )
+    booking, _ = await _transition(actor, booking_id, if_match, states.CANCEL, reason)
     return booking
 
 
@@ -654,27 +636,12 @@ async def approve_booking(
     """Confirm a pending request and reject every pending request it overlaps, in one
     transaction. Returns the booking and the ids of the rejected requests."""
     require_staff(actor)
-    return await _transition(
-        actor,
-        booking_id,
-        if_match,
-        verb="approve",
-        allowed_from=[Status.pending],
-        to=Status.confirmed,
-    )
+    return await _transition(actor, booking_id, if_match, states.APPROVE)
 
 
 async def reject_booking(
     actor: Actor, booking_id: int, *, if_match: str | None, reason: str = ""
 ) -> Booking:
     require_staff(actor)
-    booking, _ = await _transition(
-        actor,
-        booking_id,
-        if_match,
-        verb="reject",
-        allowed_from=[Status.pending],
-        to=Status.rejected,
-        reason=reason,
-    )
+    booking, _ = await _transition(actor, booking_id, if_match, states.REJECT, reason)
     return booking

@@ -35,7 +35,7 @@ from compax_server.db.bookings import (
 )
 from compax_server.db.series import ImportBatch
 from compax_server.domain import occurrences
-from compax_server.errors import Conflict, InvalidInput, NotFound
+from compax_server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from compax_server.services import audit, hours, recurrence, rules, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.series import check_rule
@@ -915,6 +915,8 @@ async def run_import(
         )
     if override:
         require_staff(actor)
+    if cancel_missing:
+        await _check_source_owner(actor, source)
     opts = Options(cancel_missing, priority, override, skip_closures)
     options = {
         "mode": mode,
@@ -968,6 +970,19 @@ async def run_import(
             items=[i for i in batch.items if i["action"] in ("conflict", "invalid")][:200],
         )
     return batch
+
+
+async def _check_source_owner(actor: Actor, source: str) -> None:
+    """A source belongs to whoever first applied a batch of it (through their session or
+    one of their API keys) and to admins: only they may cancel its missing items."""
+    if actor.is_admin:
+        return
+    first = await ImportBatch.filter(source=source, mode="apply").order_by("id").first()
+    if first is not None and first.created_by_id != actor.user_id:
+        raise Forbidden(
+            f"source {source} belongs to user {first.created_by_id}; only they or an "
+            "administrator may cancel its items (cancel_missing)"
+        )
 
 
 async def _rooms_of(items: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
