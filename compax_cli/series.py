@@ -130,6 +130,12 @@ def create(
             "--skip-conflicts", help="Book the free dates and list the taken ones (default: none)."
         ),
     ] = False,
+    skip_closures: Annotated[
+        bool,
+        typer.Option(
+            "--skip-closures", help="Leave out just the dates a closure covers, and list them."
+        ),
+    ] = False,
     owner: Annotated[str | None, typer.Option(help="Staff: for this user (email or id).")] = None,
     description: Annotated[str | None, typer.Option(help="Free text.")] = None,
     override: Override = False,
@@ -166,6 +172,7 @@ def create(
             added_dates=[parse_date(d, "--add-date") for d in add_date or []] or None,
             skip_holidays=False if keep_holidays else None,
             conflict_policy="skip_conflicts" if skip_conflicts else None,
+            skip_closures=skip_closures or None,
             owner_id=lookup.user_id(c, owner) if owner else None,
             override=override or None,
         )

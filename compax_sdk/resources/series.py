@@ -93,8 +93,8 @@ class BookingSeries(Model):
 
 
 class SkippedDate(Model):
-    """A date a ``skip_conflicts`` series did not book: ``reason`` is ``conflict`` (with the
-    ``conflicts`` in the way) or ``rule`` (with the rule ``errors``)."""
+    """A date a series did not book: ``reason`` is ``conflict`` (with the ``conflicts`` in
+    the way), ``rule`` (with the rule ``errors``) or ``closure`` (``skip_closures``)."""
 
     date: str
     reason: str
@@ -147,6 +147,7 @@ def _create_body(
     conflict_policy: ConflictPolicy | None,
     owner_id: int | None,
     override: bool | None,
+    skip_closures: bool | None = None,
 ) -> dict[str, object]:
     return body(
         {
@@ -161,6 +162,7 @@ def _create_body(
             "added_dates": list(added_dates) if added_dates is not None else None,
             "skip_holidays": skip_holidays,
             "conflict_policy": conflict_policy,
+            "skip_closures": skip_closures,
             "owner_id": owner_id,
             "override": override,
         }
@@ -225,6 +227,7 @@ class Series(SyncResource):
         added_dates: Sequence[date] | None = None,
         skip_holidays: bool | None = None,
         conflict_policy: ConflictPolicy | None = None,
+        skip_closures: bool | None = None,
         owner_id: int | None = None,
         override: bool | None = None,
         idempotency_key: str | None = None,
@@ -232,7 +235,8 @@ class Series(SyncResource):
         extra_headers: Headers = None,
     ) -> SeriesResult:
         """Book every occurrence from ``start_date`` at ``start_time`` (local ``HH:MM``) for
-        ``duration_minutes``. ``skip_holidays`` (default on) skips the term's holidays."""
+        ``duration_minutes``. ``skip_holidays`` (default on) skips the term's holidays;
+        ``skip_closures`` leaves out the dates a closure covers (in ``skipped``)."""
         return self._call(
             SeriesResult,
             "POST",
@@ -251,6 +255,7 @@ class Series(SyncResource):
                 conflict_policy,
                 owner_id,
                 override,
+                skip_closures,
             ),
             create=True,
             idempotency_key=idempotency_key,
@@ -385,6 +390,7 @@ class AsyncSeries(AsyncResource):
         added_dates: Sequence[date] | None = None,
         skip_holidays: bool | None = None,
         conflict_policy: ConflictPolicy | None = None,
+        skip_closures: bool | None = None,
         owner_id: int | None = None,
         override: bool | None = None,
         idempotency_key: str | None = None,
@@ -392,7 +398,8 @@ class AsyncSeries(AsyncResource):
         extra_headers: Headers = None,
     ) -> SeriesResult:
         """Book every occurrence from ``start_date`` at ``start_time`` (local ``HH:MM``) for
-        ``duration_minutes``. ``skip_holidays`` (default on) skips the term's holidays."""
+        ``duration_minutes``. ``skip_holidays`` (default on) skips the term's holidays;
+        ``skip_closures`` leaves out the dates a closure covers (in ``skipped``)."""
         return await self._call(
             SeriesResult,
             "POST",
@@ -411,6 +418,7 @@ class AsyncSeries(AsyncResource):
                 conflict_policy,
                 owner_id,
                 override,
+                skip_closures,
             ),
             create=True,
             idempotency_key=idempotency_key,

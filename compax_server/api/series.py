@@ -56,6 +56,11 @@ class SeriesCreate(In):
     added_dates: list[date] = Field(default_factory=list, max_length=1000)
     skip_holidays: bool = Field(True, description="skip the term's holidays")
     conflict_policy: Literal["all_or_nothing", "skip_conflicts"] = "all_or_nothing"
+    skip_closures: bool = Field(
+        False,
+        description="leave out just the dates a closure covers (listed in skipped with reason "
+        "closure), whatever the conflict policy",
+    )
     owner_id: Int | None = Field(
         None, ge=1, le=2**31 - 1, description="staff: book for someone else"
     )
@@ -115,7 +120,7 @@ class SeriesOut(Out):
 
 class Skipped(Out):
     date: str
-    reason: Literal["conflict", "rule"]
+    reason: Literal["conflict", "rule", "closure"]
     conflicts: list[dict[str, Any]] | None = None
     errors: list[dict[str, Any]] | None = None
 
@@ -195,6 +200,7 @@ async def create_series(request: Request, actor: Actor, body: SeriesCreate) -> H
         added_dates=body.added_dates,
         skip_holidays=body.skip_holidays,
         conflict_policy=body.conflict_policy,
+        skip_closures=body.skip_closures,
         owner_id=body.owner_id,
         override=body.override,
     )

@@ -207,9 +207,35 @@ async def check_occurrences(
             raise RuleViolation("; ".join(p["detail"] for p in quota), errors=quota)
 
 
-def _enforce(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
+def _skip_closed(p: Plan) -> list[dict[str, Any]]:
+    """Take the dates whose only problem is a closure out of the plan; report them."""
+    closed = [
+        day
+        for day in sorted(p.problems)
+        if all(e.get("rule") == "closure" for e in p.problems[day])
+    ]
+    skipped = [
+        {"date": day.isoformat(), "reason": "closure", "errors": p.problems.pop(day)}
+        for day in closed
+    ]
+    for day in closed:
+        p.conflicts.pop(day, None)
+        p.pending_in_way.pop(day, None)
+    p.occurrences = [o for o in p.occurrences if o.date not in set(closed)]
+    return skipped
+
+
+def _enforce(
+    actor: Actor, p: Plan, policy: str, *, skip_closures: bool = False
+) -> list[dict[str, Any]]:
     """All or nothing: any problem fails the whole request. Skip conflicts: drop the dates
-    with problems and report them. Returns the skipped dates with reasons."""
+    with problems and report them. ``skip_closures``: the closed dates are left out and
+    reported either way. Returns the skipped dates with reasons."""
+    closed = _skip_closed(p) if skip_closures else []
+    return closed + _enforce_policy(actor, p, policy)
+
+
+def _enforce_policy(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
     if policy == "all_or_nothing":
         if p.problems:
             errors = [e for day in sorted(p.problems) for e in p.problems[day]]
@@ -328,6 +354,7 @@ async def create_series(
     added_dates: list[date] | None = None,
     skip_holidays: bool = True,
     conflict_policy: str = "all_or_nothing",
+    skip_closures: bool = False,
     override: bool = False,
     source: str | None = None,
     external_id: str | None = None,
@@ -357,6 +384,7 @@ async def create_series(
                 added=added,
                 skip_holidays=skip_holidays,
                 conflict_policy=conflict_policy,
+                skip_closures=skip_closures,
                 override=override,
                 source=source,
                 external_id=external_id,
@@ -381,6 +409,7 @@ async def create_in_transaction(
     added: set[date],
     skip_holidays: bool,
     conflict_policy: str,
+    skip_closures: bool,
     override: bool,
     source: str | None,
     external_id: str | None,
@@ -402,7 +431,7 @@ async def create_in_transaction(
         skip_holidays=skip_holidays,
         override=override,
     )
-    skipped = _enforce(actor, p, conflict_policy)
+    skipped = _enforce(actor, p, conflict_policy, skip_closures=skip_closures)
     if not p.occurrences:
         raise RuleViolation(
             "No occurrence of this series can be booked.",

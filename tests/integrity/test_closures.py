@@ -59,3 +59,37 @@ async def test_keep_keeps_them_and_says_which(client, staff, member, building, r
     event = await AuditEvent.filter(action="closure.create").first()
     assert event is not None
     assert event.after["on_bookings"] == "keep" and event.after["booking_ids"] == [taken.pk]
+
+
+async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
+    client, admin, staff, building, room
+):
+    from datetime import UTC, datetime
+
+    from compax_server.services import buildings
+    from tests.conftest import actor_of
+
+    await buildings.add_closure(
+        actor_of(admin),
+        building.pk,
+        start=datetime(2031, 3, 11, tzinfo=UTC),
+        end=datetime(2031, 3, 12, tzinfo=UTC),
+        reason="Open day",
+    )
+    body = {
+        "room_id": room.pk,
+        "title": "Algorithms",
+        "start_date": "2031-03-04",
+        "start_time": "09:00",
+        "duration_minutes": 90,
+        "recurrence": {"freq": "weekly", "count": 3},
+    }
+    refused = await client.post("/api/v1/series", json=body, headers=bearer(staff))
+    assert refused.status_code == 422
+    r = await client.post(
+        "/api/v1/series", json=body | {"skip_closures": True}, headers=bearer(staff)
+    )
+    assert r.status_code == 201, r.text
+    assert [(s["date"], s["reason"]) for s in r.json()["skipped"]] == [("2031-03-11", "closure")]
+    days = [b.start.date().isoformat() for b in await Booking.all().order_by("start")]
+    assert days == ["2031-03-04", "2031-03-18"]
