@@ -88,7 +88,7 @@ async def revoke(request: Request, actor: Actor) -> HTTPResponse:
     response=ICS,
     response_content_type="text/calendar",
     auth=False,
-    errors=(401,),
+    errors=(401, 403),
 )
 async def my_calendar(request: Request, query: FeedQuery) -> HTTPResponse:
     """Your bookings from a month ago to a year ahead; cancelled ones as STATUS:CANCELLED."""
@@ -103,7 +103,7 @@ async def my_calendar(request: Request, query: FeedQuery) -> HTTPResponse:
     response=ICS,
     response_content_type="text/calendar",
     auth=False,
-    errors=(401, 404),
+    errors=(401, 403, 404),
 )
 async def room_calendar(request: Request, room_id: int, query: FeedQuery) -> HTTPResponse:
     """Others' bookings show as "Booked" unless you are staff."""

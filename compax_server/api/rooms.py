@@ -205,7 +205,11 @@ class RoomSearchQuery(Query):
     repeat: Literal["daily", "weekly"] | None = Field(
         None, description="recurring search: the window repeats, in each building's zone"
     )
-    until: QueryDate | None = Field(None, description="last day of a recurring search (inclusive)")
+    until: QueryDate | None = Field(
+        None,
+        description="last day of a recurring search (inclusive); at most 732 days after "
+        "free_from and 400 occurrences",
+    )
     term: int | None = Field(
         None,
         ge=1,
@@ -298,7 +302,11 @@ def json_response(body: str) -> HTTPResponse:
 
 
 @router.get(
-    "/", summary="Find rooms", query=RoomSearchQuery, response=RoomSearchPage, errors=AUTH_ERRORS
+    "/",
+    summary="Find rooms",
+    query=RoomSearchQuery,
+    response=RoomSearchPage,
+    errors=(*AUTH_ERRORS, 422),
 )
 async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -> HTTPResponse:
     """The catalogue with filters, and the free-room search: give ``free_from``/``free_to``
@@ -343,7 +351,7 @@ async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -
     summary="When is a room free?",
     query=AvailabilityQuery,
     response=Availability,
-    errors=(*AUTH_ERRORS, 404),
+    errors=(*AUTH_ERRORS, 404, 422),
 )
 async def availability(
     request: Request, actor: Actor, room_id: int, query: AvailabilityQuery

@@ -43,7 +43,7 @@ class TermCreate(In):
     name: str = Field(min_length=1, max_length=100)
     campus: str = Field("", max_length=100)
     start_date: date
-    end_date: date
+    end_date: date = Field(description="inclusive; a term lasts at most 731 days")
     holidays: list[Holiday] = Field(default_factory=list, max_length=100)
 
 
@@ -75,7 +75,7 @@ async def list_terms(request: Request, actor: Actor, query: PageQuery) -> HTTPRe
     body=TermCreate,
     response=TermOut,
     status=201,
-    errors=(*AUTH_ERRORS, 409),
+    errors=(*AUTH_ERRORS, 409, 422),
 )
 async def create_term(request: Request, actor: Actor, body: TermCreate) -> HTTPResponse:
     term = await terms.create_term(
@@ -99,7 +99,7 @@ async def read_term(request: Request, actor: Actor, term_id: int) -> HTTPRespons
     summary="Update a term",
     body=TermUpdate,
     response=TermOut,
-    errors=(*AUTH_ERRORS, 404, 409),
+    errors=(*AUTH_ERRORS, 404, 409, 422),
 )
 async def update_term(
     request: Request, actor: Actor, term_id: int, body: TermUpdate

@@ -3,10 +3,14 @@ member), on a bounded budget: no server error and no response outside the OpenAP
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -115,4 +119,76 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
                 timeout=900,
             )
             assert result.returncode == 0, f"as {name}:\n{result.stdout[-12000:]}"
+        hostile_examples(server.url, admin)
         assert "Traceback" not in server.log()
+
+
+def cursor(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def hostile_examples(url: str, token: str) -> None:
+    """Explicit examples that random generation rarely finds (issue 12, items 1, 2, 14):
+    each is a precise, small problem+json, never a 500. ``tests/security`` has each on
+    PostgreSQL too."""
+    h = {"Authorization": f"Bearer {token}"}
+    nul = "x\u0000y"
+    flood = gzip.compress(("{" + ",".join(f'"k{i}":1' for i in range(400_000)) + "}").encode())
+    early = {"free_from": "0001-01-01T00:00:00+01:00", "free_to": "0001-01-01T01:00:00+01:00"}
+    late = {"from": "9999-12-31T22:00:00-05:00", "to": "9999-12-31T23:00:00-05:00"}
+    big_id = cursor('{"id": 1000000000000000000000000000000}')
+    booking = {"room_id": 1, "start": "2031-03-03T09:00:00Z", "end": "2031-03-03T10:00:00Z"}
+    item = {"external_id": "e", "kind": "booking", "room": "R1", **booking}
+    del item["room_id"]
+    examples: list[tuple[str, str, dict[str, Any], int]] = [
+        (
+            "POST",
+            "/api/v1/auth/token",
+            {"content": '{"email": "a\\u0000@b.c", "password": "p"}'},
+            400,
+        ),
+        ("POST", "/api/v1/auth/token", {"content": flood, "gzip": True}, 413),
+        ("POST", "/api/v1/bookings", {"content": json.dumps({**booking, "title": nul})}, 400),
+        ("PATCH", "/api/v1/me", {"content": json.dumps({"full_name": nul})}, 400),
+        ("GET", "/api/v1/rooms", {"params": {"q": "\x00"}}, 400),
+        (
+            "POST",
+            "/api/v1/imports",
+            {"content": json.dumps({"source": "s", "items": [{**item, "title": nul}]})},
+            400,
+        ),
+        ("GET", "/api/v1/rooms", {"params": early}, 422),
+        ("GET", "/api/v1/rooms/1/availability", {"params": late}, 422),
+        ("GET", "/api/v1/users", {"params": {"cursor": big_id}}, 400),
+        ("GET", "/api/v1/changes", {"params": {"since": big_id}}, 400),
+        (
+            "GET",
+            "/api/v1/rooms",
+            {"params": {"cursor": cursor('{"capacity": {}, "code": 1, "id": 1}')}},
+            400,
+        ),
+        (
+            "POST",
+            "/api/v1/terms",
+            {
+                "content": json.dumps(
+                    {"name": "F", "start_date": "2027-01-01", "end_date": "2199-12-31"}
+                )
+            },
+            422,
+        ),
+    ]
+    for method, path, options, status in examples:
+        headers = {
+            "content-type": "application/json",
+            **(h if path != "/api/v1/auth/token" else {}),
+        }
+        if options.pop("gzip", False):
+            headers["content-encoding"] = "gzip"
+        r = httpx.request(method, url + path, headers=headers, timeout=30, **options)
+        assert (r.status_code, r.headers["content-type"]) == (status, "application/problem+json"), (
+            method,
+            path,
+            r.text[:500],
+        )
+        assert len(r.content) < 5000
