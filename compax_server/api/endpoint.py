@@ -16,6 +16,7 @@ as problem+json by ``compax_server.api.errors``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 import re
@@ -327,15 +328,21 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _names(model: type[BaseModel]) -> frozenset[str]:
-    names = set()
+@functools.cache
+def _shape(model: type[BaseModel]) -> tuple[frozenset[str] | None, tuple[tuple[str, Any], ...]]:
+    """``(the names the model knows, or None when it takes any, (key, nested model)...)``."""
+    names: set[str] = set()
+    nested = []
     for name, info in model.model_fields.items():
-        names.add(name)
-        if isinstance(info.alias, str):
-            names.add(info.alias)
+        key = info.alias if isinstance(info.alias, str) else name
+        names |= {name, key}
         if isinstance(info.validation_alias, str):
             names.add(info.validation_alias)
-    return frozenset(names)
+        models = _models_in(info.annotation)
+        if len(models) == 1:
+            nested.append((key, models[0]))
+    known = frozenset(names) if model.model_config.get("extra") == "forbid" else None
+    return known, tuple(nested)
 
 
 def _unknown_fields(data: Any, model: type[BaseModel], loc: list[str], found: list[str]) -> int:
@@ -344,28 +351,28 @@ def _unknown_fields(data: Any, model: type[BaseModel], loc: list[str], found: li
     more than ``MAX_ERRORS``: a body of a million unknown keys costs one set difference."""
     if not isinstance(data, dict):
         return 0
+    known, nested = _shape(model)
     count = 0
-    if model.model_config.get("extra") == "forbid":
-        names = _names(model)
-        unknown = data.keys() - names
+    if known is not None:
+        unknown = data.keys() - known
         count = len(unknown)
         for key in data if unknown else ():
             if len(found) >= MAX_ERRORS:
                 break
             if key in unknown:
                 found.append(_pointer([*loc, key]))
-    for name, info in model.model_fields.items():
-        models = _models_in(info.annotation)
-        key = info.alias if isinstance(info.alias, str) else name
-        if count > MAX_ERRORS or len(models) != 1 or data.get(key) is None:
+    for key, sub in nested:
+        value = data.get(key)
+        if count > MAX_ERRORS or value is None:
             continue
-        value = data[key]
-        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-        for i, item in items:
-            where = [*loc, key] if i is None else [*loc, key, str(i)]
-            count += _unknown_fields(item, models[0], where, found)
-            if count > MAX_ERRORS:
-                break
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    count += _unknown_fields(item, sub, [*loc, key, str(i)], found)
+                    if count > MAX_ERRORS:
+                        break
+        else:
+            count += _unknown_fields(value, sub, [*loc, key], found)
     return count
 
 
