@@ -102,11 +102,17 @@ def show_booking(st: State, booking: Booking, room: Room | None) -> None:
             ("status", booking.status + (f" ({booking.reason})" if booking.reason else "")),
             ("owner", booking.owner_id),
             ("series", booking.series_id),
+            ("changed by hand", exception_text(booking.exception_fields)),
             ("booked", f"{show_time(booking.created_at, tz)} by user {booking.created_by_id}"),
             ("version", booking.version),
         ],
         title=f"Booking {booking.id}",
     )
+
+
+def exception_text(fields: list[str]) -> str:
+    """An occurrence's exception fields as people say them (room, time, title, status)."""
+    return ", ".join("room" if f == "room_id" else f for f in fields)
 
 
 def with_room(st: State, c: Compax, booking: Booking) -> Room | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import typer
@@ -96,12 +97,34 @@ def _conflict(exc: BookingConflictError, st: State | None) -> str:
         when = show_span(c.start, c.end, tz) if tz else f"{c.start} - {c.end}"
         title = f" {c.title!r}" if c.title else ""
         owner = f" (owner {c.owner_id})" if c.owner_id is not None else ""
-        lines.append(f"  in the way: booking {c.id}{title}, {when}, {c.status}{owner}")
+        what = f"booking {c.id}" if c.id is not None else "a booking"
+        lines.append(f"  in the way: {what}{title}, {when}, {c.status}{owner}")
     if exc.alternatives:
         lines.append("  free at that time and fitting:")
         lines += [f"    {a.code}  {a.name} ({a.capacity} seats)" for a in exc.alternatives]
     elif "alternatives" in exc.body:
         lines.append("  no other room that fits is free then; try `compax rooms search`.")
+    return "\n".join(lines)
+
+
+def _closure_hits(exc: APIError, st: State | None) -> str:
+    """A closure over bookings: which ones, and the two ways on."""
+    tz = st.display_zone() if st else None
+    hit = exc.body.get("bookings") or []
+    lines = [f"the closure would cover {len(hit)} booking(s); nothing was changed:"]
+    for b in hit if isinstance(hit, list) else []:
+        if not isinstance(b, dict):
+            continue
+        start, end = b.get("start"), b.get("end")
+        when = f"{start} - {end}"
+        if tz and isinstance(start, str) and isinstance(end, str):
+            when = show_span(datetime.fromisoformat(start), datetime.fromisoformat(end), tz)
+        title = f" {b['title']!r}" if b.get("title") else ""
+        lines.append(f"  booking {b.get('id')}{title}, {when}, {b.get('status')}")
+    lines.append(
+        "  add --on-bookings cancel to cancel them with the closure's reason, "
+        "or --on-bookings keep to keep them"
+    )
     return "\n".join(lines)
 
 
@@ -161,6 +184,8 @@ def explain(exc: CompaxError, st: State | None = None) -> tuple[str, int]:
             f"it changed since it was read ({exc.detail}); look at it again and repeat the command",
             EXIT_CONFLICT,
         )
+    if isinstance(exc, ConflictError) and exc.code == "closure_hits_bookings":
+        return _closure_hits(exc, st), EXIT_CONFLICT
     if isinstance(exc, ConflictError):
         return exc.detail, EXIT_CONFLICT
     if isinstance(exc, BadRequestError):

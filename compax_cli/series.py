@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import typer
 
 from compax_cli import lookup
-from compax_cli.bookings import booking_table, rooms_by_id
+from compax_cli.bookings import booking_table, exception_text, rooms_by_id
 from compax_cli.options import Json, Override, Tz, given
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import State, client, state
@@ -85,7 +85,7 @@ def show_result(st: State, result: SeriesResult, room_code: str, action: str) ->
     if result.rejected_booking_ids:
         note(f"  rejected overlapping requests: {result.rejected_booking_ids}")
     for kept in result.exceptions_kept:
-        fields = ", ".join(str(f) for f in kept.get("fields", []))
+        fields = exception_text([str(f) for f in kept.get("fields", [])])
         note(
             f"  kept as changed by hand: booking {kept.get('booking_id')} on {kept.get('date')} "
             f"({fields}); --reset-exceptions overwrites it"

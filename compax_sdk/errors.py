@@ -14,6 +14,7 @@
     │   ├── ConflictError (409)             conflict, request_in_progress (retried by the SDK)
     │   │   ├── AlreadyExistsError (409)    already_exists
     │   │   ├── BookingConflictError (409)  booking_conflict: conflicts, alternatives, dates
+    │   │   ├── ClosureHitsBookingsError (409)  closure_hits_bookings: bookings
     │   │   └── ImportRejectedError (409)   import_rejected: import_id, summary, items
     │   ├── PreconditionFailedError (412)   precondition_failed: current_version
     │   ├── PayloadTooLargeError (413)      payload_too_large
@@ -66,11 +67,12 @@ class FieldError(Model):
 
 
 class ConflictingBooking(Model):
-    """A booking in the way, as a 409 ``booking_conflict`` describes it. ``owner_id`` is only
-    there when the caller may see the booking's owner; ``date`` (the local date of the
-    occurrence) only for a series, whose conflicts are all in its own room."""
+    """A booking in the way, as a 409 ``booking_conflict`` describes it. ``id``, ``title`` and
+    ``owner_id`` are only there when the caller may see the booking (their own, or any for
+    staff): others' bookings show just their times and state. ``date`` (the local date of
+    the occurrence) only for a series, whose conflicts are all in its own room."""
 
-    id: int
+    id: int | None = None
     room_id: int | None = None
     start: datetime
     end: datetime
@@ -153,6 +155,18 @@ class ConflictError(APIError):
 
 class AlreadyExistsError(ConflictError):
     """409 ``already_exists``: a unique code or email is taken."""
+
+
+class ClosureHitsBookingsError(ConflictError):
+    """409 ``closure_hits_bookings``: a closure would cover bookings and no policy was given
+    for them. ``bookings`` lists them; create it again with ``on_bookings="cancel"`` or
+    ``"keep"``."""
+
+    def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
+        super().__init__(response, body)
+        self.bookings: list[ConflictingBooking] = _read_all(
+            ConflictingBooking, self.body.get("bookings")
+        )
 
 
 class BookingConflictError(ConflictError):
@@ -275,6 +289,7 @@ ERRORS_BY_CODE: dict[str, type[APIError]] = {
     "import_rejected": ImportRejectedError,
     "already_exists": AlreadyExistsError,
     "booking_conflict": BookingConflictError,
+    "closure_hits_bookings": ClosureHitsBookingsError,
     "precondition_failed": PreconditionFailedError,
     "payload_too_large": PayloadTooLargeError,
     "rule_violation": RuleViolationError,

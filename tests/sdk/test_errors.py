@@ -178,8 +178,11 @@ async def test_booking_conflict_lists_the_bookings_in_the_way(connect, member, m
         )
     e = err.value
     assert (e.status, e.code) == (409, "booking_conflict")
-    assert [(c.id, c.start, c.end) for c in e.conflicts] == [(first.id, at(0, 9), at(0, 11))]
-    assert e.conflicts[0].owner_id is None  # not theirs to see
+    assert [(c.start, c.end, c.status) for c in e.conflicts] == [
+        (first.start, first.end, "confirmed")
+    ]
+    # Another member's booking: its times and state only, never its id, title or owner.
+    assert (e.conflicts[0].id, e.conflicts[0].title, e.conflicts[0].owner_id) == (None, "", None)
     assert e.alternatives == []
 
 

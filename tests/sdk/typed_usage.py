@@ -44,7 +44,7 @@ def nightly_sync(client: Compax, room_id: int) -> list[int]:
     except BookingConflictError as exc:
         assert_type(exc.conflicts, list[ConflictingBooking])
         assert_type(exc.alternatives, list[AlternativeRoom])
-        return [c.id for c in exc.conflicts]
+        return [c.id for c in exc.conflicts if c.id is not None]  # others' ids are hidden
     assert_type(booking, Booking)
     assert_type(booking.start, datetime)
     try:

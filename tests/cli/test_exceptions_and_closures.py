@@ -1,0 +1,56 @@
+"""The CLI shows what the integrity issue changed: occurrences changed by hand stay changed
+through series edits (and say so), and a closure over bookings lists them and asks what to
+do with them."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_series_edit_keeps_a_moved_occurrence_and_says_so(admin_cli, campus):
+    room, other, third = campus["small"], campus["mid"], campus["big"]
+    made = admin_cli.json(
+        "series", "create", "-r", room.code, "-t", "Statistics", "--start", "2031-03-06",
+        "--time", "14:00", "-d", "90m", "--count", "3",
+    )  # fmt: skip
+    second = made["booking_ids"][1]
+    admin_cli.ok("bookings", "move", str(second), "--room", other.code)
+    shown = admin_cli.ok("bookings", "show", str(second)).stdout
+    assert "changed by hand" in shown and "room" in shown
+
+    edited = admin_cli.ok("series", "move", str(made["id"]), "--room", third.code)
+    assert f"kept as changed by hand: booking {second} on 2031-03-13 (room)" in edited.stderr
+    rooms = [b["room_id"] for b in admin_cli.json("series", "show", str(made["id"]))["occurrences"]]
+    assert rooms == [third.id, other.id, third.id]
+
+    reset = admin_cli.json(
+        "series", "move", str(made["id"]), "--room", third.code, "--reset-exceptions"
+    )
+    assert reset["exceptions_kept"] == []
+    rooms = [b["room_id"] for b in admin_cli.json("series", "show", str(made["id"]))["occurrences"]]
+    assert rooms == [third.id] * 3
+
+
+def test_a_closure_over_a_booking_lists_it_then_cancels_it_when_told(admin_cli, api, campus):
+    room = campus["small"]
+    made = admin_cli.json(
+        "bookings", "create", "-r", room.code, "-t", "Exam", "-s", "2031-03-14 09:00", "-d", "2h"
+    )
+    code = campus["building"].code
+    refused = admin_cli(
+        "buildings", "closures", "add", code, "--reason", "Power cut", "--date", "2031-03-14"
+    )
+    assert refused.exit_code == 4
+    assert f"booking {made['id']} 'Exam', Fri 2031-03-14 09:00-11:00 CET" in refused.stderr
+    assert "--on-bookings cancel" in refused.stderr
+    assert api.bookings.get(made["id"]).status == "confirmed"
+
+    done = admin_cli.ok(
+        "buildings", "closures", "add", code, "--reason", "Power cut", "--date", "2031-03-14",
+        "--on-bookings", "cancel",
+    )  # fmt: skip
+    assert f"1 booking(s) in that time cancelled: [{made['id']}]" in done.stderr
+    cancelled = api.bookings.get(made["id"])
+    assert (cancelled.status, cancelled.reason) == ("cancelled", "closed: Power cut")
