@@ -8,9 +8,7 @@ from compax_server.db.bookings import Booking
 from tests.conftest import bearer
 
 
-async def test_a_series_occurrence_across_the_autumn_change_lasts_its_duration(
-    client, staff, room
-):
+async def test_a_series_occurrence_across_the_autumn_change_lasts_its_duration(client, staff, room):
     """2031-10-26 in Berlin: the clocks go back from 03:00 to 02:00. A 01:30 occurrence of
     120 minutes ends at 02:30 CET, two hours later (the wall clock would have said three)."""
     r = await client.post(
