@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from compax_server.services import api_keys
+from compax_server.settings import Settings
 from tests import conftest
 from tests.conftest import actor_of, bearer
 
@@ -79,3 +80,13 @@ async def test_feed_urls_and_uids_come_from_the_public_url(client, member, room,
         )
         uids |= {str(e["uid"]) for e in calendar(room_feed.content).walk("VEVENT")}
     assert uids == {f"booking-{booking.pk}@rooms.campus.example"}
+
+
+@pytest.mark.parametrize(
+    "value", ["rooms.campus.example", "ftp://rooms.campus.example", "https://x.example/?a=1"]
+)
+def test_the_public_url_is_a_base_url(value):
+    """Item 17. ``COMPAX_PUBLIC_URL`` is checked at start: an http(s) base URL."""
+    with pytest.raises(ValueError, match="URL"):
+        Settings(public_url=value)
+    assert Settings(public_url=PUBLIC_URL + "/").public_url == PUBLIC_URL
