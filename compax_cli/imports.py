@@ -108,6 +108,13 @@ def reasons(result: ImportItemResult, tz: tzinfo) -> str:
         out.append("changes " + ", ".join(result.changes))
     if result.bumped_booking_ids:
         out.append("cancels member booking(s) " + ", ".join(map(str, result.bumped_booking_ids)))
+    for s in result.skipped or []:
+        out.append(f"leaves out {s.get('date')}: {s.get('detail') or s.get('reason')}")
+    for k in result.exceptions_kept or []:
+        fields = ", ".join("room" if f == "room_id" else str(f) for f in k.get("fields", []))
+        out.append(
+            f"keeps booking {k.get('booking_id')} on {k.get('date')} as changed by hand ({fields})"
+        )
     if result.action == "cancel":
         out.append("no longer in the file")
     return "\n".join(out)
@@ -121,7 +128,11 @@ def items_table(
     actions: tuple[str, ...] = (*PROBLEMS, "update", "cancel"),
 ) -> None:
     """The items with one of ``actions``, or that bump a booking, with the details."""
-    shown = [r for r in results if r.action in actions or r.bumped_booking_ids]
+    shown = [
+        r
+        for r in results
+        if r.action in actions or r.bumped_booking_ids or r.skipped or r.exceptions_kept
+    ]
     if not shown:
         return
     t = Table(title=title, title_justify="left", header_style="bold")
@@ -188,6 +199,20 @@ def import_(
         bool,
         typer.Option("--priority", help="Cancel members' bookings in the way (staff only)."),
     ] = False,
+    override: Annotated[
+        bool,
+        typer.Option(
+            "--override",
+            help="Staff: book past opening hours, closures, unbookable rooms and booking rules "
+            "(recorded in the audit log).",
+        ),
+    ] = False,
+    skip_closures: Annotated[
+        bool,
+        typer.Option(
+            "--skip-closures", help="Leave out just the dates a closure covers, and list them."
+        ),
+    ] = False,
     partial: Annotated[
         bool,
         typer.Option(
@@ -235,7 +260,12 @@ def import_(
         try:
             with busy("Planning ..."):
                 plan = c.imports.plan(
-                    source=source, items=items, cancel_missing=cancel_missing, priority=priority
+                    source=source,
+                    items=items,
+                    cancel_missing=cancel_missing,
+                    priority=priority,
+                    override=override,
+                    skip_closures=skip_closures,
                 )
         except BadRequestError as exc:
             bad = _bad_items(exc, rows)
@@ -282,6 +312,8 @@ def import_(
                     atomic=not partial,
                     cancel_missing=cancel_missing,
                     priority=priority,
+                    override=override,
+                    skip_closures=skip_closures,
                 )
         except ImportRejectedError as exc:  # the timetable changed since the plan
             _rejected(exc, c, by_id, campus, st)

@@ -54,3 +54,25 @@ def test_a_closure_over_a_booking_lists_it_then_cancels_it_when_told(admin_cli, 
     assert f"1 booking(s) in that time cancelled: [{made['id']}]" in done.stderr
     cancelled = api.bookings.get(made["id"])
     assert (cancelled.status, cancelled.reason) == ("cancelled", "closed: Power cut")
+
+
+def test_an_import_with_skip_closures_shows_the_dates_it_leaves_out(
+    admin_cli, api, campus, tmp_path
+):
+    room = campus["mid"].code
+    admin_cli.ok(
+        "buildings", "closures", "add", campus["building"].code, "--reason", "Open day",
+        "--date", "2031-03-11",
+    )  # fmt: skip
+    path = tmp_path / "timetable.csv"
+    path.write_text(
+        "external_id,kind,room,title,start_date,start_time,duration_minutes,weekdays,count\n"
+        f"LEC-1,series,{room},Linear algebra,2031-03-04,10:00,90,tue,3\n"
+    )
+    source = f"sis-{campus['tag'].lower()}"
+    refused = admin_cli("import", str(path), "--source", source, "--dry-run")
+    assert "closure on 2031-03-11" in refused.stdout
+    done = admin_cli.ok("import", str(path), "--source", source, "--skip-closures", "--yes")
+    assert "leaves out 2031-03-11: closed: Open day" in done.stdout
+    starts = [b.start.date().isoformat() for b in api.bookings.list(room_id=campus["mid"].id)]
+    assert starts == ["2031-03-04", "2031-03-18"]
