@@ -16,6 +16,7 @@ as problem+json by ``compax_server.api.errors``.
 from __future__ import annotations
 
 import asyncio
+import collections.abc
 import functools
 import inspect
 import logging
@@ -305,11 +306,10 @@ def validation_errors(exc: ValidationError, location: str) -> list[dict[str, Any
 def invalid_input(errors: list[dict[str, Any]], location: str, count: int) -> InvalidInput:
     """A 400 listing at most ``MAX_ERRORS`` field errors, and ``error_count`` in all."""
     errors = errors[:MAX_ERRORS]
-    summary = "; ".join(
-        f"{e['pointer'].lstrip('/') or location}: {e['detail']}" for e in errors[:5]
-    )
-    if count > len(errors):
-        summary += f" (and {count - len(errors)} more)"
+    shown = errors[:5]
+    summary = "; ".join(f"{e['pointer'].lstrip('/') or location}: {e['detail']}" for e in shown)
+    if count > len(shown):
+        summary += f" (and {count - len(shown)} more)"
     return InvalidInput(summary, errors=errors, error_count=count)
 
 
@@ -318,10 +318,12 @@ def _invalid(exc: ValidationError, location: str) -> InvalidInput:
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    """The models a field's value may hold, looking through ``X | None``, ``list[X]``,
-    ``dict[str, X]`` and ``Annotated``."""
+    """The models a field's value may hold, looking through ``X | None``, ``list[X]`` and
+    ``Annotated`` (not into mappings: their keys are data, not fields)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
+    if typing.get_origin(annotation) in (dict, collections.abc.Mapping):
+        return []
     found: list[type[BaseModel]] = []
     for arg in typing.get_args(annotation):
         found += _models_in(arg)
