@@ -108,10 +108,10 @@ def _conflict(exc: BookingConflictError, st: State | None) -> str:
 
 
 def _closure_hits(exc: APIError, st: State | None) -> str:
-    """A closure over bookings: which ones, and the two ways on."""
+    """A closure or new holidays over bookings: which ones, and the two ways on."""
     tz = st.display_zone() if st else None
     hit = exc.body.get("bookings") or []
-    lines = [f"the closure would cover {len(hit)} booking(s); nothing was changed:"]
+    lines = [f"{exc.detail.split(';')[0]}; nothing was changed:"]
     for b in hit if isinstance(hit, list) else []:
         if not isinstance(b, dict):
             continue

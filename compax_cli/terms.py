@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -131,9 +131,18 @@ def edit(
     no_holidays: Annotated[
         bool, typer.Option("--no-holidays", help="Remove every holiday.")
     ] = False,
+    on_bookings: Annotated[
+        Literal["refuse", "cancel", "keep"],
+        typer.Option(
+            "--on-bookings",
+            help="Lectures of series that skip holidays on a new holiday: refuse (list them, "
+            "change nothing), cancel them, or keep them.",
+        ),
+    ] = "refuse",
     json_: Json = False,
 ) -> None:
-    """Change a term; series booked already keep their dates.
+    """Change a term. A new holiday over lectures of series that skip the term's holidays is
+    refused and lists them, unless --on-bookings cancel or keep.
 
     Example: compax terms edit 'Spring 2027' --end 2027-07-23
     """
@@ -147,8 +156,13 @@ def edit(
             start_date=given(parse_date(start, "--start") if start else None),
             end_date=given(parse_date(end, "--end") if end else None),
             holidays=given(holidays),
+            on_bookings=on_bookings,
         )
     note(f"Changed term {changed.name}.")
+    if changed.booking_ids:
+        done = "cancelled" if on_bookings == "cancel" else "kept"
+        hit = changed.booking_ids
+        note(f"  {len(hit)} occurrence(s) on the new holidays {done}: {hit}")
     show_term(st, changed)
 
 

@@ -88,7 +88,7 @@ from compax_sdk.resources.series import (
     SkippedDate,
     Weekday,
 )
-from compax_sdk.resources.terms import Holiday, HolidayInput, Term
+from compax_sdk.resources.terms import Holiday, HolidayInput, Term, TermUpdated
 from compax_sdk.resources.users import Role, User
 
 __all__ = [
@@ -170,6 +170,7 @@ __all__ = [
     "SkippedDate",
     "SyncPage",
     "Term",
+    "TermUpdated",
     "Timeout",
     "Token",
     "UnavailableReason",

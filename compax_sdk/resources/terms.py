@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime
 
@@ -42,6 +42,15 @@ class Term(Model):
     updated_at: AwareDatetime
 
 
+class TermUpdated(Term):
+    """A changed term, with the occurrences its new holidays cover (cancelled or kept)."""
+
+    booking_ids: list[int] = []
+
+
+HolidayPolicy = Literal["refuse", "cancel", "keep"]
+
+
 def _holidays(items: Sequence[HolidayInput] | NotGiven | None) -> list[Any] | NotGiven | None:
     if items is None or isinstance(items, NotGiven):
         return items
@@ -54,9 +63,11 @@ def _term_body(
     end_date: date | NotGiven,
     holidays: Sequence[HolidayInput] | NotGiven | None,
     campus: str | NotGiven | None,
+    on_bookings: HolidayPolicy | NotGiven = NOT_GIVEN,
 ) -> dict[str, object]:
     return body(
         {
+            "on_bookings": on_bookings,
             "name": name,
             "campus": campus,
             "start_date": start_date,
@@ -120,16 +131,19 @@ class Terms(SyncResource):
         end_date: date | NotGiven = NOT_GIVEN,
         holidays: Sequence[HolidayInput] | NotGiven = NOT_GIVEN,
         campus: str | NotGiven = NOT_GIVEN,
+        on_bookings: HolidayPolicy | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
-    ) -> Term:
-        """Only what you pass changes; ``holidays`` replaces the whole list. Series booked
-        already keep their occurrences."""
+    ) -> TermUpdated:
+        """Only what you pass changes; ``holidays`` replaces the whole list. New holidays
+        over occurrences of series that skip the term's holidays raise
+        ``ClosureHitsBookingsError`` (listing them) unless ``on_bookings`` is ``"cancel"``
+        or ``"keep"``; ``booking_ids`` in the answer names them."""
         return self._call(
-            Term,
+            TermUpdated,
             "PATCH",
             f"/terms/{term_id}",
-            json=_term_body(name, start_date, end_date, holidays, campus),
+            json=_term_body(name, start_date, end_date, holidays, campus, on_bookings),
             headers=extra_headers,
             timeout=timeout,
         )
@@ -200,16 +214,19 @@ class AsyncTerms(AsyncResource):
         end_date: date | NotGiven = NOT_GIVEN,
         holidays: Sequence[HolidayInput] | NotGiven = NOT_GIVEN,
         campus: str | NotGiven = NOT_GIVEN,
+        on_bookings: HolidayPolicy | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
-    ) -> Term:
-        """Only what you pass changes; ``holidays`` replaces the whole list. Series booked
-        already keep their occurrences."""
+    ) -> TermUpdated:
+        """Only what you pass changes; ``holidays`` replaces the whole list. New holidays
+        over occurrences of series that skip the term's holidays raise
+        ``ClosureHitsBookingsError`` (listing them) unless ``on_bookings`` is ``"cancel"``
+        or ``"keep"``; ``booking_ids`` in the answer names them."""
         return await self._call(
-            Term,
+            TermUpdated,
             "PATCH",
             f"/terms/{term_id}",
-            json=_term_body(name, start_date, end_date, holidays, campus),
+            json=_term_body(name, start_date, end_date, holidays, campus, on_bookings),
             headers=extra_headers,
             timeout=timeout,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 from sanic import HTTPResponse, Request
@@ -53,6 +54,17 @@ class TermUpdate(Patch):
     start_date: date | None = None
     end_date: date | None = None
     holidays: list[Holiday] | None = Field(None, max_length=100)
+    on_bookings: Literal["refuse", "cancel", "keep"] = Field(
+        "refuse",
+        description="new holidays over occurrences of series that skip the term's holidays: "
+        "refuse (409 closure_hits_bookings listing them), cancel them, or keep them",
+    )
+
+
+class TermUpdated(TermOut):
+    booking_ids: list[int] = Field(
+        default_factory=list, description="occurrences on the new holidays (cancelled or kept)"
+    )
 
 
 def _holidays(items: list[Holiday]) -> list[dict[str, str]]:
@@ -98,17 +110,22 @@ async def read_term(request: Request, actor: Actor, term_id: int) -> HTTPRespons
     "/<term_id>",
     summary="Update a term",
     body=TermUpdate,
-    response=TermOut,
+    response=TermUpdated,
     errors=(*AUTH_ERRORS, 404, 409, 422),
 )
 async def update_term(
     request: Request, actor: Actor, term_id: int, body: TermUpdate
 ) -> HTTPResponse:
-    """Existing series keep their occurrences; the change applies to what is booked next."""
+    """New holidays act on the occurrences of series that skip the term's holidays, as
+    ``on_bookings`` says (default ``refuse``: 409 ``closure_hits_bookings`` listing them);
+    other changes apply to what is booked next."""
     changes = body.changes()
+    changes.pop("on_bookings", None)
     if "holidays" in changes:
         changes["holidays"] = _holidays(body.holidays or [])
-    return render(TermOut.model_validate(await terms.update_term(actor, term_id, **changes)))
+    outcome = await terms.update_term(actor, term_id, on_bookings=body.on_bookings, **changes)
+    out = TermOut.model_validate(outcome.term).model_dump()
+    return render(TermUpdated(**out, booking_ids=outcome.hit))
 
 
 @router.delete("/<term_id>", summary="Delete a term", status=204, errors=(*AUTH_ERRORS, 404))

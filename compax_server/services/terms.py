@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from compax_server.db import transaction
+from compax_server.db.bookings import Booking, Status, lock_rooms
+from compax_server.db.series import Series, SeriesStatus
 from compax_server.db.terms import Term
 from compax_server.domain import bounds
-from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
-from compax_server.services import audit, search
+from compax_server.errors import (
+    AlreadyExists,
+    ClosureHitsBookings,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
+from compax_server.services import audit, bookings, recurrence, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 
@@ -108,13 +117,34 @@ async def create_term(
     return term
 
 
-async def update_term(actor: Actor, term_id: int, **changes: Any) -> Term:
-    """Existing series keep their occurrences; the change applies to new expansions."""
+HOLIDAY_POLICIES = ("refuse", "cancel", "keep")
+
+
+@dataclass
+class TermOutcome:
+    term: Term
+    hit: list[int] = field(default_factory=list)  # occurrences on the new holidays
+
+
+async def update_term(
+    actor: Actor, term_id: int, *, on_bookings: str = "refuse", **changes: Any
+) -> TermOutcome:
+    """Change a term. New holidays act on the series that skip the term's holidays: their
+    occurrences on the new holiday dates are, as ``on_bookings`` says, a 409 that lists them
+    (``refuse``, the default: nothing written), cancelled with the holiday's name
+    (``cancel``) or kept (``keep``, listed in the audit event). Other changes apply to what
+    is booked next."""
     require_staff(actor)
-    try:
+    if on_bookings not in HOLIDAY_POLICIES:
+        raise InvalidInput.field(
+            "body", "on_bookings", f"one of {', '.join(HOLIDAY_POLICIES)}", "enum"
+        )
+
+    async def attempt() -> TermOutcome:
         async with transaction():
             term = await get_term(actor, term_id)
             before = snapshot(term)
+            old_days = recurrence.holiday_dates(term.holidays)
             for name in ("name", "campus", "start_date", "end_date"):
                 if name in changes:
                     setattr(term, name, changes[name])
@@ -122,15 +152,71 @@ async def update_term(actor: Actor, term_id: int, **changes: Any) -> Term:
             term.holidays = check_holidays(
                 changes.get("holidays", term.holidays), term.start_date, term.end_date
             )
+            hit = await _on_new_holidays(actor, term, old_days, on_bookings)
             term.version += 1
             await term.save()
-            await audit.record(
-                actor, "term.update", "term", term.pk, before=before, after=snapshot(term)
-            )
+            after = snapshot(term)
+            if hit:
+                after |= {"on_bookings": on_bookings, "booking_ids": hit}
+            await audit.record(actor, "term.update", "term", term.pk, before=before, after=after)
+            return TermOutcome(term, hit)
+
+    try:
+        return await writes.run(attempt)
     except IntegrityError:
         raise AlreadyExists("a term with that name already exists for this campus") from None
-    await search.changed()
-    return term
+
+
+async def _on_new_holidays(
+    actor: Actor, term: Term, old_days: set[date], on_bookings: str
+) -> list[int]:
+    """Act on the occurrences that the term's new holidays cover (see ``update_term``)."""
+    new_days = recurrence.holiday_dates(term.holidays) - old_days
+    if not new_days:
+        return []
+    series_ids = [
+        s.pk
+        for s in await Series.filter(status=SeriesStatus.active, skip_holidays=True)
+        if s.rule.get("term_id") == term.pk
+    ]
+    if not series_ids:
+        return []
+    hit = await Booking.filter(
+        series_id__in=series_ids,
+        status__in=[Status.pending, Status.confirmed],
+        occurrence_date__in=sorted(new_days),
+        end__gt=datetime.now(UTC),
+    ).order_by("start", "id")
+    if not hit:
+        return []
+    if on_bookings == "refuse":
+        raise ClosureHitsBookings(
+            f"the new holidays would cover {len(hit)} occurrence(s) of series that skip the "
+            "term's holidays; send on_bookings=cancel to cancel them, or on_bookings=keep",
+            bookings=[bookings.conflict_view(actor, b) for b in hit[:200]],
+        )
+    if on_bookings == "cancel":
+        await lock_rooms([b.room_id for b in hit])
+        names = {
+            day: h.get("name") or "holiday"
+            for h in term.holidays
+            for day in recurrence.holiday_dates([h])
+        }
+        for booking in hit:
+            before = bookings.snapshot(booking)
+            booking.status = Status.cancelled
+            booking.reason = f"holiday: {names.get(booking.occurrence_date or date.min, 'holiday')}"
+            booking.version += 1
+            await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+            await audit.record(
+                actor,
+                "booking.cancel",
+                "booking",
+                booking.pk,
+                before=before,
+                after=bookings.snapshot(booking) | {"term_id": term.pk},
+            )
+    return [b.pk for b in hit]
 
 
 async def delete_term(actor: Actor, term_id: int) -> None:

@@ -93,3 +93,44 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
     assert [(s["date"], s["reason"]) for s in r.json()["skipped"]] == [("2031-03-11", "closure")]
     days = [b.start.date().isoformat() for b in await Booking.all().order_by("start")]
     assert days == ["2031-03-04", "2031-03-18"]
+
+
+async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
+    client, staff, member, room, book
+):
+    """Repro: a new term holiday on a lecture day changed nothing and said nothing; the
+    lecture stayed booked on the holiday."""
+    term = await client.post(
+        "/api/v1/terms",
+        json={"name": "Spring", "start_date": "2031-03-01", "end_date": "2031-06-30"},
+        headers=bearer(staff),
+    )
+    assert term.status_code == 201, term.text
+    series = await client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room.pk,
+            "title": "Algorithms",
+            "start_date": "2031-03-04",
+            "start_time": "09:00",
+            "duration_minutes": 90,
+            "recurrence": {"freq": "weekly", "term_id": term.json()["id"]},
+        },
+        headers=bearer(staff),
+    )
+    assert series.status_code == 201, series.text
+    on_holiday = await Booking.get(series_id=series.json()["id"], start=at(8, 8))  # 2031-03-11
+    path = f"/api/v1/terms/{term.json()['id']}"
+    holidays = {"holidays": [{"start": "2031-03-11", "name": "Founders' day"}]}
+
+    r = await client.patch(path, json=holidays, headers=bearer(staff))
+    assert r.status_code == 409, r.text
+    assert r.json()["code"] == "closure_hits_bookings"
+    assert [b["id"] for b in r.json()["bookings"]] == [on_holiday.pk]
+
+    r = await client.patch(path, json=holidays | {"on_bookings": "cancel"}, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    assert r.json()["booking_ids"] == [on_holiday.pk]
+    cancelled = await Booking.get(id=on_holiday.pk)
+    assert (cancelled.status, cancelled.reason) == (Status.cancelled, "holiday: Founders' day")
+    assert await Booking.filter(series_id=series.json()["id"], status=Status.confirmed).count() > 10
