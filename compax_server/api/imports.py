@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC as _UTC
 from datetime import date, datetime
 from typing import Any, Literal
@@ -60,7 +61,8 @@ class ImportItem(In):
     def as_item(self) -> dict[str, Any]:
         item = self.model_dump()
         if self.start is not None and self.end is not None:  # the same instant hashes the same
-            item["start"], item["end"] = self.start.astimezone(_UTC), self.end.astimezone(_UTC)
+            with contextlib.suppress(OverflowError):  # past year 1 or 9999: the plan says so
+                item["start"], item["end"] = self.start.astimezone(_UTC), self.end.astimezone(_UTC)
         if self.recurrence is not None:
             item["recurrence"] = self.recurrence.model_dump(mode="json")
         return item

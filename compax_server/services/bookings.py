@@ -39,7 +39,7 @@ from compax_server.db.bookings import (
 )
 from compax_server.db.users import Role, User
 from compax_server.domain import bookings as states
-from compax_server.domain import bounds, occurrences
+from compax_server.domain import bounds, hours, occurrences
 from compax_server.errors import (
     BookingConflict,
     Forbidden,
@@ -49,9 +49,9 @@ from compax_server.errors import (
     PreconditionRequired,
     RuleViolation,
 )
-from compax_server.services import audit, hours, idempotency, rules, search, writes
+from compax_server.services import audit, idempotency, rules, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
-from compax_server.services.paging import check_limit, decode_cursor, encode_cursor
+from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
 
 log = logging.getLogger("compax.bookings")
 
@@ -173,10 +173,10 @@ async def list_bookings(
         query = query.filter(series_id=filters.series_id)
     if cursor:
         position = decode_cursor(cursor)
+        after_id = cursor_int(position, "id", 2**31 - 1)
         try:
-            after_start = datetime.fromisoformat(position["s"])
-            after_id = int(position["id"])
-        except (KeyError, TypeError, ValueError):
+            after_start = bounds.check_instant(datetime.fromisoformat(position["s"]), "cursor")
+        except (KeyError, TypeError, ValueError, RuleViolation):
             raise InvalidInput.field(
                 "query", "cursor", "is not a cursor this server issued"
             ) from None

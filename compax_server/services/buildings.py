@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 from compax_server.db import sql, transaction
 from compax_server.db.bookings import Booking, Status, lock_rooms
 from compax_server.db.rooms import Building, Closure, Room
+from compax_server.domain import hours
 from compax_server.errors import (
     AlreadyExists,
     ClosureHitsBookings,
@@ -18,7 +19,7 @@ from compax_server.errors import (
     InvalidInput,
     NotFound,
 )
-from compax_server.services import audit, bookings, hours, search, writes
+from compax_server.services import audit, bookings, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from compax_server import db
+from compax_server import db, runtime
 from compax_server.db import sql
 from compax_server.db.bookings import (
     Status,
@@ -34,11 +34,10 @@ from compax_server.db.bookings import (
     set_status,
 )
 from compax_server.db.series import ImportBatch
-from compax_server.domain import occurrences
-from compax_server.errors import Conflict, Forbidden, InvalidInput, NotFound
-from compax_server.services import audit, hours, recurrence, rules, search, writes
+from compax_server.domain import bounds, hours, occurrences, recurrence
+from compax_server.errors import CompaxError, Conflict, Forbidden, InvalidInput, NotFound
+from compax_server.services import audit, rules, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
-from compax_server.services.series import check_rule
 
 MAX_ITEMS = 20_000
 MAX_OCCURRENCES = 200_000
@@ -212,19 +211,35 @@ def _chunks(values: list[Any], size: int = 500) -> list[list[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def _expand(ctx: Context, p: ItemPlan, room: dict[str, Any], *, check_hours: bool) -> None:
+def _expand(
+    ctx: Context,
+    p: ItemPlan,
+    room: dict[str, Any],
+    *,
+    check_hours: bool,
+    override: bool,
+    max_length: timedelta,
+) -> None:
     """The item's occurrences (UTC), and the rule problems of each."""
     item = p.item
     building = ctx.buildings[room["building_id"]]
     tz = hours.zone(building["timezone"])
     p.timezone = building["timezone"]
     if p.kind == "booking":
-        start, end = hours.utc(item["start"]), hours.utc(item["end"])
-        if end <= start:
-            p.errors.append({"field": "end", "detail": "must be after start"})
+        try:  # the range and the length limits of any booking, before anything walks it
+            start, end = bounds.check_window(
+                item["start"], item["end"], max_length=max_length, override=override
+            )
+        except CompaxError as exc:
+            p.errors.append({"field": "end", "detail": exc.detail})
             return
         p.windows = [Window(None, start, end)]
     else:
+        try:
+            bounds.check_date(item["start_date"], "start_date")
+        except CompaxError as exc:
+            p.errors.append({"field": "start_date", "detail": exc.detail})
+            return
         rule = dict(item["recurrence"])
         ends = [k for k in ("until", "count", "term_id") if rule.get(k) is not None]
         if len(ends) != 1:
@@ -353,7 +368,14 @@ async def plan_items(
                 continue
             p.action = "update"
             p.changes = _changed_fields(p, existing)
-        _expand(ctx, p, room, check_hours=not options.override)
+        _expand(
+            ctx,
+            p,
+            room,
+            check_hours=not options.override,
+            override=options.override,
+            max_length=timedelta(hours=runtime.settings().max_booking_hours),
+        )
         if not options.override and not p.errors:
             await _check_limits(p, room)
         if p.errors:
@@ -426,7 +448,8 @@ def _changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
             "description": existing["description"] == (item.get("description") or ""),
             "start_time": existing["start_time"] == item["start_time"],
             "duration_minutes": existing["duration_minutes"] == item["duration_minutes"],
-            "recurrence": sql.decode_json(existing["rule"]) == check_rule(item["recurrence"]),
+            "recurrence": sql.decode_json(existing["rule"])
+            == recurrence.check_rule(item["recurrence"]),
             "excluded_dates": sql.decode_json(existing["excluded_dates"])
             == sorted(str(d) for d in item.get("excluded_dates") or []),
             "skip_holidays": bool(existing["skip_holidays"]) == item.get("skip_holidays", True),
@@ -738,7 +761,7 @@ async def _insert_series(actor: Actor, source: str, plans: list[ItemPlan]) -> No
         values, params = [], []
         for p in chunk:
             item = p.item
-            rule = check_rule(item["recurrence"])
+            rule = recurrence.check_rule(item["recurrence"])
             values.append(
                 f"(?, ?, ?, ?, {json_cast}, ?, ?, ?, ?, {json_cast}, {json_cast}, 'active', "
                 "?, ?, ?, 1, ?, ?, ?)"
@@ -783,7 +806,7 @@ async def _update_series(
     assert p.existing_id is not None
     p.series_id = p.existing_id
     item = p.item
-    rule = check_rule(item["recurrence"])
+    rule = recurrence.check_rule(item["recurrence"])
     json_cast = "?::jsonb" if db.dialect() == "postgres" else "?"
     await sql.execute(
         f"""UPDATE series SET room_id = ?, owner_id = ?, title = ?, description = ?,

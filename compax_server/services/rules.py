@@ -18,8 +18,9 @@ from compax_server import runtime
 from compax_server.db import sql, transaction
 from compax_server.db.bookings import RoomForBooking
 from compax_server.db.series import BookingRule
+from compax_server.domain import hours
 from compax_server.errors import InvalidInput, NotFound
-from compax_server.services import audit, hours, search
+from compax_server.services import audit, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 
 SCOPES = ("global", "building", "room")

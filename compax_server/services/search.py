@@ -19,12 +19,11 @@ from typing import Any
 from compax_server import runtime
 from compax_server.db import search as search_db
 from compax_server.db import sql
-from compax_server.domain import bounds
+from compax_server.domain import bounds, hours
+from compax_server.domain.recurrence import holiday_dates
 from compax_server.errors import InvalidInput, NotFound, RuleViolation
-from compax_server.services import hours
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
-from compax_server.services.recurrence import holiday_dates
 
 STAMP = "availability"
 CACHE_TTL = 300.0  # seconds; the version stamp, not the TTL, keeps answers fresh

@@ -27,7 +27,7 @@ from compax_server.db.bookings import (
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.db.terms import Term
 from compax_server.db.users import User
-from compax_server.domain import occurrences
+from compax_server.domain import bounds, hours, occurrences, recurrence
 from compax_server.errors import (
     BookingConflict,
     Forbidden,
@@ -35,7 +35,7 @@ from compax_server.errors import (
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, bookings, hours, recurrence, rules, writes
+from compax_server.services import audit, bookings, rules, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 
@@ -267,20 +267,6 @@ def _enforce_policy(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
     return skipped
 
 
-def check_rule(rule: dict[str, Any]) -> dict[str, Any]:
-    ends = [k for k in ("until", "count", "term_id") if rule.get(k) is not None]
-    if len(ends) != 1:
-        raise InvalidInput.field(
-            "body", "recurrence", "give exactly one of until, count or term_id", "invalid_end"
-        )
-    if rule["freq"] not in recurrence.FREQS:
-        raise InvalidInput.field("body", "recurrence/freq", "daily, weekly or monthly", "enum")
-    clean = {k: v for k, v in rule.items() if v is not None}
-    if isinstance(clean.get("until"), date):
-        clean["until"] = clean["until"].isoformat()
-    return clean
-
-
 # -- reads -----------------------------------------------------------------------------------
 
 
@@ -363,7 +349,8 @@ async def create_series(
     require_scope(actor, Scope.write)
     if conflict_policy not in POLICIES:
         raise InvalidInput.field("body", "conflict_policy", f"one of {', '.join(POLICIES)}", "enum")
-    rule = check_rule(recurrence_rule)
+    rule = recurrence.check_rule(recurrence_rule)
+    bounds.check_date(start_date, "start_date")
     owner = await _owner(actor, owner_id)
     excluded = set(excluded_dates or [])
     added = set(added_dates or [])

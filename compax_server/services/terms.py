@@ -12,7 +12,7 @@ from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status, lock_rooms
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.db.terms import Term
-from compax_server.domain import bounds
+from compax_server.domain import bounds, recurrence
 from compax_server.errors import (
     AlreadyExists,
     ClosureHitsBookings,
@@ -20,7 +20,7 @@ from compax_server.errors import (
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, bookings, recurrence, search, writes
+from compax_server.services import audit, bookings, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 

@@ -10,7 +10,8 @@ import pytest
 
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Building, Closure, Feature, Room, RoomFeature
-from compax_server.services import buildings, hours, search
+from compax_server.domain import hours
+from compax_server.services import buildings, search
 from tests.conftest import actor_of, at, bearer
 
 R = "/api/v1/rooms"

@@ -122,3 +122,52 @@ async def test_skip_closures_leaves_out_just_the_closed_date(client, admin, staf
     assert item["skipped"][0]["reason"] == "closure"
     days = [b.start.date().isoformat() for b in await Booking.all().order_by("start")]
     assert days == ["2031-03-04", "2031-03-18", "2031-03-25"]
+
+
+async def test_hostile_times_in_an_import_are_invalid_items_not_500s(client, staff, room):
+    """Year 1 and 9999 with offsets, a booking of millennia, a series starting at the end of
+    the calendar: each item is invalid with the limit named; nothing is written."""
+    items = [
+        {
+            "external_id": "X1",
+            "kind": "booking",
+            "room": room.code,
+            "title": "Far",
+            "start": "0001-01-01T00:30:00+01:00",
+            "end": "0001-01-01T01:30:00+01:00",
+        },
+        {
+            "external_id": "X2",
+            "kind": "booking",
+            "room": room.code,
+            "title": "Long",
+            "start": "2031-01-01T00:00:00Z",
+            "end": "9999-01-01T00:00:00Z",
+        },
+        lecture("X3", room, start_date="9999-12-31", start_time="23:00", duration_minutes=1440),
+    ]
+    r = await run(client, staff, items, mode="apply", atomic=False)
+    assert r.status_code == 201, r.text
+    by_ext = {i["external_id"]: i for i in r.json()["items"]}
+    assert {i["action"] for i in by_ext.values()} == {"invalid"}
+    assert "1970-01-01 to 2200-01-01" in by_ext["X1"]["errors"][0]["detail"]
+    assert "1970-01-01 to 2200-01-01" in by_ext["X3"]["errors"][0]["detail"]
+    assert await Booking.all().count() == 0
+
+
+async def test_a_series_at_the_end_of_the_calendar_is_a_422(client, staff, room):
+    """Repro: a series starting 9999-12-31 23:00 lasting 1440 minutes was a 500."""
+    r = await client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room.pk,
+            "title": "Far",
+            "start_date": "9999-12-31",
+            "start_time": "23:00",
+            "duration_minutes": 1440,
+            "recurrence": {"freq": "daily", "until": "9999-12-31"},
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["rule"] == "time_range"

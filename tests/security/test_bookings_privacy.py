@@ -98,3 +98,19 @@ async def test_only_the_owner_of_a_source_or_an_admin_may_cancel_its_missing_ite
     r = await client.post("/api/v1/imports", json=hostile, headers=bearer(admin))
     assert r.status_code == 201, r.text
     assert not await Booking.filter(external_id="E1", status=Status.confirmed).exists()
+
+
+async def test_a_forged_bookings_cursor_is_a_400(client, member):
+    """On PostgreSQL an id of 2**40 in the cursor was a 500 (integer out of range)."""
+    import base64
+    import json
+
+    for position in (
+        {"s": "2031-03-03T09:00:00+00:00", "id": 2**40},
+        {"s": "0001-01-01T00:00:00+01:00", "id": 1},
+        {"s": 5, "id": 1},
+    ):
+        raw = base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+        r = await client.get(BK, params={"cursor": raw}, headers=bearer(member))
+        assert r.status_code == 400, (position, r.text)
+        assert r.json()["errors"][0]["pointer"] == "/cursor"

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
+from compax_server.domain import bounds, hours
 from compax_server.errors import InvalidInput, RuleViolation
-from compax_server.services import hours
 
 MAX_OCCURRENCES = 1000
 WEEKDAYS = {
@@ -56,6 +56,24 @@ def parse_time(value: str, pointer: str = "start_time") -> time:
         raise InvalidInput.field("body", pointer, "a local time HH:MM, e.g. 09:15", "invalid_time")
     hh, mm = value.split(":")
     return time(int(hh), int(mm))
+
+
+def check_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A recurrence rule, normalised (no nulls, ``until`` as text), with exactly one end, a
+    known frequency and an ``until`` inside the accepted range of dates."""
+    ends = [k for k in ("until", "count", "term_id") if rule.get(k) is not None]
+    if len(ends) != 1:
+        raise InvalidInput.field(
+            "body", "recurrence", "give exactly one of until, count or term_id", "invalid_end"
+        )
+    if rule["freq"] not in FREQS:
+        raise InvalidInput.field("body", "recurrence/freq", "daily, weekly or monthly", "enum")
+    clean = {k: v for k, v in rule.items() if v is not None}
+    if isinstance(clean.get("until"), str):
+        clean["until"] = date.fromisoformat(clean["until"])
+    if isinstance(clean.get("until"), date):
+        clean["until"] = bounds.check_date(clean["until"], "recurrence.until").isoformat()
+    return clean
 
 
 def holiday_dates(holidays: list[dict[str, Any]]) -> set[date]:
