@@ -12,7 +12,7 @@ from compax_server.api.bookings import BookingOut, if_match
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.schemas import In, Int, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.db.series import SeriesStatus
-from compax_server.services import bookings, series
+from compax_server.services import bookings, series, series_changes
 from compax_server.services.actors import Actor
 
 router = Router(
@@ -240,7 +240,9 @@ async def update_series(
     """Move or rename all future occurrences, or those from ``from_date`` on. To change one
     occurrence, PATCH its booking."""
     changes = body.changes()
-    outcome = await series.update_series(actor, series_id, if_match=if_match(request), **changes)
+    outcome = await series_changes.update_series(
+        actor, series_id, if_match=if_match(request), **changes
+    )
     return render(result(outcome), headers=etag(outcome))
 
 

@@ -1,5 +1,8 @@
 """Series: a semester of lectures in one request, DST-safe, all or nothing (or skipping what
-is taken), with edits of one occurrence (``/bookings/{id}``), this and following, or all.
+is taken), cancelled from a date on, or given one more date. Planning (expansion and the
+checks of each occurrence) is in ``series_plan``; edits of the future occurrences, which keep
+what a person changed on one of them, are in ``series_changes``; one occurrence alone is
+changed through its booking (``/bookings/{id}``).
 
 Every write is one transaction that first locks the room(s); occurrences are bookings, so
 the database's no-overlap rule guards each of them.
@@ -7,37 +10,30 @@ the database's no-overlap rule guards each of them.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from compax_server import db
-from compax_server.db import search as search_db
 from compax_server.db.bookings import (
     Booking,
-    BookingRow,
-    RoomForBooking,
     Status,
     insert_occurrences,
-    lock_and_load_rooms,
     lock_rooms,
 )
 from compax_server.db.series import Series, SeriesStatus
-from compax_server.db.terms import Term
 from compax_server.db.users import User
-from compax_server.domain import bounds, hours, occurrences, recurrence
+from compax_server.domain import bounds, recurrence
 from compax_server.errors import (
-    BookingConflict,
     Forbidden,
     InvalidInput,
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, bookings, rules, writes
-from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services import audit, bookings, writes
+from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.paging import page_by_id
+from compax_server.services.series_plan import enforce, plan
 
 POLICIES = ("all_or_nothing", "skip_conflicts")
 
@@ -59,10 +55,6 @@ def snapshot(series: Series) -> dict[str, Any]:
     }
 
 
-def content_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def can_see(actor: Actor, series: Series) -> bool:
     return actor.is_staff or series.owner_id == actor.user_id
 
@@ -76,195 +68,6 @@ class Outcome:
     skipped_holidays: list[date] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)
     exceptions_kept: list[dict[str, Any]] = field(default_factory=list)
-
-
-# -- planning --------------------------------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    """The occurrences of a rule in a room, checked: what is free, what is not, and why."""
-
-    occurrences: list[recurrence.Occurrence]
-    adjustments: list[dict[str, Any]]
-    skipped_holidays: list[date]
-    problems: dict[date, list[dict[str, Any]]]  # rules broken (422)
-    conflicts: dict[date, list[dict[str, Any]]]  # confirmed bookings in the way (409)
-    pending_in_way: dict[date, list[int]]
-
-
-async def _term_bounds(term_id: int | None) -> tuple[Term | None, set[date]]:
-    if term_id is None:
-        return None, set()
-    term = await Term.get_or_none(id=term_id)
-    if term is None:
-        raise InvalidInput.field(
-            "body", "recurrence/term_id", f"term {term_id} does not exist", "unknown"
-        )
-    return term, recurrence.holiday_dates(term.holidays)
-
-
-async def plan(
-    actor: Actor,
-    room: RoomForBooking,
-    *,
-    owner_id: int,
-    rule: dict[str, Any],
-    start_date: date,
-    start_time: str,
-    duration_minutes: int,
-    excluded: set[date],
-    added: set[date],
-    skip_holidays: bool,
-    override: bool,
-    exclude_series_id: int | None = None,
-    only_dates: set[date] | None = None,
-) -> Plan:
-    """Expand and check, under the room's lock. ``exclude_series_id``: the series being
-    edited (its own occurrences are not in the way)."""
-    term, holidays = await _term_bounds(rule.get("term_id"))
-    until = date.fromisoformat(rule["until"]) if rule.get("until") else None
-    if term is not None:
-        start_date = max(start_date, term.start_date)
-        until = term.end_date if until is None else min(until, term.end_date)
-    tz = hours.zone(room.timezone)
-    expansion = recurrence.expand(
-        rule,
-        start_date=start_date,
-        until=until,
-        count=rule.get("count"),
-        start_time=recurrence.parse_time(start_time),
-        duration=timedelta(minutes=duration_minutes),
-        tz=tz,
-        excluded=excluded,
-        added=added,
-        holidays=holidays if skip_holidays else set(),
-    )
-    occurrences = [o for o in expansion.occurrences if only_dates is None or o.date in only_dates]
-    result = Plan(occurrences, expansion.adjustments, expansion.skipped_holidays, {}, {}, {})
-    await check_occurrences(
-        actor, room, owner_id, result, override=override, exclude_series_id=exclude_series_id
-    )
-    return result
-
-
-async def check_occurrences(
-    actor: Actor,
-    room: RoomForBooking,
-    owner_id: int,
-    result: Plan,
-    *,
-    override: bool,
-    exclude_series_id: int | None = None,
-) -> None:
-    """Check ``result.occurrences`` in the (locked) room like single bookings: fill in the
-    rules they break, the confirmed bookings in their way and the pending requests they
-    would override. ``exclude_series_id``: the series being edited (not in its own way)."""
-    occurrences = result.occurrences
-    if not occurrences:
-        return
-    windows = search_db.Windows({room.building_id: [(o.start, o.end) for o in occurrences]})
-    in_way, closures = await search_db.blocking([room.id], windows)
-    by_start = {o.start: o.date for o in occurrences}
-    own = set()
-    if exclude_series_id is not None:
-        own = set(await Booking.filter(series_id=exclude_series_id).values_list("id", flat=True))
-    for b in in_way:
-        if b["id"] in own:
-            continue
-        day = by_start[b["ws"]]
-        if b["status"] == Status.confirmed.value:
-            row = BookingRow(
-                b["id"], room.id, b["owner_id"], b["title"], b["start"], b["end"], Status.confirmed
-            )
-            view = bookings.conflict_view(actor, row)
-            result.conflicts.setdefault(day, []).append({"date": day.isoformat(), **view})
-        else:
-            result.pending_in_way.setdefault(day, []).append(b["id"])
-    if override:
-        require_staff(actor)
-        return
-    closures_by_day: dict[date, list[dict[str, Any]]] = {}
-    for c in closures:
-        closures_by_day.setdefault(by_start[c["ws"]], []).append(c)
-    for o in occurrences:
-        found = bookings.rule_violations(room, o.start, o.end, closures_by_day.get(o.date, []))
-        found += await bookings.limit_violations(actor, room, owner_id, [(o.start, o.end)])
-        quota = [p for p in found if p["rule"] in ("max_bookings_per_week", "max_hours_per_week")]
-        found = [p for p in found if p not in quota]
-        if found:
-            result.problems[o.date] = [{"date": o.date.isoformat(), **p} for p in found]
-    # The weekly quota counts every new occurrence together.
-    limits = await rules.limits_for(room.id, room.building_id)
-    if not limits.empty and await bookings._is_member(actor, owner_id):
-        quota = await rules.quota_violations(
-            limits,
-            room,
-            owner_id,
-            [(o.start, o.end) for o in occurrences if o.date not in result.problems],
-        )
-        if quota:
-            raise RuleViolation("; ".join(p["detail"] for p in quota), errors=quota)
-
-
-def _skip_closed(p: Plan) -> list[dict[str, Any]]:
-    """Take the dates whose only problem is a closure out of the plan; report them."""
-    closed = [
-        day
-        for day in sorted(p.problems)
-        if all(e.get("rule") == "closure" for e in p.problems[day])
-    ]
-    skipped = [
-        {"date": day.isoformat(), "reason": "closure", "errors": p.problems.pop(day)}
-        for day in closed
-    ]
-    for day in closed:
-        p.conflicts.pop(day, None)
-        p.pending_in_way.pop(day, None)
-    p.occurrences = [o for o in p.occurrences if o.date not in set(closed)]
-    return skipped
-
-
-def _enforce(
-    actor: Actor, p: Plan, policy: str, *, skip_closures: bool = False
-) -> list[dict[str, Any]]:
-    """All or nothing: any problem fails the whole request. Skip conflicts: drop the dates
-    with problems and report them. ``skip_closures``: the closed dates are left out and
-    reported either way. Returns the skipped dates with reasons."""
-    closed = _skip_closed(p) if skip_closures else []
-    return closed + _enforce_policy(actor, p, policy)
-
-
-def _enforce_policy(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
-    if policy == "all_or_nothing":
-        if p.problems:
-            errors = [e for day in sorted(p.problems) for e in p.problems[day]]
-            raise RuleViolation(
-                f"{len(p.problems)} occurrence(s) break a rule (nothing was booked): "
-                + "; ".join(sorted({e["detail"] for e in errors})[:5])
-                + (" (staff may override)" if actor.is_staff else ""),
-                errors=errors,
-            )
-        if p.conflicts:
-            conflicts = [c for day in sorted(p.conflicts) for c in p.conflicts[day]]
-            raise BookingConflict(
-                f"{len(p.conflicts)} occurrence(s) are taken (nothing was booked): "
-                + ", ".join(d.isoformat() for d in sorted(p.conflicts)[:10]),
-                conflicts=conflicts,
-                dates=[d.isoformat() for d in sorted(p.conflicts)],
-            )
-        return []
-    skipped = []
-    for day in sorted(set(p.problems) | set(p.conflicts)):
-        if day in p.problems:
-            skipped.append({"date": day.isoformat(), "reason": "rule", "errors": p.problems[day]})
-        else:
-            skipped.append(
-                {"date": day.isoformat(), "reason": "conflict", "conflicts": p.conflicts[day]}
-            )
-    keep = {d for d in (o.date for o in p.occurrences)} - set(p.problems) - set(p.conflicts)
-    p.occurrences = [o for o in p.occurrences if o.date in keep]
-    return skipped
 
 
 # -- reads -----------------------------------------------------------------------------------
@@ -418,7 +221,7 @@ async def create_in_transaction(
         skip_holidays=skip_holidays,
         override=override,
     )
-    skipped = _enforce(actor, p, conflict_policy, skip_closures=skip_closures)
+    skipped = enforce(actor, p, conflict_policy, skip_closures=skip_closures)
     if not p.occurrences:
         raise RuleViolation(
             "No occurrence of this series can be booked.",
@@ -463,175 +266,12 @@ def check_series_version(series: Series, if_match: str | None) -> None:
     bookings.check_if_match(series, if_match, noun="series")
 
 
-async def _active_occurrences(series: Series, from_date: date | None) -> list[Booking]:
+async def active_occurrences(series: Series, from_date: date | None) -> list[Booking]:
     now = datetime.now(UTC)
     query = Booking.filter(series_id=series.pk, status__in=bookings.ACTIVE, end__gt=now)
     if from_date is not None:
         query = query.filter(occurrence_date__gte=from_date)
     return await query.order_by("start")
-
-
-async def update_series(
-    actor: Actor,
-    series_id: int,
-    *,
-    if_match: str | None,
-    scope: str = "all",
-    from_date: date | None = None,
-    title: str | None = None,
-    description: str | None = None,
-    room_id: int | None = None,
-    start_time: str | None = None,
-    duration_minutes: int | None = None,
-    override: bool = False,
-    reset_exceptions: bool = False,
-) -> Outcome:
-    """Change the future occurrences (``scope=all``) or those from ``from_date`` on
-    (``scope=following``): title, room, time or duration, in one transaction, each moved
-    occurrence checked like a new booking. Bookings keep their ids.
-
-    An occurrence changed by hand (an exception) keeps what was changed: a moved occurrence
-    stays in its room when the series gets a new time, and is listed in
-    ``exceptions_kept``; ``reset_exceptions`` overwrites them with the series' values. A
-    ``following`` change makes its occurrences differ from the series, so they become
-    exceptions in the fields it changed."""
-    require_scope(actor, Scope.write)
-    if scope not in ("all", "following"):
-        raise InvalidInput.field("body", "scope", "all or following", "enum")
-    if scope == "following" and from_date is None:
-        raise InvalidInput.field("body", "from_date", "scope=following needs from_date", "missing")
-
-    async def attempt() -> Outcome:
-        async with db.transaction():
-            series = await get_series(actor, series_id)
-            check_series_version(series, if_match)
-            if series.status != SeriesStatus.active:
-                raise InvalidInput.field(
-                    "path", "series_id", "the series is cancelled", "cancelled"
-                )
-            before = snapshot(series)
-            affected = await _active_occurrences(
-                series, from_date if scope == "following" else None
-            )
-            new_room_id = room_id or series.room_id
-            retimed = start_time is not None or duration_minutes is not None
-            new_time = recurrence.parse_time(start_time or series.start_time)
-            duration = timedelta(minutes=duration_minutes or series.duration_minutes)
-            locked = await lock_and_load_rooms(
-                [series.room_id, new_room_id, *(b.room_id for b in affected)]
-            )
-            if new_room_id not in locked:
-                raise InvalidInput.field(
-                    "body", "room_id", f"room {new_room_id} does not exist", "unknown"
-                )
-            merges: list[tuple[Booking, occurrences.Merge]] = []
-            kept: list[dict[str, Any]] = []
-            for booking in affected:
-                current = occurrences.Slot(
-                    booking.room_id, booking.start, booking.end, booking.title, booking.description
-                )
-                start, end = current.start, current.end
-                if retimed and booking.occurrence_date is not None:
-                    tz = hours.zone(locked[new_room_id].timezone)
-                    o = recurrence.occurrence_on(booking.occurrence_date, new_time, duration, tz)
-                    start, end = o.start, o.end
-                wanted = occurrences.Slot(
-                    new_room_id if room_id is not None else current.room_id,
-                    start,
-                    end,
-                    title if title is not None else current.title,
-                    description if description is not None else current.description,
-                )
-                m = occurrences.merge(
-                    current, wanted, booking.exception_fields, reset=reset_exceptions
-                )
-                if m.kept:
-                    kept.append(occurrences.kept_view(booking.pk, booking.occurrence_date, m.kept))
-                merges.append((booking, m))
-            await _check_moves(actor, series, locked, merges, override)
-            changed: list[int] = []
-            for booking, m in merges:
-                current = occurrences.Slot(
-                    booking.room_id, booking.start, booking.end, booking.title, booking.description
-                )
-                diff = occurrences.fields_changed(current, m.slot)
-                exception = list(m.exception)
-                if scope == "following":
-                    exception = occurrences.mark(exception, diff)
-                if not diff and exception == list(booking.exception_fields):
-                    continue
-                if diff & {"room_id", "time"}:
-                    room = locked[m.slot.room_id]
-                    if room.requires_approval and not actor.is_staff:
-                        booking.status = Status.pending
-                booking.room_id, booking.start, booking.end = (
-                    m.slot.room_id,
-                    m.slot.start,
-                    m.slot.end,
-                )
-                booking.title, booking.description = m.slot.title, m.slot.description
-                booking.exception_fields = exception
-                booking.version += 1
-                await booking.save()
-                changed.append(booking.pk)
-            if scope == "all":
-                series.room_id = new_room_id
-                series.start_time = start_time or series.start_time
-                series.duration_minutes = duration_minutes or series.duration_minutes
-                if title is not None:
-                    series.title = title
-                if description is not None:
-                    series.description = description
-            series.version += 1
-            await series.save()
-            after = snapshot(series) | {"booking_ids": changed, "scope": scope}
-            if from_date:
-                after["from_date"] = from_date.isoformat()
-            if kept:
-                after["exceptions_kept"] = kept
-            if reset_exceptions:
-                after["reset_exceptions"] = True
-            if override:
-                after["override"] = True
-            await audit.record(
-                actor, "series.update", "series", series.pk, before=before, after=after
-            )
-            return Outcome(series, changed, exceptions_kept=kept)
-
-    return await writes.run(attempt)
-
-
-async def _check_moves(
-    actor: Actor,
-    series: Series,
-    locked: dict[int, RoomForBooking],
-    merges: list[tuple[Booking, occurrences.Merge]],
-    override: bool,
-) -> None:
-    """Check every occurrence that changes room or time, room by room, like new bookings
-    (all or nothing). The series' own occurrences are not in each other's way."""
-    by_room: dict[int, list[recurrence.Occurrence]] = {}
-    for booking, m in merges:
-        moved = (m.slot.room_id, m.slot.start, m.slot.end) != (
-            booking.room_id,
-            booking.start,
-            booking.end,
-        )
-        if moved and booking.occurrence_date is not None:
-            by_room.setdefault(m.slot.room_id, []).append(
-                recurrence.Occurrence(booking.occurrence_date, m.slot.start, m.slot.end)
-            )
-    for target_id in sorted(by_room):
-        p = Plan(by_room[target_id], [], [], {}, {}, {})
-        await check_occurrences(
-            actor,
-            locked[target_id],
-            series.owner_id,
-            p,
-            override=override,
-            exclude_series_id=series.pk,
-        )
-        _enforce(actor, p, "all_or_nothing")
 
 
 async def cancel_series(
@@ -653,7 +293,7 @@ async def cancel_series(
             await lock_rooms([series.room_id])
             before = snapshot(series)
             cancelled = []
-            for booking in await _active_occurrences(series, from_date):
+            for booking in await active_occurrences(series, from_date):
                 booking.status = Status.cancelled
                 booking.reason = reason or "the series was cancelled"
                 booking.version += 1
@@ -708,7 +348,7 @@ async def add_date(
                 override=override,
                 only_dates={day},
             )
-            _enforce(actor, p, "all_or_nothing")
+            enforce(actor, p, "all_or_nothing")
             before = snapshot(series)
             status = (
                 Status.pending

@@ -1,0 +1,188 @@
+"""Series edits: move, retime or rename the future occurrences of a series (all of them, or
+those from a date on), keeping what a person changed on one occurrence (an exception).
+
+One transaction that locks every room involved in id order; each occurrence that moves is
+checked like a new booking (all or nothing); bookings keep their ids.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from compax_server import db
+from compax_server.db.bookings import Booking, RoomForBooking, Status, lock_and_load_rooms
+from compax_server.db.series import Series, SeriesStatus
+from compax_server.domain import hours, occurrences, recurrence
+from compax_server.errors import InvalidInput
+from compax_server.services import audit, writes
+from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.series import (
+    Outcome,
+    active_occurrences,
+    check_series_version,
+    get_series,
+    snapshot,
+)
+from compax_server.services.series_plan import Plan, check_occurrences, enforce
+
+
+async def update_series(
+    actor: Actor,
+    series_id: int,
+    *,
+    if_match: str | None,
+    scope: str = "all",
+    from_date: date | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    room_id: int | None = None,
+    start_time: str | None = None,
+    duration_minutes: int | None = None,
+    override: bool = False,
+    reset_exceptions: bool = False,
+) -> Outcome:
+    """Change the future occurrences (``scope=all``) or those from ``from_date`` on
+    (``scope=following``): title, room, time or duration, in one transaction, each moved
+    occurrence checked like a new booking. Bookings keep their ids.
+
+    An occurrence changed by hand (an exception) keeps what was changed: a moved occurrence
+    stays in its room when the series gets a new time, and is listed in
+    ``exceptions_kept``; ``reset_exceptions`` overwrites them with the series' values. A
+    ``following`` change makes its occurrences differ from the series, so they become
+    exceptions in the fields it changed."""
+    require_scope(actor, Scope.write)
+    if scope not in ("all", "following"):
+        raise InvalidInput.field("body", "scope", "all or following", "enum")
+    if scope == "following" and from_date is None:
+        raise InvalidInput.field("body", "from_date", "scope=following needs from_date", "missing")
+
+    async def attempt() -> Outcome:
+        async with db.transaction():
+            series = await get_series(actor, series_id)
+            check_series_version(series, if_match)
+            if series.status != SeriesStatus.active:
+                raise InvalidInput.field(
+                    "path", "series_id", "the series is cancelled", "cancelled"
+                )
+            before = snapshot(series)
+            affected = await active_occurrences(series, from_date if scope == "following" else None)
+            new_room_id = room_id or series.room_id
+            retimed = start_time is not None or duration_minutes is not None
+            new_time = recurrence.parse_time(start_time or series.start_time)
+            duration = timedelta(minutes=duration_minutes or series.duration_minutes)
+            locked = await lock_and_load_rooms(
+                [series.room_id, new_room_id, *(b.room_id for b in affected)]
+            )
+            if new_room_id not in locked:
+                raise InvalidInput.field(
+                    "body", "room_id", f"room {new_room_id} does not exist", "unknown"
+                )
+            merges: list[tuple[Booking, occurrences.Merge]] = []
+            kept: list[dict[str, Any]] = []
+            for booking in affected:
+                current = occurrences.Slot(
+                    booking.room_id, booking.start, booking.end, booking.title, booking.description
+                )
+                start, end = current.start, current.end
+                if retimed and booking.occurrence_date is not None:
+                    tz = hours.zone(locked[new_room_id].timezone)
+                    o = recurrence.occurrence_on(booking.occurrence_date, new_time, duration, tz)
+                    start, end = o.start, o.end
+                wanted = occurrences.Slot(
+                    new_room_id if room_id is not None else current.room_id,
+                    start,
+                    end,
+                    title if title is not None else current.title,
+                    description if description is not None else current.description,
+                )
+                m = occurrences.merge(
+                    current, wanted, booking.exception_fields, reset=reset_exceptions
+                )
+                if m.kept:
+                    kept.append(occurrences.kept_view(booking.pk, booking.occurrence_date, m.kept))
+                merges.append((booking, m))
+            await _check_moves(actor, series, locked, merges, override)
+            changed: list[int] = []
+            for booking, m in merges:
+                current = occurrences.Slot(
+                    booking.room_id, booking.start, booking.end, booking.title, booking.description
+                )
+                diff = occurrences.fields_changed(current, m.slot)
+                exception = list(m.exception)
+                if scope == "following":
+                    exception = occurrences.mark(exception, diff)
+                if not diff and exception == list(booking.exception_fields):
+                    continue
+                if diff & {"room_id", "time"}:
+                    room = locked[m.slot.room_id]
+                    if room.requires_approval and not actor.is_staff:
+                        booking.status = Status.pending
+                booking.room_id, booking.start, booking.end = (
+                    m.slot.room_id,
+                    m.slot.start,
+                    m.slot.end,
+                )
+                booking.title, booking.description = m.slot.title, m.slot.description
+                booking.exception_fields = exception
+                booking.version += 1
+                await booking.save()
+                changed.append(booking.pk)
+            if scope == "all":
+                series.room_id = new_room_id
+                series.start_time = start_time or series.start_time
+                series.duration_minutes = duration_minutes or series.duration_minutes
+                if title is not None:
+                    series.title = title
+                if description is not None:
+                    series.description = description
+            series.version += 1
+            await series.save()
+            after = snapshot(series) | {"booking_ids": changed, "scope": scope}
+            if from_date:
+                after["from_date"] = from_date.isoformat()
+            if kept:
+                after["exceptions_kept"] = kept
+            if reset_exceptions:
+                after["reset_exceptions"] = True
+            if override:
+                after["override"] = True
+            await audit.record(
+                actor, "series.update", "series", series.pk, before=before, after=after
+            )
+            return Outcome(series, changed, exceptions_kept=kept)
+
+    return await writes.run(attempt)
+
+
+async def _check_moves(
+    actor: Actor,
+    series: Series,
+    locked: dict[int, RoomForBooking],
+    merges: list[tuple[Booking, occurrences.Merge]],
+    override: bool,
+) -> None:
+    """Check every occurrence that changes room or time, room by room, like new bookings
+    (all or nothing). The series' own occurrences are not in each other's way."""
+    by_room: dict[int, list[recurrence.Occurrence]] = {}
+    for booking, m in merges:
+        moved = (m.slot.room_id, m.slot.start, m.slot.end) != (
+            booking.room_id,
+            booking.start,
+            booking.end,
+        )
+        if moved and booking.occurrence_date is not None:
+            by_room.setdefault(m.slot.room_id, []).append(
+                recurrence.Occurrence(booking.occurrence_date, m.slot.start, m.slot.end)
+            )
+    for target_id in sorted(by_room):
+        p = Plan(by_room[target_id], [], [], {}, {}, {})
+        await check_occurrences(
+            actor,
+            locked[target_id],
+            series.owner_id,
+            p,
+            override=override,
+            exclude_series_id=series.pk,
+        )
+        enforce(actor, p, "all_or_nothing")
