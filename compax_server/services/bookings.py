@@ -39,7 +39,7 @@ from compax_server.db.bookings import (
 )
 from compax_server.db.users import Role, User
 from compax_server.domain import bookings as states
-from compax_server.domain import bounds, hours, occurrences
+from compax_server.domain import bounds, occurrences, slots
 from compax_server.errors import (
     BookingConflict,
     Forbidden,
@@ -194,37 +194,6 @@ async def list_bookings(
 # -- rules -------------------------------------------------------------------------------
 
 
-def rule_violations(
-    room: RoomForBooking, start: datetime, end: datetime, closures: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Why the room cannot be booked for ``[start, end)`` regardless of other bookings:
-    not bookable, outside the building's opening hours, or during one of ``closures``."""
-    problems: list[dict[str, Any]] = []
-    if not room.bookable:
-        problems.append(
-            {"rule": "room_not_bookable", "detail": f"room {room.code} is not bookable"}
-        )
-    tz = hours.zone(room.timezone)
-    if not hours.within_opening_hours(room.opening_hours, tz, start, end):
-        problems.append(
-            {
-                "rule": "outside_opening_hours",
-                "detail": f"{room.building_code} is not open for the whole of that time",
-                "limit": room.opening_hours,
-            }
-        )
-    for closure in closures:
-        problems.append(
-            {
-                "rule": "closure",
-                "detail": f"closed: {closure['reason'] or 'closure'} "
-                f"({closure['start'].isoformat()} to {closure['end'].isoformat()})",
-                "closure_id": closure["id"],
-            }
-        )
-    return problems
-
-
 def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[datetime, datetime]:
     """A booking's window in UTC, inside the accepted range and the length limits (checked
     before anything walks it: opening hours, rules, overlap lookups)."""
@@ -256,7 +225,7 @@ async def _check_slot(
     if override:
         require_staff(actor)
     else:
-        problems = rule_violations(room, start, end, closures)
+        problems = slots.room_problems(room, start, end, closures)
         problems += await limit_violations(actor, room, owner_id, [(start, end)], exclude_id)
         if problems:
             raise_rule_violations(actor, problems)

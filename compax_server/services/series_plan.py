@@ -13,7 +13,7 @@ from typing import Any
 from compax_server.db import search as search_db
 from compax_server.db.bookings import Booking, BookingRow, RoomForBooking, Status
 from compax_server.db.terms import Term
-from compax_server.domain import hours, recurrence
+from compax_server.domain import hours, recurrence, slots
 from compax_server.errors import BookingConflict, InvalidInput, RuleViolation
 from compax_server.services import bookings, rules
 from compax_server.services.actors import Actor, require_staff
@@ -126,7 +126,7 @@ async def check_occurrences(
     for c in closures:
         closures_by_day.setdefault(by_start[c["ws"]], []).append(c)
     for o in occurrences:
-        found = bookings.rule_violations(room, o.start, o.end, closures_by_day.get(o.date, []))
+        found = slots.room_problems(room, o.start, o.end, closures_by_day.get(o.date, []))
         found += await bookings.limit_violations(actor, room, owner_id, [(o.start, o.end)])
         quota = [p for p in found if p["rule"] in ("max_bookings_per_week", "max_hours_per_week")]
         found = [p for p in found if p not in quota]
