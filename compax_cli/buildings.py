@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 from compax_cli import lookup
-from compax_cli.options import Json, Tz, given
+from compax_cli.options import Json, OnBookings, Tz, given
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import parse_date, parse_time, show_span, zone
@@ -299,14 +299,7 @@ def closures_add(
     room: Annotated[
         str | None, typer.Option(help="Only this room (code or id); default: the building.")
     ] = None,
-    on_bookings: Annotated[
-        Literal["refuse", "cancel", "keep"],
-        typer.Option(
-            "--on-bookings",
-            help="Bookings already in that time: refuse (list them, change nothing), cancel "
-            "them with the reason, or keep them.",
-        ),
-    ] = "refuse",
+    on_bookings: OnBookings = "refuse",
     json_: Json = False,
     tz: Tz = None,
 ) -> None:

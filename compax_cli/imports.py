@@ -21,7 +21,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from compax_cli.options import Json, Tz
+from compax_cli.options import Json, SkipClosures, Tz
 from compax_cli.output import (
     EXIT_CONFLICT,
     EXIT_ERROR,
@@ -207,12 +207,7 @@ def import_(
             "(recorded in the audit log).",
         ),
     ] = False,
-    skip_closures: Annotated[
-        bool,
-        typer.Option(
-            "--skip-closures", help="Leave out just the dates a closure covers, and list them."
-        ),
-    ] = False,
+    skip_closures: SkipClosures = False,
     partial: Annotated[
         bool,
         typer.Option(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 import typer
 
@@ -23,6 +23,20 @@ Limit = Annotated[int, typer.Option("--limit", min=1, help="Show at most this ma
 Override = Annotated[
     bool,
     typer.Option("--override", help="Staff: ignore opening hours, closures and booking rules."),
+]
+SkipClosures = Annotated[
+    bool,
+    typer.Option(
+        "--skip-closures", help="Leave out just the dates a closure covers, and list them."
+    ),
+]
+OnBookings = Annotated[
+    Literal["refuse", "cancel", "keep"],
+    typer.Option(
+        "--on-bookings",
+        help="The bookings it would cover: refuse (list them, change nothing), cancel them "
+        "with the reason, or keep them.",
+    ),
 ]
 
 

@@ -9,7 +9,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.bookings import booking_table, exception_text, rooms_by_id
-from compax_cli.options import Json, Override, Tz, given
+from compax_cli.options import Json, Override, SkipClosures, Tz, given
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, show_duration
@@ -130,12 +130,7 @@ def create(
             "--skip-conflicts", help="Book the free dates and list the taken ones (default: none)."
         ),
     ] = False,
-    skip_closures: Annotated[
-        bool,
-        typer.Option(
-            "--skip-closures", help="Leave out just the dates a closure covers, and list them."
-        ),
-    ] = False,
+    skip_closures: SkipClosures = False,
     owner: Annotated[str | None, typer.Option(help="Staff: for this user (email or id).")] = None,
     description: Annotated[str | None, typer.Option(help="Free text.")] = None,
     override: Override = False,

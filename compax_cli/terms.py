@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
 from compax_cli import lookup
-from compax_cli.options import Json, given
+from compax_cli.options import Json, OnBookings, given
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import parse_date
@@ -131,14 +131,7 @@ def edit(
     no_holidays: Annotated[
         bool, typer.Option("--no-holidays", help="Remove every holiday.")
     ] = False,
-    on_bookings: Annotated[
-        Literal["refuse", "cancel", "keep"],
-        typer.Option(
-            "--on-bookings",
-            help="Lectures of series that skip holidays on a new holiday: refuse (list them, "
-            "change nothing), cancel them, or keep them.",
-        ),
-    ] = "refuse",
+    on_bookings: OnBookings = "refuse",
     json_: Json = False,
 ) -> None:
     """Change a term. A new holiday over lectures of series that skip the term's holidays is

@@ -291,23 +291,29 @@ def _in_the_way(
     return [b.id for b in active]
 
 
+async def end_because(
+    actor: Actor, booking: Booking, reason: str, *, to: Status = Status.cancelled, **after: Any
+) -> None:
+    """End a booking as the consequence of another change (a closure, a new holiday, a room
+    removed, a request overridden), with the reason its owner sees; audited, with ``after``
+    naming the cause."""
+    before = snapshot(booking)
+    booking.status = to
+    booking.reason = reason
+    booking.version += 1
+    await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+    action = "booking.auto_reject" if to == Status.rejected else "booking.cancel"
+    await audit.record(
+        actor, action, "booking", booking.pk, before=before, after=snapshot(booking) | after
+    )
+
+
 async def reject_overridden(actor: Actor, pending_ids: list[int], winner_id: int) -> None:
     if not pending_ids:
         return
     for booking in await Booking.filter(id__in=pending_ids, status=Status.pending):
-        before = snapshot(booking)
-        booking.status = Status.rejected
-        booking.reason = f"the room was given to booking {winner_id}"
-        booking.version += 1
-        await booking.save(update_fields=["status", "reason", "version", "updated_at"])
-        await audit.record(
-            actor,
-            "booking.auto_reject",
-            "booking",
-            booking.pk,
-            before=before,
-            after=snapshot(booking),
-        )
+        reason = f"the room was given to booking {winner_id}"
+        await end_because(actor, booking, reason, to=Status.rejected)
 
 
 async def _conflict_from_database(

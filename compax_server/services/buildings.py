@@ -243,18 +243,8 @@ async def add_closure(
             ids = [b.pk for b in hit]
             if on_bookings == "cancel":
                 for booking in hit:
-                    before = bookings.snapshot(booking)
-                    booking.status = Status.cancelled
-                    booking.reason = f"closed: {reason}"
-                    booking.version += 1
-                    await booking.save(update_fields=["status", "reason", "version", "updated_at"])
-                    await audit.record(
-                        actor,
-                        "booking.cancel",
-                        "booking",
-                        booking.pk,
-                        before=before,
-                        after=bookings.snapshot(booking) | {"closure_id": closure.pk},
+                    await bookings.end_because(
+                        actor, booking, f"closed: {reason}", closure_id=closure.pk
                     )
             after = closure_snapshot(closure) | {"on_bookings": on_bookings, "booking_ids": ids}
             await audit.record(actor, "closure.create", "closure", closure.pk, after=after)

@@ -193,19 +193,7 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
             )
         before = await snapshot(room)
         for booking in upcoming:
-            booking_before = bookings.snapshot(booking)
-            booking.status = Status.cancelled
-            booking.reason = f"room {room.code} was removed"
-            booking.version += 1
-            await booking.save(update_fields=["status", "reason", "version", "updated_at"])
-            await audit.record(
-                actor,
-                "booking.cancel",
-                "booking",
-                booking.pk,
-                before=booking_before,
-                after=bookings.snapshot(booking),
-            )
+            await bookings.end_because(actor, booking, f"room {room.code} was removed")
         room.deleted_at = now
         room.version += 1
         await room.save(update_fields=["deleted_at", "version", "updated_at"])

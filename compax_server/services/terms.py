@@ -203,19 +203,8 @@ async def _on_new_holidays(
             for day in recurrence.holiday_dates([h])
         }
         for booking in hit:
-            before = bookings.snapshot(booking)
-            booking.status = Status.cancelled
-            booking.reason = f"holiday: {names.get(booking.occurrence_date or date.min, 'holiday')}"
-            booking.version += 1
-            await booking.save(update_fields=["status", "reason", "version", "updated_at"])
-            await audit.record(
-                actor,
-                "booking.cancel",
-                "booking",
-                booking.pk,
-                before=before,
-                after=bookings.snapshot(booking) | {"term_id": term.pk},
-            )
+            name = names.get(booking.occurrence_date or date.min, "holiday")
+            await bookings.end_because(actor, booking, f"holiday: {name}", term_id=term.pk)
     return [b.pk for b in hit]
 
 
