@@ -45,6 +45,12 @@ class Actor:
     def label(self) -> str:
         return f"{self.email} (key {self.api_key_id})" if self.api_key_id else self.email
 
+    def sees_booking_of(self, owner_id: int) -> bool:
+        """The one privacy rule for bookings: their id, title and owner are shown to the
+        owner and to staff; everyone else sees only times and state (conflicts,
+        alternatives, explain, availability, feeds)."""
+        return self.is_staff or owner_id == self.user_id
+
     def has_scope(self, scope: str) -> bool:
         return self.scopes is None or scope in self.scopes
 

@@ -94,7 +94,7 @@ def etag(resource: Any) -> str:
 
 
 def can_see(actor: Actor, booking: Booking | BookingRow) -> bool:
-    return actor.is_staff or booking.owner_id == actor.user_id
+    return actor.sees_booking_of(booking.owner_id)
 
 
 def conflict_view(actor: Actor, booking: Booking | BookingRow) -> dict[str, Any]:

@@ -127,7 +127,7 @@ async def room_calendar(actor: Actor, room_id: int) -> bytes:
     cal = _calendar(f"{room['code']} {room['name']}")
     host = uid_host()
     for row in await _rows("b.room_id = ?", room_id):
-        visible = actor.is_staff or row["owner_id"] == actor.user_id
+        visible = actor.sees_booking_of(row["owner_id"])
         cal.add_component(_event(row, host, visible, row["room_code"]))
     return bytes(cal.to_ical())
 

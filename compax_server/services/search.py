@@ -365,7 +365,7 @@ async def _explain(
             if b["room_id"] != room["id"]:
                 continue
             blocked.add(b["ws"])
-            visible = actor.is_staff or b["owner_id"] == actor.user_id
+            visible = actor.sees_booking_of(b["owner_id"])
             reasons.append(
                 {
                     "type": "booking",
@@ -438,7 +438,7 @@ async def availability(
     bookings, closures = await search_db.blocking([room_id], windows)
     busy: list[dict[str, Any]] = []
     for b in bookings:
-        visible = actor.is_staff or b["owner_id"] == actor.user_id
+        visible = actor.sees_booking_of(b["owner_id"])
         busy.append(
             {
                 "kind": "booking",

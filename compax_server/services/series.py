@@ -56,7 +56,7 @@ def snapshot(series: Series) -> dict[str, Any]:
 
 
 def can_see(actor: Actor, series: Series) -> bool:
-    return actor.is_staff or series.owner_id == actor.user_id
+    return actor.sees_booking_of(series.owner_id)
 
 
 @dataclass
