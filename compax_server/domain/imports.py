@@ -1,0 +1,359 @@
+"""The timetable import diff, as pure functions: what each item of a batch is (its content and
+hash, its occurrences and their rule problems), how it compares with what the source imported
+before (``unchanged``, or the changed fields), and what is in its way (closures, bookings,
+another item of the batch). The services load the facts and carry out the plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from compax_server.domain import bounds, hours, occurrences, recurrence
+from compax_server.domain.bookings import ACTIVE
+from compax_server.errors import CompaxError
+
+
+def as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a batch meets the rules: ``override`` (staff, audited) books past opening hours,
+    closures, ``bookable: false`` and the booking rules, as ``POST /bookings`` does;
+    ``skip_closures`` leaves out just the dates a closure covers (reported per item) instead
+    of refusing the whole series; ``priority`` bumps members' bookings in the way."""
+
+    cancel_missing: bool = False
+    priority: bool = False
+    override: bool = False
+    skip_closures: bool = False
+
+
+@dataclass
+class Window:
+    day: date | None  # the occurrence date of a series; None for a single booking
+    start: datetime
+    end: datetime
+
+
+@dataclass
+class ItemPlan:
+    external_id: str
+    kind: str  # booking | series
+    action: str
+    item: dict[str, Any] = field(default_factory=dict)
+    content_hash: str = ""
+    room_id: int | None = None
+    owner_id: int | None = None
+    windows: list[Window] = field(default_factory=list)
+    existing_id: int | None = None  # booking id or series id of this source's item
+    timezone: str = ""
+    position: int = 0  # in the batch: of two items that meet, the later one conflicts
+    changes: list[str] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    bumps: list[int] = field(default_factory=list)
+    rejects: list[int] = field(default_factory=list)
+    booking_ids: list[int] = field(default_factory=list)
+    series_id: int | None = None
+    # Occurrences of an updated series changed by hand: date -> (booking id, fields). Their
+    # changed fields stay as they are (a moved or cancelled one is left alone entirely).
+    exceptions: dict[date, tuple[int, list[str]]] = field(default_factory=dict)
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # dates left out (closures)
+
+    def view(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "external_id": self.external_id,
+            "kind": self.kind,
+            "action": self.action,
+        }
+        for name in ("changes", "conflicts", "errors", "bumps", "booking_ids", "skipped"):
+            value = getattr(self, name)
+            if value:
+                out[name if name != "bumps" else "bumped_booking_ids"] = value
+        if self.series_id is not None:
+            out["series_id"] = self.series_id
+        if self.windows and self.action in ("create", "update"):
+            out["occurrences"] = len(self.windows)
+        if self.exceptions and self.action == "update":
+            out["exceptions_kept"] = [
+                occurrences.kept_view(booking_id, day, fields)
+                for day, (booking_id, fields) in sorted(self.exceptions.items())
+            ]
+        return out
+
+
+# An occurrence of an item in one room: its start, its end and its item.
+Span = tuple[datetime, datetime, ItemPlan]
+
+CONTENT_FIELDS = {
+    "booking": ("room", "title", "description", "owner", "start", "end"),
+    "series": (
+        "room",
+        "title",
+        "description",
+        "owner",
+        "start_date",
+        "start_time",
+        "duration_minutes",
+        "recurrence",
+        "excluded_dates",
+        "skip_holidays",
+    ),
+}
+
+
+def content(item: dict[str, Any]) -> dict[str, Any]:
+    out = {k: item.get(k) for k in CONTENT_FIELDS[item["kind"]]}
+    if out["owner"]:  # emails are matched without case: a change of case changes nothing
+        out["owner"] = out["owner"].strip().casefold()
+    return out
+
+
+def content_hash(item: dict[str, Any]) -> str:
+    raw = json.dumps(content(item), sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def expand(
+    p: ItemPlan,
+    building: dict[str, Any],
+    terms: dict[int, dict[str, Any]],
+    *,
+    check_hours: bool,
+    override: bool,
+    max_length: timedelta,
+) -> None:
+    """The item's occurrences (UTC), and the rule problems of each."""
+    item = p.item
+    tz = hours.zone(building["timezone"])
+    p.timezone = building["timezone"]
+    if p.kind == "booking":
+        try:  # the range and the length limits of any booking, before anything walks it
+            start, end = bounds.check_window(
+                item["start"], item["end"], max_length=max_length, override=override
+            )
+        except CompaxError as exc:
+            p.errors.append({"field": "end", "detail": exc.detail})
+            return
+        p.windows = [Window(None, start, end)]
+    else:
+        try:
+            bounds.check_date(item["start_date"], "start_date")
+        except CompaxError as exc:
+            p.errors.append({"field": "start_date", "detail": exc.detail})
+            return
+        rule = dict(item["recurrence"])
+        ends = [k for k in ("until", "count", "term_id") if rule.get(k) is not None]
+        if len(ends) != 1:
+            p.errors.append(
+                {"field": "recurrence", "detail": "give exactly one of until, count or term_id"}
+            )
+            return
+        until = as_date(rule["until"]) if rule.get("until") else None
+        start_date = item["start_date"]
+        holidays: set[date] = set()
+        if rule.get("term_id") is not None:
+            term = terms.get(rule["term_id"])
+            if term is None:
+                p.errors.append(
+                    {
+                        "field": "recurrence.term_id",
+                        "detail": f"term {rule['term_id']} does not exist",
+                    }
+                )
+                return
+            start_date = max(start_date, term["start_date"])
+            until = term["end_date"]
+            holidays = term["holidays"] if item.get("skip_holidays", True) else set()
+        try:
+            expansion = recurrence.expand(
+                rule,
+                start_date=start_date,
+                until=until,
+                count=rule.get("count"),
+                start_time=recurrence.parse_time(item["start_time"]),
+                duration=timedelta(minutes=item["duration_minutes"]),
+                tz=tz,
+                excluded={as_date(d) for d in item.get("excluded_dates") or []},
+                added=set(),
+                holidays=holidays,
+            )
+        except Exception as exc:  # the recurrence's own 400/422, reported per item
+            p.errors.append({"field": "recurrence", "detail": getattr(exc, "detail", str(exc))})
+            return
+        p.windows = [Window(o.date, o.start, o.end) for o in expansion.occurrences]
+        if not p.windows:
+            p.errors.append({"field": "recurrence", "detail": "the series has no occurrence"})
+            return
+    if not check_hours:
+        return
+    opening = building["opening_hours"]
+    known: dict[tuple[int, time, time], bool] = {}  # weekly series repeat the same question
+    for w in p.windows:
+        local_start, local_end = w.start.astimezone(tz), w.end.astimezone(tz)
+        if local_start.date() == local_end.date():  # answered on the wall clock
+            key = (local_start.weekday(), local_start.time(), local_end.time())
+            if key not in known:
+                known[key] = hours.within_wall_hours(
+                    opening, local_start.date(), local_start.time(), local_end.time()
+                )
+            inside = known[key]
+        else:
+            inside = hours.within_opening_hours(opening, tz, w.start, w.end)
+        if not inside:
+            p.errors.append(
+                {
+                    "rule": "outside_opening_hours",
+                    "date": (w.day or w.start.date()).isoformat(),
+                    "detail": f"{building['code']} is not open for the whole of that time",
+                }
+            )
+            break
+
+
+def unchanged(p: ItemPlan, existing: dict[str, Any]) -> bool:
+    """Whether the source's stored item (decoded, as ``db.imports`` reads it) is this one."""
+    if p.kind == "series":
+        return bool(existing["status"] == "active" and existing["content_hash"] == p.content_hash)
+    return existing["status"] in ACTIVE and changed_fields(p, existing) == []
+
+
+def changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
+    item = p.item
+    changed = []
+    if p.kind == "series":
+        stored = {
+            "room": existing["room_id"] == p.room_id,
+            "owner": existing["owner_id"] == p.owner_id,
+            "title": existing["title"] == item["title"],
+            "description": existing["description"] == (item.get("description") or ""),
+            "start_time": existing["start_time"] == item["start_time"],
+            "duration_minutes": existing["duration_minutes"] == item["duration_minutes"],
+            "recurrence": existing["rule"] == recurrence.check_rule(item["recurrence"]),
+            "excluded_dates": existing["excluded_dates"]
+            == sorted(str(d) for d in item.get("excluded_dates") or []),
+            "skip_holidays": bool(existing["skip_holidays"]) == item.get("skip_holidays", True),
+            "status": existing["status"] == "active",
+        }
+        changed = [name for name, same in stored.items() if not same]
+        return changed or ["start_date"]  # the one field a series does not keep
+    if existing["room_id"] != p.room_id:
+        changed.append("room")
+    if existing["owner_id"] != p.owner_id:
+        changed.append("owner")
+    if existing["title"] != item["title"]:
+        changed.append("title")
+    if existing["description"] != (item.get("description") or ""):
+        changed.append("description")
+    if existing["start"] != hours.utc(item["start"]):
+        changed.append("start")
+    if existing["end"] != hours.utc(item["end"]):
+        changed.append("end")
+    if existing["status"] not in ACTIVE:
+        changed.append("status")
+    return changed
+
+
+def meet_closures(
+    spans: list[Span],
+    closed: list[tuple[datetime, datetime, dict[str, Any]]],
+    *,
+    skip: bool,
+) -> list[Span]:
+    """Windows that meet a closure: an error of their item, or with ``skip`` (series only)
+    a date left out and reported. Returns the windows still to book."""
+    if not closed:
+        return spans
+    kept = []
+    for start, end, p in spans:
+        hit = next((c for s, e, c in closed if s < end and start < e), None)
+        if hit is None:
+            kept.append((start, end, p))
+            continue
+        day = next((w.day for w in p.windows if w.start == start), None) or start.date()
+        note = {
+            "date": day.isoformat(),
+            "closure_id": hit["id"],
+            "detail": f"closed: {hit['reason']}",
+        }
+        if skip and p.kind == "series":
+            p.windows = [w for w in p.windows if w.start != start]
+            p.skipped.append({"reason": "closure", **note})
+        else:
+            p.errors.append({"rule": "closure", **note})
+            kept.append((start, end, p))
+    return kept
+
+
+def sweep(
+    spans: list[Span],
+    existing: list[tuple[datetime, datetime, dict[str, Any]]],
+    priority: bool,
+) -> None:
+    """Both lists sorted by start: walk them together (bounded by the longest existing one)."""
+    longest = max((e - s for s, e, _ in existing), default=timedelta(0))
+    j = 0
+    for start, end, p in spans:
+        while j < len(existing) and existing[j][0] < start - longest:
+            j += 1
+        k = j
+        while k < len(existing) and existing[k][0] < end:
+            s, e, row = existing[k]
+            if s < end and start < e:
+                _meet(p, row, priority)
+            k += 1
+
+
+def _meet(p: ItemPlan, row: dict[str, Any], priority: bool) -> None:
+    if row["status"] == "pending":
+        if row["id"] not in p.rejects:
+            p.rejects.append(row["id"])
+        return
+    if priority and row["role"] == "member" and row["series_id"] is None:
+        if row["id"] not in p.bumps:
+            p.bumps.append(row["id"])
+        return
+    if not any(c.get("id") == row["id"] for c in p.conflicts):
+        p.conflicts.append(
+            {
+                "id": row["id"],
+                "start": row["start"].isoformat(),
+                "end": row["end"].isoformat(),
+                "title": row["title"],
+                "owner_id": row["owner_id"],
+            }
+        )
+
+
+def batch_overlaps(spans: list[Span]) -> None:
+    """Two items of the batch in one room at once: the later one in the batch conflicts."""
+    active: list[tuple[datetime, ItemPlan]] = []
+    for start, end, p in spans:
+        active = [(e, q) for e, q in active if e > start]
+        for _, q in active:
+            if q is not p:
+                later, earlier = (p, q) if p.position > q.position else (q, p)
+                note = {
+                    "external_id": earlier.external_id,
+                    "start": start.isoformat(),
+                    "detail": "another item of this batch",
+                }
+                if note not in later.conflicts:
+                    later.conflicts.append(note)
+        active.append((end, p))
+
+
+def summarize(plans: list[ItemPlan]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for p in plans:
+        counts[p.action] += 1
+    counts["occurrences"] = sum(len(p.windows) for p in plans if p.action in ("create", "update"))
+    counts["bumped"] = sum(len(p.bumps) for p in plans)
+    return dict(counts)
