@@ -1,0 +1,162 @@
+"""CPU time per write: booking creates, term series (15 weekly) and year series (250 daily),
+one client one after another, on PostgreSQL with one worker. Counts the CPU the server
+processes and the database's backends spent (from /proc, Linux only), which a machine shared
+with other work disturbs far less than wall time; the wall time is printed too.
+
+    python benchmarks/write_cpu.py --name write_cpu
+
+Needs psql on the PATH and the database on this machine (its backends' CPU is read here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from harness import admin_headers, database, save, servers
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+BASE = datetime(2032, 1, 5, tzinfo=UTC)
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def cpu_ms(pids: list[int]) -> float:
+    """User and system CPU of these processes, in ms (clock-tick resolution)."""
+    return sum(int(f[11]) + int(f[12]) for p in pids if (f := _stat(p))) * TICK_MS
+
+
+def process_group(pgid: int) -> list[int]:
+    return [
+        int(p)
+        for p in os.listdir("/proc")
+        if p.isdigit() and (f := _stat(int(p))) and int(f[2]) == pgid
+    ]
+
+
+def backends(dbname: str) -> list[int]:
+    out = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-Atc",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{dbname}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [int(x) for x in out.split()]
+
+
+def measure(
+    send: Callable[[int], httpx.Response], n: int, warm: int, server: int, dbname: str
+) -> dict[str, float]:
+    for i in range(warm):
+        assert send(i).status_code == 201
+    pids, pg = process_group(server), backends(dbname)
+    s0, b0, t0 = cpu_ms(pids), cpu_ms(pg), time.perf_counter()
+    for i in range(warm, warm + n):
+        r = send(i)
+        assert r.status_code == 201, r.text
+    s1, b1, t1 = cpu_ms(pids), cpu_ms(pg), time.perf_counter()
+    return {
+        "n": n,
+        "server_cpu_ms": round((s1 - s0) / n, 3),
+        "postgres_cpu_ms": round((b1 - b0) / n, 3),
+        "wall_ms": round((t1 - t0) * 1000 / n, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bookings", type=int, default=400)
+    parser.add_argument("--series", type=int, default=70)
+    parser.add_argument("--name", default="write_cpu", help="results/<name>.json")
+    args = parser.parse_args()
+    warm = 5
+    n_rooms = 100 + 2 * (args.series + warm)
+    with database("postgres") as url:
+        dbname = url.rsplit("/", 1)[1].split("?")[0]
+        with servers(url, workers=1) as cluster:
+            server = cluster.servers[0].process.pid  # type: ignore[union-attr]
+            with httpx.Client(base_url=cluster.urls[0], timeout=60) as c:
+                c.headers.update(admin_headers(cluster.urls[0]))
+                b = c.post(
+                    "/api/v1/buildings",
+                    json={"code": "S", "name": "S", "timezone": "Europe/Berlin"},
+                ).json()
+                rooms = [
+                    c.post(
+                        "/api/v1/rooms",
+                        json={
+                            "code": f"S-{i}",
+                            "name": "r",
+                            "building_id": b["id"],
+                            "capacity": 30,
+                        },
+                    ).json()["id"]
+                    for i in range(n_rooms)
+                ]
+
+                def booking(i: int) -> httpx.Response:
+                    start = BASE + timedelta(hours=i // 100)
+                    end = start + timedelta(minutes=50)
+                    return c.post(
+                        "/api/v1/bookings",
+                        json={
+                            "room_id": rooms[i % 100],
+                            "title": "b",
+                            "start": start.isoformat(),
+                            "end": end.isoformat(),
+                        },
+                    )
+
+                def series(
+                    offset: int, recurrence: dict, start_date: str
+                ) -> Callable[[int], httpx.Response]:
+                    return lambda i: c.post(
+                        "/api/v1/series",
+                        json={
+                            "room_id": rooms[offset + i],
+                            "title": "s",
+                            "start_date": start_date,
+                            "start_time": "09:00",
+                            "duration_minutes": 90,
+                            "recurrence": recurrence,
+                        },
+                    )
+
+                term = series(100, {"freq": "weekly", "count": 15}, "2031-09-02")
+                year = series(
+                    100 + args.series + warm, {"freq": "daily", "count": 250}, "2031-09-01"
+                )
+                report = {
+                    "booking": measure(booking, args.bookings, 20, server, dbname),
+                    "term_15_weekly": measure(term, args.series, warm, server, dbname),
+                    "year_250_daily": measure(year, args.series, warm, server, dbname),
+                }
+    for kind, r in report.items():
+        print(
+            f"{kind:15} server CPU {r['server_cpu_ms']:7.2f} ms  PostgreSQL CPU "
+            f"{r['postgres_cpu_ms']:7.2f} ms  wall {r['wall_ms']:7.2f} ms  (n {r['n']})"
+        )
+    print(f"\nsaved {save(args.name, report)}")
+
+
+if __name__ == "__main__":
+    main()
