@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from compax_server import db
 from compax_server.db import sql
+from compax_server.domain.bounds import instant
 
 
 class AuditEvent(Model):
@@ -50,7 +53,92 @@ def matching(
     }
     query = query.filter(**{name: value for name, value in equal.items() if value is not None})
     if start is not None:
-        query = query.filter(at__gte=sql.instant(start))
+        query = query.filter(at__gte=instant(start))
     if end is not None:
-        query = query.filter(at__lt=sql.instant(end))
+        query = query.filter(at__lt=instant(end))
     return query
+
+
+AUDIT_LOCK = 0x636F6D706178  # "compax": orders the change feed by commit
+COLUMNS = (
+    "at, actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, "
+    "before, after, request_id"
+)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """One event to append (its time is the moment it is written), its fields in the order
+    of ``COLUMNS``."""
+
+    actor_user_id: int | None
+    actor_api_key_id: int | None
+    actor_label: str
+    action: str
+    entity_type: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str
+
+
+def _params(at: datetime, e: NewEvent) -> tuple[Any, ...]:
+    return (
+        at,
+        e.actor_user_id,
+        e.actor_api_key_id,
+        e.actor_label,
+        e.action,
+        e.entity_type,
+        e.entity_id,
+        sql.encode_json(e.before),
+        sql.encode_json(e.after),
+        e.request_id,
+    )
+
+
+async def insert(event: NewEvent) -> int:
+    """Append one event; returns its id.
+
+    On PostgreSQL the insert first takes a transaction-level advisory lock, so events get
+    their ids in commit order (the lock is held only from here to the commit): a reader of
+    the change feed that has seen id N never later finds a smaller id appear.
+    """
+    at = datetime.now(UTC)
+    if db.dialect() == "postgres":
+        row = await sql.fetch_one(
+            f"INSERT INTO audit_events ({COLUMNS}) "
+            "SELECT ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ? "
+            "FROM (SELECT pg_advisory_xact_lock(?)) AS commit_order RETURNING id",
+            *_params(at, event),
+            AUDIT_LOCK,
+        )
+    else:
+        row = await sql.fetch_one(
+            f"INSERT INTO audit_events ({COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            *_params(at, event),
+        )
+    assert row is not None
+    return int(row["id"])
+
+
+async def insert_many(events: list[NewEvent]) -> None:
+    """Append many events in a few statements (imports). Same commit-order rule as
+    ``insert``."""
+    if not events:
+        return
+    postgres = db.dialect() == "postgres"
+    if postgres:
+        await sql.fetch("SELECT pg_advisory_xact_lock(?)", AUDIT_LOCK)
+    at = datetime.now(UTC)
+    cast = "?::jsonb" if postgres else "?"
+    row = f"(?, ?, ?, ?, ?, ?, ?, {cast}, {cast}, ?)"
+    for i in range(0, len(events), 500):
+        chunk = events[i : i + 500]
+        params: list[Any] = []
+        for event in chunk:
+            params += _params(at, event)
+        await sql.execute(
+            f"INSERT INTO audit_events ({COLUMNS}) VALUES {', '.join([row] * len(chunk))}", *params
+        )

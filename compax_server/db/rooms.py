@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+from compax_server.db import sql
 
 
 class Building(Model):
@@ -110,3 +113,64 @@ async def feature_codes(room_ids: list[int]) -> dict[int, list[str]]:
     for codes in out.values():
         codes.sort()
     return out
+
+
+@dataclass(frozen=True)
+class RoomInfo:
+    """A room as its calendar, availability and alternatives need it."""
+
+    id: int
+    code: str
+    name: str
+    capacity: int
+    bookable: bool
+    building_id: int
+    timezone: str
+    opening_hours: dict[str, Any] | None
+
+
+async def room_info(room_id: int, *, removed_too: bool = False) -> RoomInfo | None:
+    """The room with its building's zone and opening hours; ``None`` when it does not exist
+    or was removed (unless ``removed_too``)."""
+    live = "" if removed_too else " AND r.deleted_at IS NULL"
+    row = await sql.fetch_one(
+        f"""SELECT r.id, r.code, r.name, r.capacity, r.bookable, r.building_id, b.timezone,
+                   b.opening_hours
+            FROM rooms r JOIN buildings b ON b.id = r.building_id
+            WHERE r.id = ?{live}""",
+        room_id,
+    )
+    if row is None:
+        return None
+    return RoomInfo(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        capacity=row["capacity"],
+        bookable=bool(row["bookable"]),
+        building_id=row["building_id"],
+        timezone=row["timezone"],
+        opening_hours=sql.decode_json(row["opening_hours"]),
+    )
+
+
+async def exists(kind: str, entity_id: int) -> bool:
+    """Whether the building or room (``kind``) exists and was not removed."""
+    table = {"building": "buildings", "room": "rooms"}[kind]
+    query = f"SELECT id FROM {table} WHERE id = ? AND deleted_at IS NULL"
+    return await sql.fetch_one(query, entity_id) is not None
+
+
+async def feature_ids(room_id: int) -> list[int]:
+    """The ids of the room's features."""
+    rows = await sql.fetch("SELECT feature_id FROM room_features WHERE room_id = ?", room_id)
+    return [r["feature_id"] for r in rows]
+
+
+async def features_by_code(codes: list[str]) -> dict[str, int]:
+    """Feature id per code, for the codes that name a feature."""
+    if not codes:
+        return {}
+    marks = ", ".join("?" for _ in codes)
+    rows = await sql.fetch(f"SELECT id, code FROM features WHERE code IN ({marks})", *codes)
+    return {r["code"]: r["id"] for r in rows}

@@ -188,11 +188,22 @@ async def find_rooms(
 ) -> list[dict[str, Any]]:
     """Rooms matching ``f`` in ``sort`` order, at most ``limit``, after the keyset position
     ``after``. With ``windows``: only the rooms free for them (``free=False``: only the
-    rooms that are *not* free, for explaining near misses)."""
+    rooms that are *not* free, for explaining near misses). Each row is a room view:
+    features as a sorted list, engine values decoded."""
     query, params = find_rooms_query(
         f, windows, sort=sort, limit=limit, after=after, free=free, dialect=db.dialect()
     )
-    return await sql.fetch(query, *params)
+    return [
+        row
+        | {
+            "features": sorted(row["feature_list"].split(",")) if row["feature_list"] else [],
+            "bookable": bool(row["bookable"]),
+            "requires_approval": bool(row["requires_approval"]),
+            "created_at": sql.decode_time(row["created_at"]),
+            "updated_at": sql.decode_time(row["updated_at"]),
+        }
+        for row in await sql.fetch(query, *params)
+    ]
 
 
 async def blocking(

@@ -67,26 +67,6 @@ def start_bound(dialect: str, time: str, span: str) -> str:
     return f"COALESCE(datetime({time}, '-' || {span} || ' seconds'), '')"
 
 
-def instant(value: datetime) -> datetime:
-    """``value`` as the same instant in UTC, the only form a time may take in a filter
-    (audit, bookings, closures).
-
-    SQLite keeps times as text and compares them as text: ``20:14+01:00`` sorts after
-    ``19:30+00:00`` though it is the earlier instant. Stored times are UTC, so a bound in UTC
-    compares right on both engines. An aware time beyond Python's range once in UTC
-    (``0001-01-01T00:30+01:00``) is clamped to the range's end: no event's
-    time (stored times lie in 1970-2200) lies beyond it, so the comparison stays exact.
-    """
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value!r}: give a time with an offset")
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        # the offset pushed it past year 1 or year 9999
-        edge = datetime.min if value.year == datetime.min.year else datetime.max
-        return edge.replace(tzinfo=UTC)
-
-
 def decode_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)

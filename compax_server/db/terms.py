@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+from compax_server.db import sql
+from compax_server.domain.imports import as_date
 
 
 class Term(Model):
@@ -24,3 +28,11 @@ class Term(Model):
     class Meta:
         table = "terms"
         unique_together = (("campus", "name"),)
+
+
+async def end_and_holidays(term_id: int) -> tuple[date, list[dict[str, Any]]] | None:
+    """The term's last day and its holidays; ``None`` when there is no such term."""
+    row = await sql.fetch_one("SELECT end_date, holidays FROM terms WHERE id = ?", term_id)
+    if row is None:
+        return None
+    return as_date(row["end_date"]), list(sql.decode_json(row["holidays"]) or [])

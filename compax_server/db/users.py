@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from compax_server.db import sql
+
 
 class Role(StrEnum):
     admin = "admin"
@@ -66,3 +68,9 @@ class FeedToken(Model):
 
     class Meta:
         table = "feed_tokens"
+
+
+async def role_of(user_id: int) -> str | None:
+    """The user's role as stored (a ``Role`` value); ``None`` when there is no such user."""
+    row = await sql.fetch_one("SELECT role FROM users WHERE id = ?", user_id)
+    return None if row is None else str(row["role"])

@@ -3,41 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from compax_server import db
 from compax_server.db import audit as audit_db
-from compax_server.db import sql
 from compax_server.db.audit import AuditEvent
 from compax_server.errors import InvalidInput
 from compax_server.services.actors import Actor, Scope, require_staff
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor, page_by_id
 
-AUDIT_LOCK = 0x636F6D706178  # "compax": orders the change feed by commit
 
-
-def _values(
-    at: datetime,
+def _event(
     actor: Actor | None,
     action: str,
     entity_type: str,
     entity_id: int | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-) -> tuple[Any, ...]:
-    """One event's column values, in the order of the INSERTs below."""
-    return (
-        at,
-        actor.user_id if actor else None,
-        actor.api_key_id if actor else None,
-        actor.label if actor else "system",
-        action,
-        entity_type,
-        entity_id,
-        sql.encode_json(before),
-        sql.encode_json(after),
-        actor.request_id if actor else "",
+) -> audit_db.NewEvent:
+    return audit_db.NewEvent(
+        actor_user_id=actor.user_id if actor else None,
+        actor_api_key_id=actor.api_key_id if actor else None,
+        actor_label=actor.label if actor else "system",
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        request_id=actor.request_id if actor else "",
     )
 
 
@@ -51,33 +44,9 @@ async def record(
     after: dict[str, Any] | None = None,
 ) -> int:
     """Append one event; returns its id. Call it inside the transaction of the change it
-    describes, as its last statement.
-
-    On PostgreSQL the insert first takes a transaction-level advisory lock, so events get
-    their ids in commit order (the lock is held only from here to the commit): a reader of
-    the change feed that has seen id N never later finds a smaller id appear.
-    """
-    values = _values(datetime.now(UTC), actor, action, entity_type, entity_id, before, after)
-    columns = (
-        "at, actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, "
-        "before, after, request_id"
-    )
-    if db.dialect() == "postgres":
-        row = await sql.fetch_one(
-            f"INSERT INTO audit_events ({columns}) "
-            "SELECT ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ? "
-            "FROM (SELECT pg_advisory_xact_lock(?)) AS commit_order RETURNING id",
-            *values,
-            AUDIT_LOCK,
-        )
-    else:
-        row = await sql.fetch_one(
-            f"INSERT INTO audit_events ({columns}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            *values,
-        )
-    assert row is not None
-    return int(row["id"])
+    describes, as its last statement: events get their ids in commit order
+    (``db.audit.insert``)."""
+    return await audit_db.insert(_event(actor, action, entity_type, entity_id, before, after))
 
 
 async def record_many(
@@ -86,25 +55,7 @@ async def record_many(
 ) -> None:
     """Append many events ``(action, entity_type, entity_id, before, after)`` in a few
     statements (imports). Same commit-order rule as ``record``."""
-    if not events:
-        return
-    if db.dialect() == "postgres":
-        await sql.fetch("SELECT pg_advisory_xact_lock(?)", AUDIT_LOCK)
-    at = datetime.now(UTC)
-    columns = (
-        "at, actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, "
-        "before, after, request_id"
-    )
-    cast = "?::jsonb" if db.dialect() == "postgres" else "?"
-    for i in range(0, len(events), 500):
-        chunk = events[i : i + 500]
-        params: list[Any] = []
-        for action, entity_type, entity_id, before, after in chunk:
-            params += _values(at, actor, action, entity_type, entity_id, before, after)
-        row = f"(?, ?, ?, ?, ?, ?, ?, {cast}, {cast}, ?)"
-        await sql.execute(
-            f"INSERT INTO audit_events ({columns}) VALUES {', '.join([row] * len(chunk))}", *params
-        )
+    await audit_db.insert_many([_event(actor, *event) for event in events])
 
 
 @dataclass

@@ -23,7 +23,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from compax_server import db, runtime
-from compax_server.db import sql
+from compax_server.db import users as users_db
 from compax_server.db.bookings import (
     Booking,
     BookingRow,
@@ -164,9 +164,9 @@ async def list_bookings(
     if filters.room_id is not None:
         query = query.filter(room_id=filters.room_id)
     if filters.start is not None:
-        query = query.filter(end__gt=sql.instant(filters.start))
+        query = query.filter(end__gt=bounds.instant(filters.start))
     if filters.end is not None:
-        query = query.filter(start__lt=sql.instant(filters.end))
+        query = query.filter(start__lt=bounds.instant(filters.end))
     if filters.statuses:
         query = query.filter(status__in=filters.statuses)
     if filters.series_id is not None:
@@ -262,8 +262,7 @@ async def limit_violations(
 async def _is_member(actor: Actor, owner_id: int) -> bool:
     if owner_id == actor.user_id:
         return actor.role == Role.member
-    row = await sql.fetch_one("SELECT role FROM users WHERE id = ?", owner_id)
-    return row is not None and row["role"] == Role.member.value
+    return await users_db.role_of(owner_id) == Role.member
 
 
 def raise_rule_violations(actor: Actor, problems: list[dict[str, Any]]) -> None:

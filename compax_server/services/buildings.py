@@ -8,10 +8,10 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from compax_server.db import sql, transaction
+from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status, lock_rooms
 from compax_server.db.rooms import Building, Closure, Room
-from compax_server.domain import hours
+from compax_server.domain import bounds, hours
 from compax_server.errors import (
     AlreadyExists,
     ClosureHitsBookings,
@@ -263,9 +263,9 @@ async def list_closures(
     building = await get_building(actor, building_id)
     query = Closure.filter(building_id=building.pk)
     if start is not None:
-        query = query.filter(end__gt=sql.instant(start))
+        query = query.filter(end__gt=bounds.instant(start))
     if end is not None:
-        query = query.filter(start__lt=sql.instant(end))
+        query = query.filter(start__lt=bounds.instant(end))
     return await query.order_by("start", "id").limit(1000)
 
 

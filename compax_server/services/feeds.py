@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
 from compax_server import runtime
-from compax_server.db import sql, transaction
+from compax_server.db import feeds as feeds_db
+from compax_server.db import rooms as rooms_db
+from compax_server.db import transaction
 from compax_server.db.users import FeedToken, User
 from compax_server.errors import InvalidToken, NotFound
 from compax_server.services import audit, auth
@@ -82,53 +83,41 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def _event(row: dict[str, Any], host: str, visible: bool, room_code: str) -> Event:
+def _event(row: feeds_db.FeedRow, host: str, visible: bool) -> Event:
     event = Event()
-    event.add("uid", f"booking-{row['id']}@{host}")
-    event.add("dtstamp", sql.decode_time(row["updated_at"]))
-    event.add("dtstart", sql.decode_time(row["start"]))
-    event.add("dtend", sql.decode_time(row["end"]))
-    event.add("sequence", int(row["version"]))
-    event.add("summary", row["title"] if visible else "Booked")
-    event.add("location", room_code)
-    status = row["status"]
+    event.add("uid", f"booking-{row.id}@{host}")
+    event.add("dtstamp", row.updated_at)
+    event.add("dtstart", row.start)
+    event.add("dtend", row.end)
+    event.add("sequence", row.version)
+    event.add("summary", row.title if visible else "Booked")
+    event.add("location", row.room_code)
     event.add(
         "status",
-        {"confirmed": "CONFIRMED", "pending": "TENTATIVE"}.get(status, "CANCELLED"),
+        {"confirmed": "CONFIRMED", "pending": "TENTATIVE"}.get(row.status, "CANCELLED"),
     )
-    if visible and row.get("description"):
-        event.add("description", row["description"])
+    if visible and row.description:
+        event.add("description", row.description)
     return event
 
 
-async def _rows(where: str, *params: Any) -> list[dict[str, Any]]:
+def _window() -> tuple[datetime, datetime]:
     now = datetime.now(UTC)
-    return await sql.fetch(
-        f"""SELECT b.id, b.title, b.description, b."start", b."end", b.status, b.version,
-                   b.updated_at, b.owner_id, r.code AS room_code
-            FROM bookings b JOIN rooms r ON r.id = b.room_id
-            WHERE {where} AND b."end" > ? AND b."start" < ?
-            ORDER BY b."start", b.id""",
-        *params,
-        now - PAST,
-        now + AHEAD,
-    )
+    return now - PAST, now + AHEAD
 
 
 async def room_calendar(actor: Actor, room_id: int) -> bytes:
     """The room's bookings from a month ago to a year ahead. Others' bookings show as
     "Booked" unless the caller is staff."""
     require_scope(actor, Scope.read)
-    room = await sql.fetch_one(
-        "SELECT id, code, name FROM rooms WHERE id = ? AND deleted_at IS NULL", room_id
-    )
+    room = await rooms_db.room_info(room_id)
     if room is None:
         raise NotFound(f"room {room_id} does not exist")
-    cal = _calendar(f"{room['code']} {room['name']}")
+    cal = _calendar(f"{room.code} {room.name}")
     host = uid_host()
-    for row in await _rows("b.room_id = ?", room_id):
-        visible = actor.sees_booking_of(row["owner_id"])
-        cal.add_component(_event(row, host, visible, row["room_code"]))
+    start, end = _window()
+    for row in await feeds_db.bookings_in(room_id=room_id, start=start, end=end):
+        cal.add_component(_event(row, host, actor.sees_booking_of(row.owner_id)))
     return bytes(cal.to_ical())
 
 
@@ -138,6 +127,7 @@ async def user_calendar(actor: Actor) -> bytes:
     require_scope(actor, Scope.read)
     cal = _calendar("Compax: my bookings")
     host = uid_host()
-    for row in await _rows("b.owner_id = ?", actor.user_id):
-        cal.add_component(_event(row, host, True, row["room_code"]))
+    start, end = _window()
+    for row in await feeds_db.bookings_in(owner_id=actor.user_id, start=start, end=end):
+        cal.add_component(_event(row, host, True))
     return bytes(cal.to_ical())

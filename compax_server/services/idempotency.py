@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from compax_server import db
-from compax_server.db import sql
+from compax_server.db import idempotency as idempotency_db
 from compax_server.db.bookings import IdempotencyKey, IdempotentRequest
 from compax_server.errors import RequestInProgress, RuleViolation
 
@@ -55,19 +55,9 @@ async def claim(user_id: int, operation: str, key: str, digest: str) -> int | An
     async with db.transaction():
         if random.random() < PURGE_CHANCE:
             await purge(now)
-        row = await sql.fetch_one(
-            """INSERT INTO idempotent_requests
-                   (user_id, operation, "key", request_hash, headers, created_at)
-               VALUES (?, ?, ?, ?, '{}', ?)
-               ON CONFLICT (user_id, operation, "key") DO NOTHING RETURNING id""",
-            user_id,
-            operation,
-            key,
-            digest,
-            now,
-        )
-        if row is not None:
-            return int(row["id"])
+        claim_id = await idempotency_db.insert_claim(user_id, operation, key, digest, now)
+        if claim_id is not None:
+            return claim_id
         first = await IdempotentRequest.get(user_id=user_id, operation=operation, key=key)
         if first.request_hash != digest:
             raise key_reused()

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from compax_server import runtime
-from compax_server.db import sql, transaction
+from compax_server.db import rooms as rooms_db
+from compax_server.db import rules as rules_db
+from compax_server.db import transaction
 from compax_server.db.bookings import RoomForBooking
 from compax_server.db.series import BookingRule
 from compax_server.domain import hours
@@ -51,7 +53,7 @@ async def _all_rules() -> list[dict[str, Any]]:
     if memo.get("until", 0.0) > time.monotonic():
         rows: list[dict[str, Any]] = memo["rows"]
         return rows
-    rows = await sql.fetch(f"SELECT scope, scope_id, {', '.join(LIMIT_NAMES)} FROM booking_rules")
+    rows = await rules_db.rule_rows(LIMIT_NAMES)
     memo.update(rows=rows, until=time.monotonic() + RULES_TTL)
     return rows
 
@@ -138,19 +140,10 @@ async def quota_violations(
     for window in windows:
         weeks.setdefault(week_of(window[0], tz), []).append(window)
     out = []
-    excluded = exclude_ids or [0]
-    marks = ", ".join("?" for _ in excluded)
     for (week_start, week_end), new in sorted(weeks.items()):
-        rows = await sql.fetch(
-            f"""SELECT "start", "end" FROM bookings
-                WHERE owner_id = ? AND status IN ('pending', 'confirmed')
-                  AND "start" >= ? AND "start" < ? AND id NOT IN ({marks})""",
-            owner_id,
-            week_start,
-            week_end,
-            *excluded,
+        existing = await rules_db.counted_bookings(
+            owner_id, week_start, week_end, exclude_ids or []
         )
-        existing = [(sql.decode_time(r["start"]), sql.decode_time(r["end"])) for r in rows]
         count = len(existing) + len(new)
         total_hours = sum((e - s).total_seconds() for s, e in existing + new) / 3600
         label = week_start.astimezone(tz).date().isoformat()
@@ -186,10 +179,7 @@ async def list_rules(actor: Actor) -> list[BookingRule]:
 async def _check_target(scope: str, scope_id: int) -> None:
     if scope not in SCOPES:
         raise InvalidInput.field("path", "scope", f"one of {', '.join(SCOPES)}", "enum")
-    table = {"building": "buildings", "room": "rooms"}.get(scope)
-    if table and not await sql.fetch_one(
-        f"SELECT id FROM {table} WHERE id = ? AND deleted_at IS NULL", scope_id
-    ):
+    if scope != "global" and not await rooms_db.exists(scope, scope_id):
         raise NotFound(f"{scope} {scope_id} does not exist")
 
 

@@ -17,8 +17,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from compax_server import runtime
+from compax_server.db import rooms as rooms_db
 from compax_server.db import search as search_db
-from compax_server.db import sql
+from compax_server.db import terms as terms_db
 from compax_server.domain import bounds, hours
 from compax_server.domain.recurrence import holiday_dates
 from compax_server.errors import InvalidInput, NotFound, RuleViolation
@@ -248,12 +249,7 @@ async def _resolve(c: Criteria) -> tuple[search_db.RoomFilter, list[dict[str, An
         buildings = match
     feature_ids: list[int] = []
     if c.features:
-        marks = ", ".join("?" for _ in c.features)
-        rows = await sql.fetch(
-            f"SELECT id, code FROM features WHERE code IN ({marks})",  # noqa: S608 - placeholders
-            *c.features,
-        )
-        known = {r["code"]: r["id"] for r in rows}
+        known = await rooms_db.features_by_code(c.features)
         missing = sorted(set(c.features) - set(known))
         if missing:
             raise InvalidInput.field(
@@ -268,12 +264,11 @@ async def _resolve(c: Criteria) -> tuple[search_db.RoomFilter, list[dict[str, An
 
 async def _apply_term(c: Criteria) -> None:
     """A recurring search through a term: until its last day, skipping its holidays."""
-    term = await sql.fetch_one("SELECT end_date, holidays FROM terms WHERE id = ?", c.term_id)
+    assert c.term_id is not None
+    term = await terms_db.end_and_holidays(c.term_id)
     if term is None:
         raise InvalidInput.field("query", "term", f"term {c.term_id} does not exist", "unknown")
-    end = term["end_date"]
-    c.until = end if isinstance(end, date) else date.fromisoformat(str(end))
-    c.holidays = list(sql.decode_json(term["holidays"]) or [])
+    c.until, c.holidays = term
     c.repeat = c.repeat or "weekly"
 
 
@@ -313,28 +308,13 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
         rows = rows[: c.limit]
         last = rows[-1]
         next_cursor = encode_cursor({k: last[k] for k in (*search_db.SORTS[c.sort], "id")})
-    found = Found(rooms=_decorate(rows), next_cursor=next_cursor, occurrences=count)
+    found = Found(rooms=rows, next_cursor=next_cursor, occurrences=count)
     if c.explain and windows is not None and all_windows is not None and not c.cursor:
         misses = await search_db.find_rooms(
             room_filter, windows, sort=c.sort, limit=c.limit, free=False
         )
         found.unavailable = await _explain(actor, misses, all_windows, outside, count)
     return found
-
-
-def _decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Raw room rows as room views: features as a sorted list, engine values decoded."""
-    return [
-        row
-        | {
-            "features": sorted(row["feature_list"].split(",")) if row["feature_list"] else [],
-            "bookable": bool(row["bookable"]),
-            "requires_approval": bool(row["requires_approval"]),
-            "created_at": sql.decode_time(row["created_at"]),
-            "updated_at": sql.decode_time(row["updated_at"]),
-        }
-        for row in rows
-    ]
 
 
 async def _explain(
@@ -344,10 +324,9 @@ async def _explain(
     outside: dict[int, int],
     count: int,
 ) -> list[dict[str, Any]]:
-    rooms = _decorate(misses)
-    bookings, closures = await search_db.blocking([r["id"] for r in rooms], all_windows)
+    bookings, closures = await search_db.blocking([r["id"] for r in misses], all_windows)
     out = []
-    for room in rooms:
+    for room in misses:
         reasons: list[dict[str, Any]] = []
         blocked: set[datetime] = set()
         if not room["bookable"]:
@@ -425,16 +404,11 @@ async def availability(
         raise InvalidInput.field(
             "query", "to", f"the window is at most {MAX_AVAILABILITY_DAYS} days", "too_long"
         )
-    room = await sql.fetch_one(
-        """SELECT r.id, r.code, r.building_id, r.bookable, b.timezone, b.opening_hours
-           FROM rooms r JOIN buildings b ON b.id = r.building_id
-           WHERE r.id = ? AND r.deleted_at IS NULL""",
-        room_id,
-    )
+    room = await rooms_db.room_info(room_id)
     if room is None:
         raise NotFound(f"room {room_id} does not exist")
-    tz = hours.zone(room["timezone"])
-    windows = search_db.Windows({room["building_id"]: [(start, end)]})
+    tz = hours.zone(room.timezone)
+    windows = search_db.Windows({room.building_id: [(start, end)]})
     bookings, closures = await search_db.blocking([room_id], windows)
     busy: list[dict[str, Any]] = []
     for b in bookings:
@@ -454,10 +428,10 @@ async def availability(
             {"kind": "closure", "start": cl["start"], "end": cl["end"], "reason": cl["reason"]}
         )
     busy.sort(key=lambda x: (x["start"], x["end"]))
-    opening = hours.open_intervals(sql.decode_json(room["opening_hours"]), tz, start, end)
+    opening = hours.open_intervals(room.opening_hours, tz, start, end)
     taken = [(x["start"], x["end"]) for x in busy]
     free: list[dict[str, Any]] = []
-    if room["bookable"]:
+    if room.bookable:
         for s, e in opening:
             for fs, fe in hours.subtract((max(s, start), min(e, end)), taken):
                 free.append({"start": fs, "end": fe})
@@ -465,7 +439,7 @@ async def availability(
         "room_id": room_id,
         "from": start,
         "to": end,
-        "timezone": room["timezone"],
+        "timezone": room.timezone,
         "busy": busy,
         "free": free,
     }
@@ -479,21 +453,19 @@ async def alternatives(
 ) -> list[dict[str, Any]]:
     """Up to ``how_many`` other rooms free for ``[start, end)`` with at least the capacity and
     all the features of ``room_id``: in the same building first, then the smallest."""
-    room = await sql.fetch_one("SELECT capacity, building_id FROM rooms WHERE id = ?", room_id)
+    room = await rooms_db.room_info(room_id, removed_too=True)
     if room is None:
         return []
-    feature_ids = [
-        r["feature_id"]
-        for r in await sql.fetch("SELECT feature_id FROM room_features WHERE room_id = ?", room_id)
-    ]
     room_filter = search_db.RoomFilter(
-        min_capacity=room["capacity"], feature_ids=feature_ids, exclude_room_ids=[room_id]
+        min_capacity=room.capacity,
+        feature_ids=await rooms_db.feature_ids(room_id),
+        exclude_room_ids=[room_id],
     )
     c = Criteria(free_from=start, free_to=end)
     windows, _, _, _ = _windows(c, await all_buildings())
     rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=how_many * 5)
     # The same building first (people walk there), then the smallest that fits.
-    rows.sort(key=lambda r: (r["building_id"] != room["building_id"], r["capacity"], r["code"]))
+    rows.sort(key=lambda r: (r["building_id"] != room.building_id, r["capacity"], r["code"]))
     return [
         {"id": r["id"], "code": r["code"], "name": r["name"], "capacity": r["capacity"]}
         for r in rows[:how_many]
