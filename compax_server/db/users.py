@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -68,6 +69,14 @@ class FeedToken(Model):
 
     class Meta:
         table = "feed_tokens"
+
+
+async def state_of(user_id: int) -> dict[str, Any] | None:
+    """What a request needs to know of its user now: id, email, role, is_active,
+    token_version; ``None`` when there is no such user."""
+    return await sql.fetch_one(
+        "SELECT id, email, role, is_active, token_version FROM users WHERE id = ?", user_id
+    )
 
 
 async def role_of(user_id: int) -> str | None:

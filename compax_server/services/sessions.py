@@ -12,8 +12,7 @@ import time
 from typing import Any
 
 from compax_server import runtime
-from compax_server.db import sql
-from compax_server.db.users import RefreshToken
+from compax_server.db.users import RefreshToken, state_of
 
 USER_STATE_SECONDS = 2.0
 SESSION_STATE_SECONDS = 2.0
@@ -30,9 +29,7 @@ async def user_state(user_id: int) -> dict[str, Any] | None:
     cached = states.get(user_id)
     if cached is not None and cached[0] > time.monotonic():
         return cached[1]  # type: ignore[no-any-return]
-    row = await sql.fetch_one(
-        "SELECT id, email, role, is_active, token_version FROM users WHERE id = ?", user_id
-    )
+    row = await state_of(user_id)
     if len(states) >= KEPT:
         states.clear()
     states[user_id] = (time.monotonic() + USER_STATE_SECONDS, row)
