@@ -285,21 +285,25 @@ async def blockers(
 
 
 async def exceptions_of(series_ids: list[int]) -> list[dict[str, Any]]:
-    """The occurrences of these series that were changed by hand (any state), with their
-    ``exception_fields`` decoded."""
-    out: list[dict[str, Any]] = []
+    """The occurrences of these series that were changed by hand, with their
+    ``exception_fields`` decoded: per series and date, the active booking (a date cancelled
+    by hand and then added back is the added one's), else the cancelled one."""
+    current: dict[tuple[int, Any], dict[str, Any]] = {}
     for i in range(0, len(series_ids), 500):
         chunk = series_ids[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
         for row in await sql.fetch(
-            f"""SELECT id, series_id, occurrence_date, exception_fields FROM bookings
-                WHERE series_id IN ({marks}) AND occurrence_date IS NOT NULL""",
+            f"""SELECT id, series_id, occurrence_date, exception_fields, status FROM bookings
+                WHERE series_id IN ({marks}) AND occurrence_date IS NOT NULL
+                ORDER BY id""",
             *chunk,
         ):
-            fields = sql.decode_json(row["exception_fields"])
-            if fields:
-                out.append(row | {"exception_fields": fields})
-    return out
+            key = (row["series_id"], row["occurrence_date"])
+            active = row["status"] in (Status.pending.value, Status.confirmed.value)
+            if active or key not in current or not current[key]["active"]:
+                fields = sql.decode_json(row["exception_fields"])
+                current[key] = row | {"exception_fields": fields, "active": active}
+    return [row for row in current.values() if row["exception_fields"]]
 
 
 async def insert_booking(

@@ -67,6 +67,16 @@ class ItemPlan:
     exceptions: dict[date, tuple[int, list[str]]] = field(default_factory=dict)
     skipped: list[dict[str, Any]] = field(default_factory=list)  # dates left out (closures)
 
+    def left_alone(self) -> set[date]:
+        """The dates of occurrences moved, retimed or cancelled by hand: an update of the
+        series neither books, moves nor cancels them (a renamed one follows it, keeping its
+        title)."""
+        return {
+            day
+            for day, (_, fields) in self.exceptions.items()
+            if {"room_id", "time", "status"} & set(fields)
+        }
+
     def view(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "external_id": self.external_id,

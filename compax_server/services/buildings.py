@@ -167,13 +167,12 @@ def closure_window(
         last = end_date or start_date
         if last < start_date:
             raise InvalidInput.field("body", "end_date", "is before start_date", "invalid_interval")
+        bounds.check_date(start_date, "start_date")
+        bounds.check_date(last, "end_date")
         return hours.local_day_bounds(start_date, tz)[0], hours.local_day_bounds(last, tz)[1]
     if start is None or end is None:
         raise InvalidInput.field("body", "start", "give start and end, or start_date", "missing")
-    start, end = hours.utc(start), hours.utc(end)
-    if end <= start:
-        raise InvalidInput.field("body", "end", "must be after start", "invalid_interval")
-    return start, end
+    return bounds.check_window(start, end)  # in 1970-2200; a closure may last years
 
 
 CLOSURE_POLICIES = ("refuse", "cancel", "keep")

@@ -173,8 +173,9 @@ async def _update_series(
     by_day = {r["occurrence_date"]: r for r in current if r["occurrence_date"] is not None}
     wanted = {w.day: w for w in p.windows if w.day is not None}
     renamed = {day for day, (_, fields) in p.exceptions.items() if "title" in fields}
+    left_alone = p.left_alone()
     await set_status(
-        [row["id"] for day, row in by_day.items() if day not in wanted and day not in p.exceptions],
+        [row["id"] for day, row in by_day.items() if day not in wanted and day not in left_alone],
         Status.cancelled,
         f"removed from the {source} timetable",
         only_from=(Status.pending, Status.confirmed),

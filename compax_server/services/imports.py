@@ -200,11 +200,7 @@ async def _keep_exceptions(plans: list[ItemPlan]) -> None:
             p = by_series[row["series_id"]]
             p.exceptions[day] = (row["id"], row["exception_fields"])
     for p in plans:
-        left_alone = {
-            day
-            for day, (_, fields) in p.exceptions.items()
-            if {"room_id", "time", "status"} & set(fields)
-        }
+        left_alone = p.left_alone()
         p.windows = [w for w in p.windows if w.day not in left_alone]
 
 

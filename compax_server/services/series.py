@@ -33,7 +33,7 @@ from compax_server.errors import (
 from compax_server.services import audit, bookings, writes
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.paging import page_by_id
-from compax_server.services.series_plan import enforce, plan
+from compax_server.services.series_plan import Plan, enforce, plan
 
 POLICIES = ("all_or_nothing", "skip_conflicts")
 
@@ -248,18 +248,27 @@ async def create_in_transaction(
     ids = await insert_occurrences(
         _rows(series, status, p.occurrences), created_by_id=actor.user_id
     )
-    rejected: list[int] = []
-    if status == Status.confirmed:
-        for o in p.occurrences:
-            for pending_id in p.pending_in_way.get(o.date, []):
-                await bookings.reject_overridden(actor, [pending_id], ids[o.date])
-                rejected.append(pending_id)
+    rejected = await _reject_overridden(actor, p, ids, status)
     booking_ids = [ids[o.date] for o in p.occurrences]
     after = (
         snapshot(series) | {"booking_ids": booking_ids} | ({"override": True} if override else {})
     )
     await audit.record(actor, "series.create", "series", series.pk, after=after)
     return Outcome(series, booking_ids, skipped, p.adjustments, p.skipped_holidays, rejected)
+
+
+async def _reject_overridden(
+    actor: Actor, p: Plan, ids: dict[date, int], status: Status
+) -> list[int]:
+    """Reject the pending requests that newly confirmed occurrences override."""
+    if status != Status.confirmed:
+        return []
+    rejected: list[int] = []
+    for o in p.occurrences:
+        pending = p.pending_in_way.get(o.date, [])
+        await bookings.reject_overridden(actor, pending, ids[o.date])
+        rejected += pending
+    return rejected
 
 
 def check_series_version(series: Series, if_match: str | None) -> None:
@@ -358,6 +367,7 @@ async def add_date(
             ids = await insert_occurrences(
                 _rows(series, status, p.occurrences), created_by_id=actor.user_id
             )
+            rejected = await _reject_overridden(actor, p, ids, status)
             series.added_dates = sorted({*series.added_dates, day.isoformat()})
             series.excluded_dates = [d for d in series.excluded_dates if d != day.isoformat()]
             series.version += 1
@@ -368,8 +378,10 @@ async def add_date(
                 "series",
                 series.pk,
                 before=before,
-                after=snapshot(series) | {"booking_ids": list(ids.values())},
+                after=snapshot(series)
+                | {"booking_ids": list(ids.values())}
+                | ({"override": True} if override else {}),
             )
-            return Outcome(series, list(ids.values()), adjustments=p.adjustments)
+            return Outcome(series, list(ids.values()), adjustments=p.adjustments, rejected=rejected)
 
     return await writes.run(attempt)

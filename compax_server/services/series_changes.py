@@ -15,7 +15,7 @@ from compax_server.db.bookings import Booking, RoomForBooking, Status, lock_and_
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.domain import hours, occurrences, recurrence
 from compax_server.errors import InvalidInput
-from compax_server.services import audit, writes
+from compax_server.services import audit, bookings, writes
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.series import (
     Outcome,
@@ -85,16 +85,18 @@ async def update_series(
                     booking.room_id, booking.start, booking.end, booking.title, booking.description
                 )
                 start, end = current.start, current.end
-                if retimed and booking.occurrence_date is not None:
+                if (retimed or reset_exceptions) and booking.occurrence_date is not None:
                     tz = hours.zone(locked[new_room_id].timezone)
                     o = recurrence.occurrence_on(booking.occurrence_date, new_time, duration, tz)
                     start, end = o.start, o.end
+                # What the change asks of this occurrence; a reset asks for all of the series.
+                base = series if reset_exceptions else current
                 wanted = occurrences.Slot(
-                    new_room_id if room_id is not None else current.room_id,
+                    new_room_id if room_id is not None or reset_exceptions else current.room_id,
                     start,
                     end,
-                    title if title is not None else current.title,
-                    description if description is not None else current.description,
+                    title if title is not None else base.title,
+                    description if description is not None else base.description,
                 )
                 m = occurrences.merge(
                     current, wanted, booking.exception_fields, reset=reset_exceptions
@@ -102,8 +104,9 @@ async def update_series(
                 if m.kept:
                     kept.append(occurrences.kept_view(booking.pk, booking.occurrence_date, m.kept))
                 merges.append((booking, m))
-            await _check_moves(actor, series, locked, merges, override)
+            pending_in_way = await _check_moves(actor, series, locked, merges, override)
             changed: list[int] = []
+            rejected: list[int] = []
             for booking, m in merges:
                 current = occurrences.Slot(
                     booking.room_id, booking.start, booking.end, booking.title, booking.description
@@ -128,6 +131,10 @@ async def update_series(
                 booking.version += 1
                 await booking.save()
                 changed.append(booking.pk)
+                day = booking.occurrence_date
+                if booking.status == Status.confirmed and day in pending_in_way:
+                    await bookings.reject_overridden(actor, pending_in_way[day], booking.pk)
+                    rejected += pending_in_way[day]
             if scope == "all":
                 series.room_id = new_room_id
                 series.start_time = start_time or series.start_time
@@ -150,7 +157,7 @@ async def update_series(
             await audit.record(
                 actor, "series.update", "series", series.pk, before=before, after=after
             )
-            return Outcome(series, changed, exceptions_kept=kept)
+            return Outcome(series, changed, rejected=rejected, exceptions_kept=kept)
 
     return await writes.run(attempt)
 
@@ -161,9 +168,11 @@ async def _check_moves(
     locked: dict[int, RoomForBooking],
     merges: list[tuple[Booking, occurrences.Merge]],
     override: bool,
-) -> None:
+) -> dict[date, list[int]]:
     """Check every occurrence that changes room or time, room by room, like new bookings
-    (all or nothing). The series' own occurrences are not in each other's way."""
+    (all or nothing). The series' own occurrences are not in each other's way. Returns the
+    pending requests each moved occurrence's date would override."""
+    pending: dict[date, list[int]] = {}
     by_room: dict[int, list[recurrence.Occurrence]] = {}
     for booking, m in merges:
         moved = (m.slot.room_id, m.slot.start, m.slot.end) != (
@@ -186,3 +195,5 @@ async def _check_moves(
             exclude_series_id=series.pk,
         )
         enforce(actor, p, "all_or_nothing")
+        pending.update(p.pending_in_way)
+    return pending

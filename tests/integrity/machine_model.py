@@ -61,18 +61,6 @@ HOSTILE_WINDOWS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _beyond_utc(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value).astimezone(UTC)
-    except OverflowError:
-        return True
-    return False
-
-
-# Times whose UTC instant falls before year 1 or after 9999 (Python cannot hold it).
-BEYOND_UTC = frozenset(s for w in HOSTILE_WINDOWS for s in w if _beyond_utc(s))
-
-
 def local(day: date, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(day, time(hh, mm), tzinfo=TZ)
 
@@ -241,20 +229,12 @@ def wall_clock_breaks(snap: Snapshot) -> list[tuple[int, str]]:
         s = snap.series.get(b.series_id or 0)
         if s is None or not b.active or "time" in b.exception_fields:
             continue
-        if s["source"] and per_date[(b.series_id, b.occurrence_date)] > 1:
-            # KNOWN BUG: an import update skips every date that holds an exception, so a
-            # date added again (POST /series/{id}/dates) after its occurrence was cancelled
-            # by hand keeps the old time while the series moves on.
-            continue
-            continue
         if s["status"] != "active":
             continue
-        if s["source"] and b.exception_fields:
+        if s["source"] and "room_id" in b.exception_fields:
             # An import update leaves a moved occurrence alone entirely (its time too), where
             # PATCH /series moves it to the new time and keeps only its room: the two paths
-            # differ (reported; services/imports.py documents its choice). KNOWN BUG: and an
-            # occurrence renamed by hand on a date the import skips (skip_closures) is neither
-            # moved nor cancelled: it stays at the old time, where a plain one is cancelled.
+            # differ (services/imports.py documents its choice). A renamed one follows.
             continue
         hh, mm = (int(x) for x in s["start_time"].split(":"))
         if hh < 4:
