@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import AwareDatetime, Field, field_validator
 from sanic import HTTPResponse, Request
@@ -20,6 +21,7 @@ from compax_server.api.schemas import (
     render,
 )
 from compax_server.db.bookings import Booking, Status
+from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput
 from compax_server.services import bookings
 from compax_server.services.actors import Actor
@@ -112,10 +114,17 @@ class BookingQuery(PageQuery):
 
 
 def with_etag(booking: Booking) -> dict[str, str]:
-    return {"ETag": bookings.etag(booking)}
+    return {"ETag": etag(booking)}
 
 
-def if_match(request: Request) -> str | None:
+def etag(resource: Any) -> str:
+    """The ETag of a versioned resource (a booking or a series): its version, quoted."""
+    return f'"{resource.version}"'
+
+
+def if_match(request: Request) -> Expected | None:
+    """The versions named by ``If-Match`` (``"3"``, ``W/"3"``, a list, ``*``); ``None`` when
+    the header is missing. A tag that is no version of ours matches nothing (412)."""
     value = request.headers.get("if-match")
     if value is not None and len(value) > 200:
         raise InvalidInput(
@@ -129,7 +138,11 @@ def if_match(request: Request) -> str | None:
                 }
             ],
         )
-    return str(value) if value is not None else None
+    if value is None:
+        return None
+    tags = [t.strip().removeprefix("W/").strip('"') for t in str(value).split(",")]
+    numbers = frozenset(int(t) for t in tags if t.isdigit() and len(t) < 10)
+    return Expected(versions=numbers, any="*" in tags)
 
 
 @router.get(
@@ -209,7 +222,7 @@ async def update_booking(
     """Change title, description, time or room in one step. Needs ``If-Match``."""
     changes = body.changes()
     booking = await bookings.update_booking(
-        actor, booking_id, if_match=if_match(request), **changes
+        actor, booking_id, expected=if_match(request), **changes
     )
     return render(BookingOut.model_validate(booking), headers=with_etag(booking))
 
@@ -229,7 +242,7 @@ async def cancel_booking(
 ) -> HTTPResponse:
     """The booking is kept, with status ``cancelled``."""
     booking = await bookings.cancel_booking(
-        actor, booking_id, if_match=if_match(request), reason=body.reason
+        actor, booking_id, expected=if_match(request), reason=body.reason
     )
     return render(BookingOut.model_validate(booking), headers=with_etag(booking))
 
@@ -246,7 +259,7 @@ async def approve_booking(request: Request, actor: Actor, booking_id: int) -> HT
     """Staff: confirm a pending request; every pending request it overlaps is rejected in the
     same transaction."""
     booking, rejected = await bookings.approve_booking(
-        actor, booking_id, if_match=if_match(request)
+        actor, booking_id, expected=if_match(request)
     )
     out = Approved(**BookingOut.model_validate(booking).model_dump(), rejected_booking_ids=rejected)
     return render(out, headers=with_etag(booking))
@@ -266,6 +279,6 @@ async def reject_booking(
     request: Request, actor: Actor, booking_id: int, body: Reason
 ) -> HTTPResponse:
     booking = await bookings.reject_booking(
-        actor, booking_id, if_match=if_match(request), reason=body.reason
+        actor, booking_id, expected=if_match(request), reason=body.reason
     )
     return render(BookingOut.model_validate(booking), headers=with_etag(booking))

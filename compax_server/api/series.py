@@ -9,10 +9,11 @@ from pydantic import Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.bookings import BookingOut, if_match
+from compax_server.api.bookings import etag as etag_of
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.schemas import In, Int, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.db.series import SeriesStatus
-from compax_server.services import bookings, series, series_changes
+from compax_server.services import series, series_changes
 from compax_server.services.actors import Actor
 
 router = Router(
@@ -155,7 +156,7 @@ def result(outcome: series.Outcome) -> SeriesResult:
 
 
 def etag(outcome: series.Outcome) -> dict[str, str]:
-    return {"ETag": bookings.etag(outcome.series)}
+    return {"ETag": etag_of(outcome.series)}
 
 
 class SeriesQuery(PageQuery):
@@ -222,7 +223,7 @@ async def read_series(request: Request, actor: Actor, series_id: int) -> HTTPRes
         **SeriesOut.model_validate(found).model_dump(),
         occurrences=[BookingOut.model_validate(b) for b in occurrences],
     )
-    return render(out, headers={"ETag": bookings.etag(found)})
+    return render(out, headers={"ETag": etag_of(found)})
 
 
 @router.patch(
@@ -241,7 +242,7 @@ async def update_series(
     occurrence, PATCH its booking."""
     changes = body.changes()
     outcome = await series_changes.update_series(
-        actor, series_id, if_match=if_match(request), **changes
+        actor, series_id, expected=if_match(request), **changes
     )
     return render(result(outcome), headers=etag(outcome))
 
@@ -260,7 +261,7 @@ async def cancel_series(
     request: Request, actor: Actor, series_id: int, body: SeriesCancel
 ) -> HTTPResponse:
     outcome = await series.cancel_series(
-        actor, series_id, if_match=if_match(request), from_date=body.from_date, reason=body.reason
+        actor, series_id, expected=if_match(request), from_date=body.from_date, reason=body.reason
     )
     return render(result(outcome), headers=etag(outcome))
 
@@ -279,6 +280,6 @@ async def add_date(request: Request, actor: Actor, series_id: int, body: AddDate
     """Book one more occurrence at the series' time, e.g. a date skipped for a conflict or a
     holiday."""
     outcome = await series.add_date(
-        actor, series_id, if_match=if_match(request), day=body.date, override=body.override
+        actor, series_id, expected=if_match(request), day=body.date, override=body.override
     )
     return render(result(outcome), headers=etag(outcome))

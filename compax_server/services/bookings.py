@@ -39,14 +39,13 @@ from compax_server.db.bookings import (
 )
 from compax_server.db.users import Role, User
 from compax_server.domain import bookings as states
-from compax_server.domain import bounds, occurrences, slots
+from compax_server.domain import bounds, occurrences, slots, versions
+from compax_server.domain.versions import Expected
 from compax_server.errors import (
     BookingConflict,
     Forbidden,
     InvalidInput,
     NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
     RuleViolation,
 )
 from compax_server.services import audit, idempotency, rules, search, writes
@@ -88,11 +87,6 @@ def _slot_of(view: dict[str, Any]) -> occurrences.Slot:
     )
 
 
-def etag(resource: Any) -> str:
-    """The ETag of a versioned resource (a booking or a series): its version, quoted."""
-    return f'"{resource.version}"'
-
-
 def can_see(actor: Actor, booking: Booking | BookingRow) -> bool:
     return actor.sees_booking_of(booking.owner_id)
 
@@ -110,21 +104,6 @@ def conflict_view(actor: Actor, booking: Booking | BookingRow) -> dict[str, Any]
     if can_see(actor, booking):
         view |= {"id": booking.id, "title": booking.title, "owner_id": booking.owner_id}
     return view
-
-
-def check_if_match(resource: Any, if_match: str | None, noun: str = "booking") -> None:
-    if if_match is None:
-        raise PreconditionRequired(
-            f"Send If-Match: {etag(resource)} (the ETag of the version you saw) to change "
-            f"{noun} {resource.pk}."
-        )
-    tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
-    if "*" not in tags and etag(resource) not in tags:
-        raise PreconditionFailed(
-            f"The {noun} {resource.pk} has changed since you read it (now version "
-            f"{resource.version}); read it again and retry.",
-            current_version=resource.version,
-        )
 
 
 # -- reads -------------------------------------------------------------------------------
@@ -454,7 +433,7 @@ async def update_booking(
     actor: Actor,
     booking_id: int,
     *,
-    if_match: str | None,
+    expected: Expected | None,
     title: str | None = None,
     description: str | None = None,
     room_id: int | None = None,
@@ -470,7 +449,7 @@ async def update_booking(
     async def attempt() -> Booking:
         async with db.transaction():
             booking = await get_booking(actor, booking_id)
-            check_if_match(booking, if_match)
+            versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
             states.check_changeable(booking.pk, booking.status)
             states.check_not_history(
                 booking.pk, booking.end, datetime.now(UTC), is_staff=actor.is_staff
@@ -542,7 +521,7 @@ async def update_booking(
 async def _transition(
     actor: Actor,
     booking_id: int,
-    if_match: str | None,
+    expected: Expected | None,
     transition: states.Transition,
     reason: str = "",
 ) -> tuple[Booking, list[int]]:
@@ -551,11 +530,11 @@ async def _transition(
             booking = await get_booking(actor, booking_id)
             await lock_rooms([booking.room_id])
             booking = await Booking.get(id=booking_id)  # re-read under the lock
-            if if_match is None:
-                check_if_match(booking, if_match)  # 428: the header is required
+            if expected is None:  # 428 first: the precondition is required
+                versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
             # The state before a stale If-Match: more useful to the caller.
             to = states.check_transition(booking.pk, booking.status, transition, booking.reason)
-            check_if_match(booking, if_match)
+            versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
             states.check_not_history(
                 booking.pk, booking.end, datetime.now(UTC), is_staff=actor.is_staff
             )
@@ -597,25 +576,25 @@ async def _transition(
 
 
 async def cancel_booking(
-    actor: Actor, booking_id: int, *, if_match: str | None, reason: str = ""
+    actor: Actor, booking_id: int, *, expected: Expected | None, reason: str = ""
 ) -> Booking:
     require_scope(actor, Scope.write)
-    booking, _ = await _transition(actor, booking_id, if_match, states.CANCEL, reason)
+    booking, _ = await _transition(actor, booking_id, expected, states.CANCEL, reason)
     return booking
 
 
 async def approve_booking(
-    actor: Actor, booking_id: int, *, if_match: str | None
+    actor: Actor, booking_id: int, *, expected: Expected | None
 ) -> tuple[Booking, list[int]]:
     """Confirm a pending request and reject every pending request it overlaps, in one
     transaction. Returns the booking and the ids of the rejected requests."""
     require_staff(actor)
-    return await _transition(actor, booking_id, if_match, states.APPROVE)
+    return await _transition(actor, booking_id, expected, states.APPROVE)
 
 
 async def reject_booking(
-    actor: Actor, booking_id: int, *, if_match: str | None, reason: str = ""
+    actor: Actor, booking_id: int, *, expected: Expected | None, reason: str = ""
 ) -> Booking:
     require_staff(actor)
-    booking, _ = await _transition(actor, booking_id, if_match, states.REJECT, reason)
+    booking, _ = await _transition(actor, booking_id, expected, states.REJECT, reason)
     return booking

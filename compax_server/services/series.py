@@ -23,7 +23,8 @@ from compax_server.db.bookings import (
 )
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.db.users import User
-from compax_server.domain import bounds, recurrence
+from compax_server.domain import bounds, recurrence, versions
+from compax_server.domain.versions import Expected
 from compax_server.errors import (
     Forbidden,
     InvalidInput,
@@ -271,8 +272,8 @@ async def _reject_overridden(
     return rejected
 
 
-def check_series_version(series: Series, if_match: str | None) -> None:
-    bookings.check_if_match(series, if_match, noun="series")
+def check_series_version(series: Series, expected: Expected | None) -> None:
+    versions.ensure(series.version, expected, noun="series", ident=series.pk)
 
 
 async def active_occurrences(series: Series, from_date: date | None) -> list[Booking]:
@@ -287,7 +288,7 @@ async def cancel_series(
     actor: Actor,
     series_id: int,
     *,
-    if_match: str | None,
+    expected: Expected | None,
     from_date: date | None = None,
     reason: str = "",
 ) -> Outcome:
@@ -298,7 +299,7 @@ async def cancel_series(
     async def attempt() -> Outcome:
         async with db.transaction():
             series = await get_series(actor, series_id)
-            check_series_version(series, if_match)
+            check_series_version(series, expected)
             await lock_rooms([series.room_id])
             before = snapshot(series)
             cancelled = []
@@ -326,7 +327,7 @@ async def cancel_series(
 
 
 async def add_date(
-    actor: Actor, series_id: int, *, if_match: str | None, day: date, override: bool = False
+    actor: Actor, series_id: int, *, expected: Expected | None, day: date, override: bool = False
 ) -> Outcome:
     """Book one more occurrence (a skipped, excluded or holiday date, or any other date) at
     the series' time."""
@@ -335,7 +336,7 @@ async def add_date(
     async def attempt() -> Outcome:
         async with db.transaction():
             series = await get_series(actor, series_id)
-            check_series_version(series, if_match)
+            check_series_version(series, expected)
             if await Booking.filter(
                 series_id=series.pk, occurrence_date=day, status__in=bookings.ACTIVE
             ).exists():

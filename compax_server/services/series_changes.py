@@ -14,6 +14,7 @@ from compax_server import db
 from compax_server.db.bookings import Booking, RoomForBooking, Status, lock_and_load_rooms
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.domain import hours, occurrences, recurrence
+from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput
 from compax_server.services import audit, bookings, writes
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -31,7 +32,7 @@ async def update_series(
     actor: Actor,
     series_id: int,
     *,
-    if_match: str | None,
+    expected: Expected | None,
     scope: str = "all",
     from_date: date | None = None,
     title: str | None = None,
@@ -60,7 +61,7 @@ async def update_series(
     async def attempt() -> Outcome:
         async with db.transaction():
             series = await get_series(actor, series_id)
-            check_series_version(series, if_match)
+            check_series_version(series, expected)
             if series.status != SeriesStatus.active:
                 raise InvalidInput.field(
                     "path", "series_id", "the series is cancelled", "cancelled"

@@ -81,7 +81,6 @@ async def test_a_long_window_in_a_building_with_hours_is_refused_before_any_walk
     await buildings.update_building(
         actor_of(admin),
         building.pk,
-        if_match=f'"{building.version}"',
         opening_hours={"mon": [["08:00", "20:00"]]},
     )
     began = time.process_time()
