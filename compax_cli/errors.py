@@ -122,7 +122,7 @@ def _closure_hits(exc: APIError, st: State | None) -> str:
         title = f" {b['title']!r}" if b.get("title") else ""
         lines.append(f"  booking {b.get('id')}{title}, {when}, {b.get('status')}")
     lines.append(
-        "  add --on-bookings cancel to cancel them with the closure's reason, "
+        "  add --on-bookings cancel to cancel them (their owners see why), "
         "or --on-bookings keep to keep them"
     )
     return "\n".join(lines)

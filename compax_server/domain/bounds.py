@@ -43,7 +43,8 @@ def check_instant(value: datetime, name: str = "start") -> datetime:
     # Compare before converting: astimezone() itself overflows near year 1 and 9999.
     if value < EARLIEST or value > LATEST:
         raise RuleViolation(
-            f"{name} must lie between {RANGE_TEXT}", errors=[_range_problem(name, value)]
+            f"{name} must lie in the accepted range, {RANGE_TEXT}",
+            errors=[_range_problem(name, value)],
         )
     return value.astimezone(UTC)
 
@@ -52,7 +53,8 @@ def check_date(value: date, name: str = "date") -> date:
     """A calendar date (a series start, an until, a holiday) inside the accepted range."""
     if value < EARLIEST_DATE or value > LATEST_DATE:
         raise RuleViolation(
-            f"{name} must lie between {RANGE_TEXT}", errors=[_range_problem(name, value)]
+            f"{name} must lie in the accepted range, {RANGE_TEXT}",
+            errors=[_range_problem(name, value)],
         )
     return value
 
