@@ -15,6 +15,7 @@ them) and cannot set the owner; staff and admins act on everyone's and decide re
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,6 +44,7 @@ from compax_server.domain import bounds, occurrences, slots, versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import (
     BookingConflict,
+    ClosureHitsBookings,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -284,6 +286,39 @@ async def end_because(
     await audit.record(
         actor, action, "booking", booking.pk, before=before, after=snapshot(booking) | after
     )
+
+
+HIT_POLICIES = ("refuse", "cancel", "keep")
+
+
+def check_hit_policy(on_bookings: str) -> None:
+    if on_bookings not in HIT_POLICIES:
+        raise InvalidInput.field("body", "on_bookings", f"one of {', '.join(HIT_POLICIES)}", "enum")
+
+
+async def act_on_hit(
+    actor: Actor,
+    hit: list[Booking],
+    on_bookings: str,
+    *,
+    what: str,
+    reason_of: Callable[[Booking], str],
+    **after: Any,
+) -> list[int]:
+    """What a closure or new holidays (``what``) do to the active bookings they cover, as
+    ``on_bookings`` says: ``refuse`` is a 409 that lists them (the caller's transaction
+    writes nothing), ``cancel`` ends each with its reason (audited, ``after`` naming the
+    cause), ``keep`` leaves them. Returns their ids."""
+    if hit and on_bookings == "refuse":
+        raise ClosureHitsBookings(
+            f"{what} would cover {len(hit)} booking(s); send on_bookings=cancel to cancel "
+            "them (their owners see why), or on_bookings=keep to keep them",
+            bookings=[conflict_view(actor, b) for b in hit[:200]],
+        )
+    if on_bookings == "cancel":
+        for booking in hit:
+            await end_because(actor, booking, reason_of(booking), **after)
+    return [b.pk for b in hit]
 
 
 async def reject_overridden(actor: Actor, pending_ids: list[int], winner_id: int) -> None:

@@ -14,7 +14,6 @@ from compax_server.db.rooms import Building, Closure, Room
 from compax_server.domain import bounds, hours
 from compax_server.errors import (
     AlreadyExists,
-    ClosureHitsBookings,
     Conflict,
     InvalidInput,
     NotFound,
@@ -175,9 +174,6 @@ def closure_window(
     return bounds.check_window(start, end)  # in 1970-2200; a closure may last years
 
 
-CLOSURE_POLICIES = ("refuse", "cancel", "keep")
-
-
 @dataclass
 class ClosureOutcome:
     closure: Closure
@@ -203,10 +199,7 @@ async def add_closure(
     cancelled with the closure's reason, audited) or ``keep`` (they stay, as staff-approved
     exceptions, listed in the audit event). The answer names the bookings hit."""
     require_staff(actor)
-    if on_bookings not in CLOSURE_POLICIES:
-        raise InvalidInput.field(
-            "body", "on_bookings", f"one of {', '.join(CLOSURE_POLICIES)}", "enum"
-        )
+    bookings.check_hit_policy(on_bookings)
 
     async def attempt() -> ClosureOutcome:
         async with transaction():
@@ -230,21 +223,17 @@ async def add_closure(
                 .filter(start__lt=e, end__gt=s)
                 .order_by("start", "id")
             )
-            if hit and on_bookings == "refuse":
-                raise ClosureHitsBookings(
-                    f"the closure would cover {len(hit)} booking(s); send on_bookings=cancel "
-                    "to cancel them with the closure's reason, or on_bookings=keep to keep them",
-                    bookings=[bookings.conflict_view(actor, b) for b in hit[:200]],
-                )
             closure = await Closure.create(
                 building=building, room_id=room_id, start=s, end=e, reason=reason
             )
-            ids = [b.pk for b in hit]
-            if on_bookings == "cancel":
-                for booking in hit:
-                    await bookings.end_because(
-                        actor, booking, f"closed: {reason}", closure_id=closure.pk
-                    )
+            ids = await bookings.act_on_hit(
+                actor,
+                hit,
+                on_bookings,
+                what="the closure",
+                reason_of=lambda _: f"closed: {reason}",
+                closure_id=closure.pk,
+            )
             after = closure_snapshot(closure) | {"on_bookings": on_bookings, "booking_ids": ids}
             await audit.record(actor, "closure.create", "closure", closure.pk, after=after)
             return ClosureOutcome(closure, on_bookings, ids)

@@ -15,7 +15,6 @@ from compax_server.db.terms import Term
 from compax_server.domain import bounds, recurrence
 from compax_server.errors import (
     AlreadyExists,
-    ClosureHitsBookings,
     InvalidInput,
     NotFound,
     RuleViolation,
@@ -117,9 +116,6 @@ async def create_term(
     return term
 
 
-HOLIDAY_POLICIES = ("refuse", "cancel", "keep")
-
-
 @dataclass
 class TermOutcome:
     term: Term
@@ -135,10 +131,7 @@ async def update_term(
     (``cancel``) or kept (``keep``, listed in the audit event). Other changes apply to what
     is booked next."""
     require_staff(actor)
-    if on_bookings not in HOLIDAY_POLICIES:
-        raise InvalidInput.field(
-            "body", "on_bookings", f"one of {', '.join(HOLIDAY_POLICIES)}", "enum"
-        )
+    bookings.check_hit_policy(on_bookings)
 
     async def attempt() -> TermOutcome:
         async with transaction():
@@ -189,23 +182,21 @@ async def _on_new_holidays(
     ).order_by("start", "id")
     if not hit:
         return []
-    if on_bookings == "refuse":
-        raise ClosureHitsBookings(
-            f"the new holidays would cover {len(hit)} occurrence(s) of series that skip the "
-            "term's holidays; send on_bookings=cancel to cancel them, or on_bookings=keep",
-            bookings=[bookings.conflict_view(actor, b) for b in hit[:200]],
-        )
+    names = {
+        day: h.get("name") or "holiday"
+        for h in term.holidays
+        for day in recurrence.holiday_dates([h])
+    }
     if on_bookings == "cancel":
         await lock_rooms([b.room_id for b in hit])
-        names = {
-            day: h.get("name") or "holiday"
-            for h in term.holidays
-            for day in recurrence.holiday_dates([h])
-        }
-        for booking in hit:
-            name = names.get(booking.occurrence_date or date.min, "holiday")
-            await bookings.end_because(actor, booking, f"holiday: {name}", term_id=term.pk)
-    return [b.pk for b in hit]
+    return await bookings.act_on_hit(
+        actor,
+        hit,
+        on_bookings,
+        what="the new holidays",
+        reason_of=lambda b: f"holiday: {names.get(b.occurrence_date or date.min, 'holiday')}",
+        term_id=term.pk,
+    )
 
 
 async def delete_term(actor: Actor, term_id: int) -> None:
