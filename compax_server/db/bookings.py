@@ -180,7 +180,7 @@ async def lock_rooms(room_ids: list[int]) -> None:
         await sql.execute("UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = ?", room_id)
 
 
-def _start_bound() -> str:
+def room_start_bound() -> str:
     """SQL for "the earliest start of a booking of room ``?`` that can reach past ``?``":
     the time minus the room's longest booking (two parameters: time, room id). With the
     ``(room_id, start)`` index this reads only the bookings near the time."""
@@ -214,7 +214,7 @@ async def overlapping(
     rows = await sql.fetch(
         f"""SELECT id, room_id, owner_id, title, "start", "end", status FROM bookings
             WHERE room_id = ? AND status IN ({marks}) AND "start" < ? AND "end" > ? AND id <> ?
-              AND "start" >= {_start_bound()}
+              AND "start" >= {room_start_bound()}
             ORDER BY "start", id""",
         room_id,
         *[s.value for s in statuses],
@@ -249,7 +249,7 @@ async def blockers(
         f"""SELECT 'booking' AS kind, id, owner_id, title, "start", "end", status
             FROM bookings
             WHERE room_id = ? AND status IN ({marks}) AND "start" < ? AND "end" > ? AND id <> ?
-              AND "start" >= {_start_bound()}
+              AND "start" >= {room_start_bound()}
             UNION ALL
             SELECT 'closure', id, NULL, reason, "start", "end", NULL
             FROM closures

@@ -13,6 +13,7 @@ from typing import Any
 
 from compax_server import db
 from compax_server.db import sql
+from compax_server.db.bookings import room_start_bound
 from compax_server.domain.imports import as_date
 
 
@@ -114,14 +115,16 @@ async def in_the_way(
     pending and confirmed bookings (with the owner's role) in start order, and the closures
     (of its building or of the room)."""
     rows = await sql.fetch(
-        """SELECT b.id, b.owner_id, b."start", b."end", b.status, b.title, b.series_id, u.role
+        f"""SELECT b.id, b.owner_id, b."start", b."end", b.status, b.title, b.series_id, u.role
            FROM bookings b JOIN users u ON u.id = b.owner_id
            WHERE b.room_id = ? AND b.status IN ('pending', 'confirmed')
-             AND b."start" < ? AND b."end" > ?
+             AND b."start" < ? AND b."end" > ? AND b."start" >= {room_start_bound()}
            ORDER BY b."start" """,
         room_id,
         last,
         first,
+        first,
+        room_id,
     )
     closures = await sql.fetch(
         """SELECT c.id, c."start", c."end", c.reason

@@ -198,3 +198,36 @@ async def test_list_filters_at_the_ends_of_the_calendar_are_answered(client, sta
         ):
             r = await client.get(path, params=params, headers=bearer(staff))
             assert r.status_code == 200, (path, params, r.text)
+
+
+async def test_an_import_sees_the_booking_in_its_way_after_a_huge_one(client, staff, member, room):
+    """The import's lookup of what is in its way is bounded like every other one, and stays
+    exact after a legacy booking of millennia."""
+    async with db.transaction():
+        await _insert(
+            room.pk,
+            member.pk,
+            "2030-01-01T00:00:00+00:00",
+            "9999-01-01T00:00:00+00:00",
+            "cancelled",
+        )
+        await _insert(
+            room.pk,
+            member.pk,
+            "2031-05-05T10:00:00+00:00",
+            "2031-05-05T11:00:00+00:00",
+            "confirmed",
+        )
+    item = {
+        "external_id": "E1",
+        "kind": "booking",
+        "room": room.code,
+        "title": "Exam",
+        "start": "2031-05-05T10:30:00Z",
+        "end": "2031-05-05T11:30:00Z",
+    }
+    r = await client.post(
+        "/api/v1/imports", json={"source": "sis", "items": [item]}, headers=bearer(staff)
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["items"][0]["action"] == "conflict"
