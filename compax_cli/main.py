@@ -20,12 +20,14 @@ from compax_cli import (
     buildings,
     demo,
     imports,
+    notifications,
     rooms,
     rules,
     series,
     server,
     terms,
     users,
+    webhooks,
 )
 from compax_cli.options import Json
 from compax_cli.output import EXIT_CODES_HELP
@@ -112,6 +114,8 @@ app.add_typer(users.app, name="users")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(rules.app, name="rules")
 app.add_typer(audit.app, name="audit")
+app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(notifications.app, name="notifications")
 app.command("serve")(server.serve)
 app.add_typer(server.db_app, name="db")
 

@@ -41,11 +41,13 @@ from compax_sdk.resources import (
     AsyncFeatures,
     AsyncImports,
     AsyncMe,
+    AsyncNotifications,
     AsyncRooms,
     AsyncRules,
     AsyncSeries,
     AsyncTerms,
     AsyncUsers,
+    AsyncWebhooks,
     AuditEvents,
     Auth,
     Bookings,
@@ -54,11 +56,13 @@ from compax_sdk.resources import (
     Features,
     Imports,
     Me,
+    Notifications,
     Rooms,
     Rules,
     Series,
     Terms,
     Users,
+    Webhooks,
 )
 
 
@@ -117,6 +121,8 @@ class Compax:
         self.rules = Rules(self._api)
         self.audit_events = AuditEvents(self._api)
         self.changes = Changes(self._api)
+        self.webhooks = Webhooks(self._api)
+        self.notifications = Notifications(self._api)
 
     @property
     def base_url(self) -> str:
@@ -207,6 +213,8 @@ class AsyncCompax:
         self.rules = AsyncRules(self._api)
         self.audit_events = AsyncAuditEvents(self._api)
         self.changes = AsyncChanges(self._api)
+        self.webhooks = AsyncWebhooks(self._api)
+        self.notifications = AsyncNotifications(self._api)
 
     @property
     def base_url(self) -> str:

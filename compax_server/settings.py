@@ -75,6 +75,42 @@ class Settings(BaseSettings):
         None, description="cache search answers; default: on with Redis or one SQLite worker"
     )
     migrations_dir: str = ""
+    # Notifications (docs/notifications.md)
+    run_workers: bool = Field(
+        True,
+        description="run the notification workers inside every `compax serve` worker; turn "
+        "off to run them apart with `compax worker`",
+    )
+    worker_poll_interval: float = Field(1.0, gt=0, le=60, description="seconds between polls")
+    webhook_allow_private: bool = Field(
+        False, description="allow webhook URLs on loopback and private addresses"
+    )
+    webhook_timeout: float = Field(10.0, gt=0, le=60, description="seconds per delivery")
+    webhook_retry_for: int = Field(
+        26 * 3600, ge=1, description="seconds to keep retrying a delivery before it fails"
+    )
+    webhook_lease: int = Field(
+        60,
+        ge=1,
+        description="seconds a claimed delivery is left to its worker; after that (the "
+        "worker died) it is delivered again",
+    )
+    webhook_secret_grace: int = Field(
+        24 * 3600, ge=0, description="seconds an old secret still signs after a rotation"
+    )
+    smtp_url: str = Field(
+        "",
+        description="smtp://user:pass@host:587 (STARTTLS when offered), smtps://host:465 (TLS), "
+        "smtp://host:25?starttls=false; empty: no email",
+    )
+    mail_from: str = "Compax <compax@localhost>"
+    mail_per_minute: int = Field(120, ge=1, description="most emails sent per minute, per worker")
+    reminder_leads: str = Field(
+        "1440,60", description="minutes before a booking starts to remind its owner; empty: none"
+    )
+    digest_hour: int = Field(
+        7, ge=0, le=23, description="hour (UTC) of the approvers' daily digest of pending requests"
+    )
 
     @field_validator("database_url")
     @classmethod

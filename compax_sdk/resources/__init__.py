@@ -11,11 +11,13 @@ from compax_sdk.resources.changes import AsyncChanges, Changes
 from compax_sdk.resources.features import AsyncFeatures, Features
 from compax_sdk.resources.imports import AsyncImports, Imports
 from compax_sdk.resources.me import AsyncMe, Me
+from compax_sdk.resources.notifications import AsyncNotifications, Notifications
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
 from compax_sdk.resources.rules import AsyncRules, Rules
 from compax_sdk.resources.series import AsyncSeries, Series
 from compax_sdk.resources.terms import AsyncTerms, Terms
 from compax_sdk.resources.users import AsyncUsers, Users
+from compax_sdk.resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = [
     "ApiKeys",
@@ -28,11 +30,13 @@ __all__ = [
     "AsyncFeatures",
     "AsyncImports",
     "AsyncMe",
+    "AsyncNotifications",
     "AsyncRooms",
     "AsyncRules",
     "AsyncSeries",
     "AsyncTerms",
     "AsyncUsers",
+    "AsyncWebhooks",
     "AuditEvents",
     "Auth",
     "Bookings",
@@ -41,9 +45,11 @@ __all__ = [
     "Features",
     "Imports",
     "Me",
+    "Notifications",
     "Rooms",
     "Rules",
     "Series",
     "Terms",
     "Users",
+    "Webhooks",
 ]

@@ -11,11 +11,13 @@ from compax_server.api import (
     feeds,
     health,
     imports,
+    notifications,
     rooms,
     rules,
     series,
     terms,
     users,
+    webhooks,
 )
 from compax_server.api.endpoint import Router
 
@@ -24,6 +26,7 @@ ROUTERS: list[Router] = [
     auth.router,
     users.me_router,
     feeds.me_router,
+    notifications.router,
     users.router,
     api_keys.router,
     buildings.router,
@@ -37,4 +40,5 @@ ROUTERS: list[Router] = [
     imports.router,
     audit.router,
     audit.changes_router,
+    webhooks.router,
 ]

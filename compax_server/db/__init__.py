@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "compax_server.db.bookings",
     "compax_server.db.terms",
     "compax_server.db.series",
+    "compax_server.db.notifications",
 ]
 APP = "models"
 SQLITE_BUSY_TIMEOUT_MS = 10_000

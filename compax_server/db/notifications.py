@@ -1,0 +1,126 @@
+"""What the notification workers keep: webhook subscriptions and their deliveries, the
+email outbox, each user's notification preferences, and the cursor of the dispatcher that
+turns change-feed events (``audit_events``, written in the same transaction as every
+change) into deliveries and messages.
+
+The change feed itself is the transactional outbox: nothing here is written by the
+request that makes a change.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+# Delivery and message states. ``sending`` is claimed by a worker until ``lease_until``;
+# a worker that dies leaves it to be claimed again when the lease runs out.
+PENDING = "pending"
+SENDING = "sending"
+DELIVERED = "delivered"
+SENT = "sent"
+FAILED = "failed"
+
+
+class WebhookSubscription(Model):
+    id = fields.IntField(primary_key=True)
+    url = fields.CharField(max_length=2000)
+    description = fields.CharField(max_length=200, default="")
+    event_types: fields.Field[list[str]] = fields.JSONField(
+        default=list, description="change-feed actions or prefixes (booking.*); * for all"
+    )
+    building_id = fields.IntField(null=True, description="only events of this building")
+    room_id = fields.IntField(null=True, description="only events of this room")
+    source = fields.CharField(max_length=64, null=True, description="only this import source")
+    secret = fields.CharField(max_length=100, description="whsec_... signing secret")
+    previous_secret = fields.CharField(max_length=100, null=True)
+    previous_secret_until = fields.DatetimeField(null=True)
+    active = fields.BooleanField(default=True)
+    disabled_reason = fields.CharField(max_length=500, default="")
+    owner_user_id = fields.IntField(null=True, db_index=True)
+    owner_api_key_id = fields.IntField(null=True, db_index=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "webhook_subscriptions"
+
+
+class WebhookDelivery(Model):
+    """One event for one subscription, and its delivery log.
+
+    ``webhook-id`` is derived from ``event_id``, so a redelivery carries the same id."""
+
+    id = fields.BigIntField(primary_key=True)
+    subscription_id = fields.IntField()
+    event_id = fields.BigIntField()
+    event_type = fields.CharField(max_length=64)
+    order_key = fields.CharField(max_length=64, description="delivered in order per key")
+    status = fields.CharField(max_length=16, default=PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    lease_until = fields.DatetimeField(null=True)
+    last_attempt_at = fields.DatetimeField(null=True)
+    last_status = fields.IntField(null=True, description="HTTP status of the last attempt")
+    last_error = fields.CharField(max_length=500, default="")
+    delivered_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "webhook_deliveries"
+        unique_together = (("subscription_id", "event_id"),)
+        indexes = (("status", "next_attempt_at"), ("subscription_id", "order_key", "id"))
+
+
+class EmailMessage(Model):
+    """One email to send.
+
+    ``dedupe_key`` makes building it idempotent (one per event and recipient, one reminder
+    per booking and lead time, one digest per approver and day)."""
+
+    id = fields.BigIntField(primary_key=True)
+    dedupe_key = fields.CharField(max_length=200, unique=True)
+    to_address = fields.CharField(max_length=254)
+    user_id = fields.IntField(null=True)
+    kind = fields.CharField(max_length=32)
+    subject = fields.CharField(max_length=300)
+    text_body = fields.TextField()
+    html_body = fields.TextField()
+    ics = fields.TextField(default="", description="iCalendar attachment, if any")
+    event_id = fields.BigIntField(null=True)
+    booking_id = fields.IntField(null=True)
+    status = fields.CharField(max_length=16, default=PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    lease_until = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "email_messages"
+        indexes = (("status", "next_attempt_at"),)
+
+
+class NotificationPreference(Model):
+    """A user's choices; no row means every kind of email is on."""
+
+    user_id = fields.IntField(primary_key=True, generated=False)
+    email_opt_out: fields.Field[list[str]] = fields.JSONField(
+        default=list, description="kinds of email this user does not want"
+    )
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "notification_preferences"
+
+
+class OutboxCursor(Model):
+    """How far a consumer of the change feed has got (the last event id it handled)."""
+
+    name = fields.CharField(max_length=32, primary_key=True)
+    position = fields.BigIntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "outbox_cursors"
