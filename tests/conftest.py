@@ -75,6 +75,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         "secret_key": "test-secret-" + "x" * 60,
         "bcrypt_rounds": 4,
         "log_level": "WARNING",
+        "run_workers": False,  # tests that need the notification worker run it themselves
     }
     values.update(overrides)
     return Settings(**values)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from compax_server import db
@@ -283,20 +283,42 @@ async def update_booking(
     )
 
 
-async def cancel_series(series_id: int, reason: str, now: datetime) -> None:
-    """Cancel the series and its pending and confirmed bookings that are not over yet."""
+async def cancel_series(series_id: int, reason: str, now: datetime) -> list[int]:
+    """Cancel the series and its pending and confirmed bookings that are not over yet;
+    returns the ids of the bookings cancelled."""
     await sql.execute(
         "UPDATE series SET status = 'cancelled', version = version + 1, updated_at = ? "
         "WHERE id = ?",
         now,
         series_id,
     )
-    await sql.execute(
+    rows = await sql.fetch(
         """UPDATE bookings SET status = 'cancelled', reason = ?, version = version + 1,
                updated_at = ?
-           WHERE series_id = ? AND status IN ('pending', 'confirmed') AND "end" > ?""",
+           WHERE series_id = ? AND status IN ('pending', 'confirmed') AND "end" > ?
+           RETURNING id""",
         reason,
         now,
         series_id,
         now,
     )
+    return sorted(int(r["id"]) for r in rows)
+
+
+async def occurrence_ids(keys: set[tuple[int, date]]) -> dict[tuple[int, date], int]:
+    """The ids of the pending and confirmed occurrences at each (series id, date)."""
+    out: dict[tuple[int, date], int] = {}
+    series_ids = sorted({series_id for series_id, _ in keys})
+    for i in range(0, len(series_ids), 500):
+        chunk = series_ids[i : i + 500]
+        rows = await sql.fetch(
+            "SELECT id, series_id, occurrence_date FROM bookings WHERE series_id IN "
+            f"({', '.join('?' * len(chunk))}) AND status IN ('pending', 'confirmed') "
+            "AND occurrence_date IS NOT NULL",
+            *chunk,
+        )
+        for r in rows:
+            key = (int(r["series_id"]), as_date(r["occurrence_date"]))
+            if key in keys:
+                out[key] = int(r["id"])
+    return out

@@ -9,8 +9,14 @@ request that makes a change.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+from compax_server import db
+from compax_server.db import sql
 
 # Delivery and message states. ``sending`` is claimed by a worker until ``lease_until``;
 # a worker that dies leaves it to be claimed again when the lease runs out.
@@ -124,3 +130,93 @@ class OutboxCursor(Model):
 
     class Meta:
         table = "outbox_cursors"
+
+
+async def claim(
+    table: str, *, limit: int, lease_seconds: int, where: str = "", params: tuple[Any, ...] = ()
+) -> list[dict[str, Any]]:
+    """Claim up to ``limit`` rows of ``table`` (``webhook_deliveries`` or ``email_messages``)
+    that are due: pending with ``next_attempt_at`` passed, or sending with a lease that ran
+    out (their worker died). Claimed rows become ``sending`` until now + ``lease_seconds``,
+    with ``attempts`` one higher; the rows come back as they are now. ``where`` (SQL over
+    the alias ``d``, with ``params``) narrows the candidates.
+
+    On PostgreSQL the candidates are locked ``FOR UPDATE SKIP LOCKED``: workers in many
+    processes and instances each claim different rows, none waits for another. On SQLite
+    the statement runs alone under the database's write lock.
+
+    Record what became of a claimed row with a fence on ``attempts`` (``WHERE id = ? AND
+    attempts = ?``): a worker whose lease ran out must not overwrite a newer claim.
+    """
+    if table not in ("webhook_deliveries", "email_messages"):
+        raise ValueError(f"not a claimable table: {table}")
+    now = datetime.now(UTC)
+    lease = now + timedelta(seconds=lease_seconds)
+    lock = " FOR UPDATE SKIP LOCKED" if db.dialect() == "postgres" else ""
+    extra = f" AND ({where})" if where else ""
+    sets = f"status = '{SENDING}', lease_until = ?, attempts = attempts + 1"
+    stamp: tuple[Any, ...] = (lease,)
+    if table == "webhook_deliveries":
+        sets += ", last_attempt_at = ?"
+        stamp = (lease, now)
+    statement = (
+        f"UPDATE {table} SET {sets} WHERE id IN (SELECT d.id FROM {table} d "
+        f"WHERE ((d.status = '{PENDING}' AND d.next_attempt_at <= ?) "
+        f"OR (d.status = '{SENDING}' AND d.lease_until < ?)){extra} "
+        f"ORDER BY d.id LIMIT ?{lock}) RETURNING *"
+    )
+    probe = (
+        f"SELECT 1 FROM {table} d WHERE ((d.status = '{PENDING}' AND d.next_attempt_at <= ?) "
+        f"OR (d.status = '{SENDING}' AND d.lease_until < ?)){extra} LIMIT 1"
+    )
+    if not await sql.fetch(probe, now, now, *params):
+        return []  # the common case, answered without a write transaction
+    async with db.transaction():
+        rows = await sql.fetch(statement, *stamp, now, now, *params, limit)
+    rows.sort(key=lambda r: int(r["id"]))
+    return rows
+
+
+async def cursor_position(name: str) -> int | None:
+    """Inside a transaction: lock the consumer's cursor row and read its position; ``None``
+    when another process holds it (that one is dispatching now; on PostgreSQL the lock is
+    ``SKIP LOCKED``, on SQLite the write lock already serialises dispatchers)."""
+    if db.dialect() == "postgres":
+        await sql.execute(
+            "INSERT INTO outbox_cursors (name, position, updated_at) VALUES (?, 0, now()) "
+            "ON CONFLICT (name) DO NOTHING",
+            name,
+        )
+        row = await sql.fetch_one(
+            "SELECT position FROM outbox_cursors WHERE name = ? FOR UPDATE SKIP LOCKED", name
+        )
+        return None if row is None else int(row["position"])
+    row = await sql.fetch_one("SELECT position FROM outbox_cursors WHERE name = ?", name)
+    if row is None:
+        await sql.execute(
+            "INSERT INTO outbox_cursors (name, position, updated_at) VALUES (?, 0, ?)",
+            name,
+            datetime.now(UTC),
+        )
+        return 0
+    return int(row["position"])
+
+
+async def move_cursor(name: str, position: int) -> None:
+    await sql.execute(
+        "UPDATE outbox_cursors SET position = ?, updated_at = ? WHERE name = ?",
+        position,
+        datetime.now(UTC),
+        name,
+    )
+
+
+async def newest_event_id() -> int:
+    row = await sql.fetch_one("SELECT MAX(id) AS id FROM audit_events")
+    return int(row["id"] or 0) if row else 0
+
+
+async def seen(name: str) -> int:
+    """The consumer's position, read without a lock (0 when it has none yet)."""
+    row = await sql.fetch_one("SELECT position FROM outbox_cursors WHERE name = ?", name)
+    return int(row["position"]) if row else 0

@@ -50,7 +50,7 @@ async def apply(actor: Actor, source: str, plans: list[ItemPlan]) -> None:
                     p.kind,
                     p.existing_id,
                     None,
-                    {"source": source, "external_id": p.external_id},
+                    {"source": source, "external_id": p.external_id, "booking_ids": p.booking_ids},
                 )
             )
     new_series = [p for p in plans if p.action == "create" and p.kind == "series"]
@@ -100,10 +100,16 @@ async def apply(actor: Actor, source: str, plans: list[ItemPlan]) -> None:
                 p.kind,
                 p.series_id or (p.booking_ids[0] if p.booking_ids else p.existing_id),
                 None,
-                {"source": source, "external_id": p.external_id, "changes": p.changes or None},
+                {
+                    "source": source,
+                    "external_id": p.external_id,
+                    "changes": p.changes or None,
+                    "booking_ids": p.booking_ids,  # the list is completed below
+                },
             )
         )
     await copy_occurrences(occurrence_rows, created_by_id=actor.user_id)
+    await _name_new_occurrences(plans, occurrence_rows)
     rejects = sorted({r for p in plans for r in p.rejects})
     await set_status(
         rejects,
@@ -116,6 +122,22 @@ async def apply(actor: Actor, source: str, plans: list[ItemPlan]) -> None:
         for rid in rejects
     ]
     await audit.record_many(actor, events)
+
+
+async def _name_new_occurrences(plans: list[ItemPlan], rows: list[dict[str, Any]]) -> None:
+    """Add the ids of the occurrences just inserted (without returning ids) to the
+    ``booking_ids`` of their item, so the change feed names every booking an item touched."""
+    keys = {(r["series_id"], r["occurrence_date"]) for r in rows}
+    if not keys:
+        return
+    ids = await imports_db.occurrence_ids(keys)
+    by_series: dict[int, list[int]] = {}
+    for (series_id, _), booking_id in ids.items():
+        by_series.setdefault(series_id, []).append(booking_id)
+    for p in plans:
+        if p.kind == "series" and p.series_id in by_series:
+            p.booking_ids.extend(by_series[p.series_id])
+            p.booking_ids.sort()
 
 
 def _occurrence_row(p: ItemPlan, w: Window) -> dict[str, Any]:
@@ -174,12 +196,14 @@ async def _update_series(
     wanted = {w.day: w for w in p.windows if w.day is not None}
     renamed = {day for day, (_, fields) in p.exceptions.items() if "title" in fields}
     left_alone = p.left_alone()
+    gone = [row["id"] for day, row in by_day.items() if day not in wanted and day not in left_alone]
     await set_status(
-        [row["id"] for day, row in by_day.items() if day not in wanted and day not in left_alone],
+        gone,
         Status.cancelled,
         f"removed from the {source} timetable",
         only_from=(Status.pending, Status.confirmed),
     )
+    p.booking_ids = list(gone)
     for day, w in wanted.items():
         found = by_day.get(day)
         if found is None:
@@ -200,14 +224,16 @@ async def _update_series(
                 end=w.end,
                 now=now,
             )
+            p.booking_ids.append(found["id"])
 
 
 async def _cancel(p: ItemPlan, source: str, now: datetime) -> None:
     reason = f"no longer in the {source} timetable"
     if p.kind == "series":
         assert p.existing_id is not None
-        await imports_db.cancel_series(p.existing_id, reason, now)
+        p.booking_ids = await imports_db.cancel_series(p.existing_id, reason, now)
     elif p.existing_id is not None:
+        p.booking_ids = [p.existing_id]
         await set_status(
             [p.existing_id], Status.cancelled, reason, only_from=(Status.pending, Status.confirmed)
         )

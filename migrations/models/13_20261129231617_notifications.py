@@ -1,5 +1,8 @@
 """Migration 13: notifications (webhook subscriptions and deliveries, the email outbox,
-preferences, the dispatcher's cursor)."""
+preferences, the dispatcher's cursor).
+
+The dispatcher's cursor starts at the newest audit event: a server upgraded to this release
+announces the changes made from now on, not its whole history."""
 
 from tortoise import BaseDBAsyncClient
 
@@ -79,6 +82,7 @@ CREATE TABLE IF NOT EXISTS "webhook_subscriptions" (
 );
 CREATE INDEX IF NOT EXISTS "idx_webhook_sub_owner_u_6d4caa" ON "webhook_subscriptions" ("owner_user_id");
 CREATE INDEX IF NOT EXISTS "idx_webhook_sub_owner_a_c8aafc" ON "webhook_subscriptions" ("owner_api_key_id");
+INSERT INTO "outbox_cursors" ("name", "position", "updated_at") SELECT 'notify', COALESCE(MAX("id"), 0), strftime('%Y-%m-%d %H:%M:%f+00:00', 'now') FROM "audit_events";
 """,
         "downgrade": r"""
 DROP TABLE IF EXISTS "webhook_deliveries";
@@ -174,6 +178,7 @@ COMMENT ON COLUMN "webhook_subscriptions"."building_id" IS 'only events of this 
 COMMENT ON COLUMN "webhook_subscriptions"."room_id" IS 'only events of this room';
 COMMENT ON COLUMN "webhook_subscriptions"."source" IS 'only this import source';
 COMMENT ON COLUMN "webhook_subscriptions"."secret" IS 'whsec_... signing secret';
+INSERT INTO "outbox_cursors" ("name", "position", "updated_at") SELECT 'notify', COALESCE(MAX("id"), 0), now() FROM "audit_events";
 """,
         "downgrade": r"""
 DROP TABLE IF EXISTS "webhook_deliveries";

@@ -263,3 +263,36 @@ async def test_imported_bookings_are_staff_confirmed_with_the_owner(
     occ = await Booking.filter(series_id__not_isnull=True)
     assert {b.owner_id for b in occ} == {teacher.pk}
     assert {b.status for b in occ} == {Status.confirmed}
+
+
+async def test_the_change_feed_names_every_booking_an_import_touched(client, staff, make_room):
+    """A mirror reading /changes learns which bookings each item created, moved or
+    cancelled, without reading the series back."""
+    room = await make_room()
+
+    async def import_events():
+        r = await client.get("/api/v1/changes?limit=200", headers=bearer(staff))
+        return [e for e in r.json()["data"] if e["action"].endswith(".series")]
+
+    await run(client, staff, [lecture("L1", room)], mode="apply")
+    series = await Series.get(external_id="L1")
+    created = sorted(await Booking.filter(series_id=series.pk).values_list("id", flat=True))
+    [event] = await import_events()
+    assert event["action"] == "import.create.series"
+    assert event["after"]["booking_ids"] == created and len(created) == 6
+
+    # A shorter rule: two dates go away, the rest move to 11:00.
+    moved = lecture("L1", room, "11:00", recurrence={"freq": "weekly", "count": 4})
+    await run(client, staff, [moved], mode="apply")
+    update = (await import_events())[-1]
+    assert update["action"] == "import.update.series"
+    assert sorted(update["after"]["booking_ids"]) == created
+
+    # Gone from the timetable: the four remaining occurrences are cancelled.
+    gone = await run(client, staff, [single("E1", room, 10, 12)], mode="apply", cancel_missing=True)
+    assert gone.status_code == 201, gone.text
+    cancel = (await import_events())[-1]
+    assert cancel["action"] == "import.cancel.series"
+    assert cancel["after"]["booking_ids"] == created[:4]
+    statuses = await Booking.filter(id__in=created).values_list("status", flat=True)
+    assert set(statuses) == {Status.cancelled}

@@ -30,6 +30,8 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **env}
         self.env.setdefault("COMPAX_BCRYPT_ROUNDS", "4")
+        # The notification worker only where a test is about it (tests/notifications).
+        self.env.setdefault("COMPAX_RUN_WORKERS", "false")
         self.workers = workers
         self.log_path = cwd / f"server-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
