@@ -1,0 +1,104 @@
+"""Claiming due deliveries: each row to one worker at a time, a dead worker's rows again
+after their lease, and the dispatcher's cursor taken by one process at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from compax_server import db
+from compax_server.db import notifications as notifications_db
+from compax_server.db.notifications import PENDING, SENDING, WebhookDelivery
+
+EVENT_IDS = itertools.count(1000)
+
+
+async def add(n: int, *, due: datetime | None = None, key: str | None = None) -> list[int]:
+    now = datetime.now(UTC)
+    ids = []
+    for i in range(n):
+        row = await WebhookDelivery.create(
+            subscription_id=1,
+            event_id=next(EVENT_IDS),
+            event_type="booking.create",
+            order_key=key or f"booking:{i}",
+            next_attempt_at=due or now - timedelta(seconds=1),
+        )
+        ids.append(row.pk)
+    return ids
+
+
+async def claim(limit: int = 100, lease: int = 60) -> list[int]:
+    rows = await notifications_db.claim("webhook_deliveries", limit=limit, lease_seconds=lease)
+    return [int(r["id"]) for r in rows]
+
+
+async def test_due_rows_are_claimed_once_with_an_attempt_counted(database):
+    ids = await add(3)
+    later = await add(1, due=datetime.now(UTC) + timedelta(hours=1))
+    assert await claim() == ids  # in id order; the row not yet due is left
+    assert await claim() == []  # claimed rows are leased, not claimable again
+    rows = await WebhookDelivery.filter(id__in=ids)
+    assert {(r.status, r.attempts) for r in rows} == {(SENDING, 1)}
+    assert all(r.lease_until and r.last_attempt_at for r in rows)
+    assert (await WebhookDelivery.get(id=later[0])).status == PENDING
+
+
+async def test_a_dead_workers_rows_are_claimed_again_after_the_lease(database):
+    [first] = await add(1)
+    assert await claim(lease=60) == [first]
+    # The worker died: its lease runs out (moved into the past here instead of waiting).
+    await WebhookDelivery.filter(id=first).update(lease_until=datetime.now(UTC) - timedelta(1))
+    assert await claim() == [first]
+    assert (await WebhookDelivery.get(id=first)).attempts == 2
+
+
+async def test_limit_and_narrowing(database):
+    ids = await add(5)
+    assert await claim(limit=2) == ids[:2]
+    rows = await notifications_db.claim(
+        "webhook_deliveries",
+        limit=10,
+        lease_seconds=60,
+        where="d.order_key = ?",
+        params=("booking:4",),
+    )
+    assert [r["id"] for r in rows] == [ids[4]]
+
+
+async def test_concurrent_claims_share_the_rows_out(database):
+    """Many claimers at once (PostgreSQL: SKIP LOCKED, separate connections) never get the
+    same row twice, and between them get all of it."""
+    ids = await add(60)
+    got = await asyncio.gather(*(claim(limit=7) for _ in range(12)))
+    flat = [i for batch in got for i in batch]
+    assert len(flat) == len(set(flat))  # nobody got a row another one got
+    assert sorted(flat) == ids
+
+
+async def test_the_cursor_is_held_by_one_dispatcher_at_a_time(database):
+    async with db.transaction():
+        assert await notifications_db.cursor_position("t") == 0
+        await notifications_db.move_cursor("t", 42)
+    assert await notifications_db.seen("t") == 42
+    if db.dialect() != "postgres":
+        return  # SQLite's write lock already lets one transaction at a time in
+    holding, done = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with db.transaction():
+            assert await notifications_db.cursor_position("t") == 42
+            holding.set()
+            await done.wait()
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
+    try:
+        async with db.transaction():  # another connection: the row is taken, skip it
+            assert await notifications_db.cursor_position("t") is None
+    finally:
+        done.set()
+        await holder
+    async with db.transaction():
+        assert await notifications_db.cursor_position("t") == 42
