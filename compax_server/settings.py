@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     refresh_token_ttl: int = Field(30 * 24 * 3600, ge=60, description="seconds")
     bcrypt_rounds: int = Field(12, ge=4, le=16)
     cors_origins: str = ""
+    cors_max_age: int = Field(
+        600, ge=0, le=86400, description="seconds a browser may keep a CORS preflight answer"
+    )
     trusted_proxies: str = Field(
         "", description="comma-separated addresses or networks whose X-Forwarded-* are believed"
     )
