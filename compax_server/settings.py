@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     webhook_retry_for: int = Field(
         26 * 3600, ge=1, description="seconds to keep retrying a delivery before it fails"
     )
+    webhook_retry_schedule: str = Field(
+        "5,300,1800,7200,18000,36000,36000",
+        pattern=r"^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$",
+        description="seconds before each retry (the last repeats), drawn with full jitter; "
+        "Standard Webhooks' schedule by default",
+    )
     webhook_lease: int = Field(
         60,
         ge=1,
@@ -177,6 +183,10 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def retry_schedule(self) -> tuple[float, ...]:
+        return tuple(float(p) for p in self.webhook_retry_schedule.split(","))
 
     @property
     def use_result_cache(self) -> bool:
