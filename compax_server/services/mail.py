@@ -1,0 +1,421 @@
+"""Email notifications: which change-feed events become which emails and to whom
+(``messages_for``, called by the dispatcher of ``services.notify``), reminders and the
+approvers' daily digest, each user's choices, and sending the outbox over SMTP.
+
+Off when ``COMPAX_SMTP_URL`` is empty: nothing is queued, nothing is sent.
+
+Who gets what:
+
+- ``request_received``: a pending request (a new booking, a series, a date added, a move
+  into a room that requires approval) to the room's approvers (``approvers_for``).
+- ``approved``, ``rejected`` (with the reason), ``moved`` (time or room), ``cancelled``
+  (by whom and why: closures, holidays, timetable bumps): to the booking's owner, only
+  when someone else (or the system) made the change. A change of a series or by an import
+  is one message per owner, listing the occurrences it touched.
+- ``webhook_disabled``: to the subscription's owner.
+- ``reminder`` (``queue_reminders``) and ``digest`` (``queue_digests``), from the clock.
+
+Inactive users get nothing; every kind can be turned off per user (``email_opt_out``).
+Each message has a ``dedupe_key`` (one per event, recipient and kind; per booking, lead
+and start time; per approver and day), so building it twice inserts it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from compax_server import runtime
+from compax_server.db import mail as mail_db
+from compax_server.db import transaction
+from compax_server.db.audit import AuditEvent
+from compax_server.db.mail import BookingFacts, Recipient, RoomFacts
+from compax_server.db.notifications import PENDING, EmailMessage
+from compax_server.errors import RuleViolation
+from compax_server.services import audit
+from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.mail_messages import KINDS, Draft, Shown, render
+from compax_server.services.mail_smtp import send_batch
+
+log = logging.getLogger("compax.mail")
+
+__all__ = [
+    "KINDS",
+    "Preferences",
+    "approvers_for",
+    "get_preferences",
+    "messages_for",
+    "queue_digests",
+    "queue_reminders",
+    "send_due",
+    "update_preferences",
+]
+
+ENDED = ("cancelled", "rejected")
+IMPORT_MOVES = {"room", "start", "end", "start_time", "duration_minutes", "recurrence"}
+IMPORT_MOVES |= {"excluded_dates", "start_date", "skip_holidays"}
+SERIES_MOVES = ("room_id", "rule", "start_time", "duration_minutes", "excluded_dates")
+
+
+def enabled() -> bool:
+    return bool(runtime.settings().smtp_url)
+
+
+# -- which events say what to whom ---------------------------------------------------------
+
+
+@dataclass
+class Intent:
+    """One message (per recipient) that an event asks for."""
+
+    event: AuditEvent
+    kind: str
+    booking_ids: list[int]
+    approvers: bool = False  # to the rooms' approvers, else to the bookings' owners
+    to_user: int | None = None  # a named recipient (webhook_disabled)
+    reason: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _ids(value: Any) -> list[int]:
+    return [int(i) for i in value or [] if isinstance(i, int)]
+
+
+def _intents(e: AuditEvent) -> list[Intent]:
+    """What an event asks for (a pure reading of the event)."""
+    action, before, after = e.action, e.before or {}, e.after or {}
+    one = [e.entity_id] if e.entity_id is not None else []
+    reason = str(after.get("reason") or "")
+    if action == "booking.create":
+        pending = after.get("status") == "pending"
+        return [Intent(e, "request_received", one, approvers=True)] if pending else []
+    if action == "booking.approve":
+        return [Intent(e, "approved", one)]
+    if action in ("booking.reject", "booking.auto_reject"):
+        return [Intent(e, "rejected", one, reason=reason)]
+    if action == "booking.cancel":
+        return [Intent(e, "cancelled", one, reason=reason)]
+    if action == "booking.update":
+        out = []
+        if any(before.get(k) != after.get(k) for k in ("room_id", "start", "end")):
+            out.append(Intent(e, "moved", one))
+        if after.get("status") == "pending" and before.get("status") != "pending":
+            out.append(Intent(e, "request_received", one, approvers=True))
+        return out
+    ids = _ids(after.get("booking_ids"))
+    if action in ("series.create", "series.add_date"):
+        # the occurrences that wait for approval (``_pending_only`` keeps those)
+        return [Intent(e, "request_received", ids, approvers=True)]
+    if action == "series.update":
+        moved = after.get("scope", "all") != "all" or any(
+            before.get(k) != after.get(k) for k in SERIES_MOVES
+        )
+        return [Intent(e, "moved", ids)] * moved + [Intent(e, "cancelled", ids)]
+    if action == "series.cancel":
+        return [Intent(e, "cancelled", ids, reason=reason)]
+    if action.startswith(("import.update.", "import.cancel.")):
+        if not ids and action.endswith(".booking"):
+            ids = one
+        if action.startswith("import.cancel."):
+            return [Intent(e, "cancelled", ids)]
+        moved = bool(IMPORT_MOVES & set(after.get("changes") or []))
+        return [Intent(e, "moved", ids)] * moved + [Intent(e, "cancelled", ids)]
+    if action == "webhook.disable":
+        owner = after.get("owner_user_id")
+        if isinstance(owner, int):
+            extra = {"url": str(after.get("url") or ""), "reason": str(after.get("reason") or "")}
+            return [Intent(e, "webhook_disabled", [], to_user=owner, extra=extra)]
+    return []
+
+
+def _kept(intent: Intent, b: BookingFacts) -> bool:
+    """Whether a booking of a multi-booking event belongs in the message: a series or an
+    import change lists what it moved (still active) or what it ended, each in its kind."""
+    multi = intent.event.action.startswith(("series.", "import."))
+    if not multi:
+        return True
+    if intent.kind == "request_received":
+        return b.status == "pending"
+    if intent.kind == "cancelled":
+        return b.status in ENDED
+    return b.status not in ENDED  # moved
+
+
+async def approvers_for(room_ids: Sequence[int]) -> dict[int, list[Recipient]]:
+    """Who decides the requests of each room: for now every active staff member and
+    administrator (per-room managers come later; this is the one place to change)."""
+    if not room_ids:
+        return {}
+    staff = await mail_db.active_staff()
+    return {room_id: staff for room_id in room_ids}
+
+
+def _shown(
+    b: BookingFacts,
+    rooms: dict[int, RoomFacts],
+    users: dict[int, Recipient],
+    snap: dict[str, Any] | None = None,
+) -> Shown:
+    """A booking as the message shows it: as the event saw it (its snapshot), else now."""
+    s = snap or {}
+    room = rooms.get(int(s.get("room_id") or b.room_id)) or rooms.get(b.room_id)
+    owner = users.get(b.owner_id)
+    return Shown(
+        id=b.id,
+        title=str(s.get("title") or b.title),
+        start=datetime.fromisoformat(s["start"]) if s.get("start") else b.start,
+        end=datetime.fromisoformat(s["end"]) if s.get("end") else b.end,
+        status=str(s.get("status") or b.status),
+        version=int(s.get("version") or b.version),
+        room_code=room.code if room else f"room {b.room_id}",
+        room_name=room.name if room else "",
+        building_name=room.building_name if room else "",
+        timezone=room.timezone if room else "UTC",
+        owner_email=owner.email if owner else "",
+        owner_name=owner.full_name if owner else f"user {b.owner_id}",
+    )
+
+
+def _message(
+    key: str, to: Recipient, draft: Draft, *, event_id: int | None, now: datetime
+) -> EmailMessage:
+    s = runtime.settings()
+    parts = render(draft, public_url=s.public_url, mail_from=s.mail_from, to_name=to.full_name)
+    return EmailMessage(
+        dedupe_key=key,
+        to_address=to.email,
+        user_id=to.id,
+        kind=draft.kind,
+        subject=parts.subject,
+        text_body=parts.text,
+        html_body=parts.html,
+        ics=parts.ics,
+        event_id=event_id,
+        booking_id=draft.bookings[0].id if len(draft.bookings) == 1 else None,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=datetime.now(UTC),  # `now` decides what is due; send at once
+    )
+
+
+async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
+    """The emails these change-feed events ask for (unsaved; the dispatcher inserts them,
+    ignoring keys already there). A handful of queries per batch, not per event."""
+    if not enabled() or not events:
+        return []
+    intents = [i for e in events for i in _intents(e)]
+    if not intents:
+        return []
+    bookings = await mail_db.bookings_by_id(b for i in intents for b in i.booking_ids)
+    room_ids = {b.room_id for b in bookings.values()}
+    for i in intents:
+        for snap in (i.event.before, i.event.after):
+            if snap and isinstance(snap.get("room_id"), int):
+                room_ids.add(snap["room_id"])
+    rooms = await mail_db.rooms_by_id(room_ids)
+    asks_approvers = any(i.approvers for i in intents)
+    approvers = await approvers_for(sorted(room_ids)) if asks_approvers else {}
+    people = {b.owner_id for b in bookings.values()}
+    people |= {i.to_user for i in intents if i.to_user is not None}
+    people |= {a.id for staff in approvers.values() for a in staff}
+    users = await mail_db.active_users(people)
+    opted_out = await mail_db.opt_outs(users)
+    now = datetime.now(UTC)
+
+    out: list[EmailMessage] = []
+    for i in intents:
+        e = i.event
+        found = [bookings[b] for b in i.booking_ids if b in bookings]
+        found = [b for b in found if _kept(i, b)]
+        single = len(i.booking_ids) == 1 and not e.action.startswith(("series.", "import."))
+        # who gets which bookings
+        addressed: dict[int, list[BookingFacts]] = {}
+        if i.to_user is not None:
+            addressed[i.to_user] = []
+        elif i.approvers:
+            for b in found:
+                for a in approvers.get(b.room_id, []):
+                    addressed.setdefault(a.id, []).append(b)
+        else:
+            for b in found:
+                addressed.setdefault(b.owner_id, []).append(b)
+        for user_id, theirs in addressed.items():
+            to = users.get(user_id)
+            if to is None or user_id == e.actor_user_id or i.kind in opted_out.get(user_id, ()):
+                continue
+            if i.to_user is None and not theirs:
+                continue
+            snap = e.after if single else None
+            shown = [_shown(b, rooms, users, snap) for b in theirs]
+            before = None
+            if single and i.kind == "moved" and e.before:
+                before = _shown(theirs[0], rooms, users, e.before)
+            reason = i.reason
+            if single and theirs and theirs[0].status in ENDED and theirs[0].reason:
+                reason = theirs[0].reason  # the full text (an import says only "bumped")
+            elif not reason and theirs and theirs[0].status in ENDED:
+                reason = theirs[0].reason
+            series_title = ""
+            if e.action.startswith("series.") and e.after:
+                series_title = str(e.after.get("title") or "")
+            draft = Draft(
+                kind=i.kind,
+                bookings=shown,
+                reason=reason,
+                actor=e.actor_label,
+                before=before,
+                series_title=series_title if len(shown) > 1 else "",
+                extra=i.extra,
+            )
+            key = f"event:{e.pk}:{user_id}:{i.kind}"
+            out.append(_message(key, to, draft, event_id=e.pk, now=now))
+    return out
+
+
+# -- from the clock: reminders and the digest ----------------------------------------------
+
+
+def reminder_leads() -> list[int]:
+    """The configured lead times in minutes, longest first."""
+    raw = runtime.settings().reminder_leads
+    leads = {int(p) for p in raw.replace(" ", "").split(",") if p.isdigit() and int(p) > 0}
+    return sorted(leads, reverse=True)
+
+
+async def queue_reminders(now: datetime) -> int:
+    """Queue the reminders that are due at ``now``; returns how many were new.
+
+    For a lead L (minutes) a confirmed booking gets a reminder when it starts within
+    ``(now + the next shorter lead, now + L]`` and already existed at ``start - L`` (no
+    "in 24 hours" for a booking made 2 hours ahead; it gets the 1-hour one). One per
+    booking, lead and start time: a moved booking is reminded again."""
+    if not enabled():
+        return 0
+    leads = reminder_leads()
+    due: list[tuple[int, BookingFacts]] = []
+    for n, lead in enumerate(leads):
+        shorter = leads[n + 1] if n + 1 < len(leads) else 0
+        window = await mail_db.confirmed_starting(
+            now + timedelta(minutes=shorter), now + timedelta(minutes=lead)
+        )
+        due += [(lead, b) for b in window if b.created_at <= b.start - timedelta(minutes=lead)]
+    keys = {f"reminder:{b.id}:{lead}:{b.start.isoformat()}": (lead, b) for lead, b in due}
+    if not keys:
+        return 0
+    done = await mail_db.existing_keys(keys)
+    todo = {k: v for k, v in keys.items() if k not in done}
+    if not todo:
+        return 0
+    found = [b for _, b in todo.values()]
+    rooms = await mail_db.rooms_by_id(b.room_id for b in found)
+    users = await mail_db.active_users(b.owner_id for b in found)
+    opted_out = await mail_db.opt_outs(users)
+    messages = []
+    for key, (lead, b) in todo.items():
+        to = users.get(b.owner_id)
+        if to is None or "reminder" in opted_out.get(to.id, ()):
+            continue
+        draft = Draft(kind="reminder", bookings=[_shown(b, rooms, users)], lead_minutes=lead)
+        messages.append(_message(key, to, draft, event_id=None, now=now))
+    return await mail_db.insert_messages(messages)
+
+
+DIGEST_LISTED = 100
+
+
+async def queue_digests(now: datetime) -> int:
+    """Once per UTC day, at or after ``COMPAX_DIGEST_HOUR``: one digest per approver of the
+    pending requests of their rooms (none when nothing waits). Returns how many were new."""
+    if not enabled() or now.astimezone(UTC).hour < runtime.settings().digest_hour:
+        return 0
+    day = now.astimezone(UTC).date().isoformat()
+    staff = await mail_db.active_staff()
+    keys = {f"digest:{a.id}:{day}": a for a in staff}
+    done = await mail_db.existing_keys(keys)
+    todo = {k: a for k, a in keys.items() if k not in done}
+    if not todo:
+        return 0
+    opted_out = await mail_db.opt_outs(a.id for a in todo.values())
+    todo = {k: a for k, a in todo.items() if "digest" not in opted_out.get(a.id, ())}
+    if not todo:
+        return 0
+    waiting = await mail_db.pending_requests(now, DIGEST_LISTED)
+    if not waiting:
+        return 0
+    total = await mail_db.count_pending(now)
+    rooms = await mail_db.rooms_by_id(b.room_id for b in waiting)
+    owners = await mail_db.active_users(b.owner_id for b in waiting)
+    deciders = await approvers_for(sorted(rooms))
+    messages = []
+    for key, a in todo.items():
+        theirs = [b for b in waiting if a in deciders.get(b.room_id, [])]
+        if not theirs:
+            continue
+        shown = [_shown(b, rooms, owners) for b in theirs]
+        count = total if len(theirs) == len(waiting) else len(theirs)
+        draft = Draft(kind="digest", bookings=shown, total=count)
+        messages.append(_message(key, a, draft, event_id=None, now=now))
+    return await mail_db.insert_messages(messages)
+
+
+# -- sending -------------------------------------------------------------------------------
+
+
+async def send_due(limit: int = 50, *, now: datetime | None = None) -> int:
+    """Send what is due (at most ``limit``, and what the rate limit allows) over one SMTP
+    connection; returns how many were sent. See ``services.mail_smtp``."""
+    if not enabled():
+        return 0
+    return await send_batch(limit, now=now)
+
+
+# -- preferences ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preferences:
+    email_opt_out: list[str]
+    kinds: dict[str, str]
+    email_enabled: bool
+
+
+async def get_preferences(actor: Actor) -> Preferences:
+    require_scope(actor, Scope.read)
+    opt_out = await mail_db.opt_out_of(actor.user_id)
+    return Preferences([k for k in opt_out if k in KINDS], dict(KINDS), enabled())
+
+
+async def update_preferences(actor: Actor, email_opt_out: list[str]) -> Preferences:
+    """Replace the kinds of email the actor does not want (422 naming unknown kinds)."""
+    require_scope(actor, Scope.write)
+    unknown = [(n, k) for n, k in enumerate(email_opt_out) if k not in KINDS]
+    if unknown:
+        names = ", ".join(repr(k) for _, k in unknown)
+        raise RuleViolation(
+            f"unknown kind(s) of email: {names}; known: {', '.join(KINDS)}",
+            errors=[
+                {
+                    "location": "body",
+                    "pointer": f"/email_opt_out/{n}",
+                    "detail": f"{k!r} is not a kind of email; one of {', '.join(KINDS)}",
+                    "code": "unknown_kind",
+                }
+                for n, k in unknown
+            ],
+        )
+    kinds = [k for k in KINDS if k in set(email_opt_out)]  # known order, no duplicates
+    async with transaction():
+        before = await mail_db.opt_out_of(actor.user_id)
+        await mail_db.set_opt_out(actor.user_id, kinds)
+        await audit.record(
+            actor,
+            "notifications.update",
+            "user",
+            actor.user_id,
+            before={"email_opt_out": before},
+            after={"email_opt_out": kinds},
+        )
+    return Preferences(kinds, dict(KINDS), enabled())

@@ -1,0 +1,271 @@
+"""The words and the calendar of each email: subject, text and HTML parts, and the
+iCalendar attachment (RFC 5545/5546) that puts the booking in Outlook, Google and Apple
+calendars. Pure functions of what ``services.mail`` gathered; the finished parts are
+stored in the outbox row, so sending is dumb.
+
+Times are shown in the building's zone. The attachment names the booking as the calendar
+feeds do (UID ``booking-<id>@<host>``, SEQUENCE = the booking's version), so an invitation
+and a feed subscription update one and the same event. Its DTSTART/DTEND carry the
+building's TZID with a VTIMEZONE generated from the zone database: the event shows at its
+local wall-clock time in every client, and Outlook (which needs a VTIMEZONE for a TZID)
+reads it too.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from compax_server.services import feeds
+
+KINDS: dict[str, str] = {
+    "request_received": "a booking request waits for your approval (approvers)",
+    "approved": "your booking request was approved",
+    "rejected": "your booking request was rejected, with the reason",
+    "moved": "someone else moved your booking to another time or room",
+    "cancelled": "someone else cancelled your booking (also closures, holidays, timetable)",
+    "reminder": "your booking starts soon (lead times set by the server)",
+    "digest": "daily list of the requests waiting for approval (approvers)",
+    "webhook_disabled": "a webhook subscription of yours kept failing and was disabled",
+}
+
+REQUEST, CANCEL = "REQUEST", "CANCEL"
+METHOD = {
+    "request_received": REQUEST,
+    "approved": REQUEST,
+    "moved": REQUEST,
+    "reminder": REQUEST,
+    "rejected": CANCEL,
+    "cancelled": CANCEL,
+}
+MAX_LISTED = 100  # bookings listed (and attached) in one message
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One booking as a message shows it."""
+
+    id: int
+    title: str
+    start: datetime
+    end: datetime
+    status: str
+    version: int
+    room_code: str
+    room_name: str
+    building_name: str
+    timezone: str
+    owner_email: str
+    owner_name: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What one message says, before it is addressed."""
+
+    kind: str
+    bookings: list[Shown] = field(default_factory=list)
+    reason: str = ""
+    actor: str = ""  # who made the change ("" or "system": nobody in particular)
+    before: Shown | None = None  # where a moved booking was
+    series_title: str = ""
+    lead_minutes: int = 0
+    total: int = 0  # digest: requests waiting in all
+    extra: dict[str, str] = field(default_factory=dict)  # webhook_disabled: url, reason
+
+
+@dataclass(frozen=True)
+class Parts:
+    subject: str
+    text: str
+    html: str
+    ics: str
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def when(b: Shown) -> str:
+    """``Tue 4 Mar 2031, 10:00-12:00 (Europe/Berlin)`` in the building's zone."""
+    tz = zone(b.timezone)
+    start, end = b.start.astimezone(tz), b.end.astimezone(tz)
+    day = f"{start:%a} {start.day} {start:%b %Y}"
+    if start.date() == end.date():
+        return f"{day}, {start:%H:%M}-{end:%H:%M} ({b.timezone})"
+    return f"{day} {start:%H:%M} - {end:%a} {end.day} {end:%b %Y} {end:%H:%M} ({b.timezone})"
+
+
+def where(b: Shown) -> str:
+    return f"{b.room_code} {b.room_name}, {b.building_name}"
+
+
+def link(public_url: str, booking_id: int) -> str:
+    return f"{public_url}/api/v1/bookings/{booking_id}" if public_url else ""
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """User-written text for a header: no line breaks or control characters, bounded."""
+    flat = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _by(actor: str) -> str:
+    return f" by {actor}" if actor and actor != "system" else ""
+
+
+def _headline(d: Draft) -> tuple[str, str]:
+    """(subject, first sentence)."""
+    n = len(d.bookings)
+    b = d.bookings[0] if d.bookings else None
+    label = one_line(d.series_title or (b.title if b else ""), 80)
+    many = n > 1
+    what = f"{n} dates of {label}" if many else label
+    place = "" if b is None or many else f", {b.room_code}, {when(b)}"
+    if d.kind == "request_received":
+        owner = b.owner_name if b else ""
+        return (
+            f"Booking request: {what}{place}",
+            f"{owner} asks for {'these rooms' if many else 'this room'}; it waits for approval.",
+        )
+    if d.kind == "approved":
+        return f"Approved: {what}{place}", f"Your booking request was approved{_by(d.actor)}."
+    if d.kind == "rejected":
+        because = f" Reason: {d.reason}" if d.reason else ""
+        return (
+            f"Rejected: {what}{place}",
+            f"Your booking request was rejected{_by(d.actor)}.{because}",
+        )
+    if d.kind == "moved":
+        return f"Moved: {what}{place}", f"Your booking was changed{_by(d.actor)}."
+    if d.kind == "cancelled":
+        because = f" Reason: {d.reason}" if d.reason else ""
+        return f"Cancelled: {what}{place}", f"Your booking was cancelled{_by(d.actor)}.{because}"
+    if d.kind == "reminder":
+        lead = _lead(d.lead_minutes)
+        return f"Reminder: {what}{place}", f"Your booking starts in {lead}."
+    if d.kind == "digest":
+        return (
+            f"{d.total} booking request{'s' if d.total != 1 else ''} waiting for approval",
+            f"{d.total} booking request{'s' if d.total != 1 else ''} wait for a decision.",
+        )
+    url = one_line(d.extra.get("url", ""), 100)
+    return (
+        f"Webhook disabled: {url}",
+        f"Your webhook subscription to {url} kept failing and was disabled.",
+    )
+
+
+def _lead(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return f"{days} day{'s' if days != 1 else ''}" if days != 1 else "24 hours"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
+
+
+def _rows(b: Shown, public_url: str, *, owner: bool) -> list[tuple[str, str, str]]:
+    """(label, text, url) lines describing one booking."""
+    rows = [("What", b.title, ""), ("When", when(b), ""), ("Where", where(b), "")]
+    if owner:
+        rows.append(("Booked by", f"{b.owner_name} <{b.owner_email}>", ""))
+    rows.append(("Status", b.status, ""))
+    url = link(public_url, b.id)
+    if url:
+        rows.append(("Booking", f"#{b.id}", url))
+    return rows
+
+
+def render(d: Draft, *, public_url: str, mail_from: str, to_name: str) -> Parts:
+    subject, first = _headline(d)
+    show_owner = d.kind in ("request_received", "digest")
+    blocks: list[list[tuple[str, str, str]]] = [
+        _rows(b, public_url, owner=show_owner) for b in d.bookings[:MAX_LISTED]
+    ]
+    notes: list[str] = []
+    if d.before is not None and d.bookings:
+        notes.append(f"It was: {when(d.before)}, {where(d.before)}.")
+    hidden = max(len(d.bookings), d.total) - min(len(d.bookings), MAX_LISTED)
+    if hidden > 0:
+        notes.append(f"... and {hidden} more.")
+    if d.kind == "webhook_disabled":
+        if d.extra.get("reason"):
+            notes.append(f"Last error: {d.extra['reason']}")
+        notes.append("Fix the receiver, then enable the subscription again (compax webhooks).")
+    footer = "You get this email from Compax. Choose which emails you get: compax notifications."
+
+    text_lines = [f"Hello {to_name},", "", first, ""]
+    for rows in blocks:
+        for label, value, url in rows:
+            text_lines.append(f"{label + ':':<10} {value}" + (f" <{url}>" if url else ""))
+        text_lines.append("")
+    text_lines += [*notes, *([""] if notes else []), "-- ", footer]
+    text = "\n".join(text_lines) + "\n"
+
+    e = html.escape
+    parts = [
+        '<!DOCTYPE html><html><body style="font-family: sans-serif">',
+        f"<p>Hello {e(to_name)},</p>",
+        f"<p>{e(first)}</p>",
+    ]
+    for rows in blocks:
+        parts.append('<table cellpadding="4" style="border-collapse: collapse; margin: 1em 0">')
+        for label, value, url in rows:
+            shown = f'<a href="{e(url)}">{e(value)}</a>' if url else e(value)
+            parts.append(f'<tr><th align="left">{e(label)}</th><td>{shown}</td></tr>')
+        parts.append("</table>")
+    parts += [f"<p>{e(n)}</p>" for n in notes]
+    parts.append(f'<p style="color: #666; font-size: small">{e(footer)}</p></body></html>')
+    ics = calendar(d, mail_from=mail_from) if d.kind in METHOD and d.bookings else ""
+    return Parts(one_line(subject, 300), text, "\n".join(parts) + "\n", ics)
+
+
+def calendar(d: Draft, *, mail_from: str) -> str:
+    """The iCalendar object of the message: one VEVENT per booking (each keeps the UID the
+    feeds give it), METHOD:REQUEST or CANCEL."""
+    method = METHOD[d.kind]
+    cal = Calendar()
+    cal.add("prodid", feeds.PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    host = feeds.uid_host()
+    _, organizer_address = parseaddr(mail_from)
+    stamp = datetime.now(UTC)
+    for b in d.bookings[:MAX_LISTED]:
+        tz = zone(b.timezone)
+        event = Event()
+        event.add("uid", f"booking-{b.id}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", b.start.astimezone(tz))
+        event.add("dtend", b.end.astimezone(tz))
+        event.add("sequence", b.version)
+        event.add("summary", b.title)
+        event.add("location", where(b))
+        if method == CANCEL:
+            status = "CANCELLED"
+        else:
+            status = "TENTATIVE" if b.status == "pending" else "CONFIRMED"
+        event.add("status", status)
+        organizer = vCalAddress(f"mailto:{organizer_address or 'compax@localhost'}")
+        organizer.params["cn"] = vText("Compax")
+        event.add("organizer", organizer)
+        attendee = vCalAddress(f"mailto:{b.owner_email}")
+        attendee.params["cn"] = vText(b.owner_name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("ACCEPTED" if status == "CONFIRMED" else "TENTATIVE")
+        event.add("attendee", attendee)
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical()).decode()

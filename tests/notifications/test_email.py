@@ -1,0 +1,597 @@
+"""Email notifications end to end: changes made through the services write audit events;
+``mail.messages_for`` turns them into outbox rows; ``mail.send_due`` sends them to a real
+SMTP server (aiosmtpd) in the test process; the tests read the received messages with
+``email`` and their calendars with ``icalendar``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage as Mime
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from compax_server import runtime
+from compax_server.db import mail as mail_db
+from compax_server.db.audit import AuditEvent
+from compax_server.db.bookings import Booking
+from compax_server.db.notifications import EmailMessage
+from compax_server.db.users import Role, User
+from compax_server.domain.versions import Expected
+from compax_server.errors import RuleViolation
+from compax_server.services import bookings, buildings, mail, series, series_changes, users
+from compax_server.settings import Settings
+from tests.conftest import actor_of, at
+from tests.notifications.smtp import Server, smtp_server
+
+PUBLIC = "https://rooms.campus.example"
+ANY = Expected(any=True)
+
+
+def configure(settings: Settings, **changes: Any) -> None:
+    runtime.configure(settings.model_copy(update=changes))
+
+
+@pytest.fixture
+def smtp() -> Iterator[Server]:
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+async def outbox(database: str, settings: Settings, smtp: Server) -> Outbox:
+    configure(
+        settings,
+        smtp_url=smtp.url(),
+        public_url=PUBLIC,
+        mail_from="Compax <rooms@campus.example>",
+    )
+    return Outbox(smtp)
+
+
+class Outbox:
+    """Plays the dispatcher (events after a cursor → messages) and the worker (send)."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.cursor = 0
+        self.seen = 0
+
+    async def dispatch(self) -> list[EmailMessage]:
+        events = await AuditEvent.filter(id__gt=self.cursor).order_by("id")
+        if events:
+            self.cursor = events[-1].pk
+        messages = await mail.messages_for(events)
+        await mail_db.insert_messages(messages)
+        return messages
+
+    async def deliver(self) -> list[Mime]:
+        """Dispatch, send, and return the messages the SMTP server received since last."""
+        await self.dispatch()
+        await mail.send_due(limit=500)
+        received = self.server.messages[self.seen :]
+        self.seen = len(self.server.messages)
+        return received
+
+
+def to(messages: list[Mime], user: User) -> list[Mime]:
+    return [m for m in messages if m["To"] == user.email]
+
+
+def subject(msg: Mime) -> str:
+    """The subject as a mail client shows it (a long one is folded onto the next line)."""
+    return " ".join(str(msg["Subject"]).split())
+
+
+def part(msg: Mime, content_type: str) -> str:
+    for p in msg.walk():
+        if p.get_content_type() == content_type and not p.is_attachment():
+            return str(p.get_content())
+    raise AssertionError(f"no {content_type} part")
+
+
+def calendar_of(msg: Mime) -> Calendar:
+    return Calendar.from_ical(part(msg, "text/calendar"))
+
+
+def events_of(cal: Calendar) -> list[Any]:
+    return [c for c in cal.walk() if c.name == "VEVENT"]
+
+
+async def approval_room(make_room: Any) -> Any:
+    return await make_room(requires_approval=True)
+
+
+# -- what each change sends, and to whom --------------------------------------------------
+
+
+async def test_a_request_reaches_the_approvers_with_an_invitation_in_the_building_zone(
+    outbox, make_user, staff, admin, member, make_room
+):
+    room = await approval_room(make_room)
+    inactive = await make_user(Role.staff)
+    await users.deactivate_user(actor_of(admin), inactive.pk)
+    # Monday 2031-03-03 10:00-11:30 UTC is 11:00-12:30 in Berlin (CET)
+    created = await bookings.create_booking(
+        actor_of(member),
+        room_id=room.pk,
+        title="Thesis defence",
+        start=at(0, 10),
+        end=at(0, 11, 30),
+    )
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    msg = to(received, staff)[0]
+    assert subject(msg).startswith("Booking request: Thesis defence")
+    text = part(msg, "text/plain")
+    assert "Mon 3 Mar 2031, 11:00-12:30 (Europe/Berlin)" in text
+    assert room.code in text and room.name in text
+    assert f"{PUBLIC}/api/v1/bookings/{created.booking.pk}" in text
+    assert member.full_name in text
+    cal = calendar_of(msg)
+    assert cal["METHOD"] == "REQUEST"
+    [event] = events_of(cal)
+    assert str(event["UID"]) == f"booking-{created.booking.pk}@rooms.campus.example"
+    assert event["SEQUENCE"] == created.booking.version == 1
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert event["DTSTART"].dt == at(0, 10)
+    assert event["DTSTART"].dt.hour == 11  # local wall-clock time
+    assert event["STATUS"] == "TENTATIVE"
+    assert "rooms@campus.example" in str(event["ORGANIZER"])
+    assert str(event["ATTENDEE"]) == f"mailto:{member.email}"
+    assert any(c.name == "VTIMEZONE" for c in cal.walk())
+
+
+async def test_the_message_is_text_html_and_a_calendar_part_with_its_method_and_an_attachment(
+    outbox, staff, member, room, book
+):
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY, reason="exam week")
+    [msg] = await outbox.deliver()
+    assert msg.get_content_type() == "multipart/mixed"
+    alternative = next(p for p in msg.walk() if p.get_content_type() == "multipart/alternative")
+    kinds = [p.get_content_type() for p in alternative.iter_parts()]
+    assert kinds == ["text/plain", "text/html", "text/calendar"]
+    calendar_part = list(alternative.iter_parts())[2]
+    assert calendar_part.get_param("method") == "CANCEL"
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_filename() == "cancel.ics"
+    assert b"METHOD:CANCEL" in attachment.get_content()
+    assert msg["Message-ID"] and msg["Date"] and msg["Auto-Submitted"] == "auto-generated"
+
+
+async def test_approved_and_rejected_tell_the_owner_with_the_reason(
+    outbox, staff, member, make_room
+):
+    room = await approval_room(make_room)
+    one = await bookings.create_booking(
+        actor_of(member), room_id=room.pk, title="Seminar", start=at(2, 9), end=at(2, 10)
+    )
+    two = await bookings.create_booking(
+        actor_of(member), room_id=room.pk, title="Workshop", start=at(3, 9), end=at(3, 10)
+    )
+    await outbox.deliver()  # the requests, to the approvers
+    await bookings.approve_booking(actor_of(staff), one.booking.pk, expected=ANY)
+    await bookings.reject_booking(
+        actor_of(staff), two.booking.pk, expected=ANY, reason="the room is being painted"
+    )
+    received = await outbox.deliver()
+    assert [m["To"] for m in received] == [member.email, member.email]
+    approved, rejected = received
+    assert subject(approved).startswith("Approved: Seminar")
+    assert f"approved by {staff.email}" in part(approved, "text/plain")
+    cal = calendar_of(approved)
+    assert cal["METHOD"] == "REQUEST"
+    [event] = events_of(cal)
+    assert event["SEQUENCE"] == 2 and event["STATUS"] == "CONFIRMED"
+    assert subject(rejected).startswith("Rejected: Workshop")
+    assert "Reason: the room is being painted" in part(rejected, "text/plain")
+    cal = calendar_of(rejected)
+    assert cal["METHOD"] == "CANCEL"
+    [event] = events_of(cal)
+    assert str(event["UID"]) == f"booking-{two.booking.pk}@rooms.campus.example"
+    assert event["SEQUENCE"] == 2 and event["STATUS"] == "CANCELLED"
+
+
+async def test_changes_the_owner_made_are_not_mailed_to_the_owner(outbox, member, room, book):
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.update_booking(
+        actor_of(member), b.pk, expected=ANY, start=at(1, 11), end=at(1, 12)
+    )
+    await bookings.cancel_booking(actor_of(member), b.pk, expected=ANY)
+    assert await outbox.deliver() == []
+
+
+async def test_a_move_by_staff_says_where_and_when_it_was_and_is(
+    outbox, staff, member, make_room, book
+):
+    room, other = await make_room(), await make_room(name="Lecture hall")
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.update_booking(
+        actor_of(staff), b.pk, expected=ANY, room_id=other.pk, start=at(1, 13), end=at(1, 14)
+    )
+    [msg] = await outbox.deliver()
+    assert msg["To"] == member.email and subject(msg).startswith("Moved: Lecture")
+    text = part(msg, "text/plain")
+    assert "Tue 4 Mar 2031, 14:00-15:00 (Europe/Berlin)" in text
+    assert f"{other.code} Lecture hall" in text
+    assert f"It was: Tue 4 Mar 2031, 10:00-11:00 (Europe/Berlin), {room.code}" in text
+    [event] = events_of(calendar_of(msg))
+    assert event["SEQUENCE"] == 2 and other.code in str(event["LOCATION"])
+
+
+async def test_a_closure_that_cancels_bookings_tells_each_owner_why(
+    outbox, staff, member, make_user, building, room, book
+):
+    other = await make_user()
+    await book(member, room, at(1, 9), at(1, 10))
+    await book(other, room, at(1, 11), at(1, 12))
+    await buildings.add_closure(
+        actor_of(staff),
+        building.pk,
+        reason="burst pipe",
+        start_date=date(2031, 3, 4),
+        on_bookings="cancel",
+    )
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([member.email, other.email])
+    for msg in received:
+        assert subject(msg).startswith("Cancelled: Lecture")
+        assert "Reason: closed: burst pipe" in part(msg, "text/plain")
+        assert calendar_of(msg)["METHOD"] == "CANCEL"
+
+
+async def test_a_request_overridden_by_a_confirmed_booking_is_rejected_by_email(
+    outbox, staff, member, make_room, book
+):
+    room = await approval_room(make_room)
+    await bookings.create_booking(
+        actor_of(member), room_id=room.pk, title="Request", start=at(1, 9), end=at(1, 10)
+    )
+    await outbox.deliver()
+    await book(staff, room, at(1, 9), at(1, 10), title="Board meeting")
+    [msg] = await outbox.deliver()
+    assert msg["To"] == member.email and subject(msg).startswith("Rejected: Request")
+    assert "the room was given to booking" in part(msg, "text/plain")
+
+
+async def test_a_series_change_is_one_message_per_owner_listing_each_date(
+    outbox, staff, member, room
+):
+    made = await series.create_series(
+        actor_of(staff),
+        room_id=room.pk,
+        owner_id=member.pk,
+        title="Algebra",
+        start_date=date(2031, 3, 4),
+        start_time="09:00",
+        duration_minutes=90,
+        recurrence_rule={"freq": "weekly", "count": 3},
+    )
+    assert await outbox.deliver() == []  # confirmed at once: nothing to tell
+    await series_changes.update_series(
+        actor_of(staff), made.series.pk, expected=ANY, start_time="10:00"
+    )
+    [msg] = await outbox.deliver()
+    assert msg["To"] == member.email
+    assert subject(msg) == "Moved: 3 dates of Algebra"
+    text = part(msg, "text/plain")
+    assert "Tue 4 Mar 2031, 10:00-11:30 (Europe/Berlin)" in text
+    assert "Tue 18 Mar 2031, 10:00-11:30 (Europe/Berlin)" in text
+    events = events_of(calendar_of(msg))
+    assert sorted(str(e["UID"]) for e in events) == sorted(
+        f"booking-{i}@rooms.campus.example" for i in made.booking_ids
+    )
+    await series.cancel_series(
+        actor_of(staff), made.series.pk, expected=ANY, reason="course dropped"
+    )
+    [msg] = await outbox.deliver()
+    assert subject(msg) == "Cancelled: 3 dates of Algebra"
+    assert "Reason: course dropped" in part(msg, "text/plain")
+    assert calendar_of(msg)["METHOD"] == "CANCEL"
+
+
+async def test_a_malicious_title_is_escaped_in_html_and_flattened_in_the_subject(
+    outbox, staff, member, room, book
+):
+    title = '<script>alert("x")</script> & <img src=x onerror=alert(1)>\r\nBcc: evil@x.example'
+    b = await book(member, room, at(1, 9), at(1, 10), title=title)
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY, reason="<b>bold</b>")
+    [msg] = await outbox.deliver()
+    assert msg["Bcc"] is None
+    assert "\n" not in subject(msg) and "<script>" in subject(msg)
+    html = part(msg, "text/html")
+    assert "<script>" not in html and "<img" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    [event] = events_of(calendar_of(msg))
+    assert str(event["SUMMARY"]).replace("\r", "") == title.replace("\r", "")
+
+
+async def test_each_kind_can_be_turned_off_and_inactive_users_get_nothing(
+    outbox, staff, admin, member, make_user, room, book
+):
+    quiet = await make_user()
+    gone = await make_user()
+    await mail.update_preferences(actor_of(quiet), ["cancelled", "reminder"])
+    for owner in (member, quiet, gone):
+        b = await book(
+            owner,
+            room,
+            at(1 + owner.pk % 3, 9 + owner.pk % 5),
+            at(1 + owner.pk % 3, 10 + owner.pk % 5),
+        )
+        await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    await users.deactivate_user(actor_of(admin), gone.pk)
+    received = await outbox.deliver()
+    assert [m["To"] for m in received] == [member.email]
+
+
+async def test_preferences_keep_known_kinds_and_name_unknown_ones(database, member):
+    prefs = await mail.get_preferences(actor_of(member))
+    assert prefs.email_opt_out == [] and set(prefs.kinds) == set(mail.KINDS)
+    assert not prefs.email_enabled  # no SMTP configured in this test
+    prefs = await mail.update_preferences(actor_of(member), ["reminder", "digest", "reminder"])
+    assert prefs.email_opt_out == ["reminder", "digest"]
+    with pytest.raises(RuleViolation) as refused:
+        await mail.update_preferences(actor_of(member), ["reminder", "spam", "newsletter"])
+    assert "'spam'" in refused.value.detail and "'newsletter'" in refused.value.detail
+    pointers = [e["pointer"] for e in refused.value.extra["errors"]]
+    assert pointers == ["/email_opt_out/1", "/email_opt_out/2"]
+    assert (await mail.get_preferences(actor_of(member))).email_opt_out == ["reminder", "digest"]
+
+
+async def test_a_disabled_webhook_tells_its_owner(outbox, staff):
+    from compax_server.services import audit
+
+    await audit.record(
+        None,
+        "webhook.disable",
+        "webhook",
+        7,
+        after={"owner_user_id": staff.pk, "url": "https://hooks.example/x", "reason": "HTTP 500"},
+    )
+    [msg] = await outbox.deliver()
+    assert msg["To"] == staff.email
+    assert subject(msg) == "Webhook disabled: https://hooks.example/x"
+    assert "HTTP 500" in part(msg, "text/plain")
+    assert not list(msg.iter_attachments())
+
+
+async def test_building_a_batch_twice_queues_each_message_once(outbox, staff, member, room, book):
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    events = await AuditEvent.all().order_by("id")
+    first = await mail.messages_for(events)
+    assert await mail_db.insert_messages(first) == 1
+    assert await mail_db.insert_messages(await mail.messages_for(events)) == 0
+    assert await EmailMessage.all().count() == 1
+
+
+# -- SMTP off -------------------------------------------------------------------------------
+
+
+async def test_without_smtp_nothing_is_queued_or_sent(
+    database, staff, member, room, book, make_room
+):
+    assert not runtime.settings().smtp_url
+    approval = await approval_room(make_room)
+    await bookings.create_booking(
+        actor_of(member), room_id=approval.pk, title="R", start=at(1, 9), end=at(1, 10)
+    )
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    assert await mail.messages_for(await AuditEvent.all()) == []
+    assert await mail.queue_reminders(at(0, 9)) == 0
+    assert await mail.queue_digests(at(0, 9)) == 0
+    assert await mail.send_due() == 0
+    assert await EmailMessage.all().count() == 0
+
+
+# -- reminders and the digest ---------------------------------------------------------------
+
+
+async def test_reminders_24_hours_and_1_hour_ahead_once_each(outbox, member, room, book):
+    b = await book(member, room, at(2, 9), at(2, 10))
+    start = b.start
+    assert await mail.queue_reminders(start - timedelta(hours=25)) == 0
+    assert await mail.queue_reminders(start - timedelta(hours=23)) == 1
+    assert await mail.queue_reminders(start - timedelta(hours=22)) == 0  # once
+    assert await mail.queue_reminders(start - timedelta(minutes=50)) == 1
+    assert await mail.queue_reminders(start - timedelta(minutes=10)) == 0
+    assert await mail.queue_reminders(start + timedelta(minutes=1)) == 0
+    await mail.send_due()
+    day, hour = outbox.server.messages
+    assert subject(day).startswith("Reminder: Lecture") and "starts in 24 hours" in part(
+        day, "text/plain"
+    )
+    assert "starts in 1 hour." in part(hour, "text/plain")
+    assert calendar_of(hour)["METHOD"] == "REQUEST"
+
+
+async def test_no_day_ahead_reminder_for_a_booking_made_two_hours_ahead(outbox, member, room, book):
+    b = await book(member, room, at(2, 9), at(2, 10))
+    await Booking.filter(id=b.pk).update(created_at=b.start - timedelta(hours=2))
+    assert await mail.queue_reminders(b.start - timedelta(hours=23)) == 0
+    assert await mail.queue_reminders(b.start - timedelta(hours=1, minutes=30)) == 0
+    assert await mail.queue_reminders(b.start - timedelta(minutes=30)) == 1
+
+
+async def test_a_moved_booking_is_reminded_again_and_opted_out_owners_never(
+    outbox, staff, member, make_user, room, book
+):
+    quiet = await make_user()
+    await mail.update_preferences(actor_of(quiet), ["reminder"])
+    b = await book(member, room, at(2, 9), at(2, 10))
+    await book(quiet, room, at(2, 11), at(2, 12))
+    assert await mail.queue_reminders(at(2, 9) - timedelta(minutes=30)) == 1
+    await bookings.update_booking(
+        actor_of(staff), b.pk, expected=ANY, start=at(2, 10), end=at(2, 11)
+    )
+    assert await mail.queue_reminders(at(2, 10) - timedelta(minutes=30)) == 1
+    assert await mail.queue_reminders(at(2, 11) - timedelta(minutes=30)) == 0
+
+
+async def test_the_digest_goes_once_a_day_after_its_hour_and_only_when_requests_wait(
+    outbox, settings, smtp, staff, admin, member, make_room
+):
+    configure(settings, smtp_url=smtp.url(), digest_hour=7)
+    room = await approval_room(make_room)
+    morning = datetime(2031, 3, 1, 6, 30, tzinfo=UTC)
+    assert await mail.queue_digests(morning.replace(hour=8)) == 0  # nothing waits
+    for day in (1, 2):
+        await bookings.create_booking(
+            actor_of(member),
+            room_id=room.pk,
+            title=f"Request {day}",
+            start=at(day, 9),
+            end=at(day, 10),
+        )
+    assert await mail.queue_digests(morning) == 0  # before 07:00 UTC
+    assert await mail.queue_digests(morning.replace(hour=7)) == 2  # staff and admin
+    assert await mail.queue_digests(morning.replace(hour=18)) == 0  # once a day
+    await mail.update_preferences(actor_of(admin), ["digest"])
+    assert await mail.queue_digests(morning + timedelta(days=1, hours=1)) == 1
+    await mail.send_due()
+    received = smtp.messages
+    assert [m["To"] for m in received] == [staff.email, admin.email, staff.email]
+    assert received[0]["Subject"] == "2 booking requests waiting for approval"
+    text = part(received[0], "text/plain")
+    assert "Request 1" in text and "Request 2" in text and member.full_name in text
+
+
+# -- sending: failures, retries, limits, auth -----------------------------------------------
+
+
+async def test_a_server_down_is_retried_and_the_message_sent_when_it_is_back(
+    outbox, staff, member, room, book
+):
+    port = outbox.server.port
+    outbox.server.stop()
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    assert len(await outbox.dispatch()) == 1
+    assert await mail.send_due() == 0
+    [row] = await EmailMessage.all()
+    assert row.status == "pending" and row.attempts == 1 and row.last_error
+    assert row.next_attempt_at > datetime.now(UTC) + timedelta(seconds=25)
+    assert await mail.send_due() == 0  # not due yet: no second attempt
+    await EmailMessage.filter(id=row.pk).update(
+        next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    with smtp_server(port) as back:
+        assert await mail.send_due() == 1
+        [msg] = back.messages
+    assert subject(msg).startswith("Cancelled: Lecture")
+    row = await EmailMessage.get(id=row.pk)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
+    assert row.sent_at is not None
+
+
+async def test_a_message_still_failing_after_a_day_is_given_up(outbox, staff, member, room, book):
+    outbox.server.stop()
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    await outbox.dispatch()
+    await EmailMessage.all().update(created_at=datetime.now(UTC) - timedelta(hours=24))
+    assert await mail.send_due() == 0
+    [row] = await EmailMessage.all()
+    assert row.status == "failed" and "Connect" in row.last_error
+
+
+async def test_a_permanent_refusal_fails_at_once(outbox, staff, member, room, book):
+    outbox.server.handler.refuse = "554 no such mailbox"
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    await outbox.dispatch()
+    assert await mail.send_due() == 0
+    [row] = await EmailMessage.all()
+    assert row.status == "failed" and row.last_error.startswith("554")
+
+
+async def test_a_temporary_refusal_is_retried(outbox, staff, member, room, book):
+    outbox.server.handler.refuse = "451 try again later"
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    await outbox.dispatch()
+    assert await mail.send_due() == 0
+    [row] = await EmailMessage.all()
+    assert row.status == "pending" and row.last_error.startswith("451")
+
+
+async def test_at_most_mail_per_minute_are_sent(outbox, settings, smtp, staff, member, room, book):
+    configure(settings, smtp_url=smtp.url(), mail_per_minute=2)
+    for day in range(3):
+        b = await book(member, room, at(day, 9), at(day, 10))
+        await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    assert len(await outbox.dispatch()) == 3
+    assert await mail.send_due() == 2
+    assert await mail.send_due() == 0  # the minute's tokens are spent
+    assert await EmailMessage.filter(status="pending").count() == 1
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+async def test_smtp_auth_and_starttls_when_offered(database, settings, staff, member, room, book):
+    with smtp_server(auth=("mailer", "s3cret:pass")) as server:
+        # no ?starttls: STARTTLS only when offered (this server does not), then AUTH
+        url = f"smtp://mailer:s3cret%3Apass@127.0.0.1:{server.port}?timeout=5"
+        configure(settings, smtp_url=url)
+        b = await book(member, room, at(1, 9), at(1, 10))
+        await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+        await mail_db.insert_messages(await mail.messages_for(await AuditEvent.all()))
+        assert await mail.send_due() == 1
+        assert len(server.messages) == 1
+        # (this test server answers a failed AUTH slowly: a short timeout)
+        configure(settings, smtp_url=f"smtp://mailer:wrong@127.0.0.1:{server.port}?timeout=1")
+        b = await book(member, room, at(2, 9), at(2, 10))
+        await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+        await mail_db.insert_messages(await mail.messages_for(await AuditEvent.all()))
+        assert await mail.send_due() == 0
+        assert await EmailMessage.filter(status="pending").count() == 1
+        assert len(server.messages) == 1
+
+
+def test_smtp_urls():
+    from compax_server.services.mail_smtp import smtp_config
+
+    plain = smtp_config("smtp://mail.campus.example")
+    assert (plain.port, plain.use_tls, plain.start_tls, plain.username) == (25, False, None, None)
+    tls = smtp_config("smtps://u%40x:p%2Fw@mail.campus.example?timeout=5")
+    assert (tls.port, tls.use_tls, tls.start_tls) == (465, True, False)
+    assert (tls.username, tls.password, tls.timeout) == ("u@x", "p/w", 5.0)
+    assert smtp_config("smtp://h:587?starttls=false").start_tls is False
+    assert smtp_config("smtp://h:587?starttls=true").start_tls is True
+    with pytest.raises(ValueError, match="smtp://"):
+        smtp_config("http://h")
+
+
+def test_the_token_bucket_refills_evenly():
+    from compax_server.services.mail_smtp import TokenBucket
+
+    clock = [0.0]
+    bucket = TokenBucket(60, clock=lambda: clock[0])
+    assert bucket.take(100) == 60
+    assert bucket.take(1) == 0
+    clock[0] = 10.0
+    assert bucket.take(100) == 10
+    bucket.give_back(3)
+    assert bucket.take(100) == 3
+    clock[0] = 1000.0
+    assert bucket.take(100) == 60
+
+
+def test_every_kind_has_a_description():
+    assert set(mail.KINDS) == {
+        "request_received",
+        "approved",
+        "rejected",
+        "moved",
+        "cancelled",
+        "reminder",
+        "digest",
+        "webhook_disabled",
+    }
+    assert all(re.match(r"^[a-z].{10,}$", d) for d in mail.KINDS.values())
