@@ -4,9 +4,13 @@ matrix in test_booking_permissions.py."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.db.users import Role
+from compax_server.domain.webhooks import new_secret
 from compax_server.services import api_keys, series
 from tests.conftest import actor_of, at, bearer
 
@@ -35,6 +39,7 @@ ADMIN_READ = expect(member=403, staff=403, read_key=403)  # the read key belongs
 STAFF_READ = expect(member=403, read_key=403)
 OWN = expect(other=404, read_key=403)  # the member's own object; writes
 OWN_READ = expect(other=404)
+QUEUED = expect(member=403, read_key=403, staff={202}, admin={202})  # staff writes, 202
 
 CASES = {
     # catalogue
@@ -122,6 +127,47 @@ CASES = {
     "GET /changes": ("GET", "/api/v1/changes", None, STAFF_READ),
     "POST /imports": ("POST", "/api/v1/imports", {"source": "s", "items": []}, STAFF_WRITE),
     "GET /imports/{id}": ("GET", "/api/v1/imports/{import}", None, STAFF_READ),
+    # webhooks: staff and admins (and their keys, for the subscriptions they own)
+    "GET /webhooks": ("GET", "/api/v1/webhooks", None, STAFF_READ),
+    "POST /webhooks": (
+        "POST",
+        "/api/v1/webhooks",
+        {"url": "https://93.184.215.14/hooks", "event_types": ["booking.*"]},
+        STAFF_WRITE,
+    ),
+    "GET /webhooks/{id}": ("GET", "/api/v1/webhooks/{webhook}", None, STAFF_READ),
+    "PATCH /webhooks/{id}": (
+        "PATCH",
+        "/api/v1/webhooks/{webhook}",
+        {"description": "x"},
+        STAFF_WRITE,
+    ),
+    "DELETE /webhooks/{id}": ("DELETE", "/api/v1/webhooks/{webhook}", None, STAFF_WRITE),
+    "POST /webhooks/{id}/rotate-secret": (
+        "POST",
+        "/api/v1/webhooks/{webhook}/rotate-secret",
+        None,
+        STAFF_WRITE,
+    ),
+    "POST /webhooks/{id}/test": ("POST", "/api/v1/webhooks/{webhook}/test", None, QUEUED),
+    "GET /webhooks/{id}/deliveries": (
+        "GET",
+        "/api/v1/webhooks/{webhook}/deliveries",
+        None,
+        STAFF_READ,
+    ),
+    "POST /webhooks/{id}/deliveries/{id}/redeliver": (
+        "POST",
+        "/api/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver",
+        None,
+        QUEUED,
+    ),
+    "POST /webhooks/{id}/redeliver": (
+        "POST",
+        "/api/v1/webhooks/{webhook}/redeliver",
+        {"since": "2026-01-01T00:00:00Z"},
+        QUEUED,
+    ),
     # series: the member's own
     "GET /series": ("GET", "/api/v1/series", None, READ),
     "GET /series/{id}": ("GET", "/api/v1/series/{series}", None, OWN_READ),
@@ -173,7 +219,19 @@ async def world(make_user, admin, staff, make_room, building, client):
             "/api/v1/imports", json={"source": "s", "items": []}, headers=bearer(staff)
         )
     ).json()
+    webhook = await WebhookSubscription.create(
+        url="https://93.184.215.14/hooks", event_types=["*"], secret=new_secret()
+    )
+    delivery = await WebhookDelivery.create(
+        subscription_id=webhook.pk,
+        event_id=1,
+        event_type="booking.create",
+        order_key="booking:1",
+        next_attempt_at=datetime.now(UTC),
+    )
     ids = {
+        "webhook": webhook.pk,
+        "delivery": delivery.pk,
         "building": building.pk,
         "room": room.pk,
         "spare_room": spare.pk,
@@ -215,6 +273,8 @@ async def test_permission_matrix(client, world, case, role):
     extra = (
         {"If-Match": f'"{own.series.version}"'} if "/series/" in path and method != "GET" else {}
     )
+    if path.startswith("/api/v1/webhooks/") and method == "PATCH":
+        extra = {"If-Match": "*"}
     r = await client.request(
         method,
         fill(path, ids),

@@ -1,0 +1,391 @@
+"""Sending webhooks: claim due deliveries, POST them signed (Standard Webhooks), write back
+what became of them, retry with backoff and jitter, give up and disable the subscription
+when the retry window has passed.
+
+One ``httpx.AsyncClient`` per process (and event loop) keeps connections alive. A batch is
+sent concurrently; the worker waits for it at most ``BATCH_WAIT`` seconds: what a slow
+receiver still holds finishes in the background and writes its own result, so one bad
+receiver never holds up the others (its claims are leased, and bounded by ``MAX_IN_FLIGHT``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from compax_server import runtime
+from compax_server.db import transaction
+from compax_server.db import webhooks as webhooks_db
+from compax_server.db.audit import AuditEvent
+from compax_server.db.notifications import WebhookSubscription, claim
+from compax_server.domain import webhooks as rules
+from compax_server.services import audit
+
+log = logging.getLogger("compax.webhooks")
+
+USER_AGENT = "Compax-Webhooks"
+RESOLVE_TIMEOUT = 5.0  # seconds for one DNS lookup
+BATCH_WAIT = 2.0  # seconds deliver_due waits for a batch before leaving the rest to run
+MAX_IN_FLIGHT = 1000  # claimed deliveries being sent by this process at most
+ERROR_BODY = 300  # characters of a refusal's body kept in the log
+
+_client: httpx.AsyncClient | None = None
+_client_loop: asyncio.AbstractEventLoop | None = None
+_in_flight: set[asyncio.Task[None]] = set()
+
+
+def http_client() -> httpx.AsyncClient:
+    """This process's client (a new one per event loop): keep-alive, no redirects followed,
+    no proxy from the environment."""
+    global _client, _client_loop
+    loop = asyncio.get_running_loop()
+    if _client is None or _client_loop is not loop or _client.is_closed:
+        timeout = runtime.settings().webhook_timeout
+        _client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            trust_env=False,
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
+            headers={"user-agent": USER_AGENT},
+        )
+        _client_loop = loop
+    return _client
+
+
+async def drain() -> None:
+    """Wait for the sends left running by ``deliver_due`` (tests, shutdown)."""
+    while _in_flight:
+        await asyncio.gather(*list(_in_flight), return_exceptions=True)
+
+
+async def close() -> None:
+    """Finish what is in flight and close the client (at shutdown)."""
+    global _client
+    await drain()
+    if _client is not None and _client_loop is asyncio.get_running_loop():
+        await _client.aclose()
+    _client = None
+
+
+# -- targets ------------------------------------------------------------------------------
+
+
+async def resolve(host: str, port: int) -> list[rules.Address]:
+    """The addresses of ``host`` (an IP literal is its own), looked up in a thread with a
+    bound; a name that does not resolve is a ``ValueError``."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.wait_for(
+            asyncio.to_thread(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM),
+            RESOLVE_TIMEOUT,
+        )
+    except (OSError, TimeoutError) as exc:
+        raise ValueError(f"{host} does not resolve ({exc or 'timed out'})") from None
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+
+
+def _port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return host, parts.port or (443 if parts.scheme == "https" else 80)
+
+
+async def target_problem(url: str) -> str | None:
+    """Why ``url`` may not receive webhooks (a private address, a name that does not
+    resolve), or None. Private addresses pass when ``COMPAX_WEBHOOK_ALLOW_PRIVATE`` is set."""
+    host, port = _port(url)
+    try:
+        addresses = await resolve(host, port)
+    except ValueError as exc:
+        return str(exc)
+    if runtime.settings().webhook_allow_private:
+        return None
+    for ip in addresses:
+        if (why := rules.refused_address(ip)) is not None:
+            return f"{host}: {why}"
+    return None
+
+
+@dataclass
+class Target:
+    """Where a batch sends for one URL origin: a pinned address for plain http (so a DNS
+    answer that changes after the check cannot redirect it), or why it may not send."""
+
+    problem: str | None = None
+    pinned: str | None = None  # ip literal for the netloc
+
+
+async def _target(url: str) -> Target:
+    host, port = _port(url)
+    if runtime.settings().webhook_allow_private:
+        return Target()
+    try:
+        addresses = await resolve(host, port)
+    except ValueError as exc:
+        return Target(problem=str(exc))
+    for ip in addresses:
+        if (why := rules.refused_address(ip)) is not None:
+            return Target(problem=f"refused: {host}: {why}")
+    # https needs no pin: the certificate is checked against the name, so an address that
+    # changed to an internal host fails the handshake.
+    if urlsplit(url).scheme == "http":
+        ip = addresses[0]
+        return Target(pinned=f"[{ip}]" if ip.version == 6 else str(ip))
+    return Target()
+
+
+# -- one attempt --------------------------------------------------------------------------
+
+
+def snapshot(sub: WebhookSubscription) -> dict[str, Any]:
+    """A subscription in the audit log: everything but its secrets."""
+    return {
+        "url": sub.url,
+        "description": sub.description,
+        "event_types": list(sub.event_types),
+        "building_id": sub.building_id,
+        "room_id": sub.room_id,
+        "source": sub.source,
+        "active": sub.active,
+        "disabled_reason": sub.disabled_reason or None,
+        "owner_user_id": sub.owner_user_id,
+        "owner_api_key_id": sub.owner_api_key_id,
+        "version": sub.version,
+    }
+
+
+def event_view(event: AuditEvent) -> dict[str, Any]:
+    """The event as the change feed (``/api/v1/changes``) shows it."""
+    return {
+        "id": event.pk,
+        "at": _iso(event.at),
+        "actor_user_id": event.actor_user_id,
+        "actor_api_key_id": event.actor_api_key_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "before": event.before,
+        "after": event.after,
+        "request_id": event.request_id,
+    }
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def payload(event: AuditEvent) -> bytes:
+    body = {"type": event.action, "timestamp": _iso(event.at), "data": event_view(event)}
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def signing_secrets(sub: WebhookSubscription, now: datetime) -> list[str]:
+    """The current secret, and the previous one while its grace period lasts."""
+    out = [sub.secret]
+    if sub.previous_secret and sub.previous_secret_until and sub.previous_secret_until > now:
+        out.append(sub.previous_secret)
+    return out
+
+
+@dataclass
+class Result:
+    delivery: webhooks_db.Claimed
+    status: int | None = None
+    error: str = ""
+    gone: bool = False  # subscription or event no longer exists: fail without disabling
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+async def _attempt(
+    d: webhooks_db.Claimed,
+    sub: WebhookSubscription | None,
+    event: AuditEvent | None,
+    target: Target | None,
+) -> Result:
+    try:
+        return await _post(d, sub, event, target)
+    except Exception as exc:  # a bug of ours: logged, and the delivery is retried later
+        log.exception("webhook delivery %s: attempt failed", d.id)
+        return Result(d, error=f"internal error ({type(exc).__name__})")
+
+
+async def _post(
+    d: webhooks_db.Claimed,
+    sub: WebhookSubscription | None,
+    event: AuditEvent | None,
+    target: Target | None,
+) -> Result:
+    if sub is None or event is None:
+        what = "subscription" if sub is None else "event"
+        return Result(d, error=f"the {what} no longer exists", gone=True)
+    assert target is not None
+    if target.problem is not None:
+        return Result(d, error=target.problem)
+    body = payload(event)
+    now = datetime.now(UTC)
+    timestamp = int(now.timestamp())
+    msg_id = rules.message_id(event.pk)
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": rules.sign(signing_secrets(sub, now), msg_id, timestamp, body),
+    }
+    url = sub.url
+    if target.pinned is not None:
+        parts = urlsplit(url)
+        headers["host"] = parts.netloc
+        port = f":{parts.port}" if parts.port else ""
+        url = parts._replace(netloc=target.pinned + port).geturl()
+    total = runtime.settings().webhook_timeout
+    try:
+        async with asyncio.timeout(total + 1):  # a receiver that drips bytes is cut off too
+            async with http_client().stream("POST", url, content=body, headers=headers) as response:
+                if 200 <= response.status_code < 300:
+                    return Result(d, status=response.status_code)
+                text = await _start_of(response)
+                return Result(d, status=response.status_code, error=f"HTTP {text}")
+    except TimeoutError:
+        return Result(d, error=f"no answer within {total:g} s")
+    except httpx.HTTPError as exc:
+        return Result(d, error=f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__)
+
+
+async def _start_of(response: httpx.Response) -> str:
+    """The status and the first characters of a refusal (never the whole body)."""
+    chunk = b""
+    async for part in response.aiter_bytes():
+        chunk += part
+        if len(chunk) >= ERROR_BODY:
+            break
+    text = chunk[:ERROR_BODY].decode(errors="replace").strip()
+    return f"{response.status_code}" + (f": {text}" if text else "")
+
+
+# -- a batch ------------------------------------------------------------------------------
+
+
+async def deliver_due(limit: int = 100) -> int:
+    """Claim up to ``limit`` due deliveries and send them; returns how many were claimed.
+    Those a receiver still holds after ``BATCH_WAIT`` seconds finish in the background."""
+    settings = runtime.settings()
+    room = min(limit, MAX_IN_FLIGHT - len(_in_flight))
+    if room <= 0:
+        return 0
+    rows = await claim(
+        webhooks_db.TABLE,
+        limit=room,
+        lease_seconds=settings.webhook_lease,
+        where=webhooks_db.IN_ORDER,
+    )
+    if not rows:
+        return 0
+    claimed = [webhooks_db.claimed(r) for r in rows]
+    subs = {
+        s.pk: s
+        for s in await WebhookSubscription.filter(id__in={d.subscription_id for d in claimed})
+    }
+    events = {e.pk: e for e in await AuditEvent.filter(id__in={d.event_id for d in claimed})}
+    origins = {s.url: s.url for s in subs.values()}
+    found = await asyncio.gather(*(_target(u) for u in origins))
+    targets = dict(zip(origins, found, strict=True))
+    tasks = [
+        asyncio.ensure_future(
+            _attempt(
+                d,
+                subs.get(d.subscription_id),
+                events.get(d.event_id),
+                targets.get(subs[d.subscription_id].url) if d.subscription_id in subs else None,
+            )
+        )
+        for d in claimed
+    ]
+    done, pending = await asyncio.wait(tasks, timeout=BATCH_WAIT)
+    await record([_outcome(t) for t in done], subs)
+    for task in pending:
+        _in_flight.add(later := asyncio.ensure_future(_record_when_done(task, subs)))
+        later.add_done_callback(_in_flight.discard)
+    return len(claimed)
+
+
+def _outcome(task: asyncio.Future[Result]) -> Result:
+    return task.result()
+
+
+async def _record_when_done(task: asyncio.Future[Result], subs: dict[int, Any]) -> None:
+    try:
+        result = await task
+        await record([result], subs)
+    except Exception:
+        log.exception("could not record a webhook attempt (its lease will run out)")
+
+
+async def record(results: list[Result], subs: dict[int, WebhookSubscription]) -> None:
+    """Write back a batch: the accepted in one statement, the refused one by one."""
+    now = datetime.now(UTC)
+    delivered = [(r.delivery.id, r.delivery.attempts, r.status or 200) for r in results if r.ok]
+    if delivered:
+        await webhooks_db.mark_delivered(delivered, now)
+    settings = runtime.settings()
+    for r in results:
+        if r.ok:
+            continue
+        d = r.delivery
+        deadline = d.created_at + timedelta(seconds=settings.webhook_retry_for)
+        if r.gone or now >= deadline:
+            await _give_up(r, subs.get(d.subscription_id), now)
+            continue
+        wait = timedelta(seconds=rules.retry_delay(d.attempts))
+        await webhooks_db.mark_retry(
+            d.id,
+            d.attempts,
+            next_attempt_at=min(now + wait, deadline),
+            http_status=r.status,
+            error=r.error,
+        )
+
+
+async def _give_up(r: Result, sub: WebhookSubscription | None, now: datetime) -> None:
+    """The delivery fails; a subscription whose delivery failed is disabled (audited as
+    ``webhook.disable``, whose ``after`` names the owner to tell)."""
+    d = r.delivery
+    async with transaction():
+        taken = await webhooks_db.mark_failed(d.id, d.attempts, http_status=r.status, error=r.error)
+        if not taken or r.gone or sub is None:
+            return
+        current = await WebhookSubscription.get_or_none(id=sub.pk)
+        if current is None or not current.active:
+            return
+        before = snapshot(current)
+        current.active = False
+        current.disabled_reason = (
+            f"disabled {_iso(now)}: delivery {d.id} (event {d.event_id}) failed for "
+            f"{runtime.settings().webhook_retry_for} s after {d.attempts} attempts; "
+            f"last: {r.error or r.status}"
+        )[:500]
+        current.version += 1
+        await current.save(update_fields=["active", "disabled_reason", "version", "updated_at"])
+        await audit.record(
+            None,
+            "webhook.disable",
+            "webhook",
+            current.pk,
+            before=before,
+            after=snapshot(current) | {"delivery_id": d.id, "event_id": d.event_id},
+        )
