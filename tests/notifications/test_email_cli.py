@@ -1,0 +1,39 @@
+"""``compax notifications show|set`` against a real server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.cli.conftest import Cli, admin_cli, cli, no_user_config, server  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.slow
+
+
+def test_show_and_set_my_email_preferences(admin_cli):  # noqa: F811
+    shown = admin_cli.ok("notifications", "show")
+    assert "reminder" in shown.stdout and "request_received" in shown.stdout
+    assert "no email at all" in shown.stderr  # the test server has no SMTP server
+
+    prefs = admin_cli.json("notifications", "set", "--off", "reminder", "--off", "digest")
+    assert prefs["email_opt_out"] == ["reminder", "digest"]
+    prefs = admin_cli.json("notifications", "set", "--on", "digest", "--off", "moved")
+    assert prefs["email_opt_out"] == ["moved", "reminder"]
+    assert admin_cli.json("notifications", "show")["email_opt_out"] == ["moved", "reminder"]
+    table = admin_cli.ok("notifications", "set", "--on", "moved").stdout
+    assert re.search(r"reminder\W+off\W", table) and re.search(r"moved\W+on\W", table)
+
+
+def test_unknown_kinds_and_nothing_to_do_are_usage_errors(admin_cli):  # noqa: F811
+    result = admin_cli("notifications", "set", "--off", "newsletter")
+    assert result.exit_code == 2
+    assert "newsletter" in result.stderr and "reminder" in result.stderr
+    assert admin_cli("notifications", "set").exit_code == 2
+    clash = admin_cli("notifications", "set", "--off", "moved", "--on", "moved")
+    assert clash.exit_code == 2 and "moved" in clash.stderr
+
+
+def test_not_logged_in(cli):  # noqa: F811
+    result = cli("notifications", "show")
+    assert result.exit_code == 5
