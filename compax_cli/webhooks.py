@@ -2,6 +2,302 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import typer
 
+from compax_cli import lookup
+from compax_cli.options import Json, Limit, given
+from compax_cli.output import details, note, print_json, table
+from compax_cli.session import client, state
+from compax_cli.times import parse_time, show_time
+from compax_sdk import NOT_GIVEN, Compax, NotGiven, Webhook, WebhookCreated
+
 app = typer.Typer(help="Webhooks: signed HTTP callbacks for every change (staff and admins).")
+
+Events = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--event",
+        help="Change-feed action (booking.create), family (booking.*) or * (repeat, or a,b).",
+    ),
+]
+WebhookId = Annotated[int, typer.Argument(help="The webhook's id (see webhooks list).")]
+
+
+def event_types(values: list[str] | None) -> list[str]:
+    return [p.strip() for v in values or [] for p in v.split(",") if p.strip()]
+
+
+def _building(c: Compax, ref: str | None) -> int | NotGiven | None:
+    if ref is None:
+        return NOT_GIVEN
+    return None if ref == "" else lookup.building(c, ref).id
+
+
+def _room(c: Compax, ref: str | None) -> int | NotGiven | None:
+    if ref is None:
+        return NOT_GIVEN
+    return None if ref == "" else lookup.room(c, ref).id
+
+
+def _show(hook: Webhook) -> None:
+    pairs: list[tuple[str, object]] = [
+        ("id", hook.id),
+        ("url", hook.url),
+        ("events", hook.event_types),
+        ("description", hook.description),
+        ("building", hook.building_id or ""),
+        ("room", hook.room_id or ""),
+        ("source", hook.source or ""),
+        ("active", "yes" if hook.active else f"no: {hook.disabled_reason}"),
+        ("version", hook.version),
+    ]
+    if isinstance(hook, WebhookCreated):
+        pairs.append(("secret", hook.secret))
+    details(pairs, title="Webhook")
+    if isinstance(hook, WebhookCreated):
+        note(
+            "[yellow]The secret is shown only now: give it to the receiver, which checks "
+            "each delivery's webhook-signature with it.[/]"
+        )
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Where to POST the events (http or https).")],
+    event: Events = None,
+    description: Annotated[str, typer.Option(help="What it is for.")] = "",
+    building: Annotated[str | None, typer.Option(help="Only this building's events.")] = None,
+    room: Annotated[str | None, typer.Option(help="Only this room's events.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this import source's.")] = None,
+    json_: Json = False,
+) -> None:
+    """Subscribe a URL to events; the signing secret is printed once.
+
+    Example: compax webhooks add https://hooks.example.org/compax --event 'booking.*'
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        made = c.webhooks.create(
+            url=url,
+            event_types=event_types(event) or ["*"],
+            description=description,
+            building_id=lookup.building(c, building).id if building else None,
+            room_id=lookup.room(c, room).id if room else None,
+            source=source,
+        )
+    if st.json:
+        print_json(made)
+    else:
+        _show(made)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: Json = False) -> None:
+    """List webhooks (never their secrets).
+
+    Example: compax webhooks list --json
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        found = list(c.webhooks.list(limit=200))
+    if st.json:
+        print_json(found)
+        return
+    table(
+        found,
+        [
+            ("id", lambda w: w.id),
+            ("url", lambda w: w.url),
+            ("events", lambda w: w.event_types),
+            ("active", lambda w: "yes" if w.active else "no"),
+            ("description", lambda w: w.description),
+        ],
+        empty="No webhooks.",
+    )
+
+
+@app.command("show")
+def show(ctx: typer.Context, webhook_id: WebhookId, json_: Json = False) -> None:
+    """Show one webhook.
+
+    Example: compax webhooks show 3
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        hook = c.webhooks.get(webhook_id)
+    if st.json:
+        print_json(hook)
+    else:
+        _show(hook)
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    webhook_id: WebhookId,
+    url: Annotated[str | None, typer.Option(help="A new target.")] = None,
+    event: Events = None,
+    description: Annotated[str | None, typer.Option(help="What it is for.")] = None,
+    building: Annotated[
+        str | None, typer.Option(help="Only this building's events ('' for any).")
+    ] = None,
+    room: Annotated[str | None, typer.Option(help="Only this room's events ('' for any).")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Only this import source's ('' for any).")
+    ] = None,
+    enable: Annotated[
+        bool | None,
+        typer.Option("--enable/--disable", help="Turn it on again (after failures) or off."),
+    ] = None,
+    json_: Json = False,
+) -> None:
+    """Change a webhook (against the version just read).
+
+    Example: compax webhooks update 3 --enable
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        hook = c.webhooks.get(webhook_id)
+        types = event_types(event)
+        changed = c.webhooks.update(
+            hook,
+            url=given(url),
+            event_types=types if types else NOT_GIVEN,
+            description=given(description),
+            building_id=_building(c, building),
+            room_id=_room(c, room),
+            source=NOT_GIVEN if source is None else (source or None),
+            active=given(enable),
+        )
+    if st.json:
+        print_json(changed)
+    else:
+        _show(changed)
+
+
+@app.command("delete")
+def delete(ctx: typer.Context, webhook_id: WebhookId, json_: Json = False) -> None:
+    """Delete a webhook and its delivery log.
+
+    Example: compax webhooks delete 3
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        c.webhooks.delete(webhook_id)
+    if st.json:
+        print_json({"deleted": webhook_id})
+    else:
+        note(f"Deleted webhook {webhook_id}.")
+
+
+@app.command("test")
+def send_test(ctx: typer.Context, webhook_id: WebhookId, json_: Json = False) -> None:
+    """Queue a webhook.test event; see the answer with 'compax webhooks deliveries'.
+
+    Example: compax webhooks test 3
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        queued = c.webhooks.test(webhook_id)
+    if st.json:
+        print_json(queued)
+    else:
+        note(f"Queued test delivery {queued.id} ({queued.webhook_id}).")
+
+
+@app.command("deliveries")
+def deliveries(
+    ctx: typer.Context,
+    webhook_id: WebhookId,
+    status: Annotated[
+        Literal["pending", "sending", "delivered", "failed"] | None,
+        typer.Option(help="Only these."),
+    ] = None,
+    limit: Limit = 50,
+    json_: Json = False,
+) -> None:
+    """The delivery log of a webhook, the newest first.
+
+    Example: compax webhooks deliveries 3 --status failed
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        found = []
+        for d in c.webhooks.deliveries(webhook_id, status=status, limit=min(limit, 200)):
+            found.append(d)
+            if len(found) >= limit:
+                break
+    if st.json:
+        print_json(found)
+        return
+    tz = st.display_zone()
+    table(
+        found,
+        [
+            ("id", lambda d: d.id),
+            ("webhook-id", lambda d: d.webhook_id),
+            ("event", lambda d: d.event_type),
+            ("status", lambda d: d.status),
+            ("attempts", lambda d: d.attempts),
+            ("last", lambda d: d.last_status or ""),
+            ("next", lambda d: show_time(d.next_attempt_at, tz) if d.status == "pending" else ""),
+            ("error", lambda d: d.last_error),
+        ],
+        empty="No deliveries.",
+    )
+
+
+@app.command("redeliver")
+def redeliver(
+    ctx: typer.Context,
+    webhook_id: WebhookId,
+    delivery: Annotated[int | None, typer.Option(help="One delivery (its id).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Everything queued since (e.g. '2026-11-29 08:00').")
+    ] = None,
+    json_: Json = False,
+) -> None:
+    """Send deliveries again (same webhook-id): one, or everything since a time.
+
+    Example: compax webhooks redeliver 3 --since '2026-11-29 08:00'
+    """
+    if (delivery is None) == (since is None):
+        raise typer.BadParameter("give --delivery ID or --since TIME", param_hint="--delivery")
+    st = state(ctx, json_)
+    with client(st) as c:
+        if delivery is not None:
+            one = c.webhooks.redeliver(webhook_id, delivery)
+            result: object = one
+            message = f"Queued delivery {one.id} again."
+        else:
+            assert since is not None
+            count = c.webhooks.redeliver_since(
+                webhook_id, parse_time(since, st.display_zone(), "--since")
+            ).count
+            result = {"count": count}
+            message = f"Queued {count} deliveries again."
+    if st.json:
+        print_json(result)
+    else:
+        note(message)
+
+
+@app.command("rotate-secret")
+def rotate_secret(ctx: typer.Context, webhook_id: WebhookId, json_: Json = False) -> None:
+    """A new signing secret, printed once; the old one keeps signing for a grace period.
+
+    Example: compax webhooks rotate-secret 3
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        rotated = c.webhooks.rotate_secret(webhook_id)
+    if st.json:
+        print_json(rotated)
+        return
+    _show(rotated)
+    until = show_time(rotated.previous_secret_until, st.display_zone())
+    if until:
+        note(f"The old secret also signs until {until}.")

@@ -90,6 +90,14 @@ from compax_sdk.resources.series import (
 )
 from compax_sdk.resources.terms import Holiday, HolidayInput, Term, TermUpdated
 from compax_sdk.resources.users import Role, User
+from compax_sdk.resources.webhooks import (
+    Redelivered,
+    Webhook,
+    WebhookCreated,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+)
+from compax_sdk.webhooks import WebhookVerificationError
 
 __all__ = [
     "NOT_GIVEN",
@@ -153,6 +161,7 @@ __all__ = [
     "PreconditionRequiredError",
     "RateLimitError",
     "Recurrence",
+    "Redelivered",
     "RequestTimeoutError",
     "Role",
     "Room",
@@ -178,6 +187,11 @@ __all__ = [
     "UnprocessableError",
     "User",
     "ValidationError",
+    "Webhook",
+    "WebhookCreated",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookVerificationError",
     "Weekday",
     "__version__",
     "error_from_response",

@@ -113,18 +113,21 @@ def sign(secrets_: Sequence[str], msg_id: str, timestamp: int, body: bytes) -> s
 
 # -- retries ------------------------------------------------------------------------------
 
-# Seconds before each retry (Standard Webhooks' schedule): after the 1st attempt about 5 s,
-# then 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, and 10 h from then on, until the retry window
-# (``COMPAX_WEBHOOK_RETRY_FOR``) has passed since the delivery was queued.
-SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
+# Seconds before each retry by default (Standard Webhooks' schedule): after the 1st attempt
+# about 5 s, then 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, and 10 h from then on, until the
+# retry window (``COMPAX_WEBHOOK_RETRY_FOR``) has passed since the delivery was queued.
+# ``COMPAX_WEBHOOK_RETRY_SCHEDULE`` changes it.
+SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
 
 
-def retry_delay(attempts: int, rng: random.Random | None = None) -> float:
+def retry_delay(
+    attempts: int, schedule: Sequence[float] = SCHEDULE, rng: random.Random | None = None
+) -> float:
     """Seconds to wait after ``attempts`` failed attempts: full jitter, a uniform draw from
-    ``[1, SCHEDULE[attempts - 1]]`` (so that receivers that went down together are not hit
-    together when they come back)."""
-    base = SCHEDULE[min(max(attempts, 1), len(SCHEDULE)) - 1]
-    return (rng or random).uniform(1, base)
+    ``[0, schedule[attempts - 1]]`` (the last step repeats), so that receivers that went
+    down together are not all hit again at the same moment."""
+    base = schedule[min(max(attempts, 1), len(schedule)) - 1]
+    return (rng or random).uniform(0, base)
 
 
 # -- targets ------------------------------------------------------------------------------

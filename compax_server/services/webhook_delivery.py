@@ -351,7 +351,7 @@ async def record(results: list[Result], subs: dict[int, WebhookSubscription]) ->
         if r.gone or now >= deadline:
             await _give_up(r, subs.get(d.subscription_id), now)
             continue
-        wait = timedelta(seconds=rules.retry_delay(d.attempts))
+        wait = timedelta(seconds=rules.retry_delay(d.attempts, settings.retry_schedule))
         await webhooks_db.mark_retry(
             d.id,
             d.attempts,

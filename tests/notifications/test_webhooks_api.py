@@ -1,0 +1,302 @@
+"""``/api/v1/webhooks``: who may manage subscriptions, what a target may be, If-Match, the
+secret shown once and never audited, the delivery log and redelivery."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from compax_server import runtime
+from compax_server.db.audit import AuditEvent
+from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
+from compax_server.db.users import Role
+from compax_server.services import webhooks
+from tests.conftest import actor_of, bearer
+
+HOOKS = "/api/v1/webhooks"
+PUBLIC = "https://93.184.215.14/hooks"  # a public address: no DNS lookup needed
+
+
+def settings_with(**overrides: Any) -> None:
+    runtime.configure(runtime.settings().model_copy(update=overrides), runtime.cache())
+
+
+@pytest.fixture
+async def closes_client(database: str) -> AsyncIterator[None]:
+    yield
+    await webhooks.close()
+
+
+async def make(client, user, **body: Any) -> Any:
+    body = {"url": PUBLIC, "event_types": ["booking.*"], **body}
+    return await client.post(HOOKS, json=body, headers=bearer(user))
+
+
+async def make_key(client, admin, user, scopes=("read", "write")) -> dict[str, str]:
+    r = await client.post(
+        "/api/v1/api-keys",
+        json={"user_id": user.pk, "name": "integration", "scopes": list(scopes)},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    return {"X-API-Key": r.json()["secret"]}
+
+
+async def test_the_secret_is_shown_once_and_never_audited(client, staff):
+    r = await make(client, staff, description="timetable mirror")
+    assert r.status_code == 201, r.text
+    created = r.json()
+    secret = created["secret"]
+    assert secret.startswith("whsec_") and len(secret) == 6 + 32
+    assert r.headers["location"] == f"{HOOKS}/{created['id']}"
+    assert r.headers["etag"] == '"1"'
+    assert (created["active"], created["owner_user_id"], created["event_types"]) == (
+        True,
+        staff.pk,
+        ["booking.*"],
+    )
+    read = (await client.get(f"{HOOKS}/{created['id']}", headers=bearer(staff))).json()
+    assert "secret" not in read
+    listed = (await client.get(HOOKS, headers=bearer(staff))).json()
+    assert [w["id"] for w in listed["data"]] == [created["id"]] and "secret" not in listed["data"][
+        0
+    ]
+    rotated = await client.post(f"{HOOKS}/{created['id']}/rotate-secret", headers=bearer(staff))
+    assert rotated.status_code == 200
+    new = rotated.json()["secret"]
+    assert new != secret and rotated.json()["previous_secret_until"] is not None
+    for e in await AuditEvent.filter(entity_type="webhook"):
+        assert secret not in str(e.before) + str(e.after)
+        assert new not in str(e.before) + str(e.after)
+    actions = [e.action for e in await AuditEvent.filter(entity_type="webhook").order_by("id")]
+    assert actions == ["webhook.create", "webhook.rotate_secret"]
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("ftp://93.184.215.14/x", "url_scheme"),
+        ("javascript:alert(1)", "url_scheme"),
+        ("https://user:pw@93.184.215.14/x", "url"),
+        ("https:///nohost", "invalid_url"),
+        ("https://93.184.215.14:99999/x", "invalid_url"),
+        ("https://93.184.215.14/" + "a" * 2000, None),
+    ],
+)
+async def test_bad_urls_are_refused(client, staff, url, code):
+    r = await make(client, staff, url=url)
+    assert r.status_code == 400, r.text
+    if code:
+        assert r.json()["errors"][0]["code"] == code
+        assert r.json()["errors"][0]["pointer"] == "/url"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/x",
+        "http://localhost/x",
+        "http://10.1.2.3/x",
+        "http://192.168.0.10/x",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/x",
+        "http://[::ffff:127.0.0.1]/x",
+        "http://0.0.0.0/x",
+        "http://224.0.0.1/x",
+        "http://100.64.0.1/x",
+    ],
+)
+async def test_private_targets_are_refused_unless_allowed(client, staff, url, closes_client):
+    r = await make(client, staff, url=url)
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["errors"][0]["rule"] == "webhook_target"
+    assert "COMPAX_WEBHOOK_ALLOW_PRIVATE" in problem["detail"]
+    settings_with(webhook_allow_private=True)
+    assert (await make(client, staff, url=url)).status_code == 201
+
+
+async def test_a_name_that_does_not_resolve_is_refused(client, staff):
+    r = await make(client, staff, url="https://no-such-host.invalid/hooks")
+    assert r.status_code == 422
+    assert "does not resolve" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("event_types", "ok"),
+    [
+        (["*"], True),
+        (["booking.*", "closure.create", "import.update.series"], True),
+        (["import.*"], True),
+        ([], False),
+        (["booking.created"], False),
+        (["nothing.*"], False),
+        (["booking"], False),
+        (["auth.login"], False),
+    ],
+)
+async def test_event_types_must_be_known(client, staff, event_types, ok):
+    r = await make(client, staff, event_types=event_types)
+    assert (r.status_code == 201) == ok, r.text
+    if not ok:
+        assert r.status_code == 400
+        assert r.json()["errors"][0]["pointer"] == "/event_types"
+
+
+async def test_filters_must_name_what_exists(client, staff, room, building):
+    good = await make(client, staff, room_id=room.pk, building_id=building.pk, source="tt")
+    assert good.status_code == 201
+    assert (good.json()["room_id"], good.json()["source"]) == (room.pk, "tt")
+    for field in ("room_id", "building_id"):
+        r = await make(client, staff, **{field: 999_999})
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["pointer"] == f"/{field}"
+
+
+async def test_members_may_not_manage_webhooks(client, member, staff, admin):
+    mine = (await make(client, staff)).json()
+    assert (await make(client, member)).status_code == 403
+    for method, path in (
+        ("GET", HOOKS),
+        ("GET", f"{HOOKS}/{mine['id']}"),
+        ("POST", f"{HOOKS}/{mine['id']}/test"),
+        ("DELETE", f"{HOOKS}/{mine['id']}"),
+    ):
+        r = await client.request(method, path, headers=bearer(member))
+        assert r.status_code == 403, (method, path)
+    key = await make_key(client, admin, member)  # a member's key is a member
+    assert (await client.get(HOOKS, headers=key)).status_code == 403
+
+
+async def test_an_api_key_manages_the_subscriptions_it_made(client, admin, make_user):
+    service = await make_user(Role.staff)
+    key, other_key = await make_key(client, admin, service), await make_key(client, admin, service)
+    r = await client.post(HOOKS, json={"url": PUBLIC, "event_types": ["*"]}, headers=key)
+    assert r.status_code == 201, r.text
+    own = r.json()
+    assert own["owner_api_key_id"] is not None and own["owner_user_id"] == service.pk
+    people = (await make(client, service)).json()  # made in a session: no key owns it
+    listed = (await client.get(HOOKS, headers=key)).json()["data"]
+    assert [w["id"] for w in listed] == [own["id"]]
+    assert (await client.get(f"{HOOKS}/{people['id']}", headers=key)).status_code == 404
+    assert (await client.get(f"{HOOKS}/{own['id']}", headers=other_key)).status_code == 404
+    assert (await client.get(HOOKS, headers=other_key)).json()["data"] == []
+    # staff and admins in a session see them all; an admin's key with the admin scope too
+    for headers in (
+        bearer(service),
+        bearer(admin),
+        await make_key(client, admin, admin, ["admin", "read"]),
+    ):
+        got = (await client.get(HOOKS, headers=headers)).json()["data"]
+        assert {w["id"] for w in got} == {own["id"], people["id"]}
+    read_only = await make_key(client, admin, service, ["read"])
+    r = await client.post(HOOKS, json={"url": PUBLIC, "event_types": ["*"]}, headers=read_only)
+    assert r.status_code == 403 and r.json()["required_scope"] == "write"
+
+
+async def test_an_update_needs_the_version_it_was_made_against(client, staff):
+    hook = (await make(client, staff)).json()
+    path = f"{HOOKS}/{hook['id']}"
+    r = await client.patch(path, json={"description": "x"}, headers=bearer(staff))
+    assert r.status_code == 428
+    stale = bearer(staff) | {"If-Match": '"7"'}
+    r = await client.patch(path, json={"description": "x"}, headers=stale)
+    assert r.status_code == 412 and r.json()["current_version"] == 1
+    fresh = bearer(staff) | {"If-Match": '"1"'}
+    r = await client.patch(
+        path, json={"description": "x", "event_types": ["booking.cancel"]}, headers=fresh
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["version"], r.headers["etag"]) == (2, '"2"')
+    assert r.json()["event_types"] == ["booking.cancel"]
+    r = await client.patch(
+        path, json={"url": "ftp://x/"}, headers=bearer(staff) | {"If-Match": "*"}
+    )
+    assert r.status_code == 400
+    r = await client.patch(
+        path, json={"event_types": None}, headers=bearer(staff) | {"If-Match": "*"}
+    )
+    assert r.status_code == 400  # only the filters take null
+    [update] = await AuditEvent.filter(action="webhook.update")
+    assert update.before is not None and update.before["description"] == ""
+
+
+async def test_active_true_enables_again_and_clears_the_reason(client, staff):
+    hook = (await make(client, staff)).json()
+    await WebhookSubscription.filter(id=hook["id"]).update(
+        active=False, disabled_reason="disabled 2026-11-29: failing"
+    )
+    r = await client.post(f"{HOOKS}/{hook['id']}/test", headers=bearer(staff))
+    assert r.status_code == 409  # nothing is queued for a disabled subscription
+    r = await client.patch(
+        f"{HOOKS}/{hook['id']}", json={"active": True}, headers=bearer(staff) | {"If-Match": '"1"'}
+    )
+    assert (r.json()["active"], r.json()["disabled_reason"]) == (True, "")
+
+
+async def test_delete_takes_the_delivery_log_with_it(client, staff):
+    hook = (await make(client, staff)).json()
+    assert (
+        await client.post(f"{HOOKS}/{hook['id']}/test", headers=bearer(staff))
+    ).status_code == 202
+    r = await client.delete(f"{HOOKS}/{hook['id']}", headers=bearer(staff))
+    assert r.status_code == 204
+    assert (await client.get(f"{HOOKS}/{hook['id']}", headers=bearer(staff))).status_code == 404
+    assert not await WebhookDelivery.filter(subscription_id=hook["id"]).exists()
+    assert await AuditEvent.filter(action="webhook.delete", entity_id=hook["id"]).exists()
+
+
+async def test_the_delivery_log_is_paged_filtered_and_redeliverable(client, staff):
+    hook = (await make(client, staff)).json()
+    path = f"{HOOKS}/{hook['id']}"
+    for _ in range(3):
+        r = await client.post(f"{path}/test", headers=bearer(staff))
+        assert r.status_code == 202
+        queued = r.json()
+        assert queued["status"] == "pending"
+        assert queued["webhook_id"] == f"evt_{queued['event_id']}"
+    await WebhookDelivery.filter(id=queued["id"]).update(status="failed", attempts=5)
+    page = (await client.get(f"{path}/deliveries?limit=2", headers=bearer(staff))).json()
+    assert [d["id"] for d in page["data"]] == sorted([d["id"] for d in page["data"]], reverse=True)
+    rest = await client.get(
+        f"{path}/deliveries?cursor={page['next_cursor']}", headers=bearer(staff)
+    )
+    assert len(page["data"]) + len(rest.json()["data"]) == 3
+    failed = (await client.get(f"{path}/deliveries?status=failed", headers=bearer(staff))).json()
+    assert [d["id"] for d in failed["data"]] == [queued["id"]]
+    bad = await client.get(f"{path}/deliveries?status=lost", headers=bearer(staff))
+    assert bad.status_code == 400
+    again = await client.post(f"{path}/deliveries/{queued['id']}/redeliver", headers=bearer(staff))
+    assert again.status_code == 202
+    assert (again.json()["status"], again.json()["attempts"]) == ("pending", 0)
+    missing = await client.post(f"{path}/deliveries/999999/redeliver", headers=bearer(staff))
+    assert missing.status_code == 404
+    r = await client.post(
+        f"{path}/redeliver", json={"since": "2020-01-01T00:00:00Z"}, headers=bearer(staff)
+    )
+    assert (r.status_code, r.json()) == (202, {"count": 3})
+    naive = await client.post(
+        f"{path}/redeliver", json={"since": "2020-01-01T00:00:00"}, headers=bearer(staff)
+    )
+    assert naive.status_code == 400
+
+
+async def test_a_test_ping_is_audited_but_not_dispatched(client, staff):
+    hook = (await make(client, staff, event_types=["*"])).json()
+    queued = (await client.post(f"{HOOKS}/{hook['id']}/test", headers=bearer(staff))).json()
+    event = await AuditEvent.get(id=queued["event_id"])
+    assert (event.action, event.entity_id, event.actor_user_id) == (
+        "webhook.test",
+        hook["id"],
+        staff.pk,
+    )
+    assert await webhooks.deliveries_for([event]) == []
+
+
+async def test_the_services_check_the_same_rules(database, staff):
+    with pytest.raises(Exception, match="http"):
+        await webhooks.create_subscription(
+            actor_of(staff), url="gopher://93.184.215.14/", event_types=["*"]
+        )

@@ -1,0 +1,81 @@
+"""``compax webhooks`` against a real ``compax serve`` (private targets allowed, so that it
+may subscribe a receiver on 127.0.0.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.cli.conftest import (  # noqa: F401 - fixtures
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    admin_cli,
+    cli,
+    no_user_config,
+)
+from tests.e2e.servers import LiveServer
+from tests.notifications.receiver import Receiver
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    env = {
+        "COMPAX_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
+        "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "COMPAX_WEBHOOK_ALLOW_PRIVATE": "true",
+    }
+    with LiveServer(tmp_path_factory.mktemp("server"), env) as live:
+        yield live
+
+
+def test_add_show_update_test_deliveries_redeliver_rotate_delete(admin_cli):  # noqa: F811
+    with Receiver() as receiver:
+        made = admin_cli.json(
+            "webhooks", "add", receiver.url, "--event", "booking.*,closure.create",
+            "--description", "mirror",
+        )  # fmt: skip
+        hook = made["id"]
+        assert made["secret"].startswith("whsec_")
+        assert made["event_types"] == ["booking.*", "closure.create"]
+        assert [w["id"] for w in admin_cli.json("webhooks", "list")] == [hook]
+        shown = admin_cli.ok("webhooks", "show", str(hook)).output
+        assert receiver.url in shown and "whsec_" not in shown
+
+        changed = admin_cli.json("webhooks", "update", str(hook), "--description", "new")
+        assert (changed["description"], changed["version"]) == ("new", 2)
+        off = admin_cli.json("webhooks", "update", str(hook), "--disable")
+        assert off["active"] is False
+        assert admin_cli("webhooks", "test", str(hook)).exit_code != 0  # disabled: 409
+        assert admin_cli.json("webhooks", "update", str(hook), "--enable")["active"] is True
+
+        queued = admin_cli.json("webhooks", "test", str(hook))
+        assert queued["webhook_id"] == f"evt_{queued['event_id']}"
+        [logged] = admin_cli.json("webhooks", "deliveries", str(hook), "--status", "pending")
+        assert logged["id"] == queued["id"]
+        table = admin_cli.ok("webhooks", "deliveries", str(hook)).output
+        assert "webhook.test" in table and "pending" in table
+
+        again = admin_cli.json("webhooks", "redeliver", str(hook), "--delivery", str(logged["id"]))
+        assert again["attempts"] == 0
+        since = admin_cli.json("webhooks", "redeliver", str(hook), "--since", "2020-01-01 00:00")
+        assert since == {"count": 1}
+        usage = admin_cli("webhooks", "redeliver", str(hook))
+        assert usage.exit_code == 2  # --delivery or --since
+
+        rotated = admin_cli.json("webhooks", "rotate-secret", str(hook))
+        assert rotated["secret"] != made["secret"] and rotated["previous_secret_until"]
+
+        admin_cli.ok("webhooks", "delete", str(hook))
+        assert admin_cli("webhooks", "show", str(hook)).exit_code != 0
+        assert admin_cli.ok("webhooks", "list").output.strip().endswith("No webhooks.")
+
+
+def test_a_bad_target_is_a_clear_error(admin_cli):  # noqa: F811
+    result = admin_cli("webhooks", "add", "ftp://example.org/x")
+    assert result.exit_code != 0
+    assert "http" in result.output and "Traceback" not in result.output
+    result = admin_cli("webhooks", "add", "https://example.org/x", "--event", "nope")
+    assert result.exit_code != 0 and "unknown event type" in result.output
