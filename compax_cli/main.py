@@ -117,6 +117,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(notifications.app, name="notifications")
 app.command("serve")(server.serve)
+app.command("worker")(server.worker)
 app.add_typer(server.db_app, name="db")
 
 

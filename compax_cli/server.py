@@ -121,6 +121,53 @@ def serve(
     Sanic.serve(primary=app, app_loader=loader)
 
 
+def worker() -> None:
+    """Run the notification worker alone: dispatch change-feed events, deliver webhooks,
+    send email, queue reminders and digests.
+
+    `compax serve` runs it inside every server worker already (COMPAX_RUN_WORKERS=true, the
+    default); run it apart when you set COMPAX_RUN_WORKERS=false on the API servers. Any
+    number may run at once, on any number of machines. It reads the same COMPAX_*
+    settings as the server; stop it with SIGTERM or Ctrl-C (deliveries in flight finish).
+    Example:
+
+        COMPAX_DATABASE_URL=postgres://compax@db/compax COMPAX_SMTP_URL=smtp://mail:587 \\
+        compax worker
+    """
+    settings = _server_settings()
+    from compax_server.db import migrate
+
+    waiting = asyncio.run(migrate.pending(settings.database_url))
+    if waiting:
+        fail(
+            f"The database is missing {len(waiting)} migration(s) ({', '.join(waiting)}). "
+            "Run `compax db upgrade` first."
+        )
+    err_console.print(f"Compax notification worker on {settings.database_url.split('@')[-1]}")
+    asyncio.run(_run_worker(settings))
+
+
+async def _run_worker(settings: Any) -> None:
+    import signal
+
+    from compax_server import db, runtime
+    from compax_server.logs import setup_logging
+    from compax_server.worker import Worker
+
+    setup_logging(settings.log_format, settings.log_level)
+    runtime.configure(settings)
+    await db.init(settings.database_url)
+    job = Worker(settings.worker_poll_interval)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, job.stop.set)
+    try:
+        await job.run()
+    finally:
+        await db.close()
+        await runtime.cache().close()
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration to COMPAX_DATABASE_URL. Example: compax db upgrade"""

@@ -17,6 +17,7 @@ from compax_server.api.docs import docs_blueprint
 from compax_server.api.errors import problem_response, render_error
 from compax_server.api.middleware import on_request, on_response
 from compax_server.api.openapi import build_openapi
+from compax_server.api.problems import problems_blueprint
 from compax_server.cache import Cache
 from compax_server.db import migrate
 from compax_server.logs import setup_logging
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     for router in ROUTERS:
         app.blueprint(router.blueprint())
     app.blueprint(docs_blueprint(build_openapi(ROUTERS)))
+    app.blueprint(problems_blueprint())
     app.register_middleware(on_request, "request")
     app.register_middleware(on_response, "response")  # type: ignore[arg-type]
 
@@ -76,7 +78,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         app.config.CORS_ALLOW_HEADERS = (
             "authorization,content-type,if-match,idempotency-key,x-request-id,x-api-key"
         )
-        app.config.CORS_EXPOSE_HEADERS = "etag,location,retry-after,x-request-id"
+        app.config.CORS_EXPOSE_HEADERS = (
+            "etag,location,retry-after,x-request-id,idempotent-replayed"
+        )
+        app.config.CORS_ALLOW_HEADERS += ",if-none-match"
+        app.config.CORS_MAX_AGE = settings.cors_max_age
         app.config.OAS = False
         app.config.HEALTH = False
         Extend(app)
@@ -87,6 +93,25 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         if manage_db:
             migrate.create_private(settings.database_url)
             await db.init(settings.database_url)
+
+    @app.after_server_start
+    async def start_worker(app: Sanic[Any, Any]) -> None:
+        app.ctx.worker = None
+        if settings.run_workers:
+            from compax_server.worker import Worker
+
+            app.ctx.worker = Worker(settings.worker_poll_interval)
+            app.ctx.worker_task = asyncio.create_task(app.ctx.worker.run())
+
+    @app.before_server_stop
+    async def stop_worker(app: Sanic[Any, Any]) -> None:
+        if getattr(app.ctx, "worker", None) is None:
+            return
+        app.ctx.worker.stop.set()
+        try:  # let deliveries in flight finish; what does not is delivered again later
+            await asyncio.wait_for(app.ctx.worker_task, timeout=settings.webhook_timeout + 5)
+        except TimeoutError:
+            log.warning("the notification worker did not stop in time; its claims will expire")
 
     @app.after_server_stop
     async def stop(app: Sanic[Any, Any]) -> None:

@@ -1,0 +1,43 @@
+"""The dispatcher: turns change-feed events into webhook deliveries and emails.
+
+Every change writes its audit event in the same transaction as the change (the
+transactional outbox; on PostgreSQL events get their ids in commit order). The dispatcher
+reads the events after its cursor, in id order, asks each consumer what the events mean
+to it (``webhooks.deliveries_for``, ``mail.messages_for``), stores that and moves the
+cursor, all in one transaction: nothing is announced that did not commit, and nothing that
+committed is skipped or announced twice (the rows it stores are unique per event and
+recipient, so even a repeated batch adds nothing).
+"""
+
+from __future__ import annotations
+
+from compax_server import db
+from compax_server.db import notifications as notifications_db
+from compax_server.db.audit import AuditEvent
+from compax_server.db.notifications import EmailMessage, WebhookDelivery
+from compax_server.services import mail, webhooks
+
+CURSOR = "notify"
+BATCH = 500
+
+
+async def dispatch(limit: int = BATCH) -> int:
+    """Handle the next ``limit`` events; returns how many were handled (0: nothing new, or
+    another process is dispatching right now)."""
+    if await notifications_db.newest_event_id() <= await notifications_db.seen(CURSOR):
+        return 0  # the common case, answered without a write transaction
+    async with db.transaction():
+        position = await notifications_db.cursor_position(CURSOR)
+        if position is None:
+            return 0
+        events = await AuditEvent.filter(id__gt=position).order_by("id").limit(limit)
+        if not events:
+            return 0
+        deliveries = await webhooks.deliveries_for(events)
+        if deliveries:
+            await WebhookDelivery.bulk_create(deliveries, batch_size=500, ignore_conflicts=True)
+        messages = await mail.messages_for(events)
+        if messages:
+            await EmailMessage.bulk_create(messages, batch_size=200, ignore_conflicts=True)
+        await notifications_db.move_cursor(CURSOR, events[-1].pk)
+    return len(events)
