@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from compax_server.db import notifications, sql
+from compax_server.db.api_keys import ApiKey
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.notifications import FAILED, PENDING, SENDING, SENT, EmailMessage
 from compax_server.db.notifications import NotificationPreference as Preference
@@ -96,6 +97,15 @@ async def active_users(ids: Iterable[int]) -> dict[int, Recipient]:
         return {}
     rows = await User.filter(id__in=wanted, is_active=True)
     return {u.pk: _recipient(u) for u in rows}
+
+
+async def api_key_users(key_ids: Iterable[int]) -> dict[int, int]:
+    """The user each API key belongs to."""
+    wanted = sorted(set(key_ids))
+    if not wanted:
+        return {}
+    rows = await ApiKey.filter(id__in=wanted).values_list("id", "user_id")
+    return {int(key): int(user) for key, user in rows}
 
 
 async def active_staff() -> list[Recipient]:

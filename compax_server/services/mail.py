@@ -76,6 +76,7 @@ class Intent:
     booking_ids: list[int]
     approvers: bool = False  # to the rooms' approvers, else to the bookings' owners
     to_user: int | None = None  # a named recipient (webhook_disabled)
+    to_key: int | None = None  # ... or the user of a named API key
     reason: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -124,10 +125,13 @@ def _intents(e: AuditEvent) -> list[Intent]:
         moved = bool(IMPORT_MOVES & set(after.get("changes") or []))
         return [Intent(e, "moved", ids)] * moved + [Intent(e, "cancelled", ids)]
     if action == "webhook.disable":
-        owner = after.get("owner_user_id")
+        owner, key = after.get("owner_user_id"), after.get("owner_api_key_id")
+        why = after.get("disabled_reason") or after.get("reason") or ""
+        extra = {"url": str(after.get("url") or ""), "reason": str(why)}
         if isinstance(owner, int):
-            extra = {"url": str(after.get("url") or ""), "reason": str(after.get("reason") or "")}
             return [Intent(e, "webhook_disabled", [], to_user=owner, extra=extra)]
+        if isinstance(key, int):  # made by an integration: tell the key's user
+            return [Intent(e, "webhook_disabled", [], to_key=key, extra=extra)]
     return []
 
 
@@ -209,6 +213,13 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
     intents = [i for e in events for i in _intents(e)]
     if not intents:
         return []
+    keys = {i.to_key for i in intents if i.to_key is not None}
+    if keys:
+        key_users = await mail_db.api_key_users(keys)
+        for i in intents:
+            if i.to_key is not None:
+                i.to_user = key_users.get(i.to_key)
+        intents = [i for i in intents if i.to_key is None or i.to_user is not None]
     bookings = await mail_db.bookings_by_id(b for i in intents for b in i.booking_ids)
     room_ids = {b.room_id for b in bookings.values()}
     for i in intents:
@@ -278,6 +289,20 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
 # -- from the clock: reminders and the digest ----------------------------------------------
 
 
+CLOCK_EVERY = timedelta(seconds=60)
+
+
+def _looked_lately(name: str, now: datetime) -> bool:
+    """The worker polls every second or so; the clock's messages need a look once a minute
+    (per process: many processes only repeat a cheap look, the dedupe keys decide)."""
+    memo = runtime.memo("mail.clock")
+    last = memo.get(name)
+    if isinstance(last, datetime) and timedelta(0) <= now - last < CLOCK_EVERY:
+        return True
+    memo[name] = now
+    return False
+
+
 def reminder_leads() -> list[int]:
     """The configured lead times in minutes, longest first."""
     raw = runtime.settings().reminder_leads
@@ -291,8 +316,9 @@ async def queue_reminders(now: datetime) -> int:
     For a lead L (minutes) a confirmed booking gets a reminder when it starts within
     ``(now + the next shorter lead, now + L]`` and already existed at ``start - L`` (no
     "in 24 hours" for a booking made 2 hours ahead; it gets the 1-hour one). One per
-    booking, lead and start time: a moved booking is reminded again."""
-    if not enabled():
+    booking, lead and start time: a moved booking is reminded again. Looked at once a
+    minute at most (per process)."""
+    if not enabled() or _looked_lately("reminders", now):
         return 0
     leads = reminder_leads()
     due: list[tuple[int, BookingFacts]] = []
@@ -314,11 +340,12 @@ async def queue_reminders(now: datetime) -> int:
     users = await mail_db.active_users(b.owner_id for b in found)
     opted_out = await mail_db.opt_outs(users)
     messages = []
-    for key, (lead, b) in todo.items():
+    for key, (_, b) in todo.items():
         to = users.get(b.owner_id)
         if to is None or "reminder" in opted_out.get(to.id, ()):
             continue
-        draft = Draft(kind="reminder", bookings=[_shown(b, rooms, users)], lead_minutes=lead)
+        left = round((b.start - now).total_seconds() / 60)  # late after a pause: say so
+        draft = Draft(kind="reminder", bookings=[_shown(b, rooms, users)], lead_minutes=left)
         messages.append(_message(key, to, draft, event_id=None, now=now))
     return await mail_db.insert_messages(messages)
 
@@ -328,8 +355,11 @@ DIGEST_LISTED = 100
 
 async def queue_digests(now: datetime) -> int:
     """Once per UTC day, at or after ``COMPAX_DIGEST_HOUR``: one digest per approver of the
-    pending requests of their rooms (none when nothing waits). Returns how many were new."""
+    pending requests of their rooms (none when nothing waits). Returns how many were new.
+    Looked at once a minute at most (per process)."""
     if not enabled() or now.astimezone(UTC).hour < runtime.settings().digest_hour:
+        return 0
+    if _looked_lately("digests", now):
         return 0
     day = now.astimezone(UTC).date().isoformat()
     staff = await mail_db.active_staff()

@@ -75,7 +75,7 @@ class Draft:
     actor: str = ""  # who made the change ("" or "system": nobody in particular)
     before: Shown | None = None  # where a moved booking was
     series_title: str = ""
-    lead_minutes: int = 0
+    lead_minutes: int = 0  # reminder: minutes until the start
     total: int = 0  # digest: requests waiting in all
     extra: dict[str, str] = field(default_factory=dict)  # webhook_disabled: url, reason
 
@@ -166,13 +166,14 @@ def _headline(d: Draft) -> tuple[str, str]:
 
 
 def _lead(minutes: int) -> str:
-    if minutes % 1440 == 0:
-        days = minutes // 1440
-        return f"{days} day{'s' if days != 1 else ''}" if days != 1 else "24 hours"
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
+    """How long until the start, as a person says it: 50 minutes, 1 hour, 23 hours, 2 days."""
+    if minutes < 60:
+        return f"{max(minutes, 1)} minute{'s' if minutes > 1 else ''}"
+    if minutes < 90:
+        return "1 hour"
+    if minutes <= 36 * 60:
+        return f"{round(minutes / 60)} hours"
+    return f"{round(minutes / 1440)} days"
 
 
 def _rows(b: Shown, public_url: str, *, owner: bool) -> list[tuple[str, str, str]]:

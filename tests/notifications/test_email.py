@@ -344,21 +344,46 @@ async def test_preferences_keep_known_kinds_and_name_unknown_ones(database, memb
     assert (await mail.get_preferences(actor_of(member))).email_opt_out == ["reminder", "digest"]
 
 
-async def test_a_disabled_webhook_tells_its_owner(outbox, staff):
-    from compax_server.services import audit
+async def test_a_disabled_webhook_tells_its_owner_or_the_user_of_its_api_key(
+    outbox, admin, staff, member
+):
+    from compax_server.services import api_keys, audit
 
-    await audit.record(
-        None,
-        "webhook.disable",
-        "webhook",
-        7,
-        after={"owner_user_id": staff.pk, "url": "https://hooks.example/x", "reason": "HTTP 500"},
+    _, secret = await api_keys.create_api_key(
+        actor_of(admin), user_id=member.pk, name="sis", scopes=["read", "write"]
     )
-    [msg] = await outbox.deliver()
-    assert msg["To"] == staff.email
-    assert subject(msg) == "Webhook disabled: https://hooks.example/x"
-    assert "HTTP 500" in part(msg, "text/plain")
-    assert not list(msg.iter_attachments())
+    from compax_server.db.api_keys import ApiKey
+
+    key = await ApiKey.get(user_id=member.pk)
+    why = "disabled 2031-03-03T10:00:00Z: delivery 9 (event 4) failed for a day: HTTP 500"
+    for owner in ({"owner_user_id": staff.pk}, {"owner_user_id": None, "owner_api_key_id": key.pk}):
+        await audit.record(
+            None,
+            "webhook.disable",
+            "webhook",
+            7,
+            after={"url": "https://hooks.example/x", "active": False, "disabled_reason": why}
+            | owner,
+        )
+    first, second = await outbox.deliver()
+    assert (first["To"], second["To"]) == (staff.email, member.email)
+    assert subject(first) == "Webhook disabled: https://hooks.example/x"
+    assert "HTTP 500" in part(first, "text/plain")
+    assert not list(first.iter_attachments())
+    assert secret
+
+
+async def test_moving_ones_own_booking_into_a_room_that_needs_approval_asks_the_approvers(
+    outbox, staff, admin, member, room, make_room, book
+):
+    approval = await approval_room(make_room)
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.update_booking(actor_of(member), b.pk, expected=ANY, room_id=approval.pk)
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    msg = received[0]
+    assert subject(msg).startswith("Booking request: Lecture")
+    assert approval.code in part(msg, "text/plain")
 
 
 async def test_building_a_batch_twice_queues_each_message_once(outbox, staff, member, room, book):
@@ -398,9 +423,9 @@ async def test_reminders_24_hours_and_1_hour_ahead_once_each(outbox, member, roo
     b = await book(member, room, at(2, 9), at(2, 10))
     start = b.start
     assert await mail.queue_reminders(start - timedelta(hours=25)) == 0
-    assert await mail.queue_reminders(start - timedelta(hours=23)) == 1
+    assert await mail.queue_reminders(start - timedelta(hours=24)) == 1
     assert await mail.queue_reminders(start - timedelta(hours=22)) == 0  # once
-    assert await mail.queue_reminders(start - timedelta(minutes=50)) == 1
+    assert await mail.queue_reminders(start - timedelta(minutes=60)) == 1
     assert await mail.queue_reminders(start - timedelta(minutes=10)) == 0
     assert await mail.queue_reminders(start + timedelta(minutes=1)) == 0
     await mail.send_due()
@@ -410,6 +435,20 @@ async def test_reminders_24_hours_and_1_hour_ahead_once_each(outbox, member, roo
     )
     assert "starts in 1 hour." in part(hour, "text/plain")
     assert calendar_of(hour)["METHOD"] == "REQUEST"
+
+
+async def test_reminders_are_looked_for_once_a_minute_and_say_how_soon(
+    outbox, member, room, make_room, book
+):
+    first = await book(member, room, at(2, 9), at(2, 10))
+    now = first.start - timedelta(minutes=30)
+    assert await mail.queue_reminders(now) == 1
+    await book(member, await make_room(), at(2, 9, 10), at(2, 10))
+    assert await mail.queue_reminders(now + timedelta(seconds=59)) == 0  # not looked
+    assert await mail.queue_reminders(now + timedelta(seconds=60)) == 1
+    await mail.send_due()
+    texts = [part(m, "text/plain") for m in outbox.server.messages]
+    assert "starts in 30 minutes." in texts[0] and "starts in 39 minutes." in texts[1]
 
 
 async def test_no_day_ahead_reminder_for_a_booking_made_two_hours_ahead(outbox, member, room, book):
