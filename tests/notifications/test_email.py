@@ -634,3 +634,23 @@ def test_every_kind_has_a_description():
         "webhook_disabled",
     }
     assert all(re.match(r"^[a-z].{10,}$", d) for d in mail.KINDS.values())
+
+
+# -- through the worker ---------------------------------------------------------------------
+
+
+async def test_the_worker_dispatches_the_events_and_sends_the_emails(
+    outbox, staff, member, room, book
+):
+    from compax_server.worker import Worker
+
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY, reason="exam week")
+    worker = Worker()
+    assert await worker.run_once() > 0
+    [msg] = outbox.server.messages
+    assert msg["To"] == member.email and "Reason: exam week" in part(msg, "text/plain")
+    [row] = await EmailMessage.all()
+    assert row.status == "sent" and row.event_id is not None and row.booking_id == b.pk
+    await worker.run_once()
+    assert len(outbox.server.messages) == 1  # once
