@@ -81,6 +81,7 @@ async def list_events(request: Request, actor: Actor, query: AuditQuery) -> HTTP
 @changes_router.get(
     "/",
     summary="Changes since a cursor",
+    operation_id="changes_list",
     query=ChangesQuery,
     response=ChangesPage,
     errors=AUTH_ERRORS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import Router
@@ -21,12 +21,15 @@ class TokenRequest(In):
 
 class PasswordForm(BaseModel):
     """The OAuth2 password grant (``application/x-www-form-urlencoded``), as the docs page's
-    Authorize button sends it."""
+    Authorize button sends it. The document declares the form with ``TokenRequest``'s schema
+    (one body type per operation, for client generators), so ``email`` is read too."""
 
     model_config = ConfigDict(extra="ignore")
 
     grant_type: Literal["password"] | None = None
-    username: str = Field(min_length=1, max_length=254)
+    username: str = Field(
+        min_length=1, max_length=254, validation_alias=AliasChoices("username", "email")
+    )
     password: str = Field(min_length=1, max_length=1024)
     scope: str | None = None
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import AwareDatetime, Field, field_validator
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router, idempotency_key
+from compax_server.api.etags import etag as etag
+from compax_server.api.etags import if_match as if_match
 from compax_server.api.schemas import (
     In,
     Int,
@@ -21,8 +22,6 @@ from compax_server.api.schemas import (
     render,
 )
 from compax_server.db.bookings import Booking, Status
-from compax_server.domain.versions import Expected
-from compax_server.errors import InvalidInput
 from compax_server.services import bookings
 from compax_server.services.actors import Actor
 
@@ -115,34 +114,6 @@ class BookingQuery(PageQuery):
 
 def with_etag(booking: Booking) -> dict[str, str]:
     return {"ETag": etag(booking)}
-
-
-def etag(resource: Any) -> str:
-    """The ETag of a versioned resource (a booking or a series): its version, quoted."""
-    return f'"{resource.version}"'
-
-
-def if_match(request: Request) -> Expected | None:
-    """The versions named by ``If-Match`` (``"3"``, ``W/"3"``, a list, ``*``); ``None`` when
-    the header is missing. A tag that is no version of ours matches nothing (412)."""
-    value = request.headers.get("if-match")
-    if value is not None and len(value) > 200:
-        raise InvalidInput(
-            'If-Match is at most 200 characters: the ETag you read, e.g. "3".',
-            errors=[
-                {
-                    "location": "header",
-                    "pointer": "/If-Match",
-                    "detail": "at most 200 characters",
-                    "code": "too_long",
-                }
-            ],
-        )
-    if value is None:
-        return None
-    tags = [t.strip().removeprefix("W/").strip('"') for t in str(value).split(",")]
-    numbers = frozenset(int(t) for t in tags if t.isdigit() and len(t) < 10)
-    return Expected(versions=numbers, any="*" in tags)
 
 
 @router.get(

@@ -31,6 +31,7 @@ import pydantic_core
 from pydantic import BaseModel, ValidationError
 from sanic import Blueprint, HTTPResponse, Request
 
+from compax_server.api.etags import conditional
 from compax_server.errors import InvalidInput, MalformedBody, PayloadTooLarge, Unauthenticated
 from compax_server.services import auth, idempotency
 from compax_server.services.actors import Actor
@@ -72,8 +73,19 @@ class Operation:
     # A retry with the same Idempotency-Key gets the first answer (services.idempotency).
     idempotent: bool = False
     response_content_type: str = "application/json"
-    operation_id: str = ""
+    operation_id: str = ""  # the document's: <router>_<verb>, e.g. bookings_create
+    key: str = ""  # the route's name and the idempotency claims': <router>_<handler>
     max_body: int = 0  # bytes, also once inflated; 0: COMPAX_REQUEST_MAX_SIZE
+
+    @property
+    def versioned(self) -> bool:
+        """Whether the answer is one resource with a ``version`` (its ETag)."""
+        model = self.response
+        return (
+            isinstance(model, type)
+            and issubclass(model, BaseModel)
+            and ("version" in model.model_fields)
+        )
 
     @property
     def openapi_path(self) -> str:
@@ -81,6 +93,18 @@ class Operation:
         for name in self.path_params:
             out = out.replace(f"<{name}>", "{" + name + "}")
         return out
+
+
+def operation_id(router: str, handler: str) -> str:
+    """``<router>_<what the handler does>``, without repeating the noun: the handler
+    ``create_booking`` of the router ``bookings`` is ``bookings_create``. Generators turn
+    these into method names (``bookings_create``, ``bookingsCreate``); a handler that is
+    only its noun needs an explicit ``operation_id=``."""
+    nouns = {word for part in router.split("_") for word in (part, part.removesuffix("s"))}
+    words = [w for w in handler.split("_") if w not in nouns]
+    if not words:
+        raise ValueError(f"{router}.{handler}: name the operation (operation_id=...)")
+    return "_".join([router, *words])
 
 
 class Router:
@@ -109,6 +133,7 @@ class Router:
             params = inspect.signature(handler).parameters
             path_params = {name: hints.get(name, str) for name in params if f"<{name}>" in path}
             summary = options.pop("summary")
+            key = f"{self.name}_{handler.__name__}".replace("-", "_")
             doc = inspect.getdoc(handler) or ""
             op = Operation(
                 method=method,
@@ -118,7 +143,9 @@ class Router:
                 description=options.pop("description", doc),
                 tag=self.tag,
                 path_params=path_params,
-                operation_id=f"{self.name}_{handler.__name__}".replace("-", "_"),
+                operation_id=options.pop("operation_id", "")
+                or operation_id(self.name, handler.__name__),
+                key=key,
                 **options,
             )
             self.operations.append(op)
@@ -148,7 +175,7 @@ class Router:
                 _wrap(op),
                 op.path,
                 methods=[op.method],
-                name=op.operation_id,
+                name=op.key,
                 strict_slashes=False,
             )
         return bp
@@ -184,9 +211,12 @@ def _wrap(op: Operation) -> Handler:
                 kwargs["body"] = parse_body(request, op.body, form=op.form, max_size=limit)
         if op.idempotent and (key := idempotency_key(request)) is not None:
             return await _once(op, request, kwargs, key)
-        return await op.handler(request, **kwargs)
+        response = await op.handler(request, **kwargs)
+        if op.method == "GET":
+            return conditional(request, response, versioned=op.versioned)
+        return response
 
-    endpoint.__name__ = op.operation_id
+    endpoint.__name__ = op.key
     return endpoint
 
 
@@ -203,7 +233,7 @@ async def _once(op: Operation, request: Request, kwargs: dict[str, Any], key: st
     # Claims are per credential: an answer is replayed only to the session or API key that
     # made it, never to another key of the same user that might lack the scope to make it.
     actor: Actor = kwargs["actor"]
-    operation = op.operation_id
+    operation = op.key
     if actor.api_key_id is not None:
         operation += f"@key{actor.api_key_id}"
     claimed = await idempotency.claim(actor.user_id, operation, key, digest)

@@ -8,6 +8,7 @@ log keeps the traceback under that id.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from typing import Any
@@ -16,10 +17,11 @@ from sanic import HTTPResponse, Request
 from sanic import exceptions as sanic_exc
 
 from compax_server import db, errors
+from compax_server.api.middleware import public_base
 
 log = logging.getLogger("compax.errors")
 
-PROBLEM_TYPE = "https://compax.example/problems/"
+PROBLEMS_PATH = "/problems/"
 
 
 RESERVED = frozenset({"type", "title", "status", "detail", "code", "request_id"})
@@ -33,9 +35,13 @@ def problem_response(
     request_id: str,
     headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
+    base: str = "",
 ) -> HTTPResponse:
+    """``type`` is ``<base>/problems/<code>``, a page this server serves: absolute where the
+    base is known (RFC 9457 recommends absolute URIs, as relative ones resolve against
+    whatever URI the client took the problem from)."""
     body: dict[str, Any] = {
-        "type": PROBLEM_TYPE + code.replace("_", "-"),
+        "type": base + PROBLEMS_PATH + code,
         "title": title,
         "status": status,
         "detail": detail,
@@ -71,29 +77,39 @@ def _allowed(request: Request | None) -> list[str]:
     return found
 
 
+def _base(request: Request | None) -> str:
+    if request is None:
+        return ""
+    try:
+        return public_base(request)
+    except Exception:  # a request too broken to say where it came to: a relative type
+        return ""
+
+
 def render_error(request: Request, exc: BaseException) -> HTTPResponse:
     rid = _request_id(request)
+    problem = functools.partial(problem_response, base=_base(request))
     if isinstance(exc, errors.CompaxError):
         headers: dict[str, str] = {}
         if "retry_after" in exc.extra:
             headers["Retry-After"] = str(exc.extra["retry_after"])
         if isinstance(exc, errors.Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="compax"'
-        return problem_response(
+        return problem(
             exc.status, exc.code, exc.title, exc.detail, rid, headers=headers, extra=exc.extra
         )
     if isinstance(exc, sanic_exc.RequestCancelled):
         log.info("client went away during %s %s [request_id=%s]", request.method, request.path, rid)
-        return problem_response(
+        return problem(
             499, "client_closed_request", "Client closed the request", "The client left.", rid
         )
     if isinstance(exc, sanic_exc.NotFound):
         path = request.path if request is not None else ""
-        return problem_response(404, "not_found", "Not found", f"There is nothing at {path}.", rid)
+        return problem(404, "not_found", "Not found", f"There is nothing at {path}.", rid)
     if isinstance(exc, sanic_exc.MethodNotAllowed):
         allowed = sorted(getattr(exc, "allowed_methods", None) or _allowed(request))
         method = request.method if request is not None else ""
-        return problem_response(
+        return problem(
             405,
             "method_not_allowed",
             "Method not allowed",
@@ -102,15 +118,13 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
             headers={"Allow": ", ".join(allowed)} if allowed else None,
         )
     if isinstance(exc, sanic_exc.PayloadTooLarge):
-        return problem_response(
-            413, "payload_too_large", "The request body is too large", str(exc), rid
-        )
+        return problem(413, "payload_too_large", "The request body is too large", str(exc), rid)
     if isinstance(exc, sanic_exc.RequestTimeout):
-        return problem_response(408, "request_timeout", "Request timeout", str(exc), rid)
+        return problem(408, "request_timeout", "Request timeout", str(exc), rid)
     if isinstance(exc, sanic_exc.HeaderNotFound | sanic_exc.InvalidHeader | sanic_exc.BadRequest):
-        return problem_response(400, "bad_request", "Bad request", str(exc) or "Bad request.", rid)
+        return problem(400, "bad_request", "Bad request", str(exc) or "Bad request.", rid)
     if isinstance(exc, sanic_exc.SanicException) and 400 <= exc.status_code < 500:
-        return problem_response(
+        return problem(
             exc.status_code, "bad_request", "Bad request", str(exc) or "Bad request.", rid
         )
     if db.is_unavailable(exc):
@@ -121,7 +135,7 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
             rid,
             exc,
         )
-        return problem_response(
+        return problem(
             503,
             "service_unavailable",
             "Service unavailable",
@@ -136,7 +150,7 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
         rid,
         exc_info=exc,
     )
-    return problem_response(
+    return problem(
         500,
         "internal_error",
         "Internal error",

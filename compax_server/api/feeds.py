@@ -6,6 +6,7 @@ from pydantic import Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router, bearer_credential, require_actor
+from compax_server.api.middleware import public_base
 from compax_server.api.schemas import Out, Query, render
 from compax_server.errors import Unauthenticated
 from compax_server.services import feeds
@@ -38,13 +39,6 @@ def ics(body: bytes) -> HTTPResponse:
         content_type="text/calendar; charset=utf-8",
         headers={"Cache-Control": "private, max-age=300"},
     )
-
-
-def public_base(request: Request) -> str:
-    """``COMPAX_PUBLIC_URL``; without it (a development server), the address the request
-    came to (behind a trusted proxy, the one the client used)."""
-    configured: str = request.app.ctx.settings.public_url
-    return configured or f"{request.ctx.scheme}://{request.ctx.host}"
 
 
 async def feed_actor(request: Request, token: str | None) -> Actor:

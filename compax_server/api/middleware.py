@@ -60,6 +60,17 @@ def client_of(request: Request) -> tuple[str, str, str]:
     return client, scheme, host
 
 
+def public_base(request: Request) -> str:
+    """``COMPAX_PUBLIC_URL``; without it (a development server), the address the request
+    came to (behind a trusted proxy, the one the client used)."""
+    configured: str = request.app.ctx.settings.public_url
+    if configured:
+        return configured.rstrip("/")
+    scheme = getattr(request.ctx, "scheme", None) or request.scheme
+    host = getattr(request.ctx, "host", None) or request.host
+    return f"{scheme}://{host}"
+
+
 async def on_request(request: Request) -> None:
     request.ctx.started = time.perf_counter()
     request.ctx.request_id = request_id_of(request)

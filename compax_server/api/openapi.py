@@ -33,16 +33,57 @@ STATUS_TEXT = {
 }
 HEADER_DOCS = {
     "If-Match": "the ETag of the version you saw; a stale one is 412",
+    "If-None-Match": "ETags you have (or *): when one is current the answer is 304, no body",
     "Idempotency-Key": "a client-chosen key (max 200 characters) that makes a retry safe",
 }
+# pydantic writes some constraints under their Python names (e.g. ``ge`` inside the anyOf of
+# an optional Annotated field): JSON Schema knows them by these.
+KEYWORDS = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusiveMinimum",
+    "lt": "exclusiveMaximum",
+    "min_length": "minLength",
+    "max_length": "maxLength",
+    "multiple_of": "multipleOf",
+}
+# Members of a schema object whose value is data, not schemas (not walked).
+DATA_MEMBERS = frozenset({"enum", "const", "default", "examples", "example", "required"})
+# Members whose value maps names to schemas.
+NAMED_SCHEMAS = frozenset({"properties", "$defs", "patternProperties", "dependentSchemas"})
+
+
+def json_schema_keywords(schema: Any) -> Any:
+    """``schema`` with pydantic's constraint names turned into JSON Schema keywords."""
+    if isinstance(schema, list):
+        return [json_schema_keywords(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in DATA_MEMBERS:
+            out[key] = value
+        elif key in NAMED_SCHEMAS:
+            out[key] = {name: json_schema_keywords(sub) for name, sub in value.items()}
+        else:
+            out[KEYWORDS.get(str(key), str(key))] = json_schema_keywords(value)
+    return out
+
+
+def _tags(routers: list[Router]) -> list[dict[str, str]]:
+    """One entry per tag; routers sharing a tag (feeds, audit) join their descriptions."""
+    tags: dict[str, list[str]] = {}
+    for router in routers:
+        descriptions = tags.setdefault(router.tag, [])
+        if router.description and router.description not in descriptions:
+            descriptions.append(router.description)
+    return [{"name": name, "description": " ".join(d)} for name, d in tags.items()]
 
 
 def _models_of(op: Operation) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
     out: list[tuple[type[BaseModel], JsonSchemaMode]] = []
     if op.body is not None:
         out.append((op.body, "validation"))
-    if op.form is not None:
-        out.append((op.form, "validation"))
     if isinstance(op.response, type) and issubclass(op.response, BaseModel):
         out.append((op.response, "serialization"))
     return out
@@ -74,7 +115,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
     for op in ops:
         pairs.extend(_models_of(op))
     keyed, top = models_json_schema(list(dict.fromkeys(pairs)), ref_template=REF)
-    components: dict[str, Any] = dict(top.get("$defs", {}))
+    components: dict[str, Any] = json_schema_keywords(dict(top.get("$defs", {})))
 
     def ref(model: type[BaseModel], mode: str) -> dict[str, Any]:
         return dict(keyed[(model, mode)])  # type: ignore[index]
@@ -98,6 +139,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
         if op.query is not None:
             qschema = op.query.model_json_schema(ref_template=REF)
+            qschema = json_schema_keywords(qschema)
             for name, sub in qschema.get("$defs", {}).items():
                 components.setdefault(name, sub)
             parameters.extend(_query_parameters(op.query, qschema))
@@ -111,15 +153,32 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
                     "schema": {"type": "string", "maxLength": 200},
                 }
             )
+        if op.method == "GET":
+            parameters.append(
+                {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "description": HEADER_DOCS["If-None-Match"],
+                    "schema": {"type": "string"},
+                }
+            )
         if parameters:
             item["parameters"] = parameters
         if op.body is not None:
             content: dict[str, Any] = {"application/json": {"schema": ref(op.body, "validation")}}
+            body: dict[str, Any] = {"required": not op.body_optional, "content": content}
             if op.form is not None:
+                # One body type per operation: generators make one model of it. The form
+                # takes the same fields (and the OAuth2 names, see the description).
                 content["application/x-www-form-urlencoded"] = {
-                    "schema": ref(op.form, "validation")
+                    "schema": ref(op.body, "validation")
                 }
-            item["requestBody"] = {"required": not op.body_optional, "content": content}
+                body["description"] = (
+                    "JSON, or the same fields form-encoded; the form also takes the OAuth2 "
+                    "password grant's names (username for email, grant_type=password, scope)."
+                )
+            item["requestBody"] = body
         responses: dict[str, Any] = {}
         success: dict[str, Any] = {"description": "OK" if op.status < 300 else "Done"}
         if op.status == 201:
@@ -130,11 +189,21 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             else:
                 body_schema = dict(op.response)
             success["content"] = {op.response_content_type: {"schema": body_schema}}
-        headers = {"X-Request-ID": {"schema": {"type": "string"}}}
+        headers: dict[str, Any] = {"X-Request-ID": {"schema": {"type": "string"}}}
         for header in op.response_headers:
             headers[header] = {"schema": {"type": "string"}}
+        if op.method == "GET":
+            headers["ETag"] = {
+                "description": '"<version>" of a versioned resource, else a hash of the body',
+                "schema": {"type": "string"},
+            }
         success["headers"] = headers
         responses[str(op.status)] = success
+        if op.method == "GET":
+            responses["304"] = {
+                "description": "Not modified: If-None-Match named the current ETag (no body)",
+                "headers": {"ETag": {"schema": {"type": "string"}}},
+            }
         statuses = set(op.errors)
         if op.auth:
             statuses |= {401, 403}
@@ -170,7 +239,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/"}],
-        "tags": [{"name": r.tag, "description": r.description} for r in routers],
+        "tags": _tags(routers),
         "paths": paths,
         "components": {
             "schemas": components,

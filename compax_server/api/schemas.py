@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import (
@@ -12,11 +12,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     ValidationInfo,
     field_validator,
 )
 from sanic import HTTPResponse
 
+from compax_server.api.problems import CODES
 from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 T = TypeVar("T")
@@ -105,25 +107,79 @@ class FieldError(BaseModel):
     location: str | None = Field(None, description="body, query, path or header")
     pointer: str | None = Field(None, description="JSON pointer to the field")
     detail: str
-    code: str | None = None
-    rule: str | None = None
-    limit: Any = None
+    code: str | None = Field(None, description="what is wrong with the field")
+    rule: str | None = Field(None, description="422: the rule that refuses the request")
+    limit: Any = Field(None, description="422: the rule's limit")
+
+
+class InTheWay(BaseModel):
+    """The privacy view of a booking in the way: its time and state to everyone; ``id``,
+    ``title`` and ``owner_id`` only to those who may see the booking."""
+
+    room_id: int | None = None
+    start: datetime
+    end: datetime
+    status: str
+    id: int | None = None
+    title: str | None = None
+    owner_id: int | None = None
+    date: str | None = Field(None, description="a series: the occurrence's date")
+
+
+class AlternativeRoom(BaseModel):
+    id: int
+    code: str
+    name: str
+    capacity: int
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details, with Compax's stable ``code`` and the ``request_id``."""
+    """RFC 9457 problem details, with Compax's stable ``code`` and the ``request_id``. Each
+    member after ``request_id`` is present only for the codes that carry it."""
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = Field(description="a URI naming the kind of problem")
+    type: str = Field(description="a URI naming the kind of problem: GET it for a description")
     title: str
     status: int
     detail: str
-    code: str = Field(description="stable, snake_case: not_found, booking_conflict, ...")
+    instance: str | None = Field(None, description="not sent today; reserved by RFC 9457")
+    code: str = Field(
+        description="stable, snake_case; see /problems",
+        json_schema_extra={"enum": list[JsonValue](CODES)},
+    )
     request_id: str
     errors: list[FieldError] | None = Field(None, description="at most 20 field errors")
     error_count: int | None = Field(
         None, description="how many field errors there are in all (errors lists the first 20)"
+    )
+    conflicts: list[InTheWay] | None = Field(None, description="booking_conflict")
+    alternatives: list[AlternativeRoom] | None = Field(
+        None, description="booking_conflict: other rooms free then that fit"
+    )
+    dates: list[date] | None = Field(None, description="booking_conflict: a series' taken dates")
+    bookings: list[InTheWay] | list[int] | None = Field(
+        None,
+        description="closure_hits_bookings: the bookings covered; conflict on a room "
+        "removal: the ids of its upcoming bookings",
+    )
+    rooms: int | None = Field(None, description="conflict: rooms left in a building")
+    booking_status: str | None = Field(None, description="conflict: the booking's state")
+    reason: str | None = Field(None, description="conflict: why the booking ended")
+    retry_after: int | None = Field(
+        None, description="seconds to wait (also the Retry-After header)"
+    )
+    current_version: int | None = Field(
+        None, description="precondition_failed: the version now (If-Match it after reading)"
+    )
+    required_scope: str | None = Field(None, description="forbidden: the API key scope needed")
+    skipped: list[dict[str, Any]] | None = Field(
+        None, description="rule_violation of a series: the dates left out, with reasons"
+    )
+    import_id: int | None = Field(None, description="import_rejected: the batch kept")
+    summary: dict[str, int] | None = Field(None, description="import_rejected: counts by action")
+    items: list[dict[str, Any]] | None = Field(
+        None, description="import_rejected: the conflicting and invalid items (at most 200)"
     )
 
 

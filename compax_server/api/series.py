@@ -8,9 +8,10 @@ from typing import Any, Literal
 from pydantic import Field
 from sanic import HTTPResponse, Request
 
-from compax_server.api.bookings import BookingOut, if_match
-from compax_server.api.bookings import etag as etag_of
+from compax_server.api.bookings import BookingOut
 from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.etags import etag as etag_of
+from compax_server.api.etags import if_match
 from compax_server.api.schemas import In, Int, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.db.series import SeriesStatus
 from compax_server.services import series, series_changes

@@ -18,7 +18,7 @@ def assert_problem(r, status, code):
     assert body["status"] == status
     assert body["code"] == code
     assert body["request_id"] == r.headers["x-request-id"]
-    assert body["type"].endswith(code.replace("_", "-"))
+    assert body["type"].endswith("/problems/" + code)
     assert body["title"] and body["detail"]
     return body
 

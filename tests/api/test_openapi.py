@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import pkgutil
 import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+
+import compax_server
+from compax_server import errors
+from compax_server.api import ROUTERS
+from compax_server.api.openapi import build_openapi
+from compax_server.api.problems import CODES, DOC_PATH, PROBLEMS, markdown
+from compax_server.api.schemas import Problem
+from compax_server.settings import Settings
+from tests.conftest import test_settings
+
+DOC = build_openapi(ROUTERS)
+SERVER = Path(compax_server.__file__).parent
 
 
 async def test_every_route_is_in_the_spec_with_schemas(client, app):
@@ -11,7 +31,7 @@ async def test_every_route_is_in_the_spec_with_schemas(client, app):
     documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
     for route in app.router.routes:
         path = "/" + route.path if not route.path.startswith("/") else route.path
-        if path.startswith(("/docs", "/openapi.json")):
+        if path.startswith(("/docs", "/openapi.json", "/problems")):
             continue
         path = re.sub(r"<(\w+)(:[^>]*)?>", r"{\1}", path)
         for method in route.methods:
@@ -51,3 +71,292 @@ async def test_the_spec_has_the_oauth2_password_flow_for_authorize(client, datab
     spec = (await client.get("/openapi.json")).json()
     flows = spec["components"]["securitySchemes"]["oauth2"]["flows"]
     assert flows["password"]["tokenUrl"] == "/api/v1/auth/token"
+
+
+# -- a document generators can use -----------------------------------------------------------
+
+
+def test_the_document_validates():
+    validate(DOC)
+
+
+def test_tags_are_declared_once():
+    names = [t["name"] for t in DOC["tags"]]
+    assert len(names) == len(set(names))
+    used = {tag for item in DOC["paths"].values() for op in item.values() for tag in op["tags"]}
+    assert used <= set(names)
+
+
+# Every keyword JSON Schema 2020-12 and OpenAPI 3.1 define for a schema object.
+SCHEMA_KEYWORDS = frozenset(
+    [
+        "$ref",
+        "$defs",
+        "$schema",
+        "$id",
+        "$comment",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$vocabulary",
+        "type",
+        "enum",
+        "const",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "maxContains",
+        "minContains",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "dependentRequired",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "propertyNames",
+        "items",
+        "prefixItems",
+        "contains",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "dependentSchemas",
+        "format",
+        "title",
+        "description",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "examples",
+        "contentEncoding",
+        "contentMediaType",
+        "contentSchema",
+        "discriminator",
+        "xml",
+        "externalDocs",
+        "example",
+    ]
+)
+DATA = {"enum", "const", "default", "examples", "example", "required", "dependentRequired"}
+NAMED = {"properties", "$defs", "patternProperties", "dependentSchemas"}
+
+
+def _unknown_keywords(schema: Any, where: str) -> list[str]:
+    if isinstance(schema, list):
+        return [k for i, s in enumerate(schema) for k in _unknown_keywords(s, f"{where}/{i}")]
+    if not isinstance(schema, dict):
+        return []
+    found = []
+    for key, value in schema.items():
+        if key not in SCHEMA_KEYWORDS:
+            found.append(f"{where}/{key}")
+        if key in NAMED:
+            for name, sub in value.items():
+                found += _unknown_keywords(sub, f"{where}/{key}/{name}")
+        elif key not in DATA:
+            found += _unknown_keywords(value, f"{where}/{key}")
+    return found
+
+
+def _schemas(node: Any, where: str = "") -> list[tuple[str, Any]]:
+    """Every schema object of the document: components and each ``schema`` member."""
+    out = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "schema":
+                out.append((f"{where}/schema", value))
+            elif key == "schemas" and where == "/components":
+                out += [(f"{where}/schemas/{n}", s) for n, s in value.items()]
+            else:
+                out += _schemas(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            out += _schemas(item, f"{where}/{i}")
+    return out
+
+
+def test_every_bound_is_a_json_schema_keyword():
+    schemas = _schemas(DOC)
+    assert len(schemas) > 100
+    unknown = [k for where, schema in schemas for k in _unknown_keywords(schema, where)]
+    assert unknown == []
+
+
+def test_optional_bounds_sit_on_the_non_null_branch():
+    schemas = DOC["components"]["schemas"]
+    floor = schemas["RoomCreate"]["properties"]["floor"]
+    number = next(alt for alt in floor["anyOf"] if alt.get("type") == "integer")
+    assert (number["minimum"], number["maximum"]) == (-20, 500)
+    owner = schemas["BookingCreate"]["properties"]["owner_id"]
+    number = next(alt for alt in owner["anyOf"] if alt.get("type") == "integer")
+    assert number["minimum"] == 1
+
+
+def test_operation_ids_are_unique_plain_and_do_not_stutter():
+    ids = [op["operationId"] for item in DOC["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    for op_id in ids:
+        assert re.fullmatch(r"[a-z]+(_[a-z]+)+", op_id), op_id
+        words = op_id.split("_")
+        stems = [w.removesuffix("s") for w in words]
+        assert len(stems) == len(set(stems)), f"{op_id} repeats a word"
+    assert {"bookings_create", "bookings_list", "rooms_search", "changes_list"} <= set(ids)
+
+
+def test_login_declares_one_body_type_for_json_and_the_form():
+    content = DOC["paths"]["/api/v1/auth/token"]["post"]["requestBody"]["content"]
+    refs = {media: c["schema"]["$ref"] for media, c in content.items()}
+    assert set(refs) == {"application/json", "application/x-www-form-urlencoded"}
+    assert len(set(refs.values())) == 1
+
+
+async def test_the_login_form_takes_email_or_username(client, member):
+    for field in ("username", "email"):
+        r = await client.post(
+            "/api/v1/auth/token",
+            data={field: member.email, "password": "correct horse battery"},
+        )
+        assert r.status_code == 200, r.text
+
+
+# -- the Problem schema ----------------------------------------------------------------------
+
+
+def _error_classes() -> list[type[errors.CompaxError]]:
+    for module in pkgutil.walk_packages([str(SERVER)], "compax_server."):
+        importlib.import_module(module.name)
+    found, todo = [], [errors.CompaxError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo += cls.__subclasses__()
+    return found
+
+
+def _literal_codes() -> set[str]:
+    """Codes the API renders without an error class (api/errors.py: Sanic's own errors)."""
+    tree = ast.parse((SERVER / "api" / "errors.py").read_text())
+    return {
+        node.args[1].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") in ("problem_response", "problem")
+        and len(node.args) > 1
+        and isinstance(node.args[1], ast.Constant)
+    }
+
+
+def test_the_code_enum_is_every_code_the_server_can_send():
+    enum = DOC["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+    emitted = {cls.code for cls in _error_classes()} | _literal_codes()
+    assert set(enum) == emitted, "add the new code to compax_server/api/problems.py"
+    assert enum == CODES
+
+
+def _extra_members() -> dict[str, str]:
+    """The keyword arguments given to error classes, and ``.extra[...]`` set later."""
+    names = {cls.__name__ for cls in _error_classes()} | {"field"}
+    found: dict[str, str] = {}
+    for path in SERVER.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                if name in names and name != "field":
+                    for kw in node.keywords:
+                        if kw.arg is not None:
+                            found.setdefault(kw.arg, f"{path}:{node.lineno}")
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "extra"
+                and isinstance(node.slice, ast.Constant)
+            ):
+                found.setdefault(node.slice.value, f"{path}:{node.lineno}")
+    return found
+
+
+def test_the_problem_schema_declares_every_member_errors_carry():
+    declared = set(DOC["components"]["schemas"]["Problem"]["properties"])
+    assert {"conflicts", "alternatives", "retry_after", "current_version", "errors"} <= declared
+    missing = {k: v for k, v in _extra_members().items() if k not in declared}
+    assert missing == {}, "declare these members in api/schemas.py Problem"
+    assert set(Problem.model_fields) == declared
+
+
+# -- problem types resolve -------------------------------------------------------------------
+
+
+async def test_a_problem_type_is_a_page_this_server_serves(client, database):
+    r = await client.get("/api/v1/nothing-here")
+    assert r.json()["type"] == "http://testserver/problems/not_found"
+    page = await client.get(r.json()["type"].removeprefix("http://testserver"))
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert PROBLEMS["not_found"].title in page.text
+    index = await client.get("/problems")
+    assert all(f"/problems/{code}" in index.text for code in CODES)
+
+
+async def test_an_unknown_problem_type_is_a_404_problem(client, database):
+    r = await client.get("/problems/no_such_thing")
+    assert r.status_code == 404
+    assert r.json()["code"] == "not_found"
+
+
+def test_docs_problems_md_is_current():
+    assert DOC_PATH.read_text() == markdown(), "run: python -m compax_server.api.problems"
+
+
+def test_every_error_class_has_a_page():
+    assert {cls.code for cls in _error_classes()} <= set(PROBLEMS)
+    for kind in PROBLEMS.values():
+        assert kind.means and kind.todo
+
+
+# -- CORS --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(database_url: str, request: pytest.FixtureRequest) -> Settings:
+    overrides = getattr(request, "param", {})
+    return test_settings(database_url, **overrides)
+
+
+@pytest.mark.parametrize(
+    ("settings", "max_age"),
+    [
+        ({"cors_origins": "https://app.campus.example"}, "600"),
+        ({"cors_origins": "https://app.campus.example", "cors_max_age": 3600}, "3600"),
+    ],
+    indirect=["settings"],
+)
+async def test_a_preflight_may_be_kept_for_cors_max_age(client, settings, max_age):
+    r = await client.options(
+        "/api/v1/bookings/1",
+        headers={
+            "Origin": "https://app.campus.example",
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "authorization, if-match, content-type",
+        },
+    )
+    assert r.status_code in (200, 204), r.text
+    assert r.headers["access-control-allow-origin"] == "https://app.campus.example"
+    assert r.headers["access-control-max-age"] == max_age
+    assert "if-match" in r.headers["access-control-allow-headers"].lower()

@@ -1,0 +1,309 @@
+"""The kinds of problem the API answers with, and their pages.
+
+Every ``code`` the server can put in a problem+json body is a key of ``PROBLEMS``: its
+title, what it means and what a client should do. The same text serves three readers:
+
+- ``GET /problems/<code>`` (a short HTML page): a problem's ``type`` URI points there, so
+  that it resolves; ``GET /problems`` lists them all;
+- the ``Problem`` schema of ``/openapi.json``: its ``code`` is an enum of these keys;
+- ``docs/problems.md``, generated from here (``python -m compax_server.api.problems``;
+  a test fails when the file is not current).
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sanic import Blueprint, HTTPResponse, Request
+from sanic.response import html as html_response
+
+from compax_server.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Kind:
+    status: int
+    title: str
+    means: str
+    todo: str
+
+
+PROBLEMS: dict[str, Kind] = {
+    "bad_request": Kind(
+        400,
+        "Bad request",
+        "The HTTP request itself is malformed (a header, the request line).",
+        "Fix the request; retrying it unchanged gives the same answer.",
+    ),
+    "malformed_body": Kind(
+        400,
+        "The request body is not valid JSON",
+        "The body could not be read as JSON, or the operation needs a body and got none.",
+        "Send a JSON document with `Content-Type: application/json`.",
+    ),
+    "validation_failed": Kind(
+        400,
+        "The request does not fit the schema",
+        "A field of the body, the query, the path or a header is missing, unknown or of the "
+        "wrong type or range. `errors` names each field with a JSON pointer (`pointer`) and "
+        "`location`; `error_count` says how many there are when more than 20.",
+        "Show each error next to its field; the schema in /openapi.json gives every bound.",
+    ),
+    "unauthenticated": Kind(
+        401,
+        "Authentication required",
+        "The operation needs credentials and none came, or they are not in a form we read.",
+        "Send `Authorization: Bearer <access token or API key>`; log in at "
+        "`POST /api/v1/auth/token`.",
+    ),
+    "invalid_credentials": Kind(
+        401,
+        "Wrong email or password",
+        "The login did not match an active account.",
+        "Ask the person again; do not say which of the two was wrong.",
+    ),
+    "invalid_token": Kind(
+        401,
+        "The credentials are not valid",
+        "The access token, refresh token or API key is expired, revoked or not ours.",
+        "Refresh the access token (`POST /api/v1/auth/refresh`) once; if that fails too, "
+        "log in again.",
+    ),
+    "refresh_token_reused": Kind(
+        401,
+        "The refresh token was already used",
+        "A refresh token that had already been exchanged came back: every session of its "
+        "family is ended, in case it was stolen.",
+        "Log in again. Make sure only one tab or process refreshes at a time.",
+    ),
+    "forbidden": Kind(
+        403,
+        "Not allowed",
+        "You are authenticated but your role (or the API key's scopes, see `required_scope`) "
+        "does not allow this.",
+        "Do not retry; ask an administrator for the role or scope.",
+    ),
+    "not_found": Kind(
+        404,
+        "Not found",
+        "There is no such object, or you may not see it (both answer the same), or no such path.",
+        "Check the id; a list or search shows what you can see.",
+    ),
+    "method_not_allowed": Kind(
+        405,
+        "Method not allowed",
+        "The path exists but does not take this method; the `Allow` header lists those it takes.",
+        "Use one of the methods in `Allow`.",
+    ),
+    "request_timeout": Kind(
+        408,
+        "Request timeout",
+        "The request did not arrive in time (a slow or stalled upload).",
+        "Retry.",
+    ),
+    "conflict": Kind(
+        409,
+        "Conflict",
+        "The request does not fit the current state: a booking that is no longer pending "
+        "(`booking_status`), a room with upcoming bookings (`bookings`), a building that "
+        "still has rooms (`rooms`).",
+        "Read the object again, and change what the detail names first.",
+    ),
+    "already_exists": Kind(
+        409,
+        "Already exists",
+        "Another object already has this unique code, name or email.",
+        "Pick another value, or use the existing object.",
+    ),
+    "request_in_progress": Kind(
+        409,
+        "A request with this Idempotency-Key is still running",
+        "A retry arrived while the first request with the same key is still being answered.",
+        "Wait `retry_after` seconds (also in `Retry-After`) and retry with the same key.",
+    ),
+    "booking_conflict": Kind(
+        409,
+        "The room is taken",
+        "A confirmed booking is in the way. `conflicts` lists the bookings in the way (their "
+        "time and state; id and title only where you may see them), `alternatives` up to "
+        "three other rooms free then that fit, `dates` the taken dates of a series.",
+        "Offer another time or one of the `alternatives`.",
+    ),
+    "closure_hits_bookings": Kind(
+        409,
+        "The closure covers bookings",
+        "A closure or new holidays would cover active bookings (`bookings`); nothing was written.",
+        "Send `on_bookings=cancel` to cancel them (their owners see why) or "
+        "`on_bookings=keep` to keep them.",
+    ),
+    "import_rejected": Kind(
+        409,
+        "The import was not applied",
+        "An atomic import had conflicting or invalid items (`items`, `summary`, "
+        "`import_id`); nothing was applied.",
+        "Fix the items, or apply with `atomic=false` to apply the rest.",
+    ),
+    "payload_too_large": Kind(
+        413,
+        "The request body is too large",
+        "The body (also once inflated from gzip) is larger than this operation takes.",
+        "Send less: split an import into batches, or gzip it (`Content-Encoding: gzip`).",
+    ),
+    "precondition_failed": Kind(
+        412,
+        "The resource has changed",
+        "The `If-Match` version is not the current one (`current_version`): someone changed "
+        "the object since you read it.",
+        "Read it again, show the person what changed, and retry with the new `ETag`.",
+    ),
+    "rule_violation": Kind(
+        422,
+        "A rule forbids this",
+        "The request is well formed but a rule refuses it: opening hours, a closure, a "
+        "booking rule, an idempotency key reused for another request, a booking in the past. "
+        "`errors` names each `rule` (and its `limit`); a series says what it `skipped`.",
+        "Show the rule's detail; staff may be able to override.",
+    ),
+    "password_policy": Kind(
+        422,
+        "The password does not meet the policy",
+        "Passwords need 10 or more characters and at most 72 bytes.",
+        "Ask for another password; `errors` says what is wrong.",
+    ),
+    "precondition_required": Kind(
+        428,
+        "If-Match is required",
+        "A change of a versioned object (booking, series, room, building, term, user) needs "
+        "the version it was made against.",
+        'Send `If-Match` with the `ETag` of the version you read (e.g. `"3"`).',
+    ),
+    "rate_limited": Kind(
+        429,
+        "Too many requests",
+        "Too many attempts (for example logins) in a short time.",
+        "Wait `retry_after` seconds (also in `Retry-After`).",
+    ),
+    "client_closed_request": Kind(
+        499,
+        "Client closed the request",
+        "The client went away before the answer; only the log sees this.",
+        "Nothing: a write that had begun either finished or was rolled back.",
+    ),
+    "internal_error": Kind(
+        500,
+        "Internal error",
+        "Something went wrong on our side; the log has the details under the `request_id`.",
+        "Report the `request_id` to the administrators.",
+    ),
+    "service_unavailable": Kind(
+        503,
+        "Service unavailable",
+        "The database is busy or does not answer right now.",
+        "Retry after `retry_after` seconds (also in `Retry-After`).",
+    ),
+}
+
+CODES: list[str] = sorted(PROBLEMS)
+
+
+def _inline(text: str) -> str:
+    """Markdown's inline code as HTML."""
+    parts = html.escape(text, quote=False).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{title}</title></head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def page(code: str) -> str:
+    kind = PROBLEMS[code]
+    body = (
+        f"<h1>{html.escape(kind.title)}</h1>\n"
+        f"<p><code>{code}</code>, HTTP {kind.status}</p>\n"
+        f"<h2>What it means</h2>\n<p>{_inline(kind.means)}</p>\n"
+        f"<h2>What to do</h2>\n<p>{_inline(kind.todo)}</p>\n"
+        '<p><a href="/problems">All problems</a></p>'
+    )
+    return PAGE.format(title=html.escape(f"{code}: {kind.title}"), body=body)
+
+
+def index() -> str:
+    items = "\n".join(
+        f'<li><a href="/problems/{code}"><code>{code}</code></a> ({kind.status}): '
+        f"{html.escape(kind.title)}</li>"
+        for code, kind in sorted(PROBLEMS.items(), key=lambda item: (item[1].status, item[0]))
+    )
+    body = (
+        "<h1>Compax problems</h1>\n<p>Errors are RFC 9457 <code>application/problem+json</code>;"
+        " the <code>code</code> member is one of these.</p>\n<ul>\n" + items + "\n</ul>"
+    )
+    return PAGE.format(title="Compax problems", body=body)
+
+
+def markdown() -> str:
+    """``docs/problems.md``."""
+    out = [
+        "# Problems (error codes)",
+        "",
+        "<!-- Generated from compax_server/api/problems.py by "
+        "`python -m compax_server.api.problems`; edit the text there. -->",
+        "",
+        "Every error is RFC 9457 `application/problem+json` with a stable `code`. Its `type` is "
+        "`<server>/problems/<code>`, a page the API itself serves with the text below.",
+        "",
+        "| code | status | title |",
+        "| --- | --- | --- |",
+    ]
+    ordered = sorted(PROBLEMS.items(), key=lambda item: (item[1].status, item[0]))
+    out += [f"| [`{code}`](#{code}) | {kind.status} | {kind.title} |" for code, kind in ordered]
+    for code, kind in ordered:
+        out += [
+            "",
+            f"## {code}",
+            "",
+            f"{kind.status}, {kind.title}.",
+            "",
+            f"**What it means.** {kind.means}",
+            "",
+            f"**What to do.** {kind.todo}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "problems.md"
+
+
+def problems_blueprint() -> Blueprint:
+    bp = Blueprint("problems")
+
+    @bp.get("/problems", name="problems", strict_slashes=False)
+    async def list_problems(request: Request) -> HTTPResponse:
+        return _cached(html_response(index()))
+
+    @bp.get("/problems/<code>", name="problem")
+    async def problem(request: Request, code: str) -> HTTPResponse:
+        if code not in PROBLEMS:
+            raise NotFound(f"There is no problem type {code!r}; see /problems.")
+        return _cached(html_response(page(code)))
+
+    return bp
+
+
+def _cached(response: HTTPResponse) -> HTTPResponse:
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+if __name__ == "__main__":
+    DOC_PATH.write_text(markdown())
+    sys.stdout.write(f"wrote {DOC_PATH}\n")
