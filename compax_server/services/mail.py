@@ -184,10 +184,23 @@ def _shown(
 
 
 def _message(
-    key: str, to: Recipient, draft: Draft, *, event_id: int | None, now: datetime
+    key: str,
+    to: Recipient,
+    draft: Draft,
+    *,
+    event_id: int | None,
+    calendars: dict[tuple[Any, ...], str] | None = None,
 ) -> EmailMessage:
+    """The row of one message. ``calendars`` keeps the attachments made so far in a batch:
+    the approvers of one request get the same one, made once."""
     s = runtime.settings()
-    parts = render(draft, public_url=s.public_url, mail_from=s.mail_from, to_name=to.full_name)
+    same = (event_id, draft.kind, tuple((b.id, b.version) for b in draft.bookings))
+    ics = calendars.get(same) if calendars is not None and event_id is not None else None
+    parts = render(
+        draft, public_url=s.public_url, mail_from=s.mail_from, to_name=to.full_name, ics=ics
+    )
+    if calendars is not None and event_id is not None:
+        calendars[same] = parts.ics
     return EmailMessage(
         dedupe_key=key,
         to_address=to.email,
@@ -234,8 +247,7 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
     people |= {a.id for staff in approvers.values() for a in staff}
     users = await mail_db.active_users(people)
     opted_out = await mail_db.opt_outs(users)
-    now = datetime.now(UTC)
-
+    calendars: dict[tuple[Any, ...], str] = {}
     out: list[EmailMessage] = []
     for i in intents:
         e = i.event
@@ -282,7 +294,7 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
                 extra=i.extra,
             )
             key = f"event:{e.pk}:{user_id}:{i.kind}"
-            out.append(_message(key, to, draft, event_id=e.pk, now=now))
+            out.append(_message(key, to, draft, event_id=e.pk, calendars=calendars))
     return out
 
 
@@ -346,7 +358,7 @@ async def queue_reminders(now: datetime) -> int:
             continue
         left = round((b.start - now).total_seconds() / 60)  # late after a pause: say so
         draft = Draft(kind="reminder", bookings=[_shown(b, rooms, users)], lead_minutes=left)
-        messages.append(_message(key, to, draft, event_id=None, now=now))
+        messages.append(_message(key, to, draft, event_id=None))
     return await mail_db.insert_messages(messages)
 
 
@@ -387,7 +399,7 @@ async def queue_digests(now: datetime) -> int:
         shown = [_shown(b, rooms, owners) for b in theirs]
         count = total if len(theirs) == len(waiting) else len(theirs)
         draft = Draft(kind="digest", bookings=shown, total=count)
-        messages.append(_message(key, a, draft, event_id=None, now=now))
+        messages.append(_message(key, a, draft, event_id=None))
     return await mail_db.insert_messages(messages)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -188,7 +188,11 @@ def _rows(b: Shown, public_url: str, *, owner: bool) -> list[tuple[str, str, str
     return rows
 
 
-def render(d: Draft, *, public_url: str, mail_from: str, to_name: str) -> Parts:
+def render(
+    d: Draft, *, public_url: str, mail_from: str, to_name: str, ics: str | None = None
+) -> Parts:
+    """The parts of the message to ``to_name``; ``ics``: the calendar already made for the
+    same draft to someone else (the calendar does not depend on the recipient)."""
     subject, first = _headline(d)
     show_owner = d.kind in ("request_received", "digest")
     blocks: list[list[tuple[str, str, str]]] = [
@@ -228,7 +232,8 @@ def render(d: Draft, *, public_url: str, mail_from: str, to_name: str) -> Parts:
         parts.append("</table>")
     parts += [f"<p>{e(n)}</p>" for n in notes]
     parts.append(f'<p style="color: #666; font-size: small">{e(footer)}</p></body></html>')
-    ics = calendar(d, mail_from=mail_from) if d.kind in METHOD and d.bookings else ""
+    if ics is None:
+        ics = calendar(d, mail_from=mail_from) if d.kind in METHOD and d.bookings else ""
     return Parts(one_line(subject, 300), text, "\n".join(parts) + "\n", ics)
 
 
@@ -268,5 +273,9 @@ def calendar(d: Draft, *, mail_from: str) -> str:
         attendee.params["partstat"] = vText("ACCEPTED" if status == "CONFIRMED" else "TENTATIVE")
         event.add("attendee", attendee)
         cal.add_component(event)
-    cal.add_missing_timezones()
+    listed = d.bookings[:MAX_LISTED]
+    first = min(b.start for b in listed).date() - timedelta(days=366)
+    last = max(b.end for b in listed).date() + timedelta(days=366)
+    # only the transitions around the events: a whole zone's history costs milliseconds
+    cal.add_missing_timezones(first_date=first, last_date=last)
     return bytes(cal.to_ical()).decode()
