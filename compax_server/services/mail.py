@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,6 +37,7 @@ from compax_server.db.notifications import PENDING, EmailMessage
 from compax_server.errors import RuleViolation
 from compax_server.services import audit
 from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.mail_events import ENDED, intents_of, kept
 from compax_server.services.mail_messages import KINDS, Draft, Shown, render
 from compax_server.services.mail_smtp import send_batch
 
@@ -54,98 +55,9 @@ __all__ = [
     "update_preferences",
 ]
 
-ENDED = ("cancelled", "rejected")
-IMPORT_MOVES = {"room", "start", "end", "start_time", "duration_minutes", "recurrence"}
-IMPORT_MOVES |= {"excluded_dates", "start_date", "skip_holidays"}
-SERIES_MOVES = ("room_id", "rule", "start_time", "duration_minutes", "excluded_dates")
-
 
 def enabled() -> bool:
     return bool(runtime.settings().smtp_url)
-
-
-# -- which events say what to whom ---------------------------------------------------------
-
-
-@dataclass
-class Intent:
-    """One message (per recipient) that an event asks for."""
-
-    event: AuditEvent
-    kind: str
-    booking_ids: list[int]
-    approvers: bool = False  # to the rooms' approvers, else to the bookings' owners
-    to_user: int | None = None  # a named recipient (webhook_disabled)
-    to_key: int | None = None  # ... or the user of a named API key
-    reason: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-def _ids(value: Any) -> list[int]:
-    return [int(i) for i in value or [] if isinstance(i, int)]
-
-
-def _intents(e: AuditEvent) -> list[Intent]:
-    """What an event asks for (a pure reading of the event)."""
-    action, before, after = e.action, e.before or {}, e.after or {}
-    one = [e.entity_id] if e.entity_id is not None else []
-    reason = str(after.get("reason") or "")
-    if action == "booking.create":
-        pending = after.get("status") == "pending"
-        return [Intent(e, "request_received", one, approvers=True)] if pending else []
-    if action == "booking.approve":
-        return [Intent(e, "approved", one)]
-    if action in ("booking.reject", "booking.auto_reject"):
-        return [Intent(e, "rejected", one, reason=reason)]
-    if action == "booking.cancel":
-        return [Intent(e, "cancelled", one, reason=reason)]
-    if action == "booking.update":
-        out = []
-        if any(before.get(k) != after.get(k) for k in ("room_id", "start", "end")):
-            out.append(Intent(e, "moved", one))
-        if after.get("status") == "pending" and before.get("status") != "pending":
-            out.append(Intent(e, "request_received", one, approvers=True))
-        return out
-    ids = _ids(after.get("booking_ids"))
-    if action in ("series.create", "series.add_date"):
-        # the occurrences that wait for approval (``_pending_only`` keeps those)
-        return [Intent(e, "request_received", ids, approvers=True)]
-    if action == "series.update":
-        moved = after.get("scope", "all") != "all" or any(
-            before.get(k) != after.get(k) for k in SERIES_MOVES
-        )
-        return [Intent(e, "moved", ids)] * moved + [Intent(e, "cancelled", ids)]
-    if action == "series.cancel":
-        return [Intent(e, "cancelled", ids, reason=reason)]
-    if action.startswith(("import.update.", "import.cancel.")):
-        if not ids and action.endswith(".booking"):
-            ids = one
-        if action.startswith("import.cancel."):
-            return [Intent(e, "cancelled", ids)]
-        moved = bool(IMPORT_MOVES & set(after.get("changes") or []))
-        return [Intent(e, "moved", ids)] * moved + [Intent(e, "cancelled", ids)]
-    if action == "webhook.disable":
-        owner, key = after.get("owner_user_id"), after.get("owner_api_key_id")
-        why = after.get("disabled_reason") or after.get("reason") or ""
-        extra = {"url": str(after.get("url") or ""), "reason": str(why)}
-        if isinstance(owner, int):
-            return [Intent(e, "webhook_disabled", [], to_user=owner, extra=extra)]
-        if isinstance(key, int):  # made by an integration: tell the key's user
-            return [Intent(e, "webhook_disabled", [], to_key=key, extra=extra)]
-    return []
-
-
-def _kept(intent: Intent, b: BookingFacts) -> bool:
-    """Whether a booking of a multi-booking event belongs in the message: a series or an
-    import change lists what it moved (still active) or what it ended, each in its kind."""
-    multi = intent.event.action.startswith(("series.", "import."))
-    if not multi:
-        return True
-    if intent.kind == "request_received":
-        return b.status == "pending"
-    if intent.kind == "cancelled":
-        return b.status in ENDED
-    return b.status not in ENDED  # moved
 
 
 async def approvers_for(room_ids: Sequence[int]) -> dict[int, list[Recipient]]:
@@ -223,7 +135,7 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
     ignoring keys already there). A handful of queries per batch, not per event."""
     if not enabled() or not events:
         return []
-    intents = [i for e in events for i in _intents(e)]
+    intents = [i for e in events for i in intents_of(e)]
     if not intents:
         return []
     keys = {i.to_key for i in intents if i.to_key is not None}
@@ -252,7 +164,7 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
     for i in intents:
         e = i.event
         found = [bookings[b] for b in i.booking_ids if b in bookings]
-        found = [b for b in found if _kept(i, b)]
+        found = [b for b in found if kept(i, b)]
         single = len(i.booking_ids) == 1 and not e.action.startswith(("series.", "import."))
         # who gets which bookings
         addressed: dict[int, list[BookingFacts]] = {}
@@ -277,9 +189,9 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
             if single and i.kind == "moved" and e.before:
                 before = _shown(theirs[0], rooms, users, e.before)
             reason = i.reason
-            if single and theirs and theirs[0].status in ENDED and theirs[0].reason:
-                reason = theirs[0].reason  # the full text (an import says only "bumped")
-            elif not reason and theirs and theirs[0].status in ENDED:
+            if theirs and theirs[0].status in ENDED and theirs[0].reason:
+                # an ended booking stays ended: its reason is the one of this event, in full
+                # (an import's event says only "bumped")
                 reason = theirs[0].reason
             series_title = ""
             if e.action.startswith("series.") and e.after:

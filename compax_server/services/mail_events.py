@@ -1,0 +1,102 @@
+"""Which change-feed events ask for which emails, and to whom (a pure reading of each
+event; ``services.mail`` gathers the facts and addresses the messages).
+
+Single-booking events carry the booking as it was then (their ``after``); a series or an
+import change names the bookings it touched (``after.booking_ids``), and the message lists
+the ones it moved (still active) under ``moved`` and the ones it ended under
+``cancelled``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from compax_server.db.audit import AuditEvent
+from compax_server.db.mail import BookingFacts
+
+ENDED = ("cancelled", "rejected")
+IMPORT_MOVES = {"room", "start", "end", "start_time", "duration_minutes", "recurrence"}
+IMPORT_MOVES |= {"excluded_dates", "start_date", "skip_holidays"}
+SERIES_MOVES = ("room_id", "rule", "start_time", "duration_minutes", "excluded_dates")
+
+
+@dataclass
+class Intent:
+    """One message (per recipient) that an event asks for."""
+
+    event: AuditEvent
+    kind: str
+    booking_ids: list[int]
+    approvers: bool = False  # to the rooms' approvers, else to the bookings' owners
+    to_user: int | None = None  # a named recipient (webhook_disabled)
+    to_key: int | None = None  # ... or the user of a named API key
+    reason: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _ids(value: Any) -> list[int]:
+    return [int(i) for i in value or [] if isinstance(i, int)]
+
+
+def intents_of(e: AuditEvent) -> list[Intent]:
+    """What an event asks for (a pure reading of the event)."""
+    action, before, after = e.action, e.before or {}, e.after or {}
+    one = [e.entity_id] if e.entity_id is not None else []
+    reason = str(after.get("reason") or "")
+    if action == "booking.create":
+        pending = after.get("status") == "pending"
+        return [Intent(e, "request_received", one, approvers=True)] if pending else []
+    if action == "booking.approve":
+        return [Intent(e, "approved", one)]
+    if action in ("booking.reject", "booking.auto_reject"):
+        return [Intent(e, "rejected", one, reason=reason)]
+    if action == "booking.cancel":
+        return [Intent(e, "cancelled", one, reason=reason)]
+    if action == "booking.update":
+        out = []
+        if any(before.get(k) != after.get(k) for k in ("room_id", "start", "end")):
+            out.append(Intent(e, "moved", one))
+        if after.get("status") == "pending" and before.get("status") != "pending":
+            out.append(Intent(e, "request_received", one, approvers=True))
+        return out
+    ids = _ids(after.get("booking_ids"))
+    if action in ("series.create", "series.add_date"):
+        # the occurrences that wait for approval (``kept`` keeps those)
+        return [Intent(e, "request_received", ids, approvers=True)]
+    if action == "series.update":
+        moved = after.get("scope", "all") != "all" or any(
+            before.get(k) != after.get(k) for k in SERIES_MOVES
+        )
+        return ([Intent(e, "moved", ids)] if moved else []) + [Intent(e, "cancelled", ids)]
+    if action == "series.cancel":
+        return [Intent(e, "cancelled", ids, reason=reason)]
+    if action.startswith(("import.update.", "import.cancel.")):
+        if not ids and action.endswith(".booking"):
+            ids = one
+        if action.startswith("import.cancel."):
+            return [Intent(e, "cancelled", ids)]
+        moved = bool(IMPORT_MOVES & set(after.get("changes") or []))
+        return ([Intent(e, "moved", ids)] if moved else []) + [Intent(e, "cancelled", ids)]
+    if action == "webhook.disable":
+        owner, key = after.get("owner_user_id"), after.get("owner_api_key_id")
+        why = after.get("disabled_reason") or after.get("reason") or ""
+        extra = {"url": str(after.get("url") or ""), "reason": str(why)}
+        if isinstance(owner, int):
+            return [Intent(e, "webhook_disabled", [], to_user=owner, extra=extra)]
+        if isinstance(key, int):  # made by an integration: tell the key's user
+            return [Intent(e, "webhook_disabled", [], to_key=key, extra=extra)]
+    return []
+
+
+def kept(intent: Intent, b: BookingFacts) -> bool:
+    """Whether a booking of a multi-booking event belongs in the message: a series or an
+    import change lists what it moved (still active) or what it ended, each in its kind."""
+    multi = intent.event.action.startswith(("series.", "import."))
+    if not multi:
+        return True
+    if intent.kind == "request_received":
+        return b.status == "pending"
+    if intent.kind == "cancelled":
+        return b.status in ENDED
+    return b.status not in ENDED  # moved
