@@ -178,7 +178,10 @@ async def send_batch(limit: int, *, now: datetime | None = None) -> int:
     try:
         config = smtp_config(runtime.settings().smtp_url)
     except ValueError as exc:
-        log.error("COMPAX_SMTP_URL: %s; no email is sent", exc)
+        told = runtime.memo("mail")
+        if not told.get("bad_url"):  # once per process, not at every poll
+            told["bad_url"] = True
+            log.error("COMPAX_SMTP_URL: %s; no email is sent", exc)
         return 0
     tokens = bucket()
     allowed = tokens.take(max(0, limit))

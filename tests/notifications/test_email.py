@@ -654,3 +654,20 @@ async def test_the_worker_dispatches_the_events_and_sends_the_emails(
     assert row.status == "sent" and row.event_id is not None and row.booking_id == b.pk
     await worker.run_once()
     assert len(outbox.server.messages) == 1  # once
+
+
+async def test_a_bad_smtp_url_sends_nothing_and_says_so_once(
+    outbox, settings, staff, member, room, book, caplog
+):
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    await outbox.dispatch()
+    configure(settings, smtp_url="smtp:/no-host")
+    with caplog.at_level("ERROR", logger="compax.mail"):
+        assert await mail.send_due() == 0
+        assert await mail.send_due() == 0
+    assert [r.getMessage() for r in caplog.records].count(
+        "COMPAX_SMTP_URL: 'smtp:/no-host': expected smtp://host[:port] or smtps://host[:port]; "
+        "no email is sent"
+    ) == 1
+    assert await EmailMessage.filter(status="pending", attempts=0).count() == 1
