@@ -3,7 +3,9 @@
 - ``COMPAX_SMTP_URL``: ``smtp://host:587`` sends in plain text and upgrades with STARTTLS
   when the server offers it (``?starttls=false``: never; ``?starttls=true``: required),
   ``smtps://host:465`` is TLS from the start; ``user:password@`` logs in (AUTH);
-  ``?timeout=30`` is the seconds each SMTP step may take.
+  ``?timeout=30`` is the seconds each SMTP step may take; ``?cafile=/path/ca.pem`` trusts
+  that CA (a campus relay with its own certificates) instead of the system's. Certificates
+  are always checked.
 - Claiming: due rows are marked ``sending`` with a lease (``db.notifications.claim``: FOR
   UPDATE SKIP LOCKED on PostgreSQL), so workers of many processes never send one message
   twice in the normal path; the outcome is recorded only if the row is still this
@@ -55,6 +57,7 @@ class SmtpConfig:
     username: str | None
     password: str | None
     timeout: float
+    cafile: str | None = None  # CA certificates to trust instead of the system's
 
 
 def smtp_config(url: str) -> SmtpConfig:
@@ -78,6 +81,7 @@ def smtp_config(url: str) -> SmtpConfig:
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
         timeout=float(query.get("timeout", "30")),
+        cafile=query.get("cafile") or None,
     )
 
 
@@ -201,6 +205,7 @@ async def send_batch(limit: int, *, now: datetime | None = None) -> int:
         username=config.username,
         password=config.password,
         timeout=config.timeout,
+        cert_bundle=config.cafile,
     )
     try:
         await smtp.connect()

@@ -11,10 +11,13 @@ import contextlib
 import email
 import email.policy
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -33,11 +36,13 @@ class Collector:
 
     envelopes: list[Any] = field(default_factory=list)
     refuse: str = ""
+    encrypted: list[bool] = field(default_factory=list)  # per envelope: over TLS?
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             return self.refuse
         self.envelopes.append(envelope)
+        self.encrypted.append(session.ssl is not None)
         return "250 OK"
 
 
@@ -65,6 +70,12 @@ class Server:
         self.controller.start()
 
 
+def _tls(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
 def _authenticator(user: str, password: str) -> Any:
     def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
@@ -76,13 +87,34 @@ def _authenticator(user: str, password: str) -> Any:
     return check
 
 
+def certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (made with the openssl command): (cert, key).
+    The certificate is its own CA: trust it with ``?cafile=``."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
 @contextmanager
 def smtp_server(
-    port: int | None = None, *, auth: tuple[str, str] | None = None
+    port: int | None = None,
+    *,
+    auth: tuple[str, str] | None = None,
+    starttls: tuple[Path, Path] | None = None,
+    implicit_tls: tuple[Path, Path] | None = None,
 ) -> Iterator[Server]:
     """An SMTP server on 127.0.0.1 (a free port unless given), stopped at the end. With
     ``auth`` it requires AUTH LOGIN/PLAIN with that user and password (allowed without
-    TLS: a test server)."""
+    TLS unless ``starttls``); with ``starttls`` (cert, key) it offers and requires
+    STARTTLS; with ``implicit_tls`` it speaks TLS from the start (smtps)."""
     handler = Collector()
     port = port or free_port()
     options: dict[str, Any] = {}
@@ -90,8 +122,12 @@ def smtp_server(
         options = {
             "authenticator": _authenticator(*auth),
             "auth_required": True,
-            "auth_require_tls": False,
+            "auth_require_tls": starttls is not None,
         }
+    if starttls is not None:
+        options |= {"tls_context": _tls(*starttls), "require_starttls": True}
+    if implicit_tls is not None:
+        options |= {"ssl_context": _tls(*implicit_tls)}
     controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     server = Server(controller, handler, port)

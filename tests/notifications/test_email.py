@@ -573,7 +573,9 @@ async def test_at_most_mail_per_minute_are_sent(outbox, settings, smtp, staff, m
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-async def test_smtp_auth_and_starttls_when_offered(database, settings, staff, member, room, book):
+async def test_smtp_auth_when_the_server_offers_no_starttls(
+    database, settings, staff, member, room, book
+):
     with smtp_server(auth=("mailer", "s3cret:pass")) as server:
         # no ?starttls: STARTTLS only when offered (this server does not), then AUTH
         url = f"smtp://mailer:s3cret%3Apass@127.0.0.1:{server.port}?timeout=5"
@@ -593,6 +595,40 @@ async def test_smtp_auth_and_starttls_when_offered(database, settings, staff, me
         assert len(server.messages) == 1
 
 
+async def test_starttls_when_offered_and_smtps(
+    database, settings, tmp_path, staff, member, room, book
+):
+    from tests.notifications.smtp import certificate
+
+    cert, key = certificate(tmp_path)
+    day = iter(range(1, 10))
+
+    async def send_one() -> int:
+        n = next(day)
+        b = await book(member, room, at(n, 9), at(n, 10))
+        await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+        await mail_db.insert_messages(await mail.messages_for(await AuditEvent.all()))
+        return await mail.send_due()
+
+    with smtp_server(starttls=(cert, key), auth=("mailer", "pw")) as server:
+        configure(settings, smtp_url=f"smtp://mailer:pw@127.0.0.1:{server.port}?cafile={cert}")
+        assert await send_one() == 1
+        assert server.handler.encrypted == [True]  # upgraded, then logged in, then sent
+        # a certificate nobody vouches for: not sent, retried later
+        configure(settings, smtp_url=f"smtp://mailer:pw@127.0.0.1:{server.port}?timeout=5")
+        assert await send_one() == 0
+        [row] = await EmailMessage.filter(status="pending")
+        assert "CERTIFICATE_VERIFY_FAILED" in row.last_error
+        await EmailMessage.filter(id=row.pk).update(status="failed")  # out of the way
+    with smtp_server(implicit_tls=(cert, key)) as server:
+        configure(settings, smtp_url=f"smtps://127.0.0.1:{server.port}?cafile={cert}")
+        assert await send_one() == 1
+        # the same server in plain text answers nothing a client understands
+        configure(settings, smtp_url=f"smtp://127.0.0.1:{server.port}?starttls=false&timeout=1")
+        assert await send_one() == 0
+        assert len(server.messages) == 1
+
+
 def test_smtp_urls():
     from compax_server.services.mail_smtp import smtp_config
 
@@ -601,6 +637,8 @@ def test_smtp_urls():
     tls = smtp_config("smtps://u%40x:p%2Fw@mail.campus.example?timeout=5")
     assert (tls.port, tls.use_tls, tls.start_tls) == (465, True, False)
     assert (tls.username, tls.password, tls.timeout) == ("u@x", "p/w", 5.0)
+    assert tls.cafile is None
+    assert smtp_config("smtp://h?cafile=/etc/ca.pem").cafile == "/etc/ca.pem"
     assert smtp_config("smtp://h:587?starttls=false").start_tls is False
     assert smtp_config("smtp://h:587?starttls=true").start_tls is True
     with pytest.raises(ValueError, match="smtp://"):
