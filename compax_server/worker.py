@@ -20,7 +20,6 @@ from compax_server.services import mail, notify, webhook_delivery
 
 log = logging.getLogger("compax.worker")
 
-SCAN_EVERY = 30.0  # seconds between looks for reminders and digests due
 DISPATCH_ROUNDS = 10  # batches of events per round, so deliveries are never starved
 MAX_BACKOFF = 30.0  # seconds to wait at most after the database failed
 
@@ -32,7 +31,6 @@ class Worker:
     def __init__(self, poll: float = 1.0) -> None:
         self.poll = poll
         self.stop = asyncio.Event()
-        self._next_scan = 0.0
 
     async def run_once(self) -> int:
         done = 0
@@ -43,12 +41,9 @@ class Worker:
                 break
         done += await webhook_delivery.deliver_due()
         done += await mail.send_due()
-        loop = asyncio.get_running_loop()
-        if loop.time() >= self._next_scan:
-            self._next_scan = loop.time() + SCAN_EVERY
-            now = datetime.now(UTC)
-            done += await mail.queue_reminders(now)
-            done += await mail.queue_digests(now)
+        now = datetime.now(UTC)  # reminders and digests look at most once a minute
+        done += await mail.queue_reminders(now)
+        done += await mail.queue_digests(now)
         return done
 
     async def run(self) -> None:
