@@ -190,7 +190,7 @@ def edit(
     with client(st) as c:
         found = lookup.building(c, building)
         changed = c.buildings.update(
-            found.id, code=given(code), name=given(name), timezone=given(timezone)
+            found, code=given(code), name=given(name), timezone=given(timezone)
         )
     note(f"Changed building {changed.code}.")
     show_building(st, changed)
@@ -233,7 +233,7 @@ def hours(
         found = lookup.building(c, building)
         if spec or always_open:
             found = c.buildings.update(
-                found.id, opening_hours=None if always_open else parse_hours(spec or [])
+                found, opening_hours=None if always_open else parse_hours(spec or [])
             )
             note(f"Opening hours of {found.code} set.")
     if st.json:

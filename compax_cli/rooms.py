@@ -364,7 +364,7 @@ def edit(
     with client(st) as c:
         found = lookup.room(c, room)
         changed = c.rooms.update(
-            found.id,
+            found,
             code=given(code),
             name=given(name),
             building_id=lookup.building(c, building).id if building else NOT_GIVEN,

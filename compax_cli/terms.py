@@ -144,7 +144,7 @@ def edit(
     with client(st) as c:
         found = lookup.term(c, term)
         changed = c.terms.update(
-            found.id,
+            found,
             name=given(name),
             start_date=given(parse_date(start, "--start") if start else None),
             end_date=given(parse_date(end, "--end") if end else None),

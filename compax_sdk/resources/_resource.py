@@ -28,6 +28,18 @@ def version_tag(version: int | str) -> str:
     return f'"{version}"'
 
 
+def versioned(resource: Any, version: int | str | None) -> tuple[int, dict[str, str]]:
+    """The id of ``resource`` (a model with ``id`` and ``version``, or an id) and its
+    ``If-Match`` header. ``version`` overrides the model's. An id alone sends no header and
+    the server answers ``PreconditionRequiredError``: read the object first."""
+    if isinstance(resource, int):
+        ident = resource
+    else:
+        ident = int(resource.id)
+        version = resource.version if version is None else version
+    return ident, ({"If-Match": version_tag(version)} if version is not None else {})
+
+
 class SyncResource:
     def __init__(self, api: SyncAPIClient) -> None:
         self._api = api

@@ -12,7 +12,7 @@ from compax_sdk._models import Model
 from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, versioned
 
 __all__ = ["AsyncBuildings", "Building", "Buildings", "Closure", "OpeningHours"]
 
@@ -125,8 +125,9 @@ class Buildings(SyncResource):
 
     def update(
         self,
-        building_id: int,
+        building: Building | int,
         *,
+        version: int | str | None = None,
         code: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         timezone: str | NotGiven = NOT_GIVEN,
@@ -134,14 +135,21 @@ class Buildings(SyncResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Building:
-        """``opening_hours=None`` makes the building always open."""
+        """``opening_hours=None`` makes the building always open. Pass the ``Building`` you
+        read (its version goes in ``If-Match``), or an id and ``version=``."""
+        building_id, headers = versioned(building, version)
         json = body(
             {"code": code, "name": name, "timezone": timezone, "opening_hours": opening_hours},
             keep_none=True,
         )
         path = f"/buildings/{building_id}"
         return self._call(
-            Building, "PATCH", path, json=json, headers=extra_headers, timeout=timeout
+            Building,
+            "PATCH",
+            path,
+            json=json,
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
         )
 
     def delete(
@@ -261,8 +269,9 @@ class AsyncBuildings(AsyncResource):
 
     async def update(
         self,
-        building_id: int,
+        building: Building | int,
         *,
+        version: int | str | None = None,
         code: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         timezone: str | NotGiven = NOT_GIVEN,
@@ -270,14 +279,21 @@ class AsyncBuildings(AsyncResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Building:
-        """``opening_hours=None`` makes the building always open."""
+        """``opening_hours=None`` makes the building always open. Pass the ``Building`` you
+        read (its version goes in ``If-Match``), or an id and ``version=``."""
+        building_id, headers = versioned(building, version)
         json = body(
             {"code": code, "name": name, "timezone": timezone, "opening_hours": opening_hours},
             keep_none=True,
         )
         path = f"/buildings/{building_id}"
         return await self._call(
-            Building, "PATCH", path, json=json, headers=extra_headers, timeout=timeout
+            Building,
+            "PATCH",
+            path,
+            json=json,
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
         )
 
     async def delete(

@@ -25,7 +25,7 @@ from compax_sdk._models import Model
 from compax_sdk._params import body, query, rfc3339
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, versioned
 
 __all__ = [
     "AsyncRoomSearchPage",
@@ -389,8 +389,9 @@ class Rooms(SyncResource):
 
     def update(
         self,
-        room_id: int,
+        room: Room | int,
         *,
+        version: int | str | None = None,
         code: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         building_id: int | NotGiven = NOT_GIVEN,
@@ -404,7 +405,9 @@ class Rooms(SyncResource):
         extra_headers: Headers = None,
     ) -> Room:
         """Only what you pass changes; ``features`` replaces the whole list; ``floor=None``
-        clears the floor."""
+        clears the floor. Pass the ``Room`` you read (its version goes in ``If-Match``), or
+        an id and ``version=``; a stale version raises ``PreconditionFailedError``."""
+        room_id, headers = versioned(room, version)
         json = _update_body(
             code,
             name,
@@ -416,9 +419,9 @@ class Rooms(SyncResource):
             requires_approval,
             description,
         )
-        return self._call(
-            Room, "PATCH", f"/rooms/{room_id}", json=json, headers=extra_headers, timeout=timeout
-        )
+        path = f"/rooms/{room_id}"
+        headers |= dict(extra_headers or {})
+        return self._call(Room, "PATCH", path, json=json, headers=headers, timeout=timeout)
 
     def delete(
         self,
@@ -567,8 +570,9 @@ class AsyncRooms(AsyncResource):
 
     async def update(
         self,
-        room_id: int,
+        room: Room | int,
         *,
+        version: int | str | None = None,
         code: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         building_id: int | NotGiven = NOT_GIVEN,
@@ -582,7 +586,9 @@ class AsyncRooms(AsyncResource):
         extra_headers: Headers = None,
     ) -> Room:
         """Only what you pass changes; ``features`` replaces the whole list; ``floor=None``
-        clears the floor."""
+        clears the floor. Pass the ``Room`` you read (its version goes in ``If-Match``), or
+        an id and ``version=``; a stale version raises ``PreconditionFailedError``."""
+        room_id, headers = versioned(room, version)
         json = _update_body(
             code,
             name,
@@ -594,9 +600,9 @@ class AsyncRooms(AsyncResource):
             requires_approval,
             description,
         )
-        return await self._call(
-            Room, "PATCH", f"/rooms/{room_id}", json=json, headers=extra_headers, timeout=timeout
-        )
+        path = f"/rooms/{room_id}"
+        headers |= dict(extra_headers or {})
+        return await self._call(Room, "PATCH", path, json=json, headers=headers, timeout=timeout)
 
     async def delete(
         self,

@@ -13,7 +13,7 @@ from compax_sdk._models import Model
 from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, versioned
 
 __all__ = ["AsyncTerms", "Holiday", "HolidayInput", "Term", "Terms"]
 
@@ -124,8 +124,9 @@ class Terms(SyncResource):
 
     def update(
         self,
-        term_id: int,
+        term: Term | int,
         *,
+        version: int | str | None = None,
         name: str | NotGiven = NOT_GIVEN,
         start_date: date | NotGiven = NOT_GIVEN,
         end_date: date | NotGiven = NOT_GIVEN,
@@ -138,13 +139,15 @@ class Terms(SyncResource):
         """Only what you pass changes; ``holidays`` replaces the whole list. New holidays
         over occurrences of series that skip the term's holidays raise
         ``ClosureHitsBookingsError`` (listing them) unless ``on_bookings`` is ``"cancel"``
-        or ``"keep"``; ``booking_ids`` in the answer names them."""
+        or ``"keep"``; ``booking_ids`` in the answer names them. Pass the ``Term`` you read
+        (its version goes in ``If-Match``), or an id and ``version=``."""
+        term_id, headers = versioned(term, version)
         return self._call(
             TermUpdated,
             "PATCH",
             f"/terms/{term_id}",
             json=_term_body(name, start_date, end_date, holidays, campus, on_bookings),
-            headers=extra_headers,
+            headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
 
@@ -207,8 +210,9 @@ class AsyncTerms(AsyncResource):
 
     async def update(
         self,
-        term_id: int,
+        term: Term | int,
         *,
+        version: int | str | None = None,
         name: str | NotGiven = NOT_GIVEN,
         start_date: date | NotGiven = NOT_GIVEN,
         end_date: date | NotGiven = NOT_GIVEN,
@@ -221,13 +225,15 @@ class AsyncTerms(AsyncResource):
         """Only what you pass changes; ``holidays`` replaces the whole list. New holidays
         over occurrences of series that skip the term's holidays raise
         ``ClosureHitsBookingsError`` (listing them) unless ``on_bookings`` is ``"cancel"``
-        or ``"keep"``; ``booking_ids`` in the answer names them."""
+        or ``"keep"``; ``booking_ids`` in the answer names them. Pass the ``Term`` you read
+        (its version goes in ``If-Match``), or an id and ``version=``."""
+        term_id, headers = versioned(term, version)
         return await self._call(
             TermUpdated,
             "PATCH",
             f"/terms/{term_id}",
             json=_term_body(name, start_date, end_date, holidays, campus, on_bookings),
-            headers=extra_headers,
+            headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
 

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, Field, StringConstraints
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import (
     In,
     Int,
@@ -147,14 +148,18 @@ async def read_building(request: Request, actor: Actor, building_id: int) -> HTT
     summary="Update a building",
     body=BuildingUpdate,
     response=BuildingOut,
-    errors=(*AUTH_ERRORS, 404, 409),
+    errors=(*AUTH_ERRORS, 404, 409, 412, 428),
+    request_headers=("If-Match",),
+    response_headers=("ETag",),
 )
 async def update_building(
     request: Request, actor: Actor, building_id: int, body: BuildingUpdate
 ) -> HTTPResponse:
-    """Send ``"opening_hours": null`` to make the building always open."""
-    building = await buildings.update_building(actor, building_id, **body.changes())
-    return render(BuildingOut.model_validate(building))
+    """Send ``"opening_hours": null`` to make the building always open. Needs ``If-Match``."""
+    building = await buildings.update_building(
+        actor, building_id, expected=if_match(request), **body.changes()
+    )
+    return render(BuildingOut.model_validate(building), headers={"ETag": etag(building)})
 
 
 @router.delete(

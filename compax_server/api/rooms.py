@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import In, Int, Out, Patch, Query, QueryDate, QueryTime, render
 from compax_server.db.rooms import Room, feature_codes
 from compax_server.services import rooms, search
@@ -164,14 +165,16 @@ async def read_room(request: Request, actor: Actor, room_id: int) -> HTTPRespons
     summary="Update a room",
     body=RoomUpdate,
     response=RoomOut,
-    errors=(*AUTH_ERRORS, 404, 409),
+    errors=(*AUTH_ERRORS, 404, 409, 412, 428),
+    request_headers=("If-Match",),
+    response_headers=("ETag",),
 )
 async def update_room(
     request: Request, actor: Actor, room_id: int, body: RoomUpdate
 ) -> HTTPResponse:
-    """``features`` replaces the room's whole feature list."""
-    room = await rooms.update_room(actor, room_id, **body.changes())
-    return render(await room_out(room))
+    """``features`` replaces the room's whole feature list. Needs ``If-Match``."""
+    room = await rooms.update_room(actor, room_id, expected=if_match(request), **body.changes())
+    return render(await room_out(room), headers={"ETag": etag(room)})
 
 
 @router.delete(

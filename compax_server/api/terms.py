@@ -9,6 +9,7 @@ from pydantic import Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.services import terms
 from compax_server.services.actors import Actor
@@ -111,21 +112,25 @@ async def read_term(request: Request, actor: Actor, term_id: int) -> HTTPRespons
     summary="Update a term",
     body=TermUpdate,
     response=TermUpdated,
-    errors=(*AUTH_ERRORS, 404, 409, 422),
+    errors=(*AUTH_ERRORS, 404, 409, 412, 422, 428),
+    request_headers=("If-Match",),
+    response_headers=("ETag",),
 )
 async def update_term(
     request: Request, actor: Actor, term_id: int, body: TermUpdate
 ) -> HTTPResponse:
     """New holidays act on the occurrences of series that skip the term's holidays, as
     ``on_bookings`` says (default ``refuse``: 409 ``closure_hits_bookings`` listing them);
-    other changes apply to what is booked next."""
+    other changes apply to what is booked next. Needs ``If-Match``."""
     changes = body.changes()
     changes.pop("on_bookings", None)
     if "holidays" in changes:
         changes["holidays"] = _holidays(body.holidays or [])
-    outcome = await terms.update_term(actor, term_id, on_bookings=body.on_bookings, **changes)
+    outcome = await terms.update_term(
+        actor, term_id, expected=if_match(request), on_bookings=body.on_bookings, **changes
+    )
     out = TermOut.model_validate(outcome.term).model_dump()
-    return render(TermUpdated(**out, booking_ids=outcome.hit))
+    return render(TermUpdated(**out, booking_ids=outcome.hit), headers={"ETag": etag(outcome.term)})
 
 
 @router.delete("/<term_id>", summary="Delete a term", status=204, errors=(*AUTH_ERRORS, 404))

@@ -24,6 +24,11 @@ class Expected:
         return self.any or version in self.versions
 
 
+# What an in-process caller (a test, a server command) that read nothing may pass: any
+# version. The API never uses it: it passes what If-Match said, None when it said nothing.
+ANY = Expected(any=True)
+
+
 def ensure(version: int, expected: Expected | None, *, noun: str, ident: object) -> None:
     """A 428 when no version was named; a 412 when it is not the current ``version``."""
     if expected is None:

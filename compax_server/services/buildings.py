@@ -11,7 +11,8 @@ from tortoise.exceptions import IntegrityError
 from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status, lock_rooms
 from compax_server.db.rooms import Building, Closure, Room
-from compax_server.domain import bounds, hours
+from compax_server.domain import bounds, hours, versions
+from compax_server.domain.versions import Expected
 from compax_server.errors import (
     AlreadyExists,
     Conflict,
@@ -42,9 +43,11 @@ def closure_snapshot(closure: Closure) -> dict[str, Any]:
     }
 
 
-async def get_building(actor: Actor, building_id: int) -> Building:
+async def get_building(actor: Actor, building_id: int, *, lock: bool = False) -> Building:
+    """``lock``: inside a transaction, hold the row until it ends (a change)."""
     require_scope(actor, Scope.read)
-    building = await Building.get_or_none(id=building_id, deleted_at=None)
+    query = Building.filter(id=building_id, deleted_at=None)
+    building = await (query.select_for_update() if lock else query).first()
     if building is None:
         raise NotFound(f"building {building_id} does not exist")
     return building
@@ -93,8 +96,12 @@ async def create_building(
     return building
 
 
-async def update_building(actor: Actor, building_id: int, **changes: Any) -> Building:
-    """Change code, name, timezone or opening hours (``opening_hours=None`` = always open)."""
+async def update_building(
+    actor: Actor, building_id: int, *, expected: Expected | None = versions.ANY, **changes: Any
+) -> Building:
+    """Change code, name, timezone or opening hours (``opening_hours=None`` = always open),
+    made against the version ``expected`` (428 without one, 412 when stale; in-process
+    callers may leave it out)."""
     require_staff(actor)
     if "timezone" in changes:
         hours.zone(changes["timezone"])
@@ -102,7 +109,8 @@ async def update_building(actor: Actor, building_id: int, **changes: Any) -> Bui
         changes["opening_hours"] = hours.check_opening_hours(changes["opening_hours"])
     try:
         async with transaction():
-            building = await get_building(actor, building_id)
+            building = await get_building(actor, building_id, lock=True)
+            versions.ensure(building.version, expected, noun="building", ident=building.code)
             before = snapshot(building)
             for name, value in changes.items():
                 setattr(building, name, value)

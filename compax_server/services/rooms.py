@@ -11,6 +11,8 @@ from tortoise.exceptions import IntegrityError
 from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status, lock_rooms
 from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature_codes
+from compax_server.domain import versions
+from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from compax_server.services import audit, bookings, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
@@ -148,11 +150,17 @@ async def create_room(
     return await get_room(actor, room.pk)
 
 
-async def update_room(actor: Actor, room_id: int, **changes: Any) -> Room:
+async def update_room(
+    actor: Actor, room_id: int, *, expected: Expected | None = versions.ANY, **changes: Any
+) -> Room:
+    """Change a room, made against the version ``expected`` (428 without one, 412 when
+    stale; in-process callers may leave it out)."""
     require_staff(actor)
     try:
         async with transaction():
+            await lock_rooms([room_id])
             room = await get_room(actor, room_id)
+            versions.ensure(room.version, expected, noun="room", ident=room.code)
             before = await snapshot(room)
             if "building_id" in changes:
                 room.building = await _building(changes.pop("building_id"))

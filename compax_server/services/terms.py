@@ -12,7 +12,8 @@ from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status, lock_rooms
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.db.terms import Term
-from compax_server.domain import bounds, recurrence
+from compax_server.domain import bounds, recurrence, versions
+from compax_server.domain.versions import Expected
 from compax_server.errors import (
     AlreadyExists,
     InvalidInput,
@@ -77,9 +78,11 @@ def _check_range(start: date, end: date) -> None:
         )
 
 
-async def get_term(actor: Actor, term_id: int) -> Term:
+async def get_term(actor: Actor, term_id: int, *, lock: bool = False) -> Term:
+    """``lock``: inside a transaction, hold the row until it ends (a change)."""
     require_scope(actor, Scope.read)
-    term = await Term.get_or_none(id=term_id)
+    query = Term.filter(id=term_id)
+    term = await (query.select_for_update() if lock else query).first()
     if term is None:
         raise NotFound(f"term {term_id} does not exist")
     return term
@@ -123,19 +126,26 @@ class TermOutcome:
 
 
 async def update_term(
-    actor: Actor, term_id: int, *, on_bookings: str = "refuse", **changes: Any
+    actor: Actor,
+    term_id: int,
+    *,
+    expected: Expected | None = versions.ANY,
+    on_bookings: str = "refuse",
+    **changes: Any,
 ) -> TermOutcome:
     """Change a term. New holidays act on the series that skip the term's holidays: their
     occurrences on the new holiday dates are, as ``on_bookings`` says, a 409 that lists them
     (``refuse``, the default: nothing written), cancelled with the holiday's name
     (``cancel``) or kept (``keep``, listed in the audit event). Other changes apply to what
-    is booked next."""
+    is booked next. Made against the version ``expected`` (428 without one, 412 when stale;
+    in-process callers may leave it out)."""
     require_staff(actor)
     bookings.check_hit_policy(on_bookings)
 
     async def attempt() -> TermOutcome:
         async with transaction():
-            term = await get_term(actor, term_id)
+            term = await get_term(actor, term_id, lock=True)
+            versions.ensure(term.version, expected, noun="term", ident=term.pk)
             before = snapshot(term)
             old_days = recurrence.holiday_dates(term.holidays)
             for name in ("name", "campus", "start_date", "end_date"):

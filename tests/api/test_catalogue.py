@@ -115,6 +115,7 @@ async def test_room_update_refuses_null_for_required_fields(client, staff, room)
     r = await client.patch(f"{R}/{room.pk}", json={"capacity": None}, headers=h)
     assert r.status_code == 400
     assert r.json()["errors"][0]["pointer"] == "/capacity"
+    h |= {"If-Match": f'"{room.version}"'}
     r = await client.patch(f"{R}/{room.pk}", json={"floor": None, "capacity": 12}, headers=h)
     assert r.status_code == 200
     assert r.json()["capacity"] == 12 and r.json()["floor"] is None
@@ -160,7 +161,8 @@ async def test_a_building_with_rooms_cannot_be_removed(client, staff, building, 
 
 
 async def test_catalogue_writes_are_audited(client, staff, building):
-    r = await client.patch(f"{B}/{building.pk}", json={"name": "Renamed"}, headers=bearer(staff))
+    h = bearer(staff) | {"If-Match": f'"{building.version}"'}
+    r = await client.patch(f"{B}/{building.pk}", json={"name": "Renamed"}, headers=h)
     assert r.status_code == 200
     event = await AuditEvent.filter(action="building.update").first()
     assert event.before["name"] == "Main building" and event.after["name"] == "Renamed"

@@ -121,7 +121,7 @@ def test_audit_tail_shows_the_latest_and_resumes_from_a_cursor(admin_cli, api, c
     result = admin_cli.ok("audit", "tail", "-n", "3")
     assert len(result.stdout.strip().splitlines()) == 3
     cursor = result.stderr.split("--since ")[1].split()[0]
-    api.rooms.update(campus["small"].id, capacity=13)
+    api.rooms.update(campus["small"], capacity=13)
     after = admin_cli.ok("audit", "tail", "--since", cursor, "--json")
     [event] = [json.loads(line) for line in after.stdout.splitlines()]
     assert (event["action"], event["entity_id"]) == ("room.update", campus["small"].id)
@@ -143,7 +143,7 @@ def test_audit_tail_follow_prints_new_events_until_interrupted(server, admin_cli
     threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()
     try:
         time.sleep(1.5)  # started, caught up, polling
-        api.rooms.update(campus["mid"].id, name="Followed")
+        api.rooms.update(campus["mid"], name="Followed")
         event = json.loads(lines.get(timeout=15))
         assert (event["action"], event["entity_id"]) == ("room.update", campus["mid"].id)
         assert event["after"]["name"] == "Followed"

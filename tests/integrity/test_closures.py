@@ -123,12 +123,13 @@ async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
     path = f"/api/v1/terms/{term.json()['id']}"
     holidays = {"holidays": [{"start": "2031-03-11", "name": "Founders' day"}]}
 
-    r = await client.patch(path, json=holidays, headers=bearer(staff))
+    h = bearer(staff) | {"If-Match": f'"{term.json()["version"]}"'}
+    r = await client.patch(path, json=holidays, headers=h)
     assert r.status_code == 409, r.text
     assert r.json()["code"] == "closure_hits_bookings"
     assert [b["id"] for b in r.json()["bookings"]] == [on_holiday.pk]
 
-    r = await client.patch(path, json=holidays | {"on_bookings": "cancel"}, headers=bearer(staff))
+    r = await client.patch(path, json=holidays | {"on_bookings": "cancel"}, headers=h)
     assert r.status_code == 200, r.text
     assert r.json()["booking_ids"] == [on_holiday.pk]
     cancelled = await Booking.get(id=on_holiday.pk)

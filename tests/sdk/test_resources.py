@@ -17,6 +17,8 @@ from compax_sdk import (
     Closure,
     ConflictError,
     Feature,
+    PreconditionFailedError,
+    PreconditionRequiredError,
     Room,
     Token,
     User,
@@ -133,9 +135,15 @@ async def test_buildings_create_get_list_update_delete(connect, admin):
     await c.buildings.create(code="GYM", name="Gym", timezone="Europe/Berlin")
     assert [x.code for x in await c.buildings.list(limit=1)] == ["LIB", "GYM"]
 
-    always_open = await c.buildings.update(b.id, name="Main library", opening_hours=None)
+    always_open = await c.buildings.update(b, name="Main library", opening_hours=None)
     assert (always_open.name, always_open.opening_hours) == ("Main library", None)
     assert c.last("PATCH").read() == b'{"name":"Main library","opening_hours":null}'
+    assert c.last("PATCH").headers["if-match"] == f'"{b.version}"'
+    with pytest.raises(PreconditionFailedError):
+        await c.buildings.update(b, name="Stale")  # b is the version before the change
+    with pytest.raises(PreconditionRequiredError):
+        await c.buildings.update(b.id, name="Unread")
+    assert (await c.buildings.update(b.id, version=always_open.version, name="Lib")).name == "Lib"
     await c.buildings.delete(b.id)
     assert [x.code for x in await c.buildings.list()] == ["GYM"]
 
@@ -187,8 +195,15 @@ async def test_rooms_create_get_update_delete(connect, admin, building):
     assert (r.building_code, r.timezone, r.features) == ("B1", "Europe/Berlin", ["projector"])
     assert r.requires_approval and r.bookable
     assert (await c.rooms.get(r.id)).code == "B1-204"
-    moved = await c.rooms.update(r.id, capacity=40, floor=None, features=[])
+    moved = await c.rooms.update(r, capacity=40, floor=None, features=[])
     assert (moved.capacity, moved.floor, moved.features) == (40, None, [])
+    assert c.last("PATCH").headers["if-match"] == f'"{r.version}"'
+    assert moved.version == r.version + 1
+    with pytest.raises(PreconditionFailedError) as stale:
+        await c.rooms.update(r, capacity=50)
+    assert stale.value.body["current_version"] == moved.version
+    with pytest.raises(PreconditionRequiredError):
+        await c.rooms.update(r.id, capacity=50)
     deleted = await c.rooms.delete(r.id)
     assert (deleted.id, deleted.cancelled_booking_ids) == (r.id, [])
 

@@ -52,7 +52,7 @@ async def test_terms_create_get_list_update_delete(connect, staff, member):
     )
     assert [t.id for t in await c.terms.list(limit=1)] == [term.id, autumn.id]
 
-    changed = await c.terms.update(term.id, end_date=date(2031, 7, 25), holidays=[])
+    changed = await c.terms.update(term, end_date=date(2031, 7, 25), holidays=[])
     assert (changed.end_date, changed.holidays, changed.name) == (
         date(2031, 7, 25),
         [],

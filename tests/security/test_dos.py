@@ -137,7 +137,9 @@ async def test_a_term_lasts_at_most_two_years(client, staff):
     )
     assert ok.status_code == 201, ok.text
     longer = await client.patch(
-        f"/api/v1/terms/{ok.json()['id']}", json={"end_date": "2033-01-01"}, headers=bearer(staff)
+        f"/api/v1/terms/{ok.json()['id']}",
+        json={"end_date": "2033-01-01"},
+        headers=bearer(staff) | {"If-Match": "*"},
     )
     assert longer.status_code == 422
     assert (

@@ -1,0 +1,123 @@
+"""Conditional requests: an ETag on every GET, If-None-Match → 304, If-Match on every PATCH
+of a versioned resource (428 without it, 412 when stale)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import at, bearer
+
+
+async def test_a_booking_is_not_sent_again_while_it_is_unchanged(client, member, room, book):
+    b = await book(member, room, at(1, 9), at(1, 10))
+    h = bearer(member)
+    path = f"/api/v1/bookings/{b.pk}"
+    first = await client.get(path, headers=h)
+    assert first.headers["etag"] == '"1"'
+    for tags in ('"1"', 'W/"1"', "*", '"7", "1"', ' W/"9" ,"1"'):
+        r = await client.get(path, headers=h | {"If-None-Match": tags})
+        assert r.status_code == 304, tags
+        assert r.content == b""
+        assert r.headers["etag"] == '"1"'
+    assert (await client.get(path, headers=h | {"If-None-Match": '"2"'})).status_code == 200
+
+    moved = await client.patch(
+        path, json={"title": "Seminar"}, headers=h | {"If-Match": first.headers["etag"]}
+    )
+    assert moved.status_code == 200
+    again = await client.get(path, headers=h | {"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200
+    assert again.json()["title"] == "Seminar"
+    assert again.headers["etag"] == '"2"'
+
+
+async def test_a_list_has_an_etag_of_its_body_and_changes_with_it(client, member, room, book):
+    await book(member, room, at(1, 9), at(1, 10))
+    h = bearer(member)
+    first = await client.get("/api/v1/bookings", headers=h)
+    tag = first.headers["etag"]
+    same = await client.get("/api/v1/bookings", headers=h | {"If-None-Match": tag})
+    assert same.status_code == 304 and same.content == b""
+    await book(member, room, at(2, 9), at(2, 10))
+    changed = await client.get("/api/v1/bookings", headers=h | {"If-None-Match": tag})
+    assert changed.status_code == 200 and len(changed.json()["data"]) == 2
+    assert changed.headers["etag"] != tag
+
+
+async def test_a_search_and_a_resource_without_a_version_have_etags(client, admin, room):
+    h = bearer(admin)
+    for path in ("/api/v1/rooms?min_capacity=10", "/api/v1/me", f"/api/v1/users/{admin.pk}"):
+        r = await client.get(path, headers=h)
+        assert r.status_code == 200 and r.headers["etag"], path
+        again = await client.get(path, headers=h | {"If-None-Match": r.headers["etag"]})
+        assert again.status_code == 304, path
+
+
+async def test_a_room_is_sent_again_after_it_changed(client, staff, room):
+    h = bearer(staff)
+    path = f"/api/v1/rooms/{room.pk}"
+    first = await client.get(path, headers=h)
+    assert first.headers["etag"] == f'"{room.version}"'
+    assert (
+        await client.get(path, headers=h | {"If-None-Match": first.headers["etag"]})
+    ).status_code == 304
+    r = await client.patch(
+        path, json={"capacity": 44}, headers=h | {"If-Match": first.headers["etag"]}
+    )
+    assert r.status_code == 200 and r.headers["etag"] == f'"{room.version + 1}"'
+    r = await client.get(path, headers=h | {"If-None-Match": first.headers["etag"]})
+    assert r.status_code == 200 and r.json()["capacity"] == 44
+
+
+async def test_errors_are_not_conditional(client, member):
+    r = await client.get("/api/v1/bookings/999", headers=bearer(member) | {"If-None-Match": "*"})
+    assert r.status_code == 404
+
+
+@pytest.fixture
+async def term(client, staff):
+    r = await client.post(
+        "/api/v1/terms",
+        json={"name": "Spring", "start_date": "2031-03-01", "end_date": "2031-06-30"},
+        headers=bearer(staff),
+    )
+    return r.json()
+
+
+@pytest.mark.parametrize("kind", ["rooms", "buildings", "terms"])
+async def test_a_versioned_patch_needs_the_version_it_was_made_against(
+    client, staff, room, building, term, kind
+):
+    ident = {"rooms": room.pk, "buildings": building.pk, "terms": term["id"]}[kind]
+    change = {"rooms": {"capacity": 12}, "buildings": {"name": "Hall"}, "terms": {"name": "S"}}
+    path = f"/api/v1/{kind}/{ident}"
+    h = bearer(staff)
+    current = await client.get(path, headers=h)
+    tag = current.headers["etag"]
+    assert tag == f'"{current.json()["version"]}"'
+
+    missing = await client.patch(path, json=change[kind], headers=h)
+    assert missing.status_code == 428
+    assert missing.json()["code"] == "precondition_required"
+
+    stale = await client.patch(path, json=change[kind], headers=h | {"If-Match": '"999"'})
+    assert stale.status_code == 412
+    assert stale.json()["current_version"] == current.json()["version"]
+
+    done = await client.patch(path, json=change[kind], headers=h | {"If-Match": tag})
+    assert done.status_code == 200, done.text
+    assert done.json()["version"] == current.json()["version"] + 1
+    assert done.headers["etag"] == f'"{done.json()["version"]}"'
+
+    again = await client.patch(path, json=change[kind], headers=h | {"If-Match": tag})
+    assert again.status_code == 412
+
+
+def test_every_versioned_patch_documents_if_match():
+    from compax_server.api import ROUTERS
+
+    for router in ROUTERS:
+        for op in router.operations:
+            if op.method == "PATCH" and op.versioned and not op.path.startswith("/api/v1/me"):
+                assert "If-Match" in op.request_headers, op.path
+                assert {412, 428} <= set(op.errors), op.path
