@@ -76,7 +76,7 @@ class ConflictingBooking(Model):
     room_id: int | None = None
     start: datetime
     end: datetime
-    title: str = ""
+    title: str | None = ""  # the server's schema allows null: a conflict is never dropped
     status: str = ""
     owner_id: int | None = None
     date: str | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,8 @@ from compax_server.settings import Settings
 POSTGRES_URL = os.environ.get("COMPAX_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("COMPAX_TEST_REDIS_URL", "")
 PASSWORD = "correct horse battery"
+# In CI every test must run: a missing program or service fails instead of skipping.
+REQUIRE_SERVICES = os.environ.get("COMPAX_TEST_REQUIRE_SERVICES", "") not in ("", "0")
 
 ENGINES = [
     "sqlite",
@@ -46,7 +49,7 @@ ENGINES = [
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI (``COMPAX_TEST_REQUIRE_SERVICES=1``) the PostgreSQL and Redis tests must run."""
-    if not os.environ.get("COMPAX_TEST_REQUIRE_SERVICES"):
+    if not REQUIRE_SERVICES:
         return
     if not POSTGRES_URL or not REDIS_URL:
         pytest.exit("COMPAX_TEST_POSTGRES_URL and COMPAX_TEST_REDIS_URL must be set", returncode=1)
@@ -65,6 +68,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         asyncio.run(ping())
     except Exception as exc:
         pytest.exit(f"test services do not answer: {exc}", returncode=1)
+
+
+def require_program(name: str, *dirs: str | Path) -> str:
+    """The path of the program ``name`` (looked up in ``dirs``, the test's virtualenv, then
+    ``PATH``). When it is missing the test skips, or fails under
+    ``COMPAX_TEST_REQUIRE_SERVICES=1`` (CI), so a missing program is never a quiet skip there.
+    """
+    for folder in (*dirs, Path(sys.executable).parent):
+        candidate = Path(folder) / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (COMPAX_TEST_REQUIRE_SERVICES is set: this test must run)")
+    pytest.skip(message)
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:

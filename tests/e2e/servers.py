@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,9 +17,27 @@ COMPAX = str(Path(sys.executable).parent / "compax")
 
 
 def free_port() -> int:
+    """A port free right now. Another process may take it before ours binds it:
+    ``LiveServer`` then starts again on another one."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Poll ``condition`` until it holds; ``timeout`` is a hang guard, not a measurement."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout:g} s")
+        time.sleep(0.05)
+
+
+PORT_TAKEN = ("address already in use", "errno 98", "eaddrinuse")
+
+
+class PortTaken(RuntimeError):
+    """The server could not bind its port: another process had taken it."""
 
 
 class LiveServer:
@@ -26,17 +45,33 @@ class LiveServer:
 
     def __init__(self, cwd: Path, env: dict[str, str], workers: int = 1, port: int | None = None):
         self.cwd = cwd
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.fixed_port = port is not None
+        self._use_port(port or free_port())
         self.env = {**os.environ, **env}
         self.env.setdefault("COMPAX_BCRYPT_ROUNDS", "4")
         # The notification worker only where a test is about it (tests/notifications).
         self.env.setdefault("COMPAX_RUN_WORKERS", "false")
         self.workers = workers
-        self.log_path = cwd / f"server-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
+    def _use_port(self, port: int) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = self.cwd / f"server-{port}.log"
+
     def start(self, timeout: float = 30.0) -> LiveServer:
+        """Start and wait until ready. When another process took the free port first (it was
+        only free when we looked), start again on another one (unless a port was given)."""
+        for attempt in range(5):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if self.fixed_port or attempt == 4:
+                    raise
+                self._use_port(free_port())
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> LiveServer:
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [COMPAX, "serve", "--port", str(self.port), "--workers", str(self.workers)],
@@ -49,7 +84,11 @@ class LiveServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
+                log = self.log()
+                self.stop()
+                if any(sign in log.lower() for sign in PORT_TAKEN):
+                    raise PortTaken(log)
+                raise RuntimeError(f"server exited:\n{log}")
             try:
                 if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
                     return self

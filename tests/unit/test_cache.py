@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
@@ -46,14 +45,53 @@ async def test_namespaces_do_not_see_each_other(redis_url, cache_namespace):
     await b.close()
 
 
-async def test_a_dead_redis_answers_uncached_quickly():
+def count_backend_calls(cache: Cache) -> list[str]:
+    """The names of the backend operations ``cache`` makes from now on."""
+    calls: list[str] = []
+    for name in ("get", "set", "increment", "expire", "multi_get", "delete"):
+        original = getattr(cache.backend, name)
+
+        async def counted(*args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return await _original(*args, **kwargs)
+
+        setattr(cache.backend, name, counted)
+    return calls
+
+
+async def test_a_dead_redis_answers_uncached_and_backs_off():
     dead = Cache("redis://127.0.0.1:1/0")
-    started = time.monotonic()
-    assert await dead.get("k") is None
-    await dead.set("k", 1)
-    assert await dead.incr("k", 10) is None
-    assert await dead.counters(["k"]) == [0]
-    assert not await dead.ping()
-    assert time.monotonic() - started < 2
-    assert not dead.available  # backs off instead of retrying on every call
+    calls = count_backend_calls(dead)
+    async with asyncio.timeout(60):  # a hang guard, not a measurement
+        assert await dead.get("k") is None
+        await dead.set("k", 1)
+        assert await dead.incr("k", 10) is None
+        assert await dead.counters(["k"]) == [0]
+        assert not await dead.ping()
+    assert calls == ["get"]  # one failed try, then no call reaches the backend for a while
+    assert not dead.available
     await dead.close()
+
+
+async def test_a_redis_that_never_answers_is_given_up_on():
+    """A cache that accepts connections and then says nothing (a hung server, a black hole)
+    does not hang a request: the operation gives up on its own and the answer is uncached."""
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)  # keep it open, answer nothing
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    hung = Cache(f"redis://127.0.0.1:{port}/0")
+    try:
+        async with asyncio.timeout(60):  # a hang guard: the cache's own timeout must act first
+            assert await hung.get("k") is None
+        assert accepted  # it did reach the silent server
+        assert not hung.available
+    finally:
+        for writer in accepted:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+        await hung.close()
