@@ -36,29 +36,57 @@ USER_AGENT = "Compax-Webhooks"
 RESOLVE_TIMEOUT = 5.0  # seconds for one DNS lookup
 BATCH_WAIT = 2.0  # seconds deliver_due waits for a batch before leaving the rest to run
 MAX_IN_FLIGHT = 1000  # claimed deliveries being sent by this process at most
+# Requests open at once: per receiver (its keep-alive connections) and per process. The
+# waiting happens here, not in httpx's pool, whose cost grows with its waiters and
+# connections; one slow receiver holds at most PER_ORIGIN of the process's slots.
+PER_ORIGIN = 16
+CONCURRENCY = 200
 ERROR_BODY = 300  # characters of a refusal's body kept in the log
-
-_client: httpx.AsyncClient | None = None
-_client_loop: asyncio.AbstractEventLoop | None = None
 _in_flight: set[asyncio.Task[None]] = set()
 
 
-def http_client() -> httpx.AsyncClient:
-    """This process's client (a new one per event loop): keep-alive, no redirects followed,
-    no proxy from the environment."""
-    global _client, _client_loop
+@dataclass
+class _Origin:
+    client: httpx.AsyncClient
+    slots: asyncio.Semaphore
+
+
+@dataclass
+class _Senders:
+    """This process's HTTP clients on one event loop: one per receiver origin (scheme, host,
+    port), keep-alive, no redirects followed, no proxy from the environment."""
+
+    loop: asyncio.AbstractEventLoop
+    slots: asyncio.Semaphore
+    origins: dict[str, _Origin]
+
+    def origin(self, url: str) -> _Origin:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        found = self.origins.get(key)
+        if found is None or found.client.is_closed:
+            client = httpx.AsyncClient(
+                timeout=httpx.Timeout(runtime.settings().webhook_timeout),
+                follow_redirects=False,
+                trust_env=False,
+                limits=httpx.Limits(
+                    max_connections=PER_ORIGIN, max_keepalive_connections=PER_ORIGIN
+                ),
+                headers={"user-agent": USER_AGENT},
+            )
+            found = self.origins[key] = _Origin(client, asyncio.Semaphore(PER_ORIGIN))
+        return found
+
+
+_senders: _Senders | None = None
+
+
+def senders() -> _Senders:
+    global _senders
     loop = asyncio.get_running_loop()
-    if _client is None or _client_loop is not loop or _client.is_closed:
-        timeout = runtime.settings().webhook_timeout
-        _client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            trust_env=False,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
-            headers={"user-agent": USER_AGENT},
-        )
-        _client_loop = loop
-    return _client
+    if _senders is None or _senders.loop is not loop:
+        _senders = _Senders(loop, asyncio.Semaphore(CONCURRENCY), {})
+    return _senders
 
 
 async def drain() -> None:
@@ -68,12 +96,13 @@ async def drain() -> None:
 
 
 async def close() -> None:
-    """Finish what is in flight and close the client (at shutdown)."""
-    global _client
+    """Finish what is in flight and close the clients (at shutdown)."""
+    global _senders
     await drain()
-    if _client is not None and _client_loop is asyncio.get_running_loop():
-        await _client.aclose()
-    _client = None
+    if _senders is not None and _senders.loop is asyncio.get_running_loop():
+        for origin in _senders.origins.values():
+            await origin.client.aclose()
+    _senders = None
 
 
 # -- targets ------------------------------------------------------------------------------
@@ -255,11 +284,15 @@ async def _post(
         url = parts._replace(netloc=target.pinned + port).geturl()
     total = runtime.settings().webhook_timeout
     try:
-        async with asyncio.timeout(total + 1):  # a receiver that drips bytes is cut off too
-            async with http_client().stream("POST", url, content=body, headers=headers) as response:
+        pool = senders()
+        origin = pool.origin(url)
+        async with origin.slots, pool.slots, asyncio.timeout(total + 1):  # drip-feeders too
+            async with origin.client.stream(
+                "POST", url, content=body, headers=headers, timeout=total
+            ) as response:
+                text = await _start_of(response)  # read to the end: keeps the connection
                 if 200 <= response.status_code < 300:
                     return Result(d, status=response.status_code)
-                text = await _start_of(response)
                 return Result(d, status=response.status_code, error=f"HTTP {text}")
     except TimeoutError:
         return Result(d, error=f"no answer within {total:g} s")
@@ -268,9 +301,11 @@ async def _post(
 
 
 async def _start_of(response: httpx.Response) -> str:
-    """The status and the first characters of a refusal (never the whole body)."""
+    """The status and the first characters of the answer's body. A short body is read to
+    its end, so that the connection is kept for the next delivery; a long one is cut off
+    (and its connection closed): nobody reads megabytes a receiver sends back."""
     chunk = b""
-    async for part in response.aiter_bytes():
+    async for part in response.aiter_raw():
         chunk += part
         if len(chunk) >= ERROR_BODY:
             break
