@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, forget_redis_namespace
 from tests.e2e.servers import Cluster, LiveServer
 
 pytestmark = [
@@ -27,6 +27,13 @@ def test_a_booking_through_one_process_is_seen_by_the_others_search(tmp_path):
         "COMPAX_CACHE_URL": REDIS_URL,
         "COMPAX_CACHE_NAMESPACE": f"ryw{uuid.uuid4().hex[:8]}",
     }
+    try:
+        book_on_one_and_search_on_the_other(tmp_path, env)
+    finally:
+        forget_redis_namespace(env["COMPAX_CACHE_NAMESPACE"])
+
+
+def book_on_one_and_search_on_the_other(tmp_path, env):
     with Cluster([LiveServer(tmp_path, env), LiveServer(tmp_path, env)]) as cluster:
         a, b = cluster.urls
         token = httpx.post(
