@@ -1,10 +1,46 @@
-"""``compax demo``: a sample campus in one command, and never twice."""
+"""``compax demo``: a sample campus in one command, and never twice.
+
+What the demo does depends on what the server holds already, so every test here has a server
+of its own (the other CLI modules share one per module): no test sees another's campus,
+whatever the order they run in.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+from compax_sdk import Compax
+from tests.cli.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Cli
+from tests.e2e.servers import LiveServer
+
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    env = {
+        "COMPAX_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
+        "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+    }
+    folder = tmp_path / "server"
+    folder.mkdir()
+    with LiveServer(folder, env) as live:
+        yield live
+
+
+@pytest.fixture
+def admin_cli(server: LiveServer, tmp_path: Path) -> Cli:
+    return Cli(server.url, tmp_path / "admin-config").login()
+
+
+@pytest.fixture
+def api(server: LiveServer) -> Iterator[Compax]:
+    with Compax(base_url=server.url, api_key="", access_token="") as client:
+        client.auth.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        yield client
 
 
 def test_demo_loads_a_campus_once(admin_cli):
