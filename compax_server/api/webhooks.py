@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 from sanic import HTTPResponse, Request
 
-from compax_server.api.bookings import etag, if_match
 from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import In, Int, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.domain.webhooks import message_id

@@ -376,3 +376,21 @@ async def test_a_receiver_that_never_answers_holds_up_nobody(pump, receiver, sta
     finally:
         silent.close()
     await asyncio.sleep(0)
+
+
+async def test_a_disabled_subscription_waits_and_resumes_in_order(pump, receiver, staff, room):
+    sub = await subscribe(actor_of(staff), receiver, event_types=["booking.*"])
+    b = (
+        await bookings.create_booking(
+            actor_of(staff), room_id=room.pk, title="x", start=at(1, 9), end=at(1, 10)
+        )
+    ).booking
+    await pump.dispatch()  # queued, not sent yet
+    sub = await webhooks.update_subscription(actor_of(staff), sub.pk, expected=ANY, active=False)
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    await pump()
+    assert receiver.received == []  # what was queued waits
+    assert await WebhookDelivery.filter(subscription_id=sub.pk).count() == 1  # no new ones
+    await webhooks.update_subscription(actor_of(staff), sub.pk, expected=ANY, active=True)
+    await pump()
+    assert [e["action"] for e in receiver.events()] == ["booking.create"]
