@@ -12,6 +12,7 @@ import asyncio
 import os
 import shutil
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -28,7 +29,7 @@ from compax_server.db import migrate
 from compax_server.db.bookings import Booking
 from compax_server.db.rooms import Building, Feature, Room
 from compax_server.db.users import Role, User
-from compax_server.services import auth, bookings, buildings, rooms, users
+from compax_server.services import auth, bookings, buildings, limits, rooms, users
 from compax_server.services.actors import Actor
 from compax_server.settings import Settings
 
@@ -86,6 +87,35 @@ def require_program(name: str, *dirs: str | Path) -> str:
     if REQUIRE_SERVICES:
         pytest.fail(f"{message} (COMPAX_TEST_REQUIRE_SERVICES is set: this test must run)")
     pytest.skip(message)
+
+
+class Clock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def login_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The clock of the login limits (``services.limits.clock``), held still: the counters of
+    a window never start again in the middle of a test because a real window boundary (every
+    15 minutes) passed. A test about windows moves it (``login_clock.advance``)."""
+    clock = Clock(float(int(time.time())))
+    monkeypatch.setattr(limits, "clock", clock)
+    return clock
+
+
+def login_window_without_edge() -> str:
+    """For a server process (``COMPAX_LOGIN_RATE_WINDOW``): a window so long that the current
+    one ends decades from now, so that a test's burst of logins never straddles two."""
+    return str(2 * int(time.time()))
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -14,7 +14,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def at(day: int, hour: int) -> datetime:
     """Feeds cover a month back to a year ahead: use a week that is always soon."""
-    monday = date.today() + timedelta(days=14 - date.today().weekday())
+    today = datetime.now(UTC).date()  # read once: two reads may straddle midnight
+    monday = today + timedelta(days=14 - today.weekday())
     return datetime.combine(monday + timedelta(days=day), time(hour), tzinfo=UTC)
 
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from compax_server.db import migrate
-from tests.conftest import POSTGRES_URL, REDIS_URL
+from tests.conftest import POSTGRES_URL, REDIS_URL, forget_redis_namespace
 from tests.e2e.servers import Cluster, LiveServer
 
 pytestmark = pytest.mark.slow
@@ -58,6 +58,7 @@ def cluster(request, tmp_path):
             yield c
     finally:
         asyncio.run(migrate.drop_postgres_database(POSTGRES_URL, name))
+        forget_redis_namespace(name)
 
 
 async def token(client: httpx.AsyncClient, url: str, email: str, password: str) -> dict[str, str]:

@@ -6,20 +6,18 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.conftest import require_program
 from tests.e2e.servers import LiveServer
 
 pytestmark = pytest.mark.slow
 
-SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 ADMIN = ("admin@campus.example", "first admin pw")
 
@@ -76,11 +74,8 @@ def seed(url: str) -> tuple[str, str]:
     return admin, member
 
 
-@pytest.mark.skipif(
-    not Path(SCHEMATHESIS).exists() and not shutil.which("schemathesis"),
-    reason="schemathesis is not installed",
-)
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
+    schemathesis = require_program("schemathesis")
     env = {
         "COMPAX_BOOTSTRAP_ADMIN_EMAIL": ADMIN[0],
         "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
@@ -98,7 +93,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         ):  # the member first: the admin may deactivate it
             result = subprocess.run(
                 [
-                    SCHEMATHESIS,
+                    schemathesis,
                     "--config-file",
                     str(CONFIG),
                     "run",

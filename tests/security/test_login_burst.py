@@ -19,7 +19,12 @@ import pytest
 
 from compax_server.db import migrate
 from compax_server.services.sessions import SESSION_STATE_SECONDS
-from tests.conftest import POSTGRES_URL, REDIS_URL
+from tests.conftest import (
+    POSTGRES_URL,
+    REDIS_URL,
+    forget_redis_namespace,
+    login_window_without_edge,
+)
 from tests.e2e.servers import Cluster, LiveServer
 
 pytestmark = [
@@ -49,6 +54,8 @@ def cluster(tmp_path_factory):
         "COMPAX_CACHE_URL": REDIS_URL,
         "COMPAX_CACHE_NAMESPACE": name,
         "COMPAX_LOGIN_RATE_LIMIT": str(LIMIT),
+        # The burst must not straddle two windows (every 15 minutes by default).
+        "COMPAX_LOGIN_RATE_WINDOW": login_window_without_edge(),
     }
     try:
         asyncio.run(migrate.upgrade(url))
@@ -64,6 +71,7 @@ def cluster(tmp_path_factory):
             yield c
     finally:
         asyncio.run(migrate.drop_postgres_database(POSTGRES_URL, name))
+        forget_redis_namespace(name)
 
 
 async def test_a_burst_of_wrong_logins_over_every_worker_gets_at_most_the_limit(cluster):
