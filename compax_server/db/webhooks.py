@@ -161,3 +161,20 @@ async def buildings_of_rooms(room_ids: Sequence[int]) -> dict[int, int]:
         )
         out.update({int(r["id"]): int(r["building_id"]) for r in rows})
     return out
+
+
+async def created_at_event(subscription_ids: Sequence[int]) -> dict[int, int]:
+    """``{subscription id: the id of its webhook.create event}``: the point of the change
+    feed it was made at (in commit order). Subscriptions without one are left out."""
+    ids = sorted(set(subscription_ids))
+    out: dict[int, int] = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        rows = await sql.fetch(
+            "SELECT entity_id, MIN(id) AS event_id FROM audit_events "
+            "WHERE entity_type = 'webhook' AND action = 'webhook.create' "
+            f"AND entity_id IN ({', '.join(['?'] * len(chunk))}) GROUP BY entity_id",
+            *chunk,
+        )
+        out.update({int(r["entity_id"]): int(r["event_id"]) for r in rows})
+    return out

@@ -366,8 +366,13 @@ def _facts(event: AuditEvent) -> tuple[int | None, int | None, str | None]:
 
 
 def _wants(
-    sub: WebhookSubscription, event: AuditEvent, facts: tuple[int | None, int | None, str | None]
+    sub: WebhookSubscription,
+    event: AuditEvent,
+    facts: tuple[int | None, int | None, str | None],
+    since: int,
 ) -> bool:
+    if event.pk <= since:
+        return False  # it happened before the subscription was made
     if not rules.matches(sub.event_types, event.action):
         return False
     if event.entity_type == "webhook" and event.entity_id == sub.pk:
@@ -382,14 +387,17 @@ def _wants(
 
 async def deliveries_for(events: Sequence[AuditEvent]) -> list[WebhookDelivery]:
     """The deliveries these events make (unsaved): one per event and active subscription
-    that wants it. Two queries at most: the subscriptions, and the buildings of the rooms
-    the events name (when a subscription filters by building)."""
+    that wants it and was made before it (a new subscription hears what happens after it,
+    even when the dispatcher is behind). Three queries at most: the subscriptions, where
+    each begins in the feed, and the buildings of the rooms the events name (when a
+    subscription filters by building)."""
     wanted = [e for e in events if rules.deliverable(e.action)]
     if not wanted:
         return []
     subs = await WebhookSubscription.filter(active=True).order_by("id")
     if not subs:
         return []
+    begins = await webhooks_db.created_at_event([s.pk for s in subs])
     facts = {e.pk: _facts(e) for e in wanted}
     if any(s.building_id is not None for s in subs):
         rooms = {f[0] for f in facts.values() if f[0] is not None and f[1] is None}
@@ -411,5 +419,5 @@ async def deliveries_for(events: Sequence[AuditEvent]) -> list[WebhookDelivery]:
         )
         for event in wanted
         for sub in subs
-        if _wants(sub, event, facts[event.pk])
+        if _wants(sub, event, facts[event.pk], begins.get(sub.pk, 0))
     ]

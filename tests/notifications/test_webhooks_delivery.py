@@ -394,3 +394,15 @@ async def test_a_disabled_subscription_waits_and_resumes_in_order(pump, receiver
     await webhooks.update_subscription(actor_of(staff), sub.pk, expected=ANY, active=True)
     await pump()
     assert [e["action"] for e in receiver.events()] == ["booking.create"]
+
+
+async def test_a_new_subscription_hears_only_what_happens_after_it(pump, receiver, staff, room):
+    await bookings.create_booking(
+        actor_of(staff), room_id=room.pk, title="before", start=at(1, 9), end=at(1, 10)
+    )  # not yet dispatched when the subscription is made
+    await subscribe(actor_of(staff), receiver, event_types=["booking.*"])
+    await bookings.create_booking(
+        actor_of(staff), room_id=room.pk, title="after", start=at(1, 11), end=at(1, 12)
+    )
+    await pump()
+    assert [e["after"]["title"] for e in receiver.events()] == ["after"]
