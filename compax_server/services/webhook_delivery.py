@@ -11,10 +11,8 @@ receiver never holds up the others (its claims are leased, and bounded by ``MAX_
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,11 +27,11 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.notifications import WebhookSubscription, claim
 from compax_server.domain import webhooks as rules
 from compax_server.services import audit
+from compax_server.services.webhook_targets import Target, target_for
 
 log = logging.getLogger("compax.webhooks")
 
 USER_AGENT = "Compax-Webhooks"
-RESOLVE_TIMEOUT = 5.0  # seconds for one DNS lookup
 BATCH_WAIT = 2.0  # seconds deliver_due waits for a batch before leaving the rest to run
 MAX_IN_FLIGHT = 1000  # claimed deliveries being sent by this process at most
 # Requests open at once: per receiver (its keep-alive connections) and per process. The
@@ -103,76 +101,6 @@ async def close() -> None:
         for origin in _senders.origins.values():
             await origin.client.aclose()
     _senders = None
-
-
-# -- targets ------------------------------------------------------------------------------
-
-
-async def resolve(host: str, port: int) -> list[rules.Address]:
-    """The addresses of ``host`` (an IP literal is its own), looked up in a thread with a
-    bound; a name that does not resolve is a ``ValueError``."""
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        infos = await asyncio.wait_for(
-            asyncio.to_thread(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM),
-            RESOLVE_TIMEOUT,
-        )
-    except (OSError, TimeoutError) as exc:
-        raise ValueError(f"{host} does not resolve ({exc or 'timed out'})") from None
-    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-
-
-def _port(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    return host, parts.port or (443 if parts.scheme == "https" else 80)
-
-
-async def target_problem(url: str) -> str | None:
-    """Why ``url`` may not receive webhooks (a private address, a name that does not
-    resolve), or None. Private addresses pass when ``COMPAX_WEBHOOK_ALLOW_PRIVATE`` is set."""
-    host, port = _port(url)
-    try:
-        addresses = await resolve(host, port)
-    except ValueError as exc:
-        return str(exc)
-    if runtime.settings().webhook_allow_private:
-        return None
-    for ip in addresses:
-        if (why := rules.refused_address(ip)) is not None:
-            return f"{host}: {why}"
-    return None
-
-
-@dataclass
-class Target:
-    """Where a batch sends for one URL origin: a pinned address for plain http (so a DNS
-    answer that changes after the check cannot redirect it), or why it may not send."""
-
-    problem: str | None = None
-    pinned: str | None = None  # ip literal for the netloc
-
-
-async def _target(url: str) -> Target:
-    host, port = _port(url)
-    if runtime.settings().webhook_allow_private:
-        return Target()
-    try:
-        addresses = await resolve(host, port)
-    except ValueError as exc:
-        return Target(problem=str(exc))
-    for ip in addresses:
-        if (why := rules.refused_address(ip)) is not None:
-            return Target(problem=f"refused: {host}: {why}")
-    # https needs no pin: the certificate is checked against the name, so an address that
-    # changed to an internal host fails the handshake.
-    if urlsplit(url).scheme == "http":
-        ip = addresses[0]
-        return Target(pinned=f"[{ip}]" if ip.version == 6 else str(ip))
-    return Target()
 
 
 # -- one attempt --------------------------------------------------------------------------
@@ -338,7 +266,7 @@ async def deliver_due(limit: int = 100) -> int:
     }
     events = {e.pk: e for e in await AuditEvent.filter(id__in={d.event_id for d in claimed})}
     origins = {s.url: s.url for s in subs.values()}
-    found = await asyncio.gather(*(_target(u) for u in origins))
+    found = await asyncio.gather(*(target_for(u) for u in origins))
     targets = dict(zip(origins, found, strict=True))
     tasks = [
         asyncio.ensure_future(
