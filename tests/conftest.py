@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -336,6 +336,13 @@ def make_room(admin: User, building: Building) -> MakeRoom:
 @pytest.fixture
 async def room(make_room: MakeRoom) -> Room:
     return await make_room()
+
+
+def monday_ahead(years: int = 5) -> date:
+    """The Monday of this week, ``years`` years (of 52 weeks) ahead: a date that is always in
+    the future, whenever the tests run, and always a Monday."""
+    today = datetime.now(UTC).date()
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=52 * years)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -13,14 +13,14 @@ import httpx
 import pytest
 
 from compax_server.db import migrate
-from tests.conftest import POSTGRES_URL, REDIS_URL, forget_redis_namespace
+from tests.conftest import POSTGRES_URL, REDIS_URL, forget_redis_namespace, monday_ahead
 from tests.e2e.servers import Cluster, LiveServer
 
 pytestmark = pytest.mark.slow
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@campus.example", "first admin pw"
 CLIENTS, ROUNDS = 50, 20
-DAY0 = datetime(2031, 6, 2, tzinfo=UTC)
+DAY0 = datetime.combine(monday_ahead(5), datetime.min.time(), tzinfo=UTC)
 
 
 @pytest.fixture(

@@ -17,12 +17,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import require_program
+from tests.conftest import monday_ahead, require_program
 from tests.e2e.servers import LiveServer, free_port, wait_for
 
 pytestmark = pytest.mark.slow
 
 ADMIN = ("admin@campus.example", "first admin pw")
+TERM = monday_ahead(5)  # a term that is always ahead, whenever the tests run
+SLOTS = datetime.combine(monday_ahead(6), datetime.min.time(), tzinfo=UTC)
+LATER = monday_ahead(7)
 ENV = {
     "COMPAX_BOOTSTRAP_ADMIN_EMAIL": ADMIN[0],
     "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
@@ -63,7 +66,7 @@ def timetable(codes: list[str], n: int) -> dict:
                 "kind": "series",
                 "room": codes[i % len(codes)],
                 "title": f"C{i}",
-                "start_date": "2031-09-01",
+                "start_date": TERM.isoformat(),
                 "start_time": f"{8 + (i // len(codes)) % 10:02d}:00",
                 "duration_minutes": 50,
                 "recurrence": {"freq": "weekly", "weekdays": ["mon", "wed"], "count": 30},
@@ -165,11 +168,11 @@ def test_redis_going_away_degrades_to_uncached_and_recovers(tmp_path):
             async def traffic(rounds: int) -> list[int]:
                 """``rounds`` of a search and a booking (each in a slot of its own)."""
                 statuses: list[int] = []
-                window = {"free_from": "2031-01-01T09:00:00Z", "free_to": "2031-01-01T10:00:00Z"}
+                window = {"free_from": f"{TERM}T09:00:00Z", "free_to": f"{TERM}T10:00:00Z"}
                 async with httpx.AsyncClient(base_url=server.url, headers=h, timeout=30) as c:
                     for _ in range(rounds):
                         statuses.append((await c.get("/api/v1/rooms", params=window)).status_code)
-                        start = datetime(2032, 1, 1, tzinfo=UTC) + timedelta(hours=next(slots))
+                        start = SLOTS + timedelta(hours=next(slots))
                         r = await c.post(
                             "/api/v1/bookings",
                             json={
@@ -265,10 +268,10 @@ def test_clients_hanging_up_do_not_wedge_the_server(tmp_path):
                             "/api/v1/rooms",
                             {
                                 "params": {
-                                    "free_from": "2031-09-01T08:00:00Z",
-                                    "free_to": "2031-09-01T09:00:00Z",
+                                    "free_from": f"{TERM}T08:00:00Z",
+                                    "free_to": f"{TERM}T09:00:00Z",
                                     "repeat": "daily",
-                                    "until": "2032-06-01",
+                                    "until": (TERM + timedelta(weeks=40)).isoformat(),
                                 }
                             },
                         ),
@@ -290,8 +293,8 @@ def test_clients_hanging_up_do_not_wedge_the_server(tmp_path):
             json={
                 "room_id": 1,
                 "title": "t",
-                "start": "2033-01-03T09:00:00Z",
-                "end": "2033-01-03T10:00:00Z",
+                "start": f"{LATER}T09:00:00Z",
+                "end": f"{LATER}T10:00:00Z",
             },
             headers=h,
         )

@@ -24,7 +24,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import POSTGRES_URL, require_program
+from tests.conftest import POSTGRES_URL, monday_ahead, require_program
 from tests.e2e.servers import LiveServer, free_port
 
 # Where Debian keeps the PostgreSQL server programs (newest first); PATH is looked at last.
@@ -43,7 +43,7 @@ pytestmark = [
 ]
 
 ADMIN = ("admin@campus.example", "first admin pw")
-BASE = datetime(2031, 1, 6, tzinfo=UTC)
+BASE = datetime.combine(monday_ahead(5), datetime.min.time(), tzinfo=UTC)
 
 
 class PrivatePostgres:

@@ -4,11 +4,12 @@ a search answered (and cached) by one never shows a slot free after the other bo
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
 
-from tests.conftest import REDIS_URL, forget_redis_namespace
+from tests.conftest import REDIS_URL, forget_redis_namespace, monday_ahead
 from tests.e2e.servers import Cluster, LiveServer
 
 pytestmark = [
@@ -50,8 +51,8 @@ def book_on_one_and_search_on_the_other(tmp_path, env):
         ).json()
         for day in range(1, 6):
             window = {
-                "free_from": f"2031-05-0{day}T09:00:00Z",
-                "free_to": f"2031-05-0{day}T10:00:00Z",
+                "free_from": f"{monday_ahead(5) + timedelta(days=day)}T09:00:00Z",
+                "free_to": f"{monday_ahead(5) + timedelta(days=day)}T10:00:00Z",
             }
             for _ in range(2):  # the second answer comes from the shared cache
                 assert [
