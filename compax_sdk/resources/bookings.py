@@ -32,6 +32,11 @@ class Booking(Model):
     description: str = ""
     start: AwareDatetime
     end: AwareDatetime
+    timezone: str = ""
+    """The IANA zone of the room's building, e.g. ``Europe/Berlin``."""
+    local_start: AwareDatetime | None = None
+    """``start`` in the room's zone (with its offset): show this to people."""
+    local_end: AwareDatetime | None = None
     status: str  # pending, confirmed, rejected or cancelled
     reason: str = ""  # why it was rejected or cancelled
     series_id: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import AwareDatetime, Field, field_validator
@@ -18,11 +19,11 @@ from compax_server.api.schemas import (
     PageQuery,
     Patch,
     QueryTime,
-    page_of,
     render,
 )
 from compax_server.db.bookings import Booking, Status
-from compax_server.services import bookings
+from compax_server.domain import hours
+from compax_server.services import bookings, rooms
 from compax_server.services.actors import Actor
 
 router = Router(
@@ -33,7 +34,9 @@ router = Router(
 )
 
 
-class BookingOut(Out):
+class BookingFields(Out):
+    """A booking's own fields, as stored."""
+
     id: int
     room_id: int
     owner_id: int
@@ -55,6 +58,32 @@ class BookingOut(Out):
     created_by_id: int | None
     created_at: datetime
     updated_at: datetime
+
+
+class BookingOut(BookingFields):
+    timezone: str = Field(description="the IANA zone of the room's building")
+    local_start: datetime = Field(description="start in that zone (RFC 3339, its offset)")
+    local_end: datetime = Field(description="end in that zone")
+
+    @classmethod
+    def of(cls, booking: Booking, zone: str) -> BookingOut:
+        tz = hours.zone(zone)
+        return cls(
+            **BookingFields.model_validate(booking).model_dump(),
+            timezone=zone,
+            local_start=booking.start.astimezone(tz),
+            local_end=booking.end.astimezone(tz),
+        )
+
+
+async def bookings_out(rows: Sequence[Booking]) -> list[BookingOut]:
+    """Bookings as answers, with their local times: one query for the zones of them all."""
+    zones = await rooms.zones_of([b.room_id for b in rows])
+    return [BookingOut.of(b, zones[b.room_id]) for b in rows]
+
+
+async def booking_out(booking: Booking) -> BookingOut:
+    return (await bookings_out([booking]))[0]
 
 
 class Approved(BookingOut):
@@ -132,7 +161,7 @@ async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> 
     rows, cursor = await bookings.list_bookings(
         actor, filters, limit=query.limit, cursor=query.cursor
     )
-    return render(page_of(rows, cursor, BookingOut))
+    return render(Page[BookingOut](data=await bookings_out(rows), next_cursor=cursor))
 
 
 @router.post(
@@ -163,7 +192,7 @@ async def create_booking(request: Request, actor: Actor, body: BookingCreate) ->
     headers = with_etag(created.booking) | {"Location": f"/api/v1/bookings/{created.booking.pk}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return render(BookingOut.model_validate(created.booking), 201, headers)
+    return render(await booking_out(created.booking), 201, headers)
 
 
 @router.get(
@@ -175,7 +204,7 @@ async def create_booking(request: Request, actor: Actor, body: BookingCreate) ->
 )
 async def read_booking(request: Request, actor: Actor, booking_id: int) -> HTTPResponse:
     booking = await bookings.get_booking(actor, booking_id)
-    return render(BookingOut.model_validate(booking), headers=with_etag(booking))
+    return render(await booking_out(booking), headers=with_etag(booking))
 
 
 @router.patch(
@@ -195,7 +224,7 @@ async def update_booking(
     booking = await bookings.update_booking(
         actor, booking_id, expected=if_match(request), **changes
     )
-    return render(BookingOut.model_validate(booking), headers=with_etag(booking))
+    return render(await booking_out(booking), headers=with_etag(booking))
 
 
 @router.post(
@@ -215,7 +244,7 @@ async def cancel_booking(
     booking = await bookings.cancel_booking(
         actor, booking_id, expected=if_match(request), reason=body.reason
     )
-    return render(BookingOut.model_validate(booking), headers=with_etag(booking))
+    return render(await booking_out(booking), headers=with_etag(booking))
 
 
 @router.post(
@@ -232,7 +261,7 @@ async def approve_booking(request: Request, actor: Actor, booking_id: int) -> HT
     booking, rejected = await bookings.approve_booking(
         actor, booking_id, expected=if_match(request)
     )
-    out = Approved(**BookingOut.model_validate(booking).model_dump(), rejected_booking_ids=rejected)
+    out = Approved(**(await booking_out(booking)).model_dump(), rejected_booking_ids=rejected)
     return render(out, headers=with_etag(booking))
 
 
@@ -252,4 +281,4 @@ async def reject_booking(
     booking = await bookings.reject_booking(
         actor, booking_id, expected=if_match(request), reason=body.reason
     )
-    return render(BookingOut.model_validate(booking), headers=with_etag(booking))
+    return render(await booking_out(booking), headers=with_etag(booking))

@@ -81,9 +81,10 @@ def _base(request: Request | None) -> str:
     if request is None:
         return ""
     try:
-        return public_base(request)
+        base = public_base(request)
     except Exception:  # a request too broken to say where it came to: a relative type
         return ""
+    return "" if base.endswith("://") else base
 
 
 def render_error(request: Request, exc: BaseException) -> HTTPResponse:

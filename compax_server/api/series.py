@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 from sanic import HTTPResponse, Request
 
-from compax_server.api.bookings import BookingOut
+from compax_server.api.bookings import BookingOut, bookings_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag as etag_of
 from compax_server.api.etags import if_match
@@ -222,7 +222,7 @@ async def read_series(request: Request, actor: Actor, series_id: int) -> HTTPRes
     occurrences = await series.occurrences_of(actor, found)
     out = SeriesDetail(
         **SeriesOut.model_validate(found).model_dump(),
-        occurrences=[BookingOut.model_validate(b) for b in occurrences],
+        occurrences=await bookings_out(occurrences),
     )
     return render(out, headers={"ETag": etag_of(found)})
 

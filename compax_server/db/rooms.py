@@ -154,6 +154,14 @@ async def room_info(room_id: int, *, removed_too: bool = False) -> RoomInfo | No
     )
 
 
+async def zones(room_ids: list[int]) -> dict[int, str]:
+    """The IANA zone of each room's building (removed rooms too), in one query."""
+    if not room_ids:
+        return {}
+    rows = await Room.filter(id__in=sorted(set(room_ids))).values_list("id", "building__timezone")
+    return {int(room_id): str(zone) for room_id, zone in rows}
+
+
 async def exists(kind: str, entity_id: int) -> bool:
     """Whether the building or room (``kind``) exists and was not removed."""
     table = {"building": "buildings", "room": "rooms"}[kind]

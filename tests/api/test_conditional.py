@@ -121,3 +121,40 @@ def test_every_versioned_patch_documents_if_match():
             if op.method == "PATCH" and op.versioned and not op.path.startswith("/api/v1/me"):
                 assert "If-Match" in op.request_headers, op.path
                 assert {412, 428} <= set(op.errors), op.path
+
+
+# -- local times -------------------------------------------------------------------------------
+
+
+async def test_bookings_say_their_zone_and_local_times(
+    client, member, make_room, book, monkeypatch
+):
+    from compax_server.db import rooms as rooms_db
+
+    room = await make_room()
+    other = await make_room()
+    winter = await book(member, room, at(1, 9), at(1, 10))  # 2031-03-04, CET
+    await book(member, other, at(1, 11), at(1, 12))
+    summer = await book(member, room, at(35, 8), at(35, 9))  # 2031-04-07, CEST
+    h = bearer(member)
+
+    r = (await client.get(f"/api/v1/bookings/{winter.pk}", headers=h)).json()
+    assert r["timezone"] == "Europe/Berlin"
+    assert (r["local_start"], r["local_end"]) == (
+        "2031-03-04T10:00:00+01:00",
+        "2031-03-04T11:00:00+01:00",
+    )
+    r = (await client.get(f"/api/v1/bookings/{summer.pk}", headers=h)).json()
+    assert r["local_start"] == "2031-04-07T10:00:00+02:00"
+
+    calls = []
+    real = rooms_db.zones
+
+    async def counted(room_ids):
+        calls.append(room_ids)
+        return await real(room_ids)
+
+    monkeypatch.setattr(rooms_db, "zones", counted)
+    page = (await client.get("/api/v1/bookings", headers=h)).json()
+    assert [b["timezone"] for b in page["data"]] == ["Europe/Berlin"] * 3
+    assert len(calls) == 1  # one lookup for the whole page, not one per booking
