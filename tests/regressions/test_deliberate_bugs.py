@@ -164,10 +164,10 @@ async def test_a_refresh_on_a_stale_read_issues_no_second_session(database, memb
         "user"
     )
     await auth.refresh(pair.refresh_token)  # the other request wins the rotation
-    monkeypatch.setattr(RefreshToken, "get_or_none", lambda **_: _StaleRead(stale))
-    with pytest.raises(RefreshTokenReused):
-        await auth.refresh(pair.refresh_token)
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(RefreshToken, "get_or_none", lambda **_: _StaleRead(stale))
+        with pytest.raises(RefreshTokenReused):
+            await auth.refresh(pair.refresh_token)
     live = await RefreshToken.filter(family=stale.family, revoked_at=None).count()
     assert live == 0  # the reuse ended the whole session
 
