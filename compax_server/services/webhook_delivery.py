@@ -280,10 +280,10 @@ async def deliver_due(limit: int = 100) -> int:
         for d in claimed
     ]
     done, pending = await asyncio.wait(tasks, timeout=BATCH_WAIT)
-    await record([_outcome(t) for t in done], subs)
     for task in pending:
         _in_flight.add(later := asyncio.ensure_future(_record_when_done(task, subs)))
         later.add_done_callback(_in_flight.discard)
+    await record([_outcome(t) for t in done], subs)
     return len(claimed)
 
 
@@ -332,7 +332,7 @@ async def _give_up(r: Result, sub: WebhookSubscription | None, now: datetime) ->
         taken = await webhooks_db.mark_failed(d.id, d.attempts, http_status=r.status, error=r.error)
         if not taken or r.gone or sub is None:
             return
-        current = await WebhookSubscription.get_or_none(id=sub.pk)
+        current = await WebhookSubscription.select_for_update().get_or_none(id=sub.pk)
         if current is None or not current.active:
             return
         before = snapshot(current)

@@ -65,9 +65,14 @@ def sees_all(actor: Actor) -> bool:
     return actor.api_key_id is None or (actor.is_admin and actor.has_scope(Scope.admin))
 
 
-async def _load(actor: Actor, subscription_id: int, scope: str) -> WebhookSubscription:
+async def _load(
+    actor: Actor, subscription_id: int, scope: str, *, lock: bool = False
+) -> WebhookSubscription:
+    """The subscription, if the actor may see it (a 404 otherwise); ``lock``: for update,
+    inside the transaction that changes it."""
     require_manager(actor, scope)
-    sub = await WebhookSubscription.get_or_none(id=subscription_id)
+    query = WebhookSubscription.select_for_update() if lock else WebhookSubscription
+    sub = await query.get_or_none(id=subscription_id)
     if sub is None or not (sees_all(actor) or sub.owner_api_key_id == actor.api_key_id):
         raise NotFound(f"webhook {subscription_id} does not exist")
     return sub
@@ -205,7 +210,7 @@ async def update_subscription(
         await check_target(changes["url"])
     await check_filters(changes.get("building_id"), changes.get("room_id"))
     async with transaction():
-        sub = await _load(actor, subscription_id, Scope.write)
+        sub = await _load(actor, subscription_id, Scope.write, lock=True)
         versions.ensure(sub.version, expected, noun="webhook", ident=subscription_id)
         before = snapshot(sub)
         for name, value in changes.items():
@@ -225,7 +230,7 @@ async def update_subscription(
 async def delete_subscription(actor: Actor, subscription_id: int) -> None:
     """The subscription and its delivery log go; nothing more is sent to it."""
     async with transaction():
-        sub = await _load(actor, subscription_id, Scope.write)
+        sub = await _load(actor, subscription_id, Scope.write, lock=True)
         before = snapshot(sub)
         await WebhookDelivery.filter(subscription_id=sub.pk).delete()
         await sub.delete()
@@ -237,7 +242,7 @@ async def rotate_secret(actor: Actor, subscription_id: int) -> tuple[WebhookSubs
     ``COMPAX_WEBHOOK_SECRET_GRACE`` seconds, so receivers can switch without losing any."""
     grace = runtime.settings().webhook_secret_grace
     async with transaction():
-        sub = await _load(actor, subscription_id, Scope.write)
+        sub = await _load(actor, subscription_id, Scope.write, lock=True)
         before = snapshot(sub)
         secret = rules.new_secret()
         now = datetime.now(UTC)

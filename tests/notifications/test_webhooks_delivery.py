@@ -406,3 +406,19 @@ async def test_a_new_subscription_hears_only_what_happens_after_it(pump, receive
     )
     await pump()
     assert [e["after"]["title"] for e in receiver.events()] == ["after"]
+
+
+async def test_plain_http_is_sent_to_the_address_that_was_checked(database):
+    from compax_server.services.webhook_targets import target_for
+
+    allow(webhook_allow_private=False)
+    plain = await target_for("http://93.184.215.14:8080/hooks")
+    assert (plain.problem, plain.pinned) == (None, "93.184.215.14")
+    v6 = await target_for("http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/hooks")
+    assert v6.pinned == "[2606:2800:21f:cb07:6820:80da:af6b:8b2c]"
+    tls = await target_for("https://93.184.215.14/hooks")  # the certificate guards https
+    assert (tls.problem, tls.pinned) == (None, None)
+    inside = await target_for("http://10.0.0.7/hooks")
+    assert inside.problem is not None and "private" in inside.problem
+    mapped = await target_for("http://[::ffff:169.254.169.254]/latest")
+    assert mapped.problem is not None and "link-local" in mapped.problem
