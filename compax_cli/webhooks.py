@@ -226,7 +226,7 @@ def deliveries(
     st = state(ctx, json_)
     with client(st) as c:
         found = []
-        for d in c.webhooks.deliveries(webhook_id, status=status, limit=min(limit, 200)):
+        for d in c.webhooks.list_deliveries(webhook_id, status=status, limit=min(limit, 200)):
             found.append(d)
             if len(found) >= limit:
                 break

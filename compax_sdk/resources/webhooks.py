@@ -250,7 +250,7 @@ class Webhooks(SyncResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> WebhookDelivery:
-        """Queue a ``webhook.test`` event; ``deliveries()`` shows how the receiver answered."""
+        """Queue a ``webhook.test`` event; ``list_deliveries()`` shows how the receiver answered."""
         return self._call(
             WebhookDelivery,
             "POST",
@@ -259,7 +259,7 @@ class Webhooks(SyncResource):
             timeout=timeout,
         )
 
-    def deliveries(
+    def list_deliveries(
         self,
         webhook_id: int,
         *,
@@ -425,7 +425,7 @@ class AsyncWebhooks(AsyncResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> WebhookDelivery:
-        """Queue a ``webhook.test`` event; ``deliveries()`` shows how the receiver answered."""
+        """Queue a ``webhook.test`` event; ``list_deliveries()`` shows how the receiver answered."""
         return await self._call(
             WebhookDelivery,
             "POST",
@@ -434,7 +434,7 @@ class AsyncWebhooks(AsyncResource):
             timeout=timeout,
         )
 
-    def deliveries(
+    def list_deliveries(
         self,
         webhook_id: int,
         *,

@@ -119,7 +119,7 @@ async def test_the_webhooks_resource(connect, staff):  # noqa: F811 - the fixtur
     assert rotated.secret != made.secret and rotated.previous_secret_until is not None
     queued = await c.webhooks.test(made.id)
     assert isinstance(queued, WebhookDelivery) and queued.webhook_id == f"evt_{queued.event_id}"
-    [logged] = await c.webhooks.deliveries(made.id, status="pending")
+    [logged] = await c.webhooks.list_deliveries(made.id, status="pending")
     assert logged.id == queued.id
     again = await c.webhooks.redeliver(made.id, queued.id)
     assert again.attempts == 0
