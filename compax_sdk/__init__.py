@@ -63,6 +63,7 @@ from compax_sdk.resources.imports import (
     ImportProblem,
     ImportStatus,
 )
+from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
     AsyncRoomSearchPager,
@@ -153,6 +154,8 @@ __all__ = [
     "MethodNotAllowedError",
     "NotFoundError",
     "NotGiven",
+    "NotificationKind",
+    "NotificationPreferences",
     "OpeningHours",
     "PasswordChanged",
     "PayloadTooLargeError",
