@@ -6,6 +6,10 @@ PostgreSQL, next to the raw-SQL insert of the same row measured in the same run.
 
 Targets (issue 3): HTTP p50 <= 3 ms; >= 1,000 creates/s on PostgreSQL with 2 workers.
 Throughput needs ``wrk`` (Debian: apt install wrk).
+
+``--notify`` runs the notification worker inside the servers with a webhook subscription to
+every booking event (a receiver in this process answers 204): the cost of the outbox and
+its delivery next to the same run without (issue 13: at most about 10 %).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from harness import admin_headers, database, percentiles, save, servers, wrk
+
+from tests.notifications.receiver import Receiver
 
 BASE = datetime(2032, 1, 5, tzinfo=UTC)
 ROOMS = 200
@@ -142,13 +148,29 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=500, help="sequential creates for the latency")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--notify", action="store_true", help="worker on, a webhook for every booking event"
+    )
     args = parser.parse_args()
     report = {}
+    env = {"COMPAX_RUN_WORKERS": "true", "COMPAX_WEBHOOK_ALLOW_PRIVATE": "true"}
+    receiver = Receiver(status=204)
+    receiver.handle = lambda headers, body: 204  # type: ignore[method-assign] # count-free, fast
+    receiver.__enter__()
     for engine in args.engines.split(","):
         workers = 1 if engine == "sqlite" else 2
-        with database(engine) as db_url, servers(db_url, workers=workers) as cluster:
+        with (
+            database(engine) as db_url,
+            servers(db_url, workers=workers, **(env if args.notify else {})) as cluster,
+        ):
             url = cluster.urls[0]
             headers = admin_headers(url)
+            if args.notify:
+                httpx.post(
+                    f"{url}/api/v1/webhooks",
+                    json={"url": receiver.url, "event_types": ["booking.*"]},
+                    headers=headers,
+                ).raise_for_status()
             rooms = setup_rooms(url, headers)
             latency = http_latency(url, headers, rooms, args.n)
             floor = raw_floor(engine, db_url, rooms, owner_id=1, n=args.n)
@@ -160,12 +182,13 @@ def main() -> None:
             load = wrk(url, script, args.connections, args.seconds)
         report[engine] = {
             "workers": workers,
+            "notify": args.notify,
             "http_create_latency_ms": latency,
             "raw_insert_latency_ms": floor,
             "ratio_p50": round(latency["p50"] / floor["p50"], 1),
             "throughput": load,
         }
-        print(f"\n== {engine} ({workers} worker(s))")
+        print(f"\n== {engine} ({workers} worker(s){', webhooks on' if args.notify else ''})")
         print(
             f"HTTP create  p50 {latency['p50']:.2f} ms  p95 {latency['p95']:.2f} ms  p99 {latency['p99']:.2f} ms"
         )
@@ -176,7 +199,8 @@ def main() -> None:
             f"throughput   {load['requests_per_s']:.0f} creates/s at {args.connections} connections "
             f"(p50 {load['latency_ms'].get('p50')} ms, p99 {load['latency_ms'].get('p99')} ms, non-2xx {load['non_2xx']})"
         )
-    path = save("bookings", report)
+    receiver.__exit__()
+    path = save("bookings-notify" if args.notify else "bookings", report)
     print(f"\nsaved {path}")
     print(json.dumps(report, indent=1)[:0])
 

@@ -8,7 +8,9 @@ another process (a minimal keep-alive HTTP server answering 204).
 Prints deliveries per second (sending and writing back, after dispatch), the worker's CPU
 time per delivery (steadier than the rate on a shared machine: the receiver and the
 database use the other core), and the dispatch rate (events turned into deliveries per
-second).
+second). Next to them, in the same run, the two floors a delivery stands on: the same
+number of POSTs of the same body straight from httpx (``http_floor_per_s``: no database, no
+signing) and the claim-and-mark statements alone (``sql_floor_per_s``: no HTTP).
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ import multiprocessing
 import socket
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,9 +33,16 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.harness import database
 from compax_server import db, runtime
 from compax_server.db import audit as audit_db
+from compax_server.db import webhooks as webhooks_db
 from compax_server.db.audit import AuditEvent
-from compax_server.db.notifications import DELIVERED, WebhookDelivery
+from compax_server.db.notifications import (
+    DELIVERED,
+    WebhookDelivery,
+    WebhookSubscription,
+    claim,
+)
 from compax_server.services import webhooks
+from compax_server.services.webhook_delivery import PER_ORIGIN, payload
 from tests.conftest import actor_of, test_settings
 
 ANSWER = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"
@@ -59,6 +71,55 @@ def receiver(port: int, ready: multiprocessing.synchronize.Event) -> None:
             await server.serve_forever()
 
     asyncio.run(main())
+
+
+async def raw_http(url: str, body: bytes, n: int, connections: int = PER_ORIGIN) -> float:
+    """POSTs per second of ``body`` from one keep-alive client over ``connections``
+    connections, as many as the worker opens to one receiver (httpx slows down with many
+    waiters on one pool: the senders wait on a semaphore instead, as the worker's do)."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    gate = asyncio.Semaphore(connections)
+    headers = {"content-type": "application/json"}
+    async with httpx.AsyncClient(limits=limits) as client:
+
+        async def post() -> None:
+            async with gate:
+                answer = await client.post(url, content=body, headers=headers)
+                assert answer.status_code < 300
+
+        start = time.perf_counter()
+        await asyncio.gather(*(post() for _ in range(n)))
+        return n / (time.perf_counter() - start)
+
+
+async def raw_sql(n: int, batch: int) -> float:
+    """Deliveries per second through the claim and the write-back alone (no HTTP): ``n``
+    fresh rows of another subscription, claimed ``batch`` at a time and marked delivered."""
+    [sub] = await WebhookSubscription.all().limit(1)
+    other = await WebhookSubscription.create(
+        url=sub.url, event_types=sub.event_types, secret=sub.secret
+    )
+    now = datetime.now(UTC)
+    await WebhookDelivery.bulk_create(
+        [
+            WebhookDelivery(
+                subscription_id=other.pk,
+                event_id=i + 1,
+                event_type="booking.create",
+                order_key=f"booking:{i}",
+                next_attempt_at=now,
+            )
+            for i in range(n)
+        ],
+        batch_size=1000,
+    )
+    start = time.perf_counter()
+    while rows := await claim(
+        webhooks_db.TABLE, limit=batch, lease_seconds=60, where=webhooks_db.IN_ORDER
+    ):
+        done = [(int(r["id"]), int(r["attempts"]), 204) for r in rows]
+        await webhooks_db.mark_delivered(done, datetime.now(UTC))
+    return n / (time.perf_counter() - start)
 
 
 def free_port() -> int:
@@ -118,6 +179,9 @@ async def run(url: str, events: int, batch: int, port: int) -> dict[str, float]:
             )
             raise AssertionError((done, events, bad))
         await webhooks.close()
+        body = payload(rows[0])
+        http_floor = await raw_http(f"http://127.0.0.1:{port}/hook", body, events)
+        sql_floor = await raw_sql(events, batch)
         return {
             "events": events,
             "batch": batch,
@@ -125,6 +189,8 @@ async def run(url: str, events: int, batch: int, port: int) -> dict[str, float]:
             "deliveries_per_s": round(events / sent),
             "send_seconds": round(sent, 2),
             "worker_cpu_ms_per_delivery": round(cpu * 1000 / events, 3),
+            "http_floor_per_s": round(http_floor),
+            "sql_floor_per_s": round(sql_floor),
         }
     finally:
         await db.close()
