@@ -248,7 +248,7 @@ def _requests(
     if member is None:
         c.users.create(email=email, full_name=name, role="member", password=password)
     else:
-        c.users.update(member.id, password=password, is_active=True)
+        c.users.update(member, password=password, is_active=True)
     with Compax(base_url=c.base_url, api_key="", access_token="") as as_member:
         as_member.auth.login(email, password)
         for code, day, hhmm, length, title in requests:

@@ -123,7 +123,7 @@ def edit(
     with client(st) as c:
         found = lookup.user(c, user)
         changed = c.users.update(
-            found.id,
+            found,
             email=given(email),
             full_name=given(name),
             role=given(role),

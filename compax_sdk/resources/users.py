@@ -10,7 +10,7 @@ from compax_sdk._models import Model
 from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, versioned
 
 __all__ = ["AsyncUsers", "Role", "User", "Users"]
 
@@ -23,6 +23,7 @@ class User(Model):
     full_name: str
     role: str  # admin, staff or member
     is_active: bool
+    version: int = 0
     created_at: AwareDatetime
     updated_at: AwareDatetime
 
@@ -76,8 +77,9 @@ class Users(SyncResource):
 
     def update(
         self,
-        user_id: int,
+        user: User | int,
         *,
+        version: int | str | None = None,
         email: str | NotGiven = NOT_GIVEN,
         full_name: str | NotGiven = NOT_GIVEN,
         role: Role | NotGiven = NOT_GIVEN,
@@ -86,7 +88,9 @@ class Users(SyncResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> User:
-        """A role change, a deactivation or a password reset ends the user's sessions."""
+        """A role change, a deactivation or a password reset ends the user's sessions. Pass
+        the ``User`` you read (its version goes in ``If-Match``), or an id and ``version=``."""
+        user_id, headers = versioned(user, version)
         json = body(
             {
                 "email": email,
@@ -97,7 +101,12 @@ class Users(SyncResource):
             }
         )
         return self._call(
-            User, "PATCH", f"/users/{user_id}", json=json, headers=extra_headers, timeout=timeout
+            User,
+            "PATCH",
+            f"/users/{user_id}",
+            json=json,
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
         )
 
     def deactivate(
@@ -164,8 +173,9 @@ class AsyncUsers(AsyncResource):
 
     async def update(
         self,
-        user_id: int,
+        user: User | int,
         *,
+        version: int | str | None = None,
         email: str | NotGiven = NOT_GIVEN,
         full_name: str | NotGiven = NOT_GIVEN,
         role: Role | NotGiven = NOT_GIVEN,
@@ -174,7 +184,9 @@ class AsyncUsers(AsyncResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> User:
-        """A role change, a deactivation or a password reset ends the user's sessions."""
+        """A role change, a deactivation or a password reset ends the user's sessions. Pass
+        the ``User`` you read (its version goes in ``If-Match``), or an id and ``version=``."""
+        user_id, headers = versioned(user, version)
         json = body(
             {
                 "email": email,
@@ -185,7 +197,12 @@ class AsyncUsers(AsyncResource):
             }
         )
         return await self._call(
-            User, "PATCH", f"/users/{user_id}", json=json, headers=extra_headers, timeout=timeout
+            User,
+            "PATCH",
+            f"/users/{user_id}",
+            json=json,
+            headers=headers | dict(extra_headers or {}),
+            timeout=timeout,
         )
 
     async def deactivate(

@@ -9,6 +9,7 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.auth import TokenOut, token_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.db.users import Role
 from compax_server.services import users
@@ -26,6 +27,7 @@ class UserOut(Out):
     full_name: str
     role: Role
     is_active: bool
+    version: int = Field(description="also the ETag; send it back in If-Match to change the user")
     created_at: datetime
     updated_at: datetime
 
@@ -125,15 +127,17 @@ async def read_user(request: Request, actor: Actor, user_id: int) -> HTTPRespons
     summary="Update a user",
     body=UserUpdate,
     response=UserOut,
-    errors=(400, *AUTH_ERRORS, 404, 409, 422),
+    errors=(400, *AUTH_ERRORS, 404, 409, 412, 422, 428),
+    request_headers=("If-Match",),
+    response_headers=("ETag",),
 )
 async def update_user(
     request: Request, actor: Actor, user_id: int, body: UserUpdate
 ) -> HTTPResponse:
     """Change name, email, role, active flag or password. A role change, a deactivation or a
-    password reset ends the user's sessions."""
-    user = await users.update_user(actor, user_id, **body.changes())
-    return render(user_out(user))
+    password reset ends the user's sessions. Needs ``If-Match``."""
+    user = await users.update_user(actor, user_id, expected=if_match(request), **body.changes())
+    return render(user_out(user), headers={"ETag": etag(user)})
 
 
 @router.delete(

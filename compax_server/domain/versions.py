@@ -29,6 +29,15 @@ class Expected:
 ANY = Expected(any=True)
 
 
+def required(expected: Expected | None, *, noun: str, ident: object) -> None:
+    """A 428 before any work, when no version was named (a change that checks its input,
+    or hashes a password, before it loads the object)."""
+    if expected is None:
+        raise PreconditionRequired(
+            f"Send If-Match (the ETag of the version you saw) to change {noun} {ident}."
+        )
+
+
 def ensure(version: int, expected: Expected | None, *, noun: str, ident: object) -> None:
     """A 428 when no version was named; a 412 when it is not the current ``version``."""
     if expected is None:

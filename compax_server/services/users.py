@@ -12,6 +12,8 @@ from tortoise.expressions import Q
 from compax_server.db import transaction
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import FeedToken, Role, User
+from compax_server.domain import versions
+from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
 from compax_server.services import audit, auth, feeds, limits, security, sessions
 from compax_server.services.actors import (
@@ -122,16 +124,20 @@ async def update_user(
     role: Role | None = None,
     is_active: bool | None = None,
     password: str | None = None,
+    expected: Expected | None = versions.ANY,
 ) -> User:
-    """Admin edit. Changing role, deactivating or resetting the password ends the user's
-    sessions."""
+    """Admin edit, made against the version ``expected`` (428 without one, 412 when stale;
+    in-process callers may leave it out). Changing role, deactivating or resetting the
+    password ends the user's sessions."""
     require_admin(actor)
+    versions.required(expected, noun="user", ident=user_id)
     password_hash = await auth.hash_password(password) if password is not None else None
     try:
         async with transaction():
-            user = await User.get_or_none(id=user_id)
+            user = await User.filter(id=user_id).select_for_update().first()
             if user is None:
                 raise NotFound(f"user {user_id} does not exist")
+            versions.ensure(user.version, expected, noun="user", ident=user.pk)
             before = snapshot(user)
             await _ensure_an_admin_remains(
                 user,

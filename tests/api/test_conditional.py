@@ -84,14 +84,15 @@ async def term(client, staff):
     return r.json()
 
 
-@pytest.mark.parametrize("kind", ["rooms", "buildings", "terms"])
+@pytest.mark.parametrize("kind", ["rooms", "buildings", "terms", "users"])
 async def test_a_versioned_patch_needs_the_version_it_was_made_against(
-    client, staff, room, building, term, kind
+    client, admin, member, room, building, term, kind
 ):
-    ident = {"rooms": room.pk, "buildings": building.pk, "terms": term["id"]}[kind]
+    ident = {"rooms": room.pk, "buildings": building.pk, "terms": term["id"], "users": member.pk}
     change = {"rooms": {"capacity": 12}, "buildings": {"name": "Hall"}, "terms": {"name": "S"}}
-    path = f"/api/v1/{kind}/{ident}"
-    h = bearer(staff)
+    change["users"] = {"full_name": "Ada L."}
+    path = f"/api/v1/{kind}/{ident[kind]}"
+    h = bearer(admin)
     current = await client.get(path, headers=h)
     tag = current.headers["etag"]
     assert tag == f'"{current.json()["version"]}"'

@@ -273,7 +273,8 @@ async def test_permission_matrix(client, world, case, role):
     extra = (
         {"If-Match": f'"{own.series.version}"'} if "/series/" in path and method != "GET" else {}
     )
-    versioned = ("/api/v1/webhooks/", "/api/v1/rooms/", "/api/v1/buildings/", "/api/v1/terms/")
+    kinds = ("webhooks", "rooms", "buildings", "terms", "users")
+    versioned = tuple(f"/api/v1/{kind}/" for kind in kinds)
     if path.startswith(versioned) and method == "PATCH":
         extra = {"If-Match": "*"}
     r = await client.request(

@@ -106,7 +106,11 @@ async def test_admin_creates_lists_reads_and_updates_users(client, admin):
     assert (await client.get(f"{USERS}/{created['id']}", headers=h)).json()[
         "full_name"
     ] == "New Person"
-    r = await client.patch(f"{USERS}/{created['id']}", json={"role": "member"}, headers=h)
+    r = await client.patch(
+        f"{USERS}/{created['id']}",
+        json={"role": "member"},
+        headers=h | {"If-Match": f'"{created["version"]}"'},
+    )
     assert r.json()["role"] == "member"
 
 
@@ -172,7 +176,9 @@ async def test_only_admins_manage_users(client, make_user, role):
     assert read_other.status_code == (200 if role == Role.staff else 404)
     assert (await client.get(f"{USERS}/{user.pk}", headers=h)).status_code == 200
     assert (
-        await client.patch(f"{USERS}/{user.pk}", json={"role": "admin"}, headers=h)
+        await client.patch(
+            f"{USERS}/{user.pk}", json={"role": "admin"}, headers=h | {"If-Match": "*"}
+        )
     ).status_code == 403
     assert (await client.delete(f"{USERS}/{other.pk}", headers=h)).status_code == 403
 
@@ -190,7 +196,9 @@ async def test_the_last_admin_cannot_be_removed(client, admin):
     r = await client.delete(f"{USERS}/{admin.pk}", headers=bearer(admin))
     assert r.status_code == 422
     assert r.json()["errors"][0]["rule"] == "last_admin"
-    r = await client.patch(f"{USERS}/{admin.pk}", json={"role": "staff"}, headers=bearer(admin))
+    r = await client.patch(
+        f"{USERS}/{admin.pk}", json={"role": "staff"}, headers=bearer(admin) | {"If-Match": "*"}
+    )
     assert r.status_code == 422
 
 

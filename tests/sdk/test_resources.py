@@ -84,7 +84,9 @@ async def test_users_create_get_list_update_deactivate(connect, admin, member):
     assert {u.id for u in await c.users.list(limit=1)} == {admin.pk, member.pk, made.id}
     assert [u.id for u in await c.users.list(q="teacher")] == [made.id]
 
-    renamed = await c.users.update(made.id, full_name="Renamed", role="member")
+    renamed = await c.users.update(made, full_name="Renamed", role="member")
+    assert c.last("PATCH").headers["if-match"] == f'"{made.version}"'
+    assert renamed.version == made.version + 1
     assert (renamed.full_name, renamed.role) == ("Renamed", "member")
     gone = await c.users.deactivate(made.id)
     assert gone.is_active is False

@@ -124,11 +124,15 @@ async def test_deactivation_revokes_feed_token_and_api_keys_for_good(client, adm
         r = await client.delete(f"/api/v1/users/{member.pk}", headers=bearer(admin))
     else:
         r = await client.patch(
-            f"/api/v1/users/{member.pk}", json={"is_active": False}, headers=bearer(admin)
+            f"/api/v1/users/{member.pk}",
+            json={"is_active": False},
+            headers=bearer(admin) | {"If-Match": "*"},
         )
     assert r.status_code == 200, r.text
     r = await client.patch(
-        f"/api/v1/users/{member.pk}", json={"is_active": True}, headers=bearer(admin)
+        f"/api/v1/users/{member.pk}",
+        json={"is_active": True},
+        headers=bearer(admin) | {"If-Match": f'"{r.json()["version"]}"'},
     )
     assert r.json()["is_active"] is True
     assert await me(client, {"Authorization": f"Bearer {key['secret']}"}) == 401
