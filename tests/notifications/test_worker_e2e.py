@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from compax_server.db import migrate
-from tests.conftest import POSTGRES_URL, REDIS_URL
+from tests.conftest import POSTGRES_URL, REDIS_URL, forget_redis_namespace
 from tests.e2e.servers import Cluster, LiveServer
 from tests.notifications.receiver import Receiver
 
@@ -68,6 +68,7 @@ def postgres_database() -> Iterator[str]:
         yield url
     finally:
         asyncio.run(migrate.drop_postgres_database(POSTGRES_URL, name))
+        forget_redis_namespace(name)  # postgres_env's cache namespace
 
 
 def postgres_env(url: str) -> dict[str, str]:
