@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -139,18 +140,25 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of its own for this test run, migrated once, dropped at the end."""
+@contextmanager
+def fresh_postgres(prefix: str = "compax_test") -> Iterator[tuple[str, str]]:
+    """A migrated PostgreSQL database of its own: ``(url, name)``; dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("COMPAX_TEST_POSTGRES_URL is not set")
-    name = f"compax_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = asyncio.run(migrate.create_postgres_database(POSTGRES_URL, name))
     try:
         asyncio.run(migrate.upgrade(url))
-        yield url
+        yield url, name
     finally:
         asyncio.run(migrate.drop_postgres_database(POSTGRES_URL, name))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of its own for this test run, migrated once, dropped at the end."""
+    with fresh_postgres() as (url, _):
+        yield url
 
 
 @pytest.fixture

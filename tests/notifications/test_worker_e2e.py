@@ -9,7 +9,6 @@ the receiver has seen (with a generous deadline), never on the clock.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import threading
@@ -23,8 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from compax_server.db import migrate
-from tests.conftest import POSTGRES_URL, REDIS_URL, forget_redis_namespace
+from tests.conftest import REDIS_URL, forget_redis_namespace, fresh_postgres
 from tests.e2e.servers import Cluster, LiveServer
 from tests.notifications.receiver import Receiver
 
@@ -59,16 +57,11 @@ def wait_for(what: str, condition: Callable[[], bool]) -> None:
 
 @pytest.fixture
 def postgres_database() -> Iterator[str]:
-    if not POSTGRES_URL:
-        pytest.skip("COMPAX_TEST_POSTGRES_URL is not set")
-    name = f"compax_e2e_{uuid.uuid4().hex[:10]}"
-    url = asyncio.run(migrate.create_postgres_database(POSTGRES_URL, name))
-    try:
-        asyncio.run(migrate.upgrade(url))
-        yield url
-    finally:
-        asyncio.run(migrate.drop_postgres_database(POSTGRES_URL, name))
-        forget_redis_namespace(name)  # postgres_env's cache namespace
+    with fresh_postgres("compax_e2e") as (url, name):
+        try:
+            yield url
+        finally:
+            forget_redis_namespace(name)  # postgres_env's cache namespace
 
 
 def postgres_env(url: str) -> dict[str, str]:
