@@ -22,6 +22,11 @@ log = logging.getLogger("compax.worker")
 
 DISPATCH_ROUNDS = 10  # batches of events per round, so deliveries are never starved
 MAX_BACKOFF = 30.0  # seconds to wait at most after the database failed
+# After a round that found little to do, wait this long before the next: a steady trickle
+# of changes is then handled a batch at a time instead of one event per round, which costs
+# several times the CPU per event (benchmarks/write_cpu.py --notify).
+GATHER = 0.2
+FULL_ROUND = 100  # a round that handled this much goes on at once
 
 
 class Worker:
@@ -58,9 +63,14 @@ class Worker:
                 done = 0
                 level = logging.WARNING if db.is_unavailable(exc) else logging.ERROR
                 log.log(level, "notification worker: %s", exc, exc_info=level == logging.ERROR)
-            if done:
-                continue
-            rest = self.poll if not failures else min(MAX_BACKOFF, self.poll * 2**failures)
+            if done >= FULL_ROUND:
+                continue  # more is waiting: go on at once
+            if done:  # a trickle: let a few more changes gather, then take them together
+                rest = min(self.poll, GATHER)
+            elif failures:
+                rest = min(MAX_BACKOFF, self.poll * 2**failures)
+            else:
+                rest = self.poll
             rest *= random.uniform(0.8, 1.2)  # spreads the polls of many workers
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stop.wait(), timeout=rest)
