@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import httpx
 from pydantic import BaseModel
 
 from compax_sdk._base import APIRequest, AsyncAPIClient, SyncAPIClient, parse, parse_page
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
+from compax_sdk.errors import APIError, error_from_response
 from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,6 +40,31 @@ def versioned(resource: Any, version: int | str | None) -> tuple[int, dict[str, 
         ident = int(resource.id)
         version = resource.version if version is None else version
     return ident, ({"If-Match": version_tag(version)} if version is not None else {})
+
+
+def is_id(ref: int | str) -> bool:
+    """An id (``3``, ``"3"``) rather than a code or an email (``"M-101"``)."""
+    return isinstance(ref, int) or ref.isdigit()
+
+
+def lookup_params(field: str, value: str) -> dict[str, str]:
+    return {field: value, "limit": "1"}
+
+
+def nothing_found(response: httpx.Response, detail: str) -> APIError:
+    """A ``NotFoundError`` for an exact lookup (by code or email) that matched nothing, as
+    if the server had answered 404; it keeps the list answer's request id."""
+    request_id = response.headers.get("x-request-id")
+    problem = {"title": "Not found", "status": 404, "detail": detail, "code": "not_found"}
+    if request_id:
+        problem["request_id"] = request_id
+    not_found = httpx.Response(
+        404,
+        json=problem,
+        headers={"content-type": "application/problem+json"},
+        request=response.request,
+    )
+    return error_from_response(not_found)
 
 
 class SyncResource:
@@ -87,6 +114,24 @@ class SyncResource:
             method, path, json=json, headers=headers, timeout=timeout, authenticated=authenticated
         )
         self._api.request(req)
+
+    def _find(
+        self,
+        item: type[M],
+        path: str,
+        params: Mapping[str, str],
+        missing: str,
+        *,
+        headers: Headers = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> M:
+        """The one item of a list filtered by an exact key; ``NotFoundError`` when none."""
+        req = APIRequest("GET", path, params=params, headers=headers, timeout=timeout)
+        response = self._api.request(req)
+        found, _ = parse_page(item, response)
+        if not found:
+            raise nothing_found(response, missing)
+        return found[0]
 
     def _list(
         self,
@@ -153,6 +198,24 @@ class AsyncResource:
             method, path, json=json, headers=headers, timeout=timeout, authenticated=authenticated
         )
         await self._api.request(req)
+
+    async def _find(
+        self,
+        item: type[M],
+        path: str,
+        params: Mapping[str, str],
+        missing: str,
+        *,
+        headers: Headers = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> M:
+        """The one item of a list filtered by an exact key; ``NotFoundError`` when none."""
+        req = APIRequest("GET", path, params=params, headers=headers, timeout=timeout)
+        response = await self._api.request(req)
+        found, _ = parse_page(item, response)
+        if not found:
+            raise nothing_found(response, missing)
+        return found[0]
 
     def _list(
         self,

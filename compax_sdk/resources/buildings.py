@@ -12,7 +12,14 @@ from compax_sdk._models import Model
 from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, versioned
+from compax_sdk.resources._resource import (
+    AsyncResource,
+    Headers,
+    SyncResource,
+    is_id,
+    lookup_params,
+    versioned,
+)
 
 __all__ = ["AsyncBuildings", "Building", "Buildings", "Closure", "OpeningHours"]
 
@@ -115,13 +122,21 @@ class Buildings(SyncResource):
 
     def get(
         self,
-        building_id: int,
+        building: int | str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Building:
-        path = f"/buildings/{building_id}"
-        return self._call(Building, "GET", path, headers=extra_headers, timeout=timeout)
+        """A building by id (``1``) or by its exact code (``"MAIN"``); ``NotFoundError``
+        when there is none. A string of digits is an id."""
+        if is_id(building):
+            path = f"/buildings/{int(building)}"
+            return self._call(Building, "GET", path, headers=extra_headers, timeout=timeout)
+        params = lookup_params("code", str(building))
+        missing = f"there is no building {building!r}"
+        return self._find(
+            Building, "/buildings", params, missing, headers=extra_headers, timeout=timeout
+        )
 
     def update(
         self,
@@ -259,13 +274,21 @@ class AsyncBuildings(AsyncResource):
 
     async def get(
         self,
-        building_id: int,
+        building: int | str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Building:
-        path = f"/buildings/{building_id}"
-        return await self._call(Building, "GET", path, headers=extra_headers, timeout=timeout)
+        """A building by id (``1``) or by its exact code (``"MAIN"``); ``NotFoundError``
+        when there is none. A string of digits is an id."""
+        if is_id(building):
+            path = f"/buildings/{int(building)}"
+            return await self._call(Building, "GET", path, headers=extra_headers, timeout=timeout)
+        params = lookup_params("code", str(building))
+        missing = f"there is no building {building!r}"
+        return await self._find(
+            Building, "/buildings", params, missing, headers=extra_headers, timeout=timeout
+        )
 
     async def update(
         self,

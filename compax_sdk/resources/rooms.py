@@ -25,7 +25,14 @@ from compax_sdk._models import Model
 from compax_sdk._params import body, query, rfc3339
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, versioned
+from compax_sdk.resources._resource import (
+    AsyncResource,
+    Headers,
+    SyncResource,
+    is_id,
+    lookup_params,
+    versioned,
+)
 
 __all__ = [
     "AsyncRoomSearchPage",
@@ -380,12 +387,18 @@ class Rooms(SyncResource):
 
     def get(
         self,
-        room_id: int,
+        room: int | str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Room:
-        return self._call(Room, "GET", f"/rooms/{room_id}", headers=extra_headers, timeout=timeout)
+        """A room by id (``3``) or by its exact code (``"M-101"``); ``NotFoundError`` when
+        there is none. A string of digits is an id."""
+        if is_id(room):
+            path = f"/rooms/{int(room)}"
+            return self._call(Room, "GET", path, headers=extra_headers, timeout=timeout)
+        params, missing = lookup_params("code", str(room)), f"there is no room {room!r}"
+        return self._find(Room, "/rooms", params, missing, headers=extra_headers, timeout=timeout)
 
     def update(
         self,
@@ -559,13 +572,19 @@ class AsyncRooms(AsyncResource):
 
     async def get(
         self,
-        room_id: int,
+        room: int | str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Room:
-        return await self._call(
-            Room, "GET", f"/rooms/{room_id}", headers=extra_headers, timeout=timeout
+        """A room by id (``3``) or by its exact code (``"M-101"``); ``NotFoundError`` when
+        there is none. A string of digits is an id."""
+        if is_id(room):
+            path = f"/rooms/{int(room)}"
+            return await self._call(Room, "GET", path, headers=extra_headers, timeout=timeout)
+        params, missing = lookup_params("code", str(room)), f"there is no room {room!r}"
+        return await self._find(
+            Room, "/rooms", params, missing, headers=extra_headers, timeout=timeout
         )
 
     async def update(

@@ -10,7 +10,14 @@ from compax_sdk._models import Model
 from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, versioned
+from compax_sdk.resources._resource import (
+    AsyncResource,
+    Headers,
+    SyncResource,
+    is_id,
+    lookup_params,
+    versioned,
+)
 
 __all__ = ["AsyncUsers", "Role", "User", "Users"]
 
@@ -68,12 +75,18 @@ class Users(SyncResource):
 
     def get(
         self,
-        user_id: int,
+        user: int | str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> User:
-        return self._call(User, "GET", f"/users/{user_id}", headers=extra_headers, timeout=timeout)
+        """A user by id (``7``) or by email (``"ada@campus.example"``, exact, any case);
+        ``NotFoundError`` when there is none. A string of digits is an id."""
+        if is_id(user):
+            path = f"/users/{int(user)}"
+            return self._call(User, "GET", path, headers=extra_headers, timeout=timeout)
+        params, missing = lookup_params("email", str(user)), f"there is no user {user!r}"
+        return self._find(User, "/users", params, missing, headers=extra_headers, timeout=timeout)
 
     def update(
         self,
@@ -162,13 +175,19 @@ class AsyncUsers(AsyncResource):
 
     async def get(
         self,
-        user_id: int,
+        user: int | str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> User:
-        return await self._call(
-            User, "GET", f"/users/{user_id}", headers=extra_headers, timeout=timeout
+        """A user by id (``7``) or by email (``"ada@campus.example"``, exact, any case);
+        ``NotFoundError`` when there is none. A string of digits is an id."""
+        if is_id(user):
+            path = f"/users/{int(user)}"
+            return await self._call(User, "GET", path, headers=extra_headers, timeout=timeout)
+        params, missing = lookup_params("email", str(user)), f"there is no user {user!r}"
+        return await self._find(
+            User, "/users", params, missing, headers=extra_headers, timeout=timeout
         )
 
     async def update(

@@ -111,11 +111,23 @@ class ClosureList(Out):
     data: list[ClosureOut]
 
 
+class BuildingQuery(PageQuery):
+    code: str | None = Field(
+        None, max_length=32, description="exactly this building code (0 or 1 buildings)"
+    )
+
+
 @router.get(
-    "/", summary="List buildings", query=PageQuery, response=Page[BuildingOut], errors=AUTH_ERRORS
+    "/",
+    summary="List buildings",
+    query=BuildingQuery,
+    response=Page[BuildingOut],
+    errors=AUTH_ERRORS,
 )
-async def list_buildings(request: Request, actor: Actor, query: PageQuery) -> HTTPResponse:
-    rows, cursor = await buildings.list_buildings(actor, limit=query.limit, cursor=query.cursor)
+async def list_buildings(request: Request, actor: Actor, query: BuildingQuery) -> HTTPResponse:
+    rows, cursor = await buildings.list_buildings(
+        actor, limit=query.limit, cursor=query.cursor, code=query.code
+    )
     return render(page_of(rows, cursor, BuildingOut))
 
 

@@ -203,6 +203,9 @@ class RoomSearchQuery(Query):
         None, max_length=500, description="comma-separated feature codes; all are required"
     )
     q: str | None = Field(None, max_length=100, description="part of the room code or name")
+    code: str | None = Field(
+        None, max_length=32, description="exactly this room code (0 or 1 rooms come back)"
+    )
     free_from: QueryTime | None = Field(None, description="the room must be free from ...")
     free_to: QueryTime | None = Field(None, description="... to (RFC 3339, with offset)")
     repeat: Literal["daily", "weekly"] | None = Field(
@@ -321,6 +324,7 @@ async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -
         building=query.building,
         features=[f.strip() for f in query.features.split(",")] if query.features else [],
         q=query.q,
+        code=query.code,
         free_from=query.free_from,
         free_to=query.free_to,
         repeat=query.repeat,

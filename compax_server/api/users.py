@@ -59,6 +59,9 @@ class UserQuery(PageQuery):
     role: Role | None = None
     is_active: bool | None = None
     q: str | None = Field(None, max_length=100, description="part of the email or name")
+    email: str | None = Field(
+        None, max_length=254, description="exactly this email, case-insensitively (0 or 1 users)"
+    )
 
 
 class MeUpdate(In):
@@ -96,6 +99,7 @@ async def list_users(request: Request, actor: Actor, query: UserQuery) -> HTTPRe
         role=query.role,
         is_active=query.is_active,
         q=query.q,
+        email=query.email,
     )
     return render(page_of(rows, cursor, UserOut))
 

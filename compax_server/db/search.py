@@ -30,6 +30,7 @@ class RoomFilter:
     building_id: int | None = None
     feature_ids: list[int] = field(default_factory=list)
     text: str | None = None
+    code: str | None = None  # exactly this code
     only_bookable: bool = False
     room_ids: list[int] | None = None
     exclude_room_ids: list[int] = field(default_factory=list)
@@ -62,6 +63,9 @@ def _filter_sql(f: RoomFilter, params: list[Any]) -> str:
         clauses.append("(LOWER(r.code) LIKE ? OR LOWER(r.name) LIKE ?)")
         pattern = "%" + f.text.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
         params.extend([pattern, pattern])
+    if f.code is not None:
+        clauses.append("r.code = ?")
+        params.append(f.code)
     if f.room_ids is not None:
         clauses.append(f"r.id IN ({', '.join('?' for _ in f.room_ids) or 'NULL'})")
         params.extend(f.room_ids)

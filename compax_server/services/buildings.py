@@ -66,10 +66,13 @@ async def find_building(actor: Actor, ref: str) -> Building:
 
 
 async def list_buildings(
-    actor: Actor, *, limit: int, cursor: str | None
+    actor: Actor, *, limit: int, cursor: str | None, code: str | None = None
 ) -> tuple[list[Building], str | None]:
     require_scope(actor, Scope.read)
-    return await page_by_id(Building.filter(deleted_at=None), limit, cursor)
+    query = Building.filter(deleted_at=None)
+    if code is not None:
+        query = query.filter(code=code)
+    return await page_by_id(query, limit, cursor)
 
 
 async def create_building(

@@ -66,6 +66,7 @@ class Criteria:
     building: str | None = None
     features: list[str] = field(default_factory=list)
     q: str | None = None
+    code: str | None = None  # exact room code
     free_from: datetime | None = None
     free_to: datetime | None = None
     repeat: str | None = None  # "daily" | "weekly"
@@ -257,7 +258,11 @@ async def _resolve(c: Criteria) -> tuple[search_db.RoomFilter, list[dict[str, An
             )
         feature_ids = sorted(known.values())
     room_filter = search_db.RoomFilter(
-        min_capacity=c.min_capacity, building_id=building_id, feature_ids=feature_ids, text=c.q
+        min_capacity=c.min_capacity,
+        building_id=building_id,
+        feature_ids=feature_ids,
+        text=c.q,
+        code=c.code,
     )
     return room_filter, buildings
 

@@ -68,9 +68,12 @@ async def list_users(
     role: Role | None = None,
     is_active: bool | None = None,
     q: str | None = None,
+    email: str | None = None,
 ) -> tuple[list[User], str | None]:
     require_staff(actor, Scope.read)
     query = User.all()
+    if email is not None:
+        query = query.filter(email=auth.normalize_email(email))
     if role is not None:
         query = query.filter(role=role)
     if is_active is not None:
