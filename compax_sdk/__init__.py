@@ -13,6 +13,7 @@ tree.
 
 from compax_sdk._client import AsyncCompax, Compax
 from compax_sdk._models import PasswordChanged, Token
+from compax_sdk._response import RawResponse
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk._version import __version__
 from compax_sdk.errors import (
@@ -163,6 +164,7 @@ __all__ = [
     "PreconditionFailedError",
     "PreconditionRequiredError",
     "RateLimitError",
+    "RawResponse",
     "Recurrence",
     "Redelivered",
     "RequestTimeoutError",

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from compax_sdk._models import Token
+from compax_sdk._response import record
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk._version import __version__
 from compax_sdk.errors import (
@@ -322,6 +323,7 @@ class SyncAPIClient(BaseAPIClient):
                     continue
                 raise self._connection_error(exc, request) from exc
             if response.is_success:
+                record(response)
                 return response
             if not refreshed and self._should_refresh(response, sent):
                 refreshed = True
@@ -406,6 +408,7 @@ class AsyncAPIClient(BaseAPIClient):
                     continue
                 raise self._connection_error(exc, request) from exc
             if response.is_success:
+                record(response)
                 return response
             if not refreshed and self._should_refresh(response, sent):
                 refreshed = True

@@ -29,6 +29,7 @@ from compax_sdk._base import (
     OnTokens,
     SyncAPIClient,
 )
+from compax_sdk._response import AsyncRawResponses, SyncRawResponses
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.resources import (
     ApiKeys,
@@ -125,6 +126,15 @@ class Compax:
         self.notifications = Notifications(self._api)
 
     @property
+    def with_raw_response(self) -> SyncRawResponses:
+        """The same calls, answering a ``RawResponse`` (status, headers, ``request_id``,
+        ``replayed``; ``.parse()`` for the usual result)::
+
+            raw = client.with_raw_response.bookings.create(...)
+        """
+        return SyncRawResponses(self)
+
+    @property
     def base_url(self) -> str:
         return self._api.config.base_url
 
@@ -215,6 +225,14 @@ class AsyncCompax:
         self.changes = AsyncChanges(self._api)
         self.webhooks = AsyncWebhooks(self._api)
         self.notifications = AsyncNotifications(self._api)
+
+    @property
+    def with_raw_response(self) -> AsyncRawResponses:
+        """The same calls, answering a ``RawResponse``::
+
+        raw = await client.with_raw_response.bookings.create(...)
+        """
+        return AsyncRawResponses(self)
 
     @property
     def base_url(self) -> str:
