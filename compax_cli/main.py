@@ -19,6 +19,7 @@ from compax_cli import (
     bookings,
     buildings,
     demo,
+    feeds,
     imports,
     notifications,
     rooms,
@@ -116,6 +117,7 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(audit.app, name="audit")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(notifications.app, name="notifications")
+app.add_typer(feeds.app, name="feeds")
 app.command("serve")(server.serve)
 app.command("worker")(server.worker)
 app.add_typer(server.db_app, name="db")

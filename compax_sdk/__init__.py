@@ -54,6 +54,7 @@ from compax_sdk.resources.bookings import ApprovedBooking, Booking, BookingStatu
 from compax_sdk.resources.buildings import Building, Closure, ClosureCreated, OpeningHours
 from compax_sdk.resources.changes import ChangesPage
 from compax_sdk.resources.features import Feature
+from compax_sdk.resources.feeds import FeedURL
 from compax_sdk.resources.imports import (
     ImportAction,
     ImportBatch,
@@ -138,6 +139,7 @@ __all__ = [
     "ConflictPolicy",
     "ConflictingBooking",
     "Feature",
+    "FeedURL",
     "FieldError",
     "FreeInterval",
     "Holiday",

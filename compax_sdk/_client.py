@@ -40,6 +40,7 @@ from compax_sdk.resources import (
     AsyncBuildings,
     AsyncChanges,
     AsyncFeatures,
+    AsyncFeeds,
     AsyncImports,
     AsyncMe,
     AsyncNotifications,
@@ -55,6 +56,7 @@ from compax_sdk.resources import (
     Buildings,
     Changes,
     Features,
+    Feeds,
     Imports,
     Me,
     Notifications,
@@ -124,6 +126,7 @@ class Compax:
         self.changes = Changes(self._api)
         self.webhooks = Webhooks(self._api)
         self.notifications = Notifications(self._api)
+        self.feeds = Feeds(self._api)
 
     @property
     def with_raw_response(self) -> SyncRawResponses:
@@ -225,6 +228,7 @@ class AsyncCompax:
         self.changes = AsyncChanges(self._api)
         self.webhooks = AsyncWebhooks(self._api)
         self.notifications = AsyncNotifications(self._api)
+        self.feeds = AsyncFeeds(self._api)
 
     @property
     def with_raw_response(self) -> AsyncRawResponses:

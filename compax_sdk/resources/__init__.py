@@ -9,6 +9,7 @@ from compax_sdk.resources.bookings import AsyncBookings, Bookings
 from compax_sdk.resources.buildings import AsyncBuildings, Buildings
 from compax_sdk.resources.changes import AsyncChanges, Changes
 from compax_sdk.resources.features import AsyncFeatures, Features
+from compax_sdk.resources.feeds import AsyncFeeds, Feeds
 from compax_sdk.resources.imports import AsyncImports, Imports
 from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.notifications import AsyncNotifications, Notifications
@@ -28,6 +29,7 @@ __all__ = [
     "AsyncBuildings",
     "AsyncChanges",
     "AsyncFeatures",
+    "AsyncFeeds",
     "AsyncImports",
     "AsyncMe",
     "AsyncNotifications",
@@ -43,6 +45,7 @@ __all__ = [
     "Buildings",
     "Changes",
     "Features",
+    "Feeds",
     "Imports",
     "Me",
     "Notifications",

@@ -57,12 +57,14 @@ async def feed_actor(request: Request, token: str | None) -> Actor:
     summary="Get a calendar feed URL",
     response=FeedToken,
     status=201,
-    errors=AUTH_ERRORS,
+    errors=(*AUTH_ERRORS, 412),
 )
 async def rotate(request: Request, actor: Actor) -> HTTPResponse:
     """A new secret URL for your own bookings (Google Calendar, Outlook, Apple Calendar).
-    The previous URL stops working."""
-    token = await feeds.rotate_feed_token(actor)
+    The previous URL stops working. With ``If-None-Match: *`` only when you have none yet:
+    a URL you already have stays, and the answer is 412 (the URL is shown only once)."""
+    only_if_none = request.headers.get("if-none-match", "").strip() == "*"
+    token = await feeds.rotate_feed_token(actor, only_if_none=only_if_none)
     url = f"{public_base(request)}/api/v1/me/calendar.ics?token={token}"
     return render(FeedToken(token=token, url=url), 201)
 

@@ -22,7 +22,7 @@ from compax_server.db import feeds as feeds_db
 from compax_server.db import rooms as rooms_db
 from compax_server.db import transaction
 from compax_server.db.users import FeedToken, User
-from compax_server.errors import InvalidToken, NotFound
+from compax_server.errors import InvalidToken, NotFound, PreconditionFailed
 from compax_server.services import audit, auth
 from compax_server.services.actors import Actor, Scope, require_scope
 
@@ -32,11 +32,17 @@ PRODID = "-//Compax//Classroom booking//EN"
 UID_HOST = "compax"  # event UIDs without a configured COMPAX_PUBLIC_URL
 
 
-async def rotate_feed_token(actor: Actor) -> str:
-    """A new feed token for the actor (the previous URL stops working). Shown once."""
+async def rotate_feed_token(actor: Actor, *, only_if_none: bool = False) -> str:
+    """A new feed token for the actor (the previous URL stops working). Shown once. With
+    ``only_if_none``, a token that already exists stays and this is ``PreconditionFailed``."""
     require_scope(actor, Scope.write)
     token = "feed_" + secrets.token_urlsafe(24)
     async with transaction():
+        if only_if_none and await FeedToken.filter(user_id=actor.user_id).exists():
+            raise PreconditionFailed(
+                "you already have a calendar feed URL (it was shown once, when it was made); "
+                "rotate it for a new one (the old URL stops working)"
+            )
         await FeedToken.filter(user_id=actor.user_id).delete()
         await FeedToken.create(user_id=actor.user_id, token_hash=auth.sha256(token))
         await audit.record(actor, "feed_token.rotate", "user", actor.user_id)

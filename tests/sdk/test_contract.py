@@ -60,6 +60,7 @@ from compax_sdk import (
 )
 from compax_sdk._base import PageBody
 from compax_sdk._models import Model
+from compax_sdk.resources.feeds import FeedURL
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
 from compax_sdk.resources.rooms import RoomSearchResult
 from compax_server.api import ROUTERS
@@ -109,6 +110,7 @@ OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
     (ImportBatch, "/api/v1/imports", "post", False),
     (ImportBatch, "/api/v1/imports/{import_id}", "get", False),
     (NotificationPreferences, "/api/v1/me/notifications", "get", False),
+    (FeedURL, "/api/v1/me/feed-token", "post", False),
     (NotificationPreferences, "/api/v1/me/notifications", "put", False),
     (Webhook, "/api/v1/webhooks", "get", True),
     (WebhookCreated, "/api/v1/webhooks", "post", False),
