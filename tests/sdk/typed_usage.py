@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
-from typing import assert_type
+from typing import Any, assert_type
 
 from compax_sdk import (
     AlternativeRoom,
@@ -17,11 +17,14 @@ from compax_sdk import (
     BookingConflictError,
     Compax,
     ConflictingBooking,
+    FeedURL,
     ImportBatch,
     ImportItem,
     ImportItemResult,
     ImportRejectedError,
+    NotFoundError,
     PreconditionFailedError,
+    RawResponse,
     Room,
     RoomSearchPage,
     SeriesResult,
@@ -132,6 +135,44 @@ async def nightly_async(client: AsyncCompax, room_id: int) -> int:
     assert_type(search, AsyncRoomSearchPage)
     print(search.occurrences, [r.code async for r in client.rooms.list(q="B1")])
     return len(titles)
+
+
+def lookups_and_metadata(client: Compax) -> str:
+    room = client.rooms.get("M-101")
+    assert_type(room, Room)
+    building = client.buildings.get("MAIN")
+    try:
+        user = client.users.get("ada@campus.example")
+    except NotFoundError:
+        user = None
+    raw = client.with_raw_response.bookings.create(
+        room_id=room.id,
+        title="Lecture",
+        start=datetime(2031, 3, 3, 9, tzinfo=UTC),
+        end=datetime(2031, 3, 3, 11, tzinfo=UTC),
+        idempotency_key="k-1",
+    )
+    assert_type(raw, RawResponse[Any])
+    booking: Booking = raw.parse()
+    replayed: bool = raw.replayed
+    request_id: str | None = raw.request_id
+    try:
+        feed = client.feeds.url()
+    except PreconditionFailedError:
+        feed = client.feeds.rotate()
+    assert_type(feed, FeedURL)
+    room_feed = client.feeds.room_url(room, token=feed.token)
+    assert_type(room_feed, str)
+    print(building.code, user, booking.id, replayed, request_id, raw.status_code)
+    return room_feed
+
+
+async def feeds_async(client: AsyncCompax) -> str:
+    raw = await client.with_raw_response.rooms.get("M-101")
+    room: Room = raw.parse()
+    feed = await client.feeds.rotate()
+    await client.feeds.revoke()
+    return await client.feeds.room_url(room.code, token=feed.token)
 
 
 def main() -> None:
