@@ -19,7 +19,7 @@ from compax_server.api.openapi import build_openapi
 from compax_server.api.problems import CODES, DOC_PATH, PROBLEMS, markdown
 from compax_server.api.schemas import Problem
 from compax_server.settings import Settings
-from tests.conftest import test_settings
+from tests.conftest import test_settings as settings_for
 
 DOC = build_openapi(ROUTERS)
 SERVER = Path(compax_server.__file__).parent
@@ -336,7 +336,7 @@ def test_every_error_class_has_a_page():
 @pytest.fixture
 def settings(database_url: str, request: pytest.FixtureRequest) -> Settings:
     overrides = getattr(request, "param", {})
-    return test_settings(database_url, **overrides)
+    return settings_for(database_url, **overrides)
 
 
 @pytest.mark.parametrize(
