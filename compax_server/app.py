@@ -104,6 +104,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             app.ctx.worker_task = asyncio.create_task(app.ctx.worker.run())
 
     @app.before_server_stop
+    async def end_streams(app: Sanic[Any, Any]) -> None:
+        if getattr(app.ctx, "stream_hub", None) is not None:
+            await app.ctx.stream_hub.close()  # open change streams end; clients reconnect
+
+    @app.before_server_stop
     async def stop_worker(app: Sanic[Any, Any]) -> None:
         if getattr(app.ctx, "worker", None) is None:
             return

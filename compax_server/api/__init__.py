@@ -15,6 +15,7 @@ from compax_server.api import (
     rooms,
     rules,
     series,
+    stream,
     terms,
     users,
     webhooks,
@@ -40,5 +41,6 @@ ROUTERS: list[Router] = [
     imports.router,
     audit.router,
     audit.changes_router,
+    stream.router,
     webhooks.router,
 ]

@@ -76,6 +76,9 @@ class Operation:
     operation_id: str = ""  # the document's: <router>_<verb>, e.g. bookings_create
     key: str = ""  # the route's name and the idempotency claims': <router>_<handler>
     max_body: int = 0  # bytes, also once inflated; 0: COMPAX_REQUEST_MAX_SIZE
+    # The handler streams its answer itself (request.respond) and returns None; it runs in
+    # the request's task, so a disconnect or the server's stop ends it, and has no ETag.
+    stream: bool = False
 
     @property
     def versioned(self) -> bool:
@@ -183,6 +186,9 @@ class Router:
 
 def _wrap(op: Operation) -> Handler:
     async def endpoint(request: Request, **path: str) -> HTTPResponse:
+        if op.stream:  # the handler has sent its answer: Sanic must get none
+            await run(request, **path)
+            return None  # type: ignore[return-value]
         # Sanic cancels the handler when the client disconnects. Cancelling database work
         # half-way can leave a connection locked or a transaction open, so the work runs in a
         # task of its own that finishes (commits or rolls back) even if nobody waits for it.
@@ -212,7 +218,7 @@ def _wrap(op: Operation) -> Handler:
         if op.idempotent and (key := idempotency_key(request)) is not None:
             return await _once(op, request, kwargs, key)
         response = await op.handler(request, **kwargs)
-        if op.method == "GET":
+        if op.method == "GET" and not op.stream:
             return conditional(request, response, versioned=op.versioned)
         return response
 

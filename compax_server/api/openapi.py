@@ -35,6 +35,7 @@ HEADER_DOCS = {
     "If-Match": "the ETag of the version you saw; a stale one is 412",
     "If-None-Match": "ETags you have (or *): when one is current the answer is 304, no body",
     "Idempotency-Key": "a client-chosen key (max 200 characters) that makes a retry safe",
+    "Last-Event-ID": "the id of the last event you got: the stream sends what came after it",
 }
 # pydantic writes some constraints under their Python names (e.g. ``ge`` inside the anyOf of
 # an optional Annotated field): JSON Schema knows them by these.
@@ -153,7 +154,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
                     "schema": {"type": "string", "maxLength": 200},
                 }
             )
-        if op.method == "GET":
+        if op.method == "GET" and not op.stream:
             parameters.append(
                 {
                     "name": "If-None-Match",
@@ -192,14 +193,14 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
         headers: dict[str, Any] = {"X-Request-ID": {"schema": {"type": "string"}}}
         for header in op.response_headers:
             headers[header] = {"schema": {"type": "string"}}
-        if op.method == "GET":
+        if op.method == "GET" and not op.stream:
             headers["ETag"] = {
                 "description": '"<version>" of a versioned resource, else a hash of the body',
                 "schema": {"type": "string"},
             }
         success["headers"] = headers
         responses[str(op.status)] = success
-        if op.method == "GET":
+        if op.method == "GET" and not op.stream:
             responses["304"] = {
                 "description": "Not modified: If-None-Match named the current ETag (no body)",
                 "headers": {"ETag": {"schema": {"type": "string"}}},

@@ -12,6 +12,7 @@ from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.db.users import Role
 from compax_server.domain.webhooks import new_secret
 from compax_server.services import api_keys, series
+from compax_server.services import stream as stream_service
 from tests.conftest import actor_of, at, bearer
 
 # Permissions do not depend on the engine (the booking matrix runs on both): SQLite only.
@@ -125,6 +126,7 @@ CASES = {
     # audit, imports
     "GET /audit-events": ("GET", "/api/v1/audit-events", None, STAFF_READ),
     "GET /changes": ("GET", "/api/v1/changes", None, STAFF_READ),
+    "GET /changes/stream": ("GET", "/api/v1/changes/stream", None, READ),  # members: own view
     "POST /imports": ("POST", "/api/v1/imports", {"source": "s", "items": []}, STAFF_WRITE),
     "GET /imports/{id}": ("GET", "/api/v1/imports/{import}", None, STAFF_READ),
     # webhooks: staff and admins (and their keys, for the subscriptions they own)
@@ -263,6 +265,12 @@ def fill(value, ids):
     if isinstance(value, list):
         return [fill(v, ids) for v in value]
     return value
+
+
+@pytest.fixture(autouse=True)
+def streams_end_after_replay(monkeypatch):
+    """The change stream ends at once, so the in-process client can read all of it."""
+    monkeypatch.setattr(stream_service, "MAX_LIFETIME", 0)
 
 
 @pytest.mark.parametrize("role", ROLES)

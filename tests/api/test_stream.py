@@ -1,0 +1,109 @@
+"""The change stream through the app: the in-process client reads whole bodies, so each
+stream here ends right after its replay (``MAX_LIFETIME`` 0). Live delivery across
+processes is tested in tests/e2e/test_stream.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from compax_server.db.users import Role
+from compax_server.services import stream
+from tests.conftest import at, bearer
+
+STREAM = "/api/v1/changes/stream"
+
+
+@pytest.fixture(autouse=True)
+def streams_end_after_replay(monkeypatch):
+    monkeypatch.setattr(stream, "MAX_LIFETIME", 0)
+
+
+def parse(body: str) -> list[dict[str, Any]]:
+    out = []
+    for block in body.split("\n\n"):
+        fields = dict(
+            line.split(": ", 1) for line in block.splitlines() if not line.startswith(":")
+        )
+        if "data" in fields:
+            fields["data"] = json.loads(fields["data"])
+        if fields:
+            out.append(fields)
+    return out
+
+
+def booked(messages: list[dict[str, Any]]) -> list[int]:
+    return [m["data"]["entity_id"] for m in messages if m["event"].startswith("booking.")]
+
+
+async def read(client, user, **params: Any) -> list[dict[str, Any]]:
+    headers = bearer(user) | {"Last-Event-ID": stream.cursor_of(0)}
+    r = await client.get(STREAM, params=params, headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/event-stream")
+    assert r.headers["cache-control"] == "no-cache"
+    assert r.headers["x-accel-buffering"] == "no"
+    messages = parse(r.text)
+    assert messages[0] == {"retry": "2000"}
+    return messages[1:]
+
+
+async def test_members_see_others_bookings_as_busy_time_and_no_admin_events(
+    client, member, staff, make_user, room, book
+):
+    other = await make_user(Role.member)
+    theirs = await book(other, room, at(0, 9), at(0, 10), title="Secret talk")
+    mine = await book(member, room, at(0, 11), at(0, 12), title="My talk")
+    seen = await read(client, member)
+    assert {m["data"]["entity_type"] for m in seen} <= stream.MEMBER_ENTITIES
+    bookings = [m for m in seen if m["data"]["entity_type"] == "booking"]
+    assert [m["event"] for m in bookings] == ["booking.create", "booking.create"]
+    busy, own = (m["data"] for m in bookings)
+    assert "Secret" not in json.dumps(busy)
+    assert busy["entity_id"] is None and busy["actor_label"] == ""
+    assert set(busy["after"]) <= {"room_id", "start", "end", "status"}
+    assert busy["after"]["room_id"] == room.pk
+    assert own["entity_id"] == mine.pk and own["after"]["title"] == "My talk"
+    everything = await read(client, staff)
+    titles = [m["data"]["after"].get("title") for m in everything if m["data"]["after"]]
+    assert "Secret talk" in titles
+    assert {"user.create", "room.create"} <= {m["event"] for m in everything}
+    assert theirs.pk in {m["data"]["entity_id"] for m in everything}
+
+
+async def test_ids_resume_exactly_and_filters_hold(client, staff, member, make_room, room, book):
+    spare = await make_room()
+    first = await book(member, room, at(0, 9), at(0, 10))
+    elsewhere = await book(member, spare, at(0, 9), at(0, 10))
+    second = await book(member, room, at(1, 9), at(1, 10))
+    in_room = await read(client, member, room_id=str(room.pk))
+    assert booked(in_room) == [first.pk, second.pk]
+    assert [m["event"] for m in in_room].count("room.create") == 1  # the room's own events
+    both = await read(client, member, room_id=f"{room.pk},{spare.pk}")
+    assert booked(both) == [first.pk, elsewhere.pk, second.pk]
+    assert await read(client, member, building_id=str(room.building_id + 1000)) == []
+    in_building = await read(client, staff, building_id=str(room.building_id))
+    assert {first.pk, elsewhere.pk, second.pk} <= {m["data"]["entity_id"] for m in in_building}
+    # Resuming after the first: the rest, once.
+    after_first = next(
+        m["id"]
+        for m in in_room
+        if m["event"] == "booking.create" and m["data"]["entity_id"] == first.pk
+    )
+    headers = bearer(member) | {"Last-Event-ID": after_first}
+    r = await client.get(STREAM, params={"room_id": room.pk}, headers=headers)
+    rest = parse(r.text)[1:]
+    assert booked(rest) == [second.pk]
+    assert rest == in_room[-1:]
+
+
+async def test_refusals(client, member):
+    assert (await client.get(STREAM)).status_code == 401
+    bad = await client.get(STREAM, headers=bearer(member) | {"Last-Event-ID": "x"})
+    assert bad.status_code == 400
+    for query in ("room_id=a", "building_id=1,,2", "room_id=99999999999", "other=1"):
+        r = await client.get(f"{STREAM}?{query}", headers=bearer(member))
+        assert r.status_code == 400, query
+        assert r.headers["content-type"] == "application/problem+json"
