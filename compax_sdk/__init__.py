@@ -52,7 +52,7 @@ from compax_sdk.resources.api_keys import ApiKey, ApiKeyCreated, Scope
 from compax_sdk.resources.audit_events import AuditEvent
 from compax_sdk.resources.bookings import ApprovedBooking, Booking, BookingStatus
 from compax_sdk.resources.buildings import Building, Closure, ClosureCreated, OpeningHours
-from compax_sdk.resources.changes import ChangesPage
+from compax_sdk.resources.changes import ChangeEvent, ChangesPage
 from compax_sdk.resources.features import Feature
 from compax_sdk.resources.feeds import FeedURL
 from compax_sdk.resources.imports import (
@@ -129,6 +129,7 @@ __all__ = [
     "BookingStatus",
     "Building",
     "BusyInterval",
+    "ChangeEvent",
     "ChangesPage",
     "Closure",
     "ClosureCreated",

@@ -128,7 +128,7 @@ def test_both_clients_have_the_same_resources_and_methods():
         assert methods == {m for m in dir(getattr(aio, noun)) if not m.startswith("_")}
         for name in methods:
             method = getattr(getattr(aio, noun), name)
-            if name == "iter_pages":
+            if name in ("iter_pages", "stream"):
                 assert inspect.isasyncgenfunction(method)
             elif (name == "list" or name.startswith("list_")) and noun != "changes":
                 assert not inspect.iscoroutinefunction(method)  # returns an AsyncPager

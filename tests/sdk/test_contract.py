@@ -27,6 +27,7 @@ from compax_sdk import (
     BookingSeries,
     Building,
     BusyInterval,
+    ChangeEvent,
     ChangesPage,
     Closure,
     ClosureCreated,
@@ -148,6 +149,8 @@ PARTS: list[tuple[type[BaseModel], str]] = [
 UNCHECKED: dict[type[BaseModel], str] = {
     Model: "the base class of the SDK's models",
     PageBody: "the envelope of every list, read by the pager (checked through each list)",
+    ChangeEvent: "one SSE message of /changes/stream (text/event-stream): its data is the "
+    "AuditEvent checked through /audit-events",
     ImportConflict: "ImportItemResult.conflicts is a free-form object in the server's schema",
     ImportProblem: "ImportItemResult.errors is a free-form object in the server's schema",
 }
