@@ -4,6 +4,7 @@ processes is tested in tests/e2e/test_stream.py."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from compax_server.db.users import Role
 from compax_server.services import stream
-from tests.conftest import at, bearer
+from tests.conftest import actor_of, at, bearer
 
 STREAM = "/api/v1/changes/stream"
 
@@ -107,3 +108,38 @@ async def test_refusals(client, member):
         r = await client.get(f"{STREAM}?{query}", headers=bearer(member))
         assert r.status_code == 400, query
         assert r.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_slow_stream_is_ended_and_the_others_go_on(
+    database, staff, member, room, book, monkeypatch
+):
+    """Overflow of one queue ends that stream only (its client resumes with Last-Event-ID);
+    ``close`` ends the rest (the server's stop)."""
+    monkeypatch.setattr(stream, "POLL_INTERVAL", 0.05)
+    hub = stream.Hub()
+    got: list[Any] = []
+
+    async def drain(sub: stream.Subscription) -> None:
+        while (item := await sub.queue.get()) is not None:
+            got.append(item)
+
+    try:
+        fast = await hub.subscribe(actor_of(staff))
+        monkeypatch.setattr(stream, "QUEUE_SIZE", 3)
+        slow = await hub.subscribe(actor_of(member))
+        reader = asyncio.ensure_future(drain(fast))
+        for n in range(6):
+            await book(member, room, at(n, 8), at(n, 9))
+        async with asyncio.timeout(60):  # a hang guard
+            while len(got) < 6:
+                await asyncio.sleep(0.05)
+        assert slow not in hub.subscribers
+        assert slow.queue.get_nowait() is None  # the end marker, nothing else
+        assert fast in hub.subscribers
+        await hub.close()
+        async with asyncio.timeout(60):
+            await reader  # ended by the marker
+    finally:
+        await hub.close()
+    assert hub.subscribers == set()
+    assert [c.event.action for c in got] == ["booking.create"] * 6

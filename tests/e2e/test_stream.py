@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from compax_sdk import AsyncCompax, ChangeEvent
+from compax_sdk import AsyncCompax, ChangeEvent, Compax
 from tests.e2e.servers import Cluster, LiveServer
 from tests.e2e.test_concurrency import (
     ADMIN_EMAIL,
@@ -279,3 +279,33 @@ async def test_the_sdk_streams_and_resumes(one_server):
             assert bobs["id"] != mine["id"]
         finally:
             await sdk.close()
+
+        def first_sync() -> ChangeEvent:
+            with Compax(base_url=url, access_token=alice, max_retries=0) as sync:
+                changes = sync.changes.stream(building_id=[p["building"]], last_event_id=cursor)
+                try:
+                    return next(changes)
+                finally:
+                    changes.close()
+
+        async with asyncio.timeout(DEADLINE):
+            same = await asyncio.to_thread(first_sync)
+        assert same.id == event.id and same.data == event.data
+
+
+async def test_streams_end_when_the_server_stops(one_server):
+    url = one_server.urls[0]
+    async with httpx.AsyncClient(timeout=DEADLINE) as client:
+        admin = await token(client, url, ADMIN_EMAIL, ADMIN_PASSWORD)
+        async with client.stream("GET", f"{url}{STREAM}", headers=admin) as r:
+            reader = messages(r)
+            await subscribed(reader)
+            stopping = asyncio.ensure_future(asyncio.to_thread(one_server.servers[0].stop))
+            try:
+                async with asyncio.timeout(DEADLINE):
+                    async for _ in reader:
+                        pass  # the stream ends (or the connection closes) on its own
+            except httpx.RemoteProtocolError:
+                pass
+            finally:
+                await stopping
