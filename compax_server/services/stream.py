@@ -43,8 +43,21 @@ RETRY_AFTER = 5  # seconds, in the 429 of a user with too many streams
 
 # What a member's stream carries: bookings and series (others' as busy time only) and the
 # catalogue; never users, API keys, webhooks, logins, rules or imports.
-MEMBER_ENTITIES = frozenset({"booking", "room", "building", "closure"})
-BOOKING_PUBLIC = ("room_id", "start", "end", "status")
+MEMBER_ENTITIES = frozenset({"booking", "series", "room", "building", "closure"})
+OWNED = frozenset({"booking", "series"})  # others' are busy time: these fields only
+PUBLIC = {
+    "booking": ("room_id", "start", "end", "status"),
+    "series": (
+        "room_id",
+        "rule",
+        "start_time",
+        "duration_minutes",
+        "timezone",
+        "excluded_dates",
+        "added_dates",
+        "status",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -119,7 +132,7 @@ async def facts_of(events: Sequence[AuditEvent]) -> list[Change]:
     out = []
     for e in events:
         room = e.entity_id if e.entity_type == "room" else _first(e, "room_id")
-        owner = _first(e, "owner_id") if e.entity_type == "booking" else None
+        owner = _first(e, "owner_id") if e.entity_type in OWNED else None
         if e.entity_type == "booking" and e.entity_id in bookings:
             room = room if room is not None else bookings[e.entity_id][0]
             owner = owner if owner is not None else bookings[e.entity_id][1]
@@ -149,8 +162,8 @@ async def newest_id() -> int:
 
 def view_for(actor: Actor, change: Change) -> dict[str, Any] | None:
     """The event as this actor may see it, or None: staff see what the change feed shows;
-    members see bookings (others' as busy time: no id, title, description, owner or who
-    made the change) and the catalogue, nothing else."""
+    members see bookings and series (others' as busy time: no id, title, description,
+    owner or who made the change) and the catalogue, nothing else."""
     e = change.event
     view: dict[str, Any] = {
         "id": e.pk,
@@ -169,17 +182,17 @@ def view_for(actor: Actor, change: Change) -> dict[str, Any] | None:
         return view
     if e.entity_type not in MEMBER_ENTITIES:
         return None
-    if e.entity_type != "booking" or (
+    if e.entity_type not in OWNED or (
         change.owner_id is not None and actor.sees_booking_of(change.owner_id)
     ):
-        if e.entity_type == "booking" or e.actor_user_id == actor.user_id:
+        if e.entity_type in OWNED or e.actor_user_id == actor.user_id:
             return view
         return view | {"actor_user_id": None, "actor_api_key_id": None, "actor_label": ""}
 
     def busy(part: Any) -> dict[str, Any] | None:
         if not isinstance(part, dict):
             return None
-        kept = {k: part[k] for k in BOOKING_PUBLIC if k in part}
+        kept = {k: part[k] for k in PUBLIC[e.entity_type] if k in part}
         if change.room_id is not None:
             kept["room_id"] = change.room_id
         return kept

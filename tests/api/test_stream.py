@@ -143,3 +143,24 @@ async def test_a_slow_stream_is_ended_and_the_others_go_on(
         await hub.close()
     assert hub.subscribers == set()
     assert [c.event.action for c in got] == ["booking.create"] * 6
+
+
+async def test_members_see_others_series_as_busy_time(client, member, make_user, room):
+    other = await make_user(Role.member)
+    body = {
+        "room_id": room.pk,
+        "title": "Secret seminar",
+        "start_date": "2031-05-05",
+        "start_time": "09:00",
+        "duration_minutes": 30,
+        "recurrence": {"freq": "weekly", "count": 2},
+    }
+    created = await client.post("/api/v1/series", json=body, headers=bearer(other))
+    assert created.status_code == 201, created.text
+    [series] = [m for m in await read(client, member) if m["event"] == "series.create"]
+    assert "Secret" not in json.dumps(series["data"])
+    assert series["data"]["entity_id"] is None
+    assert series["data"]["after"]["room_id"] == room.pk
+    assert "booking_ids" not in series["data"]["after"]
+    [own] = [m for m in await read(client, other) if m["event"] == "series.create"]
+    assert own["data"]["after"]["title"] == "Secret seminar"
