@@ -80,10 +80,10 @@ def message(event_id: int, view: dict[str, Any]) -> str:
 )
 async def changes_stream(request: Request, actor: Actor, query: StreamQuery) -> HTTPResponse:
     """Every change you may see, pushed as it commits, on any instance. Members see
-    bookings (others' as busy time: times, room and state only) and the catalogue; staff
-    see the whole change feed. Filter with `building_id` and `room_id`. Reconnect with
-    `Last-Event-ID` (browsers do) to get what you missed first, with no gap and nothing
-    twice; without it the stream starts now. At most 5 streams per user and server
+    bookings and series (others' as busy time: times, room and state only) and the
+    catalogue; staff see the whole change feed. Filter with `building_id` and `room_id`.
+    Reconnect with `Last-Event-ID` (browsers do) to get what you missed first, with no gap
+    and nothing twice; without it the stream starts now. At most 5 streams per user and server
     process (429 beyond)."""
     header = request.headers.get("last-event-id")
     after = stream.position_of(header.strip()) if header and header.strip() else None
