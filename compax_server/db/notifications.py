@@ -211,9 +211,14 @@ async def move_cursor(name: str, position: int) -> None:
     )
 
 
-async def newest_event_id() -> int:
-    row = await sql.fetch_one("SELECT MAX(id) AS id FROM audit_events")
-    return int(row["id"] or 0) if row else 0
+async def behind(name: str) -> bool:
+    """Whether the feed holds events after the consumer's position (one unlocked read)."""
+    row = await sql.fetch_one(
+        "SELECT COALESCE((SELECT MAX(id) FROM audit_events), 0) > "
+        "COALESCE((SELECT position FROM outbox_cursors WHERE name = ?), 0) AS behind",
+        name,
+    )
+    return bool(row and row["behind"])
 
 
 async def seen(name: str) -> int:

@@ -24,7 +24,7 @@ BATCH = 500
 async def dispatch(limit: int = BATCH) -> int:
     """Handle the next ``limit`` events; returns how many were handled (0: nothing new, or
     another process is dispatching right now)."""
-    if await notifications_db.newest_event_id() <= await notifications_db.seen(CURSOR):
+    if not await notifications_db.behind(CURSOR):
         return 0  # the common case, answered without a write transaction
     async with db.transaction():
         position = await notifications_db.cursor_position(CURSOR)

@@ -139,21 +139,7 @@ async def test_a_room_that_once_held_a_huge_booking_keeps_exact_overlap_checks(
 
 async def test_the_database_itself_refuses_the_overlap_after_a_huge_booking(member, room):
     """The trigger (SQLite) and the exclusion constraint (PostgreSQL) stay exact too."""
-    async with db.transaction():
-        await _insert(
-            room.pk,
-            member.pk,
-            "2030-01-01T00:00:00+00:00",
-            "9999-01-01T00:00:00+00:00",
-            "cancelled",
-        )
-        await _insert(
-            room.pk,
-            member.pk,
-            "2031-05-05T10:00:00+00:00",
-            "2031-05-05T11:00:00+00:00",
-            "confirmed",
-        )
+    await _legacy_millennia_then_a_lecture(room.pk, member.pk)
     with pytest.raises(IntegrityError) as refused:
         async with db.transaction():
             await _insert(
@@ -170,6 +156,18 @@ def _t(text: str):
     from datetime import datetime
 
     return datetime.fromisoformat(text)
+
+
+async def _legacy_millennia_then_a_lecture(room_id: int, owner_id: int) -> None:
+    """Straight into the table (as a legacy row would be): a cancelled booking lasting to
+    the year 9999, then a confirmed lecture on 2031-05-05 10:00-11:00 in the same room."""
+    async with db.transaction():
+        await _insert(
+            room_id, owner_id, "2030-01-01T00:00:00+00:00", "9999-01-01T00:00:00+00:00", "cancelled"
+        )
+        await _insert(
+            room_id, owner_id, "2031-05-05T10:00:00+00:00", "2031-05-05T11:00:00+00:00", "confirmed"
+        )
 
 
 async def _insert(room_id: int, owner_id: int, start: str, end: str, status: str) -> None:
@@ -203,21 +201,7 @@ async def test_list_filters_at_the_ends_of_the_calendar_are_answered(client, sta
 async def test_an_import_sees_the_booking_in_its_way_after_a_huge_one(client, staff, member, room):
     """The import's lookup of what is in its way is bounded like every other one, and stays
     exact after a legacy booking of millennia."""
-    async with db.transaction():
-        await _insert(
-            room.pk,
-            member.pk,
-            "2030-01-01T00:00:00+00:00",
-            "9999-01-01T00:00:00+00:00",
-            "cancelled",
-        )
-        await _insert(
-            room.pk,
-            member.pk,
-            "2031-05-05T10:00:00+00:00",
-            "2031-05-05T11:00:00+00:00",
-            "confirmed",
-        )
+    await _legacy_millennia_then_a_lecture(room.pk, member.pk)
     item = {
         "external_id": "E1",
         "kind": "booking",
