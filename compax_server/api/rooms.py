@@ -13,6 +13,7 @@ from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import In, Int, Out, Patch, Query, QueryDate, QueryTime, render
 from compax_server.db.rooms import Room, feature_codes
+from compax_server.services import availability as availability_service
 from compax_server.services import rooms, search
 from compax_server.services.actors import Actor
 from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
@@ -367,7 +368,7 @@ async def availability(
     most 62 days. Booking ids and titles only for bookings you may see."""
 
     async def compute() -> str:
-        found = await search.availability(actor, room_id, query.from_, query.to)
+        found = await availability_service.availability(actor, room_id, query.from_, query.to)
         return Availability.model_validate(found).model_dump_json()
 
     params = {"room_id": room_id, **query.model_dump()}

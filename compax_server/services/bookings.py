@@ -15,97 +15,41 @@ them) and cannot set the owner; staff and admins act on everyone's and decide re
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from compax_server import db, runtime
-from compax_server.db import users as users_db
+from compax_server import db
 from compax_server.db.bookings import (
     Booking,
-    BookingRow,
     IdempotencyKey,
-    RoomForBooking,
     Status,
     blockers,
     insert_booking,
     lock_and_load_rooms,
-    lock_room,
     lock_rooms,
-    overlapping,
 )
-from compax_server.db.users import Role, User
+from compax_server.db.users import User
 from compax_server.domain import bookings as states
-from compax_server.domain import bounds, occurrences, slots, versions
+from compax_server.domain import bounds, occurrences, versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import (
     BookingConflict,
-    ClosureHitsBookings,
     Forbidden,
     InvalidInput,
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, idempotency, rules, search, writes
+from compax_server.services import audit, idempotency, writes
+from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.booking_views import can_see, slot_of, snapshot
 from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
 
 log = logging.getLogger("compax.bookings")
-
-ACTIVE = list(states.ACTIVE)
-
-
-# -- views -------------------------------------------------------------------------------
-
-
-def snapshot(booking: Booking) -> dict[str, Any]:
-    view = {
-        "room_id": booking.room_id,
-        "owner_id": booking.owner_id,
-        "title": booking.title,
-        "description": booking.description,
-        "start": booking.start.isoformat(),
-        "end": booking.end.isoformat(),
-        "status": booking.status.value,
-        "version": booking.version,
-        "reason": booking.reason or None,
-    }
-    if booking.exception_fields:
-        view["exception_fields"] = list(booking.exception_fields)
-    return view
-
-
-def _slot_of(view: dict[str, Any]) -> occurrences.Slot:
-    return occurrences.Slot(
-        view["room_id"],
-        datetime.fromisoformat(view["start"]),
-        datetime.fromisoformat(view["end"]),
-        view["title"],
-        view["description"],
-    )
-
-
-def can_see(actor: Actor, booking: Booking | BookingRow) -> bool:
-    return actor.sees_booking_of(booking.owner_id)
-
-
-def conflict_view(actor: Actor, booking: Booking | BookingRow) -> dict[str, Any]:
-    """The one privacy view of a booking in someone's way (conflicts, series conflicts,
-    alternatives, import plans): its time and state to everyone; its id, title and owner
-    only to those who may see the booking (its owner, staff)."""
-    view: dict[str, Any] = {
-        "room_id": booking.room_id,
-        "start": booking.start.isoformat(),
-        "end": booking.end.isoformat(),
-        "status": booking.status.value,
-    }
-    if can_see(actor, booking):
-        view |= {"id": booking.id, "title": booking.title, "owner_id": booking.owner_id}
-    return view
 
 
 # -- reads -------------------------------------------------------------------------------
@@ -172,185 +116,6 @@ async def list_bookings(
     return rows, None
 
 
-# -- rules -------------------------------------------------------------------------------
-
-
-def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[datetime, datetime]:
-    """A booking's window in UTC, inside the accepted range and the length limits (checked
-    before anything walks it: opening hours, rules, overlap lookups)."""
-    max_length = timedelta(hours=runtime.settings().max_booking_hours)
-    return bounds.check_window(start, end, max_length=max_length, override=override)
-
-
-async def locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
-    room = await lock_room(room_id)
-    if room is None:
-        raise InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
-    return room
-
-
-async def _check_slot(
-    actor: Actor,
-    room: RoomForBooking,
-    start: datetime,
-    end: datetime,
-    status: Status,
-    exclude_id: int | None,
-    override: bool,
-    owner_id: int,
-) -> list[int]:
-    """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff override)
-    and the bookings in the way (409). Returns the ids of the pending requests that a new
-    confirmed booking overrides (to be rejected)."""
-    active, closures = await blockers(room.building_id, room.id, start, end, ACTIVE, exclude_id)
-    if override:
-        require_staff(actor)
-    else:
-        problems = slots.room_problems(room, start, end, closures)
-        problems += await limit_violations(actor, room, owner_id, [(start, end)], exclude_id)
-        if problems:
-            raise_rule_violations(actor, problems)
-    return _in_the_way(actor, room, active, status)
-
-
-async def limit_violations(
-    actor: Actor,
-    room: RoomForBooking,
-    owner_id: int,
-    windows: list[tuple[datetime, datetime]],
-    exclude_id: int | None = None,
-) -> list[dict[str, Any]]:
-    """The booking rules (duration, horizon, notice; the weekly quota of a member owner)
-    for new bookings at ``windows``; and no booking of a member may end in the past."""
-    now = datetime.now(UTC)
-    problems: list[dict[str, Any]] = []
-    if not actor.is_staff and any(end <= now for _, end in windows):
-        problems.append({"rule": "in_the_past", "detail": "the booking would end in the past"})
-    limits = await rules.limits_for(room.id, room.building_id)
-    if limits.empty:
-        return problems
-    for start, end in windows:
-        for problem in rules.time_violations(limits, start, end, now):
-            if problem not in problems:
-                problems.append(problem)
-    if await _is_member(actor, owner_id):
-        problems += await rules.quota_violations(
-            limits, room, owner_id, windows, [exclude_id] if exclude_id else None
-        )
-    return problems
-
-
-async def _is_member(actor: Actor, owner_id: int) -> bool:
-    if owner_id == actor.user_id:
-        return actor.role == Role.member
-    return await users_db.role_of(owner_id) == Role.member
-
-
-def raise_rule_violations(actor: Actor, problems: list[dict[str, Any]]) -> None:
-    raise RuleViolation(
-        "; ".join(p["detail"] for p in problems)
-        + (" (staff may override)" if actor.is_staff else ""),
-        errors=problems,
-    )
-
-
-def _in_the_way(
-    actor: Actor, room: RoomForBooking, active: list[BookingRow], status: Status
-) -> list[int]:
-    """409 when a confirmed booking is among ``active``; else the pending requests that a
-    confirmed booking overrides."""
-    confirmed = [b for b in active if b.status == Status.confirmed]
-    if confirmed:
-        raise BookingConflict(
-            f"room {room.code} is booked from {confirmed[0].start.isoformat()} to "
-            f"{confirmed[0].end.isoformat()}",
-            conflicts=[conflict_view(actor, b) for b in confirmed],
-        )
-    if status != Status.confirmed:
-        return []
-    return [b.id for b in active]
-
-
-async def end_because(
-    actor: Actor, booking: Booking, reason: str, *, to: Status = Status.cancelled, **after: Any
-) -> None:
-    """End a booking as the consequence of another change (a closure, a new holiday, a room
-    removed, a request overridden), with the reason its owner sees; audited, with ``after``
-    naming the cause."""
-    before = snapshot(booking)
-    booking.status = to
-    booking.reason = reason
-    booking.version += 1
-    await booking.save(update_fields=["status", "reason", "version", "updated_at"])
-    action = "booking.auto_reject" if to == Status.rejected else "booking.cancel"
-    await audit.record(
-        actor, action, "booking", booking.pk, before=before, after=snapshot(booking) | after
-    )
-
-
-HIT_POLICIES = ("refuse", "cancel", "keep")
-
-
-def check_hit_policy(on_bookings: str) -> None:
-    if on_bookings not in HIT_POLICIES:
-        raise InvalidInput.field("body", "on_bookings", f"one of {', '.join(HIT_POLICIES)}", "enum")
-
-
-async def act_on_hit(
-    actor: Actor,
-    hit: list[Booking],
-    on_bookings: str,
-    *,
-    what: str,
-    reason_of: Callable[[Booking], str],
-    **after: Any,
-) -> list[int]:
-    """What a closure or new holidays (``what``) do to the active bookings they cover, as
-    ``on_bookings`` says: ``refuse`` is a 409 that lists them (the caller's transaction
-    writes nothing), ``cancel`` ends each with its reason (audited, ``after`` naming the
-    cause), ``keep`` leaves them. Returns their ids."""
-    if hit and on_bookings == "refuse":
-        raise ClosureHitsBookings(
-            f"{what} would cover {len(hit)} booking(s); send on_bookings=cancel to cancel "
-            "them (their owners see why), or on_bookings=keep to keep them",
-            bookings=[conflict_view(actor, b) for b in hit[:200]],
-        )
-    if on_bookings == "cancel":
-        for booking in hit:
-            await end_because(actor, booking, reason_of(booking), **after)
-    return [b.pk for b in hit]
-
-
-async def reject_overridden(actor: Actor, pending_ids: list[int], winner_id: int) -> None:
-    if not pending_ids:
-        return
-    for booking in await Booking.filter(id__in=pending_ids, status=Status.pending):
-        reason = f"the room was given to booking {winner_id}"
-        await end_because(actor, booking, reason, to=Status.rejected)
-
-
-async def _conflict_from_database(
-    actor: Actor, room_id: int, start: datetime, end: datetime, exclude_id: int | None
-) -> BookingConflict:
-    """The database refused an overlap that the service check did not see: name it."""
-    confirmed = await overlapping(room_id, start, end, [Status.confirmed], exclude_id)
-    return BookingConflict(
-        "the room was booked for that time a moment ago",
-        conflicts=[conflict_view(actor, b) for b in confirmed],
-    )
-
-
-async def offer_alternatives(
-    actor: Actor, conflict: BookingConflict, room_id: int, start: datetime, end: datetime
-) -> None:
-    """Add up to three free rooms of the same capacity and features (best fit first)."""
-    try:
-        conflict.extra["alternatives"] = await search.alternatives(actor, room_id, start, end)
-    except Exception:  # alternatives are a courtesy: never turn a 409 into a 500
-        log.exception("finding alternatives failed")
-        conflict.extra["alternatives"] = []
-
-
 # -- writes ------------------------------------------------------------------------------
 
 
@@ -385,7 +150,7 @@ async def create_booking(
     """Book a room. Staff bookings (and members' bookings of rooms that do not require
     approval) are confirmed; members' bookings of rooms that require approval are pending."""
     require_scope(actor, Scope.write)
-    start, end = check_times(start, end, override=override)
+    start, end = checks.check_times(start, end, override=override)
     if owner_id is not None and owner_id != actor.user_id:
         if not actor.is_staff:
             raise Forbidden("members book for themselves; only staff may set owner_id")
@@ -413,7 +178,7 @@ async def create_booking(
 
     async def attempt() -> Created:
         async with db.transaction():
-            room = await locked_room(room_id)
+            room = await checks.locked_room(room_id)
             if idempotency_key:
                 replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
                 if replay is not None:
@@ -423,7 +188,9 @@ async def create_booking(
                 if room.requires_approval and not actor.is_staff
                 else Status.confirmed
             )
-            overridden = await _check_slot(actor, room, start, end, status, None, override, owner)
+            overridden = await checks.check_slot(
+                actor, room, start, end, status, None, override, owner
+            )
             booking = await insert_booking(
                 room_id=room.id,
                 owner_id=owner,
@@ -434,7 +201,7 @@ async def create_booking(
                 status=status,
                 created_by_id=actor.user_id,
             )
-            await reject_overridden(actor, overridden, booking.pk)
+            await checks.reject_overridden(actor, overridden, booking.pk)
             if idempotency_key:
                 await IdempotencyKey.create(
                     user_id=actor.user_id,
@@ -448,7 +215,7 @@ async def create_booking(
             return Created(booking, rejected=overridden)
 
     async def on_overlap() -> BookingConflict:
-        return await _conflict_from_database(actor, room_id, start, end, None)
+        return await checks.conflict_from_database(actor, room_id, start, end, None)
 
     try:
         return await writes.run(attempt, on_overlap=on_overlap, changed=lambda c: not c.replayed)
@@ -460,7 +227,7 @@ async def create_booking(
                 return Created(replay, replayed=True)
         raise
     except BookingConflict as conflict:
-        await offer_alternatives(actor, conflict, room_id, start, end)
+        await checks.offer_alternatives(actor, conflict, room_id, start, end)
         raise
 
 
@@ -493,7 +260,7 @@ async def update_booking(
             new_room_id = room_id if room_id is not None else booking.room_id
             new_start, new_end = start or booking.start, end or booking.end
             if start is not None or end is not None:
-                new_start, new_end = check_times(new_start, new_end, override=override)
+                new_start, new_end = checks.check_times(new_start, new_end, override=override)
             target.update(room_id=new_room_id, start=new_start, end=new_end)
             moved = (
                 new_room_id != booking.room_id
@@ -510,7 +277,7 @@ async def update_booking(
                 room = locked[new_room_id]
                 if room.requires_approval and not actor.is_staff:
                     booking.status = Status.pending
-                rejected = await _check_slot(  # the owner stays
+                rejected = await checks.check_slot(  # the owner stays
                     actor,
                     room,
                     new_start,
@@ -527,11 +294,11 @@ async def update_booking(
             if description is not None:
                 booking.description = description
             if booking.series_id is not None:  # a change by hand: an exception of its series
-                changed = occurrences.fields_changed(_slot_of(before), _slot_of(snapshot(booking)))
+                changed = occurrences.fields_changed(slot_of(before), slot_of(snapshot(booking)))
                 booking.exception_fields = occurrences.mark(booking.exception_fields, changed)
             booking.version += 1
             await booking.save()
-            await reject_overridden(actor, rejected, booking.pk)
+            await checks.reject_overridden(actor, rejected, booking.pk)
             after = snapshot(booking) | ({"override": True} if override else {})
             await audit.record(
                 actor, "booking.update", "booking", booking.pk, before=before, after=after
@@ -539,7 +306,7 @@ async def update_booking(
             return booking
 
     async def on_overlap() -> BookingConflict:
-        return await _conflict_from_database(
+        return await checks.conflict_from_database(
             actor, target["room_id"], target["start"], target["end"], booking_id
         )
 
@@ -547,7 +314,7 @@ async def update_booking(
         return await writes.run(attempt, on_overlap=on_overlap)
     except BookingConflict as conflict:
         if target:
-            await offer_alternatives(
+            await checks.offer_alternatives(
                 actor, conflict, target["room_id"], target["start"], target["end"]
             )
         raise
@@ -575,11 +342,11 @@ async def _transition(
             )
             rejected: list[int] = []
             if to == Status.confirmed:
-                room = await locked_room(booking.room_id)
+                room = await checks.locked_room(booking.room_id)
                 active, _ = await blockers(
-                    room.building_id, room.id, booking.start, booking.end, ACTIVE, booking.pk
+                    room.building_id, room.id, booking.start, booking.end, checks.ACTIVE, booking.pk
                 )
-                rejected = _in_the_way(actor, room, active, to)
+                rejected = checks.in_the_way(actor, room, active, to)
             before = snapshot(booking)
             booking.status = to
             if to == Status.cancelled and booking.series_id is not None:
@@ -590,7 +357,7 @@ async def _transition(
             await booking.save(
                 update_fields=["status", "reason", "exception_fields", "version", "updated_at"]
             )
-            await reject_overridden(actor, rejected, booking.pk)
+            await checks.reject_overridden(actor, rejected, booking.pk)
             await audit.record(
                 actor,
                 f"booking.{transition.verb}",
@@ -603,7 +370,7 @@ async def _transition(
 
     async def on_overlap() -> BookingConflict:
         booking = await Booking.get(id=booking_id)
-        return await _conflict_from_database(
+        return await checks.conflict_from_database(
             actor, booking.room_id, booking.start, booking.end, booking_id
         )
 

@@ -19,7 +19,8 @@ from compax_server.errors import (
     InvalidInput,
     NotFound,
 )
-from compax_server.services import audit, bookings, search, writes
+from compax_server.services import audit, search, writes
+from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 
@@ -210,7 +211,7 @@ async def add_closure(
     cancelled with the closure's reason, audited) or ``keep`` (they stay, as staff-approved
     exceptions, listed in the audit event). The answer names the bookings hit."""
     require_staff(actor)
-    bookings.check_hit_policy(on_bookings)
+    checks.check_hit_policy(on_bookings)
 
     async def attempt() -> ClosureOutcome:
         async with transaction():
@@ -237,7 +238,7 @@ async def add_closure(
             closure = await Closure.create(
                 building=building, room_id=room_id, start=s, end=e, reason=reason
             )
-            ids = await bookings.act_on_hit(
+            ids = await checks.act_on_hit(
                 actor,
                 hit,
                 on_bookings,

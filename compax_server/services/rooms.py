@@ -15,7 +15,8 @@ from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
-from compax_server.services import audit, bookings, search
+from compax_server.services import audit, search
+from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 
 FEATURE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -207,7 +208,7 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
             )
         before = await snapshot(room)
         for booking in upcoming:
-            await bookings.end_because(actor, booking, f"room {room.code} was removed")
+            await checks.end_because(actor, booking, f"room {room.code} was removed")
         room.deleted_at = now
         room.version += 1
         await room.save(update_fields=["deleted_at", "version", "updated_at"])

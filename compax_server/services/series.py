@@ -31,7 +31,8 @@ from compax_server.errors import (
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, bookings, writes
+from compax_server.services import audit, writes
+from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.paging import page_by_id
 from compax_server.services.series_plan import Plan, enforce, plan
@@ -208,7 +209,7 @@ async def create_in_transaction(
     """The body of ``create_series``, for callers that hold a transaction (imports)."""
     if duration_minutes <= 0 or duration_minutes > 24 * 60:
         raise InvalidInput.field("body", "duration_minutes", "between 1 and 1440", "out_of_range")
-    room = await bookings.locked_room(room_id)
+    room = await checks.locked_room(room_id)
     p = await plan(
         actor,
         room,
@@ -267,7 +268,7 @@ async def _reject_overridden(
     rejected: list[int] = []
     for o in p.occurrences:
         pending = p.pending_in_way.get(o.date, [])
-        await bookings.reject_overridden(actor, pending, ids[o.date])
+        await checks.reject_overridden(actor, pending, ids[o.date])
         rejected += pending
     return rejected
 
@@ -278,7 +279,7 @@ def check_series_version(series: Series, expected: Expected | None) -> None:
 
 async def active_occurrences(series: Series, from_date: date | None) -> list[Booking]:
     now = datetime.now(UTC)
-    query = Booking.filter(series_id=series.pk, status__in=bookings.ACTIVE, end__gt=now)
+    query = Booking.filter(series_id=series.pk, status__in=checks.ACTIVE, end__gt=now)
     if from_date is not None:
         query = query.filter(occurrence_date__gte=from_date)
     return await query.order_by("start")
@@ -338,12 +339,12 @@ async def add_date(
             series = await get_series(actor, series_id)
             check_series_version(series, expected)
             if await Booking.filter(
-                series_id=series.pk, occurrence_date=day, status__in=bookings.ACTIVE
+                series_id=series.pk, occurrence_date=day, status__in=checks.ACTIVE
             ).exists():
                 raise InvalidInput.field(
                     "body", "date", f"{day} is already booked in this series", "duplicate"
                 )
-            room = await bookings.locked_room(series.room_id)
+            room = await checks.locked_room(series.room_id)
             p = await plan(
                 actor,
                 room,

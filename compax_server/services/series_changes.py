@@ -16,7 +16,8 @@ from compax_server.db.series import Series, SeriesStatus
 from compax_server.domain import hours, occurrences, recurrence
 from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput
-from compax_server.services import audit, bookings, writes
+from compax_server.services import audit, writes
+from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.series import (
     Outcome,
@@ -134,7 +135,7 @@ async def update_series(
                 changed.append(booking.pk)
                 day = booking.occurrence_date
                 if booking.status == Status.confirmed and day in pending_in_way:
-                    await bookings.reject_overridden(actor, pending_in_way[day], booking.pk)
+                    await checks.reject_overridden(actor, pending_in_way[day], booking.pk)
                     rejected += pending_in_way[day]
             if scope == "all":
                 series.room_id = new_room_id

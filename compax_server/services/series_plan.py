@@ -15,7 +15,8 @@ from compax_server.db.bookings import Booking, BookingRow, RoomForBooking, Statu
 from compax_server.db.terms import Term
 from compax_server.domain import hours, recurrence, slots
 from compax_server.errors import BookingConflict, InvalidInput, RuleViolation
-from compax_server.services import bookings, rules
+from compax_server.services import booking_checks as checks
+from compax_server.services import booking_views, rules
 from compax_server.services.actors import Actor, require_staff
 
 
@@ -115,7 +116,7 @@ async def check_occurrences(
             row = BookingRow(
                 b["id"], room.id, b["owner_id"], b["title"], b["start"], b["end"], Status.confirmed
             )
-            view = bookings.conflict_view(actor, row)
+            view = booking_views.conflict_view(actor, row)
             result.conflicts.setdefault(day, []).append({"date": day.isoformat(), **view})
         else:
             result.pending_in_way.setdefault(day, []).append(b["id"])
@@ -127,14 +128,14 @@ async def check_occurrences(
         closures_by_day.setdefault(by_start[c["ws"]], []).append(c)
     for o in occurrences:
         found = slots.room_problems(room, o.start, o.end, closures_by_day.get(o.date, []))
-        found += await bookings.limit_violations(actor, room, owner_id, [(o.start, o.end)])
+        found += await checks.limit_violations(actor, room, owner_id, [(o.start, o.end)])
         quota = [p for p in found if p["rule"] in ("max_bookings_per_week", "max_hours_per_week")]
         found = [p for p in found if p not in quota]
         if found:
             result.problems[o.date] = [{"date": o.date.isoformat(), **p} for p in found]
     # The weekly quota counts every new occurrence together.
     limits = await rules.limits_for(room.id, room.building_id)
-    if not limits.empty and await bookings._is_member(actor, owner_id):
+    if not limits.empty and await checks.is_member(actor, owner_id):
         quota = await rules.quota_violations(
             limits,
             room,

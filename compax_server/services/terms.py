@@ -20,7 +20,8 @@ from compax_server.errors import (
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, bookings, search, writes
+from compax_server.services import audit, search, writes
+from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
 
@@ -140,7 +141,7 @@ async def update_term(
     is booked next. Made against the version ``expected`` (428 without one, 412 when stale;
     in-process callers may leave it out)."""
     require_staff(actor)
-    bookings.check_hit_policy(on_bookings)
+    checks.check_hit_policy(on_bookings)
 
     async def attempt() -> TermOutcome:
         async with transaction():
@@ -199,7 +200,7 @@ async def _on_new_holidays(
     }
     if on_bookings == "cancel":
         await lock_rooms([b.room_id for b in hit])
-    return await bookings.act_on_hit(
+    return await checks.act_on_hit(
         actor,
         hit,
         on_bookings,

@@ -18,8 +18,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.users import RefreshToken
 from compax_server.errors import RefreshTokenReused
-from compax_server.services import auth, buildings
-from compax_server.services import bookings as bookings_service
+from compax_server.services import auth, booking_checks, buildings
 from compax_server.settings import Settings
 from tests import conftest as shared
 from tests.conftest import PASSWORD, WEEKDAYS_8_TO_20, actor_of, bearer
@@ -323,7 +322,7 @@ async def test_an_overlap_only_the_database_sees_is_a_409(client, staff, member,
     async def nothing_in_the_way(*args: Any, **kwargs: Any) -> tuple[list[Any], list[Any]]:
         return [], []
 
-    monkeypatch.setattr(bookings_service, "blockers", nothing_in_the_way)
+    monkeypatch.setattr(booking_checks, "blockers", nothing_in_the_way)
     r = await client.post(BK, json=body(room, at(0, 10), at(0, 12)), headers=bearer(member))
     assert r.status_code == 409, r.text
     assert r.json()["code"] == "booking_conflict"

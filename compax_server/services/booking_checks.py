@@ -1,0 +1,213 @@
+"""The checks and consequences every booking write shares: the time bounds, the rules of a
+room (hours, closures, booking rules, quotas), the bookings in the way, and what a change
+does to other bookings (overridden requests rejected, bookings hit by a closure or holiday).
+
+Bookings, series, imports, closures and terms call these; the decisions themselves are in
+``domain.slots`` and ``domain.bookings``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from compax_server import runtime
+from compax_server.db import users as users_db
+from compax_server.db.bookings import (
+    Booking,
+    BookingRow,
+    RoomForBooking,
+    Status,
+    blockers,
+    lock_room,
+    overlapping,
+)
+from compax_server.db.users import Role
+from compax_server.domain import bookings as states
+from compax_server.domain import bounds, slots
+from compax_server.errors import BookingConflict, ClosureHitsBookings, InvalidInput, RuleViolation
+from compax_server.services import audit, availability, rules
+from compax_server.services.actors import Actor, require_staff
+from compax_server.services.booking_views import conflict_view, snapshot
+
+log = logging.getLogger("compax.bookings")
+
+ACTIVE = list(states.ACTIVE)
+
+
+def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[datetime, datetime]:
+    """A booking's window in UTC, inside the accepted range and the length limits (checked
+    before anything walks it: opening hours, rules, overlap lookups)."""
+    max_length = timedelta(hours=runtime.settings().max_booking_hours)
+    return bounds.check_window(start, end, max_length=max_length, override=override)
+
+
+async def locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
+    room = await lock_room(room_id)
+    if room is None:
+        raise InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
+    return room
+
+
+async def check_slot(
+    actor: Actor,
+    room: RoomForBooking,
+    start: datetime,
+    end: datetime,
+    status: Status,
+    exclude_id: int | None,
+    override: bool,
+    owner_id: int,
+) -> list[int]:
+    """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff override)
+    and the bookings in the way (409). Returns the ids of the pending requests that a new
+    confirmed booking overrides (to be rejected)."""
+    active, closures = await blockers(room.building_id, room.id, start, end, ACTIVE, exclude_id)
+    if override:
+        require_staff(actor)
+    else:
+        problems = slots.room_problems(room, start, end, closures)
+        problems += await limit_violations(actor, room, owner_id, [(start, end)], exclude_id)
+        if problems:
+            raise_rule_violations(actor, problems)
+    return in_the_way(actor, room, active, status)
+
+
+async def limit_violations(
+    actor: Actor,
+    room: RoomForBooking,
+    owner_id: int,
+    windows: list[tuple[datetime, datetime]],
+    exclude_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """The booking rules (duration, horizon, notice; the weekly quota of a member owner)
+    for new bookings at ``windows``; and no booking of a member may end in the past."""
+    now = datetime.now(UTC)
+    problems: list[dict[str, Any]] = []
+    if not actor.is_staff and any(end <= now for _, end in windows):
+        problems.append({"rule": "in_the_past", "detail": "the booking would end in the past"})
+    limits = await rules.limits_for(room.id, room.building_id)
+    if limits.empty:
+        return problems
+    for start, end in windows:
+        for problem in rules.time_violations(limits, start, end, now):
+            if problem not in problems:
+                problems.append(problem)
+    if await is_member(actor, owner_id):
+        problems += await rules.quota_violations(
+            limits, room, owner_id, windows, [exclude_id] if exclude_id else None
+        )
+    return problems
+
+
+async def is_member(actor: Actor, owner_id: int) -> bool:
+    if owner_id == actor.user_id:
+        return actor.role == Role.member
+    return await users_db.role_of(owner_id) == Role.member
+
+
+def raise_rule_violations(actor: Actor, problems: list[dict[str, Any]]) -> None:
+    raise RuleViolation(
+        "; ".join(p["detail"] for p in problems)
+        + (" (staff may override)" if actor.is_staff else ""),
+        errors=problems,
+    )
+
+
+def in_the_way(
+    actor: Actor, room: RoomForBooking, active: list[BookingRow], status: Status
+) -> list[int]:
+    """409 when a confirmed booking is among ``active``; else the pending requests that a
+    confirmed booking overrides."""
+    confirmed = [b for b in active if b.status == Status.confirmed]
+    if confirmed:
+        raise BookingConflict(
+            f"room {room.code} is booked from {confirmed[0].start.isoformat()} to "
+            f"{confirmed[0].end.isoformat()}",
+            conflicts=[conflict_view(actor, b) for b in confirmed],
+        )
+    if status != Status.confirmed:
+        return []
+    return [b.id for b in active]
+
+
+async def end_because(
+    actor: Actor, booking: Booking, reason: str, *, to: Status = Status.cancelled, **after: Any
+) -> None:
+    """End a booking as the consequence of another change (a closure, a new holiday, a room
+    removed, a request overridden), with the reason its owner sees; audited, with ``after``
+    naming the cause."""
+    before = snapshot(booking)
+    booking.status = to
+    booking.reason = reason
+    booking.version += 1
+    await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+    action = "booking.auto_reject" if to == Status.rejected else "booking.cancel"
+    await audit.record(
+        actor, action, "booking", booking.pk, before=before, after=snapshot(booking) | after
+    )
+
+
+HIT_POLICIES = ("refuse", "cancel", "keep")
+
+
+def check_hit_policy(on_bookings: str) -> None:
+    if on_bookings not in HIT_POLICIES:
+        raise InvalidInput.field("body", "on_bookings", f"one of {', '.join(HIT_POLICIES)}", "enum")
+
+
+async def act_on_hit(
+    actor: Actor,
+    hit: list[Booking],
+    on_bookings: str,
+    *,
+    what: str,
+    reason_of: Callable[[Booking], str],
+    **after: Any,
+) -> list[int]:
+    """What a closure or new holidays (``what``) do to the active bookings they cover, as
+    ``on_bookings`` says: ``refuse`` is a 409 that lists them (the caller's transaction
+    writes nothing), ``cancel`` ends each with its reason (audited, ``after`` naming the
+    cause), ``keep`` leaves them. Returns their ids."""
+    if hit and on_bookings == "refuse":
+        raise ClosureHitsBookings(
+            f"{what} would cover {len(hit)} booking(s); send on_bookings=cancel to cancel "
+            "them (their owners see why), or on_bookings=keep to keep them",
+            bookings=[conflict_view(actor, b) for b in hit[:200]],
+        )
+    if on_bookings == "cancel":
+        for booking in hit:
+            await end_because(actor, booking, reason_of(booking), **after)
+    return [b.pk for b in hit]
+
+
+async def reject_overridden(actor: Actor, pending_ids: list[int], winner_id: int) -> None:
+    if not pending_ids:
+        return
+    for booking in await Booking.filter(id__in=pending_ids, status=Status.pending):
+        reason = f"the room was given to booking {winner_id}"
+        await end_because(actor, booking, reason, to=Status.rejected)
+
+
+async def conflict_from_database(
+    actor: Actor, room_id: int, start: datetime, end: datetime, exclude_id: int | None
+) -> BookingConflict:
+    """The database refused an overlap that the service check did not see: name it."""
+    confirmed = await overlapping(room_id, start, end, [Status.confirmed], exclude_id)
+    return BookingConflict(
+        "the room was booked for that time a moment ago",
+        conflicts=[conflict_view(actor, b) for b in confirmed],
+    )
+
+
+async def offer_alternatives(
+    actor: Actor, conflict: BookingConflict, room_id: int, start: datetime, end: datetime
+) -> None:
+    """Add up to three free rooms of the same capacity and features (best fit first)."""
+    try:
+        conflict.extra["alternatives"] = await availability.alternatives(actor, room_id, start, end)
+    except Exception:  # alternatives are a courtesy: never turn a 409 into a 500
+        log.exception("finding alternatives failed")
+        conflict.extra["alternatives"] = []
