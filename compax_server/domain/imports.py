@@ -10,10 +10,10 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from compax_server.domain import bounds, hours, occurrences, recurrence
+from compax_server.domain import bounds, hours, occurrences, recurrence, slots
 from compax_server.domain.bookings import ACTIVE
 from compax_server.errors import CompaxError
 
@@ -204,27 +204,11 @@ def expand(
             return
     if not check_hours:
         return
-    opening = building["opening_hours"]
-    known: dict[tuple[int, time, time], bool] = {}  # weekly series repeat the same question
+    opening = slots.OpeningHours(building["opening_hours"], building["timezone"])
     for w in p.windows:
-        local_start, local_end = w.start.astimezone(tz), w.end.astimezone(tz)
-        if local_start.date() == local_end.date():  # answered on the wall clock
-            key = (local_start.weekday(), local_start.time(), local_end.time())
-            if key not in known:
-                known[key] = hours.within_wall_hours(
-                    opening, local_start.date(), local_start.time(), local_end.time()
-                )
-            inside = known[key]
-        else:
-            inside = hours.within_opening_hours(opening, tz, w.start, w.end)
-        if not inside:
-            p.errors.append(
-                {
-                    "rule": "outside_opening_hours",
-                    "date": (w.day or w.start.date()).isoformat(),
-                    "detail": f"{building['code']} is not open for the whole of that time",
-                }
-            )
+        if not opening.cover(w.start, w.end):
+            problem = slots.outside_hours(building["code"], building["opening_hours"])
+            p.errors.append({"date": (w.day or w.start.date()).isoformat(), **problem})
             break
 
 
@@ -288,16 +272,13 @@ def meet_closures(
             kept.append((start, end, p))
             continue
         day = next((w.day for w in p.windows if w.start == start), None) or start.date()
-        note = {
-            "date": day.isoformat(),
-            "closure_id": hit["id"],
-            "detail": f"closed: {hit['reason']}",
-        }
+        problem = slots.closed(hit)
         if skip and p.kind == "series":
             p.windows = [w for w in p.windows if w.start != start]
-            p.skipped.append({"reason": "closure", **note})
+            del problem["rule"]
+            p.skipped.append({"reason": "closure", "date": day.isoformat(), **problem})
         else:
-            p.errors.append({"rule": "closure", **note})
+            p.errors.append({"date": day.isoformat(), **problem})
             kept.append((start, end, p))
     return kept
 

@@ -7,7 +7,7 @@ the same answer from the same function.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Protocol
 
 from compax_server.domain import hours
@@ -28,33 +28,64 @@ class RoomFacts(Protocol):
     def opening_hours(self) -> dict[str, Any] | None: ...
 
 
+class OpeningHours:
+    """A building's opening hours in its zone, answering "is ``[start, end)`` inside one
+    opening?" The wall-clock answer of a window within one local day depends only on its
+    weekday and times, so a weekly series (or an import of 50,000 occurrences) asks each
+    question once."""
+
+    def __init__(self, opening_hours: dict[str, Any] | None, timezone: str) -> None:
+        self.opening_hours = opening_hours
+        self.tz = hours.zone(timezone)
+        self._known: dict[tuple[int, time, time], bool] = {}
+
+    def cover(self, start: datetime, end: datetime) -> bool:
+        if self.opening_hours is None:
+            return True
+        local_start, local_end = start.astimezone(self.tz), end.astimezone(self.tz)
+        if local_start.date() != local_end.date():
+            return hours.within_opening_hours(self.opening_hours, self.tz, start, end)
+        key = (local_start.weekday(), local_start.time(), local_end.time())
+        if key not in self._known:
+            self._known[key] = hours.within_wall_hours(
+                self.opening_hours, local_start.date(), local_start.time(), local_end.time()
+            )
+        return self._known[key]
+
+
+def not_bookable(room_code: str) -> dict[str, Any]:
+    return {"rule": "room_not_bookable", "detail": f"room {room_code} is not bookable"}
+
+
+def outside_hours(building_code: str, opening_hours: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "rule": "outside_opening_hours",
+        "detail": f"{building_code} is not open for the whole of that time",
+        "limit": opening_hours,
+    }
+
+
+def closed(closure: dict[str, Any]) -> dict[str, Any]:
+    """A closure (``{id, reason, start, end}``) that meets the window."""
+    return {
+        "rule": "closure",
+        "detail": f"closed: {closure['reason'] or 'closure'} "
+        f"({closure['start'].isoformat()} to {closure['end'].isoformat()})",
+        "closure_id": closure["id"],
+    }
+
+
 def room_problems(
     room: RoomFacts, start: datetime, end: datetime, closures: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Why the room cannot be booked for ``[start, end)`` regardless of other bookings:
     not bookable, outside the building's opening hours, or during one of ``closures``
-    (each ``{id, reason, start, end}``). Empty when it can."""
+    (each ``{id, reason, start, end}``). Empty when it can. Imports ask the same questions
+    through the same functions, item by item (``domain.imports``)."""
     problems: list[dict[str, Any]] = []
     if not room.bookable:
-        problems.append(
-            {"rule": "room_not_bookable", "detail": f"room {room.code} is not bookable"}
-        )
-    tz = hours.zone(room.timezone)
-    if not hours.within_opening_hours(room.opening_hours, tz, start, end):
-        problems.append(
-            {
-                "rule": "outside_opening_hours",
-                "detail": f"{room.building_code} is not open for the whole of that time",
-                "limit": room.opening_hours,
-            }
-        )
-    for closure in closures:
-        problems.append(
-            {
-                "rule": "closure",
-                "detail": f"closed: {closure['reason'] or 'closure'} "
-                f"({closure['start'].isoformat()} to {closure['end'].isoformat()})",
-                "closure_id": closure["id"],
-            }
-        )
+        problems.append(not_bookable(room.code))
+    if not OpeningHours(room.opening_hours, room.timezone).cover(start, end):
+        problems.append(outside_hours(room.building_code, room.opening_hours))
+    problems += [closed(closure) for closure in closures]
     return problems

@@ -29,7 +29,7 @@ from compax_server import db, runtime
 from compax_server.db import imports as imports_db
 from compax_server.db.bookings import exceptions_of, lock_rooms
 from compax_server.db.series import ImportBatch
-from compax_server.domain import recurrence
+from compax_server.domain import recurrence, slots
 from compax_server.domain.bookings import ACTIVE
 from compax_server.domain.imports import (
     ItemPlan,
@@ -115,9 +115,7 @@ async def plan_items(
                 owner = ctx.users[email]
         p.owner_id = owner
         if room is not None and not room["bookable"] and not options.override:
-            p.errors.append(
-                {"rule": "room_not_bookable", "detail": f"room {item['room']} is not bookable"}
-            )
+            p.errors.append(slots.not_bookable(item["room"]))
         if p.errors or room is None:
             p.action = "invalid"
             continue
