@@ -170,14 +170,14 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             content: dict[str, Any] = {"application/json": {"schema": ref(op.body, "validation")}}
             body: dict[str, Any] = {"required": not op.body_optional, "content": content}
             if op.form is not None:
-                # One body type per operation: generators make one model of it. The form
-                # takes the same fields (and the OAuth2 names, see the description).
-                content["application/x-www-form-urlencoded"] = {
-                    "schema": ref(op.body, "validation")
-                }
+                # One body type per operation, declared once: client generators
+                # (openapi-python-client) break on an operation with two media types. The
+                # form is accepted all the same and described here.
                 body["description"] = (
-                    "JSON, or the same fields form-encoded; the form also takes the OAuth2 "
-                    "password grant's names (username for email, grant_type=password, scope)."
+                    "JSON. The same operation also accepts the fields form-encoded "
+                    "(application/x-www-form-urlencoded), with the OAuth2 password grant's "
+                    "names (username for email, grant_type=password, scope): that is what the "
+                    "Authorize button of /docs sends."
                 )
             item["requestBody"] = body
         responses: dict[str, Any] = {}

@@ -46,7 +46,8 @@ async def test_request_bodies_and_responses_reference_schemas_with_required_fiel
     body = schemas[ref.rsplit("/", 1)[1]]
     assert set(body["required"]) == {"email", "password"}
     assert body["additionalProperties"] is False
-    assert "application/x-www-form-urlencoded" in login["requestBody"]["content"]
+    assert list(login["requestBody"]["content"]) == ["application/json"]
+    assert "application/x-www-form-urlencoded" in login["requestBody"]["description"]
     for path, item in spec["paths"].items():
         for method, op in item.items():
             assert op["responses"], f"{method} {path}"
@@ -219,11 +220,13 @@ def test_operation_ids_are_unique_plain_and_do_not_stutter():
     assert {"bookings_create", "bookings_list", "rooms_search", "changes_list"} <= set(ids)
 
 
-def test_login_declares_one_body_type_for_json_and_the_form():
-    content = DOC["paths"]["/api/v1/auth/token"]["post"]["requestBody"]["content"]
-    refs = {media: c["schema"]["$ref"] for media, c in content.items()}
-    assert set(refs) == {"application/json", "application/x-www-form-urlencoded"}
-    assert len(set(refs.values())) == 1
+def test_every_operation_declares_one_body_type():
+    """Generators (openapi-python-client) make a broken module of an operation with two media
+    types; the login form is accepted but only described (see the next test)."""
+    for path, item in DOC["paths"].items():
+        for method, op in item.items():
+            content = op.get("requestBody", {}).get("content", {})
+            assert len(content) <= 1, f"{method} {path} declares {list(content)}"
 
 
 async def test_the_login_form_takes_email_or_username(client, member):
