@@ -14,6 +14,11 @@ def room(c: Compax, ref: str) -> Room:
             return c.rooms.get(int(ref))
         except NotFoundError:
             pass  # perhaps a room whose code is a number
+    else:
+        try:
+            return c.rooms.get(ref)  # the exact code, one indexed lookup
+        except NotFoundError:
+            pass  # perhaps typed in another case: "m-101"
     for found in c.rooms.list(q=ref, limit=200):
         if found.code.lower() == ref.lower():
             return found
