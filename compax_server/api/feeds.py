@@ -58,6 +58,7 @@ async def feed_actor(request: Request, token: str | None) -> Actor:
     response=FeedToken,
     status=201,
     errors=(*AUTH_ERRORS, 412),
+    request_headers=("If-None-Match",),
 )
 async def rotate(request: Request, actor: Actor) -> HTTPResponse:
     """A new secret URL for your own bookings (Google Calendar, Outlook, Apple Calendar).

@@ -150,7 +150,9 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
                     "name": header,
                     "in": "header",
                     "required": header == "If-Match",
-                    "description": HEADER_DOCS.get(header, ""),
+                    "description": HEADER_DOCS.get(header, "")
+                    if header != "If-None-Match"
+                    else "`*`: only when there is none yet (412 when there is one)",
                     "schema": {"type": "string", "maxLength": 200},
                 }
             )

@@ -363,3 +363,10 @@ async def test_a_preflight_may_be_kept_for_cors_max_age(client, settings, max_ag
     assert r.headers["access-control-allow-origin"] == "https://app.campus.example"
     assert r.headers["access-control-max-age"] == max_age
     assert "if-match" in r.headers["access-control-allow-headers"].lower()
+
+
+def test_getting_a_feed_url_declares_if_none_match_star():
+    op = DOC["paths"]["/api/v1/me/feed-token"]["post"]
+    header = next(p for p in op["parameters"] if p["name"] == "If-None-Match")
+    assert header["in"] == "header" and "*" in header["description"]
+    assert "412" in op["responses"]
