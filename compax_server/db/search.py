@@ -76,21 +76,80 @@ def _filter_sql(f: RoomFilter, params: list[Any]) -> str:
 
 
 def _windows_cte(windows: Windows, params: list[Any], dialect: str) -> str:
-    rows = []
+    """Two tables: ``w(g, s, e)``, each distinct set of windows once (buildings in one zone
+    share theirs: a term-long weekly search is 18 rows, not 18 per building), and
+    ``wb(building_id, g)``, which set each building must be free for."""
+    typed = dialect == "postgres"
+    groups: dict[tuple[tuple[datetime, datetime], ...], int] = {}
+    spans_params: list[Any] = []
+    members_params: list[Any] = []
+    spans_rows: list[str] = []
     for building_id, spans in windows.by_building.items():
-        for start, end in spans:
-            if dialect == "postgres":
-                rows.append("(?::integer, ?::timestamptz, ?::timestamptz)")
-            else:
-                rows.append("(?, ?, ?)")
-            params.extend([building_id, start, end])
-    if not rows:  # no building qualifies: a row that matches none (NULL would poison NOT IN)
+        key = tuple(spans)
+        if key not in groups:
+            groups[key] = len(groups)
+            for start, end in spans:
+                spans_rows.append(
+                    "(?::integer, ?::timestamptz, ?::timestamptz)" if typed else "(?, ?, ?)"
+                )
+                spans_params.extend([groups[key], start, end])
+        members_params.extend([building_id, groups[key]])
+    if not spans_rows:  # no building qualifies: rows that match none (NULL would poison IN)
         never = datetime(1970, 1, 1, tzinfo=UTC)
-        rows.append(
-            "(?, ?, ?)" if dialect == "sqlite" else "(?::integer, ?::timestamptz, ?::timestamptz)"
-        )
-        params.extend([-1, never, never])
-    return f"w(building_id, s, e) AS (VALUES {', '.join(rows)})"
+        spans_rows.append("(?::integer, ?::timestamptz, ?::timestamptz)" if typed else "(?, ?, ?)")
+        spans_params.extend([-1, never, never])
+        members_params.extend([-1, -1])
+    member = "(?::integer, ?::integer)" if typed else "(?, ?)"
+    members = ", ".join(member for _ in range(len(members_params) // 2))
+    params.extend(spans_params)
+    params.extend(members_params)
+    return (
+        f"w(g, s, e) AS (VALUES {', '.join(spans_rows)}), wb(building_id, g) AS (VALUES {members})"
+    )
+
+
+# Rooms whose longest booking ever is at most this long (nearly all: lectures, meetings) are
+# checked window by window from the bookings' start index, so a week without bookings costs
+# nothing; a room that once held a longer booking is checked room by room, bounded by its own
+# longest booking. Both are exact.
+SHORT_SPAN_SECONDS = 86_400
+
+
+def _taken_ctes(dialect: str) -> str:
+    """After ``_windows_cte``: ``taken(room_id)``, the short-span rooms with a pending or
+    confirmed booking meeting one of their building's windows, read once per distinct window
+    from the bookings' start index; ``closed(building_id, room_id)``, the closures meeting
+    a building's windows (``room_id`` NULL: the whole building). Few rows each: a search's
+    cost follows the bookings and closures in its windows, not rooms x windows."""
+    bound = sql.start_bound(dialect, "w.s", "(SELECT span FROM short_span)")
+    meets = f"""b."start" < w.e AND b."start" >= {bound} AND b."end" > w.s
+                AND b.status IN ('confirmed', 'pending')"""
+    # Each window is one range of the bookings' start index: the window is the outer loop
+    # (PostgreSQL: LATERAL; SQLite: CROSS JOIN fixes the join order).
+    lateral = (
+        f"CROSS JOIN LATERAL (SELECT b.room_id FROM bookings b WHERE {meets}) b"
+        if dialect == "postgres"
+        else f"CROSS JOIN bookings b ON {meets}"
+    )
+    return f"""short_span(span) AS (
+            SELECT COALESCE(MAX(max_span_seconds), 0) FROM rooms
+            WHERE max_span_seconds <= {SHORT_SPAN_SECONDS}
+        ),
+        meeting(g, room_id) AS MATERIALIZED (
+            SELECT w.g, b.room_id FROM w {lateral}
+        ),
+        taken(room_id) AS (
+            SELECT DISTINCT m.room_id
+            FROM meeting m
+            JOIN rooms rt ON rt.id = m.room_id AND rt.max_span_seconds <= {SHORT_SPAN_SECONDS}
+            JOIN wb ON wb.building_id = rt.building_id AND wb.g = m.g
+        ),
+        closed(building_id, room_id) AS MATERIALIZED (
+            SELECT DISTINCT wb.building_id, c.room_id
+            FROM wb JOIN w ON w.g = wb.g
+            JOIN closures c ON c.building_id = wb.building_id
+                 AND c."start" < w.e AND c."end" > w.s
+        )"""
 
 
 def _span_bound(dialect: str) -> str:
@@ -102,20 +161,20 @@ def _free_sql(dialect: str) -> str:
     # Nested EXISTS rather than a join inside the NOT EXISTS: SQLite would build a Bloom
     # filter over the whole bookings table for such a join, once per room (12 ms -> 0.8 ms).
     return f"""
-        r.building_id IN (SELECT building_id FROM w)
-        AND NOT EXISTS (
-            SELECT 1 FROM w WHERE w.building_id = r.building_id AND EXISTS (
+        r.building_id IN (SELECT building_id FROM wb)
+        AND r.id NOT IN (SELECT room_id FROM taken)
+        AND (r.max_span_seconds <= {SHORT_SPAN_SECONDS} OR NOT EXISTS (
+            SELECT 1 FROM wb JOIN w ON w.g = wb.g
+            WHERE wb.building_id = r.building_id AND EXISTS (
                 SELECT 1 FROM bookings b
                 WHERE b.room_id = r.id AND b.status IN ('confirmed', 'pending')
                   AND b."start" < w.e AND b."end" > w.s AND b."start" >= {_span_bound(dialect)}
             )
-        )
+        ))
         AND NOT EXISTS (
-            SELECT 1 FROM w WHERE w.building_id = r.building_id AND EXISTS (
-                SELECT 1 FROM closures c
-                WHERE c.building_id = r.building_id AND (c.room_id IS NULL OR c.room_id = r.id)
-                  AND c."start" < w.e AND c."end" > w.s
-            )
+            SELECT 1 FROM closed
+            WHERE closed.building_id = r.building_id
+              AND (closed.room_id IS NULL OR closed.room_id = r.id)
         )"""
 
 
@@ -163,7 +222,7 @@ def find_rooms_query(
     params: list[Any] = []
     cte = ""
     if windows is not None:
-        cte = "WITH " + _windows_cte(windows, params, dialect) + " "
+        cte = "WITH " + _windows_cte(windows, params, dialect) + ", " + _taken_ctes(dialect) + " "
     where = _filter_sql(f, params)
     if windows is not None:
         condition = f"r.bookable = ? AND {_free_sql(dialect)}"
@@ -224,7 +283,7 @@ async def blocking(
         f"""{cte}
         SELECT DISTINCT b.id, b.room_id, b.owner_id, b."start", b."end", b.status, b.title,
                w.s AS ws
-        FROM rooms r JOIN w ON w.building_id = r.building_id
+        FROM rooms r JOIN wb ON wb.building_id = r.building_id JOIN w ON w.g = wb.g
         JOIN bookings b ON b.room_id = r.id AND b.status IN ('confirmed', 'pending')
              AND b."start" < w.e AND b."end" > w.s AND b."start" >= {_span_bound(dialect)}
         WHERE r.id IN ({marks})
@@ -237,7 +296,7 @@ async def blocking(
     closures = await sql.fetch(
         f"""{cte}
         SELECT DISTINCT c.id, r.id AS room_id, c."start", c."end", c.reason, w.s AS ws
-        FROM rooms r JOIN w ON w.building_id = r.building_id
+        FROM rooms r JOIN wb ON wb.building_id = r.building_id JOIN w ON w.g = wb.g
         JOIN closures c ON c.building_id = r.building_id AND (c.room_id IS NULL OR c.room_id = r.id)
              AND c."start" < w.e AND c."end" > w.s
         WHERE r.id IN ({marks})
