@@ -136,6 +136,133 @@ def load_test(
     )
 
 
+# The request kinds the peer comparison used (issue 19): a broad answer (a full page of 200
+# rooms), the narrow search, and weekly searches through a term (18 weeks) and over 8 weeks.
+KINDS = {
+    "broad 2 h, 200 rooms": ({"limit": "200"}, 0, search_db.RoomFilter(), 201),
+    "2 h + 30 seats + projector": (
+        {"min_capacity": "30", "features": "projector", "limit": "50"},
+        0,
+        search_db.RoomFilter(min_capacity=30, feature_ids=[PROJECTOR]),
+        51,
+    ),
+    "weekly x 18 + 30 seats": (
+        {"min_capacity": "30", "limit": "50"},
+        18,
+        search_db.RoomFilter(min_capacity=30),
+        51,
+    ),
+    "weekly x 8 + 30 seats": (
+        {"min_capacity": "30", "limit": "50"},
+        8,
+        search_db.RoomFilter(min_capacity=30),
+        51,
+    ),
+}
+
+
+def kind_windows(start: datetime, weeks: int) -> list[tuple[datetime, datetime]]:
+    """The service's windows: the same local time each week (DST-aware), in UTC."""
+    local = start.astimezone(ZONE)
+    return [
+        (
+            (local + timedelta(weeks=k)).astimezone(UTC),
+            (local + timedelta(weeks=k, hours=2)).astimezone(UTC),
+        )
+        for k in range(max(weeks, 1))
+    ]
+
+
+def kind_params(start: datetime, query: dict[str, str], weeks: int) -> dict[str, str]:
+    params = {
+        "free_from": start.isoformat().replace("+00:00", "Z"),
+        "free_to": (start + timedelta(hours=2)).isoformat().replace("+00:00", "Z"),
+        **query,
+    }
+    if weeks:
+        last = start.astimezone(ZONE) + timedelta(weeks=weeks - 1)
+        params |= {"repeat": "weekly", "until": last.date().isoformat()}
+    return params
+
+
+def kinds(
+    engine: str, db_url: str, url: str, headers: dict[str, str], starts: list[datetime]
+) -> dict:
+    """Per kind: the raw SQL of the service's query (the floor) and one HTTP client, uncached."""
+    dialect = "sqlite" if engine == "sqlite" else "postgres"
+    out = {}
+    for name, (query, weeks, room_filter, limit) in KINDS.items():
+
+        def sql_of(
+            start: datetime,
+            weeks: int = weeks,
+            room_filter: search_db.RoomFilter = room_filter,
+            limit: int = limit,
+        ) -> tuple[str, list]:
+            spans = kind_windows(start, weeks)
+            windows = search_db.Windows(dict.fromkeys(range(1, 11), spans))
+            return search_db.find_rooms_query(
+                room_filter, windows, sort="best_fit", limit=limit, dialect=dialect
+            )
+
+        raw = raw_sql(engine, db_url, sql_of, starts)
+        samples, sizes = [], []
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as c:
+            for start in starts:
+                t = time.perf_counter()
+                r = c.get("/api/v1/rooms", params=kind_params(start, query, weeks))
+                samples.append((time.perf_counter() - t) * 1000)
+                assert r.status_code == 200, r.text
+                sizes.append(len(r.json()["data"]))
+        http = percentiles(samples[10:])
+        out[name] = {
+            "raw_sql_ms": raw,
+            "http_ms": http,
+            "ratio_p50": round(http["p50"] / raw["p50"], 2),
+            "rooms_in_answer_p50": sorted(sizes)[len(sizes) // 2],
+        }
+    return out
+
+
+def raw_sql(engine: str, db_url: str, sql_of, starts: list[datetime]) -> dict[str, float]:
+    samples: list[float] = []
+    if engine == "sqlite":
+        conn = sqlite3.connect(db_url.removeprefix("sqlite://"))
+        for start in starts:
+            text, params = sql_of(start)
+            params = [p.isoformat(" ") if isinstance(p, datetime) else p for p in params]
+            t = time.perf_counter()
+            conn.execute(text, params).fetchall()
+            samples.append((time.perf_counter() - t) * 1000)
+        conn.close()
+        return percentiles(samples[10:])
+
+    async def run() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(db_url.replace("postgres://", "postgresql://", 1))
+        text, _ = sql_of(starts[0])
+        stmt = await conn.prepare(_numbered(text))
+        for start in starts:
+            _, params = sql_of(start)
+            t = time.perf_counter()
+            await stmt.fetch(*params)
+            samples.append((time.perf_counter() - t) * 1000)
+        await conn.close()
+
+    asyncio.run(run())
+    return percentiles(samples[10:])
+
+
+def print_kinds(by_kind: dict) -> None:
+    for name, k in by_kind.items():
+        print(
+            f"  {name:28} raw p50 {k['raw_sql_ms']['p50']:6.2f} ms  "
+            f"HTTP p50 {k['http_ms']['p50']:6.2f} ms  "
+            f"({k['ratio_p50']}x; {k['rooms_in_answer_p50']} rooms)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--engines", default="sqlite,postgres")
@@ -143,6 +270,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300, help="searches for the latency")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--kinds-only", action="store_true", help="only the request kinds: floor and one client"
+    )
     args = parser.parse_args()
     report: dict = {}
     starts = tuesdays(args.n + 10)
@@ -154,11 +284,20 @@ def main() -> None:
             with database(engine) as db_url:
                 loaded = dataset.load(db_url, rooms, bookings)
                 raw = floor(engine, db_url, starts)
+                if args.kinds_only:
+                    with servers(db_url, workers=workers, COMPAX_RESULT_CACHE="false") as cluster:
+                        url = cluster.urls[0]
+                        by_kind = kinds(engine, db_url, url, admin_headers(url), starts[:80])
+                    report[key] = {"raw_sql_ms": raw, "kinds": by_kind}
+                    print(f"\n== {key} ({workers} worker(s))")
+                    print_kinds(by_kind)
+                    continue
                 with servers(db_url, workers=workers, COMPAX_RESULT_CACHE="false") as cluster:
                     url = cluster.urls[0]
                     headers = admin_headers(url)
                     uncached = http_latency(url, headers, starts)
                     term = http_latency(url, headers, starts[:60], weeks=14)
+                    by_kind = kinds(engine, db_url, url, headers, starts[:80])
                     load_uncached = load_test(url, headers, starts, args.seconds, args.connections)
                 with servers(db_url, workers=workers, COMPAX_RESULT_CACHE="true") as cluster:
                     url = cluster.urls[0]
@@ -175,6 +314,7 @@ def main() -> None:
                 "ratio_p50": round(uncached["p50"] / raw["p50"], 2),
                 "http_cached_ms": cached,
                 "recurring_15_weeks_ms": term,
+                "kinds": by_kind,
                 "throughput_uncached": load_uncached,
                 "throughput_cached": load_cached,
             }
@@ -185,6 +325,7 @@ def main() -> None:
             )
             print(f"HTTP cached  p50 {cached['p50']:.2f} ms  p95 {cached['p95']:.2f} ms")
             print(f"15 weekly    p50 {term['p50']:.2f} ms  p95 {term['p95']:.2f} ms")
+            print_kinds(by_kind)
             print(
                 f"wrk @{args.connections}     uncached {load_uncached['requests_per_s']:.0f} req/s (p99 {load_uncached['latency_ms'].get('p99')} ms, non-2xx {load_uncached['non_2xx']}), "
                 f"cached {load_cached['requests_per_s']:.0f} req/s (p99 {load_cached['latency_ms'].get('p99')} ms, non-2xx {load_cached['non_2xx']})"
