@@ -7,6 +7,7 @@ lazily, so the SDK-only install of the CLI does not need the server stack.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from typing import Annotated, Any
 
@@ -109,6 +110,8 @@ def serve(
         f"Compax on {scheme}://{host}:{port}  (docs: {scheme}://{host}:{port}/docs, "
         f"database: {settings.database_url.split('@')[-1]}, workers: {workers})"
     )
+    if workers > 1:
+        _tolerate_worker_state_race()
     app.prepare(
         host=host,
         port=port,
@@ -119,6 +122,24 @@ def serve(
         ssl=ssl,
     )
     Sanic.serve(primary=app, app_loader=loader)
+
+
+def _tolerate_worker_state_race() -> None:
+    """Sanic 25.12's worker manager can read a worker's state entry in the moment the worker
+    clears it at shutdown (``None.get`` in ``_sync_states``) and then exits 1 although every
+    worker stopped cleanly. That one cycle is skipped instead; the next one sees the state."""
+    from sanic.worker.manager import WorkerManager
+
+    original = WorkerManager._sync_states
+    if getattr(original, "compax_tolerant", False):
+        return
+
+    def sync_states(self: WorkerManager) -> None:
+        with contextlib.suppress(AttributeError):
+            original(self)  # type: ignore[no-untyped-call]
+
+    sync_states.compax_tolerant = True  # type: ignore[attr-defined]
+    setattr(WorkerManager, "_sync_states", sync_states)  # noqa: B010
 
 
 def worker() -> None:
