@@ -192,7 +192,12 @@ async def create_booking(request: Request, actor: Actor, body: BookingCreate) ->
     headers = with_etag(created.booking) | {"Location": f"/api/v1/bookings/{created.booking.pk}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return render(await booking_out(created.booking), 201, headers)
+    out = (
+        BookingOut.of(created.booking, created.timezone)
+        if created.timezone
+        else await booking_out(created.booking)
+    )
+    return render(out, 201, headers)
 
 
 @router.get(

@@ -133,6 +133,7 @@ class Created:
     booking: Booking
     replayed: bool = False
     rejected: list[int] = field(default_factory=list)
+    timezone: str | None = None  # the room's zone, when the write loaded it (no second query)
 
 
 async def create_booking(
@@ -212,7 +213,7 @@ async def create_booking(
                 )
             after = snapshot(booking) | ({"override": True} if override else {})
             await audit.record(actor, "booking.create", "booking", booking.pk, after=after)
-            return Created(booking, rejected=overridden)
+            return Created(booking, rejected=overridden, timezone=room.timezone)
 
     async def on_overlap() -> BookingConflict:
         return await checks.conflict_from_database(actor, room_id, start, end, None)
