@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -35,7 +37,8 @@ console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
 T = TypeVar("T")
-Column = tuple[str, Callable[[T], object]]
+Column = tuple[str, Callable[[T], object]] | tuple[str, Callable[[T], object], int]
+"""``(header, get)`` or ``(header, get, priority)``: see ``table``."""
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
@@ -56,6 +59,15 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+def more_exist(shown: int, more: bool, what: str = "") -> None:
+    """Say on stderr that a list was cut at ``--limit`` and the server has more."""
+    if more:
+        note(
+            f"[dim]Showing the first {shown}{' ' + what if what else ''}; more exist "
+            "(raise --limit, or narrow the filters).[/]"
+        )
 
 
 def print_json(value: Any) -> None:
@@ -79,26 +91,130 @@ def cell(value: object) -> str:
     return str(value)
 
 
+WRAP_MIN = 12
+"""The narrowest a wrapping text column (a title, a change) gets before columns are left out."""
+WORD_MAX = 16
+"""A word longer than this (a long email) may be cut to keep a column narrow."""
+
+
+def _text(value: object) -> Text:
+    """A cell as plain text (never markup: a title ``[x]`` stays ``[x]``); a ``Text`` as it is."""
+    return value if isinstance(value, Text) else Text(cell(value))
+
+
+def _natural(header: str, values: Sequence[object]) -> int:
+    """The width a column wants: its header, or its longest line."""
+    lines = [line for v in values for line in _text(v).plain.splitlines() or [""]]
+    return max([len(header), *(cell_len(line) for line in lines)])
+
+
+def _longest_word(values: Sequence[object]) -> int:
+    return max((cell_len(w) for v in values for w in _text(v).plain.split()), default=0)
+
+
+def fit(
+    columns: Sequence[Column[Any]],
+    cells: Sequence[Sequence[object]],
+    width: int,
+    wrap: Collection[str] | Mapping[str, int] = (),
+) -> tuple[list[int], dict[int, int] | None]:
+    """How to show a table in ``width`` characters: the indexes of the columns to show, and
+    the widths of its wrapping columns (``{}``: every column at its full width; ``None``: it
+    cannot fit, so every column folds).
+
+    A column that does not wrap needs its full width; a wrapping one (named in ``wrap``)
+    needs ``WRAP_MIN`` (or what ``wrap`` maps it to), or its longest word up to
+    ``WORD_MAX``, so that words are not cut. When the columns do not fit, the ones with the
+    highest priority number are left out first (the rightmost of equals first); priority 0
+    stays. The width left is then shared among the wrapping columns, the most cramped
+    first."""
+    natural = [_natural(c[0], [row[i] for row in cells]) for i, c in enumerate(columns)]
+
+    def wraps(i: int) -> bool:
+        return columns[i][0] in wrap
+
+    def needs(i: int) -> int:
+        if not wraps(i):
+            return natural[i]
+        word = min(_longest_word([row[i] for row in cells]), WORD_MAX)
+        return min(natural[i], max(_wrap_min(columns[i][0], wrap), len(columns[i][0]), word))
+
+    def room(shown: list[int]) -> int:
+        return width - (3 * len(shown) + 1)  # borders and padding
+
+    shown = list(range(len(columns)))
+    while sum(needs(i) for i in shown) > room(shown):
+        droppable = [i for i in shown if _priority(columns[i]) > 0]
+        if not droppable:
+            return shown, None
+        shown.remove(max(droppable, key=lambda i: (_priority(columns[i]), i)))
+    if sum(natural[i] for i in shown) <= room(shown):
+        return shown, {}
+    widths = {i: needs(i) for i in shown if wraps(i)}
+    rest = room(shown) - sum(needs(i) for i in shown)
+    while rest > 0:
+        wanting = [i for i in widths if widths[i] < natural[i]]
+        if not wanting:
+            break
+        widths[max(wanting, key=lambda i: natural[i] - widths[i])] += 1
+        rest -= 1
+    return shown, widths
+
+
+def _wrap_min(header: str, wrap: Collection[str] | Mapping[str, int]) -> int:
+    return wrap[header] if isinstance(wrap, Mapping) else WRAP_MIN
+
+
+def _priority(column: Column[Any]) -> int:
+    return column[2] if len(column) > 2 else 0
+
+
 def table(
     rows: Iterable[T],
     columns: Sequence[Column[T]],
     *,
     title: str | None = None,
     empty: str = "Nothing to show.",
-    wrap: Collection[str] = (),
+    wrap: Collection[str] | Mapping[str, int] = (),
+    right: Collection[str] = (),
+    row_style: Callable[[T], str] | None = None,
 ) -> None:
-    """A table of ``rows`` on stdout; ``empty`` on stderr when there are none. The text
-    columns named in ``wrap`` keep some width on a narrow screen."""
+    """A table of ``rows`` on stdout; ``empty`` on stderr when there are none. The one table
+    of the CLI: every list goes through it, so every list reads at 80 columns.
+
+    A column is ``(header, get)`` or ``(header, get, priority)``. Priority 0 (the default) is
+    always shown; when the table does not fit the terminal, the columns with the highest
+    priority number are left out first, and a note on stderr names them. The text columns
+    named in ``wrap`` wrap at words (at least ``WRAP_MIN`` wide, or as wide as ``wrap`` maps
+    them to); the others keep their width.
+    A wider terminal shows every column at its full width. ``right``: numbers, aligned right;
+    ``row_style``: a rich style per row. ``get`` may return a rich ``Text`` for a styled cell."""
     rows = list(rows)
     if not rows:
         note(f"[dim]{empty}[/]")
         return
+    cells = [[column[1](row) for column in columns] for row in rows]
+    width = console.width
+    shown, widths = fit(columns, cells, width, wrap)
     t = Table(title=title, title_justify="left", header_style="bold")
-    for header, _ in columns:
-        t.add_column(header, min_width=12 if header in wrap else None, overflow="fold")
-    for row in rows:
-        t.add_row(*(cell(get(row)) for _, get in columns))
+    for i in shown:
+        header = columns[i][0]
+        t.add_column(
+            header,
+            width=widths.get(i) if widths else None,
+            no_wrap=widths is not None and header not in wrap,
+            overflow="fold",
+            justify="right" if header in right else "left",
+        )
+    for row, values in zip(rows, cells, strict=True):
+        t.add_row(*(_text(values[i]) for i in shown), style=row_style(row) if row_style else None)
     console.print(t)
+    left_out = [column[0] for i, column in enumerate(columns) if i not in shown]
+    if left_out:
+        note(
+            f"[dim]Left out to fit {width} columns: {escape(', '.join(left_out))} "
+            "(a wider terminal or --json shows them).[/]"
+        )
 
 
 def details(pairs: Sequence[tuple[str, object]], *, title: str | None = None) -> None:
@@ -107,5 +223,5 @@ def details(pairs: Sequence[tuple[str, object]], *, title: str | None = None) ->
     t.add_column(style="bold")
     t.add_column(overflow="fold")
     for label, value in pairs:
-        t.add_row(label, cell(value))
+        t.add_row(label, _text(value))
     console.print(t)

@@ -41,14 +41,15 @@ Sort = Annotated[
 
 ROOM_COLUMNS: list[Column[Room]] = [
     ("code", lambda r: r.code),
-    ("building", lambda r: r.building_code),
-    ("floor", lambda r: r.floor),
+    ("building", lambda r: r.building_code, 3),
+    ("floor", lambda r: r.floor, 4),
     ("seats", lambda r: r.capacity),
-    ("name", lambda r: r.name),
+    ("name", lambda r: r.name, 2),
     ("features", lambda r: r.features),
-    ("notes", lambda r: room_notes(r)),
+    ("notes", lambda r: room_notes(r), 1),
 ]
-ROOM_WRAP = ("name", "features")
+"""At 80 columns the floor, then the building, then the name are left out as needed."""
+ROOM_WRAP = {"name": 12, "features": 12, "notes": 8}
 
 
 def room_notes(room: Room) -> str:
@@ -170,8 +171,8 @@ def _search(
             page.unavailable,
             [
                 ("code", lambda r: r.code),
-                ("seats", lambda r: r.capacity),
-                ("blocked", lambda r: f"{r.blocked_occurrences}/{r.occurrences}"),
+                ("seats", lambda r: r.capacity, 2),
+                ("blocked", lambda r: f"{r.blocked_occurrences}/{r.occurrences}", 1),
                 ("why", lambda r: reasons_text(r, st)),
             ],
             title="Matching, but not free",
@@ -452,6 +453,7 @@ def availability(
             ("state", lambda r: r[2]),
             ("what", lambda r: r[3]),
         ],
+        wrap={"when": 15, "what": 12},
         title=f"{found_room.code}, {show_span(start, end, shown)} ({shown})",
         empty="Closed all that time.",
     )
@@ -469,7 +471,7 @@ def features_list(ctx: typer.Context, json_: Json = False) -> None:
     if st.json:
         print_json(found)
     else:
-        table(found, [("code", lambda f: f.code), ("name", lambda f: f.name)])
+        table(found, [("code", lambda f: f.code), ("name", lambda f: f.name)], wrap=("name",))
 
 
 @features_app.command("add")

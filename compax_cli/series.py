@@ -200,8 +200,9 @@ def list_(ctx: typer.Context, json_: Json = False) -> None:
             ("room", code),
             ("repeats", rule_text),
             ("time", lambda s: f"{s.start_time} {show_duration(s.duration_minutes)}"),
-            ("status", lambda s: s.status),
+            ("status", lambda s: s.status, 1),
         ],
+        wrap={"title": 12, "repeats": 16, "time": 8},
         empty="No series.",
     )
 

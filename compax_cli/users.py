@@ -60,12 +60,13 @@ def list_(
     table(
         found,
         [
-            ("id", lambda u: u.id),
+            ("id", lambda u: u.id, 2),
             ("email", lambda u: u.email),
             ("name", lambda u: u.full_name),
             ("role", lambda u: u.role),
-            ("active", lambda u: u.is_active),
+            ("active", lambda u: u.is_active, 1),
         ],
+        wrap={"email": 16, "name": 12},
         empty="No users match.",
     )
 

@@ -113,8 +113,9 @@ def list_(ctx: typer.Context, json_: Json = False) -> None:
             ("url", lambda w: w.url),
             ("events", lambda w: w.event_types),
             ("active", lambda w: "yes" if w.active else "no"),
-            ("description", lambda w: w.description),
+            ("description", lambda w: w.description, 1),
         ],
+        wrap={"url": 20, "events": 12, "description": 12},
         empty="No webhooks.",
     )
 
@@ -238,14 +239,15 @@ def deliveries(
         found,
         [
             ("id", lambda d: d.id),
-            ("webhook-id", lambda d: d.webhook_id),
+            ("webhook-id", lambda d: d.webhook_id, 3),
             ("event", lambda d: d.event_type),
             ("status", lambda d: d.status),
-            ("attempts", lambda d: d.attempts),
-            ("last", lambda d: d.last_status or ""),
+            ("attempts", lambda d: d.attempts, 2),
+            ("last", lambda d: d.last_status or "", 1),
             ("next", lambda d: show_time(d.next_attempt_at, tz) if d.status == "pending" else ""),
-            ("error", lambda d: d.last_error),
+            ("error", lambda d: d.last_error, 1),
         ],
+        wrap={"event": 12, "next": 10, "error": 12},
         empty="No deliveries.",
     )
 
