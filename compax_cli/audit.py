@@ -18,6 +18,7 @@ from compax_cli.options import Json, Tz
 from compax_cli.output import console, more_exist, note, print_json, print_json_line, table
 from compax_cli.session import client, state
 from compax_cli.times import parse_time, show_time
+from compax_cli.words import LIMITS
 from compax_sdk import AuditEvent
 
 app = typer.Typer(help="The audit log: every change, with who made it.")
@@ -50,10 +51,14 @@ def _short(value: Any, tz: tzinfo) -> str:
 
 
 def _field(key: str, value: Any, tz: tzinfo, names: Names) -> tuple[str, str]:
-    """``("room", "M-101")`` for ``room_id: 3``; other fields by their own name."""
+    """``("room", "M-101")`` for ``room_id: 3``, ``("max length", "4h")`` for a booking
+    limit (as ``rules show`` writes it); other fields by their own name."""
     if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
         label, name = REFERENCES[key]
         return label, name(names, value)
+    if key in LIMITS:
+        label, show = LIMITS[key]
+        return label, show(value)
     return key, _short(value, tz)
 
 
@@ -71,18 +76,19 @@ def change_text(event: AuditEvent, tz: tzinfo, names: Names | None = None) -> st
         extra = ["{} {}".format(*_field(k, after[k], tz, names)) for k in after if k not in before]
         return "; ".join(changed + extra)
     shown = after or before
-    return ", ".join(
-        "{} {}".format(*_field(k, shown[k], tz, names)) for k in SHOWN_FIELDS if k in shown
-    )
+    keys = [k for k in SHOWN_FIELDS if k in shown] + [k for k in LIMITS if shown.get(k) is not None]
+    return ", ".join("{} {}".format(*_field(k, shown[k], tz, names)) for k in keys)
 
 
 def entity(event: AuditEvent, names: Names | None = None) -> str:
     """``booking 42``; rooms, buildings and users by code or name."""
+    kind = event.entity_type.removeprefix("rules.")
+    rules = "rules of " if kind != event.entity_type else ""
     if not event.entity_id:
-        return event.entity_type
-    if names is not None and event.entity_type in ("room", "building", "user"):
-        return _field(f"{event.entity_type}_id", event.entity_id, UTC, names)[1]
-    return f"{event.entity_type} {event.entity_id}"
+        return f"{rules}{kind}" if rules else kind
+    if names is not None and kind in ("room", "building", "user"):
+        return rules + _field(f"{kind}_id", event.entity_id, UTC, names)[1]
+    return f"{rules}{kind} {event.entity_id}"
 
 
 def event_line(event: AuditEvent, tz: tzinfo, names: Names | None = None) -> str:
@@ -96,7 +102,8 @@ def learn_names(names: Names, events: Iterable[AuditEvent]) -> None:
     """Look up the rooms, buildings and people the events name, while the client is open."""
     wanted: dict[str, set[int]] = {"room": set(), "building": set(), "user": set()}
     for e in events:
-        for snapshot in (e.before or {}, e.after or {}, {f"{e.entity_type}_id": e.entity_id}):
+        entity_key = e.entity_type.removeprefix("rules.") + "_id"
+        for snapshot in (e.before or {}, e.after or {}, {entity_key: e.entity_id}):
             for key, value in snapshot.items():
                 if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
                     kind = key.removesuffix("_id") if key in ("room_id", "building_id") else "user"
@@ -149,9 +156,9 @@ def list_(
     table(
         events,
         [
-            ("id", lambda e: e.id, 2),
+            ("id", lambda e: e.id, 1),
             ("when", lambda e: show_time(e.at, zone)),
-            ("who", lambda e: e.actor_label, 1),
+            ("who", lambda e: e.actor_label),
             ("action", lambda e: e.action),
             ("what", lambda e: entity(e, st.names)),
             ("change", lambda e: change_text(e, zone, st.names)),

@@ -121,10 +121,15 @@ def exception_text(fields: list[str]) -> str:
     return ", ".join("room" if f == "room_id" else f for f in fields)
 
 
+def learn_people(st: State, booking: Booking) -> None:
+    """Look up the booking's owner and who booked it, while the client is open."""
+    st.names.learn(user_ids=[booking.owner_id, booking.created_by_id or booking.owner_id])
+
+
 def with_room(st: State, c: Compax, booking: Booking) -> Room | None:
     """The booking's room (its zone becomes the command's), and its people's names."""
     room = rooms_by_id(c, [booking.room_id])[booking.room_id]
-    st.names.learn(user_ids=[booking.owner_id, booking.created_by_id or booking.owner_id])
+    learn_people(st, booking)
     if room is not None:
         st.zone_hint = st.display_zone(room.timezone)
     return room
@@ -179,6 +184,7 @@ def create(
             override=override or None,
             idempotency_key=idempotency_key,
         )
+        learn_people(st, booking)
     waits = " (waiting for approval by staff)" if booking.status == "pending" else ""
     note(f"Booked {found.code} {when(st, booking, found)}: booking {booking.id}{waits}.")
     show_booking(st, booking, found)
@@ -284,6 +290,7 @@ def move(
             end=finish if timed else NOT_GIVEN,
             override=True if override else NOT_GIVEN,
         )
+        learn_people(st, moved)
     note(f"Moved booking {moved.id} to {room_code(target, moved)} {when(st, moved, target)}.")
     show_booking(st, moved, target)
 

@@ -10,7 +10,6 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from rich.markup import escape
 
 from compax_cli.output import (
     EXIT_AUTH,
@@ -19,7 +18,7 @@ from compax_cli.output import (
     EXIT_ERROR,
     EXIT_NOT_FOUND,
     EXIT_USAGE,
-    err_console,
+    error,
 )
 from compax_cli.times import show_span
 from compax_cli.words import for_people, limit_text
@@ -251,7 +250,7 @@ def explain(exc: CompaxError, st: State | None = None) -> tuple[str, int]:
 def exit_with(exc: CompaxError, st: State | None = None) -> NoReturn:
     """Print what ``exc`` means on stderr and exit with its code."""
     message, code = explain(exc, st)
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    error(message)
     raise typer.Exit(code) from None
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.markup import escape
 from rich.text import Text
 
 from compax_cli.options import Json, SkipClosures, Tz
@@ -26,6 +25,7 @@ from compax_cli.output import (
     EXIT_CONFLICT,
     EXIT_ERROR,
     err_console,
+    error,
     fail,
     note,
     print_json,
@@ -181,7 +181,7 @@ def _bad_items(exc: BadRequestError, rows: list[Row]) -> list[str]:
 
 def _lines_failed(errors: list[str], path: Path) -> NoReturn:
     for message in errors[:200]:
-        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+        error(message)
     if len(errors) > 200:
         note(f"... and {len(errors) - 200} more")
     fail(f"{len(errors)} line(s) of {path.name} cannot be imported; nothing was sent", EXIT_ERROR)

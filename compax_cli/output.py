@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
@@ -34,15 +35,32 @@ EXIT_CODES_HELP = (
 )
 
 console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
+err_console = Console(stderr=True)
 
 T = TypeVar("T")
 Column = tuple[str, Callable[[T], object]] | tuple[str, Callable[[T], object], int]
 """``(header, get)`` or ``(header, get, priority)``: see ``table``."""
 
 
+def error(message: str) -> None:
+    """``error: ...`` on stderr, wrapped at the terminal's width: a wrapped line keeps its
+    indentation and two more spaces, so that the lines of a list stay apart."""
+    width = max(err_console.width, 20)
+    lines: list[str] = []
+    for i, line in enumerate(message.splitlines() or [""]):
+        text = f"error: {line}" if i == 0 else line
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        lines += textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [
+            text
+        ]
+    out = Text()
+    out.append("error:", style="bold red")
+    out.append("\n".join(lines)[len("error:") :])
+    err_console.print(out, highlight=False)
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    error(message)
     raise typer.Exit(code)
 
 
@@ -93,8 +111,6 @@ def cell(value: object) -> str:
 
 WRAP_MIN = 12
 """The narrowest a wrapping text column (a title, a change) gets before columns are left out."""
-WORD_MAX = 16
-"""A word longer than this (a long email) may be cut to keep a column narrow."""
 
 
 def _text(value: object) -> Text:
@@ -108,10 +124,6 @@ def _natural(header: str, values: Sequence[object]) -> int:
     return max([len(header), *(cell_len(line) for line in lines)])
 
 
-def _longest_word(values: Sequence[object]) -> int:
-    return max((cell_len(w) for v in values for w in _text(v).plain.split()), default=0)
-
-
 def fit(
     columns: Sequence[Column[Any]],
     cells: Sequence[Sequence[object]],
@@ -123,11 +135,10 @@ def fit(
     cannot fit, so every column folds).
 
     A column that does not wrap needs its full width; a wrapping one (named in ``wrap``)
-    needs ``WRAP_MIN`` (or what ``wrap`` maps it to), or its longest word up to
-    ``WORD_MAX``, so that words are not cut. When the columns do not fit, the ones with the
-    highest priority number are left out first (the rightmost of equals first); priority 0
-    stays. The width left is then shared among the wrapping columns, the most cramped
-    first."""
+    needs ``WRAP_MIN``, or what ``wrap`` maps it to (a longer word is cut). When the columns
+    do not fit, the ones with the highest priority number are left out first (the rightmost
+    of equals first); priority 0 stays. Then the widest wrapping columns are narrowed until
+    the table fits."""
     natural = [_natural(c[0], [row[i] for row in cells]) for i, c in enumerate(columns)]
 
     def wraps(i: int) -> bool:
@@ -136,8 +147,8 @@ def fit(
     def needs(i: int) -> int:
         if not wraps(i):
             return natural[i]
-        word = min(_longest_word([row[i] for row in cells]), WORD_MAX)
-        return min(natural[i], max(_wrap_min(columns[i][0], wrap), len(columns[i][0]), word))
+        header_word = max(len(word) for word in columns[i][0].split() or [""])
+        return min(natural[i], max(_wrap_min(columns[i][0], wrap), header_word))
 
     def room(shown: list[int]) -> int:
         return width - (3 * len(shown) + 1)  # borders and padding
@@ -150,14 +161,15 @@ def fit(
         shown.remove(max(droppable, key=lambda i: (_priority(columns[i]), i)))
     if sum(natural[i] for i in shown) <= room(shown):
         return shown, {}
-    widths = {i: needs(i) for i in shown if wraps(i)}
-    rest = room(shown) - sum(needs(i) for i in shown)
-    while rest > 0:
-        wanting = [i for i in widths if widths[i] < natural[i]]
-        if not wanting:
-            break
-        widths[max(wanting, key=lambda i: natural[i] - widths[i])] += 1
-        rest -= 1
+    widths = {i: natural[i] for i in shown if wraps(i)}
+    excess = sum(natural[i] for i in shown) - room(shown)
+    while excess > 0:  # the widest wrapping column gives up a character, until it fits
+        widest = max(
+            (i for i in widths if widths[i] > needs(i)),
+            key=lambda i: (widths[i], natural[i], i),
+        )
+        widths[widest] -= 1
+        excess -= 1
     return shown, widths
 
 

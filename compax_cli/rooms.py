@@ -49,7 +49,7 @@ ROOM_COLUMNS: list[Column[Room]] = [
     ("notes", lambda r: room_notes(r), 1),
 ]
 """At 80 columns the floor, then the building, then the name are left out as needed."""
-ROOM_WRAP = {"name": 12, "features": 12, "notes": 8}
+ROOM_WRAP = {"name": 12, "features": 18, "notes": 8}
 
 
 def room_notes(room: Room) -> str:

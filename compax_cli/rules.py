@@ -88,7 +88,7 @@ def show(ctx: typer.Context, json_: Json = False) -> None:
     table(
         found,
         [("level", lambda r: names[(r.scope, r.scope_id)]), *LIMIT_COLUMNS],
-        wrap={label: 8 for label, _ in LIMIT_COLUMNS} | {"level": 10},
+        wrap={label: 8 for label, _ in LIMIT_COLUMNS},
         empty="No booking rules: bookings are limited only by opening hours and closures.",
     )
 

@@ -222,6 +222,8 @@ def show(
     with client(st) as c:
         found = c.series.get(series_id)
         rooms = rooms_by_id(c, [found.room_id, *(b.room_id for b in found.occurrences)])
+        if not st.json:
+            st.names.learn(user_ids={b.owner_id for b in found.occurrences})
     if st.json:
         print_json(found)
         return
