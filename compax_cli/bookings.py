@@ -10,10 +10,10 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, Limit, Override, Tz
-from compax_cli.output import details, more_exist, note, print_json, table
+from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import after, parse_duration, parse_time, show_span, show_time
-from compax_sdk import NOT_GIVEN, Booking, Compax, NotFoundError, Room, SyncPage
+from compax_sdk import NOT_GIVEN, Booking, Compax, NotFoundError, Room
 
 app = typer.Typer(help="Bookings: book a room, change or cancel bookings, decide on requests.")
 
@@ -372,17 +372,6 @@ def reject(
         rejected = c.bookings.reject(booking, reason=reason)
         note(f"Rejected booking {rejected.id}.")
         show_booking(st, rejected, with_room(st, c, rejected))
-
-
-def first(page: SyncPage[Booking], limit: int) -> tuple[list[Booking], bool]:
-    """The first ``limit`` bookings of a list, and whether the server has more (its next
-    cursor says so; no page is fetched just to find out)."""
-    found: list[Booking] = []
-    for each in page.iter_pages():
-        found += each.data
-        if len(found) >= limit:
-            return found[:limit], len(found) > limit or each.next_cursor is not None
-    return found, False
 
 
 def overlapping(requests: list[Booking]) -> dict[int, list[int]]:

@@ -20,6 +20,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.text import Text
 
+from compax_cli.names import Names
 from compax_cli.options import Json, SkipClosures, Tz
 from compax_cli.output import (
     EXIT_CONFLICT,
@@ -92,14 +93,16 @@ def counts_table(summary: dict[str, int], title: str) -> None:
     )
 
 
-def reasons(result: ImportItemResult, tz: tzinfo) -> str:
+def reasons(result: ImportItemResult, tz: tzinfo, names: Names | None = None) -> str:
     """Why an item conflicts or is invalid, what an update changes, whom it bumps."""
     out: list[str] = []
     for c in result.conflicts or []:
         when = show_span(c.start, c.end, tz) if c.start and c.end else ""
         if c.id is not None:
             title = f" {c.title!r}" if c.title else ""
-            owner = f" (owner {c.owner_id})" if c.owner_id is not None else ""
+            owner = ""
+            if c.owner_id is not None:
+                owner = f", booked by {(names or Names(None)).person(c.owner_id)}"
             out.append(f"in the way: booking {c.id}{title}, {when}{owner}")
         elif c.external_id:
             start = c.start.astimezone(tz).strftime("%a %Y-%m-%d %H:%M") if c.start else ""
@@ -144,7 +147,8 @@ def items_table(
 
     def details(r: ImportItemResult) -> str:
         row = rows.get(r.external_id)
-        return reasons(r, campus.st.display_zone(campus.known_zone(row.item.room) if row else None))
+        zone = campus.st.display_zone(campus.known_zone(row.item.room) if row else None)
+        return reasons(r, zone, campus.st.names)
 
     def where(r: ImportItemResult) -> str:
         row = rows.get(r.external_id)

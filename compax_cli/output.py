@@ -20,6 +20,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from compax_sdk import SyncPage
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -79,6 +81,17 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def first(page: SyncPage[T], limit: int) -> tuple[list[T], bool]:
+    """The first ``limit`` items of a list, and whether the server has more (its next cursor
+    says so; no page is fetched just to find out). Say it with ``more_exist``."""
+    found: list[T] = []
+    for each in page.iter_pages():
+        found += each.data
+        if len(found) >= limit:
+            return found[:limit], len(found) > limit or each.next_cursor is not None
+    return found, False
+
+
 def more_exist(shown: int, more: bool, what: str = "") -> None:
     """Say on stderr that a list was cut at ``--limit`` and the server has more."""
     if more:
@@ -124,6 +137,10 @@ def _natural(header: str, values: Sequence[object]) -> int:
     return max([len(header), *(cell_len(line) for line in lines)])
 
 
+def _longest_word(values: Sequence[object]) -> int:
+    return max((cell_len(w) for v in values for w in _text(v).plain.split()), default=0)
+
+
 def fit(
     columns: Sequence[Column[Any]],
     cells: Sequence[Sequence[object]],
@@ -138,7 +155,7 @@ def fit(
     needs ``WRAP_MIN``, or what ``wrap`` maps it to (a longer word is cut). When the columns
     do not fit, the ones with the highest priority number are left out first (the rightmost
     of equals first); priority 0 stays. Then the widest wrapping columns are narrowed until
-    the table fits."""
+    the table fits: down to their longest word first, and only then further."""
     natural = [_natural(c[0], [row[i] for row in cells]) for i, c in enumerate(columns)]
 
     def wraps(i: int) -> bool:
@@ -163,13 +180,15 @@ def fit(
         return shown, {}
     widths = {i: natural[i] for i in shown if wraps(i)}
     excess = sum(natural[i] for i in shown) - room(shown)
-    while excess > 0:  # the widest wrapping column gives up a character, until it fits
-        widest = max(
-            (i for i in widths if widths[i] > needs(i)),
-            key=lambda i: (widths[i], natural[i], i),
-        )
-        widths[widest] -= 1
-        excess -= 1
+    words = {i: max(needs(i), _longest_word([row[i] for row in cells])) for i in widths}
+    for floor in (words, {i: needs(i) for i in widths}):  # cut no word if that is enough
+        while excess > 0 and any(widths[i] > floor[i] for i in widths):
+            widest = max(  # the widest wrapping column gives up a character
+                (i for i in widths if widths[i] > floor[i]),
+                key=lambda i: (widths[i], natural[i], i),
+            )
+            widths[widest] -= 1
+            excess -= 1
     return shown, widths
 
 

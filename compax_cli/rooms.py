@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from itertools import islice
 from typing import Annotated, Literal
 
 import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, Limit, Tz, given
-from compax_cli.output import Column, details, note, print_json, table
+from compax_cli.output import Column, details, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import after, parse_date, parse_duration, parse_time, show_span
 from compax_sdk import (
@@ -153,7 +152,7 @@ def _search(
         sort=sort,
         limit=min(limit, 200),
     )
-    rooms = list(islice(page, limit))
+    rooms, more = first(page, limit)
     if st.json:
         print_json(
             {"data": rooms, "occurrences": page.occurrences, "unavailable": page.unavailable}
@@ -166,6 +165,7 @@ def _search(
         if repeat:
             title += f", {repeat} ({page.occurrences} times)"
     table(rooms, ROOM_COLUMNS, title=title, empty="No room matches.", wrap=ROOM_WRAP)
+    more_exist(len(rooms), more, "rooms")
     if page.unavailable:
         table(
             page.unavailable,
@@ -268,11 +268,12 @@ def list_(
             sort=sort,
             limit=min(limit, 200),
         )
-        rooms = list(islice(page, limit))
+        rooms, more = first(page, limit)
     if st.json:
         print_json(rooms)
     else:
         table(rooms, ROOM_COLUMNS, empty="No room matches.", wrap=ROOM_WRAP)
+        more_exist(len(rooms), more, "rooms")
 
 
 @app.command("show")

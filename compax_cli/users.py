@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup, server
 from compax_cli.options import Json, Limit, given
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import show_time
 from compax_sdk import User
@@ -53,7 +53,8 @@ def list_(
     """
     st = state(ctx, json_)
     with client(st) as c:
-        found = list(c.users.list(role=role, is_active=active, q=text, limit=200))[:limit]
+        page = c.users.list(role=role, is_active=active, q=text, limit=min(limit, 200))
+        found, more = first(page, limit)
     if st.json:
         print_json(found)
         return
@@ -69,6 +70,7 @@ def list_(
         wrap={"email": 16, "name": 12},
         empty="No users match.",
     )
+    more_exist(len(found), more, "users")
 
 
 @app.command("show")

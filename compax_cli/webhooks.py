@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, Limit, given
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import client, state
 from compax_cli.times import parse_time, show_time
 from compax_sdk import NOT_GIVEN, Compax, NotGiven, Webhook, WebhookCreated
@@ -226,11 +226,8 @@ def deliveries(
     """
     st = state(ctx, json_)
     with client(st) as c:
-        found = []
-        for d in c.webhooks.list_deliveries(webhook_id, status=status, limit=min(limit, 200)):
-            found.append(d)
-            if len(found) >= limit:
-                break
+        page = c.webhooks.list_deliveries(webhook_id, status=status, limit=min(limit, 200))
+        found, more = first(page, limit)
     if st.json:
         print_json(found)
         return
@@ -250,6 +247,7 @@ def deliveries(
         wrap={"event": 12, "next": 10, "error": 12},
         empty="No deliveries.",
     )
+    more_exist(len(found), more, "deliveries")
 
 
 @app.command("redeliver")
