@@ -225,3 +225,27 @@ def test_a_clash_names_the_booking_its_owner_and_local_times(admin_cli, campus, 
     assert "free at that time and fitting:" in said  # rooms free instead
     for line in err.splitlines()[1:]:
         assert line.startswith("  "), line  # wrapped lines stay indented under the error
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_member_sees_their_own_name_and_nothing_of_others(
+    server, tmp_path, api, campus, ada, booked, width
+):
+    """Members may read only themselves: their own bookings show their name; a clash with
+    someone else's booking shows its time, never its title or owner."""
+    mia = f"mia-{tag().lower()}@campus.example"
+    api.users.create(email=mia, full_name="Mia Member", role="member", password=MEMBER_PASSWORD)
+    member = Cli(server.url, tmp_path / "member").login(mia, MEMBER_PASSWORD)
+    room = campus["mid"]
+    member.ok(
+        "bookings", "create", "-r", room.code, "-t", "Mine", "-s", "2031-03-05 10:00", "-d", "1h"
+    )
+    out, _ = run(member, width, "bookings", "list", "--room", room.code)
+    assert "Mia Member" in out and "Mine" in out
+    _, err = run(
+        member, width, "bookings", "create", "-r", campus["small"].code, "-t", "Clash",
+        "-s", "2031-03-04 10:30", "-d", "30m", code=4,
+    )  # fmt: skip
+    said = " ".join(err.split())
+    assert "in the way: a booking, Tue 2031-03-04 10:00-11:30 CET, confirmed" in said
+    assert "Ada" not in said and "Linear algebra" not in said and "booked by" not in said
