@@ -46,6 +46,8 @@ def list_(
     st = state(ctx, json_)
     with client(st) as c:
         found = list(c.api_keys.list(user_id=lookup.user_id(c, user) if user else None, limit=200))
+        if not st.json:
+            st.names.learn(user_ids=(k.user_id for k in found))
     if st.json:
         print_json(found)
         return
@@ -55,13 +57,14 @@ def list_(
         [
             ("id", lambda k: k.id),
             ("name", lambda k: k.name),
-            ("prefix", lambda k: f"cpx_{k.prefix}..."),
-            ("user", lambda k: k.user_id),
-            ("scopes", lambda k: k.scopes),
-            ("last used", lambda k: show_time(k.last_used_at, tz)),
-            ("expires", lambda k: show_time(k.expires_at, tz)),
-            ("revoked", lambda k: show_time(k.revoked_at, tz)),
+            ("prefix", lambda k: f"cpx_{k.prefix}...", 4),
+            ("user", lambda k: st.names.person(k.user_id), 1),
+            ("scopes", lambda k: k.scopes, 2),
+            ("last used", lambda k: show_time(k.last_used_at, tz), 5),
+            ("expires", lambda k: show_time(k.expires_at, tz), 3),
+            ("revoked", lambda k: show_time(k.revoked_at, tz), 3),
         ],
+        wrap={"name": 10, "user": 16, "scopes": 10, "last used": 10, "expires": 10, "revoked": 10},
         empty="No API keys.",
     )
 

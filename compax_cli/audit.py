@@ -5,23 +5,36 @@ from __future__ import annotations
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, tzinfo
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from compax_cli import lookup
+from compax_cli.names import Names
 from compax_cli.options import Json, Tz
-from compax_cli.output import console, note, print_json, print_json_line, table
+from compax_cli.output import console, more_exist, note, print_json, print_json_line, table
 from compax_cli.session import client, state
 from compax_cli.times import parse_time, show_time
+from compax_cli.words import LIMITS
 from compax_sdk import AuditEvent
 
 app = typer.Typer(help="The audit log: every change, with who made it.")
 
-SHOWN_FIELDS = ("title", "status", "code", "name", "email", "role", "start")
+SHOWN_FIELDS = ("title", "status", "code", "name", "email", "role", "start", "room_id", "owner_id")
+HIDDEN = ("version", "updated_at")
+
+# Fields that hold an id, as people say them, and how to name what the id points to.
+REFERENCES: dict[str, tuple[str, Callable[[Names, int], str]]] = {
+    "room_id": ("room", Names.room_code),
+    "owner_id": ("owner", Names.person),
+    "building_id": ("building", Names.building_code),
+    "user_id": ("user", Names.person),
+    "actor_user_id": ("by", Names.person),
+    "created_by_id": ("booked by", Names.person),
+}
 
 
 def _short(value: Any, tz: tzinfo) -> str:
@@ -37,30 +50,65 @@ def _short(value: Any, tz: tzinfo) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def change_text(event: AuditEvent, tz: tzinfo) -> str:
-    """What changed: ``title: 'A' -> 'B'`` for updates, the main fields otherwise."""
+def _field(key: str, value: Any, tz: tzinfo, names: Names) -> tuple[str, str]:
+    """``("room", "M-101")`` for ``room_id: 3``, ``("max length", "4h")`` for a booking
+    limit (as ``rules show`` writes it); other fields by their own name."""
+    if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
+        label, name = REFERENCES[key]
+        return label, name(names, value)
+    if key in LIMITS:
+        label, show = LIMITS[key]
+        return label, show(value)
+    return key, _short(value, tz)
+
+
+def change_text(event: AuditEvent, tz: tzinfo, names: Names | None = None) -> str:
+    """What changed: ``room M-101 → M-103; title 'A' → 'B'`` for updates (rooms by code,
+    people by name), the main fields otherwise."""
+    names = names or Names(None)
     before, after = event.before or {}, event.after or {}
     if before and after:
-        changed = [
-            f"{k}: {_short(before[k], tz)} -> {_short(after[k], tz)}"
-            for k in after
-            if k in before and before[k] != after[k] and k not in ("version", "updated_at")
-        ]
-        extra = [f"{k}={_short(after[k], tz)}" for k in after if k not in before]
+        changed = []
+        for k in after:
+            if k in before and before[k] != after[k] and k not in HIDDEN:
+                label, old = _field(k, before[k], tz, names)
+                changed.append(f"{label} {old} → {_field(k, after[k], tz, names)[1]}")
+        extra = ["{} {}".format(*_field(k, after[k], tz, names)) for k in after if k not in before]
         return "; ".join(changed + extra)
     shown = after or before
-    return ", ".join(f"{k}={_short(shown[k], tz)}" for k in SHOWN_FIELDS if k in shown)
+    keys = [k for k in SHOWN_FIELDS if k in shown] + [k for k in LIMITS if shown.get(k) is not None]
+    return ", ".join("{} {}".format(*_field(k, shown[k], tz, names)) for k in keys)
 
 
-def entity(event: AuditEvent) -> str:
-    return f"{event.entity_type} {event.entity_id}" if event.entity_id else event.entity_type
+def entity(event: AuditEvent, names: Names | None = None) -> str:
+    """``booking 42``; rooms, buildings and users by code or name."""
+    kind = event.entity_type.removeprefix("rules.")
+    rules = "rules of " if kind != event.entity_type else ""
+    if not event.entity_id:
+        return f"{rules}{kind}" if rules else kind
+    if names is not None and kind in ("room", "building", "user"):
+        return rules + _field(f"{kind}_id", event.entity_id, UTC, names)[1]
+    return f"{rules}{kind} {event.entity_id}"
 
 
-def event_line(event: AuditEvent, tz: tzinfo) -> str:
+def event_line(event: AuditEvent, tz: tzinfo, names: Names | None = None) -> str:
     return (
         f"{show_time(event.at, tz)}  #{event.id}  {event.actor_label}  {event.action}  "
-        f"{entity(event)}  {change_text(event, tz)}"
+        f"{entity(event, names)}  {change_text(event, tz, names)}"
     ).rstrip()
+
+
+def learn_names(names: Names, events: Iterable[AuditEvent]) -> None:
+    """Look up the rooms, buildings and people the events name, while the client is open."""
+    wanted: dict[str, set[int]] = {"room": set(), "building": set(), "user": set()}
+    for e in events:
+        entity_key = e.entity_type.removeprefix("rules.") + "_id"
+        for snapshot in (e.before or {}, e.after or {}, {entity_key: e.entity_id}):
+            for key, value in snapshot.items():
+                if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
+                    kind = key.removesuffix("_id") if key in ("room_id", "building_id") else "user"
+                    wanted[kind].add(value)
+    names.learn(wanted["room"], wanted["user"], wanted["building"])
 
 
 @app.command("list")
@@ -95,33 +143,42 @@ def list_(
                 to=parse_time(to, zone, "--to") if to else None,
                 limit=200,
             ),
-            maxlen=limit,
+            maxlen=limit + 1,
         )
+        more = len(events) > limit
+        if more:
+            events.popleft()
+        if not st.json:
+            learn_names(st.names, events)
     if st.json:
         print_json(list(events))
         return
     table(
         events,
         [
-            ("id", lambda e: e.id),
+            ("id", lambda e: e.id, 1),
             ("when", lambda e: show_time(e.at, zone)),
             ("who", lambda e: e.actor_label),
             ("action", lambda e: e.action),
-            ("what", entity),
-            ("change", lambda e: change_text(e, zone)),
+            ("what", lambda e: entity(e, st.names)),
+            ("change", lambda e: change_text(e, zone, st.names)),
         ],
         title=f"Audit log ({zone})",
-        wrap=("change",),
+        wrap={"when": 10, "who": 12, "what": 10, "change": 16},
         empty="No events match.",
     )
+    more_exist(len(events), more, "events (the newest)")
 
 
-def _print(events: Iterable[AuditEvent], as_json: bool, tz: tzinfo) -> None:
+def _print(
+    events: Iterable[AuditEvent], as_json: bool, tz: tzinfo, names: Names | None = None
+) -> None:
     for event in events:
         if as_json:
             print_json_line(event)
         else:
-            console.print(escape(event_line(event, tz)), highlight=False, soft_wrap=True)
+            line = event_line(event, tz, names)
+            console.print(escape(line), highlight=False, soft_wrap=True)
     sys.stdout.flush()
 
 
@@ -154,16 +211,16 @@ def tail(
             for page in c.changes.iter_pages(limit=200):
                 last.extend(page.data)
                 cursor = page.next_cursor
-            _print(last, st.json, zone)
+            _print(last, st.json, zone, st.names)
         else:
             for page in c.changes.iter_pages(since=since, limit=200):
-                _print(page.data, st.json, zone)
+                _print(page.data, st.json, zone, st.names)
                 cursor = page.next_cursor
         try:
             while follow:
                 time.sleep(interval)
                 for page in c.changes.iter_pages(since=cursor, limit=200):
-                    _print(page.data, st.json, zone)
+                    _print(page.data, st.json, zone, st.names)
                     cursor = page.next_cursor
         except KeyboardInterrupt:
             pass

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from itertools import islice
 from typing import Annotated, Literal
 
 import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, Limit, Override, Tz
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import after, parse_duration, parse_time, show_span, show_time
-from compax_sdk import NOT_GIVEN, Booking, Compax, NotFoundError, PermissionDeniedError, Room
+from compax_sdk import NOT_GIVEN, Booking, Compax, NotFoundError, Room
 
 app = typer.Typer(help="Bookings: book a room, change or cancel bookings, decide on requests.")
 
@@ -49,17 +48,6 @@ def rooms_by_id(c: Compax, room_ids: Iterable[int]) -> dict[int, Room | None]:
     return found
 
 
-def owners_by_id(c: Compax, user_ids: Iterable[int]) -> dict[int, str]:
-    """Owners' emails, where the caller may read users (admins); else their ids."""
-    names: dict[int, str] = {}
-    for user_id in set(user_ids):
-        try:
-            names[user_id] = c.users.get(user_id).email
-        except (PermissionDeniedError, NotFoundError):
-            names[user_id] = str(user_id)
-    return names
-
-
 def when(st: State, booking: Booking, room: Room | None) -> str:
     return show_span(booking.start, booking.end, st.display_zone(room.timezone if room else None))
 
@@ -68,22 +56,34 @@ def room_code(room: Room | None, booking: Booking) -> str:
     return room.code if room else f"(room {booking.room_id})"
 
 
+BOOKING_WRAP = {"when": 15, "owner": 16, "title": 12}
+"""How narrow the wrapping columns of a booking table get: ``10:00-11:30 CET`` stays whole."""
+
+
 def booking_table(
-    st: State, bookings: list[Booking], rooms: dict[int, Room | None], **kwargs: str
+    st: State,
+    bookings: list[Booking],
+    rooms: dict[int, Room | None],
+    *,
+    title: str | None = None,
+    empty: str = "No bookings.",
 ) -> None:
+    """Bookings as a table; at 80 columns the series, then the status, then the owner are
+    left out as needed (owners by name: look them up first with ``st.names.learn``)."""
     table(
         bookings,
         [
             ("id", lambda b: b.id),
             ("room", lambda b: room_code(rooms.get(b.room_id), b)),
             ("when", lambda b: when(st, b, rooms.get(b.room_id))),
-            ("status", lambda b: b.status),
-            ("owner", lambda b: b.owner_id),
-            ("series", lambda b: b.series_id),
+            ("status", lambda b: b.status, 2),
+            ("owner", lambda b: st.names.person(b.owner_id), 1),
+            ("series", lambda b: b.series_id, 3),
             ("title", lambda b: b.title),
         ],
-        wrap=("title",),
-        **kwargs,
+        wrap=BOOKING_WRAP,
+        title=title,
+        empty=empty,
     )
 
 
@@ -100,14 +100,20 @@ def show_booking(st: State, booking: Booking, room: Room | None) -> None:
             ("title", booking.title),
             ("description", booking.description),
             ("status", booking.status + (f" ({booking.reason})" if booking.reason else "")),
-            ("owner", booking.owner_id),
+            ("owner", st.names.person(booking.owner_id)),
             ("series", booking.series_id),
             ("changed by hand", exception_text(booking.exception_fields)),
-            ("booked", f"{show_time(booking.created_at, tz)} by user {booking.created_by_id}"),
+            ("booked", f"{show_time(booking.created_at, tz)} by {booked_by(st, booking)}"),
             ("version", booking.version),
         ],
         title=f"Booking {booking.id}",
     )
+
+
+def booked_by(st: State, booking: Booking) -> str:
+    if booking.created_by_id is None:
+        return "the system"
+    return st.names.person(booking.created_by_id)
 
 
 def exception_text(fields: list[str]) -> str:
@@ -115,8 +121,15 @@ def exception_text(fields: list[str]) -> str:
     return ", ".join("room" if f == "room_id" else f for f in fields)
 
 
+def learn_people(st: State, booking: Booking) -> None:
+    """Look up the booking's owner and who booked it, while the client is open."""
+    st.names.learn(user_ids=[booking.owner_id, booking.created_by_id or booking.owner_id])
+
+
 def with_room(st: State, c: Compax, booking: Booking) -> Room | None:
+    """The booking's room (its zone becomes the command's), and its people's names."""
     room = rooms_by_id(c, [booking.room_id])[booking.room_id]
+    learn_people(st, booking)
     if room is not None:
         st.zone_hint = st.display_zone(room.timezone)
     return room
@@ -171,6 +184,7 @@ def create(
             override=override or None,
             idempotency_key=idempotency_key,
         )
+        learn_people(st, booking)
     waits = " (waiting for approval by staff)" if booking.status == "pending" else ""
     note(f"Booked {found.code} {when(st, booking, found)}: booking {booking.id}{waits}.")
     show_booking(st, booking, found)
@@ -209,12 +223,15 @@ def list_(
             series_id=series,
             limit=min(limit, 200),
         )
-        bookings = list(islice(page, limit))
+        bookings, more = first(page, limit)
         rooms = rooms_by_id(c, (b.room_id for b in bookings)) if not st.json else {}
+        if not st.json:
+            st.names.learn(user_ids=(b.owner_id for b in bookings))
     if st.json:
         print_json(bookings)
     else:
         booking_table(st, bookings, rooms, empty="No bookings match.")
+        more_exist(len(bookings), more, "bookings")
 
 
 @app.command("show")
@@ -273,6 +290,7 @@ def move(
             end=finish if timed else NOT_GIVEN,
             override=True if override else NOT_GIVEN,
         )
+        learn_people(st, moved)
     note(f"Moved booking {moved.id} to {room_code(target, moved)} {when(st, moved, target)}.")
     show_booking(st, moved, target)
 
@@ -391,9 +409,10 @@ def pending(
             from_=None if include_past else datetime.now(UTC),
             limit=min(limit, 200),
         )
-        requests = list(islice(page, limit))
+        requests, more = first(page, limit)
         rooms = rooms_by_id(c, (b.room_id for b in requests)) if not st.json else {}
-        owners = owners_by_id(c, (b.owner_id for b in requests)) if not st.json else {}
+        if not st.json:
+            st.names.learn(user_ids=(b.owner_id for b in requests))
     competing = overlapping(requests)
     if st.json:
         print_json(
@@ -406,13 +425,14 @@ def pending(
             ("id", lambda b: b.id),
             ("room", lambda b: room_code(rooms.get(b.room_id), b)),
             ("when", lambda b: when(st, b, rooms.get(b.room_id))),
-            ("asked by", lambda b: owners[b.owner_id]),
-            ("competes with", lambda b: competing[b.id]),
+            ("asked by", lambda b: st.names.person(b.owner_id)),
+            ("competes with", lambda b: competing[b.id], 1),
             ("title", lambda b: b.title),
         ],
         title="Pending requests",
-        wrap=("title",),
+        wrap={"when": 15, "asked by": 16, "competes with": 8, "title": 12},
         empty="No pending requests.",
     )
+    more_exist(len(requests), more, "requests")
     if requests:
         note("Decide with `compax bookings approve ID` or `compax bookings reject ID`.")

@@ -121,9 +121,10 @@ def list_(ctx: typer.Context, json_: Json = False) -> None:
         [
             ("code", lambda b: b.code),
             ("name", lambda b: b.name),
-            ("time zone", lambda b: b.timezone),
+            ("time zone", lambda b: b.timezone, 1),
             ("opening hours", lambda b: show_hours(b.opening_hours)),
         ],
+        wrap={"name": 12, "opening hours": 16},
         empty="No buildings yet: `compax buildings add` (or `compax demo`).",
     )
 
@@ -273,11 +274,12 @@ def closures_list(
     table(
         rows,
         [
-            ("id", lambda x: x.id),
+            ("id", lambda x: x.id, 1),
             ("when", lambda x: show_span(x.start, x.end, local)),
             ("room", lambda x: room_codes.get(x.room_id, x.room_id) if x.room_id else "all"),
             ("reason", lambda x: x.reason),
         ],
+        wrap={"when": 15, "reason": 12},
         title=f"Closures of {found.code}",
         empty="No closures.",
     )

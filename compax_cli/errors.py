@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from rich.markup import escape
 
 from compax_cli.output import (
     EXIT_AUTH,
@@ -19,9 +18,10 @@ from compax_cli.output import (
     EXIT_ERROR,
     EXIT_NOT_FOUND,
     EXIT_USAGE,
-    err_console,
+    error,
 )
 from compax_cli.times import show_span
+from compax_cli.words import for_people, limit_text
 from compax_sdk import (
     APIConnectionError,
     APIError,
@@ -90,15 +90,27 @@ def option_for(error: FieldError) -> str:
     return "--" + top.replace("_", "-")
 
 
+def _zone(st: State | None, room_id: int | None = None) -> tzinfo | None:
+    """The zone to show times in: ``--tz``, else the room's, else the command's."""
+    if st is None:
+        return None
+    return st.display_zone(st.names.zone(room_id) if room_id is not None else None)
+
+
 def _conflict(exc: BookingConflictError, st: State | None) -> str:
-    tz = st.display_zone() if st else None
-    lines = [exc.detail if exc.dates or not exc.conflicts else "the room is taken at that time"]
+    room_id = next((c.room_id for c in exc.conflicts if c.room_id is not None), None)
+    tz = _zone(st, room_id)
+    lines = [for_people(exc.detail, tz) if exc.detail else "the room is taken at that time"]
     for c in exc.conflicts:
         when = show_span(c.start, c.end, tz) if tz else f"{c.start} - {c.end}"
         title = f" {c.title!r}" if c.title else ""
-        owner = f" (owner {c.owner_id})" if c.owner_id is not None else ""
+        owner = ""
+        if c.owner_id is not None:
+            owner = f", booked by {st.names.person(c.owner_id) if st else c.owner_id}"
         what = f"booking {c.id}" if c.id is not None else "a booking"
-        lines.append(f"  in the way: {what}{title}, {when}, {c.status}{owner}")
+        found = st.names.room(c.room_id) if st and c.room_id is not None else None
+        room = f" in {found.code}" if found and found.code not in lines[0] else ""
+        lines.append(f"  in the way: {what}{title}{room}, {when}, {c.status}{owner}")
     if exc.alternatives:
         lines.append("  free at that time and fitting:")
         lines += [f"    {a.code}  {a.name} ({a.capacity} seats)" for a in exc.alternatives]
@@ -109,18 +121,23 @@ def _conflict(exc: BookingConflictError, st: State | None) -> str:
 
 def _closure_hits(exc: APIError, st: State | None) -> str:
     """A closure or new holidays over bookings: which ones, and the two ways on."""
-    tz = st.display_zone() if st else None
     hit = exc.body.get("bookings") or []
     lines = [f"{exc.detail.split(';')[0]}; nothing was changed:"]
     for b in hit if isinstance(hit, list) else []:
         if not isinstance(b, dict):
             continue
+        room_id = b.get("room_id") if isinstance(b.get("room_id"), int) else None
+        tz = _zone(st, room_id)
         start, end = b.get("start"), b.get("end")
         when = f"{start} - {end}"
         if tz and isinstance(start, str) and isinstance(end, str):
             when = show_span(datetime.fromisoformat(start), datetime.fromisoformat(end), tz)
+        what = f"booking {b['id']}" if b.get("id") is not None else "a booking"
         title = f" {b['title']!r}" if b.get("title") else ""
-        lines.append(f"  booking {b.get('id')}{title}, {when}, {b.get('status')}")
+        room = f" in {st.names.room_code(room_id)}" if st and room_id is not None else ""
+        owner = b.get("owner_id")
+        by = f", booked by {st.names.person(owner)}" if st and isinstance(owner, int) else ""
+        lines.append(f"  {what}{title}{room}, {when}, {b.get('status')}{by}")
     lines.append(
         "  add --on-bookings cancel to cancel them (their owners see why), "
         "or --on-bookings keep to keep them"
@@ -128,16 +145,38 @@ def _closure_hits(exc: APIError, st: State | None) -> str:
     return "\n".join(lines)
 
 
-def _fields(exc: APIError) -> str:
-    """A validation error names the options; a rule violation adds the rules' details."""
-    named = [f"{option_for(e)}: {e.detail}" for e in exc.errors if e.pointer and e.detail]
+def _detail(exc: APIError, st: State | None) -> str:
+    """The problem's detail in the CLI's words: local times, options, commands; a leading
+    ``until: ...`` (a field of the request) as the option that sets it."""
+    text = exc.detail
+    for e in exc.errors:
+        field = (e.pointer or "").strip("/")
+        if field and text.startswith(f"{field}: "):
+            text = f"{option_for(e)}: {text[len(field) + 2 :]}"
+    return for_people(text, _zone(st))
+
+
+def _fields(exc: APIError, st: State | None = None) -> str:
+    """A validation error names the options; a rule violation adds the limits, written the
+    way ``compax rules show`` writes them."""
+    tz = _zone(st)
+    named = [
+        f"{option_for(e)}: {for_people(e.detail, tz)}" for e in exc.errors if e.pointer and e.detail
+    ]
     if isinstance(exc, BadRequestError) and named:
         return "\n".join(named)
-    lines = [exc.detail]
+    detail = _detail(exc, st)
+    lines = [detail]
+    limits = [t for e in exc.errors if e.rule and (t := limit_text(e.rule, e.limit))]
     for e in exc.errors:
-        if e.detail and e.detail not in exc.detail:
-            where = option_for(e) if e.pointer else e.rule
-            lines.append(f"  {where}: {e.detail}" if where else f"  {e.detail}")
+        if e.rule and limit_text(e.rule, e.limit):
+            continue
+        text = for_people(e.detail, tz)
+        if text and text not in detail:
+            where = option_for(e) if e.pointer else (e.rule or "").replace("_", " ")
+            lines.append(f"  {where}: {text}" if where else f"  {text}")
+    if limits:
+        lines.append(f"  the rules here: {', '.join(dict.fromkeys(limits))} (`compax rules show`)")
     return "\n".join(dict.fromkeys(lines))  # no repeats, in order
 
 
@@ -174,24 +213,25 @@ def explain(exc: CompaxError, st: State | None = None) -> tuple[str, int]:
             EXIT_AUTH,
         )
     if isinstance(exc, PermissionDeniedError):
-        return f"not allowed: {exc.detail}", EXIT_AUTH
+        return f"not allowed: {_detail(exc, st)}", EXIT_AUTH
     if isinstance(exc, NotFoundError):
-        return exc.detail, EXIT_NOT_FOUND
+        return _detail(exc, st), EXIT_NOT_FOUND
     if isinstance(exc, BookingConflictError):
         return _conflict(exc, st), EXIT_CONFLICT
     if isinstance(exc, PreconditionFailedError):
         return (
-            f"it changed since it was read ({exc.detail}); look at it again and repeat the command",
+            f"it changed since it was read ({_detail(exc, st)}); look at it again and repeat "
+            "the command",
             EXIT_CONFLICT,
         )
     if isinstance(exc, ConflictError) and exc.code == "closure_hits_bookings":
         return _closure_hits(exc, st), EXIT_CONFLICT
     if isinstance(exc, ConflictError):
-        return exc.detail, EXIT_CONFLICT
+        return _detail(exc, st), EXIT_CONFLICT
     if isinstance(exc, BadRequestError):
-        return _fields(exc), EXIT_USAGE
+        return _fields(exc, st), EXIT_USAGE
     if isinstance(exc, RuleViolationError | UnprocessableError):
-        message = _fields(exc)
+        message = _fields(exc, st)
         if exc.code == "rule_violation" and any(e.rule for e in exc.errors):
             message += "\n  Staff may book past opening hours, closures and rules with --override."
         return message, EXIT_ERROR
@@ -204,7 +244,14 @@ def explain(exc: CompaxError, st: State | None = None) -> tuple[str, int]:
             f"{exc.request_id or '(none)'}",
             EXIT_ERROR,
         )
-    return exc.detail, EXIT_ERROR
+    return _detail(exc, st), EXIT_ERROR
+
+
+def exit_with(exc: CompaxError, st: State | None = None) -> NoReturn:
+    """Print what ``exc`` means on stderr and exit with its code."""
+    message, code = explain(exc, st)
+    error(message)
+    raise typer.Exit(code) from None
 
 
 @contextmanager
@@ -212,6 +259,4 @@ def api_errors(st: State | None = None) -> Iterator[None]:
     try:
         yield
     except CompaxError as exc:
-        message, code = explain(exc, st)
-        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-        raise typer.Exit(code) from None
+        exit_with(exc, st)

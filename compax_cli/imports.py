@@ -18,18 +18,19 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
+from compax_cli.names import Names
 from compax_cli.options import Json, SkipClosures, Tz
 from compax_cli.output import (
     EXIT_CONFLICT,
     EXIT_ERROR,
-    console,
     err_console,
+    error,
     fail,
     note,
     print_json,
+    table,
 )
 from compax_cli.session import State, client, state
 from compax_cli.times import show_span
@@ -73,27 +74,35 @@ def summary_text(batch: ImportBatch) -> str:
 
 def counts_table(summary: dict[str, int], title: str) -> None:
     """One row: the items per action, then the occurrences (bookings) they make or move."""
-    t = Table(title=title, title_justify="left", header_style="bold")
     extra = ["occurrences"] + (["bumped"] if summary.get("bumped") else [])
-    for name in (*ACTIONS, *extra):
-        t.add_column(name, justify="right")
-    cells = []
-    for action in ACTIONS:
+
+    def count(action: str) -> Text:
         n = summary.get(action, 0)
         style = "bold red" if action in PROBLEMS and n else ("dim" if not n else "")
-        cells.append(f"[{style}]{n}[/]" if style else str(n))
-    t.add_row(*cells, *(str(summary.get(name, 0)) for name in extra))
-    console.print(t)
+        return Text(str(n), style=style)
+
+    names = (*ACTIONS, *extra)
+    table(
+        [summary],
+        [
+            (name, lambda _, name=name: count(name) if name in ACTIONS else summary.get(name, 0))
+            for name in names
+        ],
+        title=title,
+        right=names,
+    )
 
 
-def reasons(result: ImportItemResult, tz: tzinfo) -> str:
+def reasons(result: ImportItemResult, tz: tzinfo, names: Names | None = None) -> str:
     """Why an item conflicts or is invalid, what an update changes, whom it bumps."""
     out: list[str] = []
     for c in result.conflicts or []:
         when = show_span(c.start, c.end, tz) if c.start and c.end else ""
         if c.id is not None:
             title = f" {c.title!r}" if c.title else ""
-            owner = f" (owner {c.owner_id})" if c.owner_id is not None else ""
+            owner = ""
+            if c.owner_id is not None:
+                owner = f", booked by {(names or Names(None)).person(c.owner_id)}"
             out.append(f"in the way: booking {c.id}{title}, {when}{owner}")
         elif c.external_id:
             start = c.start.astimezone(tz).strftime("%a %Y-%m-%d %H:%M") if c.start else ""
@@ -135,16 +144,29 @@ def items_table(
     ]
     if not shown:
         return
-    t = Table(title=title, title_justify="left", header_style="bold")
-    for name in ("where", "external id", "kind", "action", "details"):
-        t.add_column(name, overflow="fold")
-    for r in shown[:MAX_SHOWN]:
+
+    def details(r: ImportItemResult) -> str:
         row = rows.get(r.external_id)
-        tz = campus.st.display_zone(campus.known_zone(row.item.room) if row else None)
-        style = "red" if r.action in PROBLEMS else ""
-        where = row.where if row else "(not in the file)"
-        t.add_row(where, r.external_id, r.kind, r.action, reasons(r, tz), style=style)
-    console.print(t)
+        zone = campus.st.display_zone(campus.known_zone(row.item.room) if row else None)
+        return reasons(r, zone, campus.st.names)
+
+    def where(r: ImportItemResult) -> str:
+        row = rows.get(r.external_id)
+        return row.where if row else "(not in the file)"
+
+    table(
+        shown[:MAX_SHOWN],
+        [
+            ("where", where),
+            ("external id", lambda r: r.external_id),
+            ("kind", lambda r: r.kind, 1),
+            ("action", lambda r: r.action),
+            ("details", details),
+        ],
+        title=title,
+        wrap={"where": 10, "external id": 10, "details": 16},
+        row_style=lambda r: "red" if r.action in PROBLEMS else "",
+    )
     if len(shown) > MAX_SHOWN:
         note(f"... and {len(shown) - MAX_SHOWN} more (see --json)")
 
@@ -163,7 +185,7 @@ def _bad_items(exc: BadRequestError, rows: list[Row]) -> list[str]:
 
 def _lines_failed(errors: list[str], path: Path) -> NoReturn:
     for message in errors[:200]:
-        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+        error(message)
     if len(errors) > 200:
         note(f"... and {len(errors) - 200} more")
     fail(f"{len(errors)} line(s) of {path.name} cannot be imported; nothing was sent", EXIT_ERROR)

@@ -22,7 +22,7 @@ def _show(prefs: NotificationPreferences) -> None:
         [
             ("kind", lambda k: k.kind),
             ("email", lambda k: "off" if k.kind in off else "on"),
-            ("about", lambda k: k.description),
+            ("about", lambda k: k.description, 1),
         ],
         empty="This server sends no kinds of email.",
         wrap=("about",),

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Collection, Iterable, Sequence
+import textwrap
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
+
+from compax_sdk import SyncPage
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -32,14 +37,32 @@ EXIT_CODES_HELP = (
 )
 
 console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
+err_console = Console(stderr=True)
 
 T = TypeVar("T")
-Column = tuple[str, Callable[[T], object]]
+Column = tuple[str, Callable[[T], object]] | tuple[str, Callable[[T], object], int]
+"""``(header, get)`` or ``(header, get, priority)``: see ``table``."""
+
+
+def error(message: str) -> None:
+    """``error: ...`` on stderr, wrapped at the terminal's width: a wrapped line keeps its
+    indentation and two more spaces, so that the lines of a list stay apart."""
+    width = max(err_console.width, 20)
+    lines: list[str] = []
+    for i, line in enumerate(message.splitlines() or [""]):
+        text = f"error: {line}" if i == 0 else line
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        lines += textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [
+            text
+        ]
+    out = Text()
+    out.append("error:", style="bold red")
+    out.append("\n".join(lines)[len("error:") :])
+    err_console.print(out, highlight=False)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    error(message)
     raise typer.Exit(code)
 
 
@@ -56,6 +79,26 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+def first(page: SyncPage[T], limit: int) -> tuple[list[T], bool]:
+    """The first ``limit`` items of a list, and whether the server has more (its next cursor
+    says so; no page is fetched just to find out). Say it with ``more_exist``."""
+    found: list[T] = []
+    for each in page.iter_pages():
+        found += each.data
+        if len(found) >= limit:
+            return found[:limit], len(found) > limit or each.next_cursor is not None
+    return found, False
+
+
+def more_exist(shown: int, more: bool, what: str = "") -> None:
+    """Say on stderr that a list was cut at ``--limit`` and the server has more."""
+    if more:
+        note(
+            f"[dim]Showing the first {shown}{' ' + what if what else ''}; more exist "
+            "(raise --limit, or narrow the filters).[/]"
+        )
 
 
 def print_json(value: Any) -> None:
@@ -79,26 +122,130 @@ def cell(value: object) -> str:
     return str(value)
 
 
+WRAP_MIN = 12
+"""The narrowest a wrapping text column (a title, a change) gets before columns are left out."""
+
+
+def _text(value: object) -> Text:
+    """A cell as plain text (never markup: a title ``[x]`` stays ``[x]``); a ``Text`` as it is."""
+    return value if isinstance(value, Text) else Text(cell(value))
+
+
+def _natural(header: str, values: Sequence[object]) -> int:
+    """The width a column wants: its header, or its longest line."""
+    lines = [line for v in values for line in _text(v).plain.splitlines() or [""]]
+    return max([len(header), *(cell_len(line) for line in lines)])
+
+
+def _longest_word(values: Sequence[object]) -> int:
+    return max((cell_len(w) for v in values for w in _text(v).plain.split()), default=0)
+
+
+def fit(
+    columns: Sequence[Column[Any]],
+    cells: Sequence[Sequence[object]],
+    width: int,
+    wrap: Collection[str] | Mapping[str, int] = (),
+) -> tuple[list[int], dict[int, int] | None]:
+    """How to show a table in ``width`` characters: the indexes of the columns to show, and
+    the widths of its wrapping columns (``{}``: every column at its full width; ``None``: it
+    cannot fit, so every column folds).
+
+    A column that does not wrap needs its full width; a wrapping one (named in ``wrap``)
+    needs ``WRAP_MIN``, or what ``wrap`` maps it to (a longer word is cut). When the columns
+    do not fit, the ones with the highest priority number are left out first (the rightmost
+    of equals first); priority 0 stays. Then the widest wrapping columns are narrowed until
+    the table fits: down to their longest word first, and only then further."""
+    natural = [_natural(c[0], [row[i] for row in cells]) for i, c in enumerate(columns)]
+
+    def wraps(i: int) -> bool:
+        return columns[i][0] in wrap
+
+    def needs(i: int) -> int:
+        if not wraps(i):
+            return natural[i]
+        header_word = max(len(word) for word in columns[i][0].split() or [""])
+        return min(natural[i], max(_wrap_min(columns[i][0], wrap), header_word))
+
+    def room(shown: list[int]) -> int:
+        return width - (3 * len(shown) + 1)  # borders and padding
+
+    shown = list(range(len(columns)))
+    while sum(needs(i) for i in shown) > room(shown):
+        droppable = [i for i in shown if _priority(columns[i]) > 0]
+        if not droppable:
+            return shown, None
+        shown.remove(max(droppable, key=lambda i: (_priority(columns[i]), i)))
+    if sum(natural[i] for i in shown) <= room(shown):
+        return shown, {}
+    widths = {i: natural[i] for i in shown if wraps(i)}
+    excess = sum(natural[i] for i in shown) - room(shown)
+    words = {i: max(needs(i), _longest_word([row[i] for row in cells])) for i in widths}
+    for floor in (words, {i: needs(i) for i in widths}):  # cut no word if that is enough
+        while excess > 0 and any(widths[i] > floor[i] for i in widths):
+            widest = max(  # the widest wrapping column gives up a character
+                (i for i in widths if widths[i] > floor[i]),
+                key=lambda i: (widths[i], natural[i], i),
+            )
+            widths[widest] -= 1
+            excess -= 1
+    return shown, widths
+
+
+def _wrap_min(header: str, wrap: Collection[str] | Mapping[str, int]) -> int:
+    return wrap[header] if isinstance(wrap, Mapping) else WRAP_MIN
+
+
+def _priority(column: Column[Any]) -> int:
+    return column[2] if len(column) > 2 else 0
+
+
 def table(
     rows: Iterable[T],
     columns: Sequence[Column[T]],
     *,
     title: str | None = None,
     empty: str = "Nothing to show.",
-    wrap: Collection[str] = (),
+    wrap: Collection[str] | Mapping[str, int] = (),
+    right: Collection[str] = (),
+    row_style: Callable[[T], str] | None = None,
 ) -> None:
-    """A table of ``rows`` on stdout; ``empty`` on stderr when there are none. The text
-    columns named in ``wrap`` keep some width on a narrow screen."""
+    """A table of ``rows`` on stdout; ``empty`` on stderr when there are none. The one table
+    of the CLI: every list goes through it, so every list reads at 80 columns.
+
+    A column is ``(header, get)`` or ``(header, get, priority)``. Priority 0 (the default) is
+    always shown; when the table does not fit the terminal, the columns with the highest
+    priority number are left out first, and a note on stderr names them. The text columns
+    named in ``wrap`` wrap at words (at least ``WRAP_MIN`` wide, or as wide as ``wrap`` maps
+    them to); the others keep their width.
+    A wider terminal shows every column at its full width. ``right``: numbers, aligned right;
+    ``row_style``: a rich style per row. ``get`` may return a rich ``Text`` for a styled cell."""
     rows = list(rows)
     if not rows:
         note(f"[dim]{empty}[/]")
         return
+    cells = [[column[1](row) for column in columns] for row in rows]
+    width = console.width
+    shown, widths = fit(columns, cells, width, wrap)
     t = Table(title=title, title_justify="left", header_style="bold")
-    for header, _ in columns:
-        t.add_column(header, min_width=12 if header in wrap else None, overflow="fold")
-    for row in rows:
-        t.add_row(*(cell(get(row)) for _, get in columns))
+    for i in shown:
+        header = columns[i][0]
+        t.add_column(
+            header,
+            width=widths.get(i) if widths else None,
+            no_wrap=widths is not None and header not in wrap,
+            overflow="fold",
+            justify="right" if header in right else "left",
+        )
+    for row, values in zip(rows, cells, strict=True):
+        t.add_row(*(_text(values[i]) for i in shown), style=row_style(row) if row_style else None)
     console.print(t)
+    left_out = [column[0] for i, column in enumerate(columns) if i not in shown]
+    if left_out:
+        note(
+            f"[dim]Left out to fit {width} columns: {escape(', '.join(left_out))} "
+            "(a wider terminal or --json shows them).[/]"
+        )
 
 
 def details(pairs: Sequence[tuple[str, object]], *, title: str | None = None) -> None:
@@ -107,5 +254,5 @@ def details(pairs: Sequence[tuple[str, object]], *, title: str | None = None) ->
     t.add_column(style="bold")
     t.add_column(overflow="fold")
     for label, value in pairs:
-        t.add_row(label, cell(value))
+        t.add_row(label, _text(value))
     console.print(t)

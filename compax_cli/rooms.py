@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from itertools import islice
 from typing import Annotated, Literal
 
 import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, Limit, Tz, given
-from compax_cli.output import Column, details, note, print_json, table
+from compax_cli.output import Column, details, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import after, parse_date, parse_duration, parse_time, show_span
 from compax_sdk import (
@@ -41,14 +40,15 @@ Sort = Annotated[
 
 ROOM_COLUMNS: list[Column[Room]] = [
     ("code", lambda r: r.code),
-    ("building", lambda r: r.building_code),
-    ("floor", lambda r: r.floor),
+    ("building", lambda r: r.building_code, 3),
+    ("floor", lambda r: r.floor, 4),
     ("seats", lambda r: r.capacity),
-    ("name", lambda r: r.name),
+    ("name", lambda r: r.name, 2),
     ("features", lambda r: r.features),
-    ("notes", lambda r: room_notes(r)),
+    ("notes", lambda r: room_notes(r), 1),
 ]
-ROOM_WRAP = ("name", "features")
+"""At 80 columns the floor, then the building, then the name are left out as needed."""
+ROOM_WRAP = {"name": 12, "features": 18, "notes": 8}
 
 
 def room_notes(room: Room) -> str:
@@ -152,7 +152,7 @@ def _search(
         sort=sort,
         limit=min(limit, 200),
     )
-    rooms = list(islice(page, limit))
+    rooms, more = first(page, limit)
     if st.json:
         print_json(
             {"data": rooms, "occurrences": page.occurrences, "unavailable": page.unavailable}
@@ -165,13 +165,14 @@ def _search(
         if repeat:
             title += f", {repeat} ({page.occurrences} times)"
     table(rooms, ROOM_COLUMNS, title=title, empty="No room matches.", wrap=ROOM_WRAP)
+    more_exist(len(rooms), more, "rooms")
     if page.unavailable:
         table(
             page.unavailable,
             [
                 ("code", lambda r: r.code),
-                ("seats", lambda r: r.capacity),
-                ("blocked", lambda r: f"{r.blocked_occurrences}/{r.occurrences}"),
+                ("seats", lambda r: r.capacity, 2),
+                ("blocked", lambda r: f"{r.blocked_occurrences}/{r.occurrences}", 1),
                 ("why", lambda r: reasons_text(r, st)),
             ],
             title="Matching, but not free",
@@ -267,11 +268,12 @@ def list_(
             sort=sort,
             limit=min(limit, 200),
         )
-        rooms = list(islice(page, limit))
+        rooms, more = first(page, limit)
     if st.json:
         print_json(rooms)
     else:
         table(rooms, ROOM_COLUMNS, empty="No room matches.", wrap=ROOM_WRAP)
+        more_exist(len(rooms), more, "rooms")
 
 
 @app.command("show")
@@ -452,6 +454,7 @@ def availability(
             ("state", lambda r: r[2]),
             ("what", lambda r: r[3]),
         ],
+        wrap={"when": 15, "what": 12},
         title=f"{found_room.code}, {show_span(start, end, shown)} ({shown})",
         empty="Closed all that time.",
     )
@@ -469,7 +472,7 @@ def features_list(ctx: typer.Context, json_: Json = False) -> None:
     if st.json:
         print_json(found)
     else:
-        table(found, [("code", lambda f: f.code), ("name", lambda f: f.name)])
+        table(found, [("code", lambda f: f.code), ("name", lambda f: f.name)], wrap=("name",))
 
 
 @features_app.command("add")

@@ -11,7 +11,8 @@ from compax_cli import lookup
 from compax_cli.options import Json
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import client, state
-from compax_cli.times import minutes, parse_duration, show_duration
+from compax_cli.times import minutes, parse_duration
+from compax_cli.words import LIMITS as LIMIT_WORDS
 from compax_sdk import BookingRules, Compax, NotFoundError
 
 app = typer.Typer(help="Booking rules: how long, how far ahead, how soon, how many per week.")
@@ -58,21 +59,13 @@ def level_name(c: Compax, rules: BookingRules) -> str:
     return "global"
 
 
-def _mins(value: int | None) -> str:
-    return show_duration(value) if value is not None else "-"
+def _column(key: str) -> tuple[str, Callable[[BookingRules], str]]:
+    label, show = LIMIT_WORDS[key]
+    return label, lambda rules: show(getattr(rules, key))
 
 
-def _plain(value: int | None, unit: str = "") -> str:
-    return f"{value}{unit}" if value is not None else "-"
-
-
-LIMIT_COLUMNS: list[tuple[str, Callable[[BookingRules], str]]] = [
-    ("max length", lambda r: _mins(r.max_duration_minutes)),
-    ("book ahead at most", lambda r: _plain(r.horizon_days, " days")),
-    ("notice at least", lambda r: _mins(r.min_notice_minutes)),
-    ("bookings per week", lambda r: _plain(r.max_bookings_per_week)),
-    ("hours per week", lambda r: _plain(r.max_hours_per_week)),
-]
+LIMIT_COLUMNS = [_column(key) for key in LIMIT_WORDS]
+"""One column per limit, written by ``compax_cli.words`` (the same words as in errors)."""
 
 
 def limits_text(rules: BookingRules) -> list[tuple[str, str]]:
@@ -95,6 +88,7 @@ def show(ctx: typer.Context, json_: Json = False) -> None:
     table(
         found,
         [("level", lambda r: names[(r.scope, r.scope_id)]), *LIMIT_COLUMNS],
+        wrap={label: 8 for label, _ in LIMIT_COLUMNS},
         empty="No booking rules: bookings are limited only by opening hours and closures.",
     )
 

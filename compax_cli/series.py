@@ -48,7 +48,9 @@ def rule_text(s: BookingSeries) -> str:
     return text
 
 
-def series_pairs(s: BookingSeries, room_code: str) -> list[tuple[str, object]]:
+def series_pairs(
+    s: BookingSeries, room_code: str, owner: str | None = None
+) -> list[tuple[str, object]]:
     return [
         ("id", s.id),
         ("title", s.title),
@@ -59,7 +61,7 @@ def series_pairs(s: BookingSeries, room_code: str) -> list[tuple[str, object]]:
         ("excluded", s.excluded_dates),
         ("added", s.added_dates),
         ("status", s.status),
-        ("owner", s.owner_id),
+        ("owner", owner or s.owner_id),
         ("version", s.version),
     ]
 
@@ -69,7 +71,8 @@ def show_result(st: State, result: SeriesResult, room_code: str, action: str) ->
         print_json(result)
         return
     note(f"{action} series {result.id}: {len(result.booking_ids)} occurrence(s).")
-    details(series_pairs(result, room_code), title=f"Series {result.id}")
+    owner = st.names.person(result.owner_id)
+    details(series_pairs(result, room_code, owner), title=f"Series {result.id}")
     for skipped in result.skipped:
         why = (
             "taken: " + ", ".join(_taken(c) for c in skipped.conflicts or [])
@@ -171,6 +174,7 @@ def create(
             owner_id=lookup.user_id(c, owner) if owner else None,
             override=override or None,
         )
+        st.names.learn(user_ids=[result.owner_id])
     show_result(st, result, found.code, "Booked")
 
 
@@ -200,8 +204,9 @@ def list_(ctx: typer.Context, json_: Json = False) -> None:
             ("room", code),
             ("repeats", rule_text),
             ("time", lambda s: f"{s.start_time} {show_duration(s.duration_minutes)}"),
-            ("status", lambda s: s.status),
+            ("status", lambda s: s.status, 1),
         ],
+        wrap={"title": 12, "repeats": 16, "time": 8},
         empty="No series.",
     )
 
@@ -221,12 +226,17 @@ def show(
     with client(st) as c:
         found = c.series.get(series_id)
         rooms = rooms_by_id(c, [found.room_id, *(b.room_id for b in found.occurrences)])
+        if not st.json:
+            st.names.learn(user_ids={found.owner_id, *(b.owner_id for b in found.occurrences)})
     if st.json:
         print_json(found)
         return
     room = rooms.get(found.room_id)
     details(
-        series_pairs(found, room.code if room else str(found.room_id)), title=f"Series {found.id}"
+        series_pairs(
+            found, room.code if room else str(found.room_id), st.names.person(found.owner_id)
+        ),
+        title=f"Series {found.id}",
     )
     booking_table(st, found.occurrences, rooms, title="Occurrences", empty="No occurrences.")
 
@@ -271,6 +281,7 @@ def _edit(
             reset_exceptions=True if reset_exceptions else NOT_GIVEN,
         )
         room_now = rooms_by_id(c, [result.room_id])[result.room_id]
+        st.names.learn(user_ids=[result.owner_id])
     show_result(st, result, room_now.code if room_now else str(result.room_id), "Changed")
 
 
@@ -383,6 +394,7 @@ def cancel(
             found, from_date=parse_date(from_, "--from") if from_ else None, reason=reason
         )
         room = rooms_by_id(c, [result.room_id])[result.room_id]
+        st.names.learn(user_ids=[result.owner_id])
     show_result(st, result, room.code if room else str(result.room_id), "Cancelled in")
 
 
@@ -403,4 +415,5 @@ def add_date(
         found = c.series.get(series_id)
         result = c.series.add_date(found, parse_date(day, "DAY"), override=override or None)
         room = rooms_by_id(c, [result.room_id])[result.room_id]
+        st.names.learn(user_ids=[result.owner_id])
     show_result(st, result, room.code if room else str(result.room_id), "Added a date to")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 import typer
 
 from compax_cli import config
-from compax_cli.errors import api_errors
+from compax_cli.errors import api_errors, exit_with
+from compax_cli.names import Names
 from compax_cli.output import fail
 from compax_cli.times import local_zone, zone
-from compax_sdk import Compax, Token
+from compax_sdk import Compax, CompaxError, Token
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -34,6 +35,8 @@ class State:
     tz: str | None = None
     zone_hint: tzinfo | None = None
     """The zone of the room or building the command is about, once known."""
+    names: Names = field(default_factory=lambda: Names(None))
+    """Rooms, buildings and people by id, for this command (see ``compax_cli.names``)."""
 
     def saved(self) -> dict[str, Any]:
         try:
@@ -101,10 +104,15 @@ def open_client(st: State) -> Compax:
 
 @contextmanager
 def client(st: State) -> Iterator[Compax]:
-    """An SDK client for the command; any SDK error becomes a message and an exit code."""
+    """An SDK client for the command; any SDK error becomes a message and an exit code (told
+    while the client is still open, so that the message can name rooms and people)."""
     with api_errors(st):
         c = open_client(st)
+        st.names = Names(c)
         try:
             yield c
+        except CompaxError as exc:
+            exit_with(exc, st)
         finally:
+            st.names.client = None  # what it found stays; nothing more is asked
             c.close()

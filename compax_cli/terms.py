@@ -64,13 +64,14 @@ def list_(ctx: typer.Context, json_: Json = False) -> None:
     table(
         found,
         [
-            ("id", lambda t: t.id),
+            ("id", lambda t: t.id, 2),
             ("name", lambda t: t.name),
-            ("campus", lambda t: t.campus),
+            ("campus", lambda t: t.campus, 1),
             ("from", lambda t: t.start_date),
             ("to", lambda t: t.end_date),
             ("holidays", lambda t: len(t.holidays)),
         ],
+        wrap=("name",),
         empty="No terms yet: `compax terms add`.",
     )
 

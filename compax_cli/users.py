@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup, server
 from compax_cli.options import Json, Limit, given
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import show_time
 from compax_sdk import User
@@ -53,21 +53,24 @@ def list_(
     """
     st = state(ctx, json_)
     with client(st) as c:
-        found = list(c.users.list(role=role, is_active=active, q=text, limit=200))[:limit]
+        page = c.users.list(role=role, is_active=active, q=text, limit=min(limit, 200))
+        found, more = first(page, limit)
     if st.json:
         print_json(found)
         return
     table(
         found,
         [
-            ("id", lambda u: u.id),
+            ("id", lambda u: u.id, 2),
             ("email", lambda u: u.email),
             ("name", lambda u: u.full_name),
             ("role", lambda u: u.role),
-            ("active", lambda u: u.is_active),
+            ("active", lambda u: u.is_active, 1),
         ],
+        wrap={"email": 16, "name": 12},
         empty="No users match.",
     )
+    more_exist(len(found), more, "users")
 
 
 @app.command("show")

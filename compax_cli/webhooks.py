@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, Limit, given
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import client, state
 from compax_cli.times import parse_time, show_time
 from compax_sdk import NOT_GIVEN, Compax, NotGiven, Webhook, WebhookCreated
@@ -113,8 +113,9 @@ def list_(ctx: typer.Context, json_: Json = False) -> None:
             ("url", lambda w: w.url),
             ("events", lambda w: w.event_types),
             ("active", lambda w: "yes" if w.active else "no"),
-            ("description", lambda w: w.description),
+            ("description", lambda w: w.description, 1),
         ],
+        wrap={"url": 20, "events": 12, "description": 12},
         empty="No webhooks.",
     )
 
@@ -225,11 +226,8 @@ def deliveries(
     """
     st = state(ctx, json_)
     with client(st) as c:
-        found = []
-        for d in c.webhooks.list_deliveries(webhook_id, status=status, limit=min(limit, 200)):
-            found.append(d)
-            if len(found) >= limit:
-                break
+        page = c.webhooks.list_deliveries(webhook_id, status=status, limit=min(limit, 200))
+        found, more = first(page, limit)
     if st.json:
         print_json(found)
         return
@@ -238,16 +236,18 @@ def deliveries(
         found,
         [
             ("id", lambda d: d.id),
-            ("webhook-id", lambda d: d.webhook_id),
+            ("webhook-id", lambda d: d.webhook_id, 3),
             ("event", lambda d: d.event_type),
             ("status", lambda d: d.status),
-            ("attempts", lambda d: d.attempts),
-            ("last", lambda d: d.last_status or ""),
+            ("attempts", lambda d: d.attempts, 2),
+            ("last", lambda d: d.last_status or "", 1),
             ("next", lambda d: show_time(d.next_attempt_at, tz) if d.status == "pending" else ""),
-            ("error", lambda d: d.last_error),
+            ("error", lambda d: d.last_error, 1),
         ],
+        wrap={"event": 12, "next": 10, "error": 12},
         empty="No deliveries.",
     )
+    more_exist(len(found), more, "deliveries")
 
 
 @app.command("redeliver")

@@ -77,6 +77,15 @@ async def limits_for(room_id: int, building_id: int) -> Limits:
     return Limits(**{name: value for name, (_, value) in chosen.items()})
 
 
+def duration_text(minutes: int) -> str:
+    """``4h``, ``1h30m``, ``45m``: how every rule message (and ``compax rules show``) writes
+    a length of time."""
+    hours_, mins = divmod(minutes, 60)
+    if hours_ and mins:
+        return f"{hours_}h{mins:02d}m"
+    return f"{hours_}h" if hours_ else f"{mins}m"
+
+
 def _problem(rule: str, limit: int, detail: str) -> dict[str, Any]:
     return {"rule": rule, "limit": limit, "detail": detail}
 
@@ -92,7 +101,7 @@ def time_violations(
             _problem(
                 "max_duration_minutes",
                 limits.max_duration_minutes,
-                f"a booking may last at most {limits.max_duration_minutes} minutes",
+                f"a booking may last at most {duration_text(limits.max_duration_minutes)}",
             )
         )
     if limits.horizon_days is not None and start > now + timedelta(days=limits.horizon_days):
@@ -110,7 +119,7 @@ def time_violations(
             _problem(
                 "min_notice_minutes",
                 limits.min_notice_minutes,
-                f"book at least {limits.min_notice_minutes} minutes ahead",
+                f"book at least {duration_text(limits.min_notice_minutes)} ahead",
             )
         )
     return out

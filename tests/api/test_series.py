@@ -296,7 +296,7 @@ async def test_max_duration_is_a_422_naming_rule_and_limit_and_staff_may_overrid
     assert r.json()["errors"][0] | {} == {
         "rule": "max_duration_minutes",
         "limit": 60,
-        "detail": "a booking may last at most 60 minutes",
+        "detail": "a booking may last at most 1h",
     }
     r = await client.post(
         "/api/v1/bookings",

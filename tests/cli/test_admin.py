@@ -110,7 +110,7 @@ def test_audit_list_with_filters(admin_cli, api, campus):
     assert [e["action"] for e in events] == ["booking.create", "booking.update"]
     assert events[0]["actor_label"] == ADMIN_EMAIL
     table = admin_cli.ok("audit", "list", "--entity", "booking", "--id", str(booking.id)).stdout
-    assert "title: 'Audited' -> 'Audited again'" in table
+    assert "title 'Audited' → 'Audited again'" in table
     newest = admin_cli.json("audit", "list", "--limit", "1")
     assert len(newest) == 1 and newest[0]["id"] >= events[-1]["id"]
     mine = admin_cli.json("audit", "list", "--actor", ADMIN_EMAIL, "--action", "booking.update")

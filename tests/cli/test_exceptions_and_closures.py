@@ -43,7 +43,9 @@ def test_a_closure_over_a_booking_lists_it_then_cancels_it_when_told(admin_cli, 
         "buildings", "closures", "add", code, "--reason", "Power cut", "--date", "2031-03-14"
     )
     assert refused.exit_code == 4
-    assert f"booking {made['id']} 'Exam', Fri 2031-03-14 09:00-11:00 CET" in refused.stderr
+    assert f"booking {made['id']} 'Exam' in {room.code}, Fri 2031-03-14 09:00-11:00 CET" in (
+        refused.stderr
+    )
     assert "--on-bookings cancel" in refused.stderr
     assert api.bookings.get(made["id"]).status == "confirmed"
 
