@@ -143,9 +143,7 @@ async def test_a_person_who_cancels_at_the_provider_is_refused(browser: Browser)
     assert isinstance(callback, str)
     parts = urlsplit(callback)
     state = parse_qs(parts.query)["state"][0]
-    denied = urlunsplit(
-        parts._replace(query=urlencode({"state": state, "error": "access_denied"}))
-    )
+    denied = urlunsplit(parts._replace(query=urlencode({"state": state, "error": "access_denied"})))
     problem(await browser.client.get(denied), 401, "sso_denied")
     await nothing_created(0)
 
