@@ -262,6 +262,7 @@ async def start_device(name: str) -> DeviceStart:
         raise SsoDeviceUnsupported(
             f"The identity provider refused a device sign-on: {exc}."
         ) from None
+    await sso_db.forget_expired(now())
     ttl = runtime.settings().sso_flow_ttl
     expires_in = min(int(answer.get("expires_in") or ttl), ttl)
     handle = secrets.token_urlsafe(32)

@@ -13,11 +13,12 @@ import json
 import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
@@ -32,22 +33,23 @@ CLIENT_SECRET = "compax-test-secret"
 CALLBACK = f"{COMPAX}/api/v1/auth/sso/campus/callback"
 
 
-@pytest.fixture(scope="session")
-def oidc_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the provider once per test session; yields its issuer URL."""
+@contextmanager
+def running_provider(folder: Path, redirect_uris: list[str]) -> Iterator[str]:
+    """Run the test provider (its client ``compax`` may redirect to ``redirect_uris``);
+    yields its issuer URL."""
     node = require_program("node")
     if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         message = f"the test provider is not installed: run `npm ci` in {PROVIDER_DIR}"
         if REQUIRE_SERVICES:
             pytest.fail(message)
         pytest.skip(message)
-    log = (tmp_path_factory.mktemp("oidc") / "provider.log").open("w")
+    log = (folder / "provider.log").open("w")
     env = {
         **os.environ,
         "PORT": "0",
         "CLIENT_ID": "compax",
         "CLIENT_SECRET": CLIENT_SECRET,
-        "REDIRECT_URIS": CALLBACK,
+        "REDIRECT_URIS": ",".join(redirect_uris),
     }
     proc = subprocess.Popen(
         [node, "provider.js"],
@@ -67,6 +69,13 @@ def oidc_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def oidc_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The provider of the in-process tests (Compax is ``http://testserver`` there)."""
+    with running_provider(tmp_path_factory.mktemp("oidc"), [CALLBACK]) as issuer:
+        yield issuer
 
 
 def provider_config(issuer: str, **changes: Any) -> dict[str, Any]:
@@ -137,9 +146,10 @@ class Browser:
     """A person with a browser: follows redirects, fills in and posts the provider's forms
     (``login``, ``password``, ``user_code``), stops where the sign-on leaves Compax."""
 
-    def __init__(self, client: httpx.AsyncClient, issuer: str) -> None:
+    def __init__(self, client: httpx.AsyncClient, issuer: str, compax: str = COMPAX) -> None:
         self.client = client
         self.issuer = issuer
+        self.compax = compax
 
     async def go(
         self,
@@ -158,11 +168,11 @@ class Browser:
                 target = urljoin(str(response.url), response.headers["location"])
                 if stop_before_callback and target.startswith(CALLBACK):
                     return target
-                if not target.startswith((COMPAX, self.issuer)):
+                if not (self._at(target, self.compax) or self._at(target, self.issuer)):
                     return target
                 response = await self.client.get(target)
                 continue
-            forms = forms_of(response.text) if str(response.url).startswith(self.issuer) else []
+            forms = forms_of(response.text) if self._at(str(response.url), self.issuer) else []
             if response.status_code != 200 or not forms:
                 return response
             form = forms[0]
@@ -172,6 +182,12 @@ class Browser:
                     values[name] = value
             response = await self.client.post(urljoin(str(response.url), form.action), data=values)
         raise AssertionError("the sign-on went round in circles")
+
+    @staticmethod
+    def _at(url: str, base: str) -> bool:
+        """Whether ``url`` is on the origin of ``base``."""
+        a, b = urlsplit(url), urlsplit(base)
+        return (a.scheme, a.netloc) == (b.scheme, b.netloc)
 
 
 @pytest.fixture
