@@ -9,6 +9,8 @@ frontend's page with a one-time ``code``, which the frontend trades for tokens a
 
 from __future__ import annotations
 
+import secrets
+
 from pydantic import BaseModel, ConfigDict, Field
 from sanic import HTTPResponse, Request
 
@@ -73,6 +75,10 @@ class DeviceTokenRequest(In):
     device_code: str = Field(min_length=1, max_length=512)
 
 
+BROWSER_COOKIE = "compax_sso"
+COOKIE_PATH = "/api/v1/auth/sso"
+
+
 def _callback_url(request: Request, provider: str) -> str:
     return public_base(request) + sso.callback_path(provider)
 
@@ -101,15 +107,28 @@ async def list_providers(request: Request) -> HTTPResponse:
     response_headers=("Location",),
 )
 async def start(request: Request, provider: str, query: StartQuery) -> HTTPResponse:
-    """Redirect the browser to the identity provider (authorization code flow with PKCE)."""
+    """Redirect the browser to the identity provider (authorization code flow with PKCE).
+    A cookie ties the sign-on to this browser: only it can finish it."""
+    key = secrets.token_urlsafe(32)
     url = await sso.start_browser(
         provider,
         redirect_uri=query.redirect_uri,
         callback_url=_callback_url(request, provider),
+        browser_key=key,
         client=request.ctx.client,
         request_id=request.ctx.request_id,
     )
-    return HTTPResponse(status=302, headers={"Location": url})
+    response = HTTPResponse(status=302, headers={"Location": url})
+    response.add_cookie(
+        BROWSER_COOKIE,
+        key,
+        path=COOKIE_PATH,
+        max_age=request.app.ctx.settings.sso_flow_ttl,
+        secure=public_base(request).startswith("https://"),
+        httponly=True,
+        samesite="Lax",  # sent on the provider's top-level redirect back to the callback
+    )
+    return response
 
 
 @router.get(
@@ -132,10 +151,13 @@ async def callback(request: Request, provider: str, query: CallbackQuery) -> HTT
         error_description=query.error_description,
         iss=query.iss,
         callback_url=_callback_url(request, provider),
+        browser_key=request.cookies.get(BROWSER_COOKIE),
         client=request.ctx.client,
         request_id=request.ctx.request_id,
     )
-    return HTTPResponse(status=302, headers={"Location": url})
+    response = HTTPResponse(status=302, headers={"Location": url})
+    response.delete_cookie(BROWSER_COOKIE, path=COOKIE_PATH)
+    return response
 
 
 @router.post(

@@ -47,6 +47,9 @@ class SsoFlow(Model):
     nonce = fields.CharField(max_length=128, null=True)
     code_verifier = fields.CharField(max_length=128, null=True)
     redirect_uri = fields.CharField(max_length=2048, null=True, description="the frontend's")
+    browser_hash = fields.CharField(
+        max_length=64, null=True, description="the starting browser's cookie, hashed"
+    )
     device_code = fields.CharField(max_length=2048, null=True, description="the provider's")
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()

@@ -21,6 +21,7 @@ Flows live in the database (any worker or instance may finish them), expire afte
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -95,9 +96,17 @@ async def _session(user: User, provider_name: str, request_id: str) -> auth.Toke
 
 
 async def start_browser(
-    name: str, *, redirect_uri: str, callback_url: str, client: str = "", request_id: str = ""
+    name: str,
+    *,
+    redirect_uri: str,
+    callback_url: str,
+    browser_key: str,
+    client: str = "",
+    request_id: str = "",
 ) -> str:
-    """Begin a browser login; returns the provider's authorization URL."""
+    """Begin a browser login; returns the provider's authorization URL. ``browser_key`` is
+    a secret the browser keeps (a cookie): the callback must bring it back, so that a
+    callback URL sent to someone else's browser signs nobody in there (login CSRF)."""
     chosen = provider(name)
     if not chosen.allows_redirect(redirect_uri):
         raise await sso_accounts.refuse(
@@ -124,6 +133,7 @@ async def start_browser(
         nonce=nonce,
         code_verifier=verifier,
         redirect_uri=redirect_uri,
+        browser_hash=auth.sha256(browser_key),
         expires_at=now() + timedelta(seconds=runtime.settings().sso_flow_ttl),
     )
     return oidc_client.authorization_url(
@@ -140,6 +150,7 @@ async def finish_browser(
     error_description: str | None,
     iss: str | None,
     callback_url: str,
+    browser_key: str | None,
     client: str = "",
     request_id: str = "",
 ) -> str:
@@ -161,6 +172,17 @@ async def finish_browser(
                 "This sign-on is unknown, was already completed or took too long; start again."
             ),
             "state",
+            *where,
+        )
+    if browser_key is None or not hmac.compare_digest(
+        flow.browser_hash or "", auth.sha256(browser_key)
+    ):
+        raise await sso_accounts.refuse(
+            SsoStateInvalid(
+                "This sign-on was started in another browser (or its cookie was refused); "
+                "start again here."
+            ),
+            "browser",
             *where,
         )
     if error:

@@ -68,6 +68,10 @@ async def _sync_role(user: User, role: Role | None, provider: OidcProvider) -> N
     """Set the role the provider's claim grants (inside the caller's transaction)."""
     if role is None or not provider.sync_roles or role == user.role:
         return
+    if user.role == Role.admin and user.is_active:
+        others = await User.filter(role=Role.admin, is_active=True).exclude(id=user.pk).count()
+        if others == 0:
+            return  # never demote the last admin (users.update_user refuses it too)
     before = users.snapshot(user)
     user.role = role
     user.version += 1

@@ -16,7 +16,9 @@ START = f"{COMPAX}/api/v1/auth/sso/campus/start?redirect_uri={FRONTEND}"
 
 
 async def sign_in(browser: Browser, login: str) -> dict[str, str]:
-    """The whole browser sign-on; returns Compax's token pair."""
+    """The whole browser sign-on, in a fresh browser (no session at the provider yet);
+    returns Compax's token pair."""
+    browser.client.cookies.clear()
     landed = await browser.go(START, login=login)
     assert isinstance(landed, str), landed.text if isinstance(landed, httpx.Response) else ""
     assert landed.startswith(FRONTEND + "?")
@@ -109,3 +111,15 @@ async def test_the_handover_code_works_once(browser: Browser) -> None:
     again = await browser.client.post(url, json={"code": code})
     assert again.status_code == 401
     assert again.json()["code"] == "sso_handover_invalid"
+
+
+async def test_roles_follow_the_provider_but_the_last_admin_stays(browser: Browser) -> None:
+    # linda has no mapped group: a member. Made admin locally, the provider demotes her at
+    # her next sign-on, unless she is the last admin.
+    first = await me(browser, (await sign_in(browser, "linda"))["access_token"])
+    await User.filter(id=int(first["id"])).update(role=Role.admin)
+    again = await me(browser, (await sign_in(browser, "linda"))["access_token"])
+    assert again["role"] == "admin"  # the last admin
+    await me(browser, (await sign_in(browser, "root"))["access_token"])  # another admin
+    third = await me(browser, (await sign_in(browser, "linda"))["access_token"])
+    assert third["role"] == "member"

@@ -66,6 +66,19 @@ async def test_a_wrong_state_is_refused(browser: Browser) -> None:
     await nothing_created(before)
 
 
+async def test_a_callback_in_another_browser_is_refused(browser: Browser, app) -> None:
+    """Login CSRF: an attacker signs in at the provider and sends the callback URL to a
+    victim; the victim's browser lacks the cookie of the sign-on's start."""
+    before = await User.all().count()
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    victim = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=COMPAX)
+    async with victim:
+        body = problem(await victim.get(callback), 400, "sso_state_invalid")
+    assert "another browser" in str(body["detail"])
+    await nothing_created(before)
+
+
 async def test_a_callback_works_once(browser: Browser) -> None:
     callback = await browser.go(START, login="bob", stop_before_callback=True)
     assert isinstance(callback, str)

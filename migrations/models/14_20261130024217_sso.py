@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS "sso_flows" (
     "nonce" VARCHAR(128),
     "code_verifier" VARCHAR(128),
     "redirect_uri" VARCHAR(2048) /* the frontend's */,
+    "browser_hash" VARCHAR(64) /* the starting browser's cookie, hashed */,
     "device_code" VARCHAR(2048) /* the provider's */,
     "created_at" TIMESTAMP NOT NULL,
     "expires_at" TIMESTAMP NOT NULL,
@@ -42,8 +43,8 @@ CREATE TABLE IF NOT EXISTS "user_identities" (
 """,
         "downgrade": r"""
 DROP TABLE IF EXISTS "sso_flows";
-DROP TABLE IF EXISTS "user_identities";
 DROP TABLE IF EXISTS "sso_handovers";
+DROP TABLE IF EXISTS "user_identities";
 """,
     },
     "postgres": {
@@ -56,12 +57,14 @@ CREATE TABLE IF NOT EXISTS "sso_flows" (
     "nonce" VARCHAR(128),
     "code_verifier" VARCHAR(128),
     "redirect_uri" VARCHAR(2048),
+    "browser_hash" VARCHAR(64),
     "device_code" VARCHAR(2048),
     "created_at" TIMESTAMPTZ NOT NULL,
     "expires_at" TIMESTAMPTZ NOT NULL,
     "used_at" TIMESTAMPTZ
 );
 COMMENT ON COLUMN "sso_flows"."redirect_uri" IS 'the frontend''s';
+COMMENT ON COLUMN "sso_flows"."browser_hash" IS 'the starting browser''s cookie, hashed';
 COMMENT ON COLUMN "sso_flows"."device_code" IS 'the provider''s';
 COMMENT ON TABLE "sso_flows" IS 'One login in flight: a browser redirect (``kind=''browser''``, keyed by the hash of its';
 CREATE TABLE IF NOT EXISTS "sso_handovers" (
@@ -91,8 +94,8 @@ COMMENT ON TABLE "user_identities" IS 'A user''s account at an identity provider
 """,
         "downgrade": r"""
 DROP TABLE IF EXISTS "sso_flows";
-DROP TABLE IF EXISTS "user_identities";
 DROP TABLE IF EXISTS "sso_handovers";
+DROP TABLE IF EXISTS "user_identities";
 """,
     },
 }
@@ -233,15 +236,16 @@ MODELS_STATE = (
     "ukIAHKhQyHh+B7xsgURqRB0MTGLHYt/2jxpfzfkHErf75+d9Nnc25ZDlpQd/rkJFwdTNxA"
     "MFHX4N4gdBw6XlAzr99Lmf8somkhk5v3EoPpUrezZpymdTn6zbOYcVYv+LEiaKHrt3deZZ"
     "nonRevE3Au3SHWJANIWRbXrLVaZAg1wysxPFSUBp5N6/A7Tacwuzugg41t2UPYfJZRJash"
-    "Pk6r8B6GlWA+TjPc9xXJAUzeWu7XJJnqvA93crV4r70vxQLYTzu8iveFfJmLdctZQ+pJyh"
-    "ZKfU+kXCmM6DnredgcnaegrHzVcae9xcyEFo6dfJfa6nT3W261aTCycuVUzshzmH0I9n7p"
-    "YyIm9LeMqzgIj11oL7lyhkk/WReRLz7E0pTYSZc/EObk1VTdyD20u0std5f2yGzBXSCN0r"
-    "oumQSR9sl8m8laj9d6vNbj26PnaT3+u5Lvrivp73qNbkDRy1hGSQZnufuG24RO2K9kKZl8"
-    "I54I5wcqAqvmU3CZPWPu13D2hEejr9nGi5WtEZ9U4t3FGxMfNPv68uPry5+vO193Y2oC12"
-    "9Mwlzq5haFTZzvlhmbwQvKoZXLwa7aa2DD4B6Dch8IMxRcZrny616g4fAg/KOLgu7Jh34J"
-    "V38qlPTuaOjiuXVe4xZL2NQ5Xd9V253a7mww2CH4OaYTD4olRnEPFNbB37251N526KlYEx"
-    "qK5x4iw8K0aq5kMu50dlYl7HR2Vhx1gnOpLG/o5VKH9ysC5Tnvt6lZTAmDhhML7CCLsgdi"
-    "rsf7KvNejCrhvXYUaEfBRVDvS3qn163EFyfW1qS2JpX+kLU1qa3JAmvyktjUmHZy7MjgTL"
-    "fMgsTRGF1Ba58+526JNVaY0FeskBZn9Cmlkq4ZntqI0g8fVQ0OB8NbyN2NVIswJCKhVpvQ"
-    "GMn2C2btRpdrrMzVTlE4X/8fkPyVFA=="
+    "Pk6r8B6GlWA+TjPcD5TS2st2mk517gul2nYhvBdq4Q4yAM0hLg6vQNbqt9788u7r9QNYS2"
+    "p5w5NkqgsjVKzU+hS0M6xYAPvpFqniDCNf5mIbcdaQepKyhVLfEylXiup6znoOT0enjSgr"
+    "X3W8m28xM6GjZiffw7k63f2Wl3MajKxcyJYz8hxmH4K9X7r8iAntRuMaJ8JjF7p9rnyT0m"
+    "3ZReSLj3g1JZTV5Q+EOXklbjdyD+19VMv7qB1kW1DvpY+grqmVINIusm8zWevxWo/Xenx7"
+    "9Dytx39X8t11Y4Ndr9ENKHoZyyjJ4Cx333Cb0An7lSwlk2/EE+H8uFFg1XwKLrNnzP0azp"
+    "7waPQ123ixsjXik0q8u3hj4mOYX19+fH3583Xn625MTeD6jUmYS93cGr2J890yYzN4QTm0"
+    "cnXeVbcTbBjcY1B9BWGGgsssV37dCzQcHoR/dFHQzPrQr6jrT4WSVioNXTy37G7cYgl7bK"
+    "fL7Wq7U9udDQY7BD/HdOJB7coo7oHCtgS7N5fa250+FWtCQ/HcQ2RYmFZNXU3Gnc7OqoSd"
+    "zs6Ko05wLpV0D6116vB+RaA85/2uQYspYdD/Y4EdZFH2sF6ktXdWZd6LUSW8144C7Si4CM"
+    "qvSe/0uoUR48TamtTWpNIfsrYmtTVZYE1eEpsa006OHRmc6ZZZkDgaowua7dPn3C2xxgrz"
+    "K4sV0uIES6VU0jXDUxtR+uGjqsHhYHgLubuR4h2GRCTU6toaI9l+/bLd6HKNVR3bKQrn6/"
+    "8DWvQWZQ=="
 )
