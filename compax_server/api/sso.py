@@ -103,7 +103,7 @@ async def list_providers(request: Request) -> HTTPResponse:
     query=StartQuery,
     status=302,
     auth=False,
-    errors=(400, 404, 503),
+    errors=(400, 404, 429, 503),
     response_headers=("Location",),
 )
 async def start(request: Request, provider: str, query: StartQuery) -> HTTPResponse:
@@ -180,12 +180,12 @@ async def exchange(request: Request, body: HandoverRequest) -> HTTPResponse:
     summary="Start a device sign-on",
     response=DeviceOut,
     auth=False,
-    errors=(400, 404, 503),
+    errors=(400, 404, 429, 503),
 )
 async def start_device(request: Request, provider: str) -> HTTPResponse:
     """Begin a device sign-on (RFC 8628) for a terminal: show ``user_code`` and
     ``verification_uri`` to the person, then poll ``POST /api/v1/auth/sso/device/token``."""
-    started = await sso.start_device(provider)
+    started = await sso.start_device(provider, client=request.ctx.client)
     return render(DeviceOut.model_validate(started))
 
 

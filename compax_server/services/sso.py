@@ -35,6 +35,7 @@ from compax_server.db import sso as sso_db
 from compax_server.db import transaction
 from compax_server.db.users import User
 from compax_server.errors import (
+    RateLimited,
     SsoAccountInactive,
     SsoAuthorizationPending,
     SsoDenied,
@@ -46,7 +47,7 @@ from compax_server.errors import (
     SsoStateInvalid,
 )
 from compax_server.oidc import OidcProvider, parse_providers
-from compax_server.services import audit, auth, oidc_client, sso_accounts
+from compax_server.services import audit, auth, limits, oidc_client, sso_accounts
 from compax_server.services.actors import Actor
 from compax_server.services.oidc_client import ProviderRefused
 
@@ -73,6 +74,21 @@ def provider(name: str) -> OidcProvider:
         if candidate.name == name:
             return candidate
     raise SsoProviderUnknown(f"No sign-on provider is called {name!r}.")
+
+
+async def _count_start(client: str) -> None:
+    """Starting a sign-on writes a row and may call the provider: as many per client
+    address and window as password logins (``login_rate_limit_ip``), on every worker."""
+    settings = runtime.settings()
+    window = settings.login_rate_window
+    slot = int(limits.clock()) // window
+    key = f"sso:start:{limits.address_key(client)}:{slot}"
+    if await runtime.cache().hit(key, window) > settings.login_rate_limit_ip:
+        retry_after = window - int(limits.clock()) % window
+        raise RateLimited(
+            f"Too many sign-ons started; try again in {retry_after} seconds.",
+            retry_after=retry_after,
+        )
 
 
 def callback_path(name: str) -> str:
@@ -108,6 +124,7 @@ async def start_browser(
     a secret the browser keeps (a cookie): the callback must bring it back, so that a
     callback URL sent to someone else's browser signs nobody in there (login CSRF)."""
     chosen = provider(name)
+    await _count_start(client)
     if not chosen.allows_redirect(redirect_uri):
         raise await sso_accounts.refuse(
             SsoRedirectNotAllowed(
@@ -271,8 +288,9 @@ class DeviceStart:
     interval: int
 
 
-async def start_device(name: str) -> DeviceStart:
+async def start_device(name: str, *, client: str = "") -> DeviceStart:
     chosen = provider(name)
+    await _count_start(client)
     meta = await oidc_client.metadata(chosen)
     if chosen.device is False or not meta.device_authorization_endpoint:
         raise SsoDeviceUnsupported(
