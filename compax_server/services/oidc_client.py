@@ -50,6 +50,11 @@ class Metadata:
     algorithms: tuple[str, ...]
 
 
+def clock() -> float:
+    """Monotonic seconds for the caches' ages (tests move it)."""
+    return time.monotonic()
+
+
 class ProviderRefused(Exception):
     """The token or device endpoint answered with an OAuth error (RFC 6749 5.2)."""
 
@@ -82,7 +87,7 @@ async def metadata(provider: OidcProvider) -> Metadata:
     """The provider's discovery document, kept for an hour per process."""
     kept = runtime.memo("oidc_metadata")
     entry = kept.get(provider.issuer)
-    if entry is not None and entry[0] > time.monotonic():
+    if entry is not None and entry[0] > clock():
         return entry[1]  # type: ignore[no-any-return]
     url = provider.issuer + "/.well-known/openid-configuration"
     doc = await _get_json(url, "discovery document")
@@ -103,14 +108,14 @@ async def metadata(provider: OidcProvider) -> Metadata:
         )
     except KeyError as exc:
         raise SsoProviderUnavailable(f"The discovery document at {url} lacks {exc}.") from None
-    kept[provider.issuer] = (time.monotonic() + DISCOVERY_SECONDS, meta)
+    kept[provider.issuer] = (clock() + DISCOVERY_SECONDS, meta)
     return meta
 
 
 async def _keys(meta: Metadata, *, refresh: bool = False) -> KeySet:
     kept = runtime.memo("oidc_keys")
     entry = kept.get(meta.jwks_uri)
-    moment = time.monotonic()
+    moment = clock()
     if entry is not None:
         fetched, keys = entry
         if moment - fetched < (KEYS_REFRESH_SECONDS if refresh else KEYS_SECONDS):

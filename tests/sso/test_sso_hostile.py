@@ -164,3 +164,24 @@ async def test_a_person_who_cancels_at_the_provider_is_refused(browser: Browser)
 async def test_a_forged_handover_code_is_refused(client: httpx.AsyncClient) -> None:
     r = await client.post("/api/v1/auth/sso/token", json={"code": "made-up"})
     problem(r, 401, "sso_handover_invalid")
+
+
+async def test_a_rotated_key_is_fetched_but_not_on_every_unknown_kid(
+    browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The provider publishes a new key and signs with it: Compax fetches the key set again
+    (at most every KEYS_REFRESH_SECONDS, so unknown key ids cannot make it fetch on every
+    request) and then accepts the new key."""
+    from compax_server.services import oidc_client
+
+    now = [1000.0]
+    monkeypatch.setattr(oidc_client, "clock", lambda: now[0])
+    first = await browser.go(START, login="bob")
+    assert isinstance(first, str)  # signed with k1; the key set (k1) is now kept
+    browser.client.cookies.clear()
+    await tamper(browser.issuer, "rotate")
+    problem(await browser.go(START, login="bob"), 401, "sso_id_token_invalid")  # too soon
+    now[0] += oidc_client.KEYS_REFRESH_SECONDS + 1
+    browser.client.cookies.clear()
+    await tamper(browser.issuer, "rotate")
+    assert isinstance(await browser.go(START, login="bob"), str)

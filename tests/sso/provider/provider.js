@@ -6,7 +6,8 @@
 // Settings come from the environment: PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS
 // (comma-separated). For the hostile tests, POST /__test__/tamper {"mode": ...} makes the
 // next token response carry a doctored ID token (another issuer or audience, expired,
-// unsigned, signed by a stranger's key); the provider itself is never changed otherwise.
+// unsigned, signed by a stranger's key), or {"mode": "rotate"} publishes a second key and
+// signs the next ID token with it (key rotation); the provider is never changed otherwise.
 import { createServer } from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 
@@ -29,6 +30,8 @@ function keyPair() {
 
 const signing = { ...keyPair(), kid: 'k1', alg: 'RS256', use: 'sig' };
 const stranger = { ...keyPair(), kid: 'k1', alg: 'RS256', use: 'sig' };
+const successor = { ...keyPair(), kid: 'k2', alg: 'RS256', use: 'sig' };
+let rotated = false; // after a 'rotate': the key set also publishes k2, and ID tokens use it
 
 const server = createServer();
 await new Promise((resolve) => server.listen(Number(process.env.PORT || 0), '127.0.0.1', resolve));
@@ -69,8 +72,9 @@ async function doctored(idToken, mode) {
     const part = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
     return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
   }
-  const key = await jose.importJWK(mode === 'stranger' ? stranger : signing, 'RS256');
-  return new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT' }).sign(key);
+  const jwk = { stranger, rotate: successor }[mode] || signing;
+  const key = await jose.importJWK(jwk, 'RS256');
+  return new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' }).sign(key);
 }
 
 provider.use(async (ctx, next) => {
@@ -78,10 +82,15 @@ provider.use(async (ctx, next) => {
     const chunks = [];
     for await (const chunk of ctx.req) chunks.push(chunk);
     tamper = JSON.parse(Buffer.concat(chunks).toString() || '{}').mode || null;
+    if (tamper === 'rotate') rotated = true;
     ctx.status = 204;
     return;
   }
   await next();
+  if (ctx.path === '/jwks' && rotated && ctx.body && ctx.body.keys) {
+    const { d, p, q, dp, dq, qi, ...pub } = successor;
+    ctx.body = { keys: [...ctx.body.keys, pub] };
+  }
   if (ctx.path === '/token' && tamper && ctx.body && ctx.body.id_token) {
     ctx.body = { ...ctx.body, id_token: await doctored(ctx.body.id_token, tamper) };
     tamper = null;
