@@ -183,5 +183,5 @@ async def test_a_rotated_key_is_fetched_but_not_on_every_unknown_kid(
     problem(await browser.go(START, login="bob"), 401, "sso_id_token_invalid")  # too soon
     now[0] += oidc_client.KEYS_REFRESH_SECONDS + 1
     browser.client.cookies.clear()
-    await tamper(browser.issuer, "rotate")
+    await tamper(browser.issuer, "rotate")  # another new key
     assert isinstance(await browser.go(START, login="bob"), str)

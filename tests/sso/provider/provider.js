@@ -30,8 +30,9 @@ function keyPair() {
 
 const signing = { ...keyPair(), kid: 'k1', alg: 'RS256', use: 'sig' };
 const stranger = { ...keyPair(), kid: 'k1', alg: 'RS256', use: 'sig' };
-const successor = { ...keyPair(), kid: 'k2', alg: 'RS256', use: 'sig' };
-let rotated = false; // after a 'rotate': the key set also publishes k2, and ID tokens use it
+// Each 'rotate' makes a new key, publishes it beside the others and signs the next ID token
+// with it, so that every rotation is news to a relying party, however many came before.
+const successors = [];
 
 const server = createServer();
 await new Promise((resolve) => server.listen(Number(process.env.PORT || 0), '127.0.0.1', resolve));
@@ -72,7 +73,7 @@ async function doctored(idToken, mode) {
     const part = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
     return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
   }
-  const jwk = { stranger, rotate: successor }[mode] || signing;
+  const jwk = { stranger, rotate: successors[successors.length - 1] }[mode] || signing;
   const key = await jose.importJWK(jwk, 'RS256');
   return new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' }).sign(key);
 }
@@ -82,14 +83,16 @@ provider.use(async (ctx, next) => {
     const chunks = [];
     for await (const chunk of ctx.req) chunks.push(chunk);
     tamper = JSON.parse(Buffer.concat(chunks).toString() || '{}').mode || null;
-    if (tamper === 'rotate') rotated = true;
+    if (tamper === 'rotate') {
+      successors.push({ ...keyPair(), kid: `r${successors.length + 1}`, alg: 'RS256', use: 'sig' });
+    }
     ctx.status = 204;
     return;
   }
   await next();
-  if (ctx.path === '/jwks' && rotated && ctx.body && ctx.body.keys) {
-    const { d, p, q, dp, dq, qi, ...pub } = successor;
-    ctx.body = { keys: [...ctx.body.keys, pub] };
+  if (ctx.path === '/jwks' && successors.length && ctx.body && ctx.body.keys) {
+    const published = successors.map(({ d, p, q, dp, dq, qi, ...pub }) => pub);
+    ctx.body = { keys: [...ctx.body.keys, ...published] };
   }
   if (ctx.path === '/token' && tamper && ctx.body && ctx.body.id_token) {
     ctx.body = { ...ctx.body, id_token: await doctored(ctx.body.id_token, tamper) };
