@@ -7,27 +7,49 @@ from typing import Annotated
 
 import typer
 
-from compax_cli import config
+from compax_cli import config, sso
 from compax_cli.errors import api_errors, explain
 from compax_cli.options import Json
 from compax_cli.output import details, note, print_json
-from compax_cli.session import client, open_client, state
-from compax_sdk import Compax, CompaxError
+from compax_cli.session import State, client, open_client, state
+from compax_sdk import Compax, CompaxError, Token, User
 
 
 def login(
     ctx: typer.Context,
     address: Annotated[
         str | None,
-        typer.Argument(metavar="EMAIL", help="Your email; prompted for when not given."),
+        typer.Argument(
+            metavar="EMAIL|PROVIDER",
+            help="Your email (prompted for when not given); with --sso, the provider.",
+        ),
     ] = None,
     email: Annotated[str | None, typer.Option(help="Your email (same as EMAIL).")] = None,
     password: Annotated[str | None, typer.Option(help="Prompted for when not given.")] = None,
+    sso_: Annotated[
+        bool,
+        typer.Option(
+            "--sso",
+            help="Sign in with the campus identity provider (device code, else the browser).",
+        ),
+    ] = False,
+    browser: Annotated[
+        bool, typer.Option(help="With --sso: open the sign-on page in a browser.")
+    ] = True,
+    device: Annotated[
+        bool,
+        typer.Option(help="With --sso: use the device code; --no-device goes by the browser."),
+    ] = True,
 ) -> None:
     """Log in and save the session in the profile (a file only you can read).
 
     Example: compax --url https://compax.campus.example login ada@campus.example
+
+    Example: compax login --sso campus   (single sign-on with the provider named campus)
     """
+    if sso_:
+        _login_sso(ctx, address, browser=browser, device=device)
+        return
     if address and email and address.casefold() != email.casefold():
         raise typer.BadParameter(f"two different emails: {address} and {email}", param_hint="EMAIL")
     email = email or address or typer.prompt("Email")
@@ -37,6 +59,20 @@ def login(
     with api_errors(st), Compax(base_url=url, api_key="", access_token="") as c:
         token = c.auth.login(email, password)
         me = c.me.get()
+    _save(st, url, me, token)
+
+
+def _login_sso(ctx: typer.Context, provider: str | None, *, browser: bool, device: bool) -> None:
+    st = state(ctx)
+    url = st.base_url
+    with api_errors(st), Compax(base_url=url, api_key="", access_token="") as c:
+        name = sso.choose(c, provider)
+        token = sso.sign_in(c, name, browser=browser, device=device)
+        me = c.me.get()
+    _save(st, url, me, token)
+
+
+def _save(st: State, url: str, me: User, token: Token) -> None:
     path = config.save_profile(
         st.profile,
         {

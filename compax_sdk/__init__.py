@@ -43,6 +43,7 @@ from compax_sdk.errors import (
     RequestTimeoutError,
     RuleViolationError,
     ServiceUnavailableError,
+    SsoPendingError,
     UnprocessableError,
     ValidationError,
     error_from_response,
@@ -91,6 +92,7 @@ from compax_sdk.resources.series import (
     SkippedDate,
     Weekday,
 )
+from compax_sdk.resources.sso import DeviceSignOn, SsoProvider
 from compax_sdk.resources.terms import Holiday, HolidayInput, Term, TermUpdated
 from compax_sdk.resources.users import Role, User
 from compax_sdk.resources.webhooks import (
@@ -139,6 +141,7 @@ __all__ = [
     "ConflictError",
     "ConflictPolicy",
     "ConflictingBooking",
+    "DeviceSignOn",
     "Feature",
     "FeedURL",
     "FieldError",
@@ -185,6 +188,8 @@ __all__ = [
     "SeriesScope",
     "ServiceUnavailableError",
     "SkippedDate",
+    "SsoPendingError",
+    "SsoProvider",
     "SyncPage",
     "Term",
     "TermUpdated",

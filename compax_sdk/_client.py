@@ -47,6 +47,7 @@ from compax_sdk.resources import (
     AsyncRooms,
     AsyncRules,
     AsyncSeries,
+    AsyncSso,
     AsyncTerms,
     AsyncUsers,
     AsyncWebhooks,
@@ -63,6 +64,7 @@ from compax_sdk.resources import (
     Rooms,
     Rules,
     Series,
+    Sso,
     Terms,
     Users,
     Webhooks,
@@ -111,6 +113,7 @@ class Compax:
             config, http_client=http_client, transport=transport, on_tokens=on_tokens
         )
         self.auth = Auth(self._api)
+        self.sso = Sso(self._api)
         self.me = Me(self._api)
         self.users = Users(self._api)
         self.api_keys = ApiKeys(self._api)
@@ -213,6 +216,7 @@ class AsyncCompax:
             config, http_client=http_client, transport=transport, on_tokens=on_tokens
         )
         self.auth = AsyncAuth(self._api)
+        self.sso = AsyncSso(self._api)
         self.me = AsyncMe(self._api)
         self.users = AsyncUsers(self._api)
         self.api_keys = AsyncApiKeys(self._api)

@@ -3,12 +3,16 @@
 
     CompaxError
     ├── APIError                          status, code, title, detail, request_id, errors, body
-    │   ├── BadRequestError (400)           bad_request, malformed_body
-    │   │   └── ValidationError (400)       validation_failed
+    │   ├── BadRequestError (400)           bad_request, malformed_body, sso_state_invalid,
+    │   │   │                               sso_redirect_uri_not_allowed, sso_device_unsupported
+    │   │   ├── ValidationError (400)       validation_failed
+    │   │   └── SsoPendingError (400)       sso_authorization_pending: retry_after
     │   ├── AuthenticationError (401)       unauthenticated, invalid_credentials,
-    │   │                                   invalid_token, refresh_token_reused
-    │   ├── PermissionDeniedError (403)     forbidden
-    │   ├── NotFoundError (404)             not_found
+    │   │                                   invalid_token, refresh_token_reused, sso_denied,
+    │   │                                   sso_id_token_invalid, sso_handover_invalid
+    │   ├── PermissionDeniedError (403)     forbidden, local_login_disabled,
+    │   │                                   sso_email_unverified, sso_account_inactive
+    │   ├── NotFoundError (404)             not_found, sso_provider_unknown
     │   ├── MethodNotAllowedError (405)     method_not_allowed
     │   ├── RequestTimeoutError (408)       request_timeout
     │   ├── ConflictError (409)             conflict, request_in_progress (retried by the SDK)
@@ -23,7 +27,7 @@
     │   ├── PreconditionRequiredError (428) precondition_required
     │   ├── RateLimitError (429)            rate_limited: retry_after
     │   ├── InternalServerError (5xx)       internal_error
-    │   │   └── ServiceUnavailableError     service_unavailable
+    │   │   └── ServiceUnavailableError     service_unavailable, sso_provider_unavailable
     │   └── APIResponseValidationError      a success response the SDK cannot read
     └── APIConnectionError                  no response: refused, reset, cut
         └── APITimeoutError                 no response in time
@@ -127,6 +131,15 @@ class BadRequestError(APIError):
 
 class ValidationError(BadRequestError):
     """400 ``validation_failed``: fields do not fit the schema; ``errors`` names each one."""
+
+
+class SsoPendingError(BadRequestError):
+    """400 ``sso_authorization_pending``: a device sign-on waits for the person; poll again
+    after ``retry_after`` seconds."""
+
+    def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
+        super().__init__(response, body)
+        self.retry_after: float | None = parse_retry_after(response, self.body)
 
 
 class AuthenticationError(APIError):
@@ -298,6 +311,18 @@ ERRORS_BY_CODE: dict[str, type[APIError]] = {
     "rate_limited": RateLimitError,
     "internal_error": InternalServerError,
     "service_unavailable": ServiceUnavailableError,
+    "sso_provider_unknown": NotFoundError,
+    "sso_redirect_uri_not_allowed": BadRequestError,
+    "sso_state_invalid": BadRequestError,
+    "sso_device_unsupported": BadRequestError,
+    "sso_authorization_pending": SsoPendingError,
+    "sso_denied": AuthenticationError,
+    "sso_id_token_invalid": AuthenticationError,
+    "sso_handover_invalid": AuthenticationError,
+    "local_login_disabled": PermissionDeniedError,
+    "sso_email_unverified": PermissionDeniedError,
+    "sso_account_inactive": PermissionDeniedError,
+    "sso_provider_unavailable": ServiceUnavailableError,
     "client_closed_request": APIError,  # 499, logged when the client has left: never received
 }
 

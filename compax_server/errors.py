@@ -11,9 +11,21 @@ instance carries ``detail`` and extra members (``errors``, ``conflicts``, ...)::
     ├── Unauthenticated (401 unauthenticated)
     │   ├── InvalidCredentials (401 invalid_credentials)
     │   ├── InvalidToken (401 invalid_token)
-    │   └── RefreshTokenReused (401 refresh_token_reused)
+    │   ├── RefreshTokenReused (401 refresh_token_reused)
+    │   ├── SsoDenied (401 sso_denied)
+    │   ├── SsoIdTokenInvalid (401 sso_id_token_invalid)
+    │   └── SsoHandoverInvalid (401 sso_handover_invalid)
+    ├── BadRequest ...
+    │   ├── SsoStateInvalid (400 sso_state_invalid)
+    │   ├── SsoRedirectNotAllowed (400 sso_redirect_uri_not_allowed)
+    │   ├── SsoDeviceUnsupported (400 sso_device_unsupported)
+    │   └── SsoAuthorizationPending (400 sso_authorization_pending)  retry_after=<seconds>
     ├── Forbidden (403 forbidden)
+    │   ├── LocalLoginDisabled (403 local_login_disabled)
+    │   ├── SsoEmailUnverified (403 sso_email_unverified)
+    │   └── SsoAccountInactive (403 sso_account_inactive)
     ├── NotFound (404 not_found)
+    │   └── SsoProviderUnknown (404 sso_provider_unknown)
     ├── MethodNotAllowed (405 method_not_allowed)
     ├── Conflict (409 conflict)
     │   ├── AlreadyExists (409 already_exists)
@@ -27,6 +39,7 @@ instance carries ``detail`` and extra members (``errors``, ``conflicts``, ...)::
     │   └── PasswordPolicy (422 password_policy)
     ├── RateLimited (429 rate_limited)                retry_after=<seconds>
     └── ServiceUnavailable (503 service_unavailable)
+        └── SsoProviderUnavailable (503 sso_provider_unavailable)
 """
 
 from __future__ import annotations
@@ -160,3 +173,58 @@ class RateLimited(CompaxError):
 
 class ServiceUnavailable(CompaxError):
     status, code, title = 503, "service_unavailable", "Service unavailable"
+
+
+# -- single sign-on (services/sso.py) ----------------------------------------------------------
+
+
+class SsoProviderUnknown(NotFound):
+    code, title = "sso_provider_unknown", "No such sign-on provider"
+
+
+class SsoRedirectNotAllowed(BadRequest):
+    code, title = "sso_redirect_uri_not_allowed", "The redirect URI is not configured"
+
+
+class SsoStateInvalid(BadRequest):
+    code, title = "sso_state_invalid", "The sign-on attempt is unknown, used or expired"
+
+
+class SsoDeviceUnsupported(BadRequest):
+    code, title = "sso_device_unsupported", "The provider offers no device sign-on"
+
+
+class SsoAuthorizationPending(BadRequest):
+    code, title = "sso_authorization_pending", "The person has not finished signing in yet"
+
+    def __init__(self, detail: str, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **extra)
+        self.retry_after = retry_after
+
+
+class SsoDenied(Unauthenticated):
+    code, title = "sso_denied", "The identity provider refused the sign-on"
+
+
+class SsoIdTokenInvalid(Unauthenticated):
+    code, title = "sso_id_token_invalid", "The identity provider's answer is not valid"
+
+
+class SsoHandoverInvalid(Unauthenticated):
+    code, title = "sso_handover_invalid", "The sign-on code is unknown, used or expired"
+
+
+class LocalLoginDisabled(Forbidden):
+    code, title = "local_login_disabled", "Passwords are switched off: sign in with SSO"
+
+
+class SsoEmailUnverified(Forbidden):
+    code, title = "sso_email_unverified", "The identity provider has not verified the email"
+
+
+class SsoAccountInactive(Forbidden):
+    code, title = "sso_account_inactive", "The account is deactivated"
+
+
+class SsoProviderUnavailable(ServiceUnavailable):
+    code, title = "sso_provider_unavailable", "The identity provider does not answer"

@@ -9,11 +9,14 @@ import os
 import secrets
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from compax_server.oidc import OidcProvider
 
 DEFAULT_SECRET = "change-me"  # noqa: S105 - the marker a production start refuses
 MIN_SECRET_LENGTH = 32
@@ -117,6 +120,18 @@ class Settings(BaseSettings):
     reminder_leads: str = Field(
         "1440,60", description="minutes before a booking starts to remind its owner; empty: none"
     )
+    # Single sign-on (docs/sso.md)
+    oidc_providers: str = Field(
+        "",
+        description="OpenID providers: a JSON list of objects, or @/path/to/providers.json",
+    )
+    local_passwords: bool = Field(
+        True, description="allow email + password logins; off: only break_glass_admin may"
+    )
+    break_glass_admin: str = Field(
+        "", description="the one admin email that keeps its password when local_passwords is off"
+    )
+    sso_flow_ttl: int = Field(600, ge=30, le=3600, description="seconds a login may take")
     digest_hour: int = Field(
         7, ge=0, le=23, description="hour (UTC) of the approvers' daily digest of pending requests"
     )
@@ -148,6 +163,20 @@ class Settings(BaseSettings):
         if scheme not in {"memory", "redis", "rediss"}:
             raise ValueError(f"unsupported cache URL scheme {scheme!r}: use memory:// or redis://")
         return value
+
+    @field_validator("oidc_providers")
+    @classmethod
+    def _providers(cls, value: str) -> str:
+        from compax_server.oidc import parse_providers
+
+        parse_providers(value)
+        return value
+
+    @property
+    def oidc_provider_list(self) -> list[OidcProvider]:
+        from compax_server.oidc import parse_providers
+
+        return parse_providers(self.oidc_providers)
 
     @property
     def is_sqlite(self) -> bool:

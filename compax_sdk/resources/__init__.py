@@ -16,6 +16,7 @@ from compax_sdk.resources.notifications import AsyncNotifications, Notifications
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
 from compax_sdk.resources.rules import AsyncRules, Rules
 from compax_sdk.resources.series import AsyncSeries, Series
+from compax_sdk.resources.sso import AsyncSso, Sso
 from compax_sdk.resources.terms import AsyncTerms, Terms
 from compax_sdk.resources.users import AsyncUsers, Users
 from compax_sdk.resources.webhooks import AsyncWebhooks, Webhooks
@@ -36,6 +37,7 @@ __all__ = [
     "AsyncRooms",
     "AsyncRules",
     "AsyncSeries",
+    "AsyncSso",
     "AsyncTerms",
     "AsyncUsers",
     "AsyncWebhooks",
@@ -52,6 +54,7 @@ __all__ = [
     "Rooms",
     "Rules",
     "Series",
+    "Sso",
     "Terms",
     "Users",
     "Webhooks",

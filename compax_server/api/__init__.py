@@ -15,6 +15,7 @@ from compax_server.api import (
     rooms,
     rules,
     series,
+    sso,
     stream,
     terms,
     users,
@@ -25,6 +26,7 @@ from compax_server.api.endpoint import Router
 ROUTERS: list[Router] = [
     health.router,
     auth.router,
+    sso.router,
     users.me_router,
     feeds.me_router,
     notifications.router,

@@ -79,6 +79,79 @@ PROBLEMS: dict[str, Kind] = {
         "family is ended, in case it was stolen.",
         "Log in again. Make sure only one tab or process refreshes at a time.",
     ),
+    "sso_provider_unknown": Kind(
+        404,
+        "No such sign-on provider",
+        "The provider named in the path is not configured (`GET /api/v1/auth/sso` lists them).",
+        "Use one of the listed providers' names.",
+    ),
+    "sso_redirect_uri_not_allowed": Kind(
+        400,
+        "The redirect URI is not configured",
+        "A sign-on may end only at a redirect URI configured for the provider (or, for the "
+        "CLI, a loopback address): anything else would be an open redirect.",
+        "Ask the administrator to add the frontend's URI to the provider's `redirect_uris`.",
+    ),
+    "sso_state_invalid": Kind(
+        400,
+        "The sign-on attempt is unknown, used or expired",
+        "The callback's `state` (or the device handle) matches no live sign-on: it was never "
+        "started here, was already completed, or took longer than allowed.",
+        "Start the sign-on again.",
+    ),
+    "sso_device_unsupported": Kind(
+        400,
+        "The provider offers no device sign-on",
+        "The identity provider announces no device authorization endpoint, or it is off.",
+        "Sign in through the browser (the CLI falls back to a loopback redirect).",
+    ),
+    "sso_authorization_pending": Kind(
+        400,
+        "The person has not finished signing in yet",
+        "The device sign-on waits for the person to enter the code at the provider.",
+        "Poll again after `retry_after` seconds.",
+    ),
+    "sso_denied": Kind(
+        401,
+        "The identity provider refused the sign-on",
+        "The provider answered with an error (the person cancelled, was not allowed, or the "
+        "code was refused or already used).",
+        "Show the detail; the person may start again.",
+    ),
+    "sso_id_token_invalid": Kind(
+        401,
+        "The identity provider's answer is not valid",
+        "The ID token failed a check: signature, issuer, audience, expiry, nonce, or a "
+        "missing claim. Nothing was created.",
+        "Tell the administrator: the provider's configuration and Compax's disagree, or "
+        "someone tampered with the answer.",
+    ),
+    "sso_handover_invalid": Kind(
+        401,
+        "The sign-on code is unknown, used or expired",
+        "The one-time code from a browser sign-on works once and for a short time.",
+        "Start the sign-on again.",
+    ),
+    "local_login_disabled": Kind(
+        403,
+        "Passwords are switched off: sign in with SSO",
+        "This server accepts only single sign-on (`COMPAX_LOCAL_PASSWORDS=false`), except for "
+        "its break-glass administrator.",
+        "Sign in through the campus identity provider (`compax login --sso`).",
+    ),
+    "sso_email_unverified": Kind(
+        403,
+        "The identity provider has not verified the email",
+        "The provider does not say that the email is verified, so Compax neither creates an "
+        "account for it nor links it to an existing one. Nothing was created.",
+        "Verify the email at the identity provider, or ask the administrator.",
+    ),
+    "sso_account_inactive": Kind(
+        403,
+        "The account is deactivated",
+        "The identity provider signed the person in, but their Compax account is deactivated.",
+        "Ask an administrator to reactivate the account.",
+    ),
     "forbidden": Kind(
         403,
         "Not allowed",
@@ -203,6 +276,13 @@ PROBLEMS: dict[str, Kind] = {
         "Service unavailable",
         "The database is busy or does not answer right now.",
         "Retry after `retry_after` seconds (also in `Retry-After`).",
+    ),
+    "sso_provider_unavailable": Kind(
+        503,
+        "The identity provider does not answer",
+        "Compax could not reach the identity provider (discovery, keys or token endpoint), "
+        "or it answered with something that is not OpenID Connect.",
+        "Retry later; if it lasts, check the provider's issuer URL in the configuration.",
     ),
 }
 

@@ -31,6 +31,7 @@ from compax_server.db.users import RefreshToken, Role, User
 from compax_server.errors import (
     InvalidCredentials,
     InvalidToken,
+    LocalLoginDisabled,
     PasswordPolicy,
     RefreshTokenReused,
 )
@@ -279,6 +280,20 @@ async def login(email: str, password: str, client: str, request_id: str = "") ->
     attempt = limits.Attempt(email, client, request_id)
     await attempt.begin()
     user = await User.get_or_none(email=email)
+    if not _passwords_allowed(email, user):
+        await security.event(
+            "auth.login_failed",
+            entity_type="user",
+            entity_id=user.pk if user else None,
+            request_id=request_id,
+            client=client,
+            email=email,
+            reason="local_passwords_off",
+        )
+        raise LocalLoginDisabled(
+            "This server accepts only single sign-on: log in through the campus identity "
+            "provider (`compax login --sso`)."
+        )
     ok = await verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
         reason = "unknown_account" if user is None else "wrong_password" if not ok else "inactive"
@@ -298,6 +313,16 @@ async def login(email: str, password: str, client: str, request_id: str = "") ->
         actor = Actor(user_id=user.pk, email=user.email, role=user.role, request_id=request_id)
         await audit.record(actor, "auth.login", "user", user.pk)
     return pair
+
+
+def _passwords_allowed(email: str, user: User | None) -> bool:
+    """Local passwords are on, or this is the break-glass admin (``COMPAX_BREAK_GLASS_ADMIN``,
+    an admin account) while they are off."""
+    settings = runtime.settings()
+    if settings.local_passwords:
+        return True
+    glass = normalize_email(settings.break_glass_admin)
+    return bool(glass) and email == glass and (user is None or user.role == Role.admin)
 
 
 async def refresh(token: str, request_id: str = "", client: str = "") -> TokenPair:

@@ -122,6 +122,7 @@ CASES = {
     ),
     "DELETE /rules/{scope}/{id}": ("DELETE", "/api/v1/rules/room/{room}", None, STAFF_WRITE),
     # people and keys
+    "GET /auth/sso": ("GET", "/api/v1/auth/sso", None, expect(anonymous=OK)),
     "GET /me": ("GET", "/api/v1/me", None, READ),
     "PATCH /me": ("PATCH", "/api/v1/me", {"full_name": "New name"}, expect(read_key=403)),
     "POST /me/password": (
@@ -399,6 +400,13 @@ def test_every_operation_is_in_a_matrix(engine):
         "/api/v1/auth/refresh",
         "/api/v1/auth/logout",
         "/api/v1/me/calendar.ics",  # the feed token is the credential: test_feeds.py
+        # Single sign-on: anonymous by nature (the person is signing in); each needs a
+        # provider, so their refusals are tested against a real one in tests/sso/.
+        "/api/v1/auth/sso/{provider}/start",
+        "/api/v1/auth/sso/{provider}/callback",
+        "/api/v1/auth/sso/token",
+        "/api/v1/auth/sso/{provider}/device",
+        "/api/v1/auth/sso/device/token",
     }
     missing = []
     for router in ROUTERS:

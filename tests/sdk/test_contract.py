@@ -32,6 +32,7 @@ from compax_sdk import (
     Closure,
     ClosureCreated,
     ConflictingBooking,
+    DeviceSignOn,
     Feature,
     FieldError,
     FreeInterval,
@@ -49,6 +50,7 @@ from compax_sdk import (
     SeriesDetail,
     SeriesResult,
     SkippedDate,
+    SsoProvider,
     Term,
     TermUpdated,
     Token,
@@ -64,6 +66,7 @@ from compax_sdk._models import Model
 from compax_sdk.resources.feeds import FeedURL
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
 from compax_sdk.resources.rooms import RoomSearchResult
+from compax_sdk.resources.sso import _ProviderList as ProviderList
 from compax_server.api import ROUTERS
 from compax_server.api.openapi import build_openapi
 
@@ -73,6 +76,11 @@ DOC = build_openapi(ROUTERS)
 OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
     (Token, "/api/v1/auth/token", "post", False),
     (Token, "/api/v1/auth/refresh", "post", False),
+    (SsoProvider, "/api/v1/auth/sso", "get", True),
+    (ProviderList, "/api/v1/auth/sso", "get", False),
+    (Token, "/api/v1/auth/sso/token", "post", False),
+    (DeviceSignOn, "/api/v1/auth/sso/{provider}/device", "post", False),
+    (Token, "/api/v1/auth/sso/device/token", "post", False),
     (PasswordChanged, "/api/v1/me/password", "post", False),
     (User, "/api/v1/me", "get", False),
     (User, "/api/v1/users", "get", True),

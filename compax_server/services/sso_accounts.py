@@ -1,0 +1,181 @@
+"""Who a single sign-on is: the identity's user, a linked local account, or a new one.
+
+- A known identity (provider, subject) signs in as its user, whatever its email says now.
+- An unknown identity with a verified email links to the local account of that email, or
+  creates one (just in time) from the claims: ``email``, ``name``; the role comes from the
+  provider's role claim (``OidcProvider.role_for``), everyone else is a member.
+- An email the provider has not verified is never linked nor used for a new account.
+- A deactivated user stays out, whatever the provider says.
+
+Every refusal is a security event (``auth.sso_refused``) and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from compax_server.db import sso as sso_db
+from compax_server.db import transaction
+from compax_server.db.users import Role, User
+from compax_server.errors import (
+    CompaxError,
+    InvalidInput,
+    SsoAccountInactive,
+    SsoEmailUnverified,
+    SsoIdTokenInvalid,
+)
+from compax_server.oidc import OidcProvider
+from compax_server.services import audit, auth, security, sessions, users
+from compax_server.services.actors import Actor
+
+
+async def refuse(
+    problem: CompaxError,
+    reason: str,
+    provider: str,
+    client: str,
+    request_id: str,
+    *,
+    user_id: int | None = None,
+    **details: Any,
+) -> CompaxError:
+    """Record a refused sign-on and return the error to raise."""
+    await security.event(
+        "auth.sso_refused",
+        entity_type="user",
+        entity_id=user_id,
+        request_id=request_id,
+        client=client,
+        provider=provider,
+        reason=reason,
+        **details,
+    )
+    return problem
+
+
+def _verified_email(provider: OidcProvider, claims: dict[str, Any]) -> tuple[str | None, bool]:
+    email = claims.get("email")
+    if not isinstance(email, str) or not email.strip():
+        return None, False
+    verified = claims.get("email_verified") is True or provider.trust_email
+    return auth.normalize_email(email), verified
+
+
+async def _sync_role(user: User, role: Role | None, provider: OidcProvider) -> None:
+    """Set the role the provider's claim grants (inside the caller's transaction)."""
+    if role is None or not provider.sync_roles or role == user.role:
+        return
+    if user.role == Role.admin and user.is_active:
+        others = await User.filter(role=Role.admin, is_active=True).exclude(id=user.pk).count()
+        if others == 0:
+            return  # never demote the last admin (users.update_user refuses it too)
+    before = users.snapshot(user)
+    user.role = role
+    user.version += 1
+    await user.save(update_fields=["role", "version", "updated_at"])
+    await audit.record(
+        None, "user.update", "user", user.pk, before=before, after=users.snapshot(user)
+    )
+    sessions.forget_user(user.pk)
+
+
+async def sign_in(
+    provider: OidcProvider, claims: dict[str, Any], *, client: str = "", request_id: str = ""
+) -> User:
+    """The active user the verified ``claims`` stand for (found, linked or created)."""
+    subject = str(claims["sub"])
+    role_name = provider.role_for(claims)
+    role = Role(role_name) if role_name else None
+    email, verified = _verified_email(provider, claims)
+    where = (provider.name, client, request_id)
+    moment = datetime.now(UTC)
+
+    identity = await sso_db.identity_of(provider.name, subject)
+    if identity is not None:
+        user = identity.user
+        if not user.is_active:
+            raise await refuse(
+                SsoAccountInactive(f"The account {user.email} is deactivated."),
+                "inactive",
+                *where,
+                user_id=user.pk,
+                subject=subject[:255],
+            )
+        async with transaction():
+            await _sync_role(user, role, provider)
+            identity.last_login_at = moment
+            await identity.save(update_fields=["last_login_at"])
+        return user
+
+    if email is None:
+        raise await refuse(
+            SsoIdTokenInvalid(
+                "The provider sent no email for this person; ask the administrator to release "
+                "the email claim (scope `email`) to Compax."
+            ),
+            "no_email",
+            *where,
+            subject=subject[:255],
+        )
+    if not verified:
+        existing = await User.get_or_none(email=email)
+        raise await refuse(
+            SsoEmailUnverified(
+                f"The identity provider has not verified {email}; Compax neither links it to "
+                "an account nor creates one."
+            ),
+            "email_unverified",
+            *where,
+            user_id=existing.pk if existing else None,
+            email=email,
+            subject=subject[:255],
+        )
+    try:
+        email = users.check_email(email)
+    except InvalidInput:
+        raise await refuse(
+            SsoIdTokenInvalid(f"The provider's email {email!r} is not an email address."),
+            "bad_email",
+            *where,
+            subject=subject[:255],
+        ) from None
+    name = claims.get("name")
+    full_name = (name if isinstance(name, str) and name.strip() else email)[:200]
+    try:
+        async with transaction():
+            user_or_none = await User.get_or_none(email=email)
+            if user_or_none is None:
+                user = await User.create(
+                    email=email, full_name=full_name, role=role or Role.member, password_hash=None
+                )
+                await audit.record(None, "user.create", "user", user.pk, after=users.snapshot(user))
+            else:
+                user = user_or_none
+                if not user.is_active:
+                    raise SsoAccountInactive(f"The account {user.email} is deactivated.")
+                await _sync_role(user, role, provider)
+            await sso_db.UserIdentity.create(
+                user=user,
+                provider=provider.name,
+                subject=subject,
+                email=email,
+                last_login_at=moment,
+            )
+            actor = Actor(user_id=user.pk, email=user.email, role=user.role, request_id=request_id)
+            await audit.record(
+                actor, "user.identity_link", "user", user.pk, after={"provider": provider.name}
+            )
+    except SsoAccountInactive as exc:
+        raise await refuse(
+            exc, "inactive", *where, user_id=user.pk, subject=subject[:255]
+        ) from None
+    except IntegrityError:
+        # Another worker linked the same identity (or created the same email) just now.
+        again = await sso_db.identity_of(provider.name, subject)
+        if again is None or not again.user.is_active:
+            raise
+        return again.user
+    return user

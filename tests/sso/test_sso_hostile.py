@@ -1,0 +1,187 @@
+"""Refusals: each hostile or broken sign-on is refused with a precise problem, and nothing
+(no user, no identity, no session) is created."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import httpx
+import pytest
+
+from compax_server.db.audit import AuditEvent
+from compax_server.db.sso import SsoFlow, UserIdentity
+from compax_server.db.users import RefreshToken, Role, User
+from tests.sso.conftest import COMPAX, FRONTEND, Browser, tamper
+
+START = f"{COMPAX}/api/v1/auth/sso/campus/start?redirect_uri={FRONTEND}"
+
+
+async def nothing_created(users_before: int) -> None:
+    assert await User.all().count() == users_before
+    assert await UserIdentity.all().count() == 0
+    assert await RefreshToken.all().count() == 0
+
+
+def with_param(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query.update(params)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def problem(response: httpx.Response | str, status: int, code: str) -> dict[str, object]:
+    assert isinstance(response, httpx.Response), f"the sign-on went on to {response}"
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, object] = response.json()
+    assert body["code"] == code, body
+    return body
+
+
+@pytest.mark.parametrize(
+    ("mode", "why"),
+    [
+        ("issuer", "iss"),
+        ("audience", "aud"),
+        ("expired", "expired"),
+        ("unsigned", ""),
+        ("stranger", ""),
+        ("nonce", "nonce"),
+    ],
+)
+async def test_a_doctored_id_token_is_refused(browser: Browser, mode: str, why: str) -> None:
+    before = await User.all().count()
+    await tamper(browser.issuer, mode)
+    body = problem(await browser.go(START, login="bob"), 401, "sso_id_token_invalid")
+    assert why in str(body["detail"])
+    await nothing_created(before)
+
+
+async def test_a_wrong_state_is_refused(browser: Browser) -> None:
+    before = await User.all().count()
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    r = await browser.client.get(with_param(callback, state="forged-state"))
+    problem(r, 400, "sso_state_invalid")
+    await nothing_created(before)
+
+
+async def test_a_callback_in_another_browser_is_refused(browser: Browser, app) -> None:
+    """Login CSRF: an attacker signs in at the provider and sends the callback URL to a
+    victim; the victim's browser lacks the cookie of the sign-on's start."""
+    before = await User.all().count()
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    victim = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=COMPAX)
+    async with victim:
+        body = problem(await victim.get(callback), 400, "sso_state_invalid")
+    assert "another browser" in str(body["detail"])
+    await nothing_created(before)
+
+
+async def test_a_callback_works_once(browser: Browser) -> None:
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    first = await browser.client.get(callback)
+    assert first.status_code == 302 and first.headers["location"].startswith(FRONTEND)
+    again = await browser.client.get(callback)
+    problem(again, 400, "sso_state_invalid")
+    assert await UserIdentity.all().count() == 1
+
+
+async def test_a_replayed_code_is_refused_by_the_provider(browser: Browser) -> None:
+    used = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(used, str)
+    assert (await browser.client.get(used)).status_code == 302
+    await User.all().delete()
+    fresh = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(fresh, str)
+    old_code = parse_qs(urlsplit(used).query)["code"][0]
+    r = await browser.client.get(with_param(fresh, code=old_code))
+    problem(r, 401, "sso_denied")
+    await nothing_created(0)
+
+
+async def test_an_answer_naming_another_issuer_is_refused(browser: Browser) -> None:
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    r = await browser.client.get(with_param(callback, iss="https://evil.example"))
+    problem(r, 401, "sso_denied")
+    await nothing_created(0)
+
+
+async def test_an_unverified_email_never_reaches_the_admin_account(
+    browser: Browser, make_user
+) -> None:
+    admin = await make_user(Role.admin, email="admin@campus.example")
+    before = await User.all().count()
+    problem(await browser.go(START, login="mallory"), 403, "sso_email_unverified")
+    await nothing_created(before)
+    refused = await AuditEvent.filter(action="auth.sso_refused", entity_id=admin.pk).count()
+    assert refused == 1
+    assert (await User.get(id=admin.pk)).role == Role.admin
+
+
+async def test_a_person_without_an_email_is_refused(browser: Browser) -> None:
+    problem(await browser.go(START, login="noemail"), 401, "sso_id_token_invalid")
+    await nothing_created(0)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/signed-in",
+        FRONTEND + "/../../evil",
+        FRONTEND + "?next=https://evil.example",
+        "https://rooms.campus.example.evil.example/signed-in",
+        "javascript:alert(1)",
+        "http://127.0.0.1.evil.example/cb",
+    ],
+)
+async def test_a_redirect_uri_not_configured_is_refused(
+    client: httpx.AsyncClient, target: str
+) -> None:
+    r = await client.get("/api/v1/auth/sso/campus/start", params={"redirect_uri": target})
+    problem(r, 400, "sso_redirect_uri_not_allowed")
+    assert await SsoFlow.all().count() == 0
+
+
+async def test_an_unknown_provider_is_404(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/v1/auth/sso/nope/start", params={"redirect_uri": FRONTEND})
+    problem(r, 404, "sso_provider_unknown")
+
+
+async def test_a_person_who_cancels_at_the_provider_is_refused(browser: Browser) -> None:
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    parts = urlsplit(callback)
+    state = parse_qs(parts.query)["state"][0]
+    denied = urlunsplit(parts._replace(query=urlencode({"state": state, "error": "access_denied"})))
+    problem(await browser.client.get(denied), 401, "sso_denied")
+    await nothing_created(0)
+
+
+async def test_a_forged_handover_code_is_refused(client: httpx.AsyncClient) -> None:
+    r = await client.post("/api/v1/auth/sso/token", json={"code": "made-up"})
+    problem(r, 401, "sso_handover_invalid")
+
+
+async def test_a_rotated_key_is_fetched_but_not_on_every_unknown_kid(
+    browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The provider publishes a new key and signs with it: Compax fetches the key set again
+    (at most every KEYS_REFRESH_SECONDS, so unknown key ids cannot make it fetch on every
+    request) and then accepts the new key."""
+    from compax_server.services import oidc_client
+
+    now = [1000.0]
+    monkeypatch.setattr(oidc_client, "clock", lambda: now[0])
+    first = await browser.go(START, login="bob")
+    assert isinstance(first, str)  # signed with k1; the key set (k1) is now kept
+    browser.client.cookies.clear()
+    await tamper(browser.issuer, "rotate")
+    problem(await browser.go(START, login="bob"), 401, "sso_id_token_invalid")  # too soon
+    now[0] += oidc_client.KEYS_REFRESH_SECONDS + 1
+    browser.client.cookies.clear()
+    await tamper(browser.issuer, "rotate")  # another new key
+    assert isinstance(await browser.go(START, login="bob"), str)
