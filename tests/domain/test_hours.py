@@ -353,3 +353,85 @@ def test_a_window_with_an_offset_is_compared_as_an_instant():
     assert not hours.within_opening_hours(
         WEEK, BERLIN, start, start + timedelta(hours=6, minutes=1)
     )
+
+
+# -- edges found by mutation testing -----------------------------------------------------------
+
+
+def test_the_list_of_zones_is_loaded_on_first_use(monkeypatch):
+    monkeypatch.setattr(hours, "_ZONES", None)
+    names = hours._zone_names()
+    assert "Europe/Berlin" in names
+    assert hours._ZONES is names
+    assert hours.zone("Asia/Tokyo").key == "Asia/Tokyo"
+
+
+def test_the_error_of_a_span_that_does_not_end_after_it_starts_names_its_place():
+    detail = "10:00-09:00 does not end after it starts"
+    assert refusal({"thu": [["10:00", "09:00"]]}) == (
+        f"opening_hours.thu: {detail}",
+        {"location": "body", "pointer": "/opening_hours/thu", "detail": detail, "code": "invalid"},
+    )
+
+
+def test_overlapping_spans_are_named_in_order_of_their_start():
+    # Same start: the order given is kept (a stable sort by start alone).
+    assert refusal({"mon": [["08:00", "12:00"], ["08:00", "10:00"]]})[1]["detail"] == (
+        "08:00-12:00 and 08:00-10:00 overlap"
+    )
+    # One inside the other: the earlier start comes first, whatever the ends.
+    assert refusal({"mon": [["09:00", "10:00"], ["08:00", "12:00"]]})[1]["detail"] == (
+        "08:00-12:00 and 09:00-10:00 overlap"
+    )
+
+
+def test_instants_come_back_in_utc_itself():
+    assert hours.local_instant(MONDAY, 8 * 60, BERLIN).tzinfo is UTC
+    assert hours.local_instant(SPRING, 150, BERLIN).tzinfo is UTC  # in the gap
+    assert hours.wall_to_utc(datetime(2031, 10, 26, 2, 30), BERLIN).tzinfo is UTC
+
+
+def test_every_minute_of_an_ordinary_day():
+    # On a day without a change of the clocks, minute m is m minutes after 23:00 UTC.
+    midnight = utc(2031, 3, 2, 23)
+    for minutes in range(0, 1441):
+        got = hours.local_instant(MONDAY, minutes, BERLIN)
+        assert got == midnight + timedelta(minutes=minutes), minutes
+
+
+def test_an_ambiguous_time_is_its_first_occurrence_whatever_fold_it_carries():
+    wall = datetime(2031, 10, 26, 2, 30, fold=1)
+    assert hours.wall_to_utc(wall, BERLIN) == utc(2031, 10, 26, 0, 30)
+    # Seconds are kept outside a gap.
+    assert hours.wall_to_utc(datetime(2031, 10, 26, 2, 30, 15), BERLIN) == datetime(
+        2031, 10, 26, 0, 30, 15, tzinfo=UTC
+    )
+    assert hours.wall_to_utc(datetime(2031, 3, 3, 9, 0, 15), BERLIN) == datetime(
+        2031, 3, 3, 8, 0, 15, tzinfo=UTC
+    )
+
+
+def test_a_time_with_seconds_in_the_gap_moves_to_the_end_of_the_gap():
+    got = hours.wall_to_utc(datetime(2031, 3, 30, 2, 30, 30), BERLIN)
+    assert got == utc(2031, 3, 30, 1)
+    assert (got.second, got.microsecond) == (0, 0)
+
+
+def test_the_last_local_day_of_a_window_east_of_utc():
+    # Kiritimati is UTC+14: Tuesday 07:00-08:00 there is Monday 17:00-18:00 UTC.
+    kiritimati = ZoneInfo("Pacific/Kiritimati")
+    tuesday = {"tue": [["06:00", "09:00"]]}
+    start, end = utc(2031, 3, 3, 17), utc(2031, 3, 3, 18)
+    assert hours.open_intervals(tuesday, kiritimati, start, end) == [
+        (utc(2031, 3, 3, 16), utc(2031, 3, 3, 19))
+    ]
+    assert hours.within_opening_hours(tuesday, kiritimati, start, end)
+
+
+def test_subtract_reads_every_busy_interval_and_ignores_those_after_the_window():
+    window = (h(8), h(18))
+    assert hours.subtract(window, [(h(4), h(6)), (h(10), h(12))]) == [
+        (h(8), h(10)),
+        (h(12), h(18)),
+    ]
+    assert hours.subtract(window, [(h(19), h(20))]) == [window]

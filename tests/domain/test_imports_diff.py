@@ -716,3 +716,28 @@ def test_summarize_counts_actions_occurrences_and_bumps():
         "bumped": 3,
     }
     assert imports.summarize([]) == {"occurrences": 0, "bumped": 0}
+
+
+def test_a_booking_with_the_same_description_is_unchanged():
+    p = booking_plan(description="Bring a calculator")
+    stored = {**STORED_BOOKING, "description": "Bring a calculator"}
+    assert imports.changed_fields(p, stored) == []
+    assert imports.changed_fields(p, STORED_BOOKING) == ["description"]
+
+
+def test_a_series_that_keeps_its_holidays_on_both_sides_is_unchanged():
+    p = series_plan(skip_holidays=False)
+    assert imports.changed_fields(p, {**STORED_SERIES, "skip_holidays": 0}) == ["start_date"]
+    assert imports.changed_fields(p, STORED_SERIES) == ["skip_holidays"]
+
+
+def test_the_sweep_passes_bookings_that_ended_before_every_window():
+    p = series_with_windows(10, 17)
+    rows = existing(row(1, at(1, 0), at(1, 1)), row(2, at(2, 0), at(2, 2)))
+    imports.sweep(spans_of(p), rows, priority=False)
+    assert p.conflicts == []
+
+
+def test_summarize_counts_each_action_as_often_as_it_comes():
+    plans = [ItemPlan(f"b-{n}", "booking", "create") for n in range(3)]
+    assert imports.summarize(plans) == {"create": 3, "occurrences": 0, "bumped": 0}

@@ -217,6 +217,19 @@ def test_monthly_dates_on_the_nth_weekday_of_the_start_date():
         date(2031, 3, 4),
         date(2031, 4, 1),
     ]
+    # The n-th comes from the day of the month: days 1-7 are the 1st, 8-14 the 2nd.
+    assert recurrence.dates(rule, date(2031, 3, 1), None, 2) == [  # 1st Saturday
+        date(2031, 3, 1),
+        date(2031, 4, 5),
+    ]
+    assert recurrence.dates(rule, date(2031, 3, 7), None, 2) == [  # 1st Friday
+        date(2031, 3, 7),
+        date(2031, 4, 4),
+    ]
+    assert recurrence.dates(rule, date(2031, 3, 8), None, 2) == [  # 2nd Saturday
+        date(2031, 3, 8),
+        date(2031, 4, 12),
+    ]
     # The 5th Monday of March means the last Monday of each month.
     assert recurrence.dates(rule, date(2031, 3, 31), None, 3) == [
         date(2031, 3, 31),
