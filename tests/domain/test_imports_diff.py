@@ -360,6 +360,8 @@ def test_the_recurrences_own_errors_are_reported_on_the_item():
         }
     ]
     assert too_many.windows == []
+    # An error that is not one of ours is reported by its text (the API's schema names the
+    # frequencies, so this one cannot come from a request).
     bad_freq = expand(series_item(recurrence={"freq": "hourly", "count": 2}))
     assert bad_freq.errors == [{"field": "recurrence", "detail": "'hourly'"}]
 
