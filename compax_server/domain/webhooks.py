@@ -52,6 +52,8 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "webhook.rotate_secret",
         "webhook.redeliver",
         "webhook.disable",
+        "manager.add",
+        "manager.remove",
     }
 )
 # Never delivered: sign-ins and other security events, and the test pings (each is queued

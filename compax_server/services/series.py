@@ -58,7 +58,7 @@ def snapshot(series: Series) -> dict[str, Any]:
 
 
 def can_see(actor: Actor, series: Series) -> bool:
-    return actor.sees_booking_of(series.owner_id)
+    return actor.sees_booking_of(series.owner_id, series.room_id)
 
 
 @dataclass
