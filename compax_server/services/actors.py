@@ -82,6 +82,13 @@ def require_staff(actor: Actor, scope: str = Scope.write) -> None:
 STAFF_ONLY = "only staff and administrators may do this"
 
 
+def require_owner_or_staff(actor: Actor, owner_id: int, noun: str) -> None:
+    """Changes (moves, renames, cancellations) are the owner's and staff's; a room's managers
+    see its bookings and decide its requests, but do not change others' bookings."""
+    if not (actor.is_staff or owner_id == actor.user_id):
+        raise Forbidden(f"only its owner and staff may change this {noun}")
+
+
 def require_staff_or_manager(
     actor: Actor,
     *,

@@ -45,7 +45,7 @@ from compax_server.errors import (
 )
 from compax_server.services import audit, idempotency, managers, writes
 from compax_server.services import booking_checks as checks
-from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.actors import Actor, Scope, require_owner_or_staff, require_scope
 from compax_server.services.booking_views import can_see, slot_of, snapshot
 from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
 
@@ -55,11 +55,13 @@ log = logging.getLogger("compax.bookings")
 # -- reads -------------------------------------------------------------------------------
 
 
-async def get_booking(actor: Actor, booking_id: int) -> Booking:
+async def get_booking(actor: Actor, booking_id: int, *, change: bool = False) -> Booking:
     require_scope(actor, Scope.read)
     booking = await Booking.get_or_none(id=booking_id)
     if booking is None or not can_see(actor, booking):
         raise NotFound(f"booking {booking_id} does not exist")
+    if change:  # a room's managers see its bookings; only owners and staff change them
+        require_owner_or_staff(actor, booking.owner_id, "booking")
     return booking
 
 
@@ -259,7 +261,7 @@ async def update_booking(
 
     async def attempt() -> Booking:
         async with db.transaction():
-            booking = await get_booking(actor, booking_id)
+            booking = await get_booking(actor, booking_id, change=True)
             versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
             states.check_changeable(booking.pk, booking.status)
             states.check_not_history(
@@ -338,7 +340,7 @@ async def _transition(
 ) -> tuple[Booking, list[int]]:
     async def attempt() -> tuple[Booking, list[int]]:
         async with db.transaction():
-            booking = await get_booking(actor, booking_id)
+            booking = await get_booking(actor, booking_id, change=transition is states.CANCEL)
             await lock_rooms([booking.room_id])
             booking = await Booking.get(id=booking_id)  # re-read under the lock
             if expected is None:  # 428 first: the precondition is required

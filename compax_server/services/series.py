@@ -33,7 +33,7 @@ from compax_server.errors import (
 )
 from compax_server.services import audit, writes
 from compax_server.services import booking_checks as checks
-from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.actors import Actor, Scope, require_owner_or_staff, require_scope
 from compax_server.services.paging import page_by_id
 from compax_server.services.series_plan import Plan, enforce, plan
 
@@ -75,11 +75,13 @@ class Outcome:
 # -- reads -----------------------------------------------------------------------------------
 
 
-async def get_series(actor: Actor, series_id: int) -> Series:
+async def get_series(actor: Actor, series_id: int, *, change: bool = False) -> Series:
     require_scope(actor, Scope.read)
     series = await Series.get_or_none(id=series_id)
     if series is None or not can_see(actor, series):
         raise NotFound(f"series {series_id} does not exist")
+    if change:
+        require_owner_or_staff(actor, series.owner_id, "series")
     return series
 
 
@@ -299,7 +301,7 @@ async def cancel_series(
 
     async def attempt() -> Outcome:
         async with db.transaction():
-            series = await get_series(actor, series_id)
+            series = await get_series(actor, series_id, change=True)
             check_series_version(series, expected)
             await lock_rooms([series.room_id])
             before = snapshot(series)
@@ -336,7 +338,7 @@ async def add_date(
 
     async def attempt() -> Outcome:
         async with db.transaction():
-            series = await get_series(actor, series_id)
+            series = await get_series(actor, series_id, change=True)
             check_series_version(series, expected)
             if await Booking.filter(
                 series_id=series.pk, occurrence_date=day, status__in=checks.ACTIVE

@@ -61,7 +61,7 @@ async def update_series(
 
     async def attempt() -> Outcome:
         async with db.transaction():
-            series = await get_series(actor, series_id)
+            series = await get_series(actor, series_id, change=True)
             check_series_version(series, expected)
             if series.status != SeriesStatus.active:
                 raise InvalidInput.field(
