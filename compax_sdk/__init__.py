@@ -65,6 +65,7 @@ from compax_sdk.resources.imports import (
     ImportProblem,
     ImportStatus,
 )
+from compax_sdk.resources.managers import Manager
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
@@ -73,6 +74,7 @@ from compax_sdk.resources.rooms import (
     BusyInterval,
     FreeInterval,
     Room,
+    RoomContact,
     RoomDeleted,
     RoomSearchPage,
     RoomSort,
@@ -155,6 +157,7 @@ __all__ = [
     "ImportRejectedError",
     "ImportStatus",
     "InternalServerError",
+    "Manager",
     "MethodNotAllowedError",
     "NotFoundError",
     "NotGiven",
@@ -173,6 +176,7 @@ __all__ = [
     "RequestTimeoutError",
     "Role",
     "Room",
+    "RoomContact",
     "RoomDeleted",
     "RoomSearchPage",
     "RoomSort",
