@@ -373,31 +373,51 @@ def pending(
     include_past: Annotated[
         bool, typer.Option("--include-past", help="Also requests whose time has passed.")
     ] = False,
+    mine: Annotated[
+        bool,
+        typer.Option(
+            "--mine",
+            help="Only the requests yours to decide (rooms you manage; staff: also rooms "
+            "nobody manages).",
+        ),
+    ] = False,
     limit: Limit = 200,
     json_: Json = False,
     tz: Tz = None,
 ) -> None:
-    """The queue of pending requests, soonest first, with the requests each one competes
-    with (approving one rejects those).
+    """The queue of pending requests: yours to decide first (rooms you manage, and for
+    staff the rooms nobody manages), then the rest, each soonest first, with the requests
+    each one competes with (approving one rejects those).
 
     Example: compax bookings pending --room B1-204
     """
     st = state(ctx, json_, tz)
     with client(st) as c:
         found_room = lookup.room(c, room) if room else None
-        page = c.bookings.list(
-            room_id=found_room.id if found_room else None,
-            status="pending",
-            from_=None if include_past else datetime.now(UTC),
-            limit=min(limit, 200),
-        )
-        requests = list(islice(page, limit))
+
+        def queue(to_decide: bool | None) -> list[Booking]:
+            page = c.bookings.list(
+                room_id=found_room.id if found_room else None,
+                status="pending",
+                from_=None if include_past else datetime.now(UTC),
+                limit=min(limit, 200),
+                to_decide=to_decide,
+            )
+            return list(islice(page, limit))
+
+        yours = queue(True)
+        theirs = [] if mine else [b for b in queue(None) if b.id not in {y.id for y in yours}]
+        requests = (yours + theirs)[:limit]
         rooms = rooms_by_id(c, (b.room_id for b in requests)) if not st.json else {}
         owners = owners_by_id(c, (b.owner_id for b in requests)) if not st.json else {}
     competing = overlapping(requests)
     if st.json:
         print_json(
-            [b.model_dump(mode="json") | {"competes_with": competing[b.id]} for b in requests]
+            [
+                b.model_dump(mode="json")
+                | {"competes_with": competing[b.id], "yours_to_decide": b in yours}
+                for b in requests
+            ]
         )
         return
     table(
@@ -408,6 +428,7 @@ def pending(
             ("when", lambda b: when(st, b, rooms.get(b.room_id))),
             ("asked by", lambda b: owners[b.owner_id]),
             ("competes with", lambda b: competing[b.id]),
+            ("yours", lambda b: "yes" if b in yours else ""),
             ("title", lambda b: b.title),
         ],
         title="Pending requests",
