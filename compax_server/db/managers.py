@@ -153,3 +153,9 @@ async def add(user_id: int, kind: str, target_id: int) -> Manager:
     if kind == "room":
         return await Manager.create(user_id=user_id, room_id=target_id)
     return await Manager.create(user_id=user_id, building_id=target_id)
+
+
+async def manager_user_ids() -> list[int]:
+    """Everyone named a manager of something."""
+    rows = await sql.fetch("SELECT DISTINCT user_id FROM managers ORDER BY user_id")
+    return [int(r["user_id"]) for r in rows]

@@ -294,6 +294,8 @@ async def queue_digests(now: datetime) -> int:
         return 0
     day = now.astimezone(UTC).date().isoformat()
     staff = await mail_db.active_staff()
+    managers = await mail_db.active_users(await managers_db.manager_user_ids())
+    staff += [m for m in managers.values() if m not in staff]  # approvers of their rooms
     keys = {f"digest:{a.id}:{day}": a for a in staff}
     done = await mail_db.existing_keys(keys)
     todo = {k: a for k, a in keys.items() if k not in done}
