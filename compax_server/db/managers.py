@@ -94,12 +94,14 @@ class ManagerRow:
 
 
 async def managers_of(
-    *, building_id: int | None = None, room_id: int | None = None
+    *, building_id: int | None = None, room_id: int | None = None, active_only: bool = False
 ) -> list[ManagerRow]:
     """The managers named on a building or on a room (not those of its building), by id."""
     query = (
         Manager.filter(building_id=building_id) if building_id else Manager.filter(room_id=room_id)
     )
+    if active_only:
+        query = query.filter(user__is_active=True)
     rows = await query.select_related("user").order_by("id")
     return [
         ManagerRow(m.pk, m.user_id, m.user.email, m.user.full_name, m.building_id, m.room_id)

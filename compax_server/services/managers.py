@@ -44,10 +44,13 @@ class Target:
         return {f"{self.kind}_id": self.id}
 
 
-async def _check_target(target: Target) -> None:
+async def _check_target(target: Target) -> str:
+    """The room's or building's code; a 404 when it does not exist."""
     model = Room if target.kind == "room" else Building
-    if not await model.filter(id=target.id, deleted_at=None).exists():
+    found = await model.filter(id=target.id, deleted_at=None).first()
+    if found is None:
         raise NotFound(f"{target.kind} {target.id} does not exist")
+    return str(found.code)
 
 
 async def list_managers(actor: Actor, target: Target) -> list[ManagerRow]:
@@ -55,7 +58,9 @@ async def list_managers(actor: Actor, target: Target) -> list[ManagerRow]:
     signed in may read them: they are whom to contact about the room."""
     require_scope(actor, Scope.read)
     await _check_target(target)
-    return await managers_db.managers_of(**target.fields)
+    if target.kind == "room":
+        return await managers_db.managers_of(room_id=target.id)
+    return await managers_db.managers_of(building_id=target.id)
 
 
 async def add_manager(actor: Actor, target: Target, who: int | str) -> ManagerRow:
@@ -63,7 +68,7 @@ async def add_manager(actor: Actor, target: Target, who: int | str) -> ManagerRo
     admins). A missing room or building is a 404; a missing or deactivated user a 400;
     twice a 409. Nothing is written unless all is well."""
     require_staff(actor)
-    await _check_target(target)
+    code = await _check_target(target)
     field = "user_id" if isinstance(who, int) else "email"
     if isinstance(who, int):
         user = await User.get_or_none(id=who)
@@ -80,7 +85,7 @@ async def add_manager(actor: Actor, target: Target, who: int | str) -> ManagerRo
             after = {"user_id": user_id, **target.fields}
             await audit.record(actor, "manager.add", target.kind, target.id, after=after)
     except IntegrityError:
-        raise AlreadyExists(f"{user.email} already manages {target.kind} {target.id}") from None
+        raise AlreadyExists(f"{user.email} already manages {target.kind} {code}") from None
     sessions.forget_user(user_id)
     return ManagerRow(row.pk, user_id, user.email, user.full_name, row.building_id, row.room_id)
 
@@ -102,8 +107,8 @@ async def remove_manager(actor: Actor, target: Target, user_id: int) -> None:
 async def contacts_of(room_id: int, building_id: int) -> list[ManagerRow]:
     """Whom to ask about a room: its own managers, then its building's."""
     return [
-        *await managers_db.managers_of(room_id=room_id),
-        *await managers_db.managers_of(building_id=building_id),
+        *await managers_db.managers_of(room_id=room_id, active_only=True),
+        *await managers_db.managers_of(building_id=building_id, active_only=True),
     ]
 
 

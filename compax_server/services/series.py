@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.expressions import Q
+
 from compax_server import db
 from compax_server.db.bookings import (
     Booking,
@@ -90,6 +92,9 @@ async def list_series(
 ) -> tuple[list[Series], str | None]:
     require_scope(actor, Scope.read)
     query = Series.all() if actor.is_staff else Series.filter(owner_id=actor.user_id)
+    if not actor.is_staff and actor.managed_rooms:  # and those of the rooms they manage
+        mine = Q(owner_id=actor.user_id) | Q(room_id__in=sorted(actor.managed_rooms))
+        query = Series.filter(mine)
     if room_id is not None:
         query = query.filter(room_id=room_id)
     return await page_by_id(query, limit, cursor)
