@@ -171,7 +171,8 @@ def create(
             override=override or None,
             idempotency_key=idempotency_key,
         )
-    waits = " (waiting for approval by staff)" if booking.status == "pending" else ""
+    waits = f" (waiting for approval; whom to ask: compax rooms show {found.code})"
+    waits = waits if booking.status == "pending" else ""
     note(f"Booked {found.code} {when(st, booking, found)}: booking {booking.id}{waits}.")
     show_booking(st, booking, found)
 

@@ -237,7 +237,11 @@ async def create_in_transaction(
             errors=[{"rule": "no_occurrences", "detail": "every date is skipped or taken"}],
             skipped=skipped,
         )
-    status = Status.pending if room.requires_approval and not actor.is_staff else Status.confirmed
+    status = (
+        Status.pending
+        if room.requires_approval and not actor.cares_for(room.id)
+        else Status.confirmed
+    )
     series = await Series.create(
         room_id=room.id,
         owner_id=owner,
@@ -370,7 +374,7 @@ async def add_date(
             before = snapshot(series)
             status = (
                 Status.pending
-                if room.requires_approval and not actor.is_staff
+                if room.requires_approval and not actor.cares_for(room.id)
                 else Status.confirmed
             )
             ids = await insert_occurrences(

@@ -383,3 +383,28 @@ async def test_favourites_are_starred_listed_searched_and_unstarred(client, camp
     assert r.status_code == 404
     r = await client.get(f"{API}/rooms", params={"favourites": "all"}, headers=me)
     assert r.status_code == 400
+
+
+@pytest.mark.parametrize(("who", "status"), [("building_manager", 201), ("far_manager", 403)])
+async def test_a_manager_books_a_series_in_their_room_with_override(client, campus, who, status):
+    r = await client.post(
+        f"{API}/series",
+        json={
+            "room_id": campus["seminar"].pk,
+            "title": "Department seminar",
+            "start_date": "2031-03-04",
+            "start_time": "09:00",
+            "duration_minutes": 60,
+            "recurrence": {"freq": "weekly", "count": 3},
+            "override": True,
+        },
+        headers=bearer(campus[who]),
+    )
+    assert r.status_code == status, r.text
+    if status == 201:  # no approval needed from themselves
+        occurrences = await client.get(
+            f"{API}/bookings",
+            params={"series_id": r.json()["id"]},
+            headers=bearer(campus["room_manager"]),  # the room's other manager sees them
+        )
+        assert [b["status"] for b in occurrences.json()["data"]] == ["confirmed"] * 3
