@@ -141,11 +141,13 @@ async def favourite_ids(user_id: int) -> list[int]:
 
 
 async def unmanaged_rooms() -> list[int]:
-    """The rooms (in the catalogue) that nobody manages: staff decide their requests."""
+    """The rooms (in the catalogue) that no active user manages: staff decide their
+    requests (as ``services.mail.approvers_for`` sends them to staff)."""
     rows = await sql.fetch(
         "SELECT r.id AS room_id FROM rooms r WHERE r.deleted_at IS NULL AND NOT EXISTS "
-        "(SELECT 1 FROM managers m WHERE m.room_id = r.id OR m.building_id = r.building_id) "
-        "ORDER BY r.id"
+        "(SELECT 1 FROM managers m JOIN users u ON u.id = m.user_id AND u.is_active = ? "
+        "WHERE m.room_id = r.id OR m.building_id = r.building_id) ORDER BY r.id",
+        True,
     )
     return [int(r["room_id"]) for r in rows]
 

@@ -326,7 +326,7 @@ async def test_a_removal_by_another_process_is_seen_within_the_user_state_second
 
 
 async def test_the_pending_queue_is_routed_to_the_rooms_managers_with_staff_as_fallback(
-    client, campus, staff
+    client, campus, staff, admin
 ):
     at_seminar = await request_booking(client, campus["member"], campus["seminar"], day=1)
     at_lab = await request_booking(client, campus["member"], campus["lab"], day=2)
@@ -343,6 +343,9 @@ async def test_the_pending_queue_is_routed_to_the_rooms_managers_with_staff_as_f
     assert await queue(campus["far_manager"]) == [at_far["id"]]
     assert await queue(staff) == [at_lab["id"]]  # only the room nobody manages now
     assert await queue(campus["member"]) == []
+    # a deactivated manager decides nothing: staff take over their rooms
+    await users.deactivate_user(actor_of(admin), campus["far_manager"].pk)
+    assert await queue(staff) == [at_lab["id"], at_far["id"]]
 
 
 async def test_the_room_shows_whom_to_contact(client, campus):
