@@ -185,7 +185,8 @@ def create(
             idempotency_key=idempotency_key,
         )
         learn_people(st, booking)
-    waits = " (waiting for approval by staff)" if booking.status == "pending" else ""
+    waits = f" (waiting for approval; whom to ask: compax rooms show {found.code})"
+    waits = waits if booking.status == "pending" else ""
     note(f"Booked {found.code} {when(st, booking, found)}: booking {booking.id}{waits}.")
     show_booking(st, booking, found)
 
@@ -391,32 +392,56 @@ def pending(
     include_past: Annotated[
         bool, typer.Option("--include-past", help="Also requests whose time has passed.")
     ] = False,
+    mine: Annotated[
+        bool,
+        typer.Option(
+            "--mine",
+            help="Only the requests yours to decide (rooms you manage; staff: also rooms "
+            "nobody manages).",
+        ),
+    ] = False,
     limit: Limit = 200,
     json_: Json = False,
     tz: Tz = None,
 ) -> None:
-    """The queue of pending requests, soonest first, with the requests each one competes
-    with (approving one rejects those).
+    """The queue of pending requests: yours to decide first (rooms you manage, and for
+    staff the rooms nobody manages), then the rest, each soonest first, with the requests
+    each one competes with (approving one rejects those).
 
     Example: compax bookings pending --room B1-204
     """
     st = state(ctx, json_, tz)
     with client(st) as c:
         found_room = lookup.room(c, room) if room else None
-        page = c.bookings.list(
-            room_id=found_room.id if found_room else None,
-            status="pending",
-            from_=None if include_past else datetime.now(UTC),
-            limit=min(limit, 200),
-        )
-        requests, more = first(page, limit)
+
+        def queue(to_decide: bool | None) -> tuple[list[Booking], bool]:
+            page = c.bookings.list(
+                room_id=found_room.id if found_room else None,
+                status="pending",
+                from_=None if include_past else datetime.now(UTC),
+                limit=min(limit, 200),
+                to_decide=to_decide,
+            )
+            return first(page, limit)
+
+        yours, more = queue(True)
+        theirs: list[Booking] = []
+        if not mine:
+            rest, more = queue(None)
+            theirs = [b for b in rest if b.id not in {y.id for y in yours}]
+        requests = (yours + theirs)[:limit]
+        more = more or len(yours) + len(theirs) > limit
         rooms = rooms_by_id(c, (b.room_id for b in requests)) if not st.json else {}
         if not st.json:
             st.names.learn(user_ids=(b.owner_id for b in requests))
     competing = overlapping(requests)
     if st.json:
         print_json(
-            [b.model_dump(mode="json") | {"competes_with": competing[b.id]} for b in requests]
+            [
+                b.model_dump(mode="json")
+                | {"competes_with": competing[b.id], "yours_to_decide": b in yours}
+                for b in requests
+            ]
         )
         return
     table(
@@ -427,6 +452,7 @@ def pending(
             ("when", lambda b: when(st, b, rooms.get(b.room_id))),
             ("asked by", lambda b: st.names.person(b.owner_id)),
             ("competes with", lambda b: competing[b.id], 1),
+            ("yours", lambda b: "yes" if b in yours else "", 1),
             ("title", lambda b: b.title),
         ],
         title="Pending requests",

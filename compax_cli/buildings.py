@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from compax_cli import lookup
+from compax_cli import lookup, managers
 from compax_cli.options import Json, OnBookings, Tz, given
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import State, client, state
@@ -17,6 +17,7 @@ from compax_sdk import Building
 app = typer.Typer(help="Buildings: time zone, opening hours, closures.")
 closures_app = typer.Typer(help="Closures: holidays, maintenance (new bookings are refused).")
 app.add_typer(closures_app, name="closures")
+app.add_typer(managers.buildings_app, name="managers")
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from compax_cli import lookup
+from compax_cli import lookup, managers
 from compax_cli.options import Json, Limit, Tz, given
 from compax_cli.output import Column, details, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
@@ -25,6 +25,9 @@ from compax_sdk import (
 app = typer.Typer(help="Rooms: find free ones, see when one is free, manage them.")
 features_app = typer.Typer(help="The vocabulary of room features (projector, ...).")
 app.add_typer(features_app, name="features")
+app.add_typer(managers.rooms_app, name="managers")
+app.command("favourite")(managers.favourite)
+app.command("favourites")(managers.favourites)
 
 Capacity = Annotated[int | None, typer.Option("--capacity", "-c", min=1, help="Seats needed.")]
 BuildingRef = Annotated[str | None, typer.Option("--building", "-b", help="Building code or id.")]
@@ -36,6 +39,9 @@ Text = Annotated[str | None, typer.Option("--text", "-q", help="Part of the room
 Sort = Annotated[
     Literal["best_fit", "capacity", "code"],
     typer.Option(help="best_fit: the smallest room that fits first."),
+]
+Favourites = Annotated[
+    bool, typer.Option("--favourites", help="Only the rooms you starred (compax rooms favourite).")
 ]
 
 ROOM_COLUMNS: list[Column[Room]] = [
@@ -75,6 +81,11 @@ def room_details(room: Room) -> list[tuple[str, object]]:
         ("requires approval", room.requires_approval),
         ("description", room.description),
         ("version", room.version),
+        *(
+            [("contact", ", ".join(f"{m.full_name} <{m.email}>" for m in room.contacts) or "staff")]
+            if room.contacts is not None
+            else []
+        ),
     ]
 
 
@@ -120,6 +131,7 @@ def _search(
     explain: bool = False,
     sort: Literal["best_fit", "capacity", "code"] = "best_fit",
     limit: int = 50,
+    favourites: bool = False,
 ) -> None:
     zone_name = lookup.building(c, building).timezone if building else None
     start = end = None
@@ -151,6 +163,7 @@ def _search(
         explain=explain or None,
         sort=sort,
         limit=min(limit, 200),
+        favourites="only" if favourites else None,
     )
     rooms, more = first(page, limit)
     if st.json:
@@ -211,6 +224,7 @@ def search(
     ] = False,
     sort: Sort = "best_fit",
     limit: Limit = 50,
+    favourites: Favourites = False,
     json_: Json = False,
     tz: Tz = None,
 ) -> None:
@@ -238,6 +252,7 @@ def search(
             explain=explain,
             sort=sort,
             limit=limit,
+            favourites=favourites,
         )
 
 
@@ -288,7 +303,7 @@ def show(
     """
     st = state(ctx, json_)
     with client(st) as c:
-        show_room(st, lookup.room(c, room))
+        show_room(st, c.rooms.get(lookup.room(c, room).id))  # with whom to contact
 
 
 @app.command("add")

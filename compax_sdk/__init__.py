@@ -66,6 +66,7 @@ from compax_sdk.resources.imports import (
     ImportProblem,
     ImportStatus,
 )
+from compax_sdk.resources.managers import Manager
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
@@ -74,6 +75,7 @@ from compax_sdk.resources.rooms import (
     BusyInterval,
     FreeInterval,
     Room,
+    RoomContact,
     RoomDeleted,
     RoomSearchPage,
     RoomSort,
@@ -158,6 +160,7 @@ __all__ = [
     "ImportRejectedError",
     "ImportStatus",
     "InternalServerError",
+    "Manager",
     "MethodNotAllowedError",
     "NotFoundError",
     "NotGiven",
@@ -176,6 +179,7 @@ __all__ = [
     "RequestTimeoutError",
     "Role",
     "Room",
+    "RoomContact",
     "RoomDeleted",
     "RoomSearchPage",
     "RoomSort",

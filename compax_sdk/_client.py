@@ -39,9 +39,11 @@ from compax_sdk.resources import (
     AsyncBookings,
     AsyncBuildings,
     AsyncChanges,
+    AsyncFavourites,
     AsyncFeatures,
     AsyncFeeds,
     AsyncImports,
+    AsyncManagers,
     AsyncMe,
     AsyncNotifications,
     AsyncRooms,
@@ -56,9 +58,11 @@ from compax_sdk.resources import (
     Bookings,
     Buildings,
     Changes,
+    Favourites,
     Features,
     Feeds,
     Imports,
+    Managers,
     Me,
     Notifications,
     Rooms,
@@ -129,6 +133,8 @@ class Compax:
         self.changes = Changes(self._api)
         self.webhooks = Webhooks(self._api)
         self.notifications = Notifications(self._api)
+        self.managers = Managers(self._api)
+        self.favourites = Favourites(self._api)
         self.feeds = Feeds(self._api)
 
     @property
@@ -232,6 +238,8 @@ class AsyncCompax:
         self.changes = AsyncChanges(self._api)
         self.webhooks = AsyncWebhooks(self._api)
         self.notifications = AsyncNotifications(self._api)
+        self.managers = AsyncManagers(self._api)
+        self.favourites = AsyncFavourites(self._api)
         self.feeds = AsyncFeeds(self._api)
 
     @property

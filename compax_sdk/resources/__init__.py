@@ -11,6 +11,7 @@ from compax_sdk.resources.changes import AsyncChanges, Changes
 from compax_sdk.resources.features import AsyncFeatures, Features
 from compax_sdk.resources.feeds import AsyncFeeds, Feeds
 from compax_sdk.resources.imports import AsyncImports, Imports
+from compax_sdk.resources.managers import AsyncFavourites, AsyncManagers, Favourites, Managers
 from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.notifications import AsyncNotifications, Notifications
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
@@ -29,9 +30,11 @@ __all__ = [
     "AsyncBookings",
     "AsyncBuildings",
     "AsyncChanges",
+    "AsyncFavourites",
     "AsyncFeatures",
     "AsyncFeeds",
     "AsyncImports",
+    "AsyncManagers",
     "AsyncMe",
     "AsyncNotifications",
     "AsyncRooms",
@@ -46,9 +49,11 @@ __all__ = [
     "Bookings",
     "Buildings",
     "Changes",
+    "Favourites",
     "Features",
     "Feeds",
     "Imports",
+    "Managers",
     "Me",
     "Notifications",
     "Rooms",

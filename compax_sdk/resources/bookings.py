@@ -81,9 +81,11 @@ def _list_params(
     status: BookingStatus | Sequence[BookingStatus] | None,
     series_id: int | None,
     limit: int | None,
+    to_decide: bool | None = None,
 ) -> dict[str, str]:
     return query(
         {
+            "to_decide": to_decide,
             "room_id": room_id,
             "owner_id": owner_id,
             "from": from_,
@@ -152,12 +154,14 @@ class Bookings(SyncResource):
         status: BookingStatus | Sequence[BookingStatus] | None = None,
         series_id: int | None = None,
         limit: int | None = None,
+        to_decide: bool | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SyncPage[Booking]:
         """Bookings in start order, overlapping ``[from_, to)`` when given. Members see only
-        their own. Iterating over the result goes through every page."""
-        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit)
+        their own (and all of the rooms they manage). ``to_decide=True``: the pending requests
+        that are yours to decide. Iterating over the result goes through every page."""
+        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit, to_decide)
         return self._list(
             Booking, "/bookings", params=params, headers=extra_headers, timeout=timeout
         )
@@ -298,12 +302,14 @@ class AsyncBookings(AsyncResource):
         status: BookingStatus | Sequence[BookingStatus] | None = None,
         series_id: int | None = None,
         limit: int | None = None,
+        to_decide: bool | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> AsyncPager[Booking]:
         """Bookings in start order, overlapping ``[from_, to)`` when given. Members see only
-        their own. ``async for`` over the result goes through every page."""
-        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit)
+        their own (and all of the rooms they manage). ``to_decide=True``: the pending requests
+        that are yours to decide. ``async for`` over the result goes through every page."""
+        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit, to_decide)
         return self._list(
             Booking, "/bookings", params=params, headers=extra_headers, timeout=timeout
         )

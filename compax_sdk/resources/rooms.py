@@ -42,6 +42,7 @@ __all__ = [
     "BusyInterval",
     "FreeInterval",
     "Room",
+    "RoomContact",
     "RoomDeleted",
     "RoomSearchPage",
     "RoomSearchResult",
@@ -54,6 +55,15 @@ __all__ = [
 
 RoomSort = Literal["best_fit", "capacity", "code"]
 SearchRepeat = Literal["daily", "weekly"]
+
+
+class RoomContact(Model):
+    """Whom to ask about a room: one of its managers (``of="room"``) or its building's."""
+
+    user_id: int
+    full_name: str = ""
+    email: str
+    of: str = "room"
 
 
 class Room(Model):
@@ -72,6 +82,8 @@ class Room(Model):
     version: int = 0
     created_at: AwareDatetime
     updated_at: AwareDatetime
+    contacts: list[RoomContact] | None = None
+    """From ``rooms.get`` only: its managers, then its building's (empty: staff decide)."""
 
 
 class RoomDeleted(Model):
@@ -217,9 +229,11 @@ def _search_params(
     explain: bool | None,
     sort: RoomSort | None,
     limit: int | None,
+    favourites: Literal["only"] | None = None,
 ) -> dict[str, str]:
     return query(
         {
+            "favourites": favourites,
             "min_capacity": min_capacity,
             "building": building,
             "features": features,
@@ -287,6 +301,7 @@ class Rooms(SyncResource):
         explain: bool | None = None,
         sort: RoomSort | None = None,
         limit: int | None = None,
+        favourites: Literal["only"] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> RoomSearchPage:
@@ -298,7 +313,8 @@ class Rooms(SyncResource):
         rooms free for that whole window. ``repeat`` (``"weekly"`` or ``"daily"``) with
         ``until`` (a date, inclusive) or ``term`` (a term id: through its end, skipping its
         holidays): free at every occurrence, in each building's zone. ``explain=True``: the
-        first page also lists the matching rooms that are not free, with the reasons."""
+        first page also lists the matching rooms that are not free, with the reasons.
+        ``favourites="only"``: only the rooms you starred (``client.favourites``)."""
         params = _search_params(
             min_capacity,
             building,
@@ -312,6 +328,7 @@ class Rooms(SyncResource):
             explain,
             sort,
             limit,
+            favourites,
         )
 
         def fetch(cursor: str | None) -> RoomSearchPage:
@@ -472,6 +489,7 @@ class AsyncRooms(AsyncResource):
         explain: bool | None = None,
         sort: RoomSort | None = None,
         limit: int | None = None,
+        favourites: Literal["only"] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> AsyncRoomSearchPager:
@@ -483,7 +501,8 @@ class AsyncRooms(AsyncResource):
         rooms free for that whole window. ``repeat`` (``"weekly"`` or ``"daily"``) with
         ``until`` (a date, inclusive) or ``term`` (a term id: through its end, skipping its
         holidays): free at every occurrence, in each building's zone. ``explain=True``: the
-        first page also lists the matching rooms that are not free, with the reasons."""
+        first page also lists the matching rooms that are not free, with the reasons.
+        ``favourites="only"``: only the rooms you starred (``client.favourites``)."""
         params = _search_params(
             min_capacity,
             building,
@@ -497,6 +516,7 @@ class AsyncRooms(AsyncResource):
             explain,
             sort,
             limit,
+            favourites,
         )
 
         async def fetch(cursor: str | None) -> AsyncRoomSearchPage:

@@ -130,6 +130,11 @@ class BookingQuery(PageQuery):
         description="comma-separated: pending,confirmed,rejected,cancelled",
     )
     series_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    to_decide: bool = Field(
+        False,
+        description="only the pending requests that are yours to decide: of the rooms you "
+        "manage, and (staff) of the rooms nobody manages",
+    )
 
     @field_validator("status")
     @classmethod
@@ -149,7 +154,8 @@ def with_etag(booking: Booking) -> dict[str, str]:
     "/", summary="List bookings", query=BookingQuery, response=Page[BookingOut], errors=AUTH_ERRORS
 )
 async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> HTTPResponse:
-    """In start order. Members see their own bookings only."""
+    """In start order. Members see their own bookings, and all those of the rooms they
+    manage."""
     filters = bookings.BookingFilter(
         room_id=query.room_id,
         owner_id=query.owner_id,
@@ -157,6 +163,7 @@ async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> 
         end=query.to,
         statuses=[Status(s.strip()) for s in query.status.split(",")] if query.status else [],
         series_id=query.series_id,
+        to_decide=query.to_decide,
     )
     rows, cursor = await bookings.list_bookings(
         actor, filters, limit=query.limit, cursor=query.cursor

@@ -14,7 +14,7 @@ from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import In, Int, Out, Patch, Query, QueryDate, QueryTime, render
 from compax_server.db.rooms import Room, feature_codes
 from compax_server.services import availability as availability_service
-from compax_server.services import rooms, search
+from compax_server.services import managers, rooms, search
 from compax_server.services.actors import Actor
 from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -47,6 +47,13 @@ class FeatureCreate(In):
     name: str = Field(min_length=1, max_length=100)
 
 
+class Contact(Out):
+    user_id: int
+    full_name: str
+    email: str
+    of: Literal["room", "building"] = Field(description="named on the room or its building")
+
+
 class RoomOut(Out):
     id: int
     code: str
@@ -63,6 +70,11 @@ class RoomOut(Out):
     version: int
     created_at: datetime
     updated_at: datetime
+    contacts: list[Contact] | None = Field(
+        None,
+        description="GET /rooms/{id} only: whom to ask about the room (its managers, then "
+        "its building's; empty: staff decide)",
+    )
 
 
 class RoomCreate(In):
@@ -158,7 +170,19 @@ async def create_room(request: Request, actor: Actor, body: RoomCreate) -> HTTPR
 
 @router.get("/<room_id>", summary="Read a room", response=RoomOut, errors=(*AUTH_ERRORS, 404))
 async def read_room(request: Request, actor: Actor, room_id: int) -> HTTPResponse:
-    return render(await room_out(await rooms.get_room(actor, room_id)))
+    """With ``contacts``: whom to ask about the room (who decides its requests)."""
+    room = await rooms.get_room(actor, room_id)
+    out = await room_out(room)
+    out.contacts = [
+        Contact(
+            user_id=m.user_id,
+            full_name=m.full_name,
+            email=m.email,
+            of="room" if m.room_id else "building",
+        )
+        for m in await managers.contacts_of(room.pk, room.building_id)
+    ]
+    return render(out)
 
 
 @router.patch(
@@ -228,6 +252,9 @@ class RoomSearchQuery(Query):
     )
     explain: bool = Field(
         False, description="also list the rooms that match but are not free, with reasons"
+    )
+    favourites: Literal["only"] | None = Field(
+        None, description="only: search only the rooms you starred (PUT /me/favourites/{id})"
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(None, max_length=512)
@@ -335,6 +362,7 @@ async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -
         explain=query.explain,
         limit=query.limit,
         cursor=query.cursor,
+        room_ids=await managers.favourites(actor) if query.favourites == "only" else None,
     )
 
     async def compute() -> str:
@@ -351,7 +379,8 @@ async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -
         )
         return page.model_dump_json()
 
-    return json_response(await cached_json(actor, "search", query.model_dump(), compute))
+    params = query.model_dump() | {"room_ids": criteria.room_ids}
+    return json_response(await cached_json(actor, "search", params, compute))
 
 
 @router.get(

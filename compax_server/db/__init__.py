@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "compax_server.db.series",
     "compax_server.db.notifications",
     "compax_server.db.sso",
+    "compax_server.db.managers",
 ]
 APP = "models"
 SQLITE_BUSY_TIMEOUT_MS = 10_000

@@ -52,11 +52,13 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "webhook.rotate_secret",
         "webhook.redeliver",
         "webhook.disable",
+        "manager.add",
+        "manager.remove",
     }
 )
 # Never delivered: sign-ins and other security events, and the test pings (each is queued
-# for its one subscription directly).
-NEVER = ("auth.", "webhook.test")
+# for its one subscription directly); a person's favourite rooms are nobody else's business.
+NEVER = ("auth.", "webhook.test", "favourite.")
 TEST_EVENT = "webhook.test"
 
 

@@ -31,6 +31,9 @@ class Actor:
     api_key_id: int | None = None
     scopes: frozenset[str] | None = None  # None: a signed-in person, bounded by role only
     request_id: str = ""
+    # What the user manages (services.managers): rooms named or in a managed building.
+    managed_rooms: frozenset[int] = frozenset()
+    managed_buildings: frozenset[int] = frozenset()
 
     @property
     def is_admin(self) -> bool:
@@ -45,11 +48,15 @@ class Actor:
     def label(self) -> str:
         return f"{self.email} (key {self.api_key_id})" if self.api_key_id else self.email
 
-    def sees_booking_of(self, owner_id: int) -> bool:
+    def cares_for(self, room_id: int) -> bool:
+        """Staff, or a manager of the room (named on it or on its building)."""
+        return self.is_staff or room_id in self.managed_rooms
+
+    def sees_booking_of(self, owner_id: int, room_id: int) -> bool:
         """The one privacy rule for bookings: their id, title and owner are shown to the
-        owner and to staff; everyone else sees only times and state (conflicts,
-        alternatives, explain, availability, feeds)."""
-        return self.is_staff or owner_id == self.user_id
+        owner, to staff and to the room's managers; everyone else sees only times and state
+        (conflicts, alternatives, explain, availability, feeds)."""
+        return owner_id == self.user_id or self.cares_for(room_id)
 
     def has_scope(self, scope: str) -> bool:
         return self.scopes is None or scope in self.scopes
@@ -69,4 +76,33 @@ def require_admin(actor: Actor) -> None:
 def require_staff(actor: Actor, scope: str = Scope.write) -> None:
     require_scope(actor, scope)
     if not actor.is_staff:
-        raise Forbidden("only staff and administrators may do this")
+        raise Forbidden(STAFF_ONLY)
+
+
+STAFF_ONLY = "only staff and administrators may do this"
+
+
+def require_owner_or_staff(actor: Actor, owner_id: int, noun: str) -> None:
+    """Changes (moves, renames, cancellations) are the owner's and staff's; a room's managers
+    see its bookings and decide its requests, but do not change others' bookings."""
+    if not (actor.is_staff or owner_id == actor.user_id):
+        raise Forbidden(f"only its owner and staff may change this {noun}")
+
+
+def require_staff_or_manager(
+    actor: Actor,
+    *,
+    room_id: int | None = None,
+    building_id: int | None = None,
+    scope: str = Scope.write,
+) -> None:
+    """Staff, or a manager of this room (or of this building). Anyone else gets exactly the
+    answer a member gets from ``require_staff``, whatever they manage elsewhere."""
+    require_scope(actor, scope)
+    if actor.is_staff:
+        return
+    if room_id is not None and room_id in actor.managed_rooms:
+        return
+    if building_id is not None and building_id in actor.managed_buildings:
+        return
+    raise Forbidden(STAFF_ONLY)

@@ -207,8 +207,14 @@ async def authenticate(credential: str, request_id: str = "") -> Actor:
         not isinstance(session, str) or await sessions.session_ended(session)
     ):
         raise InvalidToken("The session has ended; log in again.")
+    managed = await sessions.managed(user["id"])
     return Actor(
-        user_id=user["id"], email=user["email"], role=Role(user["role"]), request_id=request_id
+        user_id=user["id"],
+        email=user["email"],
+        role=Role(user["role"]),
+        request_id=request_id,
+        managed_rooms=managed.rooms,
+        managed_buildings=managed.buildings,
     )
 
 
@@ -260,6 +266,7 @@ async def _authenticate_api_key(credential: str, request_id: str) -> Actor:
         )
     if key.last_used_at is None or moment - key.last_used_at > LAST_USED_RESOLUTION:
         await ApiKey.filter(id=key.pk).update(last_used_at=moment)
+    managed = await sessions.managed(key.user.pk)
     return Actor(
         user_id=key.user.pk,
         email=key.user.email,
@@ -267,6 +274,8 @@ async def _authenticate_api_key(credential: str, request_id: str) -> Actor:
         api_key_id=key.pk,
         scopes=frozenset(key.scopes),
         request_id=request_id,
+        managed_rooms=managed.rooms,
+        managed_buildings=managed.buildings,
     )
 
 

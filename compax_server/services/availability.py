@@ -37,7 +37,7 @@ async def availability(
     bookings, closures = await search_db.blocking([room_id], windows)
     busy: list[dict[str, Any]] = []
     for b in bookings:
-        visible = actor.sees_booking_of(b["owner_id"])
+        visible = actor.sees_booking_of(b["owner_id"], room_id)
         busy.append(
             {
                 "kind": "booking",

@@ -29,7 +29,7 @@ from compax_server.domain import bookings as states
 from compax_server.domain import bounds, slots
 from compax_server.errors import BookingConflict, ClosureHitsBookings, InvalidInput, RuleViolation
 from compax_server.services import audit, availability, rules
-from compax_server.services.actors import Actor, require_staff
+from compax_server.services.actors import Actor, require_staff_or_manager
 from compax_server.services.booking_views import conflict_view, snapshot
 
 log = logging.getLogger("compax.bookings")
@@ -61,12 +61,12 @@ async def check_slot(
     override: bool,
     owner_id: int,
 ) -> list[int]:
-    """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff override)
-    and the bookings in the way (409). Returns the ids of the pending requests that a new
-    confirmed booking overrides (to be rejected)."""
+    """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff or the
+    room's managers override) and the bookings in the way (409). Returns the ids of the
+    pending requests that a new confirmed booking overrides (to be rejected)."""
     active, closures = await blockers(room.building_id, room.id, start, end, ACTIVE, exclude_id)
     if override:
-        require_staff(actor)
+        require_staff_or_manager(actor, room_id=room.id)
     else:
         problems = slots.room_problems(room, start, end, closures)
         problems += await limit_violations(actor, room, owner_id, [(start, end)], exclude_id)

@@ -39,13 +39,13 @@ def slot_of(view: dict[str, Any]) -> occurrences.Slot:
 
 
 def can_see(actor: Actor, booking: Booking | BookingRow) -> bool:
-    return actor.sees_booking_of(booking.owner_id)
+    return actor.sees_booking_of(booking.owner_id, booking.room_id)
 
 
 def conflict_view(actor: Actor, booking: Booking | BookingRow) -> dict[str, Any]:
     """The one privacy view of a booking in someone's way (conflicts, series conflicts,
     alternatives, import plans): its time and state to everyone; its id, title and owner
-    only to those who may see the booking (its owner, staff)."""
+    only to those who may see the booking (its owner, staff, its room's managers)."""
     view: dict[str, Any] = {
         "room_id": booking.room_id,
         "start": booking.start.isoformat(),

@@ -43,9 +43,9 @@ from compax_server.errors import (
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, idempotency, writes
+from compax_server.services import audit, idempotency, managers, writes
 from compax_server.services import booking_checks as checks
-from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.actors import Actor, Scope, require_owner_or_staff, require_scope
 from compax_server.services.booking_views import can_see, slot_of, snapshot
 from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
 
@@ -55,11 +55,13 @@ log = logging.getLogger("compax.bookings")
 # -- reads -------------------------------------------------------------------------------
 
 
-async def get_booking(actor: Actor, booking_id: int) -> Booking:
+async def get_booking(actor: Actor, booking_id: int, *, change: bool = False) -> Booking:
     require_scope(actor, Scope.read)
     booking = await Booking.get_or_none(id=booking_id)
     if booking is None or not can_see(actor, booking):
         raise NotFound(f"booking {booking_id} does not exist")
+    if change:  # a room's managers see its bookings; only owners and staff change them
+        require_owner_or_staff(actor, booking.owner_id, "booking")
     return booking
 
 
@@ -71,21 +73,30 @@ class BookingFilter:
     end: datetime | None = None
     statuses: list[Status] = field(default_factory=list)
     series_id: int | None = None
+    to_decide: bool = False  # pending requests the actor is the one to decide
 
 
 async def list_bookings(
     actor: Actor, filters: BookingFilter, *, limit: int, cursor: str | None
 ) -> tuple[list[Booking], str | None]:
-    """Bookings in start order. Members list only their own."""
+    """Bookings in start order. Members list only their own, and those of the rooms they
+    manage. ``to_decide``: the pending requests of the rooms the actor manages, and for
+    staff also those of rooms nobody manages."""
     require_scope(actor, Scope.read)
     check_limit(limit)
     query = Booking.all()
     if not actor.is_staff:
-        if filters.owner_id not in (None, actor.user_id):
+        managed = sorted(actor.managed_rooms)
+        if filters.owner_id not in (None, actor.user_id) and not managed:
             raise Forbidden("members can list only their own bookings")
-        query = query.filter(owner_id=actor.user_id)
-    elif filters.owner_id is not None:
+        mine = Q(owner_id=actor.user_id)
+        query = query.filter(mine | Q(room_id__in=managed) if managed else mine)
+    if filters.owner_id is not None:
         query = query.filter(owner_id=filters.owner_id)
+    if filters.to_decide:
+        query = query.filter(
+            status=Status.pending, room_id__in=await managers.rooms_to_decide(actor)
+        )
     if filters.room_id is not None:
         query = query.filter(room_id=filters.room_id)
     if filters.start is not None:
@@ -186,7 +197,7 @@ async def create_booking(
                     return Created(replay, replayed=True)
             status = (
                 Status.pending
-                if room.requires_approval and not actor.is_staff
+                if room.requires_approval and not actor.cares_for(room.id)
                 else Status.confirmed
             )
             overridden = await checks.check_slot(
@@ -251,7 +262,7 @@ async def update_booking(
 
     async def attempt() -> Booking:
         async with db.transaction():
-            booking = await get_booking(actor, booking_id)
+            booking = await get_booking(actor, booking_id, change=True)
             versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
             states.check_changeable(booking.pk, booking.status)
             states.check_not_history(
@@ -276,7 +287,7 @@ async def update_booking(
                         "body", "room_id", f"room {new_room_id} does not exist", "unknown"
                     )
                 room = locked[new_room_id]
-                if room.requires_approval and not actor.is_staff:
+                if room.requires_approval and not actor.cares_for(room.id):
                     booking.status = Status.pending
                 rejected = await checks.check_slot(  # the owner stays
                     actor,
@@ -330,7 +341,7 @@ async def _transition(
 ) -> tuple[Booking, list[int]]:
     async def attempt() -> tuple[Booking, list[int]]:
         async with db.transaction():
-            booking = await get_booking(actor, booking_id)
+            booking = await get_booking(actor, booking_id, change=transition is states.CANCEL)
             await lock_rooms([booking.room_id])
             booking = await Booking.get(id=booking_id)  # re-read under the lock
             if expected is None:  # 428 first: the precondition is required
@@ -390,14 +401,15 @@ async def approve_booking(
     actor: Actor, booking_id: int, *, expected: Expected | None
 ) -> tuple[Booking, list[int]]:
     """Confirm a pending request and reject every pending request it overlaps, in one
-    transaction. Returns the booking and the ids of the rejected requests."""
-    require_staff(actor)
+    transaction. Returns the booking and the ids of the rejected requests. Staff and the
+    room's managers decide."""
+    await managers.require_decider(actor, booking_id)
     return await _transition(actor, booking_id, expected, states.APPROVE)
 
 
 async def reject_booking(
     actor: Actor, booking_id: int, *, expected: Expected | None, reason: str = ""
 ) -> Booking:
-    require_staff(actor)
+    await managers.require_decider(actor, booking_id)
     booking, _ = await _transition(actor, booking_id, expected, states.REJECT, reason)
     return booking

@@ -21,7 +21,13 @@ from compax_server.errors import (
 )
 from compax_server.services import audit, search, writes
 from compax_server.services import booking_checks as checks
-from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.actors import (
+    Actor,
+    Scope,
+    require_scope,
+    require_staff,
+    require_staff_or_manager,
+)
 from compax_server.services.paging import page_by_id
 
 
@@ -209,8 +215,11 @@ async def add_closure(
     ``on_bookings`` says what happens to the confirmed and pending bookings it hits:
     ``refuse`` (the default: a 409 that lists them, nothing written), ``cancel`` (each one
     cancelled with the closure's reason, audited) or ``keep`` (they stay, as staff-approved
-    exceptions, listed in the audit event). The answer names the bookings hit."""
-    require_staff(actor)
+    exceptions, listed in the audit event). The answer names the bookings hit. A room's
+    managers may close it; a building's managers may close the building or any room of it."""
+    require_staff_or_manager(
+        actor, room_id=room_id, building_id=building_id if room_id is None else None
+    )
     checks.check_hit_policy(on_bookings)
 
     async def attempt() -> ClosureOutcome:
@@ -270,7 +279,16 @@ async def list_closures(
 
 
 async def delete_closure(actor: Actor, building_id: int, closure_id: int) -> None:
-    require_staff(actor)
+    """Staff, and the managers of what the closure closes (its room, or its building)."""
+    if actor.is_staff:
+        require_staff(actor)
+    else:
+        found = await Closure.get_or_none(id=closure_id, building_id=building_id)
+        require_staff_or_manager(
+            actor,
+            room_id=found.room_id if found else None,
+            building_id=found.building_id if found and found.room_id is None else None,
+        )
     async with transaction():
         closure = await Closure.get_or_none(id=closure_id, building_id=building_id)
         if closure is None:

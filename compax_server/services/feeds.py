@@ -23,7 +23,7 @@ from compax_server.db import rooms as rooms_db
 from compax_server.db import transaction
 from compax_server.db.users import FeedToken, User
 from compax_server.errors import InvalidToken, NotFound, PreconditionFailed
-from compax_server.services import audit, auth
+from compax_server.services import audit, auth, sessions
 from compax_server.services.actors import Actor, Scope, require_scope
 
 PAST = timedelta(days=31)
@@ -64,12 +64,15 @@ async def actor_from_feed_token(token: str, request_id: str = "") -> Actor:
         raise InvalidToken("The calendar feed token is not valid (it may have been rotated).")
     user: User = found.user
     # A feed token only reads calendars: no write, import or admin scope.
+    managed = await sessions.managed(user.pk)
     return Actor(
         user_id=user.pk,
         email=user.email,
         role=user.role,
         scopes=frozenset({Scope.read}),
         request_id=request_id,
+        managed_rooms=managed.rooms,
+        managed_buildings=managed.buildings,
     )
 
 
@@ -123,7 +126,7 @@ async def room_calendar(actor: Actor, room_id: int) -> bytes:
     host = uid_host()
     start, end = _window()
     for row in await feeds_db.bookings_in(room_id=room_id, start=start, end=end):
-        cal.add_component(_event(row, host, actor.sees_booking_of(row.owner_id)))
+        cal.add_component(_event(row, host, actor.sees_booking_of(row.owner_id, room_id)))
     return bytes(cal.to_ical())
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from compax_server import runtime
 from compax_server.db import mail as mail_db
+from compax_server.db import managers as managers_db
 from compax_server.db import transaction
 from compax_server.db.audit import AuditEvent
 from compax_server.db.mail import BookingFacts, Recipient, RoomFacts
@@ -61,12 +62,18 @@ def enabled() -> bool:
 
 
 async def approvers_for(room_ids: Sequence[int]) -> dict[int, list[Recipient]]:
-    """Who decides the requests of each room: for now every active staff member and
-    administrator (per-room managers come later; this is the one place to change)."""
+    """Who decides the requests of each room: its active managers (named on the room or on
+    its building), else every active staff member and administrator."""
     if not room_ids:
         return {}
+    deciders = await managers_db.deciders_of(list(room_ids))
+    users = await mail_db.active_users({u for ids in deciders.values() for u in ids})
     staff = await mail_db.active_staff()
-    return {room_id: staff for room_id in room_ids}
+    out = {}
+    for room_id in room_ids:
+        managers = [users[u] for u in deciders.get(room_id, []) if u in users]
+        out[room_id] = managers or staff
+    return out
 
 
 def _shown(
@@ -287,6 +294,8 @@ async def queue_digests(now: datetime) -> int:
         return 0
     day = now.astimezone(UTC).date().isoformat()
     staff = await mail_db.active_staff()
+    managers = await mail_db.active_users(await managers_db.manager_user_ids())
+    staff += [m for m in managers.values() if m not in staff]  # approvers of their rooms
     keys = {f"digest:{a.id}:{day}": a for a in staff}
     done = await mail_db.existing_keys(keys)
     todo = {k: a for k, a in keys.items() if k not in done}

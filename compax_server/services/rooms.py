@@ -17,9 +17,16 @@ from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from compax_server.services import audit, search
 from compax_server.services import booking_checks as checks
-from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.actors import (
+    Actor,
+    Scope,
+    require_scope,
+    require_staff,
+    require_staff_or_manager,
+)
 
 FEATURE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+MANAGER_FIELDS = frozenset({"description", "features"})  # what a room's managers may edit
 
 
 async def snapshot(room: Room) -> dict[str, Any]:
@@ -161,8 +168,12 @@ async def update_room(
     actor: Actor, room_id: int, *, expected: Expected | None = versions.ANY, **changes: Any
 ) -> Room:
     """Change a room, made against the version ``expected`` (428 without one, 412 when
-    stale; in-process callers may leave it out)."""
-    require_staff(actor)
+    stale; in-process callers may leave it out). The room's managers may change its
+    description and features, nothing else."""
+    if changes.keys() <= MANAGER_FIELDS:
+        require_staff_or_manager(actor, room_id=room_id)
+    else:
+        require_staff(actor)
     try:
         async with transaction():
             await lock_rooms([room_id])

@@ -23,7 +23,7 @@ from compax_server.db.series import BookingRule
 from compax_server.domain import hours
 from compax_server.errors import InvalidInput, NotFound
 from compax_server.services import audit, search
-from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.actors import Actor, Scope, require_scope, require_staff_or_manager
 
 SCOPES = ("global", "building", "room")
 RULES_TTL = 1.0  # seconds
@@ -192,9 +192,18 @@ async def _check_target(scope: str, scope_id: int) -> None:
         raise NotFound(f"{scope} {scope_id} does not exist")
 
 
+def _require_carer(actor: Actor, scope: str, scope_id: int) -> None:
+    """Staff set every level; a room's (building's) managers set that room's (building's)."""
+    require_staff_or_manager(
+        actor,
+        room_id=scope_id if scope == "room" else None,
+        building_id=scope_id if scope == "building" else None,
+    )
+
+
 async def set_rules(actor: Actor, scope: str, scope_id: int, limits: Limits) -> BookingRule:
     """Replace the limits of one level (``null`` clears a limit at this level)."""
-    require_staff(actor)
+    _require_carer(actor, scope, scope_id)
     scope_id = 0 if scope == "global" else scope_id
     await _check_target(scope, scope_id)
     async with transaction():
@@ -220,7 +229,7 @@ async def set_rules(actor: Actor, scope: str, scope_id: int, limits: Limits) -> 
 
 
 async def delete_rules(actor: Actor, scope: str, scope_id: int) -> None:
-    require_staff(actor)
+    _require_carer(actor, scope, scope_id)
     scope_id = 0 if scope == "global" else scope_id
     async with transaction():
         rule = await BookingRule.get_or_none(scope=scope, scope_id=scope_id)

@@ -55,6 +55,8 @@ async def cached(
 def cache_key(kind: str, actor: Actor, params: dict[str, Any]) -> str:
     """Answers differ by who may see which booking ids: staff see all, members their own."""
     viewer = "staff" if actor.is_staff else f"user{actor.user_id}"
+    if actor.managed_rooms and not actor.is_staff:  # managers see their rooms' titles
+        viewer += f"m{sorted(actor.managed_rooms)}"
     raw = json.dumps([kind, viewer, params], sort_keys=True, default=str)
     return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
@@ -77,6 +79,7 @@ class Criteria:
     explain: bool = False
     limit: int = 50
     cursor: str | None = None
+    room_ids: list[int] | None = None  # only these rooms (e.g. the caller's favourites)
 
 
 @dataclass
@@ -262,6 +265,7 @@ async def _resolve(c: Criteria) -> tuple[search_db.RoomFilter, list[dict[str, An
         feature_ids=feature_ids,
         text=c.q,
         code=c.code,
+        room_ids=c.room_ids,
     )
     return room_filter, buildings
 
@@ -348,7 +352,7 @@ async def _explain(
             if b["room_id"] != room["id"]:
                 continue
             blocked.add(b["ws"])
-            visible = actor.sees_booking_of(b["owner_id"])
+            visible = actor.sees_booking_of(b["owner_id"], b["room_id"])
             reasons.append(
                 {
                     "type": "booking",

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.expressions import Q
+
 from compax_server import db
 from compax_server.db.bookings import (
     Booking,
@@ -33,7 +35,7 @@ from compax_server.errors import (
 )
 from compax_server.services import audit, writes
 from compax_server.services import booking_checks as checks
-from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.actors import Actor, Scope, require_owner_or_staff, require_scope
 from compax_server.services.paging import page_by_id
 from compax_server.services.series_plan import Plan, enforce, plan
 
@@ -58,7 +60,7 @@ def snapshot(series: Series) -> dict[str, Any]:
 
 
 def can_see(actor: Actor, series: Series) -> bool:
-    return actor.sees_booking_of(series.owner_id)
+    return actor.sees_booking_of(series.owner_id, series.room_id)
 
 
 @dataclass
@@ -75,11 +77,13 @@ class Outcome:
 # -- reads -----------------------------------------------------------------------------------
 
 
-async def get_series(actor: Actor, series_id: int) -> Series:
+async def get_series(actor: Actor, series_id: int, *, change: bool = False) -> Series:
     require_scope(actor, Scope.read)
     series = await Series.get_or_none(id=series_id)
     if series is None or not can_see(actor, series):
         raise NotFound(f"series {series_id} does not exist")
+    if change:
+        require_owner_or_staff(actor, series.owner_id, "series")
     return series
 
 
@@ -88,6 +92,9 @@ async def list_series(
 ) -> tuple[list[Series], str | None]:
     require_scope(actor, Scope.read)
     query = Series.all() if actor.is_staff else Series.filter(owner_id=actor.user_id)
+    if not actor.is_staff and actor.managed_rooms:  # and those of the rooms they manage
+        mine = Q(owner_id=actor.user_id) | Q(room_id__in=sorted(actor.managed_rooms))
+        query = Series.filter(mine)
     if room_id is not None:
         query = query.filter(room_id=room_id)
     return await page_by_id(query, limit, cursor)
@@ -230,7 +237,11 @@ async def create_in_transaction(
             errors=[{"rule": "no_occurrences", "detail": "every date is skipped or taken"}],
             skipped=skipped,
         )
-    status = Status.pending if room.requires_approval and not actor.is_staff else Status.confirmed
+    status = (
+        Status.pending
+        if room.requires_approval and not actor.cares_for(room.id)
+        else Status.confirmed
+    )
     series = await Series.create(
         room_id=room.id,
         owner_id=owner,
@@ -299,7 +310,7 @@ async def cancel_series(
 
     async def attempt() -> Outcome:
         async with db.transaction():
-            series = await get_series(actor, series_id)
+            series = await get_series(actor, series_id, change=True)
             check_series_version(series, expected)
             await lock_rooms([series.room_id])
             before = snapshot(series)
@@ -336,7 +347,7 @@ async def add_date(
 
     async def attempt() -> Outcome:
         async with db.transaction():
-            series = await get_series(actor, series_id)
+            series = await get_series(actor, series_id, change=True)
             check_series_version(series, expected)
             if await Booking.filter(
                 series_id=series.pk, occurrence_date=day, status__in=checks.ACTIVE
@@ -363,7 +374,7 @@ async def add_date(
             before = snapshot(series)
             status = (
                 Status.pending
-                if room.requires_approval and not actor.is_staff
+                if room.requires_approval and not actor.cares_for(room.id)
                 else Status.confirmed
             )
             ids = await insert_occurrences(

@@ -61,7 +61,7 @@ async def update_series(
 
     async def attempt() -> Outcome:
         async with db.transaction():
-            series = await get_series(actor, series_id)
+            series = await get_series(actor, series_id, change=True)
             check_series_version(series, expected)
             if series.status != SeriesStatus.active:
                 raise InvalidInput.field(
@@ -121,7 +121,7 @@ async def update_series(
                     continue
                 if diff & {"room_id", "time"}:
                     room = locked[m.slot.room_id]
-                    if room.requires_approval and not actor.is_staff:
+                    if room.requires_approval and not actor.cares_for(room.id):
                         booking.status = Status.pending
                 booking.room_id, booking.start, booking.end = (
                     m.slot.room_id,

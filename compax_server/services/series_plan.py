@@ -17,7 +17,7 @@ from compax_server.domain import hours, recurrence, slots
 from compax_server.errors import BookingConflict, InvalidInput, RuleViolation
 from compax_server.services import booking_checks as checks
 from compax_server.services import booking_views, rules
-from compax_server.services.actors import Actor, require_staff
+from compax_server.services.actors import Actor, require_staff_or_manager
 
 
 @dataclass
@@ -121,7 +121,7 @@ async def check_occurrences(
         else:
             result.pending_in_way.setdefault(day, []).append(b["id"])
     if override:
-        require_staff(actor)
+        require_staff_or_manager(actor, room_id=room.id)
         return
     closures_by_day: dict[date, list[dict[str, Any]]] = {}
     for c in closures:

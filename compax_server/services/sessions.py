@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from compax_server import runtime
+from compax_server.db.managers import Managed, managed_by
 from compax_server.db.users import RefreshToken, state_of
 
 USER_STATE_SECONDS = 2.0
@@ -36,8 +37,23 @@ async def user_state(user_id: int) -> dict[str, Any] | None:
     return row
 
 
+async def managed(user_id: int) -> Managed:
+    """The rooms and buildings the user manages, remembered like ``user_state``: making or
+    removing a manager is seen at once here and within ``USER_STATE_SECONDS`` elsewhere."""
+    memo = runtime.memo("managed")
+    cached = memo.get(user_id)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]  # type: ignore[no-any-return]
+    found = await managed_by(user_id)
+    if len(memo) >= KEPT:
+        memo.clear()
+    memo[user_id] = (time.monotonic() + USER_STATE_SECONDS, found)
+    return found
+
+
 def forget_user(user_id: int) -> None:
     runtime.memo("user_states").pop(user_id, None)
+    runtime.memo("managed").pop(user_id, None)
 
 
 async def session_ended(family: str) -> bool:

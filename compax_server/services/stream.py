@@ -183,7 +183,7 @@ def view_for(actor: Actor, change: Change) -> dict[str, Any] | None:
     if e.entity_type not in MEMBER_ENTITIES:
         return None
     if e.entity_type not in OWNED or (
-        change.owner_id is not None and actor.sees_booking_of(change.owner_id)
+        change.owner_id is not None and actor.sees_booking_of(change.owner_id, change.room_id or 0)
     ):
         if e.entity_type in OWNED or e.actor_user_id == actor.user_id:
             return view

@@ -1,6 +1,7 @@
 """The permission matrix of every endpoint (OWASP API1-API5): nobody, a member, another
-member (for objects), staff, an admin, and a read-only API key. Bookings have their own
-matrix in test_booking_permissions.py."""
+member (for objects), staff, an admin, a read-only API key, and members who manage this
+room, this building (the room's) or another building. Bookings have their own matrix in
+test_booking_permissions.py (managers' approvals: tests/api/test_managers.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import UTC, datetime
 import pytest
 
 from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
+from compax_server.db.rooms import Building
 from compax_server.db.users import Role
 from compax_server.domain.webhooks import new_secret
-from compax_server.services import api_keys, series
+from compax_server.services import api_keys, managers, series
 from compax_server.services import stream as stream_service
 from tests.api.test_booking_permissions import MATRIX as BOOKING_MATRIX
 from tests.conftest import PASSWORD, actor_of, at, bearer
@@ -19,18 +21,35 @@ from tests.conftest import PASSWORD, actor_of, at, bearer
 # Permissions do not depend on the engine (the booking matrix runs on both): SQLite only.
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
-ROLES = ["anonymous", "member", "other", "staff", "admin", "read_key"]
+MANAGERS = ["room_manager", "building_manager", "elsewhere_manager"]
+ROLES = ["anonymous", "member", "other", "staff", "admin", "read_key", *MANAGERS]
 OK = {200, 201, 204}
 
 
-def expect(anonymous=401, member=OK, other=None, staff=OK, admin=OK, read_key=OK):
+def expect(
+    anonymous=401,
+    member=OK,
+    other=None,
+    staff=OK,
+    admin=OK,
+    read_key=OK,
+    room_manager=None,
+    building_manager=None,
+    elsewhere_manager=None,
+):
+    """Managers get the member's answer unless the row says otherwise (``other``'s for a
+    member's own object: a manager of the room sees it, see test_managers.py)."""
+    others = member if other is None else other
     return {
         "anonymous": anonymous,
         "member": member,
-        "other": member if other is None else other,
+        "other": others,
         "staff": staff,
         "admin": admin,
         "read_key": read_key,
+        "room_manager": others if room_manager is None else room_manager,
+        "building_manager": others if building_manager is None else building_manager,
+        "elsewhere_manager": others if elsewhere_manager is None else elsewhere_manager,
     }
 
 
@@ -39,9 +58,12 @@ STAFF_WRITE = expect(member=403, read_key=403)
 ADMIN_ONLY = expect(member=403, staff=403, read_key=403)
 ADMIN_READ = expect(member=403, staff=403, read_key=403)  # the read key belongs to a member
 STAFF_READ = expect(member=403, read_key=403)
-OWN = expect(other=404, read_key=403)  # the member's own object; writes
-OWN_READ = expect(other=404)
+# the member's own object (in {room}); writes. The room's managers see it, not change it.
+OWN = expect(other=404, read_key=403, room_manager=403, building_manager=403)
+OWN_READ = expect(other=404, room_manager=OK, building_manager=OK)
 QUEUED = expect(member=403, read_key=403, staff={202}, admin={202})  # staff writes, 202
+ROOM_CARE = expect(member=403, read_key=403, room_manager=OK, building_manager=OK)
+BUILDING_CARE = expect(member=403, read_key=403, building_manager=OK)
 
 CASES = {
     # catalogue
@@ -65,13 +87,19 @@ CASES = {
         "DELETE",
         "/api/v1/buildings/{building}/closures/{closure}",
         None,
-        STAFF_WRITE,
+        BUILDING_CARE,  # a building-wide closure: its building's managers, not a room's
     ),
     "POST /closures": (
         "POST",
         "/api/v1/buildings/{building}/closures",
         {"reason": "r", "start_date": "2031-12-24"},
-        STAFF_WRITE,
+        BUILDING_CARE,
+    ),
+    "POST /closures of a room": (
+        "POST",
+        "/api/v1/buildings/{building}/closures",
+        {"reason": "r", "start_date": "2031-12-24", "room_id": "{room}"},
+        ROOM_CARE,
     ),
     "GET /features": ("GET", "/api/v1/features", None, READ),
     "POST /features": (
@@ -96,6 +124,12 @@ CASES = {
         STAFF_WRITE,
     ),
     "PATCH /rooms/{id}": ("PATCH", "/api/v1/rooms/{room}", {"capacity": 31}, STAFF_WRITE),
+    "PATCH /rooms/{id} description": (
+        "PATCH",
+        "/api/v1/rooms/{room}",
+        {"description": "Seminar room", "features": []},
+        ROOM_CARE,
+    ),
     "DELETE /rooms/{id}": ("DELETE", "/api/v1/rooms/{spare_room}", None, STAFF_WRITE),
     "GET /terms": ("GET", "/api/v1/terms", None, READ),
     "POST /terms": (
@@ -114,13 +148,60 @@ CASES = {
         {"max_duration_minutes": 600},
         STAFF_WRITE,
     ),
-    "PUT /rules/{scope}/{id}": (
+    "PUT /rules/room/{id}": (
+        "PUT",
+        "/api/v1/rules/room/{room}",
+        {"max_duration_minutes": 120},
+        ROOM_CARE,
+    ),
+    "PUT /rules/building/{id}": (
         "PUT",
         "/api/v1/rules/building/{building}",
-        {"max_duration_minutes": 600},
+        {"max_duration_minutes": 120},
+        BUILDING_CARE,
+    ),
+    "DELETE /rules/room/{id}": ("DELETE", "/api/v1/rules/room/{room}", None, ROOM_CARE),
+    # managers (named by staff and admins; anyone signed in reads whom to contact)
+    "GET /rooms/{id}/managers": ("GET", "/api/v1/rooms/{room}/managers", None, READ),
+    "POST /rooms/{id}/managers": (
+        "POST",
+        "/api/v1/rooms/{room}/managers",
+        {"user_id": "{member}"},
         STAFF_WRITE,
     ),
-    "DELETE /rules/{scope}/{id}": ("DELETE", "/api/v1/rules/room/{room}", None, STAFF_WRITE),
+    "DELETE /rooms/{id}/managers/{user}": (
+        "DELETE",
+        "/api/v1/rooms/{room}/managers/{room_manager}",
+        None,
+        STAFF_WRITE,
+    ),
+    "GET /buildings/{id}/managers": ("GET", "/api/v1/buildings/{building}/managers", None, READ),
+    "POST /buildings/{id}/managers": (
+        "POST",
+        "/api/v1/buildings/{building}/managers",
+        {"email": "{member_email}"},
+        STAFF_WRITE,
+    ),
+    "DELETE /buildings/{id}/managers/{user}": (
+        "DELETE",
+        "/api/v1/buildings/{building}/managers/{building_manager}",
+        None,
+        STAFF_WRITE,
+    ),
+    # favourites: every signed-in person's own
+    "GET /me/favourites": ("GET", "/api/v1/me/favourites", None, READ),
+    "PUT /me/favourites/{room}": (
+        "PUT",
+        "/api/v1/me/favourites/{room}",
+        None,
+        expect(read_key=403),
+    ),
+    "DELETE /me/favourites/{room}": (
+        "DELETE",
+        "/api/v1/me/favourites/{room}",
+        None,
+        expect(read_key=403),
+    ),
     # people and keys
     "GET /auth/sso": ("GET", "/api/v1/auth/sso", None, expect(anonymous=OK)),
     "GET /me": ("GET", "/api/v1/me", None, READ),
@@ -309,6 +390,18 @@ async def world(make_user, admin, staff, make_room, building, client):
         order_key="booking:1",
         next_attempt_at=datetime.now(UTC),
     )
+    carers = {role: await make_user(Role.member) for role in MANAGERS}
+    elsewhere = await Building.create(code="B9", name="Elsewhere", timezone="UTC")
+    by_admin = actor_of(admin)
+    await managers.add_manager(by_admin, managers.Target("room", room.pk), carers[MANAGERS[0]].pk)
+    await managers.add_manager(
+        by_admin, managers.Target("building", building.pk), carers[MANAGERS[1]].pk
+    )
+    await managers.add_manager(
+        by_admin, managers.Target("building", elsewhere.pk), carers[MANAGERS[2]].pk
+    )
+    for user in (member, other, staff, admin, *carers.values()):  # so each may unstar it
+        await managers.add_favourite(actor_of(user), room.pk)
     ids = {
         "webhook": webhook.pk,
         "delivery": delivery.pk,
@@ -317,6 +410,9 @@ async def world(make_user, admin, staff, make_room, building, client):
         "spare_room": spare.pk,
         "term": term["id"],
         "member": member.pk,
+        "member_email": member.email,
+        "room_manager": carers["room_manager"].pk,
+        "building_manager": carers["building_manager"].pk,
         "series": own.series.pk,
         "import": imported["id"],
         "spare_key": spare_key.pk,
@@ -332,6 +428,7 @@ async def world(make_user, admin, staff, make_room, building, client):
         "staff": bearer(staff),
         "admin": bearer(admin),
         "read_key": {"X-API-Key": read_key},
+        **{role: bearer(user) for role, user in carers.items()},
     }
     return ids, headers, own
 

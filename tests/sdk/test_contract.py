@@ -64,8 +64,9 @@ from compax_sdk import (
 from compax_sdk._base import PageBody
 from compax_sdk._models import Model
 from compax_sdk.resources.feeds import FeedURL
+from compax_sdk.resources.managers import Manager
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
-from compax_sdk.resources.rooms import RoomSearchResult
+from compax_sdk.resources.rooms import RoomContact, RoomSearchResult
 from compax_sdk.resources.sso import _ProviderList as ProviderList
 from compax_server.api import ROUTERS
 from compax_server.api.openapi import build_openapi
@@ -135,6 +136,10 @@ OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
         False,
     ),
     (Redelivered, "/api/v1/webhooks/{webhook_id}/redeliver", "post", False),
+    (Manager, "/api/v1/rooms/{room_id}/managers", "get", True),
+    (Manager, "/api/v1/rooms/{room_id}/managers", "post", False),
+    (Manager, "/api/v1/buildings/{building_id}/managers", "post", False),
+    (Room, "/api/v1/me/favourites", "get", True),
 ]
 
 # Models of nested parts of answers, and the server's schema (component) they read.
@@ -147,6 +152,7 @@ PARTS: list[tuple[type[BaseModel], str]] = [
     (SkippedDate, "Skipped"),
     (ImportItemResult, "ImportItemResult"),
     (NotificationKind, "Kind"),
+    (RoomContact, "Contact"),
     (FieldError, "FieldError"),  # of every problem
     (ConflictingBooking, "InTheWay"),  # of a booking_conflict
     (AlternativeRoom, "AlternativeRoom"),  # of a booking_conflict

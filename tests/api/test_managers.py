@@ -1,0 +1,413 @@
+"""Room and building managers through the API: naming them (and every bad input refused
+with nothing written), what a manager may do for their rooms and exactly nothing more, the
+pending queue routed to them, removal taking effect, the room's contacts, and favourites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from compax_server.db.audit import AuditEvent
+from compax_server.db.managers import Favourite, Manager
+from compax_server.db.rooms import Building
+from compax_server.db.users import Role
+from compax_server.services import sessions, users
+from tests.conftest import actor_of, at, bearer
+
+API = "/api/v1"
+
+
+@pytest.fixture
+async def campus(client, make_user, admin, staff, building, make_room) -> dict[str, Any]:
+    """Room ``seminar`` (needs approval) in B1, with a room manager; B1 with a building
+    manager; another building B9 with its own manager and room; a plain member."""
+    other_building = await Building.create(code="B9", name="Elsewhere", timezone="UTC")
+    seminar = await make_room(requires_approval=True, code="B1-SEM")
+    lab = await make_room(requires_approval=True, code="B1-LAB")
+    far = await make_room(requires_approval=True, code="B9-001", building_id=other_building.pk)
+    people = {
+        name: await make_user(Role.member)
+        for name in ("room_manager", "building_manager", "far_manager", "member", "other")
+    }
+    for path, who in (
+        (f"/rooms/{seminar.pk}/managers", "room_manager"),
+        (f"/buildings/{building.pk}/managers", "building_manager"),
+        (f"/buildings/{other_building.pk}/managers", "far_manager"),
+    ):
+        r = await client.post(API + path, json={"user_id": people[who].pk}, headers=bearer(staff))
+        assert r.status_code == 201, r.text
+    return {
+        "seminar": seminar,
+        "lab": lab,
+        "far": far,
+        "building": building,
+        "other_building": other_building,
+        **people,
+    }
+
+
+async def request_booking(client, user, room, day: int = 1) -> dict[str, Any]:
+    r = await client.post(
+        f"{API}/bookings",
+        json={
+            "room_id": room.pk,
+            "title": f"Request of {user.email}",
+            "start": at(day, 9).isoformat(),
+            "end": at(day, 10).isoformat(),
+        },
+        headers=bearer(user),
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def counts() -> tuple[int, int]:
+    return await Manager.all().count(), await AuditEvent.all().count()
+
+
+# -- naming managers ----------------------------------------------------------------------
+
+
+async def test_naming_a_manager_lists_them_and_records_it(client, campus, staff, admin):
+    r = await client.get(f"{API}/rooms/{campus['seminar'].pk}/managers", headers=bearer(staff))
+    assert r.status_code == 200
+    [row] = r.json()["data"]
+    assert row["user_id"] == campus["room_manager"].pk
+    assert row["email"] == campus["room_manager"].email
+    assert row["of"] == "room" and row["room_id"] == campus["seminar"].pk
+    r = await client.post(
+        f"{API}/rooms/{campus['lab'].pk}/managers",
+        json={"email": campus["member"].email.upper()},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["user_id"] == campus["member"].pk
+    event = await AuditEvent.filter(action="manager.add").order_by("-id").first()
+    assert event is not None and event.entity_type == "room"
+    assert event.after == {"user_id": campus["member"].pk, "room_id": campus["lab"].pk}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "code"),
+    [
+        ("/rooms/999999/managers", {"user_id": "{member}"}, 404, "not_found"),
+        ("/buildings/999999/managers", {"user_id": "{member}"}, 404, "not_found"),
+        ("/rooms/{seminar}/managers", {"user_id": 999999}, 400, "validation_failed"),
+        ("/rooms/{seminar}/managers", {"email": "nobody@campus.example"}, 400, None),
+        ("/rooms/{seminar}/managers", {"user_id": "{inactive}"}, 400, None),
+        ("/rooms/{seminar}/managers", {"user_id": "{room_manager}"}, 409, "already_exists"),
+        ("/buildings/{building}/managers", {"user_id": "{building_manager}"}, 409, None),
+        ("/rooms/{seminar}/managers", {}, 400, None),
+        ("/rooms/{seminar}/managers", {"user_id": 1, "email": "a@b.c"}, 400, None),
+    ],
+)
+async def test_bad_requests_to_name_a_manager_write_nothing(
+    client, campus, staff, admin, make_user, path, body, status, code
+):
+    inactive = await make_user(Role.member)
+    await users.deactivate_user(actor_of(admin), inactive.pk)
+    ids = {
+        "member": campus["member"].pk,
+        "inactive": inactive.pk,
+        "room_manager": campus["room_manager"].pk,
+        "building_manager": campus["building_manager"].pk,
+        "seminar": campus["seminar"].pk,
+        "building": campus["building"].pk,
+    }
+    for name, value in ids.items():
+        path = path.replace("{" + name + "}", str(value))
+    raw, body = (
+        body,
+        {k: ids[v[1:-1]] if isinstance(v, str) and v[1:-1] in ids else v for k, v in body.items()},
+    )
+    before = await counts()
+    r = await client.post(API + path, json=body, headers=bearer(staff))
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    if code:
+        assert r.json()["code"] == code
+    if raw.get("user_id") == "{inactive}":
+        assert "deactivated" in r.json()["detail"]
+    assert await counts() == before
+
+
+async def test_removing_a_manager_twice_is_a_404(client, campus, staff):
+    path = f"{API}/rooms/{campus['seminar'].pk}/managers/{campus['room_manager'].pk}"
+    assert (await client.delete(path, headers=bearer(staff))).status_code == 204
+    r = await client.delete(path, headers=bearer(staff))
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+
+
+# -- what a manager may do, for their rooms only --------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["room_manager", "building_manager"])
+async def test_a_manager_decides_their_rooms_requests(client, campus, who):
+    asked = await request_booking(client, campus["member"], campus["seminar"])
+    assert asked["status"] == "pending"
+    r = await client.get(f"{API}/bookings/{asked['id']}", headers=bearer(campus[who]))
+    assert r.status_code == 200
+    assert r.json()["title"] == asked["title"] and r.json()["owner_id"] == campus["member"].pk
+    r = await client.post(
+        f"{API}/bookings/{asked['id']}/approve",
+        headers=bearer(campus[who]) | {"If-Match": f'"{asked["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "confirmed"
+    event = await AuditEvent.filter(action="booking.approve").first()
+    assert event is not None and event.actor_user_id == campus[who].pk
+
+
+async def test_elsewhere_a_manager_gets_exactly_the_members_answer(client, campus):
+    asked = await request_booking(client, campus["other"], campus["seminar"])
+    far = await request_booking(client, campus["other"], campus["far"])
+    headers = {"If-Match": f'"{asked["version"]}"'}
+    answers = {}
+    for who in ("member", "far_manager"):
+        got = []
+        for method, path, body in (
+            ("POST", f"/bookings/{asked['id']}/approve", None),
+            ("POST", f"/bookings/{asked['id']}/reject", {"reason": "no"}),
+            ("POST", "/bookings/999999/approve", None),
+            ("GET", f"/bookings/{asked['id']}", None),
+            ("PATCH", f"/rooms/{campus['seminar'].pk}", {"description": "mine now"}),
+            ("PUT", f"/rules/room/{campus['seminar'].pk}", {"max_duration_minutes": 60}),
+            ("PUT", f"/rules/building/{campus['building'].pk}", {"max_duration_minutes": 60}),
+            (
+                "POST",
+                f"/buildings/{campus['building'].pk}/closures",
+                {"reason": "r", "start_date": "2031-12-24", "room_id": campus["seminar"].pk},
+            ),
+            ("POST", f"/rooms/{campus['seminar'].pk}/managers", {"user_id": campus[who].pk}),
+        ):
+            r = await client.request(
+                method, API + path, json=body, headers=bearer(campus[who]) | headers
+            )
+            problem = r.json()
+            got.append((r.status_code, problem.get("code"), problem.get("detail")))
+        answers[who] = got
+    assert answers["far_manager"] == answers["member"]
+    assert all(status in (403, 404) for status, _, _ in answers["member"])
+    # ...while at home the far manager decides
+    r = await client.post(
+        f"{API}/bookings/{far['id']}/approve",
+        headers=bearer(campus["far_manager"]) | {"If-Match": f'"{far["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+
+
+async def test_a_manager_cares_for_the_room_but_changes_no_one_elses_booking(client, campus):
+    manager = bearer(campus["room_manager"])
+    room = campus["seminar"]
+    # edits description and features, not the rest
+    r = await client.patch(
+        f"{API}/rooms/{room.pk}",
+        json={"description": "Ask the department office"},
+        headers=manager | {"If-Match": "*"},
+    )
+    assert r.status_code == 200 and r.json()["description"] == "Ask the department office"
+    r = await client.patch(
+        f"{API}/rooms/{room.pk}", json={"capacity": 500}, headers=manager | {"If-Match": "*"}
+    )
+    assert r.status_code == 403
+    # sets its rules, not its building's
+    r = await client.put(
+        f"{API}/rules/room/{room.pk}", json={"max_duration_minutes": 90}, headers=manager
+    )
+    assert r.status_code == 200, r.text
+    r = await client.put(
+        f"{API}/rules/building/{campus['building'].pk}",
+        json={"max_duration_minutes": 90},
+        headers=manager,
+    )
+    assert r.status_code == 403
+    # closes it, and reopens it
+    r = await client.post(
+        f"{API}/buildings/{campus['building'].pk}/closures",
+        json={"reason": "Painting", "start_date": "2031-12-24", "room_id": room.pk},
+        headers=manager,
+    )
+    assert r.status_code == 201, r.text
+    closure = r.json()["id"]
+    r = await client.delete(
+        f"{API}/buildings/{campus['building'].pk}/closures/{closure}", headers=manager
+    )
+    assert r.status_code == 204
+    # books it with override, confirmed at once (it needs approval from others)
+    r = await client.post(
+        f"{API}/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "Department meeting",
+            "start": at(2, 9).isoformat(),
+            "end": at(2, 12).isoformat(),
+            "override": True,
+        },
+        headers=manager,
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["status"] == "confirmed"
+    # sees others' bookings of the room, and their titles in its availability
+    asked = await request_booking(client, campus["member"], room, day=3)
+    r = await client.get(
+        f"{API}/rooms/{room.pk}/availability",
+        params={"from": at(3, 0).isoformat(), "to": at(4, 0).isoformat()},
+        headers=manager,
+    )
+    [busy] = [b for b in r.json()["busy"] if b["kind"] == "booking"]
+    assert busy["booking_id"] == asked["id"] and busy["title"] == asked["title"]
+    r = await client.get(f"{API}/bookings", params={"room_id": room.pk}, headers=manager)
+    assert asked["id"] in [b["id"] for b in r.json()["data"]]
+    # ...but does not move or cancel them: that stays the owner's and staff's
+    r = await client.post(
+        f"{API}/bookings/{asked['id']}/cancel", json={}, headers=manager | {"If-Match": "*"}
+    )
+    assert r.status_code == 403
+    r = await client.patch(
+        f"{API}/bookings/{asked['id']}", json={"title": "x"}, headers=manager | {"If-Match": "*"}
+    )
+    assert r.status_code == 403
+    # and a member sees no title of it
+    r = await client.get(
+        f"{API}/rooms/{room.pk}/availability",
+        params={"from": at(3, 0).isoformat(), "to": at(4, 0).isoformat()},
+        headers=bearer(campus["other"]),
+    )
+    [busy] = [b for b in r.json()["busy"] if b["kind"] == "booking"]
+    assert busy["booking_id"] is None and busy["title"] is None
+
+
+async def test_a_manager_removed_loses_the_rights_at_once(client, campus, staff):
+    asked = await request_booking(client, campus["member"], campus["seminar"])
+    manager = bearer(campus["room_manager"]) | {"If-Match": f'"{asked["version"]}"'}
+    r = await client.get(f"{API}/bookings/{asked['id']}", headers=manager)
+    assert r.status_code == 200  # remembered: the manager's rights are in this process's memo
+    r = await client.delete(
+        f"{API}/rooms/{campus['seminar'].pk}/managers/{campus['room_manager'].pk}",
+        headers=bearer(staff),
+    )
+    assert r.status_code == 204
+    r = await client.post(f"{API}/bookings/{asked['id']}/approve", headers=manager)
+    assert r.status_code == 403
+    r = await client.get(f"{API}/bookings/{asked['id']}", headers=manager)
+    assert r.status_code == 404
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+async def test_a_removal_by_another_process_is_seen_within_the_user_state_seconds(
+    client, campus, monkeypatch
+):
+    """Another process removed the manager: this one's memo (like a role change's) holds
+    at most ``USER_STATE_SECONDS``."""
+    clock = Clock()
+    monkeypatch.setattr(sessions, "time", clock)
+    asked = await request_booking(client, campus["member"], campus["seminar"])
+    manager = bearer(campus["building_manager"])
+    r = await client.get(f"{API}/bookings/{asked['id']}", headers=manager)
+    assert r.status_code == 200
+    await Manager.filter(user_id=campus["building_manager"].pk).delete()  # elsewhere
+    clock.now += sessions.USER_STATE_SECONDS / 2
+    r = await client.get(f"{API}/bookings/{asked['id']}", headers=manager)
+    assert r.status_code == 200  # still remembered, for a moment
+    clock.now += sessions.USER_STATE_SECONDS
+    r = await client.get(f"{API}/bookings/{asked['id']}", headers=manager)
+    assert r.status_code == 404
+
+
+# -- the queue, the contacts ---------------------------------------------------------------
+
+
+async def test_the_pending_queue_is_routed_to_the_rooms_managers_with_staff_as_fallback(
+    client, campus, staff, admin
+):
+    at_seminar = await request_booking(client, campus["member"], campus["seminar"], day=1)
+    at_lab = await request_booking(client, campus["member"], campus["lab"], day=2)
+    at_far = await request_booking(client, campus["member"], campus["far"], day=3)
+    await Manager.filter(user_id=campus["building_manager"].pk).delete()
+    sessions.forget_user(campus["building_manager"].pk)
+
+    async def queue(user) -> list[int]:
+        r = await client.get(f"{API}/bookings", params={"to_decide": "true"}, headers=bearer(user))
+        assert r.status_code == 200, r.text
+        return [b["id"] for b in r.json()["data"]]
+
+    assert await queue(campus["room_manager"]) == [at_seminar["id"]]
+    assert await queue(campus["far_manager"]) == [at_far["id"]]
+    assert await queue(staff) == [at_lab["id"]]  # only the room nobody manages now
+    assert await queue(campus["member"]) == []
+    # a deactivated manager decides nothing: staff take over their rooms
+    await users.deactivate_user(actor_of(admin), campus["far_manager"].pk)
+    assert await queue(staff) == [at_lab["id"], at_far["id"]]
+
+
+async def test_the_room_shows_whom_to_contact(client, campus):
+    r = await client.get(f"{API}/rooms/{campus['seminar'].pk}", headers=bearer(campus["other"]))
+    contacts = r.json()["contacts"]
+    assert [(c["email"], c["of"]) for c in contacts] == [
+        (campus["room_manager"].email, "room"),
+        (campus["building_manager"].email, "building"),
+    ]
+    assert contacts[0]["full_name"] == campus["room_manager"].full_name
+
+
+# -- favourites -----------------------------------------------------------------------------
+
+
+async def test_favourites_are_starred_listed_searched_and_unstarred(client, campus):
+    me = bearer(campus["member"])
+    for room in (campus["lab"], campus["far"]):
+        assert (await client.put(f"{API}/me/favourites/{room.pk}", headers=me)).status_code == 204
+    again = await client.put(f"{API}/me/favourites/{campus['lab'].pk}", headers=me)
+    assert again.status_code == 204  # idempotent
+    assert await Favourite.filter(user_id=campus["member"].pk).count() == 2
+    r = await client.get(f"{API}/me/favourites", headers=me)
+    assert [x["code"] for x in r.json()["data"]] == ["B1-LAB", "B9-001"]
+    r = await client.get(f"{API}/rooms", params={"favourites": "only"}, headers=me)
+    assert sorted(x["code"] for x in r.json()["data"]) == ["B1-LAB", "B9-001"]
+    r = await client.get(
+        f"{API}/rooms", params={"favourites": "only"}, headers=bearer(campus["other"])
+    )
+    assert r.json()["data"] == []  # someone else's stars are not mine
+    r = await client.delete(f"{API}/me/favourites/{campus['far'].pk}", headers=me)
+    assert r.status_code == 204
+    r = await client.get(f"{API}/rooms", params={"favourites": "only"}, headers=me)
+    assert [x["code"] for x in r.json()["data"]] == ["B1-LAB"]
+    r = await client.delete(f"{API}/me/favourites/{campus['far'].pk}", headers=me)
+    assert r.status_code == 404
+    r = await client.put(f"{API}/me/favourites/999999", headers=me)
+    assert r.status_code == 404
+    r = await client.get(f"{API}/rooms", params={"favourites": "all"}, headers=me)
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize(("who", "status"), [("building_manager", 201), ("far_manager", 403)])
+async def test_a_manager_books_a_series_in_their_room_with_override(client, campus, who, status):
+    r = await client.post(
+        f"{API}/series",
+        json={
+            "room_id": campus["seminar"].pk,
+            "title": "Department seminar",
+            "start_date": "2031-03-04",
+            "start_time": "09:00",
+            "duration_minutes": 60,
+            "recurrence": {"freq": "weekly", "count": 3},
+            "override": True,
+        },
+        headers=bearer(campus[who]),
+    )
+    assert r.status_code == status, r.text
+    if status == 201:  # no approval needed from themselves
+        occurrences = await client.get(
+            f"{API}/bookings",
+            params={"series_id": r.json()["id"]},
+            headers=bearer(campus["room_manager"]),  # the room's other manager sees them
+        )
+        assert [b["status"] for b in occurrences.json()["data"]] == ["confirmed"] * 3

@@ -1,0 +1,84 @@
+"""Approval routing by email, end to end (services → change feed → outbox → a real SMTP
+server): a request for a managed room goes to its managers only; a room nobody manages
+falls back to staff; a deactivated manager is skipped (staff again when none is left); the
+daily digest lists each approver's own rooms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from compax_server.db.users import Role
+from compax_server.services import bookings, managers, users
+from tests.conftest import actor_of, at
+from tests.notifications.test_email import Outbox, subject
+from tests.notifications.test_email import outbox as outbox
+from tests.notifications.test_email import smtp as smtp
+
+
+async def ask(member, room, day: int, title: str = "Rehearsal") -> int:
+    created = await bookings.create_booking(
+        actor_of(member), room_id=room.pk, title=title, start=at(day, 9), end=at(day, 10)
+    )
+    return created.booking.pk
+
+
+async def test_requests_go_to_the_rooms_managers_and_else_to_staff(
+    outbox: Outbox, make_user, admin, staff, member, make_room, building
+):
+    managed = await make_room(requires_approval=True)
+    plain = await make_room(requires_approval=True)
+    room_office = await make_user(Role.member)
+    building_office = await make_user(Role.member)
+    await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), room_office.pk)
+
+    await ask(member, managed, 1, "Quartet")
+    received = await outbox.deliver()
+    assert [m["To"] for m in received] == [room_office.email]
+    assert subject(received[0]).startswith("Booking request: Quartet")
+
+    await ask(member, plain, 2, "Choir")
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+
+    # a building's managers decide for every room of it, with the room's own
+    await managers.add_manager(
+        actor_of(admin), managers.Target("building", building.pk), building_office.pk
+    )
+    await ask(member, plain, 3, "Orchestra")
+    await ask(member, managed, 4, "Duo")
+    received = await outbox.deliver()
+
+    def to_of(title: str) -> list[str]:
+        return sorted(m["To"] for m in received if title in subject(m))
+
+    assert to_of("Orchestra") == [building_office.email], [subject(m) for m in received]
+    assert to_of("Duo") == sorted([room_office.email, building_office.email])
+
+    # deactivated managers get nothing; with none left, staff decide again
+    await users.deactivate_user(actor_of(admin), building_office.pk)
+    await ask(member, plain, 5, "Band")
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+
+
+async def test_the_digest_reaches_managers_with_their_rooms_only(
+    outbox: Outbox, make_user, admin, staff, member, make_room
+):
+    managed = await make_room(requires_approval=True)
+    plain = await make_room(requires_approval=True)
+    office = await make_user(Role.member)
+    await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), office.pk)
+    await ask(member, managed, 1, "Quartet")
+    await ask(member, plain, 2, "Choir")
+    await outbox.deliver()  # the requests themselves
+    from compax_server.services import mail
+
+    evening = datetime(2031, 3, 2, 23, 0, tzinfo=UTC)
+    await mail.queue_digests(evening)
+    received = await outbox.deliver()
+    digests = {m["To"]: m for m in received}
+    assert set(digests) == {office.email, staff.email, admin.email}
+    text = digests[office.email].get_body(preferencelist=("plain",)).get_content()
+    assert "Quartet" in text and "Choir" not in text
+    staff_text = digests[staff.email].get_body(preferencelist=("plain",)).get_content()
+    assert "Choir" in staff_text and "Quartet" not in staff_text
