@@ -145,7 +145,7 @@ def groups_of(sections: list[Section]) -> list[Group]:
     members: dict[str, list[Section]] = defaultdict(list)
     for s in sections:
         members[find(s.external_id)].append(s)
-    groups = []
+    groups: list[Group] = []
     for group_sections in members.values():
         by_pattern: dict[tuple[Any, ...], list[Section]] = defaultdict(list)
         for s in group_sections:

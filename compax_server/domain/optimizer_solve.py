@@ -126,9 +126,9 @@ def solve(
             if gi in hint:
                 for i in shortlist[gi]:
                     model.add_hint(x[gi, i], i == hint[gi])
-        for tz, members in by_part[n]:
+        for tz, clique in by_part[n]:
             per_room: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-            for gi in members:
+            for gi in clique:
                 for i in shortlist[gi]:
                     if rooms[i].timezone == tz:
                         per_room[i].append(x[gi, i])
