@@ -66,6 +66,7 @@ from compax_sdk.resources.imports import (
     ImportStatus,
 )
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
+from compax_sdk.resources.optimizer import OptimizerItem, OptimizerPlan
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
     AsyncRoomSearchPager,
@@ -161,6 +162,8 @@ __all__ = [
     "NotificationKind",
     "NotificationPreferences",
     "OpeningHours",
+    "OptimizerItem",
+    "OptimizerPlan",
     "PasswordChanged",
     "PayloadTooLargeError",
     "PermissionDeniedError",

@@ -13,6 +13,7 @@ from compax_sdk.resources.feeds import AsyncFeeds, Feeds
 from compax_sdk.resources.imports import AsyncImports, Imports
 from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.notifications import AsyncNotifications, Notifications
+from compax_sdk.resources.optimizer import AsyncOptimizer, Optimizer
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
 from compax_sdk.resources.rules import AsyncRules, Rules
 from compax_sdk.resources.series import AsyncSeries, Series
@@ -33,6 +34,7 @@ __all__ = [
     "AsyncImports",
     "AsyncMe",
     "AsyncNotifications",
+    "AsyncOptimizer",
     "AsyncRooms",
     "AsyncRules",
     "AsyncSeries",
@@ -49,6 +51,7 @@ __all__ = [
     "Imports",
     "Me",
     "Notifications",
+    "Optimizer",
     "Rooms",
     "Rules",
     "Series",

@@ -25,7 +25,7 @@ router = Router(
 Code = Field(min_length=1, max_length=64)
 
 
-class SectionIn(In):
+class OptimizerSection(In):
     external_id: str = Field(min_length=1, max_length=200, description="stable id in the source")
     title: str = Field(min_length=1, max_length=200)
     weekdays: list[Weekday] = Field(min_length=1, max_length=7)
@@ -47,7 +47,7 @@ class SectionIn(In):
     until: date | None = Field(None, description="default: the term's last day")
 
 
-class WeightsIn(In):
+class OptimizerWeights(In):
     placement: Int = Field(1000, ge=1, le=1_000_000)
     seat_fill: Int = Field(100, ge=0, le=10_000)
     fill_threshold: float = Field(0.6, ge=0, le=1)
@@ -57,7 +57,7 @@ class WeightsIn(In):
     keep_room: Int = Field(100, ge=0, le=10_000)
 
 
-class PlanRequest(In):
+class OptimizerPlanRequest(In):
     term_id: Int = Field(ge=1, le=2**31 - 1)
     source: str = Field(
         optimizer.DEFAULT_SOURCE,
@@ -67,11 +67,11 @@ class PlanRequest(In):
     time_limit: float = Field(30, ge=1, le=optimizer.MAX_TIME_LIMIT, description="seconds")
     apply: bool = Field(False, description="book the placed sections (through the import)")
     atomic: bool = Field(True, description="apply: all or nothing; false: what is valid")
-    weights: WeightsIn = Field(default_factory=WeightsIn)
-    sections: list[SectionIn] = Field(min_length=1, max_length=optimizer.MAX_SECTIONS)
+    weights: OptimizerWeights = Field(default_factory=OptimizerWeights)
+    sections: list[OptimizerSection] = Field(min_length=1, max_length=optimizer.MAX_SECTIONS)
 
 
-class PlanItem(Out):
+class OptimizerItem(Out):
     external_id: str
     title: str
     headcount: int
@@ -96,7 +96,7 @@ class PlanItem(Out):
     series_id: int | None = None
 
 
-class PlanOut(Out):
+class OptimizerPlan(Out):
     term_id: int
     source: str
     applied: bool
@@ -105,19 +105,19 @@ class PlanOut(Out):
     summary: dict[str, Any] = Field(description="placed, unplaced, mean seat fill, preferences")
     baseline: dict[str, Any] = Field(description="a greedy best-fit run on the same input")
     solver: dict[str, Any] = Field(description="status, objective, bound, gap, seconds")
-    items: list[PlanItem]
+    items: list[OptimizerItem]
 
 
 @router.post(
     "/plans",
     summary="Plan rooms for a term's sections",
-    body=PlanRequest,
+    body=OptimizerPlanRequest,
     max_body=MAX_INFLATED,
-    response=PlanOut,
+    response=OptimizerPlan,
     status=200,
     errors=(*AUTH_ERRORS, 409, 422, 503),
 )
-async def plan(request: Request, actor: Actor, body: PlanRequest) -> HTTPResponse:
+async def plan(request: Request, actor: Actor, body: OptimizerPlanRequest) -> HTTPResponse:
     """Solve (CP-SAT, within ``time_limit``) and answer section by section: placed (room,
     seat fill, preferences met) or unplaced with the reason. ``apply: true`` books the
     placed sections through the timetable import under ``source`` (idempotent: a re-run
@@ -133,4 +133,4 @@ async def plan(request: Request, actor: Actor, body: PlanRequest) -> HTTPRespons
         apply=body.apply,
         atomic=body.atomic,
     )
-    return render(PlanOut.model_validate(out))
+    return render(OptimizerPlan.model_validate(out))

@@ -42,6 +42,8 @@ from compax_sdk import (
     ImportItemResult,
     ImportProblem,
     ImportStatus,
+    OptimizerItem,
+    OptimizerPlan,
     PasswordChanged,
     Redelivered,
     Room,
@@ -110,6 +112,7 @@ OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
     (ChangesPage, "/api/v1/changes", "get", False),
     (ImportBatch, "/api/v1/imports", "post", False),
     (ImportBatch, "/api/v1/imports/{import_id}", "get", False),
+    (OptimizerPlan, "/api/v1/optimizer/plans", "post", False),
     (NotificationPreferences, "/api/v1/me/notifications", "get", False),
     (FeedURL, "/api/v1/me/feed-token", "post", False),
     (NotificationPreferences, "/api/v1/me/notifications", "put", False),
@@ -138,6 +141,7 @@ PARTS: list[tuple[type[BaseModel], str]] = [
     (Holiday, "HolidayOut"),
     (SkippedDate, "Skipped"),
     (ImportItemResult, "ImportItemResult"),
+    (OptimizerItem, "OptimizerItem"),
     (NotificationKind, "Kind"),
     (FieldError, "FieldError"),  # of every problem
     (ConflictingBooking, "InTheWay"),  # of a booking_conflict
