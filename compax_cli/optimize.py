@@ -88,6 +88,7 @@ def _solve(
     apply: bool,
     partial: bool,
     source: str | None,
+    cancel_missing: bool = False,
 ) -> OptimizerPlan:
     """The call, with a progress bar of the solver's time on a terminal."""
 
@@ -99,6 +100,7 @@ def _solve(
                 time_limit=seconds,
                 source=source,
                 atomic=not partial,
+                cancel_missing=cancel_missing,
             )
         return c.optimizer.plan(
             term_id=term_id, sections=sections, time_limit=seconds, source=source
@@ -159,6 +161,21 @@ def summary_table(plan: OptimizerPlan) -> None:
     )
 
 
+def _preferences(p: dict[str, Any]) -> str:
+    """``building #1, kept room``; ``low fill`` under the threshold."""
+    out = []
+    if "preferred_building" in p:
+        rank = p["preferred_building"]
+        out.append(f"building #{rank}" if rank else "not a preferred building")
+    if "room_wish" in p:
+        out.append("wished room" if p["room_wish"] else "not the wished room")
+    if "kept_room" in p:
+        out.append("kept room" if p["kept_room"] else "moved")
+    if not p.get("fill_threshold", True):
+        out.append("low fill")
+    return ", ".join(out)
+
+
 def plan_table(plan: OptimizerPlan) -> None:
     t = Table(title="Plan", title_justify="left", header_style="bold")
     for name in ("section", "seats", "room", "fill", "preferences", "import / reason"):
@@ -166,9 +183,7 @@ def plan_table(plan: OptimizerPlan) -> None:
     rows = sorted(plan.items, key=lambda i: (i.action == "placed", i.external_id))
     for i in rows[:MAX_SHOWN]:
         if i.action == "placed":
-            prefs = ", ".join(
-                f"{k}={v}" for k, v in (i.preferences or {}).items() if k != "one_room"
-            )
+            prefs = _preferences(i.preferences or {})
             t.add_row(
                 i.external_id,
                 str(i.headcount),
@@ -188,9 +203,11 @@ def plan_table(plan: OptimizerPlan) -> None:
             t.add_row(
                 i.external_id,
                 str(i.headcount),
+                f"({i.current_room})" if i.current_room else "-",
                 "-",
-                "-",
-                "",
+                "still booked from before"
+                if i.current_room
+                else ("its booking cancelled" if i.import_action == "cancel" else ""),
                 f"{r.get('code')}: {r.get('detail')}" + (f"; {rooms}" if rooms else ""),
                 style="red",
             )
@@ -224,6 +241,14 @@ def optimize(
         str | None,
         typer.Option("--source", help="Import source to book under (default: optimizer)."),
     ] = None,
+    cancel_missing: Annotated[
+        bool,
+        typer.Option(
+            "--cancel-missing",
+            help="With --apply: the file is the whole term; cancel what this source booked "
+            "before for sections now unplaced or no longer in the file.",
+        ),
+    ] = False,
     json_: Json = False,
 ) -> None:
     """Find rooms for every section of a term at once (CP-SAT on the server), show the
@@ -244,7 +269,7 @@ def optimize(
     with client(st) as c:
         term_id = lookup.term(c, term).id
         note(f"Read {len(sections)} section(s) from {file.name}.")
-        plan = _solve(c, term_id, sections, seconds, apply, partial, source)
+        plan = _solve(c, term_id, sections, seconds, apply, partial, source, cancel_missing)
     if st.json:
         print_json(plan)
         return

@@ -61,6 +61,7 @@ class OptimizerItem(Model):
     occurrences: int | None = None
     preferences: dict[str, Any] | None = None
     reason: dict[str, Any] | None = None
+    current_room: str | None = None
     skipped: list[dict[str, Any]] | None = None
     conflicts: list[dict[str, Any]] | None = None
     errors: list[dict[str, Any]] | None = None
@@ -99,12 +100,14 @@ def _encode(
     source: str | None,
     weights: Mapping[str, Any] | None,
     extra_headers: Headers,
+    cancel_missing: bool = False,
 ) -> tuple[bytes, dict[str, str]]:
     payload: dict[str, Any] = {
         "term_id": term_id,
         "time_limit": time_limit,
         "apply": apply,
         "atomic": atomic,
+        "cancel_missing": cancel_missing,
         "sections": [body(s, prefix=f"sections[{n}].") for n, s in enumerate(sections)],
     }
     if source is not None:
@@ -143,13 +146,24 @@ class Optimizer(SyncResource):
         weights: Mapping[str, Any] | None = None,
         source: str | None = None,
         atomic: bool = True,
+        cancel_missing: bool = False,
         extra_headers: Headers = None,
     ) -> OptimizerPlan:
         """Plan and book the placed sections through the import under ``source``.
         ``atomic``: all or nothing (``ImportRejectedError`` when something came in the
-        way since); ``False``: what is valid."""
+        way since); ``False``: what is valid. ``cancel_missing``: the sections are the
+        source's whole term; what it booked before for sections now unplaced or gone is
+        cancelled."""
         return self._run(
-            term_id, sections, True, atomic, time_limit, source, weights, extra_headers
+            term_id,
+            sections,
+            True,
+            atomic,
+            time_limit,
+            source,
+            weights,
+            extra_headers,
+            cancel_missing,
         )
 
     def _run(
@@ -162,6 +176,7 @@ class Optimizer(SyncResource):
         source: str | None,
         weights: Mapping[str, Any] | None,
         extra_headers: Headers,
+        cancel_missing: bool = False,
     ) -> OptimizerPlan:
         raw, headers = _encode(
             term_id,
@@ -172,6 +187,7 @@ class Optimizer(SyncResource):
             source=source,
             weights=weights,
             extra_headers=extra_headers,
+            cancel_missing=cancel_missing,
         )
         return self._call(
             OptimizerPlan,
@@ -209,13 +225,24 @@ class AsyncOptimizer(AsyncResource):
         weights: Mapping[str, Any] | None = None,
         source: str | None = None,
         atomic: bool = True,
+        cancel_missing: bool = False,
         extra_headers: Headers = None,
     ) -> OptimizerPlan:
         """Plan and book the placed sections through the import under ``source``.
         ``atomic``: all or nothing (``ImportRejectedError`` when something came in the
-        way since); ``False``: what is valid."""
+        way since); ``False``: what is valid. ``cancel_missing``: the sections are the
+        source's whole term; what it booked before for sections now unplaced or gone is
+        cancelled."""
         return await self._run(
-            term_id, sections, True, atomic, time_limit, source, weights, extra_headers
+            term_id,
+            sections,
+            True,
+            atomic,
+            time_limit,
+            source,
+            weights,
+            extra_headers,
+            cancel_missing,
         )
 
     async def _run(
@@ -228,6 +255,7 @@ class AsyncOptimizer(AsyncResource):
         source: str | None,
         weights: Mapping[str, Any] | None,
         extra_headers: Headers,
+        cancel_missing: bool = False,
     ) -> OptimizerPlan:
         raw, headers = _encode(
             term_id,
@@ -238,6 +266,7 @@ class AsyncOptimizer(AsyncResource):
             source=source,
             weights=weights,
             extra_headers=extra_headers,
+            cancel_missing=cancel_missing,
         )
         return await self._call(
             OptimizerPlan,

@@ -67,6 +67,11 @@ class OptimizerPlanRequest(In):
     time_limit: float = Field(30, ge=1, le=optimizer.MAX_TIME_LIMIT, description="seconds")
     apply: bool = Field(False, description="book the placed sections (through the import)")
     atomic: bool = Field(True, description="apply: all or nothing; false: what is valid")
+    cancel_missing: bool = Field(
+        False,
+        description="the sections are the source's whole term: cancel what it booked before "
+        "for sections now unplaced or no longer listed",
+    )
     weights: OptimizerWeights = Field(default_factory=OptimizerWeights)
     sections: list[OptimizerSection] = Field(min_length=1, max_length=optimizer.MAX_SECTIONS)
 
@@ -89,6 +94,9 @@ class OptimizerItem(Out):
         None,
         description="unplaced: code (invalid, no_room_fits, outside_opening_hours, "
         "rooms_taken), detail, and the rooms with what is in their way",
+    )
+    current_room: str | None = Field(
+        None, description="unplaced: the room this source booked for it before (kept)"
     )
     skipped: list[dict[str, Any]] | None = None
     conflicts: list[dict[str, Any]] | None = None
@@ -132,5 +140,6 @@ async def plan(request: Request, actor: Actor, body: OptimizerPlanRequest) -> HT
         source=body.source,
         apply=body.apply,
         atomic=body.atomic,
+        cancel_missing=body.cancel_missing,
     )
     return render(OptimizerPlan.model_validate(out))

@@ -128,10 +128,13 @@ async def optimize(
     source: str = DEFAULT_SOURCE,
     apply: bool = False,
     atomic: bool = True,
+    cancel_missing: bool = False,
     workers: int = 2,
 ) -> dict[str, Any]:
     """Plan rooms for the sections; with ``apply``, book them (an atomic apply with a
-    conflict, e.g. a booking made since the facts were read, applies nothing: 409)."""
+    conflict, e.g. a booking made since the facts were read, applies nothing: 409).
+    ``cancel_missing``: the sections are the source's whole term, so the series it booked
+    before for sections now unplaced or gone are cancelled (as the import's option does)."""
     require_scope(actor, Scope.import_)
     require_staff(actor, Scope.import_)
     terms = {t["id"]: t for t in await imports_db.terms()}
@@ -163,9 +166,15 @@ async def optimize(
         items=result.imports,
         mode="apply" if apply else "plan",
         atomic=atomic,
+        cancel_missing=cancel_missing and bool(result.imports),
         skip_closures=True,
     )
-    return _answer(result, batch, apply, round(clock.monotonic() - started, 3), source, term_id)
+    seconds = round(clock.monotonic() - started, 3)
+    out = _answer(result, batch, apply, seconds, source, term_id)
+    for item in out["items"]:  # booked by an earlier run: kept unless cancel_missing
+        if item["action"] == "unplaced" and item["external_id"] in current and not cancel_missing:
+            item["current_room"] = current[item["external_id"]]
+    return out
 
 
 async def _solve_alone(
@@ -216,7 +225,9 @@ def _answer(
     for item in result.items:
         lead = item.get("booked_with", item["external_id"])
         done = by_id.get(lead)
-        if done is not None and item["action"] == "placed":
+        if done is not None and item["action"] == "unplaced":  # cancel_missing
+            item = item | {"import_action": done["action"]}
+        elif done is not None:
             item = item | {"import_action": done["action"]}
             for key in ("skipped", "conflicts", "errors", "series_id"):
                 if key in done:

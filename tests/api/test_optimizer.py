@@ -227,3 +227,29 @@ async def test_bounds_permissions_and_one_solve_at_a_time(
         optimizer._solving.release()
     assert (await run(client, staff, term_id, one)).status_code == 200
     assert await Booking.all().count() == 0
+
+
+async def test_a_section_that_no_longer_fits_keeps_or_loses_its_old_booking(
+    client, staff, make_room, term_id
+):
+    await make_room(code="K-1", capacity=30)
+    section = {
+        "external_id": "K1",
+        "title": "Seminar",
+        "weekdays": ["tue"],
+        "start_time": "10:00",
+        "duration_minutes": 60,
+        "headcount": 25,
+    }
+    other = section | {"external_id": "K2", "start_time": "12:00"}
+    first = await run(client, staff, term_id, [section, other], apply=True)
+    assert [i["room"] for i in first.json()["items"]] == ["K-1", "K-1"]
+    grown = section | {"headcount": 40}
+    kept = await run(client, staff, term_id, [grown, other], apply=True)
+    item = kept.json()["items"][0]
+    assert item["action"] == "unplaced" and item["current_room"] == "K-1"
+    assert await Booking.filter(status=Status.confirmed).count() == 12  # left as it was
+    gone = await run(client, staff, term_id, [grown, other], apply=True, cancel_missing=True)
+    item = gone.json()["items"][0]
+    assert item["import_action"] == "cancel" and item.get("current_room") is None
+    assert await Booking.filter(status=Status.confirmed).count() == 6  # K2's
