@@ -19,6 +19,7 @@ s; planned and applied in <= 90 s.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from datetime import date
@@ -92,6 +93,38 @@ def solver_run(c: Campus, raw: list[dict[str, Any]], limit: float, weights: Weig
         },
         "_fills": fills,
         "_greedy_fills": result.baseline.get("_fills", []),
+    }
+
+
+def stability(c: Campus, raw: list[dict[str, Any]], limit: float, share: float = 0.05) -> dict:
+    """Place, then change ``share`` of the sections (a new start time) and re-run with every
+    section's last room: how many keep their room."""
+    import random
+
+    term = Term(date.fromisoformat(TERM[0]), date.fromisoformat(TERM[1]), frozenset())
+    rooms = domain_rooms(c)
+    first = plan([section_of(s) for s in raw], rooms, {}, term, 1, Weights(), time_limit=limit)
+    placed = {i["external_id"]: i["room"] for i in first.items if i["action"] == "placed"}
+    rnd = random.Random(11)
+    changed = [dict(s) | {"last_room": placed.get(s["external_id"])} for s in raw]
+    moved = rnd.sample(range(len(changed)), int(len(changed) * share))
+    for n in moved:
+        hour = int(changed[n]["start_time"][:2])
+        changed[n]["start_time"] = f"{(hour + 1) if hour < 17 else 8:02d}:30"
+    t = time.perf_counter()
+    second = plan([section_of(s) for s in changed], rooms, {}, term, 1, Weights(), time_limit=limit)
+    after = {i["external_id"]: i["room"] for i in second.items if i["action"] == "placed"}
+    kept = sum(1 for k, room in placed.items() if after.get(k) == room)
+    unchanged_ids = {raw[n]["external_id"] for n in range(len(raw))} - {
+        raw[n]["external_id"] for n in moved
+    }
+    kept_unchanged = sum(1 for k in unchanged_ids if k in placed and after.get(k) == placed[k])
+    return {
+        "changed_sections": len(moved),
+        "kept_room_share": round(kept / max(1, len(placed)), 4),
+        "kept_room_share_of_unchanged": round(kept_unchanged / max(1, len(unchanged_ids)), 4),
+        "placed_after": second.summary["placed"],
+        "rerun_wall_s": round(time.perf_counter() - t, 2),
     }
 
 
@@ -188,6 +221,7 @@ def main() -> None:
     parser.add_argument("--tight-rooms", type=int, default=200)
     parser.add_argument("--svg", default=str(ROOT / "docs" / "optimizer-fill.svg"))
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--only-stability", action="store_true")
     args = parser.parse_args()
     report: dict[str, Any] = {
         "rooms": args.rooms,
@@ -196,6 +230,14 @@ def main() -> None:
     }
     c = dataset_campus(args.rooms)
     raw = sections(c, args.sections)
+    if args.only_stability:  # added to the last full run's results
+        path = ROOT / "benchmarks" / "results" / "optimizer.json"
+        report = json.loads(path.read_text()) if path.exists() else report
+        report.pop("recorded_at", None)
+        report["stability"] = stability(c, raw, args.time_limit)
+        print("stability", report["stability"])
+        print(f"\nsaved {save('optimizer', report)}")
+        return
     for name, weights in (
         ("default", Weights()),
         ("fill_only", Weights(preferred_building=0, threshold_bonus=0)),

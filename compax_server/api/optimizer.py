@@ -22,7 +22,8 @@ router = Router(
     description="The term room optimizer: rooms for every section of a term at once.",
 )
 
-Code = Field(min_length=1, max_length=64)
+# Seconds a request may take: the longest solve, then loading, checking and booking.
+RESPONSE_TIMEOUT = optimizer.MAX_TIME_LIMIT + 90
 
 
 class OptimizerSection(In):
