@@ -14,8 +14,8 @@ import pytest
 from benchmarks.optimizer_campus import campus, overfull, sections
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room, RoomFeature
-from compax_server.services import optimizer
-from tests.conftest import bearer
+from compax_server.services import buildings, optimizer
+from tests.conftest import actor_of, bearer
 
 PLANS = "/api/v1/optimizer/plans"
 TERM = {"name": "Spring 2031", "start_date": "2031-03-03", "end_date": "2031-04-13"}
@@ -253,3 +253,37 @@ async def test_a_section_that_no_longer_fits_keeps_or_loses_its_old_booking(
     item = gone.json()["items"][0]
     assert item["import_action"] == "cancel" and item.get("current_room") is None
     assert await Booking.filter(status=Status.confirmed).count() == 6  # K2's
+
+
+async def test_closures_and_holidays_are_left_out_and_reported(
+    client, staff, admin, make_room, building
+):
+    term = await client.post(
+        "/api/v1/terms",
+        json=TERM | {"holidays": [{"start": "2031-03-10", "end": "2031-03-10", "name": "Day"}]},
+        headers=bearer(staff),
+    )
+    room = await make_room(code="C-1", capacity=20)
+    await buildings.add_closure(
+        actor_of(admin),
+        building.pk,
+        reason="Painting",
+        room_id=room.pk,
+        start_date=datetime(2031, 3, 17).date(),
+        end_date=datetime(2031, 3, 17).date(),
+    )
+    section = {
+        "external_id": "M1",
+        "title": "Monday",
+        "weekdays": ["mon"],
+        "start_time": "10:00",
+        "duration_minutes": 60,
+        "headcount": 15,
+    }
+    r = await run(client, staff, term.json()["id"], [section], apply=True)
+    assert r.status_code == 200, r.text
+    item = r.json()["items"][0]
+    assert item["room"] == "C-1" and item["occurrences"] == 5  # six Mondays, one a holiday
+    assert [s["date"] for s in item["skipped"]] == ["2031-03-17"]
+    days = sorted(b.start.date().isoformat() for b in await Booking.filter(status=Status.confirmed))
+    assert "2031-03-10" not in days and "2031-03-17" not in days and len(days) == 4
