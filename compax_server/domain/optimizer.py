@@ -154,37 +154,42 @@ def groups_of(sections: list[Section]) -> list[Group]:
     return groups
 
 
+def _occurrences(s: Section, term: Term, tz: str) -> list[tuple[datetime, datetime]] | str:
+    """The section's occurrences in the zone (UTC), or why there are none."""
+    try:
+        expansion = recurrence.expand(
+            {"freq": "weekly", "interval": 1, "weekdays": list(s.weekdays)},
+            start_date=max(s.start_date or term.start_date, term.start_date),
+            until=min(s.until or term.end_date, term.end_date),
+            count=None,
+            start_time=recurrence.parse_time(s.start_time),
+            duration=timedelta(minutes=s.duration_minutes),
+            tz=hours.zone(tz),
+            excluded=set(),
+            added=set(),
+            holidays=set(term.holidays),
+        )
+    except Exception as exc:
+        return str(getattr(exc, "detail", exc))
+    return [(o.start, o.end) for o in expansion.occurrences] or "no occurrence in the term"
+
+
 def expand(groups: list[Group], term: Term, zones: set[str]) -> None:
     """Every meeting's occurrences (UTC) in each zone; a section that cannot be expanded,
     or linked meetings that overlap, make the group invalid."""
+    memo: dict[tuple[Any, ...], list[tuple[datetime, datetime]] | str] = {}
     for g in groups:
         for m in g.meetings:
             s = m.lead
-            first = max(s.start_date or term.start_date, term.start_date)
-            last = min(s.until or term.end_date, term.end_date)
             for tz in zones:
-                try:
-                    expansion = recurrence.expand(
-                        {"freq": "weekly", "interval": 1, "weekdays": list(s.weekdays)},
-                        start_date=first,
-                        until=last,
-                        count=None,
-                        start_time=recurrence.parse_time(s.start_time),
-                        duration=timedelta(minutes=s.duration_minutes),
-                        tz=hours.zone(tz),
-                        excluded=set(),
-                        added=set(),
-                        holidays=set(term.holidays),
-                    )
-                except Exception as exc:
-                    g.errors.append(
-                        {"external_id": s.external_id, "detail": getattr(exc, "detail", str(exc))}
-                    )
+                key = (s.pattern, tz)  # sections share few patterns: expand each once
+                if key not in memo:
+                    memo[key] = _occurrences(s, term, tz)
+                found = memo[key]
+                if isinstance(found, str):
+                    g.errors.append({"external_id": s.external_id, "detail": found})
                     break
-                m.occurrences[tz] = [(o.start, o.end) for o in expansion.occurrences]
-                if not m.occurrences[tz]:
-                    g.errors.append({"external_id": s.external_id, "detail": "no occurrence"})
-                    break
+                m.occurrences[tz] = found
         if len(g.meetings) > 1 and not g.errors:
             for tz in zones:
                 spans = g.spans(tz)
