@@ -147,18 +147,21 @@ def solve(
         status = solver.solve(model)
         part_hint = {gi: hint[gi] for gi in part if gi in hint}
         hint_value = value(groups, part_hint)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value >= hint_value:
+        # Two upper bounds: the solver's, and every section in its best room.
+        bound = sum(max(groups[gi].scores.values()) for gi in part)
+        known = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if known:
+            bound = min(bound, round(solver.best_objective_bound))
+        if known and solver.objective_value >= hint_value:
             chosen = {gi: i for (gi, i) in keys if solver.boolean_value(x[gi, i])}
             out.objective += round(solver.objective_value)
-            out.bound += round(solver.best_objective_bound)
+            out.bound += max(bound, round(solver.objective_value))
             if status != cp_model.OPTIMAL:
                 out.status = "feasible"
-        else:  # no better answer in time: keep the hint, bounded by what the solver proved
+        else:  # no better answer in time: keep the hint
             chosen = part_hint
             out.objective += hint_value
-            trivial = sum(max(groups[gi].scores.values()) for gi in part)
-            proven = round(solver.best_objective_bound) if status == cp_model.INFEASIBLE else 0
-            out.bound += max(hint_value, proven or trivial)
+            out.bound += max(bound, hint_value)
             out.status = "feasible"
             out.notes.append(f"part {n}: the solver found nothing better than greedy in time")
         out.assignment.update(chosen)
