@@ -21,7 +21,7 @@ section that still fits in its room::
 
 The solver runs on the server for up to ``time_limit`` seconds (at most 120); the request's
 timeout is that plus a margin. One solve per server process at a time: a busy server
-answers 503 with Retry-After, which the client waits for and retries.
+answers 503 with Retry-After, which the client waits for (up to a minute) and retries.
 """
 
 from __future__ import annotations

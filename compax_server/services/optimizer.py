@@ -199,21 +199,24 @@ async def _solve_alone(
             "Another optimizer run is solving in this process; retry when it is done.",
             retry_after=wait,
         )
-    try:
-        _busy_until[0] = clock.monotonic() + time_limit + 5
-        return await asyncio.to_thread(
-            plan,
-            sections,
-            rooms,
-            busy,
-            term,
-            term_id,
-            weights,
-            time_limit=time_limit,
-            workers=workers,
-        )
-    finally:
-        _solving.release()
+    _busy_until[0] = clock.monotonic() + time_limit + 5
+
+    def alone() -> Result:  # released when the solve ends, even if the request went away
+        try:
+            return plan(
+                sections,
+                rooms,
+                busy,
+                term,
+                term_id,
+                weights,
+                time_limit=time_limit,
+                workers=workers,
+            )
+        finally:
+            _solving.release()
+
+    return await asyncio.to_thread(alone)  # submitted at once: the thread always releases
 
 
 def _answer(
