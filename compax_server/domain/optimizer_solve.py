@@ -167,5 +167,7 @@ def solve(
         out.assignment.update(chosen)
     if progress is not None:
         progress(len(parts), len(parts))
+    if out.objective == out.bound:  # proven by the bound even where the search stopped
+        out.status = "optimal"
     out.seconds = round(clock.monotonic() - started, 3)
     return out
