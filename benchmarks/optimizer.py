@@ -222,6 +222,7 @@ def main() -> None:
     parser.add_argument("--svg", default=str(ROOT / "docs" / "optimizer-fill.svg"))
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--only-stability", action="store_true")
+    parser.add_argument("--only-http", action="store_true")
     args = parser.parse_args()
     report: dict[str, Any] = {
         "rooms": args.rooms,
@@ -230,12 +231,16 @@ def main() -> None:
     }
     c = dataset_campus(args.rooms)
     raw = sections(c, args.sections)
-    if args.only_stability:  # added to the last full run's results
+    if args.only_stability or args.only_http:  # added to the last full run's results
         path = ROOT / "benchmarks" / "results" / "optimizer.json"
         report = json.loads(path.read_text()) if path.exists() else report
         report.pop("recorded_at", None)
-        report["stability"] = stability(c, raw, args.time_limit)
-        print("stability", report["stability"])
+        if args.only_stability:
+            report["stability"] = stability(c, raw, args.time_limit)
+            print("stability", report["stability"])
+        else:
+            for engine in args.engines.split(","):
+                report[f"http_{engine}"] = http_run(engine, c, raw, args.time_limit)
         print(f"\nsaved {save('optimizer', report)}")
         return
     for name, weights in (
