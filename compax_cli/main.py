@@ -22,6 +22,7 @@ from compax_cli import (
     feeds,
     imports,
     notifications,
+    optimize,
     rooms,
     rules,
     series,
@@ -111,6 +112,7 @@ app.add_typer(terms.app, name="terms")
 app.add_typer(bookings.app, name="bookings")
 app.add_typer(series.app, name="series")
 app.command("import")(imports.import_)
+app.command("optimize")(optimize.optimize)
 app.add_typer(users.app, name="users")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(rules.app, name="rules")

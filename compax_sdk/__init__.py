@@ -68,6 +68,7 @@ from compax_sdk.resources.imports import (
 )
 from compax_sdk.resources.managers import Manager
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
+from compax_sdk.resources.optimizer import OptimizerItem, OptimizerPlan
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
     AsyncRoomSearchPager,
@@ -167,6 +168,8 @@ __all__ = [
     "NotificationKind",
     "NotificationPreferences",
     "OpeningHours",
+    "OptimizerItem",
+    "OptimizerPlan",
     "PasswordChanged",
     "PayloadTooLargeError",
     "PermissionDeniedError",

@@ -46,6 +46,7 @@ from compax_sdk.resources import (
     AsyncManagers,
     AsyncMe,
     AsyncNotifications,
+    AsyncOptimizer,
     AsyncRooms,
     AsyncRules,
     AsyncSeries,
@@ -65,6 +66,7 @@ from compax_sdk.resources import (
     Managers,
     Me,
     Notifications,
+    Optimizer,
     Rooms,
     Rules,
     Series,
@@ -128,6 +130,7 @@ class Compax:
         self.terms = Terms(self._api)
         self.series = Series(self._api)
         self.imports = Imports(self._api)
+        self.optimizer = Optimizer(self._api)
         self.rules = Rules(self._api)
         self.audit_events = AuditEvents(self._api)
         self.changes = Changes(self._api)
@@ -233,6 +236,7 @@ class AsyncCompax:
         self.terms = AsyncTerms(self._api)
         self.series = AsyncSeries(self._api)
         self.imports = AsyncImports(self._api)
+        self.optimizer = AsyncOptimizer(self._api)
         self.rules = AsyncRules(self._api)
         self.audit_events = AsyncAuditEvents(self._api)
         self.changes = AsyncChanges(self._api)

@@ -14,6 +14,7 @@ from compax_sdk.resources.imports import AsyncImports, Imports
 from compax_sdk.resources.managers import AsyncFavourites, AsyncManagers, Favourites, Managers
 from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.notifications import AsyncNotifications, Notifications
+from compax_sdk.resources.optimizer import AsyncOptimizer, Optimizer
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
 from compax_sdk.resources.rules import AsyncRules, Rules
 from compax_sdk.resources.series import AsyncSeries, Series
@@ -37,6 +38,7 @@ __all__ = [
     "AsyncManagers",
     "AsyncMe",
     "AsyncNotifications",
+    "AsyncOptimizer",
     "AsyncRooms",
     "AsyncRules",
     "AsyncSeries",
@@ -56,6 +58,7 @@ __all__ = [
     "Managers",
     "Me",
     "Notifications",
+    "Optimizer",
     "Rooms",
     "Rules",
     "Series",

@@ -257,6 +257,25 @@ CASES = {
     "GET /changes/stream": ("GET", "/api/v1/changes/stream", None, READ),  # members: own view
     "POST /imports": ("POST", "/api/v1/imports", {"source": "s", "items": []}, STAFF_WRITE),
     "GET /imports/{id}": ("GET", "/api/v1/imports/{import}", None, STAFF_READ),
+    "POST /optimizer/plans": (
+        "POST",
+        "/api/v1/optimizer/plans",
+        {
+            "term_id": "{term}",
+            "time_limit": 1,
+            "sections": [
+                {
+                    "external_id": "S1",
+                    "title": "s",
+                    "weekdays": ["mon"],
+                    "start_time": "09:00",
+                    "duration_minutes": 30,
+                    "headcount": 5,
+                }
+            ],
+        },
+        STAFF_WRITE,
+    ),
     # webhooks: staff and admins (and their keys, for the subscriptions they own)
     "GET /webhooks": ("GET", "/api/v1/webhooks", None, STAFF_READ),
     "POST /webhooks": (

@@ -1,0 +1,283 @@
+"""``compax optimize FILE --term ...``: rooms for every section of a term at once.
+
+The file lists sections (CSV, or a JSON list in the API's shape); the server solves within
+the time limit (a progress bar shows the time spent meanwhile), then this prints a summary
+(placed, unplaced, mean seat fill, preferences met, against a greedy best-fit run) and the
+plan table. ``--apply`` books the placed sections through the timetable import under
+``--source``: running it again keeps every section in its room while it still fits.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from compax_cli import lookup
+from compax_cli.options import Json
+from compax_cli.output import EXIT_ERROR, console, err_console, fail, note, print_json
+from compax_cli.session import client, state
+from compax_sdk import Compax, OptimizerPlan
+
+LISTS = ("weekdays", "features", "preferred_buildings", "links")
+OPTIONAL = ("room_wish", "last_room", "start_date", "until")
+MAX_SHOWN = 200
+MAX_TIME_LIMIT = 120
+
+
+def parse_seconds(text: str) -> float:
+    """``60``, ``60s``, ``2m``, ``1m30s``."""
+    match = re.fullmatch(r"\s*(?:(\d+)m)?\s*(?:(\d+)s?)?\s*", text.lower())
+    if not text.strip() or match is None or not any(match.groups()):
+        raise typer.BadParameter(
+            f"{text!r} is not a time (e.g. 60s, 2m)", param_hint="--time-limit"
+        )
+    seconds = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+    if not 1 <= seconds <= MAX_TIME_LIMIT:
+        raise typer.BadParameter(
+            f"between 1s and {MAX_TIME_LIMIT}s (the server's limit)", param_hint="--time-limit"
+        )
+    return float(seconds)
+
+
+def read_sections(path: Path) -> list[dict[str, Any]]:
+    """CSV (one section a line; lists space-separated) or JSON (a list of sections)."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".json":
+        data = json.loads(text)
+        if not isinstance(data, list):
+            fail(f"{path.name}: a JSON list of sections, please")
+        return data
+    out = []
+    for n, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        try:
+            section: dict[str, Any] = {
+                "external_id": row["external_id"],
+                "title": row.get("title") or row["external_id"],
+                "start_time": row["start_time"],
+                "duration_minutes": int(row["duration_minutes"]),
+                "headcount": int(row["headcount"]),
+            }
+        except (KeyError, ValueError) as exc:
+            fail(f"{path.name} line {n}: {exc!r} (columns: see compax optimize --help)")
+        for name in LISTS:
+            value = (row.get(name) or "").replace(",", " ").split()
+            if value or name == "weekdays":
+                section[name] = [v.lower() if name == "weekdays" else v for v in value]
+        for name in OPTIONAL:
+            if row.get(name):
+                section[name] = row[name].strip()
+        out.append(section)
+    return out
+
+
+def _solve(
+    c: Compax,
+    term_id: int,
+    sections: list[dict[str, Any]],
+    seconds: float,
+    apply: bool,
+    partial: bool,
+    source: str | None,
+    cancel_missing: bool = False,
+) -> OptimizerPlan:
+    """The call, with a progress bar of the solver's time on a terminal."""
+
+    def call() -> OptimizerPlan:
+        if apply:
+            return c.optimizer.apply(
+                term_id=term_id,
+                sections=sections,
+                time_limit=seconds,
+                source=source,
+                atomic=not partial,
+                cancel_missing=cancel_missing,
+            )
+        return c.optimizer.plan(
+            term_id=term_id, sections=sections, time_limit=seconds, source=source
+        )
+
+    if not err_console.is_terminal:
+        return call()
+    done = threading.Event()
+    with (
+        ThreadPoolExecutor(1) as pool,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar,
+    ):
+        task = bar.add_task(f"Solving {len(sections)} sections", total=seconds)
+        future = pool.submit(call)
+        future.add_done_callback(lambda _: done.set())
+        started = time.monotonic()
+        while not done.wait(0.2):
+            bar.update(task, completed=min(seconds, time.monotonic() - started))
+        bar.update(task, completed=seconds)
+        return future.result()
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def _share(d: dict[str, int]) -> str:
+    return f"{d.get('met', 0)} / {d.get('asked', 0)}" if d.get("asked") else "-"
+
+
+def summary_table(plan: OptimizerPlan) -> None:
+    s, b, solver = plan.summary, plan.baseline, plan.solver
+    t = Table(title="Summary", title_justify="left", header_style="bold")
+    for name in ("", "optimizer", "greedy best fit"):
+        t.add_column(name, justify="right" if name else "left")
+    t.add_row("placed", f"{s['placed']} / {s['sections']}", f"{b['placed']} / {b['sections']}")
+    t.add_row("unplaced", str(s["unplaced"]), str(b["unplaced"]))
+    t.add_row("mean seat fill", _percent(s["mean_seat_fill"]), _percent(b["mean_seat_fill"]))
+    t.add_row("fill above threshold", str(s["fill_threshold_met"]), str(b["fill_threshold_met"]))
+    for key, label in (
+        ("preferred_building", "preferred building"),
+        ("room_wish", "room wish"),
+        ("kept_room", "kept last room"),
+    ):
+        t.add_row(label, _share(s[key]), _share(b[key]))
+    console.print(t)
+    note(
+        f"Solver: {solver['status']}, gap {_percent(solver['gap'])}, "
+        f"{solver['solve_seconds']} s in {solver['parts']} part(s); "
+        f"import {plan.import_id}: "
+        + ", ".join(f"{v} {k}" for k, v in plan.import_summary.items() if v)
+    )
+
+
+def _preferences(p: dict[str, Any]) -> str:
+    """``building #1, kept room``; ``low fill`` under the threshold."""
+    out = []
+    if "preferred_building" in p:
+        rank = p["preferred_building"]
+        out.append(f"building #{rank}" if rank else "not a preferred building")
+    if "room_wish" in p:
+        out.append("wished room" if p["room_wish"] else "not the wished room")
+    if "kept_room" in p:
+        out.append("kept room" if p["kept_room"] else "moved")
+    if not p.get("fill_threshold", True):
+        out.append("low fill")
+    return ", ".join(out)
+
+
+def plan_table(plan: OptimizerPlan) -> None:
+    t = Table(title="Plan", title_justify="left", header_style="bold")
+    for name in ("section", "seats", "room", "fill", "preferences", "import / reason"):
+        t.add_column(name, overflow="fold")
+    rows = sorted(plan.items, key=lambda i: (i.action == "placed", i.external_id))
+    for i in rows[:MAX_SHOWN]:
+        if i.action == "placed":
+            prefs = _preferences(i.preferences or {})
+            t.add_row(
+                i.external_id,
+                str(i.headcount),
+                i.room or "",
+                _percent(i.seat_fill or 0),
+                prefs,
+                i.import_action or "",
+            )
+        else:
+            r = i.reason or {}
+            rooms = ", ".join(
+                x["room"]
+                + (f" (booking {x['bookings'][0]['id']})" if x.get("bookings") else "")
+                + (f" ({' '.join(x['sections'])})" if x.get("sections") else "")
+                for x in r.get("rooms", [])[:5]
+            )
+            t.add_row(
+                i.external_id,
+                str(i.headcount),
+                f"({i.current_room})" if i.current_room else "-",
+                "-",
+                "still booked from before"
+                if i.current_room
+                else ("its booking cancelled" if i.import_action == "cancel" else ""),
+                f"{r.get('code')}: {r.get('detail')}" + (f"; {rooms}" if rooms else ""),
+                style="red",
+            )
+    console.print(t)
+    if len(rows) > MAX_SHOWN:
+        note(f"... and {len(rows) - MAX_SHOWN} more (see --json)")
+
+
+def optimize(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Sections: .csv (columns above) or .json (a list).",
+        ),
+    ],
+    term: Annotated[str, typer.Option("--term", help="The term (name or id).")],
+    time_limit: Annotated[
+        str, typer.Option("--time-limit", help="How long the solver may work, e.g. 60s, 2m.")
+    ] = "30s",
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Book the placed sections (through the import).")
+    ] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="With --apply: book what is valid if some is not.")
+    ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Import source to book under (default: optimizer)."),
+    ] = None,
+    cancel_missing: Annotated[
+        bool,
+        typer.Option(
+            "--cancel-missing",
+            help="With --apply: the file is the whole term; cancel what this source booked "
+            "before for sections now unplaced or no longer in the file.",
+        ),
+    ] = False,
+    json_: Json = False,
+) -> None:
+    """Find rooms for every section of a term at once (CP-SAT on the server), show the
+    summary and the plan; with --apply, book them. Re-running keeps rooms that still fit.
+
+    CSV columns: external_id, title, weekdays ("mon wed"), start_time (HH:MM, the
+    building's time), duration_minutes, headcount, and optional features ("projector
+    computers"), preferred_buildings (codes, best first), room_wish, last_room, links
+    (external ids sharing the room), start_date, until.
+
+    Example: compax optimize sections.csv --term "Spring 2027" --time-limit 60s --apply
+    """
+    st = state(ctx, json_)
+    seconds = parse_seconds(time_limit)
+    sections = read_sections(file)
+    if not sections:
+        fail(f"{file.name} has no sections; nothing was sent", EXIT_ERROR)
+    with client(st) as c:
+        term_id = lookup.term(c, term).id
+        note(f"Read {len(sections)} section(s) from {file.name}.")
+        plan = _solve(c, term_id, sections, seconds, apply, partial, source, cancel_missing)
+    if st.json:
+        print_json(plan)
+        return
+    summary_table(plan)
+    plan_table(plan)
+    if plan.applied:
+        note(f"Applied: {plan.summary['placed']} section(s) booked under {plan.source}.")
+    elif apply:
+        note("Nothing was applied.")
+    else:
+        note("Plan only: nothing was booked (add --apply).")
