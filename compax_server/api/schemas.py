@@ -166,6 +166,9 @@ class Problem(BaseModel):
     rooms: int | None = Field(None, description="conflict: rooms left in a building")
     booking_status: str | None = Field(None, description="conflict: the booking's state")
     reason: str | None = Field(None, description="conflict: why the booking ended")
+    opens_at: datetime | None = Field(None, description="checkin_closed: the window opens")
+    closes_at: datetime | None = Field(None, description="checkin_closed: the window closes")
+    checked_in_at: datetime | None = Field(None, description="checkin_closed: checked in then")
     retry_after: int | None = Field(
         None, description="seconds to wait (also the Retry-After header)"
     )

@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "compax_server.db.terms",
     "compax_server.db.series",
     "compax_server.db.notifications",
+    "compax_server.db.checkin",
 ]
 APP = "models"
 SQLITE_BUSY_TIMEOUT_MS = 10_000

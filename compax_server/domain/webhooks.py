@@ -22,6 +22,8 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "booking.approve",
         "booking.reject",
         "booking.auto_reject",
+        "booking.check_in",
+        "booking.release",
         "series.create",
         "series.update",
         "series.cancel",
