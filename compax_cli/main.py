@@ -18,6 +18,7 @@ from compax_cli import (
     auth,
     bookings,
     buildings,
+    checkin,  # noqa: F401  (adds `bookings check-in`)
     demo,
     feeds,
     imports,

@@ -26,6 +26,7 @@ from compax_sdk.errors import (
     AuthenticationError,
     BadRequestError,
     BookingConflictError,
+    CheckinClosedError,
     ClosureHitsBookingsError,
     CompaxError,
     ConflictError,
@@ -50,9 +51,15 @@ from compax_sdk.errors import (
 from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage
 from compax_sdk.resources.api_keys import ApiKey, ApiKeyCreated, Scope
 from compax_sdk.resources.audit_events import AuditEvent
-from compax_sdk.resources.bookings import ApprovedBooking, Booking, BookingStatus
+from compax_sdk.resources.bookings import (
+    ApprovedBooking,
+    Booking,
+    BookingStatus,
+    CheckedInBooking,
+)
 from compax_sdk.resources.buildings import Building, Closure, ClosureCreated, OpeningHours
 from compax_sdk.resources.changes import ChangeEvent, ChangesPage
+from compax_sdk.resources.checkin import CheckinWindow
 from compax_sdk.resources.features import Feature
 from compax_sdk.resources.feeds import FeedURL
 from compax_sdk.resources.imports import (
@@ -131,6 +138,9 @@ __all__ = [
     "BusyInterval",
     "ChangeEvent",
     "ChangesPage",
+    "CheckedInBooking",
+    "CheckinClosedError",
+    "CheckinWindow",
     "Closure",
     "ClosureCreated",
     "ClosureHitsBookingsError",

@@ -1,0 +1,35 @@
+"""``compax bookings check-in`` against a real server (its real clock: the booking starts
+in a few minutes, so its window is open now)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.cli.conftest import tag
+
+pytestmark = pytest.mark.slow
+
+
+def test_check_in_shows_the_window_and_refuses_a_second_time(admin_cli, api):
+    t = tag()
+    building = api.buildings.create(code=f"C{t}", name=f"Check-in {t}", timezone="UTC")
+    room = api.rooms.create(code=f"{t}-ci", name="Door", building_id=building.id, capacity=8)
+    api.rules.set("room", room.id, requires_checkin=True)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+    booking = api.bookings.create(
+        room_id=room.id, title="Stand-up", start=start, end=start + timedelta(minutes=30)
+    )
+    window = admin_cli.json("bookings", "check-in", str(booking.id), "--window")
+    assert window["required"] is True
+    assert datetime.fromisoformat(window["closes_at"]) == start + timedelta(minutes=15)
+
+    done = admin_cli.ok("bookings", "check-in", str(booking.id))
+    assert f"Checked in to booking {booking.id}" in done.output
+    assert "check-in required" in done.output and "yes" in done.output
+
+    again = admin_cli("bookings", "check-in", str(booking.id))
+    assert again.exit_code != 0
+    assert "checked in to at" in again.output
+    assert api.bookings.get(booking.id).checked_in_at is not None
