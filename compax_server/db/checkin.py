@@ -80,19 +80,20 @@ def _level(column: str) -> str:
     return f"COALESCE(rr.{column}, br.{column}, gr.{column})"
 
 
-async def due(
-    after: datetime, now: datetime, default_closes: int, limit: int, *, lock: bool = False
-) -> list[DueBooking]:
+async def due(after: datetime, now: datetime, default_closes: int, limit: int) -> list[DueBooking]:
     """Confirmed bookings nobody checked in to, starting in ``(after, now]``, whose rules
     (room, else building, else global) require a check-in that was required when they
     started (``checkin_since``), and whose window closed by ``now`` (start + closes
-    minutes). In start order, at most ``limit``; ``lock``: ``FOR UPDATE SKIP LOCKED``."""
+    minutes). In start order, at most ``limit``.
+
+    No row locks here: the release cursor lets one process release at a time, and
+    ``release`` re-checks each row as it updates it (a row another transaction holds is
+    waited for, never skipped: a skipped row would stay behind the cursor for good)."""
     closes = f"COALESCE({_level('checkin_closes_minutes')}, ?)"
     since = (
         "CASE WHEN rr.requires_checkin IS NOT NULL THEN rr.checkin_since "
         "WHEN br.requires_checkin IS NOT NULL THEN br.checkin_since ELSE gr.checkin_since END"
     )
-    tail = " FOR UPDATE OF b SKIP LOCKED" if lock and db.dialect() == "postgres" else ""
     rows = await sql.fetch(
         f"""SELECT b.id, b.room_id, b.owner_id, b.title, b."start", b."end", b.series_id,
                    b.exception_fields, b.version, {closes} AS closes
@@ -107,7 +108,7 @@ async def due(
               AND b."start" >= {since}
               AND {_plus_minutes('b."start"', closes)} <= ?
             ORDER BY b."start", b.id
-            LIMIT ?{tail}""",
+            LIMIT ?""",
         default_closes,
         after,
         now,

@@ -229,9 +229,7 @@ async def _release_batch(moment: datetime, summary: Summary) -> tuple[int, bool]
         if position is None:
             return 0, False  # another process is releasing
         lower = _lower_bound(position, summary)
-        rows = await checkin_db.due(
-            lower, moment, settings.checkin_closes_minutes, batch, lock=True
-        )
+        rows = await checkin_db.due(lower, moment, settings.checkin_closes_minutes, batch)
         released = set(await checkin_db.release([r.id for r in rows], REASON, moment))
         events: list[tuple[str, str, int | None, dict[str, Any] | None, dict[str, Any] | None]]
         events = []
