@@ -74,6 +74,18 @@ CASES = {
     ),
     "GET /rooms": ("GET", "/api/v1/rooms", None, READ),
     "GET /rooms/{id}": ("GET", "/api/v1/rooms/{room}", None, READ),
+    "POST /rooms/{id}/display-tokens": (
+        "POST",
+        "/api/v1/rooms/{room}/display-tokens",
+        None,
+        STAFF_WRITE,
+    ),
+    "DELETE /rooms/{id}/display-tokens": (
+        "DELETE",
+        "/api/v1/rooms/{room}/display-tokens",
+        None,
+        STAFF_WRITE,
+    ),
     "GET /rooms/{id}/availability": (
         "GET",
         "/api/v1/rooms/{room}/availability?from=2031-03-03T00:00:00Z&to=2031-03-04T00:00:00Z",
