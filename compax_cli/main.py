@@ -20,6 +20,7 @@ from compax_cli import (
     buildings,
     checkin,  # noqa: F401  (adds `bookings check-in`)
     demo,
+    displays,  # noqa: F401  (adds `rooms display-token`)
     feeds,
     imports,
     notifications,

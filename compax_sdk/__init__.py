@@ -60,6 +60,7 @@ from compax_sdk.resources.bookings import (
 from compax_sdk.resources.buildings import Building, Closure, ClosureCreated, OpeningHours
 from compax_sdk.resources.changes import ChangeEvent, ChangesPage
 from compax_sdk.resources.checkin import CheckinWindow
+from compax_sdk.resources.displays import DisplayTokenCreated, DisplayTokensRevoked
 from compax_sdk.resources.features import Feature
 from compax_sdk.resources.feeds import FeedURL
 from compax_sdk.resources.imports import (
@@ -149,6 +150,8 @@ __all__ = [
     "ConflictError",
     "ConflictPolicy",
     "ConflictingBooking",
+    "DisplayTokenCreated",
+    "DisplayTokensRevoked",
     "Feature",
     "FeedURL",
     "FieldError",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from tests.cli.conftest import tag
@@ -33,3 +34,17 @@ def test_check_in_shows_the_window_and_refuses_a_second_time(admin_cli, api):
     assert again.exit_code != 0
     assert "checked in to at" in again.output
     assert api.bookings.get(booking.id).checked_in_at is not None
+
+
+def test_display_token_prints_the_page_once_and_revoke_ends_it(admin_cli, api, server):
+    t = tag()
+    building = api.buildings.create(code=f"D{t}", name=f"Display {t}", timezone="UTC")
+    room = api.rooms.create(code=f"{t}-dp", name="Door", building_id=building.id, capacity=8)
+    made = admin_cli.ok("rooms", "display-token", room.code)
+    assert "not shown again" in made.output
+    page = next(word for word in made.output.split() if "/display/cxd_" in word)
+    assert page.startswith(server.url)
+    assert httpx.get(page).status_code == 200
+    revoked = admin_cli.json("rooms", "display-token", room.code, "--revoke")
+    assert revoked == {"room_id": room.id, "revoked": 1}
+    assert httpx.get(page).status_code == 401

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from compax_sdk import CheckedInBooking, CheckinClosedError, CheckinWindow, NotFoundError
+from compax_sdk import (
+    CheckedInBooking,
+    CheckinClosedError,
+    CheckinWindow,
+    DisplayTokenCreated,
+    DisplayTokensRevoked,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from tests.conftest import at
 
 
@@ -36,3 +44,13 @@ async def test_check_in_inside_the_window_and_a_clear_error_outside(
     assert isinstance(done, CheckedInBooking)
     assert done.checked_in_at == at(0, 10, 1) and done.checkin.required
     assert (await c.bookings.get(b.pk)).checked_in_at == at(0, 10, 1)
+
+
+async def test_display_tokens_are_made_and_revoked_by_staff_only(connect, staff, member, room):
+    made = await connect(staff).rooms.create_display_token(room.pk)
+    assert isinstance(made, DisplayTokenCreated)
+    assert made.token.startswith("cxd_") and made.url_path == f"/display/{made.token}"
+    with pytest.raises(PermissionDeniedError):
+        await connect(member).rooms.create_display_token(room.pk)
+    revoked = await connect(staff).rooms.revoke_display_tokens(room.pk)
+    assert isinstance(revoked, DisplayTokensRevoked) and revoked.revoked == 1
