@@ -23,6 +23,7 @@ from compax_cli import (
     displays,  # noqa: F401  (adds `rooms display-token`)
     feeds,
     imports,
+    noshows,  # noqa: F401  (adds `users lift-noshows`)
     notifications,
     rooms,
     rules,

@@ -73,6 +73,7 @@ from compax_sdk.resources.imports import (
     ImportProblem,
     ImportStatus,
 )
+from compax_sdk.resources.noshows import NoshowsLifted
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
@@ -169,6 +170,7 @@ __all__ = [
     "ImportStatus",
     "InternalServerError",
     "MethodNotAllowedError",
+    "NoshowsLifted",
     "NotFoundError",
     "NotGiven",
     "NotificationKind",

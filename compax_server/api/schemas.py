@@ -169,6 +169,10 @@ class Problem(BaseModel):
     opens_at: datetime | None = Field(None, description="checkin_closed: the window opens")
     closes_at: datetime | None = Field(None, description="checkin_closed: the window closes")
     checked_in_at: datetime | None = Field(None, description="checkin_closed: checked in then")
+    noshows: list[dict[str, Any]] | None = Field(
+        None, description="noshow_ban: the missed bookings (id, room_id, start)"
+    )
+    until: datetime | None = Field(None, description="noshow_ban: the end of the ban")
     retry_after: int | None = Field(
         None, description="seconds to wait (also the Retry-After header)"
     )

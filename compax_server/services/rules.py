@@ -22,7 +22,7 @@ from compax_server.db.bookings import RoomForBooking
 from compax_server.db.series import BookingRule
 from compax_server.domain import hours
 from compax_server.errors import InvalidInput, NotFound
-from compax_server.services import audit, search
+from compax_server.services import audit, noshows, search
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.limits import now as clock_now
 
@@ -142,6 +142,7 @@ async def quota_violations(
 ) -> list[dict[str, Any]]:
     """The owner's weekly quota, counting ``windows`` (the new bookings) with the owner's
     pending and confirmed bookings already in those weeks."""
+    await noshows.check(limits, owner_id)  # 422 noshow_ban: the no-show policy
     if limits.max_bookings_per_week is None and limits.max_hours_per_week is None:
         return []
     tz = hours.zone(room.timezone)

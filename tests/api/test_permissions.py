@@ -74,6 +74,12 @@ CASES = {
     ),
     "GET /rooms": ("GET", "/api/v1/rooms", None, READ),
     "GET /rooms/{id}": ("GET", "/api/v1/rooms/{room}", None, READ),
+    "POST /users/{id}/lift-noshows": (
+        "POST",
+        "/api/v1/users/{member}/lift-noshows",
+        None,
+        STAFF_WRITE,
+    ),
     "POST /rooms/{id}/display-tokens": (
         "POST",
         "/api/v1/rooms/{room}/display-tokens",

@@ -11,6 +11,7 @@ from compax_sdk import (
     CheckinWindow,
     DisplayTokenCreated,
     DisplayTokensRevoked,
+    NoshowsLifted,
     NotFoundError,
     PermissionDeniedError,
 )
@@ -54,3 +55,10 @@ async def test_display_tokens_are_made_and_revoked_by_staff_only(connect, staff,
         await connect(member).rooms.create_display_token(room.pk)
     revoked = await connect(staff).rooms.revoke_display_tokens(room.pk)
     assert isinstance(revoked, DisplayTokensRevoked) and revoked.revoked == 1
+
+
+async def test_staff_lift_a_members_no_show_ban(connect, staff, member):
+    lifted = await connect(staff).users.lift_noshows(member.pk)
+    assert isinstance(lifted, NoshowsLifted) and lifted.user_id == member.pk
+    with pytest.raises(PermissionDeniedError):
+        await connect(member).users.lift_noshows(member.pk)
