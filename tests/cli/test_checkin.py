@@ -17,14 +17,14 @@ def test_check_in_shows_the_window_and_refuses_a_second_time(admin_cli, api):
     t = tag()
     building = api.buildings.create(code=f"C{t}", name=f"Check-in {t}", timezone="UTC")
     room = api.rooms.create(code=f"{t}-ci", name="Door", building_id=building.id, capacity=8)
-    api.rules.set("room", room.id, requires_checkin=True)
+    admin_cli.ok("rules", "set", "--room", room.code, "--checkin", "yes", "--checkin-closes", "20m")
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
     booking = api.bookings.create(
         room_id=room.id, title="Stand-up", start=start, end=start + timedelta(minutes=30)
     )
     window = admin_cli.json("bookings", "check-in", str(booking.id), "--window")
     assert window["required"] is True
-    assert datetime.fromisoformat(window["closes_at"]) == start + timedelta(minutes=15)
+    assert datetime.fromisoformat(window["closes_at"]) == start + timedelta(minutes=20)
 
     done = admin_cli.ok("bookings", "check-in", str(booking.id))
     assert f"Checked in to booking {booking.id}" in done.output
