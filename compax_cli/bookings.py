@@ -17,8 +17,8 @@ from compax_sdk import NOT_GIVEN, Booking, Compax, NotFoundError, Room
 
 app = typer.Typer(help="Bookings: book a room, change or cancel bookings, decide on requests.")
 
-Status = Literal["pending", "confirmed", "rejected", "cancelled"]
-STATUSES: tuple[Status, ...] = ("pending", "confirmed", "rejected", "cancelled")
+Status = Literal["pending", "confirmed", "rejected", "cancelled", "released"]
+STATUSES: tuple[Status, ...] = ("pending", "confirmed", "rejected", "cancelled", "released")
 BookingId = Annotated[int, typer.Argument(help="The booking's id.")]
 RoomRef = Annotated[str, typer.Option("--room", "-r", help="Room code or id.")]
 

@@ -18,9 +18,12 @@ from compax_cli import (
     auth,
     bookings,
     buildings,
+    checkin,  # noqa: F401  (adds `bookings check-in`)
     demo,
+    displays,  # noqa: F401  (adds `rooms display-token`)
     feeds,
     imports,
+    noshows,  # noqa: F401  (adds `users lift-noshows`)
     notifications,
     optimize,
     rooms,

@@ -23,6 +23,12 @@ LIMITS = [
     "min_notice_minutes",
     "max_bookings_per_week",
     "max_hours_per_week",
+    "requires_checkin",
+    "checkin_opens_minutes",
+    "checkin_closes_minutes",
+    "noshow_limit",
+    "noshow_days",
+    "noshow_ban_days",
 ]
 NONE = "'none' removes the limit at this level."
 
@@ -64,8 +70,31 @@ def _column(key: str) -> tuple[str, Callable[[BookingRules], str]]:
     return label, lambda rules: show(getattr(rules, key))
 
 
-LIMIT_COLUMNS = [_column(key) for key in LIMIT_WORDS]
-"""One column per limit, written by ``compax_cli.words`` (the same words as in errors)."""
+LIMIT_COLUMNS: list[tuple[str, Callable[[BookingRules], str]]] = [
+    *(_column(key) for key in LIMIT_WORDS),
+    ("check-in", lambda r: _plain_checkin(r.requires_checkin)),
+    ("no-show ban", lambda r: _noshow(r)),
+]
+LESS_USED = {"check-in", "no-show ban"}  # left out first on a narrow terminal
+"""One column per limit, written by ``compax_cli.words`` (the same words as in errors), then
+check-in and the no-show policy."""
+
+
+def _plain_checkin(value: bool | None) -> str:
+    return "-" if value is None else ("required" if value else "no")
+
+
+def _noshow(r: BookingRules) -> str:
+    if not (r.noshow_limit and r.noshow_days and r.noshow_ban_days):
+        return "-"
+    return f"{r.noshow_limit} in {r.noshow_days}d: {r.noshow_ban_days}d"
+
+
+def _checkin(text: str) -> bool | None:
+    value = text.lower()
+    if value not in ("yes", "no", "none"):
+        raise typer.BadParameter(f"{text!r}: yes, no or none", param_hint="--checkin")
+    return {"yes": True, "no": False}.get(value)
 
 
 def limits_text(rules: BookingRules) -> list[tuple[str, str]]:
@@ -87,7 +116,10 @@ def show(ctx: typer.Context, json_: Json = False) -> None:
         return
     table(
         found,
-        [("level", lambda r: names[(r.scope, r.scope_id)]), *LIMIT_COLUMNS],
+        [
+            ("level", lambda r: names[(r.scope, r.scope_id)]),
+            *((label, get, 1 if label in LESS_USED else 0) for label, get in LIMIT_COLUMNS),
+        ],
         wrap={label: 8 for label, _ in LIMIT_COLUMNS},
         empty="No booking rules: bookings are limited only by opening hours and closures.",
     )
@@ -113,17 +145,49 @@ def set_(
     max_hours_per_week: Annotated[
         str | None, typer.Option(help="Members' booked hours per week. " + NONE)
     ] = None,
+    checkin: Annotated[
+        str | None,
+        typer.Option(help="yes: bookings nobody checks in to are released; no; none: inherit."),
+    ] = None,
+    checkin_opens: Annotated[
+        str | None, typer.Option(help="Check-in opens this long before the start, e.g. 10m.")
+    ] = None,
+    checkin_closes: Annotated[
+        str | None, typer.Option(help="Released this long after the start, e.g. 15m.")
+    ] = None,
+    noshow_limit: Annotated[
+        str | None, typer.Option(help="No-shows that ban a member from booking. " + NONE)
+    ] = None,
+    noshow_days: Annotated[
+        str | None, typer.Option(help="... within this many days, e.g. 30d. " + NONE)
+    ] = None,
+    noshow_ban: Annotated[
+        str | None, typer.Option(help="How long the ban lasts, e.g. 14d. " + NONE)
+    ] = None,
     json_: Json = False,
 ) -> None:
     """Set limits campus-wide (default), or for a building or room. Limits not given keep
     their value at that level.
 
     Example: compax rules set --room B1-204 --max-duration 2h --min-notice 1h
+    Example: compax rules set --building MAIN --checkin yes --checkin-closes 15m
     """
     st = state(ctx, json_)
     if building and room:
         raise typer.BadParameter("give --building or --room, not both", param_hint="--room")
-    given: dict[str, int | None] = {}
+    given: dict[str, int | bool | None] = {}
+    if checkin is not None:
+        given["requires_checkin"] = _checkin(checkin)
+    if checkin_opens is not None:
+        given["checkin_opens_minutes"] = _minutes(checkin_opens, "--checkin-opens")
+    if checkin_closes is not None:
+        given["checkin_closes_minutes"] = _minutes(checkin_closes, "--checkin-closes")
+    if noshow_limit is not None:
+        given["noshow_limit"] = _count(noshow_limit, "--noshow-limit")
+    if noshow_days is not None:
+        given["noshow_days"] = _days(noshow_days, "--noshow-days")
+    if noshow_ban is not None:
+        given["noshow_ban_days"] = _days(noshow_ban, "--noshow-ban")
     if max_duration is not None:
         given["max_duration_minutes"] = _minutes(max_duration, "--max-duration")
     if horizon is not None:

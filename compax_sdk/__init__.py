@@ -26,6 +26,7 @@ from compax_sdk.errors import (
     AuthenticationError,
     BadRequestError,
     BookingConflictError,
+    CheckinClosedError,
     ClosureHitsBookingsError,
     CompaxError,
     ConflictError,
@@ -51,9 +52,16 @@ from compax_sdk.errors import (
 from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage
 from compax_sdk.resources.api_keys import ApiKey, ApiKeyCreated, Scope
 from compax_sdk.resources.audit_events import AuditEvent
-from compax_sdk.resources.bookings import ApprovedBooking, Booking, BookingStatus
+from compax_sdk.resources.bookings import (
+    ApprovedBooking,
+    Booking,
+    BookingStatus,
+    CheckedInBooking,
+)
 from compax_sdk.resources.buildings import Building, Closure, ClosureCreated, OpeningHours
 from compax_sdk.resources.changes import ChangeEvent, ChangesPage
+from compax_sdk.resources.checkin import CheckinWindow
+from compax_sdk.resources.displays import DisplayTokenCreated, DisplayTokensRevoked
 from compax_sdk.resources.features import Feature
 from compax_sdk.resources.feeds import FeedURL
 from compax_sdk.resources.imports import (
@@ -67,6 +75,7 @@ from compax_sdk.resources.imports import (
     ImportStatus,
 )
 from compax_sdk.resources.managers import Manager
+from compax_sdk.resources.noshows import NoshowsLifted
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
 from compax_sdk.resources.optimizer import OptimizerItem, OptimizerPlan
 from compax_sdk.resources.rooms import (
@@ -136,6 +145,9 @@ __all__ = [
     "BusyInterval",
     "ChangeEvent",
     "ChangesPage",
+    "CheckedInBooking",
+    "CheckinClosedError",
+    "CheckinWindow",
     "Closure",
     "ClosureCreated",
     "ClosureHitsBookingsError",
@@ -145,6 +157,8 @@ __all__ = [
     "ConflictPolicy",
     "ConflictingBooking",
     "DeviceSignOn",
+    "DisplayTokenCreated",
+    "DisplayTokensRevoked",
     "Feature",
     "FeedURL",
     "FieldError",
@@ -163,6 +177,7 @@ __all__ = [
     "InternalServerError",
     "Manager",
     "MethodNotAllowedError",
+    "NoshowsLifted",
     "NotFoundError",
     "NotGiven",
     "NotificationKind",

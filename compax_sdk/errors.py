@@ -19,11 +19,12 @@
     │   │   ├── AlreadyExistsError (409)    already_exists
     │   │   ├── BookingConflictError (409)  booking_conflict: conflicts, alternatives, dates
     │   │   ├── ClosureHitsBookingsError (409)  closure_hits_bookings: bookings
+    │   │   ├── CheckinClosedError (409)    checkin_closed: opens_at, closes_at
     │   │   └── ImportRejectedError (409)   import_rejected: import_id, summary, items
     │   ├── PreconditionFailedError (412)   precondition_failed: current_version
     │   ├── PayloadTooLargeError (413)      payload_too_large
     │   ├── UnprocessableError (422)
-    │   │   └── RuleViolationError (422)    rule_violation, password_policy
+    │   │   └── RuleViolationError (422)    rule_violation, password_policy, noshow_ban
     │   ├── PreconditionRequiredError (428) precondition_required
     │   ├── RateLimitError (429)            rate_limited: retry_after
     │   ├── InternalServerError (5xx)       internal_error
@@ -201,6 +202,24 @@ class BookingConflictError(ConflictError):
         )
 
 
+class CheckinClosedError(ConflictError):
+    """409 ``checkin_closed``: a check-in outside the booking's window (``opens_at`` to
+    ``closes_at``, ``None`` when the booking is no longer open at all: ``booking_status``)."""
+
+    def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
+        super().__init__(response, body)
+        self.opens_at: datetime | None = _time(self.body.get("opens_at"))
+        self.closes_at: datetime | None = _time(self.body.get("closes_at"))
+        self.booking_status: str | None = _str(self.body.get("booking_status"))
+
+
+def _time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 class ImportRejectedError(ConflictError):
     """409 ``import_rejected``: an atomic import apply found conflicting or invalid items and
     applied nothing. ``import_id`` is the stored (rejected) batch, ``summary`` its items per
@@ -303,6 +322,8 @@ ERRORS_BY_CODE: dict[str, type[APIError]] = {
     "already_exists": AlreadyExistsError,
     "booking_conflict": BookingConflictError,
     "closure_hits_bookings": ClosureHitsBookingsError,
+    "checkin_closed": CheckinClosedError,
+    "noshow_ban": RuleViolationError,
     "precondition_failed": PreconditionFailedError,
     "payload_too_large": PayloadTooLargeError,
     "rule_violation": RuleViolationError,

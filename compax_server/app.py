@@ -14,6 +14,7 @@ from sanic.handlers import ErrorHandler
 from compax_server import db, runtime
 from compax_server.api import ROUTERS
 from compax_server.api import optimizer as optimizer_api
+from compax_server.api.displays import display_blueprint
 from compax_server.api.docs import docs_blueprint
 from compax_server.api.errors import problem_response, render_error
 from compax_server.api.middleware import on_request, on_response
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         app.blueprint(router.blueprint())
     app.blueprint(docs_blueprint(build_openapi(ROUTERS)))
     app.blueprint(problems_blueprint())
+    app.blueprint(display_blueprint())
     app.register_middleware(on_request, "request")
     app.register_middleware(on_response, "response")  # type: ignore[arg-type]
 

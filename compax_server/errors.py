@@ -143,6 +143,12 @@ class ClosureHitsBookings(Conflict):
     code, title = "closure_hits_bookings", "The closure covers bookings"
 
 
+class CheckinClosed(Conflict):
+    """A check-in outside its window. ``opens_at`` and ``closes_at`` name the window."""
+
+    code, title = "checkin_closed", "Check-in is not open"
+
+
 class PreconditionFailed(CompaxError):
     status, code, title = 412, "precondition_failed", "The resource has changed"
 
@@ -161,6 +167,13 @@ class RuleViolation(CompaxError):
 
 class PasswordPolicy(RuleViolation):
     code, title = "password_policy", "The password does not meet the policy"
+
+
+class NoshowBan(RuleViolation):
+    """A member who missed too many bookings may not book for a while. ``noshows`` lists
+    them, ``until`` says when the ban ends."""
+
+    code, title = "noshow_ban", "Too many missed bookings"
 
 
 class RateLimited(CompaxError):

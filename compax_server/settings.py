@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         "off to run them apart with `compax worker`",
     )
     worker_poll_interval: float = Field(1.0, gt=0, le=60, description="seconds between polls")
+    # Check-in (docs/deployment.md): the window when a booking rule requires a check-in and
+    # sets no window of its own; released no-shows are handled this many at a time.
+    checkin_opens_minutes: int = Field(10, ge=0, le=1440, description="window opens before start")
+    checkin_closes_minutes: int = Field(15, ge=0, le=1440, description="released after start")
+    checkin_release_batch: int = Field(1000, ge=1, le=10_000, description="bookings per batch")
     webhook_allow_private: bool = Field(
         False, description="allow webhook URLs on loopback and private addresses"
     )

@@ -1,4 +1,5 @@
-"""The notification worker: dispatch change-feed events, deliver webhooks, send email.
+"""The notification worker: dispatch change-feed events, deliver webhooks, send email, and
+release the bookings nobody checked in to (``services.checkin``).
 
 It runs inside every ``compax serve`` worker process by default (``COMPAX_RUN_WORKERS``),
 and alone as ``compax worker`` for operators who want delivery apart from the API. Any
@@ -16,7 +17,7 @@ import random
 from datetime import UTC, datetime
 
 from compax_server import db
-from compax_server.services import mail, notify, webhook_delivery
+from compax_server.services import checkin, mail, notify, webhook_delivery
 
 log = logging.getLogger("compax.worker")
 
@@ -38,7 +39,7 @@ class Worker:
         self.stop = asyncio.Event()
 
     async def run_once(self) -> int:
-        done = 0
+        done = await checkin.release_due()  # one indexed query when nothing is due
         for _ in range(DISPATCH_ROUNDS):
             handled = await notify.dispatch()
             done += handled

@@ -18,10 +18,18 @@ from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
 from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, version_tag
+from compax_sdk.resources.checkin import AsyncCheckinMethods, CheckinMethods, CheckinWindow
 
-__all__ = ["ApprovedBooking", "AsyncBookings", "Booking", "BookingStatus", "Bookings"]
+__all__ = [
+    "ApprovedBooking",
+    "AsyncBookings",
+    "Booking",
+    "BookingStatus",
+    "Bookings",
+    "CheckedInBooking",
+]
 
-BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled"]
+BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled", "released"]
 
 
 class Booking(Model):
@@ -37,7 +45,7 @@ class Booking(Model):
     local_start: AwareDatetime | None = None
     """``start`` in the room's zone (with its offset): show this to people."""
     local_end: AwareDatetime | None = None
-    status: str  # pending, confirmed, rejected or cancelled
+    status: str  # pending, confirmed, rejected, cancelled or released (a no-show)
     reason: str = ""  # why it was rejected or cancelled
     series_id: int | None = None
     exception_fields: list[str] = []
@@ -49,11 +57,17 @@ class Booking(Model):
     created_by_id: int | None = None
     created_at: AwareDatetime
     updated_at: AwareDatetime
+    checked_in_at: AwareDatetime | None = None
 
     @property
     def etag(self) -> str:
         """The ETag of this version, as ``If-Match`` wants it: ``"3"``."""
         return version_tag(self.version)
+
+
+class CheckedInBooking(Booking):
+    checkin: CheckinWindow
+    """The booking's check-in window (``required``, ``opens_at``, ``closes_at``)."""
 
 
 class ApprovedBooking(Booking):
@@ -143,7 +157,7 @@ def _reason(reason: str | None) -> dict[str, str] | None:
     return {"reason": reason} if reason else None
 
 
-class Bookings(SyncResource):
+class Bookings(CheckinMethods, SyncResource):
     def list(
         self,
         *,
@@ -291,7 +305,7 @@ class Bookings(SyncResource):
         )
 
 
-class AsyncBookings(AsyncResource):
+class AsyncBookings(AsyncCheckinMethods, AsyncResource):
     def list(
         self,
         *,

@@ -33,6 +33,7 @@ from compax_sdk.resources._resource import (
     lookup_params,
     versioned,
 )
+from compax_sdk.resources.displays import AsyncDisplayTokenMethods, DisplayTokenMethods
 
 __all__ = [
     "AsyncRoomSearchPage",
@@ -285,7 +286,7 @@ def _update_body(
     )
 
 
-class Rooms(SyncResource):
+class Rooms(DisplayTokenMethods, SyncResource):
     def list(
         self,
         *,
@@ -473,7 +474,7 @@ class Rooms(SyncResource):
         )
 
 
-class AsyncRooms(AsyncResource):
+class AsyncRooms(AsyncDisplayTokenMethods, AsyncResource):
     def list(
         self,
         *,

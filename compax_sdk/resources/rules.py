@@ -32,6 +32,15 @@ class BookingRules(Model):
     min_notice_minutes: int | None = None
     max_bookings_per_week: int | None = None
     max_hours_per_week: int | None = None
+    requires_checkin: bool | None = None
+    """Bookings here are released when nobody checks in (a no-show)."""
+    checkin_opens_minutes: int | None = None
+    checkin_closes_minutes: int | None = None
+    checkin_since: AwareDatetime | None = None
+    """Check-in binds the bookings that start after this."""
+    noshow_limit: int | None = None
+    noshow_days: int | None = None
+    noshow_ban_days: int | None = None
     updated_at: AwareDatetime
 
 
@@ -41,13 +50,34 @@ def _limits(
     min_notice_minutes: int | None,
     max_bookings_per_week: int | None,
     max_hours_per_week: int | None,
-) -> dict[str, int | None]:
+) -> dict[str, int | bool | None]:
     return {
         "max_duration_minutes": max_duration_minutes,
         "horizon_days": horizon_days,
         "min_notice_minutes": min_notice_minutes,
         "max_bookings_per_week": max_bookings_per_week,
         "max_hours_per_week": max_hours_per_week,
+    }
+
+
+def _checkin(
+    requires_checkin: bool | None,
+    checkin_opens_minutes: int | None,
+    checkin_closes_minutes: int | None,
+    noshow_limit: int | None,
+    noshow_days: int | None,
+    noshow_ban_days: int | None,
+) -> dict[str, int | bool | None]:
+    """Check-in (a booking nobody checks in to by ``checkin_closes_minutes`` after its start
+    is released) and the no-show policy (``noshow_limit`` no-shows in ``noshow_days`` days
+    keep a member from booking for ``noshow_ban_days`` days)."""
+    return {
+        "requires_checkin": requires_checkin,
+        "checkin_opens_minutes": checkin_opens_minutes,
+        "checkin_closes_minutes": checkin_closes_minutes,
+        "noshow_limit": noshow_limit,
+        "noshow_days": noshow_days,
+        "noshow_ban_days": noshow_ban_days,
     }
 
 
@@ -66,6 +96,12 @@ class Rules(SyncResource):
         min_notice_minutes: int | None = None,
         max_bookings_per_week: int | None = None,
         max_hours_per_week: int | None = None,
+        requires_checkin: bool | None = None,
+        checkin_opens_minutes: int | None = None,
+        checkin_closes_minutes: int | None = None,
+        noshow_limit: int | None = None,
+        noshow_days: int | None = None,
+        noshow_ban_days: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> BookingRules:
@@ -76,6 +112,13 @@ class Rules(SyncResource):
             min_notice_minutes,
             max_bookings_per_week,
             max_hours_per_week,
+        ) | _checkin(
+            requires_checkin,
+            checkin_opens_minutes,
+            checkin_closes_minutes,
+            noshow_limit,
+            noshow_days,
+            noshow_ban_days,
         )
         return self._call(
             BookingRules, "PUT", "/rules/global", json=json, headers=extra_headers, timeout=timeout
@@ -91,6 +134,12 @@ class Rules(SyncResource):
         min_notice_minutes: int | None = None,
         max_bookings_per_week: int | None = None,
         max_hours_per_week: int | None = None,
+        requires_checkin: bool | None = None,
+        checkin_opens_minutes: int | None = None,
+        checkin_closes_minutes: int | None = None,
+        noshow_limit: int | None = None,
+        noshow_days: int | None = None,
+        noshow_ban_days: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> BookingRules:
@@ -101,6 +150,13 @@ class Rules(SyncResource):
             min_notice_minutes,
             max_bookings_per_week,
             max_hours_per_week,
+        ) | _checkin(
+            requires_checkin,
+            checkin_opens_minutes,
+            checkin_closes_minutes,
+            noshow_limit,
+            noshow_days,
+            noshow_ban_days,
         )
         return self._call(
             BookingRules,
@@ -140,6 +196,12 @@ class AsyncRules(AsyncResource):
         min_notice_minutes: int | None = None,
         max_bookings_per_week: int | None = None,
         max_hours_per_week: int | None = None,
+        requires_checkin: bool | None = None,
+        checkin_opens_minutes: int | None = None,
+        checkin_closes_minutes: int | None = None,
+        noshow_limit: int | None = None,
+        noshow_days: int | None = None,
+        noshow_ban_days: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> BookingRules:
@@ -150,6 +212,13 @@ class AsyncRules(AsyncResource):
             min_notice_minutes,
             max_bookings_per_week,
             max_hours_per_week,
+        ) | _checkin(
+            requires_checkin,
+            checkin_opens_minutes,
+            checkin_closes_minutes,
+            noshow_limit,
+            noshow_days,
+            noshow_ban_days,
         )
         return await self._call(
             BookingRules, "PUT", "/rules/global", json=json, headers=extra_headers, timeout=timeout
@@ -165,6 +234,12 @@ class AsyncRules(AsyncResource):
         min_notice_minutes: int | None = None,
         max_bookings_per_week: int | None = None,
         max_hours_per_week: int | None = None,
+        requires_checkin: bool | None = None,
+        checkin_opens_minutes: int | None = None,
+        checkin_closes_minutes: int | None = None,
+        noshow_limit: int | None = None,
+        noshow_days: int | None = None,
+        noshow_ban_days: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> BookingRules:
@@ -175,6 +250,13 @@ class AsyncRules(AsyncResource):
             min_notice_minutes,
             max_bookings_per_week,
             max_hours_per_week,
+        ) | _checkin(
+            requires_checkin,
+            checkin_opens_minutes,
+            checkin_closes_minutes,
+            noshow_limit,
+            noshow_days,
+            noshow_ban_days,
         )
         return await self._call(
             BookingRules,

@@ -18,6 +18,7 @@ from compax_sdk.resources._resource import (
     lookup_params,
     versioned,
 )
+from compax_sdk.resources.noshows import AsyncNoshowMethods, NoshowMethods
 
 __all__ = ["AsyncUsers", "Role", "User", "Users"]
 
@@ -35,7 +36,7 @@ class User(Model):
     updated_at: AwareDatetime
 
 
-class Users(SyncResource):
+class Users(NoshowMethods, SyncResource):
     def list(
         self,
         *,
@@ -135,7 +136,7 @@ class Users(SyncResource):
         )
 
 
-class AsyncUsers(AsyncResource):
+class AsyncUsers(AsyncNoshowMethods, AsyncResource):
     def list(
         self,
         *,

@@ -58,6 +58,7 @@ class BookingFields(Out):
     created_by_id: int | None
     created_at: datetime
     updated_at: datetime
+    checked_in_at: datetime | None = Field(None, description="when someone checked in")
 
 
 class BookingOut(BookingFields):
@@ -126,8 +127,9 @@ class BookingQuery(PageQuery):
     to: QueryTime | None = Field(None, description="bookings starting before this")
     status: str | None = Field(
         None,
-        pattern=r"^(pending|confirmed|rejected|cancelled)(,(pending|confirmed|rejected|cancelled))*$",
-        description="comma-separated: pending,confirmed,rejected,cancelled",
+        pattern=r"^(pending|confirmed|rejected|cancelled|released)"
+        r"(,(pending|confirmed|rejected|cancelled|released))*$",
+        description="comma-separated: pending,confirmed,rejected,cancelled,released",
     )
     series_id: int | None = Field(None, ge=1, le=2**31 - 1)
     to_decide: bool = Field(

@@ -33,7 +33,7 @@ from sanic import Blueprint, HTTPResponse, Request
 
 from compax_server.api.etags import conditional
 from compax_server.errors import InvalidInput, MalformedBody, PayloadTooLarge, Unauthenticated
-from compax_server.services import auth, idempotency
+from compax_server.services import auth, displays, idempotency
 from compax_server.services.actors import Actor
 
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
@@ -549,6 +549,7 @@ async def require_actor(request: Request) -> Actor:
         raise Unauthenticated(
             "This endpoint needs a bearer token: log in at POST /api/v1/auth/token."
         )
+    displays.refuse_elsewhere(credential)  # 403: a room display token only shows its room
     actor = await auth.authenticate(credential, request_id=request.ctx.request_id)
     request.ctx.actor = actor
     return actor

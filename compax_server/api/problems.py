@@ -212,6 +212,13 @@ PROBLEMS: dict[str, Kind] = {
         "Send `on_bookings=cancel` to cancel them (their owners see why) or "
         "`on_bookings=keep` to keep them.",
     ),
+    "checkin_closed": Kind(
+        409,
+        "Check-in is not open",
+        "A check-in outside the booking's window (`opens_at` to `closes_at`), or for a "
+        "booking that is no longer confirmed (`booking_status`) or already checked in.",
+        "Check in between `opens_at` and `closes_at`; a released booking is gone: book again.",
+    ),
     "import_rejected": Kind(
         409,
         "The import was not applied",
@@ -239,6 +246,13 @@ PROBLEMS: dict[str, Kind] = {
         "booking rule, an idempotency key reused for another request, a booking in the past. "
         "`errors` names each `rule` (and its `limit`); a series says what it `skipped`.",
         "Show the rule's detail; staff may be able to override.",
+    ),
+    "noshow_ban": Kind(
+        422,
+        "Too many missed bookings",
+        "The member missed (did not check in to) too many bookings lately and may not book "
+        "until `until`; `noshows` lists them.",
+        "Wait until `until`, or ask staff to lift the ban (`compax users lift-noshows`).",
     ),
     "password_policy": Kind(
         422,

@@ -30,6 +30,18 @@ class RulesIn(In):
     min_notice_minutes: Int | None = Limit
     max_bookings_per_week: Int | None = Limit
     max_hours_per_week: Int | None = Limit
+    requires_checkin: bool | None = Field(
+        None, description="bookings here are released when nobody checks in (no-show)"
+    )
+    checkin_opens_minutes: Int | None = Field(
+        None, ge=0, le=1440, description="check-in opens this long before the start"
+    )
+    checkin_closes_minutes: Int | None = Field(
+        None, ge=0, le=1440, description="released this long after the start"
+    )
+    noshow_limit: Int | None = Field(None, ge=1, le=1000, description="no-shows that ban")
+    noshow_days: Int | None = Field(None, ge=1, le=3650, description="... within these days")
+    noshow_ban_days: Int | None = Field(None, ge=1, le=3650, description="days the ban lasts")
 
 
 class RulesOut(Out):
@@ -40,6 +52,15 @@ class RulesOut(Out):
     min_notice_minutes: int | None
     max_bookings_per_week: int | None
     max_hours_per_week: int | None
+    requires_checkin: bool | None = None
+    checkin_opens_minutes: int | None = None
+    checkin_closes_minutes: int | None = None
+    checkin_since: datetime | None = Field(
+        None, description="check-in binds the bookings that start after this"
+    )
+    noshow_limit: int | None = None
+    noshow_days: int | None = None
+    noshow_ban_days: int | None = None
     updated_at: datetime
 
 

@@ -166,6 +166,13 @@ class Problem(BaseModel):
     rooms: int | None = Field(None, description="conflict: rooms left in a building")
     booking_status: str | None = Field(None, description="conflict: the booking's state")
     reason: str | None = Field(None, description="conflict: why the booking ended")
+    opens_at: datetime | None = Field(None, description="checkin_closed: the window opens")
+    closes_at: datetime | None = Field(None, description="checkin_closed: the window closes")
+    checked_in_at: datetime | None = Field(None, description="checkin_closed: checked in then")
+    noshows: list[dict[str, Any]] | None = Field(
+        None, description="noshow_ban: the missed bookings (id, room_id, start)"
+    )
+    until: datetime | None = Field(None, description="noshow_ban: the end of the ban")
     retry_after: int | None = Field(
         None, description="seconds to wait (also the Retry-After header)"
     )

@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "compax_server.db.notifications",
     "compax_server.db.sso",
     "compax_server.db.managers",
+    "compax_server.db.checkin",
 ]
 APP = "models"
 SQLITE_BUSY_TIMEOUT_MS = 10_000

@@ -33,7 +33,15 @@ class Booking(Model):
     description = fields.TextField(default="")
     start = fields.DatetimeField()
     end = fields.DatetimeField()
-    status = fields.CharEnumField(Status, max_length=16)
+    # The column comment as first generated: aerich cannot change a comment on SQLite, and
+    # the states (domain/bookings.py, also ``released``) are checked there, not here.
+    status = fields.CharEnumField(
+        Status,
+        max_length=16,
+        description=(
+            "pending: pending\nconfirmed: confirmed\nrejected: rejected\ncancelled: cancelled"
+        ),
+    )
     series_id = fields.IntField(null=True, db_index=True)
     occurrence_date = fields.DateField(null=True, description="the date of a series occurrence")
     exception_fields: fields.Field[list[str]] = fields.JSONField(
@@ -47,6 +55,7 @@ class Booking(Model):
     created_by_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    checked_in_at = fields.DatetimeField(null=True, description="when someone checked in")
 
     class Meta:
         table = "bookings"

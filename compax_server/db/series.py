@@ -68,6 +68,16 @@ class BookingRule(Model):
     min_notice_minutes = fields.IntField(null=True)
     max_bookings_per_week = fields.IntField(null=True)
     max_hours_per_week = fields.IntField(null=True)
+    # check-in and no-shows (services/checkin.py, services/noshows.py)
+    requires_checkin = fields.BooleanField(null=True)
+    checkin_opens_minutes = fields.IntField(null=True, description="window opens before start")
+    checkin_closes_minutes = fields.IntField(null=True, description="released after start")
+    checkin_since = fields.DatetimeField(
+        null=True, description="when check-in was required here (earlier bookings are spared)"
+    )
+    noshow_limit = fields.IntField(null=True)
+    noshow_days = fields.IntField(null=True)
+    noshow_ban_days = fields.IntField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -4,10 +4,10 @@ States::
 
     pending ──approve──▶ confirmed ──cancel──▶ cancelled
        │ └──────────────cancel──────────────────▲
-       └──reject──▶ rejected
+       └──reject──▶ rejected      confirmed ──release──▶ released (no-show: nobody checked in)
 
-Cancelled and rejected bookings are kept, never deleted. A booking that is over is history:
-its owner may no longer move, rename or cancel it; staff may correct it (audited).
+Cancelled, rejected and released bookings are kept, never deleted. A booking that is over is
+history: its owner may no longer move, rename or cancel it; staff may correct it (audited).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class Status(StrEnum):
     confirmed = "confirmed"
     rejected = "rejected"
     cancelled = "cancelled"
+    released = "released"  # a no-show: it needed a check-in and got none (domain/checkin.py)
 
 
 ACTIVE = (Status.pending, Status.confirmed)
@@ -39,6 +40,7 @@ class Transition:
 CANCEL = Transition("cancel", ACTIVE, Status.cancelled)
 APPROVE = Transition("approve", (Status.pending,), Status.confirmed)
 REJECT = Transition("reject", (Status.pending,), Status.rejected)
+RELEASE = Transition("release", (Status.confirmed,), Status.released)
 
 
 def check_transition(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from ipaddress import IPv6Address, ip_address, ip_network
 
 from compax_server import runtime
@@ -35,6 +36,11 @@ def clock() -> float:
     """The wall clock (seconds since the epoch) that places an attempt in its window. Tests
     replace it, so that no window boundary falls in the middle of a test by chance."""
     return time.time()
+
+
+def now() -> datetime:
+    """``clock()`` as an aware UTC datetime (check-in windows and their release use it)."""
+    return datetime.fromtimestamp(clock(), UTC)
 
 
 def address_key(client: str) -> str:

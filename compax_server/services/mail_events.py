@@ -15,7 +15,7 @@ from typing import Any
 from compax_server.db.audit import AuditEvent
 from compax_server.db.mail import BookingFacts
 
-ENDED = ("cancelled", "rejected")
+ENDED = ("cancelled", "rejected", "released")
 IMPORT_MOVES = {"room", "start", "end", "start_time", "duration_minutes", "recurrence"}
 IMPORT_MOVES |= {"excluded_dates", "start_date", "skip_holidays"}
 SERIES_MOVES = ("room_id", "rule", "start_time", "duration_minutes", "excluded_dates")
@@ -53,6 +53,8 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         return [Intent(e, "rejected", one, reason=reason)]
     if action == "booking.cancel":
         return [Intent(e, "cancelled", one, reason=reason)]
+    if action == "booking.release":
+        return [Intent(e, "released", one, reason=reason)]
     if action == "booking.update":
         out = []
         if any(before.get(k) != after.get(k) for k in ("room_id", "start", "end")):

@@ -30,6 +30,7 @@ KINDS: dict[str, str] = {
     "rejected": "your booking request was rejected, with the reason",
     "moved": "someone else moved your booking to another time or room",
     "cancelled": "someone else cancelled your booking (also closures, holidays, timetable)",
+    "released": "nobody checked in to your booking, so it was released (no-show)",
     "reminder": "your booking starts soon (lead times set by the server)",
     "digest": "daily list of the requests waiting for approval (approvers)",
     "webhook_disabled": "a webhook subscription of yours kept failing and was disabled",
@@ -43,6 +44,7 @@ METHOD = {
     "reminder": REQUEST,
     "rejected": CANCEL,
     "cancelled": CANCEL,
+    "released": CANCEL,
 }
 MAX_LISTED = 100  # bookings listed (and attached) in one message
 
@@ -150,6 +152,11 @@ def _headline(d: Draft) -> tuple[str, str]:
     if d.kind == "cancelled":
         because = f" Reason: {d.reason}" if d.reason else ""
         return f"Cancelled: {what}{place}", f"Your booking was cancelled{_by(d.actor)}.{because}"
+    if d.kind == "released":
+        return (
+            f"Released: {what}{place}",
+            "Nobody checked in to your booking in time, so the room was released for others.",
+        )
     if d.kind == "reminder":
         lead = _lead(d.lead_minutes)
         return f"Reminder: {what}{place}", f"Your booking starts in {lead}."

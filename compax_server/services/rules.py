@@ -22,8 +22,14 @@ from compax_server.db.bookings import RoomForBooking
 from compax_server.db.series import BookingRule
 from compax_server.domain import hours
 from compax_server.errors import InvalidInput, NotFound
-from compax_server.services import audit, search
-from compax_server.services.actors import Actor, Scope, require_scope, require_staff_or_manager
+from compax_server.services import audit, noshows, search
+from compax_server.services.actors import (
+    Actor,
+    Scope,
+    require_scope,
+    require_staff_or_manager,
+)
+from compax_server.services.limits import now as clock_now
 
 SCOPES = ("global", "building", "room")
 RULES_TTL = 1.0  # seconds
@@ -36,6 +42,13 @@ class Limits:
     min_notice_minutes: int | None = None
     max_bookings_per_week: int | None = None
     max_hours_per_week: int | None = None
+    # check-in (services/checkin.py) and the no-show policy (services/noshows.py)
+    requires_checkin: bool | None = None
+    checkin_opens_minutes: int | None = None
+    checkin_closes_minutes: int | None = None
+    noshow_limit: int | None = None
+    noshow_days: int | None = None
+    noshow_ban_days: int | None = None
 
     @property
     def empty(self) -> bool:
@@ -60,12 +73,13 @@ async def _all_rules() -> list[dict[str, Any]]:
 
 def forget_rules() -> None:
     runtime.memo("rules").clear()
+    runtime.memo("checkin.summary").clear()  # services.checkin
 
 
 async def limits_for(room_id: int, building_id: int) -> Limits:
     rows = await _all_rules()
     levels = {("global", 0): 0, ("building", building_id): 1, ("room", room_id): 2}
-    chosen: dict[str, tuple[int, int]] = {}
+    chosen: dict[str, tuple[int, Any]] = {}
     for row in rows:
         level = levels.get((row["scope"], row["scope_id"]))
         if level is None:
@@ -142,6 +156,7 @@ async def quota_violations(
 ) -> list[dict[str, Any]]:
     """The owner's weekly quota, counting ``windows`` (the new bookings) with the owner's
     pending and confirmed bookings already in those weeks."""
+    await noshows.check(limits, owner_id)  # 422 noshow_ban: the no-show policy
     if limits.max_bookings_per_week is None and limits.max_hours_per_week is None:
         return []
     tz = hours.zone(room.timezone)
@@ -214,7 +229,11 @@ async def set_rules(actor: Actor, scope: str, scope_id: int, limits: Limits) -> 
         else:
             for name, value in asdict(limits).items():
                 setattr(rule, name, value)
-            await rule.save()
+        if limits.requires_checkin is None:
+            rule.checkin_since = None
+        elif before is None or before["requires_checkin"] != limits.requires_checkin:
+            rule.checkin_since = clock_now()  # bookings starting earlier are spared
+        await rule.save()
         await audit.record(
             actor,
             "rules.set",

@@ -67,6 +67,24 @@ MATRIX = {
         "key_rw": 200,
         "key_read": 403,
     },
+    "check-in": {
+        "owner": 200,
+        "other": 404,
+        "staff": 200,
+        "admin": 200,
+        "anonymous": 401,
+        "key_rw": 200,
+        "key_read": 403,
+    },
+    "check-in window": {
+        "owner": 200,
+        "other": 404,
+        "staff": 200,
+        "admin": 200,
+        "anonymous": 401,
+        "key_rw": 200,
+        "key_read": 200,
+    },
     "approve": {
         "owner": 403,
         "other": 403,
@@ -111,7 +129,9 @@ async def people(make_user, admin):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", list(MATRIX))
-async def test_booking_permission_matrix(client, make_room, book, people, endpoint, role):
+async def test_booking_permission_matrix(
+    client, make_room, book, people, endpoint, role, login_clock
+):
     owner, headers = people
     room = await make_room(requires_approval=endpoint in ("approve", "reject"))
     booking = await book(owner, room, at(0, 9), at(0, 10))
@@ -134,6 +154,11 @@ async def test_booking_permission_matrix(client, make_room, book, people, endpoi
         r = await client.post("/api/v1/bookings", json=body | {"owner_id": owner.pk}, headers=h)
     elif endpoint == "update":
         r = await client.patch(url, json={"title": "x"}, headers=h | if_match)
+    elif endpoint == "check-in":
+        login_clock.now = at(0, 9).timestamp()  # the window is open
+        r = await client.post(f"{url}/check-in", headers=h)
+    elif endpoint == "check-in window":
+        r = await client.get(f"{url}/check-in", headers=h)
     else:
         r = await client.post(f"{url}/{endpoint}", headers=h | if_match)
     assert r.status_code == MATRIX[endpoint][role], (endpoint, role, r.text)

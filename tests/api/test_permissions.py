@@ -110,6 +110,24 @@ CASES = {
     ),
     "GET /rooms": ("GET", "/api/v1/rooms", None, READ),
     "GET /rooms/{id}": ("GET", "/api/v1/rooms/{room}", None, READ),
+    "POST /users/{id}/lift-noshows": (
+        "POST",
+        "/api/v1/users/{member}/lift-noshows",
+        None,
+        STAFF_WRITE,
+    ),
+    "POST /rooms/{id}/display-tokens": (
+        "POST",
+        "/api/v1/rooms/{room}/display-tokens",
+        None,
+        STAFF_WRITE,
+    ),
+    "DELETE /rooms/{id}/display-tokens": (
+        "DELETE",
+        "/api/v1/rooms/{room}/display-tokens",
+        None,
+        STAFF_WRITE,
+    ),
     "GET /rooms/{id}/availability": (
         "GET",
         "/api/v1/rooms/{room}/availability?from=2031-03-03T00:00:00Z&to=2031-03-04T00:00:00Z",
@@ -547,6 +565,8 @@ BOOKING_OPERATIONS = {
     ("POST", "/api/v1/bookings/{booking}/cancel"): "cancel",
     ("POST", "/api/v1/bookings/{booking}/approve"): "approve",
     ("POST", "/api/v1/bookings/{booking}/reject"): "reject",
+    ("POST", "/api/v1/bookings/{booking}/check-in"): "check-in",
+    ("GET", "/api/v1/bookings/{booking}/check-in"): "check-in window",
 }
 
 

@@ -667,6 +667,7 @@ def test_every_kind_has_a_description():
         "rejected",
         "moved",
         "cancelled",
+        "released",
         "reminder",
         "digest",
         "webhook_disabled",

@@ -1,0 +1,203 @@
+"""Check-in and the release of no-shows, through the API and the release step, on both
+engines, with the controlled clock (``login_clock``: ``services.limits.clock``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from compax_server.db.audit import AuditEvent
+from compax_server.db.bookings import Booking, Status
+from compax_server.services import checkin
+from tests.conftest import at, bearer
+
+BK = "/api/v1/bookings"
+
+
+async def set_rules(client, staff, path, **limits):
+    r = await client.put(f"/api/v1/rules/{path}", json=limits, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def require_checkin(client, staff, room, **extra):
+    return await set_rules(client, staff, f"room/{room.pk}", requires_checkin=True, **extra)
+
+
+def set_clock(clock, moment: datetime) -> None:
+    clock.now = moment.timestamp()
+
+
+async def check_in(client, user, booking_id):
+    return await client.post(f"{BK}/{booking_id}/check-in", headers=bearer(user))
+
+
+async def test_the_owner_checks_in_inside_the_window_and_is_not_released(
+    client, staff, member, room, book, login_clock
+):
+    await require_checkin(client, staff, room)
+    b = await book(member, room, at(0, 10), at(0, 11))
+    set_clock(login_clock, at(0, 9, 55))
+    r = await check_in(client, member, b.pk)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["checked_in_at"] is not None
+    assert body["checkin"]["required"] is True
+    assert body["checkin"]["opens_at"].startswith("2031-03-03T09:50:00")
+    assert body["checkin"]["closes_at"].startswith("2031-03-03T10:15:00")
+    assert r.headers["etag"] == '"2"'
+    assert await checkin.release_due(at(0, 12)) == 0
+    assert (await Booking.get(id=b.pk)).status == Status.confirmed
+    events = await AuditEvent.filter(entity_id=b.pk, action="booking.check_in")
+    assert len(events) == 1 and events[0].actor_user_id == member.pk
+
+
+async def test_outside_the_window_is_409_naming_the_window(
+    client, staff, member, room, book, login_clock
+):
+    await require_checkin(client, staff, room, checkin_opens_minutes=5, checkin_closes_minutes=10)
+    b = await book(member, room, at(0, 10), at(0, 11))
+    for moment in (at(0, 9, 54), at(0, 10, 10)):
+        set_clock(login_clock, moment)
+        r = await check_in(client, member, b.pk)
+        assert r.status_code == 409, r.text
+        problem = r.json()
+        assert problem["code"] == "checkin_closed"
+        assert problem["opens_at"].startswith("2031-03-03T09:55:00")
+        assert problem["closes_at"].startswith("2031-03-03T10:10:00")
+        assert "09:55" in problem["detail"] and "10:10" in problem["detail"]
+    assert (await Booking.get(id=b.pk)).checked_in_at is None
+
+
+async def test_not_yours_is_404_and_staff_check_in_for_someone(
+    client, staff, member, make_user, room, book, login_clock
+):
+    other = await make_user()
+    b = await book(member, room, at(0, 10), at(0, 11))
+    set_clock(login_clock, at(0, 10))
+    r = await check_in(client, other, b.pk)
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    r = await check_in(client, staff, b.pk)
+    assert r.status_code == 200, r.text
+    r = await check_in(client, member, b.pk)  # once is enough
+    assert r.status_code == 409 and "checked in" in r.json()["detail"]
+
+
+async def test_a_no_show_is_released_once_audited_and_the_slot_is_free(
+    client, staff, member, make_user, room, book, login_clock
+):
+    await require_checkin(client, staff, room)
+    b = await book(member, room, at(0, 10), at(0, 11))
+    assert await checkin.release_due(at(0, 10, 14)) == 0  # window still open
+    assert await checkin.release_due(at(0, 10, 15)) == 1
+    assert await checkin.release_due(at(0, 10, 16)) == 0  # once
+    got = await client.get(f"{BK}/{b.pk}", headers=bearer(member))
+    assert got.json()["status"] == "released"
+    events = await AuditEvent.filter(entity_id=b.pk, action="booking.release")
+    assert len(events) == 1
+    assert events[0].actor_label == "system"
+    assert events[0].after["due_at"].startswith("2031-03-03T10:15:00")
+    # the slot is free at once: availability and a new booking
+    r = await client.get(
+        f"/api/v1/rooms/{room.pk}/availability",
+        params={"from": at(0, 10).isoformat(), "to": at(0, 11).isoformat()},
+        headers=bearer(member),
+    )
+    assert r.status_code == 200
+    assert not r.json()["busy"], r.json()
+    other = await make_user()
+    r = await client.post(
+        BK,
+        json={
+            "room_id": room.pk,
+            "title": "Walk-in",
+            "start": at(0, 10, 20).isoformat(),
+            "end": at(0, 11).isoformat(),
+        },
+        headers=bearer(other),
+    )
+    assert r.status_code == 201, r.text
+    # a released booking cannot be checked in to
+    set_clock(login_clock, at(0, 10, 16))
+    r = await check_in(client, member, b.pk)
+    assert r.status_code == 409 and r.json()["booking_status"] == "released"
+    listed = await client.get(BK, params={"status": "released"}, headers=bearer(member))
+    assert [x["id"] for x in listed.json()["data"]] == [b.pk]
+
+
+async def test_a_cancelled_booking_cannot_be_checked_in_to(
+    client, staff, member, room, book, login_clock
+):
+    b = await book(member, room, at(0, 10), at(0, 11))
+    r = await client.post(f"{BK}/{b.pk}/cancel", headers=bearer(member) | {"If-Match": '"1"'})
+    assert r.status_code == 200, r.text
+    set_clock(login_clock, at(0, 10))
+    r = await check_in(client, member, b.pk)
+    assert r.status_code == 409
+    assert r.json()["booking_status"] == "cancelled"
+
+
+async def test_catch_up_after_downtime_keeps_the_original_due_time(
+    client, staff, member, room, book
+):
+    await require_checkin(client, staff, room)
+    ids = [(await book(member, room, at(d, 10), at(d, 11))).pk for d in range(3)]
+    assert await checkin.release_due(at(5, 0)) == 3  # days later: all at once
+    for day, booking_id in enumerate(ids):
+        (event,) = await AuditEvent.filter(entity_id=booking_id, action="booking.release")
+        assert event.after["due_at"].startswith(f"2031-03-0{3 + day}T10:15:00")
+        assert event.after["released_at"].startswith("2031-03-08T00:00:00")
+
+
+async def test_bookings_that_started_before_the_rule_are_spared(
+    client, staff, member, room, book, login_clock
+):
+    b = await book(member, room, at(0, 10), at(0, 11))
+    set_clock(login_clock, at(0, 10, 5))  # the rule comes after the start
+    await require_checkin(client, staff, room)
+    later = await book(member, room, at(1, 10), at(1, 11))
+    assert await checkin.release_due(at(2, 0)) == 1
+    assert (await Booking.get(id=b.pk)).status == Status.confirmed
+    assert (await Booking.get(id=later.pk)).status == Status.released
+
+
+async def test_the_most_specific_level_decides(client, staff, member, building, make_room, book):
+    exempt, other = await make_room(), await make_room()
+    await set_rules(client, staff, f"building/{building.pk}", requires_checkin=True)
+    await set_rules(client, staff, f"room/{exempt.pk}", requires_checkin=False)
+    spared = await book(member, exempt, at(0, 10), at(0, 11))
+    gone = await book(member, other, at(0, 10), at(0, 11))
+    assert await checkin.release_due(at(1, 0)) == 1
+    assert (await Booking.get(id=spared.pk)).status == Status.confirmed
+    assert (await Booking.get(id=gone.pk)).status == Status.released
+
+
+async def test_only_the_missed_occurrence_of_a_series_is_released(
+    client, staff, member, room, login_clock
+):
+    await require_checkin(client, staff, room)
+    r = await client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room.pk,
+            "title": "Tutorial",
+            "start_date": "2031-03-03",
+            "start_time": "10:00",
+            "duration_minutes": 60,
+            "recurrence": {"freq": "daily", "count": 3},
+            "owner_id": member.pk,
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    occ = sorted(
+        await Booking.filter(series_id=r.json()["id"]).order_by("start"), key=lambda b: b.start
+    )
+    first = occ[0]
+    set_clock(login_clock, first.start)
+    assert (await check_in(client, member, occ[1].pk)).status_code == 409  # not open yet
+    set_clock(login_clock, occ[1].start + timedelta(minutes=1))
+    assert (await check_in(client, member, occ[1].pk)).status_code == 200
+    assert await checkin.release_due(occ[1].start + timedelta(hours=2)) == 1
+    states = [(await Booking.get(id=b.pk)) for b in occ]
+    assert [s.status for s in states] == [Status.released, Status.confirmed, Status.confirmed]
+    assert "status" in states[0].exception_fields

@@ -1,0 +1,71 @@
+"""Room display tokens and the display's state and check-in, through the app, on both
+engines, with the controlled clock."""
+
+from __future__ import annotations
+
+from compax_server.db.bookings import Booking
+from compax_server.db.checkin import DisplayToken
+from tests.conftest import at, bearer
+
+
+async def new_token(client, staff, room):
+    r = await client.post(f"/api/v1/rooms/{room.pk}/display-tokens", headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def test_the_display_shows_the_day_without_titles_and_checks_in(
+    client, staff, member, room, book, login_clock
+):
+    await client.put(
+        f"/api/v1/rules/room/{room.pk}", json={"requires_checkin": True}, headers=bearer(staff)
+    )
+    first = await book(member, room, at(0, 9), at(0, 10), title="Secret board meeting")
+    second = await book(member, room, at(0, 11), at(0, 12))
+    made = await new_token(client, staff, room)
+    token = made["token"]
+    assert made["url_path"] == f"/display/{token}"
+    stored = await DisplayToken.get(id=made["id"])
+    assert stored.token_hash != token and token not in stored.token_hash  # only the hash
+
+    login_clock.now = at(0, 9, 5).timestamp()
+    page = await client.get(f"/display/{token}")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert room.code in page.text and "Secret board meeting" not in page.text
+    assert "http://" not in page.text.replace("http://testserver", "")  # nothing fetched
+    state = (await client.get(f"/display/{token}/state")).json()
+    assert state["busy"] is True and state["until"].startswith("2031-03-03T10:00:00")
+    assert [b["start"][:16] for b in state["bookings"]] == ["2031-03-03T09:00", "2031-03-03T11:00"]
+    assert all(set(b) == {"start", "end", "status", "checked_in", "now"} for b in state["bookings"])
+    assert state["checkin"]["start"].startswith("2031-03-03T09:00")
+
+    r = await client.post(f"/display/{token}/check-in")
+    assert r.status_code == 200, r.text
+    assert r.json()["bookings"][0]["checked_in"] is True
+    assert r.json()["checkin"] is None
+    assert (await Booking.get(id=first.pk)).checked_in_at is not None
+    assert (await Booking.get(id=second.pk)).checked_in_at is None
+    again = await client.post(f"/display/{token}/check-in")
+    assert again.status_code == 409 and again.json()["code"] == "checkin_closed"
+
+    login_clock.now = at(0, 10, 30).timestamp()
+    state = (await client.get(f"/display/{token}/state")).json()
+    assert state["busy"] is False and state["until"].startswith("2031-03-03T11:00:00")
+
+
+async def test_a_display_token_is_403_elsewhere_and_401_once_revoked(client, staff, member, room):
+    token = (await new_token(client, staff, room))["token"]
+    for path in ("/api/v1/rooms", f"/api/v1/rooms/{room.pk}", "/api/v1/bookings"):
+        r = await client.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 403, (path, r.text)
+        assert r.json()["code"] == "forbidden"
+    r = await client.delete(f"/api/v1/rooms/{room.pk}/display-tokens", headers=bearer(member))
+    assert r.status_code == 403
+    r = await client.delete(f"/api/v1/rooms/{room.pk}/display-tokens", headers=bearer(staff))
+    assert r.status_code == 200 and r.json()["revoked"] == 1
+    for method, path in (("GET", ""), ("GET", "/state"), ("POST", "/check-in")):
+        r = await client.request(method, f"/display/{token}{path}")
+        assert r.status_code == 401, (path, r.text)
+        assert r.json()["code"] == "unauthenticated"
+    assert (await client.get("/display/cxd_not-a-token/state")).status_code == 401
