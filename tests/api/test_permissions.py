@@ -74,6 +74,13 @@ CASES = {
     ),
     "GET /rooms": ("GET", "/api/v1/rooms", None, READ),
     "GET /rooms/{id}": ("GET", "/api/v1/rooms/{room}", None, READ),
+    "GET /buildings/{id}/schedule": (
+        "GET",
+        "/api/v1/buildings/{building}/schedule?date=2031-03-03&days=7",
+        None,
+        READ,
+    ),
+    "GET /schedule": ("GET", "/api/v1/schedule?date=2031-03-03&room_id={room}", None, READ),
     "GET /rooms/{id}/availability": (
         "GET",
         "/api/v1/rooms/{room}/availability?from=2031-03-03T00:00:00Z&to=2031-03-04T00:00:00Z",
