@@ -81,6 +81,14 @@ from compax_sdk.resources.rooms import (
     UnavailableRoom,
 )
 from compax_sdk.resources.rules import BookingRules, RuleScope
+from compax_sdk.resources.schedule import (
+    Schedule,
+    ScheduleBooking,
+    ScheduleBuilding,
+    ScheduleClosure,
+    ScheduleInterval,
+    ScheduleRoom,
+)
 from compax_sdk.resources.series import (
     BookingSeries,
     ConflictPolicy,
@@ -178,6 +186,12 @@ __all__ = [
     "RoomSort",
     "RuleScope",
     "RuleViolationError",
+    "Schedule",
+    "ScheduleBooking",
+    "ScheduleBuilding",
+    "ScheduleClosure",
+    "ScheduleInterval",
+    "ScheduleRoom",
     "Scope",
     "SearchRepeat",
     "SeriesDetail",

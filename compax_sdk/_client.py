@@ -46,6 +46,7 @@ from compax_sdk.resources import (
     AsyncNotifications,
     AsyncRooms,
     AsyncRules,
+    AsyncSchedules,
     AsyncSeries,
     AsyncTerms,
     AsyncUsers,
@@ -62,6 +63,7 @@ from compax_sdk.resources import (
     Notifications,
     Rooms,
     Rules,
+    Schedules,
     Series,
     Terms,
     Users,
@@ -117,6 +119,7 @@ class Compax:
         self.buildings = Buildings(self._api)
         self.features = Features(self._api)
         self.rooms = Rooms(self._api)
+        self.schedule = Schedules(self._api)
         self.bookings = Bookings(self._api)
         self.terms = Terms(self._api)
         self.series = Series(self._api)
@@ -219,6 +222,7 @@ class AsyncCompax:
         self.buildings = AsyncBuildings(self._api)
         self.features = AsyncFeatures(self._api)
         self.rooms = AsyncRooms(self._api)
+        self.schedule = AsyncSchedules(self._api)
         self.bookings = AsyncBookings(self._api)
         self.terms = AsyncTerms(self._api)
         self.series = AsyncSeries(self._api)

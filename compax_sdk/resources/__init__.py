@@ -15,6 +15,7 @@ from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.notifications import AsyncNotifications, Notifications
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
 from compax_sdk.resources.rules import AsyncRules, Rules
+from compax_sdk.resources.schedule import AsyncSchedules, Schedules
 from compax_sdk.resources.series import AsyncSeries, Series
 from compax_sdk.resources.terms import AsyncTerms, Terms
 from compax_sdk.resources.users import AsyncUsers, Users
@@ -35,6 +36,7 @@ __all__ = [
     "AsyncNotifications",
     "AsyncRooms",
     "AsyncRules",
+    "AsyncSchedules",
     "AsyncSeries",
     "AsyncTerms",
     "AsyncUsers",
@@ -51,6 +53,7 @@ __all__ = [
     "Notifications",
     "Rooms",
     "Rules",
+    "Schedules",
     "Series",
     "Terms",
     "Users",

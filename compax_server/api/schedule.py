@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import InTheWay, Out, Query, QueryDate, render
+from compax_server.api.schemas import Out, Query, QueryDate, render
 from compax_server.services import schedule
 from compax_server.services.actors import Actor
 
@@ -47,12 +47,23 @@ class RoomsScheduleQuery(ScheduleQuery):
     )
 
 
-class Interval(Out):
+class GridInterval(Out):
     start: datetime
     end: datetime
 
 
-class GridClosure(Interval):
+class GridBooking(GridInterval):
+    """The privacy view of a booking: time and state to everyone; ``id``, ``title`` and
+    ``owner_id`` only to those who may see it (its owner, staff)."""
+
+    room_id: int
+    status: str
+    id: int | None = None
+    title: str | None = None
+    owner_id: int | None = None
+
+
+class GridClosure(GridInterval):
     id: int
     reason: str
 
@@ -65,7 +76,7 @@ class GridRoom(Out):
     floor: int | None
     bookable: bool
     building_id: int
-    bookings: list[InTheWay] = Field(
+    bookings: list[GridBooking] = Field(
         description="active bookings (confirmed, pending); id, title and owner_id only for "
         "bookings you may see"
     )
@@ -84,7 +95,7 @@ class GridBuilding(Out):
     )
     from_: datetime = Field(alias="from", description="local midnight of the first day")
     to: datetime = Field(description="local midnight after the last day")
-    open: list[Interval] = Field(description="when the building is open within from-to")
+    open: list[GridInterval] = Field(description="when the building is open within from-to")
 
 
 class Schedule(Out):

@@ -46,6 +46,12 @@ from compax_sdk import (
     Redelivered,
     Room,
     RoomDeleted,
+    Schedule,
+    ScheduleBooking,
+    ScheduleBuilding,
+    ScheduleClosure,
+    ScheduleInterval,
+    ScheduleRoom,
     SeriesDetail,
     SeriesResult,
     SkippedDate,
@@ -90,6 +96,8 @@ OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
     (Room, "/api/v1/rooms/{room_id}", "get", False),
     (RoomDeleted, "/api/v1/rooms/{room_id}", "delete", False),
     (Availability, "/api/v1/rooms/{room_id}/availability", "get", False),
+    (Schedule, "/api/v1/buildings/{building_id}/schedule", "get", False),
+    (Schedule, "/api/v1/schedule", "get", False),
     (Booking, "/api/v1/bookings", "get", True),
     (Booking, "/api/v1/bookings/{booking_id}", "patch", False),
     (Booking, "/api/v1/bookings/{booking_id}/cancel", "post", False),
@@ -142,6 +150,11 @@ PARTS: list[tuple[type[BaseModel], str]] = [
     (FieldError, "FieldError"),  # of every problem
     (ConflictingBooking, "InTheWay"),  # of a booking_conflict
     (AlternativeRoom, "AlternativeRoom"),  # of a booking_conflict
+    (ScheduleBooking, "GridBooking"),
+    (ScheduleBuilding, "GridBuilding"),
+    (ScheduleClosure, "GridClosure"),
+    (ScheduleInterval, "GridInterval"),
+    (ScheduleRoom, "GridRoom"),
 ]
 
 # SDK models with no server schema to check against, and why. Every other model must be in
