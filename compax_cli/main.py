@@ -24,6 +24,7 @@ from compax_cli import (
     notifications,
     rooms,
     rules,
+    schedule,
     series,
     server,
     terms,
@@ -109,6 +110,7 @@ app.add_typer(rooms.app, name="rooms")
 app.add_typer(buildings.app, name="buildings")
 app.add_typer(terms.app, name="terms")
 app.add_typer(bookings.app, name="bookings")
+app.command("schedule")(schedule.schedule)
 app.add_typer(series.app, name="series")
 app.command("import")(imports.import_)
 app.add_typer(users.app, name="users")
