@@ -74,17 +74,19 @@ def _target(booking: Booking | int, version: int | str | None) -> tuple[str, dic
 
 
 def _list_params(
-    room_id: int | None,
+    room_id: int | Sequence[int] | None,
     owner_id: int | None,
     from_: datetime | None,
     to: datetime | None,
     status: BookingStatus | Sequence[BookingStatus] | None,
     series_id: int | None,
     limit: int | None,
+    building_id: int | None = None,
 ) -> dict[str, str]:
     return query(
         {
             "room_id": room_id,
+            "building_id": building_id,
             "owner_id": owner_id,
             "from": from_,
             "to": to,
@@ -145,19 +147,21 @@ class Bookings(SyncResource):
     def list(
         self,
         *,
-        room_id: int | None = None,
+        room_id: int | Sequence[int] | None = None,
         owner_id: int | None = None,
         from_: datetime | None = None,
         to: datetime | None = None,
         status: BookingStatus | Sequence[BookingStatus] | None = None,
         series_id: int | None = None,
         limit: int | None = None,
+        building_id: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SyncPage[Booking]:
-        """Bookings in start order, overlapping ``[from_, to)`` when given. Members see only
-        their own. Iterating over the result goes through every page."""
-        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit)
+        """Bookings in start order, overlapping ``[from_, to)`` when given, of ``room_id`` (one
+        id or several) or of ``building_id``'s rooms. Members see only their own. Iterating
+        over the result goes through every page."""
+        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit, building_id)
         return self._list(
             Booking, "/bookings", params=params, headers=extra_headers, timeout=timeout
         )
@@ -291,19 +295,21 @@ class AsyncBookings(AsyncResource):
     def list(
         self,
         *,
-        room_id: int | None = None,
+        room_id: int | Sequence[int] | None = None,
         owner_id: int | None = None,
         from_: datetime | None = None,
         to: datetime | None = None,
         status: BookingStatus | Sequence[BookingStatus] | None = None,
         series_id: int | None = None,
         limit: int | None = None,
+        building_id: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> AsyncPager[Booking]:
-        """Bookings in start order, overlapping ``[from_, to)`` when given. Members see only
-        their own. ``async for`` over the result goes through every page."""
-        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit)
+        """Bookings in start order, overlapping ``[from_, to)`` when given, of ``room_id`` (one
+        id or several) or of ``building_id``'s rooms. Members see only their own. ``async
+        for`` over the result goes through every page."""
+        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit, building_id)
         return self._list(
             Booking, "/bookings", params=params, headers=extra_headers, timeout=timeout
         )

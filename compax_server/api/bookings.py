@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import AwareDatetime, Field, field_validator
 from sanic import HTTPResponse, Request
 
+from compax_server.api.csv_export import csv_response, fields_of, wants_csv
 from compax_server.api.endpoint import AUTH_ERRORS, Router, idempotency_key
 from compax_server.api.etags import etag as etag
 from compax_server.api.etags import if_match as if_match
@@ -119,8 +120,19 @@ class Reason(In):
     reason: str = Field("", max_length=500)
 
 
+ROOM_IDS = r"^[1-9]\d{0,9}(,[1-9]\d{0,9}){0,199}$"
+
+
 class BookingQuery(PageQuery):
-    room_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    room_id: str | None = Field(
+        None,
+        max_length=2200,
+        pattern=ROOM_IDS,
+        description="a room id, or several, comma-separated",
+    )
+    building_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="bookings of this building's rooms"
+    )
     owner_id: int | None = Field(None, ge=1, le=2**31 - 1)
     from_: QueryTime | None = Field(None, alias="from", description="bookings ending after this")
     to: QueryTime | None = Field(None, description="bookings starting before this")
@@ -146,12 +158,18 @@ def with_etag(booking: Booking) -> dict[str, str]:
 
 
 @router.get(
-    "/", summary="List bookings", query=BookingQuery, response=Page[BookingOut], errors=AUTH_ERRORS
+    "/",
+    summary="List bookings",
+    query=BookingQuery,
+    response=Page[BookingOut],
+    errors=AUTH_ERRORS,
+    csv=True,
 )
 async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> HTTPResponse:
     """In start order. Members see their own bookings only."""
     filters = bookings.BookingFilter(
-        room_id=query.room_id,
+        room_ids=[int(i) for i in query.room_id.split(",")] if query.room_id else [],
+        building_id=query.building_id,
         owner_id=query.owner_id,
         start=query.from_,
         end=query.to,
@@ -161,6 +179,10 @@ async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> 
     rows, cursor = await bookings.list_bookings(
         actor, filters, limit=query.limit, cursor=query.cursor
     )
+    if wants_csv(request):
+        fields = fields_of(BookingOut, skip=("description", "exception_fields"))
+        out = await bookings_out(rows)
+        return csv_response(request, out, fields, name="bookings", next_cursor=cursor)
     return render(Page[BookingOut](data=await bookings_out(rows), next_cursor=cursor))
 
 

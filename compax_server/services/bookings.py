@@ -71,6 +71,8 @@ class BookingFilter:
     end: datetime | None = None
     statuses: list[Status] = field(default_factory=list)
     series_id: int | None = None
+    room_ids: list[int] = field(default_factory=list)  # any of these rooms
+    building_id: int | None = None
 
 
 async def list_bookings(
@@ -88,6 +90,10 @@ async def list_bookings(
         query = query.filter(owner_id=filters.owner_id)
     if filters.room_id is not None:
         query = query.filter(room_id=filters.room_id)
+    if filters.room_ids:
+        query = query.filter(room_id__in=filters.room_ids)
+    if filters.building_id is not None:
+        query = query.filter(room__building_id=filters.building_id)
     if filters.start is not None:
         query = query.filter(end__gt=bounds.instant(filters.start))
     if filters.end is not None:

@@ -37,9 +37,7 @@ def grid_campus(api: Compax) -> dict[str, Any]:
             ("SN-201", "Meeting room", 8),
         )
     ]
-    api.bookings.create(
-        room_id=rooms[0].id, title="Algebra", start=local(26, 9), end=local(26, 11)
-    )
+    api.bookings.create(room_id=rooms[0].id, title="Algebra", start=local(26, 9), end=local(26, 11))
     api.bookings.create(
         room_id=rooms[1].id, title="Physics lecture", start=local(26, 10, 15), end=local(26, 12)
     )
@@ -99,3 +97,11 @@ def test_json_and_csv(admin_cli: Cli, grid_campus):
 def test_an_unknown_building_is_exit_3(admin_cli: Cli):
     result = admin_cli("schedule", "NOPE", "--date", "2031-03-26")
     assert result.exit_code == 3
+
+
+def test_bookings_of_a_building_as_csv(admin_cli: Cli, grid_campus):
+    out = admin_cli.ok("bookings", "list", "--building", "SNAP", "--csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["title"] for r in rows] == ["Algebra", "Physics lecture", "Friday tutorial"]
+    assert rows[0]["local_start"] == "2031-03-26T09:00:00+01:00"
+    assert {r["room_id"] for r in rows} == {str(r.id) for r in grid_campus["rooms"][:2]}
