@@ -12,6 +12,7 @@ from compax_server.api import (
     health,
     imports,
     notifications,
+    reports,
     rooms,
     rules,
     schedule,
@@ -43,6 +44,7 @@ ROUTERS: list[Router] = [
     imports.router,
     audit.router,
     audit.changes_router,
+    reports.router,
     stream.router,
     webhooks.router,
 ]

@@ -80,6 +80,12 @@ CASES = {
         None,
         READ,
     ),
+    "GET /reports/utilisation": (
+        "GET",
+        "/api/v1/reports/utilisation?from=2031-03-03&to=2031-03-09",
+        None,
+        STAFF_READ,
+    ),
     "GET /schedule": ("GET", "/api/v1/schedule?date=2031-03-03&room_id={room}", None, READ),
     "GET /rooms/{id}/availability": (
         "GET",
