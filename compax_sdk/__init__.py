@@ -66,6 +66,13 @@ from compax_sdk.resources.imports import (
     ImportStatus,
 )
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
+from compax_sdk.resources.reports import (
+    HeatCell,
+    ReportRoom,
+    ReportScope,
+    ReportTotals,
+    UtilisationReport,
+)
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
     AsyncRoomSearchPager,
@@ -151,6 +158,7 @@ __all__ = [
     "FeedURL",
     "FieldError",
     "FreeInterval",
+    "HeatCell",
     "Holiday",
     "HolidayInput",
     "ImportAction",
@@ -178,6 +186,9 @@ __all__ = [
     "RawResponse",
     "Recurrence",
     "Redelivered",
+    "ReportRoom",
+    "ReportScope",
+    "ReportTotals",
     "RequestTimeoutError",
     "Role",
     "Room",
@@ -208,6 +219,7 @@ __all__ = [
     "UnavailableRoom",
     "UnprocessableError",
     "User",
+    "UtilisationReport",
     "ValidationError",
     "Webhook",
     "WebhookCreated",

@@ -44,6 +44,7 @@ from compax_sdk.resources import (
     AsyncImports,
     AsyncMe,
     AsyncNotifications,
+    AsyncReports,
     AsyncRooms,
     AsyncRules,
     AsyncSchedules,
@@ -61,6 +62,7 @@ from compax_sdk.resources import (
     Imports,
     Me,
     Notifications,
+    Reports,
     Rooms,
     Rules,
     Schedules,
@@ -120,6 +122,7 @@ class Compax:
         self.features = Features(self._api)
         self.rooms = Rooms(self._api)
         self.schedule = Schedules(self._api)
+        self.reports = Reports(self._api)
         self.bookings = Bookings(self._api)
         self.terms = Terms(self._api)
         self.series = Series(self._api)
@@ -223,6 +226,7 @@ class AsyncCompax:
         self.features = AsyncFeatures(self._api)
         self.rooms = AsyncRooms(self._api)
         self.schedule = AsyncSchedules(self._api)
+        self.reports = AsyncReports(self._api)
         self.bookings = AsyncBookings(self._api)
         self.terms = AsyncTerms(self._api)
         self.series = AsyncSeries(self._api)

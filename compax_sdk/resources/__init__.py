@@ -13,6 +13,7 @@ from compax_sdk.resources.feeds import AsyncFeeds, Feeds
 from compax_sdk.resources.imports import AsyncImports, Imports
 from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.notifications import AsyncNotifications, Notifications
+from compax_sdk.resources.reports import AsyncReports, Reports
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
 from compax_sdk.resources.rules import AsyncRules, Rules
 from compax_sdk.resources.schedule import AsyncSchedules, Schedules
@@ -34,6 +35,7 @@ __all__ = [
     "AsyncImports",
     "AsyncMe",
     "AsyncNotifications",
+    "AsyncReports",
     "AsyncRooms",
     "AsyncRules",
     "AsyncSchedules",
@@ -51,6 +53,7 @@ __all__ = [
     "Imports",
     "Me",
     "Notifications",
+    "Reports",
     "Rooms",
     "Rules",
     "Schedules",
