@@ -22,6 +22,7 @@ from compax_cli import (
     feeds,
     imports,
     notifications,
+    report,
     rooms,
     rules,
     schedule,
@@ -117,6 +118,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(rules.app, name="rules")
 app.add_typer(audit.app, name="audit")
+app.add_typer(report.app, name="report")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(feeds.app, name="feeds")
