@@ -138,13 +138,8 @@ def _windows_cte(periods: Periods, params: list[Any], dialect: str) -> str:
     return f"w(building_id, s, e) AS ({values})"
 
 
-async def room_totals(scope: RoomScope, periods: Periods) -> list[dict[str, Any]]:
-    """Per room of the scope: ``booked_seconds`` (confirmed, clipped to its building's
-    window), and how many bookings touching the window are ``confirmed``, ``pending``,
-    ``cancelled``, ``rejected`` and ``released`` (no-shows; 0 while no such state exists)."""
-    if not periods.windows:
-        return []
-    dialect = db.dialect()
+def room_totals_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple[str, list[Any]]:
+    """The SQL (``?`` placeholders) and parameters of ``room_totals``."""
     params: list[Any] = []
     cte = _windows_cte(periods, params, dialect)
     bound = sql.start_bound(dialect, "w.s", "r.max_span_seconds")
@@ -157,7 +152,7 @@ async def room_totals(scope: RoomScope, periods: Periods) -> list[dict[str, Any]
     def count(status: str) -> str:
         return f"SUM(CASE WHEN b.status = '{status}' THEN 1 ELSE 0 END)"
 
-    rows = await sql.fetch(
+    return (
         f"""WITH {cte}
             SELECT r.id AS room_id,
                    COALESCE(SUM(CASE WHEN b.status = 'confirmed' THEN {overlap} ELSE 0 END), 0)
@@ -172,18 +167,24 @@ async def room_totals(scope: RoomScope, periods: Periods) -> list[dict[str, Any]
                  AND b."start" >= {bound}
             WHERE {where}
             GROUP BY r.id""",
-        *params,
+        params,
     )
+
+
+async def room_totals(scope: RoomScope, periods: Periods) -> list[dict[str, Any]]:
+    """Per room of the scope: ``booked_seconds`` (confirmed, clipped to its building's
+    window), and how many bookings touching the window are ``confirmed``, ``pending``,
+    ``cancelled``, ``rejected`` and ``released`` (no-shows; 0 while no such state exists)."""
+    if not periods.windows:
+        return []
+    text, params = room_totals_query(scope, periods, db.dialect())
+    rows = await sql.fetch(text, *params)
     return [{k: int(v) if k != "room_id" else v for k, v in row.items()} for row in rows]
 
 
-async def heatmap(scope: RoomScope, periods: Periods) -> list[dict[str, Any]]:
-    """Confirmed seconds per local ``(weekday, hour)`` (Monday = 0) over the rooms of the
-    scope, each building in its own offsets; only the cells with bookings."""
+def heatmap_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple[str, list[Any]]:
+    """The SQL (``?`` placeholders) and parameters of ``heatmap`` (offsets not empty)."""
     offsets = [(b, s, e, off) for b, spans in periods.offsets.items() for s, e, off in spans]
-    if not offsets:
-        return []
-    dialect = db.dialect()
     params: list[Any] = []
     z = _values(offsets, ("integer", "timestamptz", "timestamptz", "bigint"), dialect)
     for row in offsets:
@@ -199,7 +200,7 @@ async def heatmap(scope: RoomScope, periods: Periods) -> list[dict[str, Any]]:
     hi = (max(int(e.timestamp()) + off for _, _, e, off in offsets) - 1) // 3600
     first, last = ("CAST(? AS BIGINT)",) * 2 if dialect == "postgres" else ("?", "?")
     params.extend([lo, hi])
-    rows = await sql.fetch(
+    return (
         f"""WITH RECURSIVE z(building_id, zs, ze, off) AS ({z}),
             pieces AS (
                 SELECT {ls} AS ls, {le} AS le
@@ -238,8 +239,17 @@ async def heatmap(scope: RoomScope, periods: Periods) -> list[dict[str, Any]]:
             )
             SELECT ((hk / 24) + 3) % 7 AS weekday, hk % 24 AS hour, SUM(seconds) AS seconds
             FROM filled GROUP BY ((hk / 24) + 3) % 7, hk % 24""",
-        *params,
+        params,
     )
+
+
+async def heatmap(scope: RoomScope, periods: Periods) -> list[dict[str, Any]]:
+    """Confirmed seconds per local ``(weekday, hour)`` (Monday = 0) over the rooms of the
+    scope, each building in its own offsets; only the cells with bookings."""
+    if not any(periods.offsets.values()):
+        return []
+    text, params = heatmap_query(scope, periods, db.dialect())
+    rows = await sql.fetch(text, *params)
     return [
         {"weekday": int(r["weekday"]), "hour": int(r["hour"]), "seconds": int(r["seconds"])}
         for r in rows

@@ -46,8 +46,34 @@ async def rooms_for_grid(
     return rows
 
 
+CALENDAR = """SELECT 'booking' AS kind, b.id, b.room_id, b.owner_id, b."start", b."end",
+       b.status, b.title, NULL AS reason
+FROM rooms r JOIN bookings b ON b.room_id = r.id
+WHERE r.id IN ({marks}) AND b.status IN ({active})
+  AND b."start" < {t} AND b."end" > {t} AND b."start" >= {bound}
+UNION ALL
+SELECT 'closure' AS kind, c.id, r.id AS room_id, NULL AS owner_id, c."start",
+       c."end", NULL AS status, NULL AS title, c.reason
+FROM rooms r JOIN closures c ON c.building_id = r.building_id
+     AND (c.room_id IS NULL OR c.room_id = r.id)
+WHERE r.id IN ({marks}) AND c."start" < {t} AND c."end" > {t}
+ORDER BY 5, 1, 2"""
+
+
 def _time(dialect: str) -> str:
     return "CAST(? AS timestamptz)" if dialect == "postgres" else "?"
+
+
+def calendar_query(
+    room_ids: list[int], start: datetime, end: datetime, dialect: str
+) -> tuple[str, list[Any]]:
+    """The SQL (``?`` placeholders) and parameters of ``calendar`` (``room_ids`` not empty)."""
+    t = _time(dialect)
+    marks = ", ".join("?" for _ in room_ids)
+    bound = sql.start_bound(dialect, t, "r.max_span_seconds")
+    active = ", ".join(f"'{s}'" for s in ACTIVE)
+    text = CALENDAR.format(marks=marks, active=active, t=t, bound=bound)
+    return text, [*room_ids, end, start, start, *room_ids, end, start]
 
 
 async def calendar(room_ids: list[int], start: datetime, end: datetime) -> list[dict[str, Any]]:
@@ -57,32 +83,8 @@ async def calendar(room_ids: list[int], start: datetime, end: datetime) -> list[
     ``reason`` (closures), in start order."""
     if not room_ids:
         return []
-    dialect = db.dialect()
-    t = _time(dialect)
-    marks = ", ".join("?" for _ in room_ids)
-    bound = sql.start_bound(dialect, t, "r.max_span_seconds")
-    active = ", ".join(f"'{s}'" for s in ACTIVE)
-    rows = await sql.fetch(
-        f"""SELECT 'booking' AS kind, b.id, b.room_id, b.owner_id, b."start", b."end",
-                   b.status, b.title, NULL AS reason
-            FROM rooms r JOIN bookings b ON b.room_id = r.id
-            WHERE r.id IN ({marks}) AND b.status IN ({active})
-              AND b."start" < {t} AND b."end" > {t} AND b."start" >= {bound}
-            UNION ALL
-            SELECT 'closure' AS kind, c.id, r.id AS room_id, NULL AS owner_id, c."start",
-                   c."end", NULL AS status, NULL AS title, c.reason
-            FROM rooms r JOIN closures c ON c.building_id = r.building_id
-                 AND (c.room_id IS NULL OR c.room_id = r.id)
-            WHERE r.id IN ({marks}) AND c."start" < {t} AND c."end" > {t}
-            ORDER BY 5, 1, 2""",
-        *room_ids,
-        end,
-        start,
-        start,
-        *room_ids,
-        end,
-        start,
-    )
+    text, params = calendar_query(room_ids, start, end, db.dialect())
+    rows = await sql.fetch(text, *params)
     for row in rows:
         row["start"], row["end"] = sql.decode_time(row["start"]), sql.decode_time(row["end"])
     return rows
