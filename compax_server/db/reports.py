@@ -130,6 +130,17 @@ def _values(rows: Sequence[tuple[Any, ...]], types: Sequence[str], dialect: str)
     return "VALUES " + ", ".join(one for _ in rows)
 
 
+def _overall(periods: Periods, params: list[Any], dialect: str) -> str:
+    """All windows' bounds on booking start, as constants: lets the engine read the
+    ``start`` index once for the whole campus instead of every room's history."""
+    lo = min(s for s, _ in periods.windows.values())
+    hi = max(e for _, e in periods.windows.values())
+    params.extend([hi, lo])
+    t = "CAST(? AS timestamptz)" if dialect == "postgres" else "?"
+    span = "(SELECT MAX(max_span_seconds) FROM rooms)"
+    return f'b."start" < {t} AND b."start" >= {sql.start_bound(dialect, t, span)}'
+
+
 def _windows_cte(periods: Periods, params: list[Any], dialect: str) -> str:
     rows = [(b, s, e) for b, (s, e) in periods.windows.items()]
     for row in rows:
@@ -143,10 +154,14 @@ def room_totals_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple
     params: list[Any] = []
     cte = _windows_cte(periods, params, dialect)
     bound = sql.start_bound(dialect, "w.s", "r.max_span_seconds")
-    overlap = (
-        f"{_least(dialect, _epoch(dialect, B_END), _epoch(dialect, 'w.e'))}"
-        f" - {_greatest(dialect, _epoch(dialect, B_START), _epoch(dialect, 'w.s'))}"
-    )
+    if dialect == "postgres":  # one extraction of an interval, not four of instants
+        overlap = f"EXTRACT(EPOCH FROM LEAST({B_END}, w.e) - GREATEST({B_START}, w.s))"
+    else:
+        overlap = (
+            f"MIN({_epoch(dialect, B_END)}, {_epoch(dialect, 'w.e')})"
+            f" - MAX({_epoch(dialect, B_START)}, {_epoch(dialect, 'w.s')})"
+        )
+    overall = _overall(periods, params, dialect)
     where = _scope_sql(scope, params)
 
     def count(status: str) -> str:
@@ -164,7 +179,7 @@ def room_totals_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple
                    COALESCE({count("released")}, 0) AS released
             FROM rooms r JOIN w ON w.building_id = r.building_id
             LEFT JOIN bookings b ON b.room_id = r.id AND b."start" < w.e AND b."end" > w.s
-                 AND b."start" >= {bound}
+                 AND b."start" >= {bound} AND {overall}
             WHERE {where}
             GROUP BY r.id""",
         params,
@@ -182,38 +197,10 @@ async def room_totals(scope: RoomScope, periods: Periods) -> list[dict[str, Any]
     return [{k: int(v) if k != "room_id" else v for k, v in row.items()} for row in rows]
 
 
-def heatmap_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple[str, list[Any]]:
-    """The SQL (``?`` placeholders) and parameters of ``heatmap`` (offsets not empty)."""
-    offsets = [(b, s, e, off) for b, spans in periods.offsets.items() for s, e, off in spans]
-    params: list[Any] = []
-    z = _values(offsets, ("integer", "timestamptz", "timestamptz", "bigint"), dialect)
-    for row in offsets:
-        params.extend(row)
-    bound = sql.start_bound(dialect, "z.zs", "r.max_span_seconds")
-    ls = f"{_greatest(dialect, _epoch(dialect, B_START), _epoch(dialect, 'z.zs'))} + z.off"
-    le = f"{_least(dialect, _epoch(dialect, B_END), _epoch(dialect, 'z.ze'))} + z.off"
-    where = _scope_sql(scope, params)
-    parts = "VALUES (1), (2), (3), (4)"
-    # Every local hour of the period, so that the running sum reaches the hours that only
-    # long bookings cover (no event of their own).
-    lo = min(int(s.timestamp()) + off for _, s, _, off in offsets) // 3600
-    hi = (max(int(e.timestamp()) + off for _, _, e, off in offsets) - 1) // 3600
-    first, last = ("CAST(? AS BIGINT)",) * 2 if dialect == "postgres" else ("?", "?")
-    params.extend([lo, hi])
-    return (
-        f"""WITH RECURSIVE z(building_id, zs, ze, off) AS ({z}),
-            pieces AS (
-                SELECT {ls} AS ls, {le} AS le
-                FROM rooms r JOIN z ON z.building_id = r.building_id
-                JOIN bookings b ON b.room_id = r.id AND b.status = 'confirmed'
-                     AND b."start" < z.ze AND b."end" > z.zs AND b."start" >= {bound}
-                WHERE {where}
-            ),
-            parts(i) AS ({parts}),
-            cut AS (
-                SELECT ls, le, ls / 3600 AS ks, (le - 1) / 3600 AS ke FROM pieces WHERE le > ls
-            ),
-            events AS (
+# A piece becomes at most four rows: its first and last partial hours, and the full hours
+# between as a +3600 / -3600 pair that a running sum spreads over them (every hour of the
+# period is in ``allh``, so that the sum reaches hours that only long bookings cover).
+SQLITE_HOURS = """            events AS (
                 SELECT CASE p.i WHEN 2 THEN c.ke WHEN 3 THEN c.ks + 1 WHEN 4 THEN c.ke
                        ELSE c.ks END AS hk,
                        CASE p.i
@@ -229,7 +216,7 @@ def heatmap_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple[str
                 SELECT hk, SUM(part) AS part, SUM(diff) AS diff FROM events GROUP BY hk
             ),
             allh(hk) AS (
-                SELECT {first} UNION ALL SELECT hk + 1 FROM allh WHERE hk < {last}
+                SELECT ? UNION ALL SELECT hk + 1 FROM allh WHERE hk < ?
             ),
             filled AS (
                 SELECT a.hk, COALESCE(h.part, 0)
@@ -237,7 +224,54 @@ def heatmap_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple[str
                        AS seconds
                 FROM allh a LEFT JOIN hours h ON h.hk = a.hk
             )
-            SELECT ((hk / 24) + 3) % 7 AS weekday, hk % 24 AS hour, SUM(seconds) AS seconds
+"""
+POSTGRES_HOURS = """            filled AS (
+                SELECT h.hk, LEAST(c.le, (h.hk + 1) * 3600) - GREATEST(c.ls, h.hk * 3600)
+                       AS seconds
+                FROM cut c CROSS JOIN LATERAL generate_series(c.ks, c.ke) AS h(hk)
+            )
+"""
+
+
+def heatmap_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple[str, list[Any]]:
+    """The SQL (``?`` placeholders) and parameters of ``heatmap`` (offsets not empty)."""
+    offsets = [(b, s, e, off) for b, spans in periods.offsets.items() for s, e, off in spans]
+    params: list[Any] = []
+    z = _values(offsets, ("integer", "timestamptz", "timestamptz", "bigint"), dialect)
+    for row in offsets:
+        params.extend(row)
+    bound = sql.start_bound(dialect, "z.zs", "r.max_span_seconds")
+    if dialect == "postgres":
+        ls = f"{_epoch(dialect, f'GREATEST({B_START}, z.zs)')} + z.off"
+        le = f"{_epoch(dialect, f'LEAST({B_END}, z.ze)')} + z.off"
+    else:
+        ls = f"MAX({_epoch(dialect, B_START)}, {_epoch(dialect, 'z.zs')}) + z.off"
+        le = f"MIN({_epoch(dialect, B_END)}, {_epoch(dialect, 'z.ze')}) + z.off"
+    overall = _overall(periods, params, dialect)
+    where = _scope_sql(scope, params)
+    if dialect == "postgres":
+        # Each piece's hours straight from generate_series: as many rows as booked hours.
+        parts, tail = "", POSTGRES_HOURS
+    else:
+        parts, tail = "            parts(i) AS (VALUES (1), (2), (3), (4)),\n", SQLITE_HOURS
+    lo = min(int(s.timestamp()) + off for _, s, _, off in offsets) // 3600
+    hi = (max(int(e.timestamp()) + off for _, _, e, off in offsets) - 1) // 3600
+    if dialect != "postgres":
+        params.extend([lo, hi])  # allh: every local hour of the period
+    return (
+        f"""WITH RECURSIVE z(building_id, zs, ze, off) AS ({z}),
+            pieces AS MATERIALIZED (
+                SELECT {ls} AS ls, {le} AS le
+                FROM rooms r JOIN z ON z.building_id = r.building_id
+                JOIN bookings b ON b.room_id = r.id AND b.status = 'confirmed'
+                     AND b."start" < z.ze AND b."end" > z.zs AND b."start" >= {bound}
+                     AND {overall}
+                WHERE {where}
+            ),
+{parts}            cut AS MATERIALIZED (
+                SELECT ls, le, ls / 3600 AS ks, (le - 1) / 3600 AS ke FROM pieces WHERE le > ls
+            ),
+{tail}            SELECT ((hk / 24) + 3) % 7 AS weekday, hk % 24 AS hour, SUM(seconds) AS seconds
             FROM filled GROUP BY ((hk / 24) + 3) % 7, hk % 24""",
         params,
     )

@@ -87,7 +87,8 @@ async def schedule(actor: Actor, which: GridScope, *, day: date, days: int = 1) 
     if which.room_ids is not None:
         missing = sorted(set(which.room_ids) - {r["id"] for r in rooms})
         if missing:
-            raise NotFound(f"room {', '.join(map(str, missing))} does not exist")
+            shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+            raise NotFound(f"{len(missing)} of the rooms do not exist: {shown}")
     if which.building_id is not None and not rooms:
         await get_building(actor, which.building_id)  # its 404
 
