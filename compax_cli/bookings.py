@@ -137,6 +137,9 @@ def create(
     ] = None,
     description: Annotated[str | None, typer.Option(help="Free text.")] = None,
     override: Override = False,
+    attendees: Annotated[
+        int | None, typer.Option(min=1, help="People expected (more than the seats: refused).")
+    ] = None,
     idempotency_key: Annotated[
         str | None, typer.Option(help="The same key again returns the same booking.")
     ] = None,
@@ -169,6 +172,7 @@ def create(
             description=description,
             owner_id=lookup.user_id(c, owner) if owner else None,
             override=override or None,
+            attendees=attendees,
             idempotency_key=idempotency_key,
         )
     waits = " (waiting for approval by staff)" if booking.status == "pending" else ""

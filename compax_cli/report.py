@@ -24,6 +24,7 @@ FULL = ("█", "bold red")  # 75% and more
 ROOM_FIELDS = (
     *("room_id", "code", "name", "building_code", "capacity", "open_hours", "booked_hours"),
     *("utilisation", "confirmed", "pending", "cancelled", "rejected", "released"),
+    *("seat_fit", "over_capacity"),
 )
 
 
@@ -107,6 +108,8 @@ def show(report: UtilisationReport, scope: str) -> None:
             f"; peak {report.peak.weekday.title()} {report.peak.hour:02d}:00 "
             f"({percent(report.peak.occupancy)})"
         )
+    if t.seat_fit is not None:
+        summary += f"; seat fit {percent(t.seat_fit)} ({t.over_capacity} over capacity)"
     if report.holidays_left_out:
         summary += f"; {report.holidays_left_out} holiday days left out"
     console.print(summary, highlight=False)
@@ -121,6 +124,11 @@ def show(report: UtilisationReport, scope: str) -> None:
             ("", lambda r: _bar(r.utilisation)),
             ("cancelled", lambda r: r.cancelled),
             ("no-shows", lambda r: r.released),
+            *(
+                [("seat fit", lambda r: percent(r.seat_fit)), ("over", lambda r: r.over_capacity)]
+                if console.width >= 100
+                else []
+            ),
         ],
         empty="No rooms in that scope.",
     )

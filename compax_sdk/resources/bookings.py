@@ -39,6 +39,7 @@ class Booking(Model):
     local_end: AwareDatetime | None = None
     status: str  # pending, confirmed, rejected or cancelled
     reason: str = ""  # why it was rejected or cancelled
+    attendees: int | None = None  # people expected (seat fit)
     series_id: int | None = None
     exception_fields: list[str] = []
     """On an occurrence of a series changed by hand: which of ``room_id``, ``time``,
@@ -105,6 +106,7 @@ def _create_body(
     description: str | None,
     owner_id: int | None,
     override: bool | None,
+    attendees: int | None = None,
 ) -> dict[str, object]:
     return body(
         {
@@ -115,6 +117,7 @@ def _create_body(
             "description": description,
             "owner_id": owner_id,
             "override": override,
+            "attendees": attendees,
         }
     )
 
@@ -126,8 +129,9 @@ def _update_body(
     start: datetime | NotGiven,
     end: datetime | NotGiven,
     override: bool | NotGiven,
+    attendees: int | NotGiven | None = NOT_GIVEN,
 ) -> dict[str, object]:
-    return body(
+    fields = body(
         {
             "title": title,
             "description": description,
@@ -137,6 +141,9 @@ def _update_body(
             "override": override,
         }
     )
+    if not isinstance(attendees, NotGiven):  # None clears it
+        fields["attendees"] = attendees
+    return fields
 
 
 def _reason(reason: str | None) -> dict[str, str] | None:
@@ -176,6 +183,7 @@ class Bookings(SyncResource):
         description: str | None = None,
         owner_id: int | None = None,
         override: bool | None = None,
+        attendees: int | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
@@ -188,7 +196,9 @@ class Bookings(SyncResource):
             Booking,
             "POST",
             "/bookings",
-            json=_create_body(room_id, title, start, end, description, owner_id, override),
+            json=_create_body(
+                room_id, title, start, end, description, owner_id, override, attendees
+            ),
             create=True,
             idempotency_key=idempotency_key,
             headers=extra_headers,
@@ -216,17 +226,18 @@ class Bookings(SyncResource):
         start: datetime | NotGiven = NOT_GIVEN,
         end: datetime | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
+        attendees: int | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Booking:
         """Rename or move (time and/or room) in one step; a move is checked like a new
-        booking. Returns the new version."""
+        booking. ``attendees=None`` clears the head count. Returns the new version."""
         path, headers = _target(booking, version)
         return self._call(
             Booking,
             "PATCH",
             path,
-            json=_update_body(title, description, room_id, start, end, override),
+            json=_update_body(title, description, room_id, start, end, override, attendees),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -324,6 +335,7 @@ class AsyncBookings(AsyncResource):
         description: str | None = None,
         owner_id: int | None = None,
         override: bool | None = None,
+        attendees: int | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
@@ -336,7 +348,9 @@ class AsyncBookings(AsyncResource):
             Booking,
             "POST",
             "/bookings",
-            json=_create_body(room_id, title, start, end, description, owner_id, override),
+            json=_create_body(
+                room_id, title, start, end, description, owner_id, override, attendees
+            ),
             create=True,
             idempotency_key=idempotency_key,
             headers=extra_headers,
@@ -364,17 +378,18 @@ class AsyncBookings(AsyncResource):
         start: datetime | NotGiven = NOT_GIVEN,
         end: datetime | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
+        attendees: int | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Booking:
         """Rename or move (time and/or room) in one step; a move is checked like a new
-        booking. Returns the new version."""
+        booking. ``attendees=None`` clears the head count. Returns the new version."""
         path, headers = _target(booking, version)
         return await self._call(
             Booking,
             "PATCH",
             path,
-            json=_update_body(title, description, room_id, start, end, override),
+            json=_update_body(title, description, room_id, start, end, override, attendees),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )

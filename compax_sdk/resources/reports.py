@@ -53,6 +53,9 @@ class ReportTotals(Model):
     rejected: int = 0
     released: int = 0
     """No-shows: bookings released because nobody checked in."""
+    seat_fit: float | None = None
+    """Attendees / seats over the confirmed bookings that give attendees."""
+    over_capacity: int = 0
 
 
 class ReportRoom(Model):
@@ -70,6 +73,9 @@ class ReportRoom(Model):
     rejected: int = 0
     released: int = 0
     """No-shows: bookings released because nobody checked in."""
+    seat_fit: float | None = None
+    """Attendees / seats over the confirmed bookings that give attendees."""
+    over_capacity: int = 0
 
 
 class HeatCell(Model):

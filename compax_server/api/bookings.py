@@ -26,6 +26,7 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.domain import hours
 from compax_server.services import bookings, rooms
 from compax_server.services.actors import Actor
+from compax_server.services.seats import MAX_ATTENDEES
 
 router = Router(
     "bookings",
@@ -47,6 +48,7 @@ class BookingFields(Out):
     end: datetime
     status: Status
     reason: str = Field(description="why it was rejected or cancelled")
+    attendees: int | None = Field(None, description="people expected (seat fit)")
     series_id: int | None
     exception_fields: list[str] = Field(
         default_factory=list,
@@ -91,6 +93,9 @@ class Approved(BookingOut):
     rejected_booking_ids: list[int] = Field(description="pending requests this approval overrode")
 
 
+ATTENDEES_DOC = "people expected; more than the room's seats is a 422 unless staff override"
+
+
 class BookingCreate(In):
     room_id: Int = Field(ge=1, le=2**31 - 1)
     title: str = Field(min_length=1, max_length=200)
@@ -103,9 +108,12 @@ class BookingCreate(In):
     override: bool = Field(
         False, description="staff: ignore opening hours, closures and booking rules"
     )
+    attendees: Int | None = Field(None, ge=1, le=MAX_ATTENDEES, description=ATTENDEES_DOC)
 
 
 class BookingUpdate(Patch):
+    NULLABLE = frozenset({"attendees"})
+
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
     room_id: Int | None = Field(None, ge=1, le=2**31 - 1)
@@ -113,6 +121,9 @@ class BookingUpdate(Patch):
     end: AwareDatetime | None = Field(None)
     override: bool = Field(
         False, description="staff: ignore opening hours, closures and booking rules"
+    )
+    attendees: Int | None = Field(
+        None, ge=1, le=MAX_ATTENDEES, description=ATTENDEES_DOC + "; null clears it"
     )
 
 
@@ -210,6 +221,7 @@ async def create_booking(request: Request, actor: Actor, body: BookingCreate) ->
         owner_id=body.owner_id,
         override=body.override,
         idempotency_key=idempotency_key(request),
+        attendees=body.attendees,
     )
     headers = with_etag(created.booking) | {"Location": f"/api/v1/bookings/{created.booking.pk}"}
     if created.replayed:

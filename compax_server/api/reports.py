@@ -59,6 +59,11 @@ class Counts(Out):
     cancelled: int
     rejected: int
     released: int = Field(description="no-shows: bookings released for nobody checking in")
+    seat_fit: float | None = Field(
+        description="attendees / seats over the confirmed bookings that give attendees; null: "
+        "none does"
+    )
+    over_capacity: int = Field(description="confirmed bookings with more attendees than seats")
 
 
 class ReportTotals(Counts):
@@ -104,6 +109,7 @@ class UtilisationReport(Out):
 ROOM_FIELDS = (
     *("room_id", "code", "name", "building_code", "capacity", "open_hours", "booked_hours"),
     *("utilisation", "confirmed", "pending", "cancelled", "rejected", "released"),
+    *("seat_fit", "over_capacity"),
 )
 
 

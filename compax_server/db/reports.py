@@ -176,7 +176,13 @@ def room_totals_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple
                    COALESCE({count("pending")}, 0) AS pending,
                    COALESCE({count("cancelled")}, 0) AS cancelled,
                    COALESCE({count("rejected")}, 0) AS rejected,
-                   COALESCE({count("released")}, 0) AS released
+                   COALESCE({count("released")}, 0) AS released,
+                   COALESCE(SUM(CASE WHEN b.status = 'confirmed' AND b.attendees IS NOT NULL
+                                THEN 1 ELSE 0 END), 0) AS with_attendees,
+                   COALESCE(SUM(CASE WHEN b.status = 'confirmed' THEN b.attendees END), 0)
+                       AS attendees,
+                   COALESCE(SUM(CASE WHEN b.status = 'confirmed' AND b.attendees > r.capacity
+                                THEN 1 ELSE 0 END), 0) AS over_capacity
             FROM rooms r JOIN w ON w.building_id = r.building_id
             LEFT JOIN bookings b ON b.room_id = r.id AND b."start" < w.e AND b."end" > w.s
                  AND b."start" >= {bound} AND {overall}
@@ -189,7 +195,9 @@ def room_totals_query(scope: RoomScope, periods: Periods, dialect: str) -> tuple
 async def room_totals(scope: RoomScope, periods: Periods) -> list[dict[str, Any]]:
     """Per room of the scope: ``booked_seconds`` (confirmed, clipped to its building's
     window), and how many bookings touching the window are ``confirmed``, ``pending``,
-    ``cancelled``, ``rejected`` and ``released`` (no-shows; 0 while no such state exists)."""
+    ``cancelled``, ``rejected`` and ``released`` (no-shows; 0 while no such state exists);
+    of the confirmed ones, how many give ``attendees``, their sum, and how many exceed the
+    room's seats (``over_capacity``)."""
     if not periods.windows:
         return []
     text, params = room_totals_query(scope, periods, db.dialect())

@@ -6,7 +6,9 @@ capacity band) was used over a period (dates, or a term without its holidays).
 - **booked hours**: confirmed bookings, clipped to the period (SQL, ``db.reports``);
 - **heatmap**: booked against open room-hours per local weekday x hour; **peak**: its
   fullest cell;
-- **counts**: confirmed, pending, cancelled, rejected and released (no-shows) bookings.
+- **counts**: confirmed, pending, cancelled, rejected and released (no-shows) bookings;
+- **seat fit**: of the confirmed bookings that say how many come, attendees against seats
+  (the mean share of seats taken), and how many had more people than seats.
 
 Days are each building's local days; an hour of the heatmap is a local wall-clock hour, so
 a 09:00 lecture is in the 9 o'clock row on both sides of a DST change. Staff only.
@@ -27,6 +29,7 @@ from compax_server.errors import InvalidInput, RuleViolation
 from compax_server.services.actors import Actor, Scope, require_staff
 from compax_server.services.terms import get_term
 
+COUNTS = ("confirmed", "pending", "cancelled", "rejected", "released")
 MAX_DAYS = 366
 MAX_ROOMS = 5000
 WEEKDAYS = hours.WEEKDAYS
@@ -227,10 +230,15 @@ async def utilisation(actor: Actor, q: ReportQuery) -> dict[str, Any]:
                 "open_hours": _h(open_seconds),
                 "booked_hours": _h(booked),
                 "utilisation": _ratio(booked, open_seconds),
-                **{k: t.get(k, 0) for k in ("confirmed", "pending", "cancelled", "rejected")},
-                "released": t.get("released", 0),
+                **{k: t.get(k, 0) for k in COUNTS},
+                "seat_fit": _ratio(
+                    t.get("attendees", 0), t.get("with_attendees", 0) * r["capacity"]
+                ),
+                "over_capacity": t.get("over_capacity", 0),
                 "_open": open_seconds,
                 "_booked": booked,
+                "_people": t.get("attendees", 0),
+                "_seats": t.get("with_attendees", 0) * r["capacity"],
             }
         )
     heat: list[dict[str, Any]] = []
@@ -248,6 +256,10 @@ async def utilisation(actor: Actor, q: ReportQuery) -> dict[str, Any]:
             )
     open_total = sum(r.pop("_open") for r in out_rooms)
     booked_total = sum(r.pop("_booked") for r in out_rooms)
+    people, seats = (
+        sum(r.pop("_people") for r in out_rooms),
+        sum(r.pop("_seats") for r in out_rooms),
+    )
     peak = max(
         (c for c in heat if c["occupancy"] is not None),
         key=lambda c: (float(c["occupancy"]), -WEEKDAYS.index(str(c["weekday"])), -int(c["hour"])),
@@ -270,10 +282,8 @@ async def utilisation(actor: Actor, q: ReportQuery) -> dict[str, Any]:
             "open_hours": _h(open_total),
             "booked_hours": _h(booked_total),
             "utilisation": _ratio(booked_total, open_total),
-            **{
-                k: sum(r[k] for r in out_rooms)
-                for k in ("confirmed", "pending", "cancelled", "rejected", "released")
-            },
+            **{k: sum(r[k] for r in out_rooms) for k in (*COUNTS, "over_capacity")},
+            "seat_fit": _ratio(people, seats),
         },
         "peak": peak,
         "heatmap": heat,

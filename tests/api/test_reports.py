@@ -52,8 +52,9 @@ async def campus(admin, make_user):
     b1, b2, u1 = made["BER-1"], made["BER-2"], made["UTC-1"]
     utc_zone = ZoneInfo("UTC")
     plan = [
-        (alice, b1, local(d(0), 9), local(d(0), 11), {}),
+        (alice, b1, local(d(0), 9), local(d(0), 11), {"attendees": 15}),
         (alice, b1, local(d(1), 9, 30), local(d(1), 10, 45), {}),
+        (admin, b1, local(d(1), 14), local(d(1), 15), {"attendees": 25, "override": True}),
         (alice, b2, local(d(2), 8), local(d(2), 12), {}),
         (alice, b1, local(d(7), 9), local(d(7), 11), {}),  # after the change: 09 local too
         # the night of the change: 01:00 CET - 04:00 CEST is two real hours
@@ -127,7 +128,18 @@ def oracle(world, holidays: set[date]):
                 lt = t.astimezone(tz)
                 booked_cells[(DAYS[lt.weekday()], lt.hour)] += 60
                 t += MINUTE
+        given = [
+            b.attendees
+            for b in world["bookings"]
+            if b.room_id == room.pk
+            and b.status.value == "confirmed"
+            and b.attendees
+            and b.start < end
+            and start < b.end
+        ]
         rows[code] = {
+            "seat_fit": round(sum(given) / (len(given) * room.capacity), 4) if given else None,
+            "over_capacity": sum(1 for a in given if a > room.capacity),
             "open_hours": round(open_minutes / 60, 3),
             "booked_hours": round(booked / 3600, 3),
             "confirmed": counts["confirmed"],
