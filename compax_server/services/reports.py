@@ -210,14 +210,18 @@ async def utilisation(actor: Actor, q: ReportQuery) -> dict[str, Any]:
         closed.setdefault(c["room_id"], []).append((c["start"], c["end"]))
 
     open_cells: Cells = Counter()
-    building_cells = {b: cells_of(v["open"], v["tz"]) for b, v in buildings.items()}
+    per_building = Counter(r["building_id"] for r in rooms)
+    for building_id, v in buildings.items():  # every room of a building: its open hours
+        for cell, seconds in cells_of(v["open"], v["tz"]).items():
+            open_cells[cell] += seconds * per_building[building_id]
+        v["seconds"] = _seconds(v["open"])
     out_rooms = []
     for r in rooms:
         b = buildings[r["building_id"]]
-        shut = _intersect(b["open"], hours.merge(closed.get(r["id"], [])))
-        open_seconds = _seconds(b["open"]) - _seconds(shut)
-        open_cells.update(building_cells[r["building_id"]])
-        open_cells.subtract(cells_of(shut, b["tz"]))
+        shut = _intersect(b["open"], hours.merge(closed[r["id"]])) if r["id"] in closed else []
+        open_seconds = b["seconds"] - _seconds(shut)
+        if shut:
+            open_cells.subtract(cells_of(shut, b["tz"]))
         t = totals.get(r["id"], {})
         booked = t.get("booked_seconds", 0)
         out_rooms.append(

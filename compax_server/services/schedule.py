@@ -13,12 +13,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from compax_server.db import schedule as schedule_db
-from compax_server.db.bookings import BookingRow
 from compax_server.domain import bounds, hours
-from compax_server.domain.bookings import Status
 from compax_server.errors import NotFound, RuleViolation
 from compax_server.services.actors import Actor, Scope, require_scope
-from compax_server.services.booking_views import conflict_view
 from compax_server.services.buildings import get_building
 
 MAX_DAYS = 7
@@ -141,7 +138,7 @@ async def schedule(actor: Actor, which: GridScope, *, day: date, days: int = 1) 
                     }
                 )
             else:
-                room["bookings"].append(conflict_view(actor, _row(row)))
+                room["bookings"].append(_view(actor, row))
     return {
         "date": day,
         "days": days,
@@ -150,13 +147,11 @@ async def schedule(actor: Actor, which: GridScope, *, day: date, days: int = 1) 
     }
 
 
-def _row(row: dict[str, Any]) -> BookingRow:
-    return BookingRow(
-        id=row["id"],
-        room_id=row["room_id"],
-        owner_id=row["owner_id"],
-        title=row["title"],
-        start=row["start"],
-        end=row["end"],
-        status=Status(row["status"]),
-    )
+def _view(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
+    """``booking_views.conflict_view`` of a row, times kept as datetimes (a grid has hundreds
+    of them): time and state to everyone; id, title and owner to those who may see it."""
+    view = {"start": row["start"], "end": row["end"], "room_id": row["room_id"]}
+    view["status"] = row["status"]
+    if actor.sees_booking_of(row["owner_id"]):
+        return view | {"id": row["id"], "title": row["title"], "owner_id": row["owner_id"]}
+    return view | {"id": None, "title": None, "owner_id": None}

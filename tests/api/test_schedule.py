@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from compax_server.api.schedule import Schedule
 from compax_server.db.bookings import Booking
 from compax_server.db.users import Role
 from compax_server.domain import versions
@@ -180,6 +181,8 @@ async def test_a_week_with_a_dst_change_matches_the_oracle(client, week, admin, 
     )
     assert r.status_code == 200, r.text
     body = r.json()
+    # written without pydantic: exactly what the declared model would write
+    assert Schedule.model_validate(body).model_dump(mode="json", by_alias=True) == body
     start, end = local(MONDAY, 0), local(MONDAY + timedelta(days=7), 0)
     assert end - start == timedelta(hours=167)  # the week lost an hour
     [b] = body["buildings"]
