@@ -105,7 +105,7 @@ def write(report: UtilisationReport, path: Path, *, title: str, scope: str) -> N
     bar_ax.set_xlabel("room-hours")
     bar_ax.set_ylabel("room")
     bar_ax.tick_params(axis="y", labelsize=7 if len(rooms) > 15 else 9)
-    bar_ax.legend(loc="lower right")
+    bar_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     suffix = path.suffix.lower()
     metadata = (
         {"Title": title, "Description": f"{scope}, {period}"}
