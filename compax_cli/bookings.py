@@ -182,7 +182,8 @@ def create(
 
 CSV_FIELDS = (
     *("id", "room_id", "local_start", "local_end", "timezone", "start", "end", "status"),
-    *("title", "owner_id", "series_id", "source", "external_id", "reason", "created_at"),
+    *("title", "owner_id", "attendees", "series_id", "source", "external_id", "reason"),
+    "created_at",
 )
 
 
