@@ -10,6 +10,7 @@ $PY benchmarks/bookings.py --n 500 --seconds 10
 $PY benchmarks/search.py --n 300 --seconds 10
 $PY benchmarks/series.py --n 60
 $PY benchmarks/imports.py --series 3500
+$PY benchmarks/reports.py --n 200
 deploy/local.sh start
 $PY -W ignore benchmarks/load.py --seconds 60 --clients 32 --name load
 $PY -W ignore benchmarks/load.py --seconds 600 --clients 16 --name soak

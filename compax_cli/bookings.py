@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from compax_cli import lookup
+from compax_cli import csvout, lookup
 from compax_cli.options import Json, Limit, Override, Tz
 from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
@@ -150,6 +150,9 @@ def create(
     ] = None,
     description: Annotated[str | None, typer.Option(help="Free text.")] = None,
     override: Override = False,
+    attendees: Annotated[
+        int | None, typer.Option(min=1, help="People expected (more than the seats: refused).")
+    ] = None,
     idempotency_key: Annotated[
         str | None, typer.Option(help="The same key again returns the same booking.")
     ] = None,
@@ -182,6 +185,7 @@ def create(
             description=description,
             owner_id=lookup.user_id(c, owner) if owner else None,
             override=override or None,
+            attendees=attendees,
             idempotency_key=idempotency_key,
         )
         learn_people(st, booking)
@@ -189,6 +193,13 @@ def create(
     waits = waits if booking.status == "pending" else ""
     note(f"Booked {found.code} {when(st, booking, found)}: booking {booking.id}{waits}.")
     show_booking(st, booking, found)
+
+
+CSV_FIELDS = (
+    *("id", "room_id", "local_start", "local_end", "timezone", "start", "end", "status"),
+    *("title", "owner_id", "attendees", "series_id", "source", "external_id", "reason"),
+    "created_at",
+)
 
 
 @app.command("list")
@@ -203,20 +214,28 @@ def list_(
         typer.Option(help="pending, confirmed, rejected or cancelled (repeat, or a,b)."),
     ] = None,
     series: Annotated[int | None, typer.Option(help="Only this series' occurrences.")] = None,
+    building: Annotated[
+        str | None, typer.Option("--building", "-b", help="Building code or id: its rooms.")
+    ] = None,
     limit: Limit = 200,
     json_: Json = False,
+    csv_: Annotated[bool, typer.Option("--csv", help="CSV on stdout (for spreadsheets).")] = False,
     tz: Tz = None,
 ) -> None:
     """List bookings in start order, with filters.
 
-    Example: compax bookings list --room B1-204 --from today --to '2027-03-09' --status confirmed
+    Example: compax bookings list --building B1 --from today --to '2027-03-09' --csv
     """
     st = state(ctx, json_, tz)
     with client(st) as c:
         found_room = lookup.room(c, room) if room else None
-        zone = st.input_zone(c, found_room.timezone if found_room else None)
+        found_building = lookup.building(c, building) if building else None
+        zone = st.input_zone(
+            c, found_room.timezone if found_room else getattr(found_building, "timezone", None)
+        )
         page = c.bookings.list(
             room_id=found_room.id if found_room else None,
+            building_id=found_building.id if found_building else None,
             owner_id=lookup.user_id(c, owner) if owner else None,
             from_=parse_time(from_, zone, "--from") if from_ else None,
             to=parse_time(to, zone, "--to") if to else None,
@@ -230,6 +249,8 @@ def list_(
             st.names.learn(user_ids=(b.owner_id for b in bookings))
     if st.json:
         print_json(bookings)
+    elif csv_:
+        csvout.write(bookings, CSV_FIELDS)
     else:
         booking_table(st, bookings, rooms, empty="No bookings match.")
         more_exist(len(bookings), more, "bookings")

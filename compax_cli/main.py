@@ -26,8 +26,10 @@ from compax_cli import (
     noshows,  # noqa: F401  (adds `users lift-noshows`)
     notifications,
     optimize,
+    report,
     rooms,
     rules,
+    schedule,
     series,
     server,
     terms,
@@ -113,6 +115,7 @@ app.add_typer(rooms.app, name="rooms")
 app.add_typer(buildings.app, name="buildings")
 app.add_typer(terms.app, name="terms")
 app.add_typer(bookings.app, name="bookings")
+app.command("schedule")(schedule.schedule)
 app.add_typer(series.app, name="series")
 app.command("import")(imports.import_)
 app.command("optimize")(optimize.optimize)
@@ -120,6 +123,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(rules.app, name="rules")
 app.add_typer(audit.app, name="audit")
+app.add_typer(report.app, name="report")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(feeds.app, name="feeds")

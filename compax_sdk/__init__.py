@@ -78,6 +78,13 @@ from compax_sdk.resources.managers import Manager
 from compax_sdk.resources.noshows import NoshowsLifted
 from compax_sdk.resources.notifications import NotificationKind, NotificationPreferences
 from compax_sdk.resources.optimizer import OptimizerItem, OptimizerPlan
+from compax_sdk.resources.reports import (
+    HeatCell,
+    ReportRoom,
+    ReportScope,
+    ReportTotals,
+    UtilisationReport,
+)
 from compax_sdk.resources.rooms import (
     AsyncRoomSearchPage,
     AsyncRoomSearchPager,
@@ -94,6 +101,14 @@ from compax_sdk.resources.rooms import (
     UnavailableRoom,
 )
 from compax_sdk.resources.rules import BookingRules, RuleScope
+from compax_sdk.resources.schedule import (
+    Schedule,
+    ScheduleBooking,
+    ScheduleBuilding,
+    ScheduleClosure,
+    ScheduleInterval,
+    ScheduleRoom,
+)
 from compax_sdk.resources.series import (
     BookingSeries,
     ConflictPolicy,
@@ -163,6 +178,7 @@ __all__ = [
     "FeedURL",
     "FieldError",
     "FreeInterval",
+    "HeatCell",
     "Holiday",
     "HolidayInput",
     "ImportAction",
@@ -194,6 +210,9 @@ __all__ = [
     "RawResponse",
     "Recurrence",
     "Redelivered",
+    "ReportRoom",
+    "ReportScope",
+    "ReportTotals",
     "RequestTimeoutError",
     "Role",
     "Room",
@@ -203,6 +222,12 @@ __all__ = [
     "RoomSort",
     "RuleScope",
     "RuleViolationError",
+    "Schedule",
+    "ScheduleBooking",
+    "ScheduleBuilding",
+    "ScheduleClosure",
+    "ScheduleInterval",
+    "ScheduleRoom",
     "Scope",
     "SearchRepeat",
     "SeriesDetail",
@@ -221,6 +246,7 @@ __all__ = [
     "UnavailableRoom",
     "UnprocessableError",
     "User",
+    "UtilisationReport",
     "ValidationError",
     "Webhook",
     "WebhookCreated",

@@ -47,8 +47,10 @@ from compax_sdk.resources import (
     AsyncMe,
     AsyncNotifications,
     AsyncOptimizer,
+    AsyncReports,
     AsyncRooms,
     AsyncRules,
+    AsyncSchedules,
     AsyncSeries,
     AsyncSso,
     AsyncTerms,
@@ -67,8 +69,10 @@ from compax_sdk.resources import (
     Me,
     Notifications,
     Optimizer,
+    Reports,
     Rooms,
     Rules,
+    Schedules,
     Series,
     Sso,
     Terms,
@@ -126,6 +130,8 @@ class Compax:
         self.buildings = Buildings(self._api)
         self.features = Features(self._api)
         self.rooms = Rooms(self._api)
+        self.schedule = Schedules(self._api)
+        self.reports = Reports(self._api)
         self.bookings = Bookings(self._api)
         self.terms = Terms(self._api)
         self.series = Series(self._api)
@@ -232,6 +238,8 @@ class AsyncCompax:
         self.buildings = AsyncBuildings(self._api)
         self.features = AsyncFeatures(self._api)
         self.rooms = AsyncRooms(self._api)
+        self.schedule = AsyncSchedules(self._api)
+        self.reports = AsyncReports(self._api)
         self.bookings = AsyncBookings(self._api)
         self.terms = AsyncTerms(self._api)
         self.series = AsyncSeries(self._api)

@@ -15,8 +15,10 @@ from compax_sdk.resources.managers import AsyncFavourites, AsyncManagers, Favour
 from compax_sdk.resources.me import AsyncMe, Me
 from compax_sdk.resources.notifications import AsyncNotifications, Notifications
 from compax_sdk.resources.optimizer import AsyncOptimizer, Optimizer
+from compax_sdk.resources.reports import AsyncReports, Reports
 from compax_sdk.resources.rooms import AsyncRooms, Rooms
 from compax_sdk.resources.rules import AsyncRules, Rules
+from compax_sdk.resources.schedule import AsyncSchedules, Schedules
 from compax_sdk.resources.series import AsyncSeries, Series
 from compax_sdk.resources.sso import AsyncSso, Sso
 from compax_sdk.resources.terms import AsyncTerms, Terms
@@ -39,8 +41,10 @@ __all__ = [
     "AsyncMe",
     "AsyncNotifications",
     "AsyncOptimizer",
+    "AsyncReports",
     "AsyncRooms",
     "AsyncRules",
+    "AsyncSchedules",
     "AsyncSeries",
     "AsyncSso",
     "AsyncTerms",
@@ -59,8 +63,10 @@ __all__ = [
     "Me",
     "Notifications",
     "Optimizer",
+    "Reports",
     "Rooms",
     "Rules",
+    "Schedules",
     "Series",
     "Sso",
     "Terms",

@@ -47,6 +47,7 @@ class Booking(Model):
     local_end: AwareDatetime | None = None
     status: str  # pending, confirmed, rejected, cancelled or released (a no-show)
     reason: str = ""  # why it was rejected or cancelled
+    attendees: int | None = None  # people expected (seat fit)
     series_id: int | None = None
     exception_fields: list[str] = []
     """On an occurrence of a series changed by hand: which of ``room_id``, ``time``,
@@ -88,7 +89,7 @@ def _target(booking: Booking | int, version: int | str | None) -> tuple[str, dic
 
 
 def _list_params(
-    room_id: int | None,
+    room_id: int | Sequence[int] | None,
     owner_id: int | None,
     from_: datetime | None,
     to: datetime | None,
@@ -96,11 +97,13 @@ def _list_params(
     series_id: int | None,
     limit: int | None,
     to_decide: bool | None = None,
+    building_id: int | None = None,
 ) -> dict[str, str]:
     return query(
         {
             "to_decide": to_decide,
             "room_id": room_id,
+            "building_id": building_id,
             "owner_id": owner_id,
             "from": from_,
             "to": to,
@@ -119,6 +122,7 @@ def _create_body(
     description: str | None,
     owner_id: int | None,
     override: bool | None,
+    attendees: int | None = None,
 ) -> dict[str, object]:
     return body(
         {
@@ -129,6 +133,7 @@ def _create_body(
             "description": description,
             "owner_id": owner_id,
             "override": override,
+            "attendees": attendees,
         }
     )
 
@@ -140,8 +145,9 @@ def _update_body(
     start: datetime | NotGiven,
     end: datetime | NotGiven,
     override: bool | NotGiven,
+    attendees: int | NotGiven | None = NOT_GIVEN,
 ) -> dict[str, object]:
-    return body(
+    fields = body(
         {
             "title": title,
             "description": description,
@@ -151,6 +157,9 @@ def _update_body(
             "override": override,
         }
     )
+    if not isinstance(attendees, NotGiven):  # None clears it
+        fields["attendees"] = attendees
+    return fields
 
 
 def _reason(reason: str | None) -> dict[str, str] | None:
@@ -161,7 +170,7 @@ class Bookings(CheckinMethods, SyncResource):
     def list(
         self,
         *,
-        room_id: int | None = None,
+        room_id: int | Sequence[int] | None = None,
         owner_id: int | None = None,
         from_: datetime | None = None,
         to: datetime | None = None,
@@ -169,13 +178,17 @@ class Bookings(CheckinMethods, SyncResource):
         series_id: int | None = None,
         limit: int | None = None,
         to_decide: bool | None = None,
+        building_id: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SyncPage[Booking]:
-        """Bookings in start order, overlapping ``[from_, to)`` when given. Members see only
-        their own (and all of the rooms they manage). ``to_decide=True``: the pending requests
-        that are yours to decide. Iterating over the result goes through every page."""
-        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit, to_decide)
+        """Bookings in start order, overlapping ``[from_, to)`` when given, of ``room_id`` (one
+        id or several) or of ``building_id``'s rooms. Members see only their own (and all of
+        the rooms they manage). ``to_decide=True``: the pending requests that are yours to
+        decide. Iterating over the result goes through every page."""
+        params = _list_params(
+            room_id, owner_id, from_, to, status, series_id, limit, to_decide, building_id
+        )
         return self._list(
             Booking, "/bookings", params=params, headers=extra_headers, timeout=timeout
         )
@@ -190,6 +203,7 @@ class Bookings(CheckinMethods, SyncResource):
         description: str | None = None,
         owner_id: int | None = None,
         override: bool | None = None,
+        attendees: int | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
@@ -202,7 +216,9 @@ class Bookings(CheckinMethods, SyncResource):
             Booking,
             "POST",
             "/bookings",
-            json=_create_body(room_id, title, start, end, description, owner_id, override),
+            json=_create_body(
+                room_id, title, start, end, description, owner_id, override, attendees
+            ),
             create=True,
             idempotency_key=idempotency_key,
             headers=extra_headers,
@@ -230,17 +246,18 @@ class Bookings(CheckinMethods, SyncResource):
         start: datetime | NotGiven = NOT_GIVEN,
         end: datetime | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
+        attendees: int | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Booking:
         """Rename or move (time and/or room) in one step; a move is checked like a new
-        booking. Returns the new version."""
+        booking. ``attendees=None`` clears the head count. Returns the new version."""
         path, headers = _target(booking, version)
         return self._call(
             Booking,
             "PATCH",
             path,
-            json=_update_body(title, description, room_id, start, end, override),
+            json=_update_body(title, description, room_id, start, end, override, attendees),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -309,7 +326,7 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
     def list(
         self,
         *,
-        room_id: int | None = None,
+        room_id: int | Sequence[int] | None = None,
         owner_id: int | None = None,
         from_: datetime | None = None,
         to: datetime | None = None,
@@ -317,13 +334,17 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
         series_id: int | None = None,
         limit: int | None = None,
         to_decide: bool | None = None,
+        building_id: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> AsyncPager[Booking]:
-        """Bookings in start order, overlapping ``[from_, to)`` when given. Members see only
-        their own (and all of the rooms they manage). ``to_decide=True``: the pending requests
-        that are yours to decide. ``async for`` over the result goes through every page."""
-        params = _list_params(room_id, owner_id, from_, to, status, series_id, limit, to_decide)
+        """Bookings in start order, overlapping ``[from_, to)`` when given, of ``room_id`` (one
+        id or several) or of ``building_id``'s rooms. Members see only their own (and all of
+        the rooms they manage). ``to_decide=True``: the pending requests that are yours to
+        decide. ``async for`` over the result goes through every page."""
+        params = _list_params(
+            room_id, owner_id, from_, to, status, series_id, limit, to_decide, building_id
+        )
         return self._list(
             Booking, "/bookings", params=params, headers=extra_headers, timeout=timeout
         )
@@ -338,6 +359,7 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
         description: str | None = None,
         owner_id: int | None = None,
         override: bool | None = None,
+        attendees: int | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
@@ -350,7 +372,9 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
             Booking,
             "POST",
             "/bookings",
-            json=_create_body(room_id, title, start, end, description, owner_id, override),
+            json=_create_body(
+                room_id, title, start, end, description, owner_id, override, attendees
+            ),
             create=True,
             idempotency_key=idempotency_key,
             headers=extra_headers,
@@ -378,17 +402,18 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
         start: datetime | NotGiven = NOT_GIVEN,
         end: datetime | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
+        attendees: int | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Booking:
         """Rename or move (time and/or room) in one step; a move is checked like a new
-        booking. Returns the new version."""
+        booking. ``attendees=None`` clears the head count. Returns the new version."""
         path, headers = _target(booking, version)
         return await self._call(
             Booking,
             "PATCH",
             path,
-            json=_update_body(title, description, room_id, start, end, override),
+            json=_update_body(title, description, room_id, start, end, override, attendees),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )

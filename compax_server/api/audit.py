@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 from sanic import HTTPResponse, Request
 
+from compax_server.api.csv_export import csv_response, fields_of, wants_csv
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.schemas import Out, Page, PageQuery, Query, QueryTime, page_of, render
 from compax_server.services import audit
@@ -62,6 +63,7 @@ class ChangesPage(Out):
     query=AuditQuery,
     response=Page[AuditEventOut],
     errors=AUTH_ERRORS,
+    csv=True,
 )
 async def list_events(request: Request, actor: Actor, query: AuditQuery) -> HTTPResponse:
     """Staff and admins. Oldest first."""
@@ -75,6 +77,11 @@ async def list_events(request: Request, actor: Actor, query: AuditQuery) -> HTTP
         newest_first=query.order == "desc",
     )
     rows, cursor = await audit.list_events(actor, filters, limit=query.limit, cursor=query.cursor)
+    if wants_csv(request):
+        out = [AuditEventOut.model_validate(r) for r in rows]
+        return csv_response(
+            request, out, fields_of(AuditEventOut), name="audit-events", next_cursor=cursor
+        )
     return render(page_of(rows, cursor, AuditEventOut))
 
 

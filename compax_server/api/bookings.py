@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import AwareDatetime, Field, field_validator
 from sanic import HTTPResponse, Request
 
+from compax_server.api.csv_export import csv_response, fields_of, wants_csv
 from compax_server.api.endpoint import AUTH_ERRORS, Router, idempotency_key
 from compax_server.api.etags import etag as etag
 from compax_server.api.etags import if_match as if_match
@@ -25,6 +26,7 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.domain import hours
 from compax_server.services import bookings, rooms
 from compax_server.services.actors import Actor
+from compax_server.services.seats import MAX_ATTENDEES
 
 router = Router(
     "bookings",
@@ -46,6 +48,7 @@ class BookingFields(Out):
     end: datetime
     status: Status
     reason: str = Field(description="why it was rejected or cancelled")
+    attendees: int | None = Field(None, description="people expected (seat fit)")
     series_id: int | None
     exception_fields: list[str] = Field(
         default_factory=list,
@@ -91,6 +94,9 @@ class Approved(BookingOut):
     rejected_booking_ids: list[int] = Field(description="pending requests this approval overrode")
 
 
+ATTENDEES_DOC = "people expected; more than the room's seats is a 422 unless staff override"
+
+
 class BookingCreate(In):
     room_id: Int = Field(ge=1, le=2**31 - 1)
     title: str = Field(min_length=1, max_length=200)
@@ -103,9 +109,12 @@ class BookingCreate(In):
     override: bool = Field(
         False, description="staff: ignore opening hours, closures and booking rules"
     )
+    attendees: Int | None = Field(None, ge=1, le=MAX_ATTENDEES, description=ATTENDEES_DOC)
 
 
 class BookingUpdate(Patch):
+    NULLABLE = frozenset({"attendees"})
+
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
     room_id: Int | None = Field(None, ge=1, le=2**31 - 1)
@@ -114,14 +123,28 @@ class BookingUpdate(Patch):
     override: bool = Field(
         False, description="staff: ignore opening hours, closures and booking rules"
     )
+    attendees: Int | None = Field(
+        None, ge=1, le=MAX_ATTENDEES, description=ATTENDEES_DOC + "; null clears it"
+    )
 
 
 class Reason(In):
     reason: str = Field("", max_length=500)
 
 
+ROOM_IDS = r"^[1-9]\d{0,9}(,[1-9]\d{0,9}){0,199}$"
+
+
 class BookingQuery(PageQuery):
-    room_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    room_id: str | None = Field(
+        None,
+        max_length=2200,
+        pattern=ROOM_IDS,
+        description="a room id, or several, comma-separated",
+    )
+    building_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="bookings of this building's rooms"
+    )
     owner_id: int | None = Field(None, ge=1, le=2**31 - 1)
     from_: QueryTime | None = Field(None, alias="from", description="bookings ending after this")
     to: QueryTime | None = Field(None, description="bookings starting before this")
@@ -153,13 +176,19 @@ def with_etag(booking: Booking) -> dict[str, str]:
 
 
 @router.get(
-    "/", summary="List bookings", query=BookingQuery, response=Page[BookingOut], errors=AUTH_ERRORS
+    "/",
+    summary="List bookings",
+    query=BookingQuery,
+    response=Page[BookingOut],
+    errors=AUTH_ERRORS,
+    csv=True,
 )
 async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> HTTPResponse:
     """In start order. Members see their own bookings, and all those of the rooms they
     manage."""
     filters = bookings.BookingFilter(
-        room_id=query.room_id,
+        room_ids=[int(i) for i in query.room_id.split(",")] if query.room_id else [],
+        building_id=query.building_id,
         owner_id=query.owner_id,
         start=query.from_,
         end=query.to,
@@ -170,6 +199,10 @@ async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> 
     rows, cursor = await bookings.list_bookings(
         actor, filters, limit=query.limit, cursor=query.cursor
     )
+    if wants_csv(request):
+        fields = fields_of(BookingOut, skip=("description", "exception_fields"))
+        out = await bookings_out(rows)
+        return csv_response(request, out, fields, name="bookings", next_cursor=cursor)
     return render(Page[BookingOut](data=await bookings_out(rows), next_cursor=cursor))
 
 
@@ -197,6 +230,7 @@ async def create_booking(request: Request, actor: Actor, body: BookingCreate) ->
         owner_id=body.owner_id,
         override=body.override,
         idempotency_key=idempotency_key(request),
+        attendees=body.attendees,
     )
     headers = with_etag(created.booking) | {"Location": f"/api/v1/bookings/{created.booking.pk}"}
     if created.replayed:

@@ -73,6 +73,7 @@ class Operation:
     # A retry with the same Idempotency-Key gets the first answer (services.idempotency).
     idempotent: bool = False
     response_content_type: str = "application/json"
+    csv: bool = False  # also answers Accept: text/csv (api/csv_export.py)
     operation_id: str = ""  # the document's: <router>_<verb>, e.g. bookings_create
     key: str = ""  # the route's name and the idempotency claims': <router>_<handler>
     max_body: int = 0  # bytes, also once inflated; 0: COMPAX_REQUEST_MAX_SIZE

@@ -31,6 +31,10 @@ STATUS_TEXT = {
     429: "Rate limited (see Retry-After)",
     503: "Not ready",
 }
+CSV_DOC = (
+    "With Accept: text/csv: the same page as CSV, a header line and one line per item; "
+    "the next page's cursor in X-Next-Cursor and Link (rel=next)"
+)
 HEADER_DOCS = {
     "If-Match": "the ETag of the version you saw; a stale one is 412",
     "If-None-Match": "ETags you have (or *): when one is current the answer is 304, no body",
@@ -192,9 +196,18 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             else:
                 body_schema = dict(op.response)
             success["content"] = {op.response_content_type: {"schema": body_schema}}
+            if op.csv:
+                success["content"]["text/csv"] = {
+                    "schema": {"type": "string", "description": CSV_DOC}
+                }
         headers: dict[str, Any] = {"X-Request-ID": {"schema": {"type": "string"}}}
         for header in op.response_headers:
             headers[header] = {"schema": {"type": "string"}}
+        if op.csv:
+            headers["X-Next-Cursor"] = {
+                "description": "CSV answers: the next page's cursor (also in Link rel=next)",
+                "schema": {"type": "string"},
+            }
         if op.method == "GET" and not op.stream:
             headers["ETag"] = {
                 "description": '"<version>" of a versioned resource, else a hash of the body',

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 from sanic import HTTPResponse, Request
 
+from compax_server.api.csv_export import csv_response, fields_of, wants_csv
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import In, Int, Out, Patch, Query, QueryDate, QueryTime, render
@@ -341,6 +342,7 @@ def json_response(body: str) -> HTTPResponse:
     query=RoomSearchQuery,
     response=RoomSearchPage,
     errors=(*AUTH_ERRORS, 422),
+    csv=True,
 )
 async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -> HTTPResponse:
     """The catalogue with filters, and the free-room search: give ``free_from``/``free_to``
@@ -364,6 +366,13 @@ async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -
         cursor=query.cursor,
         room_ids=await managers.favourites(actor) if query.favourites == "only" else None,
     )
+
+    if wants_csv(request):
+        found = await search.search_rooms(actor, criteria)
+        rows = [RoomOut.model_validate(r) for r in found.rooms]
+        return csv_response(
+            request, rows, fields_of(RoomOut), name="rooms", next_cursor=found.next_cursor
+        )
 
     async def compute() -> str:
         found = await search.search_rooms(actor, criteria)

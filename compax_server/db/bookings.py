@@ -51,6 +51,7 @@ class Booking(Model):
     source = fields.CharField(max_length=100, null=True)
     external_id = fields.CharField(max_length=200, null=True)
     reason = fields.CharField(max_length=500, default="", description="why rejected/cancelled")
+    attendees = fields.IntField(null=True, description="people expected (seat fit)")
     version = fields.IntField(default=1)
     created_by_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -328,14 +329,15 @@ async def insert_booking(
     series_id: int | None = None,
     source: str | None = None,
     external_id: str | None = None,
+    attendees: int | None = None,
 ) -> Booking:
     """Insert one booking (the database refuses an overlap of confirmed bookings)."""
     now = datetime.now(UTC)
     row = await sql.fetch_one(
         """INSERT INTO bookings (room_id, owner_id, title, description, "start", "end",
                status, series_id, source, external_id, reason, version, created_by_id,
-               created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?) RETURNING id""",
+               created_at, updated_at, attendees)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?, ?) RETURNING id""",
         room_id,
         owner_id,
         title,
@@ -349,6 +351,7 @@ async def insert_booking(
         created_by_id,
         now,
         now,
+        attendees,
     )
     assert row is not None
     booking = Booking(
@@ -364,6 +367,7 @@ async def insert_booking(
         source=source,
         external_id=external_id,
         reason="",
+        attendees=attendees,
         version=1,
         created_by_id=created_by_id,
         created_at=now,

@@ -25,6 +25,8 @@ def snapshot(booking: Booking) -> dict[str, Any]:
     }
     if booking.exception_fields:
         view["exception_fields"] = list(booking.exception_fields)
+    if booking.attendees is not None:
+        view["attendees"] = booking.attendees
     return view
 
 

@@ -23,6 +23,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from compax_server import db
+from compax_server.db import rooms as rooms_db
 from compax_server.db.bookings import (
     Booking,
     IdempotencyKey,
@@ -48,6 +49,7 @@ from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_owner_or_staff, require_scope
 from compax_server.services.booking_views import can_see, slot_of, snapshot
 from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
+from compax_server.services.seats import NOT_GIVEN, NotGiven, check_seats
 
 log = logging.getLogger("compax.bookings")
 
@@ -74,6 +76,8 @@ class BookingFilter:
     statuses: list[Status] = field(default_factory=list)
     series_id: int | None = None
     to_decide: bool = False  # pending requests the actor is the one to decide
+    room_ids: list[int] = field(default_factory=list)  # any of these rooms
+    building_id: int | None = None
 
 
 async def list_bookings(
@@ -99,6 +103,10 @@ async def list_bookings(
         )
     if filters.room_id is not None:
         query = query.filter(room_id=filters.room_id)
+    if filters.room_ids:
+        query = query.filter(room_id__in=filters.room_ids)
+    if filters.building_id is not None:
+        query = query.filter(room__building_id=filters.building_id)
     if filters.start is not None:
         query = query.filter(end__gt=bounds.instant(filters.start))
     if filters.end is not None:
@@ -158,6 +166,7 @@ async def create_booking(
     owner_id: int | None = None,
     override: bool = False,
     idempotency_key: str | None = None,
+    attendees: int | None = None,
 ) -> Created:
     """Book a room. Staff bookings (and members' bookings of rooms that do not require
     approval) are confirmed; members' bookings of rooms that require approval are pending."""
@@ -181,6 +190,7 @@ async def create_booking(
             "owner_id": owner,
             "override": override,
         }
+        | ({"attendees": attendees} if attendees is not None else {})
     )
     if idempotency_key:
         async with db.transaction():
@@ -200,6 +210,7 @@ async def create_booking(
                 if room.requires_approval and not actor.cares_for(room.id)
                 else Status.confirmed
             )
+            check_seats(actor, room.code, room.capacity, attendees, override=override)
             overridden = await checks.check_slot(
                 actor, room, start, end, status, None, override, owner
             )
@@ -212,6 +223,7 @@ async def create_booking(
                 end=end,
                 status=status,
                 created_by_id=actor.user_id,
+                attendees=attendees,
             )
             await checks.reject_overridden(actor, overridden, booking.pk)
             if idempotency_key:
@@ -254,6 +266,7 @@ async def update_booking(
     start: datetime | None = None,
     end: datetime | None = None,
     override: bool = False,
+    attendees: int | NotGiven | None = NOT_GIVEN,
 ) -> Booking:
     """Rename or move a booking (time and/or room) in one transaction. A move is checked like
     a new booking; a member moving into a room that requires approval makes it pending."""
@@ -301,6 +314,14 @@ async def update_booking(
                 )
                 booking.room_id = room.id
                 booking.start, booking.end = new_start, new_end
+            if not isinstance(attendees, NotGiven):
+                booking.attendees = attendees
+            if moved or not isinstance(attendees, NotGiven):
+                room_of = await rooms_db.room_info(booking.room_id, removed_too=True)
+                if room_of is not None:
+                    check_seats(
+                        actor, room_of.code, room_of.capacity, booking.attendees, override=override
+                    )
             if title is not None:
                 booking.title = title
             if description is not None:

@@ -128,6 +128,19 @@ CASES = {
         None,
         STAFF_WRITE,
     ),
+    "GET /buildings/{id}/schedule": (
+        "GET",
+        "/api/v1/buildings/{building}/schedule?date=2031-03-03&days=7",
+        None,
+        READ,
+    ),
+    "GET /reports/utilisation": (
+        "GET",
+        "/api/v1/reports/utilisation?from=2031-03-03&to=2031-03-09",
+        None,
+        STAFF_READ,
+    ),
+    "GET /schedule": ("GET", "/api/v1/schedule?date=2031-03-03&room_id={room}", None, READ),
     "GET /rooms/{id}/availability": (
         "GET",
         "/api/v1/rooms/{room}/availability?from=2031-03-03T00:00:00Z&to=2031-03-04T00:00:00Z",

@@ -1,0 +1,225 @@
+"""The utilisation report against an oracle that walks every minute of the bookings, the
+opening hours and the closures, on both engines, over two weeks with a DST change
+(Europe/Berlin, Sunday 2031-03-30) and a building in UTC."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from compax_server.db.bookings import Booking
+from compax_server.db.users import Role
+from compax_server.domain import versions
+from compax_server.services import bookings, buildings, rooms, terms
+from tests.conftest import actor_of, bearer
+
+URL = "/api/v1/reports/utilisation"
+BERLIN = ZoneInfo("Europe/Berlin")
+FIRST, LAST = date(2031, 3, 24), date(2031, 4, 6)  # Monday to Sunday, two weeks
+HOURS = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")} | {
+    "sat": [["10:00", "14:00"]]
+}
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTE = timedelta(minutes=1)
+
+
+def local(day: date, hh: int, mm: int = 0, tz: ZoneInfo = BERLIN) -> datetime:
+    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=tz).astimezone(UTC)
+
+
+def d(n: int) -> date:
+    return FIRST + timedelta(days=n)
+
+
+@pytest.fixture
+async def campus(admin, make_user):
+    staff = actor_of(admin)
+    berlin = await buildings.create_building(
+        staff, code="BER", name="Berlin", timezone="Europe/Berlin", opening_hours=HOURS
+    )
+    utc = await buildings.create_building(
+        staff, code="UTC", name="Greenwich", timezone="UTC", opening_hours=HOURS
+    )
+    made = {}
+    for code, building, cap in (("BER-1", berlin, 20), ("BER-2", berlin, 60), ("UTC-1", utc, 40)):
+        made[code] = await rooms.create_room(
+            staff, code=code, name=code, building_id=building.pk, capacity=cap
+        )
+    alice = await make_user(Role.member)
+    b1, b2, u1 = made["BER-1"], made["BER-2"], made["UTC-1"]
+    utc_zone = ZoneInfo("UTC")
+    plan = [
+        (alice, b1, local(d(0), 9), local(d(0), 11), {"attendees": 15}),
+        (alice, b1, local(d(1), 9, 30), local(d(1), 10, 45), {}),
+        (admin, b1, local(d(1), 14), local(d(1), 15), {"attendees": 25, "override": True}),
+        (alice, b2, local(d(2), 8), local(d(2), 12), {}),
+        (alice, b1, local(d(7), 9), local(d(7), 11), {}),  # after the change: 09 local too
+        # the night of the change: 01:00 CET - 04:00 CEST is two real hours
+        (admin, b2, local(d(6), 1), local(d(6), 4), {"override": True}),
+        # a weekend-long booking (the running sum's hours in between)
+        (admin, b1, local(d(4), 18), local(d(7), 8), {"override": True}),
+        # straddles the period's end
+        (admin, b2, local(LAST, 23), local(LAST + timedelta(days=1), 9), {"override": True}),
+        (alice, u1, local(d(0), 9, tz=utc_zone), local(d(0), 11, tz=utc_zone), {}),
+        (alice, u1, local(d(8), 15, tz=utc_zone), local(d(8), 19, 30, tz=utc_zone), {}),
+    ]
+    for user, room, start, end, extra in plan:
+        await bookings.create_booking(
+            actor_of(user), room_id=room.pk, title="x", start=start, end=end, **extra
+        )
+    gone = await bookings.create_booking(
+        actor_of(alice), room_id=b2.pk, title="gone", start=local(d(3), 9), end=local(d(3), 10)
+    )
+    await bookings.cancel_booking(actor_of(alice), gone.booking.pk, expected=versions.ANY)
+    await buildings.add_closure(
+        staff, berlin.pk, reason="Works", room_id=b2.pk, start=local(d(3), 12), end=local(d(3), 16)
+    )
+    await buildings.add_closure(staff, utc.pk, reason="Holiday", start_date=d(9))
+    term = await terms.create_term(
+        staff,
+        name="Spring",
+        start_date=FIRST,
+        end_date=LAST,
+        holidays=[{"start": d(2).isoformat(), "end": d(2).isoformat(), "name": "Day off"}],
+    )
+    return {"rooms": made, "zones": {berlin.pk: BERLIN, utc.pk: utc_zone}, "term": term}
+
+
+def oracle(world, holidays: set[date]):
+    """Minute by minute: open and booked seconds per room and per local (weekday, hour)."""
+    rows = {}
+    open_cells: Counter = Counter()
+    booked_cells: Counter = Counter()
+    for code, room in world["rooms"].items():
+        tz = world["zones"][room.building_id]
+        start, end = local(FIRST, 0, tz=tz), local(LAST + timedelta(days=1), 0, tz=tz)
+        closures = [
+            (c.start, c.end)
+            for c in world["closures"]
+            if c.building_id == room.building_id and c.room_id in (None, room.pk)
+        ]
+        open_minutes = 0
+        day = FIRST
+        while day <= LAST:
+            for a, b in HOURS.get(DAYS[day.weekday()], []) if day not in holidays else []:
+                t = local(day, int(a[:2]), int(a[3:]), tz)
+                stop = local(day, int(b[:2]), int(b[3:]), tz)
+                while t < stop:
+                    if not any(s <= t < e for s, e in closures):
+                        open_minutes += 1
+                        lt = t.astimezone(tz)
+                        open_cells[(DAYS[lt.weekday()], lt.hour)] += 60
+                    t += MINUTE
+            day += timedelta(days=1)
+        booked = 0
+        counts = Counter()
+        for b in world["bookings"]:
+            if b.room_id != room.pk or not (b.start < end and start < b.end):
+                continue
+            counts[b.status.value] += 1
+            if b.status.value != "confirmed":
+                continue
+            t = max(b.start, start)
+            while t < min(b.end, end):
+                booked += 60
+                lt = t.astimezone(tz)
+                booked_cells[(DAYS[lt.weekday()], lt.hour)] += 60
+                t += MINUTE
+        given = [
+            b.attendees
+            for b in world["bookings"]
+            if b.room_id == room.pk
+            and b.status.value == "confirmed"
+            and b.attendees
+            and b.start < end
+            and start < b.end
+        ]
+        rows[code] = {
+            "seat_fit": round(sum(given) / (len(given) * room.capacity), 4) if given else None,
+            "over_capacity": sum(1 for a in given if a > room.capacity),
+            "open_hours": round(open_minutes / 60, 3),
+            "booked_hours": round(booked / 3600, 3),
+            "confirmed": counts["confirmed"],
+            "cancelled": counts["cancelled"],
+            "pending": counts["pending"],
+            "released": 0,
+        }
+    cells = {
+        (w, h): (round(open_cells[(w, h)] / 3600, 3), round(booked_cells[(w, h)] / 3600, 3))
+        for w, h in set(open_cells) | set(booked_cells)
+        if open_cells[(w, h)] or booked_cells[(w, h)]
+    }
+    return rows, cells
+
+
+@pytest.mark.parametrize("by_term", [False, True])
+async def test_the_report_matches_the_oracle(client, admin, campus, by_term):
+    from compax_server.db.rooms import Closure
+
+    campus["bookings"] = await Booking.all()
+    campus["closures"] = await Closure.all()
+    params = {"term": campus["term"].pk} if by_term else {"from": FIRST, "to": LAST}
+    r = await client.get(URL, params=params, headers=bearer(admin))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    rows, cells = oracle(campus, {d(2)} if by_term else set())
+    got = {x["code"]: {k: x[k] for k in next(iter(rows.values()))} for x in body["rooms"]}
+    assert got == rows
+    assert {
+        (c["weekday"], c["hour"]): (c["open_hours"], c["booked_hours"]) for c in body["heatmap"]
+    } == cells
+    # the lecture at 09:00 local sits in the 9 o'clock row before and after the change
+    assert cells[("mon", 9)][1] == 3.0  # BER-1 both Mondays, UTC-1 the first
+    total_open = sum(x["open_hours"] for x in rows.values())
+    total_booked = sum(x["booked_hours"] for x in rows.values())
+    assert body["totals"]["open_hours"] == pytest.approx(total_open, abs=0.01)
+    assert body["totals"]["booked_hours"] == pytest.approx(total_booked, abs=0.01)
+    assert body["totals"]["cancelled"] == 1
+    assert body["holidays_left_out"] == (1 if by_term else 0)
+    best = max(
+        ((b / o, w, h) for (w, h), (o, b) in cells.items() if o),
+        key=lambda x: (x[0], -DAYS.index(x[1]), -x[2]),
+    )
+    assert (body["peak"]["weekday"], body["peak"]["hour"]) == (best[1], best[2])
+
+
+async def test_scopes_and_limits(client, admin, member, campus):
+    ber1 = campus["rooms"]["BER-1"]
+    r = await client.get(
+        URL,
+        params={"from": FIRST, "to": LAST, "building": ber1.building_id},
+        headers=bearer(admin),
+    )
+    assert [x["code"] for x in r.json()["rooms"]] == ["BER-1", "BER-2"]
+    r = await client.get(
+        URL,
+        params={"from": FIRST, "to": LAST, "min_capacity": 30, "max_capacity": 50},
+        headers=bearer(admin),
+    )
+    assert [x["code"] for x in r.json()["rooms"]] == ["UTC-1"]
+    r = await client.get(
+        URL, params={"from": FIRST, "to": LAST, "room_id": str(ber1.pk)}, headers=bearer(admin)
+    )
+    assert [x["code"] for x in r.json()["rooms"]] == ["BER-1"]
+    r = await client.get(URL, params={"from": FIRST, "to": LAST}, headers=bearer(member))
+    assert r.status_code == 403
+    r = await client.get(
+        URL, params={"from": "2031-01-01", "to": "2032-06-01"}, headers=bearer(admin)
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["rule"] == "max_report_days"
+    r = await client.get(URL, params={"from": FIRST}, headers=bearer(admin))
+    assert r.status_code == 400
+    r = await client.get(
+        URL, params={"from": FIRST, "to": LAST, "feature": "nope"}, headers=bearer(admin)
+    )
+    assert r.status_code == 400
+    r = await client.get(
+        URL,
+        params={"from": FIRST, "to": LAST, "part": "heatmap"},
+        headers=bearer(admin) | {"Accept": "text/csv"},
+    )
+    assert r.text.splitlines()[0] == "weekday,hour,open_hours,booked_hours,occupancy"

@@ -1,0 +1,237 @@
+"""The schedule grid against an oracle computed here from the bookings, the opening hours and
+the closures, on both engines, over a week with a DST change (Europe/Berlin, 2031-03-30)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from compax_server.api.schedule import Schedule
+from compax_server.db.bookings import Booking
+from compax_server.db.users import Role
+from compax_server.domain import versions
+from compax_server.services import bookings, buildings, rooms
+from tests.conftest import actor_of, bearer
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY = date(2031, 3, 24)  # the week of the spring change (Sunday 2031-03-30)
+HOURS = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")} | {
+    "sat": [["10:00", "14:00"]]
+}
+
+
+def local(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=BERLIN).astimezone(UTC)
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+@pytest.fixture
+async def week(admin, make_user):
+    """A building in Berlin with three rooms and a week of bookings and closures."""
+    staff = actor_of(admin)
+    building = await buildings.create_building(
+        staff, code="DST", name="Summer time hall", timezone="Europe/Berlin", opening_hours=HOURS
+    )
+    other = await buildings.create_building(staff, code="OTH", name="Other", timezone="UTC")
+    made = [
+        await rooms.create_room(
+            staff, code=code, name=f"Room {code}", building_id=building.pk, capacity=cap
+        )
+        for code, cap in (("D-2", 40), ("D-1", 20), ("D-3", 80))
+    ]
+    await rooms.create_room(staff, code="O-1", name="Elsewhere", building_id=other.pk, capacity=9)
+    alice, bob = await make_user(Role.member), await make_user(Role.member)
+    d1, d2, d3 = sorted(made, key=lambda r: r.code)
+    plan = [
+        (alice, d1, local(MONDAY, 9), local(MONDAY, 11), {}),
+        (bob, d1, local(MONDAY, 11), local(MONDAY, 12, 30), {}),
+        (bob, d2, local(MONDAY + timedelta(days=5), 10), local(MONDAY + timedelta(days=5), 13), {}),
+        (alice, d2, local(MONDAY + timedelta(days=2), 8), local(MONDAY + timedelta(days=2), 9), {}),
+        # overlaps the window's start (staff, outside the opening hours)
+        (admin, d3, local(MONDAY, 0) - timedelta(hours=2), local(MONDAY, 1), {"override": True}),
+        # after the DST change: Monday 31 March 09:00 CEST is outside the week
+        (
+            alice,
+            d3,
+            local(MONDAY + timedelta(days=7), 9),
+            local(MONDAY + timedelta(days=7), 10),
+            {},
+        ),
+        # Sunday, the day of the change (staff, the building is closed on Sundays)
+        (
+            admin,
+            d3,
+            local(MONDAY + timedelta(days=6), 3),
+            local(MONDAY + timedelta(days=6), 5),
+            {"override": True},
+        ),
+    ]
+    created: list[Booking] = []
+    for user, room, start, end, extra in plan:
+        made_booking = await bookings.create_booking(
+            actor_of(user),
+            room_id=room.pk,
+            title=f"T{len(created)}",
+            start=start,
+            end=end,
+            **extra,
+        )
+        created.append(made_booking.booking)
+    cancelled = await bookings.create_booking(
+        actor_of(bob), room_id=d3.pk, title="gone", start=local(MONDAY, 14), end=local(MONDAY, 15)
+    )
+    await bookings.cancel_booking(
+        actor_of(bob), cancelled.booking.pk, expected=versions.ANY, reason="no"
+    )
+    created.append(await Booking.get(id=cancelled.booking.pk))
+    closure = await buildings.add_closure(
+        staff,
+        building.pk,
+        reason="Works",
+        room_id=d2.pk,
+        start=local(MONDAY + timedelta(days=3), 12),
+        end=local(MONDAY + timedelta(days=3), 16),
+    )
+    holiday = await buildings.add_closure(
+        staff, building.pk, reason="Holiday", start_date=MONDAY + timedelta(days=4)
+    )
+    return {
+        "building": building,
+        "rooms": [d1, d2, d3],
+        "alice": alice,
+        "bob": bob,
+        "bookings": created,
+        "closures": [
+            (closure.closure, d2.pk),
+            (holiday.closure, None),
+        ],
+    }
+
+
+def oracle_open(days: int) -> list[dict[str, str]]:
+    out = []
+    for n in range(days):
+        day = MONDAY + timedelta(days=n)
+        for a, b in HOURS.get(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()], []):
+            ha, ma = map(int, a.split(":"))
+            hb, mb = map(int, b.split(":"))
+            out.append({"start": iso(local(day, ha, ma)), "end": iso(local(day, hb, mb))})
+    return out
+
+
+def oracle_rooms(world, viewer, start: datetime, end: datetime) -> list[dict]:
+    out = []
+    for room in world["rooms"]:
+        seen = []
+        for b in sorted(world["bookings"], key=lambda b: (b.start, b.id)):
+            if b.room_id != room.pk or b.status.value not in ("confirmed", "pending"):
+                continue
+            if not (b.start < end and start < b.end):
+                continue
+            view = {
+                "room_id": room.pk,
+                "start": iso(b.start),
+                "end": iso(b.end),
+                "status": b.status.value,
+            }
+            if viewer.role != Role.member or b.owner_id == viewer.pk:
+                view |= {"id": b.pk, "title": b.title, "owner_id": b.owner_id}
+            seen.append(view)
+        closures = [
+            {"id": c.pk, "start": iso(c.start), "end": iso(c.end), "reason": c.reason}
+            for c, room_id in world["closures"]
+            if room_id in (None, room.pk) and c.start < end and start < c.end
+        ]
+        out.append(
+            {
+                "code": room.code,
+                "bookings": seen,
+                "closures": sorted(closures, key=lambda c: c["start"]),
+            }
+        )
+    return out
+
+
+def strip(body: dict) -> list[dict]:
+    return [
+        {
+            "code": r["code"],
+            "bookings": [
+                {k: v for k, v in b.items() if v is not None and k != "date"} for b in r["bookings"]
+            ],
+            "closures": r["closures"],
+        }
+        for r in body["rooms"]
+    ]
+
+
+@pytest.mark.parametrize("viewer", ["alice", "staff"])
+async def test_a_week_with_a_dst_change_matches_the_oracle(client, week, admin, viewer):
+    who = week["alice"] if viewer == "alice" else admin
+    building = week["building"]
+    r = await client.get(
+        f"/api/v1/buildings/{building.pk}/schedule",
+        params={"date": MONDAY.isoformat(), "days": 7},
+        headers=bearer(who),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    # written without pydantic: exactly what the declared model would write
+    assert Schedule.model_validate(body).model_dump(mode="json", by_alias=True) == body
+    start, end = local(MONDAY, 0), local(MONDAY + timedelta(days=7), 0)
+    assert end - start == timedelta(hours=167)  # the week lost an hour
+    [b] = body["buildings"]
+    assert (b["code"], b["timezone"]) == ("DST", "Europe/Berlin")
+    assert (b["from"], b["to"]) == (iso(start), iso(end))
+    assert b["open"] == oracle_open(7)
+    assert [r["code"] for r in body["rooms"]] == ["D-1", "D-2", "D-3"]
+    assert strip(body) == oracle_rooms(week, who, start, end)
+
+
+async def test_one_day_and_a_list_of_rooms(client, week, admin):
+    d1, d2, _ = week["rooms"]
+    day = MONDAY + timedelta(days=2)
+    r = await client.get(
+        "/api/v1/schedule",
+        params={"room_id": f"{d2.pk},{d1.pk}", "date": day.isoformat()},
+        headers=bearer(week["bob"]),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    start, end = local(day, 0), local(day + timedelta(days=1), 0)
+    assert [x["code"] for x in body["rooms"]] == ["D-1", "D-2"]
+    expected = [x for x in oracle_rooms(week, week["bob"], start, end) if x["code"] != "D-3"]
+    assert strip(body) == expected
+    assert expected[1]["bookings"] and "title" not in expected[1]["bookings"][0]  # alice's
+
+
+async def test_the_limits_are_named(client, week, admin, monkeypatch):
+    building = week["building"]
+    url = f"/api/v1/buildings/{building.pk}/schedule"
+    r = await client.get(url, params={"date": "2031-03-24", "days": 8}, headers=bearer(admin))
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["pointer"] == "/days"
+    from compax_server.services import schedule
+
+    monkeypatch.setattr(schedule, "MAX_ROOMS", 2)
+    r = await client.get(url, params={"date": "2031-03-24"}, headers=bearer(admin))
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["rule"] == "max_schedule_rooms"
+    assert r.json()["errors"][0]["limit"] == 2
+    r = await client.get(url, params={"date": "9999-12-31"}, headers=bearer(admin))
+    assert r.status_code == 422
+    r = await client.get(
+        "/api/v1/schedule",
+        params={"date": "2031-03-24", "room_id": "999999"},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 404
+    r = await client.get(
+        "/api/v1/buildings/999999/schedule", params={"date": "2031-03-24"}, headers=bearer(admin)
+    )
+    assert r.status_code == 404
