@@ -138,6 +138,9 @@ def test_audit_tail_follow_prints_new_events_until_interrupted(server, admin_cli
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as a terminal sends it: a child inherits an *ignored* SIGINT, and in a random
+        # test order an earlier in-process server may have left it ignored in pytest.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()

@@ -80,6 +80,9 @@ class LiveServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # A server stops on Ctrl-C as in a terminal, even if pytest runs with SIGINT
+            # ignored (a child inherits that; an earlier in-process test may have left it).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
