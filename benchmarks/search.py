@@ -59,7 +59,6 @@ def params_for(start: datetime, **extra: str) -> dict[str, str]:
 def floor(engine: str, db_url: str, starts: list[datetime]) -> dict[str, float]:
     """The service's SQL for the same search, run directly (prepared on PostgreSQL)."""
     room_filter = search_db.RoomFilter(min_capacity=30, feature_ids=[PROJECTOR])
-    samples: list[float] = []
     dialect = "sqlite" if engine == "sqlite" else "postgres"
 
     def query(start: datetime) -> tuple[str, list]:
@@ -70,32 +69,7 @@ def floor(engine: str, db_url: str, starts: list[datetime]) -> dict[str, float]:
             room_filter, windows, sort="best_fit", limit=21, dialect=dialect
         )
 
-    if engine == "sqlite":
-        conn = sqlite3.connect(db_url.removeprefix("sqlite://"))
-        for start in starts:
-            text, params = query(start)
-            params = [p.isoformat(" ") if isinstance(p, datetime) else p for p in params]
-            t = time.perf_counter()
-            conn.execute(text, params).fetchall()
-            samples.append((time.perf_counter() - t) * 1000)
-        conn.close()
-        return percentiles(samples[10:])
-
-    async def run() -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(db_url.replace("postgres://", "postgresql://", 1))
-        text, _ = query(starts[0])
-        stmt = await conn.prepare(_numbered(text))
-        for start in starts:
-            _, params = query(start)
-            t = time.perf_counter()
-            await stmt.fetch(*params)
-            samples.append((time.perf_counter() - t) * 1000)
-        await conn.close()
-
-    asyncio.run(run())
-    return percentiles(samples[10:])
+    return raw_sql(engine, db_url, query, starts)
 
 
 def http_latency(

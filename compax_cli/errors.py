@@ -86,8 +86,9 @@ def option_for(error: FieldError) -> str:
         key = "/".join(parts[:i])
         if key in FIELD_OPTIONS:
             return FIELD_OPTIONS[key]
-    top = next((p for p in parts if not p.isdigit()), parts[0])
-    return "--" + top.replace("_", "-")
+    if any(p.isdigit() for p in parts):  # inside a list read from a file: name the item
+        return "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts).lstrip(".")
+    return "--" + parts[0].replace("_", "-")
 
 
 def _zone(st: State | None, room_id: int | None = None) -> tzinfo | None:
