@@ -24,7 +24,7 @@ from compax_server.api.schemas import (
 )
 from compax_server.db.bookings import Booking, Status
 from compax_server.domain import hours
-from compax_server.services import bookings, rooms
+from compax_server.services import booking_reads, bookings, rooms
 from compax_server.services.actors import Actor
 from compax_server.services.seats import MAX_ATTENDEES
 
@@ -186,7 +186,7 @@ def with_etag(booking: Booking) -> dict[str, str]:
 async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> HTTPResponse:
     """In start order. Members see their own bookings, and all those of the rooms they
     manage."""
-    filters = bookings.BookingFilter(
+    filters = booking_reads.BookingFilter(
         room_ids=[int(i) for i in query.room_id.split(",")] if query.room_id else [],
         building_id=query.building_id,
         owner_id=query.owner_id,
@@ -196,7 +196,7 @@ async def list_bookings(request: Request, actor: Actor, query: BookingQuery) -> 
         series_id=query.series_id,
         to_decide=query.to_decide,
     )
-    rows, cursor = await bookings.list_bookings(
+    rows, cursor = await booking_reads.list_bookings(
         actor, filters, limit=query.limit, cursor=query.cursor
     )
     if wants_csv(request):
@@ -251,7 +251,7 @@ async def create_booking(request: Request, actor: Actor, body: BookingCreate) ->
     response_headers=("ETag",),
 )
 async def read_booking(request: Request, actor: Actor, booking_id: int) -> HTTPResponse:
-    booking = await bookings.get_booking(actor, booking_id)
+    booking = await booking_reads.get_booking(actor, booking_id)
     return render(await booking_out(booking), headers=with_etag(booking))
 
 

@@ -1,4 +1,4 @@
-"""Bookings: create, read, list, move, cancel, approve, reject.
+"""Bookings: create, move, cancel, approve, reject (reading them: ``booking_reads``).
 
 Every write runs in one transaction that first takes the booking lock of the rooms it
 touches (``lock_rooms``), so writers of one room queue up and each sees the one before it:
@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 
 from compax_server import db
 from compax_server.db import rooms as rooms_db
@@ -35,104 +34,21 @@ from compax_server.db.bookings import (
 )
 from compax_server.db.users import User
 from compax_server.domain import bookings as states
-from compax_server.domain import bounds, occurrences, versions
+from compax_server.domain import occurrences, versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import (
     BookingConflict,
     Forbidden,
     InvalidInput,
-    NotFound,
-    RuleViolation,
 )
 from compax_server.services import audit, idempotency, managers, writes
 from compax_server.services import booking_checks as checks
-from compax_server.services.actors import Actor, Scope, require_owner_or_staff, require_scope
-from compax_server.services.booking_views import can_see, slot_of, snapshot
-from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
+from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.booking_reads import get_booking
+from compax_server.services.booking_views import slot_of, snapshot
 from compax_server.services.seats import NOT_GIVEN, NotGiven, check_seats
 
 log = logging.getLogger("compax.bookings")
-
-
-# -- reads -------------------------------------------------------------------------------
-
-
-async def get_booking(actor: Actor, booking_id: int, *, change: bool = False) -> Booking:
-    require_scope(actor, Scope.read)
-    booking = await Booking.get_or_none(id=booking_id)
-    if booking is None or not can_see(actor, booking):
-        raise NotFound(f"booking {booking_id} does not exist")
-    if change:  # a room's managers see its bookings; only owners and staff change them
-        require_owner_or_staff(actor, booking.owner_id, "booking")
-    return booking
-
-
-@dataclass
-class BookingFilter:
-    room_id: int | None = None
-    owner_id: int | None = None
-    start: datetime | None = None  # overlapping [start, end)
-    end: datetime | None = None
-    statuses: list[Status] = field(default_factory=list)
-    series_id: int | None = None
-    to_decide: bool = False  # pending requests the actor is the one to decide
-    room_ids: list[int] = field(default_factory=list)  # any of these rooms
-    building_id: int | None = None
-
-
-async def list_bookings(
-    actor: Actor, filters: BookingFilter, *, limit: int, cursor: str | None
-) -> tuple[list[Booking], str | None]:
-    """Bookings in start order. Members list only their own, and those of the rooms they
-    manage. ``to_decide``: the pending requests of the rooms the actor manages, and for
-    staff also those of rooms nobody manages."""
-    require_scope(actor, Scope.read)
-    check_limit(limit)
-    query = Booking.all()
-    if not actor.is_staff:
-        managed = sorted(actor.managed_rooms)
-        if filters.owner_id not in (None, actor.user_id) and not managed:
-            raise Forbidden("members can list only their own bookings")
-        mine = Q(owner_id=actor.user_id)
-        query = query.filter(mine | Q(room_id__in=managed) if managed else mine)
-    if filters.owner_id is not None:
-        query = query.filter(owner_id=filters.owner_id)
-    if filters.to_decide:
-        query = query.filter(
-            status=Status.pending, room_id__in=await managers.rooms_to_decide(actor)
-        )
-    if filters.room_id is not None:
-        query = query.filter(room_id=filters.room_id)
-    if filters.room_ids:
-        query = query.filter(room_id__in=filters.room_ids)
-    if filters.building_id is not None:
-        query = query.filter(room__building_id=filters.building_id)
-    if filters.start is not None:
-        query = query.filter(end__gt=bounds.instant(filters.start))
-    if filters.end is not None:
-        query = query.filter(start__lt=bounds.instant(filters.end))
-    if filters.statuses:
-        query = query.filter(status__in=filters.statuses)
-    if filters.series_id is not None:
-        query = query.filter(series_id=filters.series_id)
-    if cursor:
-        position = decode_cursor(cursor)
-        after_id = cursor_int(position, "id", 2**31 - 1)
-        try:
-            after_start = bounds.check_instant(datetime.fromisoformat(position["s"]), "cursor")
-        except (KeyError, TypeError, ValueError, RuleViolation):
-            raise InvalidInput.field(
-                "query", "cursor", "is not a cursor this server issued"
-            ) from None
-        # (start, id) > (after_start, after_id). Not .exclude(start=.., id__lte=..): Tortoise
-        # makes that NOT a AND NOT b, which skips every booking sharing the start.
-        query = query.filter(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
-    rows = await query.order_by("start", "id").limit(limit + 1)
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        return rows, encode_cursor({"s": last.start.isoformat(), "id": last.pk})
-    return rows, None
 
 
 # -- writes ------------------------------------------------------------------------------
