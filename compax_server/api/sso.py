@@ -51,11 +51,13 @@ class CallbackQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    code: str | None = Field(None, max_length=4096)
+    # Together well under the 8 KB a request line may take (longer: 413 before any route),
+    # and above what providers send (Entra's codes, the longest seen, are about 1.5 KB).
+    code: str | None = Field(None, max_length=2048)
     state: str | None = Field(None, max_length=512)
-    iss: str | None = Field(None, max_length=2048)
+    iss: str | None = Field(None, max_length=512)
     error: str | None = Field(None, max_length=200)
-    error_description: str | None = Field(None, max_length=2000)
+    error_description: str | None = Field(None, max_length=1024)
 
 
 class HandoverRequest(In):

@@ -12,7 +12,13 @@ from compax_server.errors import Conflict, RuleViolation
 
 
 def test_the_states_and_the_transitions():
-    assert [s.value for s in Status] == ["pending", "confirmed", "rejected", "cancelled"]
+    assert [s.value for s in Status] == [
+        "pending",
+        "confirmed",
+        "rejected",
+        "cancelled",
+        "released",
+    ]
     assert (Status.pending, Status.confirmed) == bookings.ACTIVE
     assert (
         bookings.Transition("cancel", (Status.pending, Status.confirmed), Status.cancelled)
@@ -20,6 +26,7 @@ def test_the_states_and_the_transitions():
     )
     assert bookings.Transition("approve", (Status.pending,), Status.confirmed) == APPROVE
     assert bookings.Transition("reject", (Status.pending,), Status.rejected) == REJECT
+    assert bookings.RELEASE == bookings.Transition("release", (Status.confirmed,), Status.released)
 
 
 @pytest.mark.parametrize(

@@ -13,19 +13,21 @@ from compax_server.domain import webhooks
 
 ALL_EVENTS = {
     "api_key.create", "api_key.revoke",
-    "booking.approve", "booking.auto_reject", "booking.cancel", "booking.create",
-    "booking.reject", "booking.update",
+    "booking.approve", "booking.auto_reject", "booking.cancel", "booking.check_in",
+    "booking.create", "booking.reject", "booking.release", "booking.update",
     "building.create", "building.delete", "building.update",
     "closure.create", "closure.delete",
     "feature.create",
     "import.apply",
     "import.cancel.booking", "import.cancel.series", "import.create.booking",
     "import.create.series", "import.update.booking", "import.update.series",
-    "room.create", "room.delete", "room.update",
+    "manager.add", "manager.remove",
+    "room.create", "room.delete", "room.display_token", "room.display_token_revoke",
+    "room.update",
     "rules.delete", "rules.set",
     "series.add_date", "series.cancel", "series.create", "series.update",
     "term.create", "term.delete", "term.update",
-    "user.create", "user.update",
+    "user.create", "user.lift_noshows", "user.update",
     "webhook.create", "webhook.delete", "webhook.disable", "webhook.redeliver",
     "webhook.rotate_secret", "webhook.update",
 }  # fmt: skip
@@ -33,7 +35,7 @@ ALL_EVENTS = {
 
 def test_the_event_types():
     assert webhooks.EVENT_TYPES == ALL_EVENTS
-    assert webhooks.NEVER == ("auth.", "webhook.test")
+    assert webhooks.NEVER == ("auth.", "webhook.test", "favourite.")
     assert webhooks.TEST_EVENT == "webhook.test"
 
 

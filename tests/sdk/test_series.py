@@ -206,7 +206,9 @@ async def test_rules_set_list_and_delete(connect, staff, member, building, room)
     assert (glob.scope, glob.scope_id, glob.max_duration_minutes) == ("global", 0, 240)
     assert c.last("PUT").read() == (
         b'{"max_duration_minutes":240,"horizon_days":3650,"min_notice_minutes":null,'
-        b'"max_bookings_per_week":null,"max_hours_per_week":null}'
+        b'"max_bookings_per_week":null,"max_hours_per_week":null,"requires_checkin":null,'
+        b'"checkin_opens_minutes":null,"checkin_closes_minutes":null,"noshow_limit":null,'
+        b'"noshow_days":null,"noshow_ban_days":null}'
     )
     tight = await c.rules.set("room", room.pk, max_duration_minutes=60)
     await c.rules.set("building", building.pk, max_bookings_per_week=5)
