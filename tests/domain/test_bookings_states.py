@@ -26,7 +26,7 @@ def test_the_states_and_the_transitions():
     )
     assert bookings.Transition("approve", (Status.pending,), Status.confirmed) == APPROVE
     assert bookings.Transition("reject", (Status.pending,), Status.rejected) == REJECT
-    assert bookings.RELEASE == bookings.Transition("release", (Status.confirmed,), Status.released)
+    assert bookings.Transition("release", (Status.confirmed,), Status.released) == bookings.RELEASE
 
 
 @pytest.mark.parametrize(
