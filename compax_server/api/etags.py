@@ -39,23 +39,37 @@ def if_match(request: Request) -> Expected | None:
     """The versions named by ``If-Match`` (``"3"``, ``W/"3"``, a list, ``*``); ``None`` when
     the header is missing. A tag that is no version of ours matches nothing (412)."""
     value = request.headers.get("if-match")
-    if value is not None and len(value) > MAX_TAGS_HEADER:
+    if value is None:
+        return None
+    _check_length("If-Match", str(value), 'the ETag you read, e.g. "3"')
+    tags = [_opaque(t) for t in str(value).split(",")]
+    numbers = frozenset(int(t) for t in tags if t.isdigit() and len(t) < 10)
+    return Expected(versions=numbers, any="*" in tags)
+
+
+def none_match_star(request: Request) -> bool:
+    """Whether a write's ``If-None-Match`` is ``*`` ("only if there is none yet"); a header
+    longer than the document allows is a 400, as for ``If-Match``."""
+    value = request.headers.get("if-none-match")
+    if value is None:
+        return False
+    _check_length("If-None-Match", str(value), "* for only if there is none yet")
+    return str(value).strip() == "*"
+
+
+def _check_length(header: str, value: str, what: str) -> None:
+    if len(value) > MAX_TAGS_HEADER:
         raise InvalidInput(
-            'If-Match is at most 200 characters: the ETag you read, e.g. "3".',
+            f"{header} is at most {MAX_TAGS_HEADER} characters: {what}.",
             errors=[
                 {
                     "location": "header",
-                    "pointer": "/If-Match",
-                    "detail": "at most 200 characters",
+                    "pointer": f"/{header}",
+                    "detail": f"at most {MAX_TAGS_HEADER} characters",
                     "code": "too_long",
                 }
             ],
         )
-    if value is None:
-        return None
-    tags = [_opaque(t) for t in str(value).split(",")]
-    numbers = frozenset(int(t) for t in tags if t.isdigit() and len(t) < 10)
-    return Expected(versions=numbers, any="*" in tags)
 
 
 def none_match(request: Request, tag: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from sanic import HTTPResponse, Request
 
+from compax_server.api import etags
 from compax_server.api.endpoint import AUTH_ERRORS, Router, bearer_credential, require_actor
 from compax_server.api.middleware import public_base
 from compax_server.api.schemas import Out, Query, render
@@ -57,14 +58,14 @@ async def feed_actor(request: Request, token: str | None) -> Actor:
     summary="Get a calendar feed URL",
     response=FeedToken,
     status=201,
-    errors=(*AUTH_ERRORS, 412),
+    errors=(*AUTH_ERRORS, 400, 412),
     request_headers=("If-None-Match",),
 )
 async def rotate(request: Request, actor: Actor) -> HTTPResponse:
     """A new secret URL for your own bookings (Google Calendar, Outlook, Apple Calendar).
     The previous URL stops working. With ``If-None-Match: *`` only when you have none yet:
     a URL you already have stays, and the answer is 412 (the URL is shown only once)."""
-    only_if_none = request.headers.get("if-none-match", "").strip() == "*"
+    only_if_none = etags.none_match_star(request)
     token = await feeds.rotate_feed_token(actor, only_if_none=only_if_none)
     url = f"{public_base(request)}/api/v1/me/calendar.ics?token={token}"
     return render(FeedToken(token=token, url=url), 201)

@@ -63,6 +63,17 @@ async def test_rotating_or_revoking_the_token_ends_the_old_url(client, member):
     assert (await client.get("/api/v1/me/calendar.ics")).status_code == 401
 
 
+async def test_only_if_none_gives_a_url_once_and_refuses_an_oversized_header(client, member):
+    url = "/api/v1/me/feed-token"
+    star = bearer(member) | {"If-None-Match": "*"}
+    assert (await client.post(url, headers=star)).status_code == 201
+    assert (await client.post(url, headers=star)).status_code == 412  # the URL is shown once
+    long = await client.post(url, headers=bearer(member) | {"If-None-Match": "x" * 201})
+    assert long.status_code == 400, long.text
+    assert long.json()["errors"][0]["pointer"] == "/If-None-Match"
+    assert (await client.post(url, headers=star)).status_code == 412  # and nothing was rotated
+
+
 async def test_a_feed_token_cannot_write(client, member, room):
     token = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()["token"]
     r = await client.post(
