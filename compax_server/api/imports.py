@@ -10,7 +10,8 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, Field, model_validator
 from sanic import HTTPResponse, Request
 
-from compax_server.api.endpoint import AUTH_ERRORS, MAX_INFLATED, Router
+from compax_server.api.endpoint import AUTH_ERRORS, Router
+from compax_server.api.parsing import MAX_INFLATED
 from compax_server.api.schemas import In, Int, Out, render
 from compax_server.api.series import HHMM_PATTERN, Recurrence
 from compax_server.services import imports
