@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from compax_cli.bookings import BookingId, app, with_room
+from compax_cli.booking_views import BookingId, with_room
+from compax_cli.bookings import app
 from compax_cli.options import Json
 from compax_cli.output import details, note, print_json
 from compax_cli.session import client, state

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import typer
 
 from compax_cli import lookup
-from compax_cli.bookings import booking_table, exception_text, rooms_by_id
+from compax_cli.booking_views import booking_table, exception_text, rooms_by_id
 from compax_cli.options import Json, Override, SkipClosures, Tz, given
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import State, client, state
