@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "compax_server.db.audit",
     "compax_server.db.rooms",
     "compax_server.db.bookings",
+    "compax_server.db.idempotency",
     "compax_server.db.terms",
     "compax_server.db.series",
     "compax_server.db.notifications",

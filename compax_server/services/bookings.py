@@ -25,13 +25,13 @@ from compax_server import db
 from compax_server.db import rooms as rooms_db
 from compax_server.db.bookings import (
     Booking,
-    IdempotencyKey,
     Status,
     blockers,
     insert_booking,
     lock_and_load_rooms,
     lock_rooms,
 )
+from compax_server.db.idempotency import IdempotencyKey
 from compax_server.db.users import User
 from compax_server.domain import bookings as states
 from compax_server.domain import occurrences, versions

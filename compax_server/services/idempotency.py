@@ -22,7 +22,7 @@ from typing import Any
 
 from compax_server import db
 from compax_server.db import idempotency as idempotency_db
-from compax_server.db.bookings import IdempotencyKey, IdempotentRequest
+from compax_server.db.idempotency import IdempotencyKey, IdempotentRequest
 from compax_server.errors import RequestInProgress, RuleViolation
 
 KEPT = timedelta(hours=24)

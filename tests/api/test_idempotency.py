@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from compax_server.db.bookings import IdempotencyKey, IdempotentRequest
+from compax_server.db.idempotency import IdempotencyKey, IdempotentRequest
 from compax_server.db.rooms import Room
 from compax_server.db.series import ImportBatch, Series
 from compax_server.db.users import Role
