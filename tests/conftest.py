@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import sys
 import time
@@ -277,6 +278,12 @@ def make_user(database: str) -> MakeUser:
         )
 
     return make
+
+
+def version_of(tag: str) -> int:
+    """The version an ETag of a versioned answer names: ``"<version>-<12 hex digits>"``."""
+    assert re.fullmatch(r'"\d+-[0-9a-f]{12}"', tag), tag
+    return int(tag.strip('"').partition("-")[0])
 
 
 def bearer(user: User) -> dict[str, str]:

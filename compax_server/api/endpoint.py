@@ -212,11 +212,12 @@ def _wrap(op: Operation) -> Handler:
                     limit = min(limit, MAX_UNAUTHENTICATED_BODY)
                 kwargs["body"] = parse_body(request, op.body, form=op.form, max_size=limit)
         if op.idempotent and (key := idempotency_key(request)) is not None:
-            return await _once(op, request, kwargs, key)
-        response = await op.handler(request, **kwargs)
-        if op.method == "GET" and not op.stream:
-            return conditional(request, response, versioned=op.versioned)
-        return response
+            response = await _once(op, request, kwargs, key)
+        else:
+            response = await op.handler(request, **kwargs)
+        if op.stream:  # answered already, by the handler
+            return response
+        return conditional(request, response, versioned=op.versioned, read=op.method == "GET")
 
     endpoint.__name__ = op.key
     return endpoint

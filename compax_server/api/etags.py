@@ -2,9 +2,13 @@
 the versions a change was made against.
 
 A resource with a ``version`` (booking, series, room, building, term, user, webhook) has
-the ETag ``"<version>"``: the one ``If-Match`` takes back. Any other answer (lists, searches,
-API keys, feeds) has a hash of its body, which is cheap next to the query that built it.
-``conditional`` applies them to every GET, in the endpoint wrapper; routes do nothing.
+the ETag ``"<version>-<hash of the body>"``. ``If-Match`` reads the version from it (``"3"``
+alone works too): a write is checked against the version only. The hash is there because an
+answer also shows what belongs to others (a room's building zone and its managers, a
+booking's room code): they change without the version, and a ``304`` must never keep a
+stale body. Any other answer (lists, searches, API keys, feeds) has a hash of its body, which
+is cheap next to the query that built it. ``conditional`` tags every answer in the endpoint
+wrapper (routes name the version with ``etag``) and answers a GET's ``If-None-Match``.
 """
 
 from __future__ import annotations
@@ -22,12 +26,23 @@ MAX_TAGS_HEADER = 200  # characters of If-Match; If-None-Match may list more tag
 
 
 def etag(resource: Any) -> str:
-    """The ETag of a versioned resource: its version, quoted."""
+    """A versioned resource's version as a route names it (``"3"``); ``conditional`` adds
+    the hash of the body the answer carries."""
     return f'"{resource.version}"'
 
 
 def body_etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def version_etag(version: int, body: bytes) -> str:
+    """The ETag of a versioned answer: ``"<version>-<hash of the body>"``."""
+    return f'"{version}-{hashlib.blake2b(body, digest_size=6).hexdigest()}"'
+
+
+def tag_version(tag: str) -> str:
+    """The version part of an opaque tag (``3`` of ``3-1a2b..``)."""
+    return tag.partition("-")[0]
 
 
 def _opaque(tag: str) -> str:
@@ -43,7 +58,8 @@ def if_match(request: Request) -> Expected | None:
         return None
     _check_length("If-Match", str(value), 'the ETag you read, e.g. "3"')
     tags = [_opaque(t) for t in str(value).split(",")]
-    numbers = frozenset(int(t) for t in tags if t.isdigit() and len(t) < 10)
+    versions = [tag_version(t) for t in tags]
+    numbers = frozenset(int(v) for v in versions if v.isdigit() and len(v) < 10)
     return Expected(versions=numbers, any="*" in tags)
 
 
@@ -81,17 +97,29 @@ def none_match(request: Request, tag: str) -> bool:
     return any(t == "*" or t == wanted for t in (_opaque(t) for t in str(value).split(",")))
 
 
-def conditional(request: Request, response: HTTPResponse, *, versioned: bool) -> HTTPResponse:
-    """Give a GET's 200 its ``ETag`` (the route's own, else the ``version`` of a versioned
-    resource, else a hash of the body); a 304 without a body when the client has it."""
-    if response.status != 200 or not response.body:
+def conditional(
+    request: Request, response: HTTPResponse, *, versioned: bool, read: bool
+) -> HTTPResponse:
+    """Tag an answer. A version (the route's ``ETag``, or on a GET of an operation declared
+    versioned the ``version`` in the body) becomes ``version_etag``; any other 200 to a GET
+    gets a hash of its body. A GET whose ``If-None-Match`` names the tag gets a 304 without
+    a body."""
+    if not 200 <= response.status < 300 or not response.body:
         return response
-    tag = response.headers.get("etag")
-    if tag is None:
-        tag = _version_tag(response.body) if versioned else None
-        tag = tag or body_etag(response.body)
-        response.headers["ETag"] = tag
-    if none_match(request, tag):
+    given = response.headers.get("etag")
+    version = _opaque(given) if given else None
+    if version is None and read and versioned:
+        version = _version_in(response.body)
+    if version is not None and version.isdigit():
+        tag = version_etag(int(version), response.body)
+    elif given is not None:
+        tag = given
+    elif read and response.status == 200:
+        tag = body_etag(response.body)
+    else:
+        return response
+    response.headers["ETag"] = tag
+    if read and response.status == 200 and none_match(request, tag):
         headers = {"ETag": tag}
         if "cache-control" in response.headers:
             headers["Cache-Control"] = response.headers["cache-control"]
@@ -99,9 +127,9 @@ def conditional(request: Request, response: HTTPResponse, *, versioned: bool) ->
     return response
 
 
-def _version_tag(body: bytes) -> str | None:
+def _version_in(body: bytes) -> str | None:
     try:
         version = json.loads(body).get("version")
     except (ValueError, AttributeError):
         return None
-    return f'"{version}"' if isinstance(version, int) and not isinstance(version, bool) else None
+    return str(version) if isinstance(version, int) and not isinstance(version, bool) else None

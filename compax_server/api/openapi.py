@@ -210,7 +210,8 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             }
         if op.method == "GET" and not op.stream:
             headers["ETag"] = {
-                "description": '"<version>" of a versioned resource, else a hash of the body',
+                "description": '"<version>-<hash>" of a versioned resource, else a hash of '
+                "the body",
                 "schema": {"type": "string"},
             }
         success["headers"] = headers

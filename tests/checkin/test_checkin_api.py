@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.services import checkin
-from tests.conftest import at, bearer
+from tests.conftest import at, bearer, version_of
 
 BK = "/api/v1/bookings"
 
@@ -44,7 +44,7 @@ async def test_the_owner_checks_in_inside_the_window_and_is_not_released(
     assert body["checkin"]["required"] is True
     assert body["checkin"]["opens_at"].startswith("2031-03-03T09:50:00")
     assert body["checkin"]["closes_at"].startswith("2031-03-03T10:15:00")
-    assert r.headers["etag"] == '"2"'
+    assert version_of(r.headers["etag"]) == 2
     assert await checkin.release_due(at(0, 12)) == 0
     assert (await Booking.get(id=b.pk)).status == Status.confirmed
     events = await AuditEvent.filter(entity_id=b.pk, action="booking.check_in")

@@ -21,7 +21,7 @@ from compax_server.errors import RefreshTokenReused
 from compax_server.services import auth, booking_checks, buildings
 from compax_server.settings import Settings
 from tests import conftest as shared
-from tests.conftest import PASSWORD, WEEKDAYS_8_TO_20, actor_of, bearer
+from tests.conftest import PASSWORD, WEEKDAYS_8_TO_20, actor_of, bearer, version_of
 
 BK = "/api/v1/bookings"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -134,7 +134,7 @@ async def test_a_weak_etag_in_if_match_is_accepted(client, member, room):
     r = await client.patch(url, json={"title": "y"}, headers=bearer(member) | {"If-Match": 'W/"1"'})
     assert r.status_code == 200, r.text
     assert r.json()["title"] == "y"
-    assert r.headers["etag"] == '"2"'
+    assert version_of(r.headers["etag"]) == 2
 
 
 class _StaleRead:
