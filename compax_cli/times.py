@@ -4,11 +4,13 @@ The server speaks UTC instants; people speak wall-clock time in a building. A ti
 command line is either RFC 3339 with an offset (``2027-03-02T10:00:00+01:00``, ``...Z``), or
 a local wall time: ``2027-03-02 10:00`` (in ``--tz``, else the zone of the room or building
 in question), or ``2027-03-02T10:00 Europe/Berlin`` (in the zone given). ``now``, ``today``
-and ``tomorrow`` work too. Times are shown in the same zone.
+and ``tomorrow`` work too, alone or with a time of day (``tomorrow 10:00``). Times are shown
+in the same zone.
 
 A wall time the clocks skip (spring forward) or show twice (fall back) is refused with both
 readings, as offsets and UTC instants, so the person picks one by giving its offset; it is
-never shifted or guessed. ``today`` and ``tomorrow`` mean the first instant of that day.
+never shifted or guessed. ``today`` and ``tomorrow`` alone mean the first instant of that
+day.
 
 A duration (``-d 1h``) is elapsed time: ``after(start, duration)`` adds it to the instant,
 so an hour is an hour across a daylight saving change, whatever the clock on the wall says.
@@ -146,22 +148,32 @@ def parse_time(text: str, default: tzinfo, option: str) -> datetime:
     word = value.lower()
     if word == "now":
         return datetime.now(tz)
-    if word in ("today", "tomorrow"):
-        day = datetime.now(tz).date() + timedelta(days=word == "tomorrow")
-        return start_of_day(day, tz)
+    relative, _, clock = word.partition(" ")
+    if relative in ("today", "tomorrow"):
+        day = datetime.now(tz).date() + timedelta(days=relative == "tomorrow")
+        if not clock.strip():
+            return start_of_day(day, tz)
+        try:
+            return wall_time(datetime.combine(day, time.fromisoformat(clock.strip())), tz, option)
+        except ValueError:
+            raise _not_a_time(text, option) from None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a time; use 2027-03-02T10:00:00+01:00, '2027-03-02 10:00' "
-            "(local time) or '2027-03-02 10:00 Europe/Berlin'",
-            param_hint=option,
-        ) from None
+        raise _not_a_time(text, option) from None
     if parsed.tzinfo is not None:
         if zone_name:
             raise typer.BadParameter("give an offset or a zone name, not both", param_hint=option)
         return parsed
     return wall_time(parsed, tz, option)
+
+
+def _not_a_time(text: str, option: str) -> typer.BadParameter:
+    return typer.BadParameter(
+        f"{text!r} is not a time; use 2027-03-02T10:00:00+01:00, '2027-03-02 10:00' "
+        "(local time), '2027-03-02 10:00 Europe/Berlin' or 'tomorrow 10:00'",
+        param_hint=option,
+    )
 
 
 def parse_date(text: str, option: str) -> date:

@@ -153,3 +153,20 @@ def test_today_is_the_first_instant_of_the_day() -> None:
     sao_paulo = ZoneInfo("America/Sao_Paulo")  # 2018-11-04 began at 01:00 (-02)
     assert start_of_day(date(2018, 11, 4), sao_paulo) == datetime(2018, 11, 4, 3, tzinfo=UTC)
     assert start_of_day(date(2027, 10, 31), BERLIN) == datetime(2027, 10, 30, 22, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("word", "days"), [("today", 0), ("tomorrow", 1), ("Tomorrow", 1)])
+def test_today_and_tomorrow_take_a_time_of_day(word: str, days: int) -> None:
+    for _ in range(2):  # the day is read once before and once in parse_time: retry at midnight
+        day = datetime.now(BERLIN).date() + timedelta(days=days)
+        got = parse_time(f"{word} 10:30", BERLIN, "--start")
+        if got.date() == day:
+            break
+    assert got == datetime(day.year, day.month, day.day, 10, 30, tzinfo=BERLIN)
+    assert got.utcoffset() == BERLIN.utcoffset(datetime(day.year, day.month, day.day, 10, 30))
+
+
+@pytest.mark.parametrize("text", ["tomorrow 25:00", "today noon", "tomorrow 10:30x"])
+def test_today_and_tomorrow_with_a_wrong_time_of_day_name_the_forms(text: str) -> None:
+    with pytest.raises(typer.BadParameter, match="tomorrow 10:00"):
+        parse_time(text, BERLIN, "--start")
