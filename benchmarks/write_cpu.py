@@ -6,6 +6,9 @@ with other work disturbs far less than wall time; the wall time is printed too.
     python benchmarks/write_cpu.py --name write_cpu
     python benchmarks/write_cpu.py --notify --name write_cpu_notify
 
+``--profile`` samples the server with py-spy during each kind (benchmarks/sampling.py) and
+prints the functions that hold the most CPU; the samples are kept in results/.
+
 ``--notify`` runs the notification worker in the server process with a webhook
 subscribed to every event (a receiver in this process answers 204), and counts each
 write's CPU until its deliveries are done: the cost of the outbox, its dispatch and its
@@ -24,7 +27,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from harness import admin_headers, database, save, servers
+from harness import RESULTS, admin_headers, database, save, servers
+from sampling import print_top, sampled
 
 from tests.notifications.receiver import Receiver
 
@@ -107,6 +111,7 @@ def main() -> None:
     parser.add_argument("--series", type=int, default=70)
     parser.add_argument("--name", default="write_cpu", help="results/<name>.json")
     parser.add_argument("--notify", action="store_true", help="worker on, a webhook for all")
+    parser.add_argument("--profile", action="store_true", help="sample the server with py-spy")
     args = parser.parse_args()
     env = {"COMPAX_RUN_WORKERS": "true", "COMPAX_WEBHOOK_ALLOW_PRIVATE": "true"}
     receiver = Receiver()
@@ -193,11 +198,19 @@ def main() -> None:
                 "term_15_weekly": measure(term, args.series, warm, server, dbname, settled),
                 "year_250_daily": measure(year, args.series, warm, server, dbname, settled),
             }
+            if args.profile:  # a pass of its own, so the figures above are not disturbed
+                raw = RESULTS / f"{args.name}_booking.raw"
+                with sampled(server, raw):
+                    first = 20 + args.bookings
+                    for i in range(first, first + args.bookings):
+                        assert booking(i).status_code == 201
     for kind, r in report.items():
         print(
             f"{kind:15} server CPU {r['server_cpu_ms']:7.2f} ms  PostgreSQL CPU "
             f"{r['postgres_cpu_ms']:7.2f} ms  wall {r['wall_ms']:7.2f} ms  (n {r['n']})"
         )
+    if args.profile:
+        print_top(RESULTS / f"{args.name}_booking.raw", 25)
     print(f"\nsaved {save(args.name, report)}")
 
 
