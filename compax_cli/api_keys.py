@@ -14,7 +14,7 @@ from compax_cli.session import client, state
 from compax_cli.times import parse_date, show_time, wall_time
 from compax_sdk import Scope
 
-app = typer.Typer(help="API keys for integrations (admins).")
+app = typer.Typer(rich_markup_mode="markdown", help="API keys for integrations (admins).")
 
 SCOPES: tuple[Scope, ...] = ("read", "write", "import", "admin")
 

@@ -21,7 +21,9 @@ from compax_cli.times import parse_time, show_time
 from compax_cli.words import LIMITS
 from compax_sdk import AuditEvent
 
-app = typer.Typer(help="The audit log: every change, with who made it.")
+app = typer.Typer(
+    rich_markup_mode="markdown", help="The audit log: every change, with who made it."
+)
 
 SHOWN_FIELDS = ("title", "status", "code", "name", "email", "role", "start", "room_id", "owner_id")
 HIDDEN = ("version", "updated_at")

@@ -26,7 +26,10 @@ from compax_cli.session import client, state
 from compax_cli.times import after, parse_duration, parse_time
 from compax_sdk import NOT_GIVEN, Booking
 
-app = typer.Typer(help="Bookings: book a room, change or cancel bookings, decide on requests.")
+app = typer.Typer(
+    rich_markup_mode="markdown",
+    help="Bookings: book a room, change or cancel bookings, decide on requests.",
+)
 
 
 @app.command("create")

@@ -14,8 +14,12 @@ from compax_cli.session import State, client, state
 from compax_cli.times import parse_date, parse_time, show_span, zone
 from compax_sdk import Building
 
-app = typer.Typer(help="Buildings: time zone, opening hours, closures.")
-closures_app = typer.Typer(help="Closures: holidays, maintenance (new bookings are refused).")
+app = typer.Typer(
+    rich_markup_mode="markdown", help="Buildings: time zone, opening hours, closures."
+)
+closures_app = typer.Typer(
+    rich_markup_mode="markdown", help="Closures: holidays, maintenance (new bookings are refused)."
+)
 app.add_typer(closures_app, name="closures")
 app.add_typer(managers.buildings_app, name="managers")
 

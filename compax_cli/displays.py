@@ -26,6 +26,7 @@ def display_token(
     """Staff: make a token for the display at the room's door (shown once), or revoke them.
 
     Example: compax rooms display-token B1-204
+
     Example: compax rooms display-token B1-204 --revoke
     """
     st = state(ctx, json_)

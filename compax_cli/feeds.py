@@ -13,7 +13,8 @@ from compax_cli.session import client, state
 from compax_sdk import PreconditionFailedError
 
 app = typer.Typer(
-    help="Calendar feeds: secret .ics URLs for Google Calendar, Outlook or Apple Calendar."
+    rich_markup_mode="markdown",
+    help="Calendar feeds: secret .ics URLs for Google Calendar, Outlook or Apple Calendar.",
 )
 
 TOKEN_PLACEHOLDER = "YOUR_FEED_TOKEN"  # noqa: S105 (a placeholder in a printed URL)

@@ -51,6 +51,7 @@ EPILOG = (
 )
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     name="compax",
     help="Compax: classroom search and booking. Run `compax COMMAND --help` for examples.",
     epilog=EPILOG,

@@ -15,11 +15,13 @@ from compax_cli.session import client, state
 from compax_sdk import Compax, Manager, Room
 
 rooms_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="A room's managers: they decide its requests, see its bookings, close it, set its "
-    "rules and edit its description and features."
+    "rules and edit its description and features.",
 )
 buildings_app = typer.Typer(
-    help="A building's managers: they care for every room of it (delegate it to a department)."
+    rich_markup_mode="markdown",
+    help="A building's managers: they care for every room of it (delegate it to a department).",
 )
 
 MANAGER_COLUMNS: list[Column[Manager]] = [
@@ -151,8 +153,9 @@ def favourite(
     room: RoomRef,
     remove: Annotated[bool, typer.Option("--remove", help="Unstar the room.")] = False,
 ) -> None:
-    """Star a room (or unstar it with --remove); `compax rooms search --favourites` then
-    searches only your stars.
+    """Star a room, or unstar it with --remove.
+
+    `compax rooms search --favourites` then searches only your stars.
 
     Example: compax rooms favourite B1-204
     """

@@ -19,8 +19,9 @@ def lift_noshows(
     user: Annotated[str, typer.Argument(help="The member's email or id.")],
     json_: Json = False,
 ) -> None:
-    """Staff: let a member book again after missed check-ins (their no-shows so far no
-    longer count).
+    """Staff: let a member book again after missed check-ins.
+
+    The member's no-shows so far no longer count.
 
     Example: compax users lift-noshows mia@campus.example
     """

@@ -12,7 +12,9 @@ from compax_cli.session import client, state
 from compax_sdk import Compax
 from compax_sdk.resources.notifications import NotificationPreferences
 
-app = typer.Typer(help="My email notifications: see and choose which emails I get.")
+app = typer.Typer(
+    rich_markup_mode="markdown", help="My email notifications: see and choose which emails I get."
+)
 
 
 def _show(prefs: NotificationPreferences) -> None:

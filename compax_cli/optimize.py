@@ -251,8 +251,10 @@ def optimize(
     ] = False,
     json_: Json = False,
 ) -> None:
-    """Find rooms for every section of a term at once (CP-SAT on the server), show the
-    summary and the plan; with --apply, book them. Re-running keeps rooms that still fit.
+    """Find rooms for every section of a term at once (CP-SAT on the server).
+
+    Shows the summary and the plan; with --apply, books them. Re-running keeps rooms that
+    still fit.
 
     CSV columns: external_id, title, weekdays ("mon wed"), start_time (HH:MM, the
     building's time), duration_minutes, headcount, and optional features ("projector

@@ -17,7 +17,9 @@ from compax_cli.session import client, state
 from compax_cli.times import parse_date
 from compax_sdk import UtilisationReport
 
-app = typer.Typer(help="Reports for facility managers.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode="markdown", help="Reports for facility managers.", no_args_is_help=True
+)
 
 SHADES = [(0.25, "░", "green"), (0.5, "▒", "green"), (0.75, "▓", "yellow")]  # below bound
 FULL = ("█", "bold red")  # 75% and more

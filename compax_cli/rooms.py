@@ -17,8 +17,12 @@ from compax_sdk import (
     Room,
 )
 
-app = typer.Typer(help="Rooms: find free ones, see when one is free, manage them.")
-features_app = typer.Typer(help="The vocabulary of room features (projector, ...).")
+app = typer.Typer(
+    rich_markup_mode="markdown", help="Rooms: find free ones, see when one is free, manage them."
+)
+features_app = typer.Typer(
+    rich_markup_mode="markdown", help="The vocabulary of room features (projector, ...)."
+)
 app.add_typer(features_app, name="features")
 app.add_typer(managers.rooms_app, name="managers")
 app.command("search")(room_search.search)

@@ -15,7 +15,10 @@ from compax_cli.times import minutes, parse_duration
 from compax_cli.words import LIMITS as LIMIT_WORDS
 from compax_sdk import BookingRules, Compax, NotFoundError
 
-app = typer.Typer(help="Booking rules: how long, how far ahead, how soon, how many per week.")
+app = typer.Typer(
+    rich_markup_mode="markdown",
+    help="Booking rules: how long, how far ahead, how soon, how many per week.",
+)
 
 LIMITS = [
     "max_duration_minutes",
@@ -170,6 +173,7 @@ def set_(
     their value at that level.
 
     Example: compax rules set --room B1-204 --max-duration 2h --min-notice 1h
+
     Example: compax rules set --building MAIN --checkin yes --checkin-closes 15m
     """
     st = state(ctx, json_)

@@ -15,7 +15,10 @@ from compax_cli.session import State, client, state
 from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, show_duration
 from compax_sdk import NOT_GIVEN, BookingSeries, Recurrence, SeriesResult, Weekday
 
-app = typer.Typer(help="Series: recurring bookings, each occurrence a booking of its own.")
+app = typer.Typer(
+    rich_markup_mode="markdown",
+    help="Series: recurring bookings, each occurrence a booking of its own.",
+)
 
 SeriesId = Annotated[int, typer.Argument(help="The series' id.")]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

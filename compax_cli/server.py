@@ -16,7 +16,9 @@ import typer
 from compax_cli.output import err_console, fail
 
 db_app = typer.Typer(
-    help="Database schema: apply and inspect migrations (server side).", no_args_is_help=True
+    rich_markup_mode="markdown",
+    help="Database schema: apply and inspect migrations (server side).",
+    no_args_is_help=True,
 )
 
 
@@ -143,8 +145,10 @@ def _tolerate_worker_state_race() -> None:
 
 
 def worker() -> None:
-    """Run the notification worker alone: dispatch change-feed events, deliver webhooks,
-    send email, queue reminders and digests.
+    """Run the notification worker alone (events, webhooks, email, releases).
+
+    It dispatches change-feed events, delivers webhooks, sends email, queues reminders and
+    digests, and releases the bookings nobody checked in to.
 
     `compax serve` runs it inside every server worker already (COMPAX_RUN_WORKERS=true, the
     default); run it apart when you set COMPAX_RUN_WORKERS=false on the API servers. Any
@@ -191,7 +195,10 @@ async def _run_worker(settings: Any) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply every pending migration to COMPAX_DATABASE_URL. Example: compax db upgrade"""
+    """Apply every pending migration to COMPAX_DATABASE_URL.
+
+    Example: compax db upgrade
+    """
     settings = _server_settings()
     from compax_server.db import migrate
 
@@ -206,7 +213,10 @@ def db_upgrade() -> None:
 
 @db_app.command("status")
 def db_status() -> None:
-    """List migrations not applied yet (exit 1 when there are some). Example: compax db status"""
+    """List migrations not applied yet (exit 1 when there are some).
+
+    Example: compax db status
+    """
     settings = _server_settings()
     from compax_server.db import migrate
 
@@ -253,8 +263,10 @@ def create_admin(
         typer.Option(help="Password (prompted for when not given; 10+ characters)."),
     ] = None,
 ) -> None:
-    """Create an admin directly in the database (server side). Example:
-    compax users create-admin --email admin@example.edu"""
+    """Create an admin directly in the database (server side).
+
+    Example: compax users create-admin --email admin@example.edu
+    """
     settings = _server_settings()
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)

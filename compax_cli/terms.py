@@ -13,7 +13,10 @@ from compax_cli.session import State, client, state
 from compax_cli.times import parse_date
 from compax_sdk import Holiday, Term
 
-app = typer.Typer(help="Terms: semesters with holidays, for repeated bookings and searches.")
+app = typer.Typer(
+    rich_markup_mode="markdown",
+    help="Terms: semesters with holidays, for repeated bookings and searches.",
+)
 
 HOLIDAY_HELP = "A holiday: 'YYYY-MM-DD[..YYYY-MM-DD] name' (repeat)."
 

@@ -13,7 +13,7 @@ from compax_cli.session import State, client, state
 from compax_cli.times import show_time
 from compax_sdk import User
 
-app = typer.Typer(help="Users: people and service accounts (admins).")
+app = typer.Typer(rich_markup_mode="markdown", help="Users: people and service accounts (admins).")
 app.command("create-admin")(server.create_admin)
 
 Role = Literal["admin", "staff", "member"]

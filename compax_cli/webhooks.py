@@ -13,7 +13,10 @@ from compax_cli.session import client, state
 from compax_cli.times import parse_time, show_time
 from compax_sdk import NOT_GIVEN, Compax, NotGiven, Webhook, WebhookCreated
 
-app = typer.Typer(help="Webhooks: signed HTTP callbacks for every change (staff and admins).")
+app = typer.Typer(
+    rich_markup_mode="markdown",
+    help="Webhooks: signed HTTP callbacks for every change (staff and admins).",
+)
 
 Events = Annotated[
     list[str] | None,

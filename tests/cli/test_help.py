@@ -84,3 +84,19 @@ def test_usage_errors_are_exit_code_2():
 def test_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("compax ")
+
+
+def _walk(command: object):
+    yield command
+    for sub in (getattr(command, "commands", None) or {}).values():
+        yield from _walk(sub)
+
+
+def test_help_paragraphs_reflow_to_the_terminal():
+    """Help is Markdown: a paragraph is wrapped to the terminal, not broken where the
+    docstring's source line ended (at 80 columns that left one word per line)."""
+    modes = {getattr(c, "name", "?"): c.rich_markup_mode for c in _walk(get_command(app))}
+    assert modes and set(modes.values()) == {"markdown"}, modes
+    result = runner.invoke(app, ["import", "--help"], env={"COLUMNS": "80"})
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert "optional" not in lines and "of until" not in lines, result.stdout
