@@ -69,7 +69,7 @@ def best_matching(arcs: dict[int, list[tuple[int, int]]]) -> dict[int, int]:
     """A maximum-weight matching (a min-cost flow): ``arcs`` maps each member to its
     ``(room, points)`` choices; each room takes one member, a member may stay unmatched."""
     import numpy as np
-    from ortools.graph.python import min_cost_flow
+    from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
     members = list(arcs)
     tails: list[int] = []
