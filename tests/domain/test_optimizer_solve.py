@@ -12,13 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from benchmarks.optimizer_campus import (
-    BLOCKS,
-    DAYS,
-    campus,
-    realistic_campus,
-    realistic_term,
-)
+from benchmarks.optimizer_campus import DAYS, campus
+from benchmarks.optimizer_realistic import BLOCKS, realistic_campus, realistic_term
 from compax_server.domain.optimizer import (
     Busy,
     Room,
