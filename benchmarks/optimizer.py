@@ -17,6 +17,8 @@ mean seat fill of any plan. ``http``: on each engine, a real server process with
 rooms (and bookings), ``POST /api/v1/optimizer/plans`` with ``apply: true`` (solve, then
 book through the import), then the same request again (a re-run: nothing moves).
 ``stability`` (generated): change 5 % of the sections, re-run with last term's rooms.
+``headroom`` (realistic): greedy's fill and the bound of every plan, with the campus more
+or less booked already.
 ``--chart`` writes the seat-fill histograms (docs/optimizer-fill.svg, with matplotlib).
 
 Targets (issue 17): placement >= the baseline's and >= 99 % where a full placement exists;
@@ -45,7 +47,7 @@ import dataset
 from harness import ROOT, admin_headers, database, save, servers
 
 from benchmarks.optimizer_campus import DAYS, Campus, RoomSpec, sections
-from benchmarks.optimizer_realistic import realistic_campus, realistic_term
+from benchmarks.optimizer_realistic import STANDING_PER_ROOM, realistic_campus, realistic_term
 from compax_server.domain.optimizer import (
     Busy,
     Room,
@@ -124,9 +126,9 @@ def generated(rooms: int, count: int, seed: int = 2) -> Instance:
     return Instance("generated", c, sections(c, count, seed=seed), [])
 
 
-def realistic(rooms: int, count: int) -> Instance:
+def realistic(rooms: int, count: int, standing: int = STANDING_PER_ROOM) -> Instance:
     c = realistic_campus(rooms)
-    t = realistic_term(c, count)
+    t = realistic_term(c, count, standing_per_room=standing)
     inst = Instance("realistic", c, t.sections, t.standing)
     inst.moved, inst.slot_load = t.moved, t.slot_load
     return inst
@@ -162,6 +164,29 @@ def fill_bound(inst: Instance, placed_at_least: int) -> float:
     find_candidates(groups, inst.rooms, inst.busy, only_fill)
     total = sum(relaxed_bound(groups, inst.rooms, cliques(groups, inst.rooms)).values())
     return round(total / 10_000 / placed_at_least, 4)
+
+
+def headroom(rooms: int, count: int) -> list[dict[str, Any]]:
+    """How much better than greedy any plan could fill the seats, as the campus is more or
+    less booked already: greedy's mean seat fill, and the bound of every plan placing at
+    least as many sections (the realistic family with 0-12 standing bookings per room)."""
+    out = []
+    for standing in (0, 4, STANDING_PER_ROOM, 12):
+        inst = realistic(rooms, count, standing)
+        placed, fills = greedy_run(inst, inst.raw)
+        bound = fill_bound(inst, placed)
+        out.append(
+            {
+                "standing_per_room": standing,
+                "busiest_slot": max(inst.slot_load.values()),
+                "greedy_placed": placed,
+                "greedy_fill": round(mean(fills), 4),
+                "bound_fill": bound,
+                "headroom_points": round(100 * (bound - mean(fills)), 1),
+            }
+        )
+        print("headroom", out[-1], flush=True)
+    return out
 
 
 def solver_run(inst: Instance, limit: float, weights: Weights) -> dict[str, Any]:
@@ -226,7 +251,7 @@ def chart(panels: list[tuple[str, dict[str, list[float]]]], path: Path) -> None:
     import matplotlib
 
     matplotlib.rcParams["svg.fonttype"] = "none"
-    colors = {"greedy best fit": "#9e9e9e", "optimizer": "#2b6cb0", "fill only": "#dd8452"}
+    colors = {"greedy best fit": "#9e9e9e", "optimizer": "#2b6cb0", "seat fill only": "#dd8452"}
     fig, axes = plt.subplots(1, len(panels), figsize=(12, 4.2), layout="constrained")
     for ax, (title, runs) in zip(axes if len(panels) > 1 else [axes], panels, strict=True):
         width = 0.9 / len(runs)
@@ -237,7 +262,7 @@ def chart(panels: list[tuple[str, dict[str, list[float]]]], path: Path) -> None:
                 counts,
                 width=width,
                 color=colors[name],
-                label=f"{name} (mean {mean(fills):.1%})",
+                label=f"{name}: {len(fills):,} placed, mean {mean(fills):.1%}",
             )
         ax.set_xticks(range(10), [f"{b * 10}-{b * 10 + 10}" for b in range(10)], fontsize=8)
         ax.set_xlabel("seat fill, % (headcount / capacity)")
@@ -313,7 +338,7 @@ def main() -> None:
     parser.add_argument("--sections", type=int, default=3500)
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--families", default="generated,realistic")
-    parser.add_argument("--parts", default="solver,http,stability")
+    parser.add_argument("--parts", default="solver,headroom,http,stability")
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--tight-rooms", type=int, default=200)
     parser.add_argument("--chart", default=str(ROOT / "docs" / "optimizer-fill.svg"))
@@ -334,7 +359,7 @@ def main() -> None:
             fills: dict[str, list[float]] = {}
             for name, weights in (("default", Weights()), ("fill_only", FILL_ONLY)):
                 run = solver_run(inst, args.time_limit, weights)
-                fills["fill only" if name == "fill_only" else "optimizer"] = run.pop("_fills")
+                fills["seat fill only" if name == "fill_only" else "optimizer"] = run.pop("_fills")
                 out[f"solver_{name}"] = run
                 print(family, name, json.dumps(run), flush=True)
             placed, greedy_fills = greedy_run(inst, inst.raw)
@@ -356,6 +381,8 @@ def main() -> None:
                     "placing_all": fill_bound(inst, len(inst.raw)),
                 }
             print(family, {k: v for k, v in out.items() if not k.startswith("solver")})
+        if "headroom" in parts and family == "realistic":
+            out["headroom"] = headroom(args.rooms, args.sections)
         if "http" in parts:
             for engine in args.engines.split(","):
                 out[f"http_{engine}"] = http_run(engine, inst, args.time_limit)
