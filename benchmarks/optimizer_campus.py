@@ -4,7 +4,9 @@ benchmarks/optimizer.py.
 ``campus`` makes buildings and rooms; ``sections`` makes weekly sections from a hidden
 assignment (each section is drawn for a room and a free time of it, with a headcount that
 room holds and features it has), so a full placement exists; ``overfull`` adds sections that
-cannot all be placed.
+cannot all be placed. The second, realistic family (class sizes and room sizes from
+different distributions, a busy late morning, a half-booked term) is
+``benchmarks/optimizer_realistic.py``.
 """
 
 from __future__ import annotations

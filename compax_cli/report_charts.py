@@ -23,7 +23,8 @@ class MissingMatplotlib(RuntimeError):
     pass
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend, or ``MissingMatplotlib`` saying how to install it."""
     try:
         import matplotlib
 
@@ -61,7 +62,7 @@ def grid_of(report: UtilisationReport) -> tuple[list[str], list[int], list[list[
 
 def write(report: UtilisationReport, path: Path, *, title: str, scope: str) -> None:
     """The picture, as PNG or SVG (by the file's suffix); labels stay text in an SVG."""
-    plt = _pyplot()
+    plt = pyplot()
     import matplotlib
     import matplotlib.ticker
 

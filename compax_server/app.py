@@ -13,7 +13,6 @@ from sanic.handlers import ErrorHandler
 
 from compax_server import db, runtime
 from compax_server.api import ROUTERS
-from compax_server.api import optimizer as optimizer_api
 from compax_server.api.displays import display_blueprint
 from compax_server.api.docs import docs_blueprint
 from compax_server.api.errors import problem_response, render_error
@@ -64,8 +63,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app.config.AUTO_EXTEND = False  # sanic-ext only for CORS, set up explicitly below
     app.config.KEEP_ALIVE_TIMEOUT = 15
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 15.0
-    # An optimizer run may solve for up to its time limit, then book through the import.
-    app.config.RESPONSE_TIMEOUT = max(60, optimizer_api.RESPONSE_TIMEOUT)
+    # Every operation gets this; one that needs longer (the optimizer's solve) declares its
+    # own ``response_timeout`` (api/timeouts.py sets it per request).
+    app.config.RESPONSE_TIMEOUT = settings.response_timeout
     app.ctx.settings = settings
 
     for router in ROUTERS:

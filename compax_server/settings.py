@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     request_max_size: int = Field(2 * 1024 * 1024, ge=1024, description="bytes")
+    response_timeout: int = Field(
+        60,
+        ge=1,
+        le=3600,
+        description="seconds a request may take before a 503; an operation that needs longer "
+        "(the optimizer's solve) declares its own",
+    )
     login_rate_limit: int = Field(
         10, ge=1, description="failed logins per account and client address per window"
     )

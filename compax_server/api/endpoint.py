@@ -75,6 +75,7 @@ class Operation:
     # The handler streams its answer itself (request.respond) and returns None; it runs in
     # the request's task, so a disconnect or the server's stop ends it, and has no ETag.
     stream: bool = False
+    response_timeout: float = 0  # seconds it may take; 0: COMPAX_RESPONSE_TIMEOUT (timeouts.py)
 
     @property
     def versioned(self) -> bool:
@@ -176,6 +177,7 @@ class Router:
                 methods=[op.method],
                 name=op.key,
                 strict_slashes=False,
+                ctx_response_timeout=op.response_timeout,
             )
         return bp
 

@@ -17,6 +17,7 @@ from sanic import HTTPResponse, Request
 from sanic import exceptions as sanic_exc
 
 from compax_server import db, errors
+from compax_server.api import timeouts
 from compax_server.api.middleware import public_base
 
 log = logging.getLogger("compax.errors")
@@ -120,6 +121,23 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
         )
     if isinstance(exc, sanic_exc.PayloadTooLarge):
         return problem(413, "payload_too_large", "The request body is too large", str(exc), rid)
+    if isinstance(exc, sanic_exc.ServiceUnavailable):  # Sanic's response timeout
+        limit = f" ({timeouts.seconds_for(request):g} s)" if request is not None else ""
+        log.warning(
+            "response timeout in %s %s [request_id=%s]",
+            request.method if request is not None else "?",
+            request.path if request is not None else "?",
+            rid,
+        )
+        return problem(
+            503,
+            "service_unavailable",
+            "Service unavailable",
+            f"The request took longer than the server allows{limit}. Its work may still "
+            "finish: look at the result before sending it again (or retry with the same "
+            "Idempotency-Key).",
+            rid,
+        )
     if isinstance(exc, sanic_exc.RequestTimeout):
         return problem(408, "request_timeout", "Request timeout", str(exc), rid)
     if isinstance(exc, sanic_exc.HeaderNotFound | sanic_exc.InvalidHeader | sanic_exc.BadRequest):

@@ -11,6 +11,8 @@ from typing import Any
 
 from sanic import HTTPResponse, Request
 
+from compax_server.api import timeouts
+
 access_log = logging.getLogger("compax.access")
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -73,6 +75,7 @@ def public_base(request: Request) -> str:
 
 async def on_request(request: Request) -> None:
     request.ctx.started = time.perf_counter()
+    timeouts.apply(request)
     request.ctx.request_id = request_id_of(request)
     request.ctx.actor = None
     request.ctx.client, request.ctx.scheme, request.ctx.host = client_of(request)

@@ -126,6 +126,7 @@ class OptimizerPlan(Out):
     response=OptimizerPlan,
     status=200,
     errors=(*AUTH_ERRORS, 409, 422, 503),
+    response_timeout=RESPONSE_TIMEOUT,
 )
 async def plan(request: Request, actor: Actor, body: OptimizerPlanRequest) -> HTTPResponse:
     """Solve (CP-SAT, within ``time_limit``) and answer section by section: placed (room,

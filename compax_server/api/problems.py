@@ -288,8 +288,12 @@ PROBLEMS: dict[str, Kind] = {
     "service_unavailable": Kind(
         503,
         "Service unavailable",
-        "The database is busy or does not answer right now.",
-        "Retry after `retry_after` seconds (also in `Retry-After`).",
+        "The database is busy or does not answer right now, another optimizer run is "
+        "solving, or the request took longer than the server allows "
+        "(`COMPAX_RESPONSE_TIMEOUT`; the optimizer has its own, longer limit).",
+        "Retry after `retry_after` seconds (also in `Retry-After`). After a timeout the work "
+        "may still finish: look at the result before sending the request again (or retry "
+        "with the same `Idempotency-Key`).",
     ),
     "sso_provider_unavailable": Kind(
         503,

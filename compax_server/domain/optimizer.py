@@ -205,11 +205,17 @@ def expand(groups: list[Group], term: Term, zones: set[str]) -> None:
 
 
 def free_of(
-    spans: list[tuple[datetime, datetime]], busy: list[Busy], starts: list[datetime]
+    spans: list[tuple[datetime, datetime]],
+    busy: list[Busy],
+    starts: list[datetime],
+    longest: timedelta | None = None,
 ) -> bool:
+    """Whether no booking of ``busy`` (sorted by start; ``starts`` their starts, ``longest``
+    the longest of them) overlaps any of the spans."""
     if not busy:
         return True
-    longest = max(b.end - b.start for b in busy)
+    if longest is None:
+        longest = max(b.end - b.start for b in busy)
     for s, e in spans:
         i = bisect.bisect_left(starts, s - longest)
         while i < len(busy) and busy[i].start < e:
@@ -286,26 +292,39 @@ def preferences_met(s: Section, g: Group, room: Room, w: Weights) -> dict[str, A
 def find_candidates(
     groups: list[Group], rooms: list[Room], busy: dict[int, list[Busy]], w: Weights
 ) -> None:
-    """Each valid group's rooms: big enough, every feature, open, free on every occurrence."""
+    """Each valid group's rooms: big enough, every feature, open, free on every occurrence.
+    Opening hours and bookings depend only on the meeting patterns, and a timetable uses
+    few (a grid of blocks): the rooms open and free are found once per set of patterns."""
     order = sorted(range(len(rooms)), key=lambda i: (rooms[i].capacity, rooms[i].code))
-    caps = [rooms[i].capacity for i in order]
     starts = {rid: [b.start for b in rows] for rid, rows in busy.items()}
+    longest = {rid: max(b.end - b.start for b in rows) for rid, rows in busy.items() if rows}
     memo: dict[tuple[Any, ...], bool] = {}
+    usable: dict[tuple[Any, ...], tuple[list[int], list[int]]] = {}  # rooms and their seats
     for g in groups:
         if g.errors:
             continue
-        need, features = g.headcount, g.features
-        for i in order[bisect.bisect_left(caps, need) :]:
-            room = rooms[i]
-            if not features <= room.features:
-                continue
-            if not all(is_open(room, m, memo) for m in g.meetings):
-                continue
-            rows = busy.get(room.id, [])
-            if rows and not free_of(g.spans(room.timezone), rows, starts[room.id]):
-                continue
-            g.candidates.append(i)
-            g.scores[i] = score(g, room, w)
+        patterns = tuple(m.lead.pattern for m in g.meetings)
+        if patterns not in usable:
+            spans: dict[str, list[tuple[datetime, datetime]]] = {}
+            ok = []
+            for i in order:
+                room = rooms[i]
+                if not all(is_open(room, m, memo) for m in g.meetings):
+                    continue
+                rows = busy.get(room.id)
+                if rows:
+                    if room.timezone not in spans:
+                        spans[room.timezone] = g.spans(room.timezone)
+                    if not free_of(spans[room.timezone], rows, starts[room.id], longest[room.id]):
+                        continue
+                ok.append(i)
+            usable[patterns] = (ok, [rooms[i].capacity for i in ok])
+        ok, caps = usable[patterns]
+        features = g.features
+        for i in ok[bisect.bisect_left(caps, g.headcount) :]:
+            if features <= rooms[i].features:
+                g.candidates.append(i)
+                g.scores[i] = score(g, rooms[i], w)
 
 
 def cliques(groups: list[Group], rooms: list[Room]) -> dict[str, list[frozenset[int]]]:

@@ -252,6 +252,7 @@ def _answer(
             "bound": o.bound,
             "gap": o.gap,
             "greedy_objective": o.greedy_objective,
+            "start_objective": o.start_objective,
             "parts": o.parts,
             "solved_parts": o.solved_parts,
             "prepare_seconds": result.prepare_seconds,

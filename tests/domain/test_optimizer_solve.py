@@ -1,0 +1,173 @@
+"""The optimizer's search: the instant-by-instant matching, the bound that holds against
+every plan, and the realistic generated term (sizes and rooms from different
+distributions, a busy late morning, a full placement hidden in it)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import UTC, date, datetime, timedelta
+from statistics import mean
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from benchmarks.optimizer_campus import DAYS, campus
+from benchmarks.optimizer_realistic import BLOCKS, realistic_campus, realistic_term
+from compax_server.domain.optimizer import (
+    Busy,
+    Room,
+    Term,
+    Weights,
+    cliques,
+    components,
+    conflicts_of,
+    expand,
+    find_candidates,
+    groups_of,
+)
+from compax_server.domain.optimizer_plan import plan, section_of
+from compax_server.domain.optimizer_solve import best_matching, matched, relaxed_bound, solve
+
+BERLIN = "Europe/Berlin"
+TERM = Term(date(2031, 3, 3), date(2031, 4, 13), frozenset({date(2031, 3, 10)}))
+FILL_ONLY = Weights(preferred_building=0, threshold_bonus=0)
+
+
+def rooms_of(c) -> list[Room]:
+    return [
+        Room(n + 1, r.code, 1, r.building, r.capacity, frozenset(r.features), BERLIN, None)
+        for n, r in enumerate(c.rooms)
+    ]
+
+
+def prepared(raw: list[dict], rooms: list[Room], busy=None, weights: Weights = Weights()):
+    groups = groups_of([section_of(s) for s in raw])
+    expand(groups, TERM, {BERLIN})
+    find_candidates(groups, rooms, busy or {}, weights)
+    found = cliques(groups, rooms)
+    return groups, found, conflicts_of(found), components(groups, found)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_best_matching_is_a_maximum_weight_matching(seed):
+    rnd = random.Random(seed)
+    arcs = {
+        m: [(r, rnd.randint(1, 50)) for r in rnd.sample(range(4), rnd.randint(0, 4))]
+        for m in range(5)
+    }
+    got = best_matching(arcs)
+    assert len(set(got.values())) == len(got)  # a room takes one member
+    weight = {(m, r): p for m, rows in arcs.items() for r, p in rows}
+    assert all((m, r) in weight for m, r in got.items())
+    best = 0
+    for rooms in itertools.product(*[[None, *[r for r, _ in arcs[m]]] for m in arcs]):
+        used = [r for r in rooms if r is not None]
+        if len(used) == len(set(used)):
+            best = max(best, sum(weight[m, r] for m, r in enumerate(rooms) if r is not None))
+    assert sum(weight[m, r] for m, r in got.items()) == best
+
+
+def _random_sections(rnd: random.Random, count: int) -> list[dict]:
+    return [
+        {
+            "external_id": f"S{n}",
+            "title": f"S{n}",
+            "weekdays": [rnd.choice(("mon", "tue"))],
+            "start_time": rnd.choice(("09:00", "09:30", "10:00", "10:15")),
+            "duration_minutes": rnd.choice((45, 60, 90)),
+            "headcount": rnd.randint(5, 60),
+            "preferred_buildings": rnd.choice(([], ["B01"], ["B02", "B01"])),
+        }
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_bound_holds_against_the_optimum(seed):
+    """On instances small enough for CP-SAT to prove the optimum of the complete model,
+    the matching bound is never below it, and the answer is that optimum."""
+    rnd = random.Random(seed)
+    rooms = rooms_of(campus(8, seed=seed, per_building=4))
+    groups, found, conflicts, parts = prepared(_random_sections(rnd, 24), rooms)
+    out = solve(groups, rooms, found, conflicts, parts, time_limit=20, candidates=1000)
+    assert out.status == "optimal" and out.gap == 0
+    assert sum(relaxed_bound(groups, rooms, found).values()) >= out.objective
+    assert out.objective >= out.start_objective >= out.greedy_objective
+
+
+def test_a_grid_of_blocks_is_solved_exactly_by_the_matching():
+    """Sections meeting in 90-minute blocks compete only within their block: the matching
+    is optimal there, proven by the bound without a search."""
+    rnd = random.Random(4)
+    rooms = rooms_of(campus(12, seed=4))
+    raw = [
+        {
+            "external_id": f"G{n}",
+            "title": f"G{n}",
+            "weekdays": [rnd.choice(("mon", "tue"))],
+            "start_time": rnd.choice(BLOCKS[:3]),
+            "duration_minutes": 90,
+            "headcount": rnd.randint(5, 40),
+        }
+        for n in range(60)
+    ]
+    groups, found, conflicts, parts = prepared(raw, rooms, weights=FILL_ONLY)
+    start = matched(groups, rooms, found, conflicts)
+    out = solve(groups, rooms, found, conflicts, parts, time_limit=10)
+    assert out.status == "optimal" and out.solved_parts == 0
+    assert out.objective == sum(groups[gi].scores[i] for gi, i in start.items())
+
+
+def _busy(term, rooms: list[Room], start: date) -> dict[int, list[Busy]]:
+    zone = ZoneInfo(BERLIN)
+    ids = {r.code: r.id for r in rooms}
+    busy: dict[int, list[Busy]] = {}
+    for n, s in enumerate(term.standing):
+        day = start + timedelta(days=DAYS.index(s.day))
+        hour, minute = map(int, s.start_time.split(":"))
+        for week in range(6):
+            d = day + timedelta(weeks=week)
+            at = datetime(d.year, d.month, d.day, hour, minute, tzinfo=zone).astimezone(UTC)
+            busy.setdefault(ids[s.room], []).append(
+                Busy(at, at + timedelta(minutes=s.minutes), n, s.title, "confirmed")
+            )
+    return {k: sorted(v, key=lambda b: b.start) for k, v in busy.items()}
+
+
+def test_the_realistic_term_hides_a_full_placement_and_the_optimizer_finds_one():
+    c = realistic_campus(60, seed=3)
+    term = realistic_term(c, 400, seed=4)
+    assert len(term.sections) == 400 and term.standing
+    assert max(term.slot_load.values()) > 0.9  # the late morning is full
+    rooms = {r.code: r for r in c.rooms}
+    held: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for s in term.standing:
+        h, m = map(int, s.start_time.split(":"))
+        held.setdefault((s.room, s.day), []).append((h * 60 + m, h * 60 + m + s.minutes))
+    for s in term.sections:  # the hidden placement is a real one
+        room = rooms[c.hidden[s["external_id"]]]
+        assert room.capacity >= s["headcount"] and set(s["features"]) <= set(room.features)
+        h, m = map(int, s["start_time"].split(":"))
+        held.setdefault((room.code, s["weekdays"][0]), []).append(
+            (h * 60 + m, h * 60 + m + s["duration_minutes"])
+        )
+    for spans in held.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    domain_rooms = rooms_of(c)
+    busy = _busy(term, domain_rooms, TERM.start_date)
+    result = plan(
+        [section_of(s) for s in term.sections],
+        domain_rooms,
+        busy,
+        TERM,
+        1,
+        FILL_ONLY,
+        time_limit=20,
+    )
+    assert result.summary["placed"] == 400 >= result.baseline["placed"]
+    assert result.summary["mean_seat_fill"] > result.baseline["mean_seat_fill"]
+    assert result.outcome.objective <= result.outcome.bound
+    fills = [i["seat_fill"] for i in result.items]
+    assert mean(fills) == pytest.approx(result.summary["mean_seat_fill"], abs=1e-3)
