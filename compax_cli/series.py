@@ -60,6 +60,7 @@ def series_pairs(
         ("room", room_code),
         ("repeats", rule_text(s)),
         ("time", f"{s.start_time} for {show_duration(s.duration_minutes)} ({s.timezone})"),
+        *([("attendees", s.attendees)] if s.attendees is not None else []),
         ("skips holidays", s.skip_holidays),
         ("excluded", s.excluded_dates),
         ("added", s.added_dates),
@@ -140,6 +141,12 @@ def create(
     owner: Annotated[str | None, typer.Option(help="Staff: for this user (email or id).")] = None,
     description: Annotated[str | None, typer.Option(help="Free text.")] = None,
     override: Override = False,
+    attendees: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="People expected at each occurrence (more than the seats: refused)."
+        ),
+    ] = None,
     json_: Json = False,
 ) -> None:
     """Book a recurring series in one step: all dates or none (or --skip-conflicts).
@@ -176,6 +183,7 @@ def create(
             skip_closures=skip_closures or None,
             owner_id=lookup.user_id(c, owner) if owner else None,
             override=override or None,
+            attendees=attendees,
         )
         st.names.learn(user_ids=[result.owner_id])
     show_result(st, result, found.code, "Booked")
@@ -257,13 +265,15 @@ def _edit(
     override: bool,
     reset_exceptions: bool,
     json_: bool,
+    attendees: int | None = None,
 ) -> None:
     st = state(ctx, json_)
     if scope == "following" and not from_:
         raise typer.BadParameter("--scope following needs --from DATE", param_hint="--from")
-    if not (room or time_ or duration or title or description is not None):
+    if not (room or time_ or duration or title or description is not None or attendees is not None):
         raise typer.BadParameter(
-            "give --room, --time, --duration, --title or --description", param_hint="--room"
+            "give --room, --time, --duration, --title, --description or --attendees",
+            param_hint="--room",
         )
     first: date | None = parse_date(from_, "--from") if from_ else None
     with client(st) as c:
@@ -282,6 +292,7 @@ def _edit(
             description=given(description),
             override=True if override else NOT_GIVEN,
             reset_exceptions=True if reset_exceptions else NOT_GIVEN,
+            attendees=NOT_GIVEN if attendees is None else (attendees or None),  # 0 clears it
         )
         room_now = rooms_by_id(c, [result.room_id])[result.room_id]
         st.names.learn(user_ids=[result.owner_id])
@@ -314,16 +325,20 @@ def edit(
     duration: Annotated[str | None, typer.Option("--duration", "-d", help="New length.")] = None,
     title: Annotated[str | None, typer.Option("--title", "-t", help="New title.")] = None,
     description: Annotated[str | None, typer.Option(help="New description.")] = None,
+    attendees: Annotated[
+        int | None,
+        typer.Option(min=0, help="People expected at each occurrence (0 clears it)."),
+    ] = None,
     override: Override = False,
     reset_exceptions: ResetExceptions = False,
     json_: Json = False,
 ) -> None:
     """Change the future occurrences of a series, or those from a date on.
 
-    Occurrences changed by hand (moved, retimed, renamed, cancelled) keep their changes and
-    are listed; --reset-exceptions overwrites them.
+    Occurrences changed by hand (moved, retimed, renamed, given another head count,
+    cancelled) keep their changes and are listed; --reset-exceptions overwrites them.
 
-    Example: compax series edit 7 --from 2027-05-04 --room B1-105 --time 14:00
+    Example: compax series edit 7 --from 2027-05-04 --room B1-105 --time 14:00 --attendees 40
     """
     _edit(
         ctx,
@@ -338,6 +353,7 @@ def edit(
         override,
         reset_exceptions,
         json_,
+        attendees,
     )
 
 

@@ -2,8 +2,9 @@
 
 CSV: a header line naming the columns, then one item per line (``,``, ``;`` or a tab
 between the values). Every item has ``external_id`` (stable across exports), ``kind``
-(``booking`` or ``series``), ``room`` (code) and ``title``; ``description`` and ``owner``
-(an email; default: the importing user) are optional.
+(``booking`` or ``series``), ``room`` (code) and ``title``; ``description``, ``owner``
+(an email; default: the importing user) and ``attendees`` (people expected, at each
+occurrence of a series) are optional.
 
 - a booking: ``start``, ``end`` -- RFC 3339 (``2027-07-27T09:00:00+02:00``) or a local wall
   time (``2027-07-27 09:00``) in the room's building zone (``--tz`` to say another);
@@ -51,6 +52,7 @@ COLUMNS = (
     "title",
     "description",
     "owner",
+    "attendees",
     "start",
     "end",
     "start_date",
@@ -222,6 +224,7 @@ def item_from_fields(fields: dict[str, str], campus: Campus) -> ImportItem:
     room, title = _need(fields, "room"), _need(fields, "title")
     owner = fields.get("owner") or None
     description = fields.get("description") or None
+    attendees = _number(fields["attendees"], "attendees") if fields.get("attendees") else None
     if kind == "booking":
         stray = [c for c in SERIES_ONLY if fields.get(c)]
         if stray:
@@ -241,6 +244,7 @@ def item_from_fields(fields: dict[str, str], campus: Campus) -> ImportItem:
             end=end,
             owner=owner,
             description=description,
+            attendees=attendees,
         )
     if kind != "series":
         raise BadLine(f"kind: {kind!r} is not booking or series")
@@ -266,6 +270,7 @@ def item_from_fields(fields: dict[str, str], campus: Campus) -> ImportItem:
         excluded_dates=_dates(fields.get("excluded_dates", "")),
         owner=owner,
         description=description,
+        attendees=attendees,
     )
 
 

@@ -86,6 +86,9 @@ class ImportItem:
     recurrence: Recurrence | None = None
     excluded_dates: Sequence[date] = field(default_factory=tuple)
     skip_holidays: bool | None = None
+    attendees: int | None = None
+    """People expected (at each occurrence of a series); more than the room's seats makes
+    the item ``invalid`` unless the batch is sent with ``override``."""
 
     @classmethod
     def booking(
@@ -98,9 +101,11 @@ class ImportItem:
         end: datetime,
         owner: str | None = None,
         description: str | None = None,
+        attendees: int | None = None,
     ) -> ImportItem:
         """A single booking of ``room`` (its code) from ``start`` to ``end`` (aware
-        datetimes). ``owner`` is an email; by default the caller owns it."""
+        datetimes). ``owner`` is an email; by default the caller owns it. ``attendees``:
+        people expected."""
         return cls(
             external_id,
             "booking",
@@ -110,6 +115,7 @@ class ImportItem:
             owner=owner,
             start=start,
             end=end,
+            attendees=attendees,
         )
 
     @classmethod
@@ -127,11 +133,12 @@ class ImportItem:
         skip_holidays: bool | None = None,
         owner: str | None = None,
         description: str | None = None,
+        attendees: int | None = None,
     ) -> ImportItem:
         """A recurring booking from ``start_date`` at ``start_time`` (``HH:MM``, wall clock
         in the room's building) for ``duration_minutes``. ``recurrence`` needs exactly one
         of ``until``, ``count`` or ``term_id``; a term's holidays are skipped unless
-        ``skip_holidays=False``."""
+        ``skip_holidays=False``. ``attendees``: people expected at each occurrence."""
         return cls(
             external_id,
             "series",
@@ -145,6 +152,7 @@ class ImportItem:
             recurrence=recurrence,
             excluded_dates=tuple(excluded_dates),
             skip_holidays=skip_holidays,
+            attendees=attendees,
         )
 
     def to_json(self, name: str = "item") -> dict[str, Any]:
@@ -167,6 +175,7 @@ class ImportItem:
                 # sorted: the same dates in another order are the same item
                 "excluded_dates": sorted(set(self.excluded_dates)) or None,
                 "skip_holidays": self.skip_holidays,
+                "attendees": self.attendees,
             },
             prefix=f"{name}.",
         )
@@ -207,7 +216,7 @@ class ImportItemResult(Model):
     kind: str
     action: str
     changes: list[str] | None = None
-    """``update``: the fields that change (``room``, ``start``, ...; ``content`` for a series)."""
+    """``update``: the fields that change (``room``, ``start``, ``attendees``, ...)."""
     conflicts: list[ImportConflict] | None = None
     errors: list[ImportProblem] | None = None
     bumped_booking_ids: list[int] | None = None

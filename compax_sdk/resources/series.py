@@ -76,6 +76,8 @@ class BookingSeries(Model):
     """The recurrence as stored: ``freq``, ``interval``, ``weekdays``, ``until``, ..."""
     start_time: str  # local HH:MM
     duration_minutes: int
+    attendees: int | None = None
+    """People expected at each occurrence (seat fit)."""
     timezone: str = ""
     skip_holidays: bool = True
     excluded_dates: list[str] = []
@@ -148,6 +150,7 @@ def _create_body(
     owner_id: int | None,
     override: bool | None,
     skip_closures: bool | None = None,
+    attendees: int | None = None,
 ) -> dict[str, object]:
     return body(
         {
@@ -165,6 +168,7 @@ def _create_body(
             "skip_closures": skip_closures,
             "owner_id": owner_id,
             "override": override,
+            "attendees": attendees,
         }
     )
 
@@ -179,8 +183,9 @@ def _update_body(
     duration_minutes: int | NotGiven,
     override: bool | NotGiven,
     reset_exceptions: bool | NotGiven,
+    attendees: int | NotGiven | None = NOT_GIVEN,
 ) -> dict[str, object]:
-    return body(
+    fields = body(
         {
             "reset_exceptions": reset_exceptions,
             "scope": scope,
@@ -193,6 +198,9 @@ def _update_body(
             "override": override,
         }
     )
+    if not isinstance(attendees, NotGiven):  # None clears the head count
+        fields["attendees"] = attendees
+    return fields
 
 
 def _cancel_body(from_date: date | None, reason: str | None) -> dict[str, object] | None:
@@ -230,13 +238,16 @@ class Series(SyncResource):
         skip_closures: bool | None = None,
         owner_id: int | None = None,
         override: bool | None = None,
+        attendees: int | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SeriesResult:
         """Book every occurrence from ``start_date`` at ``start_time`` (local ``HH:MM``) for
         ``duration_minutes``. ``skip_holidays`` (default on) skips the term's holidays;
-        ``skip_closures`` leaves out the dates a closure covers (in ``skipped``)."""
+        ``skip_closures`` leaves out the dates a closure covers (in ``skipped``).
+        ``attendees``: people expected at each occurrence; more than the room's seats is
+        refused (``RuleViolationError``, rule ``room_capacity``) unless staff override."""
         return self._call(
             SeriesResult,
             "POST",
@@ -256,6 +267,7 @@ class Series(SyncResource):
                 owner_id,
                 override,
                 skip_closures,
+                attendees,
             ),
             create=True,
             idempotency_key=idempotency_key,
@@ -289,6 +301,7 @@ class Series(SyncResource):
         duration_minutes: int | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
         reset_exceptions: bool | NotGiven = NOT_GIVEN,
+        attendees: int | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SeriesResult:
@@ -296,7 +309,7 @@ class Series(SyncResource):
         ``from_date`` on (``scope="following"``), in one step; each moved occurrence is
         checked like a new booking. To change one occurrence, update its booking.
         Occurrences changed by hand keep their changes (see ``exceptions_kept`` in the
-        answer) unless ``reset_exceptions=True``."""
+        answer) unless ``reset_exceptions=True``. ``attendees=None`` clears the head count."""
         path, headers = _target(series, version)
         return self._call(
             SeriesResult,
@@ -312,6 +325,7 @@ class Series(SyncResource):
                 duration_minutes,
                 override,
                 reset_exceptions,
+                attendees,
             ),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
@@ -393,13 +407,16 @@ class AsyncSeries(AsyncResource):
         skip_closures: bool | None = None,
         owner_id: int | None = None,
         override: bool | None = None,
+        attendees: int | None = None,
         idempotency_key: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SeriesResult:
         """Book every occurrence from ``start_date`` at ``start_time`` (local ``HH:MM``) for
         ``duration_minutes``. ``skip_holidays`` (default on) skips the term's holidays;
-        ``skip_closures`` leaves out the dates a closure covers (in ``skipped``)."""
+        ``skip_closures`` leaves out the dates a closure covers (in ``skipped``).
+        ``attendees``: people expected at each occurrence; more than the room's seats is
+        refused (``RuleViolationError``, rule ``room_capacity``) unless staff override."""
         return await self._call(
             SeriesResult,
             "POST",
@@ -419,6 +436,7 @@ class AsyncSeries(AsyncResource):
                 owner_id,
                 override,
                 skip_closures,
+                attendees,
             ),
             create=True,
             idempotency_key=idempotency_key,
@@ -452,6 +470,7 @@ class AsyncSeries(AsyncResource):
         duration_minutes: int | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
         reset_exceptions: bool | NotGiven = NOT_GIVEN,
+        attendees: int | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SeriesResult:
@@ -459,7 +478,7 @@ class AsyncSeries(AsyncResource):
         ``from_date`` on (``scope="following"``), in one step; each moved occurrence is
         checked like a new booking. To change one occurrence, update its booking.
         Occurrences changed by hand keep their changes (see ``exceptions_kept`` in the
-        answer) unless ``reset_exceptions=True``."""
+        answer) unless ``reset_exceptions=True``. ``attendees=None`` clears the head count."""
         path, headers = _target(series, version)
         return await self._call(
             SeriesResult,
@@ -475,6 +494,7 @@ class AsyncSeries(AsyncResource):
                 duration_minutes,
                 override,
                 reset_exceptions,
+                attendees,
             ),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,

@@ -53,7 +53,7 @@ class BookingFields(Out):
     exception_fields: list[str] = Field(
         default_factory=list,
         description="an occurrence of a series changed by hand: which of room_id, time, "
-        "title, status (series edits and imports keep these)",
+        "title, attendees, status (series edits and imports keep these)",
     )
     source: str | None
     external_id: str | None

@@ -16,6 +16,7 @@ from compax_server.api.schemas import In, Int, Out, render
 from compax_server.api.series import HHMM_PATTERN, Recurrence
 from compax_server.services import imports
 from compax_server.services.actors import Actor
+from compax_server.services.seats import MAX_ATTENDEES
 
 router = Router(
     "imports",
@@ -44,6 +45,13 @@ class ImportItem(In):
     recurrence: Recurrence | None = None
     excluded_dates: list[date] = Field(default_factory=list, max_length=1000)
     skip_holidays: bool = True
+    attendees: Int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ATTENDEES,
+        description="people expected (at each occurrence of a series); more than the room's "
+        "seats makes the item invalid unless the batch has override",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> ImportItem:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 from sanic import HTTPResponse, Request
 
-from compax_server.api.bookings import BookingOut, bookings_out
+from compax_server.api.bookings import ATTENDEES_DOC, BookingOut, bookings_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag as etag_of
 from compax_server.api.etags import if_match
@@ -16,6 +16,7 @@ from compax_server.api.schemas import In, Int, Out, Page, PageQuery, Patch, page
 from compax_server.db.series import SeriesStatus
 from compax_server.services import series, series_changes
 from compax_server.services.actors import Actor
+from compax_server.services.seats import MAX_ATTENDEES
 
 router = Router(
     "series",
@@ -67,9 +68,14 @@ class SeriesCreate(In):
         None, ge=1, le=2**31 - 1, description="staff: book for someone else"
     )
     override: bool = Field(False, description="staff: ignore opening hours, closures and rules")
+    attendees: Int | None = Field(
+        None, ge=1, le=MAX_ATTENDEES, description=ATTENDEES_DOC + " (at each occurrence)"
+    )
 
 
 class SeriesUpdate(Patch):
+    NULLABLE = frozenset({"attendees"})
+
     scope: Literal["all", "following"] = Field(
         "all", description="all future occurrences, or from from_date on"
     )
@@ -84,6 +90,12 @@ class SeriesUpdate(Patch):
         False,
         description="also overwrite occurrences changed by hand (by default they keep their "
         "changes and are listed in exceptions_kept)",
+    )
+    attendees: Int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ATTENDEES,
+        description=ATTENDEES_DOC + " (at each occurrence); null clears it",
     )
 
 
@@ -108,6 +120,7 @@ class SeriesOut(Out):
     rule: dict[str, Any]
     start_time: str
     duration_minutes: int
+    attendees: int | None = Field(None, description="people expected at each occurrence")
     timezone: str
     skip_holidays: bool
     excluded_dates: list[str]
@@ -205,6 +218,7 @@ async def create_series(request: Request, actor: Actor, body: SeriesCreate) -> H
         skip_closures=body.skip_closures,
         owner_id=body.owner_id,
         override=body.override,
+        attendees=body.attendees,
     )
     headers = etag(outcome) | {"Location": f"/api/v1/series/{outcome.series.pk}"}
     return render(result(outcome), 201, headers)

@@ -358,6 +358,7 @@ OCCURRENCE_COLUMNS = [
     "created_by_id",
     "created_at",
     "updated_at",
+    "attendees",
 ]
 
 
@@ -382,6 +383,7 @@ def _occurrence_record(
         created_by_id,
         now,
         now,
+        r.get("attendees"),
     )
 
 
@@ -390,7 +392,7 @@ async def insert_occurrences(
 ) -> dict[date, int]:
     """Insert series occurrences in one statement; returns booking id per occurrence date.
     Each row: room_id, owner_id, title, description, start, end, status, series_id,
-    occurrence_date, source, external_id."""
+    occurrence_date, source, external_id, attendees."""
     if not rows:
         return {}
     now = datetime.now(UTC)

@@ -26,11 +26,11 @@ def _marks(values: list[Any]) -> str:
 
 
 async def rooms_by_code(codes: list[str]) -> dict[str, dict[str, Any]]:
-    """The rooms (not removed) with these codes: id, code, building_id, bookable."""
+    """The rooms (not removed) with these codes: id, code, building_id, bookable, capacity."""
     rooms: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(codes):
         for r in await sql.fetch(
-            "SELECT id, code, building_id, bookable FROM rooms "
+            "SELECT id, code, building_id, bookable, capacity FROM rooms "
             f"WHERE deleted_at IS NULL AND code IN ({_marks(chunk)})",
             *chunk,
         ):
@@ -75,7 +75,8 @@ async def series_of_source(source: str) -> dict[str, dict[str, Any]]:
         }
         for s in await sql.fetch(
             """SELECT id, external_id, content_hash, room_id, owner_id, title, description, rule,
-                      start_time, duration_minutes, skip_holidays, excluded_dates, status
+                      start_time, duration_minutes, attendees, skip_holidays, excluded_dates,
+                      status
                FROM series WHERE source = ?""",
             source,
         )
@@ -88,7 +89,8 @@ async def bookings_of_source(source: str) -> dict[str, dict[str, Any]]:
         b["external_id"]: b
         | {"start": sql.decode_time(b["start"]), "end": sql.decode_time(b["end"])}
         for b in await sql.fetch(
-            """SELECT id, external_id, room_id, owner_id, title, description, "start", "end", status
+            """SELECT id, external_id, room_id, owner_id, title, description, "start", "end",
+                      status, attendees
                FROM bookings WHERE source = ? AND series_id IS NULL""",
             source,
         )
@@ -156,6 +158,7 @@ class SeriesFields:
     rule: dict[str, Any]
     start_time: str
     duration_minutes: int
+    attendees: int | None
     timezone: str
     skip_holidays: bool
     excluded_dates: list[str]
@@ -171,6 +174,7 @@ class SeriesFields:
             json.dumps(self.rule),
             self.start_time,
             self.duration_minutes,
+            self.attendees,
             self.timezone,
             self.skip_holidays,
             json.dumps(self.excluded_dates),
@@ -193,7 +197,7 @@ async def insert_series(
         values, params = [], []
         for external_id, f in chunk:
             values.append(
-                f"(?, ?, ?, ?, {json_cast}, ?, ?, ?, ?, {json_cast}, {json_cast}, 'active', "
+                f"(?, ?, ?, ?, {json_cast}, ?, ?, ?, ?, ?, {json_cast}, {json_cast}, 'active', "
                 "?, ?, ?, 1, ?, ?, ?)"
             )
             params += [
@@ -208,7 +212,8 @@ async def insert_series(
             ]
         rows = await sql.fetch(
             f"""INSERT INTO series (room_id, owner_id, title, description, rule, start_time,
-                   duration_minutes, timezone, skip_holidays, excluded_dates, added_dates, status,
+                   duration_minutes, attendees, timezone, skip_holidays, excluded_dates,
+                   added_dates, status,
                    source, external_id, content_hash, version, created_by_id, created_at,
                    updated_at)
                 VALUES {", ".join(values)} RETURNING id, external_id""",
@@ -223,7 +228,8 @@ async def update_series(series_id: int, f: SeriesFields, now: datetime) -> None:
     json_cast = _json_cast()
     await sql.execute(
         f"""UPDATE series SET room_id = ?, owner_id = ?, title = ?, description = ?,
-               rule = {json_cast}, start_time = ?, duration_minutes = ?, timezone = ?,
+               rule = {json_cast}, start_time = ?, duration_minutes = ?, attendees = ?,
+               timezone = ?,
                skip_holidays = ?, excluded_dates = {json_cast}, status = 'active', content_hash = ?,
                version = version + 1, updated_at = ?
            WHERE id = ?""",
@@ -236,9 +242,10 @@ async def update_series(series_id: int, f: SeriesFields, now: datetime) -> None:
 
 async def active_occurrences(series_id: int) -> list[dict[str, Any]]:
     """The pending and confirmed bookings of the series: id, occurrence_date (a date, or
-    None), room_id, start, end, title, owner_id."""
+    None), room_id, start, end, title, owner_id, attendees."""
     rows = await sql.fetch(
-        """SELECT id, occurrence_date, room_id, "start", "end", title, owner_id FROM bookings
+        """SELECT id, occurrence_date, room_id, "start", "end", title, owner_id, attendees
+           FROM bookings
            WHERE series_id = ? AND status IN ('pending', 'confirmed')""",
         series_id,
     )
@@ -261,15 +268,16 @@ async def update_booking(
     title: str,
     start: datetime,
     end: datetime,
+    attendees: int | None,
     now: datetime,
     description: str | None = None,
 ) -> None:
-    """Set the booking's (or occurrence's) room, owner, title, time (and description, when
-    given), confirm it and count a new version."""
+    """Set the booking's (or occurrence's) room, owner, title, time, head count (and
+    description, when given), confirm it and count a new version."""
     described = [] if description is None else [description]
     await sql.execute(
         f"""UPDATE bookings SET room_id = ?, owner_id = ?, title = ?,
-               {"description = ?, " if described else ""}"start" = ?, "end" = ?,
+               {"description = ?, " if described else ""}"start" = ?, "end" = ?, attendees = ?,
                status = 'confirmed', version = version + 1, updated_at = ?
            WHERE id = ?""",
         room_id,
@@ -278,6 +286,7 @@ async def update_booking(
         *described,
         start,
         end,
+        attendees,
         now,
         booking_id,
     )

@@ -38,6 +38,7 @@ class Series(Model):
     )
     start_time = fields.CharField(max_length=5, description="HH:MM, local")
     duration_minutes = fields.IntField()
+    attendees = fields.IntField(null=True, description="people expected at each occurrence")
     timezone = fields.CharField(max_length=64)
     skip_holidays = fields.BooleanField(default=True)
     excluded_dates: fields.Field[list[str]] = fields.JSONField(default=list)

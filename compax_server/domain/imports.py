@@ -123,6 +123,10 @@ def content(item: dict[str, Any]) -> dict[str, Any]:
     out = {k: item.get(k) for k in CONTENT_FIELDS[item["kind"]]}
     if out["owner"]:  # emails are matched without case: a change of case changes nothing
         out["owner"] = out["owner"].strip().casefold()
+    # A head count is content only when given: an item without one hashes as it did before
+    # items had it, so a source's next run after an upgrade is not all updates.
+    if item.get("attendees") is not None:
+        out["attendees"] = item["attendees"]
     return out
 
 
@@ -230,6 +234,7 @@ def changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
             "description": existing["description"] == (item.get("description") or ""),
             "start_time": existing["start_time"] == item["start_time"],
             "duration_minutes": existing["duration_minutes"] == item["duration_minutes"],
+            "attendees": existing["attendees"] == item.get("attendees"),
             "recurrence": existing["rule"] == recurrence.check_rule(item["recurrence"]),
             "excluded_dates": existing["excluded_dates"]
             == sorted(str(d) for d in item.get("excluded_dates") or []),
@@ -246,6 +251,8 @@ def changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
         changed.append("title")
     if existing["description"] != (item.get("description") or ""):
         changed.append("description")
+    if existing["attendees"] != item.get("attendees"):
+        changed.append("attendees")
     if existing["start"] != hours.utc(item["start"]):
         changed.append("start")
     if existing["end"] != hours.utc(item["end"]):

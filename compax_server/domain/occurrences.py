@@ -2,10 +2,11 @@
 
 Like RFC 5545's ``RECURRENCE-ID``, an occurrence keeps the date it belongs to and records
 which of its fields were changed by hand (``EXCEPTION_FIELDS``): moved to another room
-(``room_id``), retimed (``time``), renamed (``title``, which covers the description too) or
-cancelled (``status``). A later edit of the series, or an import update, changes only the
-fields that are not exceptions, lists the ones it kept, and overwrites them only when asked
-to reset. Pure functions: the services load the occurrences and apply the answer.
+(``room_id``), retimed (``time``), renamed (``title``, which covers the description too),
+given another head count (``attendees``) or cancelled (``status``). A later edit of the
+series, or an import update, changes only the fields that are not exceptions, lists the ones
+it kept, and overwrites them only when asked to reset. Pure functions: the services load the
+occurrences and apply the answer.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-EXCEPTION_FIELDS = ("room_id", "time", "title", "status")
+EXCEPTION_FIELDS = ("room_id", "time", "title", "attendees", "status")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Slot:
     end: datetime
     title: str
     description: str
+    attendees: int | None = None  # people expected (seat fit)
 
 
 def fields_changed(old: Slot, new: Slot) -> set[str]:
@@ -37,6 +39,8 @@ def fields_changed(old: Slot, new: Slot) -> set[str]:
         changed.add("time")
     if (new.title, new.description) != (old.title, old.description):
         changed.add("title")
+    if new.attendees != old.attendees:
+        changed.add("attendees")
     return changed
 
 
@@ -67,6 +71,7 @@ def merge(current: Slot, wanted: Slot, exception: Iterable[str], *, reset: bool)
         end=current.end if "time" in kept else wanted.end,
         title=current.title if "title" in kept else wanted.title,
         description=current.description if "title" in kept else wanted.description,
+        attendees=current.attendees if "attendees" in kept else wanted.attendees,
     )
     return Merge(slot, kept, tuple(sorted(exception)))
 

@@ -75,6 +75,19 @@ def closed(closure: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def over_capacity(room_code: str, capacity: int, attendees: int | None) -> dict[str, Any] | None:
+    """Seat fit: more people than the room has seats (``None`` when they fit, or when no
+    head count is given). Single bookings, series, their occurrences and import items ask
+    this one question."""
+    if attendees is None or attendees <= capacity:
+        return None
+    return {
+        "rule": "room_capacity",
+        "limit": capacity,
+        "detail": f"{attendees} attendees do not fit in {room_code} ({capacity} seats)",
+    }
+
+
 def room_problems(
     room: RoomFacts, start: datetime, end: datetime, closures: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ def slot_of(view: dict[str, Any]) -> occurrences.Slot:
         datetime.fromisoformat(view["end"]),
         view["title"],
         view["description"],
+        view.get("attendees"),
     )
 
 

@@ -74,6 +74,7 @@ async def apply(actor: Actor, source: str, plans: list[ItemPlan]) -> None:
                     created_by_id=actor.user_id,
                     source=source,
                     external_id=p.external_id,
+                    attendees=p.item.get("attendees"),
                 )
                 p.booking_ids = [booking.pk]
             else:
@@ -87,6 +88,7 @@ async def apply(actor: Actor, source: str, plans: list[ItemPlan]) -> None:
                     description=p.item.get("description") or "",
                     start=w.start,
                     end=w.end,
+                    attendees=p.item.get("attendees"),
                     now=now,
                 )
                 p.booking_ids = [p.existing_id] if p.existing_id else []
@@ -152,6 +154,7 @@ def _occurrence_row(p: ItemPlan, w: Window) -> dict[str, Any]:
         "status": Status.confirmed,
         "series_id": p.series_id,
         "occurrence_date": w.day,
+        "attendees": p.item.get("attendees"),
     }
 
 
@@ -165,6 +168,7 @@ def _series_fields(p: ItemPlan) -> imports_db.SeriesFields:
         rule=recurrence.check_rule(item["recurrence"]),
         start_time=item["start_time"],
         duration_minutes=item["duration_minutes"],
+        attendees=item.get("attendees"),
         timezone=p.timezone,
         skip_holidays=bool(item.get("skip_holidays", True)),
         excluded_dates=sorted(str(d) for d in item.get("excluded_dates") or []),
@@ -186,7 +190,8 @@ async def _update_series(
     actor: Actor, source: str, p: ItemPlan, now: datetime, new_rows: list[dict[str, Any]]
 ) -> None:
     """Match the series' occurrences by date: move the ones that remain (in place, also to a
-    new room), cancel the dates that went away, add the new dates."""
+    new room), cancel the dates that went away, add the new dates. An occurrence renamed or
+    given another head count by hand keeps its title or head count."""
     assert p.existing_id is not None
     p.series_id = p.existing_id
     item = p.item
@@ -195,6 +200,7 @@ async def _update_series(
     by_day = {r["occurrence_date"]: r for r in current if r["occurrence_date"] is not None}
     wanted = {w.day: w for w in p.windows if w.day is not None}
     renamed = {day for day, (_, fields) in p.exceptions.items() if "title" in fields}
+    recounted = {day for day, (_, fields) in p.exceptions.items() if "attendees" in fields}
     left_alone = p.left_alone()
     gone = [row["id"] for day, row in by_day.items() if day not in wanted and day not in left_alone]
     await set_status(
@@ -208,20 +214,25 @@ async def _update_series(
         found = by_day.get(day)
         if found is None:
             new_rows.append(_occurrence_row(p, w))
-        elif (
+            continue
+        title = found["title"] if day in renamed else item["title"]
+        attendees = found["attendees"] if day in recounted else item.get("attendees")
+        if (
             found["room_id"] != p.room_id
             or found["start"] != w.start
             or found["end"] != w.end
-            or (found["title"] != item["title"] and day not in renamed)
+            or found["title"] != title
+            or found["attendees"] != attendees
             or found["owner_id"] != p.owner_id
         ):
             await imports_db.update_booking(
                 found["id"],
                 room_id=p.room_id,
                 owner_id=p.owner_id,
-                title=found["title"] if day in renamed else item["title"],
+                title=title,
                 start=w.start,
                 end=w.end,
+                attendees=attendees,
                 now=now,
             )
             p.booking_ids.append(found["id"])

@@ -2,10 +2,12 @@
 transaction. Re-running the same batch changes nothing.
 
 Each item has a stable ``external_id`` within its ``source`` and is a single booking or a
-series (room by code, owner by email). The plan says per item: ``create``, ``update`` (with the
-changed fields), ``unchanged`` (same content hash), ``cancel`` (items of this source missing
-from the batch, with ``cancel_missing``), ``conflict`` (with the bookings in the way, or the
-other item of the batch) or ``invalid`` (with the reasons).
+series (room by code, owner by email, optionally ``attendees``: more than the room's seats
+makes the item invalid unless the batch has ``override``). The plan says per item:
+``create``, ``update`` (with the changed fields), ``unchanged`` (same content hash),
+``cancel`` (items of this source missing from the batch, with ``cancel_missing``),
+``conflict`` (with the bookings in the way, or the other item of the batch) or ``invalid``
+(with the reasons).
 
 ``apply`` recomputes the plan inside one transaction that holds the lock of every room
 involved, then, ``atomic`` (default), applies all of it or nothing, or, ``partial``, applies
@@ -116,6 +118,10 @@ async def plan_items(
         p.owner_id = owner
         if room is not None and not room["bookable"] and not options.override:
             p.errors.append(slots.not_bookable(item["room"]))
+        if room is not None and not options.override:  # seat fit, as for POST /bookings
+            seats = slots.over_capacity(item["room"], room["capacity"], item.get("attendees"))
+            if seats is not None:
+                p.errors.append({"field": "attendees", **seats})
         if p.errors or room is None:
             p.action = "invalid"
             continue

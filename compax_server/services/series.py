@@ -37,6 +37,7 @@ from compax_server.services import audit, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_owner_or_staff, require_scope
 from compax_server.services.paging import page_by_id
+from compax_server.services.seats import check_seats
 from compax_server.services.series_plan import Plan, enforce, plan
 
 POLICIES = ("all_or_nothing", "skip_conflicts")
@@ -50,6 +51,7 @@ def snapshot(series: Series) -> dict[str, Any]:
         "rule": series.rule,
         "start_time": series.start_time,
         "duration_minutes": series.duration_minutes,
+        "attendees": series.attendees,
         "timezone": series.timezone,
         "skip_holidays": series.skip_holidays,
         "excluded_dates": series.excluded_dates,
@@ -122,6 +124,7 @@ def _rows(
             "status": status,
             "series_id": series.pk,
             "occurrence_date": o.date,
+            "attendees": series.attendees,
         }
         for o in occurrences
     ]
@@ -156,8 +159,10 @@ async def create_series(
     override: bool = False,
     source: str | None = None,
     external_id: str | None = None,
+    attendees: int | None = None,
 ) -> Outcome:
-    """Create a series and book its occurrences in one transaction."""
+    """Create a series and book its occurrences in one transaction. ``attendees`` (people
+    expected at each occurrence) must fit the room, as for a single booking."""
     require_scope(actor, Scope.write)
     if conflict_policy not in POLICIES:
         raise InvalidInput.field("body", "conflict_policy", f"one of {', '.join(POLICIES)}", "enum")
@@ -187,6 +192,7 @@ async def create_series(
                 override=override,
                 source=source,
                 external_id=external_id,
+                attendees=attendees,
             )
         return outcome
 
@@ -212,11 +218,13 @@ async def create_in_transaction(
     override: bool,
     source: str | None,
     external_id: str | None,
+    attendees: int | None = None,
 ) -> Outcome:
     """The body of ``create_series``, for callers that hold a transaction (imports)."""
     if duration_minutes <= 0 or duration_minutes > 24 * 60:
         raise InvalidInput.field("body", "duration_minutes", "between 1 and 1440", "out_of_range")
     room = await checks.locked_room(room_id)
+    check_seats(actor, room.code, room.capacity, attendees, override=override)
     p = await plan(
         actor,
         room,
@@ -250,6 +258,7 @@ async def create_in_transaction(
         rule=rule,
         start_time=start_time,
         duration_minutes=duration_minutes,
+        attendees=attendees,
         timezone=room.timezone,
         skip_holidays=skip_holidays,
         excluded_dates=sorted(d.isoformat() for d in excluded),
@@ -356,6 +365,7 @@ async def add_date(
                     "body", "date", f"{day} is already booked in this series", "duplicate"
                 )
             room = await checks.locked_room(series.room_id)
+            check_seats(actor, room.code, room.capacity, series.attendees, override=override)
             p = await plan(
                 actor,
                 room,

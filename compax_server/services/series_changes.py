@@ -19,6 +19,7 @@ from compax_server.errors import InvalidInput
 from compax_server.services import audit, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.seats import NOT_GIVEN, NotGiven, check_seats
 from compax_server.services.series import (
     Outcome,
     active_occurrences,
@@ -43,10 +44,12 @@ async def update_series(
     duration_minutes: int | None = None,
     override: bool = False,
     reset_exceptions: bool = False,
+    attendees: int | NotGiven | None = NOT_GIVEN,
 ) -> Outcome:
     """Change the future occurrences (``scope=all``) or those from ``from_date`` on
-    (``scope=following``): title, room, time or duration, in one transaction, each moved
-    occurrence checked like a new booking. Bookings keep their ids.
+    (``scope=following``): title, room, time, duration or head count (``attendees``; None
+    clears it), in one transaction, each moved occurrence checked like a new booking (and
+    its head count against its room's seats). Bookings keep their ids.
 
     An occurrence changed by hand (an exception) keeps what was changed: a moved occurrence
     stays in its room when the series gets a new time, and is listed in
@@ -83,9 +86,7 @@ async def update_series(
             merges: list[tuple[Booking, occurrences.Merge]] = []
             kept: list[dict[str, Any]] = []
             for booking in affected:
-                current = occurrences.Slot(
-                    booking.room_id, booking.start, booking.end, booking.title, booking.description
-                )
+                current = _slot(booking)
                 start, end = current.start, current.end
                 if (retimed or reset_exceptions) and booking.occurrence_date is not None:
                     tz = hours.zone(locked[new_room_id].timezone)
@@ -99,6 +100,7 @@ async def update_series(
                     end,
                     title if title is not None else base.title,
                     description if description is not None else base.description,
+                    base.attendees if isinstance(attendees, NotGiven) else attendees,
                 )
                 m = occurrences.merge(
                     current, wanted, booking.exception_fields, reset=reset_exceptions
@@ -106,14 +108,21 @@ async def update_series(
                 if m.kept:
                     kept.append(occurrences.kept_view(booking.pk, booking.occurrence_date, m.kept))
                 merges.append((booking, m))
+            if scope == "all" and (room_id is not None or not isinstance(attendees, NotGiven)):
+                room = locked[new_room_id]
+                head_count = series.attendees if isinstance(attendees, NotGiven) else attendees
+                check_seats(actor, room.code, room.capacity, head_count, override=override)
+            for booking, m in merges:
+                if (m.slot.room_id, m.slot.attendees) != (booking.room_id, booking.attendees):
+                    room = locked[m.slot.room_id]
+                    check_seats(
+                        actor, room.code, room.capacity, m.slot.attendees, override=override
+                    )
             pending_in_way = await _check_moves(actor, series, locked, merges, override)
             changed: list[int] = []
             rejected: list[int] = []
             for booking, m in merges:
-                current = occurrences.Slot(
-                    booking.room_id, booking.start, booking.end, booking.title, booking.description
-                )
-                diff = occurrences.fields_changed(current, m.slot)
+                diff = occurrences.fields_changed(_slot(booking), m.slot)
                 exception = list(m.exception)
                 if scope == "following":
                     exception = occurrences.mark(exception, diff)
@@ -129,6 +138,7 @@ async def update_series(
                     m.slot.end,
                 )
                 booking.title, booking.description = m.slot.title, m.slot.description
+                booking.attendees = m.slot.attendees
                 booking.exception_fields = exception
                 booking.version += 1
                 await booking.save()
@@ -145,6 +155,8 @@ async def update_series(
                     series.title = title
                 if description is not None:
                     series.description = description
+                if not isinstance(attendees, NotGiven):
+                    series.attendees = attendees
             series.version += 1
             await series.save()
             after = snapshot(series) | {"booking_ids": changed, "scope": scope}
@@ -162,6 +174,17 @@ async def update_series(
             return Outcome(series, changed, rejected=rejected, exceptions_kept=kept)
 
     return await writes.run(attempt)
+
+
+def _slot(booking: Booking) -> occurrences.Slot:
+    return occurrences.Slot(
+        booking.room_id,
+        booking.start,
+        booking.end,
+        booking.title,
+        booking.description,
+        booking.attendees,
+    )
 
 
 async def _check_moves(

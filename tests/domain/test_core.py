@@ -68,6 +68,7 @@ slot_values = st.builds(
     st.sampled_from([at(11), at(12)]),
     st.sampled_from(["A", "B"]),
     st.just(""),
+    st.sampled_from([None, 12]),
 )
 
 

@@ -118,6 +118,18 @@ def test_the_content_hash_is_the_sha256_of_sorted_json():
     assert imports.content_hash(series_item(skip_holidays=False)) != series
 
 
+def test_a_head_count_is_content_only_when_given():
+    # Without one, an item hashes as before items had it: no spurious updates.
+    assert imports.content_hash(booking_item(attendees=None)) == imports.content_hash(
+        booking_item()
+    )
+    assert imports.content(series_item(attendees=None)) == imports.content(series_item())
+    assert imports.content(series_item(attendees=40))["attendees"] == 40
+    counted = imports.content_hash(series_item(attendees=40))
+    assert counted != imports.content_hash(series_item())
+    assert counted != imports.content_hash(series_item(attendees=41))
+
+
 # -- the plan's view ---------------------------------------------------------------------------
 
 
@@ -390,6 +402,7 @@ STORED_BOOKING = {
     "start": at(3, 9),
     "end": at(3, 11),
     "status": "confirmed",
+    "attendees": None,
 }
 
 
@@ -417,18 +430,21 @@ def test_each_changed_field_of_a_booking_is_named():
         "start": at(3, 8),
         "end": at(3, 12),
         "status": "cancelled",
+        "attendees": 30,
     }
     assert imports.changed_fields(booking_plan(), stored) == [
         "room",
         "owner",
         "title",
         "description",
+        "attendees",
         "start",
         "end",
         "status",
     ]
     assert not imports.unchanged(booking_plan(), {**STORED_BOOKING, "status": "rejected"})
     assert not imports.unchanged(booking_plan(), {**STORED_BOOKING, "title": "Other"})
+    assert imports.changed_fields(booking_plan(attendees=40), STORED_BOOKING) == ["attendees"]
 
 
 def series_plan(**kw: Any) -> ItemPlan:
@@ -449,6 +465,7 @@ STORED_SERIES = {
     "excluded_dates": [],
     "skip_holidays": 1,
     "status": "active",
+    "attendees": None,
 }
 
 
@@ -482,6 +499,7 @@ def test_each_changed_field_of_a_series_is_named():
         "excluded_dates": ["2031-03-10"],
         "skip_holidays": 0,
         "status": "cancelled",
+        "attendees": 30,
     }
     assert imports.changed_fields(series_plan(), stored) == [
         "room",
@@ -490,6 +508,7 @@ def test_each_changed_field_of_a_series_is_named():
         "description",
         "start_time",
         "duration_minutes",
+        "attendees",
         "recurrence",
         "excluded_dates",
         "skip_holidays",

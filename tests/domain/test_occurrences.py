@@ -24,7 +24,7 @@ def with_(**changes: object) -> Slot:
 
 
 def test_the_exception_fields():
-    assert occurrences.EXCEPTION_FIELDS == ("room_id", "time", "title", "status")
+    assert occurrences.EXCEPTION_FIELDS == ("room_id", "time", "title", "attendees", "status")
 
 
 @pytest.mark.parametrize(
@@ -36,6 +36,7 @@ def test_the_exception_fields():
         (with_(end=at(11)), {"time"}),
         (with_(title="Physics"), {"title"}),
         (with_(description="Room B"), {"title"}),  # the description goes with the title
+        (with_(attendees=30), {"attendees"}),
         (with_(room_id=2, end=at(11), title="Physics"), {"room_id", "time", "title"}),
     ],
 )
@@ -59,15 +60,17 @@ def test_a_series_change_applies_to_fields_that_are_not_exceptions():
 @pytest.mark.parametrize(
     ("exception", "slot", "kept"),
     [
-        (["room_id"], Slot(1, at(11), at(12), "Physics", "new"), {"room_id"}),
-        (["time"], Slot(2, at(9), at(10), "Physics", "new"), {"time"}),
-        (["title"], Slot(2, at(11), at(12), "Maths", "Room A"), {"title"}),
-        (["status"], Slot(2, at(11), at(12), "Physics", "new"), set()),
+        (["room_id"], Slot(1, at(11), at(12), "Physics", "new", 40), {"room_id"}),
+        (["time"], Slot(2, at(9), at(10), "Physics", "new", 40), {"time"}),
+        (["title"], Slot(2, at(11), at(12), "Maths", "Room A", 40), {"title"}),
+        (["attendees"], Slot(2, at(11), at(12), "Physics", "new", 25), {"attendees"}),
+        (["status"], Slot(2, at(11), at(12), "Physics", "new", 40), set()),
     ],
 )
 def test_each_exception_field_keeps_its_value(exception, slot, kept):
-    wanted = Slot(room_id=2, start=at(11), end=at(12), title="Physics", description="new")
-    got = occurrences.merge(BASE, wanted, exception, reset=False)
+    current = with_(attendees=25)
+    wanted = Slot(2, at(11), at(12), "Physics", "new", 40)
+    got = occurrences.merge(current, wanted, exception, reset=False)
     assert got == Merge(slot, frozenset(kept), tuple(exception))
 
 
@@ -99,6 +102,7 @@ slot_values = st.builds(
     st.sampled_from([at(11), at(12)]),
     st.sampled_from(["A", "B"]),
     st.sampled_from(["", "d"]),
+    st.sampled_from([None, 20, 30]),
 )
 
 
@@ -116,3 +120,4 @@ def test_each_field_comes_from_the_occurrence_exactly_when_it_is_an_exception(
         if "title" in exception
         else (wanted.title, wanted.description)
     )
+    assert got.attendees == (current if "attendees" in exception else wanted).attendees

@@ -109,3 +109,13 @@ def test_a_free_room_has_no_problems():
     assert slots.room_problems(Room(opening_hours=WEEK), at(3, 6), at(3, 7), []) == [
         slots.outside_hours("B1", WEEK)
     ]
+
+
+def test_seat_fit_refuses_only_more_people_than_seats():
+    assert slots.over_capacity("B1-101", 30, None) is None  # no head count, nothing to check
+    assert slots.over_capacity("B1-101", 30, 30) is None
+    assert slots.over_capacity("B1-101", 30, 31) == {
+        "rule": "room_capacity",
+        "limit": 30,
+        "detail": "31 attendees do not fit in B1-101 (30 seats)",
+    }
