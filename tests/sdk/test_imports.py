@@ -153,6 +153,39 @@ async def test_invalid_items_say_why_and_plain_dicts_work(connect, staff, make_r
     assert ghost[0].field == "owner" and "ghost@campus.example" in ghost[0].detail
 
 
+async def test_head_counts_are_sent_and_a_new_one_is_an_update(connect, staff, make_room):
+    a = await make_room(capacity=30)
+    c = connect(staff)
+    lecture = ImportItem.series(
+        "L1",
+        room=a.code,
+        title="Lecture",
+        start_date=TUESDAY,
+        start_time="09:00",
+        duration_minutes=90,
+        recurrence={"freq": "weekly", "count": 2},
+        attendees=30,
+    )
+    assert lecture.to_json()["attendees"] == 30
+    assert "attendees" not in exam("E1", a.code).to_json()
+    done = await c.imports.apply(source=SOURCE, items=[lecture, exam("E1", a.code)])
+    assert done.count("create") == 2
+    more = ImportItem.booking(
+        "E1", room=a.code, title="Exam E1", start=at(10, 12), end=at(10, 14), attendees=31
+    )
+    plan = await c.imports.plan(source=SOURCE, items=[lecture, more])
+    [invalid] = plan.items_with("invalid")
+    assert [(e.field, e.rule) for e in invalid.errors or []] == [("attendees", "room_capacity")]
+    fewer = ImportItem.booking(
+        "E1", room=a.code, title="Exam E1", start=at(10, 12), end=at(10, 14), attendees=20
+    )
+    plan = await c.imports.plan(source=SOURCE, items=[lecture, fewer])
+    assert [(i.action, i.changes) for i in plan.items] == [
+        ("unchanged", None),
+        ("update", ["attendees"]),
+    ]
+
+
 async def test_a_large_batch_is_sent_gzipped(connect, staff, make_room):
     a = await make_room()
     c = connect(staff)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -194,6 +195,35 @@ async def test_a_taken_date_stops_the_whole_series_and_names_it(connect, staff, 
     assert len(skipping.booking_ids) == 2
     [skipped] = skipping.skipped
     assert (skipped.date, skipped.reason) == ("2031-03-11", "conflict")
+
+
+async def test_a_series_head_count_is_sent_changed_and_cleared(connect, staff, make_room):
+    room = await make_room(capacity=30)
+    c = connect(staff)
+    made = await c.series.create(
+        room_id=room.pk,
+        title="Seminar",
+        start_date=TUESDAY,
+        start_time="10:00",
+        duration_minutes=60,
+        recurrence={"freq": "weekly", "count": 2},
+        attendees=25,
+    )
+    assert made.attendees == 25
+    assert json.loads(c.last("POST", "/series").read())["attendees"] == 25
+    assert [b.attendees for b in (await c.series.get(made.id)).occurrences] == [25, 25]
+    with pytest.raises(RuleViolationError) as err:
+        await c.series.update(made, attendees=31)
+    assert [e.rule for e in err.value.errors] == ["room_capacity"]
+    changed = await c.series.update(made, attendees=20)
+    assert changed.attendees == 20
+    assert c.last("PATCH").read() == b'{"attendees":20}'
+    cleared = await c.series.update(changed, attendees=None)
+    assert cleared.attendees is None
+    assert c.last("PATCH").read() == b'{"attendees":null}'
+    renamed = await c.series.update(cleared, title="Seminar II")  # the count left as it is
+    assert b"attendees" not in c.last("PATCH").read() and renamed.attendees is None
+    assert [b.attendees for b in (await c.series.get(made.id)).occurrences] == [None, None]
 
 
 # -- rules -----------------------------------------------------------------------------------
