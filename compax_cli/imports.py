@@ -247,10 +247,11 @@ def import_(
     in one transaction. Importing the same file again changes nothing.
 
     CSV columns: external_id, kind (booking or series), room (code), title, and optional
-    description, owner (email) and attendees (people expected); a booking: start, end (RFC 3339, or local time in the
-    room's building); a series: start_date, start_time (HH:MM), duration_minutes, freq
-    (daily, weekly, monthly; default weekly), interval, weekdays ("mon wed"), one of until
-    (date), count or term (name or id), excluded_dates ("2027-05-25 2027-06-01").
+    description, owner (email) and attendees (people expected); a booking: start, end (RFC
+    3339, or local time in the room's building); a series: start_date, start_time (HH:MM),
+    duration_minutes, freq (daily, weekly, monthly; default weekly), interval, weekdays
+    ("mon wed"), one of until (date), count or term (name or id), excluded_dates
+    ("2027-05-25 2027-06-01").
     iCalendar: each VEVENT is an item (UID, SUMMARY, LOCATION = room code, DTSTART/DTEND,
     RRULE makes a series, EXDATE).
 
