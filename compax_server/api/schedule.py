@@ -122,9 +122,18 @@ def _encode(value: object) -> str:
 def _render(found: dict[str, object]) -> HTTPResponse:
     """The service's answer has the shape of ``Schedule`` already (tests hold it to the
     schema); a week of a large building has thousands of intervals, so it is written
-    straight to JSON rather than validated again."""
+    straight to JSON rather than validated again. A timetable repeats its times (every
+    room's 09:00 lecture starts at one instant), so each instant is formatted once."""
+    written: dict[object, str] = {}
+
+    def encode(value: object) -> str:
+        text = written.get(value)
+        if text is None:
+            text = written[value] = _encode(value)
+        return text
+
     return HTTPResponse(
-        json.dumps(found, default=_encode, separators=(",", ":")),
+        json.dumps(found, default=encode, separators=(",", ":")),
         content_type="application/json",
     )
 

@@ -40,9 +40,13 @@ async def rooms_for_grid(
             ORDER BY r.code, r.id LIMIT ?""",
         *params,
     )
+    texts: dict[str, Any] = {}  # a building's rooms share its hours (JSON text): decoded once
     for row in rows:
         row["bookable"] = bool(row["bookable"])
-        row["opening_hours"] = sql.decode_json(row["opening_hours"])
+        text = row["opening_hours"]
+        if text not in texts:
+            texts[text] = sql.decode_json(text)
+        row["opening_hours"] = texts[text]
     return rows
 
 

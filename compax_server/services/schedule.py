@@ -150,8 +150,13 @@ async def schedule(actor: Actor, which: GridScope, *, day: date, days: int = 1) 
 def _view(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
     """``booking_views.conflict_view`` of a row, times kept as datetimes (a grid has hundreds
     of them): time and state to everyone; id, title and owner to those who may see it."""
-    view = {"start": row["start"], "end": row["end"], "room_id": row["room_id"]}
-    view["status"] = row["status"]
-    if actor.sees_booking_of(row["owner_id"], row["room_id"]):
-        return view | {"id": row["id"], "title": row["title"], "owner_id": row["owner_id"]}
-    return view | {"id": None, "title": None, "owner_id": None}
+    seen = actor.sees_booking_of(row["owner_id"], row["room_id"])
+    return {
+        "start": row["start"],
+        "end": row["end"],
+        "room_id": row["room_id"],
+        "status": row["status"],
+        "id": row["id"] if seen else None,
+        "title": row["title"] if seen else None,
+        "owner_id": row["owner_id"] if seen else None,
+    }
