@@ -1,4 +1,5 @@
-"""The PostgreSQL engine: Tortoise's asyncpg client with a bounded wait for a connection.
+"""The PostgreSQL engine: Tortoise's asyncpg client with a bounded wait for a connection,
+and no session reset when a connection goes back to the pool.
 
 asyncpg's ``Pool.acquire()`` waits forever by default: when every connection of a worker's
 pool is busy (a slow query, a lock queue, a burst), requests would queue until Sanic's
@@ -6,6 +7,14 @@ response timeout while their shielded handlers go on waiting. Here a request wai
 ``acquire_timeout`` seconds (``?acquire_timeout=`` in the database URL, default
 ``ACQUIRE_TIMEOUT``); then ``TimeoutError``, which the API answers with a 503 and
 ``Retry-After``.
+
+By default asyncpg resets every connection it takes back (``SELECT
+pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``): one more round trip after
+every query outside a transaction and after every transaction, which on a busy machine costs
+as much as a small query. Compax leaves no session state behind (its advisory locks are
+transaction-level; it sets no session settings, keeps no cursors and listens to nothing;
+``tests/unit/test_pool_reset.py`` holds the code to that), and asyncpg itself still rolls
+back a transaction left open before the connection is reused, so the pool skips the reset.
 """
 
 from __future__ import annotations
@@ -42,7 +51,13 @@ class BoundedAsyncpgClient(AsyncpgDBClient):
             raise ValueError("acquire_timeout must be a positive number of seconds")
 
     async def create_pool(self, **kwargs: Any) -> Any:
-        return BoundedPool(await super().create_pool(**kwargs), self.acquire_timeout)
+        pool = await super().create_pool(reset=keep_session, **kwargs)
+        return BoundedPool(pool, self.acquire_timeout)
+
+
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """The reset of a connection given back to the pool, after asyncpg's own (which rolls
+    back an open transaction and drops listeners): nothing more, as no session state is set."""
 
 
 client_class = BoundedAsyncpgClient
