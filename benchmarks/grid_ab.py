@@ -3,7 +3,7 @@ one serving the code of a git revision (``--before``, exported with ``git archiv
 working tree, asked in turn (blocks of ``--block`` requests, A B A B ...), so both see the
 same load on a shared machine. PostgreSQL, the campus of benchmarks/dataset.py.
 
-    python benchmarks/grid_ab.py --before 69f1477 --blocks 40
+    python benchmarks/grid_ab.py --before HEAD~3 --blocks 40
 
 Per side: the client's p50/p95 (as benchmarks/reports.py measures it), the server's own p50
 (the access log's ``duration_ms``), and the CPU per request of the server process and of the
