@@ -103,7 +103,7 @@ def main() -> None:
     finally:
         shutil.rmtree(old, ignore_errors=True)
     n = args.blocks * args.block
-    result: dict = {"engine": "postgres", "size": args.size, "before": args.before, "n": n}
+    result: dict = {"engine": "postgres", "size": args.size, "revision": args.before, "n": n}
     result["raw_sql_ms"] = raw
     for side in SIDES:
         took = [float(m) for m in re.findall(r"/schedule 200 ([\d.]+)ms", logs[side])]
