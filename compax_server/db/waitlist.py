@@ -122,6 +122,10 @@ async def any_due(moment: datetime) -> bool:
     return row is not None
 
 
+async def any_waiting(moment: datetime) -> bool:
+    return await WaitlistEntry.filter(state=EntryState.waiting, start__gt=moment).exists()
+
+
 async def close_begun(moment: datetime, reason: str) -> list[dict[str, Any]]:
     """Close the waiting entries whose window began by ``moment`` (nothing came free in
     time); returns their id, user and state before."""

@@ -1,0 +1,370 @@
+"""Waitlist offers: a freed slot goes to the first eligible waiting member, held for them.
+
+**The hold is a booking.** An offer inserts a booking in the state ``held`` for the waiting
+member. The database's one overlap rule covers blocking bookings, confirmed *or held*
+(exclusion constraint on PostgreSQL, trigger on SQLite; migration 18), so a hold blocks
+everyone else exactly like a confirmed booking: search and availability show the room as
+taken (status ``held``), and anyone else's booking of the slot is a 409 that names the
+hold. Accepting turns the same row into a confirmed (or, in a room that needs approval, a
+pending) booking; an offer that lapses (declined, expired, entry left) cancels the hold.
+
+**Who gets an offer.** ``services.writes.run`` reads, from the audit events of every
+calendar write that committed, which slots it freed, and calls ``offer_freed``. Each slot
+goes to the waiting entries whose window meets it and who would take that room (the room
+itself, or criteria it fits), first come first: the first whose window is now entirely free
+(no pending, confirmed or held booking, no closure) and whose booking the rules allow (the
+member's own rules: duration, notice, quota, no-show ban...) gets it. An entry the rules
+refuse is passed over, with the reason on the entry, and keeps waiting.
+
+**Races.** An offer runs in one transaction that first takes the room's booking lock: two
+processes offering the same slot queue on it, and the second finds the hold of the first.
+The entry is claimed with a conditional update (``waiting`` → ``offered``), so an entry that
+waits for any fitting room never gets two offers. The database constraint stays the source
+of truth: a hold that would overlap anything blocking is refused by it.
+
+**Expiry.** ``tick`` runs in the worker loop of every server process: it lapses the offers
+whose hold time passed (claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has
+one writer), each lapse freeing its slot for the next in line through the same path; it
+closes waiting entries whose window began; and once a minute one process sweeps the waiting
+entries (a slot freed while no process was running, or by a change that names no single
+booking, such as a series cancelled). All of it uses the controlled clock
+(``services.limits.now``), so it catches up after downtime on its first tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from compax_server import runtime
+from compax_server.db import rooms as rooms_db
+from compax_server.db import search as search_db
+from compax_server.db import transaction
+from compax_server.db import waitlist as waitlist_db
+from compax_server.db.bookings import Booking, Status, blockers, insert_booking, lock_room
+from compax_server.db.users import User
+from compax_server.db.waitlist import WaitlistEntry
+from compax_server.domain import waitlist as rules
+from compax_server.domain.waitlist import EntryState
+from compax_server.errors import CompaxError, Conflict
+from compax_server.services import audit, limits, search, sessions, writes
+from compax_server.services import booking_checks as checks
+from compax_server.services.actors import Actor
+from compax_server.services.booking_views import snapshot
+
+log = logging.getLogger("compax.waitlist")
+
+CANDIDATES = 50  # waiting entries looked at per freed slot
+EXPIRE_BATCH = 100
+SWEEP_EVERY = 60  # seconds between sweeps (one process per turn)
+SWEEP_BATCH = 200
+SWEEP_ROOMS = 20  # fitting rooms tried per criteria entry and sweep
+SWEEP = "waitlist_sweep"
+
+
+def now() -> datetime:
+    return limits.now()
+
+
+def hold_time() -> timedelta:
+    return timedelta(minutes=runtime.settings().waitlist_hold_minutes)
+
+
+def entry_view(entry: WaitlistEntry) -> dict[str, Any]:
+    """The audit snapshot of an entry."""
+    return {
+        "user_id": entry.user_id,
+        "title": entry.title,
+        "room_id": entry.room_id,
+        "building_id": entry.building_id,
+        "min_capacity": entry.min_capacity,
+        "features": list(entry.features or []),
+        "start": entry.start.isoformat(),
+        "end": entry.end.isoformat(),
+        "state": entry.state.value,
+        "booking_id": entry.booking_id,
+        "offer_expires_at": entry.offer_expires_at.isoformat() if entry.offer_expires_at else None,
+        "reason": entry.reason or None,
+        "version": entry.version,
+    }
+
+
+def criteria_of(entry: WaitlistEntry) -> rules.Criteria:
+    return rules.Criteria(
+        room_id=entry.room_id,
+        building_id=entry.building_id,
+        min_capacity=entry.min_capacity,
+        features=frozenset(entry.features or []),
+    )
+
+
+async def actor_for(user_id: int) -> Actor | None:
+    """The waiting member as the actor of their booking (their rules, their rooms)."""
+    user = await User.get_or_none(id=user_id, is_active=True)
+    if user is None:
+        return None
+    managed = await sessions.managed(user.pk)
+    return Actor(
+        user_id=user.pk,
+        email=user.email,
+        role=user.role,
+        managed_rooms=managed.rooms,
+        managed_buildings=managed.buildings,
+    )
+
+
+# -- offering ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    offered: bool = False
+    passed_over: str = ""  # why the member's rules refused
+
+
+async def offer_freed(slots: list[rules.Slot]) -> int:
+    """After a write freed these slots: offer each to the first eligible waiting member.
+    Never fails the write that freed them (the sweep tries again)."""
+    done = 0
+    for slot in slots[:CANDIDATES]:
+        try:
+            done += await _offer_slot(slot)
+        except Exception:
+            log.exception("offering the freed slot %s failed; the sweep tries again", slot)
+    return done
+
+
+async def _room_facts(room_id: int) -> rules.RoomFacts | None:
+    room = await rooms_db.room_info(room_id)
+    if room is None:
+        return None
+    codes = await rooms_db.feature_codes([room_id])
+    return rules.RoomFacts(
+        id=room.id,
+        building_id=room.building_id,
+        capacity=room.capacity,
+        bookable=room.bookable,
+        features=frozenset(codes[room_id]),
+    )
+
+
+async def _offer_slot(slot: rules.Slot) -> int:
+    room = await _room_facts(slot.room_id)
+    if room is None or not room.bookable:
+        return 0
+    moment = now()
+    waiting = await waitlist_db.waiting_for(
+        room.id, room.building_id, room.capacity, slot.start, slot.end, CANDIDATES
+    )
+    for entry in waiting:
+        if entry.start <= moment or not rules.fits(criteria_of(entry), room):
+            continue
+        if (await offer(entry.pk, room.id)).offered:
+            return 1
+    return 0
+
+
+async def offer(entry_id: int, room_id: int) -> Outcome:
+    """Offer the room to the entry if it still waits, the window is entirely free there and
+    the member's rules allow the booking: a held booking and the entry ``offered``, in one
+    transaction under the room's booking lock."""
+
+    async def attempt() -> Outcome:
+        async with transaction():
+            room = await lock_room(room_id)
+            entry = await WaitlistEntry.get_or_none(id=entry_id)
+            if room is None or entry is None or entry.state != EntryState.waiting:
+                return Outcome()
+            if not room.bookable or entry.start <= now():
+                return Outcome()
+            active, closures = await blockers(
+                room.building_id, room.id, entry.start, entry.end, checks.OCCUPYING
+            )
+            if active or closures:
+                return Outcome()  # not free (yet)
+            actor = await actor_for(entry.user_id)
+            if actor is None:
+                return Outcome()
+            try:
+                await checks.check_slot(
+                    actor, room, entry.start, entry.end, Status.held, None, False, actor.user_id
+                )
+            except CompaxError as refused:
+                reason = f"passed over for room {room.code}: {refused.detail}"[:500]
+                await WaitlistEntry.filter(id=entry_id).update(reason=reason)
+                return Outcome(passed_over=reason)
+            if not await waitlist_db.take_for_offer(entry_id):
+                return Outcome()
+            booking = await insert_booking(
+                room_id=room.id,
+                owner_id=entry.user_id,
+                title=entry.title,
+                description="",
+                start=entry.start,
+                end=entry.end,
+                status=Status.held,
+                created_by_id=None,
+            )
+            before = entry_view(entry)
+            moment = now()
+            entry = await WaitlistEntry.get(id=entry_id)
+            entry.booking_id = booking.pk
+            entry.offers += 1
+            entry.offered_at = moment
+            entry.offer_expires_at = moment + hold_time()
+            entry.reason = ""
+            await entry.save(
+                update_fields=[
+                    "booking_id",
+                    "offers",
+                    "offered_at",
+                    "offer_expires_at",
+                    "reason",
+                    "updated_at",
+                ]
+            )
+            after = entry_view(entry) | {"room_id": room.id, "offer": entry.offers}
+            await audit.record(
+                None, "waitlist.offer", "waitlist_entry", entry.pk, before=before, after=after
+            )
+            return Outcome(offered=True)
+
+    try:
+        return await writes.run(attempt)
+    except Conflict:  # the database refused the hold: something took the slot meanwhile
+        return Outcome()
+
+
+async def offer_entry(entry: WaitlistEntry) -> Outcome:
+    """Try to offer the entry a room now: its room, or the free rooms that fit its
+    criteria (smallest first). Used on joining and by the sweep."""
+    if entry.room_id is not None:
+        return await offer(entry.pk, entry.room_id)
+    feature_ids = await rooms_db.features_by_code(sorted(entry.features or []))
+    if len(feature_ids) < len(entry.features or []):
+        return Outcome()  # a feature nobody has any more
+    room_filter = search_db.RoomFilter(
+        min_capacity=entry.min_capacity,
+        building_id=entry.building_id,
+        feature_ids=sorted(feature_ids.values()),
+        only_bookable=True,
+    )
+    c = search.Criteria(free_from=entry.start, free_to=entry.end)
+    windows, _, _, _ = search.windows_of(c, await search.all_buildings())
+    rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=SWEEP_ROOMS)
+    room_ids = [int(r["id"]) for r in rows]
+    last = Outcome()
+    for room_id in room_ids:
+        last = await offer(entry.pk, room_id)
+        if last.offered:
+            return last
+    return last
+
+
+# -- lapsing -------------------------------------------------------------------------------
+
+
+async def lapse(
+    entry: WaitlistEntry, to: EntryState, reason: str, actor: Actor | None, action: str
+) -> WaitlistEntry:
+    """Inside a transaction: end an open entry (``to``); an offer's hold is cancelled, which
+    frees its slot for the next in line once the transaction commits (``writes.run``)."""
+    before = entry_view(entry)
+    moment = now()
+    if entry.state == EntryState.offered and entry.booking_id is not None:
+        booking = await Booking.get_or_none(id=entry.booking_id)
+        if booking is not None and booking.status == Status.held:
+            held = snapshot(booking)
+            booking.status = Status.cancelled
+            booking.reason = f"waitlist offer {reason}"
+            booking.version += 1
+            await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+            await audit.record(
+                actor, "booking.lapse", "booking", booking.pk, before=held, after=snapshot(booking)
+            )
+    entry.state = to
+    entry.reason = reason
+    entry.ended_at = moment
+    entry.version += 1
+    await entry.save(update_fields=["state", "reason", "ended_at", "version", "updated_at"])
+    await audit.record(
+        actor, action, "waitlist_entry", entry.pk, before=before, after=entry_view(entry)
+    )
+    return entry
+
+
+# -- the worker's tick ---------------------------------------------------------------------
+
+
+async def tick(moment: datetime | None = None) -> int:
+    """Expire the offers whose hold ran out (each passes its slot on), close the entries
+    whose window began, and, once a minute in one process, sweep the waiting entries.
+    Costs one indexed query when nothing is due."""
+    moment = moment or now()
+    done = 0
+    if await waitlist_db.any_due(moment):
+        while True:
+            expired, more = await writes.run(lambda: _expire_batch(moment))
+            done += expired
+            if not more:
+                break
+        done += await writes.run(lambda: _close_begun(moment))
+    memo = runtime.memo("waitlist.sweep")
+    if memo.get("next", 0.0) <= moment.timestamp():  # a turn is tried once a minute
+        memo["next"] = moment.timestamp() + SWEEP_EVERY
+        done += await sweep(moment)
+    return done
+
+
+async def _expire_batch(moment: datetime) -> tuple[int, bool]:
+    async with transaction():
+        ids = await waitlist_db.due_offers(moment, EXPIRE_BATCH)
+        for entry in await WaitlistEntry.filter(id__in=ids).order_by("offer_expires_at", "id"):
+            if entry.state == EntryState.offered:
+                await lapse(entry, EntryState.expired, "expired", None, "waitlist.expire")
+        return len(ids), len(ids) >= EXPIRE_BATCH
+
+
+async def _close_begun(moment: datetime) -> int:
+    async with transaction():
+        rows = await waitlist_db.close_begun(moment, "the window began before a room came free")
+        await audit.record_many(
+            None,
+            [
+                (
+                    "waitlist.close",
+                    "waitlist_entry",
+                    r["id"],
+                    {"state": "waiting"},
+                    {"state": "closed", "version": r["version"]},
+                )
+                for r in rows
+            ],
+        )
+        return len(rows)
+
+
+async def sweep(moment: datetime, *, force: bool = False) -> int:
+    """Offer what is free to the waiting entries, first come first (catch-up: slots freed
+    while no process ran, or by changes that name no single booking). One process per
+    ``SWEEP_EVERY`` seconds; ``force`` runs it now (tests, ``compax worker --once``)."""
+    if not await waitlist_db.any_waiting(moment):
+        return 0
+    if not force:
+        async with transaction():
+            turn = await waitlist_db.take_turn(SWEEP, int(moment.timestamp()), SWEEP_EVERY)
+        if not turn:
+            return 0
+    offered, after = 0, 0
+    while True:
+        page = await waitlist_db.waiting_page(moment, after, SWEEP_BATCH)
+        for entry in sorted(page, key=lambda e: (e.joined_at, e.pk)):
+            try:
+                offered += (await offer_entry(entry)).offered
+            except Exception:
+                log.exception("sweeping waitlist entry %s failed", entry.pk)
+        if len(page) < SWEEP_BATCH:
+            return offered
+        after = page[-1].pk
