@@ -237,30 +237,33 @@ async def offer(entry_id: int, room_id: int) -> Outcome:
         return Outcome()
 
 
-async def offer_entry(entry: WaitlistEntry) -> Outcome:
-    """Try to offer the entry a room now: its room, or the free rooms that fit its
-    criteria (smallest first). Used on joining and by the sweep."""
+async def offer_entry(entry: WaitlistEntry) -> bool:
+    """Offer what is free to the waiting in line, for the rooms this entry would take (its
+    room, or the free rooms that fit its criteria, smallest first). Each room goes to the
+    first eligible in *its* line (``_offer_slot``), which is this entry only when nobody
+    earlier waits for it: joining never jumps the queue. Used on joining and by the sweep.
+    Returns whether the entry holds an offer now."""
     if entry.room_id is not None:
-        return await offer(entry.pk, entry.room_id)
-    feature_ids = await rooms_db.features_by_code(sorted(entry.features or []))
-    if len(feature_ids) < len(entry.features or []):
-        return Outcome()  # a feature nobody has any more
-    room_filter = search_db.RoomFilter(
-        min_capacity=entry.min_capacity,
-        building_id=entry.building_id,
-        feature_ids=sorted(feature_ids.values()),
-        only_bookable=True,
-    )
-    c = search.Criteria(free_from=entry.start, free_to=entry.end)
-    windows, _, _, _ = search.windows_of(c, await search.all_buildings())
-    rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=SWEEP_ROOMS)
-    room_ids = [int(r["id"]) for r in rows]
-    last = Outcome()
+        room_ids = [entry.room_id]
+    else:
+        feature_ids = await rooms_db.features_by_code(sorted(entry.features or []))
+        if len(feature_ids) < len(entry.features or []):
+            return False  # a feature nobody has any more
+        room_filter = search_db.RoomFilter(
+            min_capacity=entry.min_capacity,
+            building_id=entry.building_id,
+            feature_ids=sorted(feature_ids.values()),
+            only_bookable=True,
+        )
+        c = search.Criteria(free_from=entry.start, free_to=entry.end)
+        windows, _, _, _ = search.windows_of(c, await search.all_buildings())
+        rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=SWEEP_ROOMS)
+        room_ids = [int(r["id"]) for r in rows]
     for room_id in room_ids:
-        last = await offer(entry.pk, room_id)
-        if last.offered:
-            return last
-    return last
+        await _offer_slot(rules.Slot(room_id, entry.start, entry.end))
+        if await WaitlistEntry.filter(id=entry.pk, state=EntryState.offered).exists():
+            return True
+    return False
 
 
 # -- lapsing -------------------------------------------------------------------------------
@@ -362,7 +365,7 @@ async def sweep(moment: datetime, *, force: bool = False) -> int:
         page = await waitlist_db.waiting_page(moment, after, SWEEP_BATCH)
         for entry in sorted(page, key=lambda e: (e.joined_at, e.pk)):
             try:
-                offered += (await offer_entry(entry)).offered
+                offered += await offer_entry(entry)
             except Exception:
                 log.exception("sweeping waitlist entry %s failed", entry.pk)
         if len(page) < SWEEP_BATCH:
