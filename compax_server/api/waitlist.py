@@ -63,7 +63,10 @@ class WaitlistJoin(In):
     start: AwareDatetime
     end: AwareDatetime
     room_id: Int | None = Field(
-        None, ge=1, le=2**31 - 1, description="wait for this room; or leave it out and give criteria"
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="wait for this room; or leave it out and give criteria",
     )
     building_id: Int | None = Field(None, ge=1, le=2**31 - 1, description="criteria")
     min_capacity: Int | None = Field(None, ge=1, le=100_000, description="criteria: seats")

@@ -60,7 +60,9 @@ async def open_count(user_id: int) -> int:
 async def lock_entry(entry_id: int) -> WaitlistEntry | None:
     """Inside a transaction: the entry, locked until commit (SQLite: the write lock)."""
     if db.dialect() == "postgres":
-        row = await sql.fetch_one("SELECT id FROM waitlist_entries WHERE id = ? FOR UPDATE", entry_id)
+        row = await sql.fetch_one(
+            "SELECT id FROM waitlist_entries WHERE id = ? FOR UPDATE", entry_id
+        )
         if row is None:
             return None
     return await WaitlistEntry.get_or_none(id=entry_id)

@@ -15,7 +15,6 @@ from compax_server.errors import InvalidInput
 from compax_server.services.actors import Actor, Scope, require_staff
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor, page_by_id
 
-
 Seen = list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]
 _seen: ContextVar[Seen | None] = ContextVar("audit_seen", default=None)
 

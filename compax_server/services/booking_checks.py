@@ -65,9 +65,7 @@ async def check_slot(
     """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff or the
     room's managers override) and the bookings in the way (409). Returns the ids of the
     pending requests that a new confirmed booking overrides (to be rejected)."""
-    active, closures = await blockers(
-        room.building_id, room.id, start, end, OCCUPYING, exclude_id
-    )
+    active, closures = await blockers(room.building_id, room.id, start, end, OCCUPYING, exclude_id)
     if override:
         require_staff_or_manager(actor, room_id=room.id)
     else:
@@ -129,8 +127,7 @@ def in_the_way(
         first = confirmed[0]
         what = "held for a waiting member" if first.status == Status.held else "booked"
         raise BookingConflict(
-            f"room {room.code} is {what} from {first.start.isoformat()} to "
-            f"{first.end.isoformat()}",
+            f"room {room.code} is {what} from {first.start.isoformat()} to {first.end.isoformat()}",
             conflicts=[conflict_view(actor, b) for b in confirmed],
         )
     if status != Status.confirmed:

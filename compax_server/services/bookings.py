@@ -298,7 +298,12 @@ async def _transition(
             if to == Status.confirmed:
                 room = await checks.locked_room(booking.room_id)
                 active, _ = await blockers(
-                    room.building_id, room.id, booking.start, booking.end, checks.OCCUPYING, booking.pk
+                    room.building_id,
+                    room.id,
+                    booking.start,
+                    booking.end,
+                    checks.OCCUPYING,
+                    booking.pk,
                 )
                 rejected = checks.in_the_way(actor, room, active, to)
             before = snapshot(booking)

@@ -67,15 +67,18 @@ async def _check_join(actor: Actor, j: Join) -> tuple[datetime, datetime]:
             )
         room = await rooms_db.room_info(j.room_id)
         if room is None:
-            raise InvalidInput.field("body", "room_id", f"room {j.room_id} does not exist", "unknown")
+            raise InvalidInput.field(
+                "body", "room_id", f"room {j.room_id} does not exist", "unknown"
+            )
         if not room.bookable:
             raise RuleViolation(
                 f"room {room.code} is not bookable",
                 errors=[{"rule": "not_bookable", "detail": f"room {room.code} is not bookable"}],
             )
-    if j.building_id is not None and not await Building.filter(
-        id=j.building_id, deleted_at=None
-    ).exists():
+    if (
+        j.building_id is not None
+        and not await Building.filter(id=j.building_id, deleted_at=None).exists()
+    ):
         raise InvalidInput.field(
             "body", "building_id", f"building {j.building_id} does not exist", "unknown"
         )
@@ -192,7 +195,9 @@ async def leave(actor: Actor, entry_id: int) -> WaitlistEntry:
 
 async def decline(actor: Actor, entry_id: int) -> WaitlistEntry:
     """Decline the offer: the slot passes to the next in line."""
-    return await _end(actor, entry_id, (EntryState.offered,), EntryState.declined, "waitlist.decline")
+    return await _end(
+        actor, entry_id, (EntryState.offered,), EntryState.declined, "waitlist.decline"
+    )
 
 
 async def accept(actor: Actor, entry_id: int) -> tuple[WaitlistEntry, Booking]:

@@ -34,7 +34,6 @@ booking, such as a series cancelled). All of it uses the controlled clock
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,7 +42,14 @@ from compax_server.db import rooms as rooms_db
 from compax_server.db import search as search_db
 from compax_server.db import transaction
 from compax_server.db import waitlist as waitlist_db
-from compax_server.db.bookings import Booking, Status, blockers, insert_booking, lock_room
+from compax_server.db.bookings import (
+    Booking,
+    RoomForBooking,
+    Status,
+    blockers,
+    insert_booking,
+    lock_room,
+)
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.domain import waitlist as rules
@@ -118,129 +124,110 @@ async def actor_for(user_id: int) -> Actor | None:
 # -- offering ------------------------------------------------------------------------------
 
 
-@dataclass
-class Outcome:
-    offered: bool = False
-    passed_over: str = ""  # why the member's rules refused
-
-
 async def offer_freed(slots: list[rules.Slot]) -> int:
     """After a write freed these slots: offer each to the first eligible waiting member.
     Never fails the write that freed them (the sweep tries again)."""
     done = 0
     for slot in slots[:CANDIDATES]:
         try:
-            done += await _offer_slot(slot)
+            done += await offer_slot(slot)
         except Exception:
             log.exception("offering the freed slot %s failed; the sweep tries again", slot)
     return done
 
 
-async def _room_facts(room_id: int) -> rules.RoomFacts | None:
-    room = await rooms_db.room_info(room_id)
-    if room is None:
-        return None
-    codes = await rooms_db.feature_codes([room_id])
-    return rules.RoomFacts(
-        id=room.id,
-        building_id=room.building_id,
-        capacity=room.capacity,
-        bookable=room.bookable,
-        features=frozenset(codes[room_id]),
-    )
+async def offer_slot(slot: rules.Slot) -> int:
+    """Offer the room to the first in its line for ``slot`` whose window is entirely free
+    there and whose rules allow the booking: a held booking and the entry ``offered``. The
+    line is read and decided under the room's booking lock, in one transaction, so two
+    processes offering one slot queue up and first come stays first served. Returns 1 when
+    an offer was made."""
+    codes = await rooms_db.feature_codes([slot.room_id])
+    features = frozenset(codes[slot.room_id])
 
-
-async def _offer_slot(slot: rules.Slot) -> int:
-    room = await _room_facts(slot.room_id)
-    if room is None or not room.bookable:
-        return 0
-    moment = now()
-    waiting = await waitlist_db.waiting_for(
-        room.id, room.building_id, room.capacity, slot.start, slot.end, CANDIDATES
-    )
-    for entry in waiting:
-        if entry.start <= moment or not rules.fits(criteria_of(entry), room):
-            continue
-        if (await offer(entry.pk, room.id)).offered:
-            return 1
-    return 0
-
-
-async def offer(entry_id: int, room_id: int) -> Outcome:
-    """Offer the room to the entry if it still waits, the window is entirely free there and
-    the member's rules allow the booking: a held booking and the entry ``offered``, in one
-    transaction under the room's booking lock."""
-
-    async def attempt() -> Outcome:
+    async def attempt() -> int:
         async with transaction():
-            room = await lock_room(room_id)
-            entry = await WaitlistEntry.get_or_none(id=entry_id)
-            if room is None or entry is None or entry.state != EntryState.waiting:
-                return Outcome()
-            if not room.bookable or entry.start <= now():
-                return Outcome()
-            active, closures = await blockers(
-                room.building_id, room.id, entry.start, entry.end, checks.OCCUPYING
+            room = await lock_room(slot.room_id)
+            if room is None or not room.bookable:
+                return 0
+            facts = rules.RoomFacts(
+                room.id, room.building_id, room.capacity, room.bookable, features
             )
-            if active or closures:
-                return Outcome()  # not free (yet)
-            actor = await actor_for(entry.user_id)
-            if actor is None:
-                return Outcome()
-            try:
-                await checks.check_slot(
-                    actor, room, entry.start, entry.end, Status.held, None, False, actor.user_id
-                )
-            except CompaxError as refused:
-                reason = f"passed over for room {room.code}: {refused.detail}"[:500]
-                await WaitlistEntry.filter(id=entry_id).update(reason=reason)
-                return Outcome(passed_over=reason)
-            if not await waitlist_db.take_for_offer(entry_id):
-                return Outcome()
-            booking = await insert_booking(
-                room_id=room.id,
-                owner_id=entry.user_id,
-                title=entry.title,
-                description="",
-                start=entry.start,
-                end=entry.end,
-                status=Status.held,
-                created_by_id=None,
-            )
-            before = entry_view(entry)
             moment = now()
-            entry = await WaitlistEntry.get(id=entry_id)
-            entry.booking_id = booking.pk
-            entry.offers += 1
-            entry.offered_at = moment
-            entry.offer_expires_at = moment + hold_time()
-            entry.reason = ""
-            await entry.save(
-                update_fields=[
-                    "booking_id",
-                    "offers",
-                    "offered_at",
-                    "offer_expires_at",
-                    "reason",
-                    "updated_at",
-                ]
+            line = await waitlist_db.waiting_for(
+                room.id, room.building_id, room.capacity, slot.start, slot.end, CANDIDATES
             )
-            after = entry_view(entry) | {"room_id": room.id, "offer": entry.offers}
-            await audit.record(
-                None, "waitlist.offer", "waitlist_entry", entry.pk, before=before, after=after
-            )
-            return Outcome(offered=True)
+            for entry in line:
+                if entry.start <= moment or not rules.fits(criteria_of(entry), facts):
+                    continue
+                if await _offer_to(entry, room, moment):
+                    return 1
+            return 0
 
     try:
         return await writes.run(attempt)
     except Conflict:  # the database refused the hold: something took the slot meanwhile
-        return Outcome()
+        return 0
+
+
+async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> bool:
+    """Inside ``offer_slot``'s transaction: the offer to this entry, when it can have it."""
+    active, closures = await blockers(
+        room.building_id, room.id, entry.start, entry.end, checks.OCCUPYING
+    )
+    if active or closures:
+        return False  # not free (yet) for this window
+    actor = await actor_for(entry.user_id)
+    if actor is None:
+        return False
+    try:
+        await checks.check_slot(
+            actor, room, entry.start, entry.end, Status.held, None, False, actor.user_id
+        )
+    except CompaxError as refused:
+        reason = f"passed over for room {room.code}: {refused.detail}"[:500]
+        await WaitlistEntry.filter(id=entry.pk).update(reason=reason)
+        return False
+    if not await waitlist_db.take_for_offer(entry.pk):
+        return False  # offered another room meanwhile
+    booking = await insert_booking(
+        room_id=room.id,
+        owner_id=entry.user_id,
+        title=entry.title,
+        description="",
+        start=entry.start,
+        end=entry.end,
+        status=Status.held,
+        created_by_id=None,
+    )
+    before = entry_view(entry)
+    entry = await WaitlistEntry.get(id=entry.pk)
+    entry.booking_id = booking.pk
+    entry.offers += 1
+    entry.offered_at = moment
+    entry.offer_expires_at = moment + hold_time()
+    entry.reason = ""
+    await entry.save(
+        update_fields=[
+            "booking_id",
+            "offers",
+            "offered_at",
+            "offer_expires_at",
+            "reason",
+            "updated_at",
+        ]
+    )
+    after = entry_view(entry) | {"room_id": room.id, "offer": entry.offers}
+    await audit.record(
+        None, "waitlist.offer", "waitlist_entry", entry.pk, before=before, after=after
+    )
+    return True
 
 
 async def offer_entry(entry: WaitlistEntry) -> bool:
     """Offer what is free to the waiting in line, for the rooms this entry would take (its
     room, or the free rooms that fit its criteria, smallest first). Each room goes to the
-    first eligible in *its* line (``_offer_slot``), which is this entry only when nobody
+    first eligible in *its* line (``offer_slot``), which is this entry only when nobody
     earlier waits for it: joining never jumps the queue. Used on joining and by the sweep.
     Returns whether the entry holds an offer now."""
     if entry.room_id is not None:
@@ -260,7 +247,7 @@ async def offer_entry(entry: WaitlistEntry) -> bool:
         rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=SWEEP_ROOMS)
         room_ids = [int(r["id"]) for r in rows]
     for room_id in room_ids:
-        await _offer_slot(rules.Slot(room_id, entry.start, entry.end))
+        await offer_slot(rules.Slot(room_id, entry.start, entry.end))
         if await WaitlistEntry.filter(id=entry.pk, state=EntryState.offered).exists():
             return True
     return False

@@ -22,7 +22,12 @@ def set_clock(clock, moment) -> None:
 
 
 async def book(client, user, room, start, end, **extra):
-    body = {"room_id": room.pk, "title": "Seminar", "start": start.isoformat(), "end": end.isoformat()}
+    body = {
+        "room_id": room.pk,
+        "title": "Seminar",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
     r = await client.post(BK, json=body | extra, headers=bearer(user))
     return r
 
@@ -56,9 +61,7 @@ async def taken_room(client, make_user, room, login_clock):
     return holder, r.json()["id"]
 
 
-async def test_join_offer_hold_blocks_others_and_accept_books(
-    client, make_user, room, login_clock
-):
+async def test_join_offer_hold_blocks_others_and_accept_books(client, make_user, room, login_clock):
     holder, taken = await taken_room(client, make_user, room, login_clock)
     waiter, stranger = await make_user(), await make_user()
     r = await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)
@@ -109,9 +112,15 @@ async def test_join_offer_hold_blocks_others_and_accept_books(
     assert (await Booking.get(id=hold.pk)).status == Status.confirmed
     r = await client.post(f"{WL}/{joined['id']}/accept", headers=bearer(waiter))
     assert r.status_code == 409 and r.json()["entry_state"] == "accepted"
-    actions = await AuditEvent.filter(entity_type="waitlist_entry", entity_id=joined["id"]).order_by("id").values_list("action", flat=True)
+    actions = (
+        await AuditEvent.filter(entity_type="waitlist_entry", entity_id=joined["id"])
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["waitlist.join", "waitlist.offer", "waitlist.accept"]
-    created = await AuditEvent.get(entity_type="booking", entity_id=hold.pk, action="booking.create")
+    created = await AuditEvent.get(
+        entity_type="booking", entity_id=hold.pk, action="booking.create"
+    )
     assert created.before["status"] == "held" and created.after["status"] == "confirmed"
 
 
@@ -187,9 +196,7 @@ async def test_any_room_with_30_seats_and_a_projector(
     holder, waiter = await make_user(), await make_user()
     for r in (small, bare, fits):
         assert (await book(client, holder, r, at(0, 10), at(0, 11))).status_code == 201
-    r = await join(
-        client, waiter, at(0, 10), at(0, 11), min_capacity=30, features=["projector"]
-    )
+    r = await join(client, waiter, at(0, 10), at(0, 11), min_capacity=30, features=["projector"])
     assert r.status_code == 201 and r.json()["state"] == "waiting", r.text
     entry_id = r.json()["id"]
     # Rooms that do not fit come free: nothing happens.
@@ -270,7 +277,16 @@ async def test_bad_joins_write_nothing(client, make_user, room, staff, login_clo
         (good | {"room_id": room.pk, "end": at(0, 9).isoformat()}, 400, "validation_failed"),
         (good | {"room_id": room.pk, "end": at(400, 9).isoformat()}, 422, "rule_violation"),
         (good | {"room_id": room.pk, "start": "2031-03-03T10:00:00"}, 400, "validation_failed"),
-        (good | {"room_id": room.pk, "start": "9999-12-31T23:00:00+00:00", "end": "9999-12-31T23:30:00+00:00"}, 422, "rule_violation"),
+        (
+            good
+            | {
+                "room_id": room.pk,
+                "start": "9999-12-31T23:00:00+00:00",
+                "end": "9999-12-31T23:30:00+00:00",
+            },
+            422,
+            "rule_violation",
+        ),
     ]
     for body, status, code in cases:
         r = await client.post(WL, json=body, headers=bearer(member))
@@ -294,7 +310,9 @@ async def test_open_entries_are_bounded_and_duplicates_refused(
     assert r.status_code == 201
     r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[0].pk)
     assert r.status_code == 409 and r.json()["entry_id"] > 0
-    assert (await join(client, member, at(0, 10), at(0, 11), room_id=rooms[1].pk)).status_code == 201
+    assert (
+        await join(client, member, at(0, 10), at(0, 11), room_id=rooms[1].pk)
+    ).status_code == 201
     r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[2].pk)
     assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "waitlist_limit"
     assert await WaitlistEntry.filter(user_id=member.pk).count() == 2
@@ -303,7 +321,7 @@ async def test_open_entries_are_bounded_and_duplicates_refused(
 async def test_staff_list_everyone_and_windows_that_begin_close_the_entry(
     client, make_user, room, staff, login_clock
 ):
-    holder, _ = await taken_room(client, make_user, room, login_clock)
+    _holder, _ = await taken_room(client, make_user, room, login_clock)
     a, b = await make_user(), await make_user()
     await join(client, a, at(0, 10), at(0, 11), room_id=room.pk)
     await join(client, b, at(0, 10), at(0, 11), room_id=room.pk)

@@ -39,7 +39,12 @@ async def test_two_members_one_slot_one_booking(client, make_user, room, login_c
     assert (await WaitlistEntry.get(id=e2)).state.value == "waiting"
 
     # Both accept at once while a stranger books the slot: one booking, the first's.
-    body = {"room_id": room.pk, "title": "Mine", "start": at(0, 10).isoformat(), "end": at(0, 11).isoformat()}
+    body = {
+        "room_id": room.pk,
+        "title": "Mine",
+        "start": at(0, 10).isoformat(),
+        "end": at(0, 11).isoformat(),
+    }
     a1, a2, s = await asyncio.gather(
         client.post(f"{WL}/{e1}/accept", headers=bearer(first)),
         client.post(f"{WL}/{e2}/accept", headers=bearer(second)),
