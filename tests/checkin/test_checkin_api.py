@@ -201,3 +201,93 @@ async def test_only_the_missed_occurrence_of_a_series_is_released(
     states = [(await Booking.get(id=b.pk)) for b in occ]
     assert [s.status for s in states] == [Status.released, Status.confirmed, Status.confirmed]
     assert "status" in states[0].exception_fields
+
+
+async def test_a_booking_made_after_its_window_opened_counts_as_checked_in(
+    client, staff, member, make_user, room, login_clock
+):
+    """Late bookings (at the door, staff recording what happened, after the window closed):
+    checked in at creation, never released; one made before its window opened still is."""
+    await require_checkin(client, staff, room)  # window: 10 minutes before to 15 after
+    early = await make_user()
+    set_clock(login_clock, at(0, 9, 49))  # the 10:00 window opens at 09:50
+    r = await client.post(
+        BK,
+        json={
+            "room_id": room.pk,
+            "title": "Early",
+            "start": at(0, 10).isoformat(),
+            "end": at(0, 10, 30).isoformat(),
+        },
+        headers=bearer(early),
+    )
+    assert r.status_code == 201 and r.json()["checked_in_at"] is None
+    set_clock(login_clock, at(0, 10, 25))  # inside the 10:30 window: booked at the door
+    r = await client.post(
+        BK,
+        json={
+            "room_id": room.pk,
+            "title": "Walk-in",
+            "start": at(0, 10, 30).isoformat(),
+            "end": at(0, 11).isoformat(),
+        },
+        headers=bearer(member),
+    )
+    assert r.status_code == 201, r.text
+    walk_in = r.json()
+    assert walk_in["checked_in_at"].startswith("2031-03-03T10:25")
+    assert r.headers["etag"] == f'"{walk_in["version"]}"'
+    assert (await Booking.get(id=walk_in["id"])).version == walk_in["version"]
+    # The release loop moves on past 10:15 and 10:45 ...
+    assert await checkin.release_due(at(0, 10, 50)) == 1  # the early no-show only
+    set_clock(login_clock, at(0, 12))
+    # ... and staff then record a booking whose window closed long ago.
+    r = await client.post(
+        BK,
+        json={
+            "room_id": room.pk,
+            "title": "Recorded",
+            "start": at(0, 11).isoformat(),
+            "end": at(0, 11, 30).isoformat(),
+            "owner_id": member.pk,
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    recorded = r.json()
+    assert recorded["checked_in_at"] is not None
+    assert await checkin.release_due(at(0, 13)) == 0
+    statuses = {b.title: b.status for b in await Booking.all()}
+    assert statuses == {
+        "Early": Status.released,
+        "Walk-in": Status.confirmed,
+        "Recorded": Status.confirmed,
+    }
+    event = await AuditEvent.get(entity_id=recorded["id"], action="booking.create")
+    assert event.after["checked_in_at"].startswith("2031-03-03T12:00")
+
+
+async def test_a_request_approved_after_its_window_opened_counts_as_checked_in(
+    client, staff, member, make_room, login_clock
+):
+    room = await make_room(requires_approval=True)
+    await require_checkin(client, staff, room)
+    set_clock(login_clock, at(0, 8))
+    r = await client.post(
+        BK,
+        json={
+            "room_id": room.pk,
+            "title": "Asked",
+            "start": at(0, 10).isoformat(),
+            "end": at(0, 11).isoformat(),
+        },
+        headers=bearer(member),
+    )
+    assert r.json()["status"] == "pending"
+    set_clock(login_clock, at(0, 10, 20))  # approved after the window closed
+    r = await client.post(
+        f"{BK}/{r.json()['id']}/approve", headers=bearer(staff) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["checked_in_at"] is not None and r.json()["version"] == 3
+    assert await checkin.release_due(at(0, 12)) == 0
