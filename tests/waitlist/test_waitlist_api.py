@@ -287,10 +287,13 @@ async def test_bad_joins_write_nothing(client, make_user, room, staff, login_clo
             422,
             "rule_violation",
         ),
+        (good | {"room_id": room.pk, "title": "a\u0000b"}, 400, "validation_failed"),
+        (good | {"features": ["x"] * 5000}, 400, "validation_failed"),
     ]
     for body, status, code in cases:
         r = await client.post(WL, json=body, headers=bearer(member))
         assert (r.status_code, r.json()["code"]) == (status, code), (body, r.text)
+        assert len(r.content) < 5000
     assert await WaitlistEntry.all().count() == 0
     assert await AuditEvent.filter(action="waitlist.join").count() == 0
 
