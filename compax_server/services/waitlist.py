@@ -268,9 +268,20 @@ async def accept(actor: Actor, entry_id: int) -> tuple[WaitlistEntry, Booking]:
     return await writes.run(attempt)
 
 
+@dataclass(frozen=True)
+class Offer:
+    """What the page of an offer's link shows."""
+
+    entry: WaitlistEntry
+    room_code: str
+    room_name: str
+    timezone: str
+
+
 async def by_link(entry_id: int, offer_number: int, token: str) -> tuple[WaitlistEntry, Actor]:
     """The entry and its member behind the link of an offer's email (a 404 for a wrong or
-    outdated link: a later offer of the entry has another)."""
+    outdated link: a later offer of the entry has another). The link acts for the member
+    on that one offer: read it, accept it, decline it."""
     entry = await WaitlistEntry.get_or_none(id=entry_id)
     secret = runtime.settings().secret_key
     if (
@@ -283,3 +294,24 @@ async def by_link(entry_id: int, offer_number: int, token: str) -> tuple[Waitlis
     if actor is None:
         raise NotFound("this offer link is not valid")
     return entry, actor
+
+
+async def offer_by_link(entry_id: int, offer_number: int, token: str) -> Offer:
+    entry, _ = await by_link(entry_id, offer_number, token)
+    booking = await Booking.get_or_none(id=entry.booking_id) if entry.booking_id else None
+    room = await rooms_db.room_info(booking.room_id, removed_too=True) if booking else None
+    if room is None:
+        raise NotFound("this offer link is not valid")
+    return Offer(entry, room.code, room.name, room.timezone)
+
+
+async def answer_by_link(entry_id: int, offer_number: int, token: str, answer: str) -> Offer:
+    """Accept or decline the offer behind the link, as its member."""
+    _, actor = await by_link(entry_id, offer_number, token)
+    if answer == "accept":
+        await accept(actor, entry_id)
+    elif answer == "decline":
+        await decline(actor, entry_id)
+    else:
+        raise InvalidInput.field("body", "answer", "accept or decline", "enum")
+    return await offer_by_link(entry_id, offer_number, token)
