@@ -84,7 +84,8 @@ def waitlist_page_blueprint() -> Blueprint:
 
     @bp.post(path, name="waitlist_offer_answer")
     async def offer_answer(request: Request, entry_id: int, offer: int, token: str) -> HTTPResponse:
-        answer = str((request.form or {}).get("answer") or "")[:20]
+        form = request.form
+        answer = str(form.get("answer") or "")[:20] if form is not None else ""
         try:
             found = await waitlist.answer_by_link(entry_id, offer, token, answer)
         except CompaxError as exc:
