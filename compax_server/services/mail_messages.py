@@ -224,8 +224,9 @@ def render(
     if hidden > 0:
         notes.append(f"... and {hidden} more.")
     if d.kind == "waitlist_offer":
-        if d.extra.get("link"):
-            notes.append(f"Accept or decline here: {d.extra['link']}")
+        link = d.extra.get("link")
+        if link:
+            notes.append(f"Accept or decline here: {link}")
         notes.append(f"Or: compax waitlist accept {d.extra.get('entry_id', '')}")
     if d.kind == "webhook_disabled":
         if d.extra.get("reason"):

@@ -214,13 +214,13 @@ async def accept(actor: Actor, entry_id: int) -> tuple[WaitlistEntry, Booking]:
             entry = _visible(actor, await waitlist_db.lock_entry(entry_id), entry_id)
             rules.check_open(entry.pk, entry.state, wanted=(EntryState.offered,))
             moment = now()
-            if entry.offer_expires_at is None or entry.offer_expires_at <= moment:
-                expired = entry.offer_expires_at.isoformat() if entry.offer_expires_at else "-"
+            expires = entry.offer_expires_at or moment  # always set on an offer
+            if expires <= moment:
                 raise Conflict(
-                    f"the offer of waitlist entry {entry_id} expired at {expired}; it passes "
-                    "to the next in line",
+                    f"the offer of waitlist entry {entry_id} expired at {expires.isoformat()}; "
+                    "it passes to the next in line",
                     entry_state=entry.state.value,
-                    offer_expires_at=expired,
+                    offer_expires_at=expires.isoformat(),
                 )
             booking = await Booking.get(id=held.pk)
             if booking.status != Status.held:
