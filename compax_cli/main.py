@@ -34,6 +34,7 @@ from compax_cli import (
     server,
     terms,
     users,
+    waitlist,
     webhooks,
 )
 from compax_cli.options import Json
@@ -118,6 +119,7 @@ app.add_typer(terms.app, name="terms")
 app.add_typer(bookings.app, name="bookings")
 app.command("schedule")(schedule.schedule)
 app.add_typer(series.app, name="series")
+app.add_typer(waitlist.app, name="waitlist")
 app.command("import")(imports.import_)
 app.command("optimize")(optimize.optimize)
 app.add_typer(users.app, name="users")

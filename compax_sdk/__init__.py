@@ -122,6 +122,7 @@ from compax_sdk.resources.series import (
 from compax_sdk.resources.sso import DeviceSignOn, SsoProvider
 from compax_sdk.resources.terms import Holiday, HolidayInput, Term, TermUpdated
 from compax_sdk.resources.users import Role, User
+from compax_sdk.resources.waitlist import WaitlistAccepted, WaitlistEntry, WaitlistState
 from compax_sdk.resources.webhooks import (
     Redelivered,
     Webhook,
@@ -248,6 +249,9 @@ __all__ = [
     "User",
     "UtilisationReport",
     "ValidationError",
+    "WaitlistAccepted",
+    "WaitlistEntry",
+    "WaitlistState",
     "Webhook",
     "WebhookCreated",
     "WebhookDelivery",

@@ -55,6 +55,7 @@ from compax_sdk.resources import (
     AsyncSso,
     AsyncTerms,
     AsyncUsers,
+    AsyncWaitlist,
     AsyncWebhooks,
     AuditEvents,
     Auth,
@@ -77,6 +78,7 @@ from compax_sdk.resources import (
     Sso,
     Terms,
     Users,
+    Waitlist,
     Webhooks,
 )
 
@@ -144,6 +146,7 @@ class Compax:
         self.notifications = Notifications(self._api)
         self.managers = Managers(self._api)
         self.favourites = Favourites(self._api)
+        self.waitlist = Waitlist(self._api)
         self.feeds = Feeds(self._api)
 
     @property
@@ -252,6 +255,7 @@ class AsyncCompax:
         self.notifications = AsyncNotifications(self._api)
         self.managers = AsyncManagers(self._api)
         self.favourites = AsyncFavourites(self._api)
+        self.waitlist = AsyncWaitlist(self._api)
         self.feeds = AsyncFeeds(self._api)
 
     @property

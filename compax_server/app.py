@@ -19,6 +19,7 @@ from compax_server.api.errors import problem_response, render_error
 from compax_server.api.middleware import on_request, on_response
 from compax_server.api.openapi import build_openapi
 from compax_server.api.problems import problems_blueprint
+from compax_server.api.waitlist_page import waitlist_page_blueprint
 from compax_server.cache import Cache
 from compax_server.db import migrate
 from compax_server.logs import setup_logging
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app.blueprint(docs_blueprint(build_openapi(ROUTERS)))
     app.blueprint(problems_blueprint())
     app.blueprint(display_blueprint())
+    app.blueprint(waitlist_page_blueprint())
     app.register_middleware(on_request, "request")
     app.register_middleware(on_response, "response")  # type: ignore[arg-type]
 

@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     checkin_opens_minutes: int = Field(10, ge=0, le=1440, description="window opens before start")
     checkin_closes_minutes: int = Field(15, ge=0, le=1440, description="released after start")
     checkin_release_batch: int = Field(1000, ge=1, le=10_000, description="bookings per batch")
+    # Waitlists (docs/deployment.md): how long an offer holds its slot for the member, and
+    # how many open entries (waiting or offered) one member may have.
+    waitlist_hold_minutes: int = Field(15, ge=1, le=1440, description="an offer's hold")
+    waitlist_max_entries: int = Field(20, ge=1, le=1000, description="open entries per member")
     webhook_allow_private: bool = Field(
         False, description="allow webhook URLs on loopback and private addresses"
     )

@@ -1,5 +1,6 @@
-"""The notification worker: dispatch change-feed events, deliver webhooks, send email, and
-release the bookings nobody checked in to (``services.checkin``).
+"""The notification worker: dispatch change-feed events, deliver webhooks, send email,
+release the bookings nobody checked in to (``services.checkin``), and pass expired waitlist
+offers on to the next in line (``services.waitlist_offers``).
 
 It runs inside every ``compax serve`` worker process by default (``COMPAX_RUN_WORKERS``),
 and alone as ``compax worker`` for operators who want delivery apart from the API. Any
@@ -17,7 +18,7 @@ import random
 from datetime import UTC, datetime
 
 from compax_server import db
-from compax_server.services import checkin, mail, notify, webhook_delivery
+from compax_server.services import checkin, mail, notify, waitlist_offers, webhook_delivery
 
 log = logging.getLogger("compax.worker")
 
@@ -40,6 +41,7 @@ class Worker:
 
     async def run_once(self) -> int:
         done = await checkin.release_due()  # one indexed query when nothing is due
+        done += await waitlist_offers.tick()  # expired offers pass on; one probe when idle
         for _ in range(DISPATCH_ROUNDS):
             handled = await notify.dispatch()
             done += handled

@@ -23,6 +23,7 @@ from compax_sdk.resources.series import AsyncSeries, Series
 from compax_sdk.resources.sso import AsyncSso, Sso
 from compax_sdk.resources.terms import AsyncTerms, Terms
 from compax_sdk.resources.users import AsyncUsers, Users
+from compax_sdk.resources.waitlist import AsyncWaitlist, Waitlist
 from compax_sdk.resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "AsyncSso",
     "AsyncTerms",
     "AsyncUsers",
+    "AsyncWaitlist",
     "AsyncWebhooks",
     "AuditEvents",
     "Auth",
@@ -71,5 +73,6 @@ __all__ = [
     "Sso",
     "Terms",
     "Users",
+    "Waitlist",
     "Webhooks",
 ]

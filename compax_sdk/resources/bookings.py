@@ -29,7 +29,7 @@ __all__ = [
     "CheckedInBooking",
 ]
 
-BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled", "released"]
+BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled", "released", "held"]
 
 
 class Booking(Model):
@@ -45,7 +45,7 @@ class Booking(Model):
     local_start: AwareDatetime | None = None
     """``start`` in the room's zone (with its offset): show this to people."""
     local_end: AwareDatetime | None = None
-    status: str  # pending, confirmed, rejected, cancelled or released (a no-show)
+    status: str  # pending, confirmed, rejected, cancelled, released (a no-show) or held
     reason: str = ""  # why it was rejected or cancelled
     attendees: int | None = None  # people expected (seat fit)
     series_id: int | None = None

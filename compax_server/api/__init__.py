@@ -26,6 +26,7 @@ from compax_server.api import (
     stream,
     terms,
     users,
+    waitlist,
     webhooks,
 )
 from compax_server.api.endpoint import Router
@@ -51,6 +52,7 @@ ROUTERS: list[Router] = [
     feeds.room_router,
     bookings.router,
     checkin.router,
+    waitlist.router,
     terms.router,
     series.router,
     rules.router,

@@ -150,9 +150,10 @@ class BookingQuery(PageQuery):
     to: QueryTime | None = Field(None, description="bookings starting before this")
     status: str | None = Field(
         None,
-        pattern=r"^(pending|confirmed|rejected|cancelled|released)"
-        r"(,(pending|confirmed|rejected|cancelled|released))*$",
-        description="comma-separated: pending,confirmed,rejected,cancelled,released",
+        pattern=r"^(pending|confirmed|rejected|cancelled|released|held)"
+        r"(,(pending|confirmed|rejected|cancelled|released|held))*$",
+        description="comma-separated: pending,confirmed,rejected,cancelled,released,held "
+        "(held: a waitlist offer kept for you until you accept it)",
     )
     series_id: int | None = Field(None, ge=1, le=2**31 - 1)
     to_decide: bool = Field(

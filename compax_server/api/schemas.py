@@ -173,6 +173,11 @@ class Problem(BaseModel):
         None, description="noshow_ban: the missed bookings (id, room_id, start)"
     )
     until: datetime | None = Field(None, description="noshow_ban: the end of the ban")
+    entry_id: int | None = Field(None, description="conflict: the waitlist entry you have")
+    entry_state: str | None = Field(None, description="conflict: the waitlist entry's state")
+    offer_expires_at: datetime | None = Field(
+        None, description="conflict: when the waitlist offer expired"
+    )
     retry_after: int | None = Field(
         None, description="seconds to wait (also the Retry-After header)"
     )

@@ -32,6 +32,7 @@ MODEL_MODULES = [
     "compax_server.db.sso",
     "compax_server.db.managers",
     "compax_server.db.checkin",
+    "compax_server.db.waitlist",
 ]
 APP = "models"
 SQLITE_BUSY_TIMEOUT_MS = 10_000

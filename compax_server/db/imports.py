@@ -119,7 +119,7 @@ async def in_the_way(
     rows = await sql.fetch(
         f"""SELECT b.id, b.owner_id, b."start", b."end", b.status, b.title, b.series_id, u.role
            FROM bookings b JOIN users u ON u.id = b.owner_id
-           WHERE b.room_id = ? AND b.status IN ('pending', 'confirmed')
+           WHERE b.room_id = ? AND b.status IN ('pending', 'confirmed', 'held')
              AND b."start" < ? AND b."end" > ? AND b."start" >= {room_start_bound()}
            ORDER BY b."start" """,
         room_id,

@@ -20,7 +20,7 @@ async def busy_between(first: datetime, last: datetime) -> list[dict[str, Any]]:
            FROM bookings b
            JOIN rooms r ON r.id = b.room_id AND r.deleted_at IS NULL AND r.bookable
            LEFT JOIN series s ON s.id = b.series_id
-           WHERE b.status IN ('confirmed', 'pending') AND b."start" < ? AND b."end" > ?
+           WHERE b.status IN ('confirmed', 'pending', 'held') AND b."start" < ? AND b."end" > ?
            ORDER BY b.room_id, b."start", b.id""",
         last,
         first,

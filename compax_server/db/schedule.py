@@ -14,7 +14,7 @@ from typing import Any
 from compax_server import db
 from compax_server.db import sql
 
-ACTIVE = ("confirmed", "pending")  # what occupies a room (not cancelled, rejected, released)
+ACTIVE = ("confirmed", "pending", "held")  # what occupies a room (held: a waitlist offer)
 
 
 async def rooms_for_grid(

@@ -1,6 +1,6 @@
 """The free-room search: one set-based query per search.
 
-A room is free for a set of windows when no confirmed or pending booking and no closure
+A room is free for a set of windows when no confirmed, pending or held booking and no closure
 overlaps any of them. Bookings in the way are looked up through the ``(room_id, start)``
 index, bounded below by ``window start - rooms.max_span_seconds`` (the room's longest
 booking, kept by a trigger), so the cost follows the bookings near the windows, not the
@@ -123,7 +123,7 @@ def _taken_ctes(dialect: str) -> str:
     cost follows the bookings and closures in its windows, not rooms x windows."""
     bound = sql.start_bound(dialect, "w.s", "(SELECT span FROM short_span)")
     meets = f"""b."start" < w.e AND b."start" >= {bound} AND b."end" > w.s
-                AND b.status IN ('confirmed', 'pending')"""
+                AND b.status IN ('confirmed', 'pending', 'held')"""
     # Each window is one range of the bookings' start index: the window is the outer loop
     # (PostgreSQL: LATERAL; SQLite: CROSS JOIN fixes the join order).
     lateral = (
@@ -167,7 +167,7 @@ def _free_sql(dialect: str) -> str:
             SELECT 1 FROM wb JOIN w ON w.g = wb.g
             WHERE wb.building_id = r.building_id AND EXISTS (
                 SELECT 1 FROM bookings b
-                WHERE b.room_id = r.id AND b.status IN ('confirmed', 'pending')
+                WHERE b.room_id = r.id AND b.status IN ('confirmed', 'pending', 'held')
                   AND b."start" < w.e AND b."end" > w.s AND b."start" >= {_span_bound(dialect)}
             )
         ))
@@ -284,7 +284,7 @@ async def blocking(
         SELECT DISTINCT b.id, b.room_id, b.owner_id, b."start", b."end", b.status, b.title,
                w.s AS ws
         FROM rooms r JOIN wb ON wb.building_id = r.building_id JOIN w ON w.g = wb.g
-        JOIN bookings b ON b.room_id = r.id AND b.status IN ('confirmed', 'pending')
+        JOIN bookings b ON b.room_id = r.id AND b.status IN ('confirmed', 'pending', 'held')
              AND b."start" < w.e AND b."end" > w.s AND b."start" >= {_span_bound(dialect)}
         WHERE r.id IN ({marks})
         ORDER BY b."start", b.id""",

@@ -6,6 +6,14 @@ States::
        │ └──────────────cancel──────────────────▲
        └──reject──▶ rejected      confirmed ──release──▶ released (no-show: nobody checked in)
 
+    held ──accept──▶ confirmed (or pending, in a room that needs approval)
+      └──lapse (declined, expired, withdrawn)──▶ cancelled
+
+A ``held`` booking is a waitlist offer (services/waitlist_offers.py): the slot is kept for
+one waiting member until they accept or the offer lapses. It blocks like a confirmed
+booking, under the same database rule: two *blocking* bookings (confirmed or held) of one
+room never overlap.
+
 Cancelled, rejected and released bookings are kept, never deleted. A booking that is over is
 history: its owner may no longer move, rename or cancel it; staff may correct it (audited).
 """
@@ -25,9 +33,14 @@ class Status(StrEnum):
     rejected = "rejected"
     cancelled = "cancelled"
     released = "released"  # a no-show: it needed a check-in and got none (domain/checkin.py)
+    held = "held"  # a waitlist offer, kept for one member until they accept or it lapses
 
 
 ACTIVE = (Status.pending, Status.confirmed)
+# Never overlap each other in one room (the exclusion constraint / trigger).
+BLOCKING = (Status.confirmed, Status.held)
+# Make a room not free (search, availability, the checks of a new booking).
+OCCUPYING = (Status.pending, Status.confirmed, Status.held)
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,7 @@ CANCEL = Transition("cancel", ACTIVE, Status.cancelled)
 APPROVE = Transition("approve", (Status.pending,), Status.confirmed)
 REJECT = Transition("reject", (Status.pending,), Status.rejected)
 RELEASE = Transition("release", (Status.confirmed,), Status.released)
+LAPSE = Transition("lapse", (Status.held,), Status.cancelled)
 
 
 def check_transition(

@@ -314,7 +314,8 @@ def _meet(p: ItemPlan, row: dict[str, Any], priority: bool) -> None:
         if row["id"] not in p.rejects:
             p.rejects.append(row["id"])
         return
-    if priority and row["role"] == "member" and row["series_id"] is None:
+    bumpable = row["status"] == "confirmed" and row["series_id"] is None  # a hold is not
+    if priority and row["role"] == "member" and bumpable:
         if row["id"] not in p.bumps:
             p.bumps.append(row["id"])
         return

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +15,21 @@ from compax_server.errors import InvalidInput
 from compax_server.services.actors import Actor, Scope, require_staff
 from compax_server.services.paging import check_limit, decode_cursor, encode_cursor, page_by_id
 
+Seen = list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]
+_seen: ContextVar[Seen | None] = ContextVar("audit_seen", default=None)
+
+
+@contextmanager
+def watching() -> Iterator[Seen]:
+    """Collect ``(entity_type, before, after)`` of the events recorded inside (in this task):
+    ``services.writes`` learns from them which slots a write freed."""
+    seen: Seen = []
+    token = _seen.set(seen)
+    try:
+        yield seen
+    finally:
+        _seen.reset(token)
+
 
 def _event(
     actor: Actor | None,
@@ -21,6 +39,9 @@ def _event(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> audit_db.NewEvent:
+    seen = _seen.get()
+    if seen is not None:
+        seen.append((entity_type, before, after))
     return audit_db.NewEvent(
         actor_user_id=actor.user_id if actor else None,
         actor_api_key_id=actor.api_key_id if actor else None,

@@ -35,6 +35,7 @@ from compax_server.services.booking_views import conflict_view, snapshot
 log = logging.getLogger("compax.bookings")
 
 ACTIVE = list(states.ACTIVE)
+OCCUPYING = list(states.OCCUPYING)  # what a new booking checks against
 
 
 def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[datetime, datetime]:
@@ -64,7 +65,7 @@ async def check_slot(
     """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff or the
     room's managers override) and the bookings in the way (409). Returns the ids of the
     pending requests that a new confirmed booking overrides (to be rejected)."""
-    active, closures = await blockers(room.building_id, room.id, start, end, ACTIVE, exclude_id)
+    active, closures = await blockers(room.building_id, room.id, start, end, OCCUPYING, exclude_id)
     if override:
         require_staff_or_manager(actor, room_id=room.id)
     else:
@@ -119,13 +120,14 @@ def raise_rule_violations(actor: Actor, problems: list[dict[str, Any]]) -> None:
 def in_the_way(
     actor: Actor, room: RoomForBooking, active: list[BookingRow], status: Status
 ) -> list[int]:
-    """409 when a confirmed booking is among ``active``; else the pending requests that a
-    confirmed booking overrides."""
-    confirmed = [b for b in active if b.status == Status.confirmed]
+    """409 when a confirmed booking or a waitlist hold is among ``active``; else the pending
+    requests that a confirmed booking overrides."""
+    confirmed = [b for b in active if b.status in states.BLOCKING]
     if confirmed:
+        first = confirmed[0]
+        what = "held for a waiting member" if first.status == Status.held else "booked"
         raise BookingConflict(
-            f"room {room.code} is booked from {confirmed[0].start.isoformat()} to "
-            f"{confirmed[0].end.isoformat()}",
+            f"room {room.code} is {what} from {first.start.isoformat()} to {first.end.isoformat()}",
             conflicts=[conflict_view(actor, b) for b in confirmed],
         )
     if status != Status.confirmed:
@@ -195,7 +197,7 @@ async def conflict_from_database(
     actor: Actor, room_id: int, start: datetime, end: datetime, exclude_id: int | None
 ) -> BookingConflict:
     """The database refused an overlap that the service check did not see: name it."""
-    confirmed = await overlapping(room_id, start, end, [Status.confirmed], exclude_id)
+    confirmed = await overlapping(room_id, start, end, list(states.BLOCKING), exclude_id)
     return BookingConflict(
         "the room was booked for that time a moment ago",
         conflicts=[conflict_view(actor, b) for b in confirmed],

@@ -41,7 +41,7 @@ from compax_server.errors import (
     Forbidden,
     InvalidInput,
 )
-from compax_server.services import audit, idempotency, managers, writes
+from compax_server.services import audit, checkin, idempotency, managers, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.booking_reads import get_booking
@@ -142,6 +142,7 @@ async def create_booking(
                 attendees=attendees,
             )
             await checks.reject_overridden(actor, overridden, booking.pk)
+            late = await checkin.late_checkin(booking, room.building_id)
             if idempotency_key:
                 await IdempotencyKey.create(
                     user_id=actor.user_id,
@@ -151,6 +152,8 @@ async def create_booking(
                     resource_id=booking.pk,
                 )
             after = snapshot(booking) | ({"override": True} if override else {})
+            if late is not None:  # booked after the check-in window opened: counts as one
+                after["checked_in_at"] = late.isoformat()
             await audit.record(actor, "booking.create", "booking", booking.pk, after=after)
             return Created(booking, rejected=overridden, timezone=room.timezone)
 
@@ -247,6 +250,8 @@ async def update_booking(
                 booking.exception_fields = occurrences.mark(booking.exception_fields, changed)
             booking.version += 1
             await booking.save()
+            if moved:
+                await checkin.late_checkin(booking, room.building_id)
             await checks.reject_overridden(actor, rejected, booking.pk)
             after = snapshot(booking) | ({"override": True} if override else {})
             await audit.record(
@@ -293,7 +298,12 @@ async def _transition(
             if to == Status.confirmed:
                 room = await checks.locked_room(booking.room_id)
                 active, _ = await blockers(
-                    room.building_id, room.id, booking.start, booking.end, checks.ACTIVE, booking.pk
+                    room.building_id,
+                    room.id,
+                    booking.start,
+                    booking.end,
+                    checks.OCCUPYING,
+                    booking.pk,
                 )
                 rejected = checks.in_the_way(actor, room, active, to)
             before = snapshot(booking)
@@ -307,6 +317,8 @@ async def _transition(
                 update_fields=["status", "reason", "exception_fields", "version", "updated_at"]
             )
             await checks.reject_overridden(actor, rejected, booking.pk)
+            if to == Status.confirmed:
+                await checkin.late_checkin(booking, room.building_id)
             await audit.record(
                 actor,
                 f"booking.{transition.verb}",

@@ -239,7 +239,7 @@ async def add_closure(
             await lock_rooms(room_ids)  # no booking slips in while the closure is made
             hit = (
                 await Booking.filter(
-                    room_id__in=room_ids, status__in=[Status.pending, Status.confirmed]
+                    room_id__in=room_ids, status__in=[Status.pending, Status.confirmed, Status.held]
                 )
                 .filter(start__lt=e, end__gt=s)
                 .order_by("start", "id")

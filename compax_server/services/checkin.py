@@ -12,6 +12,14 @@ nor rewrites history; switched off, it spares every booking not released yet.
 **Check-in.** The owner (or staff for anyone, or the room's display) checks in between the
 window's opening and its close; outside it the answer is a 409 naming the window.
 
+**Late bookings.** A booking that becomes confirmed while its window is open (booked at
+the door or on the display) needs a check-in like any other and is released at the
+window's close without one. A booking that becomes confirmed only after its window closed
+(staff recording what happened, a request approved late, a waitlist offer accepted late, a
+booking moved into the past) counts as checked in at that moment (``late_checkin``):
+nobody could check in to it, and the release cursor is past its close, so it would stay
+"waiting for a check-in" for good.
+
 **Release.** ``release_due`` runs in the worker loop of every server process. One process
 at a time holds the release cursor (``outbox_cursors`` row ``checkin_release``: the time up
 to which every due booking was handled; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write
@@ -92,6 +100,26 @@ async def window_for(actor: Actor, booking_id: int) -> Window:
     if booking is None or not can_see(actor, booking):
         raise NotFound(f"booking {booking_id} does not exist")
     return await booking_window(booking)
+
+
+async def late_checkin(booking: Booking, building_id: int) -> datetime | None:
+    """Inside the write that confirms (creates, approves, moves, accepts) ``booking``: when
+    its room requires a check-in and the window closed already, record the check-in now
+    (see "Late bookings" above). Returns the time recorded, else ``None``. Costs nothing for
+    a booking that starts in the future."""
+    moment = now()
+    if booking.status != Status.confirmed or booking.checked_in_at is not None:
+        return None
+    if booking.start > moment:  # a window closes at the start or later
+        return None
+    window = await window_of(booking.room_id, building_id, booking.start)
+    if not window.required or window.closes_at > moment:
+        return None
+    if not await checkin_db.check_in(booking.pk, moment):
+        return None
+    booking.checked_in_at = moment
+    booking.version += 1  # as the statement did
+    return moment
 
 
 # -- checking in ---------------------------------------------------------------------------

@@ -117,11 +117,11 @@ async def state(token: str) -> DisplayState:
     day_start, day_end = hours.local_day_bounds(moment.astimezone(tz).date(), tz)
     rows = await Booking.filter(
         room_id=room.pk,
-        status__in=[Status.confirmed, Status.pending],
+        status__in=[Status.confirmed, Status.pending, Status.held],
         start__lt=day_end,
         end__gt=day_start,
     ).order_by("start", "id")
-    confirmed = [b for b in rows if b.status == Status.confirmed]
+    confirmed = [b for b in rows if b.status in (Status.confirmed, Status.held)]  # blocking
     current = next((b for b in confirmed if b.start <= moment < b.end), None)
     upcoming = [b for b in confirmed if b.start > moment]
     until = current.end if current else (upcoming[0].start if upcoming else None)

@@ -103,7 +103,9 @@ def _event(row: feeds_db.FeedRow, host: str, visible: bool) -> Event:
     event.add("location", row.room_code)
     event.add(
         "status",
-        {"confirmed": "CONFIRMED", "pending": "TENTATIVE"}.get(row.status, "CANCELLED"),
+        {"confirmed": "CONFIRMED", "pending": "TENTATIVE", "held": "TENTATIVE"}.get(
+            row.status, "CANCELLED"
+        ),
     )
     if visible and row.description:
         event.add("description", row.description)

@@ -35,6 +35,7 @@ from compax_server.db import transaction
 from compax_server.db.audit import AuditEvent
 from compax_server.db.mail import BookingFacts, Recipient, RoomFacts
 from compax_server.db.notifications import PENDING, EmailMessage
+from compax_server.domain import waitlist as waitlist_rules
 from compax_server.errors import RuleViolation
 from compax_server.services import audit
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -210,11 +211,22 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
                 actor=e.actor_label,
                 before=before,
                 series_title=series_title if len(shown) > 1 else "",
-                extra=i.extra,
+                extra=offer_link(i.extra) if i.kind == "waitlist_offer" else i.extra,
             )
             key = f"event:{e.pk}:{user_id}:{i.kind}"
             out.append(_message(key, to, draft, event_id=e.pk, calendars=calendars))
     return out
+
+
+def offer_link(extra: dict[str, str]) -> dict[str, str]:
+    """The link of a waitlist offer's email (``/waitlist/offers/...``): it answers that one
+    offer (``domain.waitlist.offer_token``); without COMPAX_PUBLIC_URL there is none."""
+    s = runtime.settings()
+    entry, offer = int(extra["entry_id"]), int(extra["offer"])
+    token = waitlist_rules.offer_token(s.secret_key, entry, offer)
+    if not s.public_url:
+        return extra
+    return extra | {"link": f"{s.public_url}/waitlist/offers/{entry}/{offer}/{token}"}
 
 
 # -- from the clock: reminders and the digest ----------------------------------------------

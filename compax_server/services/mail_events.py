@@ -55,6 +55,16 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         return [Intent(e, "cancelled", one, reason=reason)]
     if action == "booking.release":
         return [Intent(e, "released", one, reason=reason)]
+    if action == "waitlist.offer":
+        held = after.get("booking_id")
+        if not isinstance(held, int):
+            return []
+        extra = {
+            "entry_id": str(e.entity_id),
+            "offer": str(after.get("offer") or 0),
+            "expires_at": str(after.get("offer_expires_at") or ""),
+        }
+        return [Intent(e, "waitlist_offer", [held], extra=extra)]
     if action == "booking.update":
         out = []
         if any(before.get(k) != after.get(k) for k in ("room_id", "start", "end")):

@@ -13,6 +13,7 @@ reads it too.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ KINDS: dict[str, str] = {
     "reminder": "your booking starts soon (lead times set by the server)",
     "digest": "daily list of the requests waiting for approval (approvers)",
     "webhook_disabled": "a webhook subscription of yours kept failing and was disabled",
+    "waitlist_offer": "a room you waited for came free and is held for you: accept it in time",
 }
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -165,6 +167,16 @@ def _headline(d: Draft) -> tuple[str, str]:
             f"{d.total} booking request{'s' if d.total != 1 else ''} waiting for approval",
             f"{d.total} booking request{'s' if d.total != 1 else ''} wait for a decision.",
         )
+    if d.kind == "waitlist_offer":
+        until = d.extra.get("expires_at", "")
+        if b is not None and until:
+            with contextlib.suppress(ValueError):
+                until = f"{datetime.fromisoformat(until).astimezone(zone(b.timezone)):%H:%M}"
+        return (
+            f"Free for you: {what}{place}",
+            f"A room you waited for came free. It is held for you until {until}: accept it "
+            "before then, or it passes to the next in line.",
+        )
     url = one_line(d.extra.get("url", ""), 100)
     return (
         f"Webhook disabled: {url}",
@@ -211,6 +223,11 @@ def render(
     hidden = max(len(d.bookings), d.total) - min(len(d.bookings), MAX_LISTED)
     if hidden > 0:
         notes.append(f"... and {hidden} more.")
+    if d.kind == "waitlist_offer":
+        link = d.extra.get("link")
+        if link:
+            notes.append(f"Accept or decline here: {link}")
+        notes.append(f"Or: compax waitlist accept {d.extra.get('entry_id', '')}")
     if d.kind == "webhook_disabled":
         if d.extra.get("reason"):
             notes.append(f"Last error: {d.extra['reason']}")

@@ -209,7 +209,7 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
         room = await get_room(actor, room_id)
         await lock_rooms([room.pk])
         upcoming = await Booking.filter(
-            room_id=room.pk, end__gt=now, status__in=[Status.confirmed, Status.pending]
+            room_id=room.pk, end__gt=now, status__in=[Status.confirmed, Status.pending, Status.held]
         ).order_by("start")
         if upcoming and not force:
             raise Conflict(

@@ -112,9 +112,15 @@ async def check_occurrences(
         if b["id"] in own:
             continue
         day = by_start[b["ws"]]
-        if b["status"] == Status.confirmed.value:
+        if b["status"] in (Status.confirmed.value, Status.held.value):  # blocking
             row = BookingRow(
-                b["id"], room.id, b["owner_id"], b["title"], b["start"], b["end"], Status.confirmed
+                b["id"],
+                room.id,
+                b["owner_id"],
+                b["title"],
+                b["start"],
+                b["end"],
+                Status(b["status"]),
             )
             view = booking_views.conflict_view(actor, row)
             result.conflicts.setdefault(day, []).append({"date": day.isoformat(), **view})

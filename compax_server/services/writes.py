@@ -1,8 +1,13 @@
 """The one way a calendar write runs: retried when the database asks, a refused overlap
-turned into a 409, and the search caches told once it committed.
+turned into a 409, the search caches told once it committed, and the waitlists told which
+slots it freed.
 
-Every write (bookings, series, imports, closures) hands its transaction body to ``run``;
-nothing else catches ``IntegrityError`` or bumps the cache stamp.
+Every write (bookings, series, imports, closures, releases, waitlist offers) hands its
+transaction body to ``run``; nothing else catches ``IntegrityError`` or bumps the cache
+stamp. The slots a write freed are read from the audit events it recorded (a booking that
+occupied a slot and no longer does: cancelled, rejected, released, moved, a lapsed hold),
+so no write has to announce them itself; after the commit the first eligible waiting
+member of each gets an offer (``services.waitlist_offers``).
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from typing import TypeVar
 from tortoise.exceptions import IntegrityError
 
 from compax_server import db
+from compax_server.domain import waitlist as waitlist_rules
 from compax_server.errors import BookingConflict, ServiceUnavailable
-from compax_server.services import search
+from compax_server.services import audit, search
 
 T = TypeVar("T")
 
@@ -35,8 +41,16 @@ async def run(
     overlap that the service check did not see (a race with another writer), raise
     ``on_overlap()`` (the conflict naming what is in the way) or a plain 409. After a commit
     for which ``changed(result)`` holds, the search caches move on."""
+    seen: audit.Seen = []
+
+    async def watched() -> T:
+        with audit.watching() as events:
+            result = await attempt()
+        seen[:] = events  # the events of the attempt that committed
+        return result
+
     try:
-        result = await db.with_retries(attempt, on_exhausted=busy)
+        result = await db.with_retries(watched, on_exhausted=busy)
     except IntegrityError as exc:
         if not db.is_overlap_violation(exc):
             raise
@@ -45,4 +59,10 @@ async def run(
         raise BookingConflict("the room was booked for one of these times a moment ago") from None
     if changed(result):
         await search.changed()
+    freed = waitlist_rules.freed_slots(seen)
+    if freed:
+        # imported here: offering writes through ``run`` too
+        from compax_server.services import waitlist_offers
+
+        await waitlist_offers.offer_freed(freed)
     return result

@@ -13,7 +13,7 @@ from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.db.rooms import Building
 from compax_server.db.users import Role
 from compax_server.domain.webhooks import new_secret
-from compax_server.services import api_keys, managers, series
+from compax_server.services import api_keys, managers, series, waitlist
 from compax_server.services import stream as stream_service
 from tests.api.test_booking_permissions import MATRIX as BOOKING_MATRIX
 from tests.conftest import PASSWORD, actor_of, at, bearer
@@ -348,6 +348,39 @@ CASES = {
         {"since": "2026-01-01T00:00:00Z"},
         QUEUED,
     ),
+    # waitlists: everyone signed in waits for themselves; an entry is its member's (staff
+    # see and act on all; a room's managers do not see who waits for it)
+    "GET /waitlist": ("GET", "/api/v1/waitlist", None, READ),
+    "POST /waitlist": (
+        "POST",
+        "/api/v1/waitlist",
+        {
+            "title": "w",
+            "room_id": "{spare_room}",
+            "start": "2031-06-03T10:00:00Z",
+            "end": "2031-06-03T11:00:00Z",
+        },
+        expect(read_key=403),
+    ),
+    "GET /waitlist/{id}": ("GET", "/api/v1/waitlist/{waitlist_entry}", None, expect(other=404)),
+    "DELETE /waitlist/{id}": (
+        "DELETE",
+        "/api/v1/waitlist/{waitlist_entry}",
+        None,
+        expect(other=404, read_key=403),
+    ),
+    "POST /waitlist/{id}/accept": (
+        "POST",
+        "/api/v1/waitlist/{waitlist_entry}/accept",
+        None,
+        expect(other=404, read_key=403),
+    ),
+    "POST /waitlist/{id}/decline": (
+        "POST",
+        "/api/v1/waitlist/{waitlist_entry}/decline",
+        None,
+        expect(other=404, read_key=403),
+    ),
     # series: the member's own
     "GET /series": ("GET", "/api/v1/series", None, READ),
     "GET /series/{id}": ("GET", "/api/v1/series/{series}", None, OWN_READ),
@@ -452,7 +485,13 @@ async def world(make_user, admin, staff, make_room, building, client):
     )
     for user in (member, other, staff, admin, *carers.values()):  # so each may unstar it
         await managers.add_favourite(actor_of(user), room.pk)
+    offered = await waitlist.join(  # the room is free then: offered at once
+        actor_of(member),
+        waitlist.Join(title="w", start=at(2, 10), end=at(2, 11), room_id=room.pk),
+    )
+    assert offered.state.value == "offered"
     ids = {
+        "waitlist_entry": offered.pk,
         "webhook": webhook.pk,
         "delivery": delivery.pk,
         "building": building.pk,

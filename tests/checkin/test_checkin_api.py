@@ -201,3 +201,86 @@ async def test_only_the_missed_occurrence_of_a_series_is_released(
     states = [(await Booking.get(id=b.pk)) for b in occ]
     assert [s.status for s in states] == [Status.released, Status.confirmed, Status.confirmed]
     assert "status" in states[0].exception_fields
+
+
+async def test_a_booking_made_after_its_window_closed_counts_as_checked_in(
+    client, staff, member, make_user, room, login_clock
+):
+    """A booking made inside its window needs a check-in like any other (released at the
+    close without one); one made after the window closed (staff recording what happened)
+    counts as checked in at creation: nobody could check in to it, and the release cursor
+    is already past it."""
+    await require_checkin(client, staff, room)  # window: 10 minutes before to 15 after
+    set_clock(login_clock, at(0, 10, 25))  # inside the 10:30 window: booked at the door
+    made = []
+    for title, hour, minute in (("Walk-in", 10, 30), ("Stayed", 11, 0)):
+        r = await client.post(
+            BK,
+            json={
+                "room_id": room.pk,
+                "title": title,
+                "start": at(0, hour, minute).isoformat(),
+                "end": at(0, hour, minute + 15).isoformat(),
+            },
+            headers=bearer(member),
+        )
+        assert r.status_code == 201 and r.json()["checked_in_at"] is None, r.text
+        made.append(r.json()["id"])
+    set_clock(login_clock, at(0, 10, 56))
+    assert (await check_in(client, member, made[1])).status_code == 200
+    assert await checkin.release_due(at(0, 11, 20)) == 1  # the walk-in nobody checked in to
+    set_clock(login_clock, at(0, 12))
+    r = await client.post(  # staff record a booking whose window closed long ago
+        BK,
+        json={
+            "room_id": room.pk,
+            "title": "Recorded",
+            "start": at(0, 11, 30).isoformat(),
+            "end": at(0, 11, 45).isoformat(),
+            "owner_id": member.pk,
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    recorded = r.json()
+    assert recorded["checked_in_at"].startswith("2031-03-03T12:00")
+    assert r.headers["etag"] == f'"{recorded["version"]}"' == '"2"'
+    assert (await Booking.get(id=recorded["id"])).version == 2
+    assert await checkin.release_due(at(0, 13)) == 0
+    statuses = {b.title: b.status for b in await Booking.all()}
+    assert statuses == {
+        "Walk-in": Status.released,
+        "Stayed": Status.confirmed,
+        "Recorded": Status.confirmed,
+    }
+    event = await AuditEvent.get(entity_id=recorded["id"], action="booking.create")
+    assert event.after["checked_in_at"].startswith("2031-03-03T12:00")
+    r = await check_in(client, member, recorded["id"])
+    assert r.status_code == 409 and r.json()["code"] == "checkin_closed"
+
+
+async def test_a_request_approved_after_its_window_closed_counts_as_checked_in(
+    client, staff, member, make_room, login_clock
+):
+    room = await make_room(requires_approval=True)
+    await require_checkin(client, staff, room)
+    set_clock(login_clock, at(0, 8))
+    r = await client.post(
+        BK,
+        json={
+            "room_id": room.pk,
+            "title": "Asked",
+            "start": at(0, 10).isoformat(),
+            "end": at(0, 11).isoformat(),
+        },
+        headers=bearer(member),
+    )
+    assert r.json()["status"] == "pending"
+    set_clock(login_clock, at(0, 10, 20))  # approved after the window closed
+    r = await client.post(
+        f"{BK}/{r.json()['id']}/approve", headers=bearer(staff) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["checked_in_at"] is not None and r.json()["version"] == 3
+    assert r.headers["etag"] == '"3"'
+    assert await checkin.release_due(at(0, 12)) == 0

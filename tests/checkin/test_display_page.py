@@ -106,3 +106,64 @@ def test_the_display_renders_the_day_and_its_button_checks_in(server, browser, t
     shot = folder / "room-display.png"
     assert browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+def test_a_member_books_now_on_the_display_and_the_page_shows_busy(server, browser, tmp_path):
+    http = httpx.Client(base_url=server.url, timeout=30)
+    token = http.post(
+        "/api/v1/auth/token", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    ).json()["access_token"]
+    http.headers["Authorization"] = f"Bearer {token}"
+    member = http.post(
+        "/api/v1/users",
+        json={
+            "email": "walk-in@campus.example",
+            "full_name": "Wendy Walk-in",
+            "password": "walk-in password",
+        },
+    ).json()
+    building = http.post(
+        "/api/v1/buildings", json={"code": "D2", "name": "Library", "timezone": "UTC"}
+    ).json()
+    room = http.post(
+        "/api/v1/rooms",
+        json={"code": "D2-102", "name": "Group room", "building_id": building["id"], "capacity": 8},
+    ).json()
+    display = http.post(f"/api/v1/rooms/{room['id']}/display-tokens").json()
+
+    browser.get(server.url + display["url_path"])
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "status"), "Free")
+    )
+    assert browser.find_element(By.ID, "book").is_displayed()
+    browser.find_element(By.ID, "email").send_keys("walk-in@campus.example")
+    browser.find_element(By.ID, "password").send_keys("walk-in password")
+    browser.find_element(By.CSS_SELECTOR, '[data-minutes="30"]').click()
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "message"), "Booked until")
+    )
+    # The booking starts seconds from now; the page's own refresh then shows the room busy.
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "status"), "Busy")
+    )
+    assert not browser.find_element(By.ID, "book").is_displayed()
+    assert browser.find_element(By.ID, "password").get_attribute("value") == ""
+    rows = browser.find_elements(By.CSS_SELECTOR, "#bookings li")
+    assert len(rows) == 1 and "confirmed" in rows[0].text and "Wendy" not in rows[0].text
+    booked = http.get("/api/v1/bookings", params={"room_id": room["id"]}).json()["data"]
+    assert len(booked) == 1
+    b = booked[0]
+    assert (b["owner_id"], b["status"], b["title"]) == (
+        member["id"],
+        "confirmed",
+        "Booked at the door",
+    )
+    length = datetime.fromisoformat(b["end"]) - datetime.fromisoformat(b["start"])
+    assert length == timedelta(minutes=30)
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+    folder = Path(os.environ.get("COMPAX_TEST_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    shot = folder / "room-display-booked.png"
+    assert browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000

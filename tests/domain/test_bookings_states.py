@@ -18,8 +18,11 @@ def test_the_states_and_the_transitions():
         "rejected",
         "cancelled",
         "released",
+        "held",
     ]
     assert (Status.pending, Status.confirmed) == bookings.ACTIVE
+    assert (Status.confirmed, Status.held) == bookings.BLOCKING
+    assert (Status.pending, Status.confirmed, Status.held) == bookings.OCCUPYING
     assert (
         bookings.Transition("cancel", (Status.pending, Status.confirmed), Status.cancelled)
         == CANCEL
@@ -27,6 +30,7 @@ def test_the_states_and_the_transitions():
     assert bookings.Transition("approve", (Status.pending,), Status.confirmed) == APPROVE
     assert bookings.Transition("reject", (Status.pending,), Status.rejected) == REJECT
     assert bookings.Transition("release", (Status.confirmed,), Status.released) == bookings.RELEASE
+    assert bookings.Transition("lapse", (Status.held,), Status.cancelled) == bookings.LAPSE
 
 
 @pytest.mark.parametrize(

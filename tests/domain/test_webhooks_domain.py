@@ -15,6 +15,7 @@ ALL_EVENTS = {
     "api_key.create", "api_key.revoke",
     "booking.approve", "booking.auto_reject", "booking.cancel", "booking.check_in",
     "booking.create", "booking.reject", "booking.release", "booking.update",
+    "booking.lapse",
     "building.create", "building.delete", "building.update",
     "closure.create", "closure.delete",
     "feature.create",
@@ -28,6 +29,8 @@ ALL_EVENTS = {
     "series.add_date", "series.cancel", "series.create", "series.update",
     "term.create", "term.delete", "term.update",
     "user.create", "user.lift_noshows", "user.update",
+    "waitlist.accept", "waitlist.close", "waitlist.decline", "waitlist.expire",
+    "waitlist.join", "waitlist.leave", "waitlist.offer",
     "webhook.create", "webhook.delete", "webhook.disable", "webhook.redeliver",
     "webhook.rotate_secret", "webhook.update",
 }  # fmt: skip

@@ -71,6 +71,16 @@ def seed(url: str) -> tuple[str, str]:
         f"{url}/api/v1/auth/token",
         json={"email": "member@campus.example", "password": "member password"},
     ).json()["access_token"]
+    httpx.post(  # the member waits for the admin's booking: waitlist entry 1
+        f"{url}/api/v1/waitlist",
+        json={
+            "title": "w",
+            "room_id": room["id"],
+            "start": "2031-03-03T09:00:00Z",
+            "end": "2031-03-03T10:00:00Z",
+        },
+        headers={"Authorization": f"Bearer {member}"},
+    ).raise_for_status()
     return admin, member
 
 
@@ -145,6 +155,18 @@ def hostile_examples(url: str, token: str) -> None:
         ("POST", "/api/v1/auth/token", {"content": flood, "gzip": True}, 413),
         ("POST", "/api/v1/bookings", {"content": json.dumps({**booking, "title": nul})}, 400),
         ("PATCH", "/api/v1/me", {"content": json.dumps({"full_name": nul})}, 400),
+        (
+            "POST",
+            "/api/v1/waitlist",
+            {"content": json.dumps({**booking, "title": nul})},
+            400,
+        ),
+        (
+            "POST",
+            "/api/v1/waitlist",
+            {"content": json.dumps({**booking, "title": "w", "features": ["x"] * 5000})},
+            400,
+        ),
         ("GET", "/api/v1/rooms", {"params": {"q": "\x00"}}, 400),
         (
             "POST",

@@ -671,6 +671,7 @@ def test_every_kind_has_a_description():
         "reminder",
         "digest",
         "webhook_disabled",
+        "waitlist_offer",
     }
     assert all(re.match(r"^[a-z].{10,}$", d) for d in mail.KINDS.values())
 

@@ -1,0 +1,237 @@
+"""``compax waitlist``: wait for a room that is taken (or for any room that fits), and answer
+the offer when it comes free.
+
+The offer holds the room for you for a while (the server's COMPAX_WAITLIST_HOLD_MINUTES);
+accept it, or it passes to the next in line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from compax_cli import lookup
+from compax_cli.options import Json, Tz
+from compax_cli.output import Column, details, note, print_json, table
+from compax_cli.session import State, client, state
+from compax_cli.times import after, parse_duration, parse_time, show_span, show_time
+from compax_sdk import WaitlistEntry
+
+app = typer.Typer(
+    rich_markup_mode="markdown",
+    help="Wait for a taken room, or for any room that fits: when it comes free you get an "
+    "offer, held for you for a while. Accept it, or it passes to the next in line.",
+)
+
+EntryId = Annotated[int, typer.Argument(help="The waitlist entry's id.")]
+STATES = ("waiting", "offered", "accepted", "declined", "expired", "left", "closed")
+
+
+def _columns(st: State) -> list[Column[WaitlistEntry]]:
+    tz = st.display_zone()
+    return [
+        ("id", lambda e: e.id),
+        ("state", lambda e: e.state),
+        ("title", lambda e: e.title),
+        ("room", lambda e: e.room_id if e.room_id is not None else _criteria(e)),
+        ("when", lambda e: show_span(e.start, e.end, tz)),
+        ("offer until", lambda e: show_time(e.offer_expires_at, tz) if e.offer_expires_at else ""),
+        ("user", lambda e: e.user_id),
+    ]
+
+
+def _criteria(e: WaitlistEntry) -> str:
+    parts = ["any"]
+    if e.min_capacity:
+        parts.append(f">= {e.min_capacity} seats")
+    if e.features:
+        parts.append(", ".join(e.features))
+    if e.building_id:
+        parts.append(f"building {e.building_id}")
+    return " ".join(parts)
+
+
+def _show(st: State, e: WaitlistEntry, title: str) -> None:
+    tz = st.display_zone()
+    rows: list[tuple[str, object]] = [
+        ("id", e.id),
+        ("state", e.state),
+        ("title", e.title),
+        ("room", e.room_id if e.room_id is not None else _criteria(e)),
+        ("when", show_span(e.start, e.end, tz)),
+        ("joined", show_time(e.joined_at, tz)),
+    ]
+    if e.booking_id is not None:
+        rows.append(("booking", e.booking_id))
+    if e.offer_expires_at is not None and e.state == "offered":
+        rows.append(("offer until", show_time(e.offer_expires_at, tz)))
+    if e.reason:
+        rows.append(("reason", e.reason))
+    details(rows, title=title)
+
+
+@app.command("join")
+def join(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", "-t", help="What the booking is for.")],
+    start: Annotated[str, typer.Option("--start", "-s", help="Local time or RFC 3339.")],
+    end: Annotated[str | None, typer.Option("--end", "-e", help="End time.")] = None,
+    duration: Annotated[
+        str | None, typer.Option("--duration", "-d", help="Instead of --end: 90m, 2h.")
+    ] = None,
+    room: Annotated[
+        str | None, typer.Option("--room", "-r", help="Wait for this room (code or id).")
+    ] = None,
+    capacity: Annotated[
+        int | None,
+        typer.Option("--capacity", "-c", min=1, help="Any room: at least this many seats."),
+    ] = None,
+    feature: Annotated[
+        list[str] | None,
+        typer.Option("--feature", "-f", help="Any room: with this feature (repeat)."),
+    ] = None,
+    building: Annotated[
+        str | None, typer.Option("--building", "-b", help="Any room: in this building.")
+    ] = None,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """Wait for a room (--room), or for any room that fits (--capacity, --feature,
+    --building). When it is free already, the offer comes at once.
+
+    Example: compax waitlist join -c 30 -f projector -t Seminar -s '2027-03-02 10:00' -d 2h
+    """
+    st = state(ctx, json_, tz)
+    if bool(end) == bool(duration):
+        raise typer.BadParameter("give --end or --duration", param_hint="--end")
+    if room is not None and (capacity or feature or building):
+        raise typer.BadParameter(
+            "give --room, or the criteria (--capacity, --feature, --building)",
+            param_hint="--room",
+        )
+    with client(st) as c:
+        found = lookup.room(c, room) if room is not None else None
+        place = lookup.building(c, building) if building is not None else None
+        zone = st.input_zone(c, found.timezone if found else place.timezone if place else None)
+        st.zone_hint = zone
+        begin = parse_time(start, zone, "--start")
+        finish = (
+            parse_time(end, zone, "--end")
+            if end
+            else after(begin, parse_duration(duration or "", "--duration"))
+        )
+        entry = c.waitlist.join(
+            title=title,
+            start=begin,
+            end=finish,
+            room_id=found.id if found else None,
+            building_id=place.id if place else None,
+            min_capacity=capacity,
+            features=feature or None,
+        )
+    if st.json:
+        print_json(entry)
+        return
+    if entry.state == "offered":
+        note(
+            f"Free already: the room is held for you until "
+            f"{show_time(entry.offer_expires_at, st.display_zone())}. "
+            f"Accept: compax waitlist accept {entry.id}"
+        )
+    else:
+        note(f"You are waiting (entry {entry.id}); you will get an offer when it comes free.")
+    _show(st, entry, "Waitlist entry")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    state_: Annotated[
+        list[str] | None,
+        typer.Option("--state", help=f"Only these states (repeat): {', '.join(STATES)}."),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Staff: this user's entries (email or id).")
+    ] = None,
+    json_: Json = False,
+    tz: Tz = None,
+) -> None:
+    """Your waitlist entries, oldest first (staff: everyone's).
+
+    Example: compax waitlist list --state waiting --state offered
+    """
+    st = state(ctx, json_, tz)
+    for s in state_ or []:
+        if s not in STATES:
+            raise typer.BadParameter(f"one of {', '.join(STATES)}", param_hint="--state")
+    with client(st) as c:
+        user_id = lookup.user_id(c, user) if user else None
+        rows = list(c.waitlist.list(state=state_ or None, user_id=user_id))  # type: ignore[arg-type]
+    if st.json:
+        print_json(rows)
+    else:
+        table(rows, _columns(st), empty="No waitlist entries.")
+
+
+@app.command("show")
+def show(ctx: typer.Context, entry_id: EntryId, json_: Json = False, tz: Tz = None) -> None:
+    """One waitlist entry: its state, and the offer when there is one.
+
+    Example: compax waitlist show 7
+    """
+    st = state(ctx, json_, tz)
+    with client(st) as c:
+        entry = c.waitlist.get(entry_id)
+    if st.json:
+        print_json(entry)
+    else:
+        _show(st, entry, "Waitlist entry")
+
+
+@app.command("leave")
+def leave(ctx: typer.Context, entry_id: EntryId, json_: Json = False) -> None:
+    """Stop waiting; an offer you hold passes to the next in line.
+
+    Example: compax waitlist leave 7
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        entry = c.waitlist.leave(entry_id)
+    if st.json:
+        print_json(entry)
+    else:
+        note(f"Left the waitlist (entry {entry.id}).")
+
+
+@app.command("accept")
+def accept(ctx: typer.Context, entry_id: EntryId, json_: Json = False, tz: Tz = None) -> None:
+    """Take the offered room: it becomes your booking. An expired offer exits with 4.
+
+    Example: compax waitlist accept 7
+    """
+    st = state(ctx, json_, tz)
+    with client(st) as c:
+        done = c.waitlist.accept(entry_id)
+    if st.json:
+        print_json(done)
+        return
+    b = done.booking
+    tz_ = st.display_zone(b.timezone or None)
+    note(
+        f"Booked: booking {b.id}, room {b.room_id}, {show_span(b.start, b.end, tz_)} ({b.status})."
+    )
+
+
+@app.command("decline")
+def decline(ctx: typer.Context, entry_id: EntryId, json_: Json = False) -> None:
+    """Decline the offer: the room passes to the next in line.
+
+    Example: compax waitlist decline 7
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        entry = c.waitlist.decline(entry_id)
+    if st.json:
+        print_json(entry)
+    else:
+        note(f"Declined; the room passes on (entry {entry.id}).")

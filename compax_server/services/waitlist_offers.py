@@ -1,0 +1,367 @@
+"""Waitlist offers: a freed slot goes to the first eligible waiting member, held for them.
+
+**The hold is a booking.** An offer inserts a booking in the state ``held`` for the waiting
+member. The database's one overlap rule covers blocking bookings, confirmed *or held*
+(exclusion constraint on PostgreSQL, trigger on SQLite; migration 18), so a hold blocks
+everyone else exactly like a confirmed booking: search and availability show the room as
+taken (status ``held``), and anyone else's booking of the slot is a 409 that names the
+hold. Accepting turns the same row into a confirmed (or, in a room that needs approval, a
+pending) booking; an offer that lapses (declined, expired, entry left) cancels the hold.
+
+**Who gets an offer.** ``services.writes.run`` reads, from the audit events of every
+calendar write that committed, which slots it freed, and calls ``offer_freed``. Each slot
+goes to the waiting entries whose window meets it and who would take that room (the room
+itself, or criteria it fits), first come first: the first whose window is now entirely free
+(no pending, confirmed or held booking, no closure) and whose booking the rules allow (the
+member's own rules: duration, notice, quota, no-show ban...) gets it. An entry the rules
+refuse is passed over, with the reason on the entry, and keeps waiting.
+
+**Races.** An offer runs in one transaction that first takes the room's booking lock: two
+processes offering the same slot queue on it, and the second finds the hold of the first.
+The entry is claimed with a conditional update (``waiting`` → ``offered``), so an entry that
+waits for any fitting room never gets two offers. The database constraint stays the source
+of truth: a hold that would overlap anything blocking is refused by it.
+
+**Expiry.** ``tick`` runs in the worker loop of every server process: it lapses the offers
+whose hold time passed (claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has
+one writer), each lapse freeing its slot for the next in line through the same path; it
+closes waiting entries whose window began; and once a minute one process sweeps the waiting
+entries (a slot freed while no process was running, or by a change that names no single
+booking, such as a series cancelled). All of it uses the controlled clock
+(``services.limits.now``), so it catches up after downtime on its first tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from compax_server import runtime
+from compax_server.db import rooms as rooms_db
+from compax_server.db import search as search_db
+from compax_server.db import transaction
+from compax_server.db import waitlist as waitlist_db
+from compax_server.db.bookings import (
+    Booking,
+    RoomForBooking,
+    Status,
+    blockers,
+    insert_booking,
+    lock_room,
+)
+from compax_server.db.users import User
+from compax_server.db.waitlist import WaitlistEntry
+from compax_server.domain import waitlist as rules
+from compax_server.domain.waitlist import EntryState
+from compax_server.errors import CompaxError, Conflict
+from compax_server.services import audit, limits, search, sessions, writes
+from compax_server.services import booking_checks as checks
+from compax_server.services.actors import Actor
+from compax_server.services.booking_views import snapshot
+
+log = logging.getLogger("compax.waitlist")
+
+CANDIDATES = 50  # waiting entries looked at per freed slot
+EXPIRE_BATCH = 100
+SWEEP_EVERY = 60  # seconds between sweeps (one process per turn)
+SWEEP_BATCH = 200
+SWEEP_ROOMS = 20  # fitting rooms tried per criteria entry and sweep
+SWEEP = "waitlist_sweep"
+
+
+def now() -> datetime:
+    return limits.now()
+
+
+def hold_time() -> timedelta:
+    return timedelta(minutes=runtime.settings().waitlist_hold_minutes)
+
+
+def entry_view(entry: WaitlistEntry) -> dict[str, Any]:
+    """The audit snapshot of an entry."""
+    return {
+        "user_id": entry.user_id,
+        "title": entry.title,
+        "room_id": entry.room_id,
+        "building_id": entry.building_id,
+        "min_capacity": entry.min_capacity,
+        "features": list(entry.features or []),
+        "start": entry.start.isoformat(),
+        "end": entry.end.isoformat(),
+        "state": entry.state.value,
+        "booking_id": entry.booking_id,
+        "offer_expires_at": entry.offer_expires_at.isoformat() if entry.offer_expires_at else None,
+        "reason": entry.reason or None,
+        "version": entry.version,
+    }
+
+
+def criteria_of(entry: WaitlistEntry) -> rules.Criteria:
+    return rules.Criteria(
+        room_id=entry.room_id,
+        building_id=entry.building_id,
+        min_capacity=entry.min_capacity,
+        features=frozenset(entry.features or []),
+    )
+
+
+async def actor_for(user_id: int) -> Actor | None:
+    """The waiting member as the actor of their booking (their rules, their rooms)."""
+    user = await User.get_or_none(id=user_id, is_active=True)
+    if user is None:
+        return None
+    managed = await sessions.managed(user.pk)
+    return Actor(
+        user_id=user.pk,
+        email=user.email,
+        role=user.role,
+        managed_rooms=managed.rooms,
+        managed_buildings=managed.buildings,
+    )
+
+
+# -- offering ------------------------------------------------------------------------------
+
+
+async def offer_freed(slots: list[rules.Slot]) -> int:
+    """After a write freed these slots: offer each to the first eligible waiting member.
+    Never fails the write that freed them (the sweep tries again). With nobody waiting it
+    costs one indexed query (a release of thousands of no-shows stays as fast)."""
+    done = 0
+    try:
+        if not await waitlist_db.any_waiting(now()):
+            return 0
+    except Exception:
+        log.exception("reading the waitlists failed; the sweep tries again")
+        return 0
+    for slot in slots[:CANDIDATES]:
+        try:
+            done += await offer_slot(slot)
+        except Exception:
+            log.exception("offering the freed slot %s failed; the sweep tries again", slot)
+    return done
+
+
+async def offer_slot(slot: rules.Slot) -> int:
+    """Offer the room to the first in its line for ``slot`` whose window is entirely free
+    there and whose rules allow the booking: a held booking and the entry ``offered``. The
+    line is read and decided under the room's booking lock, in one transaction, so two
+    processes offering one slot queue up and first come stays first served. Returns 1 when
+    an offer was made."""
+    codes = await rooms_db.feature_codes([slot.room_id])
+    features = frozenset(codes[slot.room_id])
+
+    async def attempt() -> int:
+        async with transaction():
+            room = await lock_room(slot.room_id)
+            if room is None or not room.bookable:
+                return 0
+            facts = rules.RoomFacts(
+                room.id, room.building_id, room.capacity, room.bookable, features
+            )
+            moment = now()
+            line = await waitlist_db.waiting_for(
+                room.id, room.building_id, room.capacity, slot.start, slot.end, CANDIDATES
+            )
+            for entry in line:
+                if entry.start <= moment or not rules.fits(criteria_of(entry), facts):
+                    continue
+                if await _offer_to(entry, room, moment):
+                    return 1
+            return 0
+
+    try:
+        return await writes.run(attempt)
+    except Conflict:  # the database refused the hold: something took the slot meanwhile
+        return 0
+
+
+async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> bool:
+    """Inside ``offer_slot``'s transaction: the offer to this entry, when it can have it."""
+    active, closures = await blockers(
+        room.building_id, room.id, entry.start, entry.end, checks.OCCUPYING
+    )
+    if active or closures:
+        return False  # not free (yet) for this window
+    actor = await actor_for(entry.user_id)
+    if actor is None:
+        return False
+    try:
+        await checks.check_slot(
+            actor, room, entry.start, entry.end, Status.held, None, False, actor.user_id
+        )
+    except CompaxError as refused:
+        reason = f"passed over for room {room.code}: {refused.detail}"[:500]
+        await WaitlistEntry.filter(id=entry.pk).update(reason=reason)
+        return False
+    if not await waitlist_db.take_for_offer(entry.pk):
+        return False  # offered another room meanwhile
+    booking = await insert_booking(
+        room_id=room.id,
+        owner_id=entry.user_id,
+        title=entry.title,
+        description="",
+        start=entry.start,
+        end=entry.end,
+        status=Status.held,
+        created_by_id=None,
+    )
+    before = entry_view(entry)
+    entry = await WaitlistEntry.get(id=entry.pk)
+    entry.booking_id = booking.pk
+    entry.offers += 1
+    entry.offered_at = moment
+    entry.offer_expires_at = moment + hold_time()
+    entry.reason = ""
+    await entry.save(
+        update_fields=[
+            "booking_id",
+            "offers",
+            "offered_at",
+            "offer_expires_at",
+            "reason",
+            "updated_at",
+        ]
+    )
+    after = entry_view(entry) | {"room_id": room.id, "offer": entry.offers}
+    await audit.record(
+        None, "waitlist.offer", "waitlist_entry", entry.pk, before=before, after=after
+    )
+    return True
+
+
+async def offer_entry(entry: WaitlistEntry) -> bool:
+    """Offer what is free to the waiting in line, for the rooms this entry would take (its
+    room, or the free rooms that fit its criteria, smallest first). Each room goes to the
+    first eligible in *its* line (``offer_slot``), which is this entry only when nobody
+    earlier waits for it: joining never jumps the queue. Used on joining and by the sweep.
+    Returns whether the entry holds an offer now."""
+    if entry.room_id is not None:
+        room_ids = [entry.room_id]
+    else:
+        feature_ids = await rooms_db.features_by_code(sorted(entry.features or []))
+        if len(feature_ids) < len(entry.features or []):
+            return False  # a feature nobody has any more
+        room_filter = search_db.RoomFilter(
+            min_capacity=entry.min_capacity,
+            building_id=entry.building_id,
+            feature_ids=sorted(feature_ids.values()),
+            only_bookable=True,
+        )
+        c = search.Criteria(free_from=entry.start, free_to=entry.end)
+        windows, _, _, _ = search.windows_of(c, await search.all_buildings())
+        rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=SWEEP_ROOMS)
+        room_ids = [int(r["id"]) for r in rows]
+    for room_id in room_ids:
+        await offer_slot(rules.Slot(room_id, entry.start, entry.end))
+        if await WaitlistEntry.filter(id=entry.pk, state=EntryState.offered).exists():
+            return True
+    return False
+
+
+# -- lapsing -------------------------------------------------------------------------------
+
+
+async def lapse(
+    entry: WaitlistEntry, to: EntryState, reason: str, actor: Actor | None, action: str
+) -> WaitlistEntry:
+    """Inside a transaction: end an open entry (``to``); an offer's hold is cancelled, which
+    frees its slot for the next in line once the transaction commits (``writes.run``)."""
+    before = entry_view(entry)
+    moment = now()
+    if entry.state == EntryState.offered and entry.booking_id is not None:
+        booking = await Booking.get_or_none(id=entry.booking_id)
+        if booking is not None and booking.status == Status.held:
+            held = snapshot(booking)
+            booking.status = Status.cancelled
+            booking.reason = f"waitlist offer {reason}"
+            booking.version += 1
+            await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+            await audit.record(
+                actor, "booking.lapse", "booking", booking.pk, before=held, after=snapshot(booking)
+            )
+    entry.state = to
+    entry.reason = reason
+    entry.ended_at = moment
+    entry.version += 1
+    await entry.save(update_fields=["state", "reason", "ended_at", "version", "updated_at"])
+    await audit.record(
+        actor, action, "waitlist_entry", entry.pk, before=before, after=entry_view(entry)
+    )
+    return entry
+
+
+# -- the worker's tick ---------------------------------------------------------------------
+
+
+async def tick(moment: datetime | None = None) -> int:
+    """Expire the offers whose hold ran out (each passes its slot on), close the entries
+    whose window began, and, once a minute in one process, sweep the waiting entries.
+    Costs one indexed query when nothing is due."""
+    moment = moment or now()
+    done = 0
+    if await waitlist_db.any_due(moment):
+        while True:
+            expired, more = await writes.run(lambda: _expire_batch(moment))
+            done += expired
+            if not more:
+                break
+        done += await writes.run(lambda: _close_begun(moment))
+    memo = runtime.memo("waitlist.sweep")
+    if memo.get("next", 0.0) <= moment.timestamp():  # a turn is tried once a minute
+        memo["next"] = moment.timestamp() + SWEEP_EVERY
+        done += await sweep(moment)
+    return done
+
+
+async def _expire_batch(moment: datetime) -> tuple[int, bool]:
+    async with transaction():
+        ids = await waitlist_db.due_offers(moment, EXPIRE_BATCH)
+        for entry in await WaitlistEntry.filter(id__in=ids).order_by("offer_expires_at", "id"):
+            if entry.state == EntryState.offered:
+                await lapse(entry, EntryState.expired, "expired", None, "waitlist.expire")
+        return len(ids), len(ids) >= EXPIRE_BATCH
+
+
+async def _close_begun(moment: datetime) -> int:
+    async with transaction():
+        rows = await waitlist_db.close_begun(moment, "the window began before a room came free")
+        await audit.record_many(
+            None,
+            [
+                (
+                    "waitlist.close",
+                    "waitlist_entry",
+                    r["id"],
+                    {"state": "waiting"},
+                    {"state": "closed", "version": r["version"]},
+                )
+                for r in rows
+            ],
+        )
+        return len(rows)
+
+
+async def sweep(moment: datetime, *, force: bool = False) -> int:
+    """Offer what is free to the waiting entries, first come first (catch-up: slots freed
+    while no process ran, or by changes that name no single booking). One process per
+    ``SWEEP_EVERY`` seconds; ``force`` runs it now (tests, ``compax worker --once``)."""
+    if not await waitlist_db.any_waiting(moment):
+        return 0
+    if not force:
+        async with transaction():
+            turn = await waitlist_db.take_turn(SWEEP, int(moment.timestamp()), SWEEP_EVERY)
+        if not turn:
+            return 0
+    offered, after = 0, 0
+    while True:
+        page = await waitlist_db.waiting_page(moment, after, SWEEP_BATCH)
+        for entry in sorted(page, key=lambda e: (e.joined_at, e.pk)):
+            try:
+                offered += await offer_entry(entry)
+            except Exception:
+                log.exception("sweeping waitlist entry %s failed", entry.pk)
+        if len(page) < SWEEP_BATCH:
+            return offered
+        after = page[-1].pk

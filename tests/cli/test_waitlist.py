@@ -1,0 +1,101 @@
+"""``compax waitlist`` against a real ``compax serve``: a member waits for a taken room, gets
+the offer when staff cancel the booking in the way, accepts it; waits for any room that
+fits, declines, leaves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from compax_sdk import Compax
+from tests.cli.conftest import Cli, tag
+
+pytestmark = pytest.mark.slow
+PASSWORD = "waiting-pass-123"
+
+
+def test_wait_get_the_offer_accept_decline_and_leave(
+    admin_cli: Cli, cli: Cli, api: Compax, campus: dict[str, Any]
+) -> None:
+    room = campus["mid"]
+    email = f"wait-{tag().lower()}@campus.example"
+    api.users.create(email=email, full_name="Walt Waiting", role="member", password=PASSWORD)
+    me = cli.login(email, PASSWORD)
+    taken = api.bookings.create(
+        room_id=room.id,
+        title="Faculty meeting",
+        start="2031-03-04T10:00:00+01:00",
+        end="2031-03-04T11:00:00+01:00",
+    )
+    joined = me.ok(
+        "waitlist",
+        "join",
+        "-r",
+        room.code,
+        "-t",
+        "Study group",
+        "-s",
+        "2031-03-04 10:00",
+        "-d",
+        "1h",
+    )
+    assert "You are waiting" in joined.output and "waiting" in joined.output
+    entry = me.json("waitlist", "list")[0]
+    assert entry["state"] == "waiting" and entry["room_id"] == room.id
+
+    api.bookings.cancel(taken.id, version=taken.version)
+    shown = me.ok("waitlist", "show", str(entry["id"])).output
+    assert "offered" in shown and "offer until" in shown
+    accepted = me.ok("waitlist", "accept", str(entry["id"]))
+    assert "Booked: booking" in accepted.output and "(confirmed)" in accepted.output
+    again = me("waitlist", "accept", str(entry["id"]))
+    assert again.exit_code == 4 and "accepted" in again.output
+
+    # Any room with 30 seats and a projector, free already: offered at once, then declined.
+    offer = me.json(
+        "waitlist",
+        "join",
+        "-c",
+        "30",
+        "-f",
+        "projector",
+        "-t",
+        "Seminar",
+        "-s",
+        "2031-03-05 14:00",
+        "-e",
+        "2031-03-05 15:00",
+    )
+    assert offer["state"] == "offered" and offer["room_id"] is None
+    held = api.bookings.get(offer["booking_id"])
+    assert (held.status, held.room_id) == ("held", room.id)
+    declined = me.ok("waitlist", "decline", str(offer["id"]))
+    assert "Declined" in declined.output
+    assert api.bookings.get(offer["booking_id"]).status == "cancelled"
+
+    later = me.json(
+        "waitlist", "join", "-r", str(room.id), "-t", "x", "-s", "2031-03-06 09:00", "-d", "30m"
+    )
+    me.ok("waitlist", "leave", str(later["id"]))
+    listed = me.ok("waitlist", "list", "--state", "left").output
+    assert str(later["id"]) in listed
+    bad = me("waitlist", "list", "--state", "nope")
+    assert bad.exit_code == 2
+    both = me(
+        "waitlist",
+        "join",
+        "-r",
+        room.code,
+        "-c",
+        "3",
+        "-t",
+        "x",
+        "-s",
+        "2031-03-06 09:00",
+        "-d",
+        "1h",
+    )
+    assert both.exit_code == 2 and "--room" in both.output
+    staff_view = admin_cli.json("waitlist", "list", "--user", email)
+    assert len(staff_view) == 3

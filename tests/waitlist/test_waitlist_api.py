@@ -1,0 +1,341 @@
+"""Waitlists through the API on both engines, with the controlled clock
+(``services.limits.clock``): joining, offers when a booking in the way ends, the hold
+blocking everyone else, accepting, declining, expiry passing the offer down the line, and
+the refusals that write nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from compax_server.db.audit import AuditEvent
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.waitlist import WaitlistEntry
+from compax_server.services import waitlist_offers
+from tests.conftest import at, bearer
+
+BK = "/api/v1/bookings"
+WL = "/api/v1/waitlist"
+
+
+def set_clock(clock, moment) -> None:
+    clock.now = moment.timestamp()
+
+
+async def book(client, user, room, start, end, **extra):
+    body = {
+        "room_id": room.pk,
+        "title": "Seminar",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
+    r = await client.post(BK, json=body | extra, headers=bearer(user))
+    return r
+
+
+async def join(client, user, start, end, **extra):
+    body = {"title": "Waiting", "start": start.isoformat(), "end": end.isoformat(), **extra}
+    return await client.post(WL, json=body, headers=bearer(user))
+
+
+async def cancel(client, user, booking_id):
+    b = await Booking.get(id=booking_id)
+    r = await client.post(
+        f"{BK}/{booking_id}/cancel", headers=bearer(user) | {"If-Match": f'"{b.version}"'}
+    )
+    assert r.status_code == 200, r.text
+    return r
+
+
+async def entry(client, user, entry_id):
+    r = await client.get(f"{WL}/{entry_id}", headers=bearer(user))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def taken_room(client, make_user, room, login_clock):
+    """A room booked 10-11 on day 0 by someone; the clock at 08:00 that day."""
+    set_clock(login_clock, at(0, 8))
+    holder = await make_user()
+    r = await book(client, holder, room, at(0, 10), at(0, 11))
+    assert r.status_code == 201, r.text
+    return holder, r.json()["id"]
+
+
+async def test_join_offer_hold_blocks_others_and_accept_books(client, make_user, room, login_clock):
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    waiter, stranger = await make_user(), await make_user()
+    r = await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)
+    assert r.status_code == 201, r.text
+    joined = r.json()
+    assert joined["state"] == "waiting" and joined["booking_id"] is None
+    assert r.headers["location"] == f"{WL}/{joined['id']}"
+
+    await cancel(client, holder, taken)  # the booking in the way ends: the offer comes
+    offered = await entry(client, waiter, joined["id"])
+    assert offered["state"] == "offered" and offered["offers"] == 1
+    assert offered["offer_expires_at"].startswith(at(0, 8, 15).isoformat()[:19])
+    hold = await Booking.get(id=offered["booking_id"])
+    assert (hold.status, hold.owner_id, hold.room_id) == (Status.held, waiter.pk, room.pk)
+
+    # The hold blocks everyone else: a 409 naming it (privacy view), availability shows it.
+    r = await book(client, stranger, room, at(0, 10, 30), at(0, 11, 30))
+    assert r.status_code == 409, r.text
+    problem = r.json()
+    assert problem["code"] == "booking_conflict"
+    assert "held" in problem["detail"]
+    assert problem["conflicts"] == [
+        {
+            "room_id": room.pk,
+            "start": at(0, 10).isoformat(),
+            "end": at(0, 11).isoformat(),
+            "status": "held",
+        }
+    ]
+    r = await client.get(
+        f"/api/v1/rooms/{room.pk}/availability",
+        params={"from": at(0, 9).isoformat(), "to": at(0, 12).isoformat()},
+        headers=bearer(stranger),
+    )
+    assert [b["status"] for b in r.json()["busy"]] == ["held"]
+    r = await client.get(
+        "/api/v1/rooms",
+        params={"free_from": at(0, 10).isoformat(), "free_to": at(0, 11).isoformat()},
+        headers=bearer(stranger),
+    )
+    assert room.pk not in [x["id"] for x in r.json()["data"]]
+
+    r = await client.post(f"{WL}/{joined['id']}/accept", headers=bearer(waiter))
+    assert r.status_code == 200, r.text
+    accepted = r.json()
+    assert accepted["state"] == "accepted"
+    assert accepted["booking"]["id"] == hold.pk and accepted["booking"]["status"] == "confirmed"
+    assert (await Booking.get(id=hold.pk)).status == Status.confirmed
+    r = await client.post(f"{WL}/{joined['id']}/accept", headers=bearer(waiter))
+    assert r.status_code == 409 and r.json()["entry_state"] == "accepted"
+    actions = (
+        await AuditEvent.filter(entity_type="waitlist_entry", entity_id=joined["id"])
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["waitlist.join", "waitlist.offer", "waitlist.accept"]
+    created = await AuditEvent.get(
+        entity_type="booking", entity_id=hold.pk, action="booking.create"
+    )
+    assert created.before["status"] == "held" and created.after["status"] == "confirmed"
+
+
+async def test_three_waiting_members_cascade_through_expiring_offers(
+    client, make_user, room, login_clock
+):
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    first, second, third = [await make_user() for _ in range(3)]
+    ids = []
+    for user in (first, second, third):
+        set_clock(login_clock, at(0, 8) + timedelta(minutes=len(ids)))
+        r = await join(client, user, at(0, 10), at(0, 11), room_id=room.pk)
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    set_clock(login_clock, at(0, 8))
+    await cancel(client, holder, taken)
+    states = lambda: [WaitlistEntry.get(id=i) for i in ids]  # noqa: E731
+    assert [(await e).state.value for e in states()] == ["offered", "waiting", "waiting"]
+
+    # Nothing is due before the hold ends; then the first offer expires and passes on.
+    set_clock(login_clock, at(0, 8, 14))
+    assert await waitlist_offers.tick() == 0
+    set_clock(login_clock, at(0, 8, 16))
+    assert await waitlist_offers.tick() >= 1
+    assert [(await e).state.value for e in states()] == ["expired", "offered", "waiting"]
+    # The second declines: the third gets it at once.
+    r = await client.post(f"{WL}/{ids[1]}/decline", headers=bearer(second))
+    assert r.status_code == 200 and r.json()["state"] == "declined"
+    got = [await e for e in states()]
+    assert [e.state.value for e in got] == ["expired", "declined", "offered"]
+    # The first cannot accept any more: its offer expired (409), nothing written.
+    r = await client.post(f"{WL}/{ids[0]}/accept", headers=bearer(first))
+    assert r.status_code == 409 and r.json()["entry_state"] == "expired"
+    # The third's hold expires too after its own 15 minutes (caught up on a late tick).
+    set_clock(login_clock, at(0, 9, 30))
+    await waitlist_offers.tick()
+    assert (await WaitlistEntry.get(id=ids[2])).state.value == "expired"
+    holds = await Booking.filter(room_id=room.pk, start=at(0, 10)).order_by("id")
+    assert [b.status for b in holds] == [Status.cancelled] * 4  # the first booking, 3 holds
+    assert [b.reason for b in holds[1:]] == [
+        "waitlist offer expired",
+        "waitlist offer declined",
+        "waitlist offer expired",
+    ]
+    expired = await AuditEvent.filter(action="waitlist.expire").count()
+    assert expired == 2 and await AuditEvent.filter(action="booking.lapse").count() == 3
+    # The room is free again, for anyone.
+    r = await book(client, first, room, at(0, 10), at(0, 11))
+    assert r.status_code == 201, r.text
+
+
+async def test_an_offer_expiring_just_as_the_member_accepts_is_a_409(
+    client, make_user, room, login_clock
+):
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    waiter = await make_user()
+    entry_id = (await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    await cancel(client, holder, taken)
+    set_clock(login_clock, at(0, 8, 15))  # the hold ends now; the worker has not run yet
+    r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
+    assert r.status_code == 409 and "expired" in r.json()["detail"]
+    assert (await WaitlistEntry.get(id=entry_id)).state.value == "offered"
+    assert await Booking.filter(owner_id=waiter.pk, status=Status.confirmed).count() == 0
+
+
+async def test_any_room_with_30_seats_and_a_projector(
+    client, make_user, make_room, staff, login_clock
+):
+    set_clock(login_clock, at(0, 8))
+    small = await make_room(capacity=20, features=["projector"])
+    bare = await make_room(capacity=40)
+    fits = await make_room(capacity=35, features=["projector", "whiteboard"])
+    holder, waiter = await make_user(), await make_user()
+    for r in (small, bare, fits):
+        assert (await book(client, holder, r, at(0, 10), at(0, 11))).status_code == 201
+    r = await join(client, waiter, at(0, 10), at(0, 11), min_capacity=30, features=["projector"])
+    assert r.status_code == 201 and r.json()["state"] == "waiting", r.text
+    entry_id = r.json()["id"]
+    # Rooms that do not fit come free: nothing happens.
+    for r_ in (small, bare):
+        b = await Booking.get(room_id=r_.pk, status=Status.confirmed)
+        await cancel(client, holder, b.pk)
+    assert (await WaitlistEntry.get(id=entry_id)).state.value == "waiting"
+    b = await Booking.get(room_id=fits.pk, status=Status.confirmed)
+    await cancel(client, holder, b.pk)
+    got = await entry(client, waiter, entry_id)
+    assert got["state"] == "offered"
+    assert (await Booking.get(id=got["booking_id"])).room_id == fits.pk
+
+
+async def test_joining_when_a_fitting_room_is_free_offers_it_at_once(
+    client, make_user, make_room, login_clock
+):
+    set_clock(login_clock, at(0, 8))
+    await make_room(capacity=10)
+    big = await make_room(capacity=50)
+    waiter = await make_user()
+    r = await join(client, waiter, at(0, 10), at(0, 11), min_capacity=30)
+    assert r.status_code == 201 and r.json()["state"] == "offered", r.text
+    assert (await Booking.get(id=r.json()["booking_id"])).room_id == big.pk
+
+
+async def test_a_member_whose_rules_refuse_is_passed_over(
+    client, make_user, room, staff, login_clock
+):
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    r = await client.put(
+        f"/api/v1/rules/room/{room.pk}", json={"max_bookings_per_week": 1}, headers=bearer(staff)
+    )
+    assert r.status_code == 200, r.text
+    busy, patient = await make_user(), await make_user()
+    assert (await book(client, busy, room, at(1, 10), at(1, 11))).status_code == 201
+    first = (await join(client, busy, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    second = (await join(client, patient, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    await cancel(client, holder, taken)
+    skipped = await WaitlistEntry.get(id=first)
+    assert skipped.state.value == "waiting"  # keeps waiting, with the reason
+    assert "passed over" in skipped.reason and "week" in skipped.reason
+    assert (await WaitlistEntry.get(id=second)).state.value == "offered"
+
+
+async def test_leaving_with_an_offer_passes_it_on_and_others_get_404(
+    client, make_user, room, login_clock
+):
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    a, b = await make_user(), await make_user()
+    ea = (await join(client, a, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    eb = (await join(client, b, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    await cancel(client, holder, taken)
+    for method, path in (("GET", ""), ("DELETE", ""), ("POST", "/accept"), ("POST", "/decline")):
+        r = await client.request(method, f"{WL}/{ea}{path}", headers=bearer(b))
+        assert r.status_code == 404 and r.json()["code"] == "not_found", (method, path)
+    r = await client.delete(f"{WL}/{ea}", headers=bearer(a))
+    assert r.status_code == 200 and r.json()["state"] == "left"
+    assert (await WaitlistEntry.get(id=eb)).state.value == "offered"
+    mine = await client.get(WL, headers=bearer(a))
+    assert [e["id"] for e in mine.json()["data"]] == [ea]
+
+
+async def test_bad_joins_write_nothing(client, make_user, room, staff, login_clock, admin):
+    set_clock(login_clock, at(0, 8))
+    member = await make_user()
+    good = {"title": "x", "start": at(0, 10).isoformat(), "end": at(0, 11).isoformat()}
+    cases = [
+        (good | {"room_id": room.pk, "colour": "red"}, 400, "validation_failed"),
+        (good | {"room_id": room.pk, "min_capacity": 5}, 400, "validation_failed"),
+        (good | {"room_id": 999_999}, 400, "validation_failed"),
+        (good | {"building_id": 999_999}, 400, "validation_failed"),
+        (good | {"features": ["no-such-thing"]}, 400, "validation_failed"),
+        (good | {"features": ["Bad Code!"]}, 400, "validation_failed"),
+        (good | {"features": ["f"] * 21}, 400, "validation_failed"),
+        (good | {"title": "t" * 201, "room_id": room.pk}, 400, "validation_failed"),
+        (good | {"room_id": room.pk, "start": at(0, 7).isoformat()}, 400, "validation_failed"),
+        (good | {"room_id": room.pk, "end": at(0, 9).isoformat()}, 400, "validation_failed"),
+        (good | {"room_id": room.pk, "end": at(400, 9).isoformat()}, 422, "rule_violation"),
+        (good | {"room_id": room.pk, "start": "2031-03-03T10:00:00"}, 400, "validation_failed"),
+        (
+            good
+            | {
+                "room_id": room.pk,
+                "start": "9999-12-31T23:00:00+00:00",
+                "end": "9999-12-31T23:30:00+00:00",
+            },
+            422,
+            "rule_violation",
+        ),
+        (good | {"room_id": room.pk, "title": "a\u0000b"}, 400, "validation_failed"),
+        (good | {"features": ["x"] * 5000}, 400, "validation_failed"),
+    ]
+    for body, status, code in cases:
+        r = await client.post(WL, json=body, headers=bearer(member))
+        assert (r.status_code, r.json()["code"]) == (status, code), (body, r.text)
+        assert len(r.content) < 5000
+    assert await WaitlistEntry.all().count() == 0
+    assert await AuditEvent.filter(action="waitlist.join").count() == 0
+
+
+async def test_open_entries_are_bounded_and_duplicates_refused(
+    client, make_user, make_room, login_clock, monkeypatch
+):
+    from compax_server import runtime
+
+    monkeypatch.setattr(runtime.settings(), "waitlist_max_entries", 2)
+    holder, _ = await taken_room(client, make_user, await make_room(), login_clock)
+    rooms = [await make_room() for _ in range(3)]
+    member = await make_user()
+    for r_ in rooms:
+        assert (await book(client, holder, r_, at(0, 10), at(0, 11))).status_code == 201
+    r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[0].pk)
+    assert r.status_code == 201
+    r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[0].pk)
+    assert r.status_code == 409 and r.json()["entry_id"] > 0
+    assert (
+        await join(client, member, at(0, 10), at(0, 11), room_id=rooms[1].pk)
+    ).status_code == 201
+    r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[2].pk)
+    assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "waitlist_limit"
+    assert await WaitlistEntry.filter(user_id=member.pk).count() == 2
+
+
+async def test_staff_list_everyone_and_windows_that_begin_close_the_entry(
+    client, make_user, room, staff, login_clock
+):
+    _holder, _ = await taken_room(client, make_user, room, login_clock)
+    a, b = await make_user(), await make_user()
+    await join(client, a, at(0, 10), at(0, 11), room_id=room.pk)
+    await join(client, b, at(0, 10), at(0, 11), room_id=room.pk)
+    r = await client.get(WL, params={"state": "waiting"}, headers=bearer(staff))
+    assert len(r.json()["data"]) == 2
+    r = await client.get(WL, params={"user_id": b.pk}, headers=bearer(staff))
+    assert [e["user_id"] for e in r.json()["data"]] == [b.pk]
+    r = await client.get(WL, params={"user_id": b.pk}, headers=bearer(a))  # ignored: own only
+    assert [e["user_id"] for e in r.json()["data"]] == [a.pk]
+    r = await client.get(WL, params={"state": "nope"}, headers=bearer(a))
+    assert r.status_code == 400
+    set_clock(login_clock, at(0, 10))
+    await waitlist_offers.tick()
+    assert {e.state.value for e in await WaitlistEntry.all()} == {"closed"}

@@ -1,0 +1,75 @@
+"""The waiting member is told of an offer: an email (through the outbox, to a real SMTP
+server in the test process) whose link opens a page that accepts or declines that offer;
+the webhook event is ``waitlist.offer``."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.waitlist import WaitlistEntry
+from compax_server.domain import webhooks
+from compax_server.domain.versions import Expected
+from compax_server.services import bookings, waitlist
+from tests.conftest import actor_of, at
+from tests.notifications.test_email import (  # noqa: F401  (fixtures)
+    PUBLIC,
+    outbox,
+    part,
+    smtp,
+    subject,
+    to,
+)
+
+
+async def test_the_offer_email_links_to_a_page_that_accepts_it(
+    app,  # before the outbox: it configures the mail on top of the app's settings
+    outbox,  # noqa: F811
+    make_user,
+    room,
+    book,
+    login_clock,
+):
+    login_clock.now = at(0, 8).timestamp()
+    holder, first, second = [await make_user() for _ in range(3)]
+    taken = await book(holder, room, at(0, 10), at(0, 11), title="Faculty")
+    entries = []
+    for user in (first, second):
+        entries.append(
+            await waitlist.join(
+                actor_of(user),
+                waitlist.Join(
+                    title="Reading group", start=at(0, 10), end=at(0, 11), room_id=room.pk
+                ),
+            )
+        )
+    await outbox.deliver()
+    await bookings.cancel_booking(actor_of(holder), taken.pk, expected=Expected(any=True))
+    received = to(await outbox.deliver(), first)
+    assert len(received) == 1 and to(received, second) == []
+    assert subject(received[0]).startswith("Free for you: Reading group")
+    text = part(received[0], "text/plain")
+    assert "held for you until 09:15" in text  # 08:15 UTC in the building's zone (Berlin)
+    link = re.search(rf"{re.escape(PUBLIC)}(/waitlist/offers/\S+)", text)
+    assert link is not None, text
+    assert "webhook" not in text and webhooks.valid_pattern("waitlist.offer")
+
+    transport = httpx.ASGITransport(app=app, client=("10.0.0.9", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as page:
+        shown = await page.get(link.group(1))
+        assert shown.status_code == 200 and "Accept" in shown.text and "Reading group" in shown.text
+        assert "script" not in shown.text.lower()
+        wrong = await page.get(link.group(1)[:-4] + "0000")
+        assert wrong.status_code == 404
+        bad = await page.post(link.group(1), data={"answer": "maybe"})
+        assert bad.status_code == 400
+        done = await page.post(link.group(1), data={"answer": "accept"})
+        assert done.status_code == 200 and "booked for you" in done.text
+        again = await page.post(link.group(1), data={"answer": "decline"})
+        assert again.status_code == 409
+    entry = await WaitlistEntry.get(id=entries[0].pk)
+    assert entry.state.value == "accepted"
+    assert (await Booking.get(id=entry.booking_id)).status == Status.confirmed
+    assert (await WaitlistEntry.get(id=entries[1].pk)).state.value == "waiting"
