@@ -6,6 +6,7 @@ accept it, or it passes to the next in line."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Annotated
 
 import typer
@@ -15,7 +16,7 @@ from compax_cli.options import Json, Tz
 from compax_cli.output import Column, details, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import after, parse_duration, parse_time, show_span, show_time
-from compax_sdk import WaitlistEntry
+from compax_sdk import Compax, CompaxError, WaitlistEntry
 
 app = typer.Typer(
     rich_markup_mode="markdown",
@@ -27,47 +28,84 @@ EntryId = Annotated[int, typer.Argument(help="The waitlist entry's id.")]
 STATES = ("waiting", "offered", "accepted", "declined", "expired", "left", "closed")
 
 
-def _columns(st: State) -> list[Column[WaitlistEntry]]:
-    tz = st.display_zone()
-    return [
-        ("id", lambda e: e.id),
-        ("state", lambda e: e.state),
-        ("title", lambda e: e.title),
-        ("room", lambda e: e.room_id if e.room_id is not None else _criteria(e)),
-        ("when", lambda e: show_span(e.start, e.end, tz)),
-        ("offer until", lambda e: show_time(e.offer_expires_at, tz) if e.offer_expires_at else ""),
-        ("user", lambda e: e.user_id),
-    ]
+def _zone(st: State, e: WaitlistEntry) -> tzinfo:
+    """The zone of the room waited for (or of the building asked for): times read as there."""
+    if e.room_id is not None:
+        return st.display_zone(st.names.zone(e.room_id))
+    building = st.names.building(e.building_id) if e.building_id is not None else None
+    return st.display_zone(building.timezone if building else None)
 
 
-def _criteria(e: WaitlistEntry) -> str:
+def _place(st: State, e: WaitlistEntry) -> str:
+    """``M-101``, or the criteria of "any room": ``any, >= 30 seats, projector, in MAIN``."""
+    if e.room_id is not None:
+        return st.names.room_code(e.room_id)
     parts = ["any"]
     if e.min_capacity:
         parts.append(f">= {e.min_capacity} seats")
-    if e.features:
-        parts.append(", ".join(e.features))
+    parts.extend(e.features)
     if e.building_id:
-        parts.append(f"building {e.building_id}")
-    return " ".join(parts)
+        parts.append(f"in {st.names.building_code(e.building_id)}")
+    return ", ".join(parts)
 
 
-def _show(st: State, e: WaitlistEntry, title: str) -> None:
-    tz = st.display_zone()
+def _learn(st: State, entries: list[WaitlistEntry], people: bool = False) -> None:
+    """Look up the rooms, buildings (and people) the entries name while the client is open."""
+    st.names.learn(
+        room_ids=(e.room_id for e in entries if e.room_id is not None),
+        building_ids=(e.building_id for e in entries if e.building_id is not None),
+        user_ids=(e.user_id for e in entries) if people else (),
+    )
+
+
+def _columns(st: State, people: bool) -> list[Column[WaitlistEntry]]:
+    columns: list[Column[WaitlistEntry]] = [
+        ("id", lambda e: e.id),
+        ("state", lambda e: e.state),
+        ("title", lambda e: e.title),
+        ("room", lambda e: _place(st, e)),
+        ("when", lambda e: show_span(e.start, e.end, _zone(st, e))),
+        (
+            "offer until",
+            lambda e: (
+                show_time(e.offer_expires_at, _zone(st, e))
+                if e.offer_expires_at and e.state == "offered"
+                else ""
+            ),
+        ),
+    ]
+    if people:
+        columns.append(("who", lambda e: st.names.person(e.user_id)))
+    return columns
+
+
+def _show(st: State, e: WaitlistEntry, title: str, held_room: str = "") -> None:
+    tz = _zone(st, e)
     rows: list[tuple[str, object]] = [
         ("id", e.id),
         ("state", e.state),
         ("title", e.title),
-        ("room", e.room_id if e.room_id is not None else _criteria(e)),
+        ("room", _place(st, e)),
         ("when", show_span(e.start, e.end, tz)),
         ("joined", show_time(e.joined_at, tz)),
     ]
     if e.booking_id is not None:
-        rows.append(("booking", e.booking_id))
+        rows.append(("booking", f"{e.booking_id} in {held_room}" if held_room else e.booking_id))
     if e.offer_expires_at is not None and e.state == "offered":
         rows.append(("offer until", show_time(e.offer_expires_at, tz)))
     if e.reason:
         rows.append(("reason", e.reason))
     details(rows, title=title)
+
+
+def _held_room(st: State, c: Compax, e: WaitlistEntry) -> str:
+    """The room of the booking an entry holds or got (for "any room": which one it is)."""
+    if e.booking_id is None:
+        return ""
+    try:
+        return st.names.room_code(c.bookings.get(e.booking_id).room_id)
+    except CompaxError:
+        return ""
 
 
 @app.command("join")
@@ -129,18 +167,20 @@ def join(
             min_capacity=capacity,
             features=feature or None,
         )
+        _learn(st, [entry])
+        held = _held_room(st, c, entry)
     if st.json:
         print_json(entry)
         return
     if entry.state == "offered":
         note(
-            f"Free already: the room is held for you until "
-            f"{show_time(entry.offer_expires_at, st.display_zone())}. "
+            f"Free already: {held or 'the room'} is held for you until "
+            f"{show_time(entry.offer_expires_at, _zone(st, entry))}. "
             f"Accept: compax waitlist accept {entry.id}"
         )
     else:
         note(f"You are waiting (entry {entry.id}); you will get an offer when it comes free.")
-    _show(st, entry, "Waitlist entry")
+    _show(st, entry, "Waitlist entry", held)
 
 
 @app.command("list")
@@ -167,10 +207,14 @@ def list_(
     with client(st) as c:
         user_id = lookup.user_id(c, user) if user else None
         rows = list(c.waitlist.list(state=state_ or None, user_id=user_id))  # type: ignore[arg-type]
+        mine = c.me.get().id if rows else None
+        people = any(e.user_id != mine for e in rows)  # staff see whose entries they are
+        if not st.json:
+            _learn(st, rows, people)
     if st.json:
         print_json(rows)
     else:
-        table(rows, _columns(st), empty="No waitlist entries.")
+        table(rows, _columns(st, people), empty="No waitlist entries.")
 
 
 @app.command("show")
@@ -180,12 +224,16 @@ def show(ctx: typer.Context, entry_id: EntryId, json_: Json = False, tz: Tz = No
     Example: compax waitlist show 7
     """
     st = state(ctx, json_, tz)
+    held = ""
     with client(st) as c:
         entry = c.waitlist.get(entry_id)
+        if not st.json:
+            _learn(st, [entry])
+            held = _held_room(st, c, entry)
     if st.json:
         print_json(entry)
     else:
-        _show(st, entry, "Waitlist entry")
+        _show(st, entry, "Waitlist entry", held)
 
 
 @app.command("leave")
@@ -212,14 +260,13 @@ def accept(ctx: typer.Context, entry_id: EntryId, json_: Json = False, tz: Tz = 
     st = state(ctx, json_, tz)
     with client(st) as c:
         done = c.waitlist.accept(entry_id)
+        code = st.names.room_code(done.booking.room_id)
     if st.json:
         print_json(done)
         return
     b = done.booking
     tz_ = st.display_zone(b.timezone or None)
-    note(
-        f"Booked: booking {b.id}, room {b.room_id}, {show_span(b.start, b.end, tz_)} ({b.status})."
-    )
+    note(f"Booked: booking {b.id}, {code}, {show_span(b.start, b.end, tz_)} ({b.status}).")
 
 
 @app.command("decline")

@@ -47,8 +47,14 @@ def test_wait_get_the_offer_accept_decline_and_leave(
     api.bookings.cancel(taken.id, version=taken.version)
     shown = me.ok("waitlist", "show", str(entry["id"])).output
     assert "offered" in shown and "offer until" in shown
+    assert room.code in shown and "10:00-11:00 CET" in shown  # the room's code, its zone
+    listed = me.ok("waitlist", "list").output
+    assert room.code in listed and "who" not in listed  # a member's own entries: no owner column
+    everyone = admin_cli.ok("waitlist", "list").output
+    assert "Walt Waiting" in everyone  # staff see whose entry it is, by name
     accepted = me.ok("waitlist", "accept", str(entry["id"]))
     assert "Booked: booking" in accepted.output and "(confirmed)" in accepted.output
+    assert f", {room.code}," in accepted.output
     again = me("waitlist", "accept", str(entry["id"]))
     assert again.exit_code == 4 and "accepted" in again.output
 
@@ -70,6 +76,8 @@ def test_wait_get_the_offer_accept_decline_and_leave(
     assert offer["state"] == "offered" and offer["room_id"] is None
     held = api.bookings.get(offer["booking_id"])
     assert (held.status, held.room_id) == ("held", room.id)
+    any_room = me.ok("waitlist", "show", str(offer["id"])).output
+    assert "any, >= 30 seats, projector" in any_room and f"in {room.code}" in any_room
     declined = me.ok("waitlist", "decline", str(offer["id"]))
     assert "Declined" in declined.output
     assert api.bookings.get(offer["booking_id"]).status == "cancelled"
