@@ -244,7 +244,7 @@ async def test_a_booking_made_after_its_window_closed_counts_as_checked_in(
     assert r.status_code == 201, r.text
     recorded = r.json()
     assert recorded["checked_in_at"].startswith("2031-03-03T12:00")
-    assert r.headers["etag"] == f'"{recorded["version"]}"' == '"2"'
+    assert version_of(r.headers["etag"]) == recorded["version"] == 2
     assert (await Booking.get(id=recorded["id"])).version == 2
     assert await checkin.release_due(at(0, 13)) == 0
     statuses = {b.title: b.status for b in await Booking.all()}
@@ -282,5 +282,5 @@ async def test_a_request_approved_after_its_window_closed_counts_as_checked_in(
     )
     assert r.status_code == 200, r.text
     assert r.json()["checked_in_at"] is not None and r.json()["version"] == 3
-    assert r.headers["etag"] == '"3"'
+    assert version_of(r.headers["etag"]) == 3
     assert await checkin.release_due(at(0, 12)) == 0
