@@ -386,3 +386,61 @@ async def test_the_rules_are_listed_and_a_level_can_be_removed(client, staff, bu
 async def test_a_member_cannot_remove_rules(client, member, room):
     r = await client.delete(f"/api/v1/rules/room/{room.pk}", headers=bearer(member))
     assert r.status_code == 403, r.text
+
+
+async def test_setting_a_level_again_replaces_its_limits_and_audits_both(client, staff, room):
+    path = f"/api/v1/rules/room/{room.pk}"
+    first = {"max_duration_minutes": 90, "horizon_days": 30}
+    second = {"max_duration_minutes": 60}  # a missing limit is no limit at this level
+    for limits in (first, second):
+        r = await client.put(path, json=limits, headers=bearer(staff))
+        assert r.status_code == 200, r.text
+    listed = (await client.get("/api/v1/rules", headers=bearer(staff))).json()["data"]
+    assert [(r["scope"], r["max_duration_minutes"], r["horizon_days"]) for r in listed] == [
+        ("room", 60, None)
+    ]
+    events = await AuditEvent.filter(action="rules.set").order_by("id")
+    assert [(e.entity_type, e.entity_id, e.actor_user_id) for e in events] == [
+        ("rules.room", room.pk, staff.pk),
+        ("rules.room", room.pk, staff.pk),
+    ]
+    assert events[0].before is None
+    assert events[1].before is not None and events[1].after is not None
+    assert (events[1].before["max_duration_minutes"], events[1].before["horizon_days"]) == (90, 30)
+    assert (events[1].after["max_duration_minutes"], events[1].after["horizon_days"]) == (60, None)
+
+
+async def test_an_unknown_rules_level_is_a_400_naming_it(client, staff):
+    r = await client.put(
+        "/api/v1/rules/campus/1", json={"max_duration_minutes": 60}, headers=bearer(staff)
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == [
+        {
+            "location": "path",
+            "pointer": "/scope",
+            "detail": "one of global, building, room",
+            "code": "enum",
+        }
+    ]
+
+
+async def test_a_building_manager_sets_and_removes_the_rules_of_that_building(
+    client, admin, make_user, building
+):
+    manager = await make_user()
+    r = await client.post(
+        f"/api/v1/buildings/{building.pk}/managers",
+        json={"user_id": manager.pk},
+        headers=bearer(admin),
+    )
+    assert r.status_code in (200, 201), r.text
+    path = f"/api/v1/rules/building/{building.pk}"
+    put = await client.put(path, json={"max_duration_minutes": 60}, headers=bearer(manager))
+    assert put.status_code == 200, put.text
+    gone = await client.delete(path, headers=bearer(manager))
+    assert gone.status_code == 204, gone.text
+    not_global = await client.put(
+        "/api/v1/rules/global", json={"horizon_days": 9}, headers=bearer(manager)
+    )
+    assert not_global.status_code == 403, not_global.text
