@@ -31,9 +31,9 @@ async def test_overlapping_takes_several_statuses_at_once(database, member, room
     await stored(room, member, at(0, 9), at(0, 11), status=Status.cancelled)
     window = (at(0, 9) + timedelta(minutes=30), at(0, 12))  # the pending one starts before it
     found = await bookings_db.overlapping(room.pk, *window, [Status.pending, Status.confirmed])
-    assert [(b.id, b.status) for b in found] == [
-        (pending.pk, Status.pending),
-        (confirmed.pk, Status.confirmed),
+    assert [(b.id, b.room_id, b.owner_id, b.status) for b in found] == [
+        (pending.pk, room.pk, member.pk, Status.pending),
+        (confirmed.pk, room.pk, member.pk, Status.confirmed),
     ]
     only_confirmed = await bookings_db.overlapping(room.pk, *window, [Status.confirmed])
     assert [b.id for b in only_confirmed] == [confirmed.pk]
