@@ -288,12 +288,19 @@ async def test_the_weekly_count_alone_binds_and_names_the_local_week(
     client, staff, member, make_room
 ):
     await set_rules(client, staff, max_bookings_per_week=1)
-    a, b = await make_room(), await make_room()
-    ok = await client.post(
-        BK, json=body(a, local(0, 0, 30), local(0, 1, 30)), headers=bearer(member)
+    a, b, c = await make_room(), await make_room(), await make_room()
+    next_week = await client.post(
+        BK, json=body(c, local(7, 9), local(7, 10)), headers=bearer(member)
     )
-    assert ok.status_code == 201, ok.text  # Monday 00:30 in Berlin: Sunday night in UTC
-    r = await client.post(BK, json=body(b, local(6, 20), local(6, 21)), headers=bearer(member))
+    assert next_week.status_code == 201, next_week.text
+    tuesday = await client.post(
+        BK, json=body(a, local(1, 10), local(1, 11)), headers=bearer(member)
+    )
+    assert tuesday.status_code == 201, tuesday.text  # next Monday is another week
+    # Monday 00:30 in Berlin is still Sunday in UTC: it belongs to Tuesday's week
+    r = await client.post(
+        BK, json=body(b, local(0, 0, 30), local(0, 1, 30)), headers=bearer(member)
+    )
     assert r.status_code == 422, r.text
     assert r.json()["errors"] == [
         {
@@ -302,10 +309,6 @@ async def test_the_weekly_count_alone_binds_and_names_the_local_week(
             "detail": f"at most 1 bookings a week (the week of {MONDAY.isoformat()} would have 2)",
         }
     ]
-    next_monday = await client.post(
-        BK, json=body(b, local(7, 9), local(7, 10)), headers=bearer(member)
-    )
-    assert next_monday.status_code == 201, next_monday.text
 
 
 async def test_a_booking_over_midnight_on_sunday_counts_in_the_week_it_starts(
