@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from compax_server.db import bookings as bookings_db
+from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status
 from tests.conftest import monday_ahead
 
@@ -158,7 +159,8 @@ async def test_insert_occurrences_returns_the_id_of_each_date(database, member, 
 async def test_copy_occurrences_writes_every_row_once(database, member, staff, room):
     """1,002 rows: more than one multi-row INSERT takes (1,000) where there is no COPY."""
     rows = [row(room, member, n) for n in range(1002)]
-    await bookings_db.copy_occurrences(rows, created_by_id=staff.pk)
+    async with transaction():  # as an import applies it (COPY runs on the transaction's connection)
+        await bookings_db.copy_occurrences(rows, created_by_id=staff.pk)
     copied = await Booking.all().order_by("start")
     assert [r.external_id for r in copied] == [f"L-{n}" for n in range(1002)]
     assert {(r.created_by_id, r.status, r.version, r.reason) for r in copied} == {
