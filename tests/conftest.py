@@ -34,6 +34,7 @@ from compax_server.db.users import Role, User
 from compax_server.services import auth, bookings, buildings, limits, rooms, users
 from compax_server.services.actors import Actor
 from compax_server.settings import Settings
+from tests.dates import Y2031
 
 POSTGRES_URL = os.environ.get("COMPAX_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("COMPAX_TEST_REDIS_URL", "")
@@ -361,8 +362,9 @@ def monday_ahead(years: int = 5) -> date:
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
-    """A UTC instant in a week far enough ahead (Monday 2031-03-03 is ``day=0``)."""
-    return datetime(2031, 3, 3, tzinfo=UTC) + timedelta(days=day, hours=hour, minutes=minute)
+    """A UTC instant in a week far enough ahead: Monday 2031-03-03 is ``day=0`` (the year
+    moves by whole 28-year cycles once 2031 comes near, see tests/dates.py)."""
+    return datetime(Y2031, 3, 3, tzinfo=UTC) + timedelta(days=day, hours=hour, minutes=minute)
 
 
 Book = Callable[..., Awaitable[Booking]]

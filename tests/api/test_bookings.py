@@ -10,6 +10,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.services import buildings
 from tests.conftest import actor_of, at, bearer, version_of
+from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
 
@@ -35,7 +36,7 @@ async def test_a_member_books_a_free_room(client, member, room):
     body = r.json()
     assert body["status"] == "confirmed"
     assert body["owner_id"] == member.pk
-    assert body["start"] == "2031-03-03T09:00:00Z"
+    assert body["start"] == f"{Y2031}-03-03T09:00:00Z"
     assert version_of(r.headers["etag"]) == 1
     assert r.headers["location"] == f"{BK}/{body['id']}"
 
@@ -45,20 +46,20 @@ async def test_times_with_offsets_are_stored_in_utc(client, member, room):
         BK,
         json={
             **payload(room, at(0, 9), at(0, 10)),
-            "start": "2031-03-03T10:00:00+01:00",
-            "end": "2031-03-03T11:30:00+01:00",
+            "start": f"{Y2031}-03-03T10:00:00+01:00",
+            "end": f"{Y2031}-03-03T11:30:00+01:00",
         },
         headers=bearer(member),
     )
     assert r.status_code == 201
-    assert r.json()["start"] == "2031-03-03T09:00:00Z"
-    assert r.json()["end"] == "2031-03-03T10:30:00Z"
+    assert r.json()["start"] == f"{Y2031}-03-03T09:00:00Z"
+    assert r.json()["end"] == f"{Y2031}-03-03T10:30:00Z"
 
 
 async def test_naive_times_are_400_naming_the_field(client, member, room):
     r = await client.post(
         BK,
-        json={**payload(room, at(0, 9), at(0, 10)), "start": "2031-03-03T10:00:00"},
+        json={**payload(room, at(0, 9), at(0, 10)), "start": f"{Y2031}-03-03T10:00:00"},
         headers=bearer(member),
     )
     assert r.status_code == 400
@@ -81,7 +82,7 @@ async def test_an_overlap_is_409_naming_the_booking_in_the_way(client, member, m
     body = r.json()
     assert body["code"] == "booking_conflict"
     conflict = body["conflicts"][0]
-    assert conflict["start"] == "2031-03-03T09:00:00+00:00"
+    assert conflict["start"] == f"{Y2031}-03-03T09:00:00+00:00"
     assert conflict["end"] == first["end"].replace("Z", "+00:00")
     # Another member's booking: busy and its times, never its id, title or owner.
     assert {"id", "title", "owner_id"}.isdisjoint(conflict)
@@ -243,7 +244,7 @@ async def test_moving_into_an_occupied_slot_is_409_and_nothing_changes(
         headers=bearer(member) | {"If-Match": '"1"'},
     )
     assert r.status_code == 200
-    assert r.json()["start"] == "2031-03-03T10:00:00Z"
+    assert r.json()["start"] == f"{Y2031}-03-03T10:00:00Z"
     stored = await Booking.get(id=b["id"])
     assert stored.room_id == room.pk and stored.version == 2
 
@@ -338,7 +339,7 @@ async def test_list_filters_and_pages_in_start_order(client, staff, room, make_r
         cursor = page["next_cursor"]
         if not cursor:
             break
-    assert [b["start"][:10] for b in seen] == ["2031-03-04", "2031-03-05", "2031-03-06"]
+    assert [b["start"][:10] for b in seen] == [f"{Y2031}-03-04", f"{Y2031}-03-05", f"{Y2031}-03-06"]
     assert {b["room_id"] for b in seen} == {room.pk}
 
 

@@ -8,6 +8,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.users import Role
 from tests.conftest import at, bearer
+from tests.dates import Y2031
 
 B = "/api/v1/buildings"
 R = "/api/v1/rooms"
@@ -142,13 +143,13 @@ async def test_removing_a_room_with_upcoming_bookings_is_409_unless_an_admin_for
 async def test_closures_by_dates_cover_whole_local_days(client, staff, building):
     r = await client.post(
         f"{B}/{building.pk}/closures",
-        json={"reason": "Easter", "start_date": "2031-04-18", "end_date": "2031-04-21"},
+        json={"reason": "Easter", "start_date": f"{Y2031}-04-18", "end_date": f"{Y2031}-04-21"},
         headers=bearer(staff),
     )
     assert r.status_code == 201, r.text
     body = r.json()
-    assert body["start"] == "2031-04-17T22:00:00Z"  # midnight in Berlin, summer time
-    assert body["end"] == "2031-04-21T22:00:00Z"
+    assert body["start"] == f"{Y2031}-04-17T22:00:00Z"  # midnight in Berlin, summer time
+    assert body["end"] == f"{Y2031}-04-21T22:00:00Z"
     listed = (await client.get(f"{B}/{building.pk}/closures", headers=bearer(staff))).json()["data"]
     assert [c["reason"] for c in listed] == ["Easter"]
     assert (

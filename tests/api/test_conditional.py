@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import at, bearer, version_of
+from tests.dates import Y2031
 
 
 async def test_a_booking_is_not_sent_again_while_it_is_unchanged(client, member, room, book):
@@ -116,7 +117,7 @@ async def test_errors_are_not_conditional(client, member):
 async def term(client, staff):
     r = await client.post(
         "/api/v1/terms",
-        json={"name": "Spring", "start_date": "2031-03-01", "end_date": "2031-06-30"},
+        json={"name": "Spring", "start_date": f"{Y2031}-03-01", "end_date": f"{Y2031}-06-30"},
         headers=bearer(staff),
     )
     return r.json()
@@ -180,11 +181,11 @@ async def test_bookings_say_their_zone_and_local_times(
     r = (await client.get(f"/api/v1/bookings/{winter.pk}", headers=h)).json()
     assert r["timezone"] == "Europe/Berlin"
     assert (r["local_start"], r["local_end"]) == (
-        "2031-03-04T10:00:00+01:00",
-        "2031-03-04T11:00:00+01:00",
+        f"{Y2031}-03-04T10:00:00+01:00",
+        f"{Y2031}-03-04T11:00:00+01:00",
     )
     r = (await client.get(f"/api/v1/bookings/{summer.pk}", headers=h)).json()
-    assert r["local_start"] == "2031-04-07T10:00:00+02:00"
+    assert r["local_start"] == f"{Y2031}-04-07T10:00:00+02:00"
 
     calls = []
     real = rooms_db.zones

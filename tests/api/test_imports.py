@@ -10,6 +10,7 @@ from compax_server.db.series import Series
 from compax_server.db.users import Role
 from compax_server.services import api_keys
 from tests.conftest import actor_of, at, bearer
+from tests.dates import Y2031
 
 IMPORTS = "/api/v1/imports"
 
@@ -20,7 +21,7 @@ def lecture(ext, room, start_time="09:00", **extra):
         "kind": "series",
         "room": room.code,
         "title": f"Lecture {ext}",
-        "start_date": "2031-03-04",
+        "start_date": f"{Y2031}-03-04",
         "start_time": start_time,
         "duration_minutes": 90,
         "recurrence": {"freq": "weekly", "count": 6},
@@ -42,7 +43,7 @@ def single(ext, room, day, hour, **extra):
 
 
 async def run(client, user, items, **options):
-    body = {"source": "sis-2031-spring", "items": items, **options}
+    body = {"source": f"sis-{Y2031}-spring", "items": items, **options}
     return await client.post(IMPORTS, json=body, headers=bearer(user))
 
 
@@ -89,13 +90,13 @@ async def test_series_changes_are_named_and_stored(client, staff, make_room):
     a = await make_room()
     await run(client, staff, [lecture("L1", a)], mode="apply")
     later = lecture(
-        "L1", a, excluded_dates=["2031-03-11"], recurrence={"freq": "weekly", "count": 7}
+        "L1", a, excluded_dates=[f"{Y2031}-03-11"], recurrence={"freq": "weekly", "count": 7}
     )
     plan = await run(client, staff, [later])
     assert plan.json()["items"][0]["changes"] == ["recurrence", "excluded_dates"]
     assert (await run(client, staff, [later], mode="apply")).status_code == 201
     series = await Series.get(external_id="L1")
-    assert series.excluded_dates == ["2031-03-11"] and series.rule["count"] == 7
+    assert series.excluded_dates == [f"{Y2031}-03-11"] and series.rule["count"] == 7
     again = await run(client, staff, [later])
     assert again.json()["items"][0]["action"] == "unchanged"
 
@@ -115,7 +116,7 @@ async def test_an_empty_batch_may_not_cancel_everything(client, staff, make_room
     r = await run(client, staff, [], mode="apply", cancel_missing=True)
     assert r.status_code == 400, r.text
     assert r.json()["errors"][0]["pointer"] == "/items"
-    assert "cancel everything sis-2031-spring imported" in r.json()["errors"][0]["detail"]
+    assert f"cancel everything sis-{Y2031}-spring imported" in r.json()["errors"][0]["detail"]
     assert (await Series.get(external_id="L1")).status == "active"
     assert (await run(client, staff, [], mode="plan")).status_code == 201  # harmless
 
@@ -143,7 +144,7 @@ async def test_an_atomic_apply_with_one_conflict_applies_nothing(
     body = r.json()
     assert body["code"] == "import_rejected"
     assert [i["external_id"] for i in body["items"]] == ["L1"]
-    assert body["items"][0]["conflicts"][0]["start"].startswith("2031-03-11T08:00")
+    assert body["items"][0]["conflicts"][0]["start"].startswith(f"{Y2031}-03-11T08:00")
     assert await Series.all().count() == 0
     stored = await client.get(f"{IMPORTS}/{body['import_id']}", headers=bearer(staff))
     assert stored.json()["status"] == "rejected"
@@ -172,7 +173,7 @@ async def test_priority_bumps_member_bookings_and_says_so(client, staff, member,
     assert r.status_code == 201, r.text
     assert r.json()["items"][0]["bumped_booking_ids"] == [theirs.pk]
     bumped = await Booking.get(id=theirs.pk)
-    assert bumped.status == Status.cancelled and "sis-2031-spring" in bumped.reason
+    assert bumped.status == Status.cancelled and f"sis-{Y2031}-spring" in bumped.reason
 
 
 async def test_staff_bookings_are_never_bumped(client, staff, make_room, book):

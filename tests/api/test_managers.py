@@ -14,6 +14,7 @@ from compax_server.db.rooms import Building
 from compax_server.db.users import Role
 from compax_server.services import sessions, users
 from tests.conftest import actor_of, at, bearer
+from tests.dates import Y2031
 
 API = "/api/v1"
 
@@ -177,7 +178,7 @@ async def test_elsewhere_a_manager_gets_exactly_the_members_answer(client, campu
             (
                 "POST",
                 f"/buildings/{campus['building'].pk}/closures",
-                {"reason": "r", "start_date": "2031-12-24", "room_id": campus["seminar"].pk},
+                {"reason": "r", "start_date": f"{Y2031}-12-24", "room_id": campus["seminar"].pk},
             ),
             ("POST", f"/rooms/{campus['seminar'].pk}/managers", {"user_id": campus[who].pk}),
         ):
@@ -225,7 +226,7 @@ async def test_a_manager_cares_for_the_room_but_changes_no_one_elses_booking(cli
     # closes it, and reopens it
     r = await client.post(
         f"{API}/buildings/{campus['building'].pk}/closures",
-        json={"reason": "Painting", "start_date": "2031-12-24", "room_id": room.pk},
+        json={"reason": "Painting", "start_date": f"{Y2031}-12-24", "room_id": room.pk},
         headers=manager,
     )
     assert r.status_code == 201, r.text
@@ -395,7 +396,7 @@ async def test_a_manager_books_a_series_in_their_room_with_override(client, camp
         json={
             "room_id": campus["seminar"].pk,
             "title": "Department seminar",
-            "start_date": "2031-03-04",
+            "start_date": f"{Y2031}-03-04",
             "start_time": "09:00",
             "duration_minutes": 60,
             "recurrence": {"freq": "weekly", "count": 3},

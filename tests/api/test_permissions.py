@@ -17,6 +17,7 @@ from compax_server.services import api_keys, managers, series, waitlist
 from compax_server.services import stream as stream_service
 from tests.api.test_booking_permissions import MATRIX as BOOKING_MATRIX
 from tests.conftest import PASSWORD, actor_of, at, bearer
+from tests.dates import Y2031
 
 # Permissions do not depend on the engine (the booking matrix runs on both): SQLite only.
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -92,13 +93,13 @@ CASES = {
     "POST /closures": (
         "POST",
         "/api/v1/buildings/{building}/closures",
-        {"reason": "r", "start_date": "2031-12-24"},
+        {"reason": "r", "start_date": f"{Y2031}-12-24"},
         BUILDING_CARE,
     ),
     "POST /closures of a room": (
         "POST",
         "/api/v1/buildings/{building}/closures",
-        {"reason": "r", "start_date": "2031-12-24", "room_id": "{room}"},
+        {"reason": "r", "start_date": f"{Y2031}-12-24", "room_id": "{room}"},
         ROOM_CARE,
     ),
     "GET /features": ("GET", "/api/v1/features", None, READ),
@@ -130,20 +131,20 @@ CASES = {
     ),
     "GET /buildings/{id}/schedule": (
         "GET",
-        "/api/v1/buildings/{building}/schedule?date=2031-03-03&days=7",
+        f"/api/v1/buildings/{{building}}/schedule?date={Y2031}-03-03&days=7",
         None,
         READ,
     ),
     "GET /reports/utilisation": (
         "GET",
-        "/api/v1/reports/utilisation?from=2031-03-03&to=2031-03-09",
+        f"/api/v1/reports/utilisation?from={Y2031}-03-03&to={Y2031}-03-09",
         None,
         STAFF_READ,
     ),
-    "GET /schedule": ("GET", "/api/v1/schedule?date=2031-03-03&room_id={room}", None, READ),
+    "GET /schedule": ("GET", f"/api/v1/schedule?date={Y2031}-03-03&room_id={{room}}", None, READ),
     "GET /rooms/{id}/availability": (
         "GET",
-        "/api/v1/rooms/{room}/availability?from=2031-03-03T00:00:00Z&to=2031-03-04T00:00:00Z",
+        f"/api/v1/rooms/{{room}}/availability?from={Y2031}-03-03T00:00:00Z&to={Y2031}-03-04T00:00:00Z",
         None,
         READ,
     ),
@@ -166,7 +167,7 @@ CASES = {
     "POST /terms": (
         "POST",
         "/api/v1/terms",
-        {"name": "T2", "start_date": "2032-01-01", "end_date": "2032-02-01"},
+        {"name": "T2", "start_date": f"{Y2031 + 1}-01-01", "end_date": f"{Y2031 + 1}-02-01"},
         STAFF_WRITE,
     ),
     "PATCH /terms/{id}": ("PATCH", "/api/v1/terms/{term}", {"name": "T renamed"}, STAFF_WRITE),
@@ -357,8 +358,8 @@ CASES = {
         {
             "title": "w",
             "room_id": "{spare_room}",
-            "start": "2031-06-03T10:00:00Z",
-            "end": "2031-06-03T11:00:00Z",
+            "start": f"{Y2031}-06-03T10:00:00Z",
+            "end": f"{Y2031}-06-03T11:00:00Z",
         },
         expect(read_key=403),
     ),
@@ -389,7 +390,7 @@ CASES = {
     "POST /series/{id}/dates": (
         "POST",
         "/api/v1/series/{series}/dates",
-        {"date": "2031-12-01"},
+        {"date": f"{Y2031}-12-01"},
         OWN,
     ),
     "POST /series": (
@@ -398,7 +399,7 @@ CASES = {
         {
             "room_id": "{room}",
             "title": "s",
-            "start_date": "2031-05-05",
+            "start_date": f"{Y2031}-05-05",
             "start_time": "09:00",
             "duration_minutes": 30,
             "recurrence": {"freq": "weekly", "count": 2},
@@ -431,7 +432,7 @@ async def world(make_user, admin, staff, make_room, building, client):
     closure = (
         await client.post(
             f"/api/v1/buildings/{building.pk}/closures",
-            json={"reason": "works", "start_date": "2031-11-11"},
+            json={"reason": "works", "start_date": f"{Y2031}-11-11"},
             headers=bearer(staff),
         )
     ).json()
@@ -443,7 +444,7 @@ async def world(make_user, admin, staff, make_room, building, client):
         (
             await client.post(
                 "/api/v1/terms",
-                json={"name": name, "start_date": "2031-01-01", "end_date": "2031-06-30"},
+                json={"name": name, "start_date": f"{Y2031}-01-01", "end_date": f"{Y2031}-06-30"},
                 headers=bearer(staff),
             )
         ).json()

@@ -12,6 +12,7 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Building, Closure, Feature, Room, RoomFeature
 from compax_server.services import buildings, search
 from tests.conftest import actor_of, at, bearer
+from tests.dates import Y2031
 
 R = "/api/v1/rooms"
 
@@ -123,8 +124,8 @@ async def test_weekly_search_keeps_local_time_across_dst(
     10:00-11:00Z is not in the way, one at 08:00-09:00Z is ("fake UTC" would get both wrong)."""
     a = await make_room(code="W-1")
     b = await make_room(code="W-2")
-    first = datetime(2031, 3, 4, 9, tzinfo=UTC)  # Tue 10:00 CET
-    after_change = datetime(2031, 4, 8, tzinfo=UTC)  # Tue after the change
+    first = datetime(Y2031, 3, 4, 9, tzinfo=UTC)  # Tue 10:00 CET
+    after_change = datetime(Y2031, 4, 8, tzinfo=UTC)  # Tue after the change
     await Booking.create(
         room_id=a.pk,
         owner_id=staff.pk,
@@ -147,7 +148,7 @@ async def test_weekly_search_keeps_local_time_across_dst(
         free_from=first,
         free_to=first + timedelta(hours=2),
         repeat="weekly",
-        until="2031-04-15",
+        until=f"{Y2031}-04-15",
         explain="true",
     )
     assert body["occurrences"] == 7
@@ -159,16 +160,22 @@ async def test_weekly_search_keeps_local_time_across_dst(
 @pytest.mark.parametrize(
     ("params", "pointer"),
     [
-        ({"free_from": "2031-03-03T09:00:00+00:00"}, "/free_to"),
-        ({"free_from": "2031-03-03T09:00:00", "free_to": "2031-03-03T10:00:00"}, "/free_from"),
+        ({"free_from": f"{Y2031}-03-03T09:00:00+00:00"}, "/free_to"),
         (
-            {"free_from": "2031-03-03T10:00:00+00:00", "free_to": "2031-03-03T09:00:00+00:00"},
+            {"free_from": f"{Y2031}-03-03T09:00:00", "free_to": f"{Y2031}-03-03T10:00:00"},
+            "/free_from",
+        ),
+        (
+            {
+                "free_from": f"{Y2031}-03-03T10:00:00+00:00",
+                "free_to": f"{Y2031}-03-03T09:00:00+00:00",
+            },
             "/free_to",
         ),
         (
             {
-                "free_from": "2031-03-03T09:00:00+00:00",
-                "free_to": "2031-03-03T10:00:00+00:00",
+                "free_from": f"{Y2031}-03-03T09:00:00+00:00",
+                "free_to": f"{Y2031}-03-03T10:00:00+00:00",
                 "repeat": "weekly",
             },
             "/until",
@@ -187,7 +194,7 @@ async def test_bad_search_parameters_are_400(client, member, building, params, p
 
 @pytest.mark.parametrize(
     ("until", "rule", "limit"),
-    [("2035-01-01", "max_search_days", 732), ("2032-07-01", "max_search_occurrences", 400)],
+    [("2035-01-01", "max_search_days", 732), (f"{Y2031 + 1}-07-01", "max_search_occurrences", 400)],
 )
 async def test_recurring_searches_are_bounded_with_a_422_naming_the_limit(
     client, member, building, until, rule, limit
@@ -195,8 +202,8 @@ async def test_recurring_searches_are_bounded_with_a_422_naming_the_limit(
     r = await client.get(
         R,
         params={
-            "free_from": "2031-03-03T09:00:00+00:00",
-            "free_to": "2031-03-03T10:00:00+00:00",
+            "free_from": f"{Y2031}-03-03T09:00:00+00:00",
+            "free_to": f"{Y2031}-03-03T10:00:00+00:00",
             "repeat": "daily",
             "until": until,
         },
@@ -224,13 +231,13 @@ async def test_availability_shows_busy_and_free_within_opening_hours(
     assert r.status_code == 200, r.text
     body = r.json()
     assert [(b["start"], b["end"], b["booking_id"]) for b in body["busy"]] == [
-        ("2031-03-03T09:00:00Z", "2031-03-03T10:00:00Z", mine.pk),
-        ("2031-03-03T12:00:00Z", "2031-03-03T13:00:00Z", None),
+        (f"{Y2031}-03-03T09:00:00Z", f"{Y2031}-03-03T10:00:00Z", mine.pk),
+        (f"{Y2031}-03-03T12:00:00Z", f"{Y2031}-03-03T13:00:00Z", None),
     ]
     assert [(f["start"], f["end"]) for f in body["free"]] == [
-        ("2031-03-03T07:00:00Z", "2031-03-03T09:00:00Z"),
-        ("2031-03-03T10:00:00Z", "2031-03-03T12:00:00Z"),
-        ("2031-03-03T13:00:00Z", "2031-03-03T17:00:00Z"),
+        (f"{Y2031}-03-03T07:00:00Z", f"{Y2031}-03-03T09:00:00Z"),
+        (f"{Y2031}-03-03T10:00:00Z", f"{Y2031}-03-03T12:00:00Z"),
+        (f"{Y2031}-03-03T13:00:00Z", f"{Y2031}-03-03T17:00:00Z"),
     ]
     too_long = await client.get(
         f"{R}/{room.pk}/availability",
@@ -298,7 +305,7 @@ async def test_search_answers_when_the_cache_is_down(client, member, make_room, 
 
 ZONES = ["Europe/Berlin", "America/New_York", "UTC"]
 FEATURES = ["projector", "whiteboard", "computers", "wheelchair-access"]
-EPOCH = datetime(2031, 3, 24, tzinfo=UTC)  # the week before Europe's DST change
+EPOCH = datetime(Y2031, 3, 24, tzinfo=UTC)  # the week before Europe's DST change
 
 
 def overlaps(s1, e1, s2, e2):

@@ -13,6 +13,7 @@ import pytest
 from compax_server.db.users import Role
 from compax_server.services import stream
 from tests.conftest import actor_of, at, bearer
+from tests.dates import Y2031
 
 STREAM = "/api/v1/changes/stream"
 
@@ -150,7 +151,7 @@ async def test_members_see_others_series_as_busy_time(client, member, make_user,
     body = {
         "room_id": room.pk,
         "title": "Secret seminar",
-        "start_date": "2031-05-05",
+        "start_date": f"{Y2031}-05-05",
         "start_time": "09:00",
         "duration_minutes": 30,
         "recurrence": {"freq": "weekly", "count": 2},

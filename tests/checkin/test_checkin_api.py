@@ -9,6 +9,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.services import checkin
 from tests.conftest import at, bearer, version_of
+from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
 
@@ -42,8 +43,8 @@ async def test_the_owner_checks_in_inside_the_window_and_is_not_released(
     body = r.json()
     assert body["checked_in_at"] is not None
     assert body["checkin"]["required"] is True
-    assert body["checkin"]["opens_at"].startswith("2031-03-03T09:50:00")
-    assert body["checkin"]["closes_at"].startswith("2031-03-03T10:15:00")
+    assert body["checkin"]["opens_at"].startswith(f"{Y2031}-03-03T09:50:00")
+    assert body["checkin"]["closes_at"].startswith(f"{Y2031}-03-03T10:15:00")
     assert version_of(r.headers["etag"]) == 2
     assert await checkin.release_due(at(0, 12)) == 0
     assert (await Booking.get(id=b.pk)).status == Status.confirmed
@@ -62,8 +63,8 @@ async def test_outside_the_window_is_409_naming_the_window(
         assert r.status_code == 409, r.text
         problem = r.json()
         assert problem["code"] == "checkin_closed"
-        assert problem["opens_at"].startswith("2031-03-03T09:55:00")
-        assert problem["closes_at"].startswith("2031-03-03T10:10:00")
+        assert problem["opens_at"].startswith(f"{Y2031}-03-03T09:55:00")
+        assert problem["closes_at"].startswith(f"{Y2031}-03-03T10:10:00")
         assert "09:55" in problem["detail"] and "10:10" in problem["detail"]
     assert (await Booking.get(id=b.pk)).checked_in_at is None
 
@@ -95,7 +96,7 @@ async def test_a_no_show_is_released_once_audited_and_the_slot_is_free(
     events = await AuditEvent.filter(entity_id=b.pk, action="booking.release")
     assert len(events) == 1
     assert events[0].actor_label == "system"
-    assert events[0].after["due_at"].startswith("2031-03-03T10:15:00")
+    assert events[0].after["due_at"].startswith(f"{Y2031}-03-03T10:15:00")
     # the slot is free at once: availability and a new booking
     r = await client.get(
         f"/api/v1/rooms/{room.pk}/availability",
@@ -144,8 +145,8 @@ async def test_catch_up_after_downtime_keeps_the_original_due_time(
     assert await checkin.release_due(at(5, 0)) == 3  # days later: all at once
     for day, booking_id in enumerate(ids):
         (event,) = await AuditEvent.filter(entity_id=booking_id, action="booking.release")
-        assert event.after["due_at"].startswith(f"2031-03-0{3 + day}T10:15:00")
-        assert event.after["released_at"].startswith("2031-03-08T00:00:00")
+        assert event.after["due_at"].startswith(f"{Y2031}-03-0{3 + day}T10:15:00")
+        assert event.after["released_at"].startswith(f"{Y2031}-03-08T00:00:00")
 
 
 async def test_bookings_that_started_before_the_rule_are_spared(
@@ -180,7 +181,7 @@ async def test_only_the_missed_occurrence_of_a_series_is_released(
         json={
             "room_id": room.pk,
             "title": "Tutorial",
-            "start_date": "2031-03-03",
+            "start_date": f"{Y2031}-03-03",
             "start_time": "10:00",
             "duration_minutes": 60,
             "recurrence": {"freq": "daily", "count": 3},
@@ -243,7 +244,7 @@ async def test_a_booking_made_after_its_window_closed_counts_as_checked_in(
     )
     assert r.status_code == 201, r.text
     recorded = r.json()
-    assert recorded["checked_in_at"].startswith("2031-03-03T12:00")
+    assert recorded["checked_in_at"].startswith(f"{Y2031}-03-03T12:00")
     assert version_of(r.headers["etag"]) == recorded["version"] == 2
     assert (await Booking.get(id=recorded["id"])).version == 2
     assert await checkin.release_due(at(0, 13)) == 0
@@ -254,7 +255,7 @@ async def test_a_booking_made_after_its_window_closed_counts_as_checked_in(
         "Recorded": Status.confirmed,
     }
     event = await AuditEvent.get(entity_id=recorded["id"], action="booking.create")
-    assert event.after["checked_in_at"].startswith("2031-03-03T12:00")
+    assert event.after["checked_in_at"].startswith(f"{Y2031}-03-03T12:00")
     r = await check_in(client, member, recorded["id"])
     assert r.status_code == 409 and r.json()["code"] == "checkin_closed"
 

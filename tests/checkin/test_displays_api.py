@@ -6,6 +6,7 @@ from __future__ import annotations
 from compax_server.db.bookings import Booking
 from compax_server.db.checkin import DisplayToken
 from tests.conftest import at, bearer
+from tests.dates import Y2031
 
 
 async def new_token(client, staff, room):
@@ -35,10 +36,13 @@ async def test_the_display_shows_the_day_without_titles_and_checks_in(
     assert room.code in page.text and "Secret board meeting" not in page.text
     assert "http://" not in page.text.replace("http://testserver", "")  # nothing fetched
     state = (await client.get(f"/display/{token}/state")).json()
-    assert state["busy"] is True and state["until"].startswith("2031-03-03T10:00:00")
-    assert [b["start"][:16] for b in state["bookings"]] == ["2031-03-03T09:00", "2031-03-03T11:00"]
+    assert state["busy"] is True and state["until"].startswith(f"{Y2031}-03-03T10:00:00")
+    assert [b["start"][:16] for b in state["bookings"]] == [
+        f"{Y2031}-03-03T09:00",
+        f"{Y2031}-03-03T11:00",
+    ]
     assert all(set(b) == {"start", "end", "status", "checked_in", "now"} for b in state["bookings"])
-    assert state["checkin"]["start"].startswith("2031-03-03T09:00")
+    assert state["checkin"]["start"].startswith(f"{Y2031}-03-03T09:00")
 
     r = await client.post(f"/display/{token}/check-in")
     assert r.status_code == 200, r.text
@@ -51,7 +55,7 @@ async def test_the_display_shows_the_day_without_titles_and_checks_in(
 
     login_clock.now = at(0, 10, 30).timestamp()
     state = (await client.get(f"/display/{token}/state")).json()
-    assert state["busy"] is False and state["until"].startswith("2031-03-03T11:00:00")
+    assert state["busy"] is False and state["until"].startswith(f"{Y2031}-03-03T11:00:00")
 
 
 async def test_a_display_token_is_403_elsewhere_and_401_once_revoked(client, staff, member, room):

@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 from compax_server.services import checkin
 from compax_server.services.noshows import ban_until
 from tests.conftest import at, bearer
+from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
 
 
 def test_a_ban_needs_the_no_shows_close_together():
-    day = [datetime(2031, 3, d, 10, tzinfo=UTC) for d in (3, 4, 20)]
+    day = [datetime(Y2031, 3, d, 10, tzinfo=UTC) for d in (3, 4, 20)]
     assert ban_until(day[:1], 2, 7, 14) is None
-    assert ban_until(day[:2], 2, 7, 14) == datetime(2031, 3, 18, 10, tzinfo=UTC)
+    assert ban_until(day[:2], 2, 7, 14) == datetime(Y2031, 3, 18, 10, tzinfo=UTC)
     assert ban_until([day[0], day[2]], 2, 7, 14) is None  # 17 days apart
 
 
@@ -48,7 +49,7 @@ async def test_two_no_shows_ban_a_member_naming_them_until_staff_lift_it(
     problem = r.json()
     assert problem["code"] == "noshow_ban"
     assert sorted(n["id"] for n in problem["noshows"]) == sorted(missed)
-    assert problem["until"].startswith("2031-03-18T10:00:00")  # 14 days after the second
+    assert problem["until"].startswith(f"{Y2031}-03-18T10:00:00")  # 14 days after the second
     assert all(f"#{i}" in problem["detail"] for i in missed)
 
     # staff may still book for the member, overriding the rules (audited)

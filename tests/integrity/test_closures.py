@@ -7,6 +7,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Closure
 from tests.conftest import at, bearer
+from tests.dates import Y2031
 
 
 def closures(building):
@@ -72,14 +73,14 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
     await buildings.add_closure(
         actor_of(admin),
         building.pk,
-        start=datetime(2031, 3, 11, tzinfo=UTC),
-        end=datetime(2031, 3, 12, tzinfo=UTC),
+        start=datetime(Y2031, 3, 11, tzinfo=UTC),
+        end=datetime(Y2031, 3, 12, tzinfo=UTC),
         reason="Open day",
     )
     body = {
         "room_id": room.pk,
         "title": "Algorithms",
-        "start_date": "2031-03-04",
+        "start_date": f"{Y2031}-03-04",
         "start_time": "09:00",
         "duration_minutes": 90,
         "recurrence": {"freq": "weekly", "count": 3},
@@ -90,9 +91,11 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
         "/api/v1/series", json=body | {"skip_closures": True}, headers=bearer(staff)
     )
     assert r.status_code == 201, r.text
-    assert [(s["date"], s["reason"]) for s in r.json()["skipped"]] == [("2031-03-11", "closure")]
+    assert [(s["date"], s["reason"]) for s in r.json()["skipped"]] == [
+        (f"{Y2031}-03-11", "closure")
+    ]
     days = [b.start.date().isoformat() for b in await Booking.all().order_by("start")]
-    assert days == ["2031-03-04", "2031-03-18"]
+    assert days == [f"{Y2031}-03-04", f"{Y2031}-03-18"]
 
 
 async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
@@ -102,7 +105,7 @@ async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
     lecture stayed booked on the holiday."""
     term = await client.post(
         "/api/v1/terms",
-        json={"name": "Spring", "start_date": "2031-03-01", "end_date": "2031-06-30"},
+        json={"name": "Spring", "start_date": f"{Y2031}-03-01", "end_date": f"{Y2031}-06-30"},
         headers=bearer(staff),
     )
     assert term.status_code == 201, term.text
@@ -111,7 +114,7 @@ async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
         json={
             "room_id": room.pk,
             "title": "Algorithms",
-            "start_date": "2031-03-04",
+            "start_date": f"{Y2031}-03-04",
             "start_time": "09:00",
             "duration_minutes": 90,
             "recurrence": {"freq": "weekly", "term_id": term.json()["id"]},
@@ -121,7 +124,7 @@ async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
     assert series.status_code == 201, series.text
     on_holiday = await Booking.get(series_id=series.json()["id"], start=at(8, 8))  # 2031-03-11
     path = f"/api/v1/terms/{term.json()['id']}"
-    holidays = {"holidays": [{"start": "2031-03-11", "name": "Founders' day"}]}
+    holidays = {"holidays": [{"start": f"{Y2031}-03-11", "name": "Founders' day"}]}
 
     h = bearer(staff) | {"If-Match": f'"{term.json()["version"]}"'}
     r = await client.patch(path, json=holidays, headers=h)

@@ -28,3 +28,4 @@ async def test_a_busy_database_gives_each_request_its_own_503():
     assert str(raised[0].__cause__) == "database is locked (0)"
     assert str(raised[1].__cause__) == "database is locked (1)"
     assert raised[1].extra["retry_after"] == 1
+    assert raised[1].detail == "The database is busy; retry in a moment."

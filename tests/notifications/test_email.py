@@ -25,6 +25,7 @@ from compax_server.errors import RuleViolation
 from compax_server.services import bookings, buildings, mail, series, series_changes, users
 from compax_server.settings import Settings
 from tests.conftest import actor_of, at
+from tests.dates import Y2031
 from tests.notifications.smtp import Server, smtp_server
 
 PUBLIC = "https://rooms.campus.example"
@@ -127,7 +128,7 @@ async def test_a_request_reaches_the_approvers_with_an_invitation_in_the_buildin
     msg = to(received, staff)[0]
     assert subject(msg).startswith("Booking request: Thesis defence")
     text = part(msg, "text/plain")
-    assert "Mon 3 Mar 2031, 11:00-12:30 (Europe/Berlin)" in text
+    assert f"Mon 3 Mar {Y2031}, 11:00-12:30 (Europe/Berlin)" in text
     assert room.code in text and room.name in text
     assert f"{PUBLIC}/api/v1/bookings/{created.booking.pk}" in text
     assert member.full_name in text
@@ -216,9 +217,9 @@ async def test_a_move_by_staff_says_where_and_when_it_was_and_is(
     [msg] = await outbox.deliver()
     assert msg["To"] == member.email and subject(msg).startswith("Moved: Lecture")
     text = part(msg, "text/plain")
-    assert "Tue 4 Mar 2031, 14:00-15:00 (Europe/Berlin)" in text
+    assert f"Tue 4 Mar {Y2031}, 14:00-15:00 (Europe/Berlin)" in text
     assert f"{other.code} Lecture hall" in text
-    assert f"It was: Tue 4 Mar 2031, 10:00-11:00 (Europe/Berlin), {room.code}" in text
+    assert f"It was: Tue 4 Mar {Y2031}, 10:00-11:00 (Europe/Berlin), {room.code}" in text
     [event] = events_of(calendar_of(msg))
     assert event["SEQUENCE"] == 2 and other.code in str(event["LOCATION"])
 
@@ -233,7 +234,7 @@ async def test_a_closure_that_cancels_bookings_tells_each_owner_why(
         actor_of(staff),
         building.pk,
         reason="burst pipe",
-        start_date=date(2031, 3, 4),
+        start_date=date(Y2031, 3, 4),
         on_bookings="cancel",
     )
     received = await outbox.deliver()
@@ -266,7 +267,7 @@ async def test_a_series_change_is_one_message_per_owner_listing_each_date(
         room_id=room.pk,
         owner_id=member.pk,
         title="Algebra",
-        start_date=date(2031, 3, 4),
+        start_date=date(Y2031, 3, 4),
         start_time="09:00",
         duration_minutes=90,
         recurrence_rule={"freq": "weekly", "count": 3},
@@ -279,8 +280,8 @@ async def test_a_series_change_is_one_message_per_owner_listing_each_date(
     assert msg["To"] == member.email
     assert subject(msg) == "Moved: 3 dates of Algebra"
     text = part(msg, "text/plain")
-    assert "Tue 4 Mar 2031, 10:00-11:30 (Europe/Berlin)" in text
-    assert "Tue 18 Mar 2031, 10:00-11:30 (Europe/Berlin)" in text
+    assert f"Tue 4 Mar {Y2031}, 10:00-11:30 (Europe/Berlin)" in text
+    assert f"Tue 18 Mar {Y2031}, 10:00-11:30 (Europe/Berlin)" in text
     events = events_of(calendar_of(msg))
     assert sorted(str(e["UID"]) for e in events) == sorted(
         f"booking-{i}@rooms.campus.example" for i in made.booking_ids
@@ -355,7 +356,7 @@ async def test_a_disabled_webhook_tells_its_owner_or_the_user_of_its_api_key(
     from compax_server.db.api_keys import ApiKey
 
     key = await ApiKey.get(user_id=member.pk)
-    why = "disabled 2031-03-03T10:00:00Z: delivery 9 (event 4) failed for a day: HTTP 500"
+    why = f"disabled {Y2031}-03-03T10:00:00Z: delivery 9 (event 4) failed for a day: HTTP 500"
     for owner in ({"owner_user_id": staff.pk}, {"owner_user_id": None, "owner_api_key_id": key.pk}):
         await audit.record(
             None,
@@ -479,7 +480,7 @@ async def test_the_digest_goes_once_a_day_after_its_hour_and_only_when_requests_
 ):
     configure(settings, smtp_url=smtp.url(), digest_hour=7)
     room = await approval_room(make_room)
-    morning = datetime(2031, 3, 1, 6, 30, tzinfo=UTC)
+    morning = datetime(Y2031, 3, 1, 6, 30, tzinfo=UTC)
     assert await mail.queue_digests(morning.replace(hour=8)) == 0  # nothing waits
     for day in (1, 2):
         await bookings.create_booking(

@@ -10,13 +10,14 @@ from compax_server.api.imports import ImportItem  # the API's reading of an item
 from compax_server.db.audit import AuditEvent
 from compax_server.services import imports, series, terms
 from tests.conftest import actor_of, at
+from tests.dates import Y2031
 from tests.notifications.test_email import calendar_of, events_of, part, subject, to
 
 # the fixtures of the email tests
 from tests.notifications.test_email import outbox as outbox
 from tests.notifications.test_email import smtp as smtp
 
-SOURCE = "sis-2031-spring"
+SOURCE = f"sis-{Y2031}-spring"
 
 
 def lecture(ext: str, room: Any, owner: Any, start_time: str = "09:00") -> dict[str, Any]:
@@ -26,7 +27,7 @@ def lecture(ext: str, room: Any, owner: Any, start_time: str = "09:00") -> dict[
         "room": room.code,
         "owner": owner.email,
         "title": f"Lecture {ext}",
-        "start_date": "2031-03-04",
+        "start_date": f"{Y2031}-03-04",
         "start_time": start_time,
         "duration_minutes": 90,
         "recurrence": {"freq": "weekly", "count": 4},
@@ -66,7 +67,7 @@ async def test_a_moved_or_dropped_lecture_is_one_message_to_its_teacher(
     [msg] = await outbox.deliver()
     assert msg["To"] == teacher.email
     assert subject(msg) == "Moved: 4 dates of Lecture L1"
-    assert "Tue 11 Mar 2031, 11:00-12:30 (Europe/Berlin)" in part(msg, "text/plain")
+    assert f"Tue 11 Mar {Y2031}, 11:00-12:30 (Europe/Berlin)" in part(msg, "text/plain")
     cal = calendar_of(msg)
     assert cal["METHOD"] == "REQUEST" and len(events_of(cal)) == 4
     assert all(e["SEQUENCE"] == 2 for e in events_of(cal))
@@ -83,8 +84,8 @@ async def test_new_holidays_cancel_lectures_and_say_which_holiday(outbox, staff,
     term = await terms.create_term(
         actor_of(staff),
         name="Spring 2031",
-        start_date=date(2031, 3, 1),
-        end_date=date(2031, 6, 30),
+        start_date=date(Y2031, 3, 1),
+        end_date=date(Y2031, 6, 30),
         holidays=[],
     )
     await series.create_series(
@@ -92,7 +93,7 @@ async def test_new_holidays_cancel_lectures_and_say_which_holiday(outbox, staff,
         room_id=room.pk,
         owner_id=member.pk,
         title="Physics",
-        start_date=date(2031, 3, 4),
+        start_date=date(Y2031, 3, 4),
         start_time="09:00",
         duration_minutes=60,
         recurrence_rule={"freq": "weekly", "term_id": term.pk},
@@ -101,7 +102,7 @@ async def test_new_holidays_cancel_lectures_and_say_which_holiday(outbox, staff,
     await terms.update_term(
         actor_of(staff),
         term.pk,
-        holidays=[{"name": "Spring break", "start": "2031-03-10", "end": "2031-03-14"}],
+        holidays=[{"name": "Spring break", "start": f"{Y2031}-03-10", "end": f"{Y2031}-03-14"}],
         on_bookings="cancel",
     )
     [msg] = await outbox.deliver()
@@ -119,7 +120,7 @@ async def test_a_series_request_is_one_message_per_approver_listing_its_dates(
         actor_of(member),
         room_id=room.pk,
         title="Reading group",
-        start_date=date(2031, 3, 5),
+        start_date=date(Y2031, 3, 5),
         start_time="17:00",
         duration_minutes=60,
         recurrence_rule={"freq": "weekly", "count": 3},

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from compax_server.db.users import Role
 from compax_server.services import bookings, managers, users
 from tests.conftest import actor_of, at
+from tests.dates import Y2031
 from tests.notifications.test_email import Outbox, subject
 from tests.notifications.test_email import outbox as outbox
 from tests.notifications.test_email import smtp as smtp
@@ -73,7 +74,7 @@ async def test_the_digest_reaches_managers_with_their_rooms_only(
     await outbox.deliver()  # the requests themselves
     from compax_server.services import mail
 
-    evening = datetime(2031, 3, 2, 23, 0, tzinfo=UTC)
+    evening = datetime(Y2031, 3, 2, 23, 0, tzinfo=UTC)
     await mail.queue_digests(evening)
     received = await outbox.deliver()
     digests = {m["To"]: m for m in received}

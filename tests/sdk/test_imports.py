@@ -20,10 +20,11 @@ from compax_sdk import (
 )
 from compax_server.db.bookings import Booking
 from tests.conftest import at
+from tests.dates import Y2031
 from tests.sdk.conftest import BASE_URL, RecordingASGITransport, access_token, problem
 
-SOURCE = "sis-2031-spring"
-TUESDAY = date(2031, 3, 4)
+SOURCE = f"sis-{Y2031}-spring"
+TUESDAY = date(Y2031, 3, 4)
 
 
 def lecture(ext: str, room: str, start_time: str = "09:00", weeks: int = 3) -> ImportItem:
@@ -63,7 +64,7 @@ async def test_plan_then_apply_then_apply_again_changes_nothing(connect, staff, 
         "skip_closures": False,
     }
     sent = json.loads(c.last("POST", "/imports").read())
-    assert sent["items"][2]["start"] == "2031-03-13T12:00:00+00:00"
+    assert sent["items"][2]["start"] == f"{Y2031}-03-13T12:00:00+00:00"
     assert sent["items"][0]["recurrence"] == {"freq": "weekly", "count": 3}
 
     applied = await c.imports.apply(source=SOURCE, items=items)
@@ -215,7 +216,7 @@ async def test_a_large_batch_is_sent_gzipped(connect, staff, make_room):
 
 async def test_a_naive_time_is_refused_before_anything_is_sent(connect, staff):
     c = connect(staff)
-    naive = datetime(2031, 3, 4, 10)
+    naive = datetime(Y2031, 3, 4, 10)
     item = ImportItem.booking(
         "E1", room="B1-101", title="x", start=naive, end=naive + timedelta(hours=1)
     )
@@ -255,7 +256,7 @@ async def test_a_create_still_running_elsewhere_is_waited_for(offline):
     def answer(request: httpx.Request) -> httpx.Response:
         if len(c.sent) == 1:
             return problem(409, "request_in_progress", retry_after=0)
-        made = "2031-03-01T10:00:00Z"
+        made = f"{Y2031}-03-01T10:00:00Z"
         return httpx.Response(
             201,
             json={"id": 3, "code": "B9", "name": "Annex", "timezone": "UTC"}
@@ -280,7 +281,7 @@ def test_import_rejected_maps_to_its_class_with_the_plan():
                     "external_id": "L1",
                     "kind": "series",
                     "action": "conflict",
-                    "conflicts": [{"external_id": "L0", "start": "2031-03-04T08:00:00+00:00"}],
+                    "conflicts": [{"external_id": "L0", "start": f"{Y2031}-03-04T08:00:00+00:00"}],
                 },
                 {"unexpected": "shape"},
             ],

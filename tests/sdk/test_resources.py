@@ -24,6 +24,7 @@ from compax_sdk import (
     User,
 )
 from tests.conftest import PASSWORD, at
+from tests.dates import Y2031
 
 # -- auth and me ---------------------------------------------------------------------------
 
@@ -160,11 +161,11 @@ async def test_closures_add_list_remove(connect, admin, building, room):
         building.pk,
         reason="Holiday",
         room_id=room.pk,
-        start_date=date(2031, 3, 10),
-        end_date=date(2031, 3, 11),
+        start_date=date(Y2031, 3, 10),
+        end_date=date(Y2031, 3, 11),
     )
     assert days.room_id == room.pk
-    assert days.start == datetime(2031, 3, 9, 23, tzinfo=UTC)  # Berlin midnight
+    assert days.start == datetime(Y2031, 3, 9, 23, tzinfo=UTC)  # Berlin midnight
     listed = await c.buildings.list_closures(building.pk)
     assert [x.id for x in listed] == [whole.id, days.id]
     later = await c.buildings.list_closures(building.pk, from_=at(5, 0), to=at(10, 0))
@@ -253,7 +254,7 @@ async def test_bookings_create_get_and_list_with_filters(connect, member, staff,
     assert [b.id for b in await c.bookings.list()] == [first.id, second.id]
     assert [b.id for b in await c.bookings.list(room_id=other.pk)] == [second.id]
     assert [b.id for b in await c.bookings.list(from_=at(1, 0), to=at(2, 0))] == [second.id]
-    assert c.last("GET", "/bookings").url.params["from"] == "2031-03-04T00:00:00+00:00"
+    assert c.last("GET", "/bookings").url.params["from"] == f"{Y2031}-03-04T00:00:00+00:00"
     assert await c.bookings.list(status=["pending", "cancelled"]) == []
     assert c.last("GET", "/bookings").url.params["status"] == "pending,cancelled"
     on_behalf = await connect(staff).bookings.create(

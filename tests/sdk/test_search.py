@@ -18,6 +18,7 @@ from compax_sdk import (
     ValidationError,
 )
 from tests.conftest import at
+from tests.dates import Y2031
 from tests.sdk.conftest import Twin
 
 
@@ -49,7 +50,7 @@ async def test_a_window_keeps_the_free_rooms_and_explain_names_the_rest(
     assert (reason.type, reason.start, reason.end) == ("booking", at(0, 9), at(0, 11))
     assert reason.booking_id is None and reason.title is None  # not the member's booking
     sent = c.last("GET", "/rooms").url.params
-    assert (sent["free_from"], sent["explain"]) == ("2031-03-03T09:00:00+00:00", "true")
+    assert (sent["free_from"], sent["explain"]) == (f"{Y2031}-03-03T09:00:00+00:00", "true")
 
     staff_view = await first_page(
         connect(staff), free_from=at(0, 9), free_to=at(0, 10), explain=True
@@ -73,12 +74,12 @@ async def test_a_weekly_search_needs_the_room_free_every_week(
     await book(staff, room, at(14, 9), at(14, 10))  # the third Monday
     c = connect(member)
     page = await first_page(
-        c, free_from=at(0, 9), free_to=at(0, 10), repeat="weekly", until=date(2031, 3, 17)
+        c, free_from=at(0, 9), free_to=at(0, 10), repeat="weekly", until=date(Y2031, 3, 17)
     )
     assert ([r.id for r in page.data], page.occurrences) == ([other.id], 3)
-    assert c.last("GET", "/rooms").url.params["until"] == "2031-03-17"
+    assert c.last("GET", "/rooms").url.params["until"] == f"{Y2031}-03-17"
     shorter = await c.rooms.list(
-        free_from=at(0, 9), free_to=at(0, 10), repeat="weekly", until=date(2031, 3, 10)
+        free_from=at(0, 9), free_to=at(0, 10), repeat="weekly", until=date(Y2031, 3, 10)
     )
     assert {r.id for r in shorter} == {room.id, other.id}
 
@@ -89,9 +90,9 @@ async def test_a_search_through_a_term_skips_its_holidays(connect, staff, make_r
     c = connect(staff)
     term = await c.terms.create(
         name="Spring 2031",
-        start_date=date(2031, 3, 3),
-        end_date=date(2031, 3, 23),
-        holidays=[{"start": date(2031, 3, 10), "name": "Founders' day"}],
+        start_date=date(Y2031, 3, 3),
+        end_date=date(Y2031, 3, 23),
+        holidays=[{"start": date(Y2031, 3, 10), "name": "Founders' day"}],
     )
     page = await first_page(c, free_from=at(0, 9), free_to=at(0, 10), repeat="weekly", term=term.id)
     assert ([r.id for r in page.data], page.occurrences) == ([room.id], 2)
@@ -109,12 +110,15 @@ async def test_availability_lists_busy_and_free_times(connect, member, staff, ro
     assert (interval.kind, interval.booking_id, interval.title) == ("booking", busy.pk, "Lecture")
     assert [(f.start, f.end) for f in found.free] == [(at(0, 8), at(0, 9)), (at(0, 11), at(0, 12))]
     sent = c.last("GET", "/availability").url.params
-    assert (sent["from"], sent["to"]) == ("2031-03-03T08:00:00+00:00", "2031-03-03T12:00:00+00:00")
+    assert (sent["from"], sent["to"]) == (
+        f"{Y2031}-03-03T08:00:00+00:00",
+        f"{Y2031}-03-03T12:00:00+00:00",
+    )
 
     hidden = await connect(member).rooms.availability(room.pk, start=at(0, 8), end=at(0, 12))
     assert hidden.busy[0].booking_id is None and hidden.busy[0].title is None
     with pytest.raises(ValueError, match="start must be a timezone-aware"):
-        await c.rooms.availability(room.pk, start=datetime(2031, 3, 3), end=at(0, 12))
+        await c.rooms.availability(room.pk, start=datetime(Y2031, 3, 3), end=at(0, 12))
 
 
 async def test_a_conflict_offers_rooms_that_fit(connect, member, staff, make_room, book):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from compax_server.db import sql, transaction
 from compax_server.db.bookings import Booking, Status
 from tests.conftest import at, bearer
+from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
 
@@ -106,7 +107,7 @@ async def test_a_forged_bookings_cursor_is_a_400(client, member):
     import json
 
     for position in (
-        {"s": "2031-03-03T09:00:00+00:00", "id": 2**40},
+        {"s": f"{Y2031}-03-03T09:00:00+00:00", "id": 2**40},
         {"s": "0001-01-01T00:00:00+01:00", "id": 1},
         {"s": 5, "id": 1},
     ):

@@ -67,6 +67,9 @@ async def test_failed_logins_and_the_lockout_are_recorded(
     [lockout] = await events(client, admin, "auth.lockout")  # once, not per refusal
     assert lockout["entity_id"] == member.pk
     assert lockout["after"]["limit"] == "account_address"
+    assert (lockout["after"]["client"], lockout["after"]["email"]) == ("10.0.0.1", member.email)
+    assert lockout["after"]["attempts"] == settings.login_rate_limit
+    assert lockout["after"]["window_seconds"] == settings.login_rate_window
     assert len(logged(security_log, "auth.login_failed")) == settings.login_rate_limit
     assert len(logged(security_log, "auth.lockout")) == 1
 

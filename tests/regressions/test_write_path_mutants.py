@@ -1,0 +1,449 @@
+"""What the write path promises at its edges, written to kill the mutants of
+``services/booking_checks.py``, ``services/writes.py`` and ``services/rules.py`` that survived
+the API tests (docs/testing.md lists them). Each test pins a behaviour a client or an auditor
+sees: the 409's conflicts and alternatives, the 422's detail, the audit of a cancellation,
+the weekly quota counted per local week, the exact limits of the booking rules.
+
+Times are relative to today (a Monday years ahead), so no test expires.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from compax_server.db.audit import AuditEvent
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.rooms import Closure
+from compax_server.errors import InvalidInput
+from compax_server.services import availability, booking_checks, buildings, rules
+from tests.conftest import actor_of, bearer, monday_ahead
+
+BK = "/api/v1/bookings"
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY = monday_ahead(5)
+
+
+def local(day: int, hour: int, minute: int = 0) -> datetime:
+    """Wall time in Berlin (the test building's zone), ``day`` days after that Monday."""
+    return datetime.combine(MONDAY + timedelta(days=day), time(hour, minute), tzinfo=BERLIN)
+
+
+def body(room: Any, start: datetime, end: datetime, **extra: Any) -> dict[str, Any]:
+    return {
+        "room_id": room.pk,
+        "title": "Seminar",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        **extra,
+    }
+
+
+def when(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+async def set_rules(client: Any, staff: Any, **limits: Any) -> None:
+    r = await client.put("/api/v1/rules/global", json=limits, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+
+
+# -- services/booking_checks.py: the 409 ------------------------------------------------------
+
+
+async def test_a_move_only_the_database_refuses_names_what_is_in_the_way_not_itself(
+    client, staff, room, monkeypatch
+):
+    """The service's check is blinded (another writer committed in between), so the
+    database refuses the move. The 409 names the booking in the way, never the moved booking
+    (whose stored row still covers part of the new window)."""
+    first = await client.post(BK, json=body(room, local(0, 9), local(0, 11)), headers=bearer(staff))
+    moved = await client.post(
+        BK, json=body(room, local(0, 11), local(0, 13)), headers=bearer(staff)
+    )
+    assert first.status_code == moved.status_code == 201, (first.text, moved.text)
+
+    async def nothing_in_the_way(*args: Any, **kwargs: Any) -> tuple[list[Any], list[Any]]:
+        return [], []
+
+    monkeypatch.setattr(booking_checks, "blockers", nothing_in_the_way)
+    r = await client.patch(
+        f"{BK}/{moved.json()['id']}",
+        json={"start": local(0, 10).isoformat(), "end": local(0, 12).isoformat()},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == "the room was booked for that time a moment ago"
+    assert [c["id"] for c in r.json()["conflicts"]] == [first.json()["id"]]
+    stored = await Booking.get(id=moved.json()["id"])
+    assert (stored.start, stored.version) == (local(0, 11), 1)
+
+
+async def test_a_conflict_offers_free_rooms_of_the_same_size(client, staff, member, make_room):
+    taken, small, same = (
+        await make_room(capacity=30),
+        await make_room(capacity=10),
+        await make_room(capacity=30),
+    )
+    ok = await client.post(BK, json=body(taken, local(1, 9), local(1, 10)), headers=bearer(staff))
+    assert ok.status_code == 201, ok.text
+    r = await client.post(BK, json=body(taken, local(1, 9), local(1, 10)), headers=bearer(member))
+    assert r.status_code == 409, r.text
+    assert [a["code"] for a in r.json()["alternatives"]] == [same.code]
+    assert small.code not in r.text
+
+
+async def test_a_failing_search_for_alternatives_still_gives_the_409(
+    client, staff, member, room, monkeypatch, caplog
+):
+    """Alternatives are a courtesy: when finding them fails, the 409 comes with none (and the
+    log says why), never a 500."""
+    ok = await client.post(BK, json=body(room, local(1, 9), local(1, 10)), headers=bearer(staff))
+    assert ok.status_code == 201, ok.text
+
+    async def broken(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        raise RuntimeError("search index unavailable")
+
+    monkeypatch.setattr(availability, "alternatives", broken)
+    with caplog.at_level(logging.ERROR, logger="compax.bookings"):
+        r = await client.post(
+            BK, json=body(room, local(1, 9), local(1, 10)), headers=bearer(member)
+        )
+    assert r.status_code == 409, r.text
+    assert r.json()["alternatives"] == []
+    assert [rec.getMessage() for rec in caplog.records if rec.name == "compax.bookings"] == [
+        "finding alternatives failed"
+    ]
+
+
+# -- services/booking_checks.py: the 422 ------------------------------------------------------
+
+
+async def test_every_broken_rule_is_in_one_detail_and_staff_are_told_they_may_override(
+    client, staff, member, room
+):
+    await set_rules(client, staff, max_duration_minutes=60, horizon_days=30)
+    window = body(room, local(0, 9), local(0, 11))  # two hours, years ahead
+    by_member = await client.post(BK, json=window, headers=bearer(member))
+    assert by_member.status_code == 422, by_member.text
+    assert by_member.json()["detail"] == (
+        "a booking may last at most 1h; bookings open at most 30 days ahead"
+    )
+    assert [(e["rule"], e["limit"]) for e in by_member.json()["errors"]] == [
+        ("max_duration_minutes", 60),
+        ("horizon_days", 30),
+    ]
+    by_staff = await client.post(BK, json=window, headers=bearer(staff))
+    assert by_staff.status_code == 422, by_staff.text
+    assert by_staff.json()["detail"] == (
+        "a booking may last at most 1h; bookings open at most 30 days ahead (staff may override)"
+    )
+    assert await Booking.all().count() == 0
+
+
+async def test_a_notice_under_an_hour_is_written_in_minutes(client, staff, member, room):
+    await set_rules(client, staff, min_notice_minutes=45)
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)
+    r = await client.post(
+        BK, json=body(room, soon, soon + timedelta(hours=1)), headers=bearer(member)
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "book at least 45m ahead"
+
+
+# -- services/booking_checks.py: closures acting on bookings ----------------------------------
+
+
+def closures(building: Any) -> str:
+    return f"/api/v1/buildings/{building.pk}/closures"
+
+
+def closure_body(**extra: Any) -> dict[str, Any]:
+    return {
+        "reason": "Burst pipe",
+        "start": local(0, 8).isoformat(),
+        "end": local(0, 18).isoformat(),
+    } | extra
+
+
+async def test_a_cancelling_closure_audits_each_booking_with_its_cause(
+    client, staff, member, building, room, book
+):
+    taken = await book(member, room, local(0, 9), local(0, 10))
+    r = await client.post(
+        closures(building), json=closure_body(on_bookings="cancel"), headers=bearer(staff)
+    )
+    assert r.status_code == 201, r.text
+    closure = await Closure.get()
+    stored = await Booking.get(id=taken.pk)
+    assert (stored.status, stored.version) == (Status.cancelled, 2)
+    event = await AuditEvent.get(action="booking.cancel", entity_id=taken.pk)
+    assert (event.entity_type, event.actor_user_id) == ("booking", staff.pk)
+    assert event.before is not None and event.after is not None
+    assert (event.before["status"], event.before["version"]) == ("confirmed", 1)
+    assert (event.after["status"], event.after["version"]) == ("cancelled", 2)
+    assert (event.after["reason"], event.after["closure_id"]) == ("closed: Burst pipe", closure.pk)
+
+
+async def test_an_unknown_closure_policy_is_refused_naming_the_field(staff, building):
+    """The API's schema refuses it first; the service (which other callers use) must too."""
+    with pytest.raises(InvalidInput) as refused:
+        await buildings.add_closure(
+            actor_of(staff),
+            building.pk,
+            reason="Burst pipe",
+            start=local(0, 8),
+            end=local(0, 18),
+            on_bookings="ignore",
+        )
+    assert refused.value.extra["errors"] == [
+        {
+            "location": "body",
+            "pointer": "/on_bookings",
+            "detail": "one of refuse, cancel, keep",
+            "code": "enum",
+        }
+    ]
+    assert await Closure.all().count() == 0
+
+
+async def test_a_refused_closure_lists_at_most_200_bookings_and_says_what_to_send(
+    client, staff, member, building, room
+):
+    for n in range(201):  # five-minute bookings from 01:00
+        start = local(0, 1) + timedelta(minutes=5 * n)
+        await Booking.create(
+            room_id=room.pk,
+            owner_id=member.pk,
+            title="Slot",
+            start=start,
+            end=start + timedelta(minutes=5),
+            status=Status.confirmed,
+        )
+    r = await client.post(
+        closures(building), json=closure_body(start=local(0, 0).isoformat()), headers=bearer(staff)
+    )
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (
+        "the closure would cover 201 booking(s); send on_bookings=cancel to cancel them (their "
+        "owners see why), or on_bookings=keep to keep them"
+    )
+    assert len(r.json()["bookings"]) == 200
+    assert await Closure.all().count() == 0
+
+
+# -- services/writes.py -------------------------------------------------------------------------
+# (the 503 of a busy database: tests/integrity/test_hygiene.py)
+
+
+# -- services/rules.py ------------------------------------------------------------------------
+
+
+async def test_a_changed_rule_binds_the_next_booking_at_once(
+    client, staff, member, room, monkeypatch
+):
+    """The rules are remembered for a second; a change must forget them in the process that
+    made it. The clock of that memory stands still here, so only the forgetting can help."""
+    monkeypatch.setattr(rules, "time", SimpleNamespace(monotonic=lambda: 1000.0))
+    first = await client.post(
+        BK, json=body(room, local(0, 9), local(0, 11)), headers=bearer(member)
+    )
+    assert first.status_code == 201, first.text  # the (empty) rules are now remembered
+    await set_rules(client, staff, max_duration_minutes=60)
+    r = await client.post(BK, json=body(room, local(1, 9), local(1, 11)), headers=bearer(member))
+    assert r.status_code == 422, r.text
+    assert [e["rule"] for e in r.json()["errors"]] == ["max_duration_minutes"]
+
+
+def test_each_time_limit_allows_its_exact_edge():
+    now = datetime(2030, 1, 7, 12, tzinfo=UTC)
+    limits = rules.Limits(max_duration_minutes=60, horizon_days=7, min_notice_minutes=30)
+    at_edges = rules.time_violations(
+        limits, now + timedelta(days=7), now + timedelta(days=7, minutes=60), now
+    )
+    assert at_edges == []
+    notice = rules.time_violations(
+        limits, now + timedelta(minutes=30), now + timedelta(hours=1), now
+    )
+    assert notice == []
+    past = rules.time_violations(
+        limits, now + timedelta(days=7, seconds=1), now + timedelta(days=7, minutes=61), now
+    )
+    assert [(p["rule"], p["limit"]) for p in past] == [
+        ("max_duration_minutes", 60),
+        ("horizon_days", 7),
+    ]
+    early = rules.time_violations(
+        limits, now + timedelta(minutes=29), now + timedelta(hours=1), now
+    )
+    assert [(p["rule"], p["limit"]) for p in early] == [("min_notice_minutes", 30)]
+
+
+async def test_the_weekly_count_alone_binds_and_names_the_local_week(
+    client, staff, member, make_room
+):
+    await set_rules(client, staff, max_bookings_per_week=1)
+    a, b, c = await make_room(), await make_room(), await make_room()
+    next_week = await client.post(
+        BK, json=body(c, local(7, 9), local(7, 10)), headers=bearer(member)
+    )
+    assert next_week.status_code == 201, next_week.text
+    tuesday = await client.post(
+        BK, json=body(a, local(1, 10), local(1, 11)), headers=bearer(member)
+    )
+    assert tuesday.status_code == 201, tuesday.text  # next Monday is another week
+    # Monday 00:30 in Berlin is still Sunday in UTC: it belongs to Tuesday's week
+    r = await client.post(
+        BK, json=body(b, local(0, 0, 30), local(0, 1, 30)), headers=bearer(member)
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == [
+        {
+            "rule": "max_bookings_per_week",
+            "limit": 1,
+            "detail": f"at most 1 bookings a week (the week of {MONDAY.isoformat()} would have 2)",
+        }
+    ]
+
+
+async def test_a_booking_over_midnight_on_sunday_counts_in_the_week_it_starts(
+    client, staff, member, make_room
+):
+    await set_rules(client, staff, max_bookings_per_week=1)
+    a, b = await make_room(), await make_room()
+    ok = await client.post(BK, json=body(a, local(6, 10), local(6, 11)), headers=bearer(member))
+    assert ok.status_code == 201, ok.text
+    r = await client.post(BK, json=body(b, local(6, 23), local(7, 1)), headers=bearer(member))
+    assert r.status_code == 422, r.text
+    assert [e["rule"] for e in r.json()["errors"]] == ["max_bookings_per_week"]
+
+
+async def test_the_weekly_hours_detail_gives_the_week_and_its_hours(
+    client, staff, member, make_room
+):
+    await set_rules(client, staff, max_hours_per_week=3)
+    a, b = await make_room(), await make_room()
+    ok = await client.post(BK, json=body(a, local(1, 9), local(1, 11)), headers=bearer(member))
+    assert ok.status_code == 201, ok.text
+    r = await client.post(BK, json=body(b, local(2, 9), local(2, 11)), headers=bearer(member))
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == [
+        {
+            "rule": "max_hours_per_week",
+            "limit": 3,
+            "detail": f"at most 3 hours a week (the week of {MONDAY.isoformat()} would have 4)",
+        }
+    ]
+
+
+async def test_moving_a_booking_within_its_week_does_not_count_it_twice(
+    client, staff, member, room
+):
+    await set_rules(client, staff, max_bookings_per_week=1)
+    made = await client.post(BK, json=body(room, local(1, 9), local(1, 10)), headers=bearer(member))
+    assert made.status_code == 201, made.text
+    moved = await client.patch(
+        f"{BK}/{made.json()['id']}",
+        json={"start": local(2, 9).isoformat(), "end": local(2, 10).isoformat()},
+        headers=bearer(member) | {"If-Match": '"1"'},
+    )
+    assert moved.status_code == 200, moved.text
+    assert when(moved.json()["start"]) == local(2, 9)
+
+
+async def test_the_rules_are_listed_and_a_level_can_be_removed(client, staff, building, room):
+    await set_rules(client, staff, max_duration_minutes=240)
+    for path, limit in ((f"room/{room.pk}", 60), (f"building/{building.pk}", 120)):
+        r = await client.put(
+            f"/api/v1/rules/{path}", json={"max_duration_minutes": limit}, headers=bearer(staff)
+        )
+        assert r.status_code == 200, r.text
+    listed = await client.get("/api/v1/rules", headers=bearer(staff))
+    assert listed.status_code == 200, listed.text
+    assert [(r["scope"], r["max_duration_minutes"]) for r in listed.json()["data"]] == [
+        ("building", 120),
+        ("global", 240),
+        ("room", 60),
+    ]
+    gone = await client.delete(f"/api/v1/rules/room/{room.pk}", headers=bearer(staff))
+    assert gone.status_code == 204, gone.text
+    event = await AuditEvent.get(action="rules.delete")
+    assert (event.entity_type, event.entity_id, event.actor_user_id) == (
+        "rules.room",
+        room.pk,
+        staff.pk,
+    )
+    assert event.before is not None and event.before["max_duration_minutes"] == 60
+    again = await client.delete(f"/api/v1/rules/room/{room.pk}", headers=bearer(staff))
+    assert again.status_code == 404, again.text
+    assert again.json()["detail"] == f"no rules are set for room {room.pk}"
+    still = await client.get("/api/v1/rules", headers=bearer(staff))
+    assert [r["scope"] for r in still.json()["data"]] == ["building", "global"]
+
+
+async def test_a_member_cannot_remove_rules(client, member, room):
+    r = await client.delete(f"/api/v1/rules/room/{room.pk}", headers=bearer(member))
+    assert r.status_code == 403, r.text
+
+
+async def test_setting_a_level_again_replaces_its_limits_and_audits_both(client, staff, room):
+    path = f"/api/v1/rules/room/{room.pk}"
+    first = {"max_duration_minutes": 90, "horizon_days": 30}
+    second = {"max_duration_minutes": 60}  # a missing limit is no limit at this level
+    for limits in (first, second):
+        r = await client.put(path, json=limits, headers=bearer(staff))
+        assert r.status_code == 200, r.text
+    listed = (await client.get("/api/v1/rules", headers=bearer(staff))).json()["data"]
+    assert [(r["scope"], r["max_duration_minutes"], r["horizon_days"]) for r in listed] == [
+        ("room", 60, None)
+    ]
+    events = await AuditEvent.filter(action="rules.set").order_by("id")
+    assert [(e.entity_type, e.entity_id, e.actor_user_id) for e in events] == [
+        ("rules.room", room.pk, staff.pk),
+        ("rules.room", room.pk, staff.pk),
+    ]
+    assert events[0].before is None
+    assert events[1].before is not None and events[1].after is not None
+    assert (events[1].before["max_duration_minutes"], events[1].before["horizon_days"]) == (90, 30)
+    assert (events[1].after["max_duration_minutes"], events[1].after["horizon_days"]) == (60, None)
+
+
+async def test_an_unknown_rules_level_is_a_400_naming_it(client, staff):
+    r = await client.put(
+        "/api/v1/rules/campus/1", json={"max_duration_minutes": 60}, headers=bearer(staff)
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == [
+        {
+            "location": "path",
+            "pointer": "/scope",
+            "detail": "one of global, building, room",
+            "code": "enum",
+        }
+    ]
+
+
+async def test_a_building_manager_sets_and_removes_the_rules_of_that_building(
+    client, admin, make_user, building
+):
+    manager = await make_user()
+    r = await client.post(
+        f"/api/v1/buildings/{building.pk}/managers",
+        json={"user_id": manager.pk},
+        headers=bearer(admin),
+    )
+    assert r.status_code in (200, 201), r.text
+    path = f"/api/v1/rules/building/{building.pk}"
+    put = await client.put(path, json={"max_duration_minutes": 60}, headers=bearer(manager))
+    assert put.status_code == 200, put.text
+    gone = await client.delete(path, headers=bearer(manager))
+    assert gone.status_code == 204, gone.text
+    not_global = await client.put(
+        "/api/v1/rules/global", json={"horizon_days": 9}, headers=bearer(manager)
+    )
+    assert not_global.status_code == 403, not_global.text
