@@ -201,13 +201,6 @@ async def overlapping(
     return [_booking_row(r) for r in rows]
 
 
-async def closures_overlapping(
-    building_id: int, room_id: int, start: datetime, end: datetime
-) -> list[dict[str, Any]]:
-    """Closures of the building, or of this room, that overlap ``[start, end)``."""
-    return (await blockers(building_id, room_id, start, end, statuses=[]))[1]
-
-
 async def blockers(
     building_id: int,
     room_id: int,
