@@ -22,16 +22,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Literal, Required, TypedDict
 
-from pydantic import AwareDatetime
-
-from compax_sdk._models import Model
 from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, version_tag
-from compax_sdk.resources.bookings import Booking
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+from compax_sdk.resources.series_models import (
+    BookingSeries,
+    ConflictPolicy,
+    Recurrence,
+    SeriesDetail,
+    SeriesResult,
+    SeriesScope,
+    SkippedDate,
+    Weekday,
+    cancel_body,
+    create_body,
+    target,
+    update_body,
+)
 
 __all__ = [
     "AsyncSeries",
@@ -45,166 +54,6 @@ __all__ = [
     "SkippedDate",
     "Weekday",
 ]
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-SeriesScope = Literal["all", "following"]
-ConflictPolicy = Literal["all_or_nothing", "skip_conflicts"]
-
-
-class Recurrence(TypedDict, total=False):
-    """How a series repeats: ``freq`` and exactly one end: ``until`` (a date, inclusive),
-    ``count`` or ``term_id`` (through the term, skipping its holidays)."""
-
-    freq: Required[Literal["daily", "weekly", "monthly"]]
-    interval: int
-    weekdays: list[Weekday]
-    """Weekly: the days (default: the start date's weekday)."""
-    monthly_by: Literal["date", "nth_weekday"]
-    nth: Literal[1, 2, 3, 4, -1]
-    until: date
-    count: int
-    term_id: int
-
-
-class BookingSeries(Model):
-    id: int
-    room_id: int
-    owner_id: int
-    title: str
-    description: str = ""
-    rule: dict[str, Any] = {}
-    """The recurrence as stored: ``freq``, ``interval``, ``weekdays``, ``until``, ..."""
-    start_time: str  # local HH:MM
-    duration_minutes: int
-    attendees: int | None = None
-    """People expected at each occurrence (seat fit)."""
-    timezone: str = ""
-    skip_holidays: bool = True
-    excluded_dates: list[str] = []
-    added_dates: list[str] = []
-    status: str  # active or cancelled
-    source: str | None = None
-    external_id: str | None = None
-    version: int
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-
-    @property
-    def etag(self) -> str:
-        return version_tag(self.version)
-
-
-class SkippedDate(Model):
-    """A date a series did not book: ``reason`` is ``conflict`` (with the ``conflicts`` in
-    the way), ``rule`` (with the rule ``errors``) or ``closure`` (``skip_closures``)."""
-
-    date: str
-    reason: str
-    conflicts: list[dict[str, Any]] | None = None
-    errors: list[dict[str, Any]] | None = None
-
-
-class SeriesResult(BookingSeries):
-    """A series after a change, with what the change did."""
-
-    booking_ids: list[int] = []
-    """The bookings created, changed or cancelled."""
-    skipped: list[SkippedDate] = []
-    adjustments: list[dict[str, Any]] = []
-    """Occurrences moved off a daylight saving gap."""
-    skipped_holidays: list[date] = []
-    rejected_booking_ids: list[int] = []
-    """Pending requests the series overrode."""
-    exceptions_kept: list[dict[str, Any]] = []
-    """Occurrences changed by hand that an edit left as they were (``booking_id``, ``date``,
-    ``fields``); update with ``reset_exceptions=True`` to overwrite them."""
-
-
-class SeriesDetail(BookingSeries):
-    occurrences: list[Booking] = []
-    """Every occurrence, cancelled ones too, in start order."""
-
-
-def _target(series: BookingSeries | int, version: int | str | None) -> tuple[str, dict[str, str]]:
-    if isinstance(series, BookingSeries):
-        series_id = series.id
-        version = series.version if version is None else version
-    else:
-        series_id = series
-    headers = {"If-Match": version_tag(version)} if version is not None else {}
-    return f"/series/{series_id}", headers
-
-
-def _create_body(
-    room_id: int,
-    title: str,
-    start_date: date,
-    start_time: str,
-    duration_minutes: int,
-    recurrence: Recurrence,
-    description: str | None,
-    excluded_dates: Sequence[date] | None,
-    added_dates: Sequence[date] | None,
-    skip_holidays: bool | None,
-    conflict_policy: ConflictPolicy | None,
-    owner_id: int | None,
-    override: bool | None,
-    skip_closures: bool | None = None,
-    attendees: int | None = None,
-) -> dict[str, object]:
-    return body(
-        {
-            "room_id": room_id,
-            "title": title,
-            "description": description,
-            "start_date": start_date,
-            "start_time": start_time,
-            "duration_minutes": duration_minutes,
-            "recurrence": dict(recurrence),
-            "excluded_dates": list(excluded_dates) if excluded_dates is not None else None,
-            "added_dates": list(added_dates) if added_dates is not None else None,
-            "skip_holidays": skip_holidays,
-            "conflict_policy": conflict_policy,
-            "skip_closures": skip_closures,
-            "owner_id": owner_id,
-            "override": override,
-            "attendees": attendees,
-        }
-    )
-
-
-def _update_body(
-    scope: SeriesScope | NotGiven,
-    from_date: date | NotGiven,
-    title: str | NotGiven,
-    description: str | NotGiven,
-    room_id: int | NotGiven,
-    start_time: str | NotGiven,
-    duration_minutes: int | NotGiven,
-    override: bool | NotGiven,
-    reset_exceptions: bool | NotGiven,
-    attendees: int | NotGiven | None = NOT_GIVEN,
-) -> dict[str, object]:
-    fields = body(
-        {
-            "reset_exceptions": reset_exceptions,
-            "scope": scope,
-            "from_date": from_date,
-            "title": title,
-            "description": description,
-            "room_id": room_id,
-            "start_time": start_time,
-            "duration_minutes": duration_minutes,
-            "override": override,
-        }
-    )
-    if not isinstance(attendees, NotGiven):  # None clears the head count
-        fields["attendees"] = attendees
-    return fields
-
-
-def _cancel_body(from_date: date | None, reason: str | None) -> dict[str, object] | None:
-    return body({"from_date": from_date, "reason": reason}) or None
 
 
 class Series(SyncResource):
@@ -252,7 +101,7 @@ class Series(SyncResource):
             SeriesResult,
             "POST",
             "/series",
-            json=_create_body(
+            json=create_body(
                 room_id,
                 title,
                 start_date,
@@ -310,12 +159,12 @@ class Series(SyncResource):
         checked like a new booking. To change one occurrence, update its booking.
         Occurrences changed by hand keep their changes (see ``exceptions_kept`` in the
         answer) unless ``reset_exceptions=True``. ``attendees=None`` clears the head count."""
-        path, headers = _target(series, version)
+        path, headers = target(series, version)
         return self._call(
             SeriesResult,
             "PATCH",
             path,
-            json=_update_body(
+            json=update_body(
                 scope,
                 from_date,
                 title,
@@ -343,12 +192,12 @@ class Series(SyncResource):
     ) -> SeriesResult:
         """Cancel the future occurrences: all of them (the series is then cancelled), or
         those from ``from_date`` on. Cancelled bookings stay in the history."""
-        path, headers = _target(series, version)
+        path, headers = target(series, version)
         return self._call(
             SeriesResult,
             "POST",
             f"{path}/cancel",
-            json=_cancel_body(from_date, reason),
+            json=cancel_body(from_date, reason),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -365,7 +214,7 @@ class Series(SyncResource):
     ) -> SeriesResult:
         """Book one more occurrence on ``day`` at the series' time (a holiday or a date that
         was skipped for a conflict, say)."""
-        path, headers = _target(series, version)
+        path, headers = target(series, version)
         return self._call(
             SeriesResult,
             "POST",
@@ -421,7 +270,7 @@ class AsyncSeries(AsyncResource):
             SeriesResult,
             "POST",
             "/series",
-            json=_create_body(
+            json=create_body(
                 room_id,
                 title,
                 start_date,
@@ -479,12 +328,12 @@ class AsyncSeries(AsyncResource):
         checked like a new booking. To change one occurrence, update its booking.
         Occurrences changed by hand keep their changes (see ``exceptions_kept`` in the
         answer) unless ``reset_exceptions=True``. ``attendees=None`` clears the head count."""
-        path, headers = _target(series, version)
+        path, headers = target(series, version)
         return await self._call(
             SeriesResult,
             "PATCH",
             path,
-            json=_update_body(
+            json=update_body(
                 scope,
                 from_date,
                 title,
@@ -512,12 +361,12 @@ class AsyncSeries(AsyncResource):
     ) -> SeriesResult:
         """Cancel the future occurrences: all of them (the series is then cancelled), or
         those from ``from_date`` on. Cancelled bookings stay in the history."""
-        path, headers = _target(series, version)
+        path, headers = target(series, version)
         return await self._call(
             SeriesResult,
             "POST",
             f"{path}/cancel",
-            json=_cancel_body(from_date, reason),
+            json=cancel_body(from_date, reason),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -534,7 +383,7 @@ class AsyncSeries(AsyncResource):
     ) -> SeriesResult:
         """Book one more occurrence on ``day`` at the series' time (a holiday or a date that
         was skipped for a conflict, say)."""
-        path, headers = _target(series, version)
+        path, headers = target(series, version)
         return await self._call(
             SeriesResult,
             "POST",
