@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
 
-from pydantic import AwareDatetime
-
-from compax_sdk._models import Model
-from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, version_tag
-from compax_sdk.resources.checkin import AsyncCheckinMethods, CheckinMethods, CheckinWindow
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+from compax_sdk.resources.bookings_models import (
+    ApprovedBooking,
+    Booking,
+    BookingStatus,
+    CheckedInBooking,
+    create_body,
+    list_params,
+    reason_body,
+    target,
+    update_body,
+)
+from compax_sdk.resources.checkin import AsyncCheckinMethods, CheckinMethods
 
 __all__ = [
     "ApprovedBooking",
@@ -28,142 +34,6 @@ __all__ = [
     "Bookings",
     "CheckedInBooking",
 ]
-
-BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled", "released", "held"]
-
-
-class Booking(Model):
-    id: int
-    room_id: int
-    owner_id: int
-    title: str
-    description: str = ""
-    start: AwareDatetime
-    end: AwareDatetime
-    timezone: str = ""
-    """The IANA zone of the room's building, e.g. ``Europe/Berlin``."""
-    local_start: AwareDatetime | None = None
-    """``start`` in the room's zone (with its offset): show this to people."""
-    local_end: AwareDatetime | None = None
-    status: str  # pending, confirmed, rejected, cancelled, released (a no-show) or held
-    reason: str = ""  # why it was rejected or cancelled
-    attendees: int | None = None  # people expected (seat fit)
-    series_id: int | None = None
-    exception_fields: list[str] = []
-    """On an occurrence of a series changed by hand: which of ``room_id``, ``time``,
-    ``title``, ``status``. Series edits and imports keep these changes."""
-    source: str | None = None
-    external_id: str | None = None
-    version: int
-    created_by_id: int | None = None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    checked_in_at: AwareDatetime | None = None
-
-    @property
-    def etag(self) -> str:
-        """The ETag of this version, as ``If-Match`` wants it: ``"3"``."""
-        return version_tag(self.version)
-
-
-class CheckedInBooking(Booking):
-    checkin: CheckinWindow
-    """The booking's check-in window (``required``, ``opens_at``, ``closes_at``)."""
-
-
-class ApprovedBooking(Booking):
-    rejected_booking_ids: list[int] = []
-    """The pending requests this approval overrode (now ``rejected``)."""
-
-
-def _target(booking: Booking | int, version: int | str | None) -> tuple[str, dict[str, str]]:
-    """The booking's path and its ``If-Match`` header. Without a version (an id alone) no
-    header is sent and the server answers ``PreconditionRequiredError``."""
-    if isinstance(booking, Booking):
-        booking_id = booking.id
-        version = booking.version if version is None else version
-    else:
-        booking_id = booking
-    headers = {"If-Match": version_tag(version)} if version is not None else {}
-    return f"/bookings/{booking_id}", headers
-
-
-def _list_params(
-    room_id: int | Sequence[int] | None,
-    owner_id: int | None,
-    from_: datetime | None,
-    to: datetime | None,
-    status: BookingStatus | Sequence[BookingStatus] | None,
-    series_id: int | None,
-    limit: int | None,
-    to_decide: bool | None = None,
-    building_id: int | None = None,
-) -> dict[str, str]:
-    return query(
-        {
-            "to_decide": to_decide,
-            "room_id": room_id,
-            "building_id": building_id,
-            "owner_id": owner_id,
-            "from": from_,
-            "to": to,
-            "status": status,
-            "series_id": series_id,
-            "limit": limit,
-        }
-    )
-
-
-def _create_body(
-    room_id: int,
-    title: str,
-    start: datetime,
-    end: datetime,
-    description: str | None,
-    owner_id: int | None,
-    override: bool | None,
-    attendees: int | None = None,
-) -> dict[str, object]:
-    return body(
-        {
-            "room_id": room_id,
-            "title": title,
-            "start": start,
-            "end": end,
-            "description": description,
-            "owner_id": owner_id,
-            "override": override,
-            "attendees": attendees,
-        }
-    )
-
-
-def _update_body(
-    title: str | NotGiven,
-    description: str | NotGiven,
-    room_id: int | NotGiven,
-    start: datetime | NotGiven,
-    end: datetime | NotGiven,
-    override: bool | NotGiven,
-    attendees: int | NotGiven | None = NOT_GIVEN,
-) -> dict[str, object]:
-    fields = body(
-        {
-            "title": title,
-            "description": description,
-            "room_id": room_id,
-            "start": start,
-            "end": end,
-            "override": override,
-        }
-    )
-    if not isinstance(attendees, NotGiven):  # None clears it
-        fields["attendees"] = attendees
-    return fields
-
-
-def _reason(reason: str | None) -> dict[str, str] | None:
-    return {"reason": reason} if reason else None
 
 
 class Bookings(CheckinMethods, SyncResource):
@@ -186,7 +56,7 @@ class Bookings(CheckinMethods, SyncResource):
         id or several) or of ``building_id``'s rooms. Members see only their own (and all of
         the rooms they manage). ``to_decide=True``: the pending requests that are yours to
         decide. Iterating over the result goes through every page."""
-        params = _list_params(
+        params = list_params(
             room_id, owner_id, from_, to, status, series_id, limit, to_decide, building_id
         )
         return self._list(
@@ -216,7 +86,7 @@ class Bookings(CheckinMethods, SyncResource):
             Booking,
             "POST",
             "/bookings",
-            json=_create_body(
+            json=create_body(
                 room_id, title, start, end, description, owner_id, override, attendees
             ),
             create=True,
@@ -252,12 +122,12 @@ class Bookings(CheckinMethods, SyncResource):
     ) -> Booking:
         """Rename or move (time and/or room) in one step; a move is checked like a new
         booking. ``attendees=None`` clears the head count. Returns the new version."""
-        path, headers = _target(booking, version)
+        path, headers = target(booking, version)
         return self._call(
             Booking,
             "PATCH",
             path,
-            json=_update_body(title, description, room_id, start, end, override, attendees),
+            json=update_body(title, description, room_id, start, end, override, attendees),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -272,12 +142,12 @@ class Bookings(CheckinMethods, SyncResource):
         extra_headers: Headers = None,
     ) -> Booking:
         """The booking is kept, with status ``cancelled``."""
-        path, headers = _target(booking, version)
+        path, headers = target(booking, version)
         return self._call(
             Booking,
             "POST",
             f"{path}/cancel",
-            json=_reason(reason),
+            json=reason_body(reason),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -292,7 +162,7 @@ class Bookings(CheckinMethods, SyncResource):
     ) -> ApprovedBooking:
         """Staff: confirm a pending request; the pending requests it overlaps are rejected
         (``rejected_booking_ids``)."""
-        path, headers = _target(booking, version)
+        path, headers = target(booking, version)
         return self._call(
             ApprovedBooking,
             "POST",
@@ -311,12 +181,12 @@ class Bookings(CheckinMethods, SyncResource):
         extra_headers: Headers = None,
     ) -> Booking:
         """Staff: turn down a pending request."""
-        path, headers = _target(booking, version)
+        path, headers = target(booking, version)
         return self._call(
             Booking,
             "POST",
             f"{path}/reject",
-            json=_reason(reason),
+            json=reason_body(reason),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -342,7 +212,7 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
         id or several) or of ``building_id``'s rooms. Members see only their own (and all of
         the rooms they manage). ``to_decide=True``: the pending requests that are yours to
         decide. ``async for`` over the result goes through every page."""
-        params = _list_params(
+        params = list_params(
             room_id, owner_id, from_, to, status, series_id, limit, to_decide, building_id
         )
         return self._list(
@@ -372,7 +242,7 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
             Booking,
             "POST",
             "/bookings",
-            json=_create_body(
+            json=create_body(
                 room_id, title, start, end, description, owner_id, override, attendees
             ),
             create=True,
@@ -408,12 +278,12 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
     ) -> Booking:
         """Rename or move (time and/or room) in one step; a move is checked like a new
         booking. ``attendees=None`` clears the head count. Returns the new version."""
-        path, headers = _target(booking, version)
+        path, headers = target(booking, version)
         return await self._call(
             Booking,
             "PATCH",
             path,
-            json=_update_body(title, description, room_id, start, end, override, attendees),
+            json=update_body(title, description, room_id, start, end, override, attendees),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -428,12 +298,12 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
         extra_headers: Headers = None,
     ) -> Booking:
         """The booking is kept, with status ``cancelled``."""
-        path, headers = _target(booking, version)
+        path, headers = target(booking, version)
         return await self._call(
             Booking,
             "POST",
             f"{path}/cancel",
-            json=_reason(reason),
+            json=reason_body(reason),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -448,7 +318,7 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
     ) -> ApprovedBooking:
         """Staff: confirm a pending request; the pending requests it overlaps are rejected
         (``rejected_booking_ids``)."""
-        path, headers = _target(booking, version)
+        path, headers = target(booking, version)
         return await self._call(
             ApprovedBooking,
             "POST",
@@ -467,12 +337,12 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
         extra_headers: Headers = None,
     ) -> Booking:
         """Staff: turn down a pending request."""
-        path, headers = _target(booking, version)
+        path, headers = target(booking, version)
         return await self._call(
             Booking,
             "POST",
             f"{path}/reject",
-            json=_reason(reason),
+            json=reason_body(reason),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
 
-from pydantic import AwareDatetime
-
-from compax_sdk._models import Model
 from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
-from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource, version_tag
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
+from compax_sdk.resources.webhooks_models import (
+    Redelivered,
+    Webhook,
+    WebhookCreated,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    create_body,
+    target,
+    update_body,
+)
 
 __all__ = [
     "AsyncWebhooks",
@@ -29,113 +35,6 @@ __all__ = [
     "WebhookDeliveryStatus",
     "Webhooks",
 ]
-
-WebhookDeliveryStatus = Literal["pending", "sending", "delivered", "failed"]
-
-
-class Webhook(Model):
-    id: int
-    url: str
-    description: str = ""
-    event_types: list[str]
-    """Change-feed actions (``booking.create``), families (``booking.*``) or ``*``."""
-    building_id: int | None = None
-    room_id: int | None = None
-    source: str | None = None
-    active: bool
-    disabled_reason: str = ""
-    """Why it was disabled (by failures), and when; re-enable with ``active=True``."""
-    owner_user_id: int | None = None
-    owner_api_key_id: int | None = None
-    previous_secret_until: AwareDatetime | None = None
-    """After a rotation, the old secret also signs until then."""
-    version: int
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-
-    @property
-    def etag(self) -> str:
-        return version_tag(self.version)
-
-
-class WebhookCreated(Webhook):
-    secret: str
-    """The signing secret (``whsec_...``). Shown only in this response: store it now."""
-
-
-class WebhookDelivery(Model):
-    id: int
-    subscription_id: int
-    event_id: int
-    webhook_id: str
-    """The ``webhook-id`` header: the same on every attempt and redelivery."""
-    event_type: str
-    order_key: str
-    status: str  # pending, sending, delivered or failed
-    attempts: int
-    next_attempt_at: AwareDatetime
-    last_attempt_at: AwareDatetime | None = None
-    last_status: int | None = None
-    last_error: str = ""
-    delivered_at: AwareDatetime | None = None
-    created_at: AwareDatetime
-
-
-class Redelivered(Model):
-    count: int
-
-
-def _target(webhook: Webhook | int, version: int | str | None) -> tuple[str, dict[str, str]]:
-    if isinstance(webhook, Webhook):
-        webhook_id = webhook.id
-        version = webhook.version if version is None else version
-    else:
-        webhook_id = webhook
-    headers = {"If-Match": version_tag(version)} if version is not None else {}
-    return f"/webhooks/{webhook_id}", headers
-
-
-def _create_body(
-    url: str,
-    event_types: Sequence[str],
-    description: str | None,
-    building_id: int | None,
-    room_id: int | None,
-    source: str | None,
-) -> dict[str, object]:
-    return body(
-        {
-            "url": url,
-            "event_types": list(event_types),
-            "description": description,
-            "building_id": building_id,
-            "room_id": room_id,
-            "source": source,
-        }
-    )
-
-
-def _update_body(
-    url: str | NotGiven,
-    event_types: Sequence[str] | NotGiven,
-    description: str | NotGiven,
-    building_id: int | NotGiven | None,
-    room_id: int | NotGiven | None,
-    source: str | NotGiven | None,
-    active: bool | NotGiven,
-) -> dict[str, object]:
-    return body(
-        {
-            "url": url,
-            "event_types": event_types if isinstance(event_types, NotGiven) else list(event_types),
-            "description": description,
-            "building_id": building_id,
-            "room_id": room_id,
-            "source": source,
-            "active": active,
-        },
-        keep_none=True,
-    )
 
 
 class Webhooks(SyncResource):
@@ -173,7 +72,7 @@ class Webhooks(SyncResource):
             WebhookCreated,
             "POST",
             "/webhooks",
-            json=_create_body(url, event_types, description, building_id, room_id, source),
+            json=create_body(url, event_types, description, building_id, room_id, source),
             headers=extra_headers,
             timeout=timeout,
         )
@@ -206,12 +105,12 @@ class Webhooks(SyncResource):
     ) -> Webhook:
         """Change what is given (``None`` clears a filter). ``active=True`` re-enables a
         subscription disabled after failures."""
-        path, headers = _target(webhook, version)
+        path, headers = target(webhook, version)
         return self._call(
             Webhook,
             "PATCH",
             path,
-            json=_update_body(url, event_types, description, building_id, room_id, source, active),
+            json=update_body(url, event_types, description, building_id, room_id, source, active),
             headers={**headers, **(extra_headers or {})},
             timeout=timeout,
         )
@@ -348,7 +247,7 @@ class AsyncWebhooks(AsyncResource):
             WebhookCreated,
             "POST",
             "/webhooks",
-            json=_create_body(url, event_types, description, building_id, room_id, source),
+            json=create_body(url, event_types, description, building_id, room_id, source),
             headers=extra_headers,
             timeout=timeout,
         )
@@ -381,12 +280,12 @@ class AsyncWebhooks(AsyncResource):
     ) -> Webhook:
         """Change what is given (``None`` clears a filter). ``active=True`` re-enables a
         subscription disabled after failures."""
-        path, headers = _target(webhook, version)
+        path, headers = target(webhook, version)
         return await self._call(
             Webhook,
             "PATCH",
             path,
-            json=_update_body(url, event_types, description, building_id, room_id, source, active),
+            json=update_body(url, event_types, description, building_id, room_id, source, active),
             headers={**headers, **(extra_headers or {})},
             timeout=timeout,
         )
