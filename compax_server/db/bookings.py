@@ -1,8 +1,9 @@
-"""Bookings: the model, the room locks, the overlap lookups and the bulk inserts."""
+"""Bookings: the model, the overlap lookups, the bulk inserts (room locks: ``room_locks``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from compax_server import db
+from compax_server.db import audit as audit_db
 from compax_server.db import sql
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
@@ -65,21 +67,6 @@ class Booking(Model):
 
 
 @dataclass(frozen=True)
-class RoomForBooking:
-    """What a booking write needs to know of its room, read under the room's lock."""
-
-    id: int
-    code: str
-    capacity: int
-    bookable: bool
-    requires_approval: bool
-    building_id: int
-    building_code: str
-    timezone: str
-    opening_hours: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
 class BookingRow:
     id: int
     room_id: int
@@ -90,77 +77,14 @@ class BookingRow:
     status: Status
 
 
-_LOCK_ROOM = {
-    # The row lock queues the writers of one room.
-    "postgres": """
-        WITH r AS (
-            UPDATE rooms SET booking_seq = booking_seq + 1
-            WHERE id = ? AND deleted_at IS NULL
-            RETURNING id, code, capacity, bookable, requires_approval, building_id
-        )
-        SELECT r.*, b.code AS building_code, b.timezone, b.opening_hours
-        FROM r JOIN buildings b ON b.id = r.building_id
-    """,
-    # BEGIN IMMEDIATE already holds the database's single write lock: just read.
-    "sqlite": """
-        SELECT r.id, r.code, r.capacity, r.bookable, r.requires_approval, r.building_id,
-               b.code AS building_code, b.timezone, b.opening_hours
-        FROM rooms r JOIN buildings b ON b.id = r.building_id
-        WHERE r.id = ? AND r.deleted_at IS NULL
-    """,
-}
-
-
-async def lock_room(room_id: int) -> RoomForBooking | None:
-    """Take the booking lock of the room (see ``lock_rooms``) and read what a booking write
-    needs of it and its building. ``None`` when the room does not exist (or was removed)."""
-    row = await sql.fetch_one(_LOCK_ROOM[db.dialect()], room_id)
-    if row is None:
-        return None
-    return RoomForBooking(
-        id=row["id"],
-        code=row["code"],
-        capacity=row["capacity"],
-        bookable=bool(row["bookable"]),
-        requires_approval=bool(row["requires_approval"]),
-        building_id=row["building_id"],
-        building_code=row["building_code"],
-        timezone=row["timezone"],
-        opening_hours=sql.decode_json(row["opening_hours"]),
-    )
-
-
-async def lock_and_load_rooms(room_ids: list[int]) -> dict[int, RoomForBooking]:
-    """Take the booking lock of each room in id order (two writers never deadlock) and read
-    what a booking write needs of it. A room that does not exist is missing from the answer."""
-    out: dict[int, RoomForBooking] = {}
-    for room_id in sorted(set(room_ids)):
-        room = await lock_room(room_id)
-        if room is not None:
-            out[room_id] = room
-    return out
-
-
-async def lock_rooms(room_ids: list[int]) -> None:
-    """Take the booking lock of each room, in id order (so two writers never deadlock).
-
-    On PostgreSQL the lock is a write to the room row, held until commit: writers of one
-    room queue up and each sees the one before it. On SQLite the transaction already holds
-    the database's write lock (``BEGIN IMMEDIATE``), so there is nothing more to take.
-    """
-    if db.dialect() == "sqlite":
-        return
-    for room_id in sorted(set(room_ids)):
-        await sql.execute("UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = ?", room_id)
-
-
-def room_start_bound() -> str:
-    """SQL for "the earliest start of a booking of room ``?`` that can reach past ``?``":
-    the time minus the room's longest booking (two parameters: time, room id). With the
-    ``(room_id, start)`` index this reads only the bookings near the time."""
+def room_start_bound(room: str = "?") -> str:
+    """SQL for "the earliest start of a booking of room ``room`` that can reach past ``?``":
+    the time minus the room's longest booking (parameters: the time, then the room's id when
+    ``room`` is ``?``). With the ``(room_id, start)`` index this reads only the bookings near
+    the time."""
     dialect = db.dialect()
     time = "?::timestamptz" if dialect == "postgres" else "?"
-    return sql.start_bound(dialect, time, "(SELECT max_span_seconds FROM rooms WHERE id = ?)")
+    return sql.start_bound(dialect, time, f"(SELECT max_span_seconds FROM rooms WHERE id = {room})")
 
 
 def _booking_row(row: dict[str, Any]) -> BookingRow:
@@ -201,42 +125,55 @@ async def overlapping(
     return [_booking_row(r) for r in rows]
 
 
-async def blockers(
-    building_id: int,
-    room_id: int,
-    start: datetime,
-    end: datetime,
-    statuses: list[Status],
-    exclude_id: int | None = None,
-) -> tuple[list[BookingRow], list[dict[str, Any]]]:
-    """In one query: the room's bookings in ``statuses`` and the closures (of the building or
-    of this room) that overlap ``[start, end)``, each in start order."""
+def blockers_sql(statuses: list[Status], room: str = "?", building: str = "?") -> str:
+    """The query of ``blockers``, for the room ``room`` of building ``building`` (SQL
+    expressions: ``?`` takes a parameter, see ``blockers_params``), in no particular order.
+    ``db.room_locks`` runs it inside the statement that locks the room."""
     marks = ", ".join("?" for _ in statuses) or "NULL"
-    rows = await sql.fetch(
-        f"""SELECT 'booking' AS kind, id, owner_id, title, "start", "end", status
+    return f"""SELECT 'booking' AS kind, id, owner_id, title, "start", "end", status
             FROM bookings
-            WHERE room_id = ? AND status IN ({marks}) AND "start" < ? AND "end" > ? AND id <> ?
-              AND "start" >= {room_start_bound()}
+            WHERE room_id = {room} AND status IN ({marks}) AND "start" < ? AND "end" > ?
+              AND id <> ? AND "start" >= {room_start_bound(room)}
             UNION ALL
             SELECT 'closure', id, NULL, reason, "start", "end", NULL
             FROM closures
-            WHERE building_id = ? AND "start" < ? AND "end" > ?
-              AND (room_id IS NULL OR room_id = ?)
-            ORDER BY 5, 2""",
-        room_id,
+            WHERE building_id = {building} AND "start" < ? AND "end" > ?
+              AND (room_id IS NULL OR room_id = {room})"""
+
+
+def blockers_params(
+    statuses: list[Status],
+    start: datetime,
+    end: datetime,
+    exclude_id: int | None,
+    room_id: int | None = None,
+    building_id: int | None = None,
+) -> list[Any]:
+    """The parameters of ``blockers_sql``, in order; the room's and the building's id only
+    where the query takes them as ``?``."""
+    room = [room_id] if room_id is not None else []
+    building = [building_id] if building_id is not None else []
+    return [
+        *room,
         *[s.value for s in statuses],
         end,
         start,
         exclude_id or 0,
         start,
-        room_id,
-        building_id,
+        *room,
+        *building,
         end,
         start,
-        room_id,
-    )
+        *room,
+    ]
+
+
+def blocker_rows(
+    room_id: int, rows: list[dict[str, Any]]
+) -> tuple[list[BookingRow], list[dict[str, Any]]]:
+    """The rows of ``blockers_sql`` as bookings and closures, each in start order."""
     bookings, closures = [], []
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (sql.decode_time(r["start"]), r["id"])):
         if row["kind"] == "booking":
             bookings.append(_booking_row(row | {"room_id": room_id}))
         else:
@@ -249,6 +186,23 @@ async def blockers(
                 }
             )
     return bookings, closures
+
+
+async def blockers(
+    building_id: int,
+    room_id: int,
+    start: datetime,
+    end: datetime,
+    statuses: list[Status],
+    exclude_id: int | None = None,
+) -> tuple[list[BookingRow], list[dict[str, Any]]]:
+    """In one query: the room's bookings in ``statuses`` and the closures (of the building or
+    of this room) that overlap ``[start, end)``, each in start order."""
+    rows = await sql.fetch(
+        blockers_sql(statuses),
+        *blockers_params(statuses, start, end, exclude_id, room_id, building_id),
+    )
+    return blocker_rows(room_id, rows)
 
 
 async def exceptions_of(series_ids: list[int]) -> list[dict[str, Any]]:
@@ -287,32 +241,14 @@ async def insert_booking(
     source: str | None = None,
     external_id: str | None = None,
     attendees: int | None = None,
+    audit_of: Callable[[Booking], audit_db.NewEvent] | None = None,
 ) -> Booking:
-    """Insert one booking (the database refuses an overlap of confirmed bookings)."""
+    """Insert one booking (the database refuses an overlap of confirmed bookings). With
+    ``audit_of``, the audit event it makes of the new booking too (its ``entity_id`` is the
+    booking's), in the same statement on PostgreSQL: that must then be the transaction's last
+    write to the audit log (``db.audit.insert``)."""
     now = datetime.now(UTC)
-    row = await sql.fetch_one(
-        """INSERT INTO bookings (room_id, owner_id, title, description, "start", "end",
-               status, series_id, source, external_id, reason, version, created_by_id,
-               created_at, updated_at, attendees)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?, ?) RETURNING id""",
-        room_id,
-        owner_id,
-        title,
-        description,
-        start,
-        end,
-        status.value,
-        series_id,
-        source,
-        external_id,
-        created_by_id,
-        now,
-        now,
-        attendees,
-    )
-    assert row is not None
     booking = Booking(
-        id=row["id"],
         room_id=room_id,
         owner_id=owner_id,
         title=title,
@@ -330,7 +266,36 @@ async def insert_booking(
         created_at=now,
         updated_at=now,
     )
+    statement = """INSERT INTO bookings (room_id, owner_id, title, description, "start", "end",
+               status, series_id, source, external_id, reason, version, created_by_id,
+               created_at, updated_at, attendees)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?, ?) RETURNING id"""
+    params: list[Any] = [
+        room_id,
+        owner_id,
+        title,
+        description,
+        start,
+        end,
+        status.value,
+        series_id,
+        source,
+        external_id,
+        created_by_id,
+        now,
+        now,
+        attendees,
+    ]
+    event = audit_of(booking) if audit_of is not None else None
+    if event is not None and db.dialect() == "postgres":
+        statement, params = audit_db.appended(statement, params, event)
+        event = None
+    row = await sql.fetch_one(statement, *params)
+    assert row is not None
+    booking.id = row["id"]
     booking._saved_in_db = True
+    if event is not None:
+        await audit_db.insert(replace(event, entity_id=booking.id))
     return booking
 
 

@@ -14,7 +14,7 @@ from compax_server.domain import hours
 
 
 class RoomFacts(Protocol):
-    """What the check needs of a room (``db.bookings.RoomForBooking`` has it)."""
+    """What the check needs of a room (``db.room_locks.RoomForBooking`` has it)."""
 
     @property
     def code(self) -> str: ...

@@ -31,7 +31,7 @@ def watching() -> Iterator[Seen]:
         _seen.reset(token)
 
 
-def _event(
+def event(
     actor: Actor | None,
     action: str,
     entity_type: str,
@@ -39,6 +39,8 @@ def _event(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> audit_db.NewEvent:
+    """The event to append (``record`` appends it; ``db.bookings.insert_booking`` writes one
+    with the booking it is about)."""
     seen = _seen.get()
     if seen is not None:
         seen.append((entity_type, before, after))
@@ -67,7 +69,7 @@ async def record(
     """Append one event; returns its id. Call it inside the transaction of the change it
     describes, as its last statement: events get their ids in commit order
     (``db.audit.insert``)."""
-    return await audit_db.insert(_event(actor, action, entity_type, entity_id, before, after))
+    return await audit_db.insert(event(actor, action, entity_type, entity_id, before, after))
 
 
 async def record_many(
@@ -76,7 +78,7 @@ async def record_many(
 ) -> None:
     """Append many events ``(action, entity_type, entity_id, before, after)`` in a few
     statements (imports). Same commit-order rule as ``record``."""
-    await audit_db.insert_many([_event(actor, *event) for event in events])
+    await audit_db.insert_many([event(actor, *one) for one in events])
 
 
 @dataclass

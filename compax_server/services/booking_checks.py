@@ -15,14 +15,12 @@ from typing import Any
 
 from compax_server import runtime
 from compax_server.db import users as users_db
-from compax_server.db.bookings import (
-    Booking,
-    BookingRow,
+from compax_server.db.bookings import Booking, BookingRow, Status, blockers, overlapping
+from compax_server.db.room_locks import (
+    LockedSlot,
     RoomForBooking,
-    Status,
-    blockers,
     lock_room,
-    overlapping,
+    lock_room_with_blockers,
 )
 from compax_server.db.users import Role
 from compax_server.domain import bookings as states
@@ -45,11 +43,26 @@ def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[date
     return bounds.check_window(start, end, max_length=max_length, override=override)
 
 
+def _no_room(room_id: int, pointer: str) -> InvalidInput:
+    return InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
+
+
 async def locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
     room = await lock_room(room_id)
     if room is None:
-        raise InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
+        raise _no_room(room_id, pointer)
     return room
+
+
+async def locked_slot(
+    room_id: int, start: datetime, end: datetime, exclude_id: int | None = None
+) -> LockedSlot:
+    """The room locked for a write of ``[start, end)``, with the bookings a new booking
+    checks against (``OCCUPYING``) and the closures there, read under the lock."""
+    slot = await lock_room_with_blockers(room_id, start, end, OCCUPYING, exclude_id)
+    if slot is None:
+        raise _no_room(room_id, "room_id")
+    return slot
 
 
 async def check_slot(
@@ -61,11 +74,18 @@ async def check_slot(
     exclude_id: int | None,
     override: bool,
     owner_id: int,
+    found: LockedSlot | None = None,
 ) -> list[int]:
     """Check ``[start, end)`` in the (locked) room: the rules (422, unless staff or the
     room's managers override) and the bookings in the way (409). Returns the ids of the
-    pending requests that a new confirmed booking overrides (to be rejected)."""
-    active, closures = await blockers(room.building_id, room.id, start, end, OCCUPYING, exclude_id)
+    pending requests that a new confirmed booking overrides (to be rejected). ``found`` is
+    what ``locked_slot`` read already for this window, else it is read here."""
+    if found is not None:
+        active, closures = found.bookings, found.closures
+    else:
+        active, closures = await blockers(
+            room.building_id, room.id, start, end, OCCUPYING, exclude_id
+        )
     if override:
         require_staff_or_manager(actor, room_id=room.id)
     else:

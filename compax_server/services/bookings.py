@@ -23,15 +23,10 @@ from tortoise.exceptions import IntegrityError
 
 from compax_server import db
 from compax_server.db import rooms as rooms_db
-from compax_server.db.bookings import (
-    Booking,
-    Status,
-    blockers,
-    insert_booking,
-    lock_and_load_rooms,
-    lock_rooms,
-)
+from compax_server.db.audit import NewEvent
+from compax_server.db.bookings import Booking, Status, insert_booking
 from compax_server.db.idempotency import IdempotencyKey
+from compax_server.db.room_locks import lock_and_load_rooms, lock_rooms
 from compax_server.db.users import User
 from compax_server.domain import bookings as states
 from compax_server.domain import occurrences, versions
@@ -116,7 +111,8 @@ async def create_booking(
 
     async def attempt() -> Created:
         async with db.transaction():
-            room = await checks.locked_room(room_id)
+            slot = await checks.locked_slot(room_id, start, end)
+            room = slot.room
             if idempotency_key:
                 replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
                 if replay is not None:
@@ -128,8 +124,19 @@ async def create_booking(
             )
             check_seats(actor, room.code, room.capacity, attendees, override=override)
             overridden = await checks.check_slot(
-                actor, room, start, end, status, None, override, owner
+                actor, room, start, end, status, None, override, owner, slot
             )
+            # The audit event goes with the INSERT (one round trip) unless more writes follow
+            # it: requests rejected, a check-in (the booking starts already), the key kept.
+            moment = checkin.now()
+            alone = not overridden and start > moment and not idempotency_key
+
+            def created(booking: Booking) -> dict[str, Any]:
+                return snapshot(booking) | ({"override": True} if override else {})
+
+            def event(booking: Booking) -> NewEvent:
+                return audit.event(actor, "booking.create", "booking", None, None, created(booking))
+
             booking = await insert_booking(
                 room_id=room.id,
                 owner_id=owner,
@@ -140,9 +147,12 @@ async def create_booking(
                 status=status,
                 created_by_id=actor.user_id,
                 attendees=attendees,
+                audit_of=event if alone else None,
             )
+            if alone:
+                return Created(booking, timezone=room.timezone)
             await checks.reject_overridden(actor, overridden, booking.pk)
-            late = await checkin.late_checkin(booking, room.building_id)
+            late = await checkin.late_checkin(booking, room.building_id, moment)
             if idempotency_key:
                 await IdempotencyKey.create(
                     user_id=actor.user_id,
@@ -151,7 +161,7 @@ async def create_booking(
                     request_hash=request_hash,
                     resource_id=booking.pk,
                 )
-            after = snapshot(booking) | ({"override": True} if override else {})
+            after = created(booking)
             if late is not None:  # booked after the check-in window opened: counts as one
                 after["checked_in_at"] = late.isoformat()
             await audit.record(actor, "booking.create", "booking", booking.pk, after=after)
@@ -296,16 +306,11 @@ async def _transition(
             )
             rejected: list[int] = []
             if to == Status.confirmed:
-                room = await checks.locked_room(booking.room_id)
-                active, _ = await blockers(
-                    room.building_id,
-                    room.id,
-                    booking.start,
-                    booking.end,
-                    checks.OCCUPYING,
-                    booking.pk,
+                slot = await checks.locked_slot(
+                    booking.room_id, booking.start, booking.end, booking.pk
                 )
-                rejected = checks.in_the_way(actor, room, active, to)
+                room = slot.room
+                rejected = checks.in_the_way(actor, room, slot.bookings, to)
             before = snapshot(booking)
             booking.status = to
             if to == Status.cancelled and booking.series_id is not None:

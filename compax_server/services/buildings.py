@@ -9,7 +9,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from compax_server.db import transaction
-from compax_server.db.bookings import Booking, Status, lock_rooms
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.room_locks import lock_rooms
 from compax_server.db.rooms import Building, Closure, Room
 from compax_server.domain import bounds, hours, versions
 from compax_server.domain.versions import Expected

@@ -29,7 +29,8 @@ from typing import Any
 
 from compax_server import db, runtime
 from compax_server.db import imports as imports_db
-from compax_server.db.bookings import exceptions_of, lock_rooms
+from compax_server.db.bookings import exceptions_of
+from compax_server.db.room_locks import lock_rooms
 from compax_server.db.series import ImportBatch
 from compax_server.domain import recurrence, slots
 from compax_server.domain.bookings import ACTIVE

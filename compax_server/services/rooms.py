@@ -10,7 +10,8 @@ from tortoise.exceptions import IntegrityError
 
 from compax_server.db import rooms as rooms_db
 from compax_server.db import transaction
-from compax_server.db.bookings import Booking, Status, lock_rooms
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.room_locks import lock_rooms
 from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature_codes
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected

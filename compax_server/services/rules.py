@@ -18,7 +18,7 @@ from compax_server import runtime
 from compax_server.db import rooms as rooms_db
 from compax_server.db import rules as rules_db
 from compax_server.db import transaction
-from compax_server.db.bookings import RoomForBooking
+from compax_server.db.room_locks import RoomForBooking
 from compax_server.db.series import BookingRule
 from compax_server.domain import hours
 from compax_server.errors import InvalidInput, NotFound

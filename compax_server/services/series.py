@@ -17,12 +17,8 @@ from typing import Any
 from tortoise.expressions import Q
 
 from compax_server import db
-from compax_server.db.bookings import (
-    Booking,
-    Status,
-    insert_occurrences,
-    lock_rooms,
-)
+from compax_server.db.bookings import Booking, Status, insert_occurrences
+from compax_server.db.room_locks import lock_rooms
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.db.users import User
 from compax_server.domain import bounds, recurrence, versions

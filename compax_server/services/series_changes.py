@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from compax_server import db
-from compax_server.db.bookings import Booking, RoomForBooking, Status, lock_and_load_rooms
+from compax_server.db.bookings import Booking, Status
+from compax_server.db.room_locks import RoomForBooking, lock_and_load_rooms
 from compax_server.db.series import Series, SeriesStatus
 from compax_server.domain import hours, occurrences, recurrence
 from compax_server.domain.versions import Expected

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from compax_server.db import search as search_db
-from compax_server.db.bookings import Booking, BookingRow, RoomForBooking, Status
+from compax_server.db.bookings import Booking, BookingRow, Status
+from compax_server.db.room_locks import RoomForBooking
 from compax_server.db.terms import Term
 from compax_server.domain import hours, recurrence, slots
 from compax_server.errors import BookingConflict, InvalidInput, RuleViolation

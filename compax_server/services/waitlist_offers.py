@@ -42,14 +42,8 @@ from compax_server.db import rooms as rooms_db
 from compax_server.db import search as search_db
 from compax_server.db import transaction
 from compax_server.db import waitlist as waitlist_db
-from compax_server.db.bookings import (
-    Booking,
-    RoomForBooking,
-    Status,
-    blockers,
-    insert_booking,
-    lock_room,
-)
+from compax_server.db.bookings import Booking, Status, blockers, insert_booking
+from compax_server.db.room_locks import RoomForBooking, lock_room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.domain import waitlist as rules
