@@ -151,21 +151,10 @@ def blockers_params(
 ) -> list[Any]:
     """The parameters of ``blockers_sql``, in order; the room's and the building's id only
     where the query takes them as ``?``."""
-    room = [room_id] if room_id is not None else []
-    building = [building_id] if building_id is not None else []
-    return [
-        *room,
-        *[s.value for s in statuses],
-        end,
-        start,
-        exclude_id or 0,
-        start,
-        *room,
-        *building,
-        end,
-        start,
-        *room,
-    ]
+    room = [] if room_id is None else [room_id]
+    building = [] if building_id is None else [building_id]
+    bookings = [*room, *(s.value for s in statuses), end, start, exclude_id or 0, start, *room]
+    return [*bookings, *building, end, start, *room]
 
 
 def blocker_rows(
