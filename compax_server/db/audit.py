@@ -123,14 +123,18 @@ async def insert(event: NewEvent) -> int:
     return int(row["id"])
 
 
-def appended(statement: str, params: list[Any], event: NewEvent) -> tuple[str, list[Any]]:
+def appended(
+    statement: str, params: list[Any], event: NewEvent, lead: str = ""
+) -> tuple[str, list[Any]]:
     """PostgreSQL: ``statement`` (an ``INSERT ... RETURNING id`` of one row) and the event
     about that row (its id is the event's ``entity_id``) as one statement, which returns
-    ``id``, the row's. Same commit-order rule as ``insert``: one round trip instead of two."""
+    ``id``, the row's (no row when nothing was inserted). ``lead`` names queries that come
+    first (``"guard AS (...), "``; their parameters lead ``params``). Same commit-order rule
+    as ``insert``: one round trip instead of two."""
     values = list(_params(datetime.now(UTC), event))
     del values[6]  # entity_id: the new row's
     return (
-        f"WITH new_row AS ({statement}) "
+        f"WITH {lead}new_row AS ({statement}) "
         f"INSERT INTO audit_events ({COLUMNS}) "
         "SELECT ?, ?, ?, ?, ?, ?, new_row.id, ?::jsonb, ?::jsonb, ? "
         "FROM new_row, (SELECT pg_advisory_xact_lock(?)) AS commit_order "

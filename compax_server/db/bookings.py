@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,7 +10,6 @@ from tortoise import fields
 from tortoise.models import Model
 
 from compax_server import db
-from compax_server.db import audit as audit_db
 from compax_server.db import sql
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
@@ -216,7 +214,7 @@ async def exceptions_of(series_ids: list[int]) -> list[dict[str, Any]]:
     return [row for row in current.values() if row["exception_fields"]]
 
 
-async def insert_booking(
+def new_booking(
     *,
     room_id: int,
     owner_id: int,
@@ -230,14 +228,10 @@ async def insert_booking(
     source: str | None = None,
     external_id: str | None = None,
     attendees: int | None = None,
-    audit_of: Callable[[Booking], audit_db.NewEvent] | None = None,
 ) -> Booking:
-    """Insert one booking (the database refuses an overlap of confirmed bookings). With
-    ``audit_of``, the audit event it makes of the new booking too (its ``entity_id`` is the
-    booking's), in the same statement on PostgreSQL: that must then be the transaction's last
-    write to the audit log (``db.audit.insert``)."""
+    """A booking to insert (``insert_booking``), not saved yet."""
     now = datetime.now(UTC)
-    booking = Booking(
+    return Booking(
         room_id=room_id,
         owner_id=owner_id,
         title=title,
@@ -255,37 +249,40 @@ async def insert_booking(
         created_at=now,
         updated_at=now,
     )
-    statement = """INSERT INTO bookings (room_id, owner_id, title, description, "start", "end",
+
+
+def insert_statement(booking: Booking, source: str = "") -> tuple[str, list[Any]]:
+    """The INSERT of a new booking (``RETURNING id``) and its parameters; ``source`` (say
+    ``FROM guard``) makes it insert nothing when that gives no row."""
+    b = booking
+    return (
+        f"""INSERT INTO bookings (room_id, owner_id, title, description, "start", "end",
                status, series_id, source, external_id, reason, version, created_by_id,
                created_at, updated_at, attendees)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?, ?) RETURNING id"""
-    params: list[Any] = [
-        room_id,
-        owner_id,
-        title,
-        description,
-        start,
-        end,
-        status.value,
-        series_id,
-        source,
-        external_id,
-        created_by_id,
-        now,
-        now,
-        attendees,
-    ]
-    event = audit_of(booking) if audit_of is not None else None
-    if event is not None and db.dialect() == "postgres":
-        statement, params = audit_db.appended(statement, params, event)
-        event = None
-    row = await sql.fetch_one(statement, *params)
-    assert row is not None
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?, ? {source} RETURNING id""",
+        [
+            *(b.room_id, b.owner_id, b.title, b.description, b.start, b.end, b.status.value),
+            *(b.series_id, b.source, b.external_id, b.created_by_id),
+            *(b.created_at, b.updated_at, b.attendees),
+        ],
+    )
+
+
+def saved(booking: Booking, row: dict[str, Any] | None) -> Booking | None:
+    """``booking`` with the id its INSERT returned (``None``: nothing was inserted)."""
+    if row is None:
+        return None
     booking.id = row["id"]
     booking._saved_in_db = True
-    if event is not None:
-        await audit_db.insert(replace(event, entity_id=booking.id))
     return booking
+
+
+async def insert_booking(booking: Booking) -> Booking:
+    """Insert a ``new_booking`` (the database refuses an overlap of confirmed bookings)."""
+    statement, params = insert_statement(booking)
+    inserted = saved(booking, await sql.fetch_one(statement, *params))
+    assert inserted is not None
+    return inserted
 
 
 OCCURRENCE_COLUMNS = [

@@ -39,11 +39,8 @@ def event(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> audit_db.NewEvent:
-    """The event to append (``record`` appends it; ``db.bookings.insert_booking`` writes one
-    with the booking it is about)."""
-    seen = _seen.get()
-    if seen is not None:
-        seen.append((entity_type, before, after))
+    """The event to append: ``record`` appends it; a statement that writes it with the row it
+    is about (``db.room_locks.insert_booking_if_unchanged``) is followed by ``written``."""
     return audit_db.NewEvent(
         actor_user_id=actor.user_id if actor else None,
         actor_api_key_id=actor.api_key_id if actor else None,
@@ -55,6 +52,13 @@ def event(
         after=after,
         request_id=actor.request_id if actor else "",
     )
+
+
+def written(new: audit_db.NewEvent) -> None:
+    """Tell ``watching`` of an event that was written."""
+    seen = _seen.get()
+    if seen is not None:
+        seen.append((new.entity_type, new.before, new.after))
 
 
 async def record(
@@ -69,7 +73,9 @@ async def record(
     """Append one event; returns its id. Call it inside the transaction of the change it
     describes, as its last statement: events get their ids in commit order
     (``db.audit.insert``)."""
-    return await audit_db.insert(event(actor, action, entity_type, entity_id, before, after))
+    new = event(actor, action, entity_type, entity_id, before, after)
+    written(new)
+    return await audit_db.insert(new)
 
 
 async def record_many(
@@ -78,7 +84,10 @@ async def record_many(
 ) -> None:
     """Append many events ``(action, entity_type, entity_id, before, after)`` in a few
     statements (imports). Same commit-order rule as ``record``."""
-    await audit_db.insert_many([event(actor, *one) for one in events])
+    new = [event(actor, *one) for one in events]
+    for one in new:
+        written(one)
+    await audit_db.insert_many(new)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from compax_server import runtime
+from compax_server.db import room_locks
 from compax_server.db import users as users_db
 from compax_server.db.bookings import Booking, BookingRow, Status, blockers, overlapping
 from compax_server.db.room_locks import (
@@ -63,6 +64,12 @@ async def locked_slot(
     if slot is None:
         raise _no_room(room_id, "room_id")
     return slot
+
+
+async def peek_slot(room_id: int, start: datetime, end: datetime) -> LockedSlot | None:
+    """What ``locked_slot`` reads, without the lock (``db.room_locks.peek_slot``): ``None``
+    where that cannot serve a write (SQLite) or the room does not exist."""
+    return await room_locks.peek_slot(room_id, start, end, OCCUPYING)
 
 
 async def check_slot(

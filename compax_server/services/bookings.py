@@ -23,10 +23,14 @@ from tortoise.exceptions import IntegrityError
 
 from compax_server import db
 from compax_server.db import rooms as rooms_db
-from compax_server.db.audit import NewEvent
-from compax_server.db.bookings import Booking, Status, insert_booking
+from compax_server.db.bookings import Booking, Status, insert_booking, new_booking
 from compax_server.db.idempotency import IdempotencyKey
-from compax_server.db.room_locks import lock_and_load_rooms, lock_rooms
+from compax_server.db.room_locks import (
+    LockedSlot,
+    insert_booking_if_unchanged,
+    lock_and_load_rooms,
+    lock_rooms,
+)
 from compax_server.db.users import User
 from compax_server.domain import bookings as states
 from compax_server.domain import occurrences, versions
@@ -109,7 +113,56 @@ async def create_booking(
         if replay is not None:
             return Created(replay, replayed=True)
 
+    def created(booking: Booking) -> dict[str, Any]:
+        return snapshot(booking) | ({"override": True} if override else {})
+
+    async def decide(slot: LockedSlot) -> tuple[Booking, list[int]]:
+        """The booking the slot allows (not saved yet) and the pending requests it overrides:
+        the state, the seats, the rules and what is in the way (409, 422)."""
+        room = slot.room
+        cared_for = actor.cares_for(room.id)
+        status = Status.pending if room.requires_approval and not cared_for else Status.confirmed
+        check_seats(actor, room.code, room.capacity, attendees, override=override)
+        overridden = await checks.check_slot(
+            actor, room, start, end, status, None, override, owner, slot
+        )
+        booking = new_booking(
+            room_id=room.id,
+            owner_id=owner,
+            title=title,
+            description=description,
+            start=start,
+            end=end,
+            status=status,
+            created_by_id=actor.user_id,
+            attendees=attendees,
+        )
+        return booking, overridden
+
+    async def unlocked() -> Created | None:
+        """When the create is one INSERT and its audit event (no idempotency key to keep, no
+        request overridden, no late check-in): decided on a read without the room's lock and
+        inserted only if nobody changed the room since, two statements and no transaction.
+        ``None`` where it does not apply or the room changed: the caller writes under the
+        lock. (PostgreSQL; see ``db.room_locks.peek_slot``.)"""
+        if idempotency_key:
+            return None
+        slot = await checks.peek_slot(room_id, start, end)
+        if slot is None or slot.stamp is None:
+            return None
+        booking, overridden = await decide(slot)
+        if overridden or start <= checkin.now():
+            return None
+        event = audit.event(actor, "booking.create", "booking", None, None, created(booking))
+        if await insert_booking_if_unchanged(booking, slot.stamp, event) is None:
+            return None
+        audit.written(event)
+        return Created(booking, timezone=slot.room.timezone)
+
     async def attempt() -> Created:
+        made = await unlocked()
+        if made is not None:
+            return made
         async with db.transaction():
             slot = await checks.locked_slot(room_id, start, end)
             room = slot.room
@@ -117,42 +170,10 @@ async def create_booking(
                 replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
                 if replay is not None:
                     return Created(replay, replayed=True)
-            status = (
-                Status.pending
-                if room.requires_approval and not actor.cares_for(room.id)
-                else Status.confirmed
-            )
-            check_seats(actor, room.code, room.capacity, attendees, override=override)
-            overridden = await checks.check_slot(
-                actor, room, start, end, status, None, override, owner, slot
-            )
-            # The audit event goes with the INSERT (one round trip) unless more writes follow
-            # it: requests rejected, a check-in (the booking starts already), the key kept.
-            moment = checkin.now()
-            alone = not overridden and start > moment and not idempotency_key
-
-            def created(booking: Booking) -> dict[str, Any]:
-                return snapshot(booking) | ({"override": True} if override else {})
-
-            def event(booking: Booking) -> NewEvent:
-                return audit.event(actor, "booking.create", "booking", None, None, created(booking))
-
-            booking = await insert_booking(
-                room_id=room.id,
-                owner_id=owner,
-                title=title,
-                description=description,
-                start=start,
-                end=end,
-                status=status,
-                created_by_id=actor.user_id,
-                attendees=attendees,
-                audit_of=event if alone else None,
-            )
-            if alone:
-                return Created(booking, timezone=room.timezone)
+            booking, overridden = await decide(slot)
+            await insert_booking(booking)
             await checks.reject_overridden(actor, overridden, booking.pk)
-            late = await checkin.late_checkin(booking, room.building_id, moment)
+            late = await checkin.late_checkin(booking, room.building_id)
             if idempotency_key:
                 await IdempotencyKey.create(
                     user_id=actor.user_id,

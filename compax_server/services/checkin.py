@@ -102,15 +102,12 @@ async def window_for(actor: Actor, booking_id: int) -> Window:
     return await booking_window(booking)
 
 
-async def late_checkin(
-    booking: Booking, building_id: int, moment: datetime | None = None
-) -> datetime | None:
+async def late_checkin(booking: Booking, building_id: int) -> datetime | None:
     """Inside the write that confirms (creates, approves, moves, accepts) ``booking``: when
-    its room requires a check-in and the window closed already, record the check-in at
-    ``moment`` (now unless given: the write's own "now") (see "Late bookings" above). Returns
-    the time recorded, else ``None``. Costs nothing for a booking that starts after
-    ``moment``."""
-    moment = moment or now()
+    its room requires a check-in and the window closed already, record the check-in now
+    (see "Late bookings" above). Returns the time recorded, else ``None``. Costs nothing for
+    a booking that starts in the future."""
+    moment = now()
     if booking.status != Status.confirmed or booking.checked_in_at is not None:
         return None
     if booking.start > moment:  # a window closes at the start or later

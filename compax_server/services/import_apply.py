@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from compax_server.db import imports as imports_db
-from compax_server.db.bookings import Status, copy_occurrences, insert_booking, set_status
+from compax_server.db.bookings import (
+    Status,
+    copy_occurrences,
+    insert_booking,
+    new_booking,
+    set_status,
+)
 from compax_server.domain import recurrence
 from compax_server.domain.imports import ItemPlan, Window
 from compax_server.services import audit
@@ -64,17 +70,19 @@ async def apply(actor: Actor, source: str, plans: list[ItemPlan]) -> None:
             if p.action == "create":
                 assert p.room_id is not None and p.owner_id is not None
                 booking = await insert_booking(
-                    room_id=p.room_id,
-                    owner_id=p.owner_id,
-                    title=p.item["title"],
-                    description=p.item.get("description") or "",
-                    start=p.windows[0].start,
-                    end=p.windows[0].end,
-                    status=Status.confirmed,
-                    created_by_id=actor.user_id,
-                    source=source,
-                    external_id=p.external_id,
-                    attendees=p.item.get("attendees"),
+                    new_booking(
+                        room_id=p.room_id,
+                        owner_id=p.owner_id,
+                        title=p.item["title"],
+                        description=p.item.get("description") or "",
+                        start=p.windows[0].start,
+                        end=p.windows[0].end,
+                        status=Status.confirmed,
+                        created_by_id=actor.user_id,
+                        source=source,
+                        external_id=p.external_id,
+                        attendees=p.item.get("attendees"),
+                    )
                 )
                 p.booking_ids = [booking.pk]
             else:

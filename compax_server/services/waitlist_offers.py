@@ -42,7 +42,7 @@ from compax_server.db import rooms as rooms_db
 from compax_server.db import search as search_db
 from compax_server.db import transaction
 from compax_server.db import waitlist as waitlist_db
-from compax_server.db.bookings import Booking, Status, blockers, insert_booking
+from compax_server.db.bookings import Booking, Status, blockers, insert_booking, new_booking
 from compax_server.db.room_locks import RoomForBooking, lock_room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
@@ -192,14 +192,16 @@ async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime
     if not await waitlist_db.take_for_offer(entry.pk):
         return False  # offered another room meanwhile
     booking = await insert_booking(
-        room_id=room.id,
-        owner_id=entry.user_id,
-        title=entry.title,
-        description="",
-        start=entry.start,
-        end=entry.end,
-        status=Status.held,
-        created_by_id=None,
+        new_booking(
+            room_id=room.id,
+            owner_id=entry.user_id,
+            title=entry.title,
+            description="",
+            start=entry.start,
+            end=entry.end,
+            status=Status.held,
+            created_by_id=None,
+        )
     )
     before = entry_view(entry)
     entry = await WaitlistEntry.get(id=entry.pk)

@@ -13,15 +13,21 @@ from typing import Any
 import asyncpg
 import pytest
 
+from compax_server.db import audit as audit_db
 from compax_server.db import bookings as bookings_db
 from compax_server.db import room_locks, transaction
+from compax_server.db.audit import AuditEvent, NewEvent
 from compax_server.db.bookings import Booking, Status
-from compax_server.db.rooms import Closure
-from compax_server.services.rooms import delete_room
+from compax_server.db.rooms import Building, Closure, Room
+from compax_server.services.buildings import update_building
+from compax_server.services.rooms import delete_room, update_room
 from tests.conftest import actor_of, monday_ahead
 
 MONDAY = datetime.combine(monday_ahead(5), time(0), tzinfo=UTC)
 STATUSES = [Status.pending, Status.confirmed, Status.held]
+# SQLite writers never wait inside a statement (BEGIN IMMEDIATE queues them), and write under
+# the lock only (peek_slot answers None there).
+POSTGRES_ONLY = pytest.mark.parametrize("engine", ["postgres"])
 
 
 def at(day: int, hour: int) -> datetime:
@@ -31,6 +37,22 @@ def at(day: int, hour: int) -> datetime:
 async def stored(room: Any, owner: Any, start: datetime, end: datetime, **extra: Any) -> Booking:
     values: dict[str, Any] = {"title": "Lecture", "status": Status.confirmed} | extra
     return await Booking.create(room_id=room.pk, owner_id=owner.pk, start=start, end=end, **values)
+
+
+async def waits_for_lock(look: asyncpg.Connection, task: asyncio.Task[Any], query: str) -> None:
+    """Until ``task``'s statement (its text LIKE ``query``) waits for a lock, polled on the
+    connection ``look``; fails if the task ends first or never waits."""
+    for _ in range(500):
+        waiting = await look.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND query LIKE $1",
+            query,
+        )
+        if waiting:
+            return
+        assert not task.done(), "the statement did not wait for the room's lock"
+        await asyncio.sleep(0.01)
+    pytest.fail("the statement never waited for the room's lock")
 
 
 async def both_ways(room_id: int, start: datetime, end: datetime, exclude: int | None = None):
@@ -106,6 +128,7 @@ async def test_a_long_booking_far_back_is_still_in_the_way(database, member, roo
     ]
 
 
+@POSTGRES_ONLY
 async def test_what_a_writer_committed_while_we_waited_is_seen(
     database, member, room, postgres_url
 ):
@@ -113,8 +136,6 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
     booking; our read waits for its lock, and its statement began before they were committed.
     It must list both (the confirmed one would reach the constraint anyway; the pending one
     would be missed and never rejected)."""
-    if database != "postgres":
-        pytest.skip("SQLite writers never wait inside a statement: BEGIN IMMEDIATE queues them")
     writer = await asyncpg.connect(postgres_url)
     look = await asyncpg.connect(postgres_url)
     try:
@@ -141,17 +162,7 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
                 )
 
         reading = asyncio.create_task(read())
-        for _ in range(500):  # until our statement waits for the writer's lock
-            waiting = await look.fetchval(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND query LIKE '%booking_seq = booking_seq + 1%'"
-            )
-            if waiting:
-                break
-            assert not reading.done(), "the read did not wait for the room's lock"
-            await asyncio.sleep(0.01)
-        else:
-            pytest.fail("the read never waited for the room's lock")
+        await waits_for_lock(look, reading, "%booking_seq = booking_seq + 1%")
         await writer.execute("COMMIT")
         slot = await asyncio.wait_for(reading, 30)
     finally:
@@ -162,3 +173,139 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
         (pending, Status.pending),
         (confirmed, Status.confirmed),
     ]
+
+
+# -- the unlocked read and the guarded insert (PostgreSQL) -----------------------------------
+
+
+def lecture(room: Any, owner: Any, day: int) -> Booking:
+    return bookings_db.new_booking(
+        room_id=room.pk,
+        owner_id=owner.pk,
+        title="Lecture",
+        description="",
+        start=at(day, 9),
+        end=at(day, 10),
+        status=Status.confirmed,
+        created_by_id=owner.pk,
+    )
+
+
+def event_of(booking: Booking) -> NewEvent:
+    return audit_db.NewEvent(
+        actor_user_id=booking.owner_id,
+        actor_api_key_id=None,
+        actor_label="test",
+        action="booking.create",
+        entity_type="booking",
+        entity_id=None,
+        before=None,
+        after={"title": booking.title},
+        request_id="r-1",
+    )
+
+
+async def test_the_unlocked_read_is_what_the_locked_one_reads(database, member, room):
+    confirmed = await stored(room, member, at(3, 9), at(3, 10))
+    peeked = await room_locks.peek_slot(room.pk, at(3, 8), at(3, 12), STATUSES)
+    if database != "postgres":
+        assert peeked is None  # SQLite writes under the lock only
+        return
+    assert peeked is not None and peeked.stamp is not None
+    async with transaction():
+        locked = await room_locks.lock_room_with_blockers(room.pk, at(3, 8), at(3, 12), STATUSES)
+    assert locked is not None
+    assert (peeked.room, peeked.bookings, peeked.closures) == (
+        locked.room,
+        locked.bookings,
+        locked.closures,
+    )
+    assert [b.id for b in peeked.bookings] == [confirmed.pk]
+    stored_room = await Room.get(id=room.pk)
+    building = await Building.get(id=room.building_id)
+    # the read saw the counter before the lock above raised it
+    assert peeked.stamp == room_locks.Stamp(
+        room.pk, stored_room.booking_seq - 1, stored_room.version, building.pk, building.version
+    )
+    assert await room_locks.peek_slot(10**6, at(3, 8), at(3, 12), STATUSES) is None
+
+
+@POSTGRES_ONLY
+async def test_the_guarded_insert_writes_the_booking_and_its_event(database, member, room):
+    peeked = await room_locks.peek_slot(room.pk, at(4, 9), at(4, 10), STATUSES)
+    assert peeked is not None and peeked.stamp is not None
+    booking = lecture(room, member, 4)
+    made = await room_locks.insert_booking_if_unchanged(booking, peeked.stamp, event_of(booking))
+    assert made is booking and made.pk is not None
+    row = await Booking.get(id=made.pk)
+    assert (row.room_id, row.owner_id, row.start, row.end, row.status, row.version) == (
+        room.pk,
+        member.pk,
+        at(4, 9),
+        at(4, 10),
+        Status.confirmed,
+        1,
+    )
+    events = await AuditEvent.filter(entity_type="booking", entity_id=made.pk)
+    assert [(e.action, e.after, e.request_id) for e in events] == [
+        ("booking.create", {"title": "Lecture"}, "r-1")
+    ]
+    assert (await Room.get(id=room.pk)).booking_seq == peeked.stamp.booking_seq + 1
+
+
+@POSTGRES_ONLY
+@pytest.mark.parametrize("change", ["booking", "room", "room version", "building", "removed"])
+async def test_the_guarded_insert_writes_nothing_once_the_room_changed(
+    database, member, room, admin, change
+):
+    """Whatever moved since the read (a writer of the room's bookings, the room, its
+    building, the room removed), the insert writes neither booking nor event."""
+    peeked = await room_locks.peek_slot(room.pk, at(5, 9), at(5, 10), STATUSES)
+    assert peeked is not None and peeked.stamp is not None
+    if change == "booking":
+        async with transaction():
+            await room_locks.lock_rooms([room.pk])
+            await stored(room, member, at(5, 12), at(5, 13))
+    elif change == "room":
+        await update_room(actor_of(admin), room.pk, name="Renamed")
+    elif change == "room version":  # a change of the room's facts alone (no lock taken)
+        await Room.filter(id=room.pk).update(version=peeked.stamp.room_version + 1)
+    elif change == "building":
+        await update_building(actor_of(admin), room.building_id, name="Renamed")
+    else:
+        await delete_room(actor_of(admin), room.pk)
+    before = await Booking.all().count(), await AuditEvent.all().count()
+    booking = lecture(room, member, 5)
+    assert (
+        await room_locks.insert_booking_if_unchanged(booking, peeked.stamp, event_of(booking))
+        is None
+    )
+    assert (await Booking.all().count(), await AuditEvent.all().count()) == before
+
+
+@POSTGRES_ONLY
+async def test_the_guarded_insert_waits_for_a_writer_and_then_refuses(
+    database, member, room, postgres_url
+):
+    """A writer holds the room's lock when the insert comes: the insert waits, sees that the
+    writer changed the room, and writes nothing."""
+    peeked = await room_locks.peek_slot(room.pk, at(6, 9), at(6, 10), STATUSES)
+    assert peeked is not None and peeked.stamp is not None
+    writer = await asyncpg.connect(postgres_url)
+    look = await asyncpg.connect(postgres_url)
+    try:
+        await writer.execute("BEGIN")
+        await writer.execute(
+            "UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = $1", room.pk
+        )
+        booking = lecture(room, member, 6)
+        inserting = asyncio.create_task(
+            room_locks.insert_booking_if_unchanged(booking, peeked.stamp, event_of(booking))
+        )
+        await waits_for_lock(look, inserting, "%guard AS%")
+        await writer.execute("COMMIT")
+        assert await asyncio.wait_for(inserting, 30) is None
+    finally:
+        await writer.close()
+        await look.close()
+    assert await Booking.filter(room_id=room.pk).count() == 0
