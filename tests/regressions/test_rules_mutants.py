@@ -121,7 +121,9 @@ async def test_the_rules_of_a_missing_room_are_a_404_naming_it(client, staff):
     assert r.json()["detail"] == "room 9999 does not exist"
 
 
-async def test_requiring_check_in_again_keeps_the_date_it_was_first_required(client, staff, room):
+async def test_requiring_check_in_again_keeps_the_date_it_was_first_required(
+    client, staff, room, login_clock
+):
     """Bookings that started before a rule required check-in are spared; setting the same
     level again (another limit changed) must not move that date."""
     path = f"{RULES}/room/{room.pk}"
@@ -129,6 +131,7 @@ async def test_requiring_check_in_again_keeps_the_date_it_was_first_required(cli
     assert r.status_code == 200, r.text
     since = (await BookingRule.get(scope="room", scope_id=room.pk)).checkin_since
     assert since is not None
+    login_clock.advance(3600)  # the clock of check-in (services.limits.now) moves on
     again = await client.put(
         path, json={"requires_checkin": True, "max_duration_minutes": 60}, headers=bearer(staff)
     )
@@ -149,3 +152,42 @@ async def test_the_global_level_has_no_id_whatever_the_caller_passes(staff):
     with pytest.raises(NotFound) as missing:
         await rules.delete_rules(actor, "global", 0)
     assert missing.value.detail == "no rules are set for global"
+
+
+async def test_each_limit_comes_from_the_most_specific_level_that_sets_it(
+    client, admin, staff, building, make_room
+):
+    """Room over building over global, limit by limit: a level that leaves a limit unset
+    (``null``) takes it from the level above, and the rules of other rooms and buildings
+    play no part. The levels are set from the least specific up (the order the rows are
+    read in), so a level that merely came first cannot win."""
+    r = await client.post(
+        "/api/v1/buildings",
+        json={"code": "B2", "name": "Annex", "timezone": "Europe/Berlin"},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    annex = r.json()["id"]
+    own, plain = await make_room(), await make_room()
+    elsewhere = await make_room(building_id=annex)
+    for path, limits in (
+        (f"room/{plain.pk + 100}", None),  # no such room: refused, nothing stored
+        (f"building/{annex}", {"max_bookings_per_week": 3}),  # read first, matches neither
+        ("global", {"max_duration_minutes": 240, "horizon_days": 400, "min_notice_minutes": 10}),
+        (f"building/{building.pk}", {"max_duration_minutes": 120, "horizon_days": 30}),
+        (f"room/{own.pk}", {"max_duration_minutes": 60, "min_notice_minutes": 5}),
+    ):
+        r = await client.put(f"{RULES}/{path}", json=limits or {}, headers=bearer(staff))
+        assert r.status_code == (404 if limits is None else 200), r.text
+    assert await rules.limits_for(own.pk, building.pk) == rules.Limits(
+        max_duration_minutes=60, horizon_days=30, min_notice_minutes=5
+    )
+    assert await rules.limits_for(plain.pk, building.pk) == rules.Limits(
+        max_duration_minutes=120, horizon_days=30, min_notice_minutes=10
+    )
+    assert await rules.limits_for(elsewhere.pk, annex) == rules.Limits(
+        max_duration_minutes=240,
+        horizon_days=400,
+        min_notice_minutes=10,
+        max_bookings_per_week=3,
+    )
