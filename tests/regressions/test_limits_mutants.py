@@ -68,6 +68,10 @@ async def test_an_account_lockout_is_audited_against_the_user_with_its_request(
     first_refused = f"guess-{settings.login_rate_limit}"
     assert (event.after["request_id"], event.after["limit"]) == (first_refused, "account_address")
     assert (event.after["client"], event.after["email"]) == ("10.3.3.3", member.email)
+    assert (event.after["attempts"], event.after["window_seconds"]) == (
+        settings.login_rate_limit,
+        settings.login_rate_window,
+    )
     [line] = [r for r in security_lines if r.getMessage().startswith("auth.lockout ")]
     assert f"entity='user:{member.pk}'" in line.getMessage()
     assert getattr(line, "request_id", None) == first_refused
