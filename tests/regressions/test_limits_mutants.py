@@ -17,6 +17,7 @@ import pytest
 
 from compax_server import runtime
 from compax_server.db.audit import AuditEvent
+from compax_server.services.limits import address_key
 from tests.conftest import PASSWORD
 
 TOKEN = "/api/v1/auth/token"
@@ -92,3 +93,16 @@ async def test_an_address_lockout_is_logged_but_audited_against_nobody(
     assert "limit='address'" in line and "attempts=3" in line
     async with client_at(app, "10.9.9.10") as elsewhere:
         assert await login(elsewhere, people[3].email, PASSWORD) == 200
+
+
+def test_a_client_is_counted_by_its_address_an_ipv6_one_by_its_64_prefix():
+    """One subscriber gets a whole IPv6 /64, so its addresses share one count; an IPv4 client
+    seen through IPv6 is its IPv4 address; anything else (a proxy's odd header) is kept as
+    given, cut to 64 characters."""
+    assert address_key("10.1.2.3") == "10.1.2.3"
+    assert address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64"
+    assert address_key("2001:db8:1:2::1") == address_key("2001:db8:1:2:ffff::9")
+    assert address_key("::ffff:10.1.2.3") == "10.1.2.3"
+    assert address_key("proxy-7") == "proxy-7"
+    assert address_key("p" * 100) == "p" * 64
+    assert address_key("") == "unknown"
