@@ -106,3 +106,34 @@ def test_a_client_is_counted_by_its_address_an_ipv6_one_by_its_64_prefix():
     assert address_key("proxy-7") == "proxy-7"
     assert address_key("p" * 100) == "p" * 64
     assert address_key("") == "unknown"
+
+
+async def test_a_lockout_lasts_to_the_end_of_its_window_and_says_when_that_is(
+    app, member, settings, login_clock
+):
+    window = settings.login_rate_window
+    login_clock.now = (int(login_clock.now) // window + 1) * window  # a window's first second
+    async with client_at(app, "10.4.4.4") as c:
+        for _ in range(settings.login_rate_limit):
+            assert await login(c, member.email, WRONG) == 401
+        login_clock.advance(window - 61)  # a minute before the window ends
+        r = await c.post(TOKEN, json={"email": member.email, "password": PASSWORD})
+    assert r.status_code == 429, r.text
+    assert r.json()["detail"] == "Too many login attempts; try again in 61 seconds."
+    assert r.headers["retry-after"] == "61"
+
+
+async def test_guesses_from_many_addresses_lock_the_account_audited_as_such(app, member, settings):
+    runtime.configure(settings.model_copy(update={"login_rate_limit_account": 3}), runtime.cache())
+    statuses = []
+    for n in range(4):
+        async with client_at(app, f"10.5.5.{n}") as c:
+            statuses.append(await login(c, member.email, WRONG))
+    assert statuses == [401, 401, 401, 429]
+    [event] = await AuditEvent.filter(action="auth.lockout")
+    assert event.after is not None
+    assert (event.entity_id, event.after["limit"], event.after["attempts"]) == (
+        member.pk,
+        "account",
+        3,
+    )

@@ -315,3 +315,16 @@ async def test_blockers_reads_the_bookings_and_closures_in_the_way(
         building.pk, room.pk, at(1, 9), at(1, 12), []
     )
     assert none_for_the_next_day == []
+
+
+async def test_lock_rooms_writes_each_room_once_on_postgresql_only(database, make_room):
+    """On PostgreSQL the lock is a write to each room's row (once per room, however often it
+    is named); on SQLite the transaction already holds the database's write lock, so the
+    rooms are left alone."""
+    a, b, c = await make_room(), await make_room(), await make_room()
+    before = {r.pk: r.booking_seq for r in await Room.all()}
+    async with transaction():
+        await bookings_db.lock_rooms([b.pk, a.pk, b.pk])
+    after = {r.pk: r.booking_seq - before[r.pk] for r in await Room.all()}
+    step = 1 if database == "postgres" else 0
+    assert after == {a.pk: step, b.pk: step, c.pk: 0}
