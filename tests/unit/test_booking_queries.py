@@ -148,13 +148,14 @@ def row(room: Any, owner: Any, n: int, series_id: int | None = None) -> dict[str
 
 
 async def test_insert_occurrences_returns_the_id_of_each_date(database, member, staff, room):
-    rows = [row(room, member, n, series_id=3) for n in range(3)]
+    rows = [row(room, member, n, series_id=3) | {"attendees": 20 + n} for n in range(3)]
     made = await bookings_db.insert_occurrences(rows, created_by_id=staff.pk)
     stored_rows = await Booking.all().order_by("start")
     assert made == {r.occurrence_date: r.pk for r in stored_rows}
-    assert [(r.title, r.created_by_id, r.series_id, r.external_id) for r in stored_rows] == [
-        (f"Lecture {n}", staff.pk, 3, f"L-{n}") for n in range(3)
-    ]
+    assert [
+        (r.title, r.created_by_id, r.series_id, r.source, r.external_id, r.attendees)
+        for r in stored_rows
+    ] == [(f"Lecture {n}", staff.pk, 3, "sis", f"L-{n}", 20 + n) for n in range(3)]
     assert await bookings_db.insert_occurrences([], created_by_id=None) == {}
 
 
