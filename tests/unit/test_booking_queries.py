@@ -12,13 +12,15 @@ from typing import Any
 from compax_server.db import bookings as bookings_db
 from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status
-from tests.conftest import monday_ahead
+from compax_server.db.rooms import Closure, Room
+from compax_server.services import buildings, rooms
+from tests.conftest import actor_of, monday_ahead
 
 MONDAY = datetime.combine(monday_ahead(5), time(0), tzinfo=UTC)
 
 
-def at(day: int, hour: int) -> datetime:
-    return MONDAY + timedelta(days=day, hours=hour)
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return MONDAY + timedelta(days=day, hours=hour, minutes=minute)
 
 
 async def stored(room: Any, owner: Any, start: datetime, end: datetime, **extra: Any) -> Booking:
@@ -146,13 +148,14 @@ def row(room: Any, owner: Any, n: int, series_id: int | None = None) -> dict[str
 
 
 async def test_insert_occurrences_returns_the_id_of_each_date(database, member, staff, room):
-    rows = [row(room, member, n, series_id=3) for n in range(3)]
+    rows = [row(room, member, n, series_id=3) | {"attendees": 20 + n} for n in range(3)]
     made = await bookings_db.insert_occurrences(rows, created_by_id=staff.pk)
     stored_rows = await Booking.all().order_by("start")
     assert made == {r.occurrence_date: r.pk for r in stored_rows}
-    assert [(r.title, r.created_by_id, r.series_id, r.external_id) for r in stored_rows] == [
-        (f"Lecture {n}", staff.pk, 3, f"L-{n}") for n in range(3)
-    ]
+    assert [
+        (r.title, r.created_by_id, r.series_id, r.source, r.external_id, r.attendees)
+        for r in stored_rows
+    ] == [(f"Lecture {n}", staff.pk, 3, "sis", f"L-{n}", 20 + n) for n in range(3)]
     assert await bookings_db.insert_occurrences([], created_by_id=None) == {}
 
 
@@ -167,3 +170,162 @@ async def test_copy_occurrences_writes_every_row_once(database, member, staff, r
         (staff.pk, Status.confirmed, 1, "")
     }
     assert all(r.created_at is not None and r.updated_at is not None for r in copied)
+
+
+async def test_lock_room_reads_what_a_booking_write_needs(database, admin, building):
+    """Every field of the room and its building, as the write path reads them under the lock;
+    a missing or removed room is ``None`` (and missing from ``lock_and_load_rooms``)."""
+    staff = actor_of(admin)
+    hours = {"mon": [["08:00", "18:00"]]}
+    await buildings.update_building(staff, building.pk, opening_hours=hours)
+    small = await rooms.create_room(
+        staff, code="B1-7", name="Seminar 7", building_id=building.pk, capacity=12
+    )
+    gated = await rooms.create_room(
+        staff,
+        code="B1-8",
+        name="Lab 8",
+        building_id=building.pk,
+        capacity=40,
+        bookable=False,
+        requires_approval=True,
+    )
+    removed = await rooms.create_room(
+        staff, code="B1-9", name="Old 9", building_id=building.pk, capacity=5
+    )
+    await Room.filter(id=removed.pk).update(deleted_at=datetime.now(UTC))
+    async with transaction():
+        got = await bookings_db.lock_room(small.pk)
+        loaded = await bookings_db.lock_and_load_rooms([gated.pk, removed.pk, small.pk, 9999])
+        assert await bookings_db.lock_room(removed.pk) is None
+    assert got == bookings_db.RoomForBooking(
+        id=small.pk,
+        code="B1-7",
+        capacity=12,
+        bookable=True,
+        requires_approval=False,
+        building_id=building.pk,
+        building_code="B1",
+        timezone="Europe/Berlin",
+        opening_hours=hours,
+    )
+    assert list(loaded) == [small.pk, gated.pk]
+    assert loaded[small.pk] == got
+    lab = loaded[gated.pk]
+    assert (lab.code, lab.capacity, lab.bookable, lab.requires_approval) == (
+        "B1-8",
+        40,
+        False,
+        True,
+    )
+
+
+async def test_insert_booking_returns_the_row_it_stored(database, member, staff, room):
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    async with transaction():
+        made = await bookings_db.insert_booking(
+            room_id=room.pk,
+            owner_id=member.pk,
+            title="Exam",
+            description="bring a pen",
+            start=at(0, 9),
+            end=at(0, 11),
+            status=Status.pending,
+            created_by_id=staff.pk,
+            series_id=4,
+            source="sis",
+            external_id="E-1",
+            attendees=12,
+        )
+    kept = await Booking.get(id=made.pk)
+    fields = [
+        "room_id",
+        "owner_id",
+        "title",
+        "description",
+        "start",
+        "end",
+        "status",
+        "series_id",
+        "source",
+        "external_id",
+        "reason",
+        "attendees",
+        "version",
+        "created_by_id",
+    ]
+    expected = (
+        room.pk, member.pk, "Exam", "bring a pen", at(0, 9), at(0, 11), Status.pending, 4,
+        "sis", "E-1", "", 12, 1, staff.pk,
+    )  # fmt: skip
+    assert tuple(getattr(kept, f) for f in fields) == expected
+    assert tuple(getattr(made, f) for f in fields) == expected
+    assert made.created_at == made.updated_at >= before
+    assert kept.created_at == made.created_at and kept.updated_at == made.updated_at
+    made.title = "Exam (moved)"
+    await made.save()  # the returned booking is a stored row: saving it updates, never inserts
+    assert [b.title for b in await Booking.all()] == ["Exam (moved)"]
+
+
+async def test_blockers_reads_the_bookings_and_closures_in_the_way(
+    database, admin, member, building, make_room
+):
+    room, other = await make_room(), await make_room()
+    first = await stored(room, member, at(0, 8), at(0, 10))
+    pending = await stored(room, member, at(0, 10), at(0, 12), status=Status.pending)
+    await stored(room, member, at(0, 9), at(0, 11), status=Status.cancelled)
+    await stored(other, member, at(0, 9), at(0, 11))  # another room
+    await stored(room, member, at(0, 12), at(0, 13))  # starts where the window ends
+    staff = actor_of(admin)
+    for reason, start, end, room_id in (
+        ("Fire drill", at(0, 11), at(0, 14), None),  # the whole building
+        ("Painting", at(0, 9), at(0, 10), other.pk),
+        ("Repairs", at(0, 7), at(0, 9, 30), room.pk),
+    ):
+        await buildings.add_closure(
+            staff,
+            building.pk,
+            reason=reason,
+            start=start,
+            end=end,
+            room_id=room_id,
+            on_bookings="keep",
+        )
+    whole, mine = await Closure.get(reason="Fire drill"), await Closure.get(reason="Repairs")
+    window = (at(0, 9), at(0, 12))
+    found, closures = await bookings_db.blockers(
+        building.pk, room.pk, *window, [Status.confirmed, Status.pending]
+    )
+    assert found == [
+        bookings_db.BookingRow(
+            first.pk, room.pk, member.pk, "Lecture", at(0, 8), at(0, 10), Status.confirmed
+        ),
+        bookings_db.BookingRow(
+            pending.pk, room.pk, member.pk, "Lecture", at(0, 10), at(0, 12), Status.pending
+        ),
+    ]
+    assert closures == [
+        {"id": mine.pk, "reason": "Repairs", "start": at(0, 7), "end": at(0, 9, 30)},
+        {"id": whole.pk, "reason": "Fire drill", "start": at(0, 11), "end": at(0, 14)},
+    ]
+    others, _ = await bookings_db.blockers(
+        building.pk, room.pk, *window, [Status.confirmed], exclude_id=first.pk
+    )
+    assert others == []
+    _, none_for_the_next_day = await bookings_db.blockers(
+        building.pk, room.pk, at(1, 9), at(1, 12), []
+    )
+    assert none_for_the_next_day == []
+
+
+async def test_lock_rooms_writes_each_room_once_on_postgresql_only(database, make_room):
+    """On PostgreSQL the lock is a write to each room's row (once per room, however often it
+    is named); on SQLite the transaction already holds the database's write lock, so the
+    rooms are left alone."""
+    a, b, c = await make_room(), await make_room(), await make_room()
+    before = {r.pk: r.booking_seq for r in await Room.all()}
+    async with transaction():
+        await bookings_db.lock_rooms([b.pk, a.pk, b.pk])
+    after = {r.pk: r.booking_seq - before[r.pk] for r in await Room.all()}
+    step = 1 if database == "postgres" else 0
+    assert after == {a.pk: step, b.pk: step, c.pk: 0}
