@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from compax_server.db import bookings as bookings_db
-from compax_server.db import transaction
+from compax_server.db import room_locks, transaction
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Closure, Room
 from compax_server.services import buildings, rooms
@@ -195,10 +195,10 @@ async def test_lock_room_reads_what_a_booking_write_needs(database, admin, build
     )
     await Room.filter(id=removed.pk).update(deleted_at=datetime.now(UTC))
     async with transaction():
-        got = await bookings_db.lock_room(small.pk)
-        loaded = await bookings_db.lock_and_load_rooms([gated.pk, removed.pk, small.pk, 9999])
-        assert await bookings_db.lock_room(removed.pk) is None
-    assert got == bookings_db.RoomForBooking(
+        got = await room_locks.lock_room(small.pk)
+        loaded = await room_locks.lock_and_load_rooms([gated.pk, removed.pk, small.pk, 9999])
+        assert await room_locks.lock_room(removed.pk) is None
+    assert got == room_locks.RoomForBooking(
         id=small.pk,
         code="B1-7",
         capacity=12,
@@ -224,18 +224,20 @@ async def test_insert_booking_returns_the_row_it_stored(database, member, staff,
     before = datetime.now(UTC) - timedelta(seconds=1)
     async with transaction():
         made = await bookings_db.insert_booking(
-            room_id=room.pk,
-            owner_id=member.pk,
-            title="Exam",
-            description="bring a pen",
-            start=at(0, 9),
-            end=at(0, 11),
-            status=Status.pending,
-            created_by_id=staff.pk,
-            series_id=4,
-            source="sis",
-            external_id="E-1",
-            attendees=12,
+            bookings_db.new_booking(
+                room_id=room.pk,
+                owner_id=member.pk,
+                title="Exam",
+                description="bring a pen",
+                start=at(0, 9),
+                end=at(0, 11),
+                status=Status.pending,
+                created_by_id=staff.pk,
+                series_id=4,
+                source="sis",
+                external_id="E-1",
+                attendees=12,
+            )
         )
     kept = await Booking.get(id=made.pk)
     fields = [
@@ -325,7 +327,7 @@ async def test_lock_rooms_writes_each_room_once_on_postgresql_only(database, mak
     a, b, c = await make_room(), await make_room(), await make_room()
     before = {r.pk: r.booking_seq for r in await Room.all()}
     async with transaction():
-        await bookings_db.lock_rooms([b.pk, a.pk, b.pk])
+        await room_locks.lock_rooms([b.pk, a.pk, b.pk])
     after = {r.pk: r.booking_seq - before[r.pk] for r in await Room.all()}
     step = 1 if database == "postgres" else 0
     assert after == {a.pk: step, b.pk: step, c.pk: 0}
