@@ -1,7 +1,7 @@
-"""The HTTP core shared by every resource: configuration, authentication (API key or a
-session that refreshes itself), retries with backoff, and turning error responses into
-exceptions. ``SyncAPIClient`` and ``AsyncAPIClient`` are twins; what they share lives in
-``BaseAPIClient``.
+"""The HTTP core shared by every resource: authentication (API key or a session that
+refreshes itself), retries with backoff, and turning error responses into exceptions (the
+configuration and the description of a call are ``_config``). ``SyncAPIClient`` and
+``AsyncAPIClient`` are twins; what they share lives in ``BaseAPIClient``.
 
 Retries: connection errors, timeouts, 408, 429 and 5xx are retried up to ``max_retries``
 times with exponential backoff and jitter, honouring ``Retry-After``. Other 4xx answers (409,
@@ -14,22 +14,21 @@ guarded by ``If-Match``, and import batches (applying one twice changes nothing 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from compax_sdk._config import API_PREFIX, APIRequest, ClientConfig
 from compax_sdk._models import Token
 from compax_sdk._response import record
-from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
+from compax_sdk._types import NotGiven, Timeout
 from compax_sdk._version import __version__
 from compax_sdk.errors import (
     APIConnectionError,
@@ -43,10 +42,6 @@ from compax_sdk.errors import (
 
 M = TypeVar("M", bound=BaseModel)
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-DEFAULT_MAX_RETRIES = 2
-API_PREFIX = "/api/v1"
 INITIAL_RETRY_DELAY = 0.5  # seconds; doubled on every retry
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not waited for: the error is raised
@@ -64,66 +59,6 @@ OnTokens = Callable[[Token], None]
 
 def _now() -> float:
     return time.monotonic()
-
-
-@dataclass
-class APIRequest:
-    """One API call as a resource describes it. ``path`` is below ``/api/v1``."""
-
-    method: str
-    path: str
-    params: Mapping[str, str] | None = None
-    json: Any = None
-    headers: Mapping[str, str] | None = None
-    timeout: Timeout | NotGiven = NOT_GIVEN
-    create: bool = False  # carries an Idempotency-Key (the given one, else a new uuid4)
-    idempotency_key: str | None = None
-    authenticated: bool = True
-    max_retries: int | None = None  # None: the client's
-    content: bytes | None = None  # a body already encoded (instead of ``json``)
-
-
-@dataclass
-class ClientConfig:
-    """Where to connect and as whom: each from the argument, else the environment
-    (``COMPAX_URL``, ``COMPAX_API_KEY``, ``COMPAX_TOKEN``), else the default."""
-
-    base_url: str
-    api_key: str | None
-    access_token: str | None
-    refresh_token: str | None
-    timeout: Timeout
-    max_retries: int
-    default_headers: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def resolve(
-        cls,
-        *,
-        base_url: str | None,
-        api_key: str | None,
-        access_token: str | None,
-        refresh_token: str | None,
-        timeout: Timeout | NotGiven,
-        max_retries: int,
-        default_headers: Mapping[str, str] | None,
-    ) -> ClientConfig:
-        if max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
-        url = base_url or os.environ.get("COMPAX_URL") or DEFAULT_BASE_URL
-        if api_key is None:
-            api_key = os.environ.get("COMPAX_API_KEY")
-        if access_token is None:
-            access_token = os.environ.get("COMPAX_TOKEN")
-        return cls(
-            base_url=url.rstrip("/"),
-            api_key=api_key or None,  # "" means none (and no fallback to the environment)
-            access_token=access_token or None,
-            refresh_token=refresh_token or None,
-            timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout,
-            max_retries=max_retries,
-            default_headers=dict(default_headers or {}),
-        )
 
 
 def retry_delay(attempt: int) -> float:

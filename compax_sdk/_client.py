@@ -22,13 +22,8 @@ from types import TracebackType
 
 import httpx
 
-from compax_sdk._base import (
-    DEFAULT_MAX_RETRIES,
-    AsyncAPIClient,
-    ClientConfig,
-    OnTokens,
-    SyncAPIClient,
-)
+from compax_sdk._base import AsyncAPIClient, OnTokens, SyncAPIClient
+from compax_sdk._config import DEFAULT_MAX_RETRIES, ClientConfig
 from compax_sdk._response import AsyncRawResponses, SyncRawResponses
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.resources import (

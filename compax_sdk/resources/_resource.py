@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
-from compax_sdk._base import APIRequest, AsyncAPIClient, SyncAPIClient, parse, parse_page
+from compax_sdk._base import AsyncAPIClient, SyncAPIClient, parse, parse_page
+from compax_sdk._config import APIRequest
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.errors import APIError, error_from_response
 from compax_sdk.paging import AsyncPage, AsyncPager, SyncPage

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from compax_sdk._base import APIRequest, BaseAPIClient
+from compax_sdk._base import BaseAPIClient
+from compax_sdk._config import APIRequest
 from compax_sdk._models import Model
 from compax_sdk._params import query
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
-from compax_sdk._base import API_PREFIX
+from compax_sdk._config import API_PREFIX
 from compax_sdk._models import Model, Token
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.errors import SsoPendingError

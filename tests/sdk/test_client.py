@@ -11,7 +11,7 @@ import pytest
 
 import compax_sdk
 from compax_sdk import NOT_GIVEN, AsyncCompax, Compax
-from compax_sdk._base import DEFAULT_BASE_URL
+from compax_sdk._config import DEFAULT_BASE_URL
 from compax_sdk.resources import _resource
 
 
