@@ -27,6 +27,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from compax_sdk._config import API_PREFIX, APIRequest, ClientConfig
 from compax_sdk._models import Token
+from compax_sdk._problem import parse_retry_after, problem_body
 from compax_sdk._response import record
 from compax_sdk._types import NotGiven, Timeout
 from compax_sdk._version import __version__
@@ -36,8 +37,6 @@ from compax_sdk.errors import (
     APIResponseValidationError,
     APITimeoutError,
     error_from_response,
-    parse_retry_after,
-    problem_body,
 )
 
 M = TypeVar("M", bound=BaseModel)

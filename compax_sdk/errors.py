@@ -41,60 +41,63 @@ newer server never breaks it.
 
 from __future__ import annotations
 
-import email.utils
-import time
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from pydantic import ConfigDict
-from pydantic import ValidationError as PydanticValidationError
 
-from compax_sdk._models import Model
+from compax_sdk._problem import (
+    AlternativeRoom,
+    ConflictingBooking,
+    FieldError,
+    parse_retry_after,
+    problem_body,
+    read_all,
+    response_text,
+    str_or_none,
+    time_or_none,
+)
 
 if TYPE_CHECKING:
     from compax_sdk.resources.imports import ImportItemResult
 
-_M = TypeVar("_M", bound=Model)
-
-
-class FieldError(Model):
-    """One entry of a problem's ``errors``: a bad field (``pointer``) or a broken ``rule``."""
-
-    model_config = ConfigDict(extra="allow")
-
-    location: str | None = None
-    pointer: str | None = None
-    detail: str = ""
-    code: str | None = None
-    rule: str | None = None
-    limit: Any = None
-
-
-class ConflictingBooking(Model):
-    """A booking in the way, as a 409 ``booking_conflict`` describes it. ``id``, ``title`` and
-    ``owner_id`` are only there when the caller may see the booking (their own, or any for
-    staff): others' bookings show just their times and state. ``date`` (the local date of
-    the occurrence) only for a series, whose conflicts are all in its own room."""
-
-    id: int | None = None
-    room_id: int | None = None
-    start: datetime
-    end: datetime
-    title: str | None = ""  # the server's schema allows null: a conflict is never dropped
-    status: str = ""
-    owner_id: int | None = None
-    date: str | None = None
-
-
-class AlternativeRoom(Model):
-    """A room the server suggests when the one asked for is taken: free for the same time,
-    with at least the capacity and every feature of the room asked for."""
-
-    id: int
-    code: str
-    name: str = ""
-    capacity: int = 0
+__all__ = [
+    "ERRORS_BY_CODE",
+    "ERRORS_BY_STATUS",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APITimeoutError",
+    "AlreadyExistsError",
+    "AlternativeRoom",
+    "AuthenticationError",
+    "BadRequestError",
+    "BookingConflictError",
+    "CheckinClosedError",
+    "ClosureHitsBookingsError",
+    "CompaxError",
+    "ConflictError",
+    "ConflictingBooking",
+    "FieldError",
+    "ImportRejectedError",
+    "InternalServerError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "PreconditionFailedError",
+    "PreconditionRequiredError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "RuleViolationError",
+    "ServiceUnavailableError",
+    "SsoPendingError",
+    "UnprocessableError",
+    "ValidationError",
+    "error_from_response",
+    "parse_retry_after",
+    "problem_body",
+]
 
 
 class CompaxError(Exception):
@@ -108,12 +111,14 @@ class APIError(CompaxError):
         self.response = response
         self.body: dict[str, Any] = body if body is not None else {}
         self.status: int = response.status_code
-        self.code: str | None = _str(self.body.get("code"))
-        self.title: str = _str(self.body.get("title")) or response.reason_phrase
-        self.detail: str = _str(self.body.get("detail")) or _text(response) or self.title
-        self.request_id: str | None = _str(self.body.get("request_id")) or response.headers.get(
-            "x-request-id"
+        self.code: str | None = str_or_none(self.body.get("code"))
+        self.title: str = str_or_none(self.body.get("title")) or response.reason_phrase
+        self.detail: str = (
+            str_or_none(self.body.get("detail")) or response_text(response) or self.title
         )
+        self.request_id: str | None = str_or_none(
+            self.body.get("request_id")
+        ) or response.headers.get("x-request-id")
         self.errors: list[FieldError] = [
             FieldError.model_validate(e)
             for e in self.body.get("errors") or []
@@ -178,7 +183,7 @@ class ClosureHitsBookingsError(ConflictError):
 
     def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
         super().__init__(response, body)
-        self.bookings: list[ConflictingBooking] = _read_all(
+        self.bookings: list[ConflictingBooking] = read_all(
             ConflictingBooking, self.body.get("bookings")
         )
 
@@ -190,10 +195,10 @@ class BookingConflictError(ConflictError):
 
     def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
         super().__init__(response, body)
-        self.conflicts: list[ConflictingBooking] = _read_all(
+        self.conflicts: list[ConflictingBooking] = read_all(
             ConflictingBooking, self.body.get("conflicts")
         )
-        self.alternatives: list[AlternativeRoom] = _read_all(
+        self.alternatives: list[AlternativeRoom] = read_all(
             AlternativeRoom, self.body.get("alternatives")
         )
         dates = self.body.get("dates")
@@ -208,16 +213,9 @@ class CheckinClosedError(ConflictError):
 
     def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
         super().__init__(response, body)
-        self.opens_at: datetime | None = _time(self.body.get("opens_at"))
-        self.closes_at: datetime | None = _time(self.body.get("closes_at"))
-        self.booking_status: str | None = _str(self.body.get("booking_status"))
-
-
-def _time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+        self.opens_at: datetime | None = time_or_none(self.body.get("opens_at"))
+        self.closes_at: datetime | None = time_or_none(self.body.get("closes_at"))
+        self.booking_status: str | None = str_or_none(self.body.get("booking_status"))
 
 
 class ImportRejectedError(ConflictError):
@@ -237,7 +235,7 @@ class ImportRejectedError(ConflictError):
             if isinstance(summary, dict)
             else {}
         )
-        self.items: list[ImportItemResult] = _read_all(ImportItemResult, self.body.get("items"))
+        self.items: list[ImportItemResult] = read_all(ImportItemResult, self.body.get("items"))
 
 
 class PreconditionFailedError(APIError):
@@ -367,57 +365,8 @@ ERRORS_BY_STATUS: dict[int, type[APIError]] = {
 def error_from_response(response: httpx.Response) -> APIError:
     """The exception for an error response: by problem ``code`` first, then by status."""
     body = problem_body(response)
-    code = _str(body.get("code"))
+    code = str_or_none(body.get("code"))
     cls = ERRORS_BY_CODE.get(code or "") or ERRORS_BY_STATUS.get(response.status_code)
     if cls is None:
         cls = InternalServerError if response.status_code >= 500 else APIError
     return cls(response, body)
-
-
-def problem_body(response: httpx.Response) -> dict[str, Any]:
-    """The JSON object of a response, or ``{}`` (an HTML page from a proxy, say)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def parse_retry_after(response: httpx.Response, body: dict[str, Any] | None = None) -> float | None:
-    """Seconds to wait, from ``Retry-After`` (seconds or an HTTP date) or the problem's
-    ``retry_after`` member; ``None`` when neither says."""
-    header = response.headers.get("retry-after")
-    if header:
-        try:
-            return max(0.0, float(header))
-        except ValueError:
-            parsed = email.utils.parsedate_tz(header)
-            if parsed is not None:
-                return max(0.0, email.utils.mktime_tz(parsed) - time.time())
-    value = (body or {}).get("retry_after")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return max(0.0, float(value))
-    return None
-
-
-def _read_all(model: type[_M], items: object) -> list[_M]:
-    """The entries of a problem member that read as ``model``; others are skipped (an error
-    is never lost because a detail of it has an unexpected shape)."""
-    out: list[_M] = []
-    for item in items if isinstance(items, list) else []:
-        try:
-            out.append(model.model_validate(item))
-        except PydanticValidationError:
-            continue
-    return out
-
-
-def _str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _text(response: httpx.Response) -> str:
-    try:
-        return response.text.strip()[:500]
-    except (UnicodeDecodeError, httpx.ResponseNotRead):
-        return ""
