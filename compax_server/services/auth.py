@@ -1,4 +1,5 @@
-"""Authentication: passwords, login, access tokens (JWT), refresh tokens, API keys.
+"""Authentication: login, access tokens (JWT), refresh tokens, API keys (the passwords
+themselves, their policy and hashing, are ``passwords``).
 
 - Access tokens are short-lived JWTs (HS256 pinned) with ``iss aud sub iat exp jti``, the
   user's ``tv`` (token version): bumping a user's token version ends every session at once,
@@ -12,7 +13,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import secrets
@@ -21,7 +21,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import bcrypt
 import jwt
 
 from compax_server import runtime
@@ -32,30 +31,17 @@ from compax_server.errors import (
     InvalidCredentials,
     InvalidToken,
     LocalLoginDisabled,
-    PasswordPolicy,
     RefreshTokenReused,
 )
 from compax_server.services import audit, limits, security, sessions
 from compax_server.services.actors import Actor
+from compax_server.services.passwords import verify_password
 
 JWT_ALGORITHM = "HS256"
-MIN_PASSWORD_CHARS = 10
-MAX_PASSWORD_BYTES = 72  # bcrypt's limit: longer passwords are refused, never truncated
 API_KEY_PREFIX = "cpx_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 REJECTED_KEY_EVENT_SECONDS = 60.0  # one security event per key and reason and minute
 VERIFIED_TOKENS_KEPT = 10_000
-
-_dummy_hashes: dict[int, bytes] = {}
-
-
-def _dummy_hash() -> bytes:
-    """A real hash at the configured cost, compared against when the email is unknown, so
-    that a login takes the same time whether or not the account exists."""
-    rounds = runtime.settings().bcrypt_rounds
-    if rounds not in _dummy_hashes:
-        _dummy_hashes[rounds] = bcrypt.hashpw(b"compax-timing-equaliser", bcrypt.gensalt(rounds))
-    return _dummy_hashes[rounds]
 
 
 def now() -> datetime:
@@ -68,45 +54,6 @@ def sha256(value: str) -> str:
 
 def normalize_email(email: str) -> str:
     return email.strip().casefold()
-
-
-# -- passwords ---------------------------------------------------------------------------
-
-
-def check_password_policy(password: str, pointer: str = "/password") -> None:
-    problems = []
-    if len(password) < MIN_PASSWORD_CHARS:
-        problems.append(f"must be at least {MIN_PASSWORD_CHARS} characters long")
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
-        problems.append(
-            f"must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8 (bcrypt's limit; it is "
-            f"{len(password.encode())} bytes)"
-        )
-    if problems:
-        raise PasswordPolicy(
-            "The password " + " and ".join(problems) + ".",
-            errors=[
-                {"location": "body", "pointer": pointer, "detail": p, "code": "password_policy"}
-                for p in problems
-            ],
-        )
-
-
-async def hash_password(password: str, pointer: str = "/password") -> str:
-    check_password_policy(password, pointer)
-    rounds = runtime.settings().bcrypt_rounds
-    hashed = await asyncio.to_thread(bcrypt.hashpw, password.encode(), bcrypt.gensalt(rounds))
-    return hashed.decode()
-
-
-async def verify_password(password: str, hashed: str | None) -> bool:
-    encoded = password.encode()
-    if len(encoded) > MAX_PASSWORD_BYTES:  # bcrypt 5 raises on these, in checkpw too
-        await asyncio.to_thread(bcrypt.checkpw, b"x", _dummy_hash())
-        return False
-    target = hashed.encode() if hashed else _dummy_hash()
-    ok = await asyncio.to_thread(bcrypt.checkpw, encoded, target)
-    return ok and hashed is not None
 
 
 # -- tokens ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from compax_server.db.users import FeedToken, Role, User
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
-from compax_server.services import audit, auth, feeds, limits, security, sessions
+from compax_server.services import audit, auth, feeds, limits, passwords, security, sessions
 from compax_server.services.actors import (
     Actor,
     Scope,
@@ -95,7 +95,7 @@ async def create_user(
     if actor is not None:
         require_admin(actor)
     email = check_email(email)
-    password_hash = await auth.hash_password(password) if password is not None else None
+    password_hash = await passwords.hash_password(password) if password is not None else None
     try:
         async with transaction():
             user = await User.create(
@@ -134,7 +134,7 @@ async def update_user(
     password ends the user's sessions."""
     require_admin(actor)
     versions.required(expected, noun="user", ident=user_id)
-    password_hash = await auth.hash_password(password) if password is not None else None
+    password_hash = await passwords.hash_password(password) if password is not None else None
     try:
         async with transaction():
             user = await User.filter(id=user_id).select_for_update().first()
@@ -220,11 +220,11 @@ async def change_password(
             "An API key cannot change its user's password; log in as the user.",
             errors=[{"rule": "password_needs_session", "detail": "use a login session"}],
         )
-    auth.check_password_policy(new_password, "/new_password")
+    passwords.check_password_policy(new_password, "/new_password")
     user = await get_me(actor)
     attempt = limits.Attempt(user.email, client, actor.request_id)
     await attempt.begin()
-    if not await auth.verify_password(current_password, user.password_hash):
+    if not await passwords.verify_password(current_password, user.password_hash):
         await security.event(
             "user.password_change_failed",
             actor=actor,
@@ -245,7 +245,7 @@ async def change_password(
             ],
         )
     await attempt.succeeded()
-    password_hash = await auth.hash_password(new_password, "/new_password")
+    password_hash = await passwords.hash_password(new_password, "/new_password")
     async with transaction():
         user = await get_me(actor)
         user.password_hash = password_hash
