@@ -275,7 +275,7 @@ async def update_series(
 async def cancel_series(
     request: Request, actor: Actor, series_id: int, body: SeriesCancel
 ) -> HTTPResponse:
-    outcome = await series.cancel_series(
+    outcome = await series_changes.cancel_series(
         actor, series_id, expected=if_match(request), from_date=body.from_date, reason=body.reason
     )
     return render(result(outcome), headers=etag(outcome))
@@ -294,7 +294,7 @@ async def cancel_series(
 async def add_date(request: Request, actor: Actor, series_id: int, body: AddDate) -> HTTPResponse:
     """Book one more occurrence at the series' time, e.g. a date skipped for a conflict or a
     holiday."""
-    outcome = await series.add_date(
+    outcome = await series_changes.add_date(
         actor, series_id, expected=if_match(request), day=body.date, override=body.override
     )
     return render(result(outcome), headers=etag(outcome))

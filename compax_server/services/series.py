@@ -1,8 +1,8 @@
 """Series: a semester of lectures in one request, DST-safe, all or nothing (or skipping what
-is taken), cancelled from a date on, or given one more date. Planning (expansion and the
-checks of each occurrence) is in ``series_plan``; edits of the future occurrences, which keep
-what a person changed on one of them, are in ``series_changes``; one occurrence alone is
-changed through its booking (``/bookings/{id}``).
+is taken), and reading them. Planning (expansion and the checks of each occurrence) is in
+``series_plan``; the changes after creation (edits of the future occurrences, which keep what
+a person changed on one of them, cancelling from a date on, one more date) are in
+``series_changes``; one occurrence alone is changed through its booking (``/bookings/{id}``).
 
 Every write is one transaction that first locks the room(s); occurrences are bookings, so
 the database's no-overlap rule guards each of them.
@@ -11,18 +11,20 @@ the database's no-overlap rule guards each of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from tortoise.expressions import Q
 
 from compax_server import db
-from compax_server.db.bookings import Booking, Status, insert_occurrences
-from compax_server.db.room_locks import lock_rooms
-from compax_server.db.series import Series, SeriesStatus
+from compax_server.db.bookings import (
+    Booking,
+    Status,
+    insert_occurrences,
+)
+from compax_server.db.series import Series
 from compax_server.db.users import User
-from compax_server.domain import bounds, recurrence, versions
-from compax_server.domain.versions import Expected
+from compax_server.domain import bounds, recurrence
 from compax_server.errors import (
     Forbidden,
     InvalidInput,
@@ -105,7 +107,7 @@ async def occurrences_of(actor: Actor, series: Series) -> list[Booking]:
 # -- writes ----------------------------------------------------------------------------------
 
 
-def _rows(
+def occurrence_rows(
     series: Series, status: Status, occurrences: list[recurrence.Occurrence]
 ) -> list[dict[str, Any]]:
     """Booking rows for occurrences of ``series``."""
@@ -264,9 +266,9 @@ async def create_in_transaction(
         created_by_id=actor.user_id,
     )
     ids = await insert_occurrences(
-        _rows(series, status, p.occurrences), created_by_id=actor.user_id
+        occurrence_rows(series, status, p.occurrences), created_by_id=actor.user_id
     )
-    rejected = await _reject_overridden(actor, p, ids, status)
+    rejected = await reject_overridden(actor, p, ids, status)
     booking_ids = [ids[o.date] for o in p.occurrences]
     after = (
         snapshot(series) | {"booking_ids": booking_ids} | ({"override": True} if override else {})
@@ -275,7 +277,7 @@ async def create_in_transaction(
     return Outcome(series, booking_ids, skipped, p.adjustments, p.skipped_holidays, rejected)
 
 
-async def _reject_overridden(
+async def reject_overridden(
     actor: Actor, p: Plan, ids: dict[date, int], status: Status
 ) -> list[int]:
     """Reject the pending requests that newly confirmed occurrences override."""
@@ -287,120 +289,3 @@ async def _reject_overridden(
         await checks.reject_overridden(actor, pending, ids[o.date])
         rejected += pending
     return rejected
-
-
-def check_series_version(series: Series, expected: Expected | None) -> None:
-    versions.ensure(series.version, expected, noun="series", ident=series.pk)
-
-
-async def active_occurrences(series: Series, from_date: date | None) -> list[Booking]:
-    now = datetime.now(UTC)
-    query = Booking.filter(series_id=series.pk, status__in=checks.ACTIVE, end__gt=now)
-    if from_date is not None:
-        query = query.filter(occurrence_date__gte=from_date)
-    return await query.order_by("start")
-
-
-async def cancel_series(
-    actor: Actor,
-    series_id: int,
-    *,
-    expected: Expected | None,
-    from_date: date | None = None,
-    reason: str = "",
-) -> Outcome:
-    """Cancel the future occurrences (all, or from ``from_date`` on). Without ``from_date``
-    the series itself is cancelled too. Cancelled bookings stay in the history."""
-    require_scope(actor, Scope.write)
-
-    async def attempt() -> Outcome:
-        async with db.transaction():
-            series = await get_series(actor, series_id, change=True)
-            check_series_version(series, expected)
-            await lock_rooms([series.room_id])
-            before = snapshot(series)
-            cancelled = []
-            for booking in await active_occurrences(series, from_date):
-                booking.status = Status.cancelled
-                booking.reason = reason or "the series was cancelled"
-                booking.version += 1
-                await booking.save(update_fields=["status", "reason", "version", "updated_at"])
-                cancelled.append(booking.pk)
-            if from_date is None:
-                series.status = SeriesStatus.cancelled
-            series.version += 1
-            await series.save()
-            await audit.record(
-                actor,
-                "series.cancel",
-                "series",
-                series.pk,
-                before=before,
-                after=snapshot(series) | {"booking_ids": cancelled},
-            )
-            return Outcome(series, cancelled)
-
-    return await writes.run(attempt)
-
-
-async def add_date(
-    actor: Actor, series_id: int, *, expected: Expected | None, day: date, override: bool = False
-) -> Outcome:
-    """Book one more occurrence (a skipped, excluded or holiday date, or any other date) at
-    the series' time."""
-    require_scope(actor, Scope.write)
-
-    async def attempt() -> Outcome:
-        async with db.transaction():
-            series = await get_series(actor, series_id, change=True)
-            check_series_version(series, expected)
-            if await Booking.filter(
-                series_id=series.pk, occurrence_date=day, status__in=checks.ACTIVE
-            ).exists():
-                raise InvalidInput.field(
-                    "body", "date", f"{day} is already booked in this series", "duplicate"
-                )
-            room = await checks.locked_room(series.room_id)
-            check_seats(actor, room.code, room.capacity, series.attendees, override=override)
-            p = await plan(
-                actor,
-                room,
-                owner_id=series.owner_id,
-                rule={**series.rule, "count": None, "until": day.isoformat(), "term_id": None},
-                start_date=day,
-                start_time=series.start_time,
-                duration_minutes=series.duration_minutes,
-                excluded=set(),
-                added={day},
-                skip_holidays=False,
-                override=override,
-                only_dates={day},
-            )
-            enforce(actor, p, "all_or_nothing")
-            before = snapshot(series)
-            status = (
-                Status.pending
-                if room.requires_approval and not actor.cares_for(room.id)
-                else Status.confirmed
-            )
-            ids = await insert_occurrences(
-                _rows(series, status, p.occurrences), created_by_id=actor.user_id
-            )
-            rejected = await _reject_overridden(actor, p, ids, status)
-            series.added_dates = sorted({*series.added_dates, day.isoformat()})
-            series.excluded_dates = [d for d in series.excluded_dates if d != day.isoformat()]
-            series.version += 1
-            await series.save()
-            await audit.record(
-                actor,
-                "series.add_date",
-                "series",
-                series.pk,
-                before=before,
-                after=snapshot(series)
-                | {"booking_ids": list(ids.values())}
-                | ({"override": True} if override else {}),
-            )
-            return Outcome(series, list(ids.values()), adjustments=p.adjustments, rejected=rejected)
-
-    return await writes.run(attempt)

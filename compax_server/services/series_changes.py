@@ -1,5 +1,6 @@
-"""Series edits: move, retime or rename the future occurrences of a series (all of them, or
-those from a date on), keeping what a person changed on one occurrence (an exception).
+"""Series changes after creation: move, retime or rename the future occurrences of a series
+(all of them, or those from a date on), keeping what a person changed on one occurrence (an
+exception); cancel them (all, or from a date on); book one more date.
 
 One transaction that locks every room involved in id order; each occurrence that moves is
 checked like a new booking (all or nothing); bookings keep their ids.
@@ -7,14 +8,14 @@ checked like a new booking (all or nothing); bookings keep their ids.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from compax_server import db
-from compax_server.db.bookings import Booking, Status
-from compax_server.db.room_locks import RoomForBooking, lock_and_load_rooms
+from compax_server.db.bookings import Booking, Status, insert_occurrences
+from compax_server.db.room_locks import RoomForBooking, lock_and_load_rooms, lock_rooms
 from compax_server.db.series import Series, SeriesStatus
-from compax_server.domain import hours, occurrences, recurrence
+from compax_server.domain import hours, occurrences, recurrence, versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput
 from compax_server.services import audit, writes
@@ -23,12 +24,24 @@ from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.seats import NOT_GIVEN, NotGiven, check_seats
 from compax_server.services.series import (
     Outcome,
-    active_occurrences,
-    check_series_version,
     get_series,
+    occurrence_rows,
+    reject_overridden,
     snapshot,
 )
-from compax_server.services.series_plan import Plan, check_occurrences, enforce
+from compax_server.services.series_plan import Plan, check_occurrences, enforce, plan
+
+
+def check_series_version(series: Series, expected: Expected | None) -> None:
+    versions.ensure(series.version, expected, noun="series", ident=series.pk)
+
+
+async def active_occurrences(series: Series, from_date: date | None) -> list[Booking]:
+    now = datetime.now(UTC)
+    query = Booking.filter(series_id=series.pk, status__in=checks.ACTIVE, end__gt=now)
+    if from_date is not None:
+        query = query.filter(occurrence_date__gte=from_date)
+    return await query.order_by("start")
 
 
 async def update_series(
@@ -223,3 +236,108 @@ async def _check_moves(
         enforce(actor, p, "all_or_nothing")
         pending.update(p.pending_in_way)
     return pending
+
+
+async def cancel_series(
+    actor: Actor,
+    series_id: int,
+    *,
+    expected: Expected | None,
+    from_date: date | None = None,
+    reason: str = "",
+) -> Outcome:
+    """Cancel the future occurrences (all, or from ``from_date`` on). Without ``from_date``
+    the series itself is cancelled too. Cancelled bookings stay in the history."""
+    require_scope(actor, Scope.write)
+
+    async def attempt() -> Outcome:
+        async with db.transaction():
+            series = await get_series(actor, series_id, change=True)
+            check_series_version(series, expected)
+            await lock_rooms([series.room_id])
+            before = snapshot(series)
+            cancelled = []
+            for booking in await active_occurrences(series, from_date):
+                booking.status = Status.cancelled
+                booking.reason = reason or "the series was cancelled"
+                booking.version += 1
+                await booking.save(update_fields=["status", "reason", "version", "updated_at"])
+                cancelled.append(booking.pk)
+            if from_date is None:
+                series.status = SeriesStatus.cancelled
+            series.version += 1
+            await series.save()
+            await audit.record(
+                actor,
+                "series.cancel",
+                "series",
+                series.pk,
+                before=before,
+                after=snapshot(series) | {"booking_ids": cancelled},
+            )
+            return Outcome(series, cancelled)
+
+    return await writes.run(attempt)
+
+
+async def add_date(
+    actor: Actor, series_id: int, *, expected: Expected | None, day: date, override: bool = False
+) -> Outcome:
+    """Book one more occurrence (a skipped, excluded or holiday date, or any other date) at
+    the series' time."""
+    require_scope(actor, Scope.write)
+
+    async def attempt() -> Outcome:
+        async with db.transaction():
+            series = await get_series(actor, series_id, change=True)
+            check_series_version(series, expected)
+            if await Booking.filter(
+                series_id=series.pk, occurrence_date=day, status__in=checks.ACTIVE
+            ).exists():
+                raise InvalidInput.field(
+                    "body", "date", f"{day} is already booked in this series", "duplicate"
+                )
+            room = await checks.locked_room(series.room_id)
+            check_seats(actor, room.code, room.capacity, series.attendees, override=override)
+            p = await plan(
+                actor,
+                room,
+                owner_id=series.owner_id,
+                rule={**series.rule, "count": None, "until": day.isoformat(), "term_id": None},
+                start_date=day,
+                start_time=series.start_time,
+                duration_minutes=series.duration_minutes,
+                excluded=set(),
+                added={day},
+                skip_holidays=False,
+                override=override,
+                only_dates={day},
+            )
+            enforce(actor, p, "all_or_nothing")
+            before = snapshot(series)
+            status = (
+                Status.pending
+                if room.requires_approval and not actor.cares_for(room.id)
+                else Status.confirmed
+            )
+            ids = await insert_occurrences(
+                occurrence_rows(series, status, p.occurrences), created_by_id=actor.user_id
+            )
+            rejected = await reject_overridden(actor, p, ids, status)
+            series.added_dates = sorted({*series.added_dates, day.isoformat()})
+            series.excluded_dates = [d for d in series.excluded_dates if d != day.isoformat()]
+            series.version += 1
+            await series.save()
+            await audit.record(
+                actor,
+                "series.add_date",
+                "series",
+                series.pk,
+                before=before,
+                after=snapshot(series)
+                | {"booking_ids": list(ids.values())}
+                | ({"override": True} if override else {}),
+            )
+            return Outcome(series, list(ids.values()), adjustments=p.adjustments, rejected=rejected)
+
+    return await writes.run(attempt)

@@ -286,7 +286,7 @@ async def test_a_series_change_is_one_message_per_owner_listing_each_date(
     assert sorted(str(e["UID"]) for e in events) == sorted(
         f"booking-{i}@rooms.campus.example" for i in made.booking_ids
     )
-    await series.cancel_series(
+    await series_changes.cancel_series(
         actor_of(staff), made.series.pk, expected=ANY, reason="course dropped"
     )
     [msg] = await outbox.deliver()
