@@ -18,7 +18,7 @@ from compax_server.api.docs import docs_blueprint
 from compax_server.api.errors import problem_response, render_error
 from compax_server.api.middleware import on_request, on_response
 from compax_server.api.openapi import build_openapi
-from compax_server.api.problems import problems_blueprint
+from compax_server.api.problem_pages import problems_blueprint
 from compax_server.api.waitlist_page import waitlist_page_blueprint
 from compax_server.cache import Cache
 from compax_server.db import migrate

@@ -16,7 +16,8 @@ import compax_server
 from compax_server import errors
 from compax_server.api import ROUTERS
 from compax_server.api.openapi import build_openapi
-from compax_server.api.problems import CODES, DOC_PATH, PROBLEMS, markdown
+from compax_server.api.problem_pages import DOC_PATH, markdown
+from compax_server.api.problems import CODES, PROBLEMS
 from compax_server.api.schemas import Problem
 from compax_server.settings import Settings
 from tests.conftest import test_settings as settings_for
