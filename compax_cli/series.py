@@ -8,12 +8,13 @@ from typing import Annotated, Literal
 import typer
 
 from compax_cli import lookup
-from compax_cli.booking_views import booking_table, exception_text, rooms_by_id
+from compax_cli.booking_views import booking_table, rooms_by_id
 from compax_cli.options import Json, Override, SkipClosures, Tz, given
-from compax_cli.output import details, note, print_json, table
-from compax_cli.session import State, client, state
+from compax_cli.output import details, print_json, table
+from compax_cli.series_views import rule_text, series_pairs, show_result, weekdays
+from compax_cli.session import client, state
 from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, show_duration
-from compax_sdk import NOT_GIVEN, BookingSeries, Recurrence, SeriesResult, Weekday
+from compax_sdk import NOT_GIVEN, BookingSeries, Recurrence
 
 app = typer.Typer(
     rich_markup_mode="markdown",
@@ -21,89 +22,6 @@ app = typer.Typer(
 )
 
 SeriesId = Annotated[int, typer.Argument(help="The series' id.")]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def weekdays(values: list[str] | None) -> list[Weekday] | None:
-    if not values:
-        return None
-    out: list[Weekday] = []
-    for part in (p.strip().lower()[:3] for v in values for p in v.split(",")):
-        day = next((d for d in WEEKDAYS if d == part), None)
-        if day is None:
-            raise typer.BadParameter(f"{part!r} is not mon, tue, ... sun", param_hint="--on")
-        out.append(day)
-    return out
-
-
-def rule_text(s: BookingSeries) -> str:
-    rule = s.rule
-    every = rule.get("interval", 1)
-    text = str(rule.get("freq", "?")) if every == 1 else f"every {every} {rule.get('freq')}"
-    if rule.get("weekdays"):
-        text += " on " + ",".join(rule["weekdays"])
-    if rule.get("until"):
-        text += f" until {rule['until']}"
-    elif rule.get("count"):
-        text += f", {rule['count']} times"
-    elif rule.get("term_id"):
-        text += f" through term {rule['term_id']}"
-    return text
-
-
-def series_pairs(
-    s: BookingSeries, room_code: str, owner: str | None = None
-) -> list[tuple[str, object]]:
-    return [
-        ("id", s.id),
-        ("title", s.title),
-        ("room", room_code),
-        ("repeats", rule_text(s)),
-        ("time", f"{s.start_time} for {show_duration(s.duration_minutes)} ({s.timezone})"),
-        *([("attendees", s.attendees)] if s.attendees is not None else []),
-        ("skips holidays", s.skip_holidays),
-        ("excluded", s.excluded_dates),
-        ("added", s.added_dates),
-        ("status", s.status),
-        ("owner", owner or s.owner_id),
-        ("version", s.version),
-    ]
-
-
-def show_result(st: State, result: SeriesResult, room_code: str, action: str) -> None:
-    if st.json:
-        print_json(result)
-        return
-    note(f"{action} series {result.id}: {len(result.booking_ids)} occurrence(s).")
-    owner = st.names.person(result.owner_id)
-    details(series_pairs(result, room_code, owner), title=f"Series {result.id}")
-    for skipped in result.skipped:
-        why = (
-            "taken: " + ", ".join(_taken(c) for c in skipped.conflicts or [])
-            if skipped.reason == "conflict"
-            else "; ".join(str(e.get("detail")) for e in skipped.errors or [])
-        )
-        note(f"  skipped {skipped.date}: {why}")
-    if result.skipped_holidays:
-        days = ", ".join(d.isoformat() for d in result.skipped_holidays)
-        note(f"  holidays left out: {days}")
-    for adjustment in result.adjustments:
-        note(f"  moved off a daylight saving gap: {adjustment}")
-    if result.rejected_booking_ids:
-        note(f"  rejected overlapping requests: {result.rejected_booking_ids}")
-    for kept in result.exceptions_kept:
-        fields = exception_text([str(f) for f in kept.get("fields", [])])
-        note(
-            f"  kept as changed by hand: booking {kept.get('booking_id')} on {kept.get('date')} "
-            f"({fields}); --reset-exceptions overwrites it"
-        )
-
-
-def _taken(conflict: dict[str, object]) -> str:
-    """A booking in the way, as much of it as we may see (others' show only their times)."""
-    if conflict.get("id") is not None:
-        return f"booking {conflict['id']}"
-    return f"busy {conflict.get('start')} to {conflict.get('end')}"
 
 
 @app.command("create")

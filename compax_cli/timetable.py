@@ -39,7 +39,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from compax_cli.output import err_console
-from compax_cli.series import WEEKDAYS
+from compax_cli.series_views import WEEKDAYS
 from compax_cli.session import State
 from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, parse_time
 from compax_sdk import Compax, ImportItem, Recurrence, Weekday

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from compax_cli.output import fail
-from compax_cli.series import WEEKDAYS
+from compax_cli.series_views import WEEKDAYS
 from compax_cli.timetable import FREQS, ICAL_DAYS, BadLine, Campus, Row, progress
 from compax_sdk import ImportItem, Recurrence
 
