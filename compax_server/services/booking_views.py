@@ -1,5 +1,6 @@
 """How a booking is shown: the audit snapshot and the one privacy view of a booking in
-someone's way (conflicts, series conflicts, alternatives, import plans, closures)."""
+someone's way (conflicts, series conflicts, alternatives, import plans, closures) or in the
+schedule grid."""
 
 from __future__ import annotations
 
@@ -45,16 +46,23 @@ def can_see(actor: Actor, booking: Booking | BookingRow) -> bool:
     return actor.sees_booking_of(booking.owner_id, booking.room_id)
 
 
-def conflict_view(actor: Actor, booking: Booking | BookingRow) -> dict[str, Any]:
+def conflict_view(
+    actor: Actor, booking: Booking | BookingRow, *, grid: bool = False
+) -> dict[str, Any]:
     """The one privacy view of a booking in someone's way (conflicts, series conflicts,
-    alternatives, import plans): its time and state to everyone; its id, title and owner
-    only to those who may see the booking (its owner, staff, its room's managers)."""
+    alternatives, import plans) or in the schedule grid: its time and state to everyone; its
+    id, title and owner only to those who may see the booking (its owner, staff, its room's
+    managers). Times are ISO 8601 strings; with ``grid`` they stay datetimes (a grid has
+    hundreds of them and formats each instant once) and the hidden members are ``None``
+    (the grid is written as its model would write it)."""
     view: dict[str, Any] = {
         "room_id": booking.room_id,
-        "start": booking.start.isoformat(),
-        "end": booking.end.isoformat(),
+        "start": booking.start if grid else booking.start.isoformat(),
+        "end": booking.end if grid else booking.end.isoformat(),
         "status": booking.status.value,
     }
     if can_see(actor, booking):
         view |= {"id": booking.id, "title": booking.title, "owner_id": booking.owner_id}
+    elif grid:
+        view |= {"id": None, "title": None, "owner_id": None}
     return view

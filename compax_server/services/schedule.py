@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from compax_server.db import schedule as schedule_db
+from compax_server.db.bookings import BookingRow, Status
 from compax_server.domain import bounds, hours
 from compax_server.errors import NotFound, RuleViolation
 from compax_server.services.actors import Actor, Scope, require_scope
+from compax_server.services.booking_views import conflict_view
 from compax_server.services.buildings import get_building
 
 MAX_DAYS = 7
@@ -61,6 +63,18 @@ def _check(day: date, days: int) -> None:
             ],
         )
     bounds.check_date(day + timedelta(days=days), "date")
+
+
+def _booking(row: dict[str, Any]) -> BookingRow:
+    return BookingRow(
+        id=row["id"],
+        room_id=row["room_id"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        start=row["start"],
+        end=row["end"],
+        status=Status(row["status"]),
+    )
 
 
 def window_of(timezone: str, day: date, days: int) -> tuple[datetime, datetime]:
@@ -138,25 +152,10 @@ async def schedule(actor: Actor, which: GridScope, *, day: date, days: int = 1) 
                     }
                 )
             else:
-                room["bookings"].append(_view(actor, row))
+                room["bookings"].append(conflict_view(actor, _booking(row), grid=True))
     return {
         "date": day,
         "days": days,
         "buildings": list(buildings.values()),
         "rooms": list(out_rooms.values()),
-    }
-
-
-def _view(actor: Actor, row: dict[str, Any]) -> dict[str, Any]:
-    """``booking_views.conflict_view`` of a row, times kept as datetimes (a grid has hundreds
-    of them): time and state to everyone; id, title and owner to those who may see it."""
-    seen = actor.sees_booking_of(row["owner_id"], row["room_id"])
-    return {
-        "start": row["start"],
-        "end": row["end"],
-        "room_id": row["room_id"],
-        "status": row["status"],
-        "id": row["id"] if seen else None,
-        "title": row["title"] if seen else None,
-        "owner_id": row["owner_id"] if seen else None,
     }
