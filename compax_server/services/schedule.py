@@ -13,7 +13,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from compax_server.db import schedule as schedule_db
-from compax_server.db.bookings import BookingRow, Status
+
+# The one reading of a booking row (private to db.bookings, which other work is changing now).
+from compax_server.db.bookings import _booking_row
 from compax_server.domain import bounds, hours
 from compax_server.errors import NotFound, RuleViolation
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -63,18 +65,6 @@ def _check(day: date, days: int) -> None:
             ],
         )
     bounds.check_date(day + timedelta(days=days), "date")
-
-
-def _booking(row: dict[str, Any]) -> BookingRow:
-    return BookingRow(
-        id=row["id"],
-        room_id=row["room_id"],
-        owner_id=row["owner_id"],
-        title=row["title"],
-        start=row["start"],
-        end=row["end"],
-        status=Status(row["status"]),
-    )
 
 
 def window_of(timezone: str, day: date, days: int) -> tuple[datetime, datetime]:
@@ -152,7 +142,7 @@ async def schedule(actor: Actor, which: GridScope, *, day: date, days: int = 1) 
                     }
                 )
             else:
-                room["bookings"].append(conflict_view(actor, _booking(row), grid=True))
+                room["bookings"].append(conflict_view(actor, _booking_row(row), grid=True))
     return {
         "date": day,
         "days": days,
