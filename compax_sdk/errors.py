@@ -46,58 +46,16 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from compax_sdk._problem import (
-    AlternativeRoom,
-    ConflictingBooking,
-    FieldError,
-    parse_retry_after,
-    problem_body,
-    read_all,
-    response_text,
-    str_or_none,
-    time_or_none,
-)
+# The shapes and readers of a problem body are names of this module too (``X as X``).
+from compax_sdk._problem import AlternativeRoom as AlternativeRoom
+from compax_sdk._problem import ConflictingBooking as ConflictingBooking
+from compax_sdk._problem import FieldError as FieldError
+from compax_sdk._problem import parse_retry_after as parse_retry_after
+from compax_sdk._problem import problem_body as problem_body
+from compax_sdk._problem import read_all, response_text, str_or_none, time_or_none
 
 if TYPE_CHECKING:
     from compax_sdk.resources.imports import ImportItemResult
-
-__all__ = [
-    "ERRORS_BY_CODE",
-    "ERRORS_BY_STATUS",
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "APITimeoutError",
-    "AlreadyExistsError",
-    "AlternativeRoom",
-    "AuthenticationError",
-    "BadRequestError",
-    "BookingConflictError",
-    "CheckinClosedError",
-    "ClosureHitsBookingsError",
-    "CompaxError",
-    "ConflictError",
-    "ConflictingBooking",
-    "FieldError",
-    "ImportRejectedError",
-    "InternalServerError",
-    "MethodNotAllowedError",
-    "NotFoundError",
-    "PayloadTooLargeError",
-    "PermissionDeniedError",
-    "PreconditionFailedError",
-    "PreconditionRequiredError",
-    "RateLimitError",
-    "RequestTimeoutError",
-    "RuleViolationError",
-    "ServiceUnavailableError",
-    "SsoPendingError",
-    "UnprocessableError",
-    "ValidationError",
-    "error_from_response",
-    "parse_retry_after",
-    "problem_body",
-]
 
 
 class CompaxError(Exception):
