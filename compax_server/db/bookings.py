@@ -85,7 +85,8 @@ def room_start_bound(room: str = "?") -> str:
     return sql.start_bound(dialect, time, f"(SELECT max_span_seconds FROM rooms WHERE id = {room})")
 
 
-def _booking_row(row: dict[str, Any]) -> BookingRow:
+def booking_row(row: dict[str, Any]) -> BookingRow:
+    """A row with the columns of ``BookingRow`` (as the lookups here select them)."""
     return BookingRow(
         id=row["id"],
         room_id=row["room_id"],
@@ -120,7 +121,7 @@ async def overlapping(
         start,
         room_id,
     )
-    return [_booking_row(r) for r in rows]
+    return [booking_row(r) for r in rows]
 
 
 def blockers_sql(statuses: list[Status], room: str = "?", building: str = "?") -> str:
@@ -162,7 +163,7 @@ def blocker_rows(
     bookings, closures = [], []
     for row in sorted(rows, key=lambda r: (sql.decode_time(r["start"]), r["id"])):
         if row["kind"] == "booking":
-            bookings.append(_booking_row(row | {"room_id": room_id}))
+            bookings.append(booking_row(row | {"room_id": room_id}))
         else:
             closures.append(
                 {

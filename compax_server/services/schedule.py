@@ -15,7 +15,7 @@ from typing import Any
 from compax_server.db import schedule as schedule_db
 
 # The one reading of a booking row (private to db.bookings, which other work is changing now).
-from compax_server.db.bookings import _booking_row
+from compax_server.db.bookings import booking_row
 from compax_server.domain import bounds, hours
 from compax_server.errors import NotFound, RuleViolation
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -142,7 +142,7 @@ async def schedule(actor: Actor, which: GridScope, *, day: date, days: int = 1) 
                     }
                 )
             else:
-                room["bookings"].append(conflict_view(actor, _booking_row(row), grid=True))
+                room["bookings"].append(conflict_view(actor, booking_row(row), grid=True))
     return {
         "date": day,
         "days": days,
