@@ -38,6 +38,7 @@ def _event(
     entity_id: int | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    request_id: str = "",
 ) -> audit_db.NewEvent:
     seen = _seen.get()
     if seen is not None:
@@ -51,7 +52,7 @@ def _event(
         entity_id=entity_id,
         before=before,
         after=after,
-        request_id=actor.request_id if actor else "",
+        request_id=request_id or (actor.request_id if actor else ""),
     )
 
 
@@ -63,11 +64,15 @@ async def record(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    request_id: str = "",
 ) -> int:
     """Append one event; returns its id. Call it inside the transaction of the change it
     describes, as its last statement: events get their ids in commit order
-    (``db.audit.insert``)."""
-    return await audit_db.insert(_event(actor, action, entity_type, entity_id, before, after))
+    (``db.audit.insert``). ``request_id``: the request's, when there is no actor to carry it
+    (a refused login)."""
+    return await audit_db.insert(
+        _event(actor, action, entity_type, entity_id, before, after, request_id)
+    )
 
 
 async def record_many(
