@@ -38,6 +38,7 @@ def event(
     entity_id: int | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    request_id: str = "",
 ) -> audit_db.NewEvent:
     """The event to append: ``record`` appends it; a statement that writes it with the row it
     is about (``db.room_locks.insert_booking_if_unchanged``) is followed by ``written``."""
@@ -50,7 +51,7 @@ def event(
         entity_id=entity_id,
         before=before,
         after=after,
-        request_id=actor.request_id if actor else "",
+        request_id=request_id or (actor.request_id if actor else ""),
     )
 
 
@@ -69,11 +70,13 @@ async def record(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    request_id: str = "",
 ) -> int:
     """Append one event; returns its id. Call it inside the transaction of the change it
     describes, as its last statement: events get their ids in commit order
-    (``db.audit.insert``)."""
-    new = event(actor, action, entity_type, entity_id, before, after)
+    (``db.audit.insert``). ``request_id``: the request's, when there is no actor to carry it
+    (a refused login)."""
+    new = event(actor, action, entity_type, entity_id, before, after, request_id)
     written(new)
     return await audit_db.insert(new)
 

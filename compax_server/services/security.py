@@ -55,10 +55,12 @@ async def event(
     if entity_id is None:
         return
     after = {**details, **({"client": client} if client else {})}
-    if actor is None and rid:
-        after["request_id"] = rid
     if in_transaction:
-        await audit.record(actor, action, entity_type, entity_id, after=after or None)
+        await audit.record(
+            actor, action, entity_type, entity_id, after=after or None, request_id=rid
+        )
         return
     async with transaction():
-        await audit.record(actor, action, entity_type, entity_id, after=after or None)
+        await audit.record(
+            actor, action, entity_type, entity_id, after=after or None, request_id=rid
+        )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import Role
 from tests.conftest import bearer
+from tests.dates import Y2031
 
 KEYS = "/api/v1/api-keys"
 
@@ -120,7 +121,7 @@ async def test_unknown_scopes_and_past_expiry_are_400(client, admin, member):
             "user_id": member.pk,
             "name": "k",
             "scopes": ["read"],
-            "expires_at": "2030-01-01T00:00:00",
+            "expires_at": f"{Y2031 - 1}-01-01T00:00:00",
         },
         headers=bearer(admin),
     )

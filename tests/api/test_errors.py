@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from tests.conftest import bearer
+from tests.dates import Y2031
 
 PROBLEM = "application/problem+json"
 
@@ -87,7 +88,7 @@ async def test_naive_datetime_is_400_naming_the_field(client, admin, member):
             "user_id": member.pk,
             "name": "k",
             "scopes": ["read"],
-            "expires_at": "2031-01-01T10:00:00",
+            "expires_at": f"{Y2031}-01-01T10:00:00",
         },
         headers=bearer(admin),
     )

@@ -11,6 +11,7 @@ from compax_server.db.series import ImportBatch, Series
 from compax_server.db.users import Role
 from compax_server.services import idempotency
 from tests.conftest import bearer
+from tests.dates import Y2031
 
 ROOMS = "/api/v1/rooms"
 
@@ -93,7 +94,7 @@ async def test_concurrent_retries_make_one_resource(client, admin, building, roo
     body = {
         "room_id": room.pk,
         "title": "Reading group",
-        "start_date": "2031-03-04",
+        "start_date": f"{Y2031}-03-04",
         "start_time": "10:00",
         "duration_minutes": 60,
         "recurrence": {"freq": "weekly", "count": 4},
@@ -122,8 +123,8 @@ async def test_an_import_apply_retried_reports_the_first_outcome(client, staff, 
                 "kind": "booking",
                 "room": room.code,
                 "title": "Exam",
-                "start": "2031-03-04T09:00:00Z",
-                "end": "2031-03-04T11:00:00Z",
+                "start": f"{Y2031}-03-04T09:00:00Z",
+                "end": f"{Y2031}-03-04T11:00:00Z",
             }
         ],
     }
@@ -154,8 +155,8 @@ async def test_old_keys_are_purged(client, admin, building, member, room):
         json={
             "room_id": room.pk,
             "title": "t",
-            "start": "2031-03-04T09:00:00Z",
-            "end": "2031-03-04T10:00:00Z",
+            "start": f"{Y2031}-03-04T09:00:00Z",
+            "end": f"{Y2031}-03-04T10:00:00Z",
         },
         headers=keyed(member, "old-booking"),
     )

@@ -16,9 +16,10 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room, RoomFeature
 from compax_server.services import buildings, optimizer
 from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
 
 PLANS = "/api/v1/optimizer/plans"
-TERM = {"name": "Spring 2031", "start_date": "2031-03-03", "end_date": "2031-04-13"}
+TERM = {"name": "Spring 2031", "start_date": f"{Y2031}-03-03", "end_date": f"{Y2031}-04-13"}
 
 
 @pytest.fixture
@@ -119,7 +120,7 @@ async def test_a_booking_in_the_way_is_named_and_search_agrees(
 ):
     small = await make_room(code="S-1", capacity=20)
     await make_room(code="S-2", capacity=200)
-    start = datetime(2031, 3, 5, 9, 0, tzinfo=UTC)  # Wednesday 10:00 in Berlin
+    start = datetime(Y2031, 3, 5, 9, 0, tzinfo=UTC)  # Wednesday 10:00 in Berlin
     taken = await book(staff, small, start, start.replace(hour=10), title="Senate")
     section = {
         "external_id": "A1",
@@ -260,7 +261,8 @@ async def test_closures_and_holidays_are_left_out_and_reported(
 ):
     term = await client.post(
         "/api/v1/terms",
-        json=TERM | {"holidays": [{"start": "2031-03-10", "end": "2031-03-10", "name": "Day"}]},
+        json=TERM
+        | {"holidays": [{"start": f"{Y2031}-03-10", "end": f"{Y2031}-03-10", "name": "Day"}]},
         headers=bearer(staff),
     )
     room = await make_room(code="C-1", capacity=20)
@@ -269,8 +271,8 @@ async def test_closures_and_holidays_are_left_out_and_reported(
         building.pk,
         reason="Painting",
         room_id=room.pk,
-        start_date=datetime(2031, 3, 17).date(),
-        end_date=datetime(2031, 3, 17).date(),
+        start_date=datetime(Y2031, 3, 17).date(),
+        end_date=datetime(Y2031, 3, 17).date(),
     )
     section = {
         "external_id": "M1",
@@ -284,6 +286,6 @@ async def test_closures_and_holidays_are_left_out_and_reported(
     assert r.status_code == 200, r.text
     item = r.json()["items"][0]
     assert item["room"] == "C-1" and item["occurrences"] == 5  # six Mondays, one a holiday
-    assert [s["date"] for s in item["skipped"]] == ["2031-03-17"]
+    assert [s["date"] for s in item["skipped"]] == [f"{Y2031}-03-17"]
     days = sorted(b.start.date().isoformat() for b in await Booking.filter(status=Status.confirmed))
-    assert "2031-03-10" not in days and "2031-03-17" not in days and len(days) == 4
+    assert f"{Y2031}-03-10" not in days and f"{Y2031}-03-17" not in days and len(days) == 4

@@ -15,10 +15,11 @@ from compax_server.db.users import Role
 from compax_server.domain import versions
 from compax_server.services import bookings, buildings, rooms, terms
 from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
 
 URL = "/api/v1/reports/utilisation"
 BERLIN = ZoneInfo("Europe/Berlin")
-FIRST, LAST = date(2031, 3, 24), date(2031, 4, 6)  # Monday to Sunday, two weeks
+FIRST, LAST = date(Y2031, 3, 24), date(Y2031, 4, 6)  # Monday to Sunday, two weeks
 HOURS = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")} | {
     "sat": [["10:00", "14:00"]]
 }
@@ -207,7 +208,7 @@ async def test_scopes_and_limits(client, admin, member, campus):
     r = await client.get(URL, params={"from": FIRST, "to": LAST}, headers=bearer(member))
     assert r.status_code == 403
     r = await client.get(
-        URL, params={"from": "2031-01-01", "to": "2032-06-01"}, headers=bearer(admin)
+        URL, params={"from": f"{Y2031}-01-01", "to": f"{Y2031 + 1}-06-01"}, headers=bearer(admin)
     )
     assert r.status_code == 422
     assert r.json()["errors"][0]["rule"] == "max_report_days"

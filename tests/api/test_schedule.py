@@ -14,9 +14,10 @@ from compax_server.db.users import Role
 from compax_server.domain import versions
 from compax_server.services import bookings, buildings, rooms
 from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
 
 BERLIN = ZoneInfo("Europe/Berlin")
-MONDAY = date(2031, 3, 24)  # the week of the spring change (Sunday 2031-03-30)
+MONDAY = date(Y2031, 3, 24)  # the week of the spring change (Sunday 2031-03-30)
 HOURS = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")} | {
     "sat": [["10:00", "14:00"]]
 }
@@ -213,13 +214,13 @@ async def test_one_day_and_a_list_of_rooms(client, week, admin):
 async def test_the_limits_are_named(client, week, admin, monkeypatch):
     building = week["building"]
     url = f"/api/v1/buildings/{building.pk}/schedule"
-    r = await client.get(url, params={"date": "2031-03-24", "days": 8}, headers=bearer(admin))
+    r = await client.get(url, params={"date": f"{Y2031}-03-24", "days": 8}, headers=bearer(admin))
     assert r.status_code == 400
     assert r.json()["errors"][0]["pointer"] == "/days"
     from compax_server.services import schedule
 
     monkeypatch.setattr(schedule, "MAX_ROOMS", 2)
-    r = await client.get(url, params={"date": "2031-03-24"}, headers=bearer(admin))
+    r = await client.get(url, params={"date": f"{Y2031}-03-24"}, headers=bearer(admin))
     assert r.status_code == 422
     assert r.json()["errors"][0]["rule"] == "max_schedule_rooms"
     assert r.json()["errors"][0]["limit"] == 2
@@ -227,11 +228,13 @@ async def test_the_limits_are_named(client, week, admin, monkeypatch):
     assert r.status_code == 422
     r = await client.get(
         "/api/v1/schedule",
-        params={"date": "2031-03-24", "room_id": "999999"},
+        params={"date": f"{Y2031}-03-24", "room_id": "999999"},
         headers=bearer(admin),
     )
     assert r.status_code == 404
     r = await client.get(
-        "/api/v1/buildings/999999/schedule", params={"date": "2031-03-24"}, headers=bearer(admin)
+        "/api/v1/buildings/999999/schedule",
+        params={"date": f"{Y2031}-03-24"},
+        headers=bearer(admin),
     )
     assert r.status_code == 404

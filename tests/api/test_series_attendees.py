@@ -10,6 +10,7 @@ from compax_server.db.bookings import Booking
 from compax_server.db.series import ImportBatch, Series
 from compax_server.services import rooms
 from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
 
 S = "/api/v1/series"
 BK = "/api/v1/bookings"
@@ -21,7 +22,7 @@ def series_body(room, **extra):
     return {
         "room_id": room.pk,
         "title": "Algorithms",
-        "start_date": "2031-03-04",
+        "start_date": f"{Y2031}-03-04",
         "start_time": "09:00",
         "duration_minutes": 90,
         "recurrence": {"freq": "weekly", "count": 4},
@@ -106,13 +107,13 @@ async def test_editing_the_head_count_keeps_an_occurrence_changed_by_hand(
     assert r.status_code == 200, r.text
     assert r.json()["attendees"] == 25
     assert r.json()["exceptions_kept"] == [
-        {"booking_id": second["id"], "date": "2031-03-11", "fields": ["attendees"]}
+        {"booking_id": second["id"], "date": f"{Y2031}-03-11", "fields": ["attendees"]}
     ]
     assert await head_counts(sid) == [25, 12, 25, 25]
     # From a date on: those occurrences differ from the series, so they become exceptions.
     r = await client.patch(
         f"{S}/{sid}",
-        json={"attendees": 18, "scope": "following", "from_date": "2031-03-25"},
+        json={"attendees": 18, "scope": "following", "from_date": f"{Y2031}-03-25"},
         headers=bearer(member) | {"If-Match": r.headers["etag"]},
     )
     assert r.status_code == 200, r.text
@@ -155,7 +156,7 @@ async def test_moving_a_series_to_a_room_too_small_is_refused(client, admin, sta
     # A date added later comes with the series' head count, checked against the room.
     etag = r.headers["etag"]
     await rooms.update_room(actor_of(admin), small.pk, capacity=19)
-    add = {"date": "2031-04-01"}
+    add = {"date": f"{Y2031}-04-01"}
     r = await client.post(f"{S}/{sid}/dates", json=add, headers=bearer(staff) | {"If-Match": etag})
     assert r.status_code == 422 and r.json()["errors"][0]["limit"] == 19
     assert await head_counts(sid) == [20] * 4
@@ -174,7 +175,7 @@ def lecture(ext, room, **extra):
         "kind": "series",
         "room": room.code,
         "title": f"Lecture {ext}",
-        "start_date": "2031-03-04",
+        "start_date": f"{Y2031}-03-04",
         "start_time": "09:00",
         "duration_minutes": 90,
         "recurrence": {"freq": "weekly", "count": 4},
@@ -188,8 +189,8 @@ def exam(ext, room, **extra):
         "kind": "booking",
         "room": room.code,
         "title": f"Exam {ext}",
-        "start": "2031-03-06T09:00:00+00:00",
-        "end": "2031-03-06T11:00:00+00:00",
+        "start": f"{Y2031}-03-06T09:00:00+00:00",
+        "end": f"{Y2031}-03-06T11:00:00+00:00",
         **extra,
     }
 
@@ -236,7 +237,7 @@ async def test_an_import_carries_head_counts_and_a_new_count_is_an_update(client
     }
     l1_plan = next(i for i in plan.json()["items"] if i["external_id"] == "L1")
     assert l1_plan["exceptions_kept"] == [
-        {"booking_id": second.pk, "date": "2031-03-11", "fields": ["attendees"]}
+        {"booking_id": second.pk, "date": f"{Y2031}-03-11", "fields": ["attendees"]}
     ]
     r = await run(client, staff, changed, mode="apply")
     assert r.status_code == 201, r.text
@@ -311,7 +312,7 @@ async def test_seat_fit_counts_series_and_import_bookings(client, staff, make_ro
     }
     seats = {small.pk: 20, big.pk: 50}
     r = await client.get(
-        REPORT, params={"from": "2031-03-03", "to": "2031-03-30"}, headers=bearer(staff)
+        REPORT, params={"from": f"{Y2031}-03-03", "to": f"{Y2031}-03-30"}, headers=bearer(staff)
     )
     assert r.status_code == 200, r.text
     got = {x["room_id"]: (x["seat_fit"], x["over_capacity"]) for x in r.json()["rooms"]}

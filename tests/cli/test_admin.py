@@ -16,6 +16,7 @@ import pytest
 
 from compax_sdk import RuleViolationError
 from tests.cli.conftest import ADMIN_EMAIL, MEMBER_PASSWORD, tag
+from tests.dates import Y2031
 from tests.e2e.servers import COMPAX
 
 pytestmark = pytest.mark.slow
@@ -60,7 +61,7 @@ def test_api_keys_create_shows_the_secret_once_list_and_revoke(admin_cli, cli):
     assert "shown only now" in table.stderr
     made = admin_cli.json(
         "api-keys", "create", "--user", ADMIN_EMAIL, "--name", "nightly", "--scope", "read",
-        "--expires", "2031-12-31",
+        "--expires", f"{Y2031}-12-31",
     )  # fmt: skip
     assert made["scopes"] == ["read"] and made["secret"].startswith("cpx_")
     listed = admin_cli.json("api-keys", "list", "--user", ADMIN_EMAIL)
@@ -89,8 +90,8 @@ def test_rules_set_show_and_remove(admin_cli, campus, member):
         member.bookings.create(
             room_id=room.id,
             title="Long",
-            start=utc("2031-03-03T09:00Z"),
-            end=utc("2031-03-03T11:00Z"),
+            start=utc(f"{Y2031}-03-03T09:00Z"),
+            end=utc(f"{Y2031}-03-03T11:00Z"),
         )
     admin_cli.ok("rules", "remove", "--room", room.code)
     assert not any(r["scope_id"] == room.id for r in admin_cli.json("rules", "show"))
@@ -102,8 +103,8 @@ def test_audit_list_with_filters(admin_cli, api, campus):
     booking = api.bookings.create(
         room_id=campus["big"].id,
         title="Audited",
-        start=utc("2031-03-03T09:00Z"),
-        end=utc("2031-03-03T10:00Z"),
+        start=utc(f"{Y2031}-03-03T09:00Z"),
+        end=utc(f"{Y2031}-03-03T10:00Z"),
     )
     api.bookings.update(booking, title="Audited again")
     events = admin_cli.json("audit", "list", "--entity", "booking", "--id", str(booking.id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cli.conftest import tag
+from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.slow
 def test_series_create_and_edit_with_attendees(admin_cli, campus):
     room = campus["mid"]  # 30 seats
     made = admin_cli.json(
-        "series", "create", "-r", room.code, "-t", "Lab", "--start", "2031-03-05",
+        "series", "create", "-r", room.code, "-t", "Lab", "--start", f"{Y2031}-03-05",
         "--time", "14:00", "-d", "2h", "--count", "3", "--attendees", "24",
     )  # fmt: skip
     sid = str(made["id"])
@@ -40,7 +41,7 @@ def test_series_create_and_edit_with_attendees(admin_cli, campus):
     assert "attendees" not in admin_cli.ok("series", "show", sid).stdout
 
     refused = admin_cli(
-        "series", "create", "-r", room.code, "-t", "Crowd", "--start", "2031-04-02",
+        "series", "create", "-r", room.code, "-t", "Crowd", "--start", f"{Y2031}-04-02",
         "--time", "14:00", "-d", "1h", "--count", "2", "--attendees", "40",
     )  # fmt: skip
     assert refused.exit_code == 1 and "(30 seats)" in refused.stderr
@@ -61,8 +62,8 @@ def test_a_timetable_with_head_counts(admin_cli, api, campus, tmp_path):
         path = tmp_path / f"t{lecture}-{exam}.csv"
         path.write_text(
             f"{HEADER}\n"
-            f"LEC-1,series,{mid},Linear algebra,{lecture},,,2031-03-04,10:00,90,3\n"
-            f"EXAM-1,booking,{small},Exam,{exam},2031-03-07 09:00,2031-03-07 11:00,,,,\n"
+            f"LEC-1,series,{mid},Linear algebra,{lecture},,,{Y2031}-03-04,10:00,90,3\n"
+            f"EXAM-1,booking,{small},Exam,{exam},{Y2031}-03-07 09:00,{Y2031}-03-07 11:00,,,,\n"
         )
         return str(path)
 

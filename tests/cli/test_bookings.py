@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.cli.conftest import tag
+from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
 
@@ -20,17 +21,17 @@ def test_create_reads_local_time_in_the_buildings_zone(admin_cli, campus):
     room = campus["mid"]
     made = admin_cli.json(
         "bookings", "create", "-r", room.code, "-t", "Linear algebra",
-        "-s", "2031-03-04 10:00", "-d", "90m",
+        "-s", f"{Y2031}-03-04 10:00", "-d", "90m",
     )  # fmt: skip
-    assert utc(made["start"]) == datetime(2031, 3, 4, 9, tzinfo=UTC)  # CET is UTC+1
-    assert utc(made["end"]) == datetime(2031, 3, 4, 10, 30, tzinfo=UTC)
+    assert utc(made["start"]) == datetime(Y2031, 3, 4, 9, tzinfo=UTC)  # CET is UTC+1
+    assert utc(made["end"]) == datetime(Y2031, 3, 4, 10, 30, tzinfo=UTC)
     assert made["status"] == "confirmed"
 
     summer = admin_cli.json(
         "bookings", "create", "-r", room.code, "-t", "Summer school",
-        "-s", "2031-07-01 10:00", "-e", "2031-07-01 12:00",
+        "-s", f"{Y2031}-07-01 10:00", "-e", f"{Y2031}-07-01 12:00",
     )  # fmt: skip
-    assert utc(summer["start"]) == datetime(2031, 7, 1, 8, tzinfo=UTC)  # CEST is UTC+2
+    assert utc(summer["start"]) == datetime(Y2031, 7, 1, 8, tzinfo=UTC)  # CEST is UTC+2
 
     explicit = admin_cli.json(
         "bookings",
@@ -40,16 +41,16 @@ def test_create_reads_local_time_in_the_buildings_zone(admin_cli, campus):
         "-t",
         "Zoned",
         "-s",
-        "2031-03-05T10:00 UTC",
+        f"{Y2031}-03-05T10:00 UTC",
         "-d",
         "1h",
     )
-    assert utc(explicit["start"]) == datetime(2031, 3, 5, 10, tzinfo=UTC)
+    assert utc(explicit["start"]) == datetime(Y2031, 3, 5, 10, tzinfo=UTC)
     offset = admin_cli.json(
-        "bookings", "create", "-r", room.code, "-t", "Offset", "-s", "2031-03-06T10:00:00+01:00",
+        "bookings", "create", "-r", room.code, "-t", "Offset", "-s", f"{Y2031}-03-06T10:00:00+01:00",
         "-d", "1h",
     )  # fmt: skip
-    assert utc(offset["start"]) == datetime(2031, 3, 6, 9, tzinfo=UTC)
+    assert utc(offset["start"]) == datetime(Y2031, 3, 6, 9, tzinfo=UTC)
 
 
 def test_times_are_shown_in_the_buildings_zone_or_tz(admin_cli, api, campus):
@@ -57,31 +58,37 @@ def test_times_are_shown_in_the_buildings_zone_or_tz(admin_cli, api, campus):
     booking = api.bookings.create(
         room_id=room.id,
         title="Seminar",
-        start=utc("2031-03-04T09:00Z"),
-        end=utc("2031-03-04T11:00Z"),
+        start=utc(f"{Y2031}-03-04T09:00Z"),
+        end=utc(f"{Y2031}-03-04T11:00Z"),
     )
     shown = admin_cli.ok("bookings", "show", str(booking.id)).stdout
-    assert "Tue 2031-03-04 10:00-12:00 CET" in shown
+    assert f"Tue {Y2031}-03-04 10:00-12:00 CET" in shown
     in_utc = admin_cli.ok("bookings", "show", str(booking.id), "--tz", "UTC").stdout
-    assert "Tue 2031-03-04 09:00-11:00 UTC" in in_utc
+    assert f"Tue {Y2031}-03-04 09:00-11:00 UTC" in in_utc
     new_york = admin_cli.ok("--tz", "America/New_York", "bookings", "list", "-r", room.code).stdout
-    assert "Tue 2031-03-04 04:00-06:00 EST" in new_york
+    assert f"Tue {Y2031}-03-04 04:00-06:00 EST" in new_york
     raw = admin_cli.json("bookings", "show", str(booking.id))
-    assert raw["start"] == "2031-03-04T09:00:00Z"  # JSON keeps the server's UTC instants
+    assert raw["start"] == f"{Y2031}-03-04T09:00:00Z"  # JSON keeps the server's UTC instants
 
 
 def test_list_filters_and_json(admin_cli, api, campus):
     small, mid = campus["small"], campus["mid"]
     first = api.bookings.create(
-        room_id=small.id, title="A", start=utc("2031-03-03T09:00Z"), end=utc("2031-03-03T10:00Z")
+        room_id=small.id,
+        title="A",
+        start=utc(f"{Y2031}-03-03T09:00Z"),
+        end=utc(f"{Y2031}-03-03T10:00Z"),
     )
     second = api.bookings.create(
-        room_id=mid.id, title="B", start=utc("2031-03-04T09:00Z"), end=utc("2031-03-04T10:00Z")
+        room_id=mid.id,
+        title="B",
+        start=utc(f"{Y2031}-03-04T09:00Z"),
+        end=utc(f"{Y2031}-03-04T10:00Z"),
     )
     api.bookings.cancel(second)
     assert [b["id"] for b in admin_cli.json("bookings", "list", "-r", small.code)] == [first.id]
     in_week = admin_cli.json(
-        "bookings", "list", "-r", mid.code, "--from", "2031-03-04", "--to", "2031-03-05",
+        "bookings", "list", "-r", mid.code, "--from", f"{Y2031}-03-04", "--to", f"{Y2031}-03-05",
         "--status", "cancelled",
     )  # fmt: skip
     assert [(b["id"], b["status"]) for b in in_week] == [(second.id, "cancelled")]
@@ -95,7 +102,10 @@ def test_a_conflict_is_exit_code_4_with_the_booking_in_the_way_and_alternatives(
 ):
     small, mid = campus["small"], campus["mid"]
     in_way = api.bookings.create(
-        room_id=small.id, title="Exam", start=utc("2031-03-03T09:00Z"), end=utc("2031-03-03T11:00Z")
+        room_id=small.id,
+        title="Exam",
+        start=utc(f"{Y2031}-03-03T09:00Z"),
+        end=utc(f"{Y2031}-03-03T11:00Z"),
     )
     result = admin_cli(
         "bookings",
@@ -105,13 +115,13 @@ def test_a_conflict_is_exit_code_4_with_the_booking_in_the_way_and_alternatives(
         "-t",
         "Seminar",
         "-s",
-        "2031-03-03 11:00",
+        f"{Y2031}-03-03 11:00",
         "-d",
         "1h",
     )
     assert result.exit_code == 4
     assert result.stdout == ""
-    assert f"booking {in_way.id} 'Exam', Mon 2031-03-03 10:00-12:00 CET" in result.stderr
+    assert f"booking {in_way.id} 'Exam', Mon {Y2031}-03-03 10:00-12:00 CET" in result.stderr
     # Up to three rooms free then with at least its seats and features (on any building of
     # the shared test server; ours has one such room).
     offered = result.stderr.split("free at that time and fitting:\n")[1].splitlines()
@@ -125,12 +135,12 @@ def test_move_rename_and_cancel(admin_cli, api, campus):
     booking = api.bookings.create(
         room_id=small.id,
         title="Draft",
-        start=utc("2031-03-05T09:00Z"),
-        end=utc("2031-03-05T10:30Z"),
+        start=utc(f"{Y2031}-03-05T09:00Z"),
+        end=utc(f"{Y2031}-03-05T10:30Z"),
     )
-    moved = admin_cli.json("bookings", "move", str(booking.id), "--start", "2031-03-05 14:00")
-    assert utc(moved["start"]) == datetime(2031, 3, 5, 13, tzinfo=UTC)
-    assert utc(moved["end"]) == datetime(2031, 3, 5, 14, 30, tzinfo=UTC)  # length kept
+    moved = admin_cli.json("bookings", "move", str(booking.id), "--start", f"{Y2031}-03-05 14:00")
+    assert utc(moved["start"]) == datetime(Y2031, 3, 5, 13, tzinfo=UTC)
+    assert utc(moved["end"]) == datetime(Y2031, 3, 5, 14, 30, tzinfo=UTC)  # length kept
     other_room = admin_cli.json("bookings", "move", str(booking.id), "--room", big.code)
     assert (other_room["room_id"], other_room["start"]) == (big.id, moved["start"])
     renamed = admin_cli.json("bookings", "rename", str(booking.id), "Final")
@@ -147,12 +157,12 @@ def test_move_rename_and_cancel(admin_cli, api, campus):
 def test_outside_opening_hours_is_an_error_that_staff_may_override(admin_cli, campus):
     room = campus["mid"].code
     late = admin_cli(
-        "bookings", "create", "-r", room, "-t", "Late", "-s", "2031-03-03 21:00", "-d", "1h"
+        "bookings", "create", "-r", room, "-t", "Late", "-s", f"{Y2031}-03-03 21:00", "-d", "1h"
     )
     assert late.exit_code == 1
     assert "not open" in late.stderr and "--override" in late.stderr
     forced = admin_cli.json(
-        "bookings", "create", "-r", room, "-t", "Late", "-s", "2031-03-03 21:00", "-d", "1h",
+        "bookings", "create", "-r", room, "-t", "Late", "-s", f"{Y2031}-03-03 21:00", "-d", "1h",
         "--override",
     )  # fmt: skip
     assert forced["status"] == "confirmed"
@@ -163,23 +173,26 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
     first = member.bookings.create(
         room_id=room.id,
         title="Defence",
-        start=utc("2031-03-06T09:00Z"),
-        end=utc("2031-03-06T10:00Z"),
+        start=utc(f"{Y2031}-03-06T09:00Z"),
+        end=utc(f"{Y2031}-03-06T10:00Z"),
     )
     rival = member.bookings.create(
         room_id=room.id,
         title="Reading",
-        start=utc("2031-03-06T09:30Z"),
-        end=utc("2031-03-06T10:30Z"),
+        start=utc(f"{Y2031}-03-06T09:30Z"),
+        end=utc(f"{Y2031}-03-06T10:30Z"),
     )
     later = member.bookings.create(
-        room_id=room.id, title="Later", start=utc("2031-03-07T09:00Z"), end=utc("2031-03-07T10:00Z")
+        room_id=room.id,
+        title="Later",
+        start=utc(f"{Y2031}-03-07T09:00Z"),
+        end=utc(f"{Y2031}-03-07T10:00Z"),
     )
     queue = admin_cli.json("bookings", "pending", "-r", room.code)
     assert [b["id"] for b in queue] == [first.id, rival.id, later.id]
     assert [b["competes_with"] for b in queue] == [[rival.id], [first.id], []]
     table = admin_cli.ok("bookings", "pending", "-r", room.code).stdout
-    assert "Thu 2031-03-06 10:00-11:00 CET" in table and "Defence" in table
+    assert f"Thu {Y2031}-03-06 10:00-11:00 CET" in table and "Defence" in table
 
     approved = admin_cli.json("bookings", "approve", str(first.id))
     assert (approved["status"], approved["rejected_booking_ids"]) == ("confirmed", [rival.id])
@@ -192,7 +205,7 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
 def test_staff_book_for_a_member(admin_cli, api, campus, member):
     me = member.me.get()
     made = admin_cli.json(
-        "bookings", "create", "-r", campus["big"].code, "-t", f"For {tag()}", "-s", "2031-03-07 09:00",
+        "bookings", "create", "-r", campus["big"].code, "-t", f"For {tag()}", "-s", f"{Y2031}-03-07 09:00",
         "-d", "1h", "--owner", me.email,
     )  # fmt: skip
     assert made["owner_id"] == me.id

@@ -10,6 +10,7 @@ import pytest
 from compax_cli.errors import explain
 from compax_cli.session import State
 from compax_sdk import APIConnectionError, APITimeoutError, error_from_response
+from tests.dates import Y2031
 
 
 def problem(
@@ -76,13 +77,13 @@ def test_a_conflict_shows_the_booking_in_the_way_in_local_time_and_the_alternati
     response = problem(
         409,
         "booking_conflict",
-        "room B1-204 is booked from 2031-03-03T09:00:00+00:00 to 2031-03-03T11:00:00+00:00",
+        f"room B1-204 is booked from {Y2031}-03-03T09:00:00+00:00 to {Y2031}-03-03T11:00:00+00:00",
         conflicts=[
             {
                 "id": 12,
                 "room_id": 3,
-                "start": "2031-03-03T09:00:00+00:00",
-                "end": "2031-03-03T11:00:00+00:00",
+                "start": f"{Y2031}-03-03T09:00:00+00:00",
+                "end": f"{Y2031}-03-03T11:00:00+00:00",
                 "title": "Exam",
                 "status": "confirmed",
             }
@@ -92,7 +93,7 @@ def test_a_conflict_shows_the_booking_in_the_way_in_local_time_and_the_alternati
     st = State(zone_hint=ZoneInfo("Europe/Berlin"))
     message, code = explain(error_from_response(response), st)
     assert code == 4
-    assert "booking 12 'Exam', Mon 2031-03-03 10:00-12:00 CET, confirmed" in message
+    assert f"booking 12 'Exam', Mon {Y2031}-03-03 10:00-12:00 CET, confirmed" in message
     assert "B1-105  Seminar room (40 seats)" in message
     none_free = problem(409, "booking_conflict", "taken", conflicts=[], alternatives=[])
     assert "no other room" in explain(error_from_response(none_free), st)[0]

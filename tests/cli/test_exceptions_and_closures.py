@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.dates import Y2031
+
 pytestmark = pytest.mark.slow
 
 
 def test_a_series_edit_keeps_a_moved_occurrence_and_says_so(admin_cli, campus):
     room, other, third = campus["small"], campus["mid"], campus["big"]
     made = admin_cli.json(
-        "series", "create", "-r", room.code, "-t", "Statistics", "--start", "2031-03-06",
+        "series", "create", "-r", room.code, "-t", "Statistics", "--start", f"{Y2031}-03-06",
         "--time", "14:00", "-d", "90m", "--count", "3",
     )  # fmt: skip
     second = made["booking_ids"][1]
@@ -21,7 +23,7 @@ def test_a_series_edit_keeps_a_moved_occurrence_and_says_so(admin_cli, campus):
     assert "changed by hand" in shown and "room" in shown
 
     edited = admin_cli.ok("series", "move", str(made["id"]), "--room", third.code)
-    assert f"kept as changed by hand: booking {second} on 2031-03-13 (room)" in edited.stderr
+    assert f"kept as changed by hand: booking {second} on {Y2031}-03-13 (room)" in edited.stderr
     rooms = [b["room_id"] for b in admin_cli.json("series", "show", str(made["id"]))["occurrences"]]
     assert rooms == [third.id, other.id, third.id]
 
@@ -36,21 +38,30 @@ def test_a_series_edit_keeps_a_moved_occurrence_and_says_so(admin_cli, campus):
 def test_a_closure_over_a_booking_lists_it_then_cancels_it_when_told(admin_cli, api, campus):
     room = campus["small"]
     made = admin_cli.json(
-        "bookings", "create", "-r", room.code, "-t", "Exam", "-s", "2031-03-14 09:00", "-d", "2h"
+        "bookings",
+        "create",
+        "-r",
+        room.code,
+        "-t",
+        "Exam",
+        "-s",
+        f"{Y2031}-03-14 09:00",
+        "-d",
+        "2h",
     )
     code = campus["building"].code
     refused = admin_cli(
-        "buildings", "closures", "add", code, "--reason", "Power cut", "--date", "2031-03-14"
+        "buildings", "closures", "add", code, "--reason", "Power cut", "--date", f"{Y2031}-03-14"
     )
     assert refused.exit_code == 4
-    assert f"booking {made['id']} 'Exam' in {room.code}, Fri 2031-03-14 09:00-11:00 CET" in (
+    assert f"booking {made['id']} 'Exam' in {room.code}, Fri {Y2031}-03-14 09:00-11:00 CET" in (
         refused.stderr
     )
     assert "--on-bookings cancel" in refused.stderr
     assert api.bookings.get(made["id"]).status == "confirmed"
 
     done = admin_cli.ok(
-        "buildings", "closures", "add", code, "--reason", "Power cut", "--date", "2031-03-14",
+        "buildings", "closures", "add", code, "--reason", "Power cut", "--date", f"{Y2031}-03-14",
         "--on-bookings", "cancel",
     )  # fmt: skip
     assert f"1 booking(s) in that time cancelled: [{made['id']}]" in done.stderr
@@ -64,17 +75,17 @@ def test_an_import_with_skip_closures_shows_the_dates_it_leaves_out(
     room = campus["mid"].code
     admin_cli.ok(
         "buildings", "closures", "add", campus["building"].code, "--reason", "Open day",
-        "--date", "2031-03-11",
+        "--date", f"{Y2031}-03-11",
     )  # fmt: skip
     path = tmp_path / "timetable.csv"
     path.write_text(
         "external_id,kind,room,title,start_date,start_time,duration_minutes,weekdays,count\n"
-        f"LEC-1,series,{room},Linear algebra,2031-03-04,10:00,90,tue,3\n"
+        f"LEC-1,series,{room},Linear algebra,{Y2031}-03-04,10:00,90,tue,3\n"
     )
     source = f"sis-{campus['tag'].lower()}"
     refused = admin_cli("import", str(path), "--source", source, "--dry-run")
-    assert "closure on 2031-03-11" in refused.stdout
+    assert f"closure on {Y2031}-03-11" in refused.stdout
     done = admin_cli.ok("import", str(path), "--source", source, "--skip-closures", "--yes")
-    assert "leaves out 2031-03-11: closed: Open day" in done.stdout
+    assert f"leaves out {Y2031}-03-11: closed: Open day" in done.stdout
     starts = [b.start.date().isoformat() for b in api.bookings.list(room_id=campus["mid"].id)]
-    assert starts == ["2031-03-04", "2031-03-18"]
+    assert starts == [f"{Y2031}-03-04", f"{Y2031}-03-18"]

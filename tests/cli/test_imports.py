@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.cli.conftest import tag
+from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
 
@@ -35,9 +36,9 @@ def timetable(tmp_path, campus, *extra: str, name: str = "timetable.csv"):
     mid, big, small = campus["mid"].code, campus["big"].code, campus["small"].code
     lines = [
         HEADER,
-        f"LEC-1,series,{mid},Linear algebra,,,,2031-03-04,10:00,90,weekly,1,tue thu,,4,,",
-        f"LEC-2,series,{big},Statistics,,,,2031-03-05,14:00,1h30m,,,wed,2031-03-19,,,2031-03-12",
-        f"EXAM-1,booking,{small},Algebra exam,,2031-03-07 09:00,2031-03-07 11:00,,,,,,,,,,",
+        f"LEC-1,series,{mid},Linear algebra,,,,{Y2031}-03-04,10:00,90,weekly,1,tue thu,,4,,",
+        f"LEC-2,series,{big},Statistics,,,,{Y2031}-03-05,14:00,1h30m,,,wed,{Y2031}-03-19,,,{Y2031}-03-12",
+        f"EXAM-1,booking,{small},Algebra exam,,{Y2031}-03-07 09:00,{Y2031}-03-07 11:00,,,,,,,,,,",
         *extra,
     ]
     path = tmp_path / name
@@ -69,13 +70,13 @@ def test_plan_confirm_apply_then_reimport_changes_nothing(admin_cli, api, campus
     assert "Apply this plan to" in applied.stderr
     assert "Applied import" in applied.stderr and "3 created; 7 occurrence(s)" in applied.stderr
     assert [start for _, start in titles(api, campus["mid"])] == [
-        utc("2031-03-04T09:00Z"),  # 10:00 in Berlin
-        utc("2031-03-06T09:00Z"),
-        utc("2031-03-11T09:00Z"),
-        utc("2031-03-13T09:00Z"),
+        utc(f"{Y2031}-03-04T09:00Z"),  # 10:00 in Berlin
+        utc(f"{Y2031}-03-06T09:00Z"),
+        utc(f"{Y2031}-03-11T09:00Z"),
+        utc(f"{Y2031}-03-13T09:00Z"),
     ]
     assert [start.day for _, start in titles(api, campus["big"])] == [5, 19]
-    assert titles(api, campus["small"]) == [("Algebra exam", utc("2031-03-07T08:00Z"))]
+    assert titles(api, campus["small"]) == [("Algebra exam", utc(f"{Y2031}-03-07T08:00Z"))]
 
     again = admin_cli.json("import", str(path), "--source", source, "--yes")
     assert {i["action"] for i in again["items"]} == {"unchanged"}
@@ -90,7 +91,7 @@ def test_changes_and_cancel_missing_are_shown_then_applied(
     mid = campus["mid"].code
     changed = tmp_path / "changed.csv"
     changed.write_text(
-        f"{HEADER}\nLEC-1,series,{mid},Linear algebra,,,,2031-03-04,11:00,90,weekly,1,tue thu,,4,,\n"
+        f"{HEADER}\nLEC-1,series,{mid},Linear algebra,,,,{Y2031}-03-04,11:00,90,weekly,1,tue thu,,4,,\n"
     )
     plan = admin_cli("import", str(changed), "--source", source, "--cancel-missing", "--dry-run")
     assert plan.exit_code == 0, plan.output
@@ -103,7 +104,7 @@ def test_changes_and_cancel_missing_are_shown_then_applied(
         "EXAM-1": "cancel",
     }
     assert titles(api, campus["big"]) == []
-    assert titles(api, campus["mid"])[0][1] == utc("2031-03-04T10:00Z")
+    assert titles(api, campus["mid"])[0][1] == utc(f"{Y2031}-03-04T10:00Z")
 
 
 def test_a_conflict_exits_4_and_shows_the_booking_in_the_way(
@@ -112,14 +113,14 @@ def test_a_conflict_exits_4_and_shows_the_booking_in_the_way(
     in_way = api.bookings.create(
         room_id=campus["mid"].id,
         title="Faculty board",
-        start=utc("2031-03-11T09:30Z"),
-        end=utc("2031-03-11T10:30Z"),
+        start=utc(f"{Y2031}-03-11T09:30Z"),
+        end=utc(f"{Y2031}-03-11T10:30Z"),
     )
     path = timetable(tmp_path, campus)
     refused = admin_cli("import", str(path), "--source", source, "--yes")
     assert refused.exit_code == 4, refused.output
     assert f"booking {in_way.id} 'Faculty board'" in refused.stdout
-    assert "Tue 2031-03-11 10:30-11:30 CET" in refused.stdout
+    assert f"Tue {Y2031}-03-11 10:30-11:30 CET" in refused.stdout
     assert "not applied: 1 conflicting item(s)" in refused.stderr
     assert "--partial" in refused.stderr
     assert titles(api, campus["big"]) == []  # all or nothing
@@ -141,13 +142,13 @@ def test_bad_lines_are_named_and_nothing_is_sent(admin_cli, campus, tmp_path, so
     path = timetable(
         tmp_path,
         campus,
-        f"BAD-1,booking,{small},Exam,,2031-03-07 9 o'clock,2031-03-07 11:00,,,,,,,,,,",
-        f"BAD-2,series,{small},Lab,,,,2031-03-04,10:00,90,weekly,1,tue,2031-04-01,3,,",
+        f"BAD-1,booking,{small},Exam,,{Y2031}-03-07 9 o'clock,{Y2031}-03-07 11:00,,,,,,,,,,",
+        f"BAD-2,series,{small},Lab,,,,{Y2031}-03-04,10:00,90,weekly,1,tue,{Y2031}-04-01,3,,",
         f"BAD-3,lecture,{small},Lab,,,,,,,,,,,,,",
     )
     result = admin_cli("import", str(path), "--source", source, "--yes")
     assert result.exit_code == 1, result.output
-    assert 'line 5: start: "2031-03-07 9 o\'clock" is not a time' in result.stderr
+    assert f'line 5: start: "{Y2031}-03-07 9 o\'clock" is not a time' in result.stderr
     assert "line 6: give one of until, count or term (not until and count)" in result.stderr
     assert "line 7: kind: 'lecture' is not booking or series" in result.stderr
     assert "3 line(s) of timetable.csv cannot be imported; nothing was sent" in result.stderr
@@ -161,7 +162,9 @@ def test_bad_lines_are_named_and_nothing_is_sent(admin_cli, campus, tmp_path, so
 
 def test_an_unknown_room_is_an_invalid_item_of_the_plan(admin_cli, campus, tmp_path, source):
     path = timetable(
-        tmp_path, campus, "X-1,booking,NOWHERE-1,Lost,,2031-03-07 09:00,2031-03-07 10:00,,,,,,,,,,"
+        tmp_path,
+        campus,
+        f"X-1,booking,NOWHERE-1,Lost,,{Y2031}-03-07 09:00,{Y2031}-03-07 10:00,,,,,,,,,,",
     )
     result = admin_cli("import", str(path), "--source", source, "--yes")
     assert result.exit_code == 4
@@ -176,24 +179,24 @@ BEGIN:VEVENT
 UID:stat-101@sis
 SUMMARY:Statistics (lecture)
 LOCATION:{mid}
-DTSTART;TZID=Europe/Berlin:20310304T081500
-DTEND;TZID=Europe/Berlin:20310304T094500
-RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20310325T225959Z
-EXDATE;TZID=Europe/Berlin:20310311T081500
+DTSTART;TZID=Europe/Berlin:{year}0304T081500
+DTEND;TZID=Europe/Berlin:{year}0304T094500
+RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL={year}0325T225959Z
+EXDATE;TZID=Europe/Berlin:{year}0311T081500
 END:VEVENT
 BEGIN:VEVENT
 UID:stat-101@sis
-RECURRENCE-ID;TZID=Europe/Berlin:20310318T081500
+RECURRENCE-ID;TZID=Europe/Berlin:{year}0318T081500
 SUMMARY:Statistics (lecture, moved)
 LOCATION:{big}
-DTSTART;TZID=Europe/Berlin:20310318T130000
-DTEND;TZID=Europe/Berlin:20310318T143000
+DTSTART;TZID=Europe/Berlin:{year}0318T130000
+DTEND;TZID=Europe/Berlin:{year}0318T143000
 END:VEVENT
 BEGIN:VEVENT
 UID:stat-101-exam@sis
 SUMMARY:Statistics exam
 LOCATION:{small}
-DTSTART:20310328T080000Z
+DTSTART:{year}0328T080000Z
 DURATION:PT2H
 END:VEVENT
 END:VCALENDAR
@@ -203,7 +206,7 @@ END:VCALENDAR
 def test_an_icalendar_file(admin_cli, api, campus, tmp_path, source):
     path = tmp_path / "timetable.ics"
     codes = {k: campus[k].code for k in ("small", "mid", "big")}
-    path.write_text(ICS.format(**codes).replace("\n", "\r\n"))
+    path.write_text(ICS.format(year=Y2031, **codes).replace("\n", "\r\n"))
     plan = admin_cli("import", str(path), "--source", source, "--dry-run")
     assert plan.exit_code == 0, plan.output
     assert "Read 3 item(s) from timetable.ics: 1 series, 2 booking(s)." in plan.stderr
@@ -211,16 +214,18 @@ def test_an_icalendar_file(admin_cli, api, campus, tmp_path, source):
     done = admin_cli.json("import", str(path), "--source", source, "--yes")
     assert {i["external_id"]: i["action"] for i in done["items"]} == {
         "stat-101@sis": "create",
-        "stat-101@sis/2031-03-18": "create",
+        f"stat-101@sis/{Y2031}-03-18": "create",
         "stat-101-exam@sis": "create",
     }
     # Tuesdays 4, 11 (EXDATE), 18 (moved), 25 March: two left in the series' room
     assert [s for _, s in titles(api, campus["mid"])] == [
-        utc("2031-03-04T07:15Z"),
-        utc("2031-03-25T07:15Z"),
+        utc(f"{Y2031}-03-04T07:15Z"),
+        utc(f"{Y2031}-03-25T07:15Z"),
     ]
-    assert titles(api, campus["big"]) == [("Statistics (lecture, moved)", utc("2031-03-18T12:00Z"))]
-    assert titles(api, campus["small"]) == [("Statistics exam", utc("2031-03-28T08:00Z"))]
+    assert titles(api, campus["big"]) == [
+        ("Statistics (lecture, moved)", utc(f"{Y2031}-03-18T12:00Z"))
+    ]
+    assert titles(api, campus["small"]) == [("Statistics exam", utc(f"{Y2031}-03-28T08:00Z"))]
 
     again = admin_cli.json("import", str(path), "--source", source, "--yes")
     assert {i["action"] for i in again["items"]} == {"unchanged"}
@@ -228,7 +233,7 @@ def test_an_icalendar_file(admin_cli, api, campus, tmp_path, source):
 
 def test_a_bad_event_is_named_by_its_line(admin_cli, campus, tmp_path, source):
     path = tmp_path / "bad.ics"
-    text = ICS.format(mid=campus["mid"].code, big=campus["big"].code, small="")
+    text = ICS.format(year=Y2031, mid=campus["mid"].code, big=campus["big"].code, small="")
     path.write_text(text.replace("FREQ=WEEKLY;BYDAY=TU;", "FREQ=YEARLY;"))
     result = admin_cli("import", str(path), "--source", source, "--yes")
     assert result.exit_code == 1

@@ -8,6 +8,7 @@ from typing import Any
 
 from compax_sdk import Compax, ConflictError, NotFoundError, PermissionDeniedError
 from tests.cli.conftest import Cli, tag
+from tests.dates import Y2031
 
 PASSWORD = "office-pass-123"
 
@@ -33,9 +34,9 @@ def test_a_department_manages_its_building_and_decides_its_requests(
     shown = admin_cli.ok("rooms", "show", room.code).output
     assert f"Music Office <{email}>" in shown
 
-    start = "2031-03-04T09:00:00+01:00"
+    start = f"{Y2031}-03-04T09:00:00+01:00"
     asked = member.bookings.create(
-        room_id=room.id, title="Chamber rehearsal", start=start, end="2031-03-04T10:00:00+01:00"
+        room_id=room.id, title="Chamber rehearsal", start=start, end=f"{Y2031}-03-04T10:00:00+01:00"
     )
     assert asked.status == "pending"
     queue = office_cli.json("bookings", "pending", "--mine")
@@ -48,8 +49,8 @@ def test_a_department_manages_its_building_and_decides_its_requests(
     later = member.bookings.create(
         room_id=room.id,
         title="Another",
-        start="2031-03-05T09:00:00+01:00",
-        end="2031-03-05T10:00:00+01:00",
+        start=f"{Y2031}-03-05T09:00:00+01:00",
+        end=f"{Y2031}-03-05T10:00:00+01:00",
     )
     refused = office_cli("bookings", "approve", str(later.id))
     assert refused.exit_code != 0

@@ -7,6 +7,7 @@ import pytest
 
 from compax_sdk import AsyncCompax
 from tests.cli.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, tag
+from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +32,7 @@ def sections_file(tmp_path, campus, t):
 
 async def test_plan_apply_and_rerun(admin_cli, api, campus, tmp_path, server):
     t = tag()
-    term = api.terms.create(name=f"T{t}", start_date="2031-03-03", end_date="2031-03-30")
+    term = api.terms.create(name=f"T{t}", start_date=f"{Y2031}-03-03", end_date=f"{Y2031}-03-30")
     path = sections_file(tmp_path, campus, t)
     source = f"opt-{t.lower()}"
     shown = admin_cli.ok(

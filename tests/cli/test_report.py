@@ -18,13 +18,14 @@ from compax_cli import report_charts
 from compax_sdk import Compax, PermissionDeniedError
 from tests.cli.conftest import BERLIN, WEEKDAYS_8_TO_20, Cli
 from tests.cli.test_schedule import snapshot
+from tests.dates import Y2031
 
 TZ = ZoneInfo(BERLIN)
-PERIOD = ("--from", "2031-03-24", "--to", "2031-03-30")
+PERIOD = ("--from", f"{Y2031}-03-24", "--to", f"{Y2031}-03-30")
 
 
 def local(day: int, hh: int, mm: int = 0) -> datetime:
-    return datetime(2031, 3, day, hh, mm, tzinfo=TZ)
+    return datetime(Y2031, 3, day, hh, mm, tzinfo=TZ)
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +75,12 @@ def test_png_and_svg(admin_cli: Cli, used, tmp_path):
         report_charts.SIZE[0] * report_charts.DPI,
         report_charts.SIZE[1] * report_charts.DPI,
     )
-    assert b"Room utilisation" in data and b"building REP, 2031-03-24 to 2031-03-30" in data
+    title = f"building REP, {Y2031}-03-24 to {Y2031}-03-30".encode()
+    assert b"Room utilisation" in data and title in data
     text = svg.read_text()
     for label in (
         "Room utilisation",
-        "building REP, 2031-03-24 to 2031-03-30",
+        f"building REP, {Y2031}-03-24 to {Y2031}-03-30",
         "Occupancy by weekday and hour",
         "hour of day (local time)",
         "weekday",
@@ -104,5 +106,5 @@ def test_pictures_without_matplotlib_say_how_to_install(
 def test_members_may_not(admin_cli: Cli, used, member):
     with pytest.raises(PermissionDeniedError):
         member.reports.utilisation(
-            from_=datetime(2031, 3, 24).date(), to=datetime(2031, 3, 30).date()
+            from_=datetime(Y2031, 3, 24).date(), to=datetime(Y2031, 3, 30).date()
         )

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.cli.conftest import tag
+from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
 
-MONDAY = "2031-03-03"  # CET (UTC+1) in Berlin
+MONDAY = f"{Y2031}-03-03"  # CET (UTC+1) in Berlin
 
 
 def utc(text: str) -> datetime:
@@ -60,16 +61,19 @@ def test_bad_hours_and_zones_are_usage_errors(admin_cli, campus):
 def test_closures_add_list_and_remove(admin_cli, campus):
     code, room = campus["building"].code, campus["mid"].code
     whole = admin_cli.json(
-        "buildings", "closures", "add", code, "--reason", "Open day", "--date", "2031-03-05"
+        "buildings", "closures", "add", code, "--reason", "Open day", "--date", f"{Y2031}-03-05"
     )
-    assert utc(whole["start"]) == datetime(2031, 3, 4, 23, tzinfo=UTC)  # Berlin midnight
+    assert utc(whole["start"]) == datetime(Y2031, 3, 4, 23, tzinfo=UTC)  # Berlin midnight
     one = admin_cli.json(
         "buildings", "closures", "add", code, "--reason", "Painting", "--room", room,
         "--start", f"{MONDAY} 08:00", "--end", f"{MONDAY} 12:00",
     )  # fmt: skip
     assert one["room_id"] == campus["mid"].id
     listed = admin_cli.ok("buildings", "closures", "list", code).stdout
-    assert "Wed 2031-03-05 00:00-24:00 CET" in listed and "Mon 2031-03-03 08:00-12:00 CET" in listed
+    assert (
+        f"Wed {Y2031}-03-05 00:00-24:00 CET" in listed
+        and f"Mon {Y2031}-03-03 08:00-12:00 CET" in listed
+    )
     assert room in listed and "Painting" in listed
     admin_cli.ok("buildings", "closures", "remove", code, str(whole["id"]))
     assert [c["id"] for c in admin_cli.json("buildings", "closures", "list", code)] == [one["id"]]
@@ -111,7 +115,10 @@ def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
 def test_removing_a_room_with_bookings_needs_force(admin_cli, api, campus):
     room = campus["small"]
     booking = api.bookings.create(
-        room_id=room.id, title="Exam", start=utc("2031-03-03T09:00Z"), end=utc("2031-03-03T10:00Z")
+        room_id=room.id,
+        title="Exam",
+        start=utc(f"{Y2031}-03-03T09:00Z"),
+        end=utc(f"{Y2031}-03-03T10:00Z"),
     )
     refused = admin_cli("rooms", "remove", room.code)
     assert refused.exit_code == 4
@@ -133,7 +140,10 @@ def test_features_list_and_add(admin_cli):
 def test_search_a_window_in_the_buildings_zone_with_reasons(admin_cli, api, campus):
     small, mid = campus["small"], campus["mid"]
     taken = api.bookings.create(
-        room_id=small.id, title="Exam", start=utc("2031-03-03T09:00Z"), end=utc("2031-03-03T11:00Z")
+        room_id=small.id,
+        title="Exam",
+        start=utc(f"{Y2031}-03-03T09:00Z"),
+        end=utc(f"{Y2031}-03-03T11:00Z"),
     )
     found = admin_cli.json(
         "rooms", "search", "-b", campus["building"].code, "-c", "10", "-f", "projector",
@@ -149,13 +159,13 @@ def test_search_a_window_in_the_buildings_zone_with_reasons(admin_cli, api, camp
         "rooms", "search", "-b", campus["building"].code, "-f", "projector",
         "--from", f"{MONDAY} 10:00", "--to", f"{MONDAY} 11:00", "--explain",
     ).stdout  # fmt: skip
-    assert "Free Mon 2031-03-03 10:00-11:00 CET" in table
-    assert f"booking {taken.id} 'Exam' Mon 2031-03-03 10:00-12:00 CET" in table
+    assert f"Free Mon {Y2031}-03-03 10:00-11:00 CET" in table
+    assert f"booking {taken.id} 'Exam' Mon {Y2031}-03-03 10:00-12:00 CET" in table
     in_utc = admin_cli.ok(
         "--tz", "UTC", "rooms", "search", "-b", campus["building"].code, "-f", "projector",
         "--from", f"{MONDAY}T09:00Z", "--to", f"{MONDAY}T10:00Z",
     ).stdout  # fmt: skip
-    assert "Free Mon 2031-03-03 09:00-10:00 UTC" in in_utc
+    assert f"Free Mon {Y2031}-03-03 09:00-10:00 UTC" in in_utc
 
     outside = admin_cli.json(
         "rooms", "search", "-b", campus["building"].code,
@@ -170,12 +180,12 @@ def test_search_weekly_until_a_date_and_through_a_term(admin_cli, api, campus):
     api.bookings.create(
         room_id=campus["mid"].id,
         title="Lab",
-        start=utc("2031-03-17T09:00Z"),  # the third Monday, 10:00 Berlin
-        end=utc("2031-03-17T10:00Z"),
+        start=utc(f"{Y2031}-03-17T09:00Z"),  # the third Monday, 10:00 Berlin
+        end=utc(f"{Y2031}-03-17T10:00Z"),
     )
     weekly = admin_cli.json(
         "rooms", "search", "-b", code, "-f", "whiteboard", "--from", f"{MONDAY} 10:00",
-        "-d", "1h", "--repeat", "weekly", "--until", "2031-03-24",
+        "-d", "1h", "--repeat", "weekly", "--until", f"{Y2031}-03-24",
     )  # fmt: skip
     assert ([r["code"] for r in weekly["data"]], weekly["occurrences"]) == (
         [campus["big"].code],
@@ -183,8 +193,8 @@ def test_search_weekly_until_a_date_and_through_a_term(admin_cli, api, campus):
     )
     term = f"Term {tag()}"
     admin_cli.ok(
-        "terms", "add", "--name", term, "--start", "2031-03-03", "--end", "2031-03-23",
-        "--holiday", "2031-03-17 Founders' day",
+        "terms", "add", "--name", term, "--start", f"{Y2031}-03-03", "--end", f"{Y2031}-03-23",
+        "--holiday", f"{Y2031}-03-17 Founders' day",
     )  # fmt: skip
     through = admin_cli.json(
         "rooms", "search", "-b", code, "-f", "whiteboard", "--from", f"{MONDAY} 10:00",
@@ -206,7 +216,14 @@ def test_search_mistakes_name_the_option(admin_cli, campus):
     no_end = admin_cli("rooms", "search", "--from", f"{MONDAY} 10:00")
     assert no_end.exit_code == 2
     dst_gap = admin_cli(
-        "rooms", "search", "-b", campus["building"].code, "--from", "2031-03-30 02:30", "-d", "1h"
+        "rooms",
+        "search",
+        "-b",
+        campus["building"].code,
+        "--from",
+        f"{Y2031}-03-30 02:30",
+        "-d",
+        "1h",
     )
     assert dst_gap.exit_code == 2 and "does not exist" in dst_gap.stderr
     assert admin_cli("rooms", "show", "NO-SUCH-ROOM").exit_code == 3
@@ -217,17 +234,19 @@ def test_availability_in_the_rooms_zone(admin_cli, api, campus):
     booking = api.bookings.create(
         room_id=room.id,
         title="Lecture",
-        start=utc("2031-03-03T09:00Z"),
-        end=utc("2031-03-03T11:00Z"),
+        start=utc(f"{Y2031}-03-03T09:00Z"),
+        end=utc(f"{Y2031}-03-03T11:00Z"),
     )
     table = admin_cli.ok("rooms", "availability", room.code, "--from", MONDAY).stdout
-    assert "Mon 2031-03-03 08:00-10:00 CET" in table  # opening hours, in Berlin time
-    assert f"Mon 2031-03-03 10:00-12:00 CET │ confirmed │ booking {booking.id} 'Lecture'" in table
-    assert "Mon 2031-03-03 12:00-20:00 CET" in table
+    assert f"Mon {Y2031}-03-03 08:00-10:00 CET" in table  # opening hours, in Berlin time
+    assert (
+        f"Mon {Y2031}-03-03 10:00-12:00 CET │ confirmed │ booking {booking.id} 'Lecture'" in table
+    )
+    assert f"Mon {Y2031}-03-03 12:00-20:00 CET" in table
     found = admin_cli.json(
         "rooms", "availability", room.code, "--from", f"{MONDAY} 00:00", "--days", "2"
     )
-    assert utc(found["from"]) == datetime(2031, 3, 2, 23, tzinfo=UTC)
-    assert utc(found["to"]) == datetime(2031, 3, 4, 23, tzinfo=UTC)
+    assert utc(found["from"]) == datetime(Y2031, 3, 2, 23, tzinfo=UTC)
+    assert utc(found["to"]) == datetime(Y2031, 3, 4, 23, tzinfo=UTC)
     assert [b["booking_id"] for b in found["busy"]] == [booking.id]
     assert len(found["free"]) == 3

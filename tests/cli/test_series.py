@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.cli.conftest import tag
+from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
 
@@ -20,8 +21,8 @@ def utc(text: str) -> datetime:
 def term(admin_cli):
     name = f"Spring {tag()}"
     admin_cli.ok(
-        "terms", "add", "--name", name, "--start", "2031-03-03", "--end", "2031-03-30",
-        "--holiday", "2031-03-17..2031-03-21 Spring break",
+        "terms", "add", "--name", name, "--start", f"{Y2031}-03-03", "--end", f"{Y2031}-03-30",
+        "--holiday", f"{Y2031}-03-17..{Y2031}-03-21 Spring break",
     )  # fmt: skip
     return name
 
@@ -29,67 +30,75 @@ def term(admin_cli):
 def test_terms_add_show_edit_list_remove(admin_cli, term):
     shown = admin_cli.json("terms", "show", term)
     assert shown["holidays"] == [
-        {"start": "2031-03-17", "end": "2031-03-21", "name": "Spring break"}
+        {"start": f"{Y2031}-03-17", "end": f"{Y2031}-03-21", "name": "Spring break"}
     ]
-    assert "2031-03-17..2031-03-21 Spring break" in admin_cli.ok("terms", "show", term).stdout
+    assert (
+        f"{Y2031}-03-17..{Y2031}-03-21 Spring break" in admin_cli.ok("terms", "show", term).stdout
+    )
     assert term in [t["name"] for t in admin_cli.json("terms", "list")]
     changed = admin_cli.json(
-        "terms", "edit", term, "--end", "2031-04-06", "--holiday", "2031-04-01 Founders' day"
+        "terms",
+        "edit",
+        term,
+        "--end",
+        f"{Y2031}-04-06",
+        "--holiday",
+        f"{Y2031}-04-01 Founders' day",
     )
-    assert changed["end_date"] == "2031-04-06"
+    assert changed["end_date"] == f"{Y2031}-04-06"
     assert [h["name"] for h in changed["holidays"]] == ["Founders' day"]
     assert admin_cli.json("terms", "edit", term, "--no-holidays")["holidays"] == []
     admin_cli.ok("terms", "remove", term)
     assert admin_cli("terms", "show", term).exit_code == 3
-    bad = admin_cli("terms", "add", "--name", "x", "--start", "2031-03-03", "--end", "soon")
+    bad = admin_cli("terms", "add", "--name", "x", "--start", f"{Y2031}-03-03", "--end", "soon")
     assert bad.exit_code == 2 and "--end" in bad.stderr
 
 
 def test_a_weekly_series_through_a_term_skips_its_holidays(admin_cli, campus, term):
     room = campus["mid"]
     made = admin_cli.json(
-        "series", "create", "-r", room.code, "-t", "Algorithms", "--start", "2031-03-04",
+        "series", "create", "-r", room.code, "-t", "Algorithms", "--start", f"{Y2031}-03-04",
         "--time", "10:00", "-d", "90m", "--term", term,
     )  # fmt: skip
-    assert made["skipped_holidays"] == ["2031-03-18"]
+    assert made["skipped_holidays"] == [f"{Y2031}-03-18"]
     assert len(made["booking_ids"]) == 3
     detail = admin_cli.json("series", "show", str(made["id"]))
     starts = [utc(b["start"]) for b in detail["occurrences"]]
     assert starts == [
-        datetime(2031, 3, 4, 9, tzinfo=UTC),
-        datetime(2031, 3, 11, 9, tzinfo=UTC),
-        datetime(2031, 3, 25, 9, tzinfo=UTC),
+        datetime(Y2031, 3, 4, 9, tzinfo=UTC),
+        datetime(Y2031, 3, 11, 9, tzinfo=UTC),
+        datetime(Y2031, 3, 25, 9, tzinfo=UTC),
     ]
     table = admin_cli.ok("series", "show", str(made["id"])).stdout
     assert "weekly through term" in table and "10:00 for 1h30m (Europe/Berlin)" in table
-    assert "Tue 2031-03-25 10:00-11:30 CET" in table
+    assert f"Tue {Y2031}-03-25 10:00-11:30 CET" in table
     assert made["id"] in [s["id"] for s in admin_cli.json("series", "list")]
 
-    added = admin_cli.json("series", "add-date", str(made["id"]), "2031-03-18")
-    assert added["added_dates"] == ["2031-03-18"] and len(added["booking_ids"]) == 1
+    added = admin_cli.json("series", "add-date", str(made["id"]), f"{Y2031}-03-18")
+    assert added["added_dates"] == [f"{Y2031}-03-18"] and len(added["booking_ids"]) == 1
 
 
 def test_move_the_following_occurrences_then_cancel_from_a_date(admin_cli, campus):
     room, other = campus["mid"], campus["big"]
     made = admin_cli.json(
-        "series", "create", "-r", room.code, "-t", "Lab", "--start", "2031-03-05",
+        "series", "create", "-r", room.code, "-t", "Lab", "--start", f"{Y2031}-03-05",
         "--time", "14:00", "-d", "2h", "--count", "4",
     )  # fmt: skip
     moved = admin_cli.json(
-        "series", "move", str(made["id"]), "--from", "2031-03-19", "--room", other.code,
+        "series", "move", str(made["id"]), "--from", f"{Y2031}-03-19", "--room", other.code,
         "--time", "15:00",
     )  # fmt: skip
     assert len(moved["booking_ids"]) == 2
     occurrences = admin_cli.json("series", "show", str(made["id"]))["occurrences"]
     assert [b["room_id"] for b in occurrences] == [room.id, room.id, other.id, other.id]
-    assert utc(occurrences[-1]["start"]) == datetime(2031, 3, 26, 14, tzinfo=UTC)
+    assert utc(occurrences[-1]["start"]) == datetime(Y2031, 3, 26, 14, tzinfo=UTC)
 
     renamed = admin_cli.json("series", "edit", str(made["id"]), "--title", "Lab (group B)")
     assert renamed["title"] == "Lab (group B)"
     wrong = admin_cli("series", "edit", str(made["id"]), "--scope", "following", "--title", "x")
     assert wrong.exit_code == 2 and "--from" in wrong.stderr
 
-    cancelled = admin_cli.json("series", "cancel", str(made["id"]), "--from", "2031-03-26")
+    cancelled = admin_cli.json("series", "cancel", str(made["id"]), "--from", f"{Y2031}-03-26")
     assert (cancelled["status"], len(cancelled["booking_ids"])) == ("active", 1)
     whole = admin_cli.ok("series", "cancel", str(made["id"]), "--reason", "course moved")
     assert "Cancelled in series" in whole.stderr and "cancelled" in whole.stdout
@@ -98,22 +107,25 @@ def test_move_the_following_occurrences_then_cancel_from_a_date(admin_cli, campu
 def test_a_taken_date_stops_the_series_with_exit_code_4(admin_cli, api, campus):
     room = campus["small"]
     in_way = api.bookings.create(
-        room_id=room.id, title="Exam", start=utc("2031-03-13T09:00Z"), end=utc("2031-03-13T10:00Z")
+        room_id=room.id,
+        title="Exam",
+        start=utc(f"{Y2031}-03-13T09:00Z"),
+        end=utc(f"{Y2031}-03-13T10:00Z"),
     )
     result = admin_cli(
-        "series", "create", "-r", room.code, "-t", "Tutorial", "--start", "2031-03-06",
+        "series", "create", "-r", room.code, "-t", "Tutorial", "--start", f"{Y2031}-03-06",
         "--time", "10:00", "-d", "1h", "--count", "3",
     )  # fmt: skip
     assert result.exit_code == 4
-    assert "2031-03-13" in result.stderr and f"booking {in_way.id} 'Exam'" in result.stderr
+    assert f"{Y2031}-03-13" in result.stderr and f"booking {in_way.id} 'Exam'" in result.stderr
     skipping = admin_cli.json(
-        "series", "create", "-r", room.code, "-t", "Tutorial", "--start", "2031-03-06",
+        "series", "create", "-r", room.code, "-t", "Tutorial", "--start", f"{Y2031}-03-06",
         "--time", "10:00", "-d", "1h", "--count", "3", "--skip-conflicts",
     )  # fmt: skip
     assert len(skipping["booking_ids"]) == 2
-    assert [s["date"] for s in skipping["skipped"]] == ["2031-03-13"]
+    assert [s["date"] for s in skipping["skipped"]] == [f"{Y2031}-03-13"]
     two_ends = admin_cli(
-        "series", "create", "-r", room.code, "-t", "x", "--start", "2031-03-06", "--time", "10:00",
-        "-d", "1h", "--count", "3", "--until", "2031-04-01",
+        "series", "create", "-r", room.code, "-t", "x", "--start", f"{Y2031}-03-06", "--time", "10:00",
+        "-d", "1h", "--count", "3", "--until", f"{Y2031}-04-01",
     )  # fmt: skip
     assert two_ends.exit_code == 2

@@ -10,6 +10,7 @@ import pytest
 
 from compax_sdk import Compax
 from tests.cli.conftest import Cli, tag
+from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
 PASSWORD = "waiting-pass-123"
@@ -25,8 +26,8 @@ def test_wait_get_the_offer_accept_decline_and_leave(
     taken = api.bookings.create(
         room_id=room.id,
         title="Faculty meeting",
-        start="2031-03-04T10:00:00+01:00",
-        end="2031-03-04T11:00:00+01:00",
+        start=f"{Y2031}-03-04T10:00:00+01:00",
+        end=f"{Y2031}-03-04T11:00:00+01:00",
     )
     joined = me.ok(
         "waitlist",
@@ -36,7 +37,7 @@ def test_wait_get_the_offer_accept_decline_and_leave(
         "-t",
         "Study group",
         "-s",
-        "2031-03-04 10:00",
+        f"{Y2031}-03-04 10:00",
         "-d",
         "1h",
     )
@@ -69,9 +70,9 @@ def test_wait_get_the_offer_accept_decline_and_leave(
         "-t",
         "Seminar",
         "-s",
-        "2031-03-05 14:00",
+        f"{Y2031}-03-05 14:00",
         "-e",
-        "2031-03-05 15:00",
+        f"{Y2031}-03-05 15:00",
     )
     assert offer["state"] == "offered" and offer["room_id"] is None
     held = api.bookings.get(offer["booking_id"])
@@ -83,7 +84,7 @@ def test_wait_get_the_offer_accept_decline_and_leave(
     assert api.bookings.get(offer["booking_id"]).status == "cancelled"
 
     later = me.json(
-        "waitlist", "join", "-r", str(room.id), "-t", "x", "-s", "2031-03-06 09:00", "-d", "30m"
+        "waitlist", "join", "-r", str(room.id), "-t", "x", "-s", f"{Y2031}-03-06 09:00", "-d", "30m"
     )
     me.ok("waitlist", "leave", str(later["id"]))
     listed = me.ok("waitlist", "list", "--state", "left").output
@@ -100,7 +101,7 @@ def test_wait_get_the_offer_accept_decline_and_leave(
         "-t",
         "x",
         "-s",
-        "2031-03-06 09:00",
+        f"{Y2031}-03-06 09:00",
         "-d",
         "1h",
     )

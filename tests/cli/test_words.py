@@ -15,6 +15,7 @@ from compax_cli.rules import LIMIT_COLUMNS
 from compax_cli.session import State
 from compax_cli.words import cli_words, limit_text, local_times
 from compax_sdk import BookingRules, error_from_response
+from tests.dates import Y2031
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -44,10 +45,12 @@ def test_request_parameters_and_endpoints_become_options_and_commands():
 
 
 def test_utc_instants_become_the_buildings_wall_time():
-    text = "room B1-204 is booked from 2031-03-03T09:00:00+00:00 to 2031-03-03T11:00:00+00:00"
-    assert local_times(text, BERLIN) == "room B1-204 is booked Mon 2031-03-03 10:00-12:00 CET"
-    assert local_times("booking 4 ended at 2031-07-01T08:30:00Z; it is history", BERLIN) == (
-        "booking 4 ended at 2031-07-01 10:30 CEST; it is history"
+    text = (
+        f"room B1-204 is booked from {Y2031}-03-03T09:00:00+00:00 to {Y2031}-03-03T11:00:00+00:00"
+    )
+    assert local_times(text, BERLIN) == f"room B1-204 is booked Mon {Y2031}-03-03 10:00-12:00 CET"
+    assert local_times(f"booking 4 ended at {Y2031}-07-01T08:30:00Z; it is history", BERLIN) == (
+        f"booking 4 ended at {Y2031}-07-01 10:30 CEST; it is history"
     )
 
 
@@ -82,7 +85,7 @@ def test_a_rule_error_reads_like_rules_show():
     assert message.splitlines()[0] == "a booking may last at most 4h; book at least 1h30m ahead"
     assert "max length 4h, notice at least 1h30m" in message
     assert "minutes" not in message and "240" not in message
-    now = datetime(2031, 1, 1, tzinfo=UTC)
+    now = datetime(Y2031, 1, 1, tzinfo=UTC)
     rules = BookingRules.model_validate(
         {
             "scope": "room",
@@ -108,7 +111,7 @@ def test_a_table_leaves_out_the_least_useful_columns_first():
         ("series", None, 3),
         ("title", None, 0),
     ]
-    row = ["12", "Tue 2031-03-04 10:00-11:30 CET", "confirmed", "Ada Lovelace <ada@x.example>"]
+    row = ["12", f"Tue {Y2031}-03-04 10:00-11:30 CET", "confirmed", "Ada Lovelace <ada@x.example>"]
     cells = [[*row, "7", "Linear algebra for first years"]]
     wrap = {"when": 15, "owner": 16, "title": 12}
     assert fit(columns, cells, 200, wrap) == ([0, 1, 2, 3, 4, 5], {})

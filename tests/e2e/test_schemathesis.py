@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import require_program
+from tests.dates import Y2031
 from tests.e2e.servers import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -57,14 +58,14 @@ def seed(url: str) -> tuple[str, str]:
         json={
             "room_id": room["id"],
             "title": "t",
-            "start": "2031-03-03T09:00:00Z",
-            "end": "2031-03-03T10:00:00Z",
+            "start": f"{Y2031}-03-03T09:00:00Z",
+            "end": f"{Y2031}-03-03T10:00:00Z",
         },
         headers=h,
     ).raise_for_status()
     httpx.post(
         f"{url}/api/v1/terms",
-        json={"name": "T", "start_date": "2031-03-01", "end_date": "2031-06-30"},
+        json={"name": "T", "start_date": f"{Y2031}-03-01", "end_date": f"{Y2031}-06-30"},
         headers=h,
     ).raise_for_status()
     member = httpx.post(
@@ -76,8 +77,8 @@ def seed(url: str) -> tuple[str, str]:
         json={
             "title": "w",
             "room_id": room["id"],
-            "start": "2031-03-03T09:00:00Z",
-            "end": "2031-03-03T10:00:00Z",
+            "start": f"{Y2031}-03-03T09:00:00Z",
+            "end": f"{Y2031}-03-03T10:00:00Z",
         },
         headers={"Authorization": f"Bearer {member}"},
     ).raise_for_status()
@@ -142,7 +143,7 @@ def hostile_examples(url: str, token: str) -> None:
     early = {"free_from": "0001-01-01T00:00:00+01:00", "free_to": "0001-01-01T01:00:00+01:00"}
     late = {"from": "9999-12-31T22:00:00-05:00", "to": "9999-12-31T23:00:00-05:00"}
     big_id = cursor('{"id": 1000000000000000000000000000000}')
-    booking = {"room_id": 1, "start": "2031-03-03T09:00:00Z", "end": "2031-03-03T10:00:00Z"}
+    booking = {"room_id": 1, "start": f"{Y2031}-03-03T09:00:00Z", "end": f"{Y2031}-03-03T10:00:00Z"}
     item = {"external_id": "e", "kind": "booking", "room": "R1", **booking}
     del item["room_id"]
     examples: list[tuple[str, str, dict[str, Any], int]] = [

@@ -22,10 +22,11 @@ from compax_server.app import create_app
 from compax_server.db import migrate
 from compax_server.settings import Settings
 from tests.conftest import POSTGRES_URL
+from tests.dates import Y2031
 from tests.e2e.servers import LiveServer
 
 ADMIN = ("admin@campus.example", "first admin pw")
-TERM = {"name": "Spring 2031", "start_date": "2031-03-03", "end_date": "2031-04-13"}
+TERM = {"name": "Spring 2031", "start_date": f"{Y2031}-03-03", "end_date": f"{Y2031}-04-13"}
 SECTION = {
     "external_id": "T-1",
     "title": "Timeout lecture",

@@ -15,8 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.dates import Y2031
+
 TZ = ZoneInfo("Europe/Berlin")
-MONDAY = date(2031, 3, 3)  # week 0; the clocks go forward on Sunday 2031-03-30
+MONDAY = date(Y2031, 3, 3)  # week 0; the clocks go forward on Sunday 2031-03-30
 OPEN_DAYS = ("mon", "tue", "wed", "thu", "fri")
 OPENING_HOURS = {d: [["08:00", "20:00"]] for d in OPEN_DAYS}
 OPENS, CLOSES = time(8), time(20)
@@ -26,7 +28,7 @@ MAX_HOURS = 14 * 24  # the configured default for a single booking
 HARD_CAP = timedelta(days=366)
 ACTIVE = ("pending", "confirmed")
 # Windows the invariants search and read availability around (the weeks the machine books).
-FOCUS_FROM, FOCUS_TO = datetime(2031, 1, 1, tzinfo=UTC), datetime(2032, 1, 1, tzinfo=UTC)
+FOCUS_FROM, FOCUS_TO = datetime(Y2031, 1, 1, tzinfo=UTC), datetime(Y2031 + 1, 1, 1, tzinfo=UTC)
 # Weekdays the machine books on: three open days and a closed Saturday, so that single
 # bookings, series and imports keep meeting each other.
 WEEKDAYS = (0, 1, 2, 5)
@@ -45,19 +47,19 @@ HOSTILE_WINDOWS: tuple[tuple[str, str], ...] = (
     ("2199-12-31T22:00:00Z", "2199-12-31T23:59:00Z"),
     ("2199-12-31T23:30:00-01:00", "2200-01-01T01:00:00-01:00"),
     ("2200-01-01T00:00:00Z", "2200-01-01T01:00:00Z"),
-    ("2031-03-03T09:00:00+01:00", "2031-03-24T09:00:00+01:00"),  # three weeks
-    ("2031-03-02T00:00:00Z", "2032-03-02T00:00:00Z"),  # a year (366 days, 2032 is leap)
-    ("2031-03-02T00:00:00Z", "2032-03-04T00:00:00Z"),  # past the hard cap
-    ("2031-03-02T00:00:00Z", "2131-03-02T00:00:00Z"),  # a century
-    ("2030-01-01T00:00:00Z", "9999-01-01T00:00:00Z"),  # millennia
-    ("2031-03-30T02:30:00+01:00", "2031-03-30T03:30:00+02:00"),  # into the gap
-    ("2031-03-30T01:30:00+01:00", "2031-03-30T03:30:00+02:00"),  # across the gap
-    ("2031-10-26T02:30:00+02:00", "2031-10-26T02:30:00+01:00"),  # the repeated hour
-    ("2031-10-26T02:00:00+01:00", "2031-10-26T02:59:00+01:00"),
-    ("2031-03-31T09:00:00+02:00", "2031-03-31T10:00:00+02:00"),  # a Monday after the change
-    ("2031-03-04T09:00:00", "2031-03-04T10:00:00"),  # naive: a 400
-    ("2031-03-04T10:00:00+01:00", "2031-03-04T10:00:00+01:00"),  # empty
-    ("2031-03-04T11:00:00+01:00", "2031-03-04T10:00:00+01:00"),  # reversed
+    (f"{Y2031}-03-03T09:00:00+01:00", f"{Y2031}-03-24T09:00:00+01:00"),  # three weeks
+    (f"{Y2031}-03-02T00:00:00Z", f"{Y2031 + 1}-03-02T00:00:00Z"),  # a year (366 days, 2032 is leap)
+    (f"{Y2031}-03-02T00:00:00Z", f"{Y2031 + 1}-03-04T00:00:00Z"),  # past the hard cap
+    (f"{Y2031}-03-02T00:00:00Z", "2131-03-02T00:00:00Z"),  # a century
+    (f"{Y2031 - 1}-01-01T00:00:00Z", "9999-01-01T00:00:00Z"),  # millennia
+    (f"{Y2031}-03-30T02:30:00+01:00", f"{Y2031}-03-30T03:30:00+02:00"),  # into the gap
+    (f"{Y2031}-03-30T01:30:00+01:00", f"{Y2031}-03-30T03:30:00+02:00"),  # across the gap
+    (f"{Y2031}-10-26T02:30:00+02:00", f"{Y2031}-10-26T02:30:00+01:00"),  # the repeated hour
+    (f"{Y2031}-10-26T02:00:00+01:00", f"{Y2031}-10-26T02:59:00+01:00"),
+    (f"{Y2031}-03-31T09:00:00+02:00", f"{Y2031}-03-31T10:00:00+02:00"),  # a Monday after the change
+    (f"{Y2031}-03-04T09:00:00", f"{Y2031}-03-04T10:00:00"),  # naive: a 400
+    (f"{Y2031}-03-04T10:00:00+01:00", f"{Y2031}-03-04T10:00:00+01:00"),  # empty
+    (f"{Y2031}-03-04T11:00:00+01:00", f"{Y2031}-03-04T10:00:00+01:00"),  # reversed
 )
 
 

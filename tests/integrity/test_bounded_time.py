@@ -14,6 +14,7 @@ from compax_server.db import sql
 from compax_server.db.bookings import Booking, Status
 from compax_server.services import buildings
 from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
 
@@ -27,7 +28,7 @@ async def test_a_booking_of_millennia_is_refused_naming_the_limit(client, member
     check of the room (SQLite) or was a 500 (PostgreSQL, over 68 years)."""
     r = await client.post(
         BK,
-        json=body(room, "2030-01-01T00:00:00Z", "9999-01-01T00:00:00Z"),
+        json=body(room, f"{Y2031 - 1}-01-01T00:00:00Z", "9999-01-01T00:00:00Z"),
         headers=bearer(member),
     )
     assert r.status_code == 422, r.text
@@ -41,7 +42,7 @@ async def test_a_booking_of_millennia_is_refused_naming_the_limit(client, member
 async def test_the_configured_maximum_binds_members_and_staff_may_override(
     client, member, staff, room
 ):
-    start, end = "2031-03-03T09:00:00Z", "2031-04-03T09:00:00Z"  # 31 days
+    start, end = f"{Y2031}-03-03T09:00:00Z", f"{Y2031}-04-03T09:00:00Z"  # 31 days
     r = await client.post(BK, json=body(room, start, end), headers=bearer(member))
     assert r.status_code == 422
     assert r.json()["errors"][0]["rule"] == "max_booking_length"
@@ -53,7 +54,7 @@ async def test_the_configured_maximum_binds_members_and_staff_may_override(
 async def test_nobody_books_past_the_hard_cap(client, staff, room):
     r = await client.post(
         BK,
-        json=body(room, "2031-01-01T00:00:00Z", "2032-01-03T00:00:00Z", override=True),
+        json=body(room, f"{Y2031}-01-01T00:00:00Z", f"{Y2031 + 1}-01-03T00:00:00Z", override=True),
         headers=bearer(staff),
     )
     assert r.status_code == 422
@@ -86,7 +87,7 @@ async def test_a_long_window_in_a_building_with_hours_is_refused_before_any_walk
     began = time.process_time()
     r = await client.post(
         BK,
-        json=body(room, "2031-01-06T09:00:00Z", "2199-01-06T10:00:00Z"),
+        json=body(room, f"{Y2031}-01-06T09:00:00Z", "2199-01-06T10:00:00Z"),
         headers=bearer(member),
     )
     assert r.status_code == 422
@@ -108,12 +109,12 @@ async def test_a_room_that_once_held_a_huge_booking_keeps_exact_overlap_checks(
                VALUES (?, ?, 'legacy', '', ?, ?, 'cancelled', '', 1, ?, ?)""",
             room.pk,
             member.pk,
-            _t("2030-01-01T00:00:00+00:00"),
+            _t(f"{Y2031 - 1}-01-01T00:00:00+00:00"),
             _t("9999-01-01T00:00:00+00:00"),
             _t("2026-01-01T00:00:00+00:00"),
             _t("2026-01-01T00:00:00+00:00"),
         )
-    slot = body(room, "2031-05-05T10:00:00Z", "2031-05-05T11:00:00Z")
+    slot = body(room, f"{Y2031}-05-05T10:00:00Z", f"{Y2031}-05-05T11:00:00Z")
     first = await client.post(BK, json=slot, headers=bearer(member))
     assert first.status_code == 201, first.text
     second = await client.post(BK, json=slot, headers=bearer(member))
@@ -124,13 +125,13 @@ async def test_a_room_that_once_held_a_huge_booking_keeps_exact_overlap_checks(
     # Search and availability see it too.
     r = await client.get(
         "/api/v1/rooms",
-        params={"free_from": "2031-05-05T10:30:00Z", "free_to": "2031-05-05T10:45:00Z"},
+        params={"free_from": f"{Y2031}-05-05T10:30:00Z", "free_to": f"{Y2031}-05-05T10:45:00Z"},
         headers=bearer(member),
     )
     assert room.pk not in [x["id"] for x in r.json()["data"]]
     r = await client.get(
         f"/api/v1/rooms/{room.pk}/availability",
-        params={"from": "2031-05-05T00:00:00Z", "to": "2031-05-06T00:00:00Z"},
+        params={"from": f"{Y2031}-05-05T00:00:00Z", "to": f"{Y2031}-05-06T00:00:00Z"},
         headers=bearer(member),
     )
     busy = [b for b in r.json()["busy"] if b.get("booking_id") == first.json()["id"]]
@@ -145,8 +146,8 @@ async def test_the_database_itself_refuses_the_overlap_after_a_huge_booking(memb
             await _insert(
                 room.pk,
                 member.pk,
-                "2031-05-05T10:30:00+00:00",
-                "2031-05-05T11:30:00+00:00",
+                f"{Y2031}-05-05T10:30:00+00:00",
+                f"{Y2031}-05-05T11:30:00+00:00",
                 "confirmed",
             )
     assert db.is_overlap_violation(refused.value)
@@ -163,10 +164,18 @@ async def _legacy_millennia_then_a_lecture(room_id: int, owner_id: int) -> None:
     the year 9999, then a confirmed lecture on 2031-05-05 10:00-11:00 in the same room."""
     async with db.transaction():
         await _insert(
-            room_id, owner_id, "2030-01-01T00:00:00+00:00", "9999-01-01T00:00:00+00:00", "cancelled"
+            room_id,
+            owner_id,
+            f"{Y2031 - 1}-01-01T00:00:00+00:00",
+            "9999-01-01T00:00:00+00:00",
+            "cancelled",
         )
         await _insert(
-            room_id, owner_id, "2031-05-05T10:00:00+00:00", "2031-05-05T11:00:00+00:00", "confirmed"
+            room_id,
+            owner_id,
+            f"{Y2031}-05-05T10:00:00+00:00",
+            f"{Y2031}-05-05T11:00:00+00:00",
+            "confirmed",
         )
 
 
@@ -207,8 +216,8 @@ async def test_an_import_sees_the_booking_in_its_way_after_a_huge_one(client, st
         "kind": "booking",
         "room": room.code,
         "title": "Exam",
-        "start": "2031-05-05T10:30:00Z",
-        "end": "2031-05-05T11:30:00Z",
+        "start": f"{Y2031}-05-05T10:30:00Z",
+        "end": f"{Y2031}-05-05T11:30:00Z",
     }
     r = await client.post(
         "/api/v1/imports", json={"source": "sis", "items": [item]}, headers=bearer(staff)

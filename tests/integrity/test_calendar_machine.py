@@ -69,6 +69,7 @@ from compax_server.db.users import Role
 from compax_server.services import auth, buildings, rooms, users
 from compax_server.services.actors import Actor
 from tests import conftest
+from tests.dates import Y2031
 from tests.integrity import machine_model as m
 
 EXAMPLES = int(os.environ.get("COMPAX_MACHINE_EXAMPLES", "200"))
@@ -619,7 +620,7 @@ class CalendarMachine(RuleBasedStateMachine):
         who = data.draw(st.sampled_from(["m1", "m2", "staff"]), label="who")
         room = data.draw(st.sampled_from(self.rooms), label="room")
         if data.draw(st.integers(0, 9), label="hostile?") == 9:  # the DST gap / repeated hour
-            start_date = data.draw(st.sampled_from([date(2031, 3, 23), date(2031, 10, 19)]))
+            start_date = data.draw(st.sampled_from([date(Y2031, 3, 23), date(Y2031, 10, 19)]))
             start_time, minutes = data.draw(st.sampled_from([("02:30", 60), ("00:00", 1440)]))
             count = 3
         else:

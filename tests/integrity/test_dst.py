@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from compax_server.db.bookings import Booking
 from tests.conftest import bearer
+from tests.dates import Y2031
 
 
 async def test_a_series_occurrence_across_the_autumn_change_lasts_its_duration(client, staff, room):
@@ -16,7 +17,7 @@ async def test_a_series_occurrence_across_the_autumn_change_lasts_its_duration(c
         json={
             "room_id": room.pk,
             "title": "Night lab",
-            "start_date": "2031-10-19",
+            "start_date": f"{Y2031}-10-19",
             "start_time": "01:30",
             "duration_minutes": 120,
             "recurrence": {"freq": "weekly", "count": 3},

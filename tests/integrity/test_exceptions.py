@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from compax_server.db.audit import AuditEvent
 from tests.conftest import bearer
+from tests.dates import Y2031
 
 S = "/api/v1/series"
 BK = "/api/v1/bookings"
@@ -17,7 +18,7 @@ async def make_series(client, staff, room):
         json={
             "room_id": room.pk,
             "title": "Algorithms",
-            "start_date": "2031-03-04",
+            "start_date": f"{Y2031}-03-04",
             "start_time": "09:00",
             "duration_minutes": 90,
             "recurrence": {"freq": "weekly", "count": 4},

@@ -7,6 +7,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.services import buildings, rules
 from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
 
 IMPORTS = "/api/v1/imports"
 BK = "/api/v1/bookings"
@@ -18,7 +19,7 @@ def lecture(ext, room, **extra):
         "kind": "series",
         "room": room.code,
         "title": f"Lecture {ext}",
-        "start_date": "2031-03-04",
+        "start_date": f"{Y2031}-03-04",
         "start_time": "09:00",
         "duration_minutes": 90,
         "recurrence": {"freq": "weekly", "count": 4},
@@ -107,8 +108,8 @@ async def test_skip_closures_leaves_out_just_the_closed_date(client, admin, staf
     await buildings.add_closure(
         actor_of(admin),
         building.pk,
-        start=datetime(2031, 3, 11, tzinfo=UTC),
-        end=datetime(2031, 3, 12, tzinfo=UTC),
+        start=datetime(Y2031, 3, 11, tzinfo=UTC),
+        end=datetime(Y2031, 3, 12, tzinfo=UTC),
         reason="Open day",
     )
     refused = await run(client, staff, [lecture("L1", room)])
@@ -118,10 +119,10 @@ async def test_skip_closures_leaves_out_just_the_closed_date(client, admin, staf
     assert r.status_code == 201, r.text
     item = r.json()["items"][0]
     assert item["action"] == "create"
-    assert [s["date"] for s in item["skipped"]] == ["2031-03-11"]
+    assert [s["date"] for s in item["skipped"]] == [f"{Y2031}-03-11"]
     assert item["skipped"][0]["reason"] == "closure"
     days = [b.start.date().isoformat() for b in await Booking.all().order_by("start")]
-    assert days == ["2031-03-04", "2031-03-18", "2031-03-25"]
+    assert days == [f"{Y2031}-03-04", f"{Y2031}-03-18", f"{Y2031}-03-25"]
 
 
 async def test_hostile_times_in_an_import_are_invalid_items_not_500s(client, staff, room):
@@ -141,7 +142,7 @@ async def test_hostile_times_in_an_import_are_invalid_items_not_500s(client, sta
             "kind": "booking",
             "room": room.code,
             "title": "Long",
-            "start": "2031-01-01T00:00:00Z",
+            "start": f"{Y2031}-01-01T00:00:00Z",
             "end": "9999-01-01T00:00:00Z",
         },
         lecture("X3", room, start_date="9999-12-31", start_time="23:00", duration_minutes=1440),

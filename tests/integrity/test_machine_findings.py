@@ -5,6 +5,7 @@ from __future__ import annotations
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from tests.conftest import bearer
+from tests.dates import Y2031
 
 S = "/api/v1/series"
 
@@ -13,7 +14,7 @@ def weekly(room, **extra):
     return {
         "room_id": room.pk,
         "title": "Algorithms",
-        "start_date": "2031-03-04",
+        "start_date": f"{Y2031}-03-04",
         "start_time": "09:00",
         "duration_minutes": 60,
         "recurrence": {"freq": "weekly", "count": 3},
@@ -49,8 +50,8 @@ async def test_a_series_edit_or_a_new_date_rejects_the_requests_it_overrides(
         json={
             "room_id": approval.pk,
             "title": "Reading group",
-            "start": "2031-03-04T08:00:00Z",
-            "end": "2031-03-04T09:00:00Z",
+            "start": f"{Y2031}-03-04T08:00:00Z",
+            "end": f"{Y2031}-03-04T09:00:00Z",
         },
         headers=bearer(member),
     )
@@ -60,8 +61,8 @@ async def test_a_series_edit_or_a_new_date_rejects_the_requests_it_overrides(
         json={
             "room_id": approval.pk,
             "title": "Study",
-            "start": "2031-03-25T08:00:00Z",
-            "end": "2031-03-25T09:00:00Z",
+            "start": f"{Y2031}-03-25T08:00:00Z",
+            "end": f"{Y2031}-03-25T09:00:00Z",
         },
         headers=bearer(member),
     )
@@ -78,7 +79,7 @@ async def test_a_series_edit_or_a_new_date_rejects_the_requests_it_overrides(
     version = await version_of(client, staff, made["id"])
     added = await client.post(
         f"{S}/{made['id']}/dates",
-        json={"date": "2031-03-25", "override": True},
+        json={"date": f"{Y2031}-03-25", "override": True},
         headers=bearer(staff) | {"If-Match": f'"{version}"'},
     )
     assert added.status_code == 200, added.text

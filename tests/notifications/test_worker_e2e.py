@@ -23,13 +23,14 @@ import httpx
 import pytest
 
 from tests.conftest import REDIS_URL, forget_redis_namespace, fresh_postgres
+from tests.dates import Y2031
 from tests.e2e.servers import Cluster, LiveServer
 from tests.notifications.receiver import Receiver
 
 pytestmark = pytest.mark.slow
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@campus.example", "first admin pw"
-DAY0 = datetime(2031, 6, 2, 9, tzinfo=UTC)
+DAY0 = datetime(Y2031, 6, 2, 9, tzinfo=UTC)
 DEADLINE = 60.0  # seconds to wait for what must arrive; a pass takes a few
 
 BASE_ENV = {

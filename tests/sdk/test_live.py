@@ -16,13 +16,14 @@ from compax_sdk import (
     Compax,
     PayloadTooLargeError,
 )
+from tests.dates import Y2031
 from tests.e2e.servers import LiveServer, free_port
 from tests.sdk.proxy import CuttingProxy
 
 pytestmark = pytest.mark.slow
 
 EMAIL, PASSWORD = "admin@campus.example", "first admin pw"
-START = datetime(2031, 3, 3, 9, tzinfo=UTC)
+START = datetime(Y2031, 3, 3, 9, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

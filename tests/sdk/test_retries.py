@@ -23,9 +23,10 @@ from compax_sdk import (
     ValidationError,
 )
 from compax_sdk._base import retry_delay
+from tests.dates import Y2031
 from tests.sdk.conftest import problem
 
-START, END = datetime(2031, 3, 3, 9, tzinfo=UTC), datetime(2031, 3, 3, 10, tzinfo=UTC)
+START, END = datetime(Y2031, 3, 3, 9, tzinfo=UTC), datetime(Y2031, 3, 3, 10, tzinfo=UTC)
 
 
 def booking_json(booking_id: int = 7, version: int = 1) -> dict[str, object]:
@@ -35,8 +36,8 @@ def booking_json(booking_id: int = 7, version: int = 1) -> dict[str, object]:
         "owner_id": 1,
         "title": "Lecture",
         "description": "",
-        "start": "2031-03-03T09:00:00Z",
-        "end": "2031-03-03T10:00:00Z",
+        "start": f"{Y2031}-03-03T09:00:00Z",
+        "end": f"{Y2031}-03-03T10:00:00Z",
         "status": "confirmed",
         "reason": "",
         "series_id": None,
@@ -44,8 +45,8 @@ def booking_json(booking_id: int = 7, version: int = 1) -> dict[str, object]:
         "external_id": None,
         "version": version,
         "created_by_id": 1,
-        "created_at": "2031-01-01T00:00:00Z",
-        "updated_at": "2031-01-01T00:00:00Z",
+        "created_at": f"{Y2031}-01-01T00:00:00Z",
+        "updated_at": f"{Y2031}-01-01T00:00:00Z",
         "a_field_from_a_newer_server": {"ignored": True},
     }
 
@@ -214,8 +215,8 @@ async def test_bodies_carry_rfc3339_times_and_leave_out_what_was_not_given(offli
     assert json.loads(c.sent[0].content) == {
         "room_id": 3,
         "title": "Lecture",
-        "start": "2031-03-03T09:00:00+00:00",
-        "end": "2031-03-03T10:00:00+00:00",
+        "start": f"{Y2031}-03-03T09:00:00+00:00",
+        "end": f"{Y2031}-03-03T10:00:00+00:00",
     }
 
 

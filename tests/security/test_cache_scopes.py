@@ -8,6 +8,7 @@ from compax_server.db.users import Role
 from compax_server.services import api_keys
 from tests import conftest
 from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ async def test_a_key_without_read_scope_gets_no_cached_search(
     r = await client.get("/api/v1/rooms", params=params, headers=key)
     assert r.status_code == 403, r.text
     assert r.json()["required_scope"] == "read"
-    window = {"from": "2031-03-03T08:00:00+00:00", "to": "2031-03-04T08:00:00+00:00"}
+    window = {"from": f"{Y2031}-03-03T08:00:00+00:00", "to": f"{Y2031}-03-04T08:00:00+00:00"}
     path = f"/api/v1/rooms/{room.pk}/availability"
     assert (await client.get(path, params=window, headers=bearer(staff))).status_code == 200
     assert (await client.get(path, params=window, headers=key)).status_code == 403

@@ -9,6 +9,7 @@ from datetime import date
 
 from compax_server.db.terms import Term
 from tests.conftest import bearer
+from tests.dates import Y2031
 
 PROBLEM = "application/problem+json"
 UNKNOWN_KEYS = 400_000
@@ -132,13 +133,17 @@ async def test_a_term_lasts_at_most_two_years(client, staff):
         assert (error["rule"], error["limit"]) == (rule, limit)
     ok = await client.post(
         "/api/v1/terms",
-        json={"name": "Two years", "start_date": "2031-01-01", "end_date": "2032-12-31"},
+        json={
+            "name": "Two years",
+            "start_date": f"{Y2031}-01-01",
+            "end_date": f"{Y2031 + 1}-12-31",
+        },
         headers=bearer(staff),
     )
     assert ok.status_code == 201, ok.text
     longer = await client.patch(
         f"/api/v1/terms/{ok.json()['id']}",
-        json={"end_date": "2033-01-01"},
+        json={"end_date": f"{Y2031 + 2}-01-01"},
         headers=bearer(staff) | {"If-Match": "*"},
     )
     assert longer.status_code == 422
@@ -154,20 +159,20 @@ async def test_a_search_through_a_long_term_is_refused_before_the_work(client, m
     The span of a recurring search is checked first: a 422 naming ``max_search_days``."""
     term = await Term.create(
         name="Old long term",
-        start_date=date(2031, 3, 1),
+        start_date=date(Y2031, 3, 1),
         end_date=date(2100, 12, 31),
-        holidays=[{"start": "2031-03-02", "end": "2100-12-30", "name": "everything"}],
+        holidays=[{"start": f"{Y2031}-03-02", "end": "2100-12-30", "name": "everything"}],
     )
     for params in (
         {"term": term.pk},
         {"repeat": "daily", "until": "9999-12-31"},
-        {"repeat": "weekly", "until": "2040-01-01"},
+        {"repeat": "weekly", "until": f"{Y2031 + 9}-01-01"},
     ):
         r = await client.get(
             "/api/v1/rooms",
             params={
-                "free_from": "2031-03-03T09:00:00+00:00",
-                "free_to": "2031-03-03T10:00:00+00:00",
+                "free_from": f"{Y2031}-03-03T09:00:00+00:00",
+                "free_to": f"{Y2031}-03-03T10:00:00+00:00",
                 **params,
             },
             headers=bearer(member),

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from tests.conftest import bearer
+from tests.dates import Y2031
 
 PROBLEM = "application/problem+json"
 NUL = "\x00"
@@ -49,8 +50,8 @@ async def test_nul_in_booking_title_and_description_is_400(client, member, room)
     booking = {
         "room_id": room.pk,
         "title": "Lecture",
-        "start": "2031-03-03T09:00:00+00:00",
-        "end": "2031-03-03T10:00:00+00:00",
+        "start": f"{Y2031}-03-03T09:00:00+00:00",
+        "end": f"{Y2031}-03-03T10:00:00+00:00",
     }
     for field in ("title", "description"):
         r = await client.post(
@@ -79,8 +80,8 @@ async def test_nul_in_import_items_is_400(client, staff, room):
         "kind": "booking",
         "room": room.code,
         "title": f"Algebra{NUL}",
-        "start": "2031-03-03T09:00:00+00:00",
-        "end": "2031-03-03T10:00:00+00:00",
+        "start": f"{Y2031}-03-03T09:00:00+00:00",
+        "end": f"{Y2031}-03-03T10:00:00+00:00",
     }
     r = await client.post(
         "/api/v1/imports", json={"source": "sis", "items": [item]}, headers=bearer(staff)
@@ -117,7 +118,7 @@ async def test_a_recurring_search_at_the_edge_of_the_range_is_4xx(client, member
     ``until=0001-01-01``."""
     for free_from, until in (
         ("9999-12-30T09:00:00+00:00", "9999-12-31"),
-        ("2031-03-03T09:00:00+00:00", "0001-01-01"),
+        (f"{Y2031}-03-03T09:00:00+00:00", "0001-01-01"),
     ):
         r = await client.get(
             "/api/v1/rooms",

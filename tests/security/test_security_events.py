@@ -74,6 +74,24 @@ async def test_failed_logins_and_the_lockout_are_recorded(
     assert len(logged(security_log, "auth.lockout")) == 1
 
 
+async def test_a_refused_login_is_audited_with_its_request_id(client, admin, member, settings):
+    """There is no actor to carry the request id of a refused login: the event takes it from
+    the request (the lockout from the attempt that began it)."""
+    for n in range(settings.login_rate_limit + 2):
+        await client.post(
+            "/api/v1/auth/token",
+            json={"email": member.email, "password": WRONG},
+            headers={"X-Request-ID": f"req-{n}"},
+        )
+    failed = await events(client, admin, "auth.login_failed")
+    assert sorted(e["request_id"] for e in failed) == sorted(
+        f"req-{n}" for n in range(settings.login_rate_limit)
+    )
+    [lockout] = await events(client, admin, "auth.lockout")
+    assert lockout["request_id"] == f"req-{settings.login_rate_limit}"
+    assert "request_id" not in lockout["after"]  # one place for it: the event's own field
+
+
 async def test_a_guess_at_an_unknown_email_is_logged_but_not_audited(client, admin, security_log):
     assert (await login(client, "nobody@campus.example", WRONG)).status_code == 401
     assert await events(client, admin, "auth.login_failed") == []
