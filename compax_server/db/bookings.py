@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import asyncpg
 from tortoise import fields
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from compax_server import db
@@ -392,4 +394,7 @@ async def copy_occurrences(rows: list[dict[str, Any]], *, created_by_id: int | N
     now = datetime.now(UTC)
     records = [_occurrence_record(r, created_by_id, now) for r in rows]
     raw = conn._connection  # the asyncpg connection of the current transaction
-    await raw.copy_records_to_table("bookings", records=records, columns=OCCURRENCE_COLUMNS)
+    try:
+        await raw.copy_records_to_table("bookings", records=records, columns=OCCURRENCE_COLUMNS)
+    except asyncpg.IntegrityConstraintViolationError as exc:  # as Tortoise raises it elsewhere
+        raise IntegrityError(exc) from exc

@@ -211,12 +211,20 @@ async def _keep_exceptions(plans: list[ItemPlan]) -> None:
 
 async def _find_conflicts(plans: list[ItemPlan], options: Options) -> None:
     """Mark items whose occurrences meet a confirmed booking (or a closure, or another item
-    of the batch). Bookings of items this batch updates or cancels are not in the way."""
+    of the batch). Bookings of items this batch updates or cancels are not in the way, except
+    the occurrences an update leaves alone (moved, retimed or cancelled by hand)."""
     targets = [p for p in plans if p.action in ("create", "update")]
     if not targets:
         return
     freed_series = {
         p.existing_id for p in plans if p.kind == "series" and p.action in ("update", "cancel")
+    }
+    kept = {
+        booking_id
+        for p in plans
+        if p.kind == "series" and p.action == "update"
+        for day, (booking_id, _) in p.exceptions.items()
+        if day in p.left_alone()
     }
     freed_bookings = {
         p.existing_id for p in plans if p.kind == "booking" and p.action in ("update", "cancel")
@@ -233,7 +241,8 @@ async def _find_conflicts(plans: list[ItemPlan], options: Options) -> None:
         existing = [
             (r["start"], r["end"], r)
             for r in rows
-            if r["series_id"] not in freed_series and r["id"] not in freed_bookings
+            if (r["series_id"] not in freed_series or r["id"] in kept)
+            and r["id"] not in freed_bookings
         ]
         closed = [(c["start"], c["end"], c) for c in closures]
         if not options.override:

@@ -172,3 +172,44 @@ async def test_a_series_at_the_end_of_the_calendar_is_a_422(client, staff, room)
     )
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["rule"] == "time_range"
+
+
+async def test_an_occurrence_moved_by_hand_stays_in_the_way_of_the_same_batch(
+    client, staff, make_room
+):
+    """Found by the state machine on PostgreSQL (a 500): staff moved one occurrence of an
+    imported series into another room; the next batch updates that series and adds a new
+    one over the moved occurrence. The update leaves the moved occurrence where it is, so it
+    is in the new series' way: a conflict in the plan, and apply books nothing."""
+    room, other = await make_room(), await make_room()
+    r = await run(client, staff, [lecture("L2", room, start_time="14:00")], mode="apply")
+    assert r.status_code == 201, r.text
+    first = await Booking.filter(series_id=r.json()["items"][0]["series_id"]).order_by("start")
+    moved = first[0]
+    # into the other room, at 09:00-09:30 local of the same day
+    r = await client.patch(
+        f"{BK}/{moved.pk}",
+        json={
+            "room_id": other.pk,
+            "start": moved.start.replace(hour=8, minute=0).isoformat(),
+            "end": moved.start.replace(hour=8, minute=30).isoformat(),
+        },
+        headers=bearer(staff) | {"If-Match": f'"{moved.version}"'},
+    )
+    assert r.status_code == 200, r.text
+    batch = [
+        lecture("L2", room, start_time="14:00", title="Lecture L2 (new title)"),
+        lecture("L1", other),  # 09:00-10:30 local: over the moved occurrence
+    ]
+    plan = await run(client, staff, batch)
+    assert plan.status_code == 201, plan.text
+    actions = {i["external_id"]: i["action"] for i in plan.json()["items"]}
+    assert actions == {"L2": "update", "L1": "conflict"}
+    l1 = next(i for i in plan.json()["items"] if i["external_id"] == "L1")
+    assert moved.pk in [c["id"] for c in l1["conflicts"]]
+    before = await Booking.all().count()
+    applied = await run(client, staff, batch, mode="apply")
+    assert applied.status_code == 409, applied.text
+    assert await Booking.all().count() == before
+    kept = await Booking.get(id=moved.pk)
+    assert (kept.room_id, kept.status) == (other.pk, Status.confirmed)

@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
+from tortoise.exceptions import IntegrityError
+
 from compax_server.db import bookings as bookings_db
 from compax_server.db import room_locks, transaction
 from compax_server.db.bookings import Booking, Status
@@ -170,6 +173,18 @@ async def test_copy_occurrences_writes_every_row_once(database, member, staff, r
         (staff.pk, Status.confirmed, 1, "")
     }
     assert all(r.created_at is not None and r.updated_at is not None for r in copied)
+
+
+async def test_an_overlap_the_copy_meets_is_an_integrity_error(database, member, staff, room):
+    """The database refuses a copied occurrence over a confirmed booking as it refuses any
+    insert: Tortoise's ``IntegrityError`` (which ``writes.run`` turns into a 409), on COPY
+    too, not the driver's own exception (a 500)."""
+    first = row(room, member, 0)
+    await stored(room, member, first["start"], first["end"])
+    with pytest.raises(IntegrityError):
+        async with transaction():
+            await bookings_db.copy_occurrences([first], created_by_id=staff.pk)
+    assert await Booking.all().count() == 1
 
 
 async def test_lock_room_reads_what_a_booking_write_needs(database, admin, building):
