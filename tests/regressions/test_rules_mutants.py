@@ -21,6 +21,17 @@ from tests.conftest import actor_of, at, bearer
 RULES = "/api/v1/rules"
 
 
+async def add_annex(client, admin) -> int:
+    """A second building, B2; returns its id."""
+    r = await client.post(
+        "/api/v1/buildings",
+        json={"code": "B2", "name": "Annex", "timezone": "Europe/Berlin"},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
 async def test_a_rule_requiring_check_in_binds_the_next_release_at_once(
     client, staff, member, room, book, monkeypatch
 ):
@@ -52,13 +63,7 @@ async def test_a_building_manager_may_not_set_the_rules_of_a_room_with_the_same_
 ):
     """The manager of building 2 manages none of building 1's rooms, room 2 among them. Their
     ids are equal on purpose: only the level (room or building) tells them apart."""
-    r = await client.post(
-        "/api/v1/buildings",
-        json={"code": "B2", "name": "Annex", "timezone": "Europe/Berlin"},
-        headers=bearer(admin),
-    )
-    assert r.status_code == 201, r.text
-    annex = r.json()["id"]
+    annex = await add_annex(client, admin)
     rooms = [await make_room() for _ in range(annex)]
     same_id = next(room for room in rooms if room.pk == annex)
     assert same_id.building_id == building.pk != annex
@@ -161,13 +166,7 @@ async def test_each_limit_comes_from_the_most_specific_level_that_sets_it(
     (``null``) takes it from the level above, and the rules of other rooms and buildings
     play no part. The levels are set from the least specific up (the order the rows are
     read in), so a level that merely came first cannot win."""
-    r = await client.post(
-        "/api/v1/buildings",
-        json={"code": "B2", "name": "Annex", "timezone": "Europe/Berlin"},
-        headers=bearer(admin),
-    )
-    assert r.status_code == 201, r.text
-    annex = r.json()["id"]
+    annex = await add_annex(client, admin)
     own, plain = await make_room(), await make_room()
     elsewhere = await make_room(building_id=annex)
     for path, limits in (

@@ -7,6 +7,8 @@ see (the case the lock counter catches: the bookings are read again after the lo
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -37,6 +39,25 @@ def at(day: int, hour: int) -> datetime:
 async def stored(room: Any, owner: Any, start: datetime, end: datetime, **extra: Any) -> Booking:
     values: dict[str, Any] = {"title": "Lecture", "status": Status.confirmed} | extra
     return await Booking.create(room_id=room.pk, owner_id=owner.pk, start=start, end=end, **values)
+
+
+@asynccontextmanager
+async def holding_the_lock(
+    postgres_url: str, room: Any
+) -> AsyncIterator[tuple[asyncpg.Connection, asyncpg.Connection]]:
+    """A connection whose open transaction holds the room's lock (commit it to let go), and
+    one to look at the server's activity with; both closed on the way out."""
+    writer = await asyncpg.connect(postgres_url)
+    look = await asyncpg.connect(postgres_url)
+    try:
+        await writer.execute("BEGIN")
+        await writer.execute(
+            "UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = $1", room.pk
+        )
+        yield writer, look
+    finally:
+        await writer.close()
+        await look.close()
 
 
 async def waits_for_lock(look: asyncpg.Connection, task: asyncio.Task[Any], query: str) -> None:
@@ -136,13 +157,7 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
     booking; our read waits for its lock, and its statement began before they were committed.
     It must list both (the confirmed one would reach the constraint anyway; the pending one
     would be missed and never rejected)."""
-    writer = await asyncpg.connect(postgres_url)
-    look = await asyncpg.connect(postgres_url)
-    try:
-        await writer.execute("BEGIN")
-        await writer.execute(
-            "UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = $1", room.pk
-        )
+    async with holding_the_lock(postgres_url, room) as (writer, look):
         insert = (
             'INSERT INTO bookings (room_id, owner_id, title, description, "start", "end", status, '
             "exception_fields, reason, version, created_at, updated_at) "
@@ -165,9 +180,6 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
         await waits_for_lock(look, reading, "%booking_seq = booking_seq + 1%")
         await writer.execute("COMMIT")
         slot = await asyncio.wait_for(reading, 30)
-    finally:
-        await writer.close()
-        await look.close()
     assert slot is not None
     assert [(b.id, b.status) for b in slot.bookings] == [
         (pending, Status.pending),
@@ -291,13 +303,7 @@ async def test_the_guarded_insert_waits_for_a_writer_and_then_refuses(
     writer changed the room, and writes nothing."""
     peeked = await room_locks.peek_slot(room.pk, at(6, 9), at(6, 10), STATUSES)
     assert peeked is not None and peeked.stamp is not None
-    writer = await asyncpg.connect(postgres_url)
-    look = await asyncpg.connect(postgres_url)
-    try:
-        await writer.execute("BEGIN")
-        await writer.execute(
-            "UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = $1", room.pk
-        )
+    async with holding_the_lock(postgres_url, room) as (writer, look):
         booking = lecture(room, member, 6)
         inserting = asyncio.create_task(
             room_locks.insert_booking_if_unchanged(booking, peeked.stamp, event_of(booking))
@@ -305,7 +311,4 @@ async def test_the_guarded_insert_waits_for_a_writer_and_then_refuses(
         await waits_for_lock(look, inserting, "%guard AS%")
         await writer.execute("COMMIT")
         assert await asyncio.wait_for(inserting, 30) is None
-    finally:
-        await writer.close()
-        await look.close()
     assert await Booking.filter(room_id=room.pk).count() == 0
