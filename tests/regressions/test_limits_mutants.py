@@ -67,7 +67,7 @@ async def test_an_account_lockout_is_audited_against_the_user_with_its_request(
     assert (event.entity_type, event.entity_id, event.actor_user_id) == ("user", member.pk, None)
     assert event.after is not None
     first_refused = f"guess-{settings.login_rate_limit}"
-    assert (event.after["request_id"], event.after["limit"]) == (first_refused, "account_address")
+    assert (event.request_id, event.after["limit"]) == (first_refused, "account_address")
     assert (event.after["client"], event.after["email"]) == ("10.3.3.3", member.email)
     assert (event.after["attempts"], event.after["window_seconds"]) == (
         settings.login_rate_limit,
