@@ -8,6 +8,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from compax_server import runtime
 from compax_server.db import sql
 
 
@@ -176,9 +177,15 @@ async def feature_ids(room_id: int) -> list[int]:
 
 
 async def features_by_code(codes: list[str]) -> dict[str, int]:
-    """Feature id per code, for the codes that name a feature."""
-    if not codes:
-        return {}
-    marks = ", ".join("?" for _ in codes)
-    rows = await sql.fetch(f"SELECT id, code FROM features WHERE code IN ({marks})", *codes)
-    return {r["code"]: r["id"] for r in rows}
+    """Feature id per code, for the codes that name a feature.
+
+    A feature is never renamed or removed (the catalogue only adds them), so an id once found
+    stays right: the process remembers it, and only codes it has not seen yet are looked up
+    (a search for "projector" does not pay a round trip for it)."""
+    known = runtime.memo("feature_ids")
+    unseen = sorted({c for c in codes if c not in known})
+    if unseen:
+        marks = ", ".join("?" for _ in unseen)
+        rows = await sql.fetch(f"SELECT id, code FROM features WHERE code IN ({marks})", *unseen)
+        known.update((r["code"], r["id"]) for r in rows)
+    return {c: known[c] for c in codes if c in known}

@@ -208,6 +208,21 @@ def _room_columns(dialect: str) -> str:
          WHERE rf.room_id = r.id) AS feature_list"""
 
 
+def _seen_sql(seen: dict[int, int], params: list[Any], dialect: str) -> str:
+    """True while the live buildings are exactly ``seen`` (id -> version): none added, none
+    removed, none changed (every change of a building raises its version). Two scans of the
+    small ``buildings`` table, once per query."""
+    row = "(?::integer, ?::integer)" if dialect == "postgres" else "(?, ?)"
+    for building_id, version in seen.items():
+        params.extend([building_id, version])
+    params.append(len(seen))
+    return f"""NOT EXISTS (
+            SELECT 1 FROM buildings g WHERE g.deleted_at IS NULL
+              AND (g.id, g.version) NOT IN (VALUES {", ".join(row for _ in seen)})
+        )
+        AND (SELECT COUNT(*) FROM buildings g WHERE g.deleted_at IS NULL) = ?"""
+
+
 def find_rooms_query(
     f: RoomFilter,
     windows: Windows | None,
@@ -216,6 +231,7 @@ def find_rooms_query(
     limit: int,
     after: dict[str, Any] | None = None,
     free: bool = True,
+    seen: dict[int, int] | None = None,
     dialect: str = "sqlite",
 ) -> tuple[str, list[Any]]:
     """The SQL (``?`` placeholders) and parameters of ``find_rooms``."""
@@ -228,6 +244,8 @@ def find_rooms_query(
         condition = f"r.bookable = ? AND {_free_sql(dialect)}"
         where += f" AND ({condition})" if free else f" AND NOT ({condition})"
         params.append(True)
+    if seen:
+        where += " AND " + _seen_sql(seen, params, dialect)
     keyset, order = _order_sql(sort, after, params)
     if keyset:
         where += " AND " + keyset
@@ -248,13 +266,19 @@ async def find_rooms(
     limit: int,
     after: dict[str, Any] | None = None,
     free: bool = True,
+    seen: dict[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Rooms matching ``f`` in ``sort`` order, at most ``limit``, after the keyset position
     ``after``. With ``windows``: only the rooms free for them (``free=False``: only the
     rooms that are *not* free, for explaining near misses). Each row is a room view:
-    features as a sorted list, engine values decoded."""
+    features as a sorted list, engine values decoded.
+
+    ``seen``: the buildings (id -> version) the caller computed ``windows`` and ``f`` from,
+    read earlier; the query answers no row unless they are still the live buildings, so an
+    answer is never built on a building that has changed since (the caller looks again
+    when the answer is empty)."""
     query, params = find_rooms_query(
-        f, windows, sort=sort, limit=limit, after=after, free=free, dialect=db.dialect()
+        f, windows, sort=sort, limit=limit, after=after, free=free, seen=seen, dialect=db.dialect()
     )
     return [
         row
@@ -311,17 +335,19 @@ async def blocking(
 
 
 async def buildings_of(building_ids: list[int] | None) -> list[dict[str, Any]]:
-    """Id, code, zone and opening hours of the buildings (all when ``None``)."""
+    """Id, code, zone, opening hours and version of the buildings (all when ``None``)."""
     if building_ids is None:
         rows = await sql.fetch(
-            "SELECT id, code, timezone, opening_hours FROM buildings WHERE deleted_at IS NULL"
+            "SELECT id, code, timezone, opening_hours, version FROM buildings "
+            "WHERE deleted_at IS NULL"
         )
     elif not building_ids:
         return []
     else:
         marks = ", ".join("?" for _ in building_ids)
         rows = await sql.fetch(
-            f"SELECT id, code, timezone, opening_hours FROM buildings WHERE id IN ({marks})",
+            f"SELECT id, code, timezone, opening_hours, version FROM buildings "
+            f"WHERE id IN ({marks})",
             *building_ids,
         )
     for row in rows:

@@ -237,9 +237,32 @@ async def all_buildings() -> list[dict[str, Any]]:
     return rows
 
 
-async def _resolve(c: Criteria) -> tuple[search_db.RoomFilter, list[dict[str, Any]]]:
-    """The room filter, and the buildings the search covers."""
-    buildings = await all_buildings()
+async def _remembered_buildings(fresh: bool = False) -> list[dict[str, Any]]:
+    """Every building as this process last read it (``fresh``: read now). The search builds
+    its windows from these without a round trip, and its query answers nothing unless they
+    are still the live buildings (``find_rooms(seen=...)``): a remembered building can make
+    an answer empty, never wrong, and an empty answer looks again (``_buildings_moved``)."""
+    memo = runtime.memo("search_buildings")
+    if fresh or "rows" not in memo:
+        memo["rows"] = await search_db.buildings_of(None)
+    rows: list[dict[str, Any]] = memo["rows"]
+    return rows
+
+
+def versions_of(buildings: list[dict[str, Any]]) -> dict[int, int]:
+    return {b["id"]: b["version"] for b in buildings}
+
+
+async def _buildings_moved(seen: dict[int, int]) -> bool:
+    """Whether the buildings differ from ``seen`` now; they are read again either way."""
+    return versions_of(await _remembered_buildings(fresh=True)) != seen
+
+
+async def _resolve(
+    c: Criteria, buildings: list[dict[str, Any]]
+) -> tuple[search_db.RoomFilter, list[dict[str, Any]]] | None:
+    """The room filter, and the buildings the search covers; ``None`` when ``c.building``
+    names none of ``buildings``."""
     building_id = None
     if c.building:
         ref = c.building
@@ -247,7 +270,7 @@ async def _resolve(c: Criteria) -> tuple[search_db.RoomFilter, list[dict[str, An
             b for b in buildings if (str(b["id"]) == ref if ref.isdigit() else b["code"] == ref)
         ]
         if not match:
-            raise InvalidInput.field("query", "building", f"there is no building {ref}", "unknown")
+            return None
         building_id = match[0]["id"]
         buildings = match
     feature_ids: list[int] = []
@@ -292,7 +315,6 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
     _check_window(c)
     if c.holidays and c.free_from is not None and c.until is not None:
         c.skip_dates |= _holidays_within(c.holidays, c.free_from.date(), c.until)
-    room_filter, buildings = await _resolve(c)
     after = None
     if c.cursor:
         after = decode_cursor(c.cursor)
@@ -303,14 +325,43 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
                 raise InvalidInput.field("query", "cursor", "is not a cursor this server issued")
             if key != "code":
                 cursor_int(after, key, MAX_INT4)
+    buildings = await _remembered_buildings()
+    found = await _find(actor, c, buildings, after, seen=versions_of(buildings))
+    if found is None:  # the buildings changed since this process read them
+        found = await _find(actor, c, await _remembered_buildings(), after, seen=None)
+        assert found is not None
+    return found
+
+
+async def _find(
+    actor: Actor,
+    c: Criteria,
+    buildings: list[dict[str, Any]],
+    after: dict[str, Any] | None,
+    seen: dict[int, int] | None,
+) -> Found | None:
+    """The search on ``buildings`` as read; with ``seen`` (their versions) it answers
+    ``None`` instead of an answer that might rest on a building changed since."""
+    resolved = await _resolve(c, buildings)
+    if resolved is None:
+        if seen is not None and await _buildings_moved(seen):
+            return None
+        raise InvalidInput.field(
+            "query", "building", f"there is no building {c.building}", "unknown"
+        )
+    room_filter, buildings = resolved
     windows = all_windows = None
     outside: dict[int, int] = {}
     count = 0
     if c.free_from is not None:
         windows, all_windows, outside, count = windows_of(c, buildings)
+    # Only an answer that rests on the buildings (their hours, zones, codes) is checked.
+    guard = seen if windows is not None or c.building else None
     rows = await search_db.find_rooms(
-        room_filter, windows, sort=c.sort, limit=c.limit + 1, after=after
+        room_filter, windows, sort=c.sort, limit=c.limit + 1, after=after, seen=guard
     )
+    if not rows and guard is not None and await _buildings_moved(guard):
+        return None
     next_cursor = None
     if len(rows) > c.limit:
         rows = rows[: c.limit]
