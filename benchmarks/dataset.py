@@ -178,7 +178,7 @@ async def load_postgres(url: str, data) -> None:
             await conn.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             )
-    await conn.execute("ANALYZE")
+    await conn.execute("VACUUM ANALYZE")  # as autovacuum would have: visibility map set
     await conn.close()
 
 

@@ -5,6 +5,10 @@ For each: the raw SQL of the same query straight to the database (the floor), on
 over HTTP uncached (p50/p95), wrk at 32 connections uncached and cached, and a recurring
 search (a term of 15 weekly occurrences).
 
+The one-client latencies are taken with a lean client (the standard library's
+``http.client`` on one keep-alive connection), so they measure the server; the request
+kinds are also timed through httpx (the SDK's transport), which adds about 1 ms of its own.
+
     python benchmarks/search.py
     python benchmarks/search.py --sizes 500x50000 --engines sqlite --seconds 5
 
@@ -19,13 +23,24 @@ import asyncio
 import random
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import dataset
-import httpx
-from harness import admin_headers, database, percentiles, save, servers, wrk
+from harness import (
+    LeanClient,
+    admin_headers,
+    database,
+    percentiles,
+    save,
+    servers,
+    timed_gets,
+    wrk,
+)
 
 from compax_server.db import search as search_db
 from compax_server.db.sql import _numbered
@@ -73,22 +88,29 @@ def floor(engine: str, db_url: str, starts: list[datetime]) -> dict[str, float]:
 
 
 def http_latency(
-    url: str, headers: dict[str, str], starts: list[datetime], weeks: int = 0
+    url: str, headers: dict[str, str], starts: list[datetime], weeks: int = 0, client: str = "lean"
 ) -> dict[str, float]:
     """One client, one search after the other; ``weeks``: a weekly recurring search."""
-    samples = []
-    with httpx.Client(base_url=url, headers=headers, timeout=30) as c:
-        for start in starts:
-            extra = (
-                {"repeat": "weekly", "until": (start + timedelta(weeks=weeks)).date().isoformat()}
-                if weeks
-                else {}
-            )
-            t = time.perf_counter()
-            r = c.get("/api/v1/rooms", params=params_for(start, **extra))
-            samples.append((time.perf_counter() - t) * 1000)
-            assert r.status_code == 200, r.text
+    requests = []
+    for start in starts:
+        extra = (
+            {"repeat": "weekly", "until": (start + timedelta(weeks=weeks)).date().isoformat()}
+            if weeks
+            else {}
+        )
+        requests.append(("/api/v1/rooms", params_for(start, **extra)))
+    samples, _ = timed_gets(url, headers, requests, client)
     return percentiles(samples[10:])
+
+
+def client_floor(url: str, headers: dict[str, str]) -> dict[str, float]:
+    """p50 of a request that does nothing (``/healthz``) through each client: what the
+    client and the HTTP layer cost before any search."""
+    requests = [("/healthz", {})] * 110
+    return {
+        client: percentiles(timed_gets(url, headers, requests, client)[0][10:])["p50"]
+        for client in ("lean", "httpx")
+    }
 
 
 WRK_SCRIPT = """
@@ -179,52 +201,77 @@ def kinds(
                 room_filter, windows, sort="best_fit", limit=limit, dialect=dialect
             )
 
-        raw = raw_sql(engine, db_url, sql_of, starts)
-        samples, sizes = [], []
-        with httpx.Client(base_url=url, headers=headers, timeout=30) as c:
+        # Paired: each search's raw SQL, then the same search over HTTP, so both see the
+        # machine in the same state (a shared 2-core machine drifts within a run).
+        raws, https, sizes = [], [], []
+        with raw_timer(engine, db_url, sql_of) as raw_one, LeanClient(url, headers) as lean:
             for start in starts:
-                t = time.perf_counter()
-                r = c.get("/api/v1/rooms", params=kind_params(start, query, weeks))
-                samples.append((time.perf_counter() - t) * 1000)
-                assert r.status_code == 200, r.text
-                sizes.append(len(r.json()["data"]))
-        http = percentiles(samples[10:])
+                raws.append(raw_one(start))
+                elapsed, body = lean.get("/api/v1/rooms", kind_params(start, query, weeks))
+                https.append(elapsed)
+                sizes.append(len(body["data"]))
+        requests = [("/api/v1/rooms", kind_params(start, query, weeks)) for start in starts]
+        via_httpx = percentiles(timed_gets(url, headers, requests, "httpx")[0][10:])
+        raw, http = percentiles(raws[10:]), percentiles(https[10:])
+        added = sorted(h - r for h, r in zip(https[10:], raws[10:], strict=True))
+        sizes.sort()
         out[name] = {
             "raw_sql_ms": raw,
             "http_ms": http,
+            "httpx_ms": via_httpx,
+            "server_adds_p50_ms": round(added[len(added) // 2], 3),
             "ratio_p50": round(http["p50"] / raw["p50"], 2),
-            "rooms_in_answer_p50": sorted(sizes)[len(sizes) // 2],
+            "rooms_in_answer_p50": sizes[len(sizes) // 2],
         }
     return out
 
 
-def raw_sql(engine: str, db_url: str, sql_of, starts: list[datetime]) -> dict[str, float]:
-    samples: list[float] = []
+@contextmanager
+def raw_timer(engine: str, db_url: str, sql_of) -> Iterator[Callable[[datetime], float]]:
+    """A function timing the raw SQL of one search (ms) on a direct connection (statements
+    prepared on PostgreSQL, as the server's driver caches them)."""
     if engine == "sqlite":
-        conn = sqlite3.connect(db_url.removeprefix("sqlite://"))
-        for start in starts:
+        lite = sqlite3.connect(db_url.removeprefix("sqlite://"))
+
+        def one_sqlite(start: datetime) -> float:
             text, params = sql_of(start)
             params = [p.isoformat(" ") if isinstance(p, datetime) else p for p in params]
             t = time.perf_counter()
-            conn.execute(text, params).fetchall()
-            samples.append((time.perf_counter() - t) * 1000)
-        conn.close()
-        return percentiles(samples[10:])
+            lite.execute(text, params).fetchall()
+            return (time.perf_counter() - t) * 1000
 
-    async def run() -> None:
-        import asyncpg
+        try:
+            yield one_sqlite
+        finally:
+            lite.close()
+        return
+    import asyncpg
 
-        conn = await asyncpg.connect(db_url.replace("postgres://", "postgresql://", 1))
-        text, _ = sql_of(starts[0])
-        stmt = await conn.prepare(_numbered(text))
-        for start in starts:
-            _, params = sql_of(start)
-            t = time.perf_counter()
-            await stmt.fetch(*params)
-            samples.append((time.perf_counter() - t) * 1000)
-        await conn.close()
+    loop = asyncio.new_event_loop()
+    conn = loop.run_until_complete(
+        asyncpg.connect(db_url.replace("postgres://", "postgresql://", 1))
+    )
+    prepared: dict[str, Any] = {}
 
-    asyncio.run(run())
+    def one_postgres(start: datetime) -> float:
+        text, params = sql_of(start)
+        text = _numbered(text)
+        if text not in prepared:
+            prepared[text] = loop.run_until_complete(conn.prepare(text))
+        t = time.perf_counter()
+        loop.run_until_complete(prepared[text].fetch(*params))
+        return (time.perf_counter() - t) * 1000
+
+    try:
+        yield one_postgres
+    finally:
+        loop.run_until_complete(conn.close())
+        loop.close()
+
+
+def raw_sql(engine: str, db_url: str, sql_of, starts: list[datetime]) -> dict[str, float]:
+    with raw_timer(engine, db_url, sql_of) as one:
+        samples = [one(start) for start in starts]
     return percentiles(samples[10:])
 
 
@@ -233,8 +280,16 @@ def print_kinds(by_kind: dict) -> None:
         print(
             f"  {name:28} raw p50 {k['raw_sql_ms']['p50']:6.2f} ms  "
             f"HTTP p50 {k['http_ms']['p50']:6.2f} ms  "
-            f"({k['ratio_p50']}x; {k['rooms_in_answer_p50']} rooms)"
+            f"({k['ratio_p50']}x; adds {k['server_adds_p50_ms']:.2f} ms; "
+            f"{k['rooms_in_answer_p50']} rooms)  "
+            f"httpx p50 {k['httpx_ms']['p50']:6.2f} ms"
         )
+
+
+def print_clients(clients: dict[str, float]) -> None:
+    print(
+        f"  GET /healthz p50: lean client {clients['lean']:.2f} ms, httpx {clients['httpx']:.2f} ms"
+    )
 
 
 def main() -> None:
@@ -261,17 +316,21 @@ def main() -> None:
                 if args.kinds_only:
                     with servers(db_url, workers=workers, COMPAX_RESULT_CACHE="false") as cluster:
                         url = cluster.urls[0]
-                        by_kind = kinds(engine, db_url, url, admin_headers(url), starts[:80])
-                    report[key] = {"raw_sql_ms": raw, "kinds": by_kind}
+                        headers = admin_headers(url)
+                        by_kind = kinds(engine, db_url, url, headers, starts[:200])
+                        clients = client_floor(url, headers)
+                    report[key] = {"raw_sql_ms": raw, "kinds": by_kind, "health_p50_ms": clients}
                     print(f"\n== {key} ({workers} worker(s))")
                     print_kinds(by_kind)
+                    print_clients(clients)
                     continue
                 with servers(db_url, workers=workers, COMPAX_RESULT_CACHE="false") as cluster:
                     url = cluster.urls[0]
                     headers = admin_headers(url)
                     uncached = http_latency(url, headers, starts)
                     term = http_latency(url, headers, starts[:60], weeks=14)
-                    by_kind = kinds(engine, db_url, url, headers, starts[:80])
+                    by_kind = kinds(engine, db_url, url, headers, starts[:200])
+                    clients = client_floor(url, headers)
                     load_uncached = load_test(url, headers, starts, args.seconds, args.connections)
                 with servers(db_url, workers=workers, COMPAX_RESULT_CACHE="true") as cluster:
                     url = cluster.urls[0]
@@ -289,6 +348,7 @@ def main() -> None:
                 "http_cached_ms": cached,
                 "recurring_15_weeks_ms": term,
                 "kinds": by_kind,
+                "health_p50_ms": clients,
                 "throughput_uncached": load_uncached,
                 "throughput_cached": load_cached,
             }
@@ -300,6 +360,7 @@ def main() -> None:
             print(f"HTTP cached  p50 {cached['p50']:.2f} ms  p95 {cached['p95']:.2f} ms")
             print(f"15 weekly    p50 {term['p50']:.2f} ms  p95 {term['p95']:.2f} ms")
             print_kinds(by_kind)
+            print_clients(clients)
             print(
                 f"wrk @{args.connections}     uncached {load_uncached['requests_per_s']:.0f} req/s (p99 {load_uncached['latency_ms'].get('p99')} ms, non-2xx {load_uncached['non_2xx']}), "
                 f"cached {load_cached['requests_per_s']:.0f} req/s (p99 {load_cached['latency_ms'].get('p99')} ms, non-2xx {load_cached['non_2xx']})"
