@@ -26,6 +26,11 @@ PAUSE_AFTER_FAILURE = 2.0  # seconds without trying the backend after it failed
 LOCAL_COUNTERS_KEPT = 100_000  # fallback counters of one process, while the backend is down
 
 
+def _text(value: Any) -> Any:
+    """Stored and read as it is (counters, stamps and rendered answers are text already)."""
+    return value
+
+
 class Cache:
     def __init__(self, url: str = "memory://", namespace: str = "compax") -> None:
         self.url = url
@@ -83,7 +88,7 @@ class Cache:
             return [0] * len(keys)
         try:
             # Counters are stored raw (INCR), not through the JSON serializer.
-            values = await self.backend.multi_get(keys, loads_fn=lambda v: v)
+            values = await self.backend.multi_get(keys, loads_fn=_text)
         except Exception as exc:
             self._failed("counters", exc)
             return [0] * len(keys)
@@ -167,7 +172,7 @@ class Cache:
         if not self.available:
             return None
         try:
-            value = await self.backend.get(f"stamp:{name}", loads_fn=lambda v: v)
+            value = await self.backend.get(f"stamp:{name}", loads_fn=_text)
         except Exception as exc:
             self._failed("stamp", exc)
             return None
@@ -190,16 +195,33 @@ class Cache:
         self, key: str, stamp: str, ttl: float, compute: Callable[[], Awaitable[str]]
     ) -> str:
         """The answer cached for ``key`` under the current version of ``stamp``, or
-        ``compute()`` (stored for ``ttl`` seconds). Without a usable cache: ``compute()``."""
-        version = await self.stamp(stamp)
-        if version is None:
+        ``compute()`` (stored for ``ttl`` seconds). Without a usable cache: ``compute()``.
+
+        The answer is stored as text, ``v<version>:<answer>``, and read together with the
+        stamp in one round trip (``MGET``); it is served only when its version is the
+        stamp's. An answer computed while a change bumped the stamp carries the older
+        version, so nobody is served it."""
+        if self._owed:
+            await self._pay_owed()
+            if self._owed:
+                return await compute()
+        if not self.available:
             return await compute()
-        full_key = f"{key}:v{version}"
-        hit = await self.get(full_key)
-        if isinstance(hit, str):
-            return hit
+        try:
+            version, hit = await self.backend.multi_get([f"stamp:{stamp}", key], loads_fn=_text)
+        except Exception as exc:
+            self._failed("remember", exc)
+            return await compute()
+        tag = f"v{int(version) if version is not None else 0}:"
+        if isinstance(hit, str) and hit.startswith(tag):
+            return hit[len(tag) :]
         value = await compute()
-        await self.set(full_key, value, ttl)
+        if not self.available:
+            return value
+        try:
+            await self.backend.set(key, tag + value, ttl=ttl, dumps_fn=_text)
+        except Exception as exc:
+            self._failed("set", exc)
         return value
 
     async def ping(self) -> bool:

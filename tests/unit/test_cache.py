@@ -95,3 +95,49 @@ async def test_a_redis_that_never_answers_is_given_up_on():
         server.close()
         await server.wait_closed()
         await hung.close()
+
+
+async def test_an_answer_is_served_until_its_stamp_moves(cache):
+    answers = iter(['{"a": "1 \\"quoted\\" ü"}', '{"a": 2}'])
+    computed: list[str] = []
+
+    async def compute() -> str:
+        computed.append(next(answers))
+        return computed[-1]
+
+    first = await cache.remember("q", "s", 60, compute)
+    assert first == '{"a": "1 \\"quoted\\" ü"}'
+    assert await cache.remember("q", "s", 60, compute) == first  # served, not computed
+    assert len(computed) == 1
+    await cache.bump("s")
+    assert await cache.remember("q", "s", 60, compute) == '{"a": 2}'
+    assert await cache.remember("q", "s", 60, compute) == '{"a": 2}'
+    assert len(computed) == 2
+
+
+async def test_an_answer_computed_across_a_change_is_served_to_nobody_else(cache):
+    async def racing() -> str:
+        await cache.bump("s")  # a change commits while the answer is being computed
+        return "before the change"
+
+    async def fresh() -> str:
+        return "after the change"
+
+    assert await cache.remember("q", "s", 60, racing) == "before the change"
+    assert await cache.remember("q", "s", 60, fresh) == "after the change"
+    assert await cache.remember("q", "s", 60, racing) == "after the change"
+
+
+async def test_a_dead_redis_computes_every_answer():
+    dead = Cache("redis://127.0.0.1:1/0")
+    computed: list[int] = []
+
+    async def compute() -> str:
+        computed.append(1)
+        return "answer"
+
+    async with asyncio.timeout(60):  # a hang guard, not a measurement
+        assert await dead.remember("q", "s", 60, compute) == "answer"
+        assert await dead.remember("q", "s", 60, compute) == "answer"
+    assert len(computed) == 2 and not dead.available
+    await dead.close()
