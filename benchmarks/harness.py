@@ -143,7 +143,7 @@ def timed_gets(
     samples: list[float] = []
     bodies: list[Any] = []
     if client == "httpx":
-        with httpx.Client(base_url=url, headers=headers, timeout=30) as c:
+        with httpx.Client(base_url=url, headers=headers, timeout=60) as c:
             for path, params in requests:
                 t = time.perf_counter()
                 r = c.get(path, params=params)

@@ -21,8 +21,7 @@ import time
 from datetime import date, timedelta
 
 import dataset
-import httpx
-from harness import admin_headers, database, percentiles, save, servers
+from harness import admin_headers, database, percentiles, save, servers, timed_gets
 
 from compax_server.db import reports as reports_db
 from compax_server.db import schedule as schedule_db
@@ -107,13 +106,7 @@ def floor_report(url: str, building: int | None, repeat: int) -> dict[str, float
 
 
 def http(url: str, headers: dict[str, str], requests: list[tuple[str, dict]]) -> dict[str, float]:
-    samples = []
-    with httpx.Client(base_url=url, headers=headers, timeout=60) as c:
-        for path, params in requests:
-            t = time.perf_counter()
-            r = c.get(path, params=params)
-            samples.append((time.perf_counter() - t) * 1000)
-            assert r.status_code == 200, r.text
+    samples, _ = timed_gets(url, headers, requests, "httpx")
     return percentiles(samples[max(1, len(samples) // 10) :])
 
 
