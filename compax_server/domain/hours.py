@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -144,13 +145,26 @@ def open_intervals(
     spans: list[Interval] = []
     day = first
     while day <= last:
-        for a, b in hours.get(WEEKDAYS[day.weekday()], []):
-            s = local_instant(day, _minutes(a), tz)
-            e = local_instant(day, _minutes(b), tz)
-            if s < end and start < e and s < e:
-                spans.append((s, e))
+        opening = hours.get(WEEKDAYS[day.weekday()])
+        if opening:
+            for s, e in _day_instants(day, tuple((a, b) for a, b in opening), tz):
+                if s < end and start < e and s < e:
+                    spans.append((s, e))
         day += timedelta(days=1)
     return merge(spans)
+
+
+@lru_cache(maxsize=8192)
+def _day_instants(
+    day: date, opening: tuple[tuple[str, str], ...], tz: ZoneInfo
+) -> tuple[Interval, ...]:
+    """The opening spans of one local day as UTC instants. Remembered: a search checks the
+    same days again and again (every occurrence of a weekly search, every building sharing
+    its hours), and each conversion walks the zone's DST rules."""
+    return tuple(
+        (local_instant(day, _minutes(a), tz), local_instant(day, _minutes(b), tz))
+        for a, b in opening
+    )
 
 
 def merge(intervals: Iterable[Interval]) -> list[Interval]:
