@@ -137,3 +137,38 @@ async def test_guesses_from_many_addresses_lock_the_account_audited_as_such(app,
         "account",
         3,
     )
+
+
+async def test_what_a_successful_login_leaves_behind_expires(
+    database, settings, redis_url, cache_namespace
+):
+    """The counters a success gives back and the "known address" marker it sets all expire:
+    also when the counters' window ended between the attempt and its success (the give-back
+    then creates the counter anew). Read from Redis itself, so no clock is needed. Kills
+    ``xǁAttemptǁsucceeded__mutmut_4``, ``_13`` and ``_16`` (a time-to-live of ``None``)."""
+    import redis
+
+    from compax_server.cache import Cache
+    from compax_server.services.limits import Attempt
+
+    cache = Cache(redis_url, namespace=cache_namespace)
+    runtime.configure(settings, cache)
+    r = redis.Redis.from_url(redis_url)
+    try:
+        attempt = Attempt(email="someone@campus.example", client="10.7.7.7")
+        await attempt.begin()
+        counters = list(r.scan_iter(match=f"{cache_namespace}*login:*"))
+        assert len(counters) == 3  # the address, the account at the address, the account
+        r.delete(*counters)  # the window ends: the counters expire
+        await attempt.succeeded()
+        left = {key.decode(): r.ttl(key) for key in r.scan_iter(match=f"{cache_namespace}*")}
+        given_back = {k: ttl for k, ttl in left.items() if ":login:known:" not in k}
+        known = {k: ttl for k, ttl in left.items() if ":login:known:" in k}
+        assert len(given_back) == 2 and len(known) == 1, left
+        assert all(0 < ttl <= settings.login_rate_window for ttl in given_back.values()), left
+        assert all(
+            settings.login_rate_window < ttl <= settings.refresh_token_ttl for ttl in known.values()
+        ), left
+    finally:
+        r.close()
+        await cache.close()
