@@ -23,6 +23,7 @@ from compax_server.db import terms as terms_db
 from compax_server.domain import bounds, hours
 from compax_server.domain.recurrence import holiday_dates
 from compax_server.errors import InvalidInput, RuleViolation
+from compax_server.services import search_explain
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
 
@@ -249,13 +250,13 @@ async def _remembered_buildings(fresh: bool = False) -> list[dict[str, Any]]:
     return rows
 
 
-def versions_of(buildings: list[dict[str, Any]]) -> dict[int, int]:
+def _versions_of(buildings: list[dict[str, Any]]) -> dict[int, int]:
     return {b["id"]: b["version"] for b in buildings}
 
 
 async def _buildings_moved(seen: dict[int, int]) -> bool:
     """Whether the buildings differ from ``seen`` now; they are read again either way."""
-    return versions_of(await _remembered_buildings(fresh=True)) != seen
+    return _versions_of(await _remembered_buildings(fresh=True)) != seen
 
 
 async def _resolve(
@@ -326,7 +327,7 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
             if key != "code":
                 cursor_int(after, key, MAX_INT4)
     buildings = await _remembered_buildings()
-    found = await _find(actor, c, buildings, after, seen=versions_of(buildings))
+    found = await _find(actor, c, buildings, after, seen=_versions_of(buildings))
     if found is None:  # the buildings changed since this process read them
         found = await _find(actor, c, await _remembered_buildings(), after, seen=None)
         assert found is not None
@@ -372,79 +373,7 @@ async def _find(
         misses = await search_db.find_rooms(
             room_filter, windows, sort=c.sort, limit=c.limit, free=False
         )
-        found.unavailable = await _explain(actor, misses, all_windows, outside, count)
-    return found
-
-
-async def _explain(
-    actor: Actor,
-    misses: list[dict[str, Any]],
-    all_windows: search_db.Windows,
-    outside: dict[int, int],
-    count: int,
-) -> list[dict[str, Any]]:
-    bookings, closures = await search_db.blocking([r["id"] for r in misses], all_windows)
-    out = []
-    for room in misses:
-        reasons: list[dict[str, Any]] = []
-        blocked: set[datetime] = set()
-        if not room["bookable"]:
-            reasons.append({"type": "not_bookable", "detail": "the room is not bookable"})
-        if room["building_id"] in outside:
-            n = outside[room["building_id"]]
-            reasons.append(
-                {
-                    "type": "outside_opening_hours",
-                    "detail": f"{room['building_code']} is closed at {n} of {count} occurrence(s)",
-                    "occurrences": n,
-                }
-            )
-        for b in bookings:
-            if b["room_id"] != room["id"]:
-                continue
-            blocked.add(b["ws"])
-            visible = actor.sees_booking_of(b["owner_id"], b["room_id"])
-            reasons.append(
-                {
-                    "type": "booking",
-                    "booking_id": b["id"] if visible else None,
-                    "start": b["start"],
-                    "end": b["end"],
-                    "status": b["status"],
-                    "title": b["title"] if visible else None,
-                }
-            )
-        for cl in closures:
-            if cl["room_id"] != room["id"]:
-                continue
-            blocked.add(cl["ws"])
-            reasons.append(
-                {
-                    "type": "closure",
-                    "closure_id": cl["id"],
-                    "start": cl["start"],
-                    "end": cl["end"],
-                    "detail": cl["reason"],
-                }
-            )
-        out.append(
-            room
-            | {
-                "reasons": _dedupe(reasons),
-                "blocked_occurrences": count
-                if room["building_id"] in outside or not room["bookable"]
-                else len(blocked),
-                "occurrences": count,
-            }
+        found.unavailable = await search_explain.near_misses(
+            actor, misses, all_windows, outside, count
         )
-    return out
-
-
-def _dedupe(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen, out = set(), []
-    for r in reasons:
-        key = json.dumps(r, sort_keys=True, default=str)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+    return found
