@@ -165,11 +165,7 @@ class Cache:
     async def stamp(self, name: str) -> int | None:
         """The current version of ``name`` (0 before the first bump); ``None`` when the cache
         cannot be trusted now (unavailable, or a bump is still owed after an outage)."""
-        if self._owed:
-            await self._pay_owed()
-            if self._owed:
-                return None
-        if not self.available:
+        if not await self._trusted():
             return None
         try:
             value = await self.backend.get(f"stamp:{name}", loads_fn=_text)
@@ -184,6 +180,15 @@ class Cache:
         before this process trusts the cache again."""
         if await self.incr(f"stamp:{name}", None) is None:
             self._owed.add(name)
+
+    async def _trusted(self) -> bool:
+        """Whether cached answers may be used now: the backend is available and no bump is
+        owed (an owed one is paid first)."""
+        if self._owed:
+            await self._pay_owed()
+            if self._owed:
+                return False
+        return self.available
 
     async def _pay_owed(self) -> None:
         for name in sorted(self._owed):
@@ -201,11 +206,7 @@ class Cache:
         stamp in one round trip (``MGET``); it is served only when its version is the
         stamp's. An answer computed while a change bumped the stamp carries the older
         version, so nobody is served it."""
-        if self._owed:
-            await self._pay_owed()
-            if self._owed:
-                return await compute()
-        if not self.available:
+        if not await self._trusted():
             return await compute()
         try:
             version, hit = await self.backend.multi_get([f"stamp:{stamp}", key], loads_fn=_text)
