@@ -30,7 +30,11 @@ class RoomSearchQuery(Query):
     features: str | None = Field(
         None, max_length=500, description="comma-separated feature codes; all are required"
     )
-    q: str | None = Field(None, max_length=100, description="part of the room code or name")
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="part of the room code or name, in any case, taken literally",
+    )
     code: str | None = Field(
         None, max_length=32, description="exactly this room code (0 or 1 rooms come back)"
     )

@@ -60,8 +60,10 @@ def _filter_sql(f: RoomFilter, params: list[Any]) -> str:
         )
         params.append(feature_id)
     if f.text:
-        clauses.append("(LOWER(r.code) LIKE ? OR LOWER(r.name) LIKE ?)")
-        pattern = "%" + f.text.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+        # The text is matched literally: ``_`` (common in room codes), ``%`` and the backslash
+        # are escaped, not wildcards.
+        clauses.append("(LOWER(r.code) LIKE ? ESCAPE '\\' OR LOWER(r.name) LIKE ? ESCAPE '\\')")
+        pattern = "%" + _like_literal(f.text.lower()) + "%"
         params.extend([pattern, pattern])
     if f.code is not None:
         clauses.append("r.code = ?")
@@ -73,6 +75,11 @@ def _filter_sql(f: RoomFilter, params: list[Any]) -> str:
         clauses.append(f"r.id NOT IN ({', '.join('?' for _ in f.exclude_room_ids)})")
         params.extend(f.exclude_room_ids)
     return " AND ".join(clauses)
+
+
+def _like_literal(text: str) -> str:
+    """``text`` as a LIKE pattern that matches only itself (with ``ESCAPE '\\'``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _windows_cte(windows: Windows, params: list[Any], dialect: str) -> str:
@@ -232,7 +239,7 @@ def find_rooms_query(
     after: dict[str, Any] | None = None,
     free: bool = True,
     seen: dict[int, int] | None = None,
-    dialect: str = "sqlite",
+    dialect: str,
 ) -> tuple[str, list[Any]]:
     """The SQL (``?`` placeholders) and parameters of ``find_rooms``."""
     params: list[Any] = []
@@ -334,22 +341,11 @@ async def blocking(
     return bookings, closures
 
 
-async def buildings_of(building_ids: list[int] | None) -> list[dict[str, Any]]:
-    """Id, code, zone, opening hours and version of the buildings (all when ``None``)."""
-    if building_ids is None:
-        rows = await sql.fetch(
-            "SELECT id, code, timezone, opening_hours, version FROM buildings "
-            "WHERE deleted_at IS NULL"
-        )
-    elif not building_ids:
-        return []
-    else:
-        marks = ", ".join("?" for _ in building_ids)
-        rows = await sql.fetch(
-            f"SELECT id, code, timezone, opening_hours, version FROM buildings "
-            f"WHERE id IN ({marks})",
-            *building_ids,
-        )
+async def buildings_of() -> list[dict[str, Any]]:
+    """Id, code, zone, opening hours and version of every live building."""
+    rows = await sql.fetch(
+        "SELECT id, code, timezone, opening_hours, version FROM buildings WHERE deleted_at IS NULL"
+    )
     for row in rows:
         row["opening_hours"] = sql.decode_json(row["opening_hours"])
     return rows
