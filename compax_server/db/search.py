@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.filters import escape_like
+
 from compax_server import db
 from compax_server.db import sql
 
@@ -63,7 +65,7 @@ def _filter_sql(f: RoomFilter, params: list[Any]) -> str:
         # The text is matched literally: ``_`` (common in room codes), ``%`` and the backslash
         # are escaped, not wildcards.
         clauses.append("(LOWER(r.code) LIKE ? ESCAPE '\\' OR LOWER(r.name) LIKE ? ESCAPE '\\')")
-        pattern = "%" + _like_literal(f.text.lower()) + "%"
+        pattern = "%" + escape_like(f.text.lower()) + "%"
         params.extend([pattern, pattern])
     if f.code is not None:
         clauses.append("r.code = ?")
@@ -75,11 +77,6 @@ def _filter_sql(f: RoomFilter, params: list[Any]) -> str:
         clauses.append(f"r.id NOT IN ({', '.join('?' for _ in f.exclude_room_ids)})")
         params.extend(f.exclude_room_ids)
     return " AND ".join(clauses)
-
-
-def _like_literal(text: str) -> str:
-    """``text`` as a LIKE pattern that matches only itself (with ``ESCAPE '\\'``)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _windows_cte(windows: Windows, params: list[Any], dialect: str) -> str:
