@@ -65,34 +65,41 @@ async def test_a_term_that_does_not_exist_is_a_400_naming_it(client, member, bui
 
 NINE = f"{Y2031}-03-03T09:00:00+00:00"
 TEN = f"{Y2031}-03-03T10:00:00+00:00"
+AFTER = "must be after free_from"
 
 
 @pytest.mark.parametrize(
     ("params", "status", "pointer", "code", "words"),
     [
-        ({"free_from": NINE}, 400, "/free_to", "missing", "go together"),
-        ({"free_to": TEN}, 400, "/free_from", "missing", "go together"),
-        ({"free_from": TEN, "free_to": NINE}, 400, "/free_to", "invalid_interval", "after"),
-        ({"free_from": NINE, "free_to": NINE}, 400, "/free_to", "invalid_interval", "after"),
+        ({"free_from": NINE}, 400, "/free_to", "missing", "free_from and free_to go together"),
+        ({"free_to": TEN}, 400, "/free_from", "missing", "free_from and free_to go together"),
+        ({"free_from": TEN, "free_to": NINE}, 400, "/free_to", "invalid_interval", AFTER),
+        ({"free_from": NINE, "free_to": NINE}, 400, "/free_to", "invalid_interval", AFTER),
         (
             {"free_from": NINE, "free_to": f"{Y2031}-03-10T09:00:01+00:00"},
             400,
             "/free_to",
             "too_long",
-            "7 days",
+            "a window is at most 7 days long",
         ),
-        ({"repeat": "weekly"}, 400, "/repeat", "missing", "free_from"),
-        ({"free_from": NINE, "free_to": TEN, "repeat": "weekly"}, 400, "/until", "missing", ""),
+        ({"repeat": "weekly"}, 400, "/repeat", "missing", "needs free_from and free_to"),
+        (
+            {"free_from": NINE, "free_to": TEN, "repeat": "weekly"},
+            400,
+            "/until",
+            "missing",
+            "a recurring search needs until (or term)",
+        ),
         (
             {"free_from": NINE, "free_to": TEN, "repeat": "weekly", "until": f"{Y2031}-03-01"},
             400,
             "/until",
             "invalid_interval",
-            "before free_from",
+            "is before free_from",
         ),
         ({"free_from": "1899-12-31T09:00:00+00:00", "free_to": TEN}, 422, "/free_from", None, ""),
         ({"free_from": NINE, "free_to": "1900-01-01T10:00:00+00:00"}, 422, "/free_to", None, ""),
-        ({"cursor": "not a cursor"}, 400, "/cursor", None, ""),
+        ({"cursor": "not a cursor"}, 400, "/cursor", None, None),
     ],
 )
 async def test_bad_windows_are_refused_with_the_field_named(
@@ -108,7 +115,8 @@ async def test_bad_windows_are_refused_with_the_field_named(
     assert (error["location"], error["pointer"]) == ("query", pointer)
     if code is not None:
         assert error["code"] == code
-    assert words in error["detail"]
+    if words is not None:
+        assert error["detail"] == words
 
 
 async def test_a_window_of_exactly_seven_days_and_an_until_the_day_before_are_accepted(
