@@ -4,7 +4,7 @@ full: status, location, pointer and code. Written to kill the mutants of
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -145,3 +145,41 @@ async def test_a_cursor_of_another_sort_order_is_a_400(client, member, make_room
     assert "another sort order" in error["detail"]
     same = await find(client, member, sort="code", limit=1, cursor=first["next_cursor"])
     assert [r["code"] for r in same["data"]] == ["C-1"]
+
+
+async def test_a_recurring_search_spans_at_most_732_days_inside_the_accepted_range(
+    client, member, building
+):
+    def weekly(first: datetime, until: date) -> dict[str, str]:
+        return {
+            "free_from": first.isoformat(),
+            "free_to": (first + timedelta(hours=1)).isoformat(),
+            "repeat": "weekly",
+            "until": until.isoformat(),
+        }
+
+    first = at(0, 9)
+    longest = await client.get(
+        R, params=weekly(first, first.date() + timedelta(days=732)), headers=bearer(member)
+    )
+    assert longest.status_code == 200, longest.text
+    assert longest.json()["occurrences"] == 105  # days 0, 7, ..., 728
+    longer = await client.get(
+        R, params=weekly(first, first.date() + timedelta(days=733)), headers=bearer(member)
+    )
+    assert longer.status_code == 422, longer.text
+    assert longer.json()["errors"][0] == {
+        "rule": "max_search_days",
+        "limit": 732,
+        "field": "until",
+        "pointer": "/until",
+        "detail": "a recurring search spans at most 732 days",
+    }
+    # A search starting inside the accepted range may not repeat past its end.
+    late = datetime(2199, 12, 1, 9, tzinfo=UTC)
+    past = await client.get(R, params=weekly(late, date(2200, 1, 5)), headers=bearer(member))
+    assert past.status_code == 422, past.text
+    assert (past.json()["errors"][0]["rule"], past.json()["errors"][0]["field"]) == (
+        "time_range",
+        "until",
+    )
