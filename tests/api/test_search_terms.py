@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from compax_server.db.terms import Term
+from compax_server.services.paging import encode_cursor
 from tests.api.test_search import R, find
 from tests.conftest import at, bearer
 from tests.dates import Y2031
@@ -182,4 +183,26 @@ async def test_a_recurring_search_spans_at_most_732_days_inside_the_accepted_ran
     assert (past.json()["errors"][0]["rule"], past.json()["errors"][0]["field"]) == (
         "time_range",
         "until",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "position"),
+    [
+        ("code", {"code": 5, "id": 1}),  # a code that is no text
+        ("capacity", {"capacity": "ten", "code": "A", "id": 1}),
+        ("capacity", {"capacity": 10, "code": "A", "id": 2**31}),  # past an int4 id
+        ("code", {"code": "A", "id": -1}),
+    ],
+)
+async def test_a_forged_cursor_is_a_400_before_any_query(client, member, building, sort, position):
+    r = await client.get(
+        R, params={"sort": sort, "cursor": encode_cursor(position)}, headers=bearer(member)
+    )
+    assert r.status_code == 400, r.text
+    error = r.json()["errors"][0]
+    assert (error["location"], error["pointer"], error["detail"]) == (
+        "query",
+        "/cursor",
+        "is not a cursor this server issued",
     )
