@@ -133,13 +133,18 @@ async def update_series(
                         actor, room.code, room.capacity, m.slot.attendees, override=override
                     )
             pending_in_way = await _check_moves(actor, series, locked, merges, override)
+            asked = _fields_asked(title, description, room_id, retimed, attendees)
             changed: list[int] = []
             rejected: list[int] = []
             for booking, m in merges:
                 diff = occurrences.fields_changed(_slot(booking), m.slot)
                 exception = list(m.exception)
                 if scope == "following":
-                    exception = occurrences.mark(exception, diff)
+                    # Only the series' own values are not exceptions: an occurrence already
+                    # at the asked value (or reset and then changed) must still be marked.
+                    own = _series_slot(series, booking, locked[series.room_id].timezone)
+                    unlike = occurrences.fields_changed(own, m.slot) if own else diff
+                    exception = occurrences.mark(exception, unlike & asked)
                 if not diff and exception == list(booking.exception_fields):
                     continue
                 if diff & {"room_id", "time"}:
@@ -188,6 +193,41 @@ async def update_series(
             return Outcome(series, changed, rejected=rejected, exceptions_kept=kept)
 
     return await writes.run(attempt)
+
+
+def _fields_asked(
+    title: str | None,
+    description: str | None,
+    room_id: int | None,
+    retimed: bool,
+    attendees: int | NotGiven | None,
+) -> set[str]:
+    """The exception fields a series change sets."""
+    asked = set()
+    if title is not None or description is not None:
+        asked.add("title")
+    if room_id is not None:
+        asked.add("room_id")
+    if retimed:
+        asked.add("time")
+    if not isinstance(attendees, NotGiven):
+        asked.add("attendees")
+    return asked
+
+
+def _series_slot(series: Series, booking: Booking, timezone: str) -> occurrences.Slot | None:
+    """What the series itself says for ``booking``'s date (None for a booking without one)."""
+    if booking.occurrence_date is None:
+        return None
+    o = recurrence.occurrence_on(
+        booking.occurrence_date,
+        recurrence.parse_time(series.start_time),
+        timedelta(minutes=series.duration_minutes),
+        hours.zone(timezone),
+    )
+    return occurrences.Slot(
+        series.room_id, o.start, o.end, series.title, series.description, series.attendees
+    )
 
 
 def _slot(booking: Booking) -> occurrences.Slot:

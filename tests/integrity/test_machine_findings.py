@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from tests.conftest import bearer
@@ -107,3 +109,55 @@ async def test_a_reset_puts_every_occurrence_back_on_its_series(client, staff, m
     assert r.status_code == 200, r.text
     after = await Booking.get(id=second.pk)
     assert (after.room_id, after.title, after.exception_fields) == (room.pk, "Algorithms I", [])
+
+
+async def test_a_following_change_marks_what_differs_from_the_series(client, staff, make_room):
+    """Found by the machine on SQLite: a second ``following`` change to the same time, with
+    ``reset_exceptions``, found nothing to change on the occurrences and so cleared their
+    ``time`` exception, leaving them off their series' wall-clock time and movable by the
+    next series edit."""
+    room = await make_room()
+    made = (await client.post(S, json=weekly(room), headers=bearer(staff))).json()
+    first, *later = made["booking_ids"]
+    change = {"scope": "following", "from_date": f"{Y2031}-03-11"}
+    change |= {"start_time": "08:30", "duration_minutes": 30}
+    for extra in ({}, {"reset_exceptions": True}):
+        version = await version_of(client, staff, made["id"])
+        r = await client.patch(
+            f"{S}/{made['id']}",
+            json=change | extra,
+            headers=bearer(staff) | {"If-Match": f'"{version}"'},
+        )
+        assert r.status_code == 200, r.text
+        for bid in later:
+            b = await Booking.get(id=bid)
+            assert b.exception_fields == ["time"], (extra, b.exception_fields)
+            assert (b.start.hour, b.start.minute, b.end - b.start) == (7, 30, timedelta(minutes=30))
+    assert (await Booking.get(id=first)).exception_fields == []
+    series = (await client.get(f"{S}/{made['id']}", headers=bearer(staff))).json()
+    assert (series["start_time"], series["duration_minutes"]) == ("09:00", 60)
+
+
+async def test_a_following_reset_puts_back_what_it_does_not_change(client, staff, make_room):
+    """A ``following`` rename with ``reset_exceptions`` puts a retimed occurrence back on the
+    series' time; that time is the series' again, so it is no exception any more."""
+    room = await make_room()
+    made = (await client.post(S, json=weekly(room), headers=bearer(staff))).json()
+    last = await Booking.get(id=made["booking_ids"][2])
+    r = await client.patch(
+        f"/api/v1/bookings/{last.pk}",
+        json={"start": f"{Y2031}-03-18T12:00:00Z", "end": f"{Y2031}-03-18T13:00:00Z"},
+        headers=bearer(staff) | {"If-Match": f'"{last.version}"'},
+    )
+    assert r.json()["exception_fields"] == ["time"], r.text
+    version = await version_of(client, staff, made["id"])
+    r = await client.patch(
+        f"{S}/{made['id']}",
+        json={"scope": "following", "from_date": f"{Y2031}-03-11", "title": "Algorithms II"}
+        | {"reset_exceptions": True},
+        headers=bearer(staff) | {"If-Match": f'"{version}"'},
+    )
+    assert r.status_code == 200, r.text
+    after = await Booking.get(id=last.pk)
+    assert (after.start.hour, after.exception_fields) == (8, ["title"])
+    assert after.title == "Algorithms II"
