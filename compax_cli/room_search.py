@@ -105,6 +105,10 @@ def _search(
             raise typer.BadParameter("give --to or --duration with --from", param_hint="--to")
     elif to or duration or repeat or until or term:
         raise typer.BadParameter("a free-room search starts with --from", param_hint="--from")
+    if until and term:
+        raise typer.BadParameter(
+            "a term search ends with its term: give --term or --until", param_hint="--until"
+        )
     term_id = lookup.term(c, term).id if term else None
     last_day = parse_date(until, "--until") if until else None
     if (last_day or term_id) and repeat is None:

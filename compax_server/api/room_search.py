@@ -45,8 +45,8 @@ class RoomSearchQuery(Query):
     )
     until: QueryDate | None = Field(
         None,
-        description="last day of a recurring search (inclusive); at most 732 days after "
-        "free_from and 400 occurrences",
+        description="last day of a recurring search (inclusive; needs repeat, not with term); "
+        "at most 732 days after free_from and 400 occurrences",
     )
     term: int | None = Field(
         None,

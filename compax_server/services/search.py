@@ -155,6 +155,10 @@ def _check_window(c: Criteria) -> None:
             raise InvalidInput.field(
                 "query", "free_to", "a window is at most 7 days long", "too_long"
             )
+    if c.until is not None and c.repeat is None:
+        raise InvalidInput.field(
+            "query", "until", "ends a recurring search: add repeat=daily or weekly", "missing"
+        )
     if c.repeat is not None:
         if c.free_from is None:
             raise InvalidInput.field("query", "repeat", "needs free_from and free_to", "missing")
@@ -310,6 +314,10 @@ async def search_rooms(actor: Actor, c: Criteria) -> Found:
     require_scope(actor, Scope.read)
     check_limit(c.limit)
     if c.term_id is not None:
+        if c.until is not None:
+            raise InvalidInput.field(
+                "query", "until", "a term search ends with its term: give term or until"
+            )
         await _apply_term(c)
     if c.sort not in SORTS:
         raise InvalidInput.field("query", "sort", f"one of {', '.join(SORTS)}", "enum")

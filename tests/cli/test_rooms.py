@@ -213,6 +213,11 @@ def test_search_mistakes_name_the_option(admin_cli, campus):
     )
     garbled = admin_cli("rooms", "search", "--from", "next tuesday", "-d", "1h")
     assert garbled.exit_code == 2 and "--from" in garbled.stderr
+    both = admin_cli(
+        "rooms", "search", "--from", f"{MONDAY} 10:00", "-d", "1h",
+        "--until", f"{Y2031}-03-24", "--term", "Spring",
+    )  # fmt: skip
+    assert both.exit_code == 2 and "--until" in both.stderr and "--term" in both.stderr
     no_end = admin_cli("rooms", "search", "--from", f"{MONDAY} 10:00")
     assert no_end.exit_code == 2
     dst_gap = admin_cli(
