@@ -88,7 +88,9 @@ class UnavailableReason(Out):
 
 class UnavailableRoom(RoomOut):
     reasons: list[UnavailableReason]
-    blocked_occurrences: int
+    blocked_occurrences: int = Field(
+        description="occurrences at which it is not free (every one, when not bookable)"
+    )
     occurrences: int
 
 

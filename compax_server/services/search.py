@@ -192,16 +192,18 @@ def _holidays_within(holidays: list[dict[str, Any]], first: date, last: date) ->
 
 def windows_of(
     c: Criteria, buildings: list[dict[str, Any]]
-) -> tuple[search_db.Windows, search_db.Windows, dict[int, int], int]:
-    """``(open windows, all windows, outside-hours counts per building, occurrences)``:
-    each building's windows in its zone; ``open`` keeps only buildings open for all."""
+) -> tuple[search_db.Windows, search_db.Windows, dict[int, frozenset[datetime]], int]:
+    """``(open windows, all windows, the window starts outside opening hours per building,
+    occurrences)``: each building's windows in its zone; ``open`` keeps only buildings open
+    for all."""
     assert c.free_from is not None and c.free_to is not None
     start, end = hours.utc(c.free_from), hours.utc(c.free_to)
     by_zone: dict[str, list[tuple[datetime, datetime]]] = {}
-    closed_by_hours: dict[tuple[str, str], int] = {}  # buildings often share zone and hours
+    # buildings often share zone and hours
+    closed_by_hours: dict[tuple[str, str], frozenset[datetime]] = {}
     open_w: dict[int, list[tuple[datetime, datetime]]] = {}
     all_w: dict[int, list[tuple[datetime, datetime]]] = {}
-    outside: dict[int, int] = {}
+    outside: dict[int, frozenset[datetime]] = {}
     count = 0
     for b in buildings:
         tz = hours.zone(b["timezone"])
@@ -212,8 +214,8 @@ def windows_of(
         all_w[b["id"]] = spans
         key = (b["timezone"], json.dumps(b["opening_hours"], sort_keys=True))
         if key not in closed_by_hours:
-            closed_by_hours[key] = sum(
-                1 for s, e in spans if not hours.within_opening_hours(b["opening_hours"], tz, s, e)
+            closed_by_hours[key] = frozenset(
+                s for s, e in spans if not hours.within_opening_hours(b["opening_hours"], tz, s, e)
             )
         closed = closed_by_hours[key]
         if closed:
@@ -360,7 +362,7 @@ async def _find(
         )
     room_filter, buildings = resolved
     windows = all_windows = None
-    outside: dict[int, int] = {}
+    outside: dict[int, frozenset[datetime]] = {}
     count = 0
     if c.free_from is not None:
         windows, all_windows, outside, count = windows_of(c, buildings)

@@ -15,12 +15,12 @@ async def near_misses(
     actor: Actor,
     misses: list[dict[str, Any]],
     all_windows: search_db.Windows,
-    outside: dict[int, int],
+    outside: dict[int, frozenset[datetime]],
     count: int,
 ) -> list[dict[str, Any]]:
     """Each room of ``misses`` (matching, not free) with its reasons and the number of the
-    ``count`` occurrences it is blocked at; booking ids and titles only where ``actor`` may
-    see them."""
+    ``count`` occurrences it is blocked at (``outside``: the window starts at which its
+    building is closed); booking ids and titles only where ``actor`` may see them."""
     bookings, closures = await search_db.blocking([r["id"] for r in misses], all_windows)
     out = []
     for room in misses:
@@ -29,7 +29,9 @@ async def near_misses(
         if not room["bookable"]:
             reasons.append({"type": "not_bookable", "detail": "the room is not bookable"})
         if room["building_id"] in outside:
-            n = outside[room["building_id"]]
+            closed = outside[room["building_id"]]
+            blocked |= closed
+            n = len(closed)
             reasons.append(
                 {
                     "type": "outside_opening_hours",
@@ -69,9 +71,7 @@ async def near_misses(
             room
             | {
                 "reasons": dedupe(reasons),
-                "blocked_occurrences": count
-                if room["building_id"] in outside or not room["bookable"]
-                else len(blocked),
+                "blocked_occurrences": len(blocked) if room["bookable"] else count,
                 "occurrences": count,
             }
         )
