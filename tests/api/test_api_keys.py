@@ -136,3 +136,19 @@ async def test_only_admins_manage_keys(client, staff, member):
         KEYS, json={"user_id": member.pk, "name": "k", "scopes": ["read"]}, headers=h
     )
     assert r.status_code == 403
+
+
+async def test_a_key_without_read_scope_cannot_search_in_any_format(client, admin, make_user, room):
+    """The search answers JSON from the cache and CSV without it: both check the scope, also
+    when a key that may read has just filled the cache with the same answer."""
+    service = await make_user(Role.staff)
+    reader = {"X-API-Key": (await make_key(client, admin, service, scopes=["read"]))["secret"]}
+    writer = {"X-API-Key": (await make_key(client, admin, service, scopes=["write"]))["secret"]}
+    window = {"free_from": f"{Y2031}-03-03T09:00:00Z", "free_to": f"{Y2031}-03-03T10:00:00Z"}
+    for accept in ("application/json", "text/csv"):
+        h = {"Accept": accept}
+        ok = await client.get("/api/v1/rooms", params=window, headers=reader | h)
+        assert ok.status_code == 200 and room.code in ok.text, ok.text
+        r = await client.get("/api/v1/rooms", params=window, headers=writer | h)
+        assert r.status_code == 403, (accept, r.text)
+        assert r.json()["required_scope"] == "read"
