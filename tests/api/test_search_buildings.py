@@ -99,3 +99,32 @@ async def test_a_feature_added_after_a_search_is_known_at_once(client, member, s
     await make_room(code="BV-2", features=["hearing-loop", "projector"])  # adds the feature
     both = await find(client, member, features="projector,hearing-loop")
     assert [x["code"] for x in both["data"]] == ["BV-2"]
+
+
+async def test_the_second_try_keeps_the_cursor_and_the_viewer(
+    client, staff, make_room, book, building
+):
+    """A search whose remembered buildings are stale tries again on the live ones, with the
+    same cursor (the second page stays the second page) and the same viewer (explain shows
+    staff the booking's id)."""
+    for code in ("BV-1", "BV-2", "BV-3"):
+        await make_room(code=code)
+    taken = await make_room(code="BV-4")
+    mine = await book(staff, taken, at(0, 9), at(0, 10))
+    first = await find(client, staff, **WINDOW, limit=1)
+    assert [r["code"] for r in first["data"]] == ["BV-1"]
+
+    async def stale_memo() -> None:
+        """This process remembers the building closed; it is open again."""
+        await buildings.update_building(actor_of(staff), building.pk, opening_hours=AFTERNOONS)
+        assert (await find(client, staff, **WINDOW))["data"] == []
+        await buildings.update_building(actor_of(staff), building.pk, opening_hours=None)
+
+    await stale_memo()
+    second = await find(client, staff, **WINDOW, limit=1, cursor=first["next_cursor"])
+    assert [r["code"] for r in second["data"]] == ["BV-2"]
+    await stale_memo()
+    explained = await find(client, staff, **WINDOW, explain="true")
+    assert [r["code"] for r in explained["data"]] == ["BV-1", "BV-2", "BV-3"]
+    [miss] = explained["unavailable"]
+    assert (miss["code"], miss["reasons"][0]["booking_id"]) == ("BV-4", mine.pk)
