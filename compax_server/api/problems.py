@@ -237,7 +237,8 @@ PROBLEMS: dict[str, Kind] = {
         "A rule forbids this",
         "The request is well formed but a rule refuses it: opening hours, a closure, a "
         "booking rule, an idempotency key reused for another request, a booking in the past. "
-        "`errors` names each `rule` (and its `limit`); a series says what it `skipped`.",
+        "`errors` names each `rule` (and its `limit`); a series says what it `skipped`; a "
+        "time outside the accepted range (`time_range`) names its `field` and `pointer`.",
         "Show the rule's detail; staff may be able to override.",
     ),
     "noshow_ban": Kind(

@@ -31,6 +31,7 @@ def _range_problem(name: str, value: object) -> dict[str, object]:
         "rule": "time_range",
         "limit": {"from": EARLIEST.isoformat(), "to": LATEST.isoformat()},
         "field": name,
+        "pointer": "/" + name.replace(".", "/"),
         "detail": f"{name} {value} is outside the accepted range, {RANGE_TEXT}",
     }
 

@@ -54,6 +54,7 @@ def test_an_instant_just_before_the_range_is_a_422_naming_it():
                 "rule": "time_range",
                 "limit": RANGE_LIMIT,
                 "field": "start",
+                "pointer": "/start",
                 "detail": "start 1969-12-31 23:59:59+00:00 is outside the accepted range, "
                 "1970-01-01 to 2200-01-01 (UTC)",
             }
@@ -99,6 +100,7 @@ def test_dates_are_checked_against_the_range_of_dates():
             "rule": "time_range",
             "limit": RANGE_LIMIT,
             "field": "date",
+            "pointer": "/date",
             "detail": "date 1969-12-31 is outside the accepted range, "
             "1970-01-01 to 2200-01-01 (UTC)",
         }
@@ -107,6 +109,9 @@ def test_dates_are_checked_against_the_range_of_dates():
         bounds.check_date(date(2200, 1, 1), "until")
     assert caught.value.detail.startswith("until must lie")
     assert caught.value.extra["errors"][0]["field"] == "until"
+    with pytest.raises(RuleViolation) as caught:
+        bounds.check_date(date(2200, 1, 1), "recurrence.until")
+    assert caught.value.extra["errors"][0]["pointer"] == "/recurrence/until"
 
 
 def at(day: int, hour: int = 0) -> datetime:
