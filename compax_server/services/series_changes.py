@@ -68,8 +68,8 @@ async def update_series(
     An occurrence changed by hand (an exception) keeps what was changed: a moved occurrence
     stays in its room when the series gets a new time, and is listed in
     ``exceptions_kept``; ``reset_exceptions`` overwrites them with the series' values. A
-    ``following`` change makes its occurrences differ from the series, so they become
-    exceptions in the fields it changed."""
+    ``following`` change leaves the series as it is: each field it sets becomes an
+    exception of the occurrences where the value differs from the series' own."""
     require_scope(actor, Scope.write)
     if scope not in ("all", "following"):
         raise InvalidInput.field("body", "scope", "all or following", "enum")

@@ -238,15 +238,20 @@ def wall_clock_breaks(snap: Snapshot) -> list[tuple[int, str]]:
             # PATCH /series moves it to the new time and keeps only its room: the two paths
             # differ (services/imports.py documents its choice). A renamed one follows.
             continue
-        hh, mm = (int(x) for x in s["start_time"].split(":"))
-        if hh < 4:
+        if int(s["start_time"].split(":")[0]) < 4:
             continue
-        start = b.start.astimezone(TZ)
-        if (start.hour, start.minute) != (hh, mm) or (b.end - b.start) != timedelta(
-            minutes=s["duration_minutes"]
-        ):
+        if not on_series_time(b, s):
+            start = b.start.astimezone(TZ)
             found.append((b.id, f"{start.isoformat()} for {b.end - b.start}: {b}, series {s}"))
     return found
+
+
+def on_series_time(b: Row, series: dict[str, Any]) -> bool:
+    """Whether ``b`` starts at its series' local wall-clock time and lasts its duration."""
+    hh, mm = (int(x) for x in series["start_time"].split(":"))
+    start = b.start.astimezone(TZ)
+    duration = timedelta(minutes=series["duration_minutes"])
+    return (start.hour, start.minute) == (hh, mm) and b.end - b.start == duration
 
 
 def expected_free(

@@ -75,6 +75,8 @@ from tests.integrity import machine_model as m
 EXAMPLES = int(os.environ.get("COMPAX_MACHINE_EXAMPLES", "200"))
 STEPS = int(os.environ.get("COMPAX_MACHINE_STEPS", "30"))
 
+# The exception field each field of a series change sets.
+EDITED = {"room_id": "room_id", "start_time": "time", "duration_minutes": "time", "title": "title"}
 STATS: Counter[str] = Counter()  # answers per kind of write; COMPAX_MACHINE_STATS=1 prints them
 SHRINK = os.environ.get("COMPAX_MACHINE_SHRINK", "1") != "0"
 
@@ -283,8 +285,8 @@ class Harness:
         for c in await Closure.all().values("id", "room_id", "start", "end"):
             snap.closures.append(m.ClosureRow(c["id"], c["room_id"], c["start"], c["end"]))
         for s in await Series.all().values(
-            "id", "room_id", "owner_id", "start_time", "duration_minutes", "status", "version",
-            "source",
+            "id", "room_id", "owner_id", "title", "start_time", "duration_minutes", "status",
+            "version", "source",
         ):  # fmt: skip
             s["status"] = getattr(s["status"], "value", s["status"])
             snap.series[s["id"]] = s
@@ -462,6 +464,19 @@ class CalendarMachine(RuleBasedStateMachine):
             expect["status"] = "cancelled"
         if not expect:
             del self.expect[booking_id]
+
+    def following_change(self, b: m.Row, series: dict[str, Any], asked: set[str]) -> None:
+        """A ``scope=following`` series change: each field it set that now differs from the
+        series' own value is an exception of ``b`` (an exception it kept stays one)."""
+        expect = self.expect.setdefault(b.id, {})
+        if "room_id" in asked and b.room_id != series["room_id"]:
+            expect["room_id"] = b.room_id
+        if "time" in asked and not m.on_series_time(b, series):
+            expect["time"] = (b.start, b.end)
+        if "title" in asked and b.title != series["title"]:
+            expect["title"] = b.title
+        if not expect:
+            del self.expect[b.id]
 
     # -- bookings ----------------------------------------------------------------------------
 
@@ -717,10 +732,11 @@ class CalendarMachine(RuleBasedStateMachine):
                     self.expect[b.id] = kept
                     if not kept:
                         del self.expect[b.id]
-        if scope == "following":  # what it changed differs from the series by hand now
+        if scope == "following":  # where it set a value unlike the series', an exception
+            asked = {EDITED.get(name) for name in body} - {None}
             for b in self.snap.bookings.values():
-                if in_scope(b):
-                    self.hand_change(before, b.id)
+                if in_scope(b) and b.active:
+                    self.following_change(b, self.snap.series[s["id"]], asked)
         for bid in out["booking_ids"]:
             row = self.snap.bookings[bid]
             self.set_focus(row.start, row.end, row.room_id)
