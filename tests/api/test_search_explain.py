@@ -31,6 +31,12 @@ async def explained(client, user, **params: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
+async def daily(client, user, day: int, last: date, **params: Any) -> dict[str, dict[str, Any]]:
+    """A daily search 09:00-10:00Z from ``day`` (0: Monday) to ``last``, explained."""
+    window = {"free_from": at(day, 9), "free_to": at(day, 10), "repeat": "daily", "until": last}
+    return await explained(client, user, **window, **params)
+
+
 def booking(start: datetime, end: datetime, **extra: Any) -> dict[str, Any]:
     fixed = {"type": "booking", "start": start, "end": end}
     return NO_EXTRA | {"occurrences": None, "status": "confirmed"} | extra | fixed
@@ -88,15 +94,7 @@ async def test_hours_bookings_and_closures_count_each_blocked_occurrence_once(
     } | {k: None for k in ("booking_id", "closure_id", "start", "end", "status", "title")}
     not_bookable = NO_EXTRA | {"type": "not_bookable", "detail": "the room is not bookable"}
     not_bookable |= {"occurrences": None, "start": None, "end": None, "status": None}
-    got = await explained(
-        client,
-        member,
-        free_from=at(4, 9),
-        free_to=at(4, 10),
-        repeat="daily",
-        until=date(Y2031, 3, 9),
-        sort="code",
-    )
+    got = await daily(client, member, 4, date(Y2031, 3, 9), sort="code")
     assert list(got) == ["O-1", "O-2", "O-3"]
     assert got["O-1"]["reasons"] == [closed]
     assert got["O-2"]["reasons"] == [closed, booking(at(4, 9, 30), at(4, 10))]
@@ -124,14 +122,7 @@ async def test_a_booking_across_two_occurrences_is_one_reason_and_blocks_both(
     )
     await book(staff, split, at(1, 9), at(1, 9, 20))
     await book(staff, split, at(1, 9, 40), at(1, 10))
-    got = await explained(
-        client,
-        member,
-        free_from=at(0, 9),
-        free_to=at(0, 10),
-        repeat="daily",
-        until=date(Y2031, 3, 5),
-    )
+    got = await daily(client, member, 0, date(Y2031, 3, 5))
     assert got["D-1"]["reasons"] == [
         booking(at(0, 9, 30), at(1, 9, 30)),
         NO_EXTRA
