@@ -188,6 +188,11 @@ def _edit(
     st = state(ctx, json_)
     if scope == "following" and not from_:
         raise typer.BadParameter("--scope following needs --from DATE", param_hint="--from")
+    if scope == "all" and from_:
+        raise typer.BadParameter(
+            "--from goes with --scope following (--scope all changes every date)",
+            param_hint="--from",
+        )
     if not (room or time_ or duration or title or description is not None or attendees is not None):
         raise typer.BadParameter(
             "give --room, --time, --duration, --title, --description or --attendees",

@@ -46,6 +46,7 @@ def snapshot(series: Series) -> dict[str, Any]:
         "room_id": series.room_id,
         "owner_id": series.owner_id,
         "title": series.title,
+        "description": series.description,
         "rule": series.rule,
         "start_time": series.start_time,
         "duration_minutes": series.duration_minutes,

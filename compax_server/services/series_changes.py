@@ -75,6 +75,10 @@ async def update_series(
         raise InvalidInput.field("body", "scope", "all or following", "enum")
     if scope == "following" and from_date is None:
         raise InvalidInput.field("body", "from_date", "scope=following needs from_date", "missing")
+    if scope == "all" and from_date is not None:  # a forgotten scope would change every date
+        raise InvalidInput.field(
+            "body", "from_date", "goes with scope=following (scope=all changes every date)"
+        )
 
     async def attempt() -> Outcome:
         async with db.transaction():

@@ -97,6 +97,11 @@ def test_move_the_following_occurrences_then_cancel_from_a_date(admin_cli, campu
     assert renamed["title"] == "Lab (group B)"
     wrong = admin_cli("series", "edit", str(made["id"]), "--scope", "following", "--title", "x")
     assert wrong.exit_code == 2 and "--from" in wrong.stderr
+    every = admin_cli(
+        "series", "edit", str(made["id"]), "--scope", "all", "--from", f"{Y2031}-03-26",
+        "--title", "x",
+    )  # fmt: skip
+    assert every.exit_code == 2 and "--scope following" in every.stderr
 
     cancelled = admin_cli.json("series", "cancel", str(made["id"]), "--from", f"{Y2031}-03-26")
     assert (cancelled["status"], len(cancelled["booking_ids"])) == ("active", 1)
