@@ -4,6 +4,7 @@ edit; a ``following`` edit marks only what differs from the series; staff's over
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from compax_server.db.users import Role
 from compax_server.services import managers, rooms
 from tests.api.test_series_dates import current, day, weekly
 from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
 
 S = "/api/v1/series"
 
@@ -169,7 +171,7 @@ async def test_a_following_edit_to_the_series_own_value_is_no_exception(client, 
 
 
 async def test_a_series_edit_rejects_every_request_it_overrides(
-    client, member, make_user, staff, make_room
+    client, make_user, staff, make_room, book
 ):
     """Staff move a series into a room that needs approval, where members asked for two of
     its dates: both requests are rejected and named."""
@@ -177,19 +179,11 @@ async def test_a_series_edit_rejects_every_request_it_overrides(
     made = await weekly(client, staff, plain)
     asker = await make_user(Role.member)
     asked = []
-    for d in (day(3, 4), day(3, 18)):
-        r = await client.post(
-            "/api/v1/bookings",
-            json={
-                "room_id": approval.pk,
-                "title": "Study",
-                "start": f"{d}T08:00:00Z",
-                "end": f"{d}T09:00:00Z",
-            },
-            headers=bearer(asker),
-        )
-        assert r.json()["status"] == "pending", r.text
-        asked.append(r.json()["id"])
+    for d in (4, 18):
+        start = datetime(Y2031, 3, d, 8, tzinfo=UTC)
+        request = await book(asker, approval, start, start + timedelta(hours=1), title="Study")
+        assert request.status == Status.pending
+        asked.append(request.pk)
     r = await edit(client, staff, made, room_id=approval.pk)
     assert r.status_code == 200, r.text
     assert sorted(r.json()["rejected_booking_ids"]) == sorted(asked)
