@@ -49,6 +49,24 @@ def mark(exception: Iterable[str], changed: Iterable[str]) -> list[str]:
     return sorted(set(exception) | set(changed))
 
 
+def fields_set(*, title: bool, room: bool, time: bool, attendees: bool) -> set[str]:
+    """The exception fields a series change sets (a description is part of ``title``)."""
+    named = {"title": title, "room_id": room, "time": time, "attendees": attendees}
+    return {field for field, asked in named.items() if asked}
+
+
+def following_marks(
+    exception: Iterable[str], own: Slot | None, result: Slot, moved: set[str], asked: set[str]
+) -> list[str]:
+    """The exception fields of an occurrence after a ``following`` change, which leaves the
+    series as it is: each field the change sets (``asked``) becomes an exception where the
+    result differs from the series' own value for that date (``own``), also where the
+    occurrence already held it. An occurrence without a date of the series (``own`` None)
+    is marked where it ``moved``."""
+    unlike = fields_changed(own, result) if own is not None else moved
+    return mark(exception, unlike & asked)
+
+
 @dataclass(frozen=True)
 class Merge:
     slot: Slot  # what the occurrence becomes

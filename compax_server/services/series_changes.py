@@ -8,6 +8,7 @@ checked like a new booking (all or nothing); bookings keep their ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -103,12 +104,14 @@ async def update_series(
                 )
             merges: list[tuple[Booking, occurrences.Merge]] = []
             kept: list[dict[str, Any]] = []
+            new_zone = hours.zone(locked[new_room_id].timezone)
             for booking in affected:
                 current = _slot(booking)
                 start, end = current.start, current.end
                 if (retimed or reset_exceptions) and booking.occurrence_date is not None:
-                    tz = hours.zone(locked[new_room_id].timezone)
-                    o = recurrence.occurrence_on(booking.occurrence_date, new_time, duration, tz)
+                    o = recurrence.occurrence_on(
+                        booking.occurrence_date, new_time, duration, new_zone
+                    )
                     start, end = o.start, o.end
                 # What the change asks of this occurrence; a reset asks for all of the series.
                 base = series if reset_exceptions else current
@@ -137,18 +140,21 @@ async def update_series(
                         actor, room.code, room.capacity, m.slot.attendees, override=override
                     )
             pending_in_way = await _check_moves(actor, series, locked, merges, override)
-            asked = _fields_asked(title, description, room_id, retimed, attendees)
+            asked = occurrences.fields_set(
+                title=title is not None or description is not None,
+                room=room_id is not None,
+                time=retimed,
+                attendees=not isinstance(attendees, NotGiven),
+            )
+            series_slot = _series_slots(series, locked[series.room_id].timezone)
             changed: list[int] = []
             rejected: list[int] = []
             for booking, m in merges:
                 diff = occurrences.fields_changed(_slot(booking), m.slot)
                 exception = list(m.exception)
                 if scope == "following":
-                    # Only the series' own values are not exceptions: an occurrence already
-                    # at the asked value (or reset and then changed) must still be marked.
-                    own = _series_slot(series, booking, locked[series.room_id].timezone)
-                    unlike = occurrences.fields_changed(own, m.slot) if own else diff
-                    exception = occurrences.mark(exception, unlike & asked)
+                    own = series_slot(booking.occurrence_date)
+                    exception = occurrences.following_marks(exception, own, m.slot, diff, asked)
                 if not diff and exception == list(booking.exception_fields):
                     continue
                 if diff & {"room_id", "time"}:
@@ -199,39 +205,25 @@ async def update_series(
     return await writes.run(attempt)
 
 
-def _fields_asked(
-    title: str | None,
-    description: str | None,
-    room_id: int | None,
-    retimed: bool,
-    attendees: int | NotGiven | None,
-) -> set[str]:
-    """The exception fields a series change sets."""
-    asked = set()
-    if title is not None or description is not None:
-        asked.add("title")
-    if room_id is not None:
-        asked.add("room_id")
-    if retimed:
-        asked.add("time")
-    if not isinstance(attendees, NotGiven):
-        asked.add("attendees")
-    return asked
-
-
-def _series_slot(series: Series, booking: Booking, timezone: str) -> occurrences.Slot | None:
-    """What the series itself says for ``booking``'s date (None for a booking without one)."""
-    if booking.occurrence_date is None:
-        return None
-    o = recurrence.occurrence_on(
-        booking.occurrence_date,
+def _series_slots(
+    series: Series, timezone: str
+) -> Callable[[date | None], occurrences.Slot | None]:
+    """What the series itself says for a date (None for a booking without one)."""
+    at, length, zone = (
         recurrence.parse_time(series.start_time),
         timedelta(minutes=series.duration_minutes),
         hours.zone(timezone),
     )
-    return occurrences.Slot(
-        series.room_id, o.start, o.end, series.title, series.description, series.attendees
-    )
+
+    def slot(day: date | None) -> occurrences.Slot | None:
+        if day is None:
+            return None
+        o = recurrence.occurrence_on(day, at, length, zone)
+        return occurrences.Slot(
+            series.room_id, o.start, o.end, series.title, series.description, series.attendees
+        )
+
+    return slot
 
 
 def _slot(booking: Booking) -> occurrences.Slot:

@@ -95,6 +95,45 @@ def test_kept_view():
     assert occurrences.kept_view(8, None, []) == {"booking_id": 8, "date": None, "fields": []}
 
 
+@pytest.mark.parametrize(
+    ("flags", "fields"),
+    [
+        ({}, set()),
+        ({"title": True}, {"title"}),
+        ({"room": True}, {"room_id"}),
+        ({"time": True}, {"time"}),
+        ({"attendees": True}, {"attendees"}),
+        (
+            {"title": True, "room": True, "time": True, "attendees": True},
+            {"title", "room_id", "time", "attendees"},
+        ),
+    ],
+)
+def test_the_fields_a_series_change_sets(flags, fields):
+    asked = {"title": False, "room": False, "time": False, "attendees": False} | flags
+    assert occurrences.fields_set(**asked) == fields
+
+
+def test_a_following_change_marks_what_differs_from_the_series_not_what_moved():
+    own = BASE  # what the series says for the date
+    # Already at the asked time (nothing moved), but off the series' time: still an exception.
+    at_eight = with_(start=at(8), end=at(9))
+    assert occurrences.following_marks([], own, at_eight, set(), {"time"}) == ["time"]
+    # Moved back to the series' own time: no exception is added (and none is taken away).
+    assert occurrences.following_marks([], own, BASE, {"time"}, {"time"}) == []
+    assert occurrences.following_marks(["title"], own, BASE, {"time"}, {"time"}) == ["title"]
+    # Only the fields the change sets are marked, however the result differs.
+    moved_room = with_(room_id=2, title="Other")
+    assert occurrences.following_marks([], own, moved_room, set(), {"room_id"}) == ["room_id"]
+    assert occurrences.following_marks([], own, moved_room, set(), set()) == []
+
+
+def test_a_following_change_marks_an_occurrence_without_a_date_where_it_moved():
+    moved = with_(start=at(8), end=at(9))
+    assert occurrences.following_marks([], None, moved, {"time"}, {"time", "title"}) == ["time"]
+    assert occurrences.following_marks(["title"], None, moved, set(), {"time"}) == ["title"]
+
+
 slot_values = st.builds(
     Slot,
     st.sampled_from([1, 2]),
