@@ -338,7 +338,7 @@ async def blocking(
     return bookings, closures
 
 
-async def buildings_of() -> list[dict[str, Any]]:
+async def live_buildings() -> list[dict[str, Any]]:
     """Id, code, zone, opening hours and version of every live building."""
     rows = await sql.fetch(
         "SELECT id, code, timezone, opening_hours, version FROM buildings WHERE deleted_at IS NULL"

@@ -232,13 +232,13 @@ async def all_buildings() -> list[dict[str, Any]]:
     """Every building (id, code, zone, opening hours). Remembered in the process for as long
     as the ``availability`` stamp does not move, when the shared stamp can be trusted."""
     if not runtime.settings().use_result_cache:
-        return await search_db.buildings_of()
+        return await search_db.live_buildings()
     version = await runtime.cache().stamp(STAMP)
     if version is None:
-        return await search_db.buildings_of()
+        return await search_db.live_buildings()
     memo = runtime.memo("buildings")
     if memo.get("version") != version:
-        memo["rows"] = await search_db.buildings_of()
+        memo["rows"] = await search_db.live_buildings()
         memo["version"] = version
     rows: list[dict[str, Any]] = memo["rows"]
     return rows
@@ -251,7 +251,7 @@ async def _remembered_buildings(fresh: bool = False) -> list[dict[str, Any]]:
     an answer empty, never wrong, and an empty answer looks again (``_buildings_moved``)."""
     memo = runtime.memo("search_buildings")
     if fresh or "rows" not in memo:
-        memo["rows"] = await search_db.buildings_of()
+        memo["rows"] = await search_db.live_buildings()
     rows: list[dict[str, Any]] = memo["rows"]
     return rows
 

@@ -67,7 +67,7 @@ async def test_the_query_answers_nothing_once_the_buildings_moved(
     empty = await buildings.create_building(
         actor_of(admin), code="E", name="Empty", timezone="Europe/Berlin"
     )
-    rows = await search_db.buildings_of()
+    rows = await search_db.live_buildings()
     seen = {b["id"]: b["version"] for b in rows}
     windows = search_db.Windows({b["id"]: [(at(0, 9), at(0, 10))] for b in rows})
 
