@@ -242,9 +242,10 @@ async def update_series(series_id: int, f: SeriesFields, now: datetime) -> None:
 
 async def active_occurrences(series_id: int) -> list[dict[str, Any]]:
     """The pending and confirmed bookings of the series: id, occurrence_date (a date, or
-    None), room_id, start, end, title, owner_id, attendees."""
+    None), room_id, start, end, title, description, owner_id, attendees."""
     rows = await sql.fetch(
-        """SELECT id, occurrence_date, room_id, "start", "end", title, owner_id, attendees
+        """SELECT id, occurrence_date, room_id, "start", "end", title, description, owner_id,
+                  attendees
            FROM bookings
            WHERE series_id = ? AND status IN ('pending', 'confirmed')""",
         series_id,
@@ -266,24 +267,23 @@ async def update_booking(
     room_id: int | None,
     owner_id: int | None,
     title: str,
+    description: str,
     start: datetime,
     end: datetime,
     attendees: int | None,
     now: datetime,
-    description: str | None = None,
 ) -> None:
-    """Set the booking's (or occurrence's) room, owner, title, time, head count (and
-    description, when given), confirm it and count a new version."""
-    described = [] if description is None else [description]
+    """Set the booking's (or occurrence's) room, owner, title, description, time and head
+    count, confirm it and count a new version."""
     await sql.execute(
-        f"""UPDATE bookings SET room_id = ?, owner_id = ?, title = ?,
-               {"description = ?, " if described else ""}"start" = ?, "end" = ?, attendees = ?,
+        """UPDATE bookings SET room_id = ?, owner_id = ?, title = ?, description = ?,
+               "start" = ?, "end" = ?, attendees = ?,
                status = 'confirmed', version = version + 1, updated_at = ?
            WHERE id = ?""",
         room_id,
         owner_id,
         title,
-        *described,
+        description,
         start,
         end,
         attendees,

@@ -199,7 +199,7 @@ async def _update_series(
 ) -> None:
     """Match the series' occurrences by date: move the ones that remain (in place, also to a
     new room), cancel the dates that went away, add the new dates. An occurrence renamed or
-    given another head count by hand keeps its title or head count."""
+    given another head count by hand keeps its title and description, or head count."""
     assert p.existing_id is not None
     p.series_id = p.existing_id
     item = p.item
@@ -223,13 +223,18 @@ async def _update_series(
         if found is None:
             new_rows.append(_occurrence_row(p, w))
             continue
-        title = found["title"] if day in renamed else item["title"]
+        title, description = (
+            (found["title"], found["description"])
+            if day in renamed
+            else (item["title"], item.get("description") or "")
+        )
         attendees = found["attendees"] if day in recounted else item.get("attendees")
         if (
             found["room_id"] != p.room_id
             or found["start"] != w.start
             or found["end"] != w.end
             or found["title"] != title
+            or found["description"] != description
             or found["attendees"] != attendees
             or found["owner_id"] != p.owner_id
         ):
@@ -238,6 +243,7 @@ async def _update_series(
                 room_id=p.room_id,
                 owner_id=p.owner_id,
                 title=title,
+                description=description,
                 start=w.start,
                 end=w.end,
                 attendees=attendees,

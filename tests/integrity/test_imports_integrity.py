@@ -213,3 +213,37 @@ async def test_an_occurrence_moved_by_hand_stays_in_the_way_of_the_same_batch(
     assert await Booking.all().count() == before
     kept = await Booking.get(id=moved.pk)
     assert (kept.room_id, kept.status) == (other.pk, Status.confirmed)
+
+
+async def test_an_import_update_carries_a_new_description_to_the_occurrences(
+    client, staff, make_room
+):
+    """Repro: a re-import with a new description changed the series but left every
+    occurrence with the old one (the plan said "update: description"). An occurrence
+    renamed by hand keeps its title and description (the title exception covers both)."""
+    room = await make_room()
+    r = await run(
+        client, staff, [lecture("L1", room, description="Bring a calculator")], mode="apply"
+    )
+    assert r.status_code == 201, r.text
+    occ = await Booking.filter(series_id=r.json()["items"][0]["series_id"]).order_by("start")
+    renamed = occ[1]
+    r = await client.patch(
+        f"{BK}/{renamed.pk}",
+        json={"title": "Guest lecture", "description": "In the big hall's annex"},
+        headers=bearer(staff) | {"If-Match": f'"{renamed.version}"'},
+    )
+    assert r.status_code == 200, r.text
+
+    r = await run(client, staff, [lecture("L1", room, description="No calculators")], mode="apply")
+    assert r.status_code == 201, r.text
+    item = r.json()["items"][0]
+    assert item["action"] == "update"
+    assert "description" in item["changes"]
+    after = {b.pk: b for b in await Booking.filter(series_id=renamed.series_id)}
+    assert {pk: (b.title, b.description) for pk, b in after.items()} == {
+        b.pk: ("Lecture L1", "No calculators") for b in occ if b.pk != renamed.pk
+    } | {renamed.pk: ("Guest lecture", "In the big hall's annex")}
+    # the import counts a new version on the others; the renamed one has only its PATCH
+    assert after[renamed.pk].version == renamed.version + 1
+    assert all(after[b.pk].version == b.version + 1 for b in occ if b.pk != renamed.pk)
