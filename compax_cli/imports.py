@@ -121,9 +121,8 @@ def reasons(result: ImportItemResult, tz: tzinfo, names: Names | None = None) ->
         out.append(f"leaves out {s.get('date')}: {s.get('detail') or s.get('reason')}")
     for k in result.exceptions_kept or []:
         fields = ", ".join("room" if f == "room_id" else str(f) for f in k.get("fields", []))
-        out.append(
-            f"keeps booking {k.get('booking_id')} on {k.get('date')} as changed by hand ({fields})"
-        )
+        on = f" on {k['date']}" if k.get("date") else ""
+        out.append(f"keeps booking {k.get('booking_id')}{on} as changed by hand ({fields})")
     if result.action == "cancel":
         out.append("no longer in the file")
     return "\n".join(out)

@@ -116,8 +116,9 @@ class ImportItemResult(Out):
     )
     exceptions_kept: list[dict[str, Any]] | None = Field(
         None,
-        description="occurrences changed by hand that this update leaves as they are "
-        "(booking_id, date, fields)",
+        description="what a person changed that this update leaves as it is: per booking "
+        "(an occurrence, or the item's single booking), booking_id, date (null for a single "
+        "booking) and the fields kept",
     )
 
 

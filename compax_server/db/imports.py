@@ -84,13 +84,18 @@ async def series_of_source(source: str) -> dict[str, dict[str, Any]]:
 
 
 async def bookings_of_source(source: str) -> dict[str, dict[str, Any]]:
-    """The single bookings (not of a series) the source imported, by external id."""
+    """The single bookings (not of a series) the source imported, by external id, with the
+    fields changed by hand (``exception_fields``, decoded)."""
     return {
         b["external_id"]: b
-        | {"start": sql.decode_time(b["start"]), "end": sql.decode_time(b["end"])}
+        | {
+            "start": sql.decode_time(b["start"]),
+            "end": sql.decode_time(b["end"]),
+            "exception_fields": sql.decode_json(b["exception_fields"]) or [],
+        }
         for b in await sql.fetch(
             """SELECT id, external_id, room_id, owner_id, title, description, "start", "end",
-                      status, attendees
+                      status, attendees, exception_fields
                FROM bookings WHERE source = ? AND series_id IS NULL""",
             source,
         )

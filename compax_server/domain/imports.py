@@ -62,12 +62,13 @@ class ItemPlan:
     rejects: list[int] = field(default_factory=list)
     booking_ids: list[int] = field(default_factory=list)
     series_id: int | None = None
-    # Occurrences of an updated series changed by hand: date -> (booking id, fields). Their
-    # changed fields stay as they are (a moved or cancelled one is left alone entirely).
-    exceptions: dict[date, tuple[int, list[str]]] = field(default_factory=dict)
+    # What a person changed on an updated item: occurrence date (None for a single booking)
+    # -> (booking id, fields). Those fields stay as they are (an occurrence moved or
+    # cancelled by hand is left alone entirely).
+    exceptions: dict[date | None, tuple[int, list[str]]] = field(default_factory=dict)
     skipped: list[dict[str, Any]] = field(default_factory=list)  # dates left out (closures)
 
-    def left_alone(self) -> set[date]:
+    def left_alone(self) -> set[date | None]:
         """The dates of occurrences moved, retimed or cancelled by hand: an update of the
         series neither books, moves nor cancels them (a renamed one follows it, keeping its
         title)."""
@@ -94,7 +95,9 @@ class ItemPlan:
         if self.exceptions and self.action == "update":
             out["exceptions_kept"] = [
                 occurrences.kept_view(booking_id, day, fields)
-                for day, (booking_id, fields) in sorted(self.exceptions.items())
+                for day, (booking_id, fields) in sorted(
+                    self.exceptions.items(), key=lambda e: e[0] or date.min
+                )
             ]
         return out
 
@@ -220,10 +223,13 @@ def unchanged(p: ItemPlan, existing: dict[str, Any]) -> bool:
     """Whether the source's stored item (decoded, as ``db.imports`` reads it) is this one."""
     if p.kind == "series":
         return bool(existing["status"] == "active" and existing["content_hash"] == p.content_hash)
-    return existing["status"] in ACTIVE and changed_fields(p, existing) == []
+    return changed_fields(p, existing) == []
 
 
 def changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
+    """The fields of the item that differ from what the source imported before. For a single
+    booking, those changed by hand (its ``exception_fields``) do not count: they stay, and
+    one cancelled by hand is left alone entirely."""
     item = p.item
     changed = []
     if p.kind == "series":
@@ -243,23 +249,64 @@ def changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
         }
         changed = [name for name, same in stored.items() if not same]
         return changed or ["start_date"]  # the one field a series does not keep
-    if existing["room_id"] != p.room_id:
+    by_hand = set(existing["exception_fields"])
+    if "status" in by_hand:
+        return []
+    if existing["room_id"] != p.room_id and "room_id" not in by_hand:
         changed.append("room")
     if existing["owner_id"] != p.owner_id:
         changed.append("owner")
-    if existing["title"] != item["title"]:
-        changed.append("title")
-    if existing["description"] != (item.get("description") or ""):
-        changed.append("description")
-    if existing["attendees"] != item.get("attendees"):
+    if "title" not in by_hand:
+        if existing["title"] != item["title"]:
+            changed.append("title")
+        if existing["description"] != (item.get("description") or ""):
+            changed.append("description")
+    if existing["attendees"] != item.get("attendees") and "attendees" not in by_hand:
         changed.append("attendees")
-    if existing["start"] != hours.utc(item["start"]):
-        changed.append("start")
-    if existing["end"] != hours.utc(item["end"]):
-        changed.append("end")
+    if "time" not in by_hand:
+        if existing["start"] != hours.utc(item["start"]):
+            changed.append("start")
+        if existing["end"] != hours.utc(item["end"]):
+            changed.append("end")
     if existing["status"] not in ACTIVE:
         changed.append("status")
     return changed
+
+
+def keep_hand_changes(p: ItemPlan, existing: dict[str, Any]) -> None:
+    """An update of a single booking changed by hand keeps the fields changed (its
+    ``exception_fields``, as an occurrence of a series does) and takes the others from the
+    item: ``room_id``, ``windows`` and the item's title, description and head count become
+    what the booking will be, and the plan lists the fields kept."""
+    by_hand = existing["exception_fields"]
+    if not by_hand or not p.windows:
+        return
+    assert p.room_id is not None
+    current = occurrences.Slot(
+        existing["room_id"],
+        existing["start"],
+        existing["end"],
+        existing["title"],
+        existing["description"],
+        existing["attendees"],
+    )
+    w, item = p.windows[0], p.item
+    wanted = occurrences.Slot(
+        p.room_id,
+        w.start,
+        w.end,
+        item["title"],
+        item.get("description") or "",
+        item.get("attendees"),
+    )
+    slot = occurrences.merge(current, wanted, by_hand, reset=False).slot
+    p.room_id, p.windows = slot.room_id, [Window(None, slot.start, slot.end)]
+    p.item = item | {
+        "title": slot.title,
+        "description": slot.description,
+        "attendees": slot.attendees,
+    }
+    p.exceptions[None] = (existing["id"], sorted(by_hand))
 
 
 def meet_closures(

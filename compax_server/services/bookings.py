@@ -62,6 +62,12 @@ async def _replay(actor: Actor, scope: str, key: str, request_hash: str) -> Book
     return await Booking.get(id=record.resource_id)
 
 
+def _planned(booking: Booking) -> bool:
+    """An occurrence of a series or an imported booking: what a person changes on it is an
+    exception (``exception_fields``) that later series edits and imports keep."""
+    return booking.series_id is not None or booking.source is not None
+
+
 @dataclass
 class Created:
     booking: Booking
@@ -276,7 +282,7 @@ async def update_booking(
                 booking.title = title
             if description is not None:
                 booking.description = description
-            if booking.series_id is not None:  # a change by hand: an exception of its series
+            if _planned(booking):  # a change by hand: an exception the series or import keeps
                 changed = occurrences.fields_changed(slot_of(before), slot_of(snapshot(booking)))
                 booking.exception_fields = occurrences.mark(booking.exception_fields, changed)
             booking.version += 1
@@ -334,7 +340,7 @@ async def _transition(
                 rejected = checks.in_the_way(actor, room, slot.bookings, to)
             before = snapshot(booking)
             booking.status = to
-            if to == Status.cancelled and booking.series_id is not None:
+            if to == Status.cancelled and _planned(booking):
                 booking.exception_fields = occurrences.mark(booking.exception_fields, ["status"])
             if reason:
                 booking.reason = reason

@@ -43,6 +43,7 @@ from compax_server.domain.imports import (
     changed_fields,
     content_hash,
     expand,
+    keep_hand_changes,
     meet_closures,
     summarize,
     sweep,
@@ -158,6 +159,8 @@ async def plan_items(
             override=options.override,
             max_length=timedelta(hours=runtime.settings().max_booking_hours),
         )
+        if p.kind == "booking" and existing is not None:
+            keep_hand_changes(p, existing)
         if not options.override and not p.errors:
             await _check_limits(p, room)
         if p.errors:

@@ -403,6 +403,7 @@ STORED_BOOKING = {
     "end": at(3, 11),
     "status": "confirmed",
     "attendees": None,
+    "exception_fields": [],
 }
 
 
@@ -431,6 +432,7 @@ def test_each_changed_field_of_a_booking_is_named():
         "end": at(3, 12),
         "status": "cancelled",
         "attendees": 30,
+        "exception_fields": [],
     }
     assert imports.changed_fields(booking_plan(), stored) == [
         "room",
@@ -445,6 +447,69 @@ def test_each_changed_field_of_a_booking_is_named():
     assert not imports.unchanged(booking_plan(), {**STORED_BOOKING, "status": "rejected"})
     assert not imports.unchanged(booking_plan(), {**STORED_BOOKING, "title": "Other"})
     assert imports.changed_fields(booking_plan(attendees=40), STORED_BOOKING) == ["attendees"]
+
+
+@pytest.mark.parametrize(
+    ("by_hand", "changed"),
+    [
+        (["room_id"], ["owner", "title", "description", "attendees", "start", "end", "status"]),
+        (["time"], ["room", "owner", "title", "description", "attendees", "status"]),
+        (["title"], ["room", "owner", "attendees", "start", "end", "status"]),
+        (["attendees"], ["room", "owner", "title", "description", "start", "end", "status"]),
+        (["room_id", "time", "title", "attendees"], ["owner", "status"]),
+        (["status"], []),  # cancelled by hand: left alone whatever the timetable says
+    ],
+)
+def test_what_was_changed_by_hand_on_a_booking_is_no_change(by_hand, changed):
+    stored = {
+        "room_id": 1,
+        "owner_id": 2,
+        "title": "Old",
+        "description": "old",
+        "start": at(3, 8),
+        "end": at(3, 12),
+        "status": "cancelled",
+        "attendees": 30,
+        "exception_fields": by_hand,
+    }
+    assert imports.changed_fields(booking_plan(), stored) == changed
+    assert imports.unchanged(booking_plan(), stored) == (changed == [])
+
+
+def test_an_update_keeps_the_fields_changed_by_hand_and_takes_the_others():
+    moved_and_renamed = {
+        **STORED_BOOKING,
+        "id": 40,
+        "room_id": 9,
+        "title": "Resit",
+        "description": "by hand",
+        "exception_fields": ["room_id", "title"],
+    }
+    p = booking_plan(start=at(3, 13), end=at(3, 15), title="Exam 2", attendees=25)
+    p.windows = [Window(None, at(3, 13), at(3, 15))]
+    imports.keep_hand_changes(p, moved_and_renamed)
+    assert p.room_id == 9
+    assert p.windows == [Window(None, at(3, 13), at(3, 15))]
+    assert (p.item["title"], p.item["description"], p.item["attendees"]) == (
+        "Resit",
+        "by hand",
+        25,
+    )
+    assert p.exceptions == {None: (40, ["room_id", "title"])}
+    assert "exceptions_kept" not in p.view()  # listed only when the plan is an update
+    p.action = "update"
+    assert p.view()["exceptions_kept"] == [
+        {"booking_id": 40, "date": None, "fields": ["room_id", "title"]}
+    ]
+
+
+def test_an_update_of_a_booking_nobody_changed_by_hand_is_the_item():
+    p = booking_plan(title="Exam 2")
+    p.windows = [Window(None, at(3, 9), at(3, 11))]
+    before = (p.room_id, list(p.windows), dict(p.item))
+    imports.keep_hand_changes(p, {**STORED_BOOKING, "id": 40})
+    assert (p.room_id, p.windows, p.item) == before
+    assert p.exceptions == {}
 
 
 def series_plan(**kw: Any) -> ItemPlan:

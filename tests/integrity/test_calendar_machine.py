@@ -18,10 +18,11 @@ nothing. After every step the database and the API are checked against the model
 3. a confirmed booking lies inside opening hours and outside closures, unless it was written
    with an override (and the step's audit event says ``override``) or a closure kept it;
    every stored window is inside 1970-2200 and the length limits;
-4. exceptions survive: what the machine changed by hand on an occurrence (room, time, title,
-   cancelled) stays so through series edits and imports, and shows in ``exception_fields``,
-   until ``reset_exceptions``; a series never holds two active bookings for one date; an
-   occurrence that follows its series starts at the series' local wall-clock time;
+4. exceptions survive: what the machine changed by hand on an occurrence or an imported
+   booking (room, time, title, cancelled) stays so through series edits and imports, and
+   shows in ``exception_fields``, until ``reset_exceptions``; a series never holds two
+   active bookings for one date; an occurrence that follows its series starts at the
+   series' local wall-clock time;
 5. the free-room search and a room's availability agree with the snapshot (also right
    after a write: the caches must not lag);
 6. every booking a step changed is covered by an audit event of that step.
@@ -449,9 +450,10 @@ class CalendarMachine(RuleBasedStateMachine):
         return False
 
     def hand_change(self, before: m.Snapshot, booking_id: int) -> None:
-        """A change by hand of one occurrence: what changed is now an exception."""
+        """A change by hand of one occurrence or imported booking: what changed is now an
+        exception."""
         old, new = before.bookings.get(booking_id), self.snap.bookings.get(booking_id)
-        if old is None or new is None or new.series_id is None:
+        if old is None or new is None or (new.series_id is None and new.source is None):
             return
         expect = self.expect.setdefault(booking_id, {})
         if new.room_id != old.room_id:

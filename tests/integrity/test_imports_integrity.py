@@ -247,3 +247,74 @@ async def test_an_import_update_carries_a_new_description_to_the_occurrences(
     # the import counts a new version on the others; the renamed one has only its PATCH
     assert after[renamed.pk].version == renamed.version + 1
     assert all(after[b.pk].version == b.version + 1 for b in occ if b.pk != renamed.pk)
+
+
+def single(ext, room, **extra):
+    return {
+        "external_id": ext,
+        "kind": "booking",
+        "room": room.code,
+        "title": f"Exam {ext}",
+        "start": f"{Y2031}-03-05T09:00:00Z",
+        "end": f"{Y2031}-03-05T11:00:00Z",
+        **extra,
+    }
+
+
+async def test_an_import_keeps_what_staff_changed_on_a_single_booking(client, staff, make_room):
+    """Repro: staff moved one imported exam to another room and cancelled another; the
+    next nightly import of the same timetable moved the first back and booked the second
+    again (each planned as an 'update'). A single booking changed by hand keeps its
+    changes like an occurrence of a series: the fields changed stay, the others follow the
+    timetable, and one cancelled by hand stays cancelled."""
+    room, other = await make_room(), await make_room()
+    items = [
+        single("E1", room),
+        single("E2", room, start=f"{Y2031}-03-06T09:00:00Z", end=f"{Y2031}-03-06T11:00:00Z"),
+    ]
+    r = await run(client, staff, items, mode="apply")
+    assert r.status_code == 201, r.text
+    moved_id, cancelled_id = (i["booking_ids"][0] for i in r.json()["items"])
+    moved = await Booking.get(id=moved_id)
+    r = await client.patch(
+        f"{BK}/{moved_id}",
+        json={"room_id": other.pk},
+        headers=bearer(staff) | {"If-Match": f'"{moved.version}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["exception_fields"] == ["room_id"]
+    r = await client.post(
+        f"{BK}/{cancelled_id}/cancel",
+        json={"reason": "exam moved online"},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
+    assert r.status_code == 200, r.text
+
+    plan = await run(client, staff, items)
+    assert plan.status_code == 201, plan.text
+    by_ext = {i["external_id"]: i for i in plan.json()["items"]}
+    assert by_ext["E1"]["action"] == "unchanged"
+    assert by_ext["E2"]["action"] == "unchanged"
+
+    renamed = [single("E1", room, title="Exam E1 (resit)"), items[1]]
+    r = await run(client, staff, renamed, mode="apply")
+    assert r.status_code == 201, r.text
+    by_ext = {i["external_id"]: i for i in r.json()["items"]}
+    assert by_ext["E1"]["action"] == "update"
+    assert by_ext["E1"]["changes"] == ["title"]
+    assert by_ext["E1"]["exceptions_kept"] == [
+        {"booking_id": moved_id, "date": None, "fields": ["room_id"]}
+    ]
+    assert by_ext["E2"]["action"] == "unchanged"
+    after = {b.pk: b for b in await Booking.filter(source="sis")}
+    assert (after[moved_id].room_id, after[moved_id].title) == (other.pk, "Exam E1 (resit)")
+    assert after[moved_id].exception_fields == ["room_id"]
+    assert after[cancelled_id].status == Status.cancelled
+    assert len(after) == 2
+
+    # the timetable drops both: the moved one is cancelled with it, the cancelled one stays so
+    r = await run(client, staff, [single("E3", room)], mode="apply", cancel_missing=True)
+    assert r.status_code == 201, r.text
+    by_ext = {i["external_id"]: i for i in r.json()["items"]}
+    assert by_ext["E1"]["action"] == "cancel"
+    assert "E2" not in by_ext
