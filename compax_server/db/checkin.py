@@ -57,6 +57,7 @@ class DueBooking:
     start: datetime
     end: datetime
     series_id: int | None
+    source: str | None  # the import it came from
     exception_fields: list[str]
     version: int
     closes_minutes: int
@@ -96,7 +97,7 @@ async def due(after: datetime, now: datetime, default_closes: int, limit: int) -
     )
     rows = await sql.fetch(
         f"""SELECT b.id, b.room_id, b.owner_id, b.title, b."start", b."end", b.series_id,
-                   b.exception_fields, b.version, {closes} AS closes
+                   b.source, b.exception_fields, b.version, {closes} AS closes
             FROM bookings b
             JOIN rooms r ON r.id = b.room_id
             LEFT JOIN booking_rules rr ON rr.scope = 'room' AND rr.scope_id = b.room_id
@@ -125,6 +126,7 @@ async def due(after: datetime, now: datetime, default_closes: int, limit: int) -
             start=sql.decode_time(r["start"]),
             end=sql.decode_time(r["end"]),
             series_id=r["series_id"],
+            source=r["source"],
             exception_fields=list(sql.decode_json(r["exception_fields"]) or []),
             version=r["version"],
             closes_minutes=int(r["closes"]),
@@ -135,8 +137,8 @@ async def due(after: datetime, now: datetime, default_closes: int, limit: int) -
 
 async def release(ids: list[int], reason: str, now: datetime) -> list[int]:
     """Release these bookings (still confirmed, nobody checked in); returns the ids that
-    were. A series occurrence records ``status`` among its exception fields, so that series
-    edits keep the released date."""
+    were. The caller records ``status`` among the exception fields of a series occurrence
+    or an imported booking, so that series edits and imports keep it released."""
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)

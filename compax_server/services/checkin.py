@@ -265,7 +265,8 @@ async def _release_batch(moment: datetime, summary: Summary) -> tuple[int, bool]
             if r.id not in released:
                 continue
             fields = r.exception_fields
-            if r.series_id is not None and "status" not in fields:
+            planned = r.series_id is not None or r.source is not None
+            if planned and "status" not in fields:
                 fields = [*fields, "status"]
                 await checkin_db.set_exception_fields(r.id, fields)
             view = {
@@ -289,7 +290,7 @@ async def _release_batch(moment: datetime, summary: Summary) -> tuple[int, bool]
                         "reason": REASON,
                         "due_at": due_at.isoformat(),
                         "released_at": moment.isoformat(),
-                        **({"exception_fields": fields} if r.series_id is not None else {}),
+                        **({"exception_fields": fields} if planned else {}),
                     },
                 )
             )

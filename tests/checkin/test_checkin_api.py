@@ -285,3 +285,32 @@ async def test_a_request_approved_after_its_window_closed_counts_as_checked_in(
     assert r.json()["checked_in_at"] is not None and r.json()["version"] == 3
     assert version_of(r.headers["etag"]) == 3
     assert await checkin.release_due(at(0, 12)) == 0
+
+
+async def test_a_released_booking_of_an_import_stays_released_through_the_next_import(
+    client, staff, member, room, login_clock
+):
+    """Repro: the next nightly import planned a released no-show as an 'update' of its
+    status and confirmed it again, over a room the release had freed."""
+    await require_checkin(client, staff, room)
+    item = {
+        "external_id": "EX-7",
+        "kind": "booking",
+        "room": room.code,
+        "title": "Exam",
+        "start": at(0, 10).isoformat(),
+        "end": at(0, 11).isoformat(),
+        "owner": member.email,
+    }
+    body = {"source": "sis", "items": [item], "mode": "apply"}
+    r = await client.post("/api/v1/imports", json=body, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    booking_id = r.json()["items"][0]["booking_ids"][0]
+    assert await checkin.release_due(at(0, 12)) == 1
+    released = await Booking.get(id=booking_id)
+    assert (released.status, released.exception_fields) == (Status.released, ["status"])
+    r = await client.post("/api/v1/imports", json=body, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    assert r.json()["items"][0]["action"] == "unchanged"
+    after = await Booking.get(id=booking_id)
+    assert (after.status, after.version) == (Status.released, released.version)
