@@ -44,6 +44,12 @@ def fields_changed(old: Slot, new: Slot) -> set[str]:
     return changed
 
 
+def keeps_hand_changes(series_id: int | None, source: str | None) -> bool:
+    """Whether what a person changes on a booking is an exception to keep: true of an
+    occurrence of a series and of a booking an import owns (both are planned again later)."""
+    return series_id is not None or source is not None
+
+
 def mark(exception: Iterable[str], changed: Iterable[str]) -> list[str]:
     """The exception fields after a change by hand of ``changed``."""
     return sorted(set(exception) | set(changed))

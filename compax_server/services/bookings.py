@@ -63,9 +63,7 @@ async def _replay(actor: Actor, scope: str, key: str, request_hash: str) -> Book
 
 
 def _planned(booking: Booking) -> bool:
-    """An occurrence of a series or an imported booking: what a person changes on it is an
-    exception (``exception_fields``) that later series edits and imports keep."""
-    return booking.series_id is not None or booking.source is not None
+    return occurrences.keeps_hand_changes(booking.series_id, booking.source)
 
 
 @dataclass

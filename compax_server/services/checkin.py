@@ -44,6 +44,7 @@ from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room
 from compax_server.db.series import BookingRule
+from compax_server.domain import occurrences
 from compax_server.errors import CheckinClosed, NotFound
 from compax_server.services import audit, limits, rules, writes
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -264,11 +265,11 @@ async def _release_batch(moment: datetime, summary: Summary) -> tuple[int, bool]
         for r in rows:
             if r.id not in released:
                 continue
-            fields = r.exception_fields
-            planned = r.series_id is not None or r.source is not None
-            if planned and "status" not in fields:
-                fields = [*fields, "status"]
-                await checkin_db.set_exception_fields(r.id, fields)
+            marks: dict[str, Any] = {}
+            if occurrences.keeps_hand_changes(r.series_id, r.source):
+                marks["exception_fields"] = occurrences.mark(r.exception_fields, ["status"])
+                if "status" not in r.exception_fields:
+                    await checkin_db.set_exception_fields(r.id, marks["exception_fields"])
             view = {
                 "room_id": r.room_id,
                 "owner_id": r.owner_id,
@@ -290,7 +291,7 @@ async def _release_batch(moment: datetime, summary: Summary) -> tuple[int, bool]
                         "reason": REASON,
                         "due_at": due_at.isoformat(),
                         "released_at": moment.isoformat(),
-                        **({"exception_fields": fields} if planned else {}),
+                        **marks,
                     },
                 )
             )

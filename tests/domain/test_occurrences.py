@@ -160,3 +160,10 @@ def test_each_field_comes_from_the_occurrence_exactly_when_it_is_an_exception(
         else (wanted.title, wanted.description)
     )
     assert got.attendees == (current if "attendees" in exception else wanted).attendees
+
+
+def test_hand_changes_are_kept_on_occurrences_and_imported_bookings_only():
+    assert occurrences.keeps_hand_changes(7, None)
+    assert occurrences.keeps_hand_changes(None, "timetable")
+    assert occurrences.keeps_hand_changes(7, "timetable")
+    assert not occurrences.keeps_hand_changes(None, None)
