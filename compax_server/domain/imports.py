@@ -230,9 +230,8 @@ def changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
     """The fields of the item that differ from what the source imported before. For a single
     booking, those changed by hand (its ``exception_fields``) do not count: they stay, and
     one cancelled by hand is left alone entirely."""
-    item = p.item
-    changed = []
     if p.kind == "series":
+        item = p.item
         stored = {
             "room": existing["room_id"] == p.room_id,
             "owner": existing["owner_id"] == p.owner_id,
@@ -249,40 +248,25 @@ def changed_fields(p: ItemPlan, existing: dict[str, Any]) -> list[str]:
         }
         changed = [name for name, same in stored.items() if not same]
         return changed or ["start_date"]  # the one field a series does not keep
-    by_hand = set(existing["exception_fields"])
-    if "status" in by_hand:
+    if "status" in existing["exception_fields"]:
         return []
-    if existing["room_id"] != p.room_id and "room_id" not in by_hand:
-        changed.append("room")
-    if existing["owner_id"] != p.owner_id:
-        changed.append("owner")
-    if "title" not in by_hand:
-        if existing["title"] != item["title"]:
-            changed.append("title")
-        if existing["description"] != (item.get("description") or ""):
-            changed.append("description")
-    if existing["attendees"] != item.get("attendees") and "attendees" not in by_hand:
-        changed.append("attendees")
-    if "time" not in by_hand:
-        if existing["start"] != hours.utc(item["start"]):
-            changed.append("start")
-        if existing["end"] != hours.utc(item["end"]):
-            changed.append("end")
-    if existing["status"] not in ACTIVE:
-        changed.append("status")
-    return changed
+    old, new = _stored(existing), _as_booked(p, existing)
+    differs = {
+        "room": old.room_id != new.room_id,
+        "owner": existing["owner_id"] != p.owner_id,
+        "title": old.title != new.title,
+        "description": old.description != new.description,
+        "attendees": old.attendees != new.attendees,
+        "start": old.start != new.start,
+        "end": old.end != new.end,
+        "status": existing["status"] not in ACTIVE,
+    }
+    return [name for name, differ in differs.items() if differ]
 
 
-def keep_hand_changes(p: ItemPlan, existing: dict[str, Any]) -> None:
-    """An update of a single booking changed by hand keeps the fields changed (its
-    ``exception_fields``, as an occurrence of a series does) and takes the others from the
-    item: ``room_id``, ``windows`` and the item's title, description and head count become
-    what the booking will be, and the plan lists the fields kept."""
-    by_hand = existing["exception_fields"]
-    if not by_hand or not p.windows:
-        return
-    assert p.room_id is not None
-    current = occurrences.Slot(
+def _stored(existing: dict[str, Any]) -> occurrences.Slot:
+    """A single booking of the source as it is stored."""
+    return occurrences.Slot(
         existing["room_id"],
         existing["start"],
         existing["end"],
@@ -290,18 +274,37 @@ def keep_hand_changes(p: ItemPlan, existing: dict[str, Any]) -> None:
         existing["description"],
         existing["attendees"],
     )
-    w, item = p.windows[0], p.item
+
+
+def _as_booked(p: ItemPlan, existing: dict[str, Any]) -> occurrences.Slot:
+    """What a single booking of the source becomes: the item, except the fields a person
+    changed (its ``exception_fields``), which keep their values, as on an occurrence."""
+    assert p.room_id is not None
+    item = p.item
     wanted = occurrences.Slot(
         p.room_id,
-        w.start,
-        w.end,
+        hours.utc(item["start"]),
+        hours.utc(item["end"]),
         item["title"],
         item.get("description") or "",
         item.get("attendees"),
     )
-    slot = occurrences.merge(current, wanted, by_hand, reset=False).slot
+    return occurrences.merge(
+        _stored(existing), wanted, existing["exception_fields"], reset=False
+    ).slot
+
+
+def keep_hand_changes(p: ItemPlan, existing: dict[str, Any]) -> None:
+    """An update of a single booking changed by hand keeps the fields changed: ``room_id``,
+    ``windows`` and the item's title, description and head count become what the booking
+    will be (``_as_booked``; what ``import_apply`` writes), and the plan lists the fields
+    kept."""
+    by_hand = existing["exception_fields"]
+    if not by_hand or not p.windows:
+        return
+    slot = _as_booked(p, existing)
     p.room_id, p.windows = slot.room_id, [Window(None, slot.start, slot.end)]
-    p.item = item | {
+    p.item = p.item | {
         "title": slot.title,
         "description": slot.description,
         "attendees": slot.attendees,
