@@ -409,3 +409,55 @@ async def test_the_requests_a_series_change_overrides_name_the_booking_that_won(
         assert rejected.reason == f"the room was given to booking {winners[d]}"
         event = await AuditEvent.filter(action="booking.auto_reject", entity_id=request_id).first()
         assert event is not None and event.actor_user_id == staff.pk
+
+
+async def test_a_following_move_and_an_added_date_count_in_the_owners_weekly_quota(
+    client, admin, staff, member, make_room
+):
+    """The weekly quota binds the series' owner (a member), whoever makes the change: a
+    move of the following occurrences into a room with a one-hour quota, and a date added
+    there, are refused for the 90-minute occurrences unless staff override."""
+    big, quota = await make_room(), await make_room()
+    one_hour = rules.Limits(max_hours_per_week=1)
+    await rules.set_rules(actor_of(admin), "room", quota.pk, one_hour)
+    made = await weekly(client, member, big)  # 90 minutes
+    before = await rows(made["id"])
+    r = await edit(client, member, made, scope="following", from_date=day(3, 18), room_id=quota.pk)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["rule"] == "max_hours_per_week"
+    assert await rows(made["id"]) == before
+
+    in_quota = await weekly(client, staff, quota, owner_id=member.pk, override=True)
+    for user in (member, staff):
+        r = await add(client, user, await current(client, user, in_quota["id"]), day(3, 11))
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["rule"] == "max_hours_per_week"
+    assert len(await occurrences(in_quota["id"])) == 3
+    r = await add(client, staff, in_quota, day(3, 11), override=True)
+    assert r.status_code == 200, r.text
+
+
+async def test_a_date_added_in_a_dst_gap_moves_to_the_end_of_the_gap_and_says_so(
+    client, staff, room
+):
+    """Sunday 30 March 2031, 02:30 does not exist in Berlin: the added occurrence starts at
+    03:00 (01:00 UTC), and the answer lists the adjustment, as creating the series does."""
+    body = {
+        "room_id": room.pk,
+        "title": "Night shift",
+        "start_date": day(3, 29),
+        "start_time": "02:30",
+        "duration_minutes": 60,
+        "recurrence": {"freq": "daily", "until": day(3, 31)},
+        "excluded_dates": [day(3, 30)],
+    }
+    r = await client.post(S, json=body, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    assert r.json()["adjustments"] == []
+    r = await add(client, staff, r.json(), day(3, 30))
+    assert r.status_code == 200, r.text
+    assert [(a["date"], a["rule"]) for a in r.json()["adjustments"]] == [(day(3, 30), "dst_gap")]
+    added = [
+        b for b in await occurrences(r.json()["id"]) if b.occurrence_date == date(Y2031, 3, 30)
+    ]
+    assert [b.start for b in added] == [datetime(Y2031, 3, 30, 1, 0, tzinfo=UTC)]
