@@ -233,6 +233,36 @@ def rename(
         show_booking(st, renamed, with_room(st, c, renamed))
 
 
+@app.command("reset")
+def reset(
+    ctx: typer.Context,
+    booking_id: BookingId,
+    json_: Json = False,
+) -> None:
+    """Hand a booking changed by hand back to its series or import.
+
+    What staff change on an occurrence of a series or an imported booking (room, time,
+    title, head count) is kept through later series edits and nightly imports. This forgets
+    those changes: the booking stays as it is until its series or import next changes it,
+    which then sets every field again. A cancelled booking stays cancelled.
+
+    Example: compax bookings reset 42
+    """
+    st = state(ctx, json_)
+    with client(st) as c:
+        booking = c.bookings.get(booking_id)
+        if not booking.exception_fields:
+            note(f"Booking {booking.id} has no change made by hand; nothing to reset.")
+            show_booking(st, booking, with_room(st, c, booking))
+            return
+        reset_ = c.bookings.update(booking, reset_exceptions=True)
+        note(
+            f"Booking {reset_.id} follows its {'series' if reset_.series_id else 'import'} "
+            "again: its next change sets every field."
+        )
+        show_booking(st, reset_, with_room(st, c, reset_))
+
+
 @app.command("cancel")
 def cancel(
     ctx: typer.Context,

@@ -117,17 +117,22 @@ class Bookings(CheckinMethods, SyncResource):
         end: datetime | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
         attendees: int | NotGiven | None = NOT_GIVEN,
+        reset_exceptions: bool | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Booking:
         """Rename or move (time and/or room) in one step; a move is checked like a new
-        booking. ``attendees=None`` clears the head count. Returns the new version."""
+        booking. ``attendees=None`` clears the head count. ``reset_exceptions=True`` clears
+        ``exception_fields``: the booking's series or import sets every field again on its
+        next change. Returns the new version."""
         path, headers = target(booking, version)
         return self._call(
             Booking,
             "PATCH",
             path,
-            json=update_body(title, description, room_id, start, end, override, attendees),
+            json=update_body(
+                title, description, room_id, start, end, override, attendees, reset_exceptions
+            ),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )
@@ -273,17 +278,22 @@ class AsyncBookings(AsyncCheckinMethods, AsyncResource):
         end: datetime | NotGiven = NOT_GIVEN,
         override: bool | NotGiven = NOT_GIVEN,
         attendees: int | NotGiven | None = NOT_GIVEN,
+        reset_exceptions: bool | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> Booking:
         """Rename or move (time and/or room) in one step; a move is checked like a new
-        booking. ``attendees=None`` clears the head count. Returns the new version."""
+        booking. ``attendees=None`` clears the head count. ``reset_exceptions=True`` clears
+        ``exception_fields``: the booking's series or import sets every field again on its
+        next change. Returns the new version."""
         path, headers = target(booking, version)
         return await self._call(
             Booking,
             "PATCH",
             path,
-            json=update_body(title, description, room_id, start, end, override, attendees),
+            json=update_body(
+                title, description, room_id, start, end, override, attendees, reset_exceptions
+            ),
             headers=headers | dict(extra_headers or {}),
             timeout=timeout,
         )

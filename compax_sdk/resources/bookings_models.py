@@ -36,8 +36,9 @@ class Booking(Model):
     attendees: int | None = None  # people expected (seat fit)
     series_id: int | None = None
     exception_fields: list[str] = []
-    """On an occurrence of a series changed by hand: which of ``room_id``, ``time``,
-    ``title``, ``status``. Series edits and imports keep these changes."""
+    """On an occurrence of a series or a booking of an import changed by hand: which of
+    ``room_id``, ``time``, ``title``, ``attendees``, ``status``. Series edits and imports
+    keep these changes; ``update(..., reset_exceptions=True)`` clears them."""
     source: str | None = None
     external_id: str | None = None
     version: int
@@ -132,6 +133,7 @@ def update_body(
     end: datetime | NotGiven,
     override: bool | NotGiven,
     attendees: int | NotGiven | None = NOT_GIVEN,
+    reset_exceptions: bool | NotGiven = NOT_GIVEN,
 ) -> dict[str, object]:
     fields = body(
         {
@@ -141,6 +143,7 @@ def update_body(
             "start": start,
             "end": end,
             "override": override,
+            "reset_exceptions": reset_exceptions,
         }
     )
     if not isinstance(attendees, NotGiven):  # None clears it

@@ -52,8 +52,9 @@ class BookingFields(Out):
     series_id: int | None
     exception_fields: list[str] = Field(
         default_factory=list,
-        description="an occurrence of a series changed by hand: which of room_id, time, "
-        "title, attendees, status (series edits and imports keep these)",
+        description="an occurrence of a series or a booking of an import changed by hand: "
+        "which of room_id, time, title, attendees, status (series edits and imports keep "
+        "these; PATCH with reset_exceptions clears them)",
     )
     source: str | None
     external_id: str | None
@@ -125,6 +126,11 @@ class BookingUpdate(Patch):
     )
     attendees: Int | None = Field(
         None, ge=1, le=MAX_ATTENDEES, description=ATTENDEES_DOC + "; null clears it"
+    )
+    reset_exceptions: bool = Field(
+        False,
+        description="clear exception_fields (what was changed by hand on an occurrence or an "
+        "imported booking): the next series edit or import sets every field again",
     )
 
 

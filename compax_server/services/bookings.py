@@ -221,9 +221,15 @@ async def update_booking(
     end: datetime | None = None,
     override: bool = False,
     attendees: int | NotGiven | None = NOT_GIVEN,
+    reset_exceptions: bool = False,
 ) -> Booking:
     """Rename or move a booking (time and/or room) in one transaction. A move is checked like
-    a new booking; a member moving into a room that requires approval makes it pending."""
+    a new booking; a member moving into a room that requires approval makes it pending.
+
+    What a person changes on an occurrence of a series or a booking of an import is recorded
+    in ``exception_fields``, which later series edits and imports keep; ``reset_exceptions``
+    clears them instead (with any change made in the same request), handing the booking back
+    to its series or import: their next change sets every field again."""
     require_scope(actor, Scope.write)
     target: dict[str, Any] = {}
 
@@ -280,7 +286,9 @@ async def update_booking(
                 booking.title = title
             if description is not None:
                 booking.description = description
-            if _planned(booking):  # a change by hand: an exception the series or import keeps
+            if reset_exceptions:
+                booking.exception_fields = []
+            elif _planned(booking):  # a change by hand: an exception the series or import keeps
                 changed = occurrences.fields_changed(slot_of(before), slot_of(snapshot(booking)))
                 booking.exception_fields = occurrences.mark(booking.exception_fields, changed)
             booking.version += 1

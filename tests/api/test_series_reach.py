@@ -461,3 +461,51 @@ async def test_a_date_added_in_a_dst_gap_moves_to_the_end_of_the_gap_and_says_so
         b for b in await occurrences(r.json()["id"]) if b.occurrence_date == date(Y2031, 3, 30)
     ]
     assert [b.start for b in added] == [datetime(Y2031, 3, 30, 1, 0, tzinfo=UTC)]
+
+
+async def test_an_occurrence_reset_by_hand_follows_its_series_again(client, member, make_room):
+    """An occurrence renamed by its owner keeps its title through a series rename; once
+    reset (``reset_exceptions``), the next rename of the series reaches it."""
+    made = await weekly(client, member, await make_room())
+    first = (await occurrences(made["id"]))[0]
+    headers = bearer(member)
+    r = await client.patch(
+        f"{BK}/{first.pk}",
+        json={"title": "Algorithms (guest lecture)"},
+        headers=headers | {"If-Match": f'"{first.version}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["exception_fields"] == ["title"]
+    r = await edit(client, member, await current(client, member, made["id"]), title="Algo I")
+    assert r.status_code == 200, r.text
+    assert (await Booking.get(id=first.pk)).title == "Algorithms (guest lecture)"
+
+    version = (await Booking.get(id=first.pk)).version
+    r = await client.patch(
+        f"{BK}/{first.pk}",
+        json={"reset_exceptions": True},
+        headers=headers | {"If-Match": f'"{version}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["title"], r.json()["exception_fields"]) == ("Algorithms (guest lecture)", [])
+    r = await edit(client, member, await current(client, member, made["id"]), title="Algo II")
+    assert r.status_code == 200, r.text
+    assert {b.title for b in await occurrences(made["id"])} == {"Algo II"}
+
+
+async def test_a_reset_of_a_cancelled_occurrence_is_refused(client, member, make_room):
+    """A cancellation is final: a reset cannot bring a cancelled occurrence back."""
+    made = await weekly(client, member, await make_room())
+    first = (await occurrences(made["id"]))[0]
+    r = await client.post(
+        f"{BK}/{first.pk}/cancel", headers=bearer(member) | {"If-Match": f'"{first.version}"'}
+    )
+    assert r.status_code == 200, r.text
+    r = await client.patch(
+        f"{BK}/{first.pk}",
+        json={"reset_exceptions": True},
+        headers=bearer(member) | {"If-Match": f'"{first.version + 1}"'},
+    )
+    assert r.status_code == 409, r.text
+    after = await Booking.get(id=first.pk)
+    assert (after.status, after.exception_fields) == (Status.cancelled, ["status"])

@@ -250,3 +250,37 @@ def test_without_icalendar_the_message_says_what_to_install(
     result = admin_cli("import", str(path), "--source", source)
     assert result.exit_code == 1
     assert "needs the icalendar package: pip install icalendar" in result.stderr
+
+
+def test_an_exam_moved_by_hand_stays_moved_until_staff_reset_it(
+    admin_cli, api, campus, tmp_path, source
+):
+    """Staff move an imported exam to another room: the next import keeps it there and the
+    plan says so; ``compax bookings reset`` hands it back, and the import after that moves
+    it to the timetable's room again."""
+    path = timetable(tmp_path, campus)
+    admin_cli.ok("import", str(path), "--source", source, "--yes")
+    small, mid = campus["small"], campus["mid"]
+    (exam,) = api.bookings.list(room_id=small.id, status="confirmed", limit=10)
+    admin_cli.ok("bookings", "move", str(exam.id), "--room", mid.code)
+    shown = admin_cli.ok("bookings", "show", str(exam.id))
+    assert "changed by hand" in shown.stdout and "room" in shown.stdout
+
+    retitled = timetable(tmp_path, campus, name="retitled.csv")
+    retitled.write_text(retitled.read_text().replace("Algebra exam", "Algebra exam (resit)"))
+    plan = admin_cli("import", str(retitled), "--source", source, "--dry-run")
+    assert plan.exit_code == 0, plan.output
+    assert "changes title" in plan.stdout
+    assert f"keeps booking {exam.id} as changed by hand (room)" in plan.stdout
+    admin_cli.ok("import", str(retitled), "--source", source, "--yes")
+    kept = api.bookings.get(exam.id)
+    assert (kept.room_id, kept.title) == (mid.id, "Algebra exam (resit)")
+
+    reset = admin_cli.ok("bookings", "reset", str(exam.id))
+    assert f"Booking {exam.id} follows its import again" in reset.stderr
+    assert api.bookings.get(exam.id).exception_fields == []
+    again = admin_cli.ok("bookings", "reset", str(exam.id))
+    assert "has no change made by hand; nothing to reset" in again.stderr
+
+    admin_cli.ok("import", str(retitled), "--source", source, "--yes")
+    assert api.bookings.get(exam.id).room_id == small.id

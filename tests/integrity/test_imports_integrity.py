@@ -318,3 +318,60 @@ async def test_an_import_keeps_what_staff_changed_on_a_single_booking(client, st
     by_ext = {i["external_id"]: i for i in r.json()["items"]}
     assert by_ext["E1"]["action"] == "cancel"
     assert "E2" not in by_ext
+
+
+async def test_a_booking_reset_by_staff_follows_its_import_again(client, staff, make_room):
+    """Staff moved an imported exam by hand, then hand it back to the timetable
+    (``reset_exceptions``): the marks are cleared, the booking stays where it is until
+    the next import, which then moves it back to the timetable's room."""
+    room, other = await make_room(), await make_room()
+    r = await run(client, staff, [single("E1", room)], mode="apply")
+    assert r.status_code == 201, r.text
+    booking_id = r.json()["items"][0]["booking_ids"][0]
+    r = await client.patch(
+        f"{BK}/{booking_id}",
+        json={"room_id": other.pk},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["exception_fields"] == ["room_id"]
+
+    r = await client.patch(
+        f"{BK}/{booking_id}",
+        json={"reset_exceptions": True},
+        headers=bearer(staff) | {"If-Match": '"2"'},
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["exception_fields"], r.json()["room_id"]) == ([], other.pk)
+    assert r.json()["version"] == 3
+    event = await AuditEvent.filter(action="booking.update", entity_id=booking_id).last()
+    assert event is not None
+    assert event.before["exception_fields"] == ["room_id"]
+    assert "exception_fields" not in event.after
+
+    r = await run(client, staff, [single("E1", room)], mode="apply")
+    assert r.status_code == 201, r.text
+    item = r.json()["items"][0]
+    assert (item["action"], item["changes"]) == ("update", ["room"])
+    assert item["exceptions_kept"] is None
+    after = await Booking.get(id=booking_id)
+    assert (after.room_id, after.exception_fields) == (room.pk, [])
+
+
+async def test_a_change_made_with_a_reset_is_not_kept(client, staff, make_room):
+    """``reset_exceptions`` with a change in the same request: the change is made and
+    not marked, so the next import takes the title back from the timetable."""
+    room = await make_room()
+    r = await run(client, staff, [single("E1", room)], mode="apply")
+    booking_id = r.json()["items"][0]["booking_ids"][0]
+    r = await client.patch(
+        f"{BK}/{booking_id}",
+        json={"title": "Exam E1 (draft)", "reset_exceptions": True},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["title"], r.json()["exception_fields"]) == ("Exam E1 (draft)", [])
+    r = await run(client, staff, [single("E1", room)], mode="apply")
+    item = r.json()["items"][0]
+    assert (item["action"], item["changes"]) == ("update", ["title"])
+    assert (await Booking.get(id=booking_id)).title == "Exam E1"
