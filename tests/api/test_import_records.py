@@ -69,6 +69,13 @@ async def test_what_an_import_creates_carries_the_items_fields(client, staff, ma
     series = {e.after["external_id"]: e for e in await events("import.create.series")}
     assert series["L1"].entity_id == l1.pk
     assert series["L1"].after["booking_ids"] == sorted(o.pk for o in occurrences)
+    assert (l1.added_dates, l1.excluded_dates) == ([], [])
+
+    items[1] = single("E2", a, 11, 12, description="Open book", attendees=20)
+    r = await run(client, staff, items, mode="apply")
+    by_ext = {i["external_id"]: i for i in r.json()["items"]}
+    assert (by_ext["E2"]["action"], by_ext["E2"]["changes"]) == ("update", ["description"])
+    assert (await Booking.get(id=e2_id)).description == "Open book"
 
 
 async def test_an_update_reaches_every_occurrence_whatever_changed(client, staff, make_room):
