@@ -1,0 +1,137 @@
+"""What an import plan checks beyond the calendar: a term's holidays, an external id given
+twice, the booking rules of the room and of its building (time rules too), who may cancel a
+source's missing items, and who may read a stored import."""
+
+from __future__ import annotations
+
+from compax_server.db.bookings import Booking
+from compax_server.db.series import ImportBatch
+from compax_server.db.users import Role
+from compax_server.services import api_keys, rules
+from tests.api.test_imports import IMPORTS, lecture, run, single
+from tests.conftest import actor_of, bearer
+from tests.dates import Y2031
+
+SOURCE = f"sis-{Y2031}-spring"
+
+
+async def test_a_series_over_a_term_skips_its_holidays(client, staff, make_room):
+    term = await client.post(
+        "/api/v1/terms",
+        json={
+            "name": "Spring 2031",
+            "start_date": f"{Y2031}-03-01",
+            "end_date": f"{Y2031}-04-30",
+            "holidays": [{"start": f"{Y2031}-04-14", "end": f"{Y2031}-04-21", "name": "Easter"}],
+        },
+        headers=bearer(staff),
+    )
+    assert term.status_code == 201, term.text
+    whole_term = {"freq": "weekly", "term_id": term.json()["id"]}
+    a, b = await make_room(), await make_room()
+    items = [
+        lecture("L1", a, recurrence=whole_term),
+        lecture("L2", b, recurrence=whole_term, skip_holidays=False),
+        lecture("L3", b, recurrence={"freq": "weekly", "term_id": 999_999}),
+    ]
+    r = await run(client, staff, items, mode="apply", atomic=False)
+    assert r.status_code == 201, r.text
+    by_ext = {i["external_id"]: i for i in r.json()["items"]}
+    assert (by_ext["L1"]["action"], by_ext["L1"]["occurrences"]) == ("create", 8)
+    assert (by_ext["L2"]["action"], by_ext["L2"]["occurrences"]) == ("create", 9)
+    assert by_ext["L3"]["action"] == "invalid"
+    assert by_ext["L3"]["errors"] == [
+        {"field": "recurrence.term_id", "detail": "term 999999 does not exist"}
+    ]
+    days = [
+        b.occurrence_date.isoformat()
+        for b in await Booking.filter(series_id=by_ext["L1"]["series_id"]).order_by("start")
+    ]
+    assert f"{Y2031}-04-15" not in days
+    assert (days[0], days[-1]) == (f"{Y2031}-03-04", f"{Y2031}-04-29")
+
+
+async def test_an_external_id_given_twice_is_invalid_and_the_first_stands(client, staff, make_room):
+    a = await make_room()
+    items = [single("E1", a, 10, 12), single("E1", a, 11, 12)]
+    r = await run(client, staff, items)
+    assert r.status_code == 201, r.text
+    first, second = r.json()["items"]
+    assert first["action"] == "create"
+    assert second["action"] == "invalid"
+    assert second["errors"] == [{"field": "external_id", "detail": "appears twice in the batch"}]
+
+
+async def test_the_rules_of_the_room_and_its_building_bind_an_import(
+    client, admin, staff, make_room
+):
+    """A room's longest booking (60 minutes) refuses a 90-minute lecture on its first
+    date; its building's horizon (30 days) refuses an exam in another room of the building
+    years ahead; staff pass both with override."""
+    a = await make_room()
+    b = await make_room(building_id=a.building_id)
+    await rules.set_rules(actor_of(admin), "room", a.pk, rules.Limits(max_duration_minutes=60))
+    await rules.set_rules(actor_of(admin), "building", a.building_id, rules.Limits(horizon_days=30))
+    items = [lecture("L1", a), single("E1", b, 10, 12)]
+    r = await run(client, staff, items, atomic=False)
+    assert r.status_code == 201, r.text
+    lecture_plan, exam_plan = r.json()["items"]
+    assert lecture_plan["action"] == "invalid"
+    assert lecture_plan["errors"][0]["rule"] == "max_duration_minutes"
+    assert lecture_plan["errors"][0]["date"] == f"{Y2031}-03-04"
+    assert exam_plan["action"] == "invalid"
+    assert [(e["rule"], e["date"]) for e in exam_plan["errors"]] == [
+        ("horizon_days", f"{Y2031}-03-13")
+    ]
+    r = await run(client, staff, items, mode="apply", override=True)
+    assert r.status_code == 201, r.text
+    assert [i["action"] for i in r.json()["items"]] == ["create", "create"]
+
+
+async def test_only_the_source_owner_or_an_admin_cancel_its_missing_items(
+    client, admin, staff, make_user, make_room
+):
+    other = await make_user(Role.staff)
+    a = await make_room()
+    r = await run(client, staff, [single("E1", a, 10, 12)], mode="apply")
+    assert r.status_code == 201, r.text
+    batches = await ImportBatch.all().count()
+
+    r = await run(client, other, [single("E2", a, 11, 12)], mode="apply", cancel_missing=True)
+    assert r.status_code == 403, r.text
+    assert r.json()["detail"] == (
+        f"source {SOURCE} belongs to user {staff.pk}; only they or an administrator may "
+        "cancel its items (cancel_missing)"
+    )
+    assert await ImportBatch.all().count() == batches
+    assert await Booking.filter(external_id="E2").count() == 0
+
+    r = await run(client, other, [single("E1", a, 10, 12), single("E2", a, 11, 12)], mode="apply")
+    assert r.status_code == 201, r.text  # adding to the source is not cancelling
+    r = await run(client, admin, [single("E2", a, 11, 12)], mode="apply", cancel_missing=True)
+    assert r.status_code == 201, r.text
+    assert {i["external_id"]: i["action"] for i in r.json()["items"]}["E1"] == "cancel"
+
+
+async def test_a_stored_import_is_read_by_staff_and_named_when_missing(
+    client, admin, staff, member, make_room
+):
+    a = await make_room()
+    r = await run(client, staff, [single("E1", a, 10, 12)])
+    import_id = r.json()["id"]
+    _, read_only = await api_keys.create_api_key(
+        actor_of(admin), user_id=staff.pk, name="ro", scopes=["read"]
+    )
+    _, no_read = await api_keys.create_api_key(
+        actor_of(admin), user_id=staff.pk, name="imp", scopes=["import"]
+    )
+    r = await client.get(f"{IMPORTS}/{import_id}", headers={"X-API-Key": read_only})
+    assert r.status_code == 200, r.text
+    assert r.json()["items"][0]["external_id"] == "E1"
+    r = await client.get(f"{IMPORTS}/{import_id}", headers={"X-API-Key": no_read})
+    assert r.status_code == 403, r.text
+    r = await client.get(f"{IMPORTS}/{import_id}", headers=bearer(member))
+    assert r.status_code == 403, r.text
+    r = await client.get(f"{IMPORTS}/999999", headers=bearer(staff))
+    assert r.status_code == 404, r.text
+    assert r.json()["detail"] == "import 999999 does not exist"
