@@ -53,13 +53,28 @@ async def test_a_series_over_a_term_skips_its_holidays(client, staff, make_room)
 
 async def test_an_external_id_given_twice_is_invalid_and_the_first_stands(client, staff, make_room):
     a = await make_room()
-    items = [single("E1", a, 10, 12), single("E1", a, 11, 12)]
+    items = [single("E1", a, 10, 12), single("E1", a, 11, 12), single("E3", a, 12, 12)]
     r = await run(client, staff, items)
     assert r.status_code == 201, r.text
-    first, second = r.json()["items"]
+    first, second, third = r.json()["items"]
     assert first["action"] == "create"
     assert second["action"] == "invalid"
     assert second["errors"] == [{"field": "external_id", "detail": "appears twice in the batch"}]
+    assert third["action"] == "create"  # the batch goes on after it
+
+
+async def test_an_unknown_room_or_owner_is_named_with_its_field(client, staff, make_room):
+    a = await make_room()
+    items = [
+        single("E1", a, 10, 12) | {"room": "NOPE-1"},
+        single("E2", a, 11, 12, owner="ghost@campus.example"),
+    ]
+    r = await run(client, staff, items, atomic=False)
+    assert r.status_code == 201, r.text
+    assert [i["errors"] for i in r.json()["items"]] == [
+        [{"field": "room", "detail": "there is no room NOPE-1"}],
+        [{"field": "owner", "detail": "there is no active user ghost@campus.example"}],
+    ]
 
 
 async def test_the_rules_of_the_room_and_its_building_bind_an_import(
@@ -91,9 +106,18 @@ async def test_the_rules_of_the_room_and_its_building_bind_an_import(
 async def test_only_the_source_owner_or_an_admin_cancel_its_missing_items(
     client, admin, staff, make_user, make_room
 ):
+    """The owner is whoever first *applied* a batch of *this* source: another user's plan
+    of it, or their apply of another source, does not count."""
     other = await make_user(Role.staff)
-    a = await make_room()
+    a, elsewhere = await make_room(), await make_room()
+    r = await run(client, other, [single("E0", a, 9, 12)])  # a plan only
+    assert r.status_code == 201, r.text
+    body = {"source": "another-source", "items": [single("X1", elsewhere, 10, 12)]}
+    r = await client.post(IMPORTS, json=body | {"mode": "apply"}, headers=bearer(other))
+    assert r.status_code == 201, r.text
     r = await run(client, staff, [single("E1", a, 10, 12)], mode="apply")
+    assert r.status_code == 201, r.text
+    r = await run(client, staff, [single("E1", a, 10, 12)], mode="apply", cancel_missing=True)
     assert r.status_code == 201, r.text
     batches = await ImportBatch.all().count()
 
