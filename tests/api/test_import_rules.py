@@ -9,7 +9,7 @@ from compax_server.db.series import ImportBatch
 from compax_server.db.users import Role
 from compax_server.services import api_keys, rules
 from tests.api.test_imports import IMPORTS, lecture, run, single
-from tests.conftest import actor_of, bearer
+from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
 SOURCE = f"sis-{Y2031}-spring"
@@ -159,3 +159,51 @@ async def test_a_stored_import_is_read_by_staff_and_named_when_missing(
     r = await client.get(f"{IMPORTS}/999999", headers=bearer(staff))
     assert r.status_code == 404, r.text
     assert r.json()["detail"] == "import 999999 does not exist"
+
+
+async def test_an_item_that_changes_kind_is_invalid_and_the_batch_goes_on(client, staff, make_room):
+    """An external id imported as a booking cannot come back as a series (or the other
+    way round): the item names what it was, and the items after it are planned."""
+    a, b = await make_room(), await make_room()
+    r = await run(client, staff, [single("E1", a, 10, 12), lecture("L1", b)], mode="apply")
+    assert r.status_code == 201, r.text
+    swapped = [lecture("E1", a), single("L1", b, 10, 12), single("E2", a, 11, 12)]
+    r = await run(client, staff, swapped, atomic=False)
+    assert r.status_code == 201, r.text
+    e1, l1, e2 = r.json()["items"]
+    assert (e1["action"], e1["errors"]) == (
+        "invalid", [{"field": "kind", "detail": "E1 was imported as a booking"}],
+    )  # fmt: skip
+    assert (l1["action"], l1["errors"]) == (
+        "invalid", [{"field": "kind", "detail": "L1 was imported as a series"}],
+    )  # fmt: skip
+    assert e2["action"] == "create"
+
+
+async def test_a_room_that_is_not_bookable_is_named(client, staff, make_room):
+    closed = await make_room(bookable=False)
+    r = await run(client, staff, [single("E1", closed, 10, 12)])
+    (item,) = r.json()["items"]
+    assert item["action"] == "invalid"
+    assert item["errors"] == [
+        {"rule": "room_not_bookable", "detail": f"room {closed.code} is not bookable"}
+    ]
+
+
+async def test_a_booking_longer_than_the_longest_needs_staff_override(client, staff, make_room):
+    """A 20-day item is refused as any booking is (14 days at most); override takes it."""
+    a = await make_room()
+    long = single("E1", a, 10, 12) | {"end": at(30, 12).isoformat()}
+    r = await run(client, staff, [long])
+    (item,) = r.json()["items"]
+    assert item["action"] == "invalid"
+    assert item["errors"] == [
+        {
+            "field": "end",
+            "detail": "a booking may last at most 336 hours (14 days); "
+            "staff may override up to 366 days",
+        }
+    ]
+    r = await run(client, staff, [long], mode="apply", override=True)
+    assert r.status_code == 201, r.text
+    assert r.json()["items"][0]["action"] == "create"
