@@ -164,3 +164,16 @@ async def test_a_booking_two_items_bump_is_cancelled_and_recorded_once(
         {"status": "confirmed"},
         {"status": "cancelled", "reason": "bumped", "source": SOURCE},
     )
+
+
+async def test_cancel_missing_cancels_only_what_left_and_only_once(client, staff, make_room):
+    a, b = await make_room(), await make_room()
+    r = await run(client, staff, [lecture("L1", a), lecture("L2", b)], mode="apply")
+    assert r.status_code == 201, r.text
+    r = await run(client, staff, [lecture("L1", a)], mode="apply", cancel_missing=True)
+    assert [(i["external_id"], i["action"]) for i in r.json()["items"]] == [
+        ("L1", "unchanged"), ("L2", "cancel"),
+    ]  # fmt: skip
+    r = await run(client, staff, [lecture("L1", a)], mode="apply", cancel_missing=True)
+    assert [(i["external_id"], i["action"]) for i in r.json()["items"]] == [("L1", "unchanged")]
+    assert len(await events("import.cancel.series")) == 1
