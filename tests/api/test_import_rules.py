@@ -207,3 +207,32 @@ async def test_a_booking_longer_than_the_longest_needs_staff_override(client, st
     r = await run(client, staff, [long], mode="apply", override=True)
     assert r.status_code == 201, r.text
     assert r.json()["items"][0]["action"] == "create"
+
+
+async def test_an_update_onto_a_booked_slot_is_a_conflict(client, staff, member, make_room, book):
+    """An exam re-imported at a time the room is booked by someone else conflicts, as a
+    new one would; nothing moves."""
+    a = await make_room()
+    r = await run(client, staff, [single("E1", a, 10, 12)], mode="apply")
+    (exam_id,) = r.json()["items"][0]["booking_ids"]
+    theirs = await book(member, a, at(10, 15), at(10, 16))
+    r = await run(client, staff, [single("E1", a, 10, 14)], mode="apply", atomic=False)
+    assert r.status_code == 201, r.text
+    (item,) = r.json()["items"]
+    assert item["action"] == "conflict"
+    assert [c["id"] for c in item["conflicts"]] == [theirs.pk]
+    assert (await Booking.get(id=exam_id)).start == at(10, 12)
+
+
+async def test_what_a_batch_cancels_frees_its_slots_for_the_same_batch(client, staff, make_room):
+    """The timetable replaces exam E1 by E2 at the same time and room: with cancel_missing,
+    E1's slot is free for E2 in the same apply (and an updated item is not in its own
+    way)."""
+    a = await make_room()
+    r = await run(client, staff, [single("E1", a, 10, 12), lecture("L1", a)], mode="apply")
+    assert r.status_code == 201, r.text
+    replaced = [single("E2", a, 10, 12), lecture("L2", a)]
+    r = await run(client, staff, replaced, mode="apply", cancel_missing=True)
+    assert r.status_code == 201, r.text
+    actions = {i["external_id"]: i["action"] for i in r.json()["items"]}
+    assert actions == {"E2": "create", "L2": "create", "E1": "cancel", "L1": "cancel"}
