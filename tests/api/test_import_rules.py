@@ -236,3 +236,34 @@ async def test_what_a_batch_cancels_frees_its_slots_for_the_same_batch(client, s
     assert r.status_code == 201, r.text
     actions = {i["external_id"]: i["action"] for i in r.json()["items"]}
     assert actions == {"E2": "create", "L2": "create", "E1": "cancel", "L1": "cancel"}
+
+
+async def test_a_stored_import_keeps_its_mode_and_options(client, staff, make_room):
+    a = await make_room()
+    r = await run(client, staff, [single("E1", a, 10, 12)], skip_closures=True)
+    assert r.status_code == 201, r.text
+    stored = await client.get(f"{IMPORTS}/{r.json()['id']}", headers=bearer(staff))
+    assert stored.status_code == 200, stored.text
+    assert (stored.json()["mode"], stored.json()["status"]) == ("plan", "planned")
+    assert stored.json()["options"] == {
+        "mode": "plan",
+        "atomic": True,
+        "cancel_missing": False,
+        "priority": False,
+        "override": False,
+        "skip_closures": True,
+    }
+
+
+async def test_an_empty_batch_that_would_cancel_everything_is_refused(client, staff, make_room):
+    a = await make_room()
+    await run(client, staff, [single("E1", a, 10, 12)], mode="apply")
+    r = await run(client, staff, [], mode="apply", cancel_missing=True)
+    assert r.status_code == 400, r.text
+    (error,) = r.json()["errors"]
+    assert (error["location"], error["pointer"], error["code"]) == ("body", "/items", "empty")
+    assert error["detail"] == (
+        f"an empty batch with cancel_missing would cancel everything {SOURCE} imported; "
+        "cancel those bookings and series one by one if that is the intent"
+    )
+    assert await Booking.filter(external_id="E1", status="confirmed").count() == 1
