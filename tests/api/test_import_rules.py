@@ -9,6 +9,7 @@ from compax_server.db.series import ImportBatch
 from compax_server.db.users import Role
 from compax_server.services import api_keys, rules
 from tests.api.test_imports import IMPORTS, lecture, run, single
+from tests.api.test_series import spring_term
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
@@ -16,18 +17,7 @@ SOURCE = f"sis-{Y2031}-spring"
 
 
 async def test_a_series_over_a_term_skips_its_holidays(client, staff, make_room):
-    term = await client.post(
-        "/api/v1/terms",
-        json={
-            "name": "Spring 2031",
-            "start_date": f"{Y2031}-03-01",
-            "end_date": f"{Y2031}-04-30",
-            "holidays": [{"start": f"{Y2031}-04-14", "end": f"{Y2031}-04-21", "name": "Easter"}],
-        },
-        headers=bearer(staff),
-    )
-    assert term.status_code == 201, term.text
-    whole_term = {"freq": "weekly", "term_id": term.json()["id"]}
+    whole_term = {"freq": "weekly", "term_id": await spring_term(client, staff)}
     a, b = await make_room(), await make_room()
     items = [
         lecture("L1", a, recurrence=whole_term),

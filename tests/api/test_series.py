@@ -107,7 +107,8 @@ async def test_a_time_that_does_not_exist_moves_to_the_end_of_the_gap_and_says_s
     ]
 
 
-async def test_term_holidays_are_skipped_and_a_date_can_be_added_back(client, staff, room):
+async def spring_term(client, staff) -> int:
+    """The id of a new term, 1 March to 30 April, with Easter holidays 14-21 April."""
     term = await client.post(
         "/api/v1/terms",
         json={
@@ -119,7 +120,13 @@ async def test_term_holidays_are_skipped_and_a_date_can_be_added_back(client, st
         headers=bearer(staff),
     )
     assert term.status_code == 201, term.text
-    r = await create(client, staff, room, recurrence={"until": None, "term_id": term.json()["id"]})
+    term_id: int = term.json()["id"]
+    return term_id
+
+
+async def test_term_holidays_are_skipped_and_a_date_can_be_added_back(client, staff, room):
+    term_id = await spring_term(client, staff)
+    r = await create(client, staff, room, recurrence={"until": None, "term_id": term_id})
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["skipped_holidays"] == [f"{Y2031}-04-15"]
