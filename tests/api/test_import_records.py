@@ -13,7 +13,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.series import Series
 from tests.api.test_imports import lecture, run, single
-from tests.conftest import at
+from tests.conftest import at, bearer
 from tests.dates import Y2031
 
 SOURCE = f"sis-{Y2031}-spring"
@@ -177,3 +177,62 @@ async def test_cancel_missing_cancels_only_what_left_and_only_once(client, staff
     r = await run(client, staff, [lecture("L1", a)], mode="apply", cancel_missing=True)
     assert [(i["external_id"], i["action"]) for i in r.json()["items"]] == [("L1", "unchanged")]
     assert len(await events("import.cancel.series")) == 1
+
+
+async def test_an_applied_import_is_recorded_once_with_its_source_and_summary(
+    client, staff, make_room
+):
+    """The ``import.apply`` event names the stored batch, the source and the summary; it
+    carries ``override`` only when the batch overrode rules."""
+    a = await make_room()
+    r = await run(client, staff, [lecture("L1", a), single("E1", a, 10, 12)], mode="apply")
+    assert r.status_code == 201, r.text
+    batch = r.json()
+    (event,) = await events("import.apply")
+    assert (event.actor_user_id, event.entity_type, event.entity_id, event.before) == (
+        staff.pk, "import", batch["id"], None,
+    )  # fmt: skip
+    assert event.after == {"source": SOURCE, "summary": batch["summary"]}
+    assert batch["summary"] == {"create": 2, "occurrences": 7, "bumped": 0}
+
+    assert (await run(client, staff, [lecture("L1", a)], mode="plan")).status_code == 201
+    assert len(await events("import.apply")) == 1  # a plan is not an apply
+
+
+async def test_an_atomic_refusal_counts_what_stopped_it_and_lists_only_those_items(
+    client, staff, member, make_room, book
+):
+    """The 409 says how many items conflict and how many are invalid (a count that is
+    absent from the summary is 0), names the stored batch and lists only the items that
+    stopped it, at most 200 of them."""
+    a, b = await make_room(), await make_room()
+    await book(member, a, at(8, 8), at(8, 9))  # in L1's way
+    items = [lecture("L1", a), lecture("L2", b), single("E1", b, 10, 12) | {"room": "NOPE"}]
+    r = await run(client, staff, items, mode="apply")
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["detail"] == (
+        "1 conflicting and 1 invalid item(s); nothing was applied (atomic). See the plan in "
+        "'items', or apply with atomic=false to apply the rest."
+    )
+    assert body["summary"] == {
+        "conflict": 1,
+        "create": 1,
+        "invalid": 1,
+        "occurrences": 6,
+        "bumped": 0,
+    }
+    assert [(i["external_id"], i["action"]) for i in body["items"]] == [
+        ("L1", "conflict"), ("E1", "invalid"),
+    ]  # fmt: skip
+    stored = await client.get(f"/api/v1/imports/{body['import_id']}", headers=bearer(staff))
+    assert (stored.json()["status"], len(stored.json()["items"])) == ("rejected", 3)
+    assert await events("import.apply") == []
+
+    nowhere = [single(f"X{n}", b, 10, 12) | {"room": "NOPE"} for n in range(201)]
+    r = await run(client, staff, nowhere, mode="apply")
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["detail"].startswith("0 conflicting and 201 invalid item(s); nothing was applied")
+    assert len(body["items"]) == 200
+    assert body["items"][-1]["external_id"] == "X199"
