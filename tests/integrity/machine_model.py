@@ -9,7 +9,7 @@ it starts and ends on one open local day between those hours; two windows meet w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -217,10 +217,19 @@ def duplicate_occurrences(snap: Snapshot) -> list[tuple[int, date]]:
     return found
 
 
-def wall_clock_breaks(snap: Snapshot) -> list[tuple[int, str]]:
+def adrift(snap: Snapshot, booking_id: int) -> bool:
+    """Whether an occurrence handed back to its series (``reset_exceptions``) is still off
+    the series' time: it stays where it was until the series next moves it."""
+    b = snap.bookings[booking_id]
+    s = snap.series.get(b.series_id or 0)
+    return s is not None and b.active and not on_series_time(b, s)
+
+
+def wall_clock_breaks(snap: Snapshot, adrift: Collection[int] = ()) -> list[tuple[int, str]]:
     """Occurrences that follow their series (time not an exception) start at the series'
     local wall-clock time and last its duration, across the change of the clocks (times
-    between 00:00 and 04:00 are left out: the gap and the repeated hour move them)."""
+    between 00:00 and 04:00 are left out: the gap and the repeated hour move them).
+    ``adrift``: occurrences handed back while off the series' time, not yet moved back."""
     found = []
     per_date: dict[tuple[int | None, date | None], int] = {}
     for b in snap.bookings.values():
@@ -229,7 +238,7 @@ def wall_clock_breaks(snap: Snapshot) -> list[tuple[int, str]]:
         )
     for b in snap.bookings.values():
         s = snap.series.get(b.series_id or 0)
-        if s is None or not b.active or "time" in b.exception_fields:
+        if s is None or not b.active or "time" in b.exception_fields or b.id in adrift:
             continue
         if s["status"] != "active":
             continue
