@@ -39,6 +39,7 @@ from compax_server.services.passwords import verify_password
 
 JWT_ALGORITHM = "HS256"
 API_KEY_PREFIX = "cpx_"
+API_KEY_PREFIX_MAX = 16  # the length of ApiKey.prefix
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 REJECTED_KEY_EVENT_SECONDS = 60.0  # one security event per key and reason and minute
 VERIFIED_TOKENS_KEPT = 10_000
@@ -189,7 +190,8 @@ async def _reject_api_key(
 
 async def _authenticate_api_key(credential: str, request_id: str) -> Actor:
     parts = credential[len(API_KEY_PREFIX) :].split("_", 1)
-    key = await ApiKey.get_or_none(prefix=parts[0]).select_related("user") if parts[0] else None
+    known_shape = 0 < len(parts[0]) <= API_KEY_PREFIX_MAX  # longer cannot be a key of ours
+    key = await ApiKey.get_or_none(prefix=parts[0]).select_related("user") if known_shape else None
     if key is None:
         raise await _reject_api_key(
             None, parts[0], "unknown", "The API key is not valid.", request_id
