@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import Role
 from tests.conftest import bearer
@@ -152,3 +154,119 @@ async def test_a_key_without_read_scope_cannot_search_in_any_format(client, admi
         r = await client.get("/api/v1/rooms", params=window, headers=writer | h)
         assert r.status_code == 403, (accept, r.text)
         assert r.json()["required_scope"] == "read"
+
+
+async def test_the_service_refuses_scopes_the_request_model_would(admin, member):
+    """Callers inside the server (tests, scripts) reach ``create_api_key`` without the
+    request model: it names the unknown scopes and the known ones, or asks for one."""
+    from compax_server.errors import InvalidInput
+    from compax_server.services import api_keys
+    from tests.conftest import actor_of
+
+    for scopes, detail in [
+        (
+            ["read", "root", "sudo"],
+            "unknown scope(s) root, sudo; choose from admin, import, read, write",
+        ),
+        ([], "give at least one scope"),
+    ]:
+        with pytest.raises(InvalidInput) as refused:
+            await api_keys.create_api_key(
+                actor_of(admin), user_id=member.pk, name="k", scopes=scopes
+            )
+        assert refused.value.errors == [
+            {"location": "body", "pointer": "/scopes", "detail": detail, "code": "invalid_scope"}
+        ]
+    assert await ApiKey.all().count() == 0
+
+
+async def test_a_key_for_nobody_or_ending_in_the_past_is_a_400_naming_the_field(client, admin):
+    r = await client.post(
+        KEYS, json={"user_id": 999_999, "name": "k", "scopes": ["read"]}, headers=bearer(admin)
+    )
+    assert (r.status_code, r.json()["errors"]) == (
+        400,
+        [
+            {
+                "location": "body",
+                "pointer": "/user_id",
+                "detail": "user 999999 does not exist",
+                "code": "unknown",
+            }
+        ],
+    )
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    r = await client.post(
+        KEYS,
+        json={"user_id": admin.pk, "name": "k", "scopes": ["read"], "expires_at": past},
+        headers=bearer(admin),
+    )
+    assert (r.status_code, r.json()["errors"]) == (
+        400,
+        [
+            {
+                "location": "body",
+                "pointer": "/expires_at",
+                "detail": "must be in the future",
+                "code": "in_the_past",
+            }
+        ],
+    )
+    assert await ApiKey.all().count() == 0
+
+
+async def test_creating_and_revoking_a_key_is_audited_with_what_it_was(client, admin, make_user):
+    from compax_server.db.audit import AuditEvent
+
+    service = await make_user(Role.staff)
+    until = datetime(Y2031, 6, 30, 12, tzinfo=UTC)
+    created = await make_key(
+        client, admin, service, scopes=("write", "read"), expires_at=until.isoformat()
+    )
+    stored = await ApiKey.get(id=created["id"])
+    assert (stored.created_by_id, stored.expires_at, stored.scopes) == (
+        admin.pk,
+        until,
+        ["read", "write"],
+    )
+    snapshot = {
+        "name": "timetable sync",
+        "prefix": created["prefix"],
+        "user_id": service.pk,
+        "scopes": ["read", "write"],
+        "expires_at": until.isoformat(),
+        "revoked": False,
+    }
+    (made,) = await AuditEvent.filter(action="api_key.create")
+    assert (made.actor_user_id, made.entity_type, made.entity_id, made.after) == (
+        admin.pk, "api_key", created["id"], snapshot,
+    )  # fmt: skip
+
+    for _ in range(2):  # revoking again changes nothing and records nothing
+        r = await client.delete(f"{KEYS}/{created['id']}", headers=bearer(admin))
+        assert r.status_code == 200 and r.json()["revoked_at"] is not None
+    (revoked,) = await AuditEvent.filter(action="api_key.revoke")
+    assert (revoked.actor_user_id, revoked.entity_type, revoked.entity_id) == (
+        admin.pk, "api_key", created["id"],
+    )  # fmt: skip
+    assert (revoked.before, revoked.after) == (snapshot, snapshot | {"revoked": True})
+    assert (await ApiKey.get(id=created["id"])).revoked_at is not None
+
+    r = await client.delete(f"{KEYS}/999999", headers=bearer(admin))
+    assert (r.status_code, r.json()["detail"]) == (404, "API key 999999 does not exist")
+
+
+async def test_keys_are_listed_by_user_a_page_at_a_time(client, admin, make_user):
+    one, two = await make_user(Role.staff), await make_user(Role.staff)
+    ids = [(await make_key(client, admin, user))["id"] for user in (one, two, one, one)]
+    r = await client.get(KEYS, params={"user_id": one.pk, "limit": 2}, headers=bearer(admin))
+    page = r.json()
+    assert [k["id"] for k in page["data"]] == [ids[0], ids[2]]
+    r = await client.get(
+        KEYS,
+        params={"user_id": one.pk, "limit": 2, "cursor": page["next_cursor"]},
+        headers=bearer(admin),
+    )
+    assert [k["id"] for k in r.json()["data"]] == [ids[3]]
+    r = await client.get(KEYS, params={"user_id": two.pk}, headers=bearer(admin))
+    assert [k["id"] for k in r.json()["data"]] == [ids[1]]
