@@ -20,6 +20,11 @@ SESSION_STATE_SECONDS = 2.0
 KEPT = 10_000  # entries per memo before it is emptied
 
 
+def clock() -> float:
+    """The clock the moments are measured on (monotonic seconds); tests replace it."""
+    return time.monotonic()
+
+
 async def user_state(user_id: int) -> dict[str, Any] | None:
     """Who the user is now (active? which token version?), remembered for a moment.
 
@@ -28,12 +33,12 @@ async def user_state(user_id: int) -> dict[str, Any] | None:
     """
     states = runtime.memo("user_states")
     cached = states.get(user_id)
-    if cached is not None and cached[0] > time.monotonic():
+    if cached is not None and cached[0] > clock():
         return cached[1]  # type: ignore[no-any-return]
     row = await state_of(user_id)
     if len(states) >= KEPT:
         states.clear()
-    states[user_id] = (time.monotonic() + USER_STATE_SECONDS, row)
+    states[user_id] = (clock() + USER_STATE_SECONDS, row)
     return row
 
 
@@ -42,12 +47,12 @@ async def managed(user_id: int) -> Managed:
     removing a manager is seen at once here and within ``USER_STATE_SECONDS`` elsewhere."""
     memo = runtime.memo("managed")
     cached = memo.get(user_id)
-    if cached is not None and cached[0] > time.monotonic():
+    if cached is not None and cached[0] > clock():
         return cached[1]  # type: ignore[no-any-return]
     found = await managed_by(user_id)
     if len(memo) >= KEPT:
         memo.clear()
-    memo[user_id] = (time.monotonic() + USER_STATE_SECONDS, found)
+    memo[user_id] = (clock() + USER_STATE_SECONDS, found)
     return found
 
 
@@ -63,7 +68,7 @@ async def session_ended(family: str) -> bool:
     if family in ended:
         return True
     checked = runtime.memo("live_sessions")
-    if checked.get(family, 0.0) > time.monotonic():
+    if checked.get(family, 0.0) > clock():
         return False
     revoked = await RefreshToken.filter(family=family, revoked_at__isnull=False).exists()
     memo = ended if revoked else checked
@@ -72,7 +77,7 @@ async def session_ended(family: str) -> bool:
     if revoked:
         ended[family] = True
     else:
-        checked[family] = time.monotonic() + SESSION_STATE_SECONDS
+        checked[family] = clock() + SESSION_STATE_SECONDS
     return revoked
 
 

@@ -163,3 +163,30 @@ async def test_non_ascii_credentials_are_401_not_500(client, database, header):
     assert r.status_code == 401
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["code"] == "invalid_token"
+
+
+async def test_what_another_process_ends_is_seen_once_the_moment_has_passed(
+    client, member, monkeypatch
+):
+    """Each process remembers a live session and a user's state for a moment
+    (``SESSION_STATE_SECONDS``, ``USER_STATE_SECONDS``), so a request costs no query for
+    them; a logout or a deactivation written by another process is seen when the moment
+    has passed, not sooner and not later."""
+    from tests.conftest import Clock
+
+    clock = Clock(1000.0)
+    monkeypatch.setattr(sessions, "clock", clock)
+    pair = await login(client, member.email)
+    assert await me(client, with_token(pair)) == 200
+    await RefreshToken.filter(user_id=member.pk).update(revoked_at=auth.now())  # elsewhere
+    assert await me(client, with_token(pair)) == 200  # remembered: no query
+    clock.advance(sessions.SESSION_STATE_SECONDS)
+    assert await me(client, with_token(pair)) == 401
+
+    clock.advance(sessions.USER_STATE_SECONDS)
+    headers = bearer(member)  # a token without a session: only the user's state is checked
+    assert await me(client, headers) == 200
+    await User.filter(id=member.pk).update(is_active=False)  # elsewhere
+    assert await me(client, headers) == 200
+    clock.advance(sessions.USER_STATE_SECONDS)
+    assert await me(client, headers) == 401
