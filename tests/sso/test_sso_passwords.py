@@ -52,7 +52,15 @@ async def test_a_password_refused_because_passwords_are_off_is_recorded(
         json={"email": " Other-Admin@campus.example", "password": PASSWORD},
         headers={"X-Request-ID": "req-off"},
     )
-    assert r.status_code == 403
+    assert (r.status_code, r.json()["detail"]) == (
+        403,
+        "This server accepts only single sign-on: log in through the campus identity provider "
+        "(`compax login --sso`).",
+    )
+    r = await client.post(
+        "/api/v1/auth/token", json={"email": "nobody@campus.example", "password": PASSWORD}
+    )
+    assert r.status_code == 403  # no account: logged, not audited
     (event,) = await AuditEvent.filter(action="auth.login_failed")
     assert (event.entity_type, event.entity_id, event.request_id, event.after) == (
         "user",
