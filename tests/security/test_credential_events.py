@@ -76,7 +76,7 @@ async def test_each_refusal_of_an_api_key_says_why_and_is_recorded_with_its_requ
     r = await me(client, f"cpx_{'f' * 8}_{'x' * 43}", "req-unknown")
     assert (r.status_code, r.json()["detail"]) == (401, "The API key is not valid.")
     assert len(await rejected()) == 4  # an unknown prefix is logged, not audited
-    lines = [x for x in logged(security_log, "api_key.rejected") if "unknown" in x]
+    lines = [x for x in logged(security_log, "api_key.rejected") if "reason='unknown'" in x]
     assert len(lines) == 2  # two prefixes, an event each
     assert f"prefix='{'f' * 16}'" in lines[0]  # cut to 16 characters, whatever was sent
     assert f"prefix='{'f' * 8}'" in lines[1]
@@ -100,8 +100,8 @@ async def test_a_key_refused_again_within_the_minute_is_recorded_once_per_reason
     ]  # fmt: skip
 
 
-async def login(client: Any, email: str) -> dict[str, Any]:
-    r = await client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+async def login(client: Any, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    r = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
     assert r.status_code == 200, r.text
     return dict(r.json())
 
@@ -207,3 +207,10 @@ async def test_ending_a_users_sessions_leaves_everyone_elses(client, member, sta
     assert (await refresh(client, theirs["refresh_token"])).status_code == 200
     user = await User.get(id=member.pk)
     assert user.token_version == member.token_version + 1
+
+    between = await login(client, member.email, "a brand new password")  # ended by the next
+    body = {"current_password": "a brand new password", "new_password": "a third password!"}
+    headers = {"Authorization": f"Bearer {between['access_token']}"}
+    assert (await client.post("/api/v1/me/password", json=body, headers=headers)).status_code == 200
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
+    assert (await User.get(id=member.pk)).token_version == member.token_version + 2
