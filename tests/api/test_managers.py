@@ -412,3 +412,35 @@ async def test_a_manager_books_a_series_in_their_room_with_override(client, camp
             headers=bearer(campus["room_manager"]),  # the room's other manager sees them
         )
         assert [b["status"] for b in occurrences.json()["data"]] == ["confirmed"] * 3
+
+
+async def test_a_managers_api_key_decides_their_rooms_requests_and_is_named_in_the_audit(
+    client, campus, admin
+):
+    """A key acts as its user with everything the user is: a manager's key carries the
+    rooms they manage, and what it writes is audited under the user, the key and the
+    request."""
+    manager = campus["room_manager"]
+    r = await client.post(
+        f"{API}/api-keys",
+        json={"user_id": manager.pk, "name": "approvals", "scopes": ["read", "write"]},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    key = r.json()
+    asked = await request_booking(client, campus["member"], campus["seminar"])
+    r = await client.post(
+        f"{API}/bookings/{asked['id']}/approve",
+        headers={
+            "X-API-Key": key["secret"],
+            "If-Match": f'"{asked["version"]}"',
+            "X-Request-ID": "req-approve",
+        },
+    )
+    assert r.status_code == 200, r.text
+    event = await AuditEvent.filter(action="booking.approve").first()
+    assert event is not None
+    assert (event.actor_user_id, event.actor_api_key_id, event.request_id) == (
+        manager.pk, key["id"], "req-approve",
+    )  # fmt: skip
+    assert event.actor_label == f"{manager.email} (key {key['id']})"

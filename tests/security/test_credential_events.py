@@ -45,6 +45,7 @@ async def test_each_refusal_of_an_api_key_says_why_and_is_recorded_with_its_requ
     key = await make_key(client, admin, member)
     prefix, secret = key["prefix"], key["secret"]
     assert secret.startswith(f"cpx_{prefix}_") and len(prefix) == 8
+    assert len(secret.split("_", 2)[2]) == 43  # 32 random bytes, URL-safe base64
 
     cases = []
     r = await me(client, secret[:-4] + "AAAA", "req-wrong")
@@ -188,7 +189,9 @@ async def test_a_logout_is_recorded_with_its_session_client_and_request(client, 
 async def test_a_sessions_access_token_works_from_one_request_to_the_next(client, member):
     """The process remembers a live session for a moment: the second request within it is
     accepted as the first was."""
-    headers = {"Authorization": f"Bearer {(await login(client, member.email))['access_token']}"}
+    pair = await login(client, member.email)
+    assert len(pair["refresh_token"]) == 43  # 32 random bytes, URL-safe base64
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
     for _ in range(3):
         assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
 
