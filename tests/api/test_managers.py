@@ -13,7 +13,7 @@ from compax_server.db.managers import Favourite, Manager
 from compax_server.db.rooms import Building
 from compax_server.db.users import Role
 from compax_server.services import sessions, users
-from tests.conftest import actor_of, at, bearer
+from tests.conftest import Clock, actor_of, at, bearer
 from tests.dates import Y2031
 
 API = "/api/v1"
@@ -295,21 +295,13 @@ async def test_a_manager_removed_loses_the_rights_at_once(client, campus, staff)
     assert r.status_code == 404
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 async def test_a_removal_by_another_process_is_seen_within_the_user_state_seconds(
     client, campus, monkeypatch
 ):
     """Another process removed the manager: this one's memo (like a role change's) holds
     at most ``USER_STATE_SECONDS``."""
-    clock = Clock()
-    monkeypatch.setattr(sessions, "time", clock)
+    clock = Clock(1000.0)
+    monkeypatch.setattr(sessions, "clock", clock)
     asked = await request_booking(client, campus["member"], campus["seminar"])
     manager = bearer(campus["building_manager"])
     r = await client.get(f"{API}/bookings/{asked['id']}", headers=manager)
@@ -444,3 +436,22 @@ async def test_a_managers_api_key_decides_their_rooms_requests_and_is_named_in_t
         manager.pk, key["id"], "req-approve",
     )  # fmt: skip
     assert event.actor_label == f"{manager.email} (key {key['id']})"
+
+
+async def test_a_building_managers_api_key_closes_their_building(client, campus, admin):
+    r = await client.post(
+        f"{API}/api-keys",
+        json={
+            "user_id": campus["building_manager"].pk,
+            "name": "closures",
+            "scopes": ["read", "write"],
+        },
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    r = await client.post(
+        f"{API}/buildings/{campus['building'].pk}/closures",
+        json={"reason": "Power cut", "start_date": f"{Y2031}-12-24"},
+        headers={"X-API-Key": r.json()["secret"]},
+    )
+    assert r.status_code == 201, r.text
