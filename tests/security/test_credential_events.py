@@ -14,7 +14,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth
 from tests.conftest import PASSWORD, bearer
-from tests.security.test_security_events import logged, security_log  # noqa: F401
+from tests.security.test_security_events import logged
 
 KEYS = "/api/v1/api-keys"
 CLIENT = "10.0.0.1"  # the test client's address (tests/conftest.py)
@@ -40,7 +40,7 @@ async def test_each_refusal_of_an_api_key_says_why_and_is_recorded_with_its_requ
     client,
     admin,
     member,
-    security_log,  # noqa: F811
+    security_log,
 ):
     key = await make_key(client, admin, member)
     prefix, secret = key["prefix"], key["secret"]
