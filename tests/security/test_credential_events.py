@@ -217,3 +217,33 @@ async def test_ending_a_users_sessions_leaves_everyone_elses(client, member, sta
     assert (await client.post("/api/v1/me/password", json=body, headers=headers)).status_code == 200
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
     assert (await User.get(id=member.pk)).token_version == member.token_version + 2
+
+
+async def test_each_refused_login_says_the_same_and_records_why(
+    client, member, make_user, security_log
+):
+    """To the client, a wrong password, an inactive account and an unknown email are one
+    answer; the security events tell them apart."""
+    from compax_server.db.users import Role
+
+    inactive = await make_user(Role.member)
+    await User.filter(id=inactive.pk).update(is_active=False)
+    attempts = [
+        (member.email, "not the password"),
+        (inactive.email, PASSWORD),
+        ("nobody@campus.example", PASSWORD),
+    ]
+    for email, password in attempts:
+        r = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
+        assert (r.status_code, r.json()["code"], r.json()["detail"]) == (
+            401,
+            "invalid_credentials",
+            "The email or the password is wrong, or the account is inactive.",
+        )
+    events = await AuditEvent.filter(action="auth.login_failed").order_by("id")
+    assert [(e.entity_type, e.entity_id, e.after["reason"]) for e in events] == [
+        ("user", member.pk, "wrong_password"),
+        ("user", inactive.pk, "inactive"),
+    ]
+    [unknown] = [x for x in logged(security_log, "auth.login_failed") if "nobody@" in x]
+    assert "reason='unknown_account'" in unknown
