@@ -170,7 +170,9 @@ async def test_a_reused_refresh_token_ends_its_family_only_and_is_recorded(clien
     assert event.after == {"session": family, "tokens_revoked": 2, "client": CLIENT}
 
 
-async def test_a_logout_is_recorded_with_its_session_client_and_request(client, member):
+async def test_a_logout_is_recorded_with_its_session_client_and_request(
+    client, member, security_log
+):
     pair = await login(client, member.email)
     r = await client.post(
         "/api/v1/auth/logout",
@@ -184,6 +186,11 @@ async def test_a_logout_is_recorded_with_its_session_client_and_request(client, 
         member.pk, "user", member.pk, "req-out",
     )  # fmt: skip
     assert event.after == {"session": family, "client": CLIENT}
+    [record] = [r for r in security_log.records if r.getMessage().startswith("auth.logout ")]
+    assert record.getMessage() == (
+        f"auth.logout entity='user:{member.pk}' session={family!r} client={CLIENT!r}"
+    )
+    assert (record.request_id, record.user_id, record.client) == ("req-out", member.pk, CLIENT)
 
 
 async def test_a_sessions_access_token_works_from_one_request_to_the_next(client, member):
@@ -247,3 +254,11 @@ async def test_each_refused_login_says_the_same_and_records_why(
     ]
     [unknown] = [x for x in logged(security_log, "auth.login_failed") if "nobody@" in x]
     assert "reason='unknown_account'" in unknown
+
+
+async def test_a_login_is_audited_as_the_user(client, member):
+    await login(client, member.email)
+    (event,) = await AuditEvent.filter(action="auth.login")
+    assert (event.actor_user_id, event.entity_type, event.entity_id, event.actor_label) == (
+        member.pk, "user", member.pk, member.email,
+    )  # fmt: skip

@@ -29,3 +29,7 @@ async def test_the_right_password_and_only_it_matches(database):
     assert await passwords.verify_password("a long enough password", hashed) is True
     assert await passwords.verify_password("a long enough passwore", hashed) is False
     assert await passwords.verify_password("a long enough password" + "x" * 60, hashed) is False
+    longest = "x" * passwords.MAX_PASSWORD_BYTES  # bcrypt's limit is allowed, not cut
+    hashed = await passwords.hash_password(longest)
+    assert await passwords.verify_password(longest, hashed) is True
+    assert await passwords.verify_password(longest[:-1], hashed) is False
