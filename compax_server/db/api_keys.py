@@ -7,6 +7,8 @@ from tortoise.models import Model
 
 from compax_server.db.users import User
 
+PREFIX_MAX = 16  # the longest prefix a key can have; a longer one is no key of ours
+
 
 class ApiKey(Model):
     """The secret is shown once; only its SHA-256 is kept. ``prefix`` identifies it in lists."""
@@ -17,7 +19,7 @@ class ApiKey(Model):
     )
     user_id: int
     name = fields.CharField(max_length=100)
-    prefix = fields.CharField(max_length=16, unique=True)
+    prefix = fields.CharField(max_length=PREFIX_MAX, unique=True)
     key_hash = fields.CharField(max_length=64, unique=True)
     scopes: fields.Field[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -25,7 +25,7 @@ import jwt
 
 from compax_server import runtime
 from compax_server.db import transaction
-from compax_server.db.api_keys import ApiKey
+from compax_server.db.api_keys import PREFIX_MAX, ApiKey
 from compax_server.db.users import RefreshToken, Role, User
 from compax_server.errors import (
     InvalidCredentials,
@@ -39,7 +39,6 @@ from compax_server.services.passwords import verify_password
 
 JWT_ALGORITHM = "HS256"
 API_KEY_PREFIX = "cpx_"
-API_KEY_PREFIX_MAX = 16  # the length of ApiKey.prefix
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 REJECTED_KEY_EVENT_SECONDS = 60.0  # one security event per key and reason and minute
 VERIFIED_TOKENS_KEPT = 10_000
@@ -172,7 +171,7 @@ async def _reject_api_key(
     """Record a refused API key (once per key, reason and minute in this process, so that a
     forgotten script cannot flood the log) and return the error to raise."""
     seen = runtime.memo("rejected_api_keys")
-    mark = (key.pk if key else prefix[:16], reason)
+    mark = (key.pk if key else prefix[:PREFIX_MAX], reason)
     if seen.get(mark, 0.0) <= time.monotonic():
         if len(seen) >= VERIFIED_TOKENS_KEPT:
             seen.clear()
@@ -182,7 +181,7 @@ async def _reject_api_key(
             entity_type="api_key",
             entity_id=key.pk if key else None,
             request_id=request_id,
-            prefix=prefix[:16],
+            prefix=prefix[:PREFIX_MAX],
             reason=reason,
         )
     return InvalidToken(detail)
@@ -190,7 +189,7 @@ async def _reject_api_key(
 
 async def _authenticate_api_key(credential: str, request_id: str) -> Actor:
     parts = credential[len(API_KEY_PREFIX) :].split("_", 1)
-    known_shape = 0 < len(parts[0]) <= API_KEY_PREFIX_MAX  # longer cannot be a key of ours
+    known_shape = 0 < len(parts[0]) <= PREFIX_MAX  # a longer one cannot be looked up
     key = await ApiKey.get_or_none(prefix=parts[0]).select_related("user") if known_shape else None
     if key is None:
         raise await _reject_api_key(

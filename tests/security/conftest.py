@@ -18,6 +18,10 @@ class Lines(logging.Handler):
         self.lines.append(record.getMessage())
         self.records.append(record)
 
+    def of(self, action: str) -> list[str]:
+        """The lines of one event, e.g. ``of("auth.login_failed")``."""
+        return [line for line in self.lines if line.startswith(action + " ")]
+
 
 @pytest.fixture
 def security_log() -> Iterator[Lines]:

@@ -14,7 +14,6 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth
 from tests.conftest import PASSWORD, bearer
-from tests.security.test_security_events import logged
 
 KEYS = "/api/v1/api-keys"
 CLIENT = "10.0.0.1"  # the test client's address (tests/conftest.py)
@@ -77,7 +76,7 @@ async def test_each_refusal_of_an_api_key_says_why_and_is_recorded_with_its_requ
     r = await me(client, f"cpx_{'f' * 8}_{'x' * 43}", "req-unknown")
     assert (r.status_code, r.json()["detail"]) == (401, "The API key is not valid.")
     assert len(await rejected()) == 4  # an unknown prefix is logged, not audited
-    lines = [x for x in logged(security_log, "api_key.rejected") if "reason='unknown'" in x]
+    lines = [x for x in security_log.of("api_key.rejected") if "reason='unknown'" in x]
     assert len(lines) == 2  # two prefixes, an event each
     assert f"prefix='{'f' * 16}'" in lines[0]  # cut to 16 characters, whatever was sent
     assert f"prefix='{'f' * 8}'" in lines[1]
@@ -252,7 +251,7 @@ async def test_each_refused_login_says_the_same_and_records_why(
         ("user", member.pk, "wrong_password"),
         ("user", inactive.pk, "inactive"),
     ]
-    [unknown] = [x for x in logged(security_log, "auth.login_failed") if "nobody@" in x]
+    [unknown] = [x for x in security_log.of("auth.login_failed") if "nobody@" in x]
     assert "reason='unknown_account'" in unknown
 
 

@@ -11,13 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import PASSWORD, bearer
-from tests.security.conftest import Lines
 
 WRONG = "not the password"
-
-
-def logged(log: Lines, action: str) -> list[str]:
-    return [line for line in log.lines if line.startswith(action + " ")]
 
 
 async def events(client: Any, admin: Any, action: str) -> list[dict[str, Any]]:
@@ -46,8 +41,8 @@ async def test_failed_logins_and_the_lockout_are_recorded(
     assert (lockout["after"]["client"], lockout["after"]["email"]) == ("10.0.0.1", member.email)
     assert lockout["after"]["attempts"] == settings.login_rate_limit
     assert lockout["after"]["window_seconds"] == settings.login_rate_window
-    assert len(logged(security_log, "auth.login_failed")) == settings.login_rate_limit
-    assert len(logged(security_log, "auth.lockout")) == 1
+    assert len(security_log.of("auth.login_failed")) == settings.login_rate_limit
+    assert len(security_log.of("auth.lockout")) == 1
 
 
 async def test_a_refused_login_is_audited_with_its_request_id(client, admin, member, settings):
@@ -71,7 +66,7 @@ async def test_a_refused_login_is_audited_with_its_request_id(client, admin, mem
 async def test_a_guess_at_an_unknown_email_is_logged_but_not_audited(client, admin, security_log):
     assert (await login(client, "nobody@campus.example", WRONG)).status_code == 401
     assert await events(client, admin, "auth.login_failed") == []
-    [line] = logged(security_log, "auth.login_failed")
+    [line] = security_log.of("auth.login_failed")
     assert "nobody@campus.example" in line
     assert "unknown_account" in line
 
@@ -88,8 +83,8 @@ async def test_refresh_token_reuse_and_logout_are_recorded(client, admin, member
     await client.post("/api/v1/auth/logout", json={"refresh_token": other["refresh_token"]})
     [logout] = await events(client, admin, "auth.logout")  # the repeated logout ends nothing
     assert logout["actor_user_id"] == member.pk
-    assert logged(security_log, "auth.refresh_token_reused")
-    assert len(logged(security_log, "auth.logout")) == 1
+    assert security_log.of("auth.refresh_token_reused")
+    assert len(security_log.of("auth.logout")) == 1
 
 
 async def test_password_changes_right_and_wrong_are_recorded(client, admin, member, security_log):
@@ -102,7 +97,7 @@ async def test_password_changes_right_and_wrong_are_recorded(client, admin, memb
     [changed] = await events(client, admin, "user.password_change")
     assert failed["actor_user_id"] == changed["actor_user_id"] == member.pk
     assert changed["after"]["api_keys_active"] == 0
-    assert logged(security_log, "user.password_change")
+    assert security_log.of("user.password_change")
 
 
 async def test_revoked_and_wrong_api_keys_are_recorded_once_a_minute(
@@ -126,7 +121,7 @@ async def test_revoked_and_wrong_api_keys_are_recorded_once_a_minute(
         (key["id"], "wrong_secret"),
         (key["id"], "revoked"),
     ]
-    lines = logged(security_log, "api_key.rejected")
+    lines = security_log.of("api_key.rejected")
     assert len(lines) == 3
     assert "unknown" in lines[-1]
     assert key["secret"] not in "".join(lines)
