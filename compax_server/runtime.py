@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 
 from compax_server.cache import Cache
 from compax_server.settings import Settings
@@ -14,6 +16,9 @@ from compax_server.settings import Settings
 _settings: Settings | None = None
 _cache: Cache | None = None
 _memos: dict[str, dict[Any, Any]] = {}
+MEMO_KEPT = 10_000  # answers a memo of ``remembered`` holds before it is emptied
+
+T = TypeVar("T")
 
 
 def configure(settings: Settings, cache: Cache | None = None) -> None:
@@ -27,6 +32,28 @@ def memo(name: str) -> dict[Any, Any]:
     """A process-local dict for small caches, emptied whenever the process is configured
     anew (so nothing survives a change of database or secret)."""
     return _memos.setdefault(name, {})
+
+
+async def remembered(
+    name: str,
+    key: Hashable,
+    seconds: float,
+    load: Callable[[], Awaitable[T]],
+    clock: Callable[[], float] = time.monotonic,
+) -> T:
+    """``load()``'s answer, kept in the memo ``name`` under ``key`` for ``seconds`` on
+    ``clock`` (monotonic seconds; a module's own clock where tests hold time). A failing
+    ``load`` keeps nothing; forgetting is ``memo(name).pop(key)`` or ``.clear()``."""
+    kept = memo(name)
+    entry = kept.get(key)
+    if entry is not None and entry[0] > clock():
+        found: T = entry[1]
+        return found
+    value = await load()
+    if len(kept) >= MEMO_KEPT:
+        kept.clear()
+    kept[key] = (clock() + seconds, value)
+    return value
 
 
 def settings() -> Settings:

@@ -198,11 +198,10 @@ class Summary:
 
 async def _summary() -> Summary:
     """What the rules say about check-in, remembered for ``SUMMARY_TTL`` in the process."""
-    memo = runtime.memo("checkin.summary")
-    stamp = datetime.now(UTC)
-    if memo.get("until") and memo["until"] > stamp:
-        found: Summary = memo["summary"]
-        return found
+    return await runtime.remembered("checkin.summary", "summary", SUMMARY_TTL, _read_summary)
+
+
+async def _read_summary() -> Summary:
     rows = await BookingRule.all().values(
         "requires_checkin", "checkin_since", "checkin_closes_minutes"
     )
@@ -212,7 +211,6 @@ async def _summary() -> Summary:
         since=min(since) if since else None,
         longest_close=max([*closes, runtime.settings().checkin_closes_minutes]),
     )
-    memo.update(summary=summary, until=stamp + timedelta(seconds=SUMMARY_TTL))
     return summary
 
 

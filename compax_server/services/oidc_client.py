@@ -85,10 +85,12 @@ async def _get_json(url: str, what: str) -> dict[str, Any]:
 
 async def metadata(provider: OidcProvider) -> Metadata:
     """The provider's discovery document, kept for an hour per process."""
-    kept = runtime.memo("oidc_metadata")
-    entry = kept.get(provider.issuer)
-    if entry is not None and entry[0] > clock():
-        return entry[1]  # type: ignore[no-any-return]
+    return await runtime.remembered(
+        "oidc_metadata", provider.issuer, DISCOVERY_SECONDS, lambda: _discover(provider), clock
+    )
+
+
+async def _discover(provider: OidcProvider) -> Metadata:
     url = provider.issuer + "/.well-known/openid-configuration"
     doc = await _get_json(url, "discovery document")
     if doc.get("issuer") != provider.issuer:
@@ -108,7 +110,6 @@ async def metadata(provider: OidcProvider) -> Metadata:
         )
     except KeyError as exc:
         raise SsoProviderUnavailable(f"The discovery document at {url} lacks {exc}.") from None
-    kept[provider.issuer] = (clock() + DISCOVERY_SECONDS, meta)
     return meta
 
 

@@ -58,17 +58,18 @@ class Limits:
 LIMIT_NAMES = [f.name for f in fields(Limits)]
 
 
+def clock() -> float:
+    """The clock the rules' memory is measured on (monotonic seconds); tests hold it."""
+    return time.monotonic()
+
+
 async def _all_rules() -> list[dict[str, Any]]:
     """Every rule row, remembered in the process for ``RULES_TTL`` seconds: a changed limit
     binds new bookings within a second everywhere (at once in the process that changed it).
     Availability answers do not depend on the rules, so read-your-writes is not at stake."""
-    memo = runtime.memo("rules")
-    if memo.get("until", 0.0) > time.monotonic():
-        rows: list[dict[str, Any]] = memo["rows"]
-        return rows
-    rows = await rules_db.rule_rows(LIMIT_NAMES)
-    memo.update(rows=rows, until=time.monotonic() + RULES_TTL)
-    return rows
+    return await runtime.remembered(
+        "rules", "rows", RULES_TTL, lambda: rules_db.rule_rows(LIMIT_NAMES), clock
+    )
 
 
 def forget_rules() -> None:

@@ -17,7 +17,6 @@ from compax_server.db.users import RefreshToken, state_of
 
 USER_STATE_SECONDS = 2.0
 SESSION_STATE_SECONDS = 2.0
-KEPT = 10_000  # entries per memo before it is emptied
 
 
 def clock() -> float:
@@ -31,29 +30,17 @@ async def user_state(user_id: int) -> dict[str, Any] | None:
     Deactivation, a role change or a password change is seen at once by the process that
     made it (``forget_user``) and within ``USER_STATE_SECONDS`` by every other process.
     """
-    states = runtime.memo("user_states")
-    cached = states.get(user_id)
-    if cached is not None and cached[0] > clock():
-        return cached[1]  # type: ignore[no-any-return]
-    row = await state_of(user_id)
-    if len(states) >= KEPT:
-        states.clear()
-    states[user_id] = (clock() + USER_STATE_SECONDS, row)
-    return row
+    return await runtime.remembered(
+        "user_states", user_id, USER_STATE_SECONDS, lambda: state_of(user_id), clock
+    )
 
 
 async def managed(user_id: int) -> Managed:
     """The rooms and buildings the user manages, remembered like ``user_state``: making or
     removing a manager is seen at once here and within ``USER_STATE_SECONDS`` elsewhere."""
-    memo = runtime.memo("managed")
-    cached = memo.get(user_id)
-    if cached is not None and cached[0] > clock():
-        return cached[1]  # type: ignore[no-any-return]
-    found = await managed_by(user_id)
-    if len(memo) >= KEPT:
-        memo.clear()
-    memo[user_id] = (clock() + USER_STATE_SECONDS, found)
-    return found
+    return await runtime.remembered(
+        "managed", user_id, USER_STATE_SECONDS, lambda: managed_by(user_id), clock
+    )
 
 
 def forget_user(user_id: int) -> None:
@@ -67,22 +54,22 @@ async def session_ended(family: str) -> bool:
     ended = runtime.memo("ended_sessions")
     if family in ended:
         return True
-    checked = runtime.memo("live_sessions")
-    if checked.get(family, 0.0) > clock():
-        return False
-    revoked = await RefreshToken.filter(family=family, revoked_at__isnull=False).exists()
-    memo = ended if revoked else checked
-    if len(memo) >= KEPT:
-        memo.clear()
+    revoked = await runtime.remembered(
+        "session_states",
+        family,
+        SESSION_STATE_SECONDS,
+        lambda: RefreshToken.filter(family=family, revoked_at__isnull=False).exists(),
+        clock,
+    )
     if revoked:
+        if len(ended) >= runtime.MEMO_KEPT:
+            ended.clear()
         ended[family] = True
-    else:
-        checked[family] = clock() + SESSION_STATE_SECONDS
     return revoked
 
 
 def end_session_here(family: str) -> None:
     """This process stops accepting the session's access tokens at once (others within
     ``SESSION_STATE_SECONDS``)."""
-    runtime.memo("live_sessions").pop(family, None)
+    runtime.memo("session_states").pop(family, None)
     runtime.memo("ended_sessions")[family] = True

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, time, timedelta
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -249,7 +248,7 @@ async def test_a_changed_rule_binds_the_next_booking_at_once(
 ):
     """The rules are remembered for a second; a change must forget them in the process that
     made it. The clock of that memory stands still here, so only the forgetting can help."""
-    monkeypatch.setattr(rules, "time", SimpleNamespace(monotonic=lambda: 1000.0))
+    monkeypatch.setattr(rules, "clock", lambda: 1000.0)
     first = await client.post(
         BK, json=body(room, local(0, 9), local(0, 11)), headers=bearer(member)
     )
