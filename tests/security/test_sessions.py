@@ -163,6 +163,8 @@ async def test_non_ascii_credentials_are_401_not_500(client, database, header):
     assert r.status_code == 401
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["code"] == "invalid_token"
+    # Refused for what it is, before any decoding or lookup (an ASCII control character too).
+    assert r.json()["detail"] == "The credentials are not valid: expected printable ASCII."
 
 
 async def test_what_another_process_ends_is_seen_once_the_moment_has_passed(
