@@ -199,8 +199,9 @@ def _order_sql(sort: str, after: dict[str, Any] | None, params: list[Any]) -> tu
 
 
 def _room_columns(dialect: str) -> str:
-    """The room, its building's code and zone, and its feature codes (comma-separated)."""
-    agg = (
+    """The room, its building's code and zone, and its feature codes (comma-separated; sorted
+    on PostgreSQL)."""
+    features = (
         "string_agg(f.code, ',' ORDER BY f.code)"
         if dialect == "postgres"
         else "group_concat(f.code, ',')"
@@ -208,8 +209,8 @@ def _room_columns(dialect: str) -> str:
     return f"""r.id, r.code, r.name, r.capacity, r.floor, r.building_id, r.bookable,
         r.requires_approval, r.description, r.version, r.created_at, r.updated_at,
         bd.code AS building_code, bd.timezone,
-        (SELECT {agg} FROM room_features rf JOIN features f ON f.id = rf.feature_id
-         WHERE rf.room_id = r.id) AS feature_list"""
+        (SELECT {features} FROM room_features rf JOIN features f ON f.id = rf.feature_id
+         WHERE rf.room_id = r.id) AS features"""
 
 
 def _seen_sql(seen: dict[int, int], params: list[Any], dialect: str) -> str:
@@ -281,19 +282,25 @@ async def find_rooms(
     read earlier; the query answers no row unless they are still the live buildings, so an
     answer is never built on a building that has changed since (the caller looks again
     when the answer is empty)."""
+    dialect = db.dialect()
     query, params = find_rooms_query(
-        f, windows, sort=sort, limit=limit, after=after, free=free, seen=seen, dialect=db.dialect()
+        f, windows, sort=sort, limit=limit, after=after, free=free, seen=seen, dialect=dialect
     )
+    rows = await sql.fetch(query, *params)
+    if dialect == "postgres":  # booleans and times are Python's already, features sorted
+        for row in rows:
+            row["features"] = row["features"].split(",") if row["features"] else []
+        return rows
     return [
         row
         | {
-            "features": sorted(row["feature_list"].split(",")) if row["feature_list"] else [],
+            "features": sorted(row["features"].split(",")) if row["features"] else [],
             "bookable": bool(row["bookable"]),
             "requires_approval": bool(row["requires_approval"]),
             "created_at": sql.decode_time(row["created_at"]),
             "updated_at": sql.decode_time(row["updated_at"]),
         }
-        for row in await sql.fetch(query, *params)
+        for row in rows
     ]
 
 
