@@ -135,7 +135,7 @@ def _verify(token: str) -> dict[str, object]:
     return claims
 
 
-async def authenticate(credential: str, request_id: str = "") -> Actor:
+async def authenticate(credential: str, request_id: str) -> Actor:
     """The actor behind a bearer credential: an access token or an API key."""
     if not credential.isascii() or not credential.isprintable():
         # Headers arrive as latin-1 with surrogate escapes; no token or key of ours is that.

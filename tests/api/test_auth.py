@@ -169,26 +169,34 @@ async def test_a_well_formed_token_works(client, member, settings):
     assert (await get_me(client, token)).status_code == 200
 
 
+ENDED = "The session has ended; log in again."
+
+
 @pytest.mark.parametrize(
-    ("name", "changes"),
+    ("name", "changes", "detail"),
     [
-        ("wrong audience", {"aud": "someone-else"}),
-        ("wrong issuer", {"iss": "evil"}),
-        ("expired", {"exp": int(time.time()) - 10}),
-        ("no jti", {"jti": None}),
-        ("no exp", {"exp": None}),
-        ("no sub", {"sub": None}),
-        ("non-numeric sub", {"sub": "admin"}),
-        ("old token version", {"tv": -1}),
+        ("wrong audience", {"aud": "someone-else"}, "The access token is not valid: Audience "),
+        ("wrong issuer", {"iss": "evil"}, "The access token is not valid: Invalid issuer."),
+        ("expired", {"exp": int(time.time()) - 10}, "The access token has expired; refresh "),
+        ("no jti", {"jti": None}, 'The access token is not valid: Token is missing the "jti"'),
+        ("no exp", {"exp": None}, 'The access token is not valid: Token is missing the "exp"'),
+        ("no sub", {"sub": None}, 'The access token is not valid: Token is missing the "sub"'),
+        ("non-numeric sub", {"sub": "admin"}, "The access token is not valid: bad subject."),
+        ("negative sub", {"sub": "-1"}, "The access token is not valid: bad subject."),
+        ("old token version", {"tv": -1}, ENDED),
+        ("no token version", {"tv": None}, ENDED),
+        ("nobody's sub", {"sub": "999999"}, ENDED),
+        ("a session id that is not text", {"sid": 5}, ENDED),
     ],
 )
-async def test_bad_claims_are_401(client, member, settings, name, changes):
+async def test_bad_claims_are_401(client, member, settings, name, changes, detail):
     token = jwt.encode(
         claims_for(member, settings, **changes), settings.secret_key, algorithm="HS256"
     )
     r = await get_me(client, token)
     assert r.status_code == 401, name
-    assert r.json()["code"] in ("invalid_token", "unauthenticated")
+    assert r.json()["code"] == "invalid_token"
+    assert r.json()["detail"].startswith(detail), r.json()["detail"]
 
 
 async def test_alg_none_is_401(client, member, settings):

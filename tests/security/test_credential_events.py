@@ -106,6 +106,10 @@ async def login(client: Any, email: str, password: str = PASSWORD) -> dict[str, 
     return dict(r.json())
 
 
+def bearer_of(pair: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {pair['access_token']}"}
+
+
 async def refresh(client: Any, token: str, request_id: str = "") -> Any:
     return await client.post(
         "/api/v1/auth/refresh",
@@ -190,6 +194,11 @@ async def test_a_logout_is_recorded_with_its_session_client_and_request(
         f"auth.logout entity='user:{member.pk}' session={family!r} client={CLIENT!r}"
     )
     assert (record.request_id, record.user_id, record.client) == ("req-out", member.pk, CLIENT)
+    after = await client.get("/api/v1/me", headers=bearer_of(pair))  # its access token too
+    assert (after.status_code, after.json()["detail"]) == (
+        401,
+        "The session has ended; log in again.",
+    )
 
 
 async def test_a_sessions_access_token_works_from_one_request_to_the_next(client, member):
@@ -197,7 +206,7 @@ async def test_a_sessions_access_token_works_from_one_request_to_the_next(client
     accepted as the first was."""
     pair = await login(client, member.email)
     assert len(pair["refresh_token"]) == 43  # 32 random bytes, URL-safe base64
-    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    headers = bearer_of(pair)
     for _ in range(3):
         assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
 
@@ -209,7 +218,7 @@ async def test_ending_a_users_sessions_leaves_everyone_elses(client, member, sta
     r = await client.post(
         "/api/v1/me/password",
         json=body,
-        headers={"Authorization": f"Bearer {mine['access_token']}"},
+        headers=bearer_of(mine),
     )
     assert r.status_code == 200, r.text
     assert (await refresh(client, mine["refresh_token"])).status_code == 401
@@ -219,7 +228,7 @@ async def test_ending_a_users_sessions_leaves_everyone_elses(client, member, sta
 
     between = await login(client, member.email, "a brand new password")  # ended by the next
     body = {"current_password": "a brand new password", "new_password": "a third password!"}
-    headers = {"Authorization": f"Bearer {between['access_token']}"}
+    headers = bearer_of(between)
     assert (await client.post("/api/v1/me/password", json=body, headers=headers)).status_code == 200
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
     assert (await User.get(id=member.pk)).token_version == member.token_version + 2
