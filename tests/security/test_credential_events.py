@@ -14,6 +14,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth
 from tests.conftest import PASSWORD, bearer
+from tests.security.conftest import login, with_token
 
 KEYS = "/api/v1/api-keys"
 CLIENT = "10.0.0.1"  # the test client's address (tests/conftest.py)
@@ -100,16 +101,6 @@ async def test_a_key_refused_again_within_the_minute_is_recorded_once_per_reason
     ]  # fmt: skip
 
 
-async def login(client: Any, email: str, password: str = PASSWORD) -> dict[str, Any]:
-    r = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
-    assert r.status_code == 200, r.text
-    return dict(r.json())
-
-
-def bearer_of(pair: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {pair['access_token']}"}
-
-
 async def refresh(client: Any, token: str, request_id: str = "") -> Any:
     return await client.post(
         "/api/v1/auth/refresh",
@@ -194,7 +185,7 @@ async def test_a_logout_is_recorded_with_its_session_client_and_request(
         f"auth.logout entity='user:{member.pk}' session={family!r} client={CLIENT!r}"
     )
     assert (record.request_id, record.user_id, record.client) == ("req-out", member.pk, CLIENT)
-    after = await client.get("/api/v1/me", headers=bearer_of(pair))  # its access token too
+    after = await client.get("/api/v1/me", headers=with_token(pair))  # its access token too
     assert (after.status_code, after.json()["detail"]) == (
         401,
         "The session has ended; log in again.",
@@ -206,7 +197,7 @@ async def test_a_sessions_access_token_works_from_one_request_to_the_next(client
     accepted as the first was."""
     pair = await login(client, member.email)
     assert len(pair["refresh_token"]) == 43  # 32 random bytes, URL-safe base64
-    headers = bearer_of(pair)
+    headers = with_token(pair)
     for _ in range(3):
         assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
 
@@ -218,7 +209,7 @@ async def test_ending_a_users_sessions_leaves_everyone_elses(client, member, sta
     r = await client.post(
         "/api/v1/me/password",
         json=body,
-        headers=bearer_of(mine),
+        headers=with_token(mine),
     )
     assert r.status_code == 200, r.text
     assert (await refresh(client, mine["refresh_token"])).status_code == 401
@@ -228,7 +219,7 @@ async def test_ending_a_users_sessions_leaves_everyone_elses(client, member, sta
 
     between = await login(client, member.email, "a brand new password")  # ended by the next
     body = {"current_password": "a brand new password", "new_password": "a third password!"}
-    headers = bearer_of(between)
+    headers = with_token(between)
     assert (await client.post("/api/v1/me/password", json=body, headers=headers)).status_code == 200
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
     assert (await User.get(id=member.pk)).token_version == member.token_version + 2

@@ -10,18 +10,9 @@ import pytest
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth, sessions
 from tests.conftest import PASSWORD, bearer
+from tests.security.conftest import login, with_token
 
 NEW_PASSWORD = "a brand new password"
-
-
-async def login(client: Any, email: str, password: str = PASSWORD) -> dict[str, Any]:
-    r = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
-    assert r.status_code == 200, r.text
-    return dict(r.json())
-
-
-def with_token(pair: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {pair['access_token']}"}
 
 
 async def me(client: Any, headers: dict[str, str]) -> int:
