@@ -27,22 +27,24 @@ def _dummy_hash() -> bytes:
 
 
 def check_password_policy(password: str, pointer: str = "/password") -> None:
-    problems = []
+    """At least ``MIN_PASSWORD_CHARS`` characters, at most ``MAX_PASSWORD_BYTES`` bytes in
+    UTF-8 (a password short enough for the first is never too long for the second)."""
+    size = len(password.encode())
     if len(password) < MIN_PASSWORD_CHARS:
-        problems.append(f"must be at least {MIN_PASSWORD_CHARS} characters long")
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
-        problems.append(
+        problem = f"must be at least {MIN_PASSWORD_CHARS} characters long"
+    elif size > MAX_PASSWORD_BYTES:
+        problem = (
             f"must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8 (bcrypt's limit; it is "
-            f"{len(password.encode())} bytes)"
+            f"{size} bytes)"
         )
-    if problems:
-        raise PasswordPolicy(
-            "The password " + " and ".join(problems) + ".",
-            errors=[
-                {"location": "body", "pointer": pointer, "detail": p, "code": "password_policy"}
-                for p in problems
-            ],
-        )
+    else:
+        return
+    raise PasswordPolicy(
+        f"The password {problem}.",
+        errors=[
+            {"location": "body", "pointer": pointer, "detail": problem, "code": "password_policy"}
+        ],
+    )
 
 
 async def hash_password(password: str, pointer: str = "/password") -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bcrypt
 
 from compax_server import runtime
+from compax_server.errors import PasswordPolicy
 from compax_server.services import passwords
 
 
@@ -33,3 +34,31 @@ async def test_the_right_password_and_only_it_matches(database):
     hashed = await passwords.hash_password(longest)
     assert await passwords.verify_password(longest, hashed) is True
     assert await passwords.verify_password(longest[:-1], hashed) is False
+
+
+def refusal(password: str, pointer: str = "/password") -> PasswordPolicy | None:
+    try:
+        passwords.check_password_policy(password, pointer)
+    except PasswordPolicy as exc:
+        return exc
+    return None
+
+
+def test_the_policy_takes_exactly_10_characters_to_72_bytes():
+    assert refusal("x" * 10) is None
+    assert refusal("ü" * 36) is None  # 36 characters, 72 bytes
+    short = refusal("x" * 9)
+    assert short is not None and short.detail == "The password must be at least 10 characters long."
+    assert short.extra["errors"] == [
+        {
+            "location": "body",
+            "pointer": "/password",
+            "detail": "must be at least 10 characters long",
+            "code": "password_policy",
+        }
+    ]
+    long = refusal("ü" * 36 + "x", "/new_password")  # 73 bytes
+    assert long is not None and long.detail == (
+        "The password must be at most 72 bytes in UTF-8 (bcrypt's limit; it is 73 bytes)."
+    )
+    assert [e["pointer"] for e in long.extra["errors"]] == ["/new_password"]
