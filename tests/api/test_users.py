@@ -216,3 +216,22 @@ async def test_user_changes_are_audited(client, admin):
     assert event.entity_id == r.json()["id"]
     assert event.request_id == r.headers["x-request-id"]
     assert "password_hash" not in (event.after or {})
+
+
+@pytest.mark.parametrize("method", ["create", "update"])
+async def test_an_admins_short_password_for_a_user_points_at_password(
+    client, admin, member, method
+):
+    if method == "create":
+        body = {"email": "short@example.edu", "full_name": "S", "password": "too short"}
+        r = await client.post(USERS, json=body, headers=bearer(admin))
+    else:
+        r = await client.patch(
+            f"{USERS}/{member.pk}",
+            json={"password": "too short"},
+            headers=bearer(admin) | {"If-Match": f'"{member.version}"'},
+        )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["pointer"] == "/password"
+    assert await User.filter(email="short@example.edu").count() == 0
+    assert (await User.get(id=member.pk)).password_hash == member.password_hash
