@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from compax_server.db.audit import AuditEvent
 from tests.conftest import bearer
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -148,3 +150,68 @@ async def test_series_occurrences_keep_their_uids_when_moved(client, staff, room
     )
     assert {str(e["uid"]) for e in moved} == before
     assert {e.decoded("dtstart").astimezone(BERLIN).hour for e in moved} == {15}
+
+
+async def test_a_feed_says_what_it_is_and_what_each_booking_is(
+    client, admin, member, staff, make_room, book
+):
+    """The calendar's own lines, and per booking its place, its state (a request awaiting
+    approval is tentative) and its description, which only those who see the title see."""
+    room = await make_room(requires_approval=True)
+    await book(member, room, at(0, 9), at(0, 10), title="Asked", description="Bring laptops")
+    await book(staff, room, at(0, 11), at(0, 12), title="Faculty", description="Budget")
+    token = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()["token"]
+    mine = Calendar.from_ical(
+        (await client.get("/api/v1/me/calendar.ics", params={"token": token})).content
+    )
+    assert {k: str(mine[k]) for k in ("PRODID", "VERSION", "CALSCALE", "METHOD")} == {
+        "PRODID": "-//Compax//Classroom booking//EN",
+        "VERSION": "2.0",
+        "CALSCALE": "GREGORIAN",
+        "METHOD": "PUBLISH",
+    }
+    assert str(mine["X-WR-CALNAME"]) == "Compax: my bookings"  # no email address in it
+    [asked] = mine.walk("VEVENT")
+    assert (str(asked["location"]), str(asked["status"])) == (room.code, "TENTATIVE")
+    assert str(asked["description"]) == "Bring laptops"
+    assert asked.decoded("dtend") == at(0, 10)
+
+    def room_feed(who):
+        return client.get(f"/api/v1/rooms/{room.pk}/calendar.ics", headers=bearer(who))
+
+    seen = Calendar.from_ical((await room_feed(member)).content)
+    assert str(seen["X-WR-CALNAME"]) == f"{room.code} {room.name}"
+    others = {str(e["summary"]): e for e in seen.walk("VEVENT")}
+    assert "description" not in others["Booked"]  # another's booking: no title, no description
+    assert str(others["Asked"]["description"]) == "Bring laptops"
+    # The room's manager sees every title there, as staff does.
+    r = await client.post(
+        f"/api/v1/rooms/{room.pk}/managers", json={"user_id": member.pk}, headers=bearer(admin)
+    )
+    assert r.status_code in (200, 201), r.text
+    managed = Calendar.from_ical((await room_feed(member)).content)
+    assert {str(e["summary"]) for e in managed.walk("VEVENT")} == {"Asked", "Faculty"}
+
+
+async def test_feed_tokens_are_recorded_and_each_refusal_says_why(client, member):
+    url = "/api/v1/me/feed-token"
+    gone = await client.delete(url, headers=bearer(member))
+    assert (gone.status_code, gone.json()["detail"]) == (404, "you have no calendar feed token")
+    token = (await client.post(url, headers=bearer(member))).json()["token"]
+    assert re.fullmatch(r"feed_[A-Za-z0-9_-]{32}", token)  # 24 random bytes
+    again = await client.post(url, headers=bearer(member) | {"If-None-Match": "*"})
+    assert again.status_code == 412
+    assert again.json()["detail"] == (
+        "you already have a calendar feed URL (it was shown once, when it was made); "
+        "rotate it for a new one (the old URL stops working)"
+    )
+    assert (await client.delete(url, headers=bearer(member))).status_code == 204
+    stale = await client.get("/api/v1/me/calendar.ics", params={"token": token})
+    assert (stale.status_code, stale.json()["detail"]) == (
+        401, "The calendar feed token is not valid (it may have been rotated).",
+    )  # fmt: skip
+    recorded = await AuditEvent.filter(action__startswith="feed_token.").order_by("id")
+    assert [(e.action, e.actor_user_id, e.entity_type, e.entity_id) for e in recorded] == [
+        ("feed_token.rotate", member.pk, "user", member.pk),
+        ("feed_token.revoke", member.pk, "user", member.pk),
+    ]
