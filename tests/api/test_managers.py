@@ -89,22 +89,26 @@ async def test_naming_a_manager_lists_them_and_records_it(client, campus, staff,
     assert event.after == {"user_id": campus["member"].pk, "room_id": campus["lab"].pk}
 
 
+UNKNOWN = ("body", "/user_id", "unknown")
+ONE_OF = ("body", "", "value_error")
+
+
 @pytest.mark.parametrize(
-    ("path", "body", "status", "code"),
+    ("path", "body", "status", "detail", "error"),
     [
-        ("/rooms/999999/managers", {"user_id": "{member}"}, 404, "not_found"),
-        ("/buildings/999999/managers", {"user_id": "{member}"}, 404, "not_found"),
-        ("/rooms/{seminar}/managers", {"user_id": 999999}, 400, "validation_failed"),
-        ("/rooms/{seminar}/managers", {"email": "nobody@campus.example"}, 400, None),
-        ("/rooms/{seminar}/managers", {"user_id": "{inactive}"}, 400, None),
-        ("/rooms/{seminar}/managers", {"user_id": "{room_manager}"}, 409, "already_exists"),
-        ("/buildings/{building}/managers", {"user_id": "{building_manager}"}, 409, None),
-        ("/rooms/{seminar}/managers", {}, 400, None),
-        ("/rooms/{seminar}/managers", {"user_id": 1, "email": "a@b.c"}, 400, None),
+        ("/rooms/999999/managers", {"user_id": "{member}"}, 404, "room 999999 does not exist", None),
+        ("/buildings/999999/managers", {"user_id": "{member}"}, 404, "building 999999 does not exist", None),
+        ("/rooms/{seminar}/managers", {"user_id": 999999}, 400, "user_id: user 999999 does not exist", UNKNOWN),
+        ("/rooms/{seminar}/managers", {"email": "nobody@campus.example"}, 400, "email: user nobody@campus.example does not exist", ("body", "/email", "unknown")),
+        ("/rooms/{seminar}/managers", {"user_id": "{inactive}"}, 400, "user_id: user {inactive} is deactivated", ("body", "/user_id", "inactive")),
+        ("/rooms/{seminar}/managers", {"user_id": "{room_manager}"}, 409, "{room_manager} already manages room B1-SEM", None),
+        ("/buildings/{building}/managers", {"user_id": "{building_manager}"}, 409, "{building_manager} already manages building B1", None),
+        ("/rooms/{seminar}/managers", {}, 400, "body: Value error, give user_id or email (one of them)", ONE_OF),
+        ("/rooms/{seminar}/managers", {"user_id": 1, "email": "a@b.c"}, 400, "body: Value error, give user_id or email (one of them)", ONE_OF),
     ],
-)
+)  # fmt: skip
 async def test_bad_requests_to_name_a_manager_write_nothing(
-    client, campus, staff, admin, make_user, path, body, status, code
+    client, campus, staff, admin, make_user, path, body, status, detail, error
 ):
     inactive = await make_user(Role.member)
     await users.deactivate_user(actor_of(admin), inactive.pk)
@@ -118,19 +122,37 @@ async def test_bad_requests_to_name_a_manager_write_nothing(
     }
     for name, value in ids.items():
         path = path.replace("{" + name + "}", str(value))
-    raw, body = (
-        body,
-        {k: ids[v[1:-1]] if isinstance(v, str) and v[1:-1] in ids else v for k, v in body.items()},
-    )
+    body = {
+        k: ids[v[1:-1]] if isinstance(v, str) and v[1:-1] in ids else v for k, v in body.items()
+    }
+    emails = {"{inactive}": inactive.email} | {
+        "{" + who + "}": campus[who].email for who in ("room_manager", "building_manager")
+    }
+    for name, email in emails.items():
+        detail = detail.replace(name, email)
     before = await counts()
     r = await client.post(API + path, json=body, headers=bearer(staff))
     assert r.status_code == status, r.text
     assert r.headers["content-type"] == "application/problem+json"
-    if code:
-        assert r.json()["code"] == code
-    if raw.get("user_id") == "{inactive}":
-        assert "deactivated" in r.json()["detail"]
+    assert r.json()["detail"] == detail
+    if error:
+        [first] = r.json()["errors"]
+        assert (first["location"], first["pointer"], first["code"]) == error
     assert await counts() == before
+
+
+async def test_a_deleted_room_takes_no_manager(client, campus, staff, admin):
+    seminar = campus["seminar"]
+    r = await client.delete(
+        f"{API}/rooms/{seminar.pk}", headers=bearer(admin) | {"If-Match": f'"{seminar.version}"'}
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(
+        f"{API}/rooms/{seminar.pk}/managers",
+        json={"user_id": campus["member"].pk},
+        headers=bearer(staff),
+    )
+    assert (r.status_code, r.json()["detail"]) == (404, f"room {seminar.pk} does not exist")
 
 
 async def test_removing_a_manager_twice_is_a_404(client, campus, staff):
