@@ -155,6 +155,49 @@ async def test_a_deleted_room_takes_no_manager(client, campus, staff, admin):
     assert (r.status_code, r.json()["detail"]) == (404, f"room {seminar.pk} does not exist")
 
 
+async def name(client: Any, staff: Any, path: str, user: Any) -> None:
+    r = await client.post(API + path, json={"user_id": user.pk}, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+
+
+async def test_removing_a_manager_removes_that_one_there_only(client, campus, staff):
+    """The room keeps its other managers; the user keeps their other rooms; the removal is
+    recorded with what was removed."""
+    seminar, lab, member = campus["seminar"], campus["lab"], campus["member"]
+    await name(client, staff, f"/rooms/{seminar.pk}/managers", member)
+    await name(client, staff, f"/rooms/{lab.pk}/managers", member)
+    path = f"{API}/rooms/{seminar.pk}/managers/{member.pk}"
+    assert (await client.delete(path, headers=bearer(staff))).status_code == 204
+    left = await Manager.all().values_list("user_id", "room_id", "building_id")
+    assert sorted(left, key=str) == sorted(
+        [
+            (campus["room_manager"].pk, seminar.pk, None),
+            (member.pk, lab.pk, None),
+            (campus["building_manager"].pk, None, campus["building"].pk),
+            (campus["far_manager"].pk, None, campus["far"].building_id),
+        ],
+        key=str,
+    )
+    event = await AuditEvent.filter(action="manager.remove").get()
+    assert (event.actor_user_id, event.entity_type, event.entity_id, event.before) == (
+        staff.pk, "room", seminar.pk, {"user_id": member.pk, "room_id": seminar.pk},
+    )  # fmt: skip
+    again = await client.delete(path, headers=bearer(staff))
+    assert (again.status_code, again.json()["detail"]) == (
+        404, f"user {member.pk} does not manage room {seminar.pk}",
+    )  # fmt: skip
+
+
+async def test_a_buildings_managers_are_listed_there(client, campus):
+    r = await client.get(
+        f"{API}/buildings/{campus['building'].pk}/managers", headers=bearer(campus["other"])
+    )
+    assert r.status_code == 200, r.text
+    assert [(m["user_id"], m["of"]) for m in r.json()["data"]] == [
+        (campus["building_manager"].pk, "building")
+    ]
+
+
 async def test_removing_a_manager_twice_is_a_404(client, campus, staff):
     path = f"{API}/rooms/{campus['seminar'].pk}/managers/{campus['room_manager'].pk}"
     assert (await client.delete(path, headers=bearer(staff))).status_code == 204
@@ -373,6 +416,32 @@ async def test_the_room_shows_whom_to_contact(client, campus):
     assert contacts[0]["full_name"] == campus["room_manager"].full_name
 
 
+async def test_a_deactivated_manager_is_no_ones_contact(client, campus, admin):
+    await users.deactivate_user(actor_of(admin), campus["room_manager"].pk)
+    r = await client.get(f"{API}/rooms/{campus['seminar'].pk}", headers=bearer(campus["other"]))
+    assert [c["email"] for c in r.json()["contacts"]] == [campus["building_manager"].email]
+    await users.deactivate_user(actor_of(admin), campus["building_manager"].pk)
+    r = await client.get(f"{API}/rooms/{campus['seminar'].pk}", headers=bearer(campus["other"]))
+    assert r.json()["contacts"] == []
+
+
+async def test_staff_who_manage_a_room_decide_it_as_well_as_the_unmanaged_ones(
+    client, campus, staff
+):
+    """The seminar has its own manager; the lab and B9's room have none once the building
+    managers go; the staff member is then named on B9's room."""
+    await request_booking(client, campus["member"], campus["seminar"], day=1)
+    at_lab = await request_booking(client, campus["member"], campus["lab"], day=2)
+    at_far = await request_booking(client, campus["member"], campus["far"], day=3)
+    await Manager.filter(building_id__not_isnull=True).delete()
+    for who in ("building_manager", "far_manager"):
+        sessions.forget_user(campus[who].pk)
+    await name(client, staff, f"/rooms/{campus['far'].pk}/managers", staff)
+    r = await client.get(f"{API}/bookings", params={"to_decide": "true"}, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    assert sorted(b["id"] for b in r.json()["data"]) == sorted([at_lab["id"], at_far["id"]])
+
+
 # -- favourites -----------------------------------------------------------------------------
 
 
@@ -477,3 +546,23 @@ async def test_a_building_managers_api_key_closes_their_building(client, campus,
         headers={"X-API-Key": r.json()["secret"]},
     )
     assert r.status_code == 201, r.text
+
+
+async def test_unstarring_a_room_leaves_everyone_elses_star_and_both_are_recorded(client, campus):
+    lab = campus["lab"]
+    for who in ("member", "other"):
+        r = await client.put(f"{API}/me/favourites/{lab.pk}", headers=bearer(campus[who]))
+        assert r.status_code == 204
+    r = await client.delete(f"{API}/me/favourites/{lab.pk}", headers=bearer(campus["member"]))
+    assert r.status_code == 204
+    assert await Favourite.all().values_list("user_id", flat=True) == [campus["other"].pk]
+    member = campus["member"].pk
+    recorded = await AuditEvent.filter(action__startswith="favourite.", actor_user_id=member)
+    assert [(e.action, e.entity_type, e.entity_id, e.after, e.before) for e in recorded] == [
+        ("favourite.add", "user", member, {"room_id": lab.pk}, None),
+        ("favourite.remove", "user", member, None, {"room_id": lab.pk}),
+    ]
+    r = await client.delete(f"{API}/me/favourites/{lab.pk}", headers=bearer(campus["member"]))
+    assert (r.status_code, r.json()["detail"]) == (
+        404, f"room {lab.pk} is not among your favourites",
+    )  # fmt: skip
