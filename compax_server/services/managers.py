@@ -9,6 +9,7 @@ user's state, ``sessions.managed``), so every check is a set lookup in
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -140,19 +141,16 @@ async def favourites(actor: Actor) -> list[int]:
     return await managers_db.favourite_ids(actor.user_id)
 
 
-async def add_favourite(actor: Actor, room_id: int) -> bool:
-    """Star a room; ``False`` when it already was (PUT is idempotent)."""
+async def add_favourite(actor: Actor, room_id: int) -> None:
+    """Star a room; a room already starred stays so, nothing recorded (PUT is idempotent)."""
     require_scope(actor, Scope.write)
     await _check_target(Target("room", room_id))
-    try:
+    with contextlib.suppress(IntegrityError):  # starred already
         async with transaction():
             await Favourite.create(user_id=actor.user_id, room_id=room_id)
             await audit.record(
                 actor, "favourite.add", "user", actor.user_id, after={"room_id": room_id}
             )
-    except IntegrityError:
-        return False
-    return True
 
 
 async def remove_favourite(actor: Actor, room_id: int) -> None:
