@@ -77,16 +77,28 @@ async def test_naming_a_manager_lists_them_and_records_it(client, campus, staff,
     assert row["user_id"] == campus["room_manager"].pk
     assert row["email"] == campus["room_manager"].email
     assert row["of"] == "room" and row["room_id"] == campus["seminar"].pk
+    asked = await request_booking(client, campus["other"], campus["lab"])
+    # The member is known to this process (as managing nothing) before being named.
+    refused = await client.get(f"{API}/bookings/{asked['id']}", headers=bearer(campus["member"]))
+    assert refused.status_code == 404, refused.text
     r = await client.post(
         f"{API}/rooms/{campus['lab'].pk}/managers",
         json={"email": campus["member"].email.upper()},
         headers=bearer(admin),
     )
     assert r.status_code == 201, r.text
-    assert r.json()["user_id"] == campus["member"].pk
+    assert (r.json()["user_id"], r.json()["room_id"], r.json()["building_id"]) == (
+        campus["member"].pk, campus["lab"].pk, None,
+    )  # fmt: skip
     event = await AuditEvent.filter(action="manager.add").order_by("-id").first()
-    assert event is not None and event.entity_type == "room"
+    assert event is not None
+    assert (event.actor_user_id, event.entity_type, event.entity_id) == (
+        admin.pk, "room", campus["lab"].pk,
+    )  # fmt: skip
     assert event.after == {"user_id": campus["member"].pk, "room_id": campus["lab"].pk}
+    # ...and the rights hold at once in the process that named them.
+    seen = await client.get(f"{API}/bookings/{asked['id']}", headers=bearer(campus["member"]))
+    assert seen.status_code == 200, seen.text
 
 
 UNKNOWN = ("body", "/user_id", "unknown")
