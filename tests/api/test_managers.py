@@ -200,14 +200,16 @@ async def test_removing_a_manager_removes_that_one_there_only(client, campus, st
     )  # fmt: skip
 
 
-async def test_a_buildings_managers_are_listed_there(client, campus):
+async def test_a_buildings_managers_are_listed_there(client, campus, staff):
     r = await client.get(
         f"{API}/buildings/{campus['building'].pk}/managers", headers=bearer(campus["other"])
     )
     assert r.status_code == 200, r.text
-    assert [(m["user_id"], m["of"]) for m in r.json()["data"]] == [
-        (campus["building_manager"].pk, "building")
+    assert [(m["user_id"], m["of"], m["building_id"]) for m in r.json()["data"]] == [
+        (campus["building_manager"].pk, "building", campus["building"].pk)
     ]
+    r = await client.get(f"{API}/rooms/{campus['lab'].pk}/managers", headers=bearer(staff))
+    assert r.json()["data"] == []  # the seminar's manager is not the lab's
 
 
 async def test_removing_a_manager_twice_is_a_404(client, campus, staff):
@@ -432,6 +434,10 @@ async def test_a_deactivated_manager_is_no_ones_contact(client, campus, admin):
     await users.deactivate_user(actor_of(admin), campus["room_manager"].pk)
     r = await client.get(f"{API}/rooms/{campus['seminar'].pk}", headers=bearer(campus["other"]))
     assert [c["email"] for c in r.json()["contacts"]] == [campus["building_manager"].email]
+    named = await client.get(f"{API}/rooms/{campus['seminar'].pk}/managers", headers=bearer(admin))
+    assert [m["user_id"] for m in named.json()["data"]] == [
+        campus["room_manager"].pk
+    ]  # still named
     await users.deactivate_user(actor_of(admin), campus["building_manager"].pk)
     r = await client.get(f"{API}/rooms/{campus['seminar'].pk}", headers=bearer(campus["other"]))
     assert r.json()["contacts"] == []
