@@ -215,3 +215,24 @@ async def test_feed_tokens_are_recorded_and_each_refusal_says_why(client, member
         ("feed_token.rotate", member.pk, "user", member.pk),
         ("feed_token.revoke", member.pk, "user", member.pk),
     ]
+
+
+async def test_a_feed_token_sees_a_room_as_its_user_does(client, admin, member, staff, room, book):
+    """Staff, and a room's manager, read every title of the room's feed by token too."""
+    await book(admin, room, at(0, 11), at(0, 12), title="Faculty")  # no one else's own
+
+    async def titles(user) -> set[str]:
+        r = await client.post("/api/v1/me/feed-token", headers=bearer(user))
+        feed = await client.get(
+            f"/api/v1/rooms/{room.pk}/calendar.ics", params={"token": r.json()["token"]}
+        )
+        assert feed.status_code == 200, feed.text
+        return {str(e["summary"]) for e in events(feed.content)}
+
+    assert await titles(member) == {"Booked"}
+    assert await titles(staff) == {"Faculty"}
+    r = await client.post(
+        f"/api/v1/rooms/{room.pk}/managers", json={"user_id": member.pk}, headers=bearer(admin)
+    )
+    assert r.status_code == 201, r.text
+    assert await titles(member) == {"Faculty"}
