@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from compax_server.db.audit import AuditEvent
+from compax_server.db.bookings import Booking
 from tests.conftest import bearer
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -175,6 +176,10 @@ async def test_a_feed_says_what_it_is_and_what_each_booking_is(
     assert (str(asked["location"]), str(asked["status"])) == (room.code, "TENTATIVE")
     assert str(asked["description"]) == "Bring laptops"
     assert asked.decoded("dtend") == at(0, 10)
+    stored = await Booking.get(title="Asked")
+    assert asked.decoded("dtstamp") == stored.updated_at.replace(
+        microsecond=0
+    )  # RFC 5545: required
 
     def room_feed(who):
         return client.get(f"/api/v1/rooms/{room.pk}/calendar.ics", headers=bearer(who))

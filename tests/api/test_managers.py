@@ -210,6 +210,14 @@ async def test_a_buildings_managers_are_listed_there(client, campus, staff):
     ]
     r = await client.get(f"{API}/rooms/{campus['lab'].pk}/managers", headers=bearer(staff))
     assert r.json()["data"] == []  # the seminar's manager is not the lab's
+    r = await client.post(
+        f"{API}/buildings/{campus['building'].pk}/managers",
+        json={"user_id": campus["other"].pk},
+        headers=bearer(staff),
+    )
+    assert (r.json()["of"], r.json()["building_id"], r.json()["room_id"]) == (
+        "building", campus["building"].pk, None,
+    )  # fmt: skip
 
 
 async def test_removing_a_manager_twice_is_a_404(client, campus, staff):
