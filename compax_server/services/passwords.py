@@ -26,7 +26,7 @@ def _dummy_hash() -> bytes:
     return _dummy_hashes[rounds]
 
 
-def check_password_policy(password: str, pointer: str = "/password") -> None:
+def check_password_policy(password: str, pointer: str) -> None:
     """At least ``MIN_PASSWORD_CHARS`` characters, at most ``MAX_PASSWORD_BYTES`` bytes in
     UTF-8 (a password short enough for the first is never too long for the second)."""
     size = len(password.encode())
