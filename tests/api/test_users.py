@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from compax_server.db.api_keys import ApiKey
+from compax_server.db.audit import AuditEvent
 from compax_server.db.users import RefreshToken, Role, User
-from tests.conftest import PASSWORD, bearer
+from compax_server.services import users
+from tests.conftest import PASSWORD, actor_of, bearer
 
 USERS = "/api/v1/users"
 
@@ -192,14 +195,79 @@ async def test_deactivation_keeps_the_user_and_ends_sessions(client, admin, memb
     assert await RefreshToken.filter(user_id=member.pk, revoked_at=None).count() == 0
 
 
-async def test_the_last_admin_cannot_be_removed(client, admin):
+async def test_the_last_admin_cannot_be_removed(client, admin, make_user):
+    """Only another *active admin* lets one go: a deactivated admin or an active member
+    does not count."""
+    retired = await make_user(Role.admin)
+    await users.deactivate_user(actor_of(admin), retired.pk)
+    await make_user(Role.staff)
+    refusal = (
+        f"{admin.email} is the last active administrator; make another one first.",
+        [{"rule": "last_admin", "detail": "at least one active admin must remain"}],
+    )
     r = await client.delete(f"{USERS}/{admin.pk}", headers=bearer(admin))
     assert r.status_code == 422
-    assert r.json()["errors"][0]["rule"] == "last_admin"
+    assert (r.json()["detail"], r.json()["errors"]) == refusal
     r = await client.patch(
         f"{USERS}/{admin.pk}", json={"role": "staff"}, headers=bearer(admin) | {"If-Match": "*"}
     )
     assert r.status_code == 422
+    assert (r.json()["detail"], r.json()["errors"]) == refusal
+    assert (await User.get(id=admin.pk)).role == Role.admin
+    successor = await make_user(Role.admin)
+    r = await client.patch(
+        f"{USERS}/{admin.pk}", json={"role": "staff"}, headers=bearer(successor) | {"If-Match": "*"}
+    )
+    assert r.status_code == 200, r.text
+
+
+async def test_users_are_found_by_state_and_by_a_word_of_their_email_or_name(
+    client, admin, make_user
+):
+    ada = await make_user(Role.member, email="ada@campus.example")
+    await users.update_user(actor_of(admin), ada.pk, full_name="Ada Lovelace")
+    grace = await make_user(Role.member, email="hopper@campus.example")
+    await users.update_user(actor_of(admin), grace.pk, full_name="Grace Hopper")
+    await users.deactivate_user(actor_of(admin), grace.pk)
+
+    async def found(**params: str) -> set[int]:
+        r = await client.get(USERS, params=params, headers=bearer(admin))
+        assert r.status_code == 200, r.text
+        return {u["id"] for u in r.json()["data"]}
+
+    assert await found(q="LOVELACE") == {ada.pk}  # a name, in any case
+    assert await found(q="hopper@") == {grace.pk}  # an email
+    assert await found(q="hopper", is_active="true") == set()
+    assert await found(is_active="false") == {grace.pk}
+    assert ada.pk in await found(is_active="true")
+
+
+async def test_deactivating_a_user_revokes_their_keys_and_feed_only(client, admin, member, staff):
+    async def credentials(user) -> tuple[str, str]:
+        r = await client.post(
+            "/api/v1/api-keys",
+            json={"name": "script", "user_id": user.pk, "scopes": ["read"]},
+            headers=bearer(admin),
+        )
+        assert r.status_code == 201, r.text
+        feed = await client.post("/api/v1/me/feed-token", headers=bearer(user))
+        return r.json()["secret"], feed.json()["token"]
+
+    mine, theirs = await credentials(member), await credentials(staff)
+    r = await client.delete(f"{USERS}/{member.pk}", headers=bearer(admin))
+    assert r.status_code == 200, r.text
+    event = (
+        await AuditEvent.filter(action="user.update", entity_id=member.pk).order_by("-id").first()
+    )
+    assert event is not None
+    assert (event.after["api_keys_revoked"], event.after["feed_tokens_revoked"]) == (1, 1)
+    for (key, feed), status in ((mine, 401), (theirs, 200)):
+        r = await client.get("/api/v1/me", headers={"X-API-Key": key})
+        assert r.status_code == status, r.text
+        r = await client.get("/api/v1/me/calendar.ics", params={"token": feed})
+        assert r.status_code == status, r.text
+    assert await ApiKey.filter(user_id=member.pk, revoked_at=None).count() == 0
+    assert await ApiKey.filter(user_id=staff.pk, revoked_at=None).count() == 1
 
 
 async def test_unknown_user_is_404(client, admin):
