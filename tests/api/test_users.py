@@ -303,3 +303,73 @@ async def test_an_admins_short_password_for_a_user_points_at_password(
     assert r.json()["errors"][0]["pointer"] == "/password"
     assert await User.filter(email="short@example.edu").count() == 0
     assert (await User.get(id=member.pk)).password_hash == member.password_hash
+
+
+async def test_an_admins_edit_changes_what_it_names_and_ends_sessions_only_when_it_must(
+    client, admin, member
+):
+    async def session() -> dict[str, str]:
+        r = await client.post(
+            "/api/v1/auth/token", json={"email": member.email, "password": PASSWORD}
+        )
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    async def alive(headers: dict[str, str]) -> bool:
+        return (await client.get("/api/v1/me", headers=headers)).status_code == 200
+
+    async def edit(version: int, **changes: object) -> dict[str, object]:
+        r = await client.patch(
+            f"{USERS}/{member.pk}",
+            json=changes,
+            headers=bearer(admin) | {"If-Match": f'"{version}"'},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["version"] == version + 1
+        assert r.headers["ETag"].startswith(f'"{version + 1}-')
+        return dict(r.json())
+
+    signed_in = await session()
+    version = member.version
+    renamed = await edit(version, full_name="Ada L.")
+    assert renamed["full_name"] == "Ada L."
+    moved = await edit(version + 1, email="Ada.New@Campus.Example")
+    assert moved["email"] == "ada.new@campus.example"
+    assert await alive(signed_in)  # a name or an email changes no session
+    (event,) = (
+        await AuditEvent.filter(action="user.update", entity_id=member.pk).order_by("-id").limit(1)
+    )
+    assert event.actor_user_id == admin.pk
+    assert (event.before["email"], event.after["email"]) == (member.email, moved["email"])
+
+    await edit(version + 2, password="a password set by the admin")
+    assert not await alive(signed_in)  # a reset ends them
+    member.email = str(moved["email"])
+    r = await client.post(
+        "/api/v1/auth/token",
+        json={"email": member.email, "password": "a password set by the admin"},
+    )
+    assert r.status_code == 200, r.text
+    again = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    await edit(version + 3, role="staff")
+    assert not await alive(again)  # so does a role change
+    stale = await client.patch(
+        f"{USERS}/{member.pk}",
+        json={"full_name": "x"},
+        headers=bearer(admin) | {"If-Match": f'"{version}"'},
+    )
+    assert stale.status_code == 412
+    assert str(member.pk) in stale.json()["detail"] and "user" in stale.json()["detail"]
+    gone = await client.patch(
+        f"{USERS}/999999", json={"full_name": "x"}, headers=bearer(admin) | {"If-Match": "*"}
+    )
+    assert (gone.status_code, gone.json()["detail"]) == (404, "user 999999 does not exist")
+
+
+async def test_renaming_myself_counts_a_version_and_is_recorded(client, member):
+    r = await client.patch("/api/v1/me", json={"full_name": "Ada L."}, headers=bearer(member))
+    assert r.status_code == 200, r.text
+    assert r.json()["version"] == member.version + 1
+    event = await AuditEvent.filter(action="user.update", entity_id=member.pk).get()
+    assert (event.actor_user_id, event.entity_type) == (member.pk, "user")
+    assert (event.before["full_name"], event.after["full_name"]) == (member.full_name, "Ada L.")
