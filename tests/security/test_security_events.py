@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from compax_server.db.users import User
 from tests.conftest import PASSWORD, bearer
 
 WRONG = "not the password"
@@ -90,13 +91,29 @@ async def test_refresh_token_reuse_and_logout_are_recorded(client, admin, member
 async def test_password_changes_right_and_wrong_are_recorded(client, admin, member, security_log):
     headers = bearer(member)
     body = {"current_password": WRONG, "new_password": "a brand new password"}
-    assert (await client.post("/api/v1/me/password", json=body, headers=headers)).status_code == 422
+    wrong = await client.post("/api/v1/me/password", json=body, headers=headers)
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"] == "The current password is wrong."
+    assert wrong.json()["errors"] == [
+        {
+            "location": "body",
+            "pointer": "/current_password",
+            "detail": "is not your current password",
+            "code": "wrong_password",
+        }
+    ]
     body["current_password"] = PASSWORD
     assert (await client.post("/api/v1/me/password", json=body, headers=headers)).status_code == 200
     [failed] = await events(client, admin, "user.password_change_failed")
     [changed] = await events(client, admin, "user.password_change")
     assert failed["actor_user_id"] == changed["actor_user_id"] == member.pk
-    assert changed["after"]["api_keys_active"] == 0
+    assert (failed["entity_type"], failed["entity_id"]) == ("user", member.pk)
+    assert failed["after"] == {"client": "10.0.0.1", "reason": "wrong_password"}
+    assert (changed["entity_type"], changed["entity_id"]) == ("user", member.pk)
+    assert changed["after"] == {
+        "client": "10.0.0.1", "api_keys_active": 0, "feed_token_rotated": False,
+    }  # fmt: skip
+    assert (await User.get(id=member.pk)).version == member.version + 1
     assert security_log.of("user.password_change")
 
 

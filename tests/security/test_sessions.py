@@ -3,10 +3,12 @@ password change or a deactivation are dealt with."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth, sessions
 from tests.conftest import PASSWORD, bearer
@@ -76,8 +78,11 @@ async def test_a_password_change_rotates_the_feed_token_and_counts_the_api_keys(
     old feed URL: 200, and nothing says that the API keys still work. Now the old feed token
     is dead, the answer carries the new one and ``api_keys_active``."""
     old_feed = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()
-    keys = [await api_key(client, admin, member, f"k{i}") for i in range(3)]
+    keys = [await api_key(client, admin, member, f"k{i}") for i in range(4)]
     await client.delete(f"/api/v1/api-keys/{keys[0]['id']}", headers=bearer(admin))
+    # one expired, and someone else's: neither counts
+    await ApiKey.filter(id=keys[3]["id"]).update(expires_at=auth.now() - timedelta(minutes=1))
+    await api_key(client, admin, admin, "theirs")
     r = await client.post(
         "/api/v1/me/password",
         json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
@@ -183,3 +188,20 @@ async def test_what_another_process_ends_is_seen_once_the_moment_has_passed(
     assert await me(client, headers) == 200
     clock.advance(sessions.USER_STATE_SECONDS)
     assert await me(client, headers) == 401
+
+
+async def test_an_api_key_cannot_change_its_users_password(client, admin, member):
+    key = await api_key(client, admin, member)
+    r = await client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers={"X-API-Key": key["secret"]},
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "An API key cannot change its user's password; log in as the user."
+    )
+    assert r.json()["errors"] == [
+        {"rule": "password_needs_session", "detail": "use a login session"}
+    ]
+    assert (await User.get(id=member.pk)).password_hash == member.password_hash
