@@ -74,10 +74,11 @@ async def availability(
 
 
 async def alternatives(
-    actor: Actor, room_id: int, start: datetime, end: datetime, how_many: int = 3
+    room_id: int, start: datetime, end: datetime, how_many: int = 3
 ) -> list[dict[str, Any]]:
     """Up to ``how_many`` other rooms free for ``[start, end)`` with at least the capacity and
-    all the features of ``room_id``: in the same building first, then the smallest."""
+    all the features of ``room_id``: in the same building first, then the smallest. Anyone
+    may see them: a free search shows the same rooms to everyone (only bookable ones)."""
     room = await rooms_db.room_info(room_id, removed_too=True)
     if room is None:
         return []

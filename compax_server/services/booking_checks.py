@@ -232,11 +232,11 @@ async def conflict_from_database(
 
 
 async def offer_alternatives(
-    actor: Actor, conflict: BookingConflict, room_id: int, start: datetime, end: datetime
+    conflict: BookingConflict, room_id: int, start: datetime, end: datetime
 ) -> None:
     """Add up to three free rooms of the same capacity and features (best fit first)."""
     try:
-        conflict.extra["alternatives"] = await availability.alternatives(actor, room_id, start, end)
+        conflict.extra["alternatives"] = await availability.alternatives(room_id, start, end)
     except Exception:  # alternatives are a courtesy: never turn a 409 into a 500
         log.exception("finding alternatives failed")
         conflict.extra["alternatives"] = []

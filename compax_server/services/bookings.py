@@ -205,7 +205,7 @@ async def create_booking(
                 return Created(replay, replayed=True)
         raise
     except BookingConflict as conflict:
-        await checks.offer_alternatives(actor, conflict, room_id, start, end)
+        await checks.offer_alternatives(conflict, room_id, start, end)
         raise
 
 
@@ -312,7 +312,7 @@ async def update_booking(
     except BookingConflict as conflict:
         if target:
             await checks.offer_alternatives(
-                actor, conflict, target["room_id"], target["start"], target["end"]
+                conflict, target["room_id"], target["start"], target["end"]
             )
         raise
 

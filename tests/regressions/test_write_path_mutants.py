@@ -120,6 +120,95 @@ async def test_a_failing_search_for_alternatives_still_gives_the_409(
     ]
 
 
+# -- services/booking_checks.py: a room that does not exist ---------------------------------
+
+NO_ROOM = [
+    {
+        "location": "body",
+        "pointer": "/room_id",
+        "detail": "room 999999 does not exist",
+        "code": "unknown",
+    }
+]
+
+
+async def test_booking_a_room_that_does_not_exist_is_a_400_naming_it(client, staff):
+    r = await client.post(
+        BK,
+        json={
+            "room_id": 999_999,
+            "title": "Seminar",
+            "start": local(1, 9).isoformat(),
+            "end": local(1, 10).isoformat(),
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == NO_ROOM
+    assert await Booking.all().count() == 0
+
+
+async def test_moving_a_booking_to_a_room_that_does_not_exist_is_a_400_and_moves_nothing(
+    client, member, room
+):
+    made = await client.post(BK, json=body(room, local(1, 9), local(1, 10)), headers=bearer(member))
+    assert made.status_code == 201, made.text
+    r = await client.patch(
+        f"{BK}/{made.json()['id']}",
+        json={"room_id": 999_999},
+        headers=bearer(member) | {"If-Match": '"1"'},
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == NO_ROOM
+    stored = await Booking.get(id=made.json()["id"])
+    assert (stored.room_id, stored.version) == (room.pk, 1)
+
+
+async def test_a_series_in_a_room_that_does_not_exist_is_a_400_writing_nothing(client, staff):
+    r = await client.post(
+        "/api/v1/series",
+        json={
+            "room_id": 999_999,
+            "title": "Algorithms",
+            "start_date": local(1, 0).date().isoformat(),
+            "start_time": "09:00",
+            "duration_minutes": 90,
+            "recurrence": {"freq": "weekly", "count": 3},
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == NO_ROOM
+    assert await Booking.all().count() == 0
+
+
+# -- services/booking_checks.py: whose weekly quota -----------------------------------------
+
+
+async def test_staff_booking_for_a_member_counts_in_the_members_quota(
+    client, staff, member, make_room
+):
+    """The weekly quota binds a member's bookings whoever makes them; staff who book for
+    themselves have none. (``is_member``: the owner decides, not the one who books.)"""
+    await set_rules(client, staff, max_hours_per_week=3)
+    a, b, c = await make_room(), await make_room(), await make_room()
+    own = await client.post(BK, json=body(a, local(1, 9), local(1, 11)), headers=bearer(member))
+    assert own.status_code == 201, own.text
+    for_member = body(b, local(2, 9), local(2, 11), owner_id=member.pk)
+    r = await client.post(BK, json=for_member, headers=bearer(staff))
+    assert r.status_code == 422, r.text
+    assert [e["rule"] for e in r.json()["errors"]] == ["max_hours_per_week"]
+    assert r.json()["detail"].endswith("(staff may override)")
+    for_staff = await client.post(
+        BK, json=body(c, local(2, 9), local(2, 13)), headers=bearer(staff)
+    )
+    assert for_staff.status_code == 201, for_staff.text
+    overridden = await client.post(BK, json={**for_member, "override": True}, headers=bearer(staff))
+    assert overridden.status_code == 201, overridden.text
+    owners = await Booking.all().order_by("id").values_list("owner_id", flat=True)
+    assert owners == [member.pk, staff.pk, member.pk]
+
+
 # -- services/booking_checks.py: the 422 ------------------------------------------------------
 
 
