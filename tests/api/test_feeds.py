@@ -241,3 +241,48 @@ async def test_a_feed_token_sees_a_room_as_its_user_does(client, admin, member, 
     )
     assert r.status_code == 201, r.text
     assert await titles(member) == {"Faculty"}
+
+
+async def test_a_waitlist_hold_is_tentative_in_the_feed_until_accepted(
+    client, make_user, member, room, book
+):
+    """A freed slot offered to a waiting member is held for them: their calendar shows it
+    as tentative (it is not theirs until they accept), then as confirmed."""
+    holder = await make_user()
+    taken = await book(holder, room, at(1, 10), at(1, 11))
+    joined = await client.post(
+        "/api/v1/waitlist",
+        json={
+            "title": "Waiting",
+            "start": at(1, 10).isoformat(),
+            "end": at(1, 11).isoformat(),
+            "room_id": room.pk,
+        },
+        headers=bearer(member),
+    )
+    assert joined.status_code == 201, joined.text
+    token = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()["token"]
+
+    async def my_events() -> list:
+        return events(
+            (await client.get("/api/v1/me/calendar.ics", params={"token": token})).content
+        )
+
+    assert await my_events() == []  # waiting holds nothing
+    r = await client.post(
+        f"/api/v1/bookings/{taken.pk}/cancel",
+        headers=bearer(holder) | {"If-Match": f'"{taken.version}"'},
+    )
+    assert r.status_code == 200, r.text
+    [held] = await my_events()
+    hold = await Booking.get(id=int(str(held["uid"]).split("@")[0].removeprefix("booking-")))
+    assert (hold.owner_id, hold.status.value) == (member.pk, "held")
+    assert (str(held["status"]), held.decoded("dtstart"), str(held["summary"])) == (
+        "TENTATIVE",
+        at(1, 10),
+        hold.title,
+    )
+    r = await client.post(f"/api/v1/waitlist/{joined.json()['id']}/accept", headers=bearer(member))
+    assert r.status_code == 200, r.text
+    [accepted] = await my_events()
+    assert (str(accepted["uid"]), str(accepted["status"])) == (str(held["uid"]), "CONFIRMED")
