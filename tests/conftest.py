@@ -287,6 +287,17 @@ def version_of(tag: str) -> int:
     return int(tag.strip('"').partition("-")[0])
 
 
+async def login(client: Any, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    """A new session's token pair (access and refresh), through the API."""
+    r = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def with_token(pair: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {pair['access_token']}"}
+
+
 def bearer(user: User) -> dict[str, str]:
     token, _ = auth.issue_access_token(user)
     return {"Authorization": f"Bearer {token}"}

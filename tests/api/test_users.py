@@ -8,7 +8,7 @@ from compax_server.db.api_keys import ApiKey
 from compax_server.db.audit import AuditEvent
 from compax_server.db.users import RefreshToken, Role, User
 from compax_server.services import users
-from tests.conftest import PASSWORD, actor_of, bearer
+from tests.conftest import PASSWORD, actor_of, bearer, login, with_token
 
 USERS = "/api/v1/users"
 
@@ -309,11 +309,7 @@ async def test_an_admins_edit_changes_what_it_names_and_ends_sessions_only_when_
     client, admin, member
 ):
     async def session() -> dict[str, str]:
-        r = await client.post(
-            "/api/v1/auth/token", json={"email": member.email, "password": PASSWORD}
-        )
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+        return with_token(await login(client, member.email))
 
     async def alive(headers: dict[str, str]) -> bool:
         return (await client.get("/api/v1/me", headers=headers)).status_code == 200

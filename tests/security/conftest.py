@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-
-from tests.conftest import PASSWORD
 
 
 class Lines(logging.Handler):
@@ -36,14 +33,3 @@ def security_log() -> Iterator[Lines]:
         yield handler
     finally:
         logger.removeHandler(handler)
-
-
-async def login(client: Any, email: str, password: str = PASSWORD) -> dict[str, Any]:
-    """A new session's token pair (access and refresh)."""
-    r = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
-    assert r.status_code == 200, r.text
-    return dict(r.json())
-
-
-def with_token(pair: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {pair['access_token']}"}

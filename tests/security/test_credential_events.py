@@ -13,8 +13,7 @@ from compax_server.db.api_keys import ApiKey
 from compax_server.db.audit import AuditEvent
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth
-from tests.conftest import PASSWORD, bearer
-from tests.security.conftest import login, with_token
+from tests.conftest import PASSWORD, bearer, login, with_token
 
 KEYS = "/api/v1/api-keys"
 CLIENT = "10.0.0.1"  # the test client's address (tests/conftest.py)

@@ -11,8 +11,7 @@ import pytest
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth, sessions
-from tests.conftest import PASSWORD, bearer
-from tests.security.conftest import login, with_token
+from tests.conftest import PASSWORD, bearer, login, with_token
 
 NEW_PASSWORD = "a brand new password"
 
