@@ -32,11 +32,11 @@ class UserOut(Out):
     updated_at: datetime
 
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+Email = Field(min_length=3, max_length=users.EMAIL_MAX, pattern=users.EMAIL_RE.pattern)
 
 
 class UserCreate(In):
-    email: str = Field(min_length=3, max_length=254, pattern=EMAIL)
+    email: str = Email
     full_name: str = Name
     role: Role = Role.member
     password: str | None = Field(
@@ -48,7 +48,9 @@ class UserCreate(In):
 
 
 class UserUpdate(Patch):
-    email: str | None = Field(None, min_length=3, max_length=254, pattern=EMAIL)
+    email: str | None = Field(
+        None, min_length=3, max_length=users.EMAIL_MAX, pattern=users.EMAIL_RE.pattern
+    )
     full_name: str | None = Field(None, min_length=1, max_length=200)
     role: Role | None = Field(None)
     is_active: bool | None = Field(None)
@@ -60,7 +62,9 @@ class UserQuery(PageQuery):
     is_active: bool | None = None
     q: str | None = Field(None, max_length=100, description="part of the email or name")
     email: str | None = Field(
-        None, max_length=254, description="exactly this email, case-insensitively (0 or 1 users)"
+        None,
+        max_length=users.EMAIL_MAX,
+        description="exactly this email, case-insensitively (0 or 1 users)",
     )
 
 

@@ -125,12 +125,40 @@ async def test_duplicate_email_is_409(client, admin, member):
     assert r.json()["code"] == "already_exists"
 
 
-async def test_bad_email_is_400_naming_the_field(client, admin):
-    r = await client.post(
-        USERS, json={"email": "not-an-email", "full_name": "X"}, headers=bearer(admin)
-    )
-    assert r.status_code == 400
-    assert r.json()["errors"][0]["pointer"] == "/email"
+@pytest.mark.parametrize(
+    "email",
+    ["not-an-email", "a@b", "a b@campus.example", "a@@campus.example", "@campus.example",
+     "a@campus.", f"{'a' * 240}@campus.example"],
+)  # fmt: skip
+async def test_bad_email_is_400_naming_the_field(client, admin, email):
+    r = await client.post(USERS, json={"email": email, "full_name": "X"}, headers=bearer(admin))
+    assert r.status_code == 400, r.text
+    assert [e["pointer"] for e in r.json()["errors"]] == ["/email"]
+    assert await User.filter(full_name="X").count() == 0
+
+
+async def test_an_email_that_case_folding_lengthens_past_254_is_refused_and_writes_nothing(
+    client, admin
+):
+    """The schema counts 254 characters as sent; stored emails are case-folded, and "ß"
+    folds to "ss": the service's check refuses what would be 255 long."""
+    at_limit = "ß" + "a" * 238 + "@campus.example"  # 254 as sent, 255 folded
+    assert len(at_limit) == 254
+    r = await client.post(USERS, json={"email": at_limit, "full_name": "X"}, headers=bearer(admin))
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == [
+        {
+            "location": "body",
+            "pointer": "/email",
+            "detail": "is not an email address",
+            "code": "invalid_email",
+        }
+    ]
+    assert await User.filter(full_name="X").count() == 0
+    fits = "ß" + "a" * 237 + "@campus.example"  # 254 folded: the longest stored
+    r = await client.post(USERS, json={"email": fits, "full_name": "X"}, headers=bearer(admin))
+    assert r.status_code == 201, r.text
+    assert r.json()["email"] == "ss" + "a" * 237 + "@campus.example"
 
 
 async def test_users_list_is_paged_with_a_cursor(client, admin, make_user):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -125,6 +126,21 @@ async def test_an_unverified_email_never_reaches_the_admin_account(
 async def test_a_person_without_an_email_is_refused(browser: Browser) -> None:
     problem(await browser.go(START, login="noemail"), 401, "sso_id_token_invalid")
     await nothing_created(0)
+
+
+async def test_a_verified_email_that_is_no_address_is_refused_and_logged(
+    browser: Browser, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A provider may verify anything it likes: Compax stores only what its own check of an
+    address accepts (the same one an admin's new user passes). No account is concerned, so
+    the refusal is logged, not audited."""
+    with caplog.at_level(logging.WARNING, logger="compax.security"):
+        body = problem(await browser.go(START, login="oddmail"), 401, "sso_id_token_invalid")
+    assert body["detail"] == "The provider's email 'room 101 at campus' is not an email address."
+    await nothing_created(0)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "compax.security"]
+    assert line.startswith("auth.sso_refused entity='user:None' provider='campus' ")
+    assert "reason='bad_email' subject='oddmail'" in line
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ const ACCOUNTS = {
   linda: { email: 'linda@campus.example', email_verified: true, name: 'Linda Local', groups: [] },
   mallory: { email: 'admin@campus.example', email_verified: false, name: 'Mallory', groups: ['compax-admins'] },
   noemail: { name: 'No Email', groups: [] },
+  oddmail: { email: 'Room 101 at campus', email_verified: true, name: 'Odd Mail', groups: [] },
 };
 
 function keyPair() {
