@@ -93,6 +93,12 @@ async def test_a_conflict_offers_free_rooms_of_the_same_size(client, staff, memb
     assert ok.status_code == 201, ok.text
     r = await client.post(BK, json=body(taken, local(1, 9), local(1, 10)), headers=bearer(member))
     assert r.status_code == 409, r.text
+    start, end = local(1, 9).astimezone(UTC).isoformat(), local(1, 10).astimezone(UTC).isoformat()
+    assert r.json()["detail"] == f"room {taken.code} is booked from {start} to {end}"
+    # another's booking: its time and state, not its id, title or owner
+    assert r.json()["conflicts"] == [
+        {"room_id": taken.pk, "start": start, "end": end, "status": "confirmed"}
+    ]
     assert [a["code"] for a in r.json()["alternatives"]] == [same.code]
     assert small.code not in r.text
 

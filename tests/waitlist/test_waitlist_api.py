@@ -83,7 +83,10 @@ async def test_join_offer_hold_blocks_others_and_accept_books(client, make_user,
     assert r.status_code == 409, r.text
     problem = r.json()
     assert problem["code"] == "booking_conflict"
-    assert "held" in problem["detail"]
+    assert problem["detail"] == (
+        f"room {room.code} is held for a waiting member from {at(0, 10).isoformat()} "
+        f"to {at(0, 11).isoformat()}"
+    )
     assert problem["conflicts"] == [
         {
             "room_id": room.pk,
