@@ -44,14 +44,15 @@ def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[date
     return bounds.check_window(start, end, max_length=max_length, override=override)
 
 
-def _no_room(room_id: int, pointer: str) -> InvalidInput:
+def no_room(room_id: int, pointer: str = "room_id") -> InvalidInput:
+    """The 400 for a room that does not exist (or was removed), naming the field."""
     return InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
 
 
 async def locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
     room = await lock_room(room_id)
     if room is None:
-        raise _no_room(room_id, pointer)
+        raise no_room(room_id, pointer)
     return room
 
 
@@ -62,7 +63,7 @@ async def locked_slot(
     checks against (``OCCUPYING``) and the closures there, read under the lock."""
     slot = await lock_room_with_blockers(room_id, start, end, OCCUPYING, exclude_id)
     if slot is None:
-        raise _no_room(room_id, "room_id")
+        raise no_room(room_id)
     return slot
 
 

@@ -256,9 +256,7 @@ async def update_booking(
             if moved:
                 locked = await lock_and_load_rooms([booking.room_id, new_room_id])
                 if new_room_id not in locked:
-                    raise InvalidInput.field(
-                        "body", "room_id", f"room {new_room_id} does not exist", "unknown"
-                    )
+                    raise checks.no_room(new_room_id)
                 room = locked[new_room_id]
                 if room.requires_approval and not actor.cares_for(room.id):
                     booking.status = Status.pending

@@ -99,9 +99,7 @@ async def update_series(
                 [series.room_id, new_room_id, *(b.room_id for b in affected)]
             )
             if new_room_id not in locked:
-                raise InvalidInput.field(
-                    "body", "room_id", f"room {new_room_id} does not exist", "unknown"
-                )
+                raise checks.no_room(new_room_id)
             merges: list[tuple[Booking, occurrences.Merge]] = []
             kept: list[dict[str, Any]] = []
             new_zone = hours.zone(locked[new_room_id].timezone)

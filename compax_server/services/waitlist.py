@@ -67,9 +67,7 @@ async def _check_join(actor: Actor, j: Join) -> tuple[datetime, datetime]:
             )
         room = await rooms_db.room_info(j.room_id)
         if room is None:
-            raise InvalidInput.field(
-                "body", "room_id", f"room {j.room_id} does not exist", "unknown"
-            )
+            raise checks.no_room(j.room_id)
         if not room.bookable:
             raise RuleViolation(
                 f"room {room.code} is not bookable",

@@ -103,6 +103,33 @@ async def test_a_conflict_offers_free_rooms_of_the_same_size(client, staff, memb
     assert small.code not in r.text
 
 
+async def test_moving_onto_a_booked_slot_is_a_409_naming_it_and_moves_nothing(
+    client, staff, member, make_room
+):
+    """The service's own check (not the database's): the 409 names the booking in the way
+    with its time, and offers a free room; the moved booking stays where it was."""
+    there, spare = await make_room(capacity=30), await make_room(capacity=30)
+    taken = await client.post(
+        BK, json=body(there, local(1, 9), local(1, 11)), headers=bearer(staff)
+    )
+    mine = await client.post(
+        BK, json=body(there, local(1, 14), local(1, 15)), headers=bearer(member)
+    )
+    assert taken.status_code == mine.status_code == 201, (taken.text, mine.text)
+    r = await client.patch(
+        f"{BK}/{mine.json()['id']}",
+        json={"start": local(1, 10).isoformat(), "end": local(1, 12).isoformat()},
+        headers=bearer(member) | {"If-Match": '"1"'},
+    )
+    assert r.status_code == 409, r.text
+    start, end = local(1, 9).astimezone(UTC).isoformat(), local(1, 11).astimezone(UTC).isoformat()
+    assert r.json()["detail"] == f"room {there.code} is booked from {start} to {end}"
+    assert [c["start"] for c in r.json()["conflicts"]] == [start]
+    assert [a["code"] for a in r.json()["alternatives"]] == [spare.code]
+    stored = await Booking.get(id=mine.json()["id"])
+    assert (stored.start, stored.version) == (local(1, 14), 1)
+
+
 async def test_a_failing_search_for_alternatives_still_gives_the_409(
     client, staff, member, room, monkeypatch, caplog
 ):
