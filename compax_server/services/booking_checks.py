@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from compax_server import runtime
@@ -27,7 +27,7 @@ from compax_server.db.users import Role
 from compax_server.domain import bookings as states
 from compax_server.domain import bounds, slots
 from compax_server.errors import BookingConflict, ClosureHitsBookings, InvalidInput, RuleViolation
-from compax_server.services import audit, availability, rules
+from compax_server.services import audit, availability, limits, rules
 from compax_server.services.actors import Actor, require_staff_or_manager
 from compax_server.services.booking_views import conflict_view, snapshot
 
@@ -112,21 +112,22 @@ async def limit_violations(
     exclude_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """The booking rules (duration, horizon, notice; the weekly quota of a member owner)
-    for new bookings at ``windows``; and no booking of a member may end in the past."""
-    now = datetime.now(UTC)
+    for new bookings at ``windows``; and no booking of a member may end in the past. "Now" is
+    ``limits.now()``, the one clock tests hold still."""
+    now = limits.now()
     problems: list[dict[str, Any]] = []
     if not actor.is_staff and any(end <= now for _, end in windows):
         problems.append({"rule": "in_the_past", "detail": "the booking would end in the past"})
-    limits = await rules.limits_for(room.id, room.building_id)
-    if limits.empty:
+    room_rules = await rules.limits_for(room.id, room.building_id)
+    if room_rules.empty:
         return problems
     for start, end in windows:
-        for problem in rules.time_violations(limits, start, end, now):
+        for problem in rules.time_violations(room_rules, start, end, now):
             if problem not in problems:
                 problems.append(problem)
     if await is_member(actor, owner_id):
         problems += await rules.quota_violations(
-            limits, room, owner_id, windows, [exclude_id] if exclude_id else None
+            room_rules, room, owner_id, windows, [exclude_id] if exclude_id else None
         )
     return problems
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -40,7 +40,7 @@ from compax_server.errors import (
     Forbidden,
     InvalidInput,
 )
-from compax_server.services import audit, checkin, idempotency, managers, writes
+from compax_server.services import audit, checkin, idempotency, limits, managers, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.booking_reads import get_booking
@@ -238,9 +238,7 @@ async def update_booking(
             booking = await get_booking(actor, booking_id, change=True)
             versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
             states.check_changeable(booking.pk, booking.status)
-            states.check_not_history(
-                booking.pk, booking.end, datetime.now(UTC), is_staff=actor.is_staff
-            )
+            states.check_not_history(booking.pk, booking.end, limits.now(), is_staff=actor.is_staff)
             before = snapshot(booking)
             new_room_id = room_id if room_id is not None else booking.room_id
             new_start, new_end = start or booking.start, end or booking.end
@@ -332,9 +330,7 @@ async def _transition(
             # The state before a stale If-Match: more useful to the caller.
             to = states.check_transition(booking.pk, booking.status, transition, booking.reason)
             versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
-            states.check_not_history(
-                booking.pk, booking.end, datetime.now(UTC), is_staff=actor.is_staff
-            )
+            states.check_not_history(booking.pk, booking.end, limits.now(), is_staff=actor.is_staff)
             rejected: list[int] = []
             if to == Status.confirmed:
                 slot = await checks.locked_slot(

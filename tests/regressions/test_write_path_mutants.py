@@ -215,6 +215,62 @@ async def test_a_series_in_a_room_that_does_not_exist_is_a_400_writing_nothing(c
     assert await Booking.all().count() == 0
 
 
+# -- the past: members may not book it or change it, staff may ----------------------------
+
+
+PAST = [{"rule": "in_the_past", "detail": "the booking would end in the past"}]
+
+
+async def test_a_member_may_not_book_what_ends_now_staff_may(
+    client, staff, member, make_room, login_clock
+):
+    """ "Now" is the clock tests hold (``limits.now``): a booking that ends at this very
+    moment is in the past for a member; a minute later is not. Staff may record the past."""
+    a, b = await make_room(), await make_room()
+    login_clock.now = local(1, 10).timestamp()
+    r = await client.post(BK, json=body(a, local(1, 9), local(1, 10)), headers=bearer(member))
+    assert r.status_code == 422, r.text
+    assert (r.json()["detail"], r.json()["errors"]) == (PAST[0]["detail"], PAST)
+    assert await Booking.all().count() == 0
+    later = await client.post(
+        BK, json=body(a, local(1, 9), local(1, 10, 1)), headers=bearer(member)
+    )
+    assert later.status_code == 201, later.text
+    past = await client.post(BK, json=body(b, local(1, 8), local(1, 9)), headers=bearer(staff))
+    assert past.status_code == 201, past.text
+
+
+async def test_a_booking_that_has_ended_is_history_to_its_member_not_to_staff(
+    client, staff, member, room, login_clock
+):
+    login_clock.now = local(1, 8).timestamp()
+    made = await client.post(BK, json=body(room, local(1, 9), local(1, 10)), headers=bearer(member))
+    assert made.status_code == 201, made.text
+    path, version = f"{BK}/{made.json()['id']}", {"If-Match": '"1"'}
+    login_clock.now = local(1, 10).timestamp()  # it ends now
+    for r in (
+        await client.patch(path, json={"title": "Late"}, headers=bearer(member) | version),
+        await client.post(f"{path}/cancel", headers=bearer(member) | version),
+    ):
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"] == [
+            {
+                "rule": "in_the_past",
+                "detail": f"booking {made.json()['id']} ended at "
+                f"{local(1, 10).astimezone(UTC).isoformat()}; it is history now",
+            }
+        ]
+    stored = await Booking.get(id=made.json()["id"])
+    assert (stored.title, stored.status, stored.version) == ("Seminar", Status.confirmed, 1)
+    fixed = await client.patch(path, json={"title": "Corrected"}, headers=bearer(staff) | version)
+    assert fixed.status_code == 200, fixed.text
+    login_clock.now = local(1, 10).timestamp() - 60  # a minute before its end: still the member's
+    r = await client.patch(
+        path, json={"title": "Mine"}, headers=bearer(member) | {"If-Match": '"2"'}
+    )
+    assert r.status_code == 200, r.text
+
+
 # -- services/booking_checks.py: whose weekly quota -----------------------------------------
 
 
