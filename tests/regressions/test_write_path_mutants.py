@@ -533,6 +533,35 @@ async def test_moving_a_booking_within_its_week_does_not_count_it_twice(
     assert when(moved.json()["start"]) == local(2, 9)
 
 
+async def test_a_room_rule_binds_that_room_and_a_building_rule_the_rest(
+    client, staff, member, building, make_room
+):
+    """The nearest level that sets a limit decides: the room's own rules, else its
+    building's, else the campus-wide ones."""
+    strict, other = await make_room(), await make_room()
+    for path, limit in ((f"room/{strict.pk}", 60), (f"building/{building.pk}", 90)):
+        r = await client.put(
+            f"/api/v1/rules/{path}", json={"max_duration_minutes": limit}, headers=bearer(staff)
+        )
+        assert r.status_code == 200, r.text
+
+    async def book(room: Any, minutes: int) -> Any:
+        end = local(1, 9) + timedelta(minutes=minutes)
+        return await client.post(BK, json=body(room, local(1, 9), end), headers=bearer(member))
+
+    refused = await book(strict, 75)
+    assert refused.status_code == 422, refused.text
+    assert [(e["rule"], e["limit"]) for e in refused.json()["errors"]] == [
+        ("max_duration_minutes", 60)
+    ]
+    assert (await book(other, 75)).status_code == 201
+    refused = await book(other, 120)
+    assert refused.status_code == 422, refused.text
+    assert [(e["rule"], e["limit"]) for e in refused.json()["errors"]] == [
+        ("max_duration_minutes", 90)
+    ]
+
+
 async def test_the_rules_are_listed_and_a_level_can_be_removed(client, staff, building, room):
     await set_rules(client, staff, max_duration_minutes=240)
     for path, limit in ((f"room/{room.pk}", 60), (f"building/{building.pk}", 120)):
