@@ -29,3 +29,23 @@ async def test_a_busy_database_gives_each_request_its_own_503():
     assert str(raised[1].__cause__) == "database is locked (1)"
     assert raised[1].extra["retry_after"] == 1
     assert raised[1].detail == "The database is busy; retry in a moment."
+
+
+async def test_a_write_that_finds_the_database_busy_every_time_is_a_503_after_four_tries():
+    """``writes.run``, the one write path: a transient failure is tried again (four attempts
+    in all), then the caller gets the 503 that tells it to retry, never the raw error."""
+    tries = 0
+
+    async def always_locked() -> None:
+        nonlocal tries
+        tries += 1
+        raise RuntimeError("database is locked")
+
+    with pytest.raises(ServiceUnavailable) as caught:
+        await writes.run(always_locked)
+    assert tries == 4
+    assert (caught.value.detail, caught.value.extra["retry_after"]) == (
+        "The database is busy; retry in a moment.",
+        1,
+    )
+    assert str(caught.value.__cause__) == "database is locked"
