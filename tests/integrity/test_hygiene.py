@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from compax_server import db
-from compax_server.errors import ServiceUnavailable
+from compax_server.errors import BookingConflict, ServiceUnavailable
 from compax_server.services import writes
 
 
@@ -49,3 +50,30 @@ async def test_a_write_that_finds_the_database_busy_every_time_is_a_503_after_fo
         1,
     )
     assert str(caught.value.__cause__) == "database is locked"
+
+
+async def test_an_overlap_the_database_refuses_is_a_409_other_refusals_stay_what_they_are():
+    """``writes.run`` turns the database's overlap refusal (a race the service's check could
+    not see) into a 409: the caller's own conflict when it names one, else a plain one. Any
+    other integrity error is not an overlap and is not dressed up as one."""
+
+    def refusing(message: str):
+        async def attempt() -> None:
+            raise IntegrityError(message)
+
+        return attempt
+
+    overlap = 'conflicting key value violates exclusion constraint "booking_overlap"'
+    with pytest.raises(BookingConflict) as plain:
+        await writes.run(refusing(overlap))
+    assert plain.value.detail == "the room was booked for one of these times a moment ago"
+
+    async def named() -> BookingConflict:
+        return BookingConflict("room B1-204 was booked a moment ago", conflicts=[{"id": 7}])
+
+    with pytest.raises(BookingConflict) as caller_s:
+        await writes.run(refusing(overlap), on_overlap=named)
+    assert caller_s.value.detail == "room B1-204 was booked a moment ago"
+    assert caller_s.value.extra["conflicts"] == [{"id": 7}]
+    with pytest.raises(IntegrityError, match=r"UNIQUE constraint failed: users\.email"):
+        await writes.run(refusing("UNIQUE constraint failed: users.email"))
