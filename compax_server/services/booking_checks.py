@@ -44,15 +44,15 @@ def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[date
     return bounds.check_window(start, end, max_length=max_length, override=override)
 
 
-def no_room(room_id: int, pointer: str = "room_id") -> InvalidInput:
-    """The 400 for a room that does not exist (or was removed), naming the field."""
-    return InvalidInput.field("body", pointer, f"room {room_id} does not exist", "unknown")
+def no_room(room_id: int) -> InvalidInput:
+    """The 400 for a ``room_id`` that names no room (or a removed one)."""
+    return InvalidInput.field("body", "room_id", f"room {room_id} does not exist", "unknown")
 
 
-async def locked_room(room_id: int, pointer: str = "room_id") -> RoomForBooking:
+async def locked_room(room_id: int) -> RoomForBooking:
     room = await lock_room(room_id)
     if room is None:
-        raise no_room(room_id, pointer)
+        raise no_room(room_id)
     return room
 
 
