@@ -20,6 +20,8 @@ from compax_server.api.schemas import (
     PageQuery,
     Patch,
     QueryTime,
+    any_of,
+    id_list,
     render,
 )
 from compax_server.db.bookings import Booking, Status
@@ -138,14 +140,11 @@ class Reason(In):
     reason: str = Field("", max_length=500)
 
 
-ROOM_IDS = r"^[1-9]\d{0,9}(,[1-9]\d{0,9}){0,199}$"
-
-
 class BookingQuery(PageQuery):
     room_id: str | None = Field(
         None,
         max_length=2200,
-        pattern=ROOM_IDS,
+        pattern=id_list(200),
         description="a room id, or several, comma-separated",
     )
     building_id: int | None = Field(
@@ -156,8 +155,7 @@ class BookingQuery(PageQuery):
     to: QueryTime | None = Field(None, description="bookings starting before this")
     status: str | None = Field(
         None,
-        pattern=r"^(pending|confirmed|rejected|cancelled|released|held)"
-        r"(,(pending|confirmed|rejected|cancelled|released|held))*$",
+        pattern=any_of([s.value for s in Status]),
         description="comma-separated: pending,confirmed,rejected,cancelled,released,held "
         "(held: a waitlist offer kept for you until you accept it)",
     )

@@ -11,6 +11,7 @@ from sanic import HTTPResponse, Request
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag, if_match
 from compax_server.api.schemas import (
+    Code,
     In,
     Int,
     Out,
@@ -20,6 +21,7 @@ from compax_server.api.schemas import (
     Query,
     QueryTime,
     page_of,
+    pattern,
     render,
 )
 from compax_server.services import buildings
@@ -32,8 +34,14 @@ router = Router(
     description="Buildings, opening hours, closures.",
 )
 
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
-HHMM = Annotated[str, StringConstraints(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
+HHMM = Annotated[
+    str,
+    StringConstraints(
+        pattern=pattern(
+            r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", "must be a local time HH:MM, 00:00 to 24:00"
+        )
+    ),
+]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Span = Annotated[list[HHMM], Field(min_length=2, max_length=2)]
 OpeningHours = dict[Weekday, Annotated[list[Span], Field(max_length=12)]]

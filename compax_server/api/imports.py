@@ -12,8 +12,8 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.parsing import MAX_INFLATED
-from compax_server.api.schemas import In, Int, Out, render
-from compax_server.api.series import HHMM_PATTERN, Recurrence
+from compax_server.api.schemas import HHMM, In, Int, Out, render
+from compax_server.api.series import Recurrence
 from compax_server.services import imports
 from compax_server.services.actors import Actor
 from compax_server.services.seats import MAX_ATTENDEES
@@ -40,7 +40,7 @@ class ImportItem(In):
     start: AwareDatetime | None = Field(None, description="booking: start")
     end: AwareDatetime | None = Field(None, description="booking: end")
     start_date: date | None = Field(None, description="series: first date")
-    start_time: str | None = Field(None, pattern=HHMM_PATTERN, description="series: local HH:MM")
+    start_time: str | None = Field(None, pattern=HHMM, description="series: local HH:MM")
     duration_minutes: Int | None = Field(None, ge=1, le=1440)
     recurrence: Recurrence | None = None
     excluded_dates: list[date] = Field(default_factory=list, max_length=1000)

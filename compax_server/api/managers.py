@@ -3,14 +3,15 @@ room or building) and ``/api/v1/me/favourites`` (the rooms I starred)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.rooms import RoomOut, room_out
 from compax_server.api.schemas import In, Int, Out, render
+from compax_server.api.users import Email
 from compax_server.db.managers import ManagerRow
 from compax_server.db.rooms import Room
 from compax_server.services import managers
@@ -27,8 +28,6 @@ building_router = Router("building_managers", "/api/v1/buildings", tag="Managers
 favourites_router = Router(
     "favourites", "/api/v1/me/favourites", tag="Favourites", description="Rooms I starred."
 )
-
-Email = Annotated[str, StringConstraints(min_length=3, max_length=254, pattern=r"^[^@\s]+@\S+$")]
 
 
 class ManagerOut(Out):

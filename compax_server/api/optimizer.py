@@ -11,8 +11,8 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.parsing import MAX_INFLATED
-from compax_server.api.schemas import In, Int, Out, render
-from compax_server.api.series import HHMM_PATTERN, Weekday
+from compax_server.api.schemas import HHMM, In, Int, Out, pattern, render
+from compax_server.api.series import Weekday
 from compax_server.services import optimizer
 from compax_server.services.actors import Actor
 
@@ -31,7 +31,7 @@ class OptimizerSection(In):
     external_id: str = Field(min_length=1, max_length=200, description="stable id in the source")
     title: str = Field(min_length=1, max_length=200)
     weekdays: list[Weekday] = Field(min_length=1, max_length=7)
-    start_time: str = Field(pattern=HHMM_PATTERN, description="local HH:MM")
+    start_time: str = Field(pattern=HHMM, description="local HH:MM")
     duration_minutes: Int = Field(ge=1, le=1440)
     headcount: Int = Field(ge=1, le=100_000)
     features: list[str] = Field(default_factory=list, max_length=50, description="all required")
@@ -63,7 +63,9 @@ class OptimizerPlanRequest(In):
     term_id: Int = Field(ge=1, le=2**31 - 1)
     source: str = Field(
         optimizer.DEFAULT_SOURCE,
-        pattern=r"^[A-Za-z0-9._:-]{1,100}$",
+        pattern=pattern(
+            r"^[A-Za-z0-9._:-]{1,100}$", "must be 1 to 100 letters, digits, '.', '_', ':' or '-'"
+        ),
         description="the import source the plan books under (re-runs update it in place)",
     )
     time_limit: float = Field(30, ge=1, le=optimizer.MAX_TIME_LIMIT, description="seconds")

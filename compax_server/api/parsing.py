@@ -19,6 +19,7 @@ import pydantic_core
 from pydantic import BaseModel, ValidationError
 from sanic import Request
 
+from compax_server.api.schemas import PATTERN_WORDS
 from compax_server.errors import InvalidInput, MalformedBody, PayloadTooLarge
 
 MAX_PATH_INT = 2**31 - 1
@@ -55,14 +56,14 @@ def _pointer(loc: list[str]) -> str:
 def validation_errors(exc: ValidationError, location: str) -> list[dict[str, Any]]:
     """The first ``MAX_ERRORS`` errors of ``exc`` as problem members."""
     out = []
-    for err in exc.errors(include_url=False, include_context=False, include_input=False)[
-        :MAX_ERRORS
-    ]:
+    for err in exc.errors(include_url=False, include_input=False)[:MAX_ERRORS]:
         detail = err["msg"]
         if err["type"] == "extra_forbidden":
             detail = "is not a known field"
         elif err["type"] == "timezone_aware":
             detail = "needs a UTC offset (RFC 3339), e.g. 2027-03-01T09:00:00+01:00"
+        elif err["type"] == "string_pattern_mismatch":
+            detail = PATTERN_WORDS.get(err["ctx"]["pattern"], detail)
         out.append(
             {
                 "location": location,

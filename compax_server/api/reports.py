@@ -10,7 +10,8 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.csv_export import csv_response, fields_of, wants_csv
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import Out, Query, QueryDate, render
+from compax_server.api.rooms import FEATURE_CODE
+from compax_server.api.schemas import Out, Query, QueryDate, id_list, render
 from compax_server.services import reports
 from compax_server.services.actors import Actor
 
@@ -22,8 +23,6 @@ router = Router(
     "hour heatmap, peak occupancy, cancellations and no-shows. Staff only.",
 )
 
-ROOM_IDS = r"^[1-9]\d{0,9}(,[1-9]\d{0,9}){0,199}$"
-
 
 class UtilisationQuery(Query):
     from_: QueryDate | None = Field(None, alias="from", description="first day (local)")
@@ -33,11 +32,9 @@ class UtilisationQuery(Query):
     )
     building: int | None = Field(None, ge=1, le=2**31 - 1, description="a building's id")
     room_id: str | None = Field(
-        None, max_length=2200, pattern=ROOM_IDS, description="room ids, comma-separated"
+        None, max_length=2200, pattern=id_list(200), description="room ids, comma-separated"
     )
-    feature: str | None = Field(
-        None, pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", description="rooms with this feature"
-    )
+    feature: str | None = Field(None, pattern=FEATURE_CODE, description="rooms with this feature")
     min_capacity: int | None = Field(None, ge=1, le=100_000, description="capacity band")
     max_capacity: int | None = Field(None, ge=1, le=100_000)
     part: Literal["rooms", "heatmap"] = Field(

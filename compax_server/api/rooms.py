@@ -11,7 +11,7 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag, if_match
-from compax_server.api.schemas import In, Int, Out, Patch, Query, render
+from compax_server.api.schemas import Code, In, Int, Out, Patch, Query, pattern, render
 from compax_server.db.rooms import Room, feature_codes
 from compax_server.services import managers, rooms
 from compax_server.services.actors import Actor
@@ -26,8 +26,11 @@ features_router = Router(
     "features", "/api/v1/features", tag="Features", description="The vocabulary of room features."
 )
 
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
-FeatureCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+FEATURE_CODE = pattern(
+    rooms.FEATURE_CODE.pattern,
+    "is not a feature code: 1 to 40 lowercase letters, digits, '_' or '-', e.g. projector",
+)
+FeatureCode = Annotated[str, StringConstraints(pattern=FEATURE_CODE)]
 
 
 class FeatureOut(Out):

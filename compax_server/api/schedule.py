@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import Out, Query, QueryDate
+from compax_server.api.schemas import Out, Query, QueryDate, id_list
 from compax_server.services import schedule
 from compax_server.services.actors import Actor
 
@@ -21,7 +21,7 @@ router = Router(
     "closures and opening hours, in each building's zone.",
 )
 
-ROOM_IDS = rf"^[1-9]\d{{0,9}}(,[1-9]\d{{0,9}}){{0,{schedule.MAX_ROOMS - 1}}}$"
+ROOM_IDS = id_list(schedule.MAX_ROOMS)
 
 
 class ScheduleQuery(Query):

@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    StringConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -22,6 +23,45 @@ from compax_server.api.problems import CODES
 from compax_server.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 T = TypeVar("T")
+
+# What a person reads when a value does not match a field's pattern, instead of pydantic's
+# "String should match pattern '^…$'": declare each pattern through ``pattern()``.
+PATTERN_WORDS: dict[str, str] = {}
+
+
+def pattern(regex: str, says: str) -> str:
+    """``regex``, for a field's ``pattern``; a value that does not match it is refused with
+    ``says`` (e.g. "is not an email address")."""
+    PATTERN_WORDS[regex] = says
+    return regex
+
+
+def id_list(most: int) -> str:
+    """The pattern of up to ``most`` positive ids, comma-separated (a query parameter)."""
+    return pattern(
+        rf"^[1-9]\d{{0,9}}(,[1-9]\d{{0,9}}){{0,{most - 1}}}$",
+        f"must be ids separated by commas (at most {most})",
+    )
+
+
+def any_of(values: list[str]) -> str:
+    """The pattern of one or more of ``values``, comma-separated (a query parameter)."""
+    one = "|".join(values)
+    return pattern(
+        rf"^({one})(,({one}))*$", f"must be one or more of {', '.join(values)}, comma-separated"
+    )
+
+
+Code = Annotated[
+    str,
+    StringConstraints(
+        pattern=pattern(
+            r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$",
+            "must be 1 to 32 letters, digits, '_', '.' or '-', starting with a letter or digit",
+        )
+    ),
+]
+HHMM = pattern(r"^([01]\d|2[0-3]):[0-5]\d$", "must be a local time HH:MM, 00:00 to 23:59")
 
 
 def _integral(value: Any) -> Any:

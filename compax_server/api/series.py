@@ -12,7 +12,7 @@ from compax_server.api.bookings import ATTENDEES_DOC, BookingOut, bookings_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag as etag_of
 from compax_server.api.etags import if_match
-from compax_server.api.schemas import In, Int, Out, Page, PageQuery, Patch, page_of, render
+from compax_server.api.schemas import HHMM, In, Int, Out, Page, PageQuery, Patch, page_of, render
 from compax_server.db.series import SeriesStatus
 from compax_server.services import series, series_changes
 from compax_server.services.actors import Actor
@@ -26,8 +26,6 @@ router = Router(
 )
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
-HHMM = Field(pattern=HHMM_PATTERN, description="local wall-clock time HH:MM")
 
 
 class Recurrence(In):
@@ -52,7 +50,7 @@ class SeriesCreate(In):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     start_date: date
-    start_time: str = HHMM
+    start_time: str = Field(pattern=HHMM, description="local wall-clock time HH:MM")
     duration_minutes: Int = Field(ge=1, le=1440)
     recurrence: Recurrence
     excluded_dates: list[date] = Field(default_factory=list, max_length=1000)
@@ -83,7 +81,7 @@ class SeriesUpdate(Patch):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
     room_id: Int | None = Field(None, ge=1, le=2**31 - 1)
-    start_time: str | None = Field(None, pattern=HHMM_PATTERN, description="local HH:MM")
+    start_time: str | None = Field(None, pattern=HHMM, description="local HH:MM")
     duration_minutes: Int | None = Field(None, ge=1, le=1440)
     override: bool = False
     reset_exceptions: bool = Field(

@@ -10,7 +10,7 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.audit import AuditEventOut
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import Query
+from compax_server.api.schemas import Query, pattern
 from compax_server.services import stream
 from compax_server.services.actors import Actor
 
@@ -19,7 +19,7 @@ router = Router(
 )
 
 RETRY_MS = 2000  # the client's reconnection delay, sent first
-IDS = r"^\d{1,10}(,\d{1,10})*$"
+IDS = pattern(r"^\d{1,10}(,\d{1,10})*$", "must be ids separated by commas")
 
 SSE = {
     "type": "string",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 from sanic import HTTPResponse, Request
 
 from compax_server.api.auth import TokenOut, token_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag, if_match
-from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, render
+from compax_server.api.schemas import In, Out, Page, PageQuery, Patch, page_of, pattern, render
 from compax_server.db.users import Role
 from compax_server.services import users
 from compax_server.services.actors import Actor
@@ -32,11 +33,18 @@ class UserOut(Out):
     updated_at: datetime
 
 
-Email = Field(min_length=3, max_length=users.EMAIL_MAX, pattern=users.EMAIL_RE.pattern)
+Email = Annotated[
+    str,
+    StringConstraints(
+        min_length=3,
+        max_length=users.EMAIL_MAX,
+        pattern=pattern(users.EMAIL_RE.pattern, "is not an email address"),
+    ),
+]
 
 
 class UserCreate(In):
-    email: str = Email
+    email: Email
     full_name: str = Name
     role: Role = Role.member
     password: str | None = Field(
@@ -48,9 +56,7 @@ class UserCreate(In):
 
 
 class UserUpdate(Patch):
-    email: str | None = Field(
-        None, min_length=3, max_length=users.EMAIL_MAX, pattern=users.EMAIL_RE.pattern
-    )
+    email: Email | None = Field(None)
     full_name: str | None = Field(None, min_length=1, max_length=200)
     role: Role | None = Field(None)
     is_active: bool | None = Field(None)

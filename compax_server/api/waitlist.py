@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, Field
 from sanic import HTTPResponse, Request
 
 from compax_server.api.bookings import BookingOut, booking_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
-from compax_server.api.schemas import In, Int, Out, Page, PageQuery, render
+from compax_server.api.rooms import FeatureCode
+from compax_server.api.schemas import In, Int, Out, Page, PageQuery, any_of, render
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.domain.waitlist import EntryState
 from compax_server.services import waitlist
@@ -23,9 +23,6 @@ router = Router(
     description="Wait for a room that is taken; when it comes free you get an offer, held "
     "for you for a while (COMPAX_WAITLIST_HOLD_MINUTES): accept it, or it passes on.",
 )
-
-FEATURE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
-STATES = "|".join(s.value for s in EntryState)
 
 
 class WaitlistEntryOut(Out):
@@ -70,23 +67,15 @@ class WaitlistJoin(In):
     )
     building_id: Int | None = Field(None, ge=1, le=2**31 - 1, description="criteria")
     min_capacity: Int | None = Field(None, ge=1, le=100_000, description="criteria: seats")
-    features: list[str] = Field(
+    features: list[FeatureCode] = Field(
         default_factory=list, max_length=20, description="criteria: feature codes, all required"
     )
-
-    @field_validator("features")
-    @classmethod
-    def _codes(cls, value: list[str]) -> list[str]:
-        for code in value:
-            if not FEATURE.match(code):
-                raise ValueError(f"{code[:60]!r} is not a feature code")
-        return value
 
 
 class WaitlistQuery(PageQuery):
     state: str | None = Field(
         None,
-        pattern=rf"^({STATES})(,({STATES}))*$",
+        pattern=any_of([s.value for s in EntryState]),
         max_length=200,
         description="comma-separated states, e.g. waiting,offered",
     )

@@ -97,6 +97,59 @@ async def test_naive_datetime_is_400_naming_the_field(client, admin, member):
     assert "offset" in body["errors"][0]["detail"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "payload", "pointer", "words"),
+    [
+        (
+            "post",
+            "/api/v1/users",
+            {"email": "Room 101 at campus", "full_name": "A"},
+            "/email",
+            "is not an email address",
+        ),
+        (
+            "post",
+            "/api/v1/buildings",
+            {"code": "-main", "name": "Main", "timezone": "Europe/Berlin"},
+            "/code",
+            "must be 1 to 32 letters, digits, '_', '.' or '-', starting with a letter or digit",
+        ),
+        (
+            "post",
+            "/api/v1/features",
+            {"code": "Projector", "name": "Projector"},
+            "/code",
+            "is not a feature code: 1 to 40 lowercase letters, digits, '_' or '-', e.g. projector",
+        ),
+        (
+            "get",
+            "/api/v1/bookings?status=pending,booked",
+            None,
+            "/status",
+            "must be one or more of pending, confirmed, rejected, cancelled, released, held, "
+            "comma-separated",
+        ),
+        (
+            "get",
+            "/api/v1/bookings?room_id=1,,2",
+            None,
+            "/room_id",
+            "must be ids separated by commas (at most 200)",
+        ),
+    ],
+)
+async def test_a_value_missing_its_pattern_is_refused_in_words(
+    client, admin, method, path, payload, pointer, words
+):
+    """Not pydantic's "String should match pattern '^[^@\\s]+@…$'": the CLI prints this."""
+    r = await client.request(method, path, json=payload, headers=bearer(admin))
+    body = assert_problem(r, 400, "validation_failed")
+    assert body["errors"][0]["pointer"] == pointer
+    assert body["errors"][0]["detail"] == words
+    assert body["errors"][0]["code"] == "string_pattern_mismatch"
+    assert body["detail"] == f"{pointer[1:]}: {words}"
+
+
 @pytest.mark.parametrize("path_id", ["abc", "-1", "0", "99999999999", "1.5"])
 async def test_bad_path_ids_are_400(client, admin, path_id):
     r = await client.get(f"/api/v1/users/{path_id}", headers=bearer(admin))

@@ -18,7 +18,7 @@ from compax_server.api import ROUTERS
 from compax_server.api.openapi import build_openapi
 from compax_server.api.problem_pages import DOC_PATH, markdown
 from compax_server.api.problems import CODES, PROBLEMS
-from compax_server.api.schemas import Problem
+from compax_server.api.schemas import PATTERN_WORDS, Problem
 from compax_server.settings import Settings
 from tests.conftest import test_settings as settings_for
 
@@ -201,6 +201,23 @@ def test_every_bound_is_a_json_schema_keyword():
     assert len(schemas) > 100
     unknown = [k for where, schema in schemas for k in _unknown_keywords(schema, where)]
     assert unknown == []
+
+
+def _patterns(node: Any) -> set[str]:
+    if isinstance(node, list):
+        return {p for item in node for p in _patterns(item)}
+    if not isinstance(node, dict):
+        return set()
+    found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+    return found | {p for key, value in node.items() if key != "pattern" for p in _patterns(value)}
+
+
+def test_every_pattern_has_words_a_person_reads():
+    """A value that misses a pattern is refused in words (tests/api/test_errors.py), not with
+    the regular expression: a pattern declared without ``schemas.pattern()`` would be."""
+    patterns = _patterns(DOC)
+    assert len(patterns) >= 10
+    assert sorted(patterns - PATTERN_WORDS.keys()) == []
 
 
 def test_optional_bounds_sit_on_the_non_null_branch():
