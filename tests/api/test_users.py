@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.audit import AuditEvent
 from compax_server.db.users import RefreshToken, Role, User
+from compax_server.errors import AlreadyExists, PasswordPolicy
 from compax_server.services import users
 from tests.conftest import PASSWORD, actor_of, bearer, login, with_token
 
@@ -397,3 +400,56 @@ async def test_renaming_myself_counts_a_version_and_is_recorded(client, member):
     event = await AuditEvent.filter(action="user.update", entity_id=member.pk).get()
     assert (event.actor_user_id, event.entity_type) == (member.pk, "user")
     assert (event.before["full_name"], event.after["full_name"]) == (member.full_name, "Ada L.")
+
+
+# -- the first admin (`compax serve` with COMPAX_BOOTSTRAP_ADMIN_*) ---------------------------
+
+
+async def test_the_first_admin_is_made_once_with_a_password_that_signs_in(client, database):
+    made = await users.bootstrap_admin("First.Admin@Example.EDU", PASSWORD)
+    assert made is not None
+    stored = await User.get(id=made.pk)
+    assert (stored.email, stored.role, stored.is_active) == (
+        "first.admin@example.edu",
+        Role.admin,
+        True,
+    )
+    assert stored.full_name == "Administrator"
+    assert "access_token" in await login(client, "first.admin@example.edu")
+    # a restart with the same settings, or another instance, changes nothing
+    assert await users.bootstrap_admin("First.Admin@Example.EDU", PASSWORD) is None
+    assert await users.bootstrap_admin("other@example.edu", PASSWORD) is None
+    assert await User.all().count() == 1
+
+
+async def test_an_inactive_admin_does_not_count_as_the_first(database, make_user):
+    old = await make_user(Role.admin, "old.admin@example.edu")
+    await User.filter(id=old.pk).update(is_active=False)
+    made = await users.bootstrap_admin("new.admin@example.edu", PASSWORD)
+    assert made is not None and made.role == Role.admin
+    assert await User.filter(role=Role.admin, is_active=True).count() == 1
+
+
+@pytest.mark.parametrize("email", ["taken@example.edu", "TAKEN@example.edu"])
+async def test_the_first_admin_named_by_a_member_s_email_is_refused(database, member, email):
+    await User.filter(id=member.pk).update(email="taken@example.edu")
+    with pytest.raises(AlreadyExists, match="is not an active admin; promote it"):
+        await users.bootstrap_admin(email, PASSWORD)
+    assert (await User.get(id=member.pk)).role == Role.member
+    assert not await User.filter(role=Role.admin).exists()
+
+
+async def test_two_instances_starting_together_make_one_admin(database):
+    """Both find no admin; the second's insert meets the first's row and it stands down."""
+    results = await asyncio.gather(
+        users.bootstrap_admin("admin@example.edu", PASSWORD),
+        users.bootstrap_admin("admin@example.edu", PASSWORD),
+    )
+    assert sorted(r is None for r in results) == [False, True]
+    assert await User.filter(role=Role.admin, is_active=True).count() == 1
+
+
+async def test_a_weak_first_password_is_refused_and_nothing_is_made(database):
+    with pytest.raises(PasswordPolicy, match="at least 10 characters"):
+        await users.bootstrap_admin("admin@example.edu", "short")
+    assert not await User.exists()
