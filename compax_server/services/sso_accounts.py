@@ -120,6 +120,17 @@ async def sign_in(
             *where,
             subject=subject[:255],
         )
+    try:  # bounded before it is looked up or logged
+        email = users.check_email(email)
+    except InvalidInput:
+        raise await refuse(
+            SsoIdTokenInvalid(
+                f"The provider's email {email[: users.EMAIL_MAX]!r} is not an email address."
+            ),
+            "bad_email",
+            *where,
+            subject=subject[:255],
+        ) from None
     if not verified:
         existing = await User.get_or_none(email=email)
         raise await refuse(
@@ -133,15 +144,6 @@ async def sign_in(
             email=email,
             subject=subject[:255],
         )
-    try:
-        email = users.check_email(email)
-    except InvalidInput:
-        raise await refuse(
-            SsoIdTokenInvalid(f"The provider's email {email!r} is not an email address."),
-            "bad_email",
-            *where,
-            subject=subject[:255],
-        ) from None
     name = claims.get("name")
     full_name = (name if isinstance(name, str) and name.strip() else email)[:200]
     try:
