@@ -12,7 +12,7 @@ them. Feeds read calendars: a bearer credential needs the ``read`` scope, like e
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
@@ -23,7 +23,7 @@ from compax_server.db import rooms as rooms_db
 from compax_server.db import transaction
 from compax_server.db.users import FeedToken, User
 from compax_server.errors import InvalidToken, NotFound, PreconditionFailed
-from compax_server.services import audit, auth, sessions
+from compax_server.services import audit, auth, limits, sessions
 from compax_server.services.actors import Actor, Scope, require_scope
 
 PAST = timedelta(days=31)
@@ -113,7 +113,7 @@ def _event(row: feeds_db.FeedRow, host: str, visible: bool) -> Event:
 
 
 def _window() -> tuple[datetime, datetime]:
-    now = datetime.now(UTC)
+    now = limits.now()
     return now - PAST, now + AHEAD
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from compax_server import db, runtime
@@ -50,7 +50,7 @@ from compax_server.domain.imports import (
     unchanged,
 )
 from compax_server.errors import Conflict, Forbidden, InvalidInput, NotFound
-from compax_server.services import audit, rules, search, writes
+from compax_server.services import audit, limits, rules, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.import_apply import apply
 
@@ -184,12 +184,12 @@ async def plan_items(
 async def _check_limits(p: ItemPlan, room: dict[str, Any]) -> None:
     """The booking rules (duration, horizon, notice) bind imports as they bind
     ``POST /bookings`` for the same user; ``override`` lifts them."""
-    limits = await rules.limits_for(room["id"], room["building_id"])
-    if limits.empty:
+    rule = await rules.limits_for(room["id"], room["building_id"])
+    if rule.empty:
         return
-    now = datetime.now(UTC)
+    now = limits.now()
     for w in p.windows:
-        for problem in rules.time_violations(limits, w.start, w.end, now):
+        for problem in rules.time_violations(rule, w.start, w.end, now):
             p.errors.append({"date": (w.day or w.start.date()).isoformat(), **problem})
             return
 

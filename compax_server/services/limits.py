@@ -39,7 +39,9 @@ def clock() -> float:
 
 
 def now() -> datetime:
-    """``clock()`` as an aware UTC datetime (check-in windows and their release use it)."""
+    """``clock()`` as an aware UTC datetime: "now" wherever a booking decision hangs on it (the
+    past, the rules, history, check-in, what of a series or term is still to come, a feed's
+    window), so that a test can stand on its edge."""
     return datetime.fromtimestamp(clock(), UTC)
 
 

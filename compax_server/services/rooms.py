@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -16,7 +15,7 @@ from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
-from compax_server.services import audit, search
+from compax_server.services import audit, limits, search
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import (
     Actor,
@@ -205,7 +204,7 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
     require_staff(actor)
     if force and not actor.is_admin:
         raise Forbidden("only administrators may force the removal of a room with bookings")
-    now = datetime.now(UTC)
+    now = limits.now()
     async with transaction():
         room = await get_room(actor, room_id)
         await lock_rooms([room.pk])

@@ -9,7 +9,7 @@ checked like a new booking (all or nothing); bookings keep their ids.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from compax_server import db
@@ -19,7 +19,7 @@ from compax_server.db.series import Series, SeriesStatus
 from compax_server.domain import hours, occurrences, recurrence, versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput
-from compax_server.services import audit, writes
+from compax_server.services import audit, limits, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.seats import NOT_GIVEN, NotGiven, check_seats
@@ -38,8 +38,7 @@ def check_series_version(series: Series, expected: Expected | None) -> None:
 
 
 async def active_occurrences(series: Series, from_date: date | None) -> list[Booking]:
-    now = datetime.now(UTC)
-    query = Booking.filter(series_id=series.pk, status__in=checks.ACTIVE, end__gt=now)
+    query = Booking.filter(series_id=series.pk, status__in=checks.ACTIVE, end__gt=limits.now())
     if from_date is not None:
         query = query.filter(occurrence_date__gte=from_date)
     return await query.order_by("start")

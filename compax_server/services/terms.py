@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -21,7 +21,7 @@ from compax_server.errors import (
     NotFound,
     RuleViolation,
 )
-from compax_server.services import audit, search, writes
+from compax_server.services import audit, limits, search, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
 from compax_server.services.paging import page_by_id
@@ -190,7 +190,7 @@ async def _on_new_holidays(
         series_id__in=series_ids,
         status__in=[Status.pending, Status.confirmed],
         occurrence_date__in=sorted(new_days),
-        end__gt=datetime.now(UTC),
+        end__gt=limits.now(),
     ).order_by("start", "id")
     if not hit:
         return []
