@@ -11,6 +11,11 @@ kinds are also timed through httpx (the SDK's transport), which adds about 1 ms 
 
     python benchmarks/search.py
     python benchmarks/search.py --sizes 500x50000 --engines sqlite --seconds 5
+    python benchmarks/search.py --kinds-only --profile --engines postgres --sizes 500x50000
+
+``--profile`` (with ``--kinds-only``) then samples the server with py-spy while one client
+sends each of the narrow and the broad kind again, in a pass of its own so the figures above
+are not disturbed (benchmarks/sampling.py), and prints the top frames.
 
 Targets (issue 4): HTTP p50 <= 3 ms uncached and <= 2.5x the floor; >= 1,500 req/s
 uncached on PostgreSQL with 2 workers; cost flat from 50,000 to 500,000 bookings.
@@ -26,12 +31,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import dataset
 from harness import (
+    RESULTS,
     LeanClient,
     admin_headers,
     database,
@@ -41,6 +48,7 @@ from harness import (
     timed_gets,
     wrk,
 )
+from sampling import print_top, sampled
 
 from compax_server.db import search as search_db
 from compax_server.db.sql import _numbered
@@ -269,6 +277,25 @@ def raw_timer(engine: str, db_url: str, sql_of) -> Iterator[Callable[[datetime],
         loop.close()
 
 
+PROFILED = ("2 h + 30 seats + projector", "broad 2 h, 200 rooms")
+
+
+def profile_kinds(
+    pid: int, key: str, url: str, headers: dict[str, str], starts: list[datetime]
+) -> list[Path]:
+    """py-spy's samples of the server while one client sends each ``PROFILED`` kind, one
+    raw file per kind (benchmarks/results/search_<engine-size>_<kind>.raw)."""
+    files = []
+    for name in PROFILED:
+        query, weeks, _, _ = KINDS[name]
+        raw_file = RESULTS / f"search_{key}_{name.split(',')[0].replace(' ', '_')}.raw"
+        with LeanClient(url, headers) as lean, sampled(pid, raw_file):
+            for start in starts:
+                lean.get("/api/v1/rooms", kind_params(start, query, weeks))
+        files.append(raw_file)
+    return files
+
+
 def raw_sql(engine: str, db_url: str, sql_of, starts: list[datetime]) -> dict[str, float]:
     with raw_timer(engine, db_url, sql_of) as one:
         samples = [one(start) for start in starts]
@@ -302,6 +329,9 @@ def main() -> None:
     parser.add_argument(
         "--kinds-only", action="store_true", help="only the request kinds: floor and one client"
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="with --kinds-only: sample the server (py-spy)"
+    )
     args = parser.parse_args()
     report: dict = {}
     starts = tuesdays(args.n + 10)
@@ -319,10 +349,16 @@ def main() -> None:
                         headers = admin_headers(url)
                         by_kind = kinds(engine, db_url, url, headers, starts[:200])
                         clients = client_floor(url, headers)
+                        if args.profile:
+                            pid = cluster.servers[0].process.pid  # type: ignore[union-attr]
+                            profiles = profile_kinds(pid, key, url, headers, starts[:200])
                     report[key] = {"raw_sql_ms": raw, "kinds": by_kind, "health_p50_ms": clients}
                     print(f"\n== {key} ({workers} worker(s))")
                     print_kinds(by_kind)
                     print_clients(clients)
+                    if args.profile:
+                        for raw_file in profiles:
+                            print_top(raw_file, 25)
                     continue
                 with servers(db_url, workers=workers, COMPAX_RESULT_CACHE="false") as cluster:
                     url = cluster.urls[0]
