@@ -47,8 +47,8 @@ def check_password_policy(password: str, pointer: str) -> None:
     )
 
 
-async def hash_password(password: str, pointer: str = "/password") -> str:
-    check_password_policy(password, pointer)
+async def hash_password(password: str) -> str:
+    check_password_policy(password, "/password")
     rounds = runtime.settings().bcrypt_rounds
     hashed = await asyncio.to_thread(bcrypt.hashpw, password.encode(), bcrypt.gensalt(rounds))
     return hashed.decode()

@@ -214,7 +214,7 @@ class PasswordChanged:
 
 
 async def change_password(
-    actor: Actor, *, current_password: str, new_password: str, client: str = ""
+    actor: Actor, *, current_password: str, new_password: str, client: str
 ) -> PasswordChanged:
     """Change the own password. Every other session ends, the calendar feed token is rotated
     (the old URL stops working); API keys stay and are counted. Wrong current passwords count
@@ -249,7 +249,7 @@ async def change_password(
             ],
         )
     await attempt.succeeded()
-    password_hash = await passwords.hash_password(new_password, "/new_password")
+    password_hash = await passwords.hash_password(new_password)  # checked above
     async with transaction():
         user = await get_me(actor)
         user.password_hash = password_hash

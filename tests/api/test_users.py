@@ -245,6 +245,14 @@ async def test_the_last_admin_cannot_be_removed(client, admin, make_user):
     assert r.status_code == 422
     assert (r.json()["detail"], r.json()["errors"]) == refusal
     assert (await User.get(id=admin.pk)).role == Role.admin
+    # what does not take the role away stays the last admin's to change
+    r = await client.patch(
+        f"{USERS}/{admin.pk}",
+        json={"full_name": "Still In Charge", "role": "admin", "is_active": True},
+        headers=bearer(admin) | {"If-Match": "*"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["full_name"] == "Still In Charge"
     successor = await make_user(Role.admin)
     r = await client.patch(
         f"{USERS}/{admin.pk}", json={"role": "staff"}, headers=bearer(successor) | {"If-Match": "*"}
@@ -266,6 +274,8 @@ async def test_users_are_found_by_state_and_by_a_word_of_their_email_or_name(
         assert r.status_code == 200, r.text
         return {u["id"] for u in r.json()["data"]}
 
+    assert await found(email="ADA@Campus.Example") == {ada.pk}  # exactly, in any case
+    assert await found(email="ada@campus") == set()
     assert await found(q="LOVELACE") == {ada.pk}  # a name, in any case
     assert await found(q="hopper@") == {grace.pk}  # an email
     assert await found(q="hopper", is_active="true") == set()
@@ -285,6 +295,13 @@ async def test_deactivating_a_user_revokes_their_keys_and_feed_only(client, admi
         return r.json()["secret"], feed.json()["token"]
 
     mine, theirs = await credentials(member), await credentials(staff)
+    old = await client.post(
+        "/api/v1/api-keys",
+        json={"name": "old script", "user_id": member.pk, "scopes": ["read"]},
+        headers=bearer(admin),
+    )
+    await client.delete(f"/api/v1/api-keys/{old.json()['id']}", headers=bearer(admin))
+    revoked_at = (await ApiKey.get(id=old.json()["id"])).revoked_at
     r = await client.delete(f"{USERS}/{member.pk}", headers=bearer(admin))
     assert r.status_code == 200, r.text
     event = (
@@ -299,10 +316,26 @@ async def test_deactivating_a_user_revokes_their_keys_and_feed_only(client, admi
         assert r.status_code == status, r.text
     assert await ApiKey.filter(user_id=member.pk, revoked_at=None).count() == 0
     assert await ApiKey.filter(user_id=staff.pk, revoked_at=None).count() == 1
+    assert (await ApiKey.get(id=old.json()["id"])).revoked_at == revoked_at  # kept, not counted
 
 
 async def test_unknown_user_is_404(client, admin):
-    assert (await client.get(f"{USERS}/999999", headers=bearer(admin))).status_code == 404
+    r = await client.get(f"{USERS}/999999", headers=bearer(admin))
+    assert (r.status_code, r.json()["detail"]) == (404, "user 999999 does not exist")
+
+
+async def test_staff_with_a_read_only_key_list_and_read_users(client, admin, staff, member):
+    """Listing people is reading: a staff member's read-scope key (a roster script) may."""
+    r = await client.post(
+        "/api/v1/api-keys",
+        json={"name": "roster", "user_id": staff.pk, "scopes": ["read"]},
+        headers=bearer(admin),
+    )
+    key = {"X-API-Key": r.json()["secret"]}
+    r = await client.get(USERS, params={"email": member.email}, headers=key)
+    assert r.status_code == 200, r.text
+    assert [u["id"] for u in r.json()["data"]] == [member.pk]
+    assert (await client.get(f"{USERS}/{member.pk}", headers=key)).status_code == 200
 
 
 async def test_user_changes_are_audited(client, admin):
@@ -314,7 +347,7 @@ async def test_user_changes_are_audited(client, admin):
     assert event.actor_user_id == admin.pk
     assert event.entity_id == r.json()["id"]
     assert event.request_id == r.headers["x-request-id"]
-    assert "password_hash" not in (event.after or {})
+    assert event.after == {"email": "a@b.cd", "full_name": "A", "role": "member", "is_active": True}
 
 
 @pytest.mark.parametrize("method", ["create", "update"])

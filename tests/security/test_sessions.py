@@ -77,10 +77,11 @@ async def test_a_password_change_rotates_the_feed_token_and_counts_the_api_keys(
     old feed URL: 200, and nothing says that the API keys still work. Now the old feed token
     is dead, the answer carries the new one and ``api_keys_active``."""
     old_feed = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()
-    keys = [await api_key(client, admin, member, f"k{i}") for i in range(4)]
+    keys = [await api_key(client, admin, member, f"k{i}") for i in range(5)]
     await client.delete(f"/api/v1/api-keys/{keys[0]['id']}", headers=bearer(admin))
-    # one expired, and someone else's: neither counts
+    # one expired, and someone else's: neither counts; one that expires tomorrow does
     await ApiKey.filter(id=keys[3]["id"]).update(expires_at=auth.now() - timedelta(minutes=1))
+    await ApiKey.filter(id=keys[4]["id"]).update(expires_at=auth.now() + timedelta(days=1))
     await api_key(client, admin, admin, "theirs")
     r = await client.post(
         "/api/v1/me/password",
@@ -89,7 +90,7 @@ async def test_a_password_change_rotates_the_feed_token_and_counts_the_api_keys(
     )
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["api_keys_active"] == 2
+    assert body["api_keys_active"] == 3
     new_feed = body["feed_token"]
     assert new_feed and new_feed != old_feed["token"]
     feed = "/api/v1/me/calendar.ics"
