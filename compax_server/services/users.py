@@ -174,6 +174,8 @@ async def update_user(
             if is_active is False and before["is_active"]:
                 after.update(await _revoke_credentials(user))
             await audit.record(actor, "user.update", "user", user.pk, before=before, after=after)
+        # after the commit: a request between end_all_sessions' forgetting and the commit
+        # could have remembered the old state again (and an email change ends no session)
         sessions.forget_user(user.pk)
     except IntegrityError:
         raise AlreadyExists(f"a user with the email {email} already exists") from None

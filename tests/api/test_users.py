@@ -112,12 +112,21 @@ async def test_admin_creates_lists_reads_and_updates_users(client, admin):
     assert (await client.get(f"{USERS}/{created['id']}", headers=h)).json()[
         "full_name"
     ] == "New Person"
+    url = f"{USERS}/{created['id']}"
+    r = await client.patch(url, json={"role": "member"}, headers=h)
+    assert (r.status_code, r.json()["detail"]) == (
+        428,
+        f"Send If-Match (the ETag of the version you saw) to change user {created['id']}.",
+    )
     r = await client.patch(
-        f"{USERS}/{created['id']}",
-        json={"role": "member"},
-        headers=h | {"If-Match": f'"{created["version"]}"'},
+        url, json={"role": "member"}, headers=h | {"If-Match": f'"{created["version"]}"'}
     )
     assert r.json()["role"] == "member"
+    r = await client.patch(
+        url, json={"role": "staff"}, headers=h | {"If-Match": f'"{created["version"]}"'}
+    )
+    assert r.status_code == 412
+    assert r.json()["detail"].startswith(f"The user {created['id']} has changed since you read it")
 
 
 async def test_duplicate_email_is_409(client, admin, member):
@@ -126,6 +135,19 @@ async def test_duplicate_email_is_409(client, admin, member):
     )
     assert r.status_code == 409
     assert r.json()["code"] == "already_exists"
+    assert r.json()["detail"] == f"a user with the email {member.email} already exists"
+    other = await client.post(
+        USERS, json={"email": "other@campus.example", "full_name": "O"}, headers=bearer(admin)
+    )
+    r = await client.patch(
+        f"{USERS}/{other.json()['id']}",
+        json={"email": member.email},
+        headers=bearer(admin) | {"If-Match": "*"},
+    )
+    assert (r.status_code, r.json()["detail"]) == (
+        409,
+        f"a user with the email {member.email} already exists",
+    )
 
 
 @pytest.mark.parametrize(
@@ -246,12 +268,11 @@ async def test_the_last_admin_cannot_be_removed(client, admin, make_user):
     assert (r.json()["detail"], r.json()["errors"]) == refusal
     assert (await User.get(id=admin.pk)).role == Role.admin
     # what does not take the role away stays the last admin's to change
-    r = await client.patch(
-        f"{USERS}/{admin.pk}",
-        json={"full_name": "Still In Charge", "role": "admin", "is_active": True},
-        headers=bearer(admin) | {"If-Match": "*"},
-    )
-    assert r.status_code == 200, r.text
+    for change in ({"full_name": "Still In Charge"}, {"role": "admin", "is_active": True}):
+        r = await client.patch(
+            f"{USERS}/{admin.pk}", json=change, headers=bearer(admin) | {"If-Match": "*"}
+        )
+        assert r.status_code == 200, r.text
     assert r.json()["full_name"] == "Still In Charge"
     successor = await make_user(Role.admin)
     r = await client.patch(
@@ -319,6 +340,44 @@ async def test_deactivating_a_user_revokes_their_keys_and_feed_only(client, admi
     assert (await ApiKey.get(id=old.json()["id"])).revoked_at == revoked_at  # kept, not counted
 
 
+async def test_an_edit_that_does_not_deactivate_leaves_keys_and_feed_alone(client, admin, member):
+    r = await client.post(
+        "/api/v1/api-keys",
+        json={"name": "script", "user_id": member.pk, "scopes": ["read"]},
+        headers=bearer(admin),
+    )
+    key = {"X-API-Key": r.json()["secret"]}
+    for change in ({"full_name": "Renamed"}, {"is_active": True}):
+        r = await client.patch(
+            f"{USERS}/{member.pk}", json=change, headers=bearer(admin) | {"If-Match": "*"}
+        )
+        assert r.status_code == 200, r.text
+        event = await AuditEvent.filter(action="user.update").order_by("-id").first()
+        assert event is not None and "api_keys_revoked" not in event.after
+    assert (await client.get("/api/v1/me", headers=key)).status_code == 200
+    await users.deactivate_user(actor_of(admin), member.pk)
+    await users.deactivate_user(actor_of(admin), member.pk)  # again: nothing more to revoke
+    event = await AuditEvent.filter(action="user.update").order_by("-id").first()
+    assert event is not None and "api_keys_revoked" not in event.after
+
+
+async def test_a_change_of_role_is_seen_at_once_by_this_process(client, admin, staff, monkeypatch):
+    """The process that demotes or deactivates a user forgets what it remembered of them
+    (``sessions.forget_user``): their tokens end at once here, and within USER_STATE_SECONDS
+    in other processes."""
+    from compax_server.services import sessions
+    from tests.conftest import Clock
+
+    monkeypatch.setattr(sessions, "clock", Clock(1000.0))  # nothing expires by itself
+    headers = bearer(staff)
+    assert (await client.get(USERS, headers=headers)).status_code == 200  # remembered
+    r = await client.patch(
+        f"{USERS}/{staff.pk}", json={"role": "member"}, headers=bearer(admin) | {"If-Match": "*"}
+    )
+    assert r.status_code == 200, r.text
+    assert (await client.get(USERS, headers=headers)).status_code == 401
+
+
 async def test_unknown_user_is_404(client, admin):
     r = await client.get(f"{USERS}/999999", headers=bearer(admin))
     assert (r.status_code, r.json()["detail"]) == (404, "user 999999 does not exist")
@@ -348,6 +407,16 @@ async def test_user_changes_are_audited(client, admin):
     assert event.entity_id == r.json()["id"]
     assert event.request_id == r.headers["x-request-id"]
     assert event.after == {"email": "a@b.cd", "full_name": "A", "role": "member", "is_active": True}
+    assert event.entity_type == "user"
+    r = await client.patch(
+        f"{USERS}/{event.entity_id}",
+        json={"full_name": "B"},
+        headers=bearer(admin) | {"If-Match": "*"},
+    )
+    event = await AuditEvent.filter(action="user.update").order_by("-id").first()
+    assert event is not None
+    assert (event.entity_type, event.entity_id) == ("user", r.json()["id"])
+    assert (event.before["full_name"], event.after["full_name"]) == ("A", "B")
 
 
 @pytest.mark.parametrize("method", ["create", "update"])

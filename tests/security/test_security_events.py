@@ -64,6 +64,22 @@ async def test_a_refused_login_is_audited_with_its_request_id(client, admin, mem
     assert "request_id" not in lockout["after"]  # one place for it: the event's own field
 
 
+async def test_a_lockout_by_password_change_guesses_carries_its_request_id(
+    client, admin, member, settings
+):
+    headers = bearer(member)
+    body = {"current_password": WRONG, "new_password": "a brand new password"}
+    for n in range(settings.login_rate_limit + 1):
+        await client.post(
+            "/api/v1/me/password", json=body, headers=headers | {"X-Request-ID": f"pw-{n}"}
+        )
+    [lockout] = await events(client, admin, "auth.lockout")
+    assert (lockout["entity_id"], lockout["request_id"]) == (
+        member.pk,
+        f"pw-{settings.login_rate_limit}",
+    )
+
+
 async def test_a_guess_at_an_unknown_email_is_logged_but_not_audited(client, admin, security_log):
     assert (await login(client, "nobody@campus.example", WRONG)).status_code == 401
     assert await events(client, admin, "auth.login_failed") == []
