@@ -76,3 +76,13 @@ async def test_a_transaction_left_open_is_rolled_back_before_reuse(database):
         assert await connection.fetchval("SELECT count(*) FROM pool_reset_probe") == 0
     finally:
         await db.conn().execute_script("DROP TABLE pool_reset_probe")
+
+
+@pytest.mark.parametrize("engine", ["postgres"])
+async def test_every_pooled_connection_runs_without_jit(database):
+    """Compiling a query whose estimate passes ``jit_above_cost`` took 40-50 ms of a 2 ms
+    search on the large campus (compax_server/db/postgres.py)."""
+    pool = db.conn()._pool  # type: ignore[attr-defined]
+    async with pool.acquire() as first, pool.acquire() as second:
+        assert [await c.fetchval("SHOW jit") for c in (first, second)] == ["off", "off"]
+    assert await db.conn().execute_query_dict("SHOW jit") == [{"jit": "off"}]
