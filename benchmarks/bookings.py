@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from harness import admin_headers, database, percentiles, save, servers, wrk
+from harness import admin_headers, database, percentiles, raw_connection, save, servers, wrk
 
 from tests.notifications.receiver import Receiver
 
@@ -106,9 +106,8 @@ def raw_floor(
         return percentiles(samples)
 
     async def run() -> None:
-        import asyncpg
 
-        conn = await asyncpg.connect(db_url.replace("postgres://", "postgresql://", 1))
+        conn = await raw_connection(db_url)
         stmt = await conn.prepare(
             'INSERT INTO bookings (room_id, owner_id, title, description, "start", "end", status, reason, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)'
         )

@@ -72,6 +72,16 @@ def database(engine: str) -> Iterator[str]:
         asyncio.run(migrate.drop_postgres_database(POSTGRES_URL, name))
 
 
+async def raw_connection(url: str) -> Any:
+    """A direct asyncpg connection for a raw-SQL floor, with the server's session settings
+    (``jit = off``, compax_server/db/postgres.py), so both sides run the same plan."""
+    import asyncpg
+
+    return await asyncpg.connect(
+        url.replace("postgres://", "postgresql://", 1), server_settings={"jit": "off"}
+    )
+
+
 @contextmanager
 def servers(url: str, workers: int, instances: int = 1, **env: str) -> Iterator[Cluster]:
     folder = Path(tempfile.mkdtemp(prefix="compax-bench-srv-"))

@@ -21,7 +21,15 @@ import time
 from datetime import date, timedelta
 
 import dataset
-from harness import admin_headers, database, percentiles, save, servers, timed_gets
+from harness import (
+    admin_headers,
+    database,
+    percentiles,
+    raw_connection,
+    save,
+    servers,
+    timed_gets,
+)
 
 from compax_server.db import reports as reports_db
 from compax_server.db import schedule as schedule_db
@@ -59,9 +67,8 @@ def term_periods(building_ids: list[int]) -> reports_db.Periods:
 
 async def _floor(url: str, text: str, params: list[list], repeat: int) -> dict[str, float]:
     """One prepared statement run with each parameter list in turn."""
-    import asyncpg
 
-    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    conn = await raw_connection(url)
     stmt = await conn.prepare(_numbered(text))
     samples = []
     for i in range(repeat):
@@ -89,9 +96,8 @@ def floor_report(url: str, building: int | None, repeat: int) -> dict[str, float
     heat = reports_db.heatmap_query(scope, periods, "postgres")
 
     async def run() -> dict[str, float]:
-        import asyncpg
 
-        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        conn = await raw_connection(url)
         a, b = await conn.prepare(_numbered(totals[0])), await conn.prepare(_numbered(heat[0]))
         samples = []
         for _ in range(repeat):

@@ -43,6 +43,7 @@ from harness import (
     admin_headers,
     database,
     percentiles,
+    raw_connection,
     save,
     servers,
     timed_gets,
@@ -253,12 +254,9 @@ def raw_timer(engine: str, db_url: str, sql_of) -> Iterator[Callable[[datetime],
         finally:
             lite.close()
         return
-    import asyncpg
 
     loop = asyncio.new_event_loop()
-    conn = loop.run_until_complete(
-        asyncpg.connect(db_url.replace("postgres://", "postgresql://", 1))
-    )
+    conn = loop.run_until_complete(raw_connection(db_url))
     prepared: dict[str, Any] = {}
 
     def one_postgres(start: datetime) -> float:
