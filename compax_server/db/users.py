@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from compax_server.db import sql
 
@@ -69,6 +70,11 @@ class FeedToken(Model):
 
     class Meta:
         table = "feed_tokens"
+
+
+def active_admins() -> QuerySet[User]:
+    """The administrators who can sign in (at least one must remain)."""
+    return User.filter(role=Role.admin, is_active=True)
 
 
 async def state_of(user_id: int) -> dict[str, Any] | None:

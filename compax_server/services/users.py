@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 
 from compax_server.db import transaction
 from compax_server.db.api_keys import ApiKey
-from compax_server.db.users import FeedToken, Role, User
+from compax_server.db.users import FeedToken, Role, User, active_admins
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
@@ -114,7 +114,7 @@ async def create_user(
 async def _ensure_an_admin_remains(user: User, role: Role, is_active: bool) -> None:
     if user.role != Role.admin or (role == Role.admin and is_active):
         return
-    others = await User.filter(role=Role.admin, is_active=True).exclude(id=user.pk).count()
+    others = await active_admins().exclude(id=user.pk).count()
     if others == 0:
         raise RuleViolation(
             f"{user.email} is the last active administrator; make another one first.",
@@ -282,7 +282,7 @@ async def change_password(
 
 async def bootstrap_admin(email: str, password: str) -> User | None:
     """Create the first admin when no active admin exists yet; otherwise do nothing."""
-    if await User.filter(role=Role.admin, is_active=True).exists():
+    if await active_admins().exists():
         return None
     existing = await User.get_or_none(email=auth.normalize_email(email))
     if existing is not None:
@@ -294,6 +294,6 @@ async def bootstrap_admin(email: str, password: str) -> User | None:
             None, email=email, full_name="Administrator", role=Role.admin, password=password
         )
     except AlreadyExists:  # another instance starting at the same moment made it
-        if await User.filter(role=Role.admin, is_active=True).exists():
+        if await active_admins().exists():
             return None
         raise
