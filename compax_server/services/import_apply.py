@@ -6,7 +6,7 @@ date and moved in place), and audit every change.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from compax_server.db import imports as imports_db
@@ -19,13 +19,13 @@ from compax_server.db.bookings import (
 )
 from compax_server.domain import recurrence
 from compax_server.domain.imports import ItemPlan, Window
-from compax_server.services import audit
+from compax_server.services import audit, limits
 from compax_server.services.actors import Actor
 
 
 async def apply(actor: Actor, source: str, plans: list[ItemPlan]) -> None:
     """Carry out the create/update/cancel items (the others are left as they are)."""
-    now = datetime.now(UTC)
+    now = limits.now()  # what of a cancelled series is over, and the rows' stamps
     events: list[tuple[str, str, int | None, dict[str, Any] | None, dict[str, Any] | None]] = []
     bumped: set[int] = set()
     for p in plans:
