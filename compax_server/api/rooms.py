@@ -26,10 +26,7 @@ features_router = Router(
     "features", "/api/v1/features", tag="Features", description="The vocabulary of room features."
 )
 
-FEATURE_CODE = pattern(
-    rooms.FEATURE_CODE.pattern,
-    "is not a feature code: 1 to 40 lowercase letters, digits, '_' or '-', e.g. projector",
-)
+FEATURE_CODE = pattern(rooms.FEATURE_CODE.pattern, rooms.FEATURE_CODE_RULE)
 FeatureCode = Annotated[str, StringConstraints(pattern=FEATURE_CODE)]
 
 

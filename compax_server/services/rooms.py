@@ -26,6 +26,9 @@ from compax_server.services.actors import (
 )
 
 FEATURE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+FEATURE_CODE_RULE = (
+    "is not a feature code: 1 to 40 lowercase letters, digits, '_' or '-', e.g. projector"
+)
 MANAGER_FIELDS = frozenset({"description", "features"})  # what a room's managers may edit
 
 
@@ -55,9 +58,7 @@ async def list_features(actor: Actor) -> list[Feature]:
 async def create_feature(actor: Actor, *, code: str, name: str) -> Feature:
     require_staff(actor)
     if not FEATURE_CODE.match(code):
-        raise InvalidInput.field(
-            "body", "code", "use lowercase letters, digits, '-' and '_' (e.g. wheelchair-access)"
-        )
+        raise InvalidInput.field("body", "code", FEATURE_CODE_RULE)
     try:
         async with transaction():
             feature = await Feature.create(code=code, name=name)

@@ -6,8 +6,11 @@ import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
+from compax_server.db.rooms import Building
 from compax_server.db.users import Role
-from tests.conftest import at, bearer
+from compax_server.errors import InvalidInput, NotFound
+from compax_server.services import buildings, limits, rooms
+from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
 B = "/api/v1/buildings"
@@ -157,8 +160,124 @@ async def test_closures_by_dates_cover_whole_local_days(client, staff, building)
     ).status_code == 204
 
 
-async def test_a_building_with_rooms_cannot_be_removed(client, staff, building, room):
-    assert (await client.delete(f"{B}/{building.pk}", headers=bearer(staff))).status_code == 409
+async def test_a_building_is_removed_once_its_rooms_are_and_the_removal_is_audited(
+    client, staff, building, room
+):
+    h = bearer(staff)
+    r = await client.delete(f"{B}/{building.pk}", headers=h)
+    assert (r.status_code, r.json()["detail"], r.json()["rooms"]) == (
+        409,
+        f"building {building.code} still has 1 room(s); remove them first",
+        1,
+    )
+    assert (await client.delete(f"{R}/{room.pk}", headers=h)).status_code == 200
+    assert (await client.delete(f"{B}/{building.pk}", headers=h)).status_code == 204  # a
+    # removed room does not hold its building back
+    gone = await Building.get(id=building.pk)
+    assert gone.deleted_at is not None
+    assert abs((gone.deleted_at - limits.now()).total_seconds()) < 60
+    assert (await client.get(f"{B}/{building.pk}", headers=h)).status_code == 404
+    assert (await client.get(B, headers=h)).json()["data"] == []
+    event = await AuditEvent.filter(action="building.delete").get()
+    assert (event.entity_type, event.entity_id, event.actor_user_id) == (
+        "building",
+        building.pk,
+        staff.pk,
+    )
+    assert event.before["code"] == building.code
+
+
+async def test_buildings_are_found_by_code_or_id_and_listed_by_code_a_page_at_a_time(
+    client, staff, building
+):
+    other = (
+        await client.post(
+            B, json={"code": "LIB", "name": "Library", "timezone": "UTC"}, headers=bearer(staff)
+        )
+    ).json()
+    h = bearer(staff)
+
+    async def codes(**params: str) -> list[str]:
+        return [b["code"] for b in (await client.get(B, params=params, headers=h)).json()["data"]]
+
+    assert await codes(code="LIB") == ["LIB"]
+    assert await codes() == [building.code, "LIB"]
+    first = (await client.get(B, params={"limit": "1"}, headers=h)).json()
+    assert [b["code"] for b in first["data"]] == [building.code]
+    assert await codes(limit="1", cursor=first["next_cursor"]) == ["LIB"]
+    actor = actor_of(staff)
+    assert (await buildings.find_building(actor, "LIB")).pk == other["id"]
+    assert (await buildings.find_building(actor, str(building.pk))).pk == building.pk
+    with pytest.raises(NotFound, match=r"^building NOPE does not exist$"):
+        await buildings.find_building(actor, "NOPE")
+
+
+async def test_a_building_s_time_zone_is_checked_on_a_change_too(client, staff, building):
+    r = await client.patch(
+        f"{B}/{building.pk}",
+        json={"timezone": "Mars/Olympus"},
+        headers=bearer(staff) | {"If-Match": "*"},
+    )
+    assert (r.status_code, r.json()["errors"][0]["pointer"]) == (400, "/timezone")
+    assert (await Building.get(id=building.pk)).timezone == building.timezone
+
+
+async def test_closures_are_listed_by_period_in_order(client, staff, building):
+    h = bearer(staff)
+    made = {}
+    for reason, start, end in [
+        ("late", "2031-03-10T08:00:00Z", "2031-03-10T10:00:00Z"),
+        ("early", "2031-03-01T08:00:00Z", "2031-03-01T10:00:00Z"),
+        ("middle", "2031-03-05T08:00:00Z", "2031-03-05T10:00:00Z"),
+        ("middle too", "2031-03-05T08:00:00Z", "2031-03-05T09:00:00Z"),
+    ]:
+        body = {"reason": reason, "start": start, "end": end}
+        r = await client.post(f"{B}/{building.pk}/closures", json=body, headers=h)
+        assert r.status_code == 201, r.text
+        made[reason] = r.json()["id"]
+
+    async def reasons(**params: str) -> list[str]:
+        r = await client.get(f"{B}/{building.pk}/closures", params=params, headers=h)
+        return [c["reason"] for c in r.json()["data"]]
+
+    assert await reasons() == ["early", "middle", "middle too", "late"]
+    assert made["middle"] < made["middle too"]  # same start: by id
+    # a closure that ends at `from` or starts at `to` does not meet the period
+    assert await reasons(**{"from": "2031-03-01T10:00:00Z"}) == ["middle", "middle too", "late"]
+    assert await reasons(to="2031-03-10T08:00:00Z") == ["early", "middle", "middle too"]
+    assert await reasons(**{"from": "2031-03-02T00:00:00Z", "to": "2031-03-06T00:00:00Z"}) == [
+        "middle",
+        "middle too",
+    ]
+
+
+async def test_a_feature_is_made_once_and_audited(client, staff):
+    r = await client.post(
+        "/api/v1/features", json={"code": "hologram", "name": "Hologram"}, headers=bearer(staff)
+    )
+    assert r.status_code == 201, r.text
+    event = await AuditEvent.filter(action="feature.create").get()
+    assert (event.entity_type, event.entity_id, event.actor_user_id) == (
+        "feature",
+        r.json()["id"],
+        staff.pk,
+    )
+    assert event.after == {"code": "hologram", "name": "Hologram"}
+    r = await client.post(
+        "/api/v1/features", json={"code": "hologram", "name": "Again"}, headers=bearer(staff)
+    )
+    assert (r.status_code, r.json()["detail"]) == (409, "the feature hologram already exists")
+    # in-process callers meet the same rule as the API's schema, in the same words
+    with pytest.raises(InvalidInput) as refused:
+        await rooms.create_feature(actor_of(staff), code="Holo Gram", name="x")
+    assert refused.value.errors == [
+        {
+            "location": "body",
+            "pointer": "/code",
+            "detail": rooms.FEATURE_CODE_RULE,
+            "code": "invalid",
+        }
+    ]
 
 
 async def test_catalogue_writes_are_audited(client, staff, building):
