@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Building
 from compax_server.db.users import Role
+from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput, NotFound
 from compax_server.services import buildings, limits, rooms
 from tests.conftest import actor_of, at, bearer
@@ -287,6 +290,59 @@ async def test_catalogue_writes_are_audited(client, staff, building):
     event = await AuditEvent.filter(action="building.update").first()
     assert event.before["name"] == "Main building" and event.after["name"] == "Renamed"
     assert event.actor_user_id == staff.pk
+    assert (event.entity_type, event.entity_id) == ("building", building.pk)
+
+
+async def test_a_building_change_is_checked_like_a_new_building(client, staff, building):
+    h = bearer(staff)
+    url = f"{B}/{building.pk}"
+    r = await client.patch(url, json={"name": "x"}, headers=h)
+    assert (r.status_code, r.json()["detail"]) == (
+        428,
+        f'Send If-Match: "{building.version}" (the ETag of the version you saw) to change '
+        f"building {building.code}.",
+    )
+    h |= {"If-Match": "*"}
+    hours = {"mon": [["13:00", "18:00"], ["08:00", "12:00"]]}
+    r = await client.patch(url, json={"opening_hours": hours}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["opening_hours"] == {"mon": [["08:00", "12:00"], ["13:00", "18:00"]]}
+    r = await client.patch(url, json={"opening_hours": {"mon": [["10:00", "09:00"]]}}, headers=h)
+    assert (r.status_code, r.json()["errors"][0]["pointer"]) == (400, "/opening_hours/mon")
+    assert (await Building.get(id=building.pk)).opening_hours == {
+        "mon": [["08:00", "12:00"], ["13:00", "18:00"]]
+    }
+    r = await client.patch(url, json={"opening_hours": None}, headers=h)
+    assert r.json()["opening_hours"] is None  # always open
+    stale = {"If-Match": f'"{building.version}"'}
+    r = await client.patch(url, json={"name": "y"}, headers=bearer(staff) | stale)
+    assert r.status_code == 412
+    assert r.json()["detail"].startswith(f"The building {building.code} has changed since")
+    await client.post(B, json={"code": "LIB", "name": "L", "timezone": "UTC"}, headers=h)
+    r = await client.patch(url, json={"code": "LIB"}, headers=h)
+    assert (r.status_code, r.json()["detail"]) == (
+        409,
+        "a building with the code LIB already exists",
+    )
+
+
+async def test_two_changes_from_one_version_of_a_building_one_wins(staff, building):
+    """The building's row is held while it changes: the second change made against the same
+    version finds it changed (412), rather than overwriting the first."""
+    actor = actor_of(staff)
+    results = await asyncio.gather(
+        *(
+            buildings.update_building(
+                actor, building.pk, expected=Expected(frozenset({building.version})), name=name
+            )
+            for name in ("First", "Second")
+        ),
+        return_exceptions=True,
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Building", "PreconditionFailed"], results
+    stored = await Building.get(id=building.pk)
+    assert stored.version == building.version + 1
+    assert stored.name in ("First", "Second")
 
 
 async def test_staff_role_is_enough_for_the_catalogue(make_user, client, building):
