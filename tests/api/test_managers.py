@@ -10,7 +10,7 @@ import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.managers import Favourite, Manager
-from compax_server.db.rooms import Building
+from compax_server.db.rooms import Building, Closure
 from compax_server.db.users import Role
 from compax_server.services import sessions, users
 from tests.conftest import Clock, actor_of, at, bearer
@@ -285,7 +285,7 @@ async def test_elsewhere_a_manager_gets_exactly_the_members_answer(client, campu
     assert r.status_code == 200, r.text
 
 
-async def test_a_manager_cares_for_the_room_but_changes_no_one_elses_booking(client, campus):
+async def test_a_manager_cares_for_the_room_but_changes_no_one_elses_booking(client, campus, staff):
     manager = bearer(campus["room_manager"])
     room = campus["seminar"]
     # edits description and features, not the rest
@@ -318,10 +318,25 @@ async def test_a_manager_cares_for_the_room_but_changes_no_one_elses_booking(cli
     )
     assert r.status_code == 201, r.text
     closure = r.json()["id"]
-    r = await client.delete(
-        f"{API}/buildings/{campus['building'].pk}/closures/{closure}", headers=manager
+    closures = f"{API}/buildings/{campus['building'].pk}/closures"
+    r = await client.post(
+        closures,
+        json={"reason": "Lab works", "start_date": f"{Y2031}-12-24", "room_id": campus["lab"].pk},
+        headers=bearer(staff),
     )
+    lab_closure = r.json()["id"]
+    # not the closure of a room it does not manage, nor one that does not exist
+    assert (await client.delete(f"{closures}/{lab_closure}", headers=manager)).status_code == 403
+    assert (await client.delete(f"{closures}/999999", headers=manager)).status_code == 403
+    r = await client.delete(f"{closures}/{closure}", headers=manager)
     assert r.status_code == 204
+    event = await AuditEvent.filter(action="closure.delete").get()
+    assert (event.entity_type, event.entity_id, event.before["reason"]) == (
+        "closure",
+        closure,
+        "Painting",
+    )
+    assert await Closure.filter(id=lab_closure).exists()
     # books it with override, confirmed at once (it needs approval from others)
     r = await client.post(
         f"{API}/bookings",
