@@ -10,9 +10,10 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Building
 from compax_server.db.users import Role
+from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput, NotFound
-from compax_server.services import buildings, limits, rooms
+from compax_server.services import bookings, buildings, limits, rooms
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
@@ -353,3 +354,98 @@ async def test_staff_role_is_enough_for_the_catalogue(make_user, client, buildin
         headers=bearer(staff),
     )
     assert r.status_code == 201
+
+
+async def test_a_room_s_life_is_audited_whole(client, staff, building):
+    h = bearer(staff)
+    for code in ("projector", "whiteboard"):
+        await client.post("/api/v1/features", json={"code": code, "name": code}, headers=h)
+    body = {"code": "B1-9", "name": "Nine", "building_id": building.pk, "capacity": 9}
+    r = await client.post(R, json=body | {"features": ["whiteboard", "projector"]}, headers=h)
+    room = r.json()
+    created = await AuditEvent.filter(action="room.create").get()
+    assert (created.entity_type, created.entity_id, created.actor_user_id) == (
+        "room",
+        room["id"],
+        staff.pk,
+    )
+    assert created.after == {
+        "code": "B1-9",
+        "name": "Nine",
+        "building_id": building.pk,
+        "floor": None,
+        "capacity": 9,
+        "features": ["projector", "whiteboard"],
+        "bookable": True,
+        "requires_approval": False,
+        "description": "",
+    }
+    r = await client.patch(
+        f"{R}/{room['id']}", json={"features": [], "capacity": 12}, headers=h | {"If-Match": "*"}
+    )
+    assert r.json()["features"] == []
+    updated = await AuditEvent.filter(action="room.update").get()
+    assert (updated.entity_type, updated.entity_id) == ("room", room["id"])
+    assert (updated.before["features"], updated.after["features"]) == (
+        ["projector", "whiteboard"],
+        [],
+    )
+    assert (updated.before["capacity"], updated.after["capacity"]) == (9, 12)
+    assert (await client.delete(f"{R}/{room['id']}", headers=h)).status_code == 200
+    removed = await AuditEvent.filter(action="room.delete").get()
+    assert (removed.entity_type, removed.entity_id, removed.after) == (
+        "room",
+        room["id"],
+        {"force": False},
+    )
+    assert removed.before["capacity"] == 12
+
+
+async def test_a_room_moves_only_to_a_building_that_is_there(client, staff, building, room):
+    h = bearer(staff) | {"If-Match": "*"}
+    r = await client.patch(f"{R}/{room.pk}", json={"building_id": 999_999}, headers=h)
+    assert (r.status_code, r.json()["errors"][0]) == (
+        400,
+        {
+            "location": "body",
+            "pointer": "/building_id",
+            "detail": "building 999999 does not exist",
+            "code": "unknown",
+        },
+    )
+    other = (
+        await client.post(B, json={"code": "B2", "name": "Two", "timezone": "UTC"}, headers=h)
+    ).json()
+    r = await client.patch(f"{R}/{room.pk}", json={"building_id": other["id"]}, headers=h)
+    assert (r.status_code, r.json()["building_code"]) == (200, "B2")
+    dup = await client.post(
+        R, json={"code": "B2-1", "name": "x", "building_id": other["id"], "capacity": 3}, headers=h
+    )
+    r = await client.patch(f"{R}/{dup.json()['id']}", json={"code": room.code}, headers=h)
+    assert (r.status_code, r.json()["detail"]) == (
+        409,
+        f"a room with the code {room.code} already exists",
+    )
+    actor = actor_of(staff)
+    assert (await rooms.find_room(actor, room.code)).pk == room.pk
+    assert (await rooms.find_room(actor, str(room.pk))).pk == room.pk
+    with pytest.raises(NotFound, match=r"^room NOPE does not exist$"):
+        await rooms.find_room(actor, "NOPE")
+
+
+async def test_removing_a_room_counts_only_the_bookings_still_to_come(
+    client, staff, room, book, login_clock
+):
+    past = await book(staff, room, at(0, 9), at(0, 10))
+    cancelled = await book(staff, room, at(0, 11), at(0, 12))
+    await bookings.cancel_booking(actor_of(staff), cancelled.pk, expected=versions.ANY)
+    pending = await book(staff, room, at(1, 9), at(1, 10))
+    await Booking.filter(id=pending.pk).update(status=Status.pending)
+    login_clock.now = at(0, 10).timestamp()  # the first has just ended
+    r = await client.delete(f"{R}/{room.pk}", headers=bearer(staff))
+    assert r.status_code == 409
+    assert r.json()["bookings"] == [pending.pk]
+    assert r.json()["detail"].startswith(f"room {room.code} has 1 upcoming booking(s);")
+    await Booking.filter(id=pending.pk).update(status=Status.rejected)
+    assert (await client.delete(f"{R}/{room.pk}", headers=bearer(staff))).status_code == 200
+    assert (await Booking.get(id=past.pk)).status == Status.confirmed
