@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -20,7 +20,7 @@ from compax_server.errors import (
     InvalidInput,
     NotFound,
 )
-from compax_server.services import audit, search, writes
+from compax_server.services import audit, limits, search, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import (
     Actor,
@@ -153,7 +153,7 @@ async def delete_building(actor: Actor, building_id: int) -> None:
                 f"building {building.code} still has {rooms} room(s); remove them first",
                 rooms=rooms,
             )
-        building.deleted_at = datetime.now(UTC)
+        building.deleted_at = limits.now()
         await building.save(update_fields=["deleted_at", "updated_at"])
         await audit.record(
             actor, "building.delete", "building", building.pk, before=snapshot(building)
