@@ -8,11 +8,11 @@ import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
-from compax_server.db.rooms import Building
+from compax_server.db.rooms import Building, Room
 from compax_server.db.users import Role
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
-from compax_server.errors import InvalidInput, NotFound
+from compax_server.errors import Conflict, InvalidInput, NotFound
 from compax_server.services import bookings, buildings, limits, rooms
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
@@ -136,14 +136,26 @@ async def test_removing_a_room_with_upcoming_bookings_is_409_unless_an_admin_for
     r = await client.delete(f"{R}/{room.pk}", headers=bearer(staff))
     assert r.status_code == 409
     assert r.json()["bookings"] == [booking.pk]
-    assert (
-        await client.delete(f"{R}/{room.pk}?force=true", headers=bearer(staff))
-    ).status_code == 403
+    assert r.json()["detail"] == (
+        f"room {room.code} has 1 upcoming booking(s); cancel or move them, "
+        "or remove the room with force=true (admins), which cancels them"
+    )
+    with pytest.raises(Conflict):  # in-process too, unless forced
+        await rooms.delete_room(actor_of(admin), room.pk)
+    r = await client.delete(f"{R}/{room.pk}?force=true", headers=bearer(staff))
+    assert (r.status_code, r.json()["detail"]) == (
+        403,
+        "only administrators may force the removal of a room with bookings",
+    )
     r = await client.delete(f"{R}/{room.pk}?force=true", headers=bearer(admin))
     assert r.status_code == 200
     assert r.json()["cancelled_booking_ids"] == [booking.pk]
     assert (await Booking.get(id=booking.pk)).status == Status.cancelled
-    assert await AuditEvent.filter(action="booking.cancel", entity_id=booking.pk).exists()
+    cancel = await AuditEvent.filter(action="booking.cancel", entity_id=booking.pk).get()
+    assert cancel.actor_user_id == admin.pk
+    removal = await AuditEvent.filter(action="room.delete", entity_id=room.pk).get()
+    assert (removal.actor_user_id, removal.after) == (admin.pk, {"force": True})
+    assert (await Room.get(id=room.pk)).version == room.version + 1
     assert (await client.get(f"{R}/{room.pk}", headers=bearer(admin))).status_code == 404
 
 
