@@ -20,8 +20,8 @@ from compax_server.api.schemas import (
     PageQuery,
     Patch,
     QueryTime,
+    RoomIds,
     any_of,
-    id_list,
     render,
 )
 from compax_server.db.bookings import Booking, Status
@@ -141,12 +141,7 @@ class Reason(In):
 
 
 class BookingQuery(PageQuery):
-    room_id: str | None = Field(
-        None,
-        max_length=2200,
-        pattern=id_list(200),
-        description="a room id, or several, comma-separated",
-    )
+    room_id: RoomIds | None = Field(None, description="a room id, or several, comma-separated")
     building_id: int | None = Field(
         None, ge=1, le=2**31 - 1, description="bookings of this building's rooms"
     )

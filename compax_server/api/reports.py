@@ -11,7 +11,7 @@ from sanic import HTTPResponse, Request
 from compax_server.api.csv_export import csv_response, fields_of, wants_csv
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.rooms import FEATURE_CODE
-from compax_server.api.schemas import Out, Query, QueryDate, id_list, render
+from compax_server.api.schemas import Out, Query, QueryDate, RoomIds, render
 from compax_server.services import reports
 from compax_server.services.actors import Actor
 
@@ -31,9 +31,7 @@ class UtilisationQuery(Query):
         None, ge=1, le=2**31 - 1, description="the term's dates, without its holidays"
     )
     building: int | None = Field(None, ge=1, le=2**31 - 1, description="a building's id")
-    room_id: str | None = Field(
-        None, max_length=2200, pattern=id_list(200), description="room ids, comma-separated"
-    )
+    room_id: RoomIds | None = Field(None, description="room ids, comma-separated")
     feature: str | None = Field(None, pattern=FEATURE_CODE, description="rooms with this feature")
     min_capacity: int | None = Field(None, ge=1, le=100_000, description="capacity band")
     max_capacity: int | None = Field(None, ge=1, le=100_000)

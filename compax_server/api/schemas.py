@@ -52,6 +52,13 @@ def any_of(values: list[str]) -> str:
     )
 
 
+ROOM_IDS_MOST = 200
+RoomIds = Annotated[
+    str,
+    # Up to ROOM_IDS_MOST ids of up to ten digits, and their commas.
+    StringConstraints(max_length=ROOM_IDS_MOST * 11, pattern=id_list(ROOM_IDS_MOST)),
+]
+
 Code = Annotated[
     str,
     StringConstraints(

@@ -38,7 +38,7 @@ Email = Annotated[
     StringConstraints(
         min_length=3,
         max_length=users.EMAIL_MAX,
-        pattern=pattern(users.EMAIL_RE.pattern, "is not an email address"),
+        pattern=pattern(users.EMAIL_RE.pattern, users.EMAIL_RULE),
     ),
 ]
 

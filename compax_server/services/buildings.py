@@ -281,17 +281,13 @@ async def list_closures(
 
 async def delete_closure(actor: Actor, building_id: int, closure_id: int) -> None:
     """Staff, and the managers of what the closure closes (its room, or its building)."""
-    if actor.is_staff:
-        require_staff(actor)
-    else:
-        found = await Closure.get_or_none(id=closure_id, building_id=building_id)
-        require_staff_or_manager(
-            actor,
-            room_id=found.room_id if found else None,
-            building_id=found.building_id if found and found.room_id is None else None,
-        )
     async with transaction():
         closure = await Closure.get_or_none(id=closure_id, building_id=building_id)
+        require_staff_or_manager(
+            actor,
+            room_id=closure.room_id if closure else None,
+            building_id=closure.building_id if closure and closure.room_id is None else None,
+        )
         if closure is None:
             raise NotFound(f"closure {closure_id} of building {building_id} does not exist")
         await closure.delete()

@@ -125,7 +125,7 @@ async def sign_in(
     except InvalidInput:
         raise await refuse(
             SsoIdTokenInvalid(
-                f"The provider's email {email[: users.EMAIL_MAX]!r} is not an email address."
+                f"The provider's email {email[: users.EMAIL_MAX]!r} {users.EMAIL_RULE}."
             ),
             "bad_email",
             *where,
