@@ -26,6 +26,7 @@ from compax_server.services.actors import (
 from compax_server.services.paging import page_by_id
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RULE = "is not an email address"  # what a person reads, from the API's schema or here
 EMAIL_MAX = 254  # RFC 5321's limit of a forward path, less its angle brackets
 
 
@@ -45,7 +46,7 @@ def check_email(email: str) -> str:
     "ss") and what comes from elsewhere (a single sign-on provider, the bootstrap admin)."""
     email = auth.normalize_email(email)
     if not EMAIL_RE.match(email) or len(email) > EMAIL_MAX:
-        raise InvalidInput.field("body", "email", "is not an email address", code="invalid_email")
+        raise InvalidInput.field("body", "email", EMAIL_RULE, code="invalid_email")
     return email
 
 
@@ -285,6 +286,8 @@ async def bootstrap_admin(email: str, password: str) -> User | None:
     if await active_admins().exists():
         return None
     existing = await User.get_or_none(email=auth.normalize_email(email))
+    if existing is not None and existing.role == Role.admin and existing.is_active:
+        return None  # another instance starting at the same moment made it, just now
     if existing is not None:
         raise AlreadyExists(
             f"{email} exists but is not an active admin; promote it with `compax users` instead"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.audit import AuditEvent
-from compax_server.db.users import RefreshToken, Role, User
+from compax_server.db.users import RefreshToken, Role, User, active_admins
 from compax_server.errors import AlreadyExists, PasswordPolicy
 from compax_server.services import users
 from tests.conftest import PASSWORD, actor_of, bearer, login, with_token
@@ -548,6 +549,22 @@ async def test_two_instances_starting_together_make_one_admin(database):
         users.bootstrap_admin("admin@example.edu", PASSWORD),
     )
     assert sorted(r is None for r in results) == [False, True]
+    assert await User.filter(role=Role.admin, is_active=True).count() == 1
+
+
+async def test_an_admin_made_just_after_the_check_is_not_taken_for_a_member(database, monkeypatch):
+    """The other instance's admin commits after this one found no admin and before it looks
+    up the email: it stands down (this interleaving once refused to start, "exists but is
+    not an active admin"). The check is made to run early by answering it as of before."""
+    assert await users.bootstrap_admin("admin@example.edu", PASSWORD) is not None
+    checks = []
+
+    def as_of_before() -> Any:
+        checks.append(1)
+        return User.filter(id=0) if len(checks) == 1 else active_admins()
+
+    monkeypatch.setattr(users, "active_admins", as_of_before)
+    assert await users.bootstrap_admin("Admin@Example.edu", PASSWORD) is None
     assert await User.filter(role=Role.admin, is_active=True).count() == 1
 
 
