@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+import orjson
+from pydantic import ConfigDict, Field, TypeAdapter, field_validator
 from sanic import HTTPResponse, Request
 
 from compax_server.api.csv_export import csv_response, fields_of, wants_csv
@@ -132,6 +133,32 @@ class Availability(Out):
     free: list[Interval] = Field(description="free times within opening hours")
 
 
+UNAVAILABLE = TypeAdapter(list[UnavailableRoom])
+
+
+def search_page_json(found: search.Found) -> str:
+    """The page exactly as ``RoomSearchPage`` writes it (tests/api/test_room_search_page.py
+    holds every answer to that), without validating rows the database has just typed: the
+    rows come in ``RoomOut``'s order (``db.search._room_columns``) and orjson writes them as
+    they are. Validating and writing 200 rooms with pydantic was a sixth of the broad
+    search's CPU (benchmarks/README.md). The near misses of ``explain`` (rare, and built
+    here) go through their model."""
+    for room in found.rooms:
+        room["contacts"] = None  # only GET /rooms/{id} says whom to ask
+    unavailable = None
+    if found.unavailable is not None:
+        unavailable = UNAVAILABLE.dump_python(
+            UNAVAILABLE.validate_python(found.unavailable), mode="json"
+        )
+    page = {
+        "data": found.rooms,
+        "next_cursor": found.next_cursor,
+        "occurrences": found.occurrences,
+        "unavailable": unavailable,
+    }
+    return orjson.dumps(page, option=orjson.OPT_UTC_Z).decode()
+
+
 async def cached_json(
     actor: Actor, kind: str, params: dict[str, Any], compute: Callable[[], Awaitable[str]]
 ) -> str:
@@ -184,18 +211,7 @@ async def search_rooms(request: Request, actor: Actor, query: RoomSearchQuery) -
         )
 
     async def compute() -> str:
-        found = await search.search_rooms(actor, criteria)
-        # One validation of the whole page (not one call per room): a page of 200 rooms is
-        # built in pydantic-core without 200 trips through Python.
-        page = RoomSearchPage.model_validate(
-            {
-                "data": found.rooms,
-                "next_cursor": found.next_cursor,
-                "occurrences": found.occurrences,
-                "unavailable": found.unavailable,
-            }
-        )
-        return page.model_dump_json()
+        return search_page_json(await search.search_rooms(actor, criteria))
 
     params = query.model_dump() | {"room_ids": criteria.room_ids}
     return json_response(await cached_json(actor, "search", params, compute))

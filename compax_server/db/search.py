@@ -200,17 +200,18 @@ def _order_sql(sort: str, after: dict[str, Any] | None, params: list[Any]) -> tu
 
 def _room_columns(dialect: str) -> str:
     """The room, its building's code and zone, and its feature codes (comma-separated; sorted
-    on PostgreSQL)."""
+    on PostgreSQL), in the order of the API's room (``RoomOut``), which writes the rows of a
+    search page as they come."""
     features = (
         "string_agg(f.code, ',' ORDER BY f.code)"
         if dialect == "postgres"
         else "group_concat(f.code, ',')"
     )
-    return f"""r.id, r.code, r.name, r.capacity, r.floor, r.building_id, r.bookable,
-        r.requires_approval, r.description, r.version, r.created_at, r.updated_at,
-        bd.code AS building_code, bd.timezone,
+    return f"""r.id, r.code, r.name, r.building_id, bd.code AS building_code, bd.timezone,
+        r.floor, r.capacity,
         (SELECT {features} FROM room_features rf JOIN features f ON f.id = rf.feature_id
-         WHERE rf.room_id = r.id) AS features"""
+         WHERE rf.room_id = r.id) AS features,
+        r.bookable, r.requires_approval, r.description, r.version, r.created_at, r.updated_at"""
 
 
 def _seen_sql(seen: dict[int, int], params: list[Any], dialect: str) -> str:
