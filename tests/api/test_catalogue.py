@@ -485,3 +485,105 @@ async def test_a_closure_is_deleted_only_under_its_own_building(client, staff, b
     ).status_code == 204
     event = await AuditEvent.filter(action="closure.delete").get()
     assert (event.actor_user_id, event.entity_id) == (staff.pk, closure["id"])
+
+
+async def test_a_building_is_audited_whole_when_made_and_its_code_is_taken_once(client, staff):
+    h = bearer(staff)
+    hours = {"mon": [["08:00", "12:00"]]}
+    body = {"code": "LIB", "name": "Library", "timezone": "Europe/Paris", "opening_hours": hours}
+    r = await client.post(B, json=body, headers=h)
+    assert r.status_code == 201, r.text
+    created = await AuditEvent.get(action="building.create")
+    assert (created.entity_type, created.entity_id, created.actor_user_id) == (
+        "building",
+        r.json()["id"],
+        staff.pk,
+    )
+    assert (created.before, created.after) == (None, body)
+    again = await client.post(B, json=body | {"name": "Other"}, headers=h)
+    assert again.status_code == 409, again.text
+    assert again.json()["detail"] == "a building with the code LIB already exists"
+    assert await AuditEvent.filter(action="building.create").count() == 1
+
+
+async def test_a_room_is_made_only_in_a_building_that_is_there(client, staff, admin):
+    """Neither an unknown building nor a removed one: a 400 naming ``building_id``, nothing
+    written."""
+    gone = await buildings.create_building(
+        actor_of(admin), code="OLD", name="Old", timezone="Europe/Berlin"
+    )
+    await buildings.delete_building(actor_of(admin), gone.pk)
+    for building_id in (999_999, gone.pk):
+        body = {"code": "B1-7", "name": "Seven", "building_id": building_id, "capacity": 7}
+        r = await client.post(R, json=body, headers=bearer(staff))
+        assert r.status_code == 400, r.text
+        assert r.json()["errors"] == [
+            {
+                "location": "body",
+                "pointer": "/building_id",
+                "detail": f"building {building_id} does not exist",
+                "code": "unknown",
+            }
+        ]
+    assert not await Room.exists()
+    assert not await AuditEvent.filter(action="room.create").exists()
+
+
+async def test_an_unknown_feature_is_named_with_the_ones_there_are(client, staff, building):
+    """Before any feature exists the answer says so ("none yet"); after, it lists them in
+    order. The unknown ones are named, sorted and once each; the room is not made."""
+    h = bearer(staff)
+    body = {"code": "B1-8", "name": "Eight", "building_id": building.pk, "capacity": 8}
+    r = await client.post(R, json=body | {"features": ["lift", "hologram", "lift"]}, headers=h)
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == [
+        {
+            "location": "body",
+            "pointer": "/features",
+            "detail": "unknown feature(s) hologram, lift; known: none yet "
+            "(staff add features at POST /api/v1/features)",
+            "code": "unknown_feature",
+        }
+    ]
+    for code in ("whiteboard", "projector"):
+        await client.post("/api/v1/features", json={"code": code, "name": code}, headers=h)
+    r = await client.post(R, json=body | {"features": ["projector", "hologram"]}, headers=h)
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["detail"] == (
+        "unknown feature(s) hologram; known: projector, whiteboard "
+        "(staff add features at POST /api/v1/features)"
+    )
+    assert not await Room.exists()
+
+
+async def test_a_room_is_made_with_every_field_it_was_given(client, staff, building):
+    """Each field of the request is the room's (none left at its default), and the answer is
+    the room as read back, with its building's code and zone."""
+    h = bearer(staff)
+    await client.post("/api/v1/features", json={"code": "lift", "name": "Lift"}, headers=h)
+    body = {
+        "code": "B1-6",
+        "name": "Six",
+        "building_id": building.pk,
+        "capacity": 66,
+        "floor": -2,
+        "features": ["lift"],
+        "bookable": False,
+        "requires_approval": True,
+        "description": "Basement",
+    }
+    r = await client.post(R, json=body, headers=h)
+    assert r.status_code == 201, r.text
+    made = r.json()
+    assert {k: made[k] for k in body} == body
+    assert (made["building_code"], made["timezone"], made["version"]) == ("B1", "Europe/Berlin", 1)
+    read = await client.get(f"{R}/{made['id']}", headers=h)
+    assert read.json() | {"contacts": None} == made | {"contacts": None}
+
+
+async def test_a_removed_room_is_not_found(client, staff, room):
+    h = bearer(staff)
+    assert (await client.delete(f"{R}/{room.pk}", headers=h)).status_code == 200
+    r = await client.get(f"{R}/{room.pk}", headers=h)
+    assert r.status_code == 404, r.text
+    assert r.json()["detail"] == f"room {room.pk} does not exist"
