@@ -224,3 +224,63 @@ async def test_scopes_and_limits(client, admin, member, campus):
         headers=bearer(admin) | {"Accept": "text/csv"},
     )
     assert r.text.splitlines()[0] == "weekday,hour,open_hours,booked_hours,occupancy"
+
+
+@pytest.mark.parametrize(
+    ("params", "pointer", "detail", "code"),
+    [
+        ({"from": "FIRST"}, "/to", "give from and to (dates), or a term", "missing"),
+        ({"to": "LAST"}, "/from", "give from and to (dates), or a term", "missing"),
+        ({"from": "LAST", "to": "FIRST"}, "/to", "must not be before from", "invalid_interval"),
+        (
+            {"from": "FIRST", "to": "LAST", "feature": "nope"},
+            "/feature", "there is no feature 'nope'", "unknown_feature",
+        ),
+    ],
+)  # fmt: skip
+async def test_a_report_asked_wrong_names_the_parameter(
+    client, admin, params, pointer, detail, code
+):
+    sent = {k: {"FIRST": FIRST, "LAST": LAST}.get(v, v) for k, v in params.items()}
+    r = await client.get(URL, params=sent, headers=bearer(admin))
+    assert r.status_code == 400, r.text
+    [error] = r.json()["errors"]
+    assert error == {"location": "query", "pointer": pointer, "detail": detail, "code": code}
+
+
+async def test_a_report_covers_at_most_366_days_and_a_term_s_dates_may_be_narrowed(
+    client, admin, campus
+):
+    """366 days is the most (a leap year whole); one more is a 422 naming ``to``. A term
+    gives the dates unless from or to narrow them, and its holidays are not open time."""
+    first = date(Y2031 + 1, 1, 1)  # a leap year
+    year = {"from": first, "to": date(Y2031 + 1, 12, 31)}
+    assert (await client.get(URL, params=year, headers=bearer(admin))).status_code == 200
+    r = await client.get(URL, params=year | {"to": first.replace(year=first.year + 1)},
+                         headers=bearer(admin))  # fmt: skip
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "to: a report covers at most 366 days"
+    [error] = r.json()["errors"]
+    assert (error["rule"], error["limit"], error["pointer"]) == ("max_report_days", 366, "/to")
+
+    term = await terms.create_term(
+        actor_of(admin),
+        name="Spring, narrowed",
+        start_date=FIRST,
+        end_date=LAST,
+        holidays=[{"start": d(1).isoformat(), "end": d(1).isoformat(), "name": "Off"}],
+    )
+    whole = (await client.get(URL, params={"term": term.pk}, headers=bearer(admin))).json()
+    narrowed = await client.get(
+        URL, params={"term": term.pk, "from": d(7).isoformat()}, headers=bearer(admin)
+    )
+    assert narrowed.status_code == 200, narrowed.text
+    by_dates = await client.get(URL, params={"from": d(7), "to": LAST}, headers=bearer(admin))
+    assert narrowed.json()["rooms"] == by_dates.json()["rooms"]
+    plain = await client.get(URL, params={"from": FIRST, "to": LAST}, headers=bearer(admin))
+    ber1 = next(x for x in whole["rooms"] if x["code"] == "BER-1")
+    ber1_plain = next(x for x in plain.json()["rooms"] if x["code"] == "BER-1")
+    assert ber1["open_hours"] == ber1_plain["open_hours"] - 12  # Tuesday's 08:00-20:00 off
+    r = await client.get(URL, params={"term": 999_999}, headers=bearer(admin))
+    assert r.status_code == 404, r.text
+    assert r.json()["detail"] == "term 999999 does not exist"

@@ -314,3 +314,52 @@ async def test_a_released_booking_of_an_import_stays_released_through_the_next_i
     assert r.json()["items"][0]["action"] == "unchanged"
     after = await Booking.get(id=booking_id)
     assert (after.status, after.version) == (Status.released, released.version)
+
+
+async def test_the_window_s_edges_and_each_refusal_in_full(
+    client, staff, member, make_room, book, login_clock
+):
+    """The window opens at its first minute and is closed at its last (10 minutes before
+    the start to 15 after, by default); each refusal says why in full, with nothing
+    written: too early (the window and the moment), already checked in (when), a request
+    still pending."""
+    room = await make_room()
+    await require_checkin(client, staff, room)
+    b = await book(member, room, at(0, 10), at(0, 11))
+    day = f"{Y2031}-03-03"
+    set_clock(login_clock, at(0, 9, 49))
+    r = await check_in(client, member, b.pk)
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (
+        f"check-in for booking {b.pk} is open from {day}T09:50:00+00:00 to "
+        f"{day}T10:15:00+00:00; it is {day}T09:49:00+00:00"
+    )
+    set_clock(login_clock, at(0, 9, 50))
+    r = await check_in(client, member, b.pk)
+    assert r.status_code == 200, r.text
+    set_clock(login_clock, at(0, 9, 51))
+    r = await check_in(client, member, b.pk)
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == f"booking {b.pk} was checked in to at {day}T09:50:00+00:00"
+    assert r.json()["checked_in_at"] == f"{day}T09:50:00+00:00"
+    assert await AuditEvent.filter(entity_id=b.pk, action="booking.check_in").count() == 1
+
+    late = await book(member, room, at(1, 10), at(1, 11))
+    set_clock(login_clock, at(1, 10, 15))
+    r = await check_in(client, member, late.pk)
+    assert r.status_code == 409, r.text
+    set_clock(login_clock, at(1, 10, 14))
+    assert (await check_in(client, member, late.pk)).status_code == 200
+
+    asked = await make_room(requires_approval=True)
+    await require_checkin(client, staff, asked)
+    pending = await book(member, asked, at(2, 10), at(2, 11))
+    assert pending.status == Status.pending
+    set_clock(login_clock, at(2, 10))
+    r = await check_in(client, member, pending.pk)
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (
+        f"booking {pending.pk} is pending; only confirmed bookings can be checked in to"
+    )
+    assert r.json()["booking_status"] == "pending"
+    assert (await Booking.get(id=pending.pk)).checked_in_at is None
