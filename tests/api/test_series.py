@@ -421,3 +421,83 @@ async def test_members_cannot_set_rules(client, member):
         "/api/v1/rules/global", json={"max_duration_minutes": 1}, headers=bearer(member)
     )
     assert r.status_code == 403
+
+
+async def test_a_refused_series_says_how_many_dates_and_why(client, staff, member, room, book):
+    """All or nothing: the 409 names the taken dates, the 422 the rules broken (and tells
+    staff they may override); nothing is written either way."""
+    await book(
+        staff, room, datetime(Y2031, 4, 1, 7, 30, tzinfo=UTC), datetime(Y2031, 4, 1, 8, tzinfo=UTC)
+    )
+    r = await create(client, member, room)
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (f"1 occurrence(s) are taken (nothing was booked): {Y2031}-04-01")
+    await set_rules(client, staff, "global", max_duration_minutes=60)
+    later = {"start_date": f"{Y2031}-04-08"}  # 04-08 and 04-15: past the taken date
+    r = await create(client, member, room, **later)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == (
+        "2 occurrence(s) break a rule (nothing was booked): a booking may last at most 1h"
+    )
+    assert [e["rule"] for e in r.json()["errors"]] == ["max_duration_minutes"] * 2
+    r = await create(client, staff, room, **later)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].endswith("a booking may last at most 1h (staff may override)")
+    assert await Series.all().count() == 0
+    assert await Booking.all().count() == 1
+
+
+async def test_a_series_with_no_date_left_to_book_is_a_422_listing_what_was_skipped(
+    client, member, staff, room, book
+):
+    only = {"recurrence": {"until": f"{Y2031}-03-04"}}  # one lecture, 08:00-09:30Z
+    await book(
+        staff, room, datetime(Y2031, 3, 4, 8, tzinfo=UTC), datetime(Y2031, 3, 4, 9, tzinfo=UTC)
+    )
+    r = await create(client, member, room, conflict_policy="skip_conflicts", **only)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["detail"] == "No occurrence of this series can be booked."
+    assert body["errors"] == [
+        {"rule": "no_occurrences", "detail": "every date is skipped or taken"}
+    ]
+    assert [(s["date"], s["reason"]) for s in body["skipped"]] == [(f"{Y2031}-03-04", "conflict")]
+    assert await Series.all().count() == 0
+    assert await Booking.all().count() == 1
+
+
+async def test_a_series_is_owned_by_its_maker_unless_staff_name_an_active_user(
+    client, staff, member, make_user, room
+):
+    other = await make_user()
+    r = await create(client, member, room, owner_id=other.pk)
+    assert r.status_code == 403, r.text
+    assert r.json()["detail"] == "members book for themselves; only staff may set owner_id"
+    gone = await make_user()
+    gone.is_active = False
+    await gone.save()
+    for owner in (999_999, gone.pk):
+        r = await create(client, staff, room, owner_id=owner)
+        assert r.status_code == 400, r.text
+        assert r.json()["errors"] == [
+            {
+                "location": "body",
+                "pointer": "/owner_id",
+                "detail": f"user {owner} does not exist",
+                "code": "unknown",
+            }
+        ]
+    r = await create(client, staff, room, recurrence={"until": None, "term_id": 999_999})
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == [
+        {
+            "location": "body",
+            "pointer": "/recurrence/term_id",
+            "detail": "term 999999 does not exist",
+            "code": "unknown",
+        }
+    ]
+    assert await Series.all().count() == 0
+    r = await create(client, staff, room, owner_id=member.pk)
+    assert r.status_code == 201, r.text
+    assert r.json()["owner_id"] == member.pk
