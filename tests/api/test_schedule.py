@@ -238,3 +238,34 @@ async def test_the_limits_are_named(client, week, admin, monkeypatch):
         headers=bearer(admin),
     )
     assert r.status_code == 404
+
+
+async def test_rooms_that_are_not_there_are_named_up_to_five(client, week, admin):
+    d1 = week["rooms"][0]
+    url, day = "/api/v1/schedule", f"{Y2031}-03-24"
+    r = await client.get(
+        url, params={"date": day, "room_id": f"{d1.pk},999999,999998"}, headers=bearer(admin)
+    )
+    assert r.status_code == 404, r.text
+    assert r.json()["detail"] == "2 of the rooms do not exist: 999998, 999999"
+    many = ",".join(str(999_990 + i) for i in range(6))
+    r = await client.get(url, params={"date": day, "room_id": many}, headers=bearer(admin))
+    assert r.status_code == 404, r.text
+    assert r.json()["detail"] == (
+        "6 of the rooms do not exist: 999990, 999991, 999992, 999993, 999994, ..."
+    )
+
+
+async def test_a_schedule_ends_inside_the_accepted_range(client, week, admin):
+    """Its end, the midnight after its last day, is a date in the range: the last day may
+    be 2199-12-30, not 2199-12-31 (its next midnight is in 2200)."""
+    url = f"/api/v1/buildings/{week['building'].pk}/schedule"
+    r = await client.get(url, params={"date": "2199-12-30"}, headers=bearer(admin))
+    assert r.status_code == 200, r.text
+    r = await client.get(url, params={"date": "2199-12-31"}, headers=bearer(admin))
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "date"
+    three = {"date": "2199-12-28", "days": 3}  # 28, 29 and 30 December: the last fits
+    assert (await client.get(url, params=three, headers=bearer(admin))).status_code == 200
+    three["date"] = "2199-12-29"
+    assert (await client.get(url, params=three, headers=bearer(admin))).status_code == 422
