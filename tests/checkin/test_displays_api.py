@@ -3,6 +3,7 @@ engines, with the controlled clock."""
 
 from __future__ import annotations
 
+from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking
 from compax_server.db.checkin import DisplayToken
 from tests.conftest import at, bearer
@@ -73,3 +74,45 @@ async def test_a_display_token_is_403_elsewhere_and_401_once_revoked(client, sta
         assert r.status_code == 401, (path, r.text)
         assert r.json()["code"] == "unauthenticated"
     assert (await client.get("/display/cxd_not-a-token/state")).status_code == 401
+
+
+async def test_display_tokens_are_audited_counted_and_refused_in_words(
+    client, staff, member, room, book, login_clock
+):
+    """Two tokens for a room, each audited by its prefix; a revocation counts the tokens
+    still in use (two, then none) and is audited; the refusals say why: used as an API
+    credential, revoked or unknown, its room removed, an unknown room, nothing to check in
+    to."""
+    first, second = await new_token(client, staff, room), await new_token(client, staff, room)
+    assert first["token"] != second["token"]
+    made = await AuditEvent.filter(action="room.display_token").order_by("id")
+    assert [(e.entity_id, e.actor_user_id, e.after) for e in made] == [
+        (room.pk, staff.pk, {"prefix": first["token"][:10]}),
+        (room.pk, staff.pk, {"prefix": second["token"][:10]}),
+    ]
+    r = await client.get("/api/v1/rooms", headers={"Authorization": f"Bearer {first['token']}"})
+    assert r.json()["detail"] == "a room display token may only show its room and check in there"
+
+    login_clock.now = at(0, 8).timestamp()
+    r = await client.post(f"/display/{first['token']}/check-in")
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == f"no booking of room {room.code} is open for check-in now"
+
+    path = f"/api/v1/rooms/{room.pk}/display-tokens"
+    assert (await client.delete(path, headers=bearer(staff))).json()["revoked"] == 2
+    assert (await client.delete(path, headers=bearer(staff))).json()["revoked"] == 0
+    revoked = await AuditEvent.filter(action="room.display_token_revoke").order_by("id")
+    assert [e.after for e in revoked] == [{"revoked": 2}, {"revoked": 0}]
+    r = await client.get(f"/display/{first['token']}/state")
+    assert r.json()["detail"] == "this display token is not valid (revoked or unknown)"
+
+    third = await new_token(client, staff, room)
+    r = await client.delete(f"/api/v1/rooms/{room.pk}", headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/display/{third['token']}/state")
+    assert r.status_code == 401, r.text
+    assert r.json()["detail"] == "this display token's room was removed"
+    for method in ("POST", "DELETE"):
+        r = await client.request(method, path, headers=bearer(staff))
+        assert r.status_code == 404, r.text
+        assert r.json()["detail"] == f"room {room.pk} does not exist"
