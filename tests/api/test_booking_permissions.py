@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from compax_server.db.bookings import Booking
 from compax_server.db.users import Role
-from compax_server.services import api_keys
+from compax_server.services import api_keys, managers
 from tests.conftest import actor_of, at, bearer
 
 ROLES = ["owner", "other", "staff", "admin", "anonymous", "key_rw", "key_read"]
@@ -173,3 +174,46 @@ async def test_a_member_listing_sees_only_their_own(client, make_room, book, peo
     assert len((await client.get("/api/v1/bookings", headers=headers["owner"])).json()["data"]) == 1
     assert (await client.get("/api/v1/bookings", headers=headers["other"])).json()["data"] == []
     assert len((await client.get("/api/v1/bookings", headers=headers["staff"])).json()["data"]) == 1
+
+
+async def test_who_may_name_another_owner_is_said_in_words(
+    client, admin, staff, member, make_user, room, make_room, book
+):
+    """A member may neither book for nor list another member: 403s that say so. A member
+    who manages a room may list another's bookings there, and only there. Staff book for
+    an active user only."""
+    other = await make_user()
+    body = {"room_id": room.pk, "title": "t", "start": at(0, 9).isoformat()}
+    body["end"] = at(0, 10).isoformat()
+    r = await client.post("/api/v1/bookings", json=body | {"owner_id": other.pk},
+                          headers=bearer(member))  # fmt: skip
+    assert r.status_code == 403, r.text
+    assert r.json()["detail"] == "members book for themselves; only staff may set owner_id"
+    r = await client.get("/api/v1/bookings", params={"owner_id": other.pk}, headers=bearer(member))
+    assert r.status_code == 403, r.text
+    assert r.json()["detail"] == "members can list only their own bookings"
+
+    gone = await make_user()
+    gone.is_active = False
+    await gone.save()
+    for owner in (gone.pk, 999_999):
+        r = await client.post("/api/v1/bookings", json=body | {"owner_id": owner},
+                              headers=bearer(staff))  # fmt: skip
+        assert r.status_code == 400, r.text
+        assert r.json()["errors"] == [
+            {
+                "location": "body",
+                "pointer": "/owner_id",
+                "detail": f"user {owner} does not exist",
+                "code": "unknown",
+            }
+        ]
+    assert not await Booking.exists()
+
+    managed, elsewhere = room, await make_room()
+    theirs = await book(other, managed, at(1, 9), at(1, 10))
+    await book(other, elsewhere, at(1, 9), at(1, 10))
+    await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), member.pk)
+    r = await client.get("/api/v1/bookings", params={"owner_id": other.pk}, headers=bearer(member))
+    assert r.status_code == 200, r.text
+    assert [b["id"] for b in r.json()["data"]] == [theirs.pk]
