@@ -7,7 +7,7 @@ from __future__ import annotations
 from compax_server.db.bookings import Booking
 from compax_server.db.series import ImportBatch
 from compax_server.db.users import Role
-from compax_server.services import api_keys, rules
+from compax_server.services import api_keys, imports, rules
 from tests.api.test_imports import IMPORTS, lecture, run, single
 from tests.api.test_series import spring_term
 from tests.conftest import actor_of, at, bearer
@@ -257,3 +257,30 @@ async def test_an_empty_batch_that_would_cancel_everything_is_refused(client, st
         "cancel those bookings and series one by one if that is the intent"
     )
     assert await Booking.filter(external_id="E1", status="confirmed").count() == 1
+
+
+async def test_an_apply_past_the_occurrence_cap_is_a_400_with_nothing_written(
+    client, staff, make_room, monkeypatch
+):
+    """The cap counts what the batch would book (here 6 + 6 + 1 = 13 against a cap of 12,
+    lowered for the test): past it, a 400 naming ``items``, no booking, no stored batch;
+    at it, the batch applies."""
+    monkeypatch.setattr(imports, "MAX_OCCURRENCES", 12)
+    a, b = await make_room(), await make_room()
+    items = [lecture("L1", a), lecture("L2", b, "11:00"), single("E1", a, 10, 12)]
+    r = await run(client, staff, items, mode="apply")
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == [
+        {
+            "location": "body",
+            "pointer": "/items",
+            "detail": "at most 12 occurrences per batch",
+            "code": "too_many",
+        }
+    ]
+    assert not await Booking.exists()
+    assert not await ImportBatch.filter(mode="apply").exists()
+    monkeypatch.setattr(imports, "MAX_OCCURRENCES", 13)
+    r = await run(client, staff, items, mode="apply")
+    assert r.status_code == 201, r.text
+    assert await Booking.all().count() == 13
