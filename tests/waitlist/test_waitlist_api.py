@@ -343,3 +343,60 @@ async def test_staff_list_everyone_and_windows_that_begin_close_the_entry(
     set_clock(login_clock, at(0, 10))
     await waitlist_offers.tick()
     assert {e.state.value for e in await WaitlistEntry.all()} == {"closed"}
+
+
+async def test_the_refusals_of_an_offer_and_of_a_second_join_are_in_words(
+    client, make_user, staff, room, building, login_clock
+):
+    """Joining twice for the same wish (features in any order) names the entry already
+    open; other features are another wish. An expired offer says when it expired; an
+    offer whose held booking staff cancelled says it was withdrawn."""
+    for code in ("projector", "whiteboard"):  # the room has neither: no offer for these wishes
+        made = await client.post("/api/v1/features", json={"code": code, "name": code},
+                                 headers=bearer(staff))  # fmt: skip
+        assert made.status_code == 201, made.text
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    waiter = await make_user()
+    wish = {"building_id": building.pk, "min_capacity": 10}
+    first = await join(
+        client, waiter, at(0, 10), at(0, 11), **wish, features=["projector", "whiteboard"]
+    )
+    assert first.status_code == 201, first.text
+    again = await join(
+        client,
+        waiter,
+        at(0, 10),
+        at(0, 11),
+        **wish,
+        features=["whiteboard", "projector", "projector"],
+    )
+    assert again.status_code == 409, again.text
+    assert (
+        again.json()["detail"] == f"you already wait for this (waitlist entry {first.json()['id']})"
+    )
+    assert again.json()["entry_id"] == first.json()["id"]
+    other = await join(client, waiter, at(0, 10), at(0, 11), **wish, features=["projector"])
+    assert other.status_code == 201, other.text
+
+    mine = await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)
+    assert mine.status_code == 201, mine.text
+    entry_id = mine.json()["id"]
+    await cancel(client, holder, taken)
+    offered = await entry(client, waiter, entry_id)
+    assert offered["state"] == "offered", offered
+    set_clock(login_clock, at(0, 8, 15))
+    r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (
+        f"the offer of waitlist entry {entry_id} expired at {at(0, 8, 15).isoformat()}; "
+        "it passes to the next in line"
+    )
+    set_clock(login_clock, at(0, 8, 10))
+    hold = await Booking.get(id=offered["booking_id"])
+    await Booking.filter(id=hold.pk).update(status=Status.cancelled)  # as if staff cancelled it
+    r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (
+        f"the offer of waitlist entry {entry_id} was withdrawn (booking {hold.pk} is cancelled)"
+    )
+    assert await Booking.filter(owner_id=waiter.pk, status=Status.confirmed).count() == 0
