@@ -205,7 +205,9 @@ async def finish_browser(
     if error:
         raise await sso_accounts.refuse(
             SsoDenied(
-                f"The identity provider said {error[:100]}: {(error_description or '')[:300]}"
+                f"The identity provider said {error[:100]}: {error_description[:300]}"
+                if error_description
+                else f"The identity provider said {error[:100]}."
             ),
             "provider_error",
             *where,

@@ -23,6 +23,9 @@ async def nothing_created(users_before: int) -> None:
     assert await RefreshToken.all().count() == 0
 
 
+UNKNOWN_STATE = "This sign-on is unknown, was already completed or took too long; start again."
+
+
 def with_param(url: str, **params: str) -> str:
     parts = urlsplit(url)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -63,7 +66,7 @@ async def test_a_wrong_state_is_refused(browser: Browser) -> None:
     callback = await browser.go(START, login="bob", stop_before_callback=True)
     assert isinstance(callback, str)
     r = await browser.client.get(with_param(callback, state="forged-state"))
-    problem(r, 400, "sso_state_invalid")
+    assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
     await nothing_created(before)
 
 
@@ -86,7 +89,7 @@ async def test_a_callback_works_once(browser: Browser) -> None:
     first = await browser.client.get(callback)
     assert first.status_code == 302 and first.headers["location"].startswith(FRONTEND)
     again = await browser.client.get(callback)
-    problem(again, 400, "sso_state_invalid")
+    assert problem(again, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
     assert await UserIdentity.all().count() == 1
 
 
@@ -99,7 +102,8 @@ async def test_a_replayed_code_is_refused_by_the_provider(browser: Browser) -> N
     assert isinstance(fresh, str)
     old_code = parse_qs(urlsplit(used).query)["code"][0]
     r = await browser.client.get(with_param(fresh, code=old_code))
-    problem(r, 401, "sso_denied")
+    detail = str(problem(r, 401, "sso_denied")["detail"])
+    assert detail.startswith("The identity provider refused the code: "), detail
     await nothing_created(0)
 
 
@@ -107,7 +111,9 @@ async def test_an_answer_naming_another_issuer_is_refused(browser: Browser) -> N
     callback = await browser.go(START, login="bob", stop_before_callback=True)
     assert isinstance(callback, str)
     r = await browser.client.get(with_param(callback, iss="https://evil.example"))
-    problem(r, 401, "sso_denied")
+    assert problem(r, 401, "sso_denied")["detail"] == (
+        f"The answer came from the issuer 'https://evil.example', not {browser.issuer!r}."
+    )
     await nothing_created(0)
 
 
@@ -164,7 +170,9 @@ async def test_a_redirect_uri_not_configured_is_refused(
 
 async def test_an_unknown_provider_is_404(client: httpx.AsyncClient) -> None:
     r = await client.get("/api/v1/auth/sso/nope/start", params={"redirect_uri": FRONTEND})
-    problem(r, 404, "sso_provider_unknown")
+    assert problem(r, 404, "sso_provider_unknown")["detail"] == (
+        "No sign-on provider is called 'nope'."
+    )
 
 
 async def test_a_person_who_cancels_at_the_provider_is_refused(browser: Browser) -> None:
@@ -173,7 +181,8 @@ async def test_a_person_who_cancels_at_the_provider_is_refused(browser: Browser)
     parts = urlsplit(callback)
     state = parse_qs(parts.query)["state"][0]
     denied = urlunsplit(parts._replace(query=urlencode({"state": state, "error": "access_denied"})))
-    problem(await browser.client.get(denied), 401, "sso_denied")
+    body = problem(await browser.client.get(denied), 401, "sso_denied")
+    assert body["detail"] == "The identity provider said access_denied."
     await nothing_created(0)
 
 
