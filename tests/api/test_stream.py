@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from compax_server.db.users import Role
+from compax_server.errors import RateLimited
 from compax_server.services import stream
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
@@ -165,3 +166,28 @@ async def test_members_see_others_series_as_busy_time(client, member, make_user,
     assert "booking_ids" not in series["data"]["after"]
     [own] = [m for m in await read(client, other) if m["event"] == "series.create"]
     assert own["data"]["after"]["title"] == "Secret seminar"
+
+
+async def test_a_user_holds_at_most_five_streams_and_a_stopping_server_opens_none(
+    database, staff, member
+):
+    """The sixth stream of one user is a 429 that says to close one (others are not
+    counted against them); closing one frees its place; once the hub closes, nobody
+    opens a stream, with a 429 that says to reconnect."""
+    hub = stream.Hub()
+    try:
+        mine = [await hub.subscribe(actor_of(member)) for _ in range(stream.MAX_STREAMS_PER_USER)]
+        with pytest.raises(RateLimited) as refused:
+            await hub.subscribe(actor_of(member))
+        assert str(refused.value) == "at most 5 open streams per user; close one"
+        assert refused.value.retry_after == stream.RETRY_AFTER
+        assert await hub.subscribe(actor_of(staff)) in hub.subscribers
+        hub.unsubscribe(mine[0])
+        assert await hub.subscribe(actor_of(member)) in hub.subscribers
+        await hub.close()
+        with pytest.raises(RateLimited) as stopping:
+            await hub.subscribe(actor_of(staff))
+        assert str(stopping.value) == "the server is stopping; reconnect"
+        assert stopping.value.retry_after == 1
+    finally:
+        await hub.close()
