@@ -10,7 +10,7 @@ import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.rooms import Closure
-from compax_server.services import buildings
+from compax_server.services import buildings, rooms
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
@@ -144,3 +144,13 @@ async def test_a_closure_is_audited_whole_when_made_and_when_removed(client, sta
     assert r.status_code == 204, r.text
     removed = await AuditEvent.get(action="closure.delete")
     assert (removed.before, removed.after) == (whole, None)
+
+
+async def test_a_removed_room_cannot_be_closed(client, staff, admin, building, make_room):
+    gone = await make_room(code="B1-GONE")
+    await rooms.delete_room(actor_of(admin), gone.pk)
+    body = {"reason": "Works", "room_id": gone.pk, "start": START, "end": END}
+    r = await client.post(closures(building), json=body, headers=bearer(staff))
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["detail"] == f"room {gone.pk} is not in B1"
+    assert not await Closure.exists()

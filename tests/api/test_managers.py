@@ -607,3 +607,20 @@ async def test_unstarring_a_room_leaves_everyone_elses_star_and_both_are_recorde
     assert (r.status_code, r.json()["detail"]) == (
         404, f"room {lab.pk} is not among your favourites",
     )  # fmt: skip
+
+
+async def test_a_building_s_manager_closes_its_rooms_and_no_room_of_another_building(
+    client, campus
+):
+    """Through its own building's path, a building's manager closes any room of it; a room
+    of another building named there is the member's 403 (not a 400 that says where the room
+    is), with nothing written."""
+    manager = bearer(campus["building_manager"])
+    mine = f"{API}/buildings/{campus['building'].pk}/closures"
+    body = {"reason": "Painting", "start_date": f"{Y2031}-12-24"}
+    r = await client.post(mine, json=body | {"room_id": campus["lab"].pk}, headers=manager)
+    assert r.status_code == 201, r.text
+    r = await client.post(mine, json=body | {"room_id": campus["far"].pk}, headers=manager)
+    assert r.status_code == 403, r.text
+    assert r.json()["detail"] == "only staff and administrators may do this"
+    assert await Closure.all().count() == 1
