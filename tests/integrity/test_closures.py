@@ -138,3 +138,28 @@ async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
     cancelled = await Booking.get(id=on_holiday.pk)
     assert (cancelled.status, cancelled.reason) == (Status.cancelled, "holiday: Founders' day")
     assert await Booking.filter(series_id=series.json()["id"], status=Status.confirmed).count() > 10
+
+
+async def test_a_closure_hits_exactly_the_active_bookings_inside_it_in_time_order(
+    client, staff, member, building, room, book
+):
+    """Listed by start (the one made first starts last): not a booking that ends as the
+    closure begins or begins as it ends, not a cancelled one inside it; the 409 says how
+    many and what to send."""
+    late = await book(member, room, at(0, 16), at(0, 17))
+    early = await book(member, room, at(0, 9), at(0, 10))
+    await book(member, room, at(0, 7), at(0, 8))  # ends as the closure (08-18) begins
+    await book(member, room, at(0, 18), at(0, 19))  # begins as it ends
+    gone = await book(member, room, at(0, 12), at(0, 13))
+    await Booking.filter(id=gone.pk).update(status=Status.cancelled)
+    r = await client.post(closures(building), json=over_monday(), headers=bearer(staff))
+    assert r.status_code == 409, r.text
+    assert [b["id"] for b in r.json()["bookings"]] == [early.pk, late.pk]
+    assert r.json()["detail"] == (
+        "the closure would cover 2 booking(s); send on_bookings=cancel to cancel them (their "
+        "owners see why), or on_bookings=keep to keep them"
+    )
+    body = over_monday() | {"on_bookings": "keep"}
+    r = await client.post(closures(building), json=body, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    assert r.json()["booking_ids"] == [early.pk, late.pk]
