@@ -139,11 +139,15 @@ async def test_a_closure_is_audited_whole_when_made_and_when_removed(client, sta
     }
     created = await AuditEvent.get(action="closure.create")
     assert created.after == whole | {"on_bookings": "refuse", "booking_ids": []}
-    assert (created.actor_user_id, created.entity_id) == (staff.pk, made["id"])
+    assert (created.actor_user_id, created.entity_type, created.entity_id) == (
+        staff.pk,
+        "closure",
+        made["id"],
+    )
     r = await client.delete(f"{closures(building)}/{made['id']}", headers=bearer(staff))
     assert r.status_code == 204, r.text
     removed = await AuditEvent.get(action="closure.delete")
-    assert (removed.before, removed.after) == (whole, None)
+    assert (removed.entity_type, removed.before, removed.after) == ("closure", whole, None)
 
 
 async def test_a_removed_room_cannot_be_closed(client, staff, admin, building, make_room):

@@ -47,7 +47,8 @@ async def test_cancel_cancels_each_booking_hit_with_the_reason(
     assert (cancelled.status, cancelled.reason) == (Status.cancelled, "closed: Burst pipe")
     assert (await Booking.get(id=elsewhere.pk)).status == Status.confirmed  # another room
     assert (await Booking.get(id=later.pk)).status == Status.confirmed  # another day
-    assert await AuditEvent.filter(action="booking.cancel", entity_id=taken.pk).exists()
+    cancelled_by = await AuditEvent.get(action="booking.cancel", entity_id=taken.pk)
+    assert cancelled_by.after["closure_id"] == r.json()["id"]  # which closure ended it
 
 
 async def test_keep_keeps_them_and_says_which(client, staff, member, building, room, book):
