@@ -116,6 +116,7 @@ async def test_rooms_have_features_from_the_vocabulary(client, staff, building):
         headers=h,
     )
     assert dup.status_code == 409
+    assert dup.json()["detail"] == "a room with the code B1-204 already exists"
 
 
 async def test_room_update_refuses_null_for_required_fields(client, staff, room):
@@ -587,3 +588,18 @@ async def test_a_removed_room_is_not_found(client, staff, room):
     r = await client.get(f"{R}/{room.pk}", headers=h)
     assert r.status_code == 404, r.text
     assert r.json()["detail"] == f"room {room.pk} does not exist"
+
+
+async def test_a_room_made_in_process_with_only_what_it_needs(admin, building):
+    """The defaults of ``create_room`` for in-process callers (the API passes every field):
+    no approval, no floor, no features, no description."""
+    room = await rooms.create_room(
+        actor_of(admin), code="B1-1", name="One", building_id=building.pk, capacity=10
+    )
+    assert (room.bookable, room.requires_approval, room.floor, room.description) == (
+        True,
+        False,
+        None,
+        "",
+    )
+    assert (await rooms.snapshot(room))["features"] == []
