@@ -592,7 +592,7 @@ async def test_a_removed_room_is_not_found(client, staff, room):
 
 async def test_a_room_made_in_process_with_only_what_it_needs(admin, building):
     """The defaults of ``create_room`` for in-process callers (the API passes every field):
-    no approval, no floor, no features, no description."""
+    bookable, no approval, no floor, no features, no description."""
     room = await rooms.create_room(
         actor_of(admin), code="B1-1", name="One", building_id=building.pk, capacity=10
     )
