@@ -303,6 +303,14 @@ def bearer(user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def refused_field(r: Any, pointer: str, detail: str, code: str, *, location: str = "body") -> None:
+    """``r`` is a 400 naming exactly this one field, in these words."""
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == [
+        {"location": location, "pointer": pointer, "detail": detail, "code": code}
+    ], r.text
+
+
 @pytest.fixture
 async def admin(make_user: MakeUser) -> User:
     return await make_user(Role.admin)
