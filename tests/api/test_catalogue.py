@@ -8,7 +8,7 @@ import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
-from compax_server.db.rooms import Building, Room
+from compax_server.db.rooms import Building, Feature, Room
 from compax_server.db.users import Role
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
@@ -265,6 +265,38 @@ async def test_closures_are_listed_by_period_in_order(client, staff, building):
         "middle",
         "middle too",
     ]
+
+
+async def test_everyone_signed_in_reads_the_features_in_code_order(client, admin, staff, member):
+    for code, name in (
+        ("whiteboard", "Whiteboard"),
+        ("lift", "Step-free"),
+        ("projector", "Beamer"),
+    ):
+        await rooms.create_feature(actor_of(staff), code=code, name=name)
+    r = await client.get("/api/v1/features", headers=bearer(member))
+    assert r.status_code == 200, r.text
+    assert [(f["code"], f["name"]) for f in r.json()["data"]] == [
+        ("lift", "Step-free"),
+        ("projector", "Beamer"),
+        ("whiteboard", "Whiteboard"),
+    ]
+    assert [f["id"] for f in r.json()["data"]] == [
+        (await Feature.get(code=code)).pk for code in ("lift", "projector", "whiteboard")
+    ]
+    r = await client.get("/api/v1/features")
+    assert (r.status_code, r.json()["code"]) == (401, "unauthenticated")
+    key = await client.post(
+        "/api/v1/api-keys",
+        json={"user_id": member.pk, "name": "writer", "scopes": ["write"]},
+        headers=bearer(admin),
+    )
+    r = await client.get("/api/v1/features", headers={"X-API-Key": key.json()["secret"]})
+    assert r.status_code == 403, r.text
+    assert (r.json()["detail"], r.json()["required_scope"]) == (
+        "this API key lacks the 'read' scope",
+        "read",
+    )
 
 
 async def test_a_feature_is_made_once_and_audited(client, staff):
