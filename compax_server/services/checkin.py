@@ -214,10 +214,6 @@ async def _read_summary() -> Summary:
     return summary
 
 
-def forget_summary() -> None:
-    runtime.memo("checkin.summary").clear()
-
-
 def _lower_bound(cursor: int, summary: Summary) -> datetime:
     handled = datetime.fromtimestamp(cursor, UTC) - timedelta(minutes=summary.longest_close)
     assert summary.since is not None
