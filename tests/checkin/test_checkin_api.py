@@ -363,3 +363,25 @@ async def test_the_window_s_edges_and_each_refusal_in_full(
     )
     assert r.json()["booking_status"] == "pending"
     assert (await Booking.get(id=pending.pk)).checked_in_at is None
+
+
+async def test_a_long_window_is_released_though_the_cursor_passed_its_start(
+    client, staff, member, make_room, book
+):
+    """The release cursor moves on to each run's moment; a booking whose window is longer
+    than the default closes after the cursor has passed its start, and is still found: each
+    run looks back by the longest window any rule sets."""
+    lecture, seminar = await make_room(), await make_room()
+    await require_checkin(client, staff, lecture, checkin_closes_minutes=120)
+    await require_checkin(client, staff, seminar)  # the default: 15 minutes after
+    long = await book(member, lecture, at(0, 10), at(0, 13))
+    short = await book(member, seminar, at(0, 10), at(0, 11))
+    assert await checkin.release_due(at(0, 10, 30)) == 1  # the seminar's window closed
+    assert (await Booking.get(id=short.pk)).status == Status.released
+    assert (await Booking.get(id=long.pk)).status == Status.confirmed
+    assert await checkin.release_due(at(0, 11, 59)) == 0  # open until 12:00
+    assert await checkin.release_due(at(0, 12, 5)) == 1
+    assert (await Booking.get(id=long.pk)).status == Status.released
+    (event,) = await AuditEvent.filter(entity_id=long.pk, action="booking.release")
+    assert event.after["due_at"] == f"{Y2031}-03-03T12:00:00+00:00"
+    assert event.after["released_at"] == f"{Y2031}-03-03T12:05:00+00:00"
