@@ -418,6 +418,9 @@ async def world(make_user, admin, staff, make_room, building, client):
     _, read_key = await api_keys.create_api_key(
         actor_of(admin), user_id=member.pk, name="ro", scopes=["read"]
     )
+    _, write_key = await api_keys.create_api_key(
+        actor_of(admin), user_id=member.pk, name="wo", scopes=["write"]
+    )
     spare_key, _ = await api_keys.create_api_key(
         actor_of(admin), user_id=member.pk, name="spare", scopes=["read"]
     )
@@ -518,6 +521,7 @@ async def world(make_user, admin, staff, make_room, building, client):
         "staff": bearer(staff),
         "admin": bearer(admin),
         "read_key": {"X-API-Key": read_key},
+        "write_key": {"X-API-Key": write_key},  # the member's, without "read": not in ROLES
         **{role: bearer(user) for role, user in carers.items()},
     }
     return ids, headers, own
@@ -570,6 +574,27 @@ async def test_permission_matrix(client, world, case, role):
     )
     if r.status_code >= 400:
         assert r.headers["content-type"] == "application/problem+json"
+
+
+READS = [  # what a member's read key may read, less what needs no login
+    case
+    for case, (method, _, _, expected) in CASES.items()
+    if method == "GET" and expected["read_key"] == OK and expected["anonymous"] != OK
+]
+
+
+@pytest.mark.parametrize("case", READS)
+async def test_a_key_without_the_read_scope_reads_nothing(client, world, case):
+    """Every read a member's read key may make is a 403 naming the scope to a key of the same
+    member without it."""
+    ids, headers, _ = world
+    _, path, _, _ = CASES[case]
+    r = await client.get(fill(path, ids), headers=headers["write_key"])
+    assert r.status_code == 403, (case, r.status_code, r.text[:300])
+    assert (r.json()["detail"], r.json()["required_scope"]) == (
+        "this API key lacks the 'read' scope",
+        "read",
+    ), case
 
 
 def test_every_operation_is_in_a_matrix(engine):
