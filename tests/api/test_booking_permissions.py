@@ -1,5 +1,7 @@
 """The permission matrix of the booking endpoints (OWASP API1, API3, API5): every endpoint
-against the owner, another member, staff, an admin, nobody, and API keys of the owner."""
+against the owner, another member, staff, an admin, nobody, and API keys of the owner. A key
+with ``write`` but not ``read`` makes what is new (a booking, a check-in) but reads nothing,
+so it cannot change or cancel a booking it would first have to read."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from compax_server.db.users import Role
 from compax_server.services import api_keys, managers
 from tests.conftest import actor_of, at, bearer, refused_field
 
-ROLES = ["owner", "other", "staff", "admin", "anonymous", "key_rw", "key_read"]
+ROLES = ["owner", "other", "staff", "admin", "anonymous", "key_rw", "key_read", "key_write"]
 
 # endpoint -> expected status per role
 MATRIX = {
@@ -22,6 +24,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 200,
         "key_read": 200,
+        "key_write": 403,
     },
     "list": {
         "owner": 200,
@@ -31,6 +34,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 200,
         "key_read": 200,
+        "key_write": 403,
     },
     "create": {
         "owner": 201,
@@ -40,6 +44,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 201,
         "key_read": 403,
+        "key_write": 201,
     },
     "create_for_owner": {
         "owner": 201,
@@ -49,6 +54,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 201,
         "key_read": 403,
+        "key_write": 201,
     },
     "update": {
         "owner": 200,
@@ -58,6 +64,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 200,
         "key_read": 403,
+        "key_write": 403,
     },
     "cancel": {
         "owner": 200,
@@ -67,6 +74,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 200,
         "key_read": 403,
+        "key_write": 403,
     },
     "check-in": {
         "owner": 200,
@@ -76,6 +84,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 200,
         "key_read": 403,
+        "key_write": 200,
     },
     "check-in window": {
         "owner": 200,
@@ -85,6 +94,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 200,
         "key_read": 200,
+        "key_write": 403,
     },
     "approve": {
         "owner": 403,
@@ -94,6 +104,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 403,
         "key_read": 403,
+        "key_write": 403,
     },
     "reject": {
         "owner": 403,
@@ -103,6 +114,7 @@ MATRIX = {
         "anonymous": 401,
         "key_rw": 403,
         "key_read": 403,
+        "key_write": 403,
     },
 }
 
@@ -113,7 +125,11 @@ async def people(make_user, admin):
     other = await make_user(Role.member)
     staff = await make_user(Role.staff)
     keys = {}
-    for name, scopes in (("key_rw", ["read", "write"]), ("key_read", ["read"])):
+    for name, scopes in (
+        ("key_rw", ["read", "write"]),
+        ("key_read", ["read"]),
+        ("key_write", ["write"]),
+    ):
         _, secret = await api_keys.create_api_key(
             actor_of(admin), user_id=owner.pk, name=name, scopes=scopes
         )
