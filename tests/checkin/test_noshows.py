@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from compax_server.db.audit import AuditEvent
 from compax_server.services import checkin
 from compax_server.services.noshows import ban_until
 from tests.conftest import at, bearer
@@ -78,3 +79,79 @@ async def test_the_ban_ends_by_itself(client, staff, member, room, login_clock):
     assert (await booking(client, member, room, 6, 10)).status_code == 422
     login_clock.now = at(2, 10, 1).timestamp()  # two days after the no-show
     assert (await booking(client, member, room, 6, 10)).status_code == 201
+
+
+def test_the_latest_ban_of_no_shows_close_enough_counts():
+    """A ban needs ``limit`` no-shows within ``days`` (the edge included); of several, the
+    latest ends last; the order they come in does not matter."""
+    d = [datetime(Y2031, 3, day, 10, tzinfo=UTC) for day in (1, 8, 9, 20, 21, 22)]
+    assert ban_until([d[1], d[0]], 2, 7, 14) == datetime(Y2031, 3, 22, 10, tzinfo=UTC)
+    assert ban_until([d[0], d[2]], 2, 7, 14) is None  # 8 days apart
+    assert ban_until([d[0], d[1], d[2]], 3, 7, 1) is None  # 3 within 8 days
+    assert ban_until([d[1], d[0], d[2]], 3, 8, 1) == datetime(Y2031, 3, 10, 10, tzinfo=UTC)
+    assert ban_until(d, 3, 2, 5) == datetime(Y2031, 3, 27, 10, tzinfo=UTC)
+    assert ban_until(d, 2, 1, 5) == datetime(Y2031, 3, 27, 10, tzinfo=UTC)
+
+
+async def test_the_ban_in_words_the_lift_audited_and_no_shows_after_it_count_again(
+    client, staff, member, room, login_clock
+):
+    r = await client.put(
+        "/api/v1/rules/global",
+        json={"requires_checkin": True, "noshow_limit": 2, "noshow_days": 7, "noshow_ban_days": 14},
+        headers=bearer(staff),
+    )
+    assert r.status_code == 200, r.text
+    first, second = [(await booking(client, member, room, d, 10)).json()["id"] for d in (0, 1)]
+    assert await checkin.release_due(at(2, 0)) == 2
+    login_clock.now = at(2, 0).timestamp()
+    r = await booking(client, member, room, 5, 10)
+    assert r.status_code == 422, r.text
+    day = f"{Y2031}-03"
+    assert r.json()["detail"] == (
+        "2 missed bookings (no check-in) within 7 days: no new bookings until "
+        f"{day}-18T10:00:00+00:00 (staff can lift this); missed: "
+        f"#{second} {day}-04T10:00:00+00:00, #{first} {day}-03T10:00:00+00:00"
+    )
+    assert r.json()["noshows"] == [
+        {"id": second, "room_id": room.pk, "start": f"{day}-04T10:00:00+00:00"},
+        {"id": first, "room_id": room.pk, "start": f"{day}-03T10:00:00+00:00"},
+    ]
+    assert r.json()["until"] == f"{day}-18T10:00:00+00:00"
+
+    lift = f"/api/v1/users/{member.pk}/lift-noshows"
+    r = await client.post("/api/v1/users/999999/lift-noshows", headers=bearer(staff))
+    assert (r.status_code, r.json()["detail"]) == (404, "user 999999 does not exist")
+    r = await client.post(lift, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    assert r.json() == {"user_id": member.pk, "lifted_at": f"{day}-05T00:00:00Z"}
+    (event,) = await AuditEvent.filter(action="user.lift_noshows")
+    assert (event.entity_type, event.entity_id, event.actor_user_id) == (
+        "user",
+        member.pk,
+        staff.pk,
+    )
+    assert (event.before, event.after) == (None, {"lifted_at": f"{day}-05T00:00:00+00:00"})
+
+    # one no-show after the lift is not two: the ones before it no longer count
+    third = (await booking(client, member, room, 3, 10)).json()["id"]
+    assert await checkin.release_due(at(4, 0)) == 1
+    login_clock.now = at(4, 0).timestamp()
+    assert (await booking(client, member, room, 6, 10)).status_code == 201
+    fourth = (await booking(client, member, room, 4, 12)).json()["id"]
+    assert await checkin.release_due(at(4, 13)) == 1
+    login_clock.now = at(4, 13).timestamp()
+    r = await booking(client, member, room, 6, 12)
+    assert r.status_code == 422, r.text
+    assert [n["id"] for n in r.json()["noshows"]] == [fourth, third]
+
+    login_clock.now = at(5, 0).timestamp()
+    r = await client.post(lift, headers=bearer(staff))  # lifted again: the first lift before
+    assert r.status_code == 200, r.text
+    event = await AuditEvent.filter(action="user.lift_noshows").order_by("-id").first()
+    assert event is not None
+    assert (event.before, event.after) == (
+        {"lifted_at": f"{day}-05T00:00:00+00:00"},
+        {"lifted_at": f"{day}-08T00:00:00+00:00"},
+    )
+    assert (await booking(client, member, room, 6, 14)).status_code == 201
