@@ -385,3 +385,62 @@ async def test_a_long_window_is_released_though_the_cursor_passed_its_start(
     (event,) = await AuditEvent.filter(entity_id=long.pk, action="booking.release")
     assert event.after["due_at"] == f"{Y2031}-03-03T12:00:00+00:00"
     assert event.after["released_at"] == f"{Y2031}-03-03T12:05:00+00:00"
+
+
+async def test_a_building_s_rule_sets_the_window_and_late_bookings_count_as_checked_in(
+    client, staff, member, make_user, building, make_room, book, login_clock
+):
+    """The window is the most specific rule's, a building's included: here it opens 30
+    minutes before and closes at the start. A booking made when its window has closed, at
+    its very start too, counts as checked in; in a room that needs no check-in it does not."""
+    room, exempt = await make_room(), await make_room()
+    await set_rules(
+        client,
+        staff,
+        f"building/{building.pk}",
+        requires_checkin=True,
+        checkin_opens_minutes=30,
+        checkin_closes_minutes=0,
+    )
+    await set_rules(client, staff, f"room/{exempt.pk}", requires_checkin=False)
+    b = await book(member, room, at(0, 10), at(0, 11))
+    r = await client.get(f"{BK}/{b.pk}/check-in", headers=bearer(member))
+    assert r.status_code == 200, r.text
+    day = f"{Y2031}-03-03"
+    assert r.json() == {
+        "required": True,
+        "opens_at": f"{day}T09:30:00Z",
+        "closes_at": f"{day}T10:00:00Z",
+    }
+    for who, booking_id in ((await make_user(), b.pk), (member, 999999)):
+        r = await client.get(f"{BK}/{booking_id}/check-in", headers=bearer(who))
+        assert (r.status_code, r.json()["detail"]) == (404, f"booking {booking_id} does not exist")
+    set_clock(login_clock, at(0, 9, 30))
+    assert (await check_in(client, member, b.pk)).status_code == 200
+
+    set_clock(login_clock, at(0, 12))
+    made = {}
+    for title, where, start in (
+        ("Recorded", room, at(0, 11)),
+        ("At once", room, at(0, 12)),
+        ("No check-in here", exempt, at(0, 11)),
+    ):
+        r = await client.post(
+            BK,
+            json={
+                "room_id": where.pk,
+                "title": title,
+                "start": start.isoformat(),
+                "end": (start + timedelta(minutes=30)).isoformat(),
+                "owner_id": member.pk,
+            },
+            headers=bearer(staff),
+        )
+        assert r.status_code == 201, r.text
+        made[title] = (r.json()["checked_in_at"], r.json()["version"])
+    assert made == {
+        "Recorded": (f"{day}T12:00:00Z", 2),
+        "At once": (f"{day}T12:00:00Z", 2),
+        "No check-in here": (None, 1),
+    }
+    assert await checkin.release_due(at(0, 13)) == 0
