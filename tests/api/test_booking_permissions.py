@@ -119,6 +119,9 @@ MATRIX = {
 }
 
 
+DECISIONS = ("approve", "reject")  # staff's: a member's key is refused as its member
+
+
 @pytest.fixture
 async def people(make_user, admin):
     owner = await make_user(Role.member)
@@ -181,6 +184,9 @@ async def test_booking_permission_matrix(
     assert r.status_code == MATRIX[endpoint][role], (endpoint, role, r.text)
     if r.status_code >= 400:
         assert r.headers["content-type"] == "application/problem+json"
+    if r.status_code == 403 and role in ("key_read", "key_write") and endpoint not in DECISIONS:
+        scope = "write" if role == "key_read" else "read"
+        assert r.json()["detail"] == f"this API key lacks the '{scope}' scope", r.text
 
 
 async def test_a_member_listing_sees_only_their_own(client, make_room, book, people):
