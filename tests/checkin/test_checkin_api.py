@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
+from compax_server.db import checkin as checkin_db
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
+from compax_server.errors import NotFound
 from compax_server.services import checkin
 from tests.conftest import at, bearer, version_of
 from tests.dates import Y2031
@@ -444,3 +448,64 @@ async def test_a_building_s_rule_sets_the_window_and_late_bookings_count_as_chec
         "No check-in here": (None, 1),
     }
     assert await checkin.release_due(at(0, 13)) == 0
+
+
+async def test_a_check_in_is_audited_whole_with_whom_and_through_what(
+    client, staff, member, make_room, book, login_clock, monkeypatch
+):
+    room, other = await make_room(), await make_room()
+    await require_checkin(client, staff, room)
+    b = await book(member, room, at(0, 10), at(0, 11))
+    set_clock(login_clock, at(0, 10))
+    assert (await check_in(client, member, b.pk)).status_code == 200
+    (event,) = await AuditEvent.filter(entity_id=b.pk, action="booking.check_in")
+    day = f"{Y2031}-03-03"
+    view = {
+        "room_id": room.pk,
+        "owner_id": member.pk,
+        "title": "Lecture",
+        "description": "",
+        "start": f"{day}T10:00:00+00:00",
+        "end": f"{day}T11:00:00+00:00",
+        "status": "confirmed",
+        "reason": None,
+    }
+    assert (event.entity_type, event.actor_user_id) == ("booking", member.pk)
+    assert event.before == view | {"version": 1}
+    assert event.after == view | {"version": 2, "checked_in_at": f"{day}T10:00:00+00:00"}
+    r = await check_in(client, staff, b.pk)
+    assert r.status_code == 409, r.text
+    assert (r.json()["booking_status"], r.json()["checked_in_at"]) == (
+        "confirmed",
+        f"{day}T10:00:00+00:00",
+    )
+
+    # through the room's display: the record says which; and only its own room's bookings
+    mine = await book(member, room, at(0, 12), at(0, 13))
+    elsewhere = await book(member, other, at(0, 12), at(0, 13))
+    set_clock(login_clock, at(0, 12))
+    with pytest.raises(NotFound, match=f"^booking {elsewhere.pk} does not exist$"):
+        await checkin.check_in_at_room(room.pk, elsewhere.pk, label="display cxd_abc")
+    await checkin.check_in_at_room(room.pk, mine.pk, label="display cxd_abc")
+    event = await AuditEvent.get(entity_id=mine.pk, action="booking.check_in")
+    assert event.actor_user_id is None
+    assert event.after["via"] == "display cxd_abc"
+    assert not await AuditEvent.exists(entity_id=elsewhere.pk, action="booking.check_in")
+
+    # released between the check-in's read and its write: a 409 that says so, nothing written
+    late = await book(member, room, at(0, 14), at(0, 15))
+    set_clock(login_clock, at(0, 14))
+    read_window = checkin.booking_window
+
+    async def released_meanwhile(booking):
+        assert await checkin_db.release([booking.pk], checkin.REASON, at(0, 14)) == [booking.pk]
+        return await read_window(booking)
+
+    monkeypatch.setattr(checkin, "booking_window", released_meanwhile)
+    r = await check_in(client, member, late.pk)
+    assert r.status_code == 409, r.text
+    assert (r.json()["detail"], r.json()["booking_status"]) == (
+        f"booking {late.pk} is no longer open for check-in",
+        "released",
+    )
+    assert not await AuditEvent.exists(entity_id=late.pk, action="booking.check_in")
