@@ -509,3 +509,28 @@ async def test_a_check_in_is_audited_whole_with_whom_and_through_what(
         "released",
     )
     assert not await AuditEvent.exists(entity_id=late.pk, action="booking.check_in")
+
+
+async def test_with_no_rule_requiring_check_in_nothing_is_released(
+    client, staff, member, room, book
+):
+    b = await book(member, room, at(0, 10), at(0, 11))
+    assert await checkin.release_due(at(0, 12)) == 0
+    assert await checkin.release_due(at(1, 12)) == 0
+    assert (await Booking.get(id=b.pk)).status == Status.confirmed
+
+
+async def test_a_rule_binds_a_booking_starting_as_it_is_set_and_a_run_soon_after_finds_more(
+    client, staff, member, room, book, login_clock
+):
+    """A booking starting at the very moment the rule was switched on is bound by it; a run
+    less than a minute after the last still finds what fell due in between."""
+    at_start = await book(member, room, at(1, 10), at(1, 11))
+    later = await book(member, room, at(2, 10), at(2, 11))
+    set_clock(login_clock, at(1, 10))  # the rule comes at the first booking's start
+    await set_rules(client, staff, f"room/{room.pk}", requires_checkin=True)
+    just_before = at(2, 10, 14) + timedelta(seconds=50)
+    assert await checkin.release_due(just_before) == 1  # the first, closed at 10:15 on day 1
+    assert (await Booking.get(id=at_start.pk)).status == Status.released
+    assert await checkin.release_due(just_before + timedelta(seconds=20)) == 1
+    assert (await Booking.get(id=later.pk)).status == Status.released
