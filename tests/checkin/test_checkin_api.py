@@ -3,8 +3,10 @@ engines, with the controlled clock (``login_clock``: ``services.limits.clock``).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
+import asyncpg
 import pytest
 
 from compax_server.db import checkin as checkin_db
@@ -534,3 +536,50 @@ async def test_a_rule_binds_a_booking_starting_as_it_is_set_and_a_run_soon_after
     assert (await Booking.get(id=at_start.pk)).status == Status.released
     assert await checkin.release_due(just_before + timedelta(seconds=20)) == 1
     assert (await Booking.get(id=later.pk)).status == Status.released
+
+
+async def test_while_another_process_holds_the_release_cursor_this_one_waits_its_turn(
+    client, staff, member, room, book, engine, database_url
+):
+    """PostgreSQL: the cursor row is taken with ``SKIP LOCKED``, so a process finding it
+    held releases nothing and returns at once (SQLite's write lock serialises releasers)."""
+    if engine != "postgres":
+        pytest.skip("the cursor's SKIP LOCKED is PostgreSQL's; SQLite's write lock serialises")
+    await require_checkin(client, staff, room)
+    b = await book(member, room, at(0, 10), at(0, 11))
+    assert await checkin.release_due(at(0, 9)) == 0  # the cursor row exists from here
+    other = await asyncpg.connect(database_url)
+    try:
+        await other.execute("BEGIN")
+        await other.execute(
+            "SELECT position FROM outbox_cursors WHERE name = $1 FOR UPDATE", checkin.CURSOR
+        )
+        assert await asyncio.wait_for(checkin.release_due(at(0, 12)), 10) == 0
+        assert (await Booking.get(id=b.pk)).status == Status.confirmed
+    finally:
+        await other.close()
+    assert await checkin.release_due(at(0, 12, 1)) == 1
+
+
+async def test_a_booking_checked_in_between_the_read_and_the_release_is_skipped_alone(
+    client, staff, member, room, make_room, book, monkeypatch
+):
+    """A check-in that lands after the batch read its due bookings: that booking stays
+    confirmed with no release recorded, and the rest of the batch is released and audited."""
+    rooms = [room, await make_room(), await make_room()]
+    for r in rooms:
+        await require_checkin(client, staff, r)
+    made = [await book(member, r, at(0, 10), at(0, 11)) for r in rooms]
+    read_due = checkin_db.due
+
+    async def checked_in_meanwhile(*args):
+        rows = await read_due(*args)
+        assert await checkin_db.check_in(made[0].pk, at(0, 10, 5))
+        return rows
+
+    monkeypatch.setattr(checkin_db, "due", checked_in_meanwhile)
+    assert await checkin.release_due(at(0, 12)) == 2
+    statuses = [(await Booking.get(id=b.pk)).status for b in made]
+    assert statuses == [Status.confirmed, Status.released, Status.released]
+    released = await AuditEvent.filter(action="booking.release").order_by("entity_id")
+    assert [e.entity_id for e in released] == [made[1].pk, made[2].pk]
