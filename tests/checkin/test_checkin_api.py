@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 import asyncpg
 import pytest
 
+from compax_server import runtime
 from compax_server.db import checkin as checkin_db
+from compax_server.db import sql
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.errors import NotFound
@@ -583,3 +585,42 @@ async def test_a_booking_checked_in_between_the_read_and_the_release_is_skipped_
     assert statuses == [Status.confirmed, Status.released, Status.released]
     released = await AuditEvent.filter(action="booking.release").order_by("entity_id")
     assert [e.entity_id for e in released] == [made[1].pk, made[2].pk]
+
+
+async def test_a_catch_up_in_small_batches_releases_each_once_audited_whole(
+    client, staff, member, room, book
+):
+    """Days of downtime, released two at a time: every batch is its own transaction, the
+    cursor moves on only after the last, and each release is recorded whole."""
+    runtime.configure(
+        runtime.settings().model_copy(update={"checkin_release_batch": 2}), runtime.cache()
+    )
+    await require_checkin(client, staff, room)
+    made = [await book(member, room, at(d, 10), at(d, 11), title=f"Day {d}") for d in range(5)]
+    assert await checkin.release_due(at(9, 0)) == 5
+    assert [(await Booking.get(id=b.pk)).status for b in made] == [Status.released] * 5
+    cursor = await sql.fetch_one(
+        "SELECT position FROM outbox_cursors WHERE name = ?", checkin.CURSOR
+    )
+    assert cursor is not None and int(cursor["position"]) == int(at(9, 0).timestamp())
+    events = await AuditEvent.filter(action="booking.release").order_by("entity_id")
+    assert [e.entity_id for e in events] == [b.pk for b in made]
+    for day, event in enumerate(events):
+        date = f"{Y2031}-03-0{3 + day}"
+        view = {
+            "room_id": room.pk,
+            "owner_id": member.pk,
+            "title": f"Day {day}",
+            "start": f"{date}T10:00:00+00:00",
+            "end": f"{date}T11:00:00+00:00",
+        }
+        assert (event.entity_type, event.actor_user_id) == ("booking", None)
+        assert event.before == view | {"status": "confirmed", "version": 1}
+        assert event.after == view | {
+            "status": "released",
+            "version": 2,
+            "reason": "no-show: nobody checked in",
+            "due_at": f"{date}T10:15:00+00:00",
+            "released_at": f"{Y2031}-03-12T00:00:00+00:00",
+        }
+    assert await checkin.release_due(at(9, 1)) == 0
