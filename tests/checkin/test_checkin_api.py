@@ -624,3 +624,40 @@ async def test_a_catch_up_in_small_batches_releases_each_once_audited_whole(
             "released_at": f"{Y2031}-03-12T00:00:00+00:00",
         }
     assert await checkin.release_due(at(9, 1)) == 0
+
+
+async def test_a_released_occurrence_keeps_the_hand_changes_it_had(
+    client, staff, member, room, login_clock
+):
+    """An occurrence renamed by hand, then released: both stay marked, so neither a series
+    edit nor the next import undoes the title or confirms it again."""
+    await require_checkin(client, staff, room)
+    r = await client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room.pk,
+            "title": "Tutorial",
+            "start_date": f"{Y2031}-03-03",
+            "start_time": "10:00",
+            "duration_minutes": 60,
+            "recurrence": {"freq": "daily", "count": 2},
+            "owner_id": member.pk,
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    first = await Booking.filter(series_id=r.json()["id"]).order_by("start").first()
+    assert first is not None
+    r = await client.patch(
+        f"{BK}/{first.pk}",
+        json={"title": "Tutorial (make-up)"},
+        headers=bearer(member) | {"If-Match": f'"{first.version}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert (await Booking.get(id=first.pk)).exception_fields == ["title"]
+    assert await checkin.release_due(at(0, 12)) == 1
+    released = await Booking.get(id=first.pk)
+    assert (released.status, released.exception_fields) == (Status.released, ["status", "title"])
+    (event,) = await AuditEvent.filter(entity_id=first.pk, action="booking.release")
+    assert event.after["exception_fields"] == ["status", "title"]
+    assert event.after["title"] == "Tutorial (make-up)"
