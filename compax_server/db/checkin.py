@@ -178,18 +178,12 @@ async def check_in(booking_id: int, now: datetime) -> bool:
 async def noshows(owner_id: int, since: datetime) -> list[dict[str, Any]]:
     """The owner's released bookings that started after ``since``, newest first."""
     rows = await sql.fetch(
-        """SELECT id, room_id, title, "start", "end" FROM bookings
+        """SELECT id, room_id, "start" FROM bookings
            WHERE owner_id = ? AND status = 'released' AND "start" > ?
            ORDER BY "start" DESC, id DESC LIMIT 100""",
         owner_id,
         since,
     )
     return [
-        {
-            "id": r["id"],
-            "room_id": r["room_id"],
-            "start": sql.decode_time(r["start"]),
-            "end": sql.decode_time(r["end"]),
-        }
-        for r in rows
+        {"id": r["id"], "room_id": r["room_id"], "start": sql.decode_time(r["start"])} for r in rows
     ]
