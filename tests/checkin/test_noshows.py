@@ -155,3 +155,21 @@ async def test_the_ban_in_words_the_lift_audited_and_no_shows_after_it_count_aga
         {"lifted_at": f"{day}-08T00:00:00+00:00"},
     )
     assert (await booking(client, member, room, 6, 14)).status_code == 201
+
+
+async def test_a_policy_missing_one_of_its_three_numbers_bans_nobody(
+    client, staff, member, room, login_clock
+):
+    """The policy needs the count, the days and the ban's length; without the days it is
+    off (and nothing fails): the member's no-show does not stop the next booking."""
+    r = await client.put(
+        "/api/v1/rules/global",
+        json={"requires_checkin": True, "noshow_limit": 1, "noshow_ban_days": 2},
+        headers=bearer(staff),
+    )
+    assert r.status_code == 200, r.text
+    await booking(client, member, room, 0, 10)
+    assert await checkin.release_due(at(1, 0)) == 1
+    login_clock.now = at(1, 0).timestamp()
+    r = await booking(client, member, room, 3, 10)
+    assert r.status_code == 201, r.text
