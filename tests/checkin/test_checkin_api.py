@@ -540,13 +540,12 @@ async def test_a_rule_binds_a_booking_starting_as_it_is_set_and_a_run_soon_after
     assert (await Booking.get(id=later.pk)).status == Status.released
 
 
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
 async def test_while_another_process_holds_the_release_cursor_this_one_waits_its_turn(
-    client, staff, member, room, book, engine, database_url
+    client, staff, member, room, book, database_url
 ):
     """PostgreSQL: the cursor row is taken with ``SKIP LOCKED``, so a process finding it
     held releases nothing and returns at once (SQLite's write lock serialises releasers)."""
-    if engine != "postgres":
-        pytest.skip("the cursor's SKIP LOCKED is PostgreSQL's; SQLite's write lock serialises")
     await require_checkin(client, staff, room)
     b = await book(member, room, at(0, 10), at(0, 11))
     assert await checkin.release_due(at(0, 9)) == 0  # the cursor row exists from here
