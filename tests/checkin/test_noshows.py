@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from compax_server.db.audit import AuditEvent
+from compax_server.db.checkin import NoshowLift
 from compax_server.services import checkin
 from compax_server.services.noshows import ban_until
 from tests.conftest import at, bearer
@@ -77,7 +78,9 @@ async def test_the_ban_ends_by_itself(client, staff, member, room, login_clock):
     assert await checkin.release_due(at(1, 0)) == 1
     login_clock.now = at(1, 0).timestamp()
     assert (await booking(client, member, room, 6, 10)).status_code == 422
-    login_clock.now = at(2, 10, 1).timestamp()  # two days after the no-show
+    login_clock.now = at(2, 9, 59).timestamp()
+    assert (await booking(client, member, room, 6, 10)).status_code == 422
+    login_clock.now = at(2, 10).timestamp()  # two days after the no-show: over
     assert (await booking(client, member, room, 6, 10)).status_code == 201
 
 
@@ -132,6 +135,8 @@ async def test_the_ban_in_words_the_lift_audited_and_no_shows_after_it_count_aga
         staff.pk,
     )
     assert (event.before, event.after) == (None, {"lifted_at": f"{day}-05T00:00:00+00:00"})
+    row = await NoshowLift.get(user_id=member.pk)
+    assert (row.lifted_at, row.lifted_by_id) == (at(2, 0), staff.pk)
 
     # one no-show after the lift is not two: the ones before it no longer count
     third = (await booking(client, member, room, 3, 10)).json()["id"]
@@ -155,6 +160,8 @@ async def test_the_ban_in_words_the_lift_audited_and_no_shows_after_it_count_aga
         {"lifted_at": f"{day}-08T00:00:00+00:00"},
     )
     assert (await booking(client, member, room, 6, 14)).status_code == 201
+    row = await NoshowLift.get(user_id=member.pk)
+    assert (row.lifted_at, row.lifted_by_id) == (at(5, 0), staff.pk)
 
 
 async def test_a_policy_missing_one_of_its_three_numbers_bans_nobody(
