@@ -215,6 +215,32 @@ async def test_any_room_with_30_seats_and_a_projector(
     assert (await Booking.get(id=got["booking_id"])).room_id == fits.pk
 
 
+async def test_any_room_of_a_building_is_offered_from_that_building_only(
+    client, make_user, make_room, staff, building, login_clock
+):
+    set_clock(login_clock, at(0, 8))
+    r = await client.post(
+        "/api/v1/buildings",
+        json={"code": "ANX", "name": "Annex", "timezone": "UTC"},
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    here = await make_room(capacity=30)
+    there = await make_room(code="ANX-1", capacity=30, building_id=r.json()["id"])
+    holder, waiter = await make_user(), await make_user()
+    for room in (here, there):
+        assert (await book(client, holder, room, at(0, 10), at(0, 11))).status_code == 201
+    r = await join(client, waiter, at(0, 10), at(0, 11), building_id=building.pk)
+    assert r.status_code == 201 and r.json()["state"] == "waiting", r.text
+    entry_id = r.json()["id"]
+    await cancel(client, holder, (await Booking.get(room_id=there.pk)).pk)
+    assert (await entry(client, waiter, entry_id))["state"] == "waiting"  # another building
+    await cancel(client, holder, (await Booking.get(room_id=here.pk)).pk)
+    got = await entry(client, waiter, entry_id)
+    assert got["state"] == "offered"
+    assert (await Booking.get(id=got["booking_id"])).room_id == here.pk
+
+
 async def test_joining_when_a_fitting_room_is_free_offers_it_at_once(
     client, make_user, make_room, login_clock
 ):
@@ -315,6 +341,7 @@ async def test_open_entries_are_bounded_and_duplicates_refused(
         assert (await book(client, holder, r_, at(0, 10), at(0, 11))).status_code == 201
     r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[0].pk)
     assert r.status_code == 201
+    first = r.json()["id"]
     r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[0].pk)
     assert r.status_code == 409 and r.json()["entry_id"] > 0
     assert (
@@ -322,7 +349,16 @@ async def test_open_entries_are_bounded_and_duplicates_refused(
     ).status_code == 201
     r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[2].pk)
     assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "waitlist_limit"
+    assert r.json()["detail"] == "at most 2 open waitlist entries per person; leave one first"
     assert await WaitlistEntry.filter(user_id=member.pk).count() == 2
+    # the bound is each person's, over their open entries only
+    other = await make_user()
+    r = await join(client, other, at(0, 10), at(0, 11), room_id=rooms[2].pk)
+    assert r.status_code == 201, r.text
+    r = await client.delete(f"{WL}/{first}", headers=bearer(member))
+    assert r.status_code in (200, 204), r.text
+    r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[2].pk)
+    assert r.status_code == 201, r.text
 
 
 async def test_staff_list_everyone_and_windows_that_begin_close_the_entry(
