@@ -538,6 +538,7 @@ async def test_a_rule_binds_a_booking_starting_as_it_is_set_and_a_run_soon_after
     assert (await Booking.get(id=at_start.pk)).status == Status.released
     assert await checkin.release_due(just_before + timedelta(seconds=20)) == 1
     assert (await Booking.get(id=later.pk)).status == Status.released
+    assert await checkin.release_due(just_before + timedelta(seconds=30)) == 0  # none left
 
 
 @pytest.mark.parametrize("engine", ["postgres"], indirect=True)

@@ -18,7 +18,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.users import RefreshToken
 from compax_server.errors import RefreshTokenReused
-from compax_server.services import auth, booking_checks, buildings
+from compax_server.services import auth, booking_checks, buildings, checkin
 from compax_server.settings import Settings
 from tests import conftest as shared
 from tests.conftest import PASSWORD, WEEKDAYS_8_TO_20, actor_of, bearer, version_of
@@ -228,6 +228,21 @@ async def test_moving_a_booking_shows_in_the_next_search(client, staff, member, 
     )
     assert moved.status_code == 200, moved.text
     assert await free_codes(client, member, at(3, 14), at(3, 15)) == []
+    assert await free_codes(client, member, at(3, 9), at(3, 10)) == [room.code]
+
+
+async def test_a_released_no_show_shows_free_in_the_next_search(client, staff, member, room):
+    """Kills: ``services/checkin.py`` ``release_due`` telling ``writes.run`` that a batch
+    releasing one booking changed nothing (``changed=lambda r: r[0] > 1``, or ``None``): the
+    cached answer still showed the room taken after its no-show was released."""
+    r = await client.put(
+        f"/api/v1/rules/room/{room.pk}", json={"requires_checkin": True}, headers=bearer(staff)
+    )
+    assert r.status_code == 200, r.text
+    made = await client.post(BK, json=body(room, at(3, 9), at(3, 10)), headers=bearer(member))
+    assert made.status_code == 201, made.text
+    assert await free_codes(client, member, at(3, 9), at(3, 10)) == []
+    assert await checkin.release_due(at(3, 9, 30)) == 1
     assert await free_codes(client, member, at(3, 9), at(3, 10)) == [room.code]
 
 
