@@ -379,6 +379,10 @@ async def test_staff_list_everyone_and_windows_that_begin_close_the_entry(
     set_clock(login_clock, at(0, 10))
     await waitlist_offers.tick()
     assert {e.state.value for e in await WaitlistEntry.all()} == {"closed"}
+    closed = (await client.get(WL, params={"user_id": b.pk}, headers=bearer(staff))).json()
+    assert [(e["state"], e["ended_at"]) for e in closed["data"]] == [
+        ("closed", f"{Y2031}-03-03T10:00:00Z")
+    ]
 
 
 async def test_the_refusals_of_an_offer_and_of_a_second_join_are_in_words(
