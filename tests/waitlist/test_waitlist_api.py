@@ -5,6 +5,7 @@ the refusals that write nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from compax_server.db.audit import AuditEvent
@@ -440,3 +441,38 @@ async def test_the_refusals_of_an_offer_and_of_a_second_join_are_in_words(
         f"the offer of waitlist entry {entry_id} was withdrawn (booking {hold.pk} is cancelled)"
     )
     assert await Booking.filter(owner_id=waiter.pk, status=Status.confirmed).count() == 0
+
+
+async def test_the_sweep_offers_slots_freed_behind_the_offer_path_page_by_page(
+    client, make_user, make_room, login_clock, monkeypatch
+):
+    """Slots freed where no offer followed (the process died between the cancel's commit and
+    its offer) are offered by the sweep: once a minute among all processes, paging through
+    the waiting entries by id, past one whose room is still taken."""
+    set_clock(login_clock, at(0, 8))
+    holder = await make_user()
+    rooms = [await make_room() for _ in range(3)]
+    taken = [(await book(client, holder, r, at(0, 10), at(0, 11))).json()["id"] for r in rooms]
+    waiters = [await make_user() for _ in rooms]
+    entries = []
+    for waiter, r in zip(waiters, rooms, strict=True):
+        made = await join(client, waiter, at(0, 10), at(0, 11), room_id=r.pk)
+        assert made.status_code == 201 and made.json()["state"] == "waiting", made.text
+        entries.append(made.json()["id"])
+    monkeypatch.setattr(waitlist_offers, "SWEEP_BATCH", 1)
+
+    async def sweep(moment):
+        return await asyncio.wait_for(waitlist_offers.sweep(moment), 10)
+
+    await Booking.filter(id=taken[1]).update(status=Status.cancelled)
+    assert await sweep(at(0, 8, 30)) == 1
+    await Booking.filter(id=taken[2]).update(status=Status.cancelled)
+    assert await sweep(at(0, 8, 30) + timedelta(seconds=59)) == 0  # not a minute yet
+    assert await sweep(at(0, 8, 31)) == 1
+    states = [(await WaitlistEntry.get(id=e)).state.value for e in entries]
+    assert states == ["waiting", "offered", "offered"]
+    holds = await Booking.filter(status=Status.held).order_by("room_id")
+    assert [(b.room_id, b.owner_id) for b in holds] == [
+        (rooms[1].pk, waiters[1].pk),
+        (rooms[2].pk, waiters[2].pk),
+    ]
