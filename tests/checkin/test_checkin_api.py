@@ -36,6 +36,25 @@ def set_clock(clock, moment: datetime) -> None:
     clock.now = moment.timestamp()
 
 
+async def daily_tutorial(client, staff, member, room, count: int) -> list[Booking]:
+    """Staff book the member a daily series at 10:00 from day 0; its occurrences in order."""
+    r = await client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room.pk,
+            "title": "Tutorial",
+            "start_date": f"{Y2031}-03-03",
+            "start_time": "10:00",
+            "duration_minutes": 60,
+            "recurrence": {"freq": "daily", "count": count},
+            "owner_id": member.pk,
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    return await Booking.filter(series_id=r.json()["id"]).order_by("start")
+
+
 async def check_in(client, user, booking_id):
     return await client.post(f"{BK}/{booking_id}/check-in", headers=bearer(user))
 
@@ -184,23 +203,7 @@ async def test_only_the_missed_occurrence_of_a_series_is_released(
     client, staff, member, room, login_clock
 ):
     await require_checkin(client, staff, room)
-    r = await client.post(
-        "/api/v1/series",
-        json={
-            "room_id": room.pk,
-            "title": "Tutorial",
-            "start_date": f"{Y2031}-03-03",
-            "start_time": "10:00",
-            "duration_minutes": 60,
-            "recurrence": {"freq": "daily", "count": 3},
-            "owner_id": member.pk,
-        },
-        headers=bearer(staff),
-    )
-    assert r.status_code == 201, r.text
-    occ = sorted(
-        await Booking.filter(series_id=r.json()["id"]).order_by("start"), key=lambda b: b.start
-    )
+    occ = await daily_tutorial(client, staff, member, room, 3)
     first = occ[0]
     set_clock(login_clock, first.start)
     assert (await check_in(client, member, occ[1].pk)).status_code == 409  # not open yet
@@ -632,22 +635,7 @@ async def test_a_released_occurrence_keeps_the_hand_changes_it_had(
     """An occurrence renamed by hand, then released: both stay marked, so neither a series
     edit nor the next import undoes the title or confirms it again."""
     await require_checkin(client, staff, room)
-    r = await client.post(
-        "/api/v1/series",
-        json={
-            "room_id": room.pk,
-            "title": "Tutorial",
-            "start_date": f"{Y2031}-03-03",
-            "start_time": "10:00",
-            "duration_minutes": 60,
-            "recurrence": {"freq": "daily", "count": 2},
-            "owner_id": member.pk,
-        },
-        headers=bearer(staff),
-    )
-    assert r.status_code == 201, r.text
-    first = await Booking.filter(series_id=r.json()["id"]).order_by("start").first()
-    assert first is not None
+    first = (await daily_tutorial(client, staff, member, room, 2))[0]
     r = await client.patch(
         f"{BK}/{first.pk}",
         json={"title": "Tutorial (make-up)"},

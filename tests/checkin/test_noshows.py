@@ -33,15 +33,18 @@ async def booking(client, user, room, day, hour, **extra):
     return await client.post(BK, json=body, headers=bearer(user))
 
 
+async def noshow_policy(client, staff, **numbers: int) -> None:
+    """Check-in required everywhere, and this no-show policy (the global rule)."""
+    r = await client.put(
+        "/api/v1/rules/global", json={"requires_checkin": True, **numbers}, headers=bearer(staff)
+    )
+    assert r.status_code == 200, r.text
+
+
 async def test_two_no_shows_ban_a_member_naming_them_until_staff_lift_it(
     client, staff, member, room, login_clock
 ):
-    r = await client.put(
-        "/api/v1/rules/global",
-        json={"requires_checkin": True, "noshow_limit": 2, "noshow_days": 7, "noshow_ban_days": 14},
-        headers=bearer(staff),
-    )
-    assert r.status_code == 200, r.text
+    await noshow_policy(client, staff, noshow_limit=2, noshow_days=7, noshow_ban_days=14)
     missed = [(await booking(client, member, room, d, 10)).json()["id"] for d in (0, 1)]
     assert await checkin.release_due(at(2, 0)) == 2
     login_clock.now = at(2, 0).timestamp()
@@ -69,11 +72,7 @@ async def test_two_no_shows_ban_a_member_naming_them_until_staff_lift_it(
 
 
 async def test_the_ban_ends_by_itself(client, staff, member, room, login_clock):
-    await client.put(
-        "/api/v1/rules/global",
-        json={"requires_checkin": True, "noshow_limit": 1, "noshow_days": 7, "noshow_ban_days": 2},
-        headers=bearer(staff),
-    )
+    await noshow_policy(client, staff, noshow_limit=1, noshow_days=7, noshow_ban_days=2)
     await booking(client, member, room, 0, 10)
     assert await checkin.release_due(at(1, 0)) == 1
     login_clock.now = at(1, 0).timestamp()
@@ -99,12 +98,7 @@ def test_the_latest_ban_of_no_shows_close_enough_counts():
 async def test_the_ban_in_words_the_lift_audited_and_no_shows_after_it_count_again(
     client, staff, member, room, login_clock
 ):
-    r = await client.put(
-        "/api/v1/rules/global",
-        json={"requires_checkin": True, "noshow_limit": 2, "noshow_days": 7, "noshow_ban_days": 14},
-        headers=bearer(staff),
-    )
-    assert r.status_code == 200, r.text
+    await noshow_policy(client, staff, noshow_limit=2, noshow_days=7, noshow_ban_days=14)
     first, second = [(await booking(client, member, room, d, 10)).json()["id"] for d in (0, 1)]
     assert await checkin.release_due(at(2, 0)) == 2
     login_clock.now = at(2, 0).timestamp()
@@ -169,12 +163,7 @@ async def test_a_policy_missing_one_of_its_three_numbers_bans_nobody(
 ):
     """The policy needs the count, the days and the ban's length; without the days it is
     off (and nothing fails): the member's no-show does not stop the next booking."""
-    r = await client.put(
-        "/api/v1/rules/global",
-        json={"requires_checkin": True, "noshow_limit": 1, "noshow_ban_days": 2},
-        headers=bearer(staff),
-    )
-    assert r.status_code == 200, r.text
+    await noshow_policy(client, staff, noshow_limit=1, noshow_ban_days=2)
     await booking(client, member, room, 0, 10)
     assert await checkin.release_due(at(1, 0)) == 1
     login_clock.now = at(1, 0).timestamp()
