@@ -169,3 +169,19 @@ async def test_a_policy_missing_one_of_its_three_numbers_bans_nobody(
     login_clock.now = at(1, 0).timestamp()
     r = await booking(client, member, room, 3, 10)
     assert r.status_code == 201, r.text
+
+
+async def test_the_ban_s_words_list_the_ten_latest_no_shows_and_its_body_all(
+    client, staff, member, make_room, login_clock
+):
+    await noshow_policy(client, staff, noshow_limit=11, noshow_days=30, noshow_ban_days=7)
+    room = await make_room()
+    missed = [(await booking(client, member, room, d, 10)).json()["id"] for d in range(11)]
+    assert await checkin.release_due(at(11, 0)) == 11
+    login_clock.now = at(11, 0).timestamp()
+    r = await booking(client, member, room, 12, 10)
+    assert r.status_code == 422, r.text
+    newest_first = missed[::-1]
+    assert [n["id"] for n in r.json()["noshows"]] == newest_first
+    listed = r.json()["detail"].split("; missed: ")[1].split(", ")
+    assert [item.split()[0] for item in listed] == [f"#{i}" for i in newest_first[:10]]
