@@ -25,6 +25,7 @@ from compax_server.services import audit, checkin
 from compax_server.services.actors import Actor, require_staff
 
 PREFIX = "cxd_"
+CHECKIN_LOOKAHEAD = timedelta(hours=24)  # a window opens at most 1,440 minutes before
 
 
 def _hash(token: str) -> str:
@@ -115,18 +116,20 @@ async def state(token: str) -> DisplayState:
     tz = hours.zone(building.timezone)
     moment = checkin.now()
     day_start, day_end = hours.local_day_bounds(moment.astimezone(tz).date(), tz)
-    rows = await Booking.filter(
+    # today's bookings, and past midnight those whose check-in window may be open already
+    found = await Booking.filter(
         room_id=room.pk,
         status__in=[Status.confirmed, Status.pending, Status.held],
-        start__lt=day_end,
+        start__lt=max(day_end, moment + CHECKIN_LOOKAHEAD),
         end__gt=day_start,
     ).order_by("start", "id")
+    rows = [b for b in found if b.start < day_end]
     confirmed = [b for b in rows if b.status in (Status.confirmed, Status.held)]  # blocking
     current = next((b for b in confirmed if b.start <= moment < b.end), None)
     upcoming = [b for b in confirmed if b.start > moment]
     until = current.end if current else (upcoming[0].start if upcoming else None)
     target = None
-    for b in rows:
+    for b in found:
         if b.status != Status.confirmed or b.checked_in_at is not None:
             continue
         window = await checkin.window_of(room.pk, room.building_id, b.start)
@@ -173,7 +176,7 @@ async def check_in(token: str) -> DisplayState:
         room_id=room.pk,
         status=Status.confirmed,
         checked_in_at=None,
-        start__lte=moment + timedelta(hours=24),
+        start__lte=moment + CHECKIN_LOOKAHEAD,
         end__gt=moment - timedelta(hours=24),
     ).order_by("start", "id")
     for b in candidates:

@@ -27,6 +27,13 @@ WAIT = 60
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@campus.example", "first admin pw"
 
 
+def midday_zone() -> str:
+    """A fixed-offset zone where it is about noon now: the display shows the building's
+    day, and a test near midnight UTC must not see its booking fall into tomorrow."""
+    offset = 12 - datetime.now(UTC).hour  # -11 .. 12 hours
+    return "UTC" if offset == 0 else f"Etc/GMT{'+' if offset < 0 else '-'}{abs(offset)}"
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
     env = {
@@ -59,7 +66,7 @@ def test_the_display_renders_the_day_and_its_button_checks_in(server, browser, t
     ).json()["access_token"]
     http.headers["Authorization"] = f"Bearer {token}"
     building = http.post(
-        "/api/v1/buildings", json={"code": "D1", "name": "Library", "timezone": "UTC"}
+        "/api/v1/buildings", json={"code": "D1", "name": "Library", "timezone": midday_zone()}
     ).json()
     room = http.post(
         "/api/v1/rooms",
@@ -123,7 +130,7 @@ def test_a_member_books_now_on_the_display_and_the_page_shows_busy(server, brows
         },
     ).json()
     building = http.post(
-        "/api/v1/buildings", json={"code": "D2", "name": "Library", "timezone": "UTC"}
+        "/api/v1/buildings", json={"code": "D2", "name": "Library", "timezone": midday_zone()}
     ).json()
     room = http.post(
         "/api/v1/rooms",

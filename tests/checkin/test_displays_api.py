@@ -116,3 +116,28 @@ async def test_display_tokens_are_audited_counted_and_refused_in_words(
         r = await client.request(method, path, headers=bearer(staff))
         assert r.status_code == 404, r.text
         assert r.json()["detail"] == f"room {room.pk} does not exist"
+
+
+async def test_a_check_in_open_across_midnight_is_offered_on_the_display(
+    client, staff, member, make_room, book, login_clock
+):
+    """At 23:58 (the building's time), a booking at 00:03 has its check-in open: the display
+    offers it and its button checks in, though the booking belongs to tomorrow's list."""
+    room = await make_room()  # Europe/Berlin: 23:58 on 3 March is 22:58 UTC
+    await client.put(
+        f"/api/v1/rules/room/{room.pk}", json={"requires_checkin": True}, headers=bearer(staff)
+    )
+    b = await book(member, room, at(0, 23, 3), at(0, 23, 33))
+    token = (await new_token(client, staff, room))["token"]
+    login_clock.now = at(0, 22, 58).timestamp()
+    state = (await client.get(f"/display/{token}/state")).json()
+    assert state["bookings"] == []  # today's list ends at midnight
+    assert state["checkin"] == {
+        "start": f"{Y2031}-03-03T23:03:00+00:00",
+        "end": f"{Y2031}-03-03T23:33:00+00:00",
+        "required": True,
+        "closes_at": f"{Y2031}-03-03T23:18:00+00:00",
+    }
+    r = await client.post(f"/display/{token}/check-in")
+    assert r.status_code == 200, r.text
+    assert (await Booking.get(id=b.pk)).checked_in_at is not None
