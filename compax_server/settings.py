@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from compax_server.domain.bounds import CHECKIN_MAX_MINUTES
+
 if TYPE_CHECKING:
     from compax_server.oidc import OidcProvider
 
@@ -97,8 +99,12 @@ class Settings(BaseSettings):
     worker_poll_interval: float = Field(1.0, gt=0, le=60, description="seconds between polls")
     # Check-in (docs/deployment.md): the window when a booking rule requires a check-in and
     # sets no window of its own; released no-shows are handled this many at a time.
-    checkin_opens_minutes: int = Field(10, ge=0, le=1440, description="window opens before start")
-    checkin_closes_minutes: int = Field(15, ge=0, le=1440, description="released after start")
+    checkin_opens_minutes: int = Field(
+        10, ge=0, le=CHECKIN_MAX_MINUTES, description="window opens before start"
+    )
+    checkin_closes_minutes: int = Field(
+        15, ge=0, le=CHECKIN_MAX_MINUTES, description="released after start"
+    )
     checkin_release_batch: int = Field(1000, ge=1, le=10_000, description="bookings per batch")
     # Waitlists (docs/deployment.md): how long an offer holds its slot for the member, and
     # how many open entries (waiting or offered) one member may have.

@@ -10,6 +10,7 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.schemas import In, Int, Out, render
+from compax_server.domain.bounds import CHECKIN_MAX_MINUTES
 from compax_server.services import rules
 from compax_server.services.actors import Actor
 
@@ -34,10 +35,10 @@ class RulesIn(In):
         None, description="bookings here are released when nobody checks in (no-show)"
     )
     checkin_opens_minutes: Int | None = Field(
-        None, ge=0, le=1440, description="check-in opens this long before the start"
+        None, ge=0, le=CHECKIN_MAX_MINUTES, description="check-in opens this long before the start"
     )
     checkin_closes_minutes: Int | None = Field(
-        None, ge=0, le=1440, description="released this long after the start"
+        None, ge=0, le=CHECKIN_MAX_MINUTES, description="released this long after the start"
     )
     noshow_limit: Int | None = Field(None, ge=1, le=1000, description="no-shows that ban")
     noshow_days: Int | None = Field(None, ge=1, le=3650, description="... within these days")

@@ -23,6 +23,9 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 EARLIEST_DATE = EARLIEST.date()
 LATEST_DATE = LATEST.date() - timedelta(days=1)
 HARD_MAX_LENGTH = timedelta(days=366)
+# a check-in window opens at most this long before a booking's start and closes at most this
+# long after it (rules, settings); a room's display looks this far ahead and behind
+CHECKIN_MAX_MINUTES = 1440
 RANGE_TEXT = f"{EARLIEST.date().isoformat()} to {LATEST.date().isoformat()} (UTC)"
 
 

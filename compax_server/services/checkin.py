@@ -74,19 +74,38 @@ class Window:
         }
 
 
-async def window_of(room_id: int, building_id: int, start: datetime) -> Window:
-    """The check-in window of a booking of this room starting at ``start``."""
+@dataclass(frozen=True)
+class WindowRule:
+    """A room's check-in rule, read once: whether it requires a check-in and how long before
+    and after a booking's start its window opens and closes."""
+
+    required: bool
+    opens_before: timedelta
+    closes_after: timedelta
+
+    def at(self, start: datetime) -> Window:
+        """The window of a booking of the room starting at ``start``."""
+        return Window(self.required, start - self.opens_before, start + self.closes_after)
+
+
+async def window_rule(room_id: int, building_id: int) -> WindowRule:
+    """The check-in rule of a room (the most specific rule that says, else the settings)."""
     lim = await rules.limits_for(room_id, building_id)
     settings = runtime.settings()
     opens = lim.checkin_opens_minutes
     closes = lim.checkin_closes_minutes
     opens = settings.checkin_opens_minutes if opens is None else opens
     closes = settings.checkin_closes_minutes if closes is None else closes
-    return Window(
+    return WindowRule(
         required=bool(lim.requires_checkin),
-        opens_at=start - timedelta(minutes=opens),
-        closes_at=start + timedelta(minutes=closes),
+        opens_before=timedelta(minutes=opens),
+        closes_after=timedelta(minutes=closes),
     )
+
+
+async def window_of(room_id: int, building_id: int, start: datetime) -> Window:
+    """The check-in window of a booking of this room starting at ``start``."""
+    return (await window_rule(room_id, building_id)).at(start)
 
 
 async def booking_window(booking: Booking) -> Window:

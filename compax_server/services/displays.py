@@ -20,12 +20,15 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.db.checkin import DisplayToken
 from compax_server.db.rooms import Building, Room
 from compax_server.domain import hours
+from compax_server.domain.bounds import CHECKIN_MAX_MINUTES
 from compax_server.errors import CheckinClosed, Forbidden, NotFound, Unauthenticated
 from compax_server.services import audit, checkin
 from compax_server.services.actors import Actor, require_staff
 
 PREFIX = "cxd_"
-CHECKIN_LOOKAHEAD = timedelta(hours=24)  # a window opens at most 1,440 minutes before
+# a check-in window opens at most this long before its booking's start, closes at most this
+# long after it
+CHECKIN_REACH = timedelta(minutes=CHECKIN_MAX_MINUTES)
 
 
 def _hash(token: str) -> str:
@@ -120,7 +123,7 @@ async def state(token: str) -> DisplayState:
     found = await Booking.filter(
         room_id=room.pk,
         status__in=[Status.confirmed, Status.pending, Status.held],
-        start__lt=max(day_end, moment + CHECKIN_LOOKAHEAD),
+        start__lt=max(day_end, moment + CHECKIN_REACH),
         end__gt=day_start,
     ).order_by("start", "id")
     rows = [b for b in found if b.start < day_end]
@@ -129,10 +132,11 @@ async def state(token: str) -> DisplayState:
     upcoming = [b for b in confirmed if b.start > moment]
     until = current.end if current else (upcoming[0].start if upcoming else None)
     target = None
+    rule = await checkin.window_rule(room.pk, room.building_id)
     for b in found:
         if b.status != Status.confirmed or b.checked_in_at is not None:
             continue
-        window = await checkin.window_of(room.pk, room.building_id, b.start)
+        window = rule.at(b.start)
         if window.opens_at <= moment < window.closes_at:
             target = {
                 "start": b.start.isoformat(),
@@ -176,11 +180,12 @@ async def check_in(token: str) -> DisplayState:
         room_id=room.pk,
         status=Status.confirmed,
         checked_in_at=None,
-        start__lte=moment + CHECKIN_LOOKAHEAD,
-        end__gt=moment - timedelta(hours=24),
+        start__lte=moment + CHECKIN_REACH,
+        end__gt=moment - CHECKIN_REACH,
     ).order_by("start", "id")
+    rule = await checkin.window_rule(room.pk, room.building_id)
     for b in candidates:
-        window = await checkin.window_of(room.pk, room.building_id, b.start)
+        window = rule.at(b.start)
         if window.opens_at <= moment < window.closes_at:
             await checkin.check_in_at_room(room.pk, b.pk, label=f"display {row.prefix}")
             return await state(token)
