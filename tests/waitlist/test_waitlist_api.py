@@ -476,3 +476,98 @@ async def test_the_sweep_offers_slots_freed_behind_the_offer_path_page_by_page(
         (rooms[1].pk, waiters[1].pk),
         (rooms[2].pk, waiters[2].pk),
     ]
+    # the first entry's room comes free too: the sweep starts at the first entry, not after it
+    await Booking.filter(id=taken[0]).update(status=Status.cancelled)
+    assert await sweep(at(0, 8, 32)) == 1
+    assert (await WaitlistEntry.get(id=entries[0])).state.value == "offered"
+    assert await sweep(at(0, 8, 33)) == 0  # nobody waits any more
+
+
+async def test_a_tick_expires_offers_in_batches_by_expiry_and_closes_begun_windows(
+    client, make_user, make_room, login_clock, monkeypatch
+):
+    """Three offers fall due together, handled two at a time: every batch until one is not
+    full, in the order they expired (not the order of joining); an entry whose window began
+    is closed with its reason and a ``waitlist.close`` event. The tick counts all of it."""
+    set_clock(login_clock, at(0, 8))
+    holder = await make_user()
+    x, y, z, w = [await make_room() for _ in range(4)]
+    taken = {
+        r.pk: (await book(client, holder, r, at(0, 10), at(0, 11))).json()["id"] for r in (x, y, z)
+    }
+    late = (await book(client, holder, w, at(0, 8, 40), at(0, 9))).json()["id"]
+    assert late > 0
+    ids = {}
+    for name, r in (("b", y), ("a", x), ("c", z)):  # b joins first, a is offered first
+        made = await join(client, await make_user(), at(0, 10), at(0, 11), room_id=r.pk)
+        ids[name] = made.json()["id"]
+    made = await join(client, await make_user(), at(0, 8, 40), at(0, 9), room_id=w.pk)
+    ids["d"] = made.json()["id"]
+    for minute, r in ((0, x), (5, y), (10, z)):
+        set_clock(login_clock, at(0, 8, minute))
+        await cancel(client, holder, taken[r.pk])
+    states = [(await WaitlistEntry.get(id=ids[n])).state.value for n in "abcd"]
+    assert states == ["offered", "offered", "offered", "waiting"]
+    monkeypatch.setattr(waitlist_offers, "EXPIRE_BATCH", 2)
+
+    set_clock(login_clock, at(0, 8, 45))
+    assert await waitlist_offers.tick() == 4  # three offers expired, one window begun
+    states = [(await WaitlistEntry.get(id=ids[n])).state.value for n in "abcd"]
+    assert states == ["expired", "expired", "expired", "closed"]
+    expired = await AuditEvent.filter(action="waitlist.expire").order_by("id")
+    assert [e.entity_id for e in expired] == [ids["a"], ids["b"], ids["c"]]
+    closed = await AuditEvent.get(action="waitlist.close")
+    assert (closed.entity_type, closed.entity_id) == ("waitlist_entry", ids["d"])
+    d = await WaitlistEntry.get(id=ids["d"])
+    assert closed.before == {"state": "waiting"}
+    assert closed.after == {"state": "closed", "version": d.version}
+    assert d.reason == "the window began before a room came free"
+
+
+async def test_the_tick_sweeps_once_a_minute_and_one_failing_entry_stops_no_other(
+    client, make_user, make_room, login_clock, monkeypatch, caplog
+):
+    """Each process tries a sweep turn at most once a minute (its first tick, then a minute
+    later, not sooner); what a sweep offers counts in the tick. An entry whose offer fails
+    is logged by id and the sweep goes on to the next."""
+    set_clock(login_clock, at(0, 8))
+    holder = await make_user()
+    rooms = [await make_room() for _ in range(2)]
+    taken = [(await book(client, holder, r, at(0, 10), at(0, 11))).json()["id"] for r in rooms]
+    entries = []
+    for r in rooms:
+        made = await join(client, await make_user(), at(0, 10), at(0, 11), room_id=r.pk)
+        entries.append(made.json()["id"])
+    await Booking.filter(id__in=taken).update(status=Status.cancelled)  # no offer followed
+
+    swept = []
+    real_sweep, real_offer = waitlist_offers.sweep, waitlist_offers.offer_entry
+
+    async def counted(moment, **kw):
+        swept.append(moment)
+        return await real_sweep(moment, **kw)
+
+    async def failing_first(entry):
+        if entry.pk == entries[0]:
+            raise RuntimeError("the database went away")
+        return await real_offer(entry)
+
+    monkeypatch.setattr(waitlist_offers, "sweep", counted)
+    monkeypatch.setattr(waitlist_offers, "offer_entry", failing_first)
+    first = at(0, 8, 30)
+    set_clock(login_clock, first)
+    with caplog.at_level("ERROR", logger="compax.waitlist"):
+        assert await waitlist_offers.tick() == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        f"sweeping waitlist entry {entries[0]} failed"
+    ]
+    states = [(await WaitlistEntry.get(id=e)).state.value for e in entries]
+    assert states == ["waiting", "offered"]
+
+    monkeypatch.setattr(waitlist_offers, "offer_entry", real_offer)
+    set_clock(login_clock, first + timedelta(seconds=59))
+    assert await waitlist_offers.tick() == 0
+    set_clock(login_clock, first + timedelta(seconds=60))
+    assert await waitlist_offers.tick() == 1
+    assert swept == [first, first + timedelta(seconds=60)]
+    assert (await WaitlistEntry.get(id=entries[0])).state.value == "offered"

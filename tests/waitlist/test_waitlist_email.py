@@ -7,11 +7,17 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
+from compax_server import runtime
 from compax_server.db.bookings import Booking, Status
+from compax_server.db.rooms import Room
+from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
+from compax_server.domain import waitlist as waitlist_rules
 from compax_server.domain import webhooks
 from compax_server.domain.versions import Expected
+from compax_server.errors import InvalidInput, NotFound
 from compax_server.services import bookings, waitlist
 from tests.conftest import actor_of, at
 from tests.notifications.test_email import (  # noqa: F401  (fixtures)
@@ -73,3 +79,54 @@ async def test_the_offer_email_links_to_a_page_that_accepts_it(
     assert entry.state.value == "accepted"
     assert (await Booking.get(id=entry.booking_id)).status == Status.confirmed
     assert (await WaitlistEntry.get(id=entries[1].pk)).state.value == "waiting"
+
+
+async def test_an_offer_link_that_is_stale_orphaned_or_answered_wrongly_is_refused_in_words(
+    app, make_user, room, book, login_clock
+):
+    """The link of offer *n* is a 404 once the entry is past it (in words that say a newer
+    offer has its own link), and while no offer was made it names no room; the member's
+    account closed, the link acts for nobody; an answer other than accept or decline is a
+    400 on the field. A room removed after its offer still shows on the offer's page."""
+    login_clock.now = at(0, 8).timestamp()
+    holder, member = await make_user(), await make_user()
+    taken = await book(holder, room, at(0, 10), at(0, 11), title="Faculty")
+    joined = await waitlist.join(
+        actor_of(member),
+        waitlist.Join(title="Reading group", start=at(0, 10), end=at(0, 11), room_id=room.pk),
+    )
+    secret = runtime.settings().secret_key
+
+    def link(n: int) -> tuple[int, int, str]:
+        return joined.pk, n, waitlist_rules.offer_token(secret, joined.pk, n)
+
+    with pytest.raises(NotFound) as nothing_offered:
+        await waitlist.offer_by_link(*link(0))  # authentic, but nothing is offered yet
+    assert nothing_offered.value.detail == "this offer link is not valid"
+
+    await bookings.cancel_booking(actor_of(holder), taken.pk, expected=Expected(any=True))
+    for stale in (link(0), link(2)):
+        with pytest.raises(NotFound) as refused:
+            await waitlist.offer_by_link(*stale)
+        assert refused.value.detail == (
+            "this offer link is not valid (a newer offer has its own link)"
+        )
+    await Room.filter(id=room.pk).update(deleted_at=at(0, 8))  # removed after the offer
+    shown = await waitlist.offer_by_link(*link(1))
+    assert (shown.entry.pk, shown.room_code, shown.room_name) == (joined.pk, room.code, room.name)
+
+    with pytest.raises(InvalidInput) as wrong:
+        await waitlist.answer_by_link(*link(1), "maybe")
+    assert wrong.value.detail == "answer: accept or decline"
+    assert wrong.value.extra["errors"] == [
+        {"location": "body", "pointer": "/answer", "detail": "accept or decline", "code": "enum"}
+    ]
+    await User.filter(id=member.pk).update(is_active=False)
+    for call in (
+        lambda: waitlist.offer_by_link(*link(1)),
+        lambda: waitlist.answer_by_link(*link(1), "accept"),
+    ):
+        with pytest.raises(NotFound) as closed:
+            await call()
+        assert closed.value.detail == "this offer link is not valid"
+    assert (await WaitlistEntry.get(id=joined.pk)).state.value == "offered"
