@@ -284,6 +284,7 @@ async def test_leaving_with_an_offer_passes_it_on_and_others_get_404(
     for method, path in (("GET", ""), ("DELETE", ""), ("POST", "/accept"), ("POST", "/decline")):
         r = await client.request(method, f"{WL}/{ea}{path}", headers=bearer(b))
         assert r.status_code == 404 and r.json()["code"] == "not_found", (method, path)
+        assert r.json()["detail"] == f"waitlist entry {ea} does not exist", (method, path)
     r = await client.delete(f"{WL}/{ea}", headers=bearer(a))
     assert r.status_code == 200 and r.json()["state"] == "left"
     assert (await WaitlistEntry.get(id=eb)).state.value == "offered"
@@ -571,3 +572,82 @@ async def test_the_tick_sweeps_once_a_minute_and_one_failing_entry_stops_no_othe
     assert await waitlist_offers.tick() == 1
     assert swept == [first, first + timedelta(seconds=60)]
     assert (await WaitlistEntry.get(id=entries[0])).state.value == "offered"
+
+
+async def test_leaving_and_declining_are_recorded_whole_and_spare_a_hold_staff_ended(
+    client, make_user, room, staff, login_clock
+):
+    """Leaving or declining ends the entry at that moment, one version on, with an event by
+    the member (before and after); the hold it had is cancelled with its reason, one version
+    on, in a ``booking.lapse`` event. A hold staff cancelled already is left as staff left
+    it."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    a, b, c = [await make_user() for _ in range(3)]
+    ids = [
+        (await join(client, u, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+        for u in (a, b, c)
+    ]
+    await cancel(client, holder, taken)
+
+    async def end(user, entry_id, how, minute):
+        set_clock(login_clock, at(0, 8, minute))
+        offered = await WaitlistEntry.get(id=entry_id)
+        assert offered.state.value == "offered"
+        hold = await Booking.get(id=offered.booking_id)
+        if how == "leave":
+            r = await client.delete(f"{WL}/{entry_id}", headers=bearer(user))
+        else:
+            r = await client.post(f"{WL}/{entry_id}/decline", headers=bearer(user))
+        assert r.status_code == 200, r.text
+        assert r.json()["ended_at"] == at(0, 8, minute).isoformat().replace("+00:00", "Z")
+        assert r.json()["version"] == offered.version + 1
+        ended = await AuditEvent.get(entity_type="waitlist_entry", entity_id=entry_id,
+                                     action=f"waitlist.{how}")  # fmt: skip
+        assert ended.actor_user_id == user.pk
+        assert (ended.before["state"], ended.after["state"]) == ("offered", r.json()["state"])
+        assert ended.after["version"] == offered.version + 1
+        return hold
+
+    hold = await end(a, ids[0], "leave", 5)
+    lapsed = await Booking.get(id=hold.pk)
+    assert (lapsed.status, lapsed.reason) == (Status.cancelled, "waitlist offer left")
+    assert lapsed.version == hold.version + 1
+    event = await AuditEvent.get(action="booking.lapse", entity_id=hold.pk)
+    assert (event.entity_type, event.actor_user_id) == ("booking", a.pk)
+    assert (event.before["status"], event.after["status"]) == ("held", "cancelled")
+    assert event.after["version"] == hold.version + 1
+
+    hold = await end(b, ids[1], "decline", 6)
+    assert (await Booking.get(id=hold.pk)).reason == "waitlist offer declined"
+
+    third = await WaitlistEntry.get(id=ids[2])
+    await Booking.filter(id=third.booking_id).update(status=Status.cancelled, reason="closed")
+    hold = await end(c, ids[2], "leave", 7)
+    kept = await Booking.get(id=hold.pk)
+    assert (kept.status, kept.reason, kept.version) == (Status.cancelled, "closed", hold.version)
+    assert await AuditEvent.filter(action="booking.lapse", entity_id=hold.pk).count() == 0
+
+
+async def test_staff_list_by_room_page_by_page(client, make_user, make_room, staff, login_clock):
+    set_clock(login_clock, at(0, 8))
+    holder = await make_user()
+    rooms = [await make_room() for _ in range(2)]
+    for r_ in rooms:
+        assert (await book(client, holder, r_, at(0, 10), at(0, 11))).status_code == 201
+    made = []
+    for r_ in (rooms[0], rooms[1], rooms[0], rooms[0]):
+        made.append(
+            (await join(client, await make_user(), at(0, 10), at(0, 11), room_id=r_.pk)).json()[
+                "id"
+            ]
+        )
+    seen, cursor = [], None
+    while True:
+        params = {"room_id": rooms[0].pk, "limit": 2} | ({"cursor": cursor} if cursor else {})
+        r = await client.get(WL, params=params, headers=bearer(staff))
+        assert r.status_code == 200, r.text
+        seen.append([e["id"] for e in r.json()["data"]])
+        cursor = r.json()["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [[made[0], made[2]], [made[3]]]
