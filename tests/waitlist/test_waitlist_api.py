@@ -117,6 +117,13 @@ async def test_join_offer_hold_blocks_others_and_accept_books(client, make_user,
     assert (await Booking.get(id=hold.pk)).status == Status.confirmed
     r = await client.post(f"{WL}/{joined['id']}/accept", headers=bearer(waiter))
     assert r.status_code == 409 and r.json()["entry_state"] == "accepted"
+    assert r.json()["detail"] == (
+        f"waitlist entry {joined['id']} is accepted; only offered entries can do this"
+    )
+    r = await client.delete(f"{WL}/{joined['id']}", headers=bearer(waiter))
+    assert r.status_code == 409 and r.json()["detail"] == (
+        f"waitlist entry {joined['id']} is accepted; only waiting or offered entries can do this"
+    )
     actions = (
         await AuditEvent.filter(entity_type="waitlist_entry", entity_id=joined["id"])
         .order_by("id")
@@ -433,6 +440,8 @@ async def test_the_refusals_of_an_offer_and_of_a_second_join_are_in_words(
         f"the offer of waitlist entry {entry_id} expired at {at(0, 8, 15).isoformat()}; "
         "it passes to the next in line"
     )
+    assert r.json()["entry_state"] == "offered"
+    assert r.json()["offer_expires_at"] == at(0, 8, 15).isoformat()
     set_clock(login_clock, at(0, 8, 10))
     hold = await Booking.get(id=offered["booking_id"])
     await Booking.filter(id=hold.pk).update(status=Status.cancelled)  # as if staff cancelled it
