@@ -118,39 +118,37 @@ async def actor_for(user_id: int) -> Actor | None:
 # -- offering ------------------------------------------------------------------------------
 
 
-async def offer_freed(slots: list[rules.Slot]) -> int:
+async def offer_freed(slots: list[rules.Slot]) -> None:
     """After a write freed these slots: offer each to the first eligible waiting member.
     Never fails the write that freed them (the sweep tries again). With nobody waiting it
     costs one indexed query (a release of thousands of no-shows stays as fast)."""
-    done = 0
     try:
         if not await waitlist_db.any_waiting(now()):
-            return 0
+            return
     except Exception:
         log.exception("reading the waitlists failed; the sweep tries again")
-        return 0
+        return
     for slot in slots[:CANDIDATES]:
         try:
-            done += await offer_slot(slot)
+            await offer_slot(slot)
         except Exception:
             log.exception("offering the freed slot %s failed; the sweep tries again", slot)
-    return done
 
 
-async def offer_slot(slot: rules.Slot) -> int:
+async def offer_slot(slot: rules.Slot) -> bool:
     """Offer the room to the first in its line for ``slot`` whose window is entirely free
     there and whose rules allow the booking: a held booking and the entry ``offered``. The
     line is read and decided under the room's booking lock, in one transaction, so two
-    processes offering one slot queue up and first come stays first served. Returns 1 when
+    processes offering one slot queue up and first come stays first served. Returns whether
     an offer was made."""
     codes = await rooms_db.feature_codes([slot.room_id])
     features = frozenset(codes[slot.room_id])
 
-    async def attempt() -> int:
+    async def attempt() -> bool:
         async with transaction():
             room = await lock_room(slot.room_id)
             if room is None or not room.bookable:
-                return 0
+                return False
             facts = rules.RoomFacts(
                 room.id, room.building_id, room.capacity, room.bookable, features
             )
@@ -162,13 +160,13 @@ async def offer_slot(slot: rules.Slot) -> int:
                 if entry.start <= moment or not rules.fits(criteria_of(entry), facts):
                     continue
                 if await _offer_to(entry, room, moment):
-                    return 1
-            return 0
+                    return True
+            return False
 
     try:
         return await writes.run(attempt)
     except Conflict:  # the database refused the hold: something took the slot meanwhile
-        return 0
+        return False
 
 
 async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> bool:

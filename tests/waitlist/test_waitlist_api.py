@@ -660,3 +660,157 @@ async def test_staff_list_by_room_page_by_page(client, make_user, make_room, sta
         if not cursor:
             break
     assert seen == [[made[0], made[2]], [made[3]]]
+
+
+async def test_accepting_is_recorded_whole_and_the_members_rules_apply_again(
+    client, make_user, room, staff, login_clock
+):
+    """Accepting ends the entry at that moment, one version on; the hold becomes the
+    member's booking one version on, in a ``booking.create`` event by the member that names
+    the entry. Every snapshot of the entry is whole. A rule set after the offer (the
+    member's weekly quota) refuses the accept with a 422 and changes nothing."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    member, other = await make_user(), await make_user()
+    ids = {}
+    for who, u in (("member", member), ("other", other)):
+        made = await join(client, u, at(0, 10), at(0, 11), room_id=room.pk)
+        ids[who] = made.json()["id"]
+    joined = await AuditEvent.get(action="waitlist.join", entity_id=ids["member"])
+    assert joined.after == {
+        "user_id": member.pk,
+        "title": "Waiting",
+        "room_id": room.pk,
+        "building_id": None,
+        "min_capacity": None,
+        "features": [],
+        "start": at(0, 10).isoformat(),
+        "end": at(0, 11).isoformat(),
+        "state": "waiting",
+        "booking_id": None,
+        "offer_expires_at": None,
+        "reason": None,
+        "version": 1,
+    }
+    await cancel(client, holder, taken)
+
+    # the member booked that week meanwhile, and a quota of one came in: the accept is refused
+    assert (await book(client, member, room, at(1, 14), at(1, 15))).status_code == 201
+    r = await client.put(
+        f"/api/v1/rules/room/{room.pk}", json={"max_bookings_per_week": 1}, headers=bearer(staff)
+    )
+    assert r.status_code == 200, r.text
+    offered = await WaitlistEntry.get(id=ids["member"])
+    r = await client.post(f"{WL}/{offered.pk}/accept", headers=bearer(member))
+    assert r.status_code == 422, r.text
+    assert [e["rule"] for e in r.json()["errors"]] == ["max_bookings_per_week"]
+    after = await WaitlistEntry.get(id=offered.pk)
+    assert (after.state.value, after.version) == ("offered", offered.version)
+    assert (await Booking.get(id=offered.booking_id)).status == Status.held
+    r = await client.put(f"/api/v1/rules/room/{room.pk}", json={}, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+
+    set_clock(login_clock, at(0, 8, 5))
+    hold = await Booking.get(id=offered.booking_id)
+    r = await client.post(f"{WL}/{offered.pk}/accept", headers=bearer(member))
+    assert r.status_code == 200, r.text
+    assert r.json()["ended_at"] == f"{Y2031}-03-03T08:05:00Z"
+    assert r.json()["version"] == offered.version + 1
+    booked = await Booking.get(id=hold.pk)
+    assert (booked.status, booked.version) == (Status.confirmed, hold.version + 1)
+    created = await AuditEvent.get(action="booking.create", entity_id=hold.pk)
+    assert created.actor_user_id == member.pk
+    assert created.after["waitlist_entry_id"] == offered.pk
+    assert created.after["version"] == hold.version + 1
+    accepted = await AuditEvent.get(action="waitlist.accept", entity_id=offered.pk)
+    assert (accepted.actor_user_id, accepted.entity_type) == (member.pk, "waitlist_entry")
+    assert accepted.before | {"state": "accepted", "version": offered.version + 1} == (
+        accepted.after
+    )
+    assert accepted.before["state"] == "offered"
+    assert accepted.before["booking_id"] == hold.pk
+    assert accepted.before["offer_expires_at"] == at(0, 8, 15).isoformat()
+    # leaving records the reason in the entry's snapshot
+    r = await client.delete(f"{WL}/{ids['other']}", headers=bearer(other))
+    assert r.status_code == 200, r.text
+    left = await AuditEvent.get(action="waitlist.leave", entity_id=ids["other"])
+    assert (left.before["reason"], left.after["reason"]) == (None, "left")
+
+
+async def test_in_a_room_that_needs_approval_a_member_accepts_a_request_and_its_manager_a_booking(
+    client, make_user, make_room, staff, login_clock
+):
+    set_clock(login_clock, at(0, 8))
+    room = await make_room(requires_approval=True)
+    member, manager = await make_user(), await make_user()
+    r = await client.post(
+        f"/api/v1/rooms/{room.pk}/managers", json={"user_id": manager.pk}, headers=bearer(staff)
+    )
+    assert r.status_code == 201, r.text
+    got = {}
+    for day, who in ((0, member), (1, manager)):
+        taken = await book(client, staff, room, at(day, 10), at(day, 11))
+        assert taken.status_code == 201 and taken.json()["status"] == "confirmed", taken.text
+        made = await join(client, who, at(day, 10), at(day, 11), room_id=room.pk)
+        assert made.json()["state"] == "waiting", made.text
+        await cancel(client, staff, taken.json()["id"])
+        r = await client.post(f"{WL}/{made.json()['id']}/accept", headers=bearer(who))
+        assert r.status_code == 200, r.text
+        got[who.pk] = r.json()["booking"]["status"]
+    assert got == {member.pk: "pending", manager.pk: "confirmed"}
+
+
+async def test_an_offer_accepted_after_its_check_in_window_closed_counts_as_checked_in(
+    client, make_user, room, building, staff, login_clock
+):
+    """A building's rule requires a check-in that closes five minutes after the start; the
+    offer came two minutes before it and is accepted eight minutes after: nobody could
+    check in, so the booking counts as checked in when it was accepted."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    r = await client.put(
+        f"/api/v1/rules/building/{building.pk}",
+        json={"requires_checkin": True, "checkin_closes_minutes": 5},
+        headers=bearer(staff),
+    )
+    assert r.status_code == 200, r.text
+    member = await make_user()
+    made = (await join(client, member, at(0, 10), at(0, 11), room_id=room.pk)).json()
+    set_clock(login_clock, at(0, 9, 58))
+    await cancel(client, holder, taken)
+    set_clock(login_clock, at(0, 10, 8))
+    r = await client.post(f"{WL}/{made['id']}/accept", headers=bearer(member))
+    assert r.status_code == 200, r.text
+    booking = await Booking.get(id=r.json()["booking"]["id"])
+    assert booking.status == Status.confirmed and booking.checked_in_at == at(0, 10, 8)
+
+
+async def test_a_waitlist_failure_never_fails_the_cancel_that_freed_the_slot(
+    client, make_user, room, login_clock, monkeypatch, caplog
+):
+    """Reading the waitlists or offering a freed slot may fail (the database went away
+    between the cancel's commit and its offer): the cancel stands, the failure is logged,
+    and the sweep offers the slot later."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    member = await make_user()
+    made = (await join(client, member, at(0, 10), at(0, 11), room_id=room.pk)).json()
+    second = (await book(client, holder, room, at(0, 12), at(0, 13))).json()["id"]
+    real_waiting, real_slot = waitlist_offers.waitlist_db.any_waiting, waitlist_offers.offer_slot
+
+    async def gone(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(waitlist_offers.waitlist_db, "any_waiting", gone)
+    with caplog.at_level("ERROR", logger="compax.waitlist"):
+        await cancel(client, holder, taken)
+    monkeypatch.setattr(waitlist_offers.waitlist_db, "any_waiting", real_waiting)
+    monkeypatch.setattr(waitlist_offers, "offer_slot", gone)
+    with caplog.at_level("ERROR", logger="compax.waitlist"):
+        await cancel(client, holder, second)
+    slot = f"Slot(room_id={room.pk}, start={at(0, 12)!r}, end={at(0, 13)!r})"
+    assert [r.getMessage() for r in caplog.records] == [
+        "reading the waitlists failed; the sweep tries again",
+        f"offering the freed slot {slot} failed; the sweep tries again",
+    ]
+    assert (await WaitlistEntry.get(id=made["id"])).state.value == "waiting"
+    monkeypatch.setattr(waitlist_offers, "offer_slot", real_slot)
+    assert await waitlist_offers.sweep(at(0, 8, 30)) == 1
+    assert (await WaitlistEntry.get(id=made["id"])).state.value == "offered"
