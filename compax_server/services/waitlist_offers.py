@@ -33,6 +33,7 @@ booking, such as a series cancelled). All of it uses the controlled clock
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -135,20 +136,19 @@ async def offer_freed(slots: list[rules.Slot]) -> None:
             log.exception("offering the freed slot %s failed; the sweep tries again", slot)
 
 
-async def offer_slot(slot: rules.Slot) -> bool:
+async def offer_slot(slot: rules.Slot) -> None:
     """Offer the room to the first in its line for ``slot`` whose window is entirely free
     there and whose rules allow the booking: a held booking and the entry ``offered``. The
     line is read and decided under the room's booking lock, in one transaction, so two
-    processes offering one slot queue up and first come stays first served. Returns whether
-    an offer was made."""
+    processes offering one slot queue up and first come stays first served."""
     codes = await rooms_db.feature_codes([slot.room_id])
     features = frozenset(codes[slot.room_id])
 
-    async def attempt() -> bool:
+    async def attempt() -> None:
         async with transaction():
             room = await lock_room(slot.room_id)
             if room is None or not room.bookable:
-                return False
+                return
             facts = rules.RoomFacts(
                 room.id, room.building_id, room.capacity, room.bookable, features
             )
@@ -160,13 +160,10 @@ async def offer_slot(slot: rules.Slot) -> bool:
                 if entry.start <= moment or not rules.fits(criteria_of(entry), facts):
                     continue
                 if await _offer_to(entry, room, moment):
-                    return True
-            return False
+                    return
 
-    try:
-        return await writes.run(attempt)
-    except Conflict:  # the database refused the hold: something took the slot meanwhile
-        return False
+    with contextlib.suppress(Conflict):  # the database refused the hold: taken meanwhile
+        await writes.run(attempt)
 
 
 async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> bool:

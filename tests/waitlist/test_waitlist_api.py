@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
+from compax_server.db.rooms import Room
+from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.services import waitlist_offers
 from tests.conftest import at, bearer
@@ -814,3 +816,51 @@ async def test_a_waitlist_failure_never_fails_the_cancel_that_freed_the_slot(
     monkeypatch.setattr(waitlist_offers, "offer_slot", real_slot)
     assert await waitlist_offers.sweep(at(0, 8, 30)) == 1
     assert (await WaitlistEntry.get(id=made["id"])).state.value == "offered"
+
+
+async def test_the_line_passes_over_who_cannot_have_the_slot_without_a_reason(
+    client, make_user, room, login_clock
+):
+    """A freed slot goes past the entries it cannot serve, saying nothing to them: one whose
+    window is still partly taken, one whose member's account was closed; the next in line
+    gets it."""
+    set_clock(login_clock, at(0, 8))
+    holder = await make_user()
+    first = (await book(client, holder, room, at(0, 10), at(0, 11))).json()["id"]
+    assert (await book(client, holder, room, at(0, 11), at(0, 12))).status_code == 201
+    wide, closed, patient = [await make_user() for _ in range(3)]
+    ids = [
+        (await join(client, wide, at(0, 10), at(0, 12), room_id=room.pk)).json()["id"],
+        (await join(client, closed, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"],
+        (await join(client, patient, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"],
+    ]
+    await User.filter(id=closed.pk).update(is_active=False)
+    await cancel(client, holder, first)
+    got = [await WaitlistEntry.get(id=i) for i in ids]
+    assert [(e.state.value, e.reason) for e in got] == [
+        ("waiting", ""),
+        ("waiting", ""),
+        ("offered", ""),
+    ]
+
+
+async def test_an_unbookable_room_or_a_window_begun_gets_no_offer(
+    client, make_user, room, login_clock
+):
+    set_clock(login_clock, at(0, 8))
+    holder, member = await make_user(), await make_user()
+    taken = [
+        (await book(client, holder, room, at(0, h), at(0, h + 1))).json()["id"] for h in (10, 12)
+    ]
+    made = [
+        (await join(client, member, at(0, h), at(0, h + 1), room_id=room.pk)).json()["id"]
+        for h in (10, 12)
+    ]
+    await Room.filter(id=room.pk).update(bookable=False)
+    await cancel(client, holder, taken[1])
+    await Room.filter(id=room.pk).update(bookable=True)
+    set_clock(login_clock, at(0, 10))  # the first window begins as its slot comes free
+    await cancel(client, holder, taken[0])
+    got = [await WaitlistEntry.get(id=i) for i in made]
+    assert [(e.state.value, e.reason) for e in got] == [("waiting", ""), ("waiting", "")]
+    assert await Booking.filter(status=Status.held).count() == 0
