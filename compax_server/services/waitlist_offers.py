@@ -13,8 +13,10 @@ calendar write that committed, which slots it freed, and calls ``offer_freed``. 
 goes to the waiting entries whose window meets it and who would take that room (the room
 itself, or criteria it fits), first come first: the first whose window is now entirely free
 (no pending, confirmed or held booking, no closure) and whose booking the rules allow (the
-member's own rules: duration, notice, quota, no-show ban...) gets it. An entry the rules
-refuse is passed over, with the reason on the entry, and keeps waiting.
+member's own rules: duration, notice, quota, no-show ban...) gets it, and so on down the
+line while any of the slot is left (a freed two hours serve two members waiting for one
+hour each). An entry the rules refuse is passed over, with the reason on the entry, and
+keeps waiting.
 
 **Races.** An offer runs in one transaction that first takes the room's booking lock: two
 processes offering the same slot queue on it, and the second finds the hold of the first.
@@ -137,10 +139,11 @@ async def offer_freed(slots: list[rules.Slot]) -> None:
 
 
 async def offer_slot(slot: rules.Slot) -> None:
-    """Offer the room to the first in its line for ``slot`` whose window is entirely free
-    there and whose rules allow the booking: a held booking and the entry ``offered``. The
-    line is read and decided under the room's booking lock, in one transaction, so two
-    processes offering one slot queue up and first come stays first served."""
+    """Offer the room to those in its line for ``slot``, first come first, whose window is
+    entirely free there and whose rules allow the booking: a held booking and the entry
+    ``offered``. The line is read and decided under the room's booking lock, in one
+    transaction, so two processes offering one slot queue up and first come stays first
+    served."""
     codes = await rooms_db.feature_codes([slot.room_id])
     features = frozenset(codes[slot.room_id])
 
@@ -159,23 +162,22 @@ async def offer_slot(slot: rules.Slot) -> None:
             for entry in line:
                 if entry.start <= moment or not rules.fits(criteria_of(entry), facts):
                     continue
-                if await _offer_to(entry, room, moment):
-                    return
+                await _offer_to(entry, room, moment)  # the next may have what is left
 
     with contextlib.suppress(Conflict):  # the database refused the hold: taken meanwhile
         await writes.run(attempt)
 
 
-async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> bool:
+async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> None:
     """Inside ``offer_slot``'s transaction: the offer to this entry, when it can have it."""
     active, closures = await blockers(
         room.building_id, room.id, entry.start, entry.end, checks.OCCUPYING
     )
     if active or closures:
-        return False  # not free (yet) for this window
+        return  # not free (yet) for this window
     actor = await actor_for(entry.user_id)
     if actor is None:
-        return False
+        return
     try:
         await checks.check_slot(
             actor, room, entry.start, entry.end, Status.held, None, False, actor.user_id
@@ -183,9 +185,9 @@ async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime
     except CompaxError as refused:
         reason = f"passed over for room {room.code}: {refused.detail}"[:500]
         await WaitlistEntry.filter(id=entry.pk).update(reason=reason)
-        return False
+        return
     if not await waitlist_db.take_for_offer(entry.pk):
-        return False  # offered another room meanwhile
+        return  # offered another room meanwhile
     booking = await insert_booking(
         new_booking(
             room_id=room.id,
@@ -219,7 +221,6 @@ async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime
     await audit.record(
         None, "waitlist.offer", "waitlist_entry", entry.pk, before=before, after=after
     )
-    return True
 
 
 async def offer_entry(entry: WaitlistEntry) -> bool:

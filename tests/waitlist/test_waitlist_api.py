@@ -331,10 +331,27 @@ async def test_bad_joins_write_nothing(client, make_user, room, staff, login_clo
         (good | {"room_id": room.pk, "title": "a\u0000b"}, 400, "validation_failed"),
         (good | {"features": ["x"] * 5000}, 400, "validation_failed"),
     ]
+    cases += [
+        (good | {"room_id": room.pk, "start": at(0, 8).isoformat()}, 400, "validation_failed"),
+        (good | {"room_id": room.pk, "end": at(20, 9).isoformat()}, 422, "rule_violation"),
+    ]
     for body, status, code in cases:
         r = await client.post(WL, json=body, headers=bearer(member))
         assert (r.status_code, r.json()["code"]) == (status, code), (body, r.text)
         assert len(r.content) < 5000
+    r = await client.post(WL, json=good | {"room_id": room.pk, "start": at(0, 8).isoformat()},
+                          headers=bearer(member))  # fmt: skip
+    detail = f"the window must start in the future (it is {at(0, 8).isoformat()})"
+    assert r.json()["detail"] == f"start: {detail}"
+    assert r.json()["errors"] == [
+        {"location": "body", "pointer": "/start", "detail": detail, "code": "invalid"}
+    ]
+    r = await client.post(WL, json=good | {"room_id": room.pk, "min_capacity": 5},
+                          headers=bearer(member))  # fmt: skip
+    both = "give room_id, or the criteria (building_id, min_capacity, features), not both"
+    assert r.json()["errors"] == [
+        {"location": "body", "pointer": "/room_id", "detail": both, "code": "exclusive"}
+    ]
     assert await WaitlistEntry.all().count() == 0
     assert await AuditEvent.filter(action="waitlist.join").count() == 0
 
@@ -864,3 +881,70 @@ async def test_an_unbookable_room_or_a_window_begun_gets_no_offer(
     got = [await WaitlistEntry.get(id=i) for i in made]
     assert [(e.state.value, e.reason) for e in got] == [("waiting", ""), ("waiting", "")]
     assert await Booking.filter(status=Status.held).count() == 0
+
+
+async def test_a_freed_slot_serves_everyone_in_line_it_has_room_for(
+    client, make_user, room, login_clock
+):
+    """Two hours freed, two members waiting for one hour each: both are offered at once,
+    each their hour, in one ``waitlist.offer`` event each (before: waiting; after: the room
+    and the offer's number). The hold is a plain booking of the member."""
+    set_clock(login_clock, at(0, 8))
+    holder, early, late = [await make_user() for _ in range(3)]
+    taken = (await book(client, holder, room, at(0, 10), at(0, 12))).json()["id"]
+    ids = [
+        (await join(client, early, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"],
+        (await join(client, late, at(0, 11), at(0, 12), room_id=room.pk)).json()["id"],
+    ]
+    set_clock(login_clock, at(0, 8, 3))
+    await cancel(client, holder, taken)
+    got = [await WaitlistEntry.get(id=i) for i in ids]
+    assert [e.state.value for e in got] == ["offered", "offered"]
+    assert [e.offered_at for e in got] == [at(0, 8, 3)] * 2
+    holds = [await Booking.get(id=e.booking_id) for e in got]
+    assert [(b.owner_id, b.start, b.end) for b in holds] == [
+        (early.pk, at(0, 10), at(0, 11)),
+        (late.pk, at(0, 11), at(0, 12)),
+    ]
+    assert [(b.title, b.description, b.status) for b in holds] == [("Waiting", "", Status.held)] * 2
+    for e in got:
+        offer = await AuditEvent.get(action="waitlist.offer", entity_id=e.pk)
+        assert (offer.actor_user_id, offer.before["state"]) == (None, "waiting")
+        assert (offer.after["state"], offer.after["room_id"], offer.after["offer"]) == (
+            "offered",
+            room.pk,
+            1,
+        )
+        assert offer.after["booking_id"] == e.booking_id
+
+
+async def test_joining_for_any_fitting_room_is_offered_the_best_fit_of_the_fitting_free_rooms(
+    client, make_user, make_room, staff, login_clock, monkeypatch
+):
+    """Each decoy fits better (fewer seats) but fails one criterion: too small, another
+    building, not bookable, without the feature, taken. Looking at one room only, the
+    offer is still the room that fits."""
+    set_clock(login_clock, at(0, 8))
+    r = await client.post(
+        "/api/v1/buildings",
+        json={"code": "ANX", "name": "Annex", "timezone": "UTC"},
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    beamer = ["projector"]
+    await make_room(capacity=10, features=beamer)
+    await make_room(code="ANX-1", capacity=31, features=beamer, building_id=r.json()["id"])
+    await make_room(capacity=32, features=beamer, bookable=False)
+    await make_room(capacity=33)
+    busy = await make_room(capacity=34, features=beamer)
+    right = await make_room(capacity=40, features=beamer)
+    holder, waiter = await make_user(), await make_user()
+    assert (await book(client, holder, busy, at(0, 9), at(0, 12))).status_code == 201
+    monkeypatch.setattr(waitlist_offers, "SWEEP_ROOMS", 1)
+    building_id = right.building_id
+    r = await join(
+        client, waiter, at(0, 10), at(0, 11), building_id=building_id, min_capacity=30,
+        features=beamer,
+    )  # fmt: skip
+    assert r.status_code == 201 and r.json()["state"] == "offered", r.text
+    assert (await Booking.get(id=r.json()["booking_id"])).room_id == right.pk
