@@ -49,7 +49,7 @@ class Join:
     features: tuple[str, ...] = ()
 
 
-async def _check_join(actor: Actor, j: Join) -> tuple[datetime, datetime]:
+async def _check_join(j: Join) -> tuple[datetime, datetime]:
     start, end = checks.check_times(j.start, j.end, override=False)
     moment = now()
     if start <= moment:
@@ -93,7 +93,7 @@ async def _check_join(actor: Actor, j: Join) -> tuple[datetime, datetime]:
 async def join(actor: Actor, j: Join) -> WaitlistEntry:
     """Wait for the room (or any room that fits) in the window; offered at once when free."""
     require_scope(actor, Scope.write)
-    start, end = await _check_join(actor, j)
+    start, end = await _check_join(j)
     limit = runtime.settings().waitlist_max_entries
 
     async def attempt() -> WaitlistEntry:

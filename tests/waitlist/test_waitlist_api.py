@@ -376,8 +376,9 @@ async def test_open_entries_are_bounded_and_duplicates_refused(
         await join(client, member, at(0, 10), at(0, 11), room_id=rooms[1].pk)
     ).status_code == 201
     r = await join(client, member, at(0, 10), at(0, 11), room_id=rooms[2].pk)
-    assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "waitlist_limit"
-    assert r.json()["detail"] == "at most 2 open waitlist entries per person; leave one first"
+    limit = "at most 2 open waitlist entries per person; leave one first"
+    assert r.status_code == 422 and r.json()["detail"] == limit
+    assert r.json()["errors"] == [{"rule": "waitlist_limit", "detail": limit}]
     assert await WaitlistEntry.filter(user_id=member.pk).count() == 2
     # the bound is each person's, over their open entries only
     other = await make_user()
@@ -948,3 +949,45 @@ async def test_joining_for_any_fitting_room_is_offered_the_best_fit_of_the_fitti
     )  # fmt: skip
     assert r.status_code == 201 and r.json()["state"] == "offered", r.text
     assert (await Booking.get(id=r.json()["booking_id"])).room_id == right.pk
+
+
+async def test_each_refused_join_names_its_field_and_why(
+    client, make_user, make_room, staff, login_clock
+):
+    set_clock(login_clock, at(0, 8))
+    member = await make_user()
+    closed = await make_room(bookable=False)
+    made = await client.post(
+        "/api/v1/buildings",
+        json={"code": "OLD", "name": "Old wing", "timezone": "UTC"},
+        headers=bearer(staff),
+    )
+    gone = made.json()["id"]
+    assert (
+        await client.delete(f"/api/v1/buildings/{gone}", headers=bearer(staff))
+    ).status_code == 204
+    window = {"title": "x", "start": at(0, 10).isoformat(), "end": at(0, 11).isoformat()}
+
+    def field(name, detail, code="unknown"):
+        return [{"location": "body", "pointer": f"/{name}", "detail": detail, "code": code}]
+
+    cases = [
+        ({"room_id": 999_999}, field("room_id", "room 999999 does not exist")),
+        ({"building_id": gone}, field("building_id", f"building {gone} does not exist")),
+        (
+            {"features": ["zeta", "alpha", "zeta"]},
+            field("features", "unknown feature(s): alpha, zeta"),
+        ),
+        (
+            {"room_id": closed.pk},
+            [{"rule": "not_bookable", "detail": f"room {closed.code} is not bookable"}],
+        ),
+    ]
+    for extra, errors in cases:
+        r = await client.post(WL, json=window | extra, headers=bearer(member))
+        assert r.json()["errors"] == errors, (extra, r.text)
+        detail = errors[0]["detail"]
+        assert r.json()["detail"] == (
+            f"{extra.popitem()[0]}: {detail}" if "pointer" in errors[0] else detail
+        )
+    assert await WaitlistEntry.all().count() == 0
