@@ -696,6 +696,7 @@ async def test_accepting_is_recorded_whole_and_the_members_rules_apply_again(
         made = await join(client, u, at(0, 10), at(0, 11), room_id=room.pk)
         ids[who] = made.json()["id"]
     joined = await AuditEvent.get(action="waitlist.join", entity_id=ids["member"])
+    assert (joined.actor_user_id, joined.entity_type) == (member.pk, "waitlist_entry")
     assert joined.after == {
         "user_id": member.pk,
         "title": "Waiting",
@@ -991,3 +992,28 @@ async def test_each_refused_join_names_its_field_and_why(
             f"{extra.popitem()[0]}: {detail}" if "pointer" in errors[0] else detail
         )
     assert await WaitlistEntry.all().count() == 0
+
+
+async def test_only_the_same_wish_still_open_is_a_second_join(
+    client, make_user, building, login_clock
+):
+    """A wish differs by its building, its seats, its start or its end; one that ended
+    (left) may be made again."""
+    set_clock(login_clock, at(0, 8))
+    member = await make_user()
+    wish = {"building_id": building.pk, "min_capacity": 500}  # no room has 500 seats
+    first = await join(client, member, at(0, 10), at(0, 11), **wish)
+    assert first.status_code == 201 and first.json()["state"] == "waiting", first.text
+    others = [
+        (at(0, 10), at(0, 11), {"min_capacity": 500}),
+        (at(0, 10), at(0, 11), wish | {"min_capacity": 400}),
+        (at(0, 10, 30), at(0, 11), wish),
+        (at(0, 10), at(0, 11, 30), wish),
+    ]
+    for start, end, extra in others:
+        r = await join(client, member, start, end, **extra)
+        assert r.status_code == 201, (extra, start, end, r.text)
+    r = await client.delete(f"{WL}/{first.json()['id']}", headers=bearer(member))
+    assert r.status_code == 200, r.text
+    again = await join(client, member, at(0, 10), at(0, 11), **wish)
+    assert again.status_code == 201, again.text
