@@ -56,6 +56,16 @@ async def entry(client, user, entry_id):
     return r.json()
 
 
+async def new_building(client, staff, code: str, name: str) -> int:
+    r = await client.post(
+        "/api/v1/buildings",
+        json={"code": code, "name": name, "timezone": "UTC"},
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
 async def taken_room(client, make_user, room, login_clock):
     """A room booked 10-11 on day 0 by someone; the clock at 08:00 that day."""
     set_clock(login_clock, at(0, 8))
@@ -229,14 +239,9 @@ async def test_any_room_of_a_building_is_offered_from_that_building_only(
     client, make_user, make_room, staff, building, login_clock
 ):
     set_clock(login_clock, at(0, 8))
-    r = await client.post(
-        "/api/v1/buildings",
-        json={"code": "ANX", "name": "Annex", "timezone": "UTC"},
-        headers=bearer(staff),
-    )
-    assert r.status_code == 201, r.text
+    annex = await new_building(client, staff, "ANX", "Annex")
     here = await make_room(capacity=30)
-    there = await make_room(code="ANX-1", capacity=30, building_id=r.json()["id"])
+    there = await make_room(code="ANX-1", capacity=30, building_id=annex)
     holder, waiter = await make_user(), await make_user()
     for room in (here, there):
         assert (await book(client, holder, room, at(0, 10), at(0, 11))).status_code == 201
@@ -927,15 +932,10 @@ async def test_joining_for_any_fitting_room_is_offered_the_best_fit_of_the_fitti
     building, not bookable, without the feature, taken. Looking at one room only, the
     offer is still the room that fits."""
     set_clock(login_clock, at(0, 8))
-    r = await client.post(
-        "/api/v1/buildings",
-        json={"code": "ANX", "name": "Annex", "timezone": "UTC"},
-        headers=bearer(staff),
-    )
-    assert r.status_code == 201, r.text
+    annex = await new_building(client, staff, "ANX", "Annex")
     beamer = ["projector"]
     await make_room(capacity=10, features=beamer)
-    await make_room(code="ANX-1", capacity=31, features=beamer, building_id=r.json()["id"])
+    await make_room(code="ANX-1", capacity=31, features=beamer, building_id=annex)
     await make_room(capacity=32, features=beamer, bookable=False)
     await make_room(capacity=33)
     busy = await make_room(capacity=34, features=beamer)
@@ -958,12 +958,7 @@ async def test_each_refused_join_names_its_field_and_why(
     set_clock(login_clock, at(0, 8))
     member = await make_user()
     closed = await make_room(bookable=False)
-    made = await client.post(
-        "/api/v1/buildings",
-        json={"code": "OLD", "name": "Old wing", "timezone": "UTC"},
-        headers=bearer(staff),
-    )
-    gone = made.json()["id"]
+    gone = await new_building(client, staff, "OLD", "Old wing")
     assert (
         await client.delete(f"/api/v1/buildings/{gone}", headers=bearer(staff))
     ).status_code == 204
