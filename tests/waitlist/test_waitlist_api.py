@@ -475,6 +475,7 @@ async def test_the_refusals_of_an_offer_and_of_a_second_join_are_in_words(
     assert r.json()["detail"] == (
         f"the offer of waitlist entry {entry_id} was withdrawn (booking {hold.pk} is cancelled)"
     )
+    assert r.json()["booking_status"] == "cancelled"
     assert await Booking.filter(owner_id=waiter.pk, status=Status.confirmed).count() == 0
 
 
@@ -1012,3 +1013,19 @@ async def test_only_the_same_wish_still_open_is_a_second_join(
     assert r.status_code == 200, r.text
     again = await join(client, member, at(0, 10), at(0, 11), **wish)
     assert again.status_code == 201, again.text
+
+
+async def test_staff_cannot_accept_for_a_member_whose_account_was_closed(
+    client, make_user, room, staff, login_clock
+):
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    member = await make_user()
+    made = (await join(client, member, at(0, 10), at(0, 11), room_id=room.pk)).json()
+    await cancel(client, holder, taken)
+    await User.filter(id=member.pk).update(is_active=False)
+    r = await client.post(f"{WL}/{made['id']}/accept", headers=bearer(staff))
+    assert r.status_code == 404, r.text
+    assert r.json()["detail"] == f"waitlist entry {made['id']} does not exist"
+    entry = await WaitlistEntry.get(id=made["id"])
+    assert entry.state.value == "offered"
+    assert (await Booking.get(id=entry.booking_id)).status == Status.held
