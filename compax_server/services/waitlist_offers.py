@@ -239,8 +239,7 @@ async def offer_entry(entry: WaitlistEntry) -> bool:
             min_capacity=entry.min_capacity,
             building_id=entry.building_id,
             feature_ids=sorted(feature_ids.values()),
-            only_bookable=True,
-        )
+        )  # a free room is a bookable one: find_rooms looks for free rooms
         c = search.Criteria(free_from=entry.start, free_to=entry.end)
         windows, _, _, _ = search.windows_of(c, await search.all_buildings())
         rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=SWEEP_ROOMS)

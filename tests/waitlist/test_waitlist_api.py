@@ -677,15 +677,13 @@ async def test_staff_list_by_room_page_by_page(client, make_user, make_room, sta
             ]
         )
     seen, cursor = [], None
-    while True:
+    for _ in range(2):
         params = {"room_id": rooms[0].pk, "limit": 2} | ({"cursor": cursor} if cursor else {})
         r = await client.get(WL, params=params, headers=bearer(staff))
         assert r.status_code == 200, r.text
         seen.append([e["id"] for e in r.json()["data"]])
         cursor = r.json()["next_cursor"]
-        if not cursor:
-            break
-    assert seen == [[made[0], made[2]], [made[3]]]
+    assert seen == [[made[0], made[2]], [made[3]]] and cursor is None
 
 
 async def test_accepting_is_recorded_whole_and_the_members_rules_apply_again(
@@ -763,18 +761,24 @@ async def test_accepting_is_recorded_whole_and_the_members_rules_apply_again(
     assert (left.before["reason"], left.after["reason"]) == (None, "left")
 
 
-async def test_in_a_room_that_needs_approval_a_member_accepts_a_request_and_its_manager_a_booking(
+async def test_in_a_room_that_needs_approval_a_member_accepts_a_request_and_its_managers_a_booking(
     client, make_user, make_room, staff, login_clock
 ):
     set_clock(login_clock, at(0, 8))
     room = await make_room(requires_approval=True)
-    member, manager = await make_user(), await make_user()
+    member, manager, keeper = await make_user(), await make_user(), await make_user()
     r = await client.post(
         f"/api/v1/rooms/{room.pk}/managers", json={"user_id": manager.pk}, headers=bearer(staff)
     )
     assert r.status_code == 201, r.text
+    r = await client.post(
+        f"/api/v1/buildings/{room.building_id}/managers",
+        json={"user_id": keeper.pk},
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
     got = {}
-    for day, who in ((0, member), (1, manager)):
+    for day, who in ((0, member), (1, manager), (2, keeper)):
         taken = await book(client, staff, room, at(day, 10), at(day, 11))
         assert taken.status_code == 201 and taken.json()["status"] == "confirmed", taken.text
         made = await join(client, who, at(day, 10), at(day, 11), room_id=room.pk)
@@ -783,7 +787,7 @@ async def test_in_a_room_that_needs_approval_a_member_accepts_a_request_and_its_
         r = await client.post(f"{WL}/{made.json()['id']}/accept", headers=bearer(who))
         assert r.status_code == 200, r.text
         got[who.pk] = r.json()["booking"]["status"]
-    assert got == {member.pk: "pending", manager.pk: "confirmed"}
+    assert got == {member.pk: "pending", manager.pk: "confirmed", keeper.pk: "confirmed"}
 
 
 async def test_an_offer_accepted_after_its_check_in_window_closed_counts_as_checked_in(
@@ -951,6 +955,10 @@ async def test_joining_for_any_fitting_room_is_offered_the_best_fit_of_the_fitti
     )  # fmt: skip
     assert r.status_code == 201 and r.json()["state"] == "offered", r.text
     assert (await Booking.get(id=r.json()["booking_id"])).room_id == right.pk
+    joined = await AuditEvent.get(action="waitlist.join", entity_id=r.json()["id"])
+    assert (joined.after["room_id"], joined.after["features"]) == (None, ["projector"])
+    offer = await AuditEvent.get(action="waitlist.offer", entity_id=r.json()["id"])
+    assert (offer.after["room_id"], offer.after["building_id"]) == (right.pk, building_id)
 
 
 async def test_each_refused_join_names_its_field_and_why(
