@@ -13,8 +13,8 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
-from compax_server.services import waitlist_offers
-from tests.conftest import at, bearer
+from compax_server.services import api_keys, waitlist_offers
+from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
@@ -1037,3 +1037,38 @@ async def test_staff_cannot_accept_for_a_member_whose_account_was_closed(
     entry = await WaitlistEntry.get(id=made["id"])
     assert entry.state.value == "offered"
     assert (await Booking.get(id=entry.booking_id)).status == Status.held
+
+
+async def test_an_api_key_waits_reads_and_answers_only_within_its_scopes(
+    client, make_user, room, admin, login_clock
+):
+    """A read key joins, leaves, accepts and declines nothing; a write key reads no entry.
+    Each refusal is a 403 naming the scope, and writes nothing."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    member = await make_user()
+    keys = {}
+    for scope in ("read", "write"):
+        _, keys[scope] = await api_keys.create_api_key(
+            actor_of(admin), user_id=member.pk, name=scope, scopes=[scope]
+        )
+    entry_id = (await join(client, member, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    await cancel(client, holder, taken)
+    window = {"title": "x", "start": at(0, 12).isoformat(), "end": at(0, 13).isoformat()}
+    refused = {
+        "read": [
+            ("POST", WL, window | {"room_id": room.pk}),
+            ("DELETE", f"{WL}/{entry_id}", None),
+            ("POST", f"{WL}/{entry_id}/accept", None),
+            ("POST", f"{WL}/{entry_id}/decline", None),
+        ],
+        "write": [("GET", WL, None), ("GET", f"{WL}/{entry_id}", None)],
+    }
+    lacking = {"read": "write", "write": "read"}
+    for scope, calls in refused.items():
+        auth = {"Authorization": f"Bearer {keys[scope]}"}
+        for method, path, body in calls:
+            r = await client.request(method, path, json=body, headers=auth)
+            assert r.status_code == 403, (scope, method, path, r.text)
+            assert r.json()["detail"] == f"this API key lacks the {lacking[scope]!r} scope"
+    assert await WaitlistEntry.filter(user_id=member.pk).count() == 1
+    assert (await WaitlistEntry.get(id=entry_id)).state.value == "offered"
