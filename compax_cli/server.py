@@ -112,8 +112,7 @@ def serve(
         f"Compax on {scheme}://{host}:{port}  (docs: {scheme}://{host}:{port}/docs, "
         f"database: {settings.database_url.split('@')[-1]}, workers: {workers})"
     )
-    if workers > 1:
-        _tolerate_worker_state_race()
+    _tolerate_worker_state_race()
     app.prepare(
         host=host,
         port=port,
@@ -127,9 +126,11 @@ def serve(
 
 
 def _tolerate_worker_state_race() -> None:
-    """Sanic 25.12's worker manager can read a worker's state entry in the moment the worker
-    clears it at shutdown (``None.get`` in ``_sync_states``) and then exits 1 although every
-    worker stopped cleanly. That one cycle is skipped instead; the next one sees the state."""
+    """Sanic 25.12's worker manager (it runs even for one worker: ``Sanic.serve`` always starts
+    worker processes) can read a worker's state entry in the moment the worker clears it at
+    shutdown (``None.get`` in ``_sync_states``) and then exits 1 with a traceback although
+    every worker stopped cleanly. That one cycle is skipped instead; the next one sees the
+    state."""
     from sanic.worker.manager import WorkerManager
 
     original = WorkerManager._sync_states
