@@ -35,7 +35,6 @@ booking, such as a series cancelled). All of it uses the controlled clock
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,12 +45,12 @@ from compax_server.db import search as search_db
 from compax_server.db import transaction
 from compax_server.db import waitlist as waitlist_db
 from compax_server.db.bookings import Booking, Status, blockers, insert_booking, new_booking
-from compax_server.db.room_locks import RoomForBooking, lock_room
+from compax_server.db.room_locks import LockedSlot, RoomForBooking, lock_room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.domain import waitlist as rules
 from compax_server.domain.waitlist import EntryState
-from compax_server.errors import CompaxError, Conflict
+from compax_server.errors import CompaxError
 from compax_server.services import audit, limits, search, sessions, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import Actor
@@ -143,7 +142,8 @@ async def offer_slot(slot: rules.Slot) -> None:
     entirely free there and whose rules allow the booking: a held booking and the entry
     ``offered``. The line is read and decided under the room's booking lock, in one
     transaction, so two processes offering one slot queue up and first come stays first
-    served."""
+    served. Each offer is a ``writes.part``: a hold the database refuses (taken by a writer
+    the check did not see) undoes that offer alone."""
     codes = await rooms_db.feature_codes([slot.room_id])
     features = frozenset(codes[slot.room_id])
 
@@ -162,10 +162,10 @@ async def offer_slot(slot: rules.Slot) -> None:
             for entry in line:
                 if entry.start <= moment or not rules.fits(criteria_of(entry), facts):
                     continue
-                await _offer_to(entry, room, moment)  # the next may have what is left
+                async with writes.part():  # a hold the database refuses undoes only itself
+                    await _offer_to(entry, room, moment)  # the next may have what is left
 
-    with contextlib.suppress(Conflict):  # the database refused the hold: taken meanwhile
-        await writes.run(attempt)
+    await writes.run(attempt)
 
 
 async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> None:
@@ -180,7 +180,15 @@ async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime
         return
     try:
         await checks.check_slot(
-            actor, room, entry.start, entry.end, Status.held, None, False, actor.user_id
+            actor,
+            room,
+            entry.start,
+            entry.end,
+            Status.held,
+            None,
+            False,
+            actor.user_id,
+            found=LockedSlot(room, [], []),  # read just above: nothing in the way
         )
     except CompaxError as refused:
         reason = f"passed over for room {room.code}: {refused.detail}"[:500]

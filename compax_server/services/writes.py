@@ -1,18 +1,20 @@
-"""The one way a calendar write runs: retried when the database asks, a refused overlap
-turned into a 409, the search caches told once it committed, and the waitlists told which
-slots it freed.
+"""The one way a calendar write runs: retried when the database asks, a refused overlap turned
+into a 409, the search caches told once it committed, and the waitlists told which slots it
+freed.
 
 Every write (bookings, series, imports, closures, releases, waitlist offers) hands its
-transaction body to ``run``; nothing else catches ``IntegrityError`` or bumps the cache
-stamp. The slots a write freed are read from the audit events it recorded (a booking that
-occupied a slot and no longer does: cancelled, rejected, released, moved, a lapsed hold),
-so no write has to announce them itself; after the commit the first eligible waiting
-member of each gets an offer (``services.waitlist_offers``).
+transaction body to ``run``; nothing else catches ``IntegrityError`` (``part`` drops one
+part of a write that the database refused) or bumps the cache stamp. The slots a write freed
+are read from the audit events it recorded (a booking that occupied a slot and no longer
+does: cancelled, rejected, released, moved, a lapsed hold), so no write has to announce them
+itself; after the commit the members waiting for each are offered what is free, first come
+first (``services.waitlist_offers``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from tortoise.exceptions import IntegrityError
@@ -66,3 +68,16 @@ async def run(
 
         await waitlist_offers.offer_freed(freed)
     return result
+
+
+@asynccontextmanager
+async def part() -> AsyncIterator[None]:
+    """Inside a ``run`` attempt: one part of a write that may fail alone (a savepoint). When
+    the database refuses its overlap, that part is undone and skipped and the write goes on
+    (a waitlist offer among the several one freed slot makes)."""
+    try:
+        async with db.transaction():
+            yield
+    except IntegrityError as exc:
+        if not db.is_overlap_violation(exc):
+            raise

@@ -13,7 +13,7 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
-from compax_server.services import api_keys, waitlist_offers
+from compax_server.services import api_keys, booking_checks, waitlist_offers
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
@@ -928,6 +928,43 @@ async def test_a_freed_slot_serves_everyone_in_line_it_has_room_for(
             1,
         )
         assert offer.after["booking_id"] == e.booking_id
+
+
+async def test_a_hold_the_database_refuses_costs_the_others_in_line_nothing(
+    client, make_user, room, staff, login_clock, monkeypatch
+):
+    """The offer's check is blinded for the first in line (as if another writer committed
+    in between), so the database refuses that hold; the offer to the next in line, made in
+    the same transaction, stands, and the first stays waiting with no hold."""
+    set_clock(login_clock, at(0, 8))
+    holder, early, late = [await make_user() for _ in range(3)]
+    taken = (await book(client, holder, room, at(0, 10, 30), at(0, 12))).json()["id"]
+    first = (await join(client, early, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    second = (await join(client, late, at(0, 11), at(0, 12), room_id=room.pk)).json()["id"]
+    r = await book(client, staff, room, at(0, 10), at(0, 10, 30))  # in the first's way
+    assert r.status_code == 201, r.text
+    seeing = waitlist_offers.blockers
+
+    async def blind_to_the_first(building_id, room_id, start, end, *rest):
+        if start == at(0, 10):
+            return [], []
+        return await seeing(building_id, room_id, start, end, *rest)
+
+    monkeypatch.setattr(waitlist_offers, "blockers", blind_to_the_first)
+    monkeypatch.setattr(booking_checks, "blockers", blind_to_the_first)
+    await cancel(client, holder, taken)
+    waiting, offered = await WaitlistEntry.get(id=first), await WaitlistEntry.get(id=second)
+    assert (waiting.state.value, waiting.booking_id, waiting.offers) == ("waiting", None, 0)
+    assert (offered.state.value, offered.offers) == ("offered", 1)
+    hold = await Booking.get(id=offered.booking_id)
+    assert (hold.owner_id, hold.start, hold.end, hold.status) == (
+        late.pk,
+        at(0, 11),
+        at(0, 12),
+        Status.held,
+    )
+    assert not await Booking.filter(owner_id=early.pk).exists()
+    assert await AuditEvent.filter(action="waitlist.offer").count() == 1
 
 
 async def test_joining_for_any_fitting_room_is_offered_the_best_fit_of_the_fitting_free_rooms(
