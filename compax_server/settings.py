@@ -139,6 +139,12 @@ class Settings(BaseSettings):
     )
     mail_from: str = "Compax <compax@localhost>"
     mail_per_minute: int = Field(120, ge=1, description="most emails sent per minute, per worker")
+    delivery_log_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="days to keep delivered and failed webhook deliveries and sent emails",
+    )
     reminder_leads: str = Field(
         "1440,60", description="minutes before a booking starts to remind its owner; empty: none"
     )

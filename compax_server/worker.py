@@ -52,6 +52,7 @@ class Worker:
         now = datetime.now(UTC)  # reminders and digests look at most once a minute
         done += await mail.queue_reminders(now)
         done += await mail.queue_digests(now)
+        done += await notify.purge(now)  # once an hour: the delivery logs' old rows
         return done
 
     async def run(self) -> None:

@@ -177,6 +177,25 @@ async def claim(
     return rows
 
 
+async def purge_finished(
+    table: str, statuses: tuple[str, ...], before: datetime, limit: int
+) -> int:
+    """Delete up to ``limit`` rows of ``table`` in one of the finished ``statuses`` whose last
+    attempt was due before ``before`` (found by the ``(status, next_attempt_at)`` index, so
+    a purge that finds nothing old reads nothing more). Returns how many went."""
+    if table not in ("webhook_deliveries", "email_messages"):
+        raise ValueError(f"not a purgeable table: {table}")
+    if not statuses or set(statuses) - {DELIVERED, SENT, FAILED}:
+        raise ValueError(f"not finished states: {statuses}")
+    marks = ", ".join(f"'{s}'" for s in statuses)
+    return await sql.execute(
+        f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} "
+        f"WHERE status IN ({marks}) AND next_attempt_at < ? LIMIT ?)",
+        before,
+        limit,
+    )
+
+
 async def cursor_position(name: str) -> int | None:
     """Inside a transaction: lock the consumer's cursor row and read its position; ``None``
     when another process holds it (that one is dispatching now; on PostgreSQL the lock is

@@ -11,7 +11,9 @@ recipient, so even a repeated batch adds nothing).
 
 from __future__ import annotations
 
-from compax_server import db
+from datetime import datetime, timedelta
+
+from compax_server import db, runtime
 from compax_server.db import notifications as notifications_db
 from compax_server.db.audit import AuditEvent
 from compax_server.db.notifications import EmailMessage, WebhookDelivery
@@ -19,6 +21,8 @@ from compax_server.services import mail, webhooks
 
 CURSOR = "notify"
 BATCH = 500
+PURGE_BATCH = 1000  # rows of each log deleted at once
+PURGE_EVERY = timedelta(hours=1)  # per process, unless the last purge left more to do
 
 
 async def dispatch(limit: int = BATCH) -> int:
@@ -41,3 +45,35 @@ async def dispatch(limit: int = BATCH) -> int:
             await EmailMessage.bulk_create(messages, batch_size=200, ignore_conflicts=True)
         await notifications_db.move_cursor(CURSOR, events[-1].pk)
     return len(events)
+
+
+async def purge(now: datetime) -> int:
+    """Forget what was delivered or sent (or failed for good) more than
+    ``COMPAX_DELIVERY_LOG_DAYS`` ago: the webhook delivery logs and the email outbox would
+    otherwise grow with every change, forever. The change feed (the audit log) is kept.
+
+    At most ``PURGE_BATCH`` rows of each at a time, looked at once an hour per process, or
+    at once again while a batch came back full. An email is kept at least a day past the
+    longest reminder lead: its dedupe key is what stops that reminder being sent twice."""
+    memo = runtime.memo("notify.purge")
+    last = memo.get("last")
+    if isinstance(last, datetime) and timedelta(0) <= now - last < PURGE_EVERY:
+        return 0
+    days = timedelta(days=runtime.settings().delivery_log_days)
+    leads = mail.reminder_leads()
+    longest_lead = timedelta(minutes=leads[0] if leads else 0, days=1)
+    done = await notifications_db.purge_finished(
+        "webhook_deliveries",
+        (notifications_db.DELIVERED, notifications_db.FAILED),
+        now - days,
+        PURGE_BATCH,
+    )
+    emails = await notifications_db.purge_finished(
+        "email_messages",
+        (notifications_db.SENT, notifications_db.FAILED),
+        now - max(days, longest_lead),
+        PURGE_BATCH,
+    )
+    full = PURGE_BATCH in (done, emails)
+    memo["last"] = None if full else now
+    return done + emails
