@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import AwareDatetime, Field
 from sanic import HTTPResponse, Request
@@ -77,7 +76,7 @@ class DeliveryOut(Out):
     webhook_id: str = Field(description="the webhook-id header: the same on every attempt")
     event_type: str
     order_key: str = Field(description="deliveries of one key go out in order")
-    status: Literal["pending", "sending", "delivered", "failed"]
+    status: webhooks.DeliveryStatus
     attempts: int
     next_attempt_at: datetime
     last_attempt_at: datetime | None
@@ -97,7 +96,7 @@ class DeliveryOut(Out):
 
 
 class DeliveryQuery(PageQuery):
-    status: Literal["pending", "sending", "delivered", "failed"] | None = None
+    status: webhooks.DeliveryStatus | None = None
 
 
 class RedeliverSince(In):

@@ -4,6 +4,7 @@ secret shown once and never audited, the delivery log and redelivery."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -268,7 +269,10 @@ async def test_delete_takes_the_delivery_log_with_it(client, staff):
     assert r.status_code == 204
     assert (await client.get(f"{HOOKS}/{hook['id']}", headers=bearer(staff))).status_code == 404
     assert not await WebhookDelivery.filter(subscription_id=hook["id"]).exists()
-    assert await AuditEvent.filter(action="webhook.delete", entity_id=hook["id"]).exists()
+    gone = await AuditEvent.get(action="webhook.delete", entity_id=hook["id"])
+    assert (gone.actor_user_id, gone.entity_type, gone.after) == (staff.pk, "webhook", None)
+    assert gone.before is not None
+    assert (gone.before["url"], gone.before["version"]) == (PUBLIC, 1)
 
 
 async def test_the_delivery_log_is_paged_filtered_and_redeliverable(client, staff):
@@ -291,15 +295,51 @@ async def test_the_delivery_log_is_paged_filtered_and_redeliverable(client, staf
     assert [d["id"] for d in failed["data"]] == [queued["id"]]
     bad = await client.get(f"{path}/deliveries?status=lost", headers=bearer(staff))
     assert bad.status_code == 400
+    assert bad.json()["errors"] == [
+        {
+            "location": "query",
+            "pointer": "/status",
+            "detail": "Input should be 'pending', 'sending', 'delivered' or 'failed'",
+            "code": "literal_error",
+        }
+    ]
     again = await client.post(f"{path}/deliveries/{queued['id']}/redeliver", headers=bearer(staff))
     assert again.status_code == 202
     assert (again.json()["status"], again.json()["attempts"]) == ("pending", 0)
     missing = await client.post(f"{path}/deliveries/999999/redeliver", headers=bearer(staff))
     assert missing.status_code == 404
+    assert missing.json()["detail"] == f"delivery 999999 of webhook {hook['id']} does not exist"
+    [one] = await AuditEvent.filter(action="webhook.redeliver")
+    assert (one.actor_user_id, one.entity_type, one.entity_id, one.after) == (
+        staff.pk,
+        "webhook",
+        hook["id"],
+        {"delivery_ids": [queued["id"]]},
+    )
     r = await client.post(
         f"{path}/redeliver", json={"since": "2020-01-01T00:00:00Z"}, headers=bearer(staff)
     )
     assert (r.status_code, r.json()) == (202, {"count": 3})
+    # only what was queued at or after ``since``: the first two are older than the third
+    first, second = sorted(d["id"] for d in page["data"] + rest.json()["data"])[:2]
+    await WebhookDelivery.filter(id__in=[first, second]).update(
+        status="delivered", created_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    r = await client.post(
+        f"{path}/redeliver", json={"since": "2026-06-01T00:00:00Z"}, headers=bearer(staff)
+    )
+    assert (r.status_code, r.json()) == (202, {"count": 1})
+    statuses = dict(
+        await WebhookDelivery.filter(subscription_id=hook["id"]).values_list("id", "status")
+    )
+    assert statuses == {first: "delivered", second: "delivered", queued["id"]: "pending"}
+    last = await AuditEvent.filter(action="webhook.redeliver").order_by("-id").first()
+    assert last is not None
+    assert (last.actor_user_id, last.entity_id, last.after) == (
+        staff.pk,
+        hook["id"],
+        {"since": "2026-06-01T00:00:00+00:00", "count": 1},
+    )
     naive = await client.post(
         f"{path}/redeliver", json={"since": "2020-01-01T00:00:00"}, headers=bearer(staff)
     )
@@ -323,3 +363,103 @@ async def test_the_services_check_the_same_rules(database, staff):
         await webhooks.create_subscription(
             actor_of(staff), url="gopher://93.184.215.14/", event_types=["*"]
         )
+
+
+async def test_an_update_is_checked_like_a_create_and_recorded_only_when_it_changes(
+    client, staff, room, building
+):
+    hook = (await make(client, staff)).json()
+    path = f"{HOOKS}/{hook['id']}"
+    assert (await client.get(path, headers=bearer(staff))).json()["id"] == hook["id"]
+
+    async def patch(body: dict[str, Any], version: str = "*") -> Any:
+        return await client.patch(path, json=body, headers=bearer(staff) | {"If-Match": version})
+
+    r = await patch({"description": "x"})
+    assert (r.status_code, r.json()["version"]) == (200, 2)
+    r = await client.patch(path, json={"description": "y"}, headers=bearer(staff))
+    assert r.json()["detail"] == (
+        f'Send If-Match: "2" (the ETag of the version you saw) to change webhook {hook["id"]}.'
+    )
+    r = await patch({"description": "y"}, '"1"')
+    assert r.json()["detail"] == (
+        f"The webhook {hook['id']} has changed since you read it (now version 2); "
+        "read it again and retry."
+    )
+    refused = [
+        ({"event_types": ["booking.*", "nonsense.thing"]}, 400, "unknown_event_type"),
+        ({"url": "https://127.0.0.1/hooks"}, 422, "webhook_target"),
+        ({"building_id": 999999}, 422, "unknown_building"),
+        ({"room_id": 999999}, 422, "unknown_room"),
+    ]
+    for body, status, code in refused:
+        r = await patch(body)
+        assert r.status_code == status, (body, r.text)
+        problem = r.json()
+        codes = [e.get("code") or e.get("rule") for e in problem.get("errors", [])]
+        assert code in codes, (body, problem)
+    stored = await WebhookSubscription.get(id=hook["id"])
+    assert (stored.version, stored.url, stored.building_id, stored.room_id) == (
+        2,
+        PUBLIC,
+        None,
+        None,
+    )
+
+    r = await patch({"event_types": ["room.*", "booking.cancel", "room.*"]})
+    assert r.status_code == 200, r.text
+    assert (r.json()["event_types"], r.json()["version"]) == (["booking.cancel", "room.*"], 3)
+    r = await patch({"building_id": building.pk, "room_id": room.pk})
+    assert (r.json()["building_id"], r.json()["room_id"], r.json()["version"]) == (
+        building.pk,
+        room.pk,
+        4,
+    )
+    updates = await AuditEvent.filter(action="webhook.update").order_by("id")
+    assert [u.actor_user_id for u in updates] == [staff.pk] * 3
+    assert updates[-1].after["room_id"] == room.pk and updates[-1].before["room_id"] is None
+
+    # Saying what it already says changes nothing: no new version, nothing recorded.
+    r = await patch({"description": "x", "event_types": ["room.*", "booking.cancel"]})
+    assert (r.status_code, r.json()["version"]) == (200, 4)
+    assert await AuditEvent.filter(action="webhook.update").count() == 3
+
+
+async def test_subscriptions_are_listed_page_by_page(client, staff):
+    made = [(await make(client, staff, description=f"hook {n}")).json()["id"] for n in range(3)]
+    seen: list[int] = []
+    cursor = None
+    for _ in range(4):
+        params: dict[str, Any] = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get(HOOKS, params=params, headers=bearer(staff))).json()
+        seen += [w["id"] for w in page["data"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == made
+
+
+async def test_a_read_key_reads_webhooks_and_changes_none(client, admin, make_user):
+    service = await make_user(Role.staff)
+    writer = await make_key(client, admin, service)
+    hook = await client.post(HOOKS, json={"url": PUBLIC, "event_types": ["*"]}, headers=writer)
+    path = f"{HOOKS}/{hook.json()['id']}"
+    queued = (await client.post(f"{path}/test", headers=writer)).json()
+    reader = await make_key(client, admin, service, ["read"])  # the scope refuses before all
+    admin_reader = await make_key(client, admin, admin, ["admin", "read"])
+    assert (await client.get(path, headers=admin_reader)).status_code == 200
+    assert (await client.get(f"{path}/deliveries", headers=admin_reader)).status_code == 200
+    for method, url, body in [
+        ("PATCH", path, {"description": "x"}),
+        ("DELETE", path, None),
+        ("POST", f"{path}/test", None),
+        ("POST", f"{path}/rotate-secret", None),
+        ("POST", f"{path}/deliveries/{queued['id']}/redeliver", None),
+        ("POST", f"{path}/redeliver", {"since": "2020-01-01T00:00:00Z"}),
+    ]:
+        for key in (reader, admin_reader):
+            r = await client.request(method, url, json=body, headers=key | {"If-Match": "*"})
+            assert r.status_code == 403, (method, url, r.text)
+            assert r.json()["required_scope"] == "write"
+    assert (await WebhookSubscription.get(id=hook.json()["id"])).version == 1
+    assert await WebhookDelivery.filter(subscription_id=hook.json()["id"]).count() == 1
