@@ -50,7 +50,9 @@ class WebhookCreated(WebhookOut):
 
 
 class WebhookCreate(In):
-    url: str = Field(min_length=1, max_length=2000, description="http(s), a public address")
+    url: str = Field(
+        min_length=1, max_length=webhooks.MAX_URL, description="http(s), a public address"
+    )
     event_types: list[str] = Field(min_length=1, max_length=100, description=EVENT_TYPES_HELP)
     description: str = Field("", max_length=200)
     building_id: Int | None = Field(None, ge=1, le=2**31 - 1)
@@ -60,7 +62,7 @@ class WebhookCreate(In):
 
 class WebhookUpdate(Patch):
     NULLABLE = frozenset({"building_id", "room_id", "source"})
-    url: str | None = Field(None, min_length=1, max_length=2000)
+    url: str | None = Field(None, min_length=1, max_length=webhooks.MAX_URL)
     event_types: list[str] | None = Field(None, min_length=1, max_length=100)
     description: str | None = Field(None, max_length=200)
     building_id: Int | None = Field(None, ge=1, le=2**31 - 1)

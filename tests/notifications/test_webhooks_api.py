@@ -13,6 +13,7 @@ from compax_server import runtime
 from compax_server.db.audit import AuditEvent
 from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.db.users import Role
+from compax_server.errors import InvalidInput
 from compax_server.services import webhooks
 from tests.conftest import actor_of, bearer, version_of
 
@@ -187,7 +188,11 @@ async def test_members_may_not_manage_webhooks(client, member, staff, admin):
         r = await client.request(method, path, headers=bearer(member))
         assert r.status_code == 403, (method, path)
     key = await make_key(client, admin, member)  # a member's key is a member
-    assert (await client.get(HOOKS, headers=key)).status_code == 403
+    r = await client.get(HOOKS, headers=key)
+    assert (r.status_code, r.json()["detail"]) == (
+        403,
+        "only staff and administrators (or their API keys) manage webhooks",
+    )
 
 
 async def test_an_api_key_manages_the_subscriptions_it_made(client, admin, make_user):
@@ -200,7 +205,10 @@ async def test_an_api_key_manages_the_subscriptions_it_made(client, admin, make_
     people = (await make(client, service)).json()  # made in a session: no key owns it
     listed = (await client.get(HOOKS, headers=key)).json()["data"]
     assert [w["id"] for w in listed] == [own["id"]]
-    assert (await client.get(f"{HOOKS}/{people['id']}", headers=key)).status_code == 404
+    r = await client.get(f"{HOOKS}/{people['id']}", headers=key)
+    assert (r.status_code, r.json()["detail"]) == (404, f"webhook {people['id']} does not exist")
+    made_by_key = await client.get(f"{HOOKS}/{own['id']}", headers=bearer(service))
+    assert made_by_key.json()["id"] == own["id"]  # people see what a key made
     assert (await client.get(f"{HOOKS}/{own['id']}", headers=other_key)).status_code == 404
     assert (await client.get(HOOKS, headers=other_key)).json()["data"] == []
     # staff and admins in a session see them all; an admin's key with the admin scope too
@@ -211,6 +219,8 @@ async def test_an_api_key_manages_the_subscriptions_it_made(client, admin, make_
     ):
         got = (await client.get(HOOKS, headers=headers)).json()["data"]
         assert {w["id"] for w in got} == {own["id"], people["id"]}
+    plain_admin_key = await make_key(client, admin, admin, ["read"])  # no admin scope
+    assert (await client.get(HOOKS, headers=plain_admin_key)).json()["data"] == []
     read_only = await make_key(client, admin, service, ["read"])
     r = await client.post(HOOKS, json={"url": PUBLIC, "event_types": ["*"]}, headers=read_only)
     assert r.status_code == 403 and r.json()["required_scope"] == "write"
@@ -359,10 +369,83 @@ async def test_a_test_ping_is_audited_but_not_dispatched(client, staff):
 
 
 async def test_the_services_check_the_same_rules(database, staff):
+    actor = actor_of(staff)
     with pytest.raises(Exception, match="http"):
-        await webhooks.create_subscription(
-            actor_of(staff), url="gopher://93.184.215.14/", event_types=["*"]
-        )
+        await webhooks.create_subscription(actor, url="gopher://93.184.215.14/", event_types=["*"])
+    longest = PUBLIC + "/" + "a" * (webhooks.MAX_URL - len(PUBLIC) - 1)
+    with pytest.raises(InvalidInput) as too_long:
+        await webhooks.create_subscription(actor, url=longest + "a", event_types=["*"])
+    assert too_long.value.errors == [
+        {
+            "location": "body",
+            "pointer": "/url",
+            "detail": "at most 2000 characters",
+            "code": "too_long",
+        }
+    ]
+    sub, _ = await webhooks.create_subscription(actor, url=longest, event_types=["*"])
+    with pytest.raises(ValueError, match=r"not updatable: \['secret'\]"):
+        await webhooks.update_subscription(actor, sub.pk, expected=None, secret="whsec_x")
+
+
+async def test_a_url_with_a_user_name_alone_is_refused_too(client, staff):
+    r = await make(client, staff, url="https://hooks@93.184.215.14/x")
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["code"] == "url"
+
+
+async def test_filters_name_what_is_missing(client, staff):
+    for field, kind in (("room_id", "room"), ("building_id", "building")):
+        r = await make(client, staff, **{field: 999_999})
+        assert r.status_code == 422
+        assert r.json()["detail"] == f"{field}: {kind} 999999 does not exist"
+        assert r.json()["errors"] == [
+            {
+                "rule": f"unknown_{kind}",
+                "pointer": f"/{field}",
+                "detail": f"{kind} 999999 does not exist",
+            }
+        ]
+
+
+async def test_a_rotation_is_audited_and_without_grace_the_old_secret_stops_at_once(client, staff):
+    hook = (await make(client, staff)).json()
+    path = f"{HOOKS}/{hook['id']}"
+    r = await client.post(f"{path}/rotate-secret", headers=bearer(staff))
+    assert (r.status_code, r.json()["version"]) == (200, 2)
+    until = r.json()["previous_secret_until"]
+    first = await WebhookSubscription.get(id=hook["id"])
+    assert first.previous_secret == hook["secret"]
+    [rotation] = await AuditEvent.filter(action="webhook.rotate_secret")
+    assert (rotation.actor_user_id, rotation.entity_id) == (staff.pk, hook["id"])
+    assert rotation.before is not None and rotation.after is not None
+    assert (rotation.before["version"], rotation.after["version"]) == (1, 2)
+    assert rotation.after["previous_secret_until"] == datetime.fromisoformat(until).isoformat()
+
+    settings_with(webhook_secret_grace=0)
+    r = await client.post(f"{path}/rotate-secret", headers=bearer(staff))
+    assert (r.json()["version"], r.json()["previous_secret_until"]) == (3, None)
+    second = await WebhookSubscription.get(id=hook["id"])
+    assert (second.previous_secret, second.previous_secret_until) == (None, None)
+    last = await AuditEvent.filter(action="webhook.rotate_secret").order_by("-id").first()
+    assert last is not None and last.after is not None
+    assert last.after["previous_secret_until"] is None
+
+
+async def test_a_subscription_disabled_by_hand_says_so_and_a_ping_records_its_url(client, staff):
+    hook = (await make(client, staff)).json()
+    path = f"{HOOKS}/{hook['id']}"
+    ping = await client.post(f"{path}/test", headers=bearer(staff))
+    assert ping.status_code == 202
+    event = await AuditEvent.get(id=ping.json()["event_id"])
+    assert (event.entity_type, event.after) == ("webhook", {"url": PUBLIC})
+    r = await client.patch(path, json={"active": False}, headers=bearer(staff) | {"If-Match": "*"})
+    assert r.json()["active"] is False
+    r = await client.post(f"{path}/test", headers=bearer(staff))
+    assert (r.status_code, r.json()["detail"]) == (
+        409,
+        f"webhook {hook['id']} is disabled (by hand); enable it first (active: true)",
+    )
 
 
 async def test_an_update_is_checked_like_a_create_and_recorded_only_when_it_changes(
