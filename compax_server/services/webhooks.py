@@ -48,6 +48,9 @@ __all__ = [
 ]
 
 MAX_URL = 2000
+# Every change is matched against every active subscription, and each match is a row in
+# the delivery log: a bound keeps one dispatcher batch (500 events) bounded too.
+MAX_SUBSCRIPTIONS = 200
 DeliveryStatus = Literal["pending", "sending", "delivered", "failed"]
 
 
@@ -163,6 +166,13 @@ async def create_subscription(
     await check_filters(building_id, room_id)
     secret = rules.new_secret()
     async with transaction():
+        if await WebhookSubscription.all().count() >= MAX_SUBSCRIPTIONS:
+            raise RuleViolation(
+                f"There are {MAX_SUBSCRIPTIONS} webhook subscriptions already, the most there "
+                "may be; delete one that is no longer needed (or subscribe one receiver to "
+                "more event types).",
+                errors=[{"rule": "webhook_limit", "detail": f"at most {MAX_SUBSCRIPTIONS}"}],
+            )
         sub = await WebhookSubscription.create(
             url=url,
             description=description,

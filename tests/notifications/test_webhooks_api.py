@@ -546,3 +546,16 @@ async def test_a_read_key_reads_webhooks_and_changes_none(client, admin, make_us
             assert r.json()["required_scope"] == "write"
     assert (await WebhookSubscription.get(id=hook.json()["id"])).version == 1
     assert await WebhookDelivery.filter(subscription_id=hook.json()["id"]).count() == 1
+
+
+async def test_the_number_of_subscriptions_is_bounded(client, staff, monkeypatch):
+    monkeypatch.setattr(webhooks, "MAX_SUBSCRIPTIONS", 3)
+    made = [(await make(client, staff)).json()["id"] for _ in range(3)]
+    r = await make(client, staff)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == [{"rule": "webhook_limit", "detail": "at most 3"}]
+    assert r.json()["detail"].startswith("There are 3 webhook subscriptions already")
+    assert await WebhookSubscription.all().count() == 3
+    assert await AuditEvent.filter(action="webhook.create").count() == 3
+    await client.delete(f"{HOOKS}/{made[0]}", headers=bearer(staff))
+    assert (await make(client, staff)).status_code == 201
