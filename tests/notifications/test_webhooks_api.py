@@ -345,8 +345,9 @@ async def test_the_delivery_log_is_paged_filtered_and_redeliverable(client, staf
     assert statuses == {first: "delivered", second: "delivered", queued["id"]: "pending"}
     last = await AuditEvent.filter(action="webhook.redeliver").order_by("-id").first()
     assert last is not None
-    assert (last.actor_user_id, last.entity_id, last.after) == (
+    assert (last.actor_user_id, last.entity_type, last.entity_id, last.after) == (
         staff.pk,
+        "webhook",
         hook["id"],
         {"since": "2026-06-01T00:00:00+00:00", "count": 1},
     )
@@ -381,6 +382,16 @@ async def test_the_services_check_the_same_rules(database, staff):
             "pointer": "/url",
             "detail": "at most 2000 characters",
             "code": "too_long",
+        }
+    ]
+    with pytest.raises(InvalidInput) as no_types:
+        await webhooks.create_subscription(actor, url=PUBLIC, event_types=[])
+    assert no_types.value.errors == [
+        {
+            "location": "body",
+            "pointer": "/event_types",
+            "detail": "name at least one event type, e.g. booking.* or *",
+            "code": "empty",
         }
     ]
     sub, _ = await webhooks.create_subscription(actor, url=longest, event_types=["*"])
@@ -499,7 +510,9 @@ async def test_an_update_is_checked_like_a_create_and_recorded_only_when_it_chan
         4,
     )
     updates = await AuditEvent.filter(action="webhook.update").order_by("id")
-    assert [u.actor_user_id for u in updates] == [staff.pk] * 3
+    assert [(u.actor_user_id, u.entity_type, u.entity_id) for u in updates] == [
+        (staff.pk, "webhook", hook["id"])
+    ] * 3
     assert updates[-1].after["room_id"] == room.pk and updates[-1].before["room_id"] is None
 
     # Saying what it already says changes nothing: no new version, nothing recorded.
