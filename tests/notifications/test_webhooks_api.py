@@ -157,7 +157,8 @@ async def test_event_types_must_be_known(client, staff, event_types, ok):
     if not ok:
         assert r.status_code == 400
         [error] = r.json()["errors"]
-        assert error["pointer"] == "/event_types"
+        assert (error["location"], error["pointer"]) == ("body", "/event_types")
+        assert error["code"] == ("unknown_event_type" if event_types else "too_short")
         assert error["detail"] == (
             f"unknown event type(s) {', '.join(event_types)}: use change-feed actions "
             "(booking.create, ...), a family (booking.*) or *"
