@@ -61,6 +61,19 @@ async def test_the_secret_is_shown_once_and_never_audited(client, staff):
     )
     read = (await client.get(f"{HOOKS}/{created['id']}", headers=bearer(staff))).json()
     assert "secret" not in read
+    assert (read["description"], read["url"]) == ("timetable mirror", PUBLIC)
+    [made] = await AuditEvent.filter(action="webhook.create")
+    assert (made.actor_user_id, made.entity_type, made.entity_id) == (
+        staff.pk,
+        "webhook",
+        created["id"],
+    )
+    assert made.after is not None
+    assert (made.after["url"], made.after["description"], made.after["version"]) == (
+        PUBLIC,
+        "timetable mirror",
+        1,
+    )
     listed = (await client.get(HOOKS, headers=bearer(staff))).json()
     assert [w["id"] for w in listed["data"]] == [created["id"]] and "secret" not in listed["data"][
         0
@@ -149,6 +162,7 @@ async def test_a_name_that_does_not_resolve_is_refused(client, staff):
         (["nothing.*"], False),
         (["booking"], False),
         (["auth.login"], False),
+        (["booking.*", "auth.login", "nothing.*"], False),
     ],
 )
 async def test_event_types_must_be_known(client, staff, event_types, ok):
@@ -160,7 +174,8 @@ async def test_event_types_must_be_known(client, staff, event_types, ok):
         assert (error["location"], error["pointer"]) == ("body", "/event_types")
         assert error["code"] == ("unknown_event_type" if event_types else "too_short")
         assert error["detail"] == (
-            f"unknown event type(s) {', '.join(event_types)}: use change-feed actions "
+            f"unknown event type(s) {', '.join(t for t in event_types if t != 'booking.*')}: "
+            "use change-feed actions "
             "(booking.create, ...), a family (booking.*) or *"
             if event_types
             else "List should have at least 1 item after validation, not 0"  # the schema's
@@ -170,7 +185,13 @@ async def test_event_types_must_be_known(client, staff, event_types, ok):
 async def test_filters_must_name_what_exists(client, staff, room, building):
     good = await make(client, staff, room_id=room.pk, building_id=building.pk, source="tt")
     assert good.status_code == 201
-    assert (good.json()["room_id"], good.json()["source"]) == (room.pk, "tt")
+    assert (good.json()["room_id"], good.json()["building_id"], good.json()["source"]) == (
+        room.pk,
+        building.pk,
+        "tt",
+    )
+    stored = await WebhookSubscription.get(id=good.json()["id"])
+    assert (stored.room_id, stored.building_id, stored.source) == (room.pk, building.pk, "tt")
     for field in ("room_id", "building_id"):
         r = await make(client, staff, **{field: 999_999})
         assert r.status_code == 422
