@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Hashable
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from compax_server.cache import Cache
@@ -32,6 +33,19 @@ def memo(name: str) -> dict[Any, Any]:
     """A process-local dict for small caches, emptied whenever the process is configured
     anew (so nothing survives a change of database or secret)."""
     return _memos.setdefault(name, {})
+
+
+def looked_within(name: str, now: datetime, every: timedelta) -> bool:
+    """Whether this process looked at ``name`` less than ``every`` before ``now`` (a clock
+    going back counts as not); if not, ``now`` is noted as the look and False returned.
+    For the worker's periodic steps, polled every second but needed once in a while.
+    Forgetting a look (to look again at once) is ``memo("looked").pop(name)``."""
+    looked = memo("looked")
+    last = looked.get(name)
+    if isinstance(last, datetime) and timedelta(0) <= now - last < every:
+        return True
+    looked[name] = now
+    return False
 
 
 async def remembered(

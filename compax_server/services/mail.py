@@ -232,18 +232,9 @@ def offer_link(extra: dict[str, str]) -> dict[str, str]:
 # -- from the clock: reminders and the digest ----------------------------------------------
 
 
+# The worker polls every second or so; the clock's messages need a look once a minute per
+# process (many processes only repeat a cheap look: the dedupe keys decide).
 CLOCK_EVERY = timedelta(seconds=60)
-
-
-def _looked_lately(name: str, now: datetime) -> bool:
-    """The worker polls every second or so; the clock's messages need a look once a minute
-    (per process: many processes only repeat a cheap look, the dedupe keys decide)."""
-    memo = runtime.memo("mail.clock")
-    last = memo.get(name)
-    if isinstance(last, datetime) and timedelta(0) <= now - last < CLOCK_EVERY:
-        return True
-    memo[name] = now
-    return False
 
 
 def reminder_leads() -> list[int]:
@@ -261,7 +252,7 @@ async def queue_reminders(now: datetime) -> int:
     "in 24 hours" for a booking made 2 hours ahead; it gets the 1-hour one). One per
     booking, lead and start time: a moved booking is reminded again. Looked at once a
     minute at most (per process)."""
-    if not enabled() or _looked_lately("reminders", now):
+    if not enabled() or runtime.looked_within("mail.reminders", now, CLOCK_EVERY):
         return 0
     leads = reminder_leads()
     due: list[tuple[int, BookingFacts]] = []
@@ -302,7 +293,7 @@ async def queue_digests(now: datetime) -> int:
     Looked at once a minute at most (per process)."""
     if not enabled() or now.astimezone(UTC).hour < runtime.settings().digest_hour:
         return 0
-    if _looked_lately("digests", now):
+    if runtime.looked_within("mail.digests", now, CLOCK_EVERY):
         return 0
     day = now.astimezone(UTC).date().isoformat()
     staff = await mail_db.active_staff()

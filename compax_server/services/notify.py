@@ -55,9 +55,7 @@ async def purge(now: datetime) -> int:
     At most ``PURGE_BATCH`` rows of each at a time, looked at once an hour per process, or
     at once again while a batch came back full. An email is kept at least a day past the
     longest reminder lead: its dedupe key is what stops that reminder being sent twice."""
-    memo = runtime.memo("notify.purge")
-    last = memo.get("last")
-    if isinstance(last, datetime) and timedelta(0) <= now - last < PURGE_EVERY:
+    if runtime.looked_within("notify.purge", now, PURGE_EVERY):
         return 0
     days = timedelta(days=runtime.settings().delivery_log_days)
     leads = mail.reminder_leads()
@@ -75,5 +73,6 @@ async def purge(now: datetime) -> int:
         PURGE_BATCH,
     )
     full = PURGE_BATCH in (done, emails)
-    memo["last"] = None if full else now
+    if full:
+        runtime.memo("looked").pop("notify.purge", None)
     return done + emails

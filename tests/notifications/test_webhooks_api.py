@@ -417,6 +417,7 @@ async def test_the_services_check_the_same_rules(database, staff):
         }
     ]
     sub, _ = await webhooks.create_subscription(actor, url=longest, event_types=["*"])
+    assert sub.description == ""  # none given, none made up
     with pytest.raises(ValueError, match=r"not updatable: \['secret'\]"):
         await webhooks.update_subscription(actor, sub.pk, expected=None, secret="whsec_x")
 
