@@ -233,7 +233,8 @@ def explain(exc: CompaxError, st: State | None = None) -> tuple[str, int]:
         return _fields(exc, st), EXIT_USAGE
     if isinstance(exc, RuleViolationError | UnprocessableError):
         message = _fields(exc, st)
-        if exc.code == "rule_violation" and any(e.rule for e in exc.errors):
+        offered = st is not None and st.offers_override
+        if exc.code == "rule_violation" and offered and any(e.rule for e in exc.errors):
             message += "\n  Staff may book past opening hours, closures and rules with --override."
         return message, EXIT_ERROR
     if isinstance(exc, RateLimitError):

@@ -6,6 +6,7 @@ from typing import Annotated, Literal, TypeVar
 
 import typer
 
+from compax_cli.session import State
 from compax_sdk import NOT_GIVEN, NotGiven
 
 T = TypeVar("T")
@@ -20,9 +21,22 @@ Tz = Annotated[
     ),
 ]
 Limit = Annotated[int, typer.Option("--limit", min=1, help="Show at most this many.")]
+
+
+def _offers_override(ctx: typer.Context, value: bool) -> bool:
+    """Note that the command has ``--override``: a broken booking rule then points to it."""
+    if isinstance(ctx.obj, State):
+        ctx.obj.offers_override = True
+    return value
+
+
 Override = Annotated[
     bool,
-    typer.Option("--override", help="Staff: ignore opening hours, closures and booking rules."),
+    typer.Option(
+        "--override",
+        help="Staff: ignore opening hours, closures and booking rules.",
+        callback=_offers_override,
+    ),
 ]
 SkipClosures = Annotated[
     bool,

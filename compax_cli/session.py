@@ -37,6 +37,8 @@ class State:
     """The zone of the room or building the command is about, once known."""
     names: Names = field(default_factory=lambda: Names(None))
     """Rooms, buildings and people by id, for this command (see ``compax_cli.names``)."""
+    offers_override: bool = False
+    """The command has ``--override`` (a broken booking rule's message then names it)."""
 
     def saved(self) -> dict[str, Any]:
         try:

@@ -106,6 +106,9 @@ def test_a_broken_booking_rule_points_staff_to_override():
         "the booking is longer than 60 minutes",
         errors=[{"rule": "max_duration", "detail": "the booking is longer than 60 minutes"}],
     )
-    message, code = explain(error_from_response(response))
+    message, code = explain(error_from_response(response), State(offers_override=True))
     assert code == 1 and message.count("longer than 60 minutes") == 1
     assert "--override" in message
+    # A command without --override (a webhook or user rule) gets no hint it cannot follow.
+    message, code = explain(error_from_response(response), State())
+    assert code == 1 and "--override" not in message

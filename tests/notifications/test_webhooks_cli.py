@@ -40,6 +40,9 @@ def test_add_show_update_test_deliveries_redeliver_rotate_delete(admin_cli):  # 
         hook = made["id"]
         assert made["secret"].startswith("whsec_")
         assert made["event_types"] == ["booking.*", "closure.create"]
+        wrong = admin_cli("webhooks", "add", receiver.url, "--event", "nope.create")
+        assert wrong.exit_code == 2 and "unknown event type(s) nope.create" in wrong.stderr
+        assert "--override" not in wrong.stderr
         assert [w["id"] for w in admin_cli.json("webhooks", "list")] == [hook]
         shown = admin_cli.ok("webhooks", "show", str(hook)).output
         assert receiver.url in shown and "whsec_" not in shown
