@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from standardwebhooks import Webhook
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 64  # many deliveries connect at once
 
 
 @dataclass
@@ -43,9 +48,15 @@ class Receiver:
     refused: list[Received] = field(default_factory=list)  # answered with fail_first's 503
     rejected: list[bytes] = field(default_factory=list)  # signature did not verify
     attempts: Counter[str] = field(default_factory=Counter)
+    reply: bytes = b""  # the body of every answer
+    location: str | None = None  # sent as the answer's location header (a redirect)
+    delay: float = 0.0  # seconds to hold each request before answering
+    requests: int = 0  # every request that arrived, verified or not
+    most_at_once: int = 0  # the most requests held at the same time
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._held = 0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,15 +64,27 @@ class Receiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
-                status = receiver.handle(dict(self.headers.items()), body)
+                with receiver._lock:
+                    receiver.requests += 1
+                    receiver._held += 1
+                    receiver.most_at_once = max(receiver.most_at_once, receiver._held)
+                try:
+                    time.sleep(receiver.delay)
+                    status = receiver.handle(dict(self.headers.items()), body)
+                finally:
+                    with receiver._lock:
+                        receiver._held -= 1
                 self.send_response(status)
-                self.send_header("content-length", "0")
+                if receiver.location is not None:
+                    self.send_header("location", receiver.location)
+                self.send_header("content-length", str(len(receiver.reply)))
                 self.end_headers()
+                self.wfile.write(receiver.reply)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
