@@ -30,7 +30,7 @@ async def resolve(host: str, port: int) -> list[rules.Address]:
             RESOLVE_TIMEOUT,
         )
     except (OSError, TimeoutError) as exc:
-        raise ValueError(f"{host} does not resolve ({exc or 'timed out'})") from None
+        raise ValueError(f"{host} does not resolve ({str(exc) or 'timed out'})") from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
@@ -50,6 +50,11 @@ async def target_problem(url: str) -> str | None:
         return str(exc)
     if runtime.settings().webhook_allow_private:
         return None
+    return _refused(host, addresses)
+
+
+def _refused(host: str, addresses: list[rules.Address]) -> str | None:
+    """Why one of ``host``'s addresses may not receive webhooks, or None."""
     for ip in addresses:
         if (why := rules.refused_address(ip)) is not None:
             return f"{host}: {why}"
@@ -73,9 +78,8 @@ async def target_for(url: str) -> Target:
         addresses = await resolve(host, port)
     except ValueError as exc:
         return Target(problem=str(exc))
-    for ip in addresses:
-        if (why := rules.refused_address(ip)) is not None:
-            return Target(problem=f"refused: {host}: {why}")
+    if (why := _refused(host, addresses)) is not None:
+        return Target(problem=f"refused: {why}")
     # https needs no pin: the certificate is checked against the name, so an address that
     # changed to an internal host fails the handshake.
     if urlsplit(url).scheme == "http":
