@@ -233,13 +233,13 @@ async def list_deliveries(
     summary="Redeliver one delivery",
     response=DeliveryOut,
     status=202,
-    errors=(*AUTH_ERRORS, 404),
+    errors=(*AUTH_ERRORS, 404, 409),
 )
 async def redeliver(
     request: Request, actor: Actor, webhook_id: int, delivery_id: int
 ) -> HTTPResponse:
     """Sent again from the start (attempts 0, a fresh retry window), with the same
-    ``webhook-id``."""
+    ``webhook-id``. 409 while a worker is sending it."""
     delivery = await webhooks.redeliver(actor, webhook_id, delivery_id)
     return render(DeliveryOut.of(delivery), 202)
 
@@ -256,6 +256,6 @@ async def redeliver_since(
     request: Request, actor: Actor, webhook_id: int, body: RedeliverSince
 ) -> HTTPResponse:
     """Every delivery of this subscription queued at or after ``since`` is sent again, in
-    order, whatever became of it."""
+    order, whatever became of it; those a worker is sending right now are left to it."""
     count = await webhooks.redeliver_since(actor, webhook_id, body.since)
     return render(Redelivered(count=count), 202)

@@ -130,9 +130,13 @@ async def reset(
 ) -> int:
     """Deliver again from the start: ``pending``, due now, no attempts, a fresh retry window
     (``created_at`` is when this round began). One delivery, or every delivery of the
-    subscription queued at or after ``since``. Returns how many."""
-    where = "subscription_id = ?"
-    params: list[Any] = [subscription_id]
+    subscription queued at or after ``since``. Returns how many.
+
+    A delivery being sent right now (``sending``, its lease running) is left alone: its
+    attempt count is the fence of the worker that holds it, and starting it again from zero
+    would let that worker's answer land on the next claim's row."""
+    where = f"subscription_id = ? AND NOT (status = '{SENDING}' AND lease_until >= ?)"
+    params: list[Any] = [subscription_id, now]
     if delivery_id is not None:
         where += " AND id = ?"
         params.append(delivery_id)

@@ -319,9 +319,16 @@ async def redeliver(actor: Actor, subscription_id: int, delivery_id: int) -> Web
     """Send one delivery again from the start (same ``webhook-id``)."""
     async with transaction():
         sub = await _load(actor, subscription_id, Scope.write)
-        found = await webhooks_db.reset(sub.pk, datetime.now(UTC), delivery_id=delivery_id)
-        if not found:
-            raise NotFound(f"delivery {delivery_id} of webhook {subscription_id} does not exist")
+        now = datetime.now(UTC)
+        if not await webhooks_db.reset(sub.pk, now, delivery_id=delivery_id):
+            held = await WebhookDelivery.get_or_none(id=delivery_id, subscription_id=sub.pk)
+            if held is None:
+                what = f"delivery {delivery_id} of webhook {subscription_id}"
+                raise NotFound(f"{what} does not exist")
+            raise Conflict(
+                f"delivery {delivery_id} is being sent right now; redeliver it once this "
+                "attempt is written down (GET its delivery log)"
+            )
         await audit.record(
             actor,
             "webhook.redeliver",
@@ -334,7 +341,8 @@ async def redeliver(actor: Actor, subscription_id: int, delivery_id: int) -> Web
 
 
 async def redeliver_since(actor: Actor, subscription_id: int, since: datetime) -> int:
-    """Send again every delivery of the subscription queued at or after ``since``."""
+    """Send again every delivery of the subscription queued at or after ``since`` (but
+    those being sent right now); returns how many."""
     async with transaction():
         sub = await _load(actor, subscription_id, Scope.write)
         count = await webhooks_db.reset(sub.pk, datetime.now(UTC), since=since)

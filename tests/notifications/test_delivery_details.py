@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from compax_server import runtime
+from compax_server.db import webhooks as webhooks_db
 from compax_server.db.audit import AuditEvent
 from compax_server.db.notifications import (
     DELIVERED,
@@ -25,7 +26,9 @@ from compax_server.db.notifications import (
     SENDING,
     WebhookDelivery,
     WebhookSubscription,
+    claim,
 )
+from compax_server.errors import Conflict
 from compax_server.services import bookings, webhook_delivery, webhooks
 from tests.conftest import actor_of, at
 from tests.notifications.conftest import allow, subscribe
@@ -337,3 +340,30 @@ async def test_a_delivery_whose_event_or_subscription_is_gone_fails_quietly(
     kept = await WebhookSubscription.get(id=kept.pk)
     assert kept.active and kept.version == 1  # not the receiver's fault: not disabled
     assert not await AuditEvent.filter(action="webhook.disable")
+
+
+async def test_a_delivery_being_sent_is_not_started_again_under_its_worker(
+    pump, receiver, staff, room
+):
+    sub = await subscribe(actor_of(staff), receiver, event_types=["booking.create"])
+    await book(staff, room)
+    await pump.dispatch()
+    [held] = await claim(webhooks_db.TABLE, limit=5, lease_seconds=60, where=webhooks_db.IN_ORDER)
+    with pytest.raises(Conflict, match=f"delivery {held['id']} is being sent right now"):
+        await webhooks.redeliver(actor_of(staff), sub.pk, held["id"])
+    queued = (await WebhookDelivery.get(id=held["id"])).created_at
+    assert await webhooks.redeliver_since(actor_of(staff), sub.pk, queued) == 0
+    row = await WebhookDelivery.get(id=held["id"])
+    assert (row.status, row.attempts) == (SENDING, 1)  # the worker's fence still holds
+    # Its worker answers; a second worker that claimed it again after a reset would have
+    # held attempts 1 too, and this answer would have landed on that claim.
+    assert await webhooks_db.mark_delivered([(held["id"], 1, 200)], datetime.now(UTC)) == 1
+    again_row = await webhooks.redeliver(actor_of(staff), sub.pk, held["id"])
+    assert (again_row.status, again_row.attempts) == (PENDING, 0)
+    # A worker that died: its lease ran out, the delivery may be started again.
+    [held] = await claim(webhooks_db.TABLE, limit=5, lease_seconds=60, where=webhooks_db.IN_ORDER)
+    await WebhookDelivery.filter(id=held["id"]).update(
+        lease_until=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    queued = (await WebhookDelivery.get(id=held["id"])).created_at
+    assert await webhooks.redeliver_since(actor_of(staff), sub.pk, queued) == 1
