@@ -20,6 +20,7 @@ from compax_server.domain.bounds import CHECKIN_MAX_MINUTES
 if TYPE_CHECKING:
     from compax_server.oidc import OidcProvider
 
+MAX_REMINDER_LEAD = 7 * 24 * 60  # minutes: the outbox keeps each email at least this long
 DEFAULT_SECRET = "change-me"  # noqa: S105 - the marker a production start refuses
 MIN_SECRET_LENGTH = 32
 
@@ -146,7 +147,9 @@ class Settings(BaseSettings):
         description="days to keep delivered and failed webhook deliveries and sent emails",
     )
     reminder_leads: str = Field(
-        "1440,60", description="minutes before a booking starts to remind its owner; empty: none"
+        "1440,60",
+        description=f"minutes before a booking starts to remind its owner (1..{MAX_REMINDER_LEAD}"
+        ", comma-separated); empty: none",
     )
     # Single sign-on (docs/sso.md)
     oidc_providers: str = Field(
@@ -183,6 +186,17 @@ class Settings(BaseSettings):
         if parts.query or parts.fragment:
             raise ValueError("the public URL takes no query or fragment")
         return value.strip().rstrip("/")
+
+    @field_validator("reminder_leads")
+    @classmethod
+    def _leads(cls, value: str) -> str:
+        for part in value.replace(" ", "").split(","):
+            if part and not (part.isdigit() and 1 <= int(part) <= MAX_REMINDER_LEAD):
+                raise ValueError(
+                    f"{part!r} is not a lead time: whole minutes from 1 to {MAX_REMINDER_LEAD} "
+                    "(a week), e.g. 1440,60"
+                )
+        return value
 
     @field_validator("cache_url")
     @classmethod

@@ -6,6 +6,8 @@ import stat
 
 import pytest
 
+from compax_server import runtime
+from compax_server.services import mail
 from compax_server.settings import ConfigurationError, Settings
 
 
@@ -47,3 +49,20 @@ def test_environment_variables_configure_the_server(monkeypatch):
 def test_unknown_backends_are_refused(name, value):
     with pytest.raises(ValueError, match="unsupported"):
         Settings(**{name: value})
+
+
+@pytest.mark.parametrize("leads", ["0", "60,abc", "-5", "10081", "1440;60", "1.5"])
+def test_a_reminder_lead_that_is_no_whole_minute_within_a_week_stops_the_start(leads):
+    with pytest.raises(ValueError, match="is not a lead time: whole minutes from 1 to 10080"):
+        Settings(reminder_leads=leads)
+
+
+@pytest.mark.parametrize(
+    ("leads", "longest_first"),
+    [("", []), ("1440,60", [1440, 60]), (" 60 , 1440 ", [1440, 60]), ("10080", [10080]),
+     ("1", [1]), ("60,60,", [60])],
+)  # fmt: skip
+def test_reminder_leads_within_a_week_are_taken(tmp_path, leads, longest_first):
+    settings = Settings(reminder_leads=leads, database_url=f"sqlite://{tmp_path}/c.sqlite3")
+    runtime.configure(settings)
+    assert mail.reminder_leads() == longest_first
