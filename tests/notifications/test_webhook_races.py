@@ -1,0 +1,83 @@
+"""Two changes of one subscription at once are taken one after the other: the second reads
+what the first wrote (the row is locked for update inside the change's transaction). The
+first change is held open just before it commits while the second starts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from compax_server.db.notifications import WebhookSubscription
+from compax_server.domain.versions import ANY, Expected
+from compax_server.errors import NotFound, PreconditionFailed
+from compax_server.services import audit, webhooks
+from tests.conftest import actor_of
+
+PUBLIC = "https://93.184.215.14/hooks"
+HELD_FOR = 0.3  # seconds the first change stays open once the second has started
+
+
+@pytest.fixture
+def first_held(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[Any]]]:
+    """Run ``first``, hold it open at its audit record (the last step before its commit),
+    start ``second``, let the first go; the outcomes of both, exceptions included."""
+
+    async def run(first: Awaitable[Any], second: Callable[[], Awaitable[Any]]) -> list[Any]:
+        reached, release = asyncio.Event(), asyncio.Event()
+        record = audit.record
+
+        async def held(*args: Any, **kwargs: Any) -> Any:
+            if not reached.is_set():
+                reached.set()
+                await release.wait()
+            return await record(*args, **kwargs)
+
+        monkeypatch.setattr(audit, "record", held)
+        one = asyncio.ensure_future(first)
+        await reached.wait()
+        two = asyncio.ensure_future(second())
+        await asyncio.sleep(HELD_FOR)  # the second reaches the row (and waits for it)
+        release.set()
+        return list(await asyncio.gather(one, two, return_exceptions=True))
+
+    return run
+
+
+async def test_two_updates_from_the_same_version_one_wins(first_held, staff):
+    actor = actor_of(staff)
+    sub, _ = await webhooks.create_subscription(actor, url=PUBLIC, event_types=["*"])
+    seen = Expected(versions=frozenset({sub.version}))
+    first, second = await first_held(
+        webhooks.update_subscription(actor, sub.pk, expected=seen, description="first"),
+        lambda: webhooks.update_subscription(actor, sub.pk, expected=seen, description="second"),
+    )
+    assert first.description == "first" and first.version == 2
+    assert isinstance(second, PreconditionFailed)  # it saw version 1, which is gone
+    stored = await WebhookSubscription.get(id=sub.pk)
+    assert (stored.description, stored.version) == ("first", 2)
+
+
+async def test_two_rotations_at_once_keep_the_chain_of_secrets(first_held, staff):
+    actor = actor_of(staff)
+    sub, original = await webhooks.create_subscription(actor, url=PUBLIC, event_types=["*"])
+    (_, first_secret), (_, second_secret) = await first_held(
+        webhooks.rotate_secret(actor, sub.pk), lambda: webhooks.rotate_secret(actor, sub.pk)
+    )
+    stored = await WebhookSubscription.get(id=sub.pk)
+    # The second rotated what the first made: the first's secret still signs for the grace.
+    assert (stored.secret, stored.previous_secret) == (second_secret, first_secret)
+    assert stored.version == 3 and original not in (stored.secret, stored.previous_secret)
+
+
+async def test_an_update_waiting_for_a_delete_finds_nothing(first_held, staff):
+    actor = actor_of(staff)
+    sub, _ = await webhooks.create_subscription(actor, url=PUBLIC, event_types=["*"])
+    gone, update = await first_held(
+        webhooks.delete_subscription(actor, sub.pk),
+        lambda: webhooks.update_subscription(actor, sub.pk, expected=ANY, description="late"),
+    )
+    assert gone is None and isinstance(update, NotFound)
+    assert not await WebhookSubscription.filter(id=sub.pk).exists()
