@@ -101,6 +101,15 @@ def dialect() -> str:
     return str(conn().capabilities.dialect)
 
 
+async def serialize(key: int) -> None:
+    """Inside a write transaction: wait for every other transaction that serialised on
+    ``key`` to end, and hold ``key`` until this one ends (a count-then-insert bound stays
+    exact under concurrent writers). PostgreSQL: a transaction-level advisory lock. SQLite:
+    nothing to do, its single writer (``BEGIN IMMEDIATE``) already serialises them."""
+    if dialect() == "postgres":
+        await conn().execute_query("SELECT pg_advisory_xact_lock($1)", [key])
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
     """A write transaction.

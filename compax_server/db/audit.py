@@ -148,9 +148,8 @@ async def insert_many(events: list[NewEvent]) -> None:
     ``insert``."""
     if not events:
         return
+    await db.serialize(AUDIT_LOCK)
     postgres = db.dialect() == "postgres"
-    if postgres:
-        await sql.fetch("SELECT pg_advisory_xact_lock(?)", AUDIT_LOCK)
     at = datetime.now(UTC)
     cast = "?::jsonb" if postgres else "?"
     row = f"(?, ?, ?, ?, ?, ?, ?, {cast}, {cast}, ?)"

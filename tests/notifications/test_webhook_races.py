@@ -12,7 +12,7 @@ import pytest
 
 from compax_server.db.notifications import WebhookSubscription
 from compax_server.domain.versions import ANY, Expected
-from compax_server.errors import NotFound, PreconditionFailed
+from compax_server.errors import NotFound, PreconditionFailed, RuleViolation
 from compax_server.services import audit, webhooks
 from tests.conftest import actor_of
 
@@ -81,3 +81,17 @@ async def test_an_update_waiting_for_a_delete_finds_nothing(first_held, staff):
     )
     assert gone is None and isinstance(update, NotFound)
     assert not await WebhookSubscription.filter(id=sub.pk).exists()
+
+
+async def test_two_creates_at_the_limit_make_one(first_held, staff, monkeypatch):
+    monkeypatch.setattr(webhooks, "MAX_SUBSCRIPTIONS", 3)
+    actor = actor_of(staff)
+    for _ in range(2):
+        await webhooks.create_subscription(actor, url=PUBLIC, event_types=["*"])
+    made, refused = await first_held(
+        webhooks.create_subscription(actor, url=PUBLIC, event_types=["*"]),
+        lambda: webhooks.create_subscription(actor, url=PUBLIC, event_types=["*"]),
+    )
+    assert made[0].pk and isinstance(refused, RuleViolation)
+    assert refused.extra["errors"] == [{"rule": "webhook_limit", "detail": "at most 3"}]
+    assert await WebhookSubscription.all().count() == 3
