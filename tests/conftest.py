@@ -31,7 +31,7 @@ from compax_server.db import migrate
 from compax_server.db.bookings import Booking
 from compax_server.db.rooms import Building, Feature, Room
 from compax_server.db.users import Role, User
-from compax_server.services import auth, bookings, buildings, limits, rooms, users
+from compax_server.services import audit, auth, bookings, buildings, limits, rooms, users
 from compax_server.services.actors import Actor
 from compax_server.settings import Settings
 from tests.dates import Y2031
@@ -403,3 +403,34 @@ def book(database: str) -> Book:
         return created.booking
 
     return make
+
+
+HELD_FOR = 0.3  # seconds the first write stays open once the second has started
+
+
+@pytest.fixture
+def first_held(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[Any]]]:
+    """Two writes at once: run ``first``, hold it open at its audit record (a change's last
+    step before its commit), start ``second``, let the first go after ``HELD_FOR``; the
+    outcomes of both, exceptions included. A second that must wait for the first (a row
+    lock, ``db.serialize``) then reads what the first wrote."""
+
+    async def run(first: Awaitable[Any], second: Callable[[], Awaitable[Any]]) -> list[Any]:
+        reached, release = asyncio.Event(), asyncio.Event()
+        record = audit.record
+
+        async def held(*args: Any, **kwargs: Any) -> Any:
+            if not reached.is_set():
+                reached.set()
+                await release.wait()
+            return await record(*args, **kwargs)
+
+        monkeypatch.setattr(audit, "record", held)
+        one = asyncio.ensure_future(first)
+        await reached.wait()
+        two = asyncio.ensure_future(second())
+        await asyncio.sleep(HELD_FOR)  # the second reaches the row (and waits for it)
+        release.set()
+        return list(await asyncio.gather(one, two, return_exceptions=True))
+
+    return run

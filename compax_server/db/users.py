@@ -9,6 +9,7 @@ from tortoise import fields
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from compax_server import db
 from compax_server.db import sql
 
 
@@ -75,6 +76,17 @@ class FeedToken(Model):
 def active_admins() -> QuerySet[User]:
     """The administrators who can sign in (at least one must remain)."""
     return User.filter(role=Role.admin, is_active=True)
+
+
+ADMIN_LOCK = 0x636F6D706178_02  # db.serialize key: who is an active administrator
+
+
+async def other_active_admins(user_id: int) -> int:
+    """How many active admins there are besides ``user_id``, counted under ``ADMIN_LOCK``:
+    call it inside the write transaction that demotes or deactivates, so that two admins
+    demoting each other at once cannot both count the other and leave none."""
+    await db.serialize(ADMIN_LOCK)
+    return await active_admins().exclude(id=user_id).count()
 
 
 async def state_of(user_id: int) -> dict[str, Any] | None:

@@ -19,7 +19,8 @@ from tortoise.exceptions import IntegrityError
 
 from compax_server.db import sso as sso_db
 from compax_server.db import transaction
-from compax_server.db.users import Role, User, active_admins
+from compax_server.db import users as users_db
+from compax_server.db.users import Role, User
 from compax_server.errors import (
     CompaxError,
     InvalidInput,
@@ -69,7 +70,7 @@ async def _sync_role(user: User, role: Role | None, provider: OidcProvider) -> N
     if role is None or not provider.sync_roles or role == user.role:
         return
     if user.role == Role.admin and user.is_active:
-        others = await active_admins().exclude(id=user.pk).count()
+        others = await users_db.other_active_admins(user.pk)
         if others == 0:
             return  # never demote the last admin (users.update_user refuses it too)
     before = users.snapshot(user)

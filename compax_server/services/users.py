@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from compax_server.db import transaction
+from compax_server.db import users as users_db
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import FeedToken, Role, User, active_admins
 from compax_server.domain import versions
@@ -115,7 +116,7 @@ async def create_user(
 async def _ensure_an_admin_remains(user: User, role: Role, is_active: bool) -> None:
     if user.role != Role.admin or (role == Role.admin and is_active):
         return
-    others = await active_admins().exclude(id=user.pk).count()
+    others = await users_db.other_active_admins(user.pk)
     if others == 0:
         raise RuleViolation(
             f"{user.email} is the last active administrator; make another one first.",

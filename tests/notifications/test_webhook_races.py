@@ -1,49 +1,17 @@
 """Two changes of one subscription at once are taken one after the other: the second reads
 what the first wrote (the row is locked for update inside the change's transaction). The
-first change is held open just before it commits while the second starts."""
+first change is held open just before it commits while the second starts (``first_held``,
+tests/conftest.py)."""
 
 from __future__ import annotations
-
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-import pytest
 
 from compax_server.db.notifications import WebhookSubscription
 from compax_server.domain.versions import ANY, Expected
 from compax_server.errors import NotFound, PreconditionFailed, RuleViolation
-from compax_server.services import audit, webhooks
+from compax_server.services import webhooks
 from tests.conftest import actor_of
 
 PUBLIC = "https://93.184.215.14/hooks"
-HELD_FOR = 0.3  # seconds the first change stays open once the second has started
-
-
-@pytest.fixture
-def first_held(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[Any]]]:
-    """Run ``first``, hold it open at its audit record (the last step before its commit),
-    start ``second``, let the first go; the outcomes of both, exceptions included."""
-
-    async def run(first: Awaitable[Any], second: Callable[[], Awaitable[Any]]) -> list[Any]:
-        reached, release = asyncio.Event(), asyncio.Event()
-        record = audit.record
-
-        async def held(*args: Any, **kwargs: Any) -> Any:
-            if not reached.is_set():
-                reached.set()
-                await release.wait()
-            return await record(*args, **kwargs)
-
-        monkeypatch.setattr(audit, "record", held)
-        one = asyncio.ensure_future(first)
-        await reached.wait()
-        two = asyncio.ensure_future(second())
-        await asyncio.sleep(HELD_FOR)  # the second reaches the row (and waits for it)
-        release.set()
-        return list(await asyncio.gather(one, two, return_exceptions=True))
-
-    return run
 
 
 async def test_two_updates_from_the_same_version_one_wins(first_held, staff):
