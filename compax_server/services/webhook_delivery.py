@@ -265,9 +265,8 @@ async def deliver_due(limit: int = 100) -> int:
         for s in await WebhookSubscription.filter(id__in={d.subscription_id for d in claimed})
     }
     events = {e.pk: e for e in await AuditEvent.filter(id__in={d.event_id for d in claimed})}
-    origins = {s.url: s.url for s in subs.values()}
-    found = await asyncio.gather(*(target_for(u) for u in origins))
-    targets = dict(zip(origins, found, strict=True))
+    urls = list({s.url for s in subs.values()})  # each looked up once per batch
+    targets = dict(zip(urls, await asyncio.gather(*map(target_for, urls)), strict=True))
     tasks = [
         asyncio.ensure_future(
             _attempt(
@@ -283,12 +282,8 @@ async def deliver_due(limit: int = 100) -> int:
     for task in pending:
         _in_flight.add(later := asyncio.ensure_future(_record_when_done(task, subs)))
         later.add_done_callback(_in_flight.discard)
-    await record([_outcome(t) for t in done], subs)
+    await record([t.result() for t in done], subs)
     return len(claimed)
-
-
-def _outcome(task: asyncio.Future[Result]) -> Result:
-    return task.result()
 
 
 async def _record_when_done(task: asyncio.Future[Result], subs: dict[int, Any]) -> None:
