@@ -225,7 +225,7 @@ async def _post(
     except TimeoutError:
         return Result(d, error=f"no answer within {total:g} s")
     except httpx.HTTPError as exc:
-        return Result(d, error=f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__)
+        return Result(d, error=f"{type(exc).__name__}: {exc}")  # the log keeps 500 characters
 
 
 async def _start_of(response: httpx.Response) -> str:

@@ -6,6 +6,7 @@ what finishes after it, and the subscription recorded whole when it is disabled.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import socket
 import threading
@@ -30,8 +31,10 @@ from compax_server.db.notifications import (
 )
 from compax_server.errors import Conflict
 from compax_server.services import bookings, webhook_delivery, webhooks
+from compax_server.services.webhook_targets import Target
 from tests.conftest import actor_of, at
 from tests.notifications.conftest import allow, subscribe
+from tests.notifications.receiver import Receiver
 
 
 async def book(staff, room, title: str = "x", hour: int = 9):
@@ -103,9 +106,61 @@ async def test_a_refusal_keeps_the_start_of_what_the_receiver_said(pump, receive
     receiver.status, receiver.reply = 503, b""
     row = await again()
     assert (row.status, row.attempts, row.last_error) == (PENDING, 3, "HTTP 503")
+    receiver.status, receiver.reply = 300, b""  # not a 2xx: not delivered
+    row = await again()
+    assert (row.status, row.attempts, row.last_error) == (PENDING, 4, "HTTP 300")
     receiver.status, receiver.reply = 299, b"fine"  # any 2xx is accepted
     row = await again()
-    assert (row.status, row.attempts, row.last_status) == (DELIVERED, 4, 299)
+    assert (row.status, row.attempts, row.last_status) == (DELIVERED, 5, 299)
+
+
+async def test_a_plain_200_is_accepted(pump, receiver, staff, room):
+    await subscribe(actor_of(staff), receiver, event_types=["booking.create"])
+    receiver.status = 200
+    await book(staff, room)
+    await pump()
+    assert [(r.status, r.last_status) for r in await WebhookDelivery.all()] == [(DELIVERED, 200)]
+
+
+async def test_plain_http_goes_to_the_pinned_address_with_the_name_as_host(
+    pump, receiver, staff, room, monkeypatch
+):
+    sub = await subscribe(actor_of(staff), receiver, event_types=["booking.create"])
+    port = receiver.url.split(":")[2].split("/")[0]
+    named = f"http://receiver.test:{port}/hooks"  # a name this machine cannot look up
+    await WebhookSubscription.filter(id=sub.pk).update(url=named)
+
+    async def checked(url: str) -> Target:
+        assert url == named
+        return Target(pinned="127.0.0.1")  # what the check found the name to be
+
+    monkeypatch.setattr(webhook_delivery, "target_for", checked)
+    await book(staff, room)
+    await pump()
+    [got] = receiver.received
+    assert got.headers["host"] == f"receiver.test:{port}"
+    assert [r.status for r in await WebhookDelivery.all()] == [DELIVERED]
+
+
+async def test_a_bug_in_an_attempt_is_logged_and_the_delivery_tried_again(
+    pump, receiver, staff, room, monkeypatch, caplog
+):
+    await subscribe(actor_of(staff), receiver, event_types=["booking.create"])
+
+    def broken(event: AuditEvent) -> bytes:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(webhook_delivery, "payload", broken)
+    await book(staff, room)
+    with caplog.at_level(logging.ERROR, logger="compax.webhooks"):
+        await pump()
+    [row] = await WebhookDelivery.all()
+    assert (row.status, row.attempts, row.last_status) == (PENDING, 1, None)
+    assert row.last_error == "internal error (RuntimeError)"
+    [logged] = [r for r in caplog.records if r.name == "compax.webhooks"]
+    assert logged.getMessage() == f"webhook delivery {row.pk}: attempt failed"
+    assert logged.exc_info is not None and "a bug of ours" in str(logged.exc_info[1])
+    assert receiver.requests == 0
 
 
 async def test_a_redirect_is_not_followed(pump, receiver, staff, room):
@@ -204,16 +259,22 @@ async def test_a_batch_takes_at_most_its_limit(pump, receiver, staff, room):
 
 
 async def test_a_process_with_too_much_in_flight_claims_nothing(
-    pump, receiver, staff, room, monkeypatch
+    pump, receiver, staff, make_room, monkeypatch
 ):
+    monkeypatch.setattr(webhook_delivery, "BATCH_WAIT", 0.05)
+    monkeypatch.setattr(webhook_delivery, "MAX_IN_FLIGHT", 2)
+    receiver.delay = 0.5
     await subscribe(actor_of(staff), receiver, event_types=["booking.create"])
-    await book(staff, room)
+    for _ in range(4):
+        await book(staff, await make_room())
     await pump.dispatch()
-    monkeypatch.setattr(webhook_delivery, "MAX_IN_FLIGHT", 0)
-    assert await webhooks.deliver_due() == 0
-    [row] = await WebhookDelivery.all()
-    assert (row.status, row.attempts) == (PENDING, 0)  # not claimed, nothing sent
-    assert receiver.requests == 0
+    assert await webhooks.deliver_due() == 2  # as many as may be in flight
+    assert await webhooks.deliver_due() == 0  # both still with the receiver: room for none
+    assert await WebhookDelivery.filter(status=PENDING, attempts=0).count() == 2
+    await webhooks.drain()
+    assert await webhooks.deliver_due(limit=1) == 1  # room again; the limit still counts
+    await webhooks.drain()
+    assert len(receiver.received) == 3
 
 
 async def test_what_a_receiver_answers_after_the_batch_is_written_down_later(
@@ -242,6 +303,24 @@ async def test_one_slow_receiver_holds_at_most_its_share_of_connections(
     await pump()
     assert len(receiver.received) == webhook_delivery.PER_ORIGIN + 4
     assert receiver.most_at_once == webhook_delivery.PER_ORIGIN
+
+
+async def test_a_slow_receiver_does_not_hold_up_another(pump, receiver, staff, make_room):
+    receiver.delay = 3.0  # longer than a batch waits
+    await subscribe(actor_of(staff), receiver, event_types=["booking.create"])
+    rooms = [await make_room() for _ in range(webhook_delivery.PER_ORIGIN + 2)]
+    with Receiver() as quick:
+        await subscribe(
+            actor_of(staff), quick, event_types=["booking.create"], room_id=rooms[-1].pk
+        )
+        for r in rooms:
+            await book(staff, r)
+        await pump.dispatch()
+        assert await webhooks.deliver_due() == len(rooms) + 1
+        # The slow one holds all its connections; the quick one had its own.
+        assert len(quick.received) == 1 and receiver.received == []
+        await webhooks.drain()
+    assert len(receiver.received) == len(rooms)
 
 
 async def test_one_client_per_receiver_origin(loopback):
