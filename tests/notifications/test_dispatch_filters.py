@@ -86,3 +86,15 @@ async def test_a_subscription_hears_only_what_happened_after_it(database):
     after = await event("building.create", "building", 2, after={"name": "New"})
     made = await deliveries_for([before, after])
     assert [(d.subscription_id, d.event_id) for d in made] == [(sub.pk, after.pk)]
+
+
+async def test_a_building_filter_alone_still_looks_rooms_up(database, make_room, building):
+    """The rooms' buildings are looked up whenever some subscription filters by building,
+    also when it is the only subscription, and for events that name a source too."""
+    here = await make_room()
+    by_building = await subscribe(building_id=building.pk)
+    after = {"room_id": here.pk, "source": "sis"}
+    imported = await event("booking.create", "booking", 1, after=after)
+    elsewhere = await event("booking.create", "booking", 2, after={"room_id": here.pk + 999})
+    made = await deliveries_for([imported, elsewhere])
+    assert [(d.subscription_id, d.event_id) for d in made] == [(by_building.pk, imported.pk)]
