@@ -96,5 +96,12 @@ async def test_a_building_filter_alone_still_looks_rooms_up(database, make_room,
     after = {"room_id": here.pk, "source": "sis"}
     imported = await event("booking.create", "booking", 1, after=after)
     elsewhere = await event("booking.create", "booking", 2, after={"room_id": here.pk + 999})
-    made = await deliveries_for([imported, elsewhere])
-    assert [(d.subscription_id, d.event_id) for d in made] == [(by_building.pk, imported.pk)]
+    there = await make_room()
+    closed = await event(
+        "closure.create", "closure", 3, after={"building_id": building.pk, "room_id": there.pk}
+    )  # names both: the building it says is kept, its room need not be looked up
+    made = await deliveries_for([imported, elsewhere, closed])
+    assert [(d.subscription_id, d.event_id) for d in made] == [
+        (by_building.pk, imported.pk),
+        (by_building.pk, closed.pk),
+    ]
