@@ -446,3 +446,23 @@ async def test_a_delivery_being_sent_is_not_started_again_under_its_worker(
     )
     queued = (await WebhookDelivery.get(id=held["id"])).created_at
     assert await webhooks.redeliver_since(actor_of(staff), sub.pk, queued) == 1
+
+
+async def test_every_delivery_of_a_batch_past_its_window_is_given_up(pump, staff, room):
+    with Receiver(status=500) as first, Receiver(status=500) as second:
+        for r in (first, second):
+            await subscribe(actor_of(staff), r, event_types=["booking.create"])
+        await book(staff, room)
+        await pump()
+        retry_for = runtime.settings().webhook_retry_for
+        await WebhookDelivery.all().update(
+            created_at=datetime.now(UTC) - timedelta(seconds=retry_for + 1),
+            next_attempt_at=datetime.now(UTC) - timedelta(seconds=1),
+        )
+        assert await webhooks.deliver_due() == 2  # one batch, both refused again
+        await webhooks.drain()
+    assert [(r.status, r.attempts) for r in await WebhookDelivery.all().order_by("id")] == [
+        (FAILED, 2),
+        (FAILED, 2),
+    ]
+    assert await AuditEvent.filter(action="webhook.disable").count() == 2
