@@ -8,7 +8,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from compax_server import runtime
+from compax_server import db, runtime
 from compax_server.db import sql
 
 
@@ -189,3 +189,13 @@ async def features_by_code(codes: list[str]) -> dict[str, int]:
         rows = await sql.fetch(f"SELECT id, code FROM features WHERE code IN ({marks})", *unseen)
         known.update((r["code"], r["id"]) for r in rows)
     return {c: known[c] for c in codes if c in known}
+
+
+BUILDING_LOCK = 4 << 48  # db.serialize key, plus the building id
+
+
+async def hold_building(building_id: int) -> None:
+    """Inside a write transaction: one writer at a time of what a building holds (a room
+    placed in it, its removal), so that a building removed because it had no rooms never
+    gets one at the same moment."""
+    await db.serialize(BUILDING_LOCK + building_id)

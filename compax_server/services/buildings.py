@@ -8,6 +8,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from compax_server.db import rooms as rooms_db
 from compax_server.db import transaction
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.room_locks import lock_rooms
@@ -146,6 +147,7 @@ async def update_building(
 async def delete_building(actor: Actor, building_id: int) -> None:
     require_staff(actor)
     async with transaction():
+        await rooms_db.hold_building(building_id)  # no room is placed in it meanwhile
         building = await get_building(actor, building_id)
         rooms = await Room.filter(building_id=building.pk, deleted_at=None).count()
         if rooms:

@@ -115,6 +115,8 @@ async def find_room(actor: Actor, ref: str) -> Room:
 
 
 async def _building(building_id: int) -> Building:
+    """The live building a room is placed in, held until the caller's transaction ends."""
+    await rooms_db.hold_building(building_id)
     building = await Building.get_or_none(id=building_id, deleted_at=None)
     if building is None:
         raise InvalidInput.field(
