@@ -219,9 +219,7 @@ async def _post(
                 "POST", url, content=body, headers=headers, timeout=total
             ) as response:
                 text = await _start_of(response)  # read to the end: keeps the connection
-                if 200 <= response.status_code < 300:
-                    return Result(d, status=response.status_code)
-                return Result(d, status=response.status_code, error=f"HTTP {text}")
+                return Result(d, status=response.status_code, error=f"HTTP {text}")  # .ok: 2xx
     except TimeoutError:
         return Result(d, error=f"no answer within {total:g} s")
     except httpx.HTTPError as exc:
