@@ -38,14 +38,19 @@ def memo(name: str) -> dict[Any, Any]:
 def looked_within(name: str, now: datetime, every: timedelta) -> bool:
     """Whether this process looked at ``name`` less than ``every`` before ``now`` (a clock
     going back counts as not); if not, ``now`` is noted as the look and False returned.
-    For the worker's periodic steps, polled every second but needed once in a while.
-    Forgetting a look (to look again at once) is ``memo("looked").pop(name)``."""
+    For the worker's periodic steps, polled every second but needed once in a while."""
     looked = memo("looked")
     last = looked.get(name)
     if isinstance(last, datetime) and timedelta(0) <= now - last < every:
         return True
     looked[name] = now
     return False
+
+
+def forget_look(name: str) -> None:
+    """Forget the last look at ``name``: the next ``looked_within`` looks at once (a step
+    that stopped at its batch limit, with more to do)."""
+    memo("looked").pop(name, None)
 
 
 async def remembered(

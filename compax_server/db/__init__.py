@@ -10,6 +10,7 @@ import contextlib
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from enum import IntEnum
 from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -101,13 +102,36 @@ def dialect() -> str:
     return str(conn().capabilities.dialect)
 
 
-async def serialize(key: int) -> None:
+class Space(IntEnum):
+    """The spaces of the keys ``serialize`` holds: one per thing whose writers must take
+    turns, the id of what is held (a user, a building) within it. A key is ``space << 48 |
+    ident``; every key of ours is named here, so that no two uses meet by accident."""
+
+    change_feed = 0  # its one key, COMMIT_ORDER: audit events get their ids in commit order
+    webhook_creates = 1  # the subscription count stays under its limit
+    admins = 2  # at least one active administrator remains
+    waitlist_joins = 3  # + user id: one join of a person at a time
+    building = 4  # + building id: a room placed in it, its removal
+
+
+COMMIT_ORDER = 0x636F6D706178  # "compax", the change feed's key (Space.change_feed)
+
+
+def lock_key(space: Space, ident: int = 0) -> int:
+    """The advisory-lock key of ``ident`` in ``space``."""
+    if not 0 <= ident < 1 << 48:
+        raise ValueError(f"lock ident out of range: {ident}")
+    return space << 48 | ident
+
+
+async def serialize(space: Space, ident: int = 0) -> None:
     """Inside a write transaction: wait for every other transaction that serialised on
-    ``key`` to end, and hold ``key`` until this one ends (a count-then-insert bound stays
-    exact under concurrent writers). PostgreSQL: a transaction-level advisory lock. SQLite:
-    nothing to do, its single writer (``BEGIN IMMEDIATE``) already serialises them."""
+    (``space``, ``ident``) to end, and hold it until this one ends (a count-then-insert
+    bound stays exact under concurrent writers). PostgreSQL: a transaction-level advisory
+    lock. SQLite: nothing to do, its single writer (``BEGIN IMMEDIATE``) already serialises
+    them."""
     if dialect() == "postgres":
-        await conn().execute_query("SELECT pg_advisory_xact_lock($1)", [key])
+        await conn().execute_query("SELECT pg_advisory_xact_lock($1)", [lock_key(space, ident)])
 
 
 @asynccontextmanager

@@ -59,7 +59,7 @@ def matching(
     return query
 
 
-AUDIT_LOCK = 0x636F6D706178  # "compax": orders the change feed by commit
+AUDIT_LOCK = db.lock_key(db.Space.change_feed, db.COMMIT_ORDER)  # orders the feed by commit
 COLUMNS = (
     "at, actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, "
     "before, after, request_id"
@@ -148,7 +148,7 @@ async def insert_many(events: list[NewEvent]) -> None:
     ``insert``."""
     if not events:
         return
-    await db.serialize(AUDIT_LOCK)
+    await db.serialize(db.Space.change_feed, db.COMMIT_ORDER)
     postgres = db.dialect() == "postgres"
     at = datetime.now(UTC)
     cast = "?::jsonb" if postgres else "?"

@@ -191,11 +191,8 @@ async def features_by_code(codes: list[str]) -> dict[str, int]:
     return {c: known[c] for c in codes if c in known}
 
 
-BUILDING_LOCK = 4 << 48  # db.serialize key, plus the building id
-
-
 async def hold_building(building_id: int) -> None:
     """Inside a write transaction: one writer at a time of what a building holds (a room
     placed in it, its removal), so that a building removed because it had no rooms never
     gets one at the same moment."""
-    await db.serialize(BUILDING_LOCK + building_id)
+    await db.serialize(db.Space.building, building_id)

@@ -78,14 +78,11 @@ def active_admins() -> QuerySet[User]:
     return User.filter(role=Role.admin, is_active=True)
 
 
-ADMIN_LOCK = 0x636F6D706178_02  # db.serialize key: who is an active administrator
-
-
 async def other_active_admins(user_id: int) -> int:
-    """How many active admins there are besides ``user_id``, counted under ``ADMIN_LOCK``:
+    """How many active admins there are besides ``user_id``, counted under the admins lock:
     call it inside the write transaction that demotes or deactivates, so that two admins
     demoting each other at once cannot both count the other and leave none."""
-    await db.serialize(ADMIN_LOCK)
+    await db.serialize(db.Space.admins)
     return await active_admins().exclude(id=user_id).count()
 
 

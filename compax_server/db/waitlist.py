@@ -53,14 +53,11 @@ class WaitlistEntry(Model):
 OPEN_STATES = (EntryState.waiting.value, EntryState.offered.value)
 
 
-JOIN_LOCK = 3 << 48  # db.serialize key, plus the user id: one join of a person at a time
-
-
 async def open_count(user_id: int) -> int:
     """The person's open entries, counted under their join lock: call it inside the
     joining transaction, so that two joins at once can neither both pass the limit nor both
     miss the other's identical entry."""
-    await db.serialize(JOIN_LOCK + user_id)
+    await db.serialize(db.Space.waitlist_joins, user_id)
     return await WaitlistEntry.filter(user_id=user_id, state__in=OPEN_STATES).count()
 
 

@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from compax_server import db
 from compax_server.db import sql
-from compax_server.db.notifications import DELIVERED, FAILED, PENDING, SENDING
+from compax_server.db.notifications import (
+    DELIVERED,
+    FAILED,
+    PENDING,
+    SENDING,
+    WebhookSubscription,
+)
 
 TABLE = "webhook_deliveries"
 
@@ -182,3 +189,10 @@ async def created_at_event(subscription_ids: Sequence[int]) -> dict[int, int]:
         )
         out.update({int(r["entity_id"]): int(r["event_id"]) for r in rows})
     return out
+
+
+async def subscription_count() -> int:
+    """How many subscriptions there are, counted under the webhook-creates lock: call it
+    inside the creating transaction, so that concurrent creates cannot all pass the limit."""
+    await db.serialize(db.Space.webhook_creates)
+    return await WebhookSubscription.all().count()

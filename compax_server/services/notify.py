@@ -74,5 +74,5 @@ async def purge(now: datetime) -> int:
     )
     full = PURGE_BATCH in (done, emails)
     if full:
-        runtime.memo("looked").pop("notify.purge", None)
+        runtime.forget_look("notify.purge")
     return done + emails

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from compax_server import db, runtime
+from compax_server import runtime
 from compax_server.db import rooms as rooms_db
 from compax_server.db import transaction
 from compax_server.db import webhooks as webhooks_db
@@ -51,7 +51,6 @@ MAX_URL = 2000
 # Every change is matched against every active subscription, and each match is a row in
 # the delivery log: a bound keeps one dispatcher batch (500 events) bounded too.
 MAX_SUBSCRIPTIONS = 200
-CREATE_LOCK = 0x636F6D706178_01  # db.serialize key of subscription creates
 DeliveryStatus = Literal["pending", "sending", "delivered", "failed"]
 
 
@@ -167,8 +166,7 @@ async def create_subscription(
     await check_filters(building_id, room_id)
     secret = rules.new_secret()
     async with transaction():
-        await db.serialize(CREATE_LOCK)  # the count below stays exact under concurrent creates
-        if await WebhookSubscription.all().count() >= MAX_SUBSCRIPTIONS:
+        if await webhooks_db.subscription_count() >= MAX_SUBSCRIPTIONS:
             raise RuleViolation(
                 f"There are {MAX_SUBSCRIPTIONS} webhook subscriptions already, the most there "
                 "may be; delete one that is no longer needed (or subscribe one receiver to "

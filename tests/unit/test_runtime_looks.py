@@ -22,7 +22,7 @@ def test_a_look_counts_for_its_interval_then_lapses(tmp_path):
     assert runtime.looked_within("step", T0, MINUTE) is False
     assert runtime.looked_within("step", T0 + timedelta(seconds=30), MINUTE) is True
     # Forgetting a look, or configuring the process anew, makes the next one count at once.
-    runtime.memo("looked").pop("step")
+    runtime.forget_look("step")
     assert runtime.looked_within("step", T0 + timedelta(seconds=31), MINUTE) is False
     runtime.configure(Settings(database_url=f"sqlite://{tmp_path / 'c.sqlite3'}"))
     assert runtime.looked_within("step", T0 + timedelta(seconds=32), MINUTE) is False
