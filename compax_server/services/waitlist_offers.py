@@ -307,10 +307,8 @@ async def tick(moment: datetime | None = None) -> int:
             if not more:
                 break
         done += await writes.run(lambda: _close_begun(moment))
-    memo = runtime.memo("waitlist.sweep")
-    if memo.get("next", 0.0) <= moment.timestamp():  # a turn is tried once a minute
-        memo["next"] = moment.timestamp() + SWEEP_EVERY
-        done += await sweep(moment)
+    if not runtime.looked_within("waitlist.sweep", moment, timedelta(seconds=SWEEP_EVERY)):
+        done += await sweep(moment)  # a turn is tried once a minute
     return done
 
 
