@@ -31,6 +31,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "waitlist.decline",
         "waitlist.expire",
         "waitlist.leave",
+        "waitlist.withdraw",
         "waitlist.close",
         "series.create",
         "series.update",

@@ -52,6 +52,8 @@ def intents_of(e: AuditEvent) -> list[Intent]:
     if action in ("booking.reject", "booking.auto_reject"):
         return [Intent(e, "rejected", one, reason=reason)]
     if action == "booking.cancel":
+        if before.get("status") == "held":  # an offer withdrawn: waitlist.withdraw tells
+            return []
         return [Intent(e, "cancelled", one, reason=reason)]
     if action == "booking.release":
         return [Intent(e, "released", one, reason=reason)]
@@ -65,6 +67,12 @@ def intents_of(e: AuditEvent) -> list[Intent]:
             "expires_at": str(after.get("offer_expires_at") or ""),
         }
         return [Intent(e, "waitlist_offer", [held], extra=extra)]
+    if action == "waitlist.withdraw":
+        held = after.get("withdrawn")
+        if not isinstance(held, int):
+            return []
+        because = str(after.get("because") or "")
+        return [Intent(e, "waitlist_withdrawn", [held], reason=because)]
     if action == "booking.update":
         out = []
         if any(before.get(k) != after.get(k) for k in ("room_id", "start", "end")):

@@ -36,6 +36,7 @@ KINDS: dict[str, str] = {
     "digest": "daily list of the requests waiting for approval (approvers)",
     "webhook_disabled": "a webhook subscription of yours kept failing and was disabled",
     "waitlist_offer": "a room you waited for came free and is held for you: accept it in time",
+    "waitlist_withdrawn": "a room held for you was withdrawn (a closure); you keep your place",
 }
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -176,6 +177,13 @@ def _headline(d: Draft) -> tuple[str, str]:
             f"Free for you: {what}{place}",
             f"A room you waited for came free. It is held for you until {until}: accept it "
             "before then, or it passes to the next in line.",
+        )
+    if d.kind == "waitlist_withdrawn":
+        because = f" Reason: {d.reason.rstrip('.')}." if d.reason else ""
+        return (
+            f"Offer withdrawn: {what}{place}",
+            f"The room held for you was withdrawn{_by(d.actor)}.{because} You keep your place "
+            "on the waitlist: the next room that fits and comes free is offered to you.",
         )
     url = one_line(d.extra.get("url", ""), 100)
     return (

@@ -291,6 +291,32 @@ async def lapse(
     return entry
 
 
+async def withdraw(actor: Actor | None, hold: Booking, because: str) -> None:
+    """Inside the transaction that ended ``hold`` for a reason of staff's (a
+    closure, a holiday, the room removed): its offer is withdrawn, and the entry waits again
+    with its place in line (its join time) kept, for another room that fits or for this one
+    should it come free again (``offer_freed``, the sweep). Nothing when no open offer
+    holds the booking."""
+    found = await WaitlistEntry.get_or_none(booking_id=hold.pk, state=EntryState.offered)
+    entry = await waitlist_db.lock_entry(found.pk) if found is not None else None
+    if entry is None or entry.state != EntryState.offered or entry.booking_id != hold.pk:
+        return
+    before = entry_view(entry)
+    entry.state = EntryState.waiting
+    entry.booking_id = None
+    entry.offer_expires_at = None
+    entry.reason = f"the offer was withdrawn: {because}"[:500]
+    entry.version += 1
+    await entry.save(
+        update_fields=["state", "booking_id", "offer_expires_at", "reason", "version", "updated_at"]
+    )
+    # the room and booking of the offer, as ``waitlist.offer`` names them
+    after = entry_view(entry) | {"room_id": hold.room_id, "withdrawn": hold.pk, "because": because}
+    await audit.record(
+        actor, "waitlist.withdraw", "waitlist_entry", entry.pk, before=before, after=after
+    )
+
+
 # -- the worker's tick ---------------------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ ALL_EVENTS = {
     "term.create", "term.delete", "term.update",
     "user.create", "user.lift_noshows", "user.update",
     "waitlist.accept", "waitlist.close", "waitlist.decline", "waitlist.expire",
-    "waitlist.join", "waitlist.leave", "waitlist.offer",
+    "waitlist.join", "waitlist.leave", "waitlist.offer", "waitlist.withdraw",
     "webhook.create", "webhook.delete", "webhook.disable", "webhook.redeliver",
     "webhook.rotate_secret", "webhook.update",
 }  # fmt: skip

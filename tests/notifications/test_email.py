@@ -681,6 +681,7 @@ def test_every_kind_has_a_description():
         "digest",
         "webhook_disabled",
         "waitlist_offer",
+        "waitlist_withdrawn",
     }
     assert all(re.match(r"^[a-z].{10,}$", d) for d in mail.KINDS.values())
 

@@ -1109,3 +1109,72 @@ async def test_an_api_key_waits_reads_and_answers_only_within_its_scopes(
             assert r.json()["detail"] == f"this API key lacks the {lacking[scope]!r} scope"
     assert await WaitlistEntry.filter(user_id=member.pk).count() == 1
     assert (await WaitlistEntry.get(id=entry_id)).state.value == "offered"
+
+
+async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room(
+    client, make_user, make_room, staff, building, login_clock
+):
+    """Staff closing the room of an offer cancel its hold: the offer is withdrawn, not left
+    standing until it expires (which would end the entry). The member waits again, in their
+    place, and the sweep offers the other room that fits."""
+    set_clock(login_clock, at(0, 8))
+    first, other = await make_room(capacity=30), await make_room(capacity=30)
+    holder, waiter = await make_user(), await make_user()
+    for r_ in (first, other):
+        assert (await book(client, holder, r_, at(0, 10), at(0, 11))).status_code == 201
+    r = await join(client, waiter, at(0, 10), at(0, 11), building_id=building.pk, min_capacity=30)
+    entry_id = r.json()["id"]
+    await cancel(client, holder, (await Booking.get(room_id=first.pk, owner_id=holder.pk)).pk)
+    offered = await entry(client, waiter, entry_id)
+    assert offered["state"] == "offered"
+    hold = offered["booking_id"]
+    assert (await Booking.get(id=hold)).room_id == first.pk
+    await cancel(client, holder, (await Booking.get(room_id=other.pk, owner_id=holder.pk)).pk)
+    assert (await entry(client, waiter, entry_id))["booking_id"] == hold  # one offer at a time
+
+    body = {"room_id": first.pk, "reason": "Burst pipe", "on_bookings": "cancel"}
+    body |= {"start": at(0, 9).isoformat(), "end": at(0, 12).isoformat()}
+    r = await client.post(
+        f"/api/v1/buildings/{building.pk}/closures", json=body, headers=bearer(staff)
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["booking_ids"] == [hold]
+    assert (await Booking.get(id=hold)).status == Status.cancelled
+    waiting = await entry(client, waiter, entry_id)
+    assert waiting["state"] == "waiting", waiting
+    assert waiting["booking_id"] is None and waiting["offer_expires_at"] is None
+    assert waiting["reason"] == "the offer was withdrawn: closed: Burst pipe"
+    r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (
+        f"waitlist entry {entry_id} is waiting; only offered entries can do this"
+    )
+    withdrawn = await AuditEvent.get(action="waitlist.withdraw", entity_id=entry_id)
+    assert withdrawn.actor_user_id == staff.pk
+    assert withdrawn.before["state"] == "offered" and withdrawn.after["state"] == "waiting"
+    assert (withdrawn.after["room_id"], withdrawn.after["withdrawn"]) == (first.pk, hold)
+    assert withdrawn.after["because"] == "closed: Burst pipe"
+
+    await waitlist_offers.sweep(at(0, 8), force=True)
+    again = await entry(client, waiter, entry_id)
+    assert again["state"] == "offered", again
+    assert (await Booking.get(id=again["booking_id"])).room_id == other.pk
+    r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
+    assert r.status_code == 200, r.text
+    assert (await Booking.get(id=again["booking_id"])).status == Status.confirmed
+
+
+async def test_an_offer_in_a_room_removed_waits_again(client, make_user, room, admin, login_clock):
+    """An admin removing a room with force cancels its holds too: their offers are
+    withdrawn the same way."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    waiter = await make_user()
+    entry_id = (await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    await cancel(client, holder, taken)
+    hold = (await entry(client, waiter, entry_id))["booking_id"]
+    r = await client.delete(f"/api/v1/rooms/{room.pk}?force=true", headers=bearer(admin))
+    assert r.status_code in (200, 204), r.text
+    assert (await Booking.get(id=hold)).status == Status.cancelled
+    waiting = await entry(client, waiter, entry_id)
+    assert waiting["state"] == "waiting" and waiting["booking_id"] is None, waiting
+    assert waiting["reason"] == f"the offer was withdrawn: room {room.code} was removed"

@@ -18,7 +18,7 @@ from compax_server.domain import waitlist as waitlist_rules
 from compax_server.domain import webhooks
 from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput, NotFound
-from compax_server.services import bookings, waitlist
+from compax_server.services import bookings, buildings, waitlist
 from tests.conftest import actor_of, at
 from tests.notifications.test_email import (  # noqa: F401  (fixtures)
     PUBLIC,
@@ -130,3 +130,47 @@ async def test_an_offer_link_that_is_stale_orphaned_or_answered_wrongly_is_refus
             await call()
         assert closed.value.detail == "this offer link is not valid"
     assert (await WaitlistEntry.get(id=joined.pk)).state.value == "offered"
+
+
+async def test_an_offer_withdrawn_by_a_closure_is_told_as_such_not_as_a_cancelled_booking(
+    app,
+    outbox,  # noqa: F811
+    make_user,
+    staff,
+    building,
+    room,
+    book,
+    login_clock,
+):
+    """The member never had a booking to cancel: the email says the room held for them was
+    withdrawn, why, and that they keep their place; no "Cancelled" message, no calendar."""
+    login_clock.now = at(0, 8).timestamp()
+    holder, waiter = await make_user(), await make_user()
+    taken = await book(holder, room, at(0, 10), at(0, 11), title="Faculty")
+    entry = await waitlist.join(
+        actor_of(waiter),
+        waitlist.Join(title="Reading group", start=at(0, 10), end=at(0, 11), room_id=room.pk),
+    )
+    await bookings.cancel_booking(actor_of(holder), taken.pk, expected=Expected(any=True))
+    assert subject(to(await outbox.deliver(), waiter)[0]).startswith("Free for you:")
+    await buildings.add_closure(
+        actor_of(staff),
+        building.pk,
+        room_id=room.pk,
+        start=at(0, 9),
+        end=at(0, 12),
+        reason="Burst pipe",
+        on_bookings="cancel",
+    )
+    received = to(await outbox.deliver(), waiter)
+    assert len(received) == 1, [subject(m) for m in received]
+    assert subject(received[0]).startswith(f"Offer withdrawn: Reading group, {room.code}, ")
+    assert subject(received[0]).endswith(" 11:00-12:00 (Europe/Berlin)")
+    text = part(received[0], "text/plain")
+    assert (
+        f"The room held for you was withdrawn by {staff.email}. Reason: closed: Burst pipe. "
+        in " ".join(text.split())
+    ), text
+    assert "You keep your place on the waitlist" in " ".join(text.split())
+    assert not any(p.get_content_type() == "text/calendar" for p in received[0].walk())
+    assert (await WaitlistEntry.get(id=entry.pk)).state.value == "waiting"
