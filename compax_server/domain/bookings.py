@@ -8,7 +8,7 @@ States::
 
     held ──accept──▶ confirmed (or pending, in a room that needs approval)
       ├──lapse (declined, expired, left)──▶ cancelled
-      └──a closure, holidays, the room removed──▶ cancelled (the offer withdrawn: it waits again)
+      └──a closure, the room removed──▶ cancelled (the offer withdrawn: it waits again)
 
 A ``held`` booking is a waitlist offer (services/waitlist_offers.py): the slot is kept for
 one waiting member until they accept or the offer lapses. It blocks like a confirmed
