@@ -68,9 +68,10 @@ class TermUpdated(TermOut):
     )
 
 
-def _holidays(items: list[Holiday]) -> list[dict[str, str]]:
+def _holidays(items: list[Holiday]) -> list[dict[str, str | None]]:
+    """As the service takes them (it fills in the end of a one-day holiday)."""
     return [
-        {"start": h.start.isoformat(), "end": (h.end or h.start).isoformat(), "name": h.name}
+        {"start": h.start.isoformat(), "end": h.end.isoformat() if h.end else None, "name": h.name}
         for h in items
     ]
 
