@@ -27,6 +27,22 @@ async def make_term(client, staff, **body: Any) -> dict[str, Any]:
     return r.json()
 
 
+async def weekly(client, staff, term, room, start_time: str, *, skip_holidays=True) -> int:
+    """A weekly hour-long series through ``term`` from its first Tuesday; its id."""
+    body = {
+        "room_id": room.pk,
+        "title": f"At {start_time}",
+        "start_date": f"{Y2031}-03-04",
+        "start_time": start_time,
+        "duration_minutes": 60,
+        "recurrence": {"freq": "weekly", "term_id": term["id"]},
+        "skip_holidays": skip_holidays,
+    }
+    r = await client.post("/api/v1/series", json=body, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
 async def test_a_term_keeps_its_holidays_in_order_and_is_audited_whole(client, staff):
     """Holidays come back sorted by their first day, a one-day holiday with its end filled
     in and an unnamed one with an empty name; the audit record is the term as stored."""
@@ -202,22 +218,8 @@ async def test_new_holidays_touch_only_what_is_still_to_come_of_the_series_that_
     the record names what was kept."""
     term = await make_term(client, staff, holidays=[{"start": f"{Y2031}-03-18", "name": "Old"}])
 
-    async def series(skip: bool) -> int:
-        rule: dict[str, Any] = {"freq": "weekly", "term_id": term["id"]}
-        body = {
-            "room_id": room.pk,
-            "title": "Skips" if skip else "Keeps",
-            "start_date": f"{Y2031}-03-04",
-            "start_time": "09:00" if skip else "12:00",
-            "duration_minutes": 60,
-            "recurrence": rule,
-            "skip_holidays": skip,
-        }
-        r = await client.post("/api/v1/series", json=body, headers=bearer(staff))
-        assert r.status_code == 201, r.text
-        return int(r.json()["id"])
-
-    skips, keeps = await series(True), await series(False)
+    skips = await weekly(client, staff, term, room, "09:00", skip_holidays=True)
+    keeps = await weekly(client, staff, term, room, "12:00", skip_holidays=False)
     past = await Booking.get(series_id=skips, occurrence_date=at(1, 0).date())  # 03-04
     future = await Booking.get(series_id=skips, occurrence_date=at(8, 0).date())  # 03-11
     other = await Booking.get(series_id=keeps, occurrence_date=at(8, 0).date())
@@ -290,24 +292,8 @@ async def test_new_holidays_list_what_they_hit_by_start_and_leave_what_is_cancel
     lists their lectures by start, not by series; with ``cancel`` the one still on is
     cancelled as "holiday: holiday", and one cancelled before keeps its own reason."""
     term = await make_term(client, staff)
-
-    async def series(start_time: str, where) -> int:
-        rule: dict[str, Any] = {"freq": "weekly", "term_id": term["id"]}
-        body = {
-            "room_id": where.pk,
-            "title": f"At {start_time}",
-            "start_date": f"{Y2031}-03-04",
-            "start_time": start_time,
-            "duration_minutes": 60,
-            "recurrence": rule,
-            "skip_holidays": True,
-        }
-        r = await client.post("/api/v1/series", json=body, headers=bearer(staff))
-        assert r.status_code == 201, r.text
-        return int(r.json()["id"])
-
-    late = await series("14:00", room)  # made first: the smaller ids
-    early = await series("09:00", await make_room())
+    late = await weekly(client, staff, term, room, "14:00")  # made first: the smaller ids
+    early = await weekly(client, staff, term, await make_room(), "09:00")
     on_day = at(8, 0).date()  # 03-11
     late_b = await Booking.get(series_id=late, occurrence_date=on_day)
     early_b = await Booking.get(series_id=early, occurrence_date=on_day)

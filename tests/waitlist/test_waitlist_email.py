@@ -30,6 +30,19 @@ from tests.notifications.test_email import (  # noqa: F401  (fixtures)
 )
 
 
+async def waiting_for(room, make_user, book, login_clock):
+    """At 08:00, ``room`` taken 10-11 by a holder, and a member waiting for it: the holder,
+    the member, the booking, the entry."""
+    login_clock.now = at(0, 8).timestamp()
+    holder, member = await make_user(), await make_user()
+    taken = await book(holder, room, at(0, 10), at(0, 11), title="Faculty")
+    entry = await waitlist.join(
+        actor_of(member),
+        waitlist.Join(title="Reading group", start=at(0, 10), end=at(0, 11), room_id=room.pk),
+    )
+    return holder, member, taken, entry
+
+
 async def test_the_offer_email_links_to_a_page_that_accepts_it(
     app,  # before the outbox: it configures the mail on top of the app's settings
     outbox,  # noqa: F811
@@ -88,13 +101,7 @@ async def test_an_offer_link_that_is_stale_orphaned_or_answered_wrongly_is_refus
     offer has its own link), and while no offer was made it names no room; the member's
     account closed, the link acts for nobody; an answer other than accept or decline is a
     400 on the field. A room removed after its offer still shows on the offer's page."""
-    login_clock.now = at(0, 8).timestamp()
-    holder, member = await make_user(), await make_user()
-    taken = await book(holder, room, at(0, 10), at(0, 11), title="Faculty")
-    joined = await waitlist.join(
-        actor_of(member),
-        waitlist.Join(title="Reading group", start=at(0, 10), end=at(0, 11), room_id=room.pk),
-    )
+    holder, member, taken, joined = await waiting_for(room, make_user, book, login_clock)
     secret = runtime.settings().secret_key
 
     def link(n: int) -> tuple[int, int, str]:
@@ -144,13 +151,7 @@ async def test_an_offer_withdrawn_by_a_closure_is_told_as_such_not_as_a_cancelle
 ):
     """The member never had a booking to cancel: the email says the room held for them was
     withdrawn, why, and that they keep their place; no "Cancelled" message, no calendar."""
-    login_clock.now = at(0, 8).timestamp()
-    holder, waiter = await make_user(), await make_user()
-    taken = await book(holder, room, at(0, 10), at(0, 11), title="Faculty")
-    entry = await waitlist.join(
-        actor_of(waiter),
-        waitlist.Join(title="Reading group", start=at(0, 10), end=at(0, 11), room_id=room.pk),
-    )
+    holder, waiter, taken, entry = await waiting_for(room, make_user, book, login_clock)
     await bookings.cancel_booking(actor_of(holder), taken.pk, expected=Expected(any=True))
     assert subject(to(await outbox.deliver(), waiter)[0]).startswith("Free for you:")
     await buildings.add_closure(
