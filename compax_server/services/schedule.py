@@ -35,8 +35,10 @@ class GridScope:
     room_ids: list[int] | None = None
 
 
-def _too_many(count: int) -> RuleViolation:
-    detail = f"a schedule shows at most {MAX_ROOMS} rooms, not {count}; pick some with room_id"
+def _too_many(count: int | None) -> RuleViolation:
+    """``count``: the rooms asked for by id; None: a building's rooms, more than the most."""
+    asked = f"not {count}" if count is not None else "and this building has more"
+    detail = f"a schedule shows at most {MAX_ROOMS} rooms, {asked}; pick some with room_id"
     return RuleViolation(
         detail,
         errors=[
@@ -83,8 +85,8 @@ async def schedule(actor: Actor, which: GridScope, *, day: date, days: int = 1) 
     rooms = await schedule_db.rooms_for_grid(
         building_id=which.building_id, room_ids=which.room_ids, limit=MAX_ROOMS + 1
     )
-    if len(rooms) > MAX_ROOMS:
-        raise _too_many(len(rooms))
+    if len(rooms) > MAX_ROOMS:  # the ids were counted above: these are a building's
+        raise _too_many(None)
     if which.room_ids is not None:
         missing = sorted(set(which.room_ids) - {r["id"] for r in rooms})
         if missing:

@@ -12,7 +12,8 @@ from compax_server.api.schedule import Schedule
 from compax_server.db.bookings import Booking
 from compax_server.db.users import Role
 from compax_server.domain import versions
-from compax_server.services import bookings, buildings, rooms
+from compax_server.errors import RuleViolation
+from compax_server.services import bookings, buildings, rooms, schedule
 from tests.conftest import actor_of, bearer
 from tests.dates import Y2031
 
@@ -217,15 +218,27 @@ async def test_the_limits_are_named(client, week, admin, monkeypatch):
     r = await client.get(url, params={"date": f"{Y2031}-03-24", "days": 8}, headers=bearer(admin))
     assert r.status_code == 400
     assert r.json()["errors"][0]["pointer"] == "/days"
-    from compax_server.services import schedule
 
+    monkeypatch.setattr(schedule, "MAX_ROOMS", 3)  # the building's three: as many as may be
+    r = await client.get(url, params={"date": f"{Y2031}-03-24"}, headers=bearer(admin))
+    assert r.status_code == 200, r.text
     monkeypatch.setattr(schedule, "MAX_ROOMS", 2)
     r = await client.get(url, params={"date": f"{Y2031}-03-24"}, headers=bearer(admin))
     assert r.status_code == 422
-    assert r.json()["errors"][0]["rule"] == "max_schedule_rooms"
-    assert r.json()["errors"][0]["limit"] == 2
+    detail = "a schedule shows at most 2 rooms, and this building has more; pick some with room_id"
+    assert r.json()["detail"] == detail
+    assert r.json()["errors"] == [
+        {"rule": "max_schedule_rooms", "limit": 2, "pointer": "/room_id", "detail": detail}
+    ]
+    ids = ",".join(str(room.pk) for room in week["rooms"])
+    r = await client.get(
+        "/api/v1/schedule", params={"date": f"{Y2031}-03-24", "room_id": ids}, headers=bearer(admin)
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"] == "a schedule shows at most 2 rooms, not 3; pick some with room_id"
     r = await client.get(url, params={"date": "9999-12-31"}, headers=bearer(admin))
     assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "date"
     r = await client.get(
         "/api/v1/schedule",
         params={"date": f"{Y2031}-03-24", "room_id": "999999"},
@@ -248,6 +261,11 @@ async def test_rooms_that_are_not_there_are_named_up_to_five(client, week, admin
     )
     assert r.status_code == 404, r.text
     assert r.json()["detail"] == "2 of the rooms do not exist: 999998, 999999"
+    five = ",".join(str(999_990 + i) for i in range(5))
+    r = await client.get(url, params={"date": day, "room_id": five}, headers=bearer(admin))
+    assert (
+        r.json()["detail"] == "5 of the rooms do not exist: 999990, 999991, 999992, 999993, 999994"
+    )
     many = ",".join(str(999_990 + i) for i in range(6))
     r = await client.get(url, params={"date": day, "room_id": many}, headers=bearer(admin))
     assert r.status_code == 404, r.text
@@ -269,3 +287,79 @@ async def test_a_schedule_ends_inside_the_accepted_range(client, week, admin):
     assert (await client.get(url, params=three, headers=bearer(admin))).status_code == 200
     three["date"] = "2199-12-29"
     assert (await client.get(url, params=three, headers=bearer(admin))).status_code == 422
+
+
+async def test_in_process_a_schedule_covers_one_to_seven_days(admin):
+    """The API refuses other ``days`` as a 400 on the query; the service says why itself."""
+    for days in (0, 8):
+        with pytest.raises(RuleViolation) as refused:
+            await schedule.schedule(
+                actor_of(admin), schedule.GridScope(room_ids=[]), day=MONDAY, days=days
+            )
+        assert refused.value.detail == "days: a schedule covers 1 to 7 days"
+        assert refused.value.extra["errors"] == [
+            {
+                "rule": "max_schedule_days",
+                "limit": 7,
+                "pointer": "/days",
+                "detail": "at most 7 days",
+            }
+        ]
+
+
+async def test_a_building_without_rooms_has_an_empty_schedule(client, admin):
+    empty = await buildings.create_building(
+        actor_of(admin), code="NEW", name="Not furnished yet", timezone="UTC"
+    )
+    r = await client.get(
+        f"/api/v1/buildings/{empty.pk}/schedule", params={"date": MONDAY.isoformat()},
+        headers=bearer(admin),
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert (r.json()["rooms"], r.json()["buildings"]) == ([], [])
+
+
+async def test_rooms_of_two_zones_each_show_their_own_local_day(client, admin):
+    """Rooms in UTC and in Tokyo on one grid: each building's window is its own local day
+    (Tokyo's starts nine hours earlier), so a booking inside the grid's span but outside its
+    room's day is left out, also one that only touches the day at either end; rooms in code
+    order, their buildings in the order first met."""
+    staff = actor_of(admin)
+    utc = await buildings.create_building(staff, code="UTC", name="Greenwich", timezone="UTC")
+    tokyo = await buildings.create_building(staff, code="TYO", name="Tokyo", timezone="Asia/Tokyo")
+    a1, a2 = [
+        await rooms.create_room(staff, code=code, name=code, building_id=utc.pk, capacity=10)
+        for code in ("A-1", "A-2")
+    ]
+    b1 = await rooms.create_room(staff, code="B-1", name="B-1", building_id=tokyo.pk, capacity=10)
+    day = MONDAY
+    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+    async def book(room, start_hour: float, hours: float = 1) -> int:
+        start = midnight + timedelta(hours=start_hour)
+        made = await bookings.create_booking(
+            staff, room_id=room.pk, title=f"{room.code} {start_hour}", start=start,
+            end=start + timedelta(hours=hours),
+        )  # fmt: skip
+        return made.booking.pk
+
+    await book(a1, -4)  # 20:00-21:00 the day before: Tokyo's day, not Greenwich's
+    await book(a1, -1)  # ends at Greenwich's midnight
+    shown_a = await book(a1, 10)
+    shown_b = await book(b1, -8)  # 01:00 in Tokyo
+    await book(b1, 15)  # starts at Tokyo's midnight after the day
+    r = await client.get(
+        "/api/v1/schedule",
+        params={"room_id": f"{b1.pk},{a2.pk},{a1.pk}", "date": day.isoformat()},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [b["code"] for b in body["buildings"]] == ["UTC", "TYO"]
+    assert [(b["from"], b["to"]) for b in body["buildings"]] == [
+        (iso(midnight), iso(midnight + timedelta(days=1))),
+        (iso(midnight - timedelta(hours=9)), iso(midnight + timedelta(hours=15))),
+    ]
+    shown = {x["code"]: [b["id"] for b in x["bookings"]] for x in body["rooms"]}
+    assert shown == {"A-1": [shown_a], "A-2": [], "B-1": [shown_b]}
+    assert [x["bookable"] for x in body["rooms"]] == [True, True, True]
