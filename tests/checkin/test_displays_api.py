@@ -141,3 +141,113 @@ async def test_a_check_in_open_across_midnight_is_offered_on_the_display(
     r = await client.post(f"/display/{token}/check-in")
     assert r.status_code == 200, r.text
     assert (await Booking.get(id=b.pk)).checked_in_at is not None
+
+
+def iso(moment) -> str:
+    return moment.isoformat()
+
+
+async def test_the_display_shows_its_rooms_day_by_the_building_rule_and_checks_in_there_only(
+    client, staff, member, building, make_room, book, login_clock
+):
+    """The building's rule (not the room's) opens check-in 30 minutes ahead. The display
+    lists its room's bookings of the local day by start (not another room's, a cancelled
+    one, yesterday's); offers the first booking whose window is open and not checked in to,
+    from the window's first instant to before its last; checks in to that one (not another
+    room's booking open earlier); says which booking is on now, up to before its end."""
+    rule = {"requires_checkin": True, "checkin_opens_minutes": 30}
+    r = await client.put(f"/api/v1/rules/building/{building.pk}", json=rule, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    room, other = await make_room(), await make_room()
+    await book(member, room, at(0, 9), at(0, 10))  # the day before
+    later = await book(member, room, at(1, 9, 5), at(1, 10))  # made first: the smaller id
+    first = await book(member, room, at(1, 9), at(1, 9, 5))
+    await book(member, other, at(1, 8, 55), at(1, 9))  # another room's, open as early
+    gone = await book(member, room, at(1, 12), at(1, 13))
+    r = await client.post(
+        f"/api/v1/bookings/{gone.pk}/cancel", headers=bearer(member) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    after_midnight = await book(member, room, at(1, 23), at(1, 23, 30))  # Berlin's next day
+    made = await new_token(client, staff, room)
+    token, path = made["token"], f"/display/{made['token']}"
+
+    login_clock.now = at(1, 8, 35).timestamp()  # first's window opened at 08:30, later's now
+    state = (await client.get(f"{path}/state")).json()
+    assert state["now"] == iso(at(1, 8, 35))
+    assert state["room"] == {
+        "id": room.pk,
+        "code": room.code,
+        "name": room.name,
+        "building": building.name,
+        "timezone": "Europe/Berlin",
+        "capacity": room.capacity,
+    }
+    assert [(b["start"], b["now"]) for b in state["bookings"]] == [
+        (iso(at(1, 9)), False),
+        (iso(at(1, 9, 5)), False),
+    ]
+    assert (state["busy"], state["until"]) == (False, iso(at(1, 9)))
+    assert state["checkin"] == {
+        "start": iso(at(1, 9)),
+        "end": iso(at(1, 9, 5)),
+        "required": True,
+        "closes_at": iso(at(1, 9, 15)),
+    }
+    r = await client.post(f"{path}/check-in")
+    assert r.status_code == 200, r.text
+    assert (await Booking.get(id=first.pk)).checked_in_at is not None
+    assert (await Booking.get(id=later.pk)).checked_in_at is None
+    event = await AuditEvent.get(action="booking.check_in", entity_id=first.pk)
+    assert event.after["via"] == f"display {token[:10]}"
+    assert r.json()["checkin"]["start"] == iso(at(1, 9, 5))  # later's window opened now
+
+    login_clock.now = at(1, 9, 20).timestamp()  # later's window has just closed
+    assert (await client.get(f"{path}/state")).json()["checkin"] is None
+    assert (await client.post(f"{path}/check-in")).status_code == 409
+    login_clock.now = at(1, 8, 35).timestamp()
+    assert (await client.post(f"{path}/check-in")).status_code == 200
+    assert (await Booking.get(id=later.pk)).checked_in_at is not None
+
+    login_clock.now = at(1, 9, 5).timestamp()  # first ends as later starts
+    state = (await client.get(f"{path}/state")).json()
+    assert [b["now"] for b in state["bookings"]] == [False, True]
+    assert (state["busy"], state["until"]) == (True, iso(at(1, 10)))
+
+    login_clock.now = at(1, 23, 10).timestamp()  # 00:10 in Berlin: the next local day
+    state = (await client.get(f"{path}/state")).json()
+    assert [b["start"] for b in state["bookings"]] == [iso(after_midnight.start)]
+
+
+async def test_display_tokens_are_made_by_their_creator_for_their_room_alone(
+    client, staff, member, make_room, login_clock
+):
+    """A token is long and random, stored with who made it; revoking a room's tokens leaves
+    another room's working and is audited on that room by whoever revoked; an unknown room
+    has no tokens, and a token whose room was removed shows nothing, however many rooms
+    remain."""
+    room, other, spare = await make_room(), await make_room(), await make_room()
+    made, kept = await new_token(client, staff, room), await new_token(client, staff, other)
+    assert made["token"].startswith("cxd_") and len(made["token"]) == 4 + 32
+    stored = await DisplayToken.get(id=made["id"])
+    assert (stored.room_id, stored.created_by_id) == (room.pk, staff.pk)
+    event = await AuditEvent.filter(action="room.display_token").order_by("id").first()
+    assert event is not None and (event.entity_type, event.entity_id) == ("room", room.pk)
+
+    r = await client.delete(f"/api/v1/rooms/{room.pk}/display-tokens", headers=bearer(staff))
+    assert r.json()["revoked"] == 1
+    assert (await client.get(f"/display/{kept['token']}/state")).status_code == 200
+    revoked = await AuditEvent.get(action="room.display_token_revoke")
+    assert (revoked.entity_type, revoked.entity_id, revoked.actor_user_id) == (
+        "room",
+        room.pk,
+        staff.pk,
+    )
+    r = await client.post("/api/v1/rooms/999999/display-tokens", headers=bearer(staff))
+    assert r.status_code == 404, r.text
+
+    r = await client.delete(f"/api/v1/rooms/{other.pk}", headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    assert spare.pk  # still there
+    r = await client.get(f"/display/{kept['token']}/state")
+    assert r.status_code == 401 and r.json()["detail"] == "this display token's room was removed"
