@@ -251,3 +251,22 @@ async def test_display_tokens_are_made_by_their_creator_for_their_room_alone(
     assert spare.pk  # still there
     r = await client.get(f"/display/{kept['token']}/state")
     assert r.status_code == 401 and r.json()["detail"] == "this display token's room was removed"
+
+
+async def test_the_display_checks_in_by_the_rooms_own_window_past_a_pending_request(
+    client, staff, member, make_room, book, login_clock
+):
+    """The room's rule opens check-in 20 minutes ahead; a request still waiting for approval
+    just before, whose window is open too, is passed over: it cannot be checked in to."""
+    room = await make_room(requires_approval=True)
+    rule = {"requires_checkin": True, "checkin_opens_minutes": 20}
+    r = await client.put(f"/api/v1/rules/room/{room.pk}", json=rule, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    request = await book(member, room, at(1, 8, 50), at(1, 9))
+    lecture = await book(staff, room, at(1, 9), at(1, 10))
+    assert (request.status.value, lecture.status.value) == ("pending", "confirmed")
+    token = (await new_token(client, staff, room))["token"]
+    login_clock.now = at(1, 8, 42).timestamp()  # the lecture's window opened at 08:40
+    r = await client.post(f"/display/{token}/check-in")
+    assert r.status_code == 200, r.text
+    assert (await Booking.get(id=lecture.pk)).checked_in_at is not None
