@@ -171,7 +171,10 @@ async def end_because(
     removed, a request overridden), with the reason its owner sees; audited, with ``after``
     naming the cause. A waitlist offer's hold ended so withdraws the offer: its member waits
     again, their place in line kept."""
-    held = booking.status == Status.held
+    if booking.status == Status.held:  # its entry first: accepting and expiry lock it so too
+        from compax_server.services import waitlist_offers  # it imports this module
+
+        await waitlist_offers.withdraw(actor, booking, reason)
     before = snapshot(booking)
     booking.status = to
     booking.reason = reason
@@ -181,10 +184,6 @@ async def end_because(
     await audit.record(
         actor, action, "booking", booking.pk, before=before, after=snapshot(booking) | after
     )
-    if held:
-        from compax_server.services import waitlist_offers  # it imports this module
-
-        await waitlist_offers.withdraw(actor, booking, reason)
 
 
 HIT_POLICIES = ("refuse", "cancel", "keep")

@@ -292,8 +292,8 @@ async def lapse(
 
 
 async def withdraw(actor: Actor | None, hold: Booking, because: str) -> None:
-    """Inside the transaction that ended ``hold`` for a reason of staff's (a
-    closure, the room removed): its offer is withdrawn, and the entry waits again
+    """Inside the transaction that ends ``hold`` for a reason of staff's (a closure, the
+    room removed), before the hold is written: its offer is withdrawn, and the entry waits again
     with its place in line (its join time) kept, for another room that fits or for this one
     should it come free again (``offer_freed``, the sweep). Nothing when no open offer
     holds the booking."""
