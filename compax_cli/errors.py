@@ -19,6 +19,7 @@ from compax_cli.output import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     error,
+    whose,
 )
 from compax_cli.times import show_span
 from compax_cli.words import for_people, limit_text
@@ -105,13 +106,13 @@ def _conflict(exc: BookingConflictError, st: State | None) -> str:
     for c in exc.conflicts:
         when = show_span(c.start, c.end, tz) if tz else f"{c.start} - {c.end}"
         title = f" {c.title!r}" if c.title else ""
-        owner = ""
+        owner = None
         if c.owner_id is not None:
-            owner = f", booked by {st.names.person(c.owner_id) if st else c.owner_id}"
+            owner = st.names.person(c.owner_id) if st else str(c.owner_id)
         what = f"booking {c.id}" if c.id is not None else "a booking"
         found = st.names.room(c.room_id) if st and c.room_id is not None else None
         room = f" in {found.code}" if found and found.code not in lines[0] else ""
-        lines.append(f"  in the way: {what}{title}{room}, {when}, {c.status}{owner}")
+        lines.append(f"  in the way: {what}{title}{room}, {when}{whose(c.status, owner)}")
     if exc.alternatives:
         lines.append("  free at that time and fitting:")
         lines += [f"    {a.code}  {a.name} ({a.capacity} seats)" for a in exc.alternatives]
@@ -137,8 +138,9 @@ def _closure_hits(exc: APIError, st: State | None) -> str:
         title = f" {b['title']!r}" if b.get("title") else ""
         room = f" in {st.names.room_code(room_id)}" if st and room_id is not None else ""
         owner = b.get("owner_id")
-        by = f", booked by {st.names.person(owner)}" if st and isinstance(owner, int) else ""
-        lines.append(f"  {what}{title}{room}, {when}, {b.get('status')}{by}")
+        by = st.names.person(owner) if st and isinstance(owner, int) else None
+        status = b.get("status")
+        lines.append(f"  {what}{title}{room}, {when}{whose(str(status) if status else None, by)}")
     lines.append(
         "  add --on-bookings cancel to cancel them (their owners see why), "
         "or --on-bookings keep to keep them"

@@ -31,6 +31,7 @@ from compax_cli.output import (
     note,
     print_json,
     table,
+    whose,
 )
 from compax_cli.session import State, client, state
 from compax_cli.times import show_span
@@ -100,10 +101,10 @@ def reasons(result: ImportItemResult, tz: tzinfo, names: Names | None = None) ->
         when = show_span(c.start, c.end, tz) if c.start and c.end else ""
         if c.id is not None:
             title = f" {c.title!r}" if c.title else ""
-            owner = ""
+            owner = None
             if c.owner_id is not None:
-                owner = f", booked by {(names or Names(None)).person(c.owner_id)}"
-            out.append(f"in the way: booking {c.id}{title}, {when}{owner}")
+                owner = (names or Names(None)).person(c.owner_id)
+            out.append(f"in the way: booking {c.id}{title}, {when}{whose(None, owner)}")
         elif c.external_id:
             start = c.start.astimezone(tz).strftime("%a %Y-%m-%d %H:%M") if c.start else ""
             out.append(f"overlaps item {c.external_id} of this file at {start}")

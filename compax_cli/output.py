@@ -101,6 +101,14 @@ def more_exist(shown: int, more: bool, what: str = "") -> None:
         )
 
 
+def whose(status: str | None, person: str | None) -> str:
+    """The end of a line naming a booking in the way: its state and its person, a
+    waitlist offer as held for them."""
+    if status == "held" and person:
+        return f", held for {person} (a waitlist offer)"
+    return (f", {status}" if status else "") + (f", booked by {person}" if person else "")
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(jsonable(value), indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()

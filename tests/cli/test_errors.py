@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from compax_cli.errors import explain
+from compax_cli.output import whose
 from compax_cli.session import State
 from compax_sdk import APIConnectionError, APITimeoutError, error_from_response
 from tests.dates import Y2031
@@ -112,3 +113,13 @@ def test_a_broken_booking_rule_points_staff_to_override():
     # A command without --override (a webhook or user rule) gets no hint it cannot follow.
     message, code = explain(error_from_response(response), State())
     assert code == 1 and "--override" not in message
+
+
+def test_a_booking_in_the_way_names_its_person_and_an_offer_as_held_for_them():
+    assert (
+        whose("confirmed", "Ada <ada@example.edu>")
+        == ", confirmed, booked by Ada <ada@example.edu>"
+    )
+    assert whose("held", "Bob") == ", held for Bob (a waitlist offer)"
+    assert whose("held", None) == ", held"  # a member does not see whose
+    assert (whose(None, "Ada"), whose(None, None)) == (", booked by Ada", "")
