@@ -175,6 +175,9 @@ async def end_because(
         from compax_server.services import waitlist_offers  # it imports this module
 
         await waitlist_offers.withdraw(actor, booking, reason)
+        await booking.refresh_from_db()  # its expiry takes no room lock: it may have ended it
+        if booking.status != Status.held:
+            return
     before = snapshot(booking)
     booking.status = to
     booking.reason = reason

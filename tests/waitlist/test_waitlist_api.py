@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from compax_server.db import transaction
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room
@@ -1178,3 +1179,26 @@ async def test_an_offer_in_a_room_removed_waits_again(client, make_user, room, a
     waiting = await entry(client, waiter, entry_id)
     assert waiting["state"] == "waiting" and waiting["booking_id"] is None, waiting
     assert waiting["reason"] == f"the offer was withdrawn: room {room.code} was removed"
+
+
+async def test_a_hold_that_expired_while_staff_read_it_is_not_ended_twice(
+    client, make_user, room, admin, login_clock
+):
+    """Expiry ends holds without the room's lock: a closure or a room's removal that read
+    the hold before it expired finds it ended, and leaves it (its version, its reason) as
+    expiry wrote it."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    waiter = await make_user()
+    entry_id = (await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    await cancel(client, holder, taken)
+    read_by_staff = await Booking.get(id=(await entry(client, waiter, entry_id))["booking_id"])
+    set_clock(login_clock, at(0, 8, 16))  # the hold ran out at 08:15
+    assert await waitlist_offers.tick() >= 1
+    expired = await Booking.get(id=read_by_staff.pk)
+    assert (expired.status, expired.reason) == (Status.cancelled, "waitlist offer expired")
+    async with transaction():
+        await booking_checks.end_because(actor_of(admin), read_by_staff, "closed: Burst pipe")
+    after = await Booking.get(id=read_by_staff.pk)
+    assert (after.reason, after.version) == ("waitlist offer expired", expired.version)
+    assert not await AuditEvent.filter(action="booking.cancel", entity_id=after.pk).exists()
+    assert (await entry(client, waiter, entry_id))["state"] == "expired"
