@@ -284,3 +284,30 @@ async def test_a_report_covers_at_most_366_days_and_a_term_s_dates_may_be_narrow
     r = await client.get(URL, params={"term": 999_999}, headers=bearer(admin))
     assert r.status_code == 404, r.text
     assert r.json()["detail"] == "term 999999 does not exist"
+
+
+async def test_requests_and_refusals_are_counted_and_a_feature_picks_the_rooms(
+    client, staff, member, make_room, book
+):
+    """A room that needs approval: one request waits, one was refused; the report of the
+    rooms with a projector counts both (nothing else in the campus tests made either)."""
+    asked = await make_room(requires_approval=True, features=["projector"])
+    await make_room()  # no projector: not in the report
+    waiting = await book(member, asked, local(d(0), 9), local(d(0), 10))
+    refused = await book(member, asked, local(d(1), 9), local(d(1), 10))
+    assert (waiting.status.value, refused.status.value) == ("pending", "pending")
+    r = await client.post(
+        f"/api/v1/bookings/{refused.pk}/reject",
+        json={"reason": "exam week"},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
+    assert r.status_code == 200, r.text
+    r = await client.get(
+        URL, params={"from": FIRST, "to": LAST, "feature": "projector"}, headers=bearer(staff)
+    )
+    assert r.status_code == 200, r.text
+    [row] = r.json()["rooms"]
+    assert row["code"] == asked.code
+    counts = {k: row[k] for k in ("confirmed", "pending", "cancelled", "rejected", "released")}
+    assert counts == {"confirmed": 0, "pending": 1, "cancelled": 0, "rejected": 1, "released": 0}
+    assert r.json()["totals"]["pending"] == 1 and r.json()["totals"]["rejected"] == 1
