@@ -311,3 +311,38 @@ async def test_requests_and_refusals_are_counted_and_a_feature_picks_the_rooms(
     counts = {k: row[k] for k in ("confirmed", "pending", "cancelled", "rejected", "released")}
     assert counts == {"confirmed": 0, "pending": 1, "cancelled": 0, "rejected": 1, "released": 0}
     assert r.json()["totals"]["pending"] == 1 and r.json()["totals"]["rejected"] == 1
+
+
+async def test_a_room_never_booked_is_reported_open_and_empty_and_too_many_rooms_are_refused(
+    client, staff, make_room, monkeypatch
+):
+    """An empty room has its open hours and zeros (no totals row of its own); a report
+    over more rooms than ``MAX_ROOMS`` is a 422 naming the rule, with exactly as many
+    allowed."""
+    from compax_server.services import reports
+
+    empty = await make_room()
+    r = await client.get(
+        URL, params={"from": FIRST, "to": FIRST, "room_id": str(empty.pk)}, headers=bearer(staff)
+    )
+    assert r.status_code == 200, r.text
+    [row] = r.json()["rooms"]
+    assert (row["open_hours"], row["booked_hours"], row["utilisation"]) == (24.0, 0.0, 0.0)
+    assert (row["confirmed"], row["pending"], row["seat_fit"]) == (0, 0, None)
+    await make_room()
+    monkeypatch.setattr(reports, "MAX_ROOMS", 2)
+    assert (
+        await client.get(URL, params={"from": FIRST, "to": FIRST}, headers=bearer(staff))
+    ).status_code == 200
+    monkeypatch.setattr(reports, "MAX_ROOMS", 1)
+    r = await client.get(URL, params={"from": FIRST, "to": FIRST}, headers=bearer(staff))
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "building: narrow the scope"
+    assert r.json()["errors"] == [
+        {
+            "rule": "max_report_rooms",
+            "limit": 1,
+            "pointer": "/building",
+            "detail": "narrow the scope",
+        }
+    ]
