@@ -76,7 +76,10 @@ async def campus(admin, make_user):
     )
     await bookings.cancel_booking(actor_of(alice), gone.booking.pk, expected=versions.ANY)
     await buildings.add_closure(
-        staff, berlin.pk, reason="Works", room_id=b2.pk, start=local(d(3), 12), end=local(d(3), 16)
+        staff, berlin.pk, reason="Works",
+        room_id=b2.pk,
+        start=local(d(3), 12, 30),  # on half and quarter hours: the heatmap's cells split
+        end=local(d(3), 15, 45),
     )
     await buildings.add_closure(staff, utc.pk, reason="Holiday", start_date=d(9))
     term = await terms.create_term(
@@ -146,7 +149,7 @@ def oracle(world, holidays: set[date]):
             "confirmed": counts["confirmed"],
             "cancelled": counts["cancelled"],
             "pending": counts["pending"],
-            "released": 0,
+            "released": counts["released"],
         }
     cells = {
         (w, h): (round(open_cells[(w, h)] / 3600, 3), round(booked_cells[(w, h)] / 3600, 3))
@@ -346,3 +349,32 @@ async def test_a_room_never_booked_is_reported_open_and_empty_and_too_many_rooms
             "detail": "narrow the scope",
         }
     ]
+
+
+async def test_a_no_show_released_in_the_period_is_counted_and_its_hours_are_not_booked(
+    client, admin, campus
+):
+    """A room requiring check-in: the booking nobody checked in to is released when its
+    window closes; the report counts it as released, not confirmed, and books none of its
+    hours (its slot was free again)."""
+    from compax_server.services import checkin
+
+    ber1, ber2 = campus["rooms"]["BER-1"], campus["rooms"]["BER-2"]
+    r = await client.put(
+        f"/api/v1/rules/room/{ber1.pk}", json={"requires_checkin": True}, headers=bearer(admin)
+    )
+    assert r.status_code == 200, r.text
+    plain = (
+        await client.get(URL, params={"from": FIRST, "to": LAST}, headers=bearer(admin))
+    ).json()
+    assert await checkin.release_due(local(d(1), 12)) == 2  # d(0) 09-11, d(1) 09:30-10:45
+    r = await client.get(URL, params={"from": FIRST, "to": LAST}, headers=bearer(admin))
+    body = r.json()
+    row = next(x for x in body["rooms"] if x["room_id"] == ber1.pk)
+    before = next(x for x in plain["rooms"] if x["room_id"] == ber1.pk)
+    assert (row["released"], row["confirmed"]) == (2, before["confirmed"] - 2)
+    assert row["booked_hours"] == before["booked_hours"] - 2 - 1.25
+    assert body["totals"]["released"] == 2
+    assert body["totals"]["confirmed"] == plain["totals"]["confirmed"] - 2
+    other = next(x for x in body["rooms"] if x["room_id"] == ber2.pk)
+    assert other == next(x for x in plain["rooms"] if x["room_id"] == ber2.pk)
