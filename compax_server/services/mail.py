@@ -7,7 +7,8 @@ Off when ``COMPAX_SMTP_URL`` is empty: nothing is queued, nothing is sent.
 Who gets what:
 
 - ``request_received``: a pending request (a new booking, a series, a date added, a move
-  into a room that requires approval) to the room's approvers (``approvers_for``).
+  into a room that requires approval, a request not decided yet that moved: "changed") to
+  the room's approvers (``approvers_for``).
 - ``approved``, ``rejected`` (with the reason), ``moved`` (time or room), ``cancelled``
   (by whom and why: closures, holidays, timetable bumps): to the booking's owner, only
   when someone else (or the system) made the change. A change of a series or by an import
@@ -39,7 +40,7 @@ from compax_server.domain import waitlist as waitlist_rules
 from compax_server.errors import RuleViolation
 from compax_server.services import audit
 from compax_server.services.actors import Actor, Scope, require_scope
-from compax_server.services.mail_events import ENDED, intents_of, kept
+from compax_server.services.mail_events import ENDED, intents_of, kept, moved_between
 from compax_server.services.mail_messages import KINDS, Draft, Shown, render
 from compax_server.services.mail_smtp import send_batch
 
@@ -194,8 +195,11 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
             snap = e.after if single else None
             shown = [_shown(b, rooms, users, snap) for b in theirs]
             before = None
-            if single and i.kind == "moved" and e.before:
-                before = _shown(theirs[0], rooms, users, e.before)
+            if single and e.before and moved_between(e.before, e.after):
+                # where and when it was: a booking moved, or a request moved undecided
+                was_pending = e.before.get("status") == "pending"
+                if i.kind == "moved" or (i.kind == "request_received" and was_pending):
+                    before = _shown(theirs[0], rooms, users, e.before)
             reason = i.reason
             if theirs and theirs[0].status in ENDED and theirs[0].reason:
                 # an ended booking stays ended: its reason is the one of this event, in full

@@ -19,6 +19,13 @@ ENDED = ("cancelled", "rejected", "released")
 IMPORT_MOVES = {"room", "start", "end", "start_time", "duration_minutes", "recurrence"}
 IMPORT_MOVES |= {"excluded_dates", "start_date", "skip_holidays"}
 SERIES_MOVES = ("room_id", "rule", "start_time", "duration_minutes", "excluded_dates")
+BOOKING_MOVES = ("room_id", "start", "end")
+
+
+def moved_between(before: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
+    """Whether a booking's time or room differs between two snapshots of it."""
+    b, a = before or {}, after or {}
+    return any(b.get(k) != a.get(k) for k in BOOKING_MOVES)
 
 
 @dataclass
@@ -75,9 +82,12 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         return [Intent(e, "waitlist_withdrawn", [held], reason=because)]
     if action == "booking.update":
         out = []
-        if any(before.get(k) != after.get(k) for k in ("room_id", "start", "end")):
+        changed = moved_between(before, after)
+        if changed:
             out.append(Intent(e, "moved", one))
-        if after.get("status") == "pending" and before.get("status") != "pending":
+        # a request to decide: a new one (moved into a room that needs approval), or one
+        # waiting for a decision that moved (the approvers' invitation moves with it)
+        if after.get("status") == "pending" and (before.get("status") != "pending" or changed):
             out.append(Intent(e, "request_received", one, approvers=True))
         return out
     ids = _ids(after.get("booking_ids"))

@@ -138,6 +138,11 @@ def _headline(d: Draft) -> tuple[str, str]:
     place = "" if b is None or many else f", {b.room_code}, {when(b)}"
     if d.kind == "request_received":
         owner = b.owner_name if b else ""
+        if d.before is not None:  # a request not decided yet, moved
+            return (
+                f"Booking request changed: {what}{place}",
+                f"The request of {owner} was changed{_by(d.actor)}; it waits for approval.",
+            )
         return (
             f"Booking request: {what}{place}",
             f"{owner} asks for {'these rooms' if many else 'this room'}; it waits for approval.",

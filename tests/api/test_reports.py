@@ -76,7 +76,9 @@ async def campus(admin, make_user):
     )
     await bookings.cancel_booking(actor_of(alice), gone.booking.pk, expected=versions.ANY)
     await buildings.add_closure(
-        staff, berlin.pk, reason="Works",
+        staff,
+        berlin.pk,
+        reason="Works",
         room_id=b2.pk,
         start=local(d(3), 12, 30),  # on half and quarter hours: the heatmap's cells split
         end=local(d(3), 15, 45),

@@ -721,3 +721,111 @@ async def test_a_bad_smtp_url_sends_nothing_and_says_so_once(
         "no email is sent"
     ) == 1
     assert await EmailMessage.filter(status="pending", attempts=0).count() == 1
+
+
+def transitions(cal: Calendar) -> list[datetime]:
+    """Every change of offset the calendar's VTIMEZONE lists (DTSTART and RDATE)."""
+    out = []
+    for tz in cal.walk("VTIMEZONE"):
+        for c in tz.subcomponents:
+            out.append(c["DTSTART"].dt)
+            rdates = c.get("RDATE") or []
+            for r in rdates if isinstance(rdates, list) else [rdates]:
+                out += [p.dt for p in r.dts]
+    return sorted(out)
+
+
+async def test_the_calendar_part_is_a_whole_invitation_and_cancellation(
+    outbox, staff, member, building, make_room
+):
+    """Every property a calendar client reads, exactly: the calendar's header, the event's
+    times in the building's zone, its stamp in UTC, the organizer and the owner as attendee
+    (accepted when confirmed, tentative while pending), and the zone's offsets around the
+    booking (a change before it and after it), not its whole history."""
+    room = await approval_room(make_room)
+    created = await bookings.create_booking(
+        actor_of(member), room_id=room.pk, title="Viva", start=at(0, 10), end=at(0, 11, 30)
+    )
+    pk = created.booking.pk
+    request = to(await outbox.deliver(), staff)[0]
+    await bookings.approve_booking(actor_of(staff), pk, expected=ANY)
+    [approved] = await outbox.deliver()
+    await bookings.cancel_booking(actor_of(staff), pk, expected=ANY, reason="exams")
+    [cancelled] = await outbox.deliver()
+    expected = [("REQUEST", "TENTATIVE", "TENTATIVE", 1), ("REQUEST", "CONFIRMED", "ACCEPTED", 2)]
+    expected.append(("CANCEL", "CANCELLED", "TENTATIVE", 3))
+    for msg, (method, status, partstat, version) in zip(
+        (request, approved, cancelled), expected, strict=True
+    ):
+        cal = calendar_of(msg)
+        header = {k: str(cal[k]) for k in ("PRODID", "VERSION", "CALSCALE", "METHOD")}
+        assert header == {
+            "PRODID": "-//Compax//Classroom booking//EN",
+            "VERSION": "2.0",
+            "CALSCALE": "GREGORIAN",
+            "METHOD": method,
+        }
+        [event] = events_of(cal)
+        assert str(event["UID"]) == f"booking-{pk}@rooms.campus.example"
+        assert (event["SUMMARY"], event["STATUS"], event["SEQUENCE"]) == ("Viva", status, version)
+        assert str(event["LOCATION"]) == f"{room.code} {room.name}, {building.name}"
+        for key, moment in (("DTSTART", at(0, 10)), ("DTEND", at(0, 11, 30))):
+            assert event[key].params["TZID"] == "Europe/Berlin"
+            assert event[key].dt == moment and event[key].dt.utcoffset() == timedelta(hours=1)
+        stamp = event["DTSTAMP"].dt
+        assert stamp.tzinfo is not None and stamp.utcoffset() == timedelta(0)
+        assert abs(stamp - datetime.now(UTC)) < timedelta(minutes=10)
+        organizer = event["ORGANIZER"]
+        assert str(organizer) == "mailto:rooms@campus.example"
+        assert organizer.params["CN"] == "Compax"
+        attendee = event["ATTENDEE"]
+        assert str(attendee) == f"mailto:{member.email}"
+        assert dict(attendee.params) == {
+            "CN": member.full_name,
+            "ROLE": "REQ-PARTICIPANT",
+            "PARTSTAT": partstat,
+        }
+        changes = [t.date() for t in transitions(cal)]
+        assert [c for c in changes if c < date(Y2031, 3, 3)][-1] == date(Y2031 - 1, 10, 27)
+        assert next(c for c in changes if c > date(Y2031, 3, 3)) == date(Y2031, 3, 30)
+        assert min(changes) >= date(Y2031 - 1, 3, 1) and max(changes) <= date(Y2031 + 1, 3, 4)
+
+
+async def test_a_request_moved_before_a_decision_reaches_the_approvers_again(
+    outbox, staff, admin, member, make_room
+):
+    """The approvers' invitation follows a request they have not decided yet: moved, it is a
+    "changed" request saying when it was; renamed only, nothing. A booking moved into a
+    room that needs approval is a new request, not a changed one."""
+    room, plain = await approval_room(make_room), await make_room()
+    made = await bookings.create_booking(
+        actor_of(member), room_id=room.pk, title="Viva", start=at(0, 10), end=at(0, 11)
+    )
+    pk = made.booking.pk
+    assert len(await outbox.deliver()) == 2
+    await bookings.update_booking(actor_of(member), pk, expected=ANY, title="Viva voce")
+    assert await outbox.deliver() == []
+    await bookings.update_booking(
+        actor_of(member), pk, expected=ANY, start=at(0, 12), end=at(0, 13)
+    )
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    msg = to(received, staff)[0]
+    assert subject(msg) == (
+        f"Booking request changed: Viva voce, {room.code}, Mon 3 Mar {Y2031}, 13:00-14:00 "
+        "(Europe/Berlin)"
+    )
+    text = part(msg, "text/plain")
+    assert f"The request of {member.full_name} was changed by {member.email}; it waits" in text
+    assert f"It was: Mon 3 Mar {Y2031}, 11:00-12:00 (Europe/Berlin), {room.code}" in text
+    [event] = events_of(calendar_of(msg))
+    assert (event["SEQUENCE"], event["DTSTART"].dt) == (3, at(0, 12))
+    # a confirmed booking moved into the room: a request, new
+    other = await bookings.create_booking(
+        actor_of(member), room_id=plain.pk, title="Tutorial", start=at(1, 9), end=at(1, 10)
+    )
+    await bookings.update_booking(actor_of(member), other.booking.pk, expected=ANY, room_id=room.pk)
+    msg = to(await outbox.deliver(), staff)[0]
+    assert subject(msg).startswith("Booking request: Tutorial, ")
+    assert "It was:" not in part(msg, "text/plain")
+    assert f"{member.full_name} asks for this room" in part(msg, "text/plain")
