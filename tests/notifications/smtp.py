@@ -32,11 +32,21 @@ def free_port() -> int:
 
 @dataclass
 class Collector:
-    """The aiosmtpd handler: keeps every envelope; ``refuse`` answers DATA with that reply."""
+    """The aiosmtpd handler: keeps every envelope; ``refuse`` answers DATA with that reply,
+    ``refuse_rcpt`` the named recipients with theirs."""
 
     envelopes: list[Any] = field(default_factory=list)
     refuse: str = ""
+    refuse_rcpt: dict[str, str] = field(default_factory=dict)  # address -> RCPT reply
     encrypted: list[bool] = field(default_factory=list)  # per envelope: over TLS?
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refuse_rcpt:
+            return self.refuse_rcpt[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:

@@ -1,0 +1,157 @@
+"""The outbox's own rules, each read exactly: a send, a retry and a failure are recorded
+only by the attempt that claimed the message, and only on its row; reminders and the
+digest read only the bookings they are about; a recipient refused at RCPT; the backoff;
+the rate; a reminder's lead as a person says it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from compax_server.db import mail as mail_db
+from compax_server.db.notifications import FAILED, PENDING, SENDING, SENT, EmailMessage
+from compax_server.services import bookings, mail, mail_smtp, users
+from compax_server.services.mail_messages import _lead
+from compax_server.services.mail_smtp import TokenBucket, _retry_at
+from tests.conftest import actor_of, at
+from tests.notifications.test_email import ANY, outbox, smtp  # noqa: F401 (fixtures)
+
+
+async def queued(n: int) -> list[int]:
+    now = datetime.now(UTC)
+    rows = [
+        await EmailMessage.create(
+            dedupe_key=f"test:{i}",
+            to_address=f"user{i}@campus.example",
+            kind="cancelled",
+            subject=f"Cancelled {i}",
+            text_body="text",
+            html_body="<p>html</p>",
+            next_attempt_at=now - timedelta(seconds=1),
+        )
+        for i in range(n)
+    ]
+    return [r.pk for r in rows]
+
+
+async def test_a_mark_changes_only_its_row_and_only_for_the_attempt_that_claimed_it(database):
+    a, b, c = await queued(3)
+    claimed = await mail_db.claim(limit=10, lease_seconds=60)
+    assert [(r.id, r.attempts) for r in claimed] == [(a, 1), (b, 1), (c, 1)]
+    now = datetime.now(UTC)
+    assert not await mail_db.mark_sent(a, 2, now)  # another attempt's fence
+    assert (await EmailMessage.get(id=a)).status == SENDING
+    assert await mail_db.mark_sent(a, 1, now)
+    assert not await mail_db.mark_sent(a, 1, now)  # sent already: not sending any more
+    later = now + timedelta(minutes=5)
+    assert not await mail_db.mark_retry(b, 0, later, "no")
+    assert await mail_db.mark_retry(b, 1, later, "4" * 600)
+    assert not await mail_db.mark_failed(c, 2, "no")
+    assert await mail_db.mark_failed(c, 1, "5" * 600)
+    assert not await mail_db.mark_failed(c, 1, "again")
+    rows = {r.pk: r for r in await EmailMessage.all()}
+    assert (rows[a].status, rows[a].sent_at, rows[a].lease_until) == (SENT, now, None)
+    assert (rows[b].status, rows[b].next_attempt_at, rows[b].lease_until) == (PENDING, later, None)
+    assert rows[b].last_error == "4" * 500
+    assert (rows[c].status, rows[c].lease_until, rows[c].last_error) == (FAILED, None, "5" * 500)
+    assert rows[c].sent_at is None and rows[b].sent_at is None
+
+
+async def test_reminders_and_the_digest_read_only_the_bookings_they_are_about(
+    database, admin, staff, member, room, make_room, book
+):
+    """Reminders: confirmed bookings starting in the window, by start then id. The
+    digest: pending requests not ended yet, soonest first; active staff only."""
+    approval = await make_room(requires_approval=True)
+    late = await book(member, room, at(0, 11), at(0, 12))
+    first = await book(member, room, at(0, 9), at(0, 10))
+    tie = await book(staff, approval, at(0, 9), at(0, 10), title="Staff")
+    gone = await book(member, room, at(0, 13), at(0, 14))
+    await bookings.cancel_booking(actor_of(member), gone.pk, expected=ANY)
+    asked = await book(member, approval, at(0, 15), at(0, 16))
+    earlier = await book(member, approval, at(0, 7), at(0, 8))
+    assert tie.status.value == "confirmed" and asked.status.value == "pending"
+    found = await mail_db.confirmed_starting(at(0, 0), at(0, 23))
+    assert [b.id for b in found] == [first.pk, tie.pk, late.pk]
+    assert [b.id for b in await mail_db.confirmed_starting(at(0, 9), at(0, 11))] == [late.pk]
+    assert [b.id for b in await mail_db.pending_requests(at(0, 0), 10)] == [earlier.pk, asked.pk]
+    assert [b.id for b in await mail_db.pending_requests(at(0, 8), 10)] == [asked.pk]
+    assert await mail_db.count_pending(at(0, 0)) == 2
+    assert await mail_db.count_pending(at(0, 8)) == 1
+    assert await mail_db.count_pending(at(0, 16)) == 0
+    await users.deactivate_user(actor_of(admin), staff.pk)
+    assert [r.id for r in await mail_db.active_staff()] == [admin.pk]
+
+
+async def test_a_recipient_refused_at_rcpt_fails_or_waits_by_its_code_and_the_rest_go(
+    outbox,  # noqa: F811
+    smtp,  # noqa: F811
+    staff,
+    member,
+    make_user,
+    room,
+    book,
+):
+    gone, busy = await make_user(), await make_user()
+    smtp.handler.refuse_rcpt = {gone.email: "550 no such user", busy.email: "452 mailbox full"}
+    for n, user in enumerate((gone, busy, member)):
+        b = await book(user, room, at(n, 9), at(n, 10))
+        await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    await outbox.dispatch()
+    assert await mail.send_due() == 1
+    rows = {r.to_address: r for r in await EmailMessage.all()}
+    assert rows[gone.email].status == FAILED and rows[gone.email].last_error.startswith("550")
+    assert rows[busy.email].status == PENDING and rows[busy.email].last_error.startswith("452")
+    assert rows[member.email].status == SENT
+    assert [m["To"] for m in smtp.messages] == [member.email]
+
+
+def test_a_retry_waits_twice_as_long_each_time_up_to_an_hour_for_a_day(monkeypatch):
+    monkeypatch.setattr(mail_smtp.random, "random", lambda: 0.5)  # no jitter: x 1.0
+    now = datetime(2031, 3, 3, 12, tzinfo=UTC)
+
+    def row(attempts: int, age: timedelta = timedelta(0)) -> mail_db.Claimed:
+        return mail_db.Claimed(1, attempts, "a@b.example", "cancelled", "", "", "", "", now - age)
+
+    waits = [_retry_at(row(n), now) for n in (0, 1, 2, 3, 7, 8, 30)]
+    assert [(w - now).total_seconds() for w in waits if w] == [60, 60, 120, 240, 3600, 3600, 3600]
+    monkeypatch.setattr(mail_smtp.random, "random", lambda: 0.0)  # the shortest: half
+    assert _retry_at(row(3), now) == now + timedelta(seconds=120)
+    assert _retry_at(row(1, timedelta(hours=24) - timedelta(seconds=60)), now) is not None
+    assert _retry_at(row(1, timedelta(hours=24) - timedelta(seconds=29)), now) is None
+
+
+def test_the_rate_refills_evenly_up_to_a_minute_s_worth():
+    clock = [100.0]
+    bucket = TokenBucket(120, clock=lambda: clock[0])  # 2 a second
+    assert bucket.take(500) == 120
+    assert bucket.take(1) == 0
+    clock[0] += 1.5
+    assert bucket.take(10) == 3
+    clock[0] += 3600
+    assert bucket.take(500) == 120
+    bucket.give_back(1000)
+    assert bucket.take(500) == 120
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [
+        (0, "1 minute"),
+        (1, "1 minute"),
+        (2, "2 minutes"),
+        (59, "59 minutes"),
+        (60, "1 hour"),
+        (89, "1 hour"),
+        (90, "2 hours"),
+        (150, "2 hours"),
+        (151, "3 hours"),
+        (36 * 60, "36 hours"),
+        (36 * 60 + 1, "2 days"),
+        (3 * 1440 + 700, "3 days"),
+        (3 * 1440 + 721, "4 days"),
+    ],
+)
+def test_a_reminder_s_lead_is_said_as_a_person_says_it(minutes, said):
+    assert _lead(minutes) == said
