@@ -351,10 +351,25 @@ async def test_preferences_keep_known_kinds_and_name_unknown_ones(database, memb
         for n, kind in ((1, "spam"), (2, "newsletter"))
     ]
     assert (await mail.get_preferences(actor_of(member))).email_opt_out == ["reminder", "digest"]
+    await mail.update_preferences(actor_of(member), ["moved"])
+    [first, second] = await AuditEvent.filter(action="notifications.update").order_by("id")
+    assert (second.entity_type, second.entity_id, second.actor_user_id) == (
+        "user",
+        member.pk,
+        member.pk,
+    )
+    assert (first.before, first.after) == (
+        {"email_opt_out": []},
+        {"email_opt_out": ["reminder", "digest"]},
+    )
+    assert (second.before, second.after) == (
+        {"email_opt_out": ["reminder", "digest"]},
+        {"email_opt_out": ["moved"]},
+    )
 
 
 async def test_a_disabled_webhook_tells_its_owner_or_the_user_of_its_api_key(
-    outbox, admin, staff, member
+    outbox, admin, staff, member, room, book
 ):
     from compax_server.services import api_keys, audit
 
@@ -365,19 +380,27 @@ async def test_a_disabled_webhook_tells_its_owner_or_the_user_of_its_api_key(
 
     key = await ApiKey.get(user_id=member.pk)
     why = f"disabled {Y2031}-03-03T10:00:00Z: delivery 9 (event 4) failed for a day: HTTP 500"
-    for owner in ({"owner_user_id": staff.pk}, {"owner_user_id": None, "owner_api_key_id": key.pk}):
+    owners = (
+        {"owner_user_id": staff.pk, "disabled_reason": why},
+        {"owner_user_id": None, "owner_api_key_id": key.pk, "reason": "an older event's words"},
+    )
+    for owner in owners:
         await audit.record(
             None,
             "webhook.disable",
             "webhook",
             7,
-            after={"url": "https://hooks.example/x", "active": False, "disabled_reason": why}
-            | owner,
+            after={"url": "https://hooks.example/x", "active": False} | owner,
         )
-    first, second = await outbox.deliver()
-    assert (first["To"], second["To"]) == (staff.email, member.email)
+    # in the same batch: a booking's message, not lost beside the API key's
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    first, second, third = await outbox.deliver()
+    assert (first["To"], second["To"], third["To"]) == (staff.email, member.email, member.email)
     assert subject(first) == "Webhook disabled: https://hooks.example/x"
     assert "HTTP 500" in part(first, "text/plain")
+    assert "Last error: an older event's words" in part(second, "text/plain")
+    assert subject(third).startswith("Cancelled: Lecture")
     assert not list(first.iter_attachments())
     assert secret
 
@@ -829,3 +852,77 @@ async def test_a_request_moved_before_a_decision_reaches_the_approvers_again(
     assert subject(msg).startswith("Booking request: Tutorial, ")
     assert "It was:" not in part(msg, "text/plain")
     assert f"{member.full_name} asks for this room" in part(msg, "text/plain")
+
+
+async def test_each_message_shows_the_booking_as_its_event_saw_it(outbox, staff, member, make_room):
+    """Approved, then moved before the dispatcher ran: the approval shows the time it
+    approved (its version), the move the new one; a change of the end alone is a move."""
+    room = await approval_room(make_room)
+    made = await bookings.create_booking(
+        actor_of(member), room_id=room.pk, title="Viva", start=at(0, 10), end=at(0, 11)
+    )
+    pk = made.booking.pk
+    await outbox.deliver()
+    await bookings.approve_booking(actor_of(staff), pk, expected=ANY)
+    await bookings.update_booking(actor_of(staff), pk, expected=ANY, start=at(0, 12), end=at(0, 13))
+    approved, moved = await outbox.deliver()
+    assert f"Mon 3 Mar {Y2031}, 11:00-12:00 (Europe/Berlin)" in subject(approved)
+    [event] = events_of(calendar_of(approved))
+    assert (event["SEQUENCE"], event["DTSTART"].dt, event["STATUS"]) == (2, at(0, 10), "CONFIRMED")
+    assert f"Mon 3 Mar {Y2031}, 13:00-14:00 (Europe/Berlin)" in subject(moved)
+    [event] = events_of(calendar_of(moved))
+    assert (event["SEQUENCE"], event["DTSTART"].dt) == (3, at(0, 12))
+    await bookings.update_booking(actor_of(staff), pk, expected=ANY, end=at(0, 14))
+    [longer] = await outbox.deliver()
+    assert subject(longer) == (
+        f"Moved: Viva, {room.code}, Mon 3 Mar {Y2031}, 13:00-15:00 (Europe/Berlin)"
+    )
+    assert f"It was: Mon 3 Mar {Y2031}, 13:00-14:00 (Europe/Berlin)" in part(longer, "text/plain")
+
+
+async def test_a_series_edit_from_a_date_on_moves_those_dates_and_a_new_title_moves_none(
+    outbox, staff, member, room
+):
+    made = await series.create_series(
+        actor_of(staff),
+        room_id=room.pk,
+        owner_id=member.pk,
+        title="Algebra",
+        start_date=date(Y2031, 3, 4),
+        start_time="09:00",
+        duration_minutes=90,
+        recurrence_rule={"freq": "weekly", "count": 3},
+    )
+    await series_changes.update_series(
+        actor_of(staff), made.series.pk, expected=ANY, title="Linear algebra"
+    )
+    assert await outbox.deliver() == []  # the same times and room: nothing to act on
+    await series_changes.update_series(
+        actor_of(staff),
+        made.series.pk,
+        expected=ANY,
+        scope="following",
+        from_date=date(Y2031, 3, 11),
+        start_time="11:00",
+    )
+    [msg] = await outbox.deliver()
+    assert subject(msg) == "Moved: 2 dates of Linear algebra"
+    text = part(msg, "text/plain")
+    assert f"Tue 11 Mar {Y2031}, 11:00-12:30" in text and f"Tue 18 Mar {Y2031}, 11:00" in text
+    assert f"4 Mar {Y2031}" not in text
+    # one date left to move: still a series change, shown as the booking is (its version)
+    await series_changes.update_series(
+        actor_of(staff),
+        made.series.pk,
+        expected=ANY,
+        scope="following",
+        from_date=date(Y2031, 3, 18),
+        start_time="12:00",
+        reset_exceptions=True,  # the date moved above is an exception of the series now
+    )
+    [msg] = await outbox.deliver()
+    [event] = events_of(calendar_of(msg))
+    last = await Booking.get(id=made.booking_ids[-1])
+    assert (event["SEQUENCE"], event["DTSTART"].dt) == (last.version, last.start)
+    assert str(event["UID"]).startswith(f"booking-{last.pk}@")
+    assert "Status:    confirmed" in part(msg, "text/plain")  # the booking's, not the series'
