@@ -67,11 +67,13 @@ def smtp_config(url: str) -> SmtpConfig:
         raise ValueError(f"{url!r}: expected smtp://host[:port] or smtps://host[:port]")
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     flag = query.get("starttls", "").lower()
-    start_tls: bool | None = None
+    start_tls: bool | None = None  # when the server offers it
     if flag in ("false", "0", "no", "off"):
         start_tls = False
     elif flag in ("true", "1", "yes", "on", "required"):
         start_tls = True
+    elif flag:  # a typo must not quietly weaken "required" to "when offered"
+        raise ValueError(f"starttls={query['starttls']!r}: expected true or false")
     use_tls = parts.scheme == "smtps"
     return SmtpConfig(
         host=parts.hostname,

@@ -93,9 +93,13 @@ async def test_a_recipient_refused_at_rcpt_fails_or_waits_by_its_code_and_the_re
     room,
     book,
 ):
-    gone, busy = await make_user(), await make_user()
-    smtp.handler.refuse_rcpt = {gone.email: "550 no such user", busy.email: "452 mailbox full"}
-    for n, user in enumerate((gone, busy, member)):
+    gone, busy, wrong = await make_user(), await make_user(), await make_user()
+    smtp.handler.refuse_rcpt = {
+        gone.email: "550 no such user",
+        busy.email: "452 mailbox full",
+        wrong.email: "500 syntax error",  # the lowest permanent reply
+    }
+    for n, user in enumerate((gone, busy, wrong, member)):
         b = await book(user, room, at(n, 9), at(n, 10))
         await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
     await outbox.dispatch()
@@ -103,6 +107,7 @@ async def test_a_recipient_refused_at_rcpt_fails_or_waits_by_its_code_and_the_re
     rows = {r.to_address: r for r in await EmailMessage.all()}
     assert rows[gone.email].status == FAILED and rows[gone.email].last_error.startswith("550")
     assert rows[busy.email].status == PENDING and rows[busy.email].last_error.startswith("452")
+    assert rows[wrong.email].status == FAILED and rows[wrong.email].last_error.startswith("500")
     assert rows[member.email].status == SENT
     assert [m["To"] for m in smtp.messages] == [member.email]
 
