@@ -8,10 +8,10 @@ from typing import Any
 
 from compax_server.api.imports import ImportItem  # the API's reading of an item
 from compax_server.db.audit import AuditEvent
-from compax_server.services import imports, series, terms
+from compax_server.services import imports, series, series_changes, terms
 from tests.conftest import actor_of, at
 from tests.dates import Y2031
-from tests.notifications.test_email import calendar_of, events_of, part, subject, to
+from tests.notifications.test_email import ANY, calendar_of, events_of, part, subject, to
 
 # the fixtures of the email tests
 from tests.notifications.test_email import outbox as outbox
@@ -136,3 +136,61 @@ async def test_a_series_request_is_one_message_per_approver_listing_its_dates(
     )
     assert all(e["STATUS"] == "TENTATIVE" for e in events_of(cal))
     assert await AuditEvent.filter(action="series.create").count() == 1
+
+
+async def test_a_single_imported_booking_moved_tells_its_owner_and_a_new_title_does_not(
+    outbox, staff, make_user, room
+):
+    teacher = await make_user()
+
+    def exam(title: str, hour: int) -> dict[str, Any]:
+        return {
+            "external_id": "E1",
+            "kind": "booking",
+            "room": room.code,
+            "owner": teacher.email,
+            "title": title,
+            "start": at(2, hour).isoformat(),
+            "end": at(2, hour + 2).isoformat(),
+        }
+
+    await run(staff, [exam("Exam", 9)])
+    await run(staff, [exam("Final exam", 9)])
+    assert await outbox.deliver() == []  # renamed: nothing to act on
+    await run(staff, [exam("Final exam", 13)])
+    [msg] = await outbox.deliver()
+    assert msg["To"] == teacher.email
+    assert (
+        subject(msg)
+        == f"Moved: Final exam, {room.code}, Wed 5 Mar {Y2031}, 14:00-16:00 (Europe/Berlin)"
+    )
+    [event] = events_of(calendar_of(msg))
+    assert (event["SEQUENCE"], event["DTSTART"].dt) == (3, at(2, 13))
+    await run(staff, [exam("Final exam", 13) | {"external_id": "E2"}], cancel_missing=True)
+    [msg] = await outbox.deliver()
+    assert subject(msg).startswith("Cancelled: Final exam, ")
+    assert calendar_of(msg)["METHOD"] == "CANCEL"
+
+
+async def test_a_date_added_to_a_series_that_needs_approval_asks_the_approvers(
+    outbox, staff, admin, member, make_room
+):
+    room = await make_room(requires_approval=True)
+    made = await series.create_series(
+        actor_of(member),
+        room_id=room.pk,
+        title="Reading group",
+        start_date=date(Y2031, 3, 5),
+        start_time="17:00",
+        duration_minutes=60,
+        recurrence_rule={"freq": "weekly", "count": 2},
+    )
+    await outbox.deliver()
+    await series_changes.add_date(
+        actor_of(member), made.series.pk, expected=ANY, day=date(Y2031, 3, 26)
+    )
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    msg = to(received, staff)[0]
+    assert subject(msg).startswith("Booking request: Reading group, ")
+    assert f"Wed 26 Mar {Y2031}, 17:00-18:00" in subject(msg)
