@@ -160,3 +160,25 @@ def test_the_rate_refills_evenly_up_to_a_minute_s_worth():
 )
 def test_a_reminder_s_lead_is_said_as_a_person_says_it(minutes, said):
     assert _lead(minutes) == said
+
+
+@pytest.mark.parametrize(
+    ("actor", "said"),
+    [
+        ("staff1@campus.example", "Your booking was cancelled by staff1@campus.example."),
+        ("system", "Your booking was cancelled."),
+        ("", "Your booking was cancelled."),
+    ],
+)
+async def test_a_change_names_who_made_it_unless_nobody_in_particular_did(database, actor, said):
+    from compax_server.services.mail_messages import Draft, Shown, render
+
+    start = datetime(2031, 3, 3, 9, tzinfo=UTC)
+    shown = Shown(
+        1, "Lecture", start, start + timedelta(hours=1), "cancelled", 2, "B1-101", "Room",
+        "Main", "Europe/Berlin", "a@campus.example", "Ann",
+    )  # fmt: skip
+    parts = render(
+        Draft("cancelled", [shown], actor=actor), public_url="", mail_from="", to_name="Ann"
+    )
+    assert parts.text.splitlines()[2] == said
