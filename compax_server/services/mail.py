@@ -244,7 +244,7 @@ CLOCK_EVERY = timedelta(seconds=60)
 def reminder_leads() -> list[int]:
     """The configured lead times in minutes, longest first."""
     raw = runtime.settings().reminder_leads
-    leads = {int(p) for p in raw.replace(" ", "").split(",") if p}  # checked at start-up
+    leads = {int(p) for p in raw.split(",") if p.strip()}  # checked at start-up
     return sorted(leads, reverse=True)
 
 

@@ -489,6 +489,24 @@ async def test_no_day_ahead_reminder_for_a_booking_made_two_hours_ahead(outbox, 
     assert await mail.queue_reminders(b.start - timedelta(hours=23)) == 0
     assert await mail.queue_reminders(b.start - timedelta(hours=1, minutes=30)) == 0
     assert await mail.queue_reminders(b.start - timedelta(minutes=30)) == 1
+    # made exactly a day ahead: the day-ahead reminder too
+    c = await book(member, room, at(3, 9), at(3, 10))
+    await Booking.filter(id=c.pk).update(created_at=c.start - timedelta(hours=24))
+    assert await mail.queue_reminders(c.start - timedelta(hours=23)) == 1
+
+
+async def test_each_booking_gets_the_reminder_of_the_lead_it_is_within(
+    outbox, settings, smtp, member, room, make_room, book
+):
+    """Leads 24 h, 1 h and 10 min (written with spaces): a booking 30 minutes ahead gets
+    only the hour's reminder, one 30 seconds ahead the 10 minutes' one."""
+    configure(settings, smtp_url=smtp.url(), reminder_leads="1440, 60, 10")
+    soon = await book(member, room, at(2, 9), at(2, 10))
+    assert await mail.queue_reminders(soon.start - timedelta(minutes=30)) == 1
+    now = soon.start - timedelta(seconds=30)
+    assert await mail.queue_reminders(now) == 1
+    keys = sorted(m.dedupe_key.split(":")[2] for m in await EmailMessage.all())
+    assert keys == ["10", "60"]
 
 
 async def test_a_moved_booking_is_reminded_again_and_opted_out_owners_never(
