@@ -541,9 +541,12 @@ async def test_the_digest_goes_once_a_day_after_its_hour_and_only_when_requests_
         )
     assert await mail.queue_digests(morning) == 0  # before 07:00 UTC
     assert await mail.queue_digests(morning.replace(hour=7)) == 2  # staff and admin
+    assert await mail.queue_digests(morning.replace(hour=7, second=30)) == 0  # not looked
     assert await mail.queue_digests(morning.replace(hour=18)) == 0  # once a day
     await mail.update_preferences(actor_of(admin), ["digest"])
     assert await mail.queue_digests(morning + timedelta(days=1, hours=1)) == 1
+    await mail.update_preferences(actor_of(staff), ["digest"])
+    assert await mail.queue_digests(morning + timedelta(days=2, hours=1)) == 0  # nobody wants it
     await mail.send_due()
     received = smtp.messages
     assert [m["To"] for m in received] == [staff.email, admin.email, staff.email]

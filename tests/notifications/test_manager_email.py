@@ -83,3 +83,6 @@ async def test_the_digest_reaches_managers_with_their_rooms_only(
     assert "Quartet" in text and "Choir" not in text
     staff_text = digests[staff.email].get_body(preferencelist=("plain",)).get_content()
     assert "Choir" in staff_text and "Quartet" not in staff_text
+    # each counts the requests that are theirs, not all that wait
+    assert str(digests[office.email]["Subject"]) == "1 booking request waiting for approval"
+    assert str(digests[staff.email]["Subject"]) == "1 booking request waiting for approval"
