@@ -106,6 +106,20 @@ async def approval_room(make_room: Any) -> Any:
     return await make_room(requires_approval=True)
 
 
+async def algebra(staff: User, member: User, room: Any) -> series.Outcome:
+    """Staff's weekly series for the member: Tuesdays 4, 11 and 18 March, 09:00-10:30."""
+    return await series.create_series(
+        actor_of(staff),
+        room_id=room.pk,
+        owner_id=member.pk,
+        title="Algebra",
+        start_date=date(Y2031, 3, 4),
+        start_time="09:00",
+        duration_minutes=90,
+        recurrence_rule={"freq": "weekly", "count": 3},
+    )
+
+
 # -- what each change sends, and to whom --------------------------------------------------
 
 
@@ -262,16 +276,7 @@ async def test_a_request_overridden_by_a_confirmed_booking_is_rejected_by_email(
 async def test_a_series_change_is_one_message_per_owner_listing_each_date(
     outbox, staff, member, room
 ):
-    made = await series.create_series(
-        actor_of(staff),
-        room_id=room.pk,
-        owner_id=member.pk,
-        title="Algebra",
-        start_date=date(Y2031, 3, 4),
-        start_time="09:00",
-        duration_minutes=90,
-        recurrence_rule={"freq": "weekly", "count": 3},
-    )
+    made = await algebra(staff, member, room)
     assert await outbox.deliver() == []  # confirmed at once: nothing to tell
     await series_changes.update_series(
         actor_of(staff), made.series.pk, expected=ANY, start_time="10:00"
@@ -898,16 +903,7 @@ async def test_each_message_shows_the_booking_as_its_event_saw_it(outbox, staff,
 async def test_a_series_edit_from_a_date_on_moves_those_dates_and_a_new_title_moves_none(
     outbox, staff, member, room
 ):
-    made = await series.create_series(
-        actor_of(staff),
-        room_id=room.pk,
-        owner_id=member.pk,
-        title="Algebra",
-        start_date=date(Y2031, 3, 4),
-        start_time="09:00",
-        duration_minutes=90,
-        recurrence_rule={"freq": "weekly", "count": 3},
-    )
+    made = await algebra(staff, member, room)
     await series_changes.update_series(
         actor_of(staff), made.series.pk, expected=ANY, title="Linear algebra"
     )

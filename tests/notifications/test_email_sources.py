@@ -34,6 +34,19 @@ def lecture(ext: str, room: Any, owner: Any, start_time: str = "09:00") -> dict[
     }
 
 
+async def reading_group(member: Any, room: Any, count: int) -> Any:
+    """The member's weekly request, Wednesdays from 5 March, 17:00-18:00."""
+    return await series.create_series(
+        actor_of(member),
+        room_id=room.pk,
+        title="Reading group",
+        start_date=date(Y2031, 3, 5),
+        start_time="17:00",
+        duration_minutes=60,
+        recurrence_rule={"freq": "weekly", "count": count},
+    )
+
+
 async def run(staff: Any, items: list[dict[str, Any]], **options: Any) -> Any:
     parsed = [ImportItem.model_validate(i, strict=False).as_item() for i in items]
     return await imports.run_import(
@@ -116,15 +129,7 @@ async def test_a_series_request_is_one_message_per_approver_listing_its_dates(
     outbox, staff, admin, member, make_room
 ):
     room = await make_room(requires_approval=True)
-    made = await series.create_series(
-        actor_of(member),
-        room_id=room.pk,
-        title="Reading group",
-        start_date=date(Y2031, 3, 5),
-        start_time="17:00",
-        duration_minutes=60,
-        recurrence_rule={"freq": "weekly", "count": 3},
-    )
+    made = await reading_group(member, room, 3)
     received = await outbox.deliver()
     assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
     msg = to(received, staff)[0]
@@ -176,15 +181,7 @@ async def test_a_date_added_to_a_series_that_needs_approval_asks_the_approvers(
     outbox, staff, admin, member, make_room
 ):
     room = await make_room(requires_approval=True)
-    made = await series.create_series(
-        actor_of(member),
-        room_id=room.pk,
-        title="Reading group",
-        start_date=date(Y2031, 3, 5),
-        start_time="17:00",
-        duration_minutes=60,
-        recurrence_rule={"freq": "weekly", "count": 2},
-    )
+    made = await reading_group(member, room, 2)
     await outbox.deliver()
     await series_changes.add_date(
         actor_of(member), made.series.pk, expected=ANY, day=date(Y2031, 3, 26)
