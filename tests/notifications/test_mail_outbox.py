@@ -6,6 +6,8 @@ the rate; a reminder's lead as a person says it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,3 +184,57 @@ async def test_a_change_names_who_made_it_unless_nobody_in_particular_did(databa
         Draft("cancelled", [shown], actor=actor), public_url="", mail_from="", to_name="Ann"
     )
     assert parts.text.splitlines()[2] == said
+
+
+MESSAGES = Path(__file__).parent / "messages"
+
+
+def lesson(week: int, hours: int = 0, room: str = "B1-101") -> Any:
+    """Ann's Algebra, Tuesdays 10:00-11:30 Berlin, ``hours`` later, week ``week``."""
+    from compax_server.services.mail_messages import Shown
+
+    start = datetime(2031, 3, 4, 9, tzinfo=UTC) + timedelta(days=7 * week, hours=hours)
+    return Shown(
+        week, "Algebra", start, start + timedelta(minutes=90), "confirmed", 2, room,
+        "Seminar room", "Main building", "Europe/Berlin", "ann@campus.example", "Ann Lee",
+    )  # fmt: skip
+
+
+def drafts() -> dict[str, Any]:
+    from compax_server.services.mail_messages import Draft
+
+    offer = {
+        "entry_id": "7",
+        "link": "https://rooms.campus.example/waitlist/7?t=x",
+        "expires_at": "2031-03-11T08:00:00+00:00",
+    }
+    return {
+        "moved": Draft(
+            "moved", [lesson(1, 2, "B1-102")], actor="staff1@campus.example", before=lesson(1)
+        ),
+        "request_received": Draft(
+            "request_received", [lesson(1), lesson(2)], series_title="Algebra", total=3
+        ),
+        "waitlist_offer": Draft("waitlist_offer", [lesson(1)], extra=offer),
+        "webhook_disabled": Draft(
+            "webhook_disabled", [], extra={"url": "https://hooks.example/x", "reason": "HTTP 500"}
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "kind", ["moved", "request_received", "waitlist_offer", "webhook_disabled"]
+)
+async def test_a_message_reads_whole_as_its_reader_gets_it(database, kind):
+    """Subject, text and HTML letter by letter against tests/notifications/messages/ (read
+    them there as a person gets them; change them when the words change on purpose)."""
+    from compax_server.services.mail_messages import render
+
+    parts = render(
+        drafts()[kind],
+        public_url="https://rooms.campus.example",
+        mail_from="Compax <rooms@campus.example>",
+        to_name="Bob",
+    )
+    assert f"Subject: {parts.subject}\n\n{parts.text}" == (MESSAGES / f"{kind}.txt").read_text()
+    assert parts.html == (MESSAGES / f"{kind}.html").read_text()
