@@ -31,8 +31,6 @@ def _server_settings() -> Any:
         return load_settings().checked()
     except ConfigurationError as exc:
         fail(str(exc))
-    except Exception as exc:  # pydantic's ValidationError names the bad variable
-        fail(f"Invalid configuration: {exc}")
 
 
 async def _bootstrap(settings: Any) -> str | None:

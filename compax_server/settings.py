@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from compax_server.domain.bounds import CHECKIN_MAX_MINUTES
@@ -27,6 +29,52 @@ MIN_SECRET_LENGTH = 32
 
 class ConfigurationError(Exception):
     """The server cannot start with this configuration. The message says what to change."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    use_tls: bool
+    start_tls: bool | None  # None: when the server offers it
+    username: str | None
+    password: str | None
+    timeout: float
+    cafile: str | None = None  # CA certificates to trust instead of the system's
+
+
+def smtp_config(url: str) -> SmtpConfig:
+    """Read ``COMPAX_SMTP_URL``; a ValueError says what is wrong with it."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError(f"{url!r}: expected smtp://host[:port] or smtps://host[:port]")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{url!r}: the port is not a number from 1 to 65535") from None
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    flag = query.get("starttls", "").lower()
+    start_tls: bool | None = None  # when the server offers it
+    if flag in ("false", "0", "no", "off"):
+        start_tls = False
+    elif flag in ("true", "1", "yes", "on", "required"):
+        start_tls = True
+    elif flag:  # a typo must not quietly weaken "required" to "when offered"
+        raise ValueError(f"starttls={query['starttls']!r}: expected true or false")
+    timeout = query.get("timeout", "30")
+    if not timeout.isdigit() or not 1 <= int(timeout) <= 600:
+        raise ValueError(f"timeout={timeout!r}: expected whole seconds from 1 to 600")
+    use_tls = parts.scheme == "smtps"
+    return SmtpConfig(
+        host=parts.hostname,
+        port=port or (465 if use_tls else 25),
+        use_tls=use_tls,
+        start_tls=False if use_tls else start_tls,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        timeout=float(timeout),
+        cafile=query.get("cafile") or None,
+    )
 
 
 class Settings(BaseSettings):
@@ -198,6 +246,18 @@ class Settings(BaseSettings):
                 )
         return value
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp(cls, value: str) -> str:
+        if value:
+            smtp_config(value)
+        return value
+
+    @property
+    def smtp(self) -> SmtpConfig | None:
+        """Where email goes (None: email is off)."""
+        return smtp_config(self.smtp_url) if self.smtp_url else None
+
     @field_validator("cache_url")
     @classmethod
     def _known_cache(cls, value: str) -> str:
@@ -321,5 +381,16 @@ def _local_secret(settings: Settings) -> str:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment (and ``.env``), with explicit overrides on top."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Settings from the environment (and ``.env``), with explicit overrides on top.
+
+    A bad value is a ConfigurationError naming each variable and what is wrong with it.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigurationError("\n".join(_said(e) for e in exc.errors())) from None
+
+
+def _said(error: ErrorDetails) -> str:
+    name = "COMPAX_" + "_".join(str(part) for part in error["loc"]).upper()
+    return f"{name}: {error['msg'].removeprefix('Value error, ')}"

@@ -1,9 +1,10 @@
 """Sending the email outbox over SMTP (aiosmtplib), one connection per batch.
 
-- ``COMPAX_SMTP_URL``: ``smtp://host:587`` sends in plain text and upgrades with STARTTLS
+- ``COMPAX_SMTP_URL`` (read by ``settings.smtp_config``; a bad one stops the start):
+  ``smtp://host:587`` sends in plain text and upgrades with STARTTLS
   when the server offers it (``?starttls=false``: never; ``?starttls=true``: required),
   ``smtps://host:465`` is TLS from the start; ``user:password@`` logs in (AUTH);
-  ``?timeout=30`` is the seconds each SMTP step may take; ``?cafile=/path/ca.pem`` trusts
+  ``?timeout=30`` is the whole seconds each SMTP step may take; ``?cafile=/path/ca.pem`` trusts
   that CA (a campus relay with its own certificates) instead of the system's. Certificates
   are always checked.
 - Claiming: due rows are marked ``sending`` with a lease (``db.notifications.claim``: FOR
@@ -25,12 +26,10 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage as MimeMessage
 from email.utils import formatdate
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
@@ -46,45 +45,6 @@ LEASE_SECONDS = 300
 RETRY_FOR = timedelta(hours=24)
 FIRST_RETRY = 60.0
 LONGEST_RETRY = 3600.0
-
-
-@dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int
-    use_tls: bool
-    start_tls: bool | None  # None: when the server offers it
-    username: str | None
-    password: str | None
-    timeout: float
-    cafile: str | None = None  # CA certificates to trust instead of the system's
-
-
-def smtp_config(url: str) -> SmtpConfig:
-    """Read ``COMPAX_SMTP_URL``; a ValueError says what is wrong with it."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ValueError(f"{url!r}: expected smtp://host[:port] or smtps://host[:port]")
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    flag = query.get("starttls", "").lower()
-    start_tls: bool | None = None  # when the server offers it
-    if flag in ("false", "0", "no", "off"):
-        start_tls = False
-    elif flag in ("true", "1", "yes", "on", "required"):
-        start_tls = True
-    elif flag:  # a typo must not quietly weaken "required" to "when offered"
-        raise ValueError(f"starttls={query['starttls']!r}: expected true or false")
-    use_tls = parts.scheme == "smtps"
-    return SmtpConfig(
-        host=parts.hostname,
-        port=parts.port or (465 if use_tls else 25),
-        use_tls=use_tls,
-        start_tls=False if use_tls else start_tls,
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None,
-        timeout=float(query.get("timeout", "30")),
-        cafile=query.get("cafile") or None,
-    )
 
 
 class TokenBucket:
@@ -181,13 +141,8 @@ async def _hang_up(smtp: aiosmtplib.SMTP) -> None:
 
 
 async def send_batch(limit: int, *, now: datetime | None = None) -> int:
-    try:
-        config = smtp_config(runtime.settings().smtp_url)
-    except ValueError as exc:
-        told = runtime.memo("mail")
-        if not told.get("bad_url"):  # once per process, not at every poll
-            told["bad_url"] = True
-            log.error("COMPAX_SMTP_URL: %s; no email is sent", exc)
+    config = runtime.settings().smtp
+    if config is None:
         return 0
     tokens = bucket()
     allowed = tokens.take(max(0, limit))

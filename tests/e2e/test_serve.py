@@ -75,3 +75,14 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
     assert result.returncode == 1
     assert "COMPAX_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bad_smtp_url_stops_the_start_and_names_the_variable(tmp_path):
+    env = {**os.environ, "COMPAX_SMTP_URL": "smtp://mail.campus.example?starttls=ture"}
+    result = subprocess.run(
+        [COMPAX, "serve"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "COMPAX_SMTP_URL: starttls='ture': expected true or false" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "compax.sqlite3").exists()  # nothing started, nothing written

@@ -691,27 +691,6 @@ async def test_starttls_when_offered_and_smtps(
         assert len(server.messages) == 1
 
 
-def test_smtp_urls():
-    from compax_server.services.mail_smtp import smtp_config
-
-    plain = smtp_config("smtp://mail.campus.example")
-    assert (plain.port, plain.use_tls, plain.start_tls, plain.username) == (25, False, None, None)
-    tls = smtp_config("smtps://u%40x:p%2Fw@mail.campus.example?timeout=5")
-    assert (tls.port, tls.use_tls, tls.start_tls) == (465, True, False)
-    assert (tls.username, tls.password, tls.timeout) == ("u@x", "p/w", 5.0)
-    assert tls.cafile is None
-    assert smtp_config("smtp://h?cafile=/etc/ca.pem").cafile == "/etc/ca.pem"
-    for word in ("false", "0", "no", "off", "False", "NO"):
-        assert smtp_config(f"smtp://h:587?starttls={word}").start_tls is False
-    for word in ("true", "1", "yes", "on", "required", "TRUE", "Required"):
-        assert smtp_config(f"smtp://h:587?starttls={word}").start_tls is True
-    assert smtp_config("smtp://h:587?starttls=").start_tls is None
-    with pytest.raises(ValueError, match="smtp://"):
-        smtp_config("http://h")
-    with pytest.raises(ValueError, match=r"^starttls='ture': expected true or false$"):
-        smtp_config("smtp://h:587?starttls=ture")
-
-
 def test_every_kind_has_a_description():
     assert set(mail.KINDS) == {
         "request_received",
@@ -747,23 +726,6 @@ async def test_the_worker_dispatches_the_events_and_sends_the_emails(
     assert row.status == "sent" and row.event_id is not None and row.booking_id == b.pk
     await worker.run_once()
     assert len(outbox.server.messages) == 1  # once
-
-
-async def test_a_bad_smtp_url_sends_nothing_and_says_so_once(
-    outbox, settings, staff, member, room, book, caplog
-):
-    b = await book(member, room, at(1, 9), at(1, 10))
-    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
-    await outbox.dispatch()
-    configure(settings, smtp_url="smtp:/no-host")
-    with caplog.at_level("ERROR", logger="compax.mail"):
-        assert await mail.send_due() == 0
-        assert await mail.send_due() == 0
-    assert [r.getMessage() for r in caplog.records].count(
-        "COMPAX_SMTP_URL: 'smtp:/no-host': expected smtp://host[:port] or smtps://host[:port]; "
-        "no email is sent"
-    ) == 1
-    assert await EmailMessage.filter(status="pending", attempts=0).count() == 1
 
 
 def transitions(cal: Calendar) -> list[datetime]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import stat
 
 import pytest
 
 from compax_server import runtime
 from compax_server.services import mail
-from compax_server.settings import ConfigurationError, Settings
+from compax_server.settings import ConfigurationError, Settings, smtp_config
 
 
 @pytest.mark.parametrize("secret", ["", "change-me", "short-secret"])
@@ -66,3 +67,47 @@ def test_reminder_leads_within_a_week_are_taken(tmp_path, leads, longest_first):
     settings = Settings(reminder_leads=leads, database_url=f"sqlite://{tmp_path}/c.sqlite3")
     runtime.configure(settings)
     assert mail.reminder_leads() == longest_first
+
+
+def test_smtp_urls():
+    plain = smtp_config("smtp://mail.campus.example")
+    assert (plain.port, plain.use_tls, plain.start_tls, plain.username) == (25, False, None, None)
+    tls = smtp_config("smtps://u%40x:p%2Fw@mail.campus.example?timeout=5")
+    assert (tls.port, tls.use_tls, tls.start_tls) == (465, True, False)
+    assert (tls.username, tls.password, tls.timeout) == ("u@x", "p/w", 5.0)
+    assert tls.cafile is None
+    assert smtp_config("smtp://h?cafile=/etc/ca.pem").cafile == "/etc/ca.pem"
+    for word in ("false", "0", "no", "off", "False", "NO"):
+        assert smtp_config(f"smtp://h:587?starttls={word}").start_tls is False
+    for word in ("true", "1", "yes", "on", "required", "TRUE", "Required"):
+        assert smtp_config(f"smtp://h:587?starttls={word}").start_tls is True
+    assert smtp_config("smtp://h:587?starttls=").start_tls is None
+    with pytest.raises(ValueError, match="smtp://"):
+        smtp_config("http://h")
+    with pytest.raises(ValueError, match=r"^starttls='ture': expected true or false$"):
+        smtp_config("smtp://h:587?starttls=ture")
+    assert smtp_config("smtp://h:2525?timeout=600").port == 2525
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [("smtp:/no-host", "'smtp:/no-host': expected smtp://host[:port] or smtps://host[:port]"),
+     ("mail.campus.example:587", "expected smtp://host[:port]"),
+     ("smtp://h:587?starttls=ture", "starttls='ture': expected true or false"),
+     ("smtp://h:99999", "'smtp://h:99999': the port is not a number from 1 to 65535"),
+     ("smtp://h:port", "the port is not a number from 1 to 65535"),
+     ("smtp://h?timeout=abc", "timeout='abc': expected whole seconds from 1 to 600"),
+     ("smtp://h?timeout=0", "timeout='0': expected whole seconds from 1 to 600"),
+     ("smtp://h?timeout=601", "timeout='601'"),
+     ("smtp://h?timeout=-5", "timeout='-5'")],
+)  # fmt: skip
+def test_a_bad_smtp_url_stops_the_start_and_says_what_is_wrong(url, said):
+    with pytest.raises(ValueError, match=re.escape(said)):
+        Settings(smtp_url=url)
+
+
+def test_email_is_off_without_an_smtp_url():
+    assert Settings(smtp_url="").smtp is None
+    assert Settings(smtp_url="smtp://mail.campus.example").smtp == smtp_config(
+        "smtp://mail.campus.example"
+    )
