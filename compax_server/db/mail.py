@@ -5,7 +5,7 @@ reminders and digests scan. Each read is one query for a whole batch."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -224,15 +224,13 @@ async def confirmed_starting(start_after: datetime, start_until: datetime) -> li
     return [_booking(b) for b in rows]
 
 
-async def pending_requests(now: datetime, limit: int) -> list[BookingFacts]:
-    """Pending requests that have not ended, soonest first (at most ``limit``)."""
-    rows = (
-        await Booking.filter(status=Status.pending, end__gt=now)
-        .order_by("start", "id")
-        .limit(limit)
-    )
-    return [_booking(b) for b in rows]
-
-
-async def count_pending(now: datetime) -> int:
-    return await Booking.filter(status=Status.pending, end__gt=now).count()
+async def pending_requests(
+    now: datetime, limit: int, room_ids: Collection[int]
+) -> tuple[list[BookingFacts], int]:
+    """The pending requests of these rooms that have not ended, soonest first (at most
+    ``limit``), and how many there are in all."""
+    if not room_ids:
+        return [], 0
+    waiting = Booking.filter(status=Status.pending, end__gt=now, room_id__in=sorted(room_ids))
+    rows = await waiting.order_by("start", "id").limit(limit)
+    return [_booking(b) for b in rows], await waiting.count()

@@ -301,9 +301,10 @@ async def queue_digests(now: datetime) -> int:
         return 0
     day = now.astimezone(UTC).date().isoformat()
     staff = await mail_db.active_staff()
+    is_staff = {a.id for a in staff}
     managers = await mail_db.active_users(await managers_db.manager_user_ids())
-    staff += [m for m in managers.values() if m not in staff]  # approvers of their rooms
-    keys = {f"digest:{a.id}:{day}": a for a in staff}
+    approvers = staff + [m for m in managers.values() if m.id not in is_staff]
+    keys = {f"digest:{a.id}:{day}": a for a in approvers}
     done = await mail_db.existing_keys(keys)
     todo = {k: a for k, a in keys.items() if k not in done}
     if not todo:
@@ -312,22 +313,24 @@ async def queue_digests(now: datetime) -> int:
     todo = {k: a for k, a in todo.items() if "digest" not in opted_out.get(a.id, ())}
     if not todo:
         return 0
-    waiting = await mail_db.pending_requests(now, DIGEST_LISTED)
-    if not waiting:
-        return 0
-    total = await mail_db.count_pending(now)
-    rooms = await mail_db.rooms_by_id(b.room_id for b in waiting)
-    owners = await mail_db.active_users(b.owner_id for b in waiting)
-    deciders = await approvers_for(sorted(rooms))
+    unmanaged = frozenset(await managers_db.unmanaged_rooms())  # staff decide these
+    waiting: dict[frozenset[int], tuple[list[BookingFacts], int]] = {}
+    theirs: dict[str, frozenset[int]] = {}
+    for key, a in todo.items():  # the rooms each decides, as approvers_for sends requests
+        rooms = (await managers_db.managed_by(a.id)).rooms
+        theirs[key] = rooms | unmanaged if a.id in is_staff else rooms
+        if theirs[key] not in waiting:  # staff share one list
+            waiting[theirs[key]] = await mail_db.pending_requests(now, DIGEST_LISTED, theirs[key])
+    listed = [b for found, _ in waiting.values() for b in found]
+    room_facts = await mail_db.rooms_by_id(b.room_id for b in listed)
+    owners = await mail_db.active_users(b.owner_id for b in listed)
     messages = []
     for key, a in todo.items():
-        theirs = [b for b in waiting if a in deciders.get(b.room_id, [])]
-        if not theirs:
-            continue
-        shown = [_shown(b, rooms, owners) for b in theirs]
-        count = total if len(theirs) == len(waiting) else len(theirs)
-        draft = Draft(kind="digest", bookings=shown, total=count)
-        messages.append(_message(key, a, draft, event_id=None))
+        found, count = waiting[theirs[key]]
+        if found:
+            shown = [_shown(b, room_facts, owners) for b in found]
+            draft = Draft(kind="digest", bookings=shown, total=count)
+            messages.append(_message(key, a, draft, event_id=None))
     return await mail_db.insert_messages(messages)
 
 

@@ -77,11 +77,22 @@ async def test_reminders_and_the_digest_read_only_the_bookings_they_are_about(
     found = await mail_db.confirmed_starting(at(0, 0), at(0, 23))
     assert [b.id for b in found] == [first.pk, tie.pk, late.pk]
     assert [b.id for b in await mail_db.confirmed_starting(at(0, 9), at(0, 11))] == [late.pk]
-    assert [b.id for b in await mail_db.pending_requests(at(0, 0), 10)] == [earlier.pk, asked.pk]
-    assert [b.id for b in await mail_db.pending_requests(at(0, 8), 10)] == [asked.pk]
-    assert await mail_db.count_pending(at(0, 0)) == 2
-    assert await mail_db.count_pending(at(0, 8)) == 1
-    assert await mail_db.count_pending(at(0, 16)) == 0
+    other = await make_room(requires_approval=True)
+    elsewhere = await book(member, other, at(0, 8), at(0, 9))
+
+    async def waiting(now, limit, *rooms):
+        found, count = await mail_db.pending_requests(now, limit, rooms)
+        return [b.id for b in found], count
+
+    assert await waiting(at(0, 0), 10, approval.pk) == ([earlier.pk, asked.pk], 2)
+    assert await waiting(at(0, 0), 1, approval.pk, room.pk) == ([earlier.pk], 2)
+    assert await waiting(at(0, 0), 10, approval.pk, other.pk) == (
+        [earlier.pk, elsewhere.pk, asked.pk],
+        3,
+    )
+    assert await waiting(at(0, 8), 10, approval.pk) == ([asked.pk], 1)
+    assert await waiting(at(0, 16), 10, approval.pk) == ([], 0)
+    assert await waiting(at(0, 0), 10) == ([], 0)
     await users.deactivate_user(actor_of(admin), staff.pk)
     assert [r.id for r in await mail_db.active_staff()] == [admin.pk]
 

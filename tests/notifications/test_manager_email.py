@@ -86,3 +86,56 @@ async def test_the_digest_reaches_managers_with_their_rooms_only(
     # each counts the requests that are theirs, not all that wait
     assert str(digests[office.email]["Subject"]) == "1 booking request waiting for approval"
     assert str(digests[staff.email]["Subject"]) == "1 booking request waiting for approval"
+
+
+async def test_a_digest_finds_an_approvers_requests_behind_a_long_list_of_others(
+    outbox: Outbox, make_user, admin, staff, member, make_room, monkeypatch
+):
+    """Each digest lists the first of its approver's own requests and counts them all,
+    however many others wait before them (here the list is cut at 2, not 100)."""
+    from compax_server.services import mail
+
+    monkeypatch.setattr(mail, "DIGEST_LISTED", 2)
+    managed = await make_room(requires_approval=True)
+    plain = await make_room(requires_approval=True)
+    office = await make_user(Role.member)
+    await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), office.pk)
+    for day, title in ((1, "Choir"), (2, "Band"), (3, "Orchestra")):
+        await ask(member, plain, day, title)
+    await ask(member, managed, 4, "Quartet")  # the room's manager decides this one alone
+    await ask(member, managed, 5, "Duo")
+    await ask(member, managed, 6, "Trio")
+    await outbox.deliver()  # the requests themselves
+
+    await mail.queue_digests(datetime(Y2031, 3, 2, 23, 0, tzinfo=UTC))
+    digests = {m["To"]: m for m in await outbox.deliver()}
+    assert set(digests) == {office.email, staff.email, admin.email}
+    mine = digests[office.email].get_body(preferencelist=("plain",)).get_content()
+    assert str(digests[office.email]["Subject"]) == "3 booking requests waiting for approval"
+    assert "Quartet" in mine and "Duo" in mine and "Trio" not in mine
+    assert "... and 1 more." in mine and "Choir" not in mine
+    for to in (staff.email, admin.email):
+        theirs = digests[to].get_body(preferencelist=("plain",)).get_content()
+        assert str(digests[to]["Subject"]) == "3 booking requests waiting for approval"
+        assert "Choir" in theirs and "Band" in theirs and "... and 1 more." in theirs
+        assert "Quartet" not in theirs and "Orchestra" not in theirs
+
+
+async def test_a_staff_member_who_manages_a_room_gets_its_requests_and_the_unmanaged_ones(
+    outbox: Outbox, admin, staff, member, make_room
+):
+    from compax_server.services import mail
+
+    managed = await make_room(requires_approval=True)
+    plain = await make_room(requires_approval=True)
+    await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), staff.pk)
+    await ask(member, managed, 1, "Quartet")
+    await ask(member, plain, 2, "Choir")
+    await outbox.deliver()
+    await mail.queue_digests(datetime(Y2031, 3, 2, 23, 0, tzinfo=UTC))
+    digests = {m["To"]: m for m in await outbox.deliver()}
+    both = digests[staff.email].get_body(preferencelist=("plain",)).get_content()
+    assert "Quartet" in both and "Choir" in both
+    assert str(digests[staff.email]["Subject"]) == "2 booking requests waiting for approval"
+    only = digests[admin.email].get_body(preferencelist=("plain",)).get_content()
+    assert "Choir" in only and "Quartet" not in only
