@@ -33,7 +33,7 @@ def _plain(value: Any) -> bool:
     return type(value) is int and -MAX_CURSOR_INT <= value <= MAX_CURSOR_INT
 
 
-def decode_cursor(cursor: str, name: str = "cursor") -> dict[str, Any]:
+def decode_cursor(cursor: str, name: str = "cursor", location: str = "query") -> dict[str, Any]:
     """The position in a cursor: an object of strings and integers (a forged cursor with
     floats, huge numbers, nested objects or lists is a 400, before any query sees it)."""
     try:
@@ -42,15 +42,17 @@ def decode_cursor(cursor: str, name: str = "cursor") -> dict[str, Any]:
     except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         value = None
     if not isinstance(value, dict) or not all(_plain(v) for v in value.values()):
-        raise InvalidInput.field("query", name, "is not a cursor this server issued")
+        raise InvalidInput.field(location, name, "is not a cursor this server issued")
     return value
 
 
-def cursor_int(position: dict[str, Any], key: str, maximum: int, name: str = "cursor") -> int:
+def cursor_int(
+    position: dict[str, Any], key: str, maximum: int, name: str = "cursor", location: str = "query"
+) -> int:
     """``position[key]`` when it is an integer from 0 to ``maximum`` (the column's range)."""
     value = position.get(key)
     if type(value) is not int or not 0 <= value <= maximum:
-        raise InvalidInput.field("query", name, "is not a cursor this server issued")
+        raise InvalidInput.field(location, name, "is not a cursor this server issued")
     return value
 
 

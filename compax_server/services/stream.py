@@ -18,16 +18,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking
 from compax_server.db.rooms import Room
-from compax_server.errors import InvalidInput, RateLimited
+from compax_server.errors import RateLimited
 from compax_server.services.actors import Actor, Scope, require_scope
-from compax_server.services.paging import decode_cursor, encode_cursor
+from compax_server.services.paging import MAX_CURSOR_INT, cursor_int, decode_cursor, encode_cursor
 
 log = logging.getLogger("compax.stream")
 
@@ -84,10 +84,8 @@ class StreamFilter:
 
 def position_of(last_event_id: str) -> int:
     """The event id in a ``Last-Event-ID`` (a change-feed cursor)."""
-    position = decode_cursor(last_event_id, "Last-Event-ID").get("id")
-    if not isinstance(position, int) or position < 0:
-        raise InvalidInput.field("header", "Last-Event-ID", "is not a cursor this server issued")
-    return position
+    position = decode_cursor(last_event_id, "Last-Event-ID", "header")
+    return cursor_int(position, "id", MAX_CURSOR_INT, "Last-Event-ID", "header")
 
 
 def cursor_of(event_id: int) -> str:
@@ -226,7 +224,8 @@ class Subscription:
 class Hub:
     """The process's one poller and its subscribers."""
 
-    def __init__(self) -> None:
+    def __init__(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.sleep = sleep  # between two reads (a test gives its own)
         self.subscribers: set[Subscription] = set()
         self.position = 0
         self._task: asyncio.Task[None] | None = None
@@ -284,8 +283,8 @@ class Hub:
                     except asyncio.QueueFull:
                         self.subscribers.discard(sub)
                         sub.end()  # it reconnects with Last-Event-ID and catches up
-            if len(changes) < BATCH:
-                await asyncio.sleep(POLL_INTERVAL * min(2**failures, 20))
+            if len(changes) < BATCH:  # a full batch: more may wait, read again at once
+                await self.sleep(POLL_INTERVAL * min(2**failures, 20))
 
     async def close(self) -> None:
         """End every stream (server stop)."""
