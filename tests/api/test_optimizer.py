@@ -4,17 +4,27 @@ are stable, and the bounds and the one-solve-at-a-time rule answer precisely."""
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import itertools
 import random
+import threading
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from benchmarks.optimizer_campus import campus, overfull, sections
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room, RoomFeature
-from compax_server.services import buildings, optimizer
+from compax_server.db.series import ImportBatch
+from compax_server.domain.optimizer_plan import plan
+from compax_server.errors import Forbidden, ServiceUnavailable
+from compax_server.services import buildings, imports, optimizer, series
+from compax_server.services.actors import Scope
 from tests.conftest import actor_of, bearer, refused_field
 from tests.dates import Y2031
 
@@ -291,3 +301,221 @@ async def test_closures_and_holidays_are_left_out_and_reported(
     assert [s["date"] for s in item["skipped"]] == [f"{Y2031}-03-17"]
     days = sorted(b.start.date().isoformat() for b in await Booking.filter(status=Status.confirmed))
     assert f"{Y2031}-03-10" not in days and f"{Y2031}-03-17" not in days and len(days) == 4
+
+
+# -- the answer, the facts it reads, and a booking made while it solves (mutation pass) ------
+
+HANG = 60  # seconds: a guard against a hang, never reached when things work
+
+
+def weekly(external_id: str, day: str, start: str, **extra: Any) -> dict[str, Any]:
+    section = {"external_id": external_id, "title": external_id, "weekdays": [day]}
+    return section | {"start_time": start, "duration_minutes": 60, "headcount": 10} | extra
+
+
+def by_id(out: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {i["external_id"]: i for i in out["items"]}
+
+
+async def test_bookings_at_the_terms_edges_in_far_zones_are_in_the_way(
+    database, staff, admin, make_room, term_id, book
+):
+    """The term's days are local: its first Monday at 08:00 on the Line Islands (UTC+14) is
+    the Sunday before in UTC, its last Sunday at 20:00 in Honolulu (UTC-10) the Monday
+    after. Bookings there are read as in the way, named with what they are."""
+    east = await buildings.create_building(
+        actor_of(admin), code="KI", name="Line Islands", timezone="Pacific/Kiritimati"
+    )
+    west = await buildings.create_building(
+        actor_of(admin), code="HI", name="Honolulu", timezone="Pacific/Honolulu"
+    )
+    kiri = await make_room(code="KI-1", building_id=east.pk, features=["east"])
+    hono = await make_room(code="HI-1", building_id=west.pk, features=["west"])
+    early = await book(
+        staff, kiri, datetime(Y2031, 3, 2, 18, tzinfo=UTC), datetime(Y2031, 3, 2, 19, tzinfo=UTC),
+        title="Dawn meeting",
+    )  # fmt: skip
+    late = await book(
+        staff, hono, datetime(Y2031, 4, 14, 6, tzinfo=UTC), datetime(Y2031, 4, 14, 7, tzinfo=UTC),
+        title="Late talk",
+    )  # fmt: skip
+    items = [
+        weekly("E", "mon", "08:00", features=["east"]),
+        weekly("W", "sun", "20:00", features=["west"]),
+        weekly("E2", "tue", "08:00", features=["east"]),  # free: placed in its building
+    ]
+    out = by_id(await optimizer.optimize(actor_of(staff), term_id=term_id, sections=items))
+    assert out["E"]["reason"]["code"] == "rooms_taken"
+    [(room, taken)] = [(r["room"], r["bookings"]) for r in out["E"]["reason"]["rooms"]]
+    assert room == "KI-1" and taken == [
+        {"id": early.pk, "title": "Dawn meeting", "start": early.start.isoformat(),
+         "status": "confirmed"}
+    ]  # fmt: skip
+    [(room, taken)] = [(r["room"], r["bookings"]) for r in out["W"]["reason"]["rooms"]]
+    assert room == "HI-1" and [b["id"] for b in taken] == [late.pk]
+    assert (out["E2"]["room"], out["E2"]["building"], out["E2"]["room_id"]) == (
+        "KI-1", "KI", kiri.pk
+    )  # fmt: skip
+
+
+async def test_only_bookable_rooms_within_opening_hours_are_planned(
+    database, staff, make_room, building, term_id
+):
+    await make_room(code="OFF-1", capacity=500, bookable=False)
+    await make_room(code="ON-1", capacity=50)
+    week = {d: [["08:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+    await buildings.update_building(actor_of(staff), building.pk, opening_hours=week)
+    items = [
+        weekly("DAY", "mon", "10:00", headcount=40),
+        weekly("EVENING", "mon", "19:00"),
+        weekly("BIG", "tue", "10:00", headcount=100),  # only the unbookable room is as big
+    ]
+    out = by_id(await optimizer.optimize(actor_of(staff), term_id=term_id, sections=items))
+    assert (out["DAY"]["room"], out["DAY"]["building"]) == ("ON-1", building.code)
+    assert out["EVENING"]["reason"]["code"] == "outside_opening_hours"
+    assert out["BIG"]["reason"]["code"] == "no_room_fits"
+
+
+class Gate:
+    """The solver, held after it has decided until the test lets it answer."""
+
+    def __init__(self) -> None:
+        self.solved = threading.Event()
+        self.go = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        result = plan(*args, **kwargs)
+        self.solved.set()
+        self.go.wait(HANG)
+        return result
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+async def test_a_booking_made_while_the_solver_runs_is_a_conflict_not_a_double_booking(
+    database, staff, member, make_room, term_id, book, monkeypatch, atomic
+):
+    """The facts are read before the solve, the bookings re-checked when the plan is
+    applied: all or nothing refuses the whole plan (409, nothing booked); otherwise the
+    section in the way is reported a conflict, with the booking, and the rest is booked."""
+    room = await make_room(code="R-1")
+    gate = Gate()
+    monkeypatch.setattr(optimizer, "plan", gate)
+    items = [weekly("MON", "mon", "09:00"), weekly("TUE", "tue", "09:00")]
+    solving = asyncio.ensure_future(
+        optimizer.optimize(
+            actor_of(staff), term_id=term_id, sections=items, apply=True, atomic=atomic
+        )
+    )
+    try:
+        assert await asyncio.to_thread(gate.solved.wait, HANG)
+        second_monday = datetime(Y2031, 3, 10, 8, tzinfo=UTC)  # 09:00 in Berlin
+        meanwhile = await book(member, room, second_monday, second_monday.replace(hour=9))
+    finally:
+        gate.go.set()
+    if atomic:
+        with pytest.raises(imports.ImportRejected):
+            await solving
+        assert await Booking.filter(status=Status.confirmed).count() == 1  # the member's
+        return
+    out = await solving
+    assert out["applied"] is True
+    mon, tue = by_id(out)["MON"], by_id(out)["TUE"]
+    assert mon["import_action"] == "conflict" and "series_id" not in mon
+    assert meanwhile.pk in {c["id"] for c in mon["conflicts"]}, mon["conflicts"]
+    assert tue["import_action"] == "create" and isinstance(tue["series_id"], int)
+    assert await Booking.filter(status=Status.confirmed, series_id=tue["series_id"]).count() == 6
+    await check_invariants(out["items"])
+
+
+async def test_the_answer_reports_the_solver_and_a_busy_solver_says_when_to_retry(
+    database, staff, make_room, term_id, monkeypatch
+):
+    await make_room()
+    monkeypatch.setattr(optimizer, "clock", SimpleNamespace(monotonic=lambda: 1000.0))
+    one = [weekly("A", "mon", "09:00")]
+    out = await optimizer.optimize(actor_of(staff), term_id=term_id, sections=one, time_limit=7)
+    assert (out["term_id"], out["source"], out["applied"]) == (term_id, "optimizer", False)
+    assert out["import_id"] == (await ImportBatch.all().order_by("-id").first()).pk
+    assert set(out["solver"]) == {
+        "engine", "status", "objective", "bound", "gap", "greedy_objective",
+        "start_objective", "parts", "solved_parts", "prepare_seconds", "solve_seconds",
+        "import_seconds", "notes",
+    }  # fmt: skip
+    assert out["solver"]["engine"] == "cp-sat"
+    assert out["solver"]["import_seconds"] == 0.0  # the clock stood still
+    assert out["solver"]["parts"] == 1
+    heavier = await optimizer.optimize(
+        actor_of(staff), term_id=term_id, sections=one, weights={"placement": 5000}
+    )
+    assert heavier["solver"]["objective"] > out["solver"]["objective"]  # the weights count
+    assert optimizer._solving.acquire(blocking=False)
+    try:
+        with pytest.raises(ServiceUnavailable) as busy:
+            await optimizer.optimize(actor_of(staff), term_id=term_id, sections=one)
+        assert str(busy.value) == (
+            "Another optimizer run is solving in this process; retry when it is done."
+        )
+        assert busy.value.extra["retry_after"] == 35  # the last solve began at 1000 with 30 s + 5
+        monkeypatch.setattr(optimizer, "_busy_until", [900.0])  # it should have ended
+        with pytest.raises(ServiceUnavailable) as overdue:
+            await optimizer.optimize(actor_of(staff), term_id=term_id, sections=one)
+        assert overdue.value.extra["retry_after"] == 1
+    finally:
+        optimizer._solving.release()
+
+
+async def test_without_the_solver_installed_the_answer_says_how_to_install_it(
+    database, staff, make_room, term_id, monkeypatch
+):
+    await make_room()
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ortools" else found(name, *a)
+    )
+    with pytest.raises(ServiceUnavailable) as missing:
+        await optimizer.optimize(
+            actor_of(staff), term_id=term_id, sections=[weekly("A", "mon", "09:00")]
+        )
+    assert str(missing.value) == (
+        "The optimizer's solver is not installed on this server: pip install 'compax[optimizer]'."
+    )
+    assert missing.value.extra["retry_after"] == 3600
+
+
+async def test_the_optimizer_needs_the_import_scope_and_an_existing_term(
+    client, staff, make_room, term_id
+):
+    await make_room()
+    writer = replace(actor_of(staff), api_key_id=1, scopes=frozenset({Scope.read, Scope.write}))
+    with pytest.raises(Forbidden, match="lacks the 'import' scope"):
+        await optimizer.optimize(writer, term_id=term_id, sections=[weekly("A", "mon", "09:00")])
+    r = await run(client, staff, 999_999, [weekly("A", "mon", "09:00")])
+    refused_field(r, "/term_id", "term 999999 does not exist", "not_found")
+
+
+async def test_another_sources_series_with_the_same_id_stays_in_the_way(
+    database, staff, make_room, term_id
+):
+    """Only this source's own sections are moved by a re-run: the registrar's series "A" is
+    a booking in the way of the optimizer's section "A", not a section to move."""
+    room = await make_room(code="R-1")
+    theirs = await series.create_series(
+        actor_of(staff),
+        room_id=room.pk,
+        title="Registrar's A",
+        start_date=datetime(Y2031, 3, 3).date(),
+        start_time="09:00",
+        duration_minutes=60,
+        recurrence_rule={"freq": "weekly", "until": f"{Y2031}-04-13"},
+        source="registrar",
+        external_id="A",
+    )
+    assert theirs.series is not None
+    out = by_id(
+        await optimizer.optimize(
+            actor_of(staff), term_id=term_id, sections=[weekly("A", "mon", "09:00")]
+        )
+    )
+    assert out["A"]["action"] == "unplaced" and out["A"]["reason"]["code"] == "rooms_taken"
+    [entry] = out["A"]["reason"]["rooms"]
+    assert {b["title"] for b in entry["bookings"]} == {"Registrar's A"}
