@@ -230,21 +230,23 @@ def render(
     blocks: list[list[tuple[str, str, str]]] = [
         _rows(b, public_url, owner=show_owner) for b in d.bookings[:MAX_LISTED]
     ]
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []  # a sentence, and the link it ends with (or "")
     if d.before is not None and d.bookings:
-        notes.append(f"It was: {when(d.before)}, {where(d.before)}.")
+        notes.append((f"It was: {when(d.before)}, {where(d.before)}.", ""))
     hidden = max(len(d.bookings), d.total) - min(len(d.bookings), MAX_LISTED)
     if hidden > 0:
-        notes.append(f"... and {hidden} more.")
+        notes.append((f"... and {hidden} more.", ""))
     if d.kind == "waitlist_offer":
         link = d.extra.get("link")
         if link:
-            notes.append(f"Accept or decline here: {link}")
-        notes.append(f"Or: compax waitlist accept {d.extra.get('entry_id', '')}")
+            notes.append(("Accept or decline here:", link))
+        notes.append((f"Or: compax waitlist accept {d.extra.get('entry_id', '')}", ""))
     if d.kind == "webhook_disabled":
         if d.extra.get("reason"):
-            notes.append(f"Last error: {d.extra['reason']}")
-        notes.append("Fix the receiver, then enable the subscription again (compax webhooks).")
+            notes.append((f"Last error: {d.extra['reason']}", ""))
+        notes.append(
+            ("Fix the receiver, then enable the subscription again (compax webhooks).", "")
+        )
     footer = "You get this email from Compax. Choose which emails you get: compax notifications."
 
     text_lines = [f"Hello {to_name},", "", first, ""]
@@ -252,7 +254,8 @@ def render(
         for label, value, url in rows:
             text_lines.append(f"{label + ':':<10} {value}" + (f" <{url}>" if url else ""))
         text_lines.append("")
-    text_lines += [*notes, *([""] if notes else []), "-- ", footer]
+    text_lines += [f"{n} {url}" if url else n for n, url in notes]
+    text_lines += [*([""] if notes else []), "-- ", footer]
     text = "\n".join(text_lines) + "\n"
 
     e = html.escape
@@ -267,7 +270,10 @@ def render(
             shown = f'<a href="{e(url)}">{e(value)}</a>' if url else e(value)
             parts.append(f'<tr><th align="left">{e(label)}</th><td>{shown}</td></tr>')
         parts.append("</table>")
-    parts += [f"<p>{e(n)}</p>" for n in notes]
+    parts += [
+        f'<p>{e(n)} <a href="{e(url)}">{e(url)}</a></p>' if url else f"<p>{e(n)}</p>"
+        for n, url in notes
+    ]
     parts.append(f'<p style="color: #666; font-size: small">{e(footer)}</p></body></html>')
     if ics is None:
         ics = calendar(d, mail_from=mail_from) if d.kind in METHOD and d.bookings else ""
