@@ -40,7 +40,13 @@ from compax_server.domain import waitlist as waitlist_rules
 from compax_server.errors import RuleViolation
 from compax_server.services import audit
 from compax_server.services.actors import Actor, Scope, require_scope
-from compax_server.services.mail_events import ENDED, intents_of, kept, moved_between
+from compax_server.services.mail_events import (
+    BOOKING_MOVES,
+    ENDED,
+    intents_of,
+    kept,
+    moved_between,
+)
 from compax_server.services.mail_messages import KINDS, Draft, Shown, render
 from compax_server.services.mail_smtp import send_batch
 
@@ -180,9 +186,11 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
         if i.to_user is not None:
             addressed[i.to_user] = []
         elif i.approvers:
+            spared = {a.id for a in approvers.get(i.spare_room or 0, [])}
             for b in found:
-                for a in approvers.get(b.room_id, []):
-                    addressed.setdefault(a.id, []).append(b)
+                for a in approvers.get(i.room_id or b.room_id, []):
+                    if a.id not in spared:
+                        addressed.setdefault(a.id, []).append(b)
         else:
             for b in found:
                 addressed.setdefault(b.owner_id, []).append(b)
@@ -193,6 +201,9 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
             if i.to_user is None and not theirs:
                 continue
             snap = e.after if single else None
+            if snap is not None and i.kind == "request_closed" and e.before:
+                # where and when the approvers were asked: their calendar entry
+                snap = snap | {k: e.before[k] for k in BOOKING_MOVES if k in e.before}
             shown = [_shown(b, rooms, users, snap) for b in theirs]
             before = None
             if single and e.before and moved_between(e.before, e.after):

@@ -36,10 +36,16 @@ class Intent:
     kind: str
     booking_ids: list[int]
     approvers: bool = False  # to the rooms' approvers, else to the bookings' owners
+    room_id: int | None = None  # approvers: of this room (where the request was), not its own
+    spare_room: int | None = None  # approvers: except those who decide this room too
     to_user: int | None = None  # a named recipient (webhook_disabled)
     to_key: int | None = None  # ... or the user of a named API key
     reason: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def _ids(value: Any) -> list[int]:
@@ -55,13 +61,13 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         pending = after.get("status") == "pending"
         return [Intent(e, "request_received", one, approvers=True)] if pending else []
     if action == "booking.approve":
-        return [Intent(e, "approved", one)]
+        return [Intent(e, "approved", one), *_closed(e, before, one, "approved")]
     if action in ("booking.reject", "booking.auto_reject"):
-        return [Intent(e, "rejected", one, reason=reason)]
+        return [Intent(e, "rejected", one, reason=reason), *_closed(e, before, one, "rejected")]
     if action == "booking.cancel":
         if before.get("status") == "held":  # an offer withdrawn: waitlist.withdraw tells
             return []
-        return [Intent(e, "cancelled", one, reason=reason)]
+        return [Intent(e, "cancelled", one, reason=reason), *_closed(e, before, one, "cancelled")]
     if action == "booking.release":
         return [Intent(e, "released", one, reason=reason)]
     if action == "waitlist.offer":
@@ -89,6 +95,14 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         # waiting for a decision that moved (the approvers' invitation moves with it)
         if after.get("status") == "pending" and (before.get("status") != "pending" or changed):
             out.append(Intent(e, "request_received", one, approvers=True))
+        if before.get("status") == "pending" and before.get("room_id") != after.get("room_id"):
+            # the old room's approvers are asked no more (unless they decide the new one)
+            for i in _closed(e, before, one, "moved to another room"):
+                i.room_id = _int(before.get("room_id"))
+                i.spare_room = (
+                    _int(after.get("room_id")) if after.get("status") == "pending" else None
+                )
+                out.append(i)
         return out
     ids = _ids(after.get("booking_ids"))
     if action in ("series.create", "series.add_date"):
@@ -117,6 +131,14 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         if isinstance(key, int):  # made by an integration: tell the key's user
             return [Intent(e, "webhook_disabled", [], to_key=key, extra=extra)]
     return []
+
+
+def _closed(e: AuditEvent, before: dict[str, Any], one: list[int], outcome: str) -> list[Intent]:
+    """A request that waited is decided, withdrawn or moved away: its approvers' calendar
+    entry is cancelled, and they are told how it ended."""
+    if before.get("status") != "pending":
+        return []
+    return [Intent(e, "request_closed", one, approvers=True, extra={"outcome": outcome})]
 
 
 def kept(intent: Intent, b: BookingFacts) -> bool:

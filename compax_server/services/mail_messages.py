@@ -27,6 +27,8 @@ from compax_server.services import feeds
 
 KINDS: dict[str, str] = {
     "request_received": "a booking request waits for your approval (approvers)",
+    "request_closed": "a request you were asked to decide was decided by someone else, "
+    "withdrawn or moved to other approvers: its calendar entry is removed (approvers)",
     "approved": "your booking request was approved",
     "rejected": "your booking request was rejected, with the reason",
     "moved": "someone else moved your booking to another time or room",
@@ -48,6 +50,7 @@ METHOD = {
     "rejected": CANCEL,
     "cancelled": CANCEL,
     "released": CANCEL,
+    "request_closed": CANCEL,
 }
 MAX_LISTED = 100  # bookings listed (and attached) in one message
 
@@ -147,6 +150,13 @@ def _headline(d: Draft) -> tuple[str, str]:
             f"Booking request: {what}{place}",
             f"{owner} asks for {'these rooms' if many else 'this room'}; it waits for approval.",
         )
+    if d.kind == "request_closed":
+        owner = b.owner_name if b else ""
+        outcome = d.extra.get("outcome", "")
+        return (
+            f"Request closed: {what}{place}",
+            f"The request of {owner} no longer waits for you: {outcome}{_by(d.actor)}.",
+        )
     if d.kind == "approved":
         return f"Approved: {what}{place}", f"Your booking request was approved{_by(d.actor)}."
     if d.kind == "rejected":
@@ -226,7 +236,7 @@ def render(
     """The parts of the message to ``to_name``; ``ics``: the calendar already made for the
     same draft to someone else (the calendar does not depend on the recipient)."""
     subject, first = _headline(d)
-    show_owner = d.kind in ("request_received", "digest")
+    show_owner = d.kind in ("request_received", "request_closed", "digest")
     blocks: list[list[tuple[str, str, str]]] = [
         _rows(b, public_url, owner=show_owner) for b in d.bookings[:MAX_LISTED]
     ]

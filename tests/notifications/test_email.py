@@ -179,7 +179,7 @@ async def test_the_message_is_text_html_and_a_calendar_part_with_its_method_and_
 
 
 async def test_approved_and_rejected_tell_the_owner_with_the_reason(
-    outbox, staff, member, make_room
+    outbox, staff, admin, member, make_room
 ):
     room = await approval_room(make_room)
     one = await bookings.create_booking(
@@ -194,8 +194,24 @@ async def test_approved_and_rejected_tell_the_owner_with_the_reason(
         actor_of(staff), two.booking.pk, expected=ANY, reason="the room is being painted"
     )
     received = await outbox.deliver()
-    assert [m["To"] for m in received] == [member.email, member.email]
-    approved, rejected = received
+    approved, rejected = to(received, member)
+    assert to(received, staff) == []  # who decided knows
+    # the other approvers' invitations are withdrawn, saying how each request ended
+    closed = to(received, admin)
+    assert [subject(m).split(",")[0] for m in closed] == [
+        "Request closed: Seminar",
+        "Request closed: Workshop",
+    ]
+    for msg, outcome, pk in zip(closed, ("approved", "rejected"), (one, two), strict=True):
+        assert (
+            f"The request of {member.full_name} no longer waits for you: {outcome} by "
+            f"{staff.email}." in part(msg, "text/plain")
+        )
+        cal = calendar_of(msg)
+        [event] = events_of(cal)
+        assert (cal["METHOD"], event["STATUS"], event["SEQUENCE"]) == ("CANCEL", "CANCELLED", 2)
+        assert str(event["UID"]).startswith(f"booking-{pk.booking.pk}@")
+    assert len(received) == 4
     assert subject(approved).startswith("Approved: Seminar")
     assert f"approved by {staff.email}" in part(approved, "text/plain")
     cal = calendar_of(approved)
@@ -260,7 +276,7 @@ async def test_a_closure_that_cancels_bookings_tells_each_owner_why(
 
 
 async def test_a_request_overridden_by_a_confirmed_booking_is_rejected_by_email(
-    outbox, staff, member, make_room, book
+    outbox, staff, admin, member, make_room, book
 ):
     room = await approval_room(make_room)
     await bookings.create_booking(
@@ -268,8 +284,12 @@ async def test_a_request_overridden_by_a_confirmed_booking_is_rejected_by_email(
     )
     await outbox.deliver()
     await book(staff, room, at(1, 9), at(1, 10), title="Board meeting")
-    [msg] = await outbox.deliver()
-    assert msg["To"] == member.email and subject(msg).startswith("Rejected: Request")
+    received = await outbox.deliver()
+    [msg] = to(received, member)
+    assert subject(msg).startswith("Rejected: Request")
+    [closed] = to(received, admin)  # staff made the booking: they know
+    assert f"no longer waits for you: rejected by {staff.email}." in part(closed, "text/plain")
+    assert len(received) == 2
     assert "the room was given to booking" in part(msg, "text/plain")
 
 
@@ -694,6 +714,7 @@ async def test_starttls_when_offered_and_smtps(
 def test_every_kind_has_a_description():
     assert set(mail.KINDS) == {
         "request_received",
+        "request_closed",
         "approved",
         "rejected",
         "moved",
@@ -754,7 +775,7 @@ async def test_the_calendar_part_is_a_whole_invitation_and_cancellation(
     pk = created.booking.pk
     request = to(await outbox.deliver(), staff)[0]
     await bookings.approve_booking(actor_of(staff), pk, expected=ANY)
-    [approved] = await outbox.deliver()
+    [approved] = to(await outbox.deliver(), member)
     await bookings.cancel_booking(actor_of(staff), pk, expected=ANY, reason="exams")
     [cancelled] = await outbox.deliver()
     expected = [("REQUEST", "TENTATIVE", "TENTATIVE", 1), ("REQUEST", "CONFIRMED", "ACCEPTED", 2)]
@@ -847,7 +868,7 @@ async def test_each_message_shows_the_booking_as_its_event_saw_it(outbox, staff,
     await outbox.deliver()
     await bookings.approve_booking(actor_of(staff), pk, expected=ANY)
     await bookings.update_booking(actor_of(staff), pk, expected=ANY, start=at(0, 12), end=at(0, 13))
-    approved, moved = await outbox.deliver()
+    approved, moved = to(await outbox.deliver(), member)
     assert f"Mon 3 Mar {Y2031}, 11:00-12:00 (Europe/Berlin)" in subject(approved)
     [event] = events_of(calendar_of(approved))
     assert (event["SEQUENCE"], event["DTSTART"].dt, event["STATUS"]) == (2, at(0, 10), "CONFIRMED")

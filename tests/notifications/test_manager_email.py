@@ -11,7 +11,7 @@ from compax_server.db.users import Role
 from compax_server.services import bookings, managers, users
 from tests.conftest import actor_of, at
 from tests.dates import Y2031
-from tests.notifications.test_email import Outbox, subject
+from tests.notifications.test_email import ANY, Outbox, subject
 from tests.notifications.test_email import outbox as outbox
 from tests.notifications.test_email import smtp as smtp
 
@@ -139,3 +139,55 @@ async def test_a_staff_member_who_manages_a_room_gets_its_requests_and_the_unman
     assert str(digests[staff.email]["Subject"]) == "2 booking requests waiting for approval"
     only = digests[admin.email].get_body(preferencelist=("plain",)).get_content()
     assert "Choir" in only and "Quartet" not in only
+
+
+def text_of(msg) -> str:
+    return msg.get_body(preferencelist=("plain",)).get_content()
+
+
+async def test_a_request_that_stops_waiting_withdraws_the_approvers_invitation(
+    outbox: Outbox, make_user, admin, staff, member, make_room
+):
+    """Withdrawn by its owner, or moved to a room others decide: the approvers who were
+    asked get a cancellation of their calendar entry, where and when they were asked,
+    saying how it ended; the new room's approvers are asked."""
+    plain = await make_room(requires_approval=True)
+    managed = await make_room(requires_approval=True)
+    office = await make_user(Role.member)
+    await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), office.pk)
+    withdrawn = await ask(member, plain, 1, "Choir")
+    moved = await ask(member, plain, 2, "Quartet")
+    await outbox.deliver()  # the requests, to staff and admin
+
+    await bookings.cancel_booking(actor_of(member), withdrawn, expected=ANY)
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    for msg in received:
+        assert subject(msg).startswith(f"Request closed: Choir, {plain.code}")
+        assert (
+            f"The request of {member.full_name} no longer waits for you: cancelled by "
+            f"{member.email}." in text_of(msg)
+        )
+
+    await bookings.update_booking(actor_of(member), moved, expected=ANY, room_id=managed.pk)
+    received = await outbox.deliver()
+    [asked] = [m for m in received if m["To"] == office.email]
+    assert subject(asked).startswith(f"Booking request changed: Quartet, {managed.code}")
+    closed = [m for m in received if m["To"] != office.email]
+    assert sorted(m["To"] for m in closed) == sorted([staff.email, admin.email])
+    for msg in closed:  # where they were asked: the old room
+        assert subject(msg).startswith(f"Request closed: Quartet, {plain.code}")
+        assert "no longer waits for you: moved to another room by" in text_of(msg)
+
+
+async def test_a_request_moved_between_rooms_of_the_same_approvers_is_only_changed(
+    outbox: Outbox, make_user, admin, staff, member, make_room
+):
+    one = await make_room(requires_approval=True)
+    two = await make_room(requires_approval=True)
+    request = await ask(member, one, 1, "Choir")
+    await outbox.deliver()
+    await bookings.update_booking(actor_of(member), request, expected=ANY, room_id=two.pk)
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    assert {subject(m).split(",")[0] for m in received} == {"Booking request changed: Choir"}
