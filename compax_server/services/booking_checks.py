@@ -44,6 +44,23 @@ def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[date
     return bounds.check_window(start, end, max_length=max_length, override=override)
 
 
+def new_status(actor: Actor, room: RoomForBooking) -> Status:
+    """A new booking's state: pending in a room that requires approval, unless the actor
+    decides there (staff, or the room's manager); confirmed everywhere else."""
+    waits = room.requires_approval and not actor.cares_for(room.id)
+    return Status.pending if waits else Status.confirmed
+
+
+def moved_status(actor: Actor, room: RoomForBooking, status: Status) -> Status:
+    """A booking's state once moved to ``room`` (another room or time): it waits again where
+    a new booking would, and a waiting request moved where no approval is needed is
+    confirmed, as a new booking there would be; a move by someone who decides there keeps
+    the state (moving a request is not approving it)."""
+    if not room.requires_approval:
+        return Status.confirmed
+    return status if actor.cares_for(room.id) else Status.pending
+
+
 def no_room(room_id: int) -> InvalidInput:
     """The 400 for a ``room_id`` that names no room (or a removed one)."""
     return InvalidInput.field("body", "room_id", f"room {room_id} does not exist", "unknown")

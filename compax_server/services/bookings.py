@@ -124,8 +124,7 @@ async def create_booking(
         """The booking the slot allows (not saved yet) and the pending requests it overrides:
         the state, the seats, the rules and what is in the way (409, 422)."""
         room = slot.room
-        cared_for = actor.cares_for(room.id)
-        status = Status.pending if room.requires_approval and not cared_for else Status.confirmed
+        status = checks.new_status(actor, room)
         check_seats(actor, room.code, room.capacity, attendees, override=override)
         overridden = await checks.check_slot(
             actor, room, start, end, status, None, override, owner, slot
@@ -224,7 +223,8 @@ async def update_booking(
     reset_exceptions: bool = False,
 ) -> Booking:
     """Rename or move a booking (time and/or room) in one transaction. A move is checked like
-    a new booking; a member moving into a room that requires approval makes it pending.
+    a new booking; a member moving into a room that requires approval makes it pending, and
+    a pending request moved to a room that requires none is confirmed.
 
     What a person changes on an occurrence of a series or a booking of an import is recorded
     in ``exception_fields``, which later series edits and imports keep; ``reset_exceptions``
@@ -256,8 +256,7 @@ async def update_booking(
                 if new_room_id not in locked:
                     raise checks.no_room(new_room_id)
                 room = locked[new_room_id]
-                if room.requires_approval and not actor.cares_for(room.id):
-                    booking.status = Status.pending
+                booking.status = checks.moved_status(actor, room, booking.status)
                 rejected = await checks.check_slot(  # the owner stays
                     actor,
                     room,

@@ -97,11 +97,11 @@ def intents_of(e: AuditEvent) -> list[Intent]:
             out.append(Intent(e, "request_received", one, approvers=True))
         if before.get("status") == "pending" and before.get("room_id") != after.get("room_id"):
             # the old room's approvers are asked no more (unless they decide the new one)
-            for i in _closed(e, before, one, "moved to another room"):
+            waits = after.get("status") == "pending"
+            outcome = "moved to another room" if waits else "moved to a room that needs no approval"
+            for i in _closed(e, before, one, outcome):
                 i.room_id = _int(before.get("room_id"))
-                i.spare_room = (
-                    _int(after.get("room_id")) if after.get("status") == "pending" else None
-                )
+                i.spare_room = _int(after.get("room_id")) if waits else None
                 out.append(i)
         return out
     ids = _ids(after.get("booking_ids"))

@@ -244,11 +244,7 @@ async def create_in_transaction(
             errors=[{"rule": "no_occurrences", "detail": "every date is skipped or taken"}],
             skipped=skipped,
         )
-    status = (
-        Status.pending
-        if room.requires_approval and not actor.cares_for(room.id)
-        else Status.confirmed
-    )
+    status = checks.new_status(actor, room)
     series = await Series.create(
         room_id=room.id,
         owner_id=owner,

@@ -156,8 +156,7 @@ async def update_series(
                     continue
                 if diff & {"room_id", "time"}:
                     room = locked[m.slot.room_id]
-                    if room.requires_approval and not actor.cares_for(room.id):
-                        booking.status = Status.pending
+                    booking.status = checks.moved_status(actor, room, booking.status)
                 booking.room_id, booking.start, booking.end = (
                     m.slot.room_id,
                     m.slot.start,
@@ -348,11 +347,7 @@ async def add_date(
             )
             enforce(actor, p, "all_or_nothing")
             before = snapshot(series)
-            status = (
-                Status.pending
-                if room.requires_approval and not actor.cares_for(room.id)
-                else Status.confirmed
-            )
+            status = checks.new_status(actor, room)
             ids = await insert_occurrences(
                 occurrence_rows(series, status, p.occurrences), created_by_id=actor.user_id
             )

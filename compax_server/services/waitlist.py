@@ -230,11 +230,7 @@ async def accept(actor: Actor, entry_id: int) -> tuple[WaitlistEntry, Booking]:
             owner = await actor_for(entry.user_id)
             if owner is None:
                 raise NotFound(f"waitlist entry {entry_id} does not exist")
-            status = (
-                Status.pending
-                if room.requires_approval and not owner.cares_for(room.id)
-                else Status.confirmed
-            )
+            status = checks.new_status(owner, room)
             rejected = await checks.check_slot(
                 owner, room, booking.start, booking.end, status, booking.pk, False, owner.user_id
             )

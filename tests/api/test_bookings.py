@@ -165,6 +165,25 @@ async def test_a_room_that_requires_approval_makes_member_requests_pending(
     assert d.status_code == 409  # a request never overlaps a confirmed booking
 
 
+async def test_a_request_moved_where_no_approval_is_needed_is_confirmed_if_free(
+    client, member, staff, make_room, book
+):
+    """Moved to a room that needs no approval, a request is confirmed, as a new booking
+    there would be; a slot taken there is a 409 and the request still waits."""
+    asked, free = await make_room(requires_approval=True), await make_room()
+    a = (await create(client, member, asked, at(0, 9), at(0, 11))).json()
+    b = (await create(client, member, asked, at(1, 9), at(1, 11))).json()
+    await book(staff, free, at(1, 10), at(1, 12))
+    headers = {"If-Match": '"1"'} | bearer(member)
+    r = await client.patch(f"{BK}/{a['id']}", json={"room_id": free.pk}, headers=headers)
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["room_id"]) == ("confirmed", free.pk)
+    r = await client.patch(f"{BK}/{b['id']}", json={"room_id": free.pk}, headers=headers)
+    assert r.status_code == 409, r.text
+    stored = await Booking.get(id=b["id"])
+    assert (stored.status, stored.room_id, stored.version) == (Status.pending, asked.pk, 1)
+
+
 async def test_approving_rejects_the_requests_it_overlaps_in_one_step(
     client, member, make_user, staff, make_room
 ):

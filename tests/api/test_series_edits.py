@@ -131,14 +131,25 @@ async def test_an_edit_changes_the_description_and_is_versioned_and_recorded(
 
 
 async def test_a_move_into_a_room_that_needs_approval_waits_unless_its_manager_moves_it(
-    client, member, make_user, admin, make_room
+    client, member, make_user, admin, staff, make_room
 ):
+    """Moved into a room that needs approval, a member's dates wait; staff moving them
+    there do not approve them; moved out to a room that needs none, they are confirmed."""
     plain, approval = await make_room(), await make_room(requires_approval=True)
+    other = await make_room(requires_approval=True)
     made = await weekly(client, member, plain)
     r = await edit(client, member, made, room_id=approval.pk)
     assert r.status_code == 200, r.text
     found = await Booking.filter(series_id=made["id"])
     assert {(b.room_id, b.status) for b in found} == {(approval.pk, Status.pending)}
+    r = await edit(client, staff, r.json(), room_id=other.pk)
+    assert r.status_code == 200, r.text
+    found = await Booking.filter(series_id=made["id"])
+    assert {(b.room_id, b.status) for b in found} == {(other.pk, Status.pending)}
+    r = await edit(client, member, r.json(), room_id=plain.pk)
+    assert r.status_code == 200, r.text
+    found = await Booking.filter(series_id=made["id"])
+    assert {(b.room_id, b.status) for b in found} == {(plain.pk, Status.confirmed)}
 
     carer = await make_user(Role.member)
     await managers.add_manager(actor_of(admin), managers.Target("room", approval.pk), carer.pk)

@@ -148,9 +148,10 @@ def text_of(msg) -> str:
 async def test_a_request_that_stops_waiting_withdraws_the_approvers_invitation(
     outbox: Outbox, make_user, admin, staff, member, make_room
 ):
-    """Withdrawn by its owner, or moved to a room others decide: the approvers who were
-    asked get a cancellation of their calendar entry, where and when they were asked,
-    saying how it ended; the new room's approvers are asked."""
+    """Withdrawn by its owner, moved to a room others decide, moved where no approval is
+    needed (confirmed there): the approvers who were asked get a cancellation of their
+    calendar entry, where and when they were asked, saying how it ended; a new room's
+    approvers are asked."""
     plain = await make_room(requires_approval=True)
     managed = await make_room(requires_approval=True)
     office = await make_user(Role.member)
@@ -178,6 +179,20 @@ async def test_a_request_that_stops_waiting_withdraws_the_approvers_invitation(
     for msg in closed:  # where they were asked: the old room
         assert subject(msg).startswith(f"Request closed: Quartet, {plain.code}")
         assert "no longer waits for you: moved to another room by" in text_of(msg)
+
+    free = await make_room()  # needs no approval: the request is confirmed there
+    freed = await ask(member, plain, 3, "Band")
+    await outbox.deliver()
+    updated = await bookings.update_booking(actor_of(member), freed, expected=ANY, room_id=free.pk)
+    assert updated.status.value == "confirmed"
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    for msg in received:
+        assert subject(msg).startswith(f"Request closed: Band, {plain.code}")
+        assert (
+            "no longer waits for you: moved to a room that needs no approval by "
+            f"{member.email}." in text_of(msg)
+        )
 
 
 async def test_a_request_moved_between_rooms_of_the_same_approvers_is_only_changed(
