@@ -28,7 +28,7 @@ from compax_server.domain.optimizer import WEEKDAYS, Busy, Room, Term, Weights
 from compax_server.domain.optimizer_plan import Result, plan, section_of
 from compax_server.errors import InvalidInput, RuleViolation, ServiceUnavailable
 from compax_server.services import imports, search
-from compax_server.services.actors import Actor, Scope, require_scope, require_staff
+from compax_server.services.actors import Actor, Scope, require_staff
 
 MAX_SECTIONS = 5000
 MAX_OCCURRENCES = 100_000
@@ -135,7 +135,6 @@ async def optimize(
     conflict, e.g. a booking made since the facts were read, applies nothing: 409).
     ``cancel_missing``: the sections are the source's whole term, so the series it booked
     before for sections now unplaced or gone are cancelled (as the import's option does)."""
-    require_scope(actor, Scope.import_)
     require_staff(actor, Scope.import_)
     terms = {t["id"]: t for t in await imports_db.terms()}
     term = terms.get(term_id)

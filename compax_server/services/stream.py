@@ -148,8 +148,9 @@ async def facts_of(events: Sequence[AuditEvent]) -> list[Change]:
     return out
 
 
-async def changes_after(position: int, limit: int = BATCH) -> list[Change]:
-    events = await AuditEvent.filter(id__gt=position).order_by("id").limit(limit)
+async def changes_after(position: int, limit: int | None = None) -> list[Change]:
+    """The events after ``position``, at most ``limit`` (``BATCH``, read when called)."""
+    events = await AuditEvent.filter(id__gt=position).order_by("id").limit(limit or BATCH)
     return await facts_of(events)
 
 

@@ -18,7 +18,7 @@ import pytest
 from compax_server.db.audit import AuditEvent
 from compax_server.db.users import Role
 from compax_server.errors import Forbidden
-from compax_server.services import audit, buildings, rooms, series, stream, users
+from compax_server.services import audit, buildings, managers, rooms, series, stream, users
 from compax_server.services.actors import Scope
 from compax_server.services.paging import encode_cursor
 from tests.conftest import actor_of, at, bearer
@@ -42,6 +42,8 @@ async def test_each_event_names_its_room_building_and_owner(
     )
     room = await make_room()
     moved = await make_room()
+    # rooms named by one event only, whose records do not say the building
+    lone, kept, starred = [await make_room(building_id=annex.pk) for _ in range(3)]
     start = await stream.newest_id()
     b = await book(member, room, at(0, 9), at(0, 10))
     rejected = [("booking.auto_reject", "booking", b.pk, {"status": "pending"}, {"status": "rejected"})]  # fmt: skip
@@ -72,6 +74,9 @@ async def test_each_event_names_its_room_building_and_owner(
     )
     assert weekly.series is not None
     await users.deactivate_user(actor_of(admin), staff.pk)
+    await book(staff, lone, at(5, 9), at(5, 10))
+    await managers.add_manager(actor_of(admin), managers.Target("room", kept.pk), member.pk)
+    await managers.add_favourite(actor_of(member), starred.pk)
     found = await stream.changes_after(start)
     assert facts(found) == [
         ("booking.create", room.pk, building.pk, member.pk),
@@ -83,6 +88,9 @@ async def test_each_event_names_its_room_building_and_owner(
         ("closure.create", None, annex.pk, None),
         ("series.create", moved.pk, annex.pk, member.pk),
         ("user.update", None, None, None),
+        ("booking.create", lone.pk, annex.pk, staff.pk),
+        ("manager.add", kept.pk, annex.pk, None),
+        ("favourite.add", starred.pk, annex.pk, None),  # the user's, about the room
     ]
     # a page of the feed: after an id, at most a limit, in order
     assert facts(await stream.changes_after(start, limit=2)) == facts(found[:2])
@@ -192,7 +200,7 @@ class Naps:
     """The poller's sleeps, recorded; each lasts a moment of real time."""
 
     def __init__(self) -> None:
-        self.taken: list[float] = []
+        self.taken: list[float | str] = []  # and what the reads between them found
 
     async def __call__(self, seconds: float) -> None:
         self.taken.append(seconds)
@@ -241,11 +249,13 @@ async def test_the_poller_backs_off_while_reads_fail_and_reads_a_full_batch_agai
     failing = [RuntimeError(f"database away {n}") for n in range(6)]
     booked = asyncio.Event()
 
-    async def read(position: int, limit: int = stream.BATCH) -> list[stream.Change]:
+    async def read(position: int, limit: int | None = None) -> list[stream.Change]:
         if failing:
             raise failing.pop(0)
         await booked.wait()
-        return await real(position, limit)
+        found = await real(position, limit)
+        naps.taken.append(f"read {len(found)}")
+        return found
 
     monkeypatch.setattr(stream, "changes_after", read)
     monkeypatch.setattr(stream, "BATCH", 2)
@@ -264,9 +274,10 @@ async def test_the_poller_backs_off_while_reads_fail_and_reads_a_full_batch_agai
         # six failures (1, 2, 4, 8, 16 intervals, then the cap of 20), then a full batch of
         # two read again with no sleep, the third event, and the usual pace
         async with asyncio.timeout(HANG):
-            while len(naps.taken) < 8:
+            while len(naps.taken) < 11:
                 await asyncio.sleep(0.01)
-        assert naps.taken[:8] == [2 * p, 4 * p, 8 * p, 16 * p, 20 * p, 20 * p, p, p]
+        failures = [2 * p, 4 * p, 8 * p, 16 * p, 20 * p, 20 * p]
+        assert naps.taken[:11] == [*failures, "read 2", "read 1", p, "read 0", p]
     finally:
         await hub.close()
     assert hub._task is not None and hub._task.done()  # close waits for the poller
@@ -315,22 +326,23 @@ async def test_a_stream_sends_live_events_as_its_reader_may_see_them_and_beats_w
 async def test_a_resumed_stream_replays_in_pages_then_goes_live_without_a_repeat(
     database, member, room, book, monkeypatch
 ):
-    """The stream subscribes first, so the queue also holds what the replay sends: those
-    are skipped, and the first live event comes once."""
+    """Three events before the stream subscribed, four after: the replay reads pages of
+    two until one is short (the third event is only in the database); the queue also holds
+    what the replay sends: those are skipped, and the first live event comes once."""
     monkeypatch.setattr(stream, "BATCH", 2)
     monkeypatch.setattr(stream, "HEARTBEAT", 0.05)
     hub = stream.Hub(sleep=Naps())
     try:
         since = await stream.newest_id()
-        first = await book(member, room, at(0, 9), at(0, 10))
+        earlier = [await book(member, room, at(d, 9), at(d, 10)) for d in (0, 7, 8)]
         sub = await hub.subscribe(actor_of(member))
         made = [await book(member, room, at(d, 9), at(d, 10)) for d in range(1, 5)]
         async with asyncio.timeout(HANG):
             while sub.queue.qsize() < 4:  # the poller has them too
                 await asyncio.sleep(0.01)
         items = stream.follow(hub, sub, actor_of(member), stream.StreamFilter(), since)
-        replayed = [(await take(items))[1]["entity_id"] for _ in range(5)]
-        assert replayed == [first.pk] + [b.pk for b in made]  # three pages of two
+        replayed = [(await take(items))[1]["entity_id"] for _ in range(7)]
+        assert replayed == [b.pk for b in earlier + made]  # pages of 2, 2, 2, 1
         last = await book(member, room, at(6, 9), at(6, 10))
         item = await take(items)
         while item is None:
@@ -354,5 +366,11 @@ async def test_a_stream_ends_after_its_lifetime_and_reports_no_beat_past_it(
         assert (await take(items))[1]["entity_id"] == b.pk  # live within its lifetime
         with pytest.raises(StopAsyncIteration):
             await take(items)  # then it ends, with no heartbeat after its time
+        monkeypatch.setattr(stream, "HEARTBEAT", 0.1)  # idle: beats until the end
+        sub = await hub.subscribe(actor_of(member))
+        items = stream.follow(hub, sub, actor_of(member), stream.StreamFilter(), None)
+        async with asyncio.timeout(HANG):
+            beats = [item async for item in items]
+        assert beats and set(beats) == {None} and len(beats) <= 3
     finally:
         await hub.close()
