@@ -11,7 +11,7 @@ import random
 import threading
 from collections import defaultdict
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -180,6 +180,9 @@ async def test_linked_sections_share_a_room_and_one_booking(client, staff, make_
     out = {i["external_id"]: i for i in r.json()["items"]}
     assert out["CS101"]["room"] == out["MA101"]["room"] == out["LAB"]["room"] == "L-2"
     assert out["MA101"]["booked_with"] == "CS101"
+    # what the import did with the pair's one series is said on both
+    assert out["MA101"]["import_action"] == out["CS101"]["import_action"] == "create"
+    assert out["MA101"]["series_id"] == out["CS101"]["series_id"] != out["LAB"]["series_id"]
     assert r.json()["import_summary"]["create"] == 2  # one series for the cross-listed pair
 
 
@@ -519,3 +522,22 @@ async def test_another_sources_series_with_the_same_id_stays_in_the_way(
     assert out["A"]["action"] == "unplaced" and out["A"]["reason"]["code"] == "rooms_taken"
     [entry] = out["A"]["reason"]["rooms"]
     assert {b["title"] for b in entry["bookings"]} == {"Registrar's A"}
+
+
+async def test_a_rerun_sees_every_booking_past_its_own_sections(
+    database, staff, make_room, term_id, book
+):
+    """The source's own section "A" (Mondays from 3 March) is left out of what is in the way;
+    a talk on a later Tuesday, read after it, still is."""
+    room = await make_room(code="R-1")
+    await optimizer.optimize(
+        actor_of(staff), term_id=term_id, sections=[weekly("A", "mon", "09:00")], apply=True
+    )
+    talk = datetime(Y2031, 3, 11, 9, tzinfo=UTC)  # over 11:00 in the building's zone
+    await book(staff, room, talk, talk + timedelta(hours=3), title="Talk")
+    sections = [weekly("A", "mon", "09:00"), weekly("C", "tue", "11:00")]
+    out = by_id(await optimizer.optimize(actor_of(staff), term_id=term_id, sections=sections))
+    assert (out["A"]["action"], out["A"]["room"]) == ("placed", "R-1")
+    assert out["C"]["action"] == "unplaced" and out["C"]["reason"]["code"] == "rooms_taken"
+    [entry] = out["C"]["reason"]["rooms"]
+    assert {b["title"] for b in entry["bookings"]} == {"Talk"}
