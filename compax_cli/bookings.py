@@ -210,7 +210,12 @@ def move(
             override=True if override else NOT_GIVEN,
         )
         learn_people(st, moved)
-    note(f"Moved booking {moved.id} to {room_code(target, moved)} {when(st, moved, target)}.")
+    changed = {
+        ("confirmed", "pending"): " It waits for approval there.",
+        ("pending", "confirmed"): " It is confirmed: the room needs no approval.",
+    }.get((booking.status, moved.status), "")
+    place = f"{room_code(target, moved)} {when(st, moved, target)}"
+    note(f"Moved booking {moved.id} to {place}.{changed}")
     show_booking(st, moved, target)
 
 

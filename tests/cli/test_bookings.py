@@ -202,6 +202,26 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
     assert "No pending requests" in admin_cli.ok("bookings", "pending", "-r", room.code).stderr
 
 
+def test_a_move_says_when_it_changes_whether_the_booking_waits(admin_cli, api, campus, member):
+    """A request moved to a room that needs no approval is confirmed there: the move says so."""
+    asked = api.rooms.update(campus["mid"], requires_approval=True)
+    request = member.bookings.create(
+        room_id=asked.id,
+        title="Defence",
+        start=utc(f"{Y2031}-03-06T09:00Z"),
+        end=utc(f"{Y2031}-03-06T10:00Z"),
+    )
+    assert request.status == "pending"
+    moved = admin_cli.ok("bookings", "move", str(request.id), "--room", campus["big"].code)
+    assert (
+        f"Moved booking {request.id} to {campus['big'].code} Thu {Y2031}-03-06 10:00-11:00 CET. "
+        "It is confirmed: the room needs no approval."
+    ) in " ".join(moved.stderr.split())
+    assert api.bookings.get(request.id).status == "confirmed"
+    again = admin_cli.ok("bookings", "move", str(request.id), "--start", f"{Y2031}-03-06 12:00")
+    assert "It is" not in again.stderr and "waits" not in again.stderr
+
+
 def test_staff_book_for_a_member(admin_cli, api, campus, member):
     me = member.me.get()
     made = admin_cli.json(
