@@ -501,6 +501,24 @@ async def test_removing_a_room_counts_only_the_bookings_still_to_come(
     assert (await Booking.get(id=past.pk)).status == Status.confirmed
 
 
+async def test_only_its_own_rooms_and_bookings_hold_a_removal_back(
+    client, staff, building, room, make_room, book
+):
+    """Another room's upcoming booking does not hold a room back; another building's room
+    does not hold a building back; an unknown building is a 404 naming it."""
+    spare = await make_room()
+    await book(staff, room, at(1, 9), at(1, 10))
+    assert (await client.delete(f"{R}/{spare.pk}", headers=bearer(staff))).status_code == 200
+    empty = await client.post(
+        B, json={"code": "EMPTY", "name": "Empty", "timezone": "UTC"}, headers=bearer(staff)
+    )
+    assert empty.status_code == 201, empty.text
+    gone = await client.delete(f"{B}/{empty.json()['id']}", headers=bearer(staff))
+    assert gone.status_code == 204, gone.text
+    r = await client.get(f"{B}/999999", headers=bearer(staff))
+    assert (r.status_code, r.json()["detail"]) == (404, "building 999999 does not exist")
+
+
 async def test_a_closure_is_deleted_only_under_its_own_building(client, staff, building):
     h = bearer(staff)
     other = (

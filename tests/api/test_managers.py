@@ -609,6 +609,35 @@ async def test_unstarring_a_room_leaves_everyone_elses_star_and_both_are_recorde
     )  # fmt: skip
 
 
+async def test_a_closure_is_removed_by_the_managers_of_what_it_closes(client, campus, staff):
+    """A building-wide closure: its building's managers, not a room's; a room's closure:
+    the room's managers too. Both edit all a manager may edit of a room at once."""
+    mine = f"{API}/buildings/{campus['building'].pk}/closures"
+    body = {"reason": "Painting", "start_date": f"{Y2031}-12-24"}
+    whole = await client.post(mine, json=body, headers=bearer(staff))
+    one = await client.post(
+        mine, json=body | {"room_id": campus["seminar"].pk}, headers=bearer(staff)
+    )
+    assert whole.status_code == one.status_code == 201, (whole.text, one.text)
+    room_manager, building_manager = (
+        bearer(campus["room_manager"]),
+        bearer(campus["building_manager"]),
+    )
+    r = await client.delete(f"{mine}/{whole.json()['id']}", headers=room_manager)
+    assert r.status_code == 403, r.text
+    r = await client.delete(f"{mine}/{one.json()['id']}", headers=room_manager)
+    assert r.status_code == 204, r.text
+    r = await client.delete(f"{mine}/{whole.json()['id']}", headers=building_manager)
+    assert r.status_code == 204, r.text
+    assert await Closure.all().count() == 0
+    both = {"description": "Ring first", "features": []}
+    for who in (room_manager, building_manager):
+        r = await client.patch(
+            f"{API}/rooms/{campus['seminar'].pk}", json=both, headers=who | {"If-Match": "*"}
+        )
+        assert r.status_code == 200, r.text
+
+
 async def test_a_building_s_manager_closes_its_rooms_and_no_room_of_another_building(
     client, campus
 ):
