@@ -420,10 +420,12 @@ class CalendarMachine(RuleBasedStateMachine):
             assert calendar, f"a change without an audit event: {where}"
         for b in changed:
             assert self.audited(b, calendar), f"booking {b} changed without its event {calendar}"
-        placed = [
+        placed = [  # new, moved, or active again (an import restores what it cancelled)
             b
             for b in changed
-            if b.id not in before.bookings or before.bookings[b.id].placement != b.placement
+            if b.id not in before.bookings
+            or before.bookings[b.id].placement != b.placement
+            or (b.active and not before.bookings[b.id].active)
         ]
         if override:
             self.overridden |= {b.id for b in placed}
