@@ -24,6 +24,7 @@ ROOM = RoomFacts(
         (Criteria(8, None, None, frozenset()), False),
         (Criteria(None, None, 30, frozenset({"projector"})), True),
         (Criteria(None, None, 36, frozenset()), False),
+        (Criteria(None, None, 35, frozenset({"whiteboard", "projector"})), True),  # exactly
         (Criteria(None, 2, None, frozenset()), True),
         (Criteria(None, 3, None, frozenset()), False),
         (Criteria(None, None, None, frozenset({"projector", "computers"})), False),
@@ -65,12 +66,17 @@ def test_the_slots_a_change_freed():
         ("waitlist_entry", view("confirmed", room=15), None),  # not a booking
         ("booking", view("confirmed"), view("cancelled")),  # seen already
         ("booking", {"status": "confirmed", "room_id": "x"}, None),  # not a slot
+        ("booking", view("confirmed", room="x"), None),  # nor a room id that is not one
+        ("booking", view("confirmed", room=16) | {"end": None}, None),  # nor without its end
+        ("booking", view("confirmed", room=16) | {"start": 5}, None),  # nor a start not text
+        ("booking", view("confirmed", room=17), None),  # removed, after all the above
     ]
     assert waitlist.freed_slots(events) == [
         Slot(7, T0, T1),
         Slot(8, T0, T1),
         Slot(9, T0, T1),
         Slot(10, T0, T1),
+        Slot(17, T0, T1),
     ]
 
 
@@ -80,6 +86,11 @@ def test_only_open_entries_may_be_answered():
         waitlist.check_open(3, EntryState.expired, wanted=(EntryState.offered,))
     assert str(refused.value) == "waitlist entry 3 is expired; only offered entries can do this"
     assert refused.value.extra == {"entry_state": "expired"}
+    with pytest.raises(Conflict) as refused:
+        waitlist.check_open(3, EntryState.expired, wanted=waitlist.OPEN)
+    assert str(refused.value) == (
+        "waitlist entry 3 is expired; only waiting or offered entries can do this"
+    )
 
 
 def test_an_offer_link_opens_that_offer_only():

@@ -1,0 +1,281 @@
+"""The optimizer's answer read whole on a campus small enough to plan by hand: each
+section's item (room, seat fill, the preferences met, or the reason it has no room), the
+summary, and the import items that book the plan. The expected values are worked out in
+the comments from the rooms and the weights, never computed by the code under test."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from compax_server.domain.optimizer import Busy, Room, Term, Weights, free_of
+from compax_server.domain.optimizer_plan import plan, section_of
+
+BERLIN = "Europe/Berlin"  # UTC+1 until 2031-03-30
+TERM = Term(date(2031, 3, 3), date(2031, 4, 13), frozenset({date(2031, 3, 10)}))  # Mon..Sun
+WEEKDAY_HOURS = {d: [["08:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+
+A101 = Room(1, "A-101", 1, "A", 20, frozenset({"projector"}), BERLIN, WEEKDAY_HOURS)
+A201 = Room(2, "A-201", 1, "A", 40, frozenset(), BERLIN, WEEKDAY_HOURS)
+B101 = Room(3, "B-101", 2, "B", 30, frozenset(), BERLIN, None)  # always open
+C1 = Room(4, "C-1", 3, "C", 60, frozenset({"projector"}), BERLIN, {"mon": [["12:00", "17:00"]]})
+ROOMS = [A101, A201, B101, C1]
+
+# A-101 is booked on Monday 17 March 10:15-11:00 Berlin (09:15-10:00 UTC).
+SENATE = Busy(
+    datetime(2031, 3, 17, 9, 15, tzinfo=UTC),
+    datetime(2031, 3, 17, 10, 0, tzinfo=UTC),
+    501,
+    "Senate",
+    "confirmed",
+)
+
+
+def sec(ext, day, start, minutes, headcount, **extra):
+    return section_of(
+        {
+            "external_id": ext,
+            "title": f"{ext} title",
+            "weekdays": [day],
+            "start_time": start,
+            "duration_minutes": minutes,
+            "headcount": headcount,
+            **extra,
+        }
+    )
+
+
+SECTIONS = [
+    # Monday 09:00: the projector is only in A-101 (C-1 opens at noon).
+    sec(
+        "MATH1",
+        "mon",
+        "09:00",
+        60,
+        18,
+        features=["projector"],
+        preferred_buildings=["B", "A"],
+        room_wish="A-101",
+        last_room="A-201",
+    ),
+    # B-101: 100*25/30 = 83 + 50 + 60 (building B) + 100 (last room) beats A-201's 63 + 50 + 80.
+    sec(
+        "HIST",
+        "mon",
+        "09:00",
+        60,
+        25,
+        preferred_buildings=["B"],
+        room_wish="A-201",
+        last_room="B-101",
+    ),
+    sec("BIG", "mon", "09:00", 60, 35, preferred_buildings=["B"]),  # only A-201 is open and fits
+    # 09:30-10:30: A-101 has the Senate on the 17th, the rest hold the three above.
+    sec("LATE", "mon", "09:30", 60, 10),
+    sec("HUGE", "mon", "13:00", 60, 80, features=["projector"]),
+    sec("LAB", "tue", "10:00", 60, 5, features=["sink", "fume_hood"]),
+    sec("EVENING", "mon", "18:00", 90, 35),  # A-201 and C-1 fit, both closed at 18:00
+    # One meeting of 20: A-101 is filled (100 + 50 each) where B-101 earns 67 + 50.
+    sec("SEM-A", "tue", "14:00", 90, 12, links=["SEM-B"]),
+    sec("SEM-B", "tue", "14:00", 90, 8),
+    # A-201: 70 + 50 + 100 (last room) beats B-101's 93 + 50.
+    sec(
+        "SHORT",
+        "wed",
+        "11:00",
+        60,
+        28,
+        last_room="A-201",
+        start_date=date(2031, 3, 5),
+        until=date(2031, 5, 1),
+    ),
+    # A-201 at exactly the threshold: 60 + 50 + 60 (building A) beats B-101's 80 + 50.
+    sec("QUIZ", "thu", "10:00", 60, 24, preferred_buildings=["A"]),
+]
+
+
+def placed(room: Room, occurrences: int, fill: float, **preferences):
+    return {
+        "action": "placed",
+        "room": room.code,
+        "room_id": room.id,
+        "building": room.building_code,
+        "capacity": room.capacity,
+        "occurrences": occurrences,
+        "preferences": {"fill_threshold": True, "one_room": True, **preferences},
+        "seat_fill": fill,
+    }
+
+
+def test_each_section_says_where_it_goes_or_why_it_cannot():
+    result = plan(SECTIONS, ROOMS, {A101.id: [SENATE]}, TERM, 7, Weights(), time_limit=5)
+    got = {i.pop("external_id"): i for i in result.items}
+    assert list(got) == [s.external_id for s in SECTIONS]
+    for ext, item in got.items():
+        section = next(s for s in SECTIONS if s.external_id == ext)
+        assert (item.pop("title"), item.pop("headcount")) == (f"{ext} title", section.headcount)
+    # Five Mondays (the 10th is a holiday), six of every other weekday.
+    assert got["MATH1"] == placed(
+        A101, 5, 0.9, preferred_building=2, room_wish=True, kept_room=False
+    )
+    assert got["HIST"] == placed(
+        B101, 5, 0.833, preferred_building=1, room_wish=False, kept_room=True
+    )
+    assert got["BIG"] == placed(A201, 5, 0.875, preferred_building=None)
+    assert got["LATE"] == {
+        "action": "unplaced",
+        "reason": {
+            "code": "rooms_taken",
+            "detail": "all 3 fitting room(s) are taken at some meeting time",
+            "rooms": [  # best fit first; C-1 fits but is closed
+                {
+                    "room": "A-101",
+                    "capacity": 20,
+                    "bookings": [
+                        {
+                            "id": 501,
+                            "title": "Senate",
+                            "start": "2031-03-17T09:15:00+00:00",
+                            "status": "confirmed",
+                        }
+                    ],
+                    "sections": ["MATH1"],
+                },
+                {"room": "B-101", "capacity": 30, "sections": ["HIST"]},
+                {"room": "A-201", "capacity": 40, "sections": ["BIG"]},
+            ],
+            "rooms_total": 3,
+        },
+    }
+    assert got["HUGE"] == {
+        "action": "unplaced",
+        "reason": {
+            "code": "no_room_fits",
+            "detail": "no bookable room has 80 seats and projector",
+            "largest_with_features": 60,
+        },
+    }
+    assert got["LAB"]["reason"] == {
+        "code": "no_room_fits",
+        "detail": "no bookable room has 5 seats and fume_hood, sink",
+        "largest_with_features": None,
+    }
+    assert got["EVENING"]["reason"] == {
+        "code": "outside_opening_hours",
+        "detail": "2 room(s) fit, but none is open for the whole meeting time",
+        "buildings": ["A", "C"],
+    }
+    assert got["SEM-A"] == placed(A101, 6, 1.0)
+    assert got["SEM-B"] == {**placed(A101, 6, 1.0), "booked_with": "SEM-A"}
+    assert got["SHORT"] == placed(A201, 6, 0.7, kept_room=True)
+    assert got["QUIZ"] == placed(A201, 6, 0.6, preferred_building=1)
+
+
+def test_the_summary_counts_the_sections_and_the_preferences_met():
+    result = plan(SECTIONS, ROOMS, {A101.id: [SENATE]}, TERM, 7, Weights(), time_limit=5)
+    assert result.summary == {
+        "sections": 11,
+        "placed": 7,
+        "unplaced": 4,
+        "placement_rate": 0.6364,  # 7 / 11
+        # SEM-B shares SEM-A's booking: (0.9 + 0.833 + 0.875 + 1.0 + 0.7 + 0.6) / 6
+        "mean_seat_fill": 0.818,
+        "fill_threshold_met": 7,
+        "preferred_building": {"asked": 4, "met": 3},
+        "room_wish": {"asked": 2, "met": 1},
+        "kept_room": {"asked": 3, "met": 2},
+        "reasons": {"rooms_taken": 1, "no_room_fits": 2, "outside_opening_hours": 1},
+    }
+    assert "reasons" not in result.baseline and result.baseline["sections"] == 11
+    empty = plan([], ROOMS, {}, TERM, 7, Weights(), time_limit=1)
+    assert empty.items == [] and empty.imports == []
+    assert empty.summary["placement_rate"] == 1.0 and empty.summary["mean_seat_fill"] == 0.0
+
+
+def test_the_import_items_book_each_placed_meeting_once():
+    result = plan(SECTIONS, ROOMS, {A101.id: [SENATE]}, TERM, 7, Weights(), time_limit=5)
+    by_id = {i["external_id"]: i for i in result.imports}
+    assert list(by_id) == ["MATH1", "HIST", "BIG", "SEM-A", "SHORT", "QUIZ"]
+    assert by_id["MATH1"] == {
+        "external_id": "MATH1",
+        "kind": "series",
+        "room": "A-101",
+        "title": "MATH1 title",
+        "description": "",
+        "owner": None,
+        "start_date": date(2031, 3, 3),
+        "start_time": "09:00",
+        "duration_minutes": 60,
+        "recurrence": {"freq": "weekly", "interval": 1, "weekdays": ["mon"], "term_id": 7},
+        "excluded_dates": [],
+        "skip_holidays": True,
+    }
+    assert by_id["SEM-A"]["title"] == "SEM-A title / SEM-B title"
+    assert by_id["SEM-A"]["duration_minutes"] == 90
+    # Its own dates: from its first day to the term's last, the holiday left out by name.
+    short = by_id["SHORT"]
+    assert (short["start_date"], short["room"]) == (date(2031, 3, 5), "A-201")
+    assert short["recurrence"] == {
+        "freq": "weekly",
+        "interval": 1,
+        "weekdays": ["wed"],
+        "until": "2031-04-13",
+    }
+    assert short["excluded_dates"] == ["2031-03-10"]
+
+
+def test_a_section_starting_after_the_holiday_excludes_nothing():
+    late = sec(
+        "LATER", "wed", "11:00", 60, 28, start_date=date(2031, 3, 12), until=date(2031, 4, 2)
+    )
+    (item,) = plan([late], ROOMS, {}, TERM, 7, Weights(), time_limit=1).imports
+    assert item["start_date"] == date(2031, 3, 12)
+    assert item["recurrence"]["until"] == "2031-04-02"
+    assert item["excluded_dates"] == []
+
+
+def test_rooms_taken_lists_at_most_three_bookings_of_a_room():
+    berlin = ZoneInfo(BERLIN)
+    busy = []
+    for w in range(6):  # Mondays 09:00-10:00 Berlin, before and after the clocks change
+        start = (datetime(2031, 3, 3, 9, 0, tzinfo=berlin) + timedelta(weeks=w)).astimezone(UTC)
+        busy.append(Busy(start, start + timedelta(hours=1), 600 + w, "x", "pending"))
+    only = sec("ONE", "mon", "09:00", 60, 20)
+    (item,) = plan([only], [B101], {B101.id: busy}, TERM, 7, Weights(), time_limit=1).items
+    (room,) = item["reason"]["rooms"]
+    # The 10th is a holiday (booking 601 is not in the way); five are, three are listed.
+    assert [b["id"] for b in room["bookings"]] == [600, 602, 603]
+    assert {b["status"] for b in room["bookings"]} == {"pending"}
+
+
+def test_a_room_is_free_of_bookings_that_only_touch_its_spans():
+    at = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
+    hour = timedelta(hours=1)
+
+    def busy(start, end, n=1):
+        return Busy(start, end, n, "b", "confirmed")
+
+    def free(spans, rows):
+        rows = sorted(rows, key=lambda b: b.start)
+        return free_of(spans, rows, [b.start for b in rows])
+
+    span = [(at, at + hour)]
+    assert free(span, [])
+    assert free(span, [busy(at - hour, at), busy(at + hour, at + 2 * hour)])  # touching only
+    assert not free(span, [busy(at - hour, at + timedelta(minutes=1))])
+    assert not free(span, [busy(at + timedelta(minutes=59), at + 2 * hour)])
+    # Several rows between the span's start and end: the third is in the way.
+    rows = [
+        busy(at - 3 * hour, at - 2 * hour, 1),
+        busy(at - 2 * hour, at - hour, 2),
+        busy(at - hour, at, 3),
+        busy(at + timedelta(minutes=30), at + timedelta(minutes=40), 4),
+    ]
+    assert not free(span, rows)
+    assert free(span, rows[:3])
+    # A long booking found by ``longest``, though it starts long before the span.
+    long = [busy(at - 10 * hour, at + timedelta(minutes=5)), busy(at - hour, at - hour / 2)]
+    assert not free(span, long)
+    # Two spans: only the second is in the way.
+    spans = [(at, at + hour), (at + 24 * hour, at + 25 * hour)]
+    assert not free(spans, [busy(at + 24 * hour + hour / 2, at + 26 * hour)])
