@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from compax_server.domain.optimizer import Busy, Room, Term, Weights, free_of
+from compax_server.domain.optimizer import Busy, Meeting, Room, Term, Weights, free_of, is_open
 from compax_server.domain.optimizer_plan import plan, section_of
 
 BERLIN = "Europe/Berlin"  # UTC+1 until 2031-03-30
 TERM = Term(date(2031, 3, 3), date(2031, 4, 13), frozenset({date(2031, 3, 10)}))  # Mon..Sun
+TERM_HOLIDAY = date(2031, 3, 10)
 WEEKDAY_HOURS = {d: [["08:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 A101 = Room(1, "A-101", 1, "A", 20, frozenset({"projector"}), BERLIN, WEEKDAY_HOURS)
@@ -279,3 +280,73 @@ def test_a_room_is_free_of_bookings_that_only_touch_its_spans():
     # Two spans: only the second is in the way.
     spans = [(at, at + hour), (at + 24 * hour, at + 25 * hour)]
     assert not free(spans, [busy(at + 24 * hour + hour / 2, at + 26 * hour)])
+
+
+def test_a_section_that_cannot_be_planned_says_why_and_the_rest_are_planned():
+    sections = [
+        sec("BAD-TIME", "mon", "24:30", 60, 10),
+        sec("ON-HOLIDAY", "mon", "09:00", 60, 10, start_date=TERM_HOLIDAY, until=TERM_HOLIDAY),
+        sec("P", "tue", "09:00", 60, 10, links=["Q"]),
+        sec("Q", "tue", "09:30", 60, 10),  # linked, overlapping, another time
+        sec("TOUCH-A", "wed", "09:00", 60, 10, links=["TOUCH-B"]),
+        sec("TOUCH-B", "wed", "10:00", 30, 10),  # linked, one after the other: one room
+        sec("FINE", "thu", "09:00", 60, 10),
+    ]
+    got = {
+        i["external_id"]: i
+        for i in plan(sections, ROOMS, {}, TERM, 7, Weights(), time_limit=1).items
+    }
+
+    def invalid(ext, detail):
+        return {
+            "code": "invalid",
+            "detail": "the section cannot be planned",
+            "errors": [{"external_id": ext, "detail": detail}],
+        }
+
+    assert got["BAD-TIME"]["reason"] == invalid(
+        "BAD-TIME", "start_time: a local time HH:MM, e.g. 09:15"
+    )
+    assert got["ON-HOLIDAY"]["reason"] == invalid("ON-HOLIDAY", "no occurrence in the term")
+    overlap = invalid(
+        "Q",
+        "linked sections overlap without meeting at the same time; give them one meeting "
+        "pattern or unlink them",
+    )
+    assert got["P"]["reason"] == got["Q"]["reason"] == overlap
+    assert got["TOUCH-A"]["room"] == got["TOUCH-B"]["room"]
+    assert "booked_with" not in got["TOUCH-B"]  # two meetings, two series, one room
+    assert (got["FINE"]["action"], got["FINE"]["occurrences"]) == ("placed", 6)
+
+
+def test_a_room_is_open_for_a_meeting_only_inside_one_opening_on_each_of_its_days():
+    def open_for(room, days, start, minutes):
+        section = section_of(
+            {
+                "external_id": "X",
+                "title": "X",
+                "weekdays": days,
+                "start_time": start,
+                "duration_minutes": minutes,
+                "headcount": 1,
+            }
+        )
+        return is_open(room, Meeting([section]), {})
+
+    early = Room(9, "E-1", 9, "E", 10, frozenset(), BERLIN, {"mon": [["08:00", "09:15"]]})
+    assert open_for(early, ["mon"], "08:15", 60)  # ends 09:15, as it closes
+    assert not open_for(early, ["mon"], "08:30", 60)  # ends 09:30
+    assert not open_for(early, ["mon"], "07:45", 30)  # starts before it opens
+    assert open_for(C1, ["mon"], "13:00", 60)  # C-1 opens on Mondays only
+    assert not open_for(C1, ["tue"], "13:00", 60)
+    assert not open_for(C1, ["mon", "tue"], "13:00", 60)  # every day of the meeting
+    assert open_for(B101, ["sun"], "22:59", 60)  # always open: ends 23:59
+    assert not open_for(B101, ["sun"], "23:00", 60)  # ends at midnight: not a slot
+    assert not open_for(B101, ["sun"], "22:00", 180)  # ends past midnight
+    # One answer per building and pattern: the memo is keyed by the building.
+    memo: dict = {}
+    lecture = Meeting([sec("L", "mon", "13:00", 60, 1)])
+    assert is_open(C1, lecture, memo) and is_open(A101, lecture, memo)
+    assert len(memo) == 2  # C and A
+    memo[next(iter(memo))] = False  # a second room of C-1's building reads C's answer
+    assert not is_open(Room(5, "C-2", 3, "C", 10, frozenset(), BERLIN, None), lecture, memo)

@@ -218,6 +218,15 @@ def test_greedy_takes_the_smallest_free_room_or_the_one_worth_most():
     assert greedy(groups, TWO_ROOMS, conflicts, by="score") == {0: 1, 1: 0, 2: 0}
     alone, _, none, _ = prepared([raw[2]], TWO_ROOMS)  # a zone without any conflict
     assert greedy(alone, TWO_ROOMS, none) == {0: 0}
+    # A linked pair earns each section's points: 2 x (1000 + 150) in S, 2 x (1000 + 130) in W.
+    pair = [
+        raw_section("X", "thu", "09:00", 60, 8, links=["Y"]),
+        raw_section("Y", "thu", "09:00", 60, 8),
+    ]
+    assert prepared(pair, TWO_ROOMS)[0][0].scores == {0: 2300, 1: 2260}
+    # The 7th of seven preferred buildings earns 60 x 1 // 7 = 8 (S: 1000 + 62 + 50 + 8, W: 1000 + 50 + 8).
+    far = raw_section("F", "fri", "09:00", 60, 10, preferred_buildings=[*"BCDEFG", "A"])
+    assert prepared([far], TWO_ROOMS)[0][0].scores == {0: 1120, 1: 1058}
 
 
 def test_the_matching_start_decides_the_busiest_instant_first_and_holds_its_rooms():
@@ -237,3 +246,87 @@ def test_the_matching_start_decides_the_busiest_instant_first_and_holds_its_room
     assert sorted(gi for gi in (2, 3) if gi in start) in ([2], [3])
     assert start[2 if 2 in start else 3] == 1
     assert len(start) == 4
+
+
+def test_the_relaxed_bound_shares_a_double_block_between_its_instants():
+    raw = [
+        raw_section("LAB", "mon", "09:00", 120, 16),
+        raw_section("A", "mon", "09:00", 60, 15),
+        raw_section("B", "mon", "10:00", 60, 15),
+        raw_section("C", "mon", "10:00", 60, 15),
+        raw_section("D", "wed", "09:00", 60, 15),
+    ]
+    groups, found, _, _ = prepared(raw, TWO_ROOMS)
+    # LAB (S 1150, W 1130) counts half at each of its two instants: 575 or 565. At 09:00
+    # LAB in W and A in S earn 565 + 1144, more than 575 + 1125; at 10:00 B and C take both
+    # rooms (1144 + 1125). D meets nobody: its best room.
+    bound = relaxed_bound(groups, TWO_ROOMS, found)
+    assert (bound[0], bound[1], bound[4]) == (565, 1144, 1144)
+    assert bound[2] + bound[3] == 1144 + 1125
+    assert sum(bound.values()) == 5122
+
+
+def _clash(a: dict, b: dict) -> bool:
+    """Whether two weekly sections of one term meet at once (their own arithmetic)."""
+    if a["weekdays"] != b["weekdays"]:
+        return False
+    start = [int(x["start_time"][:2]) * 60 + int(x["start_time"][3:]) for x in (a, b)]
+    return (
+        start[0] < start[1] + b["duration_minutes"] and start[1] < start[0] + a["duration_minutes"]
+    )
+
+
+# Seeds where the solver improves on the quick starts (1, 16, 21, 31, 33), solves two
+# parts (27), or has nothing to solve (0, 5).
+@pytest.mark.parametrize("seed", [0, 1, 5, 16, 21, 27, 31, 33])
+def test_solve_finds_the_optimum_a_brute_force_finds(seed):
+    """Seven sections and three rooms: every assignment is tried (each section in a room
+    that fits or nowhere, no two that meet at once in one room); the solver's answer is
+    worth the best of them, its bound is not below it, each part solved is reported once."""
+    rnd = random.Random(seed)
+    rooms = [
+        Room(1, "R1", 1, "B01", 20, frozenset(), BERLIN, None),
+        Room(2, "R2", 1, "B01", 35, frozenset(), BERLIN, None),
+        Room(3, "R3", 2, "B02", 50, frozenset(), BERLIN, None),
+    ]
+    raw = [
+        {
+            "external_id": f"S{n}",
+            "title": f"S{n}",
+            "weekdays": [rnd.choice(("mon", "mon", "tue"))],
+            "start_time": rnd.choice(("08:30", "09:00", "09:30", "10:00", "11:00")),
+            "duration_minutes": rnd.choice((30, 60, 90, 150)),
+            "headcount": rnd.randint(5, 50),
+            "preferred_buildings": rnd.choice(([], ["B02"])),
+            "last_room": rnd.choice((None, "R1", "R2")),
+        }
+        for n in range(7)
+    ]
+    groups, found, conflicts, parts = prepared(raw, rooms)
+    best = 0
+    for choice in itertools.product(*[[None, *g.candidates] for g in groups]):
+        placed = [(gi, i) for gi, i in enumerate(choice) if i is not None]
+        if all(
+            i != j or not _clash(raw[gi], raw[gj])
+            for (gi, i), (gj, j) in itertools.combinations(placed, 2)
+        ):
+            best = max(best, sum(groups[gi].scores[i] for gi, i in placed))
+    calls: list[tuple[int, int]] = []
+    out = solve(
+        groups,
+        rooms,
+        found,
+        conflicts,
+        parts,
+        time_limit=5,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert out.objective == best == sum(groups[gi].scores[i] for gi, i in out.assignment.items())
+    for (gi, i), (gj, j) in itertools.combinations(out.assignment.items(), 2):
+        assert i != j or not _clash(raw[gi], raw[gj])
+    assert out.bound >= best
+    assert out.status == ("optimal" if out.bound == best else "feasible")
+    assert out.parts == len(parts)
+    solved = out.solved_parts
+    assert calls == [(n, solved) for n in range(solved)] + [(solved, solved)]
+    assert 0 <= out.seconds < 60
