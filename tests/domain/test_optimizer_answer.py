@@ -30,6 +30,15 @@ SENATE = Busy(
     "Senate",
     "confirmed",
 )
+# B-101 is booked on Tuesday 4 March 08:00-08:30 Berlin: in nobody's way.
+BREAKFAST = Busy(
+    datetime(2031, 3, 4, 7, 0, tzinfo=UTC),
+    datetime(2031, 3, 4, 7, 30, tzinfo=UTC),
+    502,
+    "Breakfast",
+    "confirmed",
+)
+BUSY = {A101.id: [SENATE], B101.id: [BREAKFAST]}
 
 
 def sec(ext, day, start, minutes, headcount, **extra):
@@ -109,7 +118,7 @@ def placed(room: Room, occurrences: int, fill: float, **preferences):
 
 
 def test_each_section_says_where_it_goes_or_why_it_cannot():
-    result = plan(SECTIONS, ROOMS, {A101.id: [SENATE]}, TERM, 7, Weights(), time_limit=5)
+    result = plan(SECTIONS, ROOMS, BUSY, TERM, 7, Weights(), time_limit=5)
     got = {i.pop("external_id"): i for i in result.items}
     assert list(got) == [s.external_id for s in SECTIONS]
     for ext, item in got.items():
@@ -142,7 +151,11 @@ def test_each_section_says_where_it_goes_or_why_it_cannot():
                     ],
                     "sections": ["MATH1"],
                 },
-                {"room": "B-101", "capacity": 30, "sections": ["HIST"]},
+                {
+                    "room": "B-101",
+                    "capacity": 30,
+                    "sections": ["HIST"],
+                },  # breakfast: not in the way
                 {"room": "A-201", "capacity": 40, "sections": ["BIG"]},
             ],
             "rooms_total": 3,
@@ -173,7 +186,7 @@ def test_each_section_says_where_it_goes_or_why_it_cannot():
 
 
 def test_the_summary_counts_the_sections_and_the_preferences_met():
-    result = plan(SECTIONS, ROOMS, {A101.id: [SENATE]}, TERM, 7, Weights(), time_limit=5)
+    result = plan(SECTIONS, ROOMS, BUSY, TERM, 7, Weights(), time_limit=5)
     assert result.summary == {
         "sections": 11,
         "placed": 7,
@@ -187,14 +200,40 @@ def test_the_summary_counts_the_sections_and_the_preferences_met():
         "kept_room": {"asked": 3, "met": 2},
         "reasons": {"rooms_taken": 1, "no_room_fits": 2, "outside_opening_hours": 1},
     }
-    assert "reasons" not in result.baseline and result.baseline["sections"] == 11
+    # The registrar's best fit, in input order, each in the smallest free room that fits:
+    # SHORT and QUIZ take B-101 (0.933, 0.8), not A-201; LATE finds nothing free.
+    assert result.baseline == {
+        "sections": 11,
+        "placed": 7,
+        "unplaced": 4,
+        "placement_rate": 0.6364,
+        "mean_seat_fill": 0.8902,  # (0.9 + 0.833 + 0.875 + 1.0 + 0.933 + 0.8) / 6
+        "fill_threshold_met": 7,
+        "preferred_building": {"asked": 4, "met": 2},
+        "room_wish": {"asked": 2, "met": 1},
+        "kept_room": {"asked": 3, "met": 1},
+    }
+    assert isinstance(result.prepare_seconds, float) and 0 <= result.prepare_seconds < 60
     empty = plan([], ROOMS, {}, TERM, 7, Weights(), time_limit=1)
     assert empty.items == [] and empty.imports == []
     assert empty.summary["placement_rate"] == 1.0 and empty.summary["mean_seat_fill"] == 0.0
+    # No rooms at all: each section is one no room fits (its dates are still read, in UTC).
+    (alone,) = plan(
+        [sec("ALONE", "mon", "09:00", 60, 5)], [], {}, TERM, 7, Weights(), time_limit=1
+    ).items
+    assert alone["reason"] == {
+        "code": "no_room_fits",
+        "detail": "no bookable room has 5 seats",
+        "largest_with_features": None,
+    }
 
 
 def test_the_import_items_book_each_placed_meeting_once():
-    result = plan(SECTIONS, ROOMS, {A101.id: [SENATE]}, TERM, 7, Weights(), time_limit=5)
+    calls: list[tuple[int, int]] = []
+    result = plan(
+        SECTIONS, ROOMS, BUSY, TERM, 7, Weights(), time_limit=5, progress=lambda *a: calls.append(a)
+    )
+    assert calls and calls[-1] == (result.outcome.solved_parts, result.outcome.solved_parts)
     by_id = {i["external_id"]: i for i in result.imports}
     assert list(by_id) == ["MATH1", "HIST", "BIG", "SEM-A", "SHORT", "QUIZ"]
     assert by_id["MATH1"] == {
@@ -233,6 +272,13 @@ def test_a_section_starting_after_the_holiday_excludes_nothing():
     assert item["start_date"] == date(2031, 3, 12)
     assert item["recurrence"]["until"] == "2031-04-02"
     assert item["excluded_dates"] == []
+    # A section from the holiday, or until it, leaves it out by name all the same.
+    edges = [
+        sec("FROM", "mon", "11:00", 60, 10, start_date=TERM_HOLIDAY, until=date(2031, 3, 31)),
+        sec("UNTIL", "mon", "14:00", 60, 10, start_date=date(2031, 3, 3), until=TERM_HOLIDAY),
+    ]
+    result = plan(edges, ROOMS, {}, TERM, 7, Weights(), time_limit=1)
+    assert [i["excluded_dates"] for i in result.imports] == [["2031-03-10"], ["2031-03-10"]]
 
 
 def test_rooms_taken_lists_at_most_three_bookings_of_a_room():
@@ -241,12 +287,27 @@ def test_rooms_taken_lists_at_most_three_bookings_of_a_room():
     for w in range(6):  # Mondays 09:00-10:00 Berlin, before and after the clocks change
         start = (datetime(2031, 3, 3, 9, 0, tzinfo=berlin) + timedelta(weeks=w)).astimezone(UTC)
         busy.append(Busy(start, start + timedelta(hours=1), 600 + w, "x", "pending"))
-    only = sec("ONE", "mon", "09:00", 60, 20)
+    only = sec("ONE", "mon", "09:00", 60, 30)  # B-101 seats exactly 30
     (item,) = plan([only], [B101], {B101.id: busy}, TERM, 7, Weights(), time_limit=1).items
     (room,) = item["reason"]["rooms"]
     # The 10th is a holiday (booking 601 is not in the way); five are, three are listed.
     assert [b["id"] for b in room["bookings"]] == [600, 602, 603]
     assert {b["status"] for b in room["bookings"]} == {"pending"}
+    assert (room["room"], room["capacity"]) == ("B-101", 30)
+    # A section no room seats, without features: its words name only the seats.
+    (item,) = plan(
+        [sec("ALL", "mon", "09:00", 60, 99)], ROOMS, {}, TERM, 7, Weights(), time_limit=1
+    ).items
+    assert item["reason"] == {
+        "code": "no_room_fits",
+        "detail": "no bookable room has 99 seats",
+        "largest_with_features": 60,
+    }
+    # The smallest room closed at the time does not keep a larger open one from fitting.
+    (item,) = plan(
+        [sec("DUSK", "mon", "17:30", 60, 10)], ROOMS, {}, TERM, 7, Weights(), time_limit=1
+    ).items
+    assert item["room"] == "B-101"  # close at 17:00, C-1 too
 
 
 def test_a_room_is_free_of_bookings_that_only_touch_its_spans():
@@ -337,6 +398,9 @@ def test_a_room_is_open_for_a_meeting_only_inside_one_opening_on_each_of_its_day
     assert open_for(early, ["mon"], "08:15", 60)  # ends 09:15, as it closes
     assert not open_for(early, ["mon"], "08:30", 60)  # ends 09:30
     assert not open_for(early, ["mon"], "07:45", 30)  # starts before it opens
+    assert open_for(A101, ["fri"], "16:00", 60)  # ends 17:00, as it closes
+    half = Room(10, "H-1", 10, "H", 10, frozenset(), BERLIN, {"mon": [["12:00", "16:30"]]})
+    assert not open_for(half, ["mon"], "16:00", 60)
     assert open_for(C1, ["mon"], "13:00", 60)  # C-1 opens on Mondays only
     assert not open_for(C1, ["tue"], "13:00", 60)
     assert not open_for(C1, ["mon", "tue"], "13:00", 60)  # every day of the meeting

@@ -227,6 +227,8 @@ def test_greedy_takes_the_smallest_free_room_or_the_one_worth_most():
     # The 7th of seven preferred buildings earns 60 x 1 // 7 = 8 (S: 1000 + 62 + 50 + 8, W: 1000 + 50 + 8).
     far = raw_section("F", "fri", "09:00", 60, 10, preferred_buildings=[*"BCDEFG", "A"])
     assert prepared([far], TWO_ROOMS)[0][0].scores == {0: 1120, 1: 1058}
+    near = raw_section("N", "fri", "11:00", 60, 10, preferred_buildings=["A", *"BCDEFG"])
+    assert prepared([near], TWO_ROOMS)[0][0].scores == {0: 1172, 1: 1110}  # the first: 60
 
 
 def test_the_matching_start_decides_the_busiest_instant_first_and_holds_its_rooms():
