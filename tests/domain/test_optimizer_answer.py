@@ -287,6 +287,20 @@ def test_rooms_taken_lists_at_most_three_bookings_of_a_room():
     for w in range(6):  # Mondays 09:00-10:00 Berlin, before and after the clocks change
         start = (datetime(2031, 3, 3, 9, 0, tzinfo=berlin) + timedelta(weeks=w)).astimezone(UTC)
         busy.append(Busy(start, start + timedelta(hours=1), 600 + w, "x", "pending"))
+    monday = datetime(2031, 3, 3, 9, 0, tzinfo=berlin)
+    for n, (start, minutes) in enumerate(
+        [(monday - timedelta(hours=1), 60), (monday + timedelta(hours=1), 30)]
+    ):
+        busy.append(
+            Busy(
+                start.astimezone(UTC),
+                (start + timedelta(minutes=minutes)).astimezone(UTC),
+                598 + n,
+                "x",
+                "confirmed",
+            )
+        )
+    busy.sort(key=lambda b: b.start)  # 598 ends as the section starts, 599 starts as it ends
     only = sec("ONE", "mon", "09:00", 60, 30)  # B-101 seats exactly 30
     (item,) = plan([only], [B101], {B101.id: busy}, TERM, 7, Weights(), time_limit=1).items
     (room,) = item["reason"]["rooms"]

@@ -16,6 +16,7 @@ from benchmarks.optimizer_campus import DAYS, campus
 from benchmarks.optimizer_realistic import BLOCKS, realistic_campus, realistic_term
 from compax_server.domain.optimizer import (
     Busy,
+    Group,
     Room,
     Term,
     Weights,
@@ -28,6 +29,7 @@ from compax_server.domain.optimizer import (
 )
 from compax_server.domain.optimizer_plan import plan, section_of
 from compax_server.domain.optimizer_solve import (
+    _shortlist,
     best_matching,
     greedy,
     matched,
@@ -332,3 +334,11 @@ def test_solve_finds_the_optimum_a_brute_force_finds(seed):
     solved = out.solved_parts
     assert calls == [(n, solved) for n in range(solved)] + [(solved, solved)]
     assert 0 <= out.seconds < 60
+
+
+def test_a_group_is_offered_its_rooms_worth_most_and_the_starts_room():
+    g = Group(0, [], candidates=[0, 1, 2, 3], scores={0: 1010, 1: 1040, 2: 1030, 3: 1020})
+    assert _shortlist(g, None, 2) == [1, 2]
+    assert _shortlist(g, 0, 2) == [1, 2, 0]  # the start's room, though worth least
+    assert _shortlist(g, 2, 2) == [1, 2]
+    assert _shortlist(g, None, 40) == [1, 2, 3, 0]
