@@ -214,6 +214,13 @@ def test_the_summary_counts_the_sections_and_the_preferences_met():
         "kept_room": {"asked": 3, "met": 1},
     }
     assert isinstance(result.prepare_seconds, float) and 0 <= result.prepare_seconds < 60
+    # The points (1000 each, then fill, bonus, building, wish, last room): the plan's six
+    # placed meetings 1250 + 1293 + 1138 + 2300 + 1220 (SHORT kept) + 1170 (QUIZ in A); the
+    # baseline's SHORT and QUIZ in B-101 earn 1143 and 1130 instead.
+    outcome = result.outcome
+    assert (outcome.objective, outcome.greedy_objective, outcome.status) == (8371, 8254, "optimal")
+    assert outcome.bound == 8371 and outcome.gap == 0.0
+    assert isinstance(outcome.seconds, float) and 0 <= outcome.seconds < 60
     empty = plan([], ROOMS, {}, TERM, 7, Weights(), time_limit=1)
     assert empty.items == [] and empty.imports == []
     assert empty.summary["placement_rate"] == 1.0 and empty.summary["mean_seat_fill"] == 0.0
