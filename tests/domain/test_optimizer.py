@@ -21,6 +21,7 @@ from compax_server.domain.optimizer import (
     groups_of,
 )
 from compax_server.domain.optimizer_plan import plan, section_of
+from tests.domain.sections import raw_section
 
 TERM = Term(date(2031, 3, 3), date(2031, 4, 13), frozenset({date(2031, 3, 10)}))
 BERLIN = "Europe/Berlin"
@@ -34,16 +35,7 @@ def rooms_of(c) -> list[Room]:
 
 
 def sec(ext, day="mon", start="09:00", minutes=60, headcount=10, **extra):
-    raw = {
-        "external_id": ext,
-        "title": ext,
-        "weekdays": [day],
-        "start_time": start,
-        "duration_minutes": minutes,
-        "headcount": headcount,
-        **extra,
-    }
-    return section_of(raw)
+    return section_of(raw_section(ext, day, start, minutes, headcount, **extra))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from compax_server.domain.optimizer import Busy, Meeting, Room, Term, Weights, free_of, is_open
 from compax_server.domain.optimizer_plan import plan, section_of
+from tests.domain.sections import raw_section
 
 BERLIN = "Europe/Berlin"  # UTC+1 until 2031-03-30
 TERM = Term(date(2031, 3, 3), date(2031, 4, 13), frozenset({date(2031, 3, 10)}))  # Mon..Sun
@@ -43,15 +44,7 @@ BUSY = {A101.id: [SENATE], B101.id: [BREAKFAST]}
 
 def sec(ext, day, start, minutes, headcount, **extra):
     return section_of(
-        {
-            "external_id": ext,
-            "title": f"{ext} title",
-            "weekdays": [day],
-            "start_time": start,
-            "duration_minutes": minutes,
-            "headcount": headcount,
-            **extra,
-        }
+        raw_section(ext, day, start, minutes, headcount, title=f"{ext} title", **extra)
     )
 
 
@@ -403,16 +396,7 @@ def test_a_section_that_cannot_be_planned_says_why_and_the_rest_are_planned():
 
 def test_a_room_is_open_for_a_meeting_only_inside_one_opening_on_each_of_its_days():
     def open_for(room, days, start, minutes):
-        section = section_of(
-            {
-                "external_id": "X",
-                "title": "X",
-                "weekdays": days,
-                "start_time": start,
-                "duration_minutes": minutes,
-                "headcount": 1,
-            }
-        )
+        section = section_of(raw_section("X", start=start, minutes=minutes, weekdays=days))
         return is_open(room, Meeting([section]), {})
 
     early = Room(9, "E-1", 9, "E", 10, frozenset(), BERLIN, {"mon": [["08:00", "09:15"]]})

@@ -36,6 +36,7 @@ from compax_server.domain.optimizer_solve import (
     relaxed_bound,
     solve,
 )
+from tests.domain.sections import raw_section
 
 BERLIN = "Europe/Berlin"
 TERM = Term(date(2031, 3, 3), date(2031, 4, 13), frozenset({date(2031, 3, 10)}))
@@ -186,18 +187,6 @@ TWO_ROOMS = [
     Room(1, "S", 1, "A", 16, frozenset(), BERLIN, None),
     Room(2, "W", 1, "A", 20, frozenset(), BERLIN, None),
 ]
-
-
-def raw_section(ext, day, start, minutes, headcount, **extra):
-    return {
-        "external_id": ext,
-        "title": ext,
-        "weekdays": [day],
-        "start_time": start,
-        "duration_minutes": minutes,
-        "headcount": headcount,
-        **extra,
-    }
 
 
 def test_greedy_takes_the_smallest_free_room_or_the_one_worth_most():
