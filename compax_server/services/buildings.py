@@ -21,7 +21,7 @@ from compax_server.errors import (
     InvalidInput,
     NotFound,
 )
-from compax_server.services import audit, limits, search, writes
+from compax_server.services import audit, limits, search, waitlist_offers, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import (
     Actor,
@@ -155,6 +155,13 @@ async def delete_building(actor: Actor, building_id: int) -> None:
                 f"building {building.code} still has {rooms} room(s); remove them first",
                 rooms=rooms,
             )
+        await waitlist_offers.close_for_removal(
+            actor,
+            f"building {building.code} was removed",
+            where=building.name,
+            timezone=building.timezone,
+            building_id=building.pk,
+        )
         building.deleted_at = limits.now()
         await building.save(update_fields=["deleted_at", "updated_at"])
         await audit.record(

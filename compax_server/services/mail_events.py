@@ -86,6 +86,13 @@ def intents_of(e: AuditEvent) -> list[Intent]:
             return []
         because = str(after.get("because") or "")
         return [Intent(e, "waitlist_withdrawn", [held], reason=because)]
+    if action == "waitlist.close":
+        member = after.get("user_id")
+        if not isinstance(member, int) or not after.get("where"):
+            return []  # closed as its window began: nobody removed anything
+        keys = ("title", "start", "end", "where", "timezone")
+        extra = {k: str(after.get(k) or "") for k in keys}
+        return [Intent(e, "waitlist_closed", [], to_user=member, reason=reason, extra=extra)]
     if action == "booking.update":
         out = []
         changed = moved_between(before, after)

@@ -39,6 +39,7 @@ KINDS: dict[str, str] = {
     "webhook_disabled": "a webhook subscription of yours kept failing and was disabled",
     "waitlist_offer": "a room you waited for came free and is held for you: accept it in time",
     "waitlist_withdrawn": "a room held for you was withdrawn (a closure); you keep your place",
+    "waitlist_closed": "the room or building you waited for was removed: you wait no more",
 }
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -105,12 +106,26 @@ def zone(name: str) -> ZoneInfo:
 
 def when(b: Shown) -> str:
     """``Tue 4 Mar 2031, 10:00-12:00 (Europe/Berlin)`` in the building's zone."""
-    tz = zone(b.timezone)
-    start, end = b.start.astimezone(tz), b.end.astimezone(tz)
+    return span(b.start, b.end, b.timezone)
+
+
+def span(start: datetime, end: datetime, timezone: str) -> str:
+    """A time span as ``when`` shows it, in the zone ``timezone``."""
+    tz = zone(timezone)
+    start, end = start.astimezone(tz), end.astimezone(tz)
     day = f"{start:%a} {start.day} {start:%b %Y}"
     if start.date() == end.date():
-        return f"{day}, {start:%H:%M}-{end:%H:%M} ({b.timezone})"
-    return f"{day} {start:%H:%M} - {end:%a} {end.day} {end:%b %Y} {end:%H:%M} ({b.timezone})"
+        return f"{day}, {start:%H:%M}-{end:%H:%M} ({timezone})"
+    return f"{day} {start:%H:%M} - {end:%a} {end.day} {end:%b %Y} {end:%H:%M} ({timezone})"
+
+
+def _window(extra: dict[str, str]) -> str:
+    """A waitlist entry's window (``waitlist_closed``: start, end, timezone), or ""."""
+    try:
+        start, end = datetime.fromisoformat(extra["start"]), datetime.fromisoformat(extra["end"])
+    except (KeyError, ValueError):
+        return ""
+    return span(start, end, extra.get("timezone") or "UTC")
 
 
 def where(b: Shown) -> str:
@@ -200,6 +215,15 @@ def _headline(d: Draft) -> tuple[str, str]:
             f"The room held for you was withdrawn{_by(d.actor)}.{because} You keep your place "
             "on the waitlist: the next room that fits and comes free is offered to you.",
         )
+    if d.kind == "waitlist_closed":
+        title = one_line(d.extra.get("title", ""), 80)
+        window = _window(d.extra)
+        because = f" Reason: {d.reason.rstrip('.')}." if d.reason else ""
+        return (
+            f"Waitlist closed: {title}" + (f", {window}" if window else ""),
+            f"You no longer wait for a room: your waitlist entry was closed{_by(d.actor)}."
+            f"{because} Nothing more will be offered for it.",
+        )
     url = one_line(d.extra.get("url", ""), 100)
     return (
         f"Webhook disabled: {url}",
@@ -251,6 +275,11 @@ def render(
         if link:
             notes.append(("Accept or decline here:", link))
         notes.append((f"Or: compax waitlist accept {d.extra.get('entry_id', '')}", ""))
+    if d.kind == "waitlist_closed":
+        notes.append(
+            (f"You waited for: {one_line(d.extra.get('where', ''))}, {_window(d.extra)}.", "")
+        )
+        notes.append(("To wait for another room: compax waitlist join (see its --help)", ""))
     if d.kind == "webhook_disabled":
         if d.extra.get("reason"):
             notes.append((f"Last error: {d.extra['reason']}", ""))

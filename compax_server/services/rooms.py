@@ -15,7 +15,7 @@ from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
-from compax_server.services import audit, limits, search
+from compax_server.services import audit, limits, search, waitlist_offers
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import (
     Actor,
@@ -221,8 +221,16 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
                 bookings=[b.pk for b in upcoming[:50]],
             )
         before = await snapshot(room)
+        because = f"room {room.code} was removed"
+        await waitlist_offers.close_for_removal(  # first: their holds are not offers to withdraw
+            actor,
+            because,
+            where=f"{room.code} {room.name}, {room.building.name}",
+            timezone=room.building.timezone,
+            room_id=room.pk,
+        )
         for booking in upcoming:
-            await checks.end_because(actor, booking, f"room {room.code} was removed")
+            await checks.end_because(actor, booking, because)
         room.deleted_at = now
         room.version += 1
         await room.save(update_fields=["deleted_at", "version", "updated_at"])

@@ -263,10 +263,16 @@ async def offer_entry(entry: WaitlistEntry) -> bool:
 
 
 async def lapse(
-    entry: WaitlistEntry, to: EntryState, reason: str, actor: Actor | None, action: str
+    entry: WaitlistEntry,
+    to: EntryState,
+    reason: str,
+    actor: Actor | None,
+    action: str,
+    **after: Any,
 ) -> WaitlistEntry:
     """Inside a transaction: end an open entry (``to``); an offer's hold is cancelled, which
-    frees its slot for the next in line once the transaction commits (``writes.run``)."""
+    frees its slot for the next in line once the transaction commits (``writes.run``).
+    ``after`` adds to the entry's audited snapshot."""
     before = entry_view(entry)
     moment = now()
     if entry.state == EntryState.offered and entry.booking_id is not None:
@@ -274,7 +280,9 @@ async def lapse(
         if booking is not None and booking.status == Status.held:
             held = snapshot(booking)
             booking.status = Status.cancelled
-            booking.reason = f"waitlist offer {reason}"
+            # "waitlist offer expired", "... declined", "... closed: room R1 was removed"
+            why = "" if reason == to.value else f": {reason}"
+            booking.reason = f"waitlist offer {to.value}{why}"[:500]
             booking.version += 1
             await booking.save(update_fields=["status", "reason", "version", "updated_at"])
             await audit.record(
@@ -286,9 +294,41 @@ async def lapse(
     entry.version += 1
     await entry.save(update_fields=["state", "reason", "ended_at", "version", "updated_at"])
     await audit.record(
-        actor, action, "waitlist_entry", entry.pk, before=before, after=entry_view(entry)
+        actor, action, "waitlist_entry", entry.pk, before=before, after=entry_view(entry) | after
     )
     return entry
+
+
+async def close_for_removal(
+    actor: Actor,
+    because: str,
+    *,
+    where: str,
+    timezone: str,
+    room_id: int | None = None,
+    building_id: int | None = None,
+) -> int:
+    """Inside the transaction that removes a room (or a building): close the open entries
+    that wait for it alone, the entries naming the room (or the entries whose criteria name
+    the building), with ``because`` as their reason; an offer's hold is cancelled. Nothing
+    can come free for them any more. Entries that wait for any fitting room keep waiting
+    (an offer of theirs in the room is withdrawn by ``withdraw``). Each close is audited
+    with ``where`` and the ``timezone`` of its window, for the member's email. Returns how
+    many it closed."""
+    query = WaitlistEntry.filter(state__in=waitlist_db.OPEN_STATES)
+    if room_id is not None:
+        query = query.filter(room_id=room_id)
+    else:
+        query = query.filter(room_id=None, building_id=building_id)
+    closed = 0
+    for entry_id in sorted(await query.values_list("id", flat=True)):
+        entry = await waitlist_db.lock_entry(int(entry_id))
+        if entry is None or entry.state not in rules.OPEN:
+            continue  # expired or left meanwhile
+        facts = {"where": where, "timezone": timezone}
+        await lapse(entry, EntryState.closed, because, actor, "waitlist.close", **facts)
+        closed += 1
+    return closed
 
 
 async def withdraw(actor: Actor | None, hold: Booking, because: str) -> None:

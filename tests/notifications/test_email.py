@@ -725,6 +725,7 @@ def test_every_kind_has_a_description():
         "webhook_disabled",
         "waitlist_offer",
         "waitlist_withdrawn",
+        "waitlist_closed",
     }
     assert all(re.match(r"^[a-z].{10,}$", d) for d in mail.KINDS.values())
 

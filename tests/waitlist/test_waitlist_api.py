@@ -1165,20 +1165,105 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
     assert (await Booking.get(id=again["booking_id"])).status == Status.confirmed
 
 
-async def test_an_offer_in_a_room_removed_waits_again(client, make_user, room, admin, login_clock):
-    """An admin removing a room with force cancels its holds too: their offers are
-    withdrawn the same way."""
+async def test_a_room_removed_closes_the_entries_that_wait_for_it_and_withdraws_other_offers(
+    client, make_user, room, admin, login_clock
+):
+    """An admin removing a room with force cancels its holds. Entries that wait for that
+    room alone can never be served: they are closed, the one holding an offer too (its hold
+    cancelled, not withdrawn). An entry that waits for any room that fits and held an offer
+    there waits again, its place kept."""
     holder, taken = await taken_room(client, make_user, room, login_clock)
-    waiter = await make_user()
-    entry_id = (await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    first, second, anyone = await make_user(), await make_user(), await make_user()
+    offered_id = (await join(client, first, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    waiting_id = (await join(client, second, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
     await cancel(client, holder, taken)
-    hold = (await entry(client, waiter, entry_id))["booking_id"]
+    hold = (await entry(client, first, offered_id))["booking_id"]
+    r = await join(client, anyone, at(0, 14), at(0, 15), min_capacity=1)
+    fitting_id = r.json()["id"]
+    fitting_hold = (await entry(client, anyone, fitting_id))["booking_id"]
+    assert (await Booking.get(id=fitting_hold)).room_id == room.pk
+
     r = await client.delete(f"/api/v1/rooms/{room.pk}?force=true", headers=bearer(admin))
     assert r.status_code in (200, 204), r.text
-    assert (await Booking.get(id=hold)).status == Status.cancelled
-    waiting = await entry(client, waiter, entry_id)
-    assert waiting["state"] == "waiting" and waiting["booking_id"] is None, waiting
-    assert waiting["reason"] == f"the offer was withdrawn: room {room.code} was removed"
+    because = f"room {room.code} was removed"
+    for user, entry_id in ((first, offered_id), (second, waiting_id)):
+        closed = await entry(client, user, entry_id)
+        assert (closed["state"], closed["reason"]) == ("closed", because), closed
+        event = await AuditEvent.get(action="waitlist.close", entity_id=entry_id)
+        assert event.actor_user_id == admin.pk
+        assert event.after["where"].startswith(f"{room.code} ")
+        assert event.after["timezone"] == "Europe/Berlin"
+    ended = await Booking.get(id=hold)
+    assert (ended.status, ended.reason) == (Status.cancelled, f"waitlist offer closed: {because}")
+    assert not await AuditEvent.filter(action="waitlist.withdraw", entity_id=offered_id).exists()
+    r = await client.post(f"{WL}/{offered_id}/accept", headers=bearer(first))
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == (
+        f"waitlist entry {offered_id} is closed; only offered entries can do this"
+    )
+
+    assert (await Booking.get(id=fitting_hold)).status == Status.cancelled
+    again = await entry(client, anyone, fitting_id)
+    assert (again["state"], again["booking_id"]) == ("waiting", None), again
+    assert again["reason"] == f"the offer was withdrawn: {because}"
+
+
+async def test_a_room_nobody_booked_is_removed_without_force_and_its_waitlist_closes(
+    client, make_user, building, room, staff, login_clock
+):
+    """Waiting is not a booking: staff remove a room that only a closure keeps from its
+    waiting members without force, and their entries close; an entry that ended before
+    keeps its state, and entries for other rooms keep waiting."""
+    set_clock(login_clock, at(0, 8))
+    other = await Room.create(
+        building_id=building.pk, code="B1-OTHER", name="Other", capacity=10, bookable=True
+    )
+    body = {"room_id": room.pk, "start": at(0, 9).isoformat(), "end": at(0, 12).isoformat()}
+    r = await client.post(
+        f"/api/v1/buildings/{building.pk}/closures",
+        json=body | {"reason": "Burst pipe", "on_bookings": "refuse"},
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    waiter, gone, elsewhere = await make_user(), await make_user(), await make_user()
+    waiting_id = (await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    left_id = (await join(client, gone, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    r = await client.delete(f"{WL}/{left_id}", headers=bearer(gone))
+    assert r.status_code == 200, r.text
+    holder = await make_user()
+    assert (await book(client, holder, other, at(0, 10), at(0, 11))).status_code == 201
+    r = await join(client, elsewhere, at(0, 10), at(0, 11), room_id=other.pk)
+    other_id = r.json()["id"]
+    assert (await entry(client, waiter, waiting_id))["state"] == "waiting"
+
+    r = await client.delete(f"/api/v1/rooms/{room.pk}", headers=bearer(staff))
+    assert r.status_code in (200, 204), r.text
+    closed = await entry(client, waiter, waiting_id)
+    assert (closed["state"], closed["reason"]) == ("closed", f"room {room.code} was removed")
+    assert (await entry(client, gone, left_id))["state"] == "left"
+    assert (await entry(client, elsewhere, other_id))["state"] == "waiting"
+    assert await AuditEvent.filter(action="waitlist.close").count() == 1
+
+
+async def test_a_building_removed_closes_the_entries_whose_criteria_name_it(
+    client, make_user, staff, login_clock
+):
+    set_clock(login_clock, at(0, 8))
+    empty = await new_building(client, staff, "EMPTY", "Empty hall")
+    waiter, anywhere = await make_user(), await make_user()
+    r = await join(client, waiter, at(0, 10), at(0, 11), building_id=empty, min_capacity=5)
+    assert r.status_code == 201, r.text
+    named_id = r.json()["id"]
+    anywhere_id = (await join(client, anywhere, at(0, 10), at(0, 11), min_capacity=500)).json()[
+        "id"
+    ]
+    r = await client.delete(f"/api/v1/buildings/{empty}", headers=bearer(staff))
+    assert r.status_code in (200, 204), r.text
+    closed = await entry(client, waiter, named_id)
+    assert (closed["state"], closed["reason"]) == ("closed", "building EMPTY was removed")
+    event = await AuditEvent.get(action="waitlist.close", entity_id=named_id)
+    assert (event.after["where"], event.after["timezone"]) == ("Empty hall", "UTC")
+    assert (await entry(client, anywhere, anywhere_id))["state"] == "waiting"
 
 
 async def test_a_hold_that_expired_while_staff_read_it_is_not_ended_twice(

@@ -18,7 +18,7 @@ from compax_server.domain import waitlist as waitlist_rules
 from compax_server.domain import webhooks
 from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput, NotFound
-from compax_server.services import bookings, buildings, waitlist
+from compax_server.services import bookings, buildings, rooms, waitlist
 from tests.conftest import actor_of, at
 from tests.notifications.test_email import (  # noqa: F401  (fixtures)
     PUBLIC,
@@ -175,3 +175,43 @@ async def test_an_offer_withdrawn_by_a_closure_is_told_as_such_not_as_a_cancelle
     assert "You keep your place on the waitlist" in " ".join(text.split())
     assert not any(p.get_content_type() == "text/calendar" for p in received[0].walk())
     assert (await WaitlistEntry.get(id=entry.pk)).state.value == "waiting"
+
+
+async def test_a_room_removed_tells_its_waiting_members_they_wait_no_more(
+    app,
+    outbox,  # noqa: F811
+    make_user,
+    admin,
+    room,
+    book,
+    login_clock,
+):
+    """The member holding the offer and the one behind them are each told, once, that the
+    room they waited for was removed and that nothing more comes of it: no "Offer withdrawn"
+    (it says they keep their place), no "Cancelled" for the hold, no calendar."""
+    holder, first, taken, offered = await waiting_for(room, make_user, book, login_clock)
+    second = await make_user()
+    behind = await waitlist.join(
+        actor_of(second),
+        waitlist.Join(title="Chess club", start=at(0, 10), end=at(0, 11), room_id=room.pk),
+    )
+    await bookings.cancel_booking(actor_of(holder), taken.pk, expected=Expected(any=True))
+    assert subject(to(await outbox.deliver(), first)[0]).startswith("Free for you:")
+    await rooms.delete_room(actor_of(admin), room.pk, force=True)
+    sent = await outbox.deliver()
+    assert to(sent, admin) == []
+    for user, title in ((first, "Reading group"), (second, "Chess club")):
+        [message] = to(sent, user)
+        assert subject(message) == (
+            f"Waitlist closed: {title}, Mon 3 Mar {at(0, 0).year}, 11:00-12:00 (Europe/Berlin)"
+        )
+        text = " ".join(part(message, "text/plain").split())
+        assert (
+            f"You no longer wait for a room: your waitlist entry was closed by {admin.email}. "
+            f"Reason: room {room.code} was removed. Nothing more will be offered for it."
+        ) in text, text
+        assert f"You waited for: {room.code} {room.name}, " in text
+        assert "keep your place" not in text
+        assert not any(p.get_content_type() == "text/calendar" for p in message.walk())
+    for entry in (offered, behind):
+        assert (await WaitlistEntry.get(id=entry.pk)).state.value == "closed"
