@@ -21,7 +21,7 @@ from compax_server.domain.optimizer import (
     groups_of,
 )
 from compax_server.domain.optimizer_plan import plan, section_of
-from tests.domain.sections import raw_section
+from tests.domain.sections import section_at
 
 TERM = Term(date(2031, 3, 3), date(2031, 4, 13), frozenset({date(2031, 3, 10)}))
 BERLIN = "Europe/Berlin"
@@ -32,10 +32,6 @@ def rooms_of(c) -> list[Room]:
         Room(n + 1, r.code, 1, r.building, r.capacity, frozenset(r.features), BERLIN, None)
         for n, r in enumerate(c.rooms)
     ]
-
-
-def sec(ext, day="mon", start="09:00", minutes=60, headcount=10, **extra):
-    return section_of(raw_section(ext, day, start, minutes, headcount, **extra))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -67,7 +63,12 @@ def test_a_hidden_full_assignment_is_found_and_beats_greedy(seed):
 def test_holidays_are_left_out_and_parts_are_independent():
     c = campus(3, seed=1)
     groups = groups_of(
-        [sec("A"), sec("B", start="09:30"), sec("C", start="11:00"), sec("D", day="tue")]
+        [
+            section_at("A"),
+            section_at("B", start="09:30"),
+            section_at("C", start="11:00"),
+            section_at("D", day="tue"),
+        ]
     )
     expand(groups, TERM, {BERLIN})
     assert len(groups[0].meetings[0].occurrences[BERLIN]) == 5  # 6 Mondays, one a holiday
@@ -79,12 +80,12 @@ def test_holidays_are_left_out_and_parts_are_independent():
 
 def test_linked_sections_share_a_room_and_overlapping_links_are_invalid():
     c = campus(10, seed=2)
-    together = [sec("X", headcount=10, links=("Y",)), sec("Y", headcount=12)]
+    together = [section_at("X", headcount=10, links=("Y",)), section_at("Y", headcount=12)]
     result = plan(together, rooms_of(c), {}, TERM, 1, Weights(), time_limit=5)
     x, y = result.items
     assert x["room"] == y["room"] and y["booked_with"] == "X"
-    assert len(result.imports) == 1 and result.imports[0]["title"] == "X / Y"
-    clash = [sec("P", links=("Q",)), sec("Q", start="09:30", minutes=30)]
+    assert len(result.imports) == 1 and result.imports[0]["title"] == "X title / Y title"
+    clash = [section_at("P", links=("Q",)), section_at("Q", start="09:30", minutes=30)]
     result = plan(clash, rooms_of(c), {}, TERM, 1, Weights(), time_limit=5)
     assert {i["reason"]["code"] for i in result.items} == {"invalid"}
 
@@ -97,7 +98,7 @@ def test_reasons_name_what_is_in_the_way():
         r.id: [Busy(start, start.replace(hour=9), 100 + r.id, "Senate", "confirmed")] for r in rooms
     }
     items = [section_of(s) for s in overfull(c, 10)]
-    items.append(sec("T", day="tue", start="09:00", headcount=1))
+    items.append(section_at("T", day="tue", start="09:00", headcount=1))
     result = plan(items, rooms, busy, TERM, 1, Weights(), time_limit=5)
     out = {i["external_id"]: i for i in result.items}
     assert out["X-huge"]["reason"]["code"] == "no_room_fits"

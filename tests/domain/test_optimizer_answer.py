@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from compax_server.domain.optimizer import Busy, Meeting, Room, Term, Weights, free_of, is_open
 from compax_server.domain.optimizer_plan import plan, section_of
-from tests.domain.sections import raw_section
+from tests.domain.sections import raw_section, section_at
 
 BERLIN = "Europe/Berlin"  # UTC+1 until 2031-03-30
 TERM = Term(date(2031, 3, 3), date(2031, 4, 13), frozenset({date(2031, 3, 10)}))  # Mon..Sun
@@ -42,15 +42,9 @@ BREAKFAST = Busy(
 BUSY = {A101.id: [SENATE], B101.id: [BREAKFAST]}
 
 
-def sec(ext, day, start, minutes, headcount, **extra):
-    return section_of(
-        raw_section(ext, day, start, minutes, headcount, title=f"{ext} title", **extra)
-    )
-
-
 SECTIONS = [
     # Monday 09:00: the projector is only in A-101 (C-1 opens at noon).
-    sec(
+    section_at(
         "MATH1",
         "mon",
         "09:00",
@@ -62,7 +56,7 @@ SECTIONS = [
         last_room="A-201",
     ),
     # B-101: 100*25/30 = 83 + 50 + 60 (building B) + 100 (last room) beats A-201's 63 + 50 + 80.
-    sec(
+    section_at(
         "HIST",
         "mon",
         "09:00",
@@ -72,17 +66,18 @@ SECTIONS = [
         room_wish="A-201",
         last_room="B-101",
     ),
-    sec("BIG", "mon", "09:00", 60, 35, preferred_buildings=["B"]),  # only A-201 is open and fits
+    # only A-201 is open and fits
+    section_at("BIG", "mon", "09:00", 60, 35, preferred_buildings=["B"]),
     # 09:30-10:30: A-101 has the Senate on the 17th, the rest hold the three above.
-    sec("LATE", "mon", "09:30", 60, 10),
-    sec("HUGE", "mon", "13:00", 60, 80, features=["projector"]),
-    sec("LAB", "tue", "10:00", 60, 5, features=["sink", "fume_hood"]),
-    sec("EVENING", "mon", "18:00", 90, 35),  # A-201 and C-1 fit, both closed at 18:00
+    section_at("LATE", "mon", "09:30", 60, 10),
+    section_at("HUGE", "mon", "13:00", 60, 80, features=["projector"]),
+    section_at("LAB", "tue", "10:00", 60, 5, features=["sink", "fume_hood"]),
+    section_at("EVENING", "mon", "18:00", 90, 35),  # A-201 and C-1 fit, both closed at 18:00
     # One meeting of 20: A-101 is filled (100 + 50 each) where B-101 earns 67 + 50.
-    sec("SEM-A", "tue", "14:00", 90, 12, links=["SEM-B"]),
-    sec("SEM-B", "tue", "14:00", 90, 8),
+    section_at("SEM-A", "tue", "14:00", 90, 12, links=["SEM-B"]),
+    section_at("SEM-B", "tue", "14:00", 90, 8),
     # A-201: 70 + 50 + 100 (last room) beats B-101's 93 + 50.
-    sec(
+    section_at(
         "SHORT",
         "wed",
         "11:00",
@@ -93,7 +88,7 @@ SECTIONS = [
         until=date(2031, 5, 1),
     ),
     # A-201 at exactly the threshold: 60 + 50 + 60 (building A) beats B-101's 80 + 50.
-    sec("QUIZ", "thu", "10:00", 60, 24, preferred_buildings=["A"]),
+    section_at("QUIZ", "thu", "10:00", 60, 24, preferred_buildings=["A"]),
 ]
 
 
@@ -219,7 +214,7 @@ def test_the_summary_counts_the_sections_and_the_preferences_met():
     assert empty.summary["placement_rate"] == 1.0 and empty.summary["mean_seat_fill"] == 0.0
     # No rooms at all: each section is one no room fits (its dates are still read, in UTC).
     (alone,) = plan(
-        [sec("ALONE", "mon", "09:00", 60, 5)], [], {}, TERM, 7, Weights(), time_limit=1
+        [section_at("ALONE", "mon", "09:00", 60, 5)], [], {}, TERM, 7, Weights(), time_limit=1
     ).items
     assert alone["reason"] == {
         "code": "no_room_fits",
@@ -265,7 +260,7 @@ def test_the_import_items_book_each_placed_meeting_once():
 
 
 def test_a_section_starting_after_the_holiday_excludes_nothing():
-    late = sec(
+    late = section_at(
         "LATER", "wed", "11:00", 60, 28, start_date=date(2031, 3, 12), until=date(2031, 4, 2)
     )
     (item,) = plan([late], ROOMS, {}, TERM, 7, Weights(), time_limit=1).imports
@@ -274,8 +269,12 @@ def test_a_section_starting_after_the_holiday_excludes_nothing():
     assert item["excluded_dates"] == []
     # A section from the holiday, or until it, leaves it out by name all the same.
     edges = [
-        sec("FROM", "mon", "11:00", 60, 10, start_date=TERM_HOLIDAY, until=date(2031, 3, 31)),
-        sec("UNTIL", "mon", "14:00", 60, 10, start_date=date(2031, 3, 3), until=TERM_HOLIDAY),
+        section_at(
+            "FROM", "mon", "11:00", 60, 10, start_date=TERM_HOLIDAY, until=date(2031, 3, 31)
+        ),
+        section_at(
+            "UNTIL", "mon", "14:00", 60, 10, start_date=date(2031, 3, 3), until=TERM_HOLIDAY
+        ),
     ]
     result = plan(edges, ROOMS, {}, TERM, 7, Weights(), time_limit=1)
     assert [i["excluded_dates"] for i in result.imports] == [["2031-03-10"], ["2031-03-10"]]
@@ -301,7 +300,7 @@ def test_rooms_taken_lists_at_most_three_bookings_of_a_room():
             )
         )
     busy.sort(key=lambda b: b.start)  # 598 ends as the section starts, 599 starts as it ends
-    only = sec("ONE", "mon", "09:00", 60, 30)  # B-101 seats exactly 30
+    only = section_at("ONE", "mon", "09:00", 60, 30)  # B-101 seats exactly 30
     (item,) = plan([only], [B101], {B101.id: busy}, TERM, 7, Weights(), time_limit=1).items
     (room,) = item["reason"]["rooms"]
     # The 10th is a holiday (booking 601 is not in the way); five are, three are listed.
@@ -310,7 +309,7 @@ def test_rooms_taken_lists_at_most_three_bookings_of_a_room():
     assert (room["room"], room["capacity"]) == ("B-101", 30)
     # A section no room seats, without features: its words name only the seats.
     (item,) = plan(
-        [sec("ALL", "mon", "09:00", 60, 99)], ROOMS, {}, TERM, 7, Weights(), time_limit=1
+        [section_at("ALL", "mon", "09:00", 60, 99)], ROOMS, {}, TERM, 7, Weights(), time_limit=1
     ).items
     assert item["reason"] == {
         "code": "no_room_fits",
@@ -319,7 +318,7 @@ def test_rooms_taken_lists_at_most_three_bookings_of_a_room():
     }
     # The smallest room closed at the time does not keep a larger open one from fitting.
     (item,) = plan(
-        [sec("DUSK", "mon", "17:30", 60, 10)], ROOMS, {}, TERM, 7, Weights(), time_limit=1
+        [section_at("DUSK", "mon", "17:30", 60, 10)], ROOMS, {}, TERM, 7, Weights(), time_limit=1
     ).items
     assert item["room"] == "B-101"  # A-101 and A-201 close at 17:00, C-1 too
 
@@ -359,13 +358,15 @@ def test_a_room_is_free_of_bookings_that_only_touch_its_spans():
 
 def test_a_section_that_cannot_be_planned_says_why_and_the_rest_are_planned():
     sections = [
-        sec("BAD-TIME", "mon", "24:30", 60, 10),
-        sec("ON-HOLIDAY", "mon", "09:00", 60, 10, start_date=TERM_HOLIDAY, until=TERM_HOLIDAY),
-        sec("P", "tue", "09:00", 60, 10, links=["Q"]),
-        sec("Q", "tue", "09:30", 60, 10),  # linked, overlapping, another time
-        sec("TOUCH-A", "wed", "09:00", 60, 10, links=["TOUCH-B"]),
-        sec("TOUCH-B", "wed", "10:00", 30, 10),  # linked, one after the other: one room
-        sec("FINE", "thu", "09:00", 60, 10),
+        section_at("BAD-TIME", "mon", "24:30", 60, 10),
+        section_at(
+            "ON-HOLIDAY", "mon", "09:00", 60, 10, start_date=TERM_HOLIDAY, until=TERM_HOLIDAY
+        ),
+        section_at("P", "tue", "09:00", 60, 10, links=["Q"]),
+        section_at("Q", "tue", "09:30", 60, 10),  # linked, overlapping, another time
+        section_at("TOUCH-A", "wed", "09:00", 60, 10, links=["TOUCH-B"]),
+        section_at("TOUCH-B", "wed", "10:00", 30, 10),  # linked, one after the other: one room
+        section_at("FINE", "thu", "09:00", 60, 10),
     ]
     got = {
         i["external_id"]: i
@@ -414,7 +415,7 @@ def test_a_room_is_open_for_a_meeting_only_inside_one_opening_on_each_of_its_day
     assert not open_for(B101, ["sun"], "22:00", 180)  # ends past midnight
     # One answer per building and pattern: the memo is keyed by the building.
     memo: dict = {}
-    lecture = Meeting([sec("L", "mon", "13:00", 60, 1)])
+    lecture = Meeting([section_at("L", "mon", "13:00", 60, 1)])
     assert is_open(C1, lecture, memo) and is_open(A101, lecture, memo)
     assert len(memo) == 2  # C and A
     memo[next(iter(memo))] = False  # a second room of C-1's building reads C's answer
