@@ -166,6 +166,7 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
         for snap in (i.event.before, i.event.after):
             if snap and isinstance(snap.get("room_id"), int):
                 room_ids.add(snap["room_id"])
+    room_ids |= {r for i in intents for r in (i.room_id, i.spare_room) if r is not None}
     rooms = await mail_db.rooms_by_id(room_ids)
     asks_approvers = any(i.approvers for i in intents)
     approvers = await approvers_for(sorted(room_ids)) if asks_approvers else {}

@@ -119,9 +119,13 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         moved = after.get("scope", "all") != "all" or any(
             before.get(k) != after.get(k) for k in SERIES_MOVES
         )
-        return ([Intent(e, "moved", ids)] if moved else []) + [Intent(e, "cancelled", ids)]
+        out = ([Intent(e, "moved", ids)] if moved else []) + [Intent(e, "cancelled", ids)]
+        # requests moved (the approvers' invitations move with them), or made by the move
+        requests = _ids(after.get("requests"))
+        out += [Intent(e, "request_received", requests, approvers=True)] if requests else []
+        return out + _series_closed(e, after, "")
     if action == "series.cancel":
-        return [Intent(e, "cancelled", ids, reason=reason)]
+        return [Intent(e, "cancelled", ids, reason=reason), *_series_closed(e, after, "cancelled")]
     if action.startswith(("import.update.", "import.cancel.")):
         if not ids and action.endswith(".booking"):
             ids = one
@@ -148,6 +152,32 @@ def _closed(e: AuditEvent, before: dict[str, Any], one: list[int], outcome: str)
     return [Intent(e, "request_closed", one, approvers=True, extra={"outcome": outcome})]
 
 
+def _series_closed(e: AuditEvent, after: dict[str, Any], outcome: str) -> list[Intent]:
+    """The requests a series change ended or moved away from their approvers
+    (``after.requests_closed``, by the room they waited in): one ``request_closed`` per
+    room; ``outcome`` "" says where they went."""
+    out = []
+    for group in after.get("requests_closed") or []:
+        if not isinstance(group, dict):
+            continue
+        to = _int(group.get("to_room_id"))
+        how = outcome or (
+            "moved to another room" if to is not None else "moved to a room that needs no approval"
+        )
+        out.append(
+            Intent(
+                e,
+                "request_closed",
+                _ids(group.get("booking_ids")),
+                approvers=True,
+                room_id=_int(group.get("room_id")),
+                spare_room=to,  # who decides the new room too is asked again instead
+                extra={"outcome": how},
+            )
+        )
+    return out
+
+
 def kept(intent: Intent, b: BookingFacts) -> bool:
     """Whether a booking of a multi-booking event belongs in the message: a series or an
     import change lists what it moved (still active) or what it ended, each in its kind."""
@@ -156,6 +186,8 @@ def kept(intent: Intent, b: BookingFacts) -> bool:
         return True
     if intent.kind == "request_received":
         return b.status == "pending"
+    if intent.kind == "request_closed":
+        return True  # the event names them: ended, confirmed or waiting elsewhere
     if intent.kind == "cancelled":
         return b.status in ENDED
     return b.status not in ENDED  # moved

@@ -146,6 +146,8 @@ async def update_series(
             series_slot = _series_slots(series, locked[series.room_id].timezone)
             changed: list[int] = []
             rejected: list[int] = []
+            requests: list[int] = []  # to decide (again): moved and pending
+            closed: dict[tuple[int, int | None], list[int]] = {}  # (was in, waits in): ids
             for booking, m in merges:
                 diff = occurrences.fields_changed(_slot(booking), m.slot)
                 exception = list(m.exception)
@@ -154,9 +156,16 @@ async def update_series(
                     exception = occurrences.following_marks(exception, own, m.slot, diff, asked)
                 if not diff and exception == list(booking.exception_fields):
                     continue
+                was_status, was_room = booking.status, booking.room_id
                 if diff & {"room_id", "time"}:
                     room = locked[m.slot.room_id]
                     booking.status = checks.moved_status(actor, room, booking.status)
+                    waits = booking.status == Status.pending
+                    if waits:
+                        requests.append(booking.pk)
+                    if was_status == Status.pending and (not waits or room.id != was_room):
+                        key = (was_room, room.id if waits else None)
+                        closed.setdefault(key, []).append(booking.pk)
                 booking.room_id, booking.start, booking.end = (
                     m.slot.room_id,
                     m.slot.start,
@@ -189,6 +198,10 @@ async def update_series(
                 after["from_date"] = from_date.isoformat()
             if kept:
                 after["exceptions_kept"] = kept
+            if requests:
+                after["requests"] = requests
+            if closed:
+                after["requests_closed"] = closed_view(closed)
             if reset_exceptions:
                 after["reset_exceptions"] = True
             if override:
@@ -199,6 +212,16 @@ async def update_series(
             return Outcome(series, changed, rejected=rejected, exceptions_kept=kept)
 
     return await writes.run(attempt)
+
+
+def closed_view(closed: dict[tuple[int, int | None], list[int]]) -> list[dict[str, Any]]:
+    """The requests that stopped waiting in a series change, for its audit event (the
+    approvers' mail): by the room they waited in, and the room they wait in now (None: they
+    wait no more, cancelled or confirmed)."""
+    return [
+        {"room_id": was, "to_room_id": to, "booking_ids": ids}
+        for (was, to), ids in sorted(closed.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+    ]
 
 
 def _series_slots(
@@ -289,7 +312,10 @@ async def cancel_series(
             await lock_rooms([series.room_id])
             before = snapshot(series)
             cancelled = []
+            closed: dict[tuple[int, int | None], list[int]] = {}
             for booking in await active_occurrences(series, from_date):
+                if booking.status == Status.pending:
+                    closed.setdefault((booking.room_id, None), []).append(booking.pk)
                 booking.status = Status.cancelled
                 booking.reason = reason or "the series was cancelled"
                 booking.version += 1
@@ -305,7 +331,9 @@ async def cancel_series(
                 "series",
                 series.pk,
                 before=before,
-                after=snapshot(series) | {"booking_ids": cancelled},
+                after=snapshot(series)
+                | {"booking_ids": cancelled}
+                | ({"requests_closed": closed_view(closed)} if closed else {}),
             )
             return Outcome(series, cancelled)
 

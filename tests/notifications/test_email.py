@@ -921,3 +921,82 @@ async def test_a_series_edit_from_a_date_on_moves_those_dates_and_a_new_title_mo
     assert (event["SEQUENCE"], event["DTSTART"].dt) == (last.version, last.start)
     assert str(event["UID"]).startswith(f"booking-{last.pk}@")
     assert "Status:    confirmed" in part(msg, "text/plain")  # the booking's, not the series'
+
+
+async def test_series_requests_moved_confirmed_or_cancelled_follow_the_approvers_calendar(
+    outbox, staff, admin, member, make_room
+):
+    """A member's series waiting for approval: moved in time, the approvers' invitations move
+    (one request listing the dates); moved to a room that needs no approval (confirmed
+    there) or cancelled, their entries are withdrawn (one CANCEL per room, saying how),
+    listing only the dates that were still waiting."""
+    room, plain = await approval_room(make_room), await make_room()
+
+    async def weekly(title: str) -> series.Outcome:
+        return await series.create_series(
+            actor_of(member),
+            room_id=room.pk,
+            title=title,
+            start_date=date(Y2031, 3, 4),
+            start_time="09:00",
+            duration_minutes=90,
+            recurrence_rule={"freq": "weekly", "count": 3},
+        )
+
+    made = await weekly("Algebra")
+    assert len(await outbox.deliver()) == 2  # the request, to staff and admin
+    await series_changes.update_series(
+        actor_of(member), made.series.pk, expected=ANY, start_time="11:00"
+    )
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    msg = to(received, admin)[0]
+    assert subject(msg) == "Booking request: 3 dates of Algebra"
+    cal = calendar_of(msg)
+    assert cal["METHOD"] == "REQUEST"
+    starts = [e["DTSTART"].dt for e in events_of(cal)]
+    assert starts == [at(d, 10) for d in (1, 8, 15)]  # 11:00 in Berlin
+    assert {e["SEQUENCE"] for e in events_of(cal)} == {2}
+
+    await series_changes.update_series(
+        actor_of(member), made.series.pk, expected=ANY, room_id=plain.pk
+    )
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    msg = to(received, staff)[0]
+    assert subject(msg) == "Request closed: 3 dates of Algebra"
+    text = " ".join(part(msg, "text/plain").split())
+    assert (
+        f"The request of {member.full_name} no longer waits for you: moved to a room that "
+        f"needs no approval by {member.email}."
+    ) in text
+    cal = calendar_of(msg)
+    assert cal["METHOD"] == "CANCEL" and len(events_of(cal)) == 3
+    assert {b.status for b in await Booking.filter(series_id=made.series.pk)} == {"confirmed"}
+
+    other = await weekly("Geometry")
+    await outbox.deliver()
+    first = sorted(other.booking_ids)[0]
+    await bookings.approve_booking(actor_of(staff), first, expected=ANY)
+    await outbox.deliver()  # approved (the member), closed (admin)
+    await series_changes.cancel_series(
+        actor_of(member), other.series.pk, expected=ANY, reason="course dropped"
+    )
+    received = await outbox.deliver()
+    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
+    msg = to(received, admin)[0]
+    assert subject(msg) == "Request closed: 2 dates of Geometry"
+    assert "no longer waits for you: cancelled by" in " ".join(part(msg, "text/plain").split())
+    uids = {str(e["UID"]) for e in events_of(calendar_of(msg))}
+    assert uids == {f"booking-{b}@rooms.campus.example" for b in sorted(other.booking_ids)[1:]}
+
+    # moved to another room that needs approval: those who decide both are asked again,
+    # not told it closed
+    third = await weekly("Topology")
+    await outbox.deliver()
+    elsewhere = await approval_room(make_room)
+    await series_changes.update_series(
+        actor_of(member), third.series.pk, expected=ANY, room_id=elsewhere.pk
+    )
+    received = await outbox.deliver()
+    assert sorted(subject(m) for m in received) == ["Booking request: 3 dates of Topology"] * 2

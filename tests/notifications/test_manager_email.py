@@ -5,10 +5,10 @@ daily digest lists each approver's own rooms."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from compax_server.db.users import Role
-from compax_server.services import bookings, managers, users
+from compax_server.services import bookings, managers, series, series_changes, users
 from tests.conftest import actor_of, at
 from tests.dates import Y2031
 from tests.notifications.test_email import ANY, Outbox, subject
@@ -206,3 +206,35 @@ async def test_a_request_moved_between_rooms_of_the_same_approvers_is_only_chang
     received = await outbox.deliver()
     assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
     assert {subject(m).split(",")[0] for m in received} == {"Booking request changed: Choir"}
+
+
+async def test_a_series_of_requests_moved_to_a_room_others_decide_leaves_the_first_approvers(
+    outbox: Outbox, make_user, admin, staff, member, make_room
+):
+    """A series change moves the requests to a room its managers decide: they are asked;
+    staff, who were asked in the old room, get their entries withdrawn (one message)."""
+    plain = await make_room(requires_approval=True)
+    managed = await make_room(requires_approval=True)
+    office = await make_user(Role.member)
+    await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), office.pk)
+    made = await series.create_series(
+        actor_of(member),
+        room_id=plain.pk,
+        title="Choir",
+        start_date=date(Y2031, 3, 4),
+        start_time="09:00",
+        duration_minutes=60,
+        recurrence_rule={"freq": "weekly", "count": 2},
+    )
+    await outbox.deliver()  # the requests, to staff and admin
+    await series_changes.update_series(
+        actor_of(member), made.series.pk, expected=ANY, room_id=managed.pk
+    )
+    received = await outbox.deliver()
+    [asked] = [m for m in received if m["To"] == office.email]
+    assert subject(asked) == "Booking request: 2 dates of Choir"
+    closed = [m for m in received if m["To"] != office.email]
+    assert sorted(m["To"] for m in closed) == sorted([staff.email, admin.email])
+    for msg in closed:
+        assert subject(msg) == "Request closed: 2 dates of Choir"
+        assert "no longer waits for you: moved to another room by" in text_of(msg)
