@@ -9,10 +9,13 @@ follows redirects and posts the provider's forms as a person would.
 
 from __future__ import annotations
 
+import ast
 import json
+import logging
 import os
+import re
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -31,6 +34,7 @@ COMPAX = "http://testserver"
 FRONTEND = "https://rooms.campus.example/signed-in"
 CLIENT_SECRET = "compax-test-secret"
 CALLBACK = f"{COMPAX}/api/v1/auth/sso/campus/callback"
+CLIENT = "10.0.0.7"  # the browser's address, as Compax sees it
 
 
 @contextmanager
@@ -192,7 +196,7 @@ class Browser:
 
 @pytest.fixture
 async def browser(app: Any, oidc_issuer: str) -> AsyncIterator[Browser]:
-    compax = httpx.ASGITransport(app=app, client=("10.0.0.7", 40000))
+    compax = httpx.ASGITransport(app=app, client=(CLIENT, 40000))
     async with httpx.AsyncClient(
         mounts={COMPAX: compax}, follow_redirects=False, timeout=20
     ) as client:
@@ -204,3 +208,30 @@ async def tamper(issuer: str, mode: str) -> None:
     async with httpx.AsyncClient() as client:
         r = await client.post(f"{issuer}/__test__/tamper", json={"mode": mode})
         assert r.status_code == 204
+
+
+FIELD = re.compile(r"(\w+)=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\S+)")
+
+
+Refusals = Callable[[], list[dict[str, Any]]]
+
+
+@pytest.fixture
+def refusals(caplog: pytest.LogCaptureFixture) -> Refusals:
+    """The refused sign-ons logged so far: each ``auth.sso_refused`` line of the security
+    log as its fields (``reason``, ``provider``, ``client``, ...), oldest first."""
+    caplog.set_level(logging.WARNING, logger="compax.security")
+
+    def read() -> list[dict[str, Any]]:
+        out = []
+        for record in caplog.records:
+            line = record.getMessage()
+            if record.name == "compax.security" and line.startswith("auth.sso_refused "):
+                out.append({k: ast.literal_eval(v) for k, v in FIELD.findall(line)})
+        return out
+
+    return read
+
+
+def reasons(refusals: Refusals) -> list[str]:
+    return [r["reason"] for r in refusals()]

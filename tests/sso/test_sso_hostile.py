@@ -12,7 +12,7 @@ import pytest
 from compax_server.db.audit import AuditEvent
 from compax_server.db.sso import SsoFlow, UserIdentity
 from compax_server.db.users import RefreshToken, Role, User
-from tests.sso.conftest import COMPAX, FRONTEND, Browser, tamper
+from tests.sso.conftest import CLIENT, COMPAX, FRONTEND, Browser, Refusals, reasons, tamper
 
 START = f"{COMPAX}/api/v1/auth/sso/campus/start?redirect_uri={FRONTEND}"
 
@@ -53,24 +53,41 @@ def problem(response: httpx.Response | str, status: int, code: str) -> dict[str,
         ("nonce", "nonce"),
     ],
 )
-async def test_a_doctored_id_token_is_refused(browser: Browser, mode: str, why: str) -> None:
+async def test_a_doctored_id_token_is_refused(
+    browser: Browser, refusals: Refusals, mode: str, why: str
+) -> None:
     before = await User.all().count()
     await tamper(browser.issuer, mode)
     body = problem(await browser.go(START, login="bob"), 401, "sso_id_token_invalid")
     assert why in str(body["detail"])
     await nothing_created(before)
+    [refused] = refusals()
+    assert refused == {
+        "entity": "user:None",
+        "provider": "campus",
+        "reason": "id_token",
+        "why": body["detail"],
+        "client": CLIENT,
+    }
 
 
-async def test_a_wrong_state_is_refused(browser: Browser) -> None:
+async def test_a_wrong_state_is_refused(browser: Browser, refusals: Refusals) -> None:
     before = await User.all().count()
     callback = await browser.go(START, login="bob", stop_before_callback=True)
     assert isinstance(callback, str)
     r = await browser.client.get(with_param(callback, state="forged-state"))
     assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
     await nothing_created(before)
+    assert reasons(refusals) == ["state"]
+    r = await browser.client.get(with_param(callback, state=""))  # none at all
+    assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
+    assert reasons(refusals) == ["state", "state"]
+    assert (await browser.client.get(callback)).status_code == 302  # the real one still works
 
 
-async def test_a_callback_in_another_browser_is_refused(browser: Browser, app) -> None:
+async def test_a_callback_in_another_browser_is_refused(
+    browser: Browser, app, refusals: Refusals
+) -> None:
     """Login CSRF: an attacker signs in at the provider and sends the callback URL to a
     victim; the victim's browser lacks the cookie of the sign-on's start."""
     before = await User.all().count()
@@ -79,8 +96,13 @@ async def test_a_callback_in_another_browser_is_refused(browser: Browser, app) -
     victim = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=COMPAX)
     async with victim:
         body = problem(await victim.get(callback), 400, "sso_state_invalid")
-    assert "another browser" in str(body["detail"])
+    assert body["detail"] == (
+        "This sign-on was started in another browser (or its cookie was refused); start again here."
+    )
     await nothing_created(before)
+    assert reasons(refusals) == ["browser"]
+    r = await browser.client.get(callback)  # used up by the victim's try: start again
+    assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
 
 
 async def test_a_callback_works_once(browser: Browser) -> None:
@@ -93,7 +115,9 @@ async def test_a_callback_works_once(browser: Browser) -> None:
     assert await UserIdentity.all().count() == 1
 
 
-async def test_a_replayed_code_is_refused_by_the_provider(browser: Browser) -> None:
+async def test_a_replayed_code_is_refused_by_the_provider(
+    browser: Browser, refusals: Refusals
+) -> None:
     used = await browser.go(START, login="bob", stop_before_callback=True)
     assert isinstance(used, str)
     assert (await browser.client.get(used)).status_code == 302
@@ -103,11 +127,15 @@ async def test_a_replayed_code_is_refused_by_the_provider(browser: Browser) -> N
     old_code = parse_qs(urlsplit(used).query)["code"][0]
     r = await browser.client.get(with_param(fresh, code=old_code))
     detail = str(problem(r, 401, "sso_denied")["detail"])
-    assert detail.startswith("The identity provider refused the code: "), detail
+    assert detail.startswith("The identity provider refused the code: invalid_grant"), detail
     await nothing_created(0)
+    [refused] = refusals()
+    assert (refused["reason"], refused["error"]) == ("code_refused", "invalid_grant")
 
 
-async def test_an_answer_naming_another_issuer_is_refused(browser: Browser) -> None:
+async def test_an_answer_naming_another_issuer_is_refused(
+    browser: Browser, refusals: Refusals
+) -> None:
     callback = await browser.go(START, login="bob", stop_before_callback=True)
     assert isinstance(callback, str)
     r = await browser.client.get(with_param(callback, iss="https://evil.example"))
@@ -115,23 +143,37 @@ async def test_an_answer_naming_another_issuer_is_refused(browser: Browser) -> N
         f"The answer came from the issuer 'https://evil.example', not {browser.issuer!r}."
     )
     await nothing_created(0)
+    assert reasons(refusals) == ["issuer_mix_up"]
 
 
 async def test_an_unverified_email_never_reaches_the_admin_account(
-    browser: Browser, make_user
+    browser: Browser, make_user, refusals: Refusals
 ) -> None:
     admin = await make_user(Role.admin, email="admin@campus.example")
     before = await User.all().count()
     problem(await browser.go(START, login="mallory"), 403, "sso_email_unverified")
     await nothing_created(before)
-    refused = await AuditEvent.filter(action="auth.sso_refused", entity_id=admin.pk).count()
-    assert refused == 1
+    [audited] = await AuditEvent.filter(action="auth.sso_refused", entity_id=admin.pk)
+    assert audited.after == {
+        "provider": "campus",
+        "reason": "email_unverified",
+        "email": "admin@campus.example",
+        "subject": "mallory",
+        "client": CLIENT,
+    }
+    assert reasons(refusals) == ["email_unverified"]
     assert (await User.get(id=admin.pk)).role == Role.admin
 
 
-async def test_a_person_without_an_email_is_refused(browser: Browser) -> None:
-    problem(await browser.go(START, login="noemail"), 401, "sso_id_token_invalid")
+async def test_a_person_without_an_email_is_refused(browser: Browser, refusals: Refusals) -> None:
+    body = problem(await browser.go(START, login="noemail"), 401, "sso_id_token_invalid")
+    assert body["detail"] == (
+        "The provider sent no email for this person; ask the administrator to release the "
+        "email claim (scope `email`) to Compax."
+    )
     await nothing_created(0)
+    [refused] = refusals()
+    assert (refused["reason"], refused["subject"]) == ("no_email", "noemail")
 
 
 async def test_a_verified_email_that_is_no_address_is_refused_and_logged(
@@ -161,11 +203,13 @@ async def test_a_verified_email_that_is_no_address_is_refused_and_logged(
     ],
 )
 async def test_a_redirect_uri_not_configured_is_refused(
-    client: httpx.AsyncClient, target: str
+    client: httpx.AsyncClient, refusals: Refusals, target: str
 ) -> None:
     r = await client.get("/api/v1/auth/sso/campus/start", params={"redirect_uri": target})
     problem(r, 400, "sso_redirect_uri_not_allowed")
     assert await SsoFlow.all().count() == 0
+    [refused] = refusals()
+    assert (refused["reason"], refused["redirect_uri"]) == ("redirect_uri", target)
 
 
 async def test_an_unknown_provider_is_404(client: httpx.AsyncClient) -> None:
@@ -175,7 +219,9 @@ async def test_an_unknown_provider_is_404(client: httpx.AsyncClient) -> None:
     )
 
 
-async def test_a_person_who_cancels_at_the_provider_is_refused(browser: Browser) -> None:
+async def test_a_person_who_cancels_at_the_provider_is_refused(
+    browser: Browser, refusals: Refusals
+) -> None:
     callback = await browser.go(START, login="bob", stop_before_callback=True)
     assert isinstance(callback, str)
     parts = urlsplit(callback)
@@ -183,6 +229,39 @@ async def test_a_person_who_cancels_at_the_provider_is_refused(browser: Browser)
     denied = urlunsplit(parts._replace(query=urlencode({"state": state, "error": "access_denied"})))
     body = problem(await browser.client.get(denied), 401, "sso_denied")
     assert body["detail"] == "The identity provider said access_denied."
+    await nothing_created(0)
+    [refused] = refusals()
+    assert (refused["reason"], refused["error"]) == ("provider_error", "access_denied")
+
+
+async def test_a_provider_error_is_shown_with_its_description_and_bounded(
+    browser: Browser, refusals: Refusals
+) -> None:
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    parts = urlsplit(callback)
+    state = parse_qs(parts.query)["state"][0]
+    query = {"state": state, "error": "e" * 150, "error_description": "d" * 400}
+    body = problem(
+        await browser.client.get(urlunsplit(parts._replace(query=urlencode(query)))),
+        401,
+        "sso_denied",
+    )
+    assert body["detail"] == f"The identity provider said {'e' * 100}: {'d' * 300}"
+    [refused] = refusals()
+    assert (refused["reason"], refused["error"]) == ("provider_error", "e" * 100)
+
+
+async def test_a_callback_without_a_code_is_refused(browser: Browser, refusals: Refusals) -> None:
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    parts = urlsplit(callback)
+    state = parse_qs(parts.query)["state"][0]
+    r = await browser.client.get(urlunsplit(parts._replace(query=urlencode({"state": state}))))
+    assert problem(r, 401, "sso_denied")["detail"] == (
+        "The identity provider sent no authorization code."
+    )
+    assert reasons(refusals) == ["no_code"]
     await nothing_created(0)
 
 
