@@ -33,6 +33,7 @@ KEYS_SECONDS = 3600.0
 KEYS_REFRESH_SECONDS = 30.0
 HTTP_TIMEOUT = 10.0
 CLOCK_SKEW = 60  # seconds of leeway for exp/iat between us and the provider
+SUBJECT_MAX = 255  # the `sub` claim, as OpenID Connect bounds it (db.sso.UserIdentity.subject)
 MAX_RESPONSE = 256 * 1024
 # Asymmetric signatures only: HS* would make the client secret a signing key.
 SIGNING_ALGORITHMS = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
@@ -254,4 +255,8 @@ async def id_token_claims(
         raise SsoIdTokenInvalid("The ID token is not valid: its nonce is not this login's.")
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
         raise SsoIdTokenInvalid("The ID token is not valid: it has no subject.")
+    if len(claims["sub"]) > SUBJECT_MAX:  # OpenID Connect Core 2: at most 255 ASCII characters
+        raise SsoIdTokenInvalid(
+            f"The ID token is not valid: its subject is longer than {SUBJECT_MAX} characters."
+        )
     return dict(claims)

@@ -289,3 +289,14 @@ async def test_a_rotated_key_is_fetched_but_not_on_every_unknown_kid(
     browser.client.cookies.clear()
     await tamper(browser.issuer, "rotate")  # another new key
     assert isinstance(await browser.go(START, login="bob"), str)
+
+
+async def test_a_subject_longer_than_openid_allows_is_refused(
+    browser: Browser, refusals: Refusals
+) -> None:
+    body = problem(await browser.go(START, login="s" * 300), 401, "sso_id_token_invalid")
+    assert body["detail"] == (
+        "The ID token is not valid: its subject is longer than 255 characters."
+    )
+    await nothing_created(0)
+    assert reasons(refusals) == ["id_token"]
