@@ -4,11 +4,16 @@ Compax gives Compax's own tokens."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
 import httpx
 
-from compax_server.db.sso import UserIdentity
+from compax_server.db.audit import AuditEvent
+from compax_server.db.sso import SsoFlow, UserIdentity
 from compax_server.db.users import User
-from tests.sso.conftest import COMPAX, Browser
+from compax_server.services import auth
+from tests.sso.conftest import COMPAX, FRONTEND, Browser, Refusals
 
 DEVICE = f"{COMPAX}/api/v1/auth/sso/campus/device"
 POLL = f"{COMPAX}/api/v1/auth/sso/device/token"
@@ -59,3 +64,71 @@ async def test_a_refused_device_sign_in_creates_nothing(browser: Browser, make_u
 async def test_an_unknown_device_code_is_refused(client: httpx.AsyncClient) -> None:
     r = await client.post("/api/v1/auth/sso/device/token", json={"device_code": "made-up"})
     assert r.status_code == 400 and r.json()["code"] == "sso_state_invalid"
+
+
+async def test_the_device_handle_is_ours_bounded_by_the_flow_time(
+    browser: Browser, refusals: Refusals
+) -> None:
+    """The CLI polls with a handle of Compax's; the provider's device code stays on the
+    server. A poll before the person answers says to wait (the provider's interval); an
+    answer of the provider other than "pending" ends the sign-on, named in the log."""
+    r = await browser.client.post(DEVICE)
+    assert r.status_code == 200, r.text
+    started = r.json()
+    [flow] = await SsoFlow.filter(kind="device")
+    assert flow.key_hash == auth.sha256(started["device_code"])
+    assert flow.device_code and flow.device_code != started["device_code"]
+    assert started["expires_in"] == 600  # the provider's and COMPAX_SSO_FLOW_TTL's least
+    assert started["interval"] == 5
+    assert started["verification_uri_complete"].startswith(started["verification_uri"])
+    assert started["verification_uri_complete"].endswith(f"user_code={started['user_code']}")
+    left = (flow.expires_at - datetime.now(UTC)).total_seconds()
+    assert 590 < left <= 600
+    pending = await browser.client.post(POLL, json={"device_code": started["device_code"]})
+    assert pending.json()["detail"] == "Waiting for the person to sign in at the provider."
+    assert pending.headers["retry-after"] == "5"
+    assert refusals() == []  # waiting is no refusal
+
+    await SsoFlow.filter(id=flow.pk).update(device_code="not-the-providers")
+    r = await browser.client.post(POLL, json={"device_code": started["device_code"]})
+    assert r.status_code == 401 and r.json()["code"] == "sso_denied", r.text
+    assert r.json()["detail"].startswith(
+        "The identity provider ended the device sign-on: invalid_grant"
+    )
+    [refused] = refusals()
+    assert (refused["reason"], refused["error"]) == ("device_refused", "invalid_grant")
+    assert (await SsoFlow.get(id=flow.pk)).used_at is not None  # over: start again
+    again = await browser.client.post(POLL, json={"device_code": started["device_code"]})
+    assert again.json()["detail"] == (
+        "This device sign-on is unknown, finished or expired; start again."
+    )
+
+
+async def test_a_device_flow_expires_and_a_browser_state_is_no_device_handle(
+    browser: Browser,
+) -> None:
+    started = (await browser.client.post(DEVICE)).json()
+    await SsoFlow.filter(kind="device").update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    r = await browser.client.post(POLL, json={"device_code": started["device_code"]})
+    assert r.status_code == 400 and r.json()["code"] == "sso_state_invalid"
+    callback = await browser.go(
+        f"{COMPAX}/api/v1/auth/sso/campus/start?redirect_uri={FRONTEND}",
+        login="bob",
+        stop_before_callback=True,
+    )
+    assert isinstance(callback, str)
+    state = parse_qs(urlsplit(callback).query)["state"][0]
+    r = await browser.client.post(POLL, json={"device_code": state})
+    assert r.status_code == 400 and r.json()["code"] == "sso_state_invalid"
+    assert (await browser.client.get(callback)).status_code == 302  # still the browser's
+
+
+async def test_a_device_sign_in_is_audited_as_a_login(browser: Browser) -> None:
+    started = (await browser.client.post(DEVICE)).json()
+    await browser.go(started["verification_uri_complete"], login="alice")
+    r = await browser.client.post(POLL, json={"device_code": started["device_code"]})
+    assert r.status_code == 200, r.text
+    user = await User.get(email="alice@campus.example")
+    login = await AuditEvent.get(action="auth.login", entity_id=user.pk)
+    assert login.after == {"method": "sso", "provider": "campus"}
+    assert login.actor_user_id == user.pk
