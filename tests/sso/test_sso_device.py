@@ -126,9 +126,13 @@ async def test_a_device_flow_expires_and_a_browser_state_is_no_device_handle(
 async def test_a_device_sign_in_is_audited_as_a_login(browser: Browser) -> None:
     started = (await browser.client.post(DEVICE)).json()
     await browser.go(started["verification_uri_complete"], login="alice")
-    r = await browser.client.post(POLL, json={"device_code": started["device_code"]})
+    r = await browser.client.post(
+        POLL, json={"device_code": started["device_code"]}, headers={"X-Request-ID": "poll-42"}
+    )
     assert r.status_code == 200, r.text
     user = await User.get(email="alice@campus.example")
     login = await AuditEvent.get(action="auth.login", entity_id=user.pk)
     assert login.after == {"method": "sso", "provider": "campus"}
-    assert login.actor_user_id == user.pk
+    assert (login.actor_user_id, login.request_id) == (user.pk, "poll-42")
+    linked = await AuditEvent.get(action="user.identity_link", entity_id=user.pk)
+    assert linked.request_id == "poll-42"

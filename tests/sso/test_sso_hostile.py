@@ -300,3 +300,32 @@ async def test_a_subject_longer_than_openid_allows_is_refused(
     )
     await nothing_created(0)
     assert reasons(refusals) == ["id_token"]
+
+
+async def test_a_callback_without_a_state_or_from_another_providers_flow_is_refused(
+    browser: Browser, refusals: Refusals
+) -> None:
+    callback = await browser.go(START, login="bob", stop_before_callback=True)
+    assert isinstance(callback, str)
+    parts = urlsplit(callback)
+    code = parse_qs(parts.query)["code"][0]
+    r = await browser.client.get(urlunsplit(parts._replace(query=urlencode({"code": code}))))
+    assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
+    await SsoFlow.all().update(provider="elsewhere")  # started at another provider
+    assert problem(await browser.client.get(callback), 400, "sso_state_invalid")
+    assert reasons(refusals) == ["state", "state"]
+    await nothing_created(0)
+
+
+async def test_a_handover_of_an_account_deactivated_meanwhile_gives_no_session(
+    browser: Browser,
+) -> None:
+    landed = await browser.go(START, login="bob")
+    assert isinstance(landed, str)
+    code = parse_qs(urlsplit(landed).query)["code"][0]
+    await User.filter(email="bob@campus.example").update(is_active=False)
+    r = await browser.client.post(f"{COMPAX}/api/v1/auth/sso/token", json={"code": code})
+    assert problem(r, 403, "sso_account_inactive")["detail"] == (
+        "The account bob@campus.example is deactivated."
+    )
+    assert await RefreshToken.all().count() == 0
