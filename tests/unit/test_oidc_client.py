@@ -1,0 +1,380 @@
+"""The relying party's side of OpenID Connect (``services.oidc_client``) against a real HTTP
+server on a loopback port that answers what each test tells it: discovery and its checks,
+what is kept and for how long, the key set, the token endpoint's answers and refusals, and
+the authorization URL. (The whole flows against a certified provider: tests/sso.)"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from joserfc.jwk import RSAKey
+
+from compax_server import runtime
+from compax_server.errors import SsoProviderUnavailable
+from compax_server.oidc import OidcProvider
+from compax_server.services import oidc_client
+from compax_server.services.oidc_client import Metadata, ProviderRefused
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b"{}"
+
+
+@dataclass
+class Idp:
+    """What the server answers per path, and every request it got (method, path, headers,
+    form)."""
+
+    url: str = ""
+    answers: dict[str, Answer] = field(default_factory=dict)
+    requests: list[tuple[str, str, dict[str, str], dict[str, str]]] = field(default_factory=list)
+
+    def json(self, path: str, value: Any, status: int = 200) -> None:
+        self.answers[path] = Answer(status, json.dumps(value).encode())
+
+    def hits(self, path: str) -> int:
+        return sum(1 for r in self.requests if r[1] == path)
+
+
+@pytest.fixture
+def idp() -> Iterator[Idp]:
+    state = Idp()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self, form: dict[str, str]) -> None:
+            path = urlsplit(self.path).path
+            state.requests.append((self.command, path, dict(self.headers), form))
+            answer = state.answers.get(path, Answer(404, b'{"error": "not_found"}'))
+            self.send_response(answer.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+
+        def do_GET(self) -> None:
+            self._answer({})
+
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("content-length", "0"))).decode()
+            self._answer({k: v[0] for k, v in parse_qs(raw).items()})
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        state.url = f"http://127.0.0.1:{server.server_address[1]}"
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept() -> Iterator[None]:
+    for name in ("oidc_metadata", "oidc_keys"):
+        runtime.memo(name).clear()
+    yield
+    for name in ("oidc_metadata", "oidc_keys"):
+        runtime.memo(name).clear()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    now = [1000.0]
+    monkeypatch.setattr(oidc_client, "clock", lambda: now[0])
+    return now
+
+
+def provider(issuer: str, **changes: Any) -> OidcProvider:
+    values: dict[str, Any] = {
+        "name": "campus",
+        "issuer": issuer,
+        "client_id": "compax",
+        "client_secret": "s3cret",
+        **changes,
+    }
+    return OidcProvider(**values)
+
+
+def discovery(issuer: str, **changes: Any) -> dict[str, Any]:
+    return {
+        "issuer": issuer,
+        "authorization_endpoint": f"{issuer}/auth",
+        "token_endpoint": f"{issuer}/token",
+        "jwks_uri": f"{issuer}/jwks",
+        **changes,
+    }
+
+
+WELL_KNOWN = "/.well-known/openid-configuration"
+
+
+# -- discovery --------------------------------------------------------------------------------
+
+
+async def test_discovery_reads_the_endpoints_and_keeps_only_asymmetric_algorithms(idp: Idp):
+    idp.json(
+        WELL_KNOWN,
+        discovery(
+            idp.url,
+            device_authorization_endpoint=f"{idp.url}/device",
+            id_token_signing_alg_values_supported=["HS256", "none", "ES256", "RS256"],
+        ),
+    )
+    meta = await oidc_client.metadata(provider(idp.url))
+    assert meta == Metadata(
+        issuer=idp.url,
+        authorization_endpoint=f"{idp.url}/auth",
+        token_endpoint=f"{idp.url}/token",
+        jwks_uri=f"{idp.url}/jwks",
+        device_authorization_endpoint=f"{idp.url}/device",
+        algorithms=("ES256", "RS256"),
+    )
+    [(method, path, headers, _)] = idp.requests
+    assert (method, path, headers["Accept"]) == ("GET", WELL_KNOWN, "application/json")
+
+
+async def test_discovery_without_algorithms_or_device_endpoint(idp: Idp):
+    idp.json(WELL_KNOWN, discovery(idp.url))
+    meta = await oidc_client.metadata(provider(idp.url))
+    assert (meta.algorithms, meta.device_authorization_endpoint) == (("RS256",), None)
+
+
+async def test_discovery_is_kept_for_an_hour_per_issuer(idp: Idp, clock: list[float]):
+    idp.json(WELL_KNOWN, discovery(idp.url))
+    chosen = provider(idp.url)
+    await oidc_client.metadata(chosen)
+    clock[0] += oidc_client.DISCOVERY_SECONDS - 1
+    await oidc_client.metadata(chosen)
+    assert idp.hits(WELL_KNOWN) == 1
+    clock[0] += 2
+    await oidc_client.metadata(chosen)
+    assert idp.hits(WELL_KNOWN) == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "detail"),
+    [
+        (
+            Answer(200, json.dumps(discovery("https://evil.example")).encode()),
+            "The discovery document at {url}/.well-known/openid-configuration names the issuer "
+            "'https://evil.example', not the configured '{url}'.",
+        ),
+        (
+            Answer(200, json.dumps({"issuer": "{url}"}).encode()),
+            "The discovery document at {url}/.well-known/openid-configuration lacks "
+            "'authorization_endpoint'.",
+        ),
+        (
+            Answer(503, b"{}"),
+            "The identity provider's discovery document "
+            "({url}/.well-known/openid-configuration) answered 503.",
+        ),
+        (
+            Answer(200, b" " * (oidc_client.MAX_RESPONSE + 1)),
+            "The identity provider's discovery document "
+            "({url}/.well-known/openid-configuration) answered 200.",
+        ),
+        (Answer(200, b"<html>"), "The identity provider's discovery document is not JSON."),
+        (
+            Answer(200, b"[1, 2]"),
+            "The identity provider's discovery document is not a JSON object.",
+        ),
+    ],
+)
+async def test_a_broken_discovery_is_a_precise_503_and_nothing_is_kept(
+    idp: Idp, answer: Answer, detail: str
+):
+    idp.answers[WELL_KNOWN] = Answer(answer.status, answer.body.replace(b"{url}", idp.url.encode()))
+    with pytest.raises(SsoProviderUnavailable) as raised:
+        await oidc_client.metadata(provider(idp.url))
+    assert raised.value.detail == detail.format(url=idp.url)
+    assert runtime.memo("oidc_metadata") == {}
+
+
+async def test_a_provider_that_does_not_answer_is_named(idp: Idp):
+    gone = "http://127.0.0.1:9"  # discard: nothing listens
+    with pytest.raises(SsoProviderUnavailable) as raised:
+        await oidc_client.metadata(provider(gone))
+    assert raised.value.detail == (
+        f"The identity provider's discovery document ({gone}{WELL_KNOWN}) does not answer: "
+        "ConnectError."
+    )
+
+
+# -- keys ---------------------------------------------------------------------------------------
+
+
+def key_set(*kids: str) -> dict[str, Any]:
+    keys = []
+    for kid in kids:
+        key = RSAKey.generate_key(2048, {"kid": kid})
+        keys.append(key.as_dict(private=False))
+    return {"keys": keys}
+
+
+async def test_keys_are_kept_and_fetched_again_only_after_their_times(idp: Idp, clock: list[float]):
+    meta = Metadata(idp.url, "", "", f"{idp.url}/jwks", None, ("RS256",))
+    idp.json("/jwks", key_set("k1"))
+    first = await oidc_client._keys(meta)
+    assert [k.kid for k in first.keys] == ["k1"]
+    clock[0] += oidc_client.KEYS_REFRESH_SECONDS - 1
+    assert await oidc_client._keys(meta, refresh=True) is first  # too soon to ask again
+    clock[0] += 2
+    idp.json("/jwks", key_set("k2"))
+    second = await oidc_client._keys(meta, refresh=True)
+    assert [k.kid for k in second.keys] == ["k2"]
+    clock[0] += oidc_client.KEYS_SECONDS - 1
+    assert await oidc_client._keys(meta) is second
+    clock[0] += 2
+    idp.json("/jwks", key_set("k3"))
+    assert [k.kid for k in (await oidc_client._keys(meta)).keys] == ["k3"]
+    assert idp.hits("/jwks") == 3
+
+
+@pytest.mark.parametrize("doc", [{"keys": [{"kty": "nonsense"}]}, {"nope": 1}])
+async def test_a_key_set_that_is_not_one_is_a_503(idp: Idp, doc: dict[str, Any]):
+    meta = Metadata(idp.url, "", "", f"{idp.url}/jwks", None, ("RS256",))
+    idp.json("/jwks", doc)
+    with pytest.raises(SsoProviderUnavailable) as raised:
+        await oidc_client._keys(meta)
+    assert raised.value.detail.startswith("The provider's key set is not valid: ")
+    assert runtime.memo("oidc_keys") == {}
+
+
+# -- the token and device endpoints -------------------------------------------------------------
+
+
+def meta_of(idp: Idp) -> Metadata:
+    return Metadata(idp.url, f"{idp.url}/auth", f"{idp.url}/token", "", f"{idp.url}/dev", ())
+
+
+async def test_a_confidential_client_posts_its_credentials_as_basic_auth(idp: Idp):
+    idp.json("/token", {"access_token": "a", "id_token": "i"})
+    tokens = await oidc_client.exchange_code(
+        provider(idp.url), meta_of(idp), code="c1", redirect_uri="https://cb", code_verifier="v"
+    )
+    assert tokens == {"access_token": "a", "id_token": "i"}
+    [(method, path, headers, form)] = idp.requests
+    assert (method, path) == ("POST", "/token")
+    assert headers["Authorization"] == "Basic " + base64.b64encode(b"compax:s3cret").decode()
+    assert headers["Accept"] == "application/json"
+    assert form == {
+        "grant_type": "authorization_code",
+        "code": "c1",
+        "redirect_uri": "https://cb",
+        "code_verifier": "v",
+    }
+
+
+async def test_a_public_client_sends_its_id_in_the_form(idp: Idp):
+    idp.json("/dev", {"device_code": "d"})
+    public = provider(idp.url, client_secret="", scopes="openid email")
+    assert await oidc_client.start_device(public, meta_of(idp)) == {"device_code": "d"}
+    [(_, path, headers, form)] = idp.requests
+    assert path == "/dev" and "Authorization" not in headers
+    assert form == {"scope": "openid email", "client_id": "compax"}
+    idp.json("/token", {"id_token": "i"})
+    await oidc_client.poll_device(public, meta_of(idp), "dc")
+    assert idp.requests[-1][3] == {
+        "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+        "device_code": "dc",
+        "client_id": "compax",
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error", "description", "interval"),
+    [
+        (
+            400,
+            {"error": "invalid_grant", "error_description": "used"},
+            "invalid_grant",
+            "used",
+            None,
+        ),
+        (400, {"error": "slow_down", "interval": 10}, "slow_down", "", 10),
+        (400, {"error": "slow_down", "interval": "10"}, "slow_down", "", None),
+        (200, {"error": "access_denied"}, "access_denied", "", None),  # an error, whatever status
+        (500, {"message": "boom"}, "error", "", None),
+        (400, {"error": "e" * 200, "error_description": "d" * 500}, "e" * 100, "d" * 300, None),
+    ],
+)
+async def test_an_oauth_error_answer_is_a_refusal_bounded(
+    idp: Idp, status: int, body: dict[str, Any], error: str, description: str, interval: Any
+):
+    idp.json("/token", body, status)
+    with pytest.raises(ProviderRefused) as raised:
+        await oidc_client.poll_device(provider(idp.url), meta_of(idp), "dc")
+    refused = raised.value
+    assert (refused.error, refused.description, refused.interval) == (error, description, interval)
+    assert str(refused) == (f"{error}: {description}" if description else error)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Answer(502, b"<html>Bad gateway</html>"),
+        Answer(200, b"[]"),
+        Answer(200, b"1" * (oidc_client.MAX_RESPONSE + 1)),
+    ],
+)
+async def test_an_answer_without_a_json_object_is_a_503(idp: Idp, answer: Answer):
+    idp.answers["/token"] = answer
+    with pytest.raises(SsoProviderUnavailable) as raised:
+        await oidc_client.poll_device(provider(idp.url), meta_of(idp), "dc")
+    assert raised.value.detail == (
+        f"The identity provider ({idp.url}/token) answered {answer.status} without JSON."
+    )
+
+
+async def test_a_token_endpoint_that_does_not_answer_is_a_503():
+    gone = "http://127.0.0.1:9"
+    meta = Metadata(gone, "", f"{gone}/token", "", None, ())
+    with pytest.raises(SsoProviderUnavailable) as raised:
+        await oidc_client.poll_device(provider(gone), meta, "dc")
+    assert raised.value.detail == (
+        f"The identity provider ({gone}/token) does not answer: ConnectError."
+    )
+
+
+# -- the authorization URL -----------------------------------------------------------------------
+
+
+def test_the_authorization_url_carries_pkce_state_and_nonce(idp: Idp):
+    chosen = provider(idp.url, scopes="openid email groups")
+    url = oidc_client.authorization_url(
+        chosen,
+        meta_of(idp),
+        redirect_uri="https://compax.example/cb",
+        state="st",
+        nonce="no",
+        code_verifier="v" * 64,
+    )
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{idp.url}/auth"
+    assert {k: v[0] for k, v in parse_qs(parts.query).items()} == {
+        "response_type": "code",
+        "client_id": "compax",
+        "redirect_uri": "https://compax.example/cb",
+        "scope": "openid email groups",
+        "state": "st",
+        "nonce": "no",
+        "code_challenge": create_s256_code_challenge("v" * 64),
+        "code_challenge_method": "S256",
+    }
