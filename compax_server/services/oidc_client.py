@@ -251,7 +251,7 @@ async def id_token_claims(
         raise SsoIdTokenInvalid("The ID token has expired.") from None
     except JoseError as exc:
         raise SsoIdTokenInvalid(f"The ID token is not valid: {exc}.") from None
-    if nonce is not None and claims.get("nonce") != nonce:  # Authlib skips a missing nonce
+    if nonce is not None and claims.get("nonce") != nonce:  # not every Authlib checks it
         raise SsoIdTokenInvalid("The ID token is not valid: its nonce is not this login's.")
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
         raise SsoIdTokenInvalid("The ID token is not valid: it has no subject.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,10 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from joserfc.jwk import RSAKey
+from joserfc import jwt
+from joserfc.jwk import OctKey, RSAKey
 
 from compax_server import runtime
-from compax_server.errors import SsoProviderUnavailable
+from compax_server.errors import SsoIdTokenInvalid, SsoProviderUnavailable
 from compax_server.oidc import OidcProvider
 from compax_server.services import oidc_client
 from compax_server.services.oidc_client import Metadata, ProviderRefused
@@ -378,3 +380,128 @@ def test_the_authorization_url_carries_pkce_state_and_nonce(idp: Idp):
         "code_challenge": create_s256_code_challenge("v" * 64),
         "code_challenge_method": "S256",
     }
+
+
+# -- the ID token ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def signing_key() -> RSAKey:
+    return RSAKey.generate_key(2048, {"kid": "k1"})
+
+
+def id_token(key: Any, alg: str = "RS256", **claims: Any) -> str:
+    now = int(time.time())
+    values = {
+        "iss": ISSUER,
+        "aud": "compax",
+        "sub": "ann",
+        "iat": now,
+        "exp": now + 300,
+        "nonce": "n1",
+        **claims,
+    }
+    values = {k: v for k, v in values.items() if v is not None}
+    header = {"alg": alg, **({"kid": key.kid} if getattr(key, "kid", None) else {})}
+    return jwt.encode(header, values, key, algorithms=[alg])
+
+
+ISSUER = "https://idp.campus.example"
+
+
+@pytest.fixture
+def keys_of(idp: Idp, signing_key: RSAKey) -> Metadata:
+    """The metadata of a provider whose key set (served by ``idp``) holds ``signing_key``."""
+    idp.json("/jwks", {"keys": [signing_key.as_dict(private=False)]})
+    return Metadata(ISSUER, "", "", f"{idp.url}/jwks", None, ("RS256",))
+
+
+async def claims_of(meta: Metadata, token: Any, nonce: str | None = "n1") -> dict[str, Any]:
+    return await oidc_client.id_token_claims(
+        provider(ISSUER), meta, {"id_token": token}, nonce=nonce
+    )
+
+
+async def test_a_good_id_token_gives_its_claims(keys_of: Metadata, signing_key: RSAKey):
+    claims = await claims_of(keys_of, id_token(signing_key, email="ann@campus.example"))
+    assert (claims["sub"], claims["email"], claims["iss"]) == ("ann", "ann@campus.example", ISSUER)
+
+
+async def test_a_device_login_has_no_nonce_to_check(keys_of: Metadata, signing_key: RSAKey):
+    assert (await claims_of(keys_of, id_token(signing_key, nonce=None), nonce=None))["sub"] == "ann"
+
+
+@pytest.mark.parametrize("token", [None, "", 5])
+async def test_a_token_answer_without_an_id_token(keys_of: Metadata, token: Any):
+    with pytest.raises(SsoIdTokenInvalid) as raised:
+        await claims_of(keys_of, token)
+    assert raised.value.detail == "The provider's token response carries no ID token."
+
+
+@pytest.mark.parametrize(
+    ("claims", "nonce", "detail"),
+    [
+        ({"exp": int(time.time()) - 120}, "n1", "The ID token has expired."),
+        ({"iss": "https://evil.example"}, "n1", "The ID token is not valid: "),
+        ({"aud": "someone-else"}, "n1", "The ID token is not valid: "),
+        ({"nonce": "other"}, "n1", "The ID token is not valid: "),
+        ({"nonce": None}, "n1", "The ID token is not valid: "),
+        ({"sub": None}, "n1", "The ID token is not valid: "),
+        ({"sub": ""}, "n1", "The ID token is not valid: "),
+        ({"sub": "s" * 256}, "n1", "The ID token is not valid: its subject is longer than 255"),
+    ],
+)
+async def test_a_doctored_id_token_is_refused_saying_why(
+    keys_of: Metadata, signing_key: RSAKey, claims: dict[str, Any], nonce: str, detail: str
+):
+    with pytest.raises(SsoIdTokenInvalid) as raised:
+        await claims_of(keys_of, id_token(signing_key, **claims), nonce)
+    assert raised.value.detail.startswith(detail), raised.value.detail
+
+
+async def test_clock_skew_is_tolerated_up_to_a_minute(keys_of: Metadata, signing_key: RSAKey):
+    late = id_token(signing_key, exp=int(time.time()) - oidc_client.CLOCK_SKEW + 10)
+    assert (await claims_of(keys_of, late))["sub"] == "ann"
+    assert (await claims_of(keys_of, id_token(signing_key, sub="s" * 255)))["sub"] == "s" * 255
+
+
+async def test_a_token_signed_with_the_client_secret_or_unsigned_is_refused(keys_of: Metadata):
+    secret = OctKey.import_key("s3cret" * 6)
+    with pytest.raises(SsoIdTokenInvalid):
+        await claims_of(keys_of, id_token(secret, alg="HS256"))
+    header = base64.urlsafe_b64encode(b'{"alg":"none"}').rstrip(b"=").decode()
+    body = base64.urlsafe_b64encode(
+        json.dumps({"iss": ISSUER, "aud": "compax", "sub": "ann", "nonce": "n1"}).encode()
+    ).rstrip(b"=")
+    with pytest.raises(SsoIdTokenInvalid):
+        await claims_of(keys_of, f"{header}.{body.decode()}.")
+
+
+async def test_a_key_of_an_algorithm_not_announced_is_refused(idp: Idp, signing_key: RSAKey):
+    idp.json("/jwks", {"keys": [signing_key.as_dict(private=False)]})
+    only_es = Metadata(ISSUER, "", "", f"{idp.url}/jwks", None, ("ES256",))
+    with pytest.raises(SsoIdTokenInvalid):
+        await claims_of(only_es, id_token(signing_key))
+    nothing_announced = Metadata(ISSUER, "", "", f"{idp.url}/jwks", None, ())
+    assert (await claims_of(nothing_announced, id_token(signing_key)))["sub"] == "ann"
+
+
+async def test_a_new_key_is_fetched_when_a_token_names_it(
+    idp: Idp, keys_of: Metadata, signing_key: RSAKey, clock: list[float]
+):
+    assert (await claims_of(keys_of, id_token(signing_key)))["sub"] == "ann"
+    rotated = RSAKey.generate_key(2048, {"kid": "k2"})
+    idp.json("/jwks", {"keys": [rotated.as_dict(private=False)]})
+    clock[0] += oidc_client.KEYS_REFRESH_SECONDS + 1
+    assert (await claims_of(keys_of, id_token(rotated)))["sub"] == "ann"
+    assert idp.hits("/jwks") == 2
+
+
+async def test_an_access_token_that_does_not_match_at_hash_is_refused(
+    keys_of: Metadata, signing_key: RSAKey
+):
+    token = id_token(signing_key, at_hash="not-the-hash")
+    with pytest.raises(SsoIdTokenInvalid):
+        await oidc_client.id_token_claims(
+            provider(ISSUER), keys_of, {"id_token": token, "access_token": "a1"}, nonce="n1"
+        )
