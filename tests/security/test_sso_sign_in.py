@@ -16,7 +16,7 @@ from compax_server.db.sso import UserIdentity
 from compax_server.db.users import Role, User
 from compax_server.errors import SsoAccountInactive, SsoEmailUnverified, SsoIdTokenInvalid
 from compax_server.oidc import OidcProvider
-from compax_server.services import sso_accounts, users
+from compax_server.services import sessions, sso_accounts, users
 
 CAMPUS = OidcProvider(
     name="campus",
@@ -121,9 +121,14 @@ async def test_a_known_identity_signs_in_as_its_user_whatever_its_email_says_now
     assert await User.all().count() == 1 and await UserIdentity.all().count() == 1
     assert (await UserIdentity.get(subject="s1")).last_login_at > seen
     assert not await AuditEvent.filter(action="user.update").exists()  # same role: no write
+    version = (await User.get(id=first.pk)).version
+    assert (await sessions.user_state(first.pk) or {})["role"] == "staff"  # remembered now
     promoted = await sign_in(claims(groups=["compax-admins"]))
     assert promoted.role == Role.admin
-    assert (await User.get(id=first.pk)).role == Role.admin
+    stored = await User.get(id=first.pk)
+    assert (stored.role, stored.version) == (Role.admin, version + 1)
+    # the process that changed the role forgets what it remembered: tokens see it at once
+    assert (await sessions.user_state(first.pk) or {})["role"] == "admin"
     event = await AuditEvent.get(action="user.update", entity_id=first.pk)
     assert (event.before["role"], event.after["role"]) == ("staff", "admin")
 
@@ -229,3 +234,14 @@ async def test_a_provider_trusted_for_its_emails_needs_no_verified_flag(database
     trusted = CAMPUS.model_copy(update={"trust_email": True})
     user = await sign_in(claims(email_verified=False), trusted)
     assert user.email == "ann@campus.example"
+
+
+async def test_the_same_subject_at_another_provider_is_another_identity(database) -> None:
+    first = await sign_in(claims())
+    other = CAMPUS.model_copy(update={"name": "library"})
+    again = await sign_in(claims(email="ann@campus.example"), other)
+    assert again.pk == first.pk  # linked by the verified email, not found by the subject
+    pairs = await UserIdentity.all().order_by("id").values_list("provider", "subject")
+    assert [tuple(p) for p in pairs] == [("campus", "s1"), ("library", "s1")]
+    stranger = await sign_in(claims(sub="s1", email="bo@campus.example"), other)
+    assert stranger.pk == first.pk  # the library's s1 is ann now, whatever the email says

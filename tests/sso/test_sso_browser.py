@@ -3,12 +3,13 @@ and consent forms, the callback, the one-time code, Compax's own tokens."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from compax_server.db.audit import AuditEvent
-from compax_server.db.sso import UserIdentity
+from compax_server.db.sso import SsoHandover, UserIdentity
 from compax_server.db.users import Role, User
 from tests.sso.conftest import COMPAX, FRONTEND, Browser
 
@@ -123,3 +124,25 @@ async def test_roles_follow_the_provider_but_the_last_admin_stays(browser: Brows
     await me(browser, (await sign_in(browser, "root"))["access_token"])  # another admin
     third = await me(browser, (await sign_in(browser, "linda"))["access_token"])
     assert third["role"] == "member"
+
+
+async def test_two_handovers_are_each_their_own_and_an_expired_one_is_refused(
+    browser: Browser,
+) -> None:
+    codes = []
+    for login in ("alice", "bob", "root"):
+        browser.client.cookies.clear()
+        landed = await browser.go(START, login=login)
+        assert isinstance(landed, str)
+        codes.append(parse_qs(urlsplit(landed).query)["code"][0])
+    url = f"{COMPAX}/api/v1/auth/sso/token"
+    first = await browser.client.post(url, json={"code": codes[0]})
+    assert first.status_code == 200
+    second = await browser.client.post(url, json={"code": codes[1]})
+    assert second.status_code == 200, second.text  # the first used only its own
+    assert (await me(browser, second.json()["access_token"]))["email"] == "bob@campus.example"
+    await SsoHandover.filter(used_at=None).update(
+        expires_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    late = await browser.client.post(url, json={"code": codes[2]})
+    assert late.status_code == 401 and late.json()["code"] == "sso_handover_invalid"

@@ -136,3 +136,15 @@ async def test_a_device_sign_in_is_audited_as_a_login(browser: Browser) -> None:
     assert (login.actor_user_id, login.request_id) == (user.pk, "poll-42")
     linked = await AuditEvent.get(action="user.identity_link", entity_id=user.pk)
     assert linked.request_id == "poll-42"
+
+
+async def test_starting_a_device_sign_on_drops_the_flows_that_expired(browser: Browser) -> None:
+    old = datetime.now(UTC) - timedelta(seconds=1)
+    live = datetime.now(UTC) + timedelta(minutes=5)
+    for n, expires in enumerate((old, live)):
+        await SsoFlow.create(
+            kind="browser", provider="campus", key_hash=f"h{n}", nonce="x", expires_at=expires
+        )
+    assert (await browser.client.post(DEVICE)).status_code == 200
+    kept = await SsoFlow.all().order_by("id").values_list("key_hash", flat=True)
+    assert kept[0] == "h1" and len(kept) == 2  # the live one and the new device flow
