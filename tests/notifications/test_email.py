@@ -106,18 +106,26 @@ async def approval_room(make_room: Any) -> Any:
     return await make_room(requires_approval=True)
 
 
-async def algebra(staff: User, member: User, room: Any) -> series.Outcome:
-    """Staff's weekly series for the member: Tuesdays 4, 11 and 18 March, 09:00-10:30."""
+async def weekly(
+    by: User, room: Any, title: str, *, owner: User | None = None, count: int = 3
+) -> series.Outcome:
+    """A weekly series made by ``by`` (for ``owner``): ``count`` Tuesdays from 4 March,
+    09:00-10:30."""
     return await series.create_series(
-        actor_of(staff),
+        actor_of(by),
         room_id=room.pk,
-        owner_id=member.pk,
-        title="Algebra",
+        owner_id=owner.pk if owner else None,
+        title=title,
         start_date=date(Y2031, 3, 4),
         start_time="09:00",
         duration_minutes=90,
-        recurrence_rule={"freq": "weekly", "count": 3},
+        recurrence_rule={"freq": "weekly", "count": count},
     )
+
+
+async def algebra(staff: User, member: User, room: Any) -> series.Outcome:
+    """Staff's weekly series for the member: Tuesdays 4, 11 and 18 March, 09:00-10:30."""
+    return await weekly(staff, room, "Algebra", owner=member)
 
 
 # -- what each change sends, and to whom --------------------------------------------------
@@ -931,19 +939,7 @@ async def test_series_requests_moved_confirmed_or_cancelled_follow_the_approvers
     there) or cancelled, their entries are withdrawn (one CANCEL per room, saying how),
     listing only the dates that were still waiting."""
     room, plain = await approval_room(make_room), await make_room()
-
-    async def weekly(title: str) -> series.Outcome:
-        return await series.create_series(
-            actor_of(member),
-            room_id=room.pk,
-            title=title,
-            start_date=date(Y2031, 3, 4),
-            start_time="09:00",
-            duration_minutes=90,
-            recurrence_rule={"freq": "weekly", "count": 3},
-        )
-
-    made = await weekly("Algebra")
+    made = await weekly(member, room, "Algebra")
     assert len(await outbox.deliver()) == 2  # the request, to staff and admin
     await series_changes.update_series(
         actor_of(member), made.series.pk, expected=ANY, start_time="11:00"
@@ -974,7 +970,7 @@ async def test_series_requests_moved_confirmed_or_cancelled_follow_the_approvers
     assert cal["METHOD"] == "CANCEL" and len(events_of(cal)) == 3
     assert {b.status for b in await Booking.filter(series_id=made.series.pk)} == {"confirmed"}
 
-    other = await weekly("Geometry")
+    other = await weekly(member, room, "Geometry")
     await outbox.deliver()
     first = sorted(other.booking_ids)[0]
     await bookings.approve_booking(actor_of(staff), first, expected=ANY)
@@ -992,7 +988,7 @@ async def test_series_requests_moved_confirmed_or_cancelled_follow_the_approvers
 
     # moved to another room that needs approval: those who decide both are asked again,
     # not told it closed
-    third = await weekly("Topology")
+    third = await weekly(member, room, "Topology")
     await outbox.deliver()
     elsewhere = await approval_room(make_room)
     await series_changes.update_series(

@@ -5,13 +5,13 @@ daily digest lists each approver's own rooms."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from compax_server.db.users import Role
-from compax_server.services import bookings, managers, series, series_changes, users
+from compax_server.services import bookings, managers, series_changes, users
 from tests.conftest import actor_of, at
 from tests.dates import Y2031
-from tests.notifications.test_email import ANY, Outbox, subject
+from tests.notifications.test_email import ANY, Outbox, subject, weekly
 from tests.notifications.test_email import outbox as outbox
 from tests.notifications.test_email import smtp as smtp
 
@@ -217,15 +217,7 @@ async def test_a_series_of_requests_moved_to_a_room_others_decide_leaves_the_fir
     managed = await make_room(requires_approval=True)
     office = await make_user(Role.member)
     await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), office.pk)
-    made = await series.create_series(
-        actor_of(member),
-        room_id=plain.pk,
-        title="Choir",
-        start_date=date(Y2031, 3, 4),
-        start_time="09:00",
-        duration_minutes=60,
-        recurrence_rule={"freq": "weekly", "count": 2},
-    )
+    made = await weekly(member, plain, "Choir", count=2)
     await outbox.deliver()  # the requests, to staff and admin
     await series_changes.update_series(
         actor_of(member), made.series.pk, expected=ANY, room_id=managed.pk

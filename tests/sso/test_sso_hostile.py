@@ -33,6 +33,20 @@ def with_param(url: str, **params: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+async def at_callback(browser: Browser, login: str = "bob") -> str:
+    """A sign-on walked up to the provider's answer: the callback URL it sends back."""
+    callback = await browser.go(START, login=login, stop_before_callback=True)
+    assert isinstance(callback, str)
+    return callback
+
+
+def answered(callback: str, keep: str, **params: str) -> str:
+    """The callback URL with only its ``keep`` parameter and ``params``: another answer."""
+    parts = urlsplit(callback)
+    query = {keep: parse_qs(parts.query)[keep][0], **params}
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def problem(response: httpx.Response | str, status: int, code: str) -> dict[str, object]:
     assert isinstance(response, httpx.Response), f"the sign-on went on to {response}"
     assert response.status_code == status, response.text
@@ -73,8 +87,7 @@ async def test_a_doctored_id_token_is_refused(
 
 async def test_a_wrong_state_is_refused(browser: Browser, refusals: Refusals) -> None:
     before = await User.all().count()
-    callback = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(callback, str)
+    callback = await at_callback(browser)
     r = await browser.client.get(with_param(callback, state="forged-state"))
     assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
     await nothing_created(before)
@@ -91,8 +104,7 @@ async def test_a_callback_in_another_browser_is_refused(
     """Login CSRF: an attacker signs in at the provider and sends the callback URL to a
     victim; the victim's browser lacks the cookie of the sign-on's start."""
     before = await User.all().count()
-    callback = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(callback, str)
+    callback = await at_callback(browser)
     victim = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=COMPAX)
     async with victim:
         body = problem(await victim.get(callback), 400, "sso_state_invalid")
@@ -106,8 +118,7 @@ async def test_a_callback_in_another_browser_is_refused(
 
 
 async def test_a_callback_works_once(browser: Browser) -> None:
-    callback = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(callback, str)
+    callback = await at_callback(browser)
     first = await browser.client.get(callback)
     assert first.status_code == 302 and first.headers["location"].startswith(FRONTEND)
     again = await browser.client.get(callback)
@@ -118,12 +129,10 @@ async def test_a_callback_works_once(browser: Browser) -> None:
 async def test_a_replayed_code_is_refused_by_the_provider(
     browser: Browser, refusals: Refusals
 ) -> None:
-    used = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(used, str)
+    used = await at_callback(browser)
     assert (await browser.client.get(used)).status_code == 302
     await User.all().delete()
-    fresh = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(fresh, str)
+    fresh = await at_callback(browser)
     old_code = parse_qs(urlsplit(used).query)["code"][0]
     r = await browser.client.get(with_param(fresh, code=old_code))
     detail = str(problem(r, 401, "sso_denied")["detail"])
@@ -136,8 +145,7 @@ async def test_a_replayed_code_is_refused_by_the_provider(
 async def test_an_answer_naming_another_issuer_is_refused(
     browser: Browser, refusals: Refusals
 ) -> None:
-    callback = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(callback, str)
+    callback = await at_callback(browser)
     r = await browser.client.get(with_param(callback, iss="https://evil.example"))
     assert problem(r, 401, "sso_denied")["detail"] == (
         f"The answer came from the issuer 'https://evil.example', not {browser.issuer!r}."
@@ -222,11 +230,8 @@ async def test_an_unknown_provider_is_404(client: httpx.AsyncClient) -> None:
 async def test_a_person_who_cancels_at_the_provider_is_refused(
     browser: Browser, refusals: Refusals
 ) -> None:
-    callback = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(callback, str)
-    parts = urlsplit(callback)
-    state = parse_qs(parts.query)["state"][0]
-    denied = urlunsplit(parts._replace(query=urlencode({"state": state, "error": "access_denied"})))
+    callback = await at_callback(browser)
+    denied = answered(callback, "state", error="access_denied")
     body = problem(await browser.client.get(denied), 401, "sso_denied")
     assert body["detail"] == "The identity provider said access_denied."
     await nothing_created(0)
@@ -237,27 +242,17 @@ async def test_a_person_who_cancels_at_the_provider_is_refused(
 async def test_a_provider_error_is_shown_with_its_description_and_bounded(
     browser: Browser, refusals: Refusals
 ) -> None:
-    callback = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(callback, str)
-    parts = urlsplit(callback)
-    state = parse_qs(parts.query)["state"][0]
-    query = {"state": state, "error": "e" * 150, "error_description": "d" * 400}
-    body = problem(
-        await browser.client.get(urlunsplit(parts._replace(query=urlencode(query)))),
-        401,
-        "sso_denied",
-    )
+    callback = await at_callback(browser)
+    denied = answered(callback, "state", error="e" * 150, error_description="d" * 400)
+    body = problem(await browser.client.get(denied), 401, "sso_denied")
     assert body["detail"] == f"The identity provider said {'e' * 100}: {'d' * 300}"
     [refused] = refusals()
     assert (refused["reason"], refused["error"]) == ("provider_error", "e" * 100)
 
 
 async def test_a_callback_without_a_code_is_refused(browser: Browser, refusals: Refusals) -> None:
-    callback = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(callback, str)
-    parts = urlsplit(callback)
-    state = parse_qs(parts.query)["state"][0]
-    r = await browser.client.get(urlunsplit(parts._replace(query=urlencode({"state": state}))))
+    callback = await at_callback(browser)
+    r = await browser.client.get(answered(callback, "state"))
     assert problem(r, 401, "sso_denied")["detail"] == (
         "The identity provider sent no authorization code."
     )
@@ -305,11 +300,8 @@ async def test_a_subject_longer_than_openid_allows_is_refused(
 async def test_a_callback_without_a_state_or_from_another_providers_flow_is_refused(
     browser: Browser, refusals: Refusals
 ) -> None:
-    callback = await browser.go(START, login="bob", stop_before_callback=True)
-    assert isinstance(callback, str)
-    parts = urlsplit(callback)
-    code = parse_qs(parts.query)["code"][0]
-    r = await browser.client.get(urlunsplit(parts._replace(query=urlencode({"code": code}))))
+    callback = await at_callback(browser)
+    r = await browser.client.get(answered(callback, "code"))
     assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
     await SsoFlow.all().update(provider="elsewhere")  # started at another provider
     assert problem(await browser.client.get(callback), 400, "sso_state_invalid")
