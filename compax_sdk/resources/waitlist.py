@@ -56,8 +56,8 @@ class WaitlistEntry(Model):
     end: AwareDatetime
     state: str
     """waiting, offered (held for you until ``offer_expires_at``), accepted, declined,
-    expired, left, or closed (the window began before a room came free, or the room or
-    building was removed: see ``reason``)."""
+    expired, left, or closed (the window began before a room came free, the room or
+    building was removed, or the account was deactivated: see ``reason``)."""
     booking_id: int | None = None
     """Offered: the held booking; accepted: your booking."""
     offer_expires_at: AwareDatetime | None = None

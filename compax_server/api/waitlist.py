@@ -38,7 +38,8 @@ class WaitlistEntryOut(Out):
     state: EntryState = Field(
         description="waiting, offered (a room is held for you until offer_expires_at), "
         "accepted, declined, expired (the offer lapsed), left, closed (the window began "
-        "before a room came free, or the room or building was removed: see reason)"
+        "before a room came free, the room or building was removed, or the account was "
+        "deactivated: see reason)"
     )
     booking_id: int | None = Field(
         description="offered: the held booking (status held); accepted: your booking"

@@ -7,7 +7,8 @@ States of an entry::
        │                  ├──decline──▶ declined
        │                  ├──(the hold time passed)──▶ expired
        ├──leave───────────┴──leave──▶ left
-       └──(its window began and nothing came free, or its room or building was removed)──▶ closed
+       └──(its window began and nothing came free; its room or building was removed;
+           its member was deactivated)──▶ closed
 
 An offer is a ``held`` booking (``domain.bookings``) owned by the waiting member; when an
 offer lapses its hold is cancelled, which frees the slot again, and the next in line gets

@@ -155,7 +155,7 @@ async def delete_building(actor: Actor, building_id: int) -> None:
                 f"building {building.code} still has {rooms} room(s); remove them first",
                 rooms=rooms,
             )
-        await waitlist_offers.close_for_removal(
+        await waitlist_offers.close_entries(
             actor,
             f"building {building.code} was removed",
             where=building.name,

@@ -222,7 +222,7 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
             )
         before = await snapshot(room)
         because = f"room {room.code} was removed"
-        await waitlist_offers.close_for_removal(  # first: their holds are not offers to withdraw
+        await waitlist_offers.close_entries(  # first: their holds are not offers to withdraw
             actor,
             because,
             where=f"{room.code} {room.name}, {room.building.name}",

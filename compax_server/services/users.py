@@ -16,7 +16,16 @@ from compax_server.db.users import FeedToken, Role, User, active_admins
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
-from compax_server.services import audit, auth, feeds, limits, passwords, security, sessions
+from compax_server.services import (
+    audit,
+    auth,
+    feeds,
+    limits,
+    passwords,
+    security,
+    sessions,
+    waitlist_offers,
+)
 from compax_server.services.actors import (
     Actor,
     Scope,
@@ -175,6 +184,10 @@ async def update_user(
             after = snapshot(user)
             if is_active is False and before["is_active"]:
                 after.update(await _revoke_credentials(user))
+                # nothing can be offered to them: an offer they hold passes on (the sweep)
+                await waitlist_offers.close_entries(
+                    actor, "the account was deactivated", user_id=user.pk
+                )
             await audit.record(actor, "user.update", "user", user.pk, before=before, after=after)
         # after the commit: a request between end_all_sessions' forgetting and the commit
         # could have remembered the old state again (and an email change ends no session)

@@ -299,24 +299,26 @@ async def lapse(
     return entry
 
 
-async def close_for_removal(
+async def close_entries(
     actor: Actor,
     because: str,
     *,
-    where: str,
-    timezone: str,
+    user_id: int | None = None,
     room_id: int | None = None,
     building_id: int | None = None,
+    **facts: str,
 ) -> int:
-    """Inside the transaction that removes a room (or a building): close the open entries
-    that wait for it alone, the entries naming the room (or the entries whose criteria name
-    the building), with ``because`` as their reason; an offer's hold is cancelled. Nothing
-    can come free for them any more. Entries that wait for any fitting room keep waiting
-    (an offer of theirs in the room is withdrawn by ``withdraw``). Each close is audited
-    with ``where`` and the ``timezone`` of its window, for the member's email. Returns how
-    many it closed."""
+    """Inside the transaction of a change that leaves open entries nothing to wait for:
+    close them, with ``because`` as their reason; an offer's hold is cancelled. Which: a
+    person's (deactivated), the entries naming a room (removed), or the entries whose
+    criteria name a building (removed). Entries that wait for any fitting room keep waiting
+    when a room goes (an offer of theirs there is withdrawn by ``withdraw``). ``facts`` go
+    into each audited close (a removal's ``where`` and ``timezone``, for the member's
+    email). Returns how many it closed."""
     query = WaitlistEntry.filter(state__in=waitlist_db.OPEN_STATES)
-    if room_id is not None:
+    if user_id is not None:
+        query = query.filter(user_id=user_id)
+    elif room_id is not None:
         query = query.filter(room_id=room_id)
     else:
         query = query.filter(room_id=None, building_id=building_id)
@@ -325,7 +327,6 @@ async def close_for_removal(
         entry = await waitlist_db.lock_entry(int(entry_id))
         if entry is None or entry.state not in rules.OPEN:
             continue  # expired or left meanwhile
-        facts = {"where": where, "timezone": timezone}
         await lapse(entry, EntryState.closed, because, actor, "waitlist.close", **facts)
         closed += 1
     return closed

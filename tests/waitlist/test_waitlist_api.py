@@ -14,7 +14,7 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
-from compax_server.services import api_keys, booking_checks, waitlist_offers
+from compax_server.services import api_keys, booking_checks, users, waitlist_offers
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
@@ -1287,3 +1287,36 @@ async def test_a_hold_that_expired_while_staff_read_it_is_not_ended_twice(
     assert (after.reason, after.version) == ("waitlist offer expired", expired.version)
     assert not await AuditEvent.filter(action="booking.cancel", entity_id=after.pk).exists()
     assert (await entry(client, waiter, entry_id))["state"] == "expired"
+
+
+async def test_a_deactivated_member_waits_no_more_and_their_offer_passes_on(
+    client, make_user, room, admin, login_clock
+):
+    """Nothing can be offered to an account that is off: its open entries close at once,
+    an offer it holds too (its hold cancelled), and the sweep offers the slot to the next
+    in line; the entries of others are untouched."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    gone, next_in_line = await make_user(), await make_user()
+    offered_id = (await join(client, gone, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    behind_id = (await join(client, next_in_line, at(0, 10), at(0, 11), room_id=room.pk)).json()[
+        "id"
+    ]
+    later_id = (await join(client, gone, at(1, 10), at(1, 11), min_capacity=1)).json()["id"]
+    await cancel(client, holder, taken)
+    hold = (await entry(client, gone, offered_id))["booking_id"]
+    assert hold is not None
+
+    await users.deactivate_user(actor_of(admin), gone.pk)
+    for entry_id in (offered_id, later_id):
+        closed = await WaitlistEntry.get(id=entry_id)
+        assert (closed.state.value, closed.reason) == ("closed", "the account was deactivated")
+    ended = await Booking.get(id=hold)
+    assert (ended.status, ended.reason) == (
+        Status.cancelled,
+        "waitlist offer closed: the account was deactivated",
+    )
+    event = await AuditEvent.get(action="waitlist.close", entity_id=offered_id)
+    assert event.actor_user_id == admin.pk
+    assert (await entry(client, next_in_line, behind_id))["state"] == "waiting"
+    await waitlist_offers.sweep(at(0, 8), force=True)
+    assert (await entry(client, next_in_line, behind_id))["state"] == "offered"
