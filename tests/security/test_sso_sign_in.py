@@ -61,7 +61,9 @@ async def test_a_new_person_is_created_from_the_claims_and_linked(database) -> N
     assert identity.last_login_at is not None and identity.last_login_at >= before
     created = await AuditEvent.get(action="user.create", entity_id=user.pk)
     assert created.actor_user_id is None and created.after == users.snapshot(user)
+    assert created.entity_type == "user"
     linked = await AuditEvent.get(action="user.identity_link", entity_id=user.pk)
+    assert linked.entity_type == "user"
     assert (linked.actor_user_id, linked.request_id) == (user.pk, "req-1")
     assert linked.after == {"provider": "campus"}
 
@@ -107,7 +109,7 @@ async def test_a_verified_email_links_the_local_account_whatever_its_case(
     assert (await UserIdentity.get(subject="s1")).user_id == local.pk
     assert await User.all().count() == 1
     synced = await AuditEvent.get(action="user.update", entity_id=local.pk)
-    assert synced.actor_user_id is None
+    assert (synced.actor_user_id, synced.entity_type) == (None, "user")
     assert (synced.before["role"], synced.after["role"]) == ("member", "staff")
 
 
@@ -165,6 +167,7 @@ async def test_a_deactivated_user_of_a_known_identity_stays_out(database, refuse
         "subject='s1' client='10.1.2.3'"
     )
     event = await AuditEvent.get(action="auth.sso_refused", entity_id=user.pk)
+    assert (event.actor_user_id, event.request_id) == (None, "req-1")
     assert event.after == {
         "provider": "campus",
         "reason": "inactive",
@@ -176,8 +179,9 @@ async def test_a_deactivated_user_of_a_known_identity_stays_out(database, refuse
 async def test_a_deactivated_local_account_is_not_linked(database, make_user, refused) -> None:
     local = await make_user(Role.member, email="ann@campus.example")
     await User.filter(id=local.pk).update(is_active=False)
-    with pytest.raises(SsoAccountInactive):
+    with pytest.raises(SsoAccountInactive) as raised:
         await sign_in(claims(groups=["compax-admins"]))
+    assert raised.value.detail == "The account ann@campus.example is deactivated."
     assert await UserIdentity.all().count() == 0
     assert (await User.get(id=local.pk)).role == Role.member
     assert [
@@ -189,7 +193,10 @@ async def test_a_deactivated_local_account_is_not_linked(database, make_user, re
 async def test_no_usable_email_claim_is_refused(database, refused, email) -> None:
     with pytest.raises(SsoIdTokenInvalid) as raised:
         await sign_in(claims(sub="x" * 255, email=email))
-    assert raised.value.detail.startswith("The provider sent no email for this person")
+    assert raised.value.detail == (
+        "The provider sent no email for this person; ask the administrator to release the "
+        "email claim (scope `email`) to Compax."
+    )
     await nothing_written(0)
     [line] = refused()
     assert "reason='no_email'" in line and f"subject='{'x' * 255}'" in line
@@ -220,10 +227,13 @@ async def test_an_email_not_verified_is_neither_linked_nor_used(
     )
     assert await UserIdentity.all().count() == 0
     event = await AuditEvent.get(action="auth.sso_refused", entity_id=local.pk)
-    assert (event.after["reason"], event.after["email"]) == (
-        "email_unverified",
-        "ann@campus.example",
-    )
+    assert event.after == {
+        "provider": "campus",
+        "reason": "email_unverified",
+        "email": "ann@campus.example",
+        "subject": "s1",
+        "client": "10.1.2.3",
+    }
     with pytest.raises(SsoEmailUnverified):
         await sign_in(claims(sub="s2", email="new@campus.example", email_verified=verified))
     assert not await User.filter(email="new@campus.example").exists()
