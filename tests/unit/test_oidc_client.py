@@ -157,6 +157,14 @@ async def test_discovery_without_algorithms_or_device_endpoint(idp: Idp):
     assert (meta.algorithms, meta.device_authorization_endpoint) == (("RS256",), None)
 
 
+async def test_each_issuer_has_its_own_discovery(idp: Idp):
+    for realm in ("a", "b"):
+        idp.json(f"/{realm}{WELL_KNOWN}", discovery(f"{idp.url}/{realm}"))
+    a = await oidc_client.metadata(provider(f"{idp.url}/a"))
+    b = await oidc_client.metadata(provider(f"{idp.url}/b", name="library"))
+    assert (a.token_endpoint, b.token_endpoint) == (f"{idp.url}/a/token", f"{idp.url}/b/token")
+
+
 async def test_discovery_is_kept_for_an_hour_per_issuer(idp: Idp, clock: list[float]):
     idp.json(WELL_KNOWN, discovery(idp.url))
     chosen = provider(idp.url)
@@ -237,13 +245,13 @@ async def test_keys_are_kept_and_fetched_again_only_after_their_times(idp: Idp, 
     assert [k.kid for k in first.keys] == ["k1"]
     clock[0] += oidc_client.KEYS_REFRESH_SECONDS - 1
     assert await oidc_client._keys(meta, refresh=True) is first  # too soon to ask again
-    clock[0] += 2
+    clock[0] += 1  # exactly KEYS_REFRESH_SECONDS later: asked again
     idp.json("/jwks", key_set("k2"))
     second = await oidc_client._keys(meta, refresh=True)
     assert [k.kid for k in second.keys] == ["k2"]
     clock[0] += oidc_client.KEYS_SECONDS - 1
     assert await oidc_client._keys(meta) is second
-    clock[0] += 2
+    clock[0] += 1
     idp.json("/jwks", key_set("k3"))
     assert [k.kid for k in (await oidc_client._keys(meta)).keys] == ["k3"]
     assert idp.hits("/jwks") == 3
@@ -260,6 +268,15 @@ async def test_a_key_set_that_is_not_one_is_a_503(idp: Idp, doc: dict[str, Any])
 
 
 # -- the token and device endpoints -------------------------------------------------------------
+
+
+def padded(value: Any) -> bytes:
+    """``value`` as JSON of exactly ``MAX_RESPONSE`` bytes (spaces after it)."""
+    text = json.dumps(value).encode()
+    return text + b" " * (oidc_client.MAX_RESPONSE - len(text))
+
+
+PADDED = padded({"id_token": "x"})
 
 
 def meta_of(idp: Idp) -> Metadata:
@@ -328,12 +345,19 @@ async def test_an_oauth_error_answer_is_a_refusal_bounded(
     assert str(refused) == (f"{error}: {description}" if description else error)
 
 
+async def test_an_answer_of_the_largest_size_is_read(idp: Idp):
+    idp.answers["/token"] = Answer(200, PADDED)
+    assert await oidc_client.poll_device(provider(idp.url), meta_of(idp), "dc") == {"id_token": "x"}
+    idp.answers[WELL_KNOWN] = Answer(200, padded(discovery(idp.url)))
+    assert (await oidc_client.metadata(provider(idp.url))).issuer == idp.url
+
+
 @pytest.mark.parametrize(
     "answer",
     [
         Answer(502, b"<html>Bad gateway</html>"),
         Answer(200, b"[]"),
-        Answer(200, b"1" * (oidc_client.MAX_RESPONSE + 1)),
+        Answer(200, PADDED + b" "),  # a JSON object, one byte too long
     ],
 )
 async def test_an_answer_without_a_json_object_is_a_503(idp: Idp, answer: Answer):
@@ -443,6 +467,8 @@ async def test_a_token_answer_without_an_id_token(keys_of: Metadata, token: Any)
     [
         ({"exp": int(time.time()) - 120}, "n1", "The ID token has expired."),
         ({"iss": "https://evil.example"}, "n1", "The ID token is not valid: "),
+        ({"iss": None}, "n1", "The ID token is not valid: "),
+        ({"aud": None}, "n1", "The ID token is not valid: "),
         ({"aud": "someone-else"}, "n1", "The ID token is not valid: "),
         ({"nonce": "other"}, "n1", "The ID token is not valid: "),
         ({"nonce": None}, "n1", "The ID token is not valid: "),
