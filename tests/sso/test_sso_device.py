@@ -13,7 +13,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.sso import SsoFlow, UserIdentity
 from compax_server.db.users import User
 from compax_server.services import auth
-from tests.sso.conftest import COMPAX, FRONTEND, Browser, Refusals
+from tests.sso.conftest import CLIENT, COMPAX, FRONTEND, Browser, Refusals
 
 DEVICE = f"{COMPAX}/api/v1/auth/sso/campus/device"
 POLL = f"{COMPAX}/api/v1/auth/sso/device/token"
@@ -97,6 +97,7 @@ async def test_the_device_handle_is_ours_bounded_by_the_flow_time(
     )
     [refused] = refusals()
     assert (refused["reason"], refused["error"]) == ("device_refused", "invalid_grant")
+    assert (refused["provider"], refused["client"]) == ("campus", CLIENT)
     assert (await SsoFlow.get(id=flow.pk)).used_at is not None  # over: start again
     again = await browser.client.post(POLL, json={"device_code": started["device_code"]})
     assert again.json()["detail"] == (
@@ -134,6 +135,7 @@ async def test_a_device_sign_in_is_audited_as_a_login(browser: Browser) -> None:
     login = await AuditEvent.get(action="auth.login", entity_id=user.pk)
     assert login.after == {"method": "sso", "provider": "campus"}
     assert (login.actor_user_id, login.request_id) == (user.pk, "poll-42")
+    assert login.entity_type == "user"
     linked = await AuditEvent.get(action="user.identity_link", entity_id=user.pk)
     assert linked.request_id == "poll-42"
 
