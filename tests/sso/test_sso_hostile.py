@@ -214,10 +214,22 @@ async def test_a_redirect_uri_not_configured_is_refused(
     client: httpx.AsyncClient, refusals: Refusals, target: str
 ) -> None:
     r = await client.get("/api/v1/auth/sso/campus/start", params={"redirect_uri": target})
-    problem(r, 400, "sso_redirect_uri_not_allowed")
+    body = problem(r, 400, "sso_redirect_uri_not_allowed")
+    assert body["detail"] == (
+        f"{target!r} is not a redirect URI configured for 'campus'; a login may end only at "
+        "one of them (or a loopback address, for the CLI)."
+    )
     assert await SsoFlow.all().count() == 0
     [refused] = refusals()
     assert (refused["reason"], refused["redirect_uri"]) == ("redirect_uri", target)
+    assert refused["provider"] == "campus" and refused["client"]
+
+
+async def test_a_long_redirect_uri_is_logged_cut(client: httpx.AsyncClient, refusals: Refusals):
+    target = "https://evil.example/" + "x" * 400
+    r = await client.get("/api/v1/auth/sso/campus/start", params={"redirect_uri": target})
+    problem(r, 400, "sso_redirect_uri_not_allowed")
+    assert refusals()[0]["redirect_uri"] == target[:300]
 
 
 async def test_an_unknown_provider_is_404(client: httpx.AsyncClient) -> None:
