@@ -66,6 +66,8 @@ async def test_first_sign_in_creates_the_user_with_the_mapped_role(browser: Brow
     assert user.password_hash is None
     actions = await AuditEvent.filter(entity_id=user.pk).values_list("action", flat=True)
     assert {"user.create", "user.identity_link", "auth.login"} <= set(actions)
+    login = await AuditEvent.get(action="auth.login", entity_id=user.pk)
+    assert login.after == {"method": "sso", "provider": "campus"}
     # the session is Compax's own: it refreshes like a password login's
     r = await browser.client.post(
         f"{COMPAX}/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}

@@ -262,6 +262,12 @@ async def test_a_provider_error_is_shown_with_its_description_and_bounded(
     assert (refused["reason"], refused["error"]) == ("provider_error", "e" * 100)
 
 
+async def test_a_provider_error_without_a_description_is_bounded(browser: Browser) -> None:
+    denied = answered(await at_callback(browser), "state", error="e" * 150)
+    body = problem(await browser.client.get(denied), 401, "sso_denied")
+    assert body["detail"] == f"The identity provider said {'e' * 100}."
+
+
 async def test_a_callback_without_a_code_is_refused(browser: Browser, refusals: Refusals) -> None:
     callback = await at_callback(browser)
     r = await browser.client.get(answered(callback, "state"))
@@ -274,7 +280,9 @@ async def test_a_callback_without_a_code_is_refused(browser: Browser, refusals: 
 
 async def test_a_forged_handover_code_is_refused(client: httpx.AsyncClient) -> None:
     r = await client.post("/api/v1/auth/sso/token", json={"code": "made-up"})
-    problem(r, 401, "sso_handover_invalid")
+    assert problem(r, 401, "sso_handover_invalid")["detail"] == (
+        "This sign-on code is unknown, was already used or expired."
+    )
 
 
 async def test_a_rotated_key_is_fetched_but_not_on_every_unknown_kid(
