@@ -9,6 +9,7 @@ frontend's page with a one-time ``code``, which the frontend trades for tokens a
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -79,6 +80,7 @@ class DeviceTokenRequest(In):
 
 BROWSER_COOKIE = "compax_sso"
 COOKIE_PATH = "/api/v1/auth/sso"
+BROWSER_KEY = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32), kept by the browser
 
 
 def _callback_url(request: Request, provider: str) -> str:
@@ -110,8 +112,10 @@ async def list_providers(request: Request) -> HTTPResponse:
 )
 async def start(request: Request, provider: str, query: StartQuery) -> HTTPResponse:
     """Redirect the browser to the identity provider (authorization code flow with PKCE).
-    A cookie ties the sign-on to this browser: only it can finish it."""
-    key = secrets.token_urlsafe(32)
+    A cookie ties the sign-on to this browser: only it can finish it. A browser keeps its
+    cookie across sign-ons (two tabs both finish)."""
+    kept = request.cookies.get(BROWSER_COOKIE) or ""
+    key = kept if BROWSER_KEY.fullmatch(kept) else secrets.token_urlsafe(32)
     url = await sso.start_browser(
         provider,
         redirect_uri=query.redirect_uri,
@@ -157,9 +161,7 @@ async def callback(request: Request, provider: str, query: CallbackQuery) -> HTT
         client=request.ctx.client,
         request_id=request.ctx.request_id,
     )
-    response = HTTPResponse(status=302, headers={"Location": url})
-    response.delete_cookie(BROWSER_COOKIE, path=COOKIE_PATH)
-    return response
+    return HTTPResponse(status=302, headers={"Location": url})
 
 
 @router.post(

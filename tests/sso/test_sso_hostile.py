@@ -341,3 +341,15 @@ async def test_a_handover_of_an_account_deactivated_meanwhile_gives_no_session(
         "The account bob@campus.example is deactivated."
     )
     assert await RefreshToken.all().count() == 0
+
+
+async def test_finishing_one_sign_on_leaves_the_others_open(browser: Browser) -> None:
+    """Two sign-ons started (two tabs): finishing one uses up that one alone; a device
+    handle is no browser state."""
+    first = await at_callback(browser)
+    second = await at_callback(browser)
+    device = (await browser.client.post(f"{COMPAX}/api/v1/auth/sso/campus/device")).json()
+    assert (await browser.client.get(first)).status_code == 302
+    r = await browser.client.get(with_param(second, state=device["device_code"]))
+    assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
+    assert (await browser.client.get(second)).status_code == 302
