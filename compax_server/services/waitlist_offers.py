@@ -323,8 +323,8 @@ async def close_entries(
     else:
         query = query.filter(room_id=None, building_id=building_id)
     closed = 0
-    for entry_id in sorted(await query.values_list("id", flat=True)):
-        entry = await waitlist_db.lock_entry(int(entry_id))
+    for found in await query.order_by("id").only("id"):
+        entry = await waitlist_db.lock_entry(found.pk)
         if entry is None or entry.state not in rules.OPEN:
             continue  # expired or left meanwhile
         await lapse(entry, EntryState.closed, because, actor, "waitlist.close", **facts)
