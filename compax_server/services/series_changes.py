@@ -201,7 +201,7 @@ async def update_series(
             if requests:
                 after["requests"] = requests
             if closed:
-                after["requests_closed"] = closed_view(closed)
+                after["requests_closed"] = _closed_view(closed)
             if reset_exceptions:
                 after["reset_exceptions"] = True
             if override:
@@ -214,7 +214,7 @@ async def update_series(
     return await writes.run(attempt)
 
 
-def closed_view(closed: dict[tuple[int, int | None], list[int]]) -> list[dict[str, Any]]:
+def _closed_view(closed: dict[tuple[int, int | None], list[int]]) -> list[dict[str, Any]]:
     """The requests that stopped waiting in a series change, for its audit event (the
     approvers' mail): by the room they waited in, and the room they wait in now (None: they
     wait no more, cancelled or confirmed)."""
@@ -333,7 +333,7 @@ async def cancel_series(
                 before=before,
                 after=snapshot(series)
                 | {"booking_ids": cancelled}
-                | ({"requests_closed": closed_view(closed)} if closed else {}),
+                | ({"requests_closed": _closed_view(closed)} if closed else {}),
             )
             return Outcome(series, cancelled)
 
