@@ -303,6 +303,20 @@ def bearer(user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+async def make_key(
+    client: Any, admin: User, user: User, scopes: Any = ("read", "write"), **extra: Any
+) -> dict[str, Any]:
+    """A new API key of ``user`` made by ``admin`` through the API: its answer, with the
+    ``secret`` shown once (``extra``: more fields of the request, e.g. ``name``)."""
+    r = await client.post(
+        "/api/v1/api-keys",
+        json={"user_id": user.pk, "name": "sync", "scopes": list(scopes)} | extra,
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
 def refused_field(r: Any, pointer: str, detail: str, code: str, *, location: str = "body") -> None:
     """``r`` is a 400 naming exactly this one field, in these words."""
     assert r.status_code == 400, r.text

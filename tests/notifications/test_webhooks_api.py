@@ -15,7 +15,7 @@ from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.db.users import Role
 from compax_server.errors import InvalidInput
 from compax_server.services import webhooks
-from tests.conftest import actor_of, bearer, version_of
+from tests.conftest import actor_of, bearer, make_key, version_of
 
 HOOKS = "/api/v1/webhooks"
 PUBLIC = "https://93.184.215.14/hooks"  # a public address: no DNS lookup needed
@@ -36,14 +36,8 @@ async def make(client, user, **body: Any) -> Any:
     return await client.post(HOOKS, json=body, headers=bearer(user))
 
 
-async def make_key(client, admin, user, scopes=("read", "write")) -> dict[str, str]:
-    r = await client.post(
-        "/api/v1/api-keys",
-        json={"user_id": user.pk, "name": "integration", "scopes": list(scopes)},
-        headers=bearer(admin),
-    )
-    assert r.status_code == 201, r.text
-    return {"X-API-Key": r.json()["secret"]}
+async def key_header(client, admin, user, scopes=("read", "write")) -> dict[str, str]:
+    return {"X-API-Key": (await make_key(client, admin, user, scopes))["secret"]}
 
 
 async def test_the_secret_is_shown_once_and_never_audited(client, staff):
@@ -209,7 +203,7 @@ async def test_members_may_not_manage_webhooks(client, member, staff, admin):
     ):
         r = await client.request(method, path, headers=bearer(member))
         assert r.status_code == 403, (method, path)
-    key = await make_key(client, admin, member)  # a member's key is a member
+    key = await key_header(client, admin, member)  # a member's key is a member
     r = await client.get(HOOKS, headers=key)
     assert (r.status_code, r.json()["detail"]) == (
         403,
@@ -219,7 +213,10 @@ async def test_members_may_not_manage_webhooks(client, member, staff, admin):
 
 async def test_an_api_key_manages_the_subscriptions_it_made(client, admin, make_user):
     service = await make_user(Role.staff)
-    key, other_key = await make_key(client, admin, service), await make_key(client, admin, service)
+    key, other_key = (
+        await key_header(client, admin, service),
+        await key_header(client, admin, service),
+    )
     r = await client.post(HOOKS, json={"url": PUBLIC, "event_types": ["*"]}, headers=key)
     assert r.status_code == 201, r.text
     own = r.json()
@@ -237,13 +234,13 @@ async def test_an_api_key_manages_the_subscriptions_it_made(client, admin, make_
     for headers in (
         bearer(service),
         bearer(admin),
-        await make_key(client, admin, admin, ["admin", "read"]),
+        await key_header(client, admin, admin, ["admin", "read"]),
     ):
         got = (await client.get(HOOKS, headers=headers)).json()["data"]
         assert {w["id"] for w in got} == {own["id"], people["id"]}
-    plain_admin_key = await make_key(client, admin, admin, ["read"])  # no admin scope
+    plain_admin_key = await key_header(client, admin, admin, ["read"])  # no admin scope
     assert (await client.get(HOOKS, headers=plain_admin_key)).json()["data"] == []
-    read_only = await make_key(client, admin, service, ["read"])
+    read_only = await key_header(client, admin, service, ["read"])
     r = await client.post(HOOKS, json={"url": PUBLIC, "event_types": ["*"]}, headers=read_only)
     assert r.status_code == 403 and r.json()["required_scope"] == "write"
 
@@ -560,12 +557,12 @@ async def test_subscriptions_are_listed_page_by_page(client, staff):
 
 async def test_a_read_key_reads_webhooks_and_changes_none(client, admin, make_user):
     service = await make_user(Role.staff)
-    writer = await make_key(client, admin, service)
+    writer = await key_header(client, admin, service)
     hook = await client.post(HOOKS, json={"url": PUBLIC, "event_types": ["*"]}, headers=writer)
     path = f"{HOOKS}/{hook.json()['id']}"
     queued = (await client.post(f"{path}/test", headers=writer)).json()
-    reader = await make_key(client, admin, service, ["read"])  # the scope refuses before all
-    admin_reader = await make_key(client, admin, admin, ["admin", "read"])
+    reader = await key_header(client, admin, service, ["read"])  # the scope refuses before all
+    admin_reader = await key_header(client, admin, admin, ["admin", "read"])
     assert (await client.get(path, headers=admin_reader)).status_code == 200
     assert (await client.get(f"{path}/deliveries", headers=admin_reader)).status_code == 200
     for method, url, body in [

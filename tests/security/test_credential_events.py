@@ -13,18 +13,9 @@ from compax_server.db.api_keys import ApiKey
 from compax_server.db.audit import AuditEvent
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth
-from tests.conftest import PASSWORD, bearer, login, with_token
+from tests.conftest import PASSWORD, login, make_key, with_token
 
-KEYS = "/api/v1/api-keys"
 CLIENT = "10.0.0.1"  # the test client's address (tests/conftest.py)
-
-
-async def make_key(client: Any, admin: Any, user: Any) -> dict[str, Any]:
-    r = await client.post(
-        KEYS, json={"user_id": user.pk, "name": "sync", "scopes": ["read"]}, headers=bearer(admin)
-    )
-    assert r.status_code == 201, r.text
-    return dict(r.json())
 
 
 async def me(client: Any, key: str, request_id: str) -> Any:

@@ -11,7 +11,7 @@ import pytest
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import RefreshToken, User
 from compax_server.services import auth, sessions
-from tests.conftest import PASSWORD, bearer, login, with_token
+from tests.conftest import PASSWORD, bearer, login, make_key, with_token
 
 NEW_PASSWORD = "a brand new password"
 
@@ -60,16 +60,6 @@ async def test_a_logout_in_another_process_is_seen_by_the_next_check(client, mem
     assert await me(client, with_token(pair)) == 401
 
 
-async def api_key(client: Any, admin: Any, user: Any, name: str = "sync") -> dict[str, Any]:
-    r = await client.post(
-        "/api/v1/api-keys",
-        json={"user_id": user.pk, "name": name, "scopes": ["read"]},
-        headers=bearer(admin),
-    )
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
 async def test_a_password_change_rotates_the_feed_token_and_counts_the_api_keys(
     client, admin, member
 ):
@@ -77,12 +67,12 @@ async def test_a_password_change_rotates_the_feed_token_and_counts_the_api_keys(
     old feed URL: 200, and nothing says that the API keys still work. Now the old feed token
     is dead, the answer carries the new one and ``api_keys_active``."""
     old_feed = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()
-    keys = [await api_key(client, admin, member, f"k{i}") for i in range(5)]
+    keys = [await make_key(client, admin, member, name=f"k{i}") for i in range(5)]
     await client.delete(f"/api/v1/api-keys/{keys[0]['id']}", headers=bearer(admin))
     # one expired, and someone else's: neither counts; one that expires tomorrow does
     await ApiKey.filter(id=keys[3]["id"]).update(expires_at=auth.now() - timedelta(minutes=1))
     await ApiKey.filter(id=keys[4]["id"]).update(expires_at=auth.now() + timedelta(days=1))
-    await api_key(client, admin, admin, "theirs")
+    await make_key(client, admin, admin, name="theirs")
     r = await client.post(
         "/api/v1/me/password",
         json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
@@ -114,7 +104,7 @@ async def test_deactivation_revokes_feed_token_and_api_keys_for_good(client, adm
     """Reproduction: a user with an API key and a feed URL is deactivated (both stop
     working), then reactivated: both work again. Now they are revoked at deactivation and
     stay revoked."""
-    key = await api_key(client, admin, member)
+    key = await make_key(client, admin, member)
     feed = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()["token"]
     if how == "delete":
         r = await client.delete(f"/api/v1/users/{member.pk}", headers=bearer(admin))
@@ -191,7 +181,7 @@ async def test_what_another_process_ends_is_seen_once_the_moment_has_passed(
 
 
 async def test_an_api_key_cannot_change_its_users_password(client, admin, member):
-    key = await api_key(client, admin, member)
+    key = await make_key(client, admin, member)
     r = await client.post(
         "/api/v1/me/password",
         json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
