@@ -11,9 +11,15 @@ from typing import Any
 
 from compax_server.db import audit as audit_db
 from compax_server.db.audit import AuditEvent
-from compax_server.errors import InvalidInput
 from compax_server.services.actors import Actor, Scope, require_staff
-from compax_server.services.paging import check_limit, decode_cursor, encode_cursor, page_by_id
+from compax_server.services.paging import (
+    MAX_CURSOR_INT,
+    check_limit,
+    cursor_int,
+    decode_cursor,
+    encode_cursor,
+    page_by_id,
+)
 
 Seen = list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]
 _seen: ContextVar[Seen | None] = ContextVar("audit_seen", default=None)
@@ -127,12 +133,7 @@ async def changes_since(
     next (returned even when nothing is new)."""
     require_staff(actor, Scope.read)
     check_limit(limit)
-    after = 0
-    if since:
-        position = decode_cursor(since, "since").get("id")
-        if not isinstance(position, int):
-            raise InvalidInput.field("query", "since", "is not a cursor this server issued")
-        after = position
+    after = cursor_int(decode_cursor(since, "since"), "id", MAX_CURSOR_INT, "since") if since else 0
     rows = await AuditEvent.filter(id__gt=after).order_by("id").limit(limit)
     last = rows[-1].pk if rows else after
     return rows, encode_cursor({"id": last})

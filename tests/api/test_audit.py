@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from tests.conftest import at, bearer
+from compax_server.db.users import Role
+from compax_server.services.paging import encode_cursor
+from tests.conftest import at, bearer, make_key, refused_field
 
 
 async def test_the_change_feed_returns_every_change_once_in_order(client, staff, room, book):
@@ -107,3 +109,120 @@ async def test_time_filters_at_the_ends_of_the_calendar_are_answered(client, sta
     assert await ids(to="0001-01-01T00:30:00+01:00") == []
     assert await ids(**{"from": "9999-12-31T23:30:00-01:00"}) == []
     assert await ids(to="9999-12-31T23:30:00-01:00") == everything
+
+
+async def log(client, user, **params) -> list[dict]:
+    r = await client.get(
+        "/api/v1/audit-events", params={"limit": 200, **params}, headers=bearer(user)
+    )
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+async def test_each_filter_keeps_exactly_the_events_it_names(
+    client, admin, staff, make_user, room, book
+):
+    other = await make_user(Role.staff)
+    kept = await book(staff, room, at(0, 9), at(0, 10))
+    await book(other, room, at(1, 9), at(1, 10))
+    gone = await book(other, room, at(2, 9), at(2, 10))
+    etag = (await client.get(f"/api/v1/bookings/{gone.pk}", headers=bearer(other))).headers["ETag"]
+    r = await client.post(
+        f"/api/v1/bookings/{gone.pk}/cancel", headers=bearer(other) | {"If-Match": etag}
+    )
+    assert r.status_code == 200, r.text
+    everything = await log(client, admin)
+    assert len({e["action"] for e in everything}) > 2  # users and rooms were made too
+
+    def where(**wanted) -> list[int]:
+        return [e["id"] for e in everything if all(e[k] == v for k, v in wanted.items())]
+
+    cases = [
+        {"entity_type": "booking"},
+        {"entity_type": "booking", "entity_id": gone.pk},
+        {"entity_id": kept.pk},  # an id alone: every kind of entity with that id
+        {"actor_user_id": other.pk},
+        {"actor_user_id": other.pk, "action": "booking.cancel"},
+        {"action": "booking.create"},
+    ]
+    for wanted in cases:
+        found = [e["id"] for e in await log(client, admin, **wanted)]
+        assert found == where(**wanted), wanted
+        assert found, wanted
+    assert where(action="booking.cancel", entity_id=gone.pk)
+
+
+async def test_an_event_names_the_key_and_the_request_that_made_it(client, admin, staff, room):
+    key = await make_key(client, admin, staff)
+    body = {
+        "room_id": room.pk,
+        "title": "Sync",
+        "start": at(0, 9).isoformat(),
+        "end": at(0, 10).isoformat(),
+    }
+    r = await client.post(
+        "/api/v1/bookings",
+        json=body,
+        headers={"X-API-Key": key["secret"], "X-Request-ID": "sync-4711"},
+    )
+    assert r.status_code == 201, r.text
+    by_key = await log(client, admin, entity_type="booking")
+    assert [
+        (e["actor_user_id"], e["actor_api_key_id"], e["actor_label"], e["request_id"])
+        for e in by_key
+    ] == [(staff.pk, key["id"], f"{staff.email} (key {key['id']})", "sync-4711")]
+
+    r = await client.patch(
+        f"/api/v1/bookings/{r.json()['id']}",
+        json={"title": "Sync, renamed"},
+        headers=bearer(staff) | {"If-Match": r.headers["ETag"]},
+    )
+    assert r.status_code == 200, r.text
+    renamed = (await log(client, admin, action="booking.update"))[0]
+    assert (renamed["actor_user_id"], renamed["actor_api_key_id"], renamed["actor_label"]) == (
+        staff.pk,
+        None,
+        staff.email,
+    )
+    assert renamed["request_id"]  # the server made one: every request has an id
+    assert (renamed["before"]["title"], renamed["after"]["title"]) == ("Sync", "Sync, renamed")
+
+
+async def test_a_read_only_key_reads_the_log_and_the_feed_and_a_write_only_key_does_not(
+    client, admin, staff
+):
+    reader = {"X-API-Key": (await make_key(client, admin, staff, ["read"]))["secret"]}
+    writer = {"X-API-Key": (await make_key(client, admin, staff, ["write"]))["secret"]}
+    for path in ("/api/v1/audit-events", "/api/v1/changes"):
+        assert (await client.get(path, headers=reader)).status_code == 200, path
+        r = await client.get(path, headers=writer)
+        assert r.status_code == 403, path
+        assert "lacks the 'read' scope" in r.json()["detail"], r.text
+
+
+async def test_the_feed_from_the_start_is_the_whole_log_and_its_cursor_is_its_last_event(
+    client, staff, room, book
+):
+    await book(staff, room, at(0, 9), at(0, 10))
+    h = bearer(staff)
+    everything = [e["id"] for e in await log(client, staff)]
+    assert everything[0] == 1  # the first event of a new database
+    first = (await client.get("/api/v1/changes", params={"limit": 200}, headers=h)).json()
+    assert [e["id"] for e in first["data"]] == everything
+    assert first["next_cursor"] == encode_cursor({"id": everything[-1]})
+    some = (await client.get("/api/v1/changes", params={"limit": 1}, headers=h)).json()
+    assert some["next_cursor"] == encode_cursor({"id": everything[0]})
+    rest = await client.get(
+        "/api/v1/changes", params={"since": some["next_cursor"], "limit": 200}, headers=h
+    )
+    assert [e["id"] for e in rest.json()["data"]] == everything[1:]
+
+
+async def test_a_feed_cursor_that_holds_no_event_id_is_a_precise_400(client, staff):
+    for position in ({"id": "7"}, {"id": -1}, {"id": 2**63}, {"at": 7}, {}):
+        r = await client.get(
+            "/api/v1/changes", params={"since": encode_cursor(position)}, headers=bearer(staff)
+        )
+        refused_field(
+            r, "/since", "is not a cursor this server issued", "invalid", location="query"
+        )

@@ -1,0 +1,87 @@
+"""The audit log's writers on their own, against a real migrated database (SQLite file and
+PostgreSQL): what ``services.audit`` and ``db.audit`` store for an event with and without an
+actor, many events at once (more than one statement takes), and what ``watching`` hears.
+Written to kill the mutants that survived the API tests (docs/testing.md)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from compax_server.db import transaction
+from compax_server.db.audit import AuditEvent
+from compax_server.services import audit
+from tests.conftest import actor_of
+
+
+def fields(e: AuditEvent) -> tuple[Any, ...]:
+    return (
+        e.actor_user_id,
+        e.actor_api_key_id,
+        e.actor_label,
+        e.action,
+        e.entity_type,
+        e.entity_id,
+        e.before,
+        e.after,
+        e.request_id,
+    )
+
+
+async def test_an_event_without_an_actor_is_the_systems_and_keeps_what_it_was_given(database):
+    written = datetime.now(UTC)
+    plain = await audit.record(None, "room.update", "room", 3)
+    full = await audit.record(
+        None, "user.update", "user", 7, before={"a": 1}, after={"a": 2}, request_id="login-9"
+    )
+    events = await AuditEvent.filter(id__in=[plain, full]).order_by("id")
+    assert [fields(e) for e in events] == [
+        (None, None, "system", "room.update", "room", 3, None, None, ""),
+        (None, None, "system", "user.update", "user", 7, {"a": 1}, {"a": 2}, "login-9"),
+    ]
+    assert all(written <= e.at <= datetime.now(UTC) for e in events)
+
+
+async def test_an_event_of_a_key_names_the_key_and_the_request_of_its_actor(database, staff):
+    actor = replace(actor_of(staff), api_key_id=12, request_id="sync-1")
+    mine = await audit.record(actor, "booking.create", "booking", 5, after={"title": "T"})
+    told = await audit.record(actor, "booking.create", "booking", 6, request_id="given")
+    events = await AuditEvent.filter(id__in=[mine, told]).order_by("id")
+    label = f"{staff.email} (key 12)"
+    assert [fields(e) for e in events] == [
+        (staff.pk, 12, label, "booking.create", "booking", 5, None, {"title": "T"}, "sync-1"),
+        (staff.pk, 12, label, "booking.create", "booking", 6, None, None, "given"),
+    ]
+
+
+async def test_many_events_are_written_whole_in_order_past_one_statement(database, staff):
+    """1,001 events: three statements of at most 500 rows; each row once, in the order given,
+    with its actor, its time aware and the moment it was written."""
+    before = datetime.now(UTC)
+    many = [("booking.create", "booking", i, None, {"n": i}) for i in range(1, 1002)]
+    async with transaction():
+        await audit.record_many(actor_of(staff), many)
+    events = await AuditEvent.filter(entity_type="booking").order_by("id")
+    assert [(e.entity_id, e.after) for e in events] == [(i, {"n": i}) for i in range(1, 1002)]
+    assert {(e.actor_user_id, e.actor_label, e.action, e.entity_type) for e in events} == {
+        (staff.pk, staff.email, "booking.create", "booking")
+    }
+    assert all(before <= e.at <= datetime.now(UTC) for e in events)
+    await audit.record_many(actor_of(staff), [])  # nothing to write writes nothing
+    assert await AuditEvent.filter(entity_type="booking").count() == 1001
+
+
+async def test_watching_hears_the_events_written_inside_it_and_no_more(database, staff):
+    actor = actor_of(staff)
+    await audit.record(actor, "room.update", "room", 1, before={"x": 0}, after={"x": 1})
+    with audit.watching() as seen:
+        await audit.record(actor, "room.update", "room", 2, before={"x": 1}, after={"x": 2})
+        await audit.record_many(actor, [("booking.create", "booking", 3, None, {"y": 1})])
+        audit.written(audit.event(actor, "booking.update", "booking", 4, {"y": 1}, None))
+    await audit.record(actor, "room.update", "room", 5)
+    assert seen == [
+        ("room", {"x": 1}, {"x": 2}),
+        ("booking", None, {"y": 1}),
+        ("booking", {"y": 1}, None),
+    ]
