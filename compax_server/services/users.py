@@ -25,6 +25,7 @@ from compax_server.services import (
     security,
     sessions,
     waitlist_offers,
+    writes,
 )
 from compax_server.services.actors import (
     Actor,
@@ -150,7 +151,8 @@ async def update_user(
     require_admin(actor)
     versions.required(expected, noun="user", ident=user_id)
     password_hash = await passwords.hash_password(password) if password is not None else None
-    try:
+
+    async def attempt() -> User:
         async with transaction():
             user = await User.filter(id=user_id).select_for_update().first()
             if user is None:
@@ -184,11 +186,17 @@ async def update_user(
             after = snapshot(user)
             if is_active is False and before["is_active"]:
                 after.update(await _revoke_credentials(user))
-                # nothing can be offered to them: an offer they hold passes on (the sweep)
+                # nothing can be offered to them: an offer they hold passes on
                 await waitlist_offers.close_entries(
                     actor, "the account was deactivated", user_id=user.pk
                 )
             await audit.record(actor, "user.update", "user", user.pk, before=before, after=after)
+        return user
+
+    try:
+        # one write (``writes.run``): an offer's hold a deactivation cancels goes to the next
+        # in line now, and search sees the slot free
+        user = await writes.run(attempt, changed=lambda done: not done.is_active)
         # after the commit: a request between end_all_sessions' forgetting and the commit
         # could have remembered the old state again (and an email change ends no session)
         sessions.forget_user(user.pk)
