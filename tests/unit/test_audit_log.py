@@ -5,14 +5,20 @@ Written to kill the mutants that survived the API tests (docs/testing.md)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
+import pytest
+
 from compax_server.db import transaction
-from compax_server.db.audit import AuditEvent
+from compax_server.db.audit import AUDIT_LOCK, AuditEvent
 from compax_server.services import audit
-from tests.conftest import actor_of
+from tests.conftest import actor_of, at
+from tests.unit.test_room_locks import POSTGRES_ONLY, waits_for_lock
 
 
 def fields(e: AuditEvent) -> tuple[Any, ...]:
@@ -85,3 +91,45 @@ async def test_watching_hears_the_events_written_inside_it_and_no_more(database,
         ("booking", None, {"y": 1}),
         ("booking", {"y": 1}, None),
     ]
+
+
+def writers(staff: Any, room: Any, book: Any) -> dict[str, Callable[[], Awaitable[Any]]]:
+    """The three ways an event is written: alone, many at once, with its row (a booking)."""
+    actor = actor_of(staff)
+
+    async def one() -> None:
+        async with transaction():
+            await audit.record(actor, "room.update", "room", room.pk)
+
+    async def many() -> None:
+        async with transaction():
+            await audit.record_many(actor, [("room.update", "room", room.pk, None, None)] * 2)
+
+    async def with_its_row() -> None:
+        await book(staff, room, at(0, 9), at(0, 10))
+
+    return {"one": one, "many": many, "with_its_row": with_its_row}
+
+
+@POSTGRES_ONLY
+@pytest.mark.parametrize("way", ["one", "many", "with_its_row"])
+async def test_on_postgres_an_event_waits_for_the_transaction_that_wrote_one_before_it(
+    database, postgres_url, staff, room, book, way
+):
+    """The change feed's promise (a reader that saw id N never later finds a smaller id)
+    rests on one lock: a transaction that appends an event holds it to its commit, and every
+    other appending waits for it. Here another connection holds it, as a transaction with an
+    event not yet committed would; each way of writing an event waits until it commits."""
+    holder = await asyncpg.connect(postgres_url)
+    look = await asyncpg.connect(postgres_url)
+    try:
+        await holder.execute("BEGIN")
+        await holder.execute("SELECT pg_advisory_xact_lock($1)", AUDIT_LOCK)
+        task = asyncio.create_task(writers(staff, room, book)[way]())
+        await waits_for_lock(look, task, "%pg_advisory_xact_lock%")
+        await holder.execute("COMMIT")
+        async with asyncio.timeout(10):
+            await task
+    finally:
+        await holder.close()
+        await look.close()

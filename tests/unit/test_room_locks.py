@@ -71,9 +71,9 @@ async def waits_for_lock(look: asyncpg.Connection, task: asyncio.Task[Any], quer
         )
         if waiting:
             return
-        assert not task.done(), "the statement did not wait for the room's lock"
+        assert not task.done(), "the statement did not wait for the lock"
         await asyncio.sleep(0.01)
-    pytest.fail("the statement never waited for the room's lock")
+    pytest.fail("the statement never waited for the lock")
 
 
 async def both_ways(room_id: int, start: datetime, end: datetime, exclude: int | None = None):
