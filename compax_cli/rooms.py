@@ -184,11 +184,13 @@ def remove(
     if st.json:
         print_json(gone)
         return
-    cancelled = gone.cancelled_booking_ids
-    note(
-        f"Removed room {found.code}"
-        + (f"; cancelled bookings {', '.join(map(str, cancelled))}." if cancelled else ".")
-    )
+    said = [f"Removed room {found.code}"]
+    if gone.cancelled_booking_ids:
+        said.append(f"cancelled bookings {', '.join(map(str, gone.cancelled_booking_ids))}")
+    if gone.closed_waitlist_entry_ids:
+        entries = ", ".join(map(str, gone.closed_waitlist_entry_ids))
+        said.append(f"closed waitlist entries {entries} (their members were told)")
+    note("; ".join(said) + ".")
 
 
 @features_app.command("list")

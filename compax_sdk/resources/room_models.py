@@ -51,6 +51,8 @@ class Room(Model):
 class RoomDeleted(Model):
     id: int
     cancelled_booking_ids: list[int] = []
+    closed_waitlist_entry_ids: list[int] = []
+    """Waitlist entries for this room alone, closed (their members were told)."""
 
 
 class UnavailableReason(Model):

@@ -107,6 +107,9 @@ class RoomDeleteQuery(Query):
 class RoomDeleted(Out):
     id: int
     cancelled_booking_ids: list[int]
+    closed_waitlist_entry_ids: list[int] = Field(
+        description="entries that waited for this room alone: closed, their members told"
+    )
 
 
 async def room_out(room: Room, features: list[str] | None = None) -> RoomOut:
@@ -212,5 +215,11 @@ async def delete_room(
 ) -> HTTPResponse:
     """The room leaves the catalogue; its booking history stays. With upcoming bookings it
     is a 409 unless an admin sends ``force=true``, which cancels them (each in the audit log)."""
-    cancelled = await rooms.delete_room(actor, room_id, force=query.force)
-    return render(RoomDeleted(id=room_id, cancelled_booking_ids=cancelled))
+    removed = await rooms.delete_room(actor, room_id, force=query.force)
+    return render(
+        RoomDeleted(
+            id=room_id,
+            cancelled_booking_ids=removed.cancelled_booking_ids,
+            closed_waitlist_entry_ids=removed.closed_waitlist_entry_ids,
+        )
+    )

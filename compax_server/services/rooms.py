@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -200,10 +201,19 @@ async def update_room(
     return await get_room(actor, room_id)
 
 
-async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> list[int]:
+@dataclass(frozen=True)
+class Removed:
+    """What a room's removal ended: the bookings it cancelled, the waitlist entries it
+    closed (they waited for this room alone)."""
+
+    cancelled_booking_ids: list[int]
+    closed_waitlist_entry_ids: list[int]
+
+
+async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> Removed:
     """Remove a room from the catalogue (its history stays). With future confirmed or pending
     bookings it is a 409, unless an admin forces it: then those bookings are cancelled, each
-    recorded in the audit log. Returns the ids of the cancelled bookings."""
+    recorded in the audit log. The waitlist entries for this room alone are closed."""
     require_staff(actor)
     if force and not actor.is_admin:
         raise Forbidden("only administrators may force the removal of a room with bookings")
@@ -222,7 +232,8 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
             )
         before = await snapshot(room)
         because = f"room {room.code} was removed"
-        await waitlist_offers.close_entries(  # first: their holds are not offers to withdraw
+        # first: their holds are not offers to withdraw
+        closed = await waitlist_offers.close_entries(
             actor,
             because,
             where=f"{room.code} {room.name}, {room.building.name}",
@@ -238,4 +249,4 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> lis
             actor, "room.delete", "room", room.pk, before=before, after={"force": force}
         )
     await search.changed()
-    return [b.pk for b in upcoming]
+    return Removed([b.pk for b in upcoming], closed)

@@ -307,14 +307,14 @@ async def close_entries(
     room_id: int | None = None,
     building_id: int | None = None,
     **facts: str,
-) -> int:
+) -> list[int]:
     """Inside the transaction of a change that leaves open entries nothing to wait for:
     close them, with ``because`` as their reason; an offer's hold is cancelled. Which: a
     person's (deactivated), the entries naming a room (removed), or the entries whose
     criteria name a building (removed). Entries that wait for any fitting room keep waiting
     when a room goes (an offer of theirs there is withdrawn by ``withdraw``). ``facts`` go
     into each audited close (a removal's ``where`` and ``timezone``, for the member's
-    email). Returns how many it closed."""
+    email). Returns the ids of the entries it closed."""
     query = WaitlistEntry.filter(state__in=waitlist_db.OPEN_STATES)
     if user_id is not None:
         query = query.filter(user_id=user_id)
@@ -322,13 +322,13 @@ async def close_entries(
         query = query.filter(room_id=room_id)
     else:
         query = query.filter(room_id=None, building_id=building_id)
-    closed = 0
+    closed = []
     for found in await query.order_by("id").only("id"):
         entry = await waitlist_db.lock_entry(found.pk)
         if entry is None or entry.state not in rules.OPEN:
             continue  # expired or left meanwhile
         await lapse(entry, EntryState.closed, because, actor, "waitlist.close", **facts)
-        closed += 1
+        closed.append(entry.pk)
     return closed
 
 

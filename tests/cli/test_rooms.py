@@ -120,11 +120,19 @@ def test_removing_a_room_with_bookings_needs_force(admin_cli, api, campus):
         start=utc(f"{Y2031}-03-03T09:00Z"),
         end=utc(f"{Y2031}-03-03T10:00Z"),
     )
+    waiting = api.waitlist.join(  # for this room alone: closed with it
+        room_id=room.id, title="Resit", start=booking.start, end=booking.end
+    )
+    assert waiting.state == "waiting"
     refused = admin_cli("rooms", "remove", room.code)
     assert refused.exit_code == 4
-    assert admin_cli.json("rooms", "remove", room.code, "--force")["cancelled_booking_ids"] == [
-        booking.id
-    ]
+    removed = admin_cli.ok("rooms", "remove", room.code, "--force")
+    assert " ".join(removed.output.split()) == (
+        f"Removed room {room.code}; cancelled bookings {booking.id}; "
+        f"closed waitlist entries {waiting.id} (their members were told)."
+    )
+    assert api.bookings.get(booking.id).status == "cancelled"
+    assert api.waitlist.get(waiting.id).state == "closed"
 
 
 def test_features_list_and_add(admin_cli):
