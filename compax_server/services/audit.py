@@ -21,14 +21,14 @@ from compax_server.services.paging import (
     page_by_id,
 )
 
-Seen = list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]
+Seen = list[audit_db.NewEvent]
 _seen: ContextVar[Seen | None] = ContextVar("audit_seen", default=None)
 
 
 @contextmanager
 def watching() -> Iterator[Seen]:
-    """Collect ``(entity_type, before, after)`` of the events recorded inside (in this task):
-    ``services.writes`` learns from them which slots a write freed."""
+    """Collect the events recorded inside (in this task): ``services.writes`` learns from
+    them which slots a write freed and which waitlist offers it withdrew."""
     seen: Seen = []
     token = _seen.set(seen)
     try:
@@ -65,7 +65,7 @@ def written(new: audit_db.NewEvent) -> None:
     """Tell ``watching`` of an event that was written."""
     seen = _seen.get()
     if seen is not None:
-        seen.append((new.entity_type, new.before, new.after))
+        seen.append(new)
 
 
 async def record(

@@ -16,7 +16,7 @@ from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
-from compax_server.services import audit, limits, search, waitlist_offers
+from compax_server.services import audit, limits, search, waitlist_offers, writes
 from compax_server.services import booking_checks as checks
 from compax_server.services.actors import (
     Actor,
@@ -218,35 +218,41 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> Rem
     if force and not actor.is_admin:
         raise Forbidden("only administrators may force the removal of a room with bookings")
     now = limits.now()
-    async with transaction():
-        room = await get_room(actor, room_id)
-        await lock_rooms([room.pk])
-        upcoming = await Booking.filter(
-            room_id=room.pk, end__gt=now, status__in=[Status.confirmed, Status.pending, Status.held]
-        ).order_by("start")
-        if upcoming and not force:
-            raise Conflict(
-                f"room {room.code} has {len(upcoming)} upcoming booking(s); cancel or move them, "
-                "or remove the room with force=true (admins), which cancels them",
-                bookings=[b.pk for b in upcoming[:50]],
+
+    async def attempt() -> Removed:
+        async with transaction():
+            room = await get_room(actor, room_id)
+            await lock_rooms([room.pk])
+            upcoming = await Booking.filter(
+                room_id=room.pk,
+                end__gt=now,
+                status__in=[Status.confirmed, Status.pending, Status.held],
+            ).order_by("start")
+            if upcoming and not force:
+                raise Conflict(
+                    f"room {room.code} has {len(upcoming)} upcoming booking(s); cancel or move "
+                    "them, or remove the room with force=true (admins), which cancels them",
+                    bookings=[b.pk for b in upcoming[:50]],
+                )
+            before = await snapshot(room)
+            because = f"room {room.code} was removed"
+            # first: their holds are not offers to withdraw
+            closed = await waitlist_offers.close_entries(
+                actor,
+                because,
+                where=f"{room.code} {room.name}, {room.building.name}",
+                timezone=room.building.timezone,
+                room_id=room.pk,
             )
-        before = await snapshot(room)
-        because = f"room {room.code} was removed"
-        # first: their holds are not offers to withdraw
-        closed = await waitlist_offers.close_entries(
-            actor,
-            because,
-            where=f"{room.code} {room.name}, {room.building.name}",
-            timezone=room.building.timezone,
-            room_id=room.pk,
-        )
-        for booking in upcoming:
-            await checks.end_because(actor, booking, because)
-        room.deleted_at = now
-        room.version += 1
-        await room.save(update_fields=["deleted_at", "version", "updated_at"])
-        await audit.record(
-            actor, "room.delete", "room", room.pk, before=before, after={"force": force}
-        )
-    await search.changed()
-    return Removed([b.pk for b in upcoming], closed)
+            for booking in upcoming:
+                await checks.end_because(actor, booking, because)
+            room.deleted_at = now
+            room.version += 1
+            await room.save(update_fields=["deleted_at", "version", "updated_at"])
+            await audit.record(
+                actor, "room.delete", "room", room.pk, before=before, after={"force": force}
+            )
+        return Removed([b.pk for b in upcoming], closed)
+
+    # one write (``writes.run``): an offer withdrawn here is made again in another room
+    return await writes.run(attempt)

@@ -16,7 +16,9 @@ itself, or criteria it fits), first come first: the first whose window is now en
 member's own rules: duration, notice, quota, no-show ban...) gets it, and so on down the
 line while any of the slot is left (a freed two hours serve two members waiting for one
 hour each). An entry the rules refuse is passed over, with the reason on the entry, and
-keeps waiting.
+keeps waiting. An offer that staff withdrew (a closure or a room removal cancelled its hold)
+puts its entry back in line, and after that write commits the entry is offered another room
+that fits, like an entry joining.
 
 **Races.** An offer runs in one transaction that first takes the room's booking lock: two
 processes offering the same slot queue on it, and the second finds the hold of the first.
@@ -120,10 +122,12 @@ async def actor_for(user_id: int) -> Actor | None:
 # -- offering ------------------------------------------------------------------------------
 
 
-async def offer_freed(slots: list[rules.Slot]) -> None:
-    """After a write freed these slots: offer each to the first eligible waiting member.
-    Never fails the write that freed them (the sweep tries again). With nobody waiting it
-    costs one indexed query (a release of thousands of no-shows stays as fast)."""
+async def offer_freed(slots: list[rules.Slot], withdrawn: list[int] | None = None) -> None:
+    """After a write freed these slots: offer each to the first eligible waiting member;
+    then the entries whose offer the write ``withdrew`` (a closure, a room removed), waiting
+    again, are offered another room that fits (``offer_entry``), not left until the sweep.
+    Never fails the write (the sweep tries again). With nobody waiting it costs one indexed
+    query (a release of thousands of no-shows stays as fast)."""
     try:
         if not await waitlist_db.any_waiting(now()):
             return
@@ -135,6 +139,13 @@ async def offer_freed(slots: list[rules.Slot]) -> None:
             await offer_slot(slot)
         except Exception:
             log.exception("offering the freed slot %s failed; the sweep tries again", slot)
+    for entry_id in (withdrawn or [])[:CANDIDATES]:
+        try:
+            entry = await WaitlistEntry.get_or_none(id=entry_id, state=EntryState.waiting)
+            if entry is not None:  # not offered a freed slot just above, nor left meanwhile
+                await offer_entry(entry)
+        except Exception:
+            log.exception("offering entry %s another room failed; the sweep tries again", entry_id)
 
 
 async def offer_slot(slot: rules.Slot) -> None:
@@ -335,9 +346,9 @@ async def close_entries(
 async def withdraw(actor: Actor | None, hold: Booking, because: str) -> None:
     """Inside the transaction that ends ``hold`` for a reason of staff's (a closure, the
     room removed), before the hold is written: its offer is withdrawn, and the entry waits again
-    with its place in line (its join time) kept, for another room that fits or for this one
-    should it come free again (``offer_freed``, the sweep). Nothing when no open offer
-    holds the booking."""
+    with its place in line (its join time) kept; once the write commits it is offered another
+    room that fits (``offer_freed``), or this one should it come free again. Nothing when no
+    open offer holds the booking."""
     found = await WaitlistEntry.get_or_none(booking_id=hold.pk, state=EntryState.offered)
     entry = await waitlist_db.lock_entry(found.pk) if found is not None else None
     if entry is None or entry.state != EntryState.offered or entry.booking_id != hold.pk:

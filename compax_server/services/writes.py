@@ -8,7 +8,8 @@ part of a write that the database refused) or bumps the cache stamp. The slots a
 are read from the audit events it recorded (a booking that occupied a slot and no longer
 does: cancelled, rejected, released, moved, a lapsed hold), so no write has to announce them
 itself; after the commit the members waiting for each are offered what is free, first come
-first (``services.waitlist_offers``).
+first, and the members whose offer the write withdrew (a closure, a room removed) are offered
+another room that fits (``services.waitlist_offers``).
 """
 
 from __future__ import annotations
@@ -61,12 +62,13 @@ async def run(
         raise BookingConflict("the room was booked for one of these times a moment ago") from None
     if changed(result):
         await search.changed()
-    freed = waitlist_rules.freed_slots(seen)
-    if freed:
+    freed = waitlist_rules.freed_slots((e.entity_type, e.before, e.after) for e in seen)
+    withdrawn = [e.entity_id for e in seen if e.action == "waitlist.withdraw" and e.entity_id]
+    if freed or withdrawn:
         # imported here: offering writes through ``run`` too
         from compax_server.services import waitlist_offers
 
-        await waitlist_offers.offer_freed(freed)
+        await waitlist_offers.offer_freed(freed, withdrawn)
     return result
 
 

@@ -78,10 +78,10 @@ async def test_watching_hears_the_events_written_inside_it_and_no_more(database,
         await audit.record_many(actor, [("booking.create", "booking", 3, None, {"y": 1})])
         audit.written(audit.event(actor, "booking.update", "booking", 4, {"y": 1}, None))
     await audit.record(actor, "room.update", "room", 5)
-    assert seen == [
-        ("room", {"x": 1}, {"x": 2}),
-        ("booking", None, {"y": 1}),
-        ("booking", {"y": 1}, None),
+    assert [(e.action, e.entity_type, e.entity_id, e.before, e.after) for e in seen] == [
+        ("room.update", "room", 2, {"x": 1}, {"x": 2}),
+        ("booking.create", "booking", 3, None, {"y": 1}),
+        ("booking.update", "booking", 4, {"y": 1}, None),
     ]
 
 

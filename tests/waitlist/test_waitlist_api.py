@@ -1117,7 +1117,8 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
 ):
     """Staff closing the room of an offer cancel its hold: the offer is withdrawn, not left
     standing until it expires (which would end the entry). The member waits again, in their
-    place, and the sweep offers the other room that fits."""
+    place, and as the closure commits is offered the other room that fits (not at the next
+    sweep, up to a minute later, with the other room free to anyone meanwhile)."""
     set_clock(login_clock, at(0, 8))
     first, other = await make_room(capacity=30), await make_room(capacity=30)
     holder, waiter = await make_user(), await make_user()
@@ -1141,25 +1142,21 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
     assert r.status_code == 201, r.text
     assert r.json()["booking_ids"] == [hold]
     assert (await Booking.get(id=hold)).status == Status.cancelled
-    waiting = await entry(client, waiter, entry_id)
-    assert waiting["state"] == "waiting", waiting
-    assert waiting["booking_id"] is None and waiting["offer_expires_at"] is None
-    assert waiting["reason"] == "the offer was withdrawn: closed: Burst pipe"
-    r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
-    assert r.status_code == 409, r.text
-    assert r.json()["detail"] == (
-        f"waitlist entry {entry_id} is waiting; only offered entries can do this"
-    )
     withdrawn = await AuditEvent.get(action="waitlist.withdraw", entity_id=entry_id)
     assert withdrawn.actor_user_id == staff.pk
     assert withdrawn.before["state"] == "offered" and withdrawn.after["state"] == "waiting"
+    assert withdrawn.after["booking_id"] is None and withdrawn.after["offer_expires_at"] is None
+    assert withdrawn.after["reason"] == "the offer was withdrawn: closed: Burst pipe"
     assert (withdrawn.after["room_id"], withdrawn.after["withdrawn"]) == (first.pk, hold)
     assert withdrawn.after["because"] == "closed: Burst pipe"
 
-    await waitlist_offers.sweep(at(0, 8), force=True)
-    again = await entry(client, waiter, entry_id)
+    again = await entry(client, waiter, entry_id)  # no sweep ran
     assert again["state"] == "offered", again
+    assert again["offers"] == offered["offers"] + 1
     assert (await Booking.get(id=again["booking_id"])).room_id == other.pk
+    offers = AuditEvent.filter(action="waitlist.offer", entity_id=entry_id).order_by("id")
+    assert [e.after["room_id"] for e in await offers] == [first.pk, other.pk]
+    assert (await offers.last()).id > withdrawn.id  # made after the withdrawal, not before
     r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
     assert r.status_code == 200, r.text
     assert (await Booking.get(id=again["booking_id"])).status == Status.confirmed
@@ -1211,6 +1208,34 @@ async def test_a_room_removed_closes_the_entries_that_wait_for_it_and_withdraws_
     again = await entry(client, anyone, fitting_id)
     assert (again["state"], again["booking_id"]) == ("waiting", None), again
     assert again["reason"] == f"the offer was withdrawn: {because}"
+
+
+async def test_an_offer_a_room_removal_withdrew_is_made_again_in_another_room_at_once(
+    client, make_user, make_room, admin, building, login_clock
+):
+    """A removal is one write like a closure: the member whose offer was in the removed
+    room, waiting for any room that fits, is offered the other one as the removal commits;
+    nothing is offered in the removed room, though its slots were freed."""
+    set_clock(login_clock, at(0, 8))
+    gone, kept = await make_room(capacity=30), await make_room(capacity=30)
+    holder, waiter = await make_user(), await make_user()
+    for r_ in (gone, kept):
+        assert (await book(client, holder, r_, at(0, 10), at(0, 11))).status_code == 201
+    r = await join(client, waiter, at(0, 10), at(0, 11), building_id=building.pk, min_capacity=30)
+    entry_id = r.json()["id"]
+    await cancel(client, holder, (await Booking.get(room_id=gone.pk, owner_id=holder.pk)).pk)
+    hold = (await entry(client, waiter, entry_id))["booking_id"]
+    assert (await Booking.get(id=hold)).room_id == gone.pk
+    await cancel(client, holder, (await Booking.get(room_id=kept.pk, owner_id=holder.pk)).pk)
+
+    r = await client.delete(f"/api/v1/rooms/{gone.pk}?force=true", headers=bearer(admin))
+    assert r.status_code == 200, r.text
+    assert r.json()["cancelled_booking_ids"] == [hold]
+    assert r.json()["closed_waitlist_entry_ids"] == []
+    again = await entry(client, waiter, entry_id)  # no sweep ran
+    assert again["state"] == "offered", again
+    assert (await Booking.get(id=again["booking_id"])).room_id == kept.pk
+    assert not await Booking.filter(room_id=gone.pk, status=Status.held).exists()
 
 
 async def test_a_room_nobody_booked_is_removed_without_force_and_its_waitlist_closes(
