@@ -317,6 +317,13 @@ async def make_key(
     return dict(r.json())
 
 
+async def key_header(
+    client: Any, admin: User, user: User, scopes: Any = ("read", "write")
+) -> dict[str, str]:
+    """The ``X-API-Key`` header of a new key of ``user`` (``make_key``)."""
+    return {"X-API-Key": (await make_key(client, admin, user, scopes))["secret"]}
+
+
 def refused_field(r: Any, pointer: str, detail: str, code: str, *, location: str = "body") -> None:
     """``r`` is a 400 naming exactly this one field, in these words."""
     assert r.status_code == 400, r.text

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -216,10 +217,4 @@ async def delete_room(
     """The room leaves the catalogue; its booking history stays. With upcoming bookings it
     is a 409 unless an admin sends ``force=true``, which cancels them (each in the audit log)."""
     removed = await rooms.delete_room(actor, room_id, force=query.force)
-    return render(
-        RoomDeleted(
-            id=room_id,
-            cancelled_booking_ids=removed.cancelled_booking_ids,
-            closed_waitlist_entry_ids=removed.closed_waitlist_entry_ids,
-        )
-    )
+    return render(RoomDeleted(id=room_id, **asdict(removed)))

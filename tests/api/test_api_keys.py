@@ -8,7 +8,7 @@ import pytest
 
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import Role
-from tests.conftest import bearer, make_key
+from tests.conftest import bearer, key_header, make_key
 from tests.dates import Y2031
 
 KEYS = "/api/v1/api-keys"
@@ -134,8 +134,8 @@ async def test_a_key_without_read_scope_cannot_search_in_any_format(client, admi
     """The search answers JSON from the cache and CSV without it: both check the scope, also
     when a key that may read has just filled the cache with the same answer."""
     service = await make_user(Role.staff)
-    reader = {"X-API-Key": (await make_key(client, admin, service, scopes=["read"]))["secret"]}
-    writer = {"X-API-Key": (await make_key(client, admin, service, scopes=["write"]))["secret"]}
+    reader = await key_header(client, admin, service, ["read"])
+    writer = await key_header(client, admin, service, ["write"])
     window = {"free_from": f"{Y2031}-03-03T09:00:00Z", "free_to": f"{Y2031}-03-03T10:00:00Z"}
     for accept in ("application/json", "text/csv"):
         h = {"Accept": accept}

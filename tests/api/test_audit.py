@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from compax_server.db.users import Role
 from compax_server.services.paging import encode_cursor
-from tests.conftest import at, bearer, make_key, refused_field
+from tests.conftest import at, bearer, key_header, make_key, refused_field
 
 
 async def test_the_change_feed_returns_every_change_once_in_order(client, staff, room, book):
@@ -191,8 +191,8 @@ async def test_an_event_names_the_key_and_the_request_that_made_it(client, admin
 async def test_a_read_only_key_reads_the_log_and_the_feed_and_a_write_only_key_does_not(
     client, admin, staff
 ):
-    reader = {"X-API-Key": (await make_key(client, admin, staff, ["read"]))["secret"]}
-    writer = {"X-API-Key": (await make_key(client, admin, staff, ["write"]))["secret"]}
+    reader = await key_header(client, admin, staff, ["read"])
+    writer = await key_header(client, admin, staff, ["write"])
     for path in ("/api/v1/audit-events", "/api/v1/changes"):
         assert (await client.get(path, headers=reader)).status_code == 200, path
         r = await client.get(path, headers=writer)

@@ -15,7 +15,7 @@ from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.db.users import Role
 from compax_server.errors import InvalidInput
 from compax_server.services import webhooks
-from tests.conftest import actor_of, bearer, make_key, version_of
+from tests.conftest import actor_of, bearer, key_header, version_of
 
 HOOKS = "/api/v1/webhooks"
 PUBLIC = "https://93.184.215.14/hooks"  # a public address: no DNS lookup needed
@@ -34,10 +34,6 @@ async def closes_client(database: str) -> AsyncIterator[None]:
 async def make(client, user, **body: Any) -> Any:
     body = {"url": PUBLIC, "event_types": ["booking.*"], **body}
     return await client.post(HOOKS, json=body, headers=bearer(user))
-
-
-async def key_header(client, admin, user, scopes=("read", "write")) -> dict[str, str]:
-    return {"X-API-Key": (await make_key(client, admin, user, scopes))["secret"]}
 
 
 async def test_the_secret_is_shown_once_and_never_audited(client, staff):
