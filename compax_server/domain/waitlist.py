@@ -112,12 +112,14 @@ def freed_slots(
     confirmed or held) and no longer does, or no longer that one (cancelled, rejected,
     released, lapsed, moved). Each ``(entity_type, before, after)``; in first-seen order."""
     out: list[Slot] = []
+    seen: set[Slot] = set()  # a write may free thousands (a closure, a release of no-shows)
     for entity_type, before, after in events:
         if entity_type != "booking":
             continue
         was = _slot(before)
-        if was is None or was == _slot(after) or was in out:
+        if was is None or was in seen or was == _slot(after):
             continue
+        seen.add(was)
         out.append(was)
     return out
 
