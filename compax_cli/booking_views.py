@@ -12,7 +12,7 @@ import typer
 from compax_cli.output import details, print_json, table
 from compax_cli.session import State
 from compax_cli.times import show_span, show_time
-from compax_sdk import Booking, Compax, NotFoundError, Room
+from compax_sdk import Booking, Room
 
 Status = Literal["pending", "confirmed", "rejected", "cancelled", "released"]
 STATUSES: tuple[Status, ...] = ("pending", "confirmed", "rejected", "cancelled", "released")
@@ -34,15 +34,10 @@ def statuses(values: list[str] | None) -> list[Status] | None:
     return out
 
 
-def rooms_by_id(c: Compax, room_ids: Iterable[int]) -> dict[int, Room | None]:
-    """The rooms of some bookings (``None`` for a room that was removed)."""
-    found: dict[int, Room | None] = {}
-    for room_id in set(room_ids):
-        try:
-            found[room_id] = c.rooms.get(room_id)
-        except NotFoundError:
-            found[room_id] = None
-    return found
+def rooms_by_id(st: State, room_ids: Iterable[int]) -> dict[int, Room | None]:
+    """The rooms of some bookings (``None`` for a room that was removed), each asked for
+    once per command (``st.names``)."""
+    return {room_id: st.names.room(room_id) for room_id in set(room_ids)}
 
 
 def when(st: State, booking: Booking, room: Room | None) -> str:
@@ -123,9 +118,9 @@ def learn_people(st: State, booking: Booking) -> None:
     st.names.learn(user_ids=[booking.owner_id, booking.created_by_id or booking.owner_id])
 
 
-def with_room(st: State, c: Compax, booking: Booking) -> Room | None:
+def with_room(st: State, booking: Booking) -> Room | None:
     """The booking's room (its zone becomes the command's), and its people's names."""
-    room = rooms_by_id(c, [booking.room_id])[booking.room_id]
+    room = st.names.room(booking.room_id)
     learn_people(st, booking)
     if room is not None:
         st.zone_hint = st.display_zone(room.timezone)

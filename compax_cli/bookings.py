@@ -141,7 +141,7 @@ def list_(
             limit=min(limit, 200),
         )
         bookings, more = first(page, limit)
-        rooms = rooms_by_id(c, (b.room_id for b in bookings)) if not st.json else {}
+        rooms = rooms_by_id(st, (b.room_id for b in bookings)) if not st.json else {}
         if not st.json:
             st.names.learn(user_ids=(b.owner_id for b in bookings))
     if st.json:
@@ -162,7 +162,7 @@ def show(ctx: typer.Context, booking_id: BookingId, json_: Json = False, tz: Tz 
     st = state(ctx, json_, tz)
     with client(st) as c:
         booking = c.bookings.get(booking_id)
-        show_booking(st, booking, with_room(st, c, booking))
+        show_booking(st, booking, with_room(st, booking))
 
 
 @app.command("move")
@@ -191,7 +191,7 @@ def move(
         raise typer.BadParameter("give --end or --duration, not both", param_hint="--end")
     with client(st) as c:
         booking = c.bookings.get(booking_id)
-        target = lookup.room(c, room) if room else with_room(st, c, booking)
+        target = lookup.room(c, room) if room else with_room(st, booking)
         zone = st.input_zone(c, target.timezone if target else None)
         st.zone_hint = zone
         begin = parse_time(start, zone, "--start") if start else booking.start
@@ -235,7 +235,7 @@ def rename(
         booking = c.bookings.get(booking_id)
         renamed = c.bookings.update(booking, title=title)
         note(f"Renamed booking {renamed.id}.")
-        show_booking(st, renamed, with_room(st, c, renamed))
+        show_booking(st, renamed, with_room(st, renamed))
 
 
 @app.command("reset")
@@ -258,14 +258,14 @@ def reset(
         booking = c.bookings.get(booking_id)
         if not booking.exception_fields:
             note(f"Booking {booking.id} has no change made by hand; nothing to reset.")
-            show_booking(st, booking, with_room(st, c, booking))
+            show_booking(st, booking, with_room(st, booking))
             return
         reset_ = c.bookings.update(booking, reset_exceptions=True)
         note(
             f"Booking {reset_.id} follows its {'series' if reset_.series_id else 'import'} "
             "again: its next change sets every field."
         )
-        show_booking(st, reset_, with_room(st, c, reset_))
+        show_booking(st, reset_, with_room(st, reset_))
 
 
 @app.command("cancel")
@@ -284,7 +284,7 @@ def cancel(
         booking = c.bookings.get(booking_id)
         cancelled = c.bookings.cancel(booking, reason=reason)
         note(f"Cancelled booking {cancelled.id}.")
-        show_booking(st, cancelled, with_room(st, c, cancelled))
+        show_booking(st, cancelled, with_room(st, cancelled))
 
 
 @app.command("approve")
@@ -297,7 +297,7 @@ def approve(ctx: typer.Context, booking_id: BookingId, json_: Json = False) -> N
     with client(st) as c:
         booking = c.bookings.get(booking_id)
         approved = c.bookings.approve(booking)
-        room = with_room(st, c, approved)
+        room = with_room(st, approved)
     if st.json:
         print_json(approved)
         return
@@ -325,7 +325,7 @@ def reject(
         booking = c.bookings.get(booking_id)
         rejected = c.bookings.reject(booking, reason=reason)
         note(f"Rejected booking {rejected.id}.")
-        show_booking(st, rejected, with_room(st, c, rejected))
+        show_booking(st, rejected, with_room(st, rejected))
 
 
 def overlapping(requests: list[Booking]) -> dict[int, list[int]]:
@@ -384,7 +384,7 @@ def pending(
             theirs = [b for b in rest if b.id not in {y.id for y in yours}]
         requests = (yours + theirs)[:limit]
         more = more or len(yours) + len(theirs) > limit
-        rooms = rooms_by_id(c, (b.room_id for b in requests)) if not st.json else {}
+        rooms = rooms_by_id(st, (b.room_id for b in requests)) if not st.json else {}
         if not st.json:
             st.names.learn(user_ids=(b.owner_id for b in requests))
     competing = overlapping(requests)

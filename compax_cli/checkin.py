@@ -31,7 +31,7 @@ def check_in(
     st = state(ctx, json_)
     with client(st) as c:
         booking = c.bookings.get(booking_id)
-        room = with_room(st, c, booking)
+        room = with_room(st, booking)
         if window:
             shown = c.bookings.checkin_window(booking_id)
         else:

@@ -116,7 +116,7 @@ def list_(ctx: typer.Context, json_: Json = False) -> None:
     st = state(ctx, json_)
     with client(st) as c:
         found = list(c.series.list(limit=200))
-        rooms = rooms_by_id(c, (s.room_id for s in found)) if not st.json else {}
+        rooms = rooms_by_id(st, (s.room_id for s in found)) if not st.json else {}
     if st.json:
         print_json(found)
         return
@@ -154,7 +154,7 @@ def show(
     st = state(ctx, json_, tz)
     with client(st) as c:
         found = c.series.get(series_id)
-        rooms = rooms_by_id(c, [found.room_id, *(b.room_id for b in found.occurrences)])
+        rooms = rooms_by_id(st, [found.room_id, *(b.room_id for b in found.occurrences)])
         if not st.json:
             st.names.learn(user_ids={found.owner_id, *(b.owner_id for b in found.occurrences)})
     if st.json:
@@ -217,7 +217,7 @@ def _edit(
             reset_exceptions=True if reset_exceptions else NOT_GIVEN,
             attendees=NOT_GIVEN if attendees is None else (attendees or None),  # 0 clears it
         )
-        room_now = rooms_by_id(c, [result.room_id])[result.room_id]
+        room_now = st.names.room(result.room_id)
         st.names.learn(user_ids=[result.owner_id])
     show_result(st, result, room_now.code if room_now else str(result.room_id), "Changed")
 
@@ -335,7 +335,7 @@ def cancel(
         result = c.series.cancel(
             found, from_date=parse_date(from_, "--from") if from_ else None, reason=reason
         )
-        room = rooms_by_id(c, [result.room_id])[result.room_id]
+        room = st.names.room(result.room_id)
         st.names.learn(user_ids=[result.owner_id])
     show_result(st, result, room.code if room else str(result.room_id), "Cancelled in")
 
@@ -356,6 +356,6 @@ def add_date(
     with client(st) as c:
         found = c.series.get(series_id)
         result = c.series.add_date(found, parse_date(day, "DAY"), override=override or None)
-        room = rooms_by_id(c, [result.room_id])[result.room_id]
+        room = st.names.room(result.room_id)
         st.names.learn(user_ids=[result.owner_id])
     show_result(st, result, room.code if room else str(result.room_id), "Added a date to")

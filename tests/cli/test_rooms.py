@@ -133,6 +133,8 @@ def test_removing_a_room_with_bookings_needs_force(admin_cli, api, campus):
     )
     assert api.bookings.get(booking.id).status == "cancelled"
     assert api.waitlist.get(waiting.id).state == "closed"
+    shown = admin_cli.ok("bookings", "show", str(booking.id)).stdout  # its room is gone
+    assert f"(room {room.id})" in shown and f"room {room.code} was removed" in shown, shown
 
 
 def test_features_list_and_add(admin_cli):
