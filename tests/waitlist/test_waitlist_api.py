@@ -1112,13 +1112,11 @@ async def test_an_api_key_waits_reads_and_answers_only_within_its_scopes(
     assert (await WaitlistEntry.get(id=entry_id)).state.value == "offered"
 
 
-async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room(
-    client, make_user, make_room, staff, building, login_clock
-):
-    """Staff closing the room of an offer cancel its hold: the offer is withdrawn, not left
-    standing until it expires (which would end the entry). The member waits again, in their
-    place, and as the closure commits is offered the other room that fits (not at the next
-    sweep, up to a minute later, with the other room free to anyone meanwhile)."""
+async def offered_one_of_two(client, make_user, make_room, building, login_clock):
+    """Two rooms of 30 booked 10-11 on day 0 (the clock at 08:00) and a member waiting for
+    any room of 30 in the building. The first room comes free and is offered to them; then
+    the other comes free too, and their offer stays the first (one offer at a time).
+    Returns both rooms, the member and their entry."""
     set_clock(login_clock, at(0, 8))
     first, other = await make_room(capacity=30), await make_room(capacity=30)
     holder, waiter = await make_user(), await make_user()
@@ -1129,10 +1127,23 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
     await cancel(client, holder, (await Booking.get(room_id=first.pk, owner_id=holder.pk)).pk)
     offered = await entry(client, waiter, entry_id)
     assert offered["state"] == "offered"
-    hold = offered["booking_id"]
-    assert (await Booking.get(id=hold)).room_id == first.pk
+    assert (await Booking.get(id=offered["booking_id"])).room_id == first.pk
     await cancel(client, holder, (await Booking.get(room_id=other.pk, owner_id=holder.pk)).pk)
-    assert (await entry(client, waiter, entry_id))["booking_id"] == hold  # one offer at a time
+    assert await entry(client, waiter, entry_id) == offered  # one offer at a time
+    return first, other, waiter, offered
+
+
+async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room(
+    client, make_user, make_room, staff, building, login_clock
+):
+    """Staff closing the room of an offer cancel its hold: the offer is withdrawn, not left
+    standing until it expires (which would end the entry). The member waits again, in their
+    place, and as the closure commits is offered the other room that fits (not at the next
+    sweep, up to a minute later, with the other room free to anyone meanwhile)."""
+    first, other, waiter, offered = await offered_one_of_two(
+        client, make_user, make_room, building, login_clock
+    )
+    entry_id, hold = offered["id"], offered["booking_id"]
 
     body = {"room_id": first.pk, "reason": "Burst pipe", "on_bookings": "cancel"}
     body |= {"start": at(0, 9).isoformat(), "end": at(0, 12).isoformat()}
@@ -1216,17 +1227,10 @@ async def test_an_offer_a_room_removal_withdrew_is_made_again_in_another_room_at
     """A removal is one write like a closure: the member whose offer was in the removed
     room, waiting for any room that fits, is offered the other one as the removal commits;
     nothing is offered in the removed room, though its slots were freed."""
-    set_clock(login_clock, at(0, 8))
-    gone, kept = await make_room(capacity=30), await make_room(capacity=30)
-    holder, waiter = await make_user(), await make_user()
-    for r_ in (gone, kept):
-        assert (await book(client, holder, r_, at(0, 10), at(0, 11))).status_code == 201
-    r = await join(client, waiter, at(0, 10), at(0, 11), building_id=building.pk, min_capacity=30)
-    entry_id = r.json()["id"]
-    await cancel(client, holder, (await Booking.get(room_id=gone.pk, owner_id=holder.pk)).pk)
-    hold = (await entry(client, waiter, entry_id))["booking_id"]
-    assert (await Booking.get(id=hold)).room_id == gone.pk
-    await cancel(client, holder, (await Booking.get(room_id=kept.pk, owner_id=holder.pk)).pk)
+    gone, kept, waiter, offered = await offered_one_of_two(
+        client, make_user, make_room, building, login_clock
+    )
+    entry_id, hold = offered["id"], offered["booking_id"]
 
     r = await client.delete(f"/api/v1/rooms/{gone.pk}?force=true", headers=bearer(admin))
     assert r.status_code == 200, r.text
