@@ -485,3 +485,30 @@ async def test_a_series_is_owned_by_its_maker_unless_staff_name_an_active_user(
     r = await create(client, staff, room, owner_id=member.pk)
     assert r.status_code == 201, r.text
     assert r.json()["owner_id"] == member.pk
+
+
+async def test_a_series_is_held_to_the_buildings_opening_hours_date_by_date(
+    client, staff, member, building, room
+):
+    """Tuesdays open 08:00-18:00 in Berlin: a series ending at 17:30 is booked; one running
+    to 18:30 is refused for each of its seven dates, each named, nothing written."""
+    await buildings.update_building(
+        actor_of(staff), building.pk, opening_hours={"tue": [["08:00", "18:00"]]}
+    )
+    r = await create(client, member, room, start_time="17:00")
+    assert r.status_code == 422, r.text
+    dates = [f"{Y2031}-03-{d:02d}" for d in (4, 11, 18, 25)]
+    dates += [f"{Y2031}-04-{d:02d}" for d in (1, 8, 15)]
+    assert r.json()["errors"] == [
+        {
+            "date": d,
+            "rule": "outside_opening_hours",
+            "detail": f"{building.code} is not open for the whole of that time",
+            "limit": {"tue": [["08:00", "18:00"]]},
+        }
+        for d in dates
+    ]
+    assert await Booking.all().count() == 0
+    r = await create(client, member, room, start_time="16:00")
+    assert r.status_code == 201, r.text
+    assert len(r.json()["booking_ids"]) == 7

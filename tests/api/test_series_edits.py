@@ -222,3 +222,47 @@ async def test_staff_may_override_the_seats_when_moving_a_series(client, admin, 
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["limit"] == 10
     assert (await edit(client, staff, now, room_id=big.pk, override=True)).status_code == 200
+
+
+async def test_a_moved_series_is_not_in_its_own_way_but_names_what_is(
+    client, staff, make_user, make_room, book
+):
+    """Staff move a series half an hour later: each new time overlaps the series' own old
+    one (not a conflict) and, on the 25th, a member's booking after the old time. The 409
+    names that date and that booking in full (staff see it all), nothing is moved, and the
+    same move without the member's booking goes through."""
+    room = await make_room()
+    made = await weekly(client, staff, room)  # 4, 18, 25 March, 09:00-10:30 Berlin
+    before = await rows(made["id"])
+    other = await make_user(Role.member)
+    start = datetime(Y2031, 3, 25, 9, 30, tzinfo=UTC)  # 10:30-11:00 Berlin
+    taken = await book(other, room, start, start + timedelta(minutes=30), title="Office hour")
+    r = await edit(client, staff, made, start_time="09:30")
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["dates"] == [day(3, 25)]
+    assert body["conflicts"] == [
+        {
+            "date": day(3, 25),
+            "room_id": room.pk,
+            "start": taken.start.isoformat(),
+            "end": taken.end.isoformat(),
+            "status": "confirmed",
+            "id": taken.pk,
+            "title": "Office hour",
+            "owner_id": other.pk,
+        }
+    ]
+    assert await rows(made["id"]) == before
+
+    r = await client.post(
+        f"/api/v1/bookings/{taken.pk}/cancel",
+        headers=bearer(other) | {"If-Match": f'"{taken.version}"'},
+    )
+    assert r.status_code == 200, r.text
+    r = await edit(client, staff, made, start_time="09:30")
+    assert r.status_code == 200, r.text
+    moved = await Booking.filter(series_id=made["id"]).order_by("occurrence_date")
+    assert [b.start for b in moved] == [
+        datetime(Y2031, 3, d, 8, 30, tzinfo=UTC) for d in (4, 18, 25)
+    ]

@@ -64,19 +64,28 @@ async def test_keep_keeps_them_and_says_which(client, staff, member, building, r
 
 
 async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
-    client, admin, staff, building, room
+    client, admin, staff, member, building, room, book
 ):
+    """The closed date is left out whatever else is in its way there: a booking the
+    closure kept is no conflict of a date that is not booked."""
     from datetime import UTC, datetime
 
     from compax_server.services import buildings
     from tests.conftest import actor_of
 
-    await buildings.add_closure(
+    kept = await book(
+        member,
+        room,
+        datetime(Y2031, 3, 11, 8, 30, tzinfo=UTC),
+        datetime(Y2031, 3, 11, 9, tzinfo=UTC),
+    )
+    closure = await buildings.add_closure(
         actor_of(admin),
         building.pk,
         start=datetime(Y2031, 3, 11, tzinfo=UTC),
         end=datetime(Y2031, 3, 12, tzinfo=UTC),
         reason="Open day",
+        on_bookings="keep",
     )
     body = {
         "room_id": room.pk,
@@ -92,11 +101,24 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
         "/api/v1/series", json=body | {"skip_closures": True}, headers=bearer(staff)
     )
     assert r.status_code == 201, r.text
-    assert [(s["date"], s["reason"]) for s in r.json()["skipped"]] == [
-        (f"{Y2031}-03-11", "closure")
-    ]
-    days = [b.start.date().isoformat() for b in await Booking.all().order_by("start")]
-    assert days == [f"{Y2031}-03-04", f"{Y2031}-03-18"]
+    [skipped] = r.json()["skipped"]
+    assert skipped == {
+        "date": f"{Y2031}-03-11",
+        "reason": "closure",
+        "conflicts": None,
+        "errors": [
+            {
+                "date": f"{Y2031}-03-11",
+                "rule": "closure",
+                "detail": f"closed: Open day ({Y2031}-03-11T00:00:00+00:00 to "
+                f"{Y2031}-03-12T00:00:00+00:00)",
+                "closure_id": closure.closure.pk,
+            }
+        ],
+    }
+    series = await Booking.filter(series_id=r.json()["id"]).order_by("start")
+    assert [b.start.date().isoformat() for b in series] == [f"{Y2031}-03-04", f"{Y2031}-03-18"]
+    assert (await Booking.get(id=kept.pk)).status == Status.confirmed
 
 
 async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
