@@ -127,10 +127,13 @@ async def limit_violations(
     owner_id: int,
     windows: list[tuple[datetime, datetime]],
     exclude_id: int | None = None,
+    *,
+    quota: bool = True,
 ) -> list[dict[str, Any]]:
-    """The booking rules (duration, horizon, notice; the weekly quota of a member owner)
-    for new bookings at ``windows``; and no booking of a member may end in the past. "Now" is
-    ``limits.now()``, the one clock tests hold still."""
+    """The booking rules (duration, horizon, notice; the weekly quota of a member owner,
+    unless ``quota`` is false: a series counts its dates together) for new bookings at
+    ``windows``; and no booking of a member may end in the past. "Now" is ``limits.now()``,
+    the one clock tests hold still."""
     now = limits.now()
     problems: list[dict[str, Any]] = []
     if not actor.is_staff and any(end <= now for _, end in windows):
@@ -142,7 +145,7 @@ async def limit_violations(
         for problem in rules.time_violations(room_rules, start, end, now):
             if problem not in problems:
                 problems.append(problem)
-    if await is_member(actor, owner_id):
+    if quota and await is_member(actor, owner_id):
         problems += await rules.quota_violations(
             room_rules, room, owner_id, windows, [exclude_id] if exclude_id else None
         )

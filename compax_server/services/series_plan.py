@@ -135,9 +135,9 @@ async def check_occurrences(
         closures_by_day.setdefault(by_start[c["ws"]], []).append(c)
     for o in occurrences:
         found = slots.room_problems(room, o.start, o.end, closures_by_day.get(o.date, []))
-        found += await checks.limit_violations(actor, room, owner_id, [(o.start, o.end)])
-        quota = [p for p in found if p["rule"] in ("max_bookings_per_week", "max_hours_per_week")]
-        found = [p for p in found if p not in quota]
+        found += await checks.limit_violations(
+            actor, room, owner_id, [(o.start, o.end)], quota=False
+        )
         if found:
             result.problems[o.date] = [{"date": o.date.isoformat(), **p} for p in found]
     # The weekly quota counts every new occurrence together.
