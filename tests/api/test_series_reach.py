@@ -437,6 +437,35 @@ async def test_a_following_move_and_an_added_date_count_in_the_owners_weekly_quo
     assert r.status_code == 200, r.text
 
 
+async def test_a_buildings_weekly_quota_binds_a_members_series_and_not_staffs_own(
+    client, admin, staff, member, building, make_room
+):
+    """A quota set for the building (not the room, not campus-wide) counts a member's new
+    series, all its dates together; staff booking their own series there are not held to
+    it."""
+    room = await make_room()
+    await rules.set_rules(
+        actor_of(admin), "building", building.pk, rules.Limits(max_hours_per_week=1)
+    )
+    r = await client.post(
+        S,
+        json={
+            "room_id": room.pk,
+            "title": "Algorithms",
+            "start_date": day(3, 4),
+            "start_time": "09:00",
+            "duration_minutes": 90,
+            "recurrence": {"freq": "weekly", "count": 3},
+        },
+        headers=bearer(member),
+    )
+    assert r.status_code == 422, r.text
+    assert {e["rule"] for e in r.json()["errors"]} == {"max_hours_per_week"}
+    assert await Series.all().count() == 0
+    made = await weekly(client, staff, room)
+    assert len(await occurrences(made["id"])) == 3
+
+
 async def test_a_date_added_in_a_dst_gap_moves_to_the_end_of_the_gap_and_says_so(
     client, staff, room
 ):
