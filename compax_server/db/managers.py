@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -69,18 +71,32 @@ NOTHING = Managed()
 async def managed_by(user_id: int) -> Managed:
     """One query: the buildings a user manages and the rooms they manage, directly or
     through their building."""
-    rows = await sql.fetch(
-        "SELECT m.building_id AS building_id, r.id AS room_id FROM managers m "
-        "LEFT JOIN rooms r ON (r.id = m.room_id OR r.building_id = m.building_id) "
-        "AND r.deleted_at IS NULL WHERE m.user_id = ?",
-        user_id,
-    )
-    if not rows:
-        return NOTHING
-    return Managed(
-        buildings=frozenset(r["building_id"] for r in rows if r["building_id"] is not None),
-        rooms=frozenset(r["room_id"] for r in rows if r["room_id"] is not None),
-    )
+    return (await managed_by_each([user_id])).get(user_id, NOTHING)
+
+
+async def managed_by_each(user_ids: Iterable[int]) -> dict[int, Managed]:
+    """``managed_by`` of many users in one query (the daily digest's approvers); a user who
+    manages nothing is missing from the answer."""
+    ids = sorted(set(user_ids))
+    found: dict[int, list[dict[str, Any]]] = {}
+    for at in range(0, len(ids), 500):  # a statement's parameters are bounded
+        chunk = ids[at : at + 500]
+        rows = await sql.fetch(
+            "SELECT m.user_id AS user_id, m.building_id AS building_id, r.id AS room_id "
+            "FROM managers m LEFT JOIN rooms r "
+            "ON (r.id = m.room_id OR r.building_id = m.building_id) AND r.deleted_at IS NULL "
+            f"WHERE m.user_id IN ({', '.join('?' for _ in chunk)})",
+            *chunk,
+        )
+        for row in rows:
+            found.setdefault(int(row["user_id"]), []).append(row)
+    return {
+        user_id: Managed(
+            buildings=frozenset(r["building_id"] for r in mine if r["building_id"] is not None),
+            rooms=frozenset(r["room_id"] for r in mine if r["room_id"] is not None),
+        )
+        for user_id, mine in found.items()
+    }
 
 
 @dataclass(frozen=True)

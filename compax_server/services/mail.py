@@ -328,8 +328,9 @@ async def queue_digests(now: datetime) -> int:
     unmanaged = frozenset(await managers_db.unmanaged_rooms())  # staff decide these
     waiting: dict[frozenset[int], tuple[list[BookingFacts], int]] = {}
     theirs: dict[str, frozenset[int]] = {}
+    managed = await managers_db.managed_by_each(a.id for a in todo.values())
     for key, a in todo.items():  # the rooms each decides, as approvers_for sends requests
-        rooms = (await managers_db.managed_by(a.id)).rooms
+        rooms = managed.get(a.id, managers_db.NOTHING).rooms
         theirs[key] = rooms | unmanaged if a.id in is_staff else rooms
         if theirs[key] not in waiting:  # staff share one list
             waiting[theirs[key]] = await mail_db.pending_requests(now, DIGEST_LISTED, theirs[key])
