@@ -438,31 +438,40 @@ async def test_a_following_move_and_an_added_date_count_in_the_owners_weekly_quo
 
 
 async def test_a_buildings_weekly_quota_binds_a_members_series_and_not_staffs_own(
-    client, admin, staff, member, building, make_room
+    client, admin, staff, member, building, make_room, book
 ):
     """A quota set for the building (not the room, not campus-wide) counts a member's new
-    series, all its dates together; staff booking their own series there are not held to
-    it."""
-    room = await make_room()
-    await rules.set_rules(
-        actor_of(admin), "building", building.pk, rules.Limits(max_hours_per_week=1)
-    )
-    r = await client.post(
-        S,
-        json={
-            "room_id": room.pk,
-            "title": "Algorithms",
-            "start_date": day(3, 4),
-            "start_time": "09:00",
-            "duration_minutes": 90,
-            "recurrence": {"freq": "weekly", "count": 3},
-        },
-        headers=bearer(member),
-    )
+    series, all its dates together with what the member has booked already; staff booking
+    their own series there are not held to it."""
+    room, elsewhere = await make_room(), await make_room()
+    one = rules.Limits(max_bookings_per_week=1)
+    await rules.set_rules(actor_of(admin), "building", building.pk, one)
+    for d in (13, 20):  # Thursdays
+        start = datetime(Y2031, 3, d, 9, tzinfo=UTC)
+        await book(member, elsewhere, start, start + timedelta(hours=1))
+    start = datetime(Y2031, 3, 20, 11, tzinfo=UTC)
+    await book(staff, elsewhere, start, start + timedelta(hours=1))
+    body = {
+        "room_id": room.pk,
+        "title": "Algorithms",
+        "start_date": day(3, 4),
+        "start_time": "09:00",
+        "duration_minutes": 90,
+        "recurrence": {"freq": "weekly", "count": 3},
+    }
+    r = await client.post(S, json=body, headers=bearer(member))
     assert r.status_code == 422, r.text
-    assert {e["rule"] for e in r.json()["errors"]} == {"max_hours_per_week"}
+    assert r.json()["detail"] == (
+        f"at most 1 bookings a week (the week of {day(3, 10)} would have 2); "
+        f"at most 1 bookings a week (the week of {day(3, 17)} would have 2)"
+    )
+    assert [e["rule"] for e in r.json()["errors"]] == ["max_bookings_per_week"] * 2
     assert await Series.all().count() == 0
-    made = await weekly(client, staff, room)
+    r = await client.post(
+        S, json=body | {"recurrence": {"freq": "weekly", "count": 1}}, headers=bearer(member)
+    )
+    assert r.status_code == 201, r.text  # the week of the 3rd: one booking
+    made = await weekly(client, staff, room, start_time="12:00")  # 2 in the week of the 17th
     assert len(await occurrences(made["id"])) == 3
 
 
