@@ -13,8 +13,8 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.series import Series
 from compax_server.db.users import Role
-from compax_server.services import managers, rooms
-from tests.api.test_series_dates import current, day, weekly
+from compax_server.services import buildings, managers, rooms
+from tests.api.test_series_dates import add, current, day, weekly
 from tests.conftest import actor_of, bearer
 from tests.dates import Y2031
 
@@ -266,3 +266,35 @@ async def test_a_moved_series_is_not_in_its_own_way_but_names_what_is(
     assert [b.start for b in moved] == [
         datetime(Y2031, 3, d, 8, 30, tzinfo=UTC) for d in (4, 18, 25)
     ]
+
+
+async def test_a_series_is_not_moved_nor_given_a_date_where_its_room_is_closed(
+    client, admin, staff, building, make_room
+):
+    """A closure refuses a series' move into the closed room and a date added on the closed
+    day (422 naming the closure), with nothing written: the dates a closure covers are left
+    out only when a new series asks for it (``skip_closures``)."""
+    here, there = await make_room(), await make_room()
+    made = await weekly(client, staff, here)  # 4, 18, 25 March; not the 11th
+    for room, d in ((here, 11), (there, 18)):  # a day without the series; a day with it
+        closed = await buildings.add_closure(
+            actor_of(admin),
+            building.pk,
+            room_id=room.pk,
+            start=datetime(Y2031, 3, d, tzinfo=UTC),
+            end=datetime(Y2031, 3, d + 1, tzinfo=UTC),
+            reason="Painting",
+        )
+    before = await rows(made["id"])
+
+    r = await edit(client, staff, made, room_id=there.pk)
+    assert r.status_code == 422, r.text
+    assert [(e["date"], e["rule"], e["closure_id"]) for e in r.json()["errors"]] == [
+        (day(3, 18), "closure", closed.closure.pk)
+    ]
+    r = await add(client, staff, made, day(3, 11))
+    assert r.status_code == 422, r.text
+    assert [(e["date"], e["rule"]) for e in r.json()["errors"]] == [(day(3, 11), "closure")]
+    assert await rows(made["id"]) == before
+    series = await Series.get(id=made["id"])
+    assert (series.version, series.added_dates) == (made["version"], [])
