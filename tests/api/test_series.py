@@ -512,3 +512,33 @@ async def test_a_series_is_held_to_the_buildings_opening_hours_date_by_date(
     r = await create(client, member, room, start_time="16:00")
     assert r.status_code == 201, r.text
     assert len(r.json()["booking_ids"]) == 7
+
+
+async def test_a_refused_series_names_its_first_five_distinct_reasons(
+    client, admin, staff, member, building, room
+):
+    """Six of the seven dates closed, each by a closure of its own: the 422 counts six
+    dates and names the first five reasons (sorted), every date in ``errors``; staff are
+    told they may override."""
+    details = []
+    for d in (4, 11, 18, 25, 32, 39):  # Tuesdays from 4 March; 32 is 1 April
+        start = datetime(Y2031, 3, 1, 7, tzinfo=UTC) + timedelta(days=d - 1)
+        await buildings.add_closure(
+            actor_of(admin),
+            building.pk,
+            start=start,
+            end=start + timedelta(hours=4),
+            reason=f"Exam {d}",
+        )
+        details.append(
+            f"closed: Exam {d} ({start.isoformat()} to {(start + timedelta(hours=4)).isoformat()})"
+        )
+    listed = "; ".join(sorted(details)[:5])
+    for user, tail in ((member, ""), (staff, " (staff may override)")):
+        r = await create(client, user, room)
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"] == (
+            f"6 occurrence(s) break a rule (nothing was booked): {listed}{tail}"
+        )
+        assert [e["detail"] for e in r.json()["errors"]] == details
+    assert await Booking.all().count() == 0
