@@ -542,3 +542,20 @@ async def test_a_refused_series_names_its_first_five_distinct_reasons(
         )
         assert [e["detail"] for e in r.json()["errors"]] == details
     assert await Booking.all().count() == 0
+
+
+async def test_a_taken_series_names_its_first_ten_dates_and_lists_them_all(
+    client, staff, member, room, book
+):
+    """Twelve weekly dates, each taken: the 409 names the first ten in its detail and every
+    one in ``dates``."""
+    days = [date(Y2031, 3, 4) + timedelta(weeks=w) for w in range(12)]
+    for d in days:  # 08:00 UTC is 09:00 or 10:00 in Berlin: inside the 09:00-10:30 lecture
+        start = datetime.combine(d, datetime.min.time(), tzinfo=UTC) + timedelta(hours=8)
+        await book(staff, room, start, start + timedelta(minutes=30))
+    r = await create(client, member, room, recurrence={"until": None, "count": 12})
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == "12 occurrence(s) are taken (nothing was booked): " + ", ".join(
+        d.isoformat() for d in days[:10]
+    )
+    assert r.json()["dates"] == [d.isoformat() for d in days]
