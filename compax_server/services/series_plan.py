@@ -64,9 +64,9 @@ async def plan(
     edited (its own occurrences are not in the way)."""
     term, holidays = await _term_bounds(rule.get("term_id"))
     until = date.fromisoformat(rule["until"]) if rule.get("until") else None
-    if term is not None:
+    if term is not None:  # a rule ends by one of until, count and term_id (the schema's)
         start_date = max(start_date, term.start_date)
-        until = term.end_date if until is None else min(until, term.end_date)
+        until = term.end_date
     tz = hours.zone(room.timezone)
     expansion = recurrence.expand(
         rule,

@@ -559,3 +559,57 @@ async def test_a_taken_series_names_its_first_ten_dates_and_lists_them_all(
         d.isoformat() for d in days[:10]
     )
     assert r.json()["dates"] == [d.isoformat() for d in days]
+
+
+async def test_skip_conflicts_says_why_each_date_was_left_out(
+    client, admin, staff, member, building, room, book
+):
+    """A date a rule forbids (here a closure) is skipped with the rule's errors, a taken
+    date with what is in the way; the other dates are booked."""
+    closed_at = datetime(Y2031, 3, 11, 7, tzinfo=UTC)
+    closure = await buildings.add_closure(
+        actor_of(admin),
+        building.pk,
+        start=closed_at,
+        end=closed_at + timedelta(hours=4),
+        reason="Fire drill",
+    )
+    taken = await book(
+        staff,
+        room,
+        datetime(Y2031, 3, 18, 8, tzinfo=UTC),
+        datetime(Y2031, 3, 18, 8, 30, tzinfo=UTC),
+    )
+    r = await create(client, member, room, conflict_policy="skip_conflicts")
+    assert r.status_code == 201, r.text
+    assert r.json()["skipped"] == [
+        {
+            "date": f"{Y2031}-03-11",
+            "reason": "rule",
+            "conflicts": None,
+            "errors": [
+                {
+                    "date": f"{Y2031}-03-11",
+                    "rule": "closure",
+                    "detail": f"closed: Fire drill ({closed_at.isoformat()} to "
+                    f"{(closed_at + timedelta(hours=4)).isoformat()})",
+                    "closure_id": closure.closure.pk,
+                }
+            ],
+        },
+        {
+            "date": f"{Y2031}-03-18",
+            "reason": "conflict",
+            "errors": None,
+            "conflicts": [  # staff's booking, seen by a member: its times only
+                {
+                    "date": f"{Y2031}-03-18",
+                    "room_id": room.pk,
+                    "start": taken.start.isoformat(),
+                    "end": taken.end.isoformat(),
+                    "status": "confirmed",
+                }
+            ],
+        },
+    ]
+    assert len(r.json()["booking_ids"]) == 5
