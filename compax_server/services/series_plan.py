@@ -57,11 +57,9 @@ async def plan(
     added: set[date],
     skip_holidays: bool,
     override: bool,
-    exclude_series_id: int | None = None,
     only_dates: set[date] | None = None,
 ) -> Plan:
-    """Expand and check, under the room's lock. ``exclude_series_id``: the series being
-    edited (its own occurrences are not in the way)."""
+    """Expand and check, under the room's lock (a new series, or a date added to one)."""
     term, holidays = await _term_bounds(rule.get("term_id"))
     until = date.fromisoformat(rule["until"]) if rule.get("until") else None
     if term is not None:  # a rule ends by one of until, count and term_id (the schema's)
@@ -82,9 +80,7 @@ async def plan(
     )
     occurrences = [o for o in expansion.occurrences if only_dates is None or o.date in only_dates]
     result = Plan(occurrences, expansion.adjustments, expansion.skipped_holidays, {}, {}, {})
-    await check_occurrences(
-        actor, room, owner_id, result, override=override, exclude_series_id=exclude_series_id
-    )
+    await check_occurrences(actor, room, owner_id, result, override=override)
     return result
 
 

@@ -613,3 +613,15 @@ async def test_skip_conflicts_says_why_each_date_was_left_out(
         },
     ]
     assert len(r.json()["booking_ids"]) == 5
+
+
+async def test_a_term_series_that_keeps_holidays_books_them(client, staff, room):
+    """``skip_holidays: false``: the term's Easter holidays are booked like any week."""
+    term_id = await spring_term(client, staff)
+    r = await create(
+        client, staff, room, recurrence={"until": None, "term_id": term_id}, skip_holidays=False
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["skipped_holidays"] == []
+    dates = [b["start"][:10] for b in await occurrences(client, staff, r.json()["id"])]
+    assert f"{Y2031}-04-15" in dates and len(dates) == 9  # 4 March to 29 April
