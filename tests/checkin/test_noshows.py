@@ -56,6 +56,16 @@ async def test_two_no_shows_ban_a_member_naming_them_until_staff_lift_it(
     assert sorted(n["id"] for n in problem["noshows"]) == sorted(missed)
     assert problem["until"].startswith(f"{Y2031}-03-18T10:00:00")  # 14 days after the second
     assert all(f"#{i}" in problem["detail"] for i in missed)
+    series = {  # a series is held to the ban as well, before any of its dates is counted
+        "room_id": room.pk,
+        "title": "Weekly",
+        "start_date": at(5, 0).date().isoformat(),
+        "start_time": "15:00",
+        "duration_minutes": 60,
+        "recurrence": {"freq": "weekly", "count": 2},
+    }
+    r = await client.post("/api/v1/series", json=series, headers=bearer(member))
+    assert r.status_code == 422 and r.json()["code"] == "noshow_ban", r.text
 
     # staff may still book for the member, overriding the rules (audited)
     r = await booking(client, staff, room, 5, 12, owner_id=member.pk)
