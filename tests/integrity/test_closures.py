@@ -66,8 +66,9 @@ async def test_keep_keeps_them_and_says_which(client, staff, member, building, r
 async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
     client, admin, staff, member, building, room, book
 ):
-    """The closed date is left out whatever else is in its way there: a booking the
-    closure kept is no conflict of a date that is not booked."""
+    """The closed dates are left out whatever else is in their way: a booking a closure
+    kept is no conflict of a date that is not booked; a closed date with nothing else is
+    left out as plainly."""
     from datetime import UTC, datetime
 
     from compax_server.services import buildings
@@ -87,13 +88,21 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
         reason="Open day",
         on_bookings="keep",
     )
+    drill = await buildings.add_closure(
+        actor_of(admin),
+        building.pk,
+        room_id=room.pk,
+        start=datetime(Y2031, 3, 25, 7, tzinfo=UTC),
+        end=datetime(Y2031, 3, 25, 9, tzinfo=UTC),
+        reason="Fire drill",
+    )
     body = {
         "room_id": room.pk,
         "title": "Algorithms",
         "start_date": f"{Y2031}-03-04",
         "start_time": "09:00",
         "duration_minutes": 90,
-        "recurrence": {"freq": "weekly", "count": 3},
+        "recurrence": {"freq": "weekly", "count": 4},
     }
     refused = await client.post("/api/v1/series", json=body, headers=bearer(staff))
     assert refused.status_code == 422
@@ -101,7 +110,9 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
         "/api/v1/series", json=body | {"skip_closures": True}, headers=bearer(staff)
     )
     assert r.status_code == 201, r.text
-    [skipped] = r.json()["skipped"]
+    [skipped, plain] = r.json()["skipped"]
+    assert plain["date"] == f"{Y2031}-03-25" and plain["reason"] == "closure"
+    assert [e["closure_id"] for e in plain["errors"]] == [drill.closure.pk]
     assert skipped == {
         "date": f"{Y2031}-03-11",
         "reason": "closure",
