@@ -122,7 +122,7 @@ async def actor_for(user_id: int) -> Actor | None:
 # -- offering ------------------------------------------------------------------------------
 
 
-async def offer_freed(slots: list[rules.Slot], withdrawn: list[int] | None = None) -> None:
+async def offer_freed(slots: list[rules.Slot], withdrawn: list[int]) -> None:
     """After a write freed these slots: offer each to the first eligible waiting member;
     then the entries whose offer the write ``withdrew`` (a closure, a room removed), waiting
     again, are offered another room that fits (``offer_entry``), not left until the sweep.
@@ -139,7 +139,7 @@ async def offer_freed(slots: list[rules.Slot], withdrawn: list[int] | None = Non
             await offer_slot(slot)
         except Exception:
             log.exception("offering the freed slot %s failed; the sweep tries again", slot)
-    for entry_id in (withdrawn or [])[:CANDIDATES]:
+    for entry_id in withdrawn[:CANDIDATES]:
         try:
             entry = await WaitlistEntry.get_or_none(id=entry_id, state=EntryState.waiting)
             if entry is not None:  # not offered a freed slot just above, nor left meanwhile
