@@ -7,8 +7,11 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from compax_server import db
 from compax_server.db import notifications as notifications_db
+from compax_server.db.audit import AuditEvent
 from compax_server.db.notifications import PENDING, SENDING, WebhookDelivery
 
 EVENT_IDS = itertools.count(1000)
@@ -102,3 +105,33 @@ async def test_the_cursor_is_held_by_one_dispatcher_at_a_time(database):
         await holder
     async with db.transaction():
         assert await notifications_db.cursor_position("t") == 42
+
+
+async def test_a_consumer_is_behind_until_its_cursor_reaches_the_last_event(database):
+    """``behind`` and ``seen`` read each consumer's own cursor; a consumer that has none yet
+    has seen nothing (0) and is behind as soon as the feed holds an event."""
+    assert await notifications_db.seen("new") == 0
+    event = await AuditEvent.create(action="booking.create", entity_type="booking", entity_id=1)
+    async with db.transaction():
+        assert await notifications_db.cursor_position("t") == 0
+        await notifications_db.move_cursor("t", event.pk - 1)
+    assert await notifications_db.behind("t") and await notifications_db.behind("new")
+    async with db.transaction():
+        assert await notifications_db.cursor_position("t") == event.pk - 1
+        await notifications_db.move_cursor("t", event.pk)
+    assert not await notifications_db.behind("t")  # caught up
+    assert await notifications_db.behind("new")  # the other consumer's cursor did not move
+    assert (await notifications_db.seen("t"), await notifications_db.seen("new")) == (event.pk, 0)
+
+
+async def test_only_the_outbox_tables_and_finished_rows_can_be_claimed_or_purged(database):
+    """The table names and states are written into SQL, so anything else is refused before
+    a statement is built (a purge of ``pending`` rows would lose mail not yet sent)."""
+    with pytest.raises(ValueError, match="not a claimable table: users"):
+        await notifications_db.claim("users", limit=1, lease_seconds=60)
+    before = datetime.now(UTC)
+    with pytest.raises(ValueError, match="not a purgeable table: users"):
+        await notifications_db.purge_finished("users", ("sent",), before, 10)
+    for states in [(), ("sent", "pending"), ("sending",)]:
+        with pytest.raises(ValueError, match=r"not finished states: \("):
+            await notifications_db.purge_finished("email_messages", states, before, 10)
