@@ -3,7 +3,7 @@ what a feed publishes does not depend on the Host header nor carry the user's em
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -21,8 +21,13 @@ def settings(database_url):
     return conftest.test_settings(database_url, public_url=PUBLIC_URL + "/")
 
 
+# Read once, in UTC: two reads of the local date (one per end of a booking) may straddle
+# midnight. Three days ahead is inside a feed's window (a month back to a year ahead).
+DAY = datetime.now(UTC).date() + timedelta(days=3)
+
+
 def soon(hour: int) -> datetime:
-    return datetime.combine(date.today() + timedelta(days=3), time(hour), tzinfo=UTC)
+    return datetime.combine(DAY, time(hour), tzinfo=UTC)
 
 
 def calendar(body: bytes) -> Calendar:
