@@ -36,6 +36,14 @@ from compax_server.services.actors import Actor
 from compax_server.settings import Settings
 from tests.dates import Y2031
 
+# Every test, and every server process a test starts (it inherits the environment), runs in
+# a zone far from UTC with a DST change of its own (Pacific/Chatham: UTC+12:45, +13:45 in
+# its summer): code that reads the host's local time where it means UTC (``datetime.now()``
+# without a zone, ``date.today()``) fails here, not on a campus server whose clock is set
+# to local time. The code keeps every instant in UTC; nothing should notice.
+os.environ["TZ"] = "Pacific/Chatham"
+time.tzset()
+
 POSTGRES_URL = os.environ.get("COMPAX_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("COMPAX_TEST_REDIS_URL", "")
 PASSWORD = "correct horse battery"
