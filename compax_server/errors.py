@@ -90,6 +90,16 @@ class InvalidInput(BadRequest):
             errors=[{"location": location, "pointer": pointer, "detail": detail, "code": code}],
         )
 
+    @classmethod
+    def out_of_range(
+        cls, location: str, name: str, value: int, low: int, high: int
+    ) -> InvalidInput:
+        """A number outside ``low``..``high``, with the code the schema's own check gives
+        for the same value (pydantic's ``greater_than_equal`` / ``less_than_equal``): a
+        client reads one code for one mistake, whichever layer caught it."""
+        code = "greater_than_equal" if value < low else "less_than_equal"
+        return cls.field(location, name, f"must be between {low} and {high}", code)
+
 
 class Unauthenticated(CompaxError):
     status, code, title = 401, "unauthenticated", "Authentication required"

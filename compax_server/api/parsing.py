@@ -38,9 +38,7 @@ def parse_path_param(name: str, raw: str, kind: Any) -> Any:
             raise InvalidInput.field("path", name, "must be a positive integer", "int_parsing")
         value = int(raw)
         if not 1 <= value <= MAX_PATH_INT:
-            raise InvalidInput.field(
-                "path", name, f"must be between 1 and {MAX_PATH_INT}", "out_of_range"
-            )
+            raise InvalidInput.out_of_range("path", name, value, 1, MAX_PATH_INT)
         return value
     return raw
 

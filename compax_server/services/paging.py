@@ -58,9 +58,7 @@ def cursor_int(
 
 def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput.field(
-            "query", "limit", f"must be between 1 and {MAX_LIMIT}", code="out_of_range"
-        )
+        raise InvalidInput.out_of_range("query", "limit", limit, 1, MAX_LIMIT)
     return limit
 
 

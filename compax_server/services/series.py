@@ -221,7 +221,7 @@ async def create_in_transaction(
 ) -> Outcome:
     """The body of ``create_series``, for callers that hold a transaction (imports)."""
     if duration_minutes <= 0 or duration_minutes > 24 * 60:
-        raise InvalidInput.field("body", "duration_minutes", "between 1 and 1440", "out_of_range")
+        raise InvalidInput.out_of_range("body", "duration_minutes", duration_minutes, 1, 24 * 60)
     room = await checks.locked_room(room_id)
     check_seats(actor, room.code, room.capacity, attendees, override=override)
     p = await plan(

@@ -36,10 +36,15 @@ async def test_attendees_are_kept_and_must_fit(client, member, staff, make_room)
         "pointer": "/attendees",
         "detail": "",
     }
+    # what to do about it: a member can only pick a larger room
+    assert r.json()["errors"][0]["detail"] == (
+        f"11 attendees do not fit in {small.code} (10 seats); book a larger room"
+    )
     assert await Booking.filter(start=at(1, 9)).count() == 0
     late = {"start": at(2, 9).isoformat(), "end": at(2, 10).isoformat()}
     r = await client.post(BK, json=body(small, attendees=40, **late), headers=bearer(staff))
     assert r.status_code == 422  # staff too, unless they override
+    assert r.json()["errors"][0]["detail"].endswith("; book a larger room, or override")
     r = await client.post(
         BK, json=body(small, attendees=40, override=True, **late), headers=bearer(staff)
     )

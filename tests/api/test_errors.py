@@ -150,11 +150,26 @@ async def test_a_value_missing_its_pattern_is_refused_in_words(
     assert body["detail"] == f"{pointer[1:]}: {words}"
 
 
-@pytest.mark.parametrize("path_id", ["abc", "-1", "0", "99999999999", "1.5"])
-async def test_bad_path_ids_are_400(client, admin, path_id):
+@pytest.mark.parametrize(
+    ("path_id", "code"),
+    [
+        ("abc", "int_parsing"),
+        ("-1", "int_parsing"),
+        ("1.5", "int_parsing"),
+        ("99999999999", "int_parsing"),  # more digits than an id has
+        ("0", "greater_than_equal"),  # the codes a query or body number out of range gets
+        ("2147483648", "less_than_equal"),  # past the integer column
+    ],
+)
+async def test_bad_path_ids_are_400(client, admin, path_id, code):
     r = await client.get(f"/api/v1/users/{path_id}", headers=bearer(admin))
     body = assert_problem(r, 400, "validation_failed")
-    assert body["errors"][0] == {**body["errors"][0], "location": "path", "pointer": "/user_id"}
+    assert body["errors"][0] == {
+        **body["errors"][0],
+        "location": "path",
+        "pointer": "/user_id",
+        "code": code,
+    }
 
 
 async def test_non_json_content_type_is_400(client, admin):

@@ -118,18 +118,22 @@ async def test_a_change_that_rolled_back_announces_nothing(client, worker, admin
         assert [e["entity_id"] for e in receiver.events()] == [kept.json()["id"]]
 
 
-async def test_a_repeated_batch_adds_nothing(client, worker, admin, room):
+async def test_a_repeated_batch_adds_nothing(client, worker, admin, member, make_room):
+    room = await make_room(requires_approval=True)
     with Receiver() as receiver:
         receiver.secrets.append(await subscribe(client, admin, receiver.url))
-        await book(client, admin, room, 9)
+        await book(client, admin, room, 9)  # staff's own booking: a webhook, no email
+        await book(client, member, room, 11)  # a request: the approvers get an email
         assert await notify.dispatch() > 0
-        deliveries = await WebhookDelivery.all().count()
+        deliveries = await WebhookDelivery.all().values_list("id", flat=True)
+        emails = await EmailMessage.all().values_list("id", flat=True)
+        assert len(deliveries) == 2 and len(emails) == 1
         # A dispatcher that crashed after storing but before its cursor moved: run again.
         async with db.transaction():
             await notifications_db.move_cursor(notify.CURSOR, 0)
         assert await notify.dispatch() > 0
-        assert await WebhookDelivery.all().count() == deliveries
-        assert await EmailMessage.all().count() == 0  # staff's own booking: nobody to tell
+        assert await WebhookDelivery.all().values_list("id", flat=True) == deliveries
+        assert await EmailMessage.all().values_list("id", flat=True) == emails
 
 
 async def test_a_new_subscription_hears_only_what_happens_after_it(client, worker, admin, room):

@@ -118,6 +118,15 @@ async def test_an_email_outlives_the_longest_reminder_lead_by_a_day(database):
     assert await remaining() == (set(), {kept})
 
 
+async def test_without_reminders_an_email_is_kept_as_long_as_the_log(database):
+    keep_days(1)  # no reminder leads: the day past the longest lead is the log's own day
+    now = datetime.now(UTC)
+    kept = await email(SENT, now - timedelta(hours=23, minutes=59))
+    await email(SENT, now - timedelta(days=1, seconds=30))
+    assert await notify.purge(now) == 1
+    assert await remaining() == (set(), {kept})
+
+
 @pytest.mark.parametrize("days", [0, 3651])
 def test_the_log_is_kept_one_day_to_ten_years(days, monkeypatch):
     from compax_server.settings import ConfigurationError, load_settings
