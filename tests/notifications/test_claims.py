@@ -13,6 +13,10 @@ from compax_server import db
 from compax_server.db import notifications as notifications_db
 from compax_server.db.audit import AuditEvent
 from compax_server.db.notifications import PENDING, SENDING, WebhookDelivery
+from compax_server.services import notify
+from tests.conftest import ENGINES
+
+POSTGRES = ENGINES[1]
 
 EVENT_IDS = itertools.count(1000)
 
@@ -105,6 +109,35 @@ async def test_the_cursor_is_held_by_one_dispatcher_at_a_time(database):
         await holder
     async with db.transaction():
         assert await notifications_db.cursor_position("t") == 42
+
+
+@pytest.mark.parametrize("engine", [POSTGRES], indirect=True)  # SQLite lets one writer in
+async def test_a_dispatcher_that_finds_the_cursor_taken_handles_nothing(database):
+    """Two dispatchers look at once (PostgreSQL, several workers): the one that finds the
+    cursor row locked leaves at once, storing nothing and saying it handled nothing (the
+    worker then waits for its next tick instead of looking again and again)."""
+    async with db.transaction():  # the cursor row exists (a first-ever insert would wait)
+        await notifications_db.cursor_position(notify.CURSOR)
+    await AuditEvent.create(action="booking.create", entity_type="booking", entity_id=1)
+    holding, done = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with db.transaction():
+            assert await notifications_db.cursor_position(notify.CURSOR) == 0
+            holding.set()
+            await done.wait()
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
+    try:
+        assert await notifications_db.behind(notify.CURSOR)
+        assert await notify.dispatch() == 0
+    finally:
+        done.set()
+        await holder
+    assert await notifications_db.seen(notify.CURSOR) == 0
+    assert await notify.dispatch() == 1  # once the other is done, the event is handled
+    assert await notifications_db.seen(notify.CURSOR) == await AuditEvent.all().count()
 
 
 async def test_a_consumer_is_behind_until_its_cursor_reaches_the_last_event(database):
