@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from compax_server.db.idempotency import IdempotencyKey, IdempotentRequest
 from compax_server.db.rooms import Room
 from compax_server.db.series import ImportBatch, Series
 from compax_server.db.users import Role
+from compax_server.errors import RequestInProgress
 from compax_server.services import idempotency
 from tests.conftest import bearer
 from tests.dates import Y2031
@@ -43,7 +46,13 @@ async def test_the_same_key_for_another_request_is_refused(client, admin, buildi
         ROOMS, json=room_body(building, "B1-901"), headers=keyed(admin, "room-1")
     )
     assert other.status_code == 422
-    assert other.json()["errors"][0]["rule"] == "idempotency_key_reused"
+    problem = other.json()
+    assert problem["detail"] == (
+        "This Idempotency-Key was used for a different request; use a new key."
+    )
+    assert problem["errors"] == [
+        {"rule": "idempotency_key_reused", "detail": "same key, different request"}
+    ]
     assert not await Room.filter(code="B1-901").exists()
 
 
@@ -55,6 +64,30 @@ async def test_keys_belong_to_their_user(client, admin, make_user, building):
     )
     assert (a.status_code, b.status_code) == (201, 201)
     assert a.json()["id"] != b.json()["id"]
+
+
+async def test_each_key_replays_its_own_answer(client, admin, make_user, building):
+    """The same key by another user, for another operation, and other keys of the same user
+    for the same operation: each retry gets its own first answer."""
+    other_admin = await make_user(role=Role.admin)
+    sent = [
+        (ROOMS, room_body(building, "B1-900"), admin, "k"),
+        (ROOMS, room_body(building, "B1-901"), admin, "k2"),
+        (ROOMS, room_body(building, "B1-902"), other_admin, "k"),
+        (
+            "/api/v1/buildings",
+            {"code": "B9", "name": "Annex", "timezone": "Europe/Berlin"},
+            admin,
+            "k",
+        ),
+    ]
+    first = [await client.post(path, json=body, headers=keyed(u, k)) for path, body, u, k in sent]
+    assert [r.status_code for r in first] == [201] * 4, [r.text for r in first]
+    for (path, body, user, key), answer in zip(sent, first, strict=True):
+        again = await client.post(path, json=body, headers=keyed(user, key))
+        assert again.status_code == 201, again.text
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == answer.json()
 
 
 async def test_a_failed_request_leaves_the_key_free(client, admin, building):
@@ -75,6 +108,9 @@ async def test_a_request_still_running_is_a_409_with_retry_after(client, admin, 
     r = await client.post(ROOMS, json=body, headers=keyed(admin, "k"))
     assert r.status_code == 409
     assert r.json()["code"] == "request_in_progress"
+    assert r.json()["detail"] == (
+        "The first request with this Idempotency-Key is still running; retry shortly."
+    )
     assert r.headers["retry-after"] == "1"
 
 
@@ -88,6 +124,62 @@ async def test_an_abandoned_claim_is_taken_over(client, admin, building):
     assert r.status_code == 201, r.text
     assert "idempotent-replayed" not in r.headers
     assert r.json()["id"] != digest_of_another_process.json()["id"]
+
+
+async def test_a_taken_over_claim_is_running_for_the_next_retry(database, admin):
+    """A key whose answer has expired (older than KEPT, not purged yet) or whose first
+    process died is taken over by one retry; a second retry meanwhile is told it runs,
+    neither replaying the expired answer nor taking the key over again."""
+    long_ago = datetime.now(UTC) - idempotency.KEPT - timedelta(minutes=1)
+    for key, status in (("expired", 201), ("abandoned", None)):
+        claimed = await idempotency.claim(admin.pk, "rooms_create", key, "digest")
+        assert isinstance(claimed, int)
+        await IdempotentRequest.filter(id=claimed).update(
+            status=status, body="{}", headers={"Location": "/old"}, created_at=long_ago
+        )
+        again = await idempotency.claim(admin.pk, "rooms_create", key, "digest")
+        assert again == claimed  # this retry does the work
+        with pytest.raises(RequestInProgress):
+            await idempotency.claim(admin.pk, "rooms_create", key, "digest")
+        row = await IdempotentRequest.get(id=claimed)
+        assert (row.status, row.body, row.headers) == (None, None, {})
+        assert row.created_at > long_ago
+
+
+async def test_taking_over_one_claim_leaves_the_others_alone(client, admin, building):
+    """Two keys claimed at the same instant: taking over the abandoned one leaves the
+    answered one answered (the takeover's compare-and-set names the row, not just its
+    time)."""
+    for key, code in (("a", "B1-900"), ("b", "B1-901")):
+        r = await client.post(ROOMS, json=room_body(building, code), headers=keyed(admin, key))
+        assert r.status_code == 201, r.text
+    same_instant = datetime.now(UTC) - idempotency.STALE - timedelta(seconds=1)
+    await IdempotentRequest.all().update(created_at=same_instant)
+    await IdempotentRequest.filter(key="a").update(status=None, body=None)  # its process died
+    await Room.filter(code="B1-900").delete()
+    redone = await client.post(ROOMS, json=room_body(building, "B1-900"), headers=keyed(admin, "a"))
+    assert redone.status_code == 201, redone.text
+    assert "idempotent-replayed" not in redone.headers
+    replayed = await client.post(
+        ROOMS, json=room_body(building, "B1-901"), headers=keyed(admin, "b")
+    )
+    assert replayed.status_code == 201, replayed.text
+    assert replayed.headers["idempotent-replayed"] == "true"
+
+
+async def test_concurrent_takeovers_of_an_abandoned_claim_let_one_through(database, admin):
+    """Retries racing for one abandoned claim: exactly one takes it over (on PostgreSQL the
+    compare-and-set on the claim's time decides; SQLite runs them one at a time)."""
+    claimed = await idempotency.claim(admin.pk, "rooms_create", "k", "digest")
+    assert isinstance(claimed, int)
+    long_ago = datetime.now(UTC) - idempotency.STALE - timedelta(seconds=1)
+    await IdempotentRequest.filter(id=claimed).update(created_at=long_ago)
+    outcomes = await asyncio.gather(
+        *(idempotency.claim(admin.pk, "rooms_create", "k", "digest") for _ in range(8)),
+        return_exceptions=True,
+    )
+    assert outcomes.count(claimed) == 1, outcomes
+    assert all(isinstance(o, RequestInProgress) for o in outcomes if o != claimed), outcomes
 
 
 async def test_concurrent_retries_make_one_resource(client, admin, building, room):
@@ -164,9 +256,36 @@ async def test_old_keys_are_purged(client, admin, building, member, room):
     long_ago = datetime.now(UTC) - idempotency.KEPT - timedelta(minutes=1)
     await IdempotentRequest.filter(key="old").update(created_at=long_ago)
     await IdempotencyKey.all().update(created_at=long_ago)
+    fresh = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "t",
+            "start": f"{Y2031}-03-04T10:00:00Z",
+            "end": f"{Y2031}-03-04T11:00:00Z",
+        },
+        headers=keyed(member, "new-booking"),
+    )
+    assert fresh.status_code == 201, fresh.text
     await idempotency.purge(datetime.now(UTC))
     assert await IdempotentRequest.all().values_list("key", flat=True) == ["new"]
-    assert await IdempotencyKey.all().count() == 0
+    assert await IdempotencyKey.all().values_list("key", flat=True) == ["new-booking"]
+
+
+async def test_a_release_forgets_only_its_own_unanswered_claim(client, admin, building):
+    """A claim whose work failed is forgotten; nobody else's. And a claim that went stale,
+    was taken over and answered by a retry, stays answered when the first process's work
+    then fails and releases it."""
+    for key, code in (("a", "B1-900"), ("b", "B1-901")):
+        r = await client.post(ROOMS, json=room_body(building, code), headers=keyed(admin, key))
+        assert r.status_code == 201, r.text
+    await IdempotentRequest.filter(key="a").update(status=None, body=None)  # still running
+    answered = await IdempotentRequest.get(key="b")
+    await idempotency.release(answered.pk)  # the first process of a taken-over claim
+    failed = await client.post(ROOMS, json=room_body(building, "B1-900"), headers=keyed(admin, "c"))
+    assert failed.status_code == 409  # the code is taken: the work failed, "c" is released
+    assert sorted(await IdempotentRequest.all().values_list("key", flat=True)) == ["a", "b"]
+    assert (await IdempotentRequest.get(key="b")).status == 201
 
 
 async def test_openapi_documents_the_header(client):

@@ -1,0 +1,118 @@
+"""One room's availability: what is busy (bookings, closures), what is free, who sees which
+booking, and the window's bounds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from compax_server.services import buildings
+from tests.conftest import actor_of, at, bearer, refused_field
+from tests.dates import Y2031
+
+R = "/api/v1/rooms"
+
+
+async def availability(client, user, room_id, start, end):
+    return await client.get(
+        f"{R}/{room_id}/availability",
+        params={"from": start.isoformat(), "to": end.isoformat()},
+        headers=bearer(user),
+    )
+
+
+async def test_busy_lists_bookings_and_closures_in_time_order_and_free_the_rest(
+    client, member, staff, make_user, building, make_room, book
+):
+    room = await make_room()
+    mine = await book(member, room, at(0, 14), at(0, 15), title="Reading group")
+    other = await book(await make_user(), room, at(0, 9), at(0, 10), title="Private")
+    await buildings.add_closure(
+        actor_of(staff),
+        building.pk,
+        reason="Fire drill",
+        room_id=room.pk,
+        start=at(0, 11),
+        end=at(0, 12),
+    )
+    r = await availability(client, member, room.pk, at(0, 8), at(0, 18))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["room_id"], body["timezone"]) == (room.pk, "Europe/Berlin")
+    assert (body["from"], body["to"]) == (f"{Y2031}-03-03T08:00:00Z", f"{Y2031}-03-03T18:00:00Z")
+    day = f"{Y2031}-03-03"
+    assert body["busy"] == [
+        {  # another member's booking: its time and state, not whose or what
+            "kind": "booking",
+            "start": f"{day}T09:00:00Z",
+            "end": f"{day}T10:00:00Z",
+            "status": "confirmed",
+            "booking_id": None,
+            "title": None,
+            "reason": None,
+        },
+        {
+            "kind": "closure",
+            "start": f"{day}T11:00:00Z",
+            "end": f"{day}T12:00:00Z",
+            "status": None,
+            "booking_id": None,
+            "title": None,
+            "reason": "Fire drill",
+        },
+        {
+            "kind": "booking",
+            "start": f"{day}T14:00:00Z",
+            "end": f"{day}T15:00:00Z",
+            "status": "confirmed",
+            "booking_id": mine.pk,
+            "title": "Reading group",
+            "reason": None,
+        },
+    ]
+    assert [(f["start"], f["end"]) for f in body["free"]] == [
+        (f"{day}T08:00:00Z", f"{day}T09:00:00Z"),
+        (f"{day}T10:00:00Z", f"{day}T11:00:00Z"),
+        (f"{day}T12:00:00Z", f"{day}T14:00:00Z"),
+        (f"{day}T15:00:00Z", f"{day}T18:00:00Z"),
+    ]
+    seen_by_staff = (await availability(client, staff, room.pk, at(0, 8), at(0, 18))).json()
+    assert [(b["booking_id"], b["title"]) for b in seen_by_staff["busy"]] == [
+        (other.pk, "Private"),
+        (None, None),
+        (mine.pk, "Reading group"),
+    ]
+
+
+async def test_a_room_that_cannot_be_booked_shows_what_is_busy_and_nothing_free(
+    client, member, staff, make_room, book
+):
+    room = await make_room()
+    await book(staff, room, at(0, 9), at(0, 10))
+    changed = await client.patch(
+        f"{R}/{room.pk}", json={"bookable": False}, headers={**bearer(staff), "If-Match": "*"}
+    )
+    assert changed.status_code == 200, changed.text
+    body = (await availability(client, member, room.pk, at(0, 8), at(0, 18))).json()
+    assert [b["start"] for b in body["busy"]] == [f"{Y2031}-03-03T09:00:00Z"]
+    assert body["free"] == []
+
+
+async def test_the_window_is_at_most_62_days(client, member, room):
+    longest = await availability(client, member, room.pk, at(0, 0), at(62, 0))
+    assert longest.status_code == 200, longest.text
+    too_long = await availability(
+        client, member, room.pk, at(0, 0), at(62, 0) + timedelta(seconds=1)
+    )
+    refused_field(too_long, "/to", "the window is at most 62 days", "too_long", location="query")
+
+
+async def test_the_window_must_end_after_it_starts(client, member, room):
+    for end in (at(0, 9), at(0, 8)):
+        r = await availability(client, member, room.pk, at(0, 9), end)
+        refused_field(r, "/to", "must be after from", "invalid_interval", location="query")
+
+
+async def test_a_room_that_does_not_exist_is_a_404(client, member, room):
+    r = await availability(client, member, room.pk + 1000, at(0, 8), at(0, 18))
+    assert r.status_code == 404
+    assert r.json()["detail"] == f"room {room.pk + 1000} does not exist"
