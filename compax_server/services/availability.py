@@ -3,6 +3,7 @@ when a booking conflicts (other free rooms that fit)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -77,22 +78,28 @@ async def alternatives(
     room_id: int, start: datetime, end: datetime, how_many: int = 3
 ) -> list[dict[str, Any]]:
     """Up to ``how_many`` other rooms free for ``[start, end)`` with at least the capacity and
-    all the features of ``room_id``: in the same building first, then the smallest. Anyone
-    may see them: a free search shows the same rooms to everyone (only bookable ones)."""
+    all the features of ``room_id``: those in the same building first (people walk there),
+    then those elsewhere; each group smallest first. Anyone may see them: a free search
+    shows the same rooms to everyone (only bookable ones). The room may have been removed
+    meanwhile: rooms like it are offered all the same."""
     room = await rooms_db.room_info(room_id, removed_too=True)
     if room is None:
         return []
-    room_filter = search_db.RoomFilter(
+    like_it = search_db.RoomFilter(
         min_capacity=room.capacity,
         feature_ids=await rooms_db.feature_ids(room_id),
         exclude_room_ids=[room_id],
     )
-    c = Criteria(free_from=start, free_to=end)
-    windows, _, _, _ = windows_of(c, await all_buildings())
-    rows = await search_db.find_rooms(room_filter, windows, sort="best_fit", limit=how_many * 5)
-    # The same building first (people walk there), then the smallest that fits.
-    rows.sort(key=lambda r: (r["building_id"] != room.building_id, r["capacity"], r["code"]))
+    windows, _, _, _ = windows_of(Criteria(free_from=start, free_to=end), await all_buildings())
+    found = await search_db.find_rooms(
+        replace(like_it, building_id=room.building_id), windows, sort="best_fit", limit=how_many
+    )
+    if len(found) < how_many:  # every free one of the same building is in ``found``
+        elsewhere = replace(like_it, exclude_room_ids=[room_id, *(r["id"] for r in found)])
+        found += await search_db.find_rooms(
+            elsewhere, windows, sort="best_fit", limit=how_many - len(found)
+        )
     return [
         {"id": r["id"], "code": r["code"], "name": r["name"], "capacity": r["capacity"]}
-        for r in rows[:how_many]
+        for r in found
     ]

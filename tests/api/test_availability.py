@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from compax_server.services import buildings
+from compax_server.services import availability as availability_service
+from compax_server.services import buildings, rooms
 from tests.conftest import actor_of, at, bearer, refused_field
 from tests.dates import Y2031
 
@@ -116,3 +117,58 @@ async def test_a_room_that_does_not_exist_is_a_404(client, member, room):
     r = await availability(client, member, room.pk + 1000, at(0, 8), at(0, 18))
     assert r.status_code == 404
     assert r.json()["detail"] == f"room {room.pk + 1000} does not exist"
+
+
+async def refused_with_alternatives(client, member, wanted):
+    r = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": wanted.pk,
+            "title": "x",
+            "start": at(0, 9).isoformat(),
+            "end": at(0, 10).isoformat(),
+        },
+        headers=bearer(member),
+    )
+    assert r.status_code == 409, r.text
+    return [a["code"] for a in r.json()["alternatives"]]
+
+
+async def test_alternatives_in_the_same_building_come_first_however_many_fit_better_elsewhere(
+    client, admin, member, staff, make_room, book
+):
+    annex = await buildings.create_building(
+        actor_of(admin), code="B2", name="Annex", timezone="Europe/Berlin"
+    )
+    wanted = await make_room(code="MAIN-40", capacity=40)
+    await make_room(code="MAIN-90", capacity=90)
+    await make_room(code="MAIN-20", capacity=20)  # too small
+    await make_room(code="MAIN-X", capacity=45, bookable=False)
+    for n in range(20):  # better fits, all of them, but a walk away
+        await make_room(code=f"ANNEX-{n:02}", capacity=41 + n, building_id=annex.pk)
+    await book(staff, wanted, at(0, 9), at(0, 10))
+    assert await refused_with_alternatives(client, member, wanted) == [
+        "MAIN-90",
+        "ANNEX-00",
+        "ANNEX-01",
+    ]
+
+
+async def test_at_most_three_alternatives_the_smallest_first(
+    client, member, staff, make_room, book
+):
+    wanted = await make_room(code="W", capacity=40)
+    for capacity in (70, 50, 60, 45, 80):
+        await make_room(code=f"R-{capacity}", capacity=capacity)
+    await book(staff, wanted, at(0, 9), at(0, 10))
+    assert await refused_with_alternatives(client, member, wanted) == ["R-45", "R-50", "R-60"]
+
+
+async def test_a_room_removed_meanwhile_still_gets_rooms_like_it(admin, make_room):
+    gone = await make_room(code="GONE", capacity=40)
+    await make_room(code="LIKE-IT", capacity=40)
+    await make_room(code="SMALLER", capacity=39)
+    await rooms.delete_room(actor_of(admin), gone.pk)
+    offered = await availability_service.alternatives(gone.pk, at(0, 9), at(0, 10))
+    assert [a["code"] for a in offered] == ["LIKE-IT"]
+    assert await availability_service.alternatives(gone.pk + 1000, at(0, 9), at(0, 10)) == []
