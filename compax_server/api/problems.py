@@ -195,7 +195,8 @@ PROBLEMS: dict[str, Kind] = {
         "The room is taken",
         "A confirmed booking is in the way. `conflicts` lists the bookings in the way (their "
         "time and state; id and title only where you may see them), `alternatives` up to "
-        "three other rooms free then that fit, `dates` the taken dates of a series.",
+        "three other rooms free then that fit (the same building's first, then the smallest), "
+        "`dates` the taken dates of a series.",
         "Offer another time or one of the `alternatives`.",
     ),
     "closure_hits_bookings": Kind(

@@ -264,7 +264,8 @@ async def conflict_from_database(
 async def offer_alternatives(
     conflict: BookingConflict, room_id: int, start: datetime, end: datetime
 ) -> None:
-    """Add up to three free rooms of the same capacity and features (best fit first)."""
+    """Add up to three free rooms with the seats and features of ``room_id``
+    (``availability.alternatives``: the same building first, then the smallest)."""
     try:
         conflict.extra["alternatives"] = await availability.alternatives(room_id, start, end)
     except Exception:  # alternatives are a courtesy: never turn a 409 into a 500
