@@ -32,14 +32,13 @@ async def get_booking(actor: Actor, booking_id: int, *, change: bool = False) ->
 
 @dataclass
 class BookingFilter:
-    room_id: int | None = None
     owner_id: int | None = None
     start: datetime | None = None  # overlapping [start, end)
     end: datetime | None = None
     statuses: list[Status] = field(default_factory=list)
     series_id: int | None = None
     to_decide: bool = False  # pending requests the actor is the one to decide
-    room_ids: list[int] = field(default_factory=list)  # any of these rooms
+    room_ids: list[int] = field(default_factory=list)  # any of these rooms (none: all)
     building_id: int | None = None
 
 
@@ -64,8 +63,6 @@ async def list_bookings(
         query = query.filter(
             status=Status.pending, room_id__in=await managers.rooms_to_decide(actor)
         )
-    if filters.room_id is not None:
-        query = query.filter(room_id=filters.room_id)
     if filters.room_ids:
         query = query.filter(room_id__in=filters.room_ids)
     if filters.building_id is not None:

@@ -1,0 +1,91 @@
+"""The bookings list: start order whatever the order they were made in, keyset pages that
+neither repeat nor skip, the series filter, and a cursor's bounds and words."""
+
+from __future__ import annotations
+
+from compax_server.services.paging import encode_cursor
+from tests.conftest import at, bearer, refused_field
+from tests.dates import Y2031
+
+BK = "/api/v1/bookings"
+
+
+async def pages(client, user, limit, **params):
+    """Every page's booking ids, following the cursors (at most 20 pages)."""
+    seen, cursor = [], None
+    for _ in range(20):
+        query = params | {"limit": limit} | ({"cursor": cursor} if cursor else {})
+        r = await client.get(BK, params=query, headers=bearer(user))
+        assert r.status_code == 200, r.text
+        seen.append([b["id"] for b in r.json()["data"]])
+        cursor = r.json()["next_cursor"]
+        if cursor is None:
+            return seen
+    raise AssertionError(f"the cursors never end: {seen}")
+
+
+async def test_the_list_is_in_start_order_and_pages_neither_repeat_nor_skip(
+    client, staff, make_room, book
+):
+    """Made latest first, so id order is the reverse of start order; two start together."""
+    room, other = await make_room(), await make_room()
+    late = await book(staff, room, at(2, 9), at(2, 10))
+    together = await book(staff, room, at(1, 9), at(1, 10))
+    together_too = await book(staff, other, at(1, 9), at(1, 10))
+    early = await book(staff, room, at(0, 9), at(0, 10))
+    in_order = [early.pk, together.pk, together_too.pk, late.pk]
+    assert await pages(client, staff, 10) == [in_order]
+    assert await pages(client, staff, 1) == [[i] for i in in_order]
+    assert await pages(client, staff, 2) == [in_order[:2], in_order[2:]]
+
+
+async def test_the_series_filter_lists_just_that_series(client, staff, room, book):
+    single = await book(staff, room, at(0, 9), at(0, 10))
+    r = await client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room.pk,
+            "title": "Reading group",
+            "start_date": f"{Y2031}-03-04",
+            "start_time": "10:00",
+            "duration_minutes": 60,
+            "recurrence": {"freq": "weekly", "count": 3},
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 201, r.text
+    series_ids = sorted(r.json()["booking_ids"])
+    assert await pages(client, staff, 10, series_id=r.json()["id"]) == [series_ids]
+    assert await pages(client, staff, 10) == [[single.pk, *series_ids]]
+
+
+async def test_a_cursor_holds_an_id_the_column_can_hold_and_a_start_in_range(
+    client, staff, room, book
+):
+    await book(staff, room, at(0, 9), at(0, 10))
+    start = at(0, 9).isoformat()
+    largest = encode_cursor({"s": start, "id": 2**31 - 1})
+    r = await client.get(BK, params={"cursor": largest}, headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    assert r.json()["data"] == []
+    for position in (
+        {"s": start, "id": 2**31},
+        {"s": "not a time", "id": 1},
+        {"s": "1000-01-01T00:00:00+00:00", "id": 1},  # before the time this server keeps
+        {"s": f"{Y2031}-03-03T09:00:00", "id": 1},  # no zone
+        {"id": 1},
+    ):
+        r = await client.get(BK, params={"cursor": encode_cursor(position)}, headers=bearer(staff))
+        refused_field(
+            r, "/cursor", "is not a cursor this server issued", "invalid", location="query"
+        )
+
+
+async def test_a_booking_no_one_may_see_is_one_that_does_not_exist(
+    client, member, staff, room, book
+):
+    hidden = await book(staff, room, at(0, 9), at(0, 10))
+    for booking_id in (hidden.pk, hidden.pk + 1000):
+        r = await client.get(f"{BK}/{booking_id}", headers=bearer(member))
+        assert r.status_code == 404
+        assert r.json()["detail"] == f"booking {booking_id} does not exist"
