@@ -226,3 +226,54 @@ async def test_a_feed_cursor_that_holds_no_event_id_is_a_precise_400(client, sta
         refused_field(
             r, "/since", "is not a cursor this server issued", "invalid", location="query"
         )
+
+
+async def test_a_bookings_events_hold_its_whole_state_before_and_after(client, staff, member, room):
+    """What the change feed's consumers and the waitlist read back from an event."""
+    made = await client.post(
+        "/api/v1/bookings",
+        json={
+            "room_id": room.pk,
+            "title": "Thesis defence",
+            "description": "Doors close at nine",
+            "start": at(0, 9).isoformat(),
+            "end": at(0, 11).isoformat(),
+            "attendees": 12,
+        },
+        headers=bearer(member),
+    )
+    assert made.status_code == 201, made.text
+    booking_id = made.json()["id"]
+    cancelled = await client.post(
+        f"/api/v1/bookings/{booking_id}/cancel",
+        json={"reason": "Postponed"},
+        headers=bearer(member) | {"If-Match": "*"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    events = (
+        await client.get(
+            "/api/v1/audit-events",
+            params={"entity_type": "booking", "entity_id": booking_id},
+            headers=bearer(staff),
+        )
+    ).json()["data"]
+    by_action = {e["action"]: e for e in events}
+    state = {
+        "room_id": room.pk,
+        "owner_id": member.pk,
+        "title": "Thesis defence",
+        "description": "Doors close at nine",
+        "start": at(0, 9).isoformat(),
+        "end": at(0, 11).isoformat(),
+        "status": "confirmed",
+        "version": 1,
+        "reason": None,
+        "attendees": 12,
+    }
+    assert by_action["booking.create"]["after"] == state
+    assert by_action["booking.cancel"]["before"] == state
+    assert by_action["booking.cancel"]["after"] == state | {
+        "status": "cancelled",
+        "version": 2,
+        "reason": "Postponed",
+    }
