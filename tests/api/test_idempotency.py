@@ -293,3 +293,21 @@ async def test_openapi_documents_the_header(client):
     create = spec["paths"]["/api/v1/rooms"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in create["parameters"]]
     assert "Idempotent-Replayed" in create["responses"]["201"]["headers"]
+
+
+async def test_a_retry_that_lists_the_same_fields_in_another_order_is_the_same_request(
+    client, admin
+):
+    """JSON objects have no order: a retry whose client wrote the opening hours' days (or
+    any fields) in another order gets the first answer, not a 422."""
+    hours = {"mon": [["08:00", "18:00"]], "tue": [["09:00", "17:00"]]}
+    body = {"code": "B9", "name": "Annex", "timezone": "Europe/Berlin", "opening_hours": hours}
+    first = await client.post("/api/v1/buildings", json=body, headers=keyed(admin, "annex"))
+    assert first.status_code == 201, first.text
+    reordered = dict(reversed(list(body.items()))) | {
+        "opening_hours": dict(reversed(hours.items()))
+    }
+    again = await client.post("/api/v1/buildings", json=reordered, headers=keyed(admin, "annex"))
+    assert again.status_code == 201, again.text
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()

@@ -138,3 +138,24 @@ async def test_a_renamed_occurrence_keeps_its_title_through_a_series_rename(clie
     assert r.json()["exceptions_kept"][0]["fields"] == ["title"]
     titles = [b["title"] for b in (await detail(client, staff, series["id"]))["occurrences"]]
     assert titles == ["Algorithms: exam review", "Algorithms I", "Algorithms I", "Algorithms I"]
+
+
+async def test_each_field_changed_by_hand_alone_is_an_exception_of_its_own(client, staff, room):
+    """One change of one part at a time, each on its own occurrence: a later start alone, a
+    later end alone, the description alone, the attendees alone."""
+    series = await make_series(client, staff, room)
+    occ = (await detail(client, staff, series["id"]))["occurrences"]
+    changes = [
+        ({"start": f"{Y2031}-03-04T08:15:00Z"}, ["time"]),  # 09:00 CET is 08:00Z
+        ({"end": f"{Y2031}-03-11T09:45:00Z"}, ["time"]),
+        ({"description": "Bring a laptop"}, ["title"]),
+        ({"attendees": 25}, ["attendees"]),
+    ]
+    for booking, (change, fields) in zip(occ, changes, strict=True):
+        r = await client.patch(
+            f"{BK}/{booking['id']}",
+            json=change,
+            headers=bearer(staff) | {"If-Match": f'"{booking["version"]}"'},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["exception_fields"] == fields, change
