@@ -149,7 +149,8 @@ class ClosureHitsBookingsError(ConflictError):
 class BookingConflictError(ConflictError):
     """409 ``booking_conflict``: the room is taken. ``conflicts`` lists the bookings in the
     way; ``alternatives`` up to three other rooms that are free then and fit, the same
-    building's first (for a single booking); ``dates`` the local dates that are taken (for a series)."""
+    building's first (for a single booking); ``dates`` the local dates that are taken (for a
+    series)."""
 
     def __init__(self, response: httpx.Response, body: dict[str, Any] | None = None) -> None:
         super().__init__(response, body)

@@ -172,3 +172,17 @@ async def test_a_room_removed_meanwhile_still_gets_rooms_like_it(admin, make_roo
     offered = await availability_service.alternatives(gone.pk, at(0, 9), at(0, 10))
     assert [a["code"] for a in offered] == ["LIKE-IT"]
     assert await availability_service.alternatives(gone.pk + 1000, at(0, 9), at(0, 10)) == []
+
+
+async def test_a_conflict_offers_free_rooms_with_the_seats_and_features(
+    client, member, staff, make_room, book
+):
+    wanted = await make_room(code="C-1", capacity=40, features=["projector"])
+    await make_room(code="C-2", capacity=30, features=["projector"])  # too small
+    await make_room(code="C-3", capacity=60, features=["projector"])
+    await make_room(code="C-4", capacity=45, features=["whiteboard"])  # lacks the projector
+    await make_room(code="C-5", capacity=50, features=["projector", "whiteboard"])
+    taken = await make_room(code="C-6", capacity=41, features=["projector"])
+    await book(staff, wanted, at(0, 9), at(0, 10))
+    await book(staff, taken, at(0, 9), at(0, 10))
+    assert await refused_with_alternatives(client, member, wanted) == ["C-5", "C-3"]

@@ -159,3 +159,8 @@ async def test_each_field_changed_by_hand_alone_is_an_exception_of_its_own(clien
         )
         assert r.status_code == 200, r.text
         assert r.json()["exception_fields"] == fields, change
+        event = await AuditEvent.filter(action="booking.update", entity_id=booking["id"]).get()
+        assert (event.before.get("exception_fields"), event.after["exception_fields"]) == (
+            None,
+            fields,
+        )
