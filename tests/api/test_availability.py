@@ -131,7 +131,11 @@ async def refused_with_alternatives(client, member, wanted):
         headers=bearer(member),
     )
     assert r.status_code == 409, r.text
-    return [a["code"] for a in r.json()["alternatives"]]
+    return r.json()["alternatives"]
+
+
+async def alternatives_to(client, member, wanted):
+    return [a["code"] for a in await refused_with_alternatives(client, member, wanted)]
 
 
 async def test_alternatives_in_the_same_building_come_first_however_many_fit_better_elsewhere(
@@ -147,7 +151,7 @@ async def test_alternatives_in_the_same_building_come_first_however_many_fit_bet
     for n in range(20):  # better fits, all of them, but a walk away
         await make_room(code=f"ANNEX-{n:02}", capacity=41 + n, building_id=annex.pk)
     await book(staff, wanted, at(0, 9), at(0, 10))
-    assert await refused_with_alternatives(client, member, wanted) == [
+    assert await alternatives_to(client, member, wanted) == [
         "MAIN-90",
         "ANNEX-00",
         "ANNEX-01",
@@ -161,7 +165,7 @@ async def test_at_most_three_alternatives_the_smallest_first(
     for capacity in (70, 50, 60, 45, 80):
         await make_room(code=f"R-{capacity}", capacity=capacity)
     await book(staff, wanted, at(0, 9), at(0, 10))
-    assert await refused_with_alternatives(client, member, wanted) == ["R-45", "R-50", "R-60"]
+    assert await alternatives_to(client, member, wanted) == ["R-45", "R-50", "R-60"]
 
 
 async def test_a_room_removed_meanwhile_still_gets_rooms_like_it(admin, make_room):
@@ -179,10 +183,13 @@ async def test_a_conflict_offers_free_rooms_with_the_seats_and_features(
 ):
     wanted = await make_room(code="C-1", capacity=40, features=["projector"])
     await make_room(code="C-2", capacity=30, features=["projector"])  # too small
-    await make_room(code="C-3", capacity=60, features=["projector"])
+    c3 = await make_room(code="C-3", capacity=60, features=["projector"], name="Hall")
     await make_room(code="C-4", capacity=45, features=["whiteboard"])  # lacks the projector
-    await make_room(code="C-5", capacity=50, features=["projector", "whiteboard"])
+    c5 = await make_room(code="C-5", capacity=50, features=["projector", "whiteboard"])
     taken = await make_room(code="C-6", capacity=41, features=["projector"])
     await book(staff, wanted, at(0, 9), at(0, 10))
     await book(staff, taken, at(0, 9), at(0, 10))
-    assert await refused_with_alternatives(client, member, wanted) == ["C-5", "C-3"]
+    assert await refused_with_alternatives(client, member, wanted) == [
+        {"id": c5.pk, "code": "C-5", "name": c5.name, "capacity": 50},
+        {"id": c3.pk, "code": "C-3", "name": "Hall", "capacity": 60},
+    ]
