@@ -332,6 +332,24 @@ async def key_header(
     return {"X-API-Key": (await make_key(client, admin, user, scopes))["secret"]}
 
 
+def series_body(
+    room: Any, recurrence: dict[str, Any] | None = None, **fields: Any
+) -> dict[str, Any]:
+    """The request body of a weekly series in ``room``: "Algorithms", Tuesdays at 09:00 for
+    90 minutes from 4 March 2031, four times. ``fields`` replace fields of the body;
+    ``recurrence`` replaces the rule's fields but ``freq`` (weekly unless given)."""
+    rule = {"freq": "weekly", **(recurrence if recurrence is not None else {"count": 4})}
+    return {
+        "room_id": room.pk,
+        "title": "Algorithms",
+        "start_date": f"{Y2031}-03-04",
+        "start_time": "09:00",
+        "duration_minutes": 90,
+        "recurrence": rule,
+        **fields,
+    }
+
+
 def refused_field(r: Any, pointer: str, detail: str, code: str, *, location: str = "body") -> None:
     """``r`` is a 400 naming exactly this one field, in these words."""
     assert r.status_code == 400, r.text

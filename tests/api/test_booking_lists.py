@@ -4,7 +4,7 @@ neither repeat nor skip, the series filter, and a cursor's bounds and words."""
 from __future__ import annotations
 
 from compax_server.services.paging import encode_cursor
-from tests.conftest import at, bearer, refused_field
+from tests.conftest import at, bearer, refused_field, series_body
 from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
@@ -41,18 +41,14 @@ async def test_the_list_is_in_start_order_and_pages_neither_repeat_nor_skip(
 
 async def test_the_series_filter_lists_just_that_series(client, staff, room, book):
     single = await book(staff, room, at(0, 9), at(0, 10))
-    r = await client.post(
-        "/api/v1/series",
-        json={
-            "room_id": room.pk,
-            "title": "Reading group",
-            "start_date": f"{Y2031}-03-04",
-            "start_time": "10:00",
-            "duration_minutes": 60,
-            "recurrence": {"freq": "weekly", "count": 3},
-        },
-        headers=bearer(staff),
+    body = series_body(
+        room,
+        title="Reading group",
+        start_time="10:00",
+        duration_minutes=60,
+        recurrence={"count": 3},
     )
+    r = await client.post("/api/v1/series", json=body, headers=bearer(staff))
     assert r.status_code == 201, r.text
     series_ids = sorted(r.json()["booking_ids"])
     assert await pages(client, staff, 10, series_id=r.json()["id"]) == [series_ids]

@@ -12,27 +12,18 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.series import Series
 from compax_server.services import buildings
+from tests import conftest
 from tests.conftest import actor_of, bearer, refused_field
 from tests.dates import Y2031
 
 S = "/api/v1/series"
 
 
-def series_body(room, **extra):
-    body = {
-        "room_id": room.pk,
-        "title": "Algorithms",
-        "start_date": f"{Y2031}-03-04",
-        "start_time": "09:00",
-        "duration_minutes": 90,
-        "recurrence": {"freq": "weekly", "until": f"{Y2031}-04-15"},
-    }
-    for key, value in extra.items():
-        if key == "recurrence":
-            body["recurrence"] = {**body["recurrence"], **value}
-        else:
-            body[key] = value
-    return body
+def series_body(room, recurrence=None, **fields):
+    """The shared body (``tests.conftest.series_body``) until 15 April instead of four
+    times; ``recurrence`` adds to that rule."""
+    rule = {"until": f"{Y2031}-04-15", **(recurrence or {})}
+    return conftest.series_body(room, recurrence=rule, **fields)
 
 
 async def create(client, user, room, **extra):

@@ -9,25 +9,13 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking
 from compax_server.db.series import ImportBatch, Series
 from compax_server.services import rooms
-from tests.conftest import actor_of, bearer
+from tests.conftest import actor_of, bearer, series_body
 from tests.dates import Y2031
 
 S = "/api/v1/series"
 BK = "/api/v1/bookings"
 IMPORTS = "/api/v1/imports"
 REPORT = "/api/v1/reports/utilisation"
-
-
-def series_body(room, **extra):
-    return {
-        "room_id": room.pk,
-        "title": "Algorithms",
-        "start_date": f"{Y2031}-03-04",
-        "start_time": "09:00",
-        "duration_minutes": 90,
-        "recurrence": {"freq": "weekly", "count": 4},
-        **extra,
-    }
 
 
 async def occurrences(client, user, series_id):

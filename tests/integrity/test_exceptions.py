@@ -5,7 +5,7 @@ overwritten only with ``reset_exceptions``."""
 from __future__ import annotations
 
 from compax_server.db.audit import AuditEvent
-from tests.conftest import bearer
+from tests.conftest import bearer, series_body
 from tests.dates import Y2031
 
 S = "/api/v1/series"
@@ -13,18 +13,7 @@ BK = "/api/v1/bookings"
 
 
 async def make_series(client, staff, room):
-    r = await client.post(
-        S,
-        json={
-            "room_id": room.pk,
-            "title": "Algorithms",
-            "start_date": f"{Y2031}-03-04",
-            "start_time": "09:00",
-            "duration_minutes": 90,
-            "recurrence": {"freq": "weekly", "count": 4},
-        },
-        headers=bearer(staff),
-    )
+    r = await client.post(S, json=series_body(room), headers=bearer(staff))
     assert r.status_code == 201, r.text
     return r.json()
 
