@@ -40,7 +40,12 @@ async def fetch_one(sql: str, *params: Any) -> dict[str, Any] | None:
 
 
 async def execute(sql: str, *params: Any) -> int:
-    """Run a statement; returns the number of rows it changed."""
+    """Run a statement; returns the number of rows an ``UPDATE`` or ``DELETE`` changed.
+
+    Not an ``INSERT``'s: on PostgreSQL Tortoise reads the second word of the command tag,
+    which for ``INSERT 0 5`` is the OID (0). Neither for a statement beginning otherwise
+    (``WITH ...``), which Tortoise runs as a query. Where an insert's count matters, use
+    ``fetch`` with ``RETURNING``."""
     conn, text = _prepare(sql)
     count, _ = await conn.execute_query(text, list(params))
     return int(count)
