@@ -35,3 +35,23 @@ async def test_a_dry_pool_answers_503_with_retry_after(client, member, database_
     assert int(r.headers["retry-after"]) >= 1
     again = await client.get("/api/v1/rooms", headers=bearer(member))
     assert again.status_code == 200
+
+
+async def test_a_transaction_that_gets_no_connection_times_out_and_leaves_the_pool_whole(
+    database, database_url
+):
+    """Tortoise's pooled transaction fails in ``acquire()`` before it has a connection or a
+    context token: what surfaces is the ``TimeoutError`` (the API's 503), not an error of
+    the clean-up, and the pool still hands out its one connection afterwards."""
+    pool = connections.get(db.connection_name(database_url))._pool
+    held = await pool.acquire()
+    try:
+        with pytest.raises(TimeoutError):
+            async with db.transaction():
+                pass  # pragma: no cover - never entered
+    finally:
+        await pool.release(held)
+    async with db.transaction() as tx:
+        rows = await tx.execute_query_dict("SELECT 41 + 1 AS answer")
+    assert rows == [{"answer": 42}]
+    assert pool.get_size() - pool.get_idle_size() == 0
