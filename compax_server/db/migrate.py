@@ -92,7 +92,9 @@ def _command(url: str) -> Command:
 
 async def _isolated(coro: Coroutine[Any, Any, T]) -> T:
     """Run ``coro`` with a Tortoise state of its own (Tortoise keeps it in a context variable,
-    and aerich skips initialising when it finds one, even a closed one)."""
+    and aerich skips initialising when it finds one, even a closed one). Not while this
+    process has the database open: ``db.init`` makes its state the global fallback, which a
+    fresh context still sees. Every caller migrates before ``db.init``."""
     return await asyncio.create_task(coro, context=contextvars.Context())
 
 

@@ -63,7 +63,7 @@ def test_postgres_goes_through_the_bounded_pool():
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", 0.0])
 def test_a_pool_that_never_waits_is_refused(value):
-    with pytest.raises(ValueError, match="acquire_timeout must be a positive number of seconds"):
+    with pytest.raises(ValueError, match=r"^acquire_timeout must be a positive number of seconds$"):
         postgres.BoundedAsyncpgClient(
             connection_name="postgres",
             host="h",
