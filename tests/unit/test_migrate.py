@@ -4,10 +4,13 @@ databases, and a new migration file written, numbered and applied."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import os
+import re
 import shutil
+import sqlite3
 import stat
 import uuid
 from pathlib import Path
@@ -244,3 +247,22 @@ async def test_a_migration_of_unchanged_models_has_no_sql_and_leaves_no_database
     } == module.SQL
     assert last_models_state(own_migrations) == "".join(module.MODELS_STATE)
     assert scratch(await database_names()) == databases
+
+
+def test_with_no_migration_yet_the_change_is_the_whole_schema(
+    tmp_path, monkeypatch, sqlite_template
+):
+    """The first migration of a history: every table of the models (aerich's own too), as
+    one script, and the same tables as the migrations build today."""
+    (tmp_path / "migrations" / "models").mkdir(parents=True)
+    monkeypatch.setenv("COMPAX_MIGRATIONS_DIR", str(tmp_path / "migrations"))
+    upgrade, downgrade = asyncio.run(migrate.model_changes(f"sqlite://{tmp_path}/new.sqlite3"))
+    assert downgrade == [] and len(upgrade) == 1
+    created = set(re.findall(r'CREATE TABLE "(\w+)"', upgrade[0]))
+    with sqlite3.connect(sqlite_template) as conn:
+        built = {
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if name != "sqlite_sequence"
+        }
+    assert created == built and "aerich" in built  # aerich's own table among them
