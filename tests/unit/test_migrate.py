@@ -172,8 +172,10 @@ async def test_a_postgres_scratch_database_needs_a_server():
 
 
 def test_statements_are_written_one_per_line_ending_in_a_semicolon():
-    statements = ["  CREATE TABLE a (n int);  ", "", "   ", "DROP TABLE b"]
-    assert migrate._indent_sql(statements) == "CREATE TABLE a (n int);\nDROP TABLE b;"
+    statements = ["  CREATE TABLE a (n int);  ", "", "   ", "DROP TABLE b", "DROP INDEX IDX;"]
+    assert migrate._indent_sql(statements) == (
+        "CREATE TABLE a (n int);\nDROP TABLE b;\nDROP INDEX IDX;"
+    )
     assert migrate._indent_sql([]) == ""
 
 
@@ -189,7 +191,9 @@ def own_migrations(tmp_path, monkeypatch) -> Path:
 @pytest.mark.parametrize("name", ["", "Add_rooms", "add-rooms", "a" * 41, "../x"])
 async def test_a_migration_name_is_checked_before_anything_is_written(own_migrations, name):
     before = migration_files(own_migrations)
-    with pytest.raises(ValueError, match="1-40 lowercase letters, digits or underscores"):
+    with pytest.raises(
+        ValueError, match=r"^a migration name is 1-40 lowercase letters, digits or underscores$"
+    ):
         await migrate.make_migration(name, None)
     assert migration_files(own_migrations) == before
 
@@ -266,3 +270,29 @@ def test_with_no_migration_yet_the_change_is_the_whole_schema(
             if name != "sqlite_sequence"
         }
     assert created == built and "aerich" in built  # aerich's own table among them
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="COMPAX_TEST_POSTGRES_URL is not set")
+async def test_the_last_migration_made_again_is_the_same(own_migrations):
+    """Without its file, the last migration (a column added to ``series``) is a model change
+    again: made anew, its SQL for both engines, both ways, and the models' state are those of
+    the file in the repository."""
+    last = own_migrations / "models" / migration_files(own_migrations)[-1]
+    kept = load(last)
+    last.unlink()
+    name = last.stem.split("_", 2)[2]
+    path = await migrate.make_migration(name, POSTGRES_URL)
+    assert path.name.split("_", 1)[0] == last.name.split("_", 1)[0]  # the same number
+    made = load(path)
+    assert made.SQL == kept.SQL
+    assert "ADD" in made.SQL["postgres"]["upgrade"] and "DROP" in made.SQL["sqlite"]["downgrade"]
+    assert "".join(made.MODELS_STATE) == "".join(kept.MODELS_STATE)
+
+
+async def test_the_first_migration_of_a_new_folder_is_number_0(tmp_path, monkeypatch):
+    folder = tmp_path / "new" / "migrations"  # not there yet, nor its parent
+    monkeypatch.setenv("COMPAX_MIGRATIONS_DIR", str(folder))
+    path = await migrate.make_migration("start", None, empty=True)
+    assert path.parent == folder / "models"
+    assert path.name.startswith("0_") and path.name.endswith("_start.py")
+    assert load(path).__doc__ == "Migration 0: start."
