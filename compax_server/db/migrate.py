@@ -19,7 +19,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -266,7 +266,7 @@ async def make_migration(name: str, postgres_url: str | None, empty: bool = Fals
     folder.mkdir(parents=True, exist_ok=True)
     numbers = [int(p.name.split("_", 1)[0]) for p in folder.glob("[0-9]*_*.py")]
     number = max(numbers, default=-1) + 1
-    stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")  # UTC, like every time we keep
     path = folder / f"{number}_{stamp}_{name}.py"
     state = await _models_state()
     path.write_text(

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import stat
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -212,7 +213,10 @@ def last_models_state(folder: Path) -> str:
 
 async def test_an_empty_migration_is_the_next_file_and_applies(own_migrations, tmp_path):
     before = migration_files(own_migrations)
+    began = datetime.now(UTC).replace(microsecond=0)
     path = await migrate.make_migration("hand_written_trigger", None, empty=True)
+    stamp = datetime.strptime(path.name.split("_")[1], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    assert began <= stamp <= datetime.now(UTC)  # in UTC, not the machine's zone
     after = number(before[-1]) + 1
     assert path.parent == own_migrations / "models"
     assert path.name.startswith(f"{after}_") and path.name.endswith("_hand_written_trigger.py")
