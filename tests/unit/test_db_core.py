@@ -233,6 +233,12 @@ def test_the_database_away_by_the_kind_of_error(error):
     assert not db.is_transient(error)
 
 
+def test_sqlite_that_cannot_open_its_file_is_the_database_away():
+    """Whatever wraps it: the words are all SQLite gives (a missing folder, a lost mount)."""
+    assert db.is_unavailable(RuntimeError("unable to open database file"))
+    assert not db.is_transient(RuntimeError("unable to open database file"))
+
+
 def test_a_plain_error_is_not_the_database_away():
     assert not db.is_unavailable(ValueError("unable to open the door"))
     assert not db.is_transient(ValueError("the database is fine"))
@@ -271,6 +277,13 @@ async def test_a_transient_failure_is_retried_with_a_growing_pause(pauses):
     assert len(pauses) == 3
     for attempt, pause in enumerate(pauses, start=1):
         assert 0.005 * attempt <= pause <= 0.03 * attempt
+
+
+async def test_a_failure_that_lasts_is_given_up_after_four_attempts(pauses):
+    work = Flaky(*[Coded("40P01") for _ in range(10)])
+    with pytest.raises(Coded):
+        await db.with_retries(work)
+    assert work.calls == 4 and len(pauses) == 3
 
 
 async def test_a_real_error_is_not_retried(pauses):
