@@ -255,7 +255,7 @@ async def make_migration(name: str, postgres_url: str | None, empty: bool = Fals
     if not re.fullmatch(r"[a-z0-9_]{1,40}", name):
         raise ValueError("a migration name is 1-40 lowercase letters, digits or underscores")
     sql: dict[str, tuple[list[str], list[str]]] = {}
-    for dialect in ("sqlite", "postgres"):
+    for dialect in ("postgres", "sqlite"):  # PostgreSQL first: no server, no work done
         if empty:
             sql[dialect] = ([], [])
             continue

@@ -105,3 +105,20 @@ def test_serve_skips_the_state_sync_that_meets_a_cleared_worker_entry():
     manager.worker_state = {process.name: {"state": "STOPPING"}}
     manager._sync_states()
     assert states == [ProcessState.COMPLETED]
+
+
+def test_make_migration_writes_the_next_file_or_says_why_not(tmp_path):
+    folder = tmp_path / "migrations"
+    env = {"COMPAX_MIGRATIONS_DIR": str(folder), "COMPAX_TEST_POSTGRES_URL": ""}
+    bad = runner.invoke(app, ["db", "make-migration", "Add-Rooms", "--empty"], env=env)
+    assert bad.exit_code == 1
+    assert "a migration name is 1-40 lowercase letters, digits or underscores" in bad.stderr
+    assert not folder.exists()
+    no_server = runner.invoke(app, ["db", "make-migration", "add_rooms"], env=env)
+    assert no_server.exit_code == 1
+    assert "a PostgreSQL URL is needed" in no_server.stderr
+    made = runner.invoke(app, ["db", "make-migration", "add_rooms", "--empty"], env=env)
+    assert made.exit_code == 0, made.output
+    written = sorted((folder / "models").glob("*.py"))
+    assert [p.name.split("_", 1)[0] for p in written] == ["0"]
+    assert made.stdout.strip() == str(written[0])
