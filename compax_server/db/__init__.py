@@ -81,7 +81,10 @@ def tortoise_config(url: str) -> dict[str, Any]:
 
 
 async def init(url: str) -> None:
-    """Open the database for this process (the connection itself opens lazily)."""
+    """Open the database for this process (the connection itself opens lazily).
+
+    As the global fallback: Sanic's request tasks do not inherit the context of the listener
+    that calls this, and would find no database (``tests/e2e/test_serve.py``)."""
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
 
 
