@@ -126,10 +126,11 @@ async def test_an_abandoned_claim_is_taken_over(client, admin, building):
     assert r.json()["id"] != digest_of_another_process.json()["id"]
 
 
-async def test_a_taken_over_claim_is_running_for_the_next_retry(database, admin):
+async def test_a_taken_over_claim_is_running_for_the_next_retry(database, admin, monkeypatch):
     """A key whose answer has expired (older than KEPT, not purged yet) or whose first
     process died is taken over by one retry; a second retry meanwhile is told it runs,
     neither replaying the expired answer nor taking the key over again."""
+    monkeypatch.setattr(idempotency, "PURGE_CHANCE", 0)  # no claim purges the expired key
     long_ago = datetime.now(UTC) - idempotency.KEPT - timedelta(minutes=1)
     for key, status in (("expired", 201), ("abandoned", None)):
         claimed = await idempotency.claim(admin.pk, "rooms_create", key, "digest")
@@ -270,6 +271,23 @@ async def test_old_keys_are_purged(client, admin, building, member, room):
     await idempotency.purge(datetime.now(UTC))
     assert await IdempotentRequest.all().values_list("key", flat=True) == ["new"]
     assert await IdempotencyKey.all().values_list("key", flat=True) == ["new-booking"]
+
+
+async def test_now_and_then_a_claim_purges_the_expired_keys(database, admin, monkeypatch):
+    """One claim in a hundred also deletes what is older than KEPT, so the table does not
+    grow without a purge job; a claim that purges still claims its own key."""
+    for key in ("old", "older"):
+        claimed = await idempotency.claim(admin.pk, "rooms_create", key, "digest")
+        assert isinstance(claimed, int)
+    long_ago = datetime.now(UTC) - idempotency.KEPT - timedelta(minutes=1)
+    await IdempotentRequest.filter(key="older").update(status=201, body="{}", created_at=long_ago)
+    monkeypatch.setattr(idempotency, "PURGE_CHANCE", 0)
+    assert isinstance(await idempotency.claim(admin.pk, "rooms_create", "new", "d"), int)
+    assert await IdempotentRequest.filter(key="older").exists()
+    monkeypatch.setattr(idempotency, "PURGE_CHANCE", 1)
+    assert isinstance(await idempotency.claim(admin.pk, "rooms_create", "newer", "d"), int)
+    kept = await IdempotentRequest.all().order_by("key").values_list("key", flat=True)
+    assert kept == ["new", "newer", "old"]
 
 
 async def test_a_release_forgets_only_its_own_unanswered_claim(client, admin, building):
