@@ -193,7 +193,7 @@ async def test_approving_rejects_the_requests_it_overlaps_in_one_step(
     c = (await create(client, await make_user(), room, at(0, 11), at(0, 13))).json()
     r = await client.post(f"{BK}/{a['id']}/approve", headers=bearer(staff) | {"If-Match": '"1"'})
     assert r.status_code == 200, r.text
-    assert r.json()["status"] == "confirmed"
+    assert (r.json()["status"], r.json()["reason"]) == ("confirmed", "")  # no reason to approve
     assert r.json()["rejected_booking_ids"] == [b["id"]]
     assert (await Booking.get(id=b["id"])).status == Status.rejected
     assert (await Booking.get(id=c["id"])).status == Status.pending  # touches a, does not overlap
@@ -223,6 +223,32 @@ async def test_reject_keeps_the_request_with_a_reason(client, member, staff, mak
         f"{BK}/{a['id']}/approve", headers=bearer(staff) | {"If-Match": '"2"'}
     )
     assert again.status_code == 409
+
+
+async def test_a_decision_asks_for_if_match_first_and_then_names_the_state(
+    client, member, staff, make_room
+):
+    """Without If-Match a decision is a 428 whatever the booking's state; with a stale one,
+    a request already decided is a 409 naming its state (more use than a 412: fetching
+    the new version would not help)."""
+    room = await make_room(requires_approval=True)
+    a = (await create(client, member, room, at(0, 9), at(0, 11))).json()
+    r = await client.post(f"{BK}/{a['id']}/reject", headers=bearer(staff) | {"If-Match": '"1"'})
+    assert r.status_code == 200, r.text
+    r = await client.post(f"{BK}/{a['id']}/approve", headers=bearer(staff))
+    assert r.status_code == 428, r.text
+    assert r.json()["detail"] == (
+        f'Send If-Match: "2" (the ETag of the version you saw) to change booking {a["id"]}.'
+    )
+    r = await client.post(f"{BK}/{a['id']}/approve", headers=bearer(staff) | {"If-Match": '"1"'})
+    assert r.status_code == 409, r.text
+    assert (
+        r.json()["detail"]
+        == f"booking {a['id']} is rejected; only pending bookings can be confirmed"
+    )
+    assert r.json()["booking_status"] == "rejected"
+    stored = await Booking.get(id=a["id"])
+    assert (stored.status, stored.version) == (Status.rejected, 2)
 
 
 async def test_changes_need_if_match_and_a_stale_one_changes_nothing(client, member, room):
@@ -311,6 +337,17 @@ async def test_idempotency_key_returns_the_first_result(client, member, room):
     )
     assert other.status_code == 422
     assert other.json()["errors"][0]["rule"] == "idempotency_key_reused"
+
+
+async def test_an_idempotency_key_belongs_to_its_user(client, member, make_user, room):
+    """Two people who happen to pick the same key each get their own booking."""
+    h = {"headers": {"Idempotency-Key": "sync-42"}}
+    mine = await create(client, member, room, at(0, 9), at(0, 10), **h)
+    theirs = await create(client, await make_user(), room, at(0, 11), at(0, 12), **h)
+    assert (mine.status_code, theirs.status_code) == (201, 201), theirs.text
+    assert "idempotent-replayed" not in theirs.headers
+    assert theirs.json()["id"] != mine.json()["id"]
+    assert await Booking.filter(room_id=room.pk).count() == 2
 
 
 async def test_members_cannot_book_for_others_or_see_their_bookings(

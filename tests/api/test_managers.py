@@ -245,6 +245,16 @@ async def test_a_manager_decides_their_rooms_requests(client, campus, who):
     assert r.json()["status"] == "confirmed"
     event = await AuditEvent.filter(action="booking.approve").first()
     assert event is not None and event.actor_user_id == campus[who].pk
+    declined = await request_booking(client, campus["member"], campus["seminar"], day=2)
+    r = await client.post(
+        f"{API}/bookings/{declined['id']}/reject",
+        json={"reason": "exam week"},
+        headers=bearer(campus[who]) | {"If-Match": f'"{declined["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["reason"]) == ("rejected", "exam week")
+    event = await AuditEvent.filter(action="booking.reject").first()
+    assert event is not None and event.actor_user_id == campus[who].pk
 
 
 async def test_elsewhere_a_manager_gets_exactly_the_members_answer(client, campus):

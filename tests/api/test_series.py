@@ -11,7 +11,7 @@ import pytest
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.series import Series
-from compax_server.services import buildings
+from compax_server.services import buildings, managers
 from tests import conftest
 from tests.conftest import actor_of, bearer, refused_field
 from tests.dates import Y2031
@@ -275,6 +275,56 @@ async def test_members_see_only_their_series(client, member, make_user, room):
     other = await make_user()
     assert (await client.get(f"{S}/{r.json()['id']}", headers=bearer(other))).status_code == 404
     assert (await client.get(S, headers=bearer(other))).json()["data"] == []
+
+
+async def test_series_are_listed_to_their_owner_their_rooms_managers_and_staff(
+    client, member, make_user, staff, admin, make_room
+):
+    """Staff list every series (also staff who manage a room), a member their own, a manager
+    their own and those of the rooms they manage; ``room_id`` narrows any of these; pages
+    follow one another without a repeat; a key that may only read lists as its user."""
+    managed, other_room = await make_room(), await make_room()
+    carer, stranger = await make_user(), await make_user()
+    for who in (carer, staff):
+        await managers.add_manager(actor_of(admin), managers.Target("room", managed.pk), who.pk)
+
+    async def made(user, room, time):
+        r = await create(client, user, room, start_time=time)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    mine = await made(member, managed, "09:00")
+    theirs = await made(stranger, other_room, "09:00")
+    staffs = await made(staff, other_room, "11:00")
+    carers = await made(carer, other_room, "13:00")
+
+    async def listed(user, headers=None, **params):
+        seen, cursor = [], None
+        for _ in range(10):
+            query = params | ({"cursor": cursor} if cursor else {})
+            r = await client.get(S, params=query, headers=headers or bearer(user))
+            assert r.status_code == 200, r.text
+            seen += [x["id"] for x in r.json()["data"]]
+            cursor = r.json()["next_cursor"]
+            if cursor is None:
+                return seen
+        raise AssertionError(f"the cursors never end: {seen}")
+
+    assert await listed(staff) == [mine, theirs, staffs, carers]
+    assert await listed(staff, limit=1) == [mine, theirs, staffs, carers]
+    assert await listed(staff, room_id=other_room.pk) == [theirs, staffs, carers]
+    assert await listed(member) == [mine]
+    assert await listed(stranger) == [theirs]
+    assert await listed(carer) == [mine, carers]
+    assert await listed(carer, limit=1) == [mine, carers]
+    assert await listed(carer, room_id=other_room.pk) == [carers]
+    assert await listed(carer, room_id=managed.pk) == [mine]
+    key = await client.post(
+        "/api/v1/api-keys",
+        json={"user_id": member.pk, "name": "reader", "scopes": ["read"]},
+        headers=bearer(admin),
+    )
+    assert await listed(member, headers={"X-API-Key": key.json()["secret"]}) == [mine]
 
 
 # -- booking rules ------------------------------------------------------------------------------
