@@ -268,6 +268,7 @@ async def _check_moves(
     pending requests each moved occurrence's date would override."""
     pending: dict[date, list[int]] = {}
     by_room: dict[int, list[recurrence.Occurrence]] = {}
+    moving: list[int] = []  # where they are now is not counted in the owner's weekly quota
     for booking, m in merges:
         moved = (m.slot.room_id, m.slot.start, m.slot.end) != (
             booking.room_id,
@@ -278,6 +279,7 @@ async def _check_moves(
             by_room.setdefault(m.slot.room_id, []).append(
                 recurrence.Occurrence(booking.occurrence_date, m.slot.start, m.slot.end)
             )
+            moving.append(booking.pk)
     for target_id in sorted(by_room):
         p = Plan(by_room[target_id], [], [], {}, {}, {})
         await check_occurrences(
@@ -287,6 +289,7 @@ async def _check_moves(
             p,
             override=override,
             exclude_series_id=series.pk,
+            replacing=moving,
         )
         enforce(actor, p, "all_or_nothing")
         pending.update(p.pending_in_way)

@@ -6,6 +6,7 @@ without the write) a dry run: what is free, what is not, and why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -92,10 +93,13 @@ async def check_occurrences(
     *,
     override: bool,
     exclude_series_id: int | None = None,
+    replacing: Sequence[int] = (),
 ) -> None:
     """Check ``result.occurrences`` in the (locked) room like single bookings: fill in the
     rules they break, the confirmed bookings in their way and the pending requests they
-    would override. ``exclude_series_id``: the series being edited (not in its own way)."""
+    would override. ``exclude_series_id``: the series being edited (not in its own way);
+    ``replacing``: the bookings these occurrences move (the owner's weekly quota counts
+    them where they go, not also where they are)."""
     occurrences = result.occurrences
     if not occurrences:
         return
@@ -144,6 +148,7 @@ async def check_occurrences(
             room,
             owner_id,
             [(o.start, o.end) for o in occurrences if o.date not in result.problems],
+            list(replacing),
         )
         if quota:
             raise RuleViolation("; ".join(p["detail"] for p in quota), errors=quota)

@@ -233,7 +233,11 @@ async def test_a_decision_asks_for_if_match_first_and_then_names_the_state(
     the new version would not help)."""
     room = await make_room(requires_approval=True)
     a = (await create(client, member, room, at(0, 9), at(0, 11))).json()
-    r = await client.post(f"{BK}/{a['id']}/reject", headers=bearer(staff) | {"If-Match": '"1"'})
+    r = await client.post(
+        f"{BK}/{a['id']}/reject",
+        json={"reason": "exam week"},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
     assert r.status_code == 200, r.text
     r = await client.post(f"{BK}/{a['id']}/approve", headers=bearer(staff))
     assert r.status_code == 428, r.text
@@ -246,7 +250,7 @@ async def test_a_decision_asks_for_if_match_first_and_then_names_the_state(
         r.json()["detail"]
         == f"booking {a['id']} is rejected; only pending bookings can be confirmed"
     )
-    assert r.json()["booking_status"] == "rejected"
+    assert (r.json()["booking_status"], r.json()["reason"]) == ("rejected", "exam week")
     stored = await Booking.get(id=a["id"])
     assert (stored.status, stored.version) == (Status.rejected, 2)
 
@@ -267,6 +271,10 @@ async def test_changes_need_if_match_and_a_stale_one_changes_nothing(client, mem
     assert r.json()["current_version"] == 2
     r = await client.post(f"{url}/cancel", headers=bearer(member) | {"If-Match": '"1"'})
     assert r.status_code == 412
+    assert r.json()["detail"] == (
+        f"The booking {b['id']} has changed since you read it (now version 2); read it again "
+        "and retry."
+    )
     stored = await Booking.get(id=b["id"])
     assert stored.title == "Renamed" and stored.status == Status.confirmed
 

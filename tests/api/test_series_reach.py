@@ -547,3 +547,22 @@ async def test_a_reset_of_a_cancelled_occurrence_is_refused(client, member, make
     assert r.status_code == 409, r.text
     after = await Booking.get(id=first.pk)
     assert (after.status, after.exception_fields) == (Status.cancelled, ["status"])
+
+
+async def test_a_series_moved_within_its_weeks_counts_once_in_the_owners_weekly_quota(
+    client, admin, member, make_room
+):
+    """A member's weekly series at the quota (one booking a week) moved to another time
+    of the same days: each week still has one booking, so the move is allowed; its
+    occurrences are not counted twice (where they were and where they go)."""
+    room = await make_room()
+    one = rules.Limits(max_bookings_per_week=1, max_hours_per_week=2)
+    await rules.set_rules(actor_of(admin), "room", room.pk, one)
+    made = await weekly(client, member, room)  # Tuesdays, 90 minutes
+    r = await edit(client, member, made, start_time="11:00")
+    assert r.status_code == 200, r.text
+    r = await edit(
+        client, member, r.json(), scope="following", from_date=day(3, 18), start_time="12:00"
+    )
+    assert r.status_code == 200, r.text
+    assert sorted(b.start.hour for b in await occurrences(made["id"])) == [10, 11, 11]  # UTC
