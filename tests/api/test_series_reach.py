@@ -566,3 +566,30 @@ async def test_a_series_moved_within_its_weeks_counts_once_in_the_owners_weekly_
     )
     assert r.status_code == 200, r.text
     assert sorted(b.start.hour for b in await occurrences(made["id"])) == [10, 11, 11]  # UTC
+
+
+async def test_a_longer_series_counts_its_dates_left_where_they_are_in_the_weekly_quota(
+    client, admin, member, make_room
+):
+    """Monday to Wednesday, an hour each, under a four-hour weekly quota: Tuesday and
+    Wednesday made two hours long would make the week five hours (Monday's hour stays
+    where it is and counts), so it is refused with nothing changed; ninety minutes fit."""
+    room = await make_room()
+    await rules.set_rules(actor_of(admin), "room", room.pk, rules.Limits(max_hours_per_week=4))
+    made = await weekly(
+        client,
+        member,
+        room,
+        start_date=day(3, 3),
+        duration_minutes=60,
+        recurrence={"freq": "daily", "count": 3},
+        excluded_dates=[],
+    )
+    before = await rows(made["id"])
+    longer = {"scope": "following", "from_date": day(3, 4)}
+    r = await edit(client, member, made, duration_minutes=120, **longer)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == f"at most 4 hours a week (the week of {day(3, 3)} would have 5)"
+    assert await rows(made["id"]) == before
+    r = await edit(client, member, made, duration_minutes=90, **longer)
+    assert r.status_code == 200, r.text
