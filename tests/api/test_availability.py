@@ -168,6 +168,20 @@ async def test_at_most_three_alternatives_the_smallest_first(
     assert await alternatives_to(client, member, wanted) == ["R-45", "R-50", "R-60"]
 
 
+async def test_alternatives_have_every_feature_of_the_room_asked_for(
+    client, member, staff, make_room, book
+):
+    """A room with a projector and a whiteboard: the rooms offered have both (more is
+    fine), however small; a room with one of them, or none, is not offered."""
+    wanted = await make_room(code="W", capacity=40, features=["projector", "whiteboard"])
+    await make_room(code="ONLY-PROJECTOR", capacity=40, features=["projector"])
+    await make_room(code="NONE", capacity=40)
+    await make_room(code="BOTH", capacity=60, features=["whiteboard", "projector"])
+    await make_room(code="MORE", capacity=80, features=["projector", "whiteboard", "piano"])
+    await book(staff, wanted, at(0, 9), at(0, 10))
+    assert await alternatives_to(client, member, wanted) == ["BOTH", "MORE"]
+
+
 async def test_a_room_removed_meanwhile_still_gets_rooms_like_it(admin, make_room):
     gone = await make_room(code="GONE", capacity=40)
     await make_room(code="LIKE-IT", capacity=40)
