@@ -197,7 +197,14 @@ async def test_approving_rejects_the_requests_it_overlaps_in_one_step(
     assert r.json()["rejected_booking_ids"] == [b["id"]]
     assert (await Booking.get(id=b["id"])).status == Status.rejected
     assert (await Booking.get(id=c["id"])).status == Status.pending  # touches a, does not overlap
-    assert await AuditEvent.filter(action="booking.auto_reject", entity_id=b["id"]).exists()
+    rejected = await Booking.get(id=b["id"])
+    assert rejected.reason == f"the room was given to booking {a['id']}"
+    event = await AuditEvent.get(action="booking.auto_reject", entity_id=b["id"])
+    assert event.actor_user_id == staff.pk
+    approved = await AuditEvent.get(action="booking.approve", entity_id=a["id"])
+    assert approved.actor_user_id == staff.pk
+    assert (approved.before["status"], approved.after["status"]) == ("pending", "confirmed")
+    assert (approved.before["version"], approved.after["version"]) == (1, 2)
 
 
 async def test_only_staff_decide_requests(client, member, make_room):

@@ -272,10 +272,11 @@ async def test_a_booking_made_after_its_window_closed_counts_as_checked_in(
 
 
 async def test_a_request_approved_after_its_window_closed_counts_as_checked_in(
-    client, staff, member, make_room, login_clock
+    client, staff, member, building, make_room, login_clock
 ):
+    """The check-in is its building's rule (the approval finds the room's building)."""
     room = await make_room(requires_approval=True)
-    await require_checkin(client, staff, room)
+    await set_rules(client, staff, f"building/{building.pk}", requires_checkin=True)
     set_clock(login_clock, at(0, 8))
     r = await client.post(
         BK,
