@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from compax_server.db.audit import AuditEvent
-from compax_server.db.bookings import Booking, Status
+from compax_server.db.bookings import Booking, Status, insert_booking, new_booking
 from compax_server.db.rooms import Closure
 from compax_server.errors import InvalidInput
 from compax_server.services import availability, booking_checks, buildings, rules
@@ -81,6 +81,50 @@ async def test_a_move_only_the_database_refuses_names_what_is_in_the_way_not_its
     assert [c["id"] for c in r.json()["conflicts"]] == [first.json()["id"]]
     stored = await Booking.get(id=moved.json()["id"])
     assert (stored.start, stored.version) == (local(0, 11), 1)
+
+
+async def test_an_approval_only_the_database_refuses_names_what_is_in_the_way(
+    client, staff, member, make_room, monkeypatch
+):
+    """A confirmed booking written beside the service (as another writer could have, between
+    the check and the write) over a pending request, and the approval's check blinded: the
+    database refuses to confirm the request. The 409 names the booking in the way and the
+    request is still pending, unchanged."""
+    room = await make_room(requires_approval=True)
+    asked = await client.post(
+        BK, json=body(room, local(1, 9), local(1, 11)), headers=bearer(member)
+    )
+    assert (asked.status_code, asked.json()["status"]) == (201, "pending"), asked.text
+    beside = new_booking(
+        room_id=room.pk,
+        owner_id=staff.pk,
+        title="Written beside",
+        description="",
+        start=local(1, 10).astimezone(UTC),
+        end=local(1, 12).astimezone(UTC),
+        status=Status.confirmed,
+        created_by_id=staff.pk,
+    )
+    await insert_booking(beside)
+    monkeypatch.setattr(booking_checks, "in_the_way", lambda *args: [])
+    r = await client.post(
+        f"{BK}/{asked.json()['id']}/approve", headers=bearer(staff) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"] == "the room was booked for that time a moment ago"
+    assert r.json()["conflicts"] == [
+        {
+            "id": beside.pk,
+            "room_id": room.pk,
+            "title": "Written beside",
+            "owner_id": staff.pk,
+            "start": local(1, 10).astimezone(UTC).isoformat(),
+            "end": local(1, 12).astimezone(UTC).isoformat(),
+            "status": "confirmed",
+        }
+    ]
+    stored = await Booking.get(id=asked.json()["id"])
+    assert (stored.status, stored.version) == (Status.pending, 1)
 
 
 async def test_a_conflict_offers_free_rooms_of_the_same_size(client, staff, member, make_room):
