@@ -277,6 +277,42 @@ async def test_members_see_only_their_series(client, member, make_user, room):
     assert (await client.get(S, headers=bearer(other))).json()["data"] == []
 
 
+async def test_a_series_creation_is_recorded_whole(client, member, room):
+    """The audit record of a new series holds every field it was made with and the
+    bookings it made, so the log alone tells what was asked for."""
+    r = await create(
+        client,
+        member,
+        room,
+        description="Bring laptops",
+        attendees=12,
+        skip_holidays=False,
+        excluded_dates=[f"{Y2031}-03-11"],
+        added_dates=[f"{Y2031}-03-13"],
+    )
+    assert r.status_code == 201, r.text
+    event = await AuditEvent.get(action="series.create", entity_id=r.json()["id"])
+    assert (event.actor_user_id, event.before) == (member.pk, None)
+    assert event.after == {
+        "room_id": room.pk,
+        "owner_id": member.pk,
+        "title": "Algorithms",
+        "description": "Bring laptops",
+        "rule": {"freq": "weekly", "interval": 1, "until": f"{Y2031}-04-15"},
+        "start_time": "09:00",
+        "duration_minutes": 90,
+        "attendees": 12,
+        "timezone": "Europe/Berlin",
+        "skip_holidays": False,
+        "excluded_dates": [f"{Y2031}-03-11"],
+        "added_dates": [f"{Y2031}-03-13"],
+        "status": "active",
+        "version": 1,
+        "booking_ids": r.json()["booking_ids"],
+    }
+    assert len(r.json()["booking_ids"]) == 7  # six Tuesdays to 15 April and the 13th
+
+
 async def test_series_are_listed_to_their_owner_their_rooms_managers_and_staff(
     client, member, make_user, staff, admin, make_room
 ):
