@@ -313,6 +313,29 @@ async def test_a_series_creation_is_recorded_whole(client, member, room):
     assert len(r.json()["booking_ids"]) == 7  # six Tuesdays to 15 April and the 13th
 
 
+async def test_a_series_is_read_by_its_owner_its_rooms_manager_and_a_reading_key(
+    client, member, make_user, admin, room
+):
+    """Its owner (also through a key that may only read) and a manager of its room read a
+    series; to anyone else it does not exist, in the same words as one that does not."""
+    made = await create(client, member, room)
+    assert made.status_code == 201, made.text
+    sid = made.json()["id"]
+    carer, stranger = await make_user(), await make_user()
+    await managers.add_manager(actor_of(admin), managers.Target("room", room.pk), carer.pk)
+    key = await client.post(
+        "/api/v1/api-keys",
+        json={"user_id": member.pk, "name": "reader", "scopes": ["read"]},
+        headers=bearer(admin),
+    )
+    for headers in (bearer(member), bearer(carer), {"X-API-Key": key.json()["secret"]}):
+        r = await client.get(f"{S}/{sid}", headers=headers)
+        assert (r.status_code, r.json()["id"]) == (200, sid), r.text
+    for who, ident in ((stranger, sid), (member, 999_999)):
+        r = await client.get(f"{S}/{ident}", headers=bearer(who))
+        assert (r.status_code, r.json()["detail"]) == (404, f"series {ident} does not exist")
+
+
 async def test_series_are_listed_to_their_owner_their_rooms_managers_and_staff(
     client, member, make_user, staff, admin, make_room
 ):
