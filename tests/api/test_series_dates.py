@@ -101,6 +101,16 @@ async def test_an_added_date_has_the_series_values_at_its_wall_clock_time(
     )
 
 
+async def test_a_series_lists_its_occurrences_in_time_order_an_earlier_date_added_first(
+    client, member, make_room
+):
+    made = await weekly(client, member, await make_room())
+    r = await add(client, member, made, day(3, 3))  # the Monday before the first Tuesday
+    assert r.status_code == 200, r.text
+    listed = [b["start"][:10] for b in (await current(client, member, made["id"]))["occurrences"]]
+    assert listed == [day(3, 3), day(3, 4), day(3, 18), day(3, 25)]
+
+
 async def test_a_date_booked_in_the_series_is_a_400_and_a_cancelled_one_is_booked_again(
     client, member, make_room
 ):
