@@ -119,6 +119,16 @@ async def test_a_room_that_does_not_exist_is_a_404(client, member, room):
     assert r.json()["detail"] == f"room {room.pk + 1000} does not exist"
 
 
+async def test_a_removed_room_has_no_availability_and_no_calendar(client, admin, member, room):
+    """A room removed from the catalogue answers like one that never was: its availability
+    and its calendar feed are 404s in the same words."""
+    await rooms.delete_room(actor_of(admin), room.pk)
+    r = await availability(client, member, room.pk, at(0, 8), at(0, 18))
+    assert (r.status_code, r.json()["detail"]) == (404, f"room {room.pk} does not exist")
+    r = await client.get(f"/api/v1/rooms/{room.pk}/calendar.ics", headers=bearer(member))
+    assert (r.status_code, r.json()["detail"]) == (404, f"room {room.pk} does not exist")
+
+
 async def refused_with_alternatives(client, member, wanted):
     r = await client.post(
         "/api/v1/bookings",

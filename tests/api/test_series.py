@@ -336,6 +336,38 @@ async def test_a_series_is_read_by_its_owner_its_rooms_manager_and_a_reading_key
         assert (r.status_code, r.json()["detail"]) == (404, f"series {ident} does not exist")
 
 
+async def test_a_staff_series_rejects_the_requests_in_its_way_on_every_date(
+    client, staff, make_user, make_room
+):
+    """Requests waiting on two of its dates: the series confirmed by staff rejects both,
+    each given to that date's occurrence, and lists them all."""
+    room = await make_room(requires_approval=True)
+    asked = []
+    for day in ("03-04", "03-18"):
+        r = await client.post(
+            "/api/v1/bookings",
+            json={
+                "room_id": room.pk,
+                "title": "Study group",
+                "start": f"{Y2031}-{day}T08:30:00Z",
+                "end": f"{Y2031}-{day}T09:00:00Z",
+            },
+            headers=bearer(await make_user()),
+        )
+        assert (r.status_code, r.json()["status"]) == (201, "pending"), r.text
+        asked.append(r.json()["id"])
+    r = await create(client, staff, room)
+    assert r.status_code == 201, r.text
+    assert r.json()["rejected_booking_ids"] == asked
+    ids = r.json()["booking_ids"]
+    for request, winner in zip(asked, (ids[0], ids[2]), strict=True):
+        rejected = await Booking.get(id=request)
+        assert (rejected.status, rejected.reason) == (
+            Status.rejected,
+            f"the room was given to booking {winner}",
+        )
+
+
 async def test_series_are_listed_to_their_owner_their_rooms_managers_and_staff(
     client, member, make_user, staff, admin, make_room
 ):
