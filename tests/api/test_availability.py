@@ -119,6 +119,25 @@ async def test_a_room_that_does_not_exist_is_a_404(client, member, room):
     assert r.json()["detail"] == f"room {room.pk + 1000} does not exist"
 
 
+async def test_free_time_is_only_within_the_buildings_opening_hours(
+    client, member, staff, building, room, book
+):
+    """Open 08:00-18:00 on Mondays in Berlin (07:00-17:00 UTC in March), closed on
+    Tuesdays: a day's window from 06:00 UTC has its free time inside the opening hours, with
+    the booking cut out; the Tuesday has none."""
+    await buildings.update_building(
+        actor_of(staff), building.pk, opening_hours={"mon": [["08:00", "18:00"]]}
+    )
+    await book(staff, room, at(0, 9), at(0, 10))
+    r = await availability(client, member, room.pk, at(0, 6), at(1, 20))
+    assert r.status_code == 200, r.text
+    day = f"{Y2031}-03-03"
+    assert r.json()["free"] == [
+        {"start": f"{day}T07:00:00Z", "end": f"{day}T09:00:00Z"},
+        {"start": f"{day}T10:00:00Z", "end": f"{day}T17:00:00Z"},
+    ]
+
+
 async def test_a_removed_room_has_no_availability_and_no_calendar(client, admin, member, room):
     """A room removed from the catalogue answers like one that never was: its availability
     and its calendar feed are 404s in the same words."""
