@@ -354,6 +354,38 @@ async def test_idempotency_key_returns_the_first_result(client, member, room):
     assert other.json()["errors"][0]["rule"] == "idempotency_key_reused"
 
 
+async def test_an_idempotency_key_reused_for_another_head_count_is_refused(client, member, room):
+    h = {"headers": {"Idempotency-Key": "sync-43"}}
+    first = await create(client, member, room, at(0, 9), at(0, 10), attendees=10, **h)
+    assert first.status_code == 201, first.text
+    other = await create(client, member, room, at(0, 9), at(0, 10), attendees=12, **h)
+    assert other.status_code == 422, other.text
+    assert other.json()["errors"][0]["rule"] == "idempotency_key_reused"
+    assert (await Booking.get(id=first.json()["id"])).attendees == 10
+
+
+async def test_a_staff_move_onto_a_request_rejects_it(client, member, staff, make_room):
+    """Staff moving their confirmed booking onto a waiting request give the room to it:
+    the request is rejected in the same step, with its reason, recorded as staff's."""
+    room = await make_room(requires_approval=True)
+    asked = (await create(client, member, room, at(1, 9), at(1, 10))).json()
+    assert asked["status"] == "pending"
+    mine = (await create(client, staff, room, at(1, 12), at(1, 13))).json()
+    r = await client.patch(
+        f"{BK}/{mine['id']}",
+        json={"start": at(1, 9).isoformat(), "end": at(1, 10).isoformat()},
+        headers=bearer(staff) | {"If-Match": '"1"'},
+    )
+    assert r.status_code == 200, r.text
+    rejected = await Booking.get(id=asked["id"])
+    assert (rejected.status, rejected.reason) == (
+        Status.rejected,
+        f"the room was given to booking {mine['id']}",
+    )
+    event = await AuditEvent.get(action="booking.auto_reject", entity_id=asked["id"])
+    assert event.actor_user_id == staff.pk
+
+
 async def test_an_idempotency_key_belongs_to_its_user(client, member, make_user, room):
     """Two people who happen to pick the same key each get their own booking."""
     h = {"headers": {"Idempotency-Key": "sync-42"}}

@@ -277,7 +277,7 @@ async def test_members_see_only_their_series(client, member, make_user, room):
     assert (await client.get(S, headers=bearer(other))).json()["data"] == []
 
 
-async def test_a_series_creation_is_recorded_whole(client, member, room):
+async def test_a_series_creation_is_recorded_whole(client, member, staff, room):
     """The audit record of a new series holds every field it was made with and the
     bookings it made, so the log alone tells what was asked for."""
     r = await create(
@@ -311,6 +311,11 @@ async def test_a_series_creation_is_recorded_whole(client, member, room):
         "booking_ids": r.json()["booking_ids"],
     }
     assert len(r.json()["booking_ids"]) == 7  # six Tuesdays to 15 April and the 13th
+    assert (await Series.get(id=r.json()["id"])).created_by_id == member.pk
+    overriding = await create(client, staff, room, start_time="13:00", override=True)
+    assert overriding.status_code == 201, overriding.text
+    event = await AuditEvent.get(action="series.create", entity_id=overriding.json()["id"])
+    assert event.after["override"] is True
 
 
 async def test_a_series_is_read_by_its_owner_its_rooms_manager_and_a_reading_key(
