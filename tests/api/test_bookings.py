@@ -386,6 +386,21 @@ async def test_a_staff_move_onto_a_request_rejects_it(client, member, staff, mak
     assert event.actor_user_id == staff.pk
 
 
+async def test_staff_move_a_booking_out_of_opening_hours_only_with_override(
+    client, staff, building, room
+):
+    await buildings.update_building(
+        actor_of(staff), building.pk, opening_hours={"mon": [["08:00", "18:00"]]}
+    )
+    made = (await create(client, staff, room, at(0, 9), at(0, 10))).json()
+    late = {"start": at(0, 17).isoformat(), "end": at(0, 18).isoformat()}  # 18:00 in Berlin
+    url, version = f"{BK}/{made['id']}", {"If-Match": '"1"'}
+    r = await client.patch(url, json=late, headers=bearer(staff) | version)
+    assert (r.status_code, r.json()["errors"][0]["rule"]) == (422, "outside_opening_hours")
+    r = await client.patch(url, json=late | {"override": True}, headers=bearer(staff) | version)
+    assert r.status_code == 200, r.text
+
+
 async def test_an_idempotency_key_belongs_to_its_user(client, member, make_user, room):
     """Two people who happen to pick the same key each get their own booking."""
     h = {"headers": {"Idempotency-Key": "sync-42"}}
