@@ -216,28 +216,12 @@ async def test_only_staff_decide_requests(client, member, make_room):
     assert r.status_code == 403
 
 
-async def test_reject_keeps_the_request_with_a_reason(client, member, staff, make_room):
-    room = await make_room(requires_approval=True)
-    a = (await create(client, member, room, at(0, 9), at(0, 11))).json()
-    r = await client.post(
-        f"{BK}/{a['id']}/reject",
-        json={"reason": "exam week"},
-        headers=bearer(staff) | {"If-Match": '"1"'},
-    )
-    assert r.status_code == 200
-    assert r.json()["status"] == "rejected" and r.json()["reason"] == "exam week"
-    again = await client.post(
-        f"{BK}/{a['id']}/approve", headers=bearer(staff) | {"If-Match": '"2"'}
-    )
-    assert again.status_code == 409
-
-
-async def test_a_decision_asks_for_if_match_first_and_then_names_the_state(
+async def test_a_rejection_keeps_the_request_with_its_reason_and_then_names_its_state(
     client, member, staff, make_room
 ):
-    """Without If-Match a decision is a 428 whatever the booking's state; with a stale one,
-    a request already decided is a 409 naming its state (more use than a 412: fetching
-    the new version would not help)."""
+    """A rejected request is kept with its reason. A decision without If-Match is a 428
+    whatever the state; with a stale one, a request already decided is a 409 naming its
+    state and reason (more use than a 412: fetching the new version would not help)."""
     room = await make_room(requires_approval=True)
     a = (await create(client, member, room, at(0, 9), at(0, 11))).json()
     r = await client.post(
@@ -246,6 +230,7 @@ async def test_a_decision_asks_for_if_match_first_and_then_names_the_state(
         headers=bearer(staff) | {"If-Match": '"1"'},
     )
     assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["reason"]) == ("rejected", "exam week")
     r = await client.post(f"{BK}/{a['id']}/approve", headers=bearer(staff))
     assert r.status_code == 428, r.text
     assert r.json()["detail"] == (
@@ -258,6 +243,8 @@ async def test_a_decision_asks_for_if_match_first_and_then_names_the_state(
         == f"booking {a['id']} is rejected; only pending bookings can be confirmed"
     )
     assert (r.json()["booking_status"], r.json()["reason"]) == ("rejected", "exam week")
+    r = await client.post(f"{BK}/{a['id']}/approve", headers=bearer(staff) | {"If-Match": '"2"'})
+    assert r.status_code == 409, r.text
     stored = await Booking.get(id=a["id"])
     assert (stored.status, stored.version) == (Status.rejected, 2)
 

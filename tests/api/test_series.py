@@ -373,6 +373,27 @@ async def test_a_staff_series_rejects_the_requests_in_its_way_on_every_date(
         )
 
 
+async def test_deciding_an_occurrence_is_not_a_change_by_hand(client, member, staff, make_room):
+    """Approving or rejecting an occurrence of a series waiting for approval decides it;
+    it does not mark its status as changed by hand (a cancellation does), so the series'
+    later edits still reach it."""
+    room = await make_room(requires_approval=True)
+    made = await create(client, member, room)
+    assert made.status_code == 201, made.text
+    first, second, third = made.json()["booking_ids"][:3]
+    for booking_id, verb in ((first, "approve"), (second, "reject")):
+        r = await client.post(
+            f"/api/v1/bookings/{booking_id}/{verb}", headers=bearer(staff) | {"If-Match": '"1"'}
+        )
+        assert r.status_code == 200, r.text
+    r = await client.post(
+        f"/api/v1/bookings/{third}/cancel", headers=bearer(member) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    marks = {b.id: b.exception_fields for b in await Booking.filter(id__in=[first, second, third])}
+    assert marks == {first: [], second: [], third: ["status"]}
+
+
 async def test_series_are_listed_to_their_owner_their_rooms_managers_and_staff(
     client, member, make_user, staff, admin, make_room
 ):
