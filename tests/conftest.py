@@ -350,6 +350,24 @@ def series_body(
     }
 
 
+async def follow_pages(
+    client: Any, url: str, headers: dict[str, str], **params: Any
+) -> list[list[int]]:
+    """The ids on every page of a cursor-paged list, following ``next_cursor`` (at most 20
+    pages, so a cursor that never ends fails instead of looping)."""
+    seen: list[list[int]] = []
+    cursor = None
+    for _ in range(20):
+        query = params | ({"cursor": cursor} if cursor else {})
+        r = await client.get(url, params=query, headers=headers)
+        assert r.status_code == 200, r.text
+        seen.append([x["id"] for x in r.json()["data"]])
+        cursor = r.json()["next_cursor"]
+        if cursor is None:
+            return seen
+    raise AssertionError(f"the cursors never end: {seen}")
+
+
 def refused_field(r: Any, pointer: str, detail: str, code: str, *, location: str = "body") -> None:
     """``r`` is a 400 naming exactly this one field, in these words."""
     assert r.status_code == 400, r.text

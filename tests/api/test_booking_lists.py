@@ -4,24 +4,15 @@ neither repeat nor skip, the series filter, and a cursor's bounds and words."""
 from __future__ import annotations
 
 from compax_server.services.paging import encode_cursor
-from tests.conftest import at, bearer, refused_field, series_body
+from tests.conftest import at, bearer, follow_pages, refused_field, series_body
 from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
 
 
 async def pages(client, user, limit, **params):
-    """Every page's booking ids, following the cursors (at most 20 pages)."""
-    seen, cursor = [], None
-    for _ in range(20):
-        query = params | {"limit": limit} | ({"cursor": cursor} if cursor else {})
-        r = await client.get(BK, params=query, headers=bearer(user))
-        assert r.status_code == 200, r.text
-        seen.append([b["id"] for b in r.json()["data"]])
-        cursor = r.json()["next_cursor"]
-        if cursor is None:
-            return seen
-    raise AssertionError(f"the cursors never end: {seen}")
+    """Every page's booking ids, following the cursors."""
+    return await follow_pages(client, BK, bearer(user), limit=limit, **params)
 
 
 async def test_the_list_is_in_start_order_and_pages_neither_repeat_nor_skip(
