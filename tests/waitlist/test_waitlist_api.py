@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from tortoise.exceptions import IntegrityError
+
 from compax_server.db import transaction
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
@@ -953,7 +955,18 @@ async def test_a_hold_the_database_refuses_costs_the_others_in_line_nothing(
 
     monkeypatch.setattr(waitlist_offers, "blockers", blind_to_the_first)
     monkeypatch.setattr(booking_checks, "blockers", blind_to_the_first)
+    inserting, refused = waitlist_offers.insert_booking, []
+
+    async def noting_refusals(booking):
+        try:
+            return await inserting(booking)
+        except IntegrityError:
+            refused.append((booking.owner_id, booking.start))
+            raise
+
+    monkeypatch.setattr(waitlist_offers, "insert_booking", noting_refusals)
     await cancel(client, holder, taken)
+    assert refused == [(early.pk, at(0, 10))]  # the database, not a check, refused the hold
     waiting, offered = await WaitlistEntry.get(id=first), await WaitlistEntry.get(id=second)
     assert (waiting.state.value, waiting.booking_id, waiting.offers) == ("waiting", None, 0)
     assert (offered.state.value, offered.offers) == ("offered", 1)
