@@ -254,6 +254,9 @@ async def test_changes_need_if_match_and_a_stale_one_changes_nothing(client, mem
     url = f"{BK}/{b['id']}"
     r = await client.patch(url, json={"title": "Renamed"}, headers=bearer(member))
     assert r.status_code == 428
+    assert r.json()["detail"] == (
+        f'Send If-Match: "1" (the ETag of the version you saw) to change booking {b["id"]}.'
+    )
     r = await client.patch(
         url, json={"title": "Renamed"}, headers=bearer(member) | {"If-Match": '"1"'}
     )
@@ -263,6 +266,10 @@ async def test_changes_need_if_match_and_a_stale_one_changes_nothing(client, mem
     )
     assert r.status_code == 412
     assert r.json()["current_version"] == 2
+    assert r.json()["detail"] == (
+        f"The booking {b['id']} has changed since you read it (now version 2); read it again "
+        "and retry."
+    )
     r = await client.post(f"{url}/cancel", headers=bearer(member) | {"If-Match": '"1"'})
     assert r.status_code == 412
     assert r.json()["detail"] == (
@@ -323,6 +330,12 @@ async def test_cancelled_bookings_stay_and_free_the_slot(client, member, make_us
         f"{BK}/{b['id']}/cancel", headers=bearer(member) | {"If-Match": '"2"'}
     )
     assert again.status_code == 409
+    renamed = await client.patch(
+        f"{BK}/{b['id']}", json={"title": "Back"}, headers=bearer(member) | {"If-Match": '"2"'}
+    )
+    assert renamed.status_code == 409
+    assert renamed.json()["detail"] == f"booking {b['id']} is cancelled; it cannot be changed"
+    assert (await Booking.get(id=b["id"])).title == "Seminar"
 
 
 async def test_idempotency_key_returns_the_first_result(client, member, room):

@@ -51,6 +51,40 @@ async def test_the_configured_maximum_binds_members_and_staff_may_override(
     assert r.status_code == 201, r.text
 
 
+async def test_a_move_by_one_end_alone_is_bounded_the_same_way(client, member, staff, room):
+    """Moving only the start or only the end checks the window the booking would have:
+    the end after the start, the configured maximum, and staff's override of it."""
+    r = await client.post(
+        BK,
+        json=body(room, f"{Y2031}-03-03T09:00:00Z", f"{Y2031}-03-03T10:00:00Z"),
+        headers=bearer(member),
+    )
+    url, first = f"{BK}/{r.json()['id']}", {"If-Match": '"1"'}
+    month_later = {"end": f"{Y2031}-04-03T09:00:00Z"}
+    r = await client.patch(url, json=month_later, headers=bearer(member) | first)
+    assert (r.status_code, r.json()["errors"][0]["rule"]) == (422, "max_booking_length"), r.text
+    r = await client.patch(url, json=month_later, headers=bearer(staff) | first)
+    assert r.status_code == 422, r.text
+    for alone in ({"start": f"{Y2031}-03-03T11:00:00Z"}, {"end": f"{Y2031}-03-03T08:00:00Z"}):
+        r = await client.patch(url, json=alone, headers=bearer(member) | first)
+        assert r.status_code == 400, r.text
+        assert r.json()["errors"] == [
+            {
+                "location": "body",
+                "pointer": "/end",
+                "detail": "must be after start",
+                "code": "invalid_interval",
+            }
+        ]
+    stored = await Booking.get(id=int(url.rsplit("/", 1)[1]))
+    assert (stored.version, stored.end.isoformat()) == (1, f"{Y2031}-03-03T10:00:00+00:00")
+    r = await client.patch(
+        url, json=month_later | {"override": True}, headers=bearer(staff) | first
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["end"] == f"{Y2031}-04-03T09:00:00Z"
+
+
 async def test_nobody_books_past_the_hard_cap(client, staff, room):
     r = await client.post(
         BK,
