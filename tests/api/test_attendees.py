@@ -63,8 +63,16 @@ async def test_changing_attendees_and_moving_to_a_smaller_room(client, member, m
         url, json={"room_id": small.pk}, headers=bearer(member) | {"If-Match": etag}
     )
     assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "room_capacity"
+    assert (
+        r.json()["detail"]
+        == f"30 attendees do not fit in {small.code} (10 seats); book a larger room"
+    )
     r = await client.patch(url, json={"attendees": 60}, headers=bearer(member) | {"If-Match": etag})
     assert r.status_code == 422
+    assert (
+        r.json()["detail"]
+        == f"60 attendees do not fit in {big.code} (50 seats); book a larger room"
+    )
     r = await client.patch(
         url, json={"attendees": 8, "room_id": small.pk}, headers=bearer(member) | {"If-Match": etag}
     )

@@ -8,7 +8,7 @@ from tortoise.exceptions import IntegrityError
 from compax_server import db
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
-from compax_server.services import buildings
+from compax_server.services import buildings, rules
 from tests.conftest import actor_of, at, bearer, version_of
 from tests.dates import Y2031
 
@@ -399,6 +399,36 @@ async def test_staff_move_a_booking_out_of_opening_hours_only_with_override(
     assert (r.status_code, r.json()["errors"][0]["rule"]) == (422, "outside_opening_hours")
     r = await client.patch(url, json=late | {"override": True}, headers=bearer(staff) | version)
     assert r.status_code == 200, r.text
+
+
+async def test_a_move_counts_against_the_owners_weekly_quota(
+    client, member, staff, make_room, admin
+):
+    """A member at a room's one-a-week quota cannot move another booking of theirs into that
+    week there, nor can staff move it for them without override; the audit says who
+    overrode."""
+    quota, other = await make_room(), await make_room()
+    await rules.set_rules(actor_of(admin), "room", quota.pk, rules.Limits(max_bookings_per_week=1))
+    assert (await create(client, member, quota, at(0, 9), at(0, 10))).status_code == 201
+    b = (await create(client, member, other, at(1, 9), at(1, 10))).json()
+    url, first = f"{BK}/{b['id']}", {"If-Match": '"1"'}
+    for user in (member, staff):
+        r = await client.patch(url, json={"room_id": quota.pk}, headers=bearer(user) | first)
+        assert (r.status_code, r.json()["errors"][0]["rule"]) == (422, "max_bookings_per_week")
+    r = await client.patch(url, json={"title": "Renamed"}, headers=bearer(staff) | first)
+    assert r.status_code == 200, r.text
+    (renamed,) = await AuditEvent.filter(action="booking.update", entity_id=b["id"])
+    assert "override" not in renamed.after
+    r = await client.patch(
+        url,
+        json={"room_id": quota.pk, "override": True},
+        headers=bearer(staff) | {"If-Match": '"2"'},
+    )
+    assert r.status_code == 200, r.text
+    moved = (
+        await AuditEvent.filter(action="booking.update", entity_id=b["id"]).order_by("-id").first()
+    )
+    assert (moved.after["room_id"], moved.after["override"]) == (quota.pk, True)
 
 
 async def test_an_idempotency_key_belongs_to_its_user(client, member, make_user, room):

@@ -455,6 +455,12 @@ async def test_a_building_s_rule_sets_the_window_and_late_bookings_count_as_chec
         "At once": (f"{day}T12:00:00Z", 2),
         "No check-in here": (None, 1),
     }
+    moved = await book(staff, exempt, at(0, 11, 30), at(0, 12))  # moved into the rule's room
+    r = await client.patch(
+        f"{BK}/{moved.pk}", json={"room_id": room.pk}, headers=bearer(staff) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["checked_in_at"], r.json()["version"]) == (f"{day}T12:00:00Z", 3)
     assert await checkin.release_due(at(0, 13)) == 0
 
 
