@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from compax_server.db.bookings import Booking
 from compax_server.db.idempotency import IdempotencyKey, IdempotentRequest
 from compax_server.db.rooms import Room
 from compax_server.db.series import ImportBatch, Series
 from compax_server.db.users import Role
 from compax_server.errors import RequestInProgress
-from compax_server.services import idempotency
-from tests.conftest import bearer
+from compax_server.services import bookings, idempotency
+from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
 ROOMS = "/api/v1/rooms"
@@ -181,6 +182,35 @@ async def test_concurrent_takeovers_of_an_abandoned_claim_let_one_through(databa
     )
     assert outcomes.count(claimed) == 1, outcomes
     assert all(isinstance(o, RequestInProgress) for o in outcomes if o != claimed), outcomes
+
+
+@pytest.mark.parametrize("approval", [False, True], ids=["confirmed", "pending"])
+async def test_creates_racing_with_one_key_past_the_api_make_one_booking(
+    database, member, make_room, approval
+):
+    """Four creates of one booking with one Idempotency-Key at once, in the service (the
+    API's claim would turn the others away first): none finds the key before the room's
+    lock, which then lets them in one at a time; the first books, the others find its key
+    under the lock and answer with its booking, also where requests may overlap (a room
+    that requires approval)."""
+    room = await make_room(requires_approval=approval)
+    made = await asyncio.gather(
+        *(
+            bookings.create_booking(
+                actor_of(member),
+                room_id=room.pk,
+                title="Seminar",
+                start=at(0, 9),
+                end=at(0, 10),
+                idempotency_key="k",
+            )
+            for _ in range(4)
+        )
+    )
+    (booking,) = await Booking.all()
+    assert [m.booking.pk for m in made] == [booking.pk] * 4
+    assert sorted(m.replayed for m in made) == [False, True, True, True]
+    assert await IdempotencyKey.filter(key="k").count() == 1
 
 
 async def test_concurrent_retries_make_one_resource(client, admin, building, room):
