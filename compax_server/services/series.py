@@ -219,7 +219,8 @@ async def create_in_transaction(
     external_id: str | None,
     attendees: int | None = None,
 ) -> Outcome:
-    """The body of ``create_series``, for callers that hold a transaction (imports)."""
+    """The body of ``create_series``, inside its transaction (its one caller: imports
+    write their series rows themselves, ``services/import_apply.py``)."""
     if duration_minutes <= 0 or duration_minutes > 24 * 60:
         raise InvalidInput.out_of_range("body", "duration_minutes", duration_minutes, 1, 24 * 60)
     room = await checks.locked_room(room_id)

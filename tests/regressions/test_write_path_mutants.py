@@ -19,8 +19,9 @@ import pytest
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status, insert_booking, new_booking
 from compax_server.db.rooms import Closure
+from compax_server.db.series import Series
 from compax_server.errors import InvalidInput
-from compax_server.services import availability, booking_checks, buildings, rules
+from compax_server.services import availability, booking_checks, buildings, rules, series
 from tests.conftest import actor_of, bearer, monday_ahead
 
 BK = "/api/v1/bookings"
@@ -434,6 +435,54 @@ async def test_an_unknown_closure_policy_is_refused_naming_the_field(staff, buil
         }
     ]
     assert await Closure.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (
+            {"conflict_policy": "most"},
+            {
+                "pointer": "/conflict_policy",
+                "detail": "one of all_or_nothing, skip_conflicts",
+                "code": "enum",
+            },
+        ),
+        (
+            {"duration_minutes": 0},
+            {
+                "pointer": "/duration_minutes",
+                "detail": "must be between 1 and 1440",
+                "code": "greater_than_equal",
+            },
+        ),
+        (
+            {"duration_minutes": 24 * 60 + 1},
+            {
+                "pointer": "/duration_minutes",
+                "detail": "must be between 1 and 1440",
+                "code": "less_than_equal",
+            },
+        ),
+    ],
+)
+async def test_a_series_the_schema_would_refuse_is_refused_by_the_service_too(
+    staff, room, change, error
+):
+    """The API's schema refuses these first; the service must too (its checks do not lean
+    on one caller), naming the field as the schema does, with nothing written."""
+    fields = {
+        "room_id": room.pk,
+        "title": "Tutorial",
+        "start_date": MONDAY,
+        "start_time": "10:00",
+        "duration_minutes": 60,
+        "recurrence_rule": {"freq": "weekly", "count": 3},
+    }
+    with pytest.raises(InvalidInput) as refused:
+        await series.create_series(actor_of(staff), **(fields | change))
+    assert refused.value.extra["errors"] == [{"location": "body"} | error]
+    assert await Booking.all().count() == await Series.all().count() == 0
 
 
 async def test_a_refused_closure_lists_at_most_200_bookings_and_says_what_to_send(
