@@ -465,6 +465,7 @@ async def test_an_unknown_closure_policy_is_refused_naming_the_field(staff, buil
             },
         ),
     ],
+    ids=["policy", "no_minutes", "a_day_and_a_minute"],
 )
 async def test_a_series_the_schema_would_refuse_is_refused_by_the_service_too(
     staff, room, change, error
