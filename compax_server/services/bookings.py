@@ -15,7 +15,7 @@ them) and cannot set the owner; staff and admins act on everyone's and decide re
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -70,7 +70,6 @@ def _planned(booking: Booking) -> bool:
 class Created:
     booking: Booking
     replayed: bool = False
-    rejected: list[int] = field(default_factory=list)
     timezone: str | None = None  # the room's zone, when the write loaded it (no second query)
 
 
@@ -189,7 +188,7 @@ async def create_booking(
             if late is not None:  # booked after the check-in window opened: counts as one
                 after["checked_in_at"] = late.isoformat()
             await audit.record(actor, "booking.create", "booking", booking.pk, after=after)
-            return Created(booking, rejected=overridden, timezone=room.timezone)
+            return Created(booking, timezone=room.timezone)
 
     async def on_overlap() -> BookingConflict:
         return await checks.conflict_from_database(actor, room_id, start, end, None)
