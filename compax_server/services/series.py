@@ -156,8 +156,6 @@ async def create_series(
     conflict_policy: str = "all_or_nothing",
     skip_closures: bool = False,
     override: bool = False,
-    source: str | None = None,
-    external_id: str | None = None,
     attendees: int | None = None,
 ) -> Outcome:
     """Create a series and book its occurrences in one transaction. ``attendees`` (people
@@ -189,8 +187,6 @@ async def create_series(
                 conflict_policy=conflict_policy,
                 skip_closures=skip_closures,
                 override=override,
-                source=source,
-                external_id=external_id,
                 attendees=attendees,
             )
         return outcome
@@ -215,8 +211,6 @@ async def create_in_transaction(
     conflict_policy: str,
     skip_closures: bool,
     override: bool,
-    source: str | None,
-    external_id: str | None,
     attendees: int | None = None,
 ) -> Outcome:
     """The body of ``create_series``, inside its transaction (its one caller: imports
@@ -259,8 +253,6 @@ async def create_in_transaction(
         skip_holidays=skip_holidays,
         excluded_dates=sorted(d.isoformat() for d in excluded),
         added_dates=sorted(d.isoformat() for d in added),
-        source=source,
-        external_id=external_id,
         created_by_id=actor.user_id,
     )
     ids = await insert_occurrences(
