@@ -488,7 +488,8 @@ async def test_a_series_the_schema_would_refuse_is_refused_by_the_service_too(
 
 @pytest.mark.parametrize("minutes", [1, 24 * 60])
 async def test_a_series_of_a_minute_or_of_a_whole_day_is_booked(client, staff, room, minutes):
-    """The ends of the range the service checks (1 to 1,440 minutes) are allowed."""
+    """The ends of the range the service checks (1 to 1,440 minutes) are allowed; each
+    occurrence records who booked it."""
     r = await client.post(
         "/api/v1/series",
         json={
@@ -503,7 +504,9 @@ async def test_a_series_of_a_minute_or_of_a_whole_day_is_booked(client, staff, r
     )
     assert r.status_code == 201, r.text
     made = await Booking.filter(series_id=r.json()["id"])
-    assert [b.end - b.start for b in made] == [timedelta(minutes=minutes)] * 2
+    assert [(b.end - b.start, b.created_by_id) for b in made] == [
+        (timedelta(minutes=minutes), staff.pk)
+    ] * 2
 
 
 async def test_a_refused_closure_lists_at_most_200_bookings_and_says_what_to_send(
