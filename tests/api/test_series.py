@@ -291,7 +291,9 @@ async def test_a_series_creation_is_recorded_whole(client, member, staff, room):
         added_dates=[f"{Y2031}-03-13"],
     )
     assert r.status_code == 201, r.text
-    event = await AuditEvent.get(action="series.create", entity_id=r.json()["id"])
+    event = await AuditEvent.get(
+        action="series.create", entity_type="series", entity_id=r.json()["id"]
+    )
     assert (event.actor_user_id, event.before) == (member.pk, None)
     assert event.after == {
         "room_id": room.pk,
@@ -371,6 +373,8 @@ async def test_a_staff_series_rejects_the_requests_in_its_way_on_every_date(
             Status.rejected,
             f"the room was given to booking {winner}",
         )
+        event = await AuditEvent.get(action="booking.auto_reject", entity_id=request)
+        assert (event.entity_type, event.actor_user_id) == ("booking", staff.pk)
 
 
 async def test_deciding_an_occurrence_is_not_a_change_by_hand(client, member, staff, make_room):
