@@ -11,7 +11,7 @@ import pytest
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.series import Series
-from compax_server.services import buildings, managers
+from compax_server.services import api_keys, buildings, managers
 from tests import conftest
 from tests.conftest import actor_of, bearer, follow_pages, refused_field
 from tests.dates import Y2031
@@ -375,6 +375,25 @@ async def test_a_staff_series_rejects_the_requests_in_its_way_on_every_date(
         )
         event = await AuditEvent.get(action="booking.auto_reject", entity_id=request)
         assert (event.entity_type, event.actor_user_id) == ("booking", staff.pk)
+
+
+async def test_a_key_with_the_write_scope_books_a_series_a_read_key_does_not(
+    client, admin, member, room
+):
+    """What a timetable script's key may do: the write scope books a series for the key's
+    user; a read-only key is a 403 naming the scope it lacks, and books nothing."""
+    keys = {}
+    for scopes in (["write"], ["read"]):
+        _, secret = await api_keys.create_api_key(
+            actor_of(admin), user_id=member.pk, name=scopes[0], scopes=scopes
+        )
+        keys[scopes[0]] = {"Authorization": f"Bearer {secret}"}
+    r = await client.post(S, json=series_body(room), headers=keys["read"])
+    assert (r.status_code, r.json()["required_scope"]) == (403, "write"), r.text
+    assert await Series.all().count() == 0
+    r = await client.post(S, json=series_body(room), headers=keys["write"])
+    assert r.status_code == 201, r.text
+    assert (await Series.get(id=r.json()["id"])).owner_id == member.pk
 
 
 async def test_deciding_an_occurrence_is_not_a_change_by_hand(client, member, staff, make_room):
