@@ -85,6 +85,30 @@ async def test_a_move_by_one_end_alone_is_bounded_the_same_way(client, member, s
     assert r.json()["end"] == f"{Y2031}-04-03T09:00:00Z"
 
 
+async def test_a_series_starting_outside_the_range_is_refused_naming_the_field(client, staff, room):
+    r = await client.post(
+        "/api/v1/series",
+        json={
+            "room_id": room.pk,
+            "title": "Tutorial",
+            "start_date": "2300-03-04",
+            "start_time": "10:00",
+            "duration_minutes": 60,
+            "recurrence": {"freq": "weekly", "count": 2},
+        },
+        headers=bearer(staff),
+    )
+    assert r.status_code == 422, r.text
+    (problem,) = r.json()["errors"]
+    assert (problem["rule"], problem["field"], problem["pointer"]) == (
+        "time_range",
+        "start_date",
+        "/start_date",
+    )
+    assert r.json()["detail"].startswith("start_date must lie in the accepted range")
+    assert await Booking.all().count() == 0
+
+
 async def test_nobody_books_past_the_hard_cap(client, staff, room):
     r = await client.post(
         BK,
