@@ -13,7 +13,7 @@ from compax_server import db
 from compax_server.db import sql
 from compax_server.db.bookings import Booking, Status
 from compax_server.services import buildings
-from tests.conftest import actor_of, bearer
+from tests.conftest import actor_of, bearer, refused_field, series_body
 from tests.dates import Y2031
 
 BK = "/api/v1/bookings"
@@ -67,15 +67,7 @@ async def test_a_move_by_one_end_alone_is_bounded_the_same_way(client, member, s
     assert r.status_code == 422, r.text
     for alone in ({"start": f"{Y2031}-03-03T11:00:00Z"}, {"end": f"{Y2031}-03-03T08:00:00Z"}):
         r = await client.patch(url, json=alone, headers=bearer(member) | first)
-        assert r.status_code == 400, r.text
-        assert r.json()["errors"] == [
-            {
-                "location": "body",
-                "pointer": "/end",
-                "detail": "must be after start",
-                "code": "invalid_interval",
-            }
-        ]
+        refused_field(r, "/end", "must be after start", "invalid_interval")
     stored = await Booking.get(id=int(url.rsplit("/", 1)[1]))
     assert (stored.version, stored.end.isoformat()) == (1, f"{Y2031}-03-03T10:00:00+00:00")
     r = await client.patch(
@@ -87,16 +79,7 @@ async def test_a_move_by_one_end_alone_is_bounded_the_same_way(client, member, s
 
 async def test_a_series_starting_outside_the_range_is_refused_naming_the_field(client, staff, room):
     r = await client.post(
-        "/api/v1/series",
-        json={
-            "room_id": room.pk,
-            "title": "Tutorial",
-            "start_date": "2300-03-04",
-            "start_time": "10:00",
-            "duration_minutes": 60,
-            "recurrence": {"freq": "weekly", "count": 2},
-        },
-        headers=bearer(staff),
+        "/api/v1/series", json=series_body(room, start_date="2300-03-04"), headers=bearer(staff)
     )
     assert r.status_code == 422, r.text
     (problem,) = r.json()["errors"]

@@ -22,7 +22,7 @@ from compax_server.db.rooms import Closure
 from compax_server.db.series import Series
 from compax_server.errors import InvalidInput
 from compax_server.services import availability, booking_checks, buildings, rules, series
-from tests.conftest import actor_of, bearer, monday_ahead
+from tests.conftest import actor_of, bearer, monday_ahead, series_body
 
 BK = "/api/v1/bookings"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -490,18 +490,8 @@ async def test_a_series_the_schema_would_refuse_is_refused_by_the_service_too(
 async def test_a_series_of_a_minute_or_of_a_whole_day_is_booked(client, staff, room, minutes):
     """The ends of the range the service checks (1 to 1,440 minutes) are allowed; each
     occurrence records who booked it."""
-    r = await client.post(
-        "/api/v1/series",
-        json={
-            "room_id": room.pk,
-            "title": "Tutorial",
-            "start_date": MONDAY.isoformat(),
-            "start_time": "10:00",
-            "duration_minutes": minutes,
-            "recurrence": {"freq": "weekly", "count": 2},
-        },
-        headers=bearer(staff),
-    )
+    body = series_body(room, {"count": 2}, duration_minutes=minutes)
+    r = await client.post("/api/v1/series", json=body, headers=bearer(staff))
     assert r.status_code == 201, r.text
     made = await Booking.filter(series_id=r.json()["id"])
     assert [(b.end - b.start, b.created_by_id) for b in made] == [
