@@ -100,6 +100,22 @@ def require_program(name: str, *dirs: str | Path) -> str:
     pytest.skip(message)
 
 
+async def waiting_on_a_lock(conn: Any, count: int) -> None:
+    """Until ``count`` sessions other than ``conn`` (an asyncpg connection) wait for a lock in
+    its database (a hang guard, not a measurement). Within a transaction PostgreSQL answers
+    from the statistics it read first, so each look clears them."""
+    async with asyncio.timeout(60):
+        while True:
+            await conn.execute("SELECT pg_stat_clear_snapshot()")
+            waiting = await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if waiting >= count:
+                return
+            await asyncio.sleep(0.05)
+
+
 class Clock:
     """A clock that stands still until a test moves it."""
 

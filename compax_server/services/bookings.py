@@ -196,7 +196,8 @@ async def create_booking(
     try:
         return await writes.run(attempt, on_overlap=on_overlap, changed=lambda c: not c.replayed)
     except IntegrityError:
-        if idempotency_key:  # a concurrent request with the same key won the insert
+        if idempotency_key:  # a concurrent request with the key won its insert: a key
+            # reused for another room (the same request waits for the room's lock and replays)
             async with db.transaction():
                 replay = await _replay(actor, "booking.create", idempotency_key, request_hash)
             if replay is not None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 
+from compax_server.db import migrate
 from compax_server.db.bookings import Booking
 from compax_server.db.idempotency import IdempotencyKey, IdempotentRequest
 from compax_server.db.rooms import Room
 from compax_server.db.series import ImportBatch, Series
 from compax_server.db.users import Role
-from compax_server.errors import RequestInProgress
+from compax_server.errors import RequestInProgress, RuleViolation
 from compax_server.services import bookings, idempotency
-from tests.conftest import actor_of, at, bearer
+from tests.conftest import actor_of, at, bearer, waiting_on_a_lock
 from tests.dates import Y2031
 
 ROOMS = "/api/v1/rooms"
@@ -190,7 +192,7 @@ async def test_creates_racing_with_one_key_past_the_api_make_one_booking(
 ):
     """Four creates of one booking with one Idempotency-Key at once, in the service (the
     API's claim would turn the others away first): none finds the key before the room's
-    lock, which then lets them in one at a time; the first books, the others find its key
+    lock (on SQLite, the database's one writer), which then lets them in one at a time; the first books, the others find its key
     under the lock and answer with its booking, also where requests may overlap (a room
     that requires approval)."""
     room = await make_room(requires_approval=approval)
@@ -211,6 +213,50 @@ async def test_creates_racing_with_one_key_past_the_api_make_one_booking(
     assert [m.booking.pk for m in made] == [booking.pk] * 4
     assert sorted(m.replayed for m in made) == [False, True, True, True]
     assert await IdempotencyKey.filter(key="k").count() == 1
+
+
+@pytest.mark.parametrize("engine", ["postgres"])
+async def test_one_key_for_two_rooms_at_once_books_one(database, database_url, member, make_room):
+    """Two creates with one Idempotency-Key for two rooms: no room lock orders them, so both
+    look for the key before either has written it (held there by a lock on the keys' table
+    until both wait on it). The unique key refuses the second's, which is then answered as
+    a key reused for another request (a 422, not a 500), its booking undone."""
+    rooms = [await make_room(), await make_room()]
+    other = await asyncpg.connect(migrate._admin_dsn(database_url))
+    try:
+        held = other.transaction()
+        await held.start()
+        await other.execute("LOCK TABLE idempotency_keys IN SHARE MODE")  # lets reads through
+        creates = [
+            asyncio.create_task(
+                bookings.create_booking(
+                    actor_of(member),
+                    room_id=room.pk,
+                    title="Seminar",
+                    start=at(0, 9),
+                    end=at(0, 10),
+                    idempotency_key="k",
+                )
+            )
+            for room in rooms
+        ]
+        await waiting_on_a_lock(other, 2)  # both past their look for the key
+        await held.rollback()
+        outcomes = await asyncio.gather(*creates, return_exceptions=True)
+    finally:
+        await other.close()
+    made = [o for o in outcomes if isinstance(o, bookings.Created)]
+    refused = [o for o in outcomes if not isinstance(o, bookings.Created)]
+    assert len(made) == 1 and len(refused) == 1, outcomes
+    assert isinstance(refused[0], RuleViolation), refused
+    assert refused[0].extra["errors"] == [
+        {"rule": "idempotency_key_reused", "detail": "same key, different request"}
+    ]
+    assert not made[0].replayed
+    (booking,) = await Booking.all()
+    assert booking.pk == made[0].booking.pk
+    (key,) = await IdempotencyKey.filter(key="k")
+    assert key.resource_id == booking.pk
 
 
 async def test_concurrent_retries_make_one_resource(client, admin, building, room):

@@ -21,7 +21,7 @@ from compax_server.api import optimizer as optimizer_api
 from compax_server.app import create_app
 from compax_server.db import migrate
 from compax_server.settings import Settings
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, waiting_on_a_lock
 from tests.dates import Y2031
 from tests.e2e.servers import LiveServer
 
@@ -50,19 +50,6 @@ def test_only_the_optimizer_declares_a_longer_timeout():
     }
     assert longer == {"optimizer_plan": optimizer_api.RESPONSE_TIMEOUT}
     assert optimizer_api.RESPONSE_TIMEOUT > 60
-
-
-async def _waiting_on_a_lock(conn: asyncpg.Connection, count: int) -> None:
-    """Until ``count`` other sessions wait for a lock (a hang guard, not a measurement)."""
-    async with asyncio.timeout(60):
-        while True:
-            waiting = await conn.fetchval(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if waiting >= count:
-                return
-            await asyncio.sleep(0.05)
 
 
 @pytest.mark.slow
@@ -107,7 +94,7 @@ async def _scenario(base: str, database: str) -> None:
             solving = asyncio.create_task(
                 client.post("/api/v1/optimizer/plans", json=body, headers=h)
             )
-            await _waiting_on_a_lock(lock, 1)  # the optimizer reads the bookings in its way
+            await waiting_on_a_lock(lock, 1)  # the optimizer reads the bookings in its way
 
             cut = await client.get("/api/v1/bookings", headers=h)  # waits on the lock too
             assert cut.status_code == 503, cut.text
