@@ -500,7 +500,8 @@ async def test_another_sources_series_with_the_same_id_stays_in_the_way(
     database, staff, make_room, term_id
 ):
     """Only this source's own sections are moved by a re-run: the registrar's series "A" is
-    a booking in the way of the optimizer's section "A", not a section to move."""
+    a booking in the way of the optimizer's section "A", not a section to move; the same
+    series as the optimizer's own is its section A, kept in its room."""
     room = await make_room(code="R-1")
     theirs = await series.create_series(
         actor_of(staff),
@@ -521,6 +522,15 @@ async def test_another_sources_series_with_the_same_id_stays_in_the_way(
     assert out["A"]["action"] == "unplaced" and out["A"]["reason"]["code"] == "rooms_taken"
     [entry] = out["A"]["reason"]["rooms"]
     assert {b["title"] for b in entry["bookings"]} == {"Registrar's A"}
+    # the source decides, not the id: the same series as the optimizer's own is its section
+    await Series.filter(id=theirs.series.pk).update(source=optimizer.DEFAULT_SOURCE)
+    out = by_id(
+        await optimizer.optimize(
+            actor_of(staff), term_id=term_id, sections=[weekly("A", "mon", "09:00")]
+        )
+    )
+    assert (out["A"]["action"], out["A"]["room"]) == ("placed", "R-1")
+    assert out["A"]["preferences"]["kept_room"] and out["A"]["import_action"] == "update"
 
 
 async def test_a_rerun_sees_every_booking_past_its_own_sections(
