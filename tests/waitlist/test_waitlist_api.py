@@ -1152,11 +1152,15 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
     """Staff closing the room of an offer cancel its hold: the offer is withdrawn, not left
     standing until it expires (which would end the entry). The member waits again, in their
     place, and as the closure commits is offered the other room that fits (not at the next
-    sweep, up to a minute later, with the other room free to anyone meanwhile)."""
+    sweep, up to a minute later, with the other room free to anyone meanwhile). Another
+    member waiting for the closed room alone keeps waiting."""
     first, other, waiter, offered = await offered_one_of_two(
         client, make_user, make_room, building, login_clock
     )
     entry_id, hold = offered["id"], offered["booking_id"]
+    bystander = await make_user()
+    r = await join(client, bystander, at(0, 10), at(0, 11), room_id=first.pk)
+    bystander_id = r.json()["id"]
 
     body = {"room_id": first.pk, "reason": "Burst pipe", "on_bookings": "cancel"}
     body |= {"start": at(0, 9).isoformat(), "end": at(0, 12).isoformat()}
@@ -1181,9 +1185,45 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
     offers = AuditEvent.filter(action="waitlist.offer", entity_id=entry_id).order_by("id")
     assert [e.after["room_id"] for e in await offers] == [first.pk, other.pk]
     assert (await offers.last()).id > withdrawn.id  # made after the withdrawal, not before
+    still = await entry(client, bystander, bystander_id)
+    assert (still["state"], still["booking_id"]) == ("waiting", None), still
     r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
     assert r.status_code == 200, r.text
     assert (await Booking.get(id=again["booking_id"])).status == Status.confirmed
+
+
+async def test_a_withdrawn_offer_that_fails_to_move_leaves_the_closure_standing(
+    client, make_user, make_room, staff, building, login_clock, monkeypatch, caplog
+):
+    """Offering a withdrawn entry another room may fail (the database went away after the
+    closure's commit): the closure stands, the failure is logged naming the entry, the
+    entry waits, and the sweep offers it the other room later."""
+    first, other, waiter, offered = await offered_one_of_two(
+        client, make_user, make_room, building, login_clock
+    )
+    entry_id = offered["id"]
+    real_offer_entry = waitlist_offers.offer_entry
+
+    async def gone(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(waitlist_offers, "offer_entry", gone)
+    body = {"room_id": first.pk, "reason": "Burst pipe", "on_bookings": "cancel"}
+    body |= {"start": at(0, 9).isoformat(), "end": at(0, 12).isoformat()}
+    with caplog.at_level("ERROR", logger="compax.waitlist"):
+        r = await client.post(
+            f"/api/v1/buildings/{building.pk}/closures", json=body, headers=bearer(staff)
+        )
+    assert r.status_code == 201, r.text
+    assert [r.getMessage() for r in caplog.records] == [
+        f"offering entry {entry_id} another room failed; the sweep tries again"
+    ]
+    waiting = await entry(client, waiter, entry_id)
+    assert (waiting["state"], waiting["booking_id"]) == ("waiting", None), waiting
+    monkeypatch.setattr(waitlist_offers, "offer_entry", real_offer_entry)
+    assert await waitlist_offers.sweep(at(0, 8, 30), force=True) == 1
+    again = await entry(client, waiter, entry_id)
+    assert (await Booking.get(id=again["booking_id"])).room_id == other.pk
 
 
 async def test_a_room_removed_closes_the_entries_that_wait_for_it_and_withdraws_other_offers(
