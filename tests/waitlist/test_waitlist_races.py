@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import pytest
 
+from compax_server.db import migrate
+from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.services import waitlist_offers
-from tests.conftest import at, bearer
-from tests.waitlist.test_waitlist_api import BK, WL, book, join, set_clock
+from tests.conftest import at, bearer, waiting_on_a_lock
+from tests.waitlist.test_waitlist_api import BK, WL, book, join, set_clock, taken_room
 
 pytestmark = pytest.mark.parametrize("engine", ["postgres"], indirect=True)
 
@@ -72,3 +75,41 @@ async def test_many_concurrent_joins_for_one_free_slot_make_one_hold(
     assert states.count("offered") <= 1  # the answers may predate the offer
     entries = await WaitlistEntry.all()
     assert sorted(e.state.value for e in entries) == ["offered"] + ["waiting"] * 5
+
+
+async def test_a_removal_closes_only_the_entries_still_open_when_it_locks_them(
+    client, make_user, room, admin, login_clock, database_url
+):
+    """A room's removal reads its open entries, then locks each: one left meanwhile (its
+    member's leave committed while the removal waited for its lock) is passed over, left
+    as its member left it, and the removal goes on to close the next."""
+    await taken_room(client, make_user, room, login_clock)
+    leaving, staying = await make_user(), await make_user()
+    gone = (await join(client, leaving, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    kept = (await join(client, staying, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    other = await asyncpg.connect(migrate._admin_dsn(database_url))
+    try:
+        held = other.transaction()
+        await held.start()
+        await other.execute("SELECT id FROM waitlist_entries WHERE id = $1 FOR UPDATE", gone)
+        removal = asyncio.create_task(
+            client.delete(f"/api/v1/rooms/{room.pk}?force=true", headers=bearer(admin))
+        )
+        await waiting_on_a_lock(other, 1)  # the removal read both entries, waits for the first
+        await other.execute(
+            "UPDATE waitlist_entries SET state = 'left', reason = 'plans changed',"
+            " version = version + 1 WHERE id = $1",
+            gone,
+        )
+        await held.commit()
+        r = await removal
+    finally:
+        await other.close()
+    assert r.status_code == 200, r.text
+    assert r.json()["closed_waitlist_entry_ids"] == [kept]
+    left = await WaitlistEntry.get(id=gone)
+    assert (left.state.value, left.reason) == ("left", "plans changed")
+    closed = await WaitlistEntry.get(id=kept)
+    assert (closed.state.value, closed.reason) == ("closed", f"room {room.code} was removed")
+    closes = await AuditEvent.filter(action="waitlist.close").values_list("entity_id", flat=True)
+    assert closes == [kept]
