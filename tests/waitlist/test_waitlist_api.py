@@ -1153,14 +1153,20 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
     standing until it expires (which would end the entry). The member waits again, in their
     place, and as the closure commits is offered the other room that fits (not at the next
     sweep, up to a minute later, with the other room free to anyone meanwhile). Another
-    member waiting for the closed room alone keeps waiting."""
+    member waiting for the closed room alone keeps waiting; another's offer elsewhere
+    stands."""
     first, other, waiter, offered = await offered_one_of_two(
         client, make_user, make_room, building, login_clock
     )
     entry_id, hold = offered["id"], offered["booking_id"]
-    bystander = await make_user()
+    bystander, lucky, holder = await make_user(), await make_user(), await make_user()
     r = await join(client, bystander, at(0, 10), at(0, 11), room_id=first.pk)
     bystander_id = r.json()["id"]
+    taken = (await book(client, holder, other, at(0, 13), at(0, 14))).json()["id"]
+    lucky_id = (await join(client, lucky, at(0, 13), at(0, 14), room_id=other.pk)).json()["id"]
+    await cancel(client, holder, taken)
+    lucky_offer = await entry(client, lucky, lucky_id)
+    assert lucky_offer["state"] == "offered", lucky_offer
 
     body = {"room_id": first.pk, "reason": "Burst pipe", "on_bookings": "cancel"}
     body |= {"start": at(0, 9).isoformat(), "end": at(0, 12).isoformat()}
@@ -1171,7 +1177,8 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
     assert r.json()["booking_ids"] == [hold]
     assert (await Booking.get(id=hold)).status == Status.cancelled
     withdrawn = await AuditEvent.get(action="waitlist.withdraw", entity_id=entry_id)
-    assert withdrawn.actor_user_id == staff.pk
+    assert (withdrawn.actor_user_id, withdrawn.entity_type) == (staff.pk, "waitlist_entry")
+    assert withdrawn.after["version"] == withdrawn.before["version"] + 1
     assert withdrawn.before["state"] == "offered" and withdrawn.after["state"] == "waiting"
     assert withdrawn.after["booking_id"] is None and withdrawn.after["offer_expires_at"] is None
     assert withdrawn.after["reason"] == "the offer was withdrawn: closed: Burst pipe"
@@ -1187,6 +1194,8 @@ async def test_an_offer_withdrawn_by_a_closure_waits_again_and_gets_another_room
     assert (await offers.last()).id > withdrawn.id  # made after the withdrawal, not before
     still = await entry(client, bystander, bystander_id)
     assert (still["state"], still["booking_id"]) == ("waiting", None), still
+    assert await entry(client, lucky, lucky_id) == lucky_offer
+    assert not await AuditEvent.filter(action="waitlist.withdraw", entity_id=lucky_id).exists()
     r = await client.post(f"{WL}/{entry_id}/accept", headers=bearer(waiter))
     assert r.status_code == 200, r.text
     assert (await Booking.get(id=again["booking_id"])).status == Status.confirmed
