@@ -41,6 +41,13 @@ async def test_each_user_gets_the_rooms_they_manage_directly_or_by_building(
         assert await managers_db.managed_by(user_id) == managed
     assert await managers_db.managed_by(no_one.pk) == NOTHING
     assert await managers_db.managed_by_each([]) == {}
-    # more users than one statement takes: asked in parts, none lost
-    many = [both.pk, *range(-1200, 0)]  # sorted, it comes last
-    assert await managers_db.managed_by_each(many) == {both.pk: expected[both.pk]}
+    # more users than one statement takes (500): asked in parts, none lost, at either end of
+    # a part (sorted, the users' ids come after the negative ones, before the large ones)
+    managers = {user_id: expected[user_id] for user_id in (by_room.pk, by_building.pk, both.pk)}
+    for many in (
+        [both.pk, *range(-1200, 0)],  # the last
+        [by_room.pk, *range(10**6, 10**6 + 1000)],  # the first
+        [*range(-499, 0), by_room.pk, by_building.pk, both.pk],  # the 500th, the 501st, ...
+    ):
+        found = await managers_db.managed_by_each(many)
+        assert found == {u: m for u, m in managers.items() if u in many}, many[:3]
