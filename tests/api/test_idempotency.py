@@ -186,29 +186,30 @@ async def test_concurrent_takeovers_of_an_abandoned_claim_let_one_through(databa
     assert all(isinstance(o, RequestInProgress) for o in outcomes if o != claimed), outcomes
 
 
+def seminar_with_key(member, room):
+    """The service's create of a seminar 9-10 on day 0 in ``room`` with Idempotency-Key "k"
+    (past the API's claim, which would turn a concurrent second away first)."""
+    return bookings.create_booking(
+        actor_of(member),
+        room_id=room.pk,
+        title="Seminar",
+        start=at(0, 9),
+        end=at(0, 10),
+        idempotency_key="k",
+    )
+
+
 @pytest.mark.parametrize("approval", [False, True], ids=["confirmed", "pending"])
 async def test_creates_racing_with_one_key_past_the_api_make_one_booking(
     database, member, make_room, approval
 ):
     """Four creates of one booking with one Idempotency-Key at once, in the service (the
     API's claim would turn the others away first): none finds the key before the room's
-    lock (on SQLite, the database's one writer), which then lets them in one at a time; the first books, the others find its key
-    under the lock and answer with its booking, also where requests may overlap (a room
-    that requires approval)."""
+    lock (on SQLite, the database's one writer), which then lets them in one at a time; the
+    first books, the others find its key under the lock and answer with its booking, also
+    where requests may overlap (a room that requires approval)."""
     room = await make_room(requires_approval=approval)
-    made = await asyncio.gather(
-        *(
-            bookings.create_booking(
-                actor_of(member),
-                room_id=room.pk,
-                title="Seminar",
-                start=at(0, 9),
-                end=at(0, 10),
-                idempotency_key="k",
-            )
-            for _ in range(4)
-        )
-    )
+    made = await asyncio.gather(*(seminar_with_key(member, room) for _ in range(4)))
     (booking,) = await Booking.all()
     assert [m.booking.pk for m in made] == [booking.pk] * 4
     assert sorted(m.replayed for m in made) == [False, True, True, True]
@@ -227,19 +228,7 @@ async def test_one_key_for_two_rooms_at_once_books_one(database, database_url, m
         held = other.transaction()
         await held.start()
         await other.execute("LOCK TABLE idempotency_keys IN SHARE MODE")  # lets reads through
-        creates = [
-            asyncio.create_task(
-                bookings.create_booking(
-                    actor_of(member),
-                    room_id=room.pk,
-                    title="Seminar",
-                    start=at(0, 9),
-                    end=at(0, 10),
-                    idempotency_key="k",
-                )
-            )
-            for room in rooms
-        ]
+        creates = [asyncio.create_task(seminar_with_key(member, room)) for room in rooms]
         await waiting_on_a_lock(other, 2)  # both past their look for the key
         await held.rollback()
         outcomes = await asyncio.gather(*creates, return_exceptions=True)
