@@ -494,7 +494,8 @@ def first_held(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[
     """Two writes at once: run ``first``, hold it open at its audit record (a change's last
     step before its commit), start ``second``, let the first go after ``HELD_FOR``; the
     outcomes of both, exceptions included. A second that must wait for the first (a row
-    lock, ``db.serialize``) then reads what the first wrote."""
+    lock, ``db.serialize``) then reads what the first wrote. A first that ends before its
+    audit record fails the test, naming how it ended."""
 
     async def run(first: Awaitable[Any], second: Callable[[], Awaitable[Any]]) -> list[Any]:
         reached, release = asyncio.Event(), asyncio.Event()
@@ -508,7 +509,12 @@ def first_held(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[
 
         monkeypatch.setattr(audit, "record", held)
         one = asyncio.ensure_future(first)
-        await reached.wait()
+        at_record = asyncio.ensure_future(reached.wait())
+        await asyncio.wait([one, at_record], return_when=asyncio.FIRST_COMPLETED)
+        if not reached.is_set():  # else it would wait for ever
+            at_record.cancel()
+            outcome = one.exception() or one.result()
+            pytest.fail(f"the first write ended before its audit record: {outcome!r}")
         two = asyncio.ensure_future(second())
         await asyncio.sleep(HELD_FOR)  # the second reaches the row (and waits for it)
         release.set()
