@@ -298,3 +298,72 @@ async def test_a_series_is_not_moved_nor_given_a_date_where_its_room_is_closed(
     assert await rows(made["id"]) == before
     series = await Series.get(id=made["id"])
     assert (series.version, series.added_dates) == (made["version"], [])
+
+
+async def closed_groups(action: str, series_id: int) -> Any:
+    event = await AuditEvent.filter(action=action, entity_id=series_id).order_by("-id").first()
+    assert event is not None and event.after is not None
+    return event.after.get("requests_closed")
+
+
+async def test_a_cancel_records_the_requests_it_ends_by_the_room_they_waited_in(
+    client, member, make_room
+):
+    """The approvers' mail reads the requests a cancel ended from its audit event: one group
+    per room they waited in, by room, each with every date; a cancel that ended no request
+    records none."""
+    low, high = await make_room(requires_approval=True), await make_room(requires_approval=True)
+    made = await weekly(client, member, high)
+    first, second, last = sorted(made["booking_ids"])  # by date
+    r = await client.patch(
+        f"/api/v1/bookings/{last}",
+        json={"room_id": low.pk},
+        headers=bearer(member) | {"If-Match": '"1"'},
+    )  # the last date waits in the other room, listed first
+    assert r.status_code == 200 and r.json()["status"] == "pending", r.text
+    made = await current(client, member, made["id"])
+    r = await client.post(
+        f"{S}/{made['id']}/cancel",
+        json={},
+        headers=bearer(member) | {"If-Match": f'"{made["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert await closed_groups("series.cancel", made["id"]) == [
+        {"room_id": low.pk, "to_room_id": None, "booking_ids": [last]},
+        {"room_id": high.pk, "to_room_id": None, "booking_ids": [first, second]},
+    ]
+
+    confirmed = await weekly(client, member, await make_room())
+    r = await client.post(
+        f"{S}/{confirmed['id']}/cancel", json={}, headers=bearer(member) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    event = await AuditEvent.filter(action="series.cancel", entity_id=confirmed["id"]).first()
+    assert event is not None and event.after is not None
+    assert "requests_closed" not in event.after
+
+
+async def test_requests_retimed_where_approval_is_no_longer_needed_are_confirmed_and_closed(
+    client, member, admin, make_room
+):
+    """A series' requests retimed in their room wait again there (the approvers' invitation
+    moves: no request closed); once the room needs no approval, a retime confirms them and
+    records them closed for its approvers."""
+    room = await make_room(requires_approval=True)
+    made = await weekly(client, member, room)
+    ids = sorted(made["booking_ids"])
+    r = await edit(client, member, made, start_time="10:00")
+    assert r.status_code == 200, r.text
+    event = await AuditEvent.filter(action="series.update", entity_id=made["id"]).first()
+    assert event is not None and event.after is not None
+    assert sorted(event.after["requests"]) == ids
+    assert "requests_closed" not in event.after
+
+    await rooms.update_room(actor_of(admin), room.pk, requires_approval=False)
+    r = await edit(client, member, r.json(), start_time="11:00")
+    assert r.status_code == 200, r.text
+    found = await Booking.filter(series_id=made["id"])
+    assert {b.status for b in found} == {Status.confirmed}
+    assert await closed_groups("series.update", made["id"]) == [
+        {"room_id": room.pk, "to_room_id": None, "booking_ids": ids}
+    ]
