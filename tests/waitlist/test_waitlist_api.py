@@ -1389,6 +1389,29 @@ async def test_a_hold_that_expired_while_staff_read_it_is_not_ended_twice(
     assert (await entry(client, waiter, entry_id))["state"] == "expired"
 
 
+async def test_a_deactivation_that_ends_the_last_offer_shows_its_slot_free_to_search_at_once(
+    client, make_user, room, admin, member, login_clock
+):
+    """The hold a deactivation cancels, with no one else waiting, is free for the next
+    search at once: the deactivation is a calendar write, so a search cached before it is
+    not served after."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    gone = await make_user()
+    offered_id = (await join(client, gone, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
+    await cancel(client, holder, taken)
+    assert (await entry(client, gone, offered_id))["booking_id"] is not None
+
+    async def free_rooms() -> list[int]:
+        window = {"free_from": at(0, 10).isoformat(), "free_to": at(0, 11).isoformat()}
+        r = await client.get("/api/v1/rooms", params=window, headers=bearer(member))
+        assert r.status_code == 200, r.text
+        return [found["id"] for found in r.json()["data"]]
+
+    assert room.pk not in await free_rooms()  # held for the waiting member; now cached
+    await users.deactivate_user(actor_of(admin), gone.pk)
+    assert room.pk in await free_rooms()
+
+
 async def test_a_deactivated_member_waits_no_more_and_their_offer_passes_on(
     client, make_user, room, admin, login_clock
 ):
