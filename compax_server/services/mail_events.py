@@ -102,10 +102,17 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         # waiting for a decision that moved (the approvers' invitation moves with it)
         if after.get("status") == "pending" and (before.get("status") != "pending" or changed):
             out.append(Intent(e, "request_received", one, approvers=True))
-        if before.get("status") == "pending" and before.get("room_id") != after.get("room_id"):
-            # the old room's approvers are asked no more (unless they decide the new one)
-            waits = after.get("status") == "pending"
-            outcome = "moved to another room" if waits else "moved to a room that needs no approval"
+        waits = after.get("status") == "pending"
+        same_room = before.get("room_id") == after.get("room_id")
+        if before.get("status") == "pending" and not (waits and same_room):
+            # the old room's approvers are asked no more (unless they decide the new one), or
+            # the request was confirmed where it is (its room stopped needing approval)
+            if waits:
+                outcome = "moved to another room"
+            elif same_room:
+                outcome = "moved and confirmed (its room needs no approval now)"
+            else:
+                outcome = "moved to a room that needs no approval"
             for i in _closed(e, before, one, outcome):
                 i.room_id = _int(before.get("room_id"))
                 i.spare_room = _int(after.get("room_id")) if waits else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from compax_server.db.users import Role
-from compax_server.services import bookings, managers, series_changes, users
+from compax_server.services import bookings, managers, rooms, series_changes, users
 from tests.conftest import actor_of, at
 from tests.dates import Y2031
 from tests.notifications.test_email import ANY, Outbox, subject, weekly
@@ -191,6 +191,30 @@ async def test_a_request_that_stops_waiting_withdraws_the_approvers_invitation(
         assert subject(msg).startswith(f"Request closed: Band, {plain.code}")
         assert (
             "no longer waits for you: moved to a room that needs no approval by "
+            f"{member.email}." in text_of(msg)
+        )
+
+
+async def test_a_request_retimed_where_approval_is_no_longer_needed_closes_it_for_its_approvers(
+    outbox: Outbox, admin, staff, member, make_room
+):
+    """A request whose room stopped needing approval is confirmed when it is moved in time
+    there: the approvers who were asked get their entry withdrawn, saying why."""
+    room = await make_room(requires_approval=True)
+    request = await ask(member, room, 1, "Choir")
+    await outbox.deliver()
+    await rooms.update_room(actor_of(admin), room.pk, requires_approval=False)
+    updated = await bookings.update_booking(
+        actor_of(member), request, expected=ANY, start=at(1, 11), end=at(1, 12)
+    )
+    assert updated.status.value == "confirmed"
+    received = await outbox.deliver()
+    closed = [m for m in received if subject(m).startswith("Request closed")]
+    assert sorted(m["To"] for m in closed) == sorted([staff.email, admin.email])
+    for msg in closed:
+        assert subject(msg).startswith(f"Request closed: Choir, {room.code}")
+        assert (
+            "no longer waits for you: moved and confirmed (its room needs no approval now) by "
             f"{member.email}." in text_of(msg)
         )
 
