@@ -20,6 +20,7 @@ IMPORT_MOVES = {"room", "start", "end", "start_time", "duration_minutes", "recur
 IMPORT_MOVES |= {"excluded_dates", "start_date", "skip_holidays"}
 SERIES_MOVES = ("room_id", "rule", "start_time", "duration_minutes", "excluded_dates")
 BOOKING_MOVES = ("room_id", "start", "end")
+CONFIRMED_IN_PLACE = "moved and confirmed (its room needs no approval now)"  # a request retimed
 
 
 def moved_between(before: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
@@ -110,7 +111,7 @@ def intents_of(e: AuditEvent) -> list[Intent]:
             if waits:
                 outcome = "moved to another room"
             elif same_room:
-                outcome = "moved and confirmed (its room needs no approval now)"
+                outcome = CONFIRMED_IN_PLACE
             else:
                 outcome = "moved to a room that needs no approval"
             for i in _closed(e, before, one, outcome):
@@ -168,9 +169,14 @@ def _series_closed(e: AuditEvent, after: dict[str, Any], outcome: str) -> list[I
         if not isinstance(group, dict):
             continue
         to = _int(group.get("to_room_id"))
-        how = outcome or (
-            "moved to another room" if to is not None else "moved to a room that needs no approval"
-        )
+        if outcome:
+            how = outcome
+        elif to is not None:
+            how = "moved to another room"
+        elif group.get("in_place"):
+            how = CONFIRMED_IN_PLACE
+        else:
+            how = "moved to a room that needs no approval"
         out.append(
             Intent(
                 e,

@@ -147,7 +147,7 @@ async def update_series(
             changed: list[int] = []
             rejected: list[int] = []
             requests: list[int] = []  # to decide (again): moved and pending
-            closed: dict[tuple[int, int | None], list[int]] = {}  # (was in, waits in): ids
+            closed: dict[Closed, list[int]] = {}  # (was in, waits in, confirmed there): ids
             for booking, m in merges:
                 diff = occurrences.fields_changed(_slot(booking), m.slot)
                 exception = list(m.exception)
@@ -164,7 +164,8 @@ async def update_series(
                     if waits:
                         requests.append(booking.pk)
                     if was_status == Status.pending and (not waits or room.id != was_room):
-                        key = (was_room, room.id if waits else None)
+                        in_place = not waits and room.id == was_room  # approval no longer needed
+                        key = (was_room, room.id if waits else None, in_place)
                         closed.setdefault(key, []).append(booking.pk)
                 booking.room_id, booking.start, booking.end = (
                     m.slot.room_id,
@@ -214,13 +215,20 @@ async def update_series(
     return await writes.run(attempt)
 
 
-def _closed_view(closed: dict[tuple[int, int | None], list[int]]) -> list[dict[str, Any]]:
+Closed = tuple[int, int | None, bool]
+
+
+def _closed_view(closed: dict[Closed, list[int]]) -> list[dict[str, Any]]:
     """The requests that stopped waiting in a series change, for its audit event (the
     approvers' mail): by the room they waited in, and the room they wait in now (None: they
-    wait no more, cancelled or confirmed)."""
+    wait no more, cancelled or confirmed); ``in_place`` when they were confirmed in the room
+    they waited in (it stopped needing approval)."""
     return [
         {"room_id": was, "to_room_id": to, "booking_ids": ids}
-        for (was, to), ids in sorted(closed.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+        | ({"in_place": True} if here else {})
+        for (was, to, here), ids in sorted(
+            closed.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2])
+        )
     ]
 
 
@@ -315,10 +323,10 @@ async def cancel_series(
             await lock_rooms([series.room_id])
             before = snapshot(series)
             cancelled = []
-            closed: dict[tuple[int, int | None], list[int]] = {}
+            closed: dict[Closed, list[int]] = {}
             for booking in await active_occurrences(series, from_date):
                 if booking.status == Status.pending:
-                    closed.setdefault((booking.room_id, None), []).append(booking.pk)
+                    closed.setdefault((booking.room_id, None, False), []).append(booking.pk)
                 booking.status = Status.cancelled
                 booking.reason = reason or "the series was cancelled"
                 booking.version += 1

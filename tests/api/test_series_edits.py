@@ -365,5 +365,5 @@ async def test_requests_retimed_where_approval_is_no_longer_needed_are_confirmed
     found = await Booking.filter(series_id=made["id"])
     assert {b.status for b in found} == {Status.confirmed}
     assert await closed_groups("series.update", made["id"]) == [
-        {"room_id": room.pk, "to_room_id": None, "booking_ids": ids}
+        {"room_id": room.pk, "to_room_id": None, "booking_ids": ids, "in_place": True}
     ]

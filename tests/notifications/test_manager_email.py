@@ -199,7 +199,8 @@ async def test_a_request_retimed_where_approval_is_no_longer_needed_closes_it_fo
     outbox: Outbox, admin, staff, member, make_room
 ):
     """A request whose room stopped needing approval is confirmed when it is moved in time
-    there: the approvers who were asked get their entry withdrawn, saying why."""
+    there: the approvers who were asked get their entry withdrawn, saying why; a series'
+    dates alike."""
     room = await make_room(requires_approval=True)
     request = await ask(member, room, 1, "Choir")
     await outbox.deliver()
@@ -213,6 +214,22 @@ async def test_a_request_retimed_where_approval_is_no_longer_needed_closes_it_fo
     assert sorted(m["To"] for m in closed) == sorted([staff.email, admin.email])
     for msg in closed:
         assert subject(msg).startswith(f"Request closed: Choir, {room.code}")
+        assert (
+            "no longer waits for you: moved and confirmed (its room needs no approval now) by "
+            f"{member.email}." in text_of(msg)
+        )
+
+    series_room = await make_room(requires_approval=True)  # a series' dates, the same way
+    made = await weekly(member, series_room, "Quartet", count=2)
+    await outbox.deliver()
+    await rooms.update_room(actor_of(admin), series_room.pk, requires_approval=False)
+    await series_changes.update_series(
+        actor_of(member), made.series.pk, expected=ANY, start_time="11:00"
+    )
+    closed = [m for m in await outbox.deliver() if subject(m).startswith("Request closed")]
+    assert sorted(m["To"] for m in closed) == sorted([staff.email, admin.email])
+    for msg in closed:
+        assert subject(msg) == "Request closed: 2 dates of Quartet"
         assert (
             "no longer waits for you: moved and confirmed (its room needs no approval now) by "
             f"{member.email}." in text_of(msg)
