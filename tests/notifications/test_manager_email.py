@@ -6,6 +6,7 @@ daily digest lists each approver's own rooms."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from compax_server.db.users import Role
 from compax_server.services import bookings, managers, rooms, series_changes, users
@@ -145,6 +146,17 @@ def text_of(msg) -> str:
     return msg.get_body(preferencelist=("plain",)).get_content()
 
 
+def closed_to(received, approvers: list[str], subject_start: str, outcome: str) -> list[Any]:
+    """The "Request closed" messages among ``received``: one to each of ``approvers``, about
+    ``subject_start``, saying ``outcome``."""
+    closed = [m for m in received if subject(m).startswith("Request closed")]
+    assert sorted(m["To"] for m in closed) == sorted(approvers)
+    for msg in closed:
+        assert subject(msg).startswith(subject_start)
+        assert f"no longer waits for you: {outcome}." in text_of(msg)
+    return closed
+
+
 async def test_a_request_that_stops_waiting_withdraws_the_approvers_invitation(
     outbox: Outbox, make_user, admin, staff, member, make_room
 ):
@@ -186,13 +198,13 @@ async def test_a_request_that_stops_waiting_withdraws_the_approvers_invitation(
     updated = await bookings.update_booking(actor_of(member), freed, expected=ANY, room_id=free.pk)
     assert updated.status.value == "confirmed"
     received = await outbox.deliver()
-    assert sorted(m["To"] for m in received) == sorted([staff.email, admin.email])
-    for msg in received:
-        assert subject(msg).startswith(f"Request closed: Band, {plain.code}")
-        assert (
-            "no longer waits for you: moved to a room that needs no approval by "
-            f"{member.email}." in text_of(msg)
-        )
+    closed = closed_to(
+        received,
+        [staff.email, admin.email],
+        f"Request closed: Band, {plain.code}",
+        f"moved to a room that needs no approval by {member.email}",
+    )
+    assert closed == received
 
 
 async def test_a_request_retimed_where_approval_is_no_longer_needed_closes_it_for_its_approvers(
@@ -209,15 +221,13 @@ async def test_a_request_retimed_where_approval_is_no_longer_needed_closes_it_fo
         actor_of(member), request, expected=ANY, start=at(1, 11), end=at(1, 12)
     )
     assert updated.status.value == "confirmed"
-    received = await outbox.deliver()
-    closed = [m for m in received if subject(m).startswith("Request closed")]
-    assert sorted(m["To"] for m in closed) == sorted([staff.email, admin.email])
-    for msg in closed:
-        assert subject(msg).startswith(f"Request closed: Choir, {room.code}")
-        assert (
-            "no longer waits for you: moved and confirmed (its room needs no approval now) by "
-            f"{member.email}." in text_of(msg)
-        )
+    confirmed_here = f"moved and confirmed (its room needs no approval now) by {member.email}"
+    closed_to(
+        await outbox.deliver(),
+        [staff.email, admin.email],
+        f"Request closed: Choir, {room.code}",
+        confirmed_here,
+    )
 
     series_room = await make_room(requires_approval=True)  # a series' dates, the same way
     made = await weekly(member, series_room, "Quartet", count=2)
@@ -226,14 +236,12 @@ async def test_a_request_retimed_where_approval_is_no_longer_needed_closes_it_fo
     await series_changes.update_series(
         actor_of(member), made.series.pk, expected=ANY, start_time="11:00"
     )
-    closed = [m for m in await outbox.deliver() if subject(m).startswith("Request closed")]
-    assert sorted(m["To"] for m in closed) == sorted([staff.email, admin.email])
-    for msg in closed:
-        assert subject(msg) == "Request closed: 2 dates of Quartet"
-        assert (
-            "no longer waits for you: moved and confirmed (its room needs no approval now) by "
-            f"{member.email}." in text_of(msg)
-        )
+    closed_to(
+        await outbox.deliver(),
+        [staff.email, admin.email],
+        "Request closed: 2 dates of Quartet",
+        confirmed_here,
+    )
 
 
 async def test_a_request_moved_between_rooms_of_the_same_approvers_is_only_changed(

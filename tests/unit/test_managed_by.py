@@ -9,10 +9,18 @@ from datetime import UTC, datetime
 
 from compax_server.db import managers as managers_db
 from compax_server.db.managers import NOTHING, Favourite, Managed, Manager
-from compax_server.db.rooms import Room
+from compax_server.db.rooms import Building, Room
 from compax_server.db.users import User
 from compax_server.services import buildings
 from tests.conftest import actor_of
+
+
+async def annex_room(admin) -> tuple[Building, Room]:
+    """A second building, with one room."""
+    other = await buildings.create_building(
+        actor_of(admin), code="B2", name="Annex", timezone="Europe/Berlin"
+    )
+    return other, await Room.create(building_id=other.pk, code="B2-1", name="Far", capacity=10)
 
 
 async def test_each_user_gets_the_rooms_they_manage_directly_or_by_building(
@@ -21,10 +29,7 @@ async def test_each_user_gets_the_rooms_they_manage_directly_or_by_building(
     near, also_near = await make_room(), await make_room()
     gone = await make_room()
     await Room.filter(id=gone.pk).update(deleted_at=datetime.now(UTC))
-    other = await buildings.create_building(
-        actor_of(admin), code="B2", name="Annex", timezone="Europe/Berlin"
-    )
-    far = await Room.create(building_id=other.pk, code="B2-1", name="Far", capacity=10)
+    other, far = await annex_room(admin)
     by_room, by_building, both, no_one = [await make_user() for _ in range(4)]
     await Manager.create(user_id=by_room.pk, room_id=far.pk)
     await Manager.create(user_id=by_building.pk, building_id=building.pk)
@@ -60,10 +65,7 @@ async def test_a_rooms_deciders_are_its_active_managers_named_on_it_or_its_build
     database, admin, building, make_room, make_user
 ):
     managed, by_building_only = await make_room(), await make_room()
-    other = await buildings.create_building(
-        actor_of(admin), code="B2", name="Annex", timezone="Europe/Berlin"
-    )
-    far = await Room.create(building_id=other.pk, code="B2-1", name="Far", capacity=10)
+    _, far = await annex_room(admin)
     on_room, on_building, on_both, gone = [await make_user() for _ in range(4)]
     # named in another order than their ids
     await Manager.create(user_id=on_both.pk, building_id=building.pk)
@@ -87,10 +89,7 @@ async def test_unmanaged_rooms_are_those_no_active_user_manages(
     database, admin, building, make_room, make_user
 ):
     by_room, by_inactive, nobody, removed = [await make_room() for _ in range(4)]
-    other = await buildings.create_building(
-        actor_of(admin), code="B2", name="Annex", timezone="Europe/Berlin"
-    )
-    by_building = await Room.create(building_id=other.pk, code="B2-1", name="Far", capacity=10)
+    other, by_building = await annex_room(admin)
     active, inactive, building_manager = [await make_user() for _ in range(3)]
     await Manager.create(user_id=active.pk, room_id=by_room.pk)
     await Manager.create(user_id=inactive.pk, room_id=by_inactive.pk)
