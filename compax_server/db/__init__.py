@@ -236,7 +236,9 @@ async def with_retries(
 ) -> T:
     """Run ``work`` (which opens its own transaction) again after a transient failure, with
     a short randomised back-off. When every attempt failed, raise a fresh ``on_exhausted()``
-    (or the last error)."""
+    (or the last error). ``attempts`` counts the first run: at least 1."""
+    if attempts < 1:
+        raise ValueError(f"attempts={attempts}: at least one attempt is needed")
     for attempt in range(1, attempts + 1):
         try:
             return await work()

@@ -312,6 +312,14 @@ async def test_exhausted_retries_raise_the_callers_error_from_the_last(pauses):
     assert work.calls == 3 and len(pauses) == 2
 
 
+@pytest.mark.parametrize("attempts", [0, -1])
+async def test_fewer_than_one_attempt_is_refused_before_any_work(pauses, attempts):
+    work = Flaky()
+    with pytest.raises(ValueError, match=f"attempts={attempts}: at least one attempt"):
+        await db.with_retries(work, attempts=attempts)
+    assert work.calls == 0 and pauses == []
+
+
 # --- raw SQL -------------------------------------------------------------------------------
 
 
