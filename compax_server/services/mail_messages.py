@@ -276,9 +276,8 @@ def render(
             notes.append(("Accept or decline here:", link))
         notes.append((f"Or: compax waitlist accept {d.extra.get('entry_id', '')}", ""))
     if d.kind == "waitlist_closed":
-        notes.append(
-            (f"You waited for: {one_line(d.extra.get('where', ''))}, {_window(d.extra)}.", "")
-        )
+        waited = [one_line(d.extra.get("where", "")), _window(d.extra)]
+        notes.append((f"You waited for: {', '.join(w for w in waited if w)}.", ""))
         notes.append(("To wait for another room: compax waitlist join (see its --help)", ""))
     if d.kind == "webhook_disabled":
         if d.extra.get("reason"):

@@ -558,7 +558,7 @@ async def test_a_moved_booking_is_reminded_again_and_opted_out_owners_never(
 
 
 async def test_the_digest_goes_once_a_day_after_its_hour_and_only_when_requests_wait(
-    outbox, settings, smtp, staff, admin, member, make_room
+    outbox, settings, smtp, staff, admin, member, make_room, make_user
 ):
     configure(settings, smtp_url=smtp.url(), digest_hour=7)
     room = await approval_room(make_room)
@@ -574,15 +574,17 @@ async def test_the_digest_goes_once_a_day_after_its_hour_and_only_when_requests_
         )
     assert await mail.queue_digests(morning) == 0  # before 07:00 UTC
     assert await mail.queue_digests(morning.replace(hour=7)) == 2  # staff and admin
+    newcomer = await make_user(Role.staff)  # not seen until the next look
     assert await mail.queue_digests(morning.replace(hour=7, second=30)) == 0  # not looked
-    assert await mail.queue_digests(morning.replace(hour=18)) == 0  # once a day
+    assert await mail.queue_digests(morning.replace(hour=18)) == 1  # once a day: theirs
+    await mail.update_preferences(actor_of(newcomer), ["digest"])
     await mail.update_preferences(actor_of(admin), ["digest"])
     assert await mail.queue_digests(morning + timedelta(days=1, hours=1)) == 1
     await mail.update_preferences(actor_of(staff), ["digest"])
     assert await mail.queue_digests(morning + timedelta(days=2, hours=1)) == 0  # nobody wants it
     await mail.send_due()
     received = smtp.messages
-    assert [m["To"] for m in received] == [staff.email, admin.email, staff.email]
+    assert [m["To"] for m in received] == [staff.email, admin.email, newcomer.email, staff.email]
     assert received[0]["Subject"] == "2 booking requests waiting for approval"
     text = part(received[0], "text/plain")
     assert "Request 1" in text and "Request 2" in text and member.full_name in text

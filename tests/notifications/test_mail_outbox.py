@@ -230,11 +230,38 @@ def drafts() -> dict[str, Any]:
         "webhook_disabled": Draft(
             "webhook_disabled", [], extra={"url": "https://hooks.example/x", "reason": "HTTP 500"}
         ),
+        "request_closed": Draft(
+            "request_closed",
+            [lesson(1)],
+            actor="staff1@campus.example",
+            extra={"outcome": "approved"},
+        ),
+        "waitlist_closed": Draft(
+            "waitlist_closed",
+            [],
+            reason="room B1-101 was removed.",
+            actor="admin@campus.example",
+            extra={
+                "title": "Chess club",
+                "start": "2031-03-11T09:00:00+00:00",
+                "end": "2031-03-11T10:30:00+00:00",
+                "where": "B1-101 Seminar room, Main building",
+                "timezone": "Europe/Berlin",
+            },
+        ),
     }
 
 
 @pytest.mark.parametrize(
-    "kind", ["moved", "request_received", "waitlist_offer", "webhook_disabled"]
+    "kind",
+    [
+        "moved",
+        "request_received",
+        "waitlist_offer",
+        "webhook_disabled",
+        "request_closed",
+        "waitlist_closed",
+    ],
 )
 async def test_a_message_reads_whole_as_its_reader_gets_it(database, kind):
     """Subject, text and HTML letter by letter against tests/notifications/messages/ (read
@@ -249,3 +276,59 @@ async def test_a_message_reads_whole_as_its_reader_gets_it(database, kind):
     )
     assert f"Subject: {parts.subject}\n\n{parts.text}" == (MESSAGES / f"{kind}.txt").read_text()
     assert parts.html == (MESSAGES / f"{kind}.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("kind", "method"),
+    [
+        ("moved", "REQUEST"),
+        ("request_received", "REQUEST"),
+        ("waitlist_offer", ""),
+        ("webhook_disabled", ""),
+        ("request_closed", "CANCEL"),  # the approvers' entry for the request is removed
+        ("waitlist_closed", ""),
+    ],
+)
+async def test_a_message_carries_the_calendar_change_its_kind_makes(database, kind, method):
+    from compax_server.services.mail_messages import render
+
+    parts = render(drafts()[kind], public_url="", mail_from="rooms@campus.example", to_name="Bob")
+    if not method:
+        assert parts.ics == ""
+        return
+    lines = parts.ics.splitlines()
+    assert f"METHOD:{method}" in lines
+    assert ("STATUS:CANCELLED" in lines) == (method == "CANCEL")
+
+
+@pytest.mark.parametrize(
+    ("window", "subject", "waited"),
+    [
+        (
+            {"start": "2031-03-11T09:00:00+00:00", "end": "2031-03-11T10:30:00+00:00"},
+            "Waitlist closed: Chess club, Tue 11 Mar 2031, 09:00-10:30 (UTC)",
+            "You waited for: B1-101, Tue 11 Mar 2031, 09:00-10:30 (UTC).",
+        ),  # an entry recorded without its zone is shown in UTC
+        (
+            {"start": "soon", "end": "2031-03-11T10:30:00+00:00"},
+            "Waitlist closed: Chess club",
+            "You waited for: B1-101.",
+        ),
+        (
+            {"end": "2031-03-11T10:30:00+00:00"},
+            "Waitlist closed: Chess club",
+            "You waited for: B1-101.",
+        ),
+    ],
+)
+async def test_a_closed_waitlist_entry_without_a_readable_window_still_reads_well(
+    database, window, subject, waited
+):
+    from compax_server.services.mail_messages import Draft, render
+
+    extra = {"title": "Chess club", "where": "B1-101"} | window
+    parts = render(
+        Draft("waitlist_closed", [], extra=extra), public_url="", mail_from="", to_name="Bob"
+    )
+    assert parts.subject == subject
+    assert waited in parts.text.splitlines()
