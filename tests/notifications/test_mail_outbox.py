@@ -90,7 +90,12 @@ async def test_reminders_and_the_digest_read_only_the_bookings_they_are_about(
         [earlier.pk, elsewhere.pk, asked.pk],
         3,
     )
-    assert await waiting(at(0, 8), 10, approval.pk) == ([asked.pk], 1)
+    twin = await book(member, approval, at(0, 8), at(0, 9))  # as soon: after it, by id
+    assert await waiting(at(0, 0), 10, other.pk, approval.pk) == (
+        [earlier.pk, elsewhere.pk, twin.pk, asked.pk],
+        4,
+    )
+    assert await waiting(at(0, 8), 10, approval.pk) == ([twin.pk, asked.pk], 2)
     assert await waiting(at(0, 16), 10, approval.pk) == ([], 0)
     assert await waiting(at(0, 0), 10) == ([], 0)
     await users.deactivate_user(actor_of(admin), staff.pk)
