@@ -230,6 +230,8 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
                 extra=offer_link(i.extra) if i.kind == "waitlist_offer" else i.extra,
             )
             key = f"event:{e.pk}:{user_id}:{i.kind}"
+            if i.room_id is not None:  # a series' requests closed room by room: one each
+                key += f":room:{i.room_id}"
             out.append(_message(key, to, draft, event_id=e.pk, calendars=calendars))
     return out
 

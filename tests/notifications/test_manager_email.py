@@ -5,7 +5,7 @@ daily digest lists each approver's own rooms."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from compax_server.db.users import Role
@@ -279,3 +279,31 @@ async def test_a_series_of_requests_moved_to_a_room_others_decide_leaves_the_fir
     for msg in closed:
         assert subject(msg) == "Request closed: 2 dates of Choir"
         assert "no longer waits for you: moved to another room by" in text_of(msg)
+
+
+async def test_a_series_cancelled_with_requests_in_two_rooms_closes_each_rooms_entries(
+    outbox: Outbox, admin, staff, member, make_room
+):
+    """Dates waiting in two rooms that the same approvers decide: the cancel withdraws both
+    rooms' entries, one message per room (the second is not lost as a repeat of the first)."""
+    first = await make_room(requires_approval=True)
+    second = await make_room(requires_approval=True)
+    made = await weekly(member, first, "Choir", count=3)
+    await series_changes.update_series(
+        actor_of(member),
+        made.series.pk,
+        expected=ANY,
+        scope="following",
+        from_date=date(Y2031, 3, 11),
+        room_id=second.pk,
+    )
+    await outbox.deliver()
+    await series_changes.cancel_series(actor_of(member), made.series.pk, expected=ANY)
+    received = await outbox.deliver()
+    closed = [m for m in received if subject(m).startswith("Request closed")]
+    for approver in (staff, admin):
+        theirs = sorted(subject(m) for m in closed if m["To"] == approver.email)
+        assert theirs == [
+            "Request closed: 2 dates of Choir",  # the two in the second room
+            f"Request closed: Choir, {first.code}, Tue 4 Mar {Y2031}, 09:00-10:30 (Europe/Berlin)",
+        ]
