@@ -998,3 +998,39 @@ async def test_series_requests_moved_confirmed_or_cancelled_follow_the_approvers
     )
     received = await outbox.deliver()
     assert sorted(subject(m) for m in received) == ["Booking request: 3 dates of Topology"] * 2
+
+
+async def test_a_series_message_names_the_series_and_a_single_date_its_own_title(
+    outbox, staff, member, room
+):
+    """Several dates are "N dates of <series>", whatever the first date is called now; one
+    date of a series is named as that booking is (a date renamed by hand keeps its name)."""
+    made = await weekly(staff, room, "Choir", owner=member, count=3)
+    first, _, last = made.booking_ids
+    for renamed, title in ((first, "Warm-up"), (last, "Dress rehearsal")):
+        await bookings.update_booking(actor_of(staff), renamed, expected=ANY, title=title)
+    await outbox.deliver()
+    await series_changes.cancel_series(
+        actor_of(staff), made.series.pk, expected=ANY, from_date=date(Y2031, 3, 18)
+    )
+    [msg] = await outbox.deliver()
+    assert subject(msg) == (
+        f"Cancelled: Dress rehearsal, {room.code}, Tue 18 Mar {Y2031}, 09:00-10:30 (Europe/Berlin)"
+    )
+    await series_changes.cancel_series(actor_of(staff), made.series.pk, expected=ANY)
+    [msg] = await outbox.deliver()
+    assert subject(msg) == "Cancelled: 2 dates of Choir"
+    assert "What:      Warm-up" in part(msg, "text/plain").splitlines()
+
+
+async def test_an_approver_who_opted_out_keeps_the_message_from_no_other_approver(
+    outbox, admin, staff, member, make_room
+):
+    room = await approval_room(make_room)
+    for day, (quiet, told) in enumerate(((admin, staff), (staff, admin)), start=1):
+        await mail.update_preferences(actor_of(quiet), ["request_received"])
+        await mail.update_preferences(actor_of(told), [])
+        await bookings.create_booking(
+            actor_of(member), room_id=room.pk, title="Choir", start=at(day, 9), end=at(day, 10)
+        )
+        assert [m["To"] for m in await outbox.deliver()] == [told.email]
