@@ -22,7 +22,15 @@ from compax_server.db.notifications import EmailMessage
 from compax_server.db.users import Role, User
 from compax_server.domain.versions import Expected
 from compax_server.errors import RuleViolation
-from compax_server.services import bookings, buildings, mail, series, series_changes, users
+from compax_server.services import (
+    bookings,
+    buildings,
+    mail,
+    mail_smtp,
+    series,
+    series_changes,
+    users,
+)
 from compax_server.settings import Settings
 from tests.conftest import actor_of, at
 from tests.dates import Y2031
@@ -719,6 +727,46 @@ async def test_starttls_when_offered_and_smtps(
         configure(settings, smtp_url=f"smtp://127.0.0.1:{server.port}?starttls=false&timeout=1")
         assert await send_one() == 0
         assert len(server.messages) == 1
+
+
+async def test_starttls_is_used_exactly_as_the_url_says(
+    database, settings, tmp_path, staff, member, room, book
+):
+    """``starttls=true`` never falls back to plain text with a server that offers no
+    STARTTLS; ``starttls=false`` never upgrades (a server that requires it refuses)."""
+    from tests.notifications.smtp import certificate
+
+    cert, key = certificate(tmp_path)
+    with smtp_server() as server:
+        configure(settings, smtp_url=f"smtp://127.0.0.1:{server.port}?starttls=true&timeout=5")
+        b = await book(member, room, at(1, 9), at(1, 10))
+        await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+        await mail_db.insert_messages(await mail.messages_for(await AuditEvent.all()))
+        assert await mail.send_due() == 0
+        [row] = await EmailMessage.filter(status="pending")
+        assert "STARTTLS" in row.last_error, row.last_error
+        assert server.messages == []
+    await EmailMessage.filter(id=row.pk).update(next_attempt_at=datetime.now(UTC))
+    with smtp_server(starttls=(cert, key)) as server:
+        url = f"smtp://127.0.0.1:{server.port}?starttls=false&cafile={cert}&timeout=5"
+        configure(settings, smtp_url=url)
+        assert await mail.send_due() == 0
+        [row] = await EmailMessage.filter(status="failed")  # refused for good: 530
+        assert "Must issue a STARTTLS command first" in row.last_error, row.last_error
+        assert server.messages == []
+
+
+async def test_no_smtp_or_no_room_in_the_batch_sends_nothing(
+    outbox, settings, smtp, staff, member, room, book
+):
+    b = await book(member, room, at(1, 9), at(1, 10))
+    await bookings.cancel_booking(actor_of(staff), b.pk, expected=ANY)
+    await outbox.dispatch()
+    assert await mail_smtp.send_batch(0) == 0
+    configure(settings, smtp_url="")
+    assert await mail_smtp.send_batch(10) == 0
+    assert smtp.messages == []
+    assert await EmailMessage.filter(status="pending").count() == 1
 
 
 def test_every_kind_has_a_description():
