@@ -622,12 +622,14 @@ async def test_a_server_down_is_retried_and_the_message_sent_when_it_is_back(
         next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)
     )
     with smtp_server(port) as back:
+        before = datetime.now(UTC)
         assert await mail.send_due() == 1
+        after = datetime.now(UTC)
         [msg] = back.messages
     assert subject(msg).startswith("Cancelled: Lecture")
     row = await EmailMessage.get(id=row.pk)
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
-    assert row.sent_at is not None
+    assert row.sent_at is not None and before <= row.sent_at <= after  # the moment, in UTC
 
 
 async def test_a_message_still_failing_after_a_day_is_given_up(outbox, staff, member, room, book):

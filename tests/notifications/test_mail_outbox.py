@@ -337,3 +337,15 @@ async def test_a_closed_waitlist_entry_without_a_readable_window_still_reads_wel
     )
     assert parts.subject == subject
     assert waited in parts.text.splitlines()
+
+
+async def test_a_long_title_is_cut_in_the_subject_and_whole_in_the_body(database):
+    from dataclasses import replace
+
+    from compax_server.services.mail_messages import Draft, render
+
+    title = "Seminar " + "x" * 92  # 100 characters
+    long = replace(lesson(1), title=title)
+    parts = render(Draft("cancelled", [long]), public_url="", mail_from="", to_name="Bob")
+    assert parts.subject.startswith(f"Cancelled: {title[:79]}…, B1-101, ")
+    assert f"What:      {title}" in parts.text.splitlines()
