@@ -194,9 +194,10 @@ def _headline(d: Draft) -> tuple[str, str]:
         lead = _lead(d.lead_minutes)
         return f"Reminder: {what}{place}", f"Your booking starts in {lead}."
     if d.kind == "digest":
+        requests = f"{d.total} booking request{'s' if d.total != 1 else ''}"
         return (
-            f"{d.total} booking request{'s' if d.total != 1 else ''} waiting for approval",
-            f"{d.total} booking request{'s' if d.total != 1 else ''} wait for a decision.",
+            f"{requests} waiting for approval",
+            f"{requests} {'wait' if d.total != 1 else 'waits'} for a decision.",
         )
     if d.kind == "waitlist_offer":
         until = d.extra.get("expires_at", "")

@@ -216,6 +216,13 @@ def lesson(week: int, hours: int = 0, room: str = "B1-101") -> Any:
     )  # fmt: skip
 
 
+def as_(shown: Any, status: str) -> Any:
+    """``shown`` in another status."""
+    from dataclasses import replace
+
+    return replace(shown, status=status)
+
+
 def drafts() -> dict[str, Any]:
     from compax_server.services.mail_messages import Draft
 
@@ -234,6 +241,17 @@ def drafts() -> dict[str, Any]:
         "waitlist_offer": Draft("waitlist_offer", [lesson(1)], extra=offer),
         "webhook_disabled": Draft(
             "webhook_disabled", [], extra={"url": "https://hooks.example/x", "reason": "HTTP 500"}
+        ),
+        "rejected": Draft("rejected", [as_(lesson(1), "rejected")], actor="staff1@campus.example"),
+        "released": Draft("released", [as_(lesson(1), "released")]),
+        "digest": Draft(
+            "digest", [as_(lesson(1), "pending"), as_(lesson(2, room="B1-102"), "pending")], total=3
+        ),
+        "waitlist_withdrawn": Draft(
+            "waitlist_withdrawn",
+            [as_(lesson(1), "cancelled")],
+            reason="room B1-101 closed for repairs.",
+            actor="staff1@campus.example",
         ),
         "request_closed": Draft(
             "request_closed",
@@ -266,6 +284,10 @@ def drafts() -> dict[str, Any]:
         "webhook_disabled",
         "request_closed",
         "waitlist_closed",
+        "rejected",
+        "released",
+        "digest",
+        "waitlist_withdrawn",
     ],
 )
 async def test_a_message_reads_whole_as_its_reader_gets_it(database, kind):
@@ -292,6 +314,10 @@ async def test_a_message_reads_whole_as_its_reader_gets_it(database, kind):
         ("webhook_disabled", ""),
         ("request_closed", "CANCEL"),  # the approvers' entry for the request is removed
         ("waitlist_closed", ""),
+        ("rejected", "CANCEL"),
+        ("released", "CANCEL"),
+        ("digest", ""),
+        ("waitlist_withdrawn", ""),
     ],
 )
 async def test_a_message_carries_the_calendar_change_its_kind_makes(database, kind, method):
@@ -349,3 +375,19 @@ async def test_a_long_title_is_cut_in_the_subject_and_whole_in_the_body(database
     parts = render(Draft("cancelled", [long]), public_url="", mail_from="", to_name="Bob")
     assert parts.subject.startswith(f"Cancelled: {title[:79]}…, B1-101, ")
     assert f"What:      {title}" in parts.text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("total", "subject", "said"),
+    [
+        (1, "1 booking request waiting for approval", "1 booking request waits for a decision."),
+        (2, "2 booking requests waiting for approval", "2 booking requests wait for a decision."),
+    ],
+)
+async def test_the_digest_counts_its_requests_in_words_that_agree(database, total, subject, said):
+    from compax_server.services.mail_messages import Draft, render
+
+    listed = [lesson(week) for week in range(total)]
+    parts = render(Draft("digest", listed, total=total), public_url="", mail_from="", to_name="Bob")
+    assert parts.subject == subject
+    assert parts.text.splitlines()[2] == said
