@@ -199,8 +199,6 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
             to = users.get(user_id)
             if to is None or user_id == e.actor_user_id or i.kind in opted_out.get(user_id, ()):
                 continue
-            if i.to_user is None and not theirs:
-                continue
             snap = e.after if single else None
             if snap is not None and i.kind == "request_closed" and e.before:
                 # where and when the approvers were asked: their calendar entry

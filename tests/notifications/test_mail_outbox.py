@@ -391,3 +391,28 @@ async def test_the_digest_counts_its_requests_in_words_that_agree(database, tota
     parts = render(Draft("digest", listed, total=total), public_url="", mail_from="", to_name="Bob")
     assert parts.subject == subject
     assert parts.text.splitlines()[2] == said
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        (
+            "waitlist_withdrawn",
+            "The room held for you was withdrawn. You keep your place on the waitlist: the "
+            "next room that fits and comes free is offered to you.",
+        ),
+        (
+            "waitlist_closed",
+            "You no longer wait for a room: your waitlist entry was closed. Nothing more will be "
+            "offered for it.",
+        ),
+    ],
+)
+async def test_a_waitlist_message_without_a_reason_says_none(database, kind, said):
+    from dataclasses import replace
+
+    from compax_server.services.mail_messages import render
+
+    draft = replace(drafts()[kind], reason="", actor="system")
+    parts = render(draft, public_url="", mail_from="", to_name="Bob")
+    assert parts.text.splitlines()[2] == said
