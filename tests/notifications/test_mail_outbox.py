@@ -375,6 +375,13 @@ async def test_a_long_title_is_cut_in_the_subject_and_whole_in_the_body(database
     parts = render(Draft("cancelled", [long]), public_url="", mail_from="", to_name="Bob")
     assert parts.subject.startswith(f"Cancelled: {title[:79]}…, B1-101, ")
     assert f"What:      {title}" in parts.text.splitlines()
+    closed = Draft("waitlist_closed", [], extra={"title": title, "where": "B1-101"})
+    parts = render(closed, public_url="", mail_from="", to_name="Bob")
+    assert parts.subject == f"Waitlist closed: {title[:79]}…"
+    url = "https://hooks.campus.example/" + "y" * 100
+    hook = Draft("webhook_disabled", [], extra={"url": url})
+    parts = render(hook, public_url="", mail_from="", to_name="Bob")
+    assert parts.subject == f"Webhook disabled: {url[:99]}…"
 
 
 @pytest.mark.parametrize(
