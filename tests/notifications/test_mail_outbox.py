@@ -5,6 +5,7 @@ the rate; a reminder's lead as a person says it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -216,13 +217,6 @@ def lesson(week: int, hours: int = 0, room: str = "B1-101") -> Any:
     )  # fmt: skip
 
 
-def as_(shown: Any, status: str) -> Any:
-    """``shown`` in another status."""
-    from dataclasses import replace
-
-    return replace(shown, status=status)
-
-
 def drafts() -> dict[str, Any]:
     from compax_server.services.mail_messages import Draft
 
@@ -242,14 +236,21 @@ def drafts() -> dict[str, Any]:
         "webhook_disabled": Draft(
             "webhook_disabled", [], extra={"url": "https://hooks.example/x", "reason": "HTTP 500"}
         ),
-        "rejected": Draft("rejected", [as_(lesson(1), "rejected")], actor="staff1@campus.example"),
-        "released": Draft("released", [as_(lesson(1), "released")]),
+        "rejected": Draft(
+            "rejected", [replace(lesson(1), status="rejected")], actor="staff1@campus.example"
+        ),
+        "released": Draft("released", [replace(lesson(1), status="released")]),
         "digest": Draft(
-            "digest", [as_(lesson(1), "pending"), as_(lesson(2, room="B1-102"), "pending")], total=3
+            "digest",
+            [
+                replace(lesson(1), status="pending"),
+                replace(lesson(2, room="B1-102"), status="pending"),
+            ],
+            total=3,
         ),
         "waitlist_withdrawn": Draft(
             "waitlist_withdrawn",
-            [as_(lesson(1), "cancelled")],
+            [replace(lesson(1), status="cancelled")],
             reason="room B1-101 closed for repairs.",
             actor="staff1@campus.example",
         ),
@@ -366,8 +367,6 @@ async def test_a_closed_waitlist_entry_without_a_readable_window_still_reads_wel
 
 
 async def test_a_long_title_is_cut_in_the_subject_and_whole_in_the_body(database):
-    from dataclasses import replace
-
     from compax_server.services.mail_messages import Draft, render
 
     title = "Seminar " + "x" * 92  # 100 characters
@@ -416,8 +415,6 @@ async def test_the_digest_counts_its_requests_in_words_that_agree(database, tota
     ],
 )
 async def test_a_waitlist_message_without_a_reason_says_none(database, kind, said):
-    from dataclasses import replace
-
     from compax_server.services.mail_messages import render
 
     draft = replace(drafts()[kind], reason="", actor="system")
