@@ -7,7 +7,6 @@ table guards it, so nothing here checks overlaps.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from tortoise import fields
 from tortoise.expressions import Q
@@ -104,13 +103,20 @@ async def take_for_offer(entry_id: int) -> bool:
     return count > 0
 
 
-async def due_offers(moment: datetime, limit: int) -> list[int]:
-    """Inside a transaction: the ids of offers whose hold ran out by ``moment``, oldest first,
-    locked; rows another process holds are skipped (it is expiring them) on PostgreSQL."""
+DUE_BY = {EntryState.offered: "offer_expires_at", EntryState.waiting: '"start"'}
+
+
+async def due(state: EntryState, moment: datetime, limit: int) -> list[int]:
+    """Inside a transaction: the ids of the entries due by ``moment``, oldest first, locked:
+    offers whose hold ran out (``offered``), or waiting entries whose window began
+    (``waiting``). Rows another process holds are skipped (it is ending them) on
+    PostgreSQL."""
+    column = DUE_BY[state]
     skip = " FOR UPDATE SKIP LOCKED" if db.dialect() == "postgres" else ""
     rows = await sql.fetch(
-        "SELECT id FROM waitlist_entries WHERE state = 'offered' AND offer_expires_at <= ? "
-        f"ORDER BY offer_expires_at, id LIMIT ?{skip}",
+        f"SELECT id FROM waitlist_entries WHERE state = ? AND {column} <= ? "
+        f"ORDER BY {column}, id LIMIT ?{skip}",
+        state.value,
         moment,
         limit,
     )
@@ -130,20 +136,6 @@ async def any_due(moment: datetime) -> bool:
 
 async def any_waiting(moment: datetime) -> bool:
     return await WaitlistEntry.filter(state=EntryState.waiting, start__gt=moment).exists()
-
-
-async def close_begun(moment: datetime, reason: str) -> list[dict[str, Any]]:
-    """Close the waiting entries whose window began by ``moment`` (nothing came free in
-    time); returns their id, user and state before."""
-    return await sql.fetch(
-        "UPDATE waitlist_entries SET state = 'closed', reason = ?, ended_at = ?, "
-        "version = version + 1, updated_at = ? "
-        "WHERE state = 'waiting' AND \"start\" <= ? RETURNING id, user_id, version",
-        reason,
-        moment,
-        datetime.now(UTC),
-        moment,
-    )
 
 
 async def waiting_page(moment: datetime, after_id: int, limit: int) -> list[WaitlistEntry]:

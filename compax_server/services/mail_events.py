@@ -90,7 +90,7 @@ def intents_of(e: AuditEvent) -> list[Intent]:
     if action == "waitlist.close":
         member = after.get("user_id")
         if not isinstance(member, int) or not after.get("where"):
-            return []  # closed as its window began: nobody removed anything
+            return []  # a deactivated member's entries: they get no email
         keys = ("title", "start", "end", "where", "timezone")
         extra = {k: str(after.get(k) or "") for k in keys}
         return [Intent(e, "waitlist_closed", [], to_user=member, reason=reason, extra=extra)]

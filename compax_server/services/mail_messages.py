@@ -39,7 +39,8 @@ KINDS: dict[str, str] = {
     "webhook_disabled": "a webhook subscription of yours kept failing and was disabled",
     "waitlist_offer": "a room you waited for came free and is held for you: accept it in time",
     "waitlist_withdrawn": "a room held for you was withdrawn (a closure); you keep your place",
-    "waitlist_closed": "the room or building you waited for was removed: you wait no more",
+    "waitlist_closed": "you wait no more: nothing came free before your window began, or "
+    "the room or building you waited for was removed",
 }
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -279,7 +280,7 @@ def render(
     if d.kind == "waitlist_closed":
         waited = [one_line(d.extra.get("where", "")), _window(d.extra)]
         notes.append((f"You waited for: {', '.join(w for w in waited if w)}.", ""))
-        notes.append(("To wait for another room: compax waitlist join (see its --help)", ""))
+        notes.append(("To wait for another room or time: compax waitlist join (--help)", ""))
     if d.kind == "webhook_disabled":
         if d.extra.get("reason"):
             notes.append((f"Last error: {d.extra['reason']}", ""))

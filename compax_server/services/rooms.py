@@ -240,7 +240,7 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> Rem
             closed = await waitlist_offers.close_entries(
                 actor,
                 because,
-                where=f"{room.code} {room.name}, {room.building.name}",
+                where=waitlist_offers.room_place(room, room.building),
                 timezone=room.building.timezone,
                 room_id=room.pk,
             )

@@ -29,16 +29,18 @@ of truth: a hold that would overlap anything blocking is refused by it.
 **Expiry.** ``tick`` runs in the worker loop of every server process: it lapses the offers
 whose hold time passed (claimed with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has
 one writer), each lapse freeing its slot for the next in line through the same path; it
-closes waiting entries whose window began; and once a minute one process sweeps the waiting
-entries (a slot freed while no process was running, or by a change that names no single
-booking, such as a series cancelled). All of it uses the controlled clock
-(``services.limits.now``), so it catches up after downtime on its first tick.
+closes the waiting entries whose window began, the same way (each member is emailed); and
+once a minute one process sweeps the waiting entries (a slot freed while no process was
+running, or by a change that names no single booking, such as a series cancelled). All of it
+uses the controlled clock (``services.limits.now``), so it catches up after downtime on its
+first tick.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from compax_server import runtime
@@ -48,6 +50,7 @@ from compax_server.db import transaction
 from compax_server.db import waitlist as waitlist_db
 from compax_server.db.bookings import Booking, Status, blockers, insert_booking, new_booking
 from compax_server.db.room_locks import LockedSlot, RoomForBooking, lock_room
+from compax_server.db.rooms import Building, Room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.domain import waitlist as rules
@@ -379,43 +382,72 @@ async def tick(moment: datetime | None = None) -> int:
     moment = moment or now()
     done = 0
     if await waitlist_db.any_due(moment):
-        while True:
-            expired, more = await writes.run(lambda: _expire_batch(moment))
-            done += expired
-            if not more:
-                break
-        done += await writes.run(lambda: _close_begun(moment))
+        for state in (EntryState.offered, EntryState.waiting):
+            while True:
+                ended, more = await writes.run(partial(_end_due, state, moment))
+                done += ended
+                if not more:
+                    break
     if not runtime.looked_within("waitlist.sweep", moment, timedelta(seconds=SWEEP_EVERY)):
         done += await sweep(moment)  # a turn is tried once a minute
     return done
 
 
-async def _expire_batch(moment: datetime) -> tuple[int, bool]:
+BEGUN = "the window began before a room came free"
+
+
+async def _end_due(state: EntryState, moment: datetime) -> tuple[int, bool]:
+    """One batch of the entries due in ``state``: offers expire (each passes its slot on),
+    waiting entries whose window began close (each member is emailed). Returns how many
+    were due, and whether more may be."""
     async with transaction():
-        ids = await waitlist_db.due_offers(moment, EXPIRE_BATCH)
-        for entry in await WaitlistEntry.filter(id__in=ids).order_by("offer_expires_at", "id"):
-            if entry.state == EntryState.offered:
+        ids = await waitlist_db.due(state, moment, EXPIRE_BATCH)
+        found = {e.pk: e for e in await WaitlistEntry.filter(id__in=ids, state=state)}
+        entries = [found[i] for i in ids if i in found]  # in the order they fell due
+        if state == EntryState.offered:
+            for entry in entries:
                 await lapse(entry, EntryState.expired, "expired", None, "waitlist.expire")
+        else:
+            places = await waited_for(entries)
+            for entry in entries:
+                facts = places[entry.pk]
+                await lapse(entry, EntryState.closed, BEGUN, None, "waitlist.close", **facts)
         return len(ids), len(ids) >= EXPIRE_BATCH
 
 
-async def _close_begun(moment: datetime) -> int:
-    async with transaction():
-        rows = await waitlist_db.close_begun(moment, "the window began before a room came free")
-        await audit.record_many(
-            None,
-            [
-                (
-                    "waitlist.close",
-                    "waitlist_entry",
-                    r["id"],
-                    {"state": "waiting"},
-                    {"state": "closed", "version": r["version"]},
-                )
-                for r in rows
-            ],
-        )
-        return len(rows)
+def room_place(room: Room, building: Building) -> str:
+    """A room as a waitlist email names it: ``B1-101 Lecture hall, Main building``."""
+    return f"{room.code} {room.name}, {building.name}"
+
+
+async def waited_for(entries: list[WaitlistEntry]) -> dict[int, dict[str, str]]:
+    """What each entry waited for, as its email says it: ``where`` (the room, or "any room"
+    with its criteria) and ``timezone`` (its building's; for any building, the campus's
+    zone when all buildings share one, else UTC)."""
+    rooms = {r.pk: r for r in await Room.filter(id__in={e.room_id for e in entries})}
+    wanted = {e.building_id for e in entries} | {r.building_id for r in rooms.values()}
+    buildings = {b.pk: b for b in await Building.filter(id__in=wanted)}
+    campus = "UTC"
+    if any(e.room_id is None and e.building_id is None for e in entries):
+        zones = await Building.filter(deleted_at=None).distinct().values_list("timezone", flat=True)
+        campus = str(zones[0]) if len(zones) == 1 else "UTC"
+    out = {}
+    for e in entries:
+        room = rooms.get(e.room_id or 0)
+        building = buildings.get(room.building_id if room else e.building_id or 0)
+        if room is not None and building is not None:
+            where = room_place(room, building)
+        else:
+            parts = ["any room"]
+            if e.min_capacity:
+                parts.append(f"at least {e.min_capacity} seats")
+            if e.features:
+                parts.append(f"with {', '.join(e.features)}")
+            if building is not None:
+                parts.append(f"in {building.name}")
+            where = ", ".join(parts)
+        out[e.pk] = {"where": where, "timezone": building.timezone if building else campus}
+    return out
 
 
 async def sweep(moment: datetime, *, force: bool = False) -> int:

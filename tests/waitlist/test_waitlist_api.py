@@ -526,8 +526,9 @@ async def test_a_tick_expires_offers_in_batches_by_expiry_and_closes_begun_windo
     client, make_user, make_room, login_clock, monkeypatch
 ):
     """Three offers fall due together, handled two at a time: every batch until one is not
-    full, in the order they expired (not the order of joining); an entry whose window began
-    is closed with its reason and a ``waitlist.close`` event. The tick counts all of it."""
+    full, in the order they expired (not the order of joining); the entries whose window
+    began are closed the same way, by start, each with its reason and a ``waitlist.close``
+    event carrying the entry and what it waited for. The tick counts all of it."""
     set_clock(login_clock, at(0, 8))
     holder = await make_user()
     x, y, z, w = [await make_room() for _ in range(4)]
@@ -540,27 +541,33 @@ async def test_a_tick_expires_offers_in_batches_by_expiry_and_closes_begun_windo
     for name, r in (("b", y), ("a", x), ("c", z)):  # b joins first, a is offered first
         made = await join(client, await make_user(), at(0, 10), at(0, 11), room_id=r.pk)
         ids[name] = made.json()["id"]
-    made = await join(client, await make_user(), at(0, 8, 40), at(0, 9), room_id=w.pk)
-    ids["d"] = made.json()["id"]
+    for name, start in (("f", at(0, 8, 45)), ("d", at(0, 8, 40)), ("e", at(0, 8, 40))):
+        made = await join(client, await make_user(), start, at(0, 9), room_id=w.pk)
+        ids[name] = made.json()["id"]
     for minute, r in ((0, x), (5, y), (10, z)):
         set_clock(login_clock, at(0, 8, minute))
         await cancel(client, holder, taken[r.pk])
-    states = [(await WaitlistEntry.get(id=ids[n])).state.value for n in "abcd"]
-    assert states == ["offered", "offered", "offered", "waiting"]
+    states = [(await WaitlistEntry.get(id=ids[n])).state.value for n in "abcdef"]
+    assert states == ["offered", "offered", "offered", "waiting", "waiting", "waiting"]
     monkeypatch.setattr(waitlist_offers, "EXPIRE_BATCH", 2)
 
     set_clock(login_clock, at(0, 8, 45))
-    assert await waitlist_offers.tick() == 4  # three offers expired, one window begun
-    states = [(await WaitlistEntry.get(id=ids[n])).state.value for n in "abcd"]
-    assert states == ["expired", "expired", "expired", "closed"]
+    assert await waitlist_offers.tick() == 6  # three offers expired, three windows begun
+    states = [(await WaitlistEntry.get(id=ids[n])).state.value for n in "abcdef"]
+    assert states == ["expired"] * 3 + ["closed"] * 3
     expired = await AuditEvent.filter(action="waitlist.expire").order_by("id")
     assert [e.entity_id for e in expired] == [ids["a"], ids["b"], ids["c"]]
-    closed = await AuditEvent.get(action="waitlist.close")
-    assert (closed.entity_type, closed.entity_id) == ("waitlist_entry", ids["d"])
-    d = await WaitlistEntry.get(id=ids["d"])
-    assert closed.before == {"state": "waiting"}
-    assert closed.after == {"state": "closed", "version": d.version}
-    assert d.reason == "the window began before a room came free"
+    closed = await AuditEvent.filter(action="waitlist.close").order_by("id")
+    assert [e.entity_id for e in closed] == [ids["d"], ids["e"], ids["f"]]  # by start, id
+    for event in closed:
+        assert event.entity_type == "waitlist_entry"
+        entry = await WaitlistEntry.get(id=event.entity_id)
+        assert entry.reason == "the window began before a room came free"
+        assert event.before["state"] == "waiting"
+        assert event.after == waitlist_offers.entry_view(entry) | {
+            "where": f"{w.code} {w.name}, Main building",
+            "timezone": "Europe/Berlin",
+        }
 
 
 async def test_the_tick_sweeps_once_a_minute_and_one_failing_entry_stops_no_other(

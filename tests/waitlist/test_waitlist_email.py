@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from compax_server import runtime
+from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
@@ -18,7 +19,7 @@ from compax_server.domain import waitlist as waitlist_rules
 from compax_server.domain import webhooks
 from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput, NotFound
-from compax_server.services import bookings, buildings, rooms, waitlist
+from compax_server.services import bookings, buildings, rooms, waitlist, waitlist_offers
 from tests.conftest import actor_of, at
 from tests.notifications.test_email import (  # noqa: F401  (fixtures)
     PUBLIC,
@@ -215,3 +216,79 @@ async def test_a_room_removed_tells_its_waiting_members_they_wait_no_more(
         assert not any(p.get_content_type() == "text/calendar" for p in message.walk())
     for entry in (offered, behind):
         assert (await WaitlistEntry.get(id=entry.pk)).state.value == "closed"
+
+
+async def test_a_window_that_began_before_anything_came_free_tells_each_member_what_they_waited_for(
+    app,
+    outbox,  # noqa: F811
+    make_user,
+    admin,
+    make_room,
+    book,
+    login_clock,
+):
+    """The tick that closes the entries whose window began emails each member: what they
+    waited for (the room, or "any room" with their criteria), when, in their building's zone
+    (any building: the campus's one zone; with two zones, UTC), and that nothing more comes
+    of it. The change feed carries the whole entry, as for any other close."""
+    login_clock.now = at(0, 8).timestamp()
+    room = await make_room(features=["projector"])
+    holder = await make_user()
+    await book(holder, room, at(0, 10), at(0, 11), title="Faculty")
+    members = [await make_user() for _ in range(3)]
+    wishes = [
+        waitlist.Join(title="Reading group", start=at(0, 10), end=at(0, 11), room_id=room.pk),
+        waitlist.Join(
+            title="Chess club",
+            start=at(0, 10),
+            end=at(0, 11),
+            building_id=room.building_id,
+            min_capacity=30,
+        ),
+        waitlist.Join(title="Choir", start=at(0, 10), end=at(0, 11), features=["projector"]),
+    ]
+    entries = [await waitlist.join(actor_of(m), w) for m, w in zip(members, wishes, strict=True)]
+    assert [e.state.value for e in entries] == ["waiting"] * 3
+    assert await outbox.deliver() == []
+
+    assert await waitlist_offers.tick(at(0, 10)) == 3
+    sent = await outbox.deliver()
+    assert to(sent, holder) == to(sent, admin) == []
+    day = f"Mon 3 Mar {at(0, 0).year}, 11:00-12:00 (Europe/Berlin)"
+    waited = [
+        f"{room.code} {room.name}, Main building",
+        "any room, at least 30 seats, in Main building",
+        "any room, with projector",
+    ]
+    for member, wish, where in zip(members, wishes, waited, strict=True):
+        [message] = to(sent, member)
+        assert subject(message) == f"Waitlist closed: {wish.title}, {day}"
+        text = " ".join(part(message, "text/plain").split())
+        assert (
+            "You no longer wait for a room: your waitlist entry was closed. Reason: the window "
+            "began before a room came free. Nothing more will be offered for it."
+        ) in text, text
+        assert f"You waited for: {where}, {day}." in text, text
+        assert not any(p.get_content_type() == "text/calendar" for p in message.walk())
+    for entry in entries:
+        event = await AuditEvent.get(action="waitlist.close", entity_id=entry.pk)
+        closed = await WaitlistEntry.get(id=entry.pk)
+        assert (closed.state.value, closed.reason) == ("closed", waitlist_offers.BEGUN)
+        assert event.actor_user_id is None
+        assert event.before == waitlist_offers.entry_view(entry)
+        assert event.after == waitlist_offers.entry_view(closed) | {
+            "where": waited[entries.index(entry)],
+            "timezone": "Europe/Berlin",
+        }
+
+    await buildings.create_building(
+        actor_of(admin), code="T1", name="Tokyo annex", timezone="Asia/Tokyo"
+    )
+    later = waitlist.Join(title="Choir", start=at(0, 12), end=at(0, 13), features=["projector"])
+    await book(holder, room, at(0, 12), at(0, 13), title="Faculty")
+    await waitlist.join(actor_of(members[2]), later)
+    assert await waitlist_offers.tick(at(0, 12)) == 1
+    [message] = to(await outbox.deliver(), members[2])
+    assert (
+        subject(message) == f"Waitlist closed: Choir, Mon 3 Mar {at(0, 0).year}, 12:00-13:00 (UTC)"
+    )
