@@ -132,7 +132,7 @@ def test_a_waitlist_entry_closed_by_a_removal_tells_its_member_what_they_waited_
 @pytest.mark.parametrize(
     "after",
     [
-        {"user_id": 5},  # closed as its window began: nobody removed anything
+        {"user_id": 5},  # a deactivated member's entries: they get no email
         {"user_id": 5, "where": ""},
         {"user_id": "5", "where": "R1"},
         {"where": "R1"},
