@@ -200,6 +200,8 @@ async def messages_for(events: Sequence[AuditEvent]) -> list[EmailMessage]:
             if to is None or user_id == e.actor_user_id or i.kind in opted_out.get(user_id, ()):
                 continue
             snap = e.after if single else None
+            if i.kind == "request_received" and not single:
+                snap = {"status": "pending"}  # asked as it was then, whatever became of it
             if snap is not None and i.kind == "request_closed" and e.before:
                 # where and when the approvers were asked: their calendar entry
                 snap = snap | {k: e.before[k] for k in BOOKING_MOVES if k in e.before}

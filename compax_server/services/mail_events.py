@@ -121,8 +121,9 @@ def intents_of(e: AuditEvent) -> list[Intent]:
         return out
     ids = _ids(after.get("booking_ids"))
     if action in ("series.create", "series.add_date"):
-        # the occurrences that wait for approval (``kept`` keeps those)
-        return [Intent(e, "request_received", ids, approvers=True)]
+        # the dates that waited for approval then (older events: those still waiting)
+        asked = _ids(after["requests"]) if "requests" in after else ids
+        return [Intent(e, "request_received", asked, approvers=True)]
     if action == "series.update":
         moved = after.get("scope", "all") != "all" or any(
             before.get(k) != after.get(k) for k in SERIES_MOVES
@@ -198,7 +199,9 @@ def kept(intent: Intent, b: BookingFacts) -> bool:
     if not multi:
         return True
     if intent.kind == "request_received":
-        return b.status == "pending"
+        # the requests the event names, as they were then (another event tells what became
+        # of them), else those that still wait
+        return "requests" in (intent.event.after or {}) or b.status == "pending"
     if intent.kind == "request_closed":
         return True  # the event names them: ended, confirmed or waiting elsewhere
     if intent.kind == "cancelled":

@@ -260,11 +260,18 @@ async def create_in_transaction(
     )
     rejected = await reject_overridden(actor, p, ids, status)
     booking_ids = [ids[o.date] for o in p.occurrences]
-    after = (
-        snapshot(series) | {"booking_ids": booking_ids} | ({"override": True} if override else {})
-    )
+    after = snapshot(series) | {"booking_ids": booking_ids} | asked(status, booking_ids)
+    if override:
+        after["override"] = True
     await audit.record(actor, "series.create", "series", series.pk, after=after)
     return Outcome(series, booking_ids, skipped, p.adjustments, p.skipped_holidays, rejected)
+
+
+def asked(status: Status, booking_ids: list[int]) -> dict[str, Any]:
+    """What a series event says of the dates it made: ``requests``, the ones that wait for
+    approval (every one, or none: a series' dates share one status), which its approvers
+    are asked about as they were then, whatever became of them since."""
+    return {"requests": booking_ids if status == Status.pending else []}
 
 
 async def reject_overridden(

@@ -25,6 +25,7 @@ from compax_server.services.actors import Actor, Scope, require_scope
 from compax_server.services.seats import NOT_GIVEN, NotGiven, check_seats
 from compax_server.services.series import (
     Outcome,
+    asked,
     get_series,
     occurrence_rows,
     reject_overridden,
@@ -403,6 +404,7 @@ async def add_date(
                 before=before,
                 after=snapshot(series)
                 | {"booking_ids": list(ids.values())}
+                | asked(status, list(ids.values()))
                 | ({"override": True} if override else {}),
             )
             return Outcome(series, list(ids.values()), adjustments=p.adjustments, rejected=rejected)

@@ -1050,6 +1050,59 @@ async def test_series_requests_moved_confirmed_or_cancelled_follow_the_approvers
     assert sorted(subject(m) for m in received) == ["Booking request: 3 dates of Topology"] * 2
 
 
+@pytest.mark.parametrize("batches", ["one batch", "two batches"])
+async def test_series_dates_decided_before_the_request_was_sent_are_asked_then_closed(
+    outbox, staff, admin, member, make_room, batches
+):
+    """The dispatcher may read a new series only after some of its dates were decided (a
+    backlog: in the same batch, or the series in one batch and the decisions in the next).
+    Each approver is still asked about every date that waited, as it waited (pending, a
+    tentative entry), and then told how each decided one ended: never a "Request closed"
+    for a date they were not asked about, the same in either case."""
+    room = await approval_room(make_room)
+    made = await weekly(member, room, "Algebra")
+    created = await AuditEvent.get(action="series.create")
+    assert created.after["requests"] == made.booking_ids
+    first, second, third = sorted(made.booking_ids)
+    await bookings.approve_booking(actor_of(staff), first, expected=ANY)
+    await bookings.cancel_booking(actor_of(member), second, expected=ANY)
+    if batches == "two batches":
+        await mail_db.insert_messages(await mail.messages_for([created]))
+        outbox.cursor = created.pk
+    received = await outbox.deliver()
+
+    asked = [m for m in received if subject(m) == "Booking request: 3 dates of Algebra"]
+    assert sorted(m["To"] for m in asked) == sorted([staff.email, admin.email])
+    for msg in asked:
+        assert part(msg, "text/plain").count("Status:    pending") == 3
+        cal = calendar_of(msg)
+        assert cal["METHOD"] == "REQUEST"
+        assert [str(e["STATUS"]) for e in events_of(cal)] == ["TENTATIVE"] * 3
+    closed = sorted(
+        (m["To"], subject(m).split(",")[0], str(events_of(calendar_of(m))[0]["UID"]))
+        for m in received
+        if subject(m).startswith("Request closed:")
+    )
+    uid = "booking-{}@rooms.campus.example".format
+    assert closed == sorted(
+        [
+            (admin.email, "Request closed: Algebra", uid(first)),  # approved by staff
+            (admin.email, "Request closed: Algebra", uid(second)),  # withdrawn
+            (staff.email, "Request closed: Algebra", uid(second)),
+        ]
+    )
+    [approved] = to(received, member)  # nothing of their own series and withdrawal
+    assert subject(approved).startswith("Approved: Algebra, ")
+    assert (await Booking.get(id=third)).status == "pending"
+
+    # a series staff made for the member (confirmed at once) asks nobody
+    await weekly(staff, await approval_room(make_room), "Geometry", owner=member)
+    assert (await AuditEvent.filter(action="series.create").order_by("-id").first()).after[
+        "requests"
+    ] == []
+    assert [subject(m) for m in await outbox.deliver()] == []
+
+
 async def test_a_series_message_names_the_series_and_a_single_date_its_own_title(
     outbox, staff, member, room
 ):

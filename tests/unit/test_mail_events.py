@@ -216,10 +216,15 @@ def test_a_request_whose_rooms_are_not_numbers_is_closed_for_the_rooms_it_names_
     ]
 
 
-def test_a_new_series_or_date_asks_the_approvers_of_the_dates_it_names():
+def test_a_new_series_or_date_asks_the_approvers_of_the_dates_that_waited():
     for action in ("series.create", "series.add_date"):
-        e = event(action, after={"booking_ids": [3, "4", 5, None]})
+        e = event(action, after={"booking_ids": [3, 4, 5, 6], "requests": [3, "4", 5, None]})
         assert intents_of(e) == [Intent(e, "request_received", [3, 5], approvers=True)]
+        confirmed = event(action, after={"booking_ids": [3, 4], "requests": []})
+        assert intents_of(confirmed) == [Intent(confirmed, "request_received", [], approvers=True)]
+        # older events name no requests: the dates they made (those still waiting, ``kept``)
+        older = event(action, after={"booking_ids": [3, "4", 5, None]})
+        assert intents_of(older) == [Intent(older, "request_received", [3, 5], approvers=True)]
         none = event(action, after={"booking_ids": None})
         assert intents_of(none) == [Intent(none, "request_received", [], approvers=True)]
 
@@ -382,6 +387,19 @@ def test_a_multi_booking_message_keeps_each_booking_in_its_kind(action):
         "cancelled": {"cancelled", "rejected", "released"},
         "moved": {"pending", "confirmed", "held"},
     }
+
+
+@pytest.mark.parametrize("action", ["series.create", "series.add_date", "series.update"])
+def test_the_requests_a_series_event_names_are_asked_whatever_became_of_them(action):
+    """Decided, withdrawn or moved since: the approvers are asked as the event asked them
+    (another event tells them how each ended); an older event naming none: those that
+    still wait."""
+    named = event(action, after={"booking_ids": [3], "requests": [3]})
+    older = event(action, after={"booking_ids": [3]})
+    asked = {s for s in STATUSES if kept(Intent(named, "request_received", [3]), facts(s))}
+    assert asked == set(STATUSES)
+    asked = {s for s in STATUSES if kept(Intent(older, "request_received", [3]), facts(s))}
+    assert asked == {"pending"}
 
 
 def test_a_single_booking_message_keeps_its_booking_whatever_its_status():
