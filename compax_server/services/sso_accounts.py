@@ -94,17 +94,15 @@ async def sign_in(
     where = (provider.name, client, request_id)
     moment = datetime.now(UTC)
 
+    async def inactive(user: User) -> CompaxError:
+        problem = SsoAccountInactive(f"The account {user.email} is deactivated.")
+        return await refuse(problem, "inactive", *where, user_id=user.pk, subject=subject[:255])
+
     identity = await sso_db.identity_of(provider.name, subject)
     if identity is not None:
         user = identity.user
         if not user.is_active:
-            raise await refuse(
-                SsoAccountInactive(f"The account {user.email} is deactivated."),
-                "inactive",
-                *where,
-                user_id=user.pk,
-                subject=subject[:255],
-            )
+            raise await inactive(user)
         async with transaction():
             await _sync_role(user, role, provider)
             identity.last_login_at = moment
@@ -147,18 +145,20 @@ async def sign_in(
         )
     name = claims.get("name")
     full_name = (name if isinstance(name, str) and name.strip() else email)[:200]
-    try:
+
+    async def link() -> User:
+        """The account of the email, made now if there is none, linked to the identity
+        (a deactivated one is returned as it is, neither changed nor linked)."""
         async with transaction():
-            user_or_none = await User.get_or_none(email=email)
-            if user_or_none is None:
+            user = await User.get_or_none(email=email)
+            if user is None:
                 user = await User.create(
                     email=email, full_name=full_name, role=role or Role.member, password_hash=None
                 )
                 await audit.record(None, "user.create", "user", user.pk, after=users.snapshot(user))
+            elif not user.is_active:
+                return user
             else:
-                user = user_or_none
-                if not user.is_active:
-                    raise SsoAccountInactive(f"The account {user.email} is deactivated.")
                 await _sync_role(user, role, provider)
             await sso_db.UserIdentity.create(
                 user=user,
@@ -171,14 +171,14 @@ async def sign_in(
             await audit.record(
                 actor, "user.identity_link", "user", user.pk, after={"provider": provider.name}
             )
-    except SsoAccountInactive as exc:
-        raise await refuse(
-            exc, "inactive", *where, user_id=user.pk, subject=subject[:255]
-        ) from None
+            return user
+
+    try:
+        user = await link()
     except IntegrityError:
-        # Another worker linked the same identity (or created the same email) just now.
+        # another sign-in linked this identity, or made this email's account, just now
         again = await sso_db.identity_of(provider.name, subject)
-        if again is None or not again.user.is_active:
-            raise
-        return again.user
+        user = again.user if again is not None else await link()  # the account is there now
+    if not user.is_active:
+        raise await inactive(user)
     return user

@@ -5,6 +5,7 @@ log and leaving nothing behind. (The flows around it, against a real provider: t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -255,3 +256,29 @@ async def test_the_same_subject_at_another_provider_is_another_identity(database
     assert [tuple(p) for p in pairs] == [("campus", "s1"), ("library", "s1")]
     stranger = await sign_in(claims(sub="s1", email="bo@campus.example"), other)
     assert stranger.pk == first.pk  # the library's s1 is ann now, whatever the email says
+
+
+async def test_one_new_person_signing_in_several_times_at_once_is_one_account(database) -> None:
+    """Two tabs, a double click: the first sign-ins of one new person run at once. Each gets
+    the same account; one user, one identity, one ``user.create`` in the log."""
+    signed = await asyncio.gather(*(sign_in(claims(name="Ann Lee")) for _ in range(4)))
+    assert {u.pk for u in signed} == {(await User.get(email="ann@campus.example")).pk}
+    assert await User.all().count() == 1
+    assert await UserIdentity.all().count() == 1
+    assert await AuditEvent.filter(action="user.create").count() == 1
+    assert await AuditEvent.filter(action="user.identity_link").count() == 1
+
+
+async def test_one_new_person_signing_in_at_two_providers_at_once_is_one_account(
+    database,
+) -> None:
+    """The same verified email through two providers at once: one account, linked to both
+    identities (the second sign-in finds the account the first made)."""
+    other = CAMPUS.model_copy(update={"name": "library"})
+    a, b = await asyncio.gather(sign_in(claims()), sign_in(claims(sub="L-7"), other))
+    assert a.pk == b.pk
+    assert await User.all().count() == 1
+    pairs = (
+        await UserIdentity.all().order_by("provider").values_list("provider", "subject", "user_id")
+    )
+    assert [tuple(p) for p in pairs] == [("campus", "s1", a.pk), ("library", "L-7", a.pk)]
