@@ -15,6 +15,7 @@ from compax_server.db.room_locks import lock_rooms
 from compax_server.db.rooms import Building, Closure, Room
 from compax_server.domain import bounds, hours, versions
 from compax_server.domain.versions import Expected
+from compax_server.domain.waitlist import Slot
 from compax_server.errors import (
     AlreadyExists,
     Conflict,
@@ -289,7 +290,9 @@ async def list_closures(
 
 
 async def delete_closure(actor: Actor, building_id: int, closure_id: int) -> None:
-    """Staff, and the managers of what the closure closes (its room, or its building)."""
+    """Staff, and the managers of what the closure closes (its room, or its building). The
+    time it closed is offered at once to those waiting for it (each room's line), not left
+    until the waitlist's sweep."""
     async with transaction():
         closure = await Closure.get_or_none(id=closure_id, building_id=building_id)
         require_staff_or_manager(
@@ -303,4 +306,11 @@ async def delete_closure(actor: Actor, building_id: int, closure_id: int) -> Non
         await audit.record(
             actor, "closure.delete", "closure", closure_id, before=closure_snapshot(closure)
         )
+        if closure.room_id is not None:
+            rooms = [closure.room_id]
+        else:
+            live = Room.filter(building_id=building_id, deleted_at=None).order_by("id")
+            rooms = [r.pk for r in await live.only("id")]
     await search.changed()
+    freed = [Slot(r, closure.start, closure.end) for r in rooms]
+    await waitlist_offers.offer_freed(freed, [])

@@ -1448,3 +1448,48 @@ async def test_a_deactivated_member_waits_no_more_and_their_offer_passes_on(
     event = await AuditEvent.get(action="waitlist.close", entity_id=offered_id)
     assert event.actor_user_id == admin.pk
     assert (await entry(client, next_in_line, behind_id))["state"] == "offered"
+
+
+async def test_a_closure_removed_offers_the_time_it_closed_at_once(
+    client, staff, make_user, make_room, building, login_clock
+):
+    """Who waits for a closed room, or for any room of a closed building, is offered it as
+    the closure is removed (the room's line, first come first), not a minute later by the
+    sweep; an entry whose room stays closed by another closure keeps waiting."""
+    set_clock(login_clock, at(0, 8))
+    x, y = await make_room(), await make_room()
+    closures = f"/api/v1/buildings/{building.pk}/closures"
+
+    async def close(**where):
+        body = {"reason": "Inspection", "start": at(0, 9).isoformat(), "end": at(0, 12).isoformat()}
+        r = await client.post(closures, json=body | where, headers=bearer(staff))
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    def removed(closure_id):
+        return client.delete(f"{closures}/{closure_id}", headers=bearer(staff))
+
+    room_closure = await close(room_id=x.pk)
+    first, second = await make_user(), await make_user()
+    for user in (first, second):
+        assert (await join(client, user, at(0, 10), at(0, 11), room_id=x.pk)).status_code == 201
+    entries = await WaitlistEntry.all().order_by("id")
+    assert [e.state.value for e in entries] == ["waiting", "waiting"]
+    assert (await removed(room_closure)).status_code == 204
+    entries = await WaitlistEntry.all().order_by("id")
+    assert [e.state.value for e in entries] == ["offered", "waiting"]  # first come first
+    held = await Booking.get(id=entries[0].booking_id)
+    assert (held.room_id, held.start, held.end, held.status) == (x.pk, at(0, 10), at(0, 11), "held")
+
+    whole = await close(on_bookings="keep")  # the building (x's offer kept), and y twice
+    again = await close(room_id=y.pk)
+    third = await make_user()
+    made = await join(client, third, at(0, 10), at(0, 11), building_id=building.pk)
+    assert made.status_code == 201, made.text
+    entry = made.json()["id"]
+    assert (await removed(whole)).status_code == 204
+    assert (await WaitlistEntry.get(id=entry)).state.value == "waiting"  # x is held, y closed
+    assert (await removed(again)).status_code == 204
+    offered = await WaitlistEntry.get(id=entry)
+    assert offered.state.value == "offered"
+    assert (await Booking.get(id=offered.booking_id)).room_id == y.pk
