@@ -420,3 +420,14 @@ async def test_a_waitlist_message_without_a_reason_says_none(database, kind, sai
     draft = replace(drafts()[kind], reason="", actor="system")
     parts = render(draft, public_url="", mail_from="", to_name="Bob")
     assert parts.text.splitlines()[2] == said
+
+
+async def test_a_calendar_without_a_sender_address_is_organized_by_compax_at_localhost(database):
+    """COMPAX_MAIL_FROM without an address still makes an organizer calendars accept. The
+    zone is described for a year (366 days) either side of the booking, no more."""
+    from compax_server.services.mail_messages import calendar
+
+    for mail_from in ("", "Compax <>"):
+        lines = calendar(drafts()["moved"], mail_from=mail_from).splitlines()
+        assert "ORGANIZER;CN=Compax:mailto:compax@localhost" in lines, lines
+        assert "COMMENT:This timezone only works from 2030-03-10 to 2032-03-11." in lines
