@@ -1493,3 +1493,33 @@ async def test_a_closure_removed_offers_the_time_it_closed_at_once(
     offered = await WaitlistEntry.get(id=entry)
     assert offered.state.value == "offered"
     assert (await Booking.get(id=offered.booking_id)).room_id == y.pk
+
+
+async def test_two_ticks_at_once_end_each_due_entry_once(client, make_user, make_room, login_clock):
+    """Several server instances tick together: the offers that ran out and the windows that
+    began are each ended by one of them (the other skips the rows it holds), so each has
+    one event, and its member one email, not two."""
+    set_clock(login_clock, at(0, 8))
+    holder = await make_user()
+    rooms = [await make_room() for _ in range(6)]
+    taken = [(await book(client, holder, r, at(0, 10), at(0, 11))).json()["id"] for r in rooms]
+    for r in rooms[:3]:  # offered (their holder cancels), then they run out
+        assert (
+            await join(client, await make_user(), at(0, 10), at(0, 11), room_id=r.pk)
+        ).is_success
+    for r in rooms[3:]:  # still waiting when their window begins
+        assert (await join(client, await make_user(), at(0, 9), at(0, 11), room_id=r.pk)).is_success
+    for booking_id in taken[:3]:
+        await cancel(client, holder, booking_id)
+    assert await WaitlistEntry.filter(state="offered").count() == 3
+
+    set_clock(login_clock, at(0, 9, 30))
+    done = await asyncio.gather(waitlist_offers.tick(), waitlist_offers.tick())
+    assert sum(done) == 6  # counted once too
+    states = await WaitlistEntry.all().order_by("id").values_list("state", flat=True)
+    assert list(states) == ["expired"] * 3 + ["closed"] * 3
+    for action in ("waitlist.expire", "waitlist.close"):
+        ended = await AuditEvent.filter(action=action).values_list("entity_id", flat=True)
+        assert len(ended) == len(set(ended)) == 3, (action, ended)
+    lapsed = await AuditEvent.filter(action="booking.lapse").values_list("entity_id", flat=True)
+    assert len(lapsed) == len(set(lapsed)) == 3
