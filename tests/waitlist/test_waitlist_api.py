@@ -1487,9 +1487,9 @@ async def test_a_closure_removed_offers_the_time_it_closed_at_once(
     made = await join(client, third, at(0, 10), at(0, 11), building_id=building.pk)
     assert made.status_code == 201, made.text
     entry = made.json()["id"]
-    assert (await removed(whole)).status_code == 204
-    assert (await WaitlistEntry.get(id=entry)).state.value == "waiting"  # x is held, y closed
     assert (await removed(again)).status_code == 204
+    assert (await WaitlistEntry.get(id=entry)).state.value == "waiting"  # the building's stays
+    assert (await removed(whole)).status_code == 204  # x is held: y
     offered = await WaitlistEntry.get(id=entry)
     assert offered.state.value == "offered"
     assert (await Booking.get(id=offered.booking_id)).room_id == y.pk
