@@ -244,9 +244,7 @@ async def add_closure(
             s, e = closure_window(
                 building, start=start, end=end, start_date=start_date, end_date=end_date
             )
-            room_ids: list[int] = (
-                [room_id] if room_id is not None else [r.pk for r in await in_building.only("id")]
-            )
+            room_ids = await closed_rooms(building.pk, room_id)
             await lock_rooms(room_ids)  # no booking slips in while the closure is made
             hit = (
                 await Booking.filter(
@@ -289,6 +287,14 @@ async def list_closures(
     return await query.order_by("start", "id").limit(1000)
 
 
+async def closed_rooms(building_id: int, room_id: int | None) -> list[int]:
+    """The rooms a closure closes: its room, or every room of its building, by id."""
+    if room_id is not None:
+        return [room_id]
+    live = Room.filter(building_id=building_id, deleted_at=None).order_by("id")
+    return [r.pk for r in await live.only("id")]
+
+
 async def delete_closure(actor: Actor, building_id: int, closure_id: int) -> None:
     """Staff, and the managers of what the closure closes (its room, or its building). The
     time it closed is offered at once to those waiting for it (each room's line), not left
@@ -306,11 +312,7 @@ async def delete_closure(actor: Actor, building_id: int, closure_id: int) -> Non
         await audit.record(
             actor, "closure.delete", "closure", closure_id, before=closure_snapshot(closure)
         )
-        if closure.room_id is not None:
-            rooms = [closure.room_id]
-        else:
-            live = Room.filter(building_id=building_id, deleted_at=None).order_by("id")
-            rooms = [r.pk for r in await live.only("id")]
+        rooms = await closed_rooms(building_id, closure.room_id)
     await search.changed()
     freed = [Slot(r, closure.start, closure.end) for r in rooms]
     await waitlist_offers.offer_freed(freed, [])
