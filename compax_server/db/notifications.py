@@ -196,29 +196,25 @@ async def purge_finished(
     )
 
 
+async def ensure_cursor(name: str) -> None:
+    """Make the cursor row ``name`` (at position 0) unless it exists; one statement on either
+    engine, so processes starting together never collide on it."""
+    await sql.execute(
+        "INSERT INTO outbox_cursors (name, position, updated_at) VALUES (?, 0, ?) "
+        "ON CONFLICT (name) DO NOTHING",
+        name,
+        datetime.now(UTC),
+    )
+
+
 async def cursor_position(name: str) -> int | None:
     """Inside a transaction: lock the consumer's cursor row and read its position; ``None``
     when another process holds it (that one is dispatching now; on PostgreSQL the lock is
     ``SKIP LOCKED``, on SQLite the write lock already serialises dispatchers)."""
-    if db.dialect() == "postgres":
-        await sql.execute(
-            "INSERT INTO outbox_cursors (name, position, updated_at) VALUES (?, 0, now()) "
-            "ON CONFLICT (name) DO NOTHING",
-            name,
-        )
-        row = await sql.fetch_one(
-            "SELECT position FROM outbox_cursors WHERE name = ? FOR UPDATE SKIP LOCKED", name
-        )
-        return None if row is None else int(row["position"])
-    row = await sql.fetch_one("SELECT position FROM outbox_cursors WHERE name = ?", name)
-    if row is None:
-        await sql.execute(
-            "INSERT INTO outbox_cursors (name, position, updated_at) VALUES (?, 0, ?)",
-            name,
-            datetime.now(UTC),
-        )
-        return 0
-    return int(row["position"])
+    await ensure_cursor(name)
+    skip = " FOR UPDATE SKIP LOCKED" if db.dialect() == "postgres" else ""
+    row = await sql.fetch_one(f"SELECT position FROM outbox_cursors WHERE name = ?{skip}", name)
+    return None if row is None else int(row["position"])
 
 
 async def move_cursor(name: str, position: int) -> None:

@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from compax_server import db
-from compax_server.db import sql
+from compax_server.db import notifications, sql
 from compax_server.domain.waitlist import EntryState
 
 
@@ -150,18 +150,7 @@ async def waiting_page(moment: datetime, after_id: int, limit: int) -> list[Wait
 async def take_turn(name: str, now: int, every: int) -> bool:
     """A turn of a periodic job among all processes: ``True`` for exactly one caller per
     ``every`` seconds (one conditional update of the job's cursor row)."""
-    if db.dialect() == "postgres":
-        await sql.execute(
-            "INSERT INTO outbox_cursors (name, position, updated_at) VALUES (?, 0, now()) "
-            "ON CONFLICT (name) DO NOTHING",
-            name,
-        )
-    else:
-        await sql.execute(
-            "INSERT OR IGNORE INTO outbox_cursors (name, position, updated_at) VALUES (?, 0, ?)",
-            name,
-            datetime.now(UTC),
-        )
+    await notifications.ensure_cursor(name)
     count = await sql.execute(
         "UPDATE outbox_cursors SET position = ?, updated_at = ? WHERE name = ? AND position <= ?",
         now,
