@@ -113,14 +113,6 @@ def _epoch(dialect: str, expr: str) -> str:
     return f"CAST(strftime('%s', {expr}) AS INTEGER)"
 
 
-def _least(dialect: str, a: str, b: str) -> str:
-    return f"LEAST({a}, {b})" if dialect == "postgres" else f"MIN({a}, {b})"
-
-
-def _greatest(dialect: str, a: str, b: str) -> str:
-    return f"GREATEST({a}, {b})" if dialect == "postgres" else f"MAX({a}, {b})"
-
-
 def _values(rows: Sequence[tuple[Any, ...]], types: Sequence[str], dialect: str) -> str:
     """``VALUES`` of typed rows (PostgreSQL needs the casts to know the placeholders')."""
     if dialect == "postgres":

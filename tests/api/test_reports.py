@@ -380,3 +380,60 @@ async def test_a_no_show_released_in_the_period_is_counted_and_its_hours_are_not
     assert body["totals"]["confirmed"] == plain["totals"]["confirmed"] - 2
     other = next(x for x in body["rooms"] if x["room_id"] == ber2.pk)
     assert other == next(x for x in plain["rooms"] if x["room_id"] == ber2.pk)
+
+
+async def test_each_building_and_a_list_of_rooms_match_the_oracle_to_the_period_s_edges(
+    client, admin, campus
+):
+    """A report of one building alone, in a zone behind UTC or ahead of it, still holds the
+    hours at both edges of its period (its own local midnights: the first hour of the first
+    day, the last of the last), with no building in UTC beside it to widen the period; and
+    rooms named by a list of ids are those rooms."""
+    from compax_server.db.rooms import Closure
+
+    new_york = ZoneInfo("America/New_York")
+    ny = await buildings.create_building(
+        actor_of(admin), code="NYC", name="New York", timezone="America/New_York",
+        opening_hours=HOURS,
+    )  # fmt: skip
+    ny1 = await rooms.create_room(
+        actor_of(admin), code="NYC-1", name="NYC-1", building_id=ny.pk, capacity=10
+    )
+    for start, end in (
+        (local(FIRST, 0, tz=new_york), local(FIRST, 2, tz=new_york)),  # the first hours
+        (local(LAST, 22, 30, tz=new_york), local(LAST + timedelta(days=1), 1, tz=new_york)),
+    ):
+        await bookings.create_booking(
+            actor_of(admin), room_id=ny1.pk, title="edge", start=start, end=end, override=True
+        )
+    world = {
+        "rooms": campus["rooms"] | {"NYC-1": ny1},
+        "zones": campus["zones"] | {ny.pk: new_york},
+        "bookings": await Booking.all(),
+        "closures": await Closure.all(),
+    }
+    ber1, utc1 = world["rooms"]["BER-1"], world["rooms"]["UTC-1"]
+    scopes = [
+        ({"building": ny.pk}, ["NYC-1"]),
+        ({"building": ber1.building_id}, ["BER-1", "BER-2"]),  # ends 23:00-24:00 CEST
+        ({"room_id": f"{ber1.pk},{utc1.pk}"}, ["BER-1", "UTC-1"]),
+    ]
+    heats = []
+    for params, codes in scopes:
+        r = await client.get(
+            URL, params={"from": FIRST, "to": LAST} | params, headers=bearer(admin)
+        )
+        assert r.status_code == 200, r.text
+        body = r.json()
+        rows, cells = oracle(world | {"rooms": {c: world["rooms"][c] for c in codes}}, set())
+        assert {x["code"]: {k: x[k] for k in rows[codes[0]]} for x in body["rooms"]} == rows
+        heat = {(c["weekday"], c["hour"]): (c["open_hours"], c["booked_hours"])
+                for c in body["heatmap"]}  # fmt: skip
+        assert heat == cells, params
+        heats.append(heat)
+    # New York's edges, closed hours booked: its first two and its last hour and a half
+    assert [
+        heats[0].get((day, h)) for day, h in (("mon", 0), ("mon", 1), ("sun", 22), ("sun", 23))
+    ] == [(0.0, 1.0), (0.0, 1.0), (0.0, 0.5), (0.0, 1.0)]
+    # Berlin's last hour: the weekend's booking and the one that straddles the period's end
+    assert heats[1][("sun", 23)] == (0.0, 2.0)
