@@ -156,7 +156,9 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
     """Another transaction holds the room's lock and adds a pending request and a confirmed
     booking; our read waits for its lock, and its statement began before they were committed.
     It must list both (the confirmed one would reach the constraint anyway; the pending one
-    would be missed and never rejected)."""
+    would be missed and never rejected), leave out the booking being written (a move's own,
+    read again after the lock too) and answer the room as the lock read it."""
+    moving = await stored(room, member, at(2, 11), at(2, 12))
     async with holding_the_lock(postgres_url, room) as (writer, look):
         insert = (
             'INSERT INTO bookings (room_id, owner_id, title, description, "start", "end", status, '
@@ -173,7 +175,7 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
         async def read() -> room_locks.LockedSlot | None:
             async with transaction():
                 return await room_locks.lock_room_with_blockers(
-                    room.pk, at(2, 8), at(2, 12), STATUSES
+                    room.pk, at(2, 8), at(2, 12), STATUSES, moving.pk
                 )
 
         reading = asyncio.create_task(read())
@@ -185,6 +187,8 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
         (pending, Status.pending),
         (confirmed, Status.confirmed),
     ]
+    async with transaction():
+        assert slot.room == await room_locks.lock_room(room.pk)
 
 
 # -- the unlocked read and the guarded insert (PostgreSQL) -----------------------------------
