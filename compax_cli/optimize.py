@@ -24,7 +24,7 @@ from rich.table import Table
 
 from compax_cli import lookup
 from compax_cli.options import Json
-from compax_cli.output import EXIT_ERROR, console, err_console, fail, note, print_json
+from compax_cli.output import EXIT_ERROR, console, counted, err_console, fail, note, print_json
 from compax_cli.session import client, state
 from compax_sdk import Compax, OptimizerPlan
 
@@ -119,7 +119,7 @@ def _solve(
             transient=True,
         ) as bar,
     ):
-        task = bar.add_task(f"Solving {len(sections)} sections", total=seconds)
+        task = bar.add_task(f"Solving {counted(len(sections), 'section')}", total=seconds)
         future = pool.submit(call)
         future.add_done_callback(lambda _: done.set())
         started = time.monotonic()

@@ -109,6 +109,11 @@ def whose(status: str | None, person: str | None) -> str:
     return (f", {status}" if status else "") + (f", booked by {person}" if person else "")
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 room``, ``2 rooms``: a count with its noun, plural unless it is one."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(jsonable(value), indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from compax_cli import csvout, lookup, report_charts
 from compax_cli.options import Json
-from compax_cli.output import EXIT_USAGE, console, fail, note, print_json, table
+from compax_cli.output import EXIT_USAGE, console, counted, fail, note, print_json, table
 from compax_cli.report_charts import percent
 from compax_cli.session import client, state
 from compax_cli.times import parse_date
@@ -102,8 +102,8 @@ def show(report: UtilisationReport, scope: str) -> None:
     )
     summary = (
         f"{percent(t.utilisation)} booked: {t.booked_hours:g} of {t.open_hours:g} open "
-        f"room-hours in {t.rooms} rooms; {t.confirmed} bookings, {t.cancelled} cancelled, "
-        f"{t.released} no-shows"
+        f"room-hours in {counted(t.rooms, 'room')}; {counted(t.confirmed, 'booking')}, "
+        f"{t.cancelled} cancelled, {counted(t.released, 'no-show')}"
     )
     if report.peak:
         summary += (

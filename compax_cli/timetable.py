@@ -38,7 +38,7 @@ from typing import Literal
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-from compax_cli.output import err_console
+from compax_cli.output import counted, err_console
 from compax_cli.series_views import WEEKDAYS
 from compax_cli.session import State
 from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, parse_time
@@ -190,7 +190,8 @@ def read_csv(text: str, campus: Campus, large: bool = False) -> tuple[list[Row],
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(header):
-                errors.append(f"{where}: {len(values)} values for {len(header)} columns")
+                got, columns = counted(len(values), "value"), counted(len(header), "column")
+                errors.append(f"{where}: {got} for {columns}")
                 continue
             fields = {h: v.strip() for h, v in zip(header, values, strict=False) if h}
             try:

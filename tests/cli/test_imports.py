@@ -145,13 +145,15 @@ def test_bad_lines_are_named_and_nothing_is_sent(admin_cli, campus, tmp_path, so
         f"BAD-1,booking,{small},Exam,,{Y2031}-03-07 9 o'clock,{Y2031}-03-07 11:00,,,,,,,,,,",
         f"BAD-2,series,{small},Lab,,,,{Y2031}-03-04,10:00,90,weekly,1,tue,{Y2031}-04-01,3,,",
         f"BAD-3,lecture,{small},Lab,,,,,,,,,,,,,",
+        f"BAD-4,booking,{small},Exam,,{Y2031}-03-07 09:00,{Y2031}-03-07 11:00,,,,,,,,,,,spare",
     )
     result = admin_cli("import", str(path), "--source", source, "--yes")
     assert result.exit_code == 1, result.output
     assert f'line 5: start: "{Y2031}-03-07 9 o\'clock" is not a time' in result.stderr
     assert "line 6: give one of until, count or term (not until and count)" in result.stderr
     assert "line 7: kind: 'lecture' is not booking or series" in result.stderr
-    assert "3 line(s) of timetable.csv cannot be imported; nothing was sent" in result.stderr
+    assert "line 8: 18 values for 17 columns" in result.stderr
+    assert "4 line(s) of timetable.csv cannot be imported; nothing was sent" in result.stderr
     assert result.stdout == ""
 
     unknown = tmp_path / "typo.csv"

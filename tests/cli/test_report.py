@@ -55,6 +55,11 @@ def test_the_table_and_heatmap_read_at_80_and_140_columns(admin_cli: Cli, used, 
     snapshot(f"report_{columns}.txt", out)
 
 
+def test_the_summary_of_one_room_counts_in_the_singular(admin_cli: Cli, used):
+    out = admin_cli.ok("report", "utilisation", *PERIOD, "--room", "REP-2", COLUMNS="140").stdout
+    assert "12 of 60 open room-hours in 1 room; 1 booking, 1 cancelled, 0 no-shows" in out
+
+
 def test_csv_of_the_rooms(admin_cli: Cli, used):
     out = admin_cli.ok("report", "utilisation", *PERIOD, "--building", "REP", "--csv").stdout
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(out))}

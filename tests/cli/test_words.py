@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from compax_cli.errors import explain
-from compax_cli.output import fit
+from compax_cli.output import counted, fit
 from compax_cli.rules import LIMIT_COLUMNS
 from compax_cli.session import State
 from compax_cli.words import cli_words, limit_text, local_times
@@ -123,3 +123,7 @@ def test_a_table_leaves_out_the_least_useful_columns_first():
     assert fit(columns, cells, 60, wrap)[0] == [0, 1, 3, 5]  # then the status
     assert fit(columns, cells, 50, wrap)[0] == [0, 1, 5]  # then the owner
     assert fit(columns, cells, 30, wrap) == ([0, 1, 5], None)  # too narrow: everything folds
+
+
+def test_a_count_names_its_noun_in_the_singular_for_one_only():
+    assert [counted(n, "room") for n in (0, 1, 2)] == ["0 rooms", "1 room", "2 rooms"]
