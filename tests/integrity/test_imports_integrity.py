@@ -125,6 +125,33 @@ async def test_skip_closures_leaves_out_just_the_closed_date(client, admin, staf
     assert days == [f"{Y2031}-03-04", f"{Y2031}-03-18", f"{Y2031}-03-25"]
 
 
+async def test_a_closure_of_the_room_alone_binds_its_imports_and_no_other_room_s(
+    client, admin, staff, building, room, make_room
+):
+    """A closure of one room (not its building) is in the way of an import into that room,
+    and a closure of another room of the building is not."""
+    from datetime import UTC, datetime
+
+    other = await make_room(building_id=building.pk)
+    for closed, day in ((room, 18), (other, 25)):
+        await buildings.add_closure(
+            actor_of(admin),
+            building.pk,
+            room_id=closed.pk,
+            start=datetime(Y2031, 3, day, tzinfo=UTC),
+            end=datetime(Y2031, 3, day + 1, tzinfo=UTC),
+            reason="Painting",
+        )
+    refused = await run(client, staff, [lecture("L1", room)])
+    assert refused.json()["items"][0]["action"] == "invalid"
+    assert refused.json()["items"][0]["errors"][0]["rule"] == "closure"
+    r = await run(client, staff, [lecture("L1", room)], mode="apply", skip_closures=True)
+    assert r.status_code == 201, r.text
+    assert [s["date"] for s in r.json()["items"][0]["skipped"]] == [f"{Y2031}-03-18"]
+    days = [b.start.date().isoformat() for b in await Booking.all().order_by("start")]
+    assert f"{Y2031}-03-18" not in days and f"{Y2031}-03-25" in days
+
+
 async def test_hostile_times_in_an_import_are_invalid_items_not_500s(client, staff, room):
     """Year 1 and 9999 with offsets, a booking of millennia, a series starting at the end of
     the calendar: each item is invalid with the limit named; nothing is written."""
