@@ -36,6 +36,7 @@ from compax_cli.output import (
 from compax_cli.session import State, client, state
 from compax_cli.times import show_span
 from compax_cli.timetable import Campus, Row, read_file
+from compax_cli.words import for_people
 from compax_sdk import BadRequestError, Compax, ImportBatch, ImportItemResult, ImportRejectedError
 
 ACTIONS = ("create", "update", "unchanged", "cancel", "conflict", "invalid")
@@ -109,17 +110,19 @@ def reasons(result: ImportItemResult, tz: tzinfo, names: Names | None = None) ->
             start = c.start.astimezone(tz).strftime("%a %Y-%m-%d %H:%M") if c.start else ""
             out.append(f"overlaps item {c.external_id} of this file at {start}")
         else:
-            out.append(c.detail or str(c.model_dump(exclude_none=True)))
+            out.append(for_people(c.detail or str(c.model_dump(exclude_none=True)), tz))
     for e in result.errors or []:
         where = e.field or e.rule or ""
         on = f" on {e.date}" if e.date else ""
-        out.append(f"{where}{on}: {e.detail}" if where else e.detail)
+        detail = for_people(e.detail, tz)
+        out.append(f"{where}{on}: {detail}" if where else detail)
     if result.changes:
         out.append("changes " + ", ".join(result.changes))
     if result.bumped_booking_ids:
         out.append("cancels member booking(s) " + ", ".join(map(str, result.bumped_booking_ids)))
     for s in result.skipped or []:
-        out.append(f"leaves out {s.get('date')}: {s.get('detail') or s.get('reason')}")
+        why = for_people(str(s.get("detail") or s.get("reason")), tz)
+        out.append(f"leaves out {s.get('date')}: {why}")
     for k in result.exceptions_kept or []:
         fields = ", ".join("room" if f == "room_id" else str(f) for f in k.get("fields", []))
         on = f" on {k['date']}" if k.get("date") else ""
