@@ -316,3 +316,29 @@ async def test_the_guarded_insert_waits_for_a_writer_and_then_refuses(
         await writer.execute("COMMIT")
         assert await asyncio.wait_for(inserting, 30) is None
     assert await Booking.filter(room_id=room.pk).count() == 0
+
+
+@POSTGRES_ONLY
+@pytest.mark.parametrize("held", ["named", "series", "single"])
+async def test_an_import_waits_for_the_lock_of_every_room_it_touches(
+    client, staff, make_room, postgres_url, held
+):
+    """An import applies under the lock of every room it may write: those its batch names,
+    and those of the source's series and single bookings, which it may move away or cancel.
+    Another writer holds one of them: the import waits for it (a room left unlocked would let
+    a request be made there between the import's read and its write, and never be
+    rejected)."""
+    from tests.api.test_imports import lecture, run, single
+
+    series_room, single_room, new_room = await make_room(), await make_room(), await make_room()
+    first = [lecture("L1", series_room), single("E1", single_room, 10, 12)]
+    assert (await run(client, staff, first, mode="apply")).status_code == 201
+    room = {"named": new_room, "series": series_room, "single": single_room}[held]
+    moved = [lecture("L1", new_room), single("E1", new_room, 10, 14)]
+    async with holding_the_lock(postgres_url, room) as (writer, look):
+        applying = asyncio.create_task(run(client, staff, moved, mode="apply"))
+        await waits_for_lock(look, applying, "%booking_seq = booking_seq + 1%")
+        await writer.execute("COMMIT")
+        r = await asyncio.wait_for(applying, 30)
+    assert (r.status_code, r.json()["status"]) == (201, "applied"), r.text
+    assert await Booking.filter(room_id=new_room.pk, status=Status.confirmed).count() == 7
