@@ -342,3 +342,23 @@ async def test_an_import_waits_for_the_lock_of_every_room_it_touches(
         r = await asyncio.wait_for(applying, 30)
     assert (r.status_code, r.json()["status"]) == (201, "applied"), r.text
     assert await Booking.filter(room_id=new_room.pk, status=Status.confirmed).count() == 7
+
+
+@POSTGRES_ONLY
+async def test_an_import_naming_more_than_500_rooms_locks_them_all(
+    client, staff, make_room, postgres_url
+):
+    """The rooms a batch names are looked up 500 codes at a time: the lock covers every
+    chunk, so an import of 501 rooms waits for the first room's writer as for the last's."""
+    from tests.api.test_imports import run, single
+
+    made = [await make_room() for _ in range(501)]
+    first = min(made, key=lambda r: r.code)
+    items = [single(f"E{n}", room, 10, 12) for n, room in enumerate(made)]
+    async with holding_the_lock(postgres_url, first) as (writer, look):
+        applying = asyncio.create_task(run(client, staff, items, mode="apply"))
+        await waits_for_lock(look, applying, "%booking_seq = booking_seq + 1%")
+        await writer.execute("COMMIT")
+        r = await asyncio.wait_for(applying, 60)
+    assert (r.status_code, r.json()["status"]) == (201, "applied"), r.text
+    assert await Booking.filter(status=Status.confirmed).count() == 501
