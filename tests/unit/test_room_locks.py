@@ -76,6 +76,21 @@ async def waits_for_lock(look: asyncpg.Connection, task: asyncio.Task[Any], quer
     pytest.fail("the statement never waited for the lock")
 
 
+async def applied_while_held(
+    client: Any, staff: Any, postgres_url: str, room: Any, items: list[dict[str, Any]]
+) -> Any:
+    """The answer to applying ``items`` as an import while another writer holds ``room``'s
+    lock: the import must wait for that lock (or the test fails), and goes on once the writer
+    commits."""
+    from tests.api.test_imports import run
+
+    async with holding_the_lock(postgres_url, room) as (writer, look):
+        applying = asyncio.create_task(run(client, staff, items, mode="apply"))
+        await waits_for_lock(look, applying, "%booking_seq = booking_seq + 1%")
+        await writer.execute("COMMIT")
+        return await asyncio.wait_for(applying, 60)
+
+
 async def both_ways(room_id: int, start: datetime, end: datetime, exclude: int | None = None):
     """What the one-statement read answers, and what the two statements answer."""
     async with transaction():
@@ -335,11 +350,7 @@ async def test_an_import_waits_for_the_lock_of_every_room_it_touches(
     assert (await run(client, staff, first, mode="apply")).status_code == 201
     room = {"named": new_room, "series": series_room, "single": single_room}[held]
     moved = [lecture("L1", new_room), single("E1", new_room, 10, 14)]
-    async with holding_the_lock(postgres_url, room) as (writer, look):
-        applying = asyncio.create_task(run(client, staff, moved, mode="apply"))
-        await waits_for_lock(look, applying, "%booking_seq = booking_seq + 1%")
-        await writer.execute("COMMIT")
-        r = await asyncio.wait_for(applying, 30)
+    r = await applied_while_held(client, staff, postgres_url, room, moved)
     assert (r.status_code, r.json()["status"]) == (201, "applied"), r.text
     assert await Booking.filter(room_id=new_room.pk, status=Status.confirmed).count() == 7
 
@@ -350,15 +361,11 @@ async def test_an_import_naming_more_than_500_rooms_locks_them_all(
 ):
     """The rooms a batch names are looked up 500 codes at a time: the lock covers every
     chunk, so an import of 501 rooms waits for the first room's writer as for the last's."""
-    from tests.api.test_imports import run, single
+    from tests.api.test_imports import single
 
     made = [await make_room() for _ in range(501)]
     first = min(made, key=lambda r: r.code)
     items = [single(f"E{n}", room, 10, 12) for n, room in enumerate(made)]
-    async with holding_the_lock(postgres_url, first) as (writer, look):
-        applying = asyncio.create_task(run(client, staff, items, mode="apply"))
-        await waits_for_lock(look, applying, "%booking_seq = booking_seq + 1%")
-        await writer.execute("COMMIT")
-        r = await asyncio.wait_for(applying, 60)
+    r = await applied_while_held(client, staff, postgres_url, first, items)
     assert (r.status_code, r.json()["status"]) == (201, "applied"), r.text
     assert await Booking.filter(status=Status.confirmed).count() == 501
