@@ -436,6 +436,15 @@ async def test_a_room_s_life_is_audited_whole(client, staff, building):
     )
     assert (updated.before["capacity"], updated.after["capacity"]) == (9, 12)
     assert updated.actor_user_id == staff.pk
+    assert r.json()["version"] == room["version"] + 1  # each change one version on
+    r = await client.patch(
+        f"{R}/{room['id']}",
+        json={"features": ["whiteboard"]},
+        headers=h | {"If-Match": f'"{room["version"] + 1}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["features"], r.json()["version"]) == (["whiteboard"], room["version"] + 2)
+    assert r.headers["etag"].startswith(f'"{room["version"] + 2}-')
     r = await client.patch(
         f"{R}/{room['id']}", json={"capacity": 1}, headers=h | {"If-Match": f'"{room["version"]}"'}
     )

@@ -197,3 +197,40 @@ async def test_a_closure_hits_exactly_the_active_bookings_inside_it_in_time_orde
     r = await client.post(closures(building), json=body, headers=bearer(staff))
     assert r.status_code == 201, r.text
     assert r.json()["booking_ids"] == [early.pk, late.pk]
+
+
+async def test_a_building_s_closure_closes_its_own_rooms_still_there_and_no_other(
+    client, staff, member, building, room, make_room
+):
+    """A closure of the building hits the bookings of its rooms: not those of another
+    building's rooms at the same time, nor the history of a room it removed (here a day in
+    the past, which a closure may cover: the one live room's booking is the only one hit)."""
+    from datetime import UTC, datetime
+
+    from compax_server.db.rooms import Building
+
+    other = await Building.create(code="B2", name="Other", timezone="UTC")
+    abroad = await make_room(building_id=other.pk, code="B2-1")
+    removed = await make_room()
+    nine, ten = datetime(2020, 3, 2, 9, tzinfo=UTC), datetime(2020, 3, 2, 10, tzinfo=UTC)
+    made = {}
+    for name, where in (("live", room), ("abroad", abroad), ("removed", removed)):
+        made[name] = await Booking.create(
+            room_id=where.pk,
+            owner_id=member.pk,
+            title=name,
+            start=nine,
+            end=ten,
+            status=Status.confirmed,
+        )
+    r = await client.delete(f"/api/v1/rooms/{removed.pk}", headers=bearer(staff))
+    assert r.status_code == 200, r.text  # its booking is history, not to come
+    body = {
+        "reason": "Audit",
+        "start": datetime(2020, 3, 2, 8, tzinfo=UTC).isoformat(),
+        "end": datetime(2020, 3, 2, 18, tzinfo=UTC).isoformat(),
+        "on_bookings": "keep",
+    }
+    r = await client.post(closures(building), json=body, headers=bearer(staff))
+    assert r.status_code == 201, r.text
+    assert r.json()["booking_ids"] == [made["live"].pk]

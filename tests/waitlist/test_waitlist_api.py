@@ -1370,6 +1370,7 @@ async def test_a_building_removed_closes_the_entries_whose_criteria_name_it(
     assert (closed["state"], closed["reason"]) == ("closed", "building EMPTY was removed")
     event = await AuditEvent.get(action="waitlist.close", entity_id=named_id)
     assert (event.after["where"], event.after["timezone"]) == ("Empty hall", "UTC")
+    assert event.actor_user_id == staff.pk  # the removal's author, not the system
     assert (await entry(client, anywhere, anywhere_id))["state"] == "waiting"
 
 
