@@ -510,6 +510,33 @@ async def test_removing_a_room_counts_only_the_bookings_still_to_come(
     assert (await Booking.get(id=past.pk)).status == Status.confirmed
 
 
+async def test_a_removal_held_back_by_many_bookings_names_the_first_50_and_counts_them_all(
+    client, staff, admin, room
+):
+    """The 409 names the 50 that come first (by start; made here in reverse), and counts
+    all 51; forced, the removal cancels all 51."""
+    made = [
+        await Booking.create(
+            room_id=room.pk,
+            owner_id=staff.pk,
+            title=f"Lecture {day}",
+            start=at(day, 9),
+            end=at(day, 10),
+            status=Status.confirmed,
+        )
+        for day in range(51, 0, -1)
+    ]
+    by_start = [b.pk for b in reversed(made)]
+    r = await client.delete(f"{R}/{room.pk}", headers=bearer(staff))
+    assert r.status_code == 409, r.text
+    assert r.json()["detail"].startswith(f"room {room.code} has 51 upcoming booking(s);")
+    assert r.json()["bookings"] == by_start[:50]
+    r = await client.delete(f"{R}/{room.pk}?force=true", headers=bearer(admin))
+    assert r.status_code == 200, r.text
+    assert r.json()["cancelled_booking_ids"] == by_start
+    assert await Booking.filter(room_id=room.pk, status=Status.cancelled).count() == 51
+
+
 async def test_only_its_own_rooms_and_bookings_hold_a_removal_back(
     client, staff, building, room, make_room, book
 ):

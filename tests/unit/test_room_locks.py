@@ -7,10 +7,10 @@ see (the case the lock counter catches: the bookings are read again after the lo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
@@ -21,12 +21,14 @@ from compax_server.db import room_locks, transaction
 from compax_server.db.audit import AuditEvent, NewEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Building, Closure, Room
-from compax_server.services.buildings import update_building
+from compax_server.errors import Conflict
+from compax_server.services.buildings import add_closure, update_building
 from compax_server.services.rooms import delete_room, update_room
 from tests.conftest import actor_of, monday_ahead
 
 MONDAY = datetime.combine(monday_ahead(5), time(0), tzinfo=UTC)
 STATUSES = [Status.pending, Status.confirmed, Status.held]
+T = TypeVar("T")
 # SQLite writers never wait inside a statement (BEGIN IMMEDIATE queues them), and write under
 # the lock only (peek_slot answers None there).
 POSTGRES_ONLY = pytest.mark.parametrize("engine", ["postgres"])
@@ -76,19 +78,14 @@ async def waits_for_lock(look: asyncpg.Connection, task: asyncio.Task[Any], quer
     pytest.fail("the statement never waited for the lock")
 
 
-async def applied_while_held(
-    client: Any, staff: Any, postgres_url: str, room: Any, items: list[dict[str, Any]]
-) -> Any:
-    """The answer to applying ``items`` as an import while another writer holds ``room``'s
-    lock: the import must wait for that lock (or the test fails), and goes on once the writer
-    commits."""
-    from tests.api.test_imports import run
-
+async def done_while_held(postgres_url: str, room: Any, work: Coroutine[Any, Any, T]) -> T:
+    """The result of ``work`` run while another writer holds ``room``'s booking lock: it must
+    wait for that lock (or the test fails), and goes on once the writer commits."""
     async with holding_the_lock(postgres_url, room) as (writer, look):
-        applying = asyncio.create_task(run(client, staff, items, mode="apply"))
-        await waits_for_lock(look, applying, "%booking_seq = booking_seq + 1%")
+        task = asyncio.create_task(work)
+        await waits_for_lock(look, task, "%booking_seq = booking_seq + 1%")
         await writer.execute("COMMIT")
-        return await asyncio.wait_for(applying, 60)
+        return await asyncio.wait_for(task, 60)
 
 
 async def both_ways(room_id: int, start: datetime, end: datetime, exclude: int | None = None):
@@ -350,7 +347,7 @@ async def test_an_import_waits_for_the_lock_of_every_room_it_touches(
     assert (await run(client, staff, first, mode="apply")).status_code == 201
     room = {"named": new_room, "series": series_room, "single": single_room}[held]
     moved = [lecture("L1", new_room), single("E1", new_room, 10, 14)]
-    r = await applied_while_held(client, staff, postgres_url, room, moved)
+    r = await done_while_held(postgres_url, room, run(client, staff, moved, mode="apply"))
     assert (r.status_code, r.json()["status"]) == (201, "applied"), r.text
     assert await Booking.filter(room_id=new_room.pk, status=Status.confirmed).count() == 7
 
@@ -361,11 +358,63 @@ async def test_an_import_naming_more_than_500_rooms_locks_them_all(
 ):
     """The rooms a batch names are looked up 500 codes at a time: the lock covers every
     chunk, so an import of 501 rooms waits for the first room's writer as for the last's."""
-    from tests.api.test_imports import single
+    from tests.api.test_imports import run, single
 
     made = [await make_room() for _ in range(501)]
     first = min(made, key=lambda r: r.code)
     items = [single(f"E{n}", room, 10, 12) for n, room in enumerate(made)]
-    r = await applied_while_held(client, staff, postgres_url, first, items)
+    r = await done_while_held(postgres_url, first, run(client, staff, items, mode="apply"))
     assert (r.status_code, r.json()["status"]) == (201, "applied"), r.text
     assert await Booking.filter(status=Status.confirmed).count() == 501
+
+
+@POSTGRES_ONLY
+@pytest.mark.parametrize(
+    "write", ["room closure", "building closure", "room changed", "room removed"]
+)
+async def test_a_catalogue_write_that_binds_bookings_waits_for_the_room_s_writer(
+    database, member, room, admin, postgres_url, write
+):
+    """A closure and a room's removal decide over the room's bookings (which a closure hits,
+    which hold a removal back), and a change of the room over what may be booked there: each
+    takes the room's booking lock first, so a booking written at the same moment is seen by
+    it or sees it. Here another writer holds the lock and writes a booking: each waits, then
+    sees it (a closure over it is refused, a removal is held back by it)."""
+    actor = actor_of(admin)
+    async with holding_the_lock(postgres_url, room) as (writer, look):
+        await writer.execute(
+            'INSERT INTO bookings (room_id, owner_id, title, description, "start", "end", '
+            "status, exception_fields, reason, version, created_at, updated_at) VALUES "
+            "($1, $2, 'Seminar', '', $3, $4, 'confirmed', '[]', '', 1, now(), now())",
+            room.pk,
+            member.pk,
+            at(3, 9),
+            at(3, 10),
+        )
+        work: dict[str, Callable[[], Coroutine[Any, Any, Any]]] = {
+            "room closure": lambda: add_closure(
+                actor,
+                room.building_id,
+                room_id=room.pk,
+                reason="Works",
+                start=at(3, 8),
+                end=at(3, 12),
+            ),
+            "building closure": lambda: add_closure(
+                actor, room.building_id, reason="Works", start=at(3, 8), end=at(3, 12)
+            ),
+            "room changed": lambda: update_room(actor, room.pk, bookable=False),
+            "room removed": lambda: delete_room(actor, room.pk),
+        }
+        task = asyncio.create_task(work[write]())
+        await waits_for_lock(look, task, "%booking_seq = booking_seq + 1%")
+        await writer.execute("COMMIT")
+        if write == "room changed":
+            changed = await asyncio.wait_for(task, 60)
+            assert changed.bookable is False
+        else:
+            with pytest.raises(Conflict) as refused:
+                await asyncio.wait_for(task, 60)
+            assert len(refused.value.extra["bookings"]) == 1
+    assert await Closure.all().count() == 0
+    assert (await Room.get(id=room.pk)).deleted_at is None
