@@ -63,18 +63,6 @@ async def get_building(actor: Actor, building_id: int, *, lock: bool = False) ->
     return building
 
 
-async def find_building(actor: Actor, ref: str) -> Building:
-    """A building by id or by code."""
-    require_scope(actor, Scope.read)
-    query = Building.filter(deleted_at=None)
-    building = await (
-        query.filter(id=int(ref)) if ref.isdigit() else query.filter(code=ref)
-    ).first()
-    if building is None:
-        raise NotFound(f"building {ref} does not exist")
-    return building
-
-
 async def list_buildings(
     actor: Actor, *, limit: int, cursor: str | None, code: str | None = None
 ) -> tuple[list[Building], str | None]:

@@ -105,16 +105,6 @@ async def zones_of(room_ids: list[int]) -> dict[int, str]:
     return await rooms_db.zones(room_ids)
 
 
-async def find_room(actor: Actor, ref: str) -> Room:
-    """A room by id or by code."""
-    require_scope(actor, Scope.read)
-    query = Room.filter(deleted_at=None).select_related("building")
-    room = await (query.filter(id=int(ref)) if ref.isdigit() else query.filter(code=ref)).first()
-    if room is None:
-        raise NotFound(f"room {ref} does not exist")
-    return room
-
-
 async def _building(building_id: int) -> Building:
     """The live building a room is placed in, held until the caller's transaction ends."""
     await rooms_db.hold_building(building_id)
