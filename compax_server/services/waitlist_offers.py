@@ -161,11 +161,12 @@ async def offer_slot(slot: rules.Slot) -> None:
     codes = await rooms_db.feature_codes([slot.room_id])
     features = frozenset(codes[slot.room_id])
 
-    async def attempt() -> None:
+    async def attempt() -> bool:
+        offered = False
         async with transaction():
             room = await lock_room(slot.room_id)
             if room is None or not room.bookable:
-                return
+                return False
             facts = rules.RoomFacts(
                 room.id, room.building_id, room.capacity, room.bookable, features
             )
@@ -176,22 +177,26 @@ async def offer_slot(slot: rules.Slot) -> None:
             for entry in line:
                 if entry.start <= moment or not rules.fits(criteria_of(entry), facts):
                     continue
-                async with writes.part():  # a hold the database refuses undoes only itself
-                    await _offer_to(entry, room, moment)  # the next may have what is left
+                # a hold the database refuses undoes only itself; the next may have the rest
+                async with writes.part():
+                    offered = await _offer_to(entry, room, moment) or offered
+        return offered
 
-    await writes.run(attempt)
+    # no offer made, nothing a search finds changed: the cached answers stay good
+    await writes.run(attempt, changed=lambda offered: offered)
 
 
-async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> None:
-    """Inside ``offer_slot``'s transaction: the offer to this entry, when it can have it."""
+async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime) -> bool:
+    """Inside ``offer_slot``'s transaction: the offer to this entry, when it can have it;
+    whether it was made."""
     active, closures = await blockers(
         room.building_id, room.id, entry.start, entry.end, checks.OCCUPYING
     )
     if active or closures:
-        return  # not free (yet) for this window
+        return False  # not free (yet) for this window
     actor = await actor_for(entry.user_id)
     if actor is None:
-        return
+        return False
     try:
         await checks.check_slot(
             actor,
@@ -207,9 +212,9 @@ async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime
     except CompaxError as refused:
         reason = f"passed over for room {room.code}: {refused.detail}"[:500]
         await WaitlistEntry.filter(id=entry.pk).update(reason=reason)
-        return
+        return False
     if not await waitlist_db.take_for_offer(entry.pk):
-        return  # offered another room meanwhile
+        return False  # offered another room meanwhile
     booking = await insert_booking(
         new_booking(
             room_id=room.id,
@@ -243,6 +248,7 @@ async def _offer_to(entry: WaitlistEntry, room: RoomForBooking, moment: datetime
     await audit.record(
         None, "waitlist.offer", "waitlist_entry", entry.pk, before=before, after=after
     )
+    return True
 
 
 async def offer_entry(entry: WaitlistEntry) -> bool:

@@ -10,13 +10,14 @@ from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 
+from compax_server import runtime
 from compax_server.db import transaction
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
-from compax_server.services import api_keys, booking_checks, users, waitlist_offers
+from compax_server.services import api_keys, booking_checks, search, users, waitlist_offers
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
 
@@ -149,6 +150,25 @@ async def test_join_offer_hold_blocks_others_and_accept_books(client, make_user,
         entity_type="booking", entity_id=hold.pk, action="booking.create"
     )
     assert created.before["status"] == "held" and created.after["status"] == "confirmed"
+
+
+async def test_a_member_waiting_leaves_every_cached_search_good(
+    client, make_user, room, login_clock
+):
+    """An entry that waits holds no room: joining, and a sweep that finds nothing free,
+    keep the cached searches (their stamp stays; the sweep runs every minute while anyone
+    waits). The offer it gets once the room comes free is a hold, which moves the stamp."""
+    holder, taken = await taken_room(client, make_user, room, login_clock)
+    cache = runtime.cache()
+    before = await cache.stamp(search.STAMP)
+    waiter = await make_user()
+    r = await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)
+    assert r.json()["state"] == "waiting", r.text
+    assert await waitlist_offers.sweep(at(0, 8), force=True) == 0
+    assert await cache.stamp(search.STAMP) == before
+    await cancel(client, holder, taken)
+    assert (await entry(client, waiter, r.json()["id"]))["state"] == "offered"
+    assert await cache.stamp(search.STAMP) != before
 
 
 async def test_three_waiting_members_cascade_through_expiring_offers(
