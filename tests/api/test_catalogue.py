@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
-from compax_server.db.rooms import Building, Feature, Room
+from compax_server.db.rooms import Building, Closure, Feature, Room
 from compax_server.db.users import Role
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
-from compax_server.errors import Conflict, InvalidInput
+from compax_server.errors import Conflict, InvalidInput, PreconditionFailed
 from compax_server.services import bookings, buildings, limits, rooms
 from tests.conftest import actor_of, at, bearer, refused_field
 from tests.dates import Y2031
@@ -235,6 +237,13 @@ async def test_a_building_s_time_zone_is_checked_on_a_change_too(client, staff, 
     )
     assert (r.status_code, r.json()["errors"][0]["pointer"]) == (400, "/timezone")
     assert (await Building.get(id=building.pk)).timezone == building.timezone
+    r = await client.patch(
+        f"{B}/{building.pk}",
+        json={"timezone": "America/New_York"},
+        headers=bearer(staff) | {"If-Match": "*"},
+    )
+    assert (r.status_code, r.json()["timezone"]) == (200, "America/New_York"), r.text
+    assert (await Building.get(id=building.pk)).timezone == "America/New_York"
 
 
 async def test_closures_are_listed_by_period_in_order(client, staff, building):
@@ -264,6 +273,28 @@ async def test_closures_are_listed_by_period_in_order(client, staff, building):
         "middle",
         "middle too",
     ]
+
+
+async def test_a_building_s_closures_are_listed_at_most_1000_the_earliest_first(
+    client, staff, building
+):
+    """The list is bounded: of 1,001 closures (made here latest first), the 1,000 that
+    start first."""
+    first = datetime(2031, 1, 1, 8, tzinfo=UTC)
+    await Closure.bulk_create(
+        [
+            Closure(
+                building_id=building.pk,
+                start=first + timedelta(days=n),
+                end=first + timedelta(days=n, hours=2),
+                reason=f"day {n}",
+            )
+            for n in range(1000, -1, -1)
+        ]
+    )
+    r = await client.get(f"{B}/{building.pk}/closures", headers=bearer(staff))
+    assert r.status_code == 200, r.text
+    assert [c["reason"] for c in r.json()["data"]] == [f"day {n}" for n in range(1000)]
 
 
 async def test_everyone_signed_in_reads_the_features_in_code_order(client, admin, staff, member):
@@ -387,6 +418,42 @@ async def test_two_changes_from_one_version_of_a_building_one_wins(staff, buildi
     stored = await Building.get(id=building.pk)
     assert stored.version == building.version + 1
     assert stored.name in ("First", "Second")
+
+
+@pytest.mark.parametrize("engine", ["postgres"])
+async def test_a_building_change_waits_for_the_change_before_it_and_then_finds_it(
+    staff, building, postgres_url
+):
+    """The same race made certain (PostgreSQL): another transaction has changed the building
+    and not yet committed. A change made against the version both read waits for the row,
+    then finds it changed (412) instead of writing over it."""
+    from tests.unit.test_room_locks import waits_for_lock
+
+    other = await asyncpg.connect(postgres_url)
+    look = await asyncpg.connect(postgres_url)
+    try:
+        await other.execute("BEGIN")
+        await other.execute(
+            "UPDATE buildings SET name = 'First', version = version + 1 WHERE id = $1",
+            building.pk,
+        )
+        second = asyncio.create_task(
+            buildings.update_building(
+                actor_of(staff),
+                building.pk,
+                expected=Expected(frozenset({building.version})),
+                name="Second",
+            )
+        )
+        await waits_for_lock(look, second, "%FOR UPDATE%")
+        await other.execute("COMMIT")
+        with pytest.raises(PreconditionFailed):
+            await asyncio.wait_for(second, 30)
+    finally:
+        await other.close()
+        await look.close()
+    stored = await Building.get(id=building.pk)
+    assert (stored.name, stored.version) == ("First", building.version + 1)
 
 
 async def test_staff_role_is_enough_for_the_catalogue(make_user, client, building):
