@@ -201,6 +201,9 @@ async def delete_building(request: Request, actor: Actor, building_id: int) -> H
 async def list_closures(
     request: Request, actor: Actor, building_id: int, query: ClosureQuery
 ) -> HTTPResponse:
+    """The closures of the building and of its rooms, by start: at most 1,000, the earliest
+    first; ``from`` and ``to`` narrow the period (those that end after ``from`` and start
+    before ``to``)."""
     rows = await buildings.list_closures(actor, building_id, start=query.from_, end=query.to)
     return render(ClosureList(data=[ClosureOut.model_validate(c) for c in rows]))
 

@@ -266,6 +266,8 @@ async def list_closures(
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> list[Closure]:
+    """At most 1,000, by start (then id): those that end after ``start`` and start before
+    ``end``."""
     building = await get_building(actor, building_id)
     query = Closure.filter(building_id=building.pk)
     if start is not None:
