@@ -1546,3 +1546,22 @@ async def test_two_ticks_at_once_end_each_due_entry_once(client, make_user, make
         assert len(ended) == len(set(ended)) == 3, (action, ended)
     lapsed = await AuditEvent.filter(action="booking.lapse").values_list("entity_id", flat=True)
     assert len(lapsed) == len(set(lapsed)) == 3
+
+
+async def test_an_entry_is_claimed_for_one_offer_only(client, make_user, room, login_clock):
+    """Two offers of different rooms for one entry claim it in turn (each under its own
+    room's lock): the first takes it, the second finds it no longer waiting and makes no
+    hold."""
+    from compax_server.db import waitlist as waitlist_db
+
+    await taken_room(client, make_user, room, login_clock)
+    r = await join(client, await make_user(), at(0, 10), at(0, 11), room_id=room.pk)
+    entry_id = r.json()["id"]
+    version = (await WaitlistEntry.get(id=entry_id)).version
+    claims = []
+    for _ in range(2):
+        async with transaction():
+            claims.append(await waitlist_db.take_for_offer(entry_id))
+    assert claims == [True, False]
+    claimed = await WaitlistEntry.get(id=entry_id)
+    assert (claimed.state.value, claimed.version) == ("offered", version + 1)
