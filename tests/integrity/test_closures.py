@@ -67,8 +67,8 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
     client, admin, staff, member, building, room, book
 ):
     """The closed dates are left out whatever else is in their way: a booking a closure
-    kept is no conflict of a date that is not booked; a closed date with nothing else is
-    left out as plainly."""
+    kept is no conflict of a date that is not booked, and a request it kept there is not
+    overridden; a closed date with nothing else is left out as plainly."""
     from datetime import UTC, datetime
 
     from compax_server.services import buildings
@@ -80,6 +80,13 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
         datetime(Y2031, 3, 11, 8, 30, tzinfo=UTC),
         datetime(Y2031, 3, 11, 9, tzinfo=UTC),
     )
+    request = await book(
+        member,
+        room,
+        datetime(Y2031, 3, 11, 9, 30, tzinfo=UTC),
+        datetime(Y2031, 3, 11, 10, tzinfo=UTC),
+    )
+    await Booking.filter(id=request.pk).update(status=Status.pending)  # a request it kept
     closure = await buildings.add_closure(
         actor_of(admin),
         building.pk,
@@ -130,6 +137,8 @@ async def test_a_series_with_skip_closures_leaves_out_just_the_closed_date(
     series = await Booking.filter(series_id=r.json()["id"]).order_by("start")
     assert [b.start.date().isoformat() for b in series] == [f"{Y2031}-03-04", f"{Y2031}-03-18"]
     assert (await Booking.get(id=kept.pk)).status == Status.confirmed
+    # the series is not booked on the closed date: the request there is not overridden
+    assert (await Booking.get(id=request.pk)).status == Status.pending
 
 
 async def test_a_new_term_holiday_acts_on_the_series_that_skip_holidays(
