@@ -16,7 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -100,20 +100,45 @@ def require_program(name: str, *dirs: str | Path) -> str:
     pytest.skip(message)
 
 
-async def waiting_on_a_lock(conn: Any, count: int) -> None:
-    """Until ``count`` sessions other than ``conn`` (an asyncpg connection) wait for a lock in
-    its database (a hang guard, not a measurement). Within a transaction PostgreSQL answers
-    from the statistics it read first, so each look clears them."""
+@asynccontextmanager
+async def holding(url: str, statement: str, *args: Any) -> AsyncIterator[tuple[Any, Any]]:
+    """Two asyncpg connections to the PostgreSQL database of ``url``: one whose open
+    transaction ran ``statement`` (with ``args``) and so holds the locks it took (execute
+    ``COMMIT`` or ``ROLLBACK`` on it to let go), and one to watch the server's activity with
+    (``waiting_on_a_lock``). Both are closed on the way out, which lets go of what is held."""
+    import asyncpg
+
+    holder = await asyncpg.connect(migrate._admin_dsn(url))
+    look = await asyncpg.connect(migrate._admin_dsn(url))
+    try:
+        await holder.execute("BEGIN")
+        await holder.execute(statement, *args)
+        yield holder, look
+    finally:
+        await holder.close()
+        await look.close()
+
+
+async def waiting_on_a_lock(
+    look: Any, count: int = 1, *, query: str = "%", task: asyncio.Task[Any] | None = None
+) -> None:
+    """Until ``count`` sessions of ``look``'s database (``look`` an asyncpg connection) wait
+    for a lock in a statement whose text is LIKE ``query``. Fails if ``task`` (the work that
+    should wait) ends first, or if nothing waits within 60 s (a hang guard, not a
+    measurement). Within a transaction PostgreSQL answers from the statistics it read first,
+    so each look clears them."""
     async with asyncio.timeout(60):
         while True:
-            await conn.execute("SELECT pg_stat_clear_snapshot()")
-            waiting = await conn.fetchval(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            await look.execute("SELECT pg_stat_clear_snapshot()")
+            waiting = await look.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database() AND query LIKE $1",
+                query,
             )
             if waiting >= count:
                 return
-            await asyncio.sleep(0.05)
+            assert task is None or not task.done(), "the statement did not wait for the lock"
+            await asyncio.sleep(0.01)
 
 
 class Clock:

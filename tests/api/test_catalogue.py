@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 
 from compax_server.db.audit import AuditEvent
@@ -16,7 +15,7 @@ from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import Conflict, InvalidInput, PreconditionFailed
 from compax_server.services import bookings, buildings, limits, rooms
-from tests.conftest import actor_of, at, bearer, refused_field
+from tests.conftest import actor_of, at, bearer, holding, refused_field, waiting_on_a_lock
 from tests.dates import Y2031
 
 B = "/api/v1/buildings"
@@ -280,7 +279,7 @@ async def test_a_building_s_closures_are_listed_at_most_1000_the_earliest_first(
 ):
     """The list is bounded: of 1,001 closures (made here latest first), the 1,000 that
     start first."""
-    first = datetime(2031, 1, 1, 8, tzinfo=UTC)
+    first = datetime(Y2031, 1, 1, 8, tzinfo=UTC)
     await Closure.bulk_create(
         [
             Closure(
@@ -427,16 +426,8 @@ async def test_a_building_change_waits_for_the_change_before_it_and_then_finds_i
     """The same race made certain (PostgreSQL): another transaction has changed the building
     and not yet committed. A change made against the version both read waits for the row,
     then finds it changed (412) instead of writing over it."""
-    from tests.unit.test_room_locks import waits_for_lock
-
-    other = await asyncpg.connect(postgres_url)
-    look = await asyncpg.connect(postgres_url)
-    try:
-        await other.execute("BEGIN")
-        await other.execute(
-            "UPDATE buildings SET name = 'First', version = version + 1 WHERE id = $1",
-            building.pk,
-        )
+    change = "UPDATE buildings SET name = 'First', version = version + 1 WHERE id = $1"
+    async with holding(postgres_url, change, building.pk) as (other, look):
         second = asyncio.create_task(
             buildings.update_building(
                 actor_of(staff),
@@ -445,13 +436,10 @@ async def test_a_building_change_waits_for_the_change_before_it_and_then_finds_i
                 name="Second",
             )
         )
-        await waits_for_lock(look, second, "%FOR UPDATE%")
+        await waiting_on_a_lock(look, query="%FOR UPDATE%", task=second)
         await other.execute("COMMIT")
         with pytest.raises(PreconditionFailed):
             await asyncio.wait_for(second, 30)
-    finally:
-        await other.close()
-        await look.close()
     stored = await Building.get(id=building.pk)
     assert (stored.name, stored.version) == ("First", building.version + 1)
 

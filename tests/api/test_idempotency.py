@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 
-from compax_server.db import migrate
 from compax_server.db.bookings import Booking
 from compax_server.db.idempotency import IdempotencyKey, IdempotentRequest
 from compax_server.db.rooms import Room
@@ -16,7 +14,7 @@ from compax_server.db.series import ImportBatch, Series
 from compax_server.db.users import Role
 from compax_server.errors import RequestInProgress, RuleViolation
 from compax_server.services import bookings, idempotency
-from tests.conftest import actor_of, at, bearer, waiting_on_a_lock
+from tests.conftest import actor_of, at, bearer, holding, waiting_on_a_lock
 from tests.dates import Y2031
 
 ROOMS = "/api/v1/rooms"
@@ -223,17 +221,12 @@ async def test_one_key_for_two_rooms_at_once_books_one(database, database_url, m
     until both wait on it). The unique key refuses the second's, which is then answered as
     a key reused for another request (a 422, not a 500), its booking undone."""
     rooms = [await make_room(), await make_room()]
-    other = await asyncpg.connect(migrate._admin_dsn(database_url))
-    try:
-        held = other.transaction()
-        await held.start()
-        await other.execute("LOCK TABLE idempotency_keys IN SHARE MODE")  # lets reads through
+    share = "LOCK TABLE idempotency_keys IN SHARE MODE"  # lets reads through
+    async with holding(database_url, share) as (other, look):
         creates = [asyncio.create_task(seminar_with_key(member, room)) for room in rooms]
-        await waiting_on_a_lock(other, 2)  # both past their look for the key
-        await held.rollback()
+        await waiting_on_a_lock(look, 2)  # both past their look for the key
+        await other.execute("ROLLBACK")
         outcomes = await asyncio.gather(*creates, return_exceptions=True)
-    finally:
-        await other.close()
     made = [o for o in outcomes if isinstance(o, bookings.Created)]
     refused = [o for o in outcomes if not isinstance(o, bookings.Created)]
     assert len(made) == 1 and len(refused) == 1, outcomes

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import asyncpg
 import httpx
 import pytest
 
@@ -21,7 +20,7 @@ from compax_server.api import optimizer as optimizer_api
 from compax_server.app import create_app
 from compax_server.db import migrate
 from compax_server.settings import Settings
-from tests.conftest import POSTGRES_URL, waiting_on_a_lock
+from tests.conftest import POSTGRES_URL, holding, waiting_on_a_lock
 from tests.dates import Y2031
 from tests.e2e.servers import LiveServer
 
@@ -86,15 +85,13 @@ async def _scenario(base: str, database: str) -> None:
         term = await client.post("/api/v1/terms", json=TERM, headers=h)
         body = {"term_id": term.json()["id"], "sections": [SECTION], "time_limit": 5}
 
-        lock = await asyncpg.connect(database.replace("postgres://", "postgresql://", 1))
-        try:
-            held = lock.transaction()
-            await held.start()
-            await lock.execute("LOCK TABLE bookings IN ACCESS EXCLUSIVE MODE")
+        exclusive = "LOCK TABLE bookings IN ACCESS EXCLUSIVE MODE"
+        async with holding(database, exclusive) as (lock, look):
             solving = asyncio.create_task(
                 client.post("/api/v1/optimizer/plans", json=body, headers=h)
             )
-            await waiting_on_a_lock(lock, 1)  # the optimizer reads the bookings in its way
+            # the optimizer reads the bookings in its way
+            await waiting_on_a_lock(look, task=solving)
 
             cut = await client.get("/api/v1/bookings", headers=h)  # waits on the lock too
             assert cut.status_code == 503, cut.text
@@ -103,10 +100,8 @@ async def _scenario(base: str, database: str) -> None:
             assert "longer than the server allows (1 s)" in problem["detail"]
             assert not solving.done()  # held as long, and still waiting: not cut off
 
-            await held.rollback()
+            await lock.execute("ROLLBACK")
             done = await solving
-        finally:
-            await lock.close()
         assert done.status_code == 200, done.text
         assert done.json()["summary"]["placed"] == 1
         assert (await client.get("/api/v1/bookings", headers=h)).status_code == 200

@@ -12,14 +12,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import pytest
 
 from compax_server.db import transaction
 from compax_server.db.audit import AUDIT_LOCK, AuditEvent, NewEvent
 from compax_server.services import audit
-from tests.conftest import actor_of, at
-from tests.unit.test_room_locks import POSTGRES_ONLY, waits_for_lock
+from tests.conftest import actor_of, at, holding, waiting_on_a_lock
+from tests.unit.test_room_locks import POSTGRES_ONLY
 
 
 def fields(e: AuditEvent) -> tuple[Any, ...]:
@@ -112,16 +111,10 @@ async def test_on_postgres_an_event_waits_for_the_transaction_that_wrote_one_bef
     rests on one lock: a transaction that appends an event holds it to its commit, and every
     other appending waits for it. Here another connection holds it, as a transaction with an
     event not yet committed would; each way of writing an event waits until it commits."""
-    holder = await asyncpg.connect(postgres_url)
-    look = await asyncpg.connect(postgres_url)
-    try:
-        await holder.execute("BEGIN")
-        await holder.execute("SELECT pg_advisory_xact_lock($1)", AUDIT_LOCK)
+    lock = "SELECT pg_advisory_xact_lock($1)"
+    async with holding(postgres_url, lock, AUDIT_LOCK) as (holder, look):
         task = asyncio.create_task(writers(staff, room, book)[way]())
-        await waits_for_lock(look, task, "%pg_advisory_xact_lock%")
+        await waiting_on_a_lock(look, query="%pg_advisory_xact_lock%", task=task)
         await holder.execute("COMMIT")
         async with asyncio.timeout(10):
             await task
-    finally:
-        await holder.close()
-        await look.close()

@@ -7,12 +7,10 @@ see (the case the lock counter catches: the bookings are read again after the lo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
-import asyncpg
 import pytest
 
 from compax_server.db import audit as audit_db
@@ -24,7 +22,7 @@ from compax_server.db.rooms import Building, Closure, Room
 from compax_server.errors import Conflict
 from compax_server.services.buildings import add_closure, update_building
 from compax_server.services.rooms import delete_room, update_room
-from tests.conftest import actor_of, monday_ahead
+from tests.conftest import actor_of, holding, monday_ahead, waiting_on_a_lock
 
 MONDAY = datetime.combine(monday_ahead(5), time(0), tzinfo=UTC)
 STATUSES = [Status.pending, Status.confirmed, Status.held]
@@ -32,6 +30,10 @@ T = TypeVar("T")
 # SQLite writers never wait inside a statement (BEGIN IMMEDIATE queues them), and write under
 # the lock only (peek_slot answers None there).
 POSTGRES_ONLY = pytest.mark.parametrize("engine", ["postgres"])
+# What another writer of a room runs to hold its booking lock (as every write path takes it),
+# and the text of a statement that waits for it.
+ROOM_LOCK = "UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = $1"
+ROOM_LOCK_WAIT = "%booking_seq = booking_seq + 1%"
 
 
 def at(day: int, hour: int) -> datetime:
@@ -43,47 +45,12 @@ async def stored(room: Any, owner: Any, start: datetime, end: datetime, **extra:
     return await Booking.create(room_id=room.pk, owner_id=owner.pk, start=start, end=end, **values)
 
 
-@asynccontextmanager
-async def holding_the_lock(
-    postgres_url: str, room: Any
-) -> AsyncIterator[tuple[asyncpg.Connection, asyncpg.Connection]]:
-    """A connection whose open transaction holds the room's lock (commit it to let go), and
-    one to look at the server's activity with; both closed on the way out."""
-    writer = await asyncpg.connect(postgres_url)
-    look = await asyncpg.connect(postgres_url)
-    try:
-        await writer.execute("BEGIN")
-        await writer.execute(
-            "UPDATE rooms SET booking_seq = booking_seq + 1 WHERE id = $1", room.pk
-        )
-        yield writer, look
-    finally:
-        await writer.close()
-        await look.close()
-
-
-async def waits_for_lock(look: asyncpg.Connection, task: asyncio.Task[Any], query: str) -> None:
-    """Until ``task``'s statement (its text LIKE ``query``) waits for a lock, polled on the
-    connection ``look``; fails if the task ends first or never waits."""
-    for _ in range(500):
-        waiting = await look.fetchval(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND query LIKE $1",
-            query,
-        )
-        if waiting:
-            return
-        assert not task.done(), "the statement did not wait for the lock"
-        await asyncio.sleep(0.01)
-    pytest.fail("the statement never waited for the lock")
-
-
 async def done_while_held(postgres_url: str, room: Any, work: Coroutine[Any, Any, T]) -> T:
     """The result of ``work`` run while another writer holds ``room``'s booking lock: it must
     wait for that lock (or the test fails), and goes on once the writer commits."""
-    async with holding_the_lock(postgres_url, room) as (writer, look):
+    async with holding(postgres_url, ROOM_LOCK, room.pk) as (writer, look):
         task = asyncio.create_task(work)
-        await waits_for_lock(look, task, "%booking_seq = booking_seq + 1%")
+        await waiting_on_a_lock(look, query=ROOM_LOCK_WAIT, task=task)
         await writer.execute("COMMIT")
         return await asyncio.wait_for(task, 60)
 
@@ -171,7 +138,7 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
     would be missed and never rejected), leave out the booking being written (a move's own,
     read again after the lock too) and answer the room as the lock read it."""
     moving = await stored(room, member, at(2, 11), at(2, 12))
-    async with holding_the_lock(postgres_url, room) as (writer, look):
+    async with holding(postgres_url, ROOM_LOCK, room.pk) as (writer, look):
         insert = (
             'INSERT INTO bookings (room_id, owner_id, title, description, "start", "end", status, '
             "exception_fields, reason, version, created_at, updated_at) "
@@ -191,7 +158,7 @@ async def test_what_a_writer_committed_while_we_waited_is_seen(
                 )
 
         reading = asyncio.create_task(read())
-        await waits_for_lock(look, reading, "%booking_seq = booking_seq + 1%")
+        await waiting_on_a_lock(look, query=ROOM_LOCK_WAIT, task=reading)
         await writer.execute("COMMIT")
         slot = await asyncio.wait_for(reading, 30)
     assert slot is not None
@@ -319,12 +286,12 @@ async def test_the_guarded_insert_waits_for_a_writer_and_then_refuses(
     writer changed the room, and writes nothing."""
     peeked = await room_locks.peek_slot(room.pk, at(6, 9), at(6, 10), STATUSES)
     assert peeked is not None and peeked.stamp is not None
-    async with holding_the_lock(postgres_url, room) as (writer, look):
+    async with holding(postgres_url, ROOM_LOCK, room.pk) as (writer, look):
         booking = lecture(room, member, 6)
         inserting = asyncio.create_task(
             room_locks.insert_booking_if_unchanged(booking, peeked.stamp, event_of(booking))
         )
-        await waits_for_lock(look, inserting, "%guard AS%")
+        await waiting_on_a_lock(look, query="%guard AS%", task=inserting)
         await writer.execute("COMMIT")
         assert await asyncio.wait_for(inserting, 30) is None
     assert await Booking.filter(room_id=room.pk).count() == 0
@@ -381,7 +348,7 @@ async def test_a_catalogue_write_that_binds_bookings_waits_for_the_room_s_writer
     it or sees it. Here another writer holds the lock and writes a booking: each waits, then
     sees it (a closure over it is refused, a removal is held back by it)."""
     actor = actor_of(admin)
-    async with holding_the_lock(postgres_url, room) as (writer, look):
+    async with holding(postgres_url, ROOM_LOCK, room.pk) as (writer, look):
         await writer.execute(
             'INSERT INTO bookings (room_id, owner_id, title, description, "start", "end", '
             "status, exception_fields, reason, version, created_at, updated_at) VALUES "
@@ -407,7 +374,7 @@ async def test_a_catalogue_write_that_binds_bookings_waits_for_the_room_s_writer
             "room removed": lambda: delete_room(actor, room.pk),
         }
         task = asyncio.create_task(work[write]())
-        await waits_for_lock(look, task, "%booking_seq = booking_seq + 1%")
+        await waiting_on_a_lock(look, query=ROOM_LOCK_WAIT, task=task)
         await writer.execute("COMMIT")
         if write == "room changed":
             changed = await asyncio.wait_for(task, 60)

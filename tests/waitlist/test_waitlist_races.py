@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncpg
 import pytest
 
-from compax_server.db import migrate
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.services import waitlist_offers
-from tests.conftest import at, bearer, waiting_on_a_lock
+from tests.conftest import at, bearer, holding, waiting_on_a_lock
 from tests.waitlist.test_waitlist_api import BK, WL, book, join, set_clock, taken_room
 
 pytestmark = pytest.mark.parametrize("engine", ["postgres"], indirect=True)
@@ -87,24 +85,19 @@ async def test_a_removal_closes_only_the_entries_still_open_when_it_locks_them(
     leaving, staying = await make_user(), await make_user()
     gone = (await join(client, leaving, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
     kept = (await join(client, staying, at(0, 10), at(0, 11), room_id=room.pk)).json()["id"]
-    other = await asyncpg.connect(migrate._admin_dsn(database_url))
-    try:
-        held = other.transaction()
-        await held.start()
-        await other.execute("SELECT id FROM waitlist_entries WHERE id = $1 FOR UPDATE", gone)
+    lock = "SELECT id FROM waitlist_entries WHERE id = $1 FOR UPDATE"
+    async with holding(database_url, lock, gone) as (other, look):
         removal = asyncio.create_task(
             client.delete(f"/api/v1/rooms/{room.pk}?force=true", headers=bearer(admin))
         )
-        await waiting_on_a_lock(other, 1)  # the removal read both entries, waits for the first
+        await waiting_on_a_lock(look, task=removal)  # it read both entries, waits for the first
         await other.execute(
             "UPDATE waitlist_entries SET state = 'left', reason = 'plans changed',"
             " version = version + 1 WHERE id = $1",
             gone,
         )
-        await held.commit()
+        await other.execute("COMMIT")
         r = await removal
-    finally:
-        await other.close()
     assert r.status_code == 200, r.text
     assert r.json()["closed_waitlist_entry_ids"] == [kept]
     left = await WaitlistEntry.get(id=gone)
