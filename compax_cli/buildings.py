@@ -270,6 +270,7 @@ def closures_list(
                 found.id,
                 from_=parse_time(from_, local, "--from") if from_ else None,
                 to=parse_time(to, local, "--to") if to else None,
+                limit=200,
             )
         )
         room_codes = {r.id: r.code for r in c.rooms.list(building=found.id, limit=200)}

@@ -184,10 +184,11 @@ class Buildings(SyncResource):
         *,
         from_: datetime | None = None,
         to: datetime | None = None,
+        limit: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SyncPage[Closure]:
-        params = query({"from": from_, "to": to})
+        params = query({"from": from_, "to": to, "limit": limit})
         path = f"/buildings/{building_id}/closures"
         return self._list(Closure, path, params=params, headers=extra_headers, timeout=timeout)
 
@@ -336,10 +337,11 @@ class AsyncBuildings(AsyncResource):
         *,
         from_: datetime | None = None,
         to: datetime | None = None,
+        limit: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> AsyncPager[Closure]:
-        params = query({"from": from_, "to": to})
+        params = query({"from": from_, "to": to, "limit": limit})
         path = f"/buildings/{building_id}/closures"
         return self._list(Closure, path, params=params, headers=extra_headers, timeout=timeout)
 

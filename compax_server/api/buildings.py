@@ -18,7 +18,6 @@ from compax_server.api.schemas import (
     Page,
     PageQuery,
     Patch,
-    Query,
     QueryTime,
     page_of,
     pattern,
@@ -110,13 +109,9 @@ class ClosureCreate(In):
     )
 
 
-class ClosureQuery(Query):
-    from_: QueryTime | None = Field(None, alias="from")
-    to: QueryTime | None = None
-
-
-class ClosureList(Out):
-    data: list[ClosureOut]
+class ClosureQuery(PageQuery):
+    from_: QueryTime | None = Field(None, alias="from", description="those that end after it")
+    to: QueryTime | None = Field(None, description="those that start before it")
 
 
 class BuildingQuery(PageQuery):
@@ -195,17 +190,23 @@ async def delete_building(request: Request, actor: Actor, building_id: int) -> H
     "/<building_id>/closures",
     summary="List closures",
     query=ClosureQuery,
-    response=ClosureList,
+    response=Page[ClosureOut],
     errors=(*AUTH_ERRORS, 404),
 )
 async def list_closures(
     request: Request, actor: Actor, building_id: int, query: ClosureQuery
 ) -> HTTPResponse:
-    """The closures of the building and of its rooms, by start: at most 1,000, the earliest
-    first; ``from`` and ``to`` narrow the period (those that end after ``from`` and start
-    before ``to``)."""
-    rows = await buildings.list_closures(actor, building_id, start=query.from_, end=query.to)
-    return render(ClosureList(data=[ClosureOut.model_validate(c) for c in rows]))
+    """The closures of the building and of its rooms, the earliest first (by start, then
+    id), a page at a time; ``from`` and ``to`` narrow the period."""
+    rows, next_cursor = await buildings.list_closures(
+        actor,
+        building_id,
+        start=query.from_,
+        end=query.to,
+        limit=query.limit,
+        cursor=query.cursor,
+    )
+    return render(page_of(rows, next_cursor, ClosureOut))
 
 
 @router.post(

@@ -13,11 +13,11 @@ from tortoise.expressions import Q
 
 from compax_server.db.bookings import Booking, Status
 from compax_server.domain import bounds
-from compax_server.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from compax_server.errors import Forbidden, NotFound
 from compax_server.services import managers
 from compax_server.services.actors import Actor, Scope, require_owner_or_staff, require_scope
 from compax_server.services.booking_views import can_see
-from compax_server.services.paging import check_limit, cursor_int, decode_cursor, encode_cursor
+from compax_server.services.paging import check_limit, page_by_start
 
 
 async def get_booking(actor: Actor, booking_id: int, *, change: bool = False) -> Booking:
@@ -75,21 +75,4 @@ async def list_bookings(
         query = query.filter(status__in=filters.statuses)
     if filters.series_id is not None:
         query = query.filter(series_id=filters.series_id)
-    if cursor:
-        position = decode_cursor(cursor)
-        after_id = cursor_int(position, "id", 2**31 - 1)
-        try:
-            after_start = bounds.check_instant(datetime.fromisoformat(position["s"]), "cursor")
-        except (KeyError, TypeError, ValueError, RuleViolation):
-            raise InvalidInput.field(
-                "query", "cursor", "is not a cursor this server issued"
-            ) from None
-        # (start, id) > (after_start, after_id). Not .exclude(start=.., id__lte=..): Tortoise
-        # makes that NOT a AND NOT b, which skips every booking sharing the start.
-        query = query.filter(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
-    rows = await query.order_by("start", "id").limit(limit + 1)
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        return rows, encode_cursor({"s": last.start.isoformat(), "id": last.pk})
-    return rows, None
+    return await page_by_start(query, limit, cursor)

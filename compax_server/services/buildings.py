@@ -31,7 +31,7 @@ from compax_server.services.actors import (
     require_staff,
     require_staff_or_manager,
 )
-from compax_server.services.paging import page_by_id
+from compax_server.services.paging import DEFAULT_LIMIT, page_by_id, page_by_start
 
 
 def snapshot(building: Building) -> dict[str, Any]:
@@ -265,16 +265,18 @@ async def list_closures(
     *,
     start: datetime | None = None,
     end: datetime | None = None,
-) -> list[Closure]:
-    """At most 1,000, by start (then id): those that end after ``start`` and start before
-    ``end``."""
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> tuple[list[Closure], str | None]:
+    """A page of them by start (then id), and the cursor of the next: those that end after
+    ``start`` and start before ``end``."""
     building = await get_building(actor, building_id)
     query = Closure.filter(building_id=building.pk)
     if start is not None:
         query = query.filter(end__gt=bounds.instant(start))
     if end is not None:
         query = query.filter(start__lt=bounds.instant(end))
-    return await query.order_by("start", "id").limit(1000)
+    return await page_by_start(query, limit, cursor)
 
 
 async def closed_rooms(building_id: int, room_id: int | None) -> list[int]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 from typing import Any, TypeVar
 
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from compax_server.errors import InvalidInput
+from compax_server.domain import bounds
+from compax_server.errors import InvalidInput, RuleViolation
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -76,4 +79,32 @@ async def page_by_id(
     if len(rows) > limit:
         rows = rows[:limit]
         return rows, encode_cursor({"id": rows[-1].pk})
+    return rows, None
+
+
+async def page_by_start(
+    query: QuerySet[M], limit: int, cursor: str | None
+) -> tuple[list[M], str | None]:
+    """One page of ``query`` (of a model with ``start`` and ``id``) in (start, id) order,
+    and the cursor of the next page."""
+    check_limit(limit)
+    if cursor:
+        position = decode_cursor(cursor)
+        pk_max = query.model._meta.pk.constraints.get("le", MAX_CURSOR_INT)
+        after_id = cursor_int(position, "id", pk_max)
+        try:
+            after_start = bounds.check_instant(datetime.fromisoformat(position["s"]), "cursor")
+        except (KeyError, TypeError, ValueError, RuleViolation):
+            raise InvalidInput.field(
+                "query", "cursor", "is not a cursor this server issued"
+            ) from None
+        # (start, id) > (after_start, after_id). Not .exclude(start=.., id__lte=..): Tortoise
+        # makes that NOT a AND NOT b, which skips every row sharing the start.
+        query = query.filter(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
+    rows = await query.order_by("start", "id").limit(limit + 1)
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        start: datetime = getattr(last, "start")  # noqa: B009 (M names no start)
+        return rows, encode_cursor({"s": start.isoformat(), "id": last.pk})
     return rows, None

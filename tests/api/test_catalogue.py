@@ -15,7 +15,16 @@ from compax_server.domain import versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import Conflict, InvalidInput, PreconditionFailed
 from compax_server.services import bookings, buildings, limits, rooms
-from tests.conftest import actor_of, at, bearer, holding, refused_field, waiting_on_a_lock
+from compax_server.services.paging import encode_cursor
+from tests.conftest import (
+    actor_of,
+    at,
+    bearer,
+    follow_pages,
+    holding,
+    refused_field,
+    waiting_on_a_lock,
+)
 from tests.dates import Y2031
 
 B = "/api/v1/buildings"
@@ -274,26 +283,57 @@ async def test_closures_are_listed_by_period_in_order(client, staff, building):
     ]
 
 
-async def test_a_building_s_closures_are_listed_at_most_1000_the_earliest_first(
+async def test_a_building_s_closures_come_a_page_at_a_time_neither_repeated_nor_skipped(
     client, staff, building
 ):
-    """The list is bounded: of 1,001 closures (made here latest first), the 1,000 that
-    start first."""
+    """Made latest first (ids run against start order), two pairs sharing a start: pages of
+    two follow (start, id), also where a page ends inside a pair; ``from`` narrows every
+    page; the default page is 50 of them."""
     first = datetime(Y2031, 1, 1, 8, tzinfo=UTC)
+    days = [2, 2, 1, 0, 0]
     await Closure.bulk_create(
         [
             Closure(
                 building_id=building.pk,
-                start=first + timedelta(days=n),
-                end=first + timedelta(days=n, hours=2),
-                reason=f"day {n}",
+                start=first + timedelta(days=day),
+                end=first + timedelta(days=day, hours=1 + n),
+                reason=f"closure {n}",
             )
-            for n in range(1000, -1, -1)
+            for n, day in enumerate(days)
         ]
     )
-    r = await client.get(f"{B}/{building.pk}/closures", headers=bearer(staff))
-    assert r.status_code == 200, r.text
-    assert [c["reason"] for c in r.json()["data"]] == [f"day {n}" for n in range(1000)]
+    made = await Closure.filter(building_id=building.pk).values_list("id", "start")
+    in_order = [i for i, _ in sorted(made, key=lambda row: (row[1], row[0]))]
+    url, h = f"{B}/{building.pk}/closures", bearer(staff)
+    assert await follow_pages(client, url, h, limit=2) == [
+        in_order[:2],
+        in_order[2:4],
+        in_order[4:],
+    ]
+    after_day_0 = (first + timedelta(days=1)).isoformat()
+    assert await follow_pages(client, url, h, limit=2, **{"from": after_day_0}) == [
+        in_order[2:4],
+        in_order[4:],
+    ]
+    await Closure.bulk_create(
+        [Closure(building_id=building.pk, start=first, end=first, reason="") for _ in range(46)]
+    )
+    assert [len(page) for page in await follow_pages(client, url, h)] == [50, 1]
+
+
+async def test_a_closure_list_refuses_a_page_too_big_and_a_forged_cursor(client, staff, building):
+    url, h = f"{B}/{building.pk}/closures", bearer(staff)
+    r = await client.get(url, params={"limit": 201}, headers=h)
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["pointer"] == "/limit"
+    start = datetime(Y2031, 1, 1, 8, tzinfo=UTC).isoformat()
+    for position in ({"s": start, "id": 2**31}, {"s": "soon", "id": 1}, {"id": 1}):
+        r = await client.get(url, params={"cursor": encode_cursor(position)}, headers=h)
+        refused_field(
+            r, "/cursor", "is not a cursor this server issued", "invalid", location="query"
+        )
+    r = await client.get(url, params={"cursor": "%%%"}, headers=h)
+    refused_field(r, "/cursor", "is not a cursor this server issued", "invalid", location="query")
 
 
 async def test_everyone_signed_in_reads_the_features_in_code_order(client, admin, staff, member):
