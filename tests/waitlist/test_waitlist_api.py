@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from tortoise.exceptions import IntegrityError
 
 from compax_server import runtime
@@ -17,6 +18,7 @@ from compax_server.db.bookings import Booking, Status
 from compax_server.db.rooms import Room
 from compax_server.db.users import User
 from compax_server.db.waitlist import WaitlistEntry
+from compax_server.domain.waitlist import Slot
 from compax_server.services import api_keys, booking_checks, search, users, waitlist_offers
 from tests.conftest import actor_of, at, bearer
 from tests.dates import Y2031
@@ -171,6 +173,38 @@ async def test_a_member_waiting_leaves_every_cached_search_good(
     assert await waitlist_offers.sweep(at(0, 8), force=True) == 1
     assert (await entry(client, waiter, r.json()["id"]))["state"] == "offered"
     assert await cache.stamp(search.STAMP) == before + 1  # the hold, once
+
+
+@pytest.mark.parametrize("why", ["rules refuse", "owner deactivated", "not bookable", "removed"])
+async def test_a_freed_slot_offered_to_no_one_leaves_every_cached_search_good(
+    client, make_user, room, staff, login_clock, why
+):
+    """A slot comes free and the offer finds no one to give it to: the one member waiting is
+    passed over (the room's rules refuse them) or no longer has an account, or the room is no
+    longer bookable, or was removed. Nothing is held, so the cached searches stay good (the stamp stays), and the
+    member keeps waiting."""
+    _, taken = await taken_room(client, make_user, room, login_clock)
+    waiter = await make_user()
+    if why == "rules refuse":
+        rule = {"max_bookings_per_week": 1}
+        r = await client.put(f"/api/v1/rules/room/{room.pk}", json=rule, headers=bearer(staff))
+        assert r.status_code == 200, r.text
+        assert (await book(client, waiter, room, at(1, 10), at(1, 11))).status_code == 201
+    joined = (await join(client, waiter, at(0, 10), at(0, 11), room_id=room.pk)).json()
+    assert joined["state"] == "waiting", joined
+    await Booking.filter(id=taken).update(status=Status.cancelled)  # freed behind its back
+    if why == "owner deactivated":
+        await User.filter(id=waiter.pk).update(is_active=False)
+    if why == "not bookable":
+        await Room.filter(id=room.pk).update(bookable=False)
+    if why == "removed":
+        await Room.filter(id=room.pk).update(deleted_at=at(0, 8))
+    cache = runtime.cache()
+    before = await cache.stamp(search.STAMP)
+    await waitlist_offers.offer_slot(Slot(room.pk, at(0, 10), at(0, 11)))
+    assert await cache.stamp(search.STAMP) == before
+    assert (await WaitlistEntry.get(id=joined["id"])).state.value == "waiting"
+    assert await Booking.filter(status=Status.held).count() == 0
 
 
 async def test_three_waiting_members_cascade_through_expiring_offers(
