@@ -511,16 +511,36 @@ def book(database: str) -> Book:
     return make
 
 
-HELD_FOR = 0.3  # seconds the first write stays open once the second has started
+async def waiting_for_the_writer(engine: str, database_url: str, task: asyncio.Task[Any]) -> None:
+    """Until ``task`` waits for a write transaction another task holds open: on PostgreSQL
+    for a lock (a row, ``db.serialize``), on SQLite for the one writer's turn (the client's
+    lock, taken by ``db.transaction`` and by every statement outside one). Fails if ``task``
+    ends first: it did not wait."""
+    if engine == "postgres":
+        import asyncpg
+
+        look = await asyncpg.connect(migrate._admin_dsn(database_url))
+        try:
+            await waiting_on_a_lock(look, task=task)
+        finally:
+            await look.close()
+        return
+    turn = db.conn()._lock  # type: ignore[attr-defined]
+    async with asyncio.timeout(60):
+        while not any(not waiter.done() for waiter in turn._waiters or ()):
+            assert not task.done(), "the statement did not wait for the writer"
+            await asyncio.sleep(0.01)
 
 
 @pytest.fixture
-def first_held(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[Any]]]:
+def first_held(
+    monkeypatch: pytest.MonkeyPatch, engine: str, database_url: str
+) -> Callable[..., Awaitable[list[Any]]]:
     """Two writes at once: run ``first``, hold it open at its audit record (a change's last
-    step before its commit), start ``second``, let the first go after ``HELD_FOR``; the
-    outcomes of both, exceptions included. A second that must wait for the first (a row
-    lock, ``db.serialize``) then reads what the first wrote. A first that ends before its
-    audit record fails the test, naming how it ended."""
+    step before its commit), start ``second``, let the first go once the second waits for it
+    (``waiting_for_the_writer``); the outcomes of both, exceptions included. The second then
+    reads what the first wrote. A first that ends before its audit record, or a second that
+    does not wait for it, fails the test, naming how it ended."""
 
     async def run(first: Awaitable[Any], second: Callable[[], Awaitable[Any]]) -> list[Any]:
         reached, release = asyncio.Event(), asyncio.Event()
@@ -541,8 +561,10 @@ def first_held(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[
             outcome = one.exception() or one.result()
             pytest.fail(f"the first write ended before its audit record: {outcome!r}")
         two = asyncio.ensure_future(second())
-        await asyncio.sleep(HELD_FOR)  # the second reaches the row (and waits for it)
-        release.set()
+        try:
+            await waiting_for_the_writer(engine, database_url, two)
+        finally:
+            release.set()
         return list(await asyncio.gather(one, two, return_exceptions=True))
 
     return run
