@@ -3,6 +3,8 @@ of a versioned resource (428 without it, 412 when stale)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import at, bearer, version_of
@@ -46,6 +48,63 @@ async def test_a_list_has_an_etag_of_its_body_and_changes_with_it(client, member
     changed = await client.get("/api/v1/bookings", headers=h | {"If-None-Match": tag})
     assert changed.status_code == 200 and len(changed.json()["data"]) == 2
     assert changed.headers["etag"] != tag
+
+
+async def test_a_body_s_etag_is_a_quoted_hash_a_client_can_send_back(client, member):
+    """An answer without a version is tagged with a hash of its body: an entity-tag as RFC
+    9110 writes one (a quoted string), 24 hex digits."""
+    r = await client.get("/api/v1/bookings", headers=bearer(member))
+    assert re.fullmatch(r'"[0-9a-f]{24}"', r.headers["etag"]), r.headers["etag"]
+
+
+async def test_if_match_names_the_version_in_a_list_of_tags_and_nothing_else(client, staff, room):
+    """A list of tags matches when any names the current version (weak or not, with or
+    without the body's hash); a tag with anything around the version names none (412)."""
+    path, h = f"/api/v1/rooms/{room.pk}", bearer(staff)
+    version = (await client.get(path, headers=h)).json()["version"]
+    for form in ('"9", W/"{}-0a1b"', '"9",W/"{}"'):
+        tags = form.format(version)
+        r = await client.patch(path, json={"name": "Renamed"}, headers=h | {"If-Match": tags})
+        assert r.status_code == 200, (tags, r.text)
+        version = r.json()["version"]
+    for tags in (f'"X{version}"', f'"{version}X"', f'"9" "{version}"'):
+        r = await client.patch(path, json={"name": "Again"}, headers=h | {"If-Match": tags})
+        assert r.status_code == 412, (tags, r.text)
+
+
+@pytest.mark.parametrize(
+    ("header", "what"),
+    [
+        ("If-Match", 'the ETag you read, e.g. "3"'),
+        ("If-None-Match", "* for only if there is none yet"),
+    ],
+)
+async def test_a_precondition_header_is_at_most_200_characters(client, staff, room, header, what):
+    """200 characters are read (here a list of tags that names no version: 412, or not
+    ``*``: the feed URL is made); 201 are a 400 naming the header, and nothing is written."""
+    if header == "If-Match":
+        url, method, body = f"/api/v1/rooms/{room.pk}", "PATCH", {"name": "Renamed"}
+    else:
+        url, method, body = "/api/v1/me/feed-token", "POST", None
+    longest = ('"9",' * 50)[:200]
+    r = await client.request(method, url, json=body, headers=bearer(staff) | {header: longest})
+    assert r.status_code == (412 if header == "If-Match" else 201), r.text
+    r = await client.request(
+        method, url, json=body, headers=bearer(staff) | {header: longest + " "}
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["detail"] == f"{header} is at most 200 characters: {what}."
+    assert r.json()["errors"] == [
+        {
+            "location": "header",
+            "pointer": f"/{header}",
+            "detail": "at most 200 characters",
+            "code": "too_long",
+        }
+    ]
+    assert (await client.get(f"/api/v1/rooms/{room.pk}", headers=bearer(staff))).json()[
+        "name"
+    ] != "Renamed"
 
 
 async def test_a_search_and_a_resource_without_a_version_have_etags(client, admin, room):

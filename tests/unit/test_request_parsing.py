@@ -1,0 +1,175 @@
+"""The request parser's edges, word for word (``api/parsing.py``, ``api/etags.py``): what a
+person reading the CLI's error sees for a bad path, a bad query and a bad body, and the gzip
+limit at its exact edge. Written to kill the mutants the thirty-third pass found alive
+(docs/testing.md)."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+import zlib
+
+import pytest
+
+from compax_server.api.parsing import gunzip
+from compax_server.errors import MalformedBody, PayloadTooLarge
+from tests.conftest import bearer
+
+USERS = "/api/v1/users"
+
+
+def only_error(r, status=400):
+    assert r.status_code == status, r.text
+    [error] = r.json()["errors"]
+    return error
+
+
+@pytest.mark.parametrize(
+    ("path_id", "detail", "code"),
+    [
+        ("abc", "must be a positive integer", "int_parsing"),
+        ("0", "must be between 1 and 2147483647", "greater_than_equal"),
+        ("2147483648", "must be between 1 and 2147483647", "less_than_equal"),
+    ],
+)
+async def test_a_path_id_is_refused_in_words(client, admin, path_id, detail, code):
+    r = await client.get(f"{USERS}/{path_id}", headers=bearer(admin))
+    assert only_error(r) == {
+        "location": "path",
+        "pointer": "/user_id",
+        "detail": detail,
+        "code": code,
+    }
+    assert r.json()["detail"] == f"user_id: {detail}"
+
+
+async def test_the_largest_and_the_smallest_path_id_are_ids(client, admin):
+    """The edges of the integer column are ids like any other: 404 when there is none."""
+    for path_id in ("2147483647", "1"):
+        r = await client.get(f"/api/v1/bookings/{path_id}", headers=bearer(admin))
+        assert r.status_code == 404, r.text
+
+
+async def test_a_path_word_is_one_of_its_words(client, staff, room):
+    rule, h = {"max_bookings_per_week": 3}, bearer(staff)
+    ok = await client.put(f"/api/v1/rules/room/{room.pk}", json=rule, headers=h)
+    assert ok.status_code == 200, ok.text
+    r = await client.put(f"/api/v1/rules/floor/{room.pk}", json=rule, headers=h)
+    assert only_error(r) == {
+        "location": "path",
+        "pointer": "/scope",
+        "detail": "one of global, building, room",
+        "code": "enum",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        (
+            "limit=1&limit=2",
+            {"pointer": "/limit", "detail": "is given more than once", "code": "repeated"},
+        ),
+        (
+            "limit=",
+            {
+                "pointer": "/limit",
+                "detail": "Input should be a valid integer, unable to parse string as an integer",
+                "code": "int_parsing",
+            },
+        ),
+        (
+            "nope=1",
+            {"pointer": "/nope", "detail": "is not a known field", "code": "extra_forbidden"},
+        ),
+        (
+            "li%00mit=1",
+            {
+                "pointer": "/li\x00mit",
+                "detail": "must not contain NUL characters (U+0000)",
+                "code": "nul",
+            },
+        ),
+    ],
+)
+async def test_a_query_is_refused_in_words(client, admin, query, error):
+    """A parameter given twice is refused, not read as its first; a blank one is a value (a
+    blank limit is not the default); unknown names and NUL characters are refused."""
+    r = await client.get(f"{USERS}?{query}", headers=bearer(admin))
+    assert only_error(r) == {"location": "query", **error}
+
+
+async def test_a_time_without_offset_is_refused_with_an_example(client, admin):
+    r = await client.get("/api/v1/bookings?from=2031-03-03T09:00:00", headers=bearer(admin))
+    assert only_error(r) == {
+        "location": "query",
+        "pointer": "/from",
+        "detail": "needs a UTC offset (RFC 3339), e.g. 2027-03-01T09:00:00+01:00",
+        "code": "timezone_aware",
+    }
+
+
+async def test_the_summary_names_five_errors_and_counts_the_rest(client, admin):
+    """Seven unknown fields, one of them needing JSON pointer escapes (``~`` and ``/``)."""
+    body = {"code": "c1", "name": "N"} | {f"x{n}": 1 for n in range(6)} | {"a/b~c": 1}
+    r = await client.post("/api/v1/features", json=body, headers=bearer(admin))
+    assert r.status_code == 400, r.text
+    problem = r.json()
+    pointers = [e["pointer"] for e in problem["errors"]]
+    assert pointers == [f"/x{n}" for n in range(6)] + ["/a~1b~0c"]
+    assert problem["error_count"] == 7
+    assert problem["detail"] == (
+        "; ".join(f"x{n}: is not a known field" for n in range(5)) + " (and 2 more)"
+    )
+
+
+async def test_a_body_that_is_no_object_is_named_as_the_body(client, admin):
+    r = await client.post("/api/v1/features", json=[1, 2], headers=bearer(admin))
+    error = only_error(r)
+    assert (error["location"], error["pointer"]) == ("body", "")
+    assert r.json()["detail"] == f"body: {error['detail']}"
+
+
+async def test_a_nul_in_a_body_key_is_named(client, admin):
+    r = await client.post(
+        "/api/v1/features", json={"code": "c", "name": "n", "na\x00me": 1}, headers=bearer(admin)
+    )
+    assert only_error(r) == {
+        "location": "body",
+        "pointer": "/na\x00me",
+        "detail": "must not contain NUL characters (U+0000)",
+        "code": "nul",
+    }
+    assert r.json()["error_count"] == 1
+
+
+def test_gzip_inflates_to_exactly_its_limit_and_not_a_byte_more():
+    assert gunzip(gzip.compress(b"x" * 1000), 1000) == b"x" * 1000
+    for size in (1001, 5000):
+        with pytest.raises(PayloadTooLarge) as refused:
+            gunzip(gzip.compress(b"x" * size), 1000)
+        assert (
+            refused.value.detail == "The inflated body is larger than 1000 bytes, the limit here."
+        )
+
+
+@pytest.mark.parametrize("raw", [b"not gzip", zlib.compress(b"{}")])
+def test_a_body_that_is_not_gzip_is_malformed(raw):
+    """zlib's own format is not gzip either."""
+    with pytest.raises(MalformedBody) as refused:
+        gunzip(raw, 1000)
+    assert refused.value.detail == "The body says Content-Encoding: gzip but is not gzip."
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it():
+    """20 MB of zeros in 20 KB: refused after inflating past the limit, never whole (the
+    memory it takes is a measure, not a time)."""
+    bomb = gzip.compress(bytes(20 * 1024 * 1024))
+    tracemalloc.start()
+    try:
+        with pytest.raises(PayloadTooLarge):
+            gunzip(bomb, 1000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1024 * 1024, peak
