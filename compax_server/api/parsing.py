@@ -118,9 +118,10 @@ def _shape(model: type[BaseModel]) -> tuple[frozenset[str] | None, tuple[tuple[s
 
 
 def _unknown_fields(data: Any, model: type[BaseModel], loc: list[str], found: list[str]) -> int:
-    """How many unknown fields ``data`` has when read as ``model``, the first ``MAX_ERRORS``
-    of them (as JSON pointers) appended to ``found``. The walk stops as soon as it has seen
-    more than ``MAX_ERRORS``: a body of a million unknown keys costs one set difference."""
+    """How many unknown fields ``data`` has when read as ``model`` (nested models included),
+    the first ``MAX_ERRORS`` of them (as JSON pointers) appended to ``found``. A count is a
+    set difference per object, never an error object per field: a body of a million unknown
+    keys costs one set difference and a walk of what the JSON parser already built."""
     if not isinstance(data, dict):
         return 0
     known, nested = _shape(model)
@@ -135,16 +136,10 @@ def _unknown_fields(data: Any, model: type[BaseModel], loc: list[str], found: li
                 found.append(_pointer([*loc, key]))
     for key, sub in nested:
         value = data.get(key)
-        if count > MAX_ERRORS or value is None:
-            continue
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, dict):
-                    count += _unknown_fields(item, sub, [*loc, key, str(i)], found)
-                    if count > MAX_ERRORS:
-                        break
-        else:
-            count += _unknown_fields(value, sub, [*loc, key], found)
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            where = [*loc, key] if i is None else [*loc, key, str(i)]
+            count += _unknown_fields(item, sub, where, found)
     return count
 
 

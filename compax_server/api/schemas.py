@@ -198,7 +198,10 @@ class Problem(BaseModel):
     request_id: str
     errors: list[FieldError] | None = Field(None, description="at most 20 field errors")
     error_count: int | None = Field(
-        None, description="how many field errors there are in all (errors lists the first 20)"
+        None,
+        description="how many field errors there are in all (errors lists the first 20); a "
+        "body with more than 20 unknown fields, nested ones included, is refused for those "
+        "alone, and counts them",
     )
     conflicts: list[InTheWay] | None = Field(None, description="booking_conflict")
     alternatives: list[AlternativeRoom] | None = Field(

@@ -173,3 +173,43 @@ def test_a_gzip_bomb_is_refused_without_inflating_it():
     finally:
         tracemalloc.stop()
     assert peak < 1024 * 1024, peak
+
+
+async def test_a_flood_of_unknown_fields_is_refused_listing_the_first_20(client, admin):
+    """25 unknown names: refused before the model reads the body, 20 named, 25 counted."""
+    body = {f"x{n}": 1 for n in range(25)}
+    r = await client.post("/api/v1/features", json=body, headers=bearer(admin))
+    assert r.status_code == 400, r.text
+    problem = r.json()
+    assert [e["pointer"] for e in problem["errors"]] == [f"/x{n}" for n in range(20)]
+    assert problem["error_count"] == 25
+    assert problem["detail"].endswith(" (and 20 more)")
+
+
+async def test_unknown_fields_are_counted_inside_lists_and_nested_objects(client, staff):
+    """An import of 15 items, each with an unknown name of its own and one in its recurrence
+    (and missing what it needs): the 30 unknown names are counted, the first 20 named in
+    body order, before the model would report every missing field too."""
+    items = [{"x": 1, "recurrence": {"y": 1}}] * 15
+    r = await client.post(
+        "/api/v1/imports/", json={"source": "s", "items": items}, headers=bearer(staff)
+    )
+    assert r.status_code == 400, r.text
+    problem = r.json()
+    named = [f"/items/{i}/{key}" for i in range(10) for key in ("x", "recurrence/y")]
+    assert [e["pointer"] for e in problem["errors"]] == named
+    assert {e["code"] for e in problem["errors"]} == {"extra_forbidden"}
+    assert problem["error_count"] == 30
+
+
+async def test_items_that_are_not_objects_are_the_model_s_to_refuse(client, staff):
+    r = await client.post(
+        "/api/v1/imports/", json={"source": "s", "items": [1] * 25}, headers=bearer(staff)
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0] == {
+        "location": "body",
+        "pointer": "/items/0",
+        "detail": r.json()["errors"][0]["detail"],
+        "code": "model_type",
+    }
