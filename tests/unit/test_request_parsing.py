@@ -111,15 +111,15 @@ async def test_a_time_without_offset_is_refused_with_an_example(client, admin):
 
 async def test_the_summary_names_five_errors_and_counts_the_rest(client, admin):
     """Seven unknown fields, one of them needing JSON pointer escapes (``~`` and ``/``)."""
-    body = {"code": "c1", "name": "N"} | {f"x{n}": 1 for n in range(6)} | {"a/b~c": 1}
+    body = {"code": "c1", "name": "N"} | {f"X{n}": 1 for n in range(6)} | {"a/b~c": 1}
     r = await client.post("/api/v1/features", json=body, headers=bearer(admin))
     assert r.status_code == 400, r.text
     problem = r.json()
     pointers = [e["pointer"] for e in problem["errors"]]
-    assert pointers == [f"/x{n}" for n in range(6)] + ["/a~1b~0c"]
+    assert pointers == [f"/X{n}" for n in range(6)] + ["/a~1b~0c"]
     assert problem["error_count"] == 7
     assert problem["detail"] == (
-        "; ".join(f"x{n}: is not a known field" for n in range(5)) + " (and 2 more)"
+        "; ".join(f"X{n}: is not a known field" for n in range(5)) + " (and 2 more)"
     )
 
 
@@ -213,3 +213,76 @@ async def test_items_that_are_not_objects_are_the_model_s_to_refuse(client, staf
         "detail": r.json()["errors"][0]["detail"],
         "code": "model_type",
     }
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "APPLICATION/JSON", "application/merge-patch+json", ""],
+)
+async def test_a_json_body_is_read_under_each_json_media_type(client, admin, content_type):
+    """Parameters, case, a ``+json`` suffix, or no Content-Type at all: read as JSON."""
+    r = await client.post(
+        "/api/v1/features",
+        content=b'{"code": "lift", "name": "Step-free"}',
+        headers=bearer(admin) | {"Content-Type": content_type},
+    )
+    assert r.status_code == 201, r.text
+
+
+async def test_a_body_that_is_not_json_is_refused_naming_its_type(client, admin):
+    r = await client.post(
+        "/api/v1/features",
+        content=b"code=lift",
+        headers=bearer(admin) | {"Content-Type": "text/plain"},
+    )
+    assert only_error(r) == {
+        "location": "header",
+        "pointer": "/Content-Type",
+        "detail": "must be application/json",
+        "code": "content_type",
+    }
+    assert (
+        r.json()["detail"]
+        == "The body must be JSON (Content-Type: application/json), not text/plain."
+    )
+
+
+async def test_an_empty_body_is_asked_for_and_a_gzip_one_read_whatever_the_case(client, admin):
+    json_type = {"Content-Type": "application/json"}
+    r = await client.post("/api/v1/features", headers=bearer(admin) | json_type)
+    assert (r.status_code, r.json()["detail"]) == (400, "The request needs a JSON body."), r.text
+    r = await client.post(
+        "/api/v1/features",
+        content=gzip.compress(b'{"code": "lift", "name": "Step-free"}'),
+        headers=bearer(admin) | {"Content-Type": "application/json", "Content-Encoding": "GZIP"},
+    )
+    assert r.status_code == 201, r.text
+
+
+async def test_a_body_of_exactly_the_size_limit_is_read(client, admin, settings):
+    """The limit is the largest body taken (2 MB here), not the first refused."""
+    limit = settings.request_max_size
+    head, tail = b'{"code": "lift", "name": "', b'"}'
+    body = head + b"n" * (limit - len(head) - len(tail)) + tail
+    h = bearer(admin) | {"Content-Type": "application/json"}
+    r = await client.post("/api/v1/features", content=body, headers=h)
+    assert r.status_code == 400 and r.json()["errors"][0]["pointer"] == "/name", r.text
+    r = await client.post("/api/v1/features", content=body + b" ", headers=h)
+    assert r.status_code == 413, r.text
+    assert r.json()["detail"] == f"The body is larger than {limit} bytes, the limit here."
+
+
+@pytest.mark.parametrize(
+    ("form", "pointer", "code"),
+    [
+        ({"username": "a@b.c", "password": "pass\x00word"}, "/password", "nul"),
+        ({"user\x00name": "a@b.c", "password": "x"}, "/user\x00name", "nul"),
+        ({"username": ["a@b.c", "c@d.e"], "password": "x"}, "/username", "string_type"),
+    ],
+)
+async def test_a_login_form_is_refused_field_by_field(client, database, form, pointer, code):
+    """The OAuth2 password form: a NUL in a name or a value is named; a field given twice is
+    a list, which is no email."""
+    r = await client.post("/api/v1/auth/token", data=form)
+    error = only_error(r)
+    assert (error["location"], error["pointer"], error["code"]) == ("body", pointer, code)
