@@ -93,9 +93,9 @@ async def set_global(request: Request, actor: Actor, body: RulesIn) -> HTTPRespo
     errors=(*AUTH_ERRORS, 404),
 )
 async def set_scoped(
-    request: Request, actor: Actor, scope: str, scope_id: int, body: RulesIn
+    request: Request, actor: Actor, scope: Scoped, scope_id: int, body: RulesIn
 ) -> HTTPResponse:
-    """``scope`` is ``building`` or ``room``."""
+    """``scope`` is ``building`` or ``room`` (the global rules are ``PUT /rules/global``)."""
     rule = await rules.set_rules(actor, scope, scope_id, rules.Limits(**body.model_dump()))
     return render(RulesOut.model_validate(rule))
 

@@ -51,16 +51,24 @@ async def test_the_largest_and_the_smallest_path_id_are_ids(client, admin):
 
 
 async def test_a_path_word_is_one_of_its_words(client, staff, room):
+    """``/rules/<scope>/<id>`` takes ``building`` or ``room``; any other word, ``global``
+    included (its rules have a path of their own), is a 400 and writes nothing."""
     rule, h = {"max_bookings_per_week": 3}, bearer(staff)
     ok = await client.put(f"/api/v1/rules/room/{room.pk}", json=rule, headers=h)
     assert ok.status_code == 200, ok.text
-    r = await client.put(f"/api/v1/rules/floor/{room.pk}", json=rule, headers=h)
-    assert only_error(r) == {
-        "location": "path",
-        "pointer": "/scope",
-        "detail": "one of global, building, room",
-        "code": "enum",
-    }
+    for word in ("floor", "global"):
+        for method in ("PUT", "DELETE"):
+            r = await client.request(
+                method, f"/api/v1/rules/{word}/{room.pk}", json=rule, headers=h
+            )
+            assert only_error(r) == {
+                "location": "path",
+                "pointer": "/scope",
+                "detail": "one of building, room",
+                "code": "enum",
+            }
+    scopes = [r["scope"] for r in (await client.get("/api/v1/rules", headers=h)).json()["data"]]
+    assert "global" not in scopes
 
 
 @pytest.mark.parametrize(
