@@ -257,3 +257,26 @@ async def test_bookings_say_their_zone_and_local_times(
     page = (await client.get("/api/v1/bookings", headers=h)).json()
     assert [b["timezone"] for b in page["data"]] == ["Europe/Berlin"] * 3
     assert len(calls) == 1  # one lookup for the whole page, not one per booking
+
+
+async def test_a_not_modified_answer_keeps_the_caching_the_full_one_had(client, member):
+    """A 304 carries the ``Cache-Control`` its 200 would have (RFC 9110 15.4.5): a calendar
+    client keeps honouring the feed's five minutes."""
+    token = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()["token"]
+    url = "/api/v1/me/calendar.ics"
+    full = await client.get(url, params={"token": token})
+    assert full.headers["cache-control"] == "private, max-age=300"
+    again = await client.get(
+        url, params={"token": token}, headers={"If-None-Match": full.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.headers["cache-control"] == "private, max-age=300"
+
+
+async def test_an_answer_to_a_write_without_a_version_has_no_etag(client, member):
+    """A login's 200 is no representation to revalidate: no ETag."""
+    r = await client.post(
+        "/api/v1/auth/token", json={"email": member.email, "password": "correct horse battery"}
+    )
+    assert r.status_code == 200, r.text
+    assert "etag" not in r.headers

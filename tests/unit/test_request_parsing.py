@@ -294,3 +294,13 @@ async def test_a_login_form_is_refused_field_by_field(client, database, form, po
     r = await client.post("/api/v1/auth/token", data=form)
     error = only_error(r)
     assert (error["location"], error["pointer"], error["code"]) == ("body", pointer, code)
+
+
+async def test_twenty_unknown_fields_are_the_model_s_to_report_with_the_rest(client, admin):
+    """At 20 unknown names (not more) the model reads the body and reports every error:
+    the 20 and the two required fields missing."""
+    body = {f"x{n}": 1 for n in range(20)}
+    r = await client.post("/api/v1/features", json=body, headers=bearer(admin))
+    assert r.status_code == 400, r.text
+    assert r.json()["error_count"] == 22
+    assert {"missing", "extra_forbidden"} <= {e["code"] for e in r.json()["errors"]}
