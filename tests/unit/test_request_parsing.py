@@ -304,3 +304,18 @@ async def test_twenty_unknown_fields_are_the_model_s_to_report_with_the_rest(cli
     assert r.status_code == 400, r.text
     assert r.json()["error_count"] == 22
     assert {"missing", "extra_forbidden"} <= {e["code"] for e in r.json()["errors"]}
+
+
+async def test_a_body_that_is_one_string_with_a_nul_is_named_as_the_body(client, admin):
+    r = await client.post(
+        "/api/v1/features",
+        content=b'"a\\u0000b"',
+        headers=bearer(admin) | {"Content-Type": "application/json"},
+    )
+    assert only_error(r) == {
+        "location": "body",
+        "pointer": "",
+        "detail": "must not contain NUL characters (U+0000)",
+        "code": "nul",
+    }
+    assert r.json()["detail"] == "body: must not contain NUL characters (U+0000)"
