@@ -18,6 +18,12 @@ from tests.conftest import bearer
 USERS = "/api/v1/users"
 
 
+async def post_raw(client, user, content: bytes, content_type: str):
+    """``content`` posted as it is, as a new feature, under ``content_type``."""
+    headers = bearer(user) | {"Content-Type": content_type}
+    return await client.post("/api/v1/features", content=content, headers=headers)
+
+
 def only_error(r, status=400):
     assert r.status_code == status, r.text
     [error] = r.json()["errors"]
@@ -229,30 +235,8 @@ async def test_items_that_are_not_objects_are_the_model_s_to_refuse(client, staf
 )
 async def test_a_json_body_is_read_under_each_json_media_type(client, admin, content_type):
     """Parameters, case, a ``+json`` suffix, or no Content-Type at all: read as JSON."""
-    r = await client.post(
-        "/api/v1/features",
-        content=b'{"code": "lift", "name": "Step-free"}',
-        headers=bearer(admin) | {"Content-Type": content_type},
-    )
+    r = await post_raw(client, admin, b'{"code": "lift", "name": "Step-free"}', content_type)
     assert r.status_code == 201, r.text
-
-
-async def test_a_body_that_is_not_json_is_refused_naming_its_type(client, admin):
-    r = await client.post(
-        "/api/v1/features",
-        content=b"code=lift",
-        headers=bearer(admin) | {"Content-Type": "text/plain"},
-    )
-    assert only_error(r) == {
-        "location": "header",
-        "pointer": "/Content-Type",
-        "detail": "must be application/json",
-        "code": "content_type",
-    }
-    assert (
-        r.json()["detail"]
-        == "The body must be JSON (Content-Type: application/json), not text/plain."
-    )
 
 
 async def test_an_empty_body_is_asked_for_and_a_gzip_one_read_whatever_the_case(client, admin):
@@ -306,16 +290,37 @@ async def test_twenty_unknown_fields_are_the_model_s_to_report_with_the_rest(cli
     assert {"missing", "extra_forbidden"} <= {e["code"] for e in r.json()["errors"]}
 
 
-async def test_a_body_that_is_one_string_with_a_nul_is_named_as_the_body(client, admin):
-    r = await client.post(
-        "/api/v1/features",
-        content=b'"a\\u0000b"',
-        headers=bearer(admin) | {"Content-Type": "application/json"},
-    )
-    assert only_error(r) == {
-        "location": "body",
-        "pointer": "",
-        "detail": "must not contain NUL characters (U+0000)",
-        "code": "nul",
-    }
-    assert r.json()["detail"] == "body: must not contain NUL characters (U+0000)"
+@pytest.mark.parametrize(
+    ("content", "content_type", "error", "detail"),
+    [
+        (
+            b"code=lift",
+            "text/plain",
+            {
+                "location": "header",
+                "pointer": "/Content-Type",
+                "detail": "must be application/json",
+                "code": "content_type",
+            },
+            "The body must be JSON (Content-Type: application/json), not text/plain.",
+        ),
+        (
+            b'"a\\u0000b"',
+            "application/json",
+            {
+                "location": "body",
+                "pointer": "",
+                "detail": "must not contain NUL characters (U+0000)",
+                "code": "nul",
+            },
+            "body: must not contain NUL characters (U+0000)",
+        ),
+    ],
+)
+async def test_a_body_of_another_type_or_one_string_with_a_nul_is_refused_in_words(
+    client, admin, content, content_type, error, detail
+):
+    """Not JSON: the header is named. One JSON string with a NUL: the body is."""
+    r = await post_raw(client, admin, content, content_type)
+    assert only_error(r) == error
+    assert r.json()["detail"] == detail
