@@ -738,7 +738,7 @@ async def test_an_unknown_rules_level_is_a_400_naming_it(client, staff):
         {
             "location": "path",
             "pointer": "/scope",
-            "detail": "one of global, building, room",
+            "detail": "one of building, room",
             "code": "enum",
         }
     ]
