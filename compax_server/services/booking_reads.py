@@ -49,7 +49,7 @@ async def list_bookings(
     manage. ``to_decide``: the pending requests of the rooms the actor manages, and for
     staff also those of rooms nobody manages."""
     require_scope(actor, Scope.read)
-    check_limit(limit)
+    check_limit(limit)  # before the managers query below, not only in page_by_start
     query = Booking.all()
     if not actor.is_staff:
         managed = sorted(actor.managed_rooms)

@@ -13,21 +13,16 @@ import pytest
 
 from compax_server.api.parsing import gunzip
 from compax_server.errors import MalformedBody, PayloadTooLarge
-from tests.conftest import bearer
+from tests.conftest import bearer, refused_field
 
 USERS = "/api/v1/users"
+NUL = "must not contain NUL characters (U+0000)"
 
 
 async def post_raw(client, user, content: bytes, content_type: str):
     """``content`` posted as it is, as a new feature, under ``content_type``."""
     headers = bearer(user) | {"Content-Type": content_type}
     return await client.post("/api/v1/features", content=content, headers=headers)
-
-
-def only_error(r, status=400):
-    assert r.status_code == status, r.text
-    [error] = r.json()["errors"]
-    return error
 
 
 @pytest.mark.parametrize(
@@ -40,12 +35,7 @@ def only_error(r, status=400):
 )
 async def test_a_path_id_is_refused_in_words(client, admin, path_id, detail, code):
     r = await client.get(f"{USERS}/{path_id}", headers=bearer(admin))
-    assert only_error(r) == {
-        "location": "path",
-        "pointer": "/user_id",
-        "detail": detail,
-        "code": code,
-    }
+    refused_field(r, "/user_id", detail, code, location="path")
     assert r.json()["detail"] == f"user_id: {detail}"
 
 
@@ -67,12 +57,7 @@ async def test_a_path_word_is_one_of_its_words(client, staff, room):
             r = await client.request(
                 method, f"/api/v1/rules/{word}/{room.pk}", json=rule, headers=h
             )
-            assert only_error(r) == {
-                "location": "path",
-                "pointer": "/scope",
-                "detail": "one of building, room",
-                "code": "enum",
-            }
+            refused_field(r, "/scope", "one of building, room", "enum", location="path")
     scopes = [r["scope"] for r in (await client.get("/api/v1/rules", headers=h)).json()["data"]]
     assert "global" not in scopes
 
@@ -100,7 +85,7 @@ async def test_a_path_word_is_one_of_its_words(client, staff, room):
             "li%00mit=1",
             {
                 "pointer": "/li\x00mit",
-                "detail": "must not contain NUL characters (U+0000)",
+                "detail": NUL,
                 "code": "nul",
             },
         ),
@@ -110,17 +95,18 @@ async def test_a_query_is_refused_in_words(client, admin, query, error):
     """A parameter given twice is refused, not read as its first; a blank one is a value (a
     blank limit is not the default); unknown names and NUL characters are refused."""
     r = await client.get(f"{USERS}?{query}", headers=bearer(admin))
-    assert only_error(r) == {"location": "query", **error}
+    refused_field(r, **error, location="query")
 
 
 async def test_a_time_without_offset_is_refused_with_an_example(client, admin):
     r = await client.get("/api/v1/bookings?from=2031-03-03T09:00:00", headers=bearer(admin))
-    assert only_error(r) == {
-        "location": "query",
-        "pointer": "/from",
-        "detail": "needs a UTC offset (RFC 3339), e.g. 2027-03-01T09:00:00+01:00",
-        "code": "timezone_aware",
-    }
+    refused_field(
+        r,
+        "/from",
+        "needs a UTC offset (RFC 3339), e.g. 2027-03-01T09:00:00+01:00",
+        "timezone_aware",
+        location="query",
+    )
 
 
 async def test_the_summary_names_five_errors_and_counts_the_rest(client, admin):
@@ -139,21 +125,15 @@ async def test_the_summary_names_five_errors_and_counts_the_rest(client, admin):
 
 async def test_a_body_that_is_no_object_is_named_as_the_body(client, admin):
     r = await client.post("/api/v1/features", json=[1, 2], headers=bearer(admin))
-    error = only_error(r)
-    assert (error["location"], error["pointer"]) == ("body", "")
-    assert r.json()["detail"] == f"body: {error['detail']}"
+    refused_field(r, "", "Input should be an object", "model_type")
+    assert r.json()["detail"] == "body: Input should be an object"
 
 
 async def test_a_nul_in_a_body_key_is_named(client, admin):
     r = await client.post(
         "/api/v1/features", json={"code": "c", "name": "n", "na\x00me": 1}, headers=bearer(admin)
     )
-    assert only_error(r) == {
-        "location": "body",
-        "pointer": "/na\x00me",
-        "detail": "must not contain NUL characters (U+0000)",
-        "code": "nul",
-    }
+    refused_field(r, "/na\x00me", NUL, "nul")
     assert r.json()["error_count"] == 1
 
 
@@ -265,19 +245,25 @@ async def test_a_body_of_exactly_the_size_limit_is_read(client, admin, settings)
 
 
 @pytest.mark.parametrize(
-    ("form", "pointer", "code"),
+    ("form", "pointer", "detail", "code"),
     [
-        ({"username": "a@b.c", "password": "pass\x00word"}, "/password", "nul"),
-        ({"user\x00name": "a@b.c", "password": "x"}, "/user\x00name", "nul"),
-        ({"username": ["a@b.c", "c@d.e"], "password": "x"}, "/username", "string_type"),
+        ({"username": "a@b.c", "password": "pass\x00word"}, "/password", NUL, "nul"),
+        ({"user\x00name": "a@b.c", "password": "x"}, "/user\x00name", NUL, "nul"),
+        (
+            {"username": ["a@b.c", "c@d.e"], "password": "x"},
+            "/username",
+            "Input should be a valid string",
+            "string_type",
+        ),
     ],
 )
-async def test_a_login_form_is_refused_field_by_field(client, database, form, pointer, code):
+async def test_a_login_form_is_refused_field_by_field(
+    client, database, form, pointer, detail, code
+):
     """The OAuth2 password form: a NUL in a name or a value is named; a field given twice is
     a list, which is no email."""
     r = await client.post("/api/v1/auth/token", data=form)
-    error = only_error(r)
-    assert (error["location"], error["pointer"], error["code"]) == ("body", pointer, code)
+    refused_field(r, pointer, detail, code)
 
 
 async def test_twenty_unknown_fields_are_the_model_s_to_report_with_the_rest(client, admin):
@@ -310,10 +296,10 @@ async def test_twenty_unknown_fields_are_the_model_s_to_report_with_the_rest(cli
             {
                 "location": "body",
                 "pointer": "",
-                "detail": "must not contain NUL characters (U+0000)",
+                "detail": NUL,
                 "code": "nul",
             },
-            "body: must not contain NUL characters (U+0000)",
+            f"body: {NUL}",
         ),
     ],
 )
@@ -322,5 +308,5 @@ async def test_a_body_of_another_type_or_one_string_with_a_nul_is_refused_in_wor
 ):
     """Not JSON: the header is named. One JSON string with a NUL: the body is."""
     r = await post_raw(client, admin, content, content_type)
-    assert only_error(r) == error
+    refused_field(r, **error)
     assert r.json()["detail"] == detail
