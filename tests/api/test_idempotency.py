@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,8 +14,8 @@ from compax_server.db.rooms import Room
 from compax_server.db.series import ImportBatch, Series
 from compax_server.db.users import Role
 from compax_server.errors import RequestInProgress, RuleViolation
-from compax_server.services import bookings, idempotency
-from tests.conftest import actor_of, at, bearer, holding, waiting_on_a_lock
+from compax_server.services import api_keys, bookings, idempotency
+from tests.conftest import actor_of, at, bearer, holding, refused_field, waiting_on_a_lock
 from tests.dates import Y2031
 
 ROOMS = "/api/v1/rooms"
@@ -289,13 +290,95 @@ async def test_an_import_apply_retried_reports_the_first_outcome(client, staff, 
     assert fresh.json()["items"][0]["action"] == "unchanged"
 
 
-async def test_a_malformed_key_is_a_400(client, admin, building):
-    r = await client.post(
-        ROOMS, json=room_body(building), headers=keyed(admin, "a key with spaces")
+@pytest.mark.parametrize(
+    "key", ["a key with spaces", "k" * 201, "\u00e9t\u00e9".encode(), "tab\there"]
+)
+async def test_a_malformed_key_is_a_400_in_words(client, admin, building, key):
+    r = await client.post(ROOMS, json=room_body(building), headers=keyed(admin, key))
+    refused_field(
+        r, "/Idempotency-Key", "1-200 visible ASCII characters", "invalid", location="header"
     )
-    assert r.status_code == 400
-    assert r.json()["errors"][0]["pointer"] == "/Idempotency-Key"
+    assert r.json()["detail"] == "Idempotency-Key must be 1-200 visible ASCII characters."
     assert not await Room.filter(code="B1-900").exists()
+    assert await IdempotentRequest.all().count() == 0
+
+
+@pytest.mark.parametrize("key", ["k" * 200, "!", "~{}\"'"])
+async def test_a_key_at_the_edges_of_its_characters_and_length_is_a_key(
+    client, admin, building, key
+):
+    first = await client.post(ROOMS, json=room_body(building), headers=keyed(admin, key))
+    assert first.status_code == 201, first.text
+    again = await client.post(ROOMS, json=room_body(building), headers=keyed(admin, key))
+    assert again.headers["idempotent-replayed"] == "true"
+    assert await IdempotentRequest.get(key=key)
+
+
+async def test_an_api_key_may_use_one_idempotency_key_for_two_operations(
+    client, admin, staff, building
+):
+    """Claims are per operation and per credential: the same Idempotency-Key sent by one API
+    key to create a feature and then a room makes both, and a retry of each replays its
+    own answer."""
+    _, secret = await api_keys.create_api_key(
+        actor_of(admin), user_id=staff.pk, name="sis", scopes=["read", "write"]
+    )
+    headers = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "night-1"}
+    feature = {"code": "projector", "name": "Projector"}
+    for path, body in (("/api/v1/features", feature), (ROOMS, room_body(building))):
+        made = await client.post(path, json=body, headers=headers)
+        assert made.status_code == 201, made.text
+        assert "idempotent-replayed" not in made.headers
+        again = await client.post(path, json=body, headers=headers)
+        assert (again.status_code, again.json()) == (201, made.json())
+        assert again.headers["idempotent-replayed"] == "true"
+    assert await IdempotentRequest.all().count() == 2
+
+
+async def test_a_retried_added_date_gets_the_first_answer_not_a_412(client, member, room):
+    """Adding a date answers 200 (not 201) and needs ``If-Match``: a retry with the same
+    key, whose version is stale by then, gets the first answer, and no second booking."""
+    series = {
+        "room_id": room.pk,
+        "title": "Algorithms",
+        "start_date": f"{Y2031}-03-04",
+        "start_time": "09:00",
+        "duration_minutes": 90,
+        "recurrence": {"freq": "weekly", "until": f"{Y2031}-03-25"},
+        "excluded_dates": [f"{Y2031}-03-11"],
+    }
+    made = await client.post("/api/v1/series", json=series, headers=bearer(member))
+    assert made.status_code == 201, made.text
+    path = f"/api/v1/series/{made.json()['id']}/dates"
+    headers = keyed(member, "add-11") | {"If-Match": f'"{made.json()["version"]}"'}
+    first = await client.post(path, json={"date": f"{Y2031}-03-11"}, headers=headers)
+    assert first.status_code == 200, first.text
+    again = await client.post(path, json={"date": f"{Y2031}-03-11"}, headers=headers)
+    assert (again.status_code, again.json()) == (200, first.json())
+    assert again.headers["idempotent-replayed"] == "true"
+    assert await Booking.filter(series_id=made.json()["id"]).count() == 4
+
+
+async def test_a_claim_that_cannot_be_released_is_logged_and_the_answer_still_sent(
+    client, admin, building, monkeypatch, caplog
+):
+    """The database goes away between the failed work and the release: the client gets the
+    work's own error, and the log names the claim left to go stale (and be taken over)."""
+    await client.post(ROOMS, json=room_body(building), headers=bearer(admin))
+
+    async def away(claim_id):
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(idempotency, "release", away)
+    with caplog.at_level(logging.WARNING, logger="compax.api"):
+        clash = await client.post(ROOMS, json=room_body(building), headers=keyed(admin, "k"))
+    assert clash.status_code == 409, clash.text
+    assert clash.json()["code"] == "already_exists"
+    [claim] = await IdempotentRequest.all()
+    assert (claim.key, claim.status) == ("k", None)
+    assert [r.getMessage() for r in caplog.records if r.name == "compax.api"] == [
+        f"could not release idempotency claim {claim.pk}: ConnectionError('the database went away')"
+    ]
 
 
 async def test_old_keys_are_purged(client, admin, building, member, room):
