@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 import pytest
+from sanic import exceptions as sanic_exc
 
+from compax_server.api.errors import problem_response
+from compax_server.api.middleware import API_CSP, DOCS_CSP
 from tests.conftest import bearer
 from tests.dates import Y2031
 
@@ -244,3 +249,221 @@ async def test_forwarded_headers_count_only_from_trusted_proxies(database, setti
     assert await client_seen("10.0.0.5", "10.0.0.0/8", "6.6.6.6, 1.2.3.4") == ("1.2.3.4", "https")
     assert await client_seen("10.0.0.5", "10.0.0.0/8", "1.2.3.4, 10.0.0.9") == ("1.2.3.4", "https")
     assert await client_seen("192.0.2.1", "10.0.0.0/8", "1.2.3.4") == ("192.0.2.1", "http")
+
+
+# -- every kind of error in its words (the thirty-fourth mutation pass) -----------------------
+
+INTERNAL = "Something went wrong on our side. Report the request id to the administrators."
+DATABASE_AWAY = "The database does not answer right now; retry in a moment."
+
+
+def failing_me(monkeypatch, exc: BaseException) -> None:
+    """``GET /api/v1/me`` raises ``exc``, as a fault anywhere under a route would."""
+    from compax_server.services import users
+
+    async def broken(actor):
+        raise exc
+
+    monkeypatch.setattr(users, "get_me", broken)
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "code", "title", "detail"),
+    [
+        (
+            sanic_exc.RequestTimeout("Request Timeout"),
+            408,
+            "request_timeout",
+            "Request timeout",
+            "Request Timeout",
+        ),
+        (
+            sanic_exc.PayloadTooLarge("Request body exceeds the size limit"),
+            413,
+            "payload_too_large",
+            "The request body is too large",
+            "Request body exceeds the size limit",
+        ),
+        (sanic_exc.InvalidHeader("Bad header"), 400, "bad_request", "Bad request", "Bad header"),
+        (sanic_exc.HeaderNotFound("No Host"), 400, "bad_request", "Bad request", "No Host"),
+        (sanic_exc.BadRequest(""), 400, "bad_request", "Bad request", "Bad request."),
+        (
+            sanic_exc.SanicException("I'm a teapot", status_code=418),
+            418,
+            "bad_request",
+            "Bad request",
+            "I'm a teapot",
+        ),
+        (
+            sanic_exc.SanicException("", status_code=429),
+            429,
+            "bad_request",
+            "Bad request",
+            "Bad request.",
+        ),
+        (
+            sanic_exc.SanicException("upstream said no", status_code=502),
+            500,
+            "internal_error",
+            "Internal error",
+            INTERNAL,
+        ),
+        (
+            sanic_exc.SanicException("a 5xx", status_code=500),
+            500,
+            "internal_error",
+            "Internal error",
+            INTERNAL,
+        ),
+    ],
+)
+async def test_each_kind_of_error_has_its_status_code_and_words(
+    client, member, monkeypatch, raised, status, code, title, detail
+):
+    failing_me(monkeypatch, raised)
+    r = await client.get("/api/v1/me", headers=bearer(member))
+    body = assert_problem(r, status, code)
+    assert (body["title"], body["detail"]) == (title, detail)
+    assert body["type"] == f"http://testserver/problems/{code}"
+    assert set(body) == {"type", "title", "status", "detail", "code", "request_id"}
+    assert "retry-after" not in r.headers and "www-authenticate" not in r.headers
+
+
+async def test_a_database_that_does_not_answer_is_a_503_to_retry(
+    client, member, monkeypatch, caplog
+):
+    failing_me(monkeypatch, ConnectionRefusedError("no"))
+    with caplog.at_level(logging.WARNING, logger="compax.errors"):
+        r = await client.get("/api/v1/me", headers={**bearer(member), "X-Request-ID": "r-503"})
+    body = assert_problem(r, 503, "service_unavailable")
+    assert (body["title"], body["detail"]) == ("Service unavailable", DATABASE_AWAY)
+    assert r.headers["retry-after"] == "2"
+    assert [rec.getMessage() for rec in caplog.records if rec.name == "compax.errors"] == [
+        "database unavailable in GET /api/v1/me [request_id=r-503]: ConnectionRefusedError('no')"
+    ]
+
+
+async def test_a_response_timeout_says_the_limit_and_that_the_work_may_finish(
+    client, member, monkeypatch, caplog, settings
+):
+    failing_me(monkeypatch, sanic_exc.ServiceUnavailable("Response Timeout"))
+    with caplog.at_level(logging.WARNING, logger="compax.errors"):
+        r = await client.get("/api/v1/me", headers={**bearer(member), "X-Request-ID": "r-slow"})
+    body = assert_problem(r, 503, "service_unavailable")
+    assert (body["title"], body["detail"]) == (
+        "Service unavailable",
+        f"The request took longer than the server allows ({settings.response_timeout:g} s). "
+        "Its work may still finish: look at the result before sending it again (or retry "
+        "with the same Idempotency-Key).",
+    )
+    assert "retry-after" not in r.headers
+    assert [rec.getMessage() for rec in caplog.records if rec.name == "compax.errors"] == [
+        "response timeout in GET /api/v1/me [request_id=r-slow]"
+    ]
+
+
+async def test_unknown_routes_and_methods_are_named_in_words(client, database):
+    r = await client.get("/api/v1/nothing-here")
+    assert assert_problem(r, 404, "not_found")["detail"] == (
+        "There is nothing at /api/v1/nothing-here."
+    )
+    assert r.json()["title"] == "Not found"
+    r = await client.delete("/api/v1/me")
+    body = assert_problem(r, 405, "method_not_allowed")
+    assert (body["title"], body["detail"]) == (
+        "Method not allowed",
+        "DELETE is not allowed here; allowed: GET, PATCH.",
+    )
+    assert r.headers["allow"] == "GET, PATCH"
+
+
+async def test_a_problem_type_is_under_the_public_url_when_one_is_set(client, app, member):
+    app.ctx.settings = app.ctx.settings.model_copy(update={"public_url": "https://rooms.example"})
+    r = await client.get("/api/v1/users/0", headers=bearer(member))
+    assert r.json()["type"] == "https://rooms.example/problems/validation_failed"
+
+
+def test_a_problem_keeps_its_own_members_and_drops_empty_ones():
+    r = problem_response(
+        409,
+        "conflict",
+        "Conflict",
+        "It clashes.",
+        "rid",
+        headers={"Retry-After": "3"},
+        extra={"status": 200, "code": "ok", "detail": "x", "rule": None, "booking_id": 7},
+        base="https://rooms.example",
+    )
+    assert (r.status, r.content_type, r.headers["Retry-After"]) == (
+        409,
+        "application/problem+json",
+        "3",
+    )
+    assert json.loads(r.body) == {
+        "type": "https://rooms.example/problems/conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "It clashes.",
+        "code": "conflict",
+        "request_id": "rid",
+        "booking_id": 7,
+    }
+
+
+# -- what every answer carries (middleware) --------------------------------------------------
+
+
+async def test_every_answer_has_its_security_headers_and_the_docs_their_own_policy(
+    client, database
+):
+    api = await client.get("/api/v1/nothing-here")
+    health = await client.get("/healthz")
+    docs = await client.get("/docs")
+    for r in (api, health, docs):
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["cross-origin-opener-policy"] == "same-origin"
+    assert api.headers["content-security-policy"] == API_CSP
+    assert health.headers["content-security-policy"] == API_CSP
+    assert docs.headers["content-security-policy"] == DOCS_CSP
+    assert api.headers["cache-control"] == "no-store"
+    assert health.headers.get("cache-control") != "no-store"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("a" * 128, True),
+        ("a" * 129, False),
+        ("Az09._:-", True),
+        ("", False),
+        ("a/b", False),
+        ("a b", False),
+    ],
+)
+async def test_a_request_id_from_the_proxy_is_kept_only_when_sane(client, database, given, kept):
+    r = await client.get("/healthz", headers={"X-Request-ID": given})
+    if kept:
+        assert r.headers["x-request-id"] == given
+    else:
+        assert re.fullmatch("[0-9a-f]{32}", r.headers["x-request-id"])
+
+
+async def test_the_access_log_says_who_asked_what_and_how_it_went(client, member, caplog):
+    with caplog.at_level(logging.INFO, logger="compax.access"):
+        await client.get("/api/v1/me", headers={**bearer(member), "X-Request-ID": "r-log"})
+    [record] = [rec for rec in caplog.records if rec.name == "compax.access"]
+    seen = {k: getattr(record, k) for k in ("method", "path", "status", "request_id", "user_id")}
+    assert seen == {
+        "method": "GET",
+        "path": "/api/v1/me",
+        "status": 200,
+        "request_id": "r-log",
+        "user_id": member.pk,
+    }
+    assert record.client == "10.0.0.1"
+    assert isinstance(record.duration_ms, float) and 0 < record.duration_ms < 60_000
+    assert record.getMessage() == (
+        f"GET /api/v1/me 200 {record.duration_ms}ms request_id=r-log user_id={member.pk}"
+    )
