@@ -467,3 +467,10 @@ async def test_the_access_log_says_who_asked_what_and_how_it_went(client, member
     assert record.getMessage() == (
         f"GET /api/v1/me 200 {record.duration_ms}ms request_id=r-log user_id={member.pk}"
     )
+
+
+async def test_a_request_without_a_host_gets_a_relative_problem_type(client, database):
+    """An HTTP/1.0 client may send no ``Host``: no base to name, so the type is relative
+    (not ``http:///problems/...``)."""
+    r = await client.get("/api/v1/nothing-here", headers={"Host": ""})
+    assert assert_problem(r, 404, "not_found")["type"] == "/problems/not_found"

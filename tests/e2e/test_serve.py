@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -17,6 +19,20 @@ ADMIN = {
     "COMPAX_BOOTSTRAP_ADMIN_EMAIL": "admin@campus.example",
     "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": "first admin pw",
 }
+
+
+def raw_http(url: str, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    """Send ``request`` as it is and read the answer to its end: (status line, headers, body)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as s:
+        s.sendall(request)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return status, headers, body
 
 
 def test_serve_migrates_bootstraps_and_serves(tmp_path):
@@ -45,6 +61,25 @@ def test_serve_migrates_bootstraps_and_serves(tmp_path):
         assert big.json()["code"] == "payload_too_large"
         assert httpx.get(f"{server.url}/docs").status_code == 200
         assert httpx.get(f"{server.url}/docs/assets/swagger-ui-bundle.js").status_code == 200
+        # Malformed HTTP (no route, no request yet) is a problem too, with its request id.
+        for raw, detail in (
+            (b"HELLO\r\n\r\n", "Bad Request"),
+            (
+                b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                "Bad content-length",
+            ),
+        ):
+            status, headers, body = raw_http(server.url, raw)
+            assert status == "HTTP/1.1 400 Bad Request"
+            assert headers["content-type"] == "application/problem+json"
+            assert json.loads(body) == {
+                "type": "/problems/bad_request",
+                "title": "Bad request",
+                "status": 400,
+                "detail": detail,
+                "code": "bad_request",
+                "request_id": headers["x-request-id"],
+            }
     lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
     access = [e for e in lines if e.get("logger") == "compax.access"]
     me_line = next(e for e in access if e["request_id"] == "e2e-1")
