@@ -220,12 +220,15 @@ async def test_security_headers_are_set(client, database):
 
 
 async def test_forwarded_headers_count_only_from_trusted_proxies(database, settings):
-    """The login rate limit keys on the client address: a client must not pick its own."""
+    """The login rate limit keys on the client address: a client must not pick its own.
+    Behind a trusted proxy the client is the right-most untrusted address of
+    ``X-Forwarded-For``, and the first scheme and host the proxy names are the ones links
+    (here a problem's type) are made of."""
     import httpx
 
     from compax_server.app import create_app
 
-    async def client_seen(peer: str, trusted: str, forwarded: str) -> tuple[str, str]:
+    async def seen_by_app(peer: str, trusted: str, **forwarded: str) -> tuple[str, ...]:
         app = create_app(settings.model_copy(update={"trusted_proxies": trusted}), manage_db=False)
         app.asgi = True
         app.config.TOUCHUP = False
@@ -238,17 +241,26 @@ async def test_forwarded_headers_count_only_from_trusted_proxies(database, setti
         await app._startup()
         await app._server_event("init", "before")
         transport = httpx.ASGITransport(app=app, client=(peer, 1234))
+        headers = {f"X-Forwarded-{k.title()}": v for k, v in forwarded.items()}
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            await c.get(
-                "/healthz", headers={"X-Forwarded-For": forwarded, "X-Forwarded-Proto": "https"}
-            )
+            r = await c.get("/api/v1/nothing-here", headers=headers)
         await app._server_event("shutdown", "before")
-        return seen["client"], seen["scheme"]
+        return seen["client"], seen["scheme"], r.json()["type"]
 
-    assert await client_seen("10.0.0.5", "", "1.2.3.4") == ("10.0.0.5", "http")
-    assert await client_seen("10.0.0.5", "10.0.0.0/8", "6.6.6.6, 1.2.3.4") == ("1.2.3.4", "https")
-    assert await client_seen("10.0.0.5", "10.0.0.0/8", "1.2.3.4, 10.0.0.9") == ("1.2.3.4", "https")
-    assert await client_seen("192.0.2.1", "10.0.0.0/8", "1.2.3.4") == ("192.0.2.1", "http")
+    untrusted = ("http", "http://t/problems/not_found")
+    proxied = ("https", "https://rooms.example/problems/not_found")
+    to_us = {"proto": "https, http", "host": "rooms.example, t"}
+    cases = [
+        (("10.0.0.5", "", {"for": "1.2.3.4"} | to_us), ("10.0.0.5", *untrusted)),
+        (("10.0.0.5", "10.0.0.0/8", {"for": "6.6.6.6, 1.2.3.4"} | to_us), ("1.2.3.4", *proxied)),
+        (("10.0.0.5", "10.0.0.0/8", {"for": "1.2.3.4, 10.0.0.9"} | to_us), ("1.2.3.4", *proxied)),
+        (("10.0.0.5", "10.0.0.0/8", {"for": " , 1.2.3.4 ,, "} | to_us), ("1.2.3.4", *proxied)),
+        (("10.0.0.5", "10.0.0.0/8", {"for": "10.0.0.7, 10.0.0.9"}), ("10.0.0.7", *untrusted)),
+        (("10.0.0.5", "10.0.0.0/8", {}), ("10.0.0.5", *untrusted)),
+        (("192.0.2.1", "10.0.0.0/8", {"for": "1.2.3.4"} | to_us), ("192.0.2.1", *untrusted)),
+    ]
+    for (peer, trusted, forwarded), expected in cases:
+        assert await seen_by_app(peer, trusted, **forwarded) == expected, (peer, forwarded)
 
 
 # -- every kind of error in its words (the thirty-fourth mutation pass) -----------------------
