@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 import pkgutil
 import re
 from pathlib import Path
@@ -391,3 +392,54 @@ def test_getting_a_feed_url_declares_if_none_match_star():
     header = next(p for p in op["parameters"] if p["name"] == "If-None-Match")
     assert header["in"] == "header" and "*" in header["description"]
     assert "412" in op["responses"]
+
+
+def _operations():
+    return [op for router in ROUTERS for op in router.operations]
+
+
+def test_an_operation_is_described_by_its_handler_s_docstring():
+    """The page a person reads says what the handler's docstring says, word for word; an
+    operation whose handler has none has no description (not an empty one)."""
+    for op in _operations():
+        item = DOC["paths"][op.openapi_path][op.method.lower()]
+        assert item.get("description") == (inspect.getdoc(op.handler) or None), op.key
+
+
+def test_every_idempotent_operation_documents_its_key_and_its_two_problems():
+    idempotent = [op for op in _operations() if op.idempotent]
+    assert {op.operation_id for op in idempotent} >= {"rooms_create", "imports_run"}
+    for op in idempotent:
+        item = DOC["paths"][op.openapi_path][op.method.lower()]
+        headers = [p["name"] for p in item["parameters"] if p["in"] == "header"]
+        assert headers.count("Idempotency-Key") == 1, op.key
+        assert {"409", "422"} <= set(item["responses"]), op.key
+        assert "Idempotent-Replayed" in item["responses"][str(op.status)]["headers"], op.key
+    plain = next(op for op in _operations() if op.operation_id == "bookings_update")
+    assert not plain.idempotent and "422" not in plain.errors
+    # What an idempotent operation declares itself stays: its own problems and headers.
+    create = DOC["paths"]["/api/v1/rooms"]["post"]["responses"]
+    assert sorted(create) == ["201", "400", "401", "403", "409", "413", "422", "5XX"]
+    assert list(create["201"]["headers"]) == ["X-Request-ID", "Location", "Idempotent-Replayed"]
+    add_date = DOC["paths"]["/api/v1/series/{series_id}/dates"]["post"]
+    assert [p["name"] for p in add_date["parameters"]] == [
+        "series_id",
+        "If-Match",
+        "Idempotency-Key",
+    ]
+    assert {"404", "409", "412", "422", "428"} <= set(add_date["responses"])
+
+
+def test_a_tag_is_described_by_its_router():
+    tags = {t["name"]: t.get("description") for t in DOC["tags"]}
+    assert tags["API keys"] == "Keys for integrations."
+    assert tags["Audit"] == "Who changed what, when. The change feed. The change feed, live."
+
+
+def test_an_operation_that_is_only_its_noun_must_be_named():
+    from compax_server.api.endpoint import operation_id
+
+    assert operation_id("api_keys", "create_api_key") == "api_keys_create"
+    words = "bookings.booking: name the operation (operation_id=...)"
+    with pytest.raises(ValueError, match=f"^{re.escape(words)}$"):
+        operation_id("bookings", "booking")
