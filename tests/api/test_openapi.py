@@ -434,6 +434,11 @@ def test_a_tag_is_described_by_its_router():
     tags = {t["name"]: t.get("description") for t in DOC["tags"]}
     assert tags["API keys"] == "Keys for integrations."
     assert tags["Audit"] == "Who changed what, when. The change feed. The change feed, live."
+    # The free-room search shares its tag and adds no words of its own.
+    assert tags["Rooms"] == (
+        "Rooms: the catalogue and the free-room search. Tokens for the display at a room's "
+        "door (/display/<token>)."
+    )
 
 
 def test_an_operation_that_is_only_its_noun_must_be_named():
