@@ -221,11 +221,33 @@ async def test_tampered_payload_is_401(client, member, admin, settings):
     assert (await get_me(client, forged)).status_code == 401
 
 
-@pytest.mark.parametrize("value", ["Basic abc", "Bearer", "Bearer   ", "garbage", "Bearer a.b.c"])
-async def test_malformed_authorization_headers_are_401(client, database, value):
+USE_BEARER = "Use 'Authorization: Bearer <access token or API key>'."
+
+
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [
+        ("Basic abc", USE_BEARER),
+        ("Bearer", USE_BEARER),
+        ("Bearer   ", USE_BEARER),
+        ("garbage", USE_BEARER),
+        ("Bearer a.b.c", "The access token is not valid: Invalid header padding."),
+        ("Bearer a b", "The access token is not valid: Not enough segments."),
+    ],
+)
+async def test_malformed_authorization_headers_are_401(client, database, value, detail):
     r = await client.get("/api/v1/me", headers={"Authorization": value})
     assert r.status_code == 401
     assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["detail"] == detail
+    assert r.headers["www-authenticate"] == 'Bearer realm="compax"'
+
+
+async def test_the_scheme_is_read_in_any_case_and_spaces_around_the_token_are_not(client, member):
+    token = bearer(member)["Authorization"].removeprefix("Bearer ")
+    r = await client.get("/api/v1/me", headers={"Authorization": f"bearer  {token} "})
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == member.pk
 
 
 async def test_no_credentials_is_401(client, database):

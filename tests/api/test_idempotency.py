@@ -335,6 +335,32 @@ async def test_an_api_key_may_use_one_idempotency_key_for_two_operations(
     assert await IdempotentRequest.all().count() == 2
 
 
+async def test_one_idempotency_key_sent_by_two_api_keys_of_one_user_is_two_claims(
+    client, admin, staff
+):
+    """An answer is replayed only to the credential that made it, not to another API key of
+    the same user (which might not have the scope to make it): the second key's request
+    runs, and finds the code taken."""
+    secrets = []
+    for name in ("sis", "signage"):
+        _, secret = await api_keys.create_api_key(
+            actor_of(admin), user_id=staff.pk, name=name, scopes=["read", "write"]
+        )
+        secrets.append(secret)
+    body = {"code": "projector", "name": "Projector"}
+    answers = [
+        await client.post(
+            "/api/v1/features",
+            json=body,
+            headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "k1"},
+        )
+        for secret in secrets
+    ]
+    assert [r.status_code for r in answers] == [201, 409]
+    assert "idempotent-replayed" not in answers[1].headers
+    assert await IdempotentRequest.all().count() == 1
+
+
 async def test_a_retried_added_date_gets_the_first_answer_not_a_412(client, member, room):
     """Adding a date answers 200 (not 201) and needs ``If-Match``: a retry with the same
     key, whose version is stale by then, gets the first answer, and no second booking."""
