@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -486,3 +487,44 @@ async def test_a_request_without_a_host_gets_a_relative_problem_type(client, dat
     (not ``http:///problems/...``)."""
     r = await client.get("/api/v1/nothing-here", headers={"Host": ""})
     assert assert_problem(r, 404, "not_found")["type"] == "/problems/not_found"
+
+
+# -- a client that leaves -------------------------------------------------------------------
+
+
+async def test_the_work_of_a_client_that_left_finishes_and_a_failure_is_logged(
+    client, member, monkeypatch, caplog
+):
+    """Cancelling database work half-way could leave a transaction open, so a request's work
+    runs to its end even when the client leaves; if it then fails, the log says so."""
+    from compax_server.services import users
+
+    real, started, gate, finished = users.get_me, asyncio.Event(), asyncio.Event(), []
+
+    async def slow(actor):
+        started.set()
+        await gate.wait()
+        finished.append(await real(actor))
+        raise RuntimeError("after the client left")
+
+    monkeypatch.setattr(users, "get_me", slow)
+    asking = asyncio.ensure_future(client.get("/api/v1/me", headers=bearer(member)))
+    await started.wait()
+    asking.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asking
+    logged = asyncio.Event()
+    handler = logging.Handler()
+    handler.emit = lambda record: logged.set()  # type: ignore[method-assign]
+    api_log = logging.getLogger("compax.api")
+    api_log.addHandler(handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="compax.api"):
+            gate.set()
+            await asyncio.wait_for(logged.wait(), 30)
+    finally:
+        api_log.removeHandler(handler)
+    assert [user.pk for user in finished] == [member.pk]
+    assert [r.getMessage() for r in caplog.records if r.name == "compax.api"] == [
+        "work for a disconnected client failed: RuntimeError('after the client left')"
+    ]
