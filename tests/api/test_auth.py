@@ -254,6 +254,14 @@ async def test_no_credentials_is_401(client, database):
     r = await client.get("/api/v1/me")
     assert r.status_code == 401
     assert r.json()["code"] == "unauthenticated"
+    assert r.json()["detail"] == (
+        "This endpoint needs a bearer token: log in at POST /api/v1/auth/token."
+    )
+
+
+async def test_a_trailing_slash_is_the_same_operation(client, member):
+    r = await client.get("/api/v1/me/", headers=bearer(member))
+    assert (r.status_code, r.json()["id"]) == (200, member.pk)
 
 
 async def test_token_of_a_deactivated_user_stops_working(client, make_user, admin):
