@@ -259,6 +259,8 @@ async def test_forwarded_headers_count_only_from_trusted_proxies(database, setti
         (("10.0.0.5", "10.0.0.0/8", {"for": "10.0.0.7, 10.0.0.9"}), ("10.0.0.7", *untrusted)),
         (("10.0.0.5", "10.0.0.0/8", {}), ("10.0.0.5", *untrusted)),
         (("192.0.2.1", "10.0.0.0/8", {"for": "1.2.3.4"} | to_us), ("192.0.2.1", *untrusted)),
+        # A peer without an address one can read (a socket file) is no trusted proxy.
+        (("not-an-ip", "10.0.0.0/8", {"for": "1.2.3.4"} | to_us), ("not-an-ip", *untrusted)),
     ]
     for (peer, trusted, forwarded), expected in cases:
         assert await seen_by_app(peer, trusted, **forwarded) == expected, (peer, forwarded)
@@ -442,6 +444,11 @@ async def test_every_answer_has_its_security_headers_and_the_docs_their_own_poli
     assert docs.headers["content-security-policy"] == DOCS_CSP
     assert api.headers["cache-control"] == "no-store"
     assert health.headers.get("cache-control") != "no-store"
+
+
+async def test_a_request_without_an_id_gets_a_new_one_each_time(client, database):
+    ids = {(await client.get("/healthz")).headers["x-request-id"] for _ in range(2)}
+    assert len(ids) == 2 and all(re.fullmatch("[0-9a-f]{32}", i) for i in ids), ids
 
 
 @pytest.mark.parametrize(
