@@ -442,6 +442,10 @@ async def test_every_answer_has_its_security_headers_and_the_docs_their_own_poli
     assert api.headers["content-security-policy"] == API_CSP
     assert health.headers["content-security-policy"] == API_CSP
     assert docs.headers["content-security-policy"] == DOCS_CSP
+    # The OAuth2 redirect page under /docs/ runs its inline script under the docs' policy.
+    redirect = await client.get("/docs/assets/oauth2-redirect.html")
+    assert redirect.status_code == 200
+    assert redirect.headers["content-security-policy"] == DOCS_CSP
     assert api.headers["cache-control"] == "no-store"
     assert health.headers.get("cache-control") != "no-store"
 
