@@ -198,12 +198,7 @@ async def test_request_id_from_the_proxy_is_echoed_and_a_bad_one_replaced(client
 async def test_an_unexpected_error_is_a_bare_500_and_logged_with_the_request_id(
     client, member, monkeypatch, caplog
 ):
-    from compax_server.services import users
-
-    async def broken(actor):
-        raise RuntimeError("secret internals: password=hunter2")
-
-    monkeypatch.setattr(users, "get_me", broken)
+    failing_me(monkeypatch, RuntimeError("secret internals: password=hunter2"))
     with caplog.at_level(logging.ERROR, logger="compax.errors"):
         r = await client.get("/api/v1/me", headers={**bearer(member), "X-Request-ID": "req-500"})
     body = assert_problem(r, 500, "internal_error")
