@@ -387,6 +387,19 @@ async def test_unknown_routes_and_methods_are_named_in_words(client, database):
     assert r.headers["allow"] == "GET, PATCH"
 
 
+async def test_a_wrong_method_with_a_trailing_slash_still_names_the_allowed_ones(client, database):
+    """Sanic retries ``/rooms/1/`` as ``/rooms/1`` and, when the method is wrong there too,
+    raises its 405 again without the methods: the server looks them up itself."""
+    for method, path, allowed in [
+        ("PUT", "/api/v1/rooms/1/", "DELETE, GET, PATCH"),
+        ("POST", "/api/v1/bookings/5/", "GET, PATCH"),
+    ]:
+        r = await client.request(method, path)
+        body = assert_problem(r, 405, "method_not_allowed")
+        assert body["detail"] == f"{method} is not allowed here; allowed: {allowed}."
+        assert r.headers["allow"] == allowed
+
+
 async def test_a_problem_type_is_under_the_public_url_when_one_is_set(client, app, member):
     app.ctx.settings = app.ctx.settings.model_copy(update={"public_url": "https://rooms.example"})
     r = await client.get("/api/v1/users/0", headers=bearer(member))
