@@ -215,17 +215,19 @@ async def test_security_headers_are_set(client, database):
     assert "default-src 'none'" in r.headers["content-security-policy"]
 
 
-async def test_forwarded_headers_count_only_from_trusted_proxies(database, settings):
+async def test_forwarded_headers_count_only_from_trusted_proxies(database, settings, caplog):
     """The login rate limit keys on the client address: a client must not pick its own.
     Behind a trusted proxy the client is the right-most untrusted address of
-    ``X-Forwarded-For``, and the first scheme and host the proxy names are the ones links
-    (here a problem's type) are made of."""
+    ``X-Forwarded-For`` (the access log names it too), and the first scheme and host the
+    proxy names are the ones links (here a problem's type) are made of."""
     import httpx
 
     from compax_server.app import create_app
 
     async def seen_by_app(peer: str, trusted: str, **forwarded: str) -> tuple[str, ...]:
         app = create_app(settings.model_copy(update={"trusted_proxies": trusted}), manage_db=False)
+        # create_app sets up compax's logging afresh, dropping the handler caplog had put there
+        logging.getLogger("compax").addHandler(caplog.handler)
         app.asgi = True
         app.config.TOUCHUP = False
         seen: dict[str, str] = {}
@@ -238,9 +240,13 @@ async def test_forwarded_headers_count_only_from_trusted_proxies(database, setti
         await app._server_event("init", "before")
         transport = httpx.ASGITransport(app=app, client=(peer, 1234))
         headers = {f"X-Forwarded-{k.title()}": v for k, v in forwarded.items()}
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            r = await c.get("/api/v1/nothing-here", headers=headers)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="compax.access"):
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+                r = await c.get("/api/v1/nothing-here", headers=headers)
         await app._server_event("shutdown", "before")
+        [logged] = [rec for rec in caplog.records if rec.name == "compax.access"]
+        assert getattr(logged, "client") == seen["client"]
         return seen["client"], seen["scheme"], r.json()["type"]
 
     untrusted = ("http", "http://t/problems/not_found")
