@@ -58,17 +58,13 @@ def problem_response(
     )
 
 
-def _request_id(request: Request | None) -> str:
-    if request is None:
-        return ""
+def _request_id(request: Request) -> str:
     return str(getattr(request.ctx, "request_id", "") or "")
 
 
-def _allowed(request: Request | None) -> list[str]:
+def _allowed(request: Request) -> list[str]:
     """The methods the path answers to. Sanic leaves them out of its 405 when it found the
     route by retrying the path without its trailing slash (``PUT /rooms/1/``)."""
-    if request is None:
-        return []
     found = []
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
         try:
@@ -79,9 +75,7 @@ def _allowed(request: Request | None) -> list[str]:
     return found
 
 
-def _base(request: Request | None) -> str:
-    if request is None:
-        return ""
+def _base(request: Request) -> str:
     try:
         base = public_base(request)
     except Exception:  # a request too broken to say where it came to: a relative type
@@ -107,27 +101,25 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
             499, "client_closed_request", "Client closed the request", "The client left.", rid
         )
     if isinstance(exc, sanic_exc.NotFound):
-        path = request.path if request is not None else ""
-        return problem(404, "not_found", "Not found", f"There is nothing at {path}.", rid)
+        return problem(404, "not_found", "Not found", f"There is nothing at {request.path}.", rid)
     if isinstance(exc, sanic_exc.MethodNotAllowed):
         allowed = sorted(getattr(exc, "allowed_methods", None) or _allowed(request))
-        method = request.method if request is not None else ""
         return problem(
             405,
             "method_not_allowed",
             "Method not allowed",
-            f"{method} is not allowed here; allowed: {', '.join(allowed)}.",
+            f"{request.method} is not allowed here; allowed: {', '.join(allowed)}.",
             rid,
             headers={"Allow": ", ".join(allowed)} if allowed else None,
         )
     if isinstance(exc, sanic_exc.PayloadTooLarge):
         return problem(413, "payload_too_large", "The request body is too large", str(exc), rid)
     if isinstance(exc, sanic_exc.ServiceUnavailable):  # Sanic's response timeout
-        limit = f" ({timeouts.seconds_for(request):g} s)" if request is not None else ""
+        limit = f" ({timeouts.seconds_for(request):g} s)"
         log.warning(
             "response timeout in %s %s [request_id=%s]",
-            request.method if request is not None else "?",
-            request.path if request is not None else "?",
+            request.method,
+            request.path,
             rid,
         )
         return problem(
@@ -150,8 +142,8 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
     if db.is_unavailable(exc):
         log.warning(
             "database unavailable in %s %s [request_id=%s]: %r",
-            request.method if request is not None else "?",
-            request.path if request is not None else "?",
+            request.method,
+            request.path,
             rid,
             exc,
         )
@@ -165,8 +157,8 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
         )
     log.error(
         "unhandled error in %s %s [request_id=%s]",
-        request.method if request is not None else "?",
-        request.path if request is not None else "?",
+        request.method,
+        request.path,
         rid,
         exc_info=exc,
     )
