@@ -208,6 +208,27 @@ async def test_an_unexpected_error_is_a_bare_500_and_logged_with_the_request_id(
     assert record.exc_info is not None
 
 
+async def test_an_error_the_renderer_cannot_render_is_still_a_500_problem(
+    client, member, monkeypatch, caplog
+):
+    """The last net: rendering the error failed too (a bug in the renderer). The client still
+    gets a problem with its request id, and the log names the error being rendered."""
+    from compax_server import app as app_module
+
+    def broken_renderer(request, exc):
+        raise KeyError("renderer bug")
+
+    failing_me(monkeypatch, RuntimeError("the first fault"))
+    monkeypatch.setattr(app_module, "render_error", broken_renderer)
+    with caplog.at_level(logging.ERROR, logger="compax.app"):
+        r = await client.get("/api/v1/me", headers={**bearer(member), "X-Request-ID": "r-net"})
+    body = assert_problem(r, 500, "internal_error")
+    assert (body["detail"], body["request_id"]) == ("Something went wrong on our side.", "r-net")
+    [record] = [rec for rec in caplog.records if rec.name == "compax.app"]
+    assert record.getMessage() == "rendering RuntimeError('the first fault') failed"
+    assert record.exc_info is not None and record.exc_info[0] is KeyError
+
+
 async def test_security_headers_are_set(client, database):
     r = await client.get("/healthz")
     assert r.headers["x-content-type-options"] == "nosniff"
