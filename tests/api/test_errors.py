@@ -223,7 +223,11 @@ async def test_an_error_the_renderer_cannot_render_is_still_a_500_problem(
     with caplog.at_level(logging.ERROR, logger="compax.app"):
         r = await client.get("/api/v1/me", headers={**bearer(member), "X-Request-ID": "r-net"})
     body = assert_problem(r, 500, "internal_error")
-    assert (body["detail"], body["request_id"]) == ("Something went wrong on our side.", "r-net")
+    assert (body["type"], body["detail"], body["request_id"]) == (
+        "/problems/internal_error",
+        "Something went wrong on our side.",
+        "r-net",
+    )
     [record] = [rec for rec in caplog.records if rec.name == "compax.app"]
     assert record.getMessage() == "rendering RuntimeError('the first fault') failed"
     assert record.exc_info is not None and record.exc_info[0] is KeyError
