@@ -592,3 +592,40 @@ async def test_the_work_of_a_client_that_left_finishes_and_a_failure_is_logged(
     assert [r.getMessage() for r in caplog.records if r.name == "compax.api"] == [
         "work for a disconnected client failed: RuntimeError('after the client left')"
     ]
+
+
+async def test_the_work_of_a_client_that_left_that_succeeds_logs_nothing(
+    client, member, monkeypatch, caplog
+):
+    """Only a failure is news: work that finishes well after its client left is not logged
+    (synchronised on the note-taker itself, which runs once the work is done)."""
+    from compax_server.api import endpoint
+    from compax_server.services import users
+
+    real, started, gate, noted = users.get_me, asyncio.Event(), asyncio.Event(), asyncio.Event()
+    finished = []
+
+    async def slow(actor):
+        started.set()
+        await gate.wait()
+        finished.append(await real(actor))
+        return finished[-1]
+
+    real_abandoned = endpoint._abandoned
+
+    def abandoned(work):
+        real_abandoned(work)
+        noted.set()
+
+    monkeypatch.setattr(users, "get_me", slow)
+    monkeypatch.setattr(endpoint, "_abandoned", abandoned)
+    asking = asyncio.ensure_future(client.get("/api/v1/me", headers=bearer(member)))
+    await started.wait()
+    asking.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asking
+    with caplog.at_level(logging.INFO, logger="compax.api"):
+        gate.set()
+        await asyncio.wait_for(noted.wait(), 30)
+    assert [user.pk for user in finished] == [member.pk]
+    assert [r.getMessage() for r in caplog.records if r.name == "compax.api"] == []
