@@ -204,8 +204,9 @@ async def test_an_unexpected_error_is_a_bare_500_and_logged_with_the_request_id(
     body = assert_problem(r, 500, "internal_error")
     assert "hunter2" not in r.text and "Traceback" not in r.text
     assert body["request_id"] == "req-500"
-    record = next(rec for rec in caplog.records if "req-500" in rec.getMessage())
-    assert record.exc_info is not None
+    [record] = [rec for rec in caplog.records if rec.name == "compax.errors"]
+    assert record.getMessage() == "unhandled error in GET /api/v1/me [request_id=req-500]"
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
 
 
 async def test_an_error_the_renderer_cannot_render_is_still_a_500_problem(
@@ -328,6 +329,13 @@ def failing_me(monkeypatch, exc: BaseException) -> None:
         (sanic_exc.InvalidHeader("Bad header"), 400, "bad_request", "Bad request", "Bad header"),
         (sanic_exc.HeaderNotFound("No Host"), 400, "bad_request", "Bad request", "No Host"),
         (sanic_exc.BadRequest(""), 400, "bad_request", "Bad request", "Bad request."),
+        (
+            sanic_exc.SanicException("odd request", status_code=400),
+            400,
+            "bad_request",
+            "Bad request",
+            "odd request",
+        ),
         (
             sanic_exc.SanicException("I'm a teapot", status_code=418),
             418,
