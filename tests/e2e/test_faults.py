@@ -287,10 +287,19 @@ def test_clients_hanging_up_do_not_wedge_the_server(tmp_path):
         # The server saw a client leave (not only a request that never arrived) ...
         hang_up_line = re.compile(
             r"^\S+ \S+ INFO compax\.errors: client went away during "
-            r"(POST /api/v1/imports|GET /api/v1/rooms) \[request_id=[0-9a-f]{32}\]$",
+            r"(POST /api/v1/imports|GET /api/v1/rooms) \[request_id=([0-9a-f]{32})\]$",
             re.MULTILINE,
         )
         wait_for(lambda: bool(hang_up_line.search(server.log())), "the server to log a hang-up")
+        # ... and its access line says 499 (nginx's "client closed request"), not a 5xx
+        hang_up = hang_up_line.search(server.log())
+        assert hang_up is not None
+        operation, request_id = hang_up.groups()
+        access_line = re.compile(
+            rf"INFO compax\.access: {operation} 499 \S+ms request_id={request_id} user_id=1$",
+            re.MULTILINE,
+        )
+        wait_for(lambda: bool(access_line.search(server.log())), "the hang-up's access line")
         # ... and everything still answers; the abandoned imports finished (or were cancelled)
         # each as one piece: all 100 series or none.
         assert httpx.get(f"{server.url}/readyz").status_code == 200
