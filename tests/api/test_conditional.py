@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import at, bearer, version_of
+from tests.conftest import at, bearer, series_body, version_of
 from tests.dates import Y2031
 
 
@@ -280,3 +280,41 @@ async def test_an_answer_to_a_write_without_a_version_has_no_etag(client, member
     )
     assert r.status_code == 200, r.text
     assert "etag" not in r.headers
+
+
+async def test_a_decision_or_a_cancellation_answers_with_the_etag_it_leaves(
+    client, member, staff, make_room
+):
+    """Approve, reject and cancel answer with the ETag of the version they leave, as a PATCH
+    does (OpenAPI promises it), so a client can send it back without reading again; a
+    series' cancellation too."""
+    room = await make_room(requires_approval=True)
+    for day, action in [(1, "approve"), (2, "reject"), (3, "cancel")]:
+        asked = await client.post(
+            "/api/v1/bookings",
+            json={
+                "room_id": room.pk,
+                "title": "Talk",
+                "start": at(day, 9).isoformat(),
+                "end": at(day, 10).isoformat(),
+            },
+            headers=bearer(member),
+        )
+        assert asked.status_code == 201, asked.text
+        path = f"/api/v1/bookings/{asked.json()['id']}"
+        r = await client.post(f"{path}/{action}", headers=bearer(staff) | {"If-Match": '"1"'})
+        assert r.status_code == 200, r.text
+        assert version_of(r.headers["etag"]) == 2, action
+        if action != "approve":  # the approval's answer also lists what it overrode
+            read = await client.get(path, headers=bearer(staff))
+            assert r.headers["etag"] == read.headers["etag"], action
+    body = series_body(room, start_time="14:00")  # after the bookings above
+    made = await client.post("/api/v1/series", json=body, headers=bearer(staff))
+    assert made.status_code == 201, made.text
+    path = f"/api/v1/series/{made.json()['id']}"
+    r = await client.post(
+        f"{path}/cancel", json={}, headers=bearer(staff) | {"If-Match": made.headers["etag"]}
+    )
+    assert r.status_code == 200, r.text
+    read = await client.get(path, headers=bearer(staff))
+    assert version_of(r.headers["etag"]) == version_of(read.headers["etag"]) == 2
