@@ -46,6 +46,27 @@ async def test_the_series_filter_lists_just_that_series(client, staff, room, boo
     assert await pages(client, staff, 10) == [[single.pk, *series_ids]]
 
 
+async def test_the_status_filter_lists_those_statuses_one_or_several(
+    client, staff, member, make_room, book
+):
+    """A confirmed, a pending and a cancelled booking; ``status`` names one or several,
+    comma-separated."""
+    confirmed = await book(staff, await make_room(), at(0, 9), at(0, 10))
+    pending = await book(member, await make_room(requires_approval=True), at(1, 9), at(1, 10))
+    cancelled = await book(staff, await make_room(), at(2, 9), at(2, 10))
+    r = await client.post(
+        f"{BK}/{cancelled.pk}/cancel", headers=bearer(staff) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    for status, listed in [
+        ("cancelled", [cancelled.pk]),
+        ("pending", [pending.pk]),
+        ("confirmed,cancelled", [confirmed.pk, cancelled.pk]),
+        ("pending,confirmed,cancelled", [confirmed.pk, pending.pk, cancelled.pk]),
+    ]:
+        assert await pages(client, staff, 10, status=status) == [listed], status
+
+
 async def test_a_cursor_holds_an_id_the_column_can_hold_and_a_start_in_range(
     client, staff, room, book
 ):
