@@ -58,6 +58,13 @@ async def test_bookings_as_csv_are_paged_and_safe_in_spreadsheets(client, admin,
     r = await client.get(BK, params={"limit": 2}, headers=bearer(admin) | CSV)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="bookings.csv"'
+    # a booking's columns, without the free text and the list a spreadsheet cannot hold
+    assert r.text.splitlines()[0].split(",") == [
+        *("id", "room_id", "owner_id", "title", "start", "end", "status", "reason"),
+        *("attendees", "series_id", "source", "external_id", "version", "created_by_id"),
+        *("created_at", "updated_at", "checked_in_at", "timezone", "local_start", "local_end"),
+    ]
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [int(x["id"]) for x in rows] == [made["a"].pk, made["b"].pk]
     assert rows[0]["title"] == "'=cmd|' /C calc'!A0"  # not a formula
