@@ -41,6 +41,20 @@ async def test_a_member_books_a_free_room(client, member, room):
     assert r.headers["location"] == f"{BK}/{body['id']}"
 
 
+async def test_a_booking_keeps_its_description_and_a_change_of_it(client, member, room):
+    text = "Bring the lab sheets.\nSecond line, ünïcode."
+    r = await create(client, member, room, at(0, 9), at(0, 10), description=text)
+    assert r.status_code == 201, r.text
+    assert r.json()["description"] == text
+    path = f"{BK}/{r.json()['id']}"
+    assert (await client.get(path, headers=bearer(member))).json()["description"] == text
+    r = await client.patch(
+        path, json={"description": ""}, headers=bearer(member) | {"If-Match": '"1"'}
+    )
+    assert r.status_code == 200, r.text
+    assert (await client.get(path, headers=bearer(member))).json()["description"] == ""
+
+
 async def test_times_with_offsets_are_stored_in_utc(client, member, room):
     r = await client.post(
         BK,
