@@ -272,7 +272,7 @@ async def test_forwarded_headers_count_only_from_trusted_proxies(database, setti
                 r = await c.get("/api/v1/nothing-here", headers=headers)
         await app._server_event("shutdown", "before")
         [logged] = [rec for rec in caplog.records if rec.name == "compax.access"]
-        assert getattr(logged, "client") == seen["client"]
+        assert logged.client == seen["client"]
         return seen["client"], seen["scheme"], r.json()["type"]
 
     untrusted = ("http", "http://t/problems/not_found")
