@@ -52,6 +52,7 @@ async def test_weekly_0900_in_berlin_stays_0900_across_both_dst_changes(client, 
         client, staff, room, start_date=f"{Y2031}-03-18", recurrence={"until": f"{Y2031}-11-04"}
     )
     assert r.status_code == 201, r.text
+    assert r.headers["location"] == f"/api/v1/series/{r.json()['id']}"
     occ = await occurrences(client, staff, r.json()["id"])
     assert len(occ) == 34
     locals_, utcs = zip(*local_times(occ, "Europe/Berlin"), strict=True)
