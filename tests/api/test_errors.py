@@ -566,49 +566,10 @@ async def test_a_request_without_a_host_gets_a_relative_problem_type(client, dat
 # -- a client that leaves -------------------------------------------------------------------
 
 
-async def test_the_work_of_a_client_that_left_finishes_and_a_failure_is_logged(
-    client, member, monkeypatch, caplog
-):
-    """Cancelling database work half-way could leave a transaction open, so a request's work
-    runs to its end even when the client leaves; if it then fails, the log says so."""
-    from compax_server.services import users
-
-    real, started, gate, finished = users.get_me, asyncio.Event(), asyncio.Event(), []
-
-    async def slow(actor):
-        started.set()
-        await gate.wait()
-        finished.append(await real(actor))
-        raise RuntimeError("after the client left")
-
-    monkeypatch.setattr(users, "get_me", slow)
-    asking = asyncio.ensure_future(client.get("/api/v1/me", headers=bearer(member)))
-    await started.wait()
-    asking.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await asking
-    logged = asyncio.Event()
-    handler = logging.Handler()
-    handler.emit = lambda record: logged.set()  # type: ignore[method-assign]
-    api_log = logging.getLogger("compax.api")
-    api_log.addHandler(handler)
-    try:
-        with caplog.at_level(logging.INFO, logger="compax.api"):
-            gate.set()
-            await asyncio.wait_for(logged.wait(), 30)
-    finally:
-        api_log.removeHandler(handler)
-    assert [user.pk for user in finished] == [member.pk]
-    assert [r.getMessage() for r in caplog.records if r.name == "compax.api"] == [
-        "work for a disconnected client failed: RuntimeError('after the client left')"
-    ]
-
-
-async def test_the_work_of_a_client_that_left_that_succeeds_logs_nothing(
-    client, member, monkeypatch, caplog
-):
-    """Only a failure is news: work that finishes well after its client left is not logged
-    (synchronised on the note-taker itself, which runs once the work is done)."""
+async def left_mid_request(client, member, monkeypatch, failure: Exception | None) -> list:
+    """``GET /api/v1/me`` whose work waits until its client has left, then ends (raising
+    ``failure`` if given); returns once the server has taken note of how it ended (its
+    done-callback, wrapped to say so). Returns the users the work read."""
     from compax_server.api import endpoint
     from compax_server.services import users
 
@@ -619,6 +580,8 @@ async def test_the_work_of_a_client_that_left_that_succeeds_logs_nothing(
         started.set()
         await gate.wait()
         finished.append(await real(actor))
+        if failure is not None:
+            raise failure
         return finished[-1]
 
     real_abandoned = endpoint._abandoned
@@ -634,8 +597,31 @@ async def test_the_work_of_a_client_that_left_that_succeeds_logs_nothing(
     asking.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asking
+    gate.set()
+    await asyncio.wait_for(noted.wait(), 30)
+    return finished
+
+
+async def test_the_work_of_a_client_that_left_finishes_and_a_failure_is_logged(
+    client, member, monkeypatch, caplog
+):
+    """Cancelling database work half-way could leave a transaction open, so a request's work
+    runs to its end even when the client leaves; if it then fails, the log says so."""
     with caplog.at_level(logging.INFO, logger="compax.api"):
-        gate.set()
-        await asyncio.wait_for(noted.wait(), 30)
+        failure = RuntimeError("after the client left")
+        finished = await left_mid_request(client, member, monkeypatch, failure)
+    assert [user.pk for user in finished] == [member.pk]
+    assert [r.getMessage() for r in caplog.records if r.name == "compax.api"] == [
+        "work for a disconnected client failed: RuntimeError('after the client left')"
+    ]
+
+
+async def test_the_work_of_a_client_that_left_that_succeeds_logs_nothing(
+    client, member, monkeypatch, caplog
+):
+    """Only a failure is news: work that finishes well after its client left is not
+    logged."""
+    with caplog.at_level(logging.INFO, logger="compax.api"):
+        finished = await left_mid_request(client, member, monkeypatch, None)
     assert [user.pk for user in finished] == [member.pk]
     assert [r.getMessage() for r in caplog.records if r.name == "compax.api"] == []
