@@ -23,6 +23,7 @@ from tests.conftest import (
     follow_pages,
     holding,
     refused_field,
+    version_of,
     waiting_on_a_lock,
 )
 from tests.dates import Y2031
@@ -46,6 +47,7 @@ async def test_staff_create_a_building_with_opening_hours(client, staff):
         headers=bearer(staff),
     )
     assert r.status_code == 201, r.text
+    assert r.headers["location"] == f"{B}/{r.json()['id']}"
     assert r.json()["opening_hours"]["mon"] == [["08:00", "12:00"], ["13:00", "18:00"]]
 
 
@@ -104,6 +106,7 @@ async def test_rooms_have_features_from_the_vocabulary(client, staff, building):
     )
     assert r.status_code == 201, r.text
     room = r.json()
+    assert r.headers["location"] == f"{R}/{room['id']}"
     assert room["features"] == ["projector"]
     assert room["building_code"] == "B1"
     assert room["timezone"] == "Europe/Berlin"
@@ -409,6 +412,10 @@ async def test_catalogue_writes_are_audited(client, staff, building):
     h = bearer(staff) | {"If-Match": f'"{building.version}"'}
     r = await client.patch(f"{B}/{building.pk}", json={"name": "Renamed"}, headers=h)
     assert r.status_code == 200
+    # the answer's ETag is the new version's, as the next GET's
+    read = await client.get(f"{B}/{building.pk}", headers=bearer(staff))
+    assert r.headers["etag"] == read.headers["etag"]
+    assert version_of(r.headers["etag"]) == building.version + 1
     event = await AuditEvent.filter(action="building.update").first()
     assert event.before["name"] == "Main building" and event.after["name"] == "Renamed"
     assert event.actor_user_id == staff.pk

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 import pytest
 
@@ -86,9 +87,21 @@ async def test_bookings_as_csv_are_paged_and_safe_in_spreadsheets(client, admin,
 async def test_rooms_and_audit_events_as_csv(client, admin, two_buildings):
     r = await client.get("/api/v1/rooms", params={"sort": "code"}, headers=bearer(admin) | CSV)
     assert r.status_code == 200, r.text
+    assert r.headers["content-disposition"] == 'attachment; filename="rooms.csv"'
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [x["code"] for x in rows] == ["B1-101", "B1-102", "B2-1"]
     assert rows[0]["building_code"] == "B1" and rows[0]["capacity"] == "30"
+    # a page at a time, as the JSON: the next page's cursor in a header and a link
+    params = {"sort": "code", "limit": "2"}
+    r = await client.get("/api/v1/rooms", params=params, headers=bearer(admin) | CSV)
+    assert [x["code"] for x in csv.DictReader(io.StringIO(r.text))] == ["B1-101", "B1-102"]
+    cursor = r.headers["x-next-cursor"]
+    assert r.headers["link"] == (
+        f'</api/v1/rooms?{urlencode(params | {"cursor": cursor})}>; rel="next"'
+    )
+    r = await client.get(r.headers["link"][1:].partition(">")[0], headers=bearer(admin) | CSV)
+    assert [x["code"] for x in csv.DictReader(io.StringIO(r.text))] == ["B2-1"]
+    assert "x-next-cursor" not in r.headers
     r = await client.get("/api/v1/audit-events", headers=bearer(admin) | CSV)
     assert r.status_code == 200, r.text
     rows = list(csv.DictReader(io.StringIO(r.text)))

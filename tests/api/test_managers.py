@@ -210,6 +210,8 @@ async def test_a_buildings_managers_are_listed_there(client, campus, staff):
     ]
     r = await client.get(f"{API}/rooms/{campus['lab'].pk}/managers", headers=bearer(staff))
     assert r.json()["data"] == []  # the seminar's manager is not the lab's
+    r = await client.get(f"{API}/buildings/999999/managers", headers=bearer(staff))
+    assert (r.status_code, r.json()["detail"]) == (404, "building 999999 does not exist")
     r = await client.post(
         f"{API}/buildings/{campus['building'].pk}/managers",
         json={"user_id": campus["other"].pk},
