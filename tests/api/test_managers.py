@@ -220,6 +220,15 @@ async def test_a_buildings_managers_are_listed_there(client, campus, staff):
     assert (r.json()["of"], r.json()["building_id"], r.json()["room_id"]) == (
         "building", campus["building"].pk, None,
     )  # fmt: skip
+    building, manager = campus["building"].pk, campus["building_manager"].pk
+    path = f"{API}/buildings/{building}/managers/{manager}"
+    assert (await client.delete(path, headers=bearer(staff))).status_code == 204
+    r = await client.get(f"{API}/buildings/{building}/managers", headers=bearer(staff))
+    assert [m["user_id"] for m in r.json()["data"]] == [campus["other"].pk]
+    again = await client.delete(path, headers=bearer(staff))
+    assert (again.status_code, again.json()["detail"]) == (
+        404, f"user {manager} does not manage building {building}",
+    )  # fmt: skip
 
 
 async def test_removing_a_manager_twice_is_a_404(client, campus, staff):
