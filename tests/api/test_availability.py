@@ -37,6 +37,7 @@ async def test_busy_lists_bookings_and_closures_in_time_order_and_free_the_rest(
     )
     r = await availability(client, member, room.pk, at(0, 8), at(0, 18))
     assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/json"  # written without its model
     body = r.json()
     assert (body["room_id"], body["timezone"]) == (room.pk, "Europe/Berlin")
     assert (body["from"], body["to"]) == (f"{Y2031}-03-03T08:00:00Z", f"{Y2031}-03-03T18:00:00Z")

@@ -17,6 +17,7 @@ async def page_of(client, user, **params: Any) -> dict[str, Any]:
     """One page, checked against the model's own writing of it."""
     r = await client.get(R, params=params, headers=bearer(user))
     assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/json"
     assert r.text == RoomSearchPage.model_validate_json(r.text).model_dump_json()
     return r.json()
 
