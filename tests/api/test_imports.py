@@ -68,6 +68,48 @@ async def test_plan_apply_and_reapply_is_idempotent(client, staff, make_room):
     assert stored.json()["summary"]["unchanged"] == 3
 
 
+async def test_the_same_instant_written_in_another_offset_is_no_change(client, staff, make_room):
+    """The timetable system may send 10:00+01:00 one night and 09:00Z the next: the same
+    booking, so unchanged, not an update (a version bumped and a change notified for
+    nothing). An import's answer names its own place (``Location``)."""
+    room = await make_room()
+    item = single("E1", room, 10, 9)
+    applied = await run(client, staff, [item], mode="apply")
+    assert applied.status_code == 201, applied.text
+    assert applied.headers["location"] == f"{IMPORTS}/{applied.json()['id']}"
+    shifted = item | {
+        "start": f"{Y2031}-03-13T10:00:00+01:00",
+        "end": f"{Y2031}-03-13T12:00:00+01:00",
+    }
+    assert item["start"] == f"{Y2031}-03-13T09:00:00+00:00"  # the same instants, in UTC
+    plan = await run(client, staff, [shifted])
+    assert [i["action"] for i in plan.json()["items"]] == ["unchanged"]
+
+
+async def test_a_time_past_the_calendar_s_edge_is_an_invalid_item_not_a_500(
+    client, staff, make_room
+):
+    """Year 1 at 00:30+01:00 is 23:30 UTC the year before, which Python cannot hold: the
+    item is refused in the plan like any other invalid one."""
+    room = await make_room()
+    item = single("E1", room, 10, 9) | {
+        "start": "0001-01-01T00:30:00+01:00",
+        "end": "0001-01-01T02:30:00+01:00",
+    }
+    r = await run(client, staff, [item])
+    assert r.status_code == 201, r.text
+    [result] = r.json()["items"]
+    assert (result["action"], result["errors"]) == (
+        "invalid",
+        [
+            {
+                "field": "start",
+                "detail": "start must lie in the accepted range, 1970-01-01 to 2200-01-01 (UTC)",
+            }
+        ],
+    )
+
+
 async def test_changes_are_updates_in_place(client, staff, make_room):
     a, b = await make_room(), await make_room()
     await run(client, staff, [lecture("L1", a), single("E1", a, 10, 12)], mode="apply")

@@ -222,6 +222,20 @@ def test_a_booking_item_has_one_window():
     assert p.timezone == "Europe/Berlin"
 
 
+def test_a_booking_item_that_starts_out_of_range_is_an_error_of_its_start():
+    """It was reported as the end's (every window error was), with words about the start."""
+    p = expand(booking_item(start=datetime(1969, 12, 31, 23, tzinfo=UTC)))
+    assert p.windows == []
+    assert p.errors == [
+        {
+            "field": "start",
+            "detail": "start must lie in the accepted range, 1970-01-01 to 2200-01-01 (UTC)",
+        }
+    ]
+    p = expand(booking_item(end=datetime(2200, 1, 2, tzinfo=UTC)))
+    assert [e["field"] for e in p.errors] == ["end"]
+
+
 def test_a_booking_item_out_of_bounds_is_an_error_of_its_end():
     p = expand(booking_item(end=at(3, 9) + FORTNIGHT + timedelta(hours=1)))
     assert p.windows == []
