@@ -440,6 +440,7 @@ async def test_a_rotation_is_audited_and_without_grace_the_old_secret_stops_at_o
     path = f"{HOOKS}/{hook['id']}"
     r = await client.post(f"{path}/rotate-secret", headers=bearer(staff))
     assert (r.status_code, r.json()["version"]) == (200, 2)
+    assert version_of(r.headers["etag"]) == 2  # the answer's ETag, for the next change
     until = r.json()["previous_secret_until"]
     first = await WebhookSubscription.get(id=hook["id"])
     assert first.previous_secret == hook["secret"]

@@ -472,6 +472,9 @@ async def test_staff_list_everyone_and_windows_that_begin_close_the_entry(
     set_clock(login_clock, at(0, 10))
     await waitlist_offers.tick()
     assert {e.state.value for e in await WaitlistEntry.all()} == {"closed"}
+    for state, listed in [("waiting", 0), ("closed", 2), ("waiting,closed", 2)]:
+        r = await client.get(WL, params={"state": state}, headers=bearer(staff))
+        assert len(r.json()["data"]) == listed, state
     closed = (await client.get(WL, params={"user_id": b.pk}, headers=bearer(staff))).json()
     assert [(e["state"], e["ended_at"]) for e in closed["data"]] == [
         ("closed", f"{Y2031}-03-03T10:00:00Z")
