@@ -74,7 +74,11 @@ def check_window(
 ) -> tuple[datetime, datetime]:
     """``[start, end)`` in UTC: both ends in range, end after start, and (when
     ``max_length`` is given, for a booking) no longer than it, or than ``HARD_MAX_LENGTH``
-    with ``override``. Cheap: call it before anything that walks the window."""
+    with ``override``. Cheap: call it before anything that walks the window.
+
+    Every error it raises points at the field at fault (``pointer``: ``/start`` or ``/end``,
+    or ``names``): a range error at the end out of range, a window that ends too early or
+    lasts too long at its end."""
     start, end = check_instant(start, names[0]), check_instant(end, names[1])
     if end <= start:
         raise InvalidInput.field(
@@ -89,7 +93,8 @@ def check_window(
         detail = f"a booking may last at most {hours_} hours ({limit.days} days)"
         if not override and limit < HARD_MAX_LENGTH:
             detail += f"; staff may override up to {HARD_MAX_LENGTH.days} days"
-        raise RuleViolation(detail, errors=[{"rule": rule, "limit": hours_, "detail": detail}])
+        problem = {"rule": rule, "limit": hours_, "pointer": "/" + names[1], "detail": detail}
+        raise RuleViolation(detail, errors=[problem])
     return start, end
 
 

@@ -156,9 +156,9 @@ def expand(
             start, end = bounds.check_window(
                 item["start"], item["end"], max_length=max_length, override=override
             )
-        except CompaxError as exc:  # the end's fault, unless the error names the start
-            named = [e["field"] for e in exc.extra.get("errors", []) if "field" in e]
-            p.errors.append({"field": named[0] if named else "end", "detail": exc.detail})
+        except CompaxError as exc:  # each error of check_window points at its field
+            field_ = exc.extra["errors"][0]["pointer"].removeprefix("/")
+            p.errors.append({"field": field_, "detail": exc.detail})
             return
         p.windows = [Window(None, start, end)]
     else:

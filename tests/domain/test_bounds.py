@@ -174,7 +174,9 @@ def test_a_booking_may_last_exactly_its_maximum_and_not_a_microsecond_more():
     detail = "a booking may last at most 336 hours (14 days); staff may override up to 366 days"
     assert caught.value.detail == detail
     assert caught.value.extra == {
-        "errors": [{"rule": "max_booking_length", "limit": 336, "detail": detail}]
+        "errors": [
+            {"rule": "max_booking_length", "limit": 336, "pointer": "/end", "detail": detail}
+        ]
     }
 
 
@@ -191,7 +193,9 @@ def test_staff_may_override_the_maximum_up_to_the_hard_cap():
     detail = "a booking may last at most 8784 hours (366 days)"
     assert caught.value.detail == detail
     assert caught.value.extra == {
-        "errors": [{"rule": "max_booking_length_hard", "limit": 8784, "detail": detail}]
+        "errors": [
+            {"rule": "max_booking_length_hard", "limit": 8784, "pointer": "/end", "detail": detail}
+        ]
     }
 
 
@@ -202,7 +206,7 @@ def test_a_configured_maximum_above_the_hard_cap_is_capped_and_offers_no_overrid
     detail = "a booking may last at most 8784 hours (366 days)"
     assert caught.value.detail == detail
     assert caught.value.extra["errors"] == [
-        {"rule": "max_booking_length", "limit": 8784, "detail": detail}
+        {"rule": "max_booking_length", "limit": 8784, "pointer": "/end", "detail": detail}
     ]
     # Equal to the hard cap: nothing to override to either.
     with pytest.raises(RuleViolation) as caught:

@@ -236,6 +236,13 @@ def test_a_booking_item_that_starts_out_of_range_is_an_error_of_its_start():
     assert [e["field"] for e in p.errors] == ["end"]
 
 
+def test_a_booking_item_that_ends_at_or_before_its_start_is_an_error_of_its_end():
+    for end in (at(3, 9), at(3, 8)):
+        p = expand(booking_item(end=end))
+        assert p.windows == []
+        assert p.errors == [{"field": "end", "detail": "end: must be after start"}]
+
+
 def test_a_booking_item_out_of_bounds_is_an_error_of_its_end():
     p = expand(booking_item(end=at(3, 9) + FORTNIGHT + timedelta(hours=1)))
     assert p.windows == []
