@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from datetime import UTC as _UTC
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -66,15 +64,6 @@ class ImportItem(In):
         if missing:
             raise ValueError(f"a {self.kind} item needs {', '.join(missing)}")
         return self
-
-    def as_item(self) -> dict[str, Any]:
-        item = self.model_dump()
-        if self.start is not None and self.end is not None:  # the same instant hashes the same
-            with contextlib.suppress(OverflowError):  # past year 1 or 9999: the plan says so
-                item["start"], item["end"] = self.start.astimezone(_UTC), self.end.astimezone(_UTC)
-        if self.recurrence is not None:
-            item["recurrence"] = self.recurrence.model_dump(mode="json")
-        return item
 
 
 class ImportRequest(In):
@@ -153,7 +142,7 @@ async def run_import(request: Request, actor: Actor, body: ImportRequest) -> HTT
     batch = await imports.run_import(
         actor,
         source=body.source,
-        items=[i.as_item() for i in body.items],
+        items=[i.model_dump() for i in body.items],
         mode=body.mode,
         atomic=body.atomic,
         cancel_missing=body.cancel_missing,

@@ -48,7 +48,7 @@ class ItemPlan:
     kind: str  # booking | series
     action: str
     item: dict[str, Any] = field(default_factory=dict)
-    content_hash: str = ""
+    content_hash: str = ""  # a series item's (``content_hash``); "" for a booking item
     room_id: int | None = None
     owner_id: int | None = None
     windows: list[Window] = field(default_factory=list)
@@ -105,25 +105,26 @@ class ItemPlan:
 # An occurrence of an item in one room: its start, its end and its item.
 Span = tuple[datetime, datetime, ItemPlan]
 
-CONTENT_FIELDS = {
-    "booking": ("room", "title", "description", "owner", "start", "end"),
-    "series": (
-        "room",
-        "title",
-        "description",
-        "owner",
-        "start_date",
-        "start_time",
-        "duration_minutes",
-        "recurrence",
-        "excluded_dates",
-        "skip_holidays",
-    ),
-}
+# What a series item's content hash covers. A single booking's item has no hash: it is
+# compared field by field with the booking (``changed_fields``), which keeps the fields a
+# person changed by hand.
+CONTENT_FIELDS = (
+    "room",
+    "title",
+    "description",
+    "owner",
+    "start_date",
+    "start_time",
+    "duration_minutes",
+    "recurrence",
+    "excluded_dates",
+    "skip_holidays",
+)
 
 
 def content(item: dict[str, Any]) -> dict[str, Any]:
-    out = {k: item.get(k) for k in CONTENT_FIELDS[item["kind"]]}
+    """A series item's fields that its content hash covers."""
+    out = {k: item.get(k) for k in CONTENT_FIELDS}
     if out["owner"]:  # emails are matched without case: a change of case changes nothing
         out["owner"] = out["owner"].strip().casefold()
     # A head count is content only when given: an item without one hashes as it did before

@@ -104,7 +104,8 @@ async def plan_items(
             p.errors.append({"field": "external_id", "detail": "appears twice in the batch"})
             continue
         seen.add(item["external_id"])
-        p.content_hash = content_hash(item)
+        if p.kind == "series":
+            p.content_hash = content_hash(item)
         room = ctx.rooms.get(item["room"])
         if room is None:
             p.errors.append({"field": "room", "detail": f"there is no room {item['room']}"})
