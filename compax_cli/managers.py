@@ -10,9 +10,9 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json
-from compax_cli.output import Column, note, print_json, table
+from compax_cli.output import EXIT_NOT_FOUND, Column, fail, note, print_json, table
 from compax_cli.session import client, state
-from compax_sdk import Compax, Manager, Room
+from compax_sdk import Compax, Manager, NotFoundError, Room
 
 rooms_app = typer.Typer(
     rich_markup_mode="markdown",
@@ -84,11 +84,14 @@ def _add(
 
 def _remove(ctx: typer.Context, user: str, room: str | None, building: str | None) -> None:
     st = state(ctx)
+    what = f"room {room}" if room is not None else f"building {building}"
     with client(st) as c:
         room_id, building_id = _target(c, room, building)
         user_id = lookup.user_id(c, user)
-        c.managers.remove(user_id=user_id, room_id=room_id, building_id=building_id)
-    what = f"room {room}" if room is not None else f"building {building}"
+        try:
+            c.managers.remove(user_id=user_id, room_id=room_id, building_id=building_id)
+        except NotFoundError:  # the room, the building and the user were just found
+            fail(f"{user} does not manage {what}.", EXIT_NOT_FOUND)
     note(f"{user} no longer manages {what}.")
 
 

@@ -44,8 +44,13 @@ def test_a_department_manages_its_building_and_decides_its_requests(
     office_cli.ok("bookings", "approve", str(asked.id))
     assert api.bookings.get(asked.id).status == "confirmed"
 
-    admin_cli.ok("buildings", "managers", "remove", building.code, email)
+    removed = admin_cli.ok("buildings", "managers", "remove", building.code, email)
+    assert removed.output.strip() == f"{email} no longer manages building {building.code}."
     assert admin_cli.json("buildings", "managers", "list", building.code) == []
+    # again: in the words typed (it said "user 12 does not manage building 3")
+    again = admin_cli("buildings", "managers", "remove", building.code, email)
+    assert again.exit_code == 3
+    assert again.output.strip() == f"error: {email} does not manage building {building.code}."
     later = member.bookings.create(
         room_id=room.id,
         title="Another",
@@ -82,6 +87,9 @@ def test_room_managers_through_the_sdk_and_bad_input(
     assert admin_cli.json("rooms", "managers", "list", room.code)[0]["email"] == email
     admin_cli.ok("rooms", "managers", "remove", room.code, email)
     assert list(api.managers.list(room_id=room.id)) == []
+    again = admin_cli("rooms", "managers", "remove", room.code, str(made.user_id))
+    assert again.exit_code == 3
+    assert again.output.strip() == f"error: {made.user_id} does not manage room {room.code}."
 
 
 def test_favourites_from_the_cli(cli: Cli, api: Compax, campus: dict[str, Any]) -> None:
