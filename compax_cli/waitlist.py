@@ -49,13 +49,16 @@ def _place(st: State, e: WaitlistEntry) -> str:
     return ", ".join(parts)
 
 
-def _learn(st: State, entries: list[WaitlistEntry], people: bool = False) -> None:
-    """Look up the rooms, buildings (and people) the entries name while the client is open."""
+def _learn(st: State, c: Compax, entries: list[WaitlistEntry], people: bool = False) -> None:
+    """Look up the rooms, buildings (and people) the entries name while the client is open;
+    for an entry for any room anywhere, the campus's zone, in which its times were typed."""
     st.names.learn(
         room_ids=(e.room_id for e in entries if e.room_id is not None),
         building_ids=(e.building_id for e in entries if e.building_id is not None),
         user_ids=(e.user_id for e in entries) if people else (),
     )
+    if any(e.room_id is None and e.building_id is None for e in entries):
+        st.input_zone(c)
 
 
 def _columns(st: State, people: bool) -> list[Column[WaitlistEntry]]:
@@ -167,7 +170,7 @@ def join(
             min_capacity=capacity,
             features=feature or None,
         )
-        _learn(st, [entry])
+        _learn(st, c, [entry])
         held = _held_room(st, c, entry)
     if st.json:
         print_json(entry)
@@ -210,7 +213,7 @@ def list_(
         mine = c.me.get().id if rows else None
         people = any(e.user_id != mine for e in rows)  # staff see whose entries they are
         if not st.json:
-            _learn(st, rows, people)
+            _learn(st, c, rows, people)
     if st.json:
         print_json(rows)
     else:
@@ -228,7 +231,7 @@ def show(ctx: typer.Context, entry_id: EntryId, json_: Json = False, tz: Tz = No
     with client(st) as c:
         entry = c.waitlist.get(entry_id)
         if not st.json:
-            _learn(st, [entry])
+            _learn(st, c, [entry])
             held = _held_room(st, c, entry)
     if st.json:
         print_json(entry)

@@ -79,6 +79,9 @@ def test_wait_get_the_offer_accept_decline_and_leave(
     assert (held.status, held.room_id) == ("held", room.id)
     any_room = me.ok("waitlist", "show", str(offer["id"])).output
     assert "any, >= 30 seats, projector" in any_room and f"in {room.code}" in any_room
+    # any room anywhere: read in the campus's zone, as typed (it showed this machine's)
+    assert "14:00-15:00 CET" in any_room
+    assert "14:00-15:00 CET" in me.ok("waitlist", "list").output
     declined = me.ok("waitlist", "decline", str(offer["id"]))
     assert "Declined" in declined.output
     assert api.bookings.get(offer["booking_id"]).status == "cancelled"
