@@ -26,6 +26,21 @@ async def test_the_secret_is_shown_once_and_stored_hashed(client, admin, make_us
     assert listed[0]["prefix"] == created["prefix"]
 
 
+async def test_a_new_key_is_at_its_location_without_its_secret(client, admin, make_user):
+    service = await make_user(Role.staff)
+    r = await client.post(
+        KEYS,
+        json={"user_id": service.pk, "name": "sync", "scopes": ["read"]},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert r.headers["Location"] == f"{KEYS}/{created['id']}"
+    read = await client.get(r.headers["Location"], headers=bearer(admin))
+    assert read.status_code == 200, read.text
+    assert read.json() == {k: v for k, v in created.items() if k != "secret"}
+
+
 async def test_a_key_authenticates_as_its_user(client, admin, make_user):
     service = await make_user(Role.staff)
     secret = (await make_key(client, admin, service))["secret"]
