@@ -68,14 +68,6 @@ class TermUpdated(TermOut):
     )
 
 
-def _holidays(items: list[Holiday]) -> list[dict[str, str | None]]:
-    """As the service takes them (it fills in the end of a one-day holiday)."""
-    return [
-        {"start": h.start.isoformat(), "end": h.end.isoformat() if h.end else None, "name": h.name}
-        for h in items
-    ]
-
-
 @router.get("/", summary="List terms", query=PageQuery, response=Page[TermOut], errors=AUTH_ERRORS)
 async def list_terms(request: Request, actor: Actor, query: PageQuery) -> HTTPResponse:
     rows, cursor = await terms.list_terms(actor, limit=query.limit, cursor=query.cursor)
@@ -98,7 +90,7 @@ async def create_term(request: Request, actor: Actor, body: TermCreate) -> HTTPR
         campus=body.campus,
         start_date=body.start_date,
         end_date=body.end_date,
-        holidays=_holidays(body.holidays),
+        holidays=[h.model_dump() for h in body.holidays],  # the service checks and fills them
     )
     return render(TermOut.model_validate(term), 201, {"Location": f"/api/v1/terms/{term.pk}"})
 
@@ -125,8 +117,6 @@ async def update_term(
     other changes apply to what is booked next. Needs ``If-Match``."""
     changes = body.changes()
     changes.pop("on_bookings", None)
-    if "holidays" in changes:
-        changes["holidays"] = _holidays(body.holidays or [])
     outcome = await terms.update_term(
         actor, term_id, expected=if_match(request), on_bookings=body.on_bookings, **changes
     )
