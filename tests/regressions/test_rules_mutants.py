@@ -106,6 +106,30 @@ async def test_the_rules_of_two_rooms_are_two_levels_listed_in_id_order(client, 
     assert [(r["scope_id"], r["max_duration_minutes"]) for r in left] == [(first.pk, 60)]
 
 
+async def test_setting_a_level_answers_with_it_as_the_list_shows_it(client, staff, room):
+    """``PUT`` answers with the whole level, limits not given as ``null``; the global level
+    is ``scope_id`` 0."""
+    answers = []
+    for path, limits in (
+        ("global", {"max_hours_per_week": 10, "requires_checkin": True}),
+        (f"room/{room.pk}", {"max_duration_minutes": 90}),
+    ):
+        r = await client.put(f"{RULES}/{path}", json=limits, headers=bearer(staff))
+        assert r.status_code == 200, r.text
+        answers.append(r.json())
+    glob, scoped = answers
+    assert (glob["scope"], glob["scope_id"]) == ("global", 0)
+    assert (scoped["scope"], scoped["scope_id"]) == ("room", room.pk)
+    assert (glob["max_hours_per_week"], glob["requires_checkin"]) == (10, True)
+    assert glob["checkin_since"] is not None and scoped["checkin_since"] is None
+    assert scoped["max_duration_minutes"] == 90
+    for limit in ("max_duration_minutes", "horizon_days", "noshow_limit"):
+        assert glob[limit] is None, limit
+    assert scoped["max_hours_per_week"] is None
+    listed = (await client.get(RULES, headers=bearer(staff))).json()["data"]
+    assert listed == [glob, scoped]
+
+
 async def test_a_key_that_may_only_read_lists_the_rules(client, admin, staff):
     r = await client.post(
         "/api/v1/api-keys",
