@@ -24,7 +24,11 @@ async def sign_in(browser: Browser, login: str) -> dict[str, str]:
     assert isinstance(landed, str), landed.text if isinstance(landed, httpx.Response) else ""
     assert landed.startswith(FRONTEND + "?")
     code = parse_qs(urlsplit(landed).query)["code"][0]
-    r = await browser.client.post(f"{COMPAX}/api/v1/auth/sso/token", json={"code": code})
+    r = await browser.client.post(
+        f"{COMPAX}/api/v1/auth/sso/token",
+        json={"code": code},
+        headers={"X-Request-ID": f"sign-in-{login}"},
+    )
     assert r.status_code == 200, r.text
     return dict(r.json())
 
@@ -68,6 +72,7 @@ async def test_first_sign_in_creates_the_user_with_the_mapped_role(browser: Brow
     assert {"user.create", "user.identity_link", "auth.login"} <= set(actions)
     login = await AuditEvent.get(action="auth.login", entity_id=user.pk)
     assert login.after == {"method": "sso", "provider": "campus"}
+    assert login.request_id == "sign-in-alice"  # the code's exchange, as for a password login
     # the session is Compax's own: it refreshes like a password login's
     r = await browser.client.post(
         f"{COMPAX}/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}
