@@ -85,14 +85,15 @@ def _add(
 def _remove(ctx: typer.Context, user: str, room: str | None, building: str | None) -> None:
     st = state(ctx)
     what = f"room {room}" if room is not None else f"building {building}"
+    who = f"user {user}" if user.strip().isdigit() else user  # in the words typed
     with client(st) as c:
         room_id, building_id = _target(c, room, building)
         user_id = lookup.user_id(c, user)
         try:
             c.managers.remove(user_id=user_id, room_id=room_id, building_id=building_id)
         except NotFoundError:  # the room, the building and the user were just found
-            fail(f"{user} does not manage {what}.", EXIT_NOT_FOUND)
-    note(f"{user} no longer manages {what}.")
+            fail(f"{who} does not manage {what}.", EXIT_NOT_FOUND)
+    note(f"{who} no longer manages {what}.")
 
 
 @rooms_app.command("list")

@@ -89,7 +89,7 @@ def test_room_managers_through_the_sdk_and_bad_input(
     assert list(api.managers.list(room_id=room.id)) == []
     again = admin_cli("rooms", "managers", "remove", room.code, str(made.user_id))
     assert again.exit_code == 3
-    assert again.output.strip() == f"error: {made.user_id} does not manage room {room.code}."
+    assert again.output.strip() == f"error: user {made.user_id} does not manage room {room.code}."
 
 
 def test_favourites_from_the_cli(cli: Cli, api: Compax, campus: dict[str, Any]) -> None:
