@@ -24,6 +24,7 @@ SPRING = {"name": "Spring", "start_date": f"{Y2031}-03-01", "end_date": f"{Y2031
 async def make_term(client, staff, **body: Any) -> dict[str, Any]:
     r = await client.post(T, json=SPRING | body, headers=bearer(staff))
     assert r.status_code == 201, r.text
+    assert r.headers["Location"] == f"{T}/{r.json()['id']}"
     return r.json()
 
 
