@@ -99,9 +99,9 @@ def provider_config(issuer: str, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def sso_overrides() -> dict[str, Any]:
+def sso_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Extra settings for one test (override this fixture, or parametrize indirectly)."""
-    return {}
+    return dict(getattr(request, "param", {}))
 
 
 @pytest.fixture
@@ -219,7 +219,8 @@ Refusals = Callable[[], list[dict[str, Any]]]
 @pytest.fixture
 def refusals(caplog: pytest.LogCaptureFixture) -> Refusals:
     """The refused sign-ons logged so far: each ``auth.sso_refused`` line of the security
-    log as its fields (``reason``, ``provider``, ``client``, ...), oldest first."""
+    log as its fields (``reason``, ``provider``, ``client``, ...) and its ``request_id``,
+    oldest first."""
     caplog.set_level(logging.WARNING, logger="compax.security")
 
     def read() -> list[dict[str, Any]]:
@@ -227,7 +228,8 @@ def refusals(caplog: pytest.LogCaptureFixture) -> Refusals:
         for record in caplog.records:
             line = record.getMessage()
             if record.name == "compax.security" and line.startswith("auth.sso_refused "):
-                out.append({k: ast.literal_eval(v) for k, v in FIELD.findall(line)})
+                fields = {k: ast.literal_eval(v) for k, v in FIELD.findall(line)}
+                out.append(fields | {"request_id": getattr(record, "request_id", None)})
         return out
 
     return read

@@ -3,10 +3,12 @@ and consent forms, the callback, the one-time code, Compax's own tokens."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.sso import SsoHandover, UserIdentity
@@ -55,6 +57,26 @@ async def test_start_redirects_with_pkce_state_and_nonce(client: httpx.AsyncClie
     assert params["redirect_uri"] == [f"{COMPAX}/api/v1/auth/sso/campus/callback"]
     assert params["client_id"] == ["compax"]
     assert len(params["state"][0]) >= 40 and len(params["nonce"][0]) >= 40
+    # the cookie that ties the sign-on to this browser: script cannot read it, it goes only
+    # to the sign-on's paths and on the provider's top-level redirect back, and lasts as
+    # long as a sign-on may; Secure only where Compax is served over https
+    cookie = r.headers["set-cookie"]
+    assert re.fullmatch(
+        r"compax_sso=[A-Za-z0-9_-]{43}; Path=/api/v1/auth/sso; Max-Age=600; SameSite=Lax; "
+        r"HttpOnly",
+        cookie,
+    ), cookie
+
+
+@pytest.mark.parametrize("sso_overrides", [{"public_url": "https://rooms.example"}], indirect=True)
+async def test_the_browser_cookie_is_secure_where_compax_is_served_over_https(
+    client: httpx.AsyncClient,
+) -> None:
+    r = await client.get(f"/api/v1/auth/sso/campus/start?redirect_uri={FRONTEND}")
+    assert r.status_code == 302, r.text
+    assert "; Secure" in r.headers["set-cookie"]
+    params = parse_qs(urlsplit(r.headers["location"]).query)
+    assert params["redirect_uri"] == ["https://rooms.example/api/v1/auth/sso/campus/callback"]
 
 
 async def test_first_sign_in_creates_the_user_with_the_mapped_role(browser: Browser) -> None:

@@ -82,6 +82,7 @@ async def test_a_doctored_id_token_is_refused(
         "reason": "id_token",
         "why": body["detail"],
         "client": CLIENT,
+        "request_id": body["request_id"],  # the callback's
     }
 
 
@@ -92,6 +93,7 @@ async def test_a_wrong_state_is_refused(browser: Browser, refusals: Refusals) ->
     assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
     await nothing_created(before)
     assert reasons(refusals) == ["state"]
+    assert refusals()[0]["request_id"] == r.headers["x-request-id"]
     r = await browser.client.get(with_param(callback, state=""))  # none at all
     assert problem(r, 400, "sso_state_invalid")["detail"] == UNKNOWN_STATE
     assert reasons(refusals) == ["state", "state"]
@@ -223,6 +225,7 @@ async def test_a_redirect_uri_not_configured_is_refused(
     [refused] = refusals()
     assert (refused["reason"], refused["redirect_uri"]) == ("redirect_uri", target)
     assert refused["provider"] == "campus" and refused["client"]
+    assert refused["request_id"] == r.headers["x-request-id"]
 
 
 async def test_a_long_redirect_uri_is_logged_cut(client: httpx.AsyncClient, refusals: Refusals):
