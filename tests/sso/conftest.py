@@ -77,8 +77,12 @@ def running_provider(folder: Path, redirect_uris: list[str]) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def oidc_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The provider of the in-process tests (Compax is ``http://testserver`` there)."""
-    with running_provider(tmp_path_factory.mktemp("oidc"), [CALLBACK]) as issuer:
+    """The provider of the in-process tests (Compax is ``http://testserver`` there). Its
+    client has two redirect URIs, as a real registration often has (a test and a live
+    address): with one, the provider would let Compax leave the URI out of the code's
+    exchange, which no provider must be relied on to allow."""
+    also = "https://rooms.example/api/v1/auth/sso/campus/callback"
+    with running_provider(tmp_path_factory.mktemp("oidc"), [CALLBACK, also]) as issuer:
         yield issuer
 
 
