@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -37,7 +38,9 @@ async def test_a_personal_feed_by_token_with_stable_uids_and_cancellations(
     assert url.endswith(f"/api/v1/me/calendar.ics?token={token}")
     feed = await client.get("/api/v1/me/calendar.ics", params={"token": token})
     assert feed.status_code == 200
-    assert feed.headers["content-type"].startswith("text/calendar")
+    assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
+    # a calendar app may keep it five minutes; a shared cache never (it is someone's)
+    assert feed.headers["cache-control"] == "private, max-age=300"
     [event] = events(feed.content)
     assert str(event["uid"]) == f"booking-{mine.pk}@compax"
     assert event.decoded("dtstart") == at(0, 9)
@@ -50,6 +53,22 @@ async def test_a_personal_feed_by_token_with_stable_uids_and_cancellations(
     assert str(event["uid"]) == f"booking-{mine.pk}@compax"
     assert str(event["status"]) == "CANCELLED"
     assert int(event["sequence"]) == 2
+
+
+async def test_a_feed_without_a_token_says_how_to_give_one_and_one_with_it_is_logged_as_its_user(
+    client, member, room, caplog
+):
+    for path in ("/api/v1/me/calendar.ics", f"/api/v1/rooms/{room.pk}/calendar.ics"):
+        r = await client.get(path)
+        assert (r.status_code, r.json()["detail"]) == (
+            401, "Send a bearer token, or add ?token=<your feed token> to the URL.",
+        )  # fmt: skip
+    token = (await client.post("/api/v1/me/feed-token", headers=bearer(member))).json()["token"]
+    with caplog.at_level(logging.INFO, logger="compax.access"):
+        r = await client.get("/api/v1/me/calendar.ics", params={"token": token})
+    assert r.status_code == 200, r.text
+    [logged] = [rec for rec in caplog.records if rec.name == "compax.access"]
+    assert logged.user_id == member.pk
 
 
 async def test_rotating_or_revoking_the_token_ends_the_old_url(client, member):
