@@ -3,6 +3,7 @@ the closures, on both engines, over a week with a DST change (Europe/Berlin, 203
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -210,6 +211,37 @@ async def test_one_day_and_a_list_of_rooms(client, week, admin):
     expected = [x for x in oracle_rooms(week, week["bob"], start, end) if x["code"] != "D-3"]
     assert strip(body) == expected
     assert expected[1]["bookings"] and "title" not in expected[1]["bookings"][0]  # alice's
+
+
+async def test_a_buildings_grid_of_some_rooms_and_a_list_of_rooms_over_days(client, week, admin):
+    """``room_id`` narrows a building's grid; ``days`` reaches the room list's grid too. The
+    answer is compact JSON, written without pydantic, under its media type."""
+    d1, d2, _ = week["rooms"]
+    building = week["building"]
+    r = await client.get(
+        f"/api/v1/buildings/{building.pk}/schedule",
+        params={"date": MONDAY.isoformat(), "days": 2, "room_id": str(d2.pk)},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/json"
+    assert r.text == json.dumps(r.json(), separators=(",", ":"))
+    start, end = local(MONDAY, 0), local(MONDAY + timedelta(days=2), 0)
+    assert [x["code"] for x in r.json()["rooms"]] == ["D-2"]
+    assert strip(r.json()) == [
+        x for x in oracle_rooms(week, admin, start, end) if x["code"] == "D-2"
+    ]
+    r = await client.get(
+        "/api/v1/schedule",
+        params={"room_id": f"{d1.pk}", "date": MONDAY.isoformat(), "days": 3},
+        headers=bearer(admin),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["days"] == 3
+    end = local(MONDAY + timedelta(days=3), 0)
+    assert body["buildings"][0]["to"] == iso(end)
+    assert strip(body) == [x for x in oracle_rooms(week, admin, start, end) if x["code"] == "D-1"]
 
 
 async def test_the_limits_are_named(client, week, admin, monkeypatch):
