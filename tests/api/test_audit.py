@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode
 
 from compax_server.db.users import Role
 from compax_server.services.paging import encode_cursor
@@ -64,6 +67,32 @@ async def test_the_audit_log_can_be_read_newest_first(client, staff, room, book)
     ).json()
     ids = [e["id"] for e in newest["data"] + rest["data"]]
     assert ids == sorted(ids, reverse=True)
+
+
+async def test_the_audit_log_as_csv_a_page_at_a_time(client, staff, room, book):
+    """A spreadsheet of the log: its columns, a file name, and the next page's link with
+    the query as it was."""
+    for day in range(3):
+        await book(staff, room, at(day, 9), at(day, 10))
+    query = {"limit": 2, "action": "booking.create"}
+    headers = bearer(staff) | {"Accept": "text/csv"}
+    first = await client.get("/api/v1/audit-events", params=query, headers=headers)
+    assert first.status_code == 200, first.text
+    assert first.headers["content-disposition"] == 'attachment; filename="audit-events.csv"'
+    rows = list(csv.DictReader(io.StringIO(first.text)))
+    assert list(rows[0]) == [
+        *("id", "at", "actor_user_id", "actor_api_key_id", "actor_label", "action"),
+        *("entity_type", "entity_id", "before", "after", "request_id"),
+    ]
+    assert [r["action"] for r in rows] == ["booking.create", "booking.create"]
+    cursor = first.headers["x-next-cursor"]
+    next_query = urlencode(query | {"cursor": cursor})
+    assert first.headers["link"] == f'</api/v1/audit-events?{next_query}>; rel="next"'
+    rest = await client.get(first.headers["link"][1:].split(">")[0], headers=headers)
+    assert rest.status_code == 200, rest.text
+    more = list(csv.DictReader(io.StringIO(rest.text)))
+    assert len(more) == 1 and "x-next-cursor" not in rest.headers
+    assert int(more[0]["id"]) > int(rows[-1]["id"])
 
 
 def _offset(moment: datetime, hours: int) -> str:
