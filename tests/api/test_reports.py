@@ -4,6 +4,8 @@ opening hours and the closures, on both engines, over two weeks with a DST chang
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -190,6 +192,28 @@ async def test_the_report_matches_the_oracle(client, admin, campus, by_term):
         key=lambda x: (x[0], -DAYS.index(x[1]), -x[2]),
     )
     assert (body["peak"]["weekday"], body["peak"]["hour"]) == (best[1], best[2])
+
+
+async def test_the_report_as_csv_is_its_rooms_or_its_heatmap(client, admin, campus):
+    """``Accept: text/csv``: a line per room of the JSON report, or per heatmap cell with
+    ``part=heatmap``, each in a file named for what it holds."""
+    params = {"from": FIRST, "to": LAST}
+    body = (await client.get(URL, params=params, headers=bearer(admin))).json()
+    as_csv = bearer(admin) | {"Accept": "text/csv"}
+    r = await client.get(URL, params=params, headers=as_csv)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-disposition"] == 'attachment; filename="utilisation.csv"'
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == len(body["rooms"]) > 0 and len(body["heatmap"]) > 0
+    assert [(x["code"], float(x["booked_hours"]), int(x["confirmed"])) for x in rows] == [
+        (x["code"], x["booked_hours"], x["confirmed"]) for x in body["rooms"]
+    ]
+    r = await client.get(URL, params=params | {"part": "heatmap"}, headers=as_csv)
+    assert r.headers["content-disposition"] == 'attachment; filename="heatmap.csv"'
+    cells = list(csv.DictReader(io.StringIO(r.text)))
+    assert [(c["weekday"], int(c["hour"]), float(c["booked_hours"])) for c in cells] == [
+        (c["weekday"], c["hour"], c["booked_hours"]) for c in body["heatmap"]
+    ]
 
 
 async def test_scopes_and_limits(client, admin, member, campus):
