@@ -92,6 +92,17 @@ async def test_a_feasible_term_is_placed_fully_and_applied_once(client, staff, m
     assert [i["room"] for i in again.json()["items"]] == [i["room"] for i in body["items"]]
 
 
+async def test_the_weights_sent_are_the_weights_solved_with(client, staff, make_room, term_id):
+    """The same sections, placement weighed five times as much: a larger objective (the
+    service's test holds the solver to the weights; this one, the API to passing them)."""
+    _, items = await generated(make_room, n_rooms=4, n_sections=4)
+    plain = await run(client, staff, term_id, items)
+    heavier = await run(client, staff, term_id, items, weights={"placement": 5000})
+    assert plain.status_code == heavier.status_code == 200, heavier.text
+    assert heavier.json()["summary"]["placed"] == plain.json()["summary"]["placed"] > 0
+    assert heavier.json()["solver"]["objective"] > plain.json()["solver"]["objective"]
+
+
 async def test_unplaced_sections_carry_true_reasons(client, staff, make_room, term_id):
     c, items = await generated(make_room, n_rooms=6, n_sections=10)
     rush = overfull(c, 8)
