@@ -23,7 +23,7 @@ from compax_server.db.rooms import Room, RoomFeature
 from compax_server.db.series import ImportBatch, Series
 from compax_server.domain.optimizer_plan import plan
 from compax_server.errors import Forbidden, ServiceUnavailable
-from compax_server.services import buildings, imports, optimizer, series
+from compax_server.services import buildings, optimizer, series
 from compax_server.services.actors import Scope
 from tests.conftest import actor_of, bearer, refused_field
 from tests.dates import Y2031
@@ -406,19 +406,18 @@ class Gate:
 
 @pytest.mark.parametrize("atomic", [True, False])
 async def test_a_booking_made_while_the_solver_runs_is_a_conflict_not_a_double_booking(
-    database, staff, member, make_room, term_id, book, monkeypatch, atomic
+    client, staff, member, make_room, term_id, book, monkeypatch, atomic
 ):
     """The facts are read before the solve, the bookings re-checked when the plan is
     applied: all or nothing refuses the whole plan (409, nothing booked); otherwise the
-    section in the way is reported a conflict, with the booking, and the rest is booked."""
+    section in the way is reported a conflict, with the booking, and the rest is booked
+    (under the ``source`` asked for)."""
     room = await make_room(code="R-1")
     gate = Gate()
     monkeypatch.setattr(optimizer, "plan", gate)
     items = [weekly("MON", "mon", "09:00"), weekly("TUE", "tue", "09:00")]
     solving = asyncio.ensure_future(
-        optimizer.optimize(
-            actor_of(staff), term_id=term_id, sections=items, apply=True, atomic=atomic
-        )
+        run(client, staff, term_id, items, apply=True, atomic=atomic, source="timetable-opt")
     )
     try:
         assert await asyncio.to_thread(gate.solved.wait, HANG)
@@ -426,15 +425,16 @@ async def test_a_booking_made_while_the_solver_runs_is_a_conflict_not_a_double_b
         meanwhile = await book(member, room, second_monday, second_monday.replace(hour=9))
     finally:
         gate.go.set()
+    r = await solving
     if atomic:
-        with pytest.raises(imports.ImportRejected):
-            await solving
+        assert r.status_code == 409, r.text
         assert await Booking.filter(status=Status.confirmed).count() == 1  # the member's
         return
-    out = await solving
-    assert out["applied"] is True
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert (out["applied"], out["source"]) == (True, "timetable-opt")
     mon, tue = by_id(out)["MON"], by_id(out)["TUE"]
-    assert mon["import_action"] == "conflict" and "series_id" not in mon
+    assert mon["import_action"] == "conflict" and mon.get("series_id") is None
     assert meanwhile.pk in {c["id"] for c in mon["conflicts"]}, mon["conflicts"]
     assert tue["import_action"] == "create" and isinstance(tue["series_id"], int)
     assert await Booking.filter(status=Status.confirmed, series_id=tue["series_id"]).count() == 6
