@@ -4,10 +4,13 @@ spreadsheet reads them (the list endpoints' CSV pages are tested through the API
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from pydantic import BaseModel, Field
+from sanic.compat import Header
 
-from compax_server.api.csv_export import _quality, cell, rows_csv
+from compax_server.api.csv_export import _quality, cell, rows_csv, wants_csv
 
 
 @pytest.mark.parametrize(
@@ -66,3 +69,28 @@ def test_lines_end_in_crlf_under_a_header_of_the_fields_by_alias():
 )
 def test_a_media_range_and_its_quality(part, quality):
     assert _quality(part) == quality
+
+
+@pytest.mark.parametrize(
+    ("accept", "csv"),
+    [
+        (None, False),
+        ("", False),
+        ("application/json", False),
+        ("text/csv", True),
+        ("TEXT/CSV", True),
+        ("application/json, text/csv", True),  # a tie: what was asked for by name
+        ("application/json;q=1, text/csv;q=0.5", False),
+        ("text/csv;q=0.5", True),  # no JSON asked for at all
+        ("text/csv;q=0, */*", False),  # q=0: not acceptable
+        ("text/csv;q=0.5, */*;q=0.5", True),  # named beats the wildcard at equal q
+        ("*/*, text/csv;q=0.995", True),  # the wildcard counts a hair less than a name
+        ("*/*, text/csv;q=0.98", False),
+        ("text/csv;q=0.5, */*", False),
+        ("text/csv, */*;q=0.5", True),
+        ("text/csv-schema", False),  # the letters, not the type
+    ],
+)
+def test_csv_is_answered_when_the_accept_header_prefers_it_to_json(accept, csv):
+    headers = Header({} if accept is None else {"Accept": accept})
+    assert wants_csv(SimpleNamespace(headers=headers)) is csv  # type: ignore[arg-type]
