@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -31,7 +32,9 @@ def parse(body: str) -> list[dict[str, Any]]:
             line.split(": ", 1) for line in block.splitlines() if not line.startswith(":")
         )
         if "data" in fields:
-            fields["data"] = json.loads(fields["data"])
+            raw = fields["data"]
+            fields["data"] = json.loads(raw)
+            assert raw == json.dumps(fields["data"], separators=(",", ":"))  # compact
         if fields:
             out.append(fields)
     return out
@@ -191,3 +194,13 @@ async def test_a_user_holds_at_most_five_streams_and_a_stopping_server_opens_non
         assert stopping.value.retry_after == 1
     finally:
         await hub.close()
+
+
+def test_every_stream_of_a_server_shares_its_one_hub():
+    """One hub per app polls the log for all its streams (not one per connection)."""
+    from compax_server.api.stream import hub_of
+
+    request = SimpleNamespace(app=SimpleNamespace(ctx=SimpleNamespace()))
+    hub = hub_of(request)  # type: ignore[arg-type]
+    assert isinstance(hub, stream.Hub)
+    assert hub_of(request) is hub  # type: ignore[arg-type]

@@ -48,7 +48,7 @@ async def reading_group(member: Any, room: Any, count: int) -> Any:
 
 
 async def run(staff: Any, items: list[dict[str, Any]], **options: Any) -> Any:
-    parsed = [ImportItem.model_validate(i, strict=False).as_item() for i in items]
+    parsed = [ImportItem.model_validate(i, strict=False).model_dump() for i in items]
     return await imports.run_import(
         actor_of(staff), source=SOURCE, items=parsed, mode="apply", **options
     )
