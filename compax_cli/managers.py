@@ -78,13 +78,17 @@ def _add(
     if st.json:
         print_json(made)
     else:
-        what = f"room {room}" if room is not None else f"building {building}"
-        note(f"{made.email} now manages {what}.")
+        note(f"{made.email} now manages {_what(room, building)}.")
+
+
+def _what(room: str | None, building: str | None) -> str:
+    """The place in the words typed: ``room A-101`` or ``building A``."""
+    return f"room {room}" if room is not None else f"building {building}"
 
 
 def _remove(ctx: typer.Context, user: str, room: str | None, building: str | None) -> None:
     st = state(ctx)
-    what = f"room {room}" if room is not None else f"building {building}"
+    what = _what(room, building)
     who = f"user {user}" if user.strip().isdigit() else user  # in the words typed
     with client(st) as c:
         room_id, building_id = _target(c, room, building)

@@ -19,6 +19,7 @@ from compax_server.api.schemas import (
     PageQuery,
     Patch,
     QueryTime,
+    Weekday,
     page_of,
     pattern,
     render,
@@ -41,7 +42,6 @@ HHMM = Annotated[
         )
     ),
 ]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Span = Annotated[list[HHMM], Field(min_length=2, max_length=2)]
 OpeningHours = dict[Weekday, Annotated[list[Span], Field(max_length=12)]]
 HOURS_DOC = (

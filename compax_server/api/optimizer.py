@@ -11,8 +11,7 @@ from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.parsing import MAX_INFLATED
-from compax_server.api.schemas import HHMM, In, Int, Out, pattern, render
-from compax_server.api.series import Weekday
+from compax_server.api.schemas import HHMM, In, Int, Out, Weekday, pattern, render
 from compax_server.services import optimizer
 from compax_server.services.actors import Actor
 

@@ -11,7 +11,7 @@ from sanic import HTTPResponse, Request
 from compax_server.api.csv_export import csv_response, fields_of, wants_csv
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.rooms import FEATURE_CODE
-from compax_server.api.schemas import Out, Query, QueryDate, RoomIds, render
+from compax_server.api.schemas import Out, Query, QueryDate, RoomIds, Weekday, render
 from compax_server.services import reports
 from compax_server.services.actors import Actor
 
@@ -80,7 +80,7 @@ class ReportRoom(Counts):
 
 
 class HeatCell(Out):
-    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    weekday: Weekday
     hour: int = Field(description="local hour, 0-23")
     open_hours: float = Field(description="room-hours open in this weekday and hour")
     booked_hours: float

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import (
     AwareDatetime,
@@ -69,6 +69,7 @@ Code = Annotated[
     ),
 ]
 HHMM = pattern(r"^([01]\d|2[0-3]):[0-5]\d$", "must be a local time HH:MM, 00:00 to 23:59")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def _integral(value: Any) -> Any:

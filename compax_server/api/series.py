@@ -12,7 +12,18 @@ from compax_server.api.bookings import ATTENDEES_DOC, BookingOut, bookings_out
 from compax_server.api.endpoint import AUTH_ERRORS, Router
 from compax_server.api.etags import etag as etag_of
 from compax_server.api.etags import if_match
-from compax_server.api.schemas import HHMM, In, Int, Out, Page, PageQuery, Patch, page_of, render
+from compax_server.api.schemas import (
+    HHMM,
+    In,
+    Int,
+    Out,
+    Page,
+    PageQuery,
+    Patch,
+    Weekday,
+    page_of,
+    render,
+)
 from compax_server.db.series import SeriesStatus
 from compax_server.services import series, series_changes
 from compax_server.services.actors import Actor
@@ -24,8 +35,6 @@ router = Router(
     tag="Series",
     description="Recurring bookings; each occurrence is a booking. Changes need If-Match.",
 )
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 class Recurrence(In):

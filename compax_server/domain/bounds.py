@@ -77,8 +77,8 @@ def check_window(
     with ``override``. Cheap: call it before anything that walks the window.
 
     Every error it raises points at the field at fault (``pointer``: ``/start`` or ``/end``,
-    or ``names``): a range error at the end out of range, a window that ends too early or
-    lasts too long at its end."""
+    or the ``names`` given): an instant out of range at that instant; a window that ends at
+    or before its start, or lasts too long, at its end."""
     start, end = check_instant(start, names[0]), check_instant(end, names[1])
     if end <= start:
         raise InvalidInput.field(
