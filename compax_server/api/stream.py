@@ -98,7 +98,6 @@ async def changes_stream(request: Request, actor: Actor, query: StreamQuery) -> 
         await response.send(f"retry: {RETRY_MS}\n\n")
         async for item in stream.follow(hub, sub, actor, filters, after):
             await response.send(": ping\n\n" if item is None else message(*item))
-        await response.send("", end_stream=True)
     finally:
         hub.unsubscribe(sub)
-    return response
+    return response  # Sanic ends the stream when the handler returns

@@ -204,3 +204,28 @@ def test_every_stream_of_a_server_shares_its_one_hub():
     hub = hub_of(request)  # type: ignore[arg-type]
     assert isinstance(hub, stream.Hub)
     assert hub_of(request) is hub  # type: ignore[arg-type]
+
+
+async def test_an_idle_stream_beats_after_what_it_replays(client, member, room, book, monkeypatch):
+    """A ``: ping`` comment every ``HEARTBEAT`` seconds with nothing to send (it keeps
+    proxies from closing the connection), only after the replay's message."""
+    made = await book(member, room, at(1, 8), at(1, 9))
+    monkeypatch.setattr(stream, "HEARTBEAT", 0.05)
+    monkeypatch.setattr(stream, "MAX_LIFETIME", 0.4)
+    headers = bearer(member) | {"Last-Event-ID": stream.cursor_of(0)}
+    r = await client.get(STREAM, headers=headers)
+    blocks = r.text.split("\n\n")
+    assert blocks[0] == "retry: 2000"
+    first_beat = blocks.index(": ping")
+    assert booked(parse("\n\n".join(blocks[1:first_beat]))) == [made.pk]
+    assert set(blocks[first_beat:-1]) == {": ping"}
+    assert blocks[-1] == ""  # the body ends after a whole message
+
+
+async def test_a_closed_stream_frees_its_place(client, member):
+    """Each stream that ends gives its place back: a user may open streams one after the
+    other, many more than the five they may hold at once."""
+    for _ in range(stream.MAX_STREAMS_PER_USER + 2):
+        r = await client.get(STREAM, headers=bearer(member))
+        assert r.status_code == 200, r.text
+        assert r.text == "retry: 2000\n\n"
