@@ -96,7 +96,7 @@ async def changes_stream(request: Request, actor: Actor, query: StreamQuery) -> 
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
         await response.send(f"retry: {RETRY_MS}\n\n")
-        async for item in stream.follow(hub, sub, actor, filters, after):
+        async for item in stream.follow(sub, actor, filters, after):
             await response.send(": ping\n\n" if item is None else message(*item))
     finally:
         hub.unsubscribe(sub)

@@ -300,7 +300,7 @@ class Hub:
 
 
 async def follow(
-    hub: Hub, sub: Subscription, actor: Actor, filters: StreamFilter, after: int | None
+    sub: Subscription, actor: Actor, filters: StreamFilter, after: int | None
 ) -> AsyncIterator[tuple[int, dict[str, Any]] | None]:
     """What a stream sends: ``(event id, view)`` in order, and None when it is idle for
     ``HEARTBEAT`` seconds; it ends when the hub closes the subscription, or

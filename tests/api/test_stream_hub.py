@@ -301,7 +301,7 @@ async def test_a_stream_sends_live_events_as_its_reader_may_see_them_and_beats_w
     try:
         sub = await hub.subscribe(actor_of(member))
         only_room = stream.StreamFilter(room_ids=frozenset({room.pk}))
-        items = stream.follow(hub, sub, actor_of(member), only_room, None)
+        items = stream.follow(sub, actor_of(member), only_room, None)
         assert await take(items) is None  # idle: a heartbeat
         await book(other, spare, at(0, 9), at(0, 10))  # another room: filtered out
         theirs = await book(other, room, at(0, 9), at(0, 10), title="Secret talk")
@@ -340,7 +340,7 @@ async def test_a_resumed_stream_replays_in_pages_then_goes_live_without_a_repeat
         async with asyncio.timeout(HANG):
             while sub.queue.qsize() < 4:  # the poller has them too
                 await asyncio.sleep(0.01)
-        items = stream.follow(hub, sub, actor_of(member), stream.StreamFilter(), since)
+        items = stream.follow(sub, actor_of(member), stream.StreamFilter(), since)
         replayed = [(await take(items))[1]["entity_id"] for _ in range(7)]
         assert replayed == [b.pk for b in earlier + made]  # pages of 2, 2, 2, 1
         last = await book(member, room, at(6, 9), at(6, 10))
@@ -361,14 +361,14 @@ async def test_a_stream_ends_after_its_lifetime_and_reports_no_beat_past_it(
     hub = stream.Hub(sleep=Naps())
     try:
         sub = await hub.subscribe(actor_of(member))
-        items = stream.follow(hub, sub, actor_of(member), stream.StreamFilter(), None)
+        items = stream.follow(sub, actor_of(member), stream.StreamFilter(), None)
         b = await book(member, room, at(0, 9), at(0, 10))
         assert (await take(items))[1]["entity_id"] == b.pk  # live within its lifetime
         with pytest.raises(StopAsyncIteration):
             await take(items)  # then it ends, with no heartbeat after its time
         monkeypatch.setattr(stream, "HEARTBEAT", 0.1)  # idle: beats until the end
         sub = await hub.subscribe(actor_of(member))
-        items = stream.follow(hub, sub, actor_of(member), stream.StreamFilter(), None)
+        items = stream.follow(sub, actor_of(member), stream.StreamFilter(), None)
         async with asyncio.timeout(HANG):
             beats = [item async for item in items]
         assert beats and set(beats) == {None} and len(beats) <= 3
