@@ -1,54 +1,11 @@
 """The pages a problem's ``type`` points at: ``/problems/<code>`` and ``/problems``, read as
-a browser reads them (parsed, entities decoded), and ``docs/problems.md`` beside them."""
+a browser reads them (parsed, entities decoded)."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from compax_server.api.problem_pages import page
 from compax_server.api.problems import PROBLEMS
-
-
-class Page(HTMLParser):
-    """The text of each block element, with the inline code in backticks as the source
-    wrote it; the text of each code element; each link's target."""
-
-    BLOCKS = ("title", "h1", "h2", "p", "li")
-    VOID = ("meta", "link", "br")
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.blocks: list[tuple[str, str]] = []
-        self.links: list[str] = []
-        self.codes: list[str] = []
-        self.open: list[str] = []
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.BLOCKS:
-            self.blocks.append((tag, ""))
-        if tag not in self.VOID:
-            self.open.append(tag)
-        if tag == "code":
-            self._add("`")
-            self.codes.append("")
-        if tag == "a":
-            self.links.append(dict(attrs)["href"] or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.open.pop() == tag, f"</{tag}> closes another element"
-        if tag == "code":
-            self._add("`")
-
-    def handle_data(self, data: str) -> None:
-        if self.open and self.blocks and data.strip():
-            self._add(data)
-        if self.open and self.open[-1] == "code":
-            self.codes[-1] += data
-
-    def _add(self, text: str) -> None:
-        tag, was = self.blocks[-1]
-        self.blocks[-1] = (tag, was + text)
+from tests.html_page import Page
 
 
 async def test_a_problem_page_says_what_it_means_and_what_to_do(client, database):
@@ -79,7 +36,6 @@ async def test_a_problem_page_says_what_it_means_and_what_to_do(client, database
         "POST /api/v1/auth/token",
     ]
     assert read.links == ["/problems"]
-    assert read.open == []
 
 
 def test_every_problem_page_reads_as_its_kind():
@@ -116,7 +72,6 @@ async def test_the_list_has_every_problem_by_status_then_code(client, database):
     ]
     assert read.codes == ["application/problem+json", "code", *(code for code, _ in ordered)]
     assert read.links == [f"/problems/{code}" for code, _ in ordered]
-    assert read.open == []
 
 
 async def test_an_unknown_problem_page_is_a_404_problem_that_names_it(client, database):

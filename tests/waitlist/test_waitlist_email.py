@@ -21,6 +21,8 @@ from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput, NotFound
 from compax_server.services import bookings, buildings, rooms, waitlist, waitlist_offers
 from tests.conftest import actor_of, at
+from tests.dates import Y2031
+from tests.html_page import Page
 from tests.notifications.test_email import (  # noqa: F401  (fixtures)
     PUBLIC,
     outbox,
@@ -93,6 +95,63 @@ async def test_the_offer_email_links_to_a_page_that_accepts_it(
     assert entry.state.value == "accepted"
     assert (await Booking.get(id=entry.booking_id)).status == Status.confirmed
     assert (await WaitlistEntry.get(id=entries[1].pk)).state.value == "waiting"
+
+
+async def test_the_offer_page_says_what_is_held_until_when_and_what_became_of_it(
+    app, make_user, room, book, login_clock
+):
+    """The page shows the title, the room and both times in the building's zone, the
+    offer's end and two buttons that post the answer; once answered, what became of it (no
+    buttons). Never cached: the page is the link's credential at work."""
+    holder, _member, taken, joined = await waiting_for(room, make_user, book, login_clock)
+    other = await waitlist.join(
+        actor_of(await make_user()),
+        waitlist.Join(title="Chess club", start=at(0, 10), end=at(0, 11), room_id=room.pk),
+    )
+    secret = runtime.settings().secret_key
+    await bookings.cancel_booking(actor_of(holder), taken.pk, expected=Expected(any=True))
+    path = f"/waitlist/offers/{joined.pk}/1/{waitlist_rules.offer_token(secret, joined.pk, 1)}"
+    day = f"Mon 03 Mar {Y2031}"
+    facts = (
+        "p",
+        f"Reading group\n{room.code} {room.name}\n"
+        f"{day} 11:00 (Europe/Berlin) to {day} 12:00 (Europe/Berlin)",
+    )
+    transport = httpx.ASGITransport(app=app, client=("10.0.0.9", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        shown = await client.get(path)
+        assert shown.status_code == 200
+        assert shown.headers["cache-control"] == "no-store"
+        assert "form-action 'self'" in shown.headers["content-security-policy"]
+        read = Page(shown.text)
+        assert read.blocks == [
+            ("title", "A room is held for you"),
+            ("h1", "A room is held for you"),
+            facts,
+            (
+                "p",
+                f"Accept before {day} 09:15 (Europe/Berlin), or it passes to the next in line.",
+            ),
+        ]
+        assert read.forms == ["post"]
+        assert read.buttons == [("answer", "accept", "Accept"), ("answer", "decline", "Decline")]
+
+        declined = Page((await client.post(path, data={"answer": "decline"})).text)
+        assert declined.blocks == [
+            ("title", "Waitlist offer"),
+            ("h1", "Waitlist offer"),
+            facts,
+            ("p", "This offer is declined."),
+        ]
+        assert declined.forms == [] and declined.buttons == []
+        assert Page((await client.get(path)).text).blocks == declined.blocks
+
+        offered = await WaitlistEntry.get(id=other.pk)  # the next in line
+        path = f"/waitlist/offers/{other.pk}/1/{waitlist_rules.offer_token(secret, other.pk, 1)}"
+        accepted = Page((await client.post(path, data={"answer": "accept"})).text)
+        assert offered.state.value == "offered"
+        assert accepted.blocks[0] == ("title", "Waitlist offer")
+        assert accepted.blocks[-1] == ("p", "You accepted: the room is booked for you.")
 
 
 async def test_an_offer_link_that_is_stale_orphaned_or_answered_wrongly_is_refused_in_words(
