@@ -94,7 +94,8 @@ def _models_of(op: Operation) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
     return out
 
 
-def _query_parameters(model: type[BaseModel], schema: dict[str, Any]) -> list[dict[str, Any]]:
+def _query_parameters(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query parameters of a query model's JSON schema: one per property."""
     params = []
     props = schema.get("properties", {})
     required = set(schema.get("required", []))
@@ -147,7 +148,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             qschema = json_schema_keywords(qschema)
             for name, sub in qschema.get("$defs", {}).items():
                 components.setdefault(name, sub)
-            parameters.extend(_query_parameters(op.query, qschema))
+            parameters.extend(_query_parameters(qschema))
         for header in op.request_headers:
             parameters.append(
                 {

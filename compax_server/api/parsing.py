@@ -62,6 +62,8 @@ def validation_errors(exc: ValidationError, location: str) -> list[dict[str, Any
             detail = "needs a UTC offset (RFC 3339), e.g. 2027-03-01T09:00:00+01:00"
         elif err["type"] == "string_pattern_mismatch":
             detail = PATTERN_WORDS.get(err["ctx"]["pattern"], detail)
+        elif err["type"] == "value_error":  # our validators' words, without pydantic's tag
+            detail = detail.removeprefix("Value error, ")
         out.append(
             {
                 "location": location,

@@ -448,3 +448,25 @@ def test_an_operation_that_is_only_its_noun_must_be_named():
     words = "bookings.booking: name the operation (operation_id=...)"
     with pytest.raises(ValueError, match=f"^{re.escape(words)}$"):
         operation_id("bookings", "booking")
+
+
+def test_each_query_field_is_a_parameter_required_as_its_model_requires():
+    """A query model's fields are the operation's query parameters, by their names in the
+    URL (``from``, not ``from_``): required as the model requires them, described beside the
+    schema (not in it), without pydantic's titles."""
+    checked = 0
+    for router in ROUTERS:
+        for op in router.operations:
+            if op.query is None:
+                continue
+            item = DOC["paths"][op.openapi_path][op.method.lower()]
+            params = {p["name"]: p for p in item["parameters"] if p["in"] == "query"}
+            fields = {f.alias or n: f for n, f in op.query.model_fields.items()}
+            assert set(params) == set(fields), op.operation_id
+            for name, model_field in fields.items():
+                param = params[name]
+                assert param["required"] is model_field.is_required(), (op.operation_id, name)
+                assert param.get("description") == model_field.description, name
+                assert {"title", "description"}.isdisjoint(param["schema"]), name
+                checked += model_field.is_required()
+    assert checked >= 6  # redirect_uri, availability's from and to, the schedules' date...
