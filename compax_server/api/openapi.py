@@ -155,7 +155,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
                     "name": header,
                     "in": "header",
                     "required": header == "If-Match",
-                    "description": HEADER_DOCS.get(header, "")
+                    "description": HEADER_DOCS[header]
                     if header != "If-None-Match"
                     else "`*`: only when there is none yet (412 when there is one)",
                     "schema": {"type": "string", "maxLength": 200},
@@ -230,7 +230,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
         statuses.add(413)  # any request: Sanic bounds the request line and headers too
         for status in sorted(statuses):
             problem: dict[str, Any] = {
-                "description": STATUS_TEXT.get(status, "Error"),
+                "description": STATUS_TEXT[status],
                 "content": {"application/problem+json": {"schema": ref(Problem, "serialization")}},
             }
             if status == 429:

@@ -109,6 +109,28 @@ async def test_a_time_without_offset_is_refused_with_an_example(client, admin):
     )
 
 
+@pytest.mark.parametrize("number", ["0.5", "1700000000", "-3", " 12. "])
+async def test_a_time_written_as_a_number_is_refused_in_words(client, member, number):
+    """Lax parsing would read ``?to=1700000000`` as a Unix timestamp; the API's times are
+    RFC 3339 only (and the words are ours, without pydantic's "Value error, ")."""
+    r = await client.get("/api/v1/bookings", params={"to": number}, headers=bearer(member))
+    words = "must be an RFC 3339 date-time (or a YYYY-MM-DD date), not a number"
+    refused_field(r, "/to", words, "value_error", location="query")
+
+
+async def test_an_integer_may_have_a_zero_fraction_as_json_schema_allows(client, admin, building):
+    """30.0 is an integer in JSON Schema (and what some JSON writers send for 30): taken as
+    30; 30.5 is not one."""
+    room = {"code": "R-30", "name": "Thirty", "building_id": building.pk, "capacity": 30.0}
+    made = await client.post("/api/v1/rooms", json=room, headers=bearer(admin))
+    assert made.status_code == 201, made.text
+    assert '"capacity":30,' in made.text
+    half = await client.post(
+        "/api/v1/rooms", json=room | {"code": "R-31", "capacity": 30.5}, headers=bearer(admin)
+    )
+    refused_field(half, "/capacity", "Input should be a valid integer", "int_type")
+
+
 async def test_the_summary_names_five_errors_and_counts_the_rest(client, admin):
     """Seven unknown fields, one of them needing JSON pointer escapes (``~`` and ``/``)."""
     body = {"code": "c1", "name": "N"} | {f"X{n}": 1 for n in range(6)} | {"a/b~c": 1}
