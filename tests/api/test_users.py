@@ -108,6 +108,7 @@ async def test_admin_creates_lists_reads_and_updates_users(client, admin):
     created = r.json()
     assert created["email"] == "new.person@campus.example"
     assert r.headers["location"] == f"/api/v1/users/{created['id']}"
+    assert r.headers["content-type"] == "application/json"
     listed = (await client.get(USERS, params={"role": "staff"}, headers=h)).json()
     assert [u["email"] for u in listed["data"]] == ["new.person@campus.example"]
     assert (await client.get(f"{USERS}/{created['id']}", headers=h)).json()[
