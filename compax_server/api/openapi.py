@@ -8,6 +8,7 @@ drift from the code.
 from __future__ import annotations
 
 import typing
+from http import HTTPStatus
 from typing import Any
 
 from pydantic import BaseModel
@@ -188,9 +189,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
                 )
             item["requestBody"] = body
         responses: dict[str, Any] = {}
-        success: dict[str, Any] = {"description": "OK" if op.status < 300 else "Done"}
-        if op.status == 201:
-            success["description"] = "Created"
+        success: dict[str, Any] = {"description": HTTPStatus(op.status).phrase}
         if op.response is not None and op.status != 204:
             if isinstance(op.response, type) and issubclass(op.response, BaseModel):
                 body_schema = ref(op.response, "serialization")

@@ -470,3 +470,95 @@ def test_each_query_field_is_a_parameter_required_as_its_model_requires():
                 assert {"title", "description"}.isdisjoint(param["schema"]), name
                 checked += model_field.is_required()
     assert checked >= 6  # redirect_uri, availability's from and to, the schedules' date...
+
+
+def _items():
+    for op in _operations():
+        yield op, DOC["paths"][op.openapi_path][op.method.lower()]
+
+
+def test_each_request_header_is_a_parameter_and_every_get_takes_if_none_match():
+    """The headers an operation reads are its header parameters, in its order: only
+    If-Match is required, each says what it does; a GET (not the stream) also takes
+    If-None-Match and answers 304 with its ETag."""
+    for op, item in _items():
+        params = [p for p in item.get("parameters", []) if p["in"] == "header"]
+        cached = op.method == "GET" and not op.stream
+        assert [p["name"] for p in params] == [
+            *op.request_headers,
+            *(["If-None-Match"] if cached else []),
+        ], op.key
+        for p in params[: len(op.request_headers)]:
+            assert p["schema"] == {"type": "string", "maxLength": 200}, op.key
+        for p in params:
+            assert p["required"] is (p["name"] == "If-Match"), (op.key, p["name"])
+            words = {
+                "If-Match": "412",
+                "Idempotency-Key": "retry",
+                "Last-Event-ID": "after it",
+                "If-None-Match": "304" if op.method == "GET" else "`*`",
+            }
+            assert words[p["name"]] in p["description"], (op.key, p["name"])
+        if cached:
+            not_modified = item["responses"]["304"]
+            assert "If-None-Match" in not_modified["description"]
+            assert not_modified["headers"] == {"ETag": {"schema": {"type": "string"}}}
+        else:
+            assert "304" not in item["responses"], op.key
+
+
+def test_a_body_is_required_unless_the_operation_takes_an_empty_one():
+    optional = set()
+    for op, item in _items():
+        if op.body is None:
+            assert "requestBody" not in item, op.key
+            continue
+        assert item["requestBody"]["required"] is not op.body_optional, op.key
+        if op.body_optional:
+            optional.add(op.operation_id)
+    assert optional == {"bookings_cancel", "bookings_reject", "series_cancel"}
+
+
+def test_each_answer_says_what_it_is_and_every_problem_is_problem_json():
+    """Success is named by its status's reason phrase; each problem status an operation can
+    answer is listed with the Problem schema (400 wherever there is input to refuse, 401 and
+    403 wherever a credential is needed, 413 everywhere, 5XX too); a 429 says when to retry."""
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for op, item in _items():
+        responses = item["responses"]
+        words = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 302: "Found"}[
+            op.status
+        ]
+        assert responses[str(op.status)]["description"] == words, op.key
+        errors = {s for s in responses if s[0] in "45"} - {"5XX"}
+        has_input = op.body is not None or op.query is not None or bool(op.path_params)
+        assert ("400" in errors) is (has_input or 400 in op.errors), op.key
+        assert ({"401", "403"} <= errors) is (op.auth or {401, 403} <= set(op.errors)), op.key
+        assert "413" in errors
+        for status in [*errors, "5XX"]:
+            assert responses[status]["content"] == problem, (op.key, status)
+            assert responses[status]["description"], (op.key, status)
+            retry = responses[status].get("headers")
+            if status == "429":
+                assert retry == {"Retry-After": {"schema": {"type": "integer"}}}, op.key
+            else:
+                assert retry is None, (op.key, status)
+
+
+def test_an_operation_that_needs_a_credential_takes_any_of_the_three_schemes():
+    schemes = DOC["components"]["securitySchemes"]
+    assert schemes["bearer"] == {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    assert schemes["apiKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    for op, item in _items():
+        if op.auth:
+            assert item["security"] == [{"bearer": []}, {"oauth2": []}, {"apiKey": []}], op.key
+        else:
+            assert "security" not in item, op.key
+
+
+def test_the_document_is_about_the_server_it_is_served_from():
+    """A relative server URL: /docs and generated clients call the host that served it."""
+    assert DOC["servers"] == [{"url": "/"}]
+    assert DOC["info"]["title"] == "Compax API"
+    assert DOC["info"]["version"] == compax_server.__version__
+    assert "problem+json" in DOC["info"]["description"]
