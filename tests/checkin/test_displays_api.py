@@ -3,11 +3,15 @@ engines, with the controlled clock."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking
 from compax_server.db.checkin import DisplayToken
 from tests.conftest import at, bearer
 from tests.dates import Y2031
+from tests.html_page import Page
 
 
 async def new_token(client, staff, room):
@@ -57,6 +61,35 @@ async def test_the_display_shows_the_day_without_titles_and_checks_in(
     login_clock.now = at(0, 10, 30).timestamp()
     state = (await client.get(f"/display/{token}/state")).json()
     assert state["busy"] is False and state["until"].startswith(f"{Y2031}-03-03T11:00:00")
+
+
+async def test_the_display_page_shows_its_room_and_state_and_no_name_breaks_out(
+    client, staff, member, make_room, book, login_clock
+):
+    """The page names the room and says Free or Busy before its script runs; the state the
+    script starts from is the state endpoint's, written so that a room name holding
+    ``</script>`` stays data."""
+    room = await make_room(name="Lab </script><script>alert(1)</script>")
+    path = (await new_token(client, staff, room))["url_path"]
+    login_clock.now = at(0, 9, 5).timestamp()
+
+    def script_state(page: str) -> str:
+        found = re.search(r'<script id="state" type="application/json">(.*?)</script>', page)
+        assert found is not None, page
+        return found.group(1)
+
+    for busy in (False, True):
+        page = await client.get(path)
+        read = Page(page.text)
+        assert read.blocks[0] == ("title", f"{room.code} {room.name}")
+        assert read.blocks[1] == ("h1", f"{room.code} · {room.name}")
+        shown = "Busy" if busy else "Free"
+        assert f'<div id="status" class="{shown.lower()}">{shown}</div>' in page.text
+        raw = script_state(page.text)
+        assert "<" not in raw
+        assert json.loads(raw) == (await client.get(f"{path}/state")).json()
+        if not busy:
+            await book(member, room, at(0, 9), at(0, 10))
 
 
 async def test_a_display_token_is_403_elsewhere_and_401_once_revoked(client, staff, member, room):
