@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -562,3 +563,53 @@ def test_the_document_is_about_the_server_it_is_served_from():
     assert DOC["info"]["title"] == "Compax API"
     assert DOC["info"]["version"] == compax_server.__version__
     assert "problem+json" in DOC["info"]["description"]
+
+
+def test_path_parameters_have_the_bounds_the_parser_enforces():
+    """An id is 1 to the largest integer column (what a request outside gets a 400 for), a
+    word one of its values, any other segment a string."""
+    from compax_server.api.parsing import MAX_PATH_INT
+
+    kinds = set()
+    for op, item in _items():
+        params = {p["name"]: p for p in item.get("parameters", []) if p["in"] == "path"}
+        assert list(params) == list(op.path_params), op.key
+        for name, kind in op.path_params.items():
+            assert params[name]["required"] is True
+            schema = params[name]["schema"]
+            if kind is int:
+                assert schema == {"type": "integer", "minimum": 1, "maximum": MAX_PATH_INT}
+                kinds.add("id")
+            elif typing.get_origin(kind) is typing.Literal:
+                assert schema == {"type": "string", "enum": list(typing.get_args(kind))}, op.key
+                kinds.add("word")
+            else:
+                assert schema == {"type": "string"}, op.key
+                kinds.add("text")
+    assert kinds == {"id", "word", "text"}
+
+
+def test_a_success_answer_declares_its_body_and_headers():
+    """The body's media type and schema (and text/csv where the list also answers CSV); the
+    headers every answer has (X-Request-ID), those the operation sets, a GET's ETag and a
+    CSV list's X-Next-Cursor."""
+    string = {"type": "string"}
+    for op, item in _items():
+        success = item["responses"][str(op.status)]
+        if op.response is None or op.status == 204:
+            assert "content" not in success, op.key
+        else:
+            content = success["content"]
+            assert list(content) == [op.response_content_type, *(["text/csv"] if op.csv else [])]
+            schema = content[op.response_content_type]["schema"]
+            if isinstance(op.response, type):
+                named = DOC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+                assert named["title"] == op.response.__name__, op.key
+            if op.csv:
+                assert content["text/csv"]["schema"]["type"] == "string"
+        headers = success["headers"]
+        expected = ["X-Request-ID", *op.response_headers]
+        expected += ["X-Next-Cursor"] if op.csv else []
+        expected += ["ETag"] if op.method == "GET" and not op.stream else []
+        assert set(headers) == set(expected), op.key
+        assert all(h["schema"] == string for h in headers.values()), op.key
