@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+
+@dataclass
+class Form:
+    """A form as a browser would post it: where, how, and its named inputs' values."""
+
+    action: str = ""
+    method: str = "get"
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 class Page(HTMLParser):
     """The text of each block element (inline code in backticks, a line break as a newline;
     text outside any block as a ``text`` block of its own),
-    the text of each code element, each link's target and each button's (name, value, text)."""
+    the text of each code element, each link's target, each button's (name, value, text)
+    and each form."""
 
     BLOCKS = ("title", "h1", "h2", "p", "li")
-    VOID = ("meta", "link", "br", "input")
+    VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source")
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -19,7 +30,7 @@ class Page(HTMLParser):
         self.codes: list[str] = []
         self.links: list[str] = []
         self.buttons: list[tuple[str, str, str]] = []
-        self.forms: list[str] = []
+        self.forms: list[Form] = []
         self.open: list[str] = []
         self.in_block = False
         self.feed(text)
@@ -43,9 +54,13 @@ class Page(HTMLParser):
         elif tag == "button":
             self.buttons.append((a.get("name", ""), a.get("value", ""), ""))
         elif tag == "form":
-            self.forms.append(a.get("method", "get"))
+            self.forms.append(Form(a.get("action", ""), a.get("method", "get").lower()))
+        elif tag == "input" and "form" in self.open and a.get("name"):
+            self.forms[-1].fields[a["name"]] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return  # <input/> or a stray </input>: a browser has nothing to close
         assert self.open.pop() == tag, f"</{tag}> closes another element"
         if tag in self.BLOCKS:
             self.in_block = False

@@ -17,8 +17,6 @@ import re
 import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +26,7 @@ import pytest
 
 from compax_server.settings import Settings
 from tests.conftest import REQUIRE_SERVICES, require_program, test_settings
+from tests.html_page import Form, Page
 
 PROVIDER_DIR = Path(__file__).parent / "provider"
 COMPAX = "http://testserver"
@@ -118,36 +117,8 @@ def settings(database_url: str, oidc_issuer: str, sso_overrides: dict[str, Any])
     return test_settings(database_url, **values)
 
 
-@dataclass
-class Form:
-    action: str = ""
-    method: str = "get"
-    fields: dict[str, str] = field(default_factory=dict)
-
-
-class _Forms(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[Form] = []
-        self._open = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.forms.append(Form(a.get("action", ""), a.get("method", "get").lower()))
-            self._open = True
-        elif tag == "input" and self._open and a.get("name"):
-            self.forms[-1].fields[a["name"]] = a.get("value", "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._open = False
-
-
 def forms_of(page: str) -> list[Form]:
-    parser = _Forms()
-    parser.feed(page)
-    return parser.forms
+    return Page(page).forms
 
 
 class Browser:
