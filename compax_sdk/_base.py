@@ -289,9 +289,6 @@ class SyncAPIClient(BaseAPIClient):
             self.set_session(token)
             return token
 
-    def cast(self, model: type[M], req: APIRequest) -> M:
-        return parse(model, self.request(req))
-
 
 class AsyncAPIClient(BaseAPIClient):
     def __init__(
@@ -374,9 +371,6 @@ class AsyncAPIClient(BaseAPIClient):
             self.set_session(token)
             return token
 
-    async def cast(self, model: type[M], req: APIRequest) -> M:
-        return parse(model, await self.request(req))
-
 
 class PageBody(BaseModel):
     data: list[Any]
@@ -385,10 +379,10 @@ class PageBody(BaseModel):
 
 def parse_page(item: type[M], response: httpx.Response) -> tuple[list[M], str | None]:
     """The items and the next cursor of a ``{"data": [...], "next_cursor": ...}`` body."""
-    page = parse(PageBody, response)
     try:
+        page = PageBody.model_validate_json(response.content)
         return [item.model_validate(x) for x in page.data], page.next_cursor
     except PydanticValidationError as exc:
         raise APIResponseValidationError(
-            response, f"The response is not a list of {item.__name__}: {exc}"
+            response, f"The response is not a page of {item.__name__}: {exc}"
         ) from None

@@ -12,6 +12,7 @@ import compax_sdk
 from compax_sdk import (
     AlreadyExistsError,
     APIError,
+    APIResponseValidationError,
     AuthenticationError,
     BadRequestError,
     BookingConflictError,
@@ -341,3 +342,30 @@ async def test_answers_the_sdk_never_provokes_map_too(
     response = await client.request(method, path, content=content, headers=headers)
     err = error_from_response(response)
     assert type(err) is expected and err.code == code
+
+
+@pytest.mark.parametrize(
+    ("call", "body", "words"),
+    [
+        ("get", {"id": "one", "code": "MAIN"}, "The response is not a valid Building: "),
+        ("list", {"data": [{"id": "one"}]}, "The response is not a page of Building: "),
+        ("list", {"items": []}, "The response is not a page of Building: "),
+        ("list", ["not", "a", "page"], "The response is not a page of Building: "),
+    ],
+)
+async def test_a_success_body_the_sdk_cannot_read_is_a_response_validation_error(
+    offline, call, body, words
+):
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=body, headers={"x-request-id": "req-9"})
+
+    c = offline(answer)
+    with pytest.raises(APIResponseValidationError) as caught:
+        await (c.buildings.get(1) if call == "get" else c.buildings.list())
+    err = caught.value
+    assert err.status == 200 and err.code == "invalid_response" and err.request_id == "req-9"
+    assert err.detail.startswith(words), err.detail
+    assert str(err).startswith(words) and str(err).endswith(
+        "(200 invalid_response, request_id req-9)"
+    )
+    assert len(c.sent) == 1  # a body the SDK cannot read is not retried
