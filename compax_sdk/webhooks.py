@@ -31,6 +31,7 @@ from typing import Any
 __all__ = ["WebhookVerificationError", "sign", "verify"]
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
+HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 
 
 class WebhookVerificationError(Exception):
@@ -64,23 +65,13 @@ def verify(
     tolerance: int = 300,
 ) -> dict[str, Any]:
     """The delivered event (``{"type", "timestamp", "data"}``) when ``payload`` carries a
-    valid signature made with ``secret`` less than ``tolerance`` seconds from now; raises
+    valid signature made with ``secret`` at most ``tolerance`` seconds from now; raises
     ``WebhookVerificationError`` otherwise. Header names are case-insensitive."""
     lower = {k.lower(): v for k, v in headers.items()}
-    msg_id = lower.get("webhook-id")
-    stamp = lower.get("webhook-timestamp")
-    signatures = lower.get("webhook-signature")
-    missing = [
-        name
-        for name, value in (
-            ("webhook-id", msg_id),
-            ("webhook-timestamp", stamp),
-            ("webhook-signature", signatures),
-        )
-        if not value
-    ]
-    if missing or msg_id is None or stamp is None or signatures is None:
-        raise WebhookVerificationError(f"missing header(s): {', '.join(missing)}")
+    msg_id, stamp, signatures = (lower.get(name, "") for name in HEADERS)
+    if not (msg_id and stamp and signatures):
+        missing = ", ".join(name for name in HEADERS if not lower.get(name))
+        raise WebhookVerificationError(f"missing header(s): {missing}")
     try:
         timestamp = int(stamp)
     except ValueError:
