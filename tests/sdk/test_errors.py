@@ -122,7 +122,9 @@ def test_a_non_json_error_page_still_makes_a_useful_error():
     err = error_from_response(response)
     assert type(err) is InternalServerError
     assert (err.code, err.request_id, err.detail) == (None, "r9", "<html>Bad gateway</html>")
-    assert "502" in str(err) and "r9" in str(err)
+    assert str(err) == "<html>Bad gateway</html> (502 error, request_id r9)"
+    long_page = httpx.Response(502, text="  " + "x" * 2000 + "  ")
+    assert error_from_response(long_page).detail == "x" * 500  # its start, not a whole page
 
 
 def test_retry_after_is_read_from_the_header_or_the_body():
@@ -134,6 +136,27 @@ def test_retry_after_is_read_from_the_header_or_the_body():
     dated.headers["retry-after"] = "Wed, 21 Oct 2015 07:28:00 GMT"
     assert error_from_response(dated).retry_after == 0
     assert error_from_response(problem(429, "rate_limited", retry_after=7)).retry_after == 7
+    assert error_from_response(problem(429, "rate_limited", retry_after=0.5)).retry_after == 0.5
+    assert error_from_response(problem(429, "rate_limited", retry_after=-3)).retry_after == 0
+
+
+def test_the_members_of_each_problem_are_read():
+    closed = error_from_response(
+        problem(409, "checkin_closed", opens_at=None, closes_at=None, booking_status="cancelled")
+    )
+    assert (closed.opens_at, closed.closes_at, closed.booking_status) == (None, None, "cancelled")
+    hits = error_from_response(
+        problem(
+            409,
+            "closure_hits_bookings",
+            bookings=[{"id": 4, "start": "2031-03-04T08:00:00Z", "end": "2031-03-04T09:00:00Z"}],
+        )
+    )
+    assert [(b.id, b.start.hour, b.end.hour) for b in hits.bookings] == [(4, 8, 9)]
+    pending = error_from_response(problem(400, "sso_authorization_pending", retry_after=5))
+    assert pending.retry_after == 5
+    rejected = error_from_response(problem(409, "import_rejected", import_id="12"))
+    assert rejected.import_id is None  # only an integer is an id
 
 
 def test_the_tree():

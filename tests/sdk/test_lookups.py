@@ -3,6 +3,7 @@ exact matches only, ``NotFoundError`` when there is none; with both clients (``k
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from compax_sdk import Building, NotFoundError, Room, User
@@ -25,8 +26,23 @@ async def test_a_room_by_its_exact_code_not_the_smallest_room_whose_code_contain
     for missing in ("M-10", "m-101", "M-1011"):
         with pytest.raises(NotFoundError) as err:
             await c.rooms.get(missing)
-        assert err.value.status == 404 and err.value.code == "not_found"
-        assert repr(missing) in err.value.detail
+        assert (err.value.status, err.value.code, err.value.title) == (
+            404,
+            "not_found",
+            "Not found",
+        )
+        assert err.value.detail == f"there is no room {missing!r}"
+        # as the server's 404 would be: a problem, with the list request and its request id
+        answer = err.value.response
+        assert answer.status_code == 404
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.request is c.last("GET", "/rooms")
+        assert answer.json()["request_id"] == err.value.request_id
+        assert (
+            str(err.value)
+            == f"{err.value.detail} (404 not_found, request_id {err.value.request_id})"
+        )
+        assert err.value.request_id and len(err.value.request_id) >= 8
 
 
 async def test_a_deleted_room_is_not_found_by_its_code(connect, staff, make_room):
@@ -54,3 +70,14 @@ async def test_a_user_by_email_in_any_case_but_exactly(connect, admin, make_user
     assert isinstance(found, User) and found.id == ada.pk
     with pytest.raises(NotFoundError):
         await c.users.get("ada@campus")
+
+
+async def test_a_lookup_without_a_request_id_says_none(offline):
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [], "next_cursor": None})
+
+    c = offline(answer)
+    with pytest.raises(NotFoundError) as err:
+        await c.buildings.get("ZZ")
+    assert err.value.request_id is None and "request_id" not in err.value.response.json()
+    assert str(err.value) == "there is no building 'ZZ' (404 not_found)"

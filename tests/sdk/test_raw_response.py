@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from compax_sdk import Booking, BookingConflictError, RawResponse, Room
+from compax_sdk import AsyncCompax, Booking, BookingConflictError, Compax, RawResponse, Room
 from tests.conftest import at
 from tests.sdk.conftest import Twin
 
@@ -58,11 +58,19 @@ async def test_errors_are_raised_as_usual(connect, member, staff, room, book):
     assert err.value.response.headers["x-request-id"] == err.value.request_id
 
 
-def test_private_names_are_not_reachable():
-    from compax_sdk import Compax
+@pytest.mark.parametrize("client_class", [Compax, AsyncCompax])
+def test_private_names_are_not_reachable(client_class):
+    client = client_class(api_key="cpx_x")
+    with pytest.raises(AttributeError) as err:
+        client.with_raw_response._api  # noqa: B018
+    assert err.value.args == ("_api",)
+    with pytest.raises(AttributeError) as err:
+        client.with_raw_response.bookings._call  # noqa: B018
+    assert err.value.args == ("_call",)
 
-    with Compax(api_key="cpx_x") as client:
-        with pytest.raises(AttributeError):
-            client.with_raw_response._api  # noqa: B018
-        with pytest.raises(AttributeError):
-            client.with_raw_response.bookings._call  # noqa: B018
+
+async def test_a_call_that_sends_nothing_has_no_raw_response(connect, member):
+    c = connect(member)
+    with pytest.raises(TypeError) as err:
+        await raw(c, "changes", "iter_pages")
+    assert str(err.value) == "changes.iter_pages sends no request: it has no raw response"

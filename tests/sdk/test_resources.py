@@ -70,6 +70,16 @@ async def test_me_update_and_change_password_keep_the_session(connect, member):
     await connect().auth.login(member.email, "a new password!")
 
 
+async def test_a_password_change_with_an_access_token_alone_keeps_it_working(connect, member):
+    c = connect(member)  # an access token, no refresh token
+    before = c.access_token
+    token = await c.me.change_password(current_password=PASSWORD, new_password="a new password!")
+    assert c.access_token == token.access_token and c.refresh_token == token.refresh_token
+    assert (await c.me.get()).id == member.pk
+    with pytest.raises(AuthenticationError):
+        await connect(access_token=before).me.get()  # a password change ends other sessions
+
+
 # -- users ---------------------------------------------------------------------------------
 
 

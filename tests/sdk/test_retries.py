@@ -155,9 +155,10 @@ async def test_connection_errors_are_retried_then_raised(offline):
 async def test_timeouts_are_retried_then_an_api_timeout_error(offline):
     slow = httpx.ReadTimeout("timed out")
     c = offline(answers(slow, slow, slow))
-    with pytest.raises(APITimeoutError):
+    with pytest.raises(APITimeoutError) as err:
         await c.bookings.get(7, timeout=1.5)
     assert len(c.sent) == 3
+    assert str(err.value) == "Request timed out." and err.value.request is c.sent[-1]
     assert c.sent[0].extensions["timeout"] == {
         "connect": 1.5,
         "read": 1.5,
@@ -234,3 +235,22 @@ async def test_an_answer_that_may_mean_done_is_only_retried_when_safe(offline):
     )
     assert (await read.bookings.get(7)).id == 7
     assert len(read.sent) == 2  # a read is safe to repeat
+
+
+async def test_a_refresh_is_never_resent(offline):
+    """A refresh token works once: a refresh the server may have done is not sent again
+    (presenting the token twice would end the session)."""
+    expired = problem(401, "invalid_token")
+    c = offline(
+        answers(expired, problem(503, "service_unavailable")),
+        access_token="expired",
+        refresh_token="once",
+    )
+    with pytest.raises(ServiceUnavailableError):
+        await c.me.get()
+    assert [f"{r.method} {r.url.path}" for r in c.sent] == [
+        "GET /api/v1/me",
+        "POST /api/v1/auth/refresh",
+    ]
+    assert json.loads(c.sent[1].content) == {"refresh_token": "once"}
+    assert "authorization" not in c.sent[1].headers  # the refresh token is the credential
