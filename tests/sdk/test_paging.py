@@ -62,7 +62,8 @@ async def test_async_pages(app, staff, room, book):
         second = await page.next_page()
         assert second is not None and [b.id for b in second.data] == ids[2:4]
         last = await c.bookings.list(room_id=room.pk, limit=5)
-        assert last.next_cursor is None and await last.next_page() is None
+        assert last.next_cursor is None and not last.has_next_page()
+        assert await last.next_page() is None
 
 
 async def test_every_list_is_a_page(connect, admin, room):
