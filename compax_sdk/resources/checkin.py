@@ -51,10 +51,16 @@ class CheckinMethods(SyncResource):
         )
 
     def checkin_window(
-        self, booking: object, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        booking: object,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
     ) -> CheckinWindow:
         """Whether the booking needs a check-in, and when its window is open."""
-        return self._call(CheckinWindow, "GET", _path(booking), timeout=timeout)
+        return self._call(
+            CheckinWindow, "GET", _path(booking), headers=extra_headers, timeout=timeout
+        )
 
 
 class AsyncCheckinMethods(AsyncResource):
@@ -73,7 +79,13 @@ class AsyncCheckinMethods(AsyncResource):
         )
 
     async def checkin_window(
-        self, booking: object, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        booking: object,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
     ) -> CheckinWindow:
         """Whether the booking needs a check-in, and when its window is open."""
-        return await self._call(CheckinWindow, "GET", _path(booking), timeout=timeout)
+        return await self._call(
+            CheckinWindow, "GET", _path(booking), headers=extra_headers, timeout=timeout
+        )

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime
 
 from compax_sdk._models import Model
 from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
-from compax_sdk.resources._resource import AsyncResource, SyncResource
+from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
 
 __all__ = ["AsyncNoshowMethods", "NoshowMethods", "NoshowsLifted"]
 
@@ -23,17 +23,25 @@ class NoshowsLifted(Model):
 
 class NoshowMethods(SyncResource):
     def lift_noshows(
-        self, user_id: int, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        user_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
     ) -> NoshowsLifted:
         """Staff: lift the member's no-show ban."""
-        return self._call(NoshowsLifted, "POST", f"/users/{user_id}/lift-noshows", timeout=timeout)
+        path = f"/users/{user_id}/lift-noshows"
+        return self._call(NoshowsLifted, "POST", path, headers=extra_headers, timeout=timeout)
 
 
 class AsyncNoshowMethods(AsyncResource):
     async def lift_noshows(
-        self, user_id: int, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        user_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
     ) -> NoshowsLifted:
         """Staff: lift the member's no-show ban."""
-        return await self._call(
-            NoshowsLifted, "POST", f"/users/{user_id}/lift-noshows", timeout=timeout
-        )
+        path = f"/users/{user_id}/lift-noshows"
+        return await self._call(NoshowsLifted, "POST", path, headers=extra_headers, timeout=timeout)

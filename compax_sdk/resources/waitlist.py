@@ -144,8 +144,16 @@ class Waitlist(SyncResource):
             WaitlistEntry, PATH, params=params, headers=extra_headers, timeout=timeout
         )
 
-    def get(self, entry_id: int, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> WaitlistEntry:
-        return self._call(WaitlistEntry, "GET", f"{PATH}/{entry_id}", timeout=timeout)
+    def get(
+        self,
+        entry_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> WaitlistEntry:
+        return self._call(
+            WaitlistEntry, "GET", f"{PATH}/{entry_id}", headers=extra_headers, timeout=timeout
+        )
 
     def leave(
         self,
@@ -220,8 +228,16 @@ class AsyncWaitlist(AsyncResource):
             WaitlistEntry, PATH, params=params, headers=extra_headers, timeout=timeout
         )
 
-    async def get(self, entry_id: int, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> WaitlistEntry:
-        return await self._call(WaitlistEntry, "GET", f"{PATH}/{entry_id}", timeout=timeout)
+    async def get(
+        self,
+        entry_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+    ) -> WaitlistEntry:
+        return await self._call(
+            WaitlistEntry, "GET", f"{PATH}/{entry_id}", headers=extra_headers, timeout=timeout
+        )
 
     async def leave(
         self,
