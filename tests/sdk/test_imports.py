@@ -16,6 +16,7 @@ from compax_sdk import (
     ImportBatch,
     ImportItem,
     ImportRejectedError,
+    ServiceUnavailableError,
     error_from_response,
 )
 from compax_server.db.bookings import Booking
@@ -292,3 +293,25 @@ def test_import_rejected_maps_to_its_class_with_the_plan():
     assert [i.external_id for i in err.items] == ["L1"]
     conflict = (err.items[0].conflicts or [])[0]
     assert (conflict.external_id, conflict.id, conflict.start) == ("L0", None, at(1, 8))
+
+
+@pytest.mark.parametrize("mode", ["plan", "apply"])
+async def test_a_batch_sends_its_options_and_one_idempotency_key_on_every_attempt(offline, mode):
+    """The options the caller left alone are sent false; a retry carries the first attempt's
+    key, and a key the caller gives (to resend the same night's batch) is the one sent."""
+    items = [{"external_id": "L1", "kind": "booking", "room_id": 1}]
+    c = offline(lambda request: problem(503, "service_unavailable", retry_after=0))
+    with pytest.raises(ServiceUnavailableError):
+        await getattr(c.imports, mode)(source=SOURCE, items=items)
+    keys = {r.headers["idempotency-key"] for r in c.sent}
+    assert len(c.sent) == 3 and len(keys) == 1
+    body = json.loads(c.sent[0].content)
+    assert (body["mode"], body["atomic"], body["source"]) == (mode, True, SOURCE)
+    options = ("cancel_missing", "priority", "override", "skip_closures")
+    assert {name: body[name] for name in options} == dict.fromkeys(options, False)
+
+    if mode == "apply":
+        again = offline(lambda request: problem(503, "service_unavailable", retry_after=0))
+        with pytest.raises(ServiceUnavailableError):
+            await again.imports.apply(source=SOURCE, items=items, idempotency_key="night-0303")
+        assert {r.headers["idempotency-key"] for r in again.sent} == {"night-0303"}
