@@ -205,7 +205,7 @@ class BaseAPIClient:
     def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(request)
-        return APIConnectionError(request, f"Connection error: {exc or type(exc).__name__}.")
+        return APIConnectionError(request, f"Connection error: {str(exc) or type(exc).__name__}.")
 
 
 class SyncAPIClient(BaseAPIClient):

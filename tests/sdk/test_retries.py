@@ -147,7 +147,12 @@ async def test_connection_errors_are_retried_then_raised(offline):
     c = offline(answers(refused, refused, refused))
     with pytest.raises(APIConnectionError) as err:
         await c.me.get()
-    assert "refused" in str(err.value) and len(c.sent) == 3
+    assert str(err.value) == "Connection error: connection refused." and len(c.sent) == 3
+    assert err.value.request is c.sent[-1]
+    silent = offline(answers(*[httpx.ConnectError("")] * 3))
+    with pytest.raises(APIConnectionError) as err:
+        await silent.me.get()
+    assert str(err.value) == "Connection error: ConnectError."  # named when it says nothing
     recovered = offline(answers(refused, httpx.Response(201, json=booking_json())))
     assert (await create(recovered)).id == 7
 
