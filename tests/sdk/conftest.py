@@ -115,6 +115,16 @@ class Twin:
         )
 
 
+def public_methods(resource: object) -> set[str]:
+    """The methods of a resource a caller may call (not mutmut's copies of them, named
+    ``xǁClassǁmethod__mutmut_...``, when a mutation run has rewritten the module)."""
+    return {
+        name
+        for name in dir(resource)
+        if not name.startswith("_") and "ǁ" not in name and callable(getattr(resource, name))
+    }
+
+
 def access_token(user: User) -> str:
     token, _ = auth.issue_access_token(user)
     return token

@@ -13,6 +13,7 @@ import compax_sdk
 from compax_sdk import NOT_GIVEN, AsyncCompax, Compax
 from compax_sdk._config import DEFAULT_BASE_URL
 from compax_sdk.resources import _resource
+from tests.sdk.conftest import public_methods
 
 
 def echo_authorization(seen: list[str]) -> httpx.MockTransport:
@@ -124,8 +125,8 @@ def test_both_clients_have_the_same_resources_and_methods():
     assert nouns >= {"auth", "me", "users", "api_keys", "buildings", "features", "rooms"}
     assert nouns >= {"bookings", "audit_events", "changes", "terms", "series", "rules"}
     for noun in nouns:
-        methods = {m for m in dir(getattr(sync, noun)) if not m.startswith("_")}
-        assert methods == {m for m in dir(getattr(aio, noun)) if not m.startswith("_")}
+        methods = public_methods(getattr(sync, noun))
+        assert methods == public_methods(getattr(aio, noun))
         for name in methods:
             method = getattr(getattr(aio, noun), name)
             if name in ("iter_pages", "stream"):

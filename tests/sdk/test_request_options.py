@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from compax_sdk import APIError, AsyncCompax, Compax
-from tests.sdk.conftest import Twin, problem
+from tests.sdk.conftest import Twin, problem, public_methods
 
 WHEN = datetime(2031, 3, 3, 9, tzinfo=UTC)
 
@@ -101,8 +101,7 @@ def methods() -> list[str]:
         f"{noun}.{name}"
         for noun, resource in vars(client).items()
         if not noun.startswith("_")
-        for name in dir(resource)
-        if not name.startswith("_") and callable(getattr(resource, name))
+        for name in public_methods(resource)
     ]
     client.close()
     return sorted(found)
