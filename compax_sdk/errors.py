@@ -249,7 +249,7 @@ class APIResponseValidationError(APIError):
 class APIConnectionError(CompaxError):
     """No response: the connection failed or was cut (after the SDK's retries)."""
 
-    def __init__(self, request: httpx.Request, message: str = "Connection error.") -> None:
+    def __init__(self, request: httpx.Request, message: str) -> None:
         super().__init__(message)
         self.request = request
 

@@ -76,14 +76,14 @@ class _SSE:
         self.data: list[str] = []
 
     def feed(self, line: str) -> _Message | None:
+        """The message a blank line ends; ``None`` for any other line. A comment (the
+        heartbeat, ``: ping``) is a field without a name, which nothing reads."""
         if not line:
             message, self.message = self.message, _Message()
             if self.data:
                 message.data = "\n".join(self.data)
             self.data = []
-            return message if message.data is not None or message.retry is not None else None
-        if line.startswith(":"):
-            return None  # a comment: the heartbeat
+            return message
         name, _, value = line.partition(":")
         value = value.removeprefix(" ")
         if name == "data":
@@ -111,7 +111,7 @@ def _stream_request(
     extra_headers: Headers,
 ) -> tuple[APIRequest, dict[str, str], str | None]:
     params = query({"building_id": _ids(building_id), "room_id": _ids(room_id)})
-    req = APIRequest("GET", STREAM_PATH, params=params, headers=extra_headers, max_retries=0)
+    req = APIRequest("GET", STREAM_PATH, params=params, headers=extra_headers)
     headers = api._headers(req) | {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
     if last_event_id:
         headers["Last-Event-ID"] = last_event_id

@@ -52,10 +52,18 @@ def test_each_kind_of_error_has_its_exit_code(status, code, exit_code):
 def test_connection_errors_name_the_url_and_how_to_change_it():
     request = httpx.Request("GET", "http://compax.campus.example/api/v1/rooms")
     st = State(url="http://compax.campus.example")
-    for exc in (APIConnectionError(request), APITimeoutError(request)):
-        message, code = explain(exc, st)
-        assert code == 6
-        assert "http://compax.campus.example" in message and "COMPAX_URL" in message
+    refused = APIConnectionError(request, "Connection error: [Errno 111] Connection refused.")
+    assert explain(refused, st) == (
+        "cannot reach the Compax server at http://compax.campus.example (Connection error: "
+        "[Errno 111] Connection refused.). Start one with `compax serve`, or point the CLI at "
+        "yours with --url URL or COMPAX_URL=URL",
+        6,
+    )
+    assert explain(APITimeoutError(request), st) == (
+        "the server at http://compax.campus.example did not answer in time; check that it is "
+        "running, or point the CLI at another with --url URL or COMPAX_URL=URL",
+        6,
+    )
 
 
 def test_a_validation_error_names_the_option():

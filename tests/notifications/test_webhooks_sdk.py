@@ -139,7 +139,7 @@ def test_verify_accepts_up_to_the_tolerance_either_way(frozen_clock):
         "{good}",
         "v1,AAAA {good}",
         "{good} v1,AAAA",
-        "v1,AAAA\t{good}",
+        "v1,AAAA\tv1,{good}",
         "v1a{good}",
         "v1,{good},x",
         "{good}  v1,AAAA",

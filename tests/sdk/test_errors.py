@@ -137,6 +137,9 @@ def test_retry_after_is_read_from_the_header_or_the_body():
     assert error_from_response(dated).retry_after == 0
     assert error_from_response(problem(429, "rate_limited", retry_after=7)).retry_after == 7
     assert error_from_response(problem(429, "rate_limited", retry_after=0.5)).retry_after == 0.5
+    now = problem(429, "rate_limited", retry_after=7)
+    now.headers["retry-after"] = "0"
+    assert error_from_response(now).retry_after == 0  # the header first, even when 0
     assert error_from_response(problem(429, "rate_limited", retry_after=-3)).retry_after == 0
 
 
@@ -157,6 +160,24 @@ def test_the_members_of_each_problem_are_read():
     assert pending.retry_after == 5
     rejected = error_from_response(problem(409, "import_rejected", import_id="12"))
     assert rejected.import_id is None  # only an integer is an id
+    stale = error_from_response(problem(412, "precondition_failed", current_version="7"))
+    assert stale.current_version is None
+    assert (
+        error_from_response(problem(412, "precondition_failed", current_version=7)).current_version
+        == 7
+    )
+    odd = error_from_response(
+        problem(
+            409,
+            "closure_hits_bookings",
+            bookings=[
+                {"id": 1, "start": "2031-03-04T08:00:00Z", "end": "2031-03-04T09:00:00Z"},
+                {"id": "not a booking"},
+                {"id": 3, "start": "2031-03-04T10:00:00Z", "end": "2031-03-04T11:00:00Z"},
+            ],
+        )
+    )
+    assert [b.id for b in odd.bookings] == [1, 3]  # an odd entry is skipped, not the rest
 
 
 def test_the_tree():

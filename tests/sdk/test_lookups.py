@@ -37,7 +37,14 @@ async def test_a_room_by_its_exact_code_not_the_smallest_room_whose_code_contain
         assert answer.status_code == 404
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.request is c.last("GET", "/rooms")
-        assert answer.json()["request_id"] == err.value.request_id
+        assert answer.json() == err.value.body
+        assert err.value.body == {
+            "title": "Not found",
+            "status": 404,
+            "detail": f"there is no room {missing!r}",
+            "code": "not_found",
+            "request_id": err.value.request_id,
+        }
         assert (
             str(err.value)
             == f"{err.value.detail} (404 not_found, request_id {err.value.request_id})"

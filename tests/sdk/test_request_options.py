@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from compax_sdk import APIError, AsyncCompax, Compax
+from compax_sdk import APIError, AsyncCompax, Compax, CompaxError
 from tests.sdk.conftest import Twin, problem, public_methods
 
 WHEN = datetime(2031, 3, 3, 9, tzinfo=UTC)
@@ -107,6 +107,23 @@ def methods() -> list[str]:
     return sorted(found)
 
 
+def arguments(c: Twin, method: str) -> tuple[Any, dict[str, Any]]:
+    """The method's parameters, and the arguments that make it send its request."""
+    noun, name = method.split(".")
+    params = inspect.signature(getattr(getattr(c.client, noun), name)).parameters
+    args: dict[str, Any] = {
+        p.name: ARGUMENTS[p.name]
+        for p in params.values()
+        if p.default is inspect.Parameter.empty and p.kind is not p.VAR_KEYWORD
+    }
+    return params, args | EXTRA.get(method, {})
+
+
+async def call(c: Twin, method: str, args: dict[str, Any]) -> Any:
+    noun, name = method.split(".")
+    return await getattr(getattr(c, noun), name)(**args)  # a list or a stream: iterated
+
+
 def test_every_method_takes_both_options_but_the_few_named():
     for client_class in (Compax, AsyncCompax):
         client = client_class(api_key="cpx_x", base_url="http://testserver")
@@ -123,22 +140,46 @@ async def test_each_request_carries_the_extra_headers_and_the_timeout(offline, m
         return problem(418, "probe")  # not retried: each call sends one request, then raises
 
     c: Twin = offline(refuse, **CLIENT_OPTIONS.get(method, {}))
-    noun, name = method.split(".")
-    params = inspect.signature(getattr(getattr(c.client, noun), name)).parameters
-    args: dict[str, Any] = {
-        p.name: ARGUMENTS[p.name]
-        for p in params.values()
-        if p.default is inspect.Parameter.empty and p.kind is not p.VAR_KEYWORD
-    }
-    args |= EXTRA.get(method, {})
+    params, args = arguments(c, method)
     args["extra_headers"] = {"X-Probe": method}
     if "timeout" in params:
         args["timeout"] = 7.25
     with pytest.raises(APIError) as err:
-        await getattr(getattr(c, noun), name)(**args)  # a list or a stream: iterated
+        await call(c, method, args)
     assert err.value.status == 418
     assert c.sent, f"{method} sent nothing"
     for request in c.sent:
         assert request.headers["x-probe"] == method
         if "timeout" in params:
             assert request.extensions["timeout"]["read"] == 7.25
+
+
+@pytest.mark.parametrize("method", sorted(set(methods()) - NO_HEADERS))
+async def test_a_request_whose_connection_was_cut_is_resent_only_when_that_is_safe(offline, method):
+    """A read, a delete, a create with its Idempotency-Key and a change guarded by If-Match
+    are sent again after a connection cut mid-request (the server may have done it); any
+    other write is not (it might happen twice), nor is a stream (it reconnects itself)."""
+    cut = httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    attempts: list[httpx.Request] = []
+
+    def cut_once(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        if len(attempts) == 1:
+            raise cut
+        return problem(418, "probe")
+
+    c: Twin = offline(cut_once, **CLIENT_OPTIONS.get(method, {}))
+    _, args = arguments(c, method)
+    if method == "changes.stream":
+        args["reconnect"] = False
+    with pytest.raises(CompaxError):
+        await call(c, method, args)
+    first = attempts[0]
+    safe = (
+        first.method in ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
+        or "idempotency-key" in first.headers
+        or "if-match" in first.headers
+    ) and method != "changes.stream"
+    assert len(attempts) == (2 if safe else 1), (first.method, dict(first.headers))
+    if safe:
+        assert attempts[1].method == first.method and attempts[1].url == first.url

@@ -353,3 +353,4 @@ async def test_changes_list_and_iterate_from_a_cursor(connect, staff, room, book
     assert caught_up.data == [] and caught_up.next_cursor == pages[-1].next_cursor
     nothing_new = await c.changes.iter_pages(since=pages[-1].next_cursor)
     assert [p.data for p in nothing_new] == [[]]
+    assert c.last("GET", "/changes").url.params["limit"] == "100"  # the default page

@@ -14,6 +14,8 @@ import pytest
 from compax_sdk import (
     APIConnectionError,
     APITimeoutError,
+    AuthenticationError,
+    Booking,
     BookingConflictError,
     InternalServerError,
     PreconditionFailedError,
@@ -259,3 +261,44 @@ async def test_a_refresh_is_never_resent(offline):
     ]
     assert json.loads(c.sent[1].content) == {"refresh_token": "once"}
     assert "authorization" not in c.sent[1].headers  # the refresh token is the credential
+
+
+async def test_a_request_that_never_left_is_sent_again_whatever_it_is(offline):
+    """A refused connection sent nothing: even a password change goes again."""
+    refused = httpx.ConnectError("connection refused")
+    c = offline(
+        answers(
+            refused,
+            httpx.Response(
+                200, json={"access_token": "a", "refresh_token": "r", "token_type": "bearer"}
+            ),
+        )
+    )
+    await c.me.change_password(current_password="x" * 10, new_password="y" * 10)
+    assert [r.url.path for r in c.sent] == ["/api/v1/me/password"] * 2
+
+
+async def test_a_401_after_a_refresh_is_raised_not_refreshed_again(offline):
+    expired = problem(401, "invalid_token")
+    tokens = httpx.Response(
+        200, json={"access_token": "a1", "refresh_token": "r1", "token_type": "bearer"}
+    )
+    c = offline(answers(expired, tokens, expired), access_token="a0", refresh_token="r0")
+    with pytest.raises(AuthenticationError):
+        await c.me.get()
+    assert [r.url.path for r in c.sent] == ["/api/v1/me", "/api/v1/auth/refresh", "/api/v1/me"]
+
+
+async def test_a_login_sends_no_credential_and_an_explicit_version_wins(offline):
+    """A login presents the email and password alone, even from a client with an API key;
+    a version given beside a read object is the one If-Match sends."""
+    tokens = httpx.Response(
+        200, json={"access_token": "a", "refresh_token": "r", "token_type": "bearer"}
+    )
+    c = offline(answers(tokens, httpx.Response(200, json=booking_json(version=6))))
+    await c.auth.login("ann@campus.example", "a password 1")
+    assert "authorization" not in c.sent[0].headers
+    read = Booking.model_validate(booking_json(version=4))
+    assert (await c.bookings.cancel(read, version=5)).version == 6
+    assert c.sent[1].headers["if-match"] == '"5"'
+    assert c.sent[1].headers["authorization"] == "Bearer a"

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from compax_sdk import APIConnectionError, AuthenticationError, ChangeEvent, RateLimitError
+from compax_sdk import (
+    APIConnectionError,
+    AuthenticationError,
+    ChangeEvent,
+    RateLimitError,
+    Token,
+)
 from tests.sdk.conftest import Twin, problem
 
 
@@ -22,8 +29,9 @@ def event(n: int, action: str = "booking.create") -> str:
     return f"id: c{n}\nevent: {action}\ndata: {json.dumps(data)}\n\n"
 
 
-def sse(*parts: str) -> httpx.Response:
-    body = "retry: 1\n\n" + "".join(parts)  # reconnect after a millisecond, not two seconds
+def sse(*parts: str, retry: str = "retry: 1\n\n") -> httpx.Response:
+    """A stream's answer; it first asks to reconnect after a millisecond, not two seconds."""
+    body = retry + "".join(parts)
     return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
 
 
@@ -69,7 +77,9 @@ async def test_each_message_is_a_change_and_the_stream_resumes_after_the_last(of
         ("c3", "booking.cancel", 3),
     ]
     first, again = c.sent
-    assert first.url.path == "/api/v1/changes/stream"
+    assert (first.method, first.url.path) == ("GET", "/api/v1/changes/stream")
+    # a silence of 45 s is a dead connection: the server beats every 15 s
+    assert first.extensions["timeout"] == {"connect": 5.0, "read": 45.0, "write": 5.0, "pool": 5.0}
     assert first.url.params["room_id"] == "3,4" and "building_id" not in first.url.params
     assert first.headers["accept"] == "text/event-stream"
     assert first.headers["cache-control"] == "no-cache"
@@ -106,7 +116,7 @@ async def test_without_reconnect_the_stream_ends_with_the_answer(offline):
     ],
 )
 async def test_the_server_sent_event_lines_are_read_as_whatwg_says(offline, lines, expected):
-    c = offline(answers(sse(lines)))
+    c = offline(answers(sse(lines, retry="")))
     got = await take(c, 10, reconnect=False)
     assert [(g.id, g.event, g.data.id) for g in got] == expected
 
@@ -138,6 +148,7 @@ async def test_a_dropped_connection_reconnects_unless_told_not_to(offline, monke
     with pytest.raises(APIConnectionError) as err:
         await take(once, 1, reconnect=False)
     assert str(err.value) == "Connection error: peer closed connection."
+    assert err.value.request.url.path == "/api/v1/changes/stream"
 
 
 async def test_an_expired_session_is_refreshed_once_then_the_error_is_raised(offline):
@@ -167,3 +178,38 @@ async def test_an_error_answer_is_raised_not_retried(offline):
     with pytest.raises(RateLimitError) as err:
         await take(c, 1)
     assert err.value.code == "too_many_streams" and len(c.sent) == 1
+
+
+async def test_a_session_that_expires_while_streaming_is_refreshed_each_time(offline):
+    """A refresh is allowed once per connection: a stream that ran for an hour refreshes
+    again when its next connection meets an expired token."""
+    expired = problem(401, "invalid_token")
+
+    def tokens(n: int) -> httpx.Response:
+        pair = {"access_token": f"a{n}", "refresh_token": f"r{n}", "token_type": "bearer"}
+        return httpx.Response(200, json=pair)
+
+    c = offline(
+        answers(expired, tokens(1), sse(event(1)), expired, tokens(2), sse(event(2))),
+        access_token="a0",
+        refresh_token="r0",
+    )
+    assert [g.id for g in await take(c, 2)] == ["c1", "c2"]
+    assert [r.headers.get("authorization") for r in c.sent] == [
+        "Bearer a0",
+        None,
+        "Bearer a1",
+        "Bearer a1",
+        None,
+        "Bearer a2",
+    ]
+
+
+async def test_a_token_about_to_expire_is_refreshed_before_connecting(offline, monkeypatch):
+    tokens = {"access_token": "a1", "refresh_token": "r1", "token_type": "bearer"}
+    c = offline(answers(httpx.Response(200, json=tokens), sse(event(1))))
+    c.client._api.set_session(Token(access_token="a0", refresh_token="r0", expires_in=600))
+    monkeypatch.setattr("compax_sdk._base._now", lambda: time.time() + 599)
+    assert [g.id for g in await take(c, 1)] == ["c1"]
+    assert [r.url.path for r in c.sent] == ["/api/v1/auth/refresh", "/api/v1/changes/stream"]
+    assert c.sent[1].headers["authorization"] == "Bearer a1"
