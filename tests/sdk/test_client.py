@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 import types
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -12,6 +13,7 @@ import pytest
 import compax_sdk
 from compax_sdk import NOT_GIVEN, AsyncCompax, Compax
 from compax_sdk._config import DEFAULT_BASE_URL
+from compax_sdk._params import body, query
 from compax_sdk.resources import _resource
 from tests.sdk.conftest import public_methods
 
@@ -101,13 +103,50 @@ async def test_naive_datetimes_are_refused_before_anything_is_sent():
     seen: list[str] = []
     naive, aware = datetime(2031, 3, 3, 9), datetime(2031, 3, 3, 10, tzinfo=UTC)
     sync, aio = Compax(transport=echo_authorization(seen)), AsyncCompax()
-    with pytest.raises(ValueError, match="start must be a timezone-aware datetime"):
+    with pytest.raises(ValueError, match=r"^start must be a timezone-aware datetime"):
         sync.bookings.create(room_id=1, title="x", start=naive, end=aware)
-    with pytest.raises(ValueError, match="end must be a timezone-aware datetime"):
+    with pytest.raises(ValueError, match=r"^end must be a timezone-aware datetime"):
         await aio.bookings.create(room_id=1, title="x", start=aware, end=naive)
-    with pytest.raises(ValueError, match="from must be a timezone-aware"):
+    with pytest.raises(ValueError, match=r"^from must be a timezone-aware"):
         sync.bookings.list(from_=naive)
     assert seen == []
+
+
+def test_arguments_become_a_query_and_a_body():
+    berlin = datetime(2031, 3, 3, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert query(
+        {"on": True, "off": False, "ids": [1, 2], "at": berlin, "day": date(2031, 3, 3)}
+        | {"word": "a,b", "none": None, "unset": NOT_GIVEN, "times": (berlin,)}
+    ) == {
+        "on": "true",
+        "off": "false",
+        "ids": "1,2",
+        "at": "2031-03-03T09:00:00+01:00",
+        "day": "2031-03-03",
+        "word": "a,b",
+        "times": "2031-03-03T09:00:00+01:00",
+    }
+    assert body({"a": None, "b": NOT_GIVEN, "c": {"at": berlin}, "d": [date(2031, 3, 3)]}) == {
+        "c": {"at": "2031-03-03T09:00:00+01:00"},
+        "d": ["2031-03-03"],
+    }
+    assert body({"a": None}, keep_none=True) == {"a": None}
+
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda t: body({"recurrence": {"until": t}}), "recurrence.until"),
+        (lambda t: body({"dates": [t]}), "dates"),
+        (lambda t: body({"start": t}, prefix="items[3]."), "items[3].start"),
+        (lambda t: query({"at": [t]}), "at"),
+    ],
+)
+def test_a_naive_time_anywhere_is_refused_by_its_name(make, name):
+    with pytest.raises(ValueError, match="must be a timezone-aware datetime") as err:
+        make(datetime(2031, 3, 3, 9))
+    assert str(err.value).startswith(f"{name} must be a timezone-aware datetime, e.g. ")
+    assert str(err.value).endswith("got the naive 2031-03-03T09:00:00")
 
 
 def test_version_tags():

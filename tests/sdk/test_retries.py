@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+import compax_sdk
 from compax_sdk import (
     APIConnectionError,
     APITimeoutError,
@@ -204,10 +205,24 @@ async def test_headers_sent_with_every_call(offline):
     sent = c.sent[0]
     assert sent.url == "http://testserver/api/v1/bookings/7"
     assert sent.headers["authorization"] == "Bearer cpx_test_key"
-    assert sent.headers["user-agent"].startswith("compax-sdk-python/")
+    assert sent.headers["user-agent"] == f"compax-sdk-python/{compax_sdk.__version__}"
+    assert sent.headers["accept"] == "application/json"
     assert sent.headers["x-team"] == "timetable"
     assert sent.headers["x-request-id"] == "nightly-42"
     assert "idempotency-key" not in sent.headers
+
+
+async def test_an_authorization_the_caller_sets_is_the_one_sent(offline):
+    c = offline(answers(httpx.Response(200, json=booking_json())))
+    await c.bookings.get(7, extra_headers={"authorization": "Bearer for-this-call"})
+    assert c.sent[0].headers.get_list("authorization") == ["Bearer for-this-call"]
+
+
+async def test_the_clients_timeout_is_every_requests_unless_a_call_says(offline):
+    c = offline(answers(*[httpx.Response(200, json=booking_json())] * 2), timeout=12.5)
+    await c.bookings.get(7)
+    await c.bookings.get(7, timeout=3)
+    assert [r.extensions["timeout"]["read"] for r in c.sent] == [12.5, 3]
 
 
 async def test_responses_are_read_leniently(offline):

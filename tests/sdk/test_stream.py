@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -208,8 +207,9 @@ async def test_a_session_that_expires_while_streaming_is_refreshed_each_time(off
 async def test_a_token_about_to_expire_is_refreshed_before_connecting(offline, monkeypatch):
     tokens = {"access_token": "a1", "refresh_token": "r1", "token_type": "bearer"}
     c = offline(answers(httpx.Response(200, json=tokens), sse(event(1))))
-    c.client._api.set_session(Token(access_token="a0", refresh_token="r0", expires_in=600))
-    monkeypatch.setattr("compax_sdk._base._now", lambda: time.time() + 599)
+    api = c.client._api
+    api.set_session(Token(access_token="a0", refresh_token="r0", expires_in=600))
+    monkeypatch.setattr("compax_sdk._base._now", lambda: api._refresh_at)  # due from then
     assert [g.id for g in await take(c, 1)] == ["c1"]
     assert [r.url.path for r in c.sent] == ["/api/v1/auth/refresh", "/api/v1/changes/stream"]
     assert c.sent[1].headers["authorization"] == "Bearer a1"
