@@ -317,3 +317,14 @@ async def test_a_login_sends_no_credential_and_an_explicit_version_wins(offline)
     assert (await c.bookings.cancel(read, version=5)).version == 6
     assert c.sent[1].headers["if-match"] == '"5"'
     assert c.sent[1].headers["authorization"] == "Bearer a"
+
+
+async def test_a_password_change_with_an_api_key_leaves_the_client_on_its_key(offline):
+    """The answer's token pair continues a session; a client signed in with an API key has
+    none, and keeps sending its key."""
+    pair = {"access_token": "a", "refresh_token": "r", "token_type": "bearer"}
+    c = offline(answers(httpx.Response(200, json=pair), httpx.Response(200, json=booking_json())))
+    await c.me.change_password(current_password="x" * 10, new_password="y" * 10)
+    await c.bookings.get(7)
+    assert (c.access_token, c.refresh_token) == (None, None)
+    assert c.sent[1].headers["authorization"] == "Bearer cpx_test_key"
