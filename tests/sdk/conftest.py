@@ -232,6 +232,20 @@ async def offline(kind: str, fast_retries: None) -> AsyncIterator[Callable[..., 
             client.close()
 
 
+def answers(*responses: httpx.Response | Exception) -> Handler:
+    """A handler for ``offline`` that answers with ``responses`` in turn (raising the
+    exceptions)."""
+    queue = list(responses)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        item = queue.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    return handle
+
+
 def problem(status: int, code: str, **extra: Any) -> httpx.Response:
     body = {
         "type": f"https://compax.example/problems/{code}",

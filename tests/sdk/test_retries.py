@@ -27,7 +27,7 @@ from compax_sdk import (
 )
 from compax_sdk._base import retry_delay
 from tests.dates import Y2031
-from tests.sdk.conftest import problem
+from tests.sdk.conftest import answers, problem
 
 START, END = datetime(Y2031, 3, 3, 9, tzinfo=UTC), datetime(Y2031, 3, 3, 10, tzinfo=UTC)
 
@@ -52,19 +52,6 @@ def booking_json(booking_id: int = 7, version: int = 1) -> dict[str, object]:
         "updated_at": f"{Y2031}-01-01T00:00:00Z",
         "a_field_from_a_newer_server": {"ignored": True},
     }
-
-
-def answers(*responses: httpx.Response | Exception):
-    """A handler that answers with ``responses`` in turn (raising the exceptions)."""
-    queue = list(responses)
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        item = queue.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
-
-    return handle
 
 
 async def create(client, **extra):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -19,7 +18,7 @@ from compax_sdk import (
     RateLimitError,
     Token,
 )
-from tests.sdk.conftest import Twin, problem
+from tests.sdk.conftest import Twin, answers, problem
 
 
 def event(n: int, action: str = "booking.create") -> str:
@@ -32,18 +31,6 @@ def sse(*parts: str, retry: str = "retry: 1\n\n") -> httpx.Response:
     """A stream's answer; it first asks to reconnect after a millisecond, not two seconds."""
     body = retry + "".join(parts)
     return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
-
-
-def answers(*responses: httpx.Response | Exception) -> Callable[[httpx.Request], httpx.Response]:
-    queue = list(responses)
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        item = queue.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
-
-    return handle
 
 
 async def take(c: Twin, n: int, **options: Any) -> list[ChangeEvent]:
