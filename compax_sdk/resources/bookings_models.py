@@ -12,7 +12,7 @@ from pydantic import AwareDatetime
 from compax_sdk._models import Model
 from compax_sdk._params import body, query
 from compax_sdk._types import NOT_GIVEN, NotGiven
-from compax_sdk.resources._resource import version_tag
+from compax_sdk.resources._resource import version_tag, versioned
 from compax_sdk.resources.checkin import CheckinWindow
 
 BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled", "released", "held"]
@@ -66,12 +66,7 @@ class ApprovedBooking(Booking):
 def target(booking: Booking | int, version: int | str | None) -> tuple[str, dict[str, str]]:
     """The booking's path and its ``If-Match`` header. Without a version (an id alone) no
     header is sent and the server answers ``PreconditionRequiredError``."""
-    if isinstance(booking, Booking):
-        booking_id = booking.id
-        version = booking.version if version is None else version
-    else:
-        booking_id = booking
-    headers = {"If-Match": version_tag(version)} if version is not None else {}
+    booking_id, headers = versioned(booking, version)
     return f"/bookings/{booking_id}", headers
 
 

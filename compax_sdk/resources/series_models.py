@@ -13,7 +13,7 @@ from pydantic import AwareDatetime
 from compax_sdk._models import Model
 from compax_sdk._params import body
 from compax_sdk._types import NOT_GIVEN, NotGiven
-from compax_sdk.resources._resource import version_tag
+from compax_sdk.resources._resource import version_tag, versioned
 from compax_sdk.resources.bookings import Booking
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -96,12 +96,7 @@ class SeriesDetail(BookingSeries):
 
 
 def target(series: BookingSeries | int, version: int | str | None) -> tuple[str, dict[str, str]]:
-    if isinstance(series, BookingSeries):
-        series_id = series.id
-        version = series.version if version is None else version
-    else:
-        series_id = series
-    headers = {"If-Match": version_tag(version)} if version is not None else {}
+    series_id, headers = versioned(series, version)
     return f"/series/{series_id}", headers
 
 

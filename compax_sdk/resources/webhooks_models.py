@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 from compax_sdk._models import Model
 from compax_sdk._params import body
 from compax_sdk._types import NotGiven
-from compax_sdk.resources._resource import version_tag
+from compax_sdk.resources._resource import version_tag, versioned
 
 WebhookDeliveryStatus = Literal["pending", "sending", "delivered", "failed"]
 
@@ -69,12 +69,7 @@ class Redelivered(Model):
 
 
 def target(webhook: Webhook | int, version: int | str | None) -> tuple[str, dict[str, str]]:
-    if isinstance(webhook, Webhook):
-        webhook_id = webhook.id
-        version = webhook.version if version is None else version
-    else:
-        webhook_id = webhook
-    headers = {"If-Match": version_tag(version)} if version is not None else {}
+    webhook_id, headers = versioned(webhook, version)
     return f"/webhooks/{webhook_id}", headers
 
 

@@ -63,8 +63,10 @@ def test_options_are_checked_and_kept():
     assert isinstance(Compax().timeout, httpx.Timeout)
     with pytest.raises(ValueError, match="max_retries"):
         Compax(max_retries=-1)
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match=r"^pass http_client or transport, not both$"):
         Compax(http_client=httpx.Client(), transport=httpx.MockTransport(lambda r: None))
+    with pytest.raises(ValueError, match=r"^pass http_client or transport, not both$"):
+        AsyncCompax(http_client=httpx.AsyncClient(), transport=httpx.MockTransport(lambda r: None))
     assert "cpx_secret" not in repr(Compax(api_key="cpx_secret"))
     assert repr(NOT_GIVEN) == "NOT_GIVEN" and not NOT_GIVEN
 

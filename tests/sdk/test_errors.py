@@ -143,6 +143,16 @@ def test_retry_after_is_read_from_the_header_or_the_body():
     assert error_from_response(problem(429, "rate_limited", retry_after=-3)).retry_after == 0
 
 
+def test_members_of_the_wrong_type_are_left_out():
+    odd = problem(409, "conflict")
+    odd_body = odd.json() | {"code": 42, "title": ["x"], "detail": None, "request_id": 7}
+    err = error_from_response(httpx.Response(409, json=odd_body))
+    assert (err.code, err.title, err.request_id) == (None, "Conflict", None)
+    assert err.detail == err.response.text  # the body itself, when it has no detail
+    bare = APIError(httpx.Response(500, text="boom"))
+    assert (bare.body, bare.code, bare.detail, str(bare)) == ({}, None, "boom", "boom (500 error)")
+
+
 def test_the_members_of_each_problem_are_read():
     closed = error_from_response(
         problem(409, "checkin_closed", opens_at=None, closes_at=None, booking_status="cancelled")

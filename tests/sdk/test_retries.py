@@ -18,6 +18,7 @@ from compax_sdk import (
     AuthenticationError,
     Booking,
     BookingConflictError,
+    Compax,
     InternalServerError,
     PreconditionFailedError,
     RateLimitError,
@@ -121,6 +122,28 @@ async def test_429_waits_as_long_as_retry_after_says(offline, monkeypatch):
     c = offline(answers(limited, httpx.Response(200, json=booking_json())))
     assert (await c.bookings.get(7)).id == 7
     assert len(c.sent) == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "waited"),
+    [
+        (lambda: problem(503, "service_unavailable", retry_after=0.25), 0.25),  # the body's
+        (lambda: problem(429, "rate_limited", retry_after=60), 60.0),  # the longest waited for
+    ],
+)
+async def test_the_wait_is_what_the_server_says_up_to_a_minute(
+    offline, monkeypatch, answer, waited
+):
+    waits: list[float] = []
+
+    async def wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr("compax_sdk._base.time.sleep", waits.append)
+    monkeypatch.setattr("compax_sdk._base.asyncio.sleep", wait)
+    c = offline(answers(answer(), httpx.Response(200, json=booking_json())))
+    assert (await c.bookings.get(7)).id == 7
+    assert waits == [waited]
 
 
 async def test_a_long_retry_after_is_not_waited_for(offline):
@@ -315,3 +338,17 @@ async def test_a_password_change_with_an_api_key_leaves_the_client_on_its_key(of
     await c.bookings.get(7)
     assert (c.access_token, c.refresh_token) == (None, None)
     assert c.sent[1].headers["authorization"] == "Bearer cpx_test_key"
+
+
+def test_a_url_the_sdk_cannot_speak_is_not_tried_again():
+    class Counting(httpx.HTTPTransport):
+        calls = 0
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            Counting.calls += 1
+            return super().handle_request(request)
+
+    with Compax(base_url="ftp://compax.example", api_key="k", transport=Counting()) as c:
+        with pytest.raises(APIConnectionError, match=r"^Connection error: "):
+            c.bookings.get(7)
+    assert Counting.calls == 1
