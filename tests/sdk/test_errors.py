@@ -143,6 +143,16 @@ def test_retry_after_is_read_from_the_header_or_the_body():
     assert error_from_response(problem(429, "rate_limited", retry_after=-3)).retry_after == 0
 
 
+def test_a_json_body_that_is_not_an_object_is_no_problem():
+    err = error_from_response(httpx.Response(502, json=["bad", "gateway"]))
+    assert (type(err), err.body, err.code, err.detail) == (
+        InternalServerError,
+        {},
+        None,
+        '["bad","gateway"]',
+    )
+
+
 def test_members_of_the_wrong_type_are_left_out():
     odd = problem(409, "conflict")
     odd_body = odd.json() | {"code": 42, "title": ["x"], "detail": None, "request_id": 7}

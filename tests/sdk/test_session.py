@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 import compax_sdk._base
-from compax_sdk import AuthenticationError, Token
+from compax_sdk import AuthenticationError, Compax, Token
 from compax_server.services import auth
 from tests.conftest import PASSWORD
 from tests.sdk.conftest import expired_token
@@ -98,3 +98,16 @@ async def test_a_login_replaces_an_api_key_and_logout_returns_to_it(connect, adm
     assert (await c.me.get()).id == member.pk
     await c.auth.logout()
     assert (await c.me.get()).id == admin.pk
+
+
+def test_a_short_token_is_refreshed_a_tenth_of_its_life_early(monkeypatch):
+    """A token is renewed 30 seconds before it ends, or a tenth of its life before when that
+    is shorter: a 100-second token at 90 s, not at 70."""
+    api = Compax(api_key="cpx_x")._api
+    monkeypatch.setattr(compax_sdk._base, "_now", lambda: 1000.0)
+    api.set_session(Token(access_token="a", refresh_token="r", expires_in=100))
+    for now, due in ((1089.9, False), (1090.0, True)):
+        monkeypatch.setattr(compax_sdk._base, "_now", lambda now=now: now)
+        assert api._refresh_due() is due, now
+    api.set_session(Token(access_token="a", refresh_token="r", expires_in=3600))  # at 1090
+    assert api._refresh_at == 1090.0 + 3600 - 30
