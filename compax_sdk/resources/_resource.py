@@ -32,11 +32,12 @@ def version_tag(version: int | str) -> str:
 
 
 def versioned(resource: Any, version: int | str | None) -> tuple[int, dict[str, str]]:
-    """The id of ``resource`` (a model with ``id`` and ``version``, or an id) and its
-    ``If-Match`` header. ``version`` overrides the model's. An id alone sends no header and
-    the server answers ``PreconditionRequiredError``: read the object first."""
-    if isinstance(resource, int):
-        ident = resource
+    """The id of ``resource`` (a model with ``id`` and ``version``, or an id: ``7`` or
+    ``"7"``) and its ``If-Match`` header. ``version`` overrides the model's. An id alone
+    sends no header and the server answers ``PreconditionRequiredError``: read the object
+    first."""
+    if isinstance(resource, int | str):
+        ident = int(resource)
     else:
         ident = int(resource.id)
         version = resource.version if version is None else version

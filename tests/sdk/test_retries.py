@@ -329,6 +329,16 @@ async def test_a_login_sends_no_credential_and_an_explicit_version_wins(offline)
     assert c.sent[1].headers["authorization"] == "Bearer a"
 
 
+@pytest.mark.parametrize("ref", [7, "7"])
+async def test_an_id_as_a_number_or_as_digits_names_the_same_booking(offline, ref):
+    c = offline(answers(httpx.Response(200, json=booking_json(version=2))))
+    await c.bookings.cancel(ref, version=1)
+    assert (c.sent[0].url.path, c.sent[0].headers["if-match"]) == (
+        "/api/v1/bookings/7/cancel",
+        '"1"',
+    )
+
+
 async def test_a_password_change_with_an_api_key_leaves_the_client_on_its_key(offline):
     """The answer's token pair continues a session; a client signed in with an API key has
     none, and keeps sending its key."""
