@@ -7,10 +7,16 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from compax_cli.errors import explain
+from compax_cli.errors import explain, option_for
 from compax_cli.output import whose
 from compax_cli.session import State
-from compax_sdk import APIConnectionError, APITimeoutError, error_from_response
+from compax_sdk import (
+    APIConnectionError,
+    APITimeoutError,
+    CompaxError,
+    FieldError,
+    error_from_response,
+)
 from tests.dates import Y2031
 
 
@@ -131,3 +137,96 @@ def test_a_booking_in_the_way_names_its_person_and_an_offer_as_held_for_them():
     assert whose("held", "Bob") == ", held for Bob (a waitlist offer)"
     assert whose("held", None) == ", held"  # a member does not see whose
     assert (whose(None, "Ada"), whose(None, None)) == (", booked by Ada", "")
+
+
+@pytest.mark.parametrize(
+    ("answer", "message", "exit_code"),
+    [
+        (problem(401, "invalid_credentials"), "wrong email or password", 5),
+        (
+            problem(401, "invalid_token", "the token has expired"),
+            "the credentials are no longer valid (the token has expired); run `compax login` "
+            "again, or check the API key",
+            5,
+        ),
+        (
+            problem(401, "unauthenticated"),
+            "not logged in to the server (profile 'default'): run `compax login`, or set "
+            "COMPAX_API_KEY / --api-key",
+            5,
+        ),
+        (problem(403, "forbidden", "staff only"), "not allowed: staff only", 5),
+        (problem(404, "not_found", "there is no room 7"), "there is no room 7", 3),
+        (
+            problem(412, "precondition_failed", "version 3 is not the current 4"),
+            "it changed since it was read (version 3 is not the current 4); look at it again "
+            "and repeat the command",
+            4,
+        ),
+        (problem(409, "already_exists", "room M-101 exists"), "room M-101 exists", 4),
+        (problem(428, "precondition_required", "send If-Match"), "send If-Match", 1),
+        (problem(429, "rate_limited", retry_after=12), "too many requests; try again in 12 s", 1),
+        (problem(429, "rate_limited"), "too many requests; try again later", 1),
+        (
+            problem(500, "internal_error", "boom"),
+            "the server failed (boom); tell its administrators the request id req-7",
+            1,
+        ),
+        (
+            httpx.Response(502, text="Bad gateway"),
+            "the server failed (Bad gateway); tell its administrators the request id (none)",
+            1,
+        ),
+    ],
+)
+def test_each_kind_of_error_in_its_words(answer, message, exit_code):
+    assert explain(error_from_response(answer)) == (message, exit_code)
+
+
+def test_an_error_of_the_sdk_itself_is_its_words():
+    assert explain(CompaxError("no base URL")) == ("no base URL", 1)
+
+
+@pytest.mark.parametrize(
+    ("location", "pointer", "option"),
+    [
+        ("body", "", ""),
+        ("header", "/If-Match", "If-Match"),
+        ("query", "/free_to", "--to"),
+        ("body", "/recurrence/until", "--until/--count/--term"),
+        ("body", "/recurrence/weekdays/2", "--on"),
+        ("body", "/items/3/start", "items[3].start"),
+        ("body", "/max_booking_minutes", "--max-booking-minutes"),
+    ],
+)
+def test_a_fields_pointer_becomes_the_option_that_sets_it(location, pointer, option):
+    assert option_for(FieldError(location=location, pointer=pointer)) == option
+
+
+def test_a_closure_over_bookings_lists_them_and_the_two_ways_on():
+    response = problem(
+        409,
+        "closure_hits_bookings",
+        "the closure covers 2 bookings; give on_bookings",
+        bookings=[
+            {
+                "id": 5,
+                "title": "Lecture",
+                "start": f"{Y2031}-03-04T08:00:00+00:00",
+                "end": f"{Y2031}-03-04T09:00:00+00:00",
+                "status": "confirmed",
+            },
+            "not a booking",
+            {"start": f"{Y2031}-03-05T08:00:00+00:00", "end": f"{Y2031}-03-05T09:00:00+00:00"},
+        ],
+    )
+    assert explain(error_from_response(response)) == (
+        "the closure covers 2 bookings; nothing was changed:\n"
+        f"  booking 5 'Lecture', {Y2031}-03-04T08:00:00+00:00 - {Y2031}-03-04T09:00:00+00:00"
+        f"{whose('confirmed', None)}\n"
+        f"  a booking, {Y2031}-03-05T08:00:00+00:00 - {Y2031}-03-05T09:00:00+00:00"
+        f"{whose(None, None)}\n"
+        "  add --on-bookings cancel to cancel them (their owners see why), "
+        "or --on-bookings keep to keep them",
+        4,
+    )
