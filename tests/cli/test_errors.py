@@ -123,7 +123,9 @@ def test_a_broken_booking_rule_points_staff_to_override():
     )
     message, code = explain(error_from_response(response), State(offers_override=True))
     assert code == 1 and message.count("longer than 60 minutes") == 1
-    assert "--override" in message
+    assert message.endswith(
+        "\n  Staff may book past opening hours, closures and rules with --override."
+    )
     # A command without --override (a webhook or user rule) gets no hint it cannot follow.
     message, code = explain(error_from_response(response), State())
     assert code == 1 and "--override" not in message
@@ -229,4 +231,42 @@ def test_a_closure_over_bookings_lists_them_and_the_two_ways_on():
         "  add --on-bookings cancel to cancel them (their owners see why), "
         "or --on-bookings keep to keep them",
         4,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message"),
+    [
+        (403, "forbidden", "not allowed: closed from 2031-03-04 09:00 CET"),
+        (404, "not_found", "closed from 2031-03-04 09:00 CET"),
+        (
+            412,
+            "precondition_failed",
+            "it changed since it was read (closed from 2031-03-04 09:00 CET); look at it again "
+            "and repeat the command",
+        ),
+        (409, "conflict", "closed from 2031-03-04 09:00 CET"),
+        (400, "validation_failed", "closed from 2031-03-04 09:00 CET"),
+        (422, "rule_violation", "closed from 2031-03-04 09:00 CET"),
+    ],
+)
+def test_the_times_in_every_kind_of_error_are_local(status, code, message):
+    answer = problem(status, code, "closed from 2031-03-04T08:00:00+00:00")
+    st = State(zone_hint=ZoneInfo("Europe/Berlin"))
+    assert explain(error_from_response(answer), st)[0] == message
+
+
+def test_a_detail_that_starts_with_a_field_names_its_option():
+    answer = problem(
+        409,
+        "conflict",
+        "end_date: before the start",
+        errors=[{"location": "body", "pointer": "/end_date", "detail": "before the start"}],
+    )
+    assert explain(error_from_response(answer)) == ("--end: before the start", 4)
+    reused = problem(401, "refresh_token_reused", "the refresh token was used twice")
+    assert explain(error_from_response(reused)) == (
+        "the credentials are no longer valid (the refresh token was used twice); run "
+        "`compax login` again, or check the API key",
+        5,
     )
