@@ -246,6 +246,12 @@ def answers(*responses: httpx.Response | Exception) -> Handler:
     return handle
 
 
+def tokens(access: str = "a", refresh: str = "r", **extra: Any) -> httpx.Response:
+    """A login's or a refresh's answer: a token pair."""
+    pair = {"access_token": access, "refresh_token": refresh, "token_type": "bearer"}
+    return httpx.Response(200, json={**pair, **extra})
+
+
 def problem(status: int, code: str, **extra: Any) -> httpx.Response:
     body = {
         "type": f"https://compax.example/problems/{code}",

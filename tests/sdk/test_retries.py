@@ -28,7 +28,7 @@ from compax_sdk import (
 )
 from compax_sdk._base import retry_delay
 from tests.dates import Y2031
-from tests.sdk.conftest import answers, problem
+from tests.sdk.conftest import answers, problem, tokens
 
 START, END = datetime(Y2031, 3, 3, 9, tzinfo=UTC), datetime(Y2031, 3, 3, 10, tzinfo=UTC)
 
@@ -254,12 +254,11 @@ async def test_bodies_carry_rfc3339_times_and_leave_out_what_was_not_given(offli
 
 
 async def test_an_answer_that_may_mean_done_is_only_retried_when_safe(offline):
-    token = {"access_token": "a", "refresh_token": "r", "token_type": "bearer", "expires_in": 900}
-    gateway = offline(answers(problem(502, "bad_gateway"), httpx.Response(200, json=token)))
+    gateway = offline(answers(problem(502, "bad_gateway"), tokens(expires_in=900)))
     with pytest.raises(InternalServerError):
         await gateway.me.change_password(current_password="x" * 10, new_password="y" * 10)
     assert len(gateway.sent) == 1  # the password may have changed behind the gateway
-    busy = offline(answers(problem(503, "service_unavailable"), httpx.Response(200, json=token)))
+    busy = offline(answers(problem(503, "service_unavailable"), tokens(expires_in=900)))
     await busy.me.change_password(current_password="x" * 10, new_password="y" * 10)
     assert len(busy.sent) == 2  # 503: the server did not do it
     read = offline(
@@ -291,24 +290,16 @@ async def test_a_refresh_is_never_resent(offline):
 async def test_a_request_that_never_left_is_sent_again_whatever_it_is(offline):
     """A refused connection sent nothing: even a password change goes again."""
     refused = httpx.ConnectError("connection refused")
-    c = offline(
-        answers(
-            refused,
-            httpx.Response(
-                200, json={"access_token": "a", "refresh_token": "r", "token_type": "bearer"}
-            ),
-        )
-    )
+    c = offline(answers(refused, tokens()))
     await c.me.change_password(current_password="x" * 10, new_password="y" * 10)
     assert [r.url.path for r in c.sent] == ["/api/v1/me/password"] * 2
 
 
 async def test_a_401_after_a_refresh_is_raised_not_refreshed_again(offline):
     expired = problem(401, "invalid_token")
-    tokens = httpx.Response(
-        200, json={"access_token": "a1", "refresh_token": "r1", "token_type": "bearer"}
+    c = offline(
+        answers(expired, tokens("a1", "r1"), expired), access_token="a0", refresh_token="r0"
     )
-    c = offline(answers(expired, tokens, expired), access_token="a0", refresh_token="r0")
     with pytest.raises(AuthenticationError):
         await c.me.get()
     assert [r.url.path for r in c.sent] == ["/api/v1/me", "/api/v1/auth/refresh", "/api/v1/me"]
@@ -317,10 +308,7 @@ async def test_a_401_after_a_refresh_is_raised_not_refreshed_again(offline):
 async def test_a_login_sends_no_credential_and_an_explicit_version_wins(offline):
     """A login presents the email and password alone, even from a client with an API key;
     a version given beside a read object is the one If-Match sends."""
-    tokens = httpx.Response(
-        200, json={"access_token": "a", "refresh_token": "r", "token_type": "bearer"}
-    )
-    c = offline(answers(tokens, httpx.Response(200, json=booking_json(version=6))))
+    c = offline(answers(tokens(), httpx.Response(200, json=booking_json(version=6))))
     await c.auth.login("ann@campus.example", "a password 1")
     assert "authorization" not in c.sent[0].headers
     read = Booking.model_validate(booking_json(version=4))
@@ -342,8 +330,7 @@ async def test_an_id_as_a_number_or_as_digits_names_the_same_booking(offline, re
 async def test_a_password_change_with_an_api_key_leaves_the_client_on_its_key(offline):
     """The answer's token pair continues a session; a client signed in with an API key has
     none, and keeps sending its key."""
-    pair = {"access_token": "a", "refresh_token": "r", "token_type": "bearer"}
-    c = offline(answers(httpx.Response(200, json=pair), httpx.Response(200, json=booking_json())))
+    c = offline(answers(tokens(), httpx.Response(200, json=booking_json())))
     await c.me.change_password(current_password="x" * 10, new_password="y" * 10)
     await c.bookings.get(7)
     assert (c.access_token, c.refresh_token) == (None, None)

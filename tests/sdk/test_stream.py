@@ -18,7 +18,7 @@ from compax_sdk import (
     RateLimitError,
     Token,
 )
-from tests.sdk.conftest import Twin, answers, problem
+from tests.sdk.conftest import Twin, answers, problem, tokens
 
 
 def event(n: int, action: str = "booking.create") -> str:
@@ -139,10 +139,8 @@ async def test_a_dropped_connection_reconnects_unless_told_not_to(offline, monke
 
 async def test_an_expired_session_is_refreshed_once_then_the_error_is_raised(offline):
     expired = problem(401, "invalid_token")
-    tokens = httpx.Response(
-        200, json={"access_token": "new", "refresh_token": "r2", "token_type": "bearer"}
-    )
-    c = offline(answers(expired, tokens, sse(event(1))), access_token="old", refresh_token="r1")
+    new = tokens("new", "r2")
+    c = offline(answers(expired, new, sse(event(1))), access_token="old", refresh_token="r1")
     assert [g.id for g in await take(c, 1)] == ["c1"]
     assert [r.headers.get("authorization") for r in c.sent] == [
         "Bearer old",
@@ -150,7 +148,7 @@ async def test_an_expired_session_is_refreshed_once_then_the_error_is_raised(off
         "Bearer new",
     ]
     again = offline(
-        answers(expired, tokens, problem(401, "invalid_token")),
+        answers(expired, new, problem(401, "invalid_token")),
         access_token="old",
         refresh_token="r1",
     )
@@ -170,13 +168,10 @@ async def test_a_session_that_expires_while_streaming_is_refreshed_each_time(off
     """A refresh is allowed once per connection: a stream that ran for an hour refreshes
     again when its next connection meets an expired token."""
     expired = problem(401, "invalid_token")
-
-    def tokens(n: int) -> httpx.Response:
-        pair = {"access_token": f"a{n}", "refresh_token": f"r{n}", "token_type": "bearer"}
-        return httpx.Response(200, json=pair)
-
     c = offline(
-        answers(expired, tokens(1), sse(event(1)), expired, tokens(2), sse(event(2))),
+        answers(
+            expired, tokens("a1", "r1"), sse(event(1)), expired, tokens("a2", "r2"), sse(event(2))
+        ),
         access_token="a0",
         refresh_token="r0",
     )
@@ -192,8 +187,7 @@ async def test_a_session_that_expires_while_streaming_is_refreshed_each_time(off
 
 
 async def test_a_token_about_to_expire_is_refreshed_before_connecting(offline, monkeypatch):
-    tokens = {"access_token": "a1", "refresh_token": "r1", "token_type": "bearer"}
-    c = offline(answers(httpx.Response(200, json=tokens), sse(event(1))))
+    c = offline(answers(tokens("a1", "r1"), sse(event(1))))
     api = c.client._api
     api.set_session(Token(access_token="a0", refresh_token="r0", expires_in=600))
     monkeypatch.setattr("compax_sdk._base._now", lambda: api._refresh_at)  # due from then
