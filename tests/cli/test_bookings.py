@@ -98,10 +98,10 @@ def test_list_filters_and_json(admin_cli, api, campus):
 
 
 def test_a_conflict_is_exit_code_4_with_the_booking_in_the_way_and_alternatives(
-    admin_cli, api, campus
+    admin_cli, api, campus, member
 ):
     small, mid = campus["small"], campus["mid"]
-    in_way = api.bookings.create(
+    in_way = member.bookings.create(
         room_id=small.id,
         title="Exam",
         start=utc(f"{Y2031}-03-03T09:00Z"),
@@ -121,10 +121,15 @@ def test_a_conflict_is_exit_code_4_with_the_booking_in_the_way_and_alternatives(
     )
     assert result.exit_code == 4
     assert result.stdout == ""
-    assert f"booking {in_way.id} 'Exam', Mon {Y2031}-03-03 10:00-12:00 CET" in result.stderr
+    said, offered = result.stderr.split("  free at that time and fitting:\n")
+    assert said == (  # the room's code is in the first line: not again in the second
+        f"error: room {small.code} is booked Mon {Y2031}-03-03 10:00-12:00 CET\n"
+        f"  in the way: booking {in_way.id} 'Exam', Mon {Y2031}-03-03 10:00-12:00 CET, "
+        f"confirmed, booked by Mia Member <{member.me.get().email}>\n"
+    )
     # Up to three rooms free then with at least its seats and features: those of its own
     # building first (ours has one such room: mid), then any of the shared test server's.
-    offered = result.stderr.split("free at that time and fitting:\n")[1].splitlines()
+    offered = offered.splitlines()
     assert 1 <= len(offered) <= 3 and all(line.endswith("seats)") for line in offered)
     assert offered[0].split()[0] == mid.code, offered
     assert "Traceback" not in result.output

@@ -4,6 +4,8 @@ do with them."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from tests.dates import Y2031
@@ -35,37 +37,36 @@ def test_a_series_edit_keeps_a_moved_occurrence_and_says_so(admin_cli, campus):
     assert rooms == [third.id] * 3
 
 
-def test_a_closure_over_a_booking_lists_it_then_cancels_it_when_told(admin_cli, api, campus):
+def test_a_closure_over_a_booking_lists_it_then_cancels_it_when_told(
+    admin_cli, api, campus, member
+):
     room = campus["small"]
-    made = admin_cli.json(
-        "bookings",
-        "create",
-        "-r",
-        room.code,
-        "-t",
-        "Exam",
-        "-s",
-        f"{Y2031}-03-14 09:00",
-        "-d",
-        "2h",
+    made = member.bookings.create(
+        room_id=room.id,
+        title="Exam",
+        start=datetime.fromisoformat(f"{Y2031}-03-14T08:00:00+00:00"),
+        end=datetime.fromisoformat(f"{Y2031}-03-14T10:00:00+00:00"),
     )
     code = campus["building"].code
     refused = admin_cli(
         "buildings", "closures", "add", code, "--reason", "Power cut", "--date", f"{Y2031}-03-14"
     )
     assert refused.exit_code == 4
-    assert f"booking {made['id']} 'Exam' in {room.code}, Fri {Y2031}-03-14 09:00-11:00 CET" in (
-        refused.stderr
+    assert refused.stderr == (
+        "error: the closure would cover 1 booking(s); nothing was changed:\n"
+        f"  booking {made.id} 'Exam' in {room.code}, Fri {Y2031}-03-14 09:00-11:00 CET, "
+        f"confirmed, booked by Mia Member <{member.me.get().email}>\n"
+        "  add --on-bookings cancel to cancel them (their owners see why), or --on-bookings "
+        "keep to keep them\n"
     )
-    assert "--on-bookings cancel" in refused.stderr
-    assert api.bookings.get(made["id"]).status == "confirmed"
+    assert api.bookings.get(made.id).status == "confirmed"
 
     done = admin_cli.ok(
         "buildings", "closures", "add", code, "--reason", "Power cut", "--date", f"{Y2031}-03-14",
         "--on-bookings", "cancel",
     )  # fmt: skip
-    assert f"1 booking(s) in that time cancelled: [{made['id']}]" in done.stderr
-    cancelled = api.bookings.get(made["id"])
+    assert f"1 booking(s) in that time cancelled: [{made.id}]" in done.stderr
+    cancelled = api.bookings.get(made.id)
     assert (cancelled.status, cancelled.reason) == ("cancelled", "closed: Power cut")
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.cli.conftest import tag
+from tests.cli.conftest import ADMIN_EMAIL, tag
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -109,9 +109,11 @@ def test_move_the_following_occurrences_then_cancel_from_a_date(admin_cli, campu
     assert "Cancelled in series" in whole.stderr and "cancelled" in whole.stdout
 
 
-def test_a_taken_date_stops_the_series_with_exit_code_4(admin_cli, api, campus):
+def test_a_taken_date_stops_the_series_with_exit_code_4(admin_cli, api, campus, member):
+    """The booking in the way by its room, its local time (the room's zone: this machine's
+    is another) and its owner by name."""
     room = campus["small"]
-    in_way = api.bookings.create(
+    in_way = member.bookings.create(
         room_id=room.id,
         title="Exam",
         start=utc(f"{Y2031}-03-13T09:00Z"),
@@ -122,7 +124,11 @@ def test_a_taken_date_stops_the_series_with_exit_code_4(admin_cli, api, campus):
         "--time", "10:00", "-d", "1h", "--count", "3",
     )  # fmt: skip
     assert result.exit_code == 4
-    assert f"{Y2031}-03-13" in result.stderr and f"booking {in_way.id} 'Exam'" in result.stderr
+    assert result.stderr == (
+        f"error: 1 occurrence(s) are taken (nothing was booked): {Y2031}-03-13\n"
+        f"  in the way: booking {in_way.id} 'Exam' in {room.code}, Thu {Y2031}-03-13 "
+        f"10:00-11:00 CET, confirmed, booked by Mia Member <{member.me.get().email}>\n"
+    )
     skipping = admin_cli.json(
         "series", "create", "-r", room.code, "-t", "Tutorial", "--start", f"{Y2031}-03-06",
         "--time", "10:00", "-d", "1h", "--count", "3", "--skip-conflicts",
@@ -134,3 +140,26 @@ def test_a_taken_date_stops_the_series_with_exit_code_4(admin_cli, api, campus):
         "-d", "1h", "--count", "3", "--until", f"{Y2031}-04-01",
     )  # fmt: skip
     assert two_ends.exit_code == 2
+
+
+def test_a_new_holiday_over_lectures_lists_them_in_their_rooms_time(admin_cli, campus):
+    """A term's new holiday over a lecture of a series that skips holidays is refused, and
+    the lecture is shown in its room's zone (the command names no room; this machine's zone
+    is another)."""
+    room, name = campus["small"], f"Spring {tag()}"
+    admin_cli.ok(
+        "terms", "add", "--name", name, "--start", f"{Y2031}-03-03", "--end", f"{Y2031}-03-30"
+    )
+    made = admin_cli.json(
+        "series", "create", "-r", room.code, "-t", "Tutorial", "--start", f"{Y2031}-03-06",
+        "--time", "10:00", "-d", "1h", "--term", name,
+    )  # fmt: skip
+    refused = admin_cli("terms", "edit", name, "--holiday", f"{Y2031}-03-13 Founders day")
+    assert refused.exit_code == 4
+    assert refused.stderr == (
+        "error: the new holidays would cover 1 booking(s); nothing was changed:\n"
+        f"  booking {made['booking_ids'][1]} 'Tutorial' in {room.code}, Thu {Y2031}-03-13 "
+        f"10:00-11:00 CET, confirmed, booked by Administrator <{ADMIN_EMAIL}>\n"
+        "  add --on-bookings cancel to cancel them (their owners see why), or --on-bookings "
+        "keep to keep them\n"
+    )
