@@ -102,7 +102,7 @@ def _zone(st: State | None, room_id: int | None = None) -> tzinfo | None:
 def _conflict(exc: BookingConflictError, st: State | None) -> str:
     room_id = next((c.room_id for c in exc.conflicts if c.room_id is not None), None)
     tz = _zone(st, room_id)
-    lines = [for_people(exc.detail, tz) if exc.detail else "the room is taken at that time"]
+    lines = [for_people(exc.detail, tz)]
     for c in exc.conflicts:
         when = show_span(c.start, c.end, tz) if tz else f"{c.start} - {c.end}"
         title = f" {c.title!r}" if c.title else ""

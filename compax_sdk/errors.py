@@ -71,8 +71,11 @@ class APIError(CompaxError):
         self.status: int = response.status_code
         self.code: str | None = str_or_none(self.body.get("code"))
         self.title: str = str_or_none(self.body.get("title")) or response.reason_phrase
-        self.detail: str = (
-            str_or_none(self.body.get("detail")) or response_text(response) or self.title
+        self.detail: str = (  # a problem's detail, else its title; else the body itself
+            str_or_none(self.body.get("detail"))
+            or str_or_none(self.body.get("title"))
+            or response_text(response)
+            or self.title
         )
         self.request_id: str | None = str_or_none(
             self.body.get("request_id")

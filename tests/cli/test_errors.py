@@ -270,3 +270,122 @@ def test_a_detail_that_starts_with_a_field_names_its_option():
         "`compax login` again, or check the API key",
         5,
     )
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+AT_9 = f"{Y2031}-03-03T08:00:00+00:00"  # 09:00 in Berlin
+
+
+def test_a_conflict_without_a_command_shows_what_the_server_sent():
+    """Told outside a command (no zone, no names): the instants and the owner's id as sent."""
+    response = problem(
+        409,
+        "booking_conflict",
+        "",
+        conflicts=[
+            {
+                "id": 12,
+                "room_id": 3,
+                "owner_id": 7,
+                "start": AT_9,
+                "end": f"{Y2031}-03-03T09:00:00+00:00",
+                "status": "confirmed",
+            },
+            {"start": AT_9, "end": f"{Y2031}-03-03T09:00:00+00:00"},
+        ],
+        alternatives=[],
+    )
+    assert explain(error_from_response(response)) == (
+        "booking_conflict\n"  # a problem without a detail: its title
+        f"  in the way: booking 12, {Y2031}-03-03 08:00:00+00:00 - {Y2031}-03-03 09:00:00+00:00"
+        ", confirmed, booked by 7\n"
+        f"  in the way: a booking, {Y2031}-03-03 08:00:00+00:00 - {Y2031}-03-03 09:00:00+00:00\n"
+        "  no other room that fits is free then; try `compax rooms search`.",
+        4,
+    )
+
+
+def test_a_closure_list_that_is_not_one_lists_nothing_and_odd_members_are_left_out():
+    def closure(bookings: object) -> CompaxError:
+        return error_from_response(
+            problem(409, "closure_hits_bookings", "it covers bookings; send", bookings=bookings)
+        )
+
+    ways_on = (
+        "  add --on-bookings cancel to cancel them (their owners see why), "
+        "or --on-bookings keep to keep them"
+    )
+    assert explain(closure(5)) == (f"it covers bookings; nothing was changed:\n{ways_on}", 4)
+    odd = [{"id": 5, "room_id": "3", "owner_id": "7", "start": AT_9, "end": None}]
+    assert explain(closure(odd), State(tz="Europe/Berlin")) == (
+        f"it covers bookings; nothing was changed:\n  booking 5, {AT_9} - None\n{ways_on}",
+        4,
+    )
+    # Outside a command: the room and the owner are not looked up (there is no one to ask).
+    plain = [{"id": 5, "room_id": 3, "owner_id": 7, "start": AT_9, "end": AT_9}]
+    assert explain(closure(plain)) == (
+        f"it covers bookings; nothing was changed:\n  booking 5, {AT_9} - {AT_9}\n{ways_on}",
+        4,
+    )
+
+
+def test_each_bad_field_is_a_line_naming_its_option_in_local_time():
+    response = problem(
+        400,
+        "validation_failed",
+        "2 fields are wrong",
+        errors=[
+            {"location": "query", "pointer": "/free_from", "detail": f"{AT_9} is in the past"},
+            {"location": "query", "pointer": "/free_to", "detail": "must be after free_from"},
+        ],
+    )
+    assert explain(error_from_response(response), State(tz="Europe/Berlin")) == (
+        f"--from: {Y2031}-03-03 09:00 CET is in the past\n--to: must be after free_from",
+        2,
+    )
+    # An error that names no field is said under the detail, which is said first.
+    unnamed = problem(
+        400, "malformed_body", "the body is not JSON", errors=[{"detail": "line 1 column 2"}]
+    )
+    assert explain(error_from_response(unnamed)) == (
+        "the body is not JSON\n  line 1 column 2",
+        2,
+    )
+
+
+def test_a_broken_rule_names_its_place_and_the_limits_come_last():
+    """Each error under the detail: by its option, else by its rule in words, else alone; a
+    booking limit is said the way `compax rules show` says it, once, at the end."""
+    response = problem(
+        422,
+        "rule_violation",
+        "the booking breaks 4 rules",
+        errors=[
+            {"rule": "max_duration_minutes", "limit": 240, "detail": "longer than 4 hours"},
+            {"rule": "opening_hours", "detail": f"the building opens at {AT_9}"},
+            {"pointer": "/start", "detail": "in the past"},
+            {"detail": "something else"},
+        ],
+    )
+    assert explain(error_from_response(response), State(tz="Europe/Berlin")) == (
+        "the booking breaks 4 rules\n"
+        f"  opening hours: the building opens at {Y2031}-03-03 09:00 CET\n"
+        "  --start: in the past\n"
+        "  something else\n"
+        "  the rules here: max length 4h (`compax rules show`)",
+        1,
+    )
+
+
+def test_the_profile_not_logged_in_and_the_times_of_any_other_error_are_the_commands():
+    st = State(url="http://compax.campus.example", profile="work", tz="Europe/Berlin")
+    assert explain(error_from_response(problem(401, "unauthenticated")), st) == (
+        "not logged in to http://compax.campus.example (profile 'work'): run `compax login`, "
+        "or set COMPAX_API_KEY / --api-key",
+        5,
+    )
+    unusual = problem(418, "teapot", f"brewing since {AT_9}")
+    assert explain(error_from_response(unusual), st) == (
+        f"brewing since {Y2031}-03-03 09:00 CET",
+        1,
+    )

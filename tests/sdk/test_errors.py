@@ -433,3 +433,11 @@ async def test_a_success_body_the_sdk_cannot_read_is_a_response_validation_error
         "(200 invalid_response, request_id req-9)"
     )
     assert len(c.sent) == 1  # a body the SDK cannot read is not retried
+
+
+def test_a_problem_without_a_detail_says_its_title():
+    """A person reads the problem's title then, not its JSON."""
+    untold = httpx.Response(409, json={"type": "about:blank", "title": "Booking conflict"})
+    assert error_from_response(untold).detail == "Booking conflict"
+    not_a_problem = httpx.Response(502, json={"error": "upstream down"})
+    assert error_from_response(not_a_problem).detail == '{"error":"upstream down"}'
