@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from compax_cli.numbers import is_whole
 from compax_cli.output import (
     EXIT_AUTH,
     EXIT_CONFLICT,
@@ -87,8 +88,8 @@ def option_for(error: FieldError) -> str:
         key = "/".join(parts[:i])
         if key in FIELD_OPTIONS:
             return FIELD_OPTIONS[key]
-    if any(p.isdigit() for p in parts):  # inside a list read from a file: name the item
-        return "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts).lstrip(".")
+    if any(is_whole(p) for p in parts):  # inside a list read from a file: name the item
+        return "".join(f"[{p}]" if is_whole(p) else f".{p}" for p in parts).lstrip(".")
     return "--" + parts[0].replace("_", "-")
 
 

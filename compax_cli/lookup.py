@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from compax_cli.numbers import is_whole
 from compax_cli.output import EXIT_NOT_FOUND, fail
 from compax_sdk import Building, Compax, NotFoundError, Room, Term, User
 
 
 def room(c: Compax, ref: str) -> Room:
     ref = ref.strip()
-    if ref.isdigit():
+    if is_whole(ref):
         try:
             return c.rooms.get(int(ref))
         except NotFoundError:
@@ -27,7 +28,7 @@ def room(c: Compax, ref: str) -> Room:
 
 def building(c: Compax, ref: str) -> Building:
     ref = ref.strip()
-    if ref.isdigit():
+    if is_whole(ref):
         try:
             return c.buildings.get(int(ref))
         except NotFoundError:
@@ -40,7 +41,7 @@ def building(c: Compax, ref: str) -> Building:
 
 def user(c: Compax, ref: str) -> User:
     ref = ref.strip()
-    if ref.isdigit():
+    if is_whole(ref):
         return c.users.get(int(ref))
     for found in c.users.list(q=ref, limit=200):
         if found.email.lower() == ref.lower():
@@ -50,12 +51,12 @@ def user(c: Compax, ref: str) -> User:
 
 def user_id(c: Compax, ref: str) -> int:
     """A user's id; an id is taken as it is (members may not list users)."""
-    return int(ref) if ref.strip().isdigit() else user(c, ref).id
+    return int(ref) if is_whole(ref.strip()) else user(c, ref).id
 
 
 def term(c: Compax, ref: str) -> Term:
     ref = ref.strip()
-    if ref.isdigit():
+    if is_whole(ref):
         try:
             return c.terms.get(int(ref))
         except NotFoundError:

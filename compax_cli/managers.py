@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from compax_cli import lookup
+from compax_cli.numbers import is_whole
 from compax_cli.options import Json
 from compax_cli.output import EXIT_NOT_FOUND, Column, fail, note, print_json, table
 from compax_cli.session import client, state
@@ -72,8 +73,8 @@ def _add(
         made = c.managers.add(
             room_id=room_id,
             building_id=building_id,
-            user_id=int(ref) if ref.isdigit() else None,
-            email=None if ref.isdigit() else ref,
+            user_id=int(ref) if is_whole(ref) else None,
+            email=None if is_whole(ref) else ref,
         )
     if st.json:
         print_json(made)
@@ -89,7 +90,7 @@ def _what(room: str | None, building: str | None) -> str:
 def _remove(ctx: typer.Context, user: str, room: str | None, building: str | None) -> None:
     st = state(ctx)
     what = _what(room, building)
-    who = f"user {user}" if user.strip().isdigit() else user  # in the words typed
+    who = f"user {user}" if is_whole(user.strip()) else user  # in the words typed
     with client(st) as c:
         room_id, building_id = _target(c, room, building)
         user_id = lookup.user_id(c, user)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from compax_cli import lookup, managers, room_search
+from compax_cli.numbers import is_whole
 from compax_cli.options import Json, given
 from compax_cli.output import details, note, print_json, table
 from compax_cli.room_search import Features, feature_list
@@ -140,7 +141,7 @@ def edit(
     st = state(ctx, json_)
     new_floor: int | NotGiven | None = NOT_GIVEN
     if floor is not None:
-        if floor.lower() != "none" and not floor.lstrip("-").isdigit():
+        if floor.lower() != "none" and not is_whole(floor.removeprefix("-")):
             raise typer.BadParameter("a number, or 'none'", param_hint="--floor")
         new_floor = None if floor.lower() == "none" else int(floor)
     new_features: list[str] | NotGiven = NOT_GIVEN

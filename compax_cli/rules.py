@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from compax_cli import lookup
+from compax_cli.numbers import is_whole
 from compax_cli.options import Json
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import client, state
@@ -44,7 +45,7 @@ def _days(text: str, option: str) -> int | None:
     if text.lower() == "none":
         return None
     value = text.lower().removesuffix("d")
-    if not value.isdigit():
+    if not is_whole(value):
         raise typer.BadParameter(f"{text!r}: a number of days, e.g. 90d", param_hint=option)
     return int(value)
 
@@ -52,7 +53,7 @@ def _days(text: str, option: str) -> int | None:
 def _count(text: str, option: str) -> int | None:
     if text.lower() == "none":
         return None
-    if not text.isdigit():
+    if not is_whole(text):
         raise typer.BadParameter(f"{text!r}: a whole number, or 'none'", param_hint=option)
     return int(text)
 

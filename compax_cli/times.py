@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from compax_cli.numbers import is_whole
+
 DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?$")
 
 
@@ -188,7 +190,7 @@ def parse_date(text: str, option: str) -> date:
 def parse_duration(text: str, option: str) -> timedelta:
     """``90`` (minutes), ``90m``, ``1h30m``, ``2h``, ``14d``."""
     value = text.strip().lower()
-    if value.isdigit():
+    if is_whole(value):
         return timedelta(minutes=int(value))
     match = DURATION.match(value)
     if not value or match is None:

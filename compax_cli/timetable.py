@@ -38,6 +38,7 @@ from typing import Literal
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
+from compax_cli.numbers import is_whole
 from compax_cli.output import counted, err_console
 from compax_cli.series_views import WEEKDAYS
 from compax_cli.session import State
@@ -78,6 +79,9 @@ ICAL_DAYS: dict[str, Weekday] = {
     "SA": "sat",
     "SU": "sun",
 }
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+"""A day in ``weekdays`` is the start of its name, two letters or more: ``tu``, ``tue``,
+``tues``, ``tuesday`` (not ``t``, nor ``tuesdays``)."""
 Freq = Literal["daily", "weekly", "monthly"]
 FREQS: dict[str, Freq] = {"daily": "daily", "weekly": "weekly", "monthly": "monthly"}
 
@@ -177,9 +181,11 @@ def read_csv(text: str, campus: Campus, large: bool = False) -> tuple[list[Row],
         header = [h.strip().lower() for h in next(reader)]
         unknown = [h for h in header if h and h not in COLUMNS]
         missing = [c for c in REQUIRED if c not in header]
-        if unknown or missing:
+        twice = [c for c in COLUMNS if header.count(c) > 1]
+        if unknown or missing or twice:
             problems = [f"unknown column {h!r}" for h in unknown]
             problems += [f"the column {c!r} is missing" for c in missing]
+            problems += [f"the column {c!r} is given twice" for c in twice]
             return [], [f"line 1: {'; '.join(problems)} (the columns are: {', '.join(COLUMNS)})"]
         rows: list[Row] = []
         errors: list[str] = []
@@ -299,7 +305,7 @@ def _recurrence(fields: dict[str, str], campus: Campus) -> Recurrence:
 
 
 def _number(text: str, name: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not is_whole(text) or int(text) < 1:
         raise BadLine(f"{name}: {text!r} is not a whole number of 1 or more")
     return int(text)
 
@@ -309,7 +315,8 @@ def _weekdays(text: str) -> list[Weekday]:
     for part in re.split(r"[\s,;]+", text.strip().lower()):
         if not part:
             continue
-        day = ICAL_DAYS.get(part.upper()) or next((d for d in WEEKDAYS if d == part[:3]), None)
+        named = (d for d, name in zip(WEEKDAYS, DAY_NAMES, strict=True) if name.startswith(part))
+        day = ICAL_DAYS.get(part.upper()) or (next(named, None) if len(part) > 1 else None)
         if day is None:
             raise BadLine(f"weekdays: {part!r} is not mon, tue, ... sun")
         out.append(day)

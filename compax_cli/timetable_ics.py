@@ -98,6 +98,7 @@ def item_from_event(event: Event, masters: dict[str, Event], campus: Campus) -> 
     ev = event.component
     if not event.uid:
         raise BadLine("the event has no UID (the id that stays the same across exports)")
+    _readable(ev)
     recurrence_id = ev.get("RECURRENCE-ID")
     master = masters.get(event.uid) if recurrence_id is not None else None
     room = _text(ev, "LOCATION") or (_text(master.component, "LOCATION") if master else "")
@@ -144,6 +145,20 @@ def item_from_event(event: Event, masters: dict[str, Event], campus: Campus) -> 
         excluded_dates=[*_exdates(ev, wall), *event.exdates],
         description=description,
     )
+
+
+TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "RRULE", "EXDATE", "RDATE")
+
+
+def _readable(ev: Any) -> None:
+    """Refuse an event whose times or rule cannot be read (``DTSTART:garbage``): icalendar
+    keeps such a value and raises only when it is used."""
+    for name in TIME_PROPERTIES:
+        found = ev.get(name)
+        for value in found if isinstance(found, list) else [found]:
+            error = getattr(value, "parse_error", None)
+            if error is not None:
+                raise BadLine(f"{name}: {str(value)!r} cannot be read ({error})")
 
 
 def _span(ev: Any, zone: tzinfo) -> tuple[datetime, datetime]:

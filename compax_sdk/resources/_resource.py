@@ -45,8 +45,9 @@ def versioned(resource: Any, version: int | str | None) -> tuple[int, dict[str, 
 
 
 def is_id(ref: int | str) -> bool:
-    """An id (``3``, ``"3"``) rather than a code or an email (``"M-101"``)."""
-    return isinstance(ref, int) or ref.isdigit()
+    """An id (``3``, ``"3"``) rather than a code or an email (``"M-101"``); ``"²"`` is
+    not one (``str.isdigit`` takes it, ``int`` does not)."""
+    return isinstance(ref, int) or (ref.isascii() and ref.isdigit())
 
 
 def lookup_params(field: str, value: str) -> dict[str, str]:

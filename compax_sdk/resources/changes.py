@@ -92,7 +92,7 @@ class _SSE:
             self.message.id = value
         elif name == "event":
             self.message.event = value
-        elif name == "retry" and value.isdigit():
+        elif name == "retry" and value.isascii() and value.isdigit():  # ASCII digits only
             self.message.retry = int(value) / 1000
         return None
 

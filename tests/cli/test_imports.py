@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from compax_cli.session import State
+from compax_cli.timetable import BadLine, Campus, item_from_fields
 from tests.cli.conftest import tag
 from tests.dates import Y2031
 
@@ -146,6 +148,10 @@ def test_bad_lines_are_named_and_nothing_is_sent(admin_cli, campus, tmp_path, so
         f"BAD-2,series,{small},Lab,,,,{Y2031}-03-04,10:00,90,weekly,1,tue,{Y2031}-04-01,3,,",
         f"BAD-3,lecture,{small},Lab,,,,,,,,,,,,,",
         f"BAD-4,booking,{small},Exam,,{Y2031}-03-07 09:00,{Y2031}-03-07 11:00,,,,,,,,,,,spare",
+        f"BAD-5,series,{small},Lab,,,,{Y2031}-03-04,10:00,90,weekly,1,monkey,,3,,",
+        # "²" is a digit to str.isdigit, but no number to int: named, not a traceback
+        f"BAD-6,series,{small},Lab,,,,{Y2031}-03-04,10:00,90,weekly,\u00b2,tue,,3,,",
+        f"BAD-7,series,{small},Lab,,,,{Y2031}-03-04,10:00,\u00b2,weekly,1,tue,,3,,",
     )
     result = admin_cli("import", str(path), "--source", source, "--yes")
     assert result.exit_code == 1, result.output
@@ -153,13 +159,46 @@ def test_bad_lines_are_named_and_nothing_is_sent(admin_cli, campus, tmp_path, so
     assert "line 6: give one of until, count or term (not until and count)" in result.stderr
     assert "line 7: kind: 'lecture' is not booking or series" in result.stderr
     assert "line 8: 18 values for 17 columns" in result.stderr
-    assert "4 line(s) of timetable.csv cannot be imported; nothing was sent" in result.stderr
-    assert result.stdout == ""
+    assert "line 9: weekdays: 'monkey' is not mon, tue, ... sun" in result.stderr
+    assert "line 10: interval: '\u00b2' is not a whole number of 1 or more" in result.stderr
+    assert "line 11: duration_minutes: '\u00b2' is not a duration" in result.stderr
+    assert "7 line(s) of timetable.csv cannot be imported; nothing was sent" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.output
 
     unknown = tmp_path / "typo.csv"
     unknown.write_text("external_id,kind,room,title,exclude_dates\n")
     typo = admin_cli("import", str(unknown), "--source", source)
     assert typo.exit_code == 1 and "line 1: unknown column 'exclude_dates'" in typo.stderr
+    # A column given twice would have one of its values silently lost.
+    unknown.write_text("external_id,kind,room,title,start,end,title\n")
+    twice = admin_cli("import", str(unknown), "--source", source)
+    assert twice.exit_code == 1 and "line 1: the column 'title' is given twice" in twice.stderr
+
+
+def test_a_weekday_is_the_start_of_its_name(api):
+    """``tu``, ``tue``, ``Tues``, ``tuesday``; not one letter, nor a word that starts with a
+    day's name (``monkey`` was Monday)."""
+    campus = Campus(api, State())
+    lecture = {
+        "external_id": "LEC-1",
+        "kind": "series",
+        "room": "M-101",
+        "title": "Lecture",
+        "start_date": f"{Y2031}-03-03",
+        "start_time": "10:00",
+        "duration_minutes": "90",
+        "count": "4",
+    }
+    item = item_from_fields({**lecture, "weekdays": "MO, Tues;wednesday  th FRI"}, campus)
+    assert item.recurrence == {
+        "freq": "weekly",
+        "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+        "count": 4,
+    }
+    for wrong in ("t", "monkey", "tuesdays", "2"):
+        with pytest.raises(BadLine) as refused:
+            item_from_fields({**lecture, "weekdays": wrong}, campus)
+        assert str(refused.value) == f"weekdays: {wrong!r} is not mon, tue, ... sun"
 
 
 def test_an_unknown_room_is_an_invalid_item_of_the_plan(admin_cli, campus, tmp_path, source):
@@ -241,6 +280,54 @@ def test_a_bad_event_is_named_by_its_line(admin_cli, campus, tmp_path, source):
     assert result.exit_code == 1
     assert "line 4 (stat-101@sis): RRULE: FREQ must be DAILY, WEEKLY or MONTHLY" in result.stderr
     assert "line 21 (stat-101-exam@sis): LOCATION (the room code) is empty" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ("DTSTART:garbage", "DTSTART: 'garbage' cannot be read (Expected time, got: garbage)"),
+        ("DURATION:PXYZ", "DURATION: 'PXYZ' cannot be read (Invalid iCalendar duration: PXYZ)"),
+        (
+            "RRULE:FREQ=WEEKLY;INTERVAL=x;COUNT=3",
+            "RRULE: 'FREQ=WEEKLY;INTERVAL=x;COUNT=3' cannot be read (Expected int, got: x)",
+        ),
+        ("EXDATE:nonsense", "EXDATE: 'nonsense' cannot be read (Wrong date format nonsense)"),
+    ],
+)
+def test_an_event_whose_times_cannot_be_read_is_named(
+    admin_cli, campus, tmp_path, source, broken, message
+):
+    """icalendar keeps a value it cannot read and raises only when it is used: the event is
+    named with the value, not a traceback."""
+    event = {
+        "DTSTART": f"{Y2031}0304T090000Z",
+        "DTEND": f"{Y2031}0304T100000Z",
+        "EXDATE": f"{Y2031}0311T090000Z",
+        "RRULE": "FREQ=WEEKLY;COUNT=3",
+    }
+    name, value = broken.split(":", 1)
+    if name == "DURATION":
+        del event["DTEND"]
+    event[name] = value
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "BEGIN:VEVENT",
+        "UID:lec-1@sis",
+        "SUMMARY:Lecture",
+        f"LOCATION:{campus['mid'].code}",
+        *(f"{k}:{v}" for k, v in event.items()),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    path = tmp_path / "broken.ics"
+    path.write_text("\r\n".join(lines) + "\r\n")
+    result = admin_cli("import", str(path), "--source", source, "--yes")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"error: line 3 (lec-1@sis): {message}\n"
+        "error: 1 line(s) of broken.ics cannot be imported; nothing was sent\n"
+    )
 
 
 def test_without_icalendar_the_message_says_what_to_install(

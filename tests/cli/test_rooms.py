@@ -265,3 +265,38 @@ def test_availability_in_the_rooms_zone(admin_cli, api, campus):
     assert utc(found["to"]) == datetime(Y2031, 3, 4, 23, tzinfo=UTC)
     assert [b["booking_id"] for b in found["busy"]] == [booking.id]
     assert len(found["free"]) == 3
+
+
+def test_a_digit_that_is_no_number_is_refused_not_a_traceback(admin_cli, campus):
+    """``²`` is a digit to ``str.isdigit`` and no number to ``int``: as an id, a floor, a
+    length or a rule's limit it is a usage error or a room not found, never a traceback."""
+    code = campus["small"].code
+    shown = admin_cli("rooms", "show", "\u00b2")
+    assert (shown.exit_code, shown.stderr) == (
+        3,
+        "error: there is no room '\u00b2' (see `compax rooms list`)\n",
+    )
+    for args, words in (
+        (("rooms", "edit", code, "--floor", "-\u00b2"), "a number, or 'none'"),
+        (("rooms", "edit", code, "--floor", "--3"), "a number, or 'none'"),
+        (
+            (
+                "bookings",
+                "create",
+                "-r",
+                code,
+                "-t",
+                "x",
+                "-s",
+                f"{Y2031}-03-03 09:00",
+                "-d",
+                "\u00b2",
+            ),
+            "is not a duration",
+        ),
+        (("rules", "set", "--room", code, "--horizon", "\u00b2d"), "a number of days"),
+        (("rules", "set", "--room", code, "--max-per-week", "\u00b2"), "a whole number"),
+    ):
+        refused = admin_cli(*args)
+        assert refused.exit_code == 2, (args, refused.output)
+        assert words in refused.stderr and "Traceback" not in refused.output

@@ -23,7 +23,7 @@ async def test_a_room_by_its_exact_code_not_the_smallest_room_whose_code_contain
     assert c.last("GET", "/rooms").url.params["code"] == "M-101"
     assert (await c.rooms.get(wanted.pk)).code == "M-101"  # an int is an id
 
-    for missing in ("M-10", "m-101", "M-1011"):
+    for missing in ("M-10", "m-101", "M-1011", "\u00b2"):  # "²" is a digit, not an id
         with pytest.raises(NotFoundError) as err:
             await c.rooms.get(missing)
         assert (err.value.status, err.value.code, err.value.title) == (

@@ -97,8 +97,11 @@ async def test_without_reconnect_the_stream_ends_with_the_answer(offline):
         ),
         # without an id a message is not a change; an id holding NUL is ignored (WHATWG)
         ('data: {"id": 9}\n\n' + "id: c\x0010\n" + event(10).split("\n", 1)[1], []),
-        # comments and unknown fields change nothing; a retry that is not a number neither
-        (": hello\nfoo: bar\nretry: soon\n" + event(11), [("c11", "booking.create", 11)]),
+        # comments and unknown fields change nothing; a retry that is not ASCII digits neither
+        (
+            ": hello\nfoo: bar\nretry: soon\nretry: \u00b2\n" + event(11),
+            [("c11", "booking.create", 11)],
+        ),
     ],
 )
 async def test_the_server_sent_event_lines_are_read_as_whatwg_says(offline, lines, expected):
