@@ -194,6 +194,7 @@ def test_an_error_of_the_sdk_itself_is_its_words():
     [
         ("body", "", ""),
         ("header", "/If-Match", "If-Match"),
+        ("header", "/X-Request-Id/", "X-Request-Id"),  # a header's name as it is
         ("query", "/free_to", "--to"),
         ("body", "/recurrence/until", "--until/--count/--term"),
         ("body", "/recurrence/weekdays/2", "--on"),
