@@ -23,13 +23,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from compax_cli import lookup
+from compax_cli.numbers import is_whole
 from compax_cli.options import Json
 from compax_cli.output import EXIT_ERROR, console, counted, err_console, fail, note, print_json
 from compax_cli.session import client, state
 from compax_sdk import Compax, OptimizerPlan
 
+REQUIRED = ("external_id", "start_time", "duration_minutes", "headcount")
+NUMBERS = ("duration_minutes", "headcount")
 LISTS = ("weekdays", "features", "preferred_buildings", "links")
 OPTIONAL = ("room_wish", "last_room", "start_date", "until")
+COLUMNS = (*REQUIRED, "title", *LISTS, *OPTIONAL)
 MAX_SHOWN = 200
 MAX_TIME_LIMIT = 120
 
@@ -50,34 +54,63 @@ def parse_seconds(text: str) -> float:
 
 
 def read_sections(path: Path) -> list[dict[str, Any]]:
-    """CSV (one section a line; lists space-separated) or JSON (a list of sections)."""
-    text = path.read_text(encoding="utf-8-sig")
+    """CSV (one section a line; lists space-separated) or JSON (a list of sections). A file
+    that cannot be read fails with every line that is wrong, before anything is sent."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fail(f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8")
     if path.suffix.lower() == ".json":
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            fail(f"{path.name} is not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
         if not isinstance(data, list):
             fail(f"{path.name}: a JSON list of sections, please")
         return data
-    out = []
-    for n, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames = [h.strip().lower() for h in reader.fieldnames or []]
+    problems = [f"unknown column {h!r}" for h in header if h and h not in COLUMNS]
+    problems += [f"the column {c!r} is missing" for c in REQUIRED if c not in header]
+    problems += [f"the column {c!r} is given twice" for c in COLUMNS if header.count(c) > 1]
+    if problems:
+        fail(f"{path.name} line 1: {'; '.join(problems)} (the columns are: {', '.join(COLUMNS)})")
+    out, errors = [], []
+    for n, row in enumerate(reader, start=2):
         try:
-            section: dict[str, Any] = {
-                "external_id": row["external_id"],
-                "title": row.get("title") or row["external_id"],
-                "start_time": row["start_time"],
-                "duration_minutes": int(row["duration_minutes"]),
-                "headcount": int(row["headcount"]),
-            }
-        except (KeyError, ValueError) as exc:
-            fail(f"{path.name} line {n}: {exc!r} (columns: see compax optimize --help)")
-        for name in LISTS:
-            value = (row.get(name) or "").replace(",", " ").split()
-            if value or name == "weekdays":
-                section[name] = [v.lower() if name == "weekdays" else v for v in value]
-        for name in OPTIONAL:
-            if row.get(name):
-                section[name] = row[name].strip()
-        out.append(section)
+            out.append(_section(row))
+        except ValueError as exc:
+            errors.append(f"{path.name} line {n}: {exc}")
+    if errors:
+        fail("\n".join(errors))
     return out
+
+
+def _section(row: dict[str | None, Any]) -> dict[str, Any]:
+    """One CSV line as a section (``ValueError``: what is wrong with it)."""
+    if row.get(None):  # values past the last column
+        raise ValueError(f"{len(row) - 1 + len(row[None])} values for {len(row) - 1} columns")
+    value = {name: (text or "").strip() for name, text in row.items() if name is not None}
+    empty = [name for name in REQUIRED if not value[name]]
+    if empty:
+        raise ValueError(f"{', '.join(empty)}: empty")
+    for name in NUMBERS:
+        if not is_whole(value[name]):
+            raise ValueError(f"{name}: {value[name]!r} is not a whole number")
+    section: dict[str, Any] = {
+        "external_id": value["external_id"],
+        "title": value.get("title") or value["external_id"],
+        "start_time": value["start_time"],
+        **{name: int(value[name]) for name in NUMBERS},
+    }
+    for name in LISTS:
+        items = value.get(name, "").replace(",", " ").split()
+        if items or name == "weekdays":
+            section[name] = [v.lower() if name == "weekdays" else v for v in items]
+    for name in OPTIONAL:
+        if value.get(name):
+            section[name] = value[name]
+    return section
 
 
 def _solve(

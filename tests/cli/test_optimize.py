@@ -86,3 +86,51 @@ def test_a_bad_time_limit_is_a_usage_error(admin_cli, tmp_path):
     path.write_text(HEADER + "\n")
     r = admin_cli("optimize", str(path), "--term", "1", "--time-limit", "500s")
     assert r.exit_code == 2 and "120" in r.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        (
+            "s.json",
+            b'[{"external_id": \n',
+            "s.json is not JSON: Expecting value (line 2, column 1)",
+        ),
+        ("s.json", b'{"external_id": "A"}', "s.json: a JSON list of sections, please"),
+        (
+            "s.csv",
+            HEADER.encode() + b"\nA,Caf\xe9,mon,10:00,60,20,,\n",
+            # the é: after the header, its newline and "A,Caf"
+            f"s.csv is not UTF-8 text (byte {len(HEADER) + 6}); save it as UTF-8",
+        ),
+        (
+            "s.csv",
+            b"external_id,title,weekdays,start_time,duration_minutes,feature\n",
+            "s.csv line 1: unknown column 'feature'; the column 'headcount' is missing (the "
+            "columns are: external_id, start_time, duration_minutes, headcount, title, "
+            "weekdays, features, preferred_buildings, links, room_wish, last_room, start_date, "
+            "until)",
+        ),
+        (
+            "s.csv",
+            (
+                HEADER + "\nA,Algebra,mon,10:00\nB,Lab,mon,10:00,60,\u00b2,,\n"
+                "C,Lab,mon,10:00,60,20,,,spare\nD,Fine,mon,10:00,60,20,,\n"
+            ).encode(),
+            "s.csv line 2: duration_minutes, headcount: empty\n"
+            "s.csv line 3: headcount: '\u00b2' is not a whole number\n"
+            "s.csv line 4: 9 values for 8 columns",
+        ),
+    ],
+)
+def test_a_sections_file_that_cannot_be_read_says_why_and_sends_nothing(
+    cli, tmp_path, name, content, said
+):
+    """Every wrong line at once, before any request (this CLI is not even logged in); a
+    misspelt optional column (``feature``) is refused, not left out of the plan."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = cli("optimize", str(path), "--term", "Spring")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.replace("\n  ", " ") == f"error: {said}\n".replace("\n  ", " ")
+    assert "Traceback" not in result.output
