@@ -46,7 +46,9 @@ def local_zone() -> tzinfo:
 def _split_zone(text: str) -> tuple[str, str | None]:
     """``"2027-03-02T10:00 Europe/Berlin"`` -> ``("2027-03-02T10:00", "Europe/Berlin")``."""
     head, _, last = text.rpartition(" ")
-    if head and last[:1].isalpha() and ("/" in last or last.upper() == "UTC"):
+    if head and last.upper() == "UTC":
+        return head.strip(), "UTC"  # as people write it: utc, Utc
+    if head and last[:1].isalpha() and "/" in last:
         return head.strip(), last
     return text, None
 

@@ -49,19 +49,17 @@ SPAN = re.compile(rf"(?:from )?({INSTANT}) (?:to|-) ({INSTANT})")
 ONE = re.compile(INSTANT)
 
 
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def local_times(text: str, tz: tzinfo) -> str:
     """Every RFC 3339 instant in ``text`` as a wall time in ``tz``: ``from A to B`` becomes
     ``Tue 2031-03-04 10:00-11:30 CET``, a lone instant ``2031-03-04 10:00 CET``."""
 
     def span(match: re.Match[str]) -> str:
-        return show_span(_instant(match.group(1)), _instant(match.group(2)), tz)
+        return show_span(
+            datetime.fromisoformat(match.group(1)), datetime.fromisoformat(match.group(2)), tz
+        )
 
     def one(match: re.Match[str]) -> str:
-        moment = _instant(match.group(0)).astimezone(tz)
+        moment = datetime.fromisoformat(match.group(0)).astimezone(tz)
         return f"{show_time(moment, tz)} {moment.tzname()}"
 
     return ONE.sub(one, SPAN.sub(span, text))

@@ -12,7 +12,19 @@ import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compax_cli.times import after, parse_time, show_span, start_of_day
+from compax_cli.times import (
+    after,
+    minutes,
+    parse_date,
+    parse_duration,
+    parse_hhmm,
+    parse_time,
+    show_duration,
+    show_span,
+    show_time,
+    start_of_day,
+    zone,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ZONES = [
@@ -170,3 +182,193 @@ def test_today_and_tomorrow_take_a_time_of_day(word: str, days: int) -> None:
 def test_today_and_tomorrow_with_a_wrong_time_of_day_name_the_forms(text: str) -> None:
     with pytest.raises(typer.BadParameter, match="tomorrow 10:00"):
         parse_time(text, BERLIN, "--start")
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "message"),
+    [
+        (  # the clocks go back over midnight: the change is named with its own date
+            "2019-02-16 23:30",
+            "America/Sao_Paulo",
+            "2019-02-16 23:30 happens twice in America/Sao_Paulo (the clocks go back from "
+            "2019-02-17 00:00 to 23:00 that night): first 2019-02-16T23:30-02:00 (2019-02-17 "
+            "01:30 UTC), then 2019-02-16T23:30-03:00 (2019-02-17 02:30 UTC). Give the one you "
+            "mean with its offset, e.g. 2019-02-16T23:30-02:00.",
+        ),
+        (  # a zone whose abbreviations are numbers: none is repeated as a name
+            "2018-11-04 00:30",
+            "America/Sao_Paulo",
+            "2018-11-04 00:30 does not exist in America/Sao_Paulo (the clocks go forward from "
+            "00:00 to 01:00 that night). It could mean 2018-11-04T00:30-03:00 (03:30 UTC), "
+            "which the clocks show as 01:30, or 2018-11-04T00:30-02:00 (02:30 UTC), which they "
+            "show as 2018-11-03 23:30. Give the time you mean, or one of these with its offset.",
+        ),
+        (  # seconds typed are seconds shown; an offset of zero is +00:00
+            "2027-10-31 01:30:10",
+            "Europe/London",
+            "2027-10-31 01:30:10 happens twice in Europe/London (the clocks go back from 02:00 "
+            "to 01:00 that night): first 2027-10-31T01:30:10+01:00 (BST, 00:30:10 UTC), then "
+            "2027-10-31T01:30:10+00:00 (GMT, 01:30:10 UTC). Give the one you mean with its "
+            "offset, e.g. 2027-10-31T01:30:10+01:00.",
+        ),
+        (  # an offset with seconds (Amsterdam until 1937) is written with them
+            "1937-07-01 00:00:10",
+            "Europe/Amsterdam",
+            "1937-07-01 00:00:10 does not exist in Europe/Amsterdam (the clocks go forward "
+            "from 00:00 to 00:00:28 that night). It could mean 1937-07-01T00:00:10+01:19:32 "
+            "(NST, 1937-06-30 22:40:38 UTC), which the clocks show as 00:00:38, or "
+            "1937-07-01T00:00:10+01:20 (1937-06-30 22:40:10 UTC), which they show as "
+            "1937-06-30 23:59:42. Give the time you mean, or one of these with its offset.",
+        ),
+    ],
+)
+def test_a_refusal_names_dates_offsets_and_seconds_exactly(text, zone, message) -> None:
+    with pytest.raises(typer.BadParameter) as caught:
+        parse_time(text, ZoneInfo(zone), "--start")
+    assert (caught.value.message, caught.value.param_hint) == (message, "--start")
+
+
+@pytest.mark.parametrize(("zone", "moment"), CHANGES[::7])
+def test_the_change_of_the_clocks_is_named_to_the_minute(zone: str, moment: datetime) -> None:
+    """Halving to the second finds the instant the clocks change: the refusal says it as the
+    clocks show it just before and just after (checked against ``transitions`` above)."""
+    tz = ZoneInfo(zone)
+    before = (moment - timedelta(seconds=1)).astimezone(tz)
+    after_ = moment.astimezone(tz)
+    wall = (before if after_.utcoffset() > before.utcoffset() else after_).replace(tzinfo=None)
+    wall = wall.replace(second=0) + timedelta(minutes=0 if wall.second == 0 else 1)
+    message = refusal(wall.isoformat(sep=" ", timespec="minutes"), tz)
+    old = (moment + before.utcoffset()).replace(tzinfo=None)
+    new = (moment + after_.utcoffset()).replace(tzinfo=None)
+
+    def shown(wall_clock: datetime) -> str:
+        clock = f"{wall_clock:%H:%M}" + (f":{wall_clock:%S}" if wall_clock.second else "")
+        return clock if wall_clock.date() == wall.date() else f"{wall_clock:%Y-%m-%d} {clock}"
+
+    assert f" from {shown(old)} to {shown(new)} that night" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "2027-03-02 10:00 Mars/Base",
+            "'Mars/Base' is not an IANA time zone (e.g. Europe/Berlin, UTC)",
+        ),
+        ("2027-03-02T10:00+01:00 Europe/Berlin", "give an offset or a zone name, not both"),
+        (
+            "next tuesday",
+            "'next tuesday' is not a time; use 2027-03-02T10:00:00+01:00, '2027-03-02 10:00' "
+            "(local time), '2027-03-02 10:00 Europe/Berlin' or 'tomorrow 10:00'",
+        ),
+        (
+            "today noon",
+            "'today noon' is not a time; use 2027-03-02T10:00:00+01:00, '2027-03-02 10:00' "
+            "(local time), '2027-03-02 10:00 Europe/Berlin' or 'tomorrow 10:00'",
+        ),
+        (
+            "2027-03-28 02:30 Europe/Berlin",
+            "2027-03-28 02:30 does not exist in Europe/Berlin (the clocks go forward from 02:00 "
+            "to 03:00 that night). It could mean 2027-03-28T02:30+01:00 (CET, 01:30 UTC), which "
+            "the clocks show as 03:30, or 2027-03-28T02:30+02:00 (CEST, 00:30 UTC), which they "
+            "show as 01:30. Give the time you mean, or one of these with its offset.",
+        ),
+        (
+            "2027-10-31 02:30 Europe/Berlin",
+            "2027-10-31 02:30 happens twice in Europe/Berlin (the clocks go back from 03:00 to "
+            "02:00 that night): first 2027-10-31T02:30+02:00 (CEST, 00:30 UTC), then "
+            "2027-10-31T02:30+01:00 (CET, 01:30 UTC). Give the one you mean with its offset, "
+            "e.g. 2027-10-31T02:30+02:00.",
+        ),
+    ],
+)
+def test_every_refusal_names_the_option_it_is_about(text: str, message: str) -> None:
+    with pytest.raises(typer.BadParameter) as caught:
+        parse_time(text, ZoneInfo("UTC"), "--until")
+    assert (caught.value.message, caught.value.param_hint) == (message, "--until")
+
+
+def test_a_zone_name_or_utc_in_any_case_follows_the_time() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    for text in ("2027-03-02 10:00 UTC", "2027-03-02 10:00 utc", "2027-03-02T10:00  Utc"):
+        assert parse_time(text, tokyo, "--start") == datetime(2027, 3, 2, 10, tzinfo=UTC)
+    berlin = parse_time("2027-03-02T10:00 Europe/Berlin", tokyo, "--start")
+    assert berlin.isoformat() == "2027-03-02T10:00:00+01:00" and berlin.tzinfo == BERLIN
+    with pytest.raises(typer.BadParameter, match="is not a time"):
+        parse_time("2027-03-02 10:00 EST", tokyo, "--start")  # an abbreviation says no zone
+
+
+def test_now_today_and_tomorrow_are_in_the_zone_meant() -> None:
+    kolkata = ZoneInfo("Asia/Kolkata")  # +05:30 all year, never this machine's (tests/conftest)
+    for word in ("now", "Now", " NOW "):
+        now = parse_time(word, kolkata, "--start")
+        assert now.tzinfo is kolkata and abs(now - datetime.now(UTC)) < timedelta(minutes=5)
+    for _ in range(2):  # the day is read once here and once in parse_time: retry at midnight
+        day = datetime.now(kolkata).date()
+        today = parse_time("today", kolkata, "--start")
+        if today.date() == day:
+            break
+    assert today == start_of_day(day, kolkata) and today.tzinfo is kolkata
+    assert today.isoformat() == f"{day.isoformat()}T00:00:00+05:30"
+    assert parse_time("tomorrow  10:30", kolkata, "--start").time().isoformat() == "10:30:00"
+
+
+def test_a_span_over_midnight_names_both_days() -> None:
+    at = datetime(2027, 3, 2, 21, tzinfo=UTC)  # 22:00 in Berlin
+    assert show_span(at, at + timedelta(hours=4), BERLIN) == (
+        "Tue 2027-03-02 22:00 CET - Wed 2027-03-03 02:00 CET"
+    )
+    assert show_span(at, at + timedelta(hours=2), BERLIN) == "Tue 2027-03-02 22:00-24:00 CET"
+    assert show_span(at, at + timedelta(hours=26), BERLIN) == (  # a day and more: both days
+        "Tue 2027-03-02 22:00 CET - Thu 2027-03-04 00:00 CET"
+    )
+    assert show_time(None, BERLIN) == "" and show_time(at, BERLIN) == "2027-03-02 22:00"
+
+
+def test_instants_are_kept_in_the_zone_they_are_about() -> None:
+    sydney = ZoneInfo("Australia/Sydney")
+    start = parse_time("2027-04-03 12:00", sydney, "--start")  # the clocks go back on the 4th
+    end = after(start, timedelta(hours=24))
+    assert end.isoformat() == "2027-04-04T11:00:00+10:00" and end.tzinfo is sydney
+    day = start_of_day(date(2027, 4, 4), sydney)
+    assert day.isoformat() == "2027-04-04T00:00:00+11:00" and day.tzinfo is sydney
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes_"),
+    [("90", 90), ("90m", 90), ("90min", 90), ("1h30m", 90), (" 2H ", 120), ("14d", 20160),
+     ("1d2h3m", 1563), ("0", 0)],
+)  # fmt: skip
+def test_a_duration_in_its_forms(text: str, minutes_: int) -> None:
+    assert parse_duration(text, "-d") == timedelta(minutes=minutes_)
+
+
+@pytest.mark.parametrize("text", ["", " ", "1h30", "h", "90s", "1.5h", "\u00b2", "-5", "2h 30m"])
+def test_a_duration_that_is_none_says_the_forms(text: str) -> None:
+    with pytest.raises(typer.BadParameter) as caught:
+        parse_duration(text, "--duration")
+    assert caught.value.message == f"{text!r} is not a duration (e.g. 90m, 1h30m, 2h, 14d)"
+    assert caught.value.param_hint == "--duration"
+
+
+def test_dates_times_of_day_and_lengths_as_written() -> None:
+    assert parse_date(" 2027-03-02 ", "--date") == date(2027, 3, 2)
+    assert parse_hhmm(" 09:05 ", "--at") == "09:05" and parse_hhmm("09:05:59", "--at") == "09:05"
+    for parse, text, words, hint in (
+        (parse_date, "02/03/2027", "'02/03/2027' is not a date (YYYY-MM-DD)", "--date"),
+        (parse_hhmm, "25:00", "'25:00' is not a time of day (HH:MM)", "--at"),
+        (
+            zone,
+            "Mars/Base",
+            "'Mars/Base' is not an IANA time zone (e.g. Europe/Berlin, UTC)",
+            "--tz",
+        ),
+    ):
+        with pytest.raises(typer.BadParameter) as caught:
+            parse(text, hint)
+        assert (caught.value.message, caught.value.param_hint) == (words, hint)
+    with pytest.raises(typer.BadParameter) as caught:
+        zone("Nowhere/City")
+    assert caught.value.param_hint == "--tz"  # the option that takes a zone, unless told
+    assert [show_duration(m) for m in (0, 45, 60, 90, 125)] == ["0m", "45m", "1h", "1h30m", "2h05m"]
+    assert minutes(timedelta(seconds=119)) == 1 and minutes(timedelta(seconds=-30)) == -1

@@ -13,7 +13,7 @@ from compax_cli.errors import explain
 from compax_cli.output import counted, fit
 from compax_cli.rules import LIMIT_COLUMNS
 from compax_cli.session import State
-from compax_cli.words import cli_words, limit_text, local_times
+from compax_cli.words import LIMITS, cli_words, for_people, limit_text, local_times
 from compax_sdk import BookingRules, error_from_response
 from tests.dates import Y2031
 
@@ -127,3 +127,16 @@ def test_a_table_leaves_out_the_least_useful_columns_first():
 
 def test_a_count_names_its_noun_in_the_singular_for_one_only():
     assert [counted(n, "room") for n in (0, 1, 2)] == ["0 rooms", "1 room", "2 rooms"]
+
+
+def test_words_outside_a_zone_and_options_in_backticks():
+    instant = f"closed from {Y2031}-03-04T08:00:00Z"
+    assert for_people(instant, None) == instant  # no zone known: the instant as sent
+    assert for_people(instant, BERLIN) == f"closed from {Y2031}-03-04 09:00 CET"
+    assert cli_words("then `send force=true`") == "then add --force"
+
+
+def test_a_limit_not_set_is_a_dash_as_in_rules_show():
+    assert [show(None) for _, show in LIMITS.values()] == ["-"] * len(LIMITS)
+    assert limit_text("max_duration_minutes", None) == "max length -"
+    assert limit_text("max_duration_minutes", "4h") is None  # not a number: not a limit
