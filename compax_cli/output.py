@@ -47,7 +47,7 @@ Column = tuple[str, Callable[[T], object]] | tuple[str, Callable[[T], object], i
 def error(message: str) -> None:
     """``error: ...`` on stderr, wrapped at the terminal's width: a wrapped line keeps its
     indentation and two more spaces, so that the lines of a list stay apart."""
-    width = max(err_console.width, 20)
+    width = max(err_console.width, 1)  # textwrap needs a column
     lines: list[str] = []
     for i, line in enumerate(message.splitlines() or [""]):
         text = f"error: {line}" if i == 0 else line

@@ -1,0 +1,234 @@
+"""``compax_cli.output`` on its own (no server): what a person reads on the terminal, at a
+known width: errors wrapped with their lists apart, tables that fit or say what they left
+out, JSON for scripts, and a list cut at ``--limit`` that says more exist."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+import typer
+from pydantic import BaseModel, Field
+from rich.console import Console
+from rich.text import Text
+
+from compax_cli import output
+from compax_cli.output import cell, fit, jsonable
+from compax_sdk import SyncPage
+
+
+class Screen:
+    """The CLI's two consoles at ``width`` columns, read back as plain text."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+        self._out, self._err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(output, "console", Console(file=self._out, width=width))
+        monkeypatch.setattr(output, "err_console", Console(file=self._err, width=width))
+
+    @property
+    def out(self) -> str:
+        return plain(self._out.getvalue())
+
+    @property
+    def err(self) -> str:
+        return plain(self._err.getvalue())
+
+
+def plain(text: str) -> str:
+    """Without the spaces rich pads a line with to the width."""
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+@pytest.fixture
+def screen(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Screen]:
+    return lambda width: Screen(monkeypatch, width)
+
+
+def test_an_error_wraps_at_the_width_and_keeps_its_lines_apart(screen):
+    s = screen(40)
+    output.error(
+        "the closure would cover 2 booking(s); nothing was changed:\n"
+        "  booking 7 'Linear algebra for first years' in M-101\n"
+        "\n"
+        "a last line"
+    )
+    assert s.err == (
+        "error: the closure would cover 2\n"
+        "  booking(s); nothing was changed:\n"
+        "  booking 7 'Linear algebra for first\n"
+        "    years' in M-101\n"  # a wrapped line: its indent and two spaces more
+        "\n"
+        "a last line\n"
+    )
+    s = screen(10)  # however narrow (rich would wrap again what is wider)
+    output.error("one two three four five six")
+    assert s.err == "error: one\n  two\n  three\n  four\n  five six\n"
+    s = screen(40)
+    output.error("")
+    assert s.err == "error:\n"
+
+
+def test_fail_says_why_and_exits_with_its_code(screen):
+    s = screen(80)
+    with pytest.raises(typer.Exit) as exited:
+        output.fail("no such room")
+    assert (exited.value.exit_code, s.err) == (1, "error: no such room\n")
+    with pytest.raises(typer.Exit) as exited:
+        output.fail("not found", output.EXIT_NOT_FOUND)
+    assert exited.value.exit_code == 3
+    output.note("[dim]Saved.[/]")  # markup, on stderr
+    assert s.err.endswith("Saved.\n") and s.out == ""
+
+
+class Thing(BaseModel):
+    name: str
+    day: date
+    kind: str = Field(alias="type")
+
+
+def test_json_for_scripts(capsys):
+    thing = Thing(name="Café", day=date(2031, 3, 4), type="room")
+    assert jsonable({"a": [thing, (1, None)], "b": {"c": thing}}) == {
+        "a": [{"name": "Café", "day": "2031-03-04", "type": "room"}, [1, None]],
+        "b": {"c": {"name": "Café", "day": "2031-03-04", "type": "room"}},
+    }
+    output.print_json([thing])
+    output.print_json_line({"a": thing})
+    printed = capsys.readouterr().out
+    assert printed == (
+        '[\n  {\n    "name": "Café",\n    "day": "2031-03-04",\n    "type": "room"\n  }\n]\n'
+        '{"a": {"name": "Café", "day": "2031-03-04", "type": "room"}}\n'
+    )
+    assert json.loads(printed.splitlines()[-1]) == {"a": jsonable(thing)}
+
+
+def test_a_cell_in_words():
+    assert [cell(v) for v in (None, True, False, ["a", 2], ("x",), 3, "")] == [
+        "",
+        "yes",
+        "no",
+        "a, 2",
+        "x",
+        "3",
+        "",
+    ]
+
+
+def pages(*chunks: list[int]) -> SyncPage[int]:
+    """A list of ``chunks`` pages, fetched one by one; ``fetched`` counts the fetches."""
+    fetched.clear()
+
+    def page(n: int) -> SyncPage[int]:
+        fetched.append(n)
+        more = str(n + 1) if n + 1 < len(chunks) else None
+        return SyncPage(chunks[n], more, lambda cursor: page(int(cursor)))
+
+    return page(0)
+
+
+fetched: list[int] = []
+
+
+def test_the_first_items_and_whether_more_exist(screen):
+    assert output.first(pages([1, 2], [3, 4], [5]), 3) == ([1, 2, 3], True)
+    assert fetched == [0, 1]  # the third page is not fetched to find out
+    assert output.first(pages([1, 2], [3, 4]), 4) == ([1, 2, 3, 4], False)
+    assert output.first(pages([1, 2], [3, 4], []), 4) == ([1, 2, 3, 4], True)  # a cursor says so
+    assert output.first(pages([1], [2]), 5) == ([1, 2], False)
+    assert output.first(pages([]), 5) == ([], False)
+    s = screen(120)
+    output.more_exist(3, False, "rooms")
+    assert s.err == ""
+    output.more_exist(3, True, "rooms")
+    output.more_exist(2, True)
+    assert s.err == (
+        "Showing the first 3 rooms; more exist (raise --limit, or narrow the filters).\n"
+        "Showing the first 2; more exist (raise --limit, or narrow the filters).\n"
+    )
+
+
+ROWS = [
+    {"id": 7, "code": "M-101", "seats": 120, "title": "Linear algebra for first years", "ok": True},
+    {"id": 12, "code": "[b]X[/b]", "seats": 8, "title": "Lab", "ok": False},
+]
+COLUMNS: list[output.Column[dict]] = [
+    ("id", lambda r: r["id"]),
+    ("code", lambda r: r["code"]),
+    ("seats", lambda r: r["seats"], 1),
+    ("title", lambda r: r["title"]),
+    ("ok", lambda r: r["ok"], 2),
+]
+
+
+def test_a_table_at_full_width(screen):
+    s = screen(80)
+    output.table(ROWS, COLUMNS, title="Rooms", right=["seats"])
+    assert s.out == (
+        "Rooms\n"
+        "┏━━━━┳━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━┓\n"
+        "┃ id ┃ code     ┃ seats ┃ title                          ┃ ok  ┃\n"
+        "┡━━━━╇━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━┩\n"
+        "│ 7  │ M-101    │   120 │ Linear algebra for first years │ yes │\n"
+        "│ 12 │ [b]X[/b] │     8 │ Lab                            │ no  │\n"  # never markup
+        "└────┴──────────┴───────┴────────────────────────────────┴─────┘\n"
+    )
+    assert s.err == ""
+
+
+def test_a_narrow_table_wraps_then_leaves_out_columns_by_priority_and_says_so(screen):
+    s = screen(50)  # 64 columns wanted: the title wraps (at 16), nothing is left out
+    output.table(ROWS, COLUMNS, wrap=["title"])
+    assert s.out == (
+        "┏━━━━┳━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━┓\n"
+        "┃ id ┃ code     ┃ seats ┃ title            ┃ ok  ┃\n"
+        "┡━━━━╇━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━┩\n"
+        "│ 7  │ M-101    │ 120   │ Linear algebra   │ yes │\n"
+        "│    │          │       │ for first years  │     │\n"
+        "│ 12 │ [b]X[/b] │ 8     │ Lab              │ no  │\n"
+        "└────┴──────────┴───────┴──────────────────┴─────┘\n"
+    )
+    assert s.err == ""
+    s = screen(44)  # even wrapped, five do not fit: "ok" (priority 2) goes first
+    output.table(ROWS, COLUMNS, wrap=["title"])
+    assert s.out.splitlines()[1] == "┃ id ┃ code     ┃ seats ┃ title            ┃"
+    assert s.err == ("Left out to fit 44 columns: ok (a wider\nterminal or --json shows them).\n")
+    s = screen(30)  # then "seats" (1); "id", "code" and "title" (0) always stay
+    output.table(ROWS, COLUMNS, wrap=["title"])
+    assert s.out.splitlines()[1].split() == ["┃", "id", "┃", "code", "┃", "title", "┃"]
+    assert s.err.replace("\n", " ").startswith("Left out to fit 30 columns: seats, ok ")
+
+
+def test_an_empty_table_says_so_on_stderr(screen):
+    s = screen(80)
+    output.table([], COLUMNS)
+    output.table([], COLUMNS, empty="No rooms match.")
+    assert (s.out, s.err) == ("", "Nothing to show.\nNo rooms match.\n")
+
+
+def test_details_and_a_styled_cell(screen):
+    s = screen(60)
+    output.details([("code", "M-101"), ("bookable", False), ("features", ["a", "b"])], title="Room")
+    output.table([1], [("n", lambda n: Text("styled", style="bold"))], row_style=lambda n: "dim")
+    assert s.out.splitlines()[:4] == ["Room", "code      M-101", "bookable  no", "features  a, b"]
+    assert "│ styled │" in s.out
+
+
+def test_fit_keeps_every_word_whole_when_that_is_enough():
+    columns = [("a", None), ("b", None)]
+    cells = [["Supercalifragilisticexpialidocious x", "one two three four five six seven eight"]]
+    # 36 + 39 wanted and 7 for the borders
+    assert fit(columns, cells, 82, ["a", "b"]) == ([0, 1], {})
+    assert fit(columns, cells, 80, ("a", "b")) == ([0, 1], {0: 36, 1: 37})  # the widest gives
+    # 66 for text: both narrow in turn, a no further than its long word
+    assert fit(columns, cells, 73, ["a", "b"]) == ([0, 1], {0: 34, 1: 32})
+    assert fit(columns, cells, 60, ["a", "b"]) == ([0, 1], {0: 34, 1: 19})
+    # when that is not enough, words are cut, down to what ``wrap`` maps a column to
+    assert fit(columns, cells, 40, {"a": 14, "b": 12}) == ([0, 1], {0: 21, 1: 12})
+    assert fit(columns, cells, 30, {"a": 14, "b": 12}) == ([0, 1], None)  # then all fold
+    # an empty wrapping column keeps its header's width
+    empty = [("id", None), ("note", None), ("title", None)]
+    row = ["1" * 30, "", "Linear algebra for first years"]
+    assert fit(empty, [row], 60, ["note", "title"]) == ([0, 1, 2], {1: 4, 2: 16})
