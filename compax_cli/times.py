@@ -18,6 +18,8 @@ so an hour is an hour across a daylight saving change, whatever the clock on the
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +28,7 @@ import typer
 
 from compax_cli.numbers import is_whole
 
+LOCALTIME = "/etc/localtime"
 DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?$")
 
 
@@ -39,7 +42,17 @@ def zone(name: str, option: str = "--tz") -> ZoneInfo:
 
 
 def local_zone() -> tzinfo:
-    """This machine's zone: the last resort when nothing says which zone is meant."""
+    """This machine's zone, the last resort when nothing says which zone is meant: ``TZ``,
+    else ``/etc/localtime``, with their changes of the clocks (a time in July read or shown
+    in December keeps July's offset). Only where neither names a zone (Windows) is it the
+    offset of this moment."""
+    name = os.environ.get("TZ", "").removeprefix(":")
+    name = name or os.path.realpath(LOCALTIME).partition("/zoneinfo/")[2]
+    with contextlib.suppress(ZoneInfoNotFoundError, ValueError, OSError):
+        if name:
+            return ZoneInfo(name)
+        with open(LOCALTIME, "rb") as rules:  # a copy of a zone's file, not a link to it
+            return ZoneInfo.from_file(rules)
     return datetime.now().astimezone().tzinfo or UTC
 
 

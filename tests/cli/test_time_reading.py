@@ -4,7 +4,9 @@ as the one instant it names, or refused with both readings; durations are elapse
 from __future__ import annotations
 
 import re
+import time as time_module
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 
 from compax_cli.times import (
     after,
+    local_zone,
     minutes,
     parse_date,
     parse_duration,
@@ -372,3 +375,36 @@ def test_dates_times_of_day_and_lengths_as_written() -> None:
     assert caught.value.param_hint == "--tz"  # the option that takes a zone, unless told
     assert [show_duration(m) for m in (0, 45, 60, 90, 125)] == ["0m", "45m", "1h", "1h30m", "2h05m"]
     assert minutes(timedelta(seconds=119)) == 1 and minutes(timedelta(seconds=-30)) == -1
+
+
+@pytest.mark.parametrize("machine", ["Pacific/Chatham", "Europe/Berlin", ":America/New_York"])
+def test_this_machines_zone_keeps_its_changes_of_the_clocks(monkeypatch, machine) -> None:
+    """The last resort (no --tz, no room, several zones on campus) is the machine's zone
+    with its rules, not the offset of today: a July time read or shown in December keeps
+    July's offset. The oracle: the C library's offset of each instant for that TZ."""
+    monkeypatch.setenv("TZ", machine)
+    time_module.tzset()
+    try:
+        local = local_zone()
+        for month in range(1, 13):
+            moment = datetime(2027, month, 15, 12, tzinfo=UTC)
+            c_library = datetime.fromtimestamp(moment.timestamp()).astimezone().utcoffset()
+            assert moment.astimezone(local).utcoffset() == c_library, month
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()
+
+
+def test_without_tz_the_zone_is_etc_localtimes(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("TZ")
+    link = tmp_path / "localtime"
+    link.symlink_to("/usr/share/zoneinfo/America/Sao_Paulo")
+    monkeypatch.setattr("compax_cli.times.LOCALTIME", str(link))
+    assert local_zone() == ZoneInfo("America/Sao_Paulo")
+    copy = tmp_path / "copied"  # some systems copy the zone's file instead of linking it
+    copy.write_bytes(Path("/usr/share/zoneinfo/Europe/Berlin").read_bytes())
+    monkeypatch.setattr("compax_cli.times.LOCALTIME", str(copy))
+    july = datetime(2027, 7, 1, 8, tzinfo=UTC).astimezone(local_zone())
+    assert (july.hour, july.utcoffset()) == (10, timedelta(hours=2))
+    monkeypatch.setattr("compax_cli.times.LOCALTIME", str(tmp_path / "none"))
+    assert local_zone().utcoffset(None) is not None  # neither: the offset of this moment
