@@ -232,3 +232,65 @@ def test_fit_keeps_every_word_whole_when_that_is_enough():
     empty = [("id", None), ("note", None), ("title", None)]
     row = ["1" * 30, "", "Linear algebra for first years"]
     assert fit(empty, [row], 60, ["note", "title"]) == ([0, 1, 2], {1: 4, 2: 16})
+
+
+def colour(monkeypatch: pytest.MonkeyPatch, width: int) -> tuple[io.StringIO, io.StringIO]:
+    """The two consoles as a colour terminal writes them (ANSI codes kept)."""
+    out, err = io.StringIO(), io.StringIO()
+    for name, file in (("console", out), ("err_console", err)):
+        terminal = Console(file=file, width=width, force_terminal=True, color_system="standard")
+        monkeypatch.setattr(output, name, terminal)
+    return out, err
+
+
+def test_on_a_colour_terminal_only_what_is_meant_is_coloured(monkeypatch):
+    """ "error:" in bold red; no number, quote or list in a message coloured by rich's
+    guesses; a styled cell and a row's style as asked; headers in bold."""
+    out, err = colour(monkeypatch, 40)
+    output.error("room 12 'M-101' is booked")
+    output.note("Saved 3 rooms: 'M-101' [1, 2]")
+    assert err.getvalue() == (
+        "\x1b[1;31merror:\x1b[0m room 12 'M-101' is booked\nSaved 3 rooms: 'M-101' [1, 2]\n"
+    )
+    styled = [("n", lambda n: n), ("t", lambda n: Text("bold", style="bold") if n else "x")]
+    output.table([1, 0], styled, row_style=lambda n: "" if n else "dim")
+    lines = out.getvalue().splitlines()
+    assert (
+        lines[1]
+        == "┃\x1b[1m \x1b[0m\x1b[1mn\x1b[0m\x1b[1m \x1b[0m┃\x1b[1m \x1b[0m\x1b[1mt   \x1b[0m\x1b[1m \x1b[0m┃"
+    )
+    assert lines[3] == "│ 1 │ \x1b[1mbold\x1b[0m │"
+    assert (
+        lines[4]
+        == "│\x1b[2m \x1b[0m\x1b[2m0\x1b[0m\x1b[2m \x1b[0m│\x1b[2m \x1b[0m\x1b[2mx   \x1b[0m\x1b[2m \x1b[0m│"
+    )
+    details = io.StringIO()
+    monkeypatch.setattr(output, "console", Console(file=details, force_terminal=True, width=40))
+    output.details([("code", "M-101")])
+    assert details.getvalue().rstrip() == "\x1b[1mcode\x1b[0m\x1b[1m  \x1b[0mM-101"
+
+
+def test_a_code_is_never_split_at_its_hyphens_and_a_long_word_is_folded_not_cut(screen):
+    s = screen(30)
+    output.error("the room B1-204-NORTH-WING is taken")
+    assert s.err == "error: the room\n  B1-204-NORTH-WING is taken\n"
+    s = screen(40)
+    word = [("id", lambda n: "1" * 20), ("title", lambda n: "Supercalifragilisticexpialidocious x")]
+    output.table([1], word, wrap={"title": 12})
+    assert [line.split("│")[2].strip() for line in s.out.splitlines()[3:6]] == [
+        "Supercalifrag",
+        "ilisticexpial",
+        "idocious x",
+    ]
+    s = screen(12)  # nothing fits: every column folds, nothing is cut off
+    output.table([1], [("code", lambda n: "B1-204-NORTH"), ("n", lambda n: 7)])
+    folded = [line.split("│")[1].strip() for line in s.out.splitlines()[3:6]]
+    assert "".join(folded) == "B1-204-NORTH" and "…" not in s.out
+
+
+def test_fit_counts_an_empty_cell_as_nothing_and_a_header_word_as_needed():
+    assert fit([("n", None), ("t", None)], [["", "x" * 20]], 28, ["t"]) == ([0, 1], {})
+    header = [("id", None), ("participants_expected", None)]
+    cells = [["1" * 20, "a b c d e f g h i j k l m n o p q r s t u v w x y z"]]
+    assert fit(header, cells, 48, ["participants_expected"]) == ([0, 1], {1: 21})
+    assert fit(header, cells, 46, ["participants_expected"]) == ([0, 1], None)

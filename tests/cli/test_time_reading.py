@@ -375,6 +375,7 @@ def test_dates_times_of_day_and_lengths_as_written() -> None:
     assert caught.value.param_hint == "--tz"  # the option that takes a zone, unless told
     assert [show_duration(m) for m in (0, 45, 60, 90, 125)] == ["0m", "45m", "1h", "1h30m", "2h05m"]
     assert minutes(timedelta(seconds=119)) == 1 and minutes(timedelta(seconds=-30)) == -1
+    assert minutes(timedelta(hours=2)) == 120
 
 
 @pytest.mark.parametrize("machine", ["Pacific/Chatham", "Europe/Berlin", ":America/New_York"])

@@ -140,3 +140,4 @@ def test_a_limit_not_set_is_a_dash_as_in_rules_show():
     assert [show(None) for _, show in LIMITS.values()] == ["-"] * len(LIMITS)
     assert limit_text("max_duration_minutes", None) == "max length -"
     assert limit_text("max_duration_minutes", "4h") is None  # not a number: not a limit
+    assert limit_text("max_bookings_per_week", 3) == "bookings per week 3"
