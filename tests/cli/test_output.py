@@ -294,3 +294,15 @@ def test_fit_counts_an_empty_cell_as_nothing_and_a_header_word_as_needed():
     cells = [["1" * 20, "a b c d e f g h i j k l m n o p q r s t u v w x y z"]]
     assert fit(header, cells, 48, ["participants_expected"]) == ([0, 1], {1: 21})
     assert fit(header, cells, 46, ["participants_expected"]) == ([0, 1], None)
+
+
+def test_a_table_is_drawn_at_the_widths_fit_chose(screen):
+    """rich narrows columns its own way (in proportion); the table keeps fit's choice: the
+    widest wrapping column gives up first, a long word stays whole while that is enough."""
+    s = screen(73)
+    a = "Supercalifragilisticexpialidocious x"
+    b = "one two three four five six seven eight"
+    output.table([1], [("a", lambda n: a), ("b", lambda n: b)], wrap=["a", "b"])
+    cells = s.out.splitlines()[1].split("┃")[1:-1]
+    assert [len(c) - 2 for c in cells] == [34, 32]  # less its padding
+    assert s.out.splitlines()[3].split("│")[1].strip() == "Supercalifragilisticexpialidocious"

@@ -408,4 +408,8 @@ def test_without_tz_the_zone_is_etc_localtimes(monkeypatch, tmp_path) -> None:
     july = datetime(2027, 7, 1, 8, tzinfo=UTC).astimezone(local_zone())
     assert (july.hour, july.utcoffset()) == (10, timedelta(hours=2))
     monkeypatch.setattr("compax_cli.times.LOCALTIME", str(tmp_path / "none"))
-    assert local_zone().utcoffset(None) is not None  # neither: the offset of this moment
+    now = datetime.now().astimezone().utcoffset()  # the C library's (TZ as it was: tzset)
+    assert local_zone().utcoffset(None) == now  # neither names a zone: this moment's offset
+    for wrong in ("Nowhere/City", "/etc/passwd", "../zoneinfo/UTC"):  # not a zone's name
+        monkeypatch.setenv("TZ", wrong)
+        assert local_zone().utcoffset(None) == now
