@@ -27,6 +27,7 @@ from compax_cli.numbers import is_whole
 from compax_cli.options import Json
 from compax_cli.output import EXIT_ERROR, console, counted, err_console, fail, note, print_json
 from compax_cli.session import client, state
+from compax_cli.timetable import header_problems
 from compax_sdk import Compax, OptimizerPlan
 
 REQUIRED = ("external_id", "start_time", "duration_minutes", "headcount")
@@ -70,11 +71,9 @@ def read_sections(path: Path) -> list[dict[str, Any]]:
         return data
     reader = csv.DictReader(text.splitlines())
     header = reader.fieldnames = [h.strip().lower() for h in reader.fieldnames or []]
-    problems = [f"unknown column {h!r}" for h in header if h and h not in COLUMNS]
-    problems += [f"the column {c!r} is missing" for c in REQUIRED if c not in header]
-    problems += [f"the column {c!r} is given twice" for c in COLUMNS if header.count(c) > 1]
-    if problems:
-        fail(f"{path.name} line 1: {'; '.join(problems)} (the columns are: {', '.join(COLUMNS)})")
+    wrong = header_problems(header, COLUMNS, REQUIRED)
+    if wrong:
+        fail(f"{path.name} line 1: {wrong}")
     out, errors = [], []
     for n, row in enumerate(reader, start=2):
         try:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, tzinfo
@@ -179,14 +179,9 @@ def read_csv(text: str, campus: Campus, large: bool = False) -> tuple[list[Row],
     with progress("Reading", len(text), large) as advance:
         reader = csv.reader(_lines(lines, advance), dialect)
         header = [h.strip().lower() for h in next(reader)]
-        unknown = [h for h in header if h and h not in COLUMNS]
-        missing = [c for c in REQUIRED if c not in header]
-        twice = [c for c in COLUMNS if header.count(c) > 1]
-        if unknown or missing or twice:
-            problems = [f"unknown column {h!r}" for h in unknown]
-            problems += [f"the column {c!r} is missing" for c in missing]
-            problems += [f"the column {c!r} is given twice" for c in twice]
-            return [], [f"line 1: {'; '.join(problems)} (the columns are: {', '.join(COLUMNS)})"]
+        wrong = header_problems(header, COLUMNS, REQUIRED)
+        if wrong:
+            return [], [f"line 1: {wrong}"]
         rows: list[Row] = []
         errors: list[str] = []
         end = reader.line_num
@@ -205,6 +200,17 @@ def read_csv(text: str, campus: Campus, large: bool = False) -> tuple[list[Row],
             except BadLine as exc:
                 errors.append(f"{where}: {exc}")
     return rows, errors
+
+
+def header_problems(
+    header: Sequence[str], columns: Sequence[str], required: Sequence[str]
+) -> str | None:
+    """What is wrong with a CSV file's first line (columns unknown, missing or given twice),
+    with the columns it may have; ``None`` when nothing is."""
+    problems = [f"unknown column {h!r}" for h in header if h and h not in columns]
+    problems += [f"the column {c!r} is missing" for c in required if c not in header]
+    problems += [f"the column {c!r} is given twice" for c in columns if header.count(c) > 1]
+    return f"{'; '.join(problems)} (the columns are: {', '.join(columns)})" if problems else None
 
 
 def _need(fields: dict[str, str], name: str) -> str:
