@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -141,7 +141,7 @@ def item_from_event(event: Event, masters: dict[str, Event], campus: Campus) -> 
         start_date=local.date(),
         start_time=local.strftime("%H:%M"),
         duration_minutes=duration,
-        recurrence=_ical_rule(rule, wall, local.date()),
+        recurrence=_ical_rule(rule, wall, local),
         excluded_dates=[*_exdates(ev, wall), *event.exdates],
         description=description,
     )
@@ -182,9 +182,10 @@ def _span(ev: Any, zone: tzinfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _ical_rule(rule: Any, zone: tzinfo, first: date) -> Recurrence:
-    """An RRULE as the API's recurrence; ``first`` is the series' first day (a monthly rule
-    repeats its date, or its n-th weekday)."""
+def _ical_rule(rule: Any, zone: tzinfo, start: datetime) -> Recurrence:
+    """An RRULE as the API's recurrence; ``start`` is the first occurrence on the room's wall
+    clock (a monthly rule repeats its date, or its n-th weekday)."""
+    first = start.date()
     parts = {str(k).upper(): list(v) for k, v in rule.items()}
     unsupported = sorted(set(parts) - ICAL_RULE_PARTS)
     if unsupported:
@@ -219,12 +220,23 @@ def _ical_rule(rule: Any, zone: tzinfo, first: date) -> Recurrence:
     if parts.get("UNTIL") and parts.get("COUNT"):
         raise BadLine("RRULE: give UNTIL or COUNT, not both")
     if parts.get("UNTIL"):
-        out["until"] = _day(parts["UNTIL"][0], zone)
+        out["until"] = _last_day(parts["UNTIL"][0], zone, start)
     elif parts.get("COUNT"):
         out["count"] = int(parts["COUNT"][0])
     else:
         raise BadLine("RRULE: without UNTIL or COUNT it repeats forever; give one")
     return out
+
+
+def _last_day(until: datetime | date, zone: tzinfo, start: datetime) -> date:
+    """The last day an occurrence may start by UNTIL: its day on the room's clock, or the day
+    before when UNTIL falls earlier that day than the occurrences start (RFC 5545: one that
+    would start after UNTIL is not one)."""
+    local = _local(until, zone)
+    if not isinstance(local, datetime):
+        return local
+    before = local.time() < start.time()
+    return local.date() - timedelta(days=1) if before else local.date()
 
 
 def _exdates(ev: Any, zone: tzinfo) -> list[date]:
