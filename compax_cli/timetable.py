@@ -207,7 +207,7 @@ def header_problems(
 ) -> str | None:
     """What is wrong with a CSV file's first line (columns unknown, missing or given twice),
     with the columns it may have; ``None`` when nothing is."""
-    problems = [f"unknown column {h!r}" for h in header if h and h not in columns]
+    problems = [f"unknown column {h!r}" for h in dict.fromkeys(header) if h and h not in columns]
     problems += [f"the column {c!r} is missing" for c in required if c not in header]
     problems += [f"the column {c!r} is given twice" for c in columns if header.count(c) > 1]
     return f"{'; '.join(problems)} (the columns are: {', '.join(columns)})" if problems else None

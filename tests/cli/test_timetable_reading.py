@@ -348,3 +348,68 @@ def test_until_is_the_last_day_an_occurrence_starts_by_it(campus, until, last):
     )
     assert errors == []
     assert rows[0].item.recurrence == {"freq": "daily", "until": date(Y2031, 3, last)}
+
+
+def test_the_edges_of_each_number_and_the_columns_of_each_item(campus):
+    short = item_from_fields(series(duration_minutes="1", count="1", attendees="1"), campus)
+    assert (short.duration_minutes, short.recurrence["count"], short.attendees) == (1, 1, 1)
+    assert (short.room, short.title, short.external_id) == ("M-101", "Exam", "X-1")
+    for fields, said in (
+        (series(count="0"), "count: '0' is not a whole number of 1 or more"),
+        (line(start=f"{Y2031}-03-03 09:00", end="later"), "end: 'later' is not a time"),
+    ):
+        with pytest.raises(BadLine) as refused:
+            item_from_fields(fields, campus)
+        assert str(refused.value).startswith(said)
+    assert read_csv("external_id,kind,room,title,term,colour,term,colour\n", campus)[1] == [
+        "line 1: unknown column 'colour'; the column 'term' is given twice (the columns are: "
+        + HEADER.replace(",", ", ")
+        + ")"
+    ]
+    errors = read_csv("external_id,kind,title\n", campus)[1]
+    assert errors[0].startswith("line 1: the column 'room' is missing (the columns")
+
+
+@pytest.mark.parametrize("suffix", [".ics", ".ical", ".ifb", ".icalendar", ".ICALENDAR"])
+def test_every_icalendar_suffix_is_read_as_icalendar(campus, tmp_path, suffix):
+    path = tmp_path / f"t{suffix}"
+    path.write_text(calendar(event("A", START, END)))
+    assert [r.item.external_id for r in read_file(path, campus)[0]] == ["A"]
+
+
+def test_an_icalendar_series_keeps_its_rooms_clock_and_its_parts(campus):
+    """A series repeats on the room's clock even when --tz reads the command's times
+    elsewhere; an occurrence without a room or title takes its series'; EXDATEs on several
+    lines, as dates too; bytes that are not UTF-8 do not stop the reading."""
+    campus.st.tz = "America/New_York"
+    rows, errors = ics(
+        campus,
+        event("s", "DTSTART:20310303T140000Z", "DTEND:20310303T150000Z", "RRULE:FREQ=WEEKLY;COUNT=5",
+              "EXDATE:20310310T140000Z", "EXDATE;VALUE=DATE:20310317", "DESCRIPTION:Caf\u00e9"),
+        event("s", "RECURRENCE-ID:20310324T140000Z", "DTSTART:20310324T150000Z",
+              "DTEND:20310324T160000Z", room="", title=""),
+        event("b", "DTSTART:20310304T090000", "DTEND:20310304T100000", "DESCRIPTION:Oral exam",
+              room="NOWHERE-1"),
+    )  # fmt: skip
+    assert errors == []
+    lecture, moved, oral = (r.item for r in rows)
+    assert (lecture.room, lecture.title, lecture.start_time) == ("M-101", "Lecture", "15:00")
+    assert sorted(lecture.excluded_dates) == [
+        date(Y2031, 3, 10), date(Y2031, 3, 17), date(Y2031, 3, 24)
+    ]  # fmt: skip
+    assert (moved.room, moved.title) == ("M-101", "Lecture")
+    assert (oral.room, oral.description) == ("NOWHERE-1", "Oral exam")
+    assert oral.start == datetime(Y2031, 3, 4, 9, tzinfo=NEW_YORK)  # floating: --tz here
+    latin = calendar(event("L", START, END)).replace("Lecture", "Caf\u00e9").encode("latin-1")
+    assert [
+        r.item.title for r in read_ics(latin.replace(b"2031", str(Y2031).encode()), campus)[0]
+    ] == ["Caf\ufffd"]
+
+
+def test_an_icalendar_series_in_a_room_the_server_does_not_have(campus):
+    rows, errors = ics(
+        campus,
+        event("s", "DTSTART:20310303T140000Z", "DTEND:20310303T150000Z", "RRULE:FREQ=DAILY;COUNT=2",
+              room="NOWHERE-1"),
+    )  # fmt: skip
+    assert errors == [] and rows[0].item.start_time == "15:00"  # the command's zone: Berlin
