@@ -321,8 +321,8 @@ def _weekdays(text: str) -> list[Weekday]:
     for part in re.split(r"[\s,;]+", text.strip().lower()):
         if not part:
             continue
-        named = (d for d, name in zip(WEEKDAYS, DAY_NAMES, strict=True) if name.startswith(part))
-        day = ICAL_DAYS.get(part.upper()) or (next(named, None) if len(part) > 1 else None)
+        named = zip(WEEKDAYS, DAY_NAMES, strict=True)
+        day = next((d for d, name in named if len(part) > 1 and name.startswith(part)), None)
         if day is None:
             raise BadLine(f"weekdays: {part!r} is not mon, tue, ... sun")
         out.append(day)

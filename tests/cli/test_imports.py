@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from compax_cli.session import State
-from compax_cli.timetable import BadLine, Campus, item_from_fields
 from tests.cli.conftest import tag
 from tests.dates import Y2031
 
@@ -173,32 +171,6 @@ def test_bad_lines_are_named_and_nothing_is_sent(admin_cli, campus, tmp_path, so
     unknown.write_text("external_id,kind,room,title,start,end,title\n")
     twice = admin_cli("import", str(unknown), "--source", source)
     assert twice.exit_code == 1 and "line 1: the column 'title' is given twice" in twice.stderr
-
-
-def test_a_weekday_is_the_start_of_its_name(api):
-    """``tu``, ``tue``, ``Tues``, ``tuesday``; not one letter, nor a word that starts with a
-    day's name (``monkey`` was Monday)."""
-    campus = Campus(api, State())
-    lecture = {
-        "external_id": "LEC-1",
-        "kind": "series",
-        "room": "M-101",
-        "title": "Lecture",
-        "start_date": f"{Y2031}-03-03",
-        "start_time": "10:00",
-        "duration_minutes": "90",
-        "count": "4",
-    }
-    item = item_from_fields({**lecture, "weekdays": "MO, Tues;wednesday  th FRI"}, campus)
-    assert item.recurrence == {
-        "freq": "weekly",
-        "weekdays": ["mon", "tue", "wed", "thu", "fri"],
-        "count": 4,
-    }
-    for wrong in ("t", "monkey", "tuesdays", "2"):
-        with pytest.raises(BadLine) as refused:
-            item_from_fields({**lecture, "weekdays": wrong}, campus)
-        assert str(refused.value) == f"weekdays: {wrong!r} is not mon, tue, ... sun"
 
 
 def test_an_unknown_room_is_an_invalid_item_of_the_plan(admin_cli, campus, tmp_path, source):

@@ -5,11 +5,13 @@ are given as the server would answer them (``Campus`` asks once and keeps the an
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import typer
 
 from compax_cli.session import State
 from compax_cli.timetable import BadLine, Campus, item_from_fields, read_csv, read_file
@@ -190,8 +192,10 @@ def test_a_csv_file_line_by_line(campus):
 
 def test_a_file_by_its_name_and_its_bytes(campus, tmp_path: Path):
     csv_file = tmp_path / "t.csv"
-    csv_file.write_bytes(b"\xef\xbb\xbf" + f"{HEADER}\n".encode())  # Excel's BOM
-    assert read_file(csv_file, campus) == ([], [])
+    booking = f"L-1,booking,M-101,Exam,,,,{Y2031}-03-03 09:00,{Y2031}-03-03 10:00,,,,,,,,,,"
+    csv_file.write_bytes(b"\xef\xbb\xbf" + f"{HEADER}\n{booking}\n".encode())  # Excel's BOM
+    rows, errors = read_file(csv_file, campus)
+    assert errors == [] and rows[0].item.start == datetime(Y2031, 3, 3, 9, tzinfo=BERLIN)
     csv_file.write_bytes(f"{HEADER}\nL-1,booking,M-101,Caf\xe9\n".encode("latin-1"))
     assert read_file(csv_file, campus) == (
         [],
@@ -413,3 +417,53 @@ def test_an_icalendar_series_in_a_room_the_server_does_not_have(campus):
               room="NOWHERE-1"),
     )  # fmt: skip
     assert errors == [] and rows[0].item.start_time == "15:00"  # the command's zone: Berlin
+
+
+def test_a_weekday_is_the_start_of_its_name(campus):
+    """``tu``, ``Tues``, ``tuesday``; not one letter, nor a word that starts with a day's
+    name (``monkey`` was Monday)."""
+    item = item_from_fields(series(weekdays=",MO, Tues;wednesday  th FRI sa sun "), campus)
+    assert item.recurrence["weekdays"] == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    for wrong in ("t", "monkey", "tuesdays", "2", "mx"):
+        with pytest.raises(BadLine) as refused:
+            item_from_fields(series(weekdays=wrong), campus)
+        assert str(refused.value) == f"weekdays: {wrong!r} is not mon, tue, ... sun"
+
+
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        ("DTSTART:garbage", "DTSTART: 'garbage' cannot be read (Expected time, got: garbage)"),
+        ("DURATION:PXYZ", "DURATION: 'PXYZ' cannot be read (Invalid iCalendar duration: PXYZ)"),
+        ("RRULE:FREQ=WEEKLY;INTERVAL=x;COUNT=3", "RRULE: 'FREQ=WEEKLY;INTERVAL=x;COUNT=3' cannot be read (Expected int, got: x)"),
+        ("EXDATE:nonsense", "EXDATE: 'nonsense' cannot be read (Wrong date format nonsense)"),
+        ("RECURRENCE-ID:soon", "RECURRENCE-ID: 'soon' cannot be read (Expected datetime, date, or time. Got: 'soon')"),
+    ],
+)  # fmt: skip
+def test_a_value_icalendar_cannot_read_names_its_event(campus, broken, said):
+    """icalendar 7 keeps such a value and raises only when it is used (a traceback, once)."""
+    good = ["EXDATE:20310311T090000Z", "EXDATE:20310318T090000Z", "RRULE:FREQ=WEEKLY;COUNT=3"]
+    rows, errors = ics(
+        campus, event("e", START, END if "DURATION" not in broken else "", broken, *good)
+    )
+    assert (rows, errors) == ([], [f"line 4 (e): {said}"])
+
+
+def test_a_one_column_file_and_a_one_minute_series(campus):
+    assert read_csv("external_id\n", campus)[1][0].startswith(
+        "line 1: the column 'kind' is missing; the column 'room' is missing"
+    )
+    rows, errors = ics(
+        campus, event("e", START, "DTEND:20310304T090100Z", "RRULE:FREQ=DAILY;COUNT=2")
+    )
+    assert errors == [] and rows[0].item.duration_minutes == 1
+
+
+def test_without_icalendar_the_message_says_what_to_install(campus, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "icalendar", None)  # import icalendar -> ImportError
+    with pytest.raises(typer.Exit):
+        read_ics(b"BEGIN:VCALENDAR", campus)
+    assert capsys.readouterr().err == (
+        "error: reading .ics files needs the icalendar package: pip install icalendar (or\n"
+        "  export the timetable as CSV)\n"
+    )
