@@ -308,7 +308,7 @@ START, END = "DTSTART:20310304T090000Z", "DTEND:20310304T100000Z"
         (event("e", START, END, "RRULE:FREQ=WEEKLY;COUNT=2;BYSETPOS=1;BYHOUR=9"), "RRULE: BYHOUR, BYSETPOS is not supported"),
         (event("e", START, END, "RRULE:FREQ=YEARLY;COUNT=2"), "RRULE: FREQ must be DAILY, WEEKLY or MONTHLY"),
         (event("e", START, END, "RRULE:COUNT=2"), "RRULE: FREQ must be DAILY, WEEKLY or MONTHLY"),
-        (event("e", START, END, "RRULE:FREQ=WEEKLY;BYDAY=1TU;COUNT=2"), "RRULE: BYDAY=1TU is not a list of weekdays"),
+        (event("e", START, END, "RRULE:FREQ=WEEKLY;BYDAY=MO,1TU;COUNT=2"), "RRULE: BYDAY=MO,1TU is not a list of weekdays"),
         (event("e", START, END, "RRULE:FREQ=MONTHLY;BYDAY=2WE;COUNT=2"), "RRULE: BYDAY=2WE is not the weekday of DTSTART"),
         (event("e", START, END, "RRULE:FREQ=MONTHLY;BYDAY=1TU,3TU;COUNT=2"), "RRULE: a monthly BYDAY must be one n-th weekday, e.g. 2TU or -1FR"),
         (event("e", START, END, "RRULE:FREQ=MONTHLY;BYDAY=5TU;COUNT=2"), "RRULE: a monthly BYDAY must be one n-th weekday, e.g. 2TU or -1FR"),
@@ -355,7 +355,12 @@ def test_until_is_the_last_day_an_occurrence_starts_by_it(campus, until, last):
 
 
 def test_the_edges_of_each_number_and_the_columns_of_each_item(campus):
-    short = item_from_fields(series(duration_minutes="1", count="1", attendees="1"), campus)
+    short = item_from_fields(
+        series(duration_minutes="1", count="1", attendees="1", owner="ada@campus.example",
+               description="Tutorial"),
+        campus,
+    )  # fmt: skip
+    assert (short.owner, short.description) == ("ada@campus.example", "Tutorial")
     assert (short.duration_minutes, short.recurrence["count"], short.attendees) == (1, 1, 1)
     assert (short.room, short.title, short.external_id) == ("M-101", "Exam", "X-1")
     for fields, said in (
