@@ -2,8 +2,10 @@
 
 The grid is drawn in the building's zone, one character per time slot; the slot is as short
 as the terminal's width allows (15 minutes on a wide terminal, an hour or more on a narrow
-one, or for a week). ``--json`` prints the server's answer; ``--csv`` one line per booking,
-closure and opening.
+one, or for a week). The hour the clocks skip in spring is drawn empty (a booking over the
+change is not drawn an hour longer); the hour they show twice in autumn is drawn once, and
+what happens in its second pass shows in its last slot.
+``--json`` prints the server's answer; ``--csv`` one line per booking, closure and opening.
 """
 
 from __future__ import annotations
@@ -82,10 +84,18 @@ def layout(grid: Schedule, building: ScheduleBuilding, tz: tzinfo, width: int) -
 
 
 def _instant(day: date, minutes: int, tz: tzinfo) -> datetime:
-    """Wall-clock arithmetic: a slot inside the spring gap is empty, not an hour."""
+    """The instant the wall clock shows ``minutes`` after midnight on ``day`` (a time the
+    clocks skip is read as its instant after the change, as the slot's end)."""
     return (
         datetime(day.year, day.month, day.day, tzinfo=tz) + timedelta(minutes=minutes)
     ).astimezone(UTC)
+
+
+def _skipped(day: date, minutes: int, tz: tzinfo) -> bool:
+    """Whether the clocks skip that wall time (the spring gap): its slot is drawn empty, not
+    as the hour after it again."""
+    wall = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
+    return _instant(day, minutes, tz).astimezone(tz).replace(tzinfo=None) != wall
 
 
 def _state(room: ScheduleRoom, building: ScheduleBuilding, start: datetime, end: datetime) -> str:
@@ -150,7 +160,10 @@ def draw(grid: Schedule, *, width: int | None = None) -> list[Text]:
                     minute = lay.first_hour * 60 + n * lay.slot
                     start = _instant(day, minute, tz)
                     end = _instant(day, minute + lay.slot, tz)
-                    glyph, style = GLYPHS[_state(room, building, start, end)]
+                    skipped = _skipped(day, minute, tz)
+                    glyph, style = GLYPHS[
+                        "closed" if skipped else _state(room, building, start, end)
+                    ]
                     line.append(glyph, style=style)
             lines.append(line)
     lines.append(Text(LEGEND[:width], style="dim"))
