@@ -124,7 +124,7 @@ def _state(room: ScheduleRoom, building: ScheduleBuilding, start: datetime, end:
 def _header(lay: Layout) -> list[Text]:
     days = Text(" " * lay.label)
     hours = Text(" " * lay.label)
-    step = max(1, (3 * lay.slot) // 60)  # an hour label every 3 characters at least
+    step = -(-3 * lay.slot // 60)  # hours between labels: 3 characters at least apart
     for day in lay.days:
         days.append(" ")
         hours.append(" ")

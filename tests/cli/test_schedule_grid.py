@@ -87,3 +87,83 @@ def test_the_autumn_hour_shown_twice_is_drawn_once():
     lines = [line.plain for line in draw(grid(10, 31, [booking]), width=80)]
     assert lines[2].split() == ["02"]
     assert lines[3].endswith(" " * 5 + "█")
+
+
+def styles(line: Any) -> str:
+    """A letter per character of a grid line: b(lue) ours, g(rey) others', y(ellow) pending,
+    r(ed) closure, d(im) open, - none."""
+    codes = {"blue": "b", "bright_black": "g", "yellow": "y", "bold red": "r", "dim": "d"}
+    out = ["-"] * len(line.plain)
+    for span in line.spans:
+        out[span.start : span.end] = codes.get(str(span.style), "?") * (span.end - span.start)
+    return "".join(out)
+
+
+def test_the_grid_starts_and_ends_with_what_is_on_and_colours_whose_it_is():
+    """An early booking moves the first hour to 07; an opening from 08:00 leaves 07:50 blank;
+    our booking is blue, someone else's grey (they look alike without colour)."""
+    bookings = [
+        {"room_id": 1, "status": "confirmed", "id": 5, "start": at(3, 2, 7), "end": at(3, 2, 7, 30)},
+        {"room_id": 1, "status": "confirmed", "start": at(3, 2, 9), "end": at(3, 2, 9, 20)},
+    ]  # fmt: skip
+    schedule = grid(3, 2, bookings, open=[{"start": at(3, 2, 8), "end": at(3, 2, 18)}])
+    lines = draw(schedule, width=80)
+    assert lines[2].plain.split()[0] == "07" and lines[2].plain.split()[-1] == "17"
+    cells = lines[3].plain[-66:]
+    assert cells == "███" + " " * 3 + "······" + "██" + "·" * 52
+    assert styles(lines[3])[-66:] == "bbb" + "---" + "dddddd" + "gg" + "d" * 52
+    assert str(lines[0].style) == "bold" and str(lines[-1].style) == "dim"
+
+
+def test_a_day_with_nothing_on_is_eight_to_six_and_a_long_booking_the_whole_day():
+    empty = draw(grid(3, 2, []), width=80)
+    assert empty[2].plain.split() == ["08", "09", "10", "11", "12", "13", "14", "15", "16", "17"]
+    assert empty[3].plain.endswith(" " * 60)
+    whole = {
+        "room_id": 1,
+        "status": "confirmed",
+        "id": 5,
+        "start": at(3, 1, 12),
+        "end": at(3, 3, 12),
+    }
+    lines = draw(grid(3, 2, [whole]), width=80)
+    assert lines[0].plain == "M Main (Europe/Berlin), one character = 30 min"
+    # labels two hours apart at two characters an hour (they ran together: "000102...")
+    assert lines[2].plain.split()[:3] == ["00", "02", "04"] and lines[3].plain.endswith("█" * 48)
+    until_midnight = {"room_id": 1, "status": "confirmed", "id": 5, "start": at(3, 2, 20),
+                      "end": at(3, 3, 0)}  # fmt: skip
+    lines = draw(grid(3, 2, [until_midnight]), width=80)
+    assert lines[2].plain.split() == ["20", "21", "22", "23"]
+    assert lines[3].plain.endswith("█" * 24)
+    short = {
+        "room_id": 1,
+        "status": "confirmed",
+        "id": 5,
+        "start": at(3, 2, 10),
+        "end": at(3, 2, 10, 20),
+    }
+    assert draw(grid(3, 2, [short]), width=80)[2].plain.split() == ["10"]
+
+
+def test_the_slot_and_the_label_follow_the_width():
+    """As fine a slot as fits: hours on a narrow terminal, the name of the room on a wide
+    one; a week in whole hours; nothing fits: six hours a character."""
+    open_ = [{"start": at(3, 2, 8), "end": at(3, 2, 18)}]
+    wide = draw(grid(3, 2, [], open=open_), width=140)
+    assert wide[0].plain.endswith("one character = 10 min")
+    assert wide[3].plain.startswith("M-101      120  Lecture hall")
+    narrow = draw(grid(3, 2, [], open=open_), width=40)
+    assert narrow[0].plain == "M Main (Europe/Berlin), one character = 30 min"
+    assert narrow[2].plain.split() == ["08", "10", "12", "14", "16"]
+    assert narrow[3].plain == "M-101      120     " + "·" * 20
+    tiny = draw(grid(3, 2, [], open=open_), width=20)
+    assert tiny[0].plain.endswith("one character = 2 h") and tiny[3].plain.endswith("·" * 5)
+    assert tiny[-1].plain == "█ booked (grey: othe"
+    nothing_fits = draw(grid(3, 2, [], open=open_), width=12)
+    assert nothing_fits[0].plain.endswith("one character = 6 h")
+    week = Schedule.model_validate(
+        {**grid(3, 1, [], open=open_).model_dump(by_alias=True, mode="json"), "days": 7}
+    )
+    lines = draw(week, width=100)
+    assert lines[0].plain.endswith("one character = 1 h")
+    assert lines[1].plain.split()[:6] == ["Mon", "01", "Mar", "Tue", "02", "Mar"]
