@@ -20,6 +20,15 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> str:
     return datetime(Y2027, month, day, hour, minute, tzinfo=BERLIN).isoformat()
 
 
+def utc(month: int, day: int, hour: int, minute: int = 0) -> str:
+    return datetime(Y2027, month, day, hour, minute, tzinfo=UTC).isoformat()
+
+
+def booking(start: str, end: str, **extra: Any) -> dict[str, Any]:
+    """A confirmed booking of M-101 that we may see (``id=None``: someone else's)."""
+    return {"room_id": 1, "status": "confirmed", "id": 5, "start": start, "end": end, **extra}
+
+
 def grid(month: int, day: int, bookings: list[dict[str, Any]], **room: Any) -> Schedule:
     """One day of building M (Berlin) with room M-101 and ``bookings``."""
     building = {
@@ -47,10 +56,10 @@ def test_each_slot_shows_its_state_in_the_order_that_matters():
     """Ten minutes a character at 80 columns for 08-18: open and free, a booking, a request
     waiting, someone else's booking, a closure, and a closure over a booking."""
     bookings = [
-        {"room_id": 1, "status": "confirmed", "id": 5, "start": at(3, 2, 9), "end": at(3, 2, 10, 30)},
-        {"room_id": 1, "status": "pending", "id": 6, "start": at(3, 2, 11), "end": at(3, 2, 12)},
-        {"room_id": 1, "status": "confirmed", "start": at(3, 2, 13), "end": at(3, 2, 14)},
-        {"room_id": 1, "status": "confirmed", "id": 7, "start": at(3, 2, 15), "end": at(3, 2, 16)},
+        booking(at(3, 2, 9), at(3, 2, 10, 30)),
+        booking(at(3, 2, 11), at(3, 2, 12), status="pending", id=6),
+        booking(at(3, 2, 13), at(3, 2, 14), id=None),
+        booking(at(3, 2, 15), at(3, 2, 16), id=7),
     ]  # fmt: skip
     closures = [{"id": 1, "start": at(3, 2, 15, 30), "end": at(3, 2, 16, 30), "reason": "Works"}]
     schedule = grid(
@@ -69,10 +78,8 @@ def test_each_slot_shows_its_state_in_the_order_that_matters():
 def test_the_spring_gap_is_empty_and_a_booking_over_it_keeps_its_length():
     """From 01:00 to 04:00 on the wall is two hours: 02:00-03:00 does not exist. A booking of
     those two hours fills 01-02 and 03-04; the gap is blank (it was drawn as 03-04 again)."""
-    utc = [datetime(Y2027, 3, 28, 0, tzinfo=UTC), datetime(Y2027, 3, 28, 2, tzinfo=UTC)]
-    booking = {"room_id": 1, "status": "confirmed", "id": 5, "start": utc[0].isoformat(),
-               "end": utc[1].isoformat()}  # fmt: skip
-    lines = [line.plain for line in draw(grid(3, 28, [booking]), width=80)]
+    night = booking(utc(3, 28, 0), utc(3, 28, 2))
+    lines = [line.plain for line in draw(grid(3, 28, [night]), width=80)]
     assert lines[2].split() == ["01", "02", "03"]
     assert lines[3].endswith("██████" + " " * 6 + "██████")
 
@@ -81,10 +88,8 @@ def test_the_autumn_hour_shown_twice_is_drawn_once():
     """02:00-03:00 happens twice on 31 October: the day has no hour more, and a booking of
     its second pass (02:10-02:30 CET) is not lost: it shows in the hour's last slot (a
     one-row grid cannot draw both passes; see the module's docstring)."""
-    booking = {"room_id": 1, "status": "confirmed", "id": 5,
-               "start": datetime(Y2027, 10, 31, 1, 10, tzinfo=UTC).isoformat(),
-               "end": datetime(Y2027, 10, 31, 1, 30, tzinfo=UTC).isoformat()}  # fmt: skip
-    lines = [line.plain for line in draw(grid(10, 31, [booking]), width=80)]
+    second_pass = booking(utc(10, 31, 1, 10), utc(10, 31, 1, 30))
+    lines = [line.plain for line in draw(grid(10, 31, [second_pass]), width=80)]
     assert lines[2].split() == ["02"]
     assert lines[3].endswith(" " * 5 + "█")
 
@@ -103,8 +108,8 @@ def test_the_grid_starts_and_ends_with_what_is_on_and_colours_whose_it_is():
     """An early booking moves the first hour to 07; an opening from 08:00 leaves 07:50 blank;
     our booking is blue, someone else's grey (they look alike without colour)."""
     bookings = [
-        {"room_id": 1, "status": "confirmed", "id": 5, "start": at(3, 2, 7), "end": at(3, 2, 7, 30)},
-        {"room_id": 1, "status": "confirmed", "start": at(3, 2, 9), "end": at(3, 2, 9, 20)},
+        booking(at(3, 2, 7), at(3, 2, 7, 30)),
+        booking(at(3, 2, 9), at(3, 2, 9, 20), id=None),
     ]  # fmt: skip
     schedule = grid(3, 2, bookings, open=[{"start": at(3, 2, 8), "end": at(3, 2, 18)}])
     lines = draw(schedule, width=80)
@@ -119,29 +124,16 @@ def test_a_day_with_nothing_on_is_eight_to_six_and_a_long_booking_the_whole_day(
     empty = draw(grid(3, 2, []), width=80)
     assert empty[2].plain.split() == ["08", "09", "10", "11", "12", "13", "14", "15", "16", "17"]
     assert empty[3].plain.endswith(" " * 60)
-    whole = {
-        "room_id": 1,
-        "status": "confirmed",
-        "id": 5,
-        "start": at(3, 1, 12),
-        "end": at(3, 3, 12),
-    }
+    whole = booking(at(3, 1, 12), at(3, 3, 12))
     lines = draw(grid(3, 2, [whole]), width=80)
     assert lines[0].plain == "M Main (Europe/Berlin), one character = 30 min"
     # labels two hours apart at two characters an hour (they ran together: "000102...")
     assert lines[2].plain.split()[:3] == ["00", "02", "04"] and lines[3].plain.endswith("█" * 48)
-    until_midnight = {"room_id": 1, "status": "confirmed", "id": 5, "start": at(3, 2, 20),
-                      "end": at(3, 3, 0)}  # fmt: skip
+    until_midnight = booking(at(3, 2, 20), at(3, 3, 0))
     lines = draw(grid(3, 2, [until_midnight]), width=80)
     assert lines[2].plain.split() == ["20", "21", "22", "23"]
     assert lines[3].plain.endswith("█" * 24)
-    short = {
-        "room_id": 1,
-        "status": "confirmed",
-        "id": 5,
-        "start": at(3, 2, 10),
-        "end": at(3, 2, 10, 20),
-    }
+    short = booking(at(3, 2, 10), at(3, 2, 10, 20))
     assert draw(grid(3, 2, [short]), width=80)[2].plain.split() == ["10"]
 
 
