@@ -200,7 +200,7 @@ def move(
         elif duration:
             finish = after(begin, parse_duration(duration, "--duration"))
         else:
-            finish = after(begin, booking.end - booking.start)
+            finish = after(begin, booking.end - booking.start, "--start")
         timed = bool(start or end or duration)
         moved = c.bookings.update(
             booking,

@@ -4,7 +4,7 @@ times). ``compax_cli.rooms`` registers them; the options and the room table are 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Literal
 
 import typer
@@ -13,7 +13,7 @@ from compax_cli import lookup
 from compax_cli.options import Json, Limit, Tz
 from compax_cli.output import Column, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
-from compax_cli.times import after, parse_date, parse_duration, parse_time, show_span
+from compax_cli.times import after, days_later, parse_date, parse_duration, parse_time, show_span
 from compax_sdk import Availability, Compax, Room, UnavailableReason, UnavailableRoom
 
 Capacity = Annotated[int | None, typer.Option("--capacity", "-c", min=1, help="Seats needed.")]
@@ -284,7 +284,7 @@ def availability(
         found_room = lookup.room(c, room)
         zone = st.input_zone(c, found_room.timezone)
         start = parse_time(from_, zone, "--from")
-        end = parse_time(to, zone, "--to") if to else start + timedelta(days=days or 1)
+        end = parse_time(to, zone, "--to") if to else days_later(start, days or 1, "--from")
         found = c.rooms.availability(found_room.id, start=start, end=end)
     if st.json:
         print_json(found)

@@ -150,12 +150,33 @@ def start_of_day(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
-def after(start: datetime, duration: timedelta) -> datetime:
+def after(start: datetime, duration: timedelta, option: str = "--duration") -> datetime:
     """``duration`` of elapsed time after ``start``, in ``start``'s zone: an hour from
-    02:30 on the night the clocks go back ends at 02:30 again, the second time."""
+    02:30 on the night the clocks go back ends at 02:30 again, the second time. An end
+    past the calendar's (years 1 to 9999) is a usage error of ``option``."""
     tz = start.tzinfo
     assert tz is not None
-    return (start.astimezone(UTC) + duration).astimezone(tz)
+    try:
+        return (start.astimezone(UTC) + duration).astimezone(tz)
+    except OverflowError:
+        raise typer.BadParameter(
+            f"{show_duration(minutes(duration))} after {start.date().isoformat()} "
+            f"{start:%H:%M} is outside the calendar (years 1 to 9999)",
+            param_hint=option,
+        ) from None
+
+
+def days_later(start: datetime, days: int, option: str) -> datetime:
+    """The same wall time ``days`` later (a day across a change of the clocks is 23 or 25
+    hours); past the calendar's end (year 9999) a usage error of ``option``."""
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        raise typer.BadParameter(
+            f"{days} day(s) after {start.date().isoformat()} is outside the calendar (years 1 "
+            "to 9999)",
+            param_hint=option,
+        ) from None
 
 
 def parse_time(text: str, default: tzinfo, option: str) -> datetime:

@@ -66,6 +66,9 @@ def read_ics(raw: bytes, campus: Campus, large: bool = False) -> tuple[list[Row]
             except BadLine as exc:
                 errors.append(f"{event.where}: {exc}")
                 continue
+            except OverflowError:  # a time at the ends of the calendar, moved into a zone
+                errors.append(f"{event.where}: a time is outside the calendar (years 1 to 9999)")
+                continue
             if item is not None:
                 rows.append(Row(item, event.where))
     rows.sort(key=lambda r: _line_number(r.where))

@@ -267,9 +267,10 @@ def test_availability_in_the_rooms_zone(admin_cli, api, campus):
     assert len(found["free"]) == 3
 
 
-def test_a_digit_that_is_no_number_is_refused_not_a_traceback(admin_cli, campus):
+def test_a_number_python_cannot_take_is_refused_not_a_traceback(admin_cli, campus):
     """``²`` is a digit to ``str.isdigit`` and no number to ``int``: as an id, a floor, a
-    length or a rule's limit it is a usage error or a room not found, never a traceback."""
+    length or a rule's limit it is a usage error or a room not found, never a traceback; so
+    is a length that ends past the calendar."""
     code = campus["small"].code
     shown = admin_cli("rooms", "show", "\u00b2")
     assert (shown.exit_code, shown.stderr) == (
@@ -295,6 +296,10 @@ def test_a_digit_that_is_no_number_is_refused_not_a_traceback(admin_cli, campus)
             "is not a duration",
         ),
         (("rules", "set", "--room", code, "--horizon", "\u00b2d"), "a number of days"),
+        (  # the end of the calendar: Python's datetime overflowed
+            ("bookings", "create", "-r", code, "-t", "x", "-s", "9999-12-31 23:00", "-d", "2h"),
+            "is outside the calendar",
+        ),
         (("rules", "set", "--room", code, "--max-per-week", "\u00b2"), "a whole number"),
     ):
         refused = admin_cli(*args)

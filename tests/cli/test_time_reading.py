@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from compax_cli.times import (
     after,
+    days_later,
     local_zone,
     minutes,
     parse_date,
@@ -413,3 +414,29 @@ def test_without_tz_the_zone_is_etc_localtimes(monkeypatch, tmp_path) -> None:
     for wrong in ("Nowhere/City", "/etc/passwd", "../zoneinfo/UTC"):  # not a zone's name
         monkeypatch.setenv("TZ", wrong)
         assert local_zone().utcoffset(None) == now
+
+
+def test_an_end_past_the_calendar_is_a_usage_error_not_a_traceback() -> None:
+    """The server refuses times outside its range in words; the CLI must get that far:
+    adding a length at the ends of the calendar overflowed Python's datetime."""
+    for start, length, said in (
+        ("9999-12-31 23:00", timedelta(hours=2), "2h after 9999-12-31 23:00"),
+        ("0001-01-01 00:30", timedelta(hours=1), "1h after 0001-01-01 00:30"),
+        ("2031-03-03 09:00", timedelta(days=99_999_999), "2399999976h after 2031-03-03 09:00"),
+    ):
+        with pytest.raises(typer.BadParameter) as refused:
+            after(parse_time(start, BERLIN, "--start"), length, "--for")
+        assert refused.value.message == f"{said} is outside the calendar (years 1 to 9999)"
+        assert refused.value.param_hint == "--for"
+    with pytest.raises(typer.BadParameter) as refused:
+        after(parse_time("9999-12-31 23:00", BERLIN, "--start"), timedelta(hours=2))
+    assert refused.value.param_hint == "--duration"
+    start = parse_time("9999-12-31 10:00", BERLIN, "--from")
+    with pytest.raises(typer.BadParameter) as refused:
+        days_later(start, 1, "--from")
+    assert (
+        refused.value.message
+        == "1 day(s) after 9999-12-31 is outside the calendar (years 1 to 9999)"
+    )
+    spring = days_later(parse_time("2027-03-27 10:00", BERLIN, "--from"), 1, "--from")
+    assert spring.isoformat() == "2027-03-28T10:00:00+02:00"  # a calendar day: 23 hours here

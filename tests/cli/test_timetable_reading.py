@@ -477,3 +477,13 @@ def test_without_icalendar_the_message_says_what_to_install(campus, monkeypatch,
         "error: reading .ics files needs the icalendar package: pip install icalendar (or\n"
         "  export the timetable as CSV)\n"
     )
+
+
+def test_a_time_at_the_ends_of_the_calendar_names_its_event(campus):
+    """Year 1 in New York is before the calendar begins: named, not a traceback."""
+    rows, errors = read_ics(
+        calendar(event("y1", "DTSTART:00010101T003000Z", "DTEND:00010101T013000Z",
+                       "RRULE:FREQ=DAILY;UNTIL=00010101T000000Z", room="NY-1")).encode(),
+        campus,
+    )  # fmt: skip
+    assert (rows, errors) == ([], ["line 4 (y1): a time is outside the calendar (years 1 to 9999)"])
