@@ -150,6 +150,14 @@ def start_of_day(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
+OUTSIDE_CALENDAR = "is outside the calendar (years 1 to 9999)"
+
+
+def outside_calendar(what: str, option: str) -> typer.BadParameter:
+    """The usage error of a time that Python's datetime cannot hold."""
+    return typer.BadParameter(f"{what} {OUTSIDE_CALENDAR}", param_hint=option)
+
+
 def after(start: datetime, duration: timedelta, option: str = "--duration") -> datetime:
     """``duration`` of elapsed time after ``start``, in ``start``'s zone: an hour from
     02:30 on the night the clocks go back ends at 02:30 again, the second time. An end
@@ -159,10 +167,9 @@ def after(start: datetime, duration: timedelta, option: str = "--duration") -> d
     try:
         return (start.astimezone(UTC) + duration).astimezone(tz)
     except OverflowError:
-        raise typer.BadParameter(
-            f"{show_duration(minutes(duration))} after {start.date().isoformat()} "
-            f"{start:%H:%M} is outside the calendar (years 1 to 9999)",
-            param_hint=option,
+        raise outside_calendar(
+            f"{show_duration(minutes(duration))} after {start.date().isoformat()} {start:%H:%M}",
+            option,
         ) from None
 
 
@@ -172,11 +179,7 @@ def days_later(start: datetime, days: int, option: str) -> datetime:
     try:
         return start + timedelta(days=days)
     except OverflowError:
-        raise typer.BadParameter(
-            f"{days} day(s) after {start.date().isoformat()} is outside the calendar (years 1 "
-            "to 9999)",
-            param_hint=option,
-        ) from None
+        raise outside_calendar(f"{days} day(s) after {start.date().isoformat()}", option) from None
 
 
 def parse_time(text: str, default: tzinfo, option: str) -> datetime:

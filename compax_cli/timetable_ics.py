@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from compax_cli.output import fail
 from compax_cli.series_views import WEEKDAYS
+from compax_cli.times import OUTSIDE_CALENDAR
 from compax_cli.timetable import FREQS, ICAL_DAYS, BadLine, Campus, Row, progress
 from compax_sdk import ImportItem, Recurrence
 
@@ -67,7 +68,7 @@ def read_ics(raw: bytes, campus: Campus, large: bool = False) -> tuple[list[Row]
                 errors.append(f"{event.where}: {exc}")
                 continue
             except OverflowError:  # a time at the ends of the calendar, moved into a zone
-                errors.append(f"{event.where}: a time is outside the calendar (years 1 to 9999)")
+                errors.append(f"{event.where}: a time {OUTSIDE_CALENDAR}")
                 continue
             if item is not None:
                 rows.append(Row(item, event.where))
@@ -157,8 +158,7 @@ def _readable(ev: Any) -> None:
     """Refuse an event whose times or rule cannot be read (``DTSTART:garbage``): icalendar
     keeps such a value and raises only when it is used."""
     for name in TIME_PROPERTIES:
-        found = ev.get(name)
-        for value in found if isinstance(found, list) else [found]:
+        for value in _values(ev, name):
             error = getattr(value, "parse_error", None)
             if error is not None:
                 raise BadLine(f"{name}: {str(value)!r} cannot be read ({error})")
@@ -242,9 +242,14 @@ def _last_day(until: datetime | date, zone: tzinfo, start: datetime) -> date:
     return local.date() - timedelta(days=1) if before else local.date()
 
 
-def _exdates(ev: Any, zone: tzinfo) -> list[date]:
-    found = ev.get("EXDATE")
+def _values(ev: Any, name: str) -> list[Any]:
+    """A property's values as a list: icalendar gives one value, or a list when the
+    property is repeated (two EXDATE lines), or None when it is absent."""
+    found = ev.get(name)
     if found is None:
         return []
-    lists = found if isinstance(found, list) else [found]
-    return [_day(d.dt, zone) for group in lists for d in group.dts]
+    return found if isinstance(found, list) else [found]
+
+
+def _exdates(ev: Any, zone: tzinfo) -> list[date]:
+    return [_day(d.dt, zone) for group in _values(ev, "EXDATE") for d in group.dts]
