@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 from compax_cli.main import app
 from compax_sdk import Compax, Room
+from tests.cli.screen import Screen
 from tests.e2e.servers import LiveServer
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@campus.example", "first admin pw"
@@ -78,6 +79,12 @@ class Cli:
 def no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Nothing here reads or writes the profiles of whoever runs the tests."""
     monkeypatch.setenv("COMPAX_CONFIG_DIR", str(tmp_path / "user-config"))
+
+
+@pytest.fixture
+def screen(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Screen]:
+    """The CLI's consoles at a width, read back as text (``tests.cli.screen``)."""
+    return lambda width: Screen(monkeypatch, width)
 
 
 def tag() -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -18,33 +17,6 @@ from rich.text import Text
 from compax_cli import output
 from compax_cli.output import cell, fit, jsonable
 from compax_sdk import SyncPage
-
-
-class Screen:
-    """The CLI's two consoles at ``width`` columns, read back as plain text."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
-        self._out, self._err = io.StringIO(), io.StringIO()
-        monkeypatch.setattr(output, "console", Console(file=self._out, width=width))
-        monkeypatch.setattr(output, "err_console", Console(file=self._err, width=width))
-
-    @property
-    def out(self) -> str:
-        return plain(self._out.getvalue())
-
-    @property
-    def err(self) -> str:
-        return plain(self._err.getvalue())
-
-
-def plain(text: str) -> str:
-    """Without the spaces rich pads a line with to the width."""
-    return "".join(line.rstrip() + "\n" for line in text.splitlines())
-
-
-@pytest.fixture
-def screen(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Screen]:
-    return lambda width: Screen(monkeypatch, width)
 
 
 def test_an_error_wraps_at_the_width_and_keeps_its_lines_apart(screen):
