@@ -21,11 +21,12 @@ RoomRef = Annotated[str, typer.Option("--room", "-r", help="Room code or id.")]
 
 
 def statuses(values: list[str] | None) -> list[Status] | None:
+    """``--status pending,confirmed --status Released``: the statuses (any case), or ``None``."""
     if not values:
         return None
     out: list[Status] = []
     for part in (p.strip() for v in values for p in v.split(",")):
-        match = next((s for s in STATUSES if s == part), None)
+        match = next((s for s in STATUSES if s == part.lower()), None)
         if match is None:
             raise typer.BadParameter(
                 f"{part!r} is not one of {', '.join(STATUSES)}", param_hint="--status"

@@ -4,7 +4,7 @@ heatmap in the terminal, CSV or JSON, or a picture (``--png``/``--svg``, with ma
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.text import Text
@@ -157,9 +157,10 @@ def utilisation(
     ] = None,
     csv_: Annotated[bool, typer.Option("--csv", help="CSV of the rooms on stdout.")] = False,
     png: Annotated[
-        Path | None, typer.Option(help="Write the heatmap and room chart as PNG (matplotlib).")
+        Path | None,
+        typer.Option(dir_okay=False, help="Write the heatmap and room chart as PNG (matplotlib)."),
     ] = None,
-    svg: Annotated[Path | None, typer.Option(help="The same as SVG.")] = None,
+    svg: Annotated[Path | None, typer.Option(dir_okay=False, help="The same as SVG.")] = None,
     json_: Json = False,
 ) -> None:
     """How well rooms were used: booked against open room-hours, per room and per weekday x
@@ -192,11 +193,16 @@ def utilisation(
         min_capacity,
         max_capacity,
     )
-    for path in (p for p in (png, svg) if p is not None):
+    pictures: list[tuple[Path | None, Literal["png", "svg"]]] = [(png, "png"), (svg, "svg")]
+    for path, kind in pictures:
+        if path is None:
+            continue
         try:
-            report_charts.write(report, path, title="Room utilisation", scope=scope)
+            report_charts.write(report, path, kind, title="Room utilisation", scope=scope)
         except report_charts.MissingMatplotlib as exc:
             fail(str(exc))
+        except OSError as exc:
+            fail(f"cannot write {path}: {exc.strerror or exc}")
         note(f"Wrote {path}")
     if st.json:
         print_json(report)

@@ -8,7 +8,7 @@ only when a picture is asked for.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from compax_sdk import HeatCell, UtilisationReport
 
@@ -60,8 +60,11 @@ def grid_of(report: UtilisationReport) -> tuple[list[str], list[int], list[list[
     return days, hours, values
 
 
-def write(report: UtilisationReport, path: Path, *, title: str, scope: str) -> None:
-    """The picture, as PNG or SVG (by the file's suffix); labels stay text in an SVG."""
+def write(
+    report: UtilisationReport, path: Path, kind: Literal["png", "svg"], *, title: str, scope: str
+) -> None:
+    """The picture, as PNG or SVG (``kind``, whatever the file is called); labels stay text in
+    an SVG. A file that cannot be written raises ``OSError``."""
     plt = pyplot()
     import matplotlib
     import matplotlib.ticker
@@ -107,11 +110,12 @@ def write(report: UtilisationReport, path: Path, *, title: str, scope: str) -> N
     bar_ax.set_ylabel("room")
     bar_ax.tick_params(axis="y", labelsize=7 if len(rooms) > 15 else 9)
     bar_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
-    suffix = path.suffix.lower()
     metadata = (
         {"Title": title, "Description": f"{scope}, {period}"}
-        if suffix == ".png"
+        if kind == "png"
         else {"Title": f"{title}: {scope}, {period}"}
     )
-    fig.savefig(path, format=suffix.lstrip(".") or "png", metadata=metadata)
-    plt.close(fig)
+    try:
+        fig.savefig(path, format=kind, metadata=metadata)
+    finally:
+        plt.close(fig)

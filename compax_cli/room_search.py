@@ -57,13 +57,15 @@ def feature_list(values: list[str] | None) -> list[str] | None:
 
 def reason_text(reason: UnavailableReason, st: State, zone_name: str) -> str:
     tz = st.display_zone(zone_name)
-    when = show_span(reason.start, reason.end, tz) if reason.start and reason.end else ""
+    when = show_span(reason.start, reason.end, tz) if reason.start and reason.end else None
     if reason.type == "booking":
         what = f"booking {reason.booking_id}" if reason.booking_id else "a booking"
-        title = f" {reason.title!r}" if reason.title else ""
-        return f"{what}{title} {when} ({reason.status})"
+        title = repr(reason.title) if reason.title else None
+        status = f"({reason.status})" if reason.status else None
+        return " ".join(part for part in (what, title, when, status) if part)
     if reason.type == "closure":
-        return f"closed ({reason.detail}) {when}"
+        why = f"closed ({reason.detail})" if reason.detail else "closed"
+        return f"{why} {when}" if when else why
     return reason.detail or reason.type.replace("_", " ")
 
 

@@ -10,17 +10,30 @@ from compax_cli.booking_views import exception_text
 from compax_cli.output import details, note, print_json
 from compax_cli.session import State
 from compax_cli.times import show_duration
-from compax_sdk import BookingSeries, SeriesResult, Weekday
+from compax_sdk import BookingSeries, SeriesResult, SkippedDate, Weekday
 
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+EVERY = {"daily": "days", "weekly": "weeks", "monthly": "months"}
+
+
+def weekday(word: str) -> Weekday | None:
+    """The weekday a word names: ``mon``, ``Tue``, ``wednesday``, ``th`` (the start of the
+    day's name, two letters at least); ``None`` for anything else (``t``, ``monkey``)."""
+    word = word.strip().lower()
+    named = zip(WEEKDAYS, DAY_NAMES, strict=True)
+    return next((d for d, name in named if len(word) > 1 and name.startswith(word)), None)
+
+
 def weekdays(values: list[str] | None) -> list[Weekday] | None:
+    """``--on mon,wed --on fri``: the weekdays, or ``None`` when none were given."""
     if not values:
         return None
     out: list[Weekday] = []
-    for part in (p.strip().lower()[:3] for v in values for p in v.split(",")):
-        day = next((d for d in WEEKDAYS if d == part), None)
+    for part in (p.strip() for v in values for p in v.split(",")):
+        day = weekday(part)
         if day is None:
             raise typer.BadParameter(f"{part!r} is not mon, tue, ... sun", param_hint="--on")
         out.append(day)
@@ -29,8 +42,8 @@ def weekdays(values: list[str] | None) -> list[Weekday] | None:
 
 def rule_text(s: BookingSeries) -> str:
     rule = s.rule
-    every = rule.get("interval", 1)
-    text = str(rule.get("freq", "?")) if every == 1 else f"every {every} {rule.get('freq')}"
+    every, freq = rule.get("interval", 1), str(rule.get("freq", "?"))
+    text = freq if every == 1 else f"every {every} {EVERY.get(freq, freq)}"
     if rule.get("weekdays"):
         text += " on " + ",".join(rule["weekdays"])
     if rule.get("until"):
@@ -69,25 +82,30 @@ def show_result(st: State, result: SeriesResult, room_code: str, action: str) ->
     owner = st.names.person(result.owner_id)
     details(series_pairs(result, room_code, owner), title=f"Series {result.id}")
     for skipped in result.skipped:
-        why = (
-            "taken: " + ", ".join(_taken(c) for c in skipped.conflicts or [])
-            if skipped.reason == "conflict"
-            else "; ".join(str(e.get("detail")) for e in skipped.errors or [])
-        )
-        note(f"  skipped {skipped.date}: {why}")
+        note(f"  skipped {skipped.date}: {_why(skipped)}")
     if result.skipped_holidays:
         days = ", ".join(d.isoformat() for d in result.skipped_holidays)
         note(f"  holidays left out: {days}")
-    for adjustment in result.adjustments:
-        note(f"  moved off a daylight saving gap: {adjustment}")
+    for moved in result.adjustments:
+        note(f"  moved {moved.get('date')}: {moved.get('detail') or 'off a daylight saving gap'}")
     if result.rejected_booking_ids:
         note(f"  rejected overlapping requests: {result.rejected_booking_ids}")
     for kept in result.exceptions_kept:
-        fields = exception_text([str(f) for f in kept.get("fields", [])])
+        fields = exception_text([str(f) for f in kept.get("fields") or []])
         note(
-            f"  kept as changed by hand: booking {kept.get('booking_id')} on {kept.get('date')} "
-            f"({fields}); --reset-exceptions overwrites it"
+            f"  kept as changed by hand: booking {kept.get('booking_id')} on {kept.get('date')}"
+            f"{f' ({fields})' if fields else ''}; --reset-exceptions overwrites it"
         )
+
+
+def _why(skipped: SkippedDate) -> str:
+    """Why a series left a date out: the bookings in the way, or what the rules or a closure
+    said."""
+    if skipped.reason == "conflict":
+        taken = ", ".join(_taken(c) for c in skipped.conflicts or [])
+        return f"taken: {taken}" if taken else "taken"
+    broken = "; ".join(str(e.get("detail")) for e in skipped.errors or [])
+    return broken or f"{skipped.reason} (no detail given)"
 
 
 def _taken(conflict: dict[str, object]) -> str:

@@ -40,7 +40,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from compax_cli.numbers import is_whole
 from compax_cli.output import counted, err_console
-from compax_cli.series_views import WEEKDAYS
+from compax_cli.series_views import weekday
 from compax_cli.session import State
 from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, parse_time
 from compax_sdk import Compax, ImportItem, Recurrence, Weekday
@@ -79,7 +79,6 @@ ICAL_DAYS: dict[str, Weekday] = {
     "SA": "sat",
     "SU": "sun",
 }
-DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 """A day in ``weekdays`` is the start of its name, two letters or more: ``tu``, ``tue``,
 ``tues``, ``tuesday`` (not ``t``, nor ``tuesdays``)."""
 Freq = Literal["daily", "weekly", "monthly"]
@@ -321,8 +320,7 @@ def _weekdays(text: str) -> list[Weekday]:
     for part in re.split(r"[\s,;]+", text.strip().lower()):
         if not part:
             continue
-        named = zip(WEEKDAYS, DAY_NAMES, strict=True)
-        day = next((d for d, name in named if len(part) > 1 and name.startswith(part)), None)
+        day = weekday(part)
         if day is None:
             raise BadLine(f"weekdays: {part!r} is not mon, tue, ... sun")
         out.append(day)

@@ -113,3 +113,18 @@ def test_members_may_not(admin_cli: Cli, used, member):
         member.reports.utilisation(
             from_=datetime(Y2031, 3, 24).date(), to=datetime(Y2031, 3, 30).date()
         )
+
+
+def test_a_picture_is_written_as_the_option_says_and_a_bad_path_is_an_error(
+    admin_cli: Cli, used, tmp_path
+):
+    named = tmp_path / "use.txt"
+    admin_cli.ok("report", "utilisation", *PERIOD, "--png", str(named))
+    assert named.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # --png writes a PNG, whatever its name
+    missing = tmp_path / "no such folder" / "use.png"
+    result = admin_cli("report", "utilisation", *PERIOD, "--png", str(missing))
+    assert result.exit_code == 1
+    assert f"cannot write {missing}: No such file or directory" in " ".join(result.stderr.split())
+    folder = admin_cli("report", "utilisation", *PERIOD, "--svg", str(tmp_path))
+    assert folder.exit_code == 2
+    assert "is a directory" in folder.stderr
