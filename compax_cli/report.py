@@ -97,9 +97,7 @@ def _scope_text(
 def show(report: UtilisationReport, scope: str) -> None:
     t = report.totals
     period = f"{report.from_} to {report.to}" + (f" (term {report.term})" if report.term else "")
-    console.print(
-        Text(f"Utilisation, {scope}, {period}", style="bold"), no_wrap=False, highlight=False
-    )
+    console.print(Text(f"Utilisation, {scope}, {period}", style="bold"))
     summary = (
         f"{percent(t.utilisation)} booked: {t.booked_hours:g} of {t.open_hours:g} open "
         f"room-hours in {counted(t.rooms, 'room')}; {counted(t.confirmed, 'booking')}, "
@@ -135,7 +133,7 @@ def show(report: UtilisationReport, scope: str) -> None:
         empty="No rooms in that scope.",
     )
     for line in heatmap_lines(report, console.width):
-        console.print(line, no_wrap=True, overflow="crop", highlight=False)
+        console.print(line, no_wrap=True)  # cut at the edge (a Text is never highlighted)
 
 
 @app.command("utilisation")

@@ -79,8 +79,7 @@ def write(
     total = report.totals.utilisation
     fig.suptitle(
         f"{title}\n{scope}, {period}: "
-        + (f"{percent(total)} of open room-hours booked" if total is not None else "never open"),
-        fontsize=12,
+        + (f"{percent(total)} of open room-hours booked" if total is not None else "never open")
     )
     days, hours, values = grid_of(report)
     masked = [[float("nan") if v is None else v for v in row] for row in values]

@@ -263,7 +263,7 @@ def availability_rows(found: Availability) -> list[tuple[datetime, datetime, str
             rows.append((b.start, b.end, b.status or "busy", what))
         else:
             rows.append((b.start, b.end, "closed", b.reason or ""))
-    return sorted(rows, key=lambda r: (r[0], r[1]))
+    return sorted(rows)  # by start, then end
 
 
 def availability(

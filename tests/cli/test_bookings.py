@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.cli.conftest import tag
+from tests.cli.conftest import ADMIN_EMAIL, tag
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -237,3 +237,11 @@ def test_staff_book_for_a_member(admin_cli, api, campus, member):
     assert [b["id"] for b in admin_cli.json("bookings", "list", "--owner", me.email)] == [
         made["id"]
     ]
+    shown = admin_cli.ok(
+        "bookings", "create", "-r", campus["big"].code, "-t", f"For {tag()}", "-s", f"{Y2031}-03-07 11:00",
+        "-d", "1h", "--owner", me.email,
+    ).stdout  # fmt: skip
+    owner = next(line for line in shown.splitlines() if line.startswith("owner"))
+    assert owner.split(maxsplit=1)[1].rstrip().endswith(f"<{me.email}>")  # both by name
+    booked = next(line for line in shown.splitlines() if line.startswith("booked"))
+    assert ADMIN_EMAIL in booked.split(" by ")[1]  # not "user 1"

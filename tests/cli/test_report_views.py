@@ -4,6 +4,7 @@ and the picture's words (an SVG keeps them as text)."""
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import struct
@@ -339,3 +340,29 @@ def test_on_a_colour_terminal_the_title_is_bold_and_numbers_are_not_coloured(mon
     assert lines[2] == "    \x1b[2m  09\x1b[0m"  # the hours dim
     assert lines[3] == "Mon  \x1b[33m 50\x1b[0m"  # half booked: yellow
     assert lines[4] == "\x1b[2moccupancy per hour, % of open room-hours booked\x1b[0m"
+
+
+def test_the_heatmap_colours_each_hour_on_one_scale_and_leaves_closed_hours_empty(tmp_path):
+    """The heatmap is an image inside the SVG: a quarter and a half booked in viridis on a
+    scale from none to all (not from the least to the most seen), the hours never open
+    transparent, the cells stretched to fill their half of the picture."""
+    pytest.importorskip("matplotlib")
+    image = pytest.importorskip("PIL.Image")
+    found = utilisation(
+        heatmap=[cell("mon", 13, 0.25), cell("wed", 14, 0.5), cell("wed", 13, None)]
+    )
+    path = tmp_path / "use.svg"
+    report_charts.write(found, path, "svg", title="Room use", scope="all")
+    heat = re.search(r'<image xlink:href="data:image/png;base64,([^"]+)"[^>]*>', path.read_text())
+    assert heat is not None
+    picture = image.open(io.BytesIO(base64.b64decode(heat.group(1)))).convert("RGBA")
+    width, height = picture.size
+    assert width > height * 1.2  # two hours by two days, not two squares by two
+    colours = {colour for _, colour in picture.getcolors(width * height)}
+    quarter, half, empty = (59, 82, 139, 255), (33, 145, 140, 255), (0, 0, 0, 0)
+
+    def near(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+        return all(abs(x - y) <= 2 for x, y in zip(a, b, strict=True))
+
+    assert all(any(near(c, want) for want in (quarter, half, empty)) for c in colours)
+    assert all(any(near(c, want) for c in colours) for want in (quarter, half, empty))
