@@ -1,5 +1,8 @@
 """``--csv``: a list as CSV on stdout (a header line, then one line per item, RFC 4180),
-for spreadsheets. Times are written in the zone the table would show them in."""
+for spreadsheets. Times are written in the zone the table would show them in. A text a
+spreadsheet would run as a formula (a member's booking titled ``=HYPERLINK(...)``: it starts
+with ``= + - @``, a tab or a CR) gets a leading ``'``, as the server's CSV answers do;
+numbers are written as they are."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
 
 def value(v: Any, tz: tzinfo | None = None) -> Any:
     if v is None:
@@ -21,6 +26,8 @@ def value(v: Any, tz: tzinfo | None = None) -> Any:
         return "true" if v else "false"
     if isinstance(v, list | tuple):
         return ";".join(str(x) for x in v)
+    if isinstance(v, str) and v.startswith(FORMULA):
+        return "'" + v
     return v
 
 

@@ -10,8 +10,6 @@ what happens in its second pass shows in its last slot.
 
 from __future__ import annotations
 
-import csv
-import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Annotated
@@ -20,7 +18,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.text import Text
 
-from compax_cli import lookup
+from compax_cli import csvout, lookup
 from compax_cli.options import Json
 from compax_cli.output import console, print_json, table
 from compax_cli.session import client, state
@@ -211,72 +209,39 @@ def bookings_table(grid: Schedule) -> None:
     )
 
 
+CSV_FIELDS = (
+    *("building", "room", "kind", "start", "end", "status", "booking_id", "title", "owner_id"),
+    "reason",
+)
+
+
 def write_csv(grid: Schedule) -> None:
-    out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(
-        [
-            "building",
-            "room",
-            "kind",
-            "start",
-            "end",
-            "status",
-            "booking_id",
-            "title",
-            "owner_id",
-            "reason",
-        ]
-    )
+    """One line per opening, booking and closure, times in the building's zone."""
     zones = {b.id: ZoneInfo(b.timezone) for b in grid.buildings}
     codes = {b.id: b.code for b in grid.buildings}
+    rows: list[dict[str, object]] = []
     for b in grid.buildings:
-        for i in b.open:
-            out.writerow(
-                [
-                    b.code,
-                    "",
-                    "open",
-                    i.start.astimezone(zones[b.id]).isoformat(),
-                    i.end.astimezone(zones[b.id]).isoformat(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
-            )
+        tz = zones[b.id]
+        rows += [
+            {"building": b.code, "kind": "open", "start": i.start.astimezone(tz),
+             "end": i.end.astimezone(tz)}
+            for i in b.open
+        ]  # fmt: skip
     for room in grid.rooms:
         tz = zones[room.building_id]
-        for bk in room.bookings:
-            out.writerow(
-                [
-                    codes[room.building_id],
-                    room.code,
-                    "booking",
-                    bk.start.astimezone(tz).isoformat(),
-                    bk.end.astimezone(tz).isoformat(),
-                    bk.status,
-                    bk.id or "",
-                    bk.title or "",
-                    bk.owner_id or "",
-                    "",
-                ]
-            )
-        for c in room.closures:
-            out.writerow(
-                [
-                    codes[room.building_id],
-                    room.code,
-                    "closure",
-                    c.start.astimezone(tz).isoformat(),
-                    c.end.astimezone(tz).isoformat(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    c.reason,
-                ]
-            )
+        where = {"building": codes[room.building_id], "room": room.code}
+        rows += [
+            where | {"kind": "booking", "start": bk.start.astimezone(tz),
+                     "end": bk.end.astimezone(tz), "status": bk.status, "booking_id": bk.id,
+                     "title": bk.title, "owner_id": bk.owner_id}
+            for bk in room.bookings
+        ]  # fmt: skip
+        rows += [
+            where | {"kind": "closure", "start": c.start.astimezone(tz),
+                     "end": c.end.astimezone(tz), "reason": c.reason}
+            for c in room.closures
+        ]  # fmt: skip
+    csvout.write(rows, CSV_FIELDS)
 
 
 def schedule(

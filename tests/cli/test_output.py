@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import typer
@@ -14,7 +15,7 @@ from pydantic import BaseModel, Field
 from rich.console import Console
 from rich.text import Text
 
-from compax_cli import output
+from compax_cli import csvout, output
 from compax_cli.output import cell, fit, jsonable
 from compax_sdk import SyncPage
 
@@ -278,3 +279,36 @@ def test_a_table_is_drawn_at_the_widths_fit_chose(screen):
     cells = s.out.splitlines()[1].split("┃")[1:-1]
     assert [len(c) - 2 for c in cells] == [34, 32]  # less its padding
     assert s.out.splitlines()[3].split("│")[1].strip() == "Supercalifragilisticexpialidocious"
+
+
+@pytest.mark.parametrize(
+    ("given", "cell"),
+    [
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (["projector", "hdmi"], "projector;hdmi"),
+        (-1, -1),  # a number is never a formula
+        (2.5, 2.5),
+        ("Linear algebra", "Linear algebra"),
+        ("a=b", "a=b"),
+        *[(f"{c}1+1", f"'{c}1+1") for c in ("=", "+", "-", "@", "\t", "\r")],
+    ],
+)
+def test_a_csv_cell_is_never_a_formula(given, cell):
+    assert csvout.value(given) == cell
+
+
+def test_csv_of_models_and_dicts_with_times_in_a_zone(capsys):
+    class Row(BaseModel):
+        id: int
+        start: datetime
+        title: str
+
+    at = datetime(2031, 3, 4, 9, 0, tzinfo=UTC)
+    csvout.write(
+        [Row(id=1, start=at, title="@once"), {"id": 2, "title": "x"}],
+        ("id", "start", "title"),
+        ZoneInfo("Europe/Berlin"),
+    )
+    assert capsys.readouterr().out == ("id,start,title\n1,2031-03-04T10:00:00+01:00,'@once\n2,,x\n")

@@ -3,6 +3,7 @@ availability."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -214,6 +215,37 @@ def test_search_weekly_until_a_date_and_through_a_term(admin_cli, api, campus):
     assert through["occurrences"] == 2
 
 
+def test_search_as_a_table_says_the_window_the_misses_and_what_it_left_out(admin_cli, api, campus):
+    code, small, mid, big = (campus[k] for k in ("building", "small", "mid", "big"))
+    api.bookings.create(
+        room_id=small.id,
+        title="Seminar",
+        start=utc(f"{Y2031}-03-10T09:00Z"),  # the second Monday, 10:00 Berlin
+        end=utc(f"{Y2031}-03-10T10:00Z"),
+    )
+    weekly = admin_cli.ok(
+        "rooms", "search", "-b", code.code, "--from", f"{MONDAY} 10:00", "-d", "1h",
+        "--until", f"{Y2031}-03-17", "--explain", "--sort", "capacity", "--limit", "1",
+    )  # fmt: skip
+    out = " ".join(weekly.stdout.split())
+    assert f"Free Mon {Y2031}-03-03 10:00-11:00 CET, weekly (3 times)" in out  # --until: weekly
+    assert f"│ {mid.code} │" in out and big.code not in out  # the fewest seats first
+    assert "Showing the first 1 rooms; more exist" in " ".join(weekly.stderr.split())
+    assert "Matching, but not free" in out
+    assert f"│ {small.code} │ 12 │ 1/3 │ booking" in out
+    free = admin_cli.ok(
+        "rooms", "search", "-b", code.code, "-q", "mid", "--from", f"{MONDAY} 12:00", "-d", "1h",
+        "--explain", "--sort", "code",
+    )  # fmt: skip
+    assert f"│ {mid.code} │" in free.stdout and small.code not in free.stdout
+    assert "Every matching room is free." in free.stderr
+    for option in ("--to", "--duration", "--until", "--term", "--repeat"):
+        value = {"--repeat": "weekly", "--duration": "1h"}.get(option, f"{Y2031}-03-24")
+        alone = admin_cli("rooms", "search", option, value)
+        assert alone.exit_code == 2, option
+        assert "a free-room search starts with --from" in alone.stderr
+
+
 def test_search_mistakes_name_the_option(admin_cli, campus):
     backwards = admin_cli("rooms", "search", "--from", f"{MONDAY} 10:00", "--to", f"{MONDAY} 09:00")
     assert backwards.exit_code == 2 and "--to" in backwards.stderr
@@ -265,6 +297,42 @@ def test_availability_in_the_rooms_zone(admin_cli, api, campus):
     assert utc(found["to"]) == datetime(Y2031, 3, 4, 23, tzinfo=UTC)
     assert [b["booking_id"] for b in found["busy"]] == [booking.id]
     assert len(found["free"]) == 3
+
+
+def test_availability_reads_its_times_in_the_rooms_zone_and_shows_them_in_tz(admin_cli, api):
+    """A room in Tokyo on a campus that also has Berlin: ``--from`` and ``--to`` are Tokyo
+    times; one day by default; ``--tz`` shows another zone; ``--json`` after the command."""
+    t = tag()
+    hours = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+    building = api.buildings.create(
+        code=f"T{t}", name="Tokyo hall", timezone="Asia/Tokyo", opening_hours=hours
+    )
+    room = api.rooms.create(code=f"T{t}-1", name="Tokyo room", building_id=building.id, capacity=9)
+    api.buildings.create(code=f"G{t}", name="Berlin hall", timezone="Europe/Berlin")
+    span = admin_cli.ok(
+        "rooms", "availability", room.code, "--from", f"{MONDAY} 09:00", "--to", f"{MONDAY} 12:00",
+        "--json",
+    )  # fmt: skip
+    found = json.loads(span.stdout)
+    assert (utc(found["from"]), utc(found["to"])) == (
+        datetime(Y2031, 3, 3, 0, tzinfo=UTC),
+        datetime(Y2031, 3, 3, 3, tzinfo=UTC),
+    )
+    day = admin_cli.json("rooms", "availability", room.code, "--from", f"{MONDAY} 09:00")
+    assert utc(day["to"]) == datetime(Y2031, 3, 4, 0, tzinfo=UTC)  # a day later
+    table = admin_cli.ok(
+        "rooms", "availability", room.code, "--from", MONDAY, "--tz", "Europe/Berlin"
+    ).stdout
+    title = f"{room.code}, Mon {Y2031}-03-03 00:00-24:00 CET (Europe/Berlin)"
+    assert title in " ".join(table.split())  # --tz is the zone of --from too
+    assert f"Mon {Y2031}-03-03 00:00-12:00 CET │ free" in table  # 08-20 in Tokyo
+    for option, value in (("--from", "9:99"), ("--to", "someday")):
+        args = ["--from", MONDAY, option, value] if option == "--to" else [option, value]
+        refused = admin_cli("rooms", "availability", room.code, *args)
+        assert refused.exit_code == 2 and f"Invalid value for {option}: {value!r}" in refused.stderr
+    late = admin_cli("rooms", "availability", room.code, "--from", "9999-12-31")
+    assert late.exit_code == 2 and "Invalid value for --from: 1 day(s) after" in late.stderr
+    assert "outside the calendar" in late.stderr
 
 
 def test_a_number_python_cannot_take_is_refused_not_a_traceback(admin_cli, campus):

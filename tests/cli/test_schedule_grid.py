@@ -4,12 +4,17 @@ clocks change drawn as the clocks show it."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rich.console import Console
+
+from compax_cli import output, schedule
 from compax_cli.schedule import draw
-from compax_sdk import Schedule
+from compax_sdk import Schedule, ScheduleRoom
 from tests.dates import future_year
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -159,3 +164,56 @@ def test_the_slot_and_the_label_follow_the_width():
     lines = draw(week, width=100)
     assert lines[0].plain.endswith("one character = 1 h")
     assert lines[1].plain.split()[:6] == ["Mon", "01", "Mar", "Tue", "02", "Mar"]
+
+
+def day_with_two_rooms() -> Schedule:
+    """2 March: M open 08-18; M-101 with a lecture and someone else's booking, M-102 with a
+    booking into the night and a closure."""
+    bookings = [
+        booking(at(3, 2, 11), at(3, 2, 12), title='=HYPERLINK("x")', owner_id=7),
+        booking(at(3, 2, 9), at(3, 2, 10, 30), id=None, status="pending"),
+    ]
+    found = grid(3, 2, bookings, open=[{"start": at(3, 2, 8), "end": at(3, 2, 18)}])
+    other = {"id": 2, "code": "M-102", "building_id": 1, "closures": [
+        {"id": 4, "start": at(3, 2, 13), "end": at(3, 2, 14), "reason": "Floor works"}],
+        "bookings": [booking(at(3, 2, 22), at(3, 3, 0), id=8, title="Night", room_id=2),
+                     booking(at(3, 2, 9), at(3, 3, 9), id=9, title="Exam week", room_id=2)]}  # fmt: skip
+    return found.model_copy(update={"rooms": [*found.rooms, ScheduleRoom.model_validate(other)]})
+
+
+def test_the_csv_has_a_line_per_opening_booking_and_closure_in_the_buildings_zone(capsys):
+    schedule.write_csv(day_with_two_rooms())
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows == [
+        ["building", "room", "kind", "start", "end", "status", "booking_id", "title",
+         "owner_id", "reason"],
+        ["M", "", "open", at(3, 2, 8), at(3, 2, 18), "", "", "", "", ""],
+        ["M", "M-101", "booking", at(3, 2, 11), at(3, 2, 12), "confirmed", "5",
+         "'=HYPERLINK(\"x\")", "7", ""],  # a spreadsheet does not run it
+        ["M", "M-101", "booking", at(3, 2, 9), at(3, 2, 10, 30), "pending", "", "", "", ""],
+        ["M", "M-102", "booking", at(3, 2, 22), at(3, 3, 0), "confirmed", "8", "Night", "", ""],
+        ["M", "M-102", "booking", at(3, 2, 9), at(3, 3, 9), "confirmed", "9", "Exam week", "",
+         ""],
+        ["M", "M-102", "closure", at(3, 2, 13), at(3, 2, 14), "", "", "", "", "Floor works"],
+    ]  # fmt: skip
+
+
+def test_the_days_bookings_in_start_order_with_their_times_on_that_day(monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(output, "console", Console(file=out, width=100))
+    schedule.bookings_table(day_with_two_rooms())
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in out.getvalue().splitlines()]
+    assert [r for r in rows if r] == [
+        ["09:00-10:30", "M-101", "pending", "(busy)"],
+        [f"Tue {Y2027}-03-02 09:00 CET - Wed {Y2027}-03-03 09:00 CET", "M-102", "confirmed",
+         "Exam week"],
+        ["11:00-12:00", "M-101", "confirmed", '=HYPERLINK("x")'],
+        ["22:00-24:00", "M-102", "confirmed", "Night"],
+    ]  # fmt: skip
+
+
+def test_an_empty_day_says_so(monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr(output, "err_console", Console(file=err, width=80))
+    schedule.bookings_table(grid(3, 2, []))
+    assert err.getvalue() == "No bookings that day.\n"
