@@ -118,27 +118,23 @@ def test_a_cell_with_no_open_time_is_blank():
     assert report._shade(None, True).plain == "   "
 
 
-def test_the_heatmap_shows_percentages_when_four_columns_an_hour_fit():
+@pytest.mark.parametrize(
+    ("width", "lines"),
+    [
+        (16, ["      09  10  11", "Mon   50   ·    ", "Tue          100", "occupancy per ho"]),
+        (15, ["      10  ", "Mon  ▓ ·  ", "Tue      █", "· none  ░ <25% "]),
+    ],
+)
+def test_the_heatmap_shows_percentages_when_four_columns_an_hour_fit_else_shades(width, lines):
+    """At 16 columns, 4 an hour: percentages; at 15, shades with every other hour labelled.
+    The legend is cut at the width."""
     found = utilisation(heatmap=[cell("mon", 9, 0.5), cell("tue", 11, 1.0), cell("mon", 10, 0)])
-    lines = [line.plain for line in report.heatmap_lines(found, 16)]
-    assert lines == [
-        "      09  10  11",
-        "Mon   50   ·    ",
-        "Tue          100",
-        "occupancy per ho",
-    ]
+    assert [line.plain for line in report.heatmap_lines(found, width)] == lines
+
+
+def test_the_legend_whole_and_a_heatmap_with_nothing_open():
     assert report.heatmap_lines(utilisation(), 80) == []
-
-
-def test_a_narrow_heatmap_shows_shades_and_labels_every_other_hour():
-    found = utilisation(heatmap=[cell("mon", 9, 0.5), cell("tue", 11, 1.0), cell("mon", 10, 0)])
-    lines = [line.plain for line in report.heatmap_lines(found, 15)]
-    assert lines == [
-        "      10  ",
-        "Mon  ▓ ·  ",
-        "Tue      █",
-        "· none  ░ <25% ",
-    ]
+    found = utilisation(heatmap=[cell("mon", 9, 0.5)])
     wide = report.heatmap_lines(found, 200)[-1].plain
     assert wide == "occupancy per hour, % of open room-hours booked"
     day = utilisation(heatmap=[cell("mon", 0, 0.5), cell("mon", 23, 0.5)])  # 100 columns wide
