@@ -10,6 +10,7 @@ import typer
 from compax_cli import lookup, managers
 from compax_cli.options import Json, OnBookings, Tz, given
 from compax_cli.output import details, note, print_json, table
+from compax_cli.series_views import WEEKDAYS, weekday
 from compax_cli.session import State, client, state
 from compax_cli.times import parse_date, parse_time, show_span, zone
 from compax_sdk import Building
@@ -23,7 +24,7 @@ closures_app = typer.Typer(
 app.add_typer(closures_app, name="closures")
 app.add_typer(managers.buildings_app, name="managers")
 
-DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: list[str] = list(WEEKDAYS)
 HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 HOURS_HELP = (
     "Opening hours, e.g. 'mon-fri 08:00-20:00' 'sat 09:00-13:00,14:00-16:00'; "
@@ -34,16 +35,18 @@ Hours = dict[str, list[list[str]]]
 
 
 def _days(text: str) -> list[str]:
+    """``mon-fri``, ``sat,sun``, ``fri-mon`` (over the weekend), ``Monday-Thursday``."""
     out: list[str] = []
-    for part in text.lower().split(","):
-        first, _, last = part.partition("-")
-        if first not in DAYS or (last and last not in DAYS):
+    for part in text.split(","):
+        first, dash, last = part.partition("-")
+        i, j = weekday(first), weekday(last) if dash else weekday(first)
+        if i is None or j is None:
             raise typer.BadParameter(
                 f"{text!r}: days are mon, tue, ... sun, a range mon-fri, or a list mon,wed",
                 param_hint="HOURS",
             )
-        i, j = DAYS.index(first), DAYS.index(last or first)
-        out += DAYS[i : j + 1] if i <= j else DAYS[i:] + DAYS[: j + 1]
+        a, b = DAYS.index(i), DAYS.index(j)
+        out += DAYS[a : b + 1] if a <= b else DAYS[a:] + DAYS[: b + 1]
     return out
 
 
