@@ -15,7 +15,15 @@ from rich.markup import escape
 from compax_cli import lookup
 from compax_cli.names import Names
 from compax_cli.options import Json, Tz
-from compax_cli.output import console, more_exist, note, print_json, print_json_line, table
+from compax_cli.output import (
+    console,
+    first,
+    more_exist,
+    note,
+    print_json,
+    print_json_line,
+    table,
+)
 from compax_cli.session import client, state
 from compax_cli.times import parse_time, show_time
 from compax_cli.words import LIMITS
@@ -135,21 +143,18 @@ def list_(
     st = state(ctx, json_, tz)
     with client(st) as c:
         zone = st.input_zone(c)
-        events = deque(
-            c.audit_events.list(
-                entity_type=entity_type,
-                entity_id=entity_id,
-                actor_user_id=lookup.user_id(c, actor) if actor else None,
-                action=action,
-                from_=parse_time(from_, zone, "--from") if from_ else None,
-                to=parse_time(to, zone, "--to") if to else None,
-                limit=200,
-            ),
-            maxlen=limit + 1,
+        page = c.audit_events.list(
+            entity_type=entity_type,
+            entity_id=entity_id,
+            actor_user_id=lookup.user_id(c, actor) if actor else None,
+            action=action,
+            from_=parse_time(from_, zone, "--from") if from_ else None,
+            to=parse_time(to, zone, "--to") if to else None,
+            limit=min(limit, 200),
+            order="desc",  # the newest: a long log is not read from its start
         )
-        more = len(events) > limit
-        if more:
-            events.popleft()
+        newest, more = first(page, limit)
+        events = newest[::-1]
         if not st.json:
             learn_names(st.names, events)
     if st.json:

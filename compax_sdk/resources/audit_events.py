@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime
 
@@ -38,6 +38,7 @@ def _params(
     from_: datetime | None,
     to: datetime | None,
     limit: int | None,
+    order: Literal["asc", "desc"] | None,
 ) -> dict[str, str]:
     return query(
         {
@@ -48,6 +49,7 @@ def _params(
             "from": from_,
             "to": to,
             "limit": limit,
+            "order": order,
         }
     )
 
@@ -63,11 +65,13 @@ class AuditEvents(SyncResource):
         from_: datetime | None = None,
         to: datetime | None = None,
         limit: int | None = None,
+        order: Literal["asc", "desc"] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> SyncPage[AuditEvent]:
-        """Oldest first; ``from_`` inclusive, ``to`` exclusive."""
-        params = _params(entity_type, entity_id, actor_user_id, action, from_, to, limit)
+        """Oldest first (``order="desc"``: the newest first); ``from_`` inclusive, ``to``
+        exclusive."""
+        params = _params(entity_type, entity_id, actor_user_id, action, from_, to, limit, order)
         return self._list(
             AuditEvent, "/audit-events", params=params, headers=extra_headers, timeout=timeout
         )
@@ -84,11 +88,13 @@ class AsyncAuditEvents(AsyncResource):
         from_: datetime | None = None,
         to: datetime | None = None,
         limit: int | None = None,
+        order: Literal["asc", "desc"] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> AsyncPager[AuditEvent]:
-        """Oldest first; ``from_`` inclusive, ``to`` exclusive."""
-        params = _params(entity_type, entity_id, actor_user_id, action, from_, to, limit)
+        """Oldest first (``order="desc"``: the newest first); ``from_`` inclusive, ``to``
+        exclusive."""
+        params = _params(entity_type, entity_id, actor_user_id, action, from_, to, limit, order)
         return self._list(
             AuditEvent, "/audit-events", params=params, headers=extra_headers, timeout=timeout
         )

@@ -114,6 +114,15 @@ def test_audit_list_with_filters(admin_cli, api, campus):
     assert "title 'Audited' → 'Audited again'" in table
     newest = admin_cli.json("audit", "list", "--limit", "1")
     assert len(newest) == 1 and newest[0]["id"] >= events[-1]["id"]
+    args = ("audit", "list", "--entity", "booking", "--id", str(booking.id), "--limit", "1")
+    assert [e["id"] for e in admin_cli.json(*args)] == [events[-1]["id"]]  # the newest
+    cut = admin_cli.ok(*args)
+    assert "Audited again" in cut.stdout and "booking.create" not in cut.stdout
+    assert "Showing the first 1 events (the newest); more exist" in " ".join(cut.stderr.split())
+    both = admin_cli.json(
+        "audit", "list", "--entity", "booking", "--id", str(booking.id), "--limit", "2"
+    )
+    assert [e["id"] for e in both] == [e["id"] for e in events]  # oldest first
     mine = admin_cli.json("audit", "list", "--actor", ADMIN_EMAIL, "--action", "booking.update")
     assert events[-1]["id"] in [e["id"] for e in mine]
 

@@ -337,6 +337,10 @@ async def test_audit_events_list_with_filters(connect, staff, room, book):
     assert await c.audit_events.list(from_=datetime.now(UTC) + timedelta(hours=1)) == []
     mine = await c.audit_events.list(actor_user_id=staff.pk, entity_id=booking.pk)
     assert [e.id for e in mine] == [events[0].id]
+    await book(staff, room, at(0, 11), at(0, 12))
+    oldest = await c.audit_events.list(entity_type="booking")
+    newest = await c.audit_events.list(entity_type="booking", order="desc")
+    assert [e.id for e in newest] == [e.id for e in reversed(oldest)] and len(newest) == 2
 
 
 async def test_changes_list_and_iterate_from_a_cursor(connect, staff, room, book):
