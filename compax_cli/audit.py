@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Annotated, Any
@@ -192,7 +191,9 @@ def _print(
 @app.command("tail")
 def tail(
     ctx: typer.Context,
-    lines: Annotated[int, typer.Option("--lines", "-n", min=0, help="Show the last N.")] = 20,
+    lines: Annotated[
+        int, typer.Option("--lines", "-n", min=0, max=200, help="Show the last N.")
+    ] = 20,
     follow: Annotated[
         bool, typer.Option("--follow", "-f", help="Keep printing new events as they happen.")
     ] = False,
@@ -213,12 +214,10 @@ def tail(
     with client(st) as c:
         zone = st.input_zone(c)
         cursor = since
-        if since is None:
-            last: deque[AuditEvent] = deque(maxlen=lines)
-            for page in c.changes.iter_pages(limit=200):
-                last.extend(page.data)
-                cursor = page.next_cursor
-            _print(last, st.json, zone, st.names)
+        if since is None:  # the newest, not the whole feed from its start
+            newest = c.changes.list(tail=lines)
+            _print(newest.data, st.json, zone, st.names)
+            cursor = newest.next_cursor
         else:
             for page in c.changes.iter_pages(since=since, limit=200):
                 _print(page.data, st.json, zone, st.names)

@@ -137,11 +137,14 @@ class Changes(SyncResource):
         *,
         since: str | None = None,
         limit: int | None = None,
+        tail: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> ChangesPage:
-        """One page of changes after ``since`` (from the beginning without it)."""
-        params = query({"since": since, "limit": limit})
+        """One page of changes after ``since`` (from the beginning without it). ``tail``,
+        instead of ``since``: the newest ``tail`` changes (0: none) and the cursor after
+        them, to start reading now."""
+        params = query({"since": since, "limit": limit, "tail": tail})
         return self._call(
             ChangesPage, "GET", "/changes", params=params, headers=extra_headers, timeout=timeout
         )
@@ -223,11 +226,14 @@ class AsyncChanges(AsyncResource):
         *,
         since: str | None = None,
         limit: int | None = None,
+        tail: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         extra_headers: Headers = None,
     ) -> ChangesPage:
-        """One page of changes after ``since`` (from the beginning without it)."""
-        params = query({"since": since, "limit": limit})
+        """One page of changes after ``since`` (from the beginning without it). ``tail``,
+        instead of ``since``: the newest ``tail`` changes (0: none) and the cursor after
+        them, to start reading now."""
+        params = query({"since": since, "limit": limit, "tail": tail})
         return await self._call(
             ChangesPage, "GET", "/changes", params=params, headers=extra_headers, timeout=timeout
         )

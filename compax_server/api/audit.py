@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from sanic import HTTPResponse, Request
 
 from compax_server.api.csv_export import csv_response, fields_of, wants_csv
@@ -50,6 +50,19 @@ class ChangesQuery(Query):
         description="next_cursor of the previous call; omit to start at the beginning",
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    tail: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_LIMIT,
+        description="instead of since: the newest N changes (0: none) and the cursor after "
+        "them, to start reading now",
+    )
+
+    @model_validator(mode="after")
+    def _one_start(self) -> ChangesQuery:
+        if self.since is not None and self.tail is not None:
+            raise ValueError("give since or tail, not both")
+        return self
 
 
 class ChangesPage(Out):
@@ -96,7 +109,7 @@ async def list_events(request: Request, actor: Actor, query: AuditQuery) -> HTTP
 async def changes(request: Request, actor: Actor, query: ChangesQuery) -> HTTPResponse:
     """Every change in commit order, for integrators: keep the returned ``next_cursor`` and
     ask again with ``since=`` to get only what is new. No event is skipped or repeated."""
-    rows, cursor = await audit.changes_since(actor, query.since, limit=query.limit)
+    rows, cursor = await audit.changes_since(actor, query.since, limit=query.limit, tail=query.tail)
     return render(
         ChangesPage(data=[AuditEventOut.model_validate(r) for r in rows], next_cursor=cursor)
     )

@@ -127,12 +127,17 @@ async def list_events(
 
 
 async def changes_since(
-    actor: Actor, since: str | None, *, limit: int
+    actor: Actor, since: str | None, *, limit: int, tail: int | None = None
 ) -> tuple[list[AuditEvent], str]:
     """The change feed: events after ``since`` in commit order, and the cursor to poll with
-    next (returned even when nothing is new)."""
+    next (returned even when nothing is new). ``tail``: instead of ``since``, the newest
+    ``tail`` events (none for 0) and the cursor after the newest of all: where a reader that
+    starts now begins, without reading the feed from its start."""
     require_staff(actor, Scope.read)
     check_limit(limit)
+    if tail is not None:
+        newest = await AuditEvent.all().order_by("-id").limit(max(tail, 1))
+        return newest[:tail][::-1], encode_cursor({"id": newest[0].pk if newest else 0})
     after = cursor_int(decode_cursor(since, "since"), "id", MAX_CURSOR_INT, "since") if since else 0
     rows = await AuditEvent.filter(id__gt=after).order_by("id").limit(limit)
     last = rows[-1].pk if rows else after

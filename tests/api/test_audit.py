@@ -39,6 +39,44 @@ async def test_the_change_feed_returns_every_change_once_in_order(client, staff,
     assert events[0]["after"]["status"] == "confirmed"
 
 
+async def test_a_reader_starting_now_gets_the_newest_changes_and_the_cursor_after_them(
+    client, staff, room, book
+):
+    """``tail=N`` instead of ``since``: the newest N in commit order, without reading the
+    feed from its start; then ``since`` goes on from there."""
+    h = bearer(staff)
+    before = (await client.get("/api/v1/changes", params={"limit": 200}, headers=h)).json()
+    start = (await client.get("/api/v1/changes", params={"tail": 1}, headers=h)).json()
+    assert start["data"] == before["data"][-1:]  # the setup's last change, if any
+    for day in range(3):
+        await book(staff, room, at(day, 9), at(day, 10))
+    every = (await client.get("/api/v1/changes", params={"limit": 200}, headers=h)).json()["data"]
+    since_start = await client.get(
+        "/api/v1/changes", params={"since": start["next_cursor"], "limit": 200}, headers=h
+    )
+    assert [e["action"] for e in since_start.json()["data"]] == ["booking.create"] * 3
+    two = (await client.get("/api/v1/changes", params={"tail": 2}, headers=h)).json()
+    assert [e["id"] for e in two["data"]] == [e["id"] for e in every[-2:]]  # oldest first
+    none = (await client.get("/api/v1/changes", params={"tail": 0}, headers=h)).json()
+    assert none["data"] == [] and none["next_cursor"] == two["next_cursor"]
+    await book(staff, room, at(5, 9), at(5, 10))
+    after = await client.get("/api/v1/changes", params={"since": none["next_cursor"]}, headers=h)
+    [new] = after.json()["data"]
+    assert new["action"] == "booking.create" and new["id"] > every[-1]["id"]
+
+
+async def test_tail_is_a_count_up_to_the_page_limit_and_not_with_since(client, staff):
+    h = bearer(staff)
+    for params, field in (({"tail": -1}, "tail"), ({"tail": 201}, "tail"), ({"tail": "x"}, "tail")):
+        r = await client.get("/api/v1/changes", params=params, headers=h)
+        assert r.status_code == 400 and r.json()["errors"][0]["pointer"] == f"/{field}", params
+    both = await client.get(
+        "/api/v1/changes", params={"tail": 1, "since": "eyJpZCI6MX0"}, headers=h
+    )
+    assert both.status_code == 400
+    assert "give since or tail, not both" in both.text
+
+
 async def test_members_cannot_read_the_audit_log(client, member):
     assert (await client.get("/api/v1/changes", headers=bearer(member))).status_code == 403
     assert (await client.get("/api/v1/audit-events", headers=bearer(member))).status_code == 403

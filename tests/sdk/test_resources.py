@@ -358,3 +358,6 @@ async def test_changes_list_and_iterate_from_a_cursor(connect, staff, room, book
     nothing_new = await c.changes.iter_pages(since=pages[-1].next_cursor)
     assert [p.data for p in nothing_new] == [[]]
     assert c.last("GET", "/changes").url.params["limit"] == "100"  # the default page
+    newest = await c.changes.list(tail=2)
+    assert [e.id for e in newest.data] == [e.id for p in pages for e in p.data][-2:]
+    assert newest.next_cursor == caught_up.next_cursor  # read on from the newest
