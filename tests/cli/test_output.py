@@ -311,4 +311,5 @@ def test_csv_of_models_and_dicts_with_times_in_a_zone(capsys):
         ("id", "start", "title"),
         ZoneInfo("Europe/Berlin"),
     )
-    assert capsys.readouterr().out == ("id,start,title\n1,2031-03-04T10:00:00+01:00,'@once\n2,,x\n")
+    assert capsys.readouterr().out == "id,start,title\n1,2031-03-04T10:00:00+01:00,'@once\n2,,x\n"
+    assert csvout.value(at) == "2031-03-04T09:00:00+00:00"  # no zone given: as it came
