@@ -94,7 +94,7 @@ def entity(event: AuditEvent, names: Names | None = None) -> str:
     kind = event.entity_type.removeprefix("rules.")
     rules = "rules of " if kind != event.entity_type else ""
     if not event.entity_id:
-        return f"{rules}{kind}" if rules else kind
+        return f"{rules}{kind}"
     if names is not None and kind in ("room", "building", "user"):
         return rules + _field(f"{kind}_id", event.entity_id, UTC, names)[1]
     return f"{rules}{kind} {event.entity_id}"

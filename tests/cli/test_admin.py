@@ -82,8 +82,13 @@ def test_rules_set_show_and_remove(admin_cli, campus, member):
     assert merged["max_bookings_per_week"] == 3
     cleared = admin_cli.json("rules", "set", "--room", room.code, "--min-notice", "none")
     assert cleared["min_notice_minutes"] is None and cleared["max_duration_minutes"] == 60
+    building = campus["building"].code
+    admin_cli.ok("rules", "set", "--building", building, "--horizon", "none")
+    admin_cli.ok("rules", "set", "--max-per-week", "none")  # a campus level that limits nothing
     shown = admin_cli.ok("rules", "show").stdout
     assert f"room {room.code}" in shown and "1h" in shown
+    assert f"│ building {building}" in shown and "│ global " in shown
+    admin_cli.ok("rules", "remove", "--building", building)
     assert any(r["scope_id"] == room.id for r in admin_cli.json("rules", "show"))
 
     with pytest.raises(RuleViolationError):  # a member's long booking breaks the rule

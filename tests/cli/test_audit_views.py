@@ -4,11 +4,14 @@ needs looked up."""
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from rich.console import Console
 
 from compax_cli import audit
 from compax_cli.names import Names
@@ -135,6 +138,18 @@ def test_an_update_says_what_changed_and_what_was_added():
     assert (
         audit.change_text(changed, BERLIN) == "title 'A' → 'B'; room room 3 → room 9; attendees 5"
     )
+    moved = event(
+        before={"start": "2031-03-04T09:00:00Z", "owner_id": 7},
+        after={"start": "2031-03-04T10:00:00Z", "owner_id": 7, "checked_in_at":
+               "2031-03-04T10:05:00Z", "created_by_id": 7},
+    )  # fmt: skip
+    said = (
+        "start 2031-03-04 10:00 → 2031-03-04 11:00; checked_in_at 2031-03-04 11:05; "
+        "booked by Ada Lovelace <ada@campus.example>"
+    )
+    assert audit.change_text(moved, BERLIN, names()) == said
+    about_a_room = event(entity_type="room", entity_id=3, before=moved.before, after=moved.after)
+    assert audit.event_line(about_a_room, BERLIN, names()).endswith(f"  M-101  {said}")
 
 
 def test_a_creation_or_removal_shows_the_main_fields_in_order():
@@ -215,3 +230,18 @@ def test_the_names_events_need_are_looked_up_at_once():
     ]
     audit.learn_names(asked, events)
     assert asked.asked == ({3, 4, 5}, {7, 8, 9, 10}, {1, 2})
+
+
+def test_tail_prints_a_line_or_a_json_object_per_event(monkeypatch, capsys):
+    out = io.StringIO()
+    terminal = Console(file=out, width=40, force_terminal=True, color_system="standard")
+    monkeypatch.setattr(audit, "console", terminal)
+    marked = event(after={"title": "[bold]Exam 2031[/]"}, action="booking.create")
+    audit._print([marked], False, BERLIN, names())
+    assert out.getvalue() == (
+        "2031-03-04 10:00  #12  admin@campus.example  booking.create  booking 42  "
+        "title '[bold]Exam 2031[/]'\n"
+    )  # one line, whatever the width; the title's markup and numbers shown as they are
+    audit._print([marked, event()], True, BERLIN)
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["action"] for line in lines] == ["booking.create", "booking.update"]

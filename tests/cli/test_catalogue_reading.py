@@ -14,6 +14,8 @@ from compax_sdk import BookingRules, Building, Holiday, Term
 
 STAMP = "2031-01-06T09:00:00+01:00"
 NINE_TO_FIVE = [["09:00", "17:00"]]
+TERM: dict[str, Any] = {"id": 2, "name": "Spring", "campus": "North", "start_date": "2031-03-03",
+                        "end_date": "2031-06-27", "created_at": STAMP, "updated_at": STAMP}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -36,6 +38,7 @@ NINE_TO_FIVE = [["09:00", "17:00"]]
             {"mon": NINE_TO_FIVE, "tue": [["00:00", "24:00"]]},
         ),
         (["  wed 09:00-17:00  "], {"wed": NINE_TO_FIVE}),
+        (["sun closed"], {}),  # closing a day that was not open
         ([], {}),
     ],
 )
@@ -129,6 +132,8 @@ def test_a_building_in_details(screen, capsys):
     ]
     buildings.show_building(buildings.State(json=True), found)
     assert '"code": "M"' in capsys.readouterr().out
+    terms.show_term(terms.State(json=True), Term.model_validate(TERM))
+    assert '"name": "Spring"' in capsys.readouterr().out
 
 
 # -- terms -----------------------------------------------------------------------------------
@@ -168,15 +173,7 @@ def test_holidays_and_a_term_in_words(screen):
     )
     assert terms.show_holiday(holiday("2031-05-01", "2031-05-01")) == "2031-05-01"
     s = screen(100)
-    term: dict[str, Any] = {
-        "id": 2,
-        "name": "Spring",
-        "campus": "North",
-        "start_date": "2031-03-03",
-        "end_date": "2031-06-27",
-        "created_at": STAMP,
-        "updated_at": STAMP,
-    }
+    term = TERM
     both = [holiday("2031-04-05", "2031-04-09", "Easter"), holiday("2031-05-01", "2031-05-01")]
     terms.show_term(terms.State(), Term.model_validate(term | {"holidays": both}))
     terms.show_term(terms.State(), Term.model_validate(term))
@@ -201,6 +198,9 @@ def test_a_length_a_number_of_days_or_a_count_or_none():
     assert rules._minutes("NONE", "--max-duration") is None
     assert [rules._days(t, "--horizon") for t in ("90d", "90", "90D", "none")] == [90, 90, 90, None]
     assert [rules._count(t, "--max-per-week") for t in ("3", "0", "None")] == [3, 0, None]
+    with pytest.raises(typer.BadParameter) as refused:
+        rules._minutes("forever", "--min-notice")
+    assert refused.value.param_hint == "--min-notice"
 
 
 @pytest.mark.parametrize(
