@@ -108,6 +108,16 @@ def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
         [code, campus["small"].code, campus["mid"].code, campus["big"].code]
     )
     assert "not bookable" in admin_cli.ok("rooms", "list", "-b", building).stdout
+    mid = campus["mid"].code
+    for args in (("-c", "20", "-f", "projector"), ("-q", "mid")):
+        narrowed = admin_cli.json("rooms", "list", "-b", building, *args)
+        assert [r["code"] for r in narrowed] == [mid], args  # the filters, each of them
+    assert [r["code"] for r in admin_cli.json("rooms", "list", "-c", "81", "-b", building)] == []
+    empty = admin_cli.ok("rooms", "list", "-c", "81", "-b", building)
+    assert empty.stderr == "No room matches.\n"
+    first = admin_cli.ok("rooms", "list", "-b", building, "--limit", "1")
+    assert "Showing the first 1 rooms; more exist" in " ".join(first.stderr.split())
+    assert first.stdout.count(f"{campus['tag']}-") == 1
 
     admin_cli.ok("rooms", "remove", code)
     assert admin_cli("rooms", "show", code).exit_code == 3
@@ -262,6 +272,18 @@ def test_search_mistakes_name_the_option(admin_cli, campus):
     assert both.exit_code == 2 and "--until" in both.stderr and "--term" in both.stderr
     no_end = admin_cli("rooms", "search", "--from", f"{MONDAY} 10:00")
     assert no_end.exit_code == 2
+    for args, words in (
+        (("--from", f"{MONDAY} 10:00"), "Invalid value for --to: give --to or --duration with --from"),
+        (("--until", f"{Y2031}-03-24"), "Invalid value for --from: a free-room search starts with --from"),
+        (("--from", f"{MONDAY} 10:00", "-d", "1h", "--until", f"{Y2031}-03-24", "--term", "Spring"),
+         "Invalid value for --until: a term search ends with its term: give --term or --until"),
+        (("--from", f"{MONDAY} 10:00", "-d", "1h", "--until", "soon"), "Invalid value for --until:"),
+        (("--from", f"{MONDAY} 10:00", "--to", "soon"), "Invalid value for --to:"),
+        (("--from", f"{MONDAY} 10:00", "-d", "soon"), "Invalid value for --duration:"),
+        (("--from", "soon", "-d", "1h"), "Invalid value for --from:"),
+    ):  # fmt: skip
+        said = admin_cli("rooms", "search", *args)
+        assert said.exit_code == 2 and words in " ".join(said.stderr.replace("│", "").split()), args
     dst_gap = admin_cli(
         "rooms",
         "search",
@@ -330,6 +352,15 @@ def test_availability_reads_its_times_in_the_rooms_zone_and_shows_them_in_tz(adm
         args = ["--from", MONDAY, option, value] if option == "--to" else [option, value]
         refused = admin_cli("rooms", "availability", room.code, *args)
         assert refused.exit_code == 2 and f"Invalid value for {option}: {value!r}" in refused.stderr
+    sunday = admin_cli.ok("rooms", "availability", room.code, "--from", f"{Y2031}-03-02")
+    assert sunday.stdout == "" and sunday.stderr == "Closed all that time.\n"
+    head = admin_cli.ok("rooms", "availability", room.code, "--from", MONDAY).stdout
+    header = next(line for line in head.splitlines() if line.startswith("┃"))
+    assert [h.strip() for h in header.split("┃")[1:-1]] == ["when", "state", "what"]
+    found = admin_cli.ok(
+        "rooms", "search", "-b", building.code, "--from", f"{MONDAY} 09:00", "-d", "1h"
+    ).stdout  # a building's search reads --from in its zone, whatever the campus's
+    assert f"Free Mon {Y2031}-03-03 09:00-10:00 JST" in found and room.code in found
     late = admin_cli("rooms", "availability", room.code, "--from", "9999-12-31")
     assert late.exit_code == 2 and "Invalid value for --from: 1 day(s) after" in late.stderr
     assert "outside the calendar" in late.stderr
