@@ -219,14 +219,12 @@ def write_csv(grid: Schedule) -> None:
     """One line per opening, booking and closure, times in the building's zone."""
     zones = {b.id: ZoneInfo(b.timezone) for b in grid.buildings}
     codes = {b.id: b.code for b in grid.buildings}
-    rows: list[dict[str, object]] = []
-    for b in grid.buildings:
-        tz = zones[b.id]
-        rows += [
-            {"building": b.code, "kind": "open", "start": i.start.astimezone(tz),
-             "end": i.end.astimezone(tz)}
-            for i in b.open
-        ]  # fmt: skip
+    rows: list[dict[str, object]] = [
+        {"building": b.code, "kind": "open", "start": i.start.astimezone(zones[b.id]),
+         "end": i.end.astimezone(zones[b.id])}
+        for b in grid.buildings
+        for i in b.open
+    ]  # fmt: skip
     for room in grid.rooms:
         tz = zones[room.building_id]
         where = {"building": codes[room.building_id], "room": room.code}

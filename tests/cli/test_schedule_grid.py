@@ -177,7 +177,8 @@ def day_with_two_rooms() -> Schedule:
     other = {"id": 2, "code": "M-102", "building_id": 1, "closures": [
         {"id": 4, "start": at(3, 2, 13), "end": at(3, 2, 14), "reason": "Floor works"}],
         "bookings": [booking(at(3, 2, 22), at(3, 3, 0), id=8, title="Night", room_id=2),
-                     booking(at(3, 2, 9), at(3, 3, 9), id=9, title="Exam week", room_id=2)]}  # fmt: skip
+                     booking(at(3, 2, 9), at(3, 3, 9), id=9, title="Exam week", room_id=2),
+                     booking(at(3, 2, 9), at(3, 2, 10), id=10, title="Tutorial", room_id=2)]}  # fmt: skip
     return found.model_copy(update={"rooms": [*found.rooms, ScheduleRoom.model_validate(other)]})
 
 
@@ -194,6 +195,8 @@ def test_the_csv_has_a_line_per_opening_booking_and_closure_in_the_buildings_zon
         ["M", "M-102", "booking", at(3, 2, 22), at(3, 3, 0), "confirmed", "8", "Night", "", ""],
         ["M", "M-102", "booking", at(3, 2, 9), at(3, 3, 9), "confirmed", "9", "Exam week", "",
          ""],
+        ["M", "M-102", "booking", at(3, 2, 9), at(3, 2, 10), "confirmed", "10", "Tutorial", "",
+         ""],
         ["M", "M-102", "closure", at(3, 2, 13), at(3, 2, 14), "", "", "", "", "Floor works"],
     ]  # fmt: skip
 
@@ -202,14 +205,28 @@ def test_the_days_bookings_in_start_order_with_their_times_on_that_day(monkeypat
     out = io.StringIO()
     monkeypatch.setattr(output, "console", Console(file=out, width=100))
     schedule.bookings_table(day_with_two_rooms())
-    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in out.getvalue().splitlines()]
-    assert [r for r in rows if r] == [
+    lines = out.getvalue().splitlines()
+    assert [h.strip() for h in lines[1].split("┃")[1:-1]] == ["when", "room", "status", "title"]
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in lines]
+    assert [r for r in rows if r] == [  # by start, then room
         ["09:00-10:30", "M-101", "pending", "(busy)"],
         [f"Tue {Y2027}-03-02 09:00 CET - Wed {Y2027}-03-03 09:00 CET", "M-102", "confirmed",
          "Exam week"],
+        ["09:00-10:00", "M-102", "confirmed", "Tutorial"],
         ["11:00-12:00", "M-101", "confirmed", '=HYPERLINK("x")'],
         ["22:00-24:00", "M-102", "confirmed", "Night"],
     ]  # fmt: skip
+
+
+def test_a_long_title_wraps_in_a_narrow_table(monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(output, "console", Console(file=out, width=50))
+    long = booking(at(3, 2, 9), at(3, 2, 10), title="Advanced topics in linear algebra")
+    schedule.bookings_table(grid(3, 2, [long]))
+    words = " ".join(
+        c.strip() for line in out.getvalue().splitlines() for c in line.split("│")[4:5]
+    )
+    assert words.split() == ["Advanced", "topics", "in", "linear", "algebra"]
 
 
 def test_an_empty_day_says_so(monkeypatch):
