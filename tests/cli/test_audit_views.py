@@ -236,12 +236,13 @@ def test_tail_prints_a_line_or_a_json_object_per_event(monkeypatch, capsys):
     out = io.StringIO()
     terminal = Console(file=out, width=40, force_terminal=True, color_system="standard")
     monkeypatch.setattr(audit, "console", terminal)
-    marked = event(after={"title": "[bold]Exam 2031[/]"}, action="booking.create")
+    marked = event(after={"name": "[bold]Hall 2031[/]"}, action="room.create",
+                   entity_type="room", entity_id=3)  # fmt: skip
     audit._print([marked], False, BERLIN, names())
     assert out.getvalue() == (
-        "2031-03-04 10:00  #12  admin@campus.example  booking.create  booking 42  "
-        "title '[bold]Exam 2031[/]'\n"
+        "2031-03-04 10:00  #12  admin@campus.example  room.create  M-101  "
+        "name '[bold]Hall 2031[/]'\n"
     )  # one line, whatever the width; the title's markup and numbers shown as they are
     audit._print([marked, event()], True, BERLIN)
     lines = capsys.readouterr().out.splitlines()
-    assert [json.loads(line)["action"] for line in lines] == ["booking.create", "booking.update"]
+    assert [json.loads(line)["action"] for line in lines] == ["room.create", "booking.update"]
