@@ -249,6 +249,16 @@ def test_search_as_a_table_says_the_window_the_misses_and_what_it_left_out(admin
     )  # fmt: skip
     assert f"│ {mid.code} │" in free.stdout and small.code not in free.stdout
     assert "Every matching room is free." in free.stderr
+    misses = next(line for line in weekly.stdout.split("Matching, but not free")[1].splitlines()
+                  if line.startswith("┃"))  # fmt: skip
+    assert [h.strip() for h in misses.split("┃")[1:-1]] == ["code", "seats", "blocked", "why"]
+    none = admin_cli.ok(
+        "rooms", "search", "-b", code.code, "-c", "500", "--from", f"{MONDAY} 12:00", "-d", "1h",
+        "--json", "--tz", "UTC",
+    )  # fmt: skip
+    assert json.loads(none.stdout)["data"] == []  # --json and --tz after the command
+    empty = admin_cli.ok("rooms", "search", "-b", code.code, "-c", "500")
+    assert (empty.stdout, empty.stderr) == ("", "No room matches.\n")
     for option in ("--to", "--duration", "--until", "--term", "--repeat"):
         value = {"--repeat": "weekly", "--duration": "1h"}.get(option, f"{Y2031}-03-24")
         alone = admin_cli("rooms", "search", option, value)
