@@ -24,7 +24,6 @@ closures_app = typer.Typer(
 app.add_typer(closures_app, name="closures")
 app.add_typer(managers.buildings_app, name="managers")
 
-DAYS: list[str] = list(WEEKDAYS)
 HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 HOURS_HELP = (
     "Opening hours, e.g. 'mon-fri 08:00-20:00' 'sat 09:00-13:00,14:00-16:00'; "
@@ -45,8 +44,8 @@ def _days(text: str) -> list[str]:
                 f"{text!r}: days are mon, tue, ... sun, a range mon-fri, or a list mon,wed",
                 param_hint="HOURS",
             )
-        a, b = DAYS.index(i), DAYS.index(j)
-        out += DAYS[a : b + 1] if a <= b else DAYS[a:] + DAYS[: b + 1]
+        a, b = WEEKDAYS.index(i), WEEKDAYS.index(j)
+        out += WEEKDAYS[a : b + 1] if a <= b else WEEKDAYS[a:] + WEEKDAYS[: b + 1]
     return out
 
 
@@ -77,12 +76,12 @@ def show_hours(hours: Hours | None) -> str:
     if hours is None:
         return "always open"
     groups: list[tuple[list[str], str]] = []
-    for day in DAYS:
+    for day in WEEKDAYS:
         spans = ",".join(f"{s}-{e}" for s, e in hours.get(day, []))
         if (
             groups
             and groups[-1][1] == spans
-            and DAYS.index(groups[-1][0][-1]) == DAYS.index(day) - 1
+            and WEEKDAYS.index(groups[-1][0][-1]) == WEEKDAYS.index(day) - 1
         ):
             groups[-1][0].append(day)
         else:
