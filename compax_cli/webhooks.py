@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 import typer
 
 from compax_cli import lookup
+from compax_cli.names import Names
 from compax_cli.options import Json, Limit, given
 from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import client, state
@@ -44,16 +45,25 @@ def _room(c: Compax, ref: str | None) -> int | NotGiven | None:
     return None if ref == "" else lookup.room(c, ref).id
 
 
-def _show(hook: Webhook) -> None:
+def _learn(names: Names, hook: Webhook) -> None:
+    """Look up the building and room a webhook is narrowed to while the client is open."""
+    names.learn(
+        room_ids=[hook.room_id] if hook.room_id is not None else [],
+        building_ids=[hook.building_id] if hook.building_id is not None else [],
+    )
+
+
+def _show(hook: Webhook, names: Names) -> None:
+    """The webhook, its building and room by code; disabled: why (by failures, or by hand)."""
     pairs: list[tuple[str, object]] = [
         ("id", hook.id),
         ("url", hook.url),
         ("events", hook.event_types),
         ("description", hook.description),
-        ("building", hook.building_id or ""),
-        ("room", hook.room_id or ""),
+        ("building", names.building_code(hook.building_id)),
+        ("room", names.room_code(hook.room_id)),
         ("source", hook.source or ""),
-        ("active", "yes" if hook.active else f"no: {hook.disabled_reason}"),
+        ("active", "yes" if hook.active else f"no: {hook.disabled_reason or 'by hand'}"),
         ("version", hook.version),
     ]
     if isinstance(hook, WebhookCreated):
@@ -91,10 +101,12 @@ def add(
             room_id=lookup.room(c, room).id if room else None,
             source=source,
         )
+        if not st.json:
+            _learn(st.names, made)
     if st.json:
         print_json(made)
     else:
-        _show(made)
+        _show(made, st.names)
 
 
 @app.command("list")
@@ -132,10 +144,12 @@ def show(ctx: typer.Context, webhook_id: WebhookId, json_: Json = False) -> None
     st = state(ctx, json_)
     with client(st) as c:
         hook = c.webhooks.get(webhook_id)
+        if not st.json:
+            _learn(st.names, hook)
     if st.json:
         print_json(hook)
     else:
-        _show(hook)
+        _show(hook, st.names)
 
 
 @app.command("update")
@@ -176,10 +190,12 @@ def update(
             source=NOT_GIVEN if source is None else (source or None),
             active=given(enable),
         )
+        if not st.json:
+            _learn(st.names, changed)
     if st.json:
         print_json(changed)
     else:
-        _show(changed)
+        _show(changed, st.names)
 
 
 @app.command("delete")
@@ -297,10 +313,12 @@ def rotate_secret(ctx: typer.Context, webhook_id: WebhookId, json_: Json = False
     st = state(ctx, json_)
     with client(st) as c:
         rotated = c.webhooks.rotate_secret(webhook_id)
+        if not st.json:
+            _learn(st.names, rotated)
     if st.json:
         print_json(rotated)
         return
-    _show(rotated)
+    _show(rotated, st.names)
     until = show_time(rotated.previous_secret_until, st.display_zone())
     if until:
         note(f"The old secret also signs until {until}.")
