@@ -126,7 +126,10 @@ def reasons(result: ImportItemResult, tz: tzinfo, names: Names | None = None) ->
     for k in result.exceptions_kept or []:
         fields = ", ".join("room" if f == "room_id" else str(f) for f in k.get("fields", []))
         on = f" on {k['date']}" if k.get("date") else ""
-        out.append(f"keeps booking {k.get('booking_id')}{on} as changed by hand ({fields})")
+        out.append(
+            f"keeps booking {k.get('booking_id')}{on} as changed by hand"
+            + (f" ({fields})" if fields else "")
+        )
     if result.action == "cancel":
         out.append("no longer in the file")
     return "\n".join(out)

@@ -219,21 +219,27 @@ def test_an_update_names_what_changes_whom_it_bumps_and_what_it_leaves():
         changes=["room", "start", "attendees"],
         bumped_booking_ids=[41, 42],
         skipped=[
-            {"date": f"{Y2031}-03-10", "reason": "closure", "detail": "closed: Easter"},
+            {
+                "date": f"{Y2031}-03-10",
+                "reason": "closure",
+                "detail": f"closed: Easter ({Y2031}-03-10T00:00:00+01:00 to x)",
+            },
             {"date": f"{Y2031}-03-17", "reason": "conflict"},
         ],
         exceptions_kept=[
             {"booking_id": 51, "date": f"{Y2031}-03-11", "fields": ["room_id", "start"]},
             {"booking_id": 52, "fields": ["title"]},
+            {"booking_id": 53},
         ],
     )
-    assert imports.reasons(item, BERLIN).splitlines() == [
+    assert imports.reasons(item, NEW_YORK).splitlines() == [
         "changes room, start, attendees",
         "cancels member booking(s) 41, 42",
-        f"leaves out {Y2031}-03-10: closed: Easter",
+        f"leaves out {Y2031}-03-10: closed: Easter ({Y2031}-03-09 19:00 EDT to x)",
         f"leaves out {Y2031}-03-17: conflict",
         f"keeps booking 51 on {Y2031}-03-11 as changed by hand (room, start)",
         "keeps booking 52 as changed by hand (title)",
+        "keeps booking 53 as changed by hand",
     ]
 
 
@@ -387,15 +393,15 @@ def test_lines_that_failed_are_each_named_then_counted(screen, tmp_path):
 
 def test_more_than_two_hundred_bad_lines_are_cut_short(screen, tmp_path):
     s = screen(200)
-    errors = [f"line {n}: bad" for n in range(2, 204)]
+    errors = [f"line {n}: bad" for n in range(2, 203)]
     with pytest.raises(typer.Exit):
         imports._lines_failed(errors, tmp_path / "term.csv")
     lines = s.err.splitlines()
     assert lines[0] == "error: line 2: bad"
     assert lines[199] == "error: line 201: bad"
     assert lines[200:] == [
-        "... and 2 more",
-        "error: 202 line(s) of term.csv cannot be imported; nothing was sent",
+        "... and 1 more",
+        "error: 201 line(s) of term.csv cannot be imported; nothing was sent",
     ]
     s = screen(200)
     with pytest.raises(typer.Exit):
@@ -489,3 +495,32 @@ def test_an_apply_refused_with_json_prints_the_stored_batch(capsys):
         imports._rejected(exc, Client(), {}, campus(), st)  # type: ignore[arg-type]
     out = capsys.readouterr().out
     assert '"id": 13' in out and '"status": "rejected"' in out
+
+
+def test_on_a_narrow_terminal_the_items_wrap_to_their_least_widths(screen):
+    """At 57 columns the kind is left out and where, external id and details wrap at 10,
+    10 and 16 characters (one column less and they would fold)."""
+    s = screen(57)
+    ref = "LEC-2031-SUMMER-ALGEBRA-1"
+    rows = {ref: row(ref, "M-101", "line 12 (lec-2031-summer-algebra-1@sis)")}
+    clash = {"id": 41, "title": "Written examination", "start": at(9), "end": at(11),
+             "owner_id": 7}  # fmt: skip
+    imports.items_table([result("conflict", ref, conflicts=[clash])], rows, campus(), "Items")
+    assert s.out.splitlines()[1:] == [
+        "┏━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┓",
+        "┃            ┃ external   ┃          ┃                  ┃",
+        "┃ where      ┃ id         ┃ action   ┃ details          ┃",
+        "┡━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━┩",
+        "│ line 12    │ LEC-2031-S │ conflict │ in the way:      │",
+        "│ (lec-2031- │ UMMER-ALGE │          │ booking 41       │",
+        "│ summer-alg │ BRA-1      │          │ 'Written         │",
+        "│ ebra-1@sis │            │          │ examination',    │",
+        "│ )          │            │          │ Tue 2031-03-04   │",
+        "│            │            │          │ 09:00-11:00 CET, │",
+        "│            │            │          │ booked by Ada    │",
+        "│            │            │          │ Lovelace         │",
+        "│            │            │          │ <ada@campus.exam │",
+        "│            │            │          │ ple>             │",
+        "└────────────┴────────────┴──────────┴──────────────────┘",
+    ]
+    assert s.err == ("Left out to fit 57 columns: kind (a wider terminal or\n--json shows them).\n")
