@@ -13,7 +13,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, Tz
-from compax_cli.output import Column, details, note, print_json, table
+from compax_cli.output import Column, counted, details, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import after, parse_duration, parse_time, show_span, show_time
 from compax_sdk import Compax, CompaxError, WaitlistEntry
@@ -42,7 +42,7 @@ def _place(st: State, e: WaitlistEntry) -> str:
         return st.names.room_code(e.room_id)
     parts = ["any"]
     if e.min_capacity:
-        parts.append(f">= {e.min_capacity} seats")
+        parts.append(f">= {counted(e.min_capacity, 'seat')}")
     parts.extend(e.features)
     if e.building_id:
         parts.append(f"in {st.names.building_code(e.building_id)}")
@@ -152,6 +152,8 @@ def join(
         )
     with client(st) as c:
         found = lookup.room(c, room) if room is not None else None
+        if found:
+            st.names.remember(found)
         place = lookup.building(c, building) if building is not None else None
         zone = st.input_zone(c, found.timezone if found else place.timezone if place else None)
         st.zone_hint = zone

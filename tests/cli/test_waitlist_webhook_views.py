@@ -215,6 +215,7 @@ def test_any_room_anywhere_is_in_the_commands_zone() -> None:
     anywhere = entry(min_capacity=30, features=["projector"])
     assert waitlist._place(st, anywhere) == "any, >= 30 seats, projector"
     assert waitlist._place(st, entry()) == "any"
+    assert waitlist._place(st, entry(min_capacity=1)) == "any, >= 1 seat"
     assert waitlist._zone(st, anywhere) is KOLKATA
 
 
