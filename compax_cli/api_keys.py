@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from compax_cli import lookup
-from compax_cli.options import Json
+from compax_cli.options import Json, chosen
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import client, state
 from compax_cli.times import parse_date, show_time, wall_time
@@ -20,17 +20,8 @@ SCOPES: tuple[Scope, ...] = ("read", "write", "import", "admin")
 
 
 def scopes(values: list[str] | None) -> list[Scope]:
-    if not values:
-        return ["read", "write"]
-    out: list[Scope] = []
-    for part in (p.strip() for v in values for p in v.split(",")):
-        match = next((s for s in SCOPES if s == part), None)
-        if match is None:
-            raise typer.BadParameter(
-                f"{part!r} is not one of {', '.join(SCOPES)}", param_hint="--scope"
-            )
-        out.append(match)
-    return out
+    """``--scope read,import --scope Write`` (any case); read and write when none is given."""
+    return chosen(values, SCOPES, "--scope") or ["read", "write"]
 
 
 @app.command("list")

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from compax_cli.options import chosen
 from compax_cli.output import details, print_json, table
 from compax_cli.session import State
 from compax_cli.times import show_span, show_time
@@ -22,17 +23,7 @@ RoomRef = Annotated[str, typer.Option("--room", "-r", help="Room code or id.")]
 
 def statuses(values: list[str] | None) -> list[Status] | None:
     """``--status pending,confirmed --status Released``: the statuses (any case), or ``None``."""
-    if not values:
-        return None
-    out: list[Status] = []
-    for part in (p.strip() for v in values for p in v.split(",")):
-        match = next((s for s in STATUSES if s == part.lower()), None)
-        if match is None:
-            raise typer.BadParameter(
-                f"{part!r} is not one of {', '.join(STATUSES)}", param_hint="--status"
-            )
-        out.append(match)
-    return out
+    return chosen(values, STATUSES, "--status") or None
 
 
 def rooms_by_id(st: State, room_ids: Iterable[int]) -> dict[int, Room | None]:

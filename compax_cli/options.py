@@ -10,6 +10,7 @@ from compax_cli.session import State
 from compax_sdk import NOT_GIVEN, NotGiven
 
 T = TypeVar("T")
+C = TypeVar("C", bound=str)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON on stdout (for scripts).")]
 Tz = Annotated[
@@ -52,6 +53,26 @@ OnBookings = Annotated[
         "with the reason, or keep them.",
     ),
 ]
+
+
+def listed(values: list[str] | None) -> list[str]:
+    """``--feature projector,hdmi --feature whiteboard``: a repeatable option's values, each
+    split at commas (empty parts left out)."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def chosen(values: list[str] | None, choices: tuple[C, ...], param_hint: str) -> list[C]:
+    """``--status Pending,confirmed``: the values of a repeatable option, each one of
+    ``choices`` (any case)."""
+    out: list[C] = []
+    for part in listed(values):
+        match = next((choice for choice in choices if choice == part.lower()), None)
+        if match is None:
+            raise typer.BadParameter(
+                f"{part!r} is not one of {', '.join(choices)}", param_hint=param_hint
+            )
+        out.append(match)
+    return out
 
 
 def given(value: T | None) -> T | NotGiven:

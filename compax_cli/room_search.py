@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import typer
 
 from compax_cli import lookup
-from compax_cli.options import Json, Limit, Tz
+from compax_cli.options import Json, Limit, Tz, listed
 from compax_cli.output import Column, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import after, days_later, parse_date, parse_duration, parse_time, show_span
@@ -47,12 +47,6 @@ ROOM_WRAP = {"name": 12, "features": 18, "notes": 8}
 def room_notes(room: Room) -> str:
     notes = ["needs approval"] if room.requires_approval else []
     return ", ".join(notes + ([] if room.bookable else ["not bookable"]))
-
-
-def feature_list(values: list[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    return [f.strip() for v in values for f in v.split(",") if f.strip()]
 
 
 def reason_text(reason: UnavailableReason, st: State, zone_name: str) -> str:
@@ -118,7 +112,7 @@ def _search(
     page = c.rooms.list(
         min_capacity=capacity,
         building=building,
-        features=feature_list(feature),
+        features=listed(feature) or None,
         q=text,
         free_from=start,
         free_to=end,
@@ -241,7 +235,7 @@ def list_(
         page = c.rooms.list(
             min_capacity=capacity,
             building=building,
-            features=feature_list(feature),
+            features=listed(feature) or None,
             q=text,
             sort=sort,
             limit=min(limit, 200),

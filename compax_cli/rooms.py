@@ -8,9 +8,9 @@ import typer
 
 from compax_cli import lookup, managers, room_search
 from compax_cli.numbers import is_whole
-from compax_cli.options import Json, given
+from compax_cli.options import Json, given, listed
 from compax_cli.output import details, note, print_json, table
-from compax_cli.room_search import Features, feature_list
+from compax_cli.room_search import Features
 from compax_cli.session import State, client, state
 from compax_sdk import (
     NOT_GIVEN,
@@ -105,7 +105,7 @@ def add(
             building_id=lookup.building(c, building).id,
             capacity=capacity,
             floor=floor,
-            features=feature_list(feature),
+            features=listed(feature) or None,
             requires_approval=requires_approval or None,
             bookable=False if not_bookable else None,
             description=description,
@@ -146,7 +146,7 @@ def edit(
         new_floor = None if floor.lower() == "none" else int(floor)
     new_features: list[str] | NotGiven = NOT_GIVEN
     if feature is not None:
-        new_features = [] if feature == ["none"] else feature_list(feature) or []
+        new_features = [] if feature == ["none"] else listed(feature)
     with client(st) as c:
         found = lookup.room(c, room)
         changed = c.rooms.update(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import typer
 
 from compax_cli.booking_views import exception_text
+from compax_cli.options import listed
 from compax_cli.output import details, note, print_json
 from compax_cli.session import State
 from compax_cli.times import show_duration
@@ -29,15 +30,13 @@ def weekday(word: str) -> Weekday | None:
 
 def weekdays(values: list[str] | None) -> list[Weekday] | None:
     """``--on mon,wed --on fri``: the weekdays, or ``None`` when none were given."""
-    if not values:
-        return None
     out: list[Weekday] = []
-    for part in (p.strip() for v in values for p in v.split(",")):
+    for part in listed(values):
         day = weekday(part)
         if day is None:
             raise typer.BadParameter(f"{part!r} is not mon, tue, ... sun", param_hint="--on")
         out.append(day)
-    return out
+    return out or None
 
 
 def rule_text(s: BookingSeries) -> str:

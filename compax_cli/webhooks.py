@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.names import Names
-from compax_cli.options import Json, Limit, given
+from compax_cli.options import Json, Limit, given, listed
 from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import client, state
 from compax_cli.times import parse_time, show_time
@@ -27,10 +27,6 @@ Events = Annotated[
     ),
 ]
 WebhookId = Annotated[int, typer.Argument(help="The webhook's id (see webhooks list).")]
-
-
-def event_types(values: list[str] | None) -> list[str]:
-    return [p.strip() for v in values or [] for p in v.split(",") if p.strip()]
 
 
 def _building(c: Compax, ref: str | None) -> int | NotGiven | None:
@@ -95,7 +91,7 @@ def add(
     with client(st) as c:
         made = c.webhooks.create(
             url=url,
-            event_types=event_types(event) or ["*"],
+            event_types=listed(event) or ["*"],
             description=description,
             building_id=lookup.building(c, building).id if building else None,
             room_id=lookup.room(c, room).id if room else None,
@@ -179,7 +175,7 @@ def update(
     st = state(ctx, json_)
     with client(st) as c:
         hook = c.webhooks.get(webhook_id)
-        types = event_types(event)
+        types = listed(event)
         changed = c.webhooks.update(
             hook,
             url=given(url),

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import typer
 
-from compax_cli import booking_views, room_search, series_views
+from compax_cli import api_keys, booking_views, options, room_search, series_views
 from compax_cli.names import Names
 from compax_cli.session import State
 from compax_sdk import (
@@ -97,6 +97,7 @@ def state(*rooms: Room, tz: str | None = None, json_: bool = False) -> State:
 def test_statuses_are_read_from_repeated_and_comma_separated_options_in_any_case():
     assert booking_views.statuses(None) is None
     assert booking_views.statuses([]) is None
+    assert booking_views.statuses([" ,"]) is None
     given = ["pending, Confirmed", " RELEASED "]
     assert booking_views.statuses(given) == ["pending", "confirmed", "released"]
     with pytest.raises(typer.BadParameter) as refused:
@@ -241,6 +242,7 @@ def test_a_weekday_is_the_start_of_its_name_two_letters_at_least(word, day):
 def test_on_reads_repeated_and_comma_separated_weekdays():
     assert series_views.weekdays(None) is None
     assert series_views.weekdays([]) is None
+    assert series_views.weekdays([", "]) is None
     assert series_views.weekdays(["mon, Wed", "friday"]) == ["mon", "wed", "fri"]
     with pytest.raises(typer.BadParameter) as refused:
         series_views.weekdays(["mon,monkey"])
@@ -384,14 +386,44 @@ def test_a_rooms_notes():
     assert room_search.room_notes(both) == "needs approval, not bookable"
 
 
-def test_features_from_repeated_and_comma_separated_options():
-    assert room_search.feature_list(None) is None
-    assert room_search.feature_list([]) is None
-    assert room_search.feature_list([" projector, ", "hdmi,,whiteboard"]) == [
-        "projector",
-        "hdmi",
-        "whiteboard",
+@pytest.mark.parametrize(
+    ("values", "found"),
+    [
+        (None, []),
+        ([], []),
+        (["booking.*"], ["booking.*"]),
+        ([" projector, ", "hdmi,,whiteboard"], ["projector", "hdmi", "whiteboard"]),
+        (["booking.*", "room.update,room.delete"], ["booking.*", "room.update", "room.delete"]),
+        ([" * "], ["*"]),
+        (["a,,b", " , ", "", "c,"], ["a", "b", "c"]),
+    ],
+)
+def test_a_repeatable_option_is_split_at_commas_without_empty_parts(values, found):
+    """``--feature``, ``--event``: repeated, comma-separated, or both."""
+    assert options.listed(values) == found
+
+
+def test_an_option_of_choices_reads_any_case_and_names_the_one_it_refuses():
+    choices = ("read", "write", "import")
+    assert options.chosen([" Read,write", "IMPORT,,"], choices, "--scope") == [
+        "read",
+        "write",
+        "import",
     ]
+    assert options.chosen(None, choices, "--scope") == []
+    with pytest.raises(typer.BadParameter) as refused:
+        options.chosen(["read,Admin"], choices, "--scope")
+    assert refused.value.message == "'Admin' is not one of read, write, import"
+    assert refused.value.param_hint == "--scope"
+
+
+def test_api_key_scopes_are_read_and_write_unless_given():
+    assert api_keys.scopes(None) == ["read", "write"]
+    assert api_keys.scopes([" , "]) == ["read", "write"]
+    assert api_keys.scopes(["import", "Admin"]) == ["import", "admin"]
+    with pytest.raises(typer.BadParameter) as refused:
+        api_keys.scopes(["owner"])
+    assert refused.value.message == "'owner' is not one of read, write, import, admin"
 
 
 def reason(**fields: Any) -> UnavailableReason:

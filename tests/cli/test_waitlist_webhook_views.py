@@ -458,24 +458,6 @@ def booking_in(room_id: int) -> Booking:
 # -- webhooks: options -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("values", "types"),
-    [
-        (None, []),
-        ([], []),
-        (["booking.*"], ["booking.*"]),
-        (["booking.create, closure.create"], ["booking.create", "closure.create"]),
-        (["booking.*", "room.update,room.delete"], ["booking.*", "room.update", "room.delete"]),
-        ([" * "], ["*"]),
-        (["a,,b", " , ", "", "c,"], ["a", "b", "c"]),
-    ],
-)
-def test_event_types_from_repeated_and_comma_separated_options(
-    values: list[str] | None, types: list[str]
-) -> None:
-    assert webhooks.event_types(values) == types
-
-
 def test_a_building_option_not_given_is_left_alone_and_empty_clears_it() -> None:
     fake = Fake(buildings={2: building(2, "NYC", "America/New_York")})
     assert webhooks._building(fake.client, None) is NOT_GIVEN
