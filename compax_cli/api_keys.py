@@ -101,7 +101,7 @@ def create(
         ],
         title="API key",
     )
-    note("[yellow]The secret is shown only now: store it (e.g. as COMPAX_API_KEY).[/]")
+    note("The secret is shown only now: store it (e.g. as COMPAX_API_KEY).", "yellow")
 
 
 @app.command("revoke")

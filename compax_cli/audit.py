@@ -230,4 +230,4 @@ def tail(
                     cursor = page.next_cursor
         except KeyboardInterrupt:
             pass
-    note(f"[dim]To continue from here: compax audit tail --since {cursor}[/]")
+    note(f"To continue from here: compax audit tail --since {cursor}", "dim")

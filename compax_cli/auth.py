@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from compax_cli import config, sso
 from compax_cli.errors import api_errors, explain
@@ -101,7 +102,11 @@ def logout(ctx: typer.Context) -> None:
             c.auth.logout()
         except CompaxError as exc:  # forget the session here all the same
             message, _ = explain(exc, st)
-            note(f"[yellow]warning:[/] the server did not end the session: {message}")
+            note(
+                Text.assemble(
+                    ("warning:", "yellow"), f" the server did not end the session: {message}"
+                )
+            )
     config.save_profile(st.profile, {"access_token": None, "refresh_token": None})
     note(f"Logged out of {st.base_url} (profile {st.profile!r}).")
 

@@ -30,7 +30,7 @@ def _show(prefs: NotificationPreferences) -> None:
         wrap=("about",),
     )
     if not prefs.email_enabled:
-        note("[yellow]This server sends no email at all (no SMTP server is configured).[/]")
+        note("This server sends no email at all (no SMTP server is configured).", "yellow")
 
 
 @app.command("show")
@@ -96,4 +96,4 @@ def set_(
         print_json(prefs)
         return
     _show(prefs)
-    note("[green]Saved.[/]")
+    note("Saved.", "green")

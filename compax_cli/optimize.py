@@ -25,10 +25,19 @@ from rich.table import Table
 from compax_cli import lookup
 from compax_cli.numbers import is_whole
 from compax_cli.options import Json
-from compax_cli.output import EXIT_ERROR, console, counted, err_console, fail, note, print_json
+from compax_cli.output import (
+    EXIT_ERROR,
+    console,
+    counted,
+    err_console,
+    fail,
+    note,
+    print_json,
+    table,
+)
 from compax_cli.session import client, state
 from compax_cli.timetable import header_problems
-from compax_sdk import Compax, OptimizerPlan
+from compax_sdk import Compax, OptimizerItem, OptimizerPlan
 
 REQUIRED = ("external_id", "start_time", "duration_minutes", "headcount")
 NUMBERS = ("duration_minutes", "headcount")
@@ -75,11 +84,11 @@ def read_sections(path: Path) -> list[dict[str, Any]]:
     if wrong:
         fail(f"{path.name} line 1: {wrong}")
     out, errors = [], []
-    for n, row in enumerate(reader, start=2):
+    for row in reader:
         try:
             out.append(_section(row))
-        except ValueError as exc:
-            errors.append(f"{path.name} line {n}: {exc}")
+        except ValueError as exc:  # the line in the file: blank lines skipped are counted
+            errors.append(f"{path.name} line {reader.line_num}: {exc}")
     if errors:
         fail("\n".join(errors))
     return out
@@ -208,42 +217,55 @@ def _preferences(p: dict[str, Any]) -> str:
     return ", ".join(out)
 
 
+def _where(i: OptimizerItem) -> str:
+    """The room a section gets; for one left out, ``(M-102)`` where it is still booked."""
+    if i.action == "placed":
+        return i.room or ""
+    return f"({i.current_room})" if i.current_room else "-"
+
+
+def _fit(i: OptimizerItem) -> str:
+    """The preferences a placed section meets; what becomes of an unplaced one's booking."""
+    if i.action == "placed":
+        return _preferences(i.preferences or {})
+    if i.current_room:
+        return "still booked from before"
+    return "its booking cancelled" if i.import_action == "cancel" else ""
+
+
+def _outcome(i: OptimizerItem) -> str:
+    """What the import does with a placed section; why an unplaced one has no room (and the
+    first five rooms that fit, with what is in each)."""
+    if i.action == "placed":
+        return i.import_action or ""
+    r = i.reason or {}
+    rooms = ", ".join(
+        x["room"]
+        + (f" (booking {x['bookings'][0]['id']})" if x.get("bookings") else "")
+        + (f" ({' '.join(x['sections'])})" if x.get("sections") else "")
+        for x in r.get("rooms", [])[:5]
+    )
+    return f"{r.get('code')}: {r.get('detail')}" + (f"; {rooms}" if rooms else "")
+
+
 def plan_table(plan: OptimizerPlan) -> None:
-    t = Table(title="Plan", title_justify="left", header_style="bold")
-    for name in ("section", "seats", "room", "fill", "preferences", "import / reason"):
-        t.add_column(name, overflow="fold")
+    """The sections left out first (in red), then the placed ones, each by external id."""
     rows = sorted(plan.items, key=lambda i: (i.action == "placed", i.external_id))
-    for i in rows[:MAX_SHOWN]:
-        if i.action == "placed":
-            prefs = _preferences(i.preferences or {})
-            t.add_row(
-                i.external_id,
-                str(i.headcount),
-                i.room or "",
-                _percent(i.seat_fill or 0),
-                prefs,
-                i.import_action or "",
-            )
-        else:
-            r = i.reason or {}
-            rooms = ", ".join(
-                x["room"]
-                + (f" (booking {x['bookings'][0]['id']})" if x.get("bookings") else "")
-                + (f" ({' '.join(x['sections'])})" if x.get("sections") else "")
-                for x in r.get("rooms", [])[:5]
-            )
-            t.add_row(
-                i.external_id,
-                str(i.headcount),
-                f"({i.current_room})" if i.current_room else "-",
-                "-",
-                "still booked from before"
-                if i.current_room
-                else ("its booking cancelled" if i.import_action == "cancel" else ""),
-                f"{r.get('code')}: {r.get('detail')}" + (f"; {rooms}" if rooms else ""),
-                style="red",
-            )
-    console.print(t)
+    table(
+        rows[:MAX_SHOWN],
+        [
+            ("section", lambda i: i.external_id),
+            ("seats", lambda i: i.headcount),
+            ("room", _where),
+            ("fill", lambda i: _percent(i.seat_fill or 0) if i.action == "placed" else "-"),
+            ("preferences", _fit),
+            ("import / reason", _outcome),
+        ],
+        title="Plan",
+        wrap={"section": 10, "preferences": 12, "import / reason": 16},
+        right=("seats", "fill"),
+        row_style=lambda i: "" if i.action == "placed" else "red",
+    )
     if len(rows) > MAX_SHOWN:
         note(f"... and {len(rows) - MAX_SHOWN} more (see --json)")
 

@@ -16,7 +16,6 @@ import typer
 from pydantic import BaseModel
 from rich.cells import cell_len
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -66,9 +65,12 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     raise typer.Exit(code)
 
 
-def note(message: str) -> None:
-    """Progress and confirmations: stderr, so that stdout stays data."""
-    err_console.print(message, highlight=False)
+def note(message: str | Text, style: str = "") -> None:
+    """Progress and confirmations: stderr, so that stdout stays data. The message is plain
+    text (a name ``[old]`` or ``x[/]`` stays as it is), in ``style``; a ``Text`` for a
+    message styled in parts."""
+    text = message if isinstance(message, Text) else Text(message, style=style)
+    err_console.print(text, highlight=False)
 
 
 def jsonable(value: Any) -> Any:
@@ -96,8 +98,9 @@ def more_exist(shown: int, more: bool, what: str = "") -> None:
     """Say on stderr that a list was cut at ``--limit`` and the server has more."""
     if more:
         note(
-            f"[dim]Showing the first {shown}{' ' + what if what else ''}; more exist "
-            "(raise --limit, or narrow the filters).[/]"
+            f"Showing the first {shown}{' ' + what if what else ''}; more exist "
+            "(raise --limit, or narrow the filters).",
+            "dim",
         )
 
 
@@ -142,6 +145,12 @@ WRAP_MIN = 12
 def _text(value: object) -> Text:
     """A cell as plain text (never markup: a title ``[x]`` stays ``[x]``); a ``Text`` as it is."""
     return value if isinstance(value, Text) else Text(cell(value))
+
+
+def _title(title: str | None) -> Text | None:
+    """A table's title as plain text (a term ``Spring [old]`` keeps its brackets), in the
+    style rich gives titles."""
+    return Text(title, style="table.title") if title is not None else None
 
 
 def _natural(header: str, values: Sequence[object]) -> int:
@@ -235,12 +244,12 @@ def table(
     ``row_style``: a rich style per row. ``get`` may return a rich ``Text`` for a styled cell."""
     rows = list(rows)
     if not rows:
-        note(f"[dim]{empty}[/]")
+        note(empty, "dim")
         return
     cells = [[column[1](row) for column in columns] for row in rows]
     width = console.width
     shown, widths = fit(columns, cells, width, wrap)
-    t = Table(title=title, title_justify="left", header_style="bold")
+    t = Table(title=_title(title), title_justify="left", header_style="bold")
     for i in shown:
         header = columns[i][0]
         t.add_column(
@@ -256,14 +265,17 @@ def table(
     left_out = [column[0] for i, column in enumerate(columns) if i not in shown]
     if left_out:
         note(
-            f"[dim]Left out to fit {width} columns: {escape(', '.join(left_out))} "
-            "(a wider terminal or --json shows them).[/]"
+            f"Left out to fit {width} columns: {', '.join(left_out)} "
+            "(a wider terminal or --json shows them).",
+            "dim",
         )
 
 
 def details(pairs: Sequence[tuple[str, object]], *, title: str | None = None) -> None:
     """One object as a two-column table on stdout."""
-    t = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2, 0, 0))
+    t = Table(
+        title=_title(title), title_justify="left", show_header=False, box=None, padding=(0, 2, 0, 0)
+    )
     t.add_column(style="bold")
     t.add_column(overflow="fold")
     for label, value in pairs:

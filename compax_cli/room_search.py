@@ -151,7 +151,7 @@ def _search(
             wrap=("why",),
         )
     elif explain and start:
-        note("[dim]Every matching room is free.[/]")
+        note("Every matching room is free.", "dim")
 
 
 def search(

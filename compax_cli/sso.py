@@ -14,6 +14,8 @@ import webbrowser
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from rich.text import Text
+
 from compax_cli.output import fail, note
 from compax_sdk import BadRequestError, Compax, Token
 
@@ -48,8 +50,13 @@ def sign_in(client: Compax, provider: str, *, browser: bool, device: bool = True
                 raise
         else:
             note(
-                f"To sign in, open [bold]{started.verification_uri}[/] and enter the code "
-                f"[bold]{started.user_code}[/] (valid for {started.expires_in // 60} minutes)."
+                Text.assemble(
+                    "To sign in, open ",
+                    (started.verification_uri, "bold"),
+                    " and enter the code ",
+                    (started.user_code, "bold"),
+                    f" (valid for {started.expires_in // 60} minutes).",
+                )
             )
             if browser:
                 webbrowser.open(started.verification_uri_complete or started.verification_uri)
@@ -84,7 +91,7 @@ def _loopback(client: Compax, provider: str, *, browser: bool) -> Token:
     with HTTPServer(("127.0.0.1", 0), Catch) as server:
         redirect = f"http://127.0.0.1:{server.server_address[1]}/callback"
         url = client.sso.start_url(provider, redirect_uri=redirect)
-        note(f"Sign in in your browser: [bold]{url}[/]")
+        note(Text.assemble("Sign in in your browser: ", (url, "bold")))
         if browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         deadline = time.monotonic() + LOOPBACK_SECONDS

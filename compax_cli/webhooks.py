@@ -67,8 +67,9 @@ def _show(hook: Webhook, names: Names) -> None:
     details(pairs, title="Webhook")
     if isinstance(hook, WebhookCreated):
         note(
-            "[yellow]The secret is shown only now: give it to the receiver, which checks "
-            "each delivery's webhook-signature with it.[/]"
+            "The secret is shown only now: give it to the receiver, which checks each "
+            "delivery's webhook-signature with it.",
+            "yellow",
         )
 
 

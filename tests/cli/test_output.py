@@ -52,8 +52,28 @@ def test_fail_says_why_and_exits_with_its_code(screen):
     with pytest.raises(typer.Exit) as exited:
         output.fail("not found", output.EXIT_NOT_FOUND)
     assert exited.value.exit_code == 3
-    output.note("[dim]Saved.[/]")  # markup, on stderr
+    output.note("Saved.", "dim")
     assert s.err.endswith("Saved.\n") and s.out == ""
+
+
+def test_a_note_and_a_title_show_brackets_as_they_are(screen):
+    """A term ``Spring [old]`` or a source ``x[/]`` is text, not markup (``[/]`` was a
+    MarkupError traceback after the change was made)."""
+    s = screen(80)
+    output.note("Added term Spring [old], then x[/] (id 3).")
+    assert s.err == "Added term Spring [old], then x[/] (id 3).\n"
+    output.details([("name", "x[/] of the spring term")], title="Term x[/] [bold]")
+    output.table(["[red]s[/] lecture"], [("n", lambda n: n)], title="Plan: [red]s[/]")
+    assert s.out.splitlines() == [
+        "Term x[/] [bold]",
+        "name  x[/] of the spring term",
+        "Plan: [red]s[/]",
+        "┏━━━━━━━━━━━━━━━━━━━┓",
+        "┃ n                 ┃",
+        "┡━━━━━━━━━━━━━━━━━━━┩",
+        "│ [red]s[/] lecture │",
+        "└───────────────────┘",
+    ]
 
 
 class Thing(BaseModel):
