@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 from datetime import tzinfo
 from pathlib import Path
@@ -61,17 +61,16 @@ PLANNED = {"create": "to create", "update": "to update", "cancel": "to cancel"}
 DONE = {"create": "created", "update": "updated", "cancel": "cancelled"}
 
 
-def summary_text(batch: ImportBatch) -> str:
-    """``5 to create, 2 unchanged, 1 conflict; 66 occurrences`` (``created`` once applied)."""
-    words = DONE if batch.status == "applied" else PLANNED
-    counts = _counts(batch)
-    text = ", ".join(f"{counts[a]} {words.get(a, a)}" for a in ACTIONS if counts[a])
-    occurrences = batch.summary.get("occurrences", 0)
-    if occurrences:
-        text += f"; {occurrences} occurrence(s)"
-    if batch.summary.get("bumped"):
-        text += f"; {batch.summary['bumped']} member booking(s) bumped"
-    return text or "no items"
+def summary_text(summary: Mapping[str, int], applied: bool) -> str:
+    """A batch's ``summary``: ``5 to create, 2 unchanged, 1 conflict; 66 occurrence(s)``
+    (``created`` once ``applied``)."""
+    words = DONE if applied else PLANNED
+    parts = [", ".join(f"{summary[a]} {words.get(a, a)}" for a in ACTIONS if summary.get(a))]
+    if summary.get("occurrences"):
+        parts.append(f"{summary['occurrences']} occurrence(s)")
+    if summary.get("bumped"):
+        parts.append(f"{summary['bumped']} member booking(s) bumped")
+    return "; ".join(part for part in parts if part) or "no items"
 
 
 def counts_table(summary: dict[str, int], title: str) -> None:
@@ -305,7 +304,8 @@ def import_(
             if st.json:
                 print_json(plan)
             refused = " (an apply would be refused)" if problems and not partial else ""
-            note(f"Dry run: nothing was applied. Plan: {summary_text(plan)}{refused}.")
+            planned = summary_text(plan.summary, applied=False)
+            note(f"Dry run: nothing was applied. Plan: {planned}{refused}.")
             return
         if problems and not partial:
             if st.json:
@@ -324,7 +324,7 @@ def import_(
         if not changes:
             if st.json:
                 print_json(plan)
-            note(f"Nothing to change: {summary_text(plan)}.")
+            note(f"Nothing to change: {summary_text(plan.summary, applied=False)}.")
             return
         if not yes:
             _confirm(plan, counts, st)
@@ -345,13 +345,13 @@ def import_(
         print_json(done)
         return
     items_table(done.items, by_id, campus, "Left out (--partial)", PROBLEMS)
-    note(f"Applied import {done.id} from {source}: {summary_text(done)}.")
+    note(f"Applied import {done.id} from {source}: {summary_text(done.summary, applied=True)}.")
 
 
 def _confirm(plan: ImportBatch, counts: Counter[str], st: State) -> None:
     left_out = counts["conflict"] + counts["invalid"]
     question = (
-        f"Apply this plan to {st.base_url} ({summary_text(plan)})"
+        f"Apply this plan to {st.base_url} ({summary_text(plan.summary, applied=False)})"
         + (f", leaving out {left_out} item(s)" if left_out else "")
         + "?"
     )

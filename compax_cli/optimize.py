@@ -9,7 +9,6 @@ plan table. ``--apply`` books the placed sections through the timetable import u
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import threading
@@ -23,6 +22,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from compax_cli import lookup
+from compax_cli.imports import summary_text
 from compax_cli.numbers import is_whole
 from compax_cli.options import Json
 from compax_cli.output import (
@@ -36,7 +36,7 @@ from compax_cli.output import (
     table,
 )
 from compax_cli.session import client, state
-from compax_cli.timetable import header_problems
+from compax_cli.timetable import BadLine, Record, csv_records, utf8_text
 from compax_sdk import Compax, OptimizerItem, OptimizerPlan
 
 REQUIRED = ("external_id", "start_time", "duration_minutes", "headcount")
@@ -64,12 +64,12 @@ def parse_seconds(text: str) -> float:
 
 
 def read_sections(path: Path) -> list[dict[str, Any]]:
-    """CSV (one section a line; lists space-separated) or JSON (a list of sections). A file
+    """CSV (one section a record; lists space-separated) or JSON (a list of sections). A file
     that cannot be read fails with every line that is wrong, before anything is sent."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        fail(f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8")
+        text = utf8_text(path.read_bytes(), path.name)
+    except BadLine as exc:
+        fail(str(exc))
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
@@ -78,45 +78,43 @@ def read_sections(path: Path) -> list[dict[str, Any]]:
         if not isinstance(data, list):
             fail(f"{path.name}: a JSON list of sections, please")
         return data
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames = [h.strip().lower() for h in reader.fieldnames or []]
-    wrong = header_problems(header, COLUMNS, REQUIRED)
-    if wrong:
-        fail(f"{path.name} line 1: {wrong}")
     out, errors = [], []
-    for row in reader:
-        try:
-            out.append(_section(row))
-        except ValueError as exc:  # the line in the file: blank lines skipped are counted
-            errors.append(f"{path.name} line {reader.line_num}: {exc}")
+    try:
+        for record in csv_records(text, COLUMNS, REQUIRED):
+            try:
+                out.append(_section(record))
+            except BadLine as exc:
+                errors.append(f"{path.name} {record.where}: {exc}")
+    except BadLine as exc:  # the file's first line
+        fail(f"{path.name} {exc}")
     if errors:
         fail("\n".join(errors))
     return out
 
 
-def _section(row: dict[str | None, Any]) -> dict[str, Any]:
-    """One CSV line as a section (``ValueError``: what is wrong with it)."""
-    if row.get(None):  # values past the last column
-        raise ValueError(f"{len(row) - 1 + len(row[None])} values for {len(row) - 1} columns")
-    value = {name: (text or "").strip() for name, text in row.items() if name is not None}
+def _section(record: Record) -> dict[str, Any]:
+    """One CSV record as a section (``BadLine``: what is wrong with it)."""
+    if record.problem:
+        raise BadLine(record.problem)
+    value = {name: record.fields.get(name, "") for name in COLUMNS}
     empty = [name for name in REQUIRED if not value[name]]
     if empty:
-        raise ValueError(f"{', '.join(empty)}: empty")
+        raise BadLine(f"{', '.join(empty)}: empty")
     for name in NUMBERS:
         if not is_whole(value[name]):
-            raise ValueError(f"{name}: {value[name]!r} is not a whole number")
+            raise BadLine(f"{name}: {value[name]!r} is not a whole number")
     section: dict[str, Any] = {
         "external_id": value["external_id"],
-        "title": value.get("title") or value["external_id"],
+        "title": value["title"] or value["external_id"],
         "start_time": value["start_time"],
         **{name: int(value[name]) for name in NUMBERS},
     }
     for name in LISTS:
-        items = value.get(name, "").replace(",", " ").split()
+        items = value[name].replace(",", " ").split()
         if items or name == "weekdays":
             section[name] = [v.lower() if name == "weekdays" else v for v in items]
     for name in OPTIONAL:
-        if value.get(name):
+        if value[name]:
             section[name] = value[name]
     return section
 
@@ -197,8 +195,7 @@ def summary_table(plan: OptimizerPlan) -> None:
     note(
         f"Solver: {solver['status']}, gap {_percent(solver['gap'])}, "
         f"{solver['solve_seconds']} s in {solver['parts']} part(s); "
-        f"import {plan.import_id}: "
-        + ", ".join(f"{v} {k}" for k, v in plan.import_summary.items() if v)
+        f"import {plan.import_id}: {summary_text(plan.import_summary, plan.applied)}"
     )
 
 

@@ -26,6 +26,7 @@ A line that cannot become an item is named (``line 7: start: ...``) with every o
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -33,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
@@ -155,10 +156,22 @@ def read_file(path: Path, campus: Campus) -> tuple[list[Row], list[str]]:
 
         return read_ics(raw, campus, large)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV"]
+        text = utf8_text(raw, path.name)
+    except BadLine as exc:
+        return [], [str(exc)]
     return read_csv(text, campus, large)
+
+
+def utf8_text(raw: bytes, name: str) -> str:
+    """A file's text, saved as UTF-8 with or without the byte order mark Excel writes
+    (``BadLine``: the first byte that is not UTF-8, counted from the file's start)."""
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadLine(
+            f"{name} is not UTF-8 text (byte {bom + exc.start}); save it as UTF-8"
+        ) from None
 
 
 def _lines(lines: list[str], advance: Advance) -> Iterator[str]:
@@ -167,37 +180,63 @@ def _lines(lines: list[str], advance: Advance) -> Iterator[str]:
         yield line
 
 
-def read_csv(text: str, campus: Campus, large: bool = False) -> tuple[list[Row], list[str]]:
+class Record(NamedTuple):
+    where: str
+    """``line 7``: where the record starts in the file."""
+    fields: dict[str, str]
+    """Its values by column, stripped (a column past the record's last value is left out)."""
+    problem: str = ""
+    """What is wrong with the record as a whole (more values than columns)."""
+
+
+def csv_records(
+    text: str,
+    columns: Sequence[str],
+    required: Sequence[str],
+    advance: Advance = lambda _: None,
+) -> Iterator[Record]:
+    """Each record of a CSV text that has a value: commas, semicolons or tabs (as the first
+    line has them), a quoted value over several lines, blank lines skipped but counted.
+    ``BadLine``: the text is empty or its first line does not name ``columns``."""
     lines = text.splitlines(keepends=True)
     if not lines:
-        return [], ["the file is empty; the first line names the columns"]
+        raise BadLine("line 1: the file is empty; its first line names the columns")
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(lines[0], ",;\t")
     except csv.Error:
         dialect = csv.excel
-    with progress("Reading", len(text), large) as advance:
-        reader = csv.reader(_lines(lines, advance), dialect)
-        header = [h.strip().lower() for h in next(reader)]
-        wrong = header_problems(header, COLUMNS, REQUIRED)
-        if wrong:
-            return [], [f"line 1: {wrong}"]
-        rows: list[Row] = []
-        errors: list[str] = []
+    reader = csv.reader(_lines(lines, advance), dialect)
+    header = [h.strip().lower() for h in next(reader)]
+    wrong = header_problems(header, columns, required)
+    if wrong:
+        raise BadLine(f"line 1: {wrong}")
+    end = reader.line_num
+    for values in reader:
+        where = f"line {end + 1}"
         end = reader.line_num
-        for values in reader:
-            where = f"line {end + 1}"
-            end = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(header):
-                got, columns = counted(len(values), "value"), counted(len(header), "column")
-                errors.append(f"{where}: {got} for {columns}")
-                continue
-            fields = {h: v.strip() for h, v in zip(header, values, strict=False) if h}
-            try:
-                rows.append(Row(item_from_fields(fields, campus), where))
-            except BadLine as exc:
-                errors.append(f"{where}: {exc}")
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            got, wanted = counted(len(values), "value"), counted(len(header), "column")
+            yield Record(where, {}, f"{got} for {wanted}")
+            continue
+        yield Record(where, {h: v.strip() for h, v in zip(header, values, strict=False) if h})
+
+
+def read_csv(text: str, campus: Campus, large: bool = False) -> tuple[list[Row], list[str]]:
+    rows: list[Row] = []
+    errors: list[str] = []
+    with progress("Reading", len(text), large) as advance:
+        try:
+            for record in csv_records(text, COLUMNS, REQUIRED, advance):
+                try:
+                    if record.problem:
+                        raise BadLine(record.problem)
+                    rows.append(Row(item_from_fields(record.fields, campus), record.where))
+                except BadLine as exc:
+                    errors.append(f"{record.where}: {exc}")
+        except BadLine as exc:  # the file's first line
+            return [], [str(exc)]
     return rows, errors
 
 

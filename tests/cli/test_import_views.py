@@ -72,28 +72,31 @@ def names_with(*users: tuple[int, str, str]) -> Names:
 
 
 def test_a_plans_summary_names_each_action_in_order_and_leaves_out_the_zeros():
-    plan = batch(create=5, update=2, unchanged=3, cancel=1, conflict=1, invalid=4, occurrences=66)
-    assert imports.summary_text(plan) == (
+    plan = dict(create=5, update=2, unchanged=3, cancel=1, conflict=1, invalid=4, occurrences=66)
+    assert imports.summary_text(plan, applied=False) == (
         "5 to create, 2 to update, 3 unchanged, 1 to cancel, 1 conflict, 4 invalid; "
         "66 occurrence(s)"
     )
-    assert imports.summary_text(batch(unchanged=2)) == "2 unchanged"
+    assert imports.summary_text({"unchanged": 2}, applied=False) == "2 unchanged"
 
 
 def test_an_applied_batch_says_what_was_done_and_whom_it_bumped():
-    done = batch("applied", create=5, update=2, cancel=1, unchanged=1, occurrences=9, bumped=2)
-    assert imports.summary_text(done) == (
+    done = dict(create=5, update=2, cancel=1, unchanged=1, occurrences=9, bumped=2)
+    assert imports.summary_text(done, applied=True) == (
         "5 created, 2 updated, 1 unchanged, 1 cancelled; 9 occurrence(s); "
         "2 member booking(s) bumped"
     )
-    rejected = batch("rejected", create=1, conflict=1)
-    assert imports.summary_text(rejected) == "1 to create, 1 conflict"
+    assert imports.summary_text({"create": 1, "conflict": 1}, applied=False) == (
+        "1 to create, 1 conflict"
+    )
 
 
 def test_a_batch_without_items_says_so_and_unknown_counts_are_left_out():
-    assert imports.summary_text(batch()) == "no items"
-    assert imports.summary_text(batch(occurrences=0, bumped=0, surprise=3)) == "no items"
-    assert imports.summary_text(batch(bumped=1)) == "; 1 member booking(s) bumped"
+    assert imports.summary_text({}, applied=False) == "no items"
+    nothing = {"create": 0, "occurrences": 0, "bumped": 0, "surprise": 3}
+    assert imports.summary_text(nothing, applied=True) == "no items"
+    assert imports.summary_text({"occurrences": 4}, applied=True) == "4 occurrence(s)"
+    assert imports.summary_text({"bumped": 1}, applied=True) == "1 member booking(s) bumped"
 
 
 # -- the counts table --------------------------------------------------------------------

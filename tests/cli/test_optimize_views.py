@@ -15,6 +15,7 @@ from rich.console import Console
 
 from compax_cli import optimize, output
 from compax_cli.optimize import _percent, _preferences, _section, _share, parse_seconds
+from compax_cli.timetable import BadLine, Record
 from compax_sdk import OptimizerPlan
 
 HEADER = "external_id,start_time,duration_minutes,headcount"
@@ -179,7 +180,6 @@ def test_a_json_list_with_a_bom_is_returned_as_it_is(tmp_path):
         ("A,10:00,60,20,x,y", "s.csv line 2: 6 values for 4 columns"),
         ("A,10:00,60,20,", "s.csv line 2: 5 values for 4 columns"),
         ("A,10:00", "s.csv line 2: duration_minutes, headcount: empty"),
-        (",,,", "s.csv line 2: external_id, start_time, duration_minutes, headcount: empty"),
         (" , 10:00 ,  , 3", "s.csv line 2: external_id, duration_minutes: empty"),
         ("A,,60,20", "s.csv line 2: start_time: empty"),
         ("A,10:00,1.5,20", "s.csv line 2: duration_minutes: '1.5' is not a whole number"),
@@ -206,20 +206,38 @@ def test_every_wrong_line_is_named_in_order_and_the_good_ones_are_not(tmp_path, 
 
 
 def test_blank_lines_count_in_the_line_numbers(tmp_path, screen):
-    """A blank line is skipped, but the lines after it keep their numbers in the file."""
+    """A blank line, or one of commas only (as a spreadsheet saves an empty row), is skipped,
+    but the lines after it keep their numbers in the file."""
     s = screen(200)
-    refused(write(tmp_path, f"{HEADER}\n\nA,10:00,60,20\n\n\nB,10:00,60,x\n"))
+    refused(write(tmp_path, f"{HEADER}\n\nA,10:00,60,20\n,,,\n\nB,10:00,60,x\n"))
     assert s.err == "error: s.csv line 6: headcount: 'x' is not a whole number\n"
 
 
-def test_values_past_the_last_column_are_counted_with_every_column():
-    row: dict[str | None, Any] = {"external_id": "A", "start_time": "", "duration_minutes": ""}
-    row |= {"headcount": "3", "title": None, None: ["1", "2", ""]}
-    with pytest.raises(ValueError, match=r"^8 values for 5 columns$"):
-        _section(row)
-    row[None] = []  # nothing past the end: the columns are read (and here are empty)
-    with pytest.raises(ValueError, match=r"^start_time, duration_minutes: empty$"):
-        _section(row)
+def test_a_record_with_too_many_values_or_short_of_columns():
+    with pytest.raises(BadLine, match=r"^8 values for 5 columns$"):
+        _section(Record("line 2", {}, "8 values for 5 columns"))
+    short = Record("line 2", {"external_id": "A", "start_time": "", "headcount": "3"})
+    with pytest.raises(BadLine, match=r"^start_time, duration_minutes: empty$"):
+        _section(short)
+
+
+def test_semicolons_and_a_value_over_two_lines_as_a_spreadsheet_saves_them(tmp_path, screen):
+    """Excel in much of Europe saves with semicolons; a quoted title may hold a line break
+    (the next record's line is counted after it)."""
+    text = (
+        "external_id;start_time;duration_minutes;headcount;title\n"
+        'A;10:00;90;30;"Linear algebra\nfor first years"\n'
+        "B;11:00;x;30;\n"
+    )
+    path = write(tmp_path, text)
+    s = screen(200)
+    refused(path)
+    assert s.err == "error: s.csv line 4: duration_minutes: 'x' is not a whole number\n"
+    path.write_text(text.replace(";x;", ";60;"))
+    assert [s["title"] for s in optimize.read_sections(path)] == [
+        "Linear algebra\nfor first years",
+        "B",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -233,17 +251,18 @@ def test_values_past_the_last_column_are_counted_with_every_column():
             "external_id,start_time,duration_minutes,headcount,Title,title",
             "the column 'title' is given twice",
         ),
-        (
-            "",
-            "the column 'external_id' is missing; the column 'start_time' is missing; the "
-            "column 'duration_minutes' is missing; the column 'headcount' is missing",
-        ),
     ],
 )
 def test_a_wrong_header_is_line_1_with_the_columns_there_are(tmp_path, screen, header, said):
     s = screen(400)
     refused(write(tmp_path, f"{header}\nA,10:00,60,20\n" if header else ""))
     assert s.err == f"error: s.csv line 1: {said} {COLUMNS_SAID}\n"
+
+
+def test_an_empty_file_says_its_first_line_names_the_columns(tmp_path, screen):
+    s = screen(200)
+    refused(write(tmp_path, ""))
+    assert s.err == "error: s.csv line 1: the file is empty; its first line names the columns\n"
 
 
 # --- the sections file: JSON and bytes --------------------------------------------------
@@ -272,6 +291,10 @@ def test_bytes_that_are_not_utf8_name_the_first_bad_one(tmp_path, screen, name):
     refused(write(tmp_path, b"external_id\nCaf\xe9,\xff", name))
     # the \xe9 comes after "external_id", its newline and "Caf": byte 15, counted from 0
     assert s.err == f"error: {name} is not UTF-8 text (byte 15); save it as UTF-8\n"
+    s = screen(200)
+    refused(write(tmp_path, b"\xef\xbb\xbfexternal_id\nCaf\xe9,\xff", name))
+    # after Excel's byte order mark (3 bytes), counted from the file's start all the same
+    assert s.err == f"error: {name} is not UTF-8 text (byte 18); save it as UTF-8\n"
 
 
 # --- the summary ------------------------------------------------------------------------
@@ -378,8 +401,8 @@ def test_the_summary_sets_the_optimizer_against_greedy_best_fit_row_by_row(scree
         "└──────────────────────┴───────────┴─────────────────┘\n"
     )
     assert s.err == (
-        "Solver: optimal, gap 1.2 %, 1.234 s in 2 part(s); import 17: 2 create, 1 unchanged, "
-        "24 occurrences\n"
+        "Solver: optimal, gap 1.2 %, 1.234 s in 2 part(s); import 17: 2 to create, 1 "
+        "unchanged; 24\noccurrence(s)\n"
     )
 
 
@@ -389,7 +412,8 @@ def test_the_solver_note_names_only_what_the_import_does(screen):
     solver = {"status": "feasible", "gap": 0, "solve_seconds": 30.0, "parts": 1}
     optimize.summary_table(plan(import_id=4, import_summary=summary, solver=solver))
     assert s.err == (
-        "Solver: feasible, gap 0.0 %, 30.0 s in 1 part(s); import 4: 1 update, 2 cancel, 3 bumped\n"
+        "Solver: feasible, gap 0.0 %, 30.0 s in 1 part(s); import 4: 1 to update, 2 to cancel; "
+        "3 member booking(s) bumped\n"
     )
 
 

@@ -179,7 +179,10 @@ def test_a_csv_file_line_by_line(campus):
     for other in (semicolons, tabs, semicolons.upper().replace("M-101", "M-101")):
         rows, errors = read_csv(other.replace("BOOKING", "booking"), campus)
         assert errors == [] and rows[0].item.start == datetime(Y2031, 3, 5, 9, tzinfo=BERLIN)
-    assert read_csv("", campus) == ([], ["the file is empty; the first line names the columns"])
+    assert read_csv("", campus) == (
+        [],
+        ["line 1: the file is empty; its first line names the columns"],
+    )
     assert read_csv("external_id,kind,title\n", campus) == (
         [],
         [
@@ -199,7 +202,7 @@ def test_a_file_by_its_name_and_its_bytes(campus, tmp_path: Path):
     csv_file.write_bytes(f"{HEADER}\nL-1,booking,M-101,Caf\xe9\n".encode("latin-1"))
     assert read_file(csv_file, campus) == (
         [],
-        [f"t.csv is not UTF-8 text (byte {len(HEADER) + 22}); save it as UTF-8 CSV"],
+        [f"t.csv is not UTF-8 text (byte {len(HEADER) + 22}); save it as UTF-8"],
     )
     ics = tmp_path / "t.ICS"  # read as iCalendar by its suffix, whatever its case
     ics.write_text(calendar(event("A", "DTSTART:20310303T090000Z", "DTEND:20310303T100000Z")))
