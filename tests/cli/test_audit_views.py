@@ -15,7 +15,8 @@ from rich.console import Console
 
 from compax_cli import audit
 from compax_cli.names import Names
-from compax_sdk import AuditEvent, Building, Room, User
+from compax_sdk import AuditEvent
+from tests.cli import models
 
 BERLIN = ZoneInfo("Europe/Berlin")
 STAMP = "2031-01-06T09:00:00+01:00"
@@ -23,42 +24,7 @@ STAMP = "2031-01-06T09:00:00+01:00"
 
 def names() -> Names:
     """Room 3 is M-101, building 1 is M, user 7 is Ada; nothing else is known."""
-    found = Names(None)
-    found.remember(
-        Room.model_validate(
-            {
-                "id": 3,
-                "code": "M-101",
-                "name": "Hall",
-                "building_id": 1,
-                "capacity": 9,
-                "created_at": STAMP,
-                "updated_at": STAMP,
-            }
-        )
-    )
-    found._buildings[1] = Building.model_validate(
-        {
-            "id": 1,
-            "code": "M",
-            "name": "Main",
-            "timezone": "Europe/Berlin",
-            "created_at": STAMP,
-            "updated_at": STAMP,
-        }
-    )
-    found._users[7] = User.model_validate(
-        {
-            "id": 7,
-            "email": "ada@campus.example",
-            "full_name": "Ada Lovelace",
-            "role": "member",
-            "is_active": True,
-            "created_at": STAMP,
-            "updated_at": STAMP,
-        }
-    )
-    return found
+    return models.names([models.room()], [models.building()], [models.user()])
 
 
 def event(**fields: Any) -> AuditEvent:

@@ -17,10 +17,10 @@ import typer
 from rich.console import Console
 
 from compax_cli import imports, output
-from compax_cli.names import Names
 from compax_cli.session import State
 from compax_cli.timetable import Campus, Row
-from compax_sdk import ImportBatch, ImportItem, ImportItemResult, User, error_from_response
+from compax_sdk import ImportBatch, ImportItem, ImportItemResult, error_from_response
+from tests.cli import models
 from tests.dates import Y2031
 
 BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
@@ -49,23 +49,6 @@ def result(action: str = "conflict", external_id: str = "LEC-1", **fields: Any):
 
 def at(hour: int, minute: int = 0, day: int = 4) -> str:
     return datetime(Y2031, 3, day, hour, minute, tzinfo=BERLIN).isoformat()
-
-
-def names_with(*users: tuple[int, str, str]) -> Names:
-    names = Names(None)
-    for user_id, email, full_name in users:
-        names._users[user_id] = User.model_validate(
-            {
-                "id": user_id,
-                "email": email,
-                "full_name": full_name,
-                "role": "member",
-                "is_active": True,
-                "created_at": STAMP,
-                "updated_at": STAMP,
-            }
-        )
-    return names
 
 
 # -- the summary line --------------------------------------------------------------------
@@ -151,7 +134,7 @@ def test_on_a_colour_terminal_problems_are_red_and_zeros_dim(monkeypatch):
 
 
 def test_a_booking_in_the_way_with_its_title_time_and_owner():
-    names = names_with((7, "ada@campus.example", "Ada Lovelace"))
+    names = models.names(users=[models.user()])
     item = result(
         conflicts=[{"id": 41, "title": "Exam", "start": at(9), "end": at(11), "owner_id": 7}]
     )
@@ -255,7 +238,7 @@ def test_a_cancel_says_the_item_is_no_longer_in_the_file_and_a_plain_item_has_no
 
 
 def campus() -> Campus:
-    st = State(zone_hint=BERLIN, names=names_with((7, "ada@campus.example", "Ada Lovelace")))
+    st = State(zone_hint=BERLIN, names=models.names(users=[models.user()]))
     zones = {"M-101": "Europe/Berlin", "NY-1": "America/New_York"}
     return Campus(None, st, _zones=zones)  # type: ignore[arg-type]
 

@@ -12,7 +12,6 @@ import pytest
 import typer
 
 from compax_cli import api_keys, booking_views, options, room_search, series_views
-from compax_cli.names import Names
 from compax_cli.session import State
 from compax_sdk import (
     Availability,
@@ -22,8 +21,8 @@ from compax_sdk import (
     SeriesResult,
     UnavailableReason,
     UnavailableRoom,
-    User,
 )
+from tests.cli import models
 from tests.dates import future_year
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -34,21 +33,6 @@ TUE = f"Tue {Y}-03-02"  # future_year keeps the weekdays of 2027
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> str:
     return datetime(Y, month, day, hour, minute, tzinfo=BERLIN).isoformat()
-
-
-def room(**fields: Any) -> Room:
-    base = {
-        "id": 3,
-        "code": "M-101",
-        "name": "Lecture hall",
-        "building_id": 1,
-        "building_code": "M",
-        "timezone": "Europe/Berlin",
-        "capacity": 120,
-        "created_at": STAMP,
-        "updated_at": STAMP,
-    }
-    return Room.model_validate(base | fields)
 
 
 def booking(**fields: Any) -> Booking:
@@ -68,27 +52,10 @@ def booking(**fields: Any) -> Booking:
     return Booking.model_validate(base | fields)
 
 
-def user(user_id: int, email: str, full_name: str) -> User:
-    return User.model_validate(
-        {
-            "id": user_id,
-            "email": email,
-            "full_name": full_name,
-            "role": "member",
-            "is_active": True,
-            "created_at": STAMP,
-            "updated_at": STAMP,
-        }
-    )
-
-
 def state(*rooms: Room, tz: str | None = None, json_: bool = False) -> State:
     """A command's state with no client: Ada (7) and the admin (1) by name, ``rooms`` known."""
-    names = Names(None)
-    names.remember(*rooms)
-    for found in (user(7, "ada@campus.example", "Ada Lovelace"), user(1, "root@x.example", "")):
-        names._users[found.id] = found
-    return State(tz=tz, json=json_, names=names)
+    people = [models.user(), models.user(1, "root@x.example", "")]
+    return State(tz=tz, json=json_, names=models.names(rooms, users=people))
 
 
 # -- bookings --------------------------------------------------------------------------------
@@ -110,7 +77,7 @@ def test_statuses_are_read_from_repeated_and_comma_separated_options_in_any_case
 
 def test_a_booking_names_its_room_its_fields_changed_by_hand_and_who_booked_it():
     st = state()
-    assert booking_views.room_code(room(), booking()) == "M-101"
+    assert booking_views.room_code(models.room(), booking()) == "M-101"
     assert booking_views.room_code(None, booking(room_id=9)) == "(room 9)"
     assert booking_views.exception_text(["room_id", "time", "title"]) == "room, time, title"
     assert booking_views.exception_text([]) == ""
@@ -121,19 +88,19 @@ def test_a_booking_names_its_room_its_fields_changed_by_hand_and_who_booked_it()
 
 def test_when_is_in_the_rooms_zone_unless_tz_is_given():
     st = state()
-    assert booking_views.when(st, booking(), room()) == f"{TUE} 09:00-10:30 CET"
+    assert booking_views.when(st, booking(), models.room()) == f"{TUE} 09:00-10:30 CET"
     tokyo = state(tz="Asia/Tokyo")
-    assert booking_views.when(tokyo, booking(), room()) == f"{TUE} 17:00-18:30 JST"
+    assert booking_views.when(tokyo, booking(), models.room()) == f"{TUE} 17:00-18:30 JST"
 
 
 def test_the_rooms_of_bookings_are_each_asked_for_once_and_a_removed_one_is_none():
-    st = state(room())
-    assert booking_views.rooms_by_id(st, [3, 3, 9]) == {3: room(), 9: None}
+    st = state(models.room())
+    assert booking_views.rooms_by_id(st, [3, 3, 9]) == {3: models.room(), 9: None}
 
 
 def test_with_room_makes_the_rooms_zone_the_commands_and_learns_its_people():
-    st = state(room(timezone="Asia/Tokyo"))
-    assert booking_views.with_room(st, booking()) == room(timezone="Asia/Tokyo")
+    st = state(models.room(timezone="Asia/Tokyo"))
+    assert booking_views.with_room(st, booking()) == models.room(timezone="Asia/Tokyo")
     assert st.zone_hint == ZoneInfo("Asia/Tokyo")
     gone = state()
     gone.zone_hint = BERLIN
@@ -143,7 +110,7 @@ def test_with_room_makes_the_rooms_zone_the_commands_and_learns_its_people():
 
 def test_the_booking_table_names_rooms_and_people_and_leaves_out_the_series_first(screen):
     """A room that was removed is named by its id, a person we may not read by theirs."""
-    st = state(room())
+    st = state(models.room())
     rows = [booking(series_id=12), booking(id=42, room_id=9, owner_id=8, status="pending")]
     wide = screen(140)
     booking_views.booking_table(st, rows, booking_views.rooms_by_id(st, [3, 9]), title="Mine")
@@ -159,13 +126,13 @@ def test_the_booking_table_names_rooms_and_people_and_leaves_out_the_series_firs
     assert lines[5].startswith("│ 42 │ (room 9) │") and "│ pending   │ user 8 " in lines[5]
     assert wide.err == ""
     narrow = screen(80)
-    booking_views.booking_table(st, rows, {3: room(), 9: None})
+    booking_views.booking_table(st, rows, {3: models.room(), 9: None})
     assert "┃ id ┃ room     ┃ when                 ┃ owner                ┃ title" in narrow.out
     assert narrow.err == (
         "Left out to fit 80 columns: status, series (a wider terminal or --json shows\nthem).\n"
     )
     middling = screen(86)
-    booking_views.booking_table(st, rows, {3: room(), 9: None})
+    booking_views.booking_table(st, rows, {3: models.room(), 9: None})
     assert "status" in middling.out
     assert middling.err.startswith("Left out to fit 86 columns: series (")
     empty = screen(80)
@@ -183,7 +150,7 @@ def test_one_booking_in_details(screen):
         exception_fields=["room_id", "title"],
         description="Bring a laptop",
     )
-    booking_views.show_booking(state(room()), shown, room())
+    booking_views.show_booking(state(models.room()), shown, models.room())
     assert s.out.splitlines() == [
         "Booking 41",
         "id               41",
@@ -379,10 +346,10 @@ def test_a_series_write_with_nothing_to_report_says_only_what_it_did(screen, cap
 
 
 def test_a_rooms_notes():
-    assert room_search.room_notes(room()) == ""
-    assert room_search.room_notes(room(requires_approval=True)) == "needs approval"
-    assert room_search.room_notes(room(bookable=False)) == "not bookable"
-    both = room(requires_approval=True, bookable=False)
+    assert room_search.room_notes(models.room()) == ""
+    assert room_search.room_notes(models.room(requires_approval=True)) == "needs approval"
+    assert room_search.room_notes(models.room(bookable=False)) == "not bookable"
+    both = models.room(requires_approval=True, bookable=False)
     assert room_search.room_notes(both) == "needs approval, not bookable"
 
 
@@ -460,7 +427,7 @@ def test_why_a_room_is_not_free_in_words():
 
 def test_a_room_shows_three_reasons_and_counts_the_rest():
     four = [reason(type="closure", detail=f"works {n}") for n in range(4)]
-    blocked = UnavailableRoom.model_validate(room().model_dump() | {"reasons": four})
+    blocked = UnavailableRoom.model_validate(models.room().model_dump() | {"reasons": four})
     assert room_search.reasons_text(blocked, state()) == (
         "closed (works 0); closed (works 1); closed (works 2); and 1 more"
     )
@@ -468,7 +435,8 @@ def test_a_room_shows_three_reasons_and_counts_the_rest():
     assert room_search.reasons_text(blocked, state()).endswith("closed (works 2)")
     span = {"start": at(3, 2, 9), "end": at(3, 2, 10)}
     tokyo = UnavailableRoom.model_validate(
-        room(timezone="Asia/Tokyo").model_dump() | {"reasons": [reason(type="closure", **span)]}
+        models.room(timezone="Asia/Tokyo").model_dump()
+        | {"reasons": [reason(type="closure", **span)]}
     )
     assert room_search.reasons_text(tokyo, state()) == f"closed {TUE} 17:00-18:00 JST"
 

@@ -22,11 +22,11 @@ from compax_sdk import (
     NotFoundError,
     PermissionDeniedError,
     Room,
-    User,
     WaitlistEntry,
     Webhook,
     WebhookCreated,
 )
+from tests.cli import models
 from tests.cli.screen import Screen
 
 BERLIN = ZoneInfo("Europe/Berlin")  # room 3 (M-101), building 1 (MAIN)
@@ -42,56 +42,21 @@ IN_TOKYO = "Tue 2031-03-04 18:00-19:30 JST"
 
 
 def room(room_id: int = 3, code: str = "M-101", building_id: int = 1) -> Room:
-    return Room.model_validate(
-        {
-            "id": room_id,
-            "code": code,
-            "name": "Lecture hall",
-            "building_id": building_id,
-            "building_code": "MAIN",
-            "timezone": "Europe/Berlin",
-            "capacity": 120,
-            "features": ["projector"],
-            "created_at": STAMP,
-            "updated_at": STAMP,
-        }
-    )
+    return models.room(
+        id=room_id, code=code, building_id=building_id, building_code="MAIN",
+        features=["projector"],
+    )  # fmt: skip
 
 
 def building(building_id: int, code: str, zone: str) -> Building:
-    return Building.model_validate(
-        {
-            "id": building_id,
-            "code": code,
-            "name": f"Hall {code}",
-            "timezone": zone,
-            "opening_hours": None,
-            "version": 1,
-            "created_at": STAMP,
-            "updated_at": STAMP,
-        }
-    )
+    return models.building(id=building_id, code=code, name=f"Hall {code}", timezone=zone)
 
 
 def names() -> Names:
     """Room 3 is M-101 (Berlin), building 1 MAIN (Berlin), building 2 NYC (New York), user 7
     Ada; nothing else is known (and there is no client to ask)."""
-    found = Names(None)
-    found.remember(room())
-    found._buildings[1] = building(1, "MAIN", "Europe/Berlin")
-    found._buildings[2] = building(2, "NYC", "America/New_York")
-    found._users[7] = User.model_validate(
-        {
-            "id": 7,
-            "email": "ada@campus.example",
-            "full_name": "Ada Lovelace",
-            "role": "member",
-            "is_active": True,
-            "created_at": STAMP,
-            "updated_at": STAMP,
-        }
-    )
-    return found
+    main, nyc = building(1, "MAIN", "Europe/Berlin"), building(2, "NYC", "America/New_York")
+    return models.names([room()], [main, nyc], [models.user()])
 
 
 def state(tz: str | None = None) -> State:
