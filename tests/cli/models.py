@@ -1,5 +1,6 @@
 """The SDK's models as the server sends them, for the CLI's tests without a server: a room,
-a building, a person, and ``Names`` that already knows them (and has no client to ask)."""
+a building, a person, ``Names`` that already knows them (and has no client to ask), and
+``Names`` that note what a command asks them to look up."""
 
 from __future__ import annotations
 
@@ -67,3 +68,20 @@ def names(
     found._buildings.update({b.id: b for b in buildings})
     found._users.update({u.id: u for u in users})
     return found
+
+
+class Asked(Names):
+    """Names that note each ``learn``: the rooms, people and buildings asked for (and look
+    up nothing)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.asked: list[tuple[set[int], set[int], set[int]]] = []
+
+    def learn(
+        self,
+        room_ids: Iterable[int] = (),
+        user_ids: Iterable[int] = (),
+        building_ids: Iterable[int] = (),
+    ) -> None:
+        self.asked.append((set(room_ids), set(user_ids), set(building_ids)))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -170,24 +169,8 @@ def test_one_line_of_tail():
     assert bare == "2031-03-04 10:00  #12  admin@campus.example  auth.login  user"
 
 
-class Asked(Names):
-    """Names that say what they were asked to look up."""
-
-    def __init__(self) -> None:
-        super().__init__(None)
-        self.asked: tuple[set[int], ...] = ()
-
-    def learn(
-        self,
-        room_ids: Iterable[int] = (),
-        user_ids: Iterable[int] = (),
-        building_ids: Iterable[int] = (),
-    ) -> None:
-        self.asked = (set(room_ids), set(user_ids), set(building_ids))
-
-
 def test_the_names_events_need_are_looked_up_at_once():
-    asked = Asked()
+    asked = models.Asked()
     events = [
         event(before={"room_id": 3, "owner_id": 7}, after={"room_id": 4, "created_by_id": 8}),
         event(entity_type="rules.building", entity_id=2, after={"actor_user_id": 9}),
@@ -195,7 +178,7 @@ def test_the_names_events_need_are_looked_up_at_once():
         event(entity_type="user", entity_id=10, after={"room_id": True, "user_id": "x"}),
     ]
     audit.learn_names(asked, events)
-    assert asked.asked == ({3, 4, 5}, {7, 8, 9, 10}, {1, 2})
+    assert asked.asked == [({3, 4, 5}, {7, 8, 9, 10}, {1, 2})]
 
 
 def test_tail_prints_a_line_or_a_json_object_per_event(monkeypatch, capsys):

@@ -4,7 +4,7 @@ needs looked up; a webhook's event types, building and room options, and its det
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -129,22 +129,6 @@ class Fake:
     @property
     def client(self) -> Compax:
         return cast(Compax, self)
-
-
-class Asked(Names):
-    """Names that note what they were asked to look up (and look up nothing)."""
-
-    def __init__(self) -> None:
-        super().__init__(None)
-        self.asked: list[tuple[set[int], set[int], set[int]]] = []
-
-    def learn(
-        self,
-        room_ids: Iterable[int] = (),
-        user_ids: Iterable[int] = (),
-        building_ids: Iterable[int] = (),
-    ) -> None:
-        self.asked.append((set(room_ids), set(user_ids), set(building_ids)))
 
 
 # -- waitlist: where, and in which zone ------------------------------------------------------
@@ -348,7 +332,7 @@ def test_details_in_the_zone_of_tz(screen: Callable[[int], Screen]) -> None:
 
 
 def test_learn_asks_for_the_rooms_and_buildings_named_and_people_only_when_asked() -> None:
-    asked = Asked()
+    asked = models.Asked()
     st = State(zone_hint=None, names=asked)
     fake = Fake()  # no building listed: the campus's zone is not asked for
     entries = [
@@ -370,7 +354,7 @@ def test_learn_asks_for_the_rooms_and_buildings_named_and_people_only_when_asked
 
 
 def test_learn_looks_up_the_campus_zone_for_an_entry_for_any_room_anywhere() -> None:
-    asked = Asked()
+    asked = models.Asked()
     st = State(zone_hint=None, names=asked)
     fake = Fake(buildings={1: building(1, "MAIN", "Europe/Berlin")})
     waitlist._learn(st, fake.client, [entry(room_id=3), entry(min_capacity=30)], people=True)
@@ -517,7 +501,7 @@ def test_a_new_secret_is_shown_once_with_a_warning(screen: Callable[[int], Scree
 
 
 def test_the_building_and_room_of_a_webhook_are_looked_up() -> None:
-    asked = Asked()
+    asked = models.Asked()
     webhooks._learn(asked, hook(building_id=1, room_id=3))
     webhooks._learn(asked, hook())
     webhooks._learn(asked, hook(room_id=4))
