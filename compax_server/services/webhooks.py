@@ -108,8 +108,8 @@ async def check_target(url: str) -> None:
     problem = await target_problem(url)
     if problem is not None:
         raise RuleViolation(
-            f"Webhooks are not sent to {problem}: targets must be public addresses "
-            "(COMPAX_WEBHOOK_ALLOW_PRIVATE allows private ones).",
+            f"This URL cannot receive webhooks: {problem}. Targets must be public addresses "
+            "that resolve (COMPAX_WEBHOOK_ALLOW_PRIVATE allows private ones).",
             errors=[{"rule": "webhook_target", "detail": problem, "pointer": "/url"}],
         )
 

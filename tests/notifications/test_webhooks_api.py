@@ -128,8 +128,8 @@ async def test_private_targets_are_refused_unless_allowed(client, staff, url, cl
     [error] = problem["errors"]
     assert (error["rule"], error["pointer"]) == ("webhook_target", "/url")
     assert problem["detail"] == (
-        f"Webhooks are not sent to {error['detail']}: targets must be public addresses "
-        "(COMPAX_WEBHOOK_ALLOW_PRIVATE allows private ones)."
+        f"This URL cannot receive webhooks: {error['detail']}. Targets must be public "
+        "addresses that resolve (COMPAX_WEBHOOK_ALLOW_PRIVATE allows private ones)."
     )
     settings_with(webhook_allow_private=True)
     assert (await make(client, staff, url=url)).status_code == 201
@@ -138,7 +138,9 @@ async def test_private_targets_are_refused_unless_allowed(client, staff, url, cl
 async def test_a_name_that_does_not_resolve_is_refused(client, staff):
     r = await make(client, staff, url="https://no-such-host.invalid/hooks")
     assert r.status_code == 422
-    assert "does not resolve" in r.json()["detail"]
+    assert r.json()["detail"].startswith(
+        "This URL cannot receive webhooks: no-such-host.invalid does not resolve ("
+    )
 
 
 @pytest.mark.parametrize(
