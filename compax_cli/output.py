@@ -7,15 +7,17 @@ version), 5 not authenticated or not allowed, 6 cannot reach the server.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -35,8 +37,36 @@ EXIT_CODES_HELP = (
     "5 not logged in or not allowed, 6 cannot reach the server."
 )
 
-console = Console()
-err_console = Console(stderr=True)
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""What a terminal obeys rather than shows: control characters (an escape sequence in a
+booking's title would clear the screen or retitle the window) and the marks that turn text
+right to left (a room code that reads as another). Line breaks are text."""
+
+
+def printable(text: str) -> str:
+    """``text`` with what ``UNPRINTABLE`` matches written out (``\\x1b``, ``\\u202e``) and a
+    tab as a space (a table measures a tab as nothing, then cuts what it pushes out)."""
+    return UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text).replace("\t", " ")
+
+
+class Terminal(Console):
+    """rich's console, where text (a title from the server, a line of a file) never reaches
+    the terminal as control characters: only rich's own styles and cursor moves do. The CLI
+    writes what it shows through ``printable`` first (so that tables measure it as shown);
+    this is the net under anything that was not."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None and UNPRINTABLE.search(segment.text):
+                yield Segment(printable(segment.text), segment.style)
+            else:
+                yield segment
+
+
+console = Terminal()
+err_console = Terminal(stderr=True)
 
 T = TypeVar("T")
 Column = tuple[str, Callable[[T], object]] | tuple[str, Callable[[T], object], int]
@@ -48,7 +78,7 @@ def error(message: str) -> None:
     indentation and two more spaces, so that the lines of a list stay apart."""
     width = max(err_console.width, 1)  # textwrap needs a column
     lines: list[str] = []
-    for i, line in enumerate(message.splitlines() or [""]):
+    for i, line in enumerate(printable(message).splitlines() or [""]):
         text = f"error: {line}" if i == 0 else line
         indent = " " * (len(line) - len(line.lstrip()) + 2)
         lines += textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [
@@ -69,7 +99,7 @@ def note(message: str | Text, style: str = "") -> None:
     """Progress and confirmations: stderr, so that stdout stays data. The message is plain
     text (a name ``[old]`` or ``x[/]`` stays as it is), in ``style``; a ``Text`` for a
     message styled in parts."""
-    text = message if isinstance(message, Text) else Text(message, style=style)
+    text = message if isinstance(message, Text) else Text(printable(message), style=style)
     err_console.print(text, highlight=False)
 
 
@@ -134,8 +164,8 @@ def cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return printable(", ".join(str(v) for v in value))
+    return printable(str(value))
 
 
 WRAP_MIN = 12
@@ -150,7 +180,7 @@ def _text(value: object) -> Text:
 def _title(title: str | None) -> Text | None:
     """A table's title as plain text (a term ``Spring [old]`` keeps its brackets), in the
     style rich gives titles."""
-    return Text(title, style="table.title") if title is not None else None
+    return Text(printable(title), style="table.title") if title is not None else None
 
 
 def _natural(header: str, values: Sequence[object]) -> int:

@@ -6,7 +6,6 @@ import io
 import sys
 
 import pytest
-from rich.console import Console
 
 from compax_cli import output
 
@@ -17,12 +16,12 @@ class Screen:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
         self._out, self._err = io.StringIO(), io.StringIO()
-        out = Console(file=self._out, width=width)
+        out = output.Terminal(file=self._out, width=width)
         for module in [m for name, m in sys.modules.items() if name.startswith("compax_cli.")]:
             if getattr(module, "console", None) is output.console and module is not output:
                 monkeypatch.setattr(module, "console", out)
         monkeypatch.setattr(output, "console", out)
-        monkeypatch.setattr(output, "err_console", Console(file=self._err, width=width))
+        monkeypatch.setattr(output, "err_console", output.Terminal(file=self._err, width=width))
 
     @property
     def out(self) -> str:

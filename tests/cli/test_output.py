@@ -56,6 +56,41 @@ def test_fail_says_why_and_exits_with_its_code(screen):
     assert s.err.endswith("Saved.\n") and s.out == ""
 
 
+def test_control_characters_from_the_server_are_shown_not_obeyed(screen):
+    """A title with an escape sequence (clear the screen, retitle the window), a bell, a
+    C1 control or a right-to-left override is written out in a table, in details, in a
+    note, a title and an error, and the table is measured as it is shown."""
+    s = screen(80)
+    title = "Exam\x1b[2J\x07\x9b\u202eevil\ttab"
+    output.table([title], [("title", lambda t: t)], title="Room \x1b]0;x\x07")
+    output.details([("title", title)])
+    output.note(f"Renamed to {title}.")
+    output.error(f"taken by {title}")
+    shown = "Exam\\x1b[2J\\x07\\x9b\\u202eevil tab"  # the tab a space
+    wide = len(shown) + 2
+    assert s.out.splitlines() == [
+        "Room \\x1b]0;x\\x07",
+        "┏" + "━" * wide + "┓",
+        "┃ title" + " " * (wide - 6) + "┃",
+        "┡" + "━" * wide + "┩",
+        f"│ {shown} │",
+        "└" + "─" * wide + "┘",
+        f"title  {shown}",
+    ]
+    assert s.err.splitlines() == [f"Renamed to {shown}.", f"error: taken by {shown}"]
+    assert "\x1b" not in s.out + s.err
+
+
+def test_what_reaches_the_terminal_unwritten_is_written_out_by_the_console(monkeypatch):
+    """The net under it all: a ``Text`` or a string printed as it is (rich's own styles
+    and line breaks pass)."""
+    file = io.StringIO()
+    terminal = output.Terminal(file=file, width=40, force_terminal=True, color_system="standard")
+    terminal.print(Text("raw \x1b[31m", style="bold"), "and \u202e")
+    assert file.getvalue() == "\x1b[1mraw \\x1b[31m\x1b[0m and \\u202e\n"
+    assert output.printable("a\tb\nc\x00\x7f") == "a b\nc\\x00\\x7f"
+
+
 def test_a_note_and_a_title_show_brackets_as_they_are(screen):
     """A term ``Spring [old]`` or a source ``x[/]`` is text, not markup (``[/]`` was a
     MarkupError traceback after the change was made)."""
