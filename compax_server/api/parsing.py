@@ -3,14 +3,16 @@ body, each checked against its model with every failure a precise 400, 413 or 42
 (``InvalidInput``, ``MalformedBody``, ``PayloadTooLarge``) naming where it is.
 
 The worst inputs are refused cheaply, before a model sees them: a body over its limit (also
-once inflated from gzip), a flood of unknown fields, a NUL character, a repeated query
-parameter, a path id beyond 32 bits. ``endpoint.Router`` calls these for every operation.
+once inflated from gzip), a flood of unknown fields, a NUL or another control character, a
+repeated query parameter, a path id beyond 32 bits. ``endpoint.Router`` calls these for
+every operation.
 """
 
 from __future__ import annotations
 
 import collections.abc
 import functools
+import re
 import typing
 import zlib
 from typing import Any
@@ -45,6 +47,17 @@ def parse_path_param(name: str, raw: str, kind: Any) -> Any:
 
 MAX_ERRORS = 20  # field errors listed in one problem; ``error_count`` says how many in all
 NUL_MESSAGE = "must not contain NUL characters (U+0000)"
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Characters no name, title, address or search holds: NUL (PostgreSQL cannot store it) and
+the other control characters (an escape sequence in a title would be obeyed by a terminal
+that shows it). Tabs and line breaks are text."""
+CONTROL_MESSAGE = (
+    "must not contain control characters (U+0001 to U+001F but tab and line breaks, "
+    "U+007F to U+009F)"
+)
+# A JSON body holds a control character only as an escape (\u0001) or, for DEL and the C1
+# range, as its bytes: a body without these is passed without a walk through its strings.
+CONTROL_BYTES = re.compile(rb"\\u00[0189][0-9a-fA-F]|\\u007[fF]|\x7f|\xc2[\x80-\x9f]")
 
 
 def _pointer(loc: list[str]) -> str:
@@ -145,28 +158,36 @@ def _unknown_fields(data: Any, model: type[BaseModel], loc: list[str], found: li
     return count
 
 
-def _nul_pointer(data: Any, loc: list[str]) -> str | None:
-    """The JSON pointer of the first string (value or key) holding a NUL character."""
+def _control_at(data: Any, loc: list[str]) -> tuple[str, str] | None:
+    """The JSON pointer of the first string (value or key) holding a ``CONTROL`` character,
+    and the first such character in it."""
     if isinstance(data, str):
-        return _pointer(loc) if "\x00" in data else None
+        found = CONTROL.search(data)
+        return (_pointer(loc), found.group()) if found else None
     if isinstance(data, list):
         for i, item in enumerate(data):
-            if (found := _nul_pointer(item, [*loc, str(i)])) is not None:
-                return found
+            if (hit := _control_at(item, [*loc, str(i)])) is not None:
+                return hit
     if isinstance(data, dict):
         for key, item in data.items():
-            if "\x00" in key:
-                return _pointer([*loc, key])
-            if (found := _nul_pointer(item, [*loc, key])) is not None:
-                return found
+            if (hit := _control_at(key, [*loc, key])) is not None:
+                return hit
+            if (hit := _control_at(item, [*loc, key])) is not None:
+                return hit
     return None
 
 
-def refuse_nul(location: str, pointer: str) -> InvalidInput:
-    """NUL characters are refused at the door: PostgreSQL cannot store them in text, and no
-    name, title, address or search needs one."""
-    error = {"location": location, "pointer": pointer, "detail": NUL_MESSAGE, "code": "nul"}
+def refuse_control(location: str, pointer: str, char: str) -> InvalidInput:
+    """``CONTROL`` characters are refused at the door, NUL named as such."""
+    detail, code = (NUL_MESSAGE, "nul") if char == "\x00" else (CONTROL_MESSAGE, "control")
+    error = {"location": location, "pointer": pointer, "detail": detail, "code": code}
     return invalid_input([error], location, 1)
+
+
+def _refuse_controls(location: str, pairs: dict[str, Any]) -> None:
+    """A form's or a query's names and values (a value may be a list of them)."""
+    if (hit := _control_at(pairs, [])) is not None:
+        raise refuse_control(location, *hit)
 
 
 def _precheck(raw: bytes, model: type[BaseModel]) -> None:
@@ -185,8 +206,8 @@ def _precheck(raw: bytes, model: type[BaseModel]) -> None:
             for p in found
         ]
         raise invalid_input(errors, "body", count)
-    if b"\\u0000" in raw and (pointer := _nul_pointer(data, [])) is not None:
-        raise refuse_nul("body", pointer)
+    if CONTROL_BYTES.search(raw) and (hit := _control_at(data, [])) is not None:
+        raise refuse_control("body", *hit)
 
 
 def parse_body(
@@ -203,9 +224,7 @@ def parse_body(
     content_type = (request.content_type or "").split(";")[0].strip().lower()
     if form is not None and content_type == "application/x-www-form-urlencoded":
         data = {k: v[0] if len(v) == 1 else v for k, v in (request.form or {}).items()}
-        for key, value in data.items():
-            if "\x00" in key or "\x00" in str(value):
-                raise refuse_nul("body", _pointer([key]))
+        _refuse_controls("body", data)
         try:
             return form.model_validate(data)
         except ValidationError as exc:
@@ -254,9 +273,8 @@ def parse_query(request: Request, model: type[BaseModel]) -> Any:
     for key, values in request.get_args(keep_blank_values=True).items():
         if len(values) > 1:
             raise InvalidInput.field("query", key, "is given more than once", "repeated")
-        if "\x00" in key or "\x00" in values[0]:
-            raise refuse_nul("query", _pointer([key]))
         data[key] = values[0]
+    _refuse_controls("query", data)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

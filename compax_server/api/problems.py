@@ -41,8 +41,9 @@ PROBLEMS: dict[str, Kind] = {
         400,
         "The request does not fit the schema",
         "A field of the body, the query, the path or a header is missing, unknown or of the "
-        "wrong type or range. `errors` names each field with a JSON pointer (`pointer`) and "
-        "`location`; `error_count` says how many there are when more than 20.",
+        "wrong type or range, or a text holds a control character (code `nul` or `control`: "
+        "tabs and line breaks are text). `errors` names each field with a JSON pointer "
+        "(`pointer`) and `location`; `error_count` says how many there are when more than 20.",
         "Show each error next to its field; the schema in /openapi.json gives every bound.",
     ),
     "unauthenticated": Kind(

@@ -17,6 +17,10 @@ from tests.conftest import bearer, refused_field
 
 USERS = "/api/v1/users"
 NUL = "must not contain NUL characters (U+0000)"
+CONTROL = (
+    "must not contain control characters (U+0001 to U+001F but tab and line breaks, "
+    "U+007F to U+009F)"
+)
 
 
 async def post_raw(client, user, content: bytes, content_type: str):
@@ -149,6 +153,43 @@ async def test_a_body_that_is_no_object_is_named_as_the_body(client, admin):
     r = await client.post("/api/v1/features", json=[1, 2], headers=bearer(admin))
     refused_field(r, "", "Input should be an object", "model_type")
     assert r.json()["detail"] == "body: Input should be an object"
+
+
+@pytest.mark.parametrize(
+    ("content", "pointer"),
+    [
+        (b'{"code": "c", "name": "Exam\\u001b[2J"}', "/name"),  # an escape sequence
+        (b'{"code": "c", "name": "bell\\u0007"}', "/name"),
+        (b'{"code": "c", "name": "delete\x7f"}', "/name"),  # DEL as its byte
+        (b'{"code": "c", "name": "csi \xc2\x9b"}', "/name"),  # U+009B as its UTF-8 bytes
+        (b'{"code": "c", "name": "csi \\u009b"}', "/name"),
+        (b'{"code": "c", "name": "n", "x\\u0001": 1}', "/x\x01"),  # a key
+        (b'{"code": "c", "name": "n", "tags": ["a", "b\\u001f"]}', "/tags/1"),
+        (b'"\\u0080"', ""),
+    ],
+)
+async def test_a_control_character_anywhere_in_a_body_is_named(client, admin, content, pointer):
+    """A title with an escape sequence would be obeyed by the terminal of whoever lists it
+    (staff's CLI): refused at the door, as a NUL is, wherever it is."""
+    r = await post_raw(client, admin, content, "application/json")
+    refused_field(r, pointer, CONTROL, "control")
+    assert r.json()["error_count"] == 1
+
+
+async def test_tabs_line_breaks_and_any_other_character_are_text(client, admin):
+    name = "Tab\there, line\r\nbreaks, caf\u00e9, \u05e9\u05dc\u05d5\u05dd, \\u001b as text"
+    r = await client.post(
+        "/api/v1/features", json={"code": "text-ok", "name": name}, headers=bearer(admin)
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["name"] == name
+
+
+async def test_a_control_character_in_a_query_or_a_form_is_named(client, admin, database):
+    r = await client.get(f"{USERS}?q=a%1B%5B2J", headers=bearer(admin))
+    refused_field(r, "/q", CONTROL, "control", location="query")
+    r = await client.post("/api/v1/auth/token", data={"username": "a@b.c", "password": "p\x1b"})
+    refused_field(r, "/password", CONTROL, "control")
 
 
 async def test_a_nul_in_a_body_key_is_named(client, admin):
