@@ -9,7 +9,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from compax_cli import bookings, managers, users
+import pytest
+import typer
+
+from compax_cli import api_keys, bookings, managers, users
 from compax_cli.session import State
 from compax_sdk import Booking
 from tests.cli import models
@@ -65,6 +68,19 @@ def test_a_user_as_json_is_the_model_and_nothing_else(screen, capsys):
         "updated_at": "2031-01-06T09:00:00+01:00",
     }
     assert (s.out, s.err) == ("", "")
+
+
+# -- API keys --------------------------------------------------------------------------------
+# (what ``scopes`` reads is pinned in test_views.py; here only the option a refusal names)
+
+
+def test_a_scope_refused_is_blamed_on_the_scope_option():
+    with pytest.raises(typer.BadParameter) as refused:
+        api_keys.scopes(["read", "Owner"])
+    assert refused.value.param_hint == "--scope"
+    assert refused.value.format_message() == (
+        "Invalid value for --scope: 'Owner' is not one of read, write, import, admin"
+    )
 
 
 # -- managers --------------------------------------------------------------------------------
