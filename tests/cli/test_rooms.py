@@ -196,6 +196,32 @@ def test_search_a_window_in_the_buildings_zone_with_reasons(admin_cli, api, camp
     assert {r["reasons"][0]["type"] for r in outside["unavailable"]} == {"outside_opening_hours"}
 
 
+def test_rooms_in_the_order_asked_and_explain_when_every_room_is_free(admin_cli, campus):
+    """The catalogue by code unless asked by capacity; a search by best fit (the fewest
+    seats that fit first) unless asked; ``--explain`` with nothing in the way says so."""
+    b = campus["building"].code
+    small, mid, big = (campus[k].code for k in ("small", "mid", "big"))  # 12, 30, 80 seats
+
+    def codes(*args: str) -> list[str]:
+        return [r["code"] for r in admin_cli.json("rooms", "list", "-b", b, *args)]
+
+    assert codes() == [big, mid, small]
+    assert codes("--sort", "capacity") == [small, mid, big]
+    assert codes("--sort", "capacity", "--limit", "1") == [small]
+    window = ("rooms", "search", "-b", b, "--from", f"{MONDAY} 10:00", "-d", "1h")
+
+    def free(*args: str) -> list[str]:
+        return [r["code"] for r in admin_cli.json(*window, *args)["data"]]
+
+    assert free() == [small, mid, big]
+    assert free("--sort", "code") == [big, mid, small]
+    assert free("-c", "20", "--sort", "capacity", "--limit", "1") == [mid]
+    explained = admin_cli.ok(*window, "--explain")
+    assert explained.stderr == "Every matching room is free.\n"
+    assert admin_cli.json(*window, "--explain")["unavailable"] == []
+    assert admin_cli.ok(*window).stderr == ""  # without --explain, nothing to say
+
+
 def test_search_weekly_until_a_date_and_through_a_term(admin_cli, api, campus):
     code = campus["building"].code
     api.bookings.create(
