@@ -5,6 +5,7 @@ re-importing changes nothing; conflicts exit 4 naming the booking in the way; ba
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import UTC, datetime
 
@@ -345,3 +346,174 @@ def test_an_exam_moved_by_hand_stays_moved_until_staff_reset_it(
 
     admin_cli.ok("import", str(retitled), "--source", source, "--yes")
     assert api.bookings.get(exam.id).room_id == small.id
+
+
+def test_a_plan_in_words_json_and_tz_after_the_command_and_an_empty_file(
+    admin_cli, api, campus, tmp_path, source
+):
+    """The dry run's words: the items to look at under their title, what an apply would do
+    (refused, unless --partial); ``--json``/``--tz`` after the command; a file with no items
+    sends nothing."""
+    api.bookings.create(
+        room_id=campus["mid"].id,
+        title="Faculty board",
+        start=utc(f"{Y2031}-03-11T09:30Z"),
+        end=utc(f"{Y2031}-03-11T10:30Z"),
+    )
+    path = timetable(tmp_path, campus)
+    dry = admin_cli.ok("import", str(path), "--source", source, "--dry-run")
+    assert "Items to look at" in dry.stdout
+    assert " ".join(dry.stderr.split()).endswith(
+        "Dry run: nothing was applied. Plan: 2 to create, 1 conflict; 3 occurrence(s) "
+        "(an apply would be refused)."
+    )
+    partial = admin_cli.ok("import", str(path), "--source", source, "--dry-run", "--partial")
+    assert " ".join(partial.stderr.split()).endswith(
+        "Plan: 2 to create, 1 conflict; 3 occurrence(s)."
+    )
+    as_json = admin_cli.ok(
+        "import", str(path), "--source", source, "--dry-run", "--json", "--tz", "Asia/Tokyo"
+    )
+    plan = json.loads(as_json.stdout)
+    assert (plan["status"], plan["summary"]["conflict"]) == ("planned", 1)
+    in_tokyo = admin_cli.ok("import", str(path), "--source", source, "--dry-run", "--tz", "UTC")
+    assert f"Tue {Y2031}-03-11 09:30-10:30 UTC" in in_tokyo.stdout  # the board, in UTC
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text(HEADER + "\n")
+    nothing = admin_cli("import", str(empty), "--source", source)
+    assert (nothing.exit_code, nothing.stderr) == (
+        1,
+        "error: empty.csv has no items; nothing was sent\n",
+    )
+
+
+def test_conflicting_and_invalid_items_are_counted_in_one_refusal(
+    admin_cli, api, campus, tmp_path, source
+):
+    api.bookings.create(
+        room_id=campus["mid"].id,
+        title="Faculty board",
+        start=utc(f"{Y2031}-03-11T09:30Z"),
+        end=utc(f"{Y2031}-03-11T10:30Z"),
+    )
+    lost = f"X-1,booking,NOWHERE-1,Lost,,{Y2031}-03-07 09:00,{Y2031}-03-07 10:00,,,,,,,,,,"
+    refused = admin_cli("import", str(timetable(tmp_path, campus, lost)), "--source", source, "-y")
+    assert refused.exit_code == 4, refused.output
+    assert " ".join(refused.stderr.split()).endswith(
+        "error: not applied: 1 conflicting item(s) and 1 invalid item(s), and an import "
+        "applies all or nothing. Fix them (see above), or apply the rest with --partial."
+    )
+    assert titles(api, campus["big"]) == []
+
+
+def test_a_partial_apply_lists_what_it_left_out_and_a_second_run_has_nothing_to_do(
+    admin_cli, api, campus, tmp_path, source
+):
+    lost = f"X-1,booking,NOWHERE-1,Lost,,{Y2031}-03-07 09:00,{Y2031}-03-07 10:00,,,,,,,,,,"
+    path = timetable(tmp_path, campus, lost)
+    done = admin_cli.ok("import", str(path), "--source", source, "--partial", "--yes")
+    assert done.stdout.splitlines()[-6].rstrip() == "Left out (--partial)"
+    assert "there is no room NOWHERE-1" in done.stdout
+    last = " ".join(done.stderr.split())
+    assert re.search(
+        rf"Applied import \d+ from {source}: 3 created, 1 invalid; 7 occurrence\(s\)\.$", last
+    ), last
+    again = admin_cli("import", str(timetable(tmp_path, campus)), "--source", source)
+    assert again.exit_code == 0, again.output
+    assert again.stderr.splitlines()[-1] == "Nothing to change: 3 unchanged."
+
+
+def test_override_priority_and_skip_closures_reach_the_plan_and_the_apply(
+    admin_cli, api, campus, member, tmp_path, source
+):
+    """A Saturday exam (the building is open on weekdays) only with --override; a member's
+    booking in the way cancelled only with --priority; a closed Tuesday left out of a
+    series only with --skip-closures."""
+    small, big = campus["small"], campus["big"]
+    saturday = f"SAT-1,booking,{small.code},Make-up exam,,{Y2031}-03-08 09:00,{Y2031}-03-08 10:00,,,,,,,,,,"
+    path = tmp_path / "extra.csv"
+    path.write_text(f"{HEADER}\n{saturday}\n")
+    for args, action in ((), "invalid"), (("--override",), "create"):
+        plan = admin_cli.json("import", str(path), "--source", source, "--dry-run", *args)
+        assert plan["items"][0]["action"] == action, args
+    admin_cli.ok("import", str(path), "--source", source, "--override", "--yes")
+    assert [t for t, _ in titles(api, small)] == ["Make-up exam"]
+
+    theirs = member.bookings.create(
+        room_id=big.id,
+        title="Study group",
+        start=utc(f"{Y2031}-03-12T12:00Z"),
+        end=utc(f"{Y2031}-03-12T14:00Z"),
+    )
+    weekly = f"WED-1,series,{big.code},Seminar,,,,{Y2031}-03-05,14:00,60,weekly,1,wed,,3,,"
+    path.write_text(f"{HEADER}\n{saturday}\n{weekly}\n")
+    plan = admin_cli.json("import", str(path), "--source", source, "--override", "--dry-run")
+    assert plan["items"][1]["action"] == "conflict"
+    bumped = admin_cli.ok(
+        "import", str(path), "--source", source, "--override", "--priority", "--yes"
+    )
+    assert f"cancels member booking(s) {theirs.id}" in bumped.stdout
+    assert api.bookings.get(theirs.id).status == "cancelled"
+
+    api.buildings.create_closure(
+        campus["building"].id,
+        reason="Open day",
+        start=utc(f"{Y2031}-03-25T00:00Z"),
+        end=utc(f"{Y2031}-03-26T00:00Z"),
+    )
+    tuesdays = f"TUE-1,series,{small.code},Tutorial,,,,{Y2031}-03-18,10:00,60,weekly,1,tue,,2,,"
+    path.write_text(f"{HEADER}\n{saturday}\n{weekly}\n{tuesdays}\n")
+    # the two above are unchanged now: only the new series meets the rules
+    closed = admin_cli.json("import", str(path), "--source", source, "--dry-run")
+    assert [i["action"] for i in closed["items"]] == ["unchanged", "unchanged", "invalid"]
+    skipping = admin_cli.ok("import", str(path), "--source", source, "--skip-closures", "--yes")
+    assert f"leaves out {Y2031}-03-25: closed: Open day" in " ".join(skipping.stdout.split())
+    assert [s.day for t, s in titles(api, small) if t == "Tutorial"] == [18]
+
+
+def test_a_title_the_server_refuses_is_named_by_its_line(admin_cli, campus, tmp_path, source):
+    """A 400 about an item (a title too long, an escape sequence in it) is the file's line."""
+    small = campus["small"].code
+    for title, words in (
+        ("x" * 201, "String should have at most 200 characters"),
+        (
+            "Exam\x1b[2J",
+            "must not contain control characters (U+0001 to U+001F but tab and line breaks, "
+            "U+007F to U+009F)",
+        ),
+    ):
+        line = f"X-1,booking,{small},{title},,{Y2031}-03-07 12:00,{Y2031}-03-07 13:00,,,,,,,,,,"
+        refused = admin_cli("import", str(timetable(tmp_path, campus, line)), "--source", source)
+        assert refused.exit_code == 1, refused.output
+        said = " ".join(refused.stderr.split())
+        assert said.endswith(
+            f"error: line 5: title: {words} "
+            "error: 1 line(s) of timetable.csv cannot be imported; nothing was sent"
+        ), said
+
+
+def test_a_timetable_changed_between_plan_and_apply_is_refused_with_what_is_in_the_way(
+    admin_cli, api, campus, tmp_path, source, monkeypatch
+):
+    """A booking made while the plan waits for its yes: the apply finds it and applies
+    nothing, and the CLI shows the rejected batch."""
+    from compax_cli import imports
+
+    def book_meanwhile(plan, counts, st):
+        api.bookings.create(
+            room_id=campus["small"].id,
+            title="Sneaked in",
+            start=utc(f"{Y2031}-03-07T08:30Z"),
+            end=utc(f"{Y2031}-03-07T09:30Z"),
+        )
+
+    monkeypatch.setattr(imports, "_confirm", book_meanwhile)
+    refused = admin_cli("import", str(timetable(tmp_path, campus)), "--source", source)
+    assert refused.exit_code == 4, refused.output
+    lines = refused.stdout.splitlines()
+    assert any(re.fullmatch(r"Rejected \(import \d+\)\s*", line) for line in lines), lines
+    assert any(line.startswith("In the way") for line in lines), lines
+    assert "'Sneaked in'" in refused.stdout
+    assert refused.stderr.splitlines()[-1].startswith("error: not applied: ")
+    assert titles(api, campus["mid"]) == []  # nothing applied
