@@ -3,6 +3,8 @@ in the way and alternatives), the queue of pending requests, approve and reject.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -148,10 +150,15 @@ def test_move_rename_and_cancel(admin_cli, api, campus):
     assert utc(moved["end"]) == datetime(Y2031, 3, 5, 14, 30, tzinfo=UTC)  # length kept
     other_room = admin_cli.json("bookings", "move", str(booking.id), "--room", big.code)
     assert (other_room["room_id"], other_room["start"]) == (big.id, moved["start"])
-    renamed = admin_cli.json("bookings", "rename", str(booking.id), "Final")
-    assert (renamed["title"], renamed["version"]) == ("Final", 4)
-    cancelled = admin_cli.json("bookings", "cancel", str(booking.id), "--reason", "ill")
-    assert (cancelled["status"], cancelled["reason"]) == ("cancelled", "ill")
+    renamed = admin_cli.ok("bookings", "rename", str(booking.id), "Final", "--json")
+    assert json.loads(renamed.stdout)["title"] == "Final"  # --json after the command
+    words = admin_cli.ok("bookings", "rename", str(booking.id), "Final exam")
+    assert words.stderr == f"Renamed booking {booking.id}.\n"
+    assert re.search(rf"^room +{big.code} ", words.stdout, re.M) and "Final exam" in words.stdout
+    assert api.bookings.get(booking.id).version == 5
+    cancelled = admin_cli.ok("bookings", "cancel", str(booking.id), "--reason", "ill")
+    assert cancelled.stderr == f"Cancelled booking {booking.id}.\n"
+    assert re.search(rf"^room +{big.code} ", cancelled.stdout, re.M) and "ill" in cancelled.stdout
     again = admin_cli("bookings", "cancel", str(booking.id))
     assert again.exit_code == 4
     assert admin_cli("bookings", "show", "999999").exit_code == 3
@@ -199,10 +206,27 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
     table = admin_cli.ok("bookings", "pending", "-r", room.code).stdout
     assert f"Thu {Y2031}-03-06 10:00-11:00 CET" in table and "Defence" in table
 
-    approved = admin_cli.json("bookings", "approve", str(first.id))
-    assert (approved["status"], approved["rejected_booking_ids"]) == ("confirmed", [rival.id])
+    approved = admin_cli.ok("bookings", "approve", str(first.id))
+    assert approved.stderr == (
+        f"Approved booking {first.id}; rejected the overlapping {rival.id}.\n"
+    )
+    assert (
+        re.search(rf"^room +{room.code} ", approved.stdout, re.M) and "confirmed" in approved.stdout
+    )
+    assert api.bookings.get(rival.id).status == "rejected"
     rejected = admin_cli.ok("bookings", "reject", str(later.id), "--reason", "exam week")
-    assert "Rejected booking" in rejected.stderr and "exam week" in rejected.stdout
+    assert rejected.stderr == f"Rejected booking {later.id}.\n"
+    assert (
+        re.search(rf"^room +{room.code} ", rejected.stdout, re.M) and "exam week" in rejected.stdout
+    )
+    alone = member.bookings.create(
+        room_id=room.id,
+        title="Alone",
+        start=utc(f"{Y2031}-03-10T09:00Z"),
+        end=utc(f"{Y2031}-03-10T10:00Z"),
+    )
+    as_json = admin_cli.ok("bookings", "approve", str(alone.id), "--json")  # after the command
+    assert json.loads(as_json.stdout)["rejected_booking_ids"] == [] and as_json.stderr == ""
     assert admin_cli.json("bookings", "pending", "-r", room.code) == []
     assert "No pending requests" in admin_cli.ok("bookings", "pending", "-r", room.code).stderr
 
