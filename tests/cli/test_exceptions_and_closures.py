@@ -4,6 +4,7 @@ do with them."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -93,3 +94,26 @@ def test_an_import_with_skip_closures_shows_the_dates_it_leaves_out(
     assert f"leaves out {Y2031}-03-11: closed: Open day" in done.stdout
     starts = [b.start.date().isoformat() for b in api.bookings.list(room_id=campus["mid"].id)]
     assert starts == [f"{Y2031}-03-04", f"{Y2031}-03-18"]
+
+
+def test_bookings_reset_hands_an_occurrence_back_to_its_series(admin_cli, campus):
+    """``compax bookings reset``: the occurrence follows its series again (the next series
+    edit sets every field); a booking with nothing changed by hand is left as it is."""
+    room, other, third = campus["small"], campus["mid"], campus["big"]
+    made = admin_cli.json(
+        "series", "create", "-r", room.code, "-t", "Statistics", "--start", f"{Y2031}-03-06",
+        "--time", "14:00", "-d", "90m", "--count", "2",
+    )  # fmt: skip
+    first, second = made["booking_ids"]
+    admin_cli.ok("bookings", "move", str(second), "--room", other.code)
+    reset = admin_cli.ok("bookings", "reset", str(second))
+    assert reset.stderr == (
+        f"Booking {second} follows its series again: its next change sets every field.\n"
+    )
+    assert re.search(r"^changed by hand *$", reset.stdout, re.M)  # nothing any more
+    assert re.search(rf"^room +{other.code} ", reset.stdout, re.M)  # until the series moves it
+    as_json = admin_cli.ok("bookings", "reset", str(first), "--json")
+    assert as_json.stderr == f"Booking {first} has no change made by hand; nothing to reset.\n"
+    admin_cli.ok("series", "move", str(made["id"]), "--room", third.code)
+    rooms = [b["room_id"] for b in admin_cli.json("series", "show", str(made["id"]))["occurrences"]]
+    assert rooms == [third.id, third.id]
