@@ -200,11 +200,25 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
         start=utc(f"{Y2031}-03-07T09:00Z"),
         end=utc(f"{Y2031}-03-07T10:00Z"),
     )
+    elsewhere = api.rooms.update(campus["big"], requires_approval=True)
+    other = member.bookings.create(
+        room_id=elsewhere.id,
+        title="Elsewhere",
+        start=utc(f"{Y2031}-03-06T09:00Z"),
+        end=utc(f"{Y2031}-03-06T10:00Z"),
+    )
     queue = admin_cli.json("bookings", "pending", "-r", room.code)
     assert [b["id"] for b in queue] == [first.id, rival.id, later.id]
     assert [b["competes_with"] for b in queue] == [[rival.id], [first.id], []]
+    everywhere = admin_cli.ok("bookings", "pending", "--json", "--tz", "UTC")  # after it
+    assert {first.id, rival.id, later.id, other.id} <= {
+        b["id"] for b in json.loads(everywhere.stdout)
+    }
     table = admin_cli.ok("bookings", "pending", "-r", room.code).stdout
     assert f"Thu {Y2031}-03-06 10:00-11:00 CET" in table and "Defence" in table
+    in_utc = admin_cli.ok("bookings", "pending", "-r", room.code, "--tz", "UTC").stdout
+    assert f"Thu {Y2031}-03-06 09:00-10:00 UTC" in in_utc
+    admin_cli.ok("bookings", "reject", str(other.id))
 
     approved = admin_cli.ok("bookings", "approve", str(first.id))
     assert approved.stderr == (
