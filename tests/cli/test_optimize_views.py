@@ -243,6 +243,11 @@ def test_semicolons_and_a_value_over_two_lines_as_a_spreadsheet_saves_them(tmp_p
 @pytest.mark.parametrize(
     ("header", "said"),
     [
+        (  # one column: no delimiter to find, read as commas
+            "external_id",
+            "the column 'start_time' is missing; the column 'duration_minutes' is missing; "
+            "the column 'headcount' is missing",
+        ),
         (
             "external_id,start_time,duration_minutes,feature",
             "unknown column 'feature'; the column 'headcount' is missing",
@@ -631,3 +636,38 @@ def test_words_in_brackets_are_shown_as_they_are_not_read_as_styles(screen):
         ["CS101[/]", "40", "-", "-", "", "no_room_fits: no room has [projector]"],
         ["CS101[lab]", "20", "LAB[2]", "66.7 %", "", "create"],
     ]
+
+
+def test_at_75_columns_the_plan_wraps_each_text_column_to_its_least_width(screen):
+    """Section 10, preferences 12, import / reason 16 characters at the least, the numbers
+    right-aligned: 75 columns is the narrowest the plan fits without folding."""
+    s = screen(75)
+    rooms = [
+        {"room": "R-1", "capacity": 40, "bookings": [booking(9)]},
+        {"room": "R-2", "capacity": 40, "sections": ["B-2", "A-1"]},
+    ]
+    met = {"preferred_building": 1, "room_wish": True, "kept_room": False, "fill_threshold": False}
+    items = [
+        placed("MATH-101-A-GROUP-7", preferences=met),
+        unplaced("PHYS-200", taken(*rooms), current_room="M-102"),
+    ]
+    optimize.plan_table(plan(items))
+    assert s.out.splitlines() == [
+        "Plan",
+        "┏━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┓",
+        "┃ section    ┃ seats ┃ room    ┃   fill ┃ preferences  ┃ import / reason  ┃",
+        "┡━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━┩",
+        "│ PHYS-200   │    40 │ (M-102) │      - │ still booked │ rooms_taken: all │",
+        "│            │       │         │        │ from before  │ 2 fitting        │",
+        "│            │       │         │        │              │ room(s) are      │",
+        "│            │       │         │        │              │ taken at some    │",
+        "│            │       │         │        │              │ meeting time;    │",
+        "│            │       │         │        │              │ R-1 (booking 9), │",
+        "│            │       │         │        │              │ R-2 (B-2 A-1)    │",
+        "│ MATH-101-A │    20 │ M-101   │ 66.7 % │ building #1, │ create           │",
+        "│ -GROUP-7   │       │         │        │ wished room, │                  │",
+        "│            │       │         │        │ moved, low   │                  │",
+        "│            │       │         │        │ fill         │                  │",
+        "└────────────┴───────┴─────────┴────────┴──────────────┴──────────────────┘",
+    ]
+    assert s.err == ""
