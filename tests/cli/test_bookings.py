@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.cli.conftest import ADMIN_EMAIL, tag
+from tests.cli.conftest import ADMIN_EMAIL, MEMBER_PASSWORD, tag
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -283,3 +283,41 @@ def test_staff_book_for_a_member(admin_cli, api, campus, member):
     assert owner.split(maxsplit=1)[1].rstrip().endswith(f"<{me.email}>")  # both by name
     booked = next(line for line in shown.splitlines() if line.startswith("booked"))
     assert ADMIN_EMAIL in booked.split(" by ")[1]  # not "user 1"
+
+
+def test_the_queue_puts_yours_first_and_says_when_there_are_more(admin_cli, api, campus, member):
+    """For staff, requests in rooms nobody manages are theirs to decide and come first;
+    those of a room someone else manages follow (``--mine`` leaves them out); ``--limit``
+    cuts the queue and says more exist."""
+    yours_room = api.rooms.update(campus["mid"], requires_approval=True)
+    their_room = api.rooms.update(campus["big"], requires_approval=True)
+    manager = f"mgr-{tag().lower()}@campus.example"
+    api.users.create(email=manager, full_name="Mo Manager", role="staff", password=MEMBER_PASSWORD)
+    api.managers.add(room_id=their_room.id, email=manager)
+    theirs = member.bookings.create(
+        room_id=their_room.id,
+        title="Theirs",
+        start=utc(f"{Y2031}-03-06T08:00Z"),
+        end=utc(f"{Y2031}-03-06T09:00Z"),
+    )
+    yours = member.bookings.create(
+        room_id=yours_room.id,
+        title="Yours",
+        start=utc(f"{Y2031}-03-07T09:00Z"),
+        end=utc(f"{Y2031}-03-07T10:00Z"),
+    )
+    queue = admin_cli.json("bookings", "pending")
+    ids = [b["id"] for b in queue]
+    assert ids.index(yours.id) < ids.index(theirs.id)  # the later one first: it is yours
+    flags = {b["id"]: b["yours_to_decide"] for b in queue}
+    assert (flags[yours.id], flags[theirs.id]) == (True, False)
+    mine = {b["id"] for b in admin_cli.json("bookings", "pending", "--mine")}
+    assert yours.id in mine and theirs.id not in mine
+    table = admin_cli.ok("bookings", "pending", "-r", their_room.code).stdout
+    row = next(line for line in table.splitlines() if f"│ {theirs.id} " in line)
+    assert "Theirs" in row and "yes" not in row  # not yours
+    cut = admin_cli.ok("bookings", "pending", "--limit", "1")
+    assert "Showing the first 1 requests; more exist" in " ".join(cut.stderr.split())
+    assert len(admin_cli.json("bookings", "pending", "--limit", "1")) == 1
+    for request in (theirs, yours):
+        admin_cli.ok("bookings", "reject", str(request.id))
