@@ -37,10 +37,11 @@ EXIT_CODES_HELP = (
     "5 not logged in or not allowed, 6 cannot reach the server."
 )
 
-UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """What a terminal obeys rather than shows: control characters (an escape sequence in a
-booking's title would clear the screen or retitle the window) and the marks that turn text
-right to left (a room code that reads as another). Line breaks are text."""
+booking's title would clear the screen or retitle the window) and the overrides that turn
+text right to left (a room code that reads as another). Line breaks are text (a CR rich
+drops itself); so are the plain direction marks of right-to-left names."""
 
 
 def printable(text: str) -> str:

@@ -89,6 +89,7 @@ def test_what_reaches_the_terminal_unwritten_is_written_out_by_the_console(monke
     terminal.print(Text("raw \x1b[31m", style="bold"), "and \u202e")
     assert file.getvalue() == "\x1b[1mraw \\x1b[31m\x1b[0m and \\u202e\n"
     assert output.printable("a\tb\nc\x00\x7f") == "a b\nc\\x00\\x7f"
+    assert output.printable("line\r\nשלום\u200f") == "line\r\nשלום\u200f"  # text as it is
 
 
 def test_a_note_and_a_title_show_brackets_as_they_are(screen):
