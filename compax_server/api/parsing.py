@@ -192,7 +192,7 @@ def _refuse_controls(location: str, pairs: dict[str, Any]) -> None:
 
 def _precheck(raw: bytes, model: type[BaseModel]) -> None:
     """Before the model sees the body: a flood of unknown fields is refused after one cheap
-    pass (the model would build an error object for each), and so is a NUL character."""
+    pass (the model would build an error object for each), and so is a control character."""
     try:
         data = pydantic_core.from_json(raw)
     except ValueError:
