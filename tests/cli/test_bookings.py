@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from compax_sdk import Booking, Compax, Room
 from tests.cli.conftest import ADMIN_EMAIL, MEMBER_PASSWORD, tag
 from tests.dates import Y2031
 
@@ -17,6 +18,17 @@ pytestmark = pytest.mark.slow
 
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def book(client: Compax, room: Room, title: str, day: str, hours: str) -> Booking:
+    """``book(api, room, "Exam", "03-04", "09:00-11:00")``: a booking that day of 2031, in UTC."""
+    start, end = hours.split("-")
+    return client.bookings.create(
+        room_id=room.id,
+        title=title,
+        start=utc(f"{Y2031}-{day}T{start}Z"),
+        end=utc(f"{Y2031}-{day}T{end}Z"),
+    )
 
 
 def test_create_reads_local_time_in_the_buildings_zone(admin_cli, campus):
@@ -57,12 +69,7 @@ def test_create_reads_local_time_in_the_buildings_zone(admin_cli, campus):
 
 def test_times_are_shown_in_the_buildings_zone_or_tz(admin_cli, api, campus):
     room = campus["big"]
-    booking = api.bookings.create(
-        room_id=room.id,
-        title="Seminar",
-        start=utc(f"{Y2031}-03-04T09:00Z"),
-        end=utc(f"{Y2031}-03-04T11:00Z"),
-    )
+    booking = book(api, room, "Seminar", "03-04", "09:00-11:00")
     shown = admin_cli.ok("bookings", "show", str(booking.id)).stdout
     assert f"Tue {Y2031}-03-04 10:00-12:00 CET" in shown
     in_utc = admin_cli.ok("bookings", "show", str(booking.id), "--tz", "UTC").stdout
@@ -75,18 +82,8 @@ def test_times_are_shown_in_the_buildings_zone_or_tz(admin_cli, api, campus):
 
 def test_list_filters_and_json(admin_cli, api, campus):
     small, mid = campus["small"], campus["mid"]
-    first = api.bookings.create(
-        room_id=small.id,
-        title="A",
-        start=utc(f"{Y2031}-03-03T09:00Z"),
-        end=utc(f"{Y2031}-03-03T10:00Z"),
-    )
-    second = api.bookings.create(
-        room_id=mid.id,
-        title="B",
-        start=utc(f"{Y2031}-03-04T09:00Z"),
-        end=utc(f"{Y2031}-03-04T10:00Z"),
-    )
+    first = book(api, small, "A", "03-03", "09:00-10:00")
+    second = book(api, mid, "B", "03-04", "09:00-10:00")
     api.bookings.cancel(second)
     assert [b["id"] for b in admin_cli.json("bookings", "list", "-r", small.code)] == [first.id]
     in_week = admin_cli.json(
@@ -103,12 +100,7 @@ def test_a_conflict_is_exit_code_4_with_the_booking_in_the_way_and_alternatives(
     admin_cli, api, campus, member
 ):
     small, mid = campus["small"], campus["mid"]
-    in_way = member.bookings.create(
-        room_id=small.id,
-        title="Exam",
-        start=utc(f"{Y2031}-03-03T09:00Z"),
-        end=utc(f"{Y2031}-03-03T11:00Z"),
-    )
+    in_way = book(member, small, "Exam", "03-03", "09:00-11:00")
     result = admin_cli(
         "bookings",
         "create",
@@ -139,12 +131,7 @@ def test_a_conflict_is_exit_code_4_with_the_booking_in_the_way_and_alternatives(
 
 def test_move_rename_and_cancel(admin_cli, api, campus):
     small, big = campus["small"], campus["big"]
-    booking = api.bookings.create(
-        room_id=small.id,
-        title="Draft",
-        start=utc(f"{Y2031}-03-05T09:00Z"),
-        end=utc(f"{Y2031}-03-05T10:30Z"),
-    )
+    booking = book(api, small, "Draft", "03-05", "09:00-10:30")
     moved = admin_cli.json("bookings", "move", str(booking.id), "--start", f"{Y2031}-03-05 14:00")
     assert utc(moved["start"]) == datetime(Y2031, 3, 5, 13, tzinfo=UTC)
     assert utc(moved["end"]) == datetime(Y2031, 3, 5, 14, 30, tzinfo=UTC)  # length kept
@@ -182,31 +169,11 @@ def test_outside_opening_hours_is_an_error_that_staff_may_override(admin_cli, ca
 
 def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
     room = api.rooms.update(campus["mid"], requires_approval=True)
-    first = member.bookings.create(
-        room_id=room.id,
-        title="Defence",
-        start=utc(f"{Y2031}-03-06T09:00Z"),
-        end=utc(f"{Y2031}-03-06T10:00Z"),
-    )
-    rival = member.bookings.create(
-        room_id=room.id,
-        title="Reading",
-        start=utc(f"{Y2031}-03-06T09:30Z"),
-        end=utc(f"{Y2031}-03-06T10:30Z"),
-    )
-    later = member.bookings.create(
-        room_id=room.id,
-        title="Later",
-        start=utc(f"{Y2031}-03-07T09:00Z"),
-        end=utc(f"{Y2031}-03-07T10:00Z"),
-    )
+    first = book(member, room, "Defence", "03-06", "09:00-10:00")
+    rival = book(member, room, "Reading", "03-06", "09:30-10:30")
+    later = book(member, room, "Later", "03-07", "09:00-10:00")
     elsewhere = api.rooms.update(campus["big"], requires_approval=True)
-    other = member.bookings.create(
-        room_id=elsewhere.id,
-        title="Elsewhere",
-        start=utc(f"{Y2031}-03-06T09:00Z"),
-        end=utc(f"{Y2031}-03-06T10:00Z"),
-    )
+    other = book(member, elsewhere, "Elsewhere", "03-06", "09:00-10:00")
     queue = admin_cli.json("bookings", "pending", "-r", room.code)
     assert [b["id"] for b in queue] == [first.id, rival.id, later.id]
     assert [b["competes_with"] for b in queue] == [[rival.id], [first.id], []]
@@ -233,12 +200,7 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
     assert (
         re.search(rf"^room +{room.code} ", rejected.stdout, re.M) and "exam week" in rejected.stdout
     )
-    alone = member.bookings.create(
-        room_id=room.id,
-        title="Alone",
-        start=utc(f"{Y2031}-03-10T09:00Z"),
-        end=utc(f"{Y2031}-03-10T10:00Z"),
-    )
+    alone = book(member, room, "Alone", "03-10", "09:00-10:00")
     as_json = admin_cli.ok("bookings", "approve", str(alone.id), "--json")  # after the command
     assert json.loads(as_json.stdout)["rejected_booking_ids"] == [] and as_json.stderr == ""
     assert admin_cli.json("bookings", "pending", "-r", room.code) == []
@@ -248,12 +210,7 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
 def test_a_move_says_when_it_changes_whether_the_booking_waits(admin_cli, api, campus, member):
     """A request moved to a room that needs no approval is confirmed there: the move says so."""
     asked = api.rooms.update(campus["mid"], requires_approval=True)
-    request = member.bookings.create(
-        room_id=asked.id,
-        title="Defence",
-        start=utc(f"{Y2031}-03-06T09:00Z"),
-        end=utc(f"{Y2031}-03-06T10:00Z"),
-    )
+    request = book(member, asked, "Defence", "03-06", "09:00-10:00")
     assert request.status == "pending"
     moved = admin_cli.ok("bookings", "move", str(request.id), "--room", campus["big"].code)
     assert (
@@ -294,18 +251,8 @@ def test_the_queue_puts_yours_first_and_says_when_there_are_more(admin_cli, api,
     manager = f"mgr-{tag().lower()}@campus.example"
     api.users.create(email=manager, full_name="Mo Manager", role="staff", password=MEMBER_PASSWORD)
     api.managers.add(room_id=their_room.id, email=manager)
-    theirs = member.bookings.create(
-        room_id=their_room.id,
-        title="Theirs",
-        start=utc(f"{Y2031}-03-06T08:00Z"),
-        end=utc(f"{Y2031}-03-06T09:00Z"),
-    )
-    yours = member.bookings.create(
-        room_id=yours_room.id,
-        title="Yours",
-        start=utc(f"{Y2031}-03-07T09:00Z"),
-        end=utc(f"{Y2031}-03-07T10:00Z"),
-    )
+    theirs = book(member, their_room, "Theirs", "03-06", "08:00-09:00")
+    yours = book(member, yours_room, "Yours", "03-07", "09:00-10:00")
     queue = admin_cli.json("bookings", "pending")
     ids = [b["id"] for b in queue]
     assert ids.index(yours.id) < ids.index(theirs.id)  # the later one first: it is yours
