@@ -201,8 +201,11 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
         re.search(rf"^room +{room.code} ", rejected.stdout, re.M) and "exam week" in rejected.stdout
     )
     alone = book(member, room, "Alone", "03-10", "09:00-10:00")
-    as_json = admin_cli.ok("bookings", "approve", str(alone.id), "--json")  # after the command
+    alone_json = book(member, room, "Alone too", "03-11", "09:00-10:00")
+    as_json = admin_cli.ok("bookings", "approve", str(alone_json.id), "--json")  # after it
     assert json.loads(as_json.stdout)["rejected_booking_ids"] == [] and as_json.stderr == ""
+    words = admin_cli.ok("bookings", "approve", str(alone.id))
+    assert words.stderr == f"Approved booking {alone.id}.\n"  # nothing rejected, not said
     assert admin_cli.json("bookings", "pending", "-r", room.code) == []
     assert "No pending requests" in admin_cli.ok("bookings", "pending", "-r", room.code).stderr
 
