@@ -36,7 +36,7 @@ from compax_cli.output import (
     table,
 )
 from compax_cli.session import client, state
-from compax_cli.timetable import BadLine, Record, csv_records, utf8_text
+from compax_cli.timetable import BadLine, Record, read_records, utf8_text
 from compax_sdk import Compax, OptimizerItem, OptimizerPlan
 
 REQUIRED = ("external_id", "start_time", "duration_minutes", "headcount")
@@ -78,24 +78,14 @@ def read_sections(path: Path) -> list[dict[str, Any]]:
         if not isinstance(data, list):
             fail(f"{path.name}: a JSON list of sections, please")
         return data
-    out, errors = [], []
-    try:
-        for record in csv_records(text, COLUMNS, REQUIRED):
-            try:
-                out.append(_section(record))
-            except BadLine as exc:
-                errors.append(f"{path.name} {record.where}: {exc}")
-    except BadLine as exc:  # the file's first line
-        fail(f"{path.name} {exc}")
+    out, errors = read_records(text, COLUMNS, REQUIRED, _section)
     if errors:
-        fail("\n".join(errors))
+        fail("\n".join(f"{path.name} {error}" for error in errors))
     return out
 
 
 def _section(record: Record) -> dict[str, Any]:
     """One CSV record as a section (``BadLine``: what is wrong with it)."""
-    if record.problem:
-        raise BadLine(record.problem)
     value = {name: record.fields.get(name, "") for name in COLUMNS}
     empty = [name for name in REQUIRED if not value[name]]
     if empty:

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
@@ -223,21 +223,43 @@ def csv_records(
         yield Record(where, {h: v.strip() for h, v in zip(header, values, strict=False) if h})
 
 
-def read_csv(text: str, campus: Campus, large: bool = False) -> tuple[list[Row], list[str]]:
-    rows: list[Row] = []
+T = TypeVar("T")
+
+
+def read_records(
+    text: str,
+    columns: Sequence[str],
+    required: Sequence[str],
+    convert: Callable[[Record], T],
+    advance: Advance = lambda _: None,
+) -> tuple[list[T], list[str]]:
+    """Each record of a CSV text converted (``convert`` raises ``BadLine`` to say what is wrong
+    with one), and every problem as ``line 7: what``; a first line that does not name
+    ``columns`` is the only problem."""
+    out: list[T] = []
     errors: list[str] = []
+    try:
+        for record in csv_records(text, columns, required, advance):
+            try:
+                if record.problem:
+                    raise BadLine(record.problem)
+                out.append(convert(record))
+            except BadLine as exc:
+                errors.append(f"{record.where}: {exc}")
+    except BadLine as exc:  # the file's first line
+        return [], [str(exc)]
+    return out, errors
+
+
+def read_csv(text: str, campus: Campus, large: bool = False) -> tuple[list[Row], list[str]]:
     with progress("Reading", len(text), large) as advance:
-        try:
-            for record in csv_records(text, COLUMNS, REQUIRED, advance):
-                try:
-                    if record.problem:
-                        raise BadLine(record.problem)
-                    rows.append(Row(item_from_fields(record.fields, campus), record.where))
-                except BadLine as exc:
-                    errors.append(f"{record.where}: {exc}")
-        except BadLine as exc:  # the file's first line
-            return [], [str(exc)]
-    return rows, errors
+        return read_records(
+            text,
+            COLUMNS,
+            REQUIRED,
+            lambda record: Row(item_from_fields(record.fields, campus), record.where),
+            advance,
+        )
 
 
 def header_problems(
