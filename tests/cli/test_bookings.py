@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -270,4 +270,36 @@ def test_the_queue_puts_yours_first_and_says_when_there_are_more(admin_cli, api,
     assert "Showing the first 1 requests; more exist" in " ".join(cut.stderr.split())
     assert len(admin_cli.json("bookings", "pending", "--limit", "1")) == 1
     for request in (theirs, yours):
+        admin_cli.ok("bookings", "reject", str(request.id))
+
+
+def test_the_queue_leaves_out_requests_whose_time_has_passed(admin_cli, api, campus, member):
+    """A request moved into the past by staff stays pending; the queue shows it only with
+    ``--include-past``. A queue of exactly ``--limit`` requests says no more exist, and a
+    ``--limit`` above the server's page size is read in pages."""
+    room = api.rooms.update(campus["mid"], requires_approval=True)
+    past = book(member, room, "Past", "03-06", "09:00-10:00")
+    soon = book(member, room, "Soon", "03-07", "09:00-10:00")
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=1)
+    api.bookings.update(past, start=start, end=start + timedelta(hours=1), override=True)
+    assert api.bookings.get(past.id).status == "pending"
+
+    def ids(*args: str) -> list[int]:
+        return [b["id"] for b in admin_cli.json("bookings", "pending", "-r", room.code, *args)]
+
+    assert ids() == [soon.id]
+    assert ids("--include-past") == [past.id, soon.id]
+    assert ids("--include-past", "--limit", "1000") == [past.id, soon.id]
+    exactly = admin_cli.ok("bookings", "pending", "-r", room.code, "--include-past", "--limit", "2")
+    assert "more exist" not in exactly.stderr
+    table = exactly.stdout.splitlines()
+    assert table[0].strip() == "Pending requests"
+    header = next(line for line in table if "id" in line.split())
+    assert [cell.strip() for cell in header.split("┃")[1:-1]] == [
+        "id", "room", "when", "asked by", "competes with", "yours", "title"
+    ]  # fmt: skip
+    assert exactly.stderr.strip().endswith(
+        "Decide with `compax bookings approve ID` or `compax bookings reject ID`."
+    )
+    for request in (past, soon):
         admin_cli.ok("bookings", "reject", str(request.id))
