@@ -3,12 +3,16 @@ in the way and alternatives), the queue of pending requests, approve and reject.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from compax_cli.bookings import CSV_FIELDS
 from compax_sdk import Booking, Compax, Room
 from tests.cli.conftest import ADMIN_EMAIL, MEMBER_PASSWORD, tag
 from tests.dates import Y2031
@@ -303,3 +307,130 @@ def test_the_queue_leaves_out_requests_whose_time_has_passed(admin_cli, api, cam
     )
     for request in (past, soon):
         admin_cli.ok("bookings", "reject", str(request.id))
+
+
+def words(result: Any) -> str:
+    """What a command said on stderr, its line breaks (the terminal's width) undone."""
+    return " ".join(result.stderr.split())
+
+
+def test_create_says_what_it_booked_and_sends_every_option(admin_cli, api, campus):
+    """The words of a booking; ``--end``; ``--description``, ``--attendees`` and
+    ``--idempotency-key`` reach the server (the same key again is the same booking); exactly
+    one of ``--end`` and ``--duration``."""
+    room = campus["mid"]
+    args = (
+        "bookings", "create", "-r", room.code, "-t", "Seminar", "-s", f"{Y2031}-03-10 10:00",
+        "-e", f"{Y2031}-03-10 11:30", "--description", "Bring chalk", "--attendees", "12",
+        "--idempotency-key", f"seminar-{tag()}",
+    )  # fmt: skip
+    made = admin_cli.ok(*args)
+    booking = api.bookings.list(room_id=room.id).data[0]
+    assert (
+        words(made)
+        == f"Booked {room.code} Mon {Y2031}-03-10 10:00-11:30 CET: booking {booking.id}."
+    )
+    assert (booking.start, booking.end) == (
+        utc(f"{Y2031}-03-10T09:00Z"),
+        utc(f"{Y2031}-03-10T10:30Z"),
+    )
+    assert (booking.title, booking.description, booking.attendees) == ("Seminar", "Bring chalk", 12)
+    assert admin_cli.json(*args)["id"] == booking.id
+    assert [b.id for b in api.bookings.list(room_id=room.id).data] == [booking.id]
+    start = ("bookings", "create", "-r", room.code, "-t", "X", "-s", f"{Y2031}-03-11 10:00")
+    for extra in ((), ("-e", f"{Y2031}-03-11 11:00", "-d", "1h")):
+        refused = admin_cli(*start, *extra)
+        assert refused.exit_code == 2 and "give --end or --duration" in words(refused)
+    assert [b.id for b in api.bookings.list(room_id=room.id).data] == [booking.id]
+
+
+def test_a_members_request_says_it_waits_and_whom_to_ask(cli, api, campus, member):
+    asked = api.rooms.update(campus["small"], requires_approval=True)
+    cli.login(member.me.get().email, MEMBER_PASSWORD)
+    made = cli.ok(
+        "bookings", "create", "-r", asked.code, "-t", "Defence", "-s", f"{Y2031}-03-10 10:00",
+        "-d", "1h",
+    )  # fmt: skip
+    request = api.bookings.list(room_id=asked.id).data[0]
+    assert request.status == "pending"
+    assert words(made) == (
+        f"Booked {asked.code} Mon {Y2031}-03-10 10:00-11:00 CET: booking {request.id} "
+        f"(waiting for approval; whom to ask: compax rooms show {asked.code})."
+    )
+    mine = book(member, campus["big"], "Mine", "03-11", "09:00-10:00")
+    moved = cli.ok("bookings", "move", str(mine.id), "--room", asked.code)
+    assert words(moved) == (
+        f"Moved booking {mine.id} to {asked.code} Tue {Y2031}-03-11 10:00-11:00 CET. "
+        "It waits for approval there."
+    )
+    assert api.bookings.get(mine.id).status == "pending"
+    for each in (request, mine):
+        api.bookings.reject(api.bookings.get(each.id))
+
+
+def test_move_by_end_or_duration_keeps_the_start(admin_cli, api, campus):
+    """``--end`` alone or ``--duration`` alone moves the end only; both are refused;
+    ``--override`` lets staff move past the opening hours."""
+    room = campus["small"]
+    booking = book(api, room, "Draft", "03-12", "09:00-10:00")
+    ended = admin_cli.ok("bookings", "move", str(booking.id), "--end", f"{Y2031}-03-12 12:00")
+    assert words(ended).startswith(
+        f"Moved booking {booking.id} to {room.code} Wed {Y2031}-03-12 10:00-12:00 CET."
+    )
+    stored = api.bookings.get(booking.id)
+    assert (stored.start, stored.end) == (
+        utc(f"{Y2031}-03-12T09:00Z"),
+        utc(f"{Y2031}-03-12T11:00Z"),
+    )
+    shorter = admin_cli.json("bookings", "move", str(booking.id), "-d", "30m")
+    assert (utc(shorter["start"]), utc(shorter["end"])) == (
+        utc(f"{Y2031}-03-12T09:00Z"), utc(f"{Y2031}-03-12T09:30Z")
+    )  # fmt: skip
+    later = admin_cli.json(
+        "bookings", "move", str(booking.id), "-s", f"{Y2031}-03-12 13:00", "-d", "2h"
+    )
+    assert (utc(later["start"]), utc(later["end"])) == (
+        utc(f"{Y2031}-03-12T12:00Z"), utc(f"{Y2031}-03-12T14:00Z")
+    )  # fmt: skip
+    both = admin_cli("bookings", "move", str(booking.id), "-e", f"{Y2031}-03-12 15:00", "-d", "1h")
+    assert both.exit_code == 2 and "give --end or --duration, not both" in words(both)
+    late = ("bookings", "move", str(booking.id), "-s", f"{Y2031}-03-12 21:00")
+    assert admin_cli(*late).exit_code == 1
+    assert utc(admin_cli.json(*late, "--override")["start"]) == utc(f"{Y2031}-03-12T20:00Z")
+    assert api.bookings.get(booking.id).version == 5  # the refusals changed nothing
+
+
+def test_list_by_owner_series_and_building_as_a_table_and_csv(admin_cli, api, campus, member):
+    small, big = campus["small"], campus["big"]
+    ours = book(api, small, "Ours", "03-13", "09:00-10:00")
+    theirs = book(member, big, "Theirs", "03-13", "11:00-12:00")
+    series = api.series.create(
+        room_id=small.id, title="Weekly", start_date=date(Y2031, 3, 14),
+        start_time="09:00", duration_minutes=60, recurrence={"freq": "weekly", "count": 2},
+    )  # fmt: skip
+    building = campus["building"].code
+    in_building = admin_cli.json("bookings", "list", "-b", building)
+    occurrences = [b["id"] for b in admin_cli.json("bookings", "list", "--series", str(series.id))]
+    assert len(occurrences) == 2 and set(occurrences) < {b["id"] for b in in_building}
+    assert [b["id"] for b in in_building][:2] == [ours.id, theirs.id]
+    email = member.me.get().email
+    assert [b["id"] for b in admin_cli.json("bookings", "list", "--owner", email)] == [theirs.id]
+    before = admin_cli.json("bookings", "list", "-b", building, "--to", f"{Y2031}-03-13 10:30")
+    assert [b["id"] for b in before] == [ours.id]
+    table = admin_cli.ok("bookings", "list", "-b", building, "--limit", "2")
+    row = next(line for line in table.stdout.splitlines() if "Theirs" in line)
+    assert big.code in row and "Mia Member" in row
+    assert "Showing the first 2 bookings; more exist" in words(table)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(admin_cli.ok("bookings", "list", "-b", building, "--csv").stdout)
+        )
+    )
+    assert tuple(rows[0]) == CSV_FIELDS
+    assert (rows[0]["id"], rows[0]["local_start"]) == (
+        str(ours.id),
+        f"{Y2031}-03-13T10:00:00+01:00",
+    )
+    assert (rows[0]["series_id"], rows[2]["series_id"]) == ("", str(series.id))
+    none = admin_cli.ok("bookings", "list", "-b", building, "--from", f"{Y2031}-12-01")
+    assert "No bookings match." in none.stderr and "more exist" not in none.stderr
