@@ -4,6 +4,7 @@ do with them."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 
@@ -114,6 +115,9 @@ def test_bookings_reset_hands_an_occurrence_back_to_its_series(admin_cli, campus
     assert re.search(rf"^room +{other.code} ", reset.stdout, re.M)  # until the series moves it
     as_json = admin_cli.ok("bookings", "reset", str(first), "--json")
     assert as_json.stderr == f"Booking {first} has no change made by hand; nothing to reset.\n"
+    assert json.loads(as_json.stdout)["id"] == first  # the booking, as it is
+    as_words = admin_cli.ok("bookings", "reset", str(first)).stdout
+    assert re.search(rf"^room +{room.code} ", as_words, re.M)
     admin_cli.ok("series", "move", str(made["id"]), "--room", third.code)
     rooms = [b["room_id"] for b in admin_cli.json("series", "show", str(made["id"]))["occurrences"]]
     assert rooms == [third.id, third.id]
