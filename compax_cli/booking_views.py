@@ -115,5 +115,5 @@ def with_room(st: State, booking: Booking) -> Room | None:
     room = st.names.room(booking.room_id)
     learn_people(st, booking)
     if room is not None:
-        st.zone_hint = st.display_zone(room.timezone)
+        st.about(room.timezone)
     return room

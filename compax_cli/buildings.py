@@ -324,7 +324,7 @@ def closures_add(
         raise typer.BadParameter("give --start and --end, or --date", param_hint="--date")
     with client(st) as c:
         found = lookup.building(c, building)
-        local = st.zone_hint = st.display_zone(found.timezone)
+        local = st.about(found.timezone)
         room_id = lookup.room(c, room).id if room else None
         if date_:
             first = parse_date(date_, "--date")

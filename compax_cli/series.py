@@ -76,6 +76,7 @@ def create(
         raise typer.BadParameter("give one of --until, --count or --term", param_hint="--until")
     with client(st) as c:
         found = lookup.room(c, room)
+        st.about(found.timezone)
         recurrence: Recurrence = {"freq": repeat, "interval": every}
         days = weekdays(on)
         if days:
@@ -202,6 +203,7 @@ def _edit(
     with client(st) as c:
         found = c.series.get(series_id)
         target = lookup.room(c, room) if room else None
+        st.about(target.timezone if target else found.timezone)
         result = c.series.update(
             found,
             scope=scope or ("following" if first else "all"),
@@ -332,6 +334,7 @@ def cancel(
     st = state(ctx, json_)
     with client(st) as c:
         found = c.series.get(series_id)
+        st.about(found.timezone)
         result = c.series.cancel(
             found, from_date=parse_date(from_, "--from") if from_ else None, reason=reason
         )
@@ -355,6 +358,7 @@ def add_date(
     st = state(ctx, json_)
     with client(st) as c:
         found = c.series.get(series_id)
+        st.about(found.timezone)
         result = c.series.add_date(found, parse_date(day, "DAY"), override=override or None)
         room = st.names.room(result.room_id)
         st.names.learn(user_ids=[result.owner_id])

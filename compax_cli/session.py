@@ -58,6 +58,13 @@ class State:
             return ZoneInfo(zone_name)
         return self.zone_hint or local_zone()
 
+    def about(self, zone_name: str | None) -> tzinfo:
+        """The command is about a room or building of this zone: its times, in errors too,
+        are shown there (``--tz`` still wins). The zone shown."""
+        if zone_name:
+            self.zone_hint = self.display_zone(zone_name)
+        return self.display_zone()
+
     def input_zone(self, client: Compax, zone_name: str | None = None) -> tzinfo:
         """The zone of a local time typed without one: ``--tz``, else the room's or
         building's, else the campus's (when all buildings share one), else this machine's."""

@@ -3,7 +3,9 @@ on, cancelled, and a date added."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +13,8 @@ from tests.cli.conftest import ADMIN_EMAIL, tag
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def utc(text: str) -> datetime:
@@ -163,3 +167,113 @@ def test_a_new_holiday_over_lectures_lists_them_in_their_rooms_time(admin_cli, c
         "  add --on-bookings cancel to cancel them (their owners see why), or --on-bookings "
         "keep to keep them\n"
     )
+
+
+def local_days(api, series_id: int) -> list[str]:
+    """The local dates of a series' occurrences that are not cancelled (Berlin)."""
+    return [
+        b.start.astimezone(BERLIN).date().isoformat()
+        for b in api.series.get(series_id).occurrences
+        if b.status != "cancelled"
+    ]
+
+
+def test_create_sends_every_rule_and_option(admin_cli, api, campus, member):
+    """``--on``, ``--every``, ``--until``, ``--exclude``, ``--add-date``, ``--owner`` and
+    ``--description`` reach the series; ``--repeat daily`` with ``--count``; the words."""
+    room, me = campus["mid"], member.me.get()
+    made = admin_cli.ok(
+        "series", "create", "-r", room.code, "-t", "Seminar", "--start", f"{Y2031}-03-03",
+        "--time", "09:00", "-d", "1h", "--on", "mon,wed", "--every", "2",
+        "--until", f"{Y2031}-03-31", "--exclude", f"{Y2031}-03-17", "--add-date", f"{Y2031}-03-12",
+        "--owner", me.email, "--description", "Bring laptops",
+    )  # fmt: skip
+    series = api.series.list(limit=200).data[-1]
+    assert " ".join(made.stderr.split()) == f"Booked series {series.id}: 5 occurrence(s)."
+    assert series.rule["freq"] == "weekly" and series.rule["interval"] == 2
+    assert (series.rule["weekdays"], series.rule["until"]) == (["mon", "wed"], f"{Y2031}-03-31")
+    assert (series.excluded_dates, series.added_dates) == ([f"{Y2031}-03-17"], [f"{Y2031}-03-12"])
+    assert (series.owner_id, series.description) == (me.id, "Bring laptops")
+    assert re.search(r"^owner +Mia Member <", made.stdout, re.M)
+    assert local_days(api, series.id) == [f"{Y2031}-03-{d}" for d in ("03", "05", "12", "19", "31")]
+    daily = admin_cli.json(
+        "series", "create", "-r", room.code, "-t", "Block", "--start", f"{Y2031}-03-04",
+        "--time", "14:00", "-d", "30m", "--repeat", "daily", "--count", "3",
+    )  # fmt: skip
+    assert local_days(api, daily["id"]) == [f"{Y2031}-03-0{d}" for d in (4, 5, 6)]
+    assert daily["duration_minutes"] == 30 and daily["start_time"] == "14:00"
+
+
+def test_holidays_closures_and_opening_hours_on_create(admin_cli, api, campus, term):
+    """``--keep-holidays`` books the term's holidays too; ``--skip-closures`` leaves out a
+    closed day (without it the series is refused); ``--override`` books past the hours."""
+    room = campus["small"]
+    start = ("series", "create", "-r", room.code, "-t", "Tutorial", "--start", f"{Y2031}-03-04")
+    kept = admin_cli.json(*start, "--time", "10:00", "-d", "1h", "--term", term, "--keep-holidays")
+    assert kept["skipped_holidays"] == [] and len(kept["booking_ids"]) == 4
+    api.buildings.create_closure(
+        campus["building"].id, reason="Works", start_date=date(Y2031, 3, 11),
+        end_date=date(Y2031, 3, 11), room_id=room.id,
+        on_bookings="keep",
+    )  # fmt: skip
+    weekly = (*start, "-d", "1h", "--count", "3")
+    refused = admin_cli(*weekly, "--time", "12:00")
+    assert (refused.exit_code, refused.stderr) == (  # in the room's zone, not this machine's
+        1,
+        "error: 1 occurrence(s) break a rule (nothing was booked): closed: Works "
+        f"(Tue {Y2031}-03-11 00:00-24:00 CET)\n"
+        "  Staff may book past opening hours, closures and rules with --override.\n",
+    )
+    skipping = admin_cli.ok(*weekly, "--time", "12:00", "--skip-closures")
+    assert f"skipped {Y2031}-03-11: " in skipping.stderr
+    as_json = admin_cli.json(*weekly, "--time", "13:00", "--skip-closures")
+    assert len(as_json["booking_ids"]) == 2
+    assert [(s["date"], s["reason"]) for s in as_json["skipped"]] == [(f"{Y2031}-03-11", "closure")]
+    late = (*start, "--time", "21:00", "-d", "1h", "--count", "1")
+    assert admin_cli(*late).exit_code == 1
+    assert len(admin_cli.json(*late, "--override")["booking_ids"]) == 1
+
+
+def test_edit_time_length_and_description_and_the_list(admin_cli, api, campus):
+    room = campus["big"]
+    made = admin_cli.json(
+        "series", "create", "-r", room.code, "-t", "Lab", "--start", f"{Y2031}-03-05",
+        "--time", "14:00", "-d", "2h", "--count", "2",
+    )  # fmt: skip
+    sid = str(made["id"])
+    nothing = admin_cli("series", "edit", sid)
+    assert nothing.exit_code == 2 and "give --room, --time, --duration, --title" in nothing.stderr
+    changed = admin_cli.ok(
+        "series", "edit", sid, "--time", "15:00", "-d", "90m", "--description", "Goggles"
+    )
+    assert " ".join(changed.stderr.split()) == f"Changed series {sid}: 2 occurrence(s)."
+    series = api.series.get(made["id"])
+    assert (series.start_time, series.duration_minutes, series.description) == (
+        "15:00", 90, "Goggles"
+    )  # fmt: skip
+    first = series.occurrences[0]
+    assert (first.start, first.end) == (
+        utc(f"{Y2031}-03-05T14:00Z"), utc(f"{Y2031}-03-05T15:30Z")
+    )  # fmt: skip
+    row = next(
+        line for line in admin_cli.ok("series", "list").stdout.splitlines() if f"│ {sid} " in line
+    )
+    assert "Lab" in row and room.code in row and "15:00 1h30m" in row and "active" in row
+    cancelled = admin_cli.ok("series", "cancel", sid, "--reason", "course moved")
+    assert " ".join(cancelled.stderr.split()) == f"Cancelled in series {sid}: 2 occurrence(s)."
+    assert {b.reason for b in api.series.get(made["id"]).occurrences} == {"course moved"}
+
+
+def test_add_date_says_so_and_staff_may_override_the_hours(admin_cli, api, campus):
+    room = campus["mid"]
+    made = admin_cli.json(
+        "series", "create", "-r", room.code, "-t", "Lab", "--start", f"{Y2031}-03-05",
+        "--time", "10:00", "-d", "1h", "--count", "1",
+    )  # fmt: skip
+    sid = str(made["id"])
+    added = admin_cli.ok("series", "add-date", sid, f"{Y2031}-03-07")
+    assert " ".join(added.stderr.split()) == f"Added a date to series {sid}: 1 occurrence(s)."
+    saturday = ("series", "add-date", sid, f"{Y2031}-03-08")
+    assert admin_cli(*saturday).exit_code == 1  # closed at weekends
+    assert len(admin_cli.json(*saturday, "--override")["booking_ids"]) == 1
+    assert local_days(api, made["id"]) == [f"{Y2031}-03-0{d}" for d in (5, 7, 8)]
