@@ -150,6 +150,11 @@ def test_move_rename_and_cancel(admin_cli, api, campus):
     cancelled = admin_cli.ok("bookings", "cancel", str(booking.id), "--reason", "ill")
     assert cancelled.stderr == f"Cancelled booking {booking.id}.\n"
     assert re.search(rf"^room +{big.code} ", cancelled.stdout, re.M) and "ill" in cancelled.stdout
+    other = book(api, small, "Other", "03-05", "12:00-13:00")
+    as_json = admin_cli.ok("bookings", "cancel", str(other.id), "--json")  # after the command
+    assert (json.loads(as_json.stdout)["status"], as_json.stderr) == (
+        "cancelled", f"Cancelled booking {other.id}.\n"
+    )  # fmt: skip
     again = admin_cli("bookings", "cancel", str(booking.id))
     assert again.exit_code == 4
     assert admin_cli("bookings", "show", "999999").exit_code == 3
@@ -415,6 +420,10 @@ def test_list_by_owner_series_and_building_as_a_table_and_csv(admin_cli, api, ca
     assert [b["id"] for b in in_building][:2] == [ours.id, theirs.id]
     email = member.me.get().email
     assert [b["id"] for b in admin_cli.json("bookings", "list", "--owner", email)] == [theirs.id]
+    after = admin_cli.ok("bookings", "list", "--owner", email, "--json")  # after the command
+    assert [b["id"] for b in json.loads(after.stdout)] == [theirs.id]
+    in_utc = admin_cli.ok("bookings", "list", "--owner", email, "--tz", "UTC").stdout
+    assert f"Thu {Y2031}-03-13 11:00-12:00 UTC" in in_utc
     before = admin_cli.json("bookings", "list", "-b", building, "--to", f"{Y2031}-03-13 10:30")
     assert [b["id"] for b in before] == [ours.id]
     table = admin_cli.ok("bookings", "list", "-b", building, "--limit", "2")
