@@ -4,6 +4,7 @@ availability."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -123,6 +124,36 @@ def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
     assert admin_cli("rooms", "show", code).exit_code == 3
 
 
+def test_every_option_of_rooms_add_and_edit_and_their_words(admin_cli, api, campus):
+    """The options the first test leaves out reach the room; each command says what it did."""
+    code, building = f"R{tag()}", campus["building"].code
+    added = admin_cli.ok(
+        "rooms", "add", "--code", code, "--name", "Lab", "-b", building, "-c", "20",
+        "--not-bookable", "--description", "Second floor, left",
+    )  # fmt: skip
+    room = api.rooms.list(q=code).data[0]
+    assert added.stderr == f"Added room {code} (id {room.id}).\n"
+    assert (room.bookable, room.requires_approval, room.description) == (
+        False, False, "Second floor, left"
+    )  # fmt: skip
+    assert re.search(rf"^code +{code} *$", added.stdout, re.M)
+    elsewhere = api.buildings.create(code=f"O{tag()}", name="Other hall", timezone="Europe/London")
+    new_code = f"{code}-B"
+    changed = admin_cli.ok(
+        "rooms", "edit", code, "--code", new_code, "--name", "Big lab", "-b", elsewhere.code,
+        "--bookable", "--requires-approval", "--description", "Ground floor",
+    )  # fmt: skip
+    assert changed.stderr == f"Changed room {new_code}.\n"
+    room = api.rooms.get(room.id)
+    assert (room.code, room.name, room.building_id) == (new_code, "Big lab", elsewhere.id)
+    assert (room.bookable, room.requires_approval, room.description) == (True, True, "Ground floor")
+    assert f"{elsewhere.code} (Europe/London)" in changed.stdout
+    assert admin_cli.json("rooms", "edit", new_code, "--floor", "-1")["floor"] == -1
+    gone = admin_cli.ok("rooms", "remove", new_code, "--json")
+    assert json.loads(gone.stdout)["cancelled_booking_ids"] == [] and gone.stderr == ""
+    assert admin_cli("rooms", "show", new_code).exit_code == 3
+
+
 def test_removing_a_room_with_bookings_needs_force(admin_cli, api, campus):
     room = campus["small"]
     booking = api.bookings.create(
@@ -156,6 +187,14 @@ def test_features_list_and_add(admin_cli):
     ).items()
     again = admin_cli("rooms", "features", "add", code, "Again")
     assert again.exit_code == 4
+    said = admin_cli.ok("rooms", "features", "add", f"{code}-2", "Second feature")
+    assert said.stderr == f"Added feature {code}-2 (Second feature).\n"
+    row = next(
+        line
+        for line in admin_cli.ok("rooms", "features", "list").stdout.splitlines()
+        if f" {code}-2 " in line
+    )
+    assert "Second feature" in row
 
 
 def test_search_a_window_in_the_buildings_zone_with_reasons(admin_cli, api, campus):
