@@ -50,6 +50,40 @@ def test_buildings_add_show_edit_hours_and_remove(admin_cli):
     assert gone.exit_code == 3 and code in gone.stderr
 
 
+def test_buildings_say_what_they_did_and_edit_code_and_zone(admin_cli, api):
+    code = f"H{tag()}"
+    added = admin_cli.ok(
+        "buildings", "add", "--code", code, "--name", "Hall", "--timezone", "Europe/Berlin"
+    )
+    made = api.buildings.list(limit=200).data
+    building = next(b for b in made if b.code == code)
+    assert added.stderr == f"Added building {code} (id {building.id}).\n"
+    assert building.opening_hours is None  # no --hours: always open
+    row = next(
+        line
+        for line in admin_cli.ok("buildings", "list").stdout.splitlines()
+        if f" {code} " in line
+    )
+    assert "Hall" in row and "Europe/Berlin" in row
+    set_ = admin_cli.ok("buildings", "hours", code, "sat 09:00-13:00")
+    assert set_.stderr == f"Opening hours of {code} set.\n"
+    assert re.search(rf"^{code} +sat 09:00-13:00 *$", set_.stdout, re.M)
+    assert re.search(r"^time zone +Europe/Berlin *$", set_.stdout, re.M)
+    both = admin_cli("buildings", "hours", code, "sat 09:00-13:00", "--always-open")
+    assert both.exit_code == 2 and "give hours or --always-open, not both" in both.stderr
+    new_code = f"{code}X"
+    changed = admin_cli.ok(
+        "buildings", "edit", code, "--code", new_code, "--timezone", "Europe/Lisbon"
+    )
+    assert changed.stderr == f"Changed building {new_code}.\n"
+    building = api.buildings.get(building.id)
+    assert (building.code, building.timezone, building.name) == (new_code, "Europe/Lisbon", "Hall")
+    wrong = admin_cli("buildings", "edit", new_code, "--timezone", "Mars/Olympus")
+    assert wrong.exit_code == 2 and "--timezone" in wrong.stderr
+    removed = admin_cli.ok("buildings", "remove", new_code)
+    assert removed.stderr == f"Removed building {new_code}.\n"
+
+
 def test_bad_hours_and_zones_are_usage_errors(admin_cli, campus):
     code = campus["building"].code
     bad = admin_cli("buildings", "hours", code, "monday 8-20")
