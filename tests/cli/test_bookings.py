@@ -424,8 +424,14 @@ def test_list_by_owner_series_and_building_as_a_table_and_csv(admin_cli, api, ca
     assert [b["id"] for b in json.loads(after.stdout)] == [theirs.id]
     in_utc = admin_cli.ok("bookings", "list", "--owner", email, "--tz", "UTC").stdout
     assert f"Thu {Y2031}-03-13 11:00-12:00 UTC" in in_utc
+    # With buildings in two zones, a time without one is read in the room's or building's:
+    api.buildings.create(code=f"L{tag()}", name="London hall", timezone="Europe/London")
     before = admin_cli.json("bookings", "list", "-b", building, "--to", f"{Y2031}-03-13 10:30")
     assert [b["id"] for b in before] == [ours.id]
+    room_before = admin_cli.json(
+        "bookings", "list", "-r", small.code, "--to", f"{Y2031}-03-13 10:30"
+    )
+    assert [b["id"] for b in room_before] == [ours.id]
     table = admin_cli.ok("bookings", "list", "-b", building, "--limit", "2")
     row = next(line for line in table.stdout.splitlines() if "Theirs" in line)
     assert big.code in row and "Mia Member" in row
