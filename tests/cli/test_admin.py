@@ -48,6 +48,37 @@ def test_users_add_show_edit_list_deactivate(admin_cli, cli):
     assert admin_cli("users", "show", "nobody@campus.example").exit_code == 3
 
 
+def test_users_say_what_they_did_and_every_option(admin_cli, cli, api):
+    """A service account (no password, the default role), the list's filters and table,
+    and ``edit``'s email, password and ``--active``."""
+    t = tag().lower()
+    email = f"svc-{t}@campus.example"
+    added = admin_cli.ok("users", "add", "--email", email, "--name", f"Nightly {t}")
+    made = next(u for u in api.users.list(q=email).data)
+    assert added.stderr == f"Added member {email} (id {made.id}).\n"
+    assert (made.role, made.is_active) == ("member", True)
+    assert cli("login", "--email", email, "--password", MEMBER_PASSWORD).exit_code != 0
+    found = admin_cli.json("users", "list", "-q", f"nightly {t}", "--active", "--role", "member")
+    assert [u["email"] for u in found] == [email]
+    assert admin_cli.json("users", "list", "-q", f"nightly {t}", "--inactive") == []
+    row = next(
+        line for line in admin_cli.ok("users", "list", "-q", t).stdout.splitlines() if email in line
+    )
+    assert f"Nightly {t}" in row and "member" in row and str(made.id) in row
+    cut = admin_cli.ok("users", "list", "--limit", "1")
+    assert "Showing the first 1 users; more exist" in " ".join(cut.stderr.split())
+    new_email = f"ada-{t}@campus.example"
+    changed = admin_cli.ok(
+        "users", "edit", email, "--email", new_email, "--password", MEMBER_PASSWORD
+    )
+    assert changed.stderr == f"Changed user {new_email}.\n"
+    assert cli.login(new_email, MEMBER_PASSWORD)  # the new email and password work
+    gone = admin_cli.ok("users", "deactivate", new_email)
+    assert gone.stderr == f"Deactivated {new_email}.\n"
+    again = admin_cli.json("users", "edit", new_email, "--active")
+    assert again["is_active"] is True
+
+
 def test_members_may_not_manage_users(admin_cli, cli, member):
     me = member.me.get()
     cli.login(me.email, MEMBER_PASSWORD)
