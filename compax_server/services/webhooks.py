@@ -20,7 +20,7 @@ from compax_server.db import rooms as rooms_db
 from compax_server.db import transaction
 from compax_server.db import webhooks as webhooks_db
 from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
-from compax_server.domain import versions
+from compax_server.domain import bounds, versions
 from compax_server.domain import webhooks as rules
 from compax_server.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from compax_server.services import audit
@@ -345,7 +345,7 @@ async def redeliver_since(actor: Actor, subscription_id: int, since: datetime) -
     those being sent right now); returns how many."""
     async with transaction():
         sub = await _load(actor, subscription_id, Scope.write)
-        count = await webhooks_db.reset(sub.pk, datetime.now(UTC), since=since)
+        count = await webhooks_db.reset(sub.pk, datetime.now(UTC), since=bounds.instant(since))
         await audit.record(
             actor,
             "webhook.redeliver",

@@ -374,6 +374,29 @@ async def test_the_delivery_log_is_paged_filtered_and_redeliverable(client, staf
     assert naive.status_code == 400
 
 
+async def test_redeliver_since_compares_instants_whatever_the_offset(client, staff):
+    """``since`` in any offset is the instant it names: SQLite compares stored times as text,
+    and a bound in another offset than UTC counted deliveries queued before it, or missed
+    those queued after."""
+    hook = (await make(client, staff)).json()
+    path = f"{HOOKS}/{hook['id']}"
+    ids = [(await client.post(f"{path}/test", headers=bearer(staff))).json()["id"] for _ in "ab"]
+    queued = {
+        ids[0]: datetime(2026, 1, 1, 0, tzinfo=UTC),
+        ids[1]: datetime(2026, 1, 1, 2, tzinfo=UTC),
+    }
+    for since, count in (
+        ("2025-12-31T22:00:00-03:00", 1),  # 01:00 UTC: after the first
+        ("2026-01-01T02:00:00+03:00", 2),  # 23:00 UTC the day before: both
+        ("2026-01-01T02:30:00+01:00", 1),  # 01:30 UTC
+        ("2026-01-01T02:00:00Z", 1),  # at the second: counted
+    ):
+        for delivery_id, created in queued.items():
+            await WebhookDelivery.filter(id=delivery_id).update(created_at=created)
+        r = await client.post(f"{path}/redeliver", json={"since": since}, headers=bearer(staff))
+        assert (r.status_code, r.json()) == (202, {"count": count}), since
+
+
 async def test_a_test_ping_is_audited_but_not_dispatched(client, staff):
     hook = (await make(client, staff, event_types=["*"])).json()
     queued = (await client.post(f"{HOOKS}/{hook['id']}/test", headers=bearer(staff))).json()
