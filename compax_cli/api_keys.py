@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from compax_cli import lookup
-from compax_cli.options import Json, chosen
+from compax_cli.options import Json, Tz, chosen
 from compax_cli.output import details, note, print_json, table
 from compax_cli.session import client, state
 from compax_cli.times import parse_date, show_time, wall_time
@@ -29,12 +29,13 @@ def list_(
     ctx: typer.Context,
     user: Annotated[str | None, typer.Option(help="Only this user's (email or id).")] = None,
     json_: Json = False,
+    tz: Tz = None,
 ) -> None:
     """List API keys (never their secrets).
 
     Example: compax api-keys list --user timetable@campus.example
     """
-    st = state(ctx, json_)
+    st = state(ctx, json_, tz)
     with client(st) as c:
         found = list(c.api_keys.list(user_id=lookup.user_id(c, user) if user else None, limit=200))
         if not st.json:
@@ -42,7 +43,7 @@ def list_(
     if st.json:
         print_json(found)
         return
-    tz = st.display_zone()
+    local = st.display_zone()
     table(
         found,
         [
@@ -51,9 +52,9 @@ def list_(
             ("prefix", lambda k: f"cpx_{k.prefix}...", 4),
             ("user", lambda k: st.names.person(k.user_id), 1),
             ("scopes", lambda k: k.scopes, 2),
-            ("last used", lambda k: show_time(k.last_used_at, tz), 5),
-            ("expires", lambda k: show_time(k.expires_at, tz), 3),
-            ("revoked", lambda k: show_time(k.revoked_at, tz), 3),
+            ("last used", lambda k: show_time(k.last_used_at, local), 5),
+            ("expires", lambda k: show_time(k.expires_at, local), 3),
+            ("revoked", lambda k: show_time(k.revoked_at, local), 3),
         ],
         wrap={"name": 10, "user": 16, "scopes": 10, "last used": 10, "expires": 10, "revoked": 10},
         empty="No API keys.",
@@ -68,14 +69,18 @@ def create(
     scope: Annotated[
         list[str] | None, typer.Option(help="read, write, import or admin (repeat, or a,b).")
     ] = None,
-    expires: Annotated[str | None, typer.Option(help="Last day it works (YYYY-MM-DD).")] = None,
+    expires: Annotated[
+        str | None,
+        typer.Option(help="Last day it works (YYYY-MM-DD), to 23:59 in --tz or this machine's."),
+    ] = None,
     json_: Json = False,
+    tz: Tz = None,
 ) -> None:
     """Create an API key; its secret is printed once, store it now.
 
     Example: compax api-keys create --user robot@campus.example --name nightly --scope write
     """
-    st = state(ctx, json_)
+    st = state(ctx, json_, tz)
     with client(st) as c:
         owner = lookup.user(c, user)
         expires_at = None

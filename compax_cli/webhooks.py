@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.names import Names
-from compax_cli.options import Json, Limit, given, listed
+from compax_cli.options import Json, Limit, Tz, given, listed
 from compax_cli.output import details, first, more_exist, note, print_json, table
 from compax_cli.session import client, state
 from compax_cli.times import parse_time, show_time
@@ -235,19 +235,20 @@ def deliveries(
     ] = None,
     limit: Limit = 50,
     json_: Json = False,
+    tz: Tz = None,
 ) -> None:
     """The delivery log of a webhook, the newest first.
 
     Example: compax webhooks deliveries 3 --status failed
     """
-    st = state(ctx, json_)
+    st = state(ctx, json_, tz)
     with client(st) as c:
         page = c.webhooks.list_deliveries(webhook_id, status=status, limit=min(limit, 200))
         found, more = first(page, limit)
     if st.json:
         print_json(found)
         return
-    tz = st.display_zone()
+    local = st.display_zone()
     table(
         found,
         [
@@ -257,7 +258,10 @@ def deliveries(
             ("status", lambda d: d.status),
             ("attempts", lambda d: d.attempts, 2),
             ("last", lambda d: d.last_status or "", 1),
-            ("next", lambda d: show_time(d.next_attempt_at, tz) if d.status == "pending" else ""),
+            (
+                "next",
+                lambda d: show_time(d.next_attempt_at, local) if d.status == "pending" else "",
+            ),
             ("error", lambda d: d.last_error, 1),
         ],
         wrap={"event": 12, "next": 10, "error": 12},
@@ -275,6 +279,7 @@ def redeliver(
         str | None, typer.Option(help="Everything queued since (e.g. '2026-11-29 08:00').")
     ] = None,
     json_: Json = False,
+    tz: Tz = None,
 ) -> None:
     """Send deliveries again (same webhook-id): one, or everything since a time.
 
@@ -282,7 +287,7 @@ def redeliver(
     """
     if (delivery is None) == (since is None):
         raise typer.BadParameter("give --delivery ID or --since TIME", param_hint="--delivery")
-    st = state(ctx, json_)
+    st = state(ctx, json_, tz)
     with client(st) as c:
         if delivery is not None:
             one = c.webhooks.redeliver(webhook_id, delivery)

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import threading
@@ -103,6 +104,30 @@ def test_api_keys_create_shows_the_secret_once_list_and_revoke(admin_cli, cli):
     assert cli("whoami", COMPAX_API_KEY=made["secret"]).exit_code == 5
     bad = admin_cli("api-keys", "create", "--user", ADMIN_EMAIL, "--name", "x", "--scope", "all")
     assert bad.exit_code == 2
+
+
+def test_api_keys_in_words_default_scopes_and_the_last_day_in_tz(admin_cli, api):
+    """Without ``--scope`` a key reads and writes; ``--expires`` is the end of that day in
+    ``--tz`` (or this machine's zone); the table names the user; revoke says so."""
+    name = f"words {tag()}"
+    made = admin_cli.ok(
+        "api-keys", "create", "--user", ADMIN_EMAIL, "--name", name, "--expires",
+        f"{Y2031}-12-31", "--tz", "UTC",
+    )  # fmt: skip
+    key = next(k for k in api.api_keys.list(limit=200) if k.name == name)
+    assert key.scopes == ["read", "write"]
+    assert key.expires_at == datetime(Y2031, 12, 31, 23, 59, tzinfo=UTC)
+    assert re.search(rf"^expires +{Y2031}-12-31 23:59 *$", made.stdout, re.M)
+    assert re.search(r"^scopes +read, write *$", made.stdout, re.M)
+    never = admin_cli.ok("api-keys", "create", "--user", ADMIN_EMAIL, "--name", f"{name} 2")
+    assert re.search(r"^expires +never *$", never.stdout, re.M)
+    rows = admin_cli.ok("api-keys", "list", "--user", ADMIN_EMAIL, "--tz", "UTC").stdout
+    row = next(line for line in rows.splitlines() if f"│ {key.id} " in line)
+    assert name in row and f"cpx_{key.prefix}..." in row and "Administrator" in row, row
+    revoked = admin_cli.ok("api-keys", "revoke", str(key.id))
+    assert revoked.stderr == f"Revoked API key {key.id} ({name}).\n"
+    as_json = admin_cli.ok("api-keys", "revoke", str(key.id), "--json")
+    assert json.loads(as_json.stdout)["revoked_at"] is not None
 
 
 def test_rules_set_show_and_remove(admin_cli, campus, member):

@@ -4,6 +4,7 @@ may subscribe a receiver on 127.0.0.1)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -58,13 +59,19 @@ def test_add_show_update_test_deliveries_redeliver_rotate_delete(admin_cli):  # 
         assert queued["webhook_id"] == f"evt_{queued['event_id']}"
         [logged] = admin_cli.json("webhooks", "deliveries", str(hook), "--status", "pending")
         assert logged["id"] == queued["id"]
-        table = admin_cli.ok("webhooks", "deliveries", str(hook)).output
+        table = admin_cli.ok("webhooks", "deliveries", str(hook), "--tz", "UTC").output
         assert "webhook.test" in table and "pending" in table
+        next_at = datetime.fromisoformat(logged["next_attempt_at"]).astimezone(UTC)
+        assert next_at.strftime("%Y-%m-%d %H:%M") in table  # --tz after the command
 
         again = admin_cli.json("webhooks", "redeliver", str(hook), "--delivery", str(logged["id"]))
         assert again["attempts"] == 0
         since = admin_cli.json("webhooks", "redeliver", str(hook), "--since", "2020-01-01 00:00")
         assert since == {"count": 1}
+        hour_ago = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+        in_utc = ("webhooks", "redeliver", str(hook), "--since", hour_ago)
+        assert admin_cli.json(*in_utc, "--tz", "UTC") == {"count": 1}
+        assert admin_cli.json(*in_utc, "--tz", "America/Sao_Paulo") == {"count": 0}  # 2 h ahead
         usage = admin_cli("webhooks", "redeliver", str(hook))
         assert usage.exit_code == 2  # --delivery or --since
 
