@@ -8,6 +8,7 @@ from typing import Any
 from compax_server.db import transaction
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import User
+from compax_server.domain import bounds
 from compax_server.errors import InvalidInput, NotFound
 from compax_server.services import audit, auth
 from compax_server.services.actors import Actor, Scope, require_admin
@@ -45,8 +46,12 @@ async def create_api_key(
             else "give at least one scope",
             code="invalid_scope",
         )
-    if expires_at is not None and expires_at <= auth.now():
-        raise InvalidInput.field("body", "expires_at", "must be in the future", code="in_the_past")
+    if expires_at is not None:
+        expires_at = bounds.check_instant(expires_at, "expires_at")  # UTC, 1970-2200
+        if expires_at <= auth.now():
+            raise InvalidInput.field(
+                "body", "expires_at", "must be in the future", code="in_the_past"
+            )
     async with transaction():
         user = await User.get_or_none(id=user_id)
         if user is None:

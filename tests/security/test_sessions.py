@@ -3,7 +3,7 @@ password change or a deactivation are dealt with."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
@@ -87,6 +87,31 @@ async def test_a_password_change_rotates_the_feed_token_and_counts_the_api_keys(
     assert (await client.get(feed, params={"token": old_feed["token"]})).status_code == 401
     assert (await client.get(feed, params={"token": new_feed})).status_code == 200
     assert await me(client, {"Authorization": f"Bearer {keys[1]['secret']}"}) == 200
+
+
+async def test_an_expiry_given_in_any_offset_is_kept_as_the_instant_it_names(client, admin, member):
+    """An API key's ``expires_at`` is stored in UTC: SQLite compares stored times as text,
+    and an hour ahead written at -12:00 (the day before, as text) counted as expired. An
+    expiry past the accepted range is refused."""
+    ahead = (auth.now() + timedelta(hours=1)).astimezone(timezone(timedelta(hours=-12)))
+    made = await make_key(client, admin, member, expires_at=ahead.isoformat())
+    stored = await ApiKey.get(id=made["id"])
+    assert stored.expires_at == ahead and stored.expires_at.utcoffset() == timedelta(0)
+    r = await client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers=bearer(member),
+    )
+    assert r.json()["api_keys_active"] == 1
+    for far in ("2300-01-01T00:00:00Z", "9999-12-31T23:59:59-14:00"):
+        r = await client.post(
+            "/api/v1/api-keys",
+            json={"user_id": member.pk, "name": "far", "scopes": ["read"], "expires_at": far},
+            headers=bearer(admin),
+        )
+        assert (r.status_code, r.json()["errors"][0]["pointer"]) == (422, "/expires_at"), far
+        assert r.json()["errors"][0]["rule"] == "time_range"
+    assert await ApiKey.filter(name="far").count() == 0
 
 
 async def test_a_password_change_without_a_feed_token_makes_none(client, member):
