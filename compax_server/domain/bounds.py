@@ -63,6 +63,17 @@ def check_date(value: date, name: str = "date") -> date:
     return value
 
 
+def check_occurrence(day: date, end: datetime) -> None:
+    """An occurrence of a series inside the accepted range: a count or an interval can carry
+    its dates past the end, and the last one can end past it."""
+    if day < EARLIEST_DATE or end > LATEST:
+        raise RuleViolation(
+            f"the series would have an occurrence on {day}, outside the accepted range, "
+            f"{RANGE_TEXT}; end it sooner",
+            errors=[_range_problem("recurrence", day)],
+        )
+
+
 def check_window(
     start: datetime,
     end: datetime,

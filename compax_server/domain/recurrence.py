@@ -153,6 +153,7 @@ def expand(
     out = Expansion(occurrences=[], skipped_holidays=skipped)
     for day in sorted(chosen):
         occurrence = occurrence_on(day, start_time, duration, tz)
+        bounds.check_occurrence(day, occurrence.end)
         if not hours.is_wall_time_valid(datetime.combine(day, start_time), tz):
             out.adjustments.append(
                 {

@@ -166,8 +166,8 @@ async def create_series(
     rule = recurrence.check_rule(recurrence_rule)
     bounds.check_date(start_date, "start_date")
     owner = await _owner(actor, owner_id)
-    excluded = set(excluded_dates or [])
-    added = set(added_dates or [])
+    excluded = {bounds.check_date(d, "excluded_dates") for d in excluded_dates or []}
+    added = {bounds.check_date(d, "added_dates") for d in added_dates or []}
 
     async def attempt() -> Outcome:
         async with db.transaction():

@@ -16,7 +16,7 @@ from compax_server import db
 from compax_server.db.bookings import Booking, Status, insert_occurrences
 from compax_server.db.room_locks import RoomForBooking, lock_and_load_rooms, lock_rooms
 from compax_server.db.series import Series, SeriesStatus
-from compax_server.domain import hours, occurrences, recurrence, versions
+from compax_server.domain import bounds, hours, occurrences, recurrence, versions
 from compax_server.domain.versions import Expected
 from compax_server.errors import InvalidInput
 from compax_server.services import audit, limits, writes
@@ -358,6 +358,7 @@ async def add_date(
     """Book one more occurrence (a skipped, excluded or holiday date, or any other date) at
     the series' time."""
     require_scope(actor, Scope.write)
+    bounds.check_date(day, "date")
 
     async def attempt() -> Outcome:
         async with db.transaction():

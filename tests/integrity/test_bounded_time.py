@@ -92,6 +92,54 @@ async def test_a_series_starting_outside_the_range_is_refused_naming_the_field(c
     assert await Booking.all().count() == 0
 
 
+@pytest.mark.parametrize(
+    ("fields", "pointer"),
+    [
+        # an added or excluded date is a date like the start: in the range
+        ({"added_dates": ["9999-12-31"]}, "/added_dates"),
+        ({"added_dates": ["0001-01-01"]}, "/added_dates"),
+        ({"excluded_dates": ["2300-01-01"]}, "/excluded_dates"),
+        # a count (or an interval) carries the dates past the range's end
+        (
+            {"start_date": "2199-06-01", "recurrence": {"freq": "monthly", "count": 12}},
+            "/recurrence",
+        ),
+        # the last occurrence ends past it
+        (
+            {
+                "start_date": "2199-12-31",
+                "start_time": "23:00",
+                "duration_minutes": 180,
+                "recurrence": {"freq": "daily", "count": 1},
+            },
+            "/recurrence",
+        ),
+    ],
+)
+async def test_no_occurrence_of_a_series_lies_outside_the_range(
+    client, staff, room, fields, pointer
+):
+    """Repro: added dates 9999-12-31 and 0001-01-01 were booked (year 9999 and year 1), and a
+    monthly series of 12 from 2199-06-01 booked into 2200."""
+    r = await client.post("/api/v1/series", json=series_body(room) | fields, headers=bearer(staff))
+    assert r.status_code == 422, r.text
+    (problem,) = r.json()["errors"]
+    assert (problem["rule"], problem["pointer"]) == ("time_range", pointer)
+    assert "1970-01-01 to 2200-01-01" in r.json()["detail"]
+    assert await Booking.all().count() == 0
+
+
+async def test_a_date_added_to_a_series_lies_in_the_range(client, staff, room):
+    made = await client.post("/api/v1/series", json=series_body(room), headers=bearer(staff))
+    assert made.status_code == 201, made.text
+    path = f"/api/v1/series/{made.json()['id']}/dates"
+    for day in ("9999-12-31", "0001-01-01", "2200-01-01"):
+        r = await client.post(path, json={"date": day}, headers=bearer(staff) | {"If-Match": "*"})
+        assert r.status_code == 422, (day, r.text)
+        assert r.json()["errors"][0]["pointer"] == "/date"
+    assert await Booking.all().count() == 4
+
+
 async def test_nobody_books_past_the_hard_cap(client, staff, room):
     r = await client.post(
         BK,
@@ -265,3 +313,31 @@ async def test_an_import_sees_the_booking_in_its_way_after_a_huge_one(client, st
     )
     assert r.status_code == 201, r.text
     assert r.json()["items"][0]["action"] == "conflict"
+
+
+async def test_an_imported_series_running_past_the_range_is_an_invalid_item(client, staff, room):
+    item = {
+        "external_id": "far",
+        "kind": "series",
+        "room": room.code,
+        "title": "Far",
+        "start_date": "2199-06-01",
+        "start_time": "09:00",
+        "duration_minutes": 60,
+        "recurrence": {"freq": "monthly", "count": 12},
+    }
+    r = await client.post(
+        "/api/v1/imports", json={"source": "sis", "items": [item]}, headers=bearer(staff)
+    )
+    assert r.status_code == 201, r.text
+    (planned,) = r.json()["items"]
+    assert (planned["action"], planned["errors"]) == (
+        "invalid",
+        [
+            {
+                "field": "recurrence",
+                "detail": "the series would have an occurrence on 2200-01-01, outside the "
+                "accepted range, 1970-01-01 to 2200-01-01 (UTC); end it sooner",
+            }
+        ],
+    )
