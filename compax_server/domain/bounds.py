@@ -63,13 +63,14 @@ def check_date(value: date, name: str = "date") -> date:
     return value
 
 
-def check_occurrence(day: date, end: datetime) -> None:
-    """An occurrence of a series inside the accepted range: a count or an interval can carry
-    its dates past the end, and the last one can end past it."""
-    if day < EARLIEST_DATE or end > LATEST:
+def check_occurrence(day: date, end: datetime | None = None) -> None:
+    """An occurrence of a series inside the accepted range, by its date and (once known) its
+    end: a count or an interval can carry the dates past the range, a new time or length
+    the last one's end."""
+    if day < EARLIEST_DATE or day > LATEST_DATE or (end is not None and end > LATEST):
         raise RuleViolation(
             f"the series would have an occurrence on {day}, outside the accepted range, "
-            f"{RANGE_TEXT}; end it sooner",
+            f"{RANGE_TEXT}",
             errors=[_range_problem("recurrence", day)],
         )
 

@@ -153,7 +153,6 @@ def expand(
     out = Expansion(occurrences=[], skipped_holidays=skipped)
     for day in sorted(chosen):
         occurrence = occurrence_on(day, start_time, duration, tz)
-        bounds.check_occurrence(day, occurrence.end)
         if not hours.is_wall_time_valid(datetime.combine(day, start_time), tz):
             out.adjustments.append(
                 {
@@ -170,6 +169,9 @@ def expand(
 def occurrence_on(day: date, start_time: time, duration: timedelta, tz: ZoneInfo) -> Occurrence:
     """The occurrence of ``day`` at the wall-clock ``start_time`` (UTC instants). It lasts
     ``duration`` of elapsed time: a 2-hour occurrence that spans a change of the clocks
-    still lasts two hours (its wall-clock end moves instead)."""
+    still lasts two hours (its wall-clock end moves instead). ``RuleViolation`` when it
+    lies outside the accepted range."""
+    bounds.check_occurrence(day)  # before the arithmetic: years 1 and 9999 overflow
     start = hours.wall_to_utc(datetime.combine(day, start_time), tz)
+    bounds.check_occurrence(day, start + duration)
     return Occurrence(day, start, start + duration)
