@@ -347,6 +347,9 @@ def test_create_says_what_it_booked_and_sends_every_option(admin_cli, api, campu
         refused = admin_cli(*start, *extra)
         assert refused.exit_code == 2 and "give --end or --duration" in words(refused)
     assert [b.id for b in api.bookings.list(room_id=room.id).data] == [booking.id]
+    in_utc = admin_cli.ok(*args[:7], f"{Y2031}-03-10 14:00", "-d", "1h", "--json", "--tz", "UTC")
+    made_utc = json.loads(in_utc.stdout)  # --json and --tz after the command
+    assert utc(made_utc["start"]) == utc(f"{Y2031}-03-10T14:00Z")
 
 
 def test_a_members_request_says_it_waits_and_whom_to_ask(cli, api, campus, member):
@@ -448,4 +451,11 @@ def test_list_by_owner_series_and_building_as_a_table_and_csv(admin_cli, api, ca
     )
     assert (rows[0]["series_id"], rows[2]["series_id"]) == ("", str(series.id))
     none = admin_cli.ok("bookings", "list", "-b", building, "--from", f"{Y2031}-12-01")
-    assert "No bookings match." in none.stderr and "more exist" not in none.stderr
+    assert (none.stdout, none.stderr) == ("", "No bookings match.\n")
+    wide = admin_cli.json("bookings", "list", "-b", building, "--limit", "1000")  # in pages
+    assert [b["id"] for b in wide] == [b["id"] for b in in_building]
+    for option in ("--from", "--to"):
+        bad = admin_cli("bookings", "list", "-b", building, option, "soon")
+        assert bad.exit_code == 2 and f"Invalid value for {option}: 'soon' is not a time" in words(
+            bad
+        ), bad.stderr
