@@ -12,11 +12,11 @@ from typing import Annotated
 import typer
 
 from compax_cli import lookup
-from compax_cli.options import Json, Tz
+from compax_cli.options import Json, Tz, chosen, listed
 from compax_cli.output import Column, counted, details, note, print_json, table
 from compax_cli.session import State, client, state
 from compax_cli.times import after, parse_duration, parse_time, show_span, show_time
-from compax_sdk import Compax, CompaxError, WaitlistEntry
+from compax_sdk import Compax, CompaxError, WaitlistEntry, WaitlistState
 
 app = typer.Typer(
     rich_markup_mode="markdown",
@@ -25,7 +25,15 @@ app = typer.Typer(
 )
 
 EntryId = Annotated[int, typer.Argument(help="The waitlist entry's id.")]
-STATES = ("waiting", "offered", "accepted", "declined", "expired", "left", "closed")
+STATES: tuple[WaitlistState, ...] = (
+    "waiting",
+    "offered",
+    "accepted",
+    "declined",
+    "expired",
+    "left",
+    "closed",
+)
 
 
 def _zone(st: State, e: WaitlistEntry) -> tzinfo:
@@ -129,7 +137,7 @@ def join(
     ] = None,
     feature: Annotated[
         list[str] | None,
-        typer.Option("--feature", "-f", help="Any room: with this feature (repeat)."),
+        typer.Option("--feature", "-f", help="Any room: with this feature (repeat, or a,b)."),
     ] = None,
     building: Annotated[
         str | None, typer.Option("--building", "-b", help="Any room: in this building.")
@@ -170,7 +178,7 @@ def join(
             room_id=found.id if found else None,
             building_id=place.id if place else None,
             min_capacity=capacity,
-            features=feature or None,
+            features=listed(feature) or None,
         )
         _learn(st, c, [entry])
         held = _held_room(st, c, entry)
@@ -193,7 +201,7 @@ def list_(
     ctx: typer.Context,
     state_: Annotated[
         list[str] | None,
-        typer.Option("--state", help=f"Only these states (repeat): {', '.join(STATES)}."),
+        typer.Option("--state", help=f"Only these states (repeat, or a,b): {', '.join(STATES)}."),
     ] = None,
     user: Annotated[
         str | None, typer.Option("--user", help="Staff: this user's entries (email or id).")
@@ -206,12 +214,10 @@ def list_(
     Example: compax waitlist list --state waiting --state offered
     """
     st = state(ctx, json_, tz)
-    for s in state_ or []:
-        if s not in STATES:
-            raise typer.BadParameter(f"one of {', '.join(STATES)}", param_hint="--state")
+    states = chosen(state_, STATES, "--state")
     with client(st) as c:
         user_id = lookup.user_id(c, user) if user else None
-        rows = list(c.waitlist.list(state=state_ or None, user_id=user_id))  # type: ignore[arg-type]
+        rows = list(c.waitlist.list(state=states or None, user_id=user_id))
         mine = c.me.get().id if rows else None
         people = any(e.user_id != mine for e in rows)  # staff see whose entries they are
         if not st.json:
