@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from compax_cli.options import Json
+from compax_cli.options import Json, chosen
 from compax_cli.output import fail, note, print_json, table
 from compax_cli.session import client, state
 from compax_sdk import Compax
@@ -48,15 +48,14 @@ def show(ctx: typer.Context, json_: Json = False) -> None:
     _show(prefs)
 
 
-def _change(c: Compax, off: list[str], on: list[str]) -> NotificationPreferences:
+def _change(c: Compax, off_: list[str] | None, on_: list[str] | None) -> NotificationPreferences:
+    """``--off reminder,digest --on Moved``: the kinds the server knows, in any case."""
     current = c.notifications.get()
-    known = {k.kind for k in current.kinds}
-    unknown = [k for k in [*off, *on] if k not in known]
-    if unknown:
-        fail(
-            f"unknown kind(s) of email: {', '.join(unknown)}; one of {', '.join(sorted(known))}",
-            2,
-        )
+    known = tuple(sorted(k.kind for k in current.kinds))
+    off, on = chosen(off_, known, "--off"), chosen(on_, known, "--on")
+    both = sorted(set(off) & set(on))
+    if both:
+        fail(f"both --off and --on: {', '.join(both)}", 2)
     wanted = [k for k in current.email_opt_out if k not in on]
     wanted += [k for k in off if k not in wanted]
     return c.notifications.update(email_opt_out=wanted)
@@ -67,14 +66,12 @@ def set_(
     ctx: typer.Context,
     off: Annotated[
         list[str] | None,
-        typer.Option(
-            "--off", help="Stop this kind of email (repeat for more).", show_default=False
-        ),
+        typer.Option("--off", help="Stop this kind of email (repeat, or a,b).", show_default=False),
     ] = None,
     on: Annotated[
         list[str] | None,
         typer.Option(
-            "--on", help="Get this kind of email again (repeat for more).", show_default=False
+            "--on", help="Get this kind of email again (repeat, or a,b).", show_default=False
         ),
     ] = None,
     json_: Json = False,
@@ -86,12 +83,9 @@ def set_(
     """
     if not off and not on:
         fail("nothing to change: give --off KIND and/or --on KIND", 2)
-    both = set(off or []) & set(on or [])
-    if both:
-        fail(f"both --off and --on: {', '.join(sorted(both))}", 2)
     st = state(ctx, json_)
     with client(st) as c:
-        prefs = _change(c, off or [], on or [])
+        prefs = _change(c, off, on)
     if st.json:
         print_json(prefs)
         return
