@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from compax_cli import csvout, lookup, report_charts
-from compax_cli.options import Json
+from compax_cli.options import Json, listed
 from compax_cli.output import EXIT_USAGE, console, counted, fail, note, print_json, table
 from compax_cli.report_charts import percent
 from compax_cli.session import client, state
@@ -144,7 +144,7 @@ def utilisation(
     to: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
     building: Annotated[str | None, typer.Option(help="Building code or id.")] = None,
     room: Annotated[
-        list[str] | None, typer.Option("--room", help="Room code or id (repeat).")
+        list[str] | None, typer.Option("--room", help="Room code or id (repeat, or a,b).")
     ] = None,
     feature: Annotated[str | None, typer.Option(help="Rooms with this feature.")] = None,
     min_capacity: Annotated[
@@ -173,7 +173,7 @@ def utilisation(
     with client(st) as c:
         found_term = lookup.term(c, term) if term else None
         found_building = lookup.building(c, building) if building else None
-        rooms = [lookup.room(c, r) for r in room or []]
+        rooms = [lookup.room(c, r) for r in listed(room)]
         report = c.reports.utilisation(
             from_=parse_date(from_, "--from") if from_ else None,
             to=parse_date(to, "--to") if to else None,

@@ -58,6 +58,11 @@ def test_the_table_and_heatmap_read_at_80_and_140_columns(admin_cli: Cli, used, 
 def test_the_summary_of_one_room_counts_in_the_singular(admin_cli: Cli, used):
     out = admin_cli.ok("report", "utilisation", *PERIOD, "--room", "REP-2", COLUMNS="140").stdout
     assert "12 of 60 open room-hours in 1 room; 1 booking, 1 cancelled, 0 no-shows" in out
+    both = admin_cli.json("report", "utilisation", *PERIOD, "--room", "REP-1,REP-2")
+    assert sorted(r["code"] for r in both["rooms"]) == [
+        "REP-1",
+        "REP-2",
+    ]  # a,b as for --room --room
 
 
 def test_csv_of_the_rooms(admin_cli: Cli, used):
