@@ -160,6 +160,40 @@ def test_rules_set_show_and_remove(admin_cli, campus, member):
     assert admin_cli("rules", "set", "--max-duration", "soon").exit_code == 2
 
 
+def test_rules_set_every_limit_and_say_so(admin_cli, campus):
+    room, building = campus["small"], campus["building"]
+    saved = admin_cli.ok(
+        "rules", "set", "--room", room.code, "--max-hours-per-week", "6", "--checkin", "yes",
+        "--checkin-opens", "10m", "--checkin-closes", "15m", "--noshow-limit", "3",
+        "--noshow-days", "30d", "--noshow-ban", "14d",
+    )  # fmt: skip
+    assert saved.stderr == f"Rules of room {room.code} set.\n"
+    [rules] = [r for r in admin_cli.json("rules", "show") if r["scope_id"] == room.id]
+    assert {k: rules[k] for k in ("max_hours_per_week", "requires_checkin")} == {
+        "max_hours_per_week": 6,
+        "requires_checkin": True,
+    }
+    assert (rules["checkin_opens_minutes"], rules["checkin_closes_minutes"]) == (10, 15)
+    assert (rules["noshow_limit"], rules["noshow_days"], rules["noshow_ban_days"]) == (3, 30, 14)
+    row = next(
+        line for line in admin_cli.ok("rules", "show").stdout.splitlines() if room.code in line
+    )
+    assert "3 in 30d: 14d" in row
+    both = admin_cli(
+        "rules", "set", "--room", room.code, "--building", building.code, "--horizon", "9d"
+    )
+    assert both.exit_code == 2 and "give --building or --room, not both" in both.stderr
+    nothing = admin_cli("rules", "set", "--room", room.code)
+    assert nothing.exit_code == 2 and "give at least one limit" in nothing.stderr
+    admin_cli.ok("rules", "set", "--building", building.code, "--horizon", "90d")
+    gone = admin_cli.ok("rules", "remove", "--building", building.code)
+    assert gone.stderr == f"Removed the rules of building {building.code}.\n"
+    gone = admin_cli.ok("rules", "remove", "--room", room.code)
+    assert gone.stderr == f"Removed the rules of room {room.code}.\n"
+    neither = admin_cli("rules", "remove")
+    assert neither.exit_code == 2 and "give --building or --room" in neither.stderr
+
+
 def test_audit_list_with_filters(admin_cli, api, campus):
     booking = api.bookings.create(
         room_id=campus["big"].id,
