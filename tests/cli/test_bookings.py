@@ -322,8 +322,10 @@ def words(result: Any) -> str:
 def test_create_says_what_it_booked_and_sends_every_option(admin_cli, api, campus):
     """The words of a booking; ``--end``; ``--description``, ``--attendees`` and
     ``--idempotency-key`` reach the server (the same key again is the same booking); exactly
-    one of ``--end`` and ``--duration``."""
+    one of ``--end`` and ``--duration``; times typed and refused in the room's zone, whatever
+    other zones the campus has."""
     room = campus["mid"]
+    api.buildings.create(code=f"L{tag()}", name="London hall", timezone="Europe/London")
     args = (
         "bookings", "create", "-r", room.code, "-t", "Seminar", "-s", f"{Y2031}-03-10 10:00",
         "-e", f"{Y2031}-03-10 11:30", "--description", "Bring chalk", "--attendees", "12",
@@ -345,11 +347,28 @@ def test_create_says_what_it_booked_and_sends_every_option(admin_cli, api, campu
     start = ("bookings", "create", "-r", room.code, "-t", "X", "-s", f"{Y2031}-03-11 10:00")
     for extra in ((), ("-e", f"{Y2031}-03-11 11:00", "-d", "1h")):
         refused = admin_cli(*start, *extra)
-        assert refused.exit_code == 2 and "give --end or --duration" in words(refused)
+        assert refused.exit_code == 2
+        assert "Invalid value for --end: give --end or --duration" in words(refused)
+    for option, value in (("-s", "soon"), ("-e", "later")):
+        bad = admin_cli(
+            *start[:-2], "-s", f"{Y2031}-03-11 10:00", "-e", f"{Y2031}-03-11 11:00", option, value
+        )
+        name = {"-s": "--start", "-e": "--end"}[option]
+        assert bad.exit_code == 2 and f"Invalid value for {name}: {value!r} is not a time" in words(
+            bad
+        )
     assert [b.id for b in api.bookings.list(room_id=room.id).data] == [booking.id]
     in_utc = admin_cli.ok(*args[:7], f"{Y2031}-03-10 14:00", "-d", "1h", "--json", "--tz", "UTC")
     made_utc = json.loads(in_utc.stdout)  # --json and --tz after the command
     assert utc(made_utc["start"]) == utc(f"{Y2031}-03-10T14:00Z")
+    api.buildings.create_closure(
+        campus["building"].id, reason="Works", start_date=date(Y2031, 3, 12),
+        end_date=date(Y2031, 3, 12), room_id=room.id,
+    )  # fmt: skip
+    closed = admin_cli(*start[:-1], f"{Y2031}-03-12 10:00", "-d", "1h")
+    assert (closed.exit_code, closed.stderr.splitlines()[0]) == (
+        1, f"error: closed: Works (Wed {Y2031}-03-12 00:00-24:00 CET)"
+    )  # fmt: skip
 
 
 def test_a_members_request_says_it_waits_and_whom_to_ask(cli, api, campus, member):
