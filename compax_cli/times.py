@@ -229,15 +229,22 @@ def parse_date(text: str, option: str) -> date:
 def parse_duration(text: str, option: str) -> timedelta:
     """``90`` (minutes), ``90m``, ``1h30m``, ``2h``, ``14d``."""
     value = text.strip().lower()
-    if is_whole(value):
-        return timedelta(minutes=int(value))
     match = DURATION.match(value)
-    if not value or match is None:
+    if is_whole(value):
+        total = int(value)
+    elif value and match is not None:
+        parts = {k: int(v) for k, v in match.groupdict(default="0").items()}
+        total = parts["d"] * 1440 + parts["h"] * 60 + parts["m"]
+    else:
         raise typer.BadParameter(
             f"{text!r} is not a duration (e.g. 90m, 1h30m, 2h, 14d)", param_hint=option
         )
-    parts = {k: int(v) for k, v in match.groupdict(default="0").items()}
-    return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"])
+    try:
+        return timedelta(minutes=total)
+    except OverflowError:  # past a million years
+        raise typer.BadParameter(
+            f"{text!r} is too long to be a duration", param_hint=option
+        ) from None
 
 
 def parse_hhmm(text: str, option: str) -> str:

@@ -355,6 +355,13 @@ def test_a_duration_that_is_none_says_the_forms(text: str) -> None:
     assert caught.value.param_hint == "--duration"
 
 
+@pytest.mark.parametrize("text", ["99999999999h", "9999999999999d", "9" * 40])
+def test_a_duration_past_any_calendar_is_too_long_not_a_traceback(text: str) -> None:
+    with pytest.raises(typer.BadParameter) as caught:
+        parse_duration(text, "--duration")
+    assert caught.value.message == f"{text!r} is too long to be a duration"
+
+
 def test_dates_times_of_day_and_lengths_as_written() -> None:
     assert parse_date(" 2027-03-02 ", "--date") == date(2027, 3, 2)
     assert parse_hhmm(" 09:05 ", "--at") == "09:05" and parse_hhmm("09:05:59", "--at") == "09:05"
