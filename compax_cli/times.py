@@ -202,11 +202,14 @@ def parse_time(text: str, default: tzinfo, option: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise _not_a_time(text, option) from None
-    if parsed.tzinfo is not None:
-        if zone_name:
-            raise typer.BadParameter("give an offset or a zone name, not both", param_hint=option)
-        return parsed
-    return wall_time(parsed, tz, option)
+    if parsed.tzinfo is not None and zone_name:
+        raise typer.BadParameter("give an offset or a zone name, not both", param_hint=option)
+    moment = parsed if parsed.tzinfo is not None else wall_time(parsed, tz, option)
+    try:  # every instant is sent in a form the server reads: UTC must hold it
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise outside_calendar(repr(text), option) from None
+    return moment
 
 
 def _not_a_time(text: str, option: str) -> typer.BadParameter:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from compax_sdk._types import NotGiven
@@ -11,13 +11,21 @@ from compax_sdk._types import NotGiven
 
 def rfc3339(value: datetime, name: str) -> str:
     """An aware datetime as RFC 3339. A naive one is refused before anything is sent: the
-    server cannot know which zone it meant."""
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+    server cannot know which zone it meant. An offset of seconds (a zone's local mean time
+    before its standard time, ``+00:53:28`` in Berlin before 1893) has no RFC 3339 form: the
+    same instant goes in UTC."""
+    offset = value.tzinfo.utcoffset(value) if value.tzinfo is not None else None
+    if offset is None:
         raise ValueError(
             f"{name} must be a timezone-aware datetime, e.g. "
             f"datetime(2031, 3, 3, 9, 0, tzinfo=ZoneInfo('Europe/Berlin')) or tzinfo=UTC; "
             f"got the naive {value.isoformat()}"
         )
+    if offset % timedelta(minutes=1):
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{name} {value.isoformat()} is outside the calendar") from None
     return value.isoformat()
 
 

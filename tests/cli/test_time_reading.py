@@ -428,7 +428,6 @@ def test_an_end_past_the_calendar_is_a_usage_error_not_a_traceback() -> None:
     adding a length at the ends of the calendar overflowed Python's datetime."""
     for start, length, said in (
         ("9999-12-31 23:00", timedelta(hours=2), "2h after 9999-12-31 23:00"),
-        ("0001-01-01 00:30", timedelta(hours=1), "1h after 0001-01-01 00:30"),
         ("2031-03-03 09:00", timedelta(days=99_999_999), "2399999976h after 2031-03-03 09:00"),
     ):
         with pytest.raises(typer.BadParameter) as refused:
@@ -447,3 +446,15 @@ def test_an_end_past_the_calendar_is_a_usage_error_not_a_traceback() -> None:
     )
     spring = days_later(parse_time("2027-03-27 10:00", BERLIN, "--from"), 1, "--from")
     assert spring.isoformat() == "2027-03-28T10:00:00+02:00"  # a calendar day: 23 hours here
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01", "0001-01-01 00:30", "0001-01-01T00:00+01:00", "9999-12-31T23:00-05:00"]
+)
+def test_a_time_utc_cannot_hold_is_outside_the_calendar(text: str) -> None:
+    """Year 1 in Berlin (local mean time, +00:53:28) is year 0 in UTC: refused as typed, not
+    a traceback from the SDK or a server's puzzled 400."""
+    with pytest.raises(typer.BadParameter) as caught:
+        parse_time(text, ZoneInfo("Europe/Berlin"), "--from")
+    assert caught.value.message == f"{text!r} is outside the calendar (years 1 to 9999)"
+    assert caught.value.param_hint == "--from"

@@ -114,6 +114,17 @@ async def test_naive_datetimes_are_refused_before_anything_is_sent():
     assert seen == []
 
 
+def test_an_offset_of_seconds_goes_as_the_same_instant_in_utc():
+    """Berlin before 1893 kept local mean time, +00:53:28: RFC 3339 has no such offset."""
+    berlin = ZoneInfo("Europe/Berlin")
+    assert query({"at": datetime(1850, 1, 2, tzinfo=berlin)}) == {"at": "1850-01-01T23:06:32+00:00"}
+    assert query({"at": datetime(2031, 1, 2, tzinfo=berlin)}) == {"at": "2031-01-02T00:00:00+01:00"}
+    with pytest.raises(
+        ValueError, match=r"^from 0001-01-01T00:00:00\+00:53:28 is outside the calendar$"
+    ):
+        query({"from": datetime(1, 1, 1, tzinfo=berlin)})
+
+
 def test_arguments_become_a_query_and_a_body():
     berlin = datetime(2031, 3, 3, 9, tzinfo=ZoneInfo("Europe/Berlin"))
     assert query(
