@@ -77,11 +77,12 @@ FIELD_OPTIONS = {
 
 def option_for(error: FieldError) -> str:
     """The command-line option behind a field error's JSON pointer (``/free_to`` ->
-    ``--to``), or the header or field name when no option sets it."""
+    ``--to``; a path's ``/booking_id`` -> the argument ``booking_id``), or the header or
+    field name when no option sets it."""
     pointer = (error.pointer or "").strip("/")
     if not pointer:
         return ""
-    if error.location == "header":
+    if error.location in ("header", "path"):  # a path's: the command's argument, as named
         return pointer
     parts = pointer.split("/")
     for i in range(len(parts), 0, -1):  # the longest known prefix: recurrence/until, ...

@@ -200,6 +200,7 @@ def test_an_error_of_the_sdk_itself_is_its_words():
         ("body", "/recurrence/weekdays/2", "--on"),
         ("body", "/items/3/start", "items[3].start"),
         ("body", "/max_booking_minutes", "--max-booking-minutes"),
+        ("path", "/booking_id", "booking_id"),  # an argument, named as Typer names it
     ],
 )
 def test_a_fields_pointer_becomes_the_option_that_sets_it(location, pointer, option):
