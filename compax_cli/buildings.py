@@ -27,7 +27,8 @@ app.add_typer(managers.buildings_app, name="managers")
 HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 HOURS_HELP = (
     "Opening hours, e.g. 'mon-fri 08:00-20:00' 'sat 09:00-13:00,14:00-16:00'; "
-    "days not named are closed."
+    "days not named are closed; a day named again takes its later hours "
+    "('mon-fri 08:00-20:00' 'fri 08:00-16:00', 'sun closed')."
 )
 
 Hours = dict[str, list[list[str]]]
