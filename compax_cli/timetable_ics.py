@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -182,6 +182,8 @@ def _span(ev: Any, zone: tzinfo) -> tuple[datetime, datetime]:
     end = end if end.tzinfo else end.replace(tzinfo=zone)
     if end <= start:
         raise BadLine("DTEND must be after DTSTART")
+    for moment in (start, end):  # sent in UTC when its offset is of seconds (year 1 in Berlin)
+        moment.astimezone(UTC)  # OverflowError: outside the calendar
     return start, end
 
 

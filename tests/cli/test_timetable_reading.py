@@ -490,3 +490,14 @@ def test_a_time_at_the_ends_of_the_calendar_names_its_event(campus):
         campus,
     )  # fmt: skip
     assert (rows, errors) == ([], ["line 4 (y1): a time is outside the calendar (years 1 to 9999)"])
+
+
+def test_a_local_time_utc_cannot_hold_names_its_event(campus):
+    """Year 1 at midnight in Berlin (local mean time, +00:53:28) is year 0 in UTC, the form
+    it would be sent in: named, not a traceback from the SDK."""
+    rows, errors = read_ics(
+        calendar(event("y1", "DTSTART;TZID=Europe/Berlin:00010101T000000",
+                       "DTEND;TZID=Europe/Berlin:00010101T010000")).encode(),
+        campus,
+    )  # fmt: skip
+    assert (rows, errors) == ([], ["line 4 (y1): a time is outside the calendar (years 1 to 9999)"])
