@@ -21,6 +21,14 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
+def lab(admin_cli, room, at: str, duration: str, count: int) -> dict:
+    """A weekly series "Lab" in ``room`` from Wednesday 5 March at ``at``: its JSON."""
+    return admin_cli.json(
+        "series", "create", "-r", room.code, "-t", "Lab", "--start", f"{Y2031}-03-05",
+        "--time", at, "-d", duration, "--count", str(count),
+    )  # fmt: skip
+
+
 @pytest.fixture
 def term(admin_cli):
     name = f"Spring {tag()}"
@@ -84,10 +92,7 @@ def test_a_weekly_series_through_a_term_skips_its_holidays(admin_cli, campus, te
 
 def test_move_the_following_occurrences_then_cancel_from_a_date(admin_cli, campus):
     room, other = campus["mid"], campus["big"]
-    made = admin_cli.json(
-        "series", "create", "-r", room.code, "-t", "Lab", "--start", f"{Y2031}-03-05",
-        "--time", "14:00", "-d", "2h", "--count", "4",
-    )  # fmt: skip
+    made = lab(admin_cli, room, "14:00", "2h", 4)
     moved = admin_cli.json(
         "series", "move", str(made["id"]), "--from", f"{Y2031}-03-19", "--room", other.code,
         "--time", "15:00",
@@ -236,10 +241,7 @@ def test_holidays_closures_and_opening_hours_on_create(admin_cli, api, campus, t
 
 def test_edit_time_length_and_description_and_the_list(admin_cli, api, campus):
     room = campus["big"]
-    made = admin_cli.json(
-        "series", "create", "-r", room.code, "-t", "Lab", "--start", f"{Y2031}-03-05",
-        "--time", "14:00", "-d", "2h", "--count", "2",
-    )  # fmt: skip
+    made = lab(admin_cli, room, "14:00", "2h", 2)
     sid = str(made["id"])
     nothing = admin_cli("series", "edit", sid)
     assert nothing.exit_code == 2 and "give --room, --time, --duration, --title" in nothing.stderr
@@ -265,11 +267,7 @@ def test_edit_time_length_and_description_and_the_list(admin_cli, api, campus):
 
 
 def test_add_date_says_so_and_staff_may_override_the_hours(admin_cli, api, campus):
-    room = campus["mid"]
-    made = admin_cli.json(
-        "series", "create", "-r", room.code, "-t", "Lab", "--start", f"{Y2031}-03-05",
-        "--time", "10:00", "-d", "1h", "--count", "1",
-    )  # fmt: skip
+    made = lab(admin_cli, campus["mid"], "10:00", "1h", 1)
     sid = str(made["id"])
     added = admin_cli.ok("series", "add-date", sid, f"{Y2031}-03-07")
     assert " ".join(added.stderr.split()) == f"Added a date to series {sid}: 1 occurrence(s)."
