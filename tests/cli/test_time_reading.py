@@ -7,6 +7,7 @@ import re
 import time as time_module
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compax_cli import times
 from compax_cli.times import (
     after,
     days_later,
@@ -180,6 +182,28 @@ def test_today_and_tomorrow_take_a_time_of_day(word: str, days: int) -> None:
             break
     assert got == datetime(day.year, day.month, day.day, 10, 30, tzinfo=BERLIN)
     assert got.utcoffset() == BERLIN.utcoffset(datetime(day.year, day.month, day.day, 10, 30))
+
+
+class SpringForward(datetime):
+    """The clock of ``compax_cli.times`` at 2031-03-30 00:30 UTC: 01:30 in Berlin on the night
+    its clocks skip 02:00-03:00, still the 29th in Los Angeles, the 30th in the afternoon on
+    this machine (the suite runs it in Pacific/Chatham)."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        moment = datetime(2031, 3, 30, 0, 30, tzinfo=UTC)
+        return moment.astimezone(tz) if tz else moment.astimezone().replace(tzinfo=None)
+
+
+def test_today_is_the_day_in_the_zone_read_and_a_time_it_skips_is_refused(monkeypatch) -> None:
+    monkeypatch.setattr(times, "datetime", SpringForward)
+    los_angeles = ZoneInfo("America/Los_Angeles")
+    assert parse_time("today 10:00", los_angeles, "--start").date() == date(2031, 3, 29)
+    assert parse_time("tomorrow", los_angeles, "--start").date() == date(2031, 3, 30)
+    with pytest.raises(typer.BadParameter) as caught:
+        parse_time("today 02:30", BERLIN, "--from")
+    assert caught.value.param_hint == "--from"
+    assert caught.value.message.startswith("2031-03-30 02:30 does not exist in Europe/Berlin")
 
 
 @pytest.mark.parametrize("text", ["tomorrow 25:00", "today noon", "tomorrow 10:30x"])
@@ -360,6 +384,7 @@ def test_a_duration_past_any_calendar_is_too_long_not_a_traceback(text: str) -> 
     with pytest.raises(typer.BadParameter) as caught:
         parse_duration(text, "--duration")
     assert caught.value.message == f"{text!r} is too long to be a duration"
+    assert caught.value.param_hint == "--duration"
 
 
 def test_dates_times_of_day_and_lengths_as_written() -> None:

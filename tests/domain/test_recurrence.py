@@ -368,3 +368,15 @@ def test_an_occurrence_lasts_its_duration_across_a_change_of_the_clocks():
     got = recurrence.occurrence_on(date(2031, 3, 30), time(1), timedelta(hours=3), BERLIN)
     assert got == recurrence.Occurrence(date(2031, 3, 30), utc(2031, 3, 30, 0), utc(2031, 3, 30, 3))
     assert got.end.astimezone(BERLIN).hour == 5  # 01:00 + 3 h elapsed is 05:00 local
+
+
+def test_an_occurrence_ending_past_the_range_is_refused_though_it_starts_in_it():
+    """2199-12-31 23:00 in Berlin is 22:00 UTC: three hours end past 2200-01-01."""
+    berlin = ZoneInfo("Europe/Berlin")
+    fits = recurrence.occurrence_on(date(2199, 12, 31), time(23), timedelta(hours=2), berlin)
+    assert fits.end == datetime(2200, 1, 1, tzinfo=UTC)  # ends at the range's end: in it
+    with pytest.raises(RuleViolation) as refused:
+        recurrence.occurrence_on(date(2199, 12, 31), time(23), timedelta(hours=3), berlin)
+    assert refused.value.extra["errors"][0]["pointer"] == "/recurrence"
+    with pytest.raises(RuleViolation):
+        recurrence.occurrence_on(date(9999, 12, 31), time(23), timedelta(hours=3), berlin)

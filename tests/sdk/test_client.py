@@ -119,6 +119,8 @@ def test_an_offset_of_seconds_goes_as_the_same_instant_in_utc():
     berlin = ZoneInfo("Europe/Berlin")
     assert query({"at": datetime(1850, 1, 2, tzinfo=berlin)}) == {"at": "1850-01-01T23:06:32+00:00"}
     assert query({"at": datetime(2031, 1, 2, tzinfo=berlin)}) == {"at": "2031-01-02T00:00:00+01:00"}
+    kathmandu = datetime(2031, 1, 2, tzinfo=ZoneInfo("Asia/Kathmandu"))  # whole minutes: as is
+    assert query({"at": kathmandu}) == {"at": "2031-01-02T00:00:00+05:45"}
     with pytest.raises(
         ValueError, match=r"^from 0001-01-01T00:00:00\+00:53:28 is outside the calendar$"
     ):
