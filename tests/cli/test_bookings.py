@@ -80,7 +80,7 @@ def test_times_are_shown_in_the_buildings_zone_or_tz(admin_cli, api, campus):
     assert f"Tue {Y2031}-03-04 09:00-11:00 UTC" in in_utc
     new_york = admin_cli.ok("--tz", "America/New_York", "bookings", "list", "-r", room.code).stdout
     assert f"Tue {Y2031}-03-04 04:00-06:00 EST" in new_york
-    raw = admin_cli.json("bookings", "show", str(booking.id))
+    raw = json.loads(admin_cli.ok("bookings", "show", str(booking.id), "--json").stdout)
     assert raw["start"] == f"{Y2031}-03-04T09:00:00Z"  # JSON keeps the server's UTC instants
 
 
@@ -143,9 +143,9 @@ def test_move_rename_and_cancel(admin_cli, api, campus):
     assert (other_room["room_id"], other_room["start"]) == (big.id, moved["start"])
     renamed = admin_cli.ok("bookings", "rename", str(booking.id), "Final", "--json")
     assert json.loads(renamed.stdout)["title"] == "Final"  # --json after the command
-    words = admin_cli.ok("bookings", "rename", str(booking.id), "Final exam")
-    assert words.stderr == f"Renamed booking {booking.id}.\n"
-    assert re.search(rf"^room +{big.code} ", words.stdout, re.M) and "Final exam" in words.stdout
+    said = admin_cli.ok("bookings", "rename", str(booking.id), "Final exam")
+    assert said.stderr == f"Renamed booking {booking.id}.\n"
+    assert re.search(rf"^room +{big.code} ", said.stdout, re.M) and "Final exam" in said.stdout
     assert api.bookings.get(booking.id).version == 5
     cancelled = admin_cli.ok("bookings", "cancel", str(booking.id), "--reason", "ill")
     assert cancelled.stderr == f"Cancelled booking {booking.id}.\n"
@@ -160,6 +160,7 @@ def test_move_rename_and_cancel(admin_cli, api, campus):
     assert admin_cli("bookings", "show", "999999").exit_code == 3
     nothing = admin_cli("bookings", "move", str(booking.id))
     assert nothing.exit_code == 2
+    assert "Invalid value for --start: give --start, --end, --duration or --room" in words(nothing)
 
 
 def test_outside_opening_hours_is_an_error_that_staff_may_override(admin_cli, campus):
@@ -213,8 +214,8 @@ def test_the_pending_queue_approve_and_reject(admin_cli, api, campus, member):
     alone_json = book(member, room, "Alone too", "03-11", "09:00-10:00")
     as_json = admin_cli.ok("bookings", "approve", str(alone_json.id), "--json")  # after it
     assert json.loads(as_json.stdout)["rejected_booking_ids"] == [] and as_json.stderr == ""
-    words = admin_cli.ok("bookings", "approve", str(alone.id))
-    assert words.stderr == f"Approved booking {alone.id}.\n"  # nothing rejected, not said
+    approved_alone = admin_cli.ok("bookings", "approve", str(alone.id))
+    assert approved_alone.stderr == f"Approved booking {alone.id}.\n"  # nothing rejected, not said
     assert admin_cli.json("bookings", "pending", "-r", room.code) == []
     assert "No pending requests" in admin_cli.ok("bookings", "pending", "-r", room.code).stderr
 
@@ -310,8 +311,9 @@ def test_the_queue_leaves_out_requests_whose_time_has_passed(admin_cli, api, cam
     assert exactly.stderr.strip().endswith(
         "Decide with `compax bookings approve ID` or `compax bookings reject ID`."
     )
-    for request in (past, soon):
-        admin_cli.ok("bookings", "reject", str(request.id))
+    admin_cli.ok("bookings", "reject", str(past.id))
+    as_json = admin_cli.ok("bookings", "reject", str(soon.id), "--json")  # after the command
+    assert json.loads(as_json.stdout)["status"] == "rejected"
 
 
 def words(result: Any) -> str:
@@ -420,11 +422,16 @@ def test_move_by_end_or_duration_keeps_the_start(admin_cli, api, campus):
         utc(f"{Y2031}-03-12T12:00Z"), utc(f"{Y2031}-03-12T14:00Z")
     )  # fmt: skip
     both = admin_cli("bookings", "move", str(booking.id), "-e", f"{Y2031}-03-12 15:00", "-d", "1h")
-    assert both.exit_code == 2 and "give --end or --duration, not both" in words(both)
+    assert both.exit_code == 2
+    assert "Invalid value for --end: give --end or --duration, not both" in words(both)
+    in_utc = admin_cli.ok(
+        "bookings", "move", str(booking.id), "-s", f"{Y2031}-03-12 12:00", "--json", "--tz", "UTC"
+    )  # --json and --tz after the command
+    assert utc(json.loads(in_utc.stdout)["start"]) == utc(f"{Y2031}-03-12T12:00Z")
     late = ("bookings", "move", str(booking.id), "-s", f"{Y2031}-03-12 21:00")
     assert admin_cli(*late).exit_code == 1
     assert utc(admin_cli.json(*late, "--override")["start"]) == utc(f"{Y2031}-03-12T20:00Z")
-    assert api.bookings.get(booking.id).version == 5  # the refusals changed nothing
+    assert api.bookings.get(booking.id).version == 6  # the refusals changed nothing
 
 
 def test_list_by_owner_series_and_building_as_a_table_and_csv(admin_cli, api, campus, member):
