@@ -67,12 +67,13 @@ async def list_keys(request: Request, actor: Actor, query: ApiKeyQuery) -> HTTPR
     body=ApiKeyCreate,
     response=ApiKeyCreated,
     status=201,
-    errors=(400, *AUTH_ERRORS),
+    errors=(400, 422, *AUTH_ERRORS),
     response_headers=("Location",),
 )
 async def create_key(request: Request, actor: Actor, body: ApiKeyCreate) -> HTTPResponse:
     """The response carries ``secret`` once; only its hash is stored. Send it as
-    ``Authorization: Bearer <secret>`` (or ``X-API-Key``)."""
+    ``Authorization: Bearer <secret>`` (or ``X-API-Key``). An ``expires_at`` outside
+    1970-2200 is a 422 (``time_range``)."""
     key, secret = await api_keys.create_api_key(
         actor,
         user_id=body.user_id,
