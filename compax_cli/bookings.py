@@ -23,7 +23,7 @@ from compax_cli.booking_views import (
 from compax_cli.options import Json, Limit, Override, Tz
 from compax_cli.output import first, more_exist, note, print_json, table
 from compax_cli.session import client, state
-from compax_cli.times import after, parse_duration, parse_time
+from compax_cli.times import after, parse_length, parse_time
 from compax_sdk import NOT_GIVEN, Booking
 
 app = typer.Typer(
@@ -72,7 +72,7 @@ def create(
         finish = (
             parse_time(end, zone, "--end")
             if end
-            else after(begin, parse_duration(duration or "", "--duration"))
+            else after(begin, parse_length(duration or "", "--duration"))
         )
         booking = c.bookings.create(
             room_id=found.id,
@@ -198,7 +198,7 @@ def move(
         if end:
             finish = parse_time(end, zone, "--end")
         elif duration:
-            finish = after(begin, parse_duration(duration, "--duration"))
+            finish = after(begin, parse_length(duration, "--duration"))
         else:
             finish = after(begin, booking.end - booking.start, "--start")
         timed = bool(start or end or duration)

@@ -13,7 +13,7 @@ from compax_cli import lookup
 from compax_cli.options import Json, Limit, Tz, listed
 from compax_cli.output import Column, first, more_exist, note, print_json, table
 from compax_cli.session import State, client, state
-from compax_cli.times import after, days_later, parse_date, parse_duration, parse_time, show_span
+from compax_cli.times import after, days_later, parse_date, parse_length, parse_time, show_span
 from compax_sdk import Availability, Compax, Room, UnavailableReason, UnavailableRoom
 
 Capacity = Annotated[int | None, typer.Option("--capacity", "-c", min=1, help="Seats needed.")]
@@ -96,7 +96,7 @@ def _search(
         if to:
             end = parse_time(to, tz, "--to")
         elif duration:
-            end = after(start, parse_duration(duration, "--duration"))
+            end = after(start, parse_length(duration, "--duration"))
         else:
             raise typer.BadParameter("give --to or --duration with --from", param_hint="--to")
     elif to or duration or repeat or until or term:

@@ -250,6 +250,15 @@ def parse_duration(text: str, option: str) -> timedelta:
         ) from None
 
 
+def parse_length(text: str, option: str) -> timedelta:
+    """How long a booking or a search window lasts: a duration of at least a minute (``0m``
+    is refused here, naming the option given, not the end the server would name)."""
+    length = parse_duration(text, option)
+    if length < timedelta(minutes=1):
+        raise typer.BadParameter(f"{text!r}: give at least a minute", param_hint=option)
+    return length
+
+
 def parse_hhmm(text: str, option: str) -> str:
     try:
         return time.fromisoformat(text.strip()).strftime("%H:%M")

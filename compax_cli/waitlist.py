@@ -15,7 +15,7 @@ from compax_cli import lookup
 from compax_cli.options import Json, Tz, chosen, listed
 from compax_cli.output import Column, counted, details, note, print_json, table
 from compax_cli.session import State, client, state
-from compax_cli.times import after, parse_duration, parse_time, show_span, show_time
+from compax_cli.times import after, parse_length, parse_time, show_span, show_time
 from compax_sdk import Compax, CompaxError, WaitlistEntry, WaitlistState
 
 app = typer.Typer(
@@ -169,7 +169,7 @@ def join(
         finish = (
             parse_time(end, zone, "--end")
             if end
-            else after(begin, parse_duration(duration or "", "--duration"))
+            else after(begin, parse_length(duration or "", "--duration"))
         )
         entry = c.waitlist.join(
             title=title,

@@ -351,6 +351,11 @@ def test_create_says_what_it_booked_and_sends_every_option(admin_cli, api, campu
         refused = admin_cli(*start, *extra)
         assert refused.exit_code == 2
         assert "Invalid value for --end: give --end or --duration" in words(refused)
+    zero = admin_cli(*start, "-d", "0m")
+    assert (
+        zero.exit_code == 2
+        and "Invalid value for --duration: '0m': give at least a minute" in words(zero)
+    )
     for option, value in (("-s", "soon"), ("-e", "later")):
         bad = admin_cli(
             *start[:-2], "-s", f"{Y2031}-03-11 10:00", "-e", f"{Y2031}-03-11 11:00", option, value

@@ -24,6 +24,7 @@ from compax_cli.times import (
     parse_date,
     parse_duration,
     parse_hhmm,
+    parse_length,
     parse_time,
     show_duration,
     show_span,
@@ -483,3 +484,16 @@ def test_a_time_utc_cannot_hold_is_outside_the_calendar(text: str) -> None:
         parse_time(text, ZoneInfo("Europe/Berlin"), "--from")
     assert caught.value.message == f"{text!r} is outside the calendar (years 1 to 9999)"
     assert caught.value.param_hint == "--from"
+
+
+@pytest.mark.parametrize("text", ["0", "0m", "0h0m"])
+def test_a_booking_lasts_at_least_a_minute(text: str) -> None:
+    """A length of nothing is refused naming the option given (the server would name
+    ``end``, an option the user did not give)."""
+    assert parse_length("1", "-d") == timedelta(minutes=1)
+    with pytest.raises(typer.BadParameter) as caught:
+        parse_length(text, "--duration")
+    assert (caught.value.message, caught.value.param_hint) == (
+        f"{text!r}: give at least a minute",
+        "--duration",
+    )
