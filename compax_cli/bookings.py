@@ -66,8 +66,8 @@ def create(
         raise typer.BadParameter("give --end or --duration", param_hint="--end")
     with client(st) as c:
         found = lookup.room(c, room)
-        zone = st.input_zone(c, found.timezone)
-        st.zone_hint = zone
+        st.about(found.timezone)
+        zone = st.input_zone(c)
         begin = parse_time(start, zone, "--start")
         finish = (
             parse_time(end, zone, "--end")
@@ -192,8 +192,8 @@ def move(
     with client(st) as c:
         booking = c.bookings.get(booking_id)
         target = lookup.room(c, room) if room else with_room(st, booking)
-        zone = st.input_zone(c, target.timezone if target else None)
-        st.zone_hint = zone
+        st.about(target.timezone if target else None)
+        zone = st.input_zone(c)
         begin = parse_time(start, zone, "--start") if start else booking.start
         if end:
             finish = parse_time(end, zone, "--end")

@@ -163,8 +163,8 @@ def join(
         if found:
             st.names.remember(found)
         place = lookup.building(c, building) if building is not None else None
-        zone = st.input_zone(c, found.timezone if found else place.timezone if place else None)
-        st.zone_hint = zone
+        st.about(found.timezone if found else place.timezone if place else None)
+        zone = st.input_zone(c)
         begin = parse_time(start, zone, "--start")
         finish = (
             parse_time(end, zone, "--end")
