@@ -13,7 +13,7 @@ from compax_cli.options import Json, Override, SkipClosures, Tz, given
 from compax_cli.output import details, print_json, table
 from compax_cli.series_views import rule_text, series_pairs, show_result, weekdays
 from compax_cli.session import client, state
-from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, show_duration
+from compax_cli.times import minutes, parse_date, parse_hhmm, parse_length, show_duration
 from compax_sdk import NOT_GIVEN, BookingSeries, Recurrence
 
 app = typer.Typer(
@@ -92,7 +92,7 @@ def create(
             title=title,
             start_date=parse_date(start, "--start"),
             start_time=parse_hhmm(time_, "--time"),
-            duration_minutes=minutes(parse_duration(duration, "--duration")),
+            duration_minutes=minutes(parse_length(duration, "--duration")),
             recurrence=recurrence,
             description=description,
             excluded_dates=[parse_date(d, "--exclude") for d in exclude or []] or None,
@@ -211,7 +211,7 @@ def _edit(
             room_id=target.id if target else NOT_GIVEN,
             start_time=parse_hhmm(time_, "--time") if time_ else NOT_GIVEN,
             duration_minutes=(
-                minutes(parse_duration(duration, "--duration")) if duration else NOT_GIVEN
+                minutes(parse_length(duration, "--duration")) if duration else NOT_GIVEN
             ),
             title=given(title),
             description=given(description),

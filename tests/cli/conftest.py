@@ -91,6 +91,11 @@ def tag() -> str:
     return uuid.uuid4().hex[:6].upper()
 
 
+def words(result: Result) -> str:
+    """What a command said on stderr, its line breaks (the terminal's width) undone."""
+    return " ".join(result.stderr.split())
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     env = {

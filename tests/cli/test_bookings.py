@@ -8,13 +8,12 @@ import io
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from compax_cli.bookings import CSV_FIELDS
 from compax_sdk import Booking, Compax, Room
-from tests.cli.conftest import ADMIN_EMAIL, MEMBER_PASSWORD, tag
+from tests.cli.conftest import ADMIN_EMAIL, MEMBER_PASSWORD, tag, words
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -229,7 +228,7 @@ def test_a_move_says_when_it_changes_whether_the_booking_waits(admin_cli, api, c
     assert (
         f"Moved booking {request.id} to {campus['big'].code} Thu {Y2031}-03-06 10:00-11:00 CET. "
         "It is confirmed: the room needs no approval."
-    ) in " ".join(moved.stderr.split())
+    ) in words(moved)
     assert api.bookings.get(request.id).status == "confirmed"
     again = admin_cli.ok("bookings", "move", str(request.id), "--start", f"{Y2031}-03-06 12:00")
     assert "It is" not in again.stderr and "waits" not in again.stderr
@@ -277,7 +276,7 @@ def test_the_queue_puts_yours_first_and_says_when_there_are_more(admin_cli, api,
     row = next(line for line in table.splitlines() if f"│ {theirs.id} " in line)
     assert "Theirs" in row and "yes" not in row  # not yours
     cut = admin_cli.ok("bookings", "pending", "--limit", "1")
-    assert "Showing the first 1 requests; more exist" in " ".join(cut.stderr.split())
+    assert "Showing the first 1 requests; more exist" in words(cut)
     assert len(admin_cli.json("bookings", "pending", "--limit", "1")) == 1
     for request in (theirs, yours):
         admin_cli.ok("bookings", "reject", str(request.id))
@@ -314,11 +313,6 @@ def test_the_queue_leaves_out_requests_whose_time_has_passed(admin_cli, api, cam
     admin_cli.ok("bookings", "reject", str(past.id))
     as_json = admin_cli.ok("bookings", "reject", str(soon.id), "--json")  # after the command
     assert json.loads(as_json.stdout)["status"] == "rejected"
-
-
-def words(result: Any) -> str:
-    """What a command said on stderr, its line breaks (the terminal's width) undone."""
-    return " ".join(result.stderr.split())
 
 
 def test_create_says_what_it_booked_and_sends_every_option(admin_cli, api, campus):
@@ -490,3 +484,41 @@ def test_list_by_owner_series_and_building_as_a_table_and_csv(admin_cli, api, ca
         assert bad.exit_code == 2 and f"Invalid value for {option}: 'soon' is not a time" in words(
             bad
         ), bad.stderr
+
+
+def test_move_reads_times_in_the_new_rooms_zone_and_names_each_mistyped_option(
+    admin_cli, api, campus
+):
+    """A move to a room in another zone reads the new time there and says so, in exactly
+    those words when the booking's state stays; each mistyped option is named; a length
+    kept past the calendar's end names --start. Nothing refused is written."""
+    room = campus["small"]
+    london = api.buildings.create(code=f"L{tag()}", name="London hall", timezone="Europe/London")
+    there = api.rooms.create(code=f"L{tag()}-1", name="Lab", building_id=london.id, capacity=20)
+    booking = book(api, room, "Draft", "03-14", "09:00-10:00")
+    moved = admin_cli.ok(
+        "bookings", "move", str(booking.id), "-r", there.code, "-s", f"{Y2031}-03-14 09:00"
+    )
+    assert words(moved) == (
+        f"Moved booking {booking.id} to {there.code} Fri {Y2031}-03-14 09:00-10:00 GMT."
+    )
+    stored = api.bookings.get(booking.id)
+    assert (stored.room_id, stored.start, stored.end) == (
+        there.id, utc(f"{Y2031}-03-14T09:00Z"), utc(f"{Y2031}-03-14T10:00Z")
+    )  # fmt: skip
+    later = admin_cli.ok("bookings", "move", str(booking.id), "-s", f"{Y2031}-03-14 11:00")
+    assert words(later) == (  # no --room: the zone is the booking's room's
+        f"Moved booking {booking.id} to {there.code} Fri {Y2031}-03-14 11:00-12:00 GMT."
+    )
+    for option, value, says in (
+        ("-s", "soon", "Invalid value for --start: 'soon' is not a time"),
+        ("-e", "later", "Invalid value for --end: 'later' is not a time"),
+        ("-d", "long", "Invalid value for --duration: 'long' is not a duration"),
+        ("-d", "0m", "Invalid value for --duration: '0m': give at least a minute"),
+        ("-s", "9999-12-31 23:30", "Invalid value for --start: 1h after 9999-12-31 23:30 is"),
+    ):
+        refused = admin_cli("bookings", "move", str(booking.id), option, value)
+        assert refused.exit_code == 2 and says in words(refused), (value, refused.stderr)
+    unknown = admin_cli("bookings", "move", str(booking.id), "-r", "NO-SUCH-ROOM")
+    assert unknown.exit_code == 3 and "NO-SUCH-ROOM" in words(unknown), unknown.stderr
+    assert api.bookings.get(booking.id).version == stored.version + 1  # the later move only

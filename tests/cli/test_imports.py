@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.cli.conftest import tag
+from tests.cli.conftest import tag, words
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -183,7 +183,7 @@ def test_an_unknown_room_is_an_invalid_item_of_the_plan(admin_cli, campus, tmp_p
     result = admin_cli("import", str(path), "--source", source, "--yes")
     assert result.exit_code == 4
     assert "line 5" in result.stdout and "there is no room NOWHERE-1" in result.stdout
-    assert " ".join(result.stderr.split()).endswith(
+    assert words(result).endswith(
         "error: not applied: 1 invalid item(s), and an import applies all or nothing. Fix them "
         "(see above), or apply the rest with --partial."
     )  # refused after the plan, not sent to be refused by the apply
@@ -366,14 +366,12 @@ def test_a_plan_in_words_json_and_tz_after_the_command_and_an_empty_file(
     path = timetable(tmp_path, campus)
     dry = admin_cli.ok("import", str(path), "--source", source, "--dry-run")
     assert "Items to look at" in [line.rstrip() for line in dry.stdout.splitlines()]
-    assert " ".join(dry.stderr.split()).endswith(
+    assert words(dry).endswith(
         "Dry run: nothing was applied. Plan: 2 to create, 1 conflict; 3 occurrence(s) "
         "(an apply would be refused)."
     )
     partial = admin_cli.ok("import", str(path), "--source", source, "--dry-run", "--partial")
-    assert " ".join(partial.stderr.split()).endswith(
-        "Plan: 2 to create, 1 conflict; 3 occurrence(s)."
-    )
+    assert words(partial).endswith("Plan: 2 to create, 1 conflict; 3 occurrence(s).")
     as_json = admin_cli.ok(
         "import", str(path), "--source", source, "--dry-run", "--json", "--tz", "Asia/Tokyo"
     )
@@ -403,7 +401,7 @@ def test_conflicting_and_invalid_items_are_counted_in_one_refusal(
     lost = f"X-1,booking,NOWHERE-1,Lost,,{Y2031}-03-07 09:00,{Y2031}-03-07 10:00,,,,,,,,,,"
     refused = admin_cli("import", str(timetable(tmp_path, campus, lost)), "--source", source, "-y")
     assert refused.exit_code == 4, refused.output
-    assert " ".join(refused.stderr.split()).endswith(
+    assert words(refused).endswith(
         "error: not applied: 1 conflicting item(s) and 1 invalid item(s), and an import "
         "applies all or nothing. Fix them (see above), or apply the rest with --partial."
     )
@@ -418,7 +416,7 @@ def test_a_partial_apply_lists_what_it_left_out_and_a_second_run_has_nothing_to_
     done = admin_cli.ok("import", str(path), "--source", source, "--partial", "--yes")
     assert done.stdout.splitlines()[-6].rstrip() == "Left out (--partial)"
     assert "there is no room NOWHERE-1" in done.stdout
-    last = " ".join(done.stderr.split())
+    last = words(done)
     assert re.search(
         rf"Applied import \d+ from {source}: 3 created, 1 invalid; 7 occurrence\(s\)\.$", last
     ), last
@@ -478,7 +476,7 @@ def test_override_priority_and_skip_closures_reach_the_plan_and_the_apply(
 def test_a_title_the_server_refuses_is_named_by_its_line(admin_cli, campus, tmp_path, source):
     """A 400 about an item (a title too long, an escape sequence in it) is the file's line."""
     small = campus["small"].code
-    for title, words in (
+    for title, says in (
         ("x" * 201, "String should have at most 200 characters"),
         (
             "Exam\x1b[2J",
@@ -489,9 +487,9 @@ def test_a_title_the_server_refuses_is_named_by_its_line(admin_cli, campus, tmp_
         line = f"X-1,booking,{small},{title},,{Y2031}-03-07 12:00,{Y2031}-03-07 13:00,,,,,,,,,,"
         refused = admin_cli("import", str(timetable(tmp_path, campus, line)), "--source", source)
         assert refused.exit_code == 1, refused.output
-        said = " ".join(refused.stderr.split())
+        said = words(refused)
         assert said.endswith(
-            f"error: line 5: title: {words} "
+            f"error: line 5: title: {says} "
             "error: 1 line(s) of timetable.csv cannot be imported; nothing was sent"
         ), said
 

@@ -16,7 +16,7 @@ import pytest
 
 from compax_cli import report_charts
 from compax_sdk import Compax, PermissionDeniedError
-from tests.cli.conftest import BERLIN, WEEKDAYS_8_TO_20, Cli
+from tests.cli.conftest import BERLIN, WEEKDAYS_8_TO_20, Cli, words
 from tests.cli.test_schedule import snapshot
 from tests.dates import Y2031
 
@@ -129,7 +129,7 @@ def test_a_picture_is_written_as_the_option_says_and_a_bad_path_is_an_error(
     missing = tmp_path / "no such folder" / "use.png"
     result = admin_cli("report", "utilisation", *PERIOD, "--png", str(missing))
     assert result.exit_code == 1
-    assert f"cannot write {missing}: No such file or directory" in " ".join(result.stderr.split())
+    assert f"cannot write {missing}: No such file or directory" in words(result)
     folder = admin_cli("report", "utilisation", *PERIOD, "--svg", str(tmp_path))
     assert folder.exit_code == 2
     assert "is a directory" in folder.stderr

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.cli.conftest import tag
+from tests.cli.conftest import tag, words
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -151,7 +151,7 @@ def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
     empty = admin_cli.ok("rooms", "list", "-c", "81", "-b", building)
     assert empty.stderr == "No room matches.\n"
     first = admin_cli.ok("rooms", "list", "-b", building, "--limit", "1")
-    assert "Showing the first 1 rooms; more exist" in " ".join(first.stderr.split())
+    assert "Showing the first 1 rooms; more exist" in words(first)
     assert first.stdout.count(f"{campus['tag']}-") == 1
 
     admin_cli.ok("rooms", "remove", code)
@@ -339,7 +339,7 @@ def test_search_as_a_table_says_the_window_the_misses_and_what_it_left_out(admin
     out = " ".join(weekly.stdout.split())
     assert f"Free Mon {Y2031}-03-03 10:00-11:00 CET, weekly (3 times)" in out  # --until: weekly
     assert f"│ {mid.code} │" in out and big.code not in out  # the fewest seats first
-    assert "Showing the first 1 rooms; more exist" in " ".join(weekly.stderr.split())
+    assert "Showing the first 1 rooms; more exist" in words(weekly)
     assert "Matching, but not free" in out
     assert f"│ {small.code} │ 12 │ 1/3 │ booking" in out
     free = admin_cli.ok(
@@ -381,7 +381,7 @@ def test_search_mistakes_name_the_option(admin_cli, campus):
     assert both.exit_code == 2 and "--until" in both.stderr and "--term" in both.stderr
     no_end = admin_cli("rooms", "search", "--from", f"{MONDAY} 10:00")
     assert no_end.exit_code == 2
-    for args, words in (
+    for args, says in (
         (("--from", f"{MONDAY} 10:00"), "Invalid value for --to: give --to or --duration with --from"),
         (("--until", f"{Y2031}-03-24"), "Invalid value for --from: a free-room search starts with --from"),
         (("--from", f"{MONDAY} 10:00", "-d", "1h", "--until", f"{Y2031}-03-24", "--term", "Spring"),
@@ -392,7 +392,7 @@ def test_search_mistakes_name_the_option(admin_cli, campus):
         (("--from", "soon", "-d", "1h"), "Invalid value for --from:"),
     ):  # fmt: skip
         said = admin_cli("rooms", "search", *args)
-        assert said.exit_code == 2 and words in " ".join(said.stderr.replace("│", "").split()), args
+        assert said.exit_code == 2 and says in " ".join(said.stderr.replace("│", "").split()), args
     dst_gap = admin_cli(
         "rooms",
         "search",
@@ -485,7 +485,7 @@ def test_a_number_python_cannot_take_is_refused_not_a_traceback(admin_cli, campu
         3,
         "error: there is no room '\u00b2' (see `compax rooms list`)\n",
     )
-    for args, words in (
+    for args, says in (
         (("rooms", "edit", code, "--floor", "-\u00b2"), "a number, or 'none'"),
         (("rooms", "edit", code, "--floor", "--3"), "a number, or 'none'"),
         (
@@ -512,4 +512,4 @@ def test_a_number_python_cannot_take_is_refused_not_a_traceback(admin_cli, campu
     ):
         refused = admin_cli(*args)
         assert refused.exit_code == 2, (args, refused.output)
-        assert words in refused.stderr and "Traceback" not in refused.output
+        assert says in refused.stderr and "Traceback" not in refused.output

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli.conftest import ADMIN_EMAIL, tag
+from tests.cli.conftest import ADMIN_EMAIL, tag, words
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -194,7 +194,7 @@ def test_create_sends_every_rule_and_option(admin_cli, api, campus, member):
         "--owner", me.email, "--description", "Bring laptops",
     )  # fmt: skip
     series = api.series.list(limit=200).data[-1]
-    assert " ".join(made.stderr.split()) == f"Booked series {series.id}: 5 occurrence(s)."
+    assert words(made) == f"Booked series {series.id}: 5 occurrence(s)."
     assert series.rule["freq"] == "weekly" and series.rule["interval"] == 2
     assert (series.rule["weekdays"], series.rule["until"]) == (["mon", "wed"], f"{Y2031}-03-31")
     assert (series.excluded_dates, series.added_dates) == ([f"{Y2031}-03-17"], [f"{Y2031}-03-12"])
@@ -248,7 +248,7 @@ def test_edit_time_length_and_description_and_the_list(admin_cli, api, campus):
     changed = admin_cli.ok(
         "series", "edit", sid, "--time", "15:00", "-d", "90m", "--description", "Goggles"
     )
-    assert " ".join(changed.stderr.split()) == f"Changed series {sid}: 2 occurrence(s)."
+    assert words(changed) == f"Changed series {sid}: 2 occurrence(s)."
     series = api.series.get(made["id"])
     assert (series.start_time, series.duration_minutes, series.description) == (
         "15:00", 90, "Goggles"
@@ -262,7 +262,7 @@ def test_edit_time_length_and_description_and_the_list(admin_cli, api, campus):
     )
     assert "Lab" in row and room.code in row and "15:00 1h30m" in row and "active" in row
     cancelled = admin_cli.ok("series", "cancel", sid, "--reason", "course moved")
-    assert " ".join(cancelled.stderr.split()) == f"Cancelled in series {sid}: 2 occurrence(s)."
+    assert words(cancelled) == f"Cancelled in series {sid}: 2 occurrence(s)."
     assert {b.reason for b in api.series.get(made["id"]).occurrences} == {"course moved"}
 
 
@@ -270,8 +270,69 @@ def test_add_date_says_so_and_staff_may_override_the_hours(admin_cli, api, campu
     made = lab(admin_cli, campus["mid"], "10:00", "1h", 1)
     sid = str(made["id"])
     added = admin_cli.ok("series", "add-date", sid, f"{Y2031}-03-07")
-    assert " ".join(added.stderr.split()) == f"Added a date to series {sid}: 1 occurrence(s)."
+    assert words(added) == f"Added a date to series {sid}: 1 occurrence(s)."
     saturday = ("series", "add-date", sid, f"{Y2031}-03-08")
     assert admin_cli(*saturday).exit_code == 1  # closed at weekends
     assert len(admin_cli.json(*saturday, "--override")["booking_ids"]) == 1
     assert local_days(api, made["id"]) == [f"{Y2031}-03-0{d}" for d in (5, 7, 8)]
+
+
+def test_each_mistyped_option_is_named_and_nothing_is_booked(admin_cli, api, campus):
+    """A mistyped date, time, length, weekday or end names its option in the usage error
+    (exit 2); an unknown room, term or owner is exit 3; nothing is written."""
+    room = campus["small"]
+    made = lab(admin_cli, room, "10:00", "1h", 2)
+    sid = str(made["id"])
+    series_before = [s.id for s in api.series.list(limit=200)]
+    args = {
+        "--start": f"{Y2031}-03-05", "--time": "10:00", "-d": "1h", "--count": "2",
+    }  # fmt: skip
+
+    for option, value, says in (
+        ("--start", "soon", "Invalid value for --start: 'soon' is not a date (YYYY-MM-DD)"),
+        ("--time", "25:00", "Invalid value for --time: '25:00' is not a time of day (HH:MM)"),
+        ("-d", "0m", "Invalid value for --duration: '0m': give at least a minute"),
+        ("-d", "long", "Invalid value for --duration: 'long' is not a duration"),
+        ("--on", "mon,funday", "Invalid value for --on: 'funday' is not mon, tue, ... sun"),
+        ("--exclude", "x", "Invalid value for --exclude: 'x' is not a date (YYYY-MM-DD)"),
+        ("--add-date", "x", "Invalid value for --add-date: 'x' is not a date (YYYY-MM-DD)"),
+    ):
+        refused = admin_cli(*create_args(room, args, option, value))
+        assert refused.exit_code == 2 and says in words(refused), (option, refused.stderr)
+    until = admin_cli(*create_args(room, {**args, "--count": "-"}, "--until", "x"))
+    assert until.exit_code == 2
+    assert "Invalid value for --until: 'x' is not a date (YYYY-MM-DD)" in words(until)
+    for extra in (("--until", f"{Y2031}-04-01"), ("--term", "Spring")):
+        two_ends = admin_cli(*create_args(room, args, *extra))
+        assert two_ends.exit_code == 2, two_ends.stderr
+        assert "Invalid value for --until: give one of --until, --count or --term" in words(
+            two_ends
+        )
+    nowhere = admin_cli(*create_args(room, {**args, "--count": "-"}, "--term", f"No {tag()}"))
+    stranger = admin_cli(*create_args(room, args, "--owner", "nobody@campus.example"))
+    for unknown in (nowhere, stranger):
+        assert unknown.exit_code == 3, unknown.stderr
+    for option, value, says in (
+        ("--from", "x", "Invalid value for --from: 'x' is not a date (YYYY-MM-DD)"),
+        ("--time", "x", "Invalid value for --time: 'x' is not a time of day (HH:MM)"),
+        ("-d", "0m", "Invalid value for --duration: '0m': give at least a minute"),
+    ):
+        refused = admin_cli("series", "edit", sid, option, value, "--title", "Changed")
+        assert refused.exit_code == 2 and says in words(refused), (option, refused.stderr)
+    wrong = admin_cli("series", "edit", sid, "--scope", "following", "--title", "x")
+    assert "Invalid value for --from: --scope following needs --from DATE" in words(wrong)
+    bad_from = admin_cli("series", "cancel", sid, "--from", "x")
+    bad_day = admin_cli("series", "add-date", sid, "x")
+    assert "Invalid value for --from: 'x' is not a date (YYYY-MM-DD)" in words(bad_from)
+    assert "Invalid value for DAY: 'x' is not a date (YYYY-MM-DD)" in words(bad_day)
+    assert [s.id for s in api.series.list(limit=200)] == series_before
+    kept = api.series.get(made["id"])
+    assert (kept.title, kept.version, len(kept.occurrences)) == ("Lab", 1, 2)
+    assert {b.status for b in kept.occurrences} == {"confirmed"}
+
+
+def create_args(room, args: dict[str, str], option: str, value: str) -> list[str]:
+    """``series create`` in ``room`` with ``args`` ("-" leaves an option out) and one more."""
+    given = {**args, option: value}
+    options = [part for key, said in given.items() if said != "-" for part in (key, said)]
+    return ["series", "create", "-r", room.code, "-t", "Lab", *options]
