@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -14,26 +14,13 @@ from compax_cli.output import details, note, print_json, table
 from compax_cli.session import client, state
 from compax_cli.times import minutes, parse_duration
 from compax_cli.words import LIMITS as LIMIT_WORDS
-from compax_sdk import BookingRules, Compax, NotFoundError
+from compax_sdk import BookingRules, Compax, NotFoundError, RuleChanges
 
 app = typer.Typer(
     rich_markup_mode="markdown",
     help="Booking rules: how long, how far ahead, how soon, how many per week.",
 )
 
-LIMITS = [
-    "max_duration_minutes",
-    "horizon_days",
-    "min_notice_minutes",
-    "max_bookings_per_week",
-    "max_hours_per_week",
-    "requires_checkin",
-    "checkin_opens_minutes",
-    "checkin_closes_minutes",
-    "noshow_limit",
-    "noshow_days",
-    "noshow_ban_days",
-]
 NONE = "'none' removes the limit at this level."
 
 
@@ -180,7 +167,7 @@ def set_(
     st = state(ctx, json_)
     if building and room:
         raise typer.BadParameter("give --building or --room, not both", param_hint="--room")
-    given: dict[str, int | bool | None] = {}
+    given: RuleChanges = {}
     if checkin is not None:
         given["requires_checkin"] = _checkin(checkin)
     if checkin_opens is not None:
@@ -206,20 +193,12 @@ def set_(
     if not given:
         raise typer.BadParameter("give at least one limit", param_hint="--max-duration")
     with client(st) as c:
-        scope, scope_id = "global", 0
         if building:
-            scope, scope_id = "building", lookup.building(c, building).id
-        if room:
-            scope, scope_id = "room", lookup.room(c, room).id
-        current = next(
-            (r for r in c.rules.list() if (r.scope, r.scope_id) == (scope, scope_id)), None
-        )
-        limits: dict[str, Any] = {k: getattr(current, k) if current else None for k in LIMITS}
-        limits.update(given)
-        if scope == "global":
-            saved = c.rules.set_global(**limits)
+            saved = c.rules.update("building", lookup.building(c, building).id, **given)
+        elif room:
+            saved = c.rules.update("room", lookup.room(c, room).id, **given)
         else:
-            saved = c.rules.set("building" if building else "room", scope_id, **limits)
+            saved = c.rules.update_global(**given)
         name = level_name(c, saved)
     if st.json:
         print_json(saved)

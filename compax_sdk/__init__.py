@@ -100,7 +100,7 @@ from compax_sdk.resources.rooms import (
     UnavailableReason,
     UnavailableRoom,
 )
-from compax_sdk.resources.rules import BookingRules, RuleScope
+from compax_sdk.resources.rules import BookingRules, RuleChanges, RuleScope
 from compax_sdk.resources.schedule import (
     Schedule,
     ScheduleBooking,
@@ -221,6 +221,7 @@ __all__ = [
     "RoomDeleted",
     "RoomSearchPage",
     "RoomSort",
+    "RuleChanges",
     "RuleScope",
     "RuleViolationError",
     "Schedule",

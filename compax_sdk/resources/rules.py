@@ -1,12 +1,14 @@
 """``/rules``: limits on bookings, set globally and per building or room (staff).
 
 For each limit the most specific level that sets it wins: room, then building, then global.
-Setting the rules of a level replaces all five limits of that level; a limit left out (or
-``None``) is not set there. Staff and admins may book past the limits with ``override``."""
+``set``/``set_global`` replace every limit of a level (a limit left out, or ``None``, is not
+set there); ``update``/``update_global`` change only the limits given (``None`` clears one)
+and keep the others, also those someone else changed meanwhile. Staff and admins may book
+past the limits with ``override``."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 from pydantic import AwareDatetime
 
@@ -15,7 +17,7 @@ from compax_sdk._types import NOT_GIVEN, NotGiven, Timeout
 from compax_sdk.paging import AsyncPager, SyncPage
 from compax_sdk.resources._resource import AsyncResource, Headers, SyncResource
 
-__all__ = ["AsyncRules", "BookingRules", "RuleScope", "Rules"]
+__all__ = ["AsyncRules", "BookingRules", "RuleChanges", "RuleScope", "Rules"]
 
 RuleScope = Literal["building", "room"]
 
@@ -42,6 +44,27 @@ class BookingRules(Model):
     noshow_days: int | None = None
     noshow_ban_days: int | None = None
     updated_at: AwareDatetime
+
+
+class RuleChanges(TypedDict, total=False):
+    """The limits ``update`` changes: each one given is set (``None`` clears it at this
+    level); the others keep their values."""
+
+    max_duration_minutes: int | None
+    horizon_days: int | None
+    min_notice_minutes: int | None
+    max_bookings_per_week: int | None
+    max_hours_per_week: int | None
+    requires_checkin: bool | None
+    checkin_opens_minutes: int | None
+    checkin_closes_minutes: int | None
+    noshow_limit: int | None
+    noshow_days: int | None
+    noshow_ban_days: int | None
+
+
+def _level(scope: RuleScope | Literal["global"], scope_id: int) -> str:
+    return "/rules/global" if scope == "global" else f"/rules/{scope}/{scope_id}"
 
 
 def _limits(
@@ -167,6 +190,36 @@ class Rules(SyncResource):
             timeout=timeout,
         )
 
+    def update_global(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+        **changes: Unpack[RuleChanges],
+    ) -> BookingRules:
+        """Change only the campus-wide limits given, e.g. ``update_global(horizon_days=90)``."""
+        return self.update("global", 0, timeout=timeout, extra_headers=extra_headers, **changes)
+
+    def update(
+        self,
+        scope: RuleScope | Literal["global"],
+        scope_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+        **changes: Unpack[RuleChanges],
+    ) -> BookingRules:
+        """Change only the limits given of one level (``None`` clears one); the others keep
+        their values. The level is made when it has no rules yet."""
+        return self._call(
+            BookingRules,
+            "PATCH",
+            _level(scope, scope_id),
+            json=dict(changes),
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
     def delete(
         self,
         scope: RuleScope,
@@ -263,6 +316,38 @@ class AsyncRules(AsyncResource):
             "PUT",
             f"/rules/{scope}/{scope_id}",
             json=json,
+            headers=extra_headers,
+            timeout=timeout,
+        )
+
+    async def update_global(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+        **changes: Unpack[RuleChanges],
+    ) -> BookingRules:
+        """Change only the campus-wide limits given, e.g. ``update_global(horizon_days=90)``."""
+        return await self.update(
+            "global", 0, timeout=timeout, extra_headers=extra_headers, **changes
+        )
+
+    async def update(
+        self,
+        scope: RuleScope | Literal["global"],
+        scope_id: int,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Headers = None,
+        **changes: Unpack[RuleChanges],
+    ) -> BookingRules:
+        """Change only the limits given of one level (``None`` clears one); the others keep
+        their values. The level is made when it has no rules yet."""
+        return await self._call(
+            BookingRules,
+            "PATCH",
+            _level(scope, scope_id),
+            json=dict(changes),
             headers=extra_headers,
             timeout=timeout,
         )

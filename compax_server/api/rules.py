@@ -100,6 +100,37 @@ async def set_scoped(
     return render(RulesOut.model_validate(rule))
 
 
+@router.patch(
+    "/global",
+    summary="Change some of the global rules",
+    body=RulesIn,
+    response=RulesOut,
+    errors=AUTH_ERRORS,
+)
+async def change_global(request: Request, actor: Actor, body: RulesIn) -> HTTPResponse:
+    """Only the limits in the body change (``null`` clears one); the others keep their
+    values, also those someone else changed meanwhile. ``{}`` is a 400."""
+    rule = await rules.change_rules(actor, "global", 0, body.model_dump(exclude_unset=True))
+    return render(RulesOut.model_validate(rule))
+
+
+@router.patch(
+    "/<scope>/<scope_id>",
+    summary="Change some of the rules of a building or room",
+    body=RulesIn,
+    response=RulesOut,
+    errors=(*AUTH_ERRORS, 404),
+)
+async def change_scoped(
+    request: Request, actor: Actor, scope: Scoped, scope_id: int, body: RulesIn
+) -> HTTPResponse:
+    """Only the limits in the body change (``null`` clears one); the others keep their
+    values, also those someone else changed meanwhile. The level is made when it has no
+    rules yet. ``{}`` is a 400."""
+    rule = await rules.change_rules(actor, scope, scope_id, body.model_dump(exclude_unset=True))
+    return render(RulesOut.model_validate(rule))
+
+
 @router.delete(
     "/<scope>/<scope_id>",
     summary="Remove the rules of a building or room",

@@ -115,6 +115,7 @@ class Space(IntEnum):
     admins = 2  # at least one active administrator remains
     waitlist_joins = 3  # + user id: one join of a person at a time
     building = 4  # + building id: a room placed in it, its removal
+    rules = 5  # its one key: a change of a level's booking rules reads and writes it whole
 
 
 COMMIT_ORDER = 0x636F6D706178  # "compax", the change feed's key (Space.change_feed)

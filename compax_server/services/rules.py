@@ -10,14 +10,15 @@ log). The weekly quota counts the owner's pending and confirmed bookings in the 
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
 from compax_server import runtime
+from compax_server.db import Space, serialize, transaction
 from compax_server.db import rooms as rooms_db
 from compax_server.db import rules as rules_db
-from compax_server.db import transaction
 from compax_server.db.room_locks import RoomForBooking
 from compax_server.db.series import BookingRule
 from compax_server.domain import hours
@@ -33,6 +34,7 @@ from compax_server.services.limits import now as clock_now
 
 SCOPES = ("global", "building", "room")
 RULES_TTL = 1.0  # seconds
+NOTHING_GIVEN = "name at least one limit to change"
 
 
 @dataclass(frozen=True)
@@ -217,41 +219,56 @@ def _require_carer(actor: Actor, scope: str, scope_id: int) -> None:
     )
 
 
-async def set_rules(actor: Actor, scope: str, scope_id: int, limits: Limits) -> BookingRule:
-    """Replace the limits of one level (``null`` clears a limit at this level)."""
+async def set_rules(
+    actor: Actor, scope: str, scope_id: int, limits: Limits, only: Collection[str] | None = None
+) -> BookingRule:
+    """Set the limits of one level: all of them (``null`` clears a limit at this level), or
+    only those named in ``only`` (the others keep their values: two people changing
+    different limits at once both keep their change)."""
     _require_carer(actor, scope, scope_id)
     scope_id = 0 if scope == "global" else scope_id
     await _check_target(scope, scope_id)
     async with transaction():
+        await serialize(Space.rules)  # a level is read and written whole, one change at a time
         rule = await BookingRule.get_or_none(scope=scope, scope_id=scope_id)
         before = {n: getattr(rule, n) for n in LIMIT_NAMES} if rule else None
+        after = {
+            n: getattr(limits, n) if only is None or n in only else (before or {}).get(n)
+            for n in LIMIT_NAMES
+        }
         if rule is None:
-            rule = await BookingRule.create(scope=scope, scope_id=scope_id, **asdict(limits))
+            rule = await BookingRule.create(scope=scope, scope_id=scope_id, **after)
         else:
-            for name, value in asdict(limits).items():
+            for name, value in after.items():
                 setattr(rule, name, value)
-        if limits.requires_checkin is None:
+        if after["requires_checkin"] is None:
             rule.checkin_since = None
-        elif before is None or before["requires_checkin"] != limits.requires_checkin:
+        elif before is None or before["requires_checkin"] != after["requires_checkin"]:
             rule.checkin_since = clock_now()  # bookings starting earlier are spared
         await rule.save()
         await audit.record(
-            actor,
-            "rules.set",
-            f"rules.{scope}",
-            scope_id or None,
-            before=before,
-            after=asdict(limits),
+            actor, "rules.set", f"rules.{scope}", scope_id or None, before=before, after=after
         )
     forget_rules()
     await search.changed()
     return rule
 
 
+async def change_rules(
+    actor: Actor, scope: str, scope_id: int, changes: dict[str, Any]
+) -> BookingRule:
+    """Change only the limits in ``changes`` (``None`` clears one); the others keep theirs."""
+    if not changes:
+        error = {"location": "body", "pointer": "", "detail": NOTHING_GIVEN, "code": "empty"}
+        raise InvalidInput(f"body: {NOTHING_GIVEN}", errors=[error])
+    return await set_rules(actor, scope, scope_id, Limits(**changes), only=set(changes))
+
+
 async def delete_rules(actor: Actor, scope: str, scope_id: int) -> None:
     _require_carer(actor, scope, scope_id)
     scope_id = 0 if scope == "global" else scope_id
     async with transaction():
+        await serialize(Space.rules)
         rule = await BookingRule.get_or_none(scope=scope, scope_id=scope_id)
         if rule is None:
             raise NotFound(f"no rules are set for {scope} {scope_id or ''}".strip())

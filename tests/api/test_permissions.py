@@ -192,6 +192,19 @@ CASES = {
         {"max_duration_minutes": 120},
         BUILDING_CARE,
     ),
+    "PATCH /rules/global": ("PATCH", "/api/v1/rules/global", {"horizon_days": 400}, STAFF_WRITE),
+    "PATCH /rules/room/{id}": (
+        "PATCH",
+        "/api/v1/rules/room/{room}",
+        {"horizon_days": 9},
+        ROOM_CARE,
+    ),
+    "PATCH /rules/building/{id}": (
+        "PATCH",
+        "/api/v1/rules/building/{building}",
+        {"horizon_days": 9},
+        BUILDING_CARE,
+    ),
     "DELETE /rules/room/{id}": ("DELETE", "/api/v1/rules/room/{room}", None, ROOM_CARE),
     # managers (named by staff and admins; anyone signed in reads whom to contact)
     "GET /rooms/{id}/managers": ("GET", "/api/v1/rooms/{room}/managers", None, READ),

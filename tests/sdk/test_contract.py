@@ -149,6 +149,8 @@ OPERATIONS: list[tuple[type[BaseModel], str, str, bool]] = [
     (BookingRules, "/api/v1/rules", "get", True),
     (BookingRules, "/api/v1/rules/global", "put", False),
     (BookingRules, "/api/v1/rules/{scope}/{scope_id}", "put", False),
+    (BookingRules, "/api/v1/rules/global", "patch", False),
+    (BookingRules, "/api/v1/rules/{scope}/{scope_id}", "patch", False),
     (AuditEvent, "/api/v1/audit-events", "get", True),
     (ChangesPage, "/api/v1/changes", "get", False),
     (ImportBatch, "/api/v1/imports", "post", False),

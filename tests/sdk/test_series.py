@@ -21,6 +21,7 @@ from compax_sdk import (
     SeriesDetail,
     SeriesResult,
     Term,
+    ValidationError,
 )
 from tests.conftest import at
 from tests.dates import Y2031
@@ -268,3 +269,28 @@ async def test_rules_set_list_and_delete(connect, staff, member, building, room)
         await c.rules.delete("room", room.pk)
     with pytest.raises(PermissionDeniedError):
         await connect(member).rules.set_global(max_duration_minutes=1)
+
+
+async def test_rules_update_sends_only_the_limits_given(connect, staff, member, building):
+    """``update``/``update_global`` send a PATCH of the limits given (``None`` clears one);
+    the others keep their values, also those another client set in between."""
+    c, other = connect(staff), connect(staff)
+    made = await c.rules.update("building", building.pk, max_duration_minutes=120)
+    assert c.last("PATCH").url.path == f"/api/v1/rules/building/{building.pk}"
+    assert c.last("PATCH").read() == b'{"max_duration_minutes":120}'
+    assert (made.scope, made.scope_id, made.max_duration_minutes) == ("building", building.pk, 120)
+    await other.rules.update("building", building.pk, horizon_days=30)
+    both = await c.rules.update("building", building.pk, max_duration_minutes=None)
+    assert c.last("PATCH").read() == b'{"max_duration_minutes":null}'
+    assert (both.max_duration_minutes, both.horizon_days) == (None, 30)
+    glob = await c.rules.update_global(requires_checkin=True, checkin_closes_minutes=15)
+    assert c.last("PATCH").url.path == "/api/v1/rules/global"
+    assert c.last("PATCH").read() == b'{"requires_checkin":true,"checkin_closes_minutes":15}'
+    assert (glob.scope, glob.requires_checkin, glob.checkin_since is not None) == (
+        "global", True, True
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as empty:
+        await c.rules.update_global()
+    assert empty.value.errors[0].detail == "name at least one limit to change"
+    with pytest.raises(PermissionDeniedError):
+        await connect(member).rules.update_global(horizon_days=1)
