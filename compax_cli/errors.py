@@ -23,7 +23,7 @@ from compax_cli.output import (
     whose,
 )
 from compax_cli.times import show_span
-from compax_cli.words import for_people, limit_text
+from compax_cli.words import for_people, in_units, limit_text
 from compax_sdk import (
     APIConnectionError,
     APIError,
@@ -72,6 +72,15 @@ FIELD_OPTIONS = {
     "holidays": "--holiday",
     "start_date": "--start",
     "end_date": "--end",
+    # the booking rules (``compax rules set``)
+    "max_duration_minutes": "--max-duration",
+    "horizon_days": "--horizon",
+    "min_notice_minutes": "--min-notice",
+    "max_bookings_per_week": "--max-per-week",
+    "requires_checkin": "--checkin",
+    "checkin_opens_minutes": "--checkin-opens",
+    "checkin_closes_minutes": "--checkin-closes",
+    "noshow_ban_days": "--noshow-ban",
 }
 
 
@@ -166,7 +175,9 @@ def _fields(exc: APIError, st: State | None = None) -> str:
     way ``compax rules show`` writes them."""
     tz = _zone(st)
     named = [
-        f"{option_for(e)}: {for_people(e.detail, tz)}" for e in exc.errors if e.pointer and e.detail
+        f"{option_for(e)}: {in_units(e.pointer, for_people(e.detail, tz))}"
+        for e in exc.errors
+        if e.pointer and e.detail
     ]
     if isinstance(exc, BadRequestError) and named:
         return "\n".join(named)

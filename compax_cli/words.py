@@ -42,6 +42,20 @@ def limit_text(rule: str, value: Any) -> str | None:
     return f"{label} {show(value)}"
 
 
+UNITS = {"minutes": "minute", "days": "day"}
+"""The units a field's name ends in (``duration_minutes``), and each one's singular."""
+
+
+def in_units(pointer: str | None, text: str) -> str:
+    """``Input should be less than or equal to 1440`` about ``/duration_minutes`` reads
+    ``... 1440 minutes``: the option took a length (``25h``), the field counts in a unit."""
+    unit = (pointer or "").rsplit("_", 1)[-1]
+    number = re.search(r"\b(\d+)$", text)
+    if unit not in UNITS or number is None:
+        return text
+    return f"{text} {UNITS[unit] if number.group(1) == '1' else unit}"
+
+
 # -- times ---------------------------------------------------------------------------------
 
 INSTANT = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})"

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import typer
 
+from compax_cli import main
 from compax_cli.errors import explain, option_for
 from compax_cli.output import whose
 from compax_cli.session import State
@@ -15,6 +17,7 @@ from compax_sdk import (
     APITimeoutError,
     CompaxError,
     FieldError,
+    RuleChanges,
     error_from_response,
 )
 from tests.dates import Y2031
@@ -86,6 +89,27 @@ def test_a_validation_error_names_the_option():
         errors=[{"location": "body", "pointer": "/recurrence/weekdays/0", "detail": "bad day"}],
     )
     assert explain(error_from_response(nested))[0] == "--on: bad day"
+
+
+@pytest.mark.parametrize(
+    ("pointer", "detail", "said"),
+    [
+        ("/duration_minutes", "Input should be less than or equal to 1440", "--duration: Input should be less than or equal to 1440 minutes"),
+        ("/duration_minutes", "Input should be greater than or equal to 1", "--duration: Input should be greater than or equal to 1 minute"),
+        ("/horizon_days", "Input should be less than or equal to 1000000", "--horizon: Input should be less than or equal to 1000000 days"),
+        ("/duration_minutes", "Input should be a valid integer", "--duration: Input should be a valid integer"),
+        ("/attendees", "Input should be less than or equal to 10000", "--attendees: Input should be less than or equal to 10000"),
+        ("/max_minutes_x", "Input should be at most 12", "--max-minutes-x: Input should be at most 12"),
+    ],
+)  # fmt: skip
+def test_a_limit_of_a_field_counted_in_a_unit_names_the_unit(pointer, detail, said):
+    """A length typed as ``25h`` is sent in minutes: the server's bound is said in them."""
+    response = problem(
+        400,
+        "validation_failed",
+        errors=[{"location": "body", "pointer": pointer, "detail": detail}],
+    )
+    assert explain(error_from_response(response))[0] == said
 
 
 def test_a_conflict_shows_the_booking_in_the_way_in_local_time_and_the_alternatives():
@@ -391,3 +415,14 @@ def test_the_profile_not_logged_in_and_the_times_of_any_other_error_are_the_comm
         f"brewing since {Y2031}-03-03 09:00 CET",
         1,
     )
+
+
+def test_each_limit_the_server_refuses_names_the_option_of_rules_set_that_sets_it():
+    """``rules set --horizon 99999999d`` was refused as ``--horizon-days``, an option that
+    does not exist: every limit's field is named by the option that sends it."""
+    command = typer.main.get_command(main.app)
+    rules_set = command.commands["rules"].commands["set"]  # type: ignore[attr-defined]
+    options = {name for param in rules_set.params for name in param.opts}
+    for field in RuleChanges.__annotations__:
+        error = FieldError(location="body", pointer=f"/{field}", detail="too big")
+        assert option_for(error) in options, field
