@@ -81,12 +81,14 @@ FIELD_OPTIONS = {
     "checkin_opens_minutes": "--checkin-opens",
     "checkin_closes_minutes": "--checkin-closes",
     "noshow_ban_days": "--noshow-ban",
+    "event_types": "--event",
 }
 
 
-def option_for(error: FieldError) -> str:
+def option_for(error: FieldError, st: State | None = None) -> str:
     """The command-line option behind a field error's JSON pointer (``/free_to`` ->
-    ``--to``; a path's ``/booking_id`` -> the argument ``booking_id``), or the header or
+    ``--to``; a path's ``/booking_id`` -> the argument ``booking_id``; a field the command
+    takes as an argument, ``webhooks add URL``, the argument ``URL``), or the header or
     field name when no option sets it."""
     pointer = (error.pointer or "").strip("/")
     if not pointer:
@@ -100,6 +102,8 @@ def option_for(error: FieldError) -> str:
             return FIELD_OPTIONS[key]
     if any(is_whole(p) for p in parts):  # inside a list read from a file: name the item
         return "".join(f"[{p}]" if is_whole(p) else f".{p}" for p in parts).lstrip(".")
+    if st is not None and parts[0] in st.arguments:
+        return parts[0].upper()
     return "--" + parts[0].replace("_", "-")
 
 
@@ -166,7 +170,7 @@ def _detail(exc: APIError, st: State | None) -> str:
     for e in exc.errors:
         field = (e.pointer or "").strip("/")
         if field and text.startswith(f"{field}: "):
-            text = f"{option_for(e)}: {text[len(field) + 2 :]}"
+            text = f"{option_for(e, st)}: {text[len(field) + 2 :]}"
     return for_people(text, _zone(st))
 
 
@@ -175,7 +179,7 @@ def _fields(exc: APIError, st: State | None = None) -> str:
     way ``compax rules show`` writes them."""
     tz = _zone(st)
     named = [
-        f"{option_for(e)}: {in_units(e.pointer, for_people(e.detail, tz))}"
+        f"{option_for(e, st)}: {in_units(e.pointer, for_people(e.detail, tz))}"
         for e in exc.errors
         if e.pointer and e.detail
     ]
@@ -189,7 +193,7 @@ def _fields(exc: APIError, st: State | None = None) -> str:
             continue
         text = for_people(e.detail, tz)
         if text and text not in detail:
-            where = option_for(e) if e.pointer else (e.rule or "").replace("_", " ")
+            where = option_for(e, st) if e.pointer else (e.rule or "").replace("_", " ")
             lines.append(f"  {where}: {text}" if where else f"  {text}")
     if limits:
         lines.append(f"  the rules here: {', '.join(dict.fromkeys(limits))} (`compax rules show`)")

@@ -39,6 +39,8 @@ class State:
     """Rooms, buildings and people by id, for this command (see ``compax_cli.names``)."""
     offers_override: bool = False
     """The command has ``--override`` (a broken booking rule's message then names it)."""
+    arguments: frozenset[str] = frozenset()
+    """The command's arguments (``webhooks add URL``): an error about one names it so."""
 
     def saved(self) -> dict[str, Any]:
         try:
@@ -82,6 +84,9 @@ def state(ctx: typer.Context, json_: bool = False, tz: str | None = None) -> Sta
         root.obj = State()
     st: State = root.obj
     st.json = st.json or json_
+    st.arguments = frozenset(
+        p.name for p in ctx.command.params if p.param_type_name == "argument" and p.name
+    )
     if tz:
         zone(tz)  # a bad zone is a usage error before anything is sent
         st.tz = tz

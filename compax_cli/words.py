@@ -26,7 +26,7 @@ def _plain(value: int | None, unit: str = "") -> str:
 
 LIMITS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "max_duration_minutes": ("max length", _mins),
-    "horizon_days": ("book ahead at most", lambda v: _plain(v, " days")),
+    "horizon_days": ("book ahead at most", lambda v: _plain(v, " day" if v == 1 else " days")),
     "min_notice_minutes": ("notice at least", _mins),
     "max_bookings_per_week": ("bookings per week", _plain),
     "max_hours_per_week": ("hours per week", _plain),

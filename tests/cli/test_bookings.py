@@ -145,6 +145,10 @@ def test_move_rename_and_cancel(admin_cli, api, campus):
     said = admin_cli.ok("bookings", "rename", str(booking.id), "Final exam")
     assert said.stderr == f"Renamed booking {booking.id}.\n"
     assert re.search(rf"^room +{big.code} ", said.stdout, re.M) and "Final exam" in said.stdout
+    long = admin_cli("bookings", "rename", str(booking.id), "t" * 201)
+    assert (long.exit_code, long.stderr) == (
+        2, "error: TITLE: String should have at most 200 characters\n"
+    )  # fmt: skip
     assert api.bookings.get(booking.id).version == 5
     cancelled = admin_cli.ok("bookings", "cancel", str(booking.id), "--reason", "ill")
     assert cancelled.stderr == f"Cancelled booking {booking.id}.\n"

@@ -426,3 +426,16 @@ def test_each_limit_the_server_refuses_names_the_option_of_rules_set_that_sets_i
     for field in RuleChanges.__annotations__:
         error = FieldError(location="body", pointer=f"/{field}", detail="too big")
         assert option_for(error) in options, field
+
+
+def test_a_field_the_command_takes_as_an_argument_is_named_as_the_argument():
+    """``webhooks add URL``: a URL too long is ``URL``'s, not ``--url``'s (an option of
+    ``webhooks update`` only); a path parameter keeps its own name."""
+    response = problem(
+        400,
+        "validation_failed",
+        errors=[{"location": "body", "pointer": "/url", "detail": "too long"}],
+    )
+    st = State(arguments=frozenset({"url"}))
+    assert explain(error_from_response(response), st)[0] == "URL: too long"
+    assert explain(error_from_response(response), State())[0] == "--url: too long"

@@ -100,6 +100,7 @@ def test_a_rule_error_reads_like_rules_show():
     assert shown["max length"] == "4h" and shown["notice at least"] == "1h30m"
     assert limit_text("max_duration_minutes", 240) == "max length 4h"
     assert limit_text("horizon_days", 90) == "book ahead at most 90 days"
+    assert limit_text("horizon_days", 1) == "book ahead at most 1 day"
 
 
 def test_a_table_leaves_out_the_least_useful_columns_first():

@@ -88,4 +88,13 @@ def test_a_bad_target_is_a_clear_error(admin_cli):  # noqa: F811
     assert result.exit_code != 0
     assert "http" in result.output and "Traceback" not in result.output
     result = admin_cli("webhooks", "add", "https://example.org/x", "--event", "nope")
-    assert result.exit_code != 0 and "unknown event type" in result.output
+    assert result.exit_code == 2 and " ".join(result.stderr.split()) == (
+        "error: --event: unknown event type(s) nope: use change-feed actions (booking.create, "
+        "...), a family (booking.*) or *"
+    )  # the option that sends event_types
+    long = admin_cli("webhooks", "add", "https://example.org/" + "x" * 2000, "--event", "*")
+    assert (long.exit_code, long.stderr) == (
+        2,
+        "error: URL: String should have at most 2000 characters\n",
+    )  # the argument, not --url (an option of webhooks update only)
+    assert admin_cli.json("webhooks", "list") == []
