@@ -34,7 +34,7 @@ HOURS_HELP = (
 Hours = dict[str, list[list[str]]]
 
 
-def _days(text: str) -> list[str]:
+def _days(text: str, option: str) -> list[str]:
     """``mon-fri``, ``sat,sun``, ``fri-mon`` (over the weekend), ``Monday-Thursday``."""
     out: list[str] = []
     for part in text.split(","):
@@ -43,15 +43,17 @@ def _days(text: str) -> list[str]:
         if i is None or j is None:
             raise typer.BadParameter(
                 f"{text!r}: days are mon, tue, ... sun, a range mon-fri, or a list mon,wed",
-                param_hint="HOURS",
+                param_hint=option,
             )
         a, b = WEEKDAYS.index(i), WEEKDAYS.index(j)
         out += WEEKDAYS[a : b + 1] if a <= b else WEEKDAYS[a:] + WEEKDAYS[: b + 1]
     return out
 
 
-def parse_hours(specs: list[str]) -> Hours:
-    """``["mon-fri 08:00-20:00", "sat 09:00-13:00"]`` -> the API's opening hours."""
+def parse_hours(specs: list[str], option: str) -> Hours:
+    """``["mon-fri 08:00-20:00", "sat 09:00-13:00"]`` -> the API's opening hours; a spec
+    that cannot be read is a usage error of ``option`` (``--hours``, or the argument
+    ``HOURS``)."""
     hours: Hours = {}
     for spec in specs:
         days_text, _, spans_text = spec.strip().partition(" ")
@@ -61,10 +63,10 @@ def parse_hours(specs: list[str]) -> Hours:
                 start, _, end = span.partition("-")
                 if not (HHMM.match(start) and HHMM.match(end)):
                     raise typer.BadParameter(
-                        f"{spec!r}: give DAYS HH:MM-HH:MM[,HH:MM-HH:MM]", param_hint="HOURS"
+                        f"{spec!r}: give DAYS HH:MM-HH:MM[,HH:MM-HH:MM]", param_hint=option
                     )
                 spans.append([start, end])
-        for day in _days(days_text):
+        for day in _days(days_text, option):
             if spans:
                 hours[day] = spans
             else:
@@ -174,7 +176,7 @@ def add(
             code=code,
             name=name,
             timezone=timezone,
-            opening_hours=parse_hours(hours) if hours else None,
+            opening_hours=parse_hours(hours, "--hours") if hours else None,
         )
     note(f"Added building {made.code} (id {made.id}).")
     show_building(st, made)
@@ -225,7 +227,7 @@ def remove(
 def hours(
     ctx: typer.Context,
     building: Annotated[str, typer.Argument(help="Building code or id.")],
-    spec: Annotated[list[str] | None, typer.Argument(help=HOURS_HELP, show_default=False)] = None,
+    hours: Annotated[list[str] | None, typer.Argument(help=HOURS_HELP, show_default=False)] = None,
     always_open: Annotated[
         bool, typer.Option("--always-open", help="No opening hours: open day and night.")
     ] = False,
@@ -236,13 +238,13 @@ def hours(
     Example: compax buildings hours MAIN 'mon-fri 08:00-20:00' 'sat 09:00-13:00'
     """
     st = state(ctx, json_)
-    if spec and always_open:
+    if hours and always_open:
         raise typer.BadParameter("give hours or --always-open, not both", param_hint="HOURS")
     with client(st) as c:
         found = lookup.building(c, building)
-        if spec or always_open:
+        if hours or always_open:
             found = c.buildings.update(
-                found, opening_hours=None if always_open else parse_hours(spec or [])
+                found, opening_hours=None if always_open else parse_hours(hours or [], "HOURS")
             )
             note(f"Opening hours of {found.code} set.")
     if st.json:

@@ -82,6 +82,7 @@ FIELD_OPTIONS = {
     "checkin_closes_minutes": "--checkin-closes",
     "noshow_ban_days": "--noshow-ban",
     "event_types": "--event",
+    "opening_hours": "--hours",
 }
 
 
@@ -96,15 +97,13 @@ def option_for(error: FieldError, st: State | None = None) -> str:
     if error.location in ("header", "path"):  # a path's: the command's argument, as named
         return pointer
     parts = pointer.split("/")
-    for i in range(len(parts), 0, -1):  # the longest known prefix: recurrence/until, ...
-        key = "/".join(parts[:i])
-        if key in FIELD_OPTIONS:
-            return FIELD_OPTIONS[key]
-    if any(is_whole(p) for p in parts):  # inside a list read from a file: name the item
+    keys = ("/".join(parts[:i]) for i in range(len(parts), 0, -1))  # the longest first
+    option = next((FIELD_OPTIONS[key] for key in keys if key in FIELD_OPTIONS), None)
+    if option is None and any(is_whole(p) for p in parts):  # an item of a list from a file
         return "".join(f"[{p}]" if is_whole(p) else f".{p}" for p in parts).lstrip(".")
-    if st is not None and parts[0] in st.arguments:
-        return parts[0].upper()
-    return "--" + parts[0].replace("_", "-")
+    option = option or "--" + parts[0].replace("_", "-")
+    argument = option.removeprefix("--").replace("-", "_")
+    return argument.upper() if st is not None and argument in st.arguments else option
 
 
 def _zone(st: State | None, room_id: int | None = None) -> tzinfo | None:

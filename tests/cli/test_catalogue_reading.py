@@ -43,7 +43,7 @@ TERM: dict[str, Any] = {"id": 2, "name": "Spring", "campus": "North", "start_dat
     ],
 )
 def test_opening_hours_from_the_command_line(specs, hours):
-    assert buildings.parse_hours(specs) == hours
+    assert buildings.parse_hours(specs, "--hours") == hours
 
 
 @pytest.mark.parametrize(
@@ -66,8 +66,8 @@ def test_opening_hours_from_the_command_line(specs, hours):
 )
 def test_opening_hours_that_cannot_be_read_say_how_to_write_them(spec, words):
     with pytest.raises(typer.BadParameter) as refused:
-        buildings.parse_hours([spec])
-    assert (refused.value.message, refused.value.param_hint) == (words, "HOURS")
+        buildings.parse_hours([spec], "--hours")
+    assert (refused.value.message, refused.value.param_hint) == (words, "--hours")
 
 
 @pytest.mark.parametrize(
@@ -101,9 +101,11 @@ def test_opening_hours_in_words(hours, text):
 
 def test_hours_read_back_are_the_hours_shown():
     given = ["mon-thu 08:00-12:00,13:00-18:00", "fri 08:00-16:00", "sat 10:00-14:00"]
-    shown = buildings.show_hours(buildings.parse_hours(given))
+    shown = buildings.show_hours(buildings.parse_hours(given, "--hours"))
     assert shown == "; ".join(given)
-    assert buildings.parse_hours(shown.split("; ")) == buildings.parse_hours(given)
+    assert buildings.parse_hours(shown.split("; "), "--hours") == buildings.parse_hours(
+        given, "--hours"
+    )
 
 
 def test_a_building_in_details(screen, capsys):

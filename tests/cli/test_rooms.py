@@ -87,7 +87,16 @@ def test_buildings_say_what_they_did_and_edit_code_and_zone(admin_cli, api):
 def test_bad_hours_and_zones_are_usage_errors(admin_cli, campus):
     code = campus["building"].code
     bad = admin_cli("buildings", "hours", code, "monday 8-20")
-    assert bad.exit_code == 2 and "HOURS" in bad.stderr
+    assert bad.exit_code == 2
+    assert "Invalid value for HOURS: 'monday 8-20': give DAYS HH:MM-HH:MM" in words(bad)
+    add = ("buildings", "add", "--code", f"X{tag()}", "--name", "X", "--timezone", "Europe/Berlin")
+    unread = admin_cli(*add, "--hours", "funday 08:00-20:00")
+    assert unread.exit_code == 2 and "Invalid value for --hours: 'funday'" in words(unread)
+    # what only the server checks is named as the command takes it: --hours, or HOURS
+    backwards = admin_cli(*add, "--hours", "mon 10:00-09:00")
+    assert backwards.stderr == "error: --hours: 10:00-09:00 does not end after it starts\n"
+    overlap = admin_cli("buildings", "hours", code, "mon 08:00-12:00,11:00-13:00")
+    assert overlap.stderr == "error: HOURS: 08:00-12:00 and 11:00-13:00 overlap\n"
     zone = admin_cli(
         "buildings", "add", "--code", "X1", "--name", "X", "--timezone", "Mars/Olympus"
     )
