@@ -330,6 +330,7 @@ def closures_add(
         local = st.about(found.timezone)
         room_id = lookup.room(c, room).id if room else None
         if date_:
+            st.field_options.update(start_date="--date", end_date="--until")
             first = parse_date(date_, "--date")
             last = parse_date(until, "--until") if until else first
             made = c.buildings.create_closure(

@@ -4,6 +4,7 @@ and exits. No tracebacks."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
@@ -97,8 +98,9 @@ def option_for(error: FieldError, st: State | None = None) -> str:
     if error.location in ("header", "path"):  # a path's: the command's argument, as named
         return pointer
     parts = pointer.split("/")
+    known = {**FIELD_OPTIONS, **(st.field_options if st else {})}
     keys = ("/".join(parts[:i]) for i in range(len(parts), 0, -1))  # the longest first
-    option = next((FIELD_OPTIONS[key] for key in keys if key in FIELD_OPTIONS), None)
+    option = next((known[key] for key in keys if key in known), None)
     if option is None and any(is_whole(p) for p in parts):  # an item of a list from a file
         return "".join(f"[{p}]" if is_whole(p) else f".{p}" for p in parts).lstrip(".")
     option = option or "--" + parts[0].replace("_", "-")
@@ -170,7 +172,28 @@ def _detail(exc: APIError, st: State | None) -> str:
         field = (e.pointer or "").strip("/")
         if field and text.startswith(f"{field}: "):
             text = f"{option_for(e, st)}: {text[len(field) + 2 :]}"
-    return for_people(text, _zone(st))
+    return _options_named(for_people(text, _zone(st)), st)
+
+
+BEYOND_OVERRIDE = {"time_range", "max_booking_length_hard"}
+"""Rules that ``--override`` does not pass: the calendar's range, the longest booking."""
+
+FIELD_WORD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _options_named(text: str, st: State | None) -> str:
+    """The request's fields that a message names (``is before start_date``) as the options
+    that set them (``is before --date``)."""
+    known = {**FIELD_OPTIONS, **(st.field_options if st else {})}
+    return FIELD_WORD.sub(lambda m: known.get(m.group(0), m.group(0)), text)
+
+
+def _field_text(e: FieldError, st: State | None, tz: tzinfo | None) -> str:
+    """A field error's detail, said after its option: without the field's own name when it
+    starts with it (``start_date 2300-01-01 is outside ...``)."""
+    name = (e.pointer or "").rsplit("/", 1)[-1]
+    text = (e.detail or "").removeprefix(f"{name} ") if name else e.detail or ""
+    return _options_named(in_units(e.pointer, for_people(text, tz)), st)
 
 
 def _fields(exc: APIError, st: State | None = None) -> str:
@@ -178,7 +201,7 @@ def _fields(exc: APIError, st: State | None = None) -> str:
     way ``compax rules show`` writes them."""
     tz = _zone(st)
     named = [
-        f"{option_for(e, st)}: {in_units(e.pointer, for_people(e.detail, tz))}"
+        f"{option_for(e, st)}: {_field_text(e, st, tz)}"
         for e in exc.errors
         if e.pointer and e.detail
     ]
@@ -190,7 +213,7 @@ def _fields(exc: APIError, st: State | None = None) -> str:
     for e in exc.errors:
         if e.rule and limit_text(e.rule, e.limit):
             continue
-        text = for_people(e.detail, tz)
+        text = _field_text(e, st, tz) if e.pointer else for_people(e.detail, tz)
         if text and text not in detail:
             where = option_for(e, st) if e.pointer else (e.rule or "").replace("_", " ")
             lines.append(f"  {where}: {text}" if where else f"  {text}")
@@ -252,7 +275,8 @@ def explain(exc: CompaxError, st: State | None = None) -> tuple[str, int]:
     if isinstance(exc, RuleViolationError | UnprocessableError):
         message = _fields(exc, st)
         offered = st is not None and st.offers_override
-        if exc.code == "rule_violation" and offered and any(e.rule for e in exc.errors):
+        passable = any(e.rule and e.rule not in BEYOND_OVERRIDE for e in exc.errors)
+        if exc.code == "rule_violation" and offered and passable:
             message += "\n  Staff may book past opening hours, closures and rules with --override."
         return message, EXIT_ERROR
     if isinstance(exc, RateLimitError):

@@ -41,6 +41,9 @@ class State:
     """The command has ``--override`` (a broken booking rule's message then names it)."""
     arguments: frozenset[str] = frozenset()
     """The command's arguments (``webhooks add URL``): an error about one names it so."""
+    field_options: dict[str, str] = field(default_factory=dict)
+    """API fields this command sends from an option named otherwise than everywhere else
+    (``closures add --date`` sends ``start_date``, which is ``--start`` elsewhere)."""
 
     def saved(self) -> dict[str, Any]:
         try:

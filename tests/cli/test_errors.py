@@ -82,7 +82,7 @@ def test_a_validation_error_names_the_option():
         "free_to: must be after free_from",
         errors=[{"location": "query", "pointer": "/free_to", "detail": "must be after free_from"}],
     )
-    assert explain(error_from_response(response))[0] == "--to: must be after free_from"
+    assert explain(error_from_response(response))[0] == "--to: must be after --from"
     nested = problem(
         400,
         "validation_failed",
@@ -366,7 +366,7 @@ def test_each_bad_field_is_a_line_naming_its_option_in_local_time():
         ],
     )
     assert explain(error_from_response(response), State(tz="Europe/Berlin")) == (
-        f"--from: {Y2031}-03-03 09:00 CET is in the past\n--to: must be after free_from",
+        f"--from: {Y2031}-03-03 09:00 CET is in the past\n--to: must be after --from",
         2,
     )
     # An error that names no field is said under the detail, which is said first.
@@ -439,3 +439,44 @@ def test_a_field_the_command_takes_as_an_argument_is_named_as_the_argument():
     st = State(arguments=frozenset({"url"}))
     assert explain(error_from_response(response), st)[0] == "URL: too long"
     assert explain(error_from_response(response), State())[0] == "--url: too long"
+
+
+def test_a_date_outside_the_range_names_the_option_that_sent_it_once():
+    """``closures add --date 2300-01-01`` sends ``start_date``: the 422 says ``--date``
+    (the command's own name for it), in the detail and in the field's line, without the
+    field's name again; a field named inside a message is its option too; ``--override``
+    is not offered for what it cannot pass (the calendar's range)."""
+    limit = "the accepted range, 1970-01-01 to 2200-01-01 (UTC)"
+    response = problem(
+        422,
+        "rule_violation",
+        f"start_date must lie in {limit}",
+        errors=[
+            {
+                "location": "body",
+                "pointer": "/start_date",
+                "rule": "time_range",
+                "detail": f"start_date 2300-01-01 is outside {limit}",
+            }
+        ],
+    )
+    st = State(field_options={"start_date": "--date"}, offers_override=True)
+    assert explain(error_from_response(response), st) == (
+        f"--date must lie in {limit}\n  --date: 2300-01-01 is outside {limit}",
+        1,
+    )
+    elsewhere = explain(error_from_response(response), State(offers_override=True))[0]
+    assert elsewhere.startswith(f"--start must lie in {limit}\n  --start: 2300-01-01 is")
+    before = problem(
+        400,
+        "validation_failed",
+        errors=[{"location": "body", "pointer": "/end_date", "detail": "is before start_date"}],
+    )
+    st = State(field_options={"start_date": "--date", "end_date": "--until"})
+    assert explain(error_from_response(before), st)[0] == "--until: is before --date"
+    unknown = problem(
+        400,
+        "validation_failed",
+        errors=[{"location": "body", "pointer": "/x", "detail": "send on_bookings=cancel"}],
+    )
+    assert explain(error_from_response(unknown))[0] == "--x: add --on-bookings cancel"

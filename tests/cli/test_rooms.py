@@ -124,6 +124,17 @@ def test_closures_add_list_and_remove(admin_cli, campus):
     assert [c["id"] for c in admin_cli.json("buildings", "closures", "list", code)] == [one["id"]]
     missing = admin_cli("buildings", "closures", "add", code, "--reason", "x")
     assert missing.exit_code == 2
+    # the server's refusals name the options given: --date and --until send start_date and
+    # end_date, which are --start and --end elsewhere
+    limit = "the accepted range, 1970-01-01 to 2200-01-01 (UTC)"
+    days = ("buildings", "closures", "add", code, "--reason", "x", "--date")
+    far = admin_cli(*days, "2300-01-01")
+    assert (far.exit_code, words(far)) == (
+        1, f"error: --date must lie in {limit} --date: 2300-01-01 is outside {limit}"
+    )  # fmt: skip
+    backwards = admin_cli(*days, f"{Y2031}-03-05", "--until", f"{Y2031}-03-01")
+    assert (backwards.exit_code, words(backwards)) == (2, "error: --until: is before --date")
+    assert [c["id"] for c in admin_cli.json("buildings", "closures", "list", code)] == [one["id"]]
 
 
 def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
