@@ -166,12 +166,12 @@ def _closure_hits(exc: APIError, st: State | None) -> str:
 
 def _detail(exc: APIError, st: State | None) -> str:
     """The problem's detail in the CLI's words: local times, options, commands; a leading
-    ``until: ...`` (a field of the request) as the option that sets it."""
+    field of the request (``until: ...``, ``end must lie ...``) as the option that sets it."""
     text = exc.detail
     for e in exc.errors:
         field = (e.pointer or "").strip("/")
-        if field and text.startswith(f"{field}: "):
-            text = f"{option_for(e, st)}: {text[len(field) + 2 :]}"
+        if field and text.startswith((f"{field}: ", f"{field} ")):
+            text = option_for(e, st) + text[len(field) :]
     return _options_named(for_people(text, _zone(st)), st)
 
 

@@ -30,12 +30,13 @@ RANGE_TEXT = f"{EARLIEST.date().isoformat()} to {LATEST.date().isoformat()} (UTC
 
 
 def _range_problem(name: str, value: object) -> dict[str, object]:
+    shown = value.isoformat() if isinstance(value, datetime) else value  # RFC 3339, with a T
     return {
         "rule": "time_range",
         "limit": {"from": EARLIEST.isoformat(), "to": LATEST.isoformat()},
         "field": name,
         "pointer": "/" + name.replace(".", "/"),
-        "detail": f"{name} {value} is outside the accepted range, {RANGE_TEXT}",
+        "detail": f"{name} {shown} is outside the accepted range, {RANGE_TEXT}",
     }
 
 

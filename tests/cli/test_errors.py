@@ -467,6 +467,15 @@ def test_a_date_outside_the_range_names_the_option_that_sent_it_once():
     )
     elsewhere = explain(error_from_response(response), State(offers_override=True))[0]
     assert elsewhere.startswith(f"--start must lie in {limit}\n  --start: 2300-01-01 is")
+    end = problem(
+        422,
+        "rule_violation",
+        f"end must lie in {limit}",
+        errors=[{"pointer": "/end", "rule": "time_range", "detail": f"end {AT_9} is outside"}],
+    )
+    assert explain(error_from_response(end), State(tz="Europe/Berlin"))[0] == (
+        f"--end must lie in {limit}\n  --end: {Y2031}-03-03 09:00 CET is outside"
+    )  # a field's name at the start, and a time, in the command's words
     before = problem(
         400,
         "validation_failed",

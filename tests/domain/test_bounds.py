@@ -55,7 +55,7 @@ def test_an_instant_just_before_the_range_is_a_422_naming_it():
                 "limit": RANGE_LIMIT,
                 "field": "start",
                 "pointer": "/start",
-                "detail": "start 1969-12-31 23:59:59+00:00 is outside the accepted range, "
+                "detail": "start 1969-12-31T23:59:59+00:00 is outside the accepted range, "
                 "1970-01-01 to 2200-01-01 (UTC)",
             }
         ]
@@ -70,7 +70,7 @@ def test_an_instant_just_after_the_range_is_a_422_with_its_field_name():
     )
     (problem,) = caught.value.extra["errors"]
     assert problem["field"] == "end"
-    assert problem["detail"].startswith("end 2200-01-01 00:00:00.000001+00:00 is outside")
+    assert problem["detail"].startswith("end 2200-01-01T00:00:00.000001+00:00 is outside")
 
 
 def test_an_offset_that_moves_an_instant_out_of_range_is_refused():
