@@ -170,6 +170,7 @@ def utilisation(
     st = state(ctx, json_)
     if term is None and (from_ is None or to is None):
         fail("give --term, or --from and --to", EXIT_USAGE)
+    st.field_options.update(min_capacity="--min-capacity")  # --capacity elsewhere
     with client(st) as c:
         found_term = lookup.term(c, term) if term else None
         found_building = lookup.building(c, building) if building else None

@@ -146,6 +146,11 @@ def _h(seconds: float) -> float:
 
 
 async def _scope(q: ReportQuery) -> reports_db.RoomScope:
+    low, high = q.min_capacity, q.max_capacity
+    if low is not None and high is not None and high < low:
+        raise InvalidInput.field(
+            "query", "max_capacity", f"must not be below min_capacity ({low})", "invalid_interval"
+        )
     feature_id = None
     if q.feature is not None:
         found = await rooms_db.features_by_code([q.feature])

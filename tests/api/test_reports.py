@@ -265,6 +265,10 @@ async def test_scopes_and_limits(client, admin, member, campus):
             {"from": "FIRST", "to": "LAST", "feature": "nope"},
             "/feature", "there is no feature 'nope'", "unknown_feature",
         ),
+        (
+            {"from": "FIRST", "to": "LAST", "min_capacity": 50, "max_capacity": 10},
+            "/max_capacity", "must not be below min_capacity (50)", "invalid_interval",
+        ),
     ],
 )  # fmt: skip
 async def test_a_report_asked_wrong_names_the_parameter(

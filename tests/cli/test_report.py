@@ -133,3 +133,19 @@ def test_a_picture_is_written_as_the_option_says_and_a_bad_path_is_an_error(
     folder = admin_cli("report", "utilisation", *PERIOD, "--svg", str(tmp_path))
     assert folder.exit_code == 2
     assert "is a directory" in folder.stderr
+
+
+def test_a_band_or_period_the_server_refuses_names_the_options_given(admin_cli: Cli, used):
+    """``--min-capacity 50 --max-capacity 10`` is refused naming both (``min_capacity`` is
+    ``--capacity`` in a room search, ``--min-capacity`` here); a period ending before it
+    starts names ``--to``."""
+    band = admin_cli(
+        "report", "utilisation", *PERIOD, "--min-capacity", "50", "--max-capacity", "10"
+    )
+    assert (band.exit_code, words(band)) == (
+        2, "error: --max-capacity: must not be below --min-capacity (50)"
+    )  # fmt: skip
+    backwards = admin_cli(
+        "report", "utilisation", "--from", f"{Y2031}-03-30", "--to", f"{Y2031}-03-24"
+    )
+    assert (backwards.exit_code, words(backwards)) == (2, "error: --to: must not be before from")
