@@ -82,12 +82,14 @@ def check_window(
     *,
     max_length: timedelta | None = None,
     override: bool = False,
+    overridable: bool = True,
     names: tuple[str, str] = ("start", "end"),
     location: str = "body",
 ) -> tuple[datetime, datetime]:
     """``[start, end)`` in UTC: both ends in range, end after start, and (when
     ``max_length`` is given, for a booking) no longer than it, or than ``HARD_MAX_LENGTH``
-    with ``override``. Cheap: call it before anything that walks the window.
+    with ``override`` (where nobody may override, ``overridable=False``, the refusal does
+    not offer it). Cheap: call it before anything that walks the window.
 
     Every error it raises points at the field at fault (``pointer``: ``/start`` or ``/end``,
     or the ``names`` given): an instant out of range at that instant; a window that ends at
@@ -104,7 +106,7 @@ def check_window(
         rule = "max_booking_length_hard" if override else "max_booking_length"
         hours_ = int(limit.total_seconds() // 3600)
         detail = f"a booking may last at most {hours_} hours ({limit.days} days)"
-        if not override and limit < HARD_MAX_LENGTH:
+        if overridable and not override and limit < HARD_MAX_LENGTH:
             detail += f"; staff may override up to {HARD_MAX_LENGTH.days} days"
         problem = {"rule": rule, "limit": hours_, "pointer": "/" + names[1], "detail": detail}
         raise RuleViolation(detail, errors=[problem])

@@ -37,11 +37,16 @@ ACTIVE = list(states.ACTIVE)
 OCCUPYING = list(states.OCCUPYING)  # what a new booking checks against
 
 
-def check_times(start: datetime, end: datetime, *, override: bool) -> tuple[datetime, datetime]:
+def check_times(
+    start: datetime, end: datetime, *, override: bool, overridable: bool = True
+) -> tuple[datetime, datetime]:
     """A booking's window in UTC, inside the accepted range and the length limits (checked
-    before anything walks it: opening hours, rules, overlap lookups)."""
+    before anything walks it: opening hours, rules, overlap lookups). A waitlist entry is
+    not ``overridable``: its refusal does not offer staff's override."""
     max_length = timedelta(hours=runtime.settings().max_booking_hours)
-    return bounds.check_window(start, end, max_length=max_length, override=override)
+    return bounds.check_window(
+        start, end, max_length=max_length, override=override, overridable=overridable
+    )
 
 
 def new_status(actor: Actor, room: RoomForBooking) -> Status:

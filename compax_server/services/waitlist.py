@@ -50,7 +50,7 @@ class Join:
 
 
 async def _check_join(j: Join) -> tuple[datetime, datetime]:
-    start, end = checks.check_times(j.start, j.end, override=False)
+    start, end = checks.check_times(j.start, j.end, override=False, overridable=False)
     moment = now()
     if start <= moment:
         raise InvalidInput.field(

@@ -178,6 +178,11 @@ def test_a_booking_may_last_exactly_its_maximum_and_not_a_microsecond_more():
             {"rule": "max_booking_length", "limit": 336, "pointer": "/end", "detail": detail}
         ]
     }
+    with pytest.raises(RuleViolation) as wish:  # a waitlist entry: nobody may override
+        bounds.check_window(
+            start, start + fortnight + TICK, max_length=fortnight, overridable=False
+        )
+    assert wish.value.detail == "a booking may last at most 336 hours (14 days)"
 
 
 def test_staff_may_override_the_maximum_up_to_the_hard_cap():

@@ -1112,6 +1112,12 @@ async def test_each_refused_join_names_its_field_and_why(
         assert r.json()["detail"] == (
             f"{extra.popitem()[0]}: {detail}" if "pointer" in errors[0] else detail
         )
+    # A wish longer than a booking may be: no override is offered (a wish has none).
+    long = window | {"end": at(20, 11).isoformat()}
+    r = await client.post(WL, json=long, headers=bearer(member))
+    assert r.status_code == 422 and r.json()["detail"] == (
+        "a booking may last at most 336 hours (14 days)"
+    ), r.text
     assert await WaitlistEntry.all().count() == 0
 
 
