@@ -67,6 +67,7 @@ def _add(
     ctx: typer.Context, json_: bool, user: str, room: str | None, building: str | None
 ) -> None:
     st = state(ctx, json_)
+    st.field_options.update(email="USER", user_id="USER")  # both sent from the argument
     with client(st) as c:
         room_id, building_id = _target(c, room, building)
         ref = user.strip()  # by id, or by email: the server finds the user

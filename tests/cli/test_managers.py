@@ -90,6 +90,15 @@ def test_room_managers_through_the_sdk_and_bad_input(
     again = admin_cli("rooms", "managers", "remove", room.code, str(made.user_id))
     assert again.exit_code == 3
     assert again.output.strip() == f"error: user {made.user_id} does not manage room {room.code}."
+    # the user is the command's argument USER, sent as email or user_id
+    for user, said in (
+        ("nobody@campus.example", "user nobody@campus.example does not exist"),
+        ("999999", "user 999999 does not exist"),
+        ("not an email", "is not an email address"),
+    ):
+        refused = admin_cli("rooms", "managers", "add", room.code, user)
+        assert refused.stderr == f"error: USER: {said}\n", refused.stderr
+    assert list(api.managers.list(room_id=room.id)) == []
 
 
 def test_favourites_from_the_cli(cli: Cli, api: Compax, campus: dict[str, Any]) -> None:
