@@ -7,6 +7,7 @@ Berlin is UTC+1 in March 2031; 2031-03-03 is a Monday.
 from __future__ import annotations
 
 import hashlib
+import random
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -804,6 +805,75 @@ def test_the_later_item_conflicts_whichever_comes_first_in_time():
             "detail": "another item of this batch",
         },
     ]
+
+
+def batch_at_one_hour(count: int, *, reverse: bool = False) -> list[ItemPlan]:
+    """``count`` bookings all on 3 March 10:00-11:00, placed in the batch in time order (or
+    the reverse); ``batch_overlaps`` run over them."""
+    plans = [
+        ItemPlan(f"b-{i}", "booking", "create", position=count - i if reverse else i)
+        for i in range(count)
+    ]
+    for p in plans:
+        p.windows = [Window(None, at(3, 10), at(3, 11))]
+    imports.batch_overlaps([s for p in plans for s in spans_of(p)])
+    return plans
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_batch_all_at_one_hour_lists_at_most_the_cap_for_each_item(reverse):
+    """The worst batch: every item meets every other. Each but the first in the batch
+    conflicts, and lists the earliest items of the batch in its way, at most
+    ``MAX_CONFLICTS`` (20 000 of them took a worker minutes and gigabytes)."""
+    plans = batch_at_one_hour(500, reverse=reverse)
+    first = min(plans, key=lambda p: p.position)
+    assert first.conflicts == []
+    for p in plans:
+        if p is first:
+            continue
+        earlier = [q.external_id for q in plans if q.position < p.position]
+        named = [c["external_id"] for c in p.conflicts]
+        assert 1 <= len(named) == min(len(earlier), imports.MAX_CONFLICTS), p.external_id
+        assert set(named) <= set(earlier) and len(set(named)) == len(named)
+
+
+def test_the_notes_of_a_batch_are_those_of_every_pair_while_the_lists_are_short():
+    """Under the cap, the walk finds each pair of items that meet, whatever their order in
+    time and in the batch: the later one in the batch names the earlier one (an oracle
+    that compares every pair)."""
+    rng = random.Random(7)
+    for _ in range(30):
+        plans = [ItemPlan(f"i-{n}", "booking", "create", position=n) for n in range(12)]
+        rng.shuffle(plans)
+        for p in plans:
+            start = at(3, 8, 0) + timedelta(minutes=15 * rng.randrange(0, 16))
+            p.windows = [Window(None, start, start + timedelta(minutes=15 * rng.randrange(1, 6)))]
+        spans = sorted((s for p in plans for s in spans_of(p)), key=lambda s: s[0])
+        imports.batch_overlaps(spans)
+        pairs = {
+            (b.external_id, a.external_id)
+            for a in plans
+            for b in plans
+            if a.position < b.position
+            and a.windows[0].start < b.windows[0].end
+            and b.windows[0].start < a.windows[0].end
+        }
+        found = {(p.external_id, c["external_id"]) for p in plans for c in p.conflicts}
+        assert found == pairs
+
+
+def test_an_item_over_many_bookings_lists_the_cap():
+    p = ItemPlan("b-1", "booking", "create")
+    p.windows = [Window(None, at(3, 8), at(3, 20))]
+    rows = [
+        (at(3, 8) + timedelta(minutes=5 * n), at(3, 8) + timedelta(minutes=5 * n + 5), row)
+        for n in range(100)
+        for row in [{"id": n, "status": "confirmed", "series_id": 7, "role": "staff"}]
+    ]
+    for _, _, row in rows:
+        row.update(start=at(3, 8), end=at(3, 9), title="x", owner_id=1)
+    imports.sweep(spans_of(p), rows, priority=False)
+    assert [c["id"] for c in p.conflicts] == list(range(imports.MAX_CONFLICTS))
 
 
 def test_an_item_does_not_conflict_with_itself():
