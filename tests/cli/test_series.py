@@ -3,6 +3,7 @@ on, cancelled, and a date added."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -336,3 +337,33 @@ def create_args(room, args: dict[str, str], option: str, value: str) -> list[str
     given = {**args, option: value}
     options = [part for key, said in given.items() if said != "-" for part in (key, said)]
     return ["series", "create", "-r", room.code, "-t", "Lab", *options]
+
+
+def test_cancel_add_date_and_edit_show_the_room_and_read_json_after_the_command(
+    admin_cli, api, campus
+):
+    """What ``series cancel``, ``add-date`` and ``edit`` print names the series' room by
+    its code; ``--json`` after the command is JSON; a closed day added is refused in the
+    room's zone (this machine's is another)."""
+    room = campus["big"]
+    made = lab(admin_cli, room, "10:00", "1h", 1)
+    sid = str(made["id"])
+    added = admin_cli.ok("series", "add-date", sid, f"{Y2031}-03-06")
+    assert re.search(rf"^room +{room.code} *$", added.stdout, re.M), added.stdout
+    as_json = json.loads(admin_cli.ok("series", "add-date", sid, f"{Y2031}-03-07", "--json").stdout)
+    assert (as_json["id"], len(as_json["booking_ids"])) == (made["id"], 1)
+    api.buildings.create_closure(
+        campus["building"].id, reason="Works", start_date=date(Y2031, 3, 13),
+        end_date=date(Y2031, 3, 13), room_id=room.id, on_bookings="keep",
+    )  # fmt: skip
+    closed = admin_cli("series", "add-date", sid, f"{Y2031}-03-13")
+    assert (closed.exit_code, closed.stderr.splitlines()[0]) == (
+        1, f"error: 1 occurrence(s) break a rule (nothing was booked): closed: Works "
+        f"(Thu {Y2031}-03-13 00:00-24:00 CET)",
+    )  # fmt: skip
+    edited = json.loads(admin_cli.ok("series", "edit", sid, "--title", "Lab 2", "--json").stdout)
+    assert edited["title"] == "Lab 2"
+    cancelled = admin_cli.ok("series", "cancel", sid)
+    assert re.search(rf"^room +{room.code} *$", cancelled.stdout, re.M), cancelled.stdout
+    again = json.loads(admin_cli.ok("series", "cancel", sid, "--json").stdout)
+    assert (again["id"], again["status"]) == (made["id"], "cancelled")
