@@ -367,3 +367,26 @@ def test_cancel_add_date_and_edit_show_the_room_and_read_json_after_the_command(
     assert re.search(rf"^room +{room.code} *$", cancelled.stdout, re.M), cancelled.stdout
     again = json.loads(admin_cli.ok("series", "cancel", sid, "--json").stdout)
     assert (again["id"], again["status"]) == (made["id"], "cancelled")
+
+
+def test_attendees_and_override_reach_the_series_on_create_and_edit(admin_cli, api, campus):
+    """``--attendees`` on create and edit (``0`` clears it; more than the seats is refused
+    and nothing is booked); ``edit --override`` moves past the opening hours, which
+    without it is refused."""
+    room, title = campus["mid"], f"Seminar {tag()}"  # 30 seats, open 08-20
+    start = ("series", "create", "-r", room.code, "-t", title, "--start", f"{Y2031}-03-05")
+    weekly = (*start, "--time", "10:00", "-d", "1h", "--count", "2")
+    too_many = admin_cli(*weekly, "--attendees", "31")
+    assert too_many.exit_code == 1, too_many.stderr
+    made = admin_cli.json(*weekly, "--attendees", "25")
+    assert made["attendees"] == 25
+    assert {b.attendees for b in api.series.get(made["id"]).occurrences} == {25}
+    sid = str(made["id"])
+    assert admin_cli.json("series", "edit", sid, "--attendees", "28")["attendees"] == 28
+    assert admin_cli.json("series", "edit", sid, "--attendees", "0")["attendees"] is None
+    assert {b.attendees for b in api.series.get(made["id"]).occurrences} == {None}
+    late = admin_cli("series", "edit", sid, "--time", "21:00")
+    assert late.exit_code == 1 and "--override" in words(late), late.stderr
+    moved = admin_cli.json("series", "edit", sid, "--time", "21:00", "--override")
+    assert moved["start_time"] == "21:00"
+    assert [s.id for s in api.series.list(limit=200) if s.title == title] == [made["id"]]
