@@ -22,7 +22,7 @@
     │   │   ├── CheckinClosedError (409)    checkin_closed: opens_at, closes_at
     │   │   └── ImportRejectedError (409)   import_rejected: import_id, summary, items
     │   ├── PreconditionFailedError (412)   precondition_failed: current_version
-    │   ├── PayloadTooLargeError (413)      payload_too_large
+    │   ├── PayloadTooLargeError (413, 431) payload_too_large, header_too_large
     │   ├── UnprocessableError (422)
     │   │   └── RuleViolationError (422)    rule_violation, password_policy, noshow_ban
     │   ├── PreconditionRequiredError (428) precondition_required
@@ -210,7 +210,8 @@ class PreconditionFailedError(APIError):
 
 
 class PayloadTooLargeError(APIError):
-    """413: the request body is too large."""
+    """413: the request body is too large; 431: its line and headers (a URL with thousands
+    of ids)."""
 
 
 class UnprocessableError(APIError):
@@ -286,6 +287,7 @@ ERRORS_BY_CODE: dict[str, type[APIError]] = {
     "noshow_ban": RuleViolationError,
     "precondition_failed": PreconditionFailedError,
     "payload_too_large": PayloadTooLargeError,
+    "header_too_large": PayloadTooLargeError,
     "rule_violation": RuleViolationError,
     "password_policy": RuleViolationError,
     "precondition_required": PreconditionRequiredError,
@@ -317,6 +319,7 @@ ERRORS_BY_STATUS: dict[int, type[APIError]] = {
     409: ConflictError,
     412: PreconditionFailedError,
     413: PayloadTooLargeError,
+    431: PayloadTooLargeError,
     422: UnprocessableError,
     428: PreconditionRequiredError,
     429: RateLimitError,

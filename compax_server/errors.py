@@ -35,6 +35,7 @@ instance carries ``detail`` and extra members (``errors``, ``conflicts``, ...)::
     ├── PreconditionFailed (412 precondition_failed)
     ├── PreconditionRequired (428 precondition_required)
     ├── PayloadTooLarge (413 payload_too_large)
+    ├── HeaderTooLarge (431 header_too_large)
     ├── RuleViolation (422 rule_violation)            errors=[{rule, limit, detail}]
     │   └── PasswordPolicy (422 password_policy)
     ├── RateLimited (429 rate_limited)                retry_after=<seconds>
@@ -169,6 +170,12 @@ class PreconditionRequired(CompaxError):
 
 class PayloadTooLarge(CompaxError):
     status, code, title = 413, "payload_too_large", "The request body is too large"
+
+
+class HeaderTooLarge(CompaxError):
+    """The request line and headers over the server's limit (RFC 6585's 431)."""
+
+    status, code, title = 431, "header_too_large", "The request headers are too large"
 
 
 class RuleViolation(CompaxError):

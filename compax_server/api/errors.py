@@ -23,6 +23,7 @@ from compax_server.api.middleware import public_base
 log = logging.getLogger("compax.errors")
 
 PROBLEMS_PATH = "/problems/"
+SANIC_HEADER_TOO_LARGE = "Request header exceeds the size limit"  # Sanic's PayloadTooLarge
 
 
 RESERVED = frozenset({"type", "title", "status", "detail", "code", "request_id"})
@@ -111,6 +112,15 @@ def render_error(request: Request, exc: BaseException) -> HTTPResponse:
             f"{request.method} is not allowed here; allowed: {', '.join(allowed)}.",
             rid,
             headers={"Allow": ", ".join(allowed)} if allowed else None,
+        )
+    if isinstance(exc, sanic_exc.PayloadTooLarge) and str(exc) == SANIC_HEADER_TOO_LARGE:
+        most = request.app.config.REQUEST_MAX_HEADER_SIZE
+        return problem(
+            errors.HeaderTooLarge.status,
+            errors.HeaderTooLarge.code,
+            errors.HeaderTooLarge.title,
+            f"The request line and headers are longer than the server takes ({most} bytes).",
+            rid,
         )
     if isinstance(exc, sanic_exc.PayloadTooLarge):
         return problem(413, "payload_too_large", "The request body is too large", str(exc), rid)

@@ -227,6 +227,13 @@ PROBLEMS: dict[str, Kind] = {
         "The body (also once inflated from gzip) is larger than this operation takes.",
         "Send less: split an import into batches, or gzip it (`Content-Encoding: gzip`).",
     ),
+    "header_too_large": Kind(
+        431,
+        "The request headers are too large",
+        "The request line and headers (a URL with thousands of ids, a huge search text, big "
+        "cookies) are longer than the server takes.",
+        "Ask with fewer ids or a shorter text, in several requests if need be.",
+    ),
     "precondition_failed": Kind(
         412,
         "The resource has changed",

@@ -326,6 +326,13 @@ def failing_me(monkeypatch, exc: BaseException) -> None:
             "The request body is too large",
             "Request body exceeds the size limit",
         ),
+        (  # Sanic says 413 for the headers too; RFC 6585 has 431 for them
+            sanic_exc.PayloadTooLarge("Request header exceeds the size limit"),
+            431,
+            "header_too_large",
+            "The request headers are too large",
+            "The request line and headers are longer than the server takes (8192 bytes).",
+        ),
         (sanic_exc.InvalidHeader("Bad header"), 400, "bad_request", "Bad request", "Bad header"),
         (sanic_exc.HeaderNotFound("No Host"), 400, "bad_request", "Bad request", "No Host"),
         (sanic_exc.BadRequest(""), 400, "bad_request", "Bad request", "Bad request."),

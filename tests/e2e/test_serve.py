@@ -59,6 +59,12 @@ def test_serve_migrates_bootstraps_and_serves(tmp_path):
         assert big.status_code == 413
         assert big.headers["content-type"] == "application/problem+json"
         assert big.json()["code"] == "payload_too_large"
+        long = httpx.get(f"{server.url}/api/v1/rooms", params={"q": "x" * 10_000})
+        assert long.status_code == 431
+        assert long.headers["content-type"] == "application/problem+json"
+        assert (long.json()["code"], long.json()["title"]) == (
+            "header_too_large", "The request headers are too large"
+        )  # fmt: skip
         assert httpx.get(f"{server.url}/docs").status_code == 200
         assert httpx.get(f"{server.url}/docs/assets/swagger-ui-bundle.js").status_code == 200
         # Malformed HTTP (no route, no request yet) is a problem too, with its request id.
