@@ -73,6 +73,8 @@ FIELD_OPTIONS = {
     "holidays": "--holiday",
     "start_date": "--start",
     "end_date": "--end",
+    "event_types": "--event",
+    "opening_hours": "--hours",
     # the booking rules (``compax rules set``)
     "max_duration_minutes": "--max-duration",
     "horizon_days": "--horizon",
@@ -82,9 +84,12 @@ FIELD_OPTIONS = {
     "checkin_opens_minutes": "--checkin-opens",
     "checkin_closes_minutes": "--checkin-closes",
     "noshow_ban_days": "--noshow-ban",
-    "event_types": "--event",
-    "opening_hours": "--hours",
 }
+
+
+def _field_options(st: State | None) -> dict[str, str]:
+    """``FIELD_OPTIONS``, with the running command's own names (``State.field_options``)."""
+    return {**FIELD_OPTIONS, **(st.field_options if st else {})}
 
 
 def option_for(error: FieldError, st: State | None = None) -> str:
@@ -98,7 +103,7 @@ def option_for(error: FieldError, st: State | None = None) -> str:
     if error.location in ("header", "path"):  # a path's: the command's argument, as named
         return pointer
     parts = pointer.split("/")
-    known = {**FIELD_OPTIONS, **(st.field_options if st else {})}
+    known = _field_options(st)
     keys = ("/".join(parts[:i]) for i in range(len(parts), 0, -1))  # the longest first
     option = next((known[key] for key in keys if key in known), None)
     if option is None and any(is_whole(p) for p in parts):  # an item of a list from a file
@@ -184,7 +189,7 @@ FIELD_WORD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 def _options_named(text: str, st: State | None) -> str:
     """The request's fields that a message names (``is before start_date``) as the options
     that set them (``is before --date``)."""
-    known = {**FIELD_OPTIONS, **(st.field_options if st else {})}
+    known = _field_options(st)
     return FIELD_WORD.sub(lambda m: known.get(m.group(0), m.group(0)), text)
 
 
