@@ -26,10 +26,11 @@ STATUS_TEXT = {
     404: "Not found (also for objects the caller may not see)",
     409: "Conflict",
     412: "The If-Match version is stale",
-    413: "The body (or the request line and headers) is too large",
+    413: "The body is too large",
     422: "A rule forbids this (problem+json, `errors` names the rule)",
     428: "If-Match is required",
     429: "Rate limited (see Retry-After)",
+    431: "The request line and headers are too large",
     503: "Not ready",
 }
 CSV_DOC = (
@@ -226,7 +227,7 @@ def build_openapi(routers: list[Router]) -> dict[str, Any]:
             statuses |= {401, 403}
         if op.body is not None or op.query is not None or op.path_params:
             statuses.add(400)
-        statuses.add(413)  # any request: Sanic bounds the request line and headers too
+        statuses |= {413, 431}  # any request: Sanic bounds the body, the line and headers
         for status in sorted(statuses):
             problem: dict[str, Any] = {
                 "description": STATUS_TEXT[status],

@@ -420,7 +420,7 @@ def test_every_idempotent_operation_documents_its_key_and_its_two_problems():
     assert not plain.idempotent and "422" not in plain.errors
     # What an idempotent operation declares itself stays: its own problems and headers.
     create = DOC["paths"]["/api/v1/rooms"]["post"]["responses"]
-    assert sorted(create) == ["201", "400", "401", "403", "409", "413", "422", "5XX"]
+    assert sorted(create) == ["201", "400", "401", "403", "409", "413", "422", "431", "5XX"]
     assert list(create["201"]["headers"]) == ["X-Request-ID", "Location", "Idempotent-Replayed"]
     add_date = DOC["paths"]["/api/v1/series/{series_id}/dates"]["post"]
     assert [p["name"] for p in add_date["parameters"]] == [
@@ -523,7 +523,8 @@ def test_a_body_is_required_unless_the_operation_takes_an_empty_one():
 def test_each_answer_says_what_it_is_and_every_problem_is_problem_json():
     """Success is named by its status's reason phrase; each problem status an operation can
     answer is listed with the Problem schema (400 wherever there is input to refuse, 401 and
-    403 wherever a credential is needed, 413 everywhere, 5XX too); a 429 says when to retry."""
+    403 wherever a credential is needed, 413 and 431 everywhere, 5XX too); a 429 says when
+    to retry."""
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for op, item in _items():
         responses = item["responses"]
@@ -535,7 +536,7 @@ def test_each_answer_says_what_it_is_and_every_problem_is_problem_json():
         has_input = op.body is not None or op.query is not None or bool(op.path_params)
         assert ("400" in errors) is (has_input or 400 in op.errors), op.key
         assert ({"401", "403"} <= errors) is (op.auth or {401, 403} <= set(op.errors)), op.key
-        assert "413" in errors
+        assert {"413", "431"} <= errors
         for status in [*errors, "5XX"]:
             assert responses[status]["content"] == problem, (op.key, status)
             assert responses[status]["description"], (op.key, status)
