@@ -110,7 +110,17 @@ def option_for(error: FieldError, st: State | None = None) -> str:
         return "".join(f"[{p}]" if is_whole(p) else f".{p}" for p in parts).lstrip(".")
     option = option or "--" + parts[0].replace("_", "-")
     argument = option.removeprefix("--").replace("-", "_")
-    return argument.upper() if st is not None and argument in st.arguments else option
+    if st is not None and argument in st.arguments:
+        return argument.upper()
+    return option if _has(st, option) else ".".join(parts)  # the API's name, not a wrong option
+
+
+def _has(st: State | None, option: str) -> bool:
+    """The running command has ``option`` (each of ``--until/--count/--term``), or it is an
+    argument's name (``USER``), or the command is not known (in-process use)."""
+    if st is None or not st.options or not option.startswith("--"):
+        return True
+    return set(option.split("/")) <= st.options
 
 
 def _zone(st: State | None, room_id: int | None = None) -> tzinfo | None:
@@ -189,7 +199,7 @@ FIELD_WORD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 def _options_named(text: str, st: State | None) -> str:
     """The request's fields that a message names (``is before start_date``) as the options
     that set them (``is before --date``)."""
-    known = _field_options(st)
+    known = {k: v for k, v in _field_options(st).items() if _has(st, v)}
     return FIELD_WORD.sub(lambda m: known.get(m.group(0), m.group(0)), text)
 
 

@@ -41,6 +41,8 @@ class State:
     """The command has ``--override`` (a broken booking rule's message then names it)."""
     arguments: frozenset[str] = frozenset()
     """The command's arguments (``webhooks add URL``): an error about one names it so."""
+    options: frozenset[str] = frozenset()
+    """The command's options (``--start``, ``-s``): an error never names one it lacks."""
     field_options: dict[str, str] = field(default_factory=dict)
     """API fields this command sends from an option named otherwise than everywhere else
     (``closures add --date`` sends ``start_date``, which is ``--start`` elsewhere)."""
@@ -87,8 +89,10 @@ def state(ctx: typer.Context, json_: bool = False, tz: str | None = None) -> Sta
         root.obj = State()
     st: State = root.obj
     st.json = st.json or json_
-    st.arguments = frozenset(
-        p.name for p in ctx.command.params if p.param_type_name == "argument" and p.name
+    params = ctx.command.params
+    st.arguments = frozenset(p.name for p in params if p.param_type_name == "argument" and p.name)
+    st.options = frozenset(
+        name for p in params if p.param_type_name == "option" for name in p.opts + p.secondary_opts
     )
     if tz:
         zone(tz)  # a bad zone is a usage error before anything is sent

@@ -9,6 +9,7 @@ a random tag) and never counts on another's leftovers.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,7 +59,12 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None, **env: str | None) -> Result:
-        return self.runner.invoke(app, list(args), input=input, env={**self.env, **env})
+        result = self.runner.invoke(app, list(args), input=input, env={**self.env, **env})
+        # A refusal names an option or argument of the command, never an API field it
+        # could not place (``errors.option_for`` falls back to the field's name).
+        unplaced = re.search(r"^(?:error: |  )([a-z]+_[a-z_.]+):", result.stderr, re.M)
+        assert unplaced is None, f"{unplaced.group(1)} named in:\n{result.stderr}"
+        return result
 
     def ok(self, *args: str, input: str | None = None, **env: str | None) -> Result:
         result = self(*args, input=input, **env)

@@ -489,3 +489,17 @@ def test_a_date_outside_the_range_names_the_option_that_sent_it_once():
         errors=[{"location": "body", "pointer": "/x", "detail": "send on_bookings=cancel"}],
     )
     assert explain(error_from_response(unknown))[0] == "--x: add --on-bookings cancel"
+
+
+def test_a_field_sent_from_no_option_of_the_command_is_named_as_the_api_names_it():
+    """An error never names an option the command lacks: a field no option of it sets is
+    said by the API's name (the CLI tests fail on such a line: ``tests/cli/conftest.py``)."""
+    response = problem(
+        400,
+        "validation_failed",
+        errors=[{"location": "body", "pointer": "/end_date", "detail": "is before start_date"}],
+    )
+    lacking = State(options=frozenset({"--date", "--reason"}))
+    assert explain(error_from_response(response), lacking)[0] == "end_date: is before start_date"
+    having = State(options=frozenset({"--start", "--end"}))
+    assert explain(error_from_response(response), having)[0] == "--end: is before --start"
