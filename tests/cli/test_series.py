@@ -205,10 +205,11 @@ def test_create_sends_every_rule_and_option(admin_cli, api, campus, member):
     assert (series.owner_id, series.description) == (me.id, "Bring laptops")
     assert re.search(r"^owner +Mia Member <", made.stdout, re.M)
     assert local_days(api, series.id) == [f"{Y2031}-03-{d}" for d in ("03", "05", "12", "19", "31")]
-    daily = admin_cli.json(
+    daily_said = admin_cli.ok(
         "series", "create", "-r", room.code, "-t", "Block", "--start", f"{Y2031}-03-04",
-        "--time", "14:00", "-d", "30m", "--repeat", "daily", "--count", "3",
+        "--time", "14:00", "-d", "30m", "--repeat", "daily", "--count", "3", "--json",
     )  # fmt: skip
+    daily = json.loads(daily_said.stdout)  # --json after the command
     assert local_days(api, daily["id"]) == [f"{Y2031}-03-0{d}" for d in (4, 5, 6)]
     assert daily["duration_minutes"] == 30 and daily["start_time"] == "14:00"
 
@@ -256,6 +257,7 @@ def test_edit_time_length_and_description_and_the_list(admin_cli, api, campus):
         "series", "edit", sid, "--time", "15:00", "-d", "90m", "--description", "Goggles"
     )
     assert words(changed) == f"Changed series {sid}: 2 occurrence(s)."
+    assert re.search(rf"^room +{room.code} *$", changed.stdout, re.M), changed.stdout
     series = api.series.get(made["id"])
     assert (series.start_time, series.duration_minutes, series.description) == (
         "15:00", 90, "Goggles"
