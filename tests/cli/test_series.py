@@ -391,6 +391,8 @@ def test_attendees_and_override_reach_the_series_on_create_and_edit(admin_cli, a
     assert {b.attendees for b in api.series.get(made["id"]).occurrences} == {25}
     sid = str(made["id"])
     assert admin_cli.json("series", "edit", sid, "--attendees", "28")["attendees"] == 28
+    kept = admin_cli.json("series", "edit", sid, "--description", "Bring a pen")
+    assert kept["attendees"] == 28  # an edit without --attendees leaves it as it is
     assert admin_cli.json("series", "edit", sid, "--attendees", "0")["attendees"] is None
     assert {b.attendees for b in api.series.get(made["id"]).occurrences} == {None}
     late = admin_cli("series", "edit", sid, "--time", "21:00")
