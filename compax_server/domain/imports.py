@@ -71,6 +71,11 @@ class ItemPlan:
     exceptions: dict[date | None, tuple[int, list[str]]] = field(default_factory=dict)
     skipped: list[dict[str, Any]] = field(default_factory=list)  # dates left out (closures)
 
+    @property
+    def full(self) -> bool:
+        """Its list of what is in its way holds ``MAX_CONFLICTS``: it takes no more."""
+        return len(self.conflicts) >= MAX_CONFLICTS
+
     def left_alone(self) -> set[date | None]:
         """The dates of occurrences moved, retimed or cancelled by hand: an update of the
         series neither books, moves nor cancels them (a renamed one follows it, keeping its
@@ -379,8 +384,7 @@ def _meet(p: ItemPlan, row: dict[str, Any], priority: bool) -> None:
         if row["id"] not in p.bumps:
             p.bumps.append(row["id"])
         return
-    full = len(p.conflicts) >= MAX_CONFLICTS
-    if not full and not any(c.get("id") == row["id"] for c in p.conflicts):
+    if not p.full and not any(c.get("id") == row["id"] for c in p.conflicts):
         p.conflicts.append(
             {
                 "id": row["id"],
@@ -415,23 +419,23 @@ def batch_overlaps(spans: list[Span]) -> None:
                 del open_[at]
         here, when = (p.position, number), start.isoformat()
         for _, other in islice(running, bisect.bisect_left(running, (p.position, -1))):
-            if len(p.conflicts) >= MAX_CONFLICTS:
+            if p.full:
                 break
             _batch_note(p, item_of[other], when)
         first_later = bisect.bisect_right(open_, (p.position, len(spans)))
         full = []
         for key in open_[first_later:]:
             later = item_of[key[1]]
-            if len(later.conflicts) < MAX_CONFLICTS:
+            if not later.full:
                 _batch_note(later, p, when)
-            if len(later.conflicts) >= MAX_CONFLICTS:
+            if later.full:
                 full.append(key)
         for key in full:
             del open_[bisect.bisect_left(open_, key)]
         item_of[number] = p
         heapq.heappush(ends, (end, number))
         bisect.insort(running, here)
-        if len(p.conflicts) < MAX_CONFLICTS:
+        if not p.full:
             bisect.insort(open_, here)
 
 

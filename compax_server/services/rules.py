@@ -258,6 +258,7 @@ async def change_rules(
     actor: Actor, scope: str, scope_id: int, changes: dict[str, Any]
 ) -> BookingRule:
     """Change only the limits in ``changes`` (``None`` clears one); the others keep theirs."""
+    _require_carer(actor, scope, scope_id)  # who may not change the level hears so first
     if not changes:
         error = {"location": "body", "pointer": "", "detail": NOTHING_GIVEN, "code": "empty"}
         raise InvalidInput(f"body: {NOTHING_GIVEN}", errors=[error])

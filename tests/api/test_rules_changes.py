@@ -90,7 +90,8 @@ async def test_two_changes_at_once_both_keep_their_limit(client, staff, building
 
 async def test_a_bad_change_is_a_400_or_404_and_writes_nothing(client, staff, member, room):
     """Nothing named, a limit unknown, a wrong type or a number out of range is a 400
-    naming it; a level that does not exist a 404; a member a 403. No level is made."""
+    naming it; a level that does not exist a 404; a member a 403 (also for ``{}``). No level
+    is made."""
     nothing = await change(client, staff, f"room/{room.pk}")
     refused_field(nothing, "", "name at least one limit to change", "empty")
     assert nothing.json()["detail"] == "body: name at least one limit to change"
@@ -107,5 +108,8 @@ async def test_a_bad_change_is_a_400_or_404_and_writes_nothing(client, staff, me
     assert floor.status_code in (400, 404), floor.text
     member_refused = await change(client, member, "global", max_duration_minutes=1)
     assert member_refused.status_code == 403, member_refused.text
+    # who may not change the level hears that first, not how to word a change
+    empty_from_member = await change(client, member, "global")
+    assert empty_from_member.status_code == 403, empty_from_member.text
     assert await BookingRule.all().count() == 0
     assert not await AuditEvent.filter(action="rules.set").exists()
