@@ -9,7 +9,7 @@ import typer
 
 from compax_cli import lookup, managers
 from compax_cli.options import Json, OnBookings, Tz, given
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, note, print_json, quoted, table
 from compax_cli.series_views import WEEKDAYS, weekday
 from compax_cli.session import State, client, state
 from compax_cli.times import parse_date, parse_time, show_span, zone
@@ -42,7 +42,7 @@ def _days(text: str, option: str) -> list[str]:
         i, j = weekday(first), weekday(last) if dash else weekday(first)
         if i is None or j is None:
             raise typer.BadParameter(
-                f"{text!r}: days are mon, tue, ... sun, a range mon-fri, or a list mon,wed",
+                f"{quoted(text)}: days are mon, tue, ... sun, a range mon-fri, or a list mon,wed",
                 param_hint=option,
             )
         a, b = WEEKDAYS.index(i), WEEKDAYS.index(j)
@@ -63,7 +63,7 @@ def parse_hours(specs: list[str], option: str) -> Hours:
                 start, _, end = span.partition("-")
                 if not (HHMM.match(start) and HHMM.match(end)):
                     raise typer.BadParameter(
-                        f"{spec!r}: give DAYS HH:MM-HH:MM[,HH:MM-HH:MM]", param_hint=option
+                        f"{quoted(spec)}: give DAYS HH:MM-HH:MM[,HH:MM-HH:MM]", param_hint=option
                     )
                 spans.append([start, end])
         for day in _days(days_text, option):

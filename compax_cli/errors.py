@@ -75,6 +75,11 @@ FIELD_OPTIONS = {
     "end_date": "--end",
     "event_types": "--event",
     "opening_hours": "--hours",
+    "entity_type": "--entity",
+    "entity_id": "--id",
+    "series_id": "--series",
+    "delivery_id": "--delivery",
+    "Idempotency-Key": "--idempotency-key",
     # the booking rules (``compax rules set``)
     "max_duration_minutes": "--max-duration",
     "horizon_days": "--horizon",
@@ -100,8 +105,11 @@ def option_for(error: FieldError, st: State | None = None) -> str:
     pointer = (error.pointer or "").strip("/")
     if not pointer:
         return ""
-    if error.location in ("header", "path"):  # a path's: the command's argument, as named
-        return pointer
+    if error.location in ("header", "path"):  # the command's argument, or its option
+        option = _field_options(st).get(pointer)
+        if option and st is not None and _has(st, option):
+            return option
+        return pointer.upper() if st is not None and pointer in st.arguments else pointer
     parts = pointer.split("/")
     known = _field_options(st)
     keys = ("/".join(parts[:i]) for i in range(len(parts), 0, -1))  # the longest first

@@ -33,6 +33,7 @@ from compax_cli.output import (
     fail,
     note,
     print_json,
+    quoted,
     table,
 )
 from compax_cli.session import client, state
@@ -53,7 +54,7 @@ def parse_seconds(text: str) -> float:
     match = re.fullmatch(r"\s*(?:(\d+)m)?\s*(?:(\d+)s?)?\s*", text.lower())
     if not text.strip() or match is None or not any(match.groups()):
         raise typer.BadParameter(
-            f"{text!r} is not a time (e.g. 60s, 2m)", param_hint="--time-limit"
+            f"{quoted(text)} is not a time (e.g. 60s, 2m)", param_hint="--time-limit"
         )
     seconds = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
     if not 1 <= seconds <= MAX_TIME_LIMIT:
@@ -92,7 +93,7 @@ def _section(record: Record) -> dict[str, Any]:
         raise BadLine(f"{', '.join(empty)}: empty")
     for name in NUMBERS:
         if not is_whole(value[name]):
-            raise BadLine(f"{name}: {value[name]!r} is not a whole number")
+            raise BadLine(f"{name}: {quoted(value[name])} is not a whole number")
     section: dict[str, Any] = {
         "external_id": value["external_id"],
         "title": value["title"] or value["external_id"],

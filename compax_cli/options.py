@@ -6,6 +6,7 @@ from typing import Annotated, Literal, TypeVar
 
 import typer
 
+from compax_cli.output import quoted
 from compax_cli.session import State
 from compax_sdk import NOT_GIVEN, NotGiven
 
@@ -69,7 +70,7 @@ def chosen(values: list[str] | None, choices: tuple[C, ...], param_hint: str) ->
         match = next((choice for choice in choices if choice == part.lower()), None)
         if match is None:
             raise typer.BadParameter(
-                f"{part!r} is not one of {', '.join(choices)}", param_hint=param_hint
+                f"{quoted(part)} is not one of {', '.join(choices)}", param_hint=param_hint
             )
         out.append(match)
     return out

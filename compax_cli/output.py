@@ -91,6 +91,12 @@ def error(message: str) -> None:
     err_console.print(out, highlight=False)
 
 
+def quoted(text: str, width: int = 60) -> str:
+    """What someone typed, in quotes, cut to ``width`` characters: a message about a value
+    pasted by mistake (a page of text as a room code) does not repeat the page."""
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     error(message)
     raise typer.Exit(code)

@@ -10,7 +10,7 @@ import typer
 from compax_cli import lookup
 from compax_cli.numbers import is_whole
 from compax_cli.options import Json
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, note, print_json, quoted, table
 from compax_cli.session import client, state
 from compax_cli.times import minutes, parse_duration
 from compax_cli.words import LIMITS as LIMIT_WORDS
@@ -33,7 +33,7 @@ def _days(text: str, option: str) -> int | None:
         return None
     value = text.lower().removesuffix("d")
     if not is_whole(value):
-        raise typer.BadParameter(f"{text!r}: a number of days, e.g. 90d", param_hint=option)
+        raise typer.BadParameter(f"{quoted(text)}: a number of days, e.g. 90d", param_hint=option)
     return int(value)
 
 
@@ -41,7 +41,7 @@ def _count(text: str, option: str) -> int | None:
     if text.lower() == "none":
         return None
     if not is_whole(text):
-        raise typer.BadParameter(f"{text!r}: a whole number, or 'none'", param_hint=option)
+        raise typer.BadParameter(f"{quoted(text)}: a whole number, or 'none'", param_hint=option)
     return int(text)
 
 
@@ -84,7 +84,7 @@ def _noshow(r: BookingRules) -> str:
 def _checkin(text: str) -> bool | None:
     value = text.lower()
     if value not in ("yes", "no", "none"):
-        raise typer.BadParameter(f"{text!r}: yes, no or none", param_hint="--checkin")
+        raise typer.BadParameter(f"{quoted(text)}: yes, no or none", param_hint="--checkin")
     return {"yes": True, "no": False}.get(value)
 
 

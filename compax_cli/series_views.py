@@ -8,7 +8,7 @@ import typer
 
 from compax_cli.booking_views import exception_text
 from compax_cli.options import listed
-from compax_cli.output import details, note, print_json
+from compax_cli.output import details, note, print_json, quoted
 from compax_cli.session import State
 from compax_cli.times import show_duration
 from compax_sdk import BookingSeries, SeriesResult, SkippedDate, Weekday
@@ -34,7 +34,7 @@ def weekdays(values: list[str] | None) -> list[Weekday] | None:
     for part in listed(values):
         day = weekday(part)
         if day is None:
-            raise typer.BadParameter(f"{part!r} is not mon, tue, ... sun", param_hint="--on")
+            raise typer.BadParameter(f"{quoted(part)} is not mon, tue, ... sun", param_hint="--on")
         out.append(day)
     return out or None
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from rich.text import Text
 
-from compax_cli.output import fail, note
+from compax_cli.output import fail, note, quoted
 from compax_sdk import BadRequestError, Compax, Token
 
 LOOPBACK_SECONDS = 300.0
@@ -33,7 +33,8 @@ def choose(client: Compax, wanted: str | None) -> str:
         fail("This server has no single sign-on; log in with your email and password.")
     if wanted:
         if wanted not in names:
-            fail(f"No sign-on provider is called {wanted!r}; this server has: {', '.join(names)}.")
+            offered = ", ".join(names)
+            fail(f"No sign-on provider is called {quoted(wanted)}; this server has: {offered}.")
         return wanted
     if len(names) > 1:
         fail(f"Name the provider: compax login --sso {names[0]} (one of: {', '.join(names)}).")

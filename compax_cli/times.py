@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from compax_cli.numbers import is_whole
+from compax_cli.output import quoted
 
 LOCALTIME = "/etc/localtime"
 DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?$")
@@ -35,9 +36,9 @@ DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?
 def zone(name: str, option: str = "--tz") -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise typer.BadParameter(
-            f"{name!r} is not an IANA time zone (e.g. Europe/Berlin, UTC)", param_hint=option
+            f"{quoted(name)} is not an IANA time zone (e.g. Europe/Berlin, UTC)", param_hint=option
         ) from None
 
 
@@ -214,7 +215,7 @@ def parse_time(text: str, default: tzinfo, option: str) -> datetime:
 
 def _not_a_time(text: str, option: str) -> typer.BadParameter:
     return typer.BadParameter(
-        f"{text!r} is not a time; use 2027-03-02T10:00:00+01:00, '2027-03-02 10:00' "
+        f"{quoted(text)} is not a time; use 2027-03-02T10:00:00+01:00, '2027-03-02 10:00' "
         "(local time), '2027-03-02 10:00 Europe/Berlin' or 'tomorrow 10:00'",
         param_hint=option,
     )
@@ -225,7 +226,7 @@ def parse_date(text: str, option: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise typer.BadParameter(
-            f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option
+            f"{quoted(text)} is not a date (YYYY-MM-DD)", param_hint=option
         ) from None
 
 
@@ -240,13 +241,13 @@ def parse_duration(text: str, option: str) -> timedelta:
         total = parts["d"] * 1440 + parts["h"] * 60 + parts["m"]
     else:
         raise typer.BadParameter(
-            f"{text!r} is not a duration (e.g. 90m, 1h30m, 2h, 14d)", param_hint=option
+            f"{quoted(text)} is not a duration (e.g. 90m, 1h30m, 2h, 14d)", param_hint=option
         )
     try:
         return timedelta(minutes=total)
     except OverflowError:  # past a million years
         raise typer.BadParameter(
-            f"{text!r} is too long to be a duration", param_hint=option
+            f"{quoted(text)} is too long to be a duration", param_hint=option
         ) from None
 
 
@@ -255,7 +256,7 @@ def parse_length(text: str, option: str) -> timedelta:
     is refused here, naming the option given, not the end the server would name)."""
     length = parse_duration(text, option)
     if length < timedelta(minutes=1):
-        raise typer.BadParameter(f"{text!r}: give at least a minute", param_hint=option)
+        raise typer.BadParameter(f"{quoted(text)}: give at least a minute", param_hint=option)
     return length
 
 
@@ -264,7 +265,7 @@ def parse_hhmm(text: str, option: str) -> str:
         return time.fromisoformat(text.strip()).strftime("%H:%M")
     except ValueError:
         raise typer.BadParameter(
-            f"{text!r} is not a time of day (HH:MM)", param_hint=option
+            f"{quoted(text)} is not a time of day (HH:MM)", param_hint=option
         ) from None
 
 

@@ -40,7 +40,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from compax_cli.numbers import is_whole
-from compax_cli.output import counted, err_console
+from compax_cli.output import counted, err_console, quoted
 from compax_cli.series_views import weekday
 from compax_cli.session import State
 from compax_cli.times import minutes, parse_date, parse_duration, parse_hhmm, parse_time
@@ -125,7 +125,7 @@ class Campus:
                 self._terms[str(t.id)] = t.id
         found = self._terms.get(ref.strip().casefold())
         if found is None:
-            raise BadLine(f"term: there is no term {ref!r} (see `compax terms list`)")
+            raise BadLine(f"term: there is no term {quoted(ref)} (see `compax terms list`)")
         return found
 
 
@@ -267,9 +267,11 @@ def header_problems(
 ) -> str | None:
     """What is wrong with a CSV file's first line (columns unknown, missing or given twice),
     with the columns it may have; ``None`` when nothing is."""
-    problems = [f"unknown column {h!r}" for h in dict.fromkeys(header) if h and h not in columns]
-    problems += [f"the column {c!r} is missing" for c in required if c not in header]
-    problems += [f"the column {c!r} is given twice" for c in columns if header.count(c) > 1]
+    problems = [
+        f"unknown column {quoted(h)}" for h in dict.fromkeys(header) if h and h not in columns
+    ]
+    problems += [f"the column {quoted(c)} is missing" for c in required if c not in header]
+    problems += [f"the column {quoted(c)} is given twice" for c in columns if header.count(c) > 1]
     return f"{'; '.join(problems)} (the columns are: {', '.join(columns)})" if problems else None
 
 
@@ -319,7 +321,7 @@ def item_from_fields(fields: dict[str, str], campus: Campus) -> ImportItem:
             attendees=attendees,
         )
     if kind != "series":
-        raise BadLine(f"kind: {kind!r} is not booking or series")
+        raise BadLine(f"kind: {quoted(kind)} is not booking or series")
     stray = [c for c in BOOKING_ONLY if fields.get(c)]
     if stray:
         raise BadLine(f"{', '.join(stray)}: only for a booking; a series has start_date, ...")
@@ -349,7 +351,7 @@ def item_from_fields(fields: dict[str, str], campus: Campus) -> ImportItem:
 def _recurrence(fields: dict[str, str], campus: Campus) -> Recurrence:
     freq = FREQS.get((fields.get("freq") or "weekly").lower())
     if freq is None:
-        raise BadLine(f"freq: {fields['freq']!r} is not daily, weekly or monthly")
+        raise BadLine(f"freq: {quoted(fields['freq'])} is not daily, weekly or monthly")
     rule: Recurrence = {"freq": freq}
     if fields.get("interval"):
         rule["interval"] = _number(fields["interval"], "interval")
@@ -372,7 +374,7 @@ def _recurrence(fields: dict[str, str], campus: Campus) -> Recurrence:
 
 def _number(text: str, name: str) -> int:
     if not is_whole(text) or int(text) < 1:
-        raise BadLine(f"{name}: {text!r} is not a whole number of 1 or more")
+        raise BadLine(f"{name}: {quoted(text)} is not a whole number of 1 or more")
     return int(text)
 
 
@@ -383,7 +385,7 @@ def _weekdays(text: str) -> list[Weekday]:
             continue
         day = weekday(part)
         if day is None:
-            raise BadLine(f"weekdays: {part!r} is not mon, tue, ... sun")
+            raise BadLine(f"weekdays: {quoted(part)} is not mon, tue, ... sun")
         out.append(day)
     return out
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from compax_cli.output import fail
+from compax_cli.output import fail, quoted
 from compax_cli.series_views import WEEKDAYS
 from compax_cli.times import OUTSIDE_CALENDAR
 from compax_cli.timetable import FREQS, ICAL_DAYS, BadLine, Campus, Row, progress
@@ -161,7 +161,7 @@ def _readable(ev: Any) -> None:
         for value in _values(ev, name):
             error = getattr(value, "parse_error", None)
             if error is not None:
-                raise BadLine(f"{name}: {str(value)!r} cannot be read ({error})")
+                raise BadLine(f"{name}: {quoted(str(value))} cannot be read ({error})")
 
 
 def _span(ev: Any, zone: tzinfo) -> tuple[datetime, datetime]:

@@ -36,9 +36,10 @@ def parse_path_param(name: str, raw: str, kind: Any) -> Any:
             raise InvalidInput.field("path", name, f"one of {', '.join(allowed)}", "enum")
         return raw
     if kind is int:
-        if not raw.isdigit() or len(raw) > 10:
+        if not (raw.isascii() and raw.isdigit()):  # "²" and "٣" are digits to isdigit
             raise InvalidInput.field("path", name, "must be a positive integer", "int_parsing")
-        value = int(raw)
+        digits = raw.lstrip("0")
+        value = int(digits or "0") if len(digits) <= 10 else MAX_PATH_INT + 1  # beyond any id
         if not 1 <= value <= MAX_PATH_INT:
             raise InvalidInput.out_of_range("path", name, value, 1, MAX_PATH_INT)
         return value

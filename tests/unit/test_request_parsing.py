@@ -35,10 +35,17 @@ async def post_raw(client, user, content: bytes, content_type: str):
         ("abc", "must be a positive integer", "int_parsing"),
         ("0", "must be between 1 and 2147483647", "greater_than_equal"),
         ("2147483648", "must be between 1 and 2147483647", "less_than_equal"),
+        ("9" * 30, "must be between 1 and 2147483647", "less_than_equal"),
+        ("00000000000000000007", "", ""),  # leading zeros: the id 7, not found
+        ("²", "must be a positive integer", "int_parsing"),  # a digit to str.isdigit
+        ("٣", "must be a positive integer", "int_parsing"),
     ],
 )
 async def test_a_path_id_is_refused_in_words(client, admin, path_id, detail, code):
     r = await client.get(f"{USERS}/{path_id}", headers=bearer(admin))
+    if not detail:
+        assert r.status_code == 404, r.text
+        return
     refused_field(r, "/user_id", detail, code, location="path")
     assert r.json()["detail"] == f"user_id: {detail}"
 
