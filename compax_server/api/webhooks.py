@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StringConstraints
 from sanic import HTTPResponse, Request
 
 from compax_server.api.endpoint import AUTH_ERRORS, Router
@@ -23,6 +24,7 @@ router = Router(
 )
 
 EVENT_TYPES_HELP = "change-feed actions (booking.create), families (booking.*) or * for all"
+EventType = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 class WebhookOut(Out):
@@ -53,7 +55,7 @@ class WebhookCreate(In):
     url: str = Field(
         min_length=1, max_length=webhooks.MAX_URL, description="http(s), a public address"
     )
-    event_types: list[str] = Field(min_length=1, max_length=100, description=EVENT_TYPES_HELP)
+    event_types: list[EventType] = Field(min_length=1, max_length=100, description=EVENT_TYPES_HELP)
     description: str = Field("", max_length=200)
     building_id: Int | None = Field(None, ge=1, le=2**31 - 1)
     room_id: Int | None = Field(None, ge=1, le=2**31 - 1)
@@ -63,7 +65,7 @@ class WebhookCreate(In):
 class WebhookUpdate(Patch):
     NULLABLE = frozenset({"building_id", "room_id", "source"})
     url: str | None = Field(None, min_length=1, max_length=webhooks.MAX_URL)
-    event_types: list[str] | None = Field(None, min_length=1, max_length=100)
+    event_types: list[EventType] | None = Field(None, min_length=1, max_length=100)
     description: str | None = Field(None, max_length=200)
     building_id: Int | None = Field(None, ge=1, le=2**31 - 1)
     room_id: Int | None = Field(None, ge=1, le=2**31 - 1)

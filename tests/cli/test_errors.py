@@ -231,6 +231,25 @@ def test_a_fields_pointer_becomes_the_option_that_sets_it(location, pointer, opt
     assert option_for(FieldError(location=location, pointer=pointer)) == option
 
 
+@pytest.mark.parametrize(
+    ("location", "pointer", "named"),
+    [
+        ("path", "/booking_id", "BOOKING_ID"),  # the command's argument, as its help names it
+        ("path", "/delivery_id", "--delivery"),  # a path part the command takes as an option
+        ("header", "/Idempotency-Key", "--idempotency-key"),
+        ("query", "/entity_type", "--entity"),
+        ("query", "/series_id", "--series"),
+        ("path", "/webhook_id", "webhook_id"),  # not this command's: the API's name
+    ],
+)
+def test_a_running_commands_refusal_names_its_argument_or_option(location, pointer, named):
+    st = State(
+        arguments=frozenset({"booking_id"}),
+        options=frozenset({"--delivery", "--idempotency-key", "--entity", "--series"}),
+    )
+    assert option_for(FieldError(location=location, pointer=pointer), st) == named
+
+
 def test_a_closure_over_bookings_lists_them_and_the_two_ways_on():
     response = problem(
         409,

@@ -15,7 +15,7 @@ from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.db.users import Role
 from compax_server.errors import InvalidInput
 from compax_server.services import webhooks
-from tests.conftest import actor_of, bearer, key_header, version_of
+from tests.conftest import actor_of, bearer, key_header, refused_field, version_of
 
 HOOKS = "/api/v1/webhooks"
 PUBLIC = "https://93.184.215.14/hooks"  # a public address: no DNS lookup needed
@@ -141,6 +141,16 @@ async def test_a_name_that_does_not_resolve_is_refused(client, staff):
     assert r.json()["detail"].startswith(
         "This URL cannot receive webhooks: no-such-host.invalid does not resolve ("
     )
+
+
+async def test_an_event_type_longer_than_any_is_refused_by_its_place(client, staff):
+    """A page of text as an event type is a 400 at its place in the list; the answer does
+    not repeat the page."""
+    r = await make(client, staff, event_types=["booking.*", "x" * 6000])
+    refused_field(
+        r, "/event_types/1", "String should have at most 100 characters", "string_too_long"
+    )
+    assert len(r.text) < 1000
 
 
 @pytest.mark.parametrize(
@@ -524,6 +534,7 @@ async def test_an_update_is_checked_like_a_create_and_recorded_only_when_it_chan
     )
     refused = [
         ({"event_types": ["booking.*", "nonsense.thing"]}, 400, "unknown_event_type"),
+        ({"event_types": ["booking.*", "x" * 101]}, 400, "string_too_long"),  # not echoed back
         ({"url": "https://127.0.0.1/hooks"}, 422, "webhook_target"),
         ({"building_id": 999999}, 422, "unknown_building"),
         ({"room_id": 999999}, 422, "unknown_room"),
