@@ -39,7 +39,7 @@ from compax_cli import (
 )
 from compax_cli.options import Json
 from compax_cli.output import EXIT_CODES_HELP
-from compax_cli.session import State
+from compax_cli.session import State, refuse_empty
 from compax_cli.times import zone
 from compax_sdk import __version__
 
@@ -104,6 +104,7 @@ def main_options(
 
     Example: compax rooms search -c 30 -f projector --from '2027-03-02 10:00' --duration 2h
     """
+    refuse_empty(ctx)
     if tz:
         zone(tz)  # a bad zone is a usage error before anything is sent
     ctx.obj = State(url=url, profile=profile, api_key=api_key, json=json_, tz=tz)

@@ -94,7 +94,7 @@ def state(ctx: typer.Context, json_: bool = False, tz: str | None = None) -> Sta
     st.options = frozenset(
         name for p in params if p.param_type_name == "option" for name in p.opts + p.secondary_opts
     )
-    _refuse_empty(ctx)
+    refuse_empty(ctx)
     if tz:
         zone(tz)  # a bad zone is a usage error before anything is sent
         st.tz = tz
@@ -105,7 +105,7 @@ MAY_BE_EMPTY = frozenset({"description", "reason"})
 """Options whose empty value means something (no description, no reason given)."""
 
 
-def _refuse_empty(ctx: typer.Context) -> None:
+def refuse_empty(ctx: typer.Context) -> None:
     """An option given an empty value is a usage error: ``--room "$ROOM"`` with ``ROOM``
     unset must not set the global rules, nor ``--from "$DAY"`` cancel a whole series."""
     for p in ctx.command.params:

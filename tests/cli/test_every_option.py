@@ -22,7 +22,7 @@ from typer.main import get_command
 
 from compax_cli.main import app
 from compax_sdk import Compax
-from tests.cli.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Cli, tag
+from tests.cli.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Cli, tag, words
 from tests.cli.test_help import command_paths
 from tests.e2e.servers import LiveServer
 
@@ -245,3 +245,14 @@ def test_every_bad_value_is_refused_by_name_and_writes_nothing(
         if newest_event(api) != before:
             problems.append(f"{shown} wrote something")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("option", ["--url", "--profile", "--api-key", "--tz"])
+def test_a_main_option_given_an_empty_value_is_refused(cli: Cli, option: str) -> None:
+    """``compax --api-key "$KEY" ...`` with ``KEY`` unset would act as whoever is logged in;
+    the same variable set empty in the environment is as if it were not set."""
+    refused = cli(option, "", "rooms", "list")
+    assert refused.exit_code == 2, refused.output
+    assert f"Invalid value for {option}: give a value, or leave the option out" in words(refused)
+    unset = cli("rooms", "list", COMPAX_API_KEY="", COMPAX_TZ="", COMPAX_PROFILE="")
+    assert unset.exit_code == 5, unset.output  # not logged in: the variables were not used
