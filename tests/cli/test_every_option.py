@@ -1,12 +1,12 @@
 """Every option and argument of every command that talks to the server, given the worst
 values a person or a script types into it: a page of text, a number of thirty digits, a
-negative number, an empty value (a shell variable that was not set), a path that cannot
-be written. Each is refused with a message that names what was wrong (the option or
-argument, or "there is no room ..."), in a line a person can read (the value is not
-repeated whole), with a usage or not-found exit code, and nothing is written.
+negative number, an empty value (a shell variable that was not set), a terminal escape, a
+path that cannot be written. Each is refused with a message that names what was wrong
+(the option or argument, or "there is no room ..."), in a line a person can read (the
+value is not repeated whole), with a usage or not-found exit code, and nothing is written.
 
 The commands and their parameters are read from the CLI itself: a new command or option
-is swept without a change here (a new argument needs a value in ``ARGUMENTS``)."""
+is swept without a change here (a new argument needs a value in the ``world`` fixture)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ LOCAL = {
 PAGE = "x" * 6000  # longer than any field the API takes (descriptions take 5000)
 HUGE = "9" * 30  # beyond any integer column
 NOWHERE = "/nonexistent-dir/out.png"
+ESCAPE = "a\x1b[2Jb"  # a pasted terminal escape: clears the screen of whoever shows it
 DAY = timedelta(days=1)
 # Values that are no mistake, not run here (they would change what the other commands act
 # on): an empty description or reason is none; a floor below ground is a basement.
@@ -81,7 +82,7 @@ def bad_values(param: Any) -> list[str]:
         return ["nan", "-1"]
     if "int" in kind and "list" not in kind:
         return [HUGE, "-5"]
-    return [PAGE, ""]
+    return [PAGE, "", ESCAPE]
 
 
 @dataclass
