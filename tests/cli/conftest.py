@@ -102,14 +102,20 @@ def words(result: Result) -> str:
     return " ".join(result.stderr.split())
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def serve(tmp_path_factory: pytest.TempPathFactory, **env: str) -> Iterator[LiveServer]:
+    """A server with the bootstrap admin and ``env``, for a module's ``server`` fixture."""
     env = {
         "COMPAX_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
         "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        **env,
     }
     with LiveServer(tmp_path_factory.mktemp("server"), env) as live:
         yield live
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from serve(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

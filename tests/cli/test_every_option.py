@@ -22,7 +22,7 @@ from typer.main import get_command
 
 from compax_cli.main import app
 from compax_sdk import Compax
-from tests.cli.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Cli, tag, words
+from tests.cli.conftest import Cli, serve, tag, words
 from tests.cli.test_help import command_paths
 from tests.e2e.servers import LiveServer
 
@@ -55,13 +55,7 @@ COMMANDS = [p for p in command_paths(get_command(app)) if p not in LOCAL]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The module's server, taking webhooks to any address (no lookup of a public name)."""
-    env = {
-        "COMPAX_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
-        "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "COMPAX_WEBHOOK_ALLOW_PRIVATE": "1",
-    }
-    with LiveServer(tmp_path_factory.mktemp("server"), env) as live:
-        yield live
+    yield from serve(tmp_path_factory, COMPAX_WEBHOOK_ALLOW_PRIVATE="1")
 
 
 def command(path: tuple[str, ...]) -> Any:

@@ -9,11 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.cli.conftest import (  # noqa: F401 - fixtures
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
     admin_cli,
     cli,
     no_user_config,
+    serve,
 )
 from tests.e2e.servers import LiveServer
 from tests.notifications.receiver import Receiver
@@ -23,13 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    env = {
-        "COMPAX_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
-        "COMPAX_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "COMPAX_WEBHOOK_ALLOW_PRIVATE": "true",
-    }
-    with LiveServer(tmp_path_factory.mktemp("server"), env) as live:
-        yield live
+    yield from serve(tmp_path_factory, COMPAX_WEBHOOK_ALLOW_PRIVATE="true")
 
 
 def test_add_show_update_test_deliveries_redeliver_rotate_delete(admin_cli):  # noqa: F811
