@@ -67,6 +67,22 @@ def test_terms_add_show_edit_list_remove(admin_cli, term):
     assert bad.exit_code == 2 and "--end" in bad.stderr
 
 
+def test_a_term_is_found_by_id_by_name_in_any_case_and_by_a_name_that_is_a_number(admin_cli, term):
+    """``terms show 7`` is the term with the id 7; a term named ``2031`` (no term has that
+    id) is found by its name; a name in another case is the same term."""
+    made = admin_cli.json("terms", "show", term)
+    assert admin_cli.json("terms", "show", str(made["id"]))["name"] == term
+    assert admin_cli.json("terms", "show", term.upper())["id"] == made["id"]
+    number = str(900000 + int(tag(), 16) % 99999)
+    admin_cli.ok(
+        "terms", "add", "--name", number, "--start", f"{Y2031}-09-01", "--end", f"{Y2031}-12-20"
+    )
+    assert admin_cli.json("terms", "show", number)["name"] == number
+    missing = admin_cli("terms", "show", "2147483647")
+    assert missing.exit_code == 3, missing.output
+    assert "there is no term '2147483647'" in words(missing)
+
+
 def test_a_weekly_series_through_a_term_skips_its_holidays(admin_cli, campus, term):
     room = campus["mid"]
     made = admin_cli.json(
