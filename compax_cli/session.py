@@ -82,8 +82,15 @@ class State:
         return self.zone_hint
 
 
-def state(ctx: typer.Context, json_: bool = False, tz: str | None = None) -> State:
-    """The invocation's state, with the command's own ``--json`` and ``--tz`` merged in."""
+def state(
+    ctx: typer.Context,
+    json_: bool = False,
+    tz: str | None = None,
+    may_be_empty: frozenset[str] = frozenset(),
+) -> State:
+    """The invocation's state, with the command's own ``--json`` and ``--tz`` merged in;
+    ``may_be_empty``: the command's options for which an empty value means something
+    (``webhooks update --room ''``: any room), besides ``MAY_BE_EMPTY``."""
     root = ctx.find_root()
     if not isinstance(root.obj, State):
         root.obj = State()
@@ -94,7 +101,7 @@ def state(ctx: typer.Context, json_: bool = False, tz: str | None = None) -> Sta
     st.options = frozenset(
         name for p in params if p.param_type_name == "option" for name in p.opts + p.secondary_opts
     )
-    refuse_empty(ctx)
+    refuse_empty(ctx, may_be_empty)
     if tz:
         zone(tz)  # a bad zone is a usage error before anything is sent
         st.tz = tz
@@ -105,11 +112,11 @@ MAY_BE_EMPTY = frozenset({"description", "reason"})
 """Options whose empty value means something (no description, no reason given)."""
 
 
-def refuse_empty(ctx: typer.Context) -> None:
+def refuse_empty(ctx: typer.Context, may_be_empty: frozenset[str] = frozenset()) -> None:
     """An option given an empty value is a usage error: ``--room "$ROOM"`` with ``ROOM``
     unset must not set the global rules, nor ``--from "$DAY"`` cancel a whole series."""
     for p in ctx.command.params:
-        if p.param_type_name != "option" or p.name in MAY_BE_EMPTY:
+        if p.param_type_name != "option" or p.name in MAY_BE_EMPTY | may_be_empty:
             continue
         value = ctx.params.get(p.name or "")
         values = value if isinstance(value, list | tuple) else [value]

@@ -173,7 +173,7 @@ def update(
 
     Example: compax webhooks update 3 --enable
     """
-    st = state(ctx, json_)
+    st = state(ctx, json_, may_be_empty=frozenset({"building", "room", "source"}))
     with client(st) as c:
         hook = c.webhooks.get(webhook_id)
         types = listed(event)

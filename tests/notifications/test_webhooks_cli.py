@@ -10,9 +10,12 @@ import pytest
 
 from tests.cli.conftest import (  # noqa: F401 - fixtures
     admin_cli,
+    api,
     cli,
     no_user_config,
     serve,
+    tag,
+    words,
 )
 from tests.e2e.servers import LiveServer
 from tests.notifications.receiver import Receiver
@@ -91,3 +94,31 @@ def test_a_bad_target_is_a_clear_error(admin_cli):  # noqa: F811
         "error: URL: String should have at most 2000 characters\n",
     )  # the argument, not --url (an option of webhooks update only)
     assert admin_cli.json("webhooks", "list") == []
+
+
+def test_a_filter_is_set_and_cleared_with_an_empty_value(admin_cli, api):  # noqa: F811
+    """``webhooks update --room ''`` (and ``--building ''``, ``--source ''``) means any:
+    the one command where an empty value is not refused (``webhooks add --room ''`` is)."""
+    t = tag()
+    building = api.buildings.create(code=f"W{t}", name="Hall", timezone="Europe/Berlin")
+    room = api.rooms.create(code=f"{t}-1", name="Room", building_id=building.id, capacity=9)
+    hook = admin_cli.json("webhooks", "add", "http://127.0.0.1:9/f", "--event", "*")["id"]
+    try:
+        narrowed = admin_cli.json(
+            "webhooks", "update", str(hook), "--building", building.code, "--room", room.code,
+            "--source", "sis",
+        )  # fmt: skip
+        assert (narrowed["building_id"], narrowed["room_id"], narrowed["source"]) == (
+            building.id,
+            room.id,
+            "sis",
+        )
+        cleared = admin_cli.json(
+            "webhooks", "update", str(hook), "--building", "", "--room", "", "--source", ""
+        )
+        assert (cleared["building_id"], cleared["room_id"], cleared["source"]) == (None, None, None)
+        refused = admin_cli("webhooks", "add", "http://127.0.0.1:9/g", "--event", "*", "--room", "")
+        assert refused.exit_code == 2
+        assert "Invalid value for --room: give a value, or leave the option out" in words(refused)
+    finally:
+        admin_cli.ok("webhooks", "delete", str(hook))
