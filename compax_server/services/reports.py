@@ -73,7 +73,9 @@ async def _period(actor: Actor, q: ReportQuery) -> tuple[date, date, list[date],
     bounds.check_date(start, "from")
     bounds.check_date(end, "to")
     if end < start:
-        raise InvalidInput.field("query", "to", "must not be before from", "invalid_interval")
+        raise InvalidInput.field(
+            "query", "to", f"must not be before the first day ({start})", "invalid_interval"
+        )
     if (end - start).days + 1 > MAX_DAYS:
         raise _limit("max_report_days", MAX_DAYS, "/to", f"a report covers at most {MAX_DAYS} days")
     return start, end, holidays, name
