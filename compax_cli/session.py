@@ -118,6 +118,9 @@ def refuse_empty(ctx: typer.Context, may_be_empty: frozenset[str] = frozenset())
     for p in ctx.command.params:
         if p.param_type_name != "option" or p.name in MAY_BE_EMPTY | may_be_empty:
             continue
+        source = ctx.get_parameter_source(p.name or "")
+        if source is None or source.name != "COMMANDLINE":  # a default, an environment's
+            continue
         value = ctx.params.get(p.name or "")
         values = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(v, str) and not v.strip() for v in values):
