@@ -139,9 +139,11 @@ def test_closures_add_list_and_remove(admin_cli, campus):
 
 def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
     code, building = f"R{tag()}", campus["building"].code
-    made = admin_cli.json(
-        "rooms", "add", "--code", code, "--name", "Lab", "-b", building, "-c", "20",
-        "-f", "projector,whiteboard", "--floor", "2", "--requires-approval",
+    made = json.loads(
+        admin_cli.ok(
+            "rooms", "add", "--code", code, "--name", "Lab", "-b", building, "-c", "20",
+            "-f", "projector,whiteboard", "--floor", "2", "--requires-approval", "--json",
+        ).stdout
     )  # fmt: skip
     assert (made["features"], made["floor"], made["requires_approval"]) == (
         ["projector", "whiteboard"],
@@ -149,8 +151,24 @@ def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
         True,
     )
     shown = admin_cli.ok("rooms", "show", code).stdout
-    assert "projector, whiteboard" in shown and "Europe/Berlin" in shown
+    assert [" ".join(line.split()) for line in shown.splitlines()] == [
+        f"Room {code}",
+        f"id {made['id']}",
+        f"code {code}",
+        "name Lab",
+        f"building {building} (Europe/Berlin)",
+        "floor 2",
+        "seats 20",
+        "features projector, whiteboard",
+        "bookable yes",
+        "requires approval yes",
+        "description",
+        "version 1",
+        "contact staff",
+    ]
     assert admin_cli.json("rooms", "show", str(made["id"]))["code"] == code
+    after = json.loads(admin_cli.ok("rooms", "show", code, "--json").stdout)  # after it
+    assert after["id"] == made["id"]
 
     changed = admin_cli.json(
         "rooms", "edit", code, "--capacity", "25", "--floor", "none", "--feature", "none",
@@ -249,6 +267,12 @@ def test_features_list_and_add(admin_cli):
         if f" {code}-2 " in line
     )
     assert "Second feature" in row
+    third = json.loads(
+        admin_cli.ok("rooms", "features", "add", f"{code}-3", "Third", "--json").stdout
+    )
+    assert (third["code"], third["name"]) == (f"{code}-3", "Third")
+    after = json.loads(admin_cli.ok("rooms", "features", "list", "--json").stdout)  # after it
+    assert {f["code"] for f in after} >= {code, f"{code}-2", f"{code}-3"}
 
 
 def test_search_a_window_in_the_buildings_zone_with_reasons(admin_cli, api, campus):
