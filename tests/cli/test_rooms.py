@@ -221,6 +221,11 @@ def test_every_option_of_rooms_add_and_edit_and_their_words(admin_cli, api, camp
     assert (room.bookable, room.requires_approval, room.description) == (True, True, "Ground floor")
     assert f"{elsewhere.code} (Europe/London)" in changed.stdout
     assert admin_cli.json("rooms", "edit", new_code, "--floor", "-1")["floor"] == -1
+    kept = json.loads(admin_cli.ok("rooms", "edit", new_code, "-c", "21", "--json").stdout)
+    assert (kept["capacity"], kept["floor"]) == (21, -1)  # an edit without --floor keeps it
+    wrong = admin_cli("rooms", "edit", new_code, "--floor", "second")
+    assert wrong.exit_code == 2
+    assert "Invalid value for --floor: a number, or 'none'" in words(wrong)
     gone = admin_cli.ok("rooms", "remove", new_code, "--json")
     assert json.loads(gone.stdout)["cancelled_booking_ids"] == [] and gone.stderr == ""
     assert admin_cli("rooms", "show", new_code).exit_code == 3
@@ -234,16 +239,23 @@ def test_removing_a_room_with_bookings_needs_force(admin_cli, api, campus):
         start=utc(f"{Y2031}-03-03T09:00Z"),
         end=utc(f"{Y2031}-03-03T10:00Z"),
     )
+    later = api.bookings.create(
+        room_id=room.id,
+        title="Resit exam",
+        start=utc(f"{Y2031}-03-04T09:00Z"),
+        end=utc(f"{Y2031}-03-04T10:00Z"),
+    )
     waiting = api.waitlist.join(  # for this room alone: closed with it
         room_id=room.id, title="Resit", start=booking.start, end=booking.end
     )
-    assert waiting.state == "waiting"
+    other = api.waitlist.join(room_id=room.id, title="Tutorial", start=later.start, end=later.end)
+    assert (waiting.state, other.state) == ("waiting", "waiting")
     refused = admin_cli("rooms", "remove", room.code)
     assert refused.exit_code == 4
     removed = admin_cli.ok("rooms", "remove", room.code, "--force")
     assert " ".join(removed.output.split()) == (
-        f"Removed room {room.code}; cancelled bookings {booking.id}; "
-        f"closed waitlist entries {waiting.id} (their members were told)."
+        f"Removed room {room.code}; cancelled bookings {booking.id}, {later.id}; "
+        f"closed waitlist entries {waiting.id}, {other.id} (their members were told)."
     )
     assert api.bookings.get(booking.id).status == "cancelled"
     assert api.waitlist.get(waiting.id).state == "closed"
