@@ -223,6 +223,8 @@ def test_every_option_of_rooms_add_and_edit_and_their_words(admin_cli, api, camp
     assert admin_cli.json("rooms", "edit", new_code, "--floor", "-1")["floor"] == -1
     kept = json.loads(admin_cli.ok("rooms", "edit", new_code, "-c", "21", "--json").stdout)
     assert (kept["capacity"], kept["floor"]) == (21, -1)  # an edit without --floor keeps it
+    featured = admin_cli.json("rooms", "edit", new_code, "-f", "whiteboard", "-f", "projector")
+    assert featured["features"] == ["projector", "whiteboard"]
     wrong = admin_cli("rooms", "edit", new_code, "--floor", "second")
     assert wrong.exit_code == 2
     assert "Invalid value for --floor: a number, or 'none'" in words(wrong)
@@ -279,6 +281,8 @@ def test_features_list_and_add(admin_cli):
         if f" {code}-2 " in line
     )
     assert "Second feature" in row
+    header = admin_cli.ok("rooms", "features", "list").stdout.splitlines()[1]
+    assert header.strip("┃ ").split() == ["code", "┃", "name"]
     third = json.loads(
         admin_cli.ok("rooms", "features", "add", f"{code}-3", "Third", "--json").stdout
     )
