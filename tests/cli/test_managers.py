@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from compax_sdk import Compax, ConflictError, NotFoundError, PermissionDeniedError
-from tests.cli.conftest import Cli, tag
+from tests.cli.conftest import ADMIN_EMAIL, Cli, tag
 from tests.dates import Y2031
 
 PASSWORD = "office-pass-123"
@@ -33,6 +33,12 @@ def test_a_department_manages_its_building_and_decides_its_requests(
     assert [m["email"] for m in listed] == [email]
     shown = admin_cli.ok("rooms", "show", room.code).output
     assert f"Music Office <{email}>" in shown
+    admin_cli.ok("rooms", "managers", "add", room.code, ADMIN_EMAIL)  # a second to contact
+    shown = admin_cli.ok("rooms", "show", room.code).output
+    [contact] = [line for line in shown.splitlines() if line.startswith("contact")]
+    named = contact.removeprefix("contact").strip().split(", ")
+    assert sorted(named) == sorted([f"Music Office <{email}>", f"Administrator <{ADMIN_EMAIL}>"])
+    admin_cli.ok("rooms", "managers", "remove", room.code, ADMIN_EMAIL)
 
     start = f"{Y2031}-03-04T09:00:00+01:00"
     asked = member.bookings.create(
