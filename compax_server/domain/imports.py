@@ -217,8 +217,14 @@ def expand(
                 added=set(),
                 holidays=holidays,
             )
-        except Exception as exc:  # the recurrence's own 400/422, reported per item
-            p.errors.append({"field": "recurrence", "detail": getattr(exc, "detail", str(exc))})
+        except CompaxError as exc:  # the recurrence's own 400/422, on the field it names
+            named = [e["pointer"] for e in exc.extra.get("errors", []) if e.get("pointer")]
+            field_ = named[0].removeprefix("/").replace("/", ".") if named else "recurrence"
+            detail = exc.detail.removeprefix(f"{field_}: ")
+            p.errors.append({"field": field_, "detail": detail})
+            return
+        except Exception as exc:  # not ours: one odd item must not fail the whole import
+            p.errors.append({"field": "recurrence", "detail": str(exc)})
             return
         p.windows = [Window(o.date, o.start, o.end) for o in expansion.occurrences]
         if not p.windows:

@@ -387,10 +387,8 @@ def test_a_series_in_a_term_runs_from_its_start_to_its_end_without_holidays():
 
 
 def test_the_recurrences_own_errors_are_reported_on_the_item():
-    p = expand(series_item(start_time="24:00"))
-    assert p.errors == [
-        {"field": "recurrence", "detail": "start_time: a local time HH:MM, e.g. 09:15"}
-    ]
+    p = expand(series_item(start_time="24:00"))  # on the field it names
+    assert p.errors == [{"field": "start_time", "detail": "a local time HH:MM, e.g. 09:15"}]
     too_many = expand(series_item(recurrence={"freq": "daily", "count": 1001}))
     assert too_many.errors == [
         {
