@@ -121,3 +121,33 @@ def test_bookings_reset_hands_an_occurrence_back_to_its_series(admin_cli, campus
     admin_cli.ok("series", "move", str(made["id"]), "--room", third.code)
     rooms = [b["room_id"] for b in admin_cli.json("series", "show", str(made["id"]))["occurrences"]]
     assert rooms == [third.id, third.id]
+
+
+def test_closures_list_reads_its_window_in_the_buildings_zone(admin_cli, campus):
+    """``--from``/``--to`` are the building's local times (Berlin, UTC+1 in March): a
+    closure ending at midnight is after ``--from 23:30`` local (22:30 UTC), one starting at
+    09:00 is not before ``--to 08:30``; ``--tz UTC`` shows the times in UTC."""
+    code, room = campus["building"].code, campus["small"].code
+    add = ("buildings", "closures", "add", code)
+    day = admin_cli.json(*add, "--reason", "Open day", "--date", f"{Y2031}-03-10")
+    morning = admin_cli.json(
+        *add, "--reason", "Painting", "--room", room,
+        "--start", f"{Y2031}-03-12 09:00", "--end", f"{Y2031}-03-12 12:00",
+    )  # fmt: skip
+    later = admin_cli.json(*add, "--reason", "Exams", "--date", f"{Y2031}-03-20")
+    listing = ("buildings", "closures", "list", code)
+
+    def ids(*window: str) -> list[int]:
+        return [c["id"] for c in json.loads(admin_cli.ok(*listing, *window, "--json").stdout)]
+
+    assert ids() == [day["id"], morning["id"], later["id"]]
+    assert ids("--from", f"{Y2031}-03-10 23:30", "--to", f"{Y2031}-03-12 08:30") == [day["id"]]
+    assert ids("--from", f"{Y2031}-03-11 00:00", "--to", f"{Y2031}-03-12 09:30") == [morning["id"]]
+    assert ids("--from", f"{Y2031}-03-13") == [later["id"]]
+    assert ids("--to", f"{Y2031}-03-11") == [day["id"]]
+    shown = admin_cli.ok(
+        *listing, "--from", f"{Y2031}-03-12", "--to", f"{Y2031}-03-13", "--tz", "UTC"
+    )
+    assert "08:00-11:00 UTC" in " ".join(shown.stdout.split()), shown.stdout
+    for c in (day, morning, later):
+        admin_cli.ok("buildings", "closures", "remove", code, str(c["id"]))
