@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 
+from tests.cli.conftest import words
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -151,3 +152,41 @@ def test_closures_list_reads_its_window_in_the_buildings_zone(admin_cli, campus)
     assert "08:00-11:00 UTC" in " ".join(shown.stdout.split()), shown.stdout
     for c in (day, morning, later):
         admin_cli.ok("buildings", "closures", "remove", code, str(c["id"]))
+
+
+def test_closures_add_takes_days_or_times_and_says_what_it_did(admin_cli, api, campus):
+    """``--date``/``--until`` close whole local days; ``--start``/``--end`` a time; the
+    command says what it closed and, with ``--on-bookings keep``, the bookings it kept."""
+    code, room = campus["building"], campus["mid"]
+    add = ("buildings", "closures", "add", code.code, "--reason", "Works")
+    days = admin_cli.ok(*add, "--date", f"{Y2031}-04-07", "--until", f"{Y2031}-04-08")
+    made = api.buildings.list_closures(code.id).data[-1]
+    assert (made.start.isoformat(), made.end.isoformat()) == (
+        f"{Y2031}-04-06T22:00:00+00:00", f"{Y2031}-04-08T22:00:00+00:00"
+    )  # fmt: skip
+    assert " ".join(days.stderr.split()) == (
+        f"Closed {code.code} Mon {Y2031}-04-07 00:00 CEST - Wed {Y2031}-04-09 00:00 CEST "
+        f"(closure {made.id})."
+    )
+    booked = api.bookings.create(
+        room_id=room.id, title="Seminar", start=datetime.fromisoformat(f"{Y2031}-04-10T08:00Z"),
+        end=datetime.fromisoformat(f"{Y2031}-04-10T09:00Z"),
+    )  # fmt: skip
+    kept = admin_cli.ok(
+        *add, "--room", room.code, "--start", f"{Y2031}-04-10 09:30", "--end",
+        f"{Y2031}-04-10 10:30", "--on-bookings", "keep",
+    )  # fmt: skip
+    closure = api.buildings.list_closures(code.id).data[-1]
+    assert [" ".join(line.split()) for line in kept.stderr.splitlines()] == [
+        f"Closed {room.code} Thu {Y2031}-04-10 09:30-10:30 CEST (closure {closure.id}).",
+        f"1 booking(s) in that time kept: [{booked.id}]",
+    ]
+    assert api.bookings.get(booked.id).status == "confirmed"
+    both = admin_cli(*add, "--date", f"{Y2031}-04-20", "--start", f"{Y2031}-04-20 09:00")
+    assert both.exit_code == 2
+    assert "Invalid value for --date: give --start and --end, or --date" in words(both)
+    half = admin_cli(*add, "--start", f"{Y2031}-04-20 09:00")
+    assert half.exit_code == 2
+    assert "Invalid value for --end: give both --start and --end" in words(half)
+    for c in (made, closure):
+        admin_cli.ok("buildings", "closures", "remove", code.code, str(c.id))
