@@ -150,6 +150,21 @@ def test_closures_list_reads_its_window_in_the_buildings_zone(admin_cli, campus)
         *listing, "--from", f"{Y2031}-03-12", "--to", f"{Y2031}-03-13", "--tz", "UTC"
     )
     assert "08:00-11:00 UTC" in " ".join(shown.stdout.split()), shown.stdout
+    rows = [
+        [cell.strip() for cell in line.strip("│┃").split("│" if "│" in line else "┃")]
+        for line in admin_cli.ok(*listing).stdout.splitlines()
+        if line.startswith(("│", "┃"))
+    ]
+    assert rows[0] == ["id", "when", "room", "reason"]
+    firsts = [(r[0], r[2], r[3]) for r in rows[1:] if r[0]]  # a wrapped cell's next line: no id
+    assert firsts == [
+        (str(day["id"]), "all", "Open day"),
+        (str(morning["id"]), room, "Painting"),
+        (str(later["id"]), "all", "Exams"),
+    ]
+    for option in ("--from", "--to"):
+        bad = admin_cli(*listing, option, "soon")
+        assert bad.exit_code == 2 and f"Invalid value for {option}: 'soon'" in words(bad)
     for c in (day, morning, later):
         admin_cli.ok("buildings", "closures", "remove", code, str(c["id"]))
 
