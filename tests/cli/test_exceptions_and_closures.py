@@ -130,6 +130,8 @@ def test_closures_list_reads_its_window_in_the_buildings_zone(admin_cli, campus)
     09:00 is not before ``--to 08:30``; ``--tz UTC`` shows the times in UTC."""
     code, room = campus["building"].code, campus["small"].code
     add = ("buildings", "closures", "add", code)
+    none = admin_cli.ok("buildings", "closures", "list", code)
+    assert (none.stdout, none.stderr) == ("", "No closures.\n")
     day = admin_cli.json(*add, "--reason", "Open day", "--date", f"{Y2031}-03-10")
     morning = admin_cli.json(
         *add, "--reason", "Painting", "--room", room,
@@ -156,6 +158,7 @@ def test_closures_list_reads_its_window_in_the_buildings_zone(admin_cli, campus)
         if line.startswith(("│", "┃"))
     ]
     assert rows[0] == ["id", "when", "room", "reason"]
+    assert admin_cli.ok(*listing).stdout.lstrip().startswith(f"Closures of {code}")
     firsts = [(r[0], r[2], r[3]) for r in rows[1:] if r[0]]  # a wrapped cell's next line: no id
     assert firsts == [
         (str(day["id"]), "all", "Open day"),
