@@ -206,5 +206,21 @@ def test_closures_add_takes_days_or_times_and_says_what_it_did(admin_cli, api, c
     half = admin_cli(*add, "--start", f"{Y2031}-04-20 09:00")
     assert half.exit_code == 2
     assert "Invalid value for --end: give both --start and --end" in words(half)
-    for c in (made, closure):
-        admin_cli.ok("buildings", "closures", "remove", code.code, str(c.id))
+    bad_day = admin_cli(*add, "--date", "soon")
+    assert bad_day.exit_code == 2
+    assert "Invalid value for --date: 'soon' is not a date (YYYY-MM-DD)" in words(bad_day)
+    in_utc = json.loads(
+        admin_cli.ok(
+            *add,
+            "--start",
+            f"{Y2031}-04-15 09:00",
+            "--end",
+            f"{Y2031}-04-15 10:00",
+            "--tz",
+            "UTC",
+            "--json",
+        ).stdout
+    )  # fmt: skip  (--tz and --json after the command)
+    assert in_utc["start"] == f"{Y2031}-04-15T09:00:00Z"
+    for c in (made.id, closure.id, in_utc["id"]):
+        admin_cli.ok("buildings", "closures", "remove", code.code, str(c))
