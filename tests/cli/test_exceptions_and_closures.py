@@ -206,6 +206,12 @@ def test_closures_add_takes_days_or_times_and_says_what_it_did(admin_cli, api, c
     half = admin_cli(*add, "--start", f"{Y2031}-04-20 09:00")
     assert half.exit_code == 2
     assert "Invalid value for --end: give both --start and --end" in words(half)
+    bad_until = admin_cli(*add, "--date", f"{Y2031}-04-21", "--until", "later")
+    assert bad_until.exit_code == 2
+    assert "Invalid value for --until: 'later' is not a date (YYYY-MM-DD)" in words(bad_until)
+    room_day = admin_cli.json(*add, "--date", f"{Y2031}-04-22", "--room", room.code)
+    assert room_day["room_id"] == room.id  # a whole day of one room
+    admin_cli.ok("buildings", "closures", "remove", code.code, str(room_day["id"]))
     bad_day = admin_cli(*add, "--date", "soon")
     assert bad_day.exit_code == 2
     assert "Invalid value for --date: 'soon' is not a date (YYYY-MM-DD)" in words(bad_day)
