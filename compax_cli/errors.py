@@ -105,13 +105,13 @@ def option_for(error: FieldError, st: State | None = None) -> str:
     pointer = (error.pointer or "").strip("/")
     if not pointer:
         return ""
+    known = _field_options(st)
     if error.location in ("header", "path"):  # the command's argument, or its option
-        option = _field_options(st).get(pointer)
+        option = known.get(pointer)
         if option and st is not None and _has(st, option):
             return option
         return pointer.upper() if st is not None and pointer in st.arguments else pointer
     parts = pointer.split("/")
-    known = _field_options(st)
     keys = ("/".join(parts[:i]) for i in range(len(parts), 0, -1))  # the longest first
     option = next((known[key] for key in keys if key in known), None)
     if option is None and any(is_whole(p) for p in parts):  # an item of a list from a file
