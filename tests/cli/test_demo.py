@@ -77,6 +77,18 @@ def test_demo_loads_a_campus_once(admin_cli):
     assert [r["code"] for r in found["data"]] == ["M-002", "S-120", "M-001"]
 
 
+def test_an_empty_campus_says_how_to_start(admin_cli):
+    """What a new server's lists say (on stderr, with nothing on stdout): the way on."""
+    for args, said in (
+        (("buildings", "list"), "No buildings yet: `compax buildings add` (or `compax demo`)."),
+        (("terms", "list"), "No terms yet: `compax terms add`."),
+        (("rooms", "list"), "No room matches."),
+        (("series", "list"), "No series."),
+    ):
+        empty = admin_cli.ok(*args)
+        assert (empty.stdout, empty.stderr) == ("", said + "\n"), args
+
+
 def test_demo_tells_what_to_try_next(admin_cli):
     result = admin_cli.ok("demo")
     assert "sample campus" in result.stderr.lower()
