@@ -72,7 +72,8 @@ def test_buildings_say_what_they_did_and_edit_code_and_zone(admin_cli, api):
     assert re.search(rf"^{code} +sat 09:00-13:00 *$", set_.stdout, re.M)
     assert re.search(r"^time zone +Europe/Berlin *$", set_.stdout, re.M)
     both = admin_cli("buildings", "hours", code, "sat 09:00-13:00", "--always-open")
-    assert both.exit_code == 2 and "give hours or --always-open, not both" in both.stderr
+    assert both.exit_code == 2
+    assert "Invalid value for HOURS: give hours or --always-open, not both" in words(both)
     new_code = f"{code}X"
     changed = admin_cli.ok(
         "buildings", "edit", code, "--code", new_code, "--timezone", "Europe/Lisbon"
@@ -151,7 +152,8 @@ def test_bad_hours_and_zones_are_usage_errors(admin_cli, campus):
     zone = admin_cli(
         "buildings", "add", "--code", "X1", "--name", "X", "--timezone", "Mars/Olympus"
     )
-    assert zone.exit_code == 2 and "IANA" in zone.stderr
+    assert zone.exit_code == 2
+    assert "Invalid value for --timezone: 'Mars/Olympus' is not an IANA time zone" in words(zone)
 
 
 def test_closures_add_list_and_remove(admin_cli, campus):
