@@ -22,7 +22,7 @@ from compax_cli.booking_views import (
 )
 from compax_cli.options import Json, Limit, Override, Tz
 from compax_cli.output import first, more_exist, note, print_json, table
-from compax_cli.session import client, state
+from compax_cli.session import client, require_a_change, state
 from compax_cli.times import after, parse_length, parse_time
 from compax_sdk import NOT_GIVEN, Booking
 
@@ -185,8 +185,7 @@ def move(
     Example: compax bookings move 42 --start '2027-03-03 14:00' --room B1-105
     """
     st = state(ctx, json_, tz)
-    if not (start or end or duration or room):
-        raise typer.BadParameter("give --start, --end, --duration or --room", param_hint="--start")
+    require_a_change(ctx, says_how=frozenset({"override"}))
     if end and duration:
         raise typer.BadParameter("give --end or --duration, not both", param_hint="--end")
     with client(st) as c:

@@ -11,7 +11,7 @@ from compax_cli import lookup, managers
 from compax_cli.options import Json, OnBookings, Tz, given
 from compax_cli.output import details, note, print_json, quoted, table
 from compax_cli.series_views import WEEKDAYS, weekday
-from compax_cli.session import State, client, state
+from compax_cli.session import State, client, require_a_change, state
 from compax_cli.times import parse_date, parse_time, show_span, zone
 from compax_sdk import Building
 
@@ -196,6 +196,7 @@ def edit(
     Example: compax buildings edit MAIN --name 'Main hall'
     """
     st = state(ctx, json_)
+    require_a_change(ctx)
     if timezone:
         zone(timezone, "--timezone")
     with client(st) as c:

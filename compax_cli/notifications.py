@@ -8,7 +8,7 @@ import typer
 
 from compax_cli.options import Json, chosen
 from compax_cli.output import fail, note, print_json, table
-from compax_cli.session import client, state
+from compax_cli.session import client, require_a_change, state
 from compax_sdk import Compax
 from compax_sdk.resources.notifications import NotificationPreferences
 
@@ -81,9 +81,8 @@ def set_(
 
     Example: compax notifications set --off reminder --off digest --on cancelled
     """
-    if not off and not on:
-        fail("nothing to change: give --off KIND and/or --on KIND", 2)
     st = state(ctx, json_)
+    require_a_change(ctx)
     with client(st) as c:
         prefs = _change(c, off, on)
     if st.json:

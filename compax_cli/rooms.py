@@ -11,7 +11,7 @@ from compax_cli.numbers import is_whole
 from compax_cli.options import Json, given, listed
 from compax_cli.output import details, note, print_json, table
 from compax_cli.room_search import Features
-from compax_cli.session import State, client, state
+from compax_cli.session import State, client, require_a_change, state
 from compax_sdk import (
     NOT_GIVEN,
     NotGiven,
@@ -139,6 +139,7 @@ def edit(
     Example: compax rooms edit B1-204 --capacity 40 --feature projector --feature whiteboard
     """
     st = state(ctx, json_)
+    require_a_change(ctx)
     new_floor: int | NotGiven | None = NOT_GIVEN
     if floor is not None:
         if floor.lower() != "none" and not is_whole(floor.removeprefix("-")):

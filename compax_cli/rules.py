@@ -11,7 +11,7 @@ from compax_cli import lookup
 from compax_cli.numbers import is_whole
 from compax_cli.options import Json
 from compax_cli.output import details, note, print_json, quoted, table
-from compax_cli.session import client, state
+from compax_cli.session import client, require_a_change, state
 from compax_cli.times import minutes, parse_duration
 from compax_cli.words import LIMITS as LIMIT_WORDS
 from compax_sdk import BookingRules, Compax, NotFoundError, RuleChanges
@@ -165,6 +165,7 @@ def set_(
     Example: compax rules set --building MAIN --checkin yes --checkin-closes 15m
     """
     st = state(ctx, json_)
+    require_a_change(ctx, says_how=frozenset({"building", "room"}))
     if building and room:
         raise typer.BadParameter("give --building or --room, not both", param_hint="--room")
     given: RuleChanges = {}
@@ -190,8 +191,6 @@ def set_(
         given["max_bookings_per_week"] = _count(max_per_week, "--max-per-week")
     if max_hours_per_week is not None:
         given["max_hours_per_week"] = _count(max_hours_per_week, "--max-hours-per-week")
-    if not given:
-        raise typer.BadParameter("give at least one limit", param_hint="--max-duration")
     with client(st) as c:
         if building:
             saved = c.rules.update("building", lookup.building(c, building).id, **given)

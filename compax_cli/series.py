@@ -12,7 +12,7 @@ from compax_cli.booking_views import booking_table, rooms_by_id
 from compax_cli.options import Json, Override, SkipClosures, Tz, given
 from compax_cli.output import details, print_json, table
 from compax_cli.series_views import rule_text, series_pairs, show_result, weekdays
-from compax_cli.session import client, state
+from compax_cli.session import client, require_a_change, state
 from compax_cli.times import minutes, parse_date, parse_hhmm, parse_length, show_duration
 from compax_sdk import NOT_GIVEN, BookingSeries, Recurrence
 
@@ -194,11 +194,7 @@ def _edit(
             "--from goes with --scope following (--scope all changes every date)",
             param_hint="--from",
         )
-    if not (room or time_ or duration or title or description is not None or attendees is not None):
-        raise typer.BadParameter(
-            "give --room, --time, --duration, --title, --description or --attendees",
-            param_hint="--room",
-        )
+    require_a_change(ctx, says_how=frozenset({"scope", "from_", "override", "reset_exceptions"}))
     first: date | None = parse_date(from_, "--from") if from_ else None
     with client(st) as c:
         found = c.series.get(series_id)

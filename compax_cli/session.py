@@ -19,7 +19,7 @@ import typer
 from compax_cli import config
 from compax_cli.errors import api_errors, exit_with
 from compax_cli.names import Names
-from compax_cli.output import fail
+from compax_cli.output import EXIT_USAGE, fail
 from compax_cli.times import local_zone, zone
 from compax_sdk import Compax, CompaxError, Token
 
@@ -125,6 +125,29 @@ def refuse_empty(ctx: typer.Context, may_be_empty: frozenset[str] = frozenset())
         values = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(v, str) and not v.strip() for v in values):
             raise typer.BadParameter("give a value, or leave the option out", param_hint=p.opts[0])
+
+
+SAYS_HOW = frozenset({"json_", "tz"})
+"""Options of every command that change how it shows its answer, never what it changes."""
+
+
+def require_a_change(ctx: typer.Context, says_how: frozenset[str] = frozenset()) -> None:
+    """A command that changes something, given nothing to change, is a usage error, not a
+    "Changed room R1." that wrote a new version (and made everyone else's copy stale).
+    What it changes is every option it has but ``--json``, ``--tz`` and ``says_how`` (the
+    options that say where or how: ``--scope``, ``--on-bookings``)."""
+    changes = [
+        p
+        for p in ctx.command.params
+        if p.param_type_name == "option" and p.name not in SAYS_HOW | says_how
+    ]
+    for p in changes:
+        source = ctx.get_parameter_source(p.name or "")
+        if source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP"):
+            return
+    names = ["/".join(p.opts[:1] + p.secondary_opts) for p in changes]
+    listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    fail(f"nothing to change: give {listed}", EXIT_USAGE)
 
 
 def open_client(st: State) -> Compax:

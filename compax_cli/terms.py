@@ -9,7 +9,7 @@ import typer
 from compax_cli import lookup
 from compax_cli.options import Json, OnBookings, given
 from compax_cli.output import details, note, print_json, table
-from compax_cli.session import State, client, state
+from compax_cli.session import State, client, require_a_change, state
 from compax_cli.times import parse_date
 from compax_sdk import Holiday, Term
 
@@ -144,6 +144,7 @@ def edit(
     Example: compax terms edit 'Spring 2027' --end 2027-07-23
     """
     st = state(ctx, json_)
+    require_a_change(ctx, says_how=frozenset({"on_bookings"}))
     holidays = [] if no_holidays else [parse_holiday(h) for h in holiday] if holiday else None
     with client(st) as c:
         found = lookup.term(c, term)

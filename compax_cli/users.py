@@ -9,7 +9,7 @@ import typer
 from compax_cli import lookup, server
 from compax_cli.options import Json, Limit, given
 from compax_cli.output import details, first, more_exist, note, print_json, table
-from compax_cli.session import State, client, state
+from compax_cli.session import State, client, require_a_change, state
 from compax_cli.times import show_time
 from compax_sdk import User
 
@@ -123,6 +123,7 @@ def edit(
     Example: compax users edit ada@campus.example --role admin
     """
     st = state(ctx, json_)
+    require_a_change(ctx)
     with client(st) as c:
         found = lookup.user(c, user)
         changed = c.users.update(

@@ -10,7 +10,7 @@ from compax_cli import lookup
 from compax_cli.names import Names
 from compax_cli.options import Json, Limit, Tz, given, listed
 from compax_cli.output import details, first, more_exist, note, print_json, table
-from compax_cli.session import client, state
+from compax_cli.session import client, require_a_change, state
 from compax_cli.times import parse_time, show_time
 from compax_sdk import NOT_GIVEN, Compax, NotGiven, Webhook, WebhookCreated
 
@@ -174,6 +174,7 @@ def update(
     Example: compax webhooks update 3 --enable
     """
     st = state(ctx, json_, may_be_empty=frozenset({"building", "room", "source"}))
+    require_a_change(ctx)
     with client(st) as c:
         hook = c.webhooks.get(webhook_id)
         types = listed(event)

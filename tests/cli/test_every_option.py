@@ -53,6 +53,7 @@ EMPTY_MEANS_ANY = {("webhooks", "update"): {"building", "room", "source"}}  # cl
 LISTS_ALL = ("limit", HUGE)  # a limit beyond what there is lists everything
 
 COMMANDS = [p for p in command_paths(get_command(app)) if p not in LOCAL]
+CHANGES = [p for p in COMMANDS if p[-1] in ("edit", "update", "set", "move")]
 
 
 @pytest.fixture(scope="module")
@@ -161,10 +162,13 @@ def world(admin_cli: Cli, tmp_path_factory: pytest.TempPathFactory) -> World:
         ("bookings", "move"): {"--duration": "2h"},
         ("buildings", "add"): {"--code": f"N{t}", "--name": "N", "--timezone": "Europe/Berlin"},
         ("buildings", "closures", "add"): {"--reason": "r", "--date": later},
+        ("buildings", "edit"): {"--name": "Hall"},
         ("import",): {"--source": f"s{t}"},
+        ("notifications", "set"): {"--off": "reminder"},
         ("optimize",): {"--term": term},
         ("report", "utilisation"): {"--term": term},
         ("rooms", "add"): {"--code": f"{t}-N", "--name": "N", "--building": building, "-c": "9"},
+        ("rooms", "edit"): {"--name": "Room"},
         ("rooms", "search"): {"--from": f"{day} 10:00", "--duration": "1h"},
         ("rules", "set"): {"--room": room, "--horizon": "300d"},
         ("series", "create"): {
@@ -178,9 +182,12 @@ def world(admin_cli: Cli, tmp_path_factory: pytest.TempPathFactory) -> World:
         ("series", "edit"): {"--title": "Renamed"},
         ("series", "move"): {"--time": "15:00"},
         ("terms", "add"): {"--name": f"U{t}", "--start": str(day), "--end": later},
+        ("terms", "edit"): {"--end": later},
         ("users", "add"): {"--email": f"n{t.lower()}@campus.example", "--name": "N"},
+        ("users", "edit"): {"--name": "Mia"},
         ("waitlist", "join"): {"--title": "W", "--start": f"{day} 12:00", "-d": "1h"},
         ("webhooks", "redeliver"): {"--since": f"{day} 10:00"},
+        ("webhooks", "update"): {"--description": "d"},
     }
     return World(arguments, required)
 
@@ -272,3 +279,23 @@ def test_a_main_option_given_an_empty_value_is_refused(cli: Cli, option: str) ->
     assert f"Invalid value for {option}: give a value, or leave the option out" in words(refused)
     unset = cli("rooms", "list", COMPAX_API_KEY="", COMPAX_TZ="", COMPAX_PROFILE="")
     assert unset.exit_code == 5, unset.output  # not logged in: the variables were not used
+
+
+@pytest.mark.parametrize("path", CHANGES, ids=[" ".join(p) for p in CHANGES])
+def test_a_change_given_nothing_to_change_is_refused_and_writes_nothing(
+    path: tuple[str, ...], world: World, admin_cli: Cli, server: LiveServer
+) -> None:
+    """``compax rooms edit R1`` alone said "Changed room R1." and wrote a new version (every
+    other copy of the room turned stale); it is a usage error naming what it could change."""
+    params = command(path).params
+    arguments = [world.arguments[p.name] for p in params if isinstance(p, TyperArgument)]
+    before = database(server)
+    result = admin_cli(*path, *arguments)
+    said = words(result)
+    assert result.exit_code == 2 and said.startswith("error: nothing to change: give --"), said
+    options = {o for p in params for o in [*p.opts, *p.secondary_opts]}
+    named = {
+        o for alternatives in re.findall(r"--[a-z-/]+[a-z]", said) for o in alternatives.split("/")
+    }
+    assert named <= options and {"--json", "--tz"}.isdisjoint(named), said
+    assert database(server) == before
