@@ -102,6 +102,12 @@ def words(result: Result) -> str:
     return " ".join(result.stderr.split())
 
 
+def rows(text: str) -> list[str]:
+    """Each line of what a command printed, a table's borders dropped and its spaces
+    squeezed: ``"id 7"``, ``"7 Lab M-101 weekly, 2 times"``."""
+    return [" ".join(re.sub("[┃│]", " ", line).split()) for line in text.splitlines()]
+
+
 def serve(tmp_path_factory: pytest.TempPathFactory, **env: str) -> Iterator[LiveServer]:
     """A server with the bootstrap admin and ``env``, for a module's ``server`` fixture."""
     env = {

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.cli.conftest import words
+from tests.cli.conftest import rows, words
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -152,14 +152,14 @@ def test_closures_list_reads_its_window_in_the_buildings_zone(admin_cli, campus)
         *listing, "--from", f"{Y2031}-03-12", "--to", f"{Y2031}-03-13", "--tz", "UTC"
     )
     assert "08:00-11:00 UTC" in " ".join(shown.stdout.split()), shown.stdout
-    rows = [
+    cells = [
         [cell.strip() for cell in line.strip("│┃").split("│" if "│" in line else "┃")]
         for line in admin_cli.ok(*listing).stdout.splitlines()
         if line.startswith(("│", "┃"))
     ]
-    assert rows[0] == ["id", "when", "room", "reason"]
+    assert cells[0] == ["id", "when", "room", "reason"]
     assert admin_cli.ok(*listing).stdout.lstrip().startswith(f"Closures of {code}")
-    firsts = [(r[0], r[2], r[3]) for r in rows[1:] if r[0]]  # a wrapped cell's next line: no id
+    firsts = [(r[0], r[2], r[3]) for r in cells[1:] if r[0]]  # a wrapped cell's next line: no id
     assert firsts == [
         (str(day["id"]), "all", "Open day"),
         (str(morning["id"]), room, "Painting"),
@@ -195,7 +195,7 @@ def test_closures_add_takes_days_or_times_and_says_what_it_did(admin_cli, api, c
         f"{Y2031}-04-10 10:30", "--on-bookings", "keep",
     )  # fmt: skip
     closure = api.buildings.list_closures(code.id).data[-1]
-    assert [" ".join(line.split()) for line in kept.stderr.splitlines()] == [
+    assert rows(kept.stderr) == [
         f"Closed {room.code} Thu {Y2031}-04-10 09:30-10:30 CEST (closure {closure.id}).",
         f"1 booking(s) in that time kept: [{booked.id}]",
     ]

@@ -10,7 +10,7 @@ from itertools import takewhile
 
 import pytest
 
-from tests.cli.conftest import tag, words
+from tests.cli.conftest import rows, tag, words
 from tests.cli.test_output_widths import run
 from tests.dates import Y2031
 
@@ -97,7 +97,7 @@ def test_buildings_list_show_and_edit_in_full_and_as_json_after_the_command(admi
     made = json.loads(admin_cli.ok(*add, *hours, "--json").stdout)
     assert (made["code"], made["timezone"]) == (code, "Europe/Berlin")
     shown = admin_cli.ok("buildings", "show", code).stdout
-    assert [" ".join(line.split()) for line in shown.splitlines()] == [
+    assert rows(shown) == [
         f"Building {code}",
         f"id {made['id']}",
         f"code {code}",
@@ -109,10 +109,9 @@ def test_buildings_list_show_and_edit_in_full_and_as_json_after_the_command(admi
     assert json.loads(admin_cli.ok("buildings", "show", code, "--json").stdout) == made
     listed = json.loads(admin_cli.ok("buildings", "list", "--json").stdout)
     assert [b for b in listed if b["code"] == code] == [made]
-    table = admin_cli.ok("buildings", "list").stdout.splitlines()
-    rows = [" ".join(re.sub("[┃│]", " ", line).split()) for line in table]
-    assert rows[1] == "code name time zone opening hours"
-    assert f"{code} Hall Europe/Berlin mon-fri 08:00-20:00; sat 09:00-13:00" in rows
+    table = rows(admin_cli.ok("buildings", "list").stdout)
+    assert table[1] == "code name time zone opening hours"
+    assert f"{code} Hall Europe/Berlin mon-fri 08:00-20:00; sat 09:00-13:00" in table
     edited = json.loads(admin_cli.ok("buildings", "edit", code, "--name", "Aula", "--json").stdout)
     assert (edited["name"], edited["version"]) == ("Aula", 2)
     set_ = json.loads(admin_cli.ok("buildings", "hours", code, "sun 10:00-12:00", "--json").stdout)
@@ -130,8 +129,8 @@ def test_buildings_list_in_a_narrow_terminal_leaves_out_the_zone_and_wraps(admin
         out, err = run(admin_cli, width, "buildings", "list")
         mine = [line for line in out.splitlines() if line.startswith("│")]
         start = next(i for i, line in enumerate(mine) if f" {code} " in line)
-        rows = list(takewhile(lambda line: line.split("│")[1].strip() in ("", code), mine[start:]))
-        cells = ["".join(r.split("│")[i] for r in rows) for i in range(2, len(shown) + 2)]
+        lines = list(takewhile(lambda line: line.split("│")[1].strip() in ("", code), mine[start:]))
+        cells = ["".join(r.split("│")[i] for r in lines) for i in range(2, len(shown) + 2)]
         assert ["".join(c.split()) for c in cells] == ["".join(c.split()) for c in shown]
         assert ("Left out to fit 60 columns: time zone" in " ".join(err.split())) is (width == 60)
 
@@ -204,7 +203,7 @@ def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
         True,
     )
     shown = admin_cli.ok("rooms", "show", code).stdout
-    assert [" ".join(line.split()) for line in shown.splitlines()] == [
+    assert rows(shown) == [
         f"Room {code}",
         f"id {made['id']}",
         f"code {code}",

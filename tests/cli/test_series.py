@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli.conftest import ADMIN_EMAIL, tag, words
+from tests.cli.conftest import ADMIN_EMAIL, rows, tag, words
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -112,9 +112,8 @@ def test_series_show_and_list_whole_in_tz_and_as_json_after_the_command(admin_cl
     made = lab(admin_cli, campus["mid"], "10:00", "90m", 2)
     sid = str(made["id"])
     admin = f"Administrator <{ADMIN_EMAIL}>"
-    shown = admin_cli.ok("series", "show", sid, "--tz", "UTC").stdout
-    rows = [" ".join(re.sub("[┃│]", " ", line).split()) for line in shown.splitlines()]
-    assert rows[:12] == [
+    shown = rows(admin_cli.ok("series", "show", sid, "--tz", "UTC").stdout)
+    assert shown[:12] == [
         f"Series {sid}",
         f"id {sid}",
         "title Lab",
@@ -129,18 +128,17 @@ def test_series_show_and_list_whole_in_tz_and_as_json_after_the_command(admin_cl
         "version 1",
     ]
     ids = made["booking_ids"]
-    assert rows[12] == "Occurrences" and rows[14] == "id room when status owner series title"
-    assert rows[16:18] == [
+    assert shown[12] == "Occurrences" and shown[14] == "id room when status owner series title"
+    assert shown[16:18] == [
         f"{ids[0]} {room} Wed {Y2031}-03-05 09:00-10:30 UTC confirmed {admin} {sid} Lab",
         f"{ids[1]} {room} Wed {Y2031}-03-12 09:00-10:30 UTC confirmed {admin} {sid} Lab",
     ]
     assert f"Wed {Y2031}-03-05 10:00-11:30 CET" in admin_cli.ok("series", "show", sid).stdout
     detail = json.loads(admin_cli.ok("series", "show", sid, "--json").stdout)
     assert detail == admin_cli.json("series", "show", sid) and detail["id"] == made["id"]
-    listed = admin_cli.ok("series", "list").stdout.splitlines()
-    rows = [" ".join(re.sub("[┃│]", " ", line).split()) for line in listed]
-    assert rows[1] == "id title room repeats time status"
-    assert f"{sid} Lab {room} weekly, 2 times 10:00 1h30m active" in rows
+    listed = rows(admin_cli.ok("series", "list").stdout)
+    assert listed[1] == "id title room repeats time status"
+    assert f"{sid} Lab {room} weekly, 2 times 10:00 1h30m active" in listed
     as_json = json.loads(admin_cli.ok("series", "list", "--json").stdout)
     assert [s["title"] for s in as_json if s["id"] == made["id"]] == ["Lab"]
 
