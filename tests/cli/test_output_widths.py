@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 
 import pytest
@@ -40,6 +41,15 @@ def column(out: str, index: int) -> str:
     """The text of one column of a table (``-1``: the last), its wrapped lines joined."""
     cells = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
     return " ".join(" ".join(row[index].split()) for row in cells if row[index].strip())
+
+
+def row_cells(out: str, first: str) -> list[str]:
+    """The cells of the table's row whose first cell is ``first``, each with its wrapped
+    lines joined and its spaces dropped (a narrow column may cut a word anywhere)."""
+    lines = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
+    start = next(i for i, cells in enumerate(lines) if cells[0].strip() == first)
+    row = list(takewhile(lambda cells: cells[0].strip() in ("", first), lines[start:]))
+    return ["".join("".join(cells[i] for cells in row).split()) for i in range(len(row[0]))]
 
 
 def run(cli: Cli, width: int, *args: str, code: int = 0) -> tuple[str, str]:

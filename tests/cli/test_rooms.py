@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from itertools import takewhile
 
 import pytest
 
 from tests.cli.conftest import rows, tag, words
-from tests.cli.test_output_widths import run
+from tests.cli.test_output_widths import row_cells, run
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -127,11 +126,7 @@ def test_buildings_list_in_a_narrow_terminal_leaves_out_the_zone_and_wraps(admin
     admin_cli.ok(*add, *(a for spec in hours.split("; ") for a in ("--hours", spec)))
     for width, shown in ((60, [name, hours]), (80, [name, zone, hours])):
         out, err = run(admin_cli, width, "buildings", "list")
-        mine = [line for line in out.splitlines() if line.startswith("│")]
-        start = next(i for i, line in enumerate(mine) if f" {code} " in line)
-        lines = list(takewhile(lambda line: line.split("│")[1].strip() in ("", code), mine[start:]))
-        cells = ["".join(r.split("│")[i] for r in lines) for i in range(2, len(shown) + 2)]
-        assert ["".join(c.split()) for c in cells] == ["".join(c.split()) for c in shown]
+        assert row_cells(out, code) == ["".join(c.split()) for c in [code, *shown]]
         assert ("Left out to fit 60 columns: time zone" in " ".join(err.split())) is (width == 60)
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.cli.conftest import ADMIN_EMAIL, rows, tag, words
+from tests.cli.test_output_widths import row_cells, run
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -141,6 +142,22 @@ def test_series_show_and_list_whole_in_tz_and_as_json_after_the_command(admin_cl
     assert f"{sid} Lab {room} weekly, 2 times 10:00 1h30m active" in listed
     as_json = json.loads(admin_cli.ok("series", "list", "--json").stdout)
     assert [s["title"] for s in as_json if s["id"] == made["id"]] == ["Lab"]
+
+
+def test_series_list_in_a_narrow_terminal_wraps_the_title_and_leaves_out_the_status(
+    admin_cli, campus
+):
+    title = "Introduction to the theory of computation (group B)"
+    made = admin_cli.json(
+        "series", "create", "-r", campus["mid"].code, "-t", title, "--start", f"{Y2031}-03-05",
+        "--time", "10:00", "-d", "90m", "--until", f"{Y2031}-06-25", "--on", "mon,wed,fri",
+    )  # fmt: skip
+    sid, repeats = str(made["id"]), f"weekly on mon,wed,fri until {Y2031}-06-25"
+    whole = [sid, title, campus["mid"].code, repeats, "10:00 1h30m", "active"]
+    for width, shown in ((80, whole), (60, whole[:-1])):
+        out, err = run(admin_cli, width, "series", "list")
+        assert row_cells(out, sid) == ["".join(c.split()) for c in shown]
+        assert ("Left out to fit 60 columns: status" in " ".join(err.split())) is (width == 60)
 
 
 def test_move_the_following_occurrences_then_cancel_from_a_date(admin_cli, campus):
