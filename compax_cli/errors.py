@@ -198,8 +198,9 @@ def _detail(exc: APIError, st: State | None) -> str:
     return _options_named(for_people(text, _zone(st)), st)
 
 
-BEYOND_OVERRIDE = {"time_range", "max_booking_length_hard"}
-"""Rules that ``--override`` does not pass: the calendar's range, the longest booking."""
+BEYOND_OVERRIDE = {"time_range", "max_booking_length_hard", "no_occurrences"}
+"""Rules that ``--override`` does not pass: the calendar's range, the longest booking, a
+series left with no date (taken dates, holidays and closures asked to be skipped)."""
 
 FIELD_WORD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 

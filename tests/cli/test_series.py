@@ -160,6 +160,18 @@ def test_series_list_in_a_narrow_terminal_wraps_the_title_and_leaves_out_the_sta
         assert ("Left out to fit 60 columns: status" in " ".join(err.split())) is (width == 60)
 
 
+def test_a_series_with_every_date_taken_is_refused_without_offering_override(admin_cli, campus):
+    lab(admin_cli, campus["mid"], "10:00", "90m", 1)
+    taken = admin_cli(
+        "series", "create", "-r", campus["mid"].code, "-t", "Other", "--start", f"{Y2031}-03-05",
+        "--time", "10:00", "-d", "1h", "--count", "1", "--skip-conflicts",
+    )  # fmt: skip
+    assert taken.exit_code == 1 and words(taken) == (
+        "error: No occurrence of this series can be booked. "
+        "no occurrences: every date is skipped or taken"
+    )  # --override books past rules, never over another booking
+
+
 def test_move_the_following_occurrences_then_cancel_from_a_date(admin_cli, campus):
     room, other = campus["mid"], campus["big"]
     made = lab(admin_cli, room, "14:00", "2h", 4)
