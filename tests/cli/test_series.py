@@ -285,6 +285,7 @@ def test_create_sends_every_rule_and_option(admin_cli, api, campus, member):
     assert (series.excluded_dates, series.added_dates) == ([f"{Y2031}-03-17"], [f"{Y2031}-03-12"])
     assert (series.owner_id, series.description) == (me.id, "Bring laptops")
     assert re.search(r"^owner +Mia Member <", made.stdout, re.M)
+    assert f"room {room.code}" in rows(made.stdout)
     assert local_days(api, series.id) == [f"{Y2031}-03-{d}" for d in ("03", "05", "12", "19", "31")]
     daily_said = admin_cli.ok(
         "series", "create", "-r", room.code, "-t", "Block", "--start", f"{Y2031}-03-04",
