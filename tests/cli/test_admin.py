@@ -18,6 +18,7 @@ import pytest
 
 from compax_sdk import RuleViolationError
 from tests.cli.conftest import ADMIN_EMAIL, MEMBER_PASSWORD, rows, tag, words
+from tests.cli.test_output_widths import column, run
 from tests.dates import Y2031
 from tests.e2e.servers import COMPAX
 
@@ -72,6 +73,25 @@ def test_users_shown_whole_in_tz_and_as_json_after_the_command(admin_cli, api):
     assert (edited["id"], edited["role"]) == (made["id"], "staff")
     gone = json.loads(admin_cli.ok("users", "deactivate", email, "--json").stdout)
     assert (gone["id"], gone["is_active"]) == (made["id"], False)
+
+
+def test_users_list_filters_by_role_and_fits_a_narrow_terminal(admin_cli):
+    t = tag().lower()
+    email = f"a.very.long.address.of.someone-{t}@engineering.campus.example"
+    made = admin_cli.json("users", "add", "--email", email, "--name", f"Maria Curie {t}")
+    assert admin_cli.json("users", "list", "-q", t, "--role", "member") == [made]
+    assert json.loads(admin_cli.ok("users", "list", "-q", t, "--json").stdout) == [made]
+    assert admin_cli.json("users", "list", "-q", t, "--role", "staff") == []
+    none = admin_cli.ok("users", "list", "-q", t, "--role", "admin")
+    assert (none.stdout, none.stderr) == ("", "No users match.\n")
+    assert rows(admin_cli.ok("users", "list", "-q", t).stdout)[1] == "id email name role active"
+    whole = [str(made["id"]), email, f"Maria Curie {t}", "member", "yes"]
+    for width, shown in ((80, whole), (50, whole[1:4])):
+        out, err = run(admin_cli, width, "users", "list", "-q", t)  # one row: the column is it
+        cells = ["".join(column(out, i).split()) for i in range(len(shown))]
+        assert cells == ["".join(c.split()) for c in shown]
+        left_out = "Left out to fit 50 columns: id, active"
+        assert (left_out in " ".join(err.split())) is (width == 50)
 
 
 def test_users_say_what_they_did_and_every_option(admin_cli, cli, api):
