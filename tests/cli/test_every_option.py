@@ -24,6 +24,7 @@ from typer.core import TyperArgument, TyperOption
 from typer.main import get_command
 
 from compax_cli.main import app
+from compax_server.settings import Settings
 from tests.cli.conftest import Cli, serve, tag, words
 from tests.cli.test_help import command_paths
 from tests.e2e.servers import LiveServer
@@ -225,8 +226,9 @@ CHANGED_BY_READS = {"refresh_tokens"}
 def database(server: LiveServer) -> dict[str, str]:
     """Each table of the server's SQLite file and a digest of its rows, to see any write (an
     unaudited one too: a favourite, a notification setting), not only the audit log's."""
-    path = server.cwd / "compax.sqlite3"
-    assert path.exists(), "the sweep reads the server's SQLite file"
+    url = server.env.get("COMPAX_DATABASE_URL", Settings.model_fields["database_url"].default)
+    path = server.cwd / (Settings.model_construct(database_url=url).sqlite_path or "")
+    assert path.is_file(), f"the sweep reads the server's SQLite file, not {url}"
     digests = {}
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]

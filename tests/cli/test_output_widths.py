@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from itertools import takewhile
 from typing import Any
 
 import pytest
@@ -45,11 +44,20 @@ def column(out: str, index: int) -> str:
 
 def row_cells(out: str, first: str) -> list[str]:
     """The cells of the table's row whose first cell is ``first``, each with its wrapped
-    lines joined and its spaces dropped (a narrow column may cut a word anywhere)."""
+    lines joined and its spaces dropped (a narrow column may cut a word anywhere, the
+    first one too)."""
     lines = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
-    start = next(i for i, cells in enumerate(lines) if cells[0].strip() == first)
-    row = list(takewhile(lambda cells: cells[0].strip() in ("", first), lines[start:]))
-    return ["".join("".join(cells[i] for cells in row).split()) for i in range(len(row[0]))]
+    target = "".join(first.split())
+    for start in (i for i, cells in enumerate(lines) if cells[0].strip()):
+        row, name = [], ""
+        for cells in lines[start:]:  # a row ends where its first cell would outgrow ``first``
+            if not target.startswith(name + "".join(cells[0].split())):
+                break
+            row.append(cells)
+            name += "".join(cells[0].split())
+        if name == target:
+            return ["".join("".join(cells[i] for cells in row).split()) for i in range(len(row[0]))]
+    raise AssertionError(f"no row of the table starts with {first!r}:\n{out}")
 
 
 def run(cli: Cli, width: int, *args: str, code: int = 0) -> tuple[str, str]:
