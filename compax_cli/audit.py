@@ -173,7 +173,7 @@ def list_(
         wrap={"when": 10, "who": 12, "what": 10, "change": 16},
         empty="No events match.",
     )
-    more_exist(len(events), more, "events (the newest)")
+    more_exist(len(events), more, "event", which="newest")
 
 
 def _print(

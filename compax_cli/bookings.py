@@ -150,7 +150,7 @@ def list_(
         csvout.write(bookings, CSV_FIELDS)
     else:
         booking_table(st, bookings, rooms, empty="No bookings match.")
-        more_exist(len(bookings), more, "bookings")
+        more_exist(len(bookings), more, "booking")
 
 
 @app.command("show")
@@ -411,6 +411,6 @@ def pending(
         wrap={"when": 15, "asked by": 16, "competes with": 8, "title": 12},
         empty="No pending requests.",
     )
-    more_exist(len(requests), more, "requests")
+    more_exist(len(requests), more, "request")
     if requests:
         note("Decide with `compax bookings approve ID` or `compax bookings reject ID`.")

@@ -131,11 +131,12 @@ def first(page: SyncPage[T], limit: int) -> tuple[list[T], bool]:
     return found, False
 
 
-def more_exist(shown: int, more: bool, what: str = "") -> None:
-    """Say on stderr that a list was cut at ``--limit`` and the server has more."""
+def more_exist(shown: int, more: bool, noun: str, nouns: str = "", which: str = "first") -> None:
+    """Say on stderr that a list was cut at ``--limit`` and the server has more:
+    ``Showing the first 1 room; more exist ...`` (``counted``'s ``noun`` and ``nouns``)."""
     if more:
         note(
-            f"Showing the first {shown}{' ' + what if what else ''}; more exist "
+            f"Showing the {which} {counted(shown, noun, nouns)}; more exist "
             "(raise --limit, or narrow the filters).",
             "dim",
         )
@@ -149,9 +150,10 @@ def whose(status: str | None, person: str | None) -> str:
     return (f", {status}" if status else "") + (f", booked by {person}" if person else "")
 
 
-def counted(count: int, noun: str) -> str:
-    """``1 room``, ``2 rooms``: a count with its noun, plural unless it is one."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def counted(count: int, noun: str, nouns: str = "") -> str:
+    """``1 room``, ``2 rooms``: a count with its noun, plural (``nouns``, or ``noun`` and an
+    s) unless it is one."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def print_json(value: Any) -> None:

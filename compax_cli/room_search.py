@@ -137,7 +137,7 @@ def _search(
         if repeat:
             title += f", {repeat} ({page.occurrences} times)"
     table(rooms, ROOM_COLUMNS, title=title, empty="No room matches.", wrap=ROOM_WRAP)
-    more_exist(len(rooms), more, "rooms")
+    more_exist(len(rooms), more, "room")
     if page.unavailable:
         table(
             page.unavailable,
@@ -245,7 +245,7 @@ def list_(
         print_json(rooms)
     else:
         table(rooms, ROOM_COLUMNS, empty="No room matches.", wrap=ROOM_WRAP)
-        more_exist(len(rooms), more, "rooms")
+        more_exist(len(rooms), more, "room")
 
 
 def availability_rows(found: Availability) -> list[tuple[datetime, datetime, str, str]]:

@@ -70,7 +70,7 @@ def list_(
         wrap={"email": 16, "name": 12},
         empty="No users match.",
     )
-    more_exist(len(found), more, "users")
+    more_exist(len(found), more, "user")
 
 
 @app.command("show")

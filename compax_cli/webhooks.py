@@ -9,7 +9,7 @@ import typer
 from compax_cli import lookup
 from compax_cli.names import Names
 from compax_cli.options import Json, Limit, Tz, given, listed
-from compax_cli.output import details, first, more_exist, note, print_json, table
+from compax_cli.output import counted, details, first, more_exist, note, print_json, table
 from compax_cli.session import client, require_a_change, state
 from compax_cli.times import parse_time, show_time
 from compax_sdk import NOT_GIVEN, Compax, NotGiven, Webhook, WebhookCreated
@@ -268,7 +268,7 @@ def deliveries(
         wrap={"event": 12, "next": 10, "error": 12},
         empty="No deliveries.",
     )
-    more_exist(len(found), more, "deliveries")
+    more_exist(len(found), more, "delivery", "deliveries")
 
 
 @app.command("redeliver")
@@ -300,7 +300,7 @@ def redeliver(
                 webhook_id, parse_time(since, st.display_zone(), "--since")
             ).count
             result = {"count": count}
-            message = f"Queued {count} deliveries again."
+            message = f"Queued {counted(count, 'delivery', 'deliveries')} again."
     if st.json:
         print_json(result)
     else:
@@ -308,12 +308,14 @@ def redeliver(
 
 
 @app.command("rotate-secret")
-def rotate_secret(ctx: typer.Context, webhook_id: WebhookId, json_: Json = False) -> None:
+def rotate_secret(
+    ctx: typer.Context, webhook_id: WebhookId, json_: Json = False, tz: Tz = None
+) -> None:
     """A new signing secret, printed once; the old one keeps signing for a grace period.
 
     Example: compax webhooks rotate-secret 3
     """
-    st = state(ctx, json_)
+    st = state(ctx, json_, tz)
     with client(st) as c:
         rotated = c.webhooks.rotate_secret(webhook_id)
         if not st.json:

@@ -111,7 +111,7 @@ def test_users_say_what_they_did_and_every_option(admin_cli, cli, api):
     )
     assert f"Nightly {t}" in row and "member" in row and str(made.id) in row
     cut = admin_cli.ok("users", "list", "--limit", "1")
-    assert "Showing the first 1 users; more exist" in words(cut)
+    assert "Showing the first 1 user; more exist" in words(cut)
     new_email = f"ada-{t}@campus.example"
     changed = admin_cli.ok(
         "users", "edit", email, "--email", new_email, "--password", MEMBER_PASSWORD
@@ -261,7 +261,7 @@ def test_audit_list_with_filters(admin_cli, api, campus):
     assert [e["id"] for e in admin_cli.json(*args)] == [events[-1]["id"]]  # the newest
     cut = admin_cli.ok(*args)
     assert "Audited again" in cut.stdout and "booking.create" not in cut.stdout
-    assert "Showing the first 1 events (the newest); more exist" in words(cut)
+    assert "Showing the newest 1 event; more exist" in words(cut)
     both = admin_cli.json(
         "audit", "list", "--entity", "booking", "--id", str(booking.id), "--limit", "2"
     )

@@ -280,7 +280,7 @@ def test_the_queue_puts_yours_first_and_says_when_there_are_more(admin_cli, api,
     row = next(line for line in table.splitlines() if f"│ {theirs.id} " in line)
     assert "Theirs" in row and "yes" not in row  # not yours
     cut = admin_cli.ok("bookings", "pending", "--limit", "1")
-    assert "Showing the first 1 requests; more exist" in words(cut)
+    assert "Showing the first 1 request; more exist" in words(cut)
     assert len(admin_cli.json("bookings", "pending", "--limit", "1")) == 1
     for request in (theirs, yours):
         admin_cli.ok("bookings", "reject", str(request.id))

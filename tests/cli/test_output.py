@@ -169,13 +169,17 @@ def test_the_first_items_and_whether_more_exist(screen):
     assert output.first(pages([1], [2]), 5) == ([1, 2], False)
     assert output.first(pages([]), 5) == ([], False)
     s = screen(120)
-    output.more_exist(3, False, "rooms")
+    output.more_exist(3, False, "room")
     assert s.err == ""
-    output.more_exist(3, True, "rooms")
-    output.more_exist(2, True)
+    output.more_exist(3, True, "room")
+    output.more_exist(1, True, "room")
+    output.more_exist(1, True, "event", which="newest")
+    output.more_exist(2, True, "delivery", "deliveries")
     assert s.err == (
         "Showing the first 3 rooms; more exist (raise --limit, or narrow the filters).\n"
-        "Showing the first 2; more exist (raise --limit, or narrow the filters).\n"
+        "Showing the first 1 room; more exist (raise --limit, or narrow the filters).\n"
+        "Showing the newest 1 event; more exist (raise --limit, or narrow the filters).\n"
+        "Showing the first 2 deliveries; more exist (raise --limit, or narrow the filters).\n"
     )
 
 

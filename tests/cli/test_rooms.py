@@ -236,7 +236,7 @@ def test_rooms_add_show_edit_list_and_remove(admin_cli, campus):
     empty = admin_cli.ok("rooms", "list", "-c", "81", "-b", building)
     assert empty.stderr == "No room matches.\n"
     first = admin_cli.ok("rooms", "list", "-b", building, "--limit", "1")
-    assert "Showing the first 1 rooms; more exist" in words(first)
+    assert "Showing the first 1 room; more exist" in words(first)
     assert first.stdout.count(f"{campus['tag']}-") == 1
 
     admin_cli.ok("rooms", "remove", code)
@@ -446,7 +446,7 @@ def test_search_as_a_table_says_the_window_the_misses_and_what_it_left_out(admin
     out = " ".join(weekly.stdout.split())
     assert f"Free Mon {Y2031}-03-03 10:00-11:00 CET, weekly (3 times)" in out  # --until: weekly
     assert f"│ {mid.code} │" in out and big.code not in out  # the fewest seats first
-    assert "Showing the first 1 rooms; more exist" in words(weekly)
+    assert "Showing the first 1 room; more exist" in words(weekly)
     assert "Matching, but not free" in out
     assert f"│ {small.code} │ 12 │ 1/3 │ booking" in out
     free = admin_cli.ok(

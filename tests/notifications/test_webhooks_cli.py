@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.cli.conftest import (  # noqa: F401 - fixtures
     api,
     cli,
     no_user_config,
+    rows,
     serve,
     tag,
     words,
@@ -21,6 +23,8 @@ from tests.e2e.servers import LiveServer
 from tests.notifications.receiver import Receiver
 
 pytestmark = pytest.mark.slow
+
+GRACE = 86_400  # COMPAX_WEBHOOK_SECRET_GRACE's default: the old secret signs a day more
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +126,83 @@ def test_a_filter_is_set_and_cleared_with_an_empty_value(admin_cli, api):  # noq
         assert "Invalid value for --room: give a value, or leave the option out" in words(refused)
     finally:
         admin_cli.ok("webhooks", "delete", str(hook))
+
+
+def test_each_command_says_what_it_did(admin_cli, api):  # noqa: F811
+    """What each command prints for a person, whole: the webhook with its filters and its
+    building and room by code, the secret once, the list, the queued test, the delivery log
+    (cut at ``--limit``), what a redelivery queued, the old secret's grace in ``--tz``."""
+    t = tag()
+    building = api.buildings.create(code=f"W{t}", name="Hall", timezone="Europe/Berlin")
+    room = api.rooms.create(code=f"{t}-1", name="Room", building_id=building.id, capacity=9)
+    with Receiver() as receiver:
+        made = admin_cli.ok(
+            "webhooks", "add", receiver.url, "--event", "booking.*,closure.create",
+            "--description", "mirror", "--building", building.code, "--room", room.code,
+            "--source", "sis",
+        )  # fmt: skip
+        hook = int(rows(made.stdout)[1].removeprefix("id "))
+        shown = [
+            "Webhook",
+            f"id {hook}",
+            f"url {receiver.url}",
+            "events booking.*, closure.create",
+            "description mirror",
+            f"building W{t}",
+            f"room {t}-1",
+            "source sis",
+            "active yes",
+            "version 1",
+        ]
+        [secret] = rows(made.stdout)[len(shown) :]
+        assert rows(made.stdout)[: len(shown)] == shown and secret.startswith("secret whsec_")
+        assert words(made) == (
+            "The secret is shown only now: give it to the receiver, which checks each "
+            "delivery's webhook-signature with it."
+        )
+        assert rows(admin_cli.ok("webhooks", "show", str(hook)).stdout) == shown
+        listed = rows(admin_cli.ok("webhooks", "list").stdout)
+        assert listed[1] == "id url events active description"
+        assert f"{hook} {receiver.url} booking.*, closure.create yes mirror" in listed
+
+        off = admin_cli.ok("webhooks", "update", str(hook), "--disable", "--source", "")
+        assert rows(off.stdout) == [
+            *shown[:7], "source", "active no: by hand", "version 2"
+        ]  # fmt: skip
+        admin_cli.ok("webhooks", "update", str(hook), "--enable")
+        queued = [admin_cli.ok("webhooks", "test", str(hook)) for _ in range(2)]
+        log = api.webhooks.list_deliveries(hook).data  # the newest first
+        assert [words(q) for q in queued] == [
+            f"Queued test delivery {d.id} ({d.webhook_id})." for d in reversed(log)
+        ]
+        cut = admin_cli.ok("webhooks", "deliveries", str(hook), "--limit", "1", "--tz", "UTC")
+        next_at = log[0].next_attempt_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        assert rows(cut.stdout)[1::2] == [
+            "id webhook-id event status attempts last next error",
+            f"{log[0].id} {log[0].webhook_id} webhook.test pending 0 {next_at}",
+        ]
+        assert words(cut) == (
+            "Showing the first 1 delivery; more exist (raise --limit, or narrow the filters)."
+        )
+        one = admin_cli.ok("webhooks", "redeliver", str(hook), "--delivery", str(log[1].id))
+        assert words(one) == f"Queued delivery {log[1].id} again."
+        for since, said in (("2020-01-01 00:00", "2 deliveries"), ("2999-01-01", "0 deliveries")):
+            again = admin_cli.ok("webhooks", "redeliver", str(hook), "--since", since)
+            assert (again.stdout, words(again)) == ("", f"Queued {said} again.")
+
+        tokyo = ZoneInfo("Asia/Tokyo")
+        before = datetime.now(tokyo) + timedelta(seconds=GRACE)
+        rotated = admin_cli.ok("webhooks", "rotate-secret", str(hook), "--tz", "Asia/Tokyo")
+        after = datetime.now(tokyo) + timedelta(seconds=GRACE)
+        assert rows(rotated.stdout)[:-1] == [
+            *shown[:7], "source", "active yes", "version 4"
+        ]  # fmt: skip
+        assert rows(rotated.stdout)[-1].startswith("secret whsec_") and secret not in rotated.stdout
+        grace = {f"{moment:%Y-%m-%d %H:%M}" for moment in (before, after)}
+        assert {words(rotated)} & {
+            "The secret is shown only now: give it to the receiver, which checks each "
+            f"delivery's webhook-signature with it. The old secret also signs until {until}."
+            for until in grace
+        }
+        deleted = admin_cli.ok("webhooks", "delete", str(hook))
+        assert (deleted.stdout, words(deleted)) == ("", f"Deleted webhook {hook}.")
