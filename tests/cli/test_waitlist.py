@@ -4,12 +4,13 @@ fits, declines, leaves."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from compax_sdk import Compax
-from tests.cli.conftest import Cli, tag
+from tests.cli.conftest import Cli, rows, tag, words
 from tests.dates import Y2031
 
 pytestmark = pytest.mark.slow
@@ -76,9 +77,11 @@ def test_wait_get_the_offer_accept_decline_and_leave(
     )
     assert offer["state"] == "offered" and offer["room_id"] is None
     held = api.bookings.get(offer["booking_id"])
-    assert (held.status, held.room_id) == ("held", room.id)
+    fits = api.rooms.get(held.room_id)  # this campus's mid room, or another test's: any fits
+    assert held.status == "held" and fits.capacity >= 30
+    assert {"projector", "whiteboard"} <= set(fits.features)
     any_room = me.ok("waitlist", "show", str(offer["id"])).output
-    assert "any, >= 30 seats, projector, whiteboard" in any_room and f"in {room.code}" in any_room
+    assert "any, >= 30 seats, projector, whiteboard" in any_room and f"in {fits.code}" in any_room
     # any room anywhere: read in the campus's zone, as typed (it showed this machine's)
     assert "14:00-15:00 CET" in any_room
     assert "14:00-15:00 CET" in me.ok("waitlist", "list").output
@@ -111,3 +114,103 @@ def test_wait_get_the_offer_accept_decline_and_leave(
     assert both.exit_code == 2 and "--room" in both.output
     staff_view = admin_cli.json("waitlist", "list", "--user", email)
     assert len(staff_view) == 3
+
+
+def test_each_command_says_what_it_did(
+    admin_cli: Cli, cli: Cli, api: Compax, campus: dict[str, Any]
+) -> None:
+    """What each command prints for a person, whole, in ``--tz UTC`` (the room's clock is
+    CET): the entry waiting, then offered (the booking held and until when), the member's
+    list and staff's (who), an accepted, a declined and a left entry, an offer at once."""
+    room, building = campus["mid"], campus["building"]
+    email = f"words-{tag().lower()}@campus.example"
+    api.users.create(email=email, full_name="Wanda Words", role="member", password=PASSWORD)
+    me = cli.login(email, PASSWORD)
+    taken = api.bookings.create(
+        room_id=room.id,
+        title="Faculty meeting",
+        start=f"{Y2031}-04-08T10:00:00+02:00",
+        end=f"{Y2031}-04-08T11:00:00+02:00",
+    )
+    when = ("-s", f"{Y2031}-04-08 08:00", "-d", "1h")  # --tz UTC: typed in UTC too
+    joined = me.ok("waitlist", "join", "-r", room.code, "-t", "Study group", *when, "--tz", "UTC")
+    entry = me.json("waitlist", "show", rows(joined.stdout)[1].removeprefix("id "))
+
+    def at(moment: str) -> str:
+        return f"{datetime.fromisoformat(moment).astimezone(UTC):%Y-%m-%d %H:%M}"
+
+    waiting = [
+        "Waitlist entry",
+        f"id {entry['id']}",
+        "state waiting",
+        "title Study group",
+        f"room {room.code}",
+        f"when Tue {Y2031}-04-08 08:00-09:00 UTC",
+        f"joined {at(entry['joined_at'])}",
+    ]
+    assert rows(joined.stdout) == waiting
+    assert words(joined) == (
+        f"You are waiting (entry {entry['id']}); you will get an offer when it comes free."
+    )
+    assert rows(me.ok("waitlist", "show", str(entry["id"]), "--tz", "UTC").stdout) == waiting
+
+    api.bookings.cancel(taken.id, version=taken.version)
+    offered = me.json("waitlist", "show", str(entry["id"]))
+    until = at(offered["offer_expires_at"])
+    assert rows(me.ok("waitlist", "show", str(entry["id"]), "--tz", "UTC").stdout) == [
+        *waiting[:2], "state offered", *waiting[3:],
+        f"booking {offered['booking_id']} in {room.code}", f"offer until {until}",
+    ]  # fmt: skip
+    row = f"{entry['id']} offered Study group {room.code} Tue {Y2031}-04-08 08:00-09:00 UTC {until}"
+    mine = rows(me.ok("waitlist", "list", "--tz", "UTC").stdout)
+    assert mine[1::2] == ["id state title room when offer until", row]
+    everyone = rows(admin_cli.ok("waitlist", "list", "--user", email, "--tz", "UTC").stdout)
+    assert everyone[1::2] == [
+        "id state title room when offer until who", f"{row} Wanda Words <{email}>"
+    ]  # fmt: skip
+    accepted = me.ok("waitlist", "accept", str(entry["id"]), "--tz", "UTC")
+    assert (accepted.stdout, words(accepted)) == (
+        "",
+        f"Booked: booking {offered['booking_id']}, {room.code}, "
+        f"Tue {Y2031}-04-08 08:00-09:00 UTC (confirmed).",
+    )
+
+    any_room = me.ok(
+        "waitlist", "join", "-c", "30", "-f", "projector", "-b", building.code, "-t", "Seminar",
+        "-s", f"{Y2031}-04-09 14:00", "-e", f"{Y2031}-04-09 15:00", "--tz", "UTC",
+    )  # fmt: skip
+    seminar = me.json("waitlist", "show", rows(any_room.stdout)[1].removeprefix("id "))
+    held = api.bookings.get(seminar["booking_id"])
+    assert held.room_id == room.id  # the one room of 30 seats with a projector
+    until = at(seminar["offer_expires_at"])
+    assert rows(any_room.stdout) == [
+        "Waitlist entry",
+        f"id {seminar['id']}",
+        "state offered",
+        "title Seminar",
+        f"room any, >= 30 seats, projector, in {building.code}",
+        f"when Wed {Y2031}-04-09 14:00-15:00 UTC",  # --tz: typed and shown in UTC
+        f"joined {at(seminar['joined_at'])}",
+        f"booking {held.id} in {room.code}",
+        f"offer until {until}",
+    ]
+    assert words(any_room) == (
+        f"Free already: {room.code} is held for you until {until}. "
+        f"Accept: compax waitlist accept {seminar['id']}"
+    )
+    declined = me.ok("waitlist", "decline", str(seminar["id"]))
+    assert (declined.stdout, words(declined)) == (
+        "",
+        f"Declined; the room passes on (entry {seminar['id']}).",
+    )
+    later = me.json(
+        "waitlist", "join", "-r", room.code, "-t", "x", "-s", f"{Y2031}-04-10 09:00", "-d", "30m"
+    )
+    left = me.ok("waitlist", "leave", str(later["id"]))
+    assert (left.stdout, words(left)) == ("", f"Left the waitlist (entry {later['id']}).")
+    assert rows(me.ok("waitlist", "list").stdout)[3:-1] == [
+        f"{entry['id']} accepted Study group {room.code} Tue {Y2031}-04-08 10:00-11:00 CEST",
+        f"{seminar['id']} declined Seminar any, >= 30 seats, projector, in {building.code} "
+        f"Wed {Y2031}-04-09 16:00-17:00 CEST",
+        f"{later['id']} left x {room.code} Thu {Y2031}-04-10 09:00-09:30 CEST",
+    ]  # the room's clock without --tz; no offer once it is taken up
