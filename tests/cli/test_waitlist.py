@@ -4,12 +4,12 @@ fits, declines, leaves."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from compax_sdk import Compax
+from compax_sdk import Booking, Compax, Room
 from tests.cli.conftest import Cli, rows, tag, words
 from tests.dates import Y2031
 
@@ -17,19 +17,23 @@ pytestmark = pytest.mark.slow
 PASSWORD = "waiting-pass-123"
 
 
+def wait_for(api: Compax, cli: Cli, room: Room, name: str, start: str) -> tuple[Cli, str, Booking]:
+    """A new member called ``name``, signed in, with their email; and the hour from ``start``
+    (RFC 3339) in ``room``, booked by staff: what they will wait for."""
+    email = f"{name.split()[0].lower()}-{tag().lower()}@campus.example"
+    api.users.create(email=email, full_name=name, role="member", password=PASSWORD)
+    begin = datetime.fromisoformat(start)
+    hour = api.bookings.create(
+        room_id=room.id, title="Faculty meeting", start=begin, end=begin + timedelta(hours=1)
+    )
+    return cli.login(email, PASSWORD), email, hour
+
+
 def test_wait_get_the_offer_accept_decline_and_leave(
     admin_cli: Cli, cli: Cli, api: Compax, campus: dict[str, Any]
 ) -> None:
     room = campus["mid"]
-    email = f"wait-{tag().lower()}@campus.example"
-    api.users.create(email=email, full_name="Walt Waiting", role="member", password=PASSWORD)
-    me = cli.login(email, PASSWORD)
-    taken = api.bookings.create(
-        room_id=room.id,
-        title="Faculty meeting",
-        start=f"{Y2031}-03-04T10:00:00+01:00",
-        end=f"{Y2031}-03-04T11:00:00+01:00",
-    )
+    me, email, taken = wait_for(api, cli, room, "Walt Waiting", f"{Y2031}-03-04T10:00:00+01:00")
     joined = me.ok(
         "waitlist",
         "join",
@@ -120,18 +124,10 @@ def test_each_command_says_what_it_did(
     admin_cli: Cli, cli: Cli, api: Compax, campus: dict[str, Any]
 ) -> None:
     """What each command prints for a person, whole, in ``--tz UTC`` (the room's clock is
-    CET): the entry waiting, then offered (the booking held and until when), the member's
+    CEST): the entry waiting, then offered (the booking held and until when), the member's
     list and staff's (who), an accepted, a declined and a left entry, an offer at once."""
     room, building = campus["mid"], campus["building"]
-    email = f"words-{tag().lower()}@campus.example"
-    api.users.create(email=email, full_name="Wanda Words", role="member", password=PASSWORD)
-    me = cli.login(email, PASSWORD)
-    taken = api.bookings.create(
-        room_id=room.id,
-        title="Faculty meeting",
-        start=f"{Y2031}-04-08T10:00:00+02:00",
-        end=f"{Y2031}-04-08T11:00:00+02:00",
-    )
+    me, email, taken = wait_for(api, cli, room, "Wanda Words", f"{Y2031}-04-08T10:00:00+02:00")
     when = ("-s", f"{Y2031}-04-08 08:00", "-d", "1h")  # --tz UTC: typed in UTC too
     joined = me.ok("waitlist", "join", "-r", room.code, "-t", "Study group", *when, "--tz", "UTC")
     entry = me.json("waitlist", "show", rows(joined.stdout)[1].removeprefix("id "))
