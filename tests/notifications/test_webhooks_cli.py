@@ -3,8 +3,10 @@ may subscribe a receiver on 127.0.0.1)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -170,7 +172,10 @@ def test_each_command_says_what_it_did(admin_cli, api):  # noqa: F811
             *shown[:7], "source", "active no: by hand", "version 2"
         ]  # fmt: skip
         admin_cli.ok("webhooks", "update", str(hook), "--enable")
-        queued = [admin_cli.ok("webhooks", "test", str(hook)) for _ in range(2)]
+        queued = [admin_cli.ok("webhooks", "test", str(hook))]
+        once = admin_cli.ok("webhooks", "redeliver", str(hook), "--since", "2020-01-01")
+        assert (once.stdout, words(once)) == ("", "Queued 1 delivery again.")
+        queued.append(admin_cli.ok("webhooks", "test", str(hook)))
         log = api.webhooks.list_deliveries(hook).data  # the newest first
         assert [words(q) for q in queued] == [
             f"Queued test delivery {d.id} ({d.webhook_id})." for d in reversed(log)
@@ -204,5 +209,21 @@ def test_each_command_says_what_it_did(admin_cli, api):  # noqa: F811
             f"delivery's webhook-signature with it. The old secret also signs until {until}."
             for until in grace
         }
+        neither = admin_cli("webhooks", "redeliver", str(hook))
+        assert neither.exit_code == 2
+        assert "Invalid value for --delivery: give --delivery ID or --since TIME" in words(neither)
+        bad = admin_cli("webhooks", "redeliver", str(hook), "--since", "soon")
+        assert bad.exit_code == 2
+        assert "Invalid value for --since: 'soon' is not a time" in words(bad).replace("│ ", "")
+
+        # --json after the command, as before it
+        def after(*args: str) -> Any:
+            return json.loads(admin_cli.ok("webhooks", *args, str(hook), "--json").stdout)
+
+        assert after("show")["id"] == hook
+        assert after("test")["webhook_id"].startswith("evt_")
+        assert [d["status"] for d in after("deliveries")] == ["pending"] * 3
+        assert after("redeliver", "--since", "2020-01-01") == {"count": 3}
+        assert after("rotate-secret")["secret"].startswith("whsec_")
         deleted = admin_cli.ok("webhooks", "delete", str(hook))
         assert (deleted.stdout, words(deleted)) == ("", f"Deleted webhook {hook}.")
