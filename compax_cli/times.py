@@ -4,8 +4,8 @@ The server speaks UTC instants; people speak wall-clock time in a building. A ti
 command line is either RFC 3339 with an offset (``2027-03-02T10:00:00+01:00``, ``...Z``), or
 a local wall time: ``2027-03-02 10:00`` (in ``--tz``, else the zone of the room or building
 in question), or ``2027-03-02T10:00 Europe/Berlin`` (in the zone given). ``now``, ``today``
-and ``tomorrow`` work too, alone or with a time of day (``tomorrow 10:00``). Times are shown
-in the same zone.
+and ``tomorrow`` work too, alone or with a time of day (``tomorrow 10:00``; an hour may have
+one digit: ``9:00``). Times are shown in the same zone.
 
 A wall time the clocks skip (spring forward) or show twice (fall back) is refused with both
 readings, as offsets and UTC instants, so the person picks one by giving its offset; it is
@@ -183,10 +183,14 @@ def days_later(start: datetime, days: int, option: str) -> datetime:
         raise outside_calendar(f"{days} day(s) after {start.date().isoformat()}", option) from None
 
 
+ONE_DIGIT_HOUR = re.compile(r"(?<![\d:+-])(\d)(?=:\d\d)")
+
+
 def parse_time(text: str, default: tzinfo, option: str) -> datetime:
     """An aware datetime from the command line (see the module docstring)."""
     value, zone_name = _split_zone(text.strip())
     tz = zone(zone_name, option) if zone_name else default
+    value = ONE_DIGIT_HOUR.sub(r"0\1", value)  # 9:00 is 09:00
     word = value.lower()
     if word == "now":
         return datetime.now(tz)

@@ -185,6 +185,24 @@ def test_today_and_tomorrow_take_a_time_of_day(word: str, days: int) -> None:
     assert got.utcoffset() == BERLIN.utcoffset(datetime(day.year, day.month, day.day, 10, 30))
 
 
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("2031-04-11 9:00", "2031-04-11 09:00"),
+        ("2031-04-11T9:05", "2031-04-11T09:05"),
+        ("2031-04-11 9:00 Europe/Berlin", "2031-04-11 09:00 Europe/Berlin"),
+        ("2031-04-11T9:00:30+01:00", "2031-04-11T09:00:30+01:00"),
+    ],
+)
+def test_an_hour_of_one_digit_is_read_as_people_write_it(text: str, meant: str) -> None:
+    assert parse_time(text, BERLIN, "--start") == parse_time(meant, BERLIN, "--start")
+    tomorrow = parse_time("tomorrow 9:00", BERLIN, "--start")
+    assert (tomorrow.hour, tomorrow.minute) == (9, 0)
+    for wrong in ("2031-04-11 9", "2031-04-11 9:0", "2031-04-11 123:00"):
+        with pytest.raises(typer.BadParameter, match="is not a time"):
+            parse_time(wrong, BERLIN, "--start")
+
+
 class SpringForward(datetime):
     """The clock of ``compax_cli.times`` at 2031-03-30 00:30 UTC: 01:30 in Berlin on the night
     its clocks skip 02:00-03:00, still the 29th in Los Angeles, the 30th in the afternoon on

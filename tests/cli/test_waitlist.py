@@ -4,6 +4,7 @@ fits, declines, leaves."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -210,3 +211,17 @@ def test_each_command_says_what_it_did(
         f"Wed {Y2031}-04-09 16:00-17:00 CEST",
         f"{later['id']} left x {room.code} Thu {Y2031}-04-10 09:00-09:30 CEST",
     ]  # the room's clock without --tz; no offer once it is taken up
+
+    # --json after the command, as before it
+    def after(*args: str) -> Any:
+        return json.loads(me.ok("waitlist", *args, "--json").stdout)
+
+    assert [e["id"] for e in after("list")] == [entry["id"], seminar["id"], later["id"]]
+    assert after("show", str(later["id"]))["state"] == "left"
+    free = ("-r", room.code, "-t", "y", "-d", "30m", "-s")  # free: offered at once
+    offers = [after("join", *free, f"{Y2031}-04-11 {hour}:00") for hour in (9, 10, 11)]
+    assert [o["state"] for o in offers] == ["offered"] * 3
+    assert after("decline", str(offers[0]["id"]))["state"] == "declined"
+    taken_up = after("accept", str(offers[1]["id"]))["booking"]
+    assert (taken_up["id"], taken_up["status"]) == (offers[1]["booking_id"], "confirmed")
+    assert after("leave", str(offers[2]["id"]))["state"] == "left"
