@@ -119,6 +119,17 @@ def test_a_filter_is_set_and_cleared_with_an_empty_value(admin_cli, api):  # noq
             room.id,
             "sis",
         )
+        # a new target and events; the filters not named (building, room, source) are kept
+        moved = admin_cli.json(
+            "webhooks", "update", str(hook), "--url", "http://127.0.0.1:9/moved", "--event",
+            "booking.*,room.update",
+        )  # fmt: skip
+        assert {k: moved[k] for k in narrowed if moved[k] != narrowed[k]} == {
+            "url": "http://127.0.0.1:9/moved",
+            "event_types": ["booking.*", "room.update"],
+            "version": narrowed["version"] + 1,
+            "updated_at": moved["updated_at"],
+        }
         cleared = admin_cli.json(
             "webhooks", "update", str(hook), "--building", "", "--room", "", "--source", ""
         )
@@ -168,6 +179,8 @@ def test_each_command_says_what_it_did(admin_cli, api):  # noqa: F811
         assert f"{hook} {receiver.url} booking.*, closure.create yes mirror" in listed
 
         off = admin_cli.ok("webhooks", "update", str(hook), "--disable", "--source", "")
+        listed = rows(admin_cli.ok("webhooks", "list").stdout)
+        assert f"{hook} {receiver.url} booking.*, closure.create no mirror" in listed
         assert rows(off.stdout) == [
             *shown[:7], "source", "active no: by hand", "version 2"
         ]  # fmt: skip
@@ -225,5 +238,12 @@ def test_each_command_says_what_it_did(admin_cli, api):  # noqa: F811
         assert [d["status"] for d in after("deliveries")] == ["pending"] * 3
         assert after("redeliver", "--since", "2020-01-01") == {"count": 3}
         assert after("rotate-secret")["secret"].startswith("whsec_")
+        assert hook in [
+            w["id"] for w in json.loads(admin_cli.ok("webhooks", "list", "--json").stdout)
+        ]
         deleted = admin_cli.ok("webhooks", "delete", str(hook))
         assert (deleted.stdout, words(deleted)) == ("", f"Deleted webhook {hook}.")
+        other = admin_cli.json("webhooks", "add", receiver.url, "--event", "*")["id"]
+        gone = admin_cli.ok("webhooks", "delete", str(other), "--json")
+        assert (json.loads(gone.stdout), gone.stderr) == ({"deleted": other}, "")
+        assert admin_cli("webhooks", "show", str(other)).exit_code == 3
