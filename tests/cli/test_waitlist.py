@@ -212,6 +212,17 @@ def test_each_command_says_what_it_did(
         f"{later['id']} left x {room.code} Thu {Y2031}-04-10 09:00-09:30 CEST",
     ]  # the room's clock without --tz; no offer once it is taken up
 
+    # what cannot be asked: neither an end nor a duration; a room and criteria of any room
+    for args, option, says in (
+        (("-r", room.code), "--end", "give --end or --duration"),
+        (("-r", room.code, "-d", "1h", "-e", f"{Y2031}-04-10 10:00"), "--end", "give --end or --duration"),
+        (("-r", room.code, "-d", "1h", "-f", "projector"), "--room", "give --room, or the criteria (--capacity, --feature, --building)"),
+        (("-r", room.code, "-d", "1h", "-b", building.code), "--room", "give --room, or the criteria (--capacity, --feature, --building)"),
+    ):  # fmt: skip
+        refused = me("waitlist", "join", "-t", "x", "-s", f"{Y2031}-04-10 09:00", *args)
+        assert refused.exit_code == 2, args
+        assert f"Invalid value for {option}: {says}" in words(refused), args
+
     # --json after the command, as before it
     def after(*args: str) -> Any:
         return json.loads(me.ok("waitlist", *args, "--json").stdout)
