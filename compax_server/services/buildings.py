@@ -115,6 +115,8 @@ async def update_building(
             before = snapshot(building)
             for name, value in changes.items():
                 setattr(building, name, value)
+            if snapshot(building) == before:
+                return building  # nothing changed: the same version, nothing audited
             building.version += 1
             await building.save()
             await audit.record(

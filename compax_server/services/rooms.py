@@ -180,11 +180,12 @@ async def update_room(
                 await _set_features(room, changes.pop("features") or [])
             for name, value in changes.items():
                 setattr(room, name, value)
+            after = await snapshot(room)
+            if after == before:
+                return room  # nothing changed: the same version, nothing audited
             room.version += 1
             await room.save()
-            await audit.record(
-                actor, "room.update", "room", room.pk, before=before, after=await snapshot(room)
-            )
+            await audit.record(actor, "room.update", "room", room.pk, before=before, after=after)
     except IntegrityError:
         raise AlreadyExists(f"a room with the code {changes.get('code')} already exists") from None
     await search.changed()

@@ -157,6 +157,8 @@ async def update_term(
             term.holidays = check_holidays(
                 changes.get("holidays", term.holidays), term.start_date, term.end_date
             )
+            if snapshot(term) == before:
+                return TermOutcome(term, [])  # nothing changed: the same version, not audited
             hit = await _on_new_holidays(actor, term, old_days, on_bookings)
             term.version += 1
             await term.save()

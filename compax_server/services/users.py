@@ -179,6 +179,8 @@ async def update_user(
                 user.is_active = is_active
             if password_hash is not None:
                 user.password_hash = password_hash
+            elif snapshot(user) == before:
+                return user  # nothing changed: the same version, nothing audited
             user.version += 1
             await user.save()
             if ends_sessions:
@@ -221,6 +223,8 @@ async def update_me(actor: Actor, *, full_name: str) -> User:
     require_scope(actor, Scope.write)
     async with transaction():
         user = await get_me(actor)
+        if user.full_name == full_name:
+            return user  # nothing changed: the same version, nothing audited
         before = snapshot(user)
         user.full_name = full_name
         user.version += 1

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from compax_server.db.audit import AuditEvent
 from tests.conftest import at, bearer, series_body, version_of
 from tests.dates import Y2031
 
@@ -318,3 +319,54 @@ async def test_a_decision_or_a_cancellation_answers_with_the_etag_it_leaves(
     assert r.status_code == 200, r.text
     read = await client.get(path, headers=bearer(staff))
     assert version_of(r.headers["etag"]) == version_of(read.headers["etag"]) == 2
+
+
+@pytest.mark.parametrize("kind", ["buildings", "rooms", "terms", "users", "me"])
+async def test_an_edit_that_changes_nothing_keeps_the_version_and_records_nothing(
+    client, admin, room, kind
+):
+    """An empty PATCH, or one that says what the object already says, answers the object as
+    it is: the same version and ETag (no one else's copy turns stale), no audit event. Only
+    a real change makes a new version."""
+    h = bearer(admin)
+    if kind == "terms":
+        made = await client.post(
+            "/api/v1/terms",
+            json={"name": "Spring", "start_date": f"{Y2031}-02-01", "end_date": f"{Y2031}-06-30"},
+            headers=h,
+        )
+        path = f"/api/v1/terms/{made.json()['id']}"
+    else:
+        path = {
+            "buildings": f"/api/v1/buildings/{room.building_id}",
+            "rooms": f"/api/v1/rooms/{room.pk}",
+            "users": f"/api/v1/users/{admin.pk}",
+            "me": "/api/v1/me",
+        }[kind]
+    now = (await client.get(path, headers=h)).json()
+    same = {
+        "buildings": {"name": now.get("name"), "timezone": now.get("timezone")},
+        "rooms": {"capacity": now.get("capacity"), "features": now.get("features")},
+        "terms": {"name": "Spring", "holidays": []},
+        "users": {"role": "admin", "is_active": True, "full_name": now.get("full_name")},
+        "me": {"full_name": now.get("full_name")},
+    }[kind]
+    events = await AuditEvent.all().count()
+    for body in ({}, same):
+        r = await client.patch(path, json=body, headers=h | {"If-Match": f'"{now["version"]}"'})
+        if kind == "me" and not body:
+            assert r.status_code == 400  # full_name is all there is to change: it is required
+            continue
+        assert (r.status_code, r.json()["version"]) == (200, now["version"]), (body, r.text)
+        assert (await client.get(path, headers=h)).json() == now, body  # updated_at too
+    assert await AuditEvent.all().count() == events
+    changed = {
+        "buildings": {"name": "Renamed"},
+        "rooms": {"capacity": now.get("capacity", 0) + 1},
+        "terms": {"name": "Spring 2"},
+        "users": {"full_name": "Renamed"},
+        "me": {"full_name": "Renamed"},
+    }[kind]
+    r = await client.patch(path, json=changed, headers=h | {"If-Match": f'"{now["version"]}"'})
+    assert (r.status_code, r.json()["version"]) == (200, now["version"] + 1)
+    assert await AuditEvent.all().count() == events + 1
