@@ -9,7 +9,7 @@ import typer
 
 from compax_cli import lookup, managers
 from compax_cli.options import Json, OnBookings, Tz, given
-from compax_cli.output import details, note, print_json, quoted, table
+from compax_cli.output import details, note, print_json, quoted, said_changed, table
 from compax_cli.series_views import WEEKDAYS, weekday
 from compax_cli.session import State, client, require_a_change, state
 from compax_cli.times import parse_date, parse_time, show_span, zone
@@ -204,7 +204,7 @@ def edit(
         changed = c.buildings.update(
             found, code=given(code), name=given(name), timezone=given(timezone)
         )
-    note(f"Changed building {changed.code}.")
+    said_changed(f"building {changed.code}", found.version, changed.version)
     show_building(st, changed)
 
 

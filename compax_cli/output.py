@@ -156,6 +156,15 @@ def counted(count: int, noun: str, nouns: str = "") -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
+def said_changed(what: str, before: int, after: int) -> None:
+    """``Changed room M-101.``, or, when the server kept the version (the values given were
+    the ones it had: nothing is written then), that nothing changed."""
+    if after == before:
+        note(f"Nothing changed: {what} already had these values.")
+    else:
+        note(f"Changed {what}.")
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(jsonable(value), indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()

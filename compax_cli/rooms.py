@@ -9,7 +9,7 @@ import typer
 from compax_cli import lookup, managers, room_search
 from compax_cli.numbers import is_whole
 from compax_cli.options import Json, given, listed
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, note, print_json, said_changed, table
 from compax_cli.room_search import Features
 from compax_cli.session import State, client, require_a_change, state
 from compax_sdk import (
@@ -162,7 +162,7 @@ def edit(
             requires_approval=given(requires_approval),
             description=given(description),
         )
-    note(f"Changed room {changed.code}.")
+    said_changed(f"room {changed.code}", found.version, changed.version)
     show_room(st, changed)
 
 

@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, OnBookings, given
-from compax_cli.output import details, note, print_json, table
+from compax_cli.output import details, note, print_json, said_changed, table
 from compax_cli.session import State, client, require_a_change, state
 from compax_cli.times import parse_date
 from compax_sdk import Holiday, Term
@@ -156,7 +156,7 @@ def edit(
             holidays=given(holidays),
             on_bookings=on_bookings,
         )
-    note(f"Changed term {changed.name}.")
+    said_changed(f"term {changed.name}", found.version, changed.version)
     if changed.booking_ids:
         done = "cancelled" if on_bookings == "cancel" else "kept"
         hit = changed.booking_ids

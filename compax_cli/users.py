@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup, server
 from compax_cli.options import Json, Limit, given
-from compax_cli.output import details, first, more_exist, note, print_json, table
+from compax_cli.output import details, first, more_exist, note, print_json, said_changed, table
 from compax_cli.session import State, client, require_a_change, state
 from compax_cli.times import show_time
 from compax_sdk import User
@@ -134,7 +134,7 @@ def edit(
             is_active=given(active),
             password=given(password),
         )
-    note(f"Changed user {changed.email}.")
+    said_changed(f"user {changed.email}", found.version, changed.version)
     show_user(st, changed)
 
 

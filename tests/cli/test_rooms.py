@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -620,3 +620,44 @@ def test_a_number_python_cannot_take_is_refused_not_a_traceback(admin_cli, campu
         refused = admin_cli(*args)
         assert refused.exit_code == 2, (args, refused.output)
         assert says in refused.stderr and "Traceback" not in refused.output
+
+
+def test_an_edit_to_the_values_there_already_changes_nothing_and_says_so(admin_cli, api, campus):
+    """``rooms/buildings/terms/users edit`` given the values the object has: the server keeps
+    its version (no one's copy turns stale) and the CLI says nothing changed, not "Changed"."""
+    t = tag()
+    room, building = campus["small"], campus["building"]
+    term = api.terms.create(
+        name=f"Term {t}", start_date=date(Y2031, 2, 1), end_date=date(Y2031, 6, 30)
+    )
+    email = f"same-{t.lower()}@campus.example"
+    user = api.users.create(email=email, full_name="Sam Same", role="member")
+    edits = [
+        (
+            ("rooms", "edit", room.code, "--capacity", str(room.capacity)),
+            f"room {room.code}",
+            lambda: api.rooms.get(room.id),
+        ),
+        (
+            ("buildings", "edit", building.code, "--name", building.name),
+            f"building {building.code}",
+            lambda: api.buildings.get(building.id),
+        ),
+        (
+            ("terms", "edit", term.name, "--end", f"{Y2031}-06-30"),
+            f"term {term.name}",
+            lambda: api.terms.get(term.id),
+        ),
+        (
+            ("users", "edit", email, "--role", "member", "--name", "Sam Same"),
+            f"user {email}",
+            lambda: api.users.get(user.id),
+        ),
+    ]
+    for args, what, read in edits:
+        version = read().version
+        same = admin_cli.ok(*args)
+        assert words(same) == f"Nothing changed: {what} already had these values.", args
+        assert read().version == version, args
+    changed = admin_cli.ok("rooms", "edit", room.code, "--capacity", str(room.capacity + 1))
+    assert words(changed) == f"Changed room {room.code}."
