@@ -234,6 +234,7 @@ def test_each_command_says_what_it_did(admin_cli, api):  # noqa: F811
             return json.loads(admin_cli.ok("webhooks", *args, str(hook), "--json").stdout)
 
         assert after("show")["id"] == hook
+        assert after("update", "--description", "again")["description"] == "again"
         assert after("test")["webhook_id"].startswith("evt_")
         assert [d["status"] for d in after("deliveries")] == ["pending"] * 3
         assert after("redeliver", "--since", "2020-01-01") == {"count": 3}
@@ -243,7 +244,8 @@ def test_each_command_says_what_it_did(admin_cli, api):  # noqa: F811
         ]
         deleted = admin_cli.ok("webhooks", "delete", str(hook))
         assert (deleted.stdout, words(deleted)) == ("", f"Deleted webhook {hook}.")
-        other = admin_cli.json("webhooks", "add", receiver.url, "--event", "*")["id"]
+        added = admin_cli.ok("webhooks", "add", receiver.url, "--event", "*", "--json")
+        other = json.loads(added.stdout)["id"]
         gone = admin_cli.ok("webhooks", "delete", str(other), "--json")
         assert (json.loads(gone.stdout), gone.stderr) == ({"deleted": other}, "")
         assert admin_cli("webhooks", "show", str(other)).exit_code == 3
