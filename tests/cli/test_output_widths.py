@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 
 import pytest
@@ -44,9 +45,17 @@ def column(out: str, index: int) -> str:
 
 def row_cells(out: str, first: str) -> list[str]:
     """The cells of the table's row whose first cell is ``first``, each with its wrapped
-    lines joined and its spaces dropped (a narrow column may cut a word anywhere, the
-    first one too)."""
+    lines joined and its spaces dropped (a narrow column may cut a word anywhere). A first
+    cell shown whole is matched exactly; one cut over lines (a long email) by its pieces."""
     lines = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
+
+    def joined(row: list[list[str]]) -> list[str]:
+        return ["".join("".join(cells[i] for cells in row).split()) for i in range(len(row[0]))]
+
+    for start, cells in enumerate(lines):
+        if cells[0].strip() == first:  # then the lines of the same row: no first cell
+            rest = takewhile(lambda cells: not cells[0].strip(), lines[start + 1 :])
+            return joined([cells, *rest])
     target = "".join(first.split())
     for start in (i for i, cells in enumerate(lines) if cells[0].strip()):
         row, name = [], ""
@@ -56,7 +65,7 @@ def row_cells(out: str, first: str) -> list[str]:
             row.append(cells)
             name += "".join(cells[0].split())
         if name == target:
-            return ["".join("".join(cells[i] for cells in row).split()) for i in range(len(row[0]))]
+            return joined(row)
     raise AssertionError(f"no row of the table starts with {first!r}:\n{out}")
 
 
