@@ -232,8 +232,10 @@ async def update_booking(
     to its series or import: their next change sets every field again."""
     require_scope(actor, Scope.write)
     target: dict[str, Any] = {}
+    wrote: list[bool] = []  # the attempt that committed changed the booking
 
     async def attempt() -> Booking:
+        wrote.clear()
         async with db.transaction():
             booking = await get_booking(actor, booking_id, change=True)
             versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
@@ -286,6 +288,9 @@ async def update_booking(
             elif _planned(booking):  # a change by hand: an exception the series or import keeps
                 changed = occurrences.fields_changed(slot_of(before), slot_of(snapshot(booking)))
                 booking.exception_fields = occurrences.mark(booking.exception_fields, changed)
+            if snapshot(booking) == before:  # the values it had: nothing to write or tell
+                return booking
+            wrote.append(True)
             booking.version += 1
             await booking.save()
             if moved:
@@ -303,7 +308,7 @@ async def update_booking(
         )
 
     try:
-        return await writes.run(attempt, on_overlap=on_overlap)
+        return await writes.run(attempt, on_overlap=on_overlap, changed=lambda _: bool(wrote))
     except BookingConflict as conflict:
         if target:
             await checks.offer_alternatives(

@@ -193,6 +193,8 @@ async def update_series(
                     series.description = description
                 if not isinstance(attendees, NotGiven):
                     series.attendees = attendees
+            if not changed and snapshot(series) == before:  # nothing to write or tell
+                return Outcome(series, exceptions_kept=kept)
             series.version += 1
             await series.save()
             after = snapshot(series) | {"booking_ids": changed, "scope": scope}
@@ -213,7 +215,7 @@ async def update_series(
             )
             return Outcome(series, changed, rejected=rejected, exceptions_kept=kept)
 
-    return await writes.run(attempt)
+    return await writes.run(attempt, changed=lambda o: bool(o.booking_ids))  # what search reads
 
 
 Closed = tuple[int, int | None, bool]

@@ -4,6 +4,8 @@ of a versioned resource (428 without it, 412 when stale)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -369,4 +371,51 @@ async def test_an_edit_that_changes_nothing_keeps_the_version_and_records_nothin
     }[kind]
     r = await client.patch(path, json=changed, headers=h | {"If-Match": f'"{now["version"]}"'})
     assert (r.status_code, r.json()["version"]) == (200, now["version"] + 1)
+    assert await AuditEvent.all().count() == events + 1
+
+
+async def test_a_booking_or_series_edit_that_changes_nothing_keeps_every_version(
+    client, staff, room
+):
+    """A booking given its own title, room and times (the start in another offset too), and
+    a series given its own values, for all dates or from one on, answer as they are: the same
+    version, no occurrence made an exception (a later series edit still reaches it), no audit
+    event, nothing told to anyone."""
+    h = bearer(staff)
+    made = await client.post("/api/v1/series", json=series_body(room), headers=h)
+    assert made.status_code == 201, made.text
+    series = made.json()
+    path = f"/api/v1/series/{series['id']}"
+    ids = series["booking_ids"]
+    occurrence = (await client.get(f"/api/v1/bookings/{ids[1]}", headers=h)).json()
+    bookings_before = [(await client.get(f"/api/v1/bookings/{i}", headers=h)).json() for i in ids]
+    events = await AuditEvent.all().count()
+    start = occurrence["start"]
+    in_tokyo = datetime.fromisoformat(start).astimezone(ZoneInfo("Asia/Tokyo")).isoformat()
+    for body in (
+        {},
+        {"title": occurrence["title"], "room_id": room.pk},
+        {"start": start, "end": occurrence["end"]},
+        {"start": in_tokyo},
+    ):
+        r = await client.patch(
+            f"/api/v1/bookings/{ids[1]}", json=body, headers=h | {"If-Match": '"1"'}
+        )
+        assert (r.status_code, r.json()["version"]) == (200, 1), (body, r.text)
+        assert not r.json().get("exception_fields"), body
+    for body in (
+        {},
+        {"title": "Algorithms", "start_time": "09:00", "duration_minutes": 90},
+        {"scope": "following", "from_date": f"{Y2031}-03-11", "room_id": room.pk},
+    ):
+        r = await client.patch(path, json=body, headers=h | {"If-Match": '"1"'})
+        assert (r.status_code, r.json()["version"]) == (200, 1), (body, r.text)
+        assert r.json()["booking_ids"] == [], body  # none changed
+    after = [(await client.get(f"/api/v1/bookings/{i}", headers=h)).json() for i in ids]
+    assert after == bookings_before
+    assert await AuditEvent.all().count() == events
+    r = await client.patch(path, json={"title": "Graphs"}, headers=h | {"If-Match": '"1"'})
+    assert (r.status_code, r.json()["version"], r.json()["booking_ids"]) == (200, 2, ids)
+    read = await client.get(f"/api/v1/bookings/{ids[1]}", headers=h)
+    assert (read.json()["title"], read.json()["version"]) == ("Graphs", 2)
     assert await AuditEvent.all().count() == events + 1
