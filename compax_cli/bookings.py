@@ -214,7 +214,10 @@ def move(
         ("pending", "confirmed"): " It is confirmed: the room needs no approval.",
     }.get((booking.status, moved.status), "")
     place = f"{room_code(target, moved)} {when(st, moved, target)}"
-    note(f"Moved booking {moved.id} to {place}.{changed}")
+    if moved.version == booking.version:  # the room and times it had: nothing was written
+        note(f"Nothing changed: booking {moved.id} is already in {place}.")
+    else:
+        note(f"Moved booking {moved.id} to {place}.{changed}")
     show_booking(st, moved, target)
 
 
@@ -233,7 +236,10 @@ def rename(
     with client(st) as c:
         booking = c.bookings.get(booking_id)
         renamed = c.bookings.update(booking, title=title)
-        note(f"Renamed booking {renamed.id}.")
+        if renamed.version == booking.version:
+            note(f"Nothing changed: booking {renamed.id} already had this title.")
+        else:
+            note(f"Renamed booking {renamed.id}.")
         show_booking(st, renamed, with_room(st, renamed))
 
 

@@ -9,7 +9,7 @@ import typer
 
 from compax_cli import lookup, managers
 from compax_cli.options import Json, OnBookings, Tz, given
-from compax_cli.output import details, note, print_json, quoted, said_changed, table
+from compax_cli.output import counted, details, note, print_json, quoted, said_changed, table
 from compax_cli.series_views import WEEKDAYS, weekday
 from compax_cli.session import State, client, require_a_change, state
 from compax_cli.times import parse_date, parse_time, show_span, zone
@@ -362,7 +362,8 @@ def closures_add(
         )
         if made.booking_ids:
             done = "cancelled" if made.on_bookings == "cancel" else "kept"
-            note(f"  {len(made.booking_ids)} booking(s) in that time {done}: {made.booking_ids}")
+            hit = counted(len(made.booking_ids), "booking")
+            note(f"  {hit} in that time {done}: {made.booking_ids}")
 
 
 @closures_app.command("remove")

@@ -11,7 +11,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json
-from compax_cli.output import details, note, print_json
+from compax_cli.output import counted, details, note, print_json
 from compax_cli.rooms import app
 from compax_cli.session import client, state
 
@@ -37,7 +37,7 @@ def display_token(
             if st.json:
                 print_json(revoked)
             else:
-                note(f"Revoked {revoked.revoked} display token(s) of {found.code}.")
+                note(f"Revoked {counted(revoked.revoked, 'display token')} of {found.code}.")
             return
         made = c.rooms.create_display_token(found.id)
         base = str(c.base_url).rstrip("/")

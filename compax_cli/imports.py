@@ -25,6 +25,7 @@ from compax_cli.options import Json, SkipClosures, Tz
 from compax_cli.output import (
     EXIT_CONFLICT,
     EXIT_ERROR,
+    counted,
     err_console,
     error,
     fail,
@@ -62,14 +63,14 @@ DONE = {"create": "created", "update": "updated", "cancel": "cancelled"}
 
 
 def summary_text(summary: Mapping[str, int], applied: bool) -> str:
-    """A batch's ``summary``: ``5 to create, 2 unchanged, 1 conflict; 66 occurrence(s)``
+    """A batch's ``summary``: ``5 to create, 2 unchanged, 1 conflict; 66 occurrences``
     (``created`` once ``applied``)."""
     words = DONE if applied else PLANNED
     parts = [", ".join(f"{summary[a]} {words.get(a, a)}" for a in ACTIONS if summary.get(a))]
     if summary.get("occurrences"):
-        parts.append(f"{summary['occurrences']} occurrence(s)")
+        parts.append(counted(summary["occurrences"], "occurrence"))
     if summary.get("bumped"):
-        parts.append(f"{summary['bumped']} member booking(s) bumped")
+        parts.append(counted(summary["bumped"], "member booking") + " bumped")
     return "; ".join(part for part in parts if part) or "no items"
 
 
@@ -118,7 +119,11 @@ def reasons(result: ImportItemResult, tz: tzinfo, names: Names | None = None) ->
     if result.changes:
         out.append("changes " + ", ".join(result.changes))
     if result.bumped_booking_ids:
-        out.append("cancels member booking(s) " + ", ".join(map(str, result.bumped_booking_ids)))
+        bumped = result.bumped_booking_ids
+        out.append(
+            f"cancels member {'booking' if len(bumped) == 1 else 'bookings'} "
+            + ", ".join(map(str, bumped))
+        )
     for s in result.skipped or []:
         why = for_people(str(s.get("detail") or s.get("reason")), tz)
         out.append(f"leaves out {s.get('date')}: {why}")
@@ -193,7 +198,8 @@ def _lines_failed(errors: list[str], path: Path) -> NoReturn:
         error(message)
     if len(errors) > 200:
         note(f"... and {len(errors) - 200} more")
-    fail(f"{len(errors)} line(s) of {path.name} cannot be imported; nothing was sent", EXIT_ERROR)
+    lines = counted(len(errors), "line")
+    fail(f"{lines} of {path.name} cannot be imported; nothing was sent", EXIT_ERROR)
 
 
 # -- the command ----------------------------------------------------------------------------
@@ -275,8 +281,8 @@ def import_(
             fail(f"{file.name} has no items; nothing was sent")
         kinds = Counter(r.item.kind for r in rows)
         note(
-            f"Read {len(rows)} item(s) from {file.name}: "
-            f"{kinds['series']} series, {kinds['booking']} booking(s)."
+            f"Read {counted(len(rows), 'item')} from {file.name}: "
+            f"{kinds['series']} series, {counted(kinds['booking'], 'booking')}."
         )
         items = [r.item for r in rows]
         by_id = {r.item.external_id: r for r in rows}
@@ -311,7 +317,7 @@ def import_(
             if st.json:
                 print_json(plan)
             which = " and ".join(
-                f"{counts[a]} {'conflicting' if a == 'conflict' else 'invalid'} item(s)"
+                counted(counts[a], f"{'conflicting' if a == 'conflict' else 'invalid'} item")
                 for a in PROBLEMS
                 if counts[a]
             )
@@ -352,7 +358,7 @@ def _confirm(plan: ImportBatch, counts: Counter[str], st: State) -> None:
     left_out = counts["conflict"] + counts["invalid"]
     question = (
         f"Apply this plan to {st.base_url} ({summary_text(plan.summary, applied=False)})"
-        + (f", leaving out {left_out} item(s)" if left_out else "")
+        + (f", leaving out {counted(left_out, 'item')}" if left_out else "")
         + "?"
     )
     try:

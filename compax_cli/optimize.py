@@ -185,7 +185,7 @@ def summary_table(plan: OptimizerPlan) -> None:
     console.print(t)
     note(
         f"Solver: {solver['status']}, gap {_percent(solver['gap'])}, "
-        f"{solver['solve_seconds']} s in {solver['parts']} part(s); "
+        f"{solver['solve_seconds']} s in {counted(solver['parts'], 'part')}; "
         f"import {plan.import_id}: {summary_text(plan.import_summary, plan.applied)}"
     )
 
@@ -312,7 +312,7 @@ def optimize(
         fail(f"{file.name} has no sections; nothing was sent", EXIT_ERROR)
     with client(st) as c:
         term_id = lookup.term(c, term).id
-        note(f"Read {len(sections)} section(s) from {file.name}.")
+        note(f"Read {counted(len(sections), 'section')} from {file.name}.")
         plan = _solve(c, term_id, sections, seconds, apply, partial, source, cancel_missing)
     if st.json:
         print_json(plan)
@@ -320,7 +320,7 @@ def optimize(
     summary_table(plan)
     plan_table(plan)
     if plan.applied:
-        note(f"Applied: {plan.summary['placed']} section(s) booked under {plan.source}.")
+        note(f"Applied: {counted(plan.summary['placed'], 'section')} booked under {plan.source}.")
     elif apply:
         note("Nothing was applied.")
     else:

@@ -217,7 +217,8 @@ def _edit(
         )
         room_now = st.names.room(result.room_id)
         st.names.learn(user_ids=[result.owner_id])
-    show_result(st, result, room_now.code if room_now else str(result.room_id), "Changed")
+    code = room_now.code if room_now else str(result.room_id)
+    show_result(st, result, code, "Changed", unchanged=result.version == found.version)
 
 
 ResetExceptions = Annotated[

@@ -8,7 +8,7 @@ import typer
 
 from compax_cli.booking_views import exception_text
 from compax_cli.options import listed
-from compax_cli.output import details, note, print_json, quoted
+from compax_cli.output import counted, details, note, print_json, quoted
 from compax_cli.session import State
 from compax_cli.times import show_duration
 from compax_sdk import BookingSeries, SeriesResult, SkippedDate, Weekday
@@ -73,11 +73,20 @@ def series_pairs(
     ]
 
 
-def show_result(st: State, result: SeriesResult, room_code: str, action: str) -> None:
+def show_result(
+    st: State, result: SeriesResult, room_code: str, action: str, *, unchanged: bool = False
+) -> None:
+    """What a write did to a series: ``Changed series 7: 4 occurrences.``, or, when the
+    server kept the series' version (``unchanged``: the values given were there), that
+    nothing changed; then the series and what was skipped, moved or kept."""
     if st.json:
         print_json(result)
         return
-    note(f"{action} series {result.id}: {len(result.booking_ids)} occurrence(s).")
+    if unchanged:
+        note(f"Nothing changed: series {result.id} already had these values.")
+    else:
+        occurrences = counted(len(result.booking_ids), "occurrence")
+        note(f"{action} series {result.id}: {occurrences}.")
     owner = st.names.person(result.owner_id)
     details(series_pairs(result, room_code, owner), title=f"Series {result.id}")
     for skipped in result.skipped:

@@ -9,17 +9,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from compax_cli.output import err_console, fail
+from compax_cli.output import counted, err_console, fail
 
 db_app = typer.Typer(
     rich_markup_mode="markdown",
     help="Database schema: apply and inspect migrations (server side).",
     no_args_is_help=True,
 )
+
+
+def _missing(waiting: list[str]) -> NoReturn:
+    """Stop: the database lacks these migrations (a server or worker must not start on it)."""
+    fail(
+        f"The database is missing {counted(len(waiting), 'migration')} ({', '.join(waiting)}). "
+        "Run `compax db upgrade` first."
+    )
 
 
 def _server_settings() -> Any:
@@ -70,14 +78,11 @@ def serve(
     if settings.should_migrate_on_start:
         applied = asyncio.run(migrate.upgrade(settings.database_url))
         if applied:
-            err_console.print(f"Applied {len(applied)} migration(s): {', '.join(applied)}")
+            err_console.print(f"Applied {counted(len(applied), 'migration')}: {', '.join(applied)}")
     else:
         waiting = asyncio.run(migrate.pending(settings.database_url))
         if waiting:
-            fail(
-                f"The database is missing {len(waiting)} migration(s) ({', '.join(waiting)}). "
-                "Run `compax db upgrade` first."
-            )
+            _missing(waiting)
     if settings.bootstrap_admin_email and settings.bootstrap_admin_password:
         try:
             created = asyncio.run(_bootstrap(settings))
@@ -163,10 +168,7 @@ def worker() -> None:
 
     waiting = asyncio.run(migrate.pending(settings.database_url))
     if waiting:
-        fail(
-            f"The database is missing {len(waiting)} migration(s) ({', '.join(waiting)}). "
-            "Run `compax db upgrade` first."
-        )
+        _missing(waiting)
     err_console.print(f"Compax notification worker on {settings.database_url.split('@')[-1]}")
     asyncio.run(_run_worker(settings))
 
@@ -203,7 +205,7 @@ def db_upgrade() -> None:
 
     applied = asyncio.run(migrate.upgrade(settings.database_url))
     if applied:
-        err_console.print(f"Applied {len(applied)} migration(s):")
+        err_console.print(f"Applied {counted(len(applied), 'migration')}:")
         for name in applied:
             print(name)
     else:
@@ -223,7 +225,7 @@ def db_status() -> None:
     for name in waiting:
         print(name)
     if waiting:
-        err_console.print(f"{len(waiting)} migration(s) pending; run `compax db upgrade`.")
+        err_console.print(f"{counted(len(waiting), 'migration')} pending; run `compax db upgrade`.")
         raise typer.Exit(1)
     err_console.print("The database is up to date.")
 

@@ -8,7 +8,7 @@ import typer
 
 from compax_cli import lookup
 from compax_cli.options import Json, OnBookings, given
-from compax_cli.output import details, note, print_json, said_changed, table
+from compax_cli.output import counted, details, note, print_json, said_changed, table
 from compax_cli.session import State, client, require_a_change, state
 from compax_cli.times import parse_date
 from compax_sdk import Holiday, Term
@@ -24,9 +24,9 @@ HOLIDAY_HELP = "A holiday: 'YYYY-MM-DD[..YYYY-MM-DD] name' (repeat)."
 def parse_holiday(text: str) -> dict[str, Any]:
     """``"2027-04-05..2027-04-09 Easter"`` -> ``{"start": ..., "end": ..., "name": "Easter"}``."""
     span, _, name = text.strip().partition(" ")
-    first, _, last = span.partition("..")
+    first, dots, last = span.partition("..")
     start = parse_date(first, "--holiday")
-    end = parse_date(last, "--holiday") if last else start
+    end = parse_date(last, "--holiday") if dots else start  # "2027-04-05.." lacks its end
     return {"start": start, "end": end, "name": name.strip()}
 
 
@@ -145,6 +145,10 @@ def edit(
     """
     st = state(ctx, json_)
     require_a_change(ctx, says_how=frozenset({"on_bookings"}))
+    if holiday and no_holidays:
+        raise typer.BadParameter(
+            "give --holiday or --no-holidays, not both", param_hint="--no-holidays"
+        )
     holidays = [] if no_holidays else [parse_holiday(h) for h in holiday] if holiday else None
     with client(st) as c:
         found = lookup.term(c, term)
@@ -160,7 +164,7 @@ def edit(
     if changed.booking_ids:
         done = "cancelled" if on_bookings == "cancel" else "kept"
         hit = changed.booking_ids
-        note(f"  {len(hit)} occurrence(s) on the new holidays {done}: {hit}")
+        note(f"  {counted(len(hit), 'occurrence')} on the new holidays {done}: {hit}")
     show_term(st, changed)
 
 

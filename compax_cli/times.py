@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from compax_cli.numbers import is_whole
-from compax_cli.output import quoted
+from compax_cli.output import counted, quoted
 
 LOCALTIME = "/etc/localtime"
 DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?$")
@@ -180,7 +180,8 @@ def days_later(start: datetime, days: int, option: str) -> datetime:
     try:
         return start + timedelta(days=days)
     except OverflowError:
-        raise outside_calendar(f"{days} day(s) after {start.date().isoformat()}", option) from None
+        later = f"{counted(days, 'day')} after {start.date().isoformat()}"
+        raise outside_calendar(later, option) from None
 
 
 ONE_DIGIT_HOUR = re.compile(r"(?<![\d:+-])(\d)(?=:\d\d)")

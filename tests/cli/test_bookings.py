@@ -144,6 +144,14 @@ def test_move_rename_and_cancel(admin_cli, api, campus):
     assert json.loads(renamed.stdout)["title"] == "Final"  # --json after the command
     said = admin_cli.ok("bookings", "rename", str(booking.id), "Final exam")
     assert said.stderr == f"Renamed booking {booking.id}.\n"
+    again = admin_cli.ok("bookings", "rename", str(booking.id), "Final exam")
+    assert again.stderr == f"Nothing changed: booking {booking.id} already had this title.\n"
+    there = admin_cli.ok("bookings", "move", str(booking.id), "--room", big.code)
+    assert words(there) == (
+        f"Nothing changed: booking {booking.id} is already in {big.code} "
+        f"Wed {Y2031}-03-05 14:00-15:30 CET."
+    )
+    assert api.bookings.get(booking.id).version == 5  # made, moved twice, renamed twice
     assert re.search(rf"^room +{big.code} ", said.stdout, re.M) and "Final exam" in said.stdout
     long = admin_cli("bookings", "rename", str(booking.id), "t" * 201)
     assert (long.exit_code, long.stderr) == (
@@ -434,7 +442,8 @@ def test_move_by_end_or_duration_keeps_the_start(admin_cli, api, campus):
     late = ("bookings", "move", str(booking.id), "-s", f"{Y2031}-03-12 21:00")
     assert admin_cli(*late).exit_code == 1
     assert utc(admin_cli.json(*late, "--override")["start"]) == utc(f"{Y2031}-03-12T20:00Z")
-    assert api.bookings.get(booking.id).version == 6  # the refusals changed nothing
+    assert api.bookings.get(booking.id).version == 5  # the refusals and the move to 12:00 UTC
+    # (where it was) changed nothing
 
 
 def test_list_by_owner_series_and_building_as_a_table_and_csv(admin_cli, api, campus, member):

@@ -68,7 +68,7 @@ def test_a_closure_over_a_booking_lists_it_then_cancels_it_when_told(
         "buildings", "closures", "add", code, "--reason", "Power cut", "--date", f"{Y2031}-03-14",
         "--on-bookings", "cancel",
     )  # fmt: skip
-    assert f"1 booking(s) in that time cancelled: [{made.id}]" in done.stderr
+    assert f"1 booking in that time cancelled: [{made.id}]" in done.stderr
     cancelled = api.bookings.get(made.id)
     assert (cancelled.status, cancelled.reason) == ("cancelled", "closed: Power cut")
 
@@ -197,7 +197,7 @@ def test_closures_add_takes_days_or_times_and_says_what_it_did(admin_cli, api, c
     closure = api.buildings.list_closures(code.id).data[-1]
     assert rows(kept.stderr) == [
         f"Closed {room.code} Thu {Y2031}-04-10 09:30-10:30 CEST (closure {closure.id}).",
-        f"1 booking(s) in that time kept: [{booked.id}]",
+        f"1 booking in that time kept: [{booked.id}]",
     ]
     assert api.bookings.get(booked.id).status == "confirmed"
     both = admin_cli(*add, "--date", f"{Y2031}-04-20", "--start", f"{Y2031}-04-20 09:00")

@@ -57,8 +57,7 @@ def at(hour: int, minute: int = 0, day: int = 4) -> str:
 def test_a_plans_summary_names_each_action_in_order_and_leaves_out_the_zeros():
     plan = dict(create=5, update=2, unchanged=3, cancel=1, conflict=1, invalid=4, occurrences=66)
     assert imports.summary_text(plan, applied=False) == (
-        "5 to create, 2 to update, 3 unchanged, 1 to cancel, 1 conflict, 4 invalid; "
-        "66 occurrence(s)"
+        "5 to create, 2 to update, 3 unchanged, 1 to cancel, 1 conflict, 4 invalid; 66 occurrences"
     )
     assert imports.summary_text({"unchanged": 2}, applied=False) == "2 unchanged"
 
@@ -66,8 +65,7 @@ def test_a_plans_summary_names_each_action_in_order_and_leaves_out_the_zeros():
 def test_an_applied_batch_says_what_was_done_and_whom_it_bumped():
     done = dict(create=5, update=2, cancel=1, unchanged=1, occurrences=9, bumped=2)
     assert imports.summary_text(done, applied=True) == (
-        "5 created, 2 updated, 1 unchanged, 1 cancelled; 9 occurrence(s); "
-        "2 member booking(s) bumped"
+        "5 created, 2 updated, 1 unchanged, 1 cancelled; 9 occurrences; 2 member bookings bumped"
     )
     assert imports.summary_text({"create": 1, "conflict": 1}, applied=False) == (
         "1 to create, 1 conflict"
@@ -78,8 +76,8 @@ def test_a_batch_without_items_says_so_and_unknown_counts_are_left_out():
     assert imports.summary_text({}, applied=False) == "no items"
     nothing = {"create": 0, "occurrences": 0, "bumped": 0, "surprise": 3}
     assert imports.summary_text(nothing, applied=True) == "no items"
-    assert imports.summary_text({"occurrences": 4}, applied=True) == "4 occurrence(s)"
-    assert imports.summary_text({"bumped": 1}, applied=True) == "1 member booking(s) bumped"
+    assert imports.summary_text({"occurrences": 4}, applied=True) == "4 occurrences"
+    assert imports.summary_text({"bumped": 1}, applied=True) == "1 member booking bumped"
 
 
 # -- the counts table --------------------------------------------------------------------
@@ -220,7 +218,7 @@ def test_an_update_names_what_changes_whom_it_bumps_and_what_it_leaves():
     )
     assert imports.reasons(item, NEW_YORK).splitlines() == [
         "changes room, start, attendees",
-        "cancels member booking(s) 41, 42",
+        "cancels member bookings 41, 42",
         f"leaves out {Y2031}-03-10: closed: Easter ({Y2031}-03-09 19:00 EDT to x)",
         f"leaves out {Y2031}-03-17: conflict",
         f"keeps booking 51 on {Y2031}-03-11 as changed by hand (room, start)",
@@ -373,7 +371,7 @@ def test_lines_that_failed_are_each_named_then_counted(screen, tmp_path):
     assert s.err.splitlines() == [
         "error: line 2: room: empty",
         "error: line 5: bad",
-        "error: 2 line(s) of term.csv cannot be imported; nothing was sent",
+        "error: 2 lines of term.csv cannot be imported; nothing was sent",
     ]
 
 
@@ -387,7 +385,7 @@ def test_more_than_two_hundred_bad_lines_are_cut_short(screen, tmp_path):
     assert lines[199] == "error: line 201: bad"
     assert lines[200:] == [
         "... and 1 more",
-        "error: 201 line(s) of term.csv cannot be imported; nothing was sent",
+        "error: 201 lines of term.csv cannot be imported; nothing was sent",
     ]
     s = screen(200)
     with pytest.raises(typer.Exit):
@@ -405,7 +403,7 @@ def test_more_than_two_hundred_bad_lines_are_cut_short(screen, tmp_path):
         (
             {"create": 2, "conflict": 1, "invalid": 2},
             "Apply this plan to http://campus.example (2 to create, 1 conflict, 2 invalid), "
-            "leaving out 3 item(s)?",
+            "leaving out 3 items?",
         ),
     ],
 )

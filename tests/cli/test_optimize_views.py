@@ -407,8 +407,8 @@ def test_the_summary_sets_the_optimizer_against_greedy_best_fit_row_by_row(scree
         "└──────────────────────┴───────────┴─────────────────┘\n"
     )
     assert s.err == (
-        "Solver: optimal, gap 1.2 %, 1.234 s in 2 part(s); import 17: 2 to create, 1 "
-        "unchanged; 24\noccurrence(s)\n"
+        "Solver: optimal, gap 1.2 %, 1.234 s in 2 parts; import 17: 2 to create, 1 "
+        "unchanged; 24 occurrences\n"
     )
 
 
@@ -418,8 +418,8 @@ def test_the_solver_note_names_only_what_the_import_does(screen):
     solver = {"status": "feasible", "gap": 0, "solve_seconds": 30.0, "parts": 1}
     optimize.summary_table(plan(import_id=4, import_summary=summary, solver=solver))
     assert s.err == (
-        "Solver: feasible, gap 0.0 %, 30.0 s in 1 part(s); import 4: 1 to update, 2 to cancel; "
-        "3 member booking(s) bumped\n"
+        "Solver: feasible, gap 0.0 %, 30.0 s in 1 part; import 4: 1 to update, 2 to cancel; "
+        "3 member bookings bumped\n"
     )
 
 

@@ -68,6 +68,28 @@ def test_terms_add_show_edit_list_remove(admin_cli, term):
     assert bad.exit_code == 2 and "--end" in bad.stderr
 
 
+def test_terms_edit_refuses_holidays_it_cannot_read_and_says_what_it_did(admin_cli, api, term):
+    """``--holiday`` with ``--no-holidays`` (which would win unsaid), and a span without its
+    end, are usage errors before anything is sent; an edit says what changed, or that
+    nothing did."""
+    before = admin_cli.json("terms", "show", term)
+    both = admin_cli("terms", "edit", term, "--holiday", f"{Y2031}-03-10 Day", "--no-holidays")
+    assert both.exit_code == 2, both.output
+    assert "Invalid value for --no-holidays: give --holiday or --no-holidays, not both" in words(
+        both
+    )
+    open_ended = admin_cli("terms", "edit", term, "--holiday", f"{Y2031}-03-10.. Day")
+    assert open_ended.exit_code == 2 and "Invalid value for --holiday" in words(open_ended)
+    assert admin_cli.json("terms", "show", term) == before
+    renamed = admin_cli.ok("terms", "edit", term, "--name", f"{term} (new)")
+    assert words(renamed).startswith(f"Changed term {term} (new).")
+    same = admin_cli.ok("terms", "edit", f"{term} (new)", "--end", f"{Y2031}-03-30")
+    assert words(same).startswith(f"Nothing changed: term {term} (new) already had these values.")
+    cleared = admin_cli.ok("terms", "edit", f"{term} (new)", "--no-holidays")
+    assert words(cleared).startswith(f"Changed term {term} (new).")
+    assert admin_cli.json("terms", "show", f"{term} (new)")["version"] == before["version"] + 2
+
+
 def test_a_term_is_found_by_id_by_name_in_any_case_and_by_a_name_that_is_a_number(admin_cli, term):
     """``terms show 7`` is the term with the id 7; a term named ``2031`` (no term has that
     id) is found by its name; a name in another case is the same term."""
@@ -279,7 +301,7 @@ def test_create_sends_every_rule_and_option(admin_cli, api, campus, member):
         "--owner", me.email, "--description", "Bring laptops",
     )  # fmt: skip
     series = api.series.list(limit=200).data[-1]
-    assert words(made) == f"Booked series {series.id}: 5 occurrence(s)."
+    assert words(made) == f"Booked series {series.id}: 5 occurrences."
     assert series.rule["freq"] == "weekly" and series.rule["interval"] == 2
     assert (series.rule["weekdays"], series.rule["until"]) == (["mon", "wed"], f"{Y2031}-03-31")
     assert (series.excluded_dates, series.added_dates) == ([f"{Y2031}-03-17"], [f"{Y2031}-03-12"])
@@ -338,7 +360,10 @@ def test_edit_time_length_and_description_and_the_list(admin_cli, api, campus):
     changed = admin_cli.ok(
         "series", "edit", sid, "--time", "15:00", "-d", "90m", "--description", "Goggles"
     )
-    assert words(changed) == f"Changed series {sid}: 2 occurrence(s)."
+    assert words(changed) == f"Changed series {sid}: 2 occurrences."
+    same = admin_cli.ok("series", "edit", sid, "--time", "15:00", "--description", "Goggles")
+    assert words(same) == f"Nothing changed: series {sid} already had these values."
+    assert api.series.get(made["id"]).version == 2
     assert re.search(rf"^room +{room.code} *$", changed.stdout, re.M), changed.stdout
     series = api.series.get(made["id"])
     assert (series.start_time, series.duration_minutes, series.description) == (
@@ -353,7 +378,7 @@ def test_edit_time_length_and_description_and_the_list(admin_cli, api, campus):
     )
     assert "Lab" in row and room.code in row and "15:00 1h30m" in row and "active" in row
     cancelled = admin_cli.ok("series", "cancel", sid, "--reason", "course moved")
-    assert words(cancelled) == f"Cancelled in series {sid}: 2 occurrence(s)."
+    assert words(cancelled) == f"Cancelled in series {sid}: 2 occurrences."
     assert {b.reason for b in api.series.get(made["id"]).occurrences} == {"course moved"}
 
 
@@ -361,7 +386,7 @@ def test_add_date_says_so_and_staff_may_override_the_hours(admin_cli, api, campu
     made = lab(admin_cli, campus["mid"], "10:00", "1h", 1)
     sid = str(made["id"])
     added = admin_cli.ok("series", "add-date", sid, f"{Y2031}-03-07")
-    assert words(added) == f"Added a date to series {sid}: 1 occurrence(s)."
+    assert words(added) == f"Added a date to series {sid}: 1 occurrence."
     saturday = ("series", "add-date", sid, f"{Y2031}-03-08")
     assert admin_cli(*saturday).exit_code == 1  # closed at weekends
     assert len(admin_cli.json(*saturday, "--override")["booking_ids"]) == 1

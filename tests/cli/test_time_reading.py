@@ -485,8 +485,7 @@ def test_an_end_past_the_calendar_is_a_usage_error_not_a_traceback() -> None:
     with pytest.raises(typer.BadParameter) as refused:
         days_later(start, 1, "--from")
     assert (
-        refused.value.message
-        == "1 day(s) after 9999-12-31 is outside the calendar (years 1 to 9999)"
+        refused.value.message == "1 day after 9999-12-31 is outside the calendar (years 1 to 9999)"
     )
     spring = days_later(parse_time("2027-03-27 10:00", BERLIN, "--from"), 1, "--from")
     assert spring.isoformat() == "2027-03-28T10:00:00+02:00"  # a calendar day: 23 hours here

@@ -311,7 +311,7 @@ def test_what_a_series_write_did_is_said_date_by_date(screen):
     )
     series_views.show_result(state(), result, "M-101", "Created")
     assert s.err.splitlines() == [
-        "Created series 12: 2 occurrence(s).",
+        "Created series 12: 2 occurrences.",
         f"  skipped {Y}-03-04: taken: booking 9, busy 09:00 to 10:00",
         f"  skipped {Y}-03-09: too long; too early",
         f"  skipped {Y}-03-11: taken",
@@ -337,7 +337,7 @@ def test_what_a_series_write_did_is_said_date_by_date(screen):
 def test_a_series_write_with_nothing_to_report_says_only_what_it_did(screen, capsys):
     s = screen(100)
     series_views.show_result(state(), SeriesResult.model_validate(series()), "M-101", "Moved")
-    assert s.err == "Moved series 12: 0 occurrence(s).\n"
+    assert s.err == "Moved series 12: 0 occurrences.\n"
     series_views.show_result(state(json_=True), SeriesResult.model_validate(series()), "", "")
     assert json.loads(capsys.readouterr().out)["id"] == 12
 
