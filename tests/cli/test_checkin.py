@@ -48,3 +48,8 @@ def test_display_token_prints_the_page_once_and_revoke_ends_it(admin_cli, api, s
     revoked = admin_cli.json("rooms", "display-token", room.code, "--revoke")
     assert revoked == {"room_id": room.id, "revoked": 1}
     assert httpx.get(page).status_code == 401
+    admin_cli.ok("rooms", "display-token", room.code, "--json")  # --json after the command
+    one = admin_cli.ok("rooms", "display-token", room.code, "--revoke")
+    assert one.stderr == f"Revoked 1 display token of {room.code}.\n"
+    none = admin_cli.ok("rooms", "display-token", room.code, "--revoke")
+    assert none.stderr == f"Revoked 0 display tokens of {room.code}.\n"

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from compax_cli.main import app
 from compax_server import db
 from compax_server.db.users import Role, User
+from tests.cli.conftest import words
 
 runner = CliRunner()
 
@@ -20,13 +21,23 @@ def env_for(tmp_path):
 
 
 def test_db_upgrade_then_status(tmp_path):
+    """``status`` lists what is missing (exit 1), the worker refuses to start on it, and
+    ``upgrade`` applies it, each saying how many."""
     env = env_for(tmp_path)
     pending = runner.invoke(app, ["db", "status"], env=env)
     assert pending.exit_code == 1
-    assert "_init.py" in pending.stdout
+    names = pending.stdout.split()
+    assert len(names) > 1 and "_init.py" in names[0]
+    assert pending.stderr == f"{len(names)} migrations pending; run `compax db upgrade`.\n"
+    refused = runner.invoke(app, ["worker"], env=env)
+    assert (refused.exit_code, words(refused)) == (
+        1,
+        f"error: The database is missing {len(names)} migrations ({', '.join(names)}). Run "
+        "`compax db upgrade` first.",
+    )
     result = runner.invoke(app, ["db", "upgrade"], env=env)
     assert result.exit_code == 0, result.output
-    assert "_init.py" in result.stdout
+    assert (result.stdout.split(), result.stderr) == (names, f"Applied {len(names)} migrations:\n")
     status = runner.invoke(app, ["db", "status"], env=env)
     assert status.exit_code == 0
     assert "up to date" in status.stderr
