@@ -117,10 +117,14 @@ async def _building(building_id: int) -> Building:
 
 
 async def _set_features(room: Room, codes: list[str]) -> None:
-    features = await resolve_features(codes)
-    await RoomFeature.filter(room_id=room.pk).delete()
-    for feature in features:
-        await RoomFeature.create(room=room, feature=feature)
+    """Give the room these features: the rows of those it loses are deleted and rows are
+    added for those it gains; the others stay as they are (the same list writes nothing)."""
+    wanted = {f.pk: f for f in await resolve_features(codes)}
+    have = set(await RoomFeature.filter(room_id=room.pk).values_list("feature_id", flat=True))
+    if gone := have - wanted.keys():
+        await RoomFeature.filter(room_id=room.pk, feature_id__in=gone).delete()
+    for pk in sorted(wanted.keys() - have):
+        await RoomFeature.create(room=room, feature=wanted[pk])
 
 
 async def create_room(

@@ -9,7 +9,7 @@ import pytest
 
 from compax_server.db.audit import AuditEvent
 from compax_server.db.bookings import Booking, Status
-from compax_server.db.rooms import Building, Closure, Feature, Room
+from compax_server.db.rooms import Building, Closure, Feature, Room, RoomFeature
 from compax_server.db.users import Role
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
@@ -785,3 +785,35 @@ async def test_a_room_made_in_process_with_only_what_it_needs(admin, building):
         "",
     )
     assert (await rooms.snapshot(room))["features"] == []
+
+
+async def test_a_room_s_features_are_changed_row_by_row(client, staff, building):
+    """A PATCH of ``features`` deletes the rows of the features the room loses and adds
+    rows for those it gains; the same list (in any order, repeated) writes no row at all."""
+    h = bearer(staff)
+    for code in ("projector", "whiteboard", "piano"):
+        await client.post("/api/v1/features", json={"code": code, "name": code}, headers=h)
+    body = {"code": "F-1", "name": "F", "building_id": building.pk, "capacity": 9}
+    room = (
+        await client.post(R, json=body | {"features": ["projector", "whiteboard"]}, headers=h)
+    ).json()
+
+    async def rows() -> dict[str, int]:
+        found = await RoomFeature.filter(room_id=room["id"]).prefetch_related("feature")
+        return {row.feature.code: row.pk for row in found}
+
+    first = await rows()
+    same = ["whiteboard", "projector", "whiteboard"]
+    r = await client.patch(
+        f"{R}/{room['id']}", json={"features": same}, headers=h | {"If-Match": "*"}
+    )
+    assert (r.status_code, r.json()["version"]) == (200, room["version"]), r.text
+    assert await rows() == first
+    r = await client.patch(
+        f"{R}/{room['id']}",
+        json={"features": ["piano", "whiteboard"]},
+        headers=h | {"If-Match": "*"},
+    )
+    assert r.json()["features"] == ["piano", "whiteboard"]
+    now = await rows()
+    assert now.keys() == {"piano", "whiteboard"} and now["whiteboard"] == first["whiteboard"]
