@@ -68,6 +68,34 @@ def test_terms_add_show_edit_list_remove(admin_cli, term):
     assert bad.exit_code == 2 and "--end" in bad.stderr
 
 
+def test_terms_list_show_add_and_remove_say_what_they_did(admin_cli, term):
+    """The list as a table (and ``--json`` after the command), a term's details, and the
+    words of ``add`` and ``remove``."""
+    made = admin_cli.json("terms", "show", term)
+    listed = rows(admin_cli.ok("terms", "list").stdout)
+    assert listed[1] == "id name campus from to holidays"
+    assert f"{made['id']} {term} {Y2031}-03-03 {Y2031}-03-30 1" in listed
+    as_json = json.loads(admin_cli.ok("terms", "list", "--json").stdout)
+    assert made in as_json
+    shown = admin_cli.ok("terms", "show", term)
+    assert rows(shown.stdout)[:7] == [
+        f"Term {term}", f"id {made['id']}", f"name {term}", "campus",
+        f"from {Y2031}-03-03", f"to {Y2031}-03-30",
+        f"holidays {Y2031}-03-17..{Y2031}-03-21 Spring break",
+    ]  # fmt: skip
+    autumn = f"Autumn {tag()}"
+    added = admin_cli.ok(
+        "terms", "add", "--name", autumn, "--start", f"{Y2031}-09-01", "--end", f"{Y2031}-12-20",
+        "--holiday", f"{Y2031}-10-01 Open day", "--holiday", f"{Y2031}-11-02..{Y2031}-11-03",
+    )  # fmt: skip
+    new = admin_cli.json("terms", "show", autumn)
+    assert added.stderr == f"Added term {autumn} (id {new['id']}).\n"
+    assert f"holidays {Y2031}-10-01 Open day; {Y2031}-11-02..{Y2031}-11-03" in rows(added.stdout)
+    removed = admin_cli.ok("terms", "remove", autumn)
+    assert (removed.stderr, removed.stdout) == (f"Removed term {autumn}.\n", "")
+    assert admin_cli("terms", "show", autumn).exit_code == 3
+
+
 def test_terms_edit_refuses_holidays_it_cannot_read_and_says_what_it_did(admin_cli, api, term):
     """``--holiday`` with ``--no-holidays`` (which would win unsaid), and a span without its
     end, are usage errors before anything is sent; an edit says what changed, or that
@@ -241,7 +269,7 @@ def test_a_taken_date_stops_the_series_with_exit_code_4(admin_cli, api, campus, 
     )  # fmt: skip
     assert result.exit_code == 4
     assert result.stderr == (
-        f"error: 1 occurrence(s) are taken (nothing was booked): {Y2031}-03-13\n"
+        f"error: 1 occurrence is taken (nothing was booked): {Y2031}-03-13\n"
         f"  in the way: booking {in_way.id} 'Exam' in {room.code}, Thu {Y2031}-03-13 "
         f"10:00-11:00 CET, confirmed, booked by Mia Member <{member.me.get().email}>\n"
     )
@@ -273,7 +301,7 @@ def test_a_new_holiday_over_lectures_lists_them_in_their_rooms_time(admin_cli, c
     refused = admin_cli("terms", "edit", name, "--holiday", f"{Y2031}-03-13 Founders day")
     assert refused.exit_code == 4
     assert refused.stderr == (
-        "error: the new holidays would cover 1 booking(s); nothing was changed:\n"
+        "error: the new holidays would cover 1 booking; nothing was changed:\n"
         f"  booking {made['booking_ids'][1]} 'Tutorial' in {room.code}, Thu {Y2031}-03-13 "
         f"10:00-11:00 CET, confirmed, booked by Administrator <{ADMIN_EMAIL}>\n"
         "  add --on-bookings cancel to cancel them (their owners see why), or --on-bookings "
@@ -334,7 +362,7 @@ def test_holidays_closures_and_opening_hours_on_create(admin_cli, api, campus, t
     refused = admin_cli(*weekly, "--time", "12:00")
     assert (refused.exit_code, refused.stderr) == (  # in the room's zone, not this machine's
         1,
-        "error: 1 occurrence(s) break a rule (nothing was booked): closed: Works "
+        "error: 1 occurrence breaks a rule (nothing was booked): closed: Works "
         f"(Tue {Y2031}-03-11 00:00-24:00 CET)\n"
         "  Staff may book past opening hours, closures and rules with --override.\n",
     )
@@ -473,7 +501,7 @@ def test_cancel_add_date_and_edit_show_the_room_and_read_json_after_the_command(
     )  # fmt: skip
     closed = admin_cli("series", "add-date", sid, f"{Y2031}-03-13")
     assert (closed.exit_code, closed.stderr.splitlines()[0]) == (
-        1, f"error: 1 occurrence(s) break a rule (nothing was booked): closed: Works "
+        1, f"error: 1 occurrence breaks a rule (nothing was booked): closed: Works "
         f"(Thu {Y2031}-03-13 00:00-24:00 CET)",
     )  # fmt: skip
     edited = json.loads(admin_cli.ok("series", "edit", sid, "--title", "Lab 2", "--json").stdout)
