@@ -16,6 +16,7 @@ from compax_server.db.rooms import Building, Closure, Room
 from compax_server.domain import bounds, hours, versions
 from compax_server.domain.versions import Expected
 from compax_server.domain.waitlist import Slot
+from compax_server.domain.words import counted, them
 from compax_server.errors import (
     AlreadyExists,
     Conflict,
@@ -143,7 +144,8 @@ async def delete_building(actor: Actor, building_id: int) -> None:
         rooms = await Room.filter(building_id=building.pk, deleted_at=None).count()
         if rooms:
             raise Conflict(
-                f"building {building.code} still has {rooms} room(s); remove them first",
+                f"building {building.code} still has {counted(rooms, 'room')}; remove "
+                f"{them(rooms)} first",
                 rooms=rooms,
             )
         await waitlist_offers.close_entries(

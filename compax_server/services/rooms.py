@@ -15,6 +15,7 @@ from compax_server.db.room_locks import lock_rooms
 from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature_codes
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
+from compax_server.domain.words import counted, them
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from compax_server.services import audit, limits, search, waitlist_offers, writes
 from compax_server.services import booking_checks as checks
@@ -225,8 +226,9 @@ async def delete_room(actor: Actor, room_id: int, *, force: bool = False) -> Rem
             ).order_by("start")
             if upcoming and not force:
                 raise Conflict(
-                    f"room {room.code} has {len(upcoming)} upcoming booking(s); cancel or move "
-                    "them, or remove the room with force=true (admins), which cancels them",
+                    f"room {room.code} has {counted(len(upcoming), 'upcoming booking')}; "
+                    f"cancel or move {them(len(upcoming))}, or remove the room with force=true "
+                    f"(admins), which cancels {them(len(upcoming))}",
                     bookings=[b.pk for b in upcoming[:50]],
                 )
             before = await snapshot(room)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from compax_server.db import search as search_db
+from compax_server.domain.words import counted
 from compax_server.services.actors import Actor
 
 
@@ -35,7 +36,8 @@ async def near_misses(
             reasons.append(
                 {
                     "type": "outside_opening_hours",
-                    "detail": f"{room['building_code']} is closed at {n} of {count} occurrence(s)",
+                    "detail": f"{room['building_code']} is closed at {n} of "
+                    f"{counted(count, 'occurrence')}",
                     "occurrences": n,
                 }
             )

@@ -16,6 +16,7 @@ from compax_server.db.bookings import Booking, BookingRow, Status
 from compax_server.db.room_locks import RoomForBooking
 from compax_server.db.terms import Term
 from compax_server.domain import hours, recurrence, slots
+from compax_server.domain.words import counted
 from compax_server.errors import BookingConflict, InvalidInput, RuleViolation
 from compax_server.services import booking_checks as checks
 from compax_server.services import booking_views, rules
@@ -187,7 +188,8 @@ def enforce_policy(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
         if p.problems:
             errors = [e for day in sorted(p.problems) for e in p.problems[day]]
             raise RuleViolation(
-                f"{len(p.problems)} occurrence(s) break a rule (nothing was booked): "
+                f"{counted(len(p.problems), 'occurrence')} "
+                f"{'breaks' if len(p.problems) == 1 else 'break'} a rule (nothing was booked): "
                 + "; ".join(sorted({e["detail"] for e in errors})[:5])
                 + (" (staff may override)" if actor.is_staff else ""),
                 errors=errors,
@@ -195,7 +197,8 @@ def enforce_policy(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
         if p.conflicts:
             conflicts = [c for day in sorted(p.conflicts) for c in p.conflicts[day]]
             raise BookingConflict(
-                f"{len(p.conflicts)} occurrence(s) are taken (nothing was booked): "
+                f"{counted(len(p.conflicts), 'occurrence')} "
+                f"{'is' if len(p.conflicts) == 1 else 'are'} taken (nothing was booked): "
                 + ", ".join(d.isoformat() for d in sorted(p.conflicts)[:10]),
                 conflicts=conflicts,
                 dates=[d.isoformat() for d in sorted(p.conflicts)],

@@ -151,8 +151,8 @@ async def test_removing_a_room_with_upcoming_bookings_is_409_unless_an_admin_for
     assert r.status_code == 409
     assert r.json()["bookings"] == [booking.pk]
     assert r.json()["detail"] == (
-        f"room {room.code} has 1 upcoming booking(s); cancel or move them, "
-        "or remove the room with force=true (admins), which cancels them"
+        f"room {room.code} has 1 upcoming booking; cancel or move it, "
+        "or remove the room with force=true (admins), which cancels it"
     )
     with pytest.raises(Conflict):  # in-process too, unless forced
         await rooms.delete_room(actor_of(admin), room.pk)
@@ -197,7 +197,7 @@ async def test_a_building_is_removed_once_its_rooms_are_and_the_removal_is_audit
     r = await client.delete(f"{B}/{building.pk}", headers=h)
     assert (r.status_code, r.json()["detail"], r.json()["rooms"]) == (
         409,
-        f"building {building.code} still has 1 room(s); remove them first",
+        f"building {building.code} still has 1 room; remove it first",
         1,
     )
     assert (await client.delete(f"{R}/{room.pk}", headers=h)).status_code == 200
@@ -608,7 +608,7 @@ async def test_removing_a_room_counts_only_the_bookings_still_to_come(
     r = await client.delete(f"{R}/{room.pk}", headers=bearer(staff))
     assert r.status_code == 409
     assert r.json()["bookings"] == [pending.pk]
-    assert r.json()["detail"].startswith(f"room {room.code} has 1 upcoming booking(s);")
+    assert r.json()["detail"].startswith(f"room {room.code} has 1 upcoming booking;")
     await Booking.filter(id=pending.pk).update(status=Status.rejected)
     assert (await client.delete(f"{R}/{room.pk}", headers=bearer(staff))).status_code == 200
     assert (await Booking.get(id=past.pk)).status == Status.confirmed
@@ -633,7 +633,7 @@ async def test_a_removal_held_back_by_many_bookings_names_the_first_50_and_count
     by_start = [b.pk for b in reversed(made)]
     r = await client.delete(f"{R}/{room.pk}", headers=bearer(staff))
     assert r.status_code == 409, r.text
-    assert r.json()["detail"].startswith(f"room {room.code} has 51 upcoming booking(s);")
+    assert r.json()["detail"].startswith(f"room {room.code} has 51 upcoming bookings;")
     assert r.json()["bookings"] == by_start[:50]
     r = await client.delete(f"{R}/{room.pk}?force=true", headers=bearer(admin))
     assert r.status_code == 200, r.text

@@ -89,7 +89,7 @@ async def test_hours_bookings_and_closures_count_each_blocked_occurrence_once(
     await book(staff, booked, at(4, 9, 30), at(4, 10))
     closed = {
         "type": "outside_opening_hours",
-        "detail": "B1 is closed at 2 of 3 occurrence(s)",
+        "detail": "B1 is closed at 2 of 3 occurrences",
         "occurrences": 2,
     } | {k: None for k in ("booking_id", "closure_id", "start", "end", "status", "title")}
     not_bookable = NO_EXTRA | {"type": "not_bookable", "detail": "the room is not bookable"}

@@ -606,13 +606,13 @@ async def test_a_refused_series_says_how_many_dates_and_why(client, staff, membe
     )
     r = await create(client, member, room)
     assert r.status_code == 409, r.text
-    assert r.json()["detail"] == (f"1 occurrence(s) are taken (nothing was booked): {Y2031}-04-01")
+    assert r.json()["detail"] == (f"1 occurrence is taken (nothing was booked): {Y2031}-04-01")
     await set_rules(client, staff, "global", max_duration_minutes=60)
     later = {"start_date": f"{Y2031}-04-08"}  # 04-08 and 04-15: past the taken date
     r = await create(client, member, room, **later)
     assert r.status_code == 422, r.text
     assert r.json()["detail"] == (
-        "2 occurrence(s) break a rule (nothing was booked): a booking may last at most 1h"
+        "2 occurrences break a rule (nothing was booked): a booking may last at most 1h"
     )
     assert [e["rule"] for e in r.json()["errors"]] == ["max_duration_minutes"] * 2
     r = await create(client, staff, room, **later)
@@ -713,7 +713,7 @@ async def test_a_refused_series_names_its_first_five_distinct_reasons(
         r = await create(client, user, room)
         assert r.status_code == 422, r.text
         assert r.json()["detail"] == (
-            f"6 occurrence(s) break a rule (nothing was booked): {listed}{tail}"
+            f"6 occurrences break a rule (nothing was booked): {listed}{tail}"
         )
         assert [e["detail"] for e in r.json()["errors"]] == details
     assert await Booking.all().count() == 0
@@ -730,7 +730,7 @@ async def test_a_taken_series_names_its_first_ten_dates_and_lists_them_all(
         await book(staff, room, start, start + timedelta(minutes=30))
     r = await create(client, member, room, recurrence={"until": None, "count": 12})
     assert r.status_code == 409, r.text
-    assert r.json()["detail"] == "12 occurrence(s) are taken (nothing was booked): " + ", ".join(
+    assert r.json()["detail"] == "12 occurrences are taken (nothing was booked): " + ", ".join(
         d.isoformat() for d in days[:10]
     )
     assert r.json()["dates"] == [d.isoformat() for d in days]

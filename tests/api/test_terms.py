@@ -305,7 +305,7 @@ async def test_new_holidays_list_what_they_hit_by_start_and_leave_what_is_cancel
     )
     assert refused.status_code == 409, refused.text
     assert refused.json()["detail"] == (
-        "the new holidays would cover 2 booking(s); send on_bookings=cancel to cancel them "
+        "the new holidays would cover 2 bookings; send on_bookings=cancel to cancel them "
         "(their owners see why), or on_bookings=keep to keep them"
     )
     assert [b["id"] for b in refused.json()["bookings"]] == [early_b.pk, late_b.pk]

@@ -58,7 +58,7 @@ def test_a_409_names_the_option_not_the_parameter():
     response = problem(
         409,
         "conflict",
-        "room B1-204 has 2 upcoming booking(s); cancel or move them, or remove the room with "
+        "room B1-204 has 2 upcoming bookings; cancel or move them, or remove the room with "
         "force=true (admins), which cancels them",
     )
     message, code = explain(error_from_response(response), State(zone_hint=BERLIN))

@@ -199,7 +199,7 @@ async def test_a_closure_hits_exactly_the_active_bookings_inside_it_in_time_orde
     assert r.status_code == 409, r.text
     assert [b["id"] for b in r.json()["bookings"]] == [early.pk, late.pk]
     assert r.json()["detail"] == (
-        "the closure would cover 2 booking(s); send on_bookings=cancel to cancel them (their "
+        "the closure would cover 2 bookings; send on_bookings=cancel to cancel them (their "
         "owners see why), or on_bookings=keep to keep them"
     )
     body = over_monday() | {"on_bookings": "keep"}

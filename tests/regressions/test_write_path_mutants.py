@@ -517,7 +517,7 @@ async def test_a_refused_closure_lists_at_most_200_bookings_and_says_what_to_sen
     )
     assert r.status_code == 409, r.text
     assert r.json()["detail"] == (
-        "the closure would cover 201 booking(s); send on_bookings=cancel to cancel them (their "
+        "the closure would cover 201 bookings; send on_bookings=cancel to cancel them (their "
         "owners see why), or on_bookings=keep to keep them"
     )
     assert len(r.json()["bookings"]) == 200
