@@ -1,0 +1,16 @@
+"""How the server's messages count."""
+
+from __future__ import annotations
+
+from compax_server.domain.words import counted, them
+
+
+def test_a_count_has_its_noun_in_the_singular_only_for_one():
+    assert [counted(n, "booking") for n in (0, 1, 2)] == ["0 bookings", "1 booking", "2 bookings"]
+    assert counted(1, "delivery", "deliveries") == "1 delivery"
+    assert counted(3, "delivery", "deliveries") == "3 deliveries"
+    assert counted(1, "upcoming booking") == "1 upcoming booking"
+
+
+def test_the_pronoun_follows_the_count():
+    assert [them(n) for n in (0, 1, 2)] == ["them", "it", "them"]
