@@ -164,9 +164,8 @@ def _closure_hits(exc: APIError, st: State | None) -> str:
     """A closure or new holidays over bookings: which ones, and the two ways on."""
     hit = exc.body.get("bookings") or []
     lines = [f"{exc.detail.split(';')[0]}; nothing was changed:"]
-    for b in hit if isinstance(hit, list) else []:
-        if not isinstance(b, dict):
-            continue
+    listed = [b for b in hit if isinstance(b, dict)] if isinstance(hit, list) else []
+    for b in listed:
         room_id = b.get("room_id") if isinstance(b.get("room_id"), int) else None
         tz = _zone(st, room_id)
         start, end = b.get("start"), b.get("end")
@@ -180,9 +179,10 @@ def _closure_hits(exc: APIError, st: State | None) -> str:
         by = st.names.person(owner) if st and isinstance(owner, int) else None
         status = b.get("status")
         lines.append(f"  {what}{title}{room}, {when}{whose(str(status) if status else None, by)}")
+    it, whose_owner = ("it", "its owner sees") if len(listed) == 1 else ("them", "their owners see")
     lines.append(
-        "  add --on-bookings cancel to cancel them (their owners see why), "
-        "or --on-bookings keep to keep them"
+        f"  add --on-bookings cancel to cancel {it} ({whose_owner} why), "
+        f"or --on-bookings keep to keep {it}"
     )
     return "\n".join(lines)
 

@@ -362,14 +362,18 @@ def test_a_closure_list_that_is_not_one_lists_nothing_and_odd_members_are_left_o
     )
     assert explain(closure(5)) == (f"it covers bookings; nothing was changed:\n{ways_on}", 4)
     odd = [{"id": 5, "room_id": "3", "owner_id": "7", "start": AT_9, "end": None}]
+    way_on = (  # one booking listed
+        "  add --on-bookings cancel to cancel it (its owner sees why), "
+        "or --on-bookings keep to keep it"
+    )
     assert explain(closure(odd), State(tz="Europe/Berlin")) == (
-        f"it covers bookings; nothing was changed:\n  booking 5, {AT_9} - None\n{ways_on}",
+        f"it covers bookings; nothing was changed:\n  booking 5, {AT_9} - None\n{way_on}",
         4,
     )
     # Outside a command: the room and the owner are not looked up (there is no one to ask).
     plain = [{"id": 5, "room_id": 3, "owner_id": 7, "start": AT_9, "end": AT_9}]
     assert explain(closure(plain)) == (
-        f"it covers bookings; nothing was changed:\n  booking 5, {AT_9} - {AT_9}\n{ways_on}",
+        f"it covers bookings; nothing was changed:\n  booking 5, {AT_9} - {AT_9}\n{way_on}",
         4,
     )
 

@@ -59,8 +59,8 @@ def test_a_closure_over_a_booking_lists_it_then_cancels_it_when_told(
         "error: the closure would cover 1 booking; nothing was changed:\n"
         f"  booking {made.id} 'Exam' in {room.code}, Fri {Y2031}-03-14 09:00-11:00 CET, "
         f"confirmed, booked by Mia Member <{member.me.get().email}>\n"
-        "  add --on-bookings cancel to cancel them (their owners see why), or --on-bookings "
-        "keep to keep them\n"
+        "  add --on-bookings cancel to cancel it (its owner sees why), or --on-bookings "
+        "keep to keep it\n"
     )
     assert api.bookings.get(made.id).status == "confirmed"
 

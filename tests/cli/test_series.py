@@ -304,8 +304,32 @@ def test_a_new_holiday_over_lectures_lists_them_in_their_rooms_time(admin_cli, c
         "error: the new holidays would cover 1 booking; nothing was changed:\n"
         f"  booking {made['booking_ids'][1]} 'Tutorial' in {room.code}, Thu {Y2031}-03-13 "
         f"10:00-11:00 CET, confirmed, booked by Administrator <{ADMIN_EMAIL}>\n"
-        "  add --on-bookings cancel to cancel them (their owners see why), or --on-bookings "
-        "keep to keep them\n"
+        "  add --on-bookings cancel to cancel it (its owner sees why), or --on-bookings "
+        "keep to keep it\n"
+    )
+    alone = admin_cli("terms", "edit", name, "--on-bookings", "keep")  # says how, not what
+    assert (alone.exit_code, words(alone)) == (
+        2,
+        "error: nothing to change: give --name, --start, --end, --holiday or --no-holidays",
+    )
+    kept = admin_cli.ok(
+        "terms", "edit", name, "--holiday", f"{Y2031}-03-13 Founders day", "--on-bookings", "keep"
+    )
+    assert words(kept).startswith(
+        f"Changed term {name}. 1 occurrence on the new holidays kept: [{made['booking_ids'][1]}]"
+    )
+    earlier = json.loads(
+        admin_cli.ok("terms", "edit", name, "--start", f"{Y2031}-03-02", "--json").stdout
+    )  # --json after the command
+    assert (earlier["start_date"], earlier["end_date"]) == (f"{Y2031}-03-02", f"{Y2031}-03-30")
+    assert [h["name"] for h in earlier["holidays"]] == ["Founders day"]
+    sports = admin_cli.ok(
+        "terms", "edit", name, "--holiday", f"{Y2031}-03-13 Founders day",
+        "--holiday", f"{Y2031}-03-20 Sports day", "--on-bookings", "cancel",
+    )  # fmt: skip
+    third = made["booking_ids"][2]
+    assert words(sports).startswith(
+        f"Changed term {name}. 1 occurrence on the new holidays cancelled: [{third}]"
     )
 
 
