@@ -108,6 +108,10 @@ def test_terms_edit_refuses_holidays_it_cannot_read_and_says_what_it_did(admin_c
     )
     open_ended = admin_cli("terms", "edit", term, "--holiday", f"{Y2031}-03-10.. Day")
     assert open_ended.exit_code == 2 and "Invalid value for --holiday" in words(open_ended)
+    for option in ("--start", "--end"):
+        bad = admin_cli("terms", "edit", term, option, "soon")
+        assert bad.exit_code == 2
+        assert f"Invalid value for {option}: 'soon' is not a date (YYYY-MM-DD)" in words(bad)
     assert admin_cli.json("terms", "show", term) == before
     renamed = admin_cli.ok("terms", "edit", term, "--name", f"{term} (new)")
     assert words(renamed).startswith(f"Changed term {term} (new).")
