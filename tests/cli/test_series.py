@@ -87,9 +87,14 @@ def test_terms_list_show_add_and_remove_say_what_they_did(admin_cli, term):
     added = admin_cli.ok(
         "terms", "add", "--name", autumn, "--start", f"{Y2031}-09-01", "--end", f"{Y2031}-12-20",
         "--holiday", f"{Y2031}-10-01 Open day", "--holiday", f"{Y2031}-11-02..{Y2031}-11-03",
+        "--campus", "North",
     )  # fmt: skip
-    new = admin_cli.json("terms", "show", autumn)
+    new = json.loads(admin_cli.ok("terms", "show", autumn, "--json").stdout)
     assert added.stderr == f"Added term {autumn} (id {new['id']}).\n"
+    assert new["campus"] == "North"
+    assert f"{new['id']} {autumn} North {Y2031}-09-01 {Y2031}-12-20 2" in rows(
+        admin_cli.ok("terms", "list").stdout
+    )
     assert f"holidays {Y2031}-10-01 Open day; {Y2031}-11-02..{Y2031}-11-03" in rows(added.stdout)
     removed = admin_cli.ok("terms", "remove", autumn)
     assert (removed.stderr, removed.stdout) == (f"Removed term {autumn}.\n", "")
