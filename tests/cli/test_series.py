@@ -117,6 +117,14 @@ def test_terms_edit_refuses_holidays_it_cannot_read_and_says_what_it_did(admin_c
         bad = admin_cli("terms", "edit", term, option, "soon")
         assert bad.exit_code == 2
         assert f"Invalid value for {option}: 'soon' is not a date (YYYY-MM-DD)" in words(bad)
+        dates = {"--start": f"{Y2031}-09-01", "--end": f"{Y2031}-12-20"} | {option: "soon"}
+        given = [word for pair in dates.items() for word in pair]
+        not_added = admin_cli("terms", "add", "--name", "Never", *given)
+        assert not_added.exit_code == 2
+        assert f"Invalid value for {option}: 'soon' is not a date (YYYY-MM-DD)" in words(not_added)
+    undated = admin_cli("terms", "edit", term, "--holiday", "soon Day")
+    assert undated.exit_code == 2
+    assert "Invalid value for --holiday: 'soon' is not a date (YYYY-MM-DD)" in words(undated)
     assert admin_cli.json("terms", "show", term) == before
     renamed = admin_cli.ok("terms", "edit", term, "--name", f"{term} (new)")
     assert words(renamed).startswith(f"Changed term {term} (new).")
@@ -134,9 +142,11 @@ def test_a_term_is_found_by_id_by_name_in_any_case_and_by_a_name_that_is_a_numbe
     assert admin_cli.json("terms", "show", str(made["id"]))["name"] == term
     assert admin_cli.json("terms", "show", term.upper())["id"] == made["id"]
     number = str(900000 + int(tag(), 16) % 99999)
-    admin_cli.ok(
-        "terms", "add", "--name", number, "--start", f"{Y2031}-09-01", "--end", f"{Y2031}-12-20"
-    )
+    added = admin_cli.ok(
+        "terms", "add", "--name", number, "--start", f"{Y2031}-09-01", "--end", f"{Y2031}-12-20",
+        "--json",
+    )  # fmt: skip
+    assert json.loads(added.stdout) == admin_cli.json("terms", "show", number)  # --json after
     assert admin_cli.json("terms", "show", number)["name"] == number
     missing = admin_cli("terms", "show", "2147483647")
     assert missing.exit_code == 3, missing.output
