@@ -132,6 +132,7 @@ def test_terms_edit_refuses_holidays_it_cannot_read_and_says_what_it_did(admin_c
     assert words(same).startswith(f"Nothing changed: term {term} (new) already had these values.")
     cleared = admin_cli.ok("terms", "edit", f"{term} (new)", "--no-holidays")
     assert words(cleared).startswith(f"Changed term {term} (new).")
+    assert "holidays none" in rows(cleared.stdout)
     assert admin_cli.json("terms", "show", f"{term} (new)")["version"] == before["version"] + 2
 
 
