@@ -45,7 +45,8 @@ class Room(Model):
     created_at: AwareDatetime
     updated_at: AwareDatetime
     contacts: list[RoomContact] | None = None
-    """From ``rooms.get`` only: its managers, then its building's (empty: staff decide)."""
+    """From ``rooms.get``, ``create`` and ``update`` (not lists or searches): its managers,
+    then its building's (empty: staff decide)."""
 
 
 class RoomDeleted(Model):

@@ -71,8 +71,8 @@ class RoomOut(Out):
     updated_at: datetime
     contacts: list[Contact] | None = Field(
         None,
-        description="GET /rooms/{id} only: whom to ask about the room (its managers, then "
-        "its building's; empty: staff decide)",
+        description="one room's read, create and update only (null in lists and searches): "
+        "whom to ask about the room (its managers, then its building's; empty: staff decide)",
     )
 
 
@@ -167,13 +167,12 @@ async def create_feature(request: Request, actor: Actor, body: FeatureCreate) ->
 )
 async def create_room(request: Request, actor: Actor, body: RoomCreate) -> HTTPResponse:
     room = await rooms.create_room(actor, **body.model_dump())
-    return render(await room_out(room), 201, {"Location": f"/api/v1/rooms/{room.pk}"})
+    return render(await _with_contacts(room), 201, {"Location": f"/api/v1/rooms/{room.pk}"})
 
 
-@router.get("/<room_id>", summary="Read a room", response=RoomOut, errors=(*AUTH_ERRORS, 404))
-async def read_room(request: Request, actor: Actor, room_id: int) -> HTTPResponse:
-    """With ``contacts``: whom to ask about the room (who decides its requests)."""
-    room = await rooms.get_room(actor, room_id)
+async def _with_contacts(room: Room) -> RoomOut:
+    """The room as one room's read, create and update answer it: with whom to ask about it
+    (a client keeping the answer to its edit as its copy keeps the contacts too)."""
     out = await room_out(room)
     out.contacts = [
         Contact(
@@ -184,7 +183,13 @@ async def read_room(request: Request, actor: Actor, room_id: int) -> HTTPRespons
         )
         for m in await managers.contacts_of(room.pk, room.building_id)
     ]
-    return render(out)
+    return out
+
+
+@router.get("/<room_id>", summary="Read a room", response=RoomOut, errors=(*AUTH_ERRORS, 404))
+async def read_room(request: Request, actor: Actor, room_id: int) -> HTTPResponse:
+    """With ``contacts``: whom to ask about the room (who decides its requests)."""
+    return render(await _with_contacts(await rooms.get_room(actor, room_id)))
 
 
 @router.patch(
@@ -201,7 +206,7 @@ async def update_room(
 ) -> HTTPResponse:
     """``features`` replaces the room's whole feature list. Needs ``If-Match``."""
     room = await rooms.update_room(actor, room_id, expected=if_match(request), **body.changes())
-    return render(await room_out(room), headers={"ETag": etag(room)})
+    return render(await _with_contacts(room), headers={"ETag": etag(room)})
 
 
 @router.delete(

@@ -476,6 +476,23 @@ async def test_the_room_shows_whom_to_contact(client, campus):
     assert contacts[0]["full_name"] == campus["room_manager"].full_name
 
 
+async def test_a_room_s_edit_answers_it_as_its_read_does_with_its_contacts(client, campus, staff):
+    """A client keeping the answer to its edit as its copy keeps whom to ask too."""
+    url = f"{API}/rooms/{campus['seminar'].pk}"
+    read = (await client.get(url, headers=bearer(staff))).json()
+    r = await client.patch(
+        url,
+        json={"description": "Seminar room, ground floor"},
+        headers=bearer(staff) | {"If-Match": f'"{read["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert [(c["email"], c["of"]) for c in r.json()["contacts"]] == [
+        (campus["room_manager"].email, "room"),
+        (campus["building_manager"].email, "building"),
+    ]
+    assert r.json() == (await client.get(url, headers=bearer(staff))).json()
+
+
 async def test_a_deactivated_manager_is_no_ones_contact(client, campus, admin):
     await users.deactivate_user(actor_of(admin), campus["room_manager"].pk)
     r = await client.get(f"{API}/rooms/{campus['seminar'].pk}", headers=bearer(campus["other"]))

@@ -57,7 +57,7 @@ async def test_a_found_room_shows_what_get_shows(client, member, staff, make_roo
     for found in catalogue["data"]:
         one = await client.get(f"{R}/{found['id']}", headers=bearer(staff))
         assert one.status_code == 200
-        assert found.pop("contacts") is None  # listed by GET /rooms/{id} only
+        assert found.pop("contacts") is None  # listed by one room's read only
         assert found == {k: v for k, v in one.json().items() if k != "contacts"}
     flags = {r["code"]: (r["bookable"], r["requires_approval"]) for r in catalogue["data"]}
     assert flags == {"A-1": (True, False), "A-2": (True, True), "A-3": (False, False)}

@@ -38,6 +38,8 @@ def test_a_department_manages_its_building_and_decides_its_requests(
     [contact] = [line for line in shown.splitlines() if line.startswith("contact")]
     named = contact.removeprefix("contact").strip().split(", ")
     assert sorted(named) == sorted([f"Music Office <{email}>", f"Administrator <{ADMIN_EMAIL}>"])
+    edited = admin_cli.ok("rooms", "edit", room.code, "--description", "Rehearsal room").output
+    assert contact in edited.splitlines()  # the edit shows the room as show does
     admin_cli.ok("rooms", "managers", "remove", room.code, ADMIN_EMAIL)
 
     start = f"{Y2031}-03-04T09:00:00+01:00"
