@@ -10,6 +10,12 @@ def counted(count: int, noun: str, nouns: str = "") -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
+def agree(count: int, one: str, many: str) -> str:
+    """The word that agrees with ``count``: ``one`` for one, ``many`` otherwise (``is`` or
+    ``are``, ``its owner sees`` or ``their owners see``)."""
+    return one if count == 1 else many
+
+
 def them(count: int) -> str:
     """The pronoun for what was counted: ``it`` for one, ``them`` for more."""
-    return "it" if count == 1 else "them"
+    return agree(count, "it", "them")

@@ -26,7 +26,7 @@ from compax_server.db.room_locks import (
 from compax_server.db.users import Role
 from compax_server.domain import bookings as states
 from compax_server.domain import bounds, slots
-from compax_server.domain.words import counted, them
+from compax_server.domain.words import agree, counted, them
 from compax_server.errors import BookingConflict, ClosureHitsBookings, InvalidInput, RuleViolation
 from compax_server.services import audit, availability, limits, rules
 from compax_server.services.actors import Actor, require_staff_or_manager
@@ -239,8 +239,8 @@ async def act_on_hit(
     if hit and on_bookings == "refuse":
         raise ClosureHitsBookings(
             f"{what} would cover {counted(len(hit), 'booking')}; send on_bookings=cancel to "
-            f"cancel {them(len(hit))} ({'its owner sees' if len(hit) == 1 else 'their owners see'}"
-            f" why), or on_bookings=keep to keep {them(len(hit))}",
+            f"cancel {them(len(hit))} ({agree(len(hit), 'its owner sees', 'their owners see')} "
+            f"why), or on_bookings=keep to keep {them(len(hit))}",
             bookings=[conflict_view(actor, b) for b in hit[:200]],
         )
     if on_bookings == "cancel":

@@ -232,10 +232,8 @@ async def update_booking(
     to its series or import: their next change sets every field again."""
     require_scope(actor, Scope.write)
     target: dict[str, Any] = {}
-    wrote: list[bool] = []  # the attempt that committed changed the booking
 
-    async def attempt() -> Booking:
-        wrote.clear()
+    async def attempt() -> tuple[Booking, bool]:  # the booking, and whether it was changed
         async with db.transaction():
             booking = await get_booking(actor, booking_id, change=True)
             versions.ensure(booking.version, expected, noun="booking", ident=booking.pk)
@@ -289,8 +287,7 @@ async def update_booking(
                 changed = occurrences.fields_changed(slot_of(before), slot_of(snapshot(booking)))
                 booking.exception_fields = occurrences.mark(booking.exception_fields, changed)
             if snapshot(booking) == before:  # the values it had: nothing to write or tell
-                return booking
-            wrote.append(True)
+                return booking, False
             booking.version += 1
             await booking.save()
             if moved:
@@ -300,7 +297,7 @@ async def update_booking(
             await audit.record(
                 actor, "booking.update", "booking", booking.pk, before=before, after=after
             )
-            return booking
+            return booking, True
 
     async def on_overlap() -> BookingConflict:
         return await checks.conflict_from_database(
@@ -308,7 +305,8 @@ async def update_booking(
         )
 
     try:
-        return await writes.run(attempt, on_overlap=on_overlap, changed=lambda _: bool(wrote))
+        booking, _ = await writes.run(attempt, on_overlap=on_overlap, changed=lambda done: done[1])
+        return booking
     except BookingConflict as conflict:
         if target:
             await checks.offer_alternatives(

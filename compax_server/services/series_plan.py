@@ -16,7 +16,7 @@ from compax_server.db.bookings import Booking, BookingRow, Status
 from compax_server.db.room_locks import RoomForBooking
 from compax_server.db.terms import Term
 from compax_server.domain import hours, recurrence, slots
-from compax_server.domain.words import counted
+from compax_server.domain.words import agree, counted
 from compax_server.errors import BookingConflict, InvalidInput, RuleViolation
 from compax_server.services import booking_checks as checks
 from compax_server.services import booking_views, rules
@@ -198,7 +198,7 @@ def enforce_policy(actor: Actor, p: Plan, policy: str) -> list[dict[str, Any]]:
             conflicts = [c for day in sorted(p.conflicts) for c in p.conflicts[day]]
             raise BookingConflict(
                 f"{counted(len(p.conflicts), 'occurrence')} "
-                f"{'is' if len(p.conflicts) == 1 else 'are'} taken (nothing was booked): "
+                f"{agree(len(p.conflicts), 'is', 'are')} taken (nothing was booked): "
                 + ", ".join(d.isoformat() for d in sorted(p.conflicts)[:10]),
                 conflicts=conflicts,
                 dates=[d.isoformat() for d in sorted(p.conflicts)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compax_server.domain.words import counted, them
+from compax_server.domain.words import agree, counted, them
 
 
 def test_a_count_has_its_noun_in_the_singular_only_for_one():
@@ -14,3 +14,7 @@ def test_a_count_has_its_noun_in_the_singular_only_for_one():
 
 def test_the_pronoun_follows_the_count():
     assert [them(n) for n in (0, 1, 2)] == ["them", "it", "them"]
+
+
+def test_a_word_agrees_with_the_count():
+    assert [agree(n, "is", "are") for n in (0, 1, 2)] == ["are", "is", "are"]
