@@ -132,7 +132,8 @@ def report(
     """The counts per action, then the items that change or are in trouble (times in the
     zone of the item's room)."""
     counts = ", ".join(f"{summary.get(a, 0)} {a}" for a in ACTIONS)
-    print(f"{title}: {counts}; {summary.get('occurrences', 0)} occurrence(s)")
+    occurrences = summary.get("occurrences", 0)
+    print(f"{title}: {counts}; {occurrences} occurrence{'' if occurrences == 1 else 's'}")
     for item in items:
         if item.action in ("update", "cancel", "conflict", "invalid"):
             why = reason(item, zones.get(item.external_id, ZoneInfo("UTC")))

@@ -37,6 +37,7 @@ from compax_server.domain.optimizer import (
     preferences_met,
 )
 from compax_server.domain.optimizer_solve import Conflicts, Outcome, greedy, solve
+from compax_server.domain.words import agree, counted
 
 MAX_LISTED_ROOMS = 20
 MAX_LISTED_BOOKINGS = 3
@@ -70,7 +71,8 @@ def reason(
     if not open_rooms:
         return {
             "code": "outside_opening_hours",
-            "detail": f"{len(fitting)} room(s) fit, but none is open for the whole meeting time",
+            "detail": f"{counted(len(fitting), 'room')} {agree(len(fitting), 'fits', 'fit')}, but "
+            f"{agree(len(fitting), 'it is not', 'none is')} open for the whole meeting time",
             "buildings": sorted({r.building_code for r in fitting}),
         }
     index = {r.id: n for n, r in enumerate(rooms)}
@@ -102,7 +104,10 @@ def reason(
         listed.append(entry)
     return {
         "code": "rooms_taken",
-        "detail": f"all {len(open_rooms)} fitting room(s) are taken at some meeting time",
+        "detail": agree(
+            len(open_rooms), "the one fitting room is", f"all {len(open_rooms)} fitting rooms are"
+        )
+        + " taken at some meeting time",
         "rooms": listed[:MAX_LISTED_ROOMS],
         "rooms_total": len(open_rooms),
     }

@@ -9,6 +9,7 @@ from compax_server.db import transaction
 from compax_server.db.api_keys import ApiKey
 from compax_server.db.users import User
 from compax_server.domain import bounds
+from compax_server.domain.words import listed
 from compax_server.errors import InvalidInput, NotFound
 from compax_server.services import audit, auth
 from compax_server.services.actors import Actor, Scope, require_admin
@@ -41,7 +42,7 @@ async def create_api_key(
         raise InvalidInput.field(
             "body",
             "scopes",
-            f"unknown scope(s) {', '.join(unknown)}; choose from {', '.join(sorted(Scope.ALL))}"
+            f"unknown {listed('scope', unknown)}; choose from {', '.join(sorted(Scope.ALL))}"
             if unknown
             else "give at least one scope",
             code="invalid_scope",

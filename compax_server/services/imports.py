@@ -49,6 +49,7 @@ from compax_server.domain.imports import (
     sweep,
     unchanged,
 )
+from compax_server.domain.words import counted
 from compax_server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from compax_server.services import audit, limits, rules, search, writes
 from compax_server.services.actors import Actor, Scope, require_scope, require_staff
@@ -340,8 +341,9 @@ async def run_import(
         # Keep the record of the rejected plan (the transaction above stored it and committed
         # nothing else), then tell the caller.
         raise ImportRejected(
-            f"{batch.summary.get('conflict', 0)} conflicting and {batch.summary.get('invalid', 0)} "
-            "invalid item(s); nothing was applied (atomic). See the plan in 'items', or apply with "
+            f"{counted(batch.summary.get('conflict', 0), 'conflicting item')} and "
+            f"{counted(batch.summary.get('invalid', 0), 'invalid item')}; nothing was applied "
+            "(atomic). See the plan in 'items', or apply with "
             "atomic=false to apply the rest.",
             import_id=batch.pk,
             summary=batch.summary,

@@ -37,6 +37,7 @@ from compax_server.db.audit import AuditEvent
 from compax_server.db.mail import BookingFacts, Recipient, RoomFacts
 from compax_server.db.notifications import PENDING, EmailMessage
 from compax_server.domain import waitlist as waitlist_rules
+from compax_server.domain.words import agree
 from compax_server.errors import RuleViolation
 from compax_server.services import audit
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -383,7 +384,8 @@ async def update_preferences(actor: Actor, email_opt_out: list[str]) -> Preferen
     if unknown:
         names = ", ".join(repr(k) for _, k in unknown)
         raise RuleViolation(
-            f"unknown kind(s) of email: {names}; known: {', '.join(KINDS)}",
+            f"unknown {agree(len(unknown), 'kind', 'kinds')} of email: {names}; "
+            f"known: {', '.join(KINDS)}",
             errors=[
                 {
                     "location": "body",

@@ -36,6 +36,7 @@ import aiosmtplib
 from compax_server import runtime
 from compax_server.db import mail as mail_db
 from compax_server.db.mail import Claimed
+from compax_server.domain.words import counted
 from compax_server.services import feeds
 from compax_server.services.mail_messages import METHOD
 
@@ -182,7 +183,9 @@ async def send_batch(limit: int, *, now: datetime | None = None) -> int:
             sent += 1
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         error = f"{type(exc).__name__}: {exc}"
-        log.info("SMTP %s:%s: %s; %d email(s) later", config.host, config.port, error, len(left))
+        log.info(
+            "SMTP %s:%s: %s; %s later", config.host, config.port, error, counted(len(left), "email")
+        )
         for row in left:
             await _failed_once(row, error, now or datetime.now(UTC), False)
     finally:

@@ -15,7 +15,7 @@ from compax_server.db.room_locks import lock_rooms
 from compax_server.db.rooms import Building, Feature, Room, RoomFeature, feature_codes
 from compax_server.domain import versions
 from compax_server.domain.versions import Expected
-from compax_server.domain.words import counted, them
+from compax_server.domain.words import counted, listed, them
 from compax_server.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from compax_server.services import audit, limits, search, waitlist_offers, writes
 from compax_server.services import booking_checks as checks
@@ -83,7 +83,7 @@ async def resolve_features(codes: list[str], pointer: str = "features") -> list[
         raise InvalidInput.field(
             "body",
             pointer,
-            f"unknown feature(s) {', '.join(missing)}; known: {', '.join(known) or 'none yet'} "
+            f"unknown {listed('feature', missing)}; known: {', '.join(known) or 'none yet'} "
             "(staff add features at POST /api/v1/features)",
             "unknown_feature",
         )

@@ -22,6 +22,7 @@ from compax_server.db import search as search_db
 from compax_server.db import terms as terms_db
 from compax_server.domain import bounds, hours
 from compax_server.domain.recurrence import holiday_dates
+from compax_server.domain.words import listed
 from compax_server.errors import InvalidInput, RuleViolation
 from compax_server.services import search_explain
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -286,7 +287,7 @@ async def _resolve(
         missing = sorted(set(c.features) - set(known))
         if missing:
             raise InvalidInput.field(
-                "query", "features", f"unknown feature(s): {', '.join(missing)}", "unknown_feature"
+                "query", "features", f"unknown {listed('feature', missing)}", "unknown_feature"
             )
         feature_ids = sorted(known.values())
     room_filter = search_db.RoomFilter(

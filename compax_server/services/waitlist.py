@@ -27,6 +27,7 @@ from compax_server.db.rooms import Building
 from compax_server.db.waitlist import WaitlistEntry
 from compax_server.domain import waitlist as rules
 from compax_server.domain.waitlist import OPEN, EntryState
+from compax_server.domain.words import listed
 from compax_server.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from compax_server.services import audit, checkin, writes
 from compax_server.services import booking_checks as checks
@@ -85,7 +86,7 @@ async def _check_join(j: Join) -> tuple[datetime, datetime]:
         missing = sorted(set(j.features) - set(known))
         if missing:
             raise InvalidInput.field(
-                "body", "features", f"unknown feature(s): {', '.join(missing)}", "unknown"
+                "body", "features", f"unknown {listed('feature', missing)}", "unknown"
             )
     return start, end
 

@@ -22,6 +22,7 @@ from compax_server.db import webhooks as webhooks_db
 from compax_server.db.notifications import WebhookDelivery, WebhookSubscription
 from compax_server.domain import bounds, versions
 from compax_server.domain import webhooks as rules
+from compax_server.domain.words import listed
 from compax_server.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from compax_server.services import audit
 from compax_server.services.actors import Actor, Scope, require_scope
@@ -124,7 +125,7 @@ def check_event_types(event_types: Sequence[str]) -> list[str]:
         raise InvalidInput.field(
             "body",
             "event_types",
-            f"unknown event type(s) {', '.join(unknown)}: use change-feed actions "
+            f"unknown {listed('event type', unknown)}: use change-feed actions "
             "(booking.create, ...), a family (booking.*) or *",
             "unknown_event_type",
         )

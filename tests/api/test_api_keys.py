@@ -171,7 +171,7 @@ async def test_the_service_refuses_scopes_the_request_model_would(admin, member)
     for scopes, detail in [
         (
             ["read", "root", "sudo"],
-            "unknown scope(s) root, sudo; choose from admin, import, read, write",
+            "unknown scopes root, sudo; choose from admin, import, read, write",
         ),
         ([], "give at least one scope"),
     ]:

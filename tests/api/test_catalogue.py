@@ -723,7 +723,7 @@ async def test_an_unknown_feature_is_named_with_the_ones_there_are(client, staff
         {
             "location": "body",
             "pointer": "/features",
-            "detail": "unknown feature(s) hologram, lift; known: none yet "
+            "detail": "unknown features hologram, lift; known: none yet "
             "(staff add features at POST /api/v1/features)",
             "code": "unknown_feature",
         }
@@ -733,7 +733,7 @@ async def test_an_unknown_feature_is_named_with_the_ones_there_are(client, staff
     r = await client.post(R, json=body | {"features": ["projector", "hologram"]}, headers=h)
     assert r.status_code == 400, r.text
     assert r.json()["errors"][0]["detail"] == (
-        "unknown feature(s) hologram; known: projector, whiteboard "
+        "unknown feature hologram; known: projector, whiteboard "
         "(staff add features at POST /api/v1/features)"
     )
     assert not await Room.exists()

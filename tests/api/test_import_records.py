@@ -212,7 +212,7 @@ async def test_an_atomic_refusal_counts_what_stopped_it_and_lists_only_those_ite
     assert r.status_code == 409, r.text
     body = r.json()
     assert body["detail"] == (
-        "1 conflicting and 1 invalid item(s); nothing was applied (atomic). See the plan in "
+        "1 conflicting item and 1 invalid item; nothing was applied (atomic). See the plan in "
         "'items', or apply with atomic=false to apply the rest."
     )
     assert body["summary"] == {
@@ -233,6 +233,8 @@ async def test_an_atomic_refusal_counts_what_stopped_it_and_lists_only_those_ite
     r = await run(client, staff, nowhere, mode="apply")
     assert r.status_code == 409, r.text
     body = r.json()
-    assert body["detail"].startswith("0 conflicting and 201 invalid item(s); nothing was applied")
+    assert body["detail"].startswith(
+        "0 conflicting items and 201 invalid items; nothing was applied"
+    )
     assert len(body["items"]) == 200
     assert body["items"][-1]["external_id"] == "X199"

@@ -530,7 +530,7 @@ def test_a_placed_section_without_its_fill_or_import_shows_zero_and_nothing(scre
 def taken(*rooms: dict[str, Any]) -> dict[str, Any]:
     return {
         "code": "rooms_taken",
-        "detail": f"all {len(rooms)} fitting room(s) are taken at some meeting time",
+        "detail": f"all {len(rooms)} fitting rooms are taken at some meeting time",
         "rooms": list(rooms),
         "rooms_total": len(rooms),
     }
@@ -559,7 +559,7 @@ def test_a_taken_section_names_the_first_5_rooms_and_what_is_in_each(screen):
         "-",
         "-",
         "",
-        "rooms_taken: all 7 fitting room(s) are taken at some meeting time; "
+        "rooms_taken: all 7 fitting rooms are taken at some meeting time; "
         "R-1 (booking 9), R-2 (B-2 A-1), R-3 (booking 11) (C-3), R-4, R-5",
     ]
 
@@ -583,7 +583,7 @@ def test_an_unplaced_section_booked_before_says_whether_its_booking_stays(
 ):
     s = screen(200)
     optimize.plan_table(plan([unplaced("X", taken(), **fields)]))
-    reason = "rooms_taken: all 0 fitting room(s) are taken at some meeting time"
+    reason = "rooms_taken: all 0 fitting rooms are taken at some meeting time"
     assert cells(s.out)[1:] == [["X", "40", room, "-", words, reason]]
 
 
@@ -659,12 +659,12 @@ def test_at_75_columns_the_plan_wraps_each_text_column_to_its_least_width(screen
         "┃ section    ┃ seats ┃ room    ┃   fill ┃ preferences  ┃ import / reason  ┃",
         "┡━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━┩",
         "│ PHYS-200   │    40 │ (M-102) │      - │ still booked │ rooms_taken: all │",
-        "│            │       │         │        │ from before  │ 2 fitting        │",
-        "│            │       │         │        │              │ room(s) are      │",
-        "│            │       │         │        │              │ taken at some    │",
-        "│            │       │         │        │              │ meeting time;    │",
-        "│            │       │         │        │              │ R-1 (booking 9), │",
-        "│            │       │         │        │              │ R-2 (B-2 A-1)    │",
+        "│            │       │         │        │ from before  │ 2 fitting rooms  │",
+        "│            │       │         │        │              │ are taken at     │",
+        "│            │       │         │        │              │ some meeting     │",
+        "│            │       │         │        │              │ time; R-1        │",
+        "│            │       │         │        │              │ (booking 9), R-2 │",
+        "│            │       │         │        │              │ (B-2 A-1)        │",
         "│ MATH-101-A │    20 │ M-101   │ 66.7 % │ building #1, │ create           │",
         "│ -GROUP-7   │       │         │        │ wished room, │                  │",
         "│            │       │         │        │ moved, low   │                  │",

@@ -107,6 +107,18 @@ def test_reasons_name_what_is_in_the_way():
     taken = out["T"]["reason"]
     assert taken["code"] == "rooms_taken"
     assert {b["id"] for r in taken["rooms"] for b in r["bookings"]} == {100 + r.id for r in rooms}
+    assert taken["detail"] == f"all {len(rooms)} fitting rooms are taken at some meeting time"
+    alone = plan(
+        [section_at("T", day="tue", start="09:00", headcount=1)],
+        rooms[:1],
+        busy,
+        TERM,
+        1,
+        Weights(),
+        time_limit=5,
+    )
+    [lone] = alone.items
+    assert lone["reason"]["detail"] == "the one fitting room is taken at some meeting time"
     rush = [i for k, i in out.items() if k[1:].isdigit()]
     placed = [i for i in rush if i["action"] == "placed"]
     assert len(placed) == len({i["room"] for i in placed}) <= len(rooms)

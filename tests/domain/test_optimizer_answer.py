@@ -124,7 +124,7 @@ def test_each_section_says_where_it_goes_or_why_it_cannot():
         "action": "unplaced",
         "reason": {
             "code": "rooms_taken",
-            "detail": "all 3 fitting room(s) are taken at some meeting time",
+            "detail": "all 3 fitting rooms are taken at some meeting time",
             "rooms": [  # best fit first; C-1 fits but is closed
                 {
                     "room": "A-101",
@@ -164,7 +164,7 @@ def test_each_section_says_where_it_goes_or_why_it_cannot():
     }
     assert got["EVENING"]["reason"] == {
         "code": "outside_opening_hours",
-        "detail": "2 room(s) fit, but none is open for the whole meeting time",
+        "detail": "2 rooms fit, but none is open for the whole meeting time",
         "buildings": ["A", "C"],
     }
     assert got["SEM-A"] == placed(A101, 6, 1.0)

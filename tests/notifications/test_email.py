@@ -381,7 +381,7 @@ async def test_preferences_keep_known_kinds_and_name_unknown_ones(database, memb
     with pytest.raises(RuleViolation) as refused:
         await mail.update_preferences(actor_of(member), ["reminder", "spam", "newsletter"])
     known = ", ".join(mail.KINDS)
-    assert refused.value.detail == f"unknown kind(s) of email: 'spam', 'newsletter'; known: {known}"
+    assert refused.value.detail == f"unknown kinds of email: 'spam', 'newsletter'; known: {known}"
     assert refused.value.extra["errors"] == [
         {
             "location": "body",
@@ -615,7 +615,7 @@ async def test_a_server_down_is_retried_and_the_message_sent_when_it_is_back(
     assert row.status == "pending" and row.attempts == 1
     assert row.last_error.startswith("SMTPConnectError: ")
     [said] = [r.getMessage() for r in caplog.records if r.name == "compax.mail"]
-    assert said == f"SMTP 127.0.0.1:{port}: {row.last_error}; 1 email(s) later"
+    assert said == f"SMTP 127.0.0.1:{port}: {row.last_error}; 1 email later"
     assert row.next_attempt_at > datetime.now(UTC) + timedelta(seconds=25)
     assert await mail.send_due() == 0  # not due yet: no second attempt
     await EmailMessage.filter(id=row.pk).update(
