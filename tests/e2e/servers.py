@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -34,6 +35,25 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) ->
 
 
 PORT_TAKEN = ("address already in use", "errno 98", "eaddrinuse")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
+
+def _in_the_child(parent: int) -> Callable[[], None]:
+    """What a server's process does before it runs ``compax serve``: stop on Ctrl-C as in a
+    terminal, even if pytest runs with SIGINT ignored (a child inherits that; an earlier
+    in-process test may have left it); and, on Linux, be sent SIGTERM when the test run that
+    started it dies (a run killed mid-test leaves no server behind: its fixtures never stop
+    it)."""
+
+    def setup() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if _LIBC is not None:
+            _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+            if os.getppid() != parent:  # the run died before the line above
+                os._exit(1)
+
+    return setup
 
 
 class PortTaken(RuntimeError):
@@ -80,9 +100,7 @@ class LiveServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            # A server stops on Ctrl-C as in a terminal, even if pytest runs with SIGINT
-            # ignored (a child inherits that; an earlier in-process test may have left it).
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            preexec_fn=_in_the_child(os.getpid()),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
