@@ -105,6 +105,12 @@ def show(ctx: typer.Context, json_: Json = False) -> None:
     if st.json:
         print_json(found)
         return
+    rules_table(found, names)
+
+
+def rules_table(found: list[BookingRules], names: dict[tuple[str, int], str]) -> None:
+    """One row per level (``names``: each level's name by its scope and id), one column per
+    limit; on a narrow terminal check-in and the no-show ban are left out first."""
     table(
         found,
         [
@@ -217,8 +223,13 @@ def remove(
     Example: compax rules remove --room B1-204
     """
     st = state(ctx)
-    if bool(building) == bool(room):
-        raise typer.BadParameter("give --building or --room", param_hint="--room")
+    if building and room:
+        raise typer.BadParameter("give --building or --room, not both", param_hint="--room")
+    if not building and not room:
+        raise typer.BadParameter(
+            "give --building or --room (the campus-wide rules stay: set their limits to 'none')",
+            param_hint="--room",
+        )
     with client(st) as c:
         if building:
             found = lookup.building(c, building)

@@ -190,6 +190,8 @@ def test_rules_set_show_and_remove(admin_cli, campus, member):
     assert f"│ building {building}" in shown and "│ global " in shown
     admin_cli.ok("rules", "remove", "--building", building)
     assert any(r["scope_id"] == room.id for r in admin_cli.json("rules", "show"))
+    after = json.loads(admin_cli.ok("rules", "show", "--json").stdout)  # --json after it
+    assert after == admin_cli.json("rules", "show")
 
     with pytest.raises(RuleViolationError):  # a member's long booking breaks the rule
         member.bookings.create(
@@ -239,7 +241,13 @@ def test_rules_set_every_limit_and_say_so(admin_cli, campus):
     gone = admin_cli.ok("rules", "remove", "--room", room.code)
     assert gone.stderr == f"Removed the rules of room {room.code}.\n"
     neither = admin_cli("rules", "remove")
-    assert neither.exit_code == 2 and "give --building or --room" in neither.stderr
+    assert neither.exit_code == 2 and (
+        "Invalid value for --room: give --building or --room (the campus-wide rules stay: set "
+        "their limits to 'none')"
+    ) in words(neither)
+    both = admin_cli("rules", "remove", "--room", room.code, "--building", building.code)
+    assert both.exit_code == 2
+    assert "Invalid value for --room: give --building or --room, not both" in words(both)
 
 
 def test_audit_list_with_filters(admin_cli, api, campus):
