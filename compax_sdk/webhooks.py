@@ -70,8 +70,9 @@ def verify(
     lower = {k.lower(): v for k, v in headers.items()}
     msg_id, stamp, signatures = (lower.get(name, "") for name in HEADERS)
     if not (msg_id and stamp and signatures):
-        missing = ", ".join(name for name in HEADERS if not lower.get(name))
-        raise WebhookVerificationError(f"missing header(s): {missing}")
+        missing = [name for name in HEADERS if not lower.get(name)]
+        noun = "header" if len(missing) == 1 else "headers"
+        raise WebhookVerificationError(f"missing {noun}: {', '.join(missing)}")
     try:
         timestamp = int(stamp)
     except ValueError:
