@@ -225,6 +225,13 @@ def test_rules_set_every_limit_and_say_so(admin_cli, campus):
         line for line in admin_cli.ok("rules", "show").stdout.splitlines() if room.code in line
     )
     assert "3 in 30d: 14d" in row
+    off = admin_cli.json("rules", "set", "--room", room.code, "--checkin", "No")
+    assert off["requires_checkin"] is False
+    inherited = admin_cli.json("rules", "set", "--room", room.code, "--checkin", "NONE")
+    assert inherited["requires_checkin"] is None
+    maybe = admin_cli("rules", "set", "--room", room.code, "--checkin", "maybe")
+    assert maybe.exit_code == 2
+    assert "Invalid value for --checkin: 'maybe': yes, no or none" in words(maybe)
     both = admin_cli(
         "rules", "set", "--room", room.code, "--building", building.code, "--horizon", "9d"
     )

@@ -505,12 +505,20 @@ def test_the_rules_read_one_level_a_row_and_a_narrow_terminal_leaves_out_check_i
             noshow_ban_days=14,
         ),
     ]
+    half = {"updated_at": models.STAMP, "requires_checkin": False}  # a no-show policy half set
+    found += [
+        BookingRules(scope="building", scope_id=2, noshow_limit=3, noshow_days=30, **half),
+        BookingRules(scope="building", scope_id=3, noshow_days=30, noshow_ban_days=14, **half),
+        BookingRules(scope="building", scope_id=4, noshow_limit=3, noshow_ban_days=14, **half),
+    ]
     names = {("global", 0): "global", ("room", 7): "room B1-204"}
+    names |= {("building", n): f"building B{n}" for n in (2, 3, 4)}
     wide = screen(140)
     rules.rules_table(found, names)
-    assert [[c.strip() for c in line.split("│")[1:-1]] for line in wide.out.splitlines()[3:5]] == [
+    assert [[c.strip() for c in line.split("│")[1:-1]] for line in wide.out.splitlines()[3:8]] == [
         ["global", "4h", "1 day", "-", "-", "-", "-", "-"],
         ["room B1-204", "-", "-", "1h30m", "3", "6", "required", "3 in 30d: 14d"],
+        *(["building B" + n, "-", "-", "-", "-", "-", "no", "-"] for n in "234"),
     ]
     assert "┃ level " in wide.out and "┃ hours per week ┃ check-in ┃ no-show ban" in wide.out
     assert wide.err == ""
