@@ -235,7 +235,8 @@ def test_rules_set_every_limit_and_say_so(admin_cli, campus):
     both = admin_cli(
         "rules", "set", "--room", room.code, "--building", building.code, "--horizon", "9d"
     )
-    assert both.exit_code == 2 and "give --building or --room, not both" in both.stderr
+    assert both.exit_code == 2
+    assert "Invalid value for --room: give --building or --room, not both" in words(both)
     nothing = admin_cli("rules", "set", "--room", room.code)
     assert nothing.exit_code == 2 and words(nothing) == (
         "error: nothing to change: give --max-duration, --horizon, --min-notice, --max-per-week, "
@@ -255,6 +256,41 @@ def test_rules_set_every_limit_and_say_so(admin_cli, campus):
     both = admin_cli("rules", "remove", "--room", room.code, "--building", building.code)
     assert both.exit_code == 2
     assert "Invalid value for --room: give --building or --room, not both" in words(both)
+
+
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [
+        ("--max-duration", "'soon' is not a duration"),
+        ("--horizon", "'soon': a number of days"),
+        ("--min-notice", "'soon' is not a duration"),
+        ("--max-per-week", "'soon': a whole number"),
+        ("--max-hours-per-week", "'soon': a whole number"),
+        ("--checkin", "'soon': yes, no or none"),
+        ("--checkin-opens", "'soon' is not a duration"),
+        ("--checkin-closes", "'soon' is not a duration"),
+        ("--noshow-limit", "'soon': a whole number"),
+        ("--noshow-days", "'soon': a number of days"),
+        ("--noshow-ban", "'soon': a number of days"),
+    ],
+)
+def test_rules_set_names_the_option_whose_value_it_cannot_read(admin_cli, option, says):
+    refused = admin_cli("rules", "set", option, "soon")
+    assert refused.exit_code == 2
+    assert f"Invalid value for {option}: {says}" in words(refused)
+
+
+def test_rules_set_with_json_after_the_command(admin_cli, campus):
+    room = campus["small"]
+    saved = json.loads(
+        admin_cli.ok("rules", "set", "--room", room.code, "--max-per-week", "4", "--json").stdout
+    )
+    assert (saved["scope"], saved["scope_id"], saved["max_bookings_per_week"]) == (
+        "room",
+        room.id,
+        4,
+    )
+    admin_cli.ok("rules", "remove", "--room", room.code)
 
 
 def test_audit_list_with_filters(admin_cli, api, campus):
