@@ -272,3 +272,50 @@ def test_the_limits_of_a_level_in_words():
         {"noshow_limit": 3, "noshow_ban_days": 1},
     ):
         assert dict(rules.limits_text(booking_rules(**partial)))["no-show ban"] == "-"
+
+
+def test_the_rules_read_one_level_a_row_and_a_narrow_terminal_leaves_out_check_in_first(screen):
+    found = [
+        booking_rules(max_duration_minutes=240, horizon_days=1),
+        booking_rules(
+            scope="room",
+            scope_id=7,
+            min_notice_minutes=90,
+            max_bookings_per_week=3,
+            max_hours_per_week=6,
+            requires_checkin=True,
+            noshow_limit=3,
+            noshow_days=30,
+            noshow_ban_days=14,
+        ),
+    ]
+    half = {"scope": "building", "requires_checkin": False}  # a no-show policy half set
+    found += [
+        booking_rules(scope_id=2, noshow_limit=3, noshow_days=30, **half),
+        booking_rules(scope_id=3, noshow_days=30, noshow_ban_days=14, **half),
+        booking_rules(scope_id=4, noshow_limit=3, noshow_ban_days=14, **half),
+    ]
+    names = {("global", 0): "global", ("room", 7): "room B1-204"}
+    names |= {("building", n): f"building B{n}" for n in (2, 3, 4)}
+    wide = screen(140)
+    rules.rules_table(found, names)
+    assert [[c.strip() for c in line.split("│")[1:-1]] for line in wide.out.splitlines()[3:8]] == [
+        ["global", "4h", "1 day", "-", "-", "-", "-", "-"],
+        ["room B1-204", "-", "-", "1h30m", "3", "6", "required", "3 in 30d: 14d"],
+        *(["building B" + n, "-", "-", "-", "-", "-", "no", "-"] for n in "234"),
+    ]
+    assert "┃ level " in wide.out and "┃ hours per week ┃ check-in ┃ no-show ban" in wide.out
+    assert wide.err == ""
+    narrow = screen(80)
+    rules.rules_table(found, names)
+    assert "check-in" not in narrow.out and "no-show" not in narrow.out
+    assert "hours per" in narrow.out and "│ 1h30m " in narrow.out
+    assert narrow.err.replace("\n", " ").startswith(
+        "Left out to fit 80 columns: check-in, no-show ban "
+    )
+    none = screen(80)
+    rules.rules_table([], {})
+    assert (none.out, none.err) == (
+        "",
+        "No booking rules: bookings are limited only by opening hours and closures.\n",
+    )
