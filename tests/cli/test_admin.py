@@ -214,6 +214,8 @@ def test_rules_set_every_limit_and_say_so(admin_cli, campus):
         "--noshow-days", "30d", "--noshow-ban", "14d",
     )  # fmt: skip
     assert saved.stderr == f"Rules of room {room.code} set.\n"
+    assert saved.stdout.splitlines()[0].strip() == f"Rules: room {room.code}"
+    assert "no-show ban 3 in 30d: 14d" in rows(saved.stdout)
     [rules] = [r for r in admin_cli.json("rules", "show") if r["scope_id"] == room.id]
     assert {k: rules[k] for k in ("max_hours_per_week", "requires_checkin")} == {
         "max_hours_per_week": 6,

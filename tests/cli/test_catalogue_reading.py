@@ -313,6 +313,11 @@ def test_the_rules_read_one_level_a_row_and_a_narrow_terminal_leaves_out_check_i
     assert narrow.err.replace("\n", " ").startswith(
         "Left out to fit 80 columns: check-in, no-show ban "
     )
+    narrowest = screen(60)  # the limits are squeezed, never left out
+    rules.rules_table(found, names)
+    assert narrowest.err.replace("\n", " ").startswith(
+        "Left out to fit 60 columns: check-in, no-show ban "
+    )
     none = screen(80)
     rules.rules_table([], {})
     assert (none.out, none.err) == (
